@@ -1,0 +1,33 @@
+// convert.cpp: the pipeline behind the library's front door: decode, read, (clean), write.
+#include "dconv/convert.hpp"
+
+#include "decode/decode.hpp"
+#include "dconv/registry.hpp"
+
+namespace dconv {
+
+Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
+    const ReaderEntry* reader = nullptr;
+    if (!options.format.empty()) {
+        reader = find_reader(options.format);
+        if (!reader)
+            throw Error(ErrorKind::usage, "", 0, "unknown input format '" + options.format + "'");
+    } else {
+        reader = &reader_for_path(options.source_name);
+    }
+    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
+    Document doc = reader->read(text, options, diag);
+    if (doc.meta.source.empty()) doc.meta.source = options.source_name;
+    return doc;
+}
+
+std::string write_document(const Document& doc, std::string_view format,
+                           const WriteOptions& options) {
+    const WriterEntry* writer = find_writer(format);
+    if (!writer)
+        throw Error(ErrorKind::usage, "", 0,
+                    "unknown output format '" + std::string(format) + "' (see --list-formats)");
+    return writer->write(doc, options);
+}
+
+}  // namespace dconv

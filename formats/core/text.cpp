@@ -1,0 +1,200 @@
+#include "text.hpp"
+
+#include <unicode/uchar.h>
+
+#include <cctype>
+
+namespace dconv::text {
+
+char32_t next(std::string_view s, std::size_t& i) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (len == 0 || i + len > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = c & (0x3F >> (len - 1));
+    for (int k = 1; k < len; ++k) {
+        unsigned char cc = b(i + k);
+        if ((cc & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    i += len;
+    return cp;
+}
+
+char32_t prev(std::string_view s, std::size_t& i) {
+    if (i == 0) return 0;
+    std::size_t start = i - 1;
+    int back = 0;
+    while (start > 0 && back < 3 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
+        --start;
+        ++back;
+    }
+    std::size_t k = start;
+    char32_t c = next(s, k);
+    if (k != i) {  // not a well-formed sequence ending at i: step one byte
+        start = i - 1;
+        c = 0xFFFD;
+    }
+    i = start;
+    return c;
+}
+
+void append(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+std::u32string to_u32(std::string_view s) {
+    std::u32string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) out += next(s, i);
+    return out;
+}
+
+std::string to_utf8(std::u32string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char32_t c : s) append(out, c);
+    return out;
+}
+
+bool is_cjk(char32_t c) {
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x20000 && c <= 0x3134F) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x3040 && c <= 0x30FF) ||  // hiragana, katakana
+           (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xAC00 && c <= 0xD7AF) ||  // hangul
+           (c >= 0x1100 && c <= 0x11FF) || c == 0x3005 || c == 0x3007;
+}
+
+bool is_cjk_punct(char32_t c) {
+    return (c >= 0x3000 && c <= 0x303F && c != 0x3005 && c != 0x3007) ||
+           (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+           (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || c == 0x2026 ||
+           c == 0x2014 || c == 0x00B7 || c == 0x30FB;
+}
+
+bool is_letter(char32_t c) { return c < 0x80 ? std::isalpha(int(c)) != 0 : u_isalpha(UChar32(c)); }
+bool is_digit(char32_t c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(UChar32(c)); }
+bool is_alnum(char32_t c) { return is_letter(c) || is_digit(c); }
+bool is_upper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : u_isupper(UChar32(c)); }
+bool is_lower(char32_t c) { return c < 0x80 ? (c >= 'a' && c <= 'z') : u_islower(UChar32(c)); }
+bool is_space(char32_t c) {
+    return c == ' ' || c == '\t' || (c >= 0x80 && u_isUWhiteSpace(UChar32(c)));
+}
+
+bool is_sentence_end(char32_t c) {
+    switch (c) {
+        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F:
+        case 0xFF0E: case 0x0964: case 0x06D4: case 0x061F: case 0xFF61:
+            return true;
+        default:
+            return false;
+    }
+}
+
+int width(char32_t c) {
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return 0;
+    if (c < 0x300) return 1;
+    auto cat = u_charType(UChar32(c));
+    if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK || cat == U_FORMAT_CHAR) return 0;
+    if (c >= 0x1160 && c <= 0x11FF) return 0;  // Hangul medial vowels and final consonants
+    int ea = u_getIntPropertyValue(UChar32(c), UCHAR_EAST_ASIAN_WIDTH);
+    return (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
+}
+
+std::size_t display_width(std::string_view s) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size();) w += static_cast<std::size_t>(width(next(s, i)));
+    return w;
+}
+
+std::string_view trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e) {
+        std::size_t k = b;
+        if (!is_space(next(s, k))) break;
+        b = k;
+    }
+    while (e > b) {
+        std::size_t k = e;
+        if (!is_space(prev(s, k))) break;
+        e = k;
+    }
+    return s.substr(b, e - b);
+}
+
+std::string squeeze_spaces(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool pending = false;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        char32_t c = next(s, i);
+        if (is_space(c) || c == '\n' || c == '\r') {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending) out += ' ';
+        pending = false;
+        out.append(s.substr(start, i - start));
+    }
+    return out;
+}
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char a = s[i], b = prefix[i];
+        if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+        if (a != b) return false;
+    }
+    return true;
+}
+
+std::vector<std::string_view> split_lines(std::string_view s) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        std::size_t nl = s.find('\n', start);
+        if (nl == std::string_view::npos) {
+            if (start < s.size()) lines.push_back(s.substr(start));
+            break;
+        }
+        lines.push_back(s.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return lines;
+}
+
+}  // namespace dconv::text

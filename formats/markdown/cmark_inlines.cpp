@@ -1,0 +1,155 @@
+#include "markdown/cmark_inlines.hpp"
+
+#include <cmark.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+
+#include "core/text.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv {
+
+namespace {
+
+std::string literal(cmark_node* node) {
+    const char* s = cmark_node_get_literal(node);
+    return s ? std::string(s) : std::string();
+}
+
+void convert_children(cmark_node* parent, Inlines& out);
+
+void convert(cmark_node* node, Inlines& out) {
+    switch (cmark_node_get_type(node)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_HTML_INLINE:
+            out.push_back(Text{literal(node)});
+            break;
+        case CMARK_NODE_SOFTBREAK:
+            out.push_back(Text{" "});
+            break;
+        case CMARK_NODE_LINEBREAK:
+            out.push_back(LineBreak{});
+            break;
+        case CMARK_NODE_CODE:
+            out.push_back(Code{literal(node)});
+            break;
+        case CMARK_NODE_EMPH: {
+            Emphasis e;
+            convert_children(node, e.children);
+            out.push_back(std::move(e));
+            break;
+        }
+        case CMARK_NODE_STRONG: {
+            Strong s;
+            convert_children(node, s.children);
+            out.push_back(std::move(s));
+            break;
+        }
+        case CMARK_NODE_LINK: {
+            Link l;
+            const char* url = cmark_node_get_url(node);
+            const char* title = cmark_node_get_title(node);
+            l.url = url ? url : "";
+            l.title = title ? title : "";
+            convert_children(node, l.children);
+            out.push_back(std::move(l));
+            break;
+        }
+        case CMARK_NODE_IMAGE:  // the model has no images yet: keep the alt text
+        default:
+            convert_children(node, out);
+            break;
+    }
+}
+
+void convert_children(cmark_node* parent, Inlines& out) {
+    for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) convert(c, out);
+}
+
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Does `s` (trimmed, one line) begin with something CommonMark reads as a block start?
+bool starts_block(std::string_view s) {
+    if (s.empty()) return false;
+    char c = s[0];
+    auto followed_by_space = [&](std::size_t at) { return at >= s.size() || s[at] == ' ' || s[at] == '\t'; };
+    switch (c) {
+        case '>':
+            return true;
+        case '#': {
+            std::size_t n = 0;
+            while (n < s.size() && s[n] == '#') ++n;
+            return n <= 6 && followed_by_space(n);
+        }
+        case '-': case '+': case '*': case '_': case '=': {
+            if ((c == '-' || c == '+' || c == '*') && followed_by_space(1)) return true;
+            // a thematic break: three or more of the same mark, spaces between allowed
+            std::size_t marks = 0;
+            for (char ch : s) {
+                if (ch == c) ++marks;
+                else if (ch != ' ' && ch != '\t') return false;
+            }
+            return marks >= 3 || c == '=';
+        }
+        case '`': case '~':
+            return s.size() >= 3 && s[1] == c && s[2] == c;
+        case '<':
+            return s.size() > 1 && (std::isalpha(static_cast<unsigned char>(s[1])) || s[1] == '/' ||
+                                    s[1] == '!' || s[1] == '?');
+        case '[': {
+            auto close = s.find("]:");
+            return close != std::string_view::npos && s.find(']') == close;
+        }
+        default:
+            if (is_ascii_digit(c)) {
+                std::size_t n = 0;
+                while (n < s.size() && n < 10 && is_ascii_digit(s[n])) ++n;
+                return n <= 9 && n < s.size() && (s[n] == '.' || s[n] == ')') && followed_by_space(n + 1);
+            }
+            return false;
+    }
+}
+
+}  // namespace
+
+Inlines inlines_from_cmark(cmark_node* parent) {
+    Inlines out;
+    convert_children(parent, out);
+    normalize(out);
+    return out;
+}
+
+Inlines parse_inline_markdown(std::string_view raw) {
+    std::string_view line = text::trim(raw);
+    if (line.empty()) return {};
+    std::string source;
+    source.reserve(line.size() + 2);
+    if (starts_block(line)) {
+        if (is_ascii_digit(line[0])) {
+            std::size_t n = 0;
+            while (is_ascii_digit(line[n])) ++n;
+            source.append(line.substr(0, n));
+            source += '\\';
+            source.append(line.substr(n));
+        } else {
+            source += '\\';
+            source.append(line);
+        }
+    } else {
+        source.append(line);
+    }
+    std::unique_ptr<cmark_node, void (*)(cmark_node*)> root(
+        cmark_parse_document(source.data(), source.size(), CMARK_OPT_DEFAULT), cmark_node_free);
+    Inlines out;
+    for (cmark_node* b = cmark_node_first_child(root.get()); b; b = cmark_node_next(b)) {
+        Inlines part = inlines_from_cmark(b);
+        if (!out.empty() && !part.empty()) out.push_back(Text{" "});
+        for (auto& in : part) out.push_back(std::move(in));
+    }
+    normalize(out);
+    return out;
+}
+
+}  // namespace dconv

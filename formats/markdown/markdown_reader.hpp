@@ -1,0 +1,18 @@
+// markdown_reader.hpp: authored Markdown (CommonMark via cmark) into the model.
+#pragma once
+
+#include <string_view>
+
+#include "dconv/convert.hpp"
+#include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+
+namespace dconv {
+
+// Reads CommonMark. A leading YAML front matter block (--- ... ---) fills Meta: title,
+// subtitle, author (a string or a list), date, site, lang/language, source; other scalar
+// keys go to Meta::extra. A first-level heading equal to the front matter title right
+// after it is the title, not a block. Block source ranges come from cmark's positions.
+Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag);
+
+}  // namespace dconv

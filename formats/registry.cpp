@@ -1,0 +1,64 @@
+// registry.cpp: the one table of formats. Adding a format is one module plus one line here.
+#include "dconv/registry.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "markdown/markdown_reader.hpp"
+#include "markdown/markdown_writer.hpp"
+#include "native/native_writer.hpp"
+#include "plain/plain_writer.hpp"
+#include "webtext/webtext_reader.hpp"
+
+namespace dconv {
+
+const std::vector<ReaderEntry>& readers() {
+    static const std::vector<ReaderEntry> table = {
+        {"webtext", {"txt", "text"}, "text dump of a web page, cleaned of boilerplate (default)",
+         read_webtext},
+        {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter",
+         read_markdown},
+    };
+    return table;
+}
+
+const std::vector<WriterEntry>& writers() {
+    static const std::vector<WriterEntry> table = {
+        {"md", {"markdown", "commonmark"}, "md", "CommonMark with YAML front matter",
+         write_markdown},
+        {"txt", {"plain", "text"}, "txt", "plain text wrapped at --columns", write_plain},
+        {"native", {"json"}, "json", "the document model as JSON, for debugging",
+         write_native},
+    };
+    return table;
+}
+
+const ReaderEntry* find_reader(std::string_view name) {
+    for (const auto& r : readers())
+        if (r.name == name) return &r;
+    for (const auto& r : readers())
+        if (std::find(r.extensions.begin(), r.extensions.end(), name) != r.extensions.end())
+            return &r;
+    return nullptr;
+}
+
+const WriterEntry* find_writer(std::string_view name) {
+    for (const auto& w : writers())
+        if (w.name == name || std::find(w.aliases.begin(), w.aliases.end(), name) != w.aliases.end())
+            return &w;
+    return nullptr;
+}
+
+const ReaderEntry& reader_for_path(std::string_view path) {
+    auto slash = path.find_last_of('/');
+    auto dot = path.find_last_of('.');
+    if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
+        std::string ext = text::lower_ascii(path.substr(dot + 1));
+        for (const auto& r : readers())
+            if (std::find(r.extensions.begin(), r.extensions.end(), ext) != r.extensions.end())
+                return r;
+    }
+    return readers().front();
+}
+
+}  // namespace dconv

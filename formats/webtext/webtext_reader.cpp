@@ -1,0 +1,297 @@
+#include "webtext/webtext_reader.hpp"
+
+#include <string>
+
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
+#include "markdown/cmark_inlines.hpp"
+
+namespace dconv {
+
+namespace {
+
+// Hostile-input limit: list indentation deeper than this is read as this deep, so a
+// 100k-level staircase of bullets cannot build a 100k-deep tree.
+constexpr int kMaxListDepth = 16;
+
+struct ListMarker {
+    std::size_t indent = 0;   // columns before the marker
+    bool ordered = false;
+    int number = 1;
+    std::string_view content;  // the text after the marker
+};
+
+std::size_t leading_columns(std::string_view line) {
+    std::size_t cols = 0;
+    for (char c : line) {
+        if (c == ' ') ++cols;
+        else if (c == '\t') cols += 4 - cols % 4;
+        else break;
+    }
+    return cols;
+}
+
+std::string_view skip_indent(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    return line.substr(i);
+}
+
+// Bullets of CommonMark (- + *) and of web text (• · ▪ ● ◦ ‣), or "12." / "12)".
+bool parse_list_marker(std::string_view line, ListMarker& m) {
+    std::string_view rest = skip_indent(line);
+    m.indent = leading_columns(line);
+    if (rest.empty()) return false;
+    std::size_t after = 0;
+    char c = rest[0];
+    if (c == '-' || c == '+' || c == '*') {
+        after = 1;
+        m.ordered = false;
+    } else if (c >= '0' && c <= '9') {
+        std::size_t n = 0;
+        while (n < rest.size() && n < 10 && rest[n] >= '0' && rest[n] <= '9') ++n;
+        if (n > 9 || n >= rest.size() || (rest[n] != '.' && rest[n] != ')')) return false;
+        m.ordered = true;
+        m.number = std::stoi(std::string(rest.substr(0, n)));
+        after = n + 1;
+    } else {
+        static constexpr std::string_view bullets[] = {"•", "·", "▪", "●", "◦", "‣", "■", "□", "◆"};
+        for (auto b : bullets)
+            if (rest.substr(0, b.size()) == b) after = b.size();
+        if (!after) return false;
+        m.ordered = false;
+        // web-text bullets need no space after them ("•Item")
+        m.content = text::trim(rest.substr(after));
+        return !m.content.empty();
+    }
+    if (after < rest.size() && rest[after] != ' ' && rest[after] != '\t') return false;
+    m.content = text::trim(rest.substr(after));
+    return !m.content.empty();
+}
+
+bool is_thematic_break(std::string_view line) {
+    std::string_view s = text::trim(line);
+    if (s.size() < 3) return false;
+    char mark = s[0];
+    if (mark != '-' && mark != '*' && mark != '_') return false;
+    std::size_t n = 0;
+    for (char c : s) {
+        if (c == mark) ++n;
+        else if (c != ' ' && c != '\t') return false;
+    }
+    return n >= 3;
+}
+
+bool is_setext_underline(std::string_view line, int& level) {
+    std::string_view s = text::trim(line);
+    if (s.empty()) return false;
+    char mark = s[0];
+    if (mark != '=' && mark != '-') return false;
+    for (char c : s)
+        if (c != mark) return false;
+    level = mark == '=' ? 1 : 2;
+    return true;
+}
+
+// "## Title ##" → level 2, "Title"; false if the line is not an ATX heading.
+bool parse_atx(std::string_view line, int& level, std::string_view& content) {
+    std::string_view s = line;
+    std::size_t ind = 0;
+    while (ind < s.size() && ind < 4 && s[ind] == ' ') ++ind;
+    if (ind > 3) return false;
+    s = s.substr(ind);
+    std::size_t n = 0;
+    while (n < s.size() && s[n] == '#') ++n;
+    if (n == 0 || n > 6 || (n < s.size() && s[n] != ' ' && s[n] != '\t')) return false;
+    std::string_view rest = text::trim(s.substr(n));
+    // optional closing sequence
+    std::size_t end = rest.size();
+    while (end > 0 && rest[end - 1] == '#') --end;
+    if (end == 0 || rest[end - 1] == ' ' || rest[end - 1] == '\t') rest = text::trim(rest.substr(0, end));
+    level = static_cast<int>(n);
+    content = rest;
+    return true;
+}
+
+// The inline content of a list item line: an item that is itself a heading ("* ## x")
+// keeps the heading's text.
+Inlines item_inlines(std::string_view content) {
+    int level;
+    std::string_view inner;
+    if (parse_atx(content, level, inner)) content = inner;
+    return parse_inline_markdown(content);
+}
+
+class Segmenter {
+public:
+    explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) {}
+
+    Document run() {
+        Document doc;
+        std::size_t i = 0;
+        while (i < lines_.size()) {
+            std::string_view line = lines_[i];
+            auto no = static_cast<std::uint32_t>(i + 1);
+            if (text::trim(line).empty()) {
+                ++i;
+                continue;
+            }
+            std::string_view body = skip_indent(line);
+            int level = 0;
+            std::string_view content;
+            ListMarker marker;
+            if ((body.substr(0, 3) == "```" || body.substr(0, 3) == "~~~")) {
+                i = fenced_code(i, doc);
+            } else if (parse_atx(line, level, content)) {
+                if (!content.empty())
+                    doc.blocks.push_back(
+                        Block{Heading{level, parse_inline_markdown(content)}, {no, no}});
+                ++i;
+            } else if (is_thematic_break(line) && !is_setext_for_previous(i, doc, level)) {
+                doc.blocks.push_back(Block{ThematicBreak{}, {no, no}});
+                ++i;
+            } else if (is_setext_for_previous(i, doc, level)) {
+                Block& prev = doc.blocks.back();
+                auto& para = std::get<Paragraph>(prev.node);
+                prev.node = Heading{level, std::move(para.content)};
+                prev.source.last = no;
+                ++i;
+            } else if (body[0] == '>') {
+                i = block_quote(i, doc);
+            } else if (parse_list_marker(line, marker)) {
+                i = list(i, doc);
+            } else {
+                Inlines content_inlines = parse_inline_markdown(line);
+                if (!content_inlines.empty())
+                    doc.blocks.push_back(Block{Paragraph{std::move(content_inlines)}, {no, no}});
+                ++i;
+            }
+        }
+        return doc;
+    }
+
+private:
+    bool is_setext_for_previous(std::size_t i, const Document& doc, int& level) const {
+        if (i == 0 || doc.blocks.empty()) return false;
+        const Block& prev = doc.blocks.back();
+        if (!std::holds_alternative<Paragraph>(prev.node)) return false;
+        if (prev.source.last != i) return false;  // the paragraph must be on the line above
+        return is_setext_underline(lines_[i], level);
+    }
+
+    std::size_t fenced_code(std::size_t i, Document& doc) {
+        std::string_view open = skip_indent(lines_[i]);
+        char mark = open[0];
+        std::size_t fence = 0;
+        while (fence < open.size() && open[fence] == mark) ++fence;
+        CodeBlock code;
+        code.info = std::string(text::trim(open.substr(fence)));
+        std::size_t j = i + 1;
+        for (; j < lines_.size(); ++j) {
+            std::string_view body = skip_indent(lines_[j]);
+            std::size_t n = 0;
+            while (n < body.size() && body[n] == mark) ++n;
+            if (n >= fence && text::trim(body.substr(n)).empty()) break;
+            if (j > i + 1) code.text += '\n';
+            code.text.append(lines_[j]);
+        }
+        auto last = static_cast<std::uint32_t>(std::min(j, lines_.size() - 1) + 1);
+        doc.blocks.push_back(Block{std::move(code), {static_cast<std::uint32_t>(i + 1), last}});
+        return j + 1;
+    }
+
+    std::size_t block_quote(std::size_t i, Document& doc) {
+        BlockQuote quote;
+        std::size_t j = i;
+        for (; j < lines_.size(); ++j) {
+            std::string_view body = skip_indent(lines_[j]);
+            if (body.empty() || body[0] != '>') break;
+            body.remove_prefix(1);
+            while (!body.empty() && body[0] == '>') body.remove_prefix(1);  // nested: flatten
+            Inlines content = parse_inline_markdown(body);
+            auto no = static_cast<std::uint32_t>(j + 1);
+            if (!content.empty()) quote.children.push_back(Block{Paragraph{std::move(content)}, {no, no}});
+        }
+        if (!quote.children.empty())
+            doc.blocks.push_back(Block{std::move(quote), {static_cast<std::uint32_t>(i + 1),
+                                                          static_cast<std::uint32_t>(j)}});
+        return j;
+    }
+
+    // A run of list item lines, blank lines allowed between items; deeper indentation
+    // nests. Each item holds one paragraph (its line) and maybe a nested list.
+    std::size_t list(std::size_t i, Document& doc) {
+        struct Open {
+            std::size_t indent;
+            List list;
+            std::uint32_t first;
+        };
+        std::vector<Open> stack;
+        std::uint32_t last_line = 0;
+        auto close_top = [&]() {
+            Open top = std::move(stack.back());
+            stack.pop_back();
+            Block block{std::move(top.list), {top.first, last_line}};
+            if (stack.empty()) doc.blocks.push_back(std::move(block));
+            else stack.back().list.items.back().push_back(std::move(block));
+        };
+        std::size_t j = i;
+        while (j < lines_.size()) {
+            ListMarker m;
+            if (text::trim(lines_[j]).empty()) {
+                std::size_t k = j;
+                while (k < lines_.size() && text::trim(lines_[k]).empty()) ++k;
+                if (k < lines_.size() && parse_list_marker(lines_[k], m) && !is_thematic_break(lines_[k])) {
+                    j = k;
+                    if (!stack.empty()) stack.front().list.tight = false;
+                    continue;
+                }
+                break;
+            }
+            if (!parse_list_marker(lines_[j], m) || is_thematic_break(lines_[j])) break;
+            auto no = static_cast<std::uint32_t>(j + 1);
+            while (!stack.empty() && m.indent < stack.back().indent) close_top();
+            if (!stack.empty() && m.indent == stack.back().indent && m.ordered != stack.back().list.ordered)
+                close_top();
+            if (stack.empty() || m.indent > stack.back().indent) {
+                if (!stack.empty() && (stack.size() >= kMaxListDepth || stack.back().list.items.empty())) {
+                    m.indent = stack.back().indent;  // too deep: flatten into the current list
+                } else {
+                    List l;
+                    l.ordered = m.ordered;
+                    l.start = m.number;
+                    stack.push_back(Open{m.indent, std::move(l), no});
+                }
+            }
+            Blocks item;
+            Inlines content = item_inlines(m.content);
+            if (!content.empty()) item.push_back(Block{Paragraph{std::move(content)}, {no, no}});
+            stack.back().list.items.push_back(std::move(item));
+            last_line = no;
+            ++j;
+        }
+        while (!stack.empty()) close_top();
+        return j;
+    }
+
+    std::vector<std::string_view> lines_;
+};
+
+}  // namespace
+
+Document segment_webtext(std::string_view text, Diagnostics&) {
+    return Segmenter(text).run();
+}
+
+Document read_webtext(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
+    Document doc = segment_webtext(text, diag);
+    if (options.clean) {
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean_document(doc, clean, diag);
+    }
+    return doc;
+}
+
+}  // namespace dconv

@@ -1,0 +1,52 @@
+// dconv/clean.hpp: the cleaner, a pipeline of named passes over a Document read from a
+// web-text dump. Each pass can run alone (tests do); each reports what it removed or
+// rewrote, and why, to the Diagnostics sink: that report is what --explain prints.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+
+namespace dconv {
+
+// What recurs across the pages of one batch: a line found on many pages of one site
+// (banner, nav bar, footer) is template, not content. Built before cleaning, by feeding
+// it every page's decoded text; read-only (and so thread-safe) while pages are cleaned.
+class BatchProfile {
+public:
+    void add_page(std::string_view text);
+    std::size_t pages() const { return pages_; }
+    // On how many pages the line occurs (after white space is folded).
+    std::size_t pages_with(std::string_view line) const;
+
+private:
+    std::unordered_map<std::uint64_t, std::uint32_t> counts_;
+    std::size_t pages_ = 0;
+};
+
+struct CleanOptions {
+    const BatchProfile* batch = nullptr;
+};
+
+// The passes, in the order clean_document runs them.
+void strip_fragments(Document& doc, Diagnostics& diag);          // watermarks, stray URLs
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag);
+void extract_metadata(Document& doc, Diagnostics& diag);          // title, author, date...
+void repair_structure(Document& doc, Diagnostics& diag);          // joins, headings, lists
+
+void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag);
+
+// Parses a date in any common shape ("2019-11-29 16:31:41", "2016/07/01",
+// "11 December 2020", "Dec. 11, 2020", "2020年12月11日") found in `text`; returns ISO 8601
+// (YYYY-MM-DD) or an empty string.
+std::string find_date(std::string_view text);
+
+// Guesses the BCP 47 language of a text from its scripts and stop words ("en", "zh", ...).
+std::string guess_language(std::string_view text);
+
+}  // namespace dconv

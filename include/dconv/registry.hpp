@@ -1,0 +1,36 @@
+// dconv/registry.hpp: the one table of formats. The CLI's --to/--from choices,
+// --list-formats and the unknown-format error all come from here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dconv/convert.hpp"
+
+namespace dconv {
+
+struct ReaderEntry {
+    std::string name;                     // "webtext"
+    std::vector<std::string> extensions;  // file endings it claims, without dot
+    std::string description;
+    Document (*read)(std::string_view text, const ReadOptions&, Diagnostics&);
+};
+
+struct WriterEntry {
+    std::string name;                   // "md"
+    std::vector<std::string> aliases;   // "markdown", "commonmark"
+    std::string extension;              // of the output file, without dot
+    std::string description;
+    std::string (*write)(const Document&, const WriteOptions&);
+};
+
+const std::vector<ReaderEntry>& readers();
+const std::vector<WriterEntry>& writers();
+
+const ReaderEntry* find_reader(std::string_view name);
+const WriterEntry* find_writer(std::string_view name_or_alias);
+// The reader a file name implies; the web-text reader for unknown endings.
+const ReaderEntry& reader_for_path(std::string_view path);
+
+}  // namespace dconv
