@@ -1,7 +1,56 @@
-// PLACEHOLDER until the passes land.
+// clean.cpp: the cleaning pipeline and the batch profile.
 #include "dconv/clean.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+
 namespace dconv {
-void BatchProfile::add_page(std::string_view) { ++pages_; }
-std::size_t BatchProfile::pages_with(std::string_view) const { return 0; }
-void clean_document(Document&, const CleanOptions&, Diagnostics&) {}
+
+namespace {
+
+std::uint64_t line_key(std::string_view line) {
+    // FNV-1a over the line with white space folded, so re-indented copies match
+    std::uint64_t h = 1469598103934665603ull;
+    bool space = false, any = false;
+    for (unsigned char c : line) {
+        if (c == ' ' || c == '\t' || c == '\r') {
+            space = any;
+            continue;
+        }
+        if (space) h = (h ^ ' ') * 1099511628211ull;
+        space = false;
+        any = true;
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h;
+}
+
+}  // namespace
+
+void BatchProfile::add_page(std::string_view text) {
+    ++pages_;
+    std::vector<std::uint64_t> keys;
+    for (std::string_view line : text::split_lines(text)) {
+        if (text::trim(line).empty()) continue;
+        keys.push_back(line_key(line));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (auto k : keys) ++counts_[k];
+}
+
+std::size_t BatchProfile::pages_with(std::string_view line) const {
+    auto it = counts_.find(line_key(line));
+    return it == counts_.end() ? 0 : it->second;
+}
+
+void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    strip_fragments(doc, diag);
+    CleanOptions classify = options;
+    classify.title_line = extract_metadata(doc, diag);
+    classify_boilerplate(doc, classify, diag);
+    repair_structure(doc, diag);
+}
+
 }  // namespace dconv

@@ -31,12 +31,16 @@ private:
 
 struct CleanOptions {
     const BatchProfile* batch = nullptr;
+    // Where the headline stood (extract_metadata's result): the article follows it, so
+    // the classifier prefers the content run after it. 0: unknown.
+    std::uint32_t title_line = 0;
 };
 
 // The passes, in the order clean_document runs them.
 void strip_fragments(Document& doc, Diagnostics& diag);          // watermarks, stray URLs
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag);
-void extract_metadata(Document& doc, Diagnostics& diag);          // title, author, date...
+// Returns the source line of the headline it took (0 if none).
+std::uint32_t extract_metadata(Document& doc, Diagnostics& diag);  // title, author, date...
 void repair_structure(Document& doc, Diagnostics& diag);          // joins, headings, lists
 
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag);

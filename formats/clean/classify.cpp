@@ -1,0 +1,294 @@
+// classify.cpp: the boilerplate classifier. Every unit (line-block or list item) gets a
+// first class from its own measurements, after jusText (Pomikálek 2011): bad (link-heavy,
+// widget words, legal lines, numbers only, site template), short, near-good or good
+// (long, prose-shaped, rich in stop words). Context then settles the short and near-good
+// units by their neighbours, and the main content run, the stretch where good text
+// outweighs bad, bounds the article: what lies outside it goes.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+#include "clean/cues.hpp"
+#include "clean/language.hpp"
+#include "clean/units.hpp"
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+// Thresholds, in Latin-equivalent characters (features.hpp).
+constexpr double kGoodLength = 150;      // a paragraph this long can stand alone as content
+constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
+constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
+constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
+constexpr double kBadLinkDensity = 0.5;
+constexpr double kProseStopDensity = 0.2;  // stop words per word of running prose (>= 0.3 typical)
+constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
+constexpr double kMaxBadPenalty = 300;
+constexpr double kAfterTitleShare = 0.25;  // the run after the headline wins at this share     // one bad unit weighs at most this against content
+
+enum class Cls { bad, short_, neargood, good };
+
+const char* name(Cls c) {
+    switch (c) {
+        case Cls::bad: return "bad";
+        case Cls::short_: return "short";
+        case Cls::neargood: return "near-good";
+        case Cls::good: return "good";
+    }
+    return "";
+}
+
+std::string fmt(const char* format, double v) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+struct Judged {
+    Cls cls = Cls::short_;
+    std::string reason;
+    double score = 0;
+};
+
+bool prose_shaped(const Features& f, bool has_stops) {
+    if (has_stops) return f.stop_density >= kProseStopDensity;
+    // no stop-word list (or CJK): running text has sentence ends or clause commas
+    return f.sentence_ends >= 1 || f.commas >= 1;
+}
+
+bool numbers_only(const Features& f) {
+    return f.letters < 3 || (f.digits > 0 && f.letters <= f.digits / 2);
+}
+
+Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_page,
+                       std::size_t pages_with, std::size_t batch_pages) {
+    const Features& f = u.f;
+    double ld = f.link_density();
+    if (u.rule) return {Cls::short_, "thematic break", 0};
+    if (u.code) return {Cls::neargood, "code block", f.length};
+    if (f.text.empty()) return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0};
+    if (ld > kBadLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
+    if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
+    if (is_privacy_notice(f.text)) return {Cls::bad, "cookie or privacy notice", 0};
+    if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
+        f.length < 400)
+        return {Cls::bad, "site template: on " + std::to_string(pages_with) + " pages of the batch",
+                double(pages_with)};
+    double widgets = widget_share(f.text);
+    if (widgets >= 0.5 && f.length < 120)
+        return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
+    if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
+    if (repeats_in_page >= 2 && f.length < 100 && !u.heading)
+        return {Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
+                double(repeats_in_page)};
+    if (f.has_url_text && f.words <= 3) return {Cls::bad, "a bare URL", 0};
+    bool prose = prose_shaped(f, has_stops);
+    std::string shape = has_stops ? fmt("stop words %.2f", f.stop_density)
+                                  : std::to_string(f.sentence_ends) + " sentence ends";
+    if (f.length >= kGoodLength && ld <= kMaxLinkDensity && prose)
+        return {Cls::good, "prose: " + shape + fmt(", length %.0f", f.length), f.length};
+    if (f.length >= kShortLength && ld <= kMaxLinkDensity && (prose || f.ends_sentence))
+        return {Cls::neargood, "some prose: " + shape + fmt(", length %.0f", f.length), f.length};
+    if (f.length < kShortLength) {
+        // a short full sentence ("Thank you!") is near-good, a label ("Print") short
+        if (f.ends_sentence && f.words >= 2 && ld == 0 && (prose || f.cjk > 0))
+            return {Cls::neargood, "short sentence", f.length};
+        return {Cls::short_, fmt("short (%.0f)", f.length), f.length};
+    }
+    if (ld > kMaxLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
+    return {Cls::bad, "not prose: " + shape, f.length};
+}
+
+}  // namespace
+
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    std::string lang = document_language(doc);
+    bool has_stops = has_stopwords(lang) && lang != "zh" && lang != "ja";
+    std::vector<Unit> units = make_units(doc, lang);
+    const std::size_t n = units.size();
+    if (n == 0) return;
+
+    std::unordered_map<std::string, std::size_t> counts;
+    std::vector<std::string> folded(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        folded[i] = fold(units[i].f.text);
+        if (!folded[i].empty()) ++counts[folded[i]];
+    }
+
+    std::vector<Judged> judged(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
+        std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
+        std::size_t repeats = folded[i].empty() ? 0 : counts[folded[i]];
+        judged[i] = first_judgement(units[i], has_stops, repeats, pages, batch_pages);
+        if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
+    }
+
+    // A furniture section ("Related News", "Comments") runs until the next heading:
+    // nothing in it below good is kept.
+    bool in_furniture = false;
+    int furniture_level = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Unit& u = units[i];
+        bool opener = (u.heading || u.f.length < 60) && opens_furniture_section(u.f.text);
+        if (opener) {
+            in_furniture = true;
+            furniture_level = u.heading ? u.heading_level : 7;
+            judged[i] = {Cls::bad, "opens a section of page furniture", 0};
+            continue;
+        }
+        // the section ends at the next heading of its rank, or where prose resumes
+        if (in_furniture && ((u.heading && u.heading_level <= furniture_level) || judged[i].cls == Cls::good))
+            in_furniture = false;
+        if (in_furniture && judged[i].cls != Cls::good && judged[i].cls != Cls::bad)
+            judged[i] = {Cls::bad, "inside a section of page furniture", 0};
+    }
+
+    std::vector<Cls> cls(n);
+    for (std::size_t i = 0; i < n; ++i) cls[i] = judged[i].cls;
+
+    // Text dumps split one post or paragraph over many short lines: a run of near-good
+    // units that together make a paragraph's worth of prose is good.
+    for (std::size_t i = 0; i < n;) {
+        if (cls[i] != Cls::neargood) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        double total = 0;
+        while (j < n && cls[j] == Cls::neargood) total += units[j++].f.length;
+        if (j - i >= 2 && total >= kGroupGoodLength)
+            for (std::size_t k = i; k < j; ++k) {
+                cls[k] = Cls::good;
+                judged[k].reason = fmt("in a run of prose lines, length %.0f", total);
+            }
+        i = j;
+    }
+    // A page of short posts has no long paragraph at all: near-good is then the best there is.
+    if (std::none_of(cls.begin(), cls.end(), [](Cls c) { return c == Cls::good; }))
+        for (std::size_t i = 0; i < n; ++i)
+            if (cls[i] == Cls::neargood) cls[i] = Cls::good;
+
+    // Context (jusText): short units take the class of their neighbours, near-good ones
+    // are good unless boilerplate surrounds them.
+    auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
+        long k = static_cast<long>(i) + dir;
+        while (k >= 0 && k < static_cast<long>(n)) {
+            Cls c = cls[static_cast<std::size_t>(k)];
+            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood)) return c;
+            k += dir;
+        }
+        return Cls::bad;
+    };
+    std::vector<Cls> revised = cls;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (cls[i] != Cls::short_) continue;
+        Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
+        std::string why;
+        if (prev == Cls::good && next == Cls::good) {
+            revised[i] = Cls::good;
+        } else if (prev == Cls::bad && next == Cls::bad) {
+            revised[i] = Cls::bad;
+            why = "short, between boilerplate";
+        } else {
+            bool near = neighbour(i, -1, false) == Cls::neargood || neighbour(i, +1, false) == Cls::neargood;
+            revised[i] = near ? Cls::good : Cls::bad;
+            if (!near) why = "short, at the edge of the content";
+        }
+        if (units[i].heading && revised[i] == Cls::bad) {
+            // a heading belongs to what follows it
+            if (next == Cls::good) revised[i] = Cls::good;
+            else why = "heading not followed by content";
+        }
+        if (!why.empty()) judged[i].reason = why + " (" + judged[i].reason + ")";
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (cls[i] != Cls::neargood) continue;
+        Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
+        if (prev == Cls::bad && next == Cls::bad) {
+            revised[i] = Cls::bad;
+            judged[i].reason = "between boilerplate (" + judged[i].reason + ")";
+        } else {
+            revised[i] = Cls::good;
+        }
+    }
+
+    // The main content run: the stretch with the greatest weight of good text over bad
+    // (a maximum-sum run). Content outside it is page furniture: teasers, comments.
+    std::vector<double> weight(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        double len = std::max(units[i].f.length, 10.0);
+        weight[i] = revised[i] == Cls::good ? len : -std::min(len, kMaxBadPenalty);
+    }
+    struct Run {
+        double score = 0;
+        std::size_t from = 0, to = 0;
+        bool found = false;
+    };
+    auto best_run = [&](std::size_t start) {
+        Run best, cur;
+        for (std::size_t i = start; i < n; ++i) {
+            if (cur.score <= 0) cur = Run{0, i, i, true};
+            cur.score += weight[i];
+            cur.to = i;
+            if (cur.score > best.score) best = cur;
+        }
+        return best;
+    };
+    // The first run after a point: it starts at the first good unit and ends where the
+    // boilerplate after it outweighs it.
+    auto first_run = [&](std::size_t start) {
+        Run best, cur;
+        for (std::size_t i = start; i < n; ++i) {
+            if (!cur.found) {
+                if (weight[i] <= 0) continue;
+                cur = Run{0, i, i, true};
+            }
+            cur.score += weight[i];
+            cur.to = i;
+            if (cur.score > best.score) best = cur;
+            if (cur.score <= 0) break;
+        }
+        return best;
+    };
+    Run main_run = best_run(0);
+    if (options.title_line && main_run.found) {
+        // the article follows its headline: prefer the first run after it unless it is
+        // only a scrap beside the page's best (a cookie notice may outweigh an article)
+        std::size_t after = 0;
+        while (after < n && units[after].source.first <= options.title_line) ++after;
+        Run after_title = first_run(after);
+        if (after_title.found && after_title.from != main_run.from &&
+            after_title.score >= kAfterTitleShare * main_run.score)
+            main_run = after_title;
+    }
+    const bool found = main_run.found;
+    const std::size_t best_from = main_run.from, best_to = main_run.to;
+
+    std::vector<bool> drop(n, false);
+    std::vector<std::string> reasons(n);
+    std::vector<double> scores(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        scores[i] = judged[i].score;
+        if (revised[i] == Cls::bad) {
+            drop[i] = true;
+            reasons[i] = std::string(name(cls[i])) + ": " + judged[i].reason;
+        } else if (!found || i < best_from || i > best_to) {
+            drop[i] = true;
+            reasons[i] = "outside the main content run (" + judged[i].reason + ")";
+        }
+    }
+    drop_units(doc, units, drop, reasons, scores, "classify", diag);
+}
+
+}  // namespace dconv::clean
+
+namespace dconv {
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    clean::classify_boilerplate(doc, options, diag);
+}
+}  // namespace dconv

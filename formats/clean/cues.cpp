@@ -1,0 +1,253 @@
+#include "clean/cues.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "clean/features.hpp"
+#include "core/text.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+// Words of page widgets and navigation, folded (lower case, no spaces or punctuation).
+// English words match whole words; CJK entries match anywhere and count the characters
+// they cover.
+constexpr std::array kWidgetWords = std::to_array<std::string_view>({
+    "about", "account", "advert", "advertisement", "advertising", "all", "archive", "archives",
+    "back", "bookmark", "categories", "category", "click", "comment", "comments", "contact",
+    "cookie", "cookies", "copy", "copyright", "disclaimer", "donate", "download", "email",
+    "english", "enter", "facebook", "faq", "feedback", "follow", "font", "forgot", "go", "help",
+    "home", "homepage", "instagram", "join", "keywords", "like", "likes", "link", "linkedin",
+    "load", "log", "login", "logout", "menu", "more", "my", "navigation", "newsletter", "next",
+    "page", "password", "pinterest", "please", "policy", "post", "posts", "previous", "print",
+    "privacy", "profile", "read", "reddit", "register", "related", "reply", "rss", "save",
+    "search", "see", "share", "shares", "sign", "sitemap", "size", "skip", "sponsored", "submit",
+    "subscribe", "tags", "telegram", "terms", "toggle", "top", "tumblr", "tweet", "twitter",
+    "up", "user", "username", "view", "views", "whatsapp", "youtube",
+});
+
+constexpr std::array kWidgetPhrasesCjk = std::to_array<std::string_view>({
+    "登录", "注册", "分享", "打印", "收藏", "评论", "回复", "点赞", "转发", "关注", "搜索",
+    "首页", "返回", "顶部", "上一篇", "下一篇", "相关", "推荐", "热门", "版权", "免责声明",
+    "联系我们", "关于我们", "网站地图", "责任编辑", "编辑", "来源", "扫一扫", "二维码", "举报",
+    "更多", "阅读", "点击", "浏览", "字号", "微信", "微博", "客户端", "下载", "订阅", "广告",
+    "登陆", "退出", "帮助", "反馈", "查看", "全部", "加载", "排序", "用户", "密码", "导航",
+    "ログイン", "シェア", "로그인", "공유",
+});
+
+constexpr std::array kFurnitureOpeners = std::to_array<std::string_view>({
+    "related", "relatednews", "relatedarticles", "relatedposts", "relatedstories",
+    "relatedcontent", "relatedlinks", "morenews", "morestories", "morefrom", "moreon",
+    "youmayalsolike", "youmightalsolike", "recommended", "recommendedforyou", "readmore",
+    "readnext", "mostread", "mostpopular", "popular", "trending", "comments", "leaveareply",
+    "leaveacomment", "postacomment", "writeacomment", "addacomment", "sharethis",
+    "sharethisarticle", "tags", "alsoread", "seealso", "latestnews", "topstories",
+    "相关阅读", "相关新闻", "相关推荐", "相关文章", "相关链接", "热门推荐", "推荐阅读", "猜你喜欢",
+    "cookies", "cookienotice", "cookiepolicy", "cookiesettings", "privacypolicy",
+    "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "精彩推荐", "评论", "最热文章",
+});
+
+bool is_cjk_text(std::string_view s) {
+    std::size_t i = 0;
+    return !s.empty() && text::is_cjk(text::next(s, i));
+}
+
+}  // namespace
+
+double widget_share(std::string_view s) {
+    std::string folded;
+    int words = 0, hits = 0;
+    double cjk_total = 0, cjk_hit = 0;
+    std::string word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        ++words;
+        if (std::binary_search(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word)))
+            ++hits;
+        word.clear();
+    };
+    std::string cjk;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        char32_t c = text::next(s, i);
+        if (text::is_cjk(c)) {
+            flush();
+            cjk.append(s.substr(start, i - start));
+            cjk_total += 1;
+        } else if (c < 0x80 && std::isalnum(static_cast<int>(c))) {
+            word += static_cast<char>(std::tolower(static_cast<int>(c)));
+        } else if (text::is_letter(c)) {
+            word.append(s.substr(start, i - start));
+        } else {
+            flush();
+        }
+    }
+    flush();
+    for (std::string_view p : kWidgetPhrasesCjk) {
+        if (!is_cjk_text(p)) continue;
+        std::size_t pos = 0;
+        while ((pos = cjk.find(p, pos)) != std::string::npos) {
+            cjk_hit += static_cast<double>(text::to_u32(p).size());
+            pos += p.size();
+        }
+    }
+    double total = words + cjk_total;
+    if (total == 0) return 0;
+    return std::min(1.0, (hits + cjk_hit) / total);
+}
+
+bool opens_furniture_section(std::string_view s) {
+    std::string f = fold(s);
+    if (f.empty() || f.size() > 40) return false;
+    for (std::string_view o : kFurnitureOpeners)
+        if (f == o) return true;
+    // "Related News:" and the like have been folded already; allow a trailing count
+    // ("Comments 12", "评论(3)")
+    std::string letters;
+    for (char c : f)
+        if (!(c >= '0' && c <= '9')) letters += c;
+    for (std::string_view o : kFurnitureOpeners)
+        if (letters == o) return true;
+    return false;
+}
+
+bool is_legal_line(std::string_view s) {
+    if (s.find("©") != std::string_view::npos || s.find("(c)") != std::string_view::npos ||
+        s.find("(C)") != std::string_view::npos)
+        return true;
+    std::string low = text::lower_ascii(s);
+    static constexpr std::string_view kLegal[] = {
+        "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
+        "公网安备", "未经授权", "禁止转载", "不得转载", "本文源自", "转载请注明",
+    };
+    for (auto k : kLegal)
+        if (low.find(k) != std::string::npos) return true;
+    return false;
+}
+
+bool is_privacy_notice(std::string_view s) {
+    static constexpr std::string_view kPrivacyTerms[] = {
+        "cookie", "privacy", "consent", "personal data", "personal information", "third part",
+        "opt out", "opt-out", "gdpr", "ccpa", "tracking technolog", "advertising partners",
+        "your data", "datenschutz", "données personnelles", "dati personali", "dane osobowe",
+        "隐私", "个人信息",
+    };
+    std::string low = text::lower_ascii(s);
+    int hits = 0;
+    for (auto t : kPrivacyTerms) hits += low.find(t) != std::string::npos;
+    return hits >= 2;
+}
+
+std::string_view strip_welcome(std::string_view s) {
+    s = text::trim(s);
+    static constexpr std::string_view kWelcome[] = {"welcome to ", "欢迎访问", "欢迎来到",
+                                                    "欢迎光临", "欢迎您访问"};
+    for (auto w : kWelcome)
+        if (text::starts_with_ci(s, w)) return text::trim(s.substr(w.size()));
+    return {};
+}
+
+namespace {
+
+constexpr std::array kRoleWords = std::to_array<std::string_view>({
+    "Ambassador", "Chairman", "Chairwoman", "Chief", "Commissioner", "Correspondent",
+    "Councilor", "Councillor", "Director", "Editor", "Foreign", "General", "Governor", "Head",
+    "Minister", "Premier", "President", "Professor", "Reporter", "Secretary", "Senior",
+    "Special", "Spokesman", "Spokesperson", "Staff", "State", "Vice",
+});
+
+constexpr std::array kHonorifics = std::to_array<std::string_view>({
+    "H.E.", "HE", "Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Prof.", "Sir",
+});
+
+bool is_role(std::string_view w) {
+    return std::find(kRoleWords.begin(), kRoleWords.end(), w) != kRoleWords.end();
+}
+
+// Capitalised words from the start of `s`, stopping at a role word, a lower-case word,
+// punctuation other than '.', '-' or an apostrophe, or after five words.
+std::string name_from(std::string_view s) {
+    std::string name;
+    int count = 0;
+    std::size_t i = 0;
+    while (i < s.size() && count < 5) {
+        while (i < s.size() && s[i] == ' ') ++i;
+        std::size_t start = i;
+        while (i < s.size() && s[i] != ' ' && s[i] != ',' && s[i] != ';' && s[i] != '|' &&
+               s[i] != '(')
+            ++i;
+        std::string_view w = s.substr(start, i - start);
+        if (w.empty()) break;
+        std::size_t k = 0;
+        char32_t first = text::next(w, k);
+        if (!text::is_upper(first) || is_role(w)) break;
+        if (!name.empty()) name += ' ';
+        name.append(w);
+        ++count;
+        if (i < s.size() && s[i] != ' ') break;
+    }
+    while (!name.empty() && (name.back() == '.' || name.back() == ':')) name.pop_back();
+    return name;
+}
+
+}  // namespace
+
+std::string find_byline(std::string_view s, bool lead_only) {
+    s = text::trim(s);
+    if (s.empty() || s.size() > 400) return {};
+    // "作者：X", "文/X", "记者 X"
+    static constexpr std::string_view kCjkLeads[] = {"作者：", "作者:", "文/", "文／", "记者：", "记者 "};
+    for (auto lead : kCjkLeads) {
+        auto pos = s.find(lead);
+        if (pos != std::string_view::npos && (pos == 0 || !lead_only)) {
+            std::string_view rest = text::trim(s.substr(pos + lead.size()));
+            std::size_t end = 0, count = 0;
+            while (end < rest.size() && count < 6) {
+                std::size_t k = end;
+                char32_t c = text::next(rest, k);
+                if (!text::is_cjk(c) && !text::is_letter(c) && c != 0x00B7) break;
+                end = k;
+                ++count;
+            }
+            if (end > 0) return std::string(rest.substr(0, end));
+        }
+    }
+    // "By X", "Author: X", "Written by X"
+    static constexpr std::string_view kLeads[] = {"by ", "written by ", "author: ", "authors: ",
+                                                  "author ", "posted by ", "words by "};
+    for (auto lead : kLeads) {
+        if (text::starts_with_ci(s, lead)) return name_from(s.substr(lead.size()));
+    }
+    if (!lead_only) {
+        for (std::string_view marker : {std::string_view(" By "), std::string_view(" by ")}) {
+            auto pos = s.find(marker);
+            if (pos != std::string_view::npos) {
+                std::string name = name_from(s.substr(pos + marker.size()));
+                if (name.find(' ') != std::string::npos) return name;
+            }
+        }
+    }
+    // "H.E. Wang Yi, State Councilor and Minister of Foreign Affairs"
+    for (auto h : kHonorifics) {
+        if (s.size() > h.size() && s.substr(0, h.size()) == h && s[h.size()] == ' ') {
+            std::string name = name_from(s.substr(h.size() + 1));
+            if (!name.empty()) return name;
+        }
+    }
+    return {};
+}
+
+bool starts_with_ordinal(std::string_view s) {
+    static constexpr std::string_view kOrdinals[] = {
+        "first,", "second,", "third,", "fourth,", "fifth,", "sixth,", "seventh,", "eighth,",
+        "ninth,", "tenth,", "firstly,", "secondly,", "thirdly,", "finally,", "lastly,",
+        "首先，", "其次，", "再次，", "最后，", "第一，", "第二，", "第三，", "第四，", "第五，",
+        "第六，", "第七，", "第八，", "第九，", "第十，",
+    };
+    for (auto o : kOrdinals)
+        if (text::starts_with_ci(s, o)) return true;
+    return false;
+}
+
+}  // namespace dconv::clean

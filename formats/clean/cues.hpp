@@ -1,0 +1,35 @@
+// cues.hpp: general vocabulary of web pages' furniture: the words of login/share/print
+// widgets, of "related news" and comment sections, of copyright footers, of bylines.
+// Kept as data tables in cues.cpp, one place to extend; no site's name or text is here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dconv::clean {
+
+// Share of the folded words of `text` that are widget words (login, share, print,
+// 登录, 分享 ...), 0..1; CJK phrases count by the characters they cover.
+double widget_share(std::string_view text);
+
+// The text opens a section of page furniture ("Related News", "Comments", "相关阅读").
+bool opens_furniture_section(std::string_view text);
+
+// A copyright or legal footer line (©, "All rights reserved", 版权所有, ICP备案).
+bool is_legal_line(std::string_view text);
+
+// A cookie banner or privacy notice: two or more of its terms (cookie, consent,
+// personal data, third parties...).
+bool is_privacy_notice(std::string_view text);
+
+// The text after a welcome phrase of a banner ("Welcome to X" → "X"), or empty.
+std::string_view strip_welcome(std::string_view text);
+
+// A byline: the author named in "By X", "Author: X", "作者：X", "H.E. X, Minister ...";
+// empty when the text is not a byline. `lead_only`: only at the start of the text.
+std::string find_byline(std::string_view text, bool lead_only);
+
+// Ordinal lead words opening a section ("First,", "Second,", "Finally,", "首先", "第一").
+bool starts_with_ordinal(std::string_view text);
+
+}  // namespace dconv::clean

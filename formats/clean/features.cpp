@@ -1,0 +1,150 @@
+#include "clean/features.hpp"
+
+#include <type_traits>
+
+#include "clean/language.hpp"
+#include "core/text.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+void collect(const Inlines& inlines, bool in_link, Features& f, std::string& text) {
+    for (const Inline& in : inlines) {
+        if (auto* t = std::get_if<Text>(&in)) {
+            std::size_t before = text.size();
+            text += t->text;
+            if (in_link) f.link_length += static_cast<double>(text.size() - before);  // bytes; fixed below
+        } else if (auto* c = std::get_if<Code>(&in)) {
+            std::size_t before = text.size();
+            text += c->text;
+            if (in_link) f.link_length += static_cast<double>(text.size() - before);
+        } else if (std::holds_alternative<LineBreak>(in)) {
+            text += ' ';
+        } else if (auto* e = std::get_if<Emphasis>(&in)) {
+            collect(e->children, in_link, f, text);
+        } else if (auto* s = std::get_if<Strong>(&in)) {
+            collect(s->children, in_link, f, text);
+        } else if (auto* l = std::get_if<Link>(&in)) {
+            ++f.links;
+            std::size_t before = text.size();
+            collect(l->children, true, f, text);
+            if (text::trim(std::string_view(text).substr(before)).empty()) ++f.empty_links;
+        }
+    }
+}
+
+bool is_comma(char32_t c) {
+    return c == ',' || c == 0xFF0C || c == 0x3001 || c == ';' || c == 0xFF1B;
+}
+
+bool is_closing(char32_t c) {
+    return c == '"' || c == '\'' || c == ')' || c == 0x201D || c == 0x2019 || c == 0x300D ||
+           c == 0x300F || c == 0xFF09 || c == 0x300B || c == ']' || c == 0x00BB;
+}
+
+void shape(Features& f, std::string_view lang) {
+    const std::string& s = f.text;
+    double length = 0;
+    bool in_word = false, word_start = false;
+    char32_t last_visible = 0, before_last = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t c = text::next(s, i);
+        if (text::is_space(c)) {
+            in_word = false;
+            continue;
+        }
+        if (text::is_cjk(c)) {
+            ++f.cjk;
+            ++f.letters;
+            ++f.words;
+            length += kCjkWeight;
+            in_word = false;
+        } else {
+            length += 1;
+            if (text::is_alnum(c)) {
+                if (text::is_digit(c)) ++f.digits;
+                else ++f.letters;
+                if (!in_word) {
+                    ++f.words;
+                    word_start = true;
+                    if (text::is_upper(c)) ++f.capitalized;
+                }
+                in_word = true;
+            } else if (c != '\'' && c != 0x2019 && c != '-') {
+                in_word = false;
+            }
+            if (is_comma(c)) ++f.commas;
+            if (text::is_sentence_end(c)) {
+                // a sentence end is followed by space, a closing mark or the end
+                std::size_t k = i;
+                char32_t n = k < s.size() ? text::next(s, k) : 0;
+                if (n == 0 || text::is_space(n) || is_closing(n) || text::is_cjk(n) || c >= 0x3000)
+                    ++f.sentence_ends;
+            }
+        }
+        (void)word_start;
+        before_last = last_visible;
+        last_visible = c;
+    }
+    f.length = length;
+    f.ends_sentence = text::is_sentence_end(last_visible) ||
+                      (is_closing(last_visible) && text::is_sentence_end(before_last));
+    f.has_url_text = s.find("http://") != std::string::npos ||
+                     s.find("https://") != std::string::npos || s.find("www.") != std::string::npos;
+    f.stop_density = stopword_density(s, lang);
+}
+
+}  // namespace
+
+Features measure(const Inlines& content, std::string_view lang) {
+    Features f;
+    std::string raw;
+    collect(content, false, f, raw);
+    // link_length was counted in bytes of raw text; convert to the weighted length by
+    // measuring the link share of bytes (close enough: links rarely mix scripts).
+    double link_bytes = f.link_length;
+    f.text = text::squeeze_spaces(raw);
+    shape(f, lang);
+    f.link_length = raw.empty() ? 0 : f.length * std::min(1.0, link_bytes / double(raw.size()));
+    return f;
+}
+
+Features measure_text(std::string_view s, std::string_view lang) {
+    Features f;
+    f.text = text::squeeze_spaces(s);
+    shape(f, lang);
+    return f;
+}
+
+// "4.Developing global partnerships", "2. Methods", "一、总体要求"
+bool numbered_heading_shape(const Features& f) {
+    std::string_view s = f.text;
+    std::size_t i = 0;
+    while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i > 0 && i < s.size() && (s[i] == '.' || s[i] == ')')) {
+        std::size_t k = i + 1;
+        while (k < s.size() && s[k] == ' ') ++k;
+        if (k < s.size() && !(s[k] >= '0' && s[k] <= '9')) return !f.ends_sentence && f.length < 160;
+    }
+    static constexpr std::string_view kCjkNumbers[] = {"一、", "二、", "三、", "四、", "五、", "六、",
+                                                       "七、", "八、", "九、", "十、"};
+    for (auto p : kCjkNumbers)
+        if (s.rfind(p, 0) == 0) return !f.ends_sentence && f.length < 120;
+    return false;
+}
+
+std::string fold(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        char32_t c = text::next(s, i);
+        if (!text::is_alnum(c) && !text::is_cjk(c)) continue;
+        if (c < 0x80) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        else out.append(s.substr(start, i - start));
+    }
+    return out;
+}
+
+}  // namespace dconv::clean

@@ -1,0 +1,46 @@
+// features.hpp: the measurements the cleaning passes decide by, computed once per unit
+// of text (a line-block or a list item). All are general signals: lengths, link density,
+// stop-word density, sentence shape, character classes. None names a site.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "dconv/document.hpp"
+
+namespace dconv::clean {
+
+// One Han/kana/Hangul character carries about as much text as this many Latin letters;
+// lengths are compared in these "Latin-equivalent" units so one threshold serves both.
+inline constexpr double kCjkWeight = 3.0;
+
+struct Features {
+    std::string text;          // visible text, white space squeezed
+    double length = 0;         // Latin-equivalent letters, digits and punctuation
+    double link_length = 0;    // the part of `length` inside links
+    int links = 0;             // number of links (an empty [](url) link counts)
+    int empty_links = 0;       // links without visible text (images, icons)
+    int words = 0;             // Latin words; CJK characters count one word each
+    int cjk = 0;               // CJK characters
+    int letters = 0;           // letters of any script (CJK included)
+    int digits = 0;
+    int sentence_ends = 0;     // . ! ? 。！？ followed by space, quote or end
+    int commas = 0;            // , ， 、 ; ；
+    int capitalized = 0;       // Latin words starting with a capital
+    double stop_density = 0;   // stop words per word (language aware)
+    bool ends_sentence = false;  // last visible character closes a sentence
+    bool has_url_text = false;   // visible text contains http:// or www.
+
+    double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }
+};
+
+Features measure(const Inlines& content, std::string_view lang);
+Features measure_text(std::string_view text, std::string_view lang);
+
+// A numbered section heading: "4.Developing global partnerships", "2. Methods", "一、总体要求".
+bool numbered_heading_shape(const Features& f);
+
+// A text's fold for comparisons: lower case, white space and punctuation removed.
+std::string fold(std::string_view text);
+
+}  // namespace dconv::clean

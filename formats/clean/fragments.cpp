@@ -1,0 +1,181 @@
+// fragments.cpp: the strip-fragments pass. Text glued into many lines of one page (a
+// watermark or source stamp such as a site name plus URL at every paragraph's end) and
+// labels glued to a line in another script ("摘要Full Text: ...") are cut out of the text.
+#include <string>
+#include <unordered_map>
+
+#include "clean/units.hpp"
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv {
+
+namespace {
+
+constexpr std::size_t kMinStampChars = 8;    // shorter shared endings are ordinary words
+constexpr std::size_t kMaxStampChars = 120;  // longer shared endings are repeated lines
+constexpr std::size_t kMinStampLines = 3;    // a stamp is glued to at least this many lines
+constexpr std::size_t kMaxLabelChars = 4;    // a glued label is a word or two ("摘要")
+
+// The last Text node of inline content, where a glued stamp sits.
+Text* last_text(Inlines& content) {
+    if (content.empty()) return nullptr;
+    return std::get_if<Text>(&content.back());
+}
+
+std::uint64_t hash_bytes(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+// Code-point boundaries of the last kMaxStampChars characters of `s`, from the end.
+std::vector<std::size_t> suffix_starts(std::string_view s) {
+    std::vector<std::size_t> starts;
+    std::size_t i = s.size();
+    while (i > 0 && starts.size() < kMaxStampChars) {
+        text::prev(s, i);
+        starts.push_back(i);
+    }
+    return starts;
+}
+
+bool looks_like_stamp(std::string_view stamp, std::string_view before) {
+    bool has_url = stamp.find("http") != std::string_view::npos ||
+                   stamp.find("www.") != std::string_view::npos;
+    if (has_url) return true;
+    // glued: no space at the seam
+    if (before.empty()) return false;
+    std::size_t i = before.size();
+    char32_t last = text::prev(before, i);
+    std::size_t k = 0;
+    char32_t first = text::next(stamp, k);
+    return !text::is_space(last) && !text::is_space(first) && first != ',' && first != '.';
+}
+
+std::string find_stamp(std::vector<Block>& blocks) {
+    std::unordered_map<std::uint64_t, std::uint32_t> counts;
+    std::vector<std::string_view> texts;
+    for (Block& b : blocks) {
+        Inlines* in = inline_content(b);
+        Text* t = in ? last_text(*in) : nullptr;
+        if (!t) continue;
+        texts.push_back(t->text);
+        std::string_view s = t->text;
+        for (std::size_t start : suffix_starts(s)) {
+            std::size_t len = s.size() - start;
+            if (start == 0) break;  // the whole text: a repeated line, not a stamp
+            if (len < kMinStampChars) continue;
+            ++counts[hash_bytes(s.substr(start))];
+        }
+    }
+    // the longest ending shared by enough lines, glued to them
+    std::string best;
+    for (std::string_view s : texts) {
+        for (std::size_t start : suffix_starts(s)) {
+            if (start == 0) break;
+            std::string_view suffix = s.substr(start);
+            if (suffix.size() <= best.size()) continue;
+            auto it = counts.find(hash_bytes(suffix));
+            if (it == counts.end() || it->second < kMinStampLines) continue;
+            if (!looks_like_stamp(suffix, s.substr(0, start))) continue;
+            if (text::trim(suffix).size() < kMinStampChars) continue;
+            best = std::string(suffix);
+        }
+    }
+    return best;
+}
+
+// Cuts the stamp, or a truncated copy of it, from the end of the text.
+bool cut_stamp(std::string& s, const std::string& stamp) {
+    if (s.size() > stamp.size() && s.compare(s.size() - stamp.size(), stamp.size(), stamp) == 0) {
+        s.resize(s.size() - stamp.size());
+        return true;
+    }
+    for (std::size_t len = std::min(stamp.size() - 1, s.size()); len >= kMinStampChars * 2; --len) {
+        if (s.compare(s.size() - len, len, stamp, 0, len) == 0) {
+            s.resize(s.size() - len);
+            return true;
+        }
+    }
+    return false;
+}
+
+void strip_stamp(Blocks& blocks, const std::string& stamp, Diagnostics& diag) {
+    for (Block& b : blocks) {
+        if (auto* list = std::get_if<List>(&b.node)) {
+            for (Blocks& item : list->items) strip_stamp(item, stamp, diag);
+            continue;
+        }
+        Inlines* in = inline_content(b);
+        if (!in) continue;
+        bool changed = false;
+        for (Inline& node : *in) {
+            auto* t = std::get_if<Text>(&node);
+            if (!t) continue;
+            std::size_t pos;
+            while ((pos = t->text.find(stamp)) != std::string::npos) {
+                t->text.erase(pos, stamp.size());
+                changed = true;
+            }
+        }
+        if (Text* t = last_text(*in)) changed |= cut_stamp(t->text, stamp);
+        if (changed) {
+            if (Text* t = last_text(*in)) t->text = std::string(text::trim(t->text)) ;
+            normalize(*in);
+            Diagnostic d;
+            d.pass = "strip-fragments";
+            d.action = "rewritten";
+            d.first_line = b.source.first;
+            d.last_line = b.source.last;
+            d.reason = "watermark glued to the text: \"" + clean::excerpt(stamp) + "\"";
+            diag.note(std::move(d));
+        }
+    }
+}
+
+// "摘要Full Text: ..." → "Full Text: ...": a short CJK label glued to a line that is
+// otherwise in another script.
+void strip_glued_labels(Blocks& blocks, Diagnostics& diag) {
+    for (Block& b : blocks) {
+        Inlines* in = inline_content(b);
+        if (!in || in->empty()) continue;
+        auto* t = std::get_if<Text>(&in->front());
+        if (!t) continue;
+        std::string_view s = t->text;
+        std::size_t i = 0, cjk = 0;
+        while (i < s.size()) {
+            std::size_t k = i;
+            if (!text::is_cjk(text::next(s, k))) break;
+            i = k;
+            ++cjk;
+        }
+        if (cjk == 0 || cjk > kMaxLabelChars || i >= s.size()) continue;
+        std::size_t k = i;
+        char32_t next = text::next(s, k);
+        if (!(next < 0x80 && std::isalpha(static_cast<int>(next)))) continue;
+        std::string rest = plain_text(*in).substr(i);
+        bool other_cjk = false;
+        for (std::size_t j = 0; j < rest.size() && !other_cjk;) other_cjk = text::is_cjk(text::next(rest, j));
+        if (other_cjk) continue;
+        Diagnostic d;
+        d.pass = "strip-fragments";
+        d.action = "rewritten";
+        d.first_line = b.source.first;
+        d.last_line = b.source.last;
+        d.reason = "label glued to a line in another script: \"" + std::string(s.substr(0, i)) + "\"";
+        diag.note(std::move(d));
+        t->text.erase(0, i);
+    }
+}
+
+}  // namespace
+
+void strip_fragments(Document& doc, Diagnostics& diag) {
+    std::string stamp = find_stamp(doc.blocks);
+    if (!stamp.empty()) strip_stamp(doc.blocks, stamp, diag);
+    strip_glued_labels(doc.blocks, diag);
+}
+
+}  // namespace dconv

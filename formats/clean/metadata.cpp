@@ -1,0 +1,228 @@
+// metadata.cpp: the metadata pass. Reads the page head (what comes before the first
+// paragraph of running prose) for the title, subtitle, byline, date and site, and takes
+// the lines it used out of the body: they belong in the front matter and title block.
+#include <algorithm>
+#include <string>
+
+#include "clean/cues.hpp"
+#include "clean/language.hpp"
+#include "clean/units.hpp"
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv {
+
+namespace {
+
+using clean::Unit;
+
+constexpr double kContentLength = 150;  // the first prose unit this long starts the article
+constexpr double kMaxTitleLength = 300;
+constexpr double kMaxMetaLineLength = 120;  // a date or byline line carries little else
+constexpr std::size_t kMaxHeadUnits = 400;
+
+bool starts_with_dash(std::string_view s) {
+    return s.rfind("--", 0) == 0 || s.rfind("–", 0) == 0 || s.rfind("—", 0) == 0;
+}
+
+std::string_view strip_dashes(std::string_view s) {
+    while (!s.empty()) {
+        if (s.rfind("--", 0) == 0) s.remove_prefix(2);
+        else if (s.rfind("–", 0) == 0 || s.rfind("—", 0) == 0) s.remove_prefix(3);
+        else if (s[0] == '-') s.remove_prefix(1);
+        else break;
+    }
+    return text::trim(s);
+}
+
+bool is_content(const Unit& u) {
+    const auto& f = u.f;
+    return !u.heading && u.item < 0 && f.length >= kContentLength && f.link_density() < 0.3 &&
+           (f.sentence_ends >= 1 || f.commas >= 2);
+}
+
+// Whatever a date line says besides its date: "Click Num:1369", "Beijing,".
+bool date_line(const Unit& u, std::string& date) {
+    date = find_date(u.f.text);
+    if (date.empty()) return false;
+    return u.f.length <= kMaxMetaLineLength && (u.f.words <= 12 || u.f.digits * 3 >= u.f.letters);
+}
+
+bool title_like(const Unit& u, const BatchProfile* batch) {
+    const auto& f = u.f;
+    if (u.item >= 0 || u.code || u.rule) return false;
+    if (f.length < 8 || f.length > kMaxTitleLength || f.letters < 3) return false;
+    if (f.link_density() > 0.3) return false;
+    if (f.ends_sentence && f.text.back() == '.') return false;
+    if (f.text.find(" > ") != std::string::npos || f.text.find(" » ") != std::string::npos) return false;
+    if (starts_with_dash(f.text) || clean::numbered_heading_shape(f)) return false;
+    if (!find_date(f.text).empty() && f.words <= 8) return false;
+    if (clean::is_legal_line(f.text) || clean::widget_share(f.text) >= 0.4) return false;
+    if (!clean::strip_welcome(f.text).empty()) return false;
+    if (batch && batch->pages() >= 2 && batch->pages_with(f.text) >= 2) return false;
+    return true;
+}
+
+bool ends_with_function_word(std::string_view s) {
+    static constexpr std::string_view kDangling[] = {" of", " the", " and", " for", " to", " in",
+                                                     " on", " de", " du", " der", " des", " &"};
+    for (auto w : kDangling)
+        if (s.size() > w.size() && s.substr(s.size() - w.size()) == w) return true;
+    return false;
+}
+
+void note(Diagnostics& diag, const Unit& u, const std::string& what) {
+    Diagnostic d;
+    d.pass = "metadata";
+    d.action = "meta";
+    d.first_line = u.source.first;
+    d.last_line = u.source.last;
+    d.reason = what;
+    d.excerpt = clean::excerpt(u.f.text);
+    diag.note(std::move(d));
+}
+
+}  // namespace
+
+std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
+    std::string lang = clean::document_language(doc);
+    if (doc.meta.language.empty()) doc.meta.language = lang;
+    std::vector<Unit> units = clean::make_units(doc, lang);
+    const std::size_t n = units.size();
+    if (n == 0) return 0;
+    const BatchProfile* batch = nullptr;  // title candidates are judged per page
+
+    std::size_t head_end = 0;
+    while (head_end < n && head_end < kMaxHeadUnits && !is_content(units[head_end])) ++head_end;
+    if (head_end == n || head_end == kMaxHeadUnits) head_end = std::min<std::size_t>(n, 10);
+
+    std::vector<bool> used(n, false);
+    std::vector<std::string> why(n);
+    auto use = [&](std::size_t i, const std::string& what) {
+        used[i] = true;
+        why[i] = what;
+        note(diag, units[i], what);
+    };
+
+    // Site: a welcome banner, or a masthead line (possibly wrapped) at the very top.
+    long site_unit = -1;
+    for (std::size_t i = 0; i < head_end && doc.meta.site.empty(); ++i) {
+        std::string_view welcome = clean::strip_welcome(units[i].f.text);
+        if (!welcome.empty() && units[i].f.length < 120 && units[i].f.link_density() < 0.5) {
+            doc.meta.site = std::string(welcome);
+            site_unit = static_cast<long>(i);
+            use(i, "site banner");
+        }
+    }
+
+    // Title: the top heading of the head; else the title-like line right before the
+    // first date, byline or dashed subtitle; else the last one before the prose.
+    long title = -1;
+    int best_level = 7;
+    for (std::size_t i = 0; i < head_end; ++i) {
+        const Unit& u = units[i];
+        if (u.heading && u.heading_level <= best_level && u.heading_level <= 2 && title_like(u, batch) &&
+            !clean::opens_furniture_section(u.f.text)) {
+            best_level = u.heading_level;
+            title = static_cast<long>(i);
+        }
+    }
+    if (title < 0) {
+        std::size_t anchor = head_end;
+        for (std::size_t i = 0; i < head_end; ++i) {
+            std::string date;
+            if (date_line(units[i], date) || starts_with_dash(units[i].f.text) ||
+                !clean::find_byline(units[i].f.text, true).empty()) {
+                anchor = i;
+                break;
+            }
+        }
+        for (std::size_t i = anchor; i-- > 0;) {
+            if (static_cast<long>(i) == site_unit) continue;
+            if (title_like(units[i], batch)) {
+                title = static_cast<long>(i);
+                break;
+            }
+        }
+    }
+    if (title >= 0 && doc.meta.title.empty()) {
+        doc.meta.title = units[static_cast<std::size_t>(title)].f.text;
+        use(static_cast<std::size_t>(title), "title");
+    }
+
+    // Masthead: the first line(s) of the page, before the title, when title-like.
+    if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading) {
+        std::string site = units[0].f.text;
+        use(0, "site masthead");
+        if (ends_with_function_word(site) && title > 1 && title_like(units[1], batch)) {
+            site += " " + units[1].f.text;
+            use(1, "site masthead, continued");
+        }
+        doc.meta.site = site;
+    }
+
+    // Subtitle, byline, date, in the head around the title.
+    for (std::size_t i = 0; i < head_end; ++i) {
+        if (used[i]) continue;
+        const Unit& u = units[i];
+        std::string text = u.f.text;
+        bool near_title = title >= 0 && i > static_cast<std::size_t>(title) &&
+                          i <= static_cast<std::size_t>(title) + 3;
+        if (near_title && starts_with_dash(text) && doc.meta.subtitle.empty()) {
+            std::string sub(strip_dashes(text));
+            std::string author = clean::find_byline(sub, false);
+            if (!author.empty()) {
+                auto pos = sub.find(" By " + author);
+                if (pos == std::string::npos) pos = sub.find(" by " + author);
+                if (pos != std::string::npos) sub = std::string(text::trim(sub.substr(0, pos)));
+                if (doc.meta.authors.empty()) doc.meta.authors.push_back(author);
+            }
+            doc.meta.subtitle = sub;
+            use(i, "subtitle");
+            continue;
+        }
+        std::string author = clean::find_byline(text, true);
+        if (!author.empty() && u.f.length <= kMaxMetaLineLength * 1.5) {
+            if (doc.meta.authors.empty()) doc.meta.authors.push_back(author);
+            use(i, "byline");
+            continue;
+        }
+        std::string date;
+        if (date_line(u, date) && i + 1 < n) {
+            if (doc.meta.date.empty()) doc.meta.date = date;
+            use(i, "date line");
+            continue;
+        }
+        // the title again in another script, next to it ("百年变局…" above "Serving the…")
+        if (title >= 0 && (i + 2 == static_cast<std::size_t>(title) || i == static_cast<std::size_t>(title) + 1 ||
+                           i + 1 == static_cast<std::size_t>(title)) &&
+            title_like(u, batch) && doc.meta.extra.count("alt-title") == 0 && !u.heading) {
+            bool title_cjk = units[static_cast<std::size_t>(title)].f.cjk * 2 >
+                             units[static_cast<std::size_t>(title)].f.letters;
+            bool this_cjk = u.f.cjk * 2 > u.f.letters;
+            if (title_cjk != this_cjk) {
+                doc.meta.extra["alt-title"] = text;
+                use(i, "title in another script");
+            }
+        }
+    }
+    if (doc.meta.date.empty()) {
+        // a dateline in the foot ("published 2020-12-11 02:31")
+        for (std::size_t i = n; i-- > 0 && i + 20 >= n;) {
+            std::string date = find_date(units[i].f.text);
+            if (!date.empty()) {
+                doc.meta.date = date;
+                break;
+            }
+        }
+    }
+
+    std::vector<double> scores;
+    // used units leave the body; drop_units reports them, so keep the metadata notes only
+    Diagnostics sink;
+    clean::drop_units(doc, units, used, why, scores, "metadata", sink);
+    return title >= 0 ? units[static_cast<std::size_t>(title)].source.first : 0;
+}
+
+}  // namespace dconv

@@ -1,0 +1,227 @@
+// repair.cpp: the repair-structure pass. Puts back what hard wrapping and scraping broke:
+// paragraphs split mid-sentence across blank lines are rejoined (no space between CJK
+// characters), headings split over lines are assembled, section headings are recognised
+// (numbered, short title-case lines, ordinal lead lines standing alone), and a title
+// repeated mid-page is dropped.
+#include <string>
+
+#include "clean/cues.hpp"
+#include "clean/features.hpp"
+#include "clean/language.hpp"
+#include "clean/units.hpp"
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv {
+
+namespace {
+
+using clean::Features;
+
+constexpr double kMaxHeadingLength = 160;   // a heading line longer than this is a paragraph
+constexpr std::uint32_t kMaxJoinGap = 5;     // blank lines a broken paragraph may span
+constexpr double kMinWrappedCjkLength = 60;  // a CJK line this long may be hard-wrapped
+
+void report(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
+            std::string_view text) {
+    Diagnostic d;
+    d.pass = "repair";
+    d.action = action;
+    d.first_line = b.source.first;
+    d.last_line = b.source.last;
+    d.reason = reason;
+    d.excerpt = clean::excerpt(text);
+    diag.note(std::move(d));
+}
+
+char32_t first_char(std::string_view s) {
+    std::size_t i = 0;
+    return s.empty() ? 0 : text::next(s, i);
+}
+
+char32_t last_char(std::string_view s) {
+    std::size_t i = s.size();
+    return s.empty() ? 0 : text::prev(s, i);
+}
+
+bool is_paragraph(const Block& b) { return std::holds_alternative<Paragraph>(b.node); }
+
+bool closes_clause(char32_t c) {
+    return text::is_sentence_end(c) || c == ':' || c == ';' || c == 0xFF1A || c == 0xFF1B ||
+           c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == ')' || c == 0xFF09;
+}
+
+// Title case: most words that are not stop words start with a capital.
+bool title_case(const Features& f, std::string_view lang) {
+    if (f.cjk > 0 || f.words == 0) return false;
+    int content = 0, capitals = 0;
+    std::string_view s = f.text;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && s[i] == ' ') ++i;
+        std::size_t start = i;
+        while (i < s.size() && s[i] != ' ') ++i;
+        std::string_view w = s.substr(start, i - start);
+        if (w.empty()) break;
+        std::string low = text::lower_ascii(w);
+        while (!low.empty() && !std::isalnum(static_cast<unsigned char>(low.back()))) low.pop_back();
+        if (clean::is_stopword(lang, low) || low.empty()) continue;
+        ++content;
+        std::size_t k = 0;
+        char32_t c = text::next(w, k);
+        if (text::is_upper(c) || text::is_digit(c)) ++capitals;
+    }
+    return content > 0 && capitals * 10 >= content * 7;
+}
+
+bool has_links(const Block& b) {
+    const Inlines* in = inline_content(b);
+    if (!in) return false;
+    for (const Inline& i : *in)
+        if (std::holds_alternative<Link>(i)) return true;
+    return false;
+}
+
+void append_inlines(Inlines& into, Inlines&& more, bool space) {
+    if (space) into.push_back(Text{" "});
+    for (Inline& i : more) into.push_back(std::move(i));
+    normalize(into);
+}
+
+void drop_repeated_title(Document& doc, Diagnostics& diag) {
+    if (doc.meta.title.empty()) return;
+    std::string title = clean::fold(doc.meta.title);
+    if (title.empty()) return;
+    Blocks kept;
+    for (Block& b : doc.blocks) {
+        const Inlines* in = inline_content(b);
+        if (in && clean::fold(plain_text(*in)) == title) {
+            report(diag, b, "removed", "the title repeated", plain_text(*in));
+            continue;
+        }
+        kept.push_back(std::move(b));
+    }
+    doc.blocks = std::move(kept);
+}
+
+void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) {
+    Blocks& blocks = doc.blocks;
+    auto features = [&](const Block& b) { return clean::measure(*inline_content(b), lang); };
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!is_paragraph(blocks[i]) || has_links(blocks[i])) continue;
+        Features f = features(blocks[i]);
+        if (f.length > kMaxHeadingLength) continue;
+        bool prev_para = i == 0 || is_paragraph(blocks[i - 1]) || std::holds_alternative<Heading>(blocks[i - 1].node);
+        bool next_para = i + 1 < blocks.size() && is_paragraph(blocks[i + 1]);
+
+        // numbered: "2.Pursuing mutually beneficial" + "cooperation and common development"
+        if (clean::numbered_heading_shape(f)) {
+            auto& content = std::get<Paragraph>(blocks[i].node).content;
+            Heading h{2, std::move(content)};
+            SourceRange src = blocks[i].source;
+            while (i + 1 < blocks.size() && is_paragraph(blocks[i + 1]) && !has_links(blocks[i + 1])) {
+                Features g = features(blocks[i + 1]);
+                char32_t c = first_char(g.text);
+                if (g.length > 100 || g.ends_sentence || !text::is_lower(c)) break;
+                append_inlines(h.content, std::move(std::get<Paragraph>(blocks[i + 1].node).content), true);
+                src.last = blocks[i + 1].source.last;
+                blocks.erase(blocks.begin() + static_cast<long>(i) + 1);
+            }
+            blocks[i].node = std::move(h);
+            blocks[i].source = src;
+            report(diag, blocks[i], "heading", "numbered section heading", f.text);
+            continue;
+        }
+
+        // ordinal lead line standing alone: "First, we have carried out robust ..."
+        if (clean::starts_with_ordinal(f.text) && f.sentence_ends <= 1 && prev_para && next_para &&
+            features(blocks[i + 1]).length > f.length) {
+            blocks[i].node = Heading{2, std::move(std::get<Paragraph>(blocks[i].node).content)};
+            report(diag, blocks[i], "heading", "ordinal lead line standing alone", f.text);
+            continue;
+        }
+
+        // a run of short title-case lines between paragraphs is one heading
+        if (!f.ends_sentence && title_case(f, lang) && prev_para && f.words >= 2) {
+            std::size_t j = i + 1;
+            double total = f.length;
+            while (j < blocks.size() && is_paragraph(blocks[j]) && !has_links(blocks[j])) {
+                Features g = features(blocks[j]);
+                if (g.ends_sentence || g.length > kMaxHeadingLength || !title_case(g, lang)) break;
+                total += g.length;
+                ++j;
+            }
+            bool followed = j < blocks.size() && is_paragraph(blocks[j]) &&
+                            features(blocks[j]).length > total;
+            if (!followed || total > 2 * kMaxHeadingLength) continue;
+            Heading h{2, std::move(std::get<Paragraph>(blocks[i].node).content)};
+            SourceRange src = blocks[i].source;
+            for (std::size_t k = i + 1; k < j; ++k) {
+                append_inlines(h.content, std::move(std::get<Paragraph>(blocks[k].node).content), true);
+                src.last = blocks[k].source.last;
+            }
+            blocks.erase(blocks.begin() + static_cast<long>(i) + 1, blocks.begin() + static_cast<long>(j));
+            blocks[i].node = std::move(h);
+            blocks[i].source = src;
+            report(diag, blocks[i], "heading",
+                   j - i > 1 ? "title-case lines assembled into one heading" : "standalone title-case line",
+                   plain_text(std::get<Heading>(blocks[i].node).content));
+        }
+    }
+}
+
+void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& diag) {
+    Blocks& blocks = doc.blocks;
+    Blocks out;
+    out.reserve(blocks.size());
+    for (Block& b : blocks) {
+        if (!out.empty() && is_paragraph(out.back()) && is_paragraph(b) && b.source.known() &&
+            out.back().source.known() && b.source.first > out.back().source.last &&
+            b.source.first - out.back().source.last <= kMaxJoinGap) {
+            auto& prev = std::get<Paragraph>(out.back().node).content;
+            auto& next = std::get<Paragraph>(b.node).content;
+            std::string a = plain_text(prev), c = plain_text(next);
+            char32_t end = last_char(a), start = first_char(c);
+            bool join = false, space = true;
+            if (!closes_clause(end)) {
+                if (text::is_lower(start) && !text::is_cjk(end)) {
+                    join = true;
+                } else if (text::is_cjk(start) &&
+                           (end == 0xFF0C || end == 0x3001 ||
+                            (text::is_cjk(end) && clean::measure_text(a, lang).length >= kMinWrappedCjkLength))) {
+                    join = true;
+                    space = false;
+                }
+            }
+            if (join) {
+                append_inlines(prev, std::move(next), space);
+                out.back().source.last = b.source.last;
+                report(diag, out.back(), "joined", "paragraph broken mid-sentence", a);
+                continue;
+            }
+        }
+        out.push_back(std::move(b));
+    }
+    blocks = std::move(out);
+}
+
+void drop_trailing_headings(Document& doc, Diagnostics& diag) {
+    while (!doc.blocks.empty() && std::holds_alternative<Heading>(doc.blocks.back().node)) {
+        report(diag, doc.blocks.back(), "removed", "heading with nothing after it",
+               plain_text(doc.blocks.back()));
+        doc.blocks.pop_back();
+    }
+}
+
+}  // namespace
+
+void repair_structure(Document& doc, Diagnostics& diag) {
+    std::string lang = clean::document_language(doc);
+    drop_repeated_title(doc, diag);
+    assemble_headings(doc, lang, diag);
+    join_broken_paragraphs(doc, lang, diag);
+    drop_trailing_headings(doc, diag);
+}
+
+}  // namespace dconv

@@ -1,0 +1,119 @@
+#include "clean/units.hpp"
+
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv::clean {
+
+std::vector<Unit> make_units(const Document& doc, std::string_view lang) {
+    std::vector<Unit> units;
+    units.reserve(doc.blocks.size());
+    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        const Block& block = doc.blocks[b];
+        if (auto* list = std::get_if<List>(&block.node)) {
+            for (std::size_t i = 0; i < list->items.size(); ++i) {
+                Unit u;
+                u.block = b;
+                u.item = static_cast<int>(i);
+                std::string text;
+                Inlines all;
+                for (const Block& child : list->items[i]) {
+                    if (const Inlines* in = inline_content(child)) {
+                        if (!all.empty()) all.push_back(Text{" "});
+                        all.insert(all.end(), in->begin(), in->end());
+                    }
+                    if (child.source.known() && !u.source.known()) u.source = child.source;
+                }
+                if (!u.source.known()) u.source = block.source;
+                u.f = measure(all, lang);
+                units.push_back(std::move(u));
+            }
+            continue;
+        }
+        Unit u;
+        u.block = b;
+        u.source = block.source;
+        if (auto* h = std::get_if<Heading>(&block.node)) {
+            u.heading = true;
+            u.heading_level = h->level;
+            u.f = measure(h->content, lang);
+        } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
+            u.f = measure(p->content, lang);
+        } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
+            u.code = true;
+            u.f = measure_text(c->text, lang);
+        } else if (std::holds_alternative<ThematicBreak>(block.node)) {
+            u.rule = true;
+        } else {
+            u.f = measure_text(plain_text(block), lang);
+        }
+        units.push_back(std::move(u));
+    }
+    return units;
+}
+
+std::string excerpt(std::string_view s) {
+    constexpr std::size_t kExcerptBytes = 60;
+    if (s.size() <= kExcerptBytes) return std::string(s);
+    std::size_t cut = kExcerptBytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(s.substr(0, cut)) + "…";
+}
+
+void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
+                const std::vector<std::string>& reasons, const std::vector<double>& scores,
+                const char* pass, Diagnostics& diag) {
+    std::vector<bool> drop_block(doc.blocks.size(), false);
+    std::vector<std::vector<bool>> drop_item(doc.blocks.size());
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!drop[k]) continue;
+        const Unit& u = units[k];
+        Diagnostic d;
+        d.pass = pass;
+        d.action = "removed";
+        d.first_line = u.source.first;
+        d.last_line = u.source.last;
+        d.score = scores.empty() ? 0.0 : scores[k];
+        d.reason = reasons[k];
+        d.excerpt = excerpt(u.f.text);
+        diag.note(std::move(d));
+        if (u.item < 0) {
+            drop_block[u.block] = true;
+        } else {
+            auto& items = drop_item[u.block];
+            if (items.empty())
+                items.assign(std::get<List>(doc.blocks[u.block].node).items.size(), false);
+            items[static_cast<std::size_t>(u.item)] = true;
+        }
+    }
+    Blocks kept;
+    kept.reserve(doc.blocks.size());
+    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        if (drop_block[b]) continue;
+        Block& block = doc.blocks[b];
+        if (!drop_item[b].empty()) {
+            auto& list = std::get<List>(block.node);
+            std::vector<Blocks> items;
+            for (std::size_t i = 0; i < list.items.size(); ++i)
+                if (!drop_item[b][i]) items.push_back(std::move(list.items[i]));
+            if (items.empty()) continue;
+            list.items = std::move(items);
+        }
+        kept.push_back(std::move(block));
+    }
+    doc.blocks = std::move(kept);
+}
+
+std::string document_language(const Document& doc) {
+    if (!doc.meta.language.empty()) return doc.meta.language;
+    std::string sample;
+    for (const Block& b : doc.blocks) {
+        sample += plain_text(b);
+        sample += '\n';
+        if (sample.size() > 200000) break;
+    }
+    return guess_language(sample);
+}
+
+}  // namespace dconv::clean

@@ -1,0 +1,38 @@
+// units.hpp: the cleaner's view of a document: a flat sequence of units, each a
+// top-level block or one item of a top-level list, with its measurements.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "clean/features.hpp"
+#include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+
+namespace dconv::clean {
+
+struct Unit {
+    std::size_t block = 0;  // index into Document::blocks
+    int item = -1;          // index of the list item, or -1 for the whole block
+    bool heading = false;
+    int heading_level = 0;
+    bool code = false;
+    bool rule = false;
+    SourceRange source;
+    Features f;
+};
+
+std::vector<Unit> make_units(const Document& doc, std::string_view lang);
+
+// Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
+// and reports each as `action` by `pass` with its reason.
+void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
+                const std::vector<std::string>& reasons, const std::vector<double>& scores,
+                const char* pass, Diagnostics& diag);
+
+std::string excerpt(std::string_view text);
+
+// The document's language: Meta::language if set, else guessed from its text.
+std::string document_language(const Document& doc);
+
+}  // namespace dconv::clean
