@@ -22,6 +22,8 @@ namespace {
 // Thresholds, in Latin-equivalent characters (features.hpp).
 constexpr double kGoodLength = 150;      // a paragraph this long can stand alone as content
 constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
+constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
+constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
 constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;
@@ -61,7 +63,8 @@ bool prose_shaped(const Features& f, bool has_stops) {
 }
 
 bool numbers_only(const Features& f) {
-    return f.letters < 3 || (f.digits > 0 && f.letters <= f.digits / 2);
+    int letters = f.letters + f.cjk;  // a CJK character weighs two letters here
+    return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
 }
 
 Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_page,
@@ -86,6 +89,8 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
         return {Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
                 double(repeats_in_page)};
     if (f.has_url_text && f.words <= 3) return {Cls::bad, "a bare URL", 0};
+    if (numbered_heading_shape(f) && ld == 0)
+        return {Cls::neargood, "numbered section heading", f.length};
     bool prose = prose_shaped(f, has_stops);
     std::string shape = has_stops ? fmt("stop words %.2f", f.stop_density)
                                   : std::to_string(f.sentence_ends) + " sentence ends";
@@ -158,15 +163,44 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             ++i;
             continue;
         }
+        // list items of headlines ("related news") are no post: only sentence lines group
+        auto groups = [&](std::size_t k) {
+            const Features& g = units[k].f;
+            return cls[k] == Cls::neargood && units[k].item < 0 && !units[k].heading &&
+                   (g.ends_sentence || g.commas > 0);
+        };
+        if (!groups(i)) {
+            ++i;
+            continue;
+        }
         std::size_t j = i;
         double total = 0;
-        while (j < n && cls[j] == Cls::neargood) total += units[j++].f.length;
+        while (j < n && groups(j)) total += units[j++].f.length;
         if (j - i >= 2 && total >= kGroupGoodLength)
             for (std::size_t k = i; k < j; ++k) {
                 cls[k] = Cls::good;
                 judged[k].reason = fmt("in a run of prose lines, length %.0f", total);
             }
         i = j;
+    }
+    // Verse, chat and some blogs set one phrase per line: a long run of short lines
+    // without links is text, not furniture (furniture lines are links or few).
+    for (std::size_t i = 0; i < n;) {
+        auto plain_short = [&](std::size_t k) {
+            const Features& g = units[k].f;
+            bool symbols = g.letters == 0 && g.links == 0 && !g.text.empty();  // "☺️", "***"
+            return (cls[k] == Cls::short_ || cls[k] == Cls::neargood || symbols) && g.links == 0 &&
+                   units[k].item < 0 && !units[k].rule && !g.text.empty();
+        };
+        std::size_t j = i;
+        double total = 0;
+        while (j < n && plain_short(j)) total += units[j++].f.length;
+        if (j - i >= kShortRunLines && total >= kShortRunLength)
+            for (std::size_t k = i; k < j; ++k) {
+                cls[k] = Cls::good;
+                judged[k].reason = fmt("in a run of short lines, length %.0f", total);
+            }
+        i = j > i ? j : i + 1;
     }
     // A page of short posts has no long paragraph at all: near-good is then the best there is.
     if (std::none_of(cls.begin(), cls.end(), [](Cls c) { return c == Cls::good; }))
@@ -194,6 +228,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         } else if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
             why = "short, between boilerplate";
+        } else if (prev == Cls::bad && next == Cls::good && units[i].f.words >= 4 &&
+                   units[i].f.links == 0 && prose_shaped(units[i].f, has_stops)) {
+            revised[i] = Cls::good;  // a lead-in line: standfirst, dateline, salutation
         } else {
             bool near = neighbour(i, -1, false) == Cls::neargood || neighbour(i, +1, false) == Cls::neargood;
             revised[i] = near ? Cls::good : Cls::bad;
@@ -212,6 +249,11 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
             judged[i].reason = "between boilerplate (" + judged[i].reason + ")";
+        } else if (prev == Cls::good && next == Cls::bad && !units[i].f.ends_sentence &&
+                   !units[i].heading && units[i].item < 0) {
+            // trailing the content, a line that is no sentence is the first of the furniture
+            revised[i] = Cls::bad;
+            judged[i].reason = "unfinished line after the content (" + judged[i].reason + ")";
         } else {
             revised[i] = Cls::good;
         }
@@ -261,10 +303,16 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // only a scrap beside the page's best (a cookie notice may outweigh an article)
         std::size_t after = 0;
         while (after < n && units[after].source.first <= options.title_line) ++after;
-        Run after_title = first_run(after);
-        if (after_title.found && after_title.from != main_run.from &&
-            after_title.score >= kAfterTitleShare * main_run.score)
-            main_run = after_title;
+        // runs in page order; the first that weighs enough is the article
+        for (std::size_t start = after; start < n;) {
+            Run candidate = first_run(start);
+            if (!candidate.found) break;
+            if (candidate.score >= kAfterTitleShare * main_run.score) {
+                main_run = candidate;
+                break;
+            }
+            start = candidate.to + 1;
+        }
     }
     const bool found = main_run.found;
     const std::size_t best_from = main_run.from, best_to = main_run.to;

@@ -1,6 +1,7 @@
 // fragments.cpp: the strip-fragments pass. Text glued into many lines of one page (a
 // watermark or source stamp such as a site name plus URL at every paragraph's end) and
 // labels glued to a line in another script ("摘要Full Text: ...") are cut out of the text.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -45,13 +46,14 @@ bool looks_like_stamp(std::string_view stamp, std::string_view before) {
     bool has_url = stamp.find("http") != std::string_view::npos ||
                    stamp.find("www.") != std::string_view::npos;
     if (has_url) return true;
-    // glued: no space at the seam
+    // glued across a change of script ("...Pandemic文章源自"): CJK text has no spaces, so
+    // a shared CJK ending alone is just a common word ("しまいました")
     if (before.empty()) return false;
     std::size_t i = before.size();
     char32_t last = text::prev(before, i);
     std::size_t k = 0;
     char32_t first = text::next(stamp, k);
-    return !text::is_space(last) && !text::is_space(first) && first != ',' && first != '.';
+    return text::is_cjk(last) != text::is_cjk(first) && text::is_letter(last) && text::is_letter(first);
 }
 
 std::string find_stamp(std::vector<Block>& blocks) {
@@ -156,6 +158,8 @@ void strip_glued_labels(Blocks& blocks, Diagnostics& diag) {
         char32_t next = text::next(s, k);
         if (!(next < 0x80 && std::isalpha(static_cast<int>(next)))) continue;
         std::string rest = plain_text(*in).substr(i);
+        // the rest must be a phrase in its own right: a capital and a few words
+        if (!text::is_upper(next) || std::count(rest.begin(), rest.end(), ' ') < 3) continue;
         bool other_cjk = false;
         for (std::size_t j = 0; j < rest.size() && !other_cjk;) other_cjk = text::is_cjk(text::next(rest, j));
         if (other_cjk) continue;
