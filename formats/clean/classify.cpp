@@ -24,9 +24,11 @@ constexpr double kGoodLength = 150;      // a paragraph this long can stand alon
 constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
 constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
 constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
+constexpr double kGoodCodeLength = 80;   // a code listing this long is content
 constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;
+constexpr double kSentenceLinkDensity = 0.65;  // tolerated in a full sentence of prose
 constexpr double kProseStopDensity = 0.2;  // stop words per word of running prose (>= 0.3 typical)
 constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
 constexpr double kMaxBadPenalty = 300;
@@ -72,9 +74,15 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
     const Features& f = u.f;
     double ld = f.link_density();
     if (u.rule) return {Cls::short_, "thematic break", 0};
-    if (u.code) return {Cls::neargood, "code block", f.length};
+    if (u.code) return {f.length >= kGoodCodeLength ? Cls::good : Cls::neargood, "code block", f.length};
     if (f.text.empty()) return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0};
-    if (ld > kBadLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
+    // running prose carries inline links (names, sources); a nav bar is links with no
+    // sentence around them
+    bool sentence = f.ends_sentence && f.length >= kShortLength &&
+                    (has_stops ? f.stop_density >= kProseStopDensity : f.sentence_ends >= 1);
+    double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
+    if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
+        return {Cls::bad, fmt("link density %.2f", ld), ld};
     if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
     if (is_privacy_notice(f.text)) return {Cls::bad, "cookie or privacy notice", 0};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
@@ -94,9 +102,9 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
     bool prose = prose_shaped(f, has_stops);
     std::string shape = has_stops ? fmt("stop words %.2f", f.stop_density)
                                   : std::to_string(f.sentence_ends) + " sentence ends";
-    if (f.length >= kGoodLength && ld <= kMaxLinkDensity && prose)
+    if (f.length >= kGoodLength && ld <= max_ld && prose)
         return {Cls::good, "prose: " + shape + fmt(", length %.0f", f.length), f.length};
-    if (f.length >= kShortLength && ld <= kMaxLinkDensity && (prose || f.ends_sentence))
+    if (f.length >= kShortLength && ld <= max_ld && (prose || f.ends_sentence))
         return {Cls::neargood, "some prose: " + shape + fmt(", length %.0f", f.length), f.length};
     if (f.length < kShortLength) {
         // a short full sentence ("Thank you!") is near-good, a label ("Print") short
@@ -271,9 +279,17 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t from = 0, to = 0;
         bool found = false;
     };
+    // A copyright or legal line closes the page: no run reaches across it.
+    std::vector<bool> barrier(n, false);
+    for (std::size_t i = 0; i < n; ++i)
+        barrier[i] = revised[i] == Cls::bad && units[i].f.length < 400 && is_legal_line(units[i].f.text);
     auto best_run = [&](std::size_t start) {
         Run best, cur;
         for (std::size_t i = start; i < n; ++i) {
+            if (barrier[i]) {
+                cur = Run{};
+                continue;
+            }
             if (cur.score <= 0) cur = Run{0, i, i, true};
             cur.score += weight[i];
             cur.to = i;
@@ -286,6 +302,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     auto first_run = [&](std::size_t start) {
         Run best, cur;
         for (std::size_t i = start; i < n; ++i) {
+            if (barrier[i]) {
+                if (cur.found) break;
+                continue;
+            }
             if (!cur.found) {
                 if (weight[i] <= 0) continue;
                 cur = Run{0, i, i, true};

@@ -116,6 +116,9 @@ bool is_legal_line(std::string_view s) {
     if (s.find("©") != std::string_view::npos || s.find("(c)") != std::string_view::npos ||
         s.find("(C)") != std::string_view::npos)
         return true;
+    // longer text that mentions copyright is prose about it, not a footer
+    constexpr std::size_t kMaxLegalLineBytes = 250;
+    if (s.size() > kMaxLegalLineBytes) return false;
     std::string low = text::lower_ascii(s);
     static constexpr std::string_view kLegal[] = {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",

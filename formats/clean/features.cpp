@@ -9,12 +9,27 @@ namespace dconv::clean {
 
 namespace {
 
+// html2text writes links whose target has spaces ("[](mailto:?subject=A title)"), which
+// CommonMark leaves as text: such "[...](...)" spans still count as links.
+void count_broken_links(std::string_view s, Features& f) {
+    std::size_t pos = 0;
+    while ((pos = s.find("](", pos)) != std::string_view::npos) {
+        std::size_t open = s.rfind('[', pos);
+        std::size_t close = s.find(')', pos);
+        if (open == std::string_view::npos || close == std::string_view::npos) break;
+        ++f.links;
+        f.link_length += static_cast<double>(close + 1 - open);
+        pos = close + 1;
+    }
+}
+
 void collect(const Inlines& inlines, bool in_link, Features& f, std::string& text) {
     for (const Inline& in : inlines) {
         if (auto* t = std::get_if<Text>(&in)) {
             std::size_t before = text.size();
             text += t->text;
             if (in_link) f.link_length += static_cast<double>(text.size() - before);  // bytes; fixed below
+            else count_broken_links(t->text, f);
         } else if (auto* c = std::get_if<Code>(&in)) {
             std::size_t before = text.size();
             text += c->text;

@@ -118,15 +118,19 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
 
     // Title: the top heading of the head; else the title-like line right before the
     // first date, byline or dashed subtitle; else the last one before the prose.
+    // The first H1 of the head; without one, the H2 nearest the prose (navigation
+    // column headings come first).
     long title = -1;
-    int best_level = 7;
     for (std::size_t i = 0; i < head_end; ++i) {
         const Unit& u = units[i];
-        if (u.heading && u.heading_level <= best_level && u.heading_level <= 2 && title_like(u, batch) &&
-            !clean::opens_furniture_section(u.f.text)) {
-            best_level = u.heading_level;
+        if (!u.heading || u.heading_level > 2 || !title_like(u, batch) ||
+            clean::opens_furniture_section(u.f.text))
+            continue;
+        if (u.heading_level == 1) {
             title = static_cast<long>(i);
+            break;
         }
+        title = static_cast<long>(i);
     }
     if (title < 0) {
         std::size_t anchor = head_end;

@@ -32,6 +32,16 @@ std::size_t leading_columns(std::string_view line) {
     return cols;
 }
 
+// The line without its first `columns` columns of indentation (tabs expand to 4).
+std::string_view strip_columns(std::string_view line, std::size_t columns) {
+    std::size_t cols = 0, i = 0;
+    while (i < line.size() && cols < columns && (line[i] == ' ' || line[i] == '\t')) {
+        cols += line[i] == '\t' ? 4 - cols % 4 : 1;
+        ++i;
+    }
+    return line.substr(i);
+}
+
 std::string_view skip_indent(std::string_view line) {
     std::size_t i = 0;
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
@@ -143,6 +153,9 @@ public:
             ListMarker marker;
             if ((body.substr(0, 3) == "```" || body.substr(0, 3) == "~~~")) {
                 i = fenced_code(i, doc);
+            } else if (leading_columns(line) >= 4 && (i == 0 || text::trim(lines_[i - 1]).empty()) &&
+                       !parse_list_marker(line, marker)) {
+                i = indented_code(i, doc);
             } else if (parse_atx(line, level, content)) {
                 if (!content.empty())
                     doc.blocks.push_back(
@@ -199,6 +212,25 @@ private:
         auto last = static_cast<std::uint32_t>(std::min(j, lines_.size() - 1) + 1);
         doc.blocks.push_back(Block{std::move(code), {static_cast<std::uint32_t>(i + 1), last}});
         return j + 1;
+    }
+
+    // CommonMark's indented code: four columns of indentation after a blank line, up to
+    // the first line indented less (blank lines inside are kept).
+    std::size_t indented_code(std::size_t i, Document& doc) {
+        CodeBlock code;
+        std::size_t j = i, last = i;
+        for (; j < lines_.size(); ++j) {
+            std::string_view line = lines_[j];
+            if (text::trim(line).empty()) continue;
+            if (leading_columns(line) < 4) break;
+            for (std::size_t k = last + (j == i ? 0 : 1); k < j; ++k) code.text += '\n';
+            if (j != i) code.text += '\n';
+            code.text.append(strip_columns(line, 4));
+            last = j;
+        }
+        doc.blocks.push_back(Block{std::move(code), {static_cast<std::uint32_t>(i + 1),
+                                                     static_cast<std::uint32_t>(last + 1)}});
+        return last + 1;
     }
 
     std::size_t block_quote(std::size_t i, Document& doc) {
