@@ -24,6 +24,7 @@ constexpr double kGoodLength = 150;      // a paragraph this long can stand alon
 constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
 constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
 constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
+constexpr std::size_t kMaxRunGap = 2;      // pictures or emoji lines a run may step over
 constexpr double kGoodCodeLength = 80;   // a code listing this long is content
 constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
@@ -56,6 +57,7 @@ struct Judged {
     Cls cls = Cls::short_;
     std::string reason;
     double score = 0;
+    bool unshaped = false;  // bad only for want of sentence shape: fine inside verse-like runs
 };
 
 bool prose_shaped(const Features& f, bool has_stops) {
@@ -113,7 +115,9 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
         return {Cls::short_, fmt("short (%.0f)", f.length), f.length};
     }
     if (ld > kMaxLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
-    return {Cls::bad, "not prose: " + shape, f.length};
+    Judged j{Cls::bad, "not prose: " + shape, f.length};
+    j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
+    return j;
 }
 
 }  // namespace
@@ -197,18 +201,40 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         auto plain_short = [&](std::size_t k) {
             const Features& g = units[k].f;
             bool symbols = g.letters == 0 && g.links == 0 && !g.text.empty();  // "☺️", "***"
-            return (cls[k] == Cls::short_ || cls[k] == Cls::neargood || symbols) && g.links == 0 &&
+            return (cls[k] == Cls::short_ || cls[k] == Cls::neargood || symbols || judged[k].unshaped) &&
+                   g.links == 0 &&
                    units[k].item < 0 && !units[k].rule && !g.text.empty();
         };
-        std::size_t j = i;
+        // pictures and emoji between the lines do not break the run
+        auto light = [&](std::size_t k) {
+            const Features& g = units[k].f;
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < 40 && units[k].item < 0);
+        };
+        if (!plain_short(i)) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i, end = i, lines = 0;
         double total = 0;
-        while (j < n && plain_short(j)) total += units[j++].f.length;
-        if (j - i >= kShortRunLines && total >= kShortRunLength)
-            for (std::size_t k = i; k < j; ++k) {
+        while (j < n) {
+            if (plain_short(j)) {
+                total += units[j].f.length;
+                ++lines;
+                end = ++j;
+                continue;
+            }
+            std::size_t k = j;
+            while (k < n && k - j < kMaxRunGap && light(k) && !plain_short(k)) ++k;
+            if (k == j || k >= n || !plain_short(k)) break;
+            j = k;
+        }
+        if (lines >= kShortRunLines && total >= kShortRunLength)
+            for (std::size_t k = i; k < end; ++k) {
+                if (!plain_short(k)) continue;
                 cls[k] = Cls::good;
                 judged[k].reason = fmt("in a run of short lines, length %.0f", total);
             }
-        i = j > i ? j : i + 1;
+        i = end;
     }
     // A page of short posts has no long paragraph at all: near-good is then the best there is.
     if (std::none_of(cls.begin(), cls.end(), [](Cls c) { return c == Cls::good; }))
