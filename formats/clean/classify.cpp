@@ -33,7 +33,7 @@ constexpr double kSentenceLinkDensity = 0.65;  // tolerated in a full sentence o
 constexpr double kProseStopDensity = 0.2;  // stop words per word of running prose (>= 0.3 typical)
 constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
 constexpr double kMaxBadPenalty = 300;
-constexpr double kAfterTitleShare = 0.25;  // the run after the headline wins at this share     // one bad unit weighs at most this against content
+constexpr double kAfterTitleShare = 0.1;  // the run after the headline wins at this share     // one bad unit weighs at most this against content
 
 enum class Cls { bad, short_, neargood, good };
 
@@ -323,8 +323,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
         return best;
     };
-    // The first run after a point: it starts at the first good unit and ends where the
-    // boilerplate after it outweighs it.
+    // The run from a point: it starts at the first good unit and ends where the weight
+    // summed from there peaks (a gap of furniture inside the article is bridged when the
+    // text after it outweighs it); a barrier ends it.
     auto first_run = [&](std::size_t start) {
         Run best, cur;
         for (std::size_t i = start; i < n; ++i) {
@@ -339,7 +340,6 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             cur.score += weight[i];
             cur.to = i;
             if (cur.score > best.score) best = cur;
-            if (cur.score <= 0) break;
         }
         return best;
     };
@@ -349,16 +349,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // only a scrap beside the page's best (a cookie notice may outweigh an article)
         std::size_t after = 0;
         while (after < n && units[after].source.first <= options.title_line) ++after;
-        // runs in page order; the first that weighs enough is the article
-        for (std::size_t start = after; start < n;) {
-            Run candidate = first_run(start);
-            if (!candidate.found) break;
-            if (candidate.score >= kAfterTitleShare * main_run.score) {
-                main_run = candidate;
-                break;
-            }
-            start = candidate.to + 1;
-        }
+        Run candidate = first_run(after);
+        if (candidate.found && candidate.score >= kAfterTitleShare * main_run.score)
+            main_run = candidate;
     }
     const bool found = main_run.found;
     const std::size_t best_from = main_run.from, best_to = main_run.to;
