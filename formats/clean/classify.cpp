@@ -30,7 +30,8 @@ constexpr double kShortLength = 45;      // below this a line is judged by its n
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;
 constexpr double kSentenceLinkDensity = 0.65;  // tolerated in a full sentence of prose
-constexpr double kProseStopDensity = 0.2;  // stop words per word of running prose (>= 0.3 typical)
+constexpr double kProseStopDensity = 0.2;
+constexpr double kCjkProseDensity = 0.15;  // function characters per Han character (prose ~0.25)  // stop words per word of running prose (>= 0.3 typical)
 constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
 constexpr double kMaxBadPenalty = 300;
 constexpr double kAfterTitleShare = 0.1;  // the run after the headline wins at this share     // one bad unit weighs at most this against content
@@ -58,12 +59,14 @@ struct Judged {
     std::string reason;
     double score = 0;
     bool unshaped = false;  // bad only for want of sentence shape: fine inside verse-like runs
+    bool repeated = false;  // bad for recurring on the page
 };
 
 bool prose_shaped(const Features& f, bool has_stops) {
     if (has_stops) return f.stop_density >= kProseStopDensity;
-    // no stop-word list (or CJK): running text has sentence ends or clause commas
-    return f.sentence_ends >= 1 || f.commas >= 1;
+    // no stop-word list, or CJK (where lines often lack punctuation but not particles):
+    // running text has sentence ends, clause commas or function characters
+    return f.sentence_ends >= 1 || f.commas >= 1 || (f.cjk > 0 && f.stop_density >= kCjkProseDensity);
 }
 
 bool numbers_only(const Features& f) {
@@ -95,9 +98,12 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
     if (widgets >= 0.5 && f.length < 120)
         return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
     if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
-    if (repeats_in_page >= 2 && f.length < 100 && !u.heading)
-        return {Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
-                double(repeats_in_page)};
+    if (repeats_in_page >= 2 && f.length < 100 && !u.heading) {
+        Judged j{Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
+                 double(repeats_in_page)};
+        j.repeated = true;
+        return j;
+    }
     if (f.has_url_text && f.words <= 3) return {Cls::bad, "a bare URL", 0};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
@@ -208,7 +214,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // pictures and emoji between the lines do not break the run
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
-            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < 40 && units[k].item < 0);
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < 40 && units[k].item < 0) ||
+                   (judged[k].repeated && g.links == 0 && g.length < 20);  // "image.png"
         };
         if (!plain_short(i)) {
             ++i;
