@@ -12,11 +12,13 @@ namespace {
 // html2text writes links whose target has spaces ("[](mailto:?subject=A title)"), which
 // CommonMark leaves as text: such "[...](...)" spans still count as links.
 void count_broken_links(std::string_view s, Features& f) {
+    // a link whose text spans lines leaves a bare "](target)" on a line of its own
     std::size_t pos = 0;
     while ((pos = s.find("](", pos)) != std::string_view::npos) {
         std::size_t open = s.rfind('[', pos);
+        if (open == std::string_view::npos) open = 0;
         std::size_t close = s.find(')', pos);
-        if (open == std::string_view::npos || close == std::string_view::npos) break;
+        if (close == std::string_view::npos) close = s.size() - 1;
         ++f.links;
         f.link_length += static_cast<double>(close + 1 - open);
         pos = close + 1;

@@ -1,7 +1,185 @@
-// PLACEHOLDER: replaced by the real decoder.
+// decode.cpp: the decode pass: pick the encoding (BOM, --encoding, UTF-8, detection),
+// convert to UTF-8, then clean and normalise (utf8_clean.cpp).
+//
+// Order of the decisions, and why:
+//  1. size limit, then --encoding is checked even for empty input (a typo is a usage
+//     error whatever the file holds);
+//  2. a BOM wins over --encoding, as in browsers (WHATWG "BOM sniff"): it is written by
+//     the program that encoded the text and is rarely wrong, while a forced encoding is
+//     often a batch-wide default;
+//  3. without BOM or --encoding: UTF-16/32 recognised by their NUL bytes, before the
+//     binary check (which NULs would otherwise trip), then binary data refused, then
+//     UTF-8 tried, then a legacy charset detected.
+// UTF-8 with a few stray bytes stays UTF-8 (each bad byte becomes U+FFFD with a
+// warning); text with more bad bytes than good multibyte characters is legacy: a page in
+// windows-1252 or GBK is full of bytes that are invalid UTF-8 and has next to no valid
+// multibyte sequences (a GBK pair is valid UTF-8 by accident one time in twelve), while
+// a UTF-8 page damaged by a copy-paste has many good sequences for each bad byte.
 #include "decode/decode.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "decode/charset.hpp"
+#include "decode/utf8_clean.hpp"
+
 namespace dconv {
-std::string decode_text(std::string_view bytes, std::string_view, Diagnostics&, const std::string&) {
-    return std::string(bytes);
+
+namespace {
+
+using namespace decode_detail;
+
+const char* const kPass = "decode";
+
+void note(Diagnostics& diag, std::string message) {
+    Diagnostic d;
+    d.pass = kPass;
+    d.action = "decode";
+    d.reason = std::move(message);
+    diag.note(std::move(d));
 }
+
+void warn(Diagnostics& diag, std::string message) { diag.warn(kPass, std::move(message)); }
+
+std::string hex_byte(unsigned char byte) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "0x%02X", byte);
+    return buffer;
+}
+
+void report_invalid_bytes(const CleanReport& report, Diagnostics& diag) {
+    std::size_t listed = std::min(report.invalid_bytes, kReportedInvalidBytes);
+    for (std::size_t i = 0; i < listed; ++i)
+        warn(diag, "invalid UTF-8 byte " + hex_byte(report.invalid_values[i]) + " at offset " +
+                       std::to_string(report.invalid_offsets[i]) + " replaced");
+    if (report.invalid_bytes > listed)
+        warn(diag, std::to_string(report.invalid_bytes - listed) +
+                       " more invalid UTF-8 bytes replaced (" +
+                       std::to_string(report.invalid_bytes) + " in all)");
+}
+
+void report_dropped_controls(const CleanReport& report, Diagnostics& diag) {
+    if (report.dropped_controls == 0) return;
+    std::string message = "dropped " + std::to_string(report.dropped_controls) +
+                          " control character" + (report.dropped_controls == 1 ? "" : "s");
+    if (report.nul_bytes) message += " (" + std::to_string(report.nul_bytes) + " NUL)";
+    note(diag, std::move(message));
+}
+
+// Cleans and normalises UTF-8 that a converter produced (so it is well-formed).
+std::string finish_converted(const std::string& utf8, Diagnostics& diag) {
+    std::string text;
+    CleanReport report;
+    if (clean_utf8(utf8, 0, text, report)) to_nfc(text);
+    report_dropped_controls(report, diag);
+    return text;
+}
+
+std::string convert(std::string_view bytes, UConverter* converter, Diagnostics& diag,
+                    const std::string& file) {
+    std::size_t substitutions = 0;
+    std::string utf8 = convert_to_utf8(bytes, converter, substitutions, file);
+    if (substitutions) {
+        UErrorCode status = U_ZERO_ERROR;
+        warn(diag, std::to_string(substitutions) + " byte sequence" +
+                       (substitutions == 1 ? "" : "s") + " not valid in " +
+                       ucnv_getName(converter, &status) + " replaced with U+FFFD");
+    }
+    return finish_converted(utf8, diag);
+}
+
+std::string convert(std::string_view bytes, const std::string& encoding, Diagnostics& diag,
+                    const std::string& file) {
+    ConverterPtr converter = open_converter(encoding);
+    if (!converter)
+        throw Error(ErrorKind::internal, file, 0, "ICU has no converter for " + encoding);
+    return convert(bytes, converter.get(), diag, file);
+}
+
+// UTF-8 input: cleaned in one pass, invalid bytes replaced and reported.
+std::string decode_utf8(std::string_view bytes, std::size_t base_offset, Diagnostics& diag) {
+    std::string text;
+    CleanReport report;
+    if (clean_utf8(bytes, base_offset, text, report)) to_nfc(text);
+    report_invalid_bytes(report, diag);
+    report_dropped_controls(report, diag);
+    return text;
+}
+
+void refuse_binary(std::string_view bytes, const std::string& file) {
+    std::size_t nul = binary_offset(bytes.substr(0, kSniffBytes));
+    if (nul != std::string_view::npos)
+        throw Error(ErrorKind::input, file, 0,
+                    "binary data, not text (NUL bytes at offset " + std::to_string(nul) + ")");
+}
+
+std::string decode_forced(std::string_view bytes, UConverter* converter, Diagnostics& diag,
+                          const std::string& file) {
+    if (is_utf8_converter(converter)) {
+        refuse_binary(bytes, file);
+        return decode_utf8(bytes, 0, diag);
+    }
+    // Binary data is refused in charsets where NUL bytes mean U+0000, not in UTF-16/32.
+    if (ucnv_getMinCharSize(converter) == 1) refuse_binary(bytes, file);
+    return convert(bytes, converter, diag, file);
+}
+
+std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+    std::string_view sample = bytes.substr(0, kSniffBytes);
+    if (const char* wide = sniff_utf16_or_32(sample)) {
+        note(diag, std::string("no byte order mark; NUL bytes show ") + wide + ", converted");
+        return convert(bytes, wide, diag, file);
+    }
+    refuse_binary(bytes, file);
+
+    std::string text;
+    CleanReport report;
+    bool needs_nfc = clean_utf8(bytes, 0, text, report);
+    bool utf8 = report.invalid_bytes == 0 ? !(report.saw_escape && looks_like_iso2022(sample))
+                                          : report.multibyte_chars > report.invalid_bytes;
+    if (utf8) {
+        if (needs_nfc) to_nfc(text);
+        report_invalid_bytes(report, diag);
+        report_dropped_controls(report, diag);
+        return text;
+    }
+    text = std::string();  // the legacy conversion below needs the memory more
+
+    CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
+    std::string message = "not UTF-8; read as " + guess.encoding + " (" + guess.how;
+    if (guess.confidence) message += ", confidence " + std::to_string(guess.confidence);
+    note(diag, message + ")");
+    return convert(bytes, guess.encoding, diag, file);
+}
+
+}  // namespace
+
+std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
+                        const std::string& file) {
+    if (bytes.size() > kMaxInputBytes)
+        throw Error(ErrorKind::limit, file, 0,
+                    "input of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
+                        std::to_string(kMaxInputBytes) + " bytes");
+    ConverterPtr forced;
+    if (!encoding.empty()) {
+        forced = open_converter(encoding);
+        if (!forced)
+            throw Error(ErrorKind::usage, file, 0,
+                        "unknown encoding '" + std::string(encoding) + "'");
+    }
+    if (bytes.empty()) return {};
+
+    ByteOrderMark bom = sniff_bom(bytes);
+    if (bom.encoding) {
+        if (forced && !is_unicode_converter(forced.get()))
+            note(diag, std::string("byte order mark of ") + bom.encoding + " overrides encoding '" +
+                           std::string(encoding) + "'");
+        std::string_view body = bytes.substr(bom.length);
+        if (std::string_view(bom.encoding) == "UTF-8") return decode_utf8(body, bom.length, diag);
+        return convert(body, bom.encoding, diag, file);
+    }
+    if (forced) return decode_forced(bytes, forced.get(), diag, file);
+    return decode_detected(bytes, diag, file);
+}
+
 }  // namespace dconv

@@ -18,32 +18,47 @@ std::string literal(cmark_node* node) {
     return s ? std::string(s) : std::string();
 }
 
-void convert_children(cmark_node* parent, Inlines& out);
+// Hostile input: emphasis nested 20,000 deep ("*a *a *a ... a* a* a*"), or images inside
+// image descriptions, would overflow the stack here and in every recursive walk of the
+// model afterwards. Below this depth the wrappers (emphasis, links) are dropped and their
+// text kept, collected without recursion.
+constexpr int kMaxInlineNesting = 64;
 
-void convert(cmark_node* node, Inlines& out) {
+void convert_children(cmark_node* parent, Inlines& out, int depth);
+void flatten(cmark_node* node, Inlines& out);
+
+void convert(cmark_node* node, Inlines& out, int depth) {
     switch (cmark_node_get_type(node)) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_HTML_INLINE:
             out.push_back(Text{literal(node)});
-            break;
+            return;
         case CMARK_NODE_SOFTBREAK:
             out.push_back(Text{" "});
-            break;
+            return;
         case CMARK_NODE_LINEBREAK:
             out.push_back(LineBreak{});
-            break;
+            return;
         case CMARK_NODE_CODE:
             out.push_back(Code{literal(node)});
+            return;
+        default:
             break;
+    }
+    if (depth >= kMaxInlineNesting) {
+        flatten(node, out);
+        return;
+    }
+    switch (cmark_node_get_type(node)) {
         case CMARK_NODE_EMPH: {
             Emphasis e;
-            convert_children(node, e.children);
+            convert_children(node, e.children, depth + 1);
             out.push_back(std::move(e));
             break;
         }
         case CMARK_NODE_STRONG: {
             Strong s;
-            convert_children(node, s.children);
+            convert_children(node, s.children, depth + 1);
             out.push_back(std::move(s));
             break;
         }
@@ -53,19 +68,29 @@ void convert(cmark_node* node, Inlines& out) {
             const char* title = cmark_node_get_title(node);
             l.url = url ? url : "";
             l.title = title ? title : "";
-            convert_children(node, l.children);
+            convert_children(node, l.children, depth + 1);
             out.push_back(std::move(l));
             break;
         }
         case CMARK_NODE_IMAGE:  // the model has no images yet: keep the alt text
         default:
-            convert_children(node, out);
+            convert_children(node, out, depth + 1);
             break;
     }
 }
 
-void convert_children(cmark_node* parent, Inlines& out) {
-    for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) convert(c, out);
+void convert_children(cmark_node* parent, Inlines& out, int depth) {
+    for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) convert(c, out, depth);
+}
+
+// The leaves (text, code, breaks) under `node`, in order, without recursion.
+void flatten(cmark_node* node, Inlines& out) {
+    std::unique_ptr<cmark_iter, void (*)(cmark_iter*)> iter(cmark_iter_new(node), cmark_iter_free);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+        cmark_node* n = cmark_iter_get_node(iter.get());
+        if (ev == CMARK_EVENT_ENTER && !cmark_node_first_child(n) && n != node) convert(n, out, 0);
+    }
 }
 
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
@@ -116,7 +141,7 @@ bool starts_block(std::string_view s) {
 
 Inlines inlines_from_cmark(cmark_node* parent) {
     Inlines out;
-    convert_children(parent, out);
+    convert_children(parent, out, 0);
     normalize(out);
     return out;
 }

@@ -1,12 +1,785 @@
-// PLACEHOLDER: replaced by the real writer.
+// markdown_writer.cpp: the model as CommonMark, with a YAML front matter block.
+//
+// The contract is read_markdown(write_markdown(doc)) == doc for every normalised document
+// (see normalize() in model.hpp) that CommonMark can express. Escaping is therefore driven
+// by what cmark would read, not by habit: a character is escaped only where it could start
+// a block, open or close an inline construct, or form an entity.
+//
+// What CommonMark cannot express, and what this writer does instead (the round trip
+// assumes these normalisations):
+//   - a LineBreak at the end of a paragraph or heading: dropped;
+//   - a LineBreak inside a heading of level 3-6: written as a space (levels 1-2 with a
+//     line break are written as setext headings, which can span lines);
+//   - an empty Emphasis, Strong or Code, and a paragraph with no visible content: dropped;
+//   - a Link inside a Link: only its text is written (CommonMark links do not nest);
+//   - adjacent Code spans, and emphasis whose delimiters cannot be flanking (content that
+//     starts or ends with white space, or punctuation right next to a word character
+//     outside): written as well as possible, not guaranteed to read back the same;
+//   - ordered list numbers are clamped to 0..999999999 (at most nine digits);
+//   - front matter: empty values, empty authors, and extra keys that are not
+//     [A-Za-z_][A-Za-z0-9_-]* or that name a known field (title, author, lang, ...) are
+//     left out;
+//   - NUL and a carriage return inside inline code cannot be represented.
+// Leading and trailing white space of a paragraph line, which cmark would strip, is kept
+// by writing its first (last) character as a numeric character reference (&#32;).
 #include "markdown/markdown_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+#include <vector>
+
 #include "dconv/model.hpp"
+
 namespace dconv {
-std::string escape_markdown(std::string_view text, bool) { return std::string(text); }
-std::string write_markdown(const Document& doc, const WriteOptions&) {
+
+namespace {
+
+// CommonMark: an ordered list marker has at most nine digits.
+constexpr long long kMaxListNumber = 999'999'999;
+// A code fence is at least three characters long.
+constexpr std::size_t kMinFence = 3;
+// An entity reference is at most 32 characters between '&' and ';' (HTML5's longest is 31).
+constexpr std::size_t kMaxEntityName = 32;
+
+template <class... F>
+struct Overload : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
+
+bool is_ascii_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
+bool is_control(unsigned char c) { return c < 0x20 && c != '\t'; }
+
+void append_char_reference(std::string& out, unsigned char c) {
+    out += "&#";
+    out += std::to_string(c);
+    out += ';';
+}
+
+// Does the '&' at s[amp] begin something cmark could decode as an entity or a numeric
+// character reference ("&amp;", "&#35;", "&#x23;")? A superset is fine: a needless
+// backslash before '&' reads back as '&'.
+bool forms_entity(std::string_view s, std::size_t amp) {
+    std::size_t i = amp + 1;
+    std::size_t n = 0;
+    while (i < s.size() && n <= kMaxEntityName && (is_ascii_alnum(s[i]) || s[i] == '#')) {
+        ++i;
+        ++n;
+    }
+    return n > 0 && i < s.size() && s[i] == ';';
+}
+
+// Characters of Text that may need attention inside a line.
+constexpr std::array<bool, 256> kInlineSpecial = [] {
+    std::array<bool, 256> t{};
+    for (unsigned c = 0; c < 0x20; ++c) t[c] = c != '\t';
+    for (unsigned char c : std::string_view("\\`*_[]<&!")) t[c] = true;
+    return t;
+}();
+
+// Where a run of text starts, for what its first characters could mean.
+enum class TextStart {
+    mid_line,  // inside a line: only inline syntax matters
+    heading,   // right after "## ": leading white space would be stripped
+    line,      // at the start of a paragraph line: block syntax matters too
+};
+
+// Escapes the block-start syntax at the beginning of `s` (a list marker, "#", ">", a
+// thematic break or setext underline, a "~~~" fence), appending what it consumed.
+// Returns how many characters of `s` it wrote. Characters the inline rules escape anyway
+// at the start of a run ('*', '_', '`', '<', '[') are left to them.
+std::size_t escape_block_start(std::string_view s, std::string& out) {
+    auto blank_after = [&](std::size_t at) { return at >= s.size() || is_space_or_tab(s[at]); };
+    auto only = [&](char mark) {
+        return std::all_of(s.begin(), s.end(), [&](char c) { return c == mark || is_space_or_tab(c); });
+    };
+    char c = s[0];
+    bool escape = false;
+    switch (c) {
+        case '#': {
+            std::size_t n = 0;
+            while (n < s.size() && s[n] == '#') ++n;
+            escape = n <= 6 && blank_after(n);
+            break;
+        }
+        case '>':
+            escape = true;
+            break;
+        case '+':
+            escape = blank_after(1);
+            break;
+        case '-':  // bullet, thematic break, or setext underline after a hard line break
+            escape = blank_after(1) || only('-');
+            break;
+        case '=':
+            escape = only('=');
+            break;
+        case '~':
+            escape = s.substr(0, 3) == "~~~";
+            break;
+        default:
+            if (is_ascii_digit(c)) {
+                std::size_t n = 0;
+                while (n < s.size() && n < 10 && is_ascii_digit(s[n])) ++n;
+                if (n <= 9 && n < s.size() && (s[n] == '.' || s[n] == ')') && blank_after(n + 1)) {
+                    out.append(s.substr(0, n));
+                    out += '\\';
+                    out += s[n];
+                    return n + 1;
+                }
+            }
+            return 0;
+    }
+    if (!escape) return 0;
+    out += '\\';
+    out += c;
+    return 1;
+}
+
+// Appends `s` escaped so that cmark reads it back as the same text. `before_link`: a
+// Link follows, so a final '!' would turn it into an image.
+void escape_text(std::string_view s, TextStart start, bool before_link, std::string& out) {
+    if (s.empty()) return;
+    std::size_t i = 0;
+    if (start != TextStart::mid_line && is_space_or_tab(s[0])) {
+        append_char_reference(out, static_cast<unsigned char>(s[0]));
+        i = 1;
+    } else if (start == TextStart::line) {
+        i = escape_block_start(s, out);
+    }
+    std::size_t run = i;  // start of the characters not yet appended
+    auto flush = [&](std::size_t to) { out.append(s.data() + run, to - run); };
+    for (; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (!kInlineSpecial[c]) continue;
+        bool has_neighbours = i > 0 && i + 1 < s.size();
+        bool escape = true;
+        switch (c) {
+            case '*':
+                // " * " can neither open nor close emphasis ("2 * 3").
+                escape = !(has_neighbours && is_space_or_tab(s[i - 1]) && is_space_or_tab(s[i + 1]));
+                break;
+            case '_':
+                // Intraword underscores never delimit emphasis ("snake_case").
+                escape = !(has_neighbours &&
+                           ((is_ascii_alnum(s[i - 1]) && is_ascii_alnum(s[i + 1])) ||
+                            (is_space_or_tab(s[i - 1]) && is_space_or_tab(s[i + 1]))));
+                break;
+            case '&':
+                escape = forms_entity(s, i);
+                break;
+            case '!':
+                escape = before_link && i + 1 == s.size();
+                break;
+            default:
+                if (is_control(c)) {
+                    flush(i);
+                    append_char_reference(out, c);
+                    run = i + 1;
+                    continue;
+                }
+                break;
+        }
+        if (!escape) continue;
+        flush(i);
+        out += '\\';
+        run = i;  // the character itself goes out with the next flush
+    }
+    flush(s.size());
+}
+
+// Double-quoted YAML scalar: backslash, quote and every control character escaped, and
+// the characters YAML treats as line breaks (NEL, LS, PS) too.
+void append_yaml_string(std::string_view s, std::string& out) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += '"';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        switch (c) {
+            case '\\': out += "\\\\"; continue;
+            case '"': out += "\\\""; continue;
+            case '\n': out += "\\n"; continue;
+            case '\t': out += "\\t"; continue;
+            case '\r': out += "\\r"; continue;
+            default: break;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xF];
+        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {  // C1 controls, NEL
+            auto d = static_cast<unsigned char>(s[++i]);
+            out += "\\u00";
+            out += kHex[d >> 4];
+            out += kHex[d & 0xF];
+        } else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' &&
+                   (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {  // LS, PS
+            out += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
+
+bool is_yaml_key(std::string_view key) {
+    if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key[0])) || key[0] == '_'))
+        return false;
+    return std::all_of(key.begin(), key.end(),
+                       [](char c) { return is_ascii_alnum(c) || c == '_' || c == '-'; });
+}
+
+// Keys the reader maps to Meta fields: an extra key spelled like one would not come back
+// as an extra key.
+bool is_reserved_key(std::string_view key) {
+    static constexpr std::string_view kReserved[] = {"title", "subtitle", "author", "authors",
+                                                     "date",  "site",     "lang",   "language",
+                                                     "source"};
+    return std::find(std::begin(kReserved), std::end(kReserved), key) != std::end(kReserved);
+}
+
+// ------------------------------------------------------------------ what gets written
+
+bool visible(const Inline& in);
+
+bool any_visible(const Inlines& inlines) {
+    return std::any_of(inlines.begin(), inlines.end(), [](const Inline& i) { return visible(i); });
+}
+
+// Would the inline write anything? Empty text, code and emphasis cannot be expressed and
+// a line break alone has no text.
+bool visible(const Inline& in) {
+    return std::visit(Overload{
+                          [](const Text& t) { return !t.text.empty(); },
+                          [](const Code& c) { return !c.text.empty(); },
+                          [](const Link&) { return true; },
+                          [](const LineBreak&) { return false; },
+                          [](const Emphasis& e) { return any_visible(e.children); },
+                          [](const Strong& s) { return any_visible(s.children); },
+                      },
+                      in.base());
+}
+
+// One past the last visible inline: line breaks after it are not written.
+std::size_t visible_end(const Inlines& inlines) {
+    std::size_t end = inlines.size();
+    while (end > 0 && !visible(inlines[end - 1])) --end;
+    return end;
+}
+
+bool written(const Block& b) {
+    if (const auto* p = std::get_if<Paragraph>(&b.node)) return any_visible(p->content);
+    if (const auto* l = std::get_if<List>(&b.node)) return !l->items.empty();
+    return true;
+}
+
+// Does a line break get written (one with visible content after it, at any depth)?
+bool has_written_break(const Inlines& inlines) {
+    std::size_t end = visible_end(inlines);
+    for (std::size_t i = 0; i < end; ++i) {
+        const Inline& in = inlines[i];
+        if (std::holds_alternative<LineBreak>(in)) return true;
+        if (const auto* e = std::get_if<Emphasis>(&in); e && has_written_break(e->children)) return true;
+        if (const auto* s = std::get_if<Strong>(&in); s && has_written_break(s->children)) return true;
+        if (const auto* l = std::get_if<Link>(&in); l && has_written_break(l->children)) return true;
+    }
+    return false;
+}
+
+// A heading of level 1 or 2 with a line break inside is written in setext form.
+bool is_setext(const Heading& h) { return h.level <= 2 && has_written_break(h.content); }
+
+const Block* first_written(const Blocks& blocks) {
+    for (const Block& b : blocks)
+        if (written(b)) return &b;
+    return nullptr;
+}
+
+// Can a list start on the line after a paragraph? CommonMark lets only a non-empty
+// bullet item or an ordered item numbered 1 interrupt a paragraph.
+bool can_interrupt_paragraph(const List& l) {
+    if (l.items.empty() || !first_written(l.items.front())) return false;
+    return !l.ordered || l.start == 1;
+}
+
+// In a tight list the blocks of an item follow each other without a blank line. That is
+// only safe where the second block cannot be read as a continuation of the first (a
+// paragraph after a paragraph, a lazy line after a quote, a non-interrupting list).
+bool can_follow_directly(const Block& a, const Block& b) {
+    bool a_closed = std::holds_alternative<CodeBlock>(a.node) ||
+                    std::holds_alternative<ThematicBreak>(a.node) ||
+                    std::holds_alternative<Heading>(a.node);
+    return std::visit(Overload{
+                          [&](const Paragraph&) { return a_closed; },
+                          [&](const Heading& h) { return a_closed || !is_setext(h); },
+                          [&](const BlockQuote&) {
+                              return !std::holds_alternative<BlockQuote>(a.node);
+                          },
+                          [&](const List& l) { return a_closed || can_interrupt_paragraph(l); },
+                          [](const CodeBlock&) { return true; },
+                          [](const ThematicBreak&) { return true; },
+                      },
+                      b.node);
+}
+
+bool can_be_tight(const List& l) {
+    for (const Blocks& item : l.items) {
+        const Block* previous = nullptr;
+        for (const Block& b : item) {
+            if (!written(b)) continue;
+            if (previous && !can_follow_directly(*previous, b)) return false;
+            previous = &b;
+        }
+    }
+    return true;
+}
+
+std::size_t longest_run(std::string_view s, char c) {
+    std::size_t longest = 0, run = 0;
+    for (char ch : s) {
+        run = ch == c ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    return longest;
+}
+
+// ------------------------------------------------------------------------ the writer
+
+class Writer {
+public:
+    explicit Writer(std::string& out) : out_(out) {}
+
+    void document(const Document& doc, const WriteOptions& options) {
+        bool separate = false;
+        if (options.front_matter && !doc.meta.empty()) separate = front_matter(doc.meta);
+        if (!doc.meta.title.empty()) {
+            if (separate) blank_line();
+            heading(Heading{1, {Text{doc.meta.title}}});
+            separate = true;
+        }
+        blocks(doc.blocks, false, separate);
+    }
+
+private:
+    // -------------------------------------------------------------------- lines
+
+    // Starts a line: the container prefix ("> ", list indentation), or, on the first
+    // line of a list item or quote, its markers ("- ", "1. > ").
+    void begin_line() {
+        if (marker_pending_) {
+            out_ += marker_line_;
+            marker_pending_ = false;
+        } else {
+            out_ += prefix_;
+        }
+    }
+    void end_line() {
+        out_ += '\n';
+        last_line_blank_ = false;
+    }
+    void blank_line() {
+        std::string_view p = prefix_;
+        while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+        out_.append(p);
+        out_ += '\n';
+        last_line_blank_ = true;
+    }
+
+    // Opens a container whose first line starts with `first` and whose other lines start
+    // with `rest`. Returns what close_container needs.
+    std::size_t open_container(std::string_view first, std::string_view rest) {
+        if (!marker_pending_) marker_line_ = prefix_;
+        marker_line_ += first;
+        marker_pending_ = true;
+        std::size_t saved = prefix_.size();
+        prefix_ += rest;
+        return saved;
+    }
+    void close_container(std::size_t saved) {
+        if (marker_pending_) {  // an empty item or quote: its markers alone
+            std::string_view m = marker_line_;
+            while (!m.empty() && m.back() == ' ') m.remove_suffix(1);
+            out_.append(m);
+            marker_pending_ = false;
+            end_line();
+        }
+        prefix_.resize(saved);
+    }
+
+    // ------------------------------------------------------------------- blocks
+
+    bool front_matter(const Meta& meta) {
+        std::size_t start = out_.size();
+        out_ += "---\n";
+        std::size_t fields = out_.size();
+        auto field = [&](std::string_view key, std::string_view value) {
+            if (value.empty()) return;
+            out_.append(key);
+            out_ += ": ";
+            append_yaml_string(value, out_);
+            out_ += '\n';
+        };
+        field("title", meta.title);
+        field("subtitle", meta.subtitle);
+        std::vector<std::string_view> authors;
+        for (const std::string& a : meta.authors)
+            if (!a.empty()) authors.push_back(a);
+        if (authors.size() == 1) {
+            field("author", authors.front());
+        } else if (authors.size() > 1) {
+            out_ += "author:\n";
+            for (std::string_view a : authors) {
+                out_ += "  - ";
+                append_yaml_string(a, out_);
+                out_ += '\n';
+            }
+        }
+        field("date", meta.date);
+        field("site", meta.site);
+        field("lang", meta.language);
+        field("source", meta.source);
+        for (const auto& [key, value] : meta.extra)  // std::map: sorted
+            if (is_yaml_key(key) && !is_reserved_key(key)) field(key, value);
+        if (out_.size() == fields) {  // nothing worth a block
+            out_.resize(start);
+            return false;
+        }
+        out_ += "---\n";
+        last_line_blank_ = false;
+        return true;
+    }
+
+    void blocks(const Blocks& list, bool tight, bool separate_first) {
+        const Block* previous = nullptr;
+        char previous_delimiter = 0;
+        for (const Block& b : list) {
+            if (!written(b)) continue;
+            if (previous ? !tight : separate_first) blank_line();
+            char delimiter = 0;
+            if (const auto* l = std::get_if<List>(&b.node)) {
+                // Two lists in a row would merge into one unless the second changes its
+                // bullet or delimiter.
+                char usual = l->ordered ? '.' : '-';
+                char other = l->ordered ? ')' : '*';
+                const auto* pl = previous ? std::get_if<List>(&previous->node) : nullptr;
+                bool follows_same = pl && pl->ordered == l->ordered && previous_delimiter == usual;
+                delimiter = follows_same ? other : usual;
+            }
+            block(b, delimiter);
+            previous = &b;
+            previous_delimiter = delimiter;
+        }
+    }
+
+    void block(const Block& b, char list_delimiter) {
+        std::visit(Overload{
+                       [&](const Heading& h) { heading(h); },
+                       [&](const Paragraph& p) { paragraph(p.content); },
+                       [&](const List& l) { list(l, list_delimiter); },
+                       [&](const BlockQuote& q) {
+                           std::size_t saved = open_container("> ", "> ");
+                           blocks(q.children, false, false);
+                           close_container(saved);
+                       },
+                       [&](const CodeBlock& c) { code_block(c); },
+                       [&](const ThematicBreak&) { thematic_break(); },
+                   },
+                   b.node);
+    }
+
+    void heading(const Heading& h) {
+        if (is_setext(h)) {
+            begin_line();
+            std::size_t start = out_.size();
+            line_text(h.content, TextStart::line, false);
+            keep_trailing_space(start);
+            end_line();
+            begin_line();
+            out_ += h.level == 1 ? "===" : "---";
+            end_line();
+            return;
+        }
+        begin_line();
+        out_.append(static_cast<std::size_t>(std::clamp(h.level, 1, 6)), '#');
+        out_ += ' ';
+        std::size_t start = out_.size();
+        line_text(h.content, TextStart::heading, true);
+        if (out_.size() == start) {
+            out_.pop_back();  // an empty heading: "##"
+        } else {
+            keep_trailing_space(start);
+            // A final run of '#' after a space would be read as a closing sequence.
+            std::size_t run = out_.size();
+            while (run > start && out_[run - 1] == '#') --run;
+            if (run < out_.size() && (run == start || is_space_or_tab(out_[run - 1])))
+                out_.insert(run, 1, '\\');
+        }
+        end_line();
+    }
+
+    void paragraph(const Inlines& content) {
+        begin_line();
+        std::size_t start = out_.size();
+        line_text(content, TextStart::line, false);
+        keep_trailing_space(start);
+        end_line();
+    }
+
+    // cmark strips white space at the end of a paragraph or heading: write the last
+    // character as a character reference. Only Text can end a line in white space.
+    void keep_trailing_space(std::size_t start) {
+        if (out_.size() > start && is_space_or_tab(out_.back())) {
+            auto c = static_cast<unsigned char>(out_.back());
+            out_.pop_back();
+            append_char_reference(out_, c);
+        }
+    }
+
+    void code_block(const CodeBlock& c) {
+        // A backtick fence cannot carry an info string with a backtick in it.
+        char mark = c.info.find('`') == std::string::npos ? '`' : '~';
+        std::string fence(std::max(kMinFence, longest_run(c.text, mark) + 1), mark);
+        begin_line();
+        out_ += fence;
+        // cmark trims the info string (after decoding it): white space at its ends is lost.
+        escape_attribute(c.info, "");
+        end_line();
+        // Lines of the text; an empty text has none, "\n" has two empty ones.
+        std::string_view text = c.text;
+        for (bool more = !text.empty(); more;) {
+            std::size_t nl = text.find('\n');
+            std::string_view line = text.substr(0, nl);
+            if (line.empty()) {
+                blank_line();
+            } else {
+                begin_line();
+                out_.append(line);
+                end_line();
+            }
+            more = nl != std::string_view::npos;
+            if (more) text.remove_prefix(nl + 1);
+        }
+        begin_line();
+        out_ += fence;
+        end_line();
+    }
+
+    // Info strings, link destinations and titles: cmark decodes entities *before* it
+    // removes backslash escapes there (cmark_clean_url, cmark_clean_title), so "\\&amp;"
+    // would still become "&"; an '&' that would form an entity is written "&amp;".
+    void escape_attribute(std::string_view s, std::string_view also_escaped) {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            auto c = static_cast<unsigned char>(s[i]);
+            if (is_control(c)) {
+                append_char_reference(out_, c);
+            } else if (c == '&' && forms_entity(s, i)) {
+                out_ += "&amp;";
+            } else {
+                if (c == '\\' || also_escaped.find(static_cast<char>(c)) != std::string_view::npos)
+                    out_ += '\\';
+                out_ += static_cast<char>(c);
+            }
+        }
+    }
+
+    void thematic_break() {
+        // "---" right under a line of text would be a setext underline, on a list
+        // marker's line ("- ---") a thematic break of its own, and as the first line of
+        // the file a front matter fence: use "___" there.
+        bool plain = last_line_blank_ && !marker_pending_ && !out_.empty();
+        begin_line();
+        out_ += plain ? "---" : "___";
+        end_line();
+    }
+
+    void list(const List& l, char delimiter) {
+        bool tight = l.tight && can_be_tight(l);
+        std::string marker;
+        std::string indent;
+        for (std::size_t i = 0; i < l.items.size(); ++i) {
+            if (i > 0 && !tight) blank_line();
+            marker.clear();
+            if (l.ordered) {
+                long long n = std::clamp(static_cast<long long>(l.start) + static_cast<long long>(i),
+                                         0LL, kMaxListNumber);
+                marker = std::to_string(n);
+            }
+            marker += delimiter;
+            marker += ' ';
+            indent.assign(marker.size(), ' ');
+            std::size_t saved = open_container(marker, indent);
+            blocks(l.items[i], tight, false);
+            close_container(saved);
+        }
+    }
+
+    // ------------------------------------------------------------------ inlines
+
+    // Writes the inline content of one paragraph or heading.
+    void line_text(const Inlines& content, TextStart start, bool break_as_space) {
+        next_start_ = start;
+        break_as_space_ = break_as_space;
+        inlines(content, 0, false);
+        next_start_ = TextStart::mid_line;
+    }
+
+    // `parent_delimiter`: the emphasis character of the enclosing Emphasis or Strong (0
+    // if none), which a first or last child must not repeat, or "*" + "**" would read as
+    // one run.
+    void inlines(const Inlines& list, char parent_delimiter, bool parent_is_emphasis) {
+        std::size_t end = visible_end(list);
+        char previous_delimiter = 0;
+        bool first = true;
+        for (std::size_t i = 0; i < end; ++i) {
+            const Inline& in = list[i];
+            if (!std::holds_alternative<LineBreak>(in) && !visible(in)) continue;
+            char delimiter = 0;
+            std::visit(
+                Overload{
+                    [&](const Text& t) {
+                        std::size_t next = i + 1;
+                        while (next < end && !std::holds_alternative<LineBreak>(list[next]) &&
+                               !visible(list[next]))
+                            ++next;
+                        bool before_link = next < end && std::holds_alternative<Link>(list[next]);
+                        escape_text(t.text, next_start_, before_link, out_);
+                        next_start_ = TextStart::mid_line;
+                    },
+                    [&](const Code& c) {
+                        code_span(c.text);
+                        next_start_ = TextStart::mid_line;
+                    },
+                    [&](const LineBreak&) {
+                        if (break_as_space_) {
+                            out_ += ' ';
+                            return;
+                        }
+                        out_ += "\\\n";
+                        begin_line();
+                        next_start_ = TextStart::line;
+                    },
+                    [&](const Emphasis& e) {
+                        delimiter = choose_delimiter(first ? parent_delimiter : previous_delimiter,
+                                                     i + 1 == end ? parent_delimiter : 0);
+                        emphasis(e.children, delimiter, 1);
+                    },
+                    [&](const Strong& s) {
+                        // "***x***" is emphasis around strong: allowed for an only child.
+                        bool only_child = parent_is_emphasis && first && i + 1 == end &&
+                                          parent_delimiter == '*';
+                        delimiter = only_child ? '*'
+                                               : choose_delimiter(first ? parent_delimiter
+                                                                        : previous_delimiter,
+                                                                  i + 1 == end ? parent_delimiter : 0);
+                        emphasis(s.children, delimiter, 2);
+                    },
+                    [&](const Link& l) { link(l); },
+                },
+                in.base());
+            previous_delimiter = delimiter;
+            first = false;
+        }
+    }
+
+    static char choose_delimiter(char before, char after) {
+        if (before != '*' && after != '*') return '*';
+        if (before != '_' && after != '_') return '_';
+        return '*';  // hemmed in on both sides: no choice reads back exactly
+    }
+
+    void emphasis(const Inlines& children, char delimiter, std::size_t count) {
+        out_.append(count, delimiter);
+        next_start_ = TextStart::mid_line;
+        inlines(children, delimiter, count == 1);
+        out_.append(count, delimiter);
+    }
+
+    void code_span(std::string_view s) {
+        std::string fence(longest_run(s, '`') + 1, '`');
+        // cmark strips one space from each end when both are there (and the content is
+        // not all spaces): pad so that content starting or ending with '`' or ' ' survives.
+        bool pad = s.front() == '`' || s.back() == '`' ||
+                   (s.front() == ' ' && s.back() == ' ' &&
+                    s.find_first_not_of(' ') != std::string_view::npos);
+        out_ += fence;
+        if (pad) out_ += ' ';
+        out_.append(s);
+        if (pad) out_ += ' ';
+        out_ += fence;
+    }
+
+    void link(const Link& l) {
+        if (in_link_) {  // links do not nest: keep the inner link's text
+            inlines(l.children, 0, false);
+            return;
+        }
+        in_link_ = true;
+        out_ += '[';
+        next_start_ = TextStart::mid_line;
+        inlines(l.children, 0, false);
+        out_ += "](";
+        link_destination(l.url, !l.title.empty());
+        if (!l.title.empty()) {
+            out_ += " \"";
+            escape_attribute(l.title, "\"");
+            out_ += '"';
+        }
+        out_ += ')';
+        in_link_ = false;
+        next_start_ = TextStart::mid_line;
+    }
+
+    // A bare destination may not contain spaces or control characters and needs balanced
+    // parentheses; otherwise, or when it is empty and a title follows (the title would be
+    // read as the destination), it goes in <...>.
+    void link_destination(std::string_view url, bool has_title) {
+        int depth = 0;
+        bool bare = url.empty() ? !has_title : url.front() != '<';
+        for (char ch : url) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c <= ' ' || c == 0x7F) bare = false;
+            if (ch == '(') ++depth;
+            if (ch == ')' && --depth < 0) bare = false;
+        }
+        if (depth != 0) bare = false;
+        if (!bare) out_ += '<';
+        escape_attribute(url, bare ? "" : "<>");
+        if (!bare) out_ += '>';
+    }
+
+    std::string& out_;
+    std::string prefix_;        // what every line in the current container starts with
+    std::string marker_line_;   // the first line's start, markers included, while pending
+    bool marker_pending_ = false;
+    bool last_line_blank_ = true;
+    TextStart next_start_ = TextStart::mid_line;
+    bool break_as_space_ = false;
+    bool in_link_ = false;
+};
+
+}  // namespace
+
+std::string escape_markdown(std::string_view text, bool at_line_start) {
     std::string out;
-    if (!doc.meta.title.empty()) out += "# " + doc.meta.title + "\n\n";
-    for (const auto& b : doc.blocks) out += plain_text(b) + "\n\n";
+    out.reserve(text.size() + text.size() / 8 + 8);
+    escape_text(text, at_line_start ? TextStart::line : TextStart::mid_line, false, out);
     return out;
 }
+
+std::string write_markdown(const Document& doc, const WriteOptions& options) {
+    std::string out;
+    out.reserve(4096);
+    Writer(out).document(doc, options);
+    return out;
+}
+
 }  // namespace dconv

@@ -1,14 +1,127 @@
-// PLACEHOLDER: replaced by the real CLI.
-#include <fstream>
+// main.cpp: the dconv command. CLI11 fills dconv::BatchOptions; the library does the rest
+// (dconv/batch.hpp), after qpdf's qpdf.cc handing off to QPDFJob.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #include <iostream>
-#include <sstream>
-#include "dconv/convert.hpp"
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dconv/batch.hpp"
+#include "dconv/registry.hpp"
+
+namespace {
+
+const char* const kExamples = R"(Examples:
+  dconv page.txt                          clean one page into out/page.md
+  dconv --to md,txt,native pages/         every page below pages/, three formats, into out/
+  dconv --to all -o book/ seeds/*.txt     every format, into book/
+  curl -s URL | dconv --to txt -o - -     a filter: standard input to standard output
+  dconv --explain page.txt -o -           show what the cleaner removed, and why
+  dconv -j1 --explain=json pages/ 2>report.jsonl   the same, as JSON Lines, per input
+
+Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
+DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
+-o FILE one input in one format; -o - standard output. Default: out/ (a lone - input:
+standard output). Two inputs writing the same file, or an output that is an input,
+are refused. Outputs are replaced atomically.
+
+Exit status:
+  0  every input converted (warnings are not failures)
+  1  some inputs could not be converted (the others were)
+  2  usage error: bad option, unknown format or encoding, no inputs; nothing converted
+  3  some output could not be written (directory, permissions, disk full)
+)";
+
+std::string writer_choices() {
+    std::string out;
+    for (const auto& w : dconv::writers()) out += w.name + ",";
+    return "{" + out + "all}";
+}
+
+std::string reader_choices() {
+    std::string out;
+    for (const auto& r : dconv::readers()) out += (out.empty() ? "" : ",") + r.name;
+    return "{" + out + "}";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    if (argc < 3) return 2;
-    std::ifstream in(argv[2], std::ios::binary);
-    std::stringstream ss; ss << in.rdbuf();
-    dconv::Diagnostics diag;
-    dconv::ReadOptions ro; ro.source_name = argv[2];
-    auto doc = dconv::read_document(ss.str(), ro, diag);
-    std::cout << dconv::write_document(doc, argv[1], {});
+    dconv::BatchOptions job;
+    std::vector<std::string> to;
+    std::string explain;
+    bool no_clean = false, list_formats = false;
+
+    CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
+    app.footer(kExamples);
+    app.set_version_flag("--version", "dconv " DCONV_VERSION);
+    app.add_option("-t,--to", to, "Output formats, comma-separated, or 'all' (default: md)")
+        ->delimiter(',')
+        ->allow_extra_args(false)  // "--to md page.txt": page.txt is an input
+        ->type_name(writer_choices())
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                if (name == "all" || dconv::find_writer(name)) return std::string();
+                return "unknown output format '" + name + "' (available: " +
+                       writer_choices() + "; see --list-formats)";
+            },
+            "", "output format"));
+    app.add_option("-f,--from", job.read.format, "Input format (default: from the file ending)")
+        ->type_name(reader_choices())
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                if (dconv::find_reader(name)) return std::string();
+                return "unknown input format '" + name + "' (available: " + reader_choices() +
+                       "; see --list-formats)";
+            },
+            "", "input format"));
+    app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
+        ->type_name("PATH");
+    app.add_flag("--no-clean", no_clean, "Do not remove boilerplate (web text is still read)");
+    app.add_flag("--explain", explain,
+                 "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
+    app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
+        ->check(CLI::Range(0, 100000).description(""))
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--encoding", job.read.encoding,
+                   "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
+        ->type_name("NAME");
+    app.add_option("-j,--jobs", job.jobs,
+                   "Worker threads; 0: one per core (default: 0, here " +
+                       std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ")")
+        ->check(CLI::Range(0u, 4096u).description(""))
+        ->type_name("N");
+    app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
+    app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
+    app.add_option("inputs", job.inputs, "Files, directories (searched recursively), - for stdin")
+        ->type_name("INPUT");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {  // --help, --version
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "dconv: " << e.what() << "\nRun 'dconv --help' for usage and examples.\n";
+        return dconv::kExitUsage;
+    }
+
+    if (list_formats) {
+        std::cout << dconv::describe_formats();
+        return dconv::kExitSuccess;
+    }
+    if (!to.empty()) job.formats = to;
+    job.read.clean = !no_clean;
+    if (explain == "json") {
+        job.explain = dconv::Explain::json;
+    } else if (explain == "true" || explain == "text") {  // "true": a bare --explain
+        job.explain = dconv::Explain::text;
+    } else if (!explain.empty()) {
+        std::cerr << "dconv: --explain=" << explain << ": expected --explain or --explain=json\n";
+        return dconv::kExitUsage;
+    }
+    job.progress = !job.quiet && ::isatty(STDERR_FILENO);
+    return dconv::run_batch(job, std::cout, std::cerr).exit_code;
 }
