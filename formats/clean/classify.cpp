@@ -62,8 +62,22 @@ struct Judged {
     bool repeated = false;  // bad for recurring on the page
 };
 
-bool prose_shaped(const Features& f, bool has_stops) {
-    if (has_stops) return f.stop_density >= kProseStopDensity;
+// The stop-word density that marks prose differs by language: agglutinative languages
+// (Turkish, Indonesian) glue function words on, Arabic writes some as prefixes. Each
+// value sits between the language's prose and its navigation lines on real pages.
+double prose_density(std::string_view lang) {
+    static constexpr std::pair<std::string_view, double> kByLanguage[] = {
+        {"ar", 0.08}, {"tr", 0.08}, {"hi", 0.12}, {"id", 0.12}, {"ru", 0.15},
+        {"fa", 0.15}, {"pl", 0.17}, {"ko", 0.25},
+    };
+    for (const auto& [code, density] : kByLanguage)
+        if (lang == code) return density;
+    return kProseStopDensity;
+}
+
+// `stop_threshold` is prose_density(lang), or 0 when the language has no stop words here.
+bool prose_shaped(const Features& f, double stop_threshold) {
+    if (stop_threshold > 0) return f.stop_density >= stop_threshold;
     // no stop-word list, or CJK (where lines often lack punctuation but not particles):
     // running text has sentence ends, clause commas or function characters
     return f.sentence_ends >= 1 || f.commas >= 1 || (f.cjk > 0 && f.stop_density >= kCjkProseDensity);
@@ -74,7 +88,7 @@ bool numbers_only(const Features& f) {
     return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
 }
 
-Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_page,
+Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats_in_page,
                        std::size_t pages_with, std::size_t batch_pages) {
     const Features& f = u.f;
     double ld = f.link_density();
@@ -84,7 +98,7 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
     // running prose carries inline links (names, sources); a nav bar is links with no
     // sentence around them
     bool sentence = f.ends_sentence && f.length >= kShortLength &&
-                    (has_stops ? f.stop_density >= kProseStopDensity : f.sentence_ends >= 1);
+                    (stop_threshold > 0 ? f.stop_density >= stop_threshold : f.sentence_ends >= 1);
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
         return {Cls::bad, fmt("link density %.2f", ld), ld};
@@ -107,8 +121,8 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
     if (f.has_url_text && f.words <= 3) return {Cls::bad, "a bare URL", 0};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
-    bool prose = prose_shaped(f, has_stops);
-    std::string shape = has_stops ? fmt("stop words %.2f", f.stop_density)
+    bool prose = prose_shaped(f, stop_threshold);
+    std::string shape = stop_threshold > 0 ? fmt("stop words %.2f", f.stop_density)
                                   : std::to_string(f.sentence_ends) + " sentence ends";
     if (f.length >= kGoodLength && ld <= max_ld && prose)
         return {Cls::good, "prose: " + shape + fmt(", length %.0f", f.length), f.length};
@@ -130,7 +144,10 @@ Judged first_judgement(const Unit& u, bool has_stops, std::size_t repeats_in_pag
 
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     std::string lang = document_language(doc);
-    bool has_stops = has_stopwords(lang) && lang != "zh" && lang != "ja";
+    // Chinese and Japanese densities count characters, and lines there often lack
+    // punctuation: prose_shaped weighs them apart
+    const double stop_threshold =
+        has_stopwords(lang) && lang != "zh" && lang != "ja" ? prose_density(lang) : 0.0;
     std::vector<Unit> units = make_units(doc, lang);
     const std::size_t n = units.size();
     if (n == 0) return;
@@ -147,7 +164,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
         std::size_t repeats = folded[i].empty() ? 0 : counts[folded[i]];
-        judged[i] = first_judgement(units[i], has_stops, repeats, pages, batch_pages);
+        judged[i] = first_judgement(units[i], stop_threshold, repeats, pages, batch_pages);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
 
@@ -270,7 +287,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             revised[i] = Cls::bad;
             why = "short, between boilerplate";
         } else if (prev == Cls::bad && next == Cls::good && units[i].f.words >= 4 &&
-                   units[i].f.links == 0 && prose_shaped(units[i].f, has_stops)) {
+                   units[i].f.links == 0 && prose_shaped(units[i].f, stop_threshold)) {
             revised[i] = Cls::good;  // a lead-in line: standfirst, dateline, salutation
         } else {
             bool near = neighbour(i, -1, false) == Cls::neargood || neighbour(i, +1, false) == Cls::neargood;
@@ -374,6 +391,15 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         } else if (!found || i < best_from || i > best_to) {
             drop[i] = true;
             reasons[i] = "outside the main content run (" + judged[i].reason + ")";
+        }
+    }
+    // a long paragraph kept twice is a widget shown twice: keep the first only
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (drop[i] || folded[i].empty() || units[i].f.length < 100 || units[i].code) continue;
+        if (seen[folded[i]]++ > 0) {
+            drop[i] = true;
+            reasons[i] = "the same paragraph again";
         }
     }
     drop_units(doc, units, drop, reasons, scores, "classify", diag);
