@@ -86,6 +86,16 @@ std::string find_stamp(std::vector<Block>& blocks) {
             best = std::string(suffix);
         }
     }
+    // the lines' own closing punctuation is shared too: it stays with the text
+    std::size_t lead = 0;
+    while (lead < best.size()) {
+        std::size_t k = lead;
+        char32_t c = text::next(best, k);
+        if (text::is_alnum(c) || text::is_cjk(c)) break;
+        lead = k;
+    }
+    best.erase(0, lead);
+    if (best.size() < kMinStampChars) best.clear();
     return best;
 }
 

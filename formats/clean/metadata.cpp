@@ -36,10 +36,20 @@ std::string_view strip_dashes(std::string_view s) {
     return text::trim(s);
 }
 
-bool is_content(const Unit& u) {
+bool is_content(const Unit& u, double min_length) {
     const auto& f = u.f;
-    return !u.heading && u.item < 0 && f.length >= kContentLength && f.link_density() < 0.3 &&
+    return !u.heading && u.item < 0 && f.length >= min_length && f.link_density() < 0.3 &&
            (f.sentence_ends >= 1 || f.commas >= 2);
+}
+
+// Where the article's prose starts: the first long prose unit, or on a page of short
+// paragraphs the first half as long; n when there is none.
+std::size_t content_start(const std::vector<Unit>& units) {
+    for (double min_length : {kContentLength, kContentLength / 2}) {
+        for (std::size_t i = 0; i < units.size() && i < kMaxHeadUnits; ++i)
+            if (is_content(units[i], min_length)) return i;
+    }
+    return units.size();
 }
 
 // Whatever a date line says besides its date: "Click Num:1369", "Beijing,".
@@ -93,9 +103,8 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     if (n == 0) return 0;
     const BatchProfile* batch = nullptr;  // title candidates are judged per page
 
-    std::size_t head_end = 0;
-    while (head_end < n && head_end < kMaxHeadUnits && !is_content(units[head_end])) ++head_end;
-    if (head_end == n || head_end == kMaxHeadUnits) head_end = std::min<std::size_t>(n, 10);
+    std::size_t head_end = content_start(units);
+    if (head_end == n) head_end = std::min<std::size_t>(n, 10);
 
     std::vector<bool> used(n, false);
     std::vector<std::string> why(n);
@@ -156,7 +165,8 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     }
 
     // Masthead: the first line(s) of the page, before the title, when title-like.
-    if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading) {
+    if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading &&
+        clean::fold(units[0].f.text) != clean::fold(doc.meta.title)) {
         std::string site = units[0].f.text;
         use(0, "site masthead");
         if (ends_with_function_word(site) && title > 1 && title_like(units[1], batch)) {
