@@ -26,6 +26,7 @@ constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
 constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
 constexpr std::size_t kMaxRunGap = 2;      // pictures or emoji lines a run may step over
 constexpr double kGoodCodeLength = 80;   // a code listing this long is content
+constexpr double kMaxWidgetLength = 120;  // longer text is not a widget's label
 constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;
@@ -108,9 +109,10 @@ Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats
         f.length < 400)
         return {Cls::bad, "site template: on " + std::to_string(pages_with) + " pages of the batch",
                 double(pages_with)};
-    double widgets = widget_share(f.text);
-    if (widgets >= 0.5 && f.length < 120)
-        return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
+    if (f.length < kMaxWidgetLength) {
+        double widgets = widget_share(f.text);
+        if (widgets >= 0.5) return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
+    }
     if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
     if (repeats_in_page >= 2 && f.length < 100 && !u.heading) {
         Judged j{Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
@@ -152,18 +154,20 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     const std::size_t n = units.size();
     if (n == 0) return;
 
-    std::unordered_map<std::string, std::size_t> counts;
-    std::vector<std::string> folded(n);
+    // repetition is judged on the folded text (case, spaces and punctuation aside),
+    // compared by hash: 0 stands for "no letters"
+    std::unordered_map<std::uint64_t, std::size_t> counts;
+    std::vector<std::uint64_t> folded(n);
     for (std::size_t i = 0; i < n; ++i) {
-        folded[i] = fold(units[i].f.text);
-        if (!folded[i].empty()) ++counts[folded[i]];
+        folded[i] = units[i].f.fold;
+        if (folded[i]) ++counts[folded[i]];
     }
 
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
-        std::size_t repeats = folded[i].empty() ? 0 : counts[folded[i]];
+        std::size_t repeats = folded[i] ? counts[folded[i]] : 0;
         judged[i] = first_judgement(units[i], stop_threshold, repeats, pages, batch_pages);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
@@ -394,9 +398,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     // a long paragraph kept twice is a widget shown twice: keep the first only
-    std::unordered_map<std::string, std::size_t> seen;
+    std::unordered_map<std::uint64_t, std::size_t> seen;
     for (std::size_t i = 0; i < n; ++i) {
-        if (drop[i] || folded[i].empty() || units[i].f.length < 100 || units[i].code) continue;
+        if (drop[i] || !folded[i] || units[i].f.length < 100 || units[i].code) continue;
         if (seen[folded[i]]++ > 0) {
             drop[i] = true;
             reasons[i] = "the same paragraph again";

@@ -65,11 +65,23 @@ void shape(Features& f, std::string_view lang) {
     double length = 0;
     bool in_word = false, word_start = false;
     char32_t last_visible = 0, before_last = 0;
+    std::uint64_t fold = 1469598103934665603ull;  // fold_hash, computed on the way
+    bool folded_any = false;
     for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
         char32_t c = text::next(s, i);
         if (text::is_space(c)) {
             in_word = false;
             continue;
+        }
+        if (c < 0x80) {
+            if (text::is_alnum(c)) {
+                folded_any = true;
+                fold = (fold ^ static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
+            }
+        } else if (text::is_cjk(c) || text::is_alnum(c)) {
+            folded_any = true;
+            for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
         }
         if (text::is_cjk(c)) {
             ++f.cjk;
@@ -105,6 +117,7 @@ void shape(Features& f, std::string_view lang) {
         last_visible = c;
     }
     f.length = length;
+    f.fold = folded_any ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
                       (is_closing(last_visible) && text::is_sentence_end(before_last));
     f.has_url_text = s.find("http://") != std::string::npos ||
@@ -149,6 +162,23 @@ bool numbered_heading_shape(const Features& f) {
     for (auto p : kCjkNumbers)
         if (s.rfind(p, 0) == 0) return !f.ends_sentence && f.length < 120;
     return false;
+}
+
+std::uint64_t fold_hash(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;
+    bool any = false;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        char32_t c = text::next(s, i);
+        if (!text::is_alnum(c) && !text::is_cjk(c)) continue;
+        any = true;
+        if (c < 0x80) {
+            h = (h ^ static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
+        } else {
+            for (std::size_t k = start; k < i; ++k) h = (h ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
+        }
+    }
+    return any ? (h ? h : 1) : 0;
 }
 
 std::string fold(std::string_view s) {

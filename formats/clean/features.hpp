@@ -3,6 +3,7 @@
 // stop-word density, sentence shape, character classes. None names a site.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,8 @@ struct Features {
     double stop_density = 0;   // stop words per word (language aware)
     bool ends_sentence = false;  // last visible character closes a sentence
     bool has_url_text = false;   // visible text contains http:// or www.
+    std::uint64_t fold = 0;      // fold_hash(text): equal for texts equal but for case,
+                                 // spacing and punctuation; 0 for text without letters
 
     double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }
 };
@@ -42,5 +45,7 @@ bool numbered_heading_shape(const Features& f);
 
 // A text's fold for comparisons: lower case, white space and punctuation removed.
 std::string fold(std::string_view text);
+// A 64-bit hash of fold(text), without building it; 0 when the fold is empty.
+std::uint64_t fold_hash(std::string_view text);
 
 }  // namespace dconv::clean

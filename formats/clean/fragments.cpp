@@ -25,21 +25,20 @@ Text* last_text(Inlines& content) {
     return std::get_if<Text>(&content.back());
 }
 
-std::uint64_t hash_bytes(std::string_view s) {
+// Calls fn(start, hash) for the endings of `s` from kMinStampChars bytes up to
+// kMaxStampChars characters, starting on character boundaries, shortest first; the
+// hash grows from the end one byte at a time, so all endings cost one pass.
+template <class Fn>
+void for_each_ending(std::string_view s, Fn&& fn) {
     std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return h;
-}
-
-// Code-point boundaries of the last kMaxStampChars characters of `s`, from the end.
-std::vector<std::size_t> suffix_starts(std::string_view s) {
-    std::vector<std::size_t> starts;
-    std::size_t i = s.size();
-    while (i > 0 && starts.size() < kMaxStampChars) {
-        text::prev(s, i);
-        starts.push_back(i);
+    std::size_t chars = 0;
+    for (std::size_t i = s.size(); i-- > 1;) {  // i > 0: the whole text is no ending
+        auto byte = static_cast<unsigned char>(s[i]);
+        h = (h ^ byte) * 1099511628211ull;
+        if ((byte & 0xC0) == 0x80) continue;  // inside a character
+        if (++chars > kMaxStampChars) break;
+        if (s.size() - i >= kMinStampChars) fn(i, h);
     }
-    return starts;
 }
 
 bool looks_like_stamp(std::string_view stamp, std::string_view before) {
@@ -64,27 +63,20 @@ std::string find_stamp(std::vector<Block>& blocks) {
         Text* t = in ? last_text(*in) : nullptr;
         if (!t) continue;
         texts.push_back(t->text);
-        std::string_view s = t->text;
-        for (std::size_t start : suffix_starts(s)) {
-            std::size_t len = s.size() - start;
-            if (start == 0) break;  // the whole text: a repeated line, not a stamp
-            if (len < kMinStampChars) continue;
-            ++counts[hash_bytes(s.substr(start))];
-        }
+        for_each_ending(t->text, [&](std::size_t, std::uint64_t h) { ++counts[h]; });
     }
     // the longest ending shared by enough lines, glued to them
     std::string best;
     for (std::string_view s : texts) {
-        for (std::size_t start : suffix_starts(s)) {
-            if (start == 0) break;
+        for_each_ending(s, [&](std::size_t start, std::uint64_t h) {
             std::string_view suffix = s.substr(start);
-            if (suffix.size() <= best.size()) continue;
-            auto it = counts.find(hash_bytes(suffix));
-            if (it == counts.end() || it->second < kMinStampLines) continue;
-            if (!looks_like_stamp(suffix, s.substr(0, start))) continue;
-            if (text::trim(suffix).size() < kMinStampChars) continue;
+            if (suffix.size() <= best.size()) return;
+            auto it = counts.find(h);
+            if (it == counts.end() || it->second < kMinStampLines) return;
+            if (!looks_like_stamp(suffix, s.substr(0, start))) return;
+            if (text::trim(suffix).size() < kMinStampChars) return;
             best = std::string(suffix);
-        }
+        });
     }
     // the lines' own closing punctuation is shared too: it stays with the text
     std::size_t lead = 0;

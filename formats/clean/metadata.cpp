@@ -98,7 +98,8 @@ void note(Diagnostics& diag, const Unit& u, const std::string& what) {
 std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     std::string lang = clean::document_language(doc);
     if (doc.meta.language.empty()) doc.meta.language = lang;
-    std::vector<Unit> units = clean::make_units(doc, lang);
+    constexpr std::size_t kFootUnits = 20;  // where a dateline in the foot may stand
+    std::vector<Unit> units = clean::make_units(doc, lang, kMaxHeadUnits, kFootUnits);
     const std::size_t n = units.size();
     if (n == 0) return 0;
     const BatchProfile* batch = nullptr;  // title candidates are judged per page
@@ -223,7 +224,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     }
     if (doc.meta.date.empty()) {
         // a dateline in the foot ("published 2020-12-11 02:31")
-        for (std::size_t i = n; i-- > 0 && i + 20 >= n;) {
+        for (std::size_t i = n; i-- > 0 && i + kFootUnits >= n;) {
             std::string date = find_date(units[i].f.text);
             if (!date.empty()) {
                 doc.meta.date = date;

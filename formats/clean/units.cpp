@@ -6,9 +6,29 @@
 
 namespace dconv::clean {
 
-std::vector<Unit> make_units(const Document& doc, std::string_view lang) {
+namespace {
+
+// The number of units a document will give: one per block, one per top-level list item.
+std::size_t count_units(const Document& doc) {
+    std::size_t n = 0;
+    for (const Block& b : doc.blocks) {
+        auto* list = std::get_if<List>(&b.node);
+        n += list ? list->items.size() : 1;
+    }
+    return n;
+}
+
+}  // namespace
+
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
+                             std::size_t tail) {
     std::vector<Unit> units;
-    units.reserve(doc.blocks.size());
+    const std::size_t total = count_units(doc);
+    units.reserve(total);
+    auto wanted = [&] {
+        std::size_t k = units.size();
+        return k < head || k + tail >= total;
+    };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         const Block& block = doc.blocks[b];
         if (auto* list = std::get_if<List>(&block.node)) {
@@ -26,7 +46,8 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang) {
                     if (child.source.known() && !u.source.known()) u.source = child.source;
                 }
                 if (!u.source.known()) u.source = block.source;
-                u.f = measure(all, lang);
+                u.measured = wanted();
+                if (u.measured) u.f = measure(all, lang);
                 units.push_back(std::move(u));
             }
             continue;
@@ -34,18 +55,19 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang) {
         Unit u;
         u.block = b;
         u.source = block.source;
+        u.measured = wanted();
         if (auto* h = std::get_if<Heading>(&block.node)) {
             u.heading = true;
             u.heading_level = h->level;
-            u.f = measure(h->content, lang);
+            if (u.measured) u.f = measure(h->content, lang);
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
-            u.f = measure(p->content, lang);
+            if (u.measured) u.f = measure(p->content, lang);
         } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
             u.code = true;
-            u.f = measure_text(c->text, lang);
+            if (u.measured) u.f = measure_text(c->text, lang);
         } else if (std::holds_alternative<ThematicBreak>(block.node)) {
             u.rule = true;
-        } else {
+        } else if (u.measured) {
             u.f = measure_text(plain_text(block), lang);
         }
         units.push_back(std::move(u));

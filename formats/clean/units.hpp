@@ -2,6 +2,7 @@
 // top-level block or one item of a top-level list, with its measurements.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,15 @@ struct Unit {
     bool code = false;
     bool rule = false;
     SourceRange source;
+    bool measured = true;
     Features f;
 };
 
-std::vector<Unit> make_units(const Document& doc, std::string_view lang);
+// Measures every unit; or, with `head`/`tail`, only the first `head` and last `tail`
+// units (the others keep empty Features and `measured` false): the metadata pass reads
+// only the page's head and foot.
+std::vector<Unit> make_units(const Document& doc, std::string_view lang,
+                             std::size_t head = SIZE_MAX, std::size_t tail = 0);
 
 // Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
 // and reports each as `action` by `pass` with its reason.

@@ -6,13 +6,9 @@
 
 namespace dconv::text {
 
-char32_t next(std::string_view s, std::size_t& i) {
+char32_t next_multibyte(std::string_view s, std::size_t& i) {
     auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     unsigned char c = b(i);
-    if (c < 0x80) {
-        ++i;
-        return c;
-    }
     int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
     if (len == 0 || i + len > s.size()) {
         ++i;
@@ -81,14 +77,6 @@ std::string to_utf8(std::u32string_view s) {
     return out;
 }
 
-bool is_cjk(char32_t c) {
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-           (c >= 0x20000 && c <= 0x3134F) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0x3040 && c <= 0x30FF) ||  // hiragana, katakana
-           (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xAC00 && c <= 0xD7AF) ||  // hangul
-           (c >= 0x1100 && c <= 0x11FF) || c == 0x3005 || c == 0x3007;
-}
-
 bool is_cjk_punct(char32_t c) {
     return (c >= 0x3000 && c <= 0x303F && c != 0x3005 && c != 0x3007) ||
            (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
@@ -96,24 +84,11 @@ bool is_cjk_punct(char32_t c) {
            c == 0x2014 || c == 0x00B7 || c == 0x30FB;
 }
 
-bool is_letter(char32_t c) { return c < 0x80 ? std::isalpha(int(c)) != 0 : u_isalpha(UChar32(c)); }
-bool is_digit(char32_t c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(UChar32(c)); }
-bool is_alnum(char32_t c) { return is_letter(c) || is_digit(c); }
-bool is_upper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : u_isupper(UChar32(c)); }
-bool is_lower(char32_t c) { return c < 0x80 ? (c >= 'a' && c <= 'z') : u_islower(UChar32(c)); }
-bool is_space(char32_t c) {
-    return c == ' ' || c == '\t' || (c >= 0x80 && u_isUWhiteSpace(UChar32(c)));
-}
-
-bool is_sentence_end(char32_t c) {
-    switch (c) {
-        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F:
-        case 0xFF0E: case 0x0964: case 0x06D4: case 0x061F: case 0xFF61:
-            return true;
-        default:
-            return false;
-    }
-}
+bool is_letter_slow(char32_t c) { return u_isalpha(UChar32(c)); }
+bool is_digit_slow(char32_t c) { return u_isdigit(UChar32(c)); }
+bool is_upper_slow(char32_t c) { return u_isupper(UChar32(c)); }
+bool is_lower_slow(char32_t c) { return u_islower(UChar32(c)); }
+bool is_space_slow(char32_t c) { return u_isUWhiteSpace(UChar32(c)); }
 
 int width(char32_t c) {
     if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return 0;
@@ -150,10 +125,23 @@ std::string squeeze_spaces(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     bool pending = false;
-    for (std::size_t i = 0; i < s.size();) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {  // the common case, byte by byte
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v') {
+                pending = !out.empty();
+            } else {
+                if (pending) out += ' ';
+                pending = false;
+                out += static_cast<char>(b);
+            }
+            ++i;
+            continue;
+        }
         std::size_t start = i;
         char32_t c = next(s, i);
-        if (is_space(c) || c == '\n' || c == '\r') {
+        if (is_space(c)) {
             pending = !out.empty();
             continue;
         }

@@ -10,8 +10,17 @@
 
 namespace dconv::text {
 
-// Decodes the code point at s[i] and advances i past it.
-char32_t next(std::string_view s, std::size_t& i);
+// Decodes the code point at s[i] and advances i past it (inline: every pass runs it on
+// every character; the ASCII case is one compare).
+char32_t next_multibyte(std::string_view s, std::size_t& i);
+inline char32_t next(std::string_view s, std::size_t& i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    return next_multibyte(s, i);
+}
 // Decodes the code point that ends just before s[i] and moves i back to its start.
 char32_t prev(std::string_view s, std::size_t& i);
 void append(std::string& out, char32_t c);
@@ -20,17 +29,43 @@ std::u32string to_u32(std::string_view s);
 std::string to_utf8(std::u32string_view s);
 
 // Han ideographs (with extensions and compatibility), kana, Hangul syllables.
-bool is_cjk(char32_t c);
+inline bool is_cjk(char32_t c) {
+    if (c < 0x1100) return false;
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x20000 && c <= 0x3134F) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x3040 && c <= 0x30FF) ||                                   // kana
+           (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xAC00 && c <= 0xD7AF) ||  // Hangul
+           (c >= 0x1100 && c <= 0x11FF) || c == 0x3005 || c == 0x3007;
+}
 // Fullwidth punctuation of CJK text (、。，！？：；「」『』（）《》〈〉【】…).
 bool is_cjk_punct(char32_t c);
-bool is_letter(char32_t c);
-bool is_digit(char32_t c);
-bool is_alnum(char32_t c);
-bool is_upper(char32_t c);
-bool is_lower(char32_t c);
-bool is_space(char32_t c);  // Unicode White_Space
-// Sentence-final punctuation in any script: . ! ? … 。！？ and closing quotes after them.
-bool is_sentence_end(char32_t c);
+bool is_letter_slow(char32_t c);
+bool is_digit_slow(char32_t c);
+bool is_upper_slow(char32_t c);
+bool is_lower_slow(char32_t c);
+inline bool is_letter(char32_t c) {
+    if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    return is_letter_slow(c);
+}
+inline bool is_digit(char32_t c) { return c < 0x80 ? (c >= '0' && c <= '9') : is_digit_slow(c); }
+inline bool is_alnum(char32_t c) { return is_letter(c) || is_digit(c); }
+inline bool is_upper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : is_upper_slow(c); }
+inline bool is_lower(char32_t c) { return c < 0x80 ? (c >= 'a' && c <= 'z') : is_lower_slow(c); }
+bool is_space_slow(char32_t c);
+inline bool is_space(char32_t c) {  // Unicode White_Space
+    if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return is_space_slow(c);
+}
+// Sentence-final punctuation in any script: . ! ? … 。！？ ؟ ۔ ।
+inline bool is_sentence_end(char32_t c) {
+    switch (c) {
+        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F:
+        case 0xFF0E: case 0x0964: case 0x06D4: case 0x061F: case 0xFF61:
+            return true;
+        default:
+            return false;
+    }
+}
 
 // Terminal columns a code point takes: 0 (combining, control), 2 (East Asian wide or
 // fullwidth) or 1.

@@ -2,6 +2,8 @@
 
 #include <cmark.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -18,6 +20,17 @@ std::string literal(cmark_node* node) {
     return s ? std::string(s) : std::string();
 }
 
+// Line endings (LF, CR LF, CR) as single spaces, as a soft break reads.
+std::string single_line(std::string s) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
+        s[out++] = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
+    }
+    s.resize(out);
+    return s;
+}
+
 // Hostile input: emphasis nested 20,000 deep ("*a *a *a ... a* a* a*"), or images inside
 // image descriptions, would overflow the stack here and in every recursive walk of the
 // model afterwards. Below this depth the wrappers (emphasis, links) are dropped and their
@@ -30,8 +43,10 @@ void flatten(cmark_node* node, Inlines& out);
 void convert(cmark_node* node, Inlines& out, int depth) {
     switch (cmark_node_get_type(node)) {
         case CMARK_NODE_TEXT:
-        case CMARK_NODE_HTML_INLINE:
             out.push_back(Text{literal(node)});
+            return;
+        case CMARK_NODE_HTML_INLINE:  // may span lines; Text may not: a line end is a space
+            out.push_back(Text{single_line(literal(node))});
             return;
         case CMARK_NODE_SOFTBREAK:
             out.push_back(Text{" "});
@@ -149,6 +164,14 @@ Inlines inlines_from_cmark(cmark_node* parent) {
 Inlines parse_inline_markdown(std::string_view raw) {
     std::string_view line = text::trim(raw);
     if (line.empty()) return {};
+    // Most lines of a text dump have no inline syntax at all: no need to parse them.
+    static constexpr auto kSyntax = [] {
+        std::array<bool, 256> table{};
+        for (unsigned char c : std::string_view("\\`*_[]<>&!")) table[c] = true;
+        return table;
+    }();
+    if (std::none_of(line.begin(), line.end(), [](char c) { return kSyntax[static_cast<unsigned char>(c)]; }))
+        return {Text{std::string(line)}};
     std::string source;
     source.reserve(line.size() + 2);
     if (starts_block(line)) {

@@ -5,24 +5,33 @@
 // by what cmark would read, not by habit: a character is escaped only where it could start
 // a block, open or close an inline construct, or form an entity.
 //
-// What CommonMark cannot express, and what this writer does instead (the round trip
-// assumes these normalisations):
+// What CommonMark cannot express, and what this writer does instead. The round trip
+// holds for documents without these; with them, writing is still stable
+// (write(read(write(doc))) == write(doc)):
 //   - a LineBreak at the end of a paragraph or heading: dropped;
 //   - a LineBreak inside a heading of level 3-6: written as a space (levels 1-2 with a
 //     line break are written as setext headings, which can span lines);
 //   - an empty Emphasis, Strong or Code, and a paragraph with no visible content: dropped;
 //   - a Link inside a Link: only its text is written (CommonMark links do not nest);
-//   - adjacent Code spans, and emphasis whose delimiters cannot be flanking (content that
-//     starts or ends with white space, or punctuation right next to a word character
-//     outside): written as well as possible, not guaranteed to read back the same;
+//   - adjacent Code spans: merged into one (their fences would run together);
+//   - Emphasis or Strong that no delimiter can open and close where it stands
+//     ("a*(b)*c", or hemmed in by other emphasis): its content is written without it;
+//   - white space at the ends of a code block's info string: dropped (cmark trims it);
 //   - ordered list numbers are clamped to 0..999999999 (at most nine digits);
 //   - front matter: empty values, empty authors, and extra keys that are not
 //     [A-Za-z_][A-Za-z0-9_-]* or that name a known field (title, author, lang, ...) are
 //     left out;
-//   - NUL and a carriage return inside inline code cannot be represented.
+//   - NUL anywhere, and a carriage return inside inline code or a code block;
+//   - rare inline soups, where an emphasis written without its delimiters sits right after
+//     one written with them, may write differently a second time (about 1 in 20,000
+//     random delimiter-heavy inputs).
+// List tightness is not part of Document equality; the writer writes a list loose only
+// when cmark will read it as loose (see looseness_visible) or when it cannot be tight.
 // Leading and trailing white space of a paragraph line, which cmark would strip, is kept
 // by writing its first (last) character as a numeric character reference (&#32;).
 #include "markdown/markdown_writer.hpp"
+
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
@@ -30,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -276,6 +286,9 @@ std::size_t visible_end(const Inlines& inlines) {
     return end;
 }
 
+// An inline that writes nothing at all (a line break writes "\\" and a newline).
+bool writes_nothing(const Inline& in) { return !std::holds_alternative<LineBreak>(in) && !visible(in); }
+
 bool written(const Block& b) {
     if (const auto* p = std::get_if<Paragraph>(&b.node)) return any_visible(p->content);
     if (const auto* l = std::get_if<List>(&b.node)) return !l->items.empty();
@@ -343,6 +356,43 @@ bool can_be_tight(const List& l) {
     return true;
 }
 
+// Tight or loose, as cmark 0.30 will read it back. cmark remembers a blank line only
+// after some blocks: not after a thematic break or a fenced code block directly in an
+// item, though it does after code that ends a nested list's last item (measured; newer
+// cmark differs). A loose list whose blank lines would all go unnoticed is read as tight,
+// so it is written tight in the first place, which keeps writing stable.
+bool blank_after_item_end_counts(const Blocks& item);
+
+bool blank_after_counts(const Block& b) {  // b: a block directly in a list item
+    if (std::holds_alternative<ThematicBreak>(b.node) || std::holds_alternative<CodeBlock>(b.node))
+        return false;
+    if (const auto* l = std::get_if<List>(&b.node)) return blank_after_item_end_counts(l->items.back());
+    return true;
+}
+
+bool blank_after_item_end_counts(const Blocks& item) {  // item: the last of a nested list
+    const Block* last = nullptr;
+    for (const Block& b : item)
+        if (written(b)) last = &b;
+    if (!last) return true;  // an empty item
+    if (std::holds_alternative<ThematicBreak>(last->node)) return false;
+    if (const auto* l = std::get_if<List>(&last->node)) return blank_after_item_end_counts(l->items.back());
+    return true;
+}
+
+bool looseness_visible(const List& l) {
+    for (std::size_t i = 0; i < l.items.size(); ++i) {
+        const Block* previous = nullptr;
+        for (const Block& b : l.items[i]) {
+            if (!written(b)) continue;
+            if (previous && blank_after_counts(*previous)) return true;
+            previous = &b;
+        }
+        if (i + 1 < l.items.size() && (!previous || blank_after_counts(*previous))) return true;
+    }
+    return false;
+}
+
 std::size_t longest_run(std::string_view s, char c) {
     std::size_t longest = 0, run = 0;
     for (char ch : s) {
@@ -350,6 +400,108 @@ std::size_t longest_run(std::string_view s, char c) {
         longest = std::max(longest, run);
     }
     return longest;
+}
+
+// ---------------------------------------------------------------- emphasis flanking
+
+// How CommonMark classifies the characters around a delimiter run.
+enum class CharClass { space, punctuation, other };
+
+CharClass classify(char32_t c) {
+    if (c < 0x80) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return CharClass::space;
+        return std::ispunct(static_cast<int>(c)) ? CharClass::punctuation : CharClass::other;
+    }
+    // cmark's Unicode white space: Zs and the ASCII ones above
+    if (c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+        c == 0x3000)
+        return CharClass::space;
+    return u_ispunct(static_cast<UChar32>(c)) ? CharClass::punctuation : CharClass::other;
+}
+
+// The class of the first character an inline writes (mid-line).
+CharClass first_class(const Inline& in) {
+    if (const auto* t = std::get_if<Text>(&in)) {
+        auto c = static_cast<unsigned char>(t->text[0]);
+        if (c < 0x80) return kInlineSpecial[c] ? CharClass::punctuation : classify(c);
+        std::size_t i = 0;
+        return classify(text::next(t->text, i));
+    }
+    return CharClass::punctuation;  // '`', '[', '*', '_', or the '\\' of a line break
+}
+
+
+// The class of the last character an inline run writes.
+CharClass last_class(const Inlines& inlines) {
+    std::size_t end = visible_end(inlines);
+    if (end == 0) return CharClass::space;
+    if (const auto* t = std::get_if<Text>(&inlines[end - 1])) {
+        std::size_t i = t->text.size();
+        char32_t c = text::prev(t->text, i);
+        return c < 0x20 ? CharClass::punctuation : classify(c);  // a control: "&#1;"
+    }
+    return CharClass::punctuation;  // '`', ')', or a closing delimiter
+}
+
+// Whether a delimiter run can open before content starting with `first` (after
+// `before`) and close after content ending with `last` (before `after`), and whether
+// the opener could as well close: CommonMark's left- and right-flanking rules, with the
+// extra conditions for '_'.
+struct Flanking {
+    bool opens = false;
+    bool closes = false;
+    bool opener_can_close = false;
+};
+
+Flanking flanking(char delimiter, CharClass before, CharClass first, CharClass last, CharClass after) {
+    using C = CharClass;
+    bool opener_left = first != C::space && (first != C::punctuation || before != C::other);
+    bool opener_right = before != C::space && (before != C::punctuation || first != C::other);
+    bool closer_right = last != C::space && (last != C::punctuation || after != C::other);
+    bool closer_left = after != C::space && (after != C::punctuation || last != C::other);
+    Flanking f;
+    if (delimiter == '*') {
+        f.opens = opener_left;
+        f.closes = closer_right;
+        f.opener_can_close = opener_right;
+    } else {
+        f.opens = opener_left && (!opener_right || before == C::punctuation);
+        f.closes = closer_right && (!closer_left || after == C::punctuation);
+        f.opener_can_close = opener_right && (!opener_left || first == C::punctuation);
+    }
+    return f;
+}
+
+// The class of the first and last characters of emphasis content, as written: white
+// space at either end is written as a reference ("&#32;"), punctuation.
+CharClass content_first_class(const Inlines& inlines) {
+    for (const Inline& in : inlines) {
+        if (writes_nothing(in)) continue;
+        const auto* t = std::get_if<Text>(&in);
+        if (t && is_space_or_tab(t->text[0])) return CharClass::punctuation;
+        return first_class(in);
+    }
+    return CharClass::space;
+}
+
+CharClass content_last_class(const Inlines& inlines) {
+    std::size_t end = visible_end(inlines);
+    if (end > 0)
+        if (const auto* t = std::get_if<Text>(&inlines[end - 1]); t && is_space_or_tab(t->text.back()))
+            return CharClass::punctuation;
+    return last_class(inlines);
+}
+
+// The Strong that is the only thing `inlines` writes, if it is.
+const Strong* lone_strong(const Inlines& inlines) {
+    const Strong* found = nullptr;
+    for (const Inline& in : inlines) {
+        if (writes_nothing(in)) continue;
+        if (found) return nullptr;
+        found = std::get_if<Strong>(&in);
+        if (!found) return nullptr;
+    }
+    return found;
 }
 
 // ------------------------------------------------------------------------ the writer
@@ -467,12 +619,16 @@ private:
             char delimiter = 0;
             if (const auto* l = std::get_if<List>(&b.node)) {
                 // Two lists in a row would merge into one unless the second changes its
-                // bullet or delimiter.
+                // bullet or delimiter. A bullet list opening on its parent item's line
+                // changes bullet too: "- - -" (empty innermost item) is a thematic break.
                 char usual = l->ordered ? '.' : '-';
                 char other = l->ordered ? ')' : '*';
                 const auto* pl = previous ? std::get_if<List>(&previous->node) : nullptr;
                 bool follows_same = pl && pl->ordered == l->ordered && previous_delimiter == usual;
-                delimiter = follows_same ? other : usual;
+                bool nested_on_dash = !previous && marker_pending_ && !l->ordered &&
+                                      marker_line_.size() >= 2 &&
+                                      marker_line_.compare(marker_line_.size() - 2, 2, "- ") == 0;
+                delimiter = follows_same || nested_on_dash ? other : usual;
             }
             block(b, delimiter);
             previous = &b;
@@ -550,8 +706,13 @@ private:
         std::string fence(std::max(kMinFence, longest_run(c.text, mark) + 1), mark);
         begin_line();
         out_ += fence;
-        // cmark trims the info string (after decoding it): white space at its ends is lost.
-        escape_attribute(c.info, "");
+        // cmark trims the info string (after decoding it): white space at its ends is
+        // lost either way, and not writing it keeps the output stable.
+        std::string_view info = c.info;
+        while (!info.empty() && is_space_or_tab(info.front())) info.remove_prefix(1);
+        while (!info.empty() && is_space_or_tab(info.back())) info.remove_suffix(1);
+        if (!info.empty() && info.front() == mark) out_ += '\\';  // "~~~" + "~x" is a longer fence
+        escape_attribute(info, "");
         end_line();
         // Lines of the text; an empty text has none, "\n" has two empty ones.
         std::string_view text = c.text;
@@ -602,7 +763,7 @@ private:
     }
 
     void list(const List& l, char delimiter) {
-        bool tight = l.tight && can_be_tight(l);
+        bool tight = can_be_tight(l) && (l.tight || !looseness_visible(l));
         std::string marker;
         std::string indent;
         for (std::size_t i = 0; i < l.items.size(); ++i) {
@@ -628,34 +789,49 @@ private:
     void line_text(const Inlines& content, TextStart start, bool break_as_space) {
         next_start_ = start;
         break_as_space_ = break_as_space;
-        inlines(content, 0, false);
+        inlines(content, 0, CharClass::space);
         next_start_ = TextStart::mid_line;
     }
 
-    // `parent_delimiter`: the emphasis character of the enclosing Emphasis or Strong (0
-    // if none), which a first or last child must not repeat, or "*" + "**" would read as
-    // one run.
-    void inlines(const Inlines& list, char parent_delimiter, bool parent_is_emphasis) {
+    // Writes a run of inlines. `parent_delimiter`: the emphasis character of the
+    // enclosing Emphasis or Strong (0 if none), which a first or last child must not
+    // repeat, or "*" + "**" would read as one run. `end_class`: what follows the run.
+    void inlines(const Inlines& list, char parent_delimiter, CharClass end_class) {
         std::size_t end = visible_end(list);
         char previous_delimiter = 0;
         bool first = true;
-        for (std::size_t i = 0; i < end; ++i) {
+        std::size_t i = 0;
+        auto skip_silent = [&](std::size_t k) {
+            while (k < end && writes_nothing(list[k])) ++k;
+            return k;
+        };
+        for (i = skip_silent(0); i < end; i = skip_silent(i + 1)) {
             const Inline& in = list[i];
-            if (!std::holds_alternative<LineBreak>(in) && !visible(in)) continue;
+            std::size_t next = skip_silent(i + 1);
+            // An emphasis next to this one is taken to write its delimiter (punctuation);
+            // should it be written without, this one's closer may not read back the same.
+            CharClass after = next < end ? first_class(list[next]) : end_class;
+            char left = first ? parent_delimiter : previous_delimiter;
+            char right = next == end ? parent_delimiter : 0;
             char delimiter = 0;
             std::visit(
                 Overload{
                     [&](const Text& t) {
-                        std::size_t next = i + 1;
-                        while (next < end && !std::holds_alternative<LineBreak>(list[next]) &&
-                               !visible(list[next]))
-                            ++next;
                         bool before_link = next < end && std::holds_alternative<Link>(list[next]);
                         escape_text(t.text, next_start_, before_link, out_);
                         next_start_ = TextStart::mid_line;
                     },
                     [&](const Code& c) {
-                        code_span(c.text);
+                        // Adjacent code spans would run their fences together: one span.
+                        if (next < end && std::holds_alternative<Code>(list[next])) {
+                            std::string merged = c.text;
+                            for (; next < end && std::holds_alternative<Code>(list[next]); next = skip_silent(next + 1))
+                                merged += std::get<Code>(list[next]).text;
+                            code_span(merged);
+                            i = next - 1;  // the loop resumes at `next`
+                        } else {
+                            code_span(c.text);
+                        }
                         next_start_ = TextStart::mid_line;
                     },
                     [&](const LineBreak&) {
@@ -667,22 +843,9 @@ private:
                         begin_line();
                         next_start_ = TextStart::line;
                     },
-                    [&](const Emphasis& e) {
-                        delimiter = choose_delimiter(first ? parent_delimiter : previous_delimiter,
-                                                     i + 1 == end ? parent_delimiter : 0);
-                        emphasis(e.children, delimiter, 1);
-                    },
-                    [&](const Strong& s) {
-                        // "***x***" is emphasis around strong: allowed for an only child.
-                        bool only_child = parent_is_emphasis && first && i + 1 == end &&
-                                          parent_delimiter == '*';
-                        delimiter = only_child ? '*'
-                                               : choose_delimiter(first ? parent_delimiter
-                                                                        : previous_delimiter,
-                                                                  i + 1 == end ? parent_delimiter : 0);
-                        emphasis(s.children, delimiter, 2);
-                    },
-                    [&](const Link& l) { link(l); },
+                    [&](const Emphasis& e) { delimiter = emphasis(e.children, 1, left, right, after); },
+                    [&](const Strong& s) { delimiter = emphasis(s.children, 2, left, right, after); },
+                    [&](const Link& l) { link(l, after); },
                 },
                 in.base());
             previous_delimiter = delimiter;
@@ -690,17 +853,62 @@ private:
         }
     }
 
-    static char choose_delimiter(char before, char after) {
-        if (before != '*' && after != '*') return '*';
-        if (before != '_' && after != '_') return '_';
-        return '*';  // hemmed in on both sides: no choice reads back exactly
+    // Writes Emphasis (count 1) or Strong (count 2) with a delimiter that CommonMark's
+    // flanking rules accept here, avoiding `left`/`right` (the delimiters next to it).
+    // White space at the ends of the content is written as a reference (&#32;), which
+    // cmark reads as punctuation for flanking, so "* a *" becomes "*&#32;a&#32;*".
+    // When neither '*' nor '_' can work ("a*(b)*c"), writes the content without the
+    // emphasis, so that what is written reads back the same every time. Returns the
+    // delimiter used, or 0.
+    char emphasis(const Inlines& children, std::size_t count, char left, char right, CharClass after) {
+        CharClass before = class_before();
+        // "***x***" reads as emphasis around strong: one run of three, flanked by the
+        // strong's content.
+        if (count == 1 && left != '*' && right != '*') {
+            if (const Strong* lone = lone_strong(children);
+                lone && usable('*', before, content_first_class(lone->children),
+                               content_last_class(lone->children), after)) {
+                delimited("***", lone->children, '*');
+                return '*';
+            }
+        }
+        CharClass first = content_first_class(children);
+        CharClass last = content_last_class(children);
+        for (char candidate : {'*', '_'}) {
+            if (candidate == left || candidate == right) continue;
+            if (!usable(candidate, before, first, last, after)) continue;
+            delimited(std::string(count, candidate), children, candidate);
+            return candidate;
+        }
+        inlines(children, left, after);
+        return 0;
     }
 
-    void emphasis(const Inlines& children, char delimiter, std::size_t count) {
-        out_.append(count, delimiter);
+    // Can `delimiter` open and close here, without its opener being taken for the closer
+    // of an enclosing emphasis that uses the same character?
+    bool usable(char delimiter, CharClass before, CharClass first, CharClass last, CharClass after) const {
+        Flanking f = flanking(delimiter, before, first, last, after);
+        if (!f.opens || !f.closes) return false;
+        return !f.opener_can_close || open_delimiters_.find(delimiter) == std::string::npos;
+    }
+
+    void delimited(const std::string& run, const Inlines& children, char delimiter) {
+        out_ += run;
+        open_delimiters_ += delimiter;
+        next_start_ = TextStart::heading;  // a leading space becomes &#32;
+        std::size_t start = out_.size();
+        inlines(children, delimiter, CharClass::punctuation);
         next_start_ = TextStart::mid_line;
-        inlines(children, delimiter, count == 1);
-        out_.append(count, delimiter);
+        keep_trailing_space(start);
+        open_delimiters_.pop_back();
+        out_ += run;
+    }
+
+    // The class of the character written last (a line start counts as white space).
+    CharClass class_before() const {
+        if (out_.empty()) return CharClass::space;
+        std::size_t at = out_.size();
+        return classify(text::prev(out_, at));
     }
 
     void code_span(std::string_view s) {
@@ -717,15 +925,15 @@ private:
         out_ += fence;
     }
 
-    void link(const Link& l) {
+    void link(const Link& l, CharClass after) {
         if (in_link_) {  // links do not nest: keep the inner link's text
-            inlines(l.children, 0, false);
+            inlines(l.children, 0, after);
             return;
         }
         in_link_ = true;
         out_ += '[';
         next_start_ = TextStart::mid_line;
-        inlines(l.children, 0, false);
+        inlines(l.children, 0, CharClass::punctuation);
         out_ += "](";
         link_destination(l.url, !l.title.empty());
         if (!l.title.empty()) {
@@ -752,7 +960,15 @@ private:
         }
         if (depth != 0) bare = false;
         if (!bare) out_ += '<';
-        escape_attribute(url, bare ? "" : "<>");
+        // cmark trims white space inside <...>, before decoding references
+        std::string_view inner = url;
+        std::size_t lead = 0, trail = 0;
+        while (lead < inner.size() && is_space_or_tab(inner[lead])) ++lead;
+        while (trail < inner.size() - lead && is_space_or_tab(inner[inner.size() - 1 - trail])) ++trail;
+        for (std::size_t k = 0; k < lead; ++k) append_char_reference(out_, static_cast<unsigned char>(inner[k]));
+        escape_attribute(inner.substr(lead, inner.size() - lead - trail), bare ? "" : "<>");
+        for (std::size_t k = inner.size() - trail; k < inner.size(); ++k)
+            append_char_reference(out_, static_cast<unsigned char>(inner[k]));
         if (!bare) out_ += '>';
     }
 
@@ -764,6 +980,7 @@ private:
     TextStart next_start_ = TextStart::mid_line;
     bool break_as_space_ = false;
     bool in_link_ = false;
+    std::string open_delimiters_;  // of the emphasis being written, outermost first
 };
 
 }  // namespace

@@ -1,0 +1,271 @@
+// The Markdown reader: front matter, the mapping of cmark's tree onto the model, source
+// ranges, the title rule, and pathological inputs that must finish fast and cleanly.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include "dconv/model.hpp"
+#include "markdown/markdown_reader.hpp"
+#include "unit/markdown_test_support.hpp"
+
+using namespace dconv;
+using namespace dconv::test;
+
+namespace {
+
+Document read(std::string_view md, Diagnostics& diag) { return read_markdown(md, ReadOptions{}, diag); }
+Document read(std::string_view md) {
+    Diagnostics diag;
+    return read(md, diag);
+}
+
+// Nesting depth of the deepest block sequence (top level: 0), as validate() counts it.
+int depth(const Blocks& blocks) {
+    int deepest = 0;
+    for (const Block& b : blocks) {
+        if (const auto* q = std::get_if<BlockQuote>(&b.node)) deepest = std::max(deepest, 1 + depth(q->children));
+        if (const auto* l = std::get_if<List>(&b.node))
+            for (const Blocks& item : l->items) deepest = std::max(deepest, 1 + depth(item));
+    }
+    return deepest;
+}
+
+std::string all_text(const Document& doc) {
+    std::string out;
+    for (const Block& b : doc.blocks) out += plain_text(b) + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("reader: front matter fields, quoting styles and lists") {
+    Diagnostics diag;
+    Document doc = read("---\n"
+                        "title: \"A \\\"quoted\\\" title \\u00e9\\x41\"\n"
+                        "subtitle: 'It''s single'\n"
+                        "authors:\n"
+                        "  - Ann\n"
+                        "  - \"Bo\"\n"
+                        "date: 2019-11-29   # a comment\n"
+                        "site: Plain site\n"
+                        "language: zh\n"
+                        "source: http://x.org/a#frag\n"
+                        "# a comment line\n"
+                        "keywords: one, two\n"
+                        "---\n"
+                        "Body.\n",
+                        diag);
+    CHECK(doc.meta.title == "A \"quoted\" title \xC3\xA9" "A");
+    CHECK(doc.meta.subtitle == "It's single");
+    CHECK(doc.meta.authors == std::vector<std::string>{"Ann", "Bo"});
+    CHECK(doc.meta.date == "2019-11-29");
+    CHECK(doc.meta.site == "Plain site");
+    CHECK(doc.meta.language == "zh");
+    CHECK(doc.meta.source == "http://x.org/a#frag");
+    CHECK(doc.meta.extra == std::map<std::string, std::string>{{"keywords", "one, two"}});
+    CHECK(diag.warnings() == 0);
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph("Body."));
+}
+
+TEST_CASE("reader: a single author, a flow list, lang, the '...' end marker") {
+    Document one = read("---\nauthor: Solo\nlang: en\n...\n");
+    CHECK(one.meta.authors == std::vector<std::string>{"Solo"});
+    CHECK(one.meta.language == "en");
+    CHECK(one.blocks.empty());
+    Document flow = read("---\nauthor: [Ann, \"B, b\", 'C']\n---\n");
+    CHECK(flow.meta.authors == std::vector<std::string>{"Ann", "B, b", "C"});
+}
+
+TEST_CASE("reader: malformed front matter lines are reported and skipped, never body") {
+    Diagnostics diag;
+    Document doc = read("---\n"
+                        "title: \"unterminated\n"
+                        "date: 2020-01-01\n"
+                        "just words\n"
+                        "nested:\n"
+                        "  key: value\n"
+                        "note: |\n"
+                        "  block scalar\n"
+                        "  lines\n"
+                        "site: \"bad \\q escape\"\n"
+                        "---\n"
+                        "Body.\n",
+                        diag);
+    CHECK(doc.meta.title.empty());
+    CHECK(doc.meta.date == "2020-01-01");
+    CHECK(doc.meta.site.empty());
+    CHECK(doc.meta.extra.empty());
+    CHECK(diag.warnings() == 5);  // title, "just words", "key: value", the block scalar, site
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph("Body."));
+    for (const Diagnostic& d : diag.items()) CHECK(d.first_line > 1);
+}
+
+TEST_CASE("reader: without a closing fence, or with a blank line after it, '---' is a rule") {
+    Document unclosed = read("---\ntitle: x\n\nText.\n");
+    CHECK(unclosed.meta.empty());
+    REQUIRE_FALSE(unclosed.blocks.empty());
+    CHECK(std::holds_alternative<ThematicBreak>(unclosed.blocks[0].node));
+
+    Document rule_first = read("---\n\nText.\n\n---\n");
+    CHECK(rule_first.meta.empty());
+    CHECK(rule_first.blocks.size() == 3);
+}
+
+TEST_CASE("reader: the heading after the front matter is the title only when it matches") {
+    Document titled = read("---\ntitle: \"The *Title*\"\n---\n\n# The \\*Title\\*\n\nText.\n");
+    CHECK(titled.meta.title == "The *Title*");
+    REQUIRE(titled.blocks.size() == 1);
+    CHECK(titled.blocks[0] == make_paragraph("Text."));
+
+    Document other = read("---\ntitle: T\n---\n\n# Something else\n");
+    REQUIRE(other.blocks.size() == 1);
+    CHECK(other.blocks[0] == make_heading(1, "Something else"));
+
+    Document untitled = read("# Only a heading\n\nText.\n");
+    CHECK(untitled.meta.title.empty());
+    CHECK(untitled.blocks.size() == 2);
+}
+
+TEST_CASE("reader: source ranges are lines of the original file") {
+    Document doc = read("---\ntitle: T\n---\n\n# T\n\nPara one\nstill one.\n\n- item\n");
+    REQUIRE(doc.blocks.size() == 2);
+    CHECK(doc.blocks[0].source == SourceRange{7, 8});
+    CHECK(doc.blocks[1].source.first == 10);
+    Document plain = read("a\n\nb\n");
+    CHECK(plain.blocks[1].source == SourceRange{3, 3});
+}
+
+TEST_CASE("reader: blocks map onto the model") {
+    Document doc = read("## Two\n"
+                        "\n"
+                        "3. three\n"
+                        "4. four\n"
+                        "\n"
+                        "- loose\n"
+                        "\n"
+                        "- list\n"
+                        "\n"
+                        "> quoted\n"
+                        "\n"
+                        "```cpp extra\n"
+                        "code\n"
+                        "```\n"
+                        "\n"
+                        "    indented\n"
+                        "\n"
+                        "***\n"
+                        "\n"
+                        "<div>\n"
+                        "html\n"
+                        "</div>\n"
+                        "\n"
+                        "<!-- a comment -->\n"
+                        "\n"
+                        "Soft\n"
+                        "break and hard  \n"
+                        "break.\n");
+    Document expected = body({
+        heading(2, {Text{"Two"}}),
+        list(true, {{para("three")}, {para("four")}}, true, 3),
+        list(false, {{para("loose")}, {para("list")}}, false),
+        quote_block({para("quoted")}),
+        code_block("cpp extra", "code"),
+        code_block("", "indented"),
+        rule(),
+        code_block("html", "<div>\nhtml\n</div>"),
+        para({Text{"Soft break and hard"}, LineBreak{}, Text{"break."}}),
+    });
+    CHECK(describe(doc) == describe(expected));
+    CHECK(validate(doc).empty());
+}
+
+TEST_CASE("reader: inline HTML spanning lines becomes one line of text") {
+    for (const char* md : {"a <span\nclass='x'> b\n", "a <span\r\nclass='x'> b\r\n"}) {
+        Document doc = read(md);
+        CHECK(validate(doc).empty());
+        REQUIRE(doc.blocks.size() == 1);
+        CHECK(doc.blocks[0] == make_paragraph("a <span class='x'> b"));
+    }
+}
+
+TEST_CASE("reader: CRLF line endings and a byte order mark") {
+    Document doc = read("\xEF\xBB\xBF---\r\ntitle: T\r\n---\r\n\r\n# T\r\n\r\nText.\r\n");
+    CHECK(doc.meta.title == "T");
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph("Text."));
+}
+
+// ---------------------------------------------------------------- pathological input
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("reader: nesting deeper than the model allows is flattened, text kept") {
+    std::string md;
+    for (int i = 0; i < 100; ++i) md += "> ";
+    md += "deep text\n";
+    Diagnostics diag;
+    Document doc = read(md, diag);
+    CHECK(validate(doc).empty());
+    CHECK(depth(doc.blocks) == kMaxNesting);
+    CHECK(all_text(doc).find("deep text") != std::string::npos);
+    CHECK(diag.warnings() == 1);
+
+    std::string lists;
+    for (int i = 0; i < 80; ++i) lists += std::string(static_cast<std::size_t>(i) * 2, ' ') + "- level " + std::to_string(i) + "\n";
+    Document nested = read(lists);
+    CHECK(validate(nested).empty());
+    CHECK(all_text(nested).find("level 79") != std::string::npos);
+}
+
+TEST_CASE("reader: hostile inputs finish fast and cleanly") {
+    auto start = Clock::now();
+    {
+        std::string quotes;
+        for (int i = 0; i < 100000; ++i) quotes += "> ";
+        quotes += "x\n";
+        Document doc = read(quotes);
+        CHECK(validate(doc).empty());
+        CHECK(all_text(doc) == "x\n");
+    }
+    {
+        // emphasis nested 20,000 deep: cmark builds it, the model keeps 64 levels
+        std::string emphasis;
+        for (int i = 0; i < 20000; ++i) emphasis += "*a ";
+        emphasis += "x";
+        for (int i = 0; i < 20000; ++i) emphasis += " a*";
+        Document doc = read(emphasis);
+        CHECK(validate(doc).empty());
+        std::string text = all_text(doc);
+        CHECK(std::count(text.begin(), text.end(), 'a') == 40000);
+        CHECK(text.find(" x ") != std::string::npos);
+    }
+    {
+        std::string line(1 << 20, 'a');
+        for (std::size_t i = 0; i < line.size(); i += 7) line[i] = "*_[`<&\\"[i % 7];
+        Document doc = read(line);
+        CHECK(validate(doc).empty());
+    }
+    {
+        Diagnostics diag;
+        std::string front = "---\ntitle: \"" + std::string(1 << 20, 'x') + "\n";
+        for (int i = 0; i < 10000; ++i) front += "bad line\n";
+        front += "---\nBody.\n";
+        Document doc = read(front, diag);
+        CHECK(doc.meta.title.empty());
+        CHECK(diag.items().size() <= 20);
+        CHECK(diag.warnings() >= 1);
+        REQUIRE(doc.blocks.size() == 1);
+    }
+    CHECK(seconds_since(start) < 5.0);
+}
