@@ -136,6 +136,12 @@ bool is_privacy_notice(std::string_view s) {
         "your data", "datenschutz", "données personnelles", "dati personali", "dane osobowe",
         "隐私", "个人信息",
     };
+    // a notice names at least one of these; most text names none, and is done at once
+    static constexpr std::string_view kAnchors[] = {"ookie", "rivacy", "onsent", "ersonal", "atenschutz",
+                                                    "onnées", "dati ", "dane ", "隐私", "个人信息"};
+    if (std::none_of(std::begin(kAnchors), std::end(kAnchors),
+                     [&](std::string_view a) { return s.find(a) != std::string_view::npos; }))
+        return false;
     std::string low = text::lower_ascii(s);
     int hits = 0;
     for (auto t : kPrivacyTerms) hits += low.find(t) != std::string::npos;

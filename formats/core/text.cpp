@@ -128,15 +128,22 @@ std::string squeeze_spaces(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {  // the common case, byte by byte
+        if (b < 0x80) {  // the common case: copy a run of ASCII non-space bytes at once
             if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v') {
                 pending = !out.empty();
-            } else {
-                if (pending) out += ' ';
-                pending = false;
-                out += static_cast<char>(b);
+                ++i;
+                continue;
             }
-            ++i;
+            std::size_t end = i + 1;
+            while (end < s.size()) {
+                auto e = static_cast<unsigned char>(s[end]);
+                if (e >= 0x80 || e == ' ' || e == '\t' || e == '\n' || e == '\r' || e == '\f' || e == '\v') break;
+                ++end;
+            }
+            if (pending) out += ' ';
+            pending = false;
+            out.append(s.substr(i, end - i));
+            i = end;
             continue;
         }
         std::size_t start = i;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
             "", "input format"));
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
-    app.add_flag("--no-clean", no_clean, "Do not remove boilerplate (web text is still read)");
+    app.add_flag("--no-clean", no_clean, "Keep everything: no boilerplate removal, no metadata extraction");
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
     app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")

@@ -1,0 +1,111 @@
+#include "core/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "dconv/diagnostics.hpp"
+
+namespace dconv {
+
+namespace {
+
+// The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
+// this much of it is kept (the temporary's name matters only to a person cleaning up).
+constexpr std::size_t kMaxTempStemBytes = 200;
+
+// The process's umask, read without changing it (umask(2) can only be read by setting it,
+// which would race with other threads creating files). Linux reports it in
+// /proc/self/status since 4.7; the conservative 022 otherwise.
+mode_t process_umask() {
+    static const mode_t mask = [] {
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+        return static_cast<mode_t>(022);
+    }();
+    return mask;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int error) {
+    throw Error(ErrorKind::io, path.string(), 0, what + ": " + std::strerror(error));
+}
+
+// errno is read before anything else can change it.
+[[noreturn]] void fail_errno(const std::filesystem::path& path, const char* what) {
+    int error = errno;
+    fail(path, what, error);
+}
+
+// Removes the temporary unless release()d: every exit path but success cleans up.
+class TempFile {
+public:
+    explicit TempFile(std::string name) : name_(std::move(name)) {}
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        if (fd_ >= 0) ::close(fd_);
+        if (!name_.empty()) ::unlink(name_.c_str());
+    }
+    int& fd() { return fd_; }
+    char* name() { return name_.data(); }
+    void release() { name_.clear(); }
+
+private:
+    std::string name_;
+    int fd_ = -1;
+};
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
+    std::filesystem::path dir = path.parent_path();
+    std::string stem = path.filename().string();
+    if (stem.empty()) throw Error(ErrorKind::io, path.string(), 0, "not a file name");
+    if (stem.size() > kMaxTempStemBytes) stem.resize(kMaxTempStemBytes);
+    std::filesystem::path pattern = (dir.empty() ? std::filesystem::path(".") : dir) /
+                                    ("." + stem + ".XXXXXX");
+
+    TempFile temp(pattern.string());
+    temp.fd() = ::mkstemp(temp.name());
+    if (temp.fd() < 0) {
+        int error = errno;
+        temp.release();  // nothing was created
+        fail(path, "cannot create a temporary file in " +
+                       (dir.empty() ? std::string(".") : dir.string()), error);
+    }
+
+    const char* p = data.data();
+    std::size_t left = data.size();
+    while (left > 0) {
+        ssize_t n = ::write(temp.fd(), p, left);
+        if (n < 0) {
+            int error = errno;
+            if (error == EINTR) continue;
+            fail(path, "cannot write", error);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+
+    // Keep the mode of the file being replaced; mkstemp's 0600 otherwise.
+    struct stat old {};
+    mode_t mode = ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : (0666 & ~process_umask());
+    if (::fchmod(temp.fd(), mode) != 0) fail_errno(path, "cannot set permissions");
+
+    if (::fsync(temp.fd()) != 0) fail_errno(path, "cannot write (fsync)");
+    int fd = temp.fd();
+    temp.fd() = -1;
+    if (::close(fd) != 0) fail_errno(path, "cannot write (close)");
+
+    if (::rename(temp.name(), path.c_str()) != 0) fail_errno(path, "cannot replace");
+    temp.release();
+}
+
+}  // namespace dconv

@@ -1,0 +1,25 @@
+// atomic_file.hpp: writing an output file so that readers of its name only ever see the
+// old content or the whole new content, never a partial file.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace dconv {
+
+// Writes `data` to `path`, replacing any file of that name:
+// 1. creates a temporary `.NAME.XXXXXX` (mkstemp) in the same directory, so that the
+//    final rename stays within one file system and is atomic;
+// 2. writes everything, fsyncs and closes it;
+// 3. gives it the mode of the file it replaces (or 0666 less the umask for a new file);
+// 4. renames it over `path`.
+// On any failure the temporary is removed, `path` is left as it was, and
+// dconv::Error(io, path, 0, reason) is thrown. The parent directory must exist.
+//
+// A process killed between steps 1 and 4 can leave the hidden temporary behind, never a
+// partial file under `path`. The directory itself is not fsynced: the guarantee is
+// "never partial", not "durable across a power cut", and a directory fsync per file
+// would double the cost of a large batch.
+void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+}  // namespace dconv

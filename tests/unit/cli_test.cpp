@@ -1,0 +1,462 @@
+// cli_test.cpp: the dconv command, run as a program (its arguments, exit codes, messages
+// and files), in fresh temporary directories.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dconv/registry.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBinary = DCONV_BINARY_DIR "/dconv";
+
+// An ordinary article: it survives cleaning, so its words must reach every output.
+const char* const kArticle =
+    "The Quiet Zebracorn Garden\n\n"
+    "The zebracorn garden opened in the spring of 2019, after years of planning by the "
+    "neighbours who live around the old railway yard. Volunteers planted more than four "
+    "hundred trees, and the city agreed to maintain the paths and the benches.\n\n"
+    "Visitors can walk the full loop in about forty minutes. Along the way they will find a "
+    "pond, a small library in a converted shipping container, and a workshop where children "
+    "learn to repair bicycles.\n";
+const char* const kMarker = "zebracorn garden opened";
+
+struct TempDir {
+    fs::path root, work, capture;
+    TempDir() {
+        static int counter = 0;
+        root = fs::temp_directory_path() /
+               ("dconv-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+        fs::remove_all(root);
+        work = root / "work";
+        capture = root / "capture";
+        fs::create_directories(work);
+        fs::create_directories(capture);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(root, ec);
+    }
+    fs::path write(const std::string& name, const std::string& bytes) const {
+        fs::path p = work / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << bytes;
+        return p;
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+struct Run {
+    int status = -1;  // exit status; -1: killed or not run
+    std::string out, err;
+    double seconds = 0;
+};
+
+// Runs `dconv ARGS` in dir.work with standard input from `input` (a path), under a timeout.
+Run run_dconv(const TempDir& dir, const std::string& args, const std::string& input = "/dev/null",
+          int timeout_seconds = 120) {
+    std::string command = "cd " + quote(dir.work.string()) + " && timeout " +
+                          std::to_string(timeout_seconds) + " " + quote(kBinary) + " " + args +
+                          " <" + quote(input) + " >" + quote((dir.capture / "stdout").string()) +
+                          " 2>" + quote((dir.capture / "stderr").string());
+    auto start = std::chrono::steady_clock::now();
+    int raw = std::system(command.c_str());
+    Run r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(dir.capture / "stdout");
+    r.err = slurp(dir.capture / "stderr");
+    UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << " after " << r.seconds
+                           << " s\nstderr:\n" << r.err);
+    return r;
+}
+
+std::vector<std::string> files_below(const fs::path& dir) {
+    std::vector<std::string> out;
+    if (!fs::exists(dir)) return out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) out.push_back(e.path().lexically_relative(dir).string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+using Catch::Contains;
+using Catch::StartsWith;
+
+}  // namespace
+
+// --------------------------------------------------------------------------- the basics
+
+TEST_CASE("cli: --version and --help exit 0") {
+    TempDir dir;
+    Run v = run_dconv(dir, "--version");
+    CHECK(v.status == 0);
+    CHECK_THAT(v.out, StartsWith("dconv "));
+    CHECK(v.out.size() > 6);
+    CHECK(std::isdigit(static_cast<unsigned char>(v.out[6])));
+
+    Run h = run_dconv(dir, "--help");
+    CHECK(h.status == 0);
+    CHECK_THAT(h.out, Contains("Usage: dconv"));
+    CHECK_THAT(h.out, Contains("Examples:"));
+    CHECK_THAT(h.out, Contains("Exit status:"));
+    for (const auto& w : dconv::writers()) CHECK_THAT(h.out, Contains(w.name));
+}
+
+TEST_CASE("cli: --list-formats lists the registry") {
+    TempDir dir;
+    Run r = run_dconv(dir, "--list-formats");
+    CHECK(r.status == 0);
+    for (const auto& w : dconv::writers()) {
+        CHECK_THAT(r.out, Contains(w.name));
+        CHECK_THAT(r.out, Contains("." + w.extension));
+    }
+    for (const auto& rd : dconv::readers()) CHECK_THAT(r.out, Contains(rd.name));
+}
+
+TEST_CASE("cli: usage errors exit 2 and say why") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+
+    SECTION("unknown output format lists the formats") {
+        Run r = run_dconv(dir, "--to nope page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("nope"));
+        for (const auto& w : dconv::writers()) CHECK_THAT(r.err, Contains(w.name));
+        CHECK_FALSE(fs::exists(dir.work / "out"));
+    }
+    SECTION("unknown input format") {
+        Run r = run_dconv(dir, "--from nope page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("nope"));
+        for (const auto& rd : dconv::readers()) CHECK_THAT(r.err, Contains(rd.name));
+    }
+    SECTION("unknown encoding") {
+        Run r = run_dconv(dir, "--encoding no-such-charset page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("no-such-charset"));
+    }
+    SECTION("no inputs") {
+        Run r = run_dconv(dir, "--to md");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("no inputs"));
+    }
+    SECTION("unknown option") {
+        Run r = run_dconv(dir, "--frobnicate page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("frobnicate"));
+    }
+    SECTION("bad --explain value") {
+        CHECK(run_dconv(dir, "--explain=yaml page.txt").status == 2);
+    }
+    SECTION("two inputs with one output name") {
+        dir.write("a/page.txt", kArticle);
+        dir.write("b/page.txt", kArticle);
+        Run r = run_dconv(dir, "a/page.txt b/page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("a/page.txt"));
+        CHECK_THAT(r.err, Contains("b/page.txt"));
+        CHECK(files_below(dir.work / "out").empty());
+    }
+    SECTION("-o - with several outputs") {
+        Run r = run_dconv(dir, "--to md,txt -o - page.txt");
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+    }
+    SECTION("an empty directory") {
+        fs::create_directory(dir.work / "nothing");
+        Run r = run_dconv(dir, "nothing");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("nothing"));
+    }
+}
+
+// ----------------------------------------------------------------------------- outputs
+
+TEST_CASE("cli: standard input to standard output") {
+    TempDir dir;
+    fs::path input = dir.write("stdin.data", kArticle);
+    Run r = run_dconv(dir, "--to txt -o - -", input.string());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains(kMarker));
+    CHECK(files_below(dir.work) == std::vector<std::string>{"stdin.data"});
+
+    Run lone = run_dconv(dir, "-", input.string());  // a lone - defaults to standard output too
+    CHECK(lone.status == 0);
+    CHECK_THAT(lone.out, Contains(kMarker));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
+}
+
+TEST_CASE("cli: default output folder out/ and the summary line") {
+    TempDir dir;
+    dir.write("one.txt", kArticle);
+    dir.write("two.txt", kArticle);
+    Run r = run_dconv(dir, "one.txt two.txt");
+    CHECK(r.status == 0);
+    CHECK(files_below(dir.work / "out") == std::vector<std::string>{"one.md", "two.md"});
+    CHECK_THAT(slurp(dir.work / "out" / "one.md"), Contains(kMarker));
+    CHECK_THAT(r.err, Contains("converted 2 of 2 inputs into out/"));
+
+    Run quiet = run_dconv(dir, "-q one.txt two.txt");
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
+}
+
+TEST_CASE("cli: -o DIR is created and gets one file per input and format") {
+    TempDir dir;
+    dir.write("alpha.txt", kArticle);
+    dir.write("beta.txt", kArticle);
+    Run r = run_dconv(dir, "--to md,txt -o made/here alpha.txt beta.txt");
+    CHECK(r.status == 0);
+    CHECK(files_below(dir.work / "made" / "here") ==
+          std::vector<std::string>{"alpha.md", "alpha.txt", "beta.md", "beta.txt"});
+    CHECK_THAT(slurp(dir.work / "made/here/beta.txt"), Contains(kMarker));
+
+    SECTION("a trailing slash makes a directory even for one output") {
+        Run one = run_dconv(dir, "-o single/ alpha.txt");
+        CHECK(one.status == 0);
+        CHECK(files_below(dir.work / "single") == std::vector<std::string>{"alpha.md"});
+    }
+    SECTION("--to all writes every registered format") {
+        Run all = run_dconv(dir, "--to all -o every alpha.txt");
+        CHECK(all.status == 0);
+        std::vector<std::string> expected;
+        for (const auto& w : dconv::writers()) expected.push_back("alpha." + w.extension);
+        std::sort(expected.begin(), expected.end());
+        CHECK(files_below(dir.work / "every") == expected);
+    }
+}
+
+TEST_CASE("cli: -o FILE for one input and format, replacing an old file") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("result.md", "stale");
+    Run r = run_dconv(dir, "--to md page.txt -o result.md");
+    CHECK(r.status == 0);
+    std::string md = slurp(dir.work / "result.md");
+    CHECK_THAT(md, Contains(kMarker));
+    CHECK(md.find("stale") == std::string::npos);
+    // No temporary left behind.
+    CHECK(files_below(dir.work) == std::vector<std::string>{"page.txt", "result.md"});
+}
+
+TEST_CASE("cli: directory inputs are walked recursively, keeping their folders") {
+    TempDir dir;
+    dir.write("site/a.txt", kArticle);
+    dir.write("site/sub/b.txt", kArticle);
+    dir.write("site/sub/deeper/c.md", "# Title\n\nSome markdown text.\n");
+    dir.write("site/picture.png", "\x89PNG not claimed by any reader");
+    dir.write("site/.hidden/d.txt", kArticle);
+    Run r = run_dconv(dir, "-o converted site");
+    CHECK(r.status == 0);
+    CHECK(files_below(dir.work / "converted") ==
+          std::vector<std::string>{"a.md", "sub/b.md", "sub/deeper/c.md"});
+    CHECK_THAT(r.err, Contains("converted 3 of 3 inputs"));
+
+    SECTION("the output folder inside the input folder is not read back") {
+        Run again = run_dconv(dir, "-o site/out site");
+        CHECK(again.status == 0);
+        Run twice = run_dconv(dir, "-o site/out site");
+        CHECK(twice.status == 0);
+        CHECK_THAT(twice.err, Contains("converted 3 of 3 inputs"));
+    }
+}
+
+// ------------------------------------------------------------------ hostile and odd inputs
+
+TEST_CASE("cli: an empty file converts") {
+    TempDir dir;
+    dir.write("empty.txt", "");
+    Run r = run_dconv(dir, "--to md,txt empty.txt");
+    CHECK(r.status == 0);
+    CHECK(fs::exists(dir.work / "out" / "empty.md"));
+    CHECK(fs::exists(dir.work / "out" / "empty.txt"));
+}
+
+TEST_CASE("cli: a binary file fails by name, the rest of the batch converts") {
+    TempDir dir;
+    std::mt19937 random(42);
+    std::string noise;
+    for (int i = 0; i < 4096; ++i) noise += static_cast<char>(i % 7 == 0 ? 0 : random() & 0xff);
+    dir.write("noise.txt", noise);
+    dir.write("good.txt", kArticle);
+    dir.write("fine.txt", kArticle);
+    Run r = run_dconv(dir, "good.txt noise.txt fine.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: noise.txt"));
+    CHECK_THAT(r.err, Contains("binary"));
+    CHECK(files_below(dir.work / "out") == std::vector<std::string>{"fine.md", "good.md"});
+    CHECK_THAT(r.err, Contains("converted 2 of 3 inputs into out/ (1 failed)"));
+}
+
+TEST_CASE("cli: a missing input fails by name, the rest converts") {
+    TempDir dir;
+    dir.write("good.txt", kArticle);
+    Run r = run_dconv(dir, "nothere.txt good.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: nothere.txt: No such file or directory"));
+    CHECK(files_below(dir.work / "out") == std::vector<std::string>{"good.md"});
+}
+
+TEST_CASE("cli: invalid UTF-8 is a warning with its offset, not a failure") {
+    TempDir dir;
+    // The bad byte sits at offset 1234 of the file, in text that is clearly UTF-8 (many
+    // good multibyte characters), so the decoder must not take it for a legacy charset.
+    std::string text = std::string(kArticle) + "\n";
+    std::string padding = "Caf\u00e9 na\u00efve \u201cquoted\u201d \u2014 more text follows. ";
+    while (text.size() + padding.size() < 1234) text += padding;
+    text.append(1234 - text.size(), ' ');  // ASCII up to the offset: no cut character
+    text += "\xff";
+    text += " and the text goes on after the bad byte.\n";
+    dir.write("bad.txt", text);
+    Run r = run_dconv(dir, "bad.txt");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("bad.txt"));
+    CHECK_THAT(r.err, Contains("warning: "));
+    CHECK_THAT(r.err, Contains("1234"));
+    CHECK(fs::exists(dir.work / "out" / "bad.md"));
+
+    Run quiet = run_dconv(dir, "-q bad.txt");
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
+}
+
+TEST_CASE("cli: a 50 MB single line finishes", "[slow]") {
+    TempDir dir;
+    std::string line;
+    line.reserve(50u << 20);
+    const std::string words = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
+    while (line.size() < (50u << 20)) line += words;
+    dir.write("huge.txt", line);
+    line.clear();
+    line.shrink_to_fit();
+    Run r = run_dconv(dir, "--to md,txt huge.txt", "/dev/null", 600);
+    INFO("took " << r.seconds << " s");
+    CHECK(r.status == 0);
+    CHECK(fs::exists(dir.work / "out" / "huge.md"));
+    CHECK(fs::exists(dir.work / "out" / "huge.txt"));
+    CHECK(fs::file_size(dir.work / "out" / "huge.txt") > (40u << 20));
+}
+
+// ---------------------------------------------------------------------- output safety
+
+TEST_CASE("cli: an output that is an input is refused, the input untouched") {
+    TempDir dir;
+    fs::path page = dir.write("page.txt", kArticle);
+    auto before = fs::last_write_time(page);
+
+    SECTION("-o FILE naming the input") {
+        Run r = run_dconv(dir, "--to txt page.txt -o page.txt");
+        CHECK(r.status == 1);
+        CHECK_THAT(r.err, Contains("page.txt"));
+        CHECK_THAT(r.err, Contains("same file"));
+    }
+    SECTION("-o DIR where the input lives") {
+        Run r = run_dconv(dir, "--to txt -o . page.txt");
+        CHECK(r.status == 1);
+        CHECK_THAT(r.err, Contains("same file"));
+    }
+    SECTION("through a symbolic link") {
+        fs::create_symlink("page.txt", dir.work / "link.txt");
+        Run r = run_dconv(dir, "--to txt page.txt -o link.txt");
+        CHECK(r.status == 1);
+        CHECK(fs::is_symlink(dir.work / "link.txt"));
+    }
+    CHECK(slurp(page) == kArticle);
+    CHECK(fs::last_write_time(page) == before);
+}
+
+TEST_CASE("cli: an output directory that cannot be created exits 3") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("blocker", "a file where a folder should be");
+    Run r = run_dconv(dir, "-o blocker/sub/ page.txt");
+    CHECK(r.status == 3);
+    CHECK_THAT(r.err, Contains("blocker"));
+    CHECK(slurp(dir.work / "blocker") == "a file where a folder should be");
+}
+
+// --------------------------------------------------------------------- explain, threads
+
+TEST_CASE("cli: --explain=json writes one JSON object per input") {
+    TempDir dir;
+    dir.write("one.txt", kArticle);
+    dir.write("two.txt", kArticle);
+    Run r = run_dconv(dir, "--explain=json one.txt two.txt");
+    CHECK(r.status == 0);
+    std::istringstream lines(r.err);
+    std::string line;
+    std::vector<std::string> inputs;
+    while (std::getline(lines, line)) {
+        auto j = nlohmann::json::parse(line);  // throws (and fails) on anything else
+        inputs.push_back(j.at("input"));
+        CHECK(j.at("ok") == true);
+        CHECK(j.at("diagnostics").is_array());
+        CHECK(j.at("outputs").size() == 1);
+    }
+    std::sort(inputs.begin(), inputs.end());
+    CHECK(inputs == std::vector<std::string>{"one.txt", "two.txt"});
+}
+
+TEST_CASE("cli: --explain prints diagnostics prefixed by the file") {
+    TempDir dir;
+    dir.write("one.txt", kArticle);
+    Run r = run_dconv(dir, "--explain one.txt -o -");
+    CHECK(r.status == 0);
+    std::istringstream lines(r.err);
+    std::string line;
+    int explained = 0;
+    while (std::getline(lines, line))
+        if (line.rfind("one.txt:", 0) == 0) ++explained;
+    CHECK(explained > 0);  // the title, at least, is a decision worth explaining
+}
+
+TEST_CASE("cli: -j1 and -j4 give identical files") {
+    TempDir dir;
+    std::vector<std::string> seeds;
+    for (const auto& e : fs::directory_iterator(DCONV_SOURCE_DIR "/seeds"))
+        if (e.path().extension() == ".txt") seeds.push_back(e.path().string());
+    REQUIRE(seeds.size() >= 2);
+    std::string args;
+    for (const auto& s : seeds) {
+        args += ' ';
+        args += quote(s);
+    }
+    REQUIRE(run_dconv(dir, "-q --to all -j1 -o serial" + args).status == 0);
+    REQUIRE(run_dconv(dir, "-q --to all -j4 -o parallel" + args).status == 0);
+    auto files = files_below(dir.work / "serial");
+    CHECK(files.size() == seeds.size() * dconv::writers().size());
+    CHECK(files == files_below(dir.work / "parallel"));
+    for (const auto& f : files) {
+        INFO(f);
+        CHECK(slurp(dir.work / "serial" / f) == slurp(dir.work / "parallel" / f));
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Benchmarks dconv and prints a Markdown table for the README.
+#
+#   bash tools/bench.sh [PAGES]      (default 1000)
+#
+# Corpus, built in a temporary directory: PAGES web-text pages made by cycling seeds/*.txt
+# and, when present, ../shared/devset/cases/*/page.txt (so each page recurs about
+# PAGES/(number of sources) times: few enough that the batch profile does not take whole
+# pages for a site template), plus one ~10 MB document made by concatenating pages.
+# Measured: `dconv --to md` and `--to txt` on one core (-j1) and on all cores, and the big
+# document alone; wall time, docs/s, MB/s of input, and peak resident memory. pandoc, when
+# installed, converts the big document (markdown to commonmark) side by side.
+# Peak memory comes from getrusage(RUSAGE_CHILDREN) in a small python3 wrapper, so no
+# extra package is needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pages=${1:-1000}
+case $pages in '' | *[!0-9]*) echo "usage: bash tools/bench.sh [PAGES]" >&2; exit 2 ;; esac
+
+bash tools/build.sh >&2
+dconv=$PWD/build/dconv
+cores=$(nproc)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dconv-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+sources=(seeds/*.txt)
+if compgen -G "../shared/devset/cases/*/page.txt" >/dev/null; then
+  sources+=(../shared/devset/cases/*/page.txt)
+fi
+
+echo "bench: building a corpus of $pages pages from ${#sources[@]} sources in $work" >&2
+mkdir -p "$work/corpus" "$work/big"
+for ((i = 0; i < pages; i++)); do
+  cp "${sources[i % ${#sources[@]}]}" "$work/corpus/$(printf 'page%05d.txt' "$i")"
+done
+corpus_bytes=$(cat "$work"/corpus/*.txt | wc -c)
+
+big=$work/big/big.txt
+big_target=$((10 * 1000 * 1000))
+: >"$big"
+while [ "$(stat -c %s "$big")" -lt "$big_target" ]; do
+  for s in "${sources[@]}"; do
+    cat "$s" >>"$big"
+    printf '\n\n' >>"$big"
+  done
+done
+big_bytes=$(stat -c %s "$big")
+
+# measure CMD...: prints "SECONDS PEAK_KIB STATUS" for one run of CMD.
+measure() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+start = time.perf_counter()
+status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+print(f"{seconds:.3f} {peak} {status}")
+PY
+}
+
+rows=()
+# row NAME TOOL JOBS DOCS BYTES CMD...
+row() {
+  local name=$1 tool=$2 jobs=$3 docs=$4 bytes=$5
+  shift 5
+  echo "bench: $name, $tool, -j$jobs" >&2
+  local seconds peak status
+  read -r seconds peak status < <(measure "$@")
+  local note=""
+  [ "$status" -eq 0 ] || note=" (exit $status)"
+  rows+=("$(awk -v n="$name" -v t="$tool" -v j="$jobs" -v d="$docs" -v b="$bytes" \
+    -v s="$seconds" -v p="$peak" -v note="$note" 'BEGIN {
+      if (s <= 0) s = 0.001
+      rate = d / s
+      printf "| %s | %s%s | %s | %.2f | %s | %.1f | %.0f |", n, t, note, j, s,
+        sprintf(rate < 10 ? "%.2f" : "%.0f", rate), b / s / 1e6, p / 1024
+    }')")
+}
+
+for fmt in md txt; do
+  for jobs in 1 "$cores"; do
+    row "$pages pages" "dconv --to $fmt" "$jobs" "$pages" "$corpus_bytes" \
+      "$dconv" -q --to "$fmt" -j "$jobs" -o "$work/out-$fmt-$jobs/" "$work/corpus"
+    [ "$cores" -gt 1 ] || break
+  done
+done
+big_mb=$(awk -v b="$big_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+for fmt in md txt; do
+  row "one $big_mb MB document" "dconv --to $fmt" 1 1 "$big_bytes" \
+    "$dconv" -q --to "$fmt" -j 1 -o "$work/big.$fmt" "$big"
+done
+if command -v pandoc >/dev/null; then
+  row "one $big_mb MB document" "pandoc -f markdown -t commonmark" 1 1 "$big_bytes" \
+    pandoc -f markdown -t commonmark -o "$work/big.pandoc.md" "$big"
+else
+  pandoc_note="pandoc not installed, skipped"
+  echo "bench: $pandoc_note" >&2
+fi
+
+echo
+echo "Machine: $cores cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown CPU); corpus: $pages pages, $(awk -v b="$corpus_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB."
+echo
+echo "| input | command | jobs | wall s | docs/s | MB/s | peak RSS MB |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${rows[@]}"
+[ -z "${pandoc_note:-}" ] || { echo; echo "($pandoc_note)"; }
