@@ -26,7 +26,8 @@ constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
 constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
 constexpr std::size_t kMaxRunGap = 2;      // pictures or emoji lines a run may step over
 constexpr double kGoodCodeLength = 80;   // a code listing this long is content
-constexpr double kMaxWidgetLength = 120;  // longer text is not a widget's label
+constexpr double kMaxWidgetLength = 120;
+constexpr double kMinNoticeLength = 80;    // a cookie notice is prose; shorter text is a label  // longer text is not a widget's label
 constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
 constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;
@@ -104,7 +105,8 @@ Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
         return {Cls::bad, fmt("link density %.2f", ld), ld};
     if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
-    if (is_privacy_notice(f.text)) return {Cls::bad, "cookie or privacy notice", 0};
+    if (f.length >= kMinNoticeLength && is_privacy_notice(f.text))
+        return {Cls::bad, "cookie or privacy notice", 0};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
         f.length < 400)
         return {Cls::bad, "site template: on " + std::to_string(pages_with) + " pages of the batch",

@@ -1,5 +1,7 @@
 #include "clean/features.hpp"
 
+#include <array>
+#include <cstdint>
 #include <type_traits>
 
 #include "clean/language.hpp"
@@ -60,30 +62,71 @@ bool is_closing(char32_t c) {
            c == 0x300F || c == 0xFF09 || c == 0x300B || c == ']' || c == 0x00BB;
 }
 
+// Character classes of ASCII, for shape()'s fast path.
+enum : std::uint8_t { kSpace = 1, kLower = 2, kUpper = 4, kDigit = 8, kComma = 16, kEnd = 32, kJoiner = 64 };
+constexpr auto kAscii = [] {
+    std::array<std::uint8_t, 128> t{};
+    for (char c : std::string_view(" \t\n\r\f\v")) t[static_cast<unsigned char>(c)] = kSpace;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
+    for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+    t[','] = t[';'] = kComma;
+    t['.'] = t['!'] = t['?'] = kEnd;
+    t['\''] = t['-'] = kJoiner;  // keep a word going: don't, well-known
+    return t;
+}();
+
 void shape(Features& f, std::string_view lang) {
     const std::string& s = f.text;
     double length = 0;
-    bool in_word = false, word_start = false;
+    bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
     std::uint64_t fold = 1469598103934665603ull;  // fold_hash, computed on the way
     bool folded_any = false;
+    auto sentence_end_at = [&](std::size_t i, char32_t c) {
+        // a sentence end is followed by space, a closing mark or the end
+        std::size_t k = i;
+        char32_t n = k < s.size() ? text::next(s, k) : 0;
+        return n == 0 || text::is_space(n) || is_closing(n) || text::is_cjk(n) || c >= 0x3000;
+    };
     for (std::size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {  // ASCII: one table look-up decides
+            ++i;
+            std::uint8_t k = kAscii[b];
+            if (k & kSpace) {
+                in_word = false;
+                continue;
+            }
+            length += 1;
+            if (k & (kLower | kUpper | kDigit)) {
+                folded_any = true;
+                fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
+                if (k & kDigit) ++f.digits;
+                else ++f.letters;
+                if (!in_word) {
+                    ++f.words;
+                    if (k & kUpper) ++f.capitalized;
+                }
+                in_word = true;
+            } else if (!(k & kJoiner)) {
+                in_word = false;
+            }
+            if (k & kComma) ++f.commas;
+            if ((k & kEnd) && sentence_end_at(i, b)) ++f.sentence_ends;
+            before_last = last_visible;
+            last_visible = b;
+            continue;
+        }
         std::size_t start = i;
         char32_t c = text::next(s, i);
         if (text::is_space(c)) {
             in_word = false;
             continue;
         }
-        if (c < 0x80) {
-            if (text::is_alnum(c)) {
-                folded_any = true;
-                fold = (fold ^ static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
-            }
-        } else if (text::is_cjk(c) || text::is_alnum(c)) {
+        if (text::is_cjk(c)) {
             folded_any = true;
             for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
-        }
-        if (text::is_cjk(c)) {
             ++f.cjk;
             ++f.letters;
             ++f.words;
@@ -92,27 +135,21 @@ void shape(Features& f, std::string_view lang) {
         } else {
             length += 1;
             if (text::is_alnum(c)) {
+                folded_any = true;
+                for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
                 if (text::is_digit(c)) ++f.digits;
                 else ++f.letters;
                 if (!in_word) {
                     ++f.words;
-                    word_start = true;
                     if (text::is_upper(c)) ++f.capitalized;
                 }
                 in_word = true;
-            } else if (c != '\'' && c != 0x2019 && c != '-') {
+            } else if (c != 0x2019) {
                 in_word = false;
             }
             if (is_comma(c)) ++f.commas;
-            if (text::is_sentence_end(c)) {
-                // a sentence end is followed by space, a closing mark or the end
-                std::size_t k = i;
-                char32_t n = k < s.size() ? text::next(s, k) : 0;
-                if (n == 0 || text::is_space(n) || is_closing(n) || text::is_cjk(n) || c >= 0x3000)
-                    ++f.sentence_ends;
-            }
+            if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++f.sentence_ends;
         }
-        (void)word_start;
         before_last = last_visible;
         last_visible = c;
     }

@@ -1,6 +1,8 @@
 // fragments.cpp: the strip-fragments pass. Text glued into many lines of one page (a
 // watermark or source stamp such as a site name plus URL at every paragraph's end) and
 // labels glued to a line in another script ("摘要Full Text: ...") are cut out of the text.
+#include <string.h>
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -18,6 +20,9 @@ constexpr std::size_t kMinStampChars = 8;    // shorter shared endings are ordin
 constexpr std::size_t kMaxStampChars = 120;  // longer shared endings are repeated lines
 constexpr std::size_t kMinStampLines = 3;    // a stamp is glued to at least this many lines
 constexpr std::size_t kMaxLabelChars = 4;    // a glued label is a word or two ("摘要")
+// A stamp glued to many lines shows in the first ones: the search reads this many lines
+// (its cost grows with each), the stripping then covers the whole document.
+constexpr std::size_t kMaxStampSample = 2000;
 
 // The last Text node of inline content, where a glued stamp sits.
 Text* last_text(Inlines& content) {
@@ -59,6 +64,7 @@ std::string find_stamp(std::vector<Block>& blocks) {
     std::unordered_map<std::uint64_t, std::uint32_t> counts;
     std::vector<std::string_view> texts;
     for (Block& b : blocks) {
+        if (texts.size() >= kMaxStampSample) break;
         Inlines* in = inline_content(b);
         Text* t = in ? last_text(*in) : nullptr;
         if (!t) continue;
@@ -97,7 +103,10 @@ bool cut_stamp(std::string& s, const std::string& stamp) {
         s.resize(s.size() - stamp.size());
         return true;
     }
-    for (std::size_t len = std::min(stamp.size() - 1, s.size()); len >= kMinStampChars * 2; --len) {
+    // a truncated copy begins with the stamp's head: look for that once before trying lengths
+    const std::size_t head = kMinStampChars * 2;
+    if (stamp.size() <= head || s.find(std::string_view(stamp).substr(0, head)) == std::string::npos) return false;
+    for (std::size_t len = std::min(stamp.size() - 1, s.size()); len >= head; --len) {
         if (s.compare(s.size() - len, len, stamp, 0, len) == 0) {
             s.resize(s.size() - len);
             return true;
@@ -118,9 +127,8 @@ void strip_stamp(Blocks& blocks, const std::string& stamp, Diagnostics& diag) {
         for (Inline& node : *in) {
             auto* t = std::get_if<Text>(&node);
             if (!t) continue;
-            std::size_t pos;
-            while ((pos = t->text.find(stamp)) != std::string::npos) {
-                t->text.erase(pos, stamp.size());
+            while (void* hit = ::memmem(t->text.data(), t->text.size(), stamp.data(), stamp.size())) {
+                t->text.erase(static_cast<std::size_t>(static_cast<char*>(hit) - t->text.data()), stamp.size());
                 changed = true;
             }
         }
