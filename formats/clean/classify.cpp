@@ -122,7 +122,7 @@ Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats
         j.repeated = true;
         return j;
     }
-    if (f.has_url_text && f.words <= 3) return {Cls::bad, "a bare URL", 0};
+    if (f.url_share >= 0.5) return {Cls::bad, fmt("URLs %.0f%% of the text", f.url_share * 100), f.url_share};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
     bool prose = prose_shaped(f, stop_threshold);

@@ -157,8 +157,18 @@ void shape(Features& f, std::string_view lang) {
     f.fold = folded_any ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
                       (is_closing(last_visible) && text::is_sentence_end(before_last));
-    f.has_url_text = s.find("http://") != std::string::npos ||
-                     s.find("https://") != std::string::npos || s.find("www.") != std::string::npos;
+    f.has_url_text = false;
+    std::size_t url_bytes = 0;
+    for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://"), std::string_view("www.")}) {
+        for (std::size_t pos = s.find(scheme); pos != std::string::npos; pos = s.find(scheme, pos + 1)) {
+            if (scheme == "www." && pos >= 3 && s.compare(pos - 3, 3, "://") == 0) continue;  // counted
+            f.has_url_text = true;
+            std::size_t end = s.find(' ', pos);
+            if (end == std::string::npos) end = s.size();
+            url_bytes += end - pos;
+        }
+    }
+    f.url_share = s.empty() ? 0 : std::min(1.0, double(url_bytes) / double(s.size()));
     f.stop_density = stopword_density(s, lang);
 }
 

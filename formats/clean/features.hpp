@@ -31,6 +31,7 @@ struct Features {
     double stop_density = 0;   // stop words per word (language aware)
     bool ends_sentence = false;  // last visible character closes a sentence
     bool has_url_text = false;   // visible text contains http:// or www.
+    double url_share = 0;        // share of the visible bytes in URLs (http://…, www.…)
     std::uint64_t fold = 0;      // fold_hash(text): equal for texts equal but for case,
                                  // spacing and punctuation; 0 for text without letters
 

@@ -19,6 +19,7 @@ using clean::Unit;
 
 constexpr double kContentLength = 150;  // the first prose unit this long starts the article
 constexpr double kMaxTitleLength = 300;
+constexpr std::size_t kMaxTitleToken = 40;  // characters of one word in a title, at most
 constexpr double kMaxMetaLineLength = 120;  // a date or byline line carries little else
 constexpr std::size_t kMaxHeadUnits = 400;
 
@@ -59,10 +60,24 @@ bool date_line(const Unit& u, std::string& date) {
     return u.f.length <= kMaxMetaLineLength && (u.f.words <= 12 || u.f.digits * 3 >= u.f.letters);
 }
 
+// Characters in the longest run of non-CJK characters without a space: a title has
+// words, a file name or an encoded image has one long token. (CJK text has no spaces
+// and does not count.)
+std::size_t longest_token(std::string_view s) {
+    std::size_t best = 0, run = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t c = text::next(s, i);
+        run = (c == ' ' || text::is_cjk(c)) ? 0 : run + 1;
+        best = std::max(best, run);
+    }
+    return best;
+}
+
 bool title_like(const Unit& u, const BatchProfile* batch) {
     const auto& f = u.f;
     if (u.item >= 0 || u.code || u.rule) return false;
     if (f.length < 8 || f.length > kMaxTitleLength || f.letters < 3) return false;
+    if (f.has_url_text || longest_token(f.text) > kMaxTitleToken) return false;  // image names, ids
     if (f.link_density() > 0.3) return false;
     if (f.ends_sentence && f.text.back() == '.') return false;
     if (f.text.find(" > ") != std::string::npos || f.text.find(" » ") != std::string::npos) return false;

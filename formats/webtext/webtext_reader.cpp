@@ -14,6 +14,9 @@ namespace {
 // Hostile-input limit: list indentation deeper than this is read as this deep, so a
 // 100k-level staircase of bullets cannot build a 100k-deep tree.
 constexpr int kMaxListDepth = 16;
+// An indented block is probed this far to tell code from indented prose.
+constexpr std::size_t kCodeProbeLines = 20;
+constexpr std::size_t kMaxCodeLineBytes = 200;
 
 struct ListMarker {
     std::size_t indent = 0;   // columns before the marker
@@ -154,7 +157,7 @@ public:
             if ((body.substr(0, 3) == "```" || body.substr(0, 3) == "~~~")) {
                 i = fenced_code(i, doc);
             } else if (leading_columns(line) >= 4 && (i == 0 || text::trim(lines_[i - 1]).empty()) &&
-                       !parse_list_marker(line, marker)) {
+                       !parse_list_marker(line, marker) && looks_like_code(i)) {
                 i = indented_code(i, doc);
             } else if (parse_atx(line, level, content)) {
                 if (!content.empty())
@@ -212,6 +215,22 @@ private:
         auto last = static_cast<std::uint32_t>(std::min(j, lines_.size() - 1) + 1);
         doc.blocks.push_back(Block{std::move(code), {static_cast<std::uint32_t>(i + 1), last}});
         return j + 1;
+    }
+
+    // Text dumps indent for layout too (lynx indents every paragraph): an indented block
+    // is code only when it reads like code: most of its lines short and carrying the
+    // symbols of code, none a long line of prose.
+    bool looks_like_code(std::size_t i) const {
+        std::size_t lines = 0, coded = 0;
+        for (std::size_t j = i; j < lines_.size() && lines < kCodeProbeLines; ++j) {
+            std::string_view line = lines_[j];
+            if (text::trim(line).empty()) continue;
+            if (leading_columns(line) < 4) break;
+            if (line.size() > kMaxCodeLineBytes) return false;
+            ++lines;
+            if (line.find_first_of("{};=$#<>()/\\|&*[]") != std::string_view::npos) ++coded;
+        }
+        return lines > 0 && coded * 2 >= lines;
     }
 
     // CommonMark's indented code: four columns of indentation after a blank line, up to
