@@ -85,6 +85,10 @@ bool prose_shaped(const Features& f, double stop_threshold) {
     return f.sentence_ends >= 1 || f.commas >= 1 || (f.cjk > 0 && f.stop_density >= kCjkProseDensity);
 }
 
+bool ends_with(std::string_view s, std::string_view tail) {
+    return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
 bool numbers_only(const Features& f) {
     int letters = f.letters + f.cjk;  // a CJK character weighs two letters here
     return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
@@ -117,8 +121,11 @@ Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats
     }
     if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
     if (repeats_in_page >= 2 && f.length < 100 && !u.heading) {
-        Judged j{Cls::bad, "repeated " + std::to_string(repeats_in_page) + " times on the page",
-                 double(repeats_in_page)};
+        // a repeated line is a menu item, unless it is punctuated like a sentence or a
+        // salutation ("Dear friends,", "Thank you!"): then its neighbours decide
+        bool spoken = f.ends_sentence || f.text.back() == ',' || ends_with(f.text, "，");
+        Judged j{spoken ? Cls::short_ : Cls::bad,
+                 "repeated " + std::to_string(repeats_in_page) + " times on the page", double(repeats_in_page)};
         j.repeated = true;
         return j;
     }

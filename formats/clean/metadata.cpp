@@ -19,6 +19,7 @@ using clean::Unit;
 
 constexpr double kContentLength = 150;  // the first prose unit this long starts the article
 constexpr double kMaxTitleLength = 300;
+constexpr double kMaxMastheadLength = 60;  // a site's name, not a sentence
 constexpr std::size_t kMaxTitleToken = 40;  // characters of one word in a title, at most
 constexpr double kMaxMetaLineLength = 120;  // a date or byline line carries little else
 constexpr std::size_t kMaxHeadUnits = 400;
@@ -182,6 +183,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
 
     // Masthead: the first line(s) of the page, before the title, when title-like.
     if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading &&
+        units[0].f.length <= kMaxMastheadLength &&
         clean::fold(units[0].f.text) != clean::fold(doc.meta.title)) {
         std::string site = units[0].f.text;
         use(0, "site masthead");

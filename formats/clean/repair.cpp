@@ -45,6 +45,12 @@ char32_t last_char(std::string_view s) {
     return s.empty() ? 0 : text::prev(s, i);
 }
 
+// "Dear Friends," is a salutation, not a heading: a clause mark at the end continues.
+bool ends_clause(std::string_view s) {
+    char32_t c = last_char(s);
+    return c == ',' || c == ';' || c == 0xFF0C || c == 0xFF1B || c == 0x3001;
+}
+
 bool is_paragraph(const Block& b) { return std::holds_alternative<Paragraph>(b.node); }
 
 bool closes_clause(char32_t c) {
@@ -142,8 +148,11 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
             continue;
         }
 
-        // a run of short title-case lines between paragraphs is one heading
-        if (!f.ends_sentence && title_case(f, lang) && prev_para && f.words >= 2) {
+        // a run of short title-case lines between paragraphs is one heading; a remark in
+        // parentheses or brackets is not
+        bool bracketed = !f.text.empty() && (f.text.front() == '(' || f.text.front() == '[');
+        if (!f.ends_sentence && !bracketed && !ends_clause(f.text) && title_case(f, lang) && prev_para &&
+            f.words >= 2) {
             std::size_t j = i + 1;
             double total = f.length;
             while (j < blocks.size() && is_paragraph(blocks[j]) && !has_links(blocks[j])) {
