@@ -579,19 +579,16 @@ public:
         bool output_failed = false;
         try {
             refuse_overwriting_inputs(index);
-            std::string file_bytes;
-            std::string_view bytes;
-            if (in.from_stdin) {
-                if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
-                bytes = plan_.stdin_bytes;
-            } else {
-                file_bytes = read_input(in);
-                bytes = file_bytes;
-            }
             ReadOptions read = options_.read;
             read.source_name = in.name;
             read.batch = profile_;
-            Document doc = read_document(bytes, read, diag);
+            Document doc;
+            if (in.from_stdin) {
+                if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
+                doc = read_document(std::string_view(plan_.stdin_bytes), read, diag);
+            } else {
+                doc = read_document(read_input(in), read, diag);  // the bytes go once decoded
+            }
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
                 std::string document = write_document(doc, plan_.writers[w]->name, options_.write);
                 try {

@@ -6,19 +6,34 @@
 
 namespace dconv {
 
-Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
-    const ReaderEntry* reader = nullptr;
-    if (!options.format.empty()) {
-        reader = find_reader(options.format);
-        if (!reader)
-            throw Error(ErrorKind::usage, "", 0, "unknown input format '" + options.format + "'");
-    } else {
-        reader = &reader_for_path(options.source_name);
-    }
-    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
-    Document doc = reader->read(text, options, diag);
+namespace {
+
+const ReaderEntry& choose_reader(const ReadOptions& options) {
+    if (options.format.empty()) return reader_for_path(options.source_name);
+    const ReaderEntry* reader = find_reader(options.format);
+    if (!reader)
+        throw Error(ErrorKind::usage, "", 0, "unknown input format '" + options.format + "'");
+    return *reader;
+}
+
+Document finish(Document doc, const ReadOptions& options) {
     if (doc.meta.source.empty()) doc.meta.source = options.source_name;
     return doc;
+}
+
+}  // namespace
+
+Document read_document(std::string&& bytes, const ReadOptions& options, Diagnostics& diag) {
+    const ReaderEntry& reader = choose_reader(options);
+    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
+    std::string().swap(bytes);
+    return finish(reader.read(std::move(text), options, diag), options);
+}
+
+Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
+    const ReaderEntry& reader = choose_reader(options);
+    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
+    return finish(reader.read(std::move(text), options, diag), options);
 }
 
 std::string write_document(const Document& doc, std::string_view format,

@@ -17,7 +17,9 @@ const std::vector<ReaderEntry>& readers() {
         {"webtext", {"txt", "text"}, "text dump of a web page, cleaned of boilerplate (default)",
          read_webtext},
         {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter",
-         read_markdown},
+         [](std::string text, const ReadOptions& options, Diagnostics& diag) {
+             return read_markdown(text, options, diag);
+         }},
     };
     return table;
 }

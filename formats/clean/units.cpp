@@ -109,22 +109,26 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
             items[static_cast<std::size_t>(u.item)] = true;
         }
     }
-    Blocks kept;
-    kept.reserve(doc.blocks.size());
+    // compact in place: a second vector of blocks would double the peak memory
+    std::size_t out = 0;
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         if (drop_block[b]) continue;
         Block& block = doc.blocks[b];
         if (!drop_item[b].empty()) {
             auto& list = std::get<List>(block.node);
-            std::vector<Blocks> items;
+            std::size_t kept_items = 0;
             for (std::size_t i = 0; i < list.items.size(); ++i)
-                if (!drop_item[b][i]) items.push_back(std::move(list.items[i]));
-            if (items.empty()) continue;
-            list.items = std::move(items);
+                if (!drop_item[b][i]) {
+                    if (kept_items != i) list.items[kept_items] = std::move(list.items[i]);
+                    ++kept_items;
+                }
+            list.items.resize(kept_items);
+            if (kept_items == 0) continue;
         }
-        kept.push_back(std::move(block));
+        if (out != b) doc.blocks[out] = std::move(block);
+        ++out;
     }
-    doc.blocks = std::move(kept);
+    doc.blocks.resize(out);
 }
 
 std::string document_language(const Document& doc) {

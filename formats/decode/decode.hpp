@@ -12,17 +12,27 @@ namespace dconv {
 inline constexpr std::size_t kMaxInputBytes = std::size_t(1) << 30;  // 1 GiB
 
 // Turns `bytes` into UTF-8 text:
-// - BOM (UTF-8, UTF-16LE/BE, UTF-32) is honoured and removed;
+// - BOM (UTF-8, UTF-16LE/BE, UTF-32LE/BE) is honoured and removed; it wins over
+//   `encoding`, as in browsers (a note says so when they disagree);
 // - `encoding` (an ICU converter name such as "GB18030", "Big5", "Shift_JIS",
-//   "windows-1252") forces a charset; otherwise valid UTF-8 is kept, and anything else is
-//   detected with ICU's charset detector and converted (a note names the guess);
-// - in UTF-8 input, each invalid byte becomes U+FFFD with a warning giving its byte offset
-//   (at most a few warnings, then a count);
-// - CRLF and CR become LF; NBSP and other odd spaces become ASCII space; zero-width and
-//   control characters (other than tab and newline) are dropped;
+//   "windows-1252") forces a charset; an unknown name throws Error(usage), even for
+//   empty input;
+// - otherwise: UTF-16/32 without BOM is recognised by its NUL bytes (text with some
+//   ASCII in it; CJK-only UTF-16 without BOM is not); valid UTF-8 is kept; UTF-8 with a
+//   few stray bytes (fewer invalid bytes than well-formed multibyte characters) stays
+//   UTF-8, each invalid byte becoming U+FFFD with a warning giving its byte offset in
+//   `bytes` (the first 5, then one count); anything else is detected with ICU's charset
+//   detector plus a structural check for short CJK text (which ucsdet misreads) and
+//   converted, with a note naming the guess and how it was made;
+// - CRLF, CR, VT, FF, NEL, U+2028 and U+2029 become LF; NBSP, U+1680, U+2000-U+200A,
+//   U+202F, U+205F and U+3000 (ideographic space) become an ASCII space; U+200B, U+2060
+//   and U+FEFF are dropped, ZWJ and ZWNJ kept; other C0/C1 controls are dropped (tab
+//   is kept), with a note counting them;
 // - the result is NFC.
-// Throws Error(input) for data that is not text (NUL-heavy binary) and Error(limit) for
-// inputs over kMaxInputBytes. `file` is used in messages only.
+// Throws Error(input) for binary data: a NUL in the first 64 KiB with more than 1% of
+// those bytes NULs or other controls text never uses (one stray NUL in a text is only
+// dropped). Throws Error(limit) for inputs over kMaxInputBytes. `file` is used in
+// messages only.
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
                         const std::string& file);
 

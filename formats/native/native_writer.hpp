@@ -9,7 +9,10 @@
 namespace dconv {
 
 // {"meta": {...}, "blocks": [{"type": "paragraph", "lines": [3, 5], "content": [...]}]}
-// Stable key order, two-space indentation, UTF-8 unescaped.
+// Stable key order, two-space indentation, UTF-8 unescaped, a final newline. Empty
+// metadata fields and unknown source ranges are left out; a Text inline is a bare JSON
+// string. The full schema is at the top of native_writer.cpp. Invalid UTF-8 in the
+// model does not throw: it is written as U+FFFD.
 std::string write_native(const Document& doc, const WriteOptions& options);
 
 }  // namespace dconv

@@ -1,10 +1,339 @@
-// PLACEHOLDER: replaced by the real writer.
+// plain_writer.cpp: the document as plain text, for a terminal or a mail.
+//
+// Layout, block by block (a blank line between blocks):
+//   title block   the title, a line of '=' as wide as it; the subtitle; one line with
+//                 authors, date and site joined by " · "
+//   heading       levels 1-2 underlined with '=' / '-' as wide as the text, 3-6 plain
+//   paragraph     wrapped at the columns (line_breaker.hpp), inline markup dropped:
+//                 emphasis and links keep their text only, a line break breaks the line
+//   list          "  * " or "  1. " markers, continuation lines hang under the text,
+//                 nested lists indented further; tight lists have no blank lines
+//   block quote   "> " before each line, wrapped that much narrower
+//   code block    indented 4 spaces, never wrapped
+//   rule          "* * *" centred
+// No line ends in a space; the text ends with one newline.
 #include "plain/plain_writer.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/text.hpp"
 #include "dconv/model.hpp"
+#include "plain/line_breaker.hpp"
+
 namespace dconv {
-std::string write_plain(const Document& doc, const WriteOptions&) {
-    std::string out;
-    for (const auto& b : doc.blocks) out += plain_text(b) + "\n\n";
-    return out;
+
+namespace {
+
+using plain_detail::display_columns;
+using plain_detail::LineBreaker;
+
+// Text never gets narrower than this (or the columns, if fewer), however deep the
+// indentation: past that point lines overflow the columns rather than shrink to a word
+// per line.
+constexpr std::size_t kMinTextColumns = 10;
+// With wrapping off (columns 0) a rule is centred as if on the default 72 columns.
+constexpr std::size_t kUnwrappedRuleColumns = 72;
+constexpr std::string_view kRule = "* * *";
+constexpr std::string_view kCodeIndent = "    ";
+constexpr std::string_view kBullet = "  * ";
+constexpr std::string_view kOrderedMarkerIndent = "  ";
+constexpr std::string_view kQuotePrefix = "> ";
+constexpr std::string_view kMetaSeparator = " \u00B7 ";  // " · "
+
+template <class... F>
+struct Overload : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
+
+// The visible text of inlines for wrapping: markup dropped, a line break as '\n',
+// tabs as spaces (a tab inside a wrapped paragraph has no meaningful width).
+void flatten(const Inlines& inlines, std::string& out) {
+    auto append = [&](const std::string& s) {
+        std::size_t from = out.size();
+        out += s;
+        if (s.find('\t') != std::string::npos)
+            std::replace(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), '\t', ' ');
+    };
+    for (const Inline& in : inlines) {
+        std::visit(Overload{
+                       [&](const Text& t) { append(t.text); },
+                       [&](const Code& c) { append(c.text); },
+                       [&](const LineBreak&) { out += '\n'; },
+                       [&](const Emphasis& e) { flatten(e.children, out); },
+                       [&](const Strong& s) { flatten(s.children, out); },
+                       [&](const Link& l) { flatten(l.children, out); },
+                   },
+                   in.base());
+    }
 }
+
+bool blank_text(std::string_view s) {
+    return s.find_first_not_of(" \t\n") == std::string_view::npos;
+}
+
+// True when inlines show no text (checked without building the text).
+bool blank_inlines(const Inlines& inlines) {
+    return std::all_of(inlines.begin(), inlines.end(), [](const Inline& in) {
+        return std::visit(Overload{
+                              [](const Text& t) { return blank_text(t.text); },
+                              [](const Code& c) { return blank_text(c.text); },
+                              [](const LineBreak&) { return true; },
+                              [](const Emphasis& e) { return blank_inlines(e.children); },
+                              [](const Strong& s) { return blank_inlines(s.children); },
+                              [](const Link& l) { return blank_inlines(l.children); },
+                          },
+                          in.base());
+    });
+}
+
+// Blocks that would print nothing (an empty paragraph, a list without items) are
+// skipped, so they leave no stray blank line.
+bool renders_nothing(const Block& block) {
+    return std::visit(Overload{
+                          [](const Heading& h) { return blank_inlines(h.content); },
+                          [](const Paragraph& p) { return blank_inlines(p.content); },
+                          [](const List& l) { return l.items.empty(); },
+                          [](const BlockQuote& q) {
+                              return std::all_of(q.children.begin(), q.children.end(),
+                                                 renders_nothing);
+                          },
+                          [](const CodeBlock& c) { return c.text.empty(); },
+                          [](const ThematicBreak&) { return false; },
+                      },
+                      block.node);
+}
+
+class PlainWriter {
+public:
+    PlainWriter(const Document& doc, const WriteOptions& options)
+        : doc_(doc), columns_(options.columns > 0 ? static_cast<std::size_t>(options.columns) : 0),
+          breaker_(doc.meta.language) {}
+
+    std::string run() {
+        const Blocks& blocks = doc_.blocks;
+        std::size_t first = 0;
+        if (title_block()) {
+            // A reader may keep the title as the first heading too: print it once.
+            if (!blocks.empty() && same_as_title(blocks.front())) first = 1;
+            if (std::any_of(blocks.begin() + static_cast<std::ptrdiff_t>(first), blocks.end(),
+                            [](const Block& b) { return !renders_nothing(b); }))
+                blank_line();
+        }
+        write_blocks(blocks, first, false);
+        return std::move(out_);
+    }
+
+private:
+    // A level of indentation: what goes before the first line written inside it (a list
+    // marker) and before every later line.
+    struct Frame {
+        std::string first;
+        std::string rest;
+        bool used = false;
+    };
+
+    // ------------------------------------------------------------------- lines
+
+    void line(std::string_view text) {
+        std::size_t start = out_.size();
+        for (Frame& f : frames_) {
+            out_ += f.used ? f.rest : f.first;
+            f.used = true;
+        }
+        out_ += text;
+        std::size_t end = out_.find_last_not_of(" \t");
+        out_.resize(end == std::string::npos || end < start ? start : end + 1);
+        out_ += '\n';
+    }
+
+    void blank_line() { line({}); }
+
+    // Columns left for text inside the current frames; 0 when not wrapping.
+    std::size_t text_columns() const {
+        if (columns_ == 0) return 0;
+        std::size_t indent = 0;
+        for (const Frame& f : frames_) indent += display_columns(f.rest);
+        std::size_t floor = std::min(kMinTextColumns, columns_);
+        return columns_ > indent + floor ? columns_ - indent : floor;
+    }
+
+    // Writes `text` wrapped for the current frames. With `measure`, returns the widest
+    // line's columns (for an underline); otherwise 0, sparing paragraphs the count.
+    std::size_t wrapped(std::string_view text, bool measure = false) {
+        lines_.clear();
+        breaker_.wrap(text, text_columns(), lines_);
+        while (!lines_.empty() && lines_.back().empty()) lines_.pop_back();
+        std::size_t first = 0;
+        while (first < lines_.size() && lines_[first].empty()) ++first;
+        std::size_t widest = 0;
+        for (std::size_t i = first; i < lines_.size(); ++i) {
+            line(lines_[i]);
+            if (measure) widest = std::max(widest, display_columns(lines_[i]));
+        }
+        return widest;
+    }
+
+    void underline(char c, std::size_t width) {
+        std::size_t limit = text_columns();
+        if (limit) width = std::min(width, limit);
+        line(std::string(width, c));
+    }
+
+    // ------------------------------------------------------------------ title block
+
+    bool title_block() {
+        const Meta& meta = doc_.meta;
+        std::vector<std::string> byline;
+        std::string authors;
+        for (const std::string& a : meta.authors) {
+            if (a.empty()) continue;
+            if (!authors.empty()) authors += ", ";
+            authors += a;
+        }
+        for (const std::string* part : {&std::as_const(authors), &meta.date, &meta.site})
+            if (!part->empty()) byline.push_back(*part);
+        if (meta.title.empty() && meta.subtitle.empty() && byline.empty()) return false;
+        if (!meta.title.empty()) underline('=', wrapped(meta.title, true));
+        if (!meta.subtitle.empty()) wrapped(meta.subtitle);
+        write_byline(byline);
+        return true;
+    }
+
+    // The byline's parts joined by " · ", breaking between parts rather than inside
+    // one, so that no line ends with a dangling separator.
+    void write_byline(const std::vector<std::string>& parts) {
+        std::size_t limit = text_columns();
+        std::string current;
+        std::size_t current_columns = 0;
+        for (const std::string& part : parts) {
+            std::size_t columns = display_columns(part);
+            std::size_t joined = current_columns + display_columns(kMetaSeparator) + columns;
+            if (!current.empty() && (limit == 0 || joined <= limit)) {
+                current += kMetaSeparator;
+                current += part;
+                current_columns = joined;
+                continue;
+            }
+            if (!current.empty()) wrapped(current);
+            current = part;
+            current_columns = columns;
+        }
+        if (!current.empty()) wrapped(current);
+    }
+
+    bool same_as_title(const Block& block) const {
+        const auto* heading = std::get_if<Heading>(&block.node);
+        return heading && !doc_.meta.title.empty() &&
+               text::squeeze_spaces(plain_text(heading->content)) ==
+                   text::squeeze_spaces(doc_.meta.title);
+    }
+
+    // ----------------------------------------------------------------------- blocks
+
+    void write_blocks(const Blocks& blocks, std::size_t from, bool tight) {
+        bool any = false;
+        for (std::size_t i = from; i < blocks.size(); ++i) {
+            if (renders_nothing(blocks[i])) continue;
+            if (any && !tight) blank_line();
+            write_block(blocks[i]);
+            any = true;
+        }
+    }
+
+    void write_block(const Block& block) {
+        std::visit(Overload{
+                       [&](const Heading& h) { write_heading(h); },
+                       [&](const Paragraph& p) { write_inlines(p.content); },
+                       [&](const List& l) { write_list(l); },
+                       [&](const BlockQuote& q) { write_quote(q); },
+                       [&](const CodeBlock& c) { write_code(c); },
+                       [&](const ThematicBreak&) { write_rule(); },
+                   },
+                   block.node);
+    }
+
+    std::size_t write_inlines(const Inlines& inlines, bool measure = false) {
+        scratch_.clear();
+        flatten(inlines, scratch_);
+        return wrapped(scratch_, measure);
+    }
+
+    void write_heading(const Heading& h) {
+        std::size_t width = write_inlines(h.content, h.level <= 2);
+        if (h.level == 1) underline('=', width);
+        if (h.level == 2) underline('-', width);
+    }
+
+    void write_list(const List& list) {
+        std::size_t marker_width = 0;
+        if (list.ordered) {
+            long long last = static_cast<long long>(list.start) +
+                             static_cast<long long>(list.items.size()) - 1;
+            marker_width = std::max(std::to_string(list.start).size(), std::to_string(last).size());
+        }
+        long long number = list.start;
+        bool any = false;
+        for (const Blocks& item : list.items) {
+            if (any && !list.tight) blank_line();
+            any = true;
+            Frame frame;
+            if (list.ordered) {
+                std::string digits = std::to_string(number++);
+                frame.first = std::string(kOrderedMarkerIndent) +
+                              std::string(marker_width - digits.size(), ' ') + digits + ". ";
+            } else {
+                frame.first = std::string(kBullet);
+            }
+            frame.rest = std::string(frame.first.size(), ' ');
+            frames_.push_back(std::move(frame));
+            if (std::all_of(item.begin(), item.end(), renders_nothing))
+                line({});  // an empty item still shows its marker
+            else
+                write_blocks(item, 0, list.tight);
+            frames_.pop_back();
+        }
+    }
+
+    void write_quote(const BlockQuote& quote) {
+        frames_.push_back({std::string(kQuotePrefix), std::string(kQuotePrefix)});
+        write_blocks(quote.children, 0, false);
+        frames_.pop_back();
+    }
+
+    void write_code(const CodeBlock& code) {
+        for (std::string_view l : text::split_lines(code.text)) {
+            if (blank_text(l))
+                line({});
+            else
+                line(std::string(kCodeIndent) + std::string(l));
+        }
+    }
+
+    void write_rule() {
+        std::size_t width = columns_ ? text_columns() : kUnwrappedRuleColumns;
+        std::size_t pad = width > kRule.size() ? (width - kRule.size()) / 2 : 0;
+        line(std::string(pad, ' ') + std::string(kRule));
+    }
+
+    const Document& doc_;
+    std::size_t columns_;
+    LineBreaker breaker_;
+    std::vector<Frame> frames_;
+    std::string out_;
+    std::string scratch_;                 // a paragraph's flattened text, reused
+    std::vector<std::string_view> lines_;  // its wrapped lines, reused
+};
+
+}  // namespace
+
+std::string write_plain(const Document& doc, const WriteOptions& options) {
+    return PlainWriter(doc, options).run();
+}
+
 }  // namespace dconv

@@ -335,8 +335,9 @@ Document segment_webtext(std::string_view text, Diagnostics&) {
     return Segmenter(text).run();
 }
 
-Document read_webtext(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
+Document read_webtext(std::string text, const ReadOptions& options, Diagnostics& diag) {
     Document doc = segment_webtext(text, diag);
+    std::string().swap(text);
     if (options.clean) {
         CleanOptions clean;
         clean.batch = options.batch;

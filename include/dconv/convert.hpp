@@ -35,6 +35,9 @@ struct WriteOptions {
 // Reads `bytes` with the reader that `options` names or the source name implies.
 // Throws dconv::Error when the input cannot be read at all (binary data, say).
 Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag);
+// The same, taking the bytes over: they are freed as soon as they are decoded, which
+// keeps the peak memory of a large input down by its size.
+Document read_document(std::string&& bytes, const ReadOptions& options, Diagnostics& diag);
 
 // Writes `doc` in the format named (a writer name or alias from the registry).
 // Throws dconv::Error(usage) for an unknown format.

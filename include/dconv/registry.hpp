@@ -14,7 +14,9 @@ struct ReaderEntry {
     std::string name;                     // "webtext"
     std::vector<std::string> extensions;  // file endings it claims, without dot
     std::string description;
-    Document (*read)(std::string_view text, const ReadOptions&, Diagnostics&);
+    // Takes the decoded text by value: a reader may free it once it has built the model,
+    // before the (memory-hungry) cleaning passes run.
+    Document (*read)(std::string text, const ReadOptions&, Diagnostics&);
 };
 
 struct WriterEntry {

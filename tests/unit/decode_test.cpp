@@ -1,0 +1,388 @@
+#include <catch2/catch.hpp>
+
+#include <unicode/ucnv.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "decode/decode.hpp"
+
+using namespace dconv;
+
+namespace {
+
+// Encodes UTF-8 text in `charset` with ICU, failing the test if any character has no
+// mapping there (so that the sample really is in that charset).
+std::string encode(const std::string& utf8, const char* charset) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::vector<UChar> units(utf8.size() + 1);
+    UConverter* from = ucnv_open("UTF-8", &status);
+    int32_t n = ucnv_toUChars(from, units.data(), static_cast<int32_t>(units.size()), utf8.data(),
+                              static_cast<int32_t>(utf8.size()), &status);
+    ucnv_close(from);
+    REQUIRE(U_SUCCESS(status));
+    UConverter* to = ucnv_open(charset, &status);
+    REQUIRE(U_SUCCESS(status));
+    ucnv_setFromUCallBack(to, UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+    std::string out(utf8.size() * 4 + 8, '\0');
+    int32_t m = ucnv_fromUChars(to, out.data(), static_cast<int32_t>(out.size()), units.data(), n,
+                                &status);
+    ucnv_close(to);
+    REQUIRE(U_SUCCESS(status));
+    out.resize(static_cast<std::size_t>(m));
+    return out;
+}
+
+std::string decode(std::string_view bytes, Diagnostics& diag, std::string_view encoding = "") {
+    return decode_text(bytes, encoding, diag, "test.txt");
+}
+
+std::string decode(std::string_view bytes) {
+    Diagnostics diag;
+    return decode(bytes, diag);
+}
+
+bool has_diagnostic(const Diagnostics& diag, const std::string& fragment) {
+    for (const auto& d : diag.items())
+        if (d.reason.find(fragment) != std::string::npos) return true;
+    return false;
+}
+
+std::string all_reasons(const Diagnostics& diag) {
+    std::string out;
+    for (const auto& d : diag.items()) out += d.reason + "\n";
+    return out;
+}
+
+const std::string kChinese =
+    "今天天气很好，我们去公园散步吧。这是一个测试文本，用来检查编码检测是否正确。"
+    "中文的网页经常使用GBK编码，所以解码器必须认出它。";
+const std::string kChineseShort = "你好，世界";
+const std::string kTraditional =
+    "今天天氣很好，我們去公園散步吧。這是一個測試文本，用來檢查編碼檢測是否正確。"
+    "台灣的網頁經常使用大五碼。";
+const std::string kTraditionalShort = "你好，世界";
+const std::string kJapanese =
+    "今日はいい天気ですね。公園を散歩しましょう。これは文字コードの判定を確認するための"
+    "テキストです。日本のウェブページはよくシフトJISを使います。";
+const std::string kJapaneseShort = "こんにちは、世界。";
+const std::string kKorean =
+    "오늘은 날씨가 좋습니다. 공원에 산책하러 갑시다. 이것은 문자 인코딩 감지를 확인하기 위한 "
+    "텍스트입니다.";
+const std::string kFrench =
+    "Le café était très élégant. Nous sommes allés à la fenêtre pour voir la forêt. "
+    "C'était déjà l'été, où les élèves jouaient « dehors ».";
+const std::string kFrenchShort = "Thé à la menthe, s'il vous plaît.";
+
+}  // namespace
+
+// ------------------------------------------------------------------------ byte order marks
+
+TEST_CASE("decode: every byte order mark is honoured and removed") {
+    const std::string text = "Grüße, 世界 😀 end";
+    struct Case {
+        const char* charset;
+        std::string bom;
+    };
+    std::vector<Case> cases = {
+        {"UTF-8", "\xEF\xBB\xBF"},
+        {"UTF-16LE", std::string("\xFF\xFE", 2)},
+        {"UTF-16BE", std::string("\xFE\xFF", 2)},
+        {"UTF-32LE", std::string("\xFF\xFE\x00\x00", 4)},
+        {"UTF-32BE", std::string("\x00\x00\xFE\xFF", 4)},
+    };
+    for (const auto& c : cases) {
+        INFO(c.charset);
+        Diagnostics diag;
+        CHECK(decode(c.bom + encode(text, c.charset), diag) == text);
+        CHECK(diag.warnings() == 0);
+    }
+}
+
+TEST_CASE("decode: a BOM wins over a forced legacy encoding") {
+    Diagnostics diag;
+    std::string bytes = "\xEF\xBB\xBF" "café";
+    CHECK(decode(bytes, diag, "windows-1252") == "café");
+    CHECK(has_diagnostic(diag, "overrides encoding 'windows-1252'"));
+}
+
+TEST_CASE("decode: UTF-16 and UTF-32 without a BOM are recognised by their NUL bytes") {
+    const std::string text = "Plain English text, with a café and 中文 in it.\nSecond line.";
+    for (const char* charset : {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"}) {
+        INFO(charset);
+        Diagnostics diag;
+        CHECK(decode(encode(text, charset), diag) == text);
+        CHECK(has_diagnostic(diag, charset));
+    }
+}
+
+// ---------------------------------------------------------------------- normalisation
+
+TEST_CASE("decode: CRLF and lone CR become LF") {
+    CHECK(decode("a\r\nb\rc\nd\r") == "a\nb\nc\nd\n");
+    CHECK(decode("x\r\r\ny") == "x\n\ny");
+    // A CR at the end of one 8-byte word and its LF at the start of the next.
+    CHECK(decode("1234567\r\n89") == "1234567\n89");
+}
+
+TEST_CASE("decode: NBSP and other odd spaces become ASCII spaces") {
+    CHECK(decode("a\u00A0b") == "a b");
+    CHECK(decode("a\u1680b") == "a b");
+    const char* spaces[] = {"\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
+                            "\u2006", "\u2007", "\u2008", "\u2009", "\u200A", "\u202F",
+                            "\u205F", "\u3000"};
+    for (const char* space : spaces) {
+        INFO(space);
+        CHECK(decode(std::string("a") + space + "b") == "a b");
+    }
+    CHECK(decode("a\tb") == "a\tb");  // tab stays
+}
+
+TEST_CASE("decode: invisible characters and controls") {
+    CHECK(decode("zero\u200Bwidth") == "zerowidth");
+    CHECK(decode("word\u2060joiner") == "wordjoiner");
+    CHECK(decode("mid\uFEFFtext") == "midtext");
+    // ZWJ and ZWNJ carry meaning (emoji sequences, Persian) and stay.
+    CHECK(decode("👩\u200D💻") == "👩\u200D💻");
+    CHECK(decode("می\u200Cخواهم") == "می\u200Cخواهم");
+    Diagnostics diag;
+    CHECK(decode(std::string("bell\x07 esc\x1B del\x7F c1\xC2\x80 end"), diag) ==
+          "bell esc del c1 end");
+    CHECK(has_diagnostic(diag, "dropped 4 control characters"));
+    // Every line or paragraph separator ends a line.
+    CHECK(decode("a\u2028b\u2029c\vd\fe\u0085f") == "a\nb\nc\nd\ne\nf");
+}
+
+TEST_CASE("decode: the result is NFC") {
+    CHECK(decode("e\xCC\x81") == "é");
+    CHECK(decode("Cafe\xCC\x81 cre\xCC\x80me") == "Café crème");
+    CHECK(decode("\u1100\u1161") == "\uAC00");  // conjoining jamo to a hangul syllable
+    CHECK(decode("Å") == "Å");                    // already NFC: unchanged
+}
+
+TEST_CASE("decode: NFC across the internal chunk boundary of a large text") {
+    // 16 MiB is the NFC chunk size; decomposed characters straddle it.
+    const std::size_t chunk = std::size_t(16) << 20;
+    std::string text(chunk - 4, 'x'), expected(chunk - 4, 'x');
+    for (int i = 0; i < 4; ++i) {
+        text += "e\xCC\x81";
+        expected += "\xC3\xA9";
+    }
+    text += "a\xCC\x8A";  // a + combining ring
+    expected += "\xC3\xA5";
+    std::string out = decode(text);
+    CHECK(out.size() == expected.size());
+    CHECK((out == expected));  // not decomposed: Catch would print 16 MB
+}
+
+// ----------------------------------------------------------------------- invalid UTF-8
+
+TEST_CASE("decode: stray bytes in UTF-8 become U+FFFD with their offsets") {
+    // Plenty of valid multibyte characters, one stray Latin-1 byte.
+    std::string bytes = "Ünïcödé téxt: caf\xE9 and more ✓✓✓";
+    Diagnostics diag;
+    std::string out = decode(bytes, diag);
+    CHECK(out == "Ünïcödé téxt: caf\uFFFD and more ✓✓✓");
+    REQUIRE(diag.warnings() == 1);
+    CHECK(diag.items().back().reason == "invalid UTF-8 byte 0xE9 at offset 22 replaced");
+    CHECK(diag.items().back().pass == "decode");
+}
+
+TEST_CASE("decode: after five invalid bytes, one summary") {
+    std::string bytes;
+    for (int i = 0; i < 30; ++i) bytes += "✓ ";
+    for (int i = 0; i < 8; ++i) bytes += "\xFF ";
+    Diagnostics diag;
+    std::string out = decode(bytes, diag);
+    CHECK(diag.warnings() == 6);
+    CHECK(has_diagnostic(diag, "invalid UTF-8 byte 0xFF at offset 120 replaced"));
+    CHECK(has_diagnostic(diag, "3 more invalid UTF-8 bytes replaced (8 in all)"));
+    CHECK(out.find("\uFFFD \uFFFD") != std::string::npos);
+}
+
+TEST_CASE("decode: offsets count from the start of the input, BOM included") {
+    Diagnostics diag;
+    decode("\xEF\xBB\xBF" "ab\x80" "✓✓", diag);
+    CHECK(has_diagnostic(diag, "invalid UTF-8 byte 0x80 at offset 5 replaced"));
+}
+
+TEST_CASE("decode: truncated and overlong sequences are invalid") {
+    Diagnostics diag;
+    // Overlong '/', a surrogate, a truncated 3-byte sequence; many good characters.
+    std::string bytes = "✓✓✓✓✓✓✓✓ \xC0\xAF \xED\xA0\x80 \xE2\x82";
+    std::string out = decode(bytes, diag);
+    CHECK(out == "✓✓✓✓✓✓✓✓ \uFFFD\uFFFD \uFFFD\uFFFD\uFFFD \uFFFD\uFFFD");
+    CHECK(diag.warnings() == 6);
+}
+
+// --------------------------------------------------------------------- legacy charsets
+
+TEST_CASE("decode: legacy charsets are detected and converted") {
+    struct Case {
+        const std::string* text;
+        const char* charset;
+        const char* named;  // what the note must name
+    };
+    std::vector<Case> cases = {
+        {&kChinese, "GBK", "GB18030"},
+        {&kChineseShort, "GBK", "GB18030"},
+        {&kTraditional, "Big5", "Big5"},
+        {&kTraditionalShort, "Big5", "Big5"},
+        {&kJapanese, "Shift_JIS", "Shift_JIS"},
+        {&kJapaneseShort, "Shift_JIS", "Shift_JIS"},
+        {&kJapanese, "EUC-JP", "EUC-JP"},
+        {&kKorean, "EUC-KR", "EUC-KR"},
+        {&kFrench, "windows-1252", "windows-1252"},
+        {&kFrenchShort, "windows-1252", "windows-1252"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.charset << ": " << *c.text);
+        Diagnostics diag;
+        std::string bytes = encode(*c.text, c.charset);
+        CHECK(decode(bytes, diag) == *c.text);
+        INFO(all_reasons(diag));
+        CHECK(has_diagnostic(diag, std::string("read as ") + c.named));
+        CHECK(diag.warnings() == 0);
+    }
+}
+
+TEST_CASE("decode: short GBK text that ICU misreads is still GBK") {
+    // ucsdet rates all of these below a single-byte guess or ties them at 10.
+    for (const std::string text : {"中文测试", "新闻中心", "欢迎光临本网站", "这是一个测试。",
+                                   "北京时间2023年5月1日", "关于我们 | 联系方式"}) {
+        INFO(text);
+        Diagnostics diag;
+        CHECK(decode(encode(text, "GBK"), diag) == text);
+        CHECK(has_diagnostic(diag, "read as GB18030"));
+    }
+}
+
+TEST_CASE("decode: short Latin text is windows-1252, not a CJK or Central European guess") {
+    // ucsdet says ISO-8859-2 for the first and Shift_JIS for the second; the third reads
+    // cleanly as Shift_JIS ("Cr鑪e br璉馥").
+    for (const std::string text : {"naïve café", "Größe", "Crème brûlée", "Ça va"}) {
+        INFO(text);
+        Diagnostics diag;
+        CHECK(decode(encode(text, "windows-1252"), diag) == text);
+        CHECK(has_diagnostic(diag, "read as windows-1252"));
+    }
+}
+
+TEST_CASE("decode: windows-1252 punctuation and the euro sign") {
+    std::string text = "“Quoted” — and 100 € – naïve";
+    CHECK(decode(encode(text, "windows-1252")) == text);
+}
+
+TEST_CASE("decode: English with one Latin-1 letter is Latin-1, not damaged UTF-8") {
+    // No valid multibyte sequence at all: the stray byte is a legacy character.
+    Diagnostics diag;
+    CHECK(decode("A plain English sentence about a caf\xE9 in town.", diag) ==
+          "A plain English sentence about a café in town.");
+    CHECK(diag.warnings() == 0);
+}
+
+TEST_CASE("decode: ISO-2022-JP (7-bit, with escapes) is detected") {
+    std::string bytes = encode(kJapanese, "ISO-2022-JP");
+    Diagnostics diag;
+    CHECK(decode(bytes, diag) == kJapanese);
+    CHECK(has_diagnostic(diag, "ISO-2022-JP"));
+}
+
+// --------------------------------------------------------------------- forced encoding
+
+TEST_CASE("decode: a forced encoding is used as given") {
+    // Bytes valid as UTF-8 ("Ã©") read as windows-1252 on request.
+    Diagnostics diag;
+    CHECK(decode("caf\xC3\xA9", diag, "windows-1252") == "cafÃ©");
+    CHECK(decode(encode(kChineseShort, "Big5"), diag, "Big5") == kChineseShort);
+    CHECK(decode(encode("Ελληνικά", "ISO-8859-7"), diag, "ISO-8859-7") == "Ελληνικά");
+}
+
+TEST_CASE("decode: forced UTF-8 replaces invalid bytes instead of detecting") {
+    Diagnostics diag;
+    CHECK(decode("caf\xE9", diag, "UTF-8") == "caf\uFFFD");
+    CHECK(has_diagnostic(diag, "invalid UTF-8 byte 0xE9 at offset 3 replaced"));
+}
+
+TEST_CASE("decode: bytes invalid in a forced encoding are replaced and counted") {
+    Diagnostics diag;
+    CHECK(decode("ok \x81\x20 end", diag, "Shift_JIS").find("\uFFFD") != std::string::npos);
+    CHECK(has_diagnostic(diag, "not valid in"));
+}
+
+TEST_CASE("decode: an unknown encoding is a usage error") {
+    Diagnostics diag;
+    try {
+        decode_text("text", "no-such-charset", diag, "page.txt");
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(e.message() == "unknown encoding 'no-such-charset'");
+        CHECK(e.file() == "page.txt");
+    }
+    // Even for empty input: the option is wrong whatever the file holds.
+    CHECK_THROWS_AS(decode_text("", "no-such-charset", diag, ""), Error);
+}
+
+// ------------------------------------------------------------------ binary, empty, limits
+
+TEST_CASE("decode: binary data is refused") {
+    std::string png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06"
+                    "\x00\x00\x00\x5C\x72\xA8\x66",
+                    33);
+    Diagnostics diag;
+    try {
+        decode(png, diag);
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::input);
+        CHECK(e.message() == "binary data, not text (NUL bytes at offset 8)");
+    }
+    // Compressed or random data has NULs in under 1% of its bytes, but many other controls.
+    std::string noise(64 * 1024, '\0');
+    std::uint32_t state = 12345;
+    for (char& c : noise) {
+        state = state * 1664525u + 1013904223u;
+        c = static_cast<char>(state >> 24);
+    }
+    CHECK_THROWS_AS(decode(noise, diag), Error);
+}
+
+TEST_CASE("decode: one stray NUL in a text is dropped, not fatal") {
+    std::string text(10000, 'a');
+    text[5000] = '\0';
+    Diagnostics diag;
+    std::string out = decode(text, diag);
+    CHECK(out.size() == 9999);
+    CHECK(has_diagnostic(diag, "(1 NUL)"));
+}
+
+TEST_CASE("decode: empty input is empty text") {
+    Diagnostics diag;
+    CHECK(decode("", diag).empty());
+    CHECK(diag.items().empty());
+}
+
+TEST_CASE("decode: inputs over the size limit are refused before being read") {
+    static const char byte = 'x';
+    // Only the size is looked at: the view's bytes are never read.
+    std::string_view huge(&byte, kMaxInputBytes + 1);
+    Diagnostics diag;
+    try {
+        decode(huge, diag);
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::limit);
+    }
+}
+
+TEST_CASE("decode: a 50 MB single line decodes") {
+    std::string line(50'000'000, 'a');
+    for (std::size_t i = 1000; i < line.size(); i += 1'000'000) line.replace(i, 2, "é");
+    Diagnostics diag;
+    std::string out = decode(line, diag);
+    CHECK(out.size() == line.size());
+    CHECK(out.find('\n') == std::string::npos);
+    CHECK(diag.items().empty());
+}
