@@ -573,7 +573,7 @@ public:
 
     void convert(std::size_t index) {
         const Input& in = plan_.inputs[index];
-        Diagnostics diag;
+        Diagnostics diag(options_.explain != Explain::none);  // notes only when shown
         std::vector<Error> errors;
         std::vector<std::string> written;
         bool output_failed = false;

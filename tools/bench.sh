@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks dconv and prints a Markdown table for the README.
 #
-#   bash tools/bench.sh [PAGES]      (default 1000)
+#   bash tools/bench.sh [--with-peers] [PAGES]      (default 1000)
+#
+# --with-peers installs pandoc from Debian's packages first (as root), so that it runs
+# side by side; without it, pandoc is measured only when already installed.
 #
 # Corpus, built in a temporary directory: PAGES web-text pages made by cycling seeds/*.txt
 # and, when present, ../shared/devset/cases/*/page.txt (so each page recurs about
@@ -15,10 +18,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+with_peers=0
+if [ "${1:-}" = "--with-peers" ]; then
+  with_peers=1
+  shift
+fi
 pages=${1:-1000}
-case $pages in '' | *[!0-9]*) echo "usage: bash tools/bench.sh [PAGES]" >&2; exit 2 ;; esac
+case $pages in '' | *[!0-9]*) echo "usage: bash tools/bench.sh [--with-peers] [PAGES]" >&2; exit 2 ;; esac
 
 bash tools/build.sh >&2
+if [ "$with_peers" -eq 1 ] && ! command -v pandoc >/dev/null; then
+  echo "bench: installing pandoc" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends pandoc >&2
+fi
 dconv=$PWD/build/dconv
 cores=$(nproc)
 

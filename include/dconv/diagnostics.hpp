@@ -68,7 +68,16 @@ struct Diagnostic {
 
 class Diagnostics {
 public:
-    void note(Diagnostic d) { d.severity = Severity::note; items_.push_back(std::move(d)); }
+    // Notes (the cleaner's explanations) can be many: one per removed line of a page. A
+    // caller that will not show them turns them off; warnings are always kept.
+    explicit Diagnostics(bool keep_notes = true) : keep_notes_(keep_notes) {}
+    bool keeps_notes() const { return keep_notes_; }
+
+    void note(Diagnostic d) {
+        if (!keep_notes_) return;
+        d.severity = Severity::note;
+        items_.push_back(std::move(d));
+    }
     void warn(Diagnostic d) { d.severity = Severity::warning; items_.push_back(std::move(d)); }
     void warn(std::string pass, std::string message, std::uint32_t line = 0) {
         Diagnostic d;
@@ -86,6 +95,7 @@ public:
     void clear() { items_.clear(); }
 
 private:
+    bool keep_notes_ = true;
     std::vector<Diagnostic> items_;
 };
 
