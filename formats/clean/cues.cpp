@@ -132,6 +132,13 @@ bool is_legal_line(std::string_view s) {
 }
 
 bool is_privacy_notice(std::string_view s) {
+    // a notice says what it is about early on: its first kilobyte decides
+    constexpr std::size_t kNoticeSampleBytes = 1024;
+    if (s.size() > kNoticeSampleBytes) {
+        std::size_t cut = kNoticeSampleBytes;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+        s = s.substr(0, cut);
+    }
     static constexpr std::string_view kPrivacyTerms[] = {
         "cookie", "privacy", "consent", "personal data", "personal information", "third part",
         "opt out", "opt-out", "gdpr", "ccpa", "tracking technolog", "advertising partners",

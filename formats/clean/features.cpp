@@ -62,6 +62,9 @@ bool is_closing(char32_t c) {
            c == 0x300F || c == 0xFF09 || c == 0x300B || c == ']' || c == 0x00BB;
 }
 
+// Stop-word density is read from this many bytes at most.
+constexpr std::size_t kStopSampleBytes = 600;
+
 // Character classes of ASCII, for shape()'s fast path.
 enum : std::uint8_t { kSpace = 1, kLower = 2, kUpper = 4, kDigit = 8, kComma = 16, kEnd = 32, kJoiner = 64 };
 constexpr auto kAscii = [] {
@@ -169,7 +172,17 @@ void shape(Features& f, std::string_view lang) {
         }
     }
     f.url_share = s.empty() ? 0 : std::min(1.0, double(url_bytes) / double(s.size()));
-    f.stop_density = stopword_density(s, lang);
+    // the share of function words in a paragraph shows in its first sentences already
+    std::string_view sample = s;
+    if (sample.size() > kStopSampleBytes) {
+        std::size_t cut = sample.find(' ', kStopSampleBytes);  // end on a word boundary
+        if (cut == std::string_view::npos || cut > kStopSampleBytes + 64) {
+            cut = kStopSampleBytes;  // no space near (CJK): end on a character boundary
+            while (cut > 0 && (static_cast<unsigned char>(sample[cut]) & 0xC0) == 0x80) --cut;
+        }
+        sample = sample.substr(0, cut);
+    }
+    f.stop_density = stopword_density(sample, lang);
 }
 
 }  // namespace

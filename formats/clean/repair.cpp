@@ -81,6 +81,35 @@ bool title_case(const Features& f, std::string_view lang) {
     return content > 0 && capitals * 10 >= content * 7;
 }
 
+std::size_t text_bytes(const Inlines& inlines) {
+    std::size_t n = 0;
+    for (const Inline& in : inlines) {
+        if (auto* t = std::get_if<Text>(&in)) n += t->text.size();
+        else if (auto* c = std::get_if<Code>(&in)) n += c->text.size();
+        else if (auto* e = std::get_if<Emphasis>(&in)) n += text_bytes(e->children);
+        else if (auto* s = std::get_if<Strong>(&in)) n += text_bytes(s->children);
+        else if (auto* l = std::get_if<Link>(&in)) n += text_bytes(l->children);
+    }
+    return n;
+}
+
+// The first or last visible character of inline content, without flattening it.
+char32_t edge_char(const Inlines& inlines, bool last) {
+    for (std::size_t k = 0; k < inlines.size(); ++k) {
+        const Inline& in = inlines[last ? inlines.size() - 1 - k : k];
+        std::string_view s;
+        if (auto* t = std::get_if<Text>(&in)) s = t->text;
+        else if (auto* c = std::get_if<Code>(&in)) s = c->text;
+        char32_t c = 0;
+        if (auto* e = std::get_if<Emphasis>(&in)) c = edge_char(e->children, last);
+        else if (auto* st = std::get_if<Strong>(&in)) c = edge_char(st->children, last);
+        else if (auto* l = std::get_if<Link>(&in)) c = edge_char(l->children, last);
+        else if (!s.empty()) c = last ? last_char(s) : first_char(s);
+        if (c) return c;
+    }
+    return 0;
+}
+
 bool has_links(const Block& b) {
     const Inlines* in = inline_content(b);
     if (!in) return false;
@@ -116,6 +145,9 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
     auto features = [&](const Block& b) { return clean::measure(*inline_content(b), lang); };
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         if (!is_paragraph(blocks[i]) || has_links(blocks[i])) continue;
+        // every character weighs at most as many Latin-equivalents as it has bytes, and
+        // at least a quarter: longer text cannot be a heading, measuring it is waste
+        if (text_bytes(*inline_content(blocks[i])) > 4 * kMaxHeadingLength) continue;
         Features f = features(blocks[i]);
         if (f.length > kMaxHeadingLength) continue;
         bool prev_para = i == 0 || is_paragraph(blocks[i - 1]) || std::holds_alternative<Heading>(blocks[i - 1].node);
@@ -190,15 +222,14 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
             b.source.first - out.back().source.last <= kMaxJoinGap) {
             auto& prev = std::get<Paragraph>(out.back().node).content;
             auto& next = std::get<Paragraph>(b.node).content;
-            std::string a = plain_text(prev), c = plain_text(next);
-            char32_t end = last_char(a), start = first_char(c);
+            char32_t end = edge_char(prev, true), start = edge_char(next, false);
             bool join = false, space = true;
             if (!closes_clause(end)) {
                 if (text::is_lower(start) && !text::is_cjk(end)) {
                     join = true;
                 } else if (text::is_cjk(start) &&
                            (end == 0xFF0C || end == 0x3001 ||
-                            (text::is_cjk(end) && clean::measure_text(a, lang).length >= kMinWrappedCjkLength))) {
+                            (text::is_cjk(end) && clean::measure(prev, lang).length >= kMinWrappedCjkLength))) {
                     join = true;
                     space = false;
                 }
@@ -206,7 +237,8 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
             if (join) {
                 append_inlines(prev, std::move(next), space);
                 out.back().source.last = b.source.last;
-                report(diag, out.back(), "joined", "paragraph broken mid-sentence", a);
+                if (diag.keeps_notes())
+                    report(diag, out.back(), "joined", "paragraph broken mid-sentence", plain_text(prev));
                 continue;
             }
         }
