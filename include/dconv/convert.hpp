@@ -38,6 +38,9 @@ Document read_document(std::string_view bytes, const ReadOptions& options, Diagn
 // The same, taking the bytes over: they are freed as soon as they are decoded, which
 // keeps the peak memory of a large input down by its size.
 Document read_document(std::string&& bytes, const ReadOptions& options, Diagnostics& diag);
+inline Document read_document(const char* bytes, const ReadOptions& options, Diagnostics& diag) {
+    return read_document(std::string_view(bytes), options, diag);
+}
 
 // Writes `doc` in the format named (a writer name or alias from the registry).
 // Throws dconv::Error(usage) for an unknown format.
