@@ -24,6 +24,7 @@ constexpr double kGoodLength = 150;      // a paragraph this long can stand alon
 constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
 constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
 constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
+constexpr double kShortRunMeanLength = 15;  // its lines' mean length, at least
 constexpr std::size_t kMaxRunGap = 2;      // pictures or emoji lines a run may step over
 constexpr double kGoodCodeLength = 80;   // a code listing this long is content
 constexpr double kMaxWidgetLength = 120;
@@ -265,7 +266,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (k == j || k >= n || !plain_short(k)) break;
             j = k;
         }
-        if (lines >= kShortRunLines && total >= kShortRunLength)
+        // a menu is a run of short lines too, of a word or two each: text has longer lines
+        if (lines >= kShortRunLines && total >= kShortRunLength && total >= kShortRunMeanLength * double(lines))
             for (std::size_t k = i; k < end; ++k) {
                 if (!plain_short(k)) continue;
                 cls[k] = Cls::good;
