@@ -37,7 +37,8 @@ constexpr double kProseStopDensity = 0.2;
 constexpr double kCjkProseDensity = 0.15;  // function characters per Han character (prose ~0.25)  // stop words per word of running prose (>= 0.3 typical)
 constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
 constexpr double kMaxBadPenalty = 300;
-constexpr double kAfterTitleShare = 0.1;  // the run after the headline wins at this share     // one bad unit weighs at most this against content
+constexpr double kAfterTitleShare = 0.1;
+constexpr double kSecondaryRunShare = 1.0;  // a later run as heavy as the main one is more of the thread  // the run after the headline wins at this share     // one bad unit weighs at most this against content
 
 enum class Cls { bad, short_, neargood, good };
 
@@ -382,6 +383,17 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
         return best;
     };
+    // The best run from `start` up to the next barrier.
+    auto best_run_until_barrier = [&](std::size_t start) {
+        Run best, cur;
+        for (std::size_t i = start; i < n && !barrier[i]; ++i) {
+            if (cur.score <= 0) cur = Run{0, i, i, true};
+            cur.score += weight[i];
+            cur.to = i;
+            if (cur.score > best.score) best = cur;
+        }
+        return best;
+    };
     Run main_run = best_run(0);
     if (options.title_line && main_run.found) {
         // the article follows its headline: prefer the first run after it unless it is
@@ -393,7 +405,22 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             main_run = candidate;
     }
     const bool found = main_run.found;
-    const std::size_t best_from = main_run.from, best_to = main_run.to;
+    // Threads and Q&A pages: the replies after the first post are runs of their own,
+    // parted by user cards and buttons. Runs after the main one that weigh as much as
+    // a good part of it are kept too, up to a barrier.
+    std::vector<bool> in_run(n, false);
+    if (found) {
+        for (std::size_t i = main_run.from; i <= main_run.to; ++i) in_run[i] = true;
+        std::size_t start = main_run.to + 1;
+        while (start < n) {
+            if (barrier[start]) break;
+            Run more = best_run_until_barrier(start);
+            if (!more.found) break;
+            if (more.score >= kSecondaryRunShare * main_run.score && more.score >= kGoodLength)
+                for (std::size_t i = more.from; i <= more.to; ++i) in_run[i] = true;
+            start = more.to + 1;
+        }
+    }
 
     std::vector<bool> drop(n, false);
     std::vector<std::string> reasons(n);
@@ -403,7 +430,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (revised[i] == Cls::bad) {
             drop[i] = true;
             reasons[i] = std::string(name(cls[i])) + ": " + judged[i].reason;
-        } else if (!found || i < best_from || i > best_to) {
+        } else if (!found || !in_run[i]) {
             drop[i] = true;
             reasons[i] = "outside the main content run (" + judged[i].reason + ")";
         }
