@@ -19,26 +19,26 @@ namespace dconv::clean {
 
 namespace {
 
-// Thresholds, in Latin-equivalent characters (features.hpp).
-constexpr double kGoodLength = 150;      // a paragraph this long can stand alone as content
-constexpr double kGroupGoodLength = 100;  // a run of prose lines this long is content
-constexpr std::size_t kShortRunLines = 6;  // a run of this many short lines...
-constexpr double kShortRunLength = 300;    // ...this long in all is text set line by line
-constexpr double kShortRunMeanLength = 15;  // its lines' mean length, at least
-constexpr std::size_t kMaxRunGap = 2;      // pictures or emoji lines a run may step over
-constexpr double kGoodCodeLength = 80;   // a code listing this long is content
-constexpr double kMaxWidgetLength = 120;
-constexpr double kMinNoticeLength = 80;    // a cookie notice is prose; shorter text is a label  // longer text is not a widget's label
-constexpr double kShortLength = 45;      // below this a line is judged by its neighbours
-constexpr double kMaxLinkDensity = 0.3;  // more of the text in links than this: navigation
-constexpr double kBadLinkDensity = 0.5;
-constexpr double kSentenceLinkDensity = 0.65;  // tolerated in a full sentence of prose
-constexpr double kProseStopDensity = 0.2;
-constexpr double kCjkProseDensity = 0.15;  // function characters per Han character (prose ~0.25)  // stop words per word of running prose (>= 0.3 typical)
-constexpr double kTemplateMinPages = 2;    // a line on this many pages of a batch is template
-constexpr double kMaxBadPenalty = 300;
-constexpr double kAfterTitleShare = 0.1;
-constexpr double kSecondaryRunShare = 1.0;  // a later run as heavy as the main one is more of the thread  // the run after the headline wins at this share     // one bad unit weighs at most this against content
+// Thresholds; lengths are in Latin-equivalent characters (features.hpp).
+constexpr double kGoodLength = 150;           // a paragraph this long can stand alone as content
+constexpr double kGroupGoodLength = 100;      // a run of prose lines this long is content
+constexpr std::size_t kShortRunLines = 6;     // a run of this many short lines...
+constexpr double kShortRunLength = 300;       // ...this long in all is text set line by line,
+constexpr double kShortRunMeanLength = 15;    // ...if its lines are this long on average
+constexpr std::size_t kMaxRunGap = 2;         // pictures or emoji lines a run may step over
+constexpr double kGoodCodeLength = 80;        // a code listing this long is content
+constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
+constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
+constexpr double kShortLength = 45;           // below this a line is judged by its neighbours
+constexpr double kMaxLinkDensity = 0.3;       // more of the text in links than this: navigation
+constexpr double kBadLinkDensity = 0.5;       // ... and this much is navigation whatever the rest
+constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of prose
+constexpr double kProseStopDensity = 0.2;     // stop words per word of running prose (~0.4 typical)
+constexpr double kCjkProseDensity = 0.15;     // function characters per Han character (prose ~0.25)
+constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
+constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
+constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
+constexpr double kSecondaryRunShare = 1.0;    // a later run as heavy as the main one: more thread
 
 enum class Cls { bad, short_, neargood, good };
 
