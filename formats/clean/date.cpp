@@ -162,29 +162,6 @@ char32_t fold_fullwidth(char32_t c) {
     return (c >= 0xFF01 && c <= 0xFF5E) ? c - 0xFEE0 : c;
 }
 
-std::size_t encode_utf8(char32_t c, char* out) {
-    if (c < 0x80) {
-        out[0] = static_cast<char>(c);
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = static_cast<char>(0xC0 | (c >> 6));
-        out[1] = static_cast<char>(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = static_cast<char>(0xE0 | (c >> 12));
-        out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out[2] = static_cast<char>(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = static_cast<char>(0xF0 | (c >> 18));
-    out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out[3] = static_cast<char>(0x80 | (c & 0x3F));
-    return 4;
-}
-
 // Every date has a 4-digit year: a line without a run of exactly four digits (or any
 // non-ASCII digit, checked by the tokenizer) is answered without being tokenized.
 bool may_hold_year(std::string_view s) {
@@ -317,7 +294,7 @@ private:
             c = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)
                          : static_cast<char32_t>(u_tolower(UChar32(c)));
             char utf8[4];
-            std::size_t len = encode_utf8(c, utf8);
+            std::size_t len = text::encode(c, utf8);
             if (n + len > buffer.size()) return 0;
             for (std::size_t b = 0; b < len; ++b) buffer[n++] = utf8[b];
         }

@@ -185,7 +185,7 @@ public:
             }
             c = static_cast<char32_t>(u_tolower(UChar32(c)));
             char utf8[4];
-            std::size_t n = encode(c, utf8);
+            std::size_t n = text::encode(c, utf8);
             for (std::size_t k = 0; k < n; ++k)
                 if (!push(utf8[k])) return false;
         }
@@ -201,24 +201,6 @@ private:
         return true;
     }
 
-    static std::size_t encode(char32_t c, char* out) {
-        if (c < 0x800) {
-            out[0] = static_cast<char>(0xC0 | (c >> 6));
-            out[1] = static_cast<char>(0x80 | (c & 0x3F));
-            return 2;
-        }
-        if (c < 0x10000) {
-            out[0] = static_cast<char>(0xE0 | (c >> 12));
-            out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out[2] = static_cast<char>(0x80 | (c & 0x3F));
-            return 3;
-        }
-        out[0] = static_cast<char>(0xF0 | (c >> 18));
-        out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out[3] = static_cast<char>(0x80 | (c & 0x3F));
-        return 4;
-    }
 
     std::array<char, kMaxWordBytes * 2> data_{};  // lower-casing can grow a letter (Ⱥ → ⱥ)
     std::size_t size_ = 0;

@@ -24,6 +24,8 @@ inline char32_t next(std::string_view s, std::size_t& i) {
 // Decodes the code point that ends just before s[i] and moves i back to its start.
 char32_t prev(std::string_view s, std::size_t& i);
 void append(std::string& out, char32_t c);
+// Writes the UTF-8 bytes of c to out (room for 4 bytes) and returns how many.
+std::size_t encode(char32_t c, char* out);
 
 std::u32string to_u32(std::string_view s);
 std::string to_utf8(std::u32string_view s);
