@@ -38,7 +38,7 @@ constexpr double kCjkProseDensity = 0.15;     // function characters per Han cha
 constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
-constexpr double kSecondaryRunShare = 1.0;    // a later run as heavy as the main one: more thread
+constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
 
 enum class Cls { bad, short_, neargood, good };
 
@@ -416,7 +416,11 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (barrier[start]) break;
             Run more = best_run_until_barrier(start);
             if (!more.found) break;
-            if (more.score >= kSecondaryRunShare * main_run.score && more.score >= kGoodLength)
+            // replies are parted by the same furniture each time (a user card, "Reply",
+            // "Quote"): the gap before the run must hold a line repeated on the page
+            bool thread_gap = false;
+            for (std::size_t i = start; i < more.from && !thread_gap; ++i) thread_gap = judged[i].repeated;
+            if (thread_gap && more.score >= kSecondaryRunShare * main_run.score && more.score >= kGoodLength)
                 for (std::size_t i = more.from; i <= more.to; ++i) in_run[i] = true;
             start = more.to + 1;
         }
