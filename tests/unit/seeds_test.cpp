@@ -17,6 +17,8 @@
 #include <string>
 
 #include "core/text.hpp"
+#include "dconv/convert.hpp"
+#include "dconv/model.hpp"
 
 namespace fs = std::filesystem;
 
@@ -104,4 +106,23 @@ TEST_CASE("seeds: the plain-text editions fit 72 columns and hold no boilerplate
     }
     CHECK(pages == 5);
     fs::remove_all(out);
+}
+
+TEST_CASE("seeds: the cleaned model survives a Markdown round trip through cmark") {
+    for (const auto& entry : fs::directory_iterator(kSource + "/seeds")) {
+        if (entry.path().extension() != ".txt") continue;
+        INFO(entry.path().string());
+        dconv::Diagnostics diag;
+        dconv::ReadOptions in;
+        in.source_name = entry.path().string();
+        dconv::Document doc = dconv::read_document(slurp(entry.path()), in, diag);
+        REQUIRE(dconv::validate(doc).empty());
+        std::string md = dconv::write_document(doc, "md", {});
+        dconv::ReadOptions back;
+        back.format = "markdown";
+        dconv::Document again = dconv::read_document(md, back, diag);
+        CHECK(again.meta == doc.meta);
+        CHECK(again.blocks == doc.blocks);
+        CHECK(dconv::write_document(again, "md", {}) == md);
+    }
 }
