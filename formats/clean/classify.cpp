@@ -96,7 +96,7 @@ bool numbers_only(const Features& f) {
     return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
 }
 
-Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats_in_page,
+Judged first_judgement(const Unit& u, std::string_view lang, double stop_threshold, std::size_t repeats_in_page,
                        std::size_t pages_with, std::size_t batch_pages) {
     const Features& f = u.f;
     double ld = f.link_density();
@@ -111,7 +111,7 @@ Judged first_judgement(const Unit& u, double stop_threshold, std::size_t repeats
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
         return {Cls::bad, fmt("link density %.2f", ld), ld};
     if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
-    if (f.length >= kMinNoticeLength && is_privacy_notice(f.text))
+    if (f.length >= kMinNoticeLength && is_privacy_notice(f.text, lang))
         return {Cls::bad, "cookie or privacy notice", 0};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
         f.length < 400)
@@ -179,7 +179,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
         std::size_t repeats = folded[i] ? counts[folded[i]] : 0;
-        judged[i] = first_judgement(units[i], stop_threshold, repeats, pages, batch_pages);
+        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
 

@@ -131,7 +131,7 @@ bool is_legal_line(std::string_view s) {
     return false;
 }
 
-bool is_privacy_notice(std::string_view s) {
+bool is_privacy_notice(std::string_view s, std::string_view lang) {
     // a notice says what it is about early on: its first kilobyte decides
     constexpr std::size_t kNoticeSampleBytes = 1024;
     if (s.size() > kNoticeSampleBytes) {
@@ -145,12 +145,19 @@ bool is_privacy_notice(std::string_view s) {
         "your data", "datenschutz", "données personnelles", "dati personali", "dane osobowe",
         "隐私", "个人信息",
     };
-    // a notice names at least one of these; most text names none, and is done at once
-    static constexpr std::string_view kAnchors[] = {"ookie", "rivacy", "onsent", "ersonal", "atenschutz",
-                                                    "onnées", "dati ", "dane ", "隐私", "个人信息"};
+    // A notice names one of these; most text names none and is done with at once. The
+    // English words serve every language (notices copy them); others by page language.
+    static constexpr std::string_view kAnchors[] = {"ookie", "rivacy", "onsent"};
+    static constexpr std::pair<std::string_view, std::string_view> kLocalAnchors[] = {
+        {"de", "atenschutz"}, {"fr", "onnées"}, {"it", "dati "}, {"pl", "dane "},
+        {"zh", "隐私"}, {"zh", "个人信息"},
+    };
     // memmem scans for the whole needle at once; find() stops at every 'o' and 'e'
     auto contains = [&](std::string_view a) { return ::memmem(s.data(), s.size(), a.data(), a.size()) != nullptr; };
-    if (std::none_of(std::begin(kAnchors), std::end(kAnchors), contains)) return false;
+    bool anchored = std::any_of(std::begin(kAnchors), std::end(kAnchors), contains);
+    for (const auto& [code, anchor] : kLocalAnchors)
+        if (!anchored && lang == code) anchored = contains(anchor);
+    if (!anchored) return false;
     std::string low = text::lower_ascii(s);
     int hits = 0;
     for (auto t : kPrivacyTerms) hits += low.find(t) != std::string::npos;

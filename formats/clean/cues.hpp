@@ -20,7 +20,8 @@ bool is_legal_line(std::string_view text);
 
 // A cookie banner or privacy notice: two or more of its terms (cookie, consent,
 // personal data, third parties...).
-bool is_privacy_notice(std::string_view text);
+// `lang` (the page's) picks which languages' terms are looked for besides English.
+bool is_privacy_notice(std::string_view text, std::string_view lang);
 
 // The text after a welcome phrase of a banner ("Welcome to X" → "X"), or empty.
 std::string_view strip_welcome(std::string_view text);

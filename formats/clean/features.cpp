@@ -62,8 +62,11 @@ bool is_closing(char32_t c) {
            c == 0x300F || c == 0xFF09 || c == 0x300B || c == ']' || c == 0x00BB;
 }
 
+// Two texts are taken for the same when their folds agree on this many characters and
+// on their length: hashing all of a long paragraph would add nothing but time.
+constexpr std::size_t kMaxFoldBytes = 256;
 // Stop-word density is read from this many bytes at most.
-constexpr std::size_t kStopSampleBytes = 600;
+constexpr std::size_t kStopSampleBytes = 400;
 
 // Character classes of ASCII, for shape()'s fast path.
 enum : std::uint8_t { kSpace = 1, kLower = 2, kUpper = 4, kDigit = 8, kComma = 16, kEnd = 32, kJoiner = 64 };
@@ -84,8 +87,9 @@ void shape(Features& f, std::string_view lang) {
     double length = 0;
     bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
-    std::uint64_t fold = 1469598103934665603ull;  // fold_hash, computed on the way
+    std::uint64_t fold = 1469598103934665603ull;  // the fold's hash, computed on the way
     bool folded_any = false;
+    std::size_t folded = 0;  // characters folded
     auto sentence_end_at = [&](std::size_t i, char32_t c) {
         // a sentence end is followed by space, a closing mark or the end
         std::size_t k = i;
@@ -104,7 +108,8 @@ void shape(Features& f, std::string_view lang) {
             length += 1;
             if (k & (kLower | kUpper | kDigit)) {
                 folded_any = true;
-                fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
+                if (++folded < kMaxFoldBytes)
+                    fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
                 if (k & kDigit) ++f.digits;
                 else ++f.letters;
                 if (!in_word) {
@@ -129,7 +134,8 @@ void shape(Features& f, std::string_view lang) {
         }
         if (text::is_cjk(c)) {
             folded_any = true;
-            for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
+            if (++folded < kMaxFoldBytes)
+                for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
             ++f.cjk;
             ++f.letters;
             ++f.words;
@@ -139,7 +145,8 @@ void shape(Features& f, std::string_view lang) {
             length += 1;
             if (text::is_alnum(c)) {
                 folded_any = true;
-                for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
+                if (++folded < kMaxFoldBytes)
+                    for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
                 if (text::is_digit(c)) ++f.digits;
                 else ++f.letters;
                 if (!in_word) {
@@ -157,6 +164,7 @@ void shape(Features& f, std::string_view lang) {
         last_visible = c;
     }
     f.length = length;
+    fold = (fold ^ folded) * 1099511628211ull;  // the head of a long text, and its length
     f.fold = folded_any ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
                       (is_closing(last_visible) && text::is_sentence_end(before_last));
@@ -189,6 +197,16 @@ void shape(Features& f, std::string_view lang) {
 
 Features measure(const Inlines& content, std::string_view lang) {
     Features f;
+    if (content.size() == 1) {
+        if (auto* t = std::get_if<Text>(&content.front())) {  // most lines: one plain text
+            count_broken_links(t->text, f);
+            double link_bytes = f.link_length;
+            f.text = text::squeeze_spaces(t->text);
+            shape(f, lang);
+            f.link_length = t->text.empty() ? 0 : f.length * std::min(1.0, link_bytes / double(t->text.size()));
+            return f;
+        }
+    }
     std::string raw;
     collect(content, false, f, raw);
     // link_length was counted in bytes of raw text; convert to the weighted length by

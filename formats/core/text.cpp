@@ -131,7 +131,40 @@ std::string_view trim(std::string_view s) {
     return s.substr(b, e - b);
 }
 
+namespace {
+
+// Whether squeeze_spaces would change s: white space at an end, two in a row, or any
+// but the ASCII space. Most text needs nothing, and a copy is all it costs then.
+bool needs_squeeze(std::string_view s) {
+    if (s.empty()) return false;
+    if (s.front() == ' ' || s.back() == ' ') return true;
+    bool prev_space = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b == ' ') {
+            if (prev_space) return true;
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if (b < 0x20 || b == 0x7F) return true;  // tabs, newlines, controls
+        // the white space of Unicode beyond ASCII starts with one of these bytes:
+        // C2 85/A0, E1 9A 80, E2 80 80-8A/A8/A9/AF, E2 81 9F, E3 80 80
+        if (b == 0xC2 && i + 1 < s.size()) {
+            auto c = static_cast<unsigned char>(s[i + 1]);
+            if (c == 0x85 || c == 0xA0) return true;
+        } else if (b >= 0xE1 && b <= 0xE3 && i + 2 < s.size()) {
+            std::size_t k = i;
+            if (is_space(next(s, k))) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string squeeze_spaces(std::string_view s) {
+    if (!needs_squeeze(s)) return std::string(s);
     std::string out;
     out.reserve(s.size());
     bool pending = false;
