@@ -18,6 +18,8 @@ namespace {
 // The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
 // this much of it is kept (the temporary's name matters only to a person cleaning up).
 constexpr std::size_t kMaxTempStemBytes = 200;
+// Links followed to find the file an output replaces (a cycle stops here).
+constexpr int kMaxLinkHops = 40;
 
 // The process's umask, read without changing it (umask(2) can only be read by setting it,
 // which would race with other threads creating files). Linux reports it in
@@ -64,7 +66,48 @@ private:
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
+namespace {
+
+// Devices and pipes (-o /dev/null, -o fifo) are written to as they are: there is no file
+// to replace, and renaming over them would destroy them.
+void write_through(const std::filesystem::path& path, std::string_view data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail_errno(path, "cannot open");
+    const char* p = data.data();
+    std::size_t left = data.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            int error = errno;
+            if (error == EINTR) continue;
+            ::close(fd);
+            fail(path, "cannot write", error);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) fail_errno(path, "cannot write (close)");
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& given, std::string_view data) {
+    std::filesystem::path path = given;
+    // A link is followed: its target is replaced, the link stays a link.
+    for (int hops = 0; hops < kMaxLinkHops; ++hops) {
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
+        std::error_code ec;
+        std::filesystem::path target = std::filesystem::read_symlink(path, ec);
+        if (ec) break;
+        path = target.is_absolute() ? target : path.parent_path() / target;
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::io, given.string(), 0, "is a directory");
+        write_through(path, data);
+        return;
+    }
     std::filesystem::path dir = path.parent_path();
     std::string stem = path.filename().string();
     if (stem.empty()) throw Error(ErrorKind::io, path.string(), 0, "not a file name");

@@ -20,6 +20,10 @@ namespace dconv {
 // partial file under `path`. The directory itself is not fsynced: the guarantee is
 // "never partial", not "durable across a power cut", and a directory fsync per file
 // would double the cost of a large batch.
+//
+// A symbolic link is followed: the file it points to is replaced, the link stays. A
+// device or pipe (/dev/null, a FIFO) is written to directly, since there is no file to
+// replace and renaming over it would destroy it.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
 
 }  // namespace dconv

@@ -175,3 +175,18 @@ TEST_CASE("write_file_atomic keeps very long names working") {
     CHECK(slurp(dir.path / name) == "long");
     CHECK(names_in(dir.path).size() == 1);
 }
+
+TEST_CASE("write_file_atomic follows a link and replaces its target, not the link") {
+    TempDir dir;
+    fs::path real = dir.path / "real.md", link = dir.path / "link.md";
+    std::ofstream(real) << "old";
+    fs::create_symlink("real.md", link);
+    dconv::write_file_atomic(link, "new");
+    CHECK(fs::is_symlink(link));
+    CHECK(slurp(real) == "new");
+}
+
+TEST_CASE("write_file_atomic writes through to a device instead of replacing it") {
+    dconv::write_file_atomic("/dev/null", "anything");
+    CHECK(fs::is_character_file("/dev/null"));
+}
