@@ -64,6 +64,7 @@ struct Judged {
     double score = 0;
     bool unshaped = false;  // bad only for want of sentence shape: fine inside verse-like runs
     bool repeated = false;  // bad for recurring on the page
+    bool templated = false; // recurs on other pages of the batch: kept only inside content
 };
 
 // The stop-word density that marks prose differs by language: agglutinative languages
@@ -114,9 +115,15 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     if (f.length >= kMinNoticeLength && is_privacy_notice(f.text, lang))
         return {Cls::bad, "cookie or privacy notice", 0};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
-        f.length < 400)
-        return {Cls::bad, "site template: on " + std::to_string(pages_with) + " pages of the batch",
-                double(pages_with)};
+        f.length < 400) {
+        // recurring on other pages marks a line as the site's furniture only where
+        // furniture stands, at the edges of the content: inside it (a heading two
+        // articles share) the neighbours decide
+        Judged j{Cls::short_, "site template: on " + std::to_string(pages_with) + " pages of the batch",
+                 double(pages_with)};
+        j.templated = true;
+        return j;
+    }
     if (f.length < kMaxWidgetLength) {
         double widgets = widget_share(f.text);
         if (widgets >= 0.5) return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
@@ -280,6 +287,25 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     if (std::none_of(cls.begin(), cls.end(), [](Cls c) { return c == Cls::good; }))
         for (std::size_t i = 0; i < n; ++i)
             if (cls[i] == Cls::neargood) cls[i] = Cls::good;
+
+    // Lines of the site's template are furniture unless content stands on both sides
+    // of them; decided before context, so that at the edges they part the content from
+    // what lies beyond like any other furniture.
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!judged[i].templated) continue;
+        auto side = [&](int dir) {
+            for (long k = static_cast<long>(i) + dir; k >= 0 && k < static_cast<long>(n); k += dir) {
+                auto u = static_cast<std::size_t>(k);
+                if (judged[u].templated || cls[u] == Cls::short_) continue;
+                return cls[u];
+            }
+            return Cls::bad;
+        };
+        if (side(-1) != Cls::good || side(+1) != Cls::good) {
+            cls[i] = Cls::bad;
+            judged[i].reason += ", at the edge of the content";
+        }
+    }
 
     // Context (jusText): short units take the class of their neighbours, near-good ones
     // are good unless boilerplate surrounds them.
