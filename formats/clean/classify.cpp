@@ -465,6 +465,14 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             reasons[i] = "outside the main content run (" + judged[i].reason + ")";
         }
     }
+    // A page of a few short sentences has no content run to find: rather than nothing,
+    // keep its sentences (lines judged bad on their own stay out).
+    if (std::all_of(drop.begin(), drop.end(), [](bool d) { return d; })) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (judged[i].cls != Cls::bad && units[i].f.ends_sentence && units[i].f.links == 0)
+                drop[i] = false;
+    }
+
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
     for (std::size_t i = 0; i < n; ++i) {

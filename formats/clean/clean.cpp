@@ -46,11 +46,15 @@ std::size_t BatchProfile::pages_with(std::string_view line) const {
 }
 
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    const bool had_text = !doc.blocks.empty();
     strip_fragments(doc, diag);
     CleanOptions classify = options;
     classify.title_line = extract_metadata(doc, diag);
     classify_boilerplate(doc, classify, diag);
     repair_structure(doc, diag);
+    // An empty article is seldom what the user wants: say so, and how to keep the text.
+    if (had_text && doc.blocks.empty())
+        diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");
 }
 
 }  // namespace dconv

@@ -82,6 +82,10 @@ bool title_like(const Unit& u, const BatchProfile* batch) {
     if (f.link_density() > 0.3) return false;
     if (f.ends_sentence && f.text.back() == '.') return false;
     if (f.text.find(" > ") != std::string::npos || f.text.find(" » ") != std::string::npos) return false;
+    // "News | World | Sport": a bar of links, not a name (one separator is "Title | Site")
+    std::size_t bars = 0;
+    for (std::size_t pos = f.text.find(" | "); pos != std::string::npos; pos = f.text.find(" | ", pos + 1)) ++bars;
+    if (bars >= 2) return false;
     if (starts_with_dash(f.text) || clean::numbered_heading_shape(f)) return false;
     if (!find_date(f.text).empty() && f.words <= 8) return false;
     if (clean::is_legal_line(f.text) || clean::widget_share(f.text) >= 0.4) return false;
@@ -223,7 +227,10 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         std::string date;
         if (date_line(u, date) && i + 1 < n) {
             if (doc.meta.date.empty()) doc.meta.date = date;
-            use(i, "date line");
+            // "2023年05月12日 10:30 来源：新华社 作者：张三": the byline may share the line
+            std::string by = clean::find_byline(text, false);
+            if (!by.empty() && doc.meta.authors.empty()) doc.meta.authors.push_back(by);
+            use(i, by.empty() ? "date line" : "date line with byline");
             continue;
         }
         // the title again in another script, next to it ("百年变局…" above "Serving the…")
