@@ -332,8 +332,8 @@ std::size_t binary_offset(std::string_view sample) {
         // C0 controls but tab, LF, VT, FF, CR and ESC (ISO-2022 uses it).
         controls += c < 0x20 && !(c >= 0x09 && c <= 0x0D) && c != 0x1B;
     }
-    return controls * 100 > sample.size() * kBinaryControlPercent ? first_nul
-                                                                   : std::string_view::npos;
+    bool binary = controls >= kMinBinaryControls && controls * 100 > sample.size() * kBinaryControlPercent;
+    return binary ? first_nul : std::string_view::npos;
 }
 
 bool looks_like_iso2022(std::string_view sample) {

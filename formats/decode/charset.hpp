@@ -48,6 +48,9 @@ const char* sniff_utf16_or_32(std::string_view sample);
 // controls that text never uses. std::string_view::npos otherwise, so that one stray
 // NUL in a text (a scraping accident) costs a dropped character, not the document.
 inline constexpr std::size_t kBinaryControlPercent = 1;
+// ... and at least this many of them: a stray NUL or two in a short text is dropped, the
+// text kept (binary data has them by the dozen).
+inline constexpr std::size_t kMinBinaryControls = 4;
 std::size_t binary_offset(std::string_view sample);
 
 // A guessed legacy charset, with how it was found (for the note).
