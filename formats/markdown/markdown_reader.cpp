@@ -359,16 +359,23 @@ private:
                 if (!a.empty()) meta_.authors.push_back(std::move(a));
             return;
         }
-        if (items.size() == 1) {
-            assign(key, std::move(items.front()));
-            return;
+        // Meta::extra holds strings: a list (tags, keywords) is kept as its items joined
+        // by ", " rather than lost; a warning says the value changed shape.
+        std::string joined;
+        for (std::string& item : items) {
+            if (item.empty()) continue;
+            if (!joined.empty()) joined += ", ";
+            joined += item;
         }
-        Diagnostic d;
-        d.pass = std::string(kPass);
-        d.first_line = d.last_line = line;
-        d.action = "front matter";
-        d.reason = "list value of '" + std::string(key.substr(0, kMaxExcerpt)) + "' ignored";
-        diag_.note(std::move(d));
+        assign(key, std::move(joined));
+        if (items.size() > 1) {
+            Diagnostic d;
+            d.pass = std::string(kPass);
+            d.first_line = d.last_line = line;
+            d.action = "front matter";
+            d.reason = "list value of '" + std::string(key.substr(0, kMaxExcerpt)) + "' kept as one string";
+            diag_.warn(std::move(d));
+        }
     }
 
     Meta& meta_;
