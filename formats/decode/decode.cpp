@@ -47,11 +47,23 @@ std::string hex_byte(unsigned char byte) {
     return buffer;
 }
 
-void report_invalid_bytes(const CleanReport& report, Diagnostics& diag) {
+// `bytes` is what was cleaned, starting at `base_offset` of the input: the line of an
+// invalid byte is counted in it, so that the warning names file, line and offset.
+void report_invalid_bytes(const CleanReport& report, std::string_view bytes, std::size_t base_offset,
+                          Diagnostics& diag) {
     std::size_t listed = std::min(report.invalid_bytes, kReportedInvalidBytes);
-    for (std::size_t i = 0; i < listed; ++i)
-        warn(diag, "invalid UTF-8 byte " + hex_byte(report.invalid_values[i]) + " at offset " +
-                       std::to_string(report.invalid_offsets[i]) + " replaced");
+    std::size_t line = 1, counted = 0;
+    for (std::size_t i = 0; i < listed; ++i) {
+        std::size_t at = std::min(bytes.size(), report.invalid_offsets[i] - std::min(report.invalid_offsets[i], base_offset));
+        if (at > counted) {
+            line += static_cast<std::size_t>(std::count(bytes.begin() + static_cast<long>(counted),
+                                                        bytes.begin() + static_cast<long>(at), '\n'));
+            counted = at;
+        }
+        diag.warn(kPass, "invalid UTF-8 byte " + hex_byte(report.invalid_values[i]) + " at offset " +
+                             std::to_string(report.invalid_offsets[i]) + " replaced",
+                  static_cast<std::uint32_t>(line));
+    }
     if (report.invalid_bytes > listed)
         warn(diag, std::to_string(report.invalid_bytes - listed) +
                        " more invalid UTF-8 bytes replaced (" +
@@ -101,7 +113,7 @@ std::string decode_utf8(std::string_view bytes, std::size_t base_offset, Diagnos
     std::string text;
     CleanReport report;
     if (clean_utf8(bytes, base_offset, text, report)) to_nfc(text);
-    report_invalid_bytes(report, diag);
+    report_invalid_bytes(report, bytes, base_offset, diag);
     report_dropped_controls(report, diag);
     return text;
 }
@@ -139,7 +151,7 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
                                           : report.multibyte_chars > report.invalid_bytes;
     if (utf8) {
         if (needs_nfc) to_nfc(text);
-        report_invalid_bytes(report, diag);
+        report_invalid_bytes(report, bytes, 0, diag);
         report_dropped_controls(report, diag);
         return text;
     }
