@@ -42,16 +42,6 @@ constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, afte
 
 enum class Cls { bad, short_, neargood, good };
 
-const char* name(Cls c) {
-    switch (c) {
-        case Cls::bad: return "bad";
-        case Cls::short_: return "short";
-        case Cls::neargood: return "near-good";
-        case Cls::good: return "good";
-    }
-    return "";
-}
-
 std::string fmt(const char* format, double v) {
     char buf[96];
     std::snprintf(buf, sizeof buf, format, v);
@@ -152,7 +142,7 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
         // a short full sentence ("Thank you!") is near-good, a label ("Print") short
         if (f.ends_sentence && f.words >= 2 && ld == 0 && (prose || f.cjk > 0))
             return {Cls::neargood, "short sentence", f.length};
-        return {Cls::short_, fmt("short (%.0f)", f.length), f.length};
+        return {Cls::short_, fmt("a short line, length %.0f", f.length), f.length};
     }
     if (ld > kMaxLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
     Judged j{Cls::bad, "not prose: " + shape, f.length};
@@ -327,33 +317,33 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             revised[i] = Cls::good;
         } else if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
-            why = "short, between boilerplate";
+            why = "between boilerplate";
         } else if (prev == Cls::bad && next == Cls::good && units[i].f.words >= 4 &&
                    units[i].f.links == 0 && prose_shaped(units[i].f, stop_threshold)) {
             revised[i] = Cls::good;  // a lead-in line: standfirst, dateline, salutation
         } else {
             bool near = neighbour(i, -1, false) == Cls::neargood || neighbour(i, +1, false) == Cls::neargood;
             revised[i] = near ? Cls::good : Cls::bad;
-            if (!near) why = "short, at the edge of the content";
+            if (!near) why = "at the edge of the content";
         }
         if (units[i].heading && revised[i] == Cls::bad) {
             // a heading belongs to what follows it
             if (next == Cls::good) revised[i] = Cls::good;
             else why = "heading not followed by content";
         }
-        if (!why.empty()) judged[i].reason = why + " (" + judged[i].reason + ")";
+        if (!why.empty()) judged[i].reason = why + "; " + judged[i].reason;
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (cls[i] != Cls::neargood) continue;
         Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
         if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
-            judged[i].reason = "between boilerplate (" + judged[i].reason + ")";
+            judged[i].reason = "between boilerplate; " + judged[i].reason;
         } else if (prev == Cls::good && next == Cls::bad && !units[i].f.ends_sentence &&
                    !units[i].heading && units[i].item < 0) {
             // trailing the content, a line that is no sentence is the first of the furniture
             revised[i] = Cls::bad;
-            judged[i].reason = "unfinished line after the content (" + judged[i].reason + ")";
+            judged[i].reason = "unfinished line after the content; " + judged[i].reason;
         } else {
             revised[i] = Cls::good;
         }
@@ -459,10 +449,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         scores[i] = judged[i].score;
         if (revised[i] == Cls::bad) {
             drop[i] = true;
-            reasons[i] = std::string(name(cls[i])) + ": " + judged[i].reason;
+            reasons[i] = judged[i].reason;
         } else if (!found || !in_run[i]) {
             drop[i] = true;
-            reasons[i] = "outside the main content run (" + judged[i].reason + ")";
+            reasons[i] = "outside the main content run; " + judged[i].reason;
         }
     }
     // A page of a few short sentences has no content run to find: rather than nothing,
