@@ -88,7 +88,9 @@ bool numbers_only(const Features& f) {
 }
 
 Judged first_judgement(const Unit& u, std::string_view lang, double stop_threshold, std::size_t repeats_in_page,
-                       std::size_t pages_with, std::size_t batch_pages) {
+                       std::size_t pages_with, std::size_t batch_pages, bool explain) {
+    // reasons are spelled out only for someone who will read them (--explain)
+    auto say = [explain](const char* format, double v) { return explain ? fmt(format, v) : std::string(); };
     const Features& f = u.f;
     double ld = f.link_density();
     if (u.rule) return {Cls::short_, "thematic break", 0};
@@ -100,7 +102,7 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
                     (stop_threshold > 0 ? f.stop_density >= stop_threshold : f.sentence_ends >= 1);
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
-        return {Cls::bad, fmt("link density %.2f", ld), ld};
+        return {Cls::bad, say("link density %.2f", ld), ld};
     if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
     if (f.length >= kMinNoticeLength && is_privacy_notice(f.text, lang))
         return {Cls::bad, "cookie or privacy notice", 0};
@@ -116,7 +118,7 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     }
     if (f.length < kMaxWidgetLength) {
         double widgets = widget_share(f.text);
-        if (widgets >= 0.5) return {Cls::bad, fmt("widget words %.0f%%", widgets * 100), widgets};
+        if (widgets >= 0.5) return {Cls::bad, say("widget words %.0f%%", widgets * 100), widgets};
     }
     if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
     if (repeats_in_page >= 2 && f.length < 100 && !u.heading) {
@@ -128,23 +130,23 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
         j.repeated = true;
         return j;
     }
-    if (f.url_share >= 0.5) return {Cls::bad, fmt("URLs %.0f%% of the text", f.url_share * 100), f.url_share};
+    if (f.url_share >= 0.5) return {Cls::bad, say("URLs %.0f%% of the text", f.url_share * 100), f.url_share};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
     bool prose = prose_shaped(f, stop_threshold);
-    std::string shape = stop_threshold > 0 ? fmt("stop words %.2f", f.stop_density)
+    std::string shape = stop_threshold > 0 ? say("stop words %.2f", f.stop_density)
                                   : std::to_string(f.sentence_ends) + " sentence ends";
     if (f.length >= kGoodLength && ld <= max_ld && prose)
-        return {Cls::good, "prose: " + shape + fmt(", length %.0f", f.length), f.length};
+        return {Cls::good, "prose: " + shape + say(", length %.0f", f.length), f.length};
     if (f.length >= kShortLength && ld <= max_ld && (prose || f.ends_sentence))
-        return {Cls::neargood, "some prose: " + shape + fmt(", length %.0f", f.length), f.length};
+        return {Cls::neargood, "some prose: " + shape + say(", length %.0f", f.length), f.length};
     if (f.length < kShortLength) {
         // a short full sentence ("Thank you!") is near-good, a label ("Print") short
         if (f.ends_sentence && f.words >= 2 && ld == 0 && (prose || f.cjk > 0))
             return {Cls::neargood, "short sentence", f.length};
-        return {Cls::short_, fmt("a short line, length %.0f", f.length), f.length};
+        return {Cls::short_, say("a short line, length %.0f", f.length), f.length};
     }
-    if (ld > kMaxLinkDensity) return {Cls::bad, fmt("link density %.2f", ld), ld};
+    if (ld > kMaxLinkDensity) return {Cls::bad, say("link density %.2f", ld), ld};
     Judged j{Cls::bad, "not prose: " + shape, f.length};
     j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
     return j;
@@ -159,6 +161,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     const double stop_threshold =
         has_stopwords(lang) && lang != "zh" && lang != "ja" ? prose_density(lang) : 0.0;
     std::vector<Unit> units = make_units(doc, lang);
+    const bool explain = diag.keeps_notes();
     const std::size_t n = units.size();
     if (n == 0) return;
 
@@ -176,7 +179,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
         std::size_t repeats = folded[i] ? counts[folded[i]] : 0;
-        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages);
+        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
 
@@ -226,7 +229,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (j - i >= 2 && total >= kGroupGoodLength)
             for (std::size_t k = i; k < j; ++k) {
                 cls[k] = Cls::good;
-                judged[k].reason = fmt("in a run of prose lines, length %.0f", total);
+                if (explain) judged[k].reason = fmt("in a run of prose lines, length %.0f", total);
             }
         i = j;
     }
@@ -269,7 +272,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             for (std::size_t k = i; k < end; ++k) {
                 if (!plain_short(k)) continue;
                 cls[k] = Cls::good;
-                judged[k].reason = fmt("in a run of short lines, length %.0f", total);
+                if (explain) judged[k].reason = fmt("in a run of short lines, length %.0f", total);
             }
         i = end;
     }

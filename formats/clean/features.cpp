@@ -201,7 +201,9 @@ Features measure(const Inlines& content, std::string_view lang) {
         if (auto* t = std::get_if<Text>(&content.front())) {  // most lines: one plain text
             count_broken_links(t->text, f);
             double link_bytes = f.link_length;
-            f.text = text::squeeze_spaces(t->text);
+            // the segmenter trimmed the line; runs of spaces inside it count as one in
+            // every measure, so the copy is taken as it is
+            f.text = t->text;
             shape(f, lang);
             f.link_length = t->text.empty() ? 0 : f.length * std::min(1.0, link_bytes / double(t->text.size()));
             return f;

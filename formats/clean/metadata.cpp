@@ -181,7 +181,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         }
     }
     if (title >= 0 && doc.meta.title.empty()) {
-        doc.meta.title = units[static_cast<std::size_t>(title)].f.text;
+        doc.meta.title = text::squeeze_spaces(units[static_cast<std::size_t>(title)].f.text);
         use(static_cast<std::size_t>(title), "title");
     }
 
@@ -189,10 +189,10 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading &&
         units[0].f.length <= kMaxMastheadLength &&
         clean::fold(units[0].f.text) != clean::fold(doc.meta.title)) {
-        std::string site = units[0].f.text;
+        std::string site = text::squeeze_spaces(units[0].f.text);
         use(0, "site masthead");
         if (ends_with_function_word(site) && title > 1 && title_like(units[1], batch)) {
-            site += " " + units[1].f.text;
+            site += " " + text::squeeze_spaces(units[1].f.text);
             use(1, "site masthead, continued");
         }
         doc.meta.site = site;
@@ -202,11 +202,11 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     for (std::size_t i = 0; i < head_end; ++i) {
         if (used[i]) continue;
         const Unit& u = units[i];
-        std::string text = u.f.text;
+        std::string line = text::squeeze_spaces(u.f.text);
         bool near_title = title >= 0 && i > static_cast<std::size_t>(title) &&
                           i <= static_cast<std::size_t>(title) + 3;
-        if (near_title && starts_with_dash(text) && doc.meta.subtitle.empty()) {
-            std::string sub(strip_dashes(text));
+        if (near_title && starts_with_dash(line) && doc.meta.subtitle.empty()) {
+            std::string sub(strip_dashes(line));
             std::string author = clean::find_byline(sub, false);
             if (!author.empty()) {
                 auto pos = sub.find(" By " + author);
@@ -218,7 +218,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
             use(i, "subtitle");
             continue;
         }
-        std::string author = clean::find_byline(text, true);
+        std::string author = clean::find_byline(line, true);
         if (!author.empty() && u.f.length <= kMaxMetaLineLength * 1.5) {
             if (doc.meta.authors.empty()) doc.meta.authors.push_back(author);
             use(i, "byline");
@@ -228,7 +228,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         if (date_line(u, date) && i + 1 < n) {
             if (doc.meta.date.empty()) doc.meta.date = date;
             // "2023年05月12日 10:30 来源：新华社 作者：张三": the byline may share the line
-            std::string by = clean::find_byline(text, false);
+            std::string by = clean::find_byline(line, false);
             if (!by.empty() && doc.meta.authors.empty()) doc.meta.authors.push_back(by);
             use(i, by.empty() ? "date line" : "date line with byline");
             continue;
@@ -241,7 +241,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
                              units[static_cast<std::size_t>(title)].f.letters;
             bool this_cjk = u.f.cjk * 2 > u.f.letters;
             if (title_cjk != this_cjk) {
-                doc.meta.extra["alt-title"] = text;
+                doc.meta.extra["alt-title"] = line;
                 use(i, "title in another script");
             }
         }
