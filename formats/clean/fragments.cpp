@@ -17,12 +17,12 @@ namespace dconv {
 namespace {
 
 constexpr std::size_t kMinStampChars = 8;    // shorter shared endings are ordinary words
-constexpr std::size_t kMaxStampChars = 120;  // longer shared endings are repeated lines
+constexpr std::size_t kMaxStampChars = 100;  // longer shared endings are repeated lines
 constexpr std::size_t kMinStampLines = 3;    // a stamp is glued to at least this many lines
 constexpr std::size_t kMaxLabelChars = 4;    // a glued label is a word or two ("摘要")
 // A stamp glued to many lines shows in the first ones: the search reads this many lines
 // (its cost grows with each), the stripping then covers the whole document.
-constexpr std::size_t kMaxStampSample = 2000;
+constexpr std::size_t kMaxStampSample = 1000;
 
 // The last Text node of inline content, where a glued stamp sits.
 Text* last_text(Inlines& content) {
@@ -61,7 +61,8 @@ bool looks_like_stamp(std::string_view stamp, std::string_view before) {
 }
 
 std::string find_stamp(std::vector<Block>& blocks) {
-    std::unordered_map<std::uint64_t, std::uint32_t> counts;
+    // every ending's hash, sorted: a run of equal hashes is an ending shared by lines
+    std::vector<std::uint64_t> endings;
     std::vector<std::string_view> texts;
     for (Block& b : blocks) {
         if (texts.size() >= kMaxStampSample) break;
@@ -69,16 +70,20 @@ std::string find_stamp(std::vector<Block>& blocks) {
         Text* t = in ? last_text(*in) : nullptr;
         if (!t) continue;
         texts.push_back(t->text);
-        for_each_ending(t->text, [&](std::size_t, std::uint64_t h) { ++counts[h]; });
+        for_each_ending(t->text, [&](std::size_t, std::uint64_t h) { endings.push_back(h); });
     }
+    std::sort(endings.begin(), endings.end());
+    auto lines_ending_with = [&](std::uint64_t h) {
+        auto [from, to] = std::equal_range(endings.begin(), endings.end(), h);
+        return static_cast<std::size_t>(to - from);
+    };
     // the longest ending shared by enough lines, glued to them
     std::string best;
     for (std::string_view s : texts) {
         for_each_ending(s, [&](std::size_t start, std::uint64_t h) {
             std::string_view suffix = s.substr(start);
             if (suffix.size() <= best.size()) return;
-            auto it = counts.find(h);
-            if (it == counts.end() || it->second < kMinStampLines) return;
+            if (lines_ending_with(h) < kMinStampLines) return;
             if (!looks_like_stamp(suffix, s.substr(0, start))) return;
             if (text::trim(suffix).size() < kMinStampChars) return;
             best = std::string(suffix);
