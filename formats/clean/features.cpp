@@ -66,7 +66,7 @@ bool is_closing(char32_t c) {
 // on their length: hashing all of a long paragraph would add nothing but time.
 constexpr std::size_t kMaxFoldBytes = 256;
 // Stop-word density is read from this many bytes at most.
-constexpr std::size_t kStopSampleBytes = 400;
+constexpr std::size_t kStopSampleBytes = 300;
 
 // Character classes of ASCII, for shape()'s fast path.
 enum : std::uint8_t { kSpace = 1, kLower = 2, kUpper = 4, kDigit = 8, kComma = 16, kEnd = 32, kJoiner = 64 };
@@ -83,18 +83,24 @@ constexpr auto kAscii = [] {
 }();
 
 void shape(Features& f, std::string_view lang) {
-    const std::string& s = f.text;
-    double length = 0;
+    // Counters live in locals, not in `f`: `f` holds the text being read, and writes
+    // into it would make the compiler reload the text after each one.
+    const std::string_view s = f.text;
+    std::size_t visible = 0, cjk = 0, letters = 0, digits = 0, words = 0, capitalized = 0;
+    std::size_t commas = 0, sentence_ends = 0;
     bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
     std::uint64_t fold = 1469598103934665603ull;  // the fold's hash, computed on the way
-    bool folded_any = false;
-    std::size_t folded = 0;  // characters folded
+    std::size_t folded = 0;                       // characters folded
     auto sentence_end_at = [&](std::size_t i, char32_t c) {
         // a sentence end is followed by space, a closing mark or the end
         std::size_t k = i;
         char32_t n = k < s.size() ? text::next(s, k) : 0;
         return n == 0 || text::is_space(n) || is_closing(n) || text::is_cjk(n) || c >= 0x3000;
+    };
+    auto fold_bytes = [&](std::size_t from, std::size_t to) {
+        if (++folded < kMaxFoldBytes)
+            for (std::size_t k = from; k < to; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
     };
     for (std::size_t i = 0; i < s.size();) {
         auto b = static_cast<unsigned char>(s[i]);
@@ -105,23 +111,22 @@ void shape(Features& f, std::string_view lang) {
                 in_word = false;
                 continue;
             }
-            length += 1;
+            ++visible;
             if (k & (kLower | kUpper | kDigit)) {
-                folded_any = true;
                 if (++folded < kMaxFoldBytes)
                     fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
-                if (k & kDigit) ++f.digits;
-                else ++f.letters;
+                digits += (k & kDigit) != 0;
+                letters += (k & kDigit) == 0;
                 if (!in_word) {
-                    ++f.words;
-                    if (k & kUpper) ++f.capitalized;
+                    ++words;
+                    capitalized += (k & kUpper) != 0;
                 }
                 in_word = true;
             } else if (!(k & kJoiner)) {
                 in_word = false;
             }
-            if (k & kComma) ++f.commas;
-            if ((k & kEnd) && sentence_end_at(i, b)) ++f.sentence_ends;
+            commas += (k & kComma) != 0;
+            if ((k & kEnd) && sentence_end_at(i, b)) ++sentence_ends;
             before_last = last_visible;
             last_visible = b;
             continue;
@@ -133,39 +138,41 @@ void shape(Features& f, std::string_view lang) {
             continue;
         }
         if (text::is_cjk(c)) {
-            folded_any = true;
-            if (++folded < kMaxFoldBytes)
-                for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
-            ++f.cjk;
-            ++f.letters;
-            ++f.words;
-            length += kCjkWeight;
+            fold_bytes(start, i);
+            ++cjk;
+            ++letters;
+            ++words;
             in_word = false;
         } else {
-            length += 1;
+            ++visible;
             if (text::is_alnum(c)) {
-                folded_any = true;
-                if (++folded < kMaxFoldBytes)
-                    for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
-                if (text::is_digit(c)) ++f.digits;
-                else ++f.letters;
+                fold_bytes(start, i);
+                if (text::is_digit(c)) ++digits;
+                else ++letters;
                 if (!in_word) {
-                    ++f.words;
-                    if (text::is_upper(c)) ++f.capitalized;
+                    ++words;
+                    if (text::is_upper(c)) ++capitalized;
                 }
                 in_word = true;
             } else if (c != 0x2019) {
                 in_word = false;
             }
-            if (is_comma(c)) ++f.commas;
-            if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++f.sentence_ends;
+            if (is_comma(c)) ++commas;
+            if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++sentence_ends;
         }
         before_last = last_visible;
         last_visible = c;
     }
-    f.length = length;
+    f.length = double(visible) + kCjkWeight * double(cjk);
+    f.cjk = static_cast<int>(cjk);
+    f.letters = static_cast<int>(letters);
+    f.digits = static_cast<int>(digits);
+    f.words = static_cast<int>(words);
+    f.capitalized = static_cast<int>(capitalized);
+    f.commas = static_cast<int>(commas);
+    f.sentence_ends = static_cast<int>(sentence_ends);
     fold = (fold ^ folded) * 1099511628211ull;  // the head of a long text, and its length
-    f.fold = folded_any ? (fold ? fold : 1) : 0;
+    f.fold = folded ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
                       (is_closing(last_visible) && text::is_sentence_end(before_last));
     f.has_url_text = false;
