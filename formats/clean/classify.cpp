@@ -368,32 +368,22 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<bool> barrier(n, false);
     for (std::size_t i = 0; i < n; ++i)
         barrier[i] = revised[i] == Cls::bad && units[i].f.length < 400 && is_legal_line(units[i].f.text);
-    auto best_run = [&](std::size_t start) {
+    // Runs are scanned from `start`. kBest: the stretch of greatest weight (a maximum-sum
+    // run, restarted wherever the sum falls to nothing). kFrom: the run that starts at
+    // the first good unit and ends where the weight summed from there peaks, so a gap of
+    // furniture inside the article is bridged when the text after it outweighs it. A
+    // barrier either ends the scan or restarts the run past it.
+    enum class Scan { kBest, kFrom };
+    auto scan = [&](std::size_t start, Scan kind, bool stop_at_barrier) {
         Run best, cur;
         for (std::size_t i = start; i < n; ++i) {
             if (barrier[i]) {
+                if (stop_at_barrier && (cur.found || kind == Scan::kBest)) break;
                 cur = Run{};
                 continue;
             }
-            if (cur.score <= 0) cur = Run{0, i, i, true};
-            cur.score += weight[i];
-            cur.to = i;
-            if (cur.score > best.score) best = cur;
-        }
-        return best;
-    };
-    // The run from a point: it starts at the first good unit and ends where the weight
-    // summed from there peaks (a gap of furniture inside the article is bridged when the
-    // text after it outweighs it); a barrier ends it.
-    auto first_run = [&](std::size_t start) {
-        Run best, cur;
-        for (std::size_t i = start; i < n; ++i) {
-            if (barrier[i]) {
-                if (cur.found) break;
-                continue;
-            }
-            if (!cur.found) {
-                if (weight[i] <= 0) continue;
+            if (kind == Scan::kBest ? cur.score <= 0 : !cur.found) {
+                if (kind == Scan::kFrom && weight[i] <= 0) continue;
                 cur = Run{0, i, i, true};
             }
             cur.score += weight[i];
@@ -402,24 +392,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
         return best;
     };
-    // The best run from `start` up to the next barrier.
-    auto best_run_until_barrier = [&](std::size_t start) {
-        Run best, cur;
-        for (std::size_t i = start; i < n && !barrier[i]; ++i) {
-            if (cur.score <= 0) cur = Run{0, i, i, true};
-            cur.score += weight[i];
-            cur.to = i;
-            if (cur.score > best.score) best = cur;
-        }
-        return best;
-    };
-    Run main_run = best_run(0);
+    Run main_run = scan(0, Scan::kBest, false);
     if (options.title_line && main_run.found) {
         // the article follows its headline: prefer the first run after it unless it is
         // only a scrap beside the page's best (a cookie notice may outweigh an article)
         std::size_t after = 0;
         while (after < n && units[after].source.first <= options.title_line) ++after;
-        Run candidate = first_run(after);
+        Run candidate = scan(after, Scan::kFrom, true);
         if (candidate.found && candidate.score >= kAfterTitleShare * main_run.score)
             main_run = candidate;
     }
@@ -433,7 +412,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t start = main_run.to + 1;
         while (start < n) {
             if (barrier[start]) break;
-            Run more = best_run_until_barrier(start);
+            Run more = scan(start, Scan::kBest, true);
             if (!more.found) break;
             // replies are parted by the same furniture each time (a user card, "Reply",
             // "Quote"): the gap before the run must hold a line repeated on the page
