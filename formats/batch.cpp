@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -24,9 +25,12 @@
 
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "dconv/book.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/registry.hpp"
+#include "dconv/styles.hpp"
 #include "decode/decode.hpp"
+#include "epub/epub_writer.hpp"
 
 namespace dconv {
 
@@ -62,7 +66,7 @@ struct Input {
     bool from_stdin = false;
 };
 
-enum class OutputMode { standard_output, directory, file };
+enum class OutputMode { standard_output, directory, file, bundle };
 
 struct Plan {
     std::vector<const WriterEntry*> writers;
@@ -72,7 +76,8 @@ struct Plan {
     OutputMode mode = OutputMode::directory;
     fs::path output;             // the directory or the file
     std::string output_display;  // as the summary names it
-    std::vector<std::vector<fs::path>> outputs;  // [input][writer]
+    std::vector<std::vector<fs::path>> outputs;  // [input][writer]; empty for a bundle
+    std::vector<fs::path> bundle_outputs;        // [writer]: the book's files
     // Every input file by identity, so that no output is ever written over one.
     std::map<std::pair<dev_t, ino_t>, std::string> input_ids;
     std::string stdin_bytes;
@@ -124,6 +129,51 @@ std::vector<const WriterEntry*> resolve_writers(const std::vector<std::string>& 
     }
     if (out.empty()) throw UsageError{"no output format given (--to)"};
     return out;
+}
+
+// The style and the cover are read once here, so that a bad one is a usage error before
+// anything is converted rather than the same failure for every input.
+void check_write_options(const WriteOptions& write) {
+    try {
+        load_style(write.style);
+        if (!write.cover_image.empty()) epub::read_cover(write.cover_image);
+    } catch (const Error& e) {
+        throw UsageError{(e.file().empty() ? "" : e.file() + ": ") + e.message()};
+    }
+}
+
+// A bundle's files: the bundle's name for one format, its stem with each format's ending
+// for several.
+void plan_bundle(Plan& plan, const BatchOptions& options) {
+    if (!options.output.empty())
+        throw UsageError{"--bundle FILE names the book's file: give it without -o"};
+    if (options.bundle == "-") {
+        if (plan.writers.size() > 1)
+            throw UsageError{"--bundle - writes one book to standard output: give one format"};
+        plan.mode = OutputMode::standard_output;
+        plan.output_display = "standard output";
+        plan.bundle_outputs.resize(1);
+        return;
+    }
+    fs::path book = options.bundle;
+    std::error_code ec;
+    if (fs::is_directory(book, ec) || options.bundle.ends_with('/'))
+        throw UsageError{"--bundle " + options.bundle + " is a directory; name the book's file"};
+    plan.mode = OutputMode::bundle;
+    plan.output_display = options.bundle;
+    for (const WriterEntry* w : plan.writers) {
+        fs::path path = book;
+        if (plan.writers.size() > 1) path.replace_extension(w->extension);
+        for (const fs::path& taken : plan.bundle_outputs)
+            if (taken == path)
+                throw UsageError{"two formats would both write " + path.string()};
+        plan.bundle_outputs.push_back(path);
+    }
+    if (plan.writers.size() > 1) {
+        plan.output_display.clear();
+        for (const fs::path& p : plan.bundle_outputs)
+            plan.output_display += (plan.output_display.empty() ? "" : ", ") + p.string();
+    }
 }
 
 void check_read_options(const ReadOptions& read) {
@@ -206,6 +256,7 @@ Plan make_plan(const BatchOptions& options) {
     Plan plan;
     plan.writers = resolve_writers(options.formats);
     check_read_options(options.read);
+    check_write_options(options.write);
     if (options.inputs.empty())
         throw UsageError{"no inputs (give files, directories, or - for standard input; see --help)"};
 
@@ -255,6 +306,12 @@ Plan make_plan(const BatchOptions& options) {
     if (plan.inputs.empty() && plan.missing.empty())
         throw UsageError{"no input files found in " + an_empty_directory + " (looking for " +
                          list_extensions() + ")"};
+
+    if (!options.bundle.empty()) {
+        plan_bundle(plan, options);
+        plan.outputs.resize(plan.inputs.size());
+        return plan;
+    }
 
     // Where the outputs go.
     std::size_t given_inputs = plan.inputs.size() + plan.missing.size();
@@ -569,80 +626,168 @@ public:
     Converter(const BatchOptions& options, const Plan& plan, const BatchProfile* profile,
               std::ostream& out, Reporter& reporter, Tally& tally)
         : options_(options), plan_(plan), profile_(profile), out_(out), reporter_(reporter),
-          tally_(tally) {}
+          tally_(tally) {
+        if (bundle()) {
+            chapters_.resize(plan_.inputs.size());
+            pending_.resize(plan_.inputs.size());
+        }
+    }
 
     void convert(std::size_t index) {
         const Input& in = plan_.inputs[index];
-        Diagnostics diag(options_.explain != Explain::none);  // notes only when shown
-        std::vector<Error> errors;
-        std::vector<std::string> written;
-        bool output_failed = false;
-        try {
+        Outcome outcome(options_.explain != Explain::none);  // notes only when shown
+        guarded(in.name, outcome.errors, [&] {
             refuse_overwriting_inputs(index);
-            ReadOptions read = options_.read;
-            read.source_name = in.name;
-            read.batch = profile_;
-            Document doc;
-            if (in.from_stdin) {
-                if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
-                doc = read_document(std::string_view(plan_.stdin_bytes), read, diag);
-            } else {
-                doc = read_document(read_input(in), read, diag);  // the bytes go once decoded
+            Document doc = read(in, outcome.diag);
+            if (bundle()) {
+                chapters_[index] = std::move(doc);
+                return;
             }
+            apply_meta(doc.meta, options_.metadata);
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
                 std::string document = write_document(doc, plan_.writers[w]->name, options_.write);
                 try {
-                    write_output(index, w, document);
-                    written.push_back(plan_.mode == OutputMode::standard_output
-                                          ? "-" : plan_.outputs[index][w].string());
+                    write_output(plan_.mode == OutputMode::standard_output ? fs::path()
+                                                                           : plan_.outputs[index][w],
+                                 document);
+                    outcome.written.push_back(plan_.mode == OutputMode::standard_output
+                                                  ? "-" : plan_.outputs[index][w].string());
                 } catch (const Error& e) {  // one format's output failed: try the others
-                    errors.push_back(e);
-                    output_failed = true;
+                    outcome.errors.push_back(e);
+                    outcome.output_failed = true;
                 }
             }
-        } catch (const Error& e) {
-            errors.push_back(e);
-        } catch (const std::bad_alloc&) {
-            errors.emplace_back(ErrorKind::limit, in.name, 0, "out of memory");
-        } catch (const std::exception& e) {
-            errors.emplace_back(ErrorKind::internal, in.name, 0,
-                                std::string("internal error: ") + e.what());
-        } catch (...) {
-            errors.emplace_back(ErrorKind::internal, in.name, 0, "internal error");
+        });
+        if (bundle()) {  // reported once the book is written (or not)
+            pending_[index] = std::move(outcome);
+            reporter_.one_done();
+            return;
         }
+        finish(in, outcome, outcome.errors.empty());
+    }
 
-        bool ok = errors.empty();
-        tally_.warnings += diag.warnings();
-        if (ok) {
-            ++tally_.converted;
-        } else if (output_failed) {
-            tally_.output_failed = true;
+    // With a bundle, after every input was read: binds the chapters read into one book,
+    // writes it in each format, and reports every input.
+    void write_bundle() {
+        std::vector<Document> chapters;
+        for (auto& chapter : chapters_)
+            if (chapter) chapters.push_back(std::move(*chapter));
+        chapters_.clear();
+        std::vector<Error> book_errors;
+        std::vector<std::string> written;
+        bool output_failed = false;
+        std::string book_name = plan_.output_display;
+        if (!chapters.empty()) {
+            guarded(book_name, book_errors, [&] {
+                refuse_overwriting_inputs(plan_.bundle_outputs);
+                Book book = make_book(std::move(chapters), options_.metadata);
+                for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+                    std::string document = write_book(book, plan_.writers[w]->name, options_.write);
+                    try {
+                        write_output(plan_.bundle_outputs[w], document);
+                        written.push_back(plan_.mode == OutputMode::standard_output
+                                              ? "-" : plan_.bundle_outputs[w].string());
+                    } catch (const Error& e) {
+                        book_errors.push_back(e);
+                        output_failed = true;
+                    }
+                }
+            });
         }
-        for (const Error& e : errors) {
+        bool book_ok = book_errors.empty() && !written.empty();
+        for (std::size_t i = 0; i < plan_.inputs.size(); ++i) {
+            Outcome& outcome = pending_[i];
+            bool ok = outcome.errors.empty() && book_ok;
+            if (outcome.errors.empty()) outcome.written = written;
+            finish(plan_.inputs[i], outcome, ok, /*count_done=*/false);
+        }
+        std::string text;
+        for (const Error& e : book_errors) {
+            text += error_line(book_name, e);
             if (e.kind() == ErrorKind::usage) tally_.usage_failed = true;
-            else if (!output_failed) tally_.input_failed = true;
+            else if (output_failed || e.kind() == ErrorKind::io) tally_.output_failed = true;
+            else tally_.input_failed = true;
         }
-        reporter_.message(report(in, ok, written, errors, diag));
-        reporter_.one_done();
+        reporter_.message(text);
     }
 
 private:
+    // What became of one input.
+    struct Outcome {
+        explicit Outcome(bool keep_notes = false) : diag(keep_notes) {}
+        Diagnostics diag;
+        std::vector<Error> errors;
+        std::vector<std::string> written;
+        bool output_failed = false;
+    };
+
+    bool bundle() const { return !plan_.bundle_outputs.empty(); }
+
+    Document read(const Input& in, Diagnostics& diag) const {
+        ReadOptions read = options_.read;
+        read.source_name = in.name;
+        read.batch = profile_;
+        if (in.from_stdin) {
+            if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
+            return read_document(std::string_view(plan_.stdin_bytes), read, diag);
+        }
+        return read_document(read_input(in), read, diag);  // the bytes go once decoded
+    }
+
+    // Runs `work`, turning whatever it throws into an Error for `name`.
+    template <class Work>
+    static void guarded(const std::string& name, std::vector<Error>& errors, Work work) {
+        try {
+            work();
+        } catch (const Error& e) {
+            errors.push_back(e);
+        } catch (const std::bad_alloc&) {
+            errors.emplace_back(ErrorKind::limit, name, 0, "out of memory");
+        } catch (const std::exception& e) {
+            errors.emplace_back(ErrorKind::internal, name, 0, std::string("internal error: ") + e.what());
+        } catch (...) {
+            errors.emplace_back(ErrorKind::internal, name, 0, "internal error");
+        }
+    }
+
+    // Counts and reports one input.
+    void finish(const Input& in, const Outcome& outcome, bool ok, bool count_done = true) {
+        tally_.warnings += outcome.diag.warnings();
+        if (ok) {
+            ++tally_.converted;
+        } else if (outcome.output_failed) {
+            tally_.output_failed = true;
+        }
+        for (const Error& e : outcome.errors) {
+            if (e.kind() == ErrorKind::usage) tally_.usage_failed = true;
+            else if (!outcome.output_failed) tally_.input_failed = true;
+        }
+        reporter_.message(report(in, ok, outcome.written, outcome.errors, outcome.diag));
+        if (count_done) reporter_.one_done();
+    }
+
     // Refused before anything is read or written: an output that is the same file as an
     // input (this one or another in the batch) would destroy it.
     void refuse_overwriting_inputs(std::size_t index) const {
+        if (plan_.mode == OutputMode::standard_output || bundle()) return;
+        refuse_overwriting_inputs(plan_.outputs[index], plan_.inputs[index].name);
+    }
+
+    void refuse_overwriting_inputs(const std::vector<fs::path>& outputs, const std::string& name = {}) const {
         if (plan_.mode == OutputMode::standard_output) return;
-        for (const fs::path& path : plan_.outputs[index]) {
+        for (const fs::path& path : outputs) {
             struct stat st {};
             if (::stat(path.c_str(), &st) != 0) continue;
             auto hit = plan_.input_ids.find({st.st_dev, st.st_ino});
             if (hit != plan_.input_ids.end())
-                throw Error(ErrorKind::input, plan_.inputs[index].name, 0,
+                throw Error(ErrorKind::input, name.empty() ? path.string() : name, 0,
                             "output " + path.string() + " is the same file as input " + hit->second +
-                                "; not overwriting it (choose another -o)");
+                                "; not overwriting it (choose another output)");
         }
     }
 
-    void write_output(std::size_t index, std::size_t w, const std::string& document) {
+    // Writes to `path`, or to standard output when the plan says so.
+    void write_output(const fs::path& path, const std::string& document) {
         if (plan_.mode == OutputMode::standard_output) {
             std::lock_guard lock(stdout_mutex_);
             out_.write(document.data(), static_cast<std::streamsize>(document.size()));
@@ -650,7 +795,6 @@ private:
             if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
             return;
         }
-        const fs::path& path = plan_.outputs[index][w];
         fs::path parent = path.parent_path();
         if (!parent.empty()) {
             std::error_code ec;
@@ -681,6 +825,9 @@ private:
     Reporter& reporter_;
     Tally& tally_;
     std::mutex stdout_mutex_;
+    // With a bundle: each input's document and outcome, by index, until the book is made.
+    std::vector<std::optional<Document>> chapters_;
+    std::vector<Outcome> pending_;
 };
 
 // The lines that recur across the batch's pages: their site's template. Pages are decoded
@@ -771,6 +918,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
                           plan.inputs.size());
         Converter converter(options, plan, batch, out, reporter, tally);
         parallel_for(plan.inputs.size(), jobs, [&](std::size_t i) { converter.convert(i); });
+        if (!plan.bundle_outputs.empty()) converter.write_bundle();
         reporter.finish();
     }
 
@@ -825,6 +973,9 @@ std::string describe_formats() {
         if (!w.aliases.empty()) out += " (also: " + join(w.aliases, ", ") + ")";
         out += "\n";
     }
+    out += "Styles of html and epub (--style NAME, or --style FILE.css):\n";
+    for (const StyleInfo& style : builtin_styles())
+        out += "  " + pad(style.name, name_width) + "  " + style.description + "\n";
     return out;
 }
 

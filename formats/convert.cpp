@@ -1,7 +1,10 @@
 // convert.cpp: the pipeline behind the library's front door: decode, read, (clean), write.
 #include "dconv/convert.hpp"
 
+#include <charconv>
+
 #include "decode/decode.hpp"
+#include "dconv/book.hpp"
 #include "dconv/registry.hpp"
 
 namespace dconv {
@@ -36,13 +39,35 @@ Document read_document(std::string_view bytes, const ReadOptions& options, Diagn
     return finish(reader.read(std::move(text), options, diag), options);
 }
 
-std::string write_document(const Document& doc, std::string_view format,
-                           const WriteOptions& options) {
+namespace {
+
+const WriterEntry& choose_writer(std::string_view format) {
     const WriterEntry* writer = find_writer(format);
     if (!writer)
         throw Error(ErrorKind::usage, "", 0,
                     "unknown output format '" + std::string(format) + "' (see --list-formats)");
-    return writer->write(doc, options);
+    return *writer;
+}
+
+}  // namespace
+
+std::string write_document(const Document& doc, std::string_view format,
+                           const WriteOptions& options) {
+    return choose_writer(format).write(doc, options);
+}
+
+std::string write_book(const Book& book, std::string_view format, const WriteOptions& options) {
+    const WriterEntry& writer = choose_writer(format);
+    if (writer.write_book) return writer.write_book(book, options);
+    return writer.write(flatten(book), options);
+}
+
+std::optional<std::int64_t> parse_source_date_epoch(std::string_view value) {
+    std::int64_t seconds = 0;
+    if (value.empty() || value.front() < '0' || value.front() > '9') return std::nullopt;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (error != std::errc() || end != value.data() + value.size()) return std::nullopt;
+    return seconds;
 }
 
 }  // namespace dconv

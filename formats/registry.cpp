@@ -4,11 +4,13 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "epub/epub_writer.hpp"
 #include "markdown/markdown_reader.hpp"
 #include "markdown/markdown_writer.hpp"
 #include "native/native_writer.hpp"
 #include "plain/plain_writer.hpp"
 #include "webtext/webtext_reader.hpp"
+#include "xhtml/xhtml_writer.hpp"
 
 namespace dconv {
 
@@ -31,6 +33,9 @@ const std::vector<WriterEntry>& writers() {
         {"txt", {"plain", "text"}, "txt", "plain text wrapped at --columns", write_plain},
         {"native", {"json"}, "json", "the document model as JSON, for debugging",
          write_native},
+        {"html", {"xhtml", "html5"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml},
+        {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
+         write_epub, write_epub_book},
     };
     return table;
 }

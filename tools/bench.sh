@@ -10,9 +10,10 @@
 # and, when present, ../shared/devset/cases/*/page.txt (so each page recurs about
 # PAGES/(number of sources) times: few enough that the batch profile does not take whole
 # pages for a site template), plus one ~10 MB document made by concatenating pages.
-# Measured: `dconv --to md` and `--to txt` on one core (-j1) and on all cores, and the big
-# document alone; wall time, docs/s, MB/s of input, and peak resident memory. pandoc, when
-# installed, converts the big document (markdown to commonmark) side by side.
+# Measured: `dconv --to md`, `--to txt` and `--to epub` on one core (-j1) and on all cores,
+# and the big document alone; wall time, docs/s, MB/s of input, and peak resident memory.
+# pandoc, when installed, converts the big document side by side: markdown to commonmark,
+# and markdown to EPUB 3 (`-t epub3`, with SOURCE_DATE_EPOCH set for both tools).
 # Peak memory comes from getrusage(RUSAGE_CHILDREN) in a small python3 wrapper, so no
 # extra package is needed.
 set -euo pipefail
@@ -93,7 +94,9 @@ row() {
     }')")
 }
 
-for fmt in md txt; do
+# EPUB dates come from SOURCE_DATE_EPOCH, as a packager would set it.
+export SOURCE_DATE_EPOCH=1700000000
+for fmt in md txt epub; do
   for jobs in 1 "$cores"; do
     row "$pages pages" "dconv --to $fmt" "$jobs" "$pages" "$corpus_bytes" \
       "$dconv" -q --to "$fmt" -j "$jobs" -o "$work/out-$fmt-$jobs/" "$work/corpus"
@@ -101,13 +104,19 @@ for fmt in md txt; do
   done
 done
 big_mb=$(awk -v b="$big_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
-for fmt in md txt; do
+for fmt in md txt epub; do
   row "one $big_mb MB document" "dconv --to $fmt" 1 1 "$big_bytes" \
     "$dconv" -q --to "$fmt" -j 1 -o "$work/big.$fmt" "$big"
 done
+# Without cleaning, the whole 10 MB goes into the book (the cleaner keeps one article of
+# the concatenated pages): the EPUB writer's own speed on a large document.
+row "one $big_mb MB document" "dconv --no-clean --to epub" 1 1 "$big_bytes" \
+  "$dconv" -q --no-clean --to epub -j 1 -o "$work/big-all.epub" "$big"
 if command -v pandoc >/dev/null; then
   row "one $big_mb MB document" "pandoc -f markdown -t commonmark" 1 1 "$big_bytes" \
     pandoc -f markdown -t commonmark -o "$work/big.pandoc.md" "$big"
+  row "one $big_mb MB document" "pandoc -f markdown -t epub3" 1 1 "$big_bytes" \
+    pandoc -f markdown -t epub3 -o "$work/big.pandoc.epub" "$big"
 else
   pandoc_note="pandoc not installed, skipped"
   echo "bench: $pandoc_note" >&2

@@ -8,9 +8,10 @@ packages=(
   # build
   build-essential cmake pkg-config
   # libraries
-  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev
-  # tests
-  catch2 python3
+  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev
+  # tests (epubcheck brings a Java runtime; the tests run it as
+  # java -jar /usr/share/java/epubcheck.jar)
+  catch2 python3 epubcheck
 )
 
 missing=()

@@ -30,6 +30,14 @@
 //   in the same directory renamed over the final name), so an output is either the old
 //   file or the complete new one.
 //
+// A bundle (BatchOptions::bundle)
+//   Every input becomes one chapter of one book, in the order given (a directory's files
+//   in sorted order), written to the bundle's file once all are read. Formats with a
+//   book form (EPUB) write chapters under one nested table of contents; the others write
+//   the book flattened into one document (see book.hpp). With several formats the file's
+//   ending is replaced by each format's. An input that fails is reported and left out of
+//   the book (exit status 1), like any failed input of a batch.
+//
 // Several inputs
 //   First, up to kMaxProfiledInputs inputs are decoded to build a BatchProfile (lines that
 //   recur across pages are the site's template), which every input's cleaning then uses.
@@ -43,6 +51,7 @@
 #include <vector>
 
 #include "dconv/convert.hpp"
+#include "dconv/document.hpp"
 
 namespace dconv {
 
@@ -76,7 +85,13 @@ struct BatchOptions {
     std::vector<std::string> formats = {"md"};  // writer names or aliases; "all": every writer
     std::string output;                          // see above; empty: the default
     ReadOptions read;    // format (--from), encoding, clean; source_name and batch are set per input
-    WriteOptions write;  // columns, front matter
+    WriteOptions write;  // columns, front matter, style, cover, source date
+    // --bundle FILE: all inputs as the chapters of one book written to FILE ("-":
+    // standard output, one format only); empty: one output per input. Not with `output`.
+    std::string bundle;
+    // --title, --author, --metadata: laid over each document's metadata (apply_meta in
+    // book.hpp); with a bundle, over the book's.
+    Meta metadata;
     unsigned jobs = 0;   // worker threads; 0: one per core
     bool quiet = false;  // no warnings, no summary (errors are still reported)
     bool progress = false;  // draw a progress bar on `err` (give it a terminal only)

@@ -8,6 +8,8 @@
 //     std::string md = dconv::write_document(doc, "md", {});
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,17 @@ struct ReadOptions {
 struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap
     bool front_matter = true;  // Markdown: write a YAML front matter block
+    // HTML and EPUB: the theme, a built-in style's name ("default", "sans"; see styles.hpp)
+    // or the path of a CSS file. Empty: "default".
+    std::string style;
+    // EPUB: the path of a JPEG or PNG cover image; empty: no cover.
+    std::string cover_image;
+    // EPUB: the time the edition is dated (seconds since 1970, UTC): its dcterms:modified
+    // and every zip entry's timestamp. The command sets it from SOURCE_DATE_EPOCH. Unset,
+    // it is the document's own date (a book's latest), or 1980-01-01T00:00:00Z when there
+    // is none (the earliest time a zip entry can carry): never the clock, so that the
+    // same input always gives the same bytes.
+    std::optional<std::int64_t> source_date_epoch;
 };
 
 // Reads `bytes` with the reader that `options` names or the source name implies.
@@ -46,5 +59,16 @@ inline Document read_document(const char* bytes, const ReadOptions& options, Dia
 // Throws dconv::Error(usage) for an unknown format.
 std::string write_document(const Document& doc, std::string_view format,
                            const WriteOptions& options);
+
+struct Book;  // several documents as one publication (book.hpp)
+
+// Writes `book` in the format named: chapters under one table of contents where the
+// format has a book form (EPUB), else flatten(book) as one document (book.hpp).
+// Throws dconv::Error(usage) for an unknown format.
+std::string write_book(const Book& book, std::string_view format, const WriteOptions& options);
+
+// SOURCE_DATE_EPOCH's value (https://reproducible-builds.org/specs/source-date-epoch/):
+// decimal seconds since 1970, nothing else. nullopt when it is malformed.
+std::optional<std::int64_t> parse_source_date_epoch(std::string_view value);
 
 }  // namespace dconv

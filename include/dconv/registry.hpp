@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dconv/book.hpp"
 #include "dconv/convert.hpp"
 
 namespace dconv {
@@ -25,6 +26,9 @@ struct WriterEntry {
     std::string extension;              // of the output file, without dot
     std::string description;
     std::string (*write)(const Document&, const WriteOptions&);
+    // A book form (chapters under one table of contents), or nullptr: write_book then
+    // writes flatten(book) with `write`.
+    std::string (*write_book)(const Book&, const WriteOptions&) = nullptr;
 };
 
 const std::vector<ReaderEntry>& readers();

@@ -4,13 +4,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dconv/batch.hpp"
+#include "dconv/book.hpp"
 #include "dconv/registry.hpp"
+#include "dconv/styles.hpp"
 
 namespace {
 
@@ -21,12 +24,18 @@ const char* const kExamples = R"(Examples:
   curl -s URL | dconv --to txt -o - -     a filter: standard input to standard output
   dconv --explain page.txt -o -           show what the cleaner removed, and why
   dconv -j1 --explain=json pages/ 2>report.jsonl   the same, as JSON Lines, per input
+  dconv --to epub --cover cover.jpg page.txt       an EPUB edition, out/page.epub
+  dconv --to epub --bundle book.epub --title "Collected" --author "A. Writer" a.txt b.txt
+                                          one book, a chapter per input, in that order
 
 Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
 DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
 -o FILE one input in one format; -o - standard output. Default: out/ (a lone - input:
 standard output). Two inputs writing the same file, or an output that is an input,
 are refused. Outputs are replaced atomically.
+
+EPUB editions are reproducible: the same input gives the same bytes. Their date (and
+zip timestamps) is SOURCE_DATE_EPOCH when set, else the document's date, else 1980-01-01.
 
 Exit status:
   0  every input converted (warnings are not failures)
@@ -41,6 +50,12 @@ std::string writer_choices() {
     return "{" + out + "all}";
 }
 
+std::string style_names() {
+    std::string out;
+    for (const auto& style : dconv::builtin_styles()) out += (out.empty() ? "" : ", ") + style.name;
+    return out;
+}
+
 std::string reader_choices() {
     std::string out;
     for (const auto& r : dconv::readers()) out += (out.empty() ? "" : ",") + r.name;
@@ -52,7 +67,8 @@ std::string reader_choices() {
 int main(int argc, char** argv) {
     dconv::BatchOptions job;
     std::vector<std::string> to;
-    std::string explain;
+    std::string explain, title;
+    std::vector<std::string> authors, metadata;
     bool no_clean = false, list_formats = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
@@ -95,6 +111,25 @@ int main(int argc, char** argv) {
                        std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ")")
         ->check(CLI::Range(0u, 4096u).description(""))
         ->type_name("N");
+    app.add_option("--bundle", job.bundle,
+                   "Bind all inputs into one book written to FILE (- for stdout), one chapter "
+                   "per input in the order given; not with -o")
+        ->type_name("FILE");
+    app.add_option("--title", title, "Title of the book (--bundle) or of each document")
+        ->type_name("TEXT");
+    app.add_option("--author", authors, "Author of the book or document; repeat for several")
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+    app.add_option("--metadata", metadata,
+                   "Metadata field: subtitle, date, site, language, source, description, "
+                   "rights, subject, ...; repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    app.add_option("--style", job.write.style,
+                   "Theme of html and epub: a built-in style (" + style_names() + ") or a CSS file")
+        ->type_name("NAME|FILE");
+    app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
+        ->type_name("IMAGE");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
     app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
     app.add_option("inputs", job.inputs, "Files, directories (searched recursively), - for stdin")
@@ -122,6 +157,29 @@ int main(int argc, char** argv) {
     } else if (!explain.empty()) {
         std::cerr << "dconv: --explain=" << explain << ": expected --explain or --explain=json\n";
         return dconv::kExitUsage;
+    }
+    try {
+        for (const std::string& field : metadata) {
+            auto equals = field.find('=');
+            if (equals == std::string::npos)
+                throw dconv::Error(dconv::ErrorKind::usage, "", 0,
+                                   "--metadata " + field + ": expected KEY=VALUE");
+            dconv::set_meta_field(job.metadata, field.substr(0, equals), field.substr(equals + 1));
+        }
+        if (!title.empty()) dconv::set_meta_field(job.metadata, "title", title);
+        if (!authors.empty()) job.metadata.authors.clear();
+        for (const std::string& author : authors) dconv::set_meta_field(job.metadata, "author", author);
+    } catch (const dconv::Error& e) {
+        std::cerr << "dconv: " << e.message() << "\n";
+        return dconv::kExitUsage;
+    }
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+        job.write.source_date_epoch = dconv::parse_source_date_epoch(epoch);
+        if (!job.write.source_date_epoch) {
+            std::cerr << "dconv: SOURCE_DATE_EPOCH=" << epoch
+                      << ": expected seconds since 1970 (a non-negative integer)\n";
+            return dconv::kExitUsage;
+        }
     }
     job.progress = !job.quiet && ::isatty(STDERR_FILENO);
     return dconv::run_batch(job, std::cout, std::cerr).exit_code;

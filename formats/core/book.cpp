@@ -1,0 +1,121 @@
+// book.cpp: binding documents into a book, and metadata the user gives (book.hpp).
+#include "dconv/book.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/text.hpp"
+#include "dconv/diagnostics.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv {
+
+namespace {
+
+// Said on a bundle's title page when neither the user nor the chapters name the book.
+constexpr std::string_view kCollectionTitle = "Collected articles";
+constexpr int kMaxHeadingLevel = 6;
+
+// The value every chapter has for a field, or "" when they differ or one lacks it.
+template <class Field>
+std::string shared(const std::vector<Document>& chapters, Field field) {
+    if (chapters.empty()) return {};
+    const std::string& first = field(chapters.front().meta);
+    for (const Document& d : chapters)
+        if (field(d.meta) != first) return {};
+    return first;
+}
+
+}  // namespace
+
+Book make_book(std::vector<Document> chapters, const Meta& given) {
+    Book book;
+    book.chapters = std::move(chapters);
+    Meta& m = book.meta;
+    const auto& cs = book.chapters;
+
+    std::string site = shared(cs, [](const Meta& x) -> const std::string& { return x.site; });
+    if (cs.size() == 1 && !cs.front().meta.title.empty()) m.title = cs.front().meta.title;
+    else if (!site.empty()) m.title = site;
+    else m.title = kCollectionTitle;
+    if (cs.size() == 1) m.subtitle = cs.front().meta.subtitle;
+    m.site = site;
+
+    for (const Document& d : cs)
+        for (const std::string& a : d.meta.authors)
+            if (!a.empty() && std::find(m.authors.begin(), m.authors.end(), a) == m.authors.end())
+                m.authors.push_back(a);
+
+    std::map<std::string, std::size_t> votes;
+    std::size_t best = 0;
+    for (const Document& d : cs) {
+        if (d.meta.language.empty()) continue;
+        std::size_t n = ++votes[d.meta.language];
+        if (n > best) {  // strictly more: the earliest language keeps a tie
+            best = n;
+            m.language = d.meta.language;
+        }
+    }
+    for (const Document& d : cs)  // ISO 8601 dates compare as strings
+        if (d.meta.date > m.date) m.date = d.meta.date;
+
+    apply_meta(m, given);
+    return book;
+}
+
+Document flatten(const Book& book) {
+    Document out;
+    out.meta = book.meta;
+    for (std::size_t i = 0; i < book.chapters.size(); ++i) {
+        const Document& chapter = book.chapters[i];
+        out.blocks.push_back(make_heading(1, chapter_title(chapter, "Chapter " + std::to_string(i + 1))));
+        for (const Block& b : chapter.blocks) {
+            out.blocks.push_back(b);
+            if (auto* h = std::get_if<Heading>(&out.blocks.back().node))
+                h->level = std::min(h->level + 1, kMaxHeadingLevel);
+        }
+    }
+    return out;
+}
+
+std::string chapter_title(const Document& chapter, std::string_view fallback) {
+    std::string title = text::squeeze_spaces(chapter.meta.title);
+    if (!title.empty()) return title;
+    for (const Block& b : chapter.blocks) {
+        if (const auto* h = std::get_if<Heading>(&b.node)) {
+            title = text::squeeze_spaces(plain_text(h->content));
+            if (!title.empty()) return title;
+        }
+    }
+    return std::string(fallback);
+}
+
+void set_meta_field(Meta& meta, std::string_view key, std::string_view value) {
+    std::string name = text::lower_ascii(text::trim(key));
+    std::string v(text::trim(value));
+    if (name.empty()) throw Error(ErrorKind::usage, "", 0, "metadata needs a key: KEY=VALUE");
+    if (name == "title") meta.title = v;
+    else if (name == "subtitle") meta.subtitle = v;
+    else if (name == "author" || name == "creator") meta.authors.push_back(v);
+    else if (name == "date") meta.date = v;
+    else if (name == "site" || name == "publisher") meta.site = v;
+    else if (name == "language" || name == "lang") meta.language = v;
+    else if (name == "source") meta.source = v;
+    else meta.extra[name] = v;
+}
+
+void apply_meta(Meta& meta, const Meta& given) {
+    auto lay = [](std::string& field, const std::string& over) {
+        if (!over.empty()) field = over;
+    };
+    lay(meta.title, given.title);
+    lay(meta.subtitle, given.subtitle);
+    lay(meta.date, given.date);
+    lay(meta.site, given.site);
+    lay(meta.language, given.language);
+    lay(meta.source, given.source);
+    if (!given.authors.empty()) meta.authors = given.authors;
+    for (const auto& [key, value] : given.extra) meta.extra[key] = value;
+}
+
+}  // namespace dconv

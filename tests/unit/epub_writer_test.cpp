@@ -1,0 +1,303 @@
+// epub_writer_test.cpp: the EPUB writer without epubcheck (see epubcheck_test.cpp for
+// that): the container's layout, reproducibility, the identifier, the tables of
+// contents, long chapters, covers, and golden files of the package and its pages
+// (tests/golden/epub; regenerate with DCONV_UPDATE_GOLDEN=1 and review the diff).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <set>
+
+#include "dconv/book.hpp"
+#include "dconv/convert.hpp"
+#include "dconv/diagnostics.hpp"
+#include "epub/epub_writer.hpp"
+#include "epub/identifier.hpp"
+#include "unit/epub_test_support.hpp"
+
+using namespace dconv;
+using namespace dconv::test;
+using Catch::Contains;
+
+namespace {
+
+constexpr std::int64_t kEpoch = 1700000000;  // 2023-11-14T22:13:20Z
+
+WriteOptions dated() {
+    WriteOptions options;
+    options.source_date_epoch = kEpoch;
+    return options;
+}
+
+std::string hex(const std::array<std::uint8_t, 20>& digest) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (auto b : digest) {
+        out += kHex[b >> 4];
+        out += kHex[b & 0xF];
+    }
+    return out;
+}
+
+std::string entry(const std::vector<ZipEntry>& entries, std::string_view name) {
+    const ZipEntry* e = find_entry(entries, name);
+    INFO("entry " << name);
+    REQUIRE(e);
+    return e->data;
+}
+
+Book seeds_like_book() {
+    Document a = markup_document();
+    Document b = cjk_document();
+    Document c = heading_only_document();
+    return make_book({a, b, c}, Meta{});
+}
+
+}  // namespace
+
+TEST_CASE("epub: mimetype comes first, stored, without an extra field") {
+    std::string epub = write_epub(markup_document(), dated());
+    LocalHeader first = first_local_header(epub);
+    REQUIRE(first.valid);
+    CHECK(first.name == "mimetype");
+    CHECK(first.method == 0);
+    CHECK(first.extra_length == 0);
+    CHECK(first.data == "application/epub+zip");
+
+    auto entries = unzip(epub);
+    std::vector<std::string> names;
+    for (const auto& e : entries) names.push_back(e.name);
+    CHECK(names == std::vector<std::string>{"mimetype", "META-INF/container.xml", "OEBPS/content.opf",
+                                            "OEBPS/nav.xhtml", "OEBPS/toc.ncx", "OEBPS/styles/style.css",
+                                            "OEBPS/text/title.xhtml", "OEBPS/text/chapter-001.xhtml"});
+    for (const auto& e : entries) {
+        INFO(e.name);
+        CHECK(e.stored == (e.name == "mimetype"));
+        if (e.name.ends_with(".xhtml") || e.name.ends_with(".opf") || e.name.ends_with(".ncx") ||
+            e.name.ends_with(".xml"))
+            CHECK(xml_problem(e.data).empty());
+    }
+}
+
+TEST_CASE("epub: the same input and epoch give the same bytes") {
+    Document doc = markup_document();
+    std::string first = write_epub(doc, dated());
+    CHECK(first == write_epub(doc, dated()));
+    Book book = seeds_like_book();
+    CHECK(write_epub_book(book, dated()) == write_epub_book(book, dated()));
+
+    WriteOptions later = dated();
+    *later.source_date_epoch += 3600;
+    std::string other = write_epub(doc, later);
+    CHECK(other != first);
+    CHECK_THAT(entry(unzip(other), "OEBPS/content.opf"),
+               Contains("<meta property=\"dcterms:modified\">2023-11-14T23:13:20Z</meta>"));
+
+    // without an epoch: the document's date, else the start of zip time; never the clock
+    WriteOptions undated;
+    CHECK(epub::edition_time(undated, doc.meta, {&doc}) == 1709164800);  // 2024-02-29
+    Document no_date;
+    CHECK(epub::edition_time(undated, no_date.meta, {&no_date}) == 315532800);
+    CHECK(write_epub(doc, undated) == write_epub(doc, undated));
+    CHECK(parse_source_date_epoch("1700000000") == 1700000000);
+    CHECK_FALSE(parse_source_date_epoch("-5"));
+    CHECK_FALSE(parse_source_date_epoch("12abc"));
+    CHECK_FALSE(parse_source_date_epoch(""));
+}
+
+TEST_CASE("epub: the identifier is a UUID of the content") {
+    CHECK(hex(epub::sha1("abc")) == "a9993e364706816aba3e25717850c26c9cd0d89d");
+    CHECK(hex(epub::sha1("")) == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    CHECK(hex(epub::sha1(std::string(1000000, 'a'))) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    // RFC 4122's DNS namespace and "python.org", as Python's uuid.uuid5 gives it
+    std::array<std::uint8_t, 16> dns = {0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+                                        0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    CHECK(epub::uuid_v5(dns, "python.org") == "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+
+    Document doc = markup_document();
+    std::string id = epub::content_identifier(doc.meta, {&doc});
+    CHECK(id.size() == 45);
+    CHECK(id.starts_with("urn:uuid:"));
+    CHECK(id[23] == '5');
+    Document moved = doc;
+    moved.meta.source = "elsewhere.txt";
+    CHECK(epub::content_identifier(moved.meta, {&moved}) == id);
+    Document changed = doc;
+    changed.blocks.push_back(make_paragraph("one more"));
+    CHECK(epub::content_identifier(changed.meta, {&changed}) != id);
+
+    WriteOptions sans = dated();
+    sans.style = "sans";
+    *sans.source_date_epoch += 1;
+    CHECK_THAT(entry(unzip(write_epub(doc, sans)), "OEBPS/content.opf"), Contains(id));
+}
+
+TEST_CASE("epub: a bundle's contents list its chapters, each with its headings") {
+    Book book = seeds_like_book();
+    book.meta.title = "Three";
+    auto entries = unzip(write_epub_book(book, dated()));
+    auto toc = epub_toc(entry(entries, "OEBPS/nav.xhtml"));
+    REQUIRE(toc.size() == 3);
+    CHECK(toc[0].text == "Title " + kMarkup);
+    CHECK(toc[0].href == "text/chapter-001.xhtml");
+    REQUIRE(toc[0].children.size() == 1);
+    CHECK(toc[0].children[0].text == "Heading " + kMarkup);
+    CHECK(toc[0].children[0].href == "text/chapter-001.xhtml#h-1");
+    // the level-3 heading nests under it, its control characters dropped
+    REQUIRE(toc[0].children[0].children.size() == 1);
+    CHECK(toc[0].children[0].children[0].text == "Control  and  characters");
+    CHECK(toc[1].text == "百年变局与世纪疫情下的中国外交");
+    CHECK(toc[1].children.size() == 2);
+    // no title: the first heading names the chapter
+    CHECK(toc[2].text == "Heading number 1");
+    std::size_t listed = 0;
+    std::function<void(const std::vector<NavEntry>&)> count = [&](const std::vector<NavEntry>& es) {
+        for (const auto& e : es) {
+            ++listed;
+            count(e.children);
+        }
+    };
+    count(toc[2].children);
+    CHECK(listed == 12);
+
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK_THAT(opf, Contains("<itemref idref=\"titlepage\"/>\n<itemref idref=\"nav\"/>\n<itemref idref=\"chapter-001\"/>"));
+    std::string chapter = entry(entries, "OEBPS/text/chapter-001.xhtml");
+    CHECK_THAT(chapter, Contains("<p class=\"chapter-meta\">Author &lt;b&gt;"));
+    // the chapter's own language, not the book's
+    CHECK_THAT(entry(entries, "OEBPS/text/chapter-002.xhtml"), Contains("lang=\"zh\" xml:lang=\"zh\""));
+
+    std::string ncx = entry(entries, "OEBPS/toc.ncx");
+    CHECK(xml_problem(ncx).empty());
+    CHECK_THAT(ncx, Contains("<meta name=\"dtb:uid\" content=\"urn:uuid:"));
+    CHECK_THAT(ncx, Contains("playOrder=\"1\""));
+}
+
+TEST_CASE("epub: make_book fills the book's metadata from its chapters") {
+    Document a, b;
+    a.meta = {.title = "A", .authors = {"X", "Y"}, .date = "2020-01-02", .site = "S", .language = "en"};
+    b.meta = {.title = "B", .authors = {"Y", "Z"}, .date = "2021-03-04", .site = "S", .language = "en"};
+    Book book = make_book({a, b}, Meta{});
+    CHECK(book.meta.title == "S");
+    CHECK(book.meta.authors == std::vector<std::string>{"X", "Y", "Z"});
+    CHECK(book.meta.date == "2021-03-04");
+    CHECK(book.meta.language == "en");
+    Meta given;
+    set_meta_field(given, "Title", " Mine ");
+    set_meta_field(given, "author", "Me");
+    set_meta_field(given, "publisher", "P");
+    set_meta_field(given, "rights", "CC0");
+    Book mine = make_book({a, b}, given);
+    CHECK(mine.meta.title == "Mine");
+    CHECK(mine.meta.authors == std::vector<std::string>{"Me"});
+    CHECK(mine.meta.site == "P");
+    CHECK(mine.meta.extra.at("rights") == "CC0");
+    CHECK_THROWS_AS(set_meta_field(given, " ", "x"), Error);
+
+    b.meta.site = "T";
+    CHECK(make_book({a, b}, Meta{}).meta.title == "Collected articles");
+    CHECK(make_book({a}, Meta{}).meta.title == "A");
+
+    Document flat = flatten(make_book({markup_document(), heading_only_document()}, Meta{}));
+    REQUIRE(std::holds_alternative<Heading>(flat.blocks.front().node));
+    CHECK(std::get<Heading>(flat.blocks.front().node).level == 1);
+    CHECK(std::get<Heading>(flat.blocks[1].node).level == 3);  // was 2
+    // flattened for writers without a book form
+    std::string md = write_book(make_book({a, b}, Meta{}), "md", {});
+    CHECK_THAT(md, Contains("# A"));
+    CHECK_THAT(md, Contains("# B"));
+}
+
+TEST_CASE("epub: a long chapter is split over pages, and its contents point into them") {
+    Document doc = long_document();
+    auto entries = unzip(write_epub(doc, dated()));
+    std::set<std::string> pages;
+    for (const auto& e : entries) {
+        if (!e.name.starts_with("OEBPS/text/chapter-")) continue;
+        pages.insert(e.name.substr(6));
+        INFO(e.name << " is " << e.data.size() << " bytes");
+        CHECK(e.data.size() <= epub::kPartMaxBytes + 4096);
+        CHECK(xml_problem(e.data).empty());
+    }
+    CHECK(pages.size() > 2);
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    for (const auto& p : pages) CHECK_THAT(opf, Contains("href=\"" + p + "\""));
+    auto toc = epub_toc(entry(entries, "OEBPS/nav.xhtml"));
+    REQUIRE(toc.size() == 1);
+    REQUIRE(toc[0].children.size() == 10);
+    for (const auto& part : toc[0].children) {
+        auto hash = part.href.find('#');
+        REQUIRE(hash != std::string::npos);
+        std::string page = entry(entries, "OEBPS/" + part.href.substr(0, hash));
+        CHECK_THAT(page, Contains("id=\"" + part.href.substr(hash + 1) + "\""));
+    }
+}
+
+TEST_CASE("epub: right-to-left books progress right to left") {
+    auto entries = unzip(write_epub(rtl_document(), dated()));
+    CHECK_THAT(entry(entries, "OEBPS/content.opf"), Contains("<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
+    CHECK_THAT(entry(entries, "OEBPS/text/chapter-001.xhtml"), Contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""));
+}
+
+TEST_CASE("epub: an empty document and one without a language still make a book") {
+    auto entries = unzip(write_epub(Document{}, dated()));
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK_THAT(opf, Contains("<dc:title id=\"title\">Untitled</dc:title>"));
+    CHECK_THAT(opf, Contains("<dc:language>und</dc:language>"));
+    CHECK(epub_toc(entry(entries, "OEBPS/nav.xhtml")).size() == 1);
+    CHECK(unzip(write_epub_book(Book{}, dated())).size() == 8);
+}
+
+TEST_CASE("epub: a cover image") {
+    fs::path dir = fresh_dir("epub-cover");
+    spit(dir / "cover.png", kTinyPng);
+    WriteOptions options = dated();
+    options.cover_image = (dir / "cover.png").string();
+    auto entries = unzip(write_epub(markup_document(), options));
+    const ZipEntry* image = find_entry(entries, "OEBPS/images/cover.png");
+    REQUIRE(image);
+    CHECK(image->stored);
+    CHECK(image->data == kTinyPng);
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK_THAT(opf, Contains("<item id=\"cover-image\" href=\"images/cover.png\" media-type=\"image/png\" properties=\"cover-image\"/>"));
+    CHECK_THAT(opf, Contains("<itemref idref=\"cover\"/>\n<itemref idref=\"titlepage\"/>"));
+    CHECK_THAT(entry(entries, "OEBPS/text/cover.xhtml"), Contains("<img src=\"../images/cover.png\""));
+
+    CHECK(epub::cover_media_type("\xFF\xD8\xFF\xE0") == "image/jpeg");
+    CHECK(epub::cover_media_type("GIF89a").empty());
+    spit(dir / "cover.gif", "GIF89a....");
+    options.cover_image = (dir / "cover.gif").string();
+    CHECK_THROWS_AS(write_epub(markup_document(), options), Error);
+    options.cover_image = (dir / "missing.png").string();
+    try {
+        write_epub(markup_document(), options);
+        FAIL("a missing cover was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.file() == options.cover_image);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("epub: golden package, contents and pages") {
+    Document doc = markup_document();
+    doc.blocks.push_back(make_paragraph("A Chinese title in an English text: 百年变局与世纪疫情下的中国外交."));
+    auto entries = unzip(write_epub(doc, dated()));
+    const char* update = std::getenv("DCONV_UPDATE_GOLDEN");
+    bool regenerate = update && std::string_view(update) == "1";
+    for (const char* name : {"OEBPS/content.opf", "OEBPS/nav.xhtml", "OEBPS/toc.ncx", "OEBPS/text/title.xhtml",
+                             "OEBPS/text/chapter-001.xhtml", "META-INF/container.xml"}) {
+        std::string base = std::string(name).substr(std::string(name).find_last_of('/') + 1);
+        fs::path path = fs::path(DCONV_SOURCE_DIR "/tests/golden/epub") / base;
+        std::string actual = entry(entries, name);
+        if (regenerate) {
+            spit(path, actual);
+            WARN("golden file regenerated: " << path.string());
+            continue;
+        }
+        INFO("missing or different: " << path.string()
+                                      << "; run with DCONV_UPDATE_GOLDEN=1 to regenerate, then review the diff");
+        REQUIRE(fs::exists(path));
+        CHECK(actual == slurp(path));
+    }
+}

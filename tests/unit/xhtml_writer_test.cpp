@@ -1,0 +1,241 @@
+// xhtml_writer_test.cpp: the XHTML writer: escaping, languages and directions, links,
+// what is left out, styles, and the golden page (tests/golden/xhtml; regenerate with
+// DCONV_UPDATE_GOLDEN=1 and review the diff).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "dconv/diagnostics.hpp"
+#include "dconv/styles.hpp"
+#include "unit/epub_test_support.hpp"
+#include "xhtml/scripts.hpp"
+#include "xhtml/xhtml_writer.hpp"
+
+using namespace dconv;
+using namespace dconv::test;
+using Catch::Contains;
+
+namespace {
+
+std::string page(const Document& doc, const WriteOptions& options = {}) { return write_xhtml(doc, options); }
+
+// The body of a page, without the head and its CSS.
+std::string body_of(const std::string& html) {
+    std::size_t start = html.find("<body");
+    return start == std::string::npos ? html : html.substr(start);
+}
+
+Document one_paragraph(Inlines content, std::string language = "en") {
+    Document doc;
+    doc.meta.language = std::move(language);
+    doc.blocks.push_back(make_paragraph(std::move(content)));
+    return doc;
+}
+
+std::string runs(std::string_view s, std::string_view page_language) {
+    std::vector<xhtml::ScriptRun> out;
+    xhtml::split_by_script(s, page_language, out);
+    std::string described;
+    for (const auto& r : out) {
+        described += '[';
+        described.append(r.language);
+        described += ':';
+        described.append(r.text);
+        described += ']';
+    }
+    return described;
+}
+
+}  // namespace
+
+TEST_CASE("xhtml: markup characters are escaped in text, attributes and metadata") {
+    std::string html = page(markup_document());
+    INFO(html);
+    CHECK(xml_problem(html).empty());
+    CHECK_THAT(html, Contains("<title>Title &lt;b&gt;&amp;amp; \"quoted\" 'single' &lt;/p&gt;]]&gt;"));
+    CHECK_THAT(html, Contains("<meta name=\"author\" content=\"O&apos;Brien &amp; &quot;Sons&quot;\"/>"));
+    CHECK_THAT(html, Contains("<code>code &lt;&amp;\"'&gt;</code>"));
+    CHECK_THAT(html, Contains("title=\"t&lt;&amp;&quot;&apos;&gt;\""));
+    CHECK_THAT(html, Contains("<pre><code class=\"language-c++\">if (a &lt; b &amp;&amp; c &gt; d)\n    return \"x\";</code></pre>"));
+    // nothing the input said became markup
+    CHECK(html.find("<b>") == std::string::npos);
+    CHECK(html.find("<!--") == std::string::npos);
+    // the parsed page gives back the text
+    tinyxml2::XMLDocument doc;
+    REQUIRE(doc.Parse(html.c_str()) == tinyxml2::XML_SUCCESS);
+    auto* h1 = find_element(doc.RootElement(), "h1");
+    REQUIRE(h1);
+    CHECK(element_text(h1) == "Title " + kMarkup);
+}
+
+TEST_CASE("xhtml: characters XML cannot hold are dropped") {
+    std::string html = page(one_paragraph(text("a\x01" "b\x7F" "c\xC2\x85" "d\xEF\xBF\xBF" "e\tf")));
+    CHECK(xml_problem(html).empty());
+    CHECK_THAT(html, Contains("<p>abcde\tf</p>"));
+}
+
+TEST_CASE("xhtml: lang from the document, CJK runs in another language marked") {
+    std::string html = page(one_paragraph(text("China Contributes (四) and 日本語です and 한국어 here")));
+    CHECK_THAT(html, Contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" xml:lang=\"en\">"));
+    CHECK_THAT(html, Contains("(<span lang=\"zh\" xml:lang=\"zh\">四</span>)"));
+    CHECK_THAT(html, Contains("<span lang=\"ja\" xml:lang=\"ja\">日本語です</span>"));
+    CHECK_THAT(html, Contains("<span lang=\"ko\" xml:lang=\"ko\">한국어</span>"));
+
+    std::string chinese = page(one_paragraph(text("中国外交。日本語です"), "zh-Hans"));
+    CHECK_THAT(chinese, Contains("lang=\"zh-Hans\" xml:lang=\"zh-Hans\""));
+    CHECK_THAT(body_of(chinese), Contains("<p>中国外交。<span lang=\"ja\" xml:lang=\"ja\">日本語です</span></p>"));
+
+    // a malformed language tag is left out rather than written
+    CHECK(page(one_paragraph(text("x"), "en_US!")).find("lang=") == std::string::npos);
+}
+
+TEST_CASE("xhtml: script runs") {
+    CHECK(runs("plain ASCII", "en") == "[:plain ASCII]");
+    CHECK(runs("标题 Title", "en") == "[zh:标题][: Title]");
+    CHECK(runs("百年变局:为国家担当 对世界尽责 end", "en") == "[zh:百年变局:为国家担当 对世界尽责][: end]");
+    CHECK(runs("2020年12月", "en") == "[:2020][zh:年12月]");
+    CHECK(runs("漢字とかな", "en") == "[ja:漢字とかな]");
+    CHECK(runs("漢字", "ja") == "[:漢字]");
+    CHECK(runs("漢字", "ko") == "[:漢字]");
+    CHECK(runs("한국어", "ja") == "[ko:한국어]");
+    CHECK(runs("", "en") == "[:]");
+    CHECK(runs("中文。日本語です", "en") == "[zh:中文。][ja:日本語です]");
+}
+
+TEST_CASE("xhtml: right-to-left pages and paragraphs") {
+    std::string arabic = page(rtl_document());
+    CHECK(xml_problem(arabic).empty());
+    CHECK_THAT(arabic, Contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""));
+    CHECK_THAT(arabic, Contains("<p dir=\"ltr\">An English paragraph"));
+    CHECK_THAT(arabic, Contains("<p>פסקה"));  // Hebrew runs the page's way
+
+    std::string english = page(one_paragraph(text("שלום עולם")));
+    CHECK_THAT(english, Contains("<p dir=\"rtl\">שלום עולם</p>"));
+    CHECK(english.find("dir=\"rtl\" ") == std::string::npos);
+
+    CHECK(xhtml::is_rtl_language("he"));
+    CHECK(xhtml::is_rtl_language("fa-IR"));
+    CHECK(xhtml::is_rtl_language("az-Arab"));
+    CHECK_FALSE(xhtml::is_rtl_language("ku-Latn"));
+    CHECK_FALSE(xhtml::is_rtl_language("en"));
+    CHECK(xhtml::first_strong_direction("123 abc") == xhtml::Direction::ltr);
+    CHECK(xhtml::first_strong_direction("١٢٣ مرحبا") == xhtml::Direction::rtl);
+    CHECK(xhtml::first_strong_direction("123 ...") == xhtml::Direction::neutral);
+}
+
+TEST_CASE("xhtml: links are kept only where they are safe") {
+    using xhtml::Links;
+    CHECK(xhtml::safe_href("https://example.org/a b?c=\"d\"#e#f", Links::absolute_only) ==
+          "https://example.org/a%20b?c=%22d%22#e%23f");
+    CHECK(xhtml::safe_href("https://例子.中国/路径", Links::absolute_only) == "https://例子.中国/路径");
+    CHECK(xhtml::safe_href("http://x/100%", Links::keep_relative) == "http://x/100%25");
+    CHECK(xhtml::safe_href("http://x/%41", Links::keep_relative) == "http://x/%41");
+    CHECK(xhtml::safe_href("mailto:a@b.org", Links::absolute_only) == "mailto:a@b.org");
+    CHECK(xhtml::safe_href("page.html", Links::keep_relative) == "page.html");
+    CHECK(xhtml::safe_href("#top", Links::keep_relative) == "#top");
+    CHECK(xhtml::safe_href("page.html", Links::absolute_only).empty());
+    CHECK(xhtml::safe_href("#top", Links::absolute_only).empty());
+    CHECK(xhtml::safe_href("JavaScript:alert(1)", Links::keep_relative).empty());
+    CHECK(xhtml::safe_href("data:text/html,x", Links::keep_relative).empty());
+    CHECK(xhtml::safe_href("http://", Links::keep_relative).empty());
+    CHECK(xhtml::safe_href("http://exa mple.org/", Links::absolute_only).empty());
+    CHECK(xhtml::safe_href("  ", Links::keep_relative).empty());
+
+    // a link inside a link keeps only its text: HTML links do not nest
+    Document nested = one_paragraph(
+        Inlines{Link{Inlines{Text{"outer "}, Link{text("inner"), "https://b.org/", ""}}, "https://a.org/", ""}});
+    CHECK_THAT(page(nested), Contains("<p><a href=\"https://a.org/\">outer inner</a></p>"));
+    // a dropped link keeps its text
+    CHECK_THAT(page(one_paragraph(Inlines{Link{text("run"), "javascript:x()", ""}})), Contains("<p>run</p>"));
+}
+
+TEST_CASE("xhtml: empty headings and paragraphs are left out") {
+    std::string html = page(empty_sections_document());
+    CHECK(xml_problem(html).empty());
+    CHECK(html.find("<h2></h2>") == std::string::npos);
+    CHECK(html.find("<h3>") == std::string::npos);
+    CHECK(html.find("<p></p>") == std::string::npos);
+    CHECK(html.find("<p><br/></p>") == std::string::npos);
+    CHECK_THAT(html, Contains("<h4 id=\"h-3\">Deep, after a skipped level</h4>"));
+    CHECK_THAT(html, Contains("<li></li>"));
+    CHECK_THAT(html, Contains("<blockquote>\n</blockquote>"));
+}
+
+TEST_CASE("xhtml: lists, tight and loose, and their numbers") {
+    List ordered;
+    ordered.ordered = true;
+    ordered.start = 7;
+    ordered.items = {{make_paragraph("seven")}, {make_paragraph("eight"), make_paragraph("more")}};
+    List loose;
+    loose.tight = false;
+    loose.items = {{make_paragraph("a")}};
+    Document doc;
+    doc.blocks = {Block{ordered}, Block{loose}};
+    std::string html = body_of(page(doc));
+    CHECK_THAT(html, Contains("<ol start=\"7\">\n<li>seven</li>\n<li>eight\n<p>more</p>\n</li>\n</ol>"));
+    CHECK_THAT(html, Contains("<ul>\n<li>\n<p>a</p>\n</li>\n</ul>"));
+}
+
+TEST_CASE("xhtml: the style is inline, in a section both parsers read alike") {
+    std::string html = page(one_paragraph(text("x")));
+    CHECK_THAT(html, Contains("<style>/*<![CDATA[*/\n/* default.css:"));
+    CHECK_THAT(html, Contains("h1 + p"));  // '>' and '+' stay raw for the HTML parser
+    CHECK_THAT(html, Contains("/*]]>*/</style>"));
+    WriteOptions sans;
+    sans.style = "sans";
+    CHECK_THAT(page(one_paragraph(text("x")), sans), Contains("/* sans.css:"));
+
+    fs::path dir = fresh_dir("xhtml-style");
+    spit(dir / "mine.css", "p { color: red; } a > b { }\n");
+    WriteOptions mine;
+    mine.style = (dir / "mine.css").string();
+    CHECK_THAT(page(one_paragraph(text("x")), mine), Contains("p { color: red; } a > b { }"));
+    spit(dir / "bad.css", "p {} </style><script>x</script>");
+    mine.style = (dir / "bad.css").string();
+    CHECK_THROWS_AS(page(one_paragraph(text("x")), mine), Error);
+    fs::remove_all(dir);
+
+    WriteOptions unknown;
+    unknown.style = "no-such-style";
+    try {
+        page(one_paragraph(text("x")), unknown);
+        FAIL("an unknown style was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.message(), Contains("default"));
+        CHECK_THAT(e.message(), Contains("sans"));
+    }
+    auto styles = builtin_styles();
+    REQUIRE(styles.size() >= 2);
+    CHECK(styles.front().name == "default");
+    CHECK_FALSE(styles.front().description.empty());
+}
+
+TEST_CASE("xhtml: CJK, right-to-left and markup documents are well-formed pages") {
+    for (const Document& doc : {cjk_document(), rtl_document(), markup_document(), heading_only_document(),
+                                empty_sections_document(), Document{}}) {
+        std::string html = page(doc);
+        INFO(html.substr(0, 2000));
+        CHECK(xml_problem(html).empty());
+        CHECK(html.find("<title></title>") == std::string::npos);
+    }
+}
+
+TEST_CASE("xhtml: golden page") {
+    const std::string path = DCONV_SOURCE_DIR "/tests/golden/xhtml/every_kind.html";
+    Document doc = markup_document();
+    doc.blocks.push_back(make_paragraph("A Chinese title in an English text: 百年变局与世纪疫情下的中国外交."));
+    doc.blocks.push_back(make_paragraph("עברית in an English page"));
+    WriteOptions options;
+    options.style = "sans";  // the shorter style
+    std::string html = page(doc, options);
+    const char* update = std::getenv("DCONV_UPDATE_GOLDEN");
+    if (update && std::string_view(update) == "1") {
+        spit(path, html);
+        WARN("golden file regenerated: " << path);
+    } else {
+        INFO("missing or different: " << path << "; run with DCONV_UPDATE_GOLDEN=1 to regenerate, then review the diff");
+        REQUIRE(fs::exists(path));
+        CHECK(html == slurp(path));
+    }
+}
