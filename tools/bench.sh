@@ -62,6 +62,17 @@ while [ "$(stat -c %s "$big")" -lt "$big_target" ]; do
   done
 done
 big_bytes=$(stat -c %s "$big")
+# A plain text dump (the sample pages only, no Markdown links): the web text of the
+# foundation's speed target.
+plain=$work/big/plain.txt
+: >"$plain"
+while [ "$(stat -c %s "$plain")" -lt "$big_target" ]; do
+  for s in seeds/*.txt; do
+    cat "$s" >>"$plain"
+    printf '\n\n' >>"$plain"
+  done
+done
+plain_bytes=$(stat -c %s "$plain")
 
 # measure CMD...: prints "SECONDS PEAK_KIB STATUS" for one run of CMD.
 measure() {
@@ -104,6 +115,9 @@ for fmt in md txt epub; do
   done
 done
 big_mb=$(awk -v b="$big_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+plain_mb=$(awk -v b="$plain_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+row "one $plain_mb MB plain text dump" "dconv --to md" 1 1 "$plain_bytes" \
+  "$dconv" -q --to md -j 1 -o "$work/plain.md" "$plain"
 for fmt in md txt epub; do
   row "one $big_mb MB document" "dconv --to $fmt" 1 1 "$big_bytes" \
     "$dconv" -q --to "$fmt" -j 1 -o "$work/big.$fmt" "$big"
