@@ -472,7 +472,11 @@ std::string explain_line(const std::string& name, const Diagnostic& d) {
     std::string out = location(name, d.first_line, d.last_line) + ": ";
     if (d.severity == Severity::warning) out += "warning: ";
     if (!d.pass.empty()) out += d.pass + ": ";
-    if (!d.action.empty()) out += d.action + " (score " + format_score(d.score) + "): ";
+    if (!d.action.empty()) {
+        out += d.action;
+        if (d.score != 0) out += " (score " + format_score(d.score) + ")";  // metadata and repair have none
+        out += ": ";
+    }
     out += d.reason;
     if (!d.excerpt.empty()) out += " — \"" + short_excerpt(d.excerpt) + "\"";
     return out + "\n";
@@ -930,7 +934,10 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
                        : tally.output_failed ? kExitOutputFailed
                        : tally.input_failed  ? kExitInputFailed
                                              : kExitSuccess;
-    if (!options.quiet && !json) {
+    // A filter (-o -) keeps stderr for what matters: failures, which are reported
+    // anyway; the summary is for batches written to files.
+    bool filter = plan.mode == OutputMode::standard_output && result.failed == 0;
+    if (!options.quiet && !json && !filter) {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.1f", result.seconds);
         err << "converted " << result.converted << " of " << result.inputs
