@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cstring>
 #include <array>
 
 #include "clean/features.hpp"
@@ -147,14 +148,16 @@ bool is_privacy_notice(std::string_view s, std::string_view lang) {
     };
     // A notice names one of these; most text names none and is done with at once. The
     // English words serve every language (notices copy them); others by page language.
-    static constexpr std::string_view kAnchors[] = {"ookie", "rivacy", "onsent"};
+    static constexpr std::string_view kAnchors[] = {"ookie", "rivac", "onsent"};
     static constexpr std::pair<std::string_view, std::string_view> kLocalAnchors[] = {
         {"de", "atenschutz"}, {"fr", "onnées"}, {"it", "dati "}, {"pl", "dane "},
         {"zh", "隐私"}, {"zh", "个人信息"},
     };
     // memmem scans for the whole needle at once; find() stops at every 'o' and 'e'
     auto contains = [&](std::string_view a) { return ::memmem(s.data(), s.size(), a.data(), a.size()) != nullptr; };
-    bool anchored = std::any_of(std::begin(kAnchors), std::end(kAnchors), contains);
+    // 'k' and 'v' are rare letters: a text without them names neither cookies nor privacy
+    bool rare = std::memchr(s.data(), 'k', s.size()) || std::memchr(s.data(), 'v', s.size());
+    bool anchored = (rare && (contains(kAnchors[0]) || contains(kAnchors[1]))) || contains(kAnchors[2]);
     for (const auto& [code, anchor] : kLocalAnchors)
         if (!anchored && lang == code) anchored = contains(anchor);
     if (!anchored) return false;

@@ -11,12 +11,26 @@ namespace dconv::clean {
 
 namespace {
 
+// The length of the URL starting at s[at] ("http://", "https://" or "www." up to the
+// next space), or 0 when none starts there.
+std::size_t url_at(std::string_view s, std::size_t at) {
+    std::string_view rest = s.substr(at);
+    bool url = rest.substr(0, 7) == "http://" || rest.substr(0, 8) == "https://" || rest.substr(0, 4) == "www.";
+    if (!url) return 0;
+    std::size_t end = rest.find(' ');
+    return end == std::string_view::npos ? rest.size() : end;
+}
+
 // html2text writes links whose target has spaces ("[](mailto:?subject=A title)"), which
 // CommonMark leaves as text: such "[...](...)" spans still count as links.
 void count_broken_links(std::string_view s, Features& f) {
     // a link whose text spans lines leaves a bare "](target)" on a line of its own
     std::size_t pos = 0;
-    while ((pos = s.find("](", pos)) != std::string_view::npos) {
+    while ((pos = s.find(']', pos)) != std::string_view::npos) {
+        if (pos + 1 >= s.size() || s[pos + 1] != '(') {
+            ++pos;
+            continue;
+        }
         std::size_t open = s.rfind('[', pos);
         if (open == std::string_view::npos) open = 0;
         std::size_t close = s.find(')', pos);
@@ -66,7 +80,7 @@ bool is_closing(char32_t c) {
 // on their length: hashing all of a long paragraph would add nothing but time.
 constexpr std::size_t kMaxFoldBytes = 256;
 // Stop-word density is read from this many bytes at most.
-constexpr std::size_t kStopSampleBytes = 300;
+constexpr std::size_t kStopSampleBytes = 200;
 
 // Character classes of ASCII, for shape()'s fast path.
 enum : std::uint8_t { kSpace = 1, kLower = 2, kUpper = 4, kDigit = 8, kComma = 16, kEnd = 32, kJoiner = 64 };
@@ -87,7 +101,7 @@ void shape(Features& f, std::string_view lang) {
     // into it would make the compiler reload the text after each one.
     const std::string_view s = f.text;
     std::size_t visible = 0, cjk = 0, letters = 0, digits = 0, words = 0, capitalized = 0;
-    std::size_t commas = 0, sentence_ends = 0;
+    std::size_t commas = 0, sentence_ends = 0, url_bytes = 0, url_end = 0;
     bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
     std::uint64_t fold = 1469598103934665603ull;  // the fold's hash, computed on the way
@@ -112,6 +126,11 @@ void shape(Features& f, std::string_view lang) {
                 continue;
             }
             ++visible;
+            if ((b == 'h' || b == 'w') && !in_word && i - 1 >= url_end) {
+                std::size_t n = url_at(s, i - 1);
+                url_bytes += n;
+                url_end = i - 1 + n;  // "www." inside "http://www." is the same URL
+            }
             if (k & (kLower | kUpper | kDigit)) {
                 if (++folded < kMaxFoldBytes)
                     fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
@@ -175,17 +194,7 @@ void shape(Features& f, std::string_view lang) {
     f.fold = folded ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
                       (is_closing(last_visible) && text::is_sentence_end(before_last));
-    f.has_url_text = false;
-    std::size_t url_bytes = 0;
-    for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://"), std::string_view("www.")}) {
-        for (std::size_t pos = s.find(scheme); pos != std::string::npos; pos = s.find(scheme, pos + 1)) {
-            if (scheme == "www." && pos >= 3 && s.compare(pos - 3, 3, "://") == 0) continue;  // counted
-            f.has_url_text = true;
-            std::size_t end = s.find(' ', pos);
-            if (end == std::string::npos) end = s.size();
-            url_bytes += end - pos;
-        }
-    }
+    f.has_url_text = url_bytes > 0;
     f.url_share = s.empty() ? 0 : std::min(1.0, double(url_bytes) / double(s.size()));
     // the share of function words in a paragraph shows in its first sentences already
     std::string_view sample = s;

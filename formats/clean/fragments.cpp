@@ -17,7 +17,7 @@ namespace dconv {
 namespace {
 
 constexpr std::size_t kMinStampChars = 8;    // shorter shared endings are ordinary words
-constexpr std::size_t kMaxStampChars = 100;  // longer shared endings are repeated lines
+constexpr std::size_t kMaxStampChars = 80;   // longer shared endings are repeated lines
 constexpr std::size_t kMinStampLines = 3;    // a stamp is glued to at least this many lines
 constexpr std::size_t kMaxLabelChars = 4;    // a glued label is a word or two ("摘要")
 // A stamp glued to many lines shows in the first ones: the search reads this many lines

@@ -195,6 +195,53 @@ bool clean_utf8(std::string_view in, std::size_t base_offset, std::string& out,
     return needs_nfc;
 }
 
+namespace {
+
+// True when every character of `s` is one that NFC leaves alone whatever surrounds it:
+// ASCII; U+0080-U+02FF (Latin-1, Latin Extended, IPA, spacing modifiers: no combining
+// marks before U+0300); the letters of Cyrillic (U+0400-U+047F) and Arabic (U+0600-U+064A
+// less the signs U+0610-U+061A); U+2002-U+203F (spaces, dashes, quotes); U+3000-U+3029 and
+// U+3030-U+307F (CJK punctuation and hiragana, leaving out the combining U+302A-302F and
+// the voicing marks U+3099-309A); U+4000-U+9FFF (CJK ideographs); U+FF00-U+FF7F
+// (fullwidth forms). Text of English with curly quotes or of Chinese passes without ICU;
+// anything else is left to ICU's check.
+bool surely_nfc(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xCB) {  // U+0080-U+02FF
+            p += 2;
+            continue;
+        }
+        if (c >= 0xD0 && c <= 0xD9 && end - p >= 2) {
+            unsigned char c1 = p[1];
+            bool safe = c == 0xD0 || c == 0xD1 ||                      // Cyrillic U+0400-U+047F
+                        (c == 0xD8 && !(c1 >= 0x90 && c1 <= 0x9A)) ||  // Arabic U+0600-U+063F but marks
+                        (c == 0xD9 && c1 <= 0x8A);                     // Arabic U+0640-U+064A
+            if (!safe) return false;
+            p += 2;
+            continue;
+        }
+        if (end - p < 3) return false;
+        unsigned char c1 = p[1], c2 = p[2];
+        bool safe = (c >= 0xE4 && c <= 0xE9) ||                                   // U+4000-U+9FFF
+                    (c == 0xE2 && c1 == 0x80 && c2 >= 0x82) ||                    // U+2002-U+203F
+                    (c == 0xE3 && c1 == 0x80 && !(c2 >= 0xAA && c2 <= 0xAF)) ||  // U+3000-U+303F
+                    (c == 0xE3 && c1 == 0x81) ||                                  // U+3040-U+307F
+                    (c == 0xEF && (c1 == 0xBC || c1 == 0xBD));                    // U+FF00-U+FF7F
+        if (!safe) return false;
+        p += 3;
+    }
+    return true;
+}
+
+}  // namespace
+
 void to_nfc(std::string& text) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
@@ -210,7 +257,8 @@ void to_nfc(std::string& text) {
         std::size_t limit = nfc_chunk_end(text, start, *nfc);
         icu::StringPiece piece(text.data() + start, static_cast<int32_t>(limit - start));
         status = U_ZERO_ERROR;
-        bool normal_already = nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status);
+        bool normal_already = surely_nfc(std::string_view(piece.data(), static_cast<std::size_t>(piece.size()))) ||
+                              (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status));
         if (normal_already) {
             if (changed) normal.append(piece.data(), static_cast<std::size_t>(piece.size()));
         } else {
