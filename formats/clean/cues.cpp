@@ -48,7 +48,7 @@ constexpr std::array kFurnitureOpeners = std::to_array<std::string_view>({
     "sharethisarticle", "tags", "alsoread", "seealso", "latestnews", "topstories",
     "相关阅读", "相关新闻", "相关推荐", "相关文章", "相关链接", "热门推荐", "推荐阅读", "猜你喜欢",
     "cookies", "cookienotice", "cookiepolicy", "cookiesettings", "privacypolicy",
-    "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "精彩推荐", "评论", "最热文章",
+    "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "精彩推荐", "评论",
 });
 
 bool is_cjk_text(std::string_view s) {
@@ -59,7 +59,6 @@ bool is_cjk_text(std::string_view s) {
 }  // namespace
 
 double widget_share(std::string_view s) {
-    std::string folded;
     int words = 0, hits = 0;
     double cjk_total = 0, cjk_hit = 0;
     std::string word;

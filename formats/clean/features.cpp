@@ -60,9 +60,7 @@ void collect(const Inlines& inlines, bool in_link, Features& f, std::string& tex
             collect(s->children, in_link, f, text);
         } else if (auto* l = std::get_if<Link>(&in)) {
             ++f.links;
-            std::size_t before = text.size();
             collect(l->children, true, f, text);
-            if (text::trim(std::string_view(text).substr(before)).empty()) ++f.empty_links;
         }
     }
 }
@@ -100,7 +98,7 @@ void shape(Features& f, std::string_view lang) {
     // Counters live in locals, not in `f`: `f` holds the text being read, and writes
     // into it would make the compiler reload the text after each one.
     const std::string_view s = f.text;
-    std::size_t visible = 0, cjk = 0, letters = 0, digits = 0, words = 0, capitalized = 0;
+    std::size_t visible = 0, cjk = 0, letters = 0, digits = 0, words = 0;
     std::size_t commas = 0, sentence_ends = 0, url_bytes = 0, url_end = 0;
     bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
@@ -136,10 +134,7 @@ void shape(Features& f, std::string_view lang) {
                     fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
                 digits += (k & kDigit) != 0;
                 letters += (k & kDigit) == 0;
-                if (!in_word) {
-                    ++words;
-                    capitalized += (k & kUpper) != 0;
-                }
+                words += !in_word;
                 in_word = true;
             } else if (!(k & kJoiner)) {
                 in_word = false;
@@ -168,10 +163,7 @@ void shape(Features& f, std::string_view lang) {
                 fold_bytes(start, i);
                 if (text::is_digit(c)) ++digits;
                 else ++letters;
-                if (!in_word) {
-                    ++words;
-                    if (text::is_upper(c)) ++capitalized;
-                }
+                words += !in_word;
                 in_word = true;
             } else if (c != 0x2019) {
                 in_word = false;
@@ -187,7 +179,6 @@ void shape(Features& f, std::string_view lang) {
     f.letters = static_cast<int>(letters);
     f.digits = static_cast<int>(digits);
     f.words = static_cast<int>(words);
-    f.capitalized = static_cast<int>(capitalized);
     f.commas = static_cast<int>(commas);
     f.sentence_ends = static_cast<int>(sentence_ends);
     fold = (fold ^ folded) * 1099511628211ull;  // the head of a long text, and its length
@@ -258,23 +249,6 @@ bool numbered_heading_shape(const Features& f) {
     for (auto p : kCjkNumbers)
         if (s.rfind(p, 0) == 0) return !f.ends_sentence && f.length < 120;
     return false;
-}
-
-std::uint64_t fold_hash(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ull;
-    bool any = false;
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t start = i;
-        char32_t c = text::next(s, i);
-        if (!text::is_alnum(c) && !text::is_cjk(c)) continue;
-        any = true;
-        if (c < 0x80) {
-            h = (h ^ static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
-        } else {
-            for (std::size_t k = start; k < i; ++k) h = (h ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
-        }
-    }
-    return any ? (h ? h : 1) : 0;
 }
 
 std::string fold(std::string_view s) {

@@ -20,20 +20,19 @@ struct Features {
     double length = 0;         // Latin-equivalent letters, digits and punctuation
     double link_length = 0;    // the part of `length` inside links
     int links = 0;             // number of links (an empty [](url) link counts)
-    int empty_links = 0;       // links without visible text (images, icons)
     int words = 0;             // Latin words; CJK characters count one word each
     int cjk = 0;               // CJK characters
     int letters = 0;           // letters of any script (CJK included)
     int digits = 0;
     int sentence_ends = 0;     // . ! ? 。！？ followed by space, quote or end
     int commas = 0;            // , ， 、 ; ；
-    int capitalized = 0;       // Latin words starting with a capital
     double stop_density = 0;   // stop words per word (language aware)
     bool ends_sentence = false;  // last visible character closes a sentence
     bool has_url_text = false;   // visible text contains http:// or www.
     double url_share = 0;        // share of the visible bytes in URLs (http://…, www.…)
-    std::uint64_t fold = 0;      // fold_hash(text): equal for texts equal but for case,
-                                 // spacing and punctuation; 0 for text without letters
+    std::uint64_t fold = 0;      // a hash of fold(text)'s head and length: equal for texts
+                                 // equal but for case, spacing and punctuation; 0 for
+                                 // text without letters
 
     double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }
 };
@@ -46,7 +45,5 @@ bool numbered_heading_shape(const Features& f);
 
 // A text's fold for comparisons: lower case, white space and punctuation removed.
 std::string fold(std::string_view text);
-// A 64-bit hash of fold(text), without building it; 0 when the fold is empty.
-std::uint64_t fold_hash(std::string_view text);
 
 }  // namespace dconv::clean

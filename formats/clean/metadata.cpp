@@ -74,7 +74,7 @@ std::size_t longest_token(std::string_view s) {
     return best;
 }
 
-bool title_like(const Unit& u, const BatchProfile* batch) {
+bool title_like(const Unit& u) {
     const auto& f = u.f;
     if (u.item >= 0 || u.code || u.rule) return false;
     if (f.length < 8 || f.length > kMaxTitleLength || f.letters < 3) return false;
@@ -90,7 +90,6 @@ bool title_like(const Unit& u, const BatchProfile* batch) {
     if (!find_date(f.text).empty() && f.words <= 8) return false;
     if (clean::is_legal_line(f.text) || clean::widget_share(f.text) >= 0.4) return false;
     if (!clean::strip_welcome(f.text).empty()) return false;
-    if (batch && batch->pages() >= 2 && batch->pages_with(f.text) >= 2) return false;
     return true;
 }
 
@@ -122,7 +121,6 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     std::vector<Unit> units = clean::make_units(doc, lang, kMaxHeadUnits, kFootUnits);
     const std::size_t n = units.size();
     if (n == 0) return 0;
-    const BatchProfile* batch = nullptr;  // title candidates are judged per page
 
     std::size_t head_end = content_start(units);
     if (head_end == n) head_end = std::min<std::size_t>(n, 10);
@@ -153,7 +151,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     long title = -1;
     for (std::size_t i = 0; i < head_end; ++i) {
         const Unit& u = units[i];
-        if (!u.heading || u.heading_level > 2 || !title_like(u, batch) ||
+        if (!u.heading || u.heading_level > 2 || !title_like(u) ||
             clean::opens_furniture_section(u.f.text))
             continue;
         if (u.heading_level == 1) {
@@ -174,7 +172,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         }
         for (std::size_t i = anchor; i-- > 0;) {
             if (static_cast<long>(i) == site_unit) continue;
-            if (title_like(units[i], batch)) {
+            if (title_like(units[i])) {
                 title = static_cast<long>(i);
                 break;
             }
@@ -186,12 +184,12 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     }
 
     // Masthead: the first line(s) of the page, before the title, when title-like.
-    if (doc.meta.site.empty() && title > 0 && title_like(units[0], batch) && !units[0].heading &&
+    if (doc.meta.site.empty() && title > 0 && title_like(units[0]) && !units[0].heading &&
         units[0].f.length <= kMaxMastheadLength &&
         clean::fold(units[0].f.text) != clean::fold(doc.meta.title)) {
         std::string site = text::squeeze_spaces(units[0].f.text);
         use(0, "site masthead");
-        if (ends_with_function_word(site) && title > 1 && title_like(units[1], batch)) {
+        if (ends_with_function_word(site) && title > 1 && title_like(units[1])) {
             site += " " + text::squeeze_spaces(units[1].f.text);
             use(1, "site masthead, continued");
         }
@@ -236,7 +234,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         // the title again in another script, next to it ("百年变局…" above "Serving the…")
         if (title >= 0 && (i + 2 == static_cast<std::size_t>(title) || i == static_cast<std::size_t>(title) + 1 ||
                            i + 1 == static_cast<std::size_t>(title)) &&
-            title_like(u, batch) && doc.meta.extra.count("alt-title") == 0 && !u.heading) {
+            title_like(u) && doc.meta.extra.count("alt-title") == 0 && !u.heading) {
             bool title_cjk = units[static_cast<std::size_t>(title)].f.cjk * 2 >
                              units[static_cast<std::size_t>(title)].f.letters;
             bool this_cjk = u.f.cjk * 2 > u.f.letters;

@@ -103,6 +103,13 @@ bool is_space_slow(char32_t c) { return u_isUWhiteSpace(UChar32(c)); }
 int width(char32_t c) {
     if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return 0;
     if (c < 0x300) return 1;
+    // The commonest wide blocks are answered without two ICU property look-ups: every
+    // code point in them is East Asian Wide or Fullwidth and none is a combining mark.
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60) ||
+        (c >= 0x3001 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
+        (c >= 0x30A1 && c <= 0x30FA))
+        return 2;
     auto cat = u_charType(UChar32(c));
     if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK || cat == U_FORMAT_CHAR) return 0;
     if (c >= 0x1160 && c <= 0x11FF) return 0;  // Hangul medial vowels and final consonants

@@ -14,10 +14,26 @@ namespace dconv::text {
 // every character; the ASCII case is one compare).
 char32_t next_multibyte(std::string_view s, std::size_t& i);
 inline char32_t next(std::string_view s, std::size_t& i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char lead = b(i);
+    if (lead < 0x80) {
         ++i;
+        return lead;
+    }
+    // well-formed 2- and 3-byte sequences (all of the BMP) inline too; the rest (4 bytes,
+    // malformed input) out of line
+    if (lead >= 0xC2 && lead < 0xE0 && i + 1 < s.size() && (b(i + 1) & 0xC0) == 0x80) {
+        char32_t c = (char32_t(lead & 0x1F) << 6) | (b(i + 1) & 0x3F);
+        i += 2;
         return c;
+    }
+    if (lead >= 0xE0 && lead < 0xF0 && i + 2 < s.size() && (b(i + 1) & 0xC0) == 0x80 &&
+        (b(i + 2) & 0xC0) == 0x80) {
+        char32_t c = (char32_t(lead & 0x0F) << 12) | (char32_t(b(i + 1) & 0x3F) << 6) | (b(i + 2) & 0x3F);
+        if (c >= 0x800) {  // not overlong
+            i += 3;
+            return c;
+        }
     }
     return next_multibyte(s, i);
 }

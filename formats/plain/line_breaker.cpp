@@ -26,28 +26,6 @@ constexpr std::size_t kBreakContextBytes = 32;
 constexpr std::size_t kLookaheadBytes = 8;
 constexpr std::size_t kContextMarginBytes = 8;
 
-// The code point at s[i] (not ASCII), advancing i: the well-formed 2- and 3-byte
-// sequences decoded inline, the rest (4 bytes, malformed) by text::next.
-inline char32_t next_code_point(std::string_view s, std::size_t& i) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char lead = b(i);
-    if (lead >= 0xC2 && lead < 0xE0 && i + 1 < s.size() && (b(i + 1) & 0xC0) == 0x80) {
-        char32_t c = (char32_t(lead & 0x1F) << 6) | (b(i + 1) & 0x3F);
-        i += 2;
-        return c;
-    }
-    if (lead >= 0xE0 && lead < 0xF0 && i + 2 < s.size() && (b(i + 1) & 0xC0) == 0x80 &&
-        (b(i + 2) & 0xC0) == 0x80) {
-        char32_t c = (char32_t(lead & 0x0F) << 12) | (char32_t(b(i + 1) & 0x3F) << 6) |
-                     (b(i + 2) & 0x3F);
-        if (c >= 0x800) {  // not overlong
-            i += 3;
-            return c;
-        }
-    }
-    return text::next(s, i);
-}
-
 // True when every byte of `s` is printable ASCII (0x20-0x7E), tested 8 at a time.
 bool printable_ascii(std::string_view s) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -83,32 +61,6 @@ icu::Locale locale_for(const std::string& language) {
 }
 
 }  // namespace
-
-int columns_of(char32_t c) {
-    // The commonest wide blocks answered without two ICU property lookups; every code
-    // point in them is East Asian Wide or Fullwidth and none is a combining mark, so
-    // the answer is the one text::width gives.
-    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60) ||
-        (c >= 0x3001 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
-        (c >= 0x30A1 && c <= 0x30FA))
-        return 2;
-    return text::width(c);
-}
-
-std::size_t display_columns(std::string_view text) {
-    std::size_t columns = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            columns += c >= 0x20 && c != 0x7F;
-            ++i;
-        } else {
-            columns += static_cast<std::size_t>(columns_of(next_code_point(text, i)));
-        }
-    }
-    return columns;
-}
 
 LineBreaker::LineBreaker(const std::string& language) {
     UErrorCode status = U_ZERO_ERROR;
@@ -231,7 +183,7 @@ void LineBreaker::wrap_segment(std::string_view segment, std::size_t width,
                 w = byte >= 0x20 && byte != 0x7F;
                 ++i;
             } else {
-                w = columns_of(next_code_point(segment, i));
+                w = text::width(text::next(segment, i));
             }
             if (byte != ' ') {
                 if (columns + static_cast<std::size_t>(w) > width && visible_end > start) {

@@ -17,10 +17,6 @@
 
 namespace dconv::plain_detail {
 
-// Terminal columns of UTF-8 text: text::width per code point (East Asian wide and
-// fullwidth 2, combining marks 0), with ASCII counted without decoding.
-std::size_t display_columns(std::string_view text);
-
 class LineBreaker {
 public:
     // One ICU line break iterator for `language` (BCP 47; empty or unknown: root), made

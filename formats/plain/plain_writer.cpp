@@ -28,7 +28,6 @@ namespace dconv {
 
 namespace {
 
-using plain_detail::display_columns;
 using plain_detail::LineBreaker;
 
 // Text never gets narrower than this (or the columns, if fewer), however deep the
@@ -158,7 +157,7 @@ private:
     std::size_t text_columns() const {
         if (columns_ == 0) return 0;
         std::size_t indent = 0;
-        for (const Frame& f : frames_) indent += display_columns(f.rest);
+        for (const Frame& f : frames_) indent += text::display_width(f.rest);
         std::size_t floor = std::min(kMinTextColumns, columns_);
         return columns_ > indent + floor ? columns_ - indent : floor;
     }
@@ -174,7 +173,7 @@ private:
         std::size_t widest = 0;
         for (std::size_t i = first; i < lines_.size(); ++i) {
             line(lines_[i]);
-            if (measure) widest = std::max(widest, display_columns(lines_[i]));
+            if (measure) widest = std::max(widest, text::display_width(lines_[i]));
         }
         return widest;
     }
@@ -212,8 +211,8 @@ private:
         std::string current;
         std::size_t current_columns = 0;
         for (const std::string& part : parts) {
-            std::size_t columns = display_columns(part);
-            std::size_t joined = current_columns + display_columns(kMetaSeparator) + columns;
+            std::size_t columns = text::display_width(part);
+            std::size_t joined = current_columns + text::display_width(kMetaSeparator) + columns;
             if (!current.empty() && (limit == 0 || joined <= limit)) {
                 current += kMetaSeparator;
                 current += part;
