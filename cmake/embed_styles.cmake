@@ -1,7 +1,12 @@
-# Compiles styles/*.css into the library, so that dconv needs no data files at run time:
-#   cmake -DSTYLE_DIR=... -DOUTPUT=... -P embed_styles.cmake
-# writes OUTPUT, a C++ file defining dconv::kEmbeddedStyles (see formats/xhtml/styles.hpp),
-# one entry per file, named after the file without ".css", in sorted order.
+# Compiles a folder of style files into the library, so that dconv needs no data files at
+# run time:
+#   cmake -DSTYLE_DIR=... -DOUTPUT=... [-DSYMBOL=kEmbeddedStyles] -P embed_styles.cmake
+# writes OUTPUT, a C++ file defining the table dconv::SYMBOL of EmbeddedStyle (see
+# formats/core/embedded_style.hpp) and SYMBOL##Count, one entry per STYLE_DIR/*.css, named
+# after the file without ".css", in sorted order.
+if(NOT SYMBOL)
+  set(SYMBOL kEmbeddedStyles)
+endif()
 file(GLOB styles "${STYLE_DIR}/*.css")
 list(SORT styles)
 set(delimiter "dconv_css")
@@ -16,14 +21,18 @@ foreach(style IN LISTS styles)
   string(APPEND body "    {\"${name}\", R\"${delimiter}(${css})${delimiter}\"},\n")
 endforeach()
 list(LENGTH styles count)
-set(text "// Generated from styles/*.css by cmake/embed_styles.cmake: do not edit.
-#include \"xhtml/styles.hpp\"
+set(text "// Generated from a folder of styles by cmake/embed_styles.cmake: do not edit.
+#include <cstddef>
+
+#include \"core/embedded_style.hpp\"
 
 namespace dconv {
 
-const EmbeddedStyle kEmbeddedStyles[] = {
+extern const EmbeddedStyle ${SYMBOL}[];
+extern const std::size_t ${SYMBOL}Count;
+const EmbeddedStyle ${SYMBOL}[] = {
 ${body}};
-const std::size_t kEmbeddedStyleCount = ${count};
+const std::size_t ${SYMBOL}Count = ${count};
 
 }  // namespace dconv
 ")

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "core/date_time.hpp"
 #include "core/text.hpp"
 #include "dconv/styles.hpp"
 #include "epub/identifier.hpp"
@@ -71,26 +72,7 @@ const Labels& labels_for(std::string_view language) {
 
 // --------------------------------------------------------------------------- dates
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// "YYYY-MM-DD..." as seconds at its midnight, UTC; -1 when it is not such a date.
-std::int64_t date_seconds(std::string_view date) {
-    if (date.size() < 10 || date[4] != '-' || date[7] != '-') return -1;
-    int y = 0, m = 0, d = 0;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (date[i] < '0' || date[i] > '9') return -1;
-    std::sscanf(std::string(date.substr(0, 10)).c_str(), "%4d-%2d-%2d", &y, &m, &d);
-    if (m < 1 || m > 12 || d < 1 || d > 31) return -1;
-    return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400;
-}
+using date_time::date_seconds;
 
 // W3CDTF as dc:date takes it: YYYY, YYYY-MM or YYYY-MM-DD (a time would need a zone).
 std::string publication_date(std::string_view date) {

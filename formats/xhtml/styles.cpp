@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kDefaultStyle = "default";
 
-std::span<const EmbeddedStyle> embedded() { return {kEmbeddedStyles, kEmbeddedStyleCount}; }
+std::span<const EmbeddedStyle> embedded() { return {kEmbeddedStyles, kEmbeddedStylesCount}; }
 
 // The opening comment's first line after "NAME.css: ", up to the end of that line.
 std::string describe(std::string_view css) {

@@ -5,16 +5,12 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/embedded_style.hpp"
 #include "dconv/styles.hpp"
 
 namespace dconv {
 
-struct EmbeddedStyle {
-    std::string_view name;  // the file's name without ".css"
-    std::string_view css;
-};
-
 extern const EmbeddedStyle kEmbeddedStyles[];
-extern const std::size_t kEmbeddedStyleCount;
+extern const std::size_t kEmbeddedStylesCount;
 
 }  // namespace dconv
