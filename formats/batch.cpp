@@ -31,6 +31,7 @@
 #include "dconv/styles.hpp"
 #include "decode/decode.hpp"
 #include "epub/epub_writer.hpp"
+#include "pdf/print_style.hpp"
 
 namespace dconv {
 
@@ -131,11 +132,17 @@ std::vector<const WriterEntry*> resolve_writers(const std::vector<std::string>& 
     return out;
 }
 
-// The style and the cover are read once here, so that a bad one is a usage error before
-// anything is converted rather than the same failure for every input.
-void check_write_options(const WriteOptions& write) {
+// The style, paper and cover are read once here, so that a bad one is a usage error
+// before anything is converted rather than the same failure for every input. --style
+// names a CSS theme for html and epub, a print style for pdf: each is checked only when
+// its formats are written.
+void check_write_options(const WriteOptions& write, const std::vector<const WriterEntry*>& formats) {
+    auto writes = [&](std::string_view name) {
+        return std::any_of(formats.begin(), formats.end(), [&](const WriterEntry* w) { return w->name == name; });
+    };
     try {
-        load_style(write.style);
+        if (writes("html") || writes("epub")) load_style(write.style);
+        if (writes("pdf")) pdf::print_style_for(write.style, write.paper);
         if (!write.cover_image.empty()) epub::read_cover(write.cover_image);
     } catch (const Error& e) {
         throw UsageError{(e.file().empty() ? "" : e.file() + ": ") + e.message()};
@@ -256,7 +263,7 @@ Plan make_plan(const BatchOptions& options) {
     Plan plan;
     plan.writers = resolve_writers(options.formats);
     check_read_options(options.read);
-    check_write_options(options.write);
+    check_write_options(options.write, plan.writers);
     if (options.inputs.empty())
         throw UsageError{"no inputs (give files, directories, or - for standard input; see --help)"};
 
@@ -648,8 +655,10 @@ public:
                 return;
             }
             apply_meta(doc.meta, options_.metadata);
+            WriteOptions write = options_.write;
+            write.diagnostics = &outcome.diag;
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                std::string document = write_document(doc, plan_.writers[w]->name, options_.write);
+                std::string document = write_document(doc, plan_.writers[w]->name, write);
                 try {
                     write_output(plan_.mode == OutputMode::standard_output ? fs::path()
                                                                            : plan_.outputs[index][w],
@@ -685,8 +694,15 @@ public:
             guarded(book_name, book_errors, [&] {
                 refuse_overwriting_inputs(plan_.bundle_outputs);
                 Book book = make_book(std::move(chapters), options_.metadata);
+                WriteOptions write = options_.write;
+                // The book's warnings are reported with its first input.
+                for (Outcome& outcome : pending_)
+                    if (outcome.errors.empty()) {
+                        write.diagnostics = &outcome.diag;
+                        break;
+                    }
                 for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                    std::string document = write_book(book, plan_.writers[w]->name, options_.write);
+                    std::string document = write_book(book, plan_.writers[w]->name, write);
                     try {
                         write_output(plan_.bundle_outputs[w], document);
                         written.push_back(plan_.mode == OutputMode::standard_output
@@ -982,6 +998,9 @@ std::string describe_formats() {
     }
     out += "Styles of html and epub (--style NAME, or --style FILE.css):\n";
     for (const StyleInfo& style : builtin_styles())
+        out += "  " + pad(style.name, name_width) + "  " + style.description + "\n";
+    out += "Print styles of pdf (--style NAME, or --style FILE.css; see styles/print/):\n";
+    for (const StyleInfo& style : pdf::builtin_print_styles())
         out += "  " + pad(style.name, name_width) + "  " + style.description + "\n";
     return out;
 }

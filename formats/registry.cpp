@@ -5,6 +5,7 @@
 
 #include "core/text.hpp"
 #include "epub/epub_writer.hpp"
+#include "pdf/pdf_writer.hpp"
 #include "markdown/markdown_reader.hpp"
 #include "markdown/markdown_writer.hpp"
 #include "native/native_writer.hpp"
@@ -36,6 +37,8 @@ const std::vector<WriterEntry>& writers() {
         {"html", {"xhtml", "html5"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml},
         {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
          write_epub, write_epub_book},
+        {"pdf", {}, "pdf", "PDF for print: justified, hyphenated, bookmarks, --style, --paper",
+         write_pdf, write_pdf_book},
     };
     return table;
 }

@@ -3,17 +3,20 @@
 #
 #   bash tools/bench.sh [--with-peers] [PAGES]      (default 1000)
 #
-# --with-peers installs pandoc from Debian's packages first (as root), so that it runs
-# side by side; without it, pandoc is measured only when already installed.
+# --with-peers installs pandoc and wkhtmltopdf from Debian's packages first (as root), so
+# that they run side by side; without it, they are measured only when already installed.
 #
 # Corpus, built in a temporary directory: PAGES web-text pages made by cycling seeds/*.txt
 # and, when present, ../shared/devset/cases/*/page.txt (so each page recurs about
 # PAGES/(number of sources) times: few enough that the batch profile does not take whole
 # pages for a site template), plus one ~10 MB document made by concatenating pages.
-# Measured: `dconv --to md`, `--to txt` and `--to epub` on one core (-j1) and on all cores,
-# and the big document alone; wall time, docs/s, MB/s of input, and peak resident memory.
-# pandoc, when installed, converts the big document side by side: markdown to commonmark,
-# and markdown to EPUB 3 (`-t epub3`, with SOURCE_DATE_EPOCH set for both tools).
+# Measured: `dconv --to md`, `--to txt`, `--to epub` and `--to pdf` on one core (-j1) and
+# on all cores, and the big document alone; wall time, docs/s, MB/s of input, and peak
+# resident memory. pandoc, when installed, converts the big document side by side:
+# markdown to commonmark, and markdown to EPUB 3 (`-t epub3`, with SOURCE_DATE_EPOCH set
+# for both tools). For PDF, pandoc with wkhtmltopdf (`--pdf-engine=wkhtmltopdf`) makes
+# one PDF per page of the first PEER_PAGES pages (default 60), a page at a time as a
+# user's loop would, and dconv converts the same pages with -j1.
 # Peak memory comes from getrusage(RUSAGE_CHILDREN) in a small python3 wrapper, so no
 # extra package is needed.
 set -euo pipefail
@@ -28,12 +31,15 @@ pages=${1:-1000}
 case $pages in '' | *[!0-9]*) echo "usage: bash tools/bench.sh [--with-peers] [PAGES]" >&2; exit 2 ;; esac
 
 bash tools/build.sh >&2
-if [ "$with_peers" -eq 1 ] && ! command -v pandoc >/dev/null; then
-  echo "bench: installing pandoc" >&2
+if [ "$with_peers" -eq 1 ] && ! { command -v pandoc && command -v wkhtmltopdf; } >/dev/null; then
+  echo "bench: installing pandoc and wkhtmltopdf" >&2
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends pandoc >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    pandoc wkhtmltopdf >&2
 fi
+peer_pages=${PEER_PAGES:-60}
+[ "$peer_pages" -le "$pages" ] || peer_pages=$pages
 dconv=$PWD/build/dconv
 cores=$(nproc)
 
@@ -107,7 +113,7 @@ row() {
 
 # EPUB dates come from SOURCE_DATE_EPOCH, as a packager would set it.
 export SOURCE_DATE_EPOCH=1700000000
-for fmt in md txt epub; do
+for fmt in md txt epub pdf; do
   for jobs in 1 "$cores"; do
     row "$pages pages" "dconv --to $fmt" "$jobs" "$pages" "$corpus_bytes" \
       "$dconv" -q --to "$fmt" -j "$jobs" -o "$work/out-$fmt-$jobs/" "$work/corpus"
@@ -118,7 +124,7 @@ big_mb=$(awk -v b="$big_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 plain_mb=$(awk -v b="$plain_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 row "one $plain_mb MB plain text dump" "dconv --to md" 1 1 "$plain_bytes" \
   "$dconv" -q --to md -j 1 -o "$work/plain.md" "$plain"
-for fmt in md txt epub; do
+for fmt in md txt epub pdf; do
   row "one $big_mb MB document" "dconv --to $fmt" 1 1 "$big_bytes" \
     "$dconv" -q --to "$fmt" -j 1 -o "$work/big.$fmt" "$big"
 done
@@ -126,6 +132,36 @@ done
 # the concatenated pages): the EPUB writer's own speed on a large document.
 row "one $big_mb MB document" "dconv --no-clean --to epub" 1 1 "$big_bytes" \
   "$dconv" -q --no-clean --to epub -j 1 -o "$work/big-all.epub" "$big"
+# The same for PDF: every line of the 10 MB typeset (justified, hyphenated) and drawn.
+row "one $big_mb MB document" "dconv --no-clean --to pdf" 1 1 "$big_bytes" \
+  "$dconv" -q --no-clean --to pdf -j 1 -o "$work/big-all.pdf" "$big"
+row "one $plain_mb MB plain text dump" "dconv --no-clean --to pdf" 1 1 "$plain_bytes" \
+  "$dconv" -q --no-clean --to pdf -j 1 -o "$work/plain-all.pdf" "$plain"
+
+# PDF side by side with pandoc + wkhtmltopdf, on the same pages.
+mkdir -p "$work/peer"
+for f in $(ls "$work/corpus" | head -n "$peer_pages"); do cp "$work/corpus/$f" "$work/peer/"; done
+peer_bytes=$(cat "$work"/peer/*.txt | wc -c)
+row "$peer_pages pages" "dconv --to pdf" 1 "$peer_pages" "$peer_bytes" \
+  "$dconv" -q --to pdf -j 1 -o "$work/peer-dconv/" "$work/peer"
+if command -v pandoc >/dev/null && command -v wkhtmltopdf >/dev/null; then
+  mkdir -p "$work/peer-pandoc"
+  cat >"$work/pandoc-pdf.sh" <<'SH'
+#!/bin/sh
+# One PDF per page, as a loop over a folder would make them.
+out=$1
+shift
+for f in "$@"; do
+  pandoc -f markdown -t html5 --pdf-engine=wkhtmltopdf --metadata title="$(basename "$f")" \
+    -o "$out/$(basename "$f" .txt).pdf" "$f" 2>/dev/null || exit 1
+done
+SH
+  row "$peer_pages pages" "pandoc --pdf-engine=wkhtmltopdf" 1 "$peer_pages" "$peer_bytes" \
+    sh "$work/pandoc-pdf.sh" "$work/peer-pandoc" "$work"/peer/*.txt
+else
+  pdf_peer_note="pandoc or wkhtmltopdf not installed, PDF peer skipped"
+  echo "bench: $pdf_peer_note" >&2
+fi
 if command -v pandoc >/dev/null; then
   row "one $big_mb MB document" "pandoc -f markdown -t commonmark" 1 1 "$big_bytes" \
     pandoc -f markdown -t commonmark -o "$work/big.pandoc.md" "$big"
@@ -143,3 +179,4 @@ echo "| input | command | jobs | wall s | docs/s | MB/s | peak RSS MB |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 [ -z "${pandoc_note:-}" ] || { echo; echo "($pandoc_note)"; }
+[ -z "${pdf_peer_note:-}" ] || { echo; echo "($pdf_peer_note)"; }

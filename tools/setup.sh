@@ -9,9 +9,12 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev
+  # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates; the
+  # fonts are TrueType outlines that libharu 2.3 embeds correctly
+  libhpdf-dev libharfbuzz-dev libhyphen-dev zlib1g-dev hyphen-en-us fonts-liberation2 fonts-arphic-uming
   # tests (epubcheck brings a Java runtime; the tests run it as
   # java -jar /usr/share/java/epubcheck.jar)
-  catch2 python3 epubcheck
+  catch2 python3 epubcheck qpdf poppler-utils
 )
 
 missing=()

@@ -33,16 +33,24 @@ struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap
     bool front_matter = true;  // Markdown: write a YAML front matter block
     // HTML and EPUB: the theme, a built-in style's name ("default", "sans"; see styles.hpp)
-    // or the path of a CSS file. Empty: "default".
+    // or the path of a CSS file. PDF: the page style, a built-in print style's name
+    // (styles/print/) or the path of a print style file. Empty: "default".
     std::string style;
+    // PDF: the paper, overriding the style's: "a4", "letter", "a5", "legal", "a3", or a
+    // width and height ("150mm 220mm"). Empty: the style's (A4 in the built-in ones).
+    std::string paper;
     // EPUB: the path of a JPEG or PNG cover image; empty: no cover.
     std::string cover_image;
-    // EPUB: the time the edition is dated (seconds since 1970, UTC): its dcterms:modified
-    // and every zip entry's timestamp. The command sets it from SOURCE_DATE_EPOCH. Unset,
-    // it is the document's own date (a book's latest), or 1980-01-01T00:00:00Z when there
-    // is none (the earliest time a zip entry can carry): never the clock, so that the
-    // same input always gives the same bytes.
+    // EPUB and PDF: the time the edition is dated (seconds since 1970, UTC): EPUB's
+    // dcterms:modified and zip entry times, PDF's CreationDate and ModDate. The command
+    // sets it from SOURCE_DATE_EPOCH. Unset, it is the document's own date (a book's
+    // latest), or else for EPUB 1980-01-01T00:00:00Z (the earliest time a zip entry can
+    // carry) and for PDF no date at all: never the clock, so that the same input always
+    // gives the same bytes.
     std::optional<std::int64_t> source_date_epoch;
+    // Where a writer reports what it had to change (PDF: characters no font has), or
+    // nullptr. Not owned.
+    Diagnostics* diagnostics = nullptr;
 };
 
 // Reads `bytes` with the reader that `options` names or the source name implies.

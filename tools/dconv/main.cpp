@@ -27,6 +27,8 @@ const char* const kExamples = R"(Examples:
   dconv --to epub --cover cover.jpg page.txt       an EPUB edition, out/page.epub
   dconv --to epub --bundle book.epub --title "Collected" --author "A. Writer" a.txt b.txt
                                           one book, a chapter per input, in that order
+  dconv --to pdf --paper letter page.txt  a print edition, out/page.pdf
+  dconv --to pdf --bundle book.pdf seeds/*.txt    a book with contents and bookmarks
 
 Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
 DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
@@ -34,8 +36,9 @@ DIR/<stem>.<ext> per input and format, keeping the folders below a directory inp
 standard output). Two inputs writing the same file, or an output that is an input,
 are refused. Outputs are replaced atomically.
 
-EPUB editions are reproducible: the same input gives the same bytes. Their date (and
-zip timestamps) is SOURCE_DATE_EPOCH when set, else the document's date, else 1980-01-01.
+EPUB and PDF editions are reproducible: the same input gives the same bytes. Their
+date (and zip timestamps) is SOURCE_DATE_EPOCH when set, else the document's date, else
+1980-01-01 for EPUB and none for PDF.
 
 Exit status:
   0  every input converted (warnings are not failures)
@@ -126,8 +129,12 @@ int main(int argc, char** argv) {
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
     app.add_option("--style", job.write.style,
-                   "Theme of html and epub: a built-in style (" + style_names() + ") or a CSS file")
+                   "Theme of html and epub, or page style of pdf: a built-in style (" + style_names() +
+                       ") or a CSS file (print styles: styles/print/)")
         ->type_name("NAME|FILE");
+    app.add_option("--paper", job.write.paper,
+                   "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
+        ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");

@@ -1,0 +1,101 @@
+// hpdf_document.hpp: one libharu document with its error handling wrapped, and the few
+// things the renderer needs that libharu 2.3's public API lacks.
+//
+// libharu reports an error by calling a C handler and returning a status (or a null
+// handle); the error then sticks to the document. The handler here only records the
+// first error (throwing through C frames is undefined behaviour); check() turns a failed
+// call into dconv::Error(internal) naming the call and libharu's code. Nothing of
+// libharu's error style leaves this file pair and render.cpp.
+//
+// Beyond the public API (libharu installs its internal headers, and the library exports
+// their functions; the version is pinned by the -dev package these headers come from):
+//   - page content is written as ready-made operators, because libharu's text calls
+//     cost ~0.7 µs a run (byte-by-byte memset and float formatting inside) and
+//     the renderer draws millions of runs; and it is deflated here, at a faster level
+//     than libharu's fixed one (see kContentDeflateLevel);
+//   - every glyph of a loaded font is marked used, since only the glyphs libharu's text
+//     calls saw would be embedded otherwise;
+//   - the ToUnicode CMap libharu 2.3 writes for UTF-8 fonts is a CID map, invalid there
+//     (poppler: "Invalid 'begincidrange' operator in ToUnicode CMap"); it is replaced;
+//   - the catalog's /Lang has no setter, and destinations cannot keep the zoom.
+#pragma once
+
+#include <hpdf.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dconv::pdf {
+
+class HpdfDocument {
+public:
+    // A new document with UTF-8 encoders enabled and every stream compressed.
+    HpdfDocument();
+    ~HpdfDocument();
+    HpdfDocument(const HpdfDocument&) = delete;
+    HpdfDocument& operator=(const HpdfDocument&) = delete;
+
+    HPDF_Doc get() const { return doc_; }
+
+    // After a libharu call: throws dconv::Error(internal) when it failed. `what` names
+    // the call for the message.
+    void check(HPDF_STATUS status, const char* what) {
+        if (status != HPDF_OK || error_.code != HPDF_OK) fail(what, status);
+    }
+    template <class Handle>
+    Handle check(Handle handle, const char* what) {
+        if (!handle || error_.code != HPDF_OK) fail(what, HPDF_OK);
+        return handle;
+    }
+
+    // Loads a TrueType font file held in memory for embedding and returns its font with
+    // the UTF-8 encoder (code = the character's UTF-16 unit, CID = code). libharu reads
+    // fonts from files only, and keeps reading until the document is saved: the bytes go
+    // to an anonymous memory file (memfd), or an unlinked temporary file where memfd is
+    // unavailable, that libharu's own open handle keeps alive; nothing is left behind on
+    // any path. libharu copies only glyphs it saw used into the PDF: every glyph of the
+    // file is marked used, so the file must already be the subset wanted.
+    // `characters` (sorted, unique, all below U+10000) are those drawn with it: they make
+    // the font's ToUnicode map.
+    struct Font {
+        HPDF_Font font = nullptr;
+        // For every UTF-16 unit, the width libharu writes in the font's /W array, in
+        // thousandths of an em (truncated from font units): what a viewer advances by.
+        // Meaningful for `characters` only.
+        std::vector<std::int16_t> widths;
+    };
+    Font load_font(const std::string& font_file, const std::vector<char16_t>& characters);
+
+    // The page resource name (e.g. "F1") under which `font` is used on `page`, adding it
+    // to the page's resources the first time.
+    std::string font_resource(HPDF_Page page, HPDF_Font font);
+
+    // Sets `page`'s content stream (compressed here, once per page).
+    void set_content(HPDF_Page page, const std::string& operators);
+
+    // A view of `page` with `top` at the window's top edge and the zoom left as the
+    // reader has it: [page /XYZ 0 top null]. libharu's HPDF_Destination_SetXYZ refuses a
+    // zoom of 0 (it wants 0.08 to 32), and any number there would reset the reader's zoom.
+    HPDF_Destination view_at(HPDF_Page page, float top);
+
+    // The catalog's /Lang (PDF 1.4). Empty: none.
+    void set_language(const std::string& language);
+
+    // The whole file.
+    std::string save();
+
+private:
+    struct ErrorRecord {
+        HPDF_STATUS code = HPDF_OK;
+        HPDF_STATUS detail = 0;
+    };
+    static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void* record);
+    [[noreturn]] void fail(const char* what, HPDF_STATUS status);
+
+    HPDF_Doc doc_ = nullptr;
+    std::string compressed_;  // a page's content, deflated; the capacity is reused
+    ErrorRecord error_;  // the handler's user data: this object does not move
+};
+
+}  // namespace dconv::pdf

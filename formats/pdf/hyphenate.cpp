@@ -1,0 +1,265 @@
+// hyphenate.cpp: libhyphen dictionaries, found by language and shared by all threads.
+#include "pdf/hyphenate.hpp"
+
+#include <hyphen.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <system_error>
+#include <unordered_map>
+
+#include "core/text.hpp"
+
+namespace dconv::pdf {
+
+namespace {
+
+// Where Debian's hyphen-* packages install their dictionaries.
+constexpr const char* system_dictionary_dir = "/usr/share/hyphen";
+
+// The region a bare language tag gets where dictionaries exist for several (en_US and
+// en_GB, de_DE and de_CH, pt_PT and pt_BR): the usual one, not whichever sorts first.
+constexpr std::pair<std::string_view, std::string_view> usual_regions[] = {
+    {"en", "US"}, {"de", "DE"}, {"fr", "FR"}, {"es", "ES"}, {"pt", "PT"},
+    {"it", "IT"}, {"nl", "NL"}, {"sv", "SE"}, {"da", "DK"}, {"ru", "RU"},
+};
+
+struct Tag {
+    std::string language;  // "en"
+    std::string region;    // "GB", or empty
+};
+
+// The language and region of a BCP 47 tag (or a POSIX locale name such as en_GB.UTF-8);
+// an empty language when the tag has none.
+Tag parse_tag(std::string_view bcp47) {
+    Tag tag;
+    std::string normal(bcp47.substr(0, bcp47.find_first_of(".@")));
+    std::replace(normal.begin(), normal.end(), '_', '-');
+    std::size_t start = 0;
+    for (int index = 0; start <= normal.size(); ++index) {
+        std::size_t end = std::min(normal.find('-', start), normal.size());
+        std::string subtag = normal.substr(start, end - start);
+        start = end + 1;
+        bool letters = !subtag.empty() &&
+                       std::all_of(subtag.begin(), subtag.end(),
+                                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+        if (index == 0) {
+            if (!letters || subtag.size() < 2 || subtag.size() > 3) return {};
+            tag.language = text::lower_ascii(subtag);
+        } else if (letters && subtag.size() == 2) {  // a region (a script has 4 letters)
+            for (char& c : subtag) c = char(std::toupper(static_cast<unsigned char>(c)));
+            tag.region = subtag;
+            break;
+        }
+    }
+    return tag;
+}
+
+std::vector<std::filesystem::path> dictionary_dirs() {
+    std::vector<std::filesystem::path> dirs;
+    if (const char* custom = std::getenv("DCONV_HYPHEN_DIR"); custom && *custom) dirs.emplace_back(custom);
+    dirs.emplace_back(system_dictionary_dir);
+    return dirs;
+}
+
+// The dictionary file for `tag`, or an empty path.
+std::filesystem::path find_dictionary(const Tag& tag) {
+    std::vector<std::string> names;
+    if (!tag.region.empty()) names.push_back("hyph_" + tag.language + "_" + tag.region + ".dic");
+    for (auto [language, region] : usual_regions)
+        if (language == tag.language) names.push_back("hyph_" + tag.language + "_" + std::string(region) + ".dic");
+    names.push_back("hyph_" + tag.language + ".dic");
+
+    std::error_code error;
+    for (const auto& dir : dictionary_dirs()) {
+        for (const auto& name : names)
+            if (std::filesystem::is_regular_file(dir / name, error)) return dir / name;
+        // Any regional variant, in name order so that the choice does not depend on the
+        // file system.
+        std::vector<std::filesystem::path> variants;
+        std::filesystem::directory_iterator entry(dir, error), end;
+        for (; !error && entry != end; entry.increment(error)) {  // (no exceptions)
+            std::string name = entry->path().filename().string();
+            if ((name.starts_with("hyph_" + tag.language + "_") ||
+                 name.starts_with("hyph_" + tag.language + "-")) &&
+                name.ends_with(".dic"))
+                variants.push_back(entry->path());
+        }
+        if (!variants.empty()) return *std::min_element(variants.begin(), variants.end());
+    }
+    return {};
+}
+
+// Words already hyphenated, kept per thread (no lock on the way) for one dictionary at
+// a time: text repeats its words, and libhyphen takes a microsecond a word. The memo is
+// emptied when it reaches this many words, which bounds a thread's memory.
+constexpr std::size_t memo_capacity = 1 << 15;
+
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct Memo {
+    std::uint64_t dictionary = 0;  // the Hyphenator's serial number
+    std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> points;
+};
+
+thread_local Memo memo;
+
+// Serial numbers, not addresses, name dictionaries in the memo: a freed Hyphenator's
+// address may be reused by another.
+std::atomic<std::uint64_t> next_serial{1};
+
+bool apostrophe(char32_t c) { return c == '\'' || c == 0x2019; }
+bool word_hyphen(char32_t c) { return c == '-' || c == 0x2010; }
+
+bool mark(char32_t c) { return (U_GET_GC_MASK(UChar32(c)) & U_GC_M_MASK) != 0; }
+
+}  // namespace
+
+struct Hyphenator::Dictionary {
+    HyphenDict* dict = nullptr;
+    ~Dictionary() {
+        if (dict) hnj_hyphen_free(dict);
+    }
+};
+
+Hyphenator::Hyphenator(std::unique_ptr<Dictionary> dictionary)
+    : dictionary_(std::move(dictionary)), serial_(next_serial++) {
+    left_min_ = std::max(2, int(dictionary_->dict->lhmin));
+    right_min_ = std::max(3, int(dictionary_->dict->rhmin));
+}
+
+Hyphenator::~Hyphenator() = default;
+
+std::unique_ptr<Hyphenator> Hyphenator::load(const std::string& path) {
+    auto dictionary = std::make_unique<Dictionary>();
+    dictionary->dict = hnj_hyphen_load(path.c_str());
+    if (!dictionary->dict) return nullptr;
+    // Legacy 8-bit dictionaries would need the word in their own code page; the hyphen-*
+    // packages of Debian are all UTF-8.
+    if (!dictionary->dict->utf8) return nullptr;
+    return std::unique_ptr<Hyphenator>(new Hyphenator(std::move(dictionary)));
+}
+
+const Hyphenator* Hyphenator::for_language(std::string_view bcp47) {
+    static std::mutex mutex;
+    // Dictionaries by file (en and en-US share one), answers by tag (misses included, so
+    // a language without a dictionary does not search the disk again).
+    static std::map<std::string, std::unique_ptr<Hyphenator>, std::less<>> by_file;
+    static std::map<std::string, const Hyphenator*, std::less<>> by_tag;
+
+    std::lock_guard lock(mutex);
+    if (auto known = by_tag.find(bcp47); known != by_tag.end()) return known->second;
+    const Hyphenator* found = nullptr;
+    if (Tag tag = parse_tag(bcp47); !tag.language.empty()) {
+        if (auto path = find_dictionary(tag); !path.empty()) {
+            auto& loaded = by_file[path.string()];
+            if (!loaded) loaded = load(path.string());
+            found = loaded.get();
+        }
+    }
+    by_tag.emplace(std::string(bcp47), found);
+    return found;
+}
+
+std::vector<std::size_t> Hyphenator::points(std::string_view word) const {
+    std::vector<std::size_t> out;
+    points(word, out);
+    return out;
+}
+
+void Hyphenator::points(std::string_view word, std::vector<std::size_t>& out) const {
+    if (memo.dictionary != serial_) {
+        memo.points.clear();
+        memo.dictionary = serial_;
+    }
+    if (auto known = memo.points.find(word); known != memo.points.end()) {
+        out = known->second;
+        return;
+    }
+    compute_points(word, out);
+    if (memo.points.size() >= memo_capacity) memo.points.clear();
+    memo.points.emplace(word, out);
+}
+
+void Hyphenator::compute_points(std::string_view word, std::vector<std::size_t>& out) const {
+    out.clear();
+    std::u32string characters;
+    std::vector<std::size_t> offsets;  // byte offset of each character, then the end
+    characters.reserve(word.size());
+    offsets.reserve(word.size() + 1);
+    UScriptCode word_script = USCRIPT_COMMON;
+    for (std::size_t i = 0; i < word.size();) {
+        offsets.push_back(i);
+        char32_t c = text::next(word, i);
+        characters.push_back(c);
+        if (characters.size() > max_word_length) return;
+        if (apostrophe(c) || word_hyphen(c) || mark(c)) continue;
+        if (!text::is_letter(c)) return;  // digits, symbols, punctuation: not a word
+        if (c < 0x80) {
+            if (word_script == USCRIPT_COMMON) word_script = USCRIPT_LATIN;
+            if (word_script != USCRIPT_LATIN) return;
+            continue;
+        }
+        UErrorCode status = U_ZERO_ERROR;
+        UScriptCode script = uscript_getScript(UChar32(c), &status);
+        if (U_FAILURE(status) || script == USCRIPT_COMMON || script == USCRIPT_INHERITED) continue;
+        if (word_script == USCRIPT_COMMON) word_script = script;
+        if (script != word_script) return;  // mixed scripts: a name, a code, a spoof
+    }
+    offsets.push_back(word.size());
+
+    std::u32string_view all(characters);
+    std::size_t part_begin = 0;
+    for (std::size_t k = 0; k <= all.size(); ++k) {
+        if (k == all.size() || word_hyphen(all[k])) {
+            hyphenate_part(all.substr(part_begin, k - part_begin), part_begin, offsets, out);
+            part_begin = k + 1;
+        }
+    }
+}
+
+// Hyphenates characters [part_begin, part_begin + part.size()) of a word whose character
+// offsets are `offsets`, appending the byte offsets of its points to `out`.
+void Hyphenator::hyphenate_part(std::u32string_view part, std::size_t part_begin,
+                                const std::vector<std::size_t>& offsets,
+                                std::vector<std::size_t>& out) const {
+    std::size_t count = part.size();
+    if (count < std::size_t(left_min_ + right_min_)) return;
+    // libhyphen's patterns are lower case, with ASCII apostrophes.
+    std::string lower;
+    lower.reserve(count * 2);
+    for (char32_t c : part) text::append(lower, apostrophe(c) ? U'\'' : char32_t(u_tolower(UChar32(c))));
+
+    // libhyphen wants room for the word, its two boundary dots and a terminator.
+    std::vector<char> hyphens(lower.size() + 5, '0');
+    char** replacements = nullptr;
+    int* positions = nullptr;
+    int* cuts = nullptr;
+    hnj_hyphen_hyphenate2(dictionary_->dict, lower.c_str(), int(lower.size()), hyphens.data(), nullptr,
+                          &replacements, &positions, &cuts);
+    // A UTF-8 dictionary's answer is per character: hyphens[k] odd is a point after
+    // character k. Non-standard points ("Schiff-fahrt" from "Schiffahrt") change the
+    // letters around the hyphen, which a line of glyphs cannot do: they are skipped.
+    for (std::size_t k = std::size_t(left_min_) - 1; k + right_min_ < count; ++k) {
+        if ((hyphens[k] & 1) && !(replacements && replacements[k]))
+            out.push_back(offsets[part_begin + k + 1]);
+    }
+    if (replacements) {
+        for (std::size_t k = 0; k < lower.size(); ++k) std::free(replacements[k]);
+        std::free(replacements);
+    }
+    std::free(positions);
+    std::free(cuts);
+}
+
+}  // namespace dconv::pdf

@@ -1,0 +1,86 @@
+// layout.hpp: what the PDF writer's typesetter produces and its renderer draws — pages
+// of positioned text runs, rules and link areas, plus the outline and document info.
+//
+// The display list is plain data, independent of libharu: the typesetter (typeset.cpp)
+// can be tested without making a PDF, and the renderer (render.cpp) knows nothing of
+// paragraphs, pages styles or the document model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dconv::pdf {
+
+// An index into the FontTable a layout was made with (fonts.hpp).
+using FontId = int;
+
+struct Color {
+    float r = 0, g = 0, b = 0;  // 0..1, DeviceRGB
+    bool operator==(const Color&) const = default;
+};
+
+// Text drawn with one font at one size, starting at (x, y): y is the baseline, in points
+// from the page's bottom edge. `char_spacing` is added after every character (PDF's Tc),
+// which is how a justified line of CJK text spreads. `text` is UTF-8 and holds only
+// characters the font has (the typesetter substitutes the others).
+struct GlyphRun {
+    FontId font = 0;
+    float size = 10;
+    float x = 0, y = 0;
+    std::string text;
+    float char_spacing = 0;
+    Color color;
+};
+
+// A straight line (rules, underlines of links in print are not drawn).
+struct Rule {
+    float x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+    float width = 0.5f;
+    Color color;
+};
+
+struct Rect {
+    float left = 0, bottom = 0, right = 0, top = 0;
+};
+
+// A clickable area: to a URI, or to a place in this document (page index, 0-based, and
+// the y of the top of the view).
+struct LinkArea {
+    Rect rect;
+    std::string uri;  // empty for an internal link
+    int dest_page = -1;
+    float dest_top = 0;
+};
+
+struct Page {
+    std::vector<GlyphRun> runs;
+    std::vector<Rule> rules;
+    std::vector<LinkArea> links;
+};
+
+// One bookmark. Entries are in document order; `level` (1 = top) gives the nesting: an
+// entry is a child of the nearest earlier entry with a smaller level.
+struct OutlineEntry {
+    std::string title;
+    int level = 1;
+    int page = 0;   // 0-based page index
+    float top = 0;  // y of the heading's top edge
+};
+
+// The document information dictionary. Dates are seconds since 1970, UTC.
+struct Info {
+    std::string title, author, subject, keywords, creator, producer;
+    std::optional<std::int64_t> created, modified;
+};
+
+struct Layout {
+    float page_width = 595.276f, page_height = 841.89f;  // A4 in points
+    std::vector<Page> pages;
+    std::vector<OutlineEntry> outline;
+    Info info;
+    std::string language;  // BCP 47 of the document (the catalog's /Lang), may be empty
+};
+
+}  // namespace dconv::pdf

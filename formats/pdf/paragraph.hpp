@@ -1,0 +1,86 @@
+// paragraph.hpp: setting one paragraph — breaking styled text into justified lines.
+//
+// Latin text is broken by total fit (Knuth and Plass, "Breaking paragraphs into lines",
+// 1981) over boxes, glue and penalties, with hyphenation from libhyphen's patterns. CJK
+// text may break between any two characters except where kinsoku forbids it (no line
+// starts with a closing mark such as ，。、」 and none ends with an opening one such as
+// 「（); mixed runs follow UAX #14's rules at the seams.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "pdf/fonts.hpp"
+#include "pdf/layout.hpp"
+
+namespace dconv::pdf {
+
+class Hyphenator;  // hyphenate.hpp
+
+// A piece of text in one font and size. '\n' inside `text` is a forced line break.
+struct Span {
+    std::string text;  // UTF-8
+    FontId font = 0;
+    float size = 10;
+    Color color;
+    int link = -1;          // index into the caller's table of links, or -1
+    bool breakable = true;  // false: spaces in it do not stretch and do not break (code)
+};
+
+enum class Align { justify, left, center, right };
+
+struct ParagraphStyle {
+    float width = 400;         // the measure, in points
+    float first_indent = 0;    // extra indent of the first line
+    Align align = Align::justify;
+    const Hyphenator* hyphenator = nullptr;  // none: no hyphenation
+    // Knuth-Plass parameters, as TeX names them. hyphen_penalty also serves as TeX's
+    // \exhyphenpenalty (a break after an explicit hyphen or dash) and for breaks between
+    // the characters of a word too long for the line.
+    float tolerance = 200, pretolerance = 100;
+    float line_penalty = 10, hyphen_penalty = 50;
+    float double_hyphen_demerits = 10000, adjacent_fitness_demerits = 10000;
+    float final_hyphen_demerits = 5000;  // a hyphen ending the next to last line
+};
+
+// A piece of a set line: text at x (from the line's left edge, in points).
+struct Fragment {
+    float x = 0;
+    // To the end of the last character's advance, with char_spacing between characters
+    // (PDF adds it after the last one too; that is not counted: what follows on the
+    // line has its own x).
+    float width = 0;
+    FontId font = 0;
+    float size = 10;
+    std::string text;
+    float char_spacing = 0;
+    Color color;
+    int link = -1;
+};
+
+struct Line {
+    std::vector<Fragment> fragments;
+    float width = 0;        // of the set text (from the first fragment's x, so without indent)
+    float ascent = 0;       // the tallest span on the line: size * 0.8 (cap height-ish)
+    float size = 0;         // the largest size on the line
+    bool hyphenated = false;
+    bool overfull = false;  // nothing fit: a part wider than the measure
+};
+
+struct SetStats {
+    std::size_t missing_glyphs = 0;  // characters no font has, drawn as '?'
+    std::size_t hyphens = 0;
+    std::size_t overfull_lines = 0;
+    int passes = 0;  // 1: no hyphenation needed, 2: hyphenated, 3: emergency stretch
+};
+
+// Breaks `spans` into lines of `style.width`, in TeX's passes: without hyphenation within
+// pretolerance, then hyphenated within tolerance, then with emergency stretch. Never
+// fails: text that cannot fit is split where it must (a word longer than the measure
+// breaks between characters) and counted in `stats`. Keeps no state between calls, so
+// threads may set paragraphs at once, sharing a FontTable whose methods are thread-safe.
+std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphStyle& style,
+                                const FontTable& fonts, SetStats* stats = nullptr);
+
+}  // namespace dconv::pdf

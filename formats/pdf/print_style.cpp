@@ -1,0 +1,417 @@
+// print_style.cpp: parsing print styles, a small subset of CSS (print_style.hpp).
+#include "pdf/print_style.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <span>
+
+#include "core/embedded_style.hpp"
+#include "core/text.hpp"
+#include "dconv/diagnostics.hpp"
+
+namespace dconv {
+extern const EmbeddedStyle kEmbeddedPrintStyles[];
+extern const std::size_t kEmbeddedPrintStylesCount;
+}  // namespace dconv
+
+namespace dconv::pdf {
+
+namespace {
+
+constexpr std::string_view kDefaultStyle = "default";
+constexpr float kPointsPerMm = 72.0f / 25.4f;
+
+constexpr std::array<std::string_view, kElementCount> kElementNames = {
+    "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
+    "running-header", "page-number", "pre", "code", "blockquote", "li", "a", "hr", "toc",
+    "toc-chapter",
+};
+
+struct Declaration {
+    std::string property;
+    std::string value;
+    std::uint32_t line = 0;
+};
+
+struct Sheet {
+    std::vector<Declaration> page;
+    std::array<std::vector<Declaration>, kElementCount> elements;
+};
+
+[[noreturn]] void fail(std::string_view file, std::uint32_t line, const std::string& message) {
+    throw Error(ErrorKind::usage, std::string(file), line, "style: " + message);
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// Comments become spaces (newlines kept, so that line numbers stay right).
+std::string strip_comments(std::string_view css, std::string_view file) {
+    std::string out(css);
+    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+        if (out[i] != '/' || out[i + 1] != '*') continue;
+        std::size_t end = out.find("*/", i + 2);
+        if (end == std::string::npos) {
+            auto line = static_cast<std::uint32_t>(std::count(out.begin(), out.begin() + i, '\n') + 1);
+            fail(file, line, "comment not closed");
+        }
+        for (std::size_t j = i; j < end + 2; ++j)
+            if (out[j] != '\n') out[j] = ' ';
+        i = end + 1;
+    }
+    return out;
+}
+
+Sheet parse_sheet(std::string_view css_in, std::string_view file) {
+    std::string css = strip_comments(css_in, file);
+    Sheet sheet;
+    std::uint32_t line = 1;
+    std::size_t i = 0;
+    auto skip_space = [&] {
+        while (i < css.size() && (css[i] == ' ' || css[i] == '\t' || css[i] == '\r' || css[i] == '\n')) {
+            if (css[i] == '\n') ++line;
+            ++i;
+        }
+    };
+    while (true) {
+        skip_space();
+        if (i >= css.size()) break;
+        std::uint32_t selector_line = line;
+        std::size_t open = css.find('{', i);
+        if (open == std::string::npos) fail(file, selector_line, "expected '{' after a selector");
+        std::string_view selectors(css.data() + i, open - i);
+        line += static_cast<std::uint32_t>(std::count(selectors.begin(), selectors.end(), '\n'));
+        std::size_t close = css.find('}', open);
+        if (close == std::string::npos) fail(file, selector_line, "block not closed with '}'");
+        std::string_view body(css.data() + open + 1, close - open - 1);
+
+        // Declarations, each with its own line.
+        std::vector<Declaration> declarations;
+        std::uint32_t at = line;
+        for (std::size_t start = 0; start <= body.size();) {
+            std::size_t end = body.find(';', start);
+            if (end == std::string_view::npos) end = body.size();
+            std::string_view raw = body.substr(start, end - start);
+            std::size_t lead = 0;
+            while (lead < raw.size() && std::isspace(static_cast<unsigned char>(raw[lead]))) {
+                if (raw[lead] == '\n') ++at;
+                ++lead;
+            }
+            std::string_view decl = text::trim(raw);
+            if (!decl.empty()) {
+                std::size_t colon = decl.find(':');
+                if (colon == std::string_view::npos)
+                    fail(file, at, "expected 'property: value' in '" + std::string(decl) + "'");
+                declarations.push_back({lower(text::trim(decl.substr(0, colon))),
+                                        lower(text::trim(decl.substr(colon + 1))), at});
+            }
+            at += static_cast<std::uint32_t>(std::count(raw.begin() + lead, raw.end(), '\n'));
+            start = end + 1;
+        }
+        line += static_cast<std::uint32_t>(std::count(body.begin(), body.end(), '\n'));
+
+        std::string_view rest = selectors;
+        while (!rest.empty()) {
+            std::size_t comma = rest.find(',');
+            std::string name = lower(text::trim(rest.substr(0, comma)));
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            if (!name.empty() && name[0] == '.') name.erase(0, 1);  // ".title" as well as "title"
+            if (name == "@page") {
+                sheet.page.insert(sheet.page.end(), declarations.begin(), declarations.end());
+                continue;
+            }
+            auto found = std::find(kElementNames.begin(), kElementNames.end(), name);
+            if (found == kElementNames.end()) {
+                std::string known;
+                for (std::string_view n : kElementNames) known += (known.empty() ? "" : ", ") + std::string(n);
+                fail(file, selector_line, "unknown selector '" + name + "' (known: @page, " + known + ")");
+            }
+            auto& list = sheet.elements[static_cast<std::size_t>(found - kElementNames.begin())];
+            list.insert(list.end(), declarations.begin(), declarations.end());
+        }
+        i = close + 1;
+    }
+    return sheet;
+}
+
+std::vector<std::string_view> words(std::string_view value) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < value.size()) {
+        while (i < value.size() && value[i] == ' ') ++i;
+        std::size_t start = i;
+        while (i < value.size() && value[i] != ' ') ++i;
+        if (i > start) out.push_back(value.substr(start, i - start));
+    }
+    return out;
+}
+
+// A length in points; `em` is the font size it is relative to. nullopt for a unitless
+// number when `unitless` is not given, or for anything that is not a length.
+std::optional<float> length(std::string_view v, float em, std::optional<float> unitless = std::nullopt) {
+    float number = 0;
+    auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), number);
+    if (error != std::errc() || !(number >= 0) || number > 10000) return std::nullopt;
+    std::string_view unit(end, static_cast<std::size_t>(v.data() + v.size() - end));
+    if (unit == "pt") return number;
+    if (unit == "mm") return number * kPointsPerMm;
+    if (unit == "cm") return number * 10 * kPointsPerMm;
+    if (unit == "in") return number * 72;
+    if (unit == "px") return number * 0.75f;
+    if (unit == "em") return number * em;
+    if (unit.empty() && number == 0) return 0.0f;
+    if (unit.empty() && unitless) return number * *unitless;
+    return std::nullopt;
+}
+
+std::optional<Color> color(std::string_view v) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    if (v == "black") return Color{};
+    if (v.size() != 4 && v.size() != 7) return std::nullopt;
+    if (v[0] != '#') return std::nullopt;
+    float parts[3];
+    for (int k = 0; k < 3; ++k) {
+        int hi, lo;
+        if (v.size() == 4) hi = lo = hex(v[1 + k]);
+        else hi = hex(v[1 + 2 * k]), lo = hex(v[2 + 2 * k]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        parts[k] = static_cast<float>(hi * 16 + lo) / 255.0f;
+    }
+    return Color{parts[0], parts[1], parts[2]};
+}
+
+[[noreturn]] void bad_value(std::string_view file, const Declaration& d, std::string_view expected) {
+    fail(file, d.line, "bad value '" + d.value + "' for " + d.property + " (expected " +
+                           std::string(expected) + ")");
+}
+
+// Applies one element's declarations to `s`, which starts as what it inherits.
+// `parent_size` is the size em means for font-size.
+void apply(TextStyle& s, const std::vector<Declaration>& declarations, float parent_size,
+           float parent_ratio, std::string_view file) {
+    // font-size first: em and unitless line-height depend on it.
+    bool leading_set = false;
+    for (const Declaration& d : declarations) {
+        if (d.property == "font-size") {
+            auto v = length(d.value, parent_size);
+            if (!v || *v < 1 || *v > 500) bad_value(file, d, "a size from 1pt to 500pt");
+            s.size = *v;
+        }
+    }
+    for (const Declaration& d : declarations) {
+        const std::string& p = d.property;
+        std::string_view v = d.value;
+        if (p == "font-size") continue;
+        if (p == "font-family") {
+            if (v == "serif") s.family = Family::serif;
+            else if (v == "sans" || v == "sans-serif") s.family = Family::sans;
+            else if (v == "mono" || v == "monospace") s.family = Family::mono;
+            else bad_value(file, d, "serif, sans or mono");
+        } else if (p == "font-weight") {
+            if (v == "bold" || v == "700" || v == "800" || v == "900") s.bold = true;
+            else if (v == "normal" || v == "400") s.bold = false;
+            else bad_value(file, d, "bold or normal");
+        } else if (p == "font-style") {
+            if (v == "italic" || v == "oblique") s.italic = true;
+            else if (v == "normal") s.italic = false;
+            else bad_value(file, d, "italic or normal");
+        } else if (p == "line-height") {
+            auto x = length(v, s.size, s.size);
+            if (!x || *x < s.size * 0.5f || *x > 1000) bad_value(file, d, "a length, or a number times the font size, not under half the size");
+            s.leading = *x;
+            leading_set = true;
+        } else if (p == "text-align") {
+            if (v == "justify") s.align = Align::justify;
+            else if (v == "left" || v == "start") s.align = Align::left;
+            else if (v == "center") s.align = Align::center;
+            else if (v == "right" || v == "end") s.align = Align::right;
+            else bad_value(file, d, "justify, left, center or right");
+        } else if (p == "hyphens") {
+            if (v == "auto") s.hyphenate = true;
+            else if (v == "none" || v == "manual") s.hyphenate = false;
+            else bad_value(file, d, "auto or none");
+        } else if (p == "color") {
+            auto c = color(v);
+            if (!c) bad_value(file, d, "#rgb, #rrggbb or black");
+            s.color = *c;
+        } else if (p == "text-indent" || p == "margin-top" || p == "margin-bottom" ||
+                   p == "margin-left" || p == "margin-right") {
+            auto x = length(v, s.size);
+            if (!x) bad_value(file, d, "a length (pt, mm, cm, in, px, em)");
+            if (p == "text-indent") s.indent = *x;
+            else if (p == "margin-top") s.margin_top = *x;
+            else if (p == "margin-bottom") s.margin_bottom = *x;
+            else if (p == "margin-left") s.margin_left = *x;
+            else s.margin_right = *x;
+        } else {
+            fail(file, d.line, "unknown property '" + p + "' (known: font-family, font-size, font-weight, "
+                               "font-style, line-height, text-align, text-indent, hyphens, color, "
+                               "margin-top, margin-bottom, margin-left, margin-right)");
+        }
+    }
+    // A new size without a new line height keeps the inherited proportion.
+    if (!leading_set) {
+        bool size_set = std::any_of(declarations.begin(), declarations.end(),
+                                    [](const Declaration& d) { return d.property == "font-size"; });
+        if (size_set) s.leading = s.size * parent_ratio;
+    }
+}
+
+// A text block of at least 1in by 2in.
+bool leaves_room(const PrintStyle& style) {
+    return style.measure() >= 72 && style.paper.height - style.margin_top - style.margin_bottom >= 144;
+}
+
+std::span<const EmbeddedStyle> embedded() { return {kEmbeddedPrintStyles, kEmbeddedPrintStylesCount}; }
+
+std::string describe(std::string_view css) {
+    std::size_t open = css.find("/*");
+    if (open == std::string_view::npos) return {};
+    std::string_view line = css.substr(open + 2);
+    line = line.substr(0, line.find('\n'));
+    if (std::size_t close = line.find("*/"); close != std::string_view::npos) line = line.substr(0, close);
+    if (std::size_t colon = line.find(".css:"); colon != std::string_view::npos) line = line.substr(colon + 5);
+    return std::string(text::trim(line));
+}
+
+}  // namespace
+
+std::string_view element_name(Element e) { return kElementNames[static_cast<std::size_t>(e)]; }
+
+PaperSize parse_paper(std::string_view text_in) {
+    std::string t = lower(text::trim(text_in));
+    if (t == "a4") return {595.276f, 841.89f};
+    if (t == "letter") return {612, 792};
+    if (t == "a5") return {419.528f, 595.276f};
+    if (t == "legal") return {612, 1008};
+    if (t == "a3") return {841.89f, 1190.551f};
+    std::string spaced = t;
+    std::replace(spaced.begin(), spaced.end(), 'x', ' ');
+    auto parts = words(spaced);
+    if (parts.size() == 2) {
+        auto w = length(parts[0], 0, 1.0f), h = length(parts[1], 0, 1.0f);
+        if (w && h && *w >= 144 && *h >= 144 && *w <= 14400 && *h <= 14400) return {*w, *h};
+    }
+    throw Error(ErrorKind::usage, "", 0,
+                "unknown paper '" + std::string(text_in) +
+                    "' (a4, letter, a5, legal, a3, or width and height such as '150mm 220mm', "
+                    "each from 2in to 200in)");
+}
+
+PrintStyle parse_print_style(std::string_view css, std::string_view file) {
+    Sheet sheet = parse_sheet(css, file);
+    PrintStyle style;
+    style.name = std::string(file);
+
+    TextStyle base;  // what body starts from when the style says nothing
+    base.family = Family::serif;
+    base.size = 11;
+    base.leading = 14.5f;
+    TextStyle& body = style[Element::body];
+    body = base;
+    apply(body, sheet.elements[0], base.size, base.leading / base.size, file);
+    const float ratio = body.leading / body.size;
+
+    for (std::size_t e = 1; e < kElementCount; ++e) {
+        TextStyle s = body;  // inherited properties; margins are not inherited
+        s.margin_top = s.margin_bottom = s.margin_left = s.margin_right = 0;
+        auto element = static_cast<Element>(e);
+        if (element == Element::code || element == Element::pre) s.family = Family::mono;
+        apply(s, sheet.elements[e], body.size, ratio, file);
+        style.elements[e] = s;
+    }
+
+    for (const Declaration& d : sheet.page) {
+        if (d.property == "size") {
+            try {
+                style.paper = parse_paper(d.value);
+            } catch (const Error&) {
+                bad_value(file, d, "a4, letter, a5, legal, a3, or a width and a height");
+            }
+        } else if (d.property == "margin") {
+            auto parts = words(d.value);
+            std::vector<float> v;
+            for (std::string_view part : parts) {
+                auto x = length(part, body.size);
+                if (!x) bad_value(file, d, "one to four lengths");
+                v.push_back(*x);
+            }
+            if (v.empty() || v.size() > 4) bad_value(file, d, "one to four lengths");
+            if (v.size() == 1) v = {v[0], v[0], v[0], v[0]};
+            else if (v.size() == 2) v = {v[0], v[1], v[0], v[1]};
+            else if (v.size() == 3) v = {v[0], v[1], v[2], v[1]};
+            style.margin_top = v[0], style.margin_right = v[1], style.margin_bottom = v[2], style.margin_left = v[3];
+        } else {
+            fail(file, d.line, "unknown @page property '" + d.property + "' (known: size, margin)");
+        }
+    }
+    if (!leaves_room(style)) fail(file, 0, "the margins leave less than 1in by 2in of the page for text");
+    return style;
+}
+
+PrintStyle print_style_for(std::string_view name_or_file, std::string_view paper) {
+    PrintStyle style = load_print_style(name_or_file);
+    if (!paper.empty()) {
+        style.paper = parse_paper(paper);
+        if (!leaves_room(style))
+            throw Error(ErrorKind::usage, "", 0,
+                        "paper '" + std::string(paper) + "' is too small for the margins of style '" +
+                            style.name + "'");
+    }
+    return style;
+}
+
+PrintStyle load_print_style(std::string_view name_or_file) {
+    std::string_view wanted = name_or_file.empty() ? kDefaultStyle : name_or_file;
+    for (const EmbeddedStyle& s : embedded())
+        if (s.name == wanted) {
+            PrintStyle style = parse_print_style(s.css, "styles/print/" + std::string(s.name) + ".css");
+            style.name = std::string(s.name);
+            return style;
+        }
+    std::string file(wanted);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        int error = errno;
+        bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
+        if (!looks_like_a_path && error == ENOENT) {
+            std::string names;
+            for (const EmbeddedStyle& s : embedded()) names += (names.empty() ? "" : ", ") + std::string(s.name);
+            throw Error(ErrorKind::usage, "", 0,
+                        "unknown print style '" + file + "' (built in: " + names + "; or give a CSS file)");
+        }
+        throw Error(ErrorKind::io, file, 0, std::string("cannot read style: ") + std::strerror(error));
+    }
+    std::string css;
+    char buffer[1 << 14];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        css.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (css.size() > kMaxStyleBytes)
+            throw Error(ErrorKind::usage, file, 0, "style larger than " + std::to_string(kMaxStyleBytes >> 20) + " MiB");
+    }
+    if (in.bad()) throw Error(ErrorKind::io, file, 0, "cannot read style");
+    if (css.starts_with("\xEF\xBB\xBF")) css.erase(0, 3);
+    return parse_print_style(css, file);
+}
+
+std::vector<StyleInfo> builtin_print_styles() {
+    std::vector<StyleInfo> out;
+    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe(s.css)});
+    std::sort(out.begin(), out.end(), [](const StyleInfo& a, const StyleInfo& b) { return a.name < b.name; });
+    return out;
+}
+
+}  // namespace dconv::pdf

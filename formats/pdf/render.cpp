@@ -1,0 +1,554 @@
+// render.cpp: render_pdf — a Layout drawn through libharu.
+//
+// libharu builds the file's objects: pages, fonts (Type0 over CIDFontType2, Identity-H,
+// with their widths and CIDToGIDMap), annotations, outline, information and compression.
+// The page content itself is written here as operators, deflated and handed to libharu
+// in one piece per page: libharu's own text calls cost about 0.7 µs a run, too slow for
+// the 1.7 million runs of a 10 MB document, and the content is most of the file. With a
+// UTF-8 font libharu uses the character's UTF-16 unit as code and CID, so a run's string
+// is its text in UTF-16BE, written as a literal string (half the bytes of the hex string
+// libharu writes); the runs of a line go into one TJ array (PageContent).
+#include "pdf/render.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/text.hpp"
+#include "dconv/diagnostics.hpp"
+#include "pdf/hpdf_document.hpp"
+
+namespace dconv::pdf {
+
+namespace {
+
+// ------------------------------------------------------------------------ limits
+
+// Outline titles and information strings are cut to this many bytes (at a character
+// boundary): libharu refuses strings over 65,535 bytes, and a longer bookmark or title
+// is garbage anyway.
+constexpr std::size_t kMaxStringBytes = 4096;
+// libharu's own limit on a string (a link's URI); a longer URI cannot be written, so its
+// link is left out.
+constexpr std::size_t kMaxUriBytes = 65535;
+// libharu keeps a page tree's kids in one array of at most 32,767 entries
+// (HPDF_LIMIT_MAX_ARRAY): longer documents get a two-level tree of nodes this big, which
+// also spares viewers a flat list of thousands of pages. Shorter ones stay flat.
+constexpr HPDF_UINT kPagesPerNode = 256;
+// The same array limit holds for a page's annotations: links beyond it are left out.
+constexpr std::size_t kMaxLinksPerPage = HPDF_LIMIT_MAX_ARRAY;
+// A BCP 47 tag is at most 35 characters in practice (RFC 5646, section 4.4.1); anything
+// longer or with other characters than letters, digits and hyphens is not a language.
+constexpr std::size_t kMaxLanguageLength = 35;
+// The stroke of synthetic bold, as a fraction of the font size: 1/30 thickens UMing's
+// strokes about as much as a bold face would, without closing the counters of dense
+// ideographs.
+constexpr float kSyntheticBoldStroke = 1.0f / 30.0f;
+// PDF dates have four-digit years: times are clamped to 0001-01-01 .. 9999-12-31 UTC.
+constexpr std::int64_t kFirstDate = -62135596800;
+constexpr std::int64_t kLastDate = 253402300799;
+
+// What a character libharu's UTF-8 fonts cannot draw (above U+FFFF, a lone surrogate,
+// an invalid byte, and the noncharacters U+FFFE and U+FFFF, which libharu's width table
+// leaves out) is drawn as.
+constexpr char16_t kReplacement = 0xFFFD;
+
+// Decimal places written: positions to 1/100 pt (a 7,200 dpi grid), sizes, spacing and
+// colours to 1/1000.
+constexpr int kPositionDecimals = 2;
+constexpr int kValueDecimals = 3;
+
+[[noreturn]] void bad_layout(const std::string& message) {
+    throw Error(ErrorKind::internal, "", 0, "PDF layout: " + message);
+}
+
+// The UTF-16 unit drawn for each character of UTF-8 `text`.
+template <class Visit>
+void for_each_code(std::string_view text, Visit&& visit) {
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = text::next(text, i);
+        if (c >= 0xFFFE || (c >= 0xD800 && c <= 0xDFFF)) c = kReplacement;
+        visit(static_cast<char16_t>(c));
+    }
+}
+
+// A set of UTF-16 units.
+class CodeSet {
+public:
+    void add(char16_t c) { bits_[c >> 6] |= std::uint64_t{1} << (c & 63); }
+    std::vector<char16_t> sorted() const {
+        std::vector<char16_t> out;
+        for (std::size_t w = 0; w < bits_.size(); ++w)
+            for (std::uint64_t bits = bits_[w]; bits; bits &= bits - 1)
+                out.push_back(static_cast<char16_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits))));
+        return out;
+    }
+
+private:
+    std::array<std::uint64_t, 0x10000 / 64> bits_{};
+};
+
+// Strings for libharu's UTF-8 encoder: valid UTF-8 of the BMP, no control characters,
+// at most `limit` bytes.
+std::string clean_string(std::string_view s, std::size_t limit) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t c = text::next(s, i);
+        if (c >= 0xFFFE || (c >= 0xD800 && c <= 0xDFFF)) c = kReplacement;
+        if (c < 0x20 || c == 0x7F) c = ' ';
+        char buffer[4];
+        std::size_t n = text::encode(c, buffer);
+        if (out.size() + n > limit) break;
+        out.append(buffer, n);
+    }
+    return out;
+}
+
+// A URI action's URI is 7-bit ASCII (PDF 32000-1, 12.6.4.7): an IRI's other bytes, and
+// spaces and controls, are percent-encoded, as RFC 3987 maps an IRI to a URI.
+std::string ascii_uri(std::string_view iri) {
+    static const char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(iri.size());
+    for (char ch : iri) {
+        auto b = static_cast<unsigned char>(ch);
+        if (b <= 0x20 || b >= 0x7F) {
+            out += '%';
+            out += digits[b >> 4];
+            out += digits[b & 15];
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+bool is_language_tag(const std::string& s) {
+    if (s.empty() || s.size() > kMaxLanguageLength) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+HPDF_Date to_date(std::int64_t seconds) {
+    std::time_t t = static_cast<std::time_t>(std::clamp(seconds, kFirstDate, kLastDate));
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    HPDF_Date date{};
+    date.year = utc.tm_year + 1900;
+    date.month = utc.tm_mon + 1;
+    date.day = utc.tm_mday;
+    date.hour = utc.tm_hour;
+    date.minutes = utc.tm_min;
+    date.seconds = std::min(utc.tm_sec, 59);  // a leap second is not a PDF date
+    date.ind = 'Z';
+    return date;
+}
+
+// ------------------------------------------------------------------------ content
+
+// Appends value / 10^decimals, without trailing zeros ("12.5", "-0.25", "3").
+void append_scaled(std::string& out, std::int64_t value, int decimals) {
+    if (value < 0) {
+        out += '-';
+        value = -value;
+    }
+    std::int64_t scale = 1;
+    for (int i = 0; i < decimals; ++i) scale *= 10;
+    std::int64_t whole = value / scale, fraction = value % scale;
+    char buffer[24];
+    int n = 0;
+    do {
+        buffer[n++] = static_cast<char>('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (n) out += buffer[--n];
+    if (fraction) {
+        out += '.';
+        for (std::int64_t digit = scale / 10; fraction; digit /= 10) {
+            out += static_cast<char>('0' + fraction / digit);
+            fraction %= digit;
+        }
+    }
+}
+
+constexpr double power_of_ten(int decimals) { return decimals == 0 ? 1.0 : 10.0 * power_of_ten(decimals - 1); }
+
+// `value` on the grid of `decimals` places, as an integer count of steps.
+std::int64_t scaled(double value, int decimals) {
+    if (!std::isfinite(value)) return 0;
+    return std::llround(value * power_of_ten(decimals));
+}
+
+// A font as the page content uses it.
+struct PageFont {
+    int index = -1;                          // the glyph source
+    const std::string* resource = nullptr;   // its name on this page ("F1")
+    const std::vector<std::int16_t>* widths = nullptr;  // by UTF-16 unit, in 1/1000 em
+};
+
+// One page's content stream, with the graphics and text state it has set so far, so that
+// an operator is written only when its value changes.
+//
+// Runs on one baseline in one font, size, colour and spacing, as the typesetter makes
+// them word by word, go into one TJ array: each string is followed by the displacement
+// to the next run's x, computed from the widths the viewer will use (the font's /W
+// array) and tracked exactly, so positions do not drift. That writes about half the
+// bytes of a Td and a Tj per word, and the content is most of the time spent (deflate)
+// and of the file.
+class PageContent {
+public:
+    explicit PageContent(std::string& out) : out_(out) { out_.clear(); }
+
+    void rule(const Rule& r) {
+        end_text();
+        line_width(scaled(r.width, kValueDecimals));
+        stroke_color(r.color);
+        number(scaled(r.x1, kPositionDecimals), kPositionDecimals);
+        number(scaled(r.y1, kPositionDecimals), kPositionDecimals);
+        out_ += "m ";
+        number(scaled(r.x2, kPositionDecimals), kPositionDecimals);
+        number(scaled(r.y2, kPositionDecimals), kPositionDecimals);
+        out_ += "l S\n";
+    }
+
+    void run(const GlyphRun& run, const PageFont& font, bool synthetic_bold) {
+        if (!in_text_) {
+            out_ += "BT\n";
+            in_text_ = true;
+            line_x_ = line_y_ = 0;  // BT resets the text matrix
+        }
+        std::int64_t size = scaled(run.size, kValueDecimals);
+        if (font.index != font_ || size != size_) {
+            end_array();
+            out_ += '/';
+            out_ += *font.resource;
+            out_ += ' ';
+            number(size, kValueDecimals);
+            out_ += "Tf\n";
+            font_ = font.index;
+            size_ = size;
+        }
+        std::int64_t spacing = scaled(run.char_spacing, kValueDecimals);
+        if (spacing != char_spacing_) {
+            end_array();
+            number(spacing, kValueDecimals);
+            out_ += "Tc\n";
+            char_spacing_ = spacing;
+        }
+        fill_color(run.color);
+        if (synthetic_bold) {
+            line_width(scaled(run.size * kSyntheticBoldStroke, kValueDecimals));
+            stroke_color(run.color);
+        }
+        int mode = synthetic_bold ? 2 : 0;  // 2: fill, then stroke
+        if (mode != render_mode_) {
+            end_array();
+            out_ += mode ? "2 Tr\n" : "0 Tr\n";
+            render_mode_ = mode;
+        }
+
+        std::int64_t x = scaled(run.x, kPositionDecimals), y = scaled(run.y, kPositionDecimals);
+        double written_size = static_cast<double>(size_) / power_of_ten(kValueDecimals);
+        if (in_array_ && y == line_y_ && written_size > 0) {
+            // TJ's number moves back by number/1000 of the font size.
+            double move = static_cast<double>(x) / power_of_ten(kPositionDecimals) - array_x_;
+            std::int64_t adjustment = scaled(-move * 1000.0 / written_size, kAdjustmentDecimals);
+            if (adjustment != 0) append_scaled(out_, adjustment, kAdjustmentDecimals);
+            array_x_ -= static_cast<double>(adjustment) / power_of_ten(kAdjustmentDecimals) / 1000.0 * written_size;
+        } else {
+            end_array();
+            // Td moves from the start of the current line: positions are kept on the
+            // written grid, so that moves add up exactly.
+            number(x - line_x_, kPositionDecimals);
+            number(y - line_y_, kPositionDecimals);
+            out_ += "Td\n[";
+            line_x_ = x;
+            line_y_ = y;
+            in_array_ = true;
+            array_x_ = static_cast<double>(x) / power_of_ten(kPositionDecimals);
+        }
+        out_ += '(';
+        std::int64_t width = 0;  // thousandths of an em
+        std::size_t count = 0;
+        const std::vector<std::int16_t>& widths = *font.widths;
+        for_each_code(run.text, [&](char16_t c) {
+            byte(static_cast<unsigned char>(c >> 8));
+            byte(static_cast<unsigned char>(c & 0xFF));
+            width += widths[c];
+            ++count;
+        });
+        out_ += ')';
+        array_x_ += static_cast<double>(width) / 1000.0 * written_size +
+                    static_cast<double>(count) * static_cast<double>(char_spacing_) / power_of_ten(kValueDecimals);
+    }
+
+    void finish() { end_text(); }
+
+private:
+    // TJ displacements to 1/10 of a thousandth of an em: 0.001 pt at 10 pt.
+    static constexpr int kAdjustmentDecimals = 1;
+
+    void end_array() {
+        if (!in_array_) return;
+        out_ += "]TJ\n";
+        in_array_ = false;
+    }
+    void end_text() {
+        if (!in_text_) return;
+        end_array();
+        out_ += "ET\n";
+        in_text_ = false;
+    }
+    void number(std::int64_t value, int decimals) {
+        append_scaled(out_, value, decimals);
+        out_ += ' ';
+    }
+    void byte(unsigned char b) {
+        // In a literal string only the delimiters and the escape need escaping, and CR,
+        // which a reader would turn into LF.
+        if (b == '(' || b == ')' || b == '\\') {
+            out_ += '\\';
+            out_ += static_cast<char>(b);
+        } else if (b == '\r') {
+            out_ += "\\r";
+        } else {
+            out_ += static_cast<char>(b);
+        }
+    }
+    using ScaledColor = std::array<std::int64_t, 3>;
+    static ScaledColor scale(const Color& c) {
+        return {scaled(c.r, kValueDecimals), scaled(c.g, kValueDecimals), scaled(c.b, kValueDecimals)};
+    }
+    // Colour and line width may change inside a TJ array's text object but not inside
+    // the array: each closes it.
+    void color(const ScaledColor& c) {
+        for (std::int64_t v : c) number(v, kValueDecimals);
+    }
+    void fill_color(const Color& c) {
+        ScaledColor s = scale(c);
+        if (s == fill_) return;
+        end_array();
+        color(s);
+        out_ += "rg\n";
+        fill_ = s;
+    }
+    void stroke_color(const Color& c) {
+        ScaledColor s = scale(c);
+        if (s == stroke_) return;
+        end_array();
+        color(s);
+        out_ += "RG\n";
+        stroke_ = s;
+    }
+    void line_width(std::int64_t width) {
+        if (width == line_width_) return;
+        end_array();
+        number(width, kValueDecimals);
+        out_ += "w\n";
+        line_width_ = width;
+    }
+
+    std::string& out_;
+    // A page starts in PDF's initial state: black, line width 1, no text state.
+    ScaledColor fill_{0, 0, 0}, stroke_{0, 0, 0};
+    std::int64_t line_width_ = 1000;
+    bool in_text_ = false;
+    int font_ = -1;
+    std::int64_t size_ = -1;
+    std::int64_t char_spacing_ = 0;
+    int render_mode_ = 0;
+    std::int64_t line_x_ = 0, line_y_ = 0;  // the text line's start, on the grid
+    bool in_array_ = false;
+    double array_x_ = 0;  // where the viewer's pen is after the array so far, in points
+};
+
+// ------------------------------------------------------------------------ document
+
+class Renderer {
+public:
+    Renderer(const Layout& layout, const SystemFonts& fonts) : layout_(layout), fonts_(fonts) {}
+
+    std::string render() {
+        check_layout();
+        load_fonts();
+        add_pages();
+        for (std::size_t i = 0; i < layout_.pages.size(); ++i) draw_page(i);
+        add_outline();
+        add_info();
+        doc_.set_language(is_language_tag(layout_.language) ? layout_.language : std::string());
+        return doc_.save();
+    }
+
+private:
+    void check_layout() const {
+        for (std::size_t p = 0; p < layout_.pages.size(); ++p) {
+            for (const GlyphRun& run : layout_.pages[p].runs)
+                if (run.font < 0 || static_cast<std::size_t>(run.font) >= fonts_.size())
+                    bad_layout("a run on page " + std::to_string(p + 1) + " has font id " + std::to_string(run.font));
+            for (const LinkArea& link : layout_.pages[p].links)
+                if (link.uri.empty() && !valid_page(link.dest_page))
+                    bad_layout("a link on page " + std::to_string(p + 1) + " goes to page index " +
+                               std::to_string(link.dest_page));
+        }
+        for (const OutlineEntry& entry : layout_.outline)
+            if (!valid_page(entry.page))
+                bad_layout("outline entry \"" + entry.title + "\" goes to page index " + std::to_string(entry.page));
+    }
+    bool valid_page(int index) const {
+        std::size_t pages = std::max<std::size_t>(layout_.pages.size(), 1);
+        return index >= 0 && static_cast<std::size_t>(index) < pages;
+    }
+
+    // One subset per glyph source holding every character drawn with it, in FontId order
+    // (libharu names embedded fonts HPDFAA+, HPDFAB+, ... in load order).
+    void load_fonts() {
+        std::size_t count = fonts_.size();
+        std::vector<CodeSet> used(count);
+        std::vector<bool> any(count, false);
+        for (const Page& page : layout_.pages)
+            for (const GlyphRun& run : page.runs) {
+                if (run.text.empty()) continue;
+                std::size_t source = static_cast<std::size_t>(fonts_.glyph_source(run.font));
+                CodeSet& set = used[source];
+                for_each_code(run.text, [&set](char16_t c) { set.add(c); });
+                any[source] = true;
+            }
+        hpdf_fonts_.assign(count, {});
+        for (std::size_t id = 0; id < count; ++id) {
+            if (!any[id]) continue;
+            std::vector<char16_t> characters = used[id].sorted();
+            std::u32string wanted(characters.begin(), characters.end());
+            std::string file = fonts_.subset(static_cast<FontId>(id), wanted);
+            hpdf_fonts_[id] = doc_.load_font(file, characters);
+        }
+        synthetic_bold_.resize(count);
+        source_.resize(count);
+        for (std::size_t id = 0; id < count; ++id) {
+            synthetic_bold_[id] = fonts_.synthetic_bold(static_cast<FontId>(id));
+            source_[id] = fonts_.glyph_source(static_cast<FontId>(id));
+        }
+    }
+
+    // All pages first: links and bookmarks may point forward.
+    void add_pages() {
+        std::size_t count = std::max<std::size_t>(layout_.pages.size(), 1);
+        if (count > kPagesPerNode)
+            doc_.check(HPDF_SetPagesConfiguration(doc_.get(), kPagesPerNode), "HPDF_SetPagesConfiguration");
+        pages_.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
+            doc_.check(HPDF_Page_SetWidth(page, layout_.page_width), "HPDF_Page_SetWidth");
+            doc_.check(HPDF_Page_SetHeight(page, layout_.page_height), "HPDF_Page_SetHeight");
+            pages_.push_back(page);
+        }
+    }
+
+    void draw_page(std::size_t index) {
+        const Page& page = layout_.pages[index];
+        HPDF_Page hpdf_page = pages_[index];
+        std::vector<std::string> resource(fonts_.size());  // per glyph source, on this page
+        PageContent content(content_);
+        for (const Rule& rule : page.rules) content.rule(rule);
+        for (const GlyphRun& run : page.runs) {
+            if (run.text.empty()) continue;
+            std::size_t source = static_cast<std::size_t>(source_[static_cast<std::size_t>(run.font)]);
+            const HpdfDocument::Font& font = hpdf_fonts_[source];
+            std::string& name = resource[source];
+            if (name.empty()) name = doc_.font_resource(hpdf_page, font.font);
+            content.run(run, {static_cast<int>(source), &name, &font.widths},
+                        synthetic_bold_[static_cast<std::size_t>(run.font)]);
+        }
+        content.finish();
+        if (!content_.empty()) doc_.set_content(hpdf_page, content_);
+        for (std::size_t i = 0; i < page.links.size() && i < kMaxLinksPerPage; ++i) add_link(hpdf_page, page.links[i]);
+    }
+
+    void add_link(HPDF_Page page, const LinkArea& link) {
+        // On the page (libharu also refuses numbers beyond ±32,767), corners in order.
+        auto x = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, layout_.page_width) : 0.0f; };
+        auto y = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, layout_.page_height) : 0.0f; };
+        const Rect& r = link.rect;
+        HPDF_Rect rect{std::min(x(r.left), x(r.right)), std::min(y(r.bottom), y(r.top)), std::max(x(r.left), x(r.right)),
+                       std::max(y(r.bottom), y(r.top))};
+        HPDF_Annotation annotation;
+        if (!link.uri.empty()) {
+            std::string uri = ascii_uri(link.uri);
+            if (uri.size() > kMaxUriBytes) return;
+            annotation =
+                doc_.check(HPDF_Page_CreateURILinkAnnot(page, rect, uri.c_str()), "HPDF_Page_CreateURILinkAnnot");
+        } else {
+            HPDF_Destination destination = destination_at(link.dest_page, link.dest_top);
+            annotation = doc_.check(HPDF_Page_CreateLinkAnnot(page, rect, destination), "HPDF_Page_CreateLinkAnnot");
+        }
+        // No border: the text shows that it is a link.
+        doc_.check(HPDF_LinkAnnot_SetBorderStyle(annotation, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+    }
+
+    // The view of page `index` with `top` at the top edge, zoom unchanged.
+    HPDF_Destination destination_at(int index, float top) {
+        float clamped = std::isfinite(top) ? std::clamp(top, 0.0f, layout_.page_height) : layout_.page_height;
+        return doc_.view_at(pages_[static_cast<std::size_t>(index)], clamped);
+    }
+
+    // Each entry is a child of the nearest earlier entry with a smaller level.
+    void add_outline() {
+        if (layout_.outline.empty()) return;
+        HPDF_Encoder utf8 = doc_.check(HPDF_GetEncoder(doc_.get(), "UTF-8"), "HPDF_GetEncoder");
+        std::vector<std::pair<int, HPDF_Outline>> ancestors;
+        for (const OutlineEntry& entry : layout_.outline) {
+            while (!ancestors.empty() && ancestors.back().first >= entry.level) ancestors.pop_back();
+            HPDF_Outline parent = ancestors.empty() ? nullptr : ancestors.back().second;
+            std::string title = clean_string(entry.title, kMaxStringBytes);
+            HPDF_Outline outline =
+                doc_.check(HPDF_CreateOutline(doc_.get(), parent, title.c_str(), utf8), "HPDF_CreateOutline");
+            doc_.check(HPDF_Outline_SetDestination(outline, destination_at(entry.page, entry.top)),
+                       "HPDF_Outline_SetDestination");
+            // Top-level entries open, so a reader sees the chapters' sections at once.
+            if (!parent) doc_.check(HPDF_Outline_SetOpened(outline, HPDF_TRUE), "HPDF_Outline_SetOpened");
+            ancestors.emplace_back(entry.level, outline);
+        }
+        doc_.check(HPDF_SetPageMode(doc_.get(), HPDF_PAGE_MODE_USE_OUTLINE), "HPDF_SetPageMode");
+    }
+
+    void add_info() {
+        const Info& info = layout_.info;
+        doc_.check(HPDF_SetCurrentEncoder(doc_.get(), "UTF-8"), "HPDF_SetCurrentEncoder");
+        const std::pair<HPDF_InfoType, const std::string*> fields[] = {
+            {HPDF_INFO_TITLE, &info.title},     {HPDF_INFO_AUTHOR, &info.author},
+            {HPDF_INFO_SUBJECT, &info.subject}, {HPDF_INFO_KEYWORDS, &info.keywords},
+            {HPDF_INFO_CREATOR, &info.creator}, {HPDF_INFO_PRODUCER, &info.producer},
+        };
+        for (const auto& [type, value] : fields) {
+            if (value->empty()) continue;
+            std::string cleaned = clean_string(*value, kMaxStringBytes);
+            doc_.check(HPDF_SetInfoAttr(doc_.get(), type, cleaned.c_str()), "HPDF_SetInfoAttr");
+        }
+        if (info.created)
+            doc_.check(HPDF_SetInfoDateAttr(doc_.get(), HPDF_INFO_CREATION_DATE, to_date(*info.created)),
+                       "HPDF_SetInfoDateAttr");
+        if (info.modified)
+            doc_.check(HPDF_SetInfoDateAttr(doc_.get(), HPDF_INFO_MOD_DATE, to_date(*info.modified)),
+                       "HPDF_SetInfoDateAttr");
+    }
+
+    const Layout& layout_;
+    const SystemFonts& fonts_;
+    HpdfDocument doc_;
+    std::vector<HpdfDocument::Font> hpdf_fonts_;  // by glyph source
+    std::vector<bool> synthetic_bold_;   // by FontId
+    std::vector<FontId> source_;         // by FontId
+    std::vector<HPDF_Page> pages_;
+    std::string content_;  // the page being drawn; its capacity is reused
+};
+
+}  // namespace
+
+std::string render_pdf(const Layout& layout, const SystemFonts& fonts) { return Renderer(layout, fonts).render(); }
+
+}  // namespace dconv::pdf

@@ -1,0 +1,51 @@
+// typeset.hpp: a document (or a book of them) as pages — the block-level half of the PDF
+// writer's layout engine.
+//
+// Paragraphs are set by set_paragraph (paragraph.hpp); this file stacks their lines into
+// pages: block spacing from the print style, first-line indents, list markers, quotes and
+// code, widow and orphan control (no paragraph leaves a single line at either side of a
+// page break), headings kept with what follows them, a title block, a running header and
+// page numbers, bookmarks and, for books, a table of contents with links.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "dconv/book.hpp"
+#include "dconv/document.hpp"
+#include "pdf/fonts.hpp"
+#include "pdf/layout.hpp"
+#include "pdf/print_style.hpp"
+
+namespace dconv::pdf {
+
+// The FontId of each (family, bold, italic), as the FontTable knows them.
+struct FontFaces {
+    std::array<FontId, 12> ids{};
+    FontId get(Family family, bool bold, bool italic) const {
+        return ids[static_cast<std::size_t>(family) * 4 + (bold ? 2 : 0) + (italic ? 1 : 0)];
+    }
+    static FontFaces of(const SystemFonts& fonts);
+};
+
+// What the typesetter had to give up on, for warnings.
+struct TypesetReport {
+    std::size_t missing_glyphs = 0;  // no font has them: drawn as '?'
+    std::size_t outside_bmp = 0;     // emoji and rare CJK beyond U+FFFF: drawn as U+25A1
+    std::size_t overfull_lines = 0;  // a part wider than the measure
+    std::size_t hyphens = 0;
+    std::size_t pages = 0;
+};
+
+struct TypesetOptions {
+    const PrintStyle* style = nullptr;
+    const FontTable* fonts = nullptr;
+    FontFaces faces;
+    std::string creator = "dconv";
+};
+
+Layout typeset(const Document& doc, const TypesetOptions& options, TypesetReport* report = nullptr);
+// A title page, a table of contents, then each chapter from a new page.
+Layout typeset(const Book& book, const TypesetOptions& options, TypesetReport* report = nullptr);
+
+}  // namespace dconv::pdf

@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pdf/hyphenate.hpp"
+
+using namespace dconv::pdf;
+
+namespace {
+
+using Points = std::vector<std::size_t>;
+
+// The word with '-' at each point, to make failures readable.
+std::string marked(std::string_view word, const Points& points) {
+    std::string out;
+    std::size_t last = 0;
+    for (std::size_t point : points) {
+        out.append(word.substr(last, point - last));
+        out += '-';
+        last = point;
+    }
+    out.append(word.substr(last));
+    return out;
+}
+
+const Hyphenator& english() {
+    const Hyphenator* hyphenator = Hyphenator::for_language("en");
+    if (!hyphenator) FAIL("hyph_en_US.dic is missing: apt-get install hyphen-en-us");
+    return *hyphenator;
+}
+
+}  // namespace
+
+TEST_CASE("English words are hyphenated where the US patterns allow") {
+    const Hyphenator& en = english();
+    CHECK(en.points("hyphenation") == Points{2, 6});  // hy-phen-ation
+    CHECK(marked("typesetting", en.points("typesetting")) == "type-set-ting");
+    CHECK(marked("internationalization", en.points("internationalization")) ==
+          "in-ter-na-tion-al-iza-tion");
+    CHECK(marked("paragraph", en.points("paragraph")) == "para-graph");
+}
+
+TEST_CASE("hyphenation keeps two letters before a hyphen and three after it") {
+    const Hyphenator& en = english();
+    CHECK(en.left_min() >= 2);
+    CHECK(en.right_min() >= 3);
+    CHECK(en.points("table") == Points{2});  // ta-ble: two before, three after
+    CHECK(en.points("the").empty());
+    CHECK(en.points("word").empty());
+    CHECK(en.points("").empty());
+    for (std::string word : {"hyphenation", "supercalifragilisticexpialidocious", "unbelievable"}) {
+        for (std::size_t point : en.points(word)) {
+            CHECK(point >= 2);
+            CHECK(word.size() - point >= 3);
+        }
+    }
+}
+
+TEST_CASE("hyphenation looks words up in lower case and answers in the word's own bytes") {
+    const Hyphenator& en = english();
+    CHECK(en.points("Hyphenation") == Points{2, 6});
+    CHECK(en.points("HYPHENATION") == Points{2, 6});
+    // "déter-miné": é is two bytes, so the point is at byte 6, after five characters
+    CHECK(en.points("déterminé") == Points{6});
+    // the apostrophe of the possessive is part of the word
+    CHECK(marked("paragraph’s", en.points("paragraph’s")) == "para-graph’s");
+}
+
+TEST_CASE("words with digits, symbols or mixed scripts are not hyphenated") {
+    const Hyphenator& en = english();
+    CHECK(en.points("hyphenation2").empty());
+    CHECK(en.points("hyphen_ation").empty());
+    CHECK(en.points("hyphenаtion").empty());  // a Cyrillic а inside
+    CHECK(en.points(std::string(100, 'a')).empty());  // longer than max_word_length
+}
+
+TEST_CASE("a word with hyphens is hyphenated part by part, not at its own hyphens") {
+    const Hyphenator& en = english();
+    std::string word = "typesetting-hyphenation";
+    CHECK(marked(word, en.points(word)) == "type-set-ting-hy-phen-ation");
+    CHECK(en.points("well-known").empty());  // parts too short
+}
+
+TEST_CASE("dictionaries are found by language tag and shared") {
+    const Hyphenator* en = Hyphenator::for_language("en");
+    REQUIRE(en != nullptr);
+    CHECK(Hyphenator::for_language("en-US") == en);
+    CHECK(Hyphenator::for_language("en_US.UTF-8") == en);
+    CHECK(Hyphenator::for_language("EN-us") == en);
+    CHECK(Hyphenator::for_language("en-GB") != nullptr);  // no British file: the US one
+    CHECK(Hyphenator::for_language("xx") == nullptr);
+    CHECK(Hyphenator::for_language("") == nullptr);
+    CHECK(Hyphenator::for_language("1234") == nullptr);
+}
+
+TEST_CASE("DCONV_HYPHEN_DIR is searched before the system dictionaries") {
+    auto dir = std::filesystem::temp_directory_path() / "dconv_hyphen_test";
+    std::filesystem::create_directories(dir);
+    {
+        // One pattern: a break between "b" and "c" of any word.
+        std::ofstream dic(dir / "hyph_zz_ZZ.dic");
+        dic << "UTF-8\nLEFTHYPHENMIN 2\nRIGHTHYPHENMIN 3\nb1c\n";
+    }
+    ::setenv("DCONV_HYPHEN_DIR", dir.c_str(), 1);
+    const Hyphenator* zz = Hyphenator::for_language("zz");
+    ::unsetenv("DCONV_HYPHEN_DIR");
+    REQUIRE(zz != nullptr);
+    CHECK(zz->points("aabccc") == Points{3});
+    CHECK(zz->points("bcccc").empty());  // one letter before: below LEFTHYPHENMIN
+    CHECK(Hyphenator::for_language("zz") == zz);  // remembered
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a dictionary file that does not exist loads as nothing") {
+    CHECK(Hyphenator::load("/nonexistent/hyph_xx.dic") == nullptr);
+}
+
+TEST_CASE("one dictionary serves many threads") {
+    const Hyphenator& en = english();
+    std::vector<std::string> words = {"hyphenation", "typesetting", "internationalization", "paragraph"};
+    std::vector<Points> expected;
+    for (const auto& word : words) expected.push_back(en.points(word));
+    std::vector<int> failures(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 2000; ++round) {
+                const Hyphenator* same = Hyphenator::for_language("en");
+                std::size_t w = std::size_t(round + t) % words.size();
+                if (same != &en || same->points(words[w]) != expected[w]) ++failures[t];
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(failures == std::vector<int>(4, 0));
+}
