@@ -51,6 +51,8 @@ constexpr float kFooterShare = 0.5f;
 constexpr float kTocNumberEm = 3.0f;
 // The book's title page starts its title this share of the way down the text block.
 constexpr float kTitlePageDrop = 0.28f;
+// ...in a size this much larger than a chapter's title, centred.
+constexpr float kTitlePageScale = 1.3f;
 
 // The least leading of Chinese and Japanese body text, times the size (CSS's
 // line-height of 1.5-1.8 is usual for CJK pages).
@@ -75,6 +77,7 @@ struct FlowItem {
     int toc_target = -1; // a table of contents line: the outline entry it points to
     int chapter = -1;    // which chapter's text this is (running headers)
     bool chapter_start = false;  // the first item of a chapter: no running header here
+    bool keep_at_top = false;    // a space that stays at a page's top (the title page's drop)
 };
 
 // A page's items, [begin, end) of a flow.
@@ -138,7 +141,10 @@ public:
         std::swap(flow_, front);
         start_chapter(book.meta, -1);
         space(kTitlePageDrop * text_height());
+        flow_.back().keep_at_top = true;
+        title_page_ = true;
         title_block(book.meta, book.meta.title.empty() ? "Untitled" : book.meta.title);
+        title_page_ = false;
         std::swap(flow_, front);
 
         // Body: the chapters, each from a new page, its title a first-level bookmark.
@@ -376,9 +382,24 @@ private:
 
     // ------------------------------------------------------------------------ blocks
 
+    // The style of a title block part: centred and, for the title, larger on a book's
+    // title page.
+    TextStyle part(Element e) const {
+        TextStyle s = st(e);
+        if (title_page_) {
+            s.align = Align::center;
+            if (e == Element::title) {
+                s.size *= kTitlePageScale;
+                s.leading *= kTitlePageScale;
+                s.margin_bottom *= 2;
+            }
+        }
+        return s;
+    }
+
     void title_block(const Meta& meta, std::string_view title) {
         const float width = style_.measure();
-        const TextStyle& t = st(Element::title);
+        const TextStyle t = part(Element::title);
         bool any = false;
         if (!title.empty()) {
             space(t.margin_top);
@@ -388,7 +409,7 @@ private:
         }
         // A title in another language (a bilingual page's), under the main one.
         if (auto alt = meta.extra.find("alt-title"); alt != meta.extra.end() && !alt->second.empty()) {
-            const TextStyle& s = st(Element::subtitle);
+            const TextStyle s = part(Element::subtitle);
             TextStyle upright = s;
             upright.italic = false;
             space(s.margin_top);
@@ -397,7 +418,7 @@ private:
             any = true;
         }
         if (!meta.subtitle.empty()) {
-            const TextStyle& s = st(Element::subtitle);
+            const TextStyle s = part(Element::subtitle);
             space(s.margin_top);
             lines(set(spans_of(meta.subtitle, s), s, width, 0, s.align, false), s, 0, true, true);
             space(s.margin_bottom);
@@ -415,7 +436,7 @@ private:
         add(meta.date.substr(0, std::min<std::size_t>(meta.date.size(), 10)));
         if (meta.site != title) add(meta.site);
         if (!byline.empty()) {
-            const TextStyle& s = st(Element::byline);
+            const TextStyle s = part(Element::byline);
             space(s.margin_top);
             lines(set(spans_of(byline, s), s, width, 0, s.align, false), s, 0, true, true);
             space(s.margin_bottom);
@@ -431,7 +452,7 @@ private:
             space(s.margin_bottom);
             any = true;
         }
-        if (any) {
+        if (any && !title_page_) {
             keep_next_ = false;
             const TextStyle& hr = st(Element::hr);
             rule(0, width, hr.color);
@@ -619,7 +640,7 @@ private:
         std::size_t start = 0;
         while (start < flow.size()) {
             // Spaces and page breaks at a page's top are dropped.
-            while (start < flow.size() && (flow[start].kind == FlowItem::Kind::space ||
+            while (start < flow.size() && ((flow[start].kind == FlowItem::Kind::space && !flow[start].keep_at_top) ||
                                            flow[start].kind == FlowItem::Kind::page_break))
                 ++start;
             if (start >= flow.size()) break;
@@ -818,6 +839,7 @@ private:
     int outline_shift_ = 0;
     bool keep_next_ = false;
     bool previous_was_paragraph_ = false;
+    bool title_page_ = false;  // setting a book's title page
 };
 
 }  // namespace
