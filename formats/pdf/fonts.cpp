@@ -12,6 +12,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -82,6 +83,41 @@ constexpr std::array<hb_tag_t, 15> kDroppedTables = {
     HB_TAG('L', 'T', 'S', 'H'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('E', 'B', 'D', 'T'),
     HB_TAG('E', 'B', 'L', 'C'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
 };
+
+// libharu 2.3 copies 'cvt ', 'fpgm' and 'prep' into the embedded font and, when a font
+// lacks them, writes a broken file for some glyph sets (HPDF_SaveToStream fails with
+// 0x1033 after a seek past its buffer; found on a code block's characters). A subset
+// without hinting has none of them, so each gets a 4-byte placeholder: two zero control
+// values, and four SVTCA instructions that do nothing.
+constexpr std::array<hb_tag_t, 3> kHintingTables = {
+    HB_TAG('c', 'v', 't', ' '), HB_TAG('f', 'p', 'g', 'm'), HB_TAG('p', 'r', 'e', 'p')};
+constexpr char kHintingPlaceholder[4] = {0, 0, 0, 0};
+
+// The font in `blob` (taken over) with the placeholders added where a table is missing.
+hb_blob_t* with_hinting_placeholders(hb_blob_t* blob) {
+    hb_face_t* face = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    std::array<hb_tag_t, 64> tags{};
+    unsigned count = static_cast<unsigned>(tags.size());
+    hb_face_get_table_tags(face, 0, &count, tags.data());
+    hb_face_t* builder = hb_face_builder_create();
+    for (unsigned i = 0; i < count; ++i) {
+        hb_blob_t* table = hb_face_reference_table(face, tags[i]);
+        hb_face_builder_add_table(builder, tags[i], table);
+        hb_blob_destroy(table);
+    }
+    for (hb_tag_t tag : kHintingTables) {
+        if (std::find(tags.begin(), tags.begin() + count, tag) != tags.begin() + count) continue;
+        hb_blob_t* placeholder = hb_blob_create(kHintingPlaceholder, sizeof kHintingPlaceholder,
+                                                HB_MEMORY_MODE_READONLY, nullptr, nullptr);
+        hb_face_builder_add_table(builder, tag, placeholder);
+        hb_blob_destroy(placeholder);
+    }
+    hb_blob_t* out = hb_face_reference_blob(builder);
+    hb_face_destroy(builder);
+    hb_face_destroy(face);
+    return out;
+}
 
 // One face of one file, loaded and tabulated: immutable once built.
 class LoadedFace {
@@ -283,11 +319,12 @@ std::string SystemFonts::subset(FontId font, const std::u32string& characters) c
     hb_subset_input_destroy(input);
     if (!subset) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot subset the font");
     hb_blob_t* blob = hb_face_reference_blob(subset);
+    hb_face_destroy(subset);
+    blob = with_hinting_placeholders(blob);
     unsigned length = 0;
     const char* data = hb_blob_get_data(blob, &length);
     std::string out(data ? data : "", data ? length : 0);
     hb_blob_destroy(blob);
-    hb_face_destroy(subset);
     if (out.empty()) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz made an empty subset");
     return out;
 }

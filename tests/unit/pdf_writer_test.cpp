@@ -271,6 +271,29 @@ TEST_CASE("pdf: the seeds' editions pass qpdf, embed subset fonts and keep every
     fs::remove_all(out);
 }
 
+TEST_CASE("pdf: every dev-set page converts (when ../shared/devset is there)") {
+    require_tools();
+    fs::path cases = fs::path(kSource) / ".." / "shared" / "devset" / "cases";
+    if (!fs::exists(cases)) {
+        WARN("../shared/devset is absent: skipped");
+        return;
+    }
+    fs::path out = fresh_dir("pdf-devset");
+    fs::create_directories(out / "in");
+    for (const auto& c : fs::directory_iterator(cases))
+        if (fs::exists(c.path() / "page.txt"))
+            fs::create_symlink(fs::canonical(c.path() / "page.txt"), out / "in" / (c.path().filename().string() + ".txt"));
+    int status = 0;
+    std::string log = capture(kBinary + " -q --to pdf -o " + (out / "pdf").string() + " " + (out / "in").string() + " 2>&1", &status);
+    INFO(log);
+    CHECK(status == 0);
+    int checked = 0;
+    for (const auto& e : fs::directory_iterator(out / "pdf"))
+        if (checked++ % 6 == 0) check_structure(e.path());  // a sample: qpdf takes a while
+    CHECK(checked >= 60);
+    fs::remove_all(out);
+}
+
 TEST_CASE("pdf: a bundle of the seeds is a book with contents and nested bookmarks") {
     require_tools();
     fs::path out = fresh_dir("pdf-bundle");
@@ -354,6 +377,13 @@ TEST_CASE("pdf: hostile documents give valid files") {
         CHECK(page_count(pdf) > 100);
         std::vector<std::string> w = words(pdf_text(pdf, 50));
         CHECK(std::count(w.begin(), w.end(), "ipsum") > 20);
+    }
+    SECTION("a code block whose glyph set libharu once failed to save (0x1033)") {
+        dconv::Document doc;
+        doc.blocks.push_back(dconv::Block{dconv::CodeBlock{"", "#$&-./012579:=C_abceghilmoprstuvwxy~"}, {}});
+        fs::path pdf = write_library_pdf(doc, out, "glyphs");
+        check_structure(pdf);
+        CHECK(pdf_text(pdf).find("#$&-./012579:=C_abceghilmoprstuvwxy~") != std::string::npos);
     }
     SECTION("no text at all") {
         fs::path pdf = write_library_pdf(dconv::Document{}, out, "empty");
