@@ -222,13 +222,66 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
               "writing a ToUnicode CMap");
     }
     Font loaded{font, std::vector<std::int16_t>(0x10000, 0)};
-    for (char16_t c : characters)
-        loaded.widths[c] = HPDF_TTFontDef_GetGidWidth(attr->fontdef, HPDF_TTFontDef_GetGlyphid(attr->fontdef, c));
+    // libharu writes a CIDToGIDMap of all 65,536 codes (128 KB to deflate for every font
+    // of every document, most of a small document's time). Codes past the map's end
+    // draw glyph 0 (PDF 32000-1, 9.7.4.2), so a map up to the last code drawn says the
+    // same in a few bytes.
+    std::vector<HPDF_BYTE> map(characters.empty() ? 2 : 2 * (std::size_t(characters.back()) + 1), 0);
+    for (char16_t c : characters) {
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(attr->fontdef, c);
+        loaded.widths[c] = HPDF_TTFontDef_GetGidWidth(attr->fontdef, gid);
+        map[2 * std::size_t(c)] = static_cast<HPDF_BYTE>(gid >> 8);
+        map[2 * std::size_t(c) + 1] = static_cast<HPDF_BYTE>(gid & 0xFF);
+    }
+    if (attr->map_stream && attr->map_stream->stream) {
+        HPDF_MemStream_FreeData(attr->map_stream->stream);
+        check(HPDF_Stream_Write(attr->map_stream->stream, map.data(), static_cast<HPDF_UINT>(map.size())),
+              "writing a CIDToGIDMap");
+    }
+    embed_font_file(attr, font_file);
     return loaded;
 }
 
 std::string HpdfDocument::font_resource(HPDF_Page page, HPDF_Font font) {
     return check(HPDF_Page_GetLocalFontName(page, font), "HPDF_Page_GetLocalFontName");
+}
+
+// The font's descriptor with the font file in it, made here rather than by libharu when
+// it saves: libharu would rebuild the file table by table (and deflate it at level 6)
+// for what HarfBuzz has already made, the exact bytes it loaded. libharu skips making a
+// descriptor for a font definition that has one.
+void HpdfDocument::embed_font_file(HPDF_FontAttr attr, const std::string& font_file) {
+    HPDF_FontDef definition = attr->fontdef;
+    auto* tt = static_cast<HPDF_TTFontDefAttr>(definition->attr);
+    if (definition->descriptor) return;  // already embedded (one definition, two fonts)
+    HPDF_Dict data = check(HPDF_DictStream_New(doc_->mmgr, attr->xref), "HPDF_DictStream_New");
+    uLongf length = compressBound(static_cast<uLong>(font_file.size()));
+    compressed_.resize(length);
+    if (compress2(reinterpret_cast<Bytef*>(compressed_.data()), &length,
+                  reinterpret_cast<const Bytef*>(font_file.data()), static_cast<uLong>(font_file.size()),
+                  kContentDeflateLevel) != Z_OK)
+        throw Error(ErrorKind::internal, "", 0, "zlib cannot compress a font");
+    check(HPDF_Stream_Write(data->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
+                            static_cast<HPDF_UINT>(length)),
+          "writing a font file");
+    data->filter = HPDF_STREAM_FILTER_NONE;
+    data->write_fn = &write_flate_filter;
+    HPDF_STATUS status = HPDF_Dict_AddNumber(data, "Length1", static_cast<HPDF_INT32>(font_file.size()));
+
+    HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    status += HPDF_Xref_Add(attr->xref, descriptor);
+    status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
+    status += HPDF_Dict_AddNumber(descriptor, "Ascent", definition->ascent);
+    status += HPDF_Dict_AddNumber(descriptor, "Descent", definition->descent);
+    status += HPDF_Dict_AddNumber(descriptor, "Flags", static_cast<HPDF_INT32>(definition->flags));
+    status += HPDF_Dict_Add(descriptor, "FontBBox", HPDF_Box_Array_New(doc_->mmgr, definition->font_bbox));
+    status += HPDF_Dict_AddName(descriptor, "FontName", tt->base_font);
+    status += HPDF_Dict_AddNumber(descriptor, "ItalicAngle", definition->italic_angle);
+    status += HPDF_Dict_AddNumber(descriptor, "StemV", static_cast<HPDF_INT32>(definition->stemv));
+    status += HPDF_Dict_AddNumber(descriptor, "XHeight", definition->x_height);
+    status += HPDF_Dict_Add(descriptor, "FontFile2", data);
+    check(status, "making a font descriptor");
+    definition->descriptor = descriptor;
 }
 
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {

@@ -91,6 +91,7 @@ private:
         HPDF_STATUS detail = 0;
     };
     static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void* record);
+    void embed_font_file(HPDF_FontAttr attr, const std::string& font_file);
     [[noreturn]] void fail(const char* what, HPDF_STATUS status);
 
     HPDF_Doc doc_ = nullptr;
