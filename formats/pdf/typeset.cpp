@@ -706,11 +706,20 @@ private:
                 }
                 for (Fragment& f : item.line.fragments) {
                     if (f.link >= 0 && static_cast<std::size_t>(f.link) < urls_.size()) {
-                        LinkArea link;
-                        link.rect = {left + f.x, baseline - kDescentShare * f.size, left + f.x + f.width,
-                                     baseline + kAscentShare * f.size};
-                        link.uri = urls_[static_cast<std::size_t>(f.link)];
-                        page.links.push_back(std::move(link));
+                        Rect rect{left + f.x, baseline - kDescentShare * f.size, left + f.x + f.width,
+                                  baseline + kAscentShare * f.size};
+                        const std::string& uri = urls_[static_cast<std::size_t>(f.link)];
+                        // The words of one link on one line make one area, not one each.
+                        if (!page.links.empty() && page.links.back().uri == uri &&
+                            page.links.back().rect.bottom == rect.bottom && page.links.back().rect.right <= rect.left) {
+                            page.links.back().rect.right = rect.right;
+                            page.links.back().rect.top = std::max(page.links.back().rect.top, rect.top);
+                        } else {
+                            LinkArea link;
+                            link.rect = rect;
+                            link.uri = uri;
+                            page.links.push_back(std::move(link));
+                        }
                     }
                     GlyphRun run;
                     run.font = f.font;
