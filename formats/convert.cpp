@@ -19,6 +19,13 @@ const ReaderEntry& choose_reader(const ReadOptions& options) {
     return *reader;
 }
 
+// A format that declares its charset in the document (HTML's <meta charset>): the
+// declaration stands in for detection when no encoding was forced.
+std::string input_encoding(std::string_view bytes, const ReaderEntry& reader, const ReadOptions& options) {
+    if (options.encoding.empty() && reader.declared_encoding) return reader.declared_encoding(bytes);
+    return options.encoding;
+}
+
 Document finish(Document doc, const ReadOptions& options) {
     if (doc.meta.source.empty()) doc.meta.source = options.source_name;
     return doc;
@@ -28,14 +35,14 @@ Document finish(Document doc, const ReadOptions& options) {
 
 Document read_document(std::string&& bytes, const ReadOptions& options, Diagnostics& diag) {
     const ReaderEntry& reader = choose_reader(options);
-    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
+    std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     std::string().swap(bytes);
     return finish(reader.read(std::move(text), options, diag), options);
 }
 
 Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
     const ReaderEntry& reader = choose_reader(options);
-    std::string text = decode_text(bytes, options.encoding, diag, options.source_name);
+    std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     return finish(reader.read(std::move(text), options, diag), options);
 }
 

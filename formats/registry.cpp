@@ -5,6 +5,7 @@
 
 #include "core/text.hpp"
 #include "epub/epub_writer.hpp"
+#include "html/html_reader.hpp"
 #include "pdf/pdf_writer.hpp"
 #include "markdown/markdown_reader.hpp"
 #include "markdown/markdown_writer.hpp"
@@ -19,6 +20,8 @@ const std::vector<ReaderEntry>& readers() {
     static const std::vector<ReaderEntry> table = {
         {"webtext", {"txt", "text"}, "text dump of a web page, cleaned of boilerplate (default)",
          read_webtext},
+        {"html", {"html", "htm", "xhtml"}, "HTML page, parsed with gumbo, its content chosen and cleaned",
+         read_html, html_declared_encoding},
         {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter",
          [](std::string text, const ReadOptions& options, Diagnostics& diag) {
              return read_markdown(text, options, diag);

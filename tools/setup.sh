@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   # libraries
-  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev
+  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
   # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
   libhpdf-dev libharfbuzz-dev libhyphen-dev zlib1g-dev hyphen-en-us fonts-liberation2 fonts-arphic-uming

@@ -18,6 +18,9 @@ struct ReaderEntry {
     // Takes the decoded text by value: a reader may free it once it has built the model,
     // before the (memory-hungry) cleaning passes run.
     Document (*read)(std::string text, const ReadOptions&, Diagnostics&);
+    // The encoding the bytes declare for themselves (HTML's <meta charset>), or nullptr:
+    // it stands in for detection when no encoding is forced. "" when none is declared.
+    std::string (*declared_encoding)(std::string_view bytes) = nullptr;
 };
 
 struct WriterEntry {

@@ -1,0 +1,43 @@
+// block_builder.hpp: the shown content of a page's elements as model blocks.
+//
+// h1-h6 become headings, p/div/section... paragraphs, ul/ol/li lists, blockquote quotes,
+// pre code blocks, hr thematic breaks; em/i, strong/b, code and a become inlines, br a
+// line break (two in a row part paragraphs, as they do on the page). A table row whose
+// cells hold only inline content becomes one paragraph, cells parted by " | "; rows of
+// layout tables (cells holding blocks) give their cells' blocks. White space collapses
+// as in CSS: runs to one space, none at the ends of a block, and a line break between
+// two CJK characters to nothing. Every block carries the source lines of its text.
+//
+// Private to formats/html.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dconv/document.hpp"
+#include "html/html_tree.hpp"
+
+namespace dconv::html {
+
+// Containers (quotes, lists, items) nested deeper than this are flattened into the
+// innermost one kept: the model's validate() allows 64 levels, and a page's real
+// structure never comes near either.
+inline constexpr std::size_t kMaxContainerNesting = 24;
+
+// Emphasis, strong, code and links nested deeper than this are not opened: their text
+// joins the innermost one kept. Pages nest three or four; writers walk the nesting once
+// per level.
+inline constexpr std::size_t kMaxInlineNesting = 16;
+
+struct BuildOptions {
+    bool image_alt = false;  // an image's alt text as text ("[alt]"); otherwise images are left out
+    std::string base_url;    // absolute: relative links are resolved against it
+};
+
+// Builds the blocks of the subtrees of `roots`, in the order given (document order),
+// leaving out elements for which `removed` is true (and, always, skipped elements).
+Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
+                         const std::vector<bool>& removed, const BuildOptions& options = {});
+
+}  // namespace dconv::html

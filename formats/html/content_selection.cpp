@@ -1,0 +1,676 @@
+#include "html/content_selection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+#include "clean/cues.hpp"
+#include "core/text.hpp"
+
+namespace dconv::html {
+
+namespace {
+
+// ------------------------------------------------------------------ thresholds
+// Lengths are in Latin-equivalent characters (html_tree.hpp).
+
+// Prose: a block of its own text this long, this little of it links, punctuated.
+constexpr float kMinProseChars = 30;
+constexpr float kMaxProseLinkDensity = 0.4f;
+
+// Step 1: a landmark (nav, aside, footer...) holding more than this share of the
+// page's prose is kept: some sites wrap the whole page in one.
+constexpr float kMaxFurnitureProseShare = 0.5f;
+
+// Step 2, after Readability: paragraphs shorter than kMinParagraphChars score nothing;
+// a paragraph earns a point per kCharsPerPoint, up to kMaxLengthPoints, credited to
+// kScoredAncestors levels; one class/id word weighs kHintWeight (Readability: 25).
+constexpr float kMinParagraphChars = 25;
+constexpr float kCharsPerPoint = 100;
+constexpr float kMaxLengthPoints = 3;
+constexpr int kScoredAncestors = 5;
+constexpr float kHintWeight = 10;
+// The best candidates are read for cookie notices (the first kilobyte says what a
+// notice is), and a notice's score is cut to a tenth.
+constexpr std::size_t kCheckedCandidates = 8;
+constexpr std::size_t kNoticeSample = 1024;
+constexpr float kPrivacyNoticeFactor = 0.1f;
+// At least kMinNearTop candidates within kNearTopShare of the best: their common
+// ancestor is the content.
+constexpr float kNearTopShare = 0.75f;
+constexpr int kMinNearTop = 3;
+// A parent scoring kClimbShare of the best is climbed through (Readability).
+constexpr float kClimbShare = 1.0f / 3;
+// A parent adding less than kTrifleShare of the candidate's text is the same box; one
+// adding text that is kAddedProseShare prose with at most kAddedLinkDensity links is
+// more of the same article.
+constexpr float kTrifleShare = 0.1f;
+constexpr float kAddedProseShare = 0.6f;
+constexpr float kAddedLinkDensity = 0.25f;
+// Siblings join when they score kSiblingShare of the best (at least kMinSiblingScore),
+// or read as prose: longer than kProseSiblingChars with little link text, or a shorter
+// sentence without links.
+constexpr float kSiblingShare = 0.2f;
+constexpr float kMinSiblingScore = 10;
+constexpr float kProseSiblingChars = 80;
+constexpr float kProseSiblingLinkDensity = 0.25f;
+
+// Threads: kMinPosts records of one kind, within kMaxRecordClimb levels above the best
+// candidate, holding kRecordsShare of their container's text with at most
+// kMaxRecordLinkDensity links.
+constexpr std::size_t kMinPosts = 3;
+constexpr int kMaxRecordClimb = 12;
+constexpr float kRecordsShare = 0.5f;
+constexpr float kMaxRecordLinkDensity = 0.5f;
+// A post's furniture box: at most kMaxCardChars of text, at most kMaxCardDepth levels
+// below the post's prose, at most kMaxCardsPerPost of a kind in one post.
+constexpr float kMaxCardChars = 400;
+constexpr int kMaxCardDepth = 4;
+constexpr std::size_t kMaxCardsPerPost = 2;
+
+// Step 3: a box inside the content with more than kNavLinkDensity link text and less
+// than kNavProseShare prose is navigation.
+constexpr float kNavLinkDensity = 0.5f;
+constexpr float kNavProseShare = 0.3f;
+
+// The recall guard: the content holds at least this share of the page's prose.
+constexpr float kRecallShare = 0.3f;
+
+// Text read for an explanation's excerpt.
+constexpr std::size_t kExcerptSource = 240;
+
+// ------------------------------------------------------------------ class and id words
+
+// Words in class and id values that hint at furniture or at content. Weak evidence:
+// they only shift scores, and remove nothing unless the text agrees.
+constexpr std::string_view kFurnitureWords[] = {
+    "sidebar", "footer", "breadcrumb", "share", "sharing", "social", "related",
+    "recommend", "banner", "sponsor", "advert", "promo", "popup", "modal", "cookie",
+    "newsletter", "subscribe", "pagination", "pager", "widget", "masthead", "toolbar",
+    "login", "signup", "copyright", "disclaimer", "outbrain", "taboola", "navbar", "menu",
+    "hidden", "skip", "layer", "dropdown", "tooltip", "overlay",
+};
+// Short words match whole tokens only ("nav" is not "canvas").
+constexpr std::string_view kFurnitureTokens[] = {"nav", "ad", "ads", "tags", "tag", "foot", "header", "aside", "side"};
+// Discussion: furniture below an article, the content of a thread. They lower a
+// candidate's score, and never remove anything.
+constexpr std::string_view kDiscussionWords[] = {"comment", "reply", "replies", "discuss"};
+constexpr std::string_view kContentWords[] = {"article", "content", "entry", "main", "story", "blog", "text",
+                                              "body", "post"};
+
+bool is_token_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+struct Hint {
+    int score = 0;           // +1 for content words, -1 for furniture or discussion words
+    bool furniture = false;  // a furniture word (not a discussion word)
+};
+
+Hint hint_of(std::string_view value) {
+    if (value.empty()) return {};
+    std::string lower = text::lower_ascii(value);
+    bool furniture = false, discussion = false, content = false;
+    std::size_t i = 0;
+    while (i < lower.size()) {
+        while (i < lower.size() && !is_token_char(lower[i])) ++i;
+        std::size_t start = i;
+        while (i < lower.size() && is_token_char(lower[i])) ++i;
+        std::string_view token(lower.data() + start, i - start);
+        if (token.empty()) continue;
+        for (auto w : kFurnitureWords)
+            if (token.find(w) != std::string_view::npos) furniture = true;
+        for (auto w : kFurnitureTokens)
+            if (token == w) furniture = true;
+        for (auto w : kDiscussionWords)
+            if (token.find(w) != std::string_view::npos) discussion = true;
+        for (auto w : kContentWords)
+            if (token.find(w) != std::string_view::npos) content = true;
+    }
+    return {(content ? 1 : 0) - (furniture || discussion ? 1 : 0), furniture};
+}
+
+const char* landmark_role(std::string_view role) {
+    static constexpr std::pair<std::string_view, const char*> kRoles[] = {
+        {"navigation", "role=navigation"}, {"banner", "role=banner"},
+        {"contentinfo", "role=contentinfo"}, {"complementary", "role=complementary"},
+        {"search", "role=search"}, {"menu", "role=menu"}, {"menubar", "role=menubar"},
+        {"toolbar", "role=toolbar"}, {"dialog", "role=dialog"}, {"alertdialog", "role=alertdialog"},
+    };
+    std::string lower = text::lower_ascii(text::trim(role));
+    for (const auto& [name, reason] : kRoles)
+        if (lower == name) return reason;
+    return nullptr;
+}
+
+bool is_heading(GumboTag tag) {
+    return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
+           tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+}
+
+std::string format(const char* fmt, double a, double b = 0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, fmt, a, b);
+    return buf;
+}
+
+class Selector {
+public:
+    Selector(const Page& page, std::string_view language, Diagnostics& diag)
+        : page_(page), language_(language), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
+          removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
+          live_(n_), prose_(n_, 0) {}
+
+    Selection run() {
+        Selection out;
+        std::uint32_t body = page_.body();
+        if (body == kNoElement || n_ == 0) {
+            out.removed = std::move(removed_);
+            if (body != kNoElement) out.roots.push_back(body);
+            return out;
+        }
+        for (std::uint32_t i = 0; i < n_; ++i) {
+            if (page_[i].skipped) continue;
+            Hint cls = hint_of(attribute(page_[i].node, "class")), id = hint_of(attribute(page_[i].node, "id"));
+            hint_[i] = cls.score + id.score;
+            furniture_hint_[i] = cls.furniture || id.furniture;
+        }
+        measure_live();
+        remove_landmarks(body);
+        measure_live();
+        score_paragraphs();
+        std::uint32_t top = choose_top(body);
+        top = thread_of(top, body);
+        std::vector<std::uint32_t> roots = top == body ? std::vector<std::uint32_t>{body} : with_siblings(top);
+        roots = recall_guard(roots, body);
+        if (explain_)
+            for (std::uint32_t r : roots)
+                note(r, "kept", format("the content (score %.1f, link density %.2f)", final_[r], live_[r].link_density()),
+                     final_[r]);
+        clean_inside(roots);
+        if (explain_) explain_outside(roots, body);
+        out.roots = std::move(roots);
+        out.removed = std::move(removed_);
+        out.thread = thread_;
+        return out;
+    }
+
+private:
+    // ------------------------------------------------------------ measures
+
+    // Text and prose of every element, what has been removed aside.
+    void measure_live() {
+        std::vector<bool> dead(n_, false);
+        for (std::uint32_t i = 0; i < n_; ++i) {
+            const Element& e = page_[i];
+            dead[i] = removed_[i] || e.skipped || (e.parent != kNoElement && dead[e.parent]);
+        }
+        for (std::uint32_t i = 0; i < n_; ++i) {
+            live_[i] = dead[i] ? TextMeasure{} : page_[i].direct;
+            prose_[i] = !dead[i] && is_prose(page_[i]) ? page_[i].own.chars : 0;
+        }
+        for (std::uint32_t i = n_; i-- > 0;) {
+            std::uint32_t p = page_[i].parent;
+            if (p == kNoElement || dead[i]) continue;
+            live_[p].add(live_[i]);
+            prose_[p] += prose_[i];
+        }
+        dead_ = std::move(dead);
+    }
+
+    static bool is_prose(const Element& e) {
+        const TextMeasure& m = e.own;
+        return e.block && m.chars >= kMinProseChars && m.link_density() <= kMaxProseLinkDensity &&
+               m.commas + m.sentence_ends >= 1;
+    }
+
+    // ------------------------------------------------------------ step 1: landmarks
+
+    const char* furniture_reason(std::uint32_t i) const {
+        const Element& e = page_[i];
+        switch (e.tag) {
+            case GUMBO_TAG_NAV: return "nav element";
+            case GUMBO_TAG_ASIDE: return "aside element";
+            case GUMBO_TAG_FOOTER: return "footer element";
+            case GUMBO_TAG_MENU: return "menu element";
+            case GUMBO_TAG_FORM: return "form";
+            case GUMBO_TAG_HEADER:
+                // an article's header (inside it, or holding the headline) is the article's
+                for (std::uint32_t a = e.parent; a != kNoElement; a = page_[a].parent)
+                    if (page_[a].tag == GUMBO_TAG_ARTICLE || page_[a].tag == GUMBO_TAG_MAIN) return nullptr;
+                for (std::uint32_t d = i + 1; d < e.end; ++d)
+                    if (page_[d].tag == GUMBO_TAG_H1) return nullptr;
+                return "page header";
+            default: break;
+        }
+        return landmark_role(attribute(e.node, "role"));
+    }
+
+    void remove_landmarks(std::uint32_t body) {
+        float page_prose = prose_[body];
+        for (std::uint32_t i = body + 1; i < page_[body].end; ++i) {
+            if (dead_[i] || removed_[i]) continue;
+            const char* why = furniture_reason(i);
+            if (!why) continue;
+            if (page_prose > 0 && prose_[i] > kMaxFurnitureProseShare * page_prose) continue;
+            remove(i, std::string(why) + format(", link density %.2f", live_[i].link_density()));
+            i = page_[i].end - 1;
+        }
+    }
+
+    void remove(std::uint32_t i, std::string why) {
+        removed_[i] = true;
+        if (explain_) note(i, "removed", std::move(why), live_[i].link_density());
+    }
+
+    void note(std::uint32_t i, const char* action, std::string why, double score) {
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = action;
+        d.first_line = page_[i].line;
+        d.last_line = std::max(page_[i].line, page_[i].last_line);
+        d.score = score;
+        d.reason = describe(i) + ": " + why;
+        d.excerpt = excerpt(page_.text_of(i, kExcerptSource));
+        diag_.note(std::move(d));
+    }
+
+    // "div#main.post-body": what the element is, for explanations.
+    std::string describe(std::uint32_t i) const {
+        const Element& e = page_[i];
+        std::string out = e.tag == GUMBO_TAG_UNKNOWN
+                              ? std::string(e.node->v.element.original_tag.data,
+                                            std::min<std::size_t>(e.node->v.element.original_tag.length, 20))
+                              : gumbo_normalized_tagname(e.tag);
+        if (e.tag == GUMBO_TAG_UNKNOWN && !out.empty() && out[0] == '<') out.erase(0, 1);
+        std::string_view id = text::trim(attribute(e.node, "id"));
+        if (!id.empty()) {
+            out += '#';
+            out.append(id.substr(0, 30));
+        }
+        std::string_view cls = text::trim(attribute(e.node, "class"));
+        if (!cls.empty()) {
+            std::string c(cls.substr(0, 40));
+            for (char& ch : c)
+                if (ch == ' ' || ch == '\t' || ch == '\n') ch = '.';
+            out += '.';
+            out += c;
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ step 2: candidates
+
+    float base_score(std::uint32_t i) const {
+        float s = 0;
+        switch (page_[i].tag) {
+            case GUMBO_TAG_DIV: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: s = 5; break;
+            case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: s = 3; break;
+            case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
+            case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM: s = -3; break;
+            case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+            case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH: s = -5; break;
+            default: break;
+        }
+        return s + kHintWeight * static_cast<float>(hint_[i]);
+    }
+
+    void credit(std::uint32_t i, float points) {
+        if (!scored_[i]) {
+            scored_[i] = true;
+            score_[i] = base_score(i);
+        }
+        score_[i] += points;
+    }
+
+    void score_paragraphs() {
+        for (std::uint32_t i = 0; i < n_; ++i) {
+            const Element& e = page_[i];
+            if (dead_[i] || !e.block || e.own.chars < kMinParagraphChars) continue;
+            if (e.tag == GUMBO_TAG_H1) continue;
+            float points = 1 + static_cast<float>(e.own.commas) +
+                           std::min(kMaxLengthPoints, std::floor(e.own.chars / kCharsPerPoint));
+            // text mixed with blocks (a <div> of text and <br>s): its container is itself
+            std::uint32_t container = e.block_children ? i : e.parent;
+            for (int level = 0; level < kScoredAncestors && container != kNoElement; ++level) {
+                if (page_[container].tag == GUMBO_TAG_HTML) break;
+                float divider = level == 0 ? 1.0f : level == 1 ? 2.0f : static_cast<float>(level) * 3;
+                credit(container, points / divider);
+                container = page_[container].parent;
+            }
+        }
+        final_.assign(n_, 0);
+        for (std::uint32_t i = 0; i < n_; ++i)
+            if (scored_[i]) final_[i] = score_[i] * (1 - live_[i].link_density());
+    }
+
+    std::uint32_t choose_top(std::uint32_t body) {
+        std::vector<std::uint32_t> ranked;
+        for (std::uint32_t i = body; i < page_[body].end; ++i)
+            if (scored_[i] && !dead_[i]) ranked.push_back(i);
+        if (ranked.empty()) return body;
+        auto by_score = [&](std::uint32_t a, std::uint32_t b) {
+            return final_[a] != final_[b] ? final_[a] > final_[b] : a < b;
+        };
+        std::sort(ranked.begin(), ranked.end(), by_score);
+        // a cookie or privacy notice is long, punctuated prose, and no article
+        std::vector<std::uint32_t> notices;
+        for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates; ++k) {
+            std::uint32_t c = ranked[k];
+            if (!clean::is_privacy_notice(page_.text_of(c, kNoticeSample), language_)) continue;
+            final_[c] *= kPrivacyNoticeFactor;
+            notices.push_back(c);
+        }
+        if (!notices.empty()) {
+            std::sort(ranked.begin(), ranked.end(), by_score);
+            // the notice goes, unless it holds the rest (a page that opens with its banner)
+            std::sort(notices.begin(), notices.end());
+            for (std::uint32_t c : notices) {
+                if (dead_[c] || removed_[c]) continue;
+                bool holds_content = false;
+                for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates && !holds_content; ++k)
+                    holds_content = std::find(notices.begin(), notices.end(), ranked[k]) == notices.end() &&
+                                    page_.contains(c, ranked[k]);
+                if (holds_content) continue;
+                remove(c, "reads as a cookie or privacy notice");
+                for (std::uint32_t d = c; d < page_[c].end; ++d) dead_[d] = true;
+            }
+            measure_live();
+            ranked.erase(std::remove_if(ranked.begin(), ranked.end(), [&](std::uint32_t c) { return dead_[c]; }),
+                         ranked.end());
+            if (ranked.empty()) return body;
+        }
+        std::uint32_t top = ranked.front();
+        if (final_[top] <= 0) return body;
+
+        // several near-best candidates (posts, sections) under one ancestor: take it
+        std::vector<std::uint32_t> near;
+        for (std::size_t k = 1; k < ranked.size() && k < 5; ++k)
+            if (final_[ranked[k]] >= kNearTopShare * final_[top]) near.push_back(ranked[k]);
+        if (near.size() >= kMinNearTop) {
+            for (std::uint32_t a = page_[top].parent; a != kNoElement && a != body; a = page_[a].parent) {
+                std::size_t inside = 0;
+                for (std::uint32_t c : near) inside += page_.contains(a, c);
+                if (inside >= kMinNearTop) {
+                    top = a;
+                    break;
+                }
+            }
+        }
+        // climb while the parent scores as well (the article split over several boxes)
+        float last = final_[top], threshold = last * kClimbShare;
+        for (std::uint32_t p = page_[top].parent; p != kNoElement && p != body; p = page_[p].parent) {
+            if (!scored_[p]) continue;
+            if (final_[p] < threshold) break;
+            if (final_[p] > last) {
+                top = p;
+                break;
+            }
+            last = final_[p];
+        }
+        // climb while what the parent adds reads like more of the same text: mostly
+        // prose, few links (an article cut into sections, a list beside its lead)
+        while (top != body) {
+            std::uint32_t p = page_[top].parent;
+            if (p == kNoElement || p == body) break;
+            float added = live_[p].chars - live_[top].chars;
+            float added_links = live_[p].link_chars - live_[top].link_chars;
+            float added_prose = prose_[p] - prose_[top];
+            bool trifle = added <= kTrifleShare * live_[top].chars;
+            bool same_text = added > 0 && added_prose >= kAddedProseShare * added &&
+                             added_links <= kAddedLinkDensity * added;
+            if (!trifle && !same_text) break;
+            top = p;
+        }
+        // an only child stands for its parent
+        while (top != body) {
+            std::uint32_t p = page_[top].parent;
+            if (p == kNoElement || p == body) break;
+            std::size_t children = 0;
+            for (std::uint32_t c = p + 1; c < page_[p].end; c = page_[c].end)
+                children += !dead_[c] && live_[c].chars > 0;
+            if (children != 1) break;
+            top = p;
+        }
+        return top;
+    }
+
+    // The kind of a record in a repeated structure: its tag and first class, or for a box
+    // without class its id, less digits ("div.post-wrap" for class "post-wrap wpfn-4",
+    // "div#post_" for id "post_53876"); empty for a bare tag.
+    std::string record_kind(std::uint32_t i) const {
+        std::string kind = gumbo_normalized_tagname(page_[i].tag);
+        std::string_view name = text::trim(attribute(page_[i].node, "class"));
+        char mark = '.';
+        if (name.empty()) {
+            name = text::trim(attribute(page_[i].node, "id"));
+            mark = '#';
+        }
+        name = name.substr(0, name.find_first_of(" \t\n\f\r"));
+        if (name.empty()) return {};
+        kind += mark;
+        for (char c : name)
+            if (c < '0' || c > '9') kind += c;
+        return kind;
+    }
+
+    // Records: children of `parent` of one kind, each a box of blocks, that hold most of
+    // its text with little of it links: posts of a thread, entries of a list. Their
+    // number (0 when they are not records), the kind that of `sample` if given.
+    std::size_t records_in(std::uint32_t parent, std::uint32_t sample = kNoElement) const {
+        std::unordered_map<std::string, std::pair<std::size_t, TextMeasure>> kinds;
+        std::string wanted = sample == kNoElement ? std::string() : record_kind(sample);
+        if (sample != kNoElement && wanted.empty()) return 0;
+        for (std::uint32_t c = parent + 1; c < page_[parent].end; c = page_[c].end) {
+            if (dead_[c] || live_[c].chars == 0 || !page_[c].block_children) continue;
+            std::string kind = record_kind(c);
+            if (kind.empty() || (!wanted.empty() && kind != wanted)) continue;
+            auto& [count, text] = kinds[kind];
+            ++count;
+            text.add(live_[c]);
+        }
+        std::size_t best = 0;
+        for (const auto& [kind, entry] : kinds) {
+            const auto& [count, text] = entry;
+            if (count >= kMinPosts && text.chars >= kRecordsShare * live_[parent].chars &&
+                text.link_density() <= kMaxRecordLinkDensity)
+                best = std::max(best, count);
+        }
+        return best;
+    }
+
+    // Threads and lists: when the best candidate lies in one record of several of one
+    // kind side by side (a post among posts), the content is all of them; when it holds
+    // such records, it is a thread as it stands.
+    std::uint32_t thread_of(std::uint32_t top, std::uint32_t body) {
+        std::uint32_t a = top;
+        for (int up = 0; a != body && up < kMaxRecordClimb; ++up, a = page_[a].parent) {
+            std::uint32_t p = page_[a].parent;
+            if (p == kNoElement) break;
+            std::size_t records = records_in(p, a);
+            if (records == 0) continue;
+            thread_ = true;
+            if (explain_)
+                note(p, "kept", format("%.0f records of one kind side by side, the best candidate in one",
+                                       double(records)), final_[top]);
+            return p;
+        }
+        // the candidate's own children, or those of the child that holds most of its text
+        for (std::uint32_t c = top; c != kNoElement;) {
+            if (std::size_t records = records_in(c)) {
+                thread_ = true;
+                if (explain_)
+                    note(c, "kept", format("%.0f records of one kind side by side", double(records)), final_[top]);
+                break;
+            }
+            std::uint32_t main = kNoElement;
+            for (std::uint32_t k = c + 1; k < page_[c].end; k = page_[k].end)
+                if (!dead_[k] && (main == kNoElement || live_[k].chars > live_[main].chars)) main = k;
+            c = main != kNoElement && live_[main].chars >= kRecordsShare * live_[c].chars ? main : kNoElement;
+        }
+        return top;
+    }
+
+    std::vector<std::uint32_t> with_siblings(std::uint32_t top) {
+        std::uint32_t parent = page_[top].parent;
+        std::vector<std::uint32_t> roots;
+        if (parent == kNoElement) return {top};
+        float threshold = std::max(kMinSiblingScore, final_[top] * kSiblingShare);
+        std::string_view top_class = attribute(page_[top].node, "class");
+        for (std::uint32_t s = parent + 1; s < page_[parent].end; s = page_[s].end) {
+            if (s == top) {
+                roots.push_back(s);
+                continue;
+            }
+            if (dead_[s] || live_[s].chars == 0) continue;
+            float bonus = !top_class.empty() && attribute(page_[s].node, "class") == top_class
+                              ? final_[top] * kSiblingShare : 0;
+            bool join = scored_[s] && final_[s] + bonus >= threshold;
+            if (!join && !page_[s].block_children) {
+                const TextMeasure& m = live_[s];
+                float ld = m.link_density();
+                join = (m.chars > kProseSiblingChars && ld < kProseSiblingLinkDensity) ||
+                       (m.chars <= kProseSiblingChars && ld == 0 && m.sentence_ends > 0);
+            }
+            if (join) roots.push_back(s);
+        }
+        return roots;
+    }
+
+    // ------------------------------------------------------------ recall guard
+
+    std::vector<std::uint32_t> recall_guard(std::vector<std::uint32_t> roots, std::uint32_t body) {
+        float page_prose = prose_[body];
+        float kept = 0;
+        for (std::uint32_t r : roots) kept += prose_[r];
+        if (page_prose <= 0 || kept >= kRecallShare * page_prose) return roots;
+        std::uint32_t a = page_[roots.front()].parent;
+        while (a != kNoElement && a != body && prose_[a] < kRecallShare * page_prose) a = page_[a].parent;
+        if (a == kNoElement) a = body;
+        if (explain_)
+            note(a, "kept",
+                 format("recall guard: the best candidate held %.0f%% of the page's prose, this holds %.0f%%",
+                        100.0 * kept / page_prose, 100.0 * prose_[a] / page_prose),
+                 kept / page_prose);
+        return {a};
+    }
+
+    // ------------------------------------------------------------ step 3: inside
+
+    void clean_inside(const std::vector<std::uint32_t>& roots) {
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i]) continue;
+                const Element& e = page_[i];
+                if (!e.block || live_[i].chars == 0) continue;
+                float ld = live_[i].link_density();
+                float prose_share = prose_[i] / live_[i].chars;
+                std::string why;
+                if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
+                    why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
+                    why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                if (why.empty()) continue;
+                remove(i, why);
+                i = e.end - 1;
+            }
+        }
+        measure_live();
+        remove_post_furniture(roots);
+    }
+
+    // Mostly digits: "3798 useful · alice · 2024-04-14 14:59" heads a post; "Details" heads
+    // a section.
+    bool counts_and_dates(std::uint32_t i) const {
+        std::string s = page_.text_of(i, kExcerptSource);
+        std::size_t digits = 0, letters = 0;
+        for (std::size_t k = 0; k < s.size();) {
+            char32_t c = text::next(s, k);
+            if (text::is_digit(c)) ++digits;
+            else if (text::is_letter(c) || text::is_cjk(c)) ++letters;
+        }
+        return digits * 2 >= letters && digits > 0;
+    }
+
+    // Threads: each post is a box of prose beside a box of furniture (user card, post
+    // date and counters, reply buttons), the same box in every post. A box without prose
+    // whose kind (tag and class) recurs in three posts or more, one per post, goes. A grid
+    // of cards without prose (a listing) is no thread: its cards share one container.
+    void remove_post_furniture(const std::vector<std::uint32_t>& roots) {
+        std::unordered_map<std::string, std::vector<std::uint32_t>> kinds;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i]) {
+                    i = page_[i].end - 1;
+                    continue;
+                }
+                if (!page_[i].block || (is_heading(page_[i].tag) && !counts_and_dates(i)) || prose_[i] > 0 ||
+                    live_[i].chars == 0 || live_[i].chars > kMaxCardChars)
+                    continue;
+                // a box without class or id is known by its parent's ("div.comment>h3")
+                std::string kind = record_kind(i);
+                if (kind.empty() && page_[i].parent != kNoElement) {
+                    std::string parent = record_kind(page_[i].parent);
+                    if (!parent.empty()) kind = parent + ">" + gumbo_normalized_tagname(page_[i].tag);
+                }
+                if (kind.empty()) continue;
+                kinds[kind].push_back(i);
+                i = page_[i].end - 1;  // the outermost box of a kind
+            }
+        }
+        for (auto& [kind, boxes] : kinds) {
+            if (boxes.size() < kMinPosts) continue;
+            for (std::uint32_t b : boxes) {
+                // the post: the nearest ancestor with prose of its own, close above
+                std::uint32_t post = page_[b].parent;
+                for (int up = 0; post != kNoElement && prose_[post] <= 0 && up < kMaxCardDepth; ++up)
+                    post = page_[post].parent;
+                if (post == kNoElement || prose_[post] <= 0) continue;
+                std::size_t in_post = 0;
+                for (std::uint32_t other : boxes) in_post += page_.contains(post, other);
+                if (in_post > kMaxCardsPerPost) continue;
+                remove(b, format("the same box without prose in %.0f posts", double(boxes.size())));
+            }
+        }
+        measure_live();
+    }
+
+    // Reports the largest subtrees outside the content.
+    void explain_outside(const std::vector<std::uint32_t>& roots, std::uint32_t body) {
+        std::vector<bool> holds(n_, false);  // is or contains a root
+        for (std::uint32_t r : roots)
+            for (std::uint32_t a = r; a != kNoElement; a = page_[a].parent) holds[a] = true;
+        if (std::find(roots.begin(), roots.end(), body) != roots.end()) return;
+        for (std::uint32_t i = body + 1; i < page_[body].end; ++i) {
+            bool is_root = std::find(roots.begin(), roots.end(), i) != roots.end();
+            if (holds[i] && !is_root) continue;  // an ancestor of the content: look inside
+            if (!is_root && !dead_[i] && live_[i].chars > 0)
+                note(i, "removed", format("outside the main content (score %.1f)", final_[i]), final_[i]);
+            i = page_[i].end - 1;
+        }
+    }
+
+    const Page& page_;
+    std::string_view language_;
+    Diagnostics& diag_;
+    const bool explain_;
+    const std::uint32_t n_;
+    std::vector<bool> removed_;
+    std::vector<int> hint_;
+    std::vector<bool> furniture_hint_;
+    std::vector<float> score_;
+    std::vector<bool> scored_;
+    std::vector<float> final_;
+    std::vector<TextMeasure> live_;
+    std::vector<float> prose_;
+    std::vector<bool> dead_;
+    bool thread_ = false;
+};
+
+}  // namespace
+
+Selection select_content(const Page& page, std::string_view language, Diagnostics& diag) {
+    return Selector(page, language, diag).run();
+}
+
+}  // namespace dconv::html

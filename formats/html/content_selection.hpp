@@ -1,0 +1,52 @@
+// content_selection.hpp: which part of a page is its content.
+//
+// Only general signals (the thresholds, with their reasons, are at the top of the .cpp):
+//  1. page furniture by structure: nav, aside, footer, menus, page-level header (one
+//     inside an article or holding the <h1> is the article's), forms, ARIA landmarks
+//     other than main; never one holding most of the page's prose (some sites wrap
+//     everything in a <form> or a <header>);
+//  2. the content candidate, after Readability: every paragraph of running text scores
+//     1 + its commas + up to 3 for its length, credited to its container and, halved
+//     and thirded, to the ancestors above; a container's score is scaled by one less its
+//     link density, and tag and class/id words weigh in a little (weak evidence only:
+//     "comment" or "related" on real content happens). Candidates that read as a cookie
+//     or privacy notice are demoted (and the notice removed). The best container moves
+//     up to the ancestor that several near-best candidates share, climbs while its parent
+//     scores as well or adds only more of the same prose, and takes along siblings that
+//     score well or read as prose;
+//  3. threads and lists: when the candidate is one of several records of one kind side by
+//     side (posts: boxes of blocks with one class, most of their container's text, few
+//     links), or holds such records, the content is all of them, and the cleaner is told
+//     (Selection::thread);
+//  4. inside the content: boxes that are navigation in all but name (link-dense, little
+//     prose), boxes whose class says furniture and whose text agrees (no prose), and the
+//     furniture box every post repeats (user card, date and counters, reply buttons: the
+//     same kind of box without prose, once in each of three posts or more) are removed.
+// A recall guard ends it: when the content holds less than a share of the page's prose,
+// the nearest ancestor that holds enough is taken instead.
+//
+// Private to formats/html.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "dconv/diagnostics.hpp"
+#include "html/html_tree.hpp"
+
+namespace dconv::html {
+
+struct Selection {
+    std::vector<std::uint32_t> roots;  // the content: these subtrees, in document order
+    std::vector<bool> removed;         // per element: left out, with its subtree
+    bool thread = false;               // the content is records of one kind: posts, entries
+};
+
+// Chooses the content of `page`, whose language (primary subtag, may be empty) is
+// `language`. When `diag` keeps notes, every subtree left out is reported (pass
+// "html-select", action "removed", its lines, the deciding signals), and so are the
+// decisions that widened the content (action "kept").
+Selection select_content(const Page& page, std::string_view language, Diagnostics& diag);
+
+}  // namespace dconv::html

@@ -1,0 +1,255 @@
+#include "html/html_tree.hpp"
+
+#include <cstring>
+
+#include "core/text.hpp"
+
+namespace dconv::html {
+
+bool is_block_tag(GumboTag tag) {
+    switch (tag) {
+        case GUMBO_TAG_HTML: case GUMBO_TAG_BODY: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE:
+        case GUMBO_TAG_ASIDE: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD:
+        case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL:
+        case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
+        case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+        case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LEGEND:
+        case GUMBO_TAG_LI: case GUMBO_TAG_LISTING: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
+        case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
+        case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE: case GUMBO_TAG_CAPTION:
+        case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR:
+        case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_UL: case GUMBO_TAG_XMP:
+        case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_MULTICOL:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_skipped_tag(GumboTag tag) {
+    switch (tag) {
+        case GUMBO_TAG_TITLE: case GUMBO_TAG_META: case GUMBO_TAG_LINK:
+        case GUMBO_TAG_BASE: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE:
+        case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME:
+        case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_APPLET: case GUMBO_TAG_CANVAS:
+        case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP: case GUMBO_TAG_DATALIST:
+        case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_AUDIO:
+        case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_AREA: case GUMBO_TAG_FRAMESET:
+        case GUMBO_TAG_FRAME: case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_PARAM:
+        case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_RP:
+        case GUMBO_TAG_RT: case GUMBO_TAG_KEYGEN:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string_view unknown_tag_name(const GumboNode* node) {
+    const GumboStringPiece& original = node->v.element.original_tag;
+    if (original.length < 2 || original.data[0] != '<') return {};
+    std::size_t end = 1;
+    while (end < original.length && original.data[end] != ' ' && original.data[end] != '>' &&
+           original.data[end] != '/' && original.data[end] != '\t' && original.data[end] != '\n')
+        ++end;
+    return std::string_view(original.data + 1, end - 1);
+}
+
+std::string_view attribute(const GumboNode* node, const char* name) {
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return {};
+    const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
+    return a ? std::string_view(a->value) : std::string_view();
+}
+
+bool has_attribute(const GumboNode* node, const char* name) {
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return false;
+    return gumbo_get_attribute(&node->v.element.attributes, name) != nullptr;
+}
+
+namespace {
+
+bool contains_folded(std::string_view haystack, std::string_view needle) {
+    // haystack compared lower-cased with spaces removed: "Display : None" is display:none
+    std::string folded;
+    folded.reserve(haystack.size());
+    for (char c : haystack) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') continue;
+        folded += (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+    }
+    return folded.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+bool is_hidden(const GumboNode* node) {
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
+    const GumboVector& attrs = node->v.element.attributes;
+    for (unsigned i = 0; i < attrs.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+        std::string_view name = a->name;
+        if (name == "hidden") return true;
+        if (name == "aria-hidden" && text::lower_ascii(text::trim(a->value)) == "true") return true;
+        if (name == "style" && (contains_folded(a->value, "display:none") ||
+                                contains_folded(a->value, "visibility:hidden")))
+            return true;
+    }
+    return false;
+}
+
+void measure_text(std::string_view s, bool link, TextMeasure& m) {
+    float chars = 0;
+    bool gap = false, any = false;
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t c = text::next(s, i);
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0xA0 || c == 0x3000) {
+            gap = any;
+            continue;
+        }
+        if (gap) chars += 1;
+        gap = false;
+        any = true;
+        chars += text::is_cjk(c) ? 3 : 1;
+        if (c == ',' || c == 0xFF0C || c == 0x3001 || c == 0x060C) ++m.commas;
+        else if (text::is_sentence_end(c)) ++m.sentence_ends;
+    }
+    m.chars += chars;
+    if (link) m.link_chars += chars;
+}
+
+std::string excerpt(std::string_view s) {
+    constexpr std::size_t kExcerptBytes = 60;
+    s = text::trim(s);
+    if (s.size() <= kExcerptBytes) return std::string(s);
+    std::size_t cut = kExcerptBytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(s.substr(0, cut)) + "…";
+}
+
+std::string_view node_text(const GumboNode* node) {
+    switch (node->type) {
+        case GUMBO_NODE_TEXT: case GUMBO_NODE_CDATA: case GUMBO_NODE_WHITESPACE:
+            return node->v.text.text;
+        default:
+            return {};
+    }
+}
+
+Page::Page(std::string_view markup) {
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;  // parse errors are not reported: do not collect them
+    output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
+    index();
+}
+
+Page::~Page() {
+    if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
+}
+
+void Page::index() {
+    struct Frame {
+        const GumboNode* node;
+        std::uint32_t element;  // its index, kNoElement for the document
+        std::uint32_t owner;    // nearest block-level element (for own text)
+        unsigned next_child;
+        bool link;
+    };
+    std::vector<Frame> stack;
+    stack.push_back({output_->document, kNoElement, kNoElement, 0, false});
+    while (!stack.empty()) {
+        Frame& f = stack.back();
+        const GumboVector& children = f.node->type == GUMBO_NODE_DOCUMENT ? f.node->v.document.children
+                                                                           : f.node->v.element.children;
+        if (f.next_child >= children.length) {
+            if (f.element != kNoElement) elements_[f.element].end = static_cast<std::uint32_t>(elements_.size());
+            stack.pop_back();
+            continue;
+        }
+        const auto* child = static_cast<const GumboNode*>(children.data[f.next_child++]);
+        if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
+            Element e;
+            e.node = child;
+            e.tag = child->v.element.tag;
+            e.parent = f.element;
+            e.line = child->v.element.start_pos.line;
+            e.last_line = e.line;
+            e.depth = f.element == kNoElement ? 0 : elements_[f.element].depth + 1;
+            e.block = is_block_tag(e.tag);
+            // <dialog> (unknown to gumbo 0.10): modal boxes, shown only when opened
+            e.skipped = child->type == GUMBO_NODE_TEMPLATE || is_skipped_tag(e.tag) ||
+                        (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
+                        child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML || is_hidden(child);
+            auto index = static_cast<std::uint32_t>(elements_.size());
+            if (e.tag == GUMBO_TAG_BODY && body_ == kNoElement) body_ = index;
+            if (e.block && f.element != kNoElement) elements_[f.element].block_children = true;
+            e.end = index + 1;
+            bool skipped = e.skipped;
+            bool link = f.link || (e.tag == GUMBO_TAG_A && has_attribute(child, "href"));
+            std::uint32_t owner = e.block ? index : f.owner;
+            elements_.push_back(e);
+            if (!skipped) stack.push_back({child, index, owner, 0, link});
+            continue;
+        }
+        if (f.element == kNoElement) continue;
+        if (child->type != GUMBO_NODE_TEXT && child->type != GUMBO_NODE_CDATA) continue;
+        const GumboText& t = child->v.text;
+        TextMeasure m;
+        measure_text(t.text, f.link, m);
+        if (m.chars == 0) continue;
+        std::uint32_t last = t.start_pos.line;
+        for (const char* p = t.original_text.data, *end = p + t.original_text.length;
+             (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));
+             ++p)
+            ++last;
+        Element& parent = elements_[f.element];
+        parent.direct.add(m);
+        parent.last_line = std::max(parent.last_line, last);
+        if (f.owner != kNoElement) elements_[f.owner].own.add(m);
+    }
+    // subtree totals, children before parents
+    for (Element& e : elements_) e.all.add(e.direct);
+    for (std::size_t i = elements_.size(); i-- > 0;) {
+        const Element& e = elements_[i];
+        if (e.parent == kNoElement) continue;
+        Element& p = elements_[e.parent];
+        p.all.add(e.all);
+        p.last_line = std::max(p.last_line, e.last_line);
+    }
+}
+
+std::string Page::text_of(std::uint32_t i, std::size_t limit) const {
+    std::string out;
+    std::vector<std::pair<const GumboNode*, unsigned>> stack;
+    stack.push_back({elements_[i].node, 0});
+    bool gap = false;
+    while (!stack.empty() && out.size() < limit) {
+        auto& [node, next] = stack.back();
+        const GumboVector& children = node->v.element.children;
+        if (next >= children.length) {
+            stack.pop_back();
+            continue;
+        }
+        const auto* child = static_cast<const GumboNode*>(children.data[next++]);
+        if (child->type == GUMBO_NODE_ELEMENT) {
+            GumboTag tag = child->v.element.tag;
+            if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) continue;
+            if (is_block_tag(tag) || tag == GUMBO_TAG_BR) gap = !out.empty();
+            stack.push_back({child, 0});
+            continue;
+        }
+        std::string_view s = node_text(child);
+        for (std::size_t k = 0; k < s.size() && out.size() < limit;) {
+            std::size_t start = k;
+            char32_t c = text::next(s, k);
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0xA0 || c == 0x3000) {
+                gap = !out.empty();
+                continue;
+            }
+            if (gap) out += ' ';
+            gap = false;
+            out.append(s.substr(start, k - start));
+        }
+    }
+    return out;
+}
+
+}  // namespace dconv::html

@@ -1,0 +1,109 @@
+// html_tree.hpp: a parsed page. Gumbo's tree, plus a flat index of its elements in
+// document order that carries what content selection measures on each: where it
+// stands, whether it is shown, and how much text, link text and punctuation it holds.
+//
+// Private to formats/html. Nothing here recurses: the index is built with an explicit
+// stack, so nesting depth costs no stack (markup_prescan.hpp bounds it anyway, for
+// gumbo's sake).
+#pragma once
+
+#include <gumbo.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dconv::html {
+
+inline constexpr std::uint32_t kNoElement = UINT32_MAX;
+
+// Text measured the way the cleaner measures it: lengths in Latin-equivalent
+// characters (a CJK character counts three, a run of white space one).
+struct TextMeasure {
+    float chars = 0;
+    float link_chars = 0;        // inside <a href>
+    std::uint32_t commas = 0;    // , ， 、 ، : clause marks of running prose
+    std::uint32_t sentence_ends = 0;
+    float link_density() const { return chars > 0 ? link_chars / chars : 0.0f; }
+    void add(const TextMeasure& o) {
+        chars += o.chars;
+        link_chars += o.link_chars;
+        commas += o.commas;
+        sentence_ends += o.sentence_ends;
+    }
+};
+
+struct Element {
+    const GumboNode* node = nullptr;  // an element (or template) node
+    GumboTag tag = GUMBO_TAG_UNKNOWN;
+    std::uint32_t parent = kNoElement;
+    std::uint32_t end = 0;        // one past the index of its last descendant
+    std::uint32_t line = 0;       // of its start tag, 1-based (0: made up by the parser)
+    std::uint32_t last_line = 0;  // of the last text inside it
+    std::uint32_t depth = 0;
+    bool block = false;            // block-level: its content starts a block of its own
+    bool skipped = false;          // never shown: scripts, styles, form controls, hidden
+    bool block_children = false;   // holds block-level elements (else its text is a paragraph)
+    TextMeasure direct;  // text nodes that are its children
+    TextMeasure own;     // text whose nearest block-level ancestor this is (block elements only)
+    TextMeasure all;     // all text below it
+};
+
+// Tags that start a block of their own (HTML's flow content that is not phrasing).
+bool is_block_tag(GumboTag tag);
+// Tags whose content is never shown as text: scripts, styles, templates, SVG and MathML,
+// embedded objects and frames, form controls, media, ruby annotations. <noscript> is
+// not one of them: gumbo parses its content as markup, and pages written for scripts
+// keep their text there for everyone else (Discourse forums put every post in one).
+bool is_skipped_tag(GumboTag tag);
+
+// The name of an element gumbo does not know (GUMBO_TAG_UNKNOWN), as written.
+std::string_view unknown_tag_name(const GumboNode* node);
+// The value of attribute `name` (lower case) of an element node; empty when absent.
+std::string_view attribute(const GumboNode* node, const char* name);
+bool has_attribute(const GumboNode* node, const char* name);
+// hidden, aria-hidden="true", or an inline style with display:none / visibility:hidden.
+bool is_hidden(const GumboNode* node);
+
+// Measures `text` (collapsing white space) into `m`; `link`: it is link text.
+void measure_text(std::string_view text, bool link, TextMeasure& m);
+
+class Page {
+public:
+    // Parses `markup` (UTF-8, prepared by prepare_markup) and indexes its elements.
+    explicit Page(std::string_view markup);
+    ~Page();
+    Page(const Page&) = delete;
+    Page& operator=(const Page&) = delete;
+
+    const std::vector<Element>& elements() const { return elements_; }
+    const Element& operator[](std::uint32_t i) const { return elements_[i]; }
+    std::uint32_t size() const { return static_cast<std::uint32_t>(elements_.size()); }
+    // The index of <body> (kNoElement when absent, which gumbo never leaves).
+    std::uint32_t body() const { return body_; }
+
+    // True when `ancestor` is `i` or contains it.
+    bool contains(std::uint32_t ancestor, std::uint32_t i) const {
+        return i >= ancestor && i < elements_[ancestor].end;
+    }
+    // The concatenated text of an element's subtree (scripts and hidden parts aside),
+    // white space collapsed; at most `limit` bytes.
+    std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;
+
+private:
+    void index();
+
+    GumboOutput* output_ = nullptr;
+    std::vector<Element> elements_;
+    std::uint32_t body_ = kNoElement;
+};
+
+// The start of a text for explanations: about 60 bytes, cut at a character, "…" added
+// when cut.
+std::string excerpt(std::string_view text);
+
+// The text of a text-like gumbo node (text, CDATA, white space); empty for others.
+std::string_view node_text(const GumboNode* node);
+
+}  // namespace dconv::html

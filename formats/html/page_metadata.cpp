@@ -1,0 +1,415 @@
+#include "html/page_metadata.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+
+#include "core/text.hpp"
+#include "dconv/clean.hpp"
+
+namespace dconv::html {
+
+namespace {
+
+constexpr std::size_t kMaxHeadings = 8;
+constexpr std::size_t kMaxTitleBytes = 1000;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "2014-06-21T10:00:00+00:00" → "2014-06-21"; other shapes through find_date.
+std::string iso_date(std::string_view value) {
+    value = text::trim(value);
+    if (value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2]) &&
+        is_digit(value[3]) && value[4] == '-' && is_digit(value[5]) && is_digit(value[6]) &&
+        value[7] == '-' && is_digit(value[8]) && is_digit(value[9])) {
+        int month = (value[5] - '0') * 10 + (value[6] - '0');
+        int day = (value[8] - '0') * 10 + (value[9] - '0');
+        if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return std::string(value.substr(0, 10));
+    }
+    return find_date(value);
+}
+
+bool looks_like_url(std::string_view s) {
+    return s.find("://") != std::string_view::npos || text::starts_with_ci(s, "www.") || s.rfind('/', 0) == 0;
+}
+
+std::string clean_value(std::string_view s) { return text::squeeze_spaces(s); }
+
+// BCP 47 spelling: "en_us" → "en-US", "ZH-cn" → "zh-CN".
+std::string bcp47(std::string_view tag) {
+    std::string out;
+    tag = text::trim(tag);
+    std::size_t part = 0;
+    std::size_t i = 0;
+    while (i < tag.size()) {
+        std::size_t start = i;
+        while (i < tag.size() && tag[i] != '-' && tag[i] != '_') ++i;
+        std::string sub(tag.substr(start, i - start));
+        if (sub.empty() || sub.size() > 8) return out.empty() ? std::string() : out;
+        for (char c : sub)
+            if (!std::isalnum(static_cast<unsigned char>(c))) return out;
+        sub = text::lower_ascii(sub);
+        if (part > 0 && sub.size() == 2) {
+            for (char& c : sub) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        } else if (part > 0 && sub.size() == 4) {
+            sub[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sub[0])));
+        }
+        if (part > 0) out += '-';
+        out += sub;
+        ++part;
+        if (i < tag.size()) ++i;
+    }
+    return out;
+}
+
+// Bracket depth of a JSON text, strings aside.
+int json_depth(std::string_view s) {
+    int depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
+        else if (c == '}' || c == ']') --depth;
+    }
+    return deepest;
+}
+
+bool article_type(const nlohmann::json& type) {
+    auto fits = [](const std::string& t) {
+        return t.find("Article") != std::string::npos || t.find("Posting") != std::string::npos ||
+               t == "Blog" || t == "Report";
+    };
+    if (type.is_string()) return fits(type.get<std::string>());
+    if (type.is_array())
+        for (const auto& t : type)
+            if (t.is_string() && fits(t.get<std::string>())) return true;
+    return false;
+}
+
+std::string json_string(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end()) return {};
+    if (it->is_string()) return clean_value(it->get<std::string>());
+    if (it->is_object()) {
+        auto name = it->find("name");
+        if (name != it->end() && name->is_string()) return clean_value(name->get<std::string>());
+    }
+    return {};
+}
+
+void json_authors(const nlohmann::json& value, std::vector<std::string>& authors) {
+    auto add = [&](const nlohmann::json& a) {
+        std::string name;
+        if (a.is_string()) name = clean_value(a.get<std::string>());
+        else if (a.is_object()) {
+            auto it = a.find("name");
+            if (it != a.end() && it->is_string()) name = clean_value(it->get<std::string>());
+        }
+        if (!name.empty() && !looks_like_url(name) &&
+            std::find(authors.begin(), authors.end(), name) == authors.end())
+            authors.push_back(name);
+    };
+    if (value.is_array()) {
+        for (const auto& a : value) add(a);
+    } else {
+        add(value);
+    }
+}
+
+struct JsonLd {
+    std::string headline, date, publisher, site;
+    std::vector<std::string> authors;
+};
+
+void read_json_ld(std::string_view source, JsonLd& out) {
+    if (source.size() > kMaxJsonLdBytes || json_depth(source) > kMaxJsonLdDepth) return;
+    nlohmann::json root = nlohmann::json::parse(source.begin(), source.end(), nullptr, false);
+    if (root.is_discarded()) return;
+    // breadth first over objects, arrays and @graph: the article is near the top
+    std::deque<const nlohmann::json*> queue{&root};
+    std::size_t visited = 0;
+    while (!queue.empty() && visited++ < 256) {
+        const nlohmann::json& v = *queue.front();
+        queue.pop_front();
+        if (v.is_array()) {
+            for (const auto& item : v) queue.push_back(&item);
+            continue;
+        }
+        if (!v.is_object()) continue;
+        auto type = v.find("@type");
+        if (type != v.end() && article_type(*type)) {
+            if (out.headline.empty()) out.headline = json_string(v, "headline");
+            if (out.headline.empty()) out.headline = json_string(v, "name");
+            if (out.date.empty()) out.date = iso_date(json_string(v, "datePublished"));
+            if (out.authors.empty()) {
+                auto a = v.find("author");
+                if (a != v.end()) json_authors(*a, out.authors);
+            }
+            if (out.publisher.empty()) out.publisher = json_string(v, "publisher");
+        } else if (type != v.end() && type->is_string() && type->get<std::string>() == "WebSite") {
+            if (out.site.empty()) out.site = json_string(v, "name");
+        }
+        for (const char* key : {"@graph", "mainEntity", "mainEntityOfPage"}) {
+            auto it = v.find(key);
+            if (it != v.end() && (it->is_array() || it->is_object())) queue.push_back(&*it);
+        }
+    }
+}
+
+std::string node_children_text(const GumboNode* node) {
+    std::string out;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i)
+        out += node_text(static_cast<const GumboNode*>(children.data[i]));
+    return out;
+}
+
+bool is_absolute_url(std::string_view u) {
+    return text::starts_with_ci(u, "http://") || text::starts_with_ci(u, "https://");
+}
+
+// "https://www.example.com/x" → "example.com"
+std::string host_of(std::string_view url) {
+    std::size_t start = url.find("://");
+    start = start == std::string_view::npos ? 0 : start + 3;
+    std::string_view host = url.substr(start, url.find_first_of("/?#:", start) - start);
+    if (text::starts_with_ci(host, "www.")) host.remove_prefix(4);
+    return std::string(host);
+}
+
+}  // namespace
+
+std::string resolve_url(std::string_view base, std::string_view href) {
+    href = text::trim(href);
+    if (!is_absolute_url(base) || href.empty() || href[0] == '#') return std::string(href);
+    // a scheme ("mailto:", "https:") makes it absolute already
+    std::size_t colon = href.find(':');
+    std::size_t first_delim = href.find_first_of("/?#");
+    if (colon != std::string_view::npos && (first_delim == std::string_view::npos || colon < first_delim))
+        return std::string(href);
+    std::size_t scheme_end = base.find("://") + 3;
+    std::size_t path_start = base.find('/', scheme_end);
+    std::string_view origin = base.substr(0, path_start);  // "https://host"
+    if (href.rfind("//", 0) == 0) return std::string(base.substr(0, scheme_end - 2)) + std::string(href);
+    if (href[0] == '?') {
+        std::string_view no_query = base.substr(0, base.find_first_of("?#"));
+        return std::string(no_query) + std::string(href);
+    }
+    std::string path;
+    if (href[0] == '/') {
+        path = std::string(href);
+    } else {
+        std::string_view base_path =
+            path_start == std::string_view::npos ? std::string_view("/") : base.substr(path_start);
+        base_path = base_path.substr(0, base_path.find_first_of("?#"));
+        path = std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(href);
+    }
+    // remove dot segments, in the path only (not the query or fragment)
+    std::size_t tail = path.find_first_of("?#");
+    std::string rest = tail == std::string::npos ? std::string() : path.substr(tail);
+    path = path.substr(0, tail);
+    std::vector<std::string> segments;
+    std::size_t i = 1;
+    while (i <= path.size()) {
+        std::size_t next = path.find('/', i);
+        if (next == std::string::npos) next = path.size();
+        std::string seg = path.substr(i, next - i);
+        bool last = next == path.size();
+        if (seg == "..") {
+            if (!segments.empty()) segments.pop_back();
+            if (last) segments.emplace_back();
+        } else if (seg == ".") {
+            if (last) segments.emplace_back();
+        } else {
+            segments.push_back(seg);
+        }
+        i = next + 1;
+    }
+    std::string out(origin);
+    for (const std::string& seg : segments) out += "/" + seg;
+    if (segments.empty()) out += "/";
+    return out + rest;
+}
+
+std::string fold_title(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        char32_t c = text::next(s, i);
+        if (!text::is_alnum(c) && !text::is_cjk(c)) continue;
+        if (c < 0x80) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+        else out.append(s.substr(start, i - start));
+    }
+    return out;
+}
+
+bool same_title(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return false;
+    if (a == b) return true;
+    const std::string& shorter = a.size() < b.size() ? a : b;
+    const std::string& longer = a.size() < b.size() ? b : a;
+    return shorter.size() * 2 >= longer.size() && longer.find(shorter) != std::string::npos;
+}
+
+std::vector<std::string> title_parts(std::string_view title) {
+    static constexpr std::string_view kSeparators[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · ",
+                                                       "_", "｜", " / ", "|"};
+    std::vector<std::string_view> parts{title};
+    for (auto sep : kSeparators) {
+        std::vector<std::string_view> next;
+        for (std::string_view p : parts) {
+            std::size_t at;
+            while ((at = p.find(sep)) != std::string_view::npos) {
+                next.push_back(p.substr(0, at));
+                p.remove_prefix(at + sep.size());
+            }
+            next.push_back(p);
+        }
+        parts = std::move(next);
+    }
+    std::vector<std::string> out;
+    for (std::string_view p : parts) {
+        std::string part = text::squeeze_spaces(p);
+        if (!part.empty()) out.push_back(std::move(part));
+    }
+    return out;
+}
+
+std::string page_title(const PageMetadata& meta) {
+    if (!meta.title.empty()) return meta.title;
+    std::vector<std::string> parts = title_parts(meta.document_title);
+    if (parts.empty()) return meta.headings.empty() ? std::string() : meta.headings.front();
+    std::size_t longest = 0;
+    for (std::size_t k = 1; k < parts.size(); ++k)
+        if (text::display_width(parts[k]) > text::display_width(parts[longest])) longest = k;
+    for (const std::string& h : meta.headings)
+        for (std::size_t k : {std::size_t(0), longest})
+            if (same_title(fold_title(h), fold_title(parts[k]))) return h;
+    bool first_will_do = text::display_width(parts[0]) * 2 >= text::display_width(parts[longest]);
+    return first_will_do ? parts[0] : parts[longest];
+}
+
+PageMetadata read_page_metadata(const Page& page) {
+    PageMetadata m;
+    std::string og_title, twitter_title, og_site, app_name, og_description, description, meta_date,
+        published_time, item_date, og_locale, content_language;
+    std::vector<std::string> meta_authors;
+    std::string canonical, og_url, generator;
+    JsonLd ld;
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const Element& e = page[i];
+        switch (e.tag) {
+            case GUMBO_TAG_HTML:
+                if (m.language.empty()) {
+                    std::string_view lang = attribute(e.node, "lang");
+                    if (lang.empty()) lang = attribute(e.node, "xml:lang");
+                    m.language = bcp47(lang);
+                }
+                break;
+            case GUMBO_TAG_H1:
+                if (m.headings.size() < kMaxHeadings && !e.skipped) {
+                    std::string h = page.text_of(i, kMaxTitleBytes);
+                    if (!h.empty()) m.headings.push_back(std::move(h));
+                }
+                break;
+            case GUMBO_TAG_LINK:
+                if (canonical.empty() && text::lower_ascii(text::trim(attribute(e.node, "rel"))) == "canonical")
+                    canonical = std::string(text::trim(attribute(e.node, "href")));
+                break;
+            case GUMBO_TAG_BASE:
+                if (m.base.empty()) m.base = std::string(text::trim(attribute(e.node, "href")));
+                break;
+            case GUMBO_TAG_TITLE:
+                if (m.document_title.empty()) m.document_title = clean_value(node_children_text(e.node));
+                break;
+            case GUMBO_TAG_SCRIPT:
+                if (text::lower_ascii(attribute(e.node, "type")).find("ld+json") != std::string::npos)
+                    read_json_ld(node_children_text(e.node), ld);
+                break;
+            case GUMBO_TAG_META: {
+                std::string key = text::lower_ascii(text::trim(attribute(e.node, "property")));
+                if (key.empty()) key = text::lower_ascii(text::trim(attribute(e.node, "name")));
+                if (key.empty()) key = text::lower_ascii(text::trim(attribute(e.node, "itemprop")));
+                std::string http = text::lower_ascii(text::trim(attribute(e.node, "http-equiv")));
+                std::string value = clean_value(attribute(e.node, "content"));
+                if (value.empty()) break;
+                auto set = [&](std::string& field) {
+                    if (field.empty()) field = value;
+                };
+                if (http == "content-language") set(content_language);
+                if (key == "og:title") set(og_title);
+                else if (key == "twitter:title") set(twitter_title);
+                else if (key == "og:site_name") set(og_site);
+                else if (key == "application-name") set(app_name);
+                else if (key == "og:description") set(og_description);
+                else if (key == "description") set(description);
+                else if (key == "og:locale") set(og_locale);
+                else if (key == "og:url") set(og_url);
+                else if (key == "generator") set(generator);
+                else if (key == "article:published_time") set(published_time);
+                else if (key == "datepublished") set(item_date);
+                else if (key == "author" || key == "article:author" || key == "citation_author" ||
+                         key == "dc.creator") {
+                    if (!looks_like_url(value) && std::find(meta_authors.begin(), meta_authors.end(), value) == meta_authors.end())
+                        meta_authors.push_back(value);
+                } else if (key == "date" || key == "pubdate" || key == "publishdate" || key == "publish-date" ||
+                           key == "dc.date" || key == "dc.date.issued" || key == "dcterms.created" ||
+                           key == "citation_publication_date" || key == "sailthru.date" ||
+                           key == "parsely-pub-date" || key == "og:published_time" || key == "release_date") {
+                    set(meta_date);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    m.title = !og_title.empty() ? og_title : !ld.headline.empty() ? ld.headline : twitter_title;
+    for (const std::string* d : {&ld.date, &published_time, &item_date, &meta_date}) {
+        if (!m.date.empty()) break;
+        m.date = iso_date(*d);
+    }
+    // a template names its own makers as the author: "Discuz! Team" beside generator "Discuz! X3.4"
+    std::string made_by = text::lower_ascii(generator.substr(0, generator.find(' ')));
+    std::erase_if(meta_authors, [&](const std::string& a) {
+        return made_by.size() >= 3 && text::lower_ascii(a).find(made_by) != std::string::npos;
+    });
+    m.authors = !ld.authors.empty() ? ld.authors : meta_authors;
+    m.site = !og_site.empty() ? og_site : !ld.publisher.empty() ? ld.publisher : !ld.site.empty() ? ld.site : app_name;
+    if (is_absolute_url(m.site)) m.site = host_of(m.site);
+    m.description = !og_description.empty() ? og_description : description;
+    if (m.language.empty()) m.language = bcp47(content_language.substr(0, content_language.find(',')));
+    if (m.language.empty()) m.language = bcp47(og_locale);
+    for (const std::string* u : {&canonical, &og_url})
+        if (m.url.empty() && is_absolute_url(*u)) m.url = *u;
+    m.base = is_absolute_url(m.base) ? m.base : resolve_url(m.url, m.base);
+    if (!is_absolute_url(m.base)) m.base = m.url;
+    return m;
+}
+
+std::string content_time(const Page& page, const std::vector<std::uint32_t>& roots) {
+    std::string first;
+    for (std::uint32_t r : roots) {
+        for (std::uint32_t i = r; i < page[r].end; ++i) {
+            const Element& e = page[i];
+            if (e.tag != GUMBO_TAG_TIME) continue;
+            std::string date = iso_date(attribute(e.node, "datetime"));
+            if (date.empty()) continue;
+            if (has_attribute(e.node, "pubdate") ||
+                text::lower_ascii(attribute(e.node, "itemprop")) == "datepublished")
+                return date;
+            if (first.empty()) first = date;
+        }
+    }
+    return first;
+}
+
+}  // namespace dconv::html

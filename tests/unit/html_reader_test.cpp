@@ -1,0 +1,438 @@
+// The HTML reader: the mapping of HTML onto the model (spec examples, HTML in, model
+// out), source lines, metadata from the head and JSON-LD, the charset a page declares,
+// content selection on synthetic pages, and hostile inputs that must finish fast.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <random>
+
+#include "dconv/convert.hpp"
+#include "dconv/model.hpp"
+#include "dconv/registry.hpp"
+#include "html/html_reader.hpp"
+#include "html/html_tree.hpp"
+#include "html/markup_prescan.hpp"
+#include "html/page_metadata.hpp"
+#include "unit/markdown_test_support.hpp"
+
+using namespace dconv;
+using namespace dconv::test;
+
+namespace {
+
+Document read(std::string_view html, bool clean, Diagnostics& diag) {
+    ReadOptions options;
+    options.clean = clean;
+    return read_html(std::string(html), options, diag);
+}
+
+Document read(std::string_view html, bool clean = false) {
+    Diagnostics diag;
+    return read(html, clean, diag);
+}
+
+// The blocks of the whole body, as the native dump shows them.
+std::string blocks(std::string_view html) {
+    std::string out;
+    describe(read(html).blocks, out, 0, false);
+    return out;
+}
+
+std::string all_text(const Document& doc) {
+    std::string out;
+    for (const Block& b : doc.blocks) out += plain_text(b) + "\n";
+    return out;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A paragraph of running prose, `n` sentences long.
+std::string prose(int n, std::string_view topic = "river") {
+    std::string out;
+    for (int i = 0; i < n; ++i)
+        out += "The " + std::string(topic) + " keeps its course through the valley, and the people who live " +
+               "beside it have learned, over many years, when it will rise. ";
+    return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ spec examples
+
+TEST_CASE("html spec: blocks map onto the model") {
+    struct Example {
+        const char* html;
+        const char* model;
+    };
+    const Example examples[] = {
+        {"<h1>Title</h1><h3>Sub</h3>", "Header 1 [Str \"Title\"]\nHeader 3 [Str \"Sub\"]\n"},
+        {"<p>one</p><div>two</div>", "Para [Str \"one\"]\nPara [Str \"two\"]\n"},
+        {"<div>lead <p>inner</p> tail</div>", "Para [Str \"lead\"]\nPara [Str \"inner\"]\nPara [Str \"tail\"]\n"},
+        {"<ul><li>a</li><li>b<ol start=3><li>c</li></ol></li></ul>",
+         "BulletList\n  item\n    Para [Str \"a\"]\n  item\n    Para [Str \"b\"]\n    OrderedList 3\n      item\n"
+         "        Para [Str \"c\"]\n"},
+        {"<blockquote><p>q1</p><p>q2</p></blockquote>", "BlockQuote\n  Para [Str \"q1\"]\n  Para [Str \"q2\"]\n"},
+        {"<pre>int x;\n  y();\n</pre>", "CodeBlock \"\" \"int x;\\n  y();\"\n"},
+        {"<p>a</p><hr><p>b</p>", "Para [Str \"a\"]\nHorizontalRule\nPara [Str \"b\"]\n"},
+        {"<table><tr><th>Name</th><th>Age</th></tr><tr><td>Ann</td><td></td><td>31</td></tr></table>",
+         "Para [Str \"Name | Age\"]\nPara [Str \"Ann | 31\"]\n"},
+        {"<table><tr><td><p>cell one</p></td><td><p>cell two</p></td></tr></table>",
+         "Para [Str \"cell one\"]\nPara [Str \"cell two\"]\n"},
+        {"<ul>stray text<li>item</li></ul>", "BulletList\n  item\n    Para [Str \"stray text\"]\n  item\n    Para [Str \"item\"]\n"},
+        {"<h2>A <div>b</div> c</h2>", "Header 2 [Str \"A b c\"]\n"},
+    };
+    for (const Example& e : examples) {
+        INFO(e.html);
+        CHECK(blocks(e.html) == e.model);
+    }
+}
+
+TEST_CASE("html spec: inlines, entities and white space") {
+    struct Example {
+        const char* html;
+        const char* model;
+    };
+    const Example examples[] = {
+        {"<p>a <em>b</em> <strong>c</strong> <code>d  e</code></p>",
+         "Para [Str \"a \", Emph [Str \"b\"], Str \" \", Strong [Str \"c\"], Str \" \", Code \"d e\"]\n"},
+        {"<p><i>x</i><b>y</b></p>", "Para [Emph [Str \"x\"], Strong [Str \"y\"]]\n"},
+        {"<p>see <a href=\"https://x.org/a\" title=t>the <b>docs</b></a>.</p>",
+         "Para [Str \"see \", Link [Str \"the \", Strong [Str \"docs\"]] \"https://x.org/a\" \"\", Str \".\"]\n"},
+        {"<p><a href=\"javascript:void(0)\">not a link</a></p>", "Para [Str \"not a link\"]\n"},
+        {"<p>line one<br>line two</p>", "Para [Str \"line one\", LineBreak, Str \"line two\"]\n"},
+        {"<p>para one<br><br>para two</p>", "Para [Str \"para one\"]\nPara [Str \"para two\"]\n"},
+        {"<p>&lt;tag&gt; &amp; &quot;q&quot; &eacute; &#x4E2D;&#25991; a&nbsp;b</p>",
+         "Para [Str \"<tag> & \\\"q\\\" \\u00e9 中文 a b\"]\n"},
+        {"<p>  spaced \n\t out  </p>", "Para [Str \"spaced out\"]\n"},
+        {"<p>foo<em> bar </em>baz</p>", "Para [Str \"foo \", Emph [Str \"bar\"], Str \" baz\"]\n"},
+        {"<p>中文\n段落</p>", "Para [Str \"中文段落\"]\n"},
+        {"<p>한국어\n문장</p>", "Para [Str \"한국어 문장\"]\n"},
+        {"<p>soft&shy;hyphen zero&#8203;width</p>", "Para [Str \"softhyphen zerowidth\"]\n"},
+        {"<p><img src=x.png alt=\"a picture\">text</p>", "Para [Str \"text\"]\n"},
+    };
+    for (const Example& e : examples) {
+        INFO(e.html);
+        std::string expected = e.model;
+        // the dump writes non-ASCII as is; \u00e9 above stands for é
+        for (std::size_t at; (at = expected.find("\\u00e9")) != std::string::npos;) expected.replace(at, 6, "é");
+        CHECK(blocks(e.html) == expected);
+    }
+}
+
+TEST_CASE("html spec: what is never shown stays out") {
+    std::string model = blocks(
+        "<head><title>T</title><style>p{}</style><script>var x = '<p>no</p>';</script></head>"
+        "<body><p>shown</p><script>alert(1)</script><template><p>template</p></template>"
+        "<div hidden>hidden attr</div><div style=\"display: none\">no display</div>"
+        "<div aria-hidden=\"true\">aria</div><svg><text>svg text</text></svg>"
+        "<form><input value=v><button>Press</button><select><option>opt</option></select></form>"
+        "<iframe>frame</iframe><!-- a comment --><p>also shown</p></body>");
+    CHECK(model == "Para [Str \"shown\"]\nPara [Str \"also shown\"]\n");
+}
+
+TEST_CASE("html: source ranges are the lines of the page") {
+    Document doc = read("<html>\n<body>\n<h1>Title</h1>\n<p>one\ntwo</p>\n\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+                        "<script>\nx\ny\n</script>\n<p>after</p>\n</body></html>\n");
+    REQUIRE(doc.blocks.size() == 4);
+    CHECK(doc.blocks[0].source == SourceRange{3, 3});
+    CHECK(doc.blocks[1].source == SourceRange{4, 5});
+    CHECK(doc.blocks[2].source == SourceRange{7, 9});
+    CHECK(doc.blocks[3].source == SourceRange{15, 15});  // the script's lines still count
+}
+
+TEST_CASE("html: the registry reads .html, .htm and .xhtml with this reader") {
+    CHECK(reader_for_path("page.html").name == "html");
+    CHECK(reader_for_path("dir/page.HTM").name == "html");
+    CHECK(reader_for_path("page.xhtml").name == "html");
+    REQUIRE(find_reader("html") != nullptr);
+}
+
+// ------------------------------------------------------------------ metadata
+
+TEST_CASE("html metadata: Open Graph, article:, author, lang, canonical") {
+    Document doc = read(
+        "<html lang=\"en_us\"><head><title>Headline here | The Site</title>"
+        "<meta property=\"og:title\" content=\"Headline here\">"
+        "<meta property=\"og:site_name\" content=\"The Site\">"
+        "<meta property=\"og:description\" content=\"A summary.\">"
+        "<meta property=\"article:published_time\" content=\"2021-03-04T05:06:07Z\">"
+        "<meta name=\"author\" content=\"Ann Writer\">"
+        "<link rel=\"canonical\" href=\"https://example.com/news/a.html\">"
+        "</head><body><h1>Headline here</h1><p>" + prose(3) + "</p>"
+        "<p><a href=\"../b.html\">next</a> <a href=\"/c\">c</a> <a href=\"//cdn.example.com/d\">d</a></p></body></html>");
+    CHECK(doc.meta.title == "Headline here");
+    CHECK(doc.meta.site == "The Site");
+    CHECK(doc.meta.date == "2021-03-04");
+    CHECK(doc.meta.authors == std::vector<std::string>{"Ann Writer"});
+    CHECK(doc.meta.language == "en-US");
+    CHECK(doc.meta.source == "https://example.com/news/a.html");
+    CHECK(doc.meta.extra.count("description") == 0);  // the lead again: not written out
+    std::string dump = describe(doc);
+    CHECK(contains(dump, "\"https://example.com/b.html\""));
+    CHECK(contains(dump, "\"https://example.com/c\""));
+    CHECK(contains(dump, "\"https://cdn.example.com/d\""));
+}
+
+TEST_CASE("html metadata: JSON-LD article, @graph, author list, publisher") {
+    Document doc = read(
+        "<html><head><script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
+        "{\"@type\":\"WebSite\",\"name\":\"Site name\"},"
+        "{\"@type\":[\"NewsArticle\"],\"headline\":\"LD headline\",\"datePublished\":\"2019-11-29T16:31:41+08:00\","
+        "\"author\":[{\"@type\":\"Person\",\"name\":\"Bo One\"},{\"name\":\"Cy Two\"},\"https://x.org/who\"],"
+        "\"publisher\":{\"@type\":\"Organization\",\"name\":\"Publisher Inc\"}}]}</script>"
+        "<script type=\"application/ld+json\">{ broken json</script>"
+        "</head><body><p>" + prose(2) + "</p></body></html>");
+    CHECK(doc.meta.title == "LD headline");
+    CHECK(doc.meta.date == "2019-11-29");
+    CHECK(doc.meta.authors == std::vector<std::string>{"Bo One", "Cy Two"});
+    CHECK(doc.meta.site == "Publisher Inc");
+}
+
+TEST_CASE("html metadata: <time datetime>, the <title> less its site, a template's author") {
+    Document doc = read(
+        "<html><head><title>建议对改版 - 建议反馈 - 某某官方论坛 - Powered by Discuz! X3.4</title>"
+        "<meta name=\"generator\" content=\"Discuz! X3.4\">"
+        "<meta name=\"author\" content=\"Discuz! Team and Comsenz UI Team\"></head>"
+        "<body><div><h1>建议对改版</h1><p>正文。<time datetime=\"2024-04-05\">4月5日</time></p></div></body></html>");
+    CHECK(doc.meta.title == "建议对改版");
+    CHECK(doc.meta.date == "2024-04-05");
+    CHECK(doc.meta.authors.empty());
+    CHECK(html::title_parts("A | B - C_D") == std::vector<std::string>{"A", "B", "C", "D"});
+    CHECK(html::resolve_url("https://h.org/a/b/c?q=1", "../x/./y#f") == "https://h.org/a/x/y#f");
+    CHECK(html::resolve_url("https://h.org/a/b", "?p=2") == "https://h.org/a/b?p=2");
+    CHECK(html::resolve_url("https://h.org/a/b", "mailto:x@y.z") == "mailto:x@y.z");
+    CHECK(html::resolve_url("", "rel/path") == "rel/path");
+}
+
+TEST_CASE("html metadata: hostile JSON-LD is skipped, not parsed") {
+    std::string deep(100000, '[');
+    Document doc = read("<script type=application/ld+json>" + deep + "</script><p>text</p>");
+    CHECK(doc.meta.title.empty());
+    CHECK(all_text(doc) == "text\n");
+}
+
+// ------------------------------------------------------------------ charset
+
+TEST_CASE("html charset: the declaration stands in for detection") {
+    CHECK(html_declared_encoding("<meta charset=\"gb2312\"><p>\xD6\xD0\xCE\xC4</p>") == "GB18030");
+    CHECK(html_declared_encoding("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">\x82\xA0") ==
+          "shift_jis");
+    CHECK(html_declared_encoding("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><html>\xE9") == "windows-1252");
+    CHECK(html_declared_encoding("<!-- <meta charset=big5> --><meta charset=utf-8>\xE9") == "");
+    // saved again as UTF-8 with the old declaration: UTF-8 it stays
+    CHECK(html_declared_encoding("<meta charset=gbk><p>中文</p>") == "");
+    CHECK(html_declared_encoding("\xEF\xBB\xBF<meta charset=gbk>\xD6\xD0") == "");
+    CHECK(html_declared_encoding("<meta charset=no-such-charset>\xE9") == "");
+    std::string late(html::kCharsetPrescanBytes, ' ');
+    CHECK(html_declared_encoding(late + "<meta charset=gbk>\xD6\xD0") == "");
+
+    ReadOptions options;
+    options.source_name = "page.html";
+    options.clean = false;
+    Diagnostics diag;
+    Document gbk = read_document(std::string("<html><head><meta charset=\"gb2312\"></head><body><p>\xD6\xD0\xCE\xC4</p></body>"),
+                                 options, diag);
+    CHECK(all_text(gbk) == "中文\n");
+    Document latin = read_document(std::string("<meta charset=iso-8859-1><p>caf\xE9</p>"), options, diag);
+    CHECK(all_text(latin) == "café\n");
+}
+
+// ------------------------------------------------------------------ content selection
+
+TEST_CASE("html selection: the article, not the furniture around it") {
+    std::string page =
+        "<html><head><title>River notes | Site</title></head><body>"
+        "<header><a href=/>Site</a><nav><a href=/a>News</a> <a href=/b>Sport</a> <a href=/c>Weather</a></nav></header>"
+        "<div class=\"layout\"><div class=\"article-body\"><h1>River notes</h1>"
+        "<p>" + prose(3) + "</p><p>" + prose(2, "road") + "</p><p>" + prose(3, "forest") + "</p></div>"
+        "<aside><h3>Related</h3><ul><li><a href=/x>Another story about things</a></li>"
+        "<li><a href=/y>Yet another story</a></li></ul></aside></div>"
+        "<div class=\"share-bar\"><a href=/s1>Share</a> <a href=/s2>Tweet</a></div>"
+        "<footer>Copyright © 2024 Site. All rights reserved.</footer></body></html>";
+    Diagnostics diag;
+    Document doc = read(page, true, diag);
+    CHECK(doc.meta.title == "River notes");
+    std::string text = all_text(doc);
+    CHECK(contains(text, "The river keeps its course"));
+    CHECK(contains(text, "The road keeps"));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "Weather"));
+    CHECK_FALSE(contains(text, "Another story"));
+    CHECK_FALSE(contains(text, "Copyright"));
+    CHECK_FALSE(contains(text, "Tweet"));
+    CHECK(validate(doc).empty());
+    // every removal is explained, with its lines and signals
+    bool header = false, outside = false;
+    for (const Diagnostic& d : diag.items()) {
+        if (d.pass != "html-select" || d.action != "removed") continue;
+        header = header || contains(d.reason, "page header");
+        outside = outside || contains(d.reason, "outside the main content");
+        CHECK(d.first_line >= 1);
+    }
+    CHECK(header);
+    CHECK(outside);
+}
+
+TEST_CASE("html selection: a thread keeps every post, not the user cards") {
+    std::string page = "<html><body><nav><a href=/>Forum</a> <a href=/t>Topics</a></nav><div id=\"posts\">";
+    const char* replies[] = {"I had the same trouble last spring, and a new cable fixed it for me.",
+                             "Thanks, that worked!",
+                             "Check the fuse first; it is cheaper than a cable, and it fails more often.",
+                             "Agreed with the above."};
+    page += "<div class=\"post\"><div class=\"user-card\"><a href=/u/1>alice</a><br>Posts: 12</div>"
+            "<div class=\"message\"><p>" + prose(2, "charger") + "</p></div></div>";
+    int n = 2;
+    for (const char* r : replies) {
+        page += "<div class=\"post\"><div class=\"user-card\"><a href=/u/" + std::to_string(n) + ">user" +
+                std::to_string(n) + "</a><br>Posts: " + std::to_string(n * 7) + "</div><div class=\"message\"><p>" + r +
+                "</p></div></div>";
+        ++n;
+    }
+    page += "</div><footer>© Forum</footer></body></html>";
+    Document doc = read(page, true);
+    std::string text = all_text(doc);
+    for (const char* r : replies) CHECK(contains(text, r));
+    CHECK(contains(text, "The charger keeps"));
+    CHECK_FALSE(contains(text, "Posts: 14"));
+    CHECK_FALSE(contains(text, "Topics"));
+}
+
+TEST_CASE("html selection: a long cookie notice does not win over a short article") {
+    std::string notice;
+    for (int i = 0; i < 12; ++i)
+        notice += "<p>We and our advertising partners use cookies and similar tracking technologies to collect "
+                  "personal data about your visit, with your consent, and you may opt out at any time.</p>";
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(2) + "</p><p>" + prose(1, "bridge") +
+                       "</p></div><div id=\"consent-box\"><h2>Cookie notice</h2>" + notice + "</div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The river keeps"));
+    CHECK(contains(text, "The bridge keeps"));
+    CHECK_FALSE(contains(text, "cookies"));
+}
+
+TEST_CASE("html selection: quotes of earlier posts are dropped") {
+    std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
+    std::string page = "<html><body><div class=\"thread\">"
+                       "<div class=\"entry\"><div class=\"body\"><p>" + first + "</p></div></div>"
+                       "<div class=\"entry\"><div class=\"body\"><blockquote><p>" + first + "</p></blockquote>"
+                       "<p>It closed for repairs to the deck, and it will open again in the spring, I was told.</p></div></div>"
+                       "<div class=\"entry\"><div class=\"body\"><p>" + prose(1) + "</p></div></div>"
+                       "</div></body></html>";
+    Document doc = read(page, true);
+    std::string text = all_text(doc);
+    CHECK(text.find(first) == text.rfind(first));  // once
+    CHECK(contains(text, "open again in the spring"));
+}
+
+TEST_CASE("html: --no-clean converts the whole body, metadata still read") {
+    std::string page = "<html><head><title>T | S</title></head><body><nav><a href=/a>Menu item</a></nav>"
+                       "<p>" + prose(1) + "</p><footer>Footer text</footer></body></html>";
+    Document doc = read(page, false);
+    std::string text = all_text(doc);
+    CHECK(contains(text, "Menu item"));
+    CHECK(contains(text, "Footer text"));
+    CHECK(doc.meta.title == "T");
+}
+
+// ------------------------------------------------------------------ prescan
+
+TEST_CASE("html prescan: script and style bodies go, their lines stay") {
+    std::string markup = "<p>a</p><script>\nvar s = \"</p>\";\n</script><style>\np { }\n</style>"
+                         "<script type=\"application/ld+json\">{\"a\":1}</script><!-- x\ny --><!-- z -->"
+                         "<textarea><script>kept</textarea><p>b</p>";
+    html::PrescanReport report = html::prepare_markup(markup);
+    CHECK(markup == "<p>a</p><script>\n\n</script><style>\n\n</style><script type=\"application/ld+json\">{\"a\":1}"
+                    "</script><!--\n--><textarea><script>kept</textarea><p>b</p>");
+    CHECK(report.cut_bytes > 0);
+    CHECK(report.flattened_tags == 0);
+
+    // a script that writes a script in an HTML comment ends at the outer end tag
+    std::string written = "<script><!-- document.write(\"<script>x()</script>\"); --></script><p>after</p>";
+    html::prepare_markup(written);
+    CHECK(written == "<script></script><p>after</p>");
+}
+
+TEST_CASE("html prescan: nesting beyond the limit is flattened, real pages are not touched") {
+    std::string deep;
+    for (int i = 0; i < 2000; ++i) deep += "<div>";
+    deep += "text";
+    for (int i = 0; i < 2000; ++i) deep += "</div>";
+    html::PrescanReport report = html::prepare_markup(deep);
+    CHECK(report.flattened_tags == 2000 - html::kMaxElementDepth);
+
+    std::string lists;  // unclosed <li> and <p> close themselves: no depth
+    for (int i = 0; i < 3000; ++i) lists += "<ul><li>a<li>b<p>c<p>d</ul><table><tr><td>x<td>y<tr><td>z</table>";
+    CHECK(html::prepare_markup(lists).flattened_tags == 0);
+}
+
+// ------------------------------------------------------------------ hostile input
+
+TEST_CASE("html: hostile inputs finish fast and cleanly") {
+    auto start = Clock::now();
+    auto check = [](const std::string& html, std::string_view must_have = {}) {
+        for (bool clean : {false, true}) {
+            Diagnostics diag;
+            Document doc = read(html, clean, diag);
+            CHECK(validate(doc).empty());
+            if (!must_have.empty() && !clean) CHECK(contains(all_text(doc), must_have));
+        }
+    };
+    {
+        std::string deep;  // 100,000 nested elements: gumbo alone would take minutes
+        for (int i = 0; i < 100000; ++i) deep += "<div>";
+        check(deep + "deep text", "deep text");
+        std::string lists;
+        for (int i = 0; i < 50000; ++i) lists += "<ul><li><blockquote>";
+        check(lists + "nested", "nested");
+        std::string formatting;
+        for (int i = 0; i < 100000; ++i) formatting += "<b><i>";
+        check(formatting + "bold", "bold");
+    }
+    {
+        std::string unclosed;  // formatting left open and reopened in every paragraph
+        for (int i = 0; i < 20000; ++i) unclosed += "<b x=" + std::to_string(i) + "><p>para " + std::to_string(i);
+        check(unclosed, "para 19999");
+    }
+    {
+        std::string attributes = "<div";
+        for (int i = 0; i < 50000; ++i) attributes += " a" + std::to_string(i) + "=1";
+        check(attributes + ">attributes</div>", "attributes");
+    }
+    {
+        std::string line = "<p>";  // one 10 MB line of text
+        for (int i = 0; i < 1000000; ++i) line += "word word ";
+        check(line);
+    }
+    {
+        std::mt19937 random(42);  // 2 MB of markup characters at random
+        const char alphabet[] = "<>/=\"' \nabdipv&;#!-";
+        std::string junk(2 << 20, ' ');
+        for (char& c : junk) c = alphabet[random() % (sizeof alphabet - 1)];
+        check(junk);
+        std::string binaryish(1 << 20, ' ');  // high bytes and controls, decoded first
+        for (char& c : binaryish) c = static_cast<char>(random() % 256);
+        ReadOptions options;
+        options.source_name = "binary.html";
+        Diagnostics diag;
+        try {
+            Document doc = read_document(binaryish, options, diag);
+            CHECK(validate(doc).empty());
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::input);
+        }
+    }
+    {
+        check("<table><tr><td>" + std::string("<td>x") + "<p><li><dd><option><h1><pre>", "x");
+        check("<a href=x><div><h2>heading in a link</h2><p>para in a link</p></div></a>", "heading in a link");
+        check("</p></br></div><p><p><p>", {});
+        check("", {});
+    }
+    CHECK(seconds_since(start) < 20.0);
+}
