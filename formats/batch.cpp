@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -315,6 +317,9 @@ Plan make_plan(const BatchOptions& options) {
                          list_extensions() + ")"};
 
     if (!options.bundle.empty()) {
+        if (options.skip_existing)
+            throw UsageError{"--skip-existing resumes a batch of one output per input and format: "
+                             "not with --bundle"};
         plan_bundle(plan, options);
         plan.outputs.resize(plan.inputs.size());
         return plan;
@@ -327,6 +332,8 @@ Plan make_plan(const BatchOptions& options) {
         if (outputs > 1)
             throw UsageError{"-o - writes one document to standard output: give one input and one "
                              "format, or -o DIR"};
+        if (options.skip_existing)
+            throw UsageError{"--skip-existing skips inputs whose output files exist: not with -o -"};
         plan.mode = OutputMode::standard_output;
         plan.output_display = "standard output";
     } else {
@@ -626,6 +633,7 @@ void parallel_for(std::size_t count, unsigned jobs, Body body) {
 
 struct Tally {
     std::atomic<std::size_t> converted{0};
+    std::atomic<std::size_t> skipped{0};
     std::atomic<std::size_t> warnings{0};
     std::atomic<bool> input_failed{false};
     std::atomic<bool> output_failed{false};
@@ -647,8 +655,13 @@ public:
     void convert(std::size_t index) {
         const Input& in = plan_.inputs[index];
         Outcome outcome(options_.explain != Explain::none);  // notes only when shown
+        bool skipped = false;
         guarded(in.name, outcome.errors, [&] {
-            refuse_overwriting_inputs(index);
+            refuse_overwriting_inputs(index);  // before skipping: an input is no output
+            if (options_.skip_existing && outputs_exist(index)) {
+                skipped = true;
+                return;
+            }
             Document doc = read(in, outcome.diag);
             if (bundle()) {
                 chapters_[index] = std::move(doc);
@@ -674,6 +687,10 @@ public:
         if (bundle()) {  // reported once the book is written (or not)
             pending_[index] = std::move(outcome);
             reporter_.one_done();
+            return;
+        }
+        if (skipped) {
+            skip(in, index);
             return;
         }
         finish(in, outcome, outcome.errors.empty());
@@ -768,6 +785,32 @@ private:
         } catch (...) {
             errors.emplace_back(ErrorKind::internal, name, 0, "internal error");
         }
+    }
+
+    // --skip-existing: every output of the input is a file already (a link to one counts).
+    bool outputs_exist(std::size_t index) const {
+        for (const fs::path& path : plan_.outputs[index]) {
+            struct stat st {};
+            if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+        }
+        return true;
+    }
+
+    // Counts and reports an input skipped for its existing outputs: a line with --explain,
+    // an object with "skipped": true with --explain=json, otherwise only the summary.
+    void skip(const Input& in, std::size_t index) {
+        ++tally_.skipped;
+        std::vector<std::string> existing;
+        for (const fs::path& path : plan_.outputs[index]) existing.push_back(path.string());
+        if (options_.explain == Explain::json) {
+            std::string line = explain_json(in.name, true, existing, {}, Diagnostics{});
+            line.pop_back();  // the '}' and '\n' closing the object
+            line.pop_back();
+            reporter_.message(line + ",\"skipped\":true}\n");
+        } else if (options_.explain == Explain::text) {
+            reporter_.message(in.name + ": skipped: every output exists (" + join(existing, ", ") + ")\n");
+        }
+        reporter_.one_done();
     }
 
     // Counts and reports one input.
@@ -878,11 +921,55 @@ void build_profile(const Plan& plan, const BatchOptions& options, unsigned jobs,
     });
 }
 
+// A killed run can leave the hidden temporary of an output it was writing (atomic_file.hpp:
+// ".NAME.XXXXXX", NAME cut to kMaxTempStemBytes): before writing, those of this run's
+// outputs are removed. Only names of outputs this run writes are touched, so a run
+// writing other files into the same directory at the same time is left alone.
+constexpr std::size_t kTempSuffixBytes = 7;     // ".XXXXXX", mkstemp's six characters
+
+bool leftover_temporary_of(const std::string& entry, const std::set<std::string>& outputs) {
+    if (entry.size() < 1 + 1 + kTempSuffixBytes || entry[0] != '.') return false;
+    std::size_t dot = entry.size() - kTempSuffixBytes;
+    if (entry[dot] != '.') return false;
+    for (std::size_t i = dot + 1; i < entry.size(); ++i)
+        if (!std::isalnum(static_cast<unsigned char>(entry[i]))) return false;
+    std::string name = entry.substr(1, dot - 1);
+    if (outputs.contains(name)) return true;
+    if (name.size() < kMaxTempStemBytes) return false;
+    auto candidate = outputs.lower_bound(name);  // a long name, cut: some output starts with it
+    return candidate != outputs.end() && candidate->starts_with(name);
+}
+
+std::size_t remove_leftover_temporaries(const Plan& plan) {
+    std::map<fs::path, std::set<std::string>> by_directory;
+    for (const auto& per_input : plan.outputs)
+        for (const fs::path& path : per_input) {
+            fs::path dir = path.parent_path();
+            by_directory[dir.empty() ? fs::path(".") : dir].insert(path.filename().string());
+        }
+    std::size_t removed = 0;
+    for (const auto& [dir, names] : by_directory) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code entry_ec;
+            if (!it->is_regular_file(entry_ec)) continue;
+            if (!leftover_temporary_of(it->path().filename().string(), names)) continue;
+            struct stat st {};
+            if (::stat(it->path().c_str(), &st) == 0 && plan.input_ids.contains({st.st_dev, st.st_ino}))
+                continue;  // named like one, but given as an input: not ours to remove
+            if (fs::remove(it->path(), entry_ec)) ++removed;
+        }
+    }
+    return removed;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------- front door
 
 BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.jsonl) return run_jsonl(options, STDIN_FILENO, out, err);
     auto start = std::chrono::steady_clock::now();
     BatchResult result;
     Plan plan;
@@ -916,6 +1003,13 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         }
     }
 
+    if (!nothing_to_do && (plan.mode == OutputMode::directory || plan.mode == OutputMode::file)) {
+        std::size_t removed = remove_leftover_temporaries(plan);
+        if (removed && !options.quiet && !json)
+            err << "dconv: removed " << removed << " temporary file" << (removed == 1 ? "" : "s")
+                << " left by an interrupted run\n";
+    }
+
     if (!nothing_to_do) {
         for (const Input& in : plan.inputs) {
             if (!in.from_stdin) continue;
@@ -943,7 +1037,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
     }
 
     result.converted = tally.converted;
-    result.failed = result.inputs - result.converted;
+    result.skipped = tally.skipped;
+    result.failed = result.inputs - result.converted - result.skipped;
     result.warnings = tally.warnings;
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.exit_code = tally.usage_failed    ? kExitUsage
@@ -958,7 +1053,12 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         std::snprintf(seconds, sizeof seconds, "%.1f", result.seconds);
         err << "converted " << result.converted << " of " << result.inputs
             << (result.inputs == 1 ? " input" : " inputs") << " into " << plan.output_display;
-        if (result.failed) err << " (" << result.failed << " failed)";
+        if (result.failed || result.skipped) {
+            err << " (";
+            if (result.failed) err << result.failed << " failed" << (result.skipped ? ", " : "");
+            if (result.skipped) err << result.skipped << " skipped: their outputs exist";
+            err << ")";
+        }
         err << " in " << seconds << " s\n";
     }
     err.flush();

@@ -13,8 +13,9 @@ packages=(
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
   libhpdf-dev libharfbuzz-dev libhyphen-dev zlib1g-dev hyphen-en-us fonts-liberation2 fonts-arphic-uming
   # tests (epubcheck brings a Java runtime; the tests run it as
-  # java -jar /usr/share/java/epubcheck.jar)
-  catch2 python3 epubcheck qpdf poppler-utils
+  # java -jar /usr/share/java/epubcheck.jar; python3-distributed is Dask for
+  # examples/dask and its test, run with Debian's /usr/bin/python3)
+  catch2 python3 epubcheck qpdf poppler-utils python3-distributed
 )
 
 missing=()

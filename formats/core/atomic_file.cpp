@@ -15,9 +15,6 @@ namespace dconv {
 
 namespace {
 
-// The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
-// this much of it is kept (the temporary's name matters only to a person cleaning up).
-constexpr std::size_t kMaxTempStemBytes = 200;
 // Links followed to find the file an output replaces (a cycle stops here).
 constexpr int kMaxLinkHops = 40;
 

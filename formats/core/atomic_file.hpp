@@ -2,6 +2,7 @@
 // old content or the whole new content, never a partial file.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string_view>
 
@@ -25,5 +26,9 @@ namespace dconv {
 // device or pipe (/dev/null, a FIFO) is written to directly, since there is no file to
 // replace and renaming over it would destroy it.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
+// this much of it is kept (the temporary's name matters only to a person cleaning up).
+inline constexpr std::size_t kMaxTempStemBytes = 200;
 
 }  // namespace dconv

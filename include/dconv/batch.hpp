@@ -30,6 +30,17 @@
 //   in the same directory renamed over the final name), so an output is either the old
 //   file or the complete new one.
 //
+// Crash safety and resuming
+//   A run killed at any moment (SIGKILL, a power cut aside) leaves every output either
+//   absent, as it was, or complete: never a truncated file under an output's name. What
+//   it can leave is the hidden temporary of a file being written, ".NAME.XXXXXX" beside
+//   NAME; the next run that writes NAME to that directory removes those leftovers first
+//   (so two runs must not write the same outputs at the same time, which would race
+//   anyway). With skip_existing (--skip-existing) an input whose every output already
+//   exists is not converted again but counted as skipped: rerunning the command of a
+//   killed batch finishes it, and since the batch profile is still learned from all
+//   inputs, the files it adds are the ones an uninterrupted run would have written.
+//
 // A bundle (BatchOptions::bundle)
 //   Every input becomes one chapter of one book, in the order given (a directory's files
 //   in sorted order), written to the bundle's file once all are read. Formats with a
@@ -43,6 +54,8 @@
 //   recur across pages are the site's template), which every input's cleaning then uses.
 //   Then a pool of `jobs` threads converts the inputs; each result is written as soon as
 //   it is ready, and one input's failure never stops the others.
+//
+// A stream of records (BatchOptions::jsonl, --jsonl): see run_jsonl below.
 #pragma once
 
 #include <cstddef>
@@ -96,6 +109,11 @@ struct BatchOptions {
     bool quiet = false;  // no warnings, no summary (errors are still reported)
     bool progress = false;  // draw a progress bar on `err` (give it a terminal only)
     Explain explain = Explain::none;
+    // --skip-existing: an input whose every output file exists is skipped (resuming a
+    // killed batch). Not with output "-" or a bundle.
+    bool skip_existing = false;
+    // --jsonl: run_batch runs run_jsonl on standard input instead (no inputs, no output).
+    bool jsonl = false;
 };
 
 struct BatchResult {
@@ -103,6 +121,7 @@ struct BatchResult {
     std::size_t inputs = 0;     // after directories were walked
     std::size_t converted = 0;  // inputs with every output written
     std::size_t failed = 0;
+    std::size_t skipped = 0;    // inputs whose outputs existed (skip_existing)
     std::size_t warnings = 0;
     double seconds = 0.0;
 };
@@ -111,6 +130,70 @@ struct BatchResult {
 // summary line go to `err`; `out` receives the document when the output is "-".
 // Never throws for a problem with an input or output; reports it and goes on.
 BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err);
+
+// The --jsonl filter: reads JSON Lines records from `input_fd` and writes one record per
+// input line to `out`, in the same order, each line flushed as soon as it is written, for
+// engines that pipe a partition of a corpus through a command (Spark's RDD.pipe, Hadoop
+// Streaming, Dask bags: one line in, one line out, same order, same count).
+//
+// In:   {"id": ANY, "text" | "html" | "markdown": STRING, "meta": {KEY: VALUE}?}
+//         text      a web page's text dump: the web-text reader, cleaned unless
+//                   read.clean is false (--no-clean)
+//         markdown  the Markdown reader
+//         html      the reader named "html" in the registry, when there is one (else
+//                   that record fails)
+//         meta      fields laid over the document's metadata, after BatchOptions::metadata
+//                   (--title, --author, --metadata); values are strings, or arrays of
+//                   strings for authors ("author" or "authors": the list replaces the
+//                   document's); the keys are set_meta_field's (book.hpp)
+// Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
+//        "error": STRING}  (on one line, keys in this order, "error" only on failure)
+//         id        the record's id as given (any JSON value); null when the line was not
+//                   a JSON object or had no id
+//         markdown  the Markdown writer's output without front matter (the metadata is
+//                   "meta"): "# Title" when there is a title, then the body
+//         text      the plain text writer's output (write.columns applies)
+//         meta      the document's metadata, with the native writer's keys: title,
+//                   subtitle, authors, date, site, language, source, extra; empty fields
+//                   left out. source is empty unless the record's meta gives one
+//         stats     {"input_bytes", "input_lines", "blocks", "kept_lines", "kept_chars",
+//                   "warnings"}: the content's UTF-8 bytes and lines, the top-level
+//                   blocks kept, the source lines they came from, their visible code
+//                   points, and the reader's and cleaner's warnings
+//         error     why the record could not be converted (invalid JSON, no content,
+//                   binary data, a limit): markdown and text are then "", meta {}
+// Each record is converted alone, exactly as `dconv --to md -` and `--to txt -` convert
+// its content given as a file (less the front matter, and with no "<stdin>" source):
+// there is no batch profile, since a stream is read once and a record's output must not
+// depend on the partition it travels in. Warnings and failures are also reported on
+// `err` ("dconv: record N (id ID): ..."), warnings unless quiet.
+//
+// Threads and memory: one thread reads lines, options.jobs workers convert (0: one per
+// core), the calling thread writes in input order. At most kJsonlWindowPerJob x jobs
+// records, holding at most kJsonlWindowBytes of input, are between reading and writing
+// (a record that does not fit waits until the window has room), so memory is bounded
+// whatever the stream's length: the line being read (at most kJsonlMaxRecordBytes), the
+// window, and what the records being converted need (a few times their size each). A
+// line longer than kJsonlMaxRecordBytes is not held: it is skipped as it streams by and
+// gives an error record (64 MiB of JSON is a page far larger than any web page). When
+// `out` is not read, the window fills and reading stops: a stalled consumer costs no
+// memory.
+//
+// Exit code: 0, or 1 when some record failed (or the input could not be read), 3 when
+// the output could not be written (reading then stops), 2 for options that do not
+// apply to a stream (inputs, -o FILE, --to other than md, --from, --encoding, --bundle,
+// --explain, --skip-existing).
+//
+// Records finish out of order (a long page holds its place while later short ones are
+// done): a window of a few records per worker keeps every worker busy behind a slow one,
+// and no more is needed.
+inline constexpr std::size_t kJsonlWindowPerJob = 4;
+// Input held between reading and writing, whatever the records' sizes.
+inline constexpr std::size_t kJsonlWindowBytes = std::size_t(64) << 20;     // 64 MiB
+// The longest line taken as a record: a larger one would not fit the window.
+inline constexpr std::size_t kJsonlMaxRecordBytes = kJsonlWindowBytes;
+BatchResult run_jsonl(const BatchOptions& options, int input_fd, std::ostream& out,
+                      std::ostream& err);
 
 // The formats table as --list-formats prints it, from the registry.
 std::string describe_formats();

@@ -29,12 +29,17 @@ const char* const kExamples = R"(Examples:
                                           one book, a chapter per input, in that order
   dconv --to pdf --paper letter page.txt  a print edition, out/page.pdf
   dconv --to pdf --bundle book.pdf seeds/*.txt    a book with contents and bookmarks
+  dconv --to md,epub --skip-existing pages/       finish a batch that was interrupted
+  dconv --jsonl -j4 <records.jsonl >converted.jsonl
+                                          a stream of JSON records, one out per one in,
+                                          in order (Spark pipe, Hadoop Streaming, Dask)
 
 Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
 DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
 -o FILE one input in one format; -o - standard output. Default: out/ (a lone - input:
 standard output). Two inputs writing the same file, or an output that is an input,
-are refused. Outputs are replaced atomically.
+are refused. Outputs are replaced atomically: a run killed at any moment leaves whole
+files only (and hidden .NAME.XXXXXX temporaries, removed by the next run).
 
 EPUB and PDF editions are reproducible: the same input gives the same bytes. Their
 date (and zip timestamps) is SOURCE_DATE_EPOCH when set, else the document's date, else
@@ -137,6 +142,12 @@ int main(int argc, char** argv) {
         ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    app.add_flag("--skip-existing", job.skip_existing,
+                 "Skip an input whose every output exists (resume an interrupted batch)");
+    app.add_flag("--jsonl", job.jsonl,
+                 "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
+                 "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
+                 "in order");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
     app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
     app.add_option("inputs", job.inputs, "Files, directories (searched recursively), - for stdin")
