@@ -16,6 +16,8 @@ packages=(
   # java -jar /usr/share/java/epubcheck.jar; python3-distributed is Dask for
   # examples/dask and its test, run with Debian's /usr/bin/python3)
   catch2 python3 epubcheck qpdf poppler-utils python3-distributed
+  # the manual page is checked with groff (tests/install_test.sh)
+  groff-base
 )
 
 missing=()
