@@ -144,6 +144,10 @@ for f in $(ls "$work/corpus" | head -n "$peer_pages"); do cp "$work/corpus/$f" "
 peer_bytes=$(cat "$work"/peer/*.txt | wc -c)
 row "$peer_pages pages" "dconv --to pdf" 1 "$peer_pages" "$peer_bytes" \
   "$dconv" -q --to pdf -j 1 -o "$work/peer-dconv/" "$work/peer"
+if [ "$cores" -gt 1 ]; then
+  row "$peer_pages pages" "dconv --to pdf" "$cores" "$peer_pages" "$peer_bytes" \
+    "$dconv" -q --to pdf -j "$cores" -o "$work/peer-dconv-$cores/" "$work/peer"
+fi
 if command -v pandoc >/dev/null && command -v wkhtmltopdf >/dev/null; then
   mkdir -p "$work/peer-pandoc"
   cat >"$work/pandoc-pdf.sh" <<'SH'
