@@ -73,9 +73,9 @@ constexpr FontId kCjkRegular = kLatinFaceCount;
 constexpr FontId kCjkBold = kLatinFaceCount + 1;
 constexpr int kFontCount = kLatinFaceCount + 2;
 
-// Tables the subsetter drops although libharu would ignore them anyway (it rebuilds the
-// font from the thirteen tables a PDF TrueType font needs): dropping them early saves
-// subsetting time. Hinting (cvt, fpgm, prep and glyph instructions) goes by flag.
+// Tables a PDF viewer does not use for a CIDFontType2 font (it shapes nothing: the
+// content gives glyphs and positions): dropped, they save bytes and subsetting time.
+// Hinting (cvt, fpgm, prep and glyph instructions) goes by flag.
 constexpr std::array<hb_tag_t, 15> kDroppedTables = {
     HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
     HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('k', 'e', 'r', 'n'),
@@ -83,122 +83,6 @@ constexpr std::array<hb_tag_t, 15> kDroppedTables = {
     HB_TAG('L', 'T', 'S', 'H'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('E', 'B', 'D', 'T'),
     HB_TAG('E', 'B', 'L', 'C'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
 };
-
-// libharu 2.3 copies 'cvt ', 'fpgm' and 'prep' into the embedded font and, when a font
-// lacks them, writes a broken file for some glyph sets (HPDF_SaveToStream fails with
-// 0x1033 after a seek past its buffer; found on a code block's characters). A subset
-// without hinting has none of them, so each gets a 4-byte placeholder: two zero control
-// values, and four SVTCA instructions that do nothing.
-constexpr std::array<hb_tag_t, 3> kHintingTables = {
-    HB_TAG('c', 'v', 't', ' '), HB_TAG('f', 'p', 'g', 'm'), HB_TAG('p', 'r', 'e', 'p')};
-constexpr char kHintingPlaceholder[4] = {0, 0, 0, 0};
-
-// libharu maps each of the 65,536 UTF-16 codes to a glyph when it loads a font, each by
-// a linear search of the cmap's segments: with a segment per run of consecutive
-// characters (HarfBuzz's cmap), that was a fifth of a small document's time. The subset
-// gets a cmap of few segments instead: runs closer than this many codes share one, the
-// codes between them mapped to glyph 0 (two bytes each in the glyph array).
-constexpr char32_t kCmapMergeGap = 256;
-
-void put16(std::string& out, unsigned value) {
-    out += static_cast<char>((value >> 8) & 0xFF);
-    out += static_cast<char>(value & 0xFF);
-}
-
-// A cmap with one (3, 1) format 4 subtable mapping each (code, glyph) of `mapping`
-// (sorted by code, all below U+FFFF) through glyph arrays.
-std::string compact_cmap(const std::vector<std::pair<char32_t, unsigned>>& mapping) {
-    struct Segment {
-        char32_t first, last;
-    };
-    std::vector<Segment> segments;
-    for (const auto& [code, glyph] : mapping) {
-        if (!segments.empty() && code - segments.back().last <= kCmapMergeGap) segments.back().last = code;
-        else segments.push_back({code, code});
-    }
-    segments.push_back({0xFFFF, 0xFFFF});  // the required last segment, mapping to glyph 0
-    const auto count = static_cast<unsigned>(segments.size());
-    std::vector<unsigned> glyphs;  // the glyph arrays, segment after segment
-    std::vector<unsigned> array_start;
-    std::size_t k = 0;
-    for (unsigned i = 0; i + 1 < count; ++i) {
-        array_start.push_back(static_cast<unsigned>(glyphs.size()));
-        for (char32_t c = segments[i].first; c <= segments[i].last; ++c) {
-            unsigned glyph = 0;
-            if (k < mapping.size() && mapping[k].first == c) glyph = mapping[k++].second;
-            glyphs.push_back(glyph);
-        }
-    }
-    unsigned search_range = 2, entry_selector = 0;
-    while (search_range * 2 <= count * 2) search_range *= 2, ++entry_selector;
-    std::string sub;
-    put16(sub, 4);                                                  // format
-    put16(sub, static_cast<unsigned>(16 + 8 * count + 2 * glyphs.size()));  // length
-    put16(sub, 0);                                                  // language
-    put16(sub, count * 2);
-    put16(sub, search_range);
-    put16(sub, entry_selector);
-    put16(sub, count * 2 - search_range);
-    for (const Segment& seg : segments) put16(sub, seg.last);
-    put16(sub, 0);  // reservedPad
-    for (const Segment& seg : segments) put16(sub, seg.first);
-    for (unsigned i = 0; i < count; ++i) put16(sub, i + 1 == count ? 1 : 0);  // idDelta
-    for (unsigned i = 0; i < count; ++i)                                     // idRangeOffset
-        put16(sub, i + 1 == count ? 0 : 2 * (count - i) + 2 * array_start[i]);
-    for (unsigned glyph : glyphs) put16(sub, glyph);
-
-    std::string table;
-    put16(table, 0);  // version
-    put16(table, 1);  // one subtable
-    put16(table, 3);  // Windows
-    put16(table, 1);  // Unicode BMP
-    put16(table, 0);
-    put16(table, 12);  // its offset
-    return table + sub;
-}
-
-// The font in `blob` (taken over) as libharu wants it: hinting placeholders where the
-// tables are missing, and a compact cmap of `characters`.
-hb_blob_t* prepared_for_libharu(hb_blob_t* blob, const std::u32string& characters) {
-    hb_face_t* face = hb_face_create(blob, 0);
-    hb_blob_destroy(blob);
-    std::array<hb_tag_t, 64> tags{};
-    unsigned count = static_cast<unsigned>(tags.size());
-    hb_face_get_table_tags(face, 0, &count, tags.data());
-
-    hb_font_t* font = hb_font_create(face);
-    std::vector<std::pair<char32_t, unsigned>> mapping;
-    for (char32_t c : characters) {
-        hb_codepoint_t glyph = 0;
-        if (c < 0xFFFF && hb_font_get_nominal_glyph(font, c, &glyph)) mapping.emplace_back(c, glyph);
-    }
-    hb_font_destroy(font);
-    std::sort(mapping.begin(), mapping.end());
-    const std::string cmap = compact_cmap(mapping);
-
-    hb_face_t* builder = hb_face_builder_create();
-    for (unsigned i = 0; i < count; ++i) {
-        if (tags[i] == HB_TAG('c', 'm', 'a', 'p')) continue;
-        hb_blob_t* table = hb_face_reference_table(face, tags[i]);
-        hb_face_builder_add_table(builder, tags[i], table);
-        hb_blob_destroy(table);
-    }
-    hb_blob_t* cmap_blob = hb_blob_create(cmap.data(), static_cast<unsigned>(cmap.size()),
-                                          HB_MEMORY_MODE_DUPLICATE, nullptr, nullptr);
-    hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), cmap_blob);
-    hb_blob_destroy(cmap_blob);
-    for (hb_tag_t tag : kHintingTables) {
-        if (std::find(tags.begin(), tags.begin() + count, tag) != tags.begin() + count) continue;
-        hb_blob_t* placeholder = hb_blob_create(kHintingPlaceholder, sizeof kHintingPlaceholder,
-                                                HB_MEMORY_MODE_READONLY, nullptr, nullptr);
-        hb_face_builder_add_table(builder, tag, placeholder);
-        hb_blob_destroy(placeholder);
-    }
-    hb_blob_t* out = hb_face_reference_blob(builder);
-    hb_face_destroy(builder);
-    hb_face_destroy(face);
-    return out;
-}
 
 // One face of one file, loaded and tabulated: immutable once built.
 class LoadedFace {
@@ -401,7 +285,6 @@ std::string SystemFonts::subset(FontId font, const std::u32string& characters) c
     if (!subset) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot subset the font");
     hb_blob_t* blob = hb_face_reference_blob(subset);
     hb_face_destroy(subset);
-    blob = prepared_for_libharu(blob, characters);
     unsigned length = 0;
     const char* data = hb_blob_get_data(blob, &length);
     std::string out(data ? data : "", data ? length : 0);

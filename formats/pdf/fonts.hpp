@@ -69,7 +69,7 @@ public:
     // The font file, for messages.
     const std::string& file(FontId font) const;
     // A TrueType file holding the glyphs of `characters` (and .notdef) of `font`, with its
-    // cmap, horizontal metrics and name table, without hinting: what libharu loads and
+    // cmap, horizontal metrics and name table, without hinting: the file the PDF
     // embeds. Same input, same bytes.
     std::string subset(FontId font, const std::u32string& characters) const;
 

@@ -3,21 +3,18 @@
 #include "pdf/hpdf_document.hpp"
 
 #include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <zlib.h>
+#include <hb-ot.h>
+#include <hb.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include "dconv/diagnostics.hpp"
 
@@ -25,7 +22,6 @@ namespace dconv::pdf {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 // A CMap block (beginbfchar, beginbfrange) holds at most 100 entries (Adobe's CMap
 // specification, technical note #5014).
@@ -110,64 +106,6 @@ std::string to_unicode_cmap(const std::vector<char16_t>& characters) {
     return out;
 }
 
-// A font file's bytes where libharu can open them by name; closed (and, for a temporary
-// file, unlinked) when this goes away. libharu opens its own handle, which keeps the
-// contents alive until the document is freed.
-class FontFile {
-public:
-    explicit FontFile(const std::string& bytes) {
-        fd_ = memfd_create("dconv-font", MFD_CLOEXEC);
-        if (fd_ >= 0) {
-            path_ = "/proc/self/fd/" + std::to_string(fd_);
-            // /proc may be missing (some containers): then a temporary file instead.
-            if (::access(path_.c_str(), R_OK) != 0) {
-                ::close(fd_);
-                fd_ = -1;
-            }
-        }
-        if (fd_ < 0) {
-            std::error_code ec;
-            fs::path dir = fs::temp_directory_path(ec);
-            if (ec) dir = "/tmp";
-            std::string name = (dir / "dconv-font-XXXXXX").string();
-            fd_ = ::mkstemp(name.data());
-            if (fd_ < 0)
-                throw Error(ErrorKind::io, name, 0,
-                            std::string("cannot create a temporary font file: ") + std::strerror(errno));
-            path_ = name;
-            unlink_ = true;
-        }
-        const char* data = bytes.data();
-        std::size_t left = bytes.size();
-        while (left > 0) {
-            ssize_t n = ::write(fd_, data, left);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                std::string reason = std::strerror(errno);
-                release();
-                throw Error(ErrorKind::io, path_, 0, "cannot write a temporary font file: " + reason);
-            }
-            data += n;
-            left -= static_cast<std::size_t>(n);
-        }
-    }
-    ~FontFile() { release(); }
-    FontFile(const FontFile&) = delete;
-    FontFile& operator=(const FontFile&) = delete;
-
-    const std::string& path() const { return path_; }
-
-private:
-    void release() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-        if (unlink_) ::unlink(path_.c_str());
-        unlink_ = false;
-    }
-    int fd_ = -1;
-    std::string path_;
-    bool unlink_ = false;
-};
 
 HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream stream) {
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
@@ -201,87 +139,177 @@ void HpdfDocument::fail(const char* what, HPDF_STATUS status) {
     throw Error(ErrorKind::internal, "", 0, message);
 }
 
+namespace {
+
+// The big-endian integer at `at` of a font table, 0 past its end.
+int read16(std::string_view table, std::size_t at, bool is_signed = true) {
+    if (at + 2 > table.size()) return 0;
+    unsigned value = (static_cast<unsigned char>(table[at]) << 8) | static_cast<unsigned char>(table[at + 1]);
+    return is_signed ? static_cast<std::int16_t>(value) : static_cast<int>(value);
+}
+
+std::string_view table_of(hb_face_t* face, hb_tag_t tag, hb_blob_t*& blob) {
+    blob = hb_face_reference_table(face, tag);
+    unsigned length = 0;
+    const char* data = hb_blob_get_data(blob, &length);
+    return {data ? data : "", data ? length : 0};
+}
+
+// A subset tag: six capitals from a hash of the name and characters, so that two subsets
+// of one font in two files differ and the same subset is always named alike.
+std::string subset_tag(std::string_view name, const std::vector<char16_t>& characters) {
+    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
+    auto mix = [&hash](unsigned byte) { hash = (hash ^ byte) * 1099511628211ull; };
+    for (char c : name) mix(static_cast<unsigned char>(c));
+    for (char16_t c : characters) mix(c & 0xFF), mix(c >> 8);
+    std::string tag;
+    for (int i = 0; i < 6; ++i, hash /= 26) tag += static_cast<char>('A' + hash % 26);
+    return tag;
+}
+
+}  // namespace
+
+// The font's dictionaries made here from the HarfBuzz subset rather than by libharu's
+// HPDF_LoadTTFontFromFile and HPDF_GetFont, which set every font up over all 65,536
+// UTF-16 codes (about 8 million instructions a font: most of a small page's time):
+//   Type0 /Identity-H → CIDFontType2 (CID = the UTF-16 unit, /W, /CIDToGIDMap) →
+//   FontDescriptor → FontFile2 (the subset, deflated), and a /ToUnicode CMap.
 HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const std::vector<char16_t>& characters) {
-    const char* name;
-    {
-        FontFile file(font_file);
-        name = check(HPDF_LoadTTFontFromFile(doc_, file.path().c_str(), HPDF_TRUE), "HPDF_LoadTTFontFromFile");
-    }
-    HPDF_Font font = check(HPDF_GetFont(doc_, name, "UTF-8"), "HPDF_GetFont");
+    hb_blob_t* file_blob = hb_blob_create(font_file.data(), static_cast<unsigned>(font_file.size()),
+                                          HB_MEMORY_MODE_READONLY, nullptr, nullptr);
+    hb_face_t* face = hb_face_create(file_blob, 0);
+    hb_blob_destroy(file_blob);
+    hb_font_t* hb = hb_font_create(face);
+    const unsigned upem = std::max(1u, hb_face_get_upem(face));
+    hb_font_set_scale(hb, static_cast<int>(upem), static_cast<int>(upem));
+    auto per_mille = [upem](long value) { return static_cast<int>(value * 1000 / static_cast<long>(upem)); };
 
-    auto* attr = static_cast<HPDF_FontAttr>(font->attr);
-    auto* definition = static_cast<HPDF_TTFontDefAttr>(attr->fontdef->attr);
-    if (definition->glyph_tbl.flgs) std::memset(definition->glyph_tbl.flgs, 1, definition->num_glyphs);
+    char name_buffer[128];
+    unsigned name_length = sizeof name_buffer;
+    hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &name_length, name_buffer);
+    std::string name;
+    for (unsigned i = 0; i < name_length && name_buffer[i]; ++i)
+        if (name_buffer[i] > ' ' && name_buffer[i] < 0x7F && !std::strchr("()<>[]{}/%#", name_buffer[i]))
+            name += name_buffer[i];
+    if (name.empty()) name = "Font";
+    const std::string base_font = subset_tag(name, characters) + "+" + name;
 
-    HPDF_Dict cmap = attr->cmap_stream;
-    if (cmap && cmap->stream) {
-        HPDF_MemStream_FreeData(cmap->stream);  // empties the stream
-        std::string text = to_unicode_cmap(characters);
-        check(HPDF_Stream_Write(cmap->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                                static_cast<HPDF_UINT>(text.size())),
-              "writing a ToUnicode CMap");
-    }
-    Font loaded{font, std::vector<std::int16_t>(0x10000, 0)};
-    // libharu writes a CIDToGIDMap of all 65,536 codes (128 KB to deflate for every font
-    // of every document, most of a small document's time). Codes past the map's end
-    // draw glyph 0 (PDF 32000-1, 9.7.4.2), so a map up to the last code drawn says the
-    // same in a few bytes.
+    hb_blob_t* head_blob = nullptr;
+    hb_blob_t* post_blob = nullptr;
+    std::string_view head = table_of(face, HB_TAG('h', 'e', 'a', 'd'), head_blob);
+    std::string_view post = table_of(face, HB_TAG('p', 'o', 's', 't'), post_blob);
+    hb_position_t ascender = 0, descender = 0, cap_height = 0, x_height = 0;
+    hb_ot_metrics_get_position(hb, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &ascender);
+    hb_ot_metrics_get_position(hb, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &descender);
+    hb_ot_metrics_get_position(hb, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap_height);
+    hb_ot_metrics_get_position(hb, HB_OT_METRICS_TAG_X_HEIGHT, &x_height);
+    const int italic_angle = read16(post, 4);           // the integer part of a 16.16 Fixed
+    const bool fixed_pitch = read16(post, 12, false) || read16(post, 14, false);
+    const int flags = 32 /* nonsymbolic */ | (fixed_pitch ? 1 : 0) | (italic_angle != 0 ? 64 : 0);
+
+    // Glyphs and widths of the characters drawn: widths truncated to 1/1000 em, as the
+    // /W array says them (the page content places runs with the same numbers).
+    Font loaded{nullptr, std::vector<std::int16_t>(0x10000, 0)};
     std::vector<HPDF_BYTE> map(characters.empty() ? 2 : 2 * (std::size_t(characters.back()) + 1), 0);
+    HPDF_Array widths = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
+    HPDF_STATUS status = HPDF_OK;
+    HPDF_Array run = nullptr;
+    int previous = -2;
     for (char16_t c : characters) {
-        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(attr->fontdef, c);
-        loaded.widths[c] = HPDF_TTFontDef_GetGidWidth(attr->fontdef, gid);
-        map[2 * std::size_t(c)] = static_cast<HPDF_BYTE>(gid >> 8);
-        map[2 * std::size_t(c) + 1] = static_cast<HPDF_BYTE>(gid & 0xFF);
+        hb_codepoint_t glyph = 0;
+        hb_font_get_nominal_glyph(hb, c, &glyph);
+        int width = per_mille(hb_font_get_glyph_h_advance(hb, glyph));
+        loaded.widths[c] = static_cast<std::int16_t>(width);
+        map[2 * std::size_t(c)] = static_cast<HPDF_BYTE>(glyph >> 8);
+        map[2 * std::size_t(c) + 1] = static_cast<HPDF_BYTE>(glyph & 0xFF);
+        if (c != previous + 1 || !run) {  // a new run of consecutive CIDs: c [w w ...]
+            status += HPDF_Array_AddNumber(widths, c);
+            run = HPDF_Array_New(doc_->mmgr);
+            status += HPDF_Array_Add(widths, run);
+        }
+        status += HPDF_Array_AddNumber(run, width);
+        previous = c;
     }
-    if (attr->map_stream && attr->map_stream->stream) {
-        HPDF_MemStream_FreeData(attr->map_stream->stream);
-        check(HPDF_Stream_Write(attr->map_stream->stream, map.data(), static_cast<HPDF_UINT>(map.size())),
-              "writing a CIDToGIDMap");
-    }
-    embed_font_file(attr, font_file);
+
+    HPDF_Xref xref = doc_->xref;
+    HPDF_Dict type0 = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    status += HPDF_Xref_Add(xref, type0);
+    type0->header.obj_class |= HPDF_OSUBCLASS_FONT;
+    HPDF_Dict cid_font = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    status += HPDF_Xref_Add(xref, cid_font);
+    HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    status += HPDF_Xref_Add(xref, descriptor);
+    HPDF_Dict file = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
+    HPDF_Dict gid_map = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
+    HPDF_Dict to_unicode = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
+
+    status += HPDF_Dict_AddName(type0, "Type", "Font");
+    status += HPDF_Dict_AddName(type0, "Subtype", "Type0");
+    status += HPDF_Dict_AddName(type0, "BaseFont", base_font.c_str());
+    status += HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+    HPDF_Array descendants = HPDF_Array_New(doc_->mmgr);
+    status += HPDF_Array_Add(descendants, cid_font);
+    status += HPDF_Dict_Add(type0, "DescendantFonts", descendants);
+    status += HPDF_Dict_Add(type0, "ToUnicode", to_unicode);
+
+    status += HPDF_Dict_AddName(cid_font, "Type", "Font");
+    status += HPDF_Dict_AddName(cid_font, "Subtype", "CIDFontType2");
+    status += HPDF_Dict_AddName(cid_font, "BaseFont", base_font.c_str());
+    HPDF_Dict system_info = HPDF_Dict_New(doc_->mmgr);
+    status += HPDF_Dict_Add(system_info, "Registry", HPDF_String_New(doc_->mmgr, "Adobe", nullptr));
+    status += HPDF_Dict_Add(system_info, "Ordering", HPDF_String_New(doc_->mmgr, "Identity", nullptr));
+    status += HPDF_Dict_AddNumber(system_info, "Supplement", 0);
+    status += HPDF_Dict_Add(cid_font, "CIDSystemInfo", system_info);
+    status += HPDF_Dict_Add(cid_font, "FontDescriptor", descriptor);
+    status += HPDF_Dict_AddNumber(cid_font, "DW", 1000);
+    status += HPDF_Dict_Add(cid_font, "W", widths);
+    status += HPDF_Dict_Add(cid_font, "CIDToGIDMap", gid_map);
+
+    status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
+    status += HPDF_Dict_AddName(descriptor, "FontName", base_font.c_str());
+    status += HPDF_Dict_AddNumber(descriptor, "Flags", flags);
+    HPDF_Box box{static_cast<HPDF_REAL>(per_mille(read16(head, 36))), static_cast<HPDF_REAL>(per_mille(read16(head, 38))),
+                 static_cast<HPDF_REAL>(per_mille(read16(head, 40))), static_cast<HPDF_REAL>(per_mille(read16(head, 42)))};
+    status += HPDF_Dict_Add(descriptor, "FontBBox", HPDF_Box_Array_New(doc_->mmgr, box));
+    status += HPDF_Dict_AddNumber(descriptor, "ItalicAngle", italic_angle);
+    status += HPDF_Dict_AddNumber(descriptor, "Ascent", per_mille(ascender));
+    status += HPDF_Dict_AddNumber(descriptor, "Descent", per_mille(descender));
+    status += HPDF_Dict_AddNumber(descriptor, "CapHeight", per_mille(cap_height ? cap_height : ascender));
+    status += HPDF_Dict_AddNumber(descriptor, "XHeight", per_mille(x_height));
+    status += HPDF_Dict_AddNumber(descriptor, "StemV", 80);  // not in TrueType; a common default
+    status += HPDF_Dict_Add(descriptor, "FontFile2", file);
+    status += HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_INT32>(font_file.size()));
+    check(status, "making a font's dictionaries");
+
+    write_deflated(file, font_file, "a font file");
+    write_deflated(gid_map, std::string_view(reinterpret_cast<const char*>(map.data()), map.size()), "a CIDToGIDMap");
+    write_deflated(to_unicode, to_unicode_cmap(characters), "a ToUnicode CMap");
+
+    hb_blob_destroy(head_blob);
+    hb_blob_destroy(post_blob);
+    hb_font_destroy(hb);
+    hb_face_destroy(face);
+    loaded.font = type0;
     return loaded;
+}
+
+// `data` deflated at kContentDeflateLevel into `stream`, declared FlateDecode (libharu
+// would deflate it again at its own level otherwise).
+void HpdfDocument::write_deflated(HPDF_Dict stream, std::string_view data, const char* what) {
+    uLongf length = compressBound(static_cast<uLong>(data.size()));
+    compressed_.resize(length);
+    if (compress2(reinterpret_cast<Bytef*>(compressed_.data()), &length, reinterpret_cast<const Bytef*>(data.data()),
+                  static_cast<uLong>(data.size()), kContentDeflateLevel) != Z_OK)
+        throw Error(ErrorKind::internal, "", 0, std::string("zlib cannot compress ") + what);
+    check(HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
+                            static_cast<HPDF_UINT>(length)),
+          what);
+    stream->filter = HPDF_STREAM_FILTER_NONE;
+    stream->write_fn = &write_flate_filter;
 }
 
 std::string HpdfDocument::font_resource(HPDF_Page page, HPDF_Font font) {
     return check(HPDF_Page_GetLocalFontName(page, font), "HPDF_Page_GetLocalFontName");
-}
-
-// The font's descriptor with the font file in it, made here rather than by libharu when
-// it saves: libharu would rebuild the file table by table (and deflate it at level 6)
-// for what HarfBuzz has already made, the exact bytes it loaded. libharu skips making a
-// descriptor for a font definition that has one.
-void HpdfDocument::embed_font_file(HPDF_FontAttr attr, const std::string& font_file) {
-    HPDF_FontDef definition = attr->fontdef;
-    auto* tt = static_cast<HPDF_TTFontDefAttr>(definition->attr);
-    if (definition->descriptor) return;  // already embedded (one definition, two fonts)
-    HPDF_Dict data = check(HPDF_DictStream_New(doc_->mmgr, attr->xref), "HPDF_DictStream_New");
-    uLongf length = compressBound(static_cast<uLong>(font_file.size()));
-    compressed_.resize(length);
-    if (compress2(reinterpret_cast<Bytef*>(compressed_.data()), &length,
-                  reinterpret_cast<const Bytef*>(font_file.data()), static_cast<uLong>(font_file.size()),
-                  kContentDeflateLevel) != Z_OK)
-        throw Error(ErrorKind::internal, "", 0, "zlib cannot compress a font");
-    check(HPDF_Stream_Write(data->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
-                            static_cast<HPDF_UINT>(length)),
-          "writing a font file");
-    data->filter = HPDF_STREAM_FILTER_NONE;
-    data->write_fn = &write_flate_filter;
-    HPDF_STATUS status = HPDF_Dict_AddNumber(data, "Length1", static_cast<HPDF_INT32>(font_file.size()));
-
-    HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
-    status += HPDF_Xref_Add(attr->xref, descriptor);
-    status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
-    status += HPDF_Dict_AddNumber(descriptor, "Ascent", definition->ascent);
-    status += HPDF_Dict_AddNumber(descriptor, "Descent", definition->descent);
-    status += HPDF_Dict_AddNumber(descriptor, "Flags", static_cast<HPDF_INT32>(definition->flags));
-    status += HPDF_Dict_Add(descriptor, "FontBBox", HPDF_Box_Array_New(doc_->mmgr, definition->font_bbox));
-    status += HPDF_Dict_AddName(descriptor, "FontName", tt->base_font);
-    status += HPDF_Dict_AddNumber(descriptor, "ItalicAngle", definition->italic_angle);
-    status += HPDF_Dict_AddNumber(descriptor, "StemV", static_cast<HPDF_INT32>(definition->stemv));
-    status += HPDF_Dict_AddNumber(descriptor, "XHeight", definition->x_height);
-    status += HPDF_Dict_Add(descriptor, "FontFile2", data);
-    check(status, "making a font descriptor");
-    definition->descriptor = descriptor;
 }
 
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dconv::pdf {
@@ -49,19 +50,16 @@ public:
         return handle;
     }
 
-    // Loads a TrueType font file held in memory for embedding and returns its font with
-    // the UTF-8 encoder (code = the character's UTF-16 unit, CID = code). libharu reads
-    // fonts from files only, and keeps reading until the document is saved: the bytes go
-    // to an anonymous memory file (memfd), or an unlinked temporary file where memfd is
-    // unavailable, that libharu's own open handle keeps alive; nothing is left behind on
-    // any path. libharu copies only glyphs it saw used into the PDF: every glyph of the
-    // file is marked used, so the file must already be the subset wanted.
-    // `characters` (sorted, unique, all below U+10000) are those drawn with it: they make
-    // the font's ToUnicode map.
+    // Adds a TrueType font (the bytes of a subset, as fonts.cpp makes them) for drawing
+    // `characters` (sorted, unique, all below U+10000) and returns it: a Type0 font with
+    // Identity-H encoding, whose codes (CIDs) are the characters' UTF-16 units, its
+    // glyphs found through a CIDToGIDMap, its widths in /W, a ToUnicode CMap of the
+    // characters, and the file embedded, deflated, under a subset tag made from the
+    // characters (the same subset is always named alike).
     struct Font {
         HPDF_Font font = nullptr;
-        // For every UTF-16 unit, the width libharu writes in the font's /W array, in
-        // thousandths of an em (truncated from font units): what a viewer advances by.
+        // For every UTF-16 unit, the width in the font's /W array, in thousandths of an
+        // em (truncated from font units): what a viewer advances by.
         // Meaningful for `characters` only.
         std::vector<std::int16_t> widths;
     };
@@ -91,7 +89,7 @@ private:
         HPDF_STATUS detail = 0;
     };
     static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void* record);
-    void embed_font_file(HPDF_FontAttr attr, const std::string& font_file);
+    void write_deflated(HPDF_Dict stream, std::string_view data, const char* what);
     [[noreturn]] void fail(const char* what, HPDF_STATUS status);
 
     HPDF_Doc doc_ = nullptr;
