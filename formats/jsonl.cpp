@@ -92,7 +92,10 @@ Meta record_meta(const Json& given) {
     if (given.is_null()) return meta;
     if (!given.is_object())
         throw Error(ErrorKind::input, "", 0, "\"meta\" must be an object of metadata fields");
-    for (const auto& [key, value] : given.items()) {
+    for (const auto& field : given.items()) {
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+        const std::string& key = field.key();
+        const Json& value = field.value();
         std::string name = text::lower_ascii(text::trim(key));
         if (name == "authors") name = "author";
         auto set = [&](const Json& v) {

@@ -15,7 +15,7 @@ packages=(
   # tests (epubcheck brings a Java runtime; the tests run it as
   # java -jar /usr/share/java/epubcheck.jar; python3-distributed is Dask for
   # examples/dask and its test, run with Debian's /usr/bin/python3)
-  catch2 python3 epubcheck qpdf poppler-utils python3-distributed
+  catch2 python3 epubcheck qpdf poppler-utils python3-distributed clang libclang-rt-14-dev
   # the manual page is checked with groff (tests/install_test.sh)
   groff-base
 )
