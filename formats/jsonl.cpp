@@ -24,6 +24,7 @@
 #include "dconv/book.hpp"
 #include "dconv/model.hpp"
 #include "dconv/registry.hpp"
+#include "native/native_writer.hpp"
 
 namespace dconv {
 
@@ -63,27 +64,6 @@ std::string dump(const Json& j) {
     // Text from a record is valid UTF-8 (nlohmann rejects anything else on parse), but a
     // writer's output could in principle hold a replacement-worthy byte: never throw.
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// The native writer's "meta" object (native_writer.cpp): same keys, empty fields left out.
-Json meta_json(const Meta& meta) {
-    Json out = Json::object();
-    auto field = [&](const char* key, const std::string& value) {
-        if (!value.empty()) out[key] = value;
-    };
-    field("title", meta.title);
-    field("subtitle", meta.subtitle);
-    if (!meta.authors.empty()) out["authors"] = meta.authors;
-    field("date", meta.date);
-    field("site", meta.site);
-    field("language", meta.language);
-    field("source", meta.source);
-    if (!meta.extra.empty()) {
-        Json extra = Json::object();
-        for (const auto& [key, value] : meta.extra) extra[key] = value;
-        out["extra"] = std::move(extra);
-    }
-    return out;
 }
 
 // The record's "meta": each key through set_meta_field, as --metadata KEY=VALUE.
@@ -222,7 +202,7 @@ public:
             out["id"] = std::move(id);
             out["markdown"] = write_document(doc, "md", markdown);
             out["text"] = write_document(doc, "txt", plain);
-            out["meta"] = meta_json(doc.meta);
+            out["meta"] = native_meta(doc.meta);
             out["stats"] = stats_json(input_bytes, input_lines, &doc, diag.warnings());
             Converted result;
             result.line = dump(out) + "\n";

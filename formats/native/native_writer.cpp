@@ -113,7 +113,20 @@ Json blocks_json(const Blocks& blocks) {
     return out;
 }
 
-Json meta_json(const Meta& meta) {
+
+}  // namespace
+
+std::string write_native(const Document& doc, const WriteOptions& /*options*/) {
+    Json root;
+    root["meta"] = native_meta(doc.meta);
+    root["blocks"] = blocks_json(doc.blocks);
+    // UTF-8 written as is (ensure_ascii off). The model promises valid UTF-8, but a
+    // debugging dump must not throw on a broken document: invalid bytes become U+FFFD.
+    return root.dump(kIndent, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+nlohmann::ordered_json native_meta(const Meta& meta) {
+    using Json = nlohmann::ordered_json;
     Json out = Json::object();
     auto field = [&](const char* key, const std::string& value) {
         if (!value.empty()) out[key] = value;
@@ -131,17 +144,6 @@ Json meta_json(const Meta& meta) {
         out["extra"] = std::move(extra);
     }
     return out;
-}
-
-}  // namespace
-
-std::string write_native(const Document& doc, const WriteOptions& /*options*/) {
-    Json root;
-    root["meta"] = meta_json(doc.meta);
-    root["blocks"] = blocks_json(doc.blocks);
-    // UTF-8 written as is (ensure_ascii off). The model promises valid UTF-8, but a
-    // debugging dump must not throw on a broken document: invalid bytes become U+FFFD.
-    return root.dump(kIndent, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace dconv

@@ -1,6 +1,7 @@
 // native_writer.hpp: the model as JSON, for tests and debugging (--to native).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "dconv/convert.hpp"
@@ -14,5 +15,9 @@ namespace dconv {
 // string. The full schema is at the top of native_writer.cpp. Invalid UTF-8 in the
 // model does not throw: it is written as U+FFFD.
 std::string write_native(const Document& doc, const WriteOptions& options);
+
+// The "meta" object of that JSON: the same keys, empty fields left out (also the meta of
+// a --jsonl record).
+nlohmann::ordered_json native_meta(const Meta& meta);
 
 }  // namespace dconv

@@ -44,17 +44,22 @@ int run(const std::string& command) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-}  // namespace
+struct Bars {
+    double f1, f1_chinese, f1_other, recall;
+};
 
-TEST_CASE("dev set: page.txt cleaned to Markdown scores above the bars") {
-    fs::path work = fs::temp_directory_path() / ("dconv-devset-" + std::to_string(::getpid()));
+// Converts every case's `page` (page.txt, page.html) as one batch to Markdown, scores
+// it with the dev set's scorer, prints the figures and checks them against `bars`.
+void score_against(const std::string& page, const std::string& label, const Bars& bars) {
+    fs::path work = fs::temp_directory_path() / ("dconv-devset-" + page + "-" + std::to_string(::getpid()));
     fs::remove_all(work);
     fs::create_directories(work / "in");
+    const std::string ending = fs::path(page).extension().string();
     int pages = 0;
     for (const auto& c : fs::directory_iterator(kDevset / "cases")) {
-        fs::path page = c.path() / "page.txt";
-        if (!fs::exists(page)) continue;
-        fs::create_symlink(fs::canonical(page), work / "in" / (c.path().filename().string() + ".txt"));
+        fs::path file = c.path() / page;
+        if (!fs::exists(file)) continue;
+        fs::create_symlink(fs::canonical(file), work / "in" / (c.path().filename().string() + ending));
         ++pages;
     }
     REQUIRE(pages >= 60);
@@ -65,43 +70,24 @@ TEST_CASE("dev set: page.txt cleaned to Markdown scores above the bars") {
     std::ifstream in(report);
     auto score = nlohmann::json::parse(in);
     const auto& s = score["summary"];
-    std::cout << "dev set: F1 " << s["all"]["F1"] << " (zh " << s["zh"]["F1"] << ", other "
+    std::cout << label << ": F1 " << s["all"]["F1"] << " (zh " << s["zh"]["F1"] << ", other "
               << s["non-zh"]["F1"] << "), P " << s["all"]["P"] << ", R " << s["all"]["R"] << "\n";
     CHECK(score["missing"].get<int>() == 0);
-    CHECK(s["all"]["F1"].get<double>() >= kMinF1);
-    CHECK(s["zh"]["F1"].get<double>() >= kMinF1Chinese);
-    CHECK(s["non-zh"]["F1"].get<double>() >= kMinF1Other);
-    CHECK(s["all"]["R"].get<double>() >= kMinRecall);
+    CHECK(s["all"]["F1"].get<double>() >= bars.f1);
+    CHECK(s["zh"]["F1"].get<double>() >= bars.f1_chinese);
+    CHECK(s["non-zh"]["F1"].get<double>() >= bars.f1_other);
+    CHECK(s["all"]["R"].get<double>() >= bars.recall);
     fs::remove_all(work);
 }
 
+}  // namespace
+
+TEST_CASE("dev set: page.txt cleaned to Markdown scores above the bars") {
+    score_against("page.txt", "dev set", {kMinF1, kMinF1Chinese, kMinF1Other, kMinRecall});
+}
+
 TEST_CASE("dev set: page.html read, chosen and cleaned to Markdown scores above the bars") {
-    fs::path work = fs::temp_directory_path() / ("dconv-devset-html-" + std::to_string(::getpid()));
-    fs::remove_all(work);
-    fs::create_directories(work / "in");
-    int pages = 0;
-    for (const auto& c : fs::directory_iterator(kDevset / "cases")) {
-        fs::path page = c.path() / "page.html";
-        if (!fs::exists(page)) continue;
-        fs::create_symlink(fs::canonical(page), work / "in" / (c.path().filename().string() + ".html"));
-        ++pages;
-    }
-    REQUIRE(pages >= 60);
-    REQUIRE(run(kBinary + " -q --to md -o " + (work / "out").string() + " " + (work / "in").string()) == 0);
-    fs::path report = work / "score.json";
-    REQUIRE(run("python3 " + (kDevset / "score.py").string() + " " + (kDevset / "cases").string() + " " +
-                (work / "out").string() + " --json " + report.string() + " > /dev/null") == 0);
-    std::ifstream in(report);
-    auto score = nlohmann::json::parse(in);
-    const auto& s = score["summary"];
-    std::cout << "dev set from HTML: F1 " << s["all"]["F1"] << " (zh " << s["zh"]["F1"] << ", other "
-              << s["non-zh"]["F1"] << "), P " << s["all"]["P"] << ", R " << s["all"]["R"] << "\n";
-    CHECK(score["missing"].get<int>() == 0);
-    CHECK(s["all"]["F1"].get<double>() >= kMinHtmlF1);
-    CHECK(s["zh"]["F1"].get<double>() >= kMinHtmlF1Chinese);
-    CHECK(s["non-zh"]["F1"].get<double>() >= kMinHtmlF1Other);
-    CHECK(s["all"]["R"].get<double>() >= kMinHtmlRecall);
-    fs::remove_all(work);
+    score_against("page.html", "dev set from HTML", {kMinHtmlF1, kMinHtmlF1Chinese, kMinHtmlF1Other, kMinHtmlRecall});
 }
 
 int main(int argc, char* argv[]) {

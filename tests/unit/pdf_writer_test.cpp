@@ -26,6 +26,7 @@
 #include "core/text.hpp"
 #include "dconv/convert.hpp"
 #include "dconv/model.hpp"
+#include "support/test_files.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -35,19 +36,8 @@ namespace {
 const std::string kSource = DCONV_SOURCE_DIR;
 const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 
-fs::path fresh_dir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / ("dconv-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using dconv::testing::fresh_dir;
+using dconv::testing::slurp;
 
 void spit(const fs::path& p, const std::string& data) {
     std::ofstream out(p, std::ios::binary);

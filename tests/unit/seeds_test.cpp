@@ -19,6 +19,7 @@
 #include "core/text.hpp"
 #include "dconv/convert.hpp"
 #include "dconv/model.hpp"
+#include "support/test_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,19 +28,8 @@ namespace {
 const std::string kSource = DCONV_SOURCE_DIR;
 const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 
-fs::path fresh_dir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / ("dconv-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using dconv::testing::fresh_dir;
+using dconv::testing::slurp;
 
 int run(const std::string& command) {
     int status = std::system(command.c_str());
