@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "core/atomic_file.hpp"
+#include "core/serial_worker.hpp"
 #include "core/text.hpp"
 #include "dconv/book.hpp"
 #include "dconv/clean.hpp"
@@ -47,6 +48,8 @@ namespace {
 constexpr std::size_t kReadChunkBytes = std::size_t(1) << 20;
 // --explain shows the start of the text a diagnostic is about, no more.
 constexpr std::size_t kMaxExcerptCodePoints = 60;
+// Inputs per worker whose outputs may wait, written, for their fsync and rename.
+constexpr std::size_t kCommitBacklogPerJob = 4;
 // The progress bar is redrawn at most this often, so that a batch of tiny files is not
 // slowed down by terminal output.
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
@@ -655,6 +658,7 @@ public:
     void convert(std::size_t index) {
         const Input& in = plan_.inputs[index];
         Outcome outcome(options_.explain != Explain::none);  // notes only when shown
+        std::vector<StagedFile> staged;  // this input's outputs, written, not yet in place
         bool skipped = false;
         guarded(in.name, outcome.errors, [&] {
             refuse_overwriting_inputs(index);  // before skipping: an input is no output
@@ -673,11 +677,12 @@ public:
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
                 std::string document = write_document(doc, plan_.writers[w]->name, write);
                 try {
-                    write_output(plan_.mode == OutputMode::standard_output ? fs::path()
-                                                                           : plan_.outputs[index][w],
-                                 document);
-                    outcome.written.push_back(plan_.mode == OutputMode::standard_output
-                                                  ? "-" : plan_.outputs[index][w].string());
+                    if (plan_.mode == OutputMode::standard_output) {
+                        write_output(fs::path(), document);
+                        outcome.written.push_back("-");
+                    } else {
+                        staged.push_back(stage_output(plan_.outputs[index][w], document));
+                    }
                 } catch (const Error& e) {  // one format's output failed: try the others
                     outcome.errors.push_back(e);
                     outcome.output_failed = true;
@@ -693,8 +698,30 @@ public:
             skip(in, index);
             return;
         }
-        finish(in, outcome, outcome.errors.empty());
+        if (staged.empty()) {
+            finish(in, outcome, outcome.errors.empty());
+            return;
+        }
+        // The outputs are written but not in place: the committer fsyncs and renames them
+        // (in order) while this thread goes on with the next input, then reports this one.
+        auto job = std::make_shared<Committal>(Committal{&in, std::move(outcome), std::move(staged)});
+        committer_.post([this, job] {
+            for (StagedFile& file : job->files) {
+                try {
+                    file.commit();
+                    job->outcome.written.push_back(file.path().string());
+                } catch (const Error& e) {
+                    job->outcome.errors.push_back(e);
+                    job->outcome.output_failed = true;
+                }
+            }
+            job->files.clear();
+            finish(*job->in, job->outcome, job->outcome.errors.empty());
+        });
     }
+
+    // Waits for the outputs still being committed, and their reports.
+    void drain() { committer_.drain(); }
 
     // With a bundle, after every input was read: binds the chapters read into one book,
     // writes it in each format, and reports every input.
@@ -756,6 +783,13 @@ private:
         std::vector<Error> errors;
         std::vector<std::string> written;
         bool output_failed = false;
+    };
+
+    // One input's outputs waiting to be committed, with what to report once they are.
+    struct Committal {
+        const Input* in;
+        Outcome outcome;
+        std::vector<StagedFile> files;
     };
 
     bool bundle() const { return !plan_.bundle_outputs.empty(); }
@@ -849,6 +883,21 @@ private:
         }
     }
 
+    // Writes `document` to a temporary beside `path`, creating its folder; commit() puts
+    // it in place.
+    static StagedFile stage_output(const fs::path& path, const std::string& document) {
+        create_parent(path);
+        return StagedFile(path, document);
+    }
+
+    static void create_parent(const fs::path& path) {
+        fs::path parent = path.parent_path();
+        if (parent.empty()) return;
+        std::error_code ec;
+        fs::create_directories(parent, ec);
+        if (ec) throw Error(ErrorKind::io, parent.string(), 0, "cannot create directory: " + ec.message());
+    }
+
     // Writes to `path`, or to standard output when the plan says so.
     void write_output(const fs::path& path, const std::string& document) {
         if (plan_.mode == OutputMode::standard_output) {
@@ -858,12 +907,7 @@ private:
             if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
             return;
         }
-        fs::path parent = path.parent_path();
-        if (!parent.empty()) {
-            std::error_code ec;
-            fs::create_directories(parent, ec);
-            if (ec) throw Error(ErrorKind::io, parent.string(), 0, "cannot create directory: " + ec.message());
-        }
+        create_parent(path);
         write_file_atomic(path, document);
     }
 
@@ -891,6 +935,9 @@ private:
     // With a bundle: each input's document and outcome, by index, until the book is made.
     std::vector<std::optional<Document>> chapters_;
     std::vector<Outcome> pending_;
+    // Commits outputs in the background. A backlog of a few inputs per worker is enough
+    // to hide an fsync behind the next conversion, and bounds the open temporaries.
+    SerialWorker committer_{kCommitBacklogPerJob * std::max(1u, options_.jobs)};
 };
 
 // The lines that recur across the batch's pages: their site's template. Pages are decoded
@@ -1032,6 +1079,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
                           plan.inputs.size());
         Converter converter(options, plan, batch, out, reporter, tally);
         parallel_for(plan.inputs.size(), jobs, [&](std::size_t i) { converter.convert(i); });
+        converter.drain();
         if (!plan.bundle_outputs.empty()) converter.write_bundle();
         reporter.finish();
     }

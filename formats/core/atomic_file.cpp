@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "dconv/diagnostics.hpp"
 
@@ -88,7 +89,7 @@ void write_through(const std::filesystem::path& path, std::string_view data) {
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& given, std::string_view data) {
+StagedFile::StagedFile(const std::filesystem::path& given, std::string_view data) : given_(given) {
     std::filesystem::path path = given;
     // A link is followed: its target is replaced, the link stays a link.
     for (int hops = 0; hops < kMaxLinkHops; ++hops) {
@@ -139,13 +140,34 @@ void write_file_atomic(const std::filesystem::path& given, std::string_view data
     mode_t mode = ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : (0666 & ~process_umask());
     if (::fchmod(temp.fd(), mode) != 0) fail_errno(path, "cannot set permissions");
 
-    if (::fsync(temp.fd()) != 0) fail_errno(path, "cannot write (fsync)");
-    int fd = temp.fd();
+    // Success: the temporary is this object's to commit or remove.
+    target_ = std::move(path);
+    temp_ = temp.name();
+    fd_ = temp.fd();
     temp.fd() = -1;
-    if (::close(fd) != 0) fail_errno(path, "cannot write (close)");
-
-    if (::rename(temp.name(), path.c_str()) != 0) fail_errno(path, "cannot replace");
     temp.release();
+}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : given_(std::move(other.given_)), target_(std::move(other.target_)),
+      temp_(std::exchange(other.temp_, {})), fd_(std::exchange(other.fd_, -1)) {}
+
+StagedFile::~StagedFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void StagedFile::commit() {
+    if (temp_.empty()) return;  // written through, or committed already
+    if (::fsync(fd_) != 0) fail_errno(target_, "cannot write (fsync)");
+    int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) fail_errno(target_, "cannot write (close)");
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) fail_errno(target_, "cannot replace");
+    temp_.clear();
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
+    StagedFile(path, data).commit();
 }
 
 }  // namespace dconv

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace dconv {
@@ -26,6 +27,33 @@ namespace dconv {
 // device or pipe (/dev/null, a FIFO) is written to directly, since there is no file to
 // replace and renaming over it would destroy it.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// write_file_atomic in two halves, so that a batch can overlap the slow one (fsync waits
+// for the disk) with its next document: the constructor does steps 1 to 3 (the temporary
+// is written and given its mode; nothing under `path` changes), commit() fsyncs, closes
+// and renames it over `path`. Both throw dconv::Error(io, path, 0, reason). Destroyed
+// without a successful commit(), it removes its temporary, so an abandoned output
+// leaves nothing behind. A device or pipe is written to in the constructor; commit()
+// then has nothing left to do.
+class StagedFile {
+public:
+    StagedFile(const std::filesystem::path& path, std::string_view data);
+    StagedFile(StagedFile&& other) noexcept;
+    StagedFile& operator=(StagedFile&&) = delete;
+    StagedFile(const StagedFile&) = delete;
+    StagedFile& operator=(const StagedFile&) = delete;
+    ~StagedFile();
+
+    void commit();
+    // The name the file was asked for (before links are followed).
+    const std::filesystem::path& path() const { return given_; }
+
+private:
+    std::filesystem::path given_;  // as asked for
+    std::filesystem::path target_; // links followed: what the rename replaces
+    std::string temp_;             // the temporary's name; empty once committed or written through
+    int fd_ = -1;
+};
 
 // The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
 // this much of it is kept (the temporary's name matters only to a person cleaning up).
