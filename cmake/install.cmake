@@ -29,6 +29,7 @@ set(DCONV_PKGCONFIG_MODULES_TINYXML2 tinyxml2)
 set(DCONV_PKGCONFIG_MODULES_LIBZIP libzip)
 set(DCONV_PKGCONFIG_MODULES_HARFBUZZ harfbuzz harfbuzz-subset)
 set(DCONV_PKGCONFIG_MODULES_GUMBO gumbo)
+set(DCONV_PKGCONFIG_MODULES_LIBDEFLATE libdeflate)
 #   ICU::COMPONENT: icu-COMPONENT (libicudata comes with icu-uc's libraries)
 #   ZLIB::ZLIB: zlib; Threads::Threads: -pthread
 #   dconv_hpdf, dconv_hyphen (libraries without a pkg-config file on Debian 12): the

@@ -9,9 +9,10 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
-  # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates; the
+  # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates, libdeflate
+  # compresses; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
-  libhpdf-dev libharfbuzz-dev libhyphen-dev zlib1g-dev hyphen-en-us fonts-liberation2 fonts-arphic-uming
+  libhpdf-dev libharfbuzz-dev libhyphen-dev libdeflate-dev hyphen-en-us fonts-liberation2 fonts-arphic-uming
   # tests (epubcheck brings a Java runtime; the tests run it as
   # java -jar /usr/share/java/epubcheck.jar; python3-distributed is Dask for
   # examples/dask and its test, run with Debian's /usr/bin/python3)

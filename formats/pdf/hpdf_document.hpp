@@ -80,6 +80,13 @@ public:
     // The catalog's /Lang (PDF 1.4). Empty: none.
     void set_language(const std::string& language);
 
+    // A bookmark's title, and an entry of the document information dictionary ("Title",
+    // "Author", ...), from valid UTF-8: PDF text strings (PDF 32000-1, 7.9.2.2), UTF-16BE
+    // after a byte order mark. Made here, not by libharu's UTF-8 encoder, whose set-up
+    // (tables for every code) cost more than drawing a short article's pages.
+    void set_outline_title(HPDF_Outline outline, std::string_view utf8);
+    void set_info(const char* key, std::string_view utf8);
+
     // The whole file.
     std::string save();
 
@@ -89,7 +96,8 @@ private:
         HPDF_STATUS detail = 0;
     };
     static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void* record);
-    void write_deflated(HPDF_Dict stream, std::string_view data, const char* what);
+    void write_deflated(HPDF_Dict stream, std::string_view data, int level, const char* what);
+    HPDF_Binary text_string(std::string_view utf8);
     [[noreturn]] void fail(const char* what, HPDF_STATUS status);
 
     HPDF_Doc doc_ = nullptr;

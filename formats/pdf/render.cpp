@@ -93,8 +93,8 @@ private:
     std::array<std::uint64_t, 0x10000 / 64> bits_{};
 };
 
-// Strings for libharu's UTF-8 encoder: valid UTF-8 of the BMP, no control characters,
-// at most `limit` bytes.
+// Strings for bookmarks and document information: valid UTF-8 of the BMP (as the text
+// drawn), no control characters, at most `limit` bytes.
 std::string clean_string(std::string_view s, std::size_t limit) {
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
@@ -499,14 +499,14 @@ private:
     // Each entry is a child of the nearest earlier entry with a smaller level.
     void add_outline() {
         if (layout_.outline.empty()) return;
-        HPDF_Encoder utf8 = doc_.check(HPDF_GetEncoder(doc_.get(), "UTF-8"), "HPDF_GetEncoder");
         std::vector<std::pair<int, HPDF_Outline>> ancestors;
         for (const OutlineEntry& entry : layout_.outline) {
             while (!ancestors.empty() && ancestors.back().first >= entry.level) ancestors.pop_back();
             HPDF_Outline parent = ancestors.empty() ? nullptr : ancestors.back().second;
             std::string title = clean_string(entry.title, kMaxStringBytes);
             HPDF_Outline outline =
-                doc_.check(HPDF_CreateOutline(doc_.get(), parent, title.c_str(), utf8), "HPDF_CreateOutline");
+                doc_.check(HPDF_CreateOutline(doc_.get(), parent, "", nullptr), "HPDF_CreateOutline");
+            doc_.set_outline_title(outline, title);
             doc_.check(HPDF_Outline_SetDestination(outline, destination_at(entry.page, entry.top)),
                        "HPDF_Outline_SetDestination");
             // Top-level entries open, so a reader sees the chapters' sections at once.
@@ -518,17 +518,12 @@ private:
 
     void add_info() {
         const Info& info = layout_.info;
-        doc_.check(HPDF_SetCurrentEncoder(doc_.get(), "UTF-8"), "HPDF_SetCurrentEncoder");
-        const std::pair<HPDF_InfoType, const std::string*> fields[] = {
-            {HPDF_INFO_TITLE, &info.title},     {HPDF_INFO_AUTHOR, &info.author},
-            {HPDF_INFO_SUBJECT, &info.subject}, {HPDF_INFO_KEYWORDS, &info.keywords},
-            {HPDF_INFO_CREATOR, &info.creator}, {HPDF_INFO_PRODUCER, &info.producer},
+        const std::pair<const char*, const std::string*> fields[] = {
+            {"Title", &info.title},     {"Author", &info.author},   {"Subject", &info.subject},
+            {"Keywords", &info.keywords}, {"Creator", &info.creator}, {"Producer", &info.producer},
         };
-        for (const auto& [type, value] : fields) {
-            if (value->empty()) continue;
-            std::string cleaned = clean_string(*value, kMaxStringBytes);
-            doc_.check(HPDF_SetInfoAttr(doc_.get(), type, cleaned.c_str()), "HPDF_SetInfoAttr");
-        }
+        for (const auto& [key, value] : fields)
+            if (!value->empty()) doc_.set_info(key, clean_string(*value, kMaxStringBytes));
         if (info.created)
             doc_.check(HPDF_SetInfoDateAttr(doc_.get(), HPDF_INFO_CREATION_DATE, to_date(*info.created)),
                        "HPDF_SetInfoDateAttr");
