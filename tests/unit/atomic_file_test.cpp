@@ -190,3 +190,31 @@ TEST_CASE("write_file_atomic writes through to a device instead of replacing it"
     dconv::write_file_atomic("/dev/null", "anything");
     CHECK(fs::is_character_file("/dev/null"));
 }
+
+TEST_CASE("StagedFile changes nothing under its name until commit") {
+    TempDir dir;
+    fs::path out = dir.path / "page.md";
+    write_file_atomic(out, "old");
+    {
+        dconv::StagedFile staged(out, "new content");
+        CHECK(slurp(out) == "old");  // written, not in place
+        CHECK(names_in(dir.path).size() == 2);  // the file and the hidden temporary
+        staged.commit();
+        CHECK(slurp(out) == "new content");
+        CHECK(names_in(dir.path).size() == 1);
+        staged.commit();  // a second commit has nothing left to do
+    }
+    CHECK(slurp(out) == "new content");
+}
+
+TEST_CASE("StagedFile abandoned without commit removes its temporary") {
+    TempDir dir;
+    fs::path out = dir.path / "page.pdf";
+    {
+        dconv::StagedFile staged(out, "never committed");
+        dconv::StagedFile moved(std::move(staged));  // the temporary goes with the move
+        CHECK(names_in(dir.path).size() == 1);
+    }
+    CHECK(!fs::exists(out));
+    CHECK(names_in(dir.path).empty());
+}
