@@ -126,7 +126,6 @@ std::string write_native(const Document& doc, const WriteOptions& /*options*/) {
 }
 
 nlohmann::ordered_json native_meta(const Meta& meta) {
-    using Json = nlohmann::ordered_json;
     Json out = Json::object();
     auto field = [&](const char* key, const std::string& value) {
         if (!value.empty()) out[key] = value;
