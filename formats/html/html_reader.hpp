@@ -31,6 +31,10 @@ inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;
 // Every block's SourceRange gives the lines of its text in `text`.
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag);
 
+// The page's text for a batch profile: the whole body read without cleaning, one line
+// per block (and per list item), as the cleaner measures them.
+std::string html_template_text(std::string text, const ReadOptions& options);
+
 // The legacy charset an HTML page declares, for the decode stage (markup_prescan.hpp's
 // declared_encoding): empty when detection should decide.
 std::string html_declared_encoding(std::string_view bytes);

@@ -63,6 +63,11 @@ inline Document read_document(const char* bytes, const ReadOptions& options, Dia
     return read_document(std::string_view(bytes), options, diag);
 }
 
+// The text by which a page takes part in learning its batch's template (BatchProfile in
+// clean.hpp): decoded as read_document decodes it, then given as the reader's units,
+// one per line (ReaderEntry::template_text). Throws as read_document does.
+std::string template_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag);
+
 // Writes `doc` in the format named (a writer name or alias from the registry).
 // Throws dconv::Error(usage) for an unknown format.
 std::string write_document(const Document& doc, std::string_view format,

@@ -21,6 +21,10 @@ struct ReaderEntry {
     // The encoding the bytes declare for themselves (HTML's <meta charset>), or nullptr:
     // it stands in for detection when no encoding is forced. "" when none is declared.
     std::string (*declared_encoding)(std::string_view bytes) = nullptr;
+    // The page as a batch profile learns it (BatchProfile::add_page), when that is not the
+    // decoded text itself: one line per unit the cleaner will judge (HTML: the text of
+    // each block and list item, not lines of markup). nullptr: the decoded text.
+    std::string (*template_text)(std::string text, const ReadOptions&) = nullptr;
 };
 
 struct WriterEntry {

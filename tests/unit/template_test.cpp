@@ -70,3 +70,74 @@ TEST_CASE("template: the same page twice in a batch keeps its headings") {
     CHECK(md.find("## What Happens Next") != std::string::npos);
     CHECK(md.find("Forecasters will review") != std::string::npos);
 }
+
+// ------------------------------------------------------------------------------ HTML
+// Pages of one HTML site: the profile learns each page's blocks (template_text), not its
+// lines of markup, so a promotion the site puts inside every article goes, while a
+// sentence quoted on every page stays.
+
+namespace {
+
+std::string html_page(const std::string& title, const std::string& lead, const std::string& next) {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
+           " - Harbour Town Online</title></head>\n<body><header><a href=\"/\">Harbour Town Online</a></header>\n"
+           "<article><h1>" + title + "</h1>\n<p>" + lead + "</p>\n<h2>What Happens Next</h2>\n<p>" + next +
+           "</p>\n<blockquote><p>We will rebuild what the storm took from us, one street at a time.</p></blockquote>\n"
+           "<p>Harbour Town Online brings you the news of the bay and of the towns along its shore, "
+           "every day of the week and twice on Sundays</p>\n"
+           "</article><footer><p>Contact the newsroom</p></footer></body></html>\n";
+}
+
+const std::string kHtmlPages[] = {
+    html_page("Storm Season Ends Early",
+              "The storm season ended two weeks early this year, according to the weather service, which "
+              "said the ocean had cooled faster than expected in October.",
+              "Forecasters will review the season in December and publish their outlook for next year in "
+              "the spring, as they do every year."),
+    html_page("New Bridge Opens",
+              "The new bridge over the river opened on Monday after three years of work, and the first cars "
+              "crossed it shortly after nine in the morning.",
+              "The old bridge will be closed in January and taken down over the following months, the city "
+              "said in a statement."),
+    html_page("Library Extends Hours",
+              "The central library will stay open until nine in the evening from next month, after a survey "
+              "showed that most readers come after work.",
+              "The extra hours will be paid for by the county for a trial year, and reviewed next autumn."),
+};
+
+std::string clean_html(const std::string& page, const dconv::BatchProfile* batch) {
+    dconv::Diagnostics diag;
+    dconv::ReadOptions in;
+    in.source_name = "page.html";
+    in.batch = batch;
+    dconv::WriteOptions out;
+    out.front_matter = false;
+    return dconv::write_document(dconv::read_document(page, in, diag), "md", out);
+}
+
+}  // namespace
+
+TEST_CASE("template: HTML pages of one site lose the promotion they share, keep a shared quote") {
+    const std::string promotion = "Harbour Town Online brings you the news of the bay";
+    // Alone, nothing marks the promotion: it reads like a line of the article.
+    CHECK(clean_html(kHtmlPages[0], nullptr).find(promotion) != std::string::npos);
+
+    dconv::BatchProfile batch;
+    for (const std::string& page : kHtmlPages) {
+        dconv::Diagnostics diag;
+        dconv::ReadOptions in;
+        in.source_name = "page.html";
+        batch.add_page(dconv::template_text(page, in, diag));
+    }
+    REQUIRE(batch.pages() == 3);
+    CHECK(batch.pages_with("What Happens Next") == 3);  // a block's text, not markup
+    for (const std::string& page : kHtmlPages) {
+        std::string md = clean_html(page, &batch);
+        INFO(md);
+        CHECK(md.find(promotion) == std::string::npos);
+        CHECK(md.find("> We will rebuild what the storm took from us, one street at a time.") != std::string::npos);
+        CHECK(md.find("## What Happens Next") != std::string::npos);
+        CHECK(md.find("Contact the newsroom") == std::string::npos);
+    }
+    CHECK(clean_html(kHtmlPages[1], &batch).find("the first cars crossed it") != std::string::npos);
+}
