@@ -21,8 +21,10 @@ harnesses=("$@")
 
 # The harnesses skip larger inputs (kFuzzMaxInput in tests/fuzz/fuzz_targets.hpp).
 max_len=65536
-# Seconds one input may take before it is a finding (a hang).
-timeout=10
+# Seconds one input may take before it is a finding (a hang). The slowest seed takes
+# about a second under the sanitizers; a long run sharing a busy machine (nice'd) needs
+# more, or a starved process reads as a hang: FUZZ_TIMEOUT=120 bash tools/fuzz.sh 1800.
+timeout="${FUZZ_TIMEOUT:-10}"
 rss_limit_mb=2048
 
 bash tools/setup.sh
