@@ -111,6 +111,7 @@ std::string sample_text(const Document& doc) {
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
 
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
+    const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
     html::PrescanReport prescan = html::prepare_markup(text);
     if (text.size() > kMaxMarkupBytes)
         throw Error(ErrorKind::limit, options.source_name, 0,
@@ -127,7 +128,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::PageMetadata meta = html::read_page_metadata(page);
 
     html::Selection selection;
-    if (options.clean) {
+    if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), diag);
     } else {
         selection.removed.assign(page.size(), false);
@@ -137,7 +138,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     build.base_url = meta.base;
     Document doc;
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
-    if (options.clean) {
+    if (cleaning) {
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
     } else {
@@ -156,7 +157,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     std::string language = meta.language;
     if (language.empty() || (!guessed.empty() && primary_subtag(language) != guessed)) language = guessed;
 
-    if (options.clean) {
+    if (cleaning) {
         // the cleaner's language tables are keyed by primary subtag
         doc.meta.language = primary_subtag(language);
         CleanOptions clean;

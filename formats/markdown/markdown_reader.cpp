@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "dconv/clean.hpp"
 #include "dconv/model.hpp"
 #include "markdown/cmark_inlines.hpp"
 
@@ -544,7 +545,7 @@ private:
 
 }  // namespace
 
-Document read_markdown(std::string_view text, const ReadOptions&, Diagnostics& diag) {
+Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
     Document doc;
     FrontMatterBlock front = find_front_matter(text);
     std::string_view body = text;
@@ -562,6 +563,15 @@ Document read_markdown(std::string_view text, const ReadOptions&, Diagnostics& d
         title = nullptr;
 
     TreeConverter(front.lines, diag).blocks(root.get(), 0, doc.blocks, title);
+    root.reset();
+    // Authored Markdown is content as its author chose it: cleaned only when asked
+    // (--clean), and then by the same passes as a page, on the model read here. What the
+    // front matter set, the metadata pass leaves alone: it fills empty fields only.
+    if (cleaning_wanted(options.clean, false)) {
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean_document(doc, clean, diag);
+    }
     return doc;
 }
 
