@@ -1,7 +1,9 @@
 #include "html/html_reader.hpp"
 
 #include <algorithm>
+#include <optional>
 
+#include "clean/recall_guard.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/model.hpp"
@@ -106,6 +108,15 @@ std::string sample_text(const Document& doc) {
     return sample;
 }
 
+// The blocks of the whole body, nothing left out: the page the recall guard measures
+// the content against.
+Document whole_body(const html::Page& page, const html::BuildOptions& build) {
+    Document whole;
+    if (page.body() != html::kNoElement)
+        whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+    return whole;
+}
+
 }  // namespace
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
@@ -138,7 +149,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     build.base_url = meta.base;
     Document doc;
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
+    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
     if (cleaning) {
+        guard.emplace(whole_body(page, build));
+        guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
     } else {
@@ -163,6 +177,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         CleanOptions clean;
         clean.batch = options.batch;
         html::clean_content(doc, clean, selection.thread, diag);
+        guard->checkpoint(doc, "the cleaning passes");
+        guard->report(doc, diag);
     }
     doc.meta.language = language;
     return doc;
