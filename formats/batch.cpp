@@ -1072,7 +1072,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 
         BatchProfile profile;
         const BatchProfile* batch = nullptr;
-        if (plan.inputs.size() > 1 && options.read.clean) {
+        if (plan.inputs.size() > 1 && options.read.clean != Cleaning::off) {
             build_profile(plan, options, jobs, profile);
             batch = &profile;
         }

@@ -22,7 +22,7 @@ const std::vector<ReaderEntry>& readers() {
          read_webtext},
         {"html", {"html", "htm", "xhtml"}, "HTML page, parsed with gumbo, its content chosen and cleaned",
          read_html, html_declared_encoding, html_template_text},
-        {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter",
+        {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter, not cleaned unless --clean",
          [](std::string text, const ReadOptions& options, Diagnostics& diag) {
              return read_markdown(text, options, diag);
          }},

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "clean/recall_guard.hpp"
 #include "core/text.hpp"
 
 namespace dconv {
@@ -47,14 +48,21 @@ std::size_t BatchProfile::pages_with(std::string_view line) const {
 
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
+    clean::RecallGuard guard(doc);  // warns if the passes lose the page's prose
     strip_fragments(doc, diag);
+    guard.checkpoint(doc, "strip-fragments");
     CleanOptions classify = options;
     classify.title_line = extract_metadata(doc, diag);
+    guard.checkpoint(doc, "metadata");
     classify_boilerplate(doc, classify, diag);
+    guard.checkpoint(doc, "classify");
     repair_structure(doc, diag);
+    guard.checkpoint(doc, "repair");
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())
         diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");
+    else
+        guard.report(doc, diag);
 }
 
 }  // namespace dconv

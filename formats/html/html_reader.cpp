@@ -1,7 +1,9 @@
 #include "html/html_reader.hpp"
 
 #include <algorithm>
+#include <optional>
 
+#include "clean/recall_guard.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/model.hpp"
@@ -106,11 +108,21 @@ std::string sample_text(const Document& doc) {
     return sample;
 }
 
+// The blocks of the whole body, nothing left out: the page the recall guard measures
+// the content against.
+Document whole_body(const html::Page& page, const html::BuildOptions& build) {
+    Document whole;
+    if (page.body() != html::kNoElement)
+        whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+    return whole;
+}
+
 }  // namespace
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
 
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
+    const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
     html::PrescanReport prescan = html::prepare_markup(text);
     if (text.size() > kMaxMarkupBytes)
         throw Error(ErrorKind::limit, options.source_name, 0,
@@ -127,7 +139,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::PageMetadata meta = html::read_page_metadata(page);
 
     html::Selection selection;
-    if (options.clean) {
+    if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), diag);
     } else {
         selection.removed.assign(page.size(), false);
@@ -137,7 +149,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     build.base_url = meta.base;
     Document doc;
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
-    if (options.clean) {
+    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
+    if (cleaning) {
+        guard.emplace(whole_body(page, build));
+        guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
     } else {
@@ -156,12 +171,14 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     std::string language = meta.language;
     if (language.empty() || (!guessed.empty() && primary_subtag(language) != guessed)) language = guessed;
 
-    if (options.clean) {
+    if (cleaning) {
         // the cleaner's language tables are keyed by primary subtag
         doc.meta.language = primary_subtag(language);
         CleanOptions clean;
         clean.batch = options.batch;
         html::clean_content(doc, clean, selection.thread, diag);
+        guard->checkpoint(doc, "the cleaning passes");
+        guard->report(doc, diag);
     }
     doc.meta.language = language;
     return doc;

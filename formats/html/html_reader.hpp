@@ -23,7 +23,7 @@ namespace dconv {
 // kilobytes of markup.
 inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;
 
-// Reads decoded HTML. With options.clean (the default) only the content is kept and the
+// Reads decoded HTML. With cleaning (the default) only the content is kept and the
 // cleaning passes run; without it, the whole body is converted. Meta is filled from the
 // page either way (title, authors, date, site, language; the description in
 // Meta::extra["description"]): it is the page's own statement, not a guess. The title's

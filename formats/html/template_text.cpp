@@ -24,7 +24,7 @@ std::string html_template_text(std::string text, const ReadOptions& options) {
     // Uncleaned: the whole body, so the profile sees what every page repeats, wherever
     // each page's content selection will end.
     ReadOptions whole = options;
-    whole.clean = false;
+    whole.clean = Cleaning::off;
     Diagnostics ignored;
     Document doc = read_html(std::move(text), whole, ignored);
     std::string out;

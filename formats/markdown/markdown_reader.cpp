@@ -7,18 +7,27 @@
 // scalars, `key:` followed by `- item` lines, and `[a, b]` flow lists. A line outside that
 // subset is reported and skipped; the block never becomes body text.
 //
-// HTML blocks: the model has no raw block, so an HTML block becomes a CodeBlock with info
-// "html" holding its text verbatim (nothing is lost and nothing is rendered as markup);
-// a block that is only an HTML comment is dropped with a note, as a renderer would hide it.
+// Raw HTML: the model has no raw node, and dconv's writers must not pass markup through
+// (an EPUB must stay valid XHTML; a PDF cannot render it). So an HTML block becomes a
+// CodeBlock with info "html" holding its text verbatim: nothing is lost, nothing is
+// rendered as markup, and written back as Markdown it is a fenced "html" block. A block
+// that is only an HTML comment is dropped with a note, as a renderer would hide it.
+// Inline HTML ("<kbd>", "<br>") stays in its paragraph as literal text (cmark_inlines).
+//
+// Images: the model has no image node yet; an image is its alt text, inline where it
+// stood (inside a link, the link's text), so that no words of the text are lost.
+// Link reference definitions are resolved by cmark and leave no block.
 #include "markdown/markdown_reader.hpp"
 
 #include <cmark.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/text.hpp"
+#include "dconv/clean.hpp"
 #include "dconv/model.hpp"
 #include "markdown/cmark_inlines.hpp"
 
@@ -340,27 +349,47 @@ private:
         list_items_.clear();
     }
 
-    void assign(std::string_view key, std::string value) {
+    // Keys are matched without regard to case, with the aliases --metadata takes
+    // (set_meta_field, book.hpp): "Title", "creator", "publisher". Other keys go to
+    // Meta::extra in lower case, as --metadata puts them (description, rights, subject
+    // and keywords are what the EPUB writer makes Dublin Core of).
+    void assign(std::string_view raw_key, std::string value) {
         if (value.empty()) return;
+        std::string key = text::lower_ascii(raw_key);
         if (key == "title") meta_.title = std::move(value);
         else if (key == "subtitle") meta_.subtitle = std::move(value);
-        else if (key == "author" || key == "authors") meta_.authors = {std::move(value)};
-        else if (key == "date") meta_.date = std::move(value);
-        else if (key == "site") meta_.site = std::move(value);
+        else if (is_author_key(key)) meta_.authors = {std::move(value)};
+        else if (key == "date") meta_.date = iso_date(std::move(value));
+        else if (key == "site" || key == "publisher") meta_.site = std::move(value);
         else if (key == "lang" || key == "language") meta_.language = std::move(value);
         else if (key == "source") meta_.source = std::move(value);
-        else meta_.extra[std::string(key)] = std::move(value);
+        else meta_.extra[key] = std::move(value);
+    }
+
+    static bool is_author_key(std::string_view key) {
+        return key == "author" || key == "authors" || key == "creator";
+    }
+
+    // Meta::date is ISO 8601. A date written otherwise ("March 5, 2021", "2021/03/05")
+    // is read as the cleaner reads dates; one it cannot read is kept as written.
+    static std::string iso_date(std::string value) {
+        bool iso = value.size() >= 10 && value[4] == '-' && value[7] == '-' &&
+                   std::all_of(value.begin(), value.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+        if (iso) return value;
+        std::string found = find_date(value);
+        return found.empty() ? value : found;
     }
 
     void assign_list(std::string_view key, std::vector<std::string> items, std::uint32_t line) {
-        if (key == "author" || key == "authors") {
+        if (is_author_key(text::lower_ascii(key))) {
             meta_.authors.clear();
             for (std::string& a : items)
                 if (!a.empty()) meta_.authors.push_back(std::move(a));
             return;
         }
         // Meta::extra holds strings: a list (tags, keywords) is kept as its items joined
-        // by ", " rather than lost; a warning says the value changed shape.
+        // by ", " rather than lost. A list is valid front matter, so this is a note, not
+        // a warning: the value only changed shape.
         std::string joined;
         for (std::string& item : items) {
             if (item.empty()) continue;
@@ -374,7 +403,7 @@ private:
             d.first_line = d.last_line = line;
             d.action = "front matter";
             d.reason = "list value of '" + std::string(key.substr(0, kMaxExcerpt)) + "' kept as one string";
-            diag_.warn(std::move(d));
+            diag_.note(std::move(d));
         }
     }
 
@@ -410,10 +439,19 @@ bool is_comment_only(std::string_view html) {
     return html.find("-->", 4) == html.size() - 3;
 }
 
+// Lines holding nothing but white space and block quote markers: cmark ends a block
+// where the next one starts, so a block closed by a blank line "ends" on it.
+bool is_blank_line(std::string_view line) {
+    return line.find_first_not_of(" \t\r>") == std::string_view::npos;
+}
+
 class TreeConverter {
 public:
-    TreeConverter(std::uint32_t line_offset, Diagnostics& diag)
-        : line_offset_(line_offset), diag_(diag) {}
+    // `body`: the text cmark parsed; its line 1 is the file's line `line_offset` + 1.
+    TreeConverter(std::string_view body, std::uint32_t line_offset, Diagnostics& diag)
+        : line_offset_(line_offset), diag_(diag) {
+        for (std::size_t pos = 0; pos < body.size();) lines_.push_back(next_line(body, pos));
+    }
 
     // Converts the children of `parent`, whose own blocks sit `depth` containers deep.
     void blocks(cmark_node* parent, int depth, Blocks& out, cmark_node* skip = nullptr) {
@@ -427,6 +465,9 @@ private:
         int last = cmark_node_get_end_line(node);
         if (first <= 0) return {};
         if (last < first) last = first;
+        while (last > first && static_cast<std::size_t>(last) <= lines_.size() &&
+               is_blank_line(lines_[static_cast<std::size_t>(last) - 1]))
+            --last;
         return {static_cast<std::uint32_t>(first) + line_offset_,
                 static_cast<std::uint32_t>(last) + line_offset_};
     }
@@ -540,11 +581,12 @@ private:
 
     std::uint32_t line_offset_;
     Diagnostics& diag_;
+    std::vector<std::string_view> lines_;  // of the body, for range()
 };
 
 }  // namespace
 
-Document read_markdown(std::string_view text, const ReadOptions&, Diagnostics& diag) {
+Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
     Document doc;
     FrontMatterBlock front = find_front_matter(text);
     std::string_view body = text;
@@ -561,7 +603,16 @@ Document read_markdown(std::string_view text, const ReadOptions&, Diagnostics& d
         cmark_node_get_heading_level(title) != 1 || plain_text(inlines_from_cmark(title)) != doc.meta.title)
         title = nullptr;
 
-    TreeConverter(front.lines, diag).blocks(root.get(), 0, doc.blocks, title);
+    TreeConverter(body, front.lines, diag).blocks(root.get(), 0, doc.blocks, title);
+    root.reset();
+    // Authored Markdown is content as its author chose it: cleaned only when asked
+    // (--clean), and then by the same passes as a page, on the model read here. What the
+    // front matter set, the metadata pass leaves alone: it fills empty fields only.
+    if (cleaning_wanted(options.clean, false)) {
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean_document(doc, clean, diag);
+    }
     return doc;
 }
 

@@ -338,7 +338,7 @@ Document segment_webtext(std::string_view text, Diagnostics&) {
 Document read_webtext(std::string text, const ReadOptions& options, Diagnostics& diag) {
     Document doc = segment_webtext(text, diag);
     std::string().swap(text);
-    if (options.clean) {
+    if (cleaning_wanted(options.clean, true)) {  // a scraped page: cleaned by default
         CleanOptions clean;
         clean.batch = options.batch;
         clean_document(doc, clean, diag);

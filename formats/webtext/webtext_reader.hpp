@@ -16,7 +16,7 @@ namespace dconv {
 // as provenance; inline Markdown (links, emphasis) is parsed.
 Document segment_webtext(std::string_view text, Diagnostics& diag);
 
-// segment_webtext, then clean_document unless options.clean is false. The text is freed
+// segment_webtext, then clean_document unless options.clean is Cleaning::off. The text is freed
 // once segmented: the model holds all it needs.
 Document read_webtext(std::string text, const ReadOptions& options, Diagnostics& diag);
 

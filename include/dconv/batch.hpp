@@ -138,10 +138,10 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //
 // In:   {"id": ANY, "text" | "html" | "markdown": STRING, "meta": {KEY: VALUE}?}
 //         text      a web page's text dump: the web-text reader, cleaned unless
-//                   read.clean is false (--no-clean)
-//         markdown  the Markdown reader
+//                   read.clean is Cleaning::off (--no-clean)
+//         markdown  the Markdown reader, cleaned only with Cleaning::on (--clean)
 //         html      the reader named "html" in the registry, when there is one (else
-//                   that record fails)
+//                   that record fails), cleaned as text is
 //         meta      fields laid over the document's metadata, after BatchOptions::metadata
 //                   (--title, --author, --metadata); values are strings, or arrays of
 //                   strings for authors ("author" or "authors": the list replaces the

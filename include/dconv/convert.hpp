@@ -1,8 +1,8 @@
 // dconv/convert.hpp: the library's front door. Read bytes into a Document (decoding and,
-// for web text, cleaning on the way), write a Document as any registered format.
+// for web pages, cleaning on the way), write a Document as any registered format.
 //
 //     dconv::Diagnostics diag;
-//     dconv::ReadOptions in;                       // format from the name, cleaning on
+//     dconv::ReadOptions in;                       // format from the name, its cleaning
 //     in.source_name = "page.txt";
 //     dconv::Document doc = dconv::read_document(bytes, in, diag);
 //     std::string md = dconv::write_document(doc, "md", {});
@@ -21,10 +21,25 @@ namespace dconv {
 
 class BatchProfile;  // what recurs across the pages of one batch (clean.hpp)
 
+// Whether the cleaning passes run on what a reader read. Scraped pages (web text, HTML)
+// are what the cleaner is for; authored Markdown is the author's choice of content, so
+// it is left as written unless cleaning is asked for. An enum rather than a bool: an
+// optional<bool> would read as "true" whenever set, false included.
+enum class Cleaning {
+    by_format,  // the reader's default: web text and HTML cleaned, Markdown not
+    on,         // --clean: every input, Markdown too
+    off,        // --no-clean: none, everything kept
+};
+
+// Whether a reader whose format is cleaned by default (`format_default`) cleans.
+constexpr bool cleaning_wanted(Cleaning clean, bool format_default) {
+    return clean == Cleaning::on || (clean == Cleaning::by_format && format_default);
+}
+
 struct ReadOptions {
     std::string format;       // reader name ("webtext", "markdown"); empty: from source_name
     std::string encoding;     // input encoding; empty: detect (BOM, UTF-8, ICU detector)
-    bool clean = true;        // run the cleaning passes (web text only)
+    Cleaning clean = Cleaning::by_format;  // run the cleaning passes (see Cleaning)
     std::string source_name;  // file name or URL, for messages, Meta::source and the format
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
 };

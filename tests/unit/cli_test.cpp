@@ -215,6 +215,34 @@ TEST_CASE("cli: standard input to standard output") {
     CHECK_FALSE(fs::exists(dir.work / "out"));
 }
 
+TEST_CASE("cli: Markdown is read as written unless --clean; --no-clean turns cleaning off for all") {
+    TempDir dir;
+    // a nav-bar line the cleaner removes from a page, in authored notes
+    std::string notes = std::string("Home | News | Sport | Contact | Login\n\n") + kArticle;
+    dir.write("notes.md", notes);
+    dir.write("page.txt", notes);
+
+    Run as_written = run_dconv(dir, "--to txt notes.md -o -");
+    CHECK(as_written.status == 0);
+    CHECK_THAT(as_written.out, Contains("Home | News"));
+    CHECK_THAT(as_written.out, Contains(kMarker));
+
+    Run cleaned = run_dconv(dir, "--clean --to txt notes.md -o -");
+    CHECK(cleaned.status == 0);
+    CHECK_THAT(cleaned.out, !Contains("Home | News"));
+    CHECK_THAT(cleaned.out, Contains(kMarker));
+
+    // web text stays cleaned by default, and --clean changes nothing for it
+    Run page = run_dconv(dir, "--to txt page.txt -o -");
+    CHECK_THAT(page.out, !Contains("Home | News"));
+    CHECK(run_dconv(dir, "--clean --to txt page.txt -o -").out == page.out);
+    CHECK_THAT(run_dconv(dir, "--no-clean --to txt page.txt -o -").out, Contains("Home | News"));
+
+    Run both = run_dconv(dir, "--clean --no-clean notes.md -o -");
+    CHECK(both.status == 2);
+    CHECK_THAT(both.err, Contains("--clean and --no-clean"));
+}
+
 TEST_CASE("cli: default output folder out/ and the summary line") {
     TempDir dir;
     dir.write("one.txt", kArticle);

@@ -22,7 +22,7 @@ namespace {
 
 Document read(std::string_view html, bool clean, Diagnostics& diag) {
     ReadOptions options;
-    options.clean = clean;
+    options.clean = clean ? Cleaning::on : Cleaning::off;
     return read_html(std::string(html), options, diag);
 }
 
@@ -235,7 +235,7 @@ TEST_CASE("html charset: the declaration stands in for detection") {
 
     ReadOptions options;
     options.source_name = "page.html";
-    options.clean = false;
+    options.clean = Cleaning::off;
     Diagnostics diag;
     Document gbk = read_document(std::string("<html><head><meta charset=\"gb2312\"></head><body><p>\xD6\xD0\xCE\xC4</p></body>"),
                                  options, diag);

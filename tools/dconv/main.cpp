@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool no_clean = false, list_formats = false;
+    bool clean = false, no_clean = false, list_formats = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
             "", "input format"));
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
+    app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
     app.add_flag("--no-clean", no_clean, "Keep everything: no boilerplate removal, no metadata extraction");
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
@@ -167,7 +168,11 @@ int main(int argc, char** argv) {
         return dconv::kExitSuccess;
     }
     if (!to.empty()) job.formats = to;
-    job.read.clean = !no_clean;
+    if (clean && no_clean) {
+        std::cerr << "dconv: --clean and --no-clean contradict each other\n";
+        return dconv::kExitUsage;
+    }
+    job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {
         job.explain = dconv::Explain::json;
     } else if (explain == "true" || explain == "text") {  // "true": a bare --explain

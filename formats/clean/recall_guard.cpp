@@ -1,0 +1,302 @@
+#include "clean/recall_guard.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "clean/cues.hpp"
+#include "clean/features.hpp"
+#include "clean/units.hpp"
+#include "core/text.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+// Markup left in a dump ("<div class=...>", a style sheet) has commas and length but is
+// no one's text: its brackets, braces and equals signs give it away.
+bool looks_like_markup(std::string_view text) {
+    std::size_t marks = 0;
+    for (char c : text) marks += c == '<' || c == '>' || c == '{' || c == '}' || c == '=';
+    return static_cast<double>(marks) > kMaxMarkupShare * static_cast<double>(text.size());
+}
+
+bool is_prose(const Features& f, std::string_view lang) {
+    if (f.length < kProseLength || f.link_density() > kMaxProseLinkDensity || (f.sentence_ends < 1 && f.commas < 2))
+        return false;
+    // A cookie policy or a copyright notice is written in sentences, but it is the
+    // page's furniture by the cleaner's own vocabulary: removing it loses nothing.
+    return !looks_like_markup(f.text) && !is_privacy_notice(f.text, lang) && !is_legal_line(f.text);
+}
+
+// The first (or last) `bytes` of `s`, cut on a character boundary.
+std::string_view head_of(std::string_view s, std::size_t bytes) {
+    if (s.size() <= bytes) return s;
+    std::size_t cut = bytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return s.substr(0, cut);
+}
+
+std::string_view tail_of(std::string_view s, std::size_t bytes) {
+    if (s.size() <= bytes) return s;
+    std::size_t cut = s.size() - bytes;
+    while (cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) ++cut;
+    return s.substr(cut);
+}
+
+// The document's visible text, white space squeezed as the units' texts are, blocks
+// apart so that no probe matches across two of them. The title and subtitle count: the
+// metadata pass moves them there, it does not lose them.
+std::string document_text(const Document& doc) {
+    std::string out = doc.meta.title + '\n' + doc.meta.subtitle + '\n';
+    for (const Block& b : doc.blocks) {
+        out += text::squeeze_spaces(plain_text(b));
+        out += '\n';
+    }
+    return out;
+}
+
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
+
+std::string chars(double length) { return std::to_string(static_cast<long long>(std::lround(length))); }
+
+}  // namespace
+
+RecallGuard::RecallGuard(const Document& page) {
+    // The units make_units would give (a top-level block, or an item of a top-level
+    // list), measured only when they have the bytes to be prose: a page's many short
+    // lines cost nothing. No language for the measures (the guard reads lengths and
+    // sentence shape, not stop words); the privacy notice terms of the page's language,
+    // when it is known already.
+    const std::string& lang = page.meta.language;
+    auto consider = [&](SourceRange source, const Features& f) {
+        if (!is_prose(f, lang)) return;
+        std::string squeezed = text::squeeze_spaces(f.text);
+        Prose p;
+        p.source = source;
+        p.length = f.length;
+        p.long_paragraph = f.length >= kLongParagraph;
+        p.head = std::string(head_of(squeezed, kProbeBytes));
+        p.tail = std::string(tail_of(squeezed, kProbeBytes));
+        total_ += p.length;
+        prose_.push_back(std::move(p));
+    };
+    // A unit under this many bytes is under kProseLength: no character weighs more
+    // than the bytes it takes (CJK: three of each).
+    auto too_short = [](const Inlines& content) {
+        const Text* only = content.size() == 1 ? std::get_if<Text>(&content.front()) : nullptr;
+        return (only ? only->text.size() : plain_text(content).size()) < kProseLength;
+    };
+    for (const Block& block : page.blocks) {
+        if (const auto* list = std::get_if<List>(&block.node)) {
+            for (const Blocks& item : list->items) {
+                Inlines all;
+                SourceRange source;
+                for (const Block& child : item) {
+                    if (const Inlines* in = inline_content(child)) {
+                        if (!all.empty()) all.push_back(Text{" "});
+                        all.insert(all.end(), in->begin(), in->end());
+                    }
+                    if (child.source.known() && !source.known()) source = child.source;
+                }
+                if (!source.known()) source = block.source;
+                if (!too_short(all)) consider(source, measure(all, ""));
+            }
+        } else if (const auto* paragraph = std::get_if<Paragraph>(&block.node)) {
+            if (!too_short(paragraph->content)) consider(block.source, measure(paragraph->content, ""));
+        } else if (std::holds_alternative<BlockQuote>(block.node)) {
+            std::string text = plain_text(block);
+            if (text.size() >= kProseLength) consider(block.source, measure_text(text, ""));
+        }  // headings, code and rules are not prose
+    }
+}
+
+namespace {
+
+// Which of `prose` are still in `doc`. Most prose is still a block (or list item) of its
+// own after a pass, or trimmed at one end: found in tables of the blocks' heads and
+// tails at no cost. With `search`, the rest (joined to other lines, moved) is searched
+// for in the document's text, a search as long as the text for each; without, it is
+// reported missing. Each occurrence of a probe vouches for one unit only: eight
+// entries of a log ending alike ("... noted in the log.") are not all kept by one.
+template <class Prose>
+std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose, bool search) {
+    std::unordered_map<std::string, int> whole;
+    std::unordered_map<std::string, int> heads, tails;
+    auto add_piece = [&](std::string_view text) {
+        if (text.size() < kProseLength) return;  // too short to be a prose unit
+        std::string squeezed = text::squeeze_spaces(text);
+        std::string head(head_of(squeezed, kProbeBytes)), tail(tail_of(squeezed, kProbeBytes));
+        ++whole[head + '\x1F' + tail];
+        ++heads[head];
+        ++tails[tail];
+    };
+    add_piece(doc.meta.title);
+    add_piece(doc.meta.subtitle);
+    for (const Block& b : doc.blocks) {
+        const auto* list = std::get_if<List>(&b.node);
+        if (!list) {
+            // most blocks of a page are a line of plain text: no copy to measure it
+            const Inlines* content = inline_content(b);
+            const Text* only = content && content->size() == 1 ? std::get_if<Text>(&content->front()) : nullptr;
+            if (only) add_piece(only->text);
+            else add_piece(plain_text(b));
+            continue;
+        }
+        for (const Blocks& item : list->items) {  // as the constructor reads an item
+            std::string text;
+            for (const Block& child : item) {
+                if (const Inlines* in = inline_content(child)) {
+                    if (!text.empty()) text += ' ';
+                    text += plain_text(*in);
+                }
+            }
+            add_piece(text);
+        }
+    }
+    auto take_from = [](std::unordered_map<std::string, int>& table, const std::string& key) {
+        auto it = table.find(key);
+        if (it == table.end() || it->second <= 0) return false;
+        --it->second;
+        return true;
+    };
+    std::vector<bool> found(prose.size(), false);
+    std::unordered_map<std::string_view, int> claimed;  // probes vouching for a unit found
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
+        const Prose& p = *prose[i];
+        if (!take_from(whole, p.head + '\x1F' + p.tail)) continue;
+        take_from(heads, p.head);
+        take_from(tails, p.tail);
+        ++claimed[p.head];
+        ++claimed[p.tail];
+        found[i] = true;
+    }
+    for (std::size_t i = 0; i < prose.size(); ++i) {
+        if (found[i]) continue;
+        const Prose& p = *prose[i];
+        if (take_from(heads, p.head) || take_from(tails, p.tail)) {
+            ++claimed[p.head];
+            ++claimed[p.tail];
+            found[i] = true;
+        } else {
+            pending.push_back(i);
+        }
+    }
+    if (!search || pending.empty()) return found;
+
+    const std::string text = document_text(doc);
+    std::unordered_map<std::string_view, int> left;
+    auto take = [&](std::string_view probe) {
+        auto [it, fresh] = left.try_emplace(probe, 0);
+        if (fresh) {
+            for (std::size_t at = text.find(probe); at != std::string::npos; at = text.find(probe, at + probe.size()))
+                ++it->second;
+            if (auto c = claimed.find(probe); c != claimed.end()) it->second -= c->second;
+        }
+        if (it->second <= 0) return false;
+        --it->second;
+        return true;
+    };
+    for (std::size_t i : pending) {
+        const Prose& p = *prose[i];
+        if (take(p.head)) {
+            take(p.tail);  // the same block holds its tail: not another unit's
+            found[i] = true;
+        } else {
+            found[i] = take(p.tail);
+        }
+    }
+    return found;
+}
+
+}  // namespace
+
+void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
+    last_pass_ = std::string(pass);
+    std::vector<Prose*> present;
+    for (Prose& p : prose_)
+        if (p.missing_since.empty()) present.push_back(&p);
+    if (present.empty()) return;
+    // No search here: a unit not found as a block is taken as changed or removed by
+    // this pass; whether it is still somewhere in the text is settled once, at the end.
+    std::vector<bool> found = find_prose(doc, present, false);
+    for (std::size_t i = 0; i < present.size(); ++i)
+        if (!found[i]) present[i]->missing_since = std::string(pass);
+}
+
+void RecallGuard::settle(const Document& result) {
+    std::vector<Prose*> all;
+    for (Prose& p : prose_) all.push_back(&p);
+    std::vector<bool> found = find_prose(result, all, true);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        Prose& p = *all[i];
+        p.removed_by.clear();
+        if (found[i]) continue;
+        // the pass that first changed or removed it; or, found after every pass, the last
+        p.removed_by = p.missing_since.empty() ? last_pass_ : p.missing_since;
+    }
+}
+
+double RecallGuard::kept_length() const {
+    double kept = 0;
+    for (const Prose& p : prose_)
+        if (p.removed_by.empty()) kept += p.length;
+    return kept;
+}
+
+bool RecallGuard::report(const Document& result, Diagnostics& diag) {
+    settle(result);
+    if (prose_.empty()) return false;
+    const double kept = kept_length();
+    const bool collapsed = total_ >= kMinPageProse && kept < kMinKeptShare * total_;
+
+    std::size_t leads = 0, leads_removed = 0;
+    for (const Prose& p : prose_) {
+        if (!p.long_paragraph) continue;
+        leads_removed += !p.removed_by.empty();
+        if (++leads == kLeadParagraphs) break;
+    }
+    const bool lead_lost =
+        leads == kLeadParagraphs && leads_removed == leads && kept < kLeadLostMaxKeptShare * total_;
+    if (!collapsed && !lead_lost) return false;
+
+    // The first long paragraph removed, else the first prose removed: where to look.
+    const Prose* first = nullptr;
+    for (const Prose& p : prose_)
+        if (!p.removed_by.empty() && p.long_paragraph) {
+            first = &p;
+            break;
+        }
+    if (!first)
+        for (const Prose& p : prose_)
+            if (!p.removed_by.empty()) {
+                first = &p;
+                break;
+            }
+
+    Diagnostic d;
+    d.pass = "recall";
+    d.action = "low recall";
+    d.score = total_ > 0 ? kept / total_ : 0;
+    std::string why = collapsed ? "kept only " + chars(kept) + " of " + chars(total_) + " prose characters (" +
+                                      percent(kept / total_) + ")"
+                                : "the first " + std::to_string(leads) + " long paragraphs were all removed (kept " +
+                                      chars(kept) + " of " + chars(total_) + " prose characters, " +
+                                      percent(kept / total_) + ")";
+    if (first) {
+        d.first_line = first->source.first;
+        d.last_line = first->source.last;
+        why += std::string("; the first ") + (first->long_paragraph ? "long" : "prose") + " paragraph removed" +
+               (first->source.known() ? " is at line " + std::to_string(first->source.first) + "," : "") + " by " +
+               first->removed_by;
+        d.excerpt = excerpt(first->head);
+    }
+    d.reason = "cleaning may have lost the page's text: " + why + " (--explain lists every removal, "
+               "--no-clean keeps everything)";
+    diag.warn(std::move(d));
+    return true;
+}
+
+}  // namespace dconv::clean
