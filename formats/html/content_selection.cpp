@@ -75,6 +75,9 @@ constexpr std::size_t kMaxCardsPerPost = 2;
 constexpr float kNavLinkDensity = 0.5f;
 constexpr float kNavProseShare = 0.3f;
 
+// A figure caption holding this many paragraphs is text set in a figure, not a caption.
+constexpr int kMinCaptionTextParagraphs = 2;
+
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
 
@@ -566,7 +569,9 @@ private:
                 float ld = live_[i].link_density();
                 float prose_share = prose_[i] / live_[i].chars;
                 std::string why;
-                if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
+                if (is_bare_caption(i))
+                    why = "the caption of an image, which the text leaves out";
+                else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
                     why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
@@ -577,6 +582,18 @@ private:
         }
         measure_live();
         remove_post_furniture(roots);
+    }
+
+    // A figure's caption, a line or a paragraph, describes and credits an image; the
+    // blocks leave images out, and the caption would stand for nothing. Several
+    // paragraphs in a caption are text set in a figure (a quote, a poem): they stay.
+    bool is_bare_caption(std::uint32_t i) const {
+        const Element& e = page_[i];
+        if (e.tag != GUMBO_TAG_FIGCAPTION) return false;
+        int paragraphs = 0;
+        for (std::uint32_t d = i + 1; d < e.end; ++d)
+            if (!dead_[d] && page_[d].block && page_[d].own.chars > 0) ++paragraphs;
+        return paragraphs < kMinCaptionTextParagraphs;
     }
 
     // Mostly digits: "3798 useful · alice · 2024-04-14 14:59" heads a post; "Details" heads
