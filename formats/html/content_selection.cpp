@@ -8,6 +8,7 @@
 
 #include "clean/cues.hpp"
 #include "core/text.hpp"
+#include "html/page_metadata.hpp"
 
 namespace dconv::html {
 
@@ -77,6 +78,18 @@ constexpr float kNavProseShare = 0.3f;
 
 // A figure caption holding this many paragraphs is text set in a figure, not a caption.
 constexpr int kMinCaptionTextParagraphs = 2;
+
+// Author boxes (step 3): a box of at most kMaxAuthorBoxChars (a name, a role, a bio of a
+// few sentences) or a byline of at most kMaxBylineChars that opens, within kMaxNamePrefix
+// folded bytes, with an author's name of at least kMinAuthorName folded bytes; the
+// opening read is kAuthorOpening bytes.
+// A box holding more than kMaxAuthorBoxShare of the content is the content (a post).
+constexpr float kMaxAuthorBoxChars = 700;
+constexpr float kMaxAuthorBoxShare = 0.15f;
+constexpr float kMaxBylineChars = 120;
+constexpr std::size_t kMaxNamePrefix = 8;
+constexpr std::size_t kMinAuthorName = 4;
+constexpr std::size_t kAuthorOpening = 160;
 
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
@@ -159,8 +172,8 @@ std::string format(const char* fmt, double a, double b = 0) {
 
 class Selector {
 public:
-    Selector(const Page& page, std::string_view language, Diagnostics& diag)
-        : page_(page), language_(language), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
+    Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag)
+        : page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
           removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
           live_(n_), prose_(n_, 0) {}
 
@@ -582,6 +595,43 @@ private:
         }
         measure_live();
         remove_post_furniture(roots);
+        if (!thread_) remove_author_boxes(roots);
+    }
+
+    // An author's box: a box of at most kMaxAuthorBoxChars, or a line of at most
+    // kMaxBylineChars, whose text opens (within kMaxNamePrefix folded characters: "By",
+    // "About") with an author's name; the outermost one. Names shorter than
+    // kMinAuthorName folded characters say too little to go by.
+    void remove_author_boxes(const std::vector<std::uint32_t>& roots) {
+        std::vector<std::string> names;
+        for (const std::string& a : authors_) {
+            std::string folded = fold_title(a);
+            if (folded.size() >= kMinAuthorName) names.push_back(std::move(folded));
+        }
+        if (names.empty()) return;
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i]) continue;
+                const Element& e = page_[i];
+                const float chars = live_[i].chars;
+                if (!e.block || chars == 0 || chars > kMaxAuthorBoxChars) continue;
+                if (chars > kMaxAuthorBoxShare * content_chars) continue;
+                // a byline is a line, not a sentence ("Jane said..." is text about her)
+                if (!e.block_children && (chars > kMaxBylineChars || live_[i].sentence_ends > 0)) continue;
+                std::string opening = fold_title(page_.text_of(i, kAuthorOpening));
+                bool named = false;
+                for (const std::string& name : names) {
+                    std::size_t at = opening.find(name);
+                    named = named || (at != std::string::npos && at <= kMaxNamePrefix);
+                }
+                if (!named) continue;
+                remove(i, format("opens with the name of the page's author, %.0f characters", chars));
+                i = e.end - 1;
+            }
+        }
+        measure_live();
     }
 
     // A figure's caption, a line or a paragraph, describes and credits an image; the
@@ -669,6 +719,7 @@ private:
 
     const Page& page_;
     std::string_view language_;
+    const std::vector<std::string>& authors_;
     Diagnostics& diag_;
     const bool explain_;
     const std::uint32_t n_;
@@ -686,8 +737,9 @@ private:
 
 }  // namespace
 
-Selection select_content(const Page& page, std::string_view language, Diagnostics& diag) {
-    return Selector(page, language, diag).run();
+Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
+                         Diagnostics& diag) {
+    return Selector(page, language, authors, diag).run();
 }
 
 }  // namespace dconv::html

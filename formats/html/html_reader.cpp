@@ -128,7 +128,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 
     html::Selection selection;
     if (options.clean) {
-        selection = html::select_content(page, primary_subtag(meta.language), diag);
+        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
     } else {
         selection.removed.assign(page.size(), false);
         if (page.body() != html::kNoElement) selection.roots.push_back(page.body());

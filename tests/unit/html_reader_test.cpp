@@ -317,6 +317,43 @@ TEST_CASE("html selection: a long cookie notice does not win over a short articl
     CHECK_FALSE(contains(text, "cookies"));
 }
 
+TEST_CASE("html selection: an image's caption goes with the image, text set in a figure stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p>"
+                       "<figure><img src=a.jpg><figcaption>The old mill at dawn, seen from the east bank. "
+                       "(Photo: A. Lens)</figcaption></figure><p>" + prose(2, "bridge") + "</p>"
+                       "<figure><img src=b.jpg><figcaption><p>The keeper told us this:</p><p>Every spring the water "
+                       "comes up to the third step, and we move the boats.</p></figcaption></figure>"
+                       "<p>" + prose(2, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The bridge keeps"));
+    CHECK_FALSE(contains(text, "old mill at dawn"));
+    CHECK(contains(text, "third step"));
+    // without cleaning, the caption is text like any other
+    CHECK(contains(all_text(read(page, false)), "old mill at dawn"));
+}
+
+TEST_CASE("html selection: the author's byline and bio box go, a post opening with a name stays") {
+    std::string article = "<html><head><meta name=\"author\" content=\"Jane Rivers\"></head><body>"
+                          "<div class=\"story\"><div class=\"byline\">By Jane Rivers | May 3, 2024</div>"
+                          "<p>" + prose(3) + "</p><p>" + prose(2, "bridge") + "</p><p>" + prose(3, "forest") + "</p>"
+                          "<p>Jane Rivers said the valley was quiet that year, and she wrote it down.</p>"
+                          "<div class=\"box\"><h4>Jane Rivers</h4><p>Jane writes about rivers and the towns "
+                          "along them. She lives by the sea.</p></div></div></body></html>";
+    std::string text = all_text(read(article, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "May 3, 2024"));
+    CHECK_FALSE(contains(text, "She lives by the sea"));
+    CHECK(contains(text, "the valley was quiet that year"));  // a paragraph, no box
+
+    // two posts, the first by the page's author: a box, but most of the content
+    std::string forum = "<html><head><meta name=\"author\" content=\"alice\"></head><body><div id=\"topic\">"
+                        "<div class=\"post\"><div>alice</div><p>" + prose(1, "charger") + "</p></div>"
+                        "<div class=\"post\"><div>bob</div><p>" + prose(1, "cable") + "</p></div></div></body></html>";
+    std::string thread = all_text(read(forum, true));
+    CHECK(contains(thread, "The charger keeps"));
+    CHECK(contains(thread, "The cable keeps"));
+}
+
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
     std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
     std::string page = "<html><body><div class=\"thread\">"
