@@ -91,6 +91,9 @@ constexpr std::size_t kMaxNamePrefix = 8;
 constexpr std::size_t kMinAuthorName = 4;
 constexpr std::size_t kAuthorOpening = 160;
 
+// Teasers (step 3): an <article> inside the content holding at most this share of it.
+constexpr float kMaxTeaserShare = 0.15f;
+
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
 
@@ -595,7 +598,30 @@ private:
         }
         measure_live();
         remove_post_furniture(roots);
-        if (!thread_) remove_author_boxes(roots);
+        if (!thread_) {
+            remove_author_boxes(roots);
+            remove_teasers(roots);
+        }
+    }
+
+    // An <article> inside the content, not holding it, is another composition: on an
+    // article's page (not a thread, whose posts these are), the card of another story
+    // (title link, excerpt, date); one holding more than kMaxTeaserShare of the content
+    // is part of it (a site that nests its article twice).
+    void remove_teasers(const std::vector<std::uint32_t>& roots) {
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i]) continue;
+                if (page_[i].tag != GUMBO_TAG_ARTICLE || live_[i].chars == 0) continue;
+                if (live_[i].chars > kMaxTeaserShare * content_chars || live_[i].link_chars == 0) continue;
+                remove(i, format("an article inside the article, %.0f%% of the content",
+                                 100.0 * live_[i].chars / content_chars));
+                i = page_[i].end - 1;
+            }
+        }
+        measure_live();
     }
 
     // An author's box: a box of at most kMaxAuthorBoxChars, or a line of at most

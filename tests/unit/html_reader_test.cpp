@@ -354,6 +354,18 @@ TEST_CASE("html selection: the author's byline and bio box go, a post opening wi
     CHECK(contains(thread, "The cable keeps"));
 }
 
+TEST_CASE("html selection: cards of other stories inside the article go") {
+    std::string page = "<html><body><main><article><h1>River notes</h1><p>" + prose(3) + "</p><p>" +
+                       prose(3, "bridge") + "</p><p>" + prose(3, "forest") + "</p><p>" + prose(2, "harbour") + "</p>"
+                       "<div><article><a href=/other>The lake in winter</a><p>" + prose(1, "lake") + "</p></article>"
+                       "<article><a href=/third>The hill road</a><p>" + prose(1, "hill road") + "</p></article></div>"
+                       "</article></main></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The harbour keeps"));
+    CHECK_FALSE(contains(text, "The lake keeps"));
+    CHECK_FALSE(contains(text, "The hill road keeps"));
+}
+
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
     std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
     std::string page = "<html><body><div class=\"thread\">"
