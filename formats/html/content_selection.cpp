@@ -94,6 +94,9 @@ constexpr std::size_t kAuthorOpening = 160;
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
 
+// A box folded shut holding more than this share of the content is part of it.
+constexpr float kMaxFoldedShare = 0.25f;
+
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
 
@@ -577,6 +580,8 @@ private:
     // ------------------------------------------------------------ step 3: inside
 
     void clean_inside(const std::vector<std::uint32_t>& roots) {
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
         for (std::uint32_t r : roots) {
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i]) continue;
@@ -587,6 +592,8 @@ private:
                 std::string why;
                 if (is_bare_caption(i))
                     why = "the caption of an image, which the text leaves out";
+                else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
+                    why = "folded shut (class collapse), shown only on demand";
                 else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
@@ -658,6 +665,25 @@ private:
             }
         }
         measure_live();
+    }
+
+    // CSS frameworks (Bootstrap and its kin) fold a box shut with class "collapse" and
+    // open it with "show" (or "in"): a letter behind "Read the letter", sources behind
+    // "Sources". What the page shows is content; what it folds away is furniture, unless
+    // it is a large part of the content (an article behind "Read more").
+    bool is_folded_shut(std::uint32_t i) const {
+        std::string_view cls = attribute(page_[i].node, "class");
+        bool collapse = false, open = false;
+        std::size_t k = 0;
+        while (k < cls.size()) {
+            while (k < cls.size() && (cls[k] == ' ' || cls[k] == '\t' || cls[k] == '\n')) ++k;
+            std::size_t start = k;
+            while (k < cls.size() && cls[k] != ' ' && cls[k] != '\t' && cls[k] != '\n') ++k;
+            std::string_view token = cls.substr(start, k - start);
+            collapse = collapse || token == "collapse";
+            open = open || token == "show" || token == "in";
+        }
+        return collapse && !open;
     }
 
     // A figure's caption, a line or a paragraph, describes and credits an image; the

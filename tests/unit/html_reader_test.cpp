@@ -366,6 +366,21 @@ TEST_CASE("html selection: cards of other stories inside the article go") {
     CHECK_FALSE(contains(text, "The hill road keeps"));
 }
 
+TEST_CASE("html selection: a box folded shut goes, an open one and a folded article stay") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
+                       "</p><p>" + prose(3, "forest") + "</p><button>Read the letter</button>"
+                       "<div class=\"collapse\" id=\"letter\"><p>" + prose(1, "letter") + "</p></div>"
+                       "<div class=\"collapse show\"><p>" + prose(1, "harbour") + "</p></div></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "The letter keeps"));
+    CHECK(contains(text, "The harbour keeps"));
+    // most of the article behind "Read more" is the article
+    std::string folded = "<html><body><div class=\"story\"><p>" + prose(1) + "</p><div class=\"collapse\"><p>" +
+                         prose(3, "bridge") + "</p><p>" + prose(3, "forest") + "</p></div></div></body></html>";
+    CHECK(contains(all_text(read(folded, true)), "The forest keeps"));
+}
+
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
     std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
     std::string page = "<html><body><div class=\"thread\">"
