@@ -913,7 +913,9 @@ void build_profile(const Plan& plan, const BatchOptions& options, unsigned jobs,
             }
             if (bytes.size() > kMaxProfiledBytes) return;
             Diagnostics ignored;
-            std::string text = decode_text(bytes, options.read.encoding, ignored, in.name);
+            ReadOptions read = options.read;
+            read.source_name = in.name;
+            std::string text = profile_text(bytes, read, ignored);
             std::lock_guard lock(mutex);
             profile.add_page(text);
         } catch (...) {

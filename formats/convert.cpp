@@ -46,6 +46,12 @@ Document read_document(std::string_view bytes, const ReadOptions& options, Diagn
     return finish(reader.read(std::move(text), options, diag), options);
 }
 
+std::string profile_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
+    const ReaderEntry& reader = choose_reader(options);
+    std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
+    return reader.profile_text ? reader.profile_text(std::move(text)) : text;
+}
+
 namespace {
 
 const WriterEntry& choose_writer(std::string_view format) {

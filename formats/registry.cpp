@@ -21,7 +21,7 @@ const std::vector<ReaderEntry>& readers() {
         {"webtext", {"txt", "text"}, "text dump of a web page, cleaned of boilerplate (default)",
          read_webtext},
         {"html", {"html", "htm", "xhtml"}, "HTML page, parsed with gumbo, its content chosen and cleaned",
-         read_html, html_declared_encoding},
+         read_html, html_declared_encoding, html_profile_text},
         {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter",
          [](std::string text, const ReadOptions& options, Diagnostics& diag) {
              return read_markdown(text, options, diag);

@@ -31,6 +31,11 @@ inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;
 // Every block's SourceRange gives the lines of its text in `text`.
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag);
 
+// The text of the page's blocks, the whole body, one a line (a list item a line), as the
+// cleaner's units read them: what a batch learns the site's template from. Markup lines
+// say nothing of it (one page's tag soup is another's), the text the page shows does.
+std::string html_profile_text(std::string text);
+
 // The legacy charset an HTML page declares, for the decode stage (markup_prescan.hpp's
 // declared_encoding): empty when detection should decide.
 std::string html_declared_encoding(std::string_view bytes);

@@ -63,6 +63,11 @@ inline Document read_document(const char* bytes, const ReadOptions& options, Dia
     return read_document(std::string_view(bytes), options, diag);
 }
 
+// The text a batch profile (clean.hpp's BatchProfile) learns a page's site template
+// from, one line per line or block: the decoded text, or for a reader that has its own
+// (HTML: the text of the page's blocks, not its markup lines), that. Cleaning is not run.
+std::string profile_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag);
+
 // Writes `doc` in the format named (a writer name or alias from the registry).
 // Throws dconv::Error(usage) for an unknown format.
 std::string write_document(const Document& doc, std::string_view format,

@@ -21,6 +21,10 @@ struct ReaderEntry {
     // The encoding the bytes declare for themselves (HTML's <meta charset>), or nullptr:
     // it stands in for detection when no encoding is forced. "" when none is declared.
     std::string (*declared_encoding)(std::string_view bytes) = nullptr;
+    // What a batch learns the site's template from (convert.hpp's profile_text), or
+    // nullptr: the decoded text's own lines. A reader whose lines are markup gives the
+    // text of its blocks instead, one a line.
+    std::string (*profile_text)(std::string text) = nullptr;
 };
 
 struct WriterEntry {
