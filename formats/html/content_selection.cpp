@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "clean/cues.hpp"
 #include "core/text.hpp"
@@ -717,6 +718,13 @@ private:
     // of cards without prose (a listing) is no thread: its cards share one container.
     void remove_post_furniture(const std::vector<std::uint32_t>& roots) {
         std::unordered_map<std::string, std::vector<std::uint32_t>> kinds;
+        // a kind that elsewhere holds prose is a kind of post: those without are short
+        // replies ("Same here"), not furniture
+        std::unordered_set<std::string> posts;
+        for (std::uint32_t r : roots)
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i)
+                if (!dead_[i] && page_[i].block_children && prose_[i] > 0)
+                    if (std::string kind = record_kind(i); !kind.empty()) posts.insert(std::move(kind));
         for (std::uint32_t r : roots) {
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i]) {
@@ -738,7 +746,7 @@ private:
             }
         }
         for (auto& [kind, boxes] : kinds) {
-            if (boxes.size() < kMinPosts) continue;
+            if (boxes.size() < kMinPosts || posts.count(kind)) continue;
             for (std::uint32_t b : boxes) {
                 // the post: the nearest ancestor with prose of its own, close above
                 std::uint32_t post = page_[b].parent;

@@ -21,7 +21,8 @@
 //  4. inside the content: boxes that are navigation in all but name (link-dense, little
 //     prose), boxes whose class says furniture and whose text agrees (no prose), and the
 //     furniture box every post repeats (user card, date and counters, reply buttons: the
-//     same kind of box without prose, once in each of three posts or more) are removed;
+//     same kind of box without prose, once in each of three posts or more, and of no kind
+//     that holds prose elsewhere: that is a short reply) are removed;
 //     so are an article's author boxes: a short box, or a byline, that opens with the
 //     name of an author the page's metadata gives (a bio below the article, a byline
 //     card above it), never on a thread, whose posts open with their authors' names.

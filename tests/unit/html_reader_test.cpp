@@ -304,6 +304,29 @@ TEST_CASE("html selection: a thread keeps every post, not the user cards") {
     CHECK_FALSE(contains(text, "Topics"));
 }
 
+TEST_CASE("html selection: short replies are posts, not furniture, when their kind holds prose elsewhere") {
+    std::string page = "<html><body><div id=\"posts\">";
+    const char* shorts[] = {"Same here.", "Worked for me too!", "Not for me, sadly."};
+    const char* topics[] = {"cable", "charger", "socket", "switch"};
+    for (int n = 0; n < 4; ++n) {
+        page += "<div class=\"post\"><div class=\"card\"><a href=/u/" + std::to_string(n) + ">user" +
+                std::to_string(n) + "</a> 2024-04-0" + std::to_string(n + 1) + "</div><p>" +
+                prose(2, topics[n]) + "</p>";
+        // replies under the post: one with prose, one short
+        page += "<div class=\"reply\"><div class=\"card\"><a href=/u/9>user9</a> 2024-04-09</div><p>" +
+                prose(1, std::string("fuse of the ") + topics[n]) + "</p></div>";
+        if (n < 3)
+            page += "<div class=\"reply\"><div class=\"card\"><a href=/u/8>user8</a> 2024-04-08</div><span>" +
+                    std::string(shorts[n]) + "</span></div>";
+        page += "</div>";
+    }
+    page += "</div></body></html>";
+    std::string text = all_text(read(page, true));
+    for (const char* r : shorts) CHECK(contains(text, r));
+    CHECK(contains(text, "The fuse of the switch keeps"));
+    CHECK_FALSE(contains(text, "2024-04-09"));  // the cards still go
+}
+
 TEST_CASE("html selection: a long cookie notice does not win over a short article") {
     std::string notice;
     for (int i = 0; i < 12; ++i)
