@@ -25,7 +25,10 @@
 //     that holds prose elsewhere: that is a short reply) are removed;
 //     so are an article's author boxes: a short box, or a byline, that opens with the
 //     name of an author the page's metadata gives (a bio below the article, a byline
-//     card above it), never on a thread, whose posts open with their authors' names.
+//     card above it), never on a thread, whose posts open with their authors' names;
+//     the cards of other stories (a small <article> inside the content, not on threads);
+//     figure captions of a paragraph at most (the text leaves images out); and boxes
+//     folded shut (class "collapse" without "show") that are a small part of the content.
 // A recall guard ends it: when the content holds less than a share of the page's prose,
 // the nearest ancestor that holds enough is taken instead.
 //
