@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "clean/cues.hpp"
 #include "core/text.hpp"
+#include "html/page_metadata.hpp"
 
 namespace dconv::html {
 
@@ -74,6 +76,27 @@ constexpr std::size_t kMaxCardsPerPost = 2;
 // than kNavProseShare prose is navigation.
 constexpr float kNavLinkDensity = 0.5f;
 constexpr float kNavProseShare = 0.3f;
+
+// A figure caption holding this many paragraphs is text set in a figure, not a caption.
+constexpr int kMinCaptionTextParagraphs = 2;
+
+// Author boxes (step 3): a box of at most kMaxAuthorBoxChars (a name, a role, a bio of a
+// few sentences) or a byline of at most kMaxBylineChars that opens, within kMaxNamePrefix
+// folded bytes, with an author's name of at least kMinAuthorName folded bytes; the
+// opening read is kAuthorOpening bytes.
+// A box holding more than kMaxAuthorBoxShare of the content is the content (a post).
+constexpr float kMaxAuthorBoxChars = 700;
+constexpr float kMaxAuthorBoxShare = 0.15f;
+constexpr float kMaxBylineChars = 120;
+constexpr std::size_t kMaxNamePrefix = 8;
+constexpr std::size_t kMinAuthorName = 4;
+constexpr std::size_t kAuthorOpening = 160;
+
+// Teasers (step 3): an <article> inside the content holding at most this share of it.
+constexpr float kMaxTeaserShare = 0.15f;
+
+// A box folded shut holding more than this share of the content is part of it.
+constexpr float kMaxFoldedShare = 0.25f;
 
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
@@ -156,8 +179,8 @@ std::string format(const char* fmt, double a, double b = 0) {
 
 class Selector {
 public:
-    Selector(const Page& page, std::string_view language, Diagnostics& diag)
-        : page_(page), language_(language), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
+    Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag)
+        : page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
           removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
           live_(n_), prose_(n_, 0) {}
 
@@ -558,6 +581,8 @@ private:
     // ------------------------------------------------------------ step 3: inside
 
     void clean_inside(const std::vector<std::uint32_t>& roots) {
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
         for (std::uint32_t r : roots) {
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i]) continue;
@@ -566,7 +591,11 @@ private:
                 float ld = live_[i].link_density();
                 float prose_share = prose_[i] / live_[i].chars;
                 std::string why;
-                if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
+                if (is_bare_caption(i))
+                    why = "the caption of an image, which the text leaves out";
+                else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
+                    why = "folded shut (class collapse), shown only on demand";
+                else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
                     why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
@@ -577,6 +606,97 @@ private:
         }
         measure_live();
         remove_post_furniture(roots);
+        if (!thread_) {
+            remove_author_boxes(roots);
+            remove_teasers(roots);
+        }
+    }
+
+    // An <article> inside the content, not holding it, is another composition: on an
+    // article's page (not a thread, whose posts these are), the card of another story
+    // (title link, excerpt, date); one holding more than kMaxTeaserShare of the content
+    // is part of it (a site that nests its article twice).
+    void remove_teasers(const std::vector<std::uint32_t>& roots) {
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i]) continue;
+                if (page_[i].tag != GUMBO_TAG_ARTICLE || live_[i].chars == 0) continue;
+                if (live_[i].chars > kMaxTeaserShare * content_chars || live_[i].link_chars == 0) continue;
+                remove(i, format("an article inside the article, %.0f%% of the content",
+                                 100.0 * live_[i].chars / content_chars));
+                i = page_[i].end - 1;
+            }
+        }
+        measure_live();
+    }
+
+    // An author's box: a box of at most kMaxAuthorBoxChars, or a line of at most
+    // kMaxBylineChars, whose text opens (within kMaxNamePrefix folded characters: "By",
+    // "About") with an author's name; the outermost one. Names shorter than
+    // kMinAuthorName folded characters say too little to go by.
+    void remove_author_boxes(const std::vector<std::uint32_t>& roots) {
+        std::vector<std::string> names;
+        for (const std::string& a : authors_) {
+            std::string folded = fold_title(a);
+            if (folded.size() >= kMinAuthorName) names.push_back(std::move(folded));
+        }
+        if (names.empty()) return;
+        float content_chars = 0;
+        for (std::uint32_t r : roots) content_chars += live_[r].chars;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i]) continue;
+                const Element& e = page_[i];
+                const float chars = live_[i].chars;
+                if (!e.block || chars == 0 || chars > kMaxAuthorBoxChars) continue;
+                if (chars > kMaxAuthorBoxShare * content_chars) continue;
+                // a byline is a line, not a sentence ("Jane said..." is text about her)
+                if (!e.block_children && (chars > kMaxBylineChars || live_[i].sentence_ends > 0)) continue;
+                std::string opening = fold_title(page_.text_of(i, kAuthorOpening));
+                bool named = false;
+                for (const std::string& name : names) {
+                    std::size_t at = opening.find(name);
+                    named = named || (at != std::string::npos && at <= kMaxNamePrefix);
+                }
+                if (!named) continue;
+                remove(i, format("opens with the name of the page's author, %.0f characters", chars));
+                i = e.end - 1;
+            }
+        }
+        measure_live();
+    }
+
+    // CSS frameworks (Bootstrap and its kin) fold a box shut with class "collapse" and
+    // open it with "show" (or "in"): a letter behind "Read the letter", sources behind
+    // "Sources". What the page shows is content; what it folds away is furniture, unless
+    // it is a large part of the content (an article behind "Read more").
+    bool is_folded_shut(std::uint32_t i) const {
+        std::string_view cls = attribute(page_[i].node, "class");
+        bool collapse = false, open = false;
+        std::size_t k = 0;
+        while (k < cls.size()) {
+            while (k < cls.size() && (cls[k] == ' ' || cls[k] == '\t' || cls[k] == '\n')) ++k;
+            std::size_t start = k;
+            while (k < cls.size() && cls[k] != ' ' && cls[k] != '\t' && cls[k] != '\n') ++k;
+            std::string_view token = cls.substr(start, k - start);
+            collapse = collapse || token == "collapse";
+            open = open || token == "show" || token == "in";
+        }
+        return collapse && !open;
+    }
+
+    // A figure's caption, a line or a paragraph, describes and credits an image; the
+    // blocks leave images out, and the caption would stand for nothing. Several
+    // paragraphs in a caption are text set in a figure (a quote, a poem): they stay.
+    bool is_bare_caption(std::uint32_t i) const {
+        const Element& e = page_[i];
+        if (e.tag != GUMBO_TAG_FIGCAPTION) return false;
+        int paragraphs = 0;
+        for (std::uint32_t d = i + 1; d < e.end; ++d)
+            if (!dead_[d] && page_[d].block && page_[d].own.chars > 0) ++paragraphs;
+        return paragraphs < kMinCaptionTextParagraphs;
     }
 
     // Mostly digits: "3798 useful · alice · 2024-04-14 14:59" heads a post; "Details" heads
@@ -598,6 +718,13 @@ private:
     // of cards without prose (a listing) is no thread: its cards share one container.
     void remove_post_furniture(const std::vector<std::uint32_t>& roots) {
         std::unordered_map<std::string, std::vector<std::uint32_t>> kinds;
+        // a kind that elsewhere holds prose is a kind of post: those without are short
+        // replies ("Same here"), not furniture
+        std::unordered_set<std::string> posts;
+        for (std::uint32_t r : roots)
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i)
+                if (!dead_[i] && page_[i].block_children && prose_[i] > 0)
+                    if (std::string kind = record_kind(i); !kind.empty()) posts.insert(std::move(kind));
         for (std::uint32_t r : roots) {
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i]) {
@@ -619,7 +746,7 @@ private:
             }
         }
         for (auto& [kind, boxes] : kinds) {
-            if (boxes.size() < kMinPosts) continue;
+            if (boxes.size() < kMinPosts || posts.count(kind)) continue;
             for (std::uint32_t b : boxes) {
                 // the post: the nearest ancestor with prose of its own, close above
                 std::uint32_t post = page_[b].parent;
@@ -652,6 +779,7 @@ private:
 
     const Page& page_;
     std::string_view language_;
+    const std::vector<std::string>& authors_;
     Diagnostics& diag_;
     const bool explain_;
     const std::uint32_t n_;
@@ -669,8 +797,9 @@ private:
 
 }  // namespace
 
-Selection select_content(const Page& page, std::string_view language, Diagnostics& diag) {
-    return Selector(page, language, diag).run();
+Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
+                         Diagnostics& diag) {
+    return Selector(page, language, authors, diag).run();
 }
 
 }  // namespace dconv::html

@@ -21,7 +21,14 @@
 //  4. inside the content: boxes that are navigation in all but name (link-dense, little
 //     prose), boxes whose class says furniture and whose text agrees (no prose), and the
 //     furniture box every post repeats (user card, date and counters, reply buttons: the
-//     same kind of box without prose, once in each of three posts or more) are removed.
+//     same kind of box without prose, once in each of three posts or more, and of no kind
+//     that holds prose elsewhere: that is a short reply) are removed;
+//     so are an article's author boxes: a short box, or a byline, that opens with the
+//     name of an author the page's metadata gives (a bio below the article, a byline
+//     card above it), never on a thread, whose posts open with their authors' names;
+//     the cards of other stories (a small <article> inside the content, not on threads);
+//     figure captions of a paragraph at most (the text leaves images out); and boxes
+//     folded shut (class "collapse" without "show") that are a small part of the content.
 // A recall guard ends it: when the content holds less than a share of the page's prose,
 // the nearest ancestor that holds enough is taken instead.
 //
@@ -47,6 +54,8 @@ struct Selection {
 // `language`. When `diag` keeps notes, every subtree left out is reported (pass
 // "html-select", action "removed", its lines, the deciding signals), and so are the
 // decisions that widened the content (action "kept").
-Selection select_content(const Page& page, std::string_view language, Diagnostics& diag);
+// `authors`: the page's authors as its metadata names them (may be empty).
+Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
+                         Diagnostics& diag);
 
 }  // namespace dconv::html

@@ -121,6 +121,38 @@ Document whole_body(const html::Page& page, const html::BuildOptions& build) {
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
 
+std::string html_template_text(std::string text, const ReadOptions&) {
+    html::prepare_markup(text);
+    if (text.size() > kMaxMarkupBytes) return {};
+    html::Page page(text);
+    if (page.body() == html::kNoElement) return {};
+    std::vector<bool> removed(page.size(), false);
+    Blocks blocks = html::build_blocks(page, {page.body()}, removed);
+    std::string out;
+    auto line = [&out](std::string s) {
+        for (char& c : s)
+            if (c == '\n' || c == '\r') c = ' ';
+        out += s;
+        out += '\n';
+    };
+    for (const Block& b : blocks) {
+        if (const auto* list = std::get_if<List>(&b.node)) {
+            for (const Blocks& item : list->items) {
+                std::string s;
+                for (const Block& child : item)
+                    if (const Inlines* in = inline_content(child)) {
+                        if (!s.empty()) s += ' ';
+                        s += plain_text(*in);
+                    }
+                line(std::move(s));
+            }
+            continue;
+        }
+        line(plain_text(b));
+    }
+    return out;
+}
+
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
     const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
     html::PrescanReport prescan = html::prepare_markup(text);
@@ -140,7 +172,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 
     html::Selection selection;
     if (cleaning) {
-        selection = html::select_content(page, primary_subtag(meta.language), diag);
+        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
     } else {
         selection.removed.assign(page.size(), false);
         if (page.body() != html::kNoElement) selection.roots.push_back(page.body());

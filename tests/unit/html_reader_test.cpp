@@ -304,6 +304,29 @@ TEST_CASE("html selection: a thread keeps every post, not the user cards") {
     CHECK_FALSE(contains(text, "Topics"));
 }
 
+TEST_CASE("html selection: short replies are posts, not furniture, when their kind holds prose elsewhere") {
+    std::string page = "<html><body><div id=\"posts\">";
+    const char* shorts[] = {"Same here.", "Worked for me too!", "Not for me, sadly."};
+    const char* topics[] = {"cable", "charger", "socket", "switch"};
+    for (int n = 0; n < 4; ++n) {
+        page += "<div class=\"post\"><div class=\"card\"><a href=/u/" + std::to_string(n) + ">user" +
+                std::to_string(n) + "</a> 2024-04-0" + std::to_string(n + 1) + "</div><p>" +
+                prose(2, topics[n]) + "</p>";
+        // replies under the post: one with prose, one short
+        page += "<div class=\"reply\"><div class=\"card\"><a href=/u/9>user9</a> 2024-04-09</div><p>" +
+                prose(1, std::string("fuse of the ") + topics[n]) + "</p></div>";
+        if (n < 3)
+            page += "<div class=\"reply\"><div class=\"card\"><a href=/u/8>user8</a> 2024-04-08</div><span>" +
+                    std::string(shorts[n]) + "</span></div>";
+        page += "</div>";
+    }
+    page += "</div></body></html>";
+    std::string text = all_text(read(page, true));
+    for (const char* r : shorts) CHECK(contains(text, r));
+    CHECK(contains(text, "The fuse of the switch keeps"));
+    CHECK_FALSE(contains(text, "2024-04-09"));  // the cards still go
+}
+
 TEST_CASE("html selection: a long cookie notice does not win over a short article") {
     std::string notice;
     for (int i = 0; i < 12; ++i)
@@ -315,6 +338,70 @@ TEST_CASE("html selection: a long cookie notice does not win over a short articl
     CHECK(contains(text, "The river keeps"));
     CHECK(contains(text, "The bridge keeps"));
     CHECK_FALSE(contains(text, "cookies"));
+}
+
+TEST_CASE("html selection: an image's caption goes with the image, text set in a figure stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p>"
+                       "<figure><img src=a.jpg><figcaption>The old mill at dawn, seen from the east bank. "
+                       "(Photo: A. Lens)</figcaption></figure><p>" + prose(2, "bridge") + "</p>"
+                       "<figure><img src=b.jpg><figcaption><p>The keeper told us this:</p><p>Every spring the water "
+                       "comes up to the third step, and we move the boats.</p></figcaption></figure>"
+                       "<p>" + prose(2, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The bridge keeps"));
+    CHECK_FALSE(contains(text, "old mill at dawn"));
+    CHECK(contains(text, "third step"));
+    // without cleaning, the caption is text like any other
+    CHECK(contains(all_text(read(page, false)), "old mill at dawn"));
+}
+
+TEST_CASE("html selection: the author's byline and bio box go, a post opening with a name stays") {
+    std::string article = "<html><head><meta name=\"author\" content=\"Jane Rivers\"></head><body>"
+                          "<div class=\"story\"><div class=\"byline\">By Jane Rivers | May 3, 2024</div>"
+                          "<p>" + prose(3) + "</p><p>" + prose(2, "bridge") + "</p><p>" + prose(3, "forest") + "</p>"
+                          "<p>Jane Rivers said the valley was quiet that year, and she wrote it down.</p>"
+                          "<div class=\"box\"><h4>Jane Rivers</h4><p>Jane writes about rivers and the towns "
+                          "along them. She lives by the sea.</p></div></div></body></html>";
+    std::string text = all_text(read(article, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "May 3, 2024"));
+    CHECK_FALSE(contains(text, "She lives by the sea"));
+    CHECK(contains(text, "the valley was quiet that year"));  // a paragraph, no box
+
+    // two posts, the first by the page's author: a box, but most of the content
+    std::string forum = "<html><head><meta name=\"author\" content=\"alice\"></head><body><div id=\"topic\">"
+                        "<div class=\"post\"><div>alice</div><p>" + prose(1, "charger") + "</p></div>"
+                        "<div class=\"post\"><div>bob</div><p>" + prose(1, "cable") + "</p></div></div></body></html>";
+    std::string thread = all_text(read(forum, true));
+    CHECK(contains(thread, "The charger keeps"));
+    CHECK(contains(thread, "The cable keeps"));
+}
+
+TEST_CASE("html selection: cards of other stories inside the article go") {
+    std::string page = "<html><body><main><article><h1>River notes</h1><p>" + prose(3) + "</p><p>" +
+                       prose(3, "bridge") + "</p><p>" + prose(3, "forest") + "</p><p>" + prose(2, "harbour") + "</p>"
+                       "<div><article><a href=/other>The lake in winter</a><p>" + prose(1, "lake") + "</p></article>"
+                       "<article><a href=/third>The hill road</a><p>" + prose(1, "hill road") + "</p></article></div>"
+                       "</article></main></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The harbour keeps"));
+    CHECK_FALSE(contains(text, "The lake keeps"));
+    CHECK_FALSE(contains(text, "The hill road keeps"));
+}
+
+TEST_CASE("html selection: a box folded shut goes, an open one and a folded article stay") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
+                       "</p><p>" + prose(3, "forest") + "</p><button>Read the letter</button>"
+                       "<div class=\"collapse\" id=\"letter\"><p>" + prose(1, "letter") + "</p></div>"
+                       "<div class=\"collapse show\"><p>" + prose(1, "harbour") + "</p></div></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "The letter keeps"));
+    CHECK(contains(text, "The harbour keeps"));
+    // most of the article behind "Read more" is the article
+    std::string folded = "<html><body><div class=\"story\"><p>" + prose(1) + "</p><div class=\"collapse\"><p>" +
+                         prose(3, "bridge") + "</p><p>" + prose(3, "forest") + "</p></div></div></body></html>";
+    CHECK(contains(all_text(read(folded, true)), "The forest keeps"));
 }
 
 TEST_CASE("html selection: quotes of earlier posts are dropped") {

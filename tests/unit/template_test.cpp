@@ -105,6 +105,39 @@ const std::string kHtmlPages[] = {
               "The extra hours will be paid for by the county for a trial year, and reviewed next autumn."),
 };
 
+// ------------------------------------------------------------------ HTML sites
+
+
+// A page of a small HTML site: the site's lines at the top and bottom of the content box
+// (where structure alone cannot tell them from the article), a heading every article
+// has, and a quoted line that two articles share inside their text.
+std::string html_box_page(const std::string& headline, const std::string& first, const std::string& second) {
+    return "<html><head><title>" + headline + "</title></head><body><div class=\"box\">"
+           "<div>Harbour Town Online</div><div>Local news since 1921</div>"
+           "<h1>" + headline + "</h1><p>" + first + "</p><h2>What Happens Next</h2><p>" + second + "</p>"
+           "<p>\"We will keep going,\" the mayor said, as she does every year.</p>"
+           "<div>Printed in Harbour Town</div><div>Quay Street offices</div></div></body></html>";
+}
+
+const std::string kHtmlA = html_box_page(
+    "Storm Season Ends Early",
+    "The storm season ended two weeks early this year, according to the weather service, which said the ocean "
+    "had cooled faster than expected in October.",
+    "Forecasters will review the season in December and publish their outlook for next year in the spring, as "
+    "they do every year.");
+const std::string kHtmlB = html_box_page(
+    "New Bridge Opens",
+    "The new bridge over the river opened on Monday after three years of work, and the first cars crossed it "
+    "shortly after nine in the morning.",
+    "The old bridge will be closed in January and taken down over the following months, the city said in a "
+    "statement.");
+const std::string kHtmlC = html_box_page(
+    "School Garden Wins Prize",
+    "The school garden on Hill Street won the county prize on Saturday, the third time in five years, and the "
+    "pupils who tend it were given the cup.",
+    "The prize money will pay for a new greenhouse, which the pupils hope to build before the winter, the head "
+    "teacher said.");
+
 std::string clean_html(const std::string& page, const dconv::BatchProfile* batch) {
     dconv::Diagnostics diag;
     dconv::ReadOptions in;
@@ -140,4 +173,31 @@ TEST_CASE("template: HTML pages of one site lose the promotion they share, keep 
         CHECK(md.find("Contact the newsroom") == std::string::npos);
     }
     CHECK(clean_html(kHtmlPages[1], &batch).find("the first cars crossed it") != std::string::npos);
+}
+
+TEST_CASE("template: an HTML site's lines at the edges of its pages go, learned from the pages' text") {
+    dconv::BatchProfile batch;
+    dconv::ReadOptions in;
+    in.source_name = "page.html";
+    for (const std::string* page : {&kHtmlA, &kHtmlB, &kHtmlC}) {
+        dconv::Diagnostics diag;
+        batch.add_page(dconv::template_text(*page, in, diag));
+    }
+    // the profile holds the pages' text, not their markup
+    CHECK(batch.pages_with("Harbour Town Online") == 3);
+    CHECK(batch.pages_with("What Happens Next") == 3);
+    CHECK(batch.pages_with("<div>Harbour Town Online</div><div>Local news since 1921</div>") == 0);
+    for (const std::string* page : {&kHtmlA, &kHtmlB, &kHtmlC}) {
+        std::string alone = clean_html(*page, nullptr), md = clean_html(*page, &batch);
+        INFO(md);
+        // alone, a page cannot tell its site's line below the masthead from its own
+        CHECK(alone.find("Local news since 1921") != std::string::npos);
+        CHECK(md.find("Harbour Town Online") == std::string::npos);
+        CHECK(md.find("Local news since 1921") == std::string::npos);
+        CHECK(md.find("Printed in Harbour Town") == std::string::npos);
+        CHECK(md.find("Quay Street offices") == std::string::npos);
+        // what recurs inside the articles stays: a heading, a sentence
+        CHECK(md.find("## What Happens Next") != std::string::npos);
+        CHECK(md.find("the mayor said") != std::string::npos);
+    }
 }
