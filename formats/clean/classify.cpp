@@ -26,6 +26,7 @@ constexpr std::size_t kShortRunLines = 6;     // a run of this many short lines.
 constexpr double kShortRunLength = 300;       // ...this long in all is text set line by line,
 constexpr double kShortRunMeanLength = 15;    // ...if its lines are this long on average
 constexpr std::size_t kMaxRunGap = 2;         // pictures or emoji lines a run may step over
+constexpr double kMaxRunGapLink = 150;        // ...or one link this long (a product or picture's caption)
 constexpr double kGoodCodeLength = 80;        // a code listing this long is content
 constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
 constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
@@ -36,6 +37,9 @@ constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of
 constexpr double kProseStopDensity = 0.2;     // stop words per word of running prose (~0.4 typical)
 constexpr double kCjkProseDensity = 0.15;     // function characters per Han character (prose ~0.25)
 constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
+constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
+constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
+constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
@@ -152,6 +156,62 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     return j;
 }
 
+// Threads and comment pages: posts are parted by the same furniture each time (a user
+// card's "Joined ...", a "Reply" or "评论" button under each post). Where one such
+// separator recurs around the main content, a post of a line or two between them is
+// text however short: the sentences and code there are kept (links, labels and lines
+// judged furniture on their own are not). The posts reach a separator's spacing beyond
+// its first and last occurrence.
+void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>& judged,
+                       const std::vector<std::uint64_t>& folded,
+                       const std::unordered_map<std::uint64_t, std::size_t>& counts, double stop_threshold,
+                       std::size_t run_from, std::size_t run_to, std::vector<bool>& drop,
+                       std::vector<std::string>& reasons) {
+    const std::size_t n = units.size();
+    // the separator: the recurring furniture line with the longest chain of occurrences
+    // (each within kMaxPostSpacing units of the last) that meets the run
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> occurrences;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto c = counts.find(folded[i]);
+        if (folded[i] && c != counts.end() && c->second >= kMinThreadSeparators) occurrences[folded[i]].push_back(i);
+    }
+    std::size_t best_first = 0, best_last = 0, best_count = 0, spacing = 0;
+    for (const auto& [key, at] : occurrences) {
+        bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
+            // (in a batch, a card's labels may recur on other pages too: template)
+            return (judged[i].repeated && judged[i].cls == Cls::bad) || judged[i].templated;
+        });
+        if (!furniture) continue;
+        for (std::size_t a = 0; a < at.size();) {
+            std::size_t b = a, gap = 0;
+            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) gap = std::max(gap, at[b + 1] - at[b++]);
+            std::size_t count = b - a + 1;
+            bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
+            if (count >= kMinThreadSeparators && meets && count > best_count) {
+                best_first = at[a];
+                best_last = at[b];
+                best_count = count;
+                spacing = gap;
+            }
+            a = b + 1;
+        }
+    }
+    if (best_count == 0) return;
+    std::size_t from = best_first > spacing ? best_first - spacing : 0;
+    std::size_t to = std::min(n - 1, best_last + spacing);
+    for (std::size_t i = from; i <= to; ++i) {
+        if (!drop[i]) continue;
+        const Unit& u = units[i];
+        const Features& f = u.f;
+        if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading || f.links > 0)
+            continue;
+        bool text = u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
+        if (!text) continue;
+        drop[i] = false;
+        reasons[i].clear();
+    }
+}
+
 }  // namespace
 
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
@@ -189,7 +249,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     int furniture_level = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const Unit& u = units[i];
-        bool opener = (u.heading || u.f.length < 60) && opens_furniture_section(u.f.text);
+        // the same words again and again are a button under each post ("Reply",
+        // "评论"), not the heading of a section
+        bool button = folded[i] && counts[folded[i]] >= kMaxOpenerRepeats;
+        bool opener = (u.heading || u.f.length < 60) && !button && opens_furniture_section(u.f.text);
         if (opener) {
             in_furniture = true;
             furniture_level = u.heading ? u.heading_level : 7;
@@ -246,7 +309,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // pictures and emoji between the lines do not break the run
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
-            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < 40 && units[k].item < 0) ||
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < kMaxRunGapLink && units[k].item < 0) ||
                    (judged[k].repeated && g.links == 0 && g.length < 20);  // "image.png"
         };
         if (!plain_short(i)) {
@@ -302,11 +365,14 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // Context (jusText): short units take the class of their neighbours, near-good ones
     // are good unless boilerplate surrounds them.
+    // A unit without visible text (a picture, an icon) is no evidence either way: an
+    // article's pictures stand between its paragraphs as a nav bar's icons stand in it.
     auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
         long k = static_cast<long>(i) + dir;
         while (k >= 0 && k < static_cast<long>(n)) {
             Cls c = cls[static_cast<std::size_t>(k)];
-            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood)) return c;
+            bool invisible = units[static_cast<std::size_t>(k)].f.text.empty() && !units[static_cast<std::size_t>(k)].rule;
+            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood) && !invisible) return c;
             k += dir;
         }
         return Cls::bad;
@@ -444,6 +510,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (judged[i].cls != Cls::bad && units[i].f.ends_sentence && units[i].f.links == 0)
                 drop[i] = false;
     }
+    if (found) keep_thread_posts(units, judged, folded, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
