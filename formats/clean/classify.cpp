@@ -39,7 +39,8 @@ constexpr double kCjkProseDensity = 0.15;     // function characters per Han cha
 constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
-constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
+constexpr std::size_t kMaxOpenerRepeats = 3;
+constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter // a section opener this often on a page is a button
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
@@ -156,6 +157,21 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     return j;
 }
 
+// The key a unit's repetition is counted by: its fold; for a short line with digits,
+// its fold without them, so that a counter or a pager ("Page 2 of 8", "Posts: 12",
+// "3 days ago") repeats with each value like the label it is.
+std::uint64_t counter_key(const Features& f) {
+    if (f.digits == 0 || f.length >= kMaxCounterLength) return f.fold;
+    std::uint64_t h = 1469598103934665603ull ^ 0x5bd1e995ull;  // apart from the folds' hashes
+    bool letters = false;
+    for (char c : fold(f.text)) {
+        if (c >= '0' && c <= '9') continue;
+        letters = true;
+        h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return letters ? (h ? h : 1) : 0;
+}
+
 // Threads and comment pages: posts are parted by the same furniture each time (a user
 // card's "Joined ...", a "Reply" or "评论" button under each post). Where one such
 // separator recurs around the main content, a post of a line or two between them is
@@ -228,17 +244,18 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
     std::unordered_map<std::uint64_t, std::size_t> counts;
-    std::vector<std::uint64_t> folded(n);
+    std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         folded[i] = units[i].f.fold;
-        if (folded[i]) ++counts[folded[i]];
+        shaped[i] = counter_key(units[i].f);
+        if (shaped[i]) ++counts[shaped[i]];
     }
 
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
-        std::size_t repeats = folded[i] ? counts[folded[i]] : 0;
+        std::size_t repeats = shaped[i] ? counts[shaped[i]] : 0;
         judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
@@ -251,7 +268,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         const Unit& u = units[i];
         // the same words again and again are a button under each post ("Reply",
         // "评论"), not the heading of a section
-        bool button = folded[i] && counts[folded[i]] >= kMaxOpenerRepeats;
+        bool button = shaped[i] && counts[shaped[i]] >= kMaxOpenerRepeats;
         bool opener = (u.heading || u.f.length < 60) && !button && opens_furniture_section(u.f.text);
         if (opener) {
             in_furniture = true;
@@ -510,7 +527,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (judged[i].cls != Cls::bad && units[i].f.ends_sentence && units[i].f.links == 0)
                 drop[i] = false;
     }
-    if (found) keep_thread_posts(units, judged, folded, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
+    if (found) keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;

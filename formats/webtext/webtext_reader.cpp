@@ -218,11 +218,19 @@ private:
             if (target.empty()) continue;
             std::size_t floor = j > kMaxBlockLinkLines ? j - kMaxBlockLinkLines : 0;
             for (std::size_t i = j; i-- > floor;) {
-                if (!block_link_close(lines_[i]).empty() && i + 1 < j) break;  // another card's end
-                if (!opens_block_link(lines_[i])) continue;
-                if (i + 1 < j) {
+                bool closes = !block_link_close(lines_[i]).empty();
+                if (!opens_block_link(lines_[i])) {
+                    if (closes) break;  // another card's end
+                    continue;
+                }
+                // the opening line is link text too when nothing but the bracket (or
+                // the end of the card before) stands before its text
+                std::string_view before = text::trim(lines_[i].substr(0, lines_[i].rfind('[')));
+                bool whole = before.empty() || before == "*" || before == "-" || closes;
+                std::size_t first = whole ? i : i + 1;
+                if (first < j) {
                     if (link_target_.empty()) link_target_.resize(lines_.size());
-                    for (std::size_t k = i + 1; k < j; ++k) link_target_[k] = target;
+                    for (std::size_t k = first; k < j; ++k) link_target_[k] = target;
                 }
                 break;
             }
