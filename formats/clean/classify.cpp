@@ -40,6 +40,8 @@ constexpr double kTemplateMinPages = 2;       // a line on this many pages of a 
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
 constexpr std::size_t kMaxOpenerRepeats = 3;
+constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
+constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
 constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter // a section opener this often on a page is a button
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
@@ -170,6 +172,32 @@ std::uint64_t counter_key(const Features& f) {
         h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
     }
     return letters ? (h ? h : 1) : 0;
+}
+
+// A teaser is the head of a paragraph cut short ("...其实整个 GPT 使用的核心…"): where a
+// kept paragraph opens like a longer kept one, word for word over kTruncatedHead
+// folded bytes, the shorter is that paragraph's teaser (or summary) and goes.
+void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
+                           std::vector<std::string>& reasons) {
+    std::unordered_map<std::string, std::size_t> longest;  // head -> unit
+    std::vector<std::pair<std::size_t, std::string>> heads;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        const Features& f = units[i].f;
+        if (drop[i] || f.length < kMinTeaserLength || units[i].code) continue;
+        std::string_view sample = std::string_view(f.text).substr(0, 3 * kTruncatedHead);
+        std::string head = fold(sample);
+        if (head.size() < kTruncatedHead) continue;
+        head.resize(kTruncatedHead);
+        auto [it, fresh] = longest.emplace(head, i);
+        if (!fresh && units[it->second].f.length < f.length) it->second = i;
+        heads.emplace_back(i, std::move(head));
+    }
+    for (const auto& [i, head] : heads) {
+        std::size_t keep = longest[head];
+        if (keep == i || units[i].f.length >= units[keep].f.length) continue;
+        drop[i] = true;
+        reasons[i] = "the head of a longer paragraph kept (a teaser)";
+    }
 }
 
 // Threads and comment pages: posts are parted by the same furniture each time (a user
@@ -538,6 +566,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             reasons[i] = "the same paragraph again";
         }
     }
+    drop_truncated_copies(units, drop, reasons);
     drop_units(doc, units, drop, reasons, scores, "classify", diag);
 }
 

@@ -124,7 +124,7 @@ bool is_legal_line(std::string_view s) {
     std::string low = text::lower_ascii(s);
     static constexpr std::string_view kLegal[] = {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
-        "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明",
+        "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明", "请注明出处",
     };
     for (auto k : kLegal)
         if (low.find(k) != std::string::npos) return true;
