@@ -25,8 +25,7 @@ constexpr double kGroupGoodLength = 100;      // a run of prose lines this long 
 constexpr std::size_t kShortRunLines = 6;     // a run of this many short lines...
 constexpr double kShortRunLength = 300;       // ...this long in all is text set line by line,
 constexpr double kShortRunMeanLength = 15;    // ...if its lines are this long on average
-constexpr std::size_t kMaxRunGap = 2;         // pictures or emoji lines a run may step over
-constexpr double kMaxRunGapLink = 150;        // ...or one link this long (a product or picture's caption)
+constexpr std::size_t kMaxRunGap = 2;         // pictures, emoji or lone links a run may step over
 constexpr double kGoodCodeLength = 80;        // a code listing this long is content
 constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
 constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
@@ -341,6 +340,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             }
         i = j;
     }
+    // the pictures and links a run of text lines stepped over: they go, but do not part
+    // the text around them when the content run is sought
+    std::vector<bool> bridged(n, false);
     // Verse, chat and some blogs set one phrase per line: a long run of short lines
     // without links is text, not furniture (furniture lines are links or few).
     for (std::size_t i = 0; i < n;) {
@@ -354,7 +356,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // pictures and emoji between the lines do not break the run
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
-            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < kMaxRunGapLink && units[k].item < 0) ||
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > 0.9 && units[k].item < 0) ||
                    (judged[k].repeated && g.links == 0 && g.length < 20);  // "image.png"
         };
         if (!plain_short(i)) {
@@ -378,7 +380,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // a menu is a run of short lines too, of a word or two each: text has longer lines
         if (lines >= kShortRunLines && total >= kShortRunLength && total >= kShortRunMeanLength * double(lines))
             for (std::size_t k = i; k < end; ++k) {
-                if (!plain_short(k)) continue;
+                if (!plain_short(k)) {
+                    bridged[k] = true;
+                    continue;
+                }
                 cls[k] = Cls::good;
                 if (explain) judged[k].reason = fmt("in a run of short lines, length %.0f", total);
             }
@@ -468,7 +473,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<double> weight(n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
         double len = std::max(units[i].f.length, 10.0);
-        weight[i] = revised[i] == Cls::good ? len : -std::min(len, kMaxBadPenalty);
+        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? -10.0 : -std::min(len, kMaxBadPenalty);
     }
     struct Run {
         double score = 0;
