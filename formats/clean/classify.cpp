@@ -39,6 +39,7 @@ constexpr double kTemplateMinPages = 2;       // a line on this many pages of a 
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
 constexpr std::size_t kMaxOpenerRepeats = 3;
+constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
 constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
 constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
 constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter // a section opener this often on a page is a button
@@ -458,11 +459,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
             judged[i].reason = "between boilerplate; " + judged[i].reason;
-        } else if (prev == Cls::good && next == Cls::bad && !units[i].f.ends_sentence &&
-                   !units[i].heading && units[i].item < 0) {
-            // trailing the content, a line that is no sentence is the first of the furniture
+        } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
+                   (!units[i].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
+            // trailing the content, a line that is no sentence is the first of the furniture;
+            // so is a short one that sends the reader elsewhere ("Follow me on [X]",
+            // "[Click here] to subscribe")
             revised[i] = Cls::bad;
-            judged[i].reason = "unfinished line after the content; " + judged[i].reason;
+            judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
         } else {
             revised[i] = Cls::good;
         }
