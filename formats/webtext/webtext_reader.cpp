@@ -141,13 +141,14 @@ Inlines item_inlines(std::string_view content) {
     return parse_inline_markdown(content);
 }
 
-// The target of a line that closes a block link ("](/news/123) ..."), or empty.
+// The target of a line that closes a block link ("](/news/123) ...", "Author 12 ](/news/123)"),
+// or empty: a "](" with no "[" before it on the line.
 std::string_view block_link_close(std::string_view line) {
-    std::string_view s = text::trim(line);
-    if (s.size() < 3 || s[0] != ']' || s[1] != '(') return {};
-    std::size_t end = s.find(')', 2);
-    if (end == std::string_view::npos) return {};
-    std::string_view target = s.substr(2, end - 2);
+    std::size_t at = line.find("](");
+    if (at == std::string_view::npos || line.substr(0, at).find('[') != std::string_view::npos) return {};
+    std::size_t end = line.find(')', at + 2);
+    if (end == std::string_view::npos || end == at + 2) return {};
+    std::string_view target = line.substr(at + 2, end - at - 2);
     std::size_t space = target.find(' ');  // a title after the target ("](/x "Title")")
     return space == std::string_view::npos ? target : target.substr(0, space);
 }
