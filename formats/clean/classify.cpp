@@ -418,12 +418,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // are good unless boilerplate surrounds them.
     // A unit without visible text (a picture, an icon) is no evidence either way: an
     // article's pictures stand between its paragraphs as a nav bar's icons stand in it.
+    // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
+    // as forums number their members' posts.
+    auto silent = [&](std::size_t k) {
+        const Features& g = units[k].f;
+        return (g.text.empty() && !units[k].rule) ||
+               (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength);
+    };
     auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
         long k = static_cast<long>(i) + dir;
         while (k >= 0 && k < static_cast<long>(n)) {
             Cls c = cls[static_cast<std::size_t>(k)];
-            bool invisible = units[static_cast<std::size_t>(k)].f.text.empty() && !units[static_cast<std::size_t>(k)].rule;
-            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood) && !invisible) return c;
+            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood) && !silent(static_cast<std::size_t>(k)))
+                return c;
             k += dir;
         }
         return Cls::bad;
