@@ -38,11 +38,12 @@ constexpr double kCjkProseDensity = 0.15;     // function characters per Han cha
 constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
-constexpr std::size_t kMaxOpenerRepeats = 3;
+constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs
+constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
 constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
 constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
 constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
-constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter // a section opener this often on a page is a button
+constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
@@ -219,6 +220,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         auto c = counts.find(folded[i]);
         if (folded[i] && c != counts.end() && c->second >= kMinThreadSeparators) occurrences[folded[i]].push_back(i);
     }
+    std::uint64_t best_key = 0;
     std::size_t best_first = 0, best_last = 0, best_count = 0, spacing = 0;
     for (const auto& [key, at] : occurrences) {
         bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
@@ -232,6 +234,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
             std::size_t count = b - a + 1;
             bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
             if (count >= kMinThreadSeparators && meets && count > best_count) {
+                best_key = key;
                 best_first = at[a];
                 best_last = at[b];
                 best_count = count;
@@ -243,14 +246,31 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     if (best_count == 0) return;
     std::size_t from = best_first > spacing ? best_first - spacing : 0;
     std::size_t to = std::min(n - 1, best_last + spacing);
-    for (std::size_t i = from; i <= to; ++i) {
-        if (!drop[i]) continue;
+    auto post_text = [&](std::size_t i) {
         const Unit& u = units[i];
         const Features& f = u.f;
         if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading || f.links > 0)
-            continue;
-        bool text = u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
-        if (!text) continue;
+            return false;
+        return u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
+    };
+    // a thread has a post between many pairs of separators (though a user card may hold
+    // the separator twice); a list of teaser cards, each with its "Share" button, has
+    // linked headlines there and text seldom
+    std::size_t stretches = 0, with_posts = 0;
+    bool post = false;
+    for (std::size_t i = from; i <= to; ++i) {
+        if (folded[i] == best_key && i != from) {
+            ++stretches;
+            with_posts += post;
+            post = false;
+        }
+        post = post || post_text(i);
+    }
+    ++stretches;
+    with_posts += post;
+    if (double(with_posts) < kMinPostShare * double(stretches)) return;
+    for (std::size_t i = from; i <= to; ++i) {
+        if (!drop[i] || !post_text(i)) continue;
         drop[i] = false;
         reasons[i].clear();
     }
