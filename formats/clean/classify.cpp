@@ -230,7 +230,10 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         if (!furniture) continue;
         for (std::size_t a = 0; a < at.size();) {
             std::size_t b = a, gap = 0;
-            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) gap = std::max(gap, at[b + 1] - at[b++]);
+            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) {
+                gap = std::max(gap, at[b + 1] - at[b]);
+                ++b;
+            }
             std::size_t count = b - a + 1;
             bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
             if (count >= kMinThreadSeparators && meets && count > best_count) {
