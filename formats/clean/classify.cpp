@@ -175,9 +175,9 @@ std::uint64_t counter_key(const Features& f) {
     return letters ? (h ? h : 1) : 0;
 }
 
-// A teaser is the head of a paragraph cut short ("...其实整个 GPT 使用的核心…"): where a
-// kept paragraph opens like a longer kept one, word for word over kTruncatedHead
-// folded bytes, the shorter is that paragraph's teaser (or summary) and goes.
+// A teaser is the head of a paragraph cut short, often ending in "…": where a kept
+// paragraph opens like a longer kept one, word for word over kTruncatedHead folded
+// bytes, the shorter is that paragraph's teaser (or summary) and goes.
 void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
                            std::vector<std::string>& reasons) {
     std::unordered_map<std::string, std::size_t> longest;  // head -> unit
@@ -236,7 +236,9 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
             }
             std::size_t count = b - a + 1;
             bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
-            if (count >= kMinThreadSeparators && meets && count > best_count) {
+            // ties go to the earlier chain, so the choice never depends on hash order
+            bool better = count > best_count || (count == best_count && at[a] < best_first);
+            if (count >= kMinThreadSeparators && meets && better) {
                 best_key = key;
                 best_first = at[a];
                 best_last = at[b];
