@@ -25,7 +25,7 @@ constexpr double kGroupGoodLength = 100;      // a run of prose lines this long 
 constexpr std::size_t kShortRunLines = 6;     // a run of this many short lines...
 constexpr double kShortRunLength = 300;       // ...this long in all is text set line by line,
 constexpr double kShortRunMeanLength = 15;    // ...if its lines are this long on average
-constexpr std::size_t kMaxRunGap = 2;         // pictures or emoji lines a run may step over
+constexpr std::size_t kMaxRunGap = 2;         // pictures, emoji or lone links a run may step over
 constexpr double kGoodCodeLength = 80;        // a code listing this long is content
 constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
 constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
@@ -36,6 +36,14 @@ constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of
 constexpr double kProseStopDensity = 0.2;     // stop words per word of running prose (~0.4 typical)
 constexpr double kCjkProseDensity = 0.15;     // function characters per Han character (prose ~0.25)
 constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
+constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
+constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
+constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs
+constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
+constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
+constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
+constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
+constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
@@ -152,6 +160,127 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     return j;
 }
 
+// The key a unit's repetition is counted by: its fold; for a short line with digits,
+// its fold without them, so that a counter or a pager ("Page 2 of 8", "Posts: 12",
+// "3 days ago") repeats with each value like the label it is.
+std::uint64_t counter_key(const Features& f) {
+    if (f.digits == 0 || f.length >= kMaxCounterLength) return f.fold;
+    std::uint64_t h = 1469598103934665603ull ^ 0x5bd1e995ull;  // apart from the folds' hashes
+    bool letters = false;
+    for (char c : fold(f.text)) {
+        if (c >= '0' && c <= '9') continue;
+        letters = true;
+        h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return letters ? (h ? h : 1) : 0;
+}
+
+// A teaser is the head of a paragraph cut short, often ending in "…": where a kept
+// paragraph opens like a longer kept one, word for word over kTruncatedHead folded
+// bytes, the shorter is that paragraph's teaser (or summary) and goes.
+void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
+                           std::vector<std::string>& reasons) {
+    std::unordered_map<std::string, std::size_t> longest;  // head -> unit
+    std::vector<std::pair<std::size_t, std::string>> heads;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        const Features& f = units[i].f;
+        if (drop[i] || f.length < kMinTeaserLength || units[i].code) continue;
+        std::string_view sample = std::string_view(f.text).substr(0, 3 * kTruncatedHead);
+        std::string head = fold(sample);
+        if (head.size() < kTruncatedHead) continue;
+        head.resize(kTruncatedHead);
+        auto [it, fresh] = longest.emplace(head, i);
+        if (!fresh && units[it->second].f.length < f.length) it->second = i;
+        heads.emplace_back(i, std::move(head));
+    }
+    for (const auto& [i, head] : heads) {
+        std::size_t keep = longest[head];
+        if (keep == i || units[i].f.length >= units[keep].f.length) continue;
+        drop[i] = true;
+        reasons[i] = "the head of a longer paragraph kept (a teaser)";
+    }
+}
+
+// Threads and comment pages: posts are parted by the same furniture each time (a user
+// card's "Joined ...", a "Reply" or "评论" button under each post). Where one such
+// separator recurs around the main content, a post of a line or two between them is
+// text however short: the sentences and code there are kept (links, labels and lines
+// judged furniture on their own are not). The posts reach a separator's spacing beyond
+// its first and last occurrence.
+void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>& judged,
+                       const std::vector<std::uint64_t>& folded,
+                       const std::unordered_map<std::uint64_t, std::size_t>& counts, double stop_threshold,
+                       std::size_t run_from, std::size_t run_to, std::vector<bool>& drop,
+                       std::vector<std::string>& reasons) {
+    const std::size_t n = units.size();
+    // the separator: the recurring furniture line with the longest chain of occurrences
+    // (each within kMaxPostSpacing units of the last) that meets the run
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> occurrences;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto c = counts.find(folded[i]);
+        if (folded[i] && c != counts.end() && c->second >= kMinThreadSeparators) occurrences[folded[i]].push_back(i);
+    }
+    std::uint64_t best_key = 0;
+    std::size_t best_first = 0, best_last = 0, best_count = 0, spacing = 0;
+    for (const auto& [key, at] : occurrences) {
+        bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
+            // (in a batch, a card's labels may recur on other pages too: template)
+            return (judged[i].repeated && judged[i].cls == Cls::bad) || judged[i].templated;
+        });
+        if (!furniture) continue;
+        for (std::size_t a = 0; a < at.size();) {
+            std::size_t b = a, gap = 0;
+            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) {
+                gap = std::max(gap, at[b + 1] - at[b]);
+                ++b;
+            }
+            std::size_t count = b - a + 1;
+            bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
+            // ties go to the earlier chain, so the choice never depends on hash order
+            bool better = count > best_count || (count == best_count && at[a] < best_first);
+            if (count >= kMinThreadSeparators && meets && better) {
+                best_key = key;
+                best_first = at[a];
+                best_last = at[b];
+                best_count = count;
+                spacing = gap;
+            }
+            a = b + 1;
+        }
+    }
+    if (best_count == 0) return;
+    std::size_t from = best_first > spacing ? best_first - spacing : 0;
+    std::size_t to = std::min(n - 1, best_last + spacing);
+    auto post_text = [&](std::size_t i) {
+        const Unit& u = units[i];
+        const Features& f = u.f;
+        if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading || f.links > 0)
+            return false;
+        return u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
+    };
+    // a thread has a post between many pairs of separators (though a user card may hold
+    // the separator twice); a list of teaser cards, each with its "Share" button, has
+    // linked headlines there and text seldom
+    std::size_t stretches = 0, with_posts = 0;
+    bool post = false;
+    for (std::size_t i = from; i <= to; ++i) {
+        if (folded[i] == best_key && i != from) {
+            ++stretches;
+            with_posts += post;
+            post = false;
+        }
+        post = post || post_text(i);
+    }
+    ++stretches;
+    with_posts += post;
+    if (double(with_posts) < kMinPostShare * double(stretches)) return;
+    for (std::size_t i = from; i <= to; ++i) {
+        if (!drop[i] || !post_text(i)) continue;
+        drop[i] = false;
+        reasons[i].clear();
+    }
+}
+
 }  // namespace
 
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
@@ -168,17 +297,18 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
     std::unordered_map<std::uint64_t, std::size_t> counts;
-    std::vector<std::uint64_t> folded(n);
+    std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         folded[i] = units[i].f.fold;
-        if (folded[i]) ++counts[folded[i]];
+        shaped[i] = counter_key(units[i].f);
+        if (shaped[i]) ++counts[shaped[i]];
     }
 
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
-        std::size_t repeats = folded[i] ? counts[folded[i]] : 0;
+        std::size_t repeats = shaped[i] ? counts[shaped[i]] : 0;
         judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
@@ -189,7 +319,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     int furniture_level = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const Unit& u = units[i];
-        bool opener = (u.heading || u.f.length < 60) && opens_furniture_section(u.f.text);
+        // the same words again and again are a button under each post ("Reply",
+        // "评论"), not the heading of a section
+        bool button = shaped[i] && counts[shaped[i]] >= kMaxOpenerRepeats;
+        bool opener = (u.heading || u.f.length < 60) && !button && opens_furniture_section(u.f.text);
         if (opener) {
             in_furniture = true;
             furniture_level = u.heading ? u.heading_level : 7;
@@ -233,6 +366,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             }
         i = j;
     }
+    // the pictures and links a run of text lines stepped over: they go, but do not part
+    // the text around them when the content run is sought
+    std::vector<bool> bridged(n, false);
     // Verse, chat and some blogs set one phrase per line: a long run of short lines
     // without links is text, not furniture (furniture lines are links or few).
     for (std::size_t i = 0; i < n;) {
@@ -246,7 +382,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // pictures and emoji between the lines do not break the run
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
-            return g.letters + g.cjk == 0 || (g.links == 1 && g.length < 40 && units[k].item < 0) ||
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > 0.9 && units[k].item < 0) ||
                    (judged[k].repeated && g.links == 0 && g.length < 20);  // "image.png"
         };
         if (!plain_short(i)) {
@@ -270,7 +406,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // a menu is a run of short lines too, of a word or two each: text has longer lines
         if (lines >= kShortRunLines && total >= kShortRunLength && total >= kShortRunMeanLength * double(lines))
             for (std::size_t k = i; k < end; ++k) {
-                if (!plain_short(k)) continue;
+                if (!plain_short(k)) {
+                    bridged[k] = true;
+                    continue;
+                }
                 cls[k] = Cls::good;
                 if (explain) judged[k].reason = fmt("in a run of short lines, length %.0f", total);
             }
@@ -302,11 +441,21 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // Context (jusText): short units take the class of their neighbours, near-good ones
     // are good unless boilerplate surrounds them.
+    // A unit without visible text (a picture, an icon) is no evidence either way: an
+    // article's pictures stand between its paragraphs as a nav bar's icons stand in it.
+    // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
+    // as forums number their members' posts.
+    auto silent = [&](std::size_t k) {
+        const Features& g = units[k].f;
+        return (g.text.empty() && !units[k].rule) ||
+               (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength);
+    };
     auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
         long k = static_cast<long>(i) + dir;
         while (k >= 0 && k < static_cast<long>(n)) {
             Cls c = cls[static_cast<std::size_t>(k)];
-            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood)) return c;
+            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood) && !silent(static_cast<std::size_t>(k)))
+                return c;
             k += dir;
         }
         return Cls::bad;
@@ -342,11 +491,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
             judged[i].reason = "between boilerplate; " + judged[i].reason;
-        } else if (prev == Cls::good && next == Cls::bad && !units[i].f.ends_sentence &&
-                   !units[i].heading && units[i].item < 0) {
-            // trailing the content, a line that is no sentence is the first of the furniture
+        } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
+                   (!units[i].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
+            // trailing the content, a line that is no sentence is the first of the furniture;
+            // so is a short one that sends the reader elsewhere ("Follow me on [X]",
+            // "[Click here] to subscribe")
             revised[i] = Cls::bad;
-            judged[i].reason = "unfinished line after the content; " + judged[i].reason;
+            judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
         } else {
             revised[i] = Cls::good;
         }
@@ -357,7 +508,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<double> weight(n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
         double len = std::max(units[i].f.length, 10.0);
-        weight[i] = revised[i] == Cls::good ? len : -std::min(len, kMaxBadPenalty);
+        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? -10.0 : -std::min(len, kMaxBadPenalty);
     }
     struct Run {
         double score = 0;
@@ -444,6 +595,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (judged[i].cls != Cls::bad && units[i].f.ends_sentence && units[i].f.links == 0)
                 drop[i] = false;
     }
+    if (found) keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
@@ -454,6 +606,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             reasons[i] = "the same paragraph again";
         }
     }
+    drop_truncated_copies(units, drop, reasons);
     drop_units(doc, units, drop, reasons, scores, "classify", diag);
 }
 

@@ -36,6 +36,7 @@ constexpr std::array kWidgetPhrasesCjk = std::to_array<std::string_view>({
     "联系我们", "关于我们", "网站地图", "责任编辑", "编辑", "来源", "扫一扫", "二维码", "举报",
     "更多", "阅读", "点击", "浏览", "字号", "微信", "微博", "客户端", "下载", "订阅", "广告",
     "登陆", "退出", "帮助", "反馈", "查看", "全部", "加载", "排序", "用户", "密码", "导航",
+    "书签", "书架",
     "ログイン", "シェア", "로그인", "공유",
 });
 
@@ -48,7 +49,7 @@ constexpr std::array kFurnitureOpeners = std::to_array<std::string_view>({
     "sharethisarticle", "tags", "alsoread", "seealso", "latestnews", "topstories",
     "相关阅读", "相关新闻", "相关推荐", "相关文章", "相关链接", "热门推荐", "推荐阅读", "猜你喜欢",
     "cookies", "cookienotice", "cookiepolicy", "cookiesettings", "privacypolicy",
-    "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "精彩推荐", "评论",
+    "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "最新发布", "精彩推荐", "评论",
 });
 
 bool is_cjk_text(std::string_view s) {
@@ -124,7 +125,7 @@ bool is_legal_line(std::string_view s) {
     std::string low = text::lower_ascii(s);
     static constexpr std::string_view kLegal[] = {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
-        "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明",
+        "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明", "请注明出处",
     };
     for (auto k : kLegal)
         if (low.find(k) != std::string::npos) return true;

@@ -1,5 +1,7 @@
 #include "clean/units.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/model.hpp"
@@ -16,6 +18,24 @@ std::size_t count_units(const Document& doc) {
         n += list ? list->items.size() : 1;
     }
     return n;
+}
+
+// An item's text and lines, nested lists included: a menu is often one short item
+// ("About us") over a nested list of links, and the item is judged by all it holds.
+void gather_item(const Blocks& item, Inlines* all, SourceRange& source) {
+    for (const Block& child : item) {
+        if (auto* nested = std::get_if<List>(&child.node)) {
+            for (const Blocks& sub : nested->items) gather_item(sub, all, source);
+            continue;
+        }
+        if (const Inlines* in = all ? inline_content(child) : nullptr) {
+            if (!all->empty()) all->push_back(Text{" "});
+            all->insert(all->end(), in->begin(), in->end());
+        }
+        if (!child.source.known()) continue;
+        if (!source.known()) source = child.source;
+        else source.last = std::max(source.last, child.source.last);
+    }
 }
 
 }  // namespace
@@ -36,17 +56,10 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                 Unit u;
                 u.block = b;
                 u.item = static_cast<int>(i);
-                std::string text;
-                Inlines all;
-                for (const Block& child : list->items[i]) {
-                    if (const Inlines* in = inline_content(child)) {
-                        if (!all.empty()) all.push_back(Text{" "});
-                        all.insert(all.end(), in->begin(), in->end());
-                    }
-                    if (child.source.known() && !u.source.known()) u.source = child.source;
-                }
-                if (!u.source.known()) u.source = block.source;
                 u.measured = wanted();
+                Inlines all;
+                gather_item(list->items[i], u.measured ? &all : nullptr, u.source);
+                if (!u.source.known()) u.source = block.source;
                 if (u.measured) u.f = measure(all, lang);
                 units.push_back(std::move(u));
             }

@@ -17,6 +17,11 @@ constexpr int kMaxListDepth = 16;
 // An indented block is probed this far to tell code from indented prose.
 constexpr std::size_t kCodeProbeLines = 20;
 constexpr std::size_t kMaxCodeLineBytes = 200;
+// html2text writes a link around blocks (a teaser card: picture, headline, date, blurb)
+// as "[" ... "](target)" over several lines; the opening "[" is looked for this many
+// lines above the closing "](": a card is a few lines, and farther back the "[" is
+// more likely an unrelated bracket.
+constexpr std::size_t kMaxBlockLinkLines = 15;
 
 struct ListMarker {
     std::size_t indent = 0;   // columns before the marker
@@ -136,9 +141,27 @@ Inlines item_inlines(std::string_view content) {
     return parse_inline_markdown(content);
 }
 
+// The target of a line that closes a block link ("](/news/123) ...", "Author 12 ](/news/123)"),
+// or empty: a "](" with no "[" before it on the line.
+std::string_view block_link_close(std::string_view line) {
+    std::size_t at = line.find("](");
+    if (at == std::string_view::npos || line.substr(0, at).find('[') != std::string_view::npos) return {};
+    std::size_t end = line.find(')', at + 2);
+    if (end == std::string_view::npos || end == at + 2) return {};
+    std::string_view target = line.substr(at + 2, end - at - 2);
+    std::size_t space = target.find(' ');  // a title after the target ("](/x "Title")")
+    return space == std::string_view::npos ? target : target.substr(0, space);
+}
+
+// The line ends a link's text open: a '[' with no ']' after it.
+bool opens_block_link(std::string_view line) {
+    std::size_t open = line.rfind('[');
+    return open != std::string_view::npos && line.find(']', open) == std::string_view::npos;
+}
+
 class Segmenter {
 public:
-    explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) {}
+    explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) { find_block_links(); }
 
     Document run() {
         Document doc;
@@ -162,7 +185,7 @@ public:
             } else if (parse_atx(line, level, content)) {
                 if (!content.empty())
                     doc.blocks.push_back(
-                        Block{Heading{level, parse_inline_markdown(content)}, {no, no}});
+                        Block{Heading{level, line_inlines(i, parse_inline_markdown(content))}, {no, no}});
                 ++i;
             } else if (is_thematic_break(line) && !is_setext_for_previous(i, doc, level)) {
                 doc.blocks.push_back(Block{ThematicBreak{}, {no, no}});
@@ -178,7 +201,7 @@ public:
             } else if (parse_list_marker(line, marker)) {
                 i = list(i, doc);
             } else {
-                Inlines content_inlines = parse_inline_markdown(line);
+                Inlines content_inlines = line_inlines(i, parse_inline_markdown(line));
                 if (!content_inlines.empty())
                     doc.blocks.push_back(Block{Paragraph{std::move(content_inlines)}, {no, no}});
                 ++i;
@@ -188,6 +211,44 @@ public:
     }
 
 private:
+    // Marks the lines inside "[" ... "](target)" spans with their target, so that their
+    // text counts as link text: a card's headline is a link, not a heading of the page.
+    void find_block_links() {
+        for (std::size_t j = 1; j < lines_.size(); ++j) {
+            std::string_view target = block_link_close(lines_[j]);
+            if (target.empty()) continue;
+            std::size_t floor = j > kMaxBlockLinkLines ? j - kMaxBlockLinkLines : 0;
+            for (std::size_t i = j; i-- > floor;) {
+                bool closes = !block_link_close(lines_[i]).empty();
+                if (!opens_block_link(lines_[i])) {
+                    if (closes) break;  // another card's end
+                    continue;
+                }
+                // the opening line is link text too when nothing but the bracket (or
+                // the end of the card before) stands before its text
+                std::string_view before = text::trim(lines_[i].substr(0, lines_[i].rfind('[')));
+                bool whole = before.empty() || before == "*" || before == "-" || closes;
+                std::size_t first = whole ? i : i + 1;
+                if (first < j) {
+                    if (link_target_.empty()) link_target_.resize(lines_.size());
+                    for (std::size_t k = first; k < j; ++k) link_target_[k] = target;
+                }
+                break;
+            }
+        }
+    }
+
+    // The inline content of line `i`'s text, as a link when the line is inside a block link.
+    Inlines line_inlines(std::size_t i, Inlines content) const {
+        if (link_target_.empty() || link_target_[i].empty() || content.empty()) return content;
+        Link link;
+        link.children = std::move(content);
+        link.url = std::string(link_target_[i]);
+        Inlines wrapped;
+        wrapped.push_back(std::move(link));
+        return wrapped;
+    }
+
     bool is_setext_for_previous(std::size_t i, const Document& doc, int& level) const {
         if (i == 0 || doc.blocks.empty()) return false;
         const Block& prev = doc.blocks.back();
@@ -316,7 +377,7 @@ private:
                 }
             }
             Blocks item;
-            Inlines content = item_inlines(m.content);
+            Inlines content = line_inlines(j, item_inlines(m.content));
             if (!content.empty()) item.push_back(Block{Paragraph{std::move(content)}, {no, no}});
             stack.back().list.items.push_back(std::move(item));
             last_line = no;
@@ -327,6 +388,7 @@ private:
     }
 
     std::vector<std::string_view> lines_;
+    std::vector<std::string_view> link_target_;  // per line; empty unless some block link was found
 };
 
 }  // namespace
