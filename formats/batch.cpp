@@ -662,6 +662,7 @@ public:
                 skipped = true;
                 return;
             }
+            DeadlineScope deadline(options_.timeout_seconds, in.name);
             Document doc = read(in, outcome.diag);
             if (bundle()) {
                 chapters_[index] = std::move(doc);
@@ -670,8 +671,14 @@ public:
             apply_meta(doc.meta, options_.metadata);
             WriteOptions write = options_.write;
             write.diagnostics = &outcome.diag;
+            // Every format is made before any is written: an input that fails (a limit,
+            // its deadline) leaves no output at all, not some of its formats.
+            std::vector<std::string> documents;
+            for (const WriterEntry* writer : plan_.writers)
+                documents.push_back(write_document(doc, writer->name, write));
+            doc = Document();  // freed before the files are written
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                std::string document = write_document(doc, plan_.writers[w]->name, write);
+                std::string document = std::move(documents[w]);
                 try {
                     write_output(plan_.mode == OutputMode::standard_output ? fs::path()
                                                                            : plan_.outputs[index][w],
@@ -710,6 +717,7 @@ public:
         if (!chapters.empty()) {
             guarded(book_name, book_errors, [&] {
                 refuse_overwriting_inputs(plan_.bundle_outputs);
+                DeadlineScope deadline(options_.timeout_seconds, book_name);
                 Book book = make_book(std::move(chapters), options_.metadata);
                 WriteOptions write = options_.write;
                 // The book's warnings are reported with its first input.
@@ -718,8 +726,11 @@ public:
                         write.diagnostics = &outcome.diag;
                         break;
                     }
+                std::vector<std::string> documents;  // all made before any is written
+                for (const WriterEntry* writer : plan_.writers)
+                    documents.push_back(write_book(book, writer->name, write));
                 for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                    std::string document = write_book(book, plan_.writers[w]->name, write);
+                    std::string document = std::move(documents[w]);
                     try {
                         write_output(plan_.bundle_outputs[w], document);
                         written.push_back(plan_.mode == OutputMode::standard_output

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -47,10 +48,14 @@ std::size_t BatchProfile::pages_with(std::string_view line) const {
 
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
+    // The deadline (--timeout) between passes: each is about linear in the page.
     strip_fragments(doc, diag);
+    check_deadline();
     CleanOptions classify = options;
     classify.title_line = extract_metadata(doc, diag);
+    check_deadline();
     classify_boilerplate(doc, classify, diag);
+    check_deadline();
     repair_structure(doc, diag);
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())

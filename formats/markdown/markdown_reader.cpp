@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "markdown/cmark_inlines.hpp"
 
@@ -432,6 +433,7 @@ private:
     }
 
     void block(cmark_node* node, int depth, Blocks& out) {
+        check_deadline();
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_BLOCK_QUOTE:
             case CMARK_NODE_LIST:
