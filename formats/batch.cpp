@@ -666,6 +666,7 @@ public:
                 skipped = true;
                 return;
             }
+            DeadlineScope deadline(options_.timeout_seconds, in.name);
             Document doc = read(in, outcome.diag);
             if (bundle()) {
                 chapters_[index] = std::move(doc);
@@ -674,8 +675,14 @@ public:
             apply_meta(doc.meta, options_.metadata);
             WriteOptions write = options_.write;
             write.diagnostics = &outcome.diag;
+            // Every format is made before any is written: an input that fails (a limit,
+            // its deadline) leaves no output at all, not some of its formats.
+            std::vector<std::string> documents;
+            for (const WriterEntry* writer : plan_.writers)
+                documents.push_back(write_document(doc, writer->name, write));
+            doc = Document();  // freed before the files are written
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                std::string document = write_document(doc, plan_.writers[w]->name, write);
+                std::string document = std::move(documents[w]);
                 try {
                     if (plan_.mode == OutputMode::standard_output) {
                         write_output(fs::path(), document);
@@ -737,6 +744,7 @@ public:
         if (!chapters.empty()) {
             guarded(book_name, book_errors, [&] {
                 refuse_overwriting_inputs(plan_.bundle_outputs);
+                DeadlineScope deadline(options_.timeout_seconds, book_name);
                 Book book = make_book(std::move(chapters), options_.metadata);
                 WriteOptions write = options_.write;
                 // The book's warnings are reported with its first input.
@@ -745,8 +753,11 @@ public:
                         write.diagnostics = &outcome.diag;
                         break;
                     }
+                std::vector<std::string> documents;  // all made before any is written
+                for (const WriterEntry* writer : plan_.writers)
+                    documents.push_back(write_book(book, writer->name, write));
                 for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
-                    std::string document = write_book(book, plan_.writers[w]->name, write);
+                    std::string document = std::move(documents[w]);
                     try {
                         write_output(plan_.bundle_outputs[w], document);
                         written.push_back(plan_.mode == OutputMode::standard_output

@@ -2,9 +2,11 @@
 #include "dconv/convert.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "decode/decode.hpp"
 #include "dconv/book.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/registry.hpp"
 
 namespace dconv {
@@ -26,9 +28,46 @@ std::string input_encoding(std::string_view bytes, const ReaderEntry& reader, co
     return options.encoding;
 }
 
+// kMaxLines: counted before any reader keeps something per line.
+void check_lines(std::string_view text, const std::string& file) {
+    std::size_t lines = 0;
+    for (const char* p = text.data(), *end = p + text.size();
+         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));
+         ++p)
+        if (++lines > kMaxLines)
+            throw Error(ErrorKind::limit, file, 0,
+                        "more than " + std::to_string(kMaxLines) + " lines, not converted");
+}
+
+// kMaxBlocks, at every depth; the line is where the block over the limit starts.
+struct BlockCounter {
+    std::size_t count = 0;
+    const std::string& file;
+    void blocks(const Blocks& level) {
+        for (const Block& block : level) {
+            if (++count > kMaxBlocks)
+                throw Error(ErrorKind::limit, file, block.source.first,
+                            "more than " + std::to_string(kMaxBlocks) + " blocks, not converted");
+            if (const auto* list = std::get_if<List>(&block.node))
+                for (const Blocks& item : list->items) blocks(item);
+            else if (const auto* quote = std::get_if<BlockQuote>(&block.node))
+                blocks(quote->children);
+        }
+    }
+};
+
 Document finish(Document doc, const ReadOptions& options) {
+    BlockCounter{0, options.source_name}.blocks(doc.blocks);
     if (doc.meta.source.empty()) doc.meta.source = options.source_name;
+    check_deadline();
     return doc;
+}
+
+Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOptions& options,
+                      Diagnostics& diag) {
+    check_deadline();
+    check_lines(text, options.source_name);
+    return finish(reader.read(std::move(text), options, diag), options);
 }
 
 }  // namespace
@@ -37,13 +76,13 @@ Document read_document(std::string&& bytes, const ReadOptions& options, Diagnost
     const ReaderEntry& reader = choose_reader(options);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     std::string().swap(bytes);
-    return finish(reader.read(std::move(text), options, diag), options);
+    return read_decoded(std::move(text), reader, options, diag);
 }
 
 Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
     const ReaderEntry& reader = choose_reader(options);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
-    return finish(reader.read(std::move(text), options, diag), options);
+    return read_decoded(std::move(text), reader, options, diag);
 }
 
 std::string template_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
@@ -66,11 +105,15 @@ const WriterEntry& choose_writer(std::string_view format) {
 
 std::string write_document(const Document& doc, std::string_view format,
                            const WriteOptions& options) {
-    return choose_writer(format).write(doc, options);
+    check_deadline();
+    std::string out = choose_writer(format).write(doc, options);
+    check_deadline();
+    return out;
 }
 
 std::string write_book(const Book& book, std::string_view format, const WriteOptions& options) {
     const WriterEntry& writer = choose_writer(format);
+    check_deadline();
     if (writer.write_book) return writer.write_book(book, options);
     return writer.write(flatten(book), options);
 }

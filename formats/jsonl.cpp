@@ -164,6 +164,7 @@ public:
         std::size_t input_bytes = 0, input_lines = 0;
         Diagnostics diag(false);
         try {
+            DeadlineScope deadline(options_.timeout_seconds, "");  // the record's, parsing included
             if (line.too_long)
                 throw Error(ErrorKind::limit, "", 0,
                             "line of " + std::to_string(line.length) + " bytes, over the " +

@@ -423,17 +423,23 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Lines of the site's template are furniture unless content stands on both sides
     // of them; decided before context, so that at the edges they part the content from
     // what lies beyond like any other furniture.
+    // The class on each side is the nearest one that is neither template nor short, found
+    // in one pass each way: a scan per line made a page of 500,000 template lines (a
+    // batch of pages of "a" lines) quadratic, minutes. Marking template lines bad below
+    // changes no side, since template lines are skipped.
+    std::vector<Cls> side_before(n, Cls::bad), side_after(n, Cls::bad);
+    auto is_side = [&](std::size_t u) { return !judged[u].templated && cls[u] != Cls::short_; };
+    for (std::size_t i = 0, last = n; i < n; ++i) {
+        if (last < n) side_before[i] = cls[last];
+        if (is_side(i)) last = i;
+    }
+    for (std::size_t i = n, last = n; i-- > 0;) {
+        if (last < n) side_after[i] = cls[last];
+        if (is_side(i)) last = i;
+    }
     for (std::size_t i = 0; i < n; ++i) {
         if (!judged[i].templated) continue;
-        auto side = [&](int dir) {
-            for (long k = static_cast<long>(i) + dir; k >= 0 && k < static_cast<long>(n); k += dir) {
-                auto u = static_cast<std::size_t>(k);
-                if (judged[u].templated || cls[u] == Cls::short_) continue;
-                return cls[u];
-            }
-            return Cls::bad;
-        };
-        if (side(-1) != Cls::good || side(+1) != Cls::good) {
+        if (side_before[i] != Cls::good || side_after[i] != Cls::good) {
             cls[i] = Cls::bad;
             judged[i].reason += ", at the edge of the content";
         }
@@ -450,15 +456,29 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         return (g.text.empty() && !units[k].rule) ||
                (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength);
     };
-    auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
-        long k = static_cast<long>(i) + dir;
-        while (k >= 0 && k < static_cast<long>(n)) {
-            Cls c = cls[static_cast<std::size_t>(k)];
-            if (c != Cls::short_ && !(skip_neargood && c == Cls::neargood) && !silent(static_cast<std::size_t>(k)))
-                return c;
-            k += dir;
+    // The nearest class each way that is neither short (nor near-good, when skipped) nor
+    // silent, in tables made in one pass each way, as above: a page of short lines only
+    // would make a scan per line quadratic. `cls` does not change while they are read.
+    std::vector<Cls> nearest[2][2];  // [skip_neargood][dir > 0]
+    for (int skip = 0; skip < 2; ++skip) {
+        auto is_neighbour = [&](std::size_t u) {
+            return cls[u] != Cls::short_ && !(skip && cls[u] == Cls::neargood) && !silent(u);
+        };
+        std::vector<Cls>& left = nearest[skip][0];
+        std::vector<Cls>& right = nearest[skip][1];
+        left.assign(n, Cls::bad);
+        right.assign(n, Cls::bad);
+        for (std::size_t i = 0, last = n; i < n; ++i) {
+            if (last < n) left[i] = cls[last];
+            if (is_neighbour(i)) last = i;
         }
-        return Cls::bad;
+        for (std::size_t i = n, last = n; i-- > 0;) {
+            if (last < n) right[i] = cls[last];
+            if (is_neighbour(i)) last = i;
+        }
+    }
+    auto neighbour = [&](std::size_t i, int dir, bool skip_neargood) {
+        return nearest[skip_neargood ? 1 : 0][dir > 0 ? 1 : 0][i];
     };
     std::vector<Cls> revised = cls;
     for (std::size_t i = 0; i < n; ++i) {

@@ -5,6 +5,7 @@
 
 #include "clean/recall_guard.hpp"
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -49,13 +50,17 @@ std::size_t BatchProfile::pages_with(std::string_view line) const {
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
     clean::RecallGuard guard(doc);  // warns if the passes lose the page's prose
+    // The deadline (--timeout) between passes: each is about linear in the page.
     strip_fragments(doc, diag);
     guard.checkpoint(doc, "strip-fragments");
+    check_deadline();
     CleanOptions classify = options;
     classify.title_line = extract_metadata(doc, diag);
     guard.checkpoint(doc, "metadata");
+    check_deadline();
     classify_boilerplate(doc, classify, diag);
     guard.checkpoint(doc, "classify");
+    check_deadline();
     repair_structure(doc, diag);
     guard.checkpoint(doc, "repair");
     // An empty article is seldom what the user wants: say so, and how to keep the text.

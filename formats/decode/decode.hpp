@@ -5,11 +5,11 @@
 #include <string_view>
 
 #include "dconv/diagnostics.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
-// Hostile-input limit: the decoder refuses inputs larger than this.
-inline constexpr std::size_t kMaxInputBytes = std::size_t(1) << 30;  // 1 GiB
+// The decoder refuses inputs larger than kMaxInputBytes (dconv/limits.hpp).
 
 // Turns `bytes` into UTF-8 text:
 // - BOM (UTF-8, UTF-16LE/BE, UTF-32LE/BE) is honoured and removed; it wins over

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "dconv/book.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/convert.hpp"
 
 namespace dconv {
@@ -44,8 +45,6 @@ namespace epub {
 // kPartMaxBytes.
 inline constexpr std::size_t kPartTargetBytes = std::size_t(128) << 10;
 inline constexpr std::size_t kPartMaxBytes = std::size_t(256) << 10;
-// A cover image bigger than this is not a cover.
-inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;
 
 // One file of the container: its path and bytes, in container order.
 struct EpubFile {

@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "dconv/model.hpp"
 #include "html/page_metadata.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html {
 
@@ -303,6 +304,7 @@ private:
     }
 
     void add_block(Block block) {
+        check_deadline();  // --timeout (dconv/limits.hpp)
         Container& c = containers_.back();
         if (block.source.known()) {
             if (!c.source.known()) c.source = block.source;

@@ -14,14 +14,11 @@
 #include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
-// Hostile-input limit: markup larger than this, once script and style bodies are cut,
-// is refused (Error(limit)). Gumbo's tree takes 10 to 30 times the markup's size (tag
-// soup the most), so this keeps a page under about 2 GB; real pages are a few hundred
-// kilobytes of markup.
-inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;
+// Markup larger than kMaxMarkupBytes (dconv/limits.hpp) is refused (Error(limit)).
 
 // Reads decoded HTML. With cleaning (the default) only the content is kept and the
 // cleaning passes run; without it, the whole body is converted. Meta is filled from the

@@ -16,26 +16,15 @@
 #include <string>
 #include <string_view>
 
+#include "dconv/limits.hpp"
+
 namespace dconv::html {
 
 // The browsers' prescan window: a declaration later than this is not honoured.
 inline constexpr std::size_t kCharsetPrescanBytes = 1024;
 
-// Elements nested deeper than this have their tags dropped before parsing: their text
-// stays, inside the innermost element kept. Gumbo searches its stack of open elements
-// for most tags, so its time grows with the square of the nesting: 1,000 levels cost a
-// millisecond, 20,000 more than a second. Real pages stay under 100.
-inline constexpr std::size_t kMaxElementDepth = 512;
-
-// Formatting elements (a, b, i, font, ...) left open beyond this many have their tags
-// dropped: HTML reopens every open one in each block that follows, so that 10 MB of
-// unclosed <b x=1>, <b x=2>... grow a tree quadratic in size (gumbo: minutes). Real
-// pages leave a handful open.
-inline constexpr std::size_t kMaxOpenFormatting = 32;
-
-// Attributes of one tag beyond this many are dropped: gumbo checks each new attribute
-// against all earlier ones (quadratic). Real tags carry a dozen or two.
-inline constexpr std::size_t kMaxAttributes = 64;
+// The limits on nesting and attributes (kMaxElementDepth, kMaxOpenFormatting,
+// kMaxAttributes) are public: dconv/limits.hpp.
 
 // The encoding `bytes` declare, as an ICU converter name, when the decode stage should
 // use it: a legacy charset declared in the first kCharsetPrescanBytes, the bytes not

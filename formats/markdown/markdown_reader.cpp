@@ -28,6 +28,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "markdown/cmark_inlines.hpp"
 
@@ -473,6 +474,7 @@ private:
     }
 
     void block(cmark_node* node, int depth, Blocks& out) {
+        check_deadline();
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_BLOCK_QUOTE:
             case CMARK_NODE_LIST:

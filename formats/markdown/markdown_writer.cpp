@@ -41,6 +41,7 @@
 
 #include "core/text.hpp"
 #include "dconv/model.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -637,6 +638,7 @@ private:
     }
 
     void block(const Block& b, char list_delimiter) {
+        check_deadline();  // --timeout (dconv/limits.hpp)
         std::visit(Overload{
                        [&](const Heading& h) { heading(h); },
                        [&](const Paragraph& p) { paragraph(p.content); },

@@ -17,6 +17,7 @@
 #include "dconv/model.hpp"
 #include "pdf/hyphenate.hpp"
 #include "pdf/paragraph.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::pdf {
 
@@ -466,6 +467,7 @@ private:
     }
 
     void block(const Block& block, const Context& ctx) {
+        check_deadline();  // --timeout (dconv/limits.hpp)
         const float width = style_.measure() - ctx.left - ctx.right;
         std::visit(
             [&](const auto& n) {
@@ -684,6 +686,7 @@ private:
     }
 
     void emit(std::vector<FlowItem>& flow, PageRange range, Layout& layout, std::size_t page_index) {
+        check_deadline();  // --timeout (dconv/limits.hpp)
         Page& page = layout.pages[page_index];
         const float top = style_.paper.height - style_.margin_top;
         float y = 0;

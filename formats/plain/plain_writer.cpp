@@ -23,6 +23,7 @@
 #include "core/text.hpp"
 #include "dconv/model.hpp"
 #include "plain/line_breaker.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -246,6 +247,7 @@ private:
     }
 
     void write_block(const Block& block) {
+        check_deadline();  // --timeout (dconv/limits.hpp)
         std::visit(Overload{
                        [&](const Heading& h) { write_heading(h); },
                        [&](const Paragraph& p) { write_inlines(p.content); },

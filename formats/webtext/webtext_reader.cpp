@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "markdown/cmark_inlines.hpp"
 
@@ -169,6 +170,11 @@ public:
         while (i < lines_.size()) {
             std::string_view line = lines_[i];
             auto no = static_cast<std::uint32_t>(i + 1);
+            check_deadline();
+            // kMaxBlocks, before the cleaner scores them all (convert.cpp counts nested ones)
+            if (doc.blocks.size() > kMaxBlocks)
+                throw Error(ErrorKind::limit, "", no,
+                            "more than " + std::to_string(kMaxBlocks) + " blocks, not converted");
             if (text::trim(line).empty()) {
                 ++i;
                 continue;

@@ -8,6 +8,7 @@
 #include "dconv/book.hpp"
 #include "dconv/model.hpp"
 #include "dconv/styles.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::xhtml {
 
@@ -145,6 +146,7 @@ void BlockRenderer::blocks(xml::XmlWriter& out, const Blocks& list) {
 }
 
 void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<TocEntry>* entry) {
+    check_deadline();  // --timeout (dconv/limits.hpp)
     std::visit(
         Overload{
             [&](const Heading& h) {

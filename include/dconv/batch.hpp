@@ -65,6 +65,7 @@
 
 #include "dconv/convert.hpp"
 #include "dconv/document.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -114,6 +115,12 @@ struct BatchOptions {
     bool skip_existing = false;
     // --jsonl: run_batch runs run_jsonl on standard input instead (no inputs, no output).
     bool jsonl = false;
+    // --timeout SECONDS: the time one input (or --jsonl record) may take, reading, cleaning
+    // and writing every format; one that takes longer fails with "took longer than N s"
+    // and nothing is written for it (see DeadlineScope, limits.hpp). 0: no limit (the
+    // default, kDefaultTimeoutSeconds). With a bundle it bounds each input's reading, and
+    // the book's writing as a whole.
+    double timeout_seconds = kDefaultTimeoutSeconds;
 };
 
 struct BatchResult {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dconv/document.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -31,8 +32,7 @@ Block make_paragraph(Inlines content, SourceRange source = {});
 
 // The tree rules, in one place (cmark's S_can_contain): heading levels 1-6, no empty list,
 // no newline inside Text, no block nested deeper than kMaxNesting. Returns one message
-// per violation; an empty vector means the document is valid.
-inline constexpr int kMaxNesting = 64;
+// per violation; an empty vector means the document is valid. kMaxNesting: dconv/limits.hpp.
 std::vector<std::string> validate(const Document& doc);
 
 }  // namespace dconv

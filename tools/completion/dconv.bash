@@ -7,7 +7,7 @@
 
 _dconv_options="-t --to -f --from -o --output --clean --no-clean --explain --explain=json --columns
 --encoding -j --jobs --bundle --title --author --metadata --style --paper --cover
---skip-existing --jsonl -q --quiet --list-formats --version -h --help"
+--skip-existing --timeout --jsonl -q --quiet --list-formats --version -h --help"
 
 # The names of one section of `dconv --list-formats`: "input" (readers), "output"
 # (writers) or "style" (built-in styles of html, epub and pdf). The first word of each
@@ -86,7 +86,7 @@ _dconv() {
             mapfile -t COMPREPLY < <(compgen -W "json" -- "$cur")
             return
             ;;
-        -j | --jobs | --columns | --title | --author)
+        -j | --jobs | --columns | --timeout | --title | --author)
             return  # a number or free text
             ;;
     esac

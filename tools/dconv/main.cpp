@@ -149,6 +149,11 @@ int main(int argc, char** argv) {
                  "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
                  "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
                  "in order");
+    app.add_option("--timeout", job.timeout_seconds,
+                   "Seconds one input (or --jsonl record) may take; a slower one fails, "
+                   "nothing written for it (default: 0, no limit)")
+        ->check(CLI::Range(0.0, 1e9).description(""))
+        ->type_name("SECONDS");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
     app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
     app.add_option("inputs", job.inputs, "Files, directories (searched recursively), - for stdin")

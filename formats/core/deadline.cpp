@@ -1,0 +1,42 @@
+// deadline.cpp: the time one document may take (dconv/limits.hpp). A thread-local chain
+// of scopes, so that the readers, passes and writers can check it without every
+// function taking it as a parameter.
+#include "dconv/limits.hpp"
+
+#include <cstdio>
+
+#include "dconv/diagnostics.hpp"
+
+namespace dconv {
+
+namespace {
+
+thread_local const DeadlineScope* current_scope = nullptr;
+
+}  // namespace
+
+DeadlineScope::DeadlineScope(double seconds, std::string file)
+    : seconds_(seconds), file_(std::move(file)), previous_(current_scope) {
+    if (seconds <= 0) return;
+    end_ = std::chrono::steady_clock::now() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+    current_scope = this;
+}
+
+DeadlineScope::~DeadlineScope() {
+    if (current_scope == this) current_scope = previous_;
+}
+
+void check_deadline() {
+    const DeadlineScope* scope = current_scope;
+    if (!scope || std::chrono::steady_clock::now() < scope->end_) return;
+    throw Error(ErrorKind::limit, scope->file_, 0, timeout_message(scope->seconds_));
+}
+
+std::string timeout_message(double seconds) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%g", seconds);
+    return std::string("took longer than ") + number + " s (--timeout)";
+}
+
+}  // namespace dconv

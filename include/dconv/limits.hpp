@@ -1,0 +1,133 @@
+// dconv/limits.hpp: every limit dconv puts on hostile input, in one place, each with its
+// reason (after tinyxml2's TINYXML2_MAX_ELEMENT_DEPTH and md4c's named limits).
+//
+// dconv reads arbitrary web pages, and is run over corpora of millions of them: an input
+// must never crash it, hang it or make it eat the machine. Each limit below is far above
+// what real documents need (the reason says how far), and exceeding it has one of two
+// documented outcomes:
+//   error       the input fails with dconv::Error(ErrorKind::limit), naming the file (and
+//               the line when there is one); nothing is written for it, the other inputs
+//               of a batch are still converted, the command exits with status 1;
+//   truncation  the input is converted with the excess flattened or dropped as the limit
+//               says, and a warning in Diagnostics (on stderr from the command) says so.
+//
+// Limits that only bound work inside one stage, invisible in its output, stay beside
+// their code as named constants too:
+//   webtext reader   kMaxListDepth = 16 (list indentation levels read; deeper is flattened)
+//   Markdown inlines kMaxInlineNesting = 64 (emphasis and links; deeper keeps the text only)
+//   HTML blocks      kMaxContainerNesting = 24, kMaxInlineNesting = 16 (block_builder.hpp)
+//   JSON-LD          kMaxJsonLdBytes = 1 MiB, kMaxJsonLdDepth = 32 (page_metadata.hpp)
+//   --jsonl          kJsonlMaxRecordBytes = 64 MiB per record line (batch.hpp)
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace dconv {
+
+// ------------------------------------------------------------------------------- input
+
+// error: an input file (or a --jsonl record's content) larger than this is not read.
+// Everything after decoding holds a few copies of the text; 1 GiB is a thousand times the
+// largest web page of the dev set and keeps a conversion within a few GB of memory.
+inline constexpr std::size_t kMaxInputBytes = std::size_t(1) << 30;  // 1 GiB
+
+// error: decoded text of more lines than this is not read. Readers keep a few words per
+// line (the web-text reader a view of each), and the cleaner scores every line: 1 GiB of
+// "a\n" would be 512 million of them. A long novel has 50,000 lines; the limit is about
+// 80 times that.
+inline constexpr std::size_t kMaxLines = std::size_t(1) << 22;  // 4,194,304
+
+// error: a document of more blocks than this (paragraphs, headings, list items' blocks,
+// counted at every depth) is refused once read. Each block costs a few hundred bytes in
+// the model and in every writer (a PDF page break is chosen among them); real pages have
+// a few thousand, a large book a hundred thousand.
+inline constexpr std::size_t kMaxBlocks = std::size_t(1) << 20;  // 1,048,576
+
+// ------------------------------------------------------------------------------- nesting
+
+// truncation: blocks nested deeper than this (block quotes in lists in block quotes...)
+// are flattened: their content is kept, in order, at this depth, with a warning. Every
+// writer walks the tree recursively, and "> " repeated 100,000 times would otherwise
+// overflow the stack. Real documents nest fewer than 10 levels. validate() (model.hpp)
+// holds every reader to it.
+inline constexpr int kMaxNesting = 64;
+
+namespace html {
+
+// truncation: elements nested deeper than this have their tags dropped before parsing:
+// their text stays, inside the innermost element kept. Gumbo searches its stack of open
+// elements for most tags, so its time grows with the square of the nesting: 1,000 levels
+// cost a millisecond, 20,000 more than a second. Real pages stay under 100.
+inline constexpr std::size_t kMaxElementDepth = 512;
+
+// truncation: formatting elements (a, b, i, font, ...) left open beyond this many have
+// their tags dropped: HTML reopens every open one in each block that follows, so that
+// 10 MB of unclosed <b x=1>, <b x=2>... grow a tree quadratic in size (gumbo: minutes).
+// Real pages leave a handful open.
+inline constexpr std::size_t kMaxOpenFormatting = 32;
+
+// truncation: attributes of one tag beyond this many are dropped: gumbo checks each new
+// attribute against all earlier ones (quadratic). Real tags carry a dozen or two.
+inline constexpr std::size_t kMaxAttributes = 64;
+
+}  // namespace html
+
+// error: HTML markup larger than this once script and style bodies are cut is not
+// parsed. Gumbo's tree takes 10 to 30 times the markup's size (tag soup the most), so
+// this keeps a page under about 2 GB; real pages are a few hundred kilobytes of markup.
+inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
+
+// ------------------------------------------------------------------------------- sizes read
+
+// error: an EPUB cover image larger than this is refused (the only file dconv reads
+// besides its inputs and styles; it is copied into the book, never decompressed). A
+// full-page cover is a few hundred KB.
+inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;  // 32 MiB
+
+// ------------------------------------------------------------------------------- time
+
+// The time one document may take (reading, cleaning and writing every format), in
+// seconds: BatchOptions::timeout_seconds and `dconv --timeout`. 0, the default, is no
+// limit: every limit above already bounds the work to about linear in the input, and a
+// corpus engine that wants a bound per record sets its own.
+inline constexpr double kDefaultTimeoutSeconds = 0;
+
+// error: the document took longer than its timeout. The deadline is cooperative: the
+// readers, the cleaning passes and the writers check it in their long loops (per line,
+// per block, per page), so the work stops within a moment of it, with
+// Error(ErrorKind::limit, file, 0, "took longer than N s"); no thread is killed and
+// nothing is left half-written.
+//
+// A DeadlineScope applies to the thread that makes it, until it is destroyed; scopes nest
+// (the innermost wins). A program calling read_document and write_document makes one
+// around them:
+//
+//     dconv::DeadlineScope deadline(5.0, "page.txt");   // 5 s for this document
+//     dconv::Document doc = dconv::read_document(bytes, in, diag);
+//     std::string md = dconv::write_document(doc, "md", {});
+class DeadlineScope {
+public:
+    // seconds <= 0: no deadline (an enclosing one still applies).
+    DeadlineScope(double seconds, std::string file);
+    ~DeadlineScope();
+    DeadlineScope(const DeadlineScope&) = delete;
+    DeadlineScope& operator=(const DeadlineScope&) = delete;
+
+private:
+    friend void check_deadline();
+    std::chrono::steady_clock::time_point end_;
+    double seconds_ = 0;
+    std::string file_;
+    const DeadlineScope* previous_ = nullptr;
+};
+
+// Throws Error(ErrorKind::limit) when the calling thread's deadline has passed; does
+// nothing when it has none. Costs a clock read: call it per line or block, not per byte.
+void check_deadline();
+
+// "took longer than 2 s", "took longer than 0.5 s": the message of a deadline's error.
+std::string timeout_message(double seconds);
+
+}  // namespace dconv
