@@ -691,3 +691,23 @@ TEST_CASE("timeout: the option is checked") {
     CHECK(run.result.err.find("--timeout") != std::string::npos);
     fs::remove_all(scratch);
 }
+
+// Regressions the corpus found: both took minutes before their fix, and take about a
+// second now; --timeout turns a return of the quadratic loop into a failure here.
+TEST_CASE("regression: quadratic cleaner loops stay linear") {
+    fs::path scratch = dconv::testing::fresh_dir("bad-input-regressions");
+    // features.cpp, count_broken_links: '[' searched back from every "](" to the start.
+    dconv::test::write_file(scratch / "in" / "images.html", repeat("![", kDeep) + "a" + repeat("](u)", kDeep) + "\n");
+    // classify.cpp: a page of lines that recur across the batch (template lines), each
+    // looking for content on both sides through all the others.
+    dconv::test::write_file(scratch / "in" / "template-a.txt", repeat("a\n\n", 300'000));
+    dconv::test::write_file(scratch / "in" / "template-b.txt", repeat("a\n\n", 300'000));
+    Run run = run_dconv({"-q", "-j1", "--timeout", "30", "--to", "md", "-o", (scratch / "out").string() + "/",
+                         (scratch / "in").string()},
+                        scratch);
+    INFO(run.result.err);
+    CHECK(run.result.status == 0);
+    CHECK(fs::exists(scratch / "out" / "images.md"));
+    CHECK(fs::exists(scratch / "out" / "template-a.md"));
+    fs::remove_all(scratch);
+}
