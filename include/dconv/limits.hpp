@@ -94,9 +94,10 @@ inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;  // 32 MiB
 // corpus engine that wants a bound per record sets its own.
 inline constexpr double kDefaultTimeoutSeconds = 0;
 
-// error: the document took longer than its timeout. The deadline is cooperative: the
-// readers, the cleaning passes and the writers check it in their long loops (per line,
-// per block, per page), so the work stops within a moment of it, with
+// error: the document took longer than its timeout. The deadline is cooperative: it is
+// checked at points along the way (the readers per line or block, the cleaner between
+// its passes, the writers per block and page), so the work stops at the first check
+// after it (one long pass finishes first), with
 // Error(ErrorKind::limit, file, 0, "took longer than N s"); no thread is killed and
 // nothing is left half-written.
 //

@@ -358,7 +358,11 @@ std::vector<Kind> small_kinds() {
     add("html", "unclosed-paragraphs", repeat("<p>a", kDeep));
     add("html", "attributes-100k", "<div " + [] {
         std::string s;
-        for (int i = 0; i < 100'000; ++i) s += "a" + std::to_string(i) + "=\"1\" ";
+        for (int i = 0; i < 100'000; ++i) {
+            s += 'a';
+            s += std::to_string(i);
+            s += "=\"1\" ";
+        }
         return s;
     }() + ">x</div>\n");
     add("html", "duplicate-attributes", "<p " + repeat("a=1 ", 100'000) + ">x</p>\n");
@@ -628,7 +632,7 @@ TEST_CASE("bad inputs: a 100 MB single line without a crash or hang or broken ou
     fs::remove_all(scratch);
 }
 
-TEST_CASE("--timeout: a slow input fails with a message and no output while the others are converted") {
+TEST_CASE("timeout: a slow input fails with a message and no output while the others are converted") {
     fs::path scratch = dconv::testing::fresh_dir("bad-input-timeout");
     std::string big;
     for (int i = 0; i < 400'000; ++i) big += "A line of the long page, number " + std::to_string(i) + ".\n\n";
@@ -655,7 +659,7 @@ TEST_CASE("--timeout: a slow input fails with a message and no output while the 
     fs::remove_all(scratch);
 }
 
-TEST_CASE("--timeout with --jsonl: the slow record gets an error record and the others are converted") {
+TEST_CASE("timeout with --jsonl: the slow record gets an error record and the others are converted") {
     fs::path scratch = dconv::testing::fresh_dir("bad-input-timeout-jsonl");
     std::string big;
     for (int i = 0; i < 200'000; ++i) big += "A line of the long page, number " + std::to_string(i) + ".\\n\\n";
@@ -680,10 +684,30 @@ TEST_CASE("--timeout with --jsonl: the slow record gets an error record and the 
     fs::remove_all(scratch);
 }
 
-TEST_CASE("--timeout: the option is checked") {
+TEST_CASE("timeout: the option is checked") {
     fs::path scratch = dconv::testing::fresh_dir("bad-input-timeout-usage");
     Run run = run_dconv({"--timeout", "-1", "x.txt"}, scratch);
     CHECK(run.result.status == 2);
     CHECK(run.result.err.find("--timeout") != std::string::npos);
+    fs::remove_all(scratch);
+}
+
+// Regressions the corpus found: both took minutes before their fix, and take about a
+// second now; --timeout turns a return of the quadratic loop into a failure here.
+TEST_CASE("regression: quadratic cleaner loops stay linear") {
+    fs::path scratch = dconv::testing::fresh_dir("bad-input-regressions");
+    // features.cpp, count_broken_links: '[' searched back from every "](" to the start.
+    dconv::test::write_file(scratch / "in" / "images.html", repeat("![", kDeep) + "a" + repeat("](u)", kDeep) + "\n");
+    // classify.cpp: a page of lines that recur across the batch (template lines), each
+    // looking for content on both sides through all the others.
+    dconv::test::write_file(scratch / "in" / "template-a.txt", repeat("a\n\n", 300'000));
+    dconv::test::write_file(scratch / "in" / "template-b.txt", repeat("a\n\n", 300'000));
+    Run run = run_dconv({"-q", "-j1", "--timeout", "30", "--to", "md", "-o", (scratch / "out").string() + "/",
+                         (scratch / "in").string()},
+                        scratch);
+    INFO(run.result.err);
+    CHECK(run.result.status == 0);
+    CHECK(fs::exists(scratch / "out" / "images.md"));
+    CHECK(fs::exists(scratch / "out" / "template-a.md"));
     fs::remove_all(scratch);
 }
