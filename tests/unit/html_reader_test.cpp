@@ -521,5 +521,5 @@ TEST_CASE("html: hostile inputs finish fast and cleanly") {
         check("</p></br></div><p><p><p>", {});
         check("", {});
     }
-    CHECK(seconds_since(start) < 20.0);
+    CHECK(seconds_since(start) < 120.0);  // a hang guard: about 4 s of CPU on one core
 }

@@ -689,8 +689,15 @@ double seconds_to_set(const std::vector<Span>& spans, const ParagraphStyle& s, S
 
 }  // namespace
 
-TEST_CASE("a megabyte paragraph sets in well under two seconds") {
-    // Not a benchmark: it catches work that grows with the square of the length.
+// A guard against work that grows with the square of the length, not a benchmark (speed
+// is measured by tools/bench.sh): the paragraph sets in about half a second on one core
+// of the development machine, so the limit leaves room for a loaded machine and for
+// the sanitizer build, and a quadratic regression (minutes) still fails it.
+constexpr double kMegabyteGuardSeconds = 20;
+// The pathological paragraphs below are a few kilobytes: milliseconds each.
+constexpr double kPathologicalGuardSeconds = 10;
+
+TEST_CASE("a megabyte paragraph sets in linear time, finish fast") {
     std::vector<Span> spans = {span(english_text(1 << 20))};
     ParagraphStyle s = style(400);
     s.hyphenator = Hyphenator::for_language("en");
@@ -699,7 +706,7 @@ TEST_CASE("a megabyte paragraph sets in well under two seconds") {
     double seconds = seconds_to_set(spans, s, stats, lines);
     WARN("1 MB of English, justified, hyphenated: " << seconds << " s, pass " << stats.passes << ", "
                                                     << lines << " lines");
-    CHECK(seconds < 2);
+    CHECK(seconds < kMegabyteGuardSeconds);
     CHECK(lines > 10000);
 
     std::string cjk;
@@ -707,7 +714,7 @@ TEST_CASE("a megabyte paragraph sets in well under two seconds") {
     std::vector<Span> cjk_spans = {span(cjk)};
     seconds = seconds_to_set(cjk_spans, style(400), stats, lines);
     WARN("1 MB of Chinese, justified: " << seconds << " s, pass " << stats.passes << ", " << lines << " lines");
-    CHECK(seconds < 2);
+    CHECK(seconds < kMegabyteGuardSeconds);
 }
 
 TEST_CASE("pathological paragraphs finish fast and never overflow but by one character") {
@@ -743,7 +750,7 @@ TEST_CASE("pathological paragraphs finish fast and never overflow but by one cha
             auto begin = std::chrono::steady_clock::now();
             auto lines = set_paragraph({span(c.text)}, style(200, align), fonts, &stats);
             double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-            CHECK(seconds < 1);
+            CHECK(seconds < kPathologicalGuardSeconds);
             CHECK(stats.overfull_lines == 0);
             for (const auto& line : lines) CHECK(line.width <= 200.01f);
         }
