@@ -24,6 +24,8 @@ max_len=65536
 # Seconds one input may take before it is a finding (a hang). The slowest seed takes
 # about a second under the sanitizers; a long run sharing a busy machine (nice'd) needs
 # more, or a starved process reads as a hang: FUZZ_TIMEOUT=120 bash tools/fuzz.sh 1800.
+# An input slower than that but within it is not a finding either (libFuzzer would file
+# it as a slow-unit artifact at 10 s).
 timeout="${FUZZ_TIMEOUT:-10}"
 rss_limit_mb=2048
 
@@ -77,7 +79,7 @@ for h in "${harnesses[@]}"; do
   rc=0
   "$bin/fuzz_$h" "$build/corpus/$h" "$build/seeds/$h" \
     -max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout" \
-    -rss_limit_mb="$rss_limit_mb" -print_final_stats=1 \
+    -rss_limit_mb="$rss_limit_mb" -report_slow_units="$timeout" -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$h/" >"$log" 2>&1 || rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   corpus=$(find "$build/corpus/$h" -type f | wc -l)
