@@ -72,9 +72,14 @@ void dump(const Blocks& blocks, int indent, std::string& out) {
     for (const Block& b : blocks) {
         out.append(static_cast<std::size_t>(indent) * 2, ' ');
         std::string lines;
-        if (b.source.known())
-            lines = " @" + std::to_string(b.source.first) +
-                    (b.source.last != b.source.first ? "-" + std::to_string(b.source.last) : "");
+        if (b.source.known()) {  // appended piece by piece: g++ 12 warns (-Wrestrict) on the sum
+            lines = " @";
+            lines += std::to_string(b.source.first);
+            if (b.source.last != b.source.first) {
+                lines += '-';
+                lines += std::to_string(b.source.last);
+            }
+        }
         std::visit(test::Overload{
                        [&](const Heading& h) {
                            out += "Header " + std::to_string(h.level) + lines + ' ';
