@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
 #include <unordered_map>
 
 #include "clean/cues.hpp"
@@ -215,15 +218,42 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
 
 void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
     last_pass_ = std::string(pass);
-    std::vector<Prose*> present;
+    // A page with less prose than this cannot collapse (nor hold three long paragraphs):
+    // nothing to follow.
+    if (total_ < kMinPageProse) return;
+    // The source lines still under a block (or a list item's block). A prose unit whose
+    // lines no block covers any more went in this pass; one joined to others or trimmed
+    // is still covered, and the end (settle) finds it or not by its text. Line ranges
+    // only: checkpoints run after every pass of every page, and measuring text there
+    // cost a fifth of a page's cleaning.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> covered;
+    auto cover = [&covered](const SourceRange& r) {
+        if (r.known()) covered.emplace_back(r.first, std::max(r.first, r.last));
+    };
+    for (const Block& b : doc.blocks) {
+        const auto* list = std::get_if<List>(&b.node);
+        if (!list) {
+            cover(b.source);
+            continue;
+        }
+        for (const Blocks& item : list->items)
+            for (const Block& child : item) cover(child.source);
+    }
+    std::sort(covered.begin(), covered.end());
+    // the furthest line reached by the ranges up to each one: an overlap test by search
+    std::vector<std::uint32_t> reach(covered.size());
+    for (std::size_t i = 0; i < covered.size(); ++i)
+        reach[i] = std::max(covered[i].second, i ? reach[i - 1] : 0u);
+    auto is_covered = [&](const SourceRange& r) {
+        // the last range starting at or before r.last must reach r.first
+        auto it = std::upper_bound(covered.begin(), covered.end(),
+                                   std::make_pair(r.last, std::numeric_limits<std::uint32_t>::max()));
+        if (it == covered.begin()) return false;
+        return reach[static_cast<std::size_t>(it - covered.begin()) - 1] >= r.first;
+    };
     for (Prose& p : prose_)
-        if (p.missing_since.empty()) present.push_back(&p);
-    if (present.empty()) return;
-    // No search here: a unit not found as a block is taken as changed or removed by
-    // this pass; whether it is still somewhere in the text is settled once, at the end.
-    std::vector<bool> found = find_prose(doc, present, false);
-    for (std::size_t i = 0; i < present.size(); ++i)
-        if (!found[i]) present[i]->missing_since = std::string(pass);
+        if (p.missing_since.empty() && p.source.known() && !is_covered(p.source))
+            p.missing_since = std::string(pass);
 }
 
 void RecallGuard::settle(const Document& result) {

@@ -63,8 +63,8 @@ public:
     // Takes stock of the prose of `page`, the document as read, before any pass.
     explicit RecallGuard(const Document& page);
 
-    // After a pass: the prose units no longer found as blocks of `doc` (removed, or
-    // joined to others) were last seen before `pass`. Cheap: table look-ups only.
+    // After a pass: the prose units whose source lines no block of `doc` covers any
+    // more were removed by `pass`. Cheap: line ranges only, no text.
     void checkpoint(const Document& doc, std::string_view pass);
 
     // After the last pass: settles which prose `result` still holds (searching its text
