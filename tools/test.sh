@@ -8,7 +8,7 @@
 #   3. a short fuzz run, 60 s per libFuzzer harness (tools/fuzz.sh, in build-fuzz/),
 #      which fails on any finding.
 #
-#   bash tools/test.sh           # all three (about 45 minutes on 2 cores, most of it building)
+#   bash tools/test.sh           # all three (about 30 minutes on 2 cores, most of it building)
 #   bash tools/test.sh --quick   # the first only (about 8 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
