@@ -119,12 +119,11 @@ namespace {
 
 // Which of `prose` are still in `doc`. Most prose is still a block (or list item) of its
 // own after a pass, or trimmed at one end: found in tables of the blocks' heads and
-// tails at no cost. With `search`, the rest (joined to other lines, moved) is searched
-// for in the document's text, a search as long as the text for each; without, it is
-// reported missing. Each occurrence of a probe vouches for one unit only: eight
+// tails at no cost. The rest (joined to other lines, moved) is searched for in the
+// document's text, a search as long as the text for each. Each occurrence of a probe vouches for one unit only: eight
 // entries of a log ending alike ("... noted in the log.") are not all kept by one.
 template <class Prose>
-std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose, bool search) {
+std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
     std::unordered_map<std::string, int> whole;
     std::unordered_map<std::string, int> heads, tails;
     auto add_piece = [&](std::string_view text) {
@@ -187,7 +186,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
             pending.push_back(i);
         }
     }
-    if (!search || pending.empty()) return found;
+    if (pending.empty()) return found;
 
     const std::string text = document_text(doc);
     std::unordered_map<std::string_view, int> left;
@@ -259,7 +258,7 @@ void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
 void RecallGuard::settle(const Document& result) {
     std::vector<Prose*> all;
     for (Prose& p : prose_) all.push_back(&p);
-    std::vector<bool> found = find_prose(result, all, true);
+    std::vector<bool> found = find_prose(result, all);
     for (std::size_t i = 0; i < all.size(); ++i) {
         Prose& p = *all[i];
         p.removed_by.clear();

@@ -1,4 +1,5 @@
-// test_files.hpp: the scratch folders and whole-file reads the command-level tests share.
+// test_files.hpp: the scratch folders, whole-file reads and sample article the
+// command-level tests share.
 #pragma once
 
 #include <unistd.h>
@@ -26,5 +27,15 @@ inline std::string slurp(const std::filesystem::path& p) {
     ss << in.rdbuf();
     return ss.str();
 }
+
+// An ordinary article: it survives cleaning, so its words must reach every output.
+inline constexpr const char* kArticle =
+    "The Quiet Zebracorn Garden\n\n"
+    "The zebracorn garden opened in the spring of 2019, after years of planning by the "
+    "neighbours who live around the old railway yard. Volunteers planted more than four "
+    "hundred trees, and the city agreed to maintain the paths and the benches.\n\n"
+    "Visitors can walk the full loop in about forty minutes. Along the way they will find a "
+    "pond, a small library in a converted shipping container, and a workshop where children "
+    "learn to repair bicycles.\n";
 
 }  // namespace dconv::testing

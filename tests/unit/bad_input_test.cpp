@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "dconv/limits.hpp"
+#include "support/sanitizers.hpp"
 #include "support/test_files.hpp"
 #include "unit/process_test_support.hpp"
 
@@ -45,17 +46,7 @@ const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 // Release build on 2 cores; the guard leaves room for a loaded machine and a Debug build,
 // and under AddressSanitizer (the sanitizer build of the suite, where the dconv run is
 // sanitized too and several times slower) for that, below ctest's limit there.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr auto kRunGuard = std::chrono::seconds(1500);
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr auto kRunGuard = std::chrono::seconds(1500);
-#else
-constexpr auto kRunGuard = std::chrono::seconds(400);
-#endif
-#else
-constexpr auto kRunGuard = std::chrono::seconds(400);
-#endif
+constexpr auto kRunGuard = std::chrono::seconds(dconv::testing::kAddressSanitizer ? 1500 : 400);
 // 100,000 levels: the depth, 200 times any real document's.
 constexpr std::size_t kDeep = 100'000;
 // The single line of the giant inputs.

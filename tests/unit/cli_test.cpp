@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dconv/registry.hpp"
+#include "support/test_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,15 +27,7 @@ namespace {
 
 const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 
-// An ordinary article: it survives cleaning, so its words must reach every output.
-const char* const kArticle =
-    "The Quiet Zebracorn Garden\n\n"
-    "The zebracorn garden opened in the spring of 2019, after years of planning by the "
-    "neighbours who live around the old railway yard. Volunteers planted more than four "
-    "hundred trees, and the city agreed to maintain the paths and the benches.\n\n"
-    "Visitors can walk the full loop in about forty minutes. Along the way they will find a "
-    "pond, a small library in a converted shipping container, and a workshop where children "
-    "learn to repair bicycles.\n";
+using dconv::testing::kArticle;
 const char* const kMarker = "zebracorn garden opened";
 
 struct TempDir {

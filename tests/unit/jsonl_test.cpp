@@ -21,6 +21,8 @@
 #include "dconv/convert.hpp"
 #include "dconv/registry.hpp"
 #include "decode/decode.hpp"
+#include "support/sanitizers.hpp"
+#include "support/test_files.hpp"
 #include "unit/process_test_support.hpp"
 
 using namespace dconv::test;
@@ -33,28 +35,11 @@ const std::string kSource = DCONV_SOURCE_DIR;
 const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 const fs::path kDevset = fs::path(kSource) / ".." / "shared" / "devset";
 
-// Under AddressSanitizer (the sanitizer build of the suite) memory is shadowed and freed
-// blocks are quarantined: peak RSS says nothing about dconv's own bound there.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kMeasuresMemory = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kMeasuresMemory = false;
-#else
-constexpr bool kMeasuresMemory = true;
-#endif
-#else
-constexpr bool kMeasuresMemory = true;
-#endif
+// Under AddressSanitizer memory is shadowed and freed blocks are quarantined: peak RSS
+// says nothing about dconv's own bound there.
+constexpr bool kMeasuresMemory = !dconv::testing::kAddressSanitizer;
 
-const char* const kArticle =
-    "The Quiet Zebracorn Garden\n\n"
-    "The zebracorn garden opened in the spring of 2019, after years of planning by the "
-    "neighbours who live around the old railway yard. Volunteers planted more than four "
-    "hundred trees, and the city agreed to maintain the paths and the benches.\n\n"
-    "Visitors can walk the full loop in about forty minutes. Along the way they will find a "
-    "pond, a small library in a converted shipping container, and a workshop where children "
-    "learn to repair bicycles.\n";
+using dconv::testing::kArticle;
 
 struct Scratch {
     fs::path dir;
