@@ -39,6 +39,8 @@ constexpr double kTemplateMinPages = 2;       // a line on this many pages of a 
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
 constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs
+constexpr std::size_t kMinLaterSeparators = 4; // a thread below other furniture: this many separators...
+constexpr double kMinLaterPostShare = 0.8;    // ...with a post between nearly every pair
 constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
 constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
 constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
@@ -222,6 +224,12 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     }
     std::uint64_t best_key = 0;
     std::size_t best_first = 0, best_last = 0, best_count = 0, spacing = 0;
+    // a chain that begins past the run's reach (replies below a list of related links
+    // or a course advert): taken only when no chain meets the run, and held to more
+    struct Chain {
+        std::uint64_t key = 0;
+        std::size_t first = 0, last = 0, count = 0, gap = 0;
+    } later;
     for (const auto& [key, at] : occurrences) {
         bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
             // (in a batch, a card's labels may recur on other pages too: template)
@@ -245,10 +253,23 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
                 best_count = count;
                 spacing = gap;
             }
+            bool beyond = at[a] > run_to + kMaxPostSpacing;
+            if (count >= kMinLaterSeparators && beyond &&
+                (count > later.count || (count == later.count && at[a] < later.first)))
+                later = {key, at[a], at[b], count, gap};
             a = b + 1;
         }
     }
-    if (best_count == 0) return;
+    double min_share = kMinPostShare;
+    if (best_count == 0) {
+        if (later.count == 0) return;
+        best_key = later.key;
+        best_first = later.first;
+        best_last = later.last;
+        best_count = later.count;
+        spacing = later.gap;
+        min_share = kMinLaterPostShare;
+    }
     std::size_t from = best_first > spacing ? best_first - spacing : 0;
     std::size_t to = std::min(n - 1, best_last + spacing);
     auto post_text = [&](std::size_t i) {
@@ -273,7 +294,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     }
     ++stretches;
     with_posts += post;
-    if (double(with_posts) < kMinPostShare * double(stretches)) return;
+    if (double(with_posts) < min_share * double(stretches)) return;
     for (std::size_t i = from; i <= to; ++i) {
         if (!drop[i] || !post_text(i)) continue;
         drop[i] = false;
