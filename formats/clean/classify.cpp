@@ -471,11 +471,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // A unit without visible text (a picture, an icon) is no evidence either way: an
     // article's pictures stand between its paragraphs as a nav bar's icons stand in it.
     // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
-    // as forums number their members' posts.
+    // as forums number their members' posts. Nor is a line of numbers only without a link
+    // (an item number, a date, a price): a spec sheet has them between its lines.
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
         return (g.text.empty() && !units[k].rule) ||
-               (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength);
+               (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength) ||
+               (g.links == 0 && g.digits > 0 && numbers_only(g));
     };
     // The nearest class each way that is neither short (nor near-good, when skipped) nor
     // silent, in tables made in one pass each way, as above: a page of short lines only
