@@ -392,6 +392,21 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<bool> bridged(n, false);
     // Verse, chat and some blogs set one phrase per line: a long run of short lines
     // without links is text, not furniture (furniture lines are links or few).
+    // how far a line's nearest repetition stands (units): a card's labels recur within the
+    // card, a writer's refrain (a sign-off, a catchphrase) far from it
+    std::vector<std::size_t> apart(n, n);
+    {
+        std::unordered_map<std::uint64_t, std::size_t> last;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!shaped[i]) continue;
+            auto [it, fresh] = last.try_emplace(shaped[i], i);
+            if (!fresh) {
+                apart[i] = std::min(apart[i], i - it->second);
+                apart[it->second] = std::min(apart[it->second], i - it->second);
+                it->second = i;
+            }
+        }
+    }
     for (std::size_t i = 0; i < n;) {
         auto plain_short = [&](std::size_t k) {
             const Features& g = units[k].f;
@@ -404,7 +419,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
             return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > 0.9 && units[k].item < 0) ||
-                   (judged[k].repeated && g.links == 0 && g.length < 20);  // "image.png"
+                   (judged[k].repeated && g.links == 0 && g.length < 20) ||  // "image.png"
+                   (judged[k].repeated && g.links == 0 && !units[k].heading && counts[shaped[k]] == 2 &&
+                    apart[k] > kMaxPostSpacing);
         };
         if (!plain_short(i)) {
             ++i;
