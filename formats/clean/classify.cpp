@@ -30,6 +30,7 @@ constexpr double kGoodCodeLength = 80;        // a code listing this long is con
 constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
 constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
 constexpr double kShortLength = 45;           // below this a line is judged by its neighbours
+constexpr double kLongUnshapedLength = 300;   // text this long without a link is no furniture, prose or not (results, a table)
 constexpr double kMaxLinkDensity = 0.3;       // more of the text in links than this: navigation
 constexpr double kBadLinkDensity = 0.5;       // ... and this much is navigation whatever the rest
 constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of prose
@@ -157,6 +158,8 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
         return {Cls::short_, say("a short line, length %.0f", f.length), f.length};
     }
     if (ld > kMaxLinkDensity) return {Cls::bad, say("link density %.2f", ld), ld};
+    if (f.links == 0 && f.length >= kLongUnshapedLength)
+        return {Cls::neargood, "long text without links: " + shape + say(", length %.0f", f.length), f.length};
     Judged j{Cls::bad, "not prose: " + shape, f.length};
     j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
     return j;
