@@ -29,6 +29,7 @@ constexpr std::size_t kMaxRunGap = 2;         // pictures, emoji or lone links a
 constexpr double kGoodCodeLength = 80;        // a code listing this long is content
 constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
 constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
+constexpr double kMaxLabelLength = 20;        // a button's label under a heading ("Edit") is this short
 constexpr double kShortLength = 45;           // below this a line is judged by its neighbours
 constexpr double kLongUnshapedLength = 300;   // text this long without a link is no furniture, prose or not (results, a table)
 constexpr double kMaxLinkDensity = 0.3;       // more of the text in links than this: navigation
@@ -564,6 +565,27 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         } else {
             revised[i] = Cls::good;
         }
+    }
+
+    // A heading belongs to what follows it: where the text right after it was kept (near-
+    // good text settled by its own neighbours), so is the heading. Pictures and a button
+    // or two under the heading ("Edit", "Listen") stand between. Read backwards, so that
+    // a heading over a subheading follows it.
+    for (std::size_t i = n, next = n, labels = 0; i-- > 0;) {
+        if (units[i].heading && cls[i] == Cls::short_ && revised[i] == Cls::bad && next < n &&
+            revised[next] == Cls::good) {
+            revised[i] = Cls::good;
+            if (explain) judged[i].reason = "heading of the content after it; " + judged[i].reason;
+        }
+        if (silent(i)) continue;
+        const Features& g = units[i].f;
+        bool label = !units[i].heading && revised[i] == Cls::bad && g.length < kMaxLabelLength && !g.ends_sentence;
+        if (label && labels < kMaxRunGap) {
+            ++labels;
+            continue;
+        }
+        next = i;
+        labels = 0;
     }
 
     // The main content run: the stretch with the greatest weight of good text over bad
