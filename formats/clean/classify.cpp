@@ -43,6 +43,7 @@ constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many uni
 constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs
 constexpr std::size_t kMinLaterSeparators = 4; // a thread below other furniture: this many separators...
 constexpr double kMinLaterPostShare = 0.8;    // ...with a post between nearly every pair
+constexpr std::size_t kMinNumberedHeadings = 3; // headings numbered 1, 2, 3... in a row: a list article's sections
 constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
 constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
 constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs share at their start when one is the other's teaser
@@ -304,6 +305,51 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         drop[i] = false;
         reasons[i].clear();
     }
+}
+
+// A list article ("7 ways to ...") numbers its section headings 1, 2, 3...: where such
+// a sequence of headings without links starts in the main content run (or just after
+// it), every heading of it is the article's, however little text (a picture, a caption)
+// stands under each.
+void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from, std::size_t run_to,
+                            std::vector<bool>& drop, std::vector<std::string>& reasons) {
+    auto number = [&](std::size_t i) -> int {
+        const Unit& u = units[i];
+        if (!u.heading || u.f.links > 0 || !numbered_heading_shape(u.f)) return 0;
+        int v = 0;
+        for (char c : u.f.text) {
+            if (c < '0' || c > '9') break;
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    };
+    auto settle = [&](const std::vector<std::size_t>& chain) {
+        if (chain.size() < kMinNumberedHeadings) return;
+        if (chain.front() < run_from || chain.front() > run_to + kMaxPostSpacing) return;
+        for (std::size_t i : chain) {
+            if (!drop[i]) continue;
+            drop[i] = false;
+            reasons[i].clear();
+        }
+    };
+    std::vector<std::size_t> chain;
+    int expected = 0;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        int v = number(i);
+        if (v == 0) continue;
+        if (!chain.empty() && v == expected) {
+            chain.push_back(i);
+            ++expected;
+            continue;
+        }
+        settle(chain);
+        chain.clear();
+        if (v == 1) {
+            chain.push_back(i);
+            expected = 2;
+        }
+    }
+    settle(chain);
 }
 
 }  // namespace
@@ -681,6 +727,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
                 drop[i] = false;
     }
     if (found) keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
+    if (found) keep_numbered_headings(units, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
