@@ -280,7 +280,10 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     auto post_text = [&](std::size_t i) {
         const Unit& u = units[i];
         const Features& f = u.f;
-        if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading || f.links > 0)
+        // a reply may open by naming whom it answers, a link ("@name ..."): no other link
+        bool mention = f.links == 1 && f.text.size() > 1 && f.text[0] == '@' && f.link_density() < kBadLinkDensity;
+        if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading ||
+            (f.links > 0 && !mention))
             return false;
         return u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
     };
