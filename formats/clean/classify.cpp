@@ -389,7 +389,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // A furniture section ("Related News", "Comments") runs until the next heading:
     // nothing in it below good is kept.
-    bool in_furniture = false;
+    bool in_furniture = false, items_only = false;
     int furniture_level = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const Unit& u = units[i];
@@ -400,12 +400,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (opener) {
             in_furniture = true;
             furniture_level = u.heading ? u.heading_level : 7;
+            items_only = true;
             judged[i] = {Cls::bad, "opens a section of page furniture", 0};
             continue;
         }
-        // the section ends at the next heading of its rank, or where prose resumes
-        if (in_furniture && ((u.heading && u.heading_level <= furniture_level) || judged[i].cls == Cls::good))
+        // the section ends at the next heading of its rank, or where prose resumes; a box
+        // of links set as a list ("Related news") ends with its list, where a sentence
+        // without links follows
+        bool after_box = items_only && u.item < 0 && !u.heading && u.f.links == 0 && u.f.ends_sentence &&
+                         judged[i].cls == Cls::neargood;
+        if (in_furniture &&
+            ((u.heading && u.heading_level <= furniture_level) || judged[i].cls == Cls::good || after_box))
             in_furniture = false;
+        if (in_furniture && u.item < 0 && !u.f.text.empty()) items_only = false;
         if (in_furniture && judged[i].cls != Cls::good && judged[i].cls != Cls::bad)
             judged[i] = {Cls::bad, "inside a section of page furniture", 0};
     }
