@@ -175,6 +175,8 @@ void shape(Features& f, std::string_view lang) {
             if (is_comma(c)) ++commas;
             if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++sentence_ends;
         }
+        // emoji after a sentence ("...these parts. 🐃") do not unfinish it
+        if (c >= 0x1F000 || (c >= 0x2600 && c <= 0x27BF) || c == 0xFE0F || c == 0x200D) continue;
         before_last = last_visible;
         last_visible = c;
     }
