@@ -47,6 +47,10 @@ constexpr double kMaxCounterLength = 60;      // a line this short with numbers 
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
+constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
+constexpr double kMinCallWords = 2;           // ...with this many widget words
+constexpr double kMinCallShare = 0.2;         // ...making this share of its words
+constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when less text than this share follows
 
 enum class Cls { bad, short_, neargood, good };
 
@@ -594,6 +598,28 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             start = more.to + 1;
         }
     }
+    // A call to the reader at the end of the article ("Subscribe to our newsletter",
+    // "Sign in to comment", "Click here to order") opens the page's furniture: where
+    // little text follows it in the main run, the run ends before it.
+    std::size_t call_at = n;
+    if (found) {
+        double before = 0, after = 0;
+        for (std::size_t i = main_run.from; i <= main_run.to; ++i)
+            if (revised[i] == Cls::good) after += units[i].f.length;
+        for (std::size_t i = main_run.from; i <= main_run.to; ++i) {
+            const Features& f = units[i].f;
+            if (revised[i] == Cls::good) after -= f.length;
+            double share = f.length < kMaxCallLength && revised[i] != Cls::bad && !units[i].code
+                               ? widget_share(f.text) : 0.0;
+            bool call = share >= kMinCallShare && share * f.words >= kMinCallWords - 0.01;
+            if (call && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
+                call_at = i;
+                break;
+            }
+            if (revised[i] == Cls::good) before += f.length;
+        }
+        for (std::size_t i = call_at; i <= main_run.to && call_at < n; ++i) in_run[i] = false;
+    }
 
     std::vector<bool> drop(n, false);
     std::vector<std::string> reasons(n);
@@ -605,7 +631,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             reasons[i] = judged[i].reason;
         } else if (!found || !in_run[i]) {
             drop[i] = true;
-            reasons[i] = "outside the main content run; " + judged[i].reason;
+            bool called = i >= call_at && i <= main_run.to;
+            reasons[i] = (called ? "from a call to the reader on, after the article; "
+                                 : "outside the main content run; ") + judged[i].reason;
         }
     }
     // A page of a few short sentences has no content run to find: rather than nothing,
