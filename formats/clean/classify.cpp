@@ -186,6 +186,8 @@ std::uint64_t counter_key(const Features& f) {
 // bytes, the shorter is that paragraph's teaser (or summary) and goes.
 void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
                            std::vector<std::string>& reasons) {
+    // a teaser's "read more" link is no text of its own: lengths are compared without links
+    auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
     std::unordered_map<std::string, std::size_t> longest;  // head -> unit
     std::vector<std::pair<std::size_t, std::string>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
@@ -196,12 +198,12 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
         if (head.size() < kTruncatedHead) continue;
         head.resize(kTruncatedHead);
         auto [it, fresh] = longest.emplace(head, i);
-        if (!fresh && units[it->second].f.length < f.length) it->second = i;
+        if (!fresh && own(it->second) < own(i)) it->second = i;
         heads.emplace_back(i, std::move(head));
     }
     for (const auto& [i, head] : heads) {
         std::size_t keep = longest[head];
-        if (keep == i || units[i].f.length >= units[keep].f.length) continue;
+        if (keep == i || own(i) >= own(keep)) continue;
         drop[i] = true;
         reasons[i] = "the head of a longer paragraph kept (a teaser)";
     }
