@@ -50,6 +50,8 @@ constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, afte
 constexpr double kLinkedCopyDensity = 0.9;    // a unit this much in links is a link to elsewhere
 constexpr double kMinHeadlineLength = 30;     // shorter text may be a label also used as a link ("Contact")
 constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
+constexpr double kMaxLastCallLength = 250;    // ...or two, as the run's last text
+constexpr double kMinLastCallShare = 0.1;     // ...where a lower share of widget words will do
 constexpr double kMinCallWords = 2;           // ...with this many widget words
 constexpr double kMinCallShare = 0.2;         // ...making this share of its words
 constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when less text than this share follows
@@ -627,9 +629,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         for (std::size_t i = main_run.from; i <= main_run.to; ++i) {
             const Features& f = units[i].f;
             if (revised[i] == Cls::good) after -= f.length;
-            double share = f.length < kMaxCallLength && revised[i] != Cls::bad && !units[i].code
+            // the last text of the run may be longer and less dense in widget words
+            bool last = after <= 0;
+            double share = f.length < (last ? kMaxLastCallLength : kMaxCallLength) && revised[i] != Cls::bad &&
+                                   !units[i].code
                                ? widget_share(f.text) : 0.0;
-            bool call = share >= kMinCallShare && share * f.words >= kMinCallWords - 0.01;
+            bool call = share >= (last ? kMinLastCallShare : kMinCallShare) &&
+                        share * f.words >= kMinCallWords - 0.01;
             if (call && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
                 call_at = i;
                 break;
