@@ -127,6 +127,7 @@ bool is_legal_line(std::string_view s) {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
         "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明", "请注明出处",
         "请勿转载", "严禁转载", "谢绝转载", "無断転載", "무단전재", "무단 전재",
+        "仅提供信息存储", "不代表本站", "不代表本网",  // a platform's disclaimer under posts
         // "all rights reserved" in other languages
         "alle rechte vorbehalten", "tous droits réservés", "derechos reservados",
         "direitos reservados", "diritti riservati", "права защищены", "prawa zastrzeżone",
