@@ -52,6 +52,7 @@ constexpr double kMinHeadlineLength = 30;     // shorter text may be a label als
 constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
 constexpr double kMaxLastCallLength = 250;    // ...or two, as the run's last text
 constexpr double kMinLastCallShare = 0.1;     // ...where a lower share of widget words will do
+constexpr int kTopicalUses = 3;               // ...not counting those the article used this often
 constexpr double kMinCallWords = 2;           // ...with this many widget words
 constexpr double kMinCallShare = 0.2;         // ...making this share of its words
 constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when less text than this share follows
@@ -626,21 +627,33 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         double before = 0, after = 0;
         for (std::size_t i = main_run.from; i <= main_run.to; ++i)
             if (revised[i] == Cls::good) after += units[i].f.length;
+        // a widget word the article itself uses again and again is its topic ("login" in
+        // a manual of logins), no call
+        std::unordered_map<std::string_view, int> uses;
+        std::vector<std::string_view> words;
         for (std::size_t i = main_run.from; i <= main_run.to; ++i) {
             const Features& f = units[i].f;
-            if (revised[i] == Cls::good) after -= f.length;
+            bool good = revised[i] == Cls::good;
+            if (good) after -= f.length;
             // the last text of the run may be longer and less dense in widget words
             bool last = after <= 0;
-            double share = f.length < (last ? kMaxLastCallLength : kMaxCallLength) && revised[i] != Cls::bad &&
-                                   !units[i].code
-                               ? widget_share(f.text) : 0.0;
-            bool call = share >= (last ? kMinLastCallShare : kMinCallShare) &&
-                        share * f.words >= kMinCallWords - 0.01;
-            if (call && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
-                call_at = i;
-                break;
+            bool candidate = f.length < (last ? kMaxLastCallLength : kMaxCallLength) && revised[i] != Cls::bad &&
+                             !units[i].code;
+            words.clear();
+            if (candidate || good) widget_share(f.text, &words);
+            if (candidate && f.words > 0 && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
+                double hits = 0;
+                for (std::string_view w : words) hits += uses[w] < kTopicalUses;
+                double share = hits / f.words;
+                if (share >= (last ? kMinLastCallShare : kMinCallShare) && hits >= kMinCallWords) {
+                    call_at = i;
+                    break;
+                }
             }
-            if (revised[i] == Cls::good) before += f.length;
+            if (good) {
+                before += f.length;
+                for (std::string_view w : words) ++uses[w];
+            }
         }
         for (std::size_t i = call_at; i <= main_run.to && call_at < n; ++i) in_run[i] = false;
     }

@@ -59,15 +59,18 @@ bool is_cjk_text(std::string_view s) {
 
 }  // namespace
 
-double widget_share(std::string_view s) {
+double widget_share(std::string_view s, std::vector<std::string_view>* found) {
     int words = 0, hits = 0;
     double cjk_total = 0, cjk_hit = 0;
     std::string word;
     auto flush = [&] {
         if (word.empty()) return;
         ++words;
-        if (std::binary_search(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word)))
+        auto at = std::lower_bound(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word));
+        if (at != kWidgetWords.end() && *at == word) {
             ++hits;
+            if (found) found->push_back(*at);
+        }
         word.clear();
     };
     std::string cjk;
@@ -92,6 +95,7 @@ double widget_share(std::string_view s) {
         std::size_t pos = 0;
         while ((pos = cjk.find(p, pos)) != std::string::npos) {
             cjk_hit += static_cast<double>(text::to_u32(p).size());
+            if (found) found->push_back(p);
             pos += p.size();
         }
     }
