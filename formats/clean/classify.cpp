@@ -48,6 +48,7 @@ constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most thi
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
 constexpr double kLinkedCopyDensity = 0.9;    // a unit this much in links is a link to elsewhere
+constexpr std::size_t kMaxCardSpan = 3;       // ...within this many units of its plain copy
 constexpr double kMinHeadlineLength = 30;     // shorter text may be a label also used as a link ("Contact")
 constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
 constexpr double kMaxLastCallLength = 250;    // ...or two, as the run's last text
@@ -323,18 +324,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
-    // A headline set as plain text and again as a link elsewhere on the page is a teaser's
-    // (a card of related news shows its title twice): the article's text is not linked.
-    {
-        std::unordered_map<std::uint64_t, bool> linked;
-        for (std::size_t i = 0; i < n; ++i)
-            if (folded[i] && units[i].f.link_density() >= kLinkedCopyDensity) linked[folded[i]] = true;
-        for (std::size_t i = 0; i < n && !linked.empty(); ++i) {
-            const Features& f = units[i].f;
-            if (units[i].heading || f.links > 0 || f.length < kMinHeadlineLength || f.length >= kGoodLength ||
-                judged[i].cls == Cls::bad || !linked.count(folded[i]))
-                continue;
-            judged[i] = {Cls::bad, "a headline linked elsewhere on the page (a teaser)", f.length};
+    // A headline set as plain text and again as a link beside it is a teaser card's (a
+    // card of related news shows its title twice): the article's text is not linked. Only
+    // a copy a few units away counts: a table of contents links the page's own titles.
+    for (std::size_t i = 0; i < n; ++i) {
+        const Features& f = units[i].f;
+        if (units[i].heading || f.links > 0 || f.length < kMinHeadlineLength || f.length >= kGoodLength ||
+            judged[i].cls == Cls::bad || !folded[i])
+            continue;
+        std::size_t from = i > kMaxCardSpan ? i - kMaxCardSpan : 0, to = std::min(n - 1, i + kMaxCardSpan);
+        for (std::size_t k = from; k <= to; ++k) {
+            if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkedCopyDensity) continue;
+            judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length};
+            break;
         }
     }
 
