@@ -645,9 +645,14 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (candidate || good) widget_share(f.text, &words);
             if (candidate && f.words > 0 && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
                 double hits = 0;
-                for (std::string_view w : words) hits += uses[w] < kTopicalUses;
+                bool calls = false;  // everyday words ("more", "next", "help") alone make no call
+                for (std::string_view w : words) {
+                    if (uses[w] >= kTopicalUses) continue;
+                    ++hits;
+                    calls = calls || is_call_word(w);
+                }
                 double share = hits / f.words;
-                if (share >= (last ? kMinLastCallShare : kMinCallShare) && hits >= kMinCallWords) {
+                if (calls && share >= (last ? kMinLastCallShare : kMinCallShare) && hits >= kMinCallWords) {
                     call_at = i;
                     break;
                 }

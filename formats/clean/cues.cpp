@@ -104,6 +104,20 @@ double widget_share(std::string_view s, std::vector<std::string_view>* found) {
     return std::min(1.0, (hits + cjk_hit) / total);
 }
 
+bool is_call_word(std::string_view w) {
+    // widget words seldom used in running prose but to send the reader somewhere
+    static constexpr std::string_view kCallWords[] = {
+        "account", "click", "comment", "comments", "donate", "download", "email", "facebook",
+        "follow", "instagram", "join", "linkedin", "log", "login", "newsletter", "pinterest",
+        "reddit", "register", "share", "sign", "subscribe", "telegram", "tumblr", "tweet",
+        "twitter", "whatsapp", "youtube", "登录", "注册", "分享", "关注", "订阅", "扫一扫",
+        "二维码", "微信", "微博", "下载", "点击", "评论", "登陆", "ログイン", "シェア", "로그인", "공유",
+    };
+    for (std::string_view c : kCallWords)
+        if (w == c) return true;
+    return false;
+}
+
 bool opens_furniture_section(std::string_view s) {
     std::string f = fold(s);
     if (f.empty() || f.size() > 40) return false;

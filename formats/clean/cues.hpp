@@ -14,6 +14,10 @@ namespace dconv::clean {
 // found are added to `found` if given.
 double widget_share(std::string_view text, std::vector<std::string_view>* found = nullptr);
 
+// A widget word found by widget_share that sends the reader somewhere ("subscribe",
+// "login", "分享"), unlike the everyday ones ("more", "next", "help").
+bool is_call_word(std::string_view word);
+
 // The text opens a section of page furniture ("Related News", "Comments", "相关阅读").
 bool opens_furniture_section(std::string_view text);
 
