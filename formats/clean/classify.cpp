@@ -51,12 +51,12 @@ constexpr double kLinkedCopyDensity = 0.9;    // a unit this much in links is a 
 constexpr std::size_t kMaxCardSpan = 3;       // ...within this many units of its plain copy
 constexpr double kMinHeadlineLength = 30;     // shorter text may be a label also used as a link ("Contact")
 constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
-constexpr double kMaxLastCallLength = 250;    // ...or two, as the run's last text
-constexpr double kMinLastCallShare = 0.1;     // ...where a lower share of widget words will do
-constexpr int kTopicalUses = 3;               // ...not counting those the article used this often
 constexpr double kMinCallWords = 2;           // ...with this many widget words
 constexpr double kMinCallShare = 0.2;         // ...making this share of its words
+constexpr int kTopicalUses = 3;               // ...not counting those the article used this often
 constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when less text than this share follows
+constexpr double kMaxLastCallLength = 250;    // as the run's last text it may be two lines long
+constexpr double kMinLastCallShare = 0.1;     // ...and lower in widget words
 
 enum class Cls { bad, short_, neargood, good };
 
