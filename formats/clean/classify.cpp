@@ -52,6 +52,16 @@ constexpr double kMaxCounterLength = 60;      // a line this short with numbers 
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
+constexpr double kLinkedCopyDensity = 0.9;    // a unit this much in links is a link to elsewhere
+constexpr std::size_t kMaxCardSpan = 3;       // ...within this many units of its plain copy
+constexpr double kMinHeadlineLength = 30;     // shorter text may be a label also used as a link ("Contact")
+constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
+constexpr double kMinCallWords = 2;           // ...with this many widget words
+constexpr double kMinCallShare = 0.2;         // ...making this share of its words
+constexpr int kTopicalUses = 3;               // ...not counting those the article used this often
+constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when less text than this share follows
+constexpr double kMaxLastCallLength = 250;    // as the run's last text it may be two lines long
+constexpr double kMinLastCallShare = 0.1;     // ...and lower in widget words
 
 enum class Cls { bad, short_, neargood, good };
 
@@ -187,6 +197,8 @@ std::uint64_t counter_key(const Features& f) {
 // bytes, the shorter is that paragraph's teaser (or summary) and goes.
 void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
                            std::vector<std::string>& reasons) {
+    // a teaser's "read more" link is no text of its own: lengths are compared without links
+    auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
     std::unordered_map<std::string, std::size_t> longest;  // head -> unit
     std::vector<std::pair<std::size_t, std::string>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
@@ -197,12 +209,12 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
         if (head.size() < kTruncatedHead) continue;
         head.resize(kTruncatedHead);
         auto [it, fresh] = longest.emplace(head, i);
-        if (!fresh && units[it->second].f.length < f.length) it->second = i;
+        if (!fresh && own(it->second) < own(i)) it->second = i;
         heads.emplace_back(i, std::move(head));
     }
     for (const auto& [i, head] : heads) {
         std::size_t keep = longest[head];
-        if (keep == i || units[i].f.length >= units[keep].f.length) continue;
+        if (keep == i || own(i) >= own(keep)) continue;
         drop[i] = true;
         reasons[i] = "the head of a longer paragraph kept (a teaser)";
     }
@@ -385,6 +397,21 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t repeats = shaped[i] ? counts[shaped[i]] : 0;
         judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
+    }
+    // A headline set as plain text and again as a link beside it is a teaser card's (a
+    // card of related news shows its title twice): the article's text is not linked. Only
+    // a copy a few units away counts: a table of contents links the page's own titles.
+    for (std::size_t i = 0; i < n; ++i) {
+        const Features& f = units[i].f;
+        if (units[i].heading || f.links > 0 || f.length < kMinHeadlineLength || f.length >= kGoodLength ||
+            judged[i].cls == Cls::bad || !folded[i])
+            continue;
+        std::size_t from = i > kMaxCardSpan ? i - kMaxCardSpan : 0, to = std::min(n - 1, i + kMaxCardSpan);
+        for (std::size_t k = from; k <= to; ++k) {
+            if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkedCopyDensity) continue;
+            judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length};
+            break;
+        }
     }
 
     // A furniture section ("Related News", "Comments") runs until the next heading:
@@ -715,6 +742,49 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             start = more.to + 1;
         }
     }
+    // A call to the reader at the end of the article ("Subscribe to our newsletter",
+    // "Sign in to comment", "Click here to order") opens the page's furniture: where
+    // little text follows it in the main run, the run ends before it.
+    std::size_t call_at = n;
+    if (found) {
+        double before = 0, after = 0;
+        for (std::size_t i = main_run.from; i <= main_run.to; ++i)
+            if (revised[i] == Cls::good) after += units[i].f.length;
+        // a widget word the article itself uses again and again is its topic ("login" in
+        // a manual of logins), no call
+        std::unordered_map<std::string_view, int> uses;
+        std::vector<std::string_view> words;
+        for (std::size_t i = main_run.from; i <= main_run.to; ++i) {
+            const Features& f = units[i].f;
+            bool good = revised[i] == Cls::good;
+            if (good) after -= f.length;
+            // the last text of the run may be longer and less dense in widget words
+            bool last = after <= 0;
+            bool candidate = f.length < (last ? kMaxLastCallLength : kMaxCallLength) && revised[i] != Cls::bad &&
+                             !units[i].code;
+            words.clear();
+            if (candidate || good) widget_share(f.text, &words);
+            if (candidate && f.words > 0 && before >= kGoodLength && after <= kMaxAfterCallShare * before) {
+                double hits = 0;
+                bool calls = false;  // everyday words ("more", "next", "help") alone make no call
+                for (std::string_view w : words) {
+                    if (uses[w] >= kTopicalUses) continue;
+                    ++hits;
+                    calls = calls || is_call_word(w);
+                }
+                double share = hits / f.words;
+                if (calls && share >= (last ? kMinLastCallShare : kMinCallShare) && hits >= kMinCallWords) {
+                    call_at = i;
+                    break;
+                }
+            }
+            if (good) {
+                before += f.length;
+                for (std::string_view w : words) ++uses[w];
+            }
+        }
+        for (std::size_t i = call_at; i <= main_run.to && call_at < n; ++i) in_run[i] = false;
+    }
 
     std::vector<bool> drop(n, false);
     std::vector<std::string> reasons(n);
@@ -726,7 +796,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             reasons[i] = judged[i].reason;
         } else if (!found || !in_run[i]) {
             drop[i] = true;
-            reasons[i] = "outside the main content run; " + judged[i].reason;
+            bool called = i >= call_at && i <= main_run.to;
+            reasons[i] = (called ? "from a call to the reader on, after the article; "
+                                 : "outside the main content run; ") + judged[i].reason;
         }
     }
     // A page of a few short sentences has no content run to find: rather than nothing,

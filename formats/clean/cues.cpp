@@ -59,15 +59,18 @@ bool is_cjk_text(std::string_view s) {
 
 }  // namespace
 
-double widget_share(std::string_view s) {
+double widget_share(std::string_view s, std::vector<std::string_view>* found) {
     int words = 0, hits = 0;
     double cjk_total = 0, cjk_hit = 0;
     std::string word;
     auto flush = [&] {
         if (word.empty()) return;
         ++words;
-        if (std::binary_search(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word)))
+        auto at = std::lower_bound(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word));
+        if (at != kWidgetWords.end() && *at == word) {
             ++hits;
+            if (found) found->push_back(*at);
+        }
         word.clear();
     };
     std::string cjk;
@@ -92,12 +95,27 @@ double widget_share(std::string_view s) {
         std::size_t pos = 0;
         while ((pos = cjk.find(p, pos)) != std::string::npos) {
             cjk_hit += static_cast<double>(text::to_u32(p).size());
+            if (found) found->push_back(p);
             pos += p.size();
         }
     }
     double total = words + cjk_total;
     if (total == 0) return 0;
     return std::min(1.0, (hits + cjk_hit) / total);
+}
+
+bool is_call_word(std::string_view w) {
+    // widget words seldom used in running prose but to send the reader somewhere
+    static constexpr std::string_view kCallWords[] = {
+        "account", "click", "comment", "comments", "donate", "download", "email", "facebook",
+        "follow", "instagram", "join", "linkedin", "log", "login", "newsletter", "pinterest",
+        "reddit", "register", "share", "sign", "subscribe", "telegram", "tumblr", "tweet",
+        "twitter", "whatsapp", "youtube", "登录", "注册", "分享", "关注", "订阅", "扫一扫",
+        "二维码", "微信", "微博", "下载", "点击", "评论", "登陆", "ログイン", "シェア", "로그인", "공유",
+    };
+    for (std::string_view c : kCallWords)
+        if (w == c) return true;
+    return false;
 }
 
 bool opens_furniture_section(std::string_view s) {
@@ -126,6 +144,12 @@ bool is_legal_line(std::string_view s) {
     static constexpr std::string_view kLegal[] = {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
         "公网安备", "未经授权", "禁止转载", "不得转载", "转载请注明", "请注明出处",
+        "请勿转载", "严禁转载", "谢绝转载", "無断転載", "무단전재", "무단 전재",
+        "仅提供信息存储", "不代表本站", "不代表本网",  // a platform's disclaimer under posts
+        // "all rights reserved" in other languages
+        "alle rechte vorbehalten", "tous droits réservés", "derechos reservados",
+        "direitos reservados", "diritti riservati", "права защищены", "prawa zastrzeżone",
+        "her hakkı saklıdır", "hak cipta dilindungi",
     };
     for (auto k : kLegal)
         if (low.find(k) != std::string::npos) return true;

@@ -5,12 +5,18 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dconv::clean {
 
 // Share of the folded words of `text` that are widget words (login, share, print,
-// 登录, 分享 ...), 0..1; CJK phrases count by the characters they cover.
-double widget_share(std::string_view text);
+// 登录, 分享 ...), 0..1; CJK phrases count by the characters they cover. The words
+// found are added to `found` if given.
+double widget_share(std::string_view text, std::vector<std::string_view>* found = nullptr);
+
+// A widget word found by widget_share that sends the reader somewhere ("subscribe",
+// "login", "分享"), unlike the everyday ones ("more", "next", "help").
+bool is_call_word(std::string_view word);
 
 // The text opens a section of page furniture ("Related News", "Comments", "相关阅读").
 bool opens_furniture_section(std::string_view text);
