@@ -514,7 +514,12 @@ public:
     void document(const Document& doc, const WriteOptions& options) {
         bool separate = false;
         if (options.front_matter && !doc.meta.empty()) separate = front_matter(doc.meta);
-        if (!doc.meta.title.empty()) {
+        // The front matter's title is the page title for the programs that read front
+        // matter (pandoc -s, Jekyll, Hugo, Obsidian): a "# Title" under it would show
+        // twice. Without front matter the title is the first heading. One exception keeps
+        // the round trip: the reader takes a first "# Title" under front matter for the
+        // title's own heading, so a body that opens with that same heading gets one more.
+        if (!doc.meta.title.empty() && (!separate || opens_with_title(doc))) {
             if (separate) blank_line();
             heading(Heading{1, {Text{doc.meta.title}}});
             separate = true;
@@ -523,6 +528,12 @@ public:
     }
 
 private:
+    static bool opens_with_title(const Document& doc) {
+        if (doc.blocks.empty()) return false;
+        const auto* h = std::get_if<Heading>(&doc.blocks.front().node);
+        return h && h->level == 1 && plain_text(h->content) == doc.meta.title;
+    }
+
     // -------------------------------------------------------------------- lines
 
     // Starts a line: the container prefix ("> ", list indentation), or, on the first

@@ -9,8 +9,8 @@
 namespace dconv {
 
 // Writes `doc` as CommonMark: front matter (title, subtitle, author, date, site, lang,
-// source, then extra keys) unless options.front_matter is false, then "# Title" when the
-// document has a title, then the blocks. Escapes exactly what would change the meaning,
+// source, then extra keys) unless options.front_matter is false (then "# Title" when the
+// document has a title, as the title has no other place), then the blocks. Escapes exactly what would change the meaning,
 // so that read_markdown(write_markdown(doc)) == doc.
 std::string write_markdown(const Document& doc, const WriteOptions& options);
 

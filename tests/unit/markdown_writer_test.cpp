@@ -218,9 +218,10 @@ TEST_CASE("writer: front matter quoting and field order") {
           "source: \"seeds/x.txt\"\n"
           "alpha: \"first\\nline\"\n"
           "zeta: \"last\"\n"
-          "---\n"
-          "\n"
-          "# A \"quoted\" \\\\ title\n");
+          "---\n");
+    WriteOptions no_front;
+    no_front.front_matter = false;
+    CHECK(write_markdown(doc, no_front) == "# A \"quoted\" \\\\ title\n");
     doc.meta.authors = {"Solo"};
     doc.meta.extra.clear();
     CHECK(write(doc).find("\nauthor: \"Solo\"\n") != std::string::npos);
@@ -233,6 +234,18 @@ TEST_CASE("writer: no front matter when asked not to or when meta is empty") {
     WriteOptions no_front;
     no_front.front_matter = false;
     CHECK(write_markdown(doc, no_front) == "# T\n\nx\n");
+}
+
+TEST_CASE("writer: the title is in the front matter only, not again as a heading") {
+    Document doc = body({para("x")});
+    doc.meta.title = "T";
+    CHECK(write(doc) == "---\ntitle: \"T\"\n---\n\nx\n");
+    // A body that opens with the title's heading keeps it: the reader takes a first
+    // "# T" under the front matter for the title's own, so it gets one more to drop.
+    doc.blocks.insert(doc.blocks.begin(), Block{Heading{1, {Text{"T"}}}});
+    CHECK(write(doc) == "---\ntitle: \"T\"\n---\n\n# T\n\n# T\n\nx\n");
+    doc.blocks.front() = Block{Heading{2, {Text{"T"}}}};
+    CHECK(write(doc) == "---\ntitle: \"T\"\n---\n\n## T\n\nx\n");
 }
 
 TEST_CASE("writer: bullet and ordered lists, nested, tight and loose") {

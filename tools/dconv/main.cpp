@@ -112,6 +112,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 100000).description(""))
         ->type_name("N")
         ->capture_default_str();
+    app.add_flag("!--no-front-matter", job.write.front_matter,
+                 "Markdown: no YAML front matter; the title is written as a '# Title' heading");
     app.add_option("--encoding", job.read.encoding,
                    "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
         ->type_name("NAME");
