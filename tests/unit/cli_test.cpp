@@ -236,6 +236,17 @@ TEST_CASE("cli: Markdown is read as written unless --clean; --no-clean turns cle
     CHECK_THAT(both.err, Contains("--clean and --no-clean"));
 }
 
+TEST_CASE("cli: Markdown has the title in its front matter, or as a heading with --no-front-matter") {
+    TempDir dir;
+    dir.write("notes.md", "---\ntitle: \"Harbour notes\"\n---\n\nThe pier reopened today.\n");
+    Run front = run_dconv(dir, "--to md notes.md -o -");
+    CHECK(front.status == 0);
+    CHECK(front.out == "---\ntitle: \"Harbour notes\"\nsource: \"notes.md\"\n---\n\nThe pier reopened today.\n");
+    Run bare = run_dconv(dir, "--to md --no-front-matter notes.md -o -");
+    CHECK(bare.status == 0);
+    CHECK(bare.out == "# Harbour notes\n\nThe pier reopened today.\n");
+}
+
 TEST_CASE("cli: default output folder out/ and the summary line") {
     TempDir dir;
     dir.write("one.txt", kArticle);
