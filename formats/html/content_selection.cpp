@@ -92,6 +92,9 @@ constexpr std::size_t kMaxNamePrefix = 8;
 constexpr std::size_t kMinAuthorName = 4;
 constexpr std::size_t kAuthorOpening = 160;
 
+// Calls to sign in or subscribe (step 3): a box of at most this much text.
+constexpr float kMaxCallChars = 400;
+
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
 
@@ -605,11 +608,64 @@ private:
             }
         }
         measure_live();
+        remove_account_calls(roots);
         remove_post_furniture(roots);
         if (!thread_) {
             remove_author_boxes(roots);
             remove_teasers(roots);
         }
+    }
+
+    // A link to an account's or a list's door: sign in, register, subscribe. The words
+    // are read in the link's target, as tokens of its path and query, '-' and '_' dropped
+    // ("/sign-in/" is "signin").
+    static bool is_account_link(std::string_view href) {
+        static constexpr std::string_view kDoors[] = {"login", "logon", "signin", "signup", "register",
+                                                      "registration", "subscribe", "newsletter"};
+        std::string token;
+        auto door = [&] {
+            bool found = false;
+            for (auto w : kDoors) found = found || token == w;
+            token.clear();
+            return found;
+        };
+        std::size_t from = href.find("://");
+        from = from == std::string_view::npos ? 0 : href.find('/', from + 3);
+        if (from == std::string_view::npos) return false;
+        for (std::size_t k = from; k < href.size(); ++k) {
+            char c = href[k];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c == '-' || c == '_') continue;
+            if (is_token_char(c)) token += c;
+            else if (door()) return true;
+            if (c == '#') break;
+        }
+        return door();
+    }
+
+    // A call to sign in or subscribe ("Join the discussion: sign in or create your free
+    // account to reply", "Get our newsletter"): a box of a few lines inside the content,
+    // holding a link to the door, a heading or a sentence and little else. The outermost
+    // box of at most kMaxCallChars with blocks of its own goes; a paragraph alone (a
+    // sentence of the article that links to a sign-up page) stays.
+    void remove_account_calls(const std::vector<std::uint32_t>& roots) {
+        bool any = false;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A) continue;
+                if (!is_account_link(attribute(page_[i].node, "href"))) continue;
+                std::uint32_t box = kNoElement;
+                for (std::uint32_t a = page_[i].parent; a != r && a != kNoElement; a = page_[a].parent) {
+                    if (live_[a].chars > kMaxCallChars) break;
+                    if (page_[a].block && page_[a].block_children) box = a;
+                }
+                if (box == kNoElement || removed_[box]) continue;
+                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars));
+                any = true;
+                i = page_[box].end - 1;
+            }
+        }
+        if (any) measure_live();
     }
 
     // An <article> inside the content, not holding it, is another composition: on an

@@ -404,6 +404,20 @@ TEST_CASE("html selection: a box folded shut goes, an open one and a folded arti
     CHECK(contains(all_text(read(folded, true)), "The forest keeps"));
 }
 
+TEST_CASE("html selection: a box calling to sign in goes, a sentence linking to the sign-up page stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
+                       "</p><p>The club opened its <a href=\"/members/sign-up/\">sign-up page</a> to everyone in "
+                       "the valley, and the first hundred names came in before noon.</p>"
+                       "<div><div><h2>Talk about it</h2><p>Open your own account to talk with the other readers, "
+                       "keep your places and follow the stories you like.</p>"
+                       "<a href=\"https://example.org/account/Log_In?next=%2Fstory\">Go on</a></div></div>"
+                       "<p>" + prose(3, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK(contains(text, "the first hundred names came in"));
+    CHECK_FALSE(contains(text, "Open your own account"));
+}
+
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
     std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
     std::string page = "<html><body><div class=\"thread\">"
