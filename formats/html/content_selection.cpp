@@ -94,6 +94,9 @@ constexpr std::size_t kAuthorOpening = 160;
 
 // Calls to sign in or subscribe (step 3): a box of at most this much text.
 constexpr float kMaxCallChars = 400;
+// ... or a line of at most kMaxCallLineChars, at least kMinCallLineLinkDensity of it links.
+constexpr float kMaxCallLineChars = 150;
+constexpr float kMinCallLineLinkDensity = 0.2f;
 
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
@@ -646,8 +649,9 @@ private:
     // A call to sign in or subscribe ("Join the discussion: sign in or create your free
     // account to reply", "Get our newsletter"): a box of a few lines inside the content,
     // holding a link to the door, a heading or a sentence and little else. The outermost
-    // box of at most kMaxCallChars with blocks of its own goes; a paragraph alone (a
-    // sentence of the article that links to a sign-up page) stays.
+    // box of at most kMaxCallChars with blocks of its own goes, or a line of at most
+    // kMaxCallLineChars whose links are a good part of it ("Please Login or Register to
+    // reply"); a sentence of the article that links to a sign-up page stays.
     void remove_account_calls(const std::vector<std::uint32_t>& roots) {
         bool any = false;
         for (std::uint32_t r : roots) {
@@ -657,7 +661,10 @@ private:
                 std::uint32_t box = kNoElement;
                 for (std::uint32_t a = page_[i].parent; a != r && a != kNoElement; a = page_[a].parent) {
                     if (live_[a].chars > kMaxCallChars) break;
-                    if (page_[a].block && page_[a].block_children) box = a;
+                    if (!page_[a].block) continue;
+                    if (page_[a].block_children || (live_[a].chars <= kMaxCallLineChars &&
+                                                    live_[a].link_density() >= kMinCallLineLinkDensity))
+                        box = a;
                 }
                 if (box == kNoElement || removed_[box]) continue;
                 remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars));

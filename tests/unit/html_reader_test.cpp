@@ -411,11 +411,13 @@ TEST_CASE("html selection: a box calling to sign in goes, a sentence linking to 
                        "<div><div><h2>Talk about it</h2><p>Open your own account to talk with the other readers, "
                        "keep your places and follow the stories you like.</p>"
                        "<a href=\"https://example.org/account/Log_In?next=%2Fstory\">Go on</a></div></div>"
+                       "<div>Readers who <a href=\"/signin?to=5\">come in first</a> can write back to the story.</div>"
                        "<p>" + prose(3, "forest") + "</p></div></body></html>";
     std::string text = all_text(read(page, true));
     CHECK(contains(text, "The forest keeps"));
     CHECK(contains(text, "the first hundred names came in"));
     CHECK_FALSE(contains(text, "Open your own account"));
+    CHECK_FALSE(contains(text, "can write back to the story"));
 }
 
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
