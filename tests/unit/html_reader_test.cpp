@@ -137,6 +137,16 @@ TEST_CASE("html spec: what is never shown stays out") {
     CHECK(model == "Para [Str \"shown\"]\nPara [Str \"also shown\"]\n");
 }
 
+TEST_CASE("html spec: a class that hides a box hides it, unless another class shows it again") {
+    std::string model = blocks(
+        "<body><p>shown</p><div class=\"tip invisible\">invisible</div><div class=\"popover hide\">hide</div>"
+        "<div class=\"d-none\">d-none</div><div class=\"menu hidden\">hidden</div>"
+        "<div class=\"hidden md:block\">wide screens</div><div class=\"d-none d-lg-block\">large screens</div>"
+        "<div class=\"hidden-text\">not a hiding class</div><p>also shown</p></body>");
+    CHECK(model == "Para [Str \"shown\"]\nPara [Str \"wide screens\"]\nPara [Str \"large screens\"]\n"
+                   "Para [Str \"not a hiding class\"]\nPara [Str \"also shown\"]\n");
+}
+
 TEST_CASE("html: source ranges are the lines of the page") {
     Document doc = read("<html>\n<body>\n<h1>Title</h1>\n<p>one\ntwo</p>\n\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
                         "<script>\nx\ny\n</script>\n<p>after</p>\n</body></html>\n");
