@@ -77,6 +77,10 @@ constexpr std::size_t kMaxCardsPerPost = 2;
 constexpr float kNavLinkDensity = 0.5f;
 constexpr float kNavProseShare = 0.3f;
 
+// A box of at most kMaxFurnitureLineChars with links, and a class or id of furniture, is
+// a promotion or a call ("Follow our channel", "Get the magazine"), prose or not.
+constexpr float kMaxFurnitureLineChars = 200;
+
 // A figure caption holding this many paragraphs is text set in a figure, not a caption.
 constexpr int kMinCaptionTextParagraphs = 2;
 
@@ -136,9 +140,33 @@ struct Hint {
     bool furniture = false;  // a furniture word (not a discussion word)
 };
 
+// A class name of kMinSlugWords words or more ("admonition-ensure-that-your-login-view-
+// does-not-require-a-login") is made from the box's own title, not a designer's name for
+// a kind of box: its words say nothing of the box's role.
+constexpr int kMinSlugWords = 6;
+
+std::string without_slugs(std::string_view value) {
+    std::string out;
+    std::size_t k = 0;
+    while (k < value.size()) {
+        std::size_t end = value.find_first_of(" \t\n\r\f", k);
+        if (end == std::string_view::npos) end = value.size();
+        std::string_view name = value.substr(k, end - k);
+        int words = 0;  // runs between '-' and '_' ("page--header" is two)
+        for (std::size_t c = 0; c < name.size(); ++c)
+            words += name[c] != '-' && name[c] != '_' && (c == 0 || name[c - 1] == '-' || name[c - 1] == '_');
+        if (words < kMinSlugWords) {
+            out.append(name);
+            out += ' ';
+        }
+        k = end + 1;
+    }
+    return out;
+}
+
 Hint hint_of(std::string_view value) {
     if (value.empty()) return {};
-    std::string lower = text::lower_ascii(value);
+    std::string lower = text::lower_ascii(without_slugs(value));
     bool furniture = false, discussion = false, content = false;
     std::size_t i = 0;
     while (i < lower.size()) {
@@ -605,6 +633,9 @@ private:
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
                     why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                else if (furniture_hint_[i] && hint_[i] < 0 && live_[i].chars <= kMaxFurnitureLineChars &&
+                         live_[i].link_chars > 0)
+                    why = format("class or id of furniture, a line of %.0f characters with links", live_[i].chars);
                 if (why.empty()) continue;
                 remove(i, why);
                 i = e.end - 1;

@@ -430,6 +430,19 @@ TEST_CASE("html selection: a box calling to sign in goes, a sentence linking to 
     CHECK_FALSE(contains(text, "can write back to the story"));
 }
 
+TEST_CASE("html selection: a short promotion in a box named for furniture goes, a titled note stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") + "</p>"
+                       "<div class=\"promo\"><p>Follow the valley paper on your phone, and get the news first, by "
+                       "<a href=\"https://example.net/c/valley\">a tap here</a>.</p></div>"
+                       "<div class=\"note-keep-the-login-page-open\"><p>Keep the sign-in page open to everyone, "
+                       "or nobody can reach it; <a href=\"#auth\">see the settings</a>.</p></div>"
+                       "<p>" + prose(3, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "get the news first"));
+    CHECK(contains(text, "or nobody can reach it"));
+}
+
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
     std::string first = "My first question is about the long bridge over the northern river, and why it closed.";
     std::string page = "<html><body><div class=\"thread\">"
