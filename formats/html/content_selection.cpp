@@ -77,6 +77,10 @@ constexpr std::size_t kMaxCardsPerPost = 2;
 constexpr float kNavLinkDensity = 0.5f;
 constexpr float kNavProseShare = 0.3f;
 
+// A box of at most kMaxFurnitureLineChars with links, and a class or id of furniture, is
+// a promotion or a call ("Follow our channel", "Get the magazine"), prose or not.
+constexpr float kMaxFurnitureLineChars = 200;
+
 // A figure caption holding this many paragraphs is text set in a figure, not a caption.
 constexpr int kMinCaptionTextParagraphs = 2;
 
@@ -91,6 +95,12 @@ constexpr float kMaxBylineChars = 120;
 constexpr std::size_t kMaxNamePrefix = 8;
 constexpr std::size_t kMinAuthorName = 4;
 constexpr std::size_t kAuthorOpening = 160;
+
+// Calls to sign in or subscribe (step 3): a box of at most this much text.
+constexpr float kMaxCallChars = 400;
+// ... or a line of at most kMaxCallLineChars, at least kMinCallLineLinkDensity of it links.
+constexpr float kMaxCallLineChars = 150;
+constexpr float kMinCallLineLinkDensity = 0.2f;
 
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
@@ -130,9 +140,33 @@ struct Hint {
     bool furniture = false;  // a furniture word (not a discussion word)
 };
 
+// A class name of kMinSlugWords words or more ("admonition-ensure-that-your-login-view-
+// does-not-require-a-login") is made from the box's own title, not a designer's name for
+// a kind of box: its words say nothing of the box's role.
+constexpr int kMinSlugWords = 6;
+
+std::string without_slugs(std::string_view value) {
+    std::string out;
+    std::size_t k = 0;
+    while (k < value.size()) {
+        std::size_t end = value.find_first_of(" \t\n\r\f", k);
+        if (end == std::string_view::npos) end = value.size();
+        std::string_view name = value.substr(k, end - k);
+        int words = 0;  // runs between '-' and '_' ("page--header" is two)
+        for (std::size_t c = 0; c < name.size(); ++c)
+            words += name[c] != '-' && name[c] != '_' && (c == 0 || name[c - 1] == '-' || name[c - 1] == '_');
+        if (words < kMinSlugWords) {
+            out.append(name);
+            out += ' ';
+        }
+        k = end + 1;
+    }
+    return out;
+}
+
 Hint hint_of(std::string_view value) {
     if (value.empty()) return {};
-    std::string lower = text::lower_ascii(value);
+    std::string lower = text::lower_ascii(without_slugs(value));
     bool furniture = false, discussion = false, content = false;
     std::size_t i = 0;
     while (i < lower.size()) {
@@ -599,17 +633,77 @@ private:
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
                     why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                else if (furniture_hint_[i] && hint_[i] < 0 && live_[i].chars <= kMaxFurnitureLineChars &&
+                         live_[i].link_chars > 0)
+                    why = format("class or id of furniture, a line of %.0f characters with links", live_[i].chars);
                 if (why.empty()) continue;
                 remove(i, why);
                 i = e.end - 1;
             }
         }
         measure_live();
+        remove_account_calls(roots);
         remove_post_furniture(roots);
         if (!thread_) {
             remove_author_boxes(roots);
             remove_teasers(roots);
         }
+    }
+
+    // A link to an account's or a list's door: sign in, register, subscribe. The words
+    // are read in the link's target, as tokens of its path and query, '-' and '_' dropped
+    // ("/sign-in/" is "signin").
+    static bool is_account_link(std::string_view href) {
+        static constexpr std::string_view kDoors[] = {"login", "logon", "signin", "signup", "register",
+                                                      "registration", "subscribe", "newsletter"};
+        std::string token;
+        auto door = [&] {
+            bool found = false;
+            for (auto w : kDoors) found = found || token == w;
+            token.clear();
+            return found;
+        };
+        std::size_t from = href.find("://");
+        from = from == std::string_view::npos ? 0 : href.find('/', from + 3);
+        if (from == std::string_view::npos) return false;
+        for (std::size_t k = from; k < href.size(); ++k) {
+            char c = href[k];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c == '-' || c == '_') continue;
+            if (is_token_char(c)) token += c;
+            else if (door()) return true;
+            if (c == '#') break;
+        }
+        return door();
+    }
+
+    // A call to sign in or subscribe ("Join the discussion: sign in or create your free
+    // account to reply", "Get our newsletter"): a box of a few lines inside the content,
+    // holding a link to the door, a heading or a sentence and little else. The outermost
+    // box of at most kMaxCallChars with blocks of its own goes, or a line of at most
+    // kMaxCallLineChars whose links are a good part of it ("Please Login or Register to
+    // reply"); a sentence of the article that links to a sign-up page stays.
+    void remove_account_calls(const std::vector<std::uint32_t>& roots) {
+        bool any = false;
+        for (std::uint32_t r : roots) {
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A) continue;
+                if (!is_account_link(attribute(page_[i].node, "href"))) continue;
+                std::uint32_t box = kNoElement;
+                for (std::uint32_t a = page_[i].parent; a != r && a != kNoElement; a = page_[a].parent) {
+                    if (live_[a].chars > kMaxCallChars) break;
+                    if (!page_[a].block) continue;
+                    if (page_[a].block_children || (live_[a].chars <= kMaxCallLineChars &&
+                                                    live_[a].link_density() >= kMinCallLineLinkDensity))
+                        box = a;
+                }
+                if (box == kNoElement || removed_[box]) continue;
+                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars));
+                any = true;
+                i = page_[box].end - 1;
+            }
+        }
+        if (any) measure_live();
     }
 
     // An <article> inside the content, not holding it, is another composition: on an

@@ -79,6 +79,28 @@ bool contains_folded(std::string_view haystack, std::string_view needle) {
     return folded.find(needle) != std::string::npos;
 }
 
+// A class of the CSS frameworks that hides a box ("hidden", "hide", "invisible",
+// "d-none"), with no other class that shows it again at some screen size ("hidden
+// md:block", "d-none d-lg-flex") or when opened ("collapse show" is another matter).
+bool hidden_by_class(std::string_view cls) {
+    bool hides = false;
+    std::size_t k = 0;
+    while (k < cls.size()) {
+        while (k < cls.size() && (cls[k] == ' ' || cls[k] == '\t' || cls[k] == '\n' || cls[k] == '\r' || cls[k] == '\f'))
+            ++k;
+        std::size_t start = k;
+        while (k < cls.size() && cls[k] != ' ' && cls[k] != '\t' && cls[k] != '\n' && cls[k] != '\r' && cls[k] != '\f')
+            ++k;
+        std::string_view token = cls.substr(start, k - start);
+        if (token.empty()) continue;
+        if (token == "hidden" || token == "hide" || token == "invisible" || token == "d-none") hides = true;
+        else if (token.find(':') != std::string_view::npos || token.substr(0, 2) == "d-" || token == "show" ||
+                 token == "visible" || token == "in" || token == "open" || token == "active")
+            return false;
+    }
+    return hides;
+}
+
 }  // namespace
 
 bool is_hidden(const GumboNode* node) {
@@ -88,6 +110,7 @@ bool is_hidden(const GumboNode* node) {
         const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
         std::string_view name = a->name;
         if (name == "hidden") return true;
+        if (name == "class" && hidden_by_class(a->value)) return true;
         if (name == "aria-hidden" && text::lower_ascii(text::trim(a->value)) == "true") return true;
         if (name == "style" && (contains_folded(a->value, "display:none") ||
                                 contains_folded(a->value, "visibility:hidden")))

@@ -137,6 +137,16 @@ TEST_CASE("html spec: what is never shown stays out") {
     CHECK(model == "Para [Str \"shown\"]\nPara [Str \"also shown\"]\n");
 }
 
+TEST_CASE("html spec: a class that hides a box hides it, unless another class shows it again") {
+    std::string model = blocks(
+        "<body><p>shown</p><div class=\"tip invisible\">invisible</div><div class=\"popover hide\">hide</div>"
+        "<div class=\"d-none\">d-none</div><div class=\"menu hidden\">hidden</div>"
+        "<div class=\"hidden md:block\">wide screens</div><div class=\"d-none d-lg-block\">large screens</div>"
+        "<div class=\"hidden-text\">not a hiding class</div><p>also shown</p></body>");
+    CHECK(model == "Para [Str \"shown\"]\nPara [Str \"wide screens\"]\nPara [Str \"large screens\"]\n"
+                   "Para [Str \"not a hiding class\"]\nPara [Str \"also shown\"]\n");
+}
+
 TEST_CASE("html: source ranges are the lines of the page") {
     Document doc = read("<html>\n<body>\n<h1>Title</h1>\n<p>one\ntwo</p>\n\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
                         "<script>\nx\ny\n</script>\n<p>after</p>\n</body></html>\n");
@@ -402,6 +412,35 @@ TEST_CASE("html selection: a box folded shut goes, an open one and a folded arti
     std::string folded = "<html><body><div class=\"story\"><p>" + prose(1) + "</p><div class=\"collapse\"><p>" +
                          prose(3, "bridge") + "</p><p>" + prose(3, "forest") + "</p></div></div></body></html>";
     CHECK(contains(all_text(read(folded, true)), "The forest keeps"));
+}
+
+TEST_CASE("html selection: a box calling to sign in goes, a sentence linking to the sign-up page stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
+                       "</p><p>The club opened its <a href=\"/members/sign-up/\">sign-up page</a> to everyone in "
+                       "the valley, and the first hundred names came in before noon.</p>"
+                       "<div><div><h2>Talk about it</h2><p>Open your own account to talk with the other readers, "
+                       "keep your places and follow the stories you like.</p>"
+                       "<a href=\"https://example.org/account/Log_In?next=%2Fstory\">Go on</a></div></div>"
+                       "<div>Readers who <a href=\"/signin?to=5\">come in first</a> can write back to the story.</div>"
+                       "<p>" + prose(3, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK(contains(text, "the first hundred names came in"));
+    CHECK_FALSE(contains(text, "Open your own account"));
+    CHECK_FALSE(contains(text, "can write back to the story"));
+}
+
+TEST_CASE("html selection: a short promotion in a box named for furniture goes, a titled note stays") {
+    std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") + "</p>"
+                       "<div class=\"promo\"><p>Follow the valley paper on your phone, and get the news first, by "
+                       "<a href=\"https://example.net/c/valley\">a tap here</a>.</p></div>"
+                       "<div class=\"note-keep-the-login-page-open\"><p>Keep the sign-in page open to everyone, "
+                       "or nobody can reach it; <a href=\"#auth\">see the settings</a>.</p></div>"
+                       "<p>" + prose(3, "forest") + "</p></div></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The forest keeps"));
+    CHECK_FALSE(contains(text, "get the news first"));
+    CHECK(contains(text, "or nobody can reach it"));
 }
 
 TEST_CASE("html selection: quotes of earlier posts are dropped") {
