@@ -172,11 +172,12 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     if (ld > kMaxLinkDensity) return {Cls::bad, say("link density %.2f", ld), ld};
     if (f.links == 0 && f.length >= kLongUnshapedLength)
         return {Cls::neargood, "long text without links: " + shape + say(", length %.0f", f.length), f.length};
-    // a heading is a title, not a sentence: few stop words do not make it furniture, its
-    // neighbours decide (as for a short line). Not without stop words (CJK): there a
+    // a heading is a title, not a sentence, and a list item without links often a phrase
+    // ("Waterproof boots, gloves, a map"): few stop words do not make either furniture,
+    // their neighbours decide (as for a short line). Not without stop words (CJK): there a
     // heading-sized line without sentence marks is as often a button row or a teaser.
-    if (u.heading && stop_threshold > 0 && f.links == 0 && f.length < 2 * kShortLength)
-        return {Cls::short_, "heading without sentence shape: " + shape, f.length};
+    if ((u.heading || u.item >= 0) && stop_threshold > 0 && f.links == 0 && f.length < 2 * kShortLength)
+        return {Cls::short_, "heading or list item without sentence shape: " + shape, f.length};
     Judged j{Cls::bad, "not prose: " + shape, f.length};
     j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
     return j;
