@@ -156,7 +156,9 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     if (f.text.empty()) return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0};
     // running prose carries inline links (names, sources); a nav bar is links with no
     // sentence around them
-    bool sentence = f.ends_sentence && f.length >= kShortLength &&
+    // a lead-in to a list or code ends in a colon, and is a sentence all the same
+    bool lead_in = ends_with(f.text, ":") || ends_with(f.text, "：");
+    bool sentence = (f.ends_sentence || lead_in) && f.length >= kShortLength &&
                     (stop_threshold > 0 ? f.stop_density >= stop_threshold : f.sentence_ends >= 1);
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
