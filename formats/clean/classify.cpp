@@ -5,9 +5,11 @@
 // units by their neighbours, and the main content run, the stretch where good text
 // outweighs bad, bounds the article: what lies outside it goes.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "clean/cues.hpp"
 #include "clean/language.hpp"
@@ -63,6 +65,9 @@ constexpr double kMaxAfterCallShare = 0.25;   // ...and ends the article when le
 constexpr double kMaxLastCallLength = 250;    // as the run's last text it may be two lines long
 constexpr double kMinLastCallShare = 0.1;     // ...and lower in widget words
 
+constexpr int kMinMarkupTags = 6;             // literal HTML tags in a text, this many...
+constexpr double kMinMarkupShare = 0.15;      // ...and this share of it: markup source, not prose
+
 enum class Cls { bad, short_, neargood, good };
 
 std::string fmt(const char* format, double v) {
@@ -110,6 +115,36 @@ bool numbers_only(const Features& f) {
     return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
 }
 
+// The share of a text's bytes in literal HTML tags ("<li>", "</strong>", "<a href=...>"),
+// and how many: a comment form's source or an escaped copy of the post shows its markup.
+std::pair<double, int> markup_tags(std::string_view s) {
+    std::size_t in_tags = 0;
+    int tags = 0;
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (s[i] != '<') continue;
+        std::size_t k = i + 1;
+        if (s[k] == '/') ++k;
+        if (k >= s.size() || !std::isalpha(static_cast<unsigned char>(s[k]))) continue;
+        std::size_t close = s.find_first_of("<>", k);
+        if (close == std::string_view::npos || s[close] != '>' || close - i > 300) continue;
+        in_tags += close + 1 - i;
+        ++tags;
+        i = close;
+    }
+    return {s.empty() ? 0.0 : double(in_tags) / double(s.size()), tags};
+}
+
+// A line that is one link whose text is one token shaped like a file name: an
+// underscore, or letters and digits together ("IMG_2041", "chart-2", "photo3.jpg").
+bool picture_name(const Unit& u) {
+    const Features& f = u.f;
+    if (f.links != 1 || f.link_density() < 0.9 || u.item >= 0 || u.heading || f.cjk > 0 || f.text.empty() ||
+        f.text.size() > 60 || f.text.find(' ') != std::string::npos)
+        return false;
+    bool underscore = f.text.find('_') != std::string::npos;
+    return underscore || (f.digits > 0 && f.letters > 0);
+}
+
 Judged first_judgement(const Unit& u, std::string_view lang, double stop_threshold, std::size_t repeats_in_page,
                        std::size_t pages_with, std::size_t batch_pages, bool explain) {
     // reasons are spelled out only for someone who will read them (--explain)
@@ -121,7 +156,9 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     if (f.text.empty()) return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0};
     // running prose carries inline links (names, sources); a nav bar is links with no
     // sentence around them
-    bool sentence = f.ends_sentence && f.length >= kShortLength &&
+    // a lead-in to a list or code ends in a colon, and is a sentence all the same
+    bool lead_in = ends_with(f.text, ":") || ends_with(f.text, "：");
+    bool sentence = (f.ends_sentence || lead_in) && f.length >= kShortLength &&
                     (stop_threshold > 0 ? f.stop_density >= stop_threshold : f.sentence_ends >= 1);
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
@@ -154,6 +191,8 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
         return j;
     }
     if (f.url_share >= 0.5) return {Cls::bad, say("URLs %.0f%% of the text", f.url_share * 100), f.url_share};
+    if (auto [share, tags] = markup_tags(f.text); tags >= kMinMarkupTags && share >= kMinMarkupShare)
+        return {Cls::bad, say("HTML source: tags %.0f%% of the text", share * 100), share};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
     bool prose = prose_shaped(f, stop_threshold);
@@ -172,6 +211,12 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     if (ld > kMaxLinkDensity) return {Cls::bad, say("link density %.2f", ld), ld};
     if (f.links == 0 && f.length >= kLongUnshapedLength)
         return {Cls::neargood, "long text without links: " + shape + say(", length %.0f", f.length), f.length};
+    // a heading is a title, not a sentence, and a list item without links often a phrase
+    // ("Waterproof boots, gloves, a map"): few stop words do not make either furniture,
+    // their neighbours decide (as for a short line). Not without stop words (CJK): there a
+    // heading-sized line without sentence marks is as often a button row or a teaser.
+    if ((u.heading || u.item >= 0) && stop_threshold > 0 && f.links == 0 && f.length < 2 * kShortLength)
+        return {Cls::short_, "heading or list item without sentence shape: " + shape, f.length};
     Judged j{Cls::bad, "not prose: " + shape, f.length};
     j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
     return j;
@@ -574,12 +619,14 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // are good unless boilerplate surrounds them.
     // A unit without visible text (a picture, an icon) is no evidence either way: an
     // article's pictures stand between its paragraphs as a nav bar's icons stand in it.
+    // Nor is a picture named by its file ("IMG_2041", "chart-2"): one linked token, no
+    // word of text.
     // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
     // as forums number their members' posts. Nor is a line of numbers only without a link
     // (an item number, a date, a price): a spec sheet has them between its lines.
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
-        return (g.text.empty() && !units[k].rule) ||
+        return (g.text.empty() && !units[k].rule) || picture_name(units[k]) ||
                (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength) ||
                (g.links == 0 && g.digits > 0 && numbers_only(g));
     };
