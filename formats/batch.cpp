@@ -1144,7 +1144,7 @@ std::string describe_formats() {
         name_width = std::max(name_width, w.name.size());
         ext_width = std::max(ext_width, w.extension.size() + 1);
     }
-    std::string out = "Input formats (--from FMT; otherwise chosen by the file's ending):\n";
+    std::string out = "Input formats (--from FMT; otherwise by the file's ending, or HTML by its markup):\n";
     for (std::size_t i = 0; i < readers().size(); ++i) {
         const auto& r = readers()[i];
         out += "  " + pad(r.name, name_width) + "  " + pad(reader_exts[i], ext_width) + "  " +

@@ -13,8 +13,8 @@ namespace dconv {
 
 namespace {
 
-const ReaderEntry& choose_reader(const ReadOptions& options) {
-    if (options.format.empty()) return reader_for_path(options.source_name);
+const ReaderEntry& choose_reader(const ReadOptions& options, std::string_view bytes) {
+    if (options.format.empty()) return reader_for(options.source_name, bytes);
     const ReaderEntry* reader = find_reader(options.format);
     if (!reader)
         throw Error(ErrorKind::usage, "", 0, "unknown input format '" + options.format + "'");
@@ -73,20 +73,20 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
 }  // namespace
 
 Document read_document(std::string&& bytes, const ReadOptions& options, Diagnostics& diag) {
-    const ReaderEntry& reader = choose_reader(options);
+    const ReaderEntry& reader = choose_reader(options, bytes);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     std::string().swap(bytes);
     return read_decoded(std::move(text), reader, options, diag);
 }
 
 Document read_document(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
-    const ReaderEntry& reader = choose_reader(options);
+    const ReaderEntry& reader = choose_reader(options, bytes);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     return read_decoded(std::move(text), reader, options, diag);
 }
 
 std::string template_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {
-    const ReaderEntry& reader = choose_reader(options);
+    const ReaderEntry& reader = choose_reader(options, bytes);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     return reader.template_text ? reader.template_text(std::move(text), options) : text;
 }

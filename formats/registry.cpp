@@ -62,15 +62,42 @@ const WriterEntry* find_writer(std::string_view name) {
     return nullptr;
 }
 
-const ReaderEntry& reader_for_path(std::string_view path) {
+namespace {
+
+const ReaderEntry* reader_for_ending(std::string_view path) {
     auto slash = path.find_last_of('/');
     auto dot = path.find_last_of('.');
     if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
         std::string ext = text::lower_ascii(path.substr(dot + 1));
         for (const auto& r : readers())
             if (std::find(r.extensions.begin(), r.extensions.end(), ext) != r.extensions.end())
-                return r;
+                return &r;
     }
+    return nullptr;
+}
+
+}  // namespace
+
+const ReaderEntry& reader_for_path(std::string_view path) {
+    const ReaderEntry* r = reader_for_ending(path);
+    return r ? *r : readers().front();
+}
+
+bool looks_like_html(std::string_view bytes) {
+    std::string_view head = bytes.substr(0, kHtmlSniffBytes);
+    if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+    std::size_t start = head.find_first_not_of(" \t\r\n\f");
+    // Markup from its first character: a doctype, a comment, an XML declaration or a tag.
+    if (start == std::string_view::npos || head[start] != '<') return false;
+    std::string lower = text::lower_ascii(head.substr(start));
+    return lower.find("<!doctype html") != std::string::npos || lower.find("<html") != std::string::npos ||
+           lower.find("<head") != std::string::npos || lower.find("<body") != std::string::npos;
+}
+
+const ReaderEntry& reader_for(std::string_view path, std::string_view bytes) {
+    if (const ReaderEntry* r = reader_for_ending(path)) return *r;
+    if (looks_like_html(bytes))
+        if (const ReaderEntry* html = find_reader("html")) return *html;
     return readers().front();
 }
 

@@ -46,4 +46,16 @@ const WriterEntry* find_writer(std::string_view name_or_alias);
 // The reader a file name implies; the web-text reader for unknown endings.
 const ReaderEntry& reader_for_path(std::string_view path);
 
+// How much of an input's start looks_like_html reads.
+inline constexpr std::size_t kHtmlSniffBytes = 4096;
+
+// The input is an HTML page: it opens (after a BOM and white space) with markup, and its
+// first kHtmlSniffBytes hold a doctype or an html, head or body tag.
+bool looks_like_html(std::string_view bytes);
+
+// The reader for an input: the one its file name's ending implies; for other names
+// (standard input "-", "page", "saved.htm~") an HTML page goes to the HTML reader when
+// there is one, anything else to the web-text reader.
+const ReaderEntry& reader_for(std::string_view path, std::string_view bytes);
+
 }  // namespace dconv

@@ -247,6 +247,32 @@ TEST_CASE("cli: Markdown has the title in its front matter, or as a heading with
     CHECK(bare.out == "# Harbour notes\n\nThe pier reopened today.\n");
 }
 
+TEST_CASE("cli: an HTML page on standard input or without a file ending is read as HTML") {
+    if (!dconv::find_reader("html")) {
+        WARN("built without the HTML reader: nothing to check");
+        return;
+    }
+    TempDir dir;
+    std::string page = "\xEF\xBB\xBF\n  <!DOCTYPE html><html><head><title>Harbour news</title></head><body>"
+                       "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><article><h1>Harbour news</h1>"
+                       "<p>The north pier reopened today after two years of repairs, and the first ferry "
+                       "tied up there before noon.</p></article></body></html>\n";
+    fs::path html = dir.write("page.html", page);
+    dir.write("saved", page);
+    Run by_name = run_dconv(dir, "--to txt page.html -o -");
+    CHECK(by_name.status == 0);
+    CHECK_THAT(by_name.out, Contains("north pier reopened"));
+    CHECK_THAT(by_name.out, !Contains("<p>"));
+    CHECK(run_dconv(dir, "--to txt saved -o -").out == by_name.out);
+    Run piped = run_dconv(dir, "--to txt -o - -", html.string());
+    CHECK(piped.status == 0);
+    CHECK_THAT(piped.out, Contains("north pier reopened"));
+    CHECK_THAT(piped.out, !Contains("<p>"));
+    // text that merely opens with a tag stays web text
+    dir.write("note", "<b>Note</b> the pier reopened today.\n");
+    CHECK_THAT(run_dconv(dir, "--to txt note -o -").out, Contains("<b>Note</b>"));
+}
+
 TEST_CASE("cli: default output folder out/ and the summary line") {
     TempDir dir;
     dir.write("one.txt", kArticle);
