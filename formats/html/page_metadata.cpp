@@ -24,8 +24,11 @@ std::string iso_date(std::string_view value) {
     if (value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2]) &&
         is_digit(value[3]) && value[4] == '-' && is_digit(value[5]) && is_digit(value[6]) &&
         value[7] == '-' && is_digit(value[8]) && is_digit(value[9])) {
+        int year = std::stoi(std::string(value.substr(0, 4)));
         int month = (value[5] - '0') * 10 + (value[6] - '0');
         int day = (value[8] - '0') * 10 + (value[9] - '0');
+        // the years find_date takes: "0001-01-01" is a CMS's empty date, not a date
+        if (year < 1900 || year > 2100) return "";
         if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return std::string(value.substr(0, 10));
     }
     return find_date(value);
@@ -385,6 +388,12 @@ PageMetadata read_page_metadata(const Page& page) {
     m.authors = !ld.authors.empty() ? ld.authors : meta_authors;
     m.site = !og_site.empty() ? og_site : !ld.publisher.empty() ? ld.publisher : !ld.site.empty() ? ld.site : app_name;
     if (is_absolute_url(m.site)) m.site = host_of(m.site);
+    // a publication given as its own article's author (JSON-LD author: Organization) is
+    // the site, already named: "DER SPIEGEL · 2024-05-13 · DER SPIEGEL"
+    std::string site_folded = text::lower_ascii(text::trim(m.site));
+    std::erase_if(m.authors, [&](const std::string& a) {
+        return !site_folded.empty() && text::lower_ascii(text::trim(a)) == site_folded;
+    });
     m.description = !og_description.empty() ? og_description : description;
     if (m.language.empty()) m.language = bcp47(content_language.substr(0, content_language.find(',')));
     if (m.language.empty()) m.language = bcp47(og_locale);

@@ -205,6 +205,18 @@ TEST_CASE("html metadata: JSON-LD article, @graph, author list, publisher") {
     CHECK(doc.meta.site == "Publisher Inc");
 }
 
+TEST_CASE("html metadata: a CMS's empty date is no date; a publication as its own author is the site") {
+    Document doc = read(
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"H\","
+        "\"datePublished\":\"0001-01-01T00:00:00Z\",\"author\":{\"@type\":\"Organization\",\"name\":\"THE DAILY\"},"
+        "\"publisher\":{\"name\":\"The Daily\"}}</script>"
+        "<meta property=\"article:published_time\" content=\"2024-05-13T08:00:00+02:00\"></head>"
+        "<body><p>" + prose(2) + "</p></body></html>");
+    CHECK(doc.meta.date == "2024-05-13");
+    CHECK(doc.meta.site == "The Daily");
+    CHECK(doc.meta.authors.empty());
+}
+
 TEST_CASE("html metadata: <time datetime>, the <title> less its site, a template's author") {
     Document doc = read(
         "<html><head><title>建议对改版 - 建议反馈 - 某某官方论坛 - Powered by Discuz! X3.4</title>"
