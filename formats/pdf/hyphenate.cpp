@@ -3,6 +3,7 @@
 
 #include <hyphen.h>
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/uscript.h>
 
 #include <algorithm>
@@ -127,8 +128,30 @@ bool mark(char32_t c) { return (U_GET_GC_MASK(UChar32(c)) & U_GC_M_MASK) != 0; }
 
 struct Hyphenator::Dictionary {
     HyphenDict* dict = nullptr;
+    // An 8-bit dictionary (hyph_de_DE.dic is ISO8859-1, hyph_ru_RU.dic KOI8-R): the byte
+    // of each character above ASCII its code page has. Empty for UTF-8 dictionaries.
+    std::unordered_map<char32_t, char> code_page;
     ~Dictionary() {
         if (dict) hnj_hyphen_free(dict);
+    }
+
+    // Reads the code page named on the dictionary's first line, byte by byte; false when
+    // ICU does not know it or it is not one byte a character.
+    bool load_code_page() {
+        UErrorCode status = U_ZERO_ERROR;
+        UConverter* converter = ucnv_open(dict->cset, &status);
+        if (U_FAILURE(status) || !converter) return false;
+        bool single_byte = ucnv_getMaxCharSize(converter) == 1;
+        for (int b = 0x80; single_byte && b <= 0xFF; ++b) {
+            char byte = static_cast<char>(b);
+            UChar unit[4];
+            status = U_ZERO_ERROR;
+            int32_t n = ucnv_toUChars(converter, unit, 4, &byte, 1, &status);
+            if (U_SUCCESS(status) && n == 1 && unit[0] != 0xFFFD && unit[0] >= 0x80)
+                code_page.emplace(char32_t(unit[0]), byte);
+        }
+        ucnv_close(converter);
+        return single_byte && !code_page.empty();
     }
 };
 
@@ -144,9 +167,9 @@ std::unique_ptr<Hyphenator> Hyphenator::load(const std::string& path) {
     auto dictionary = std::make_unique<Dictionary>();
     dictionary->dict = hnj_hyphen_load(path.c_str());
     if (!dictionary->dict) return nullptr;
-    // Legacy 8-bit dictionaries would need the word in their own code page; the hyphen-*
-    // packages of Debian are all UTF-8.
-    if (!dictionary->dict->utf8) return nullptr;
+    // Several of Debian's hyphen-* dictionaries are in an 8-bit code page (German,
+    // Dutch, Swedish: ISO8859-1; Polish ISO8859-2; Russian KOI8-R): words go to them in it.
+    if (!dictionary->dict->utf8 && !dictionary->load_code_page()) return nullptr;
     return std::unique_ptr<Hyphenator>(new Hyphenator(std::move(dictionary)));
 }
 
@@ -238,7 +261,17 @@ void Hyphenator::hyphenate_part(std::u32string_view part, std::size_t part_begin
     // libhyphen's patterns are lower case, with ASCII apostrophes.
     std::string lower;
     lower.reserve(count * 2);
-    for (char32_t c : part) text::append(lower, apostrophe(c) ? U'\'' : char32_t(u_tolower(UChar32(c))));
+    const auto& code_page = dictionary_->code_page;
+    for (char32_t c : part) {
+        char32_t l = apostrophe(c) ? U'\'' : char32_t(u_tolower(UChar32(c)));
+        if (code_page.empty() || l < 0x80) {
+            text::append(lower, l);
+            continue;
+        }
+        auto byte = code_page.find(l);
+        if (byte == code_page.end()) return;  // a letter the dictionary's code page lacks
+        lower += byte->second;
+    }
 
     // libhyphen wants room for the word, its two boundary dots and a terminator.
     std::vector<char> hyphens(lower.size() + 5, '0');
@@ -247,7 +280,8 @@ void Hyphenator::hyphenate_part(std::u32string_view part, std::size_t part_begin
     int* cuts = nullptr;
     hnj_hyphen_hyphenate2(dictionary_->dict, lower.c_str(), int(lower.size()), hyphens.data(), nullptr,
                           &replacements, &positions, &cuts);
-    // A UTF-8 dictionary's answer is per character: hyphens[k] odd is a point after
+    // The answer is per character (a UTF-8 dictionary's, and an 8-bit one's, whose
+    // characters are bytes): hyphens[k] odd is a point after
     // character k. Non-standard points ("Schiff-fahrt" from "Schiffahrt") change the
     // letters around the hyphen, which a line of glyphs cannot do: they are skipped.
     for (std::size_t k = std::size_t(left_min_) - 1; k + right_min_ < count; ++k) {

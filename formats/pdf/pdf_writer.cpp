@@ -30,7 +30,9 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         warn(std::to_string(r.outside_bmp) +
              " characters beyond U+FFFF (emoji, rare CJK) drawn as \u25A1: PDF fonts here cannot draw them");
     if (r.missing_glyphs)
-        warn(std::to_string(r.missing_glyphs) + " characters no installed font has, drawn as '?'");
+        warn(std::to_string(r.missing_glyphs) +
+             " characters dconv's PDF fonts (Liberation, AR PL UMing) do not have, drawn as '?' "
+             "(Hangul, Arabic and Indic scripts are not supported in PDF yet; EPUB renders them)");
     if (r.overfull_lines)
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }

@@ -45,6 +45,21 @@ TEST_CASE("English words are hyphenated where the US patterns allow") {
     CHECK(marked("paragraph", en.points("paragraph")) == "para-graph");
 }
 
+TEST_CASE("8-bit dictionaries get words in their own code page (German, Russian)") {
+    // hyph_de_DE.dic is ISO8859-1 and hyph_ru_RU.dic KOI8-R (Debian's hyphen-de and
+    // hyphen-ru, installed by tools/setup.sh); their words with letters beyond ASCII are
+    // given in it, and the points come back in the UTF-8 word's bytes.
+    const Hyphenator* de = Hyphenator::for_language("de");
+    REQUIRE(de != nullptr);
+    CHECK(marked("Ermittlerinnen", de->points("Ermittlerinnen")) == "Er-mitt-le-rin-nen");
+    CHECK(marked("Überwachungskamera", de->points("Überwachungskamera")) == "Über-wa-chungs-ka-mera");  // three letters after
+    CHECK(marked("Einsatzkräfte", de->points("Einsatzkräfte")) == "Ein-satz-kräfte");
+    const Hyphenator* ru = Hyphenator::for_language("ru");
+    REQUIRE(ru != nullptr);
+    CHECK(marked("программирование", ru->points("программирование")) == "программи-ро-ва-ние");
+    CHECK(ru->points("Ωμέγαλος").empty());  // a letter KOI8-R has not: not hyphenated
+}
+
 TEST_CASE("hyphenation keeps two letters before a hyphen and three after it") {
     const Hyphenator& en = english();
     CHECK(en.left_min() >= 2);
