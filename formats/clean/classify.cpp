@@ -45,6 +45,7 @@ constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many uni
 constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs
 constexpr std::size_t kMinLaterSeparators = 4; // a thread below other furniture: this many separators...
 constexpr double kMinLaterPostShare = 0.8;    // ...with a post between nearly every pair
+constexpr std::size_t kMaxSymbolRow = 24;     // a row of icons without letters parting posts is this short (bytes)
 constexpr std::size_t kMinNumberedHeadings = 3; // headings numbered 1, 2, 3... in a row: a list article's sections
 constexpr std::size_t kMaxOpenerRepeats = 3; // a section opener this often on a page is a button
 constexpr double kTrailingLinkDensity = 0.15; // a short line after the content this much in links points away
@@ -279,61 +280,30 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     const std::size_t n = units.size();
     // the separator: the recurring furniture line with the longest chain of occurrences
     // (each within kMaxPostSpacing units of the last) that meets the run
+    // A post's row of icon buttons leaves no letters ("__ | __"): the same row of
+    // symbols (two or more, a lone icon is anywhere) each time parts posts as well,
+    // keyed by its text
+    std::vector<std::uint64_t> sep(folded);
+    std::unordered_map<std::uint64_t, std::size_t> symbol_rows;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Features& f = units[i].f;
+        if (folded[i] || f.letters > 0 || f.digits > 0 || f.text.size() > kMaxSymbolRow ||
+            f.text.find(' ') == std::string::npos || judged[i].cls != Cls::bad)
+            continue;
+        std::uint64_t h = 0x9e3779b97f4a7c15ull;
+        for (char c : f.text)
+            if (c != ' ') h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        sep[i] = h ? h : 1;
+        ++symbol_rows[sep[i]];
+    }
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> occurrences;
     for (std::size_t i = 0; i < n; ++i) {
-        auto c = counts.find(folded[i]);
-        if (folded[i] && c != counts.end() && c->second >= kMinThreadSeparators) occurrences[folded[i]].push_back(i);
+        if (!sep[i]) continue;
+        bool symbols = !folded[i];
+        auto c = symbols ? symbol_rows.find(sep[i]) : counts.find(sep[i]);
+        if (c != (symbols ? symbol_rows.end() : counts.end()) && c->second >= kMinThreadSeparators)
+            occurrences[sep[i]].push_back(i);
     }
-    std::uint64_t best_key = 0;
-    std::size_t best_first = 0, best_last = 0, best_count = 0, spacing = 0;
-    // a chain that begins past the run's reach (replies below a list of related links
-    // or a course advert): taken only when no chain meets the run, and held to more
-    struct Chain {
-        std::uint64_t key = 0;
-        std::size_t first = 0, last = 0, count = 0, gap = 0;
-    } later;
-    for (const auto& [key, at] : occurrences) {
-        bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
-            // (in a batch, a card's labels may recur on other pages too: template)
-            return (judged[i].repeated && judged[i].cls == Cls::bad) || judged[i].templated;
-        });
-        if (!furniture) continue;
-        for (std::size_t a = 0; a < at.size();) {
-            std::size_t b = a, gap = 0;
-            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) {
-                gap = std::max(gap, at[b + 1] - at[b]);
-                ++b;
-            }
-            std::size_t count = b - a + 1;
-            bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
-            // ties go to the earlier chain, so the choice never depends on hash order
-            bool better = count > best_count || (count == best_count && at[a] < best_first);
-            if (count >= kMinThreadSeparators && meets && better) {
-                best_key = key;
-                best_first = at[a];
-                best_last = at[b];
-                best_count = count;
-                spacing = gap;
-            }
-            bool beyond = at[a] > run_to + kMaxPostSpacing;
-            if (count >= kMinLaterSeparators && beyond &&
-                (count > later.count || (count == later.count && at[a] < later.first)))
-                later = {key, at[a], at[b], count, gap};
-            a = b + 1;
-        }
-    }
-    double min_share = kMinPostShare;
-    if (best_count == 0) {
-        if (later.count == 0) return;
-        best_key = later.key;
-        best_first = later.first;
-        best_last = later.last;
-        best_count = later.count;
-        spacing = later.gap;
-        min_share = kMinLaterPostShare;
-    }
-    std::size_t from = best_first > spacing ? best_first - spacing : 0;
-    std::size_t to = std::min(n - 1, best_last + spacing);
     auto post_text = [&](std::size_t i) {
         const Unit& u = units[i];
         const Features& f = u.f;
@@ -342,29 +312,76 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         if (judged[i].cls == Cls::bad || judged[i].repeated || judged[i].templated || u.heading ||
             (f.links > 0 && !mention))
             return false;
+        // a poster's byline ("name | 2024-01-06") is no post
+        if (!u.code && !f.ends_sentence && f.length < kShortLength && !find_date(f.text).empty()) return false;
         return u.code || f.ends_sentence || (f.words >= 4 && prose_shaped(f, stop_threshold));
     };
-    // a thread has a post between many pairs of separators (though a user card may hold
-    // the separator twice); a list of teaser cards, each with its "Share" button, has
-    // linked headlines there and text seldom
-    std::size_t stretches = 0, with_posts = 0;
-    bool post = false;
-    for (std::size_t i = from; i <= to; ++i) {
-        if (folded[i] == best_key && i != from) {
-            ++stretches;
-            with_posts += post;
-            post = false;
+    auto keep_posts = [&](const auto& chain, double min_share) {
+        std::size_t from = chain.first > chain.gap ? chain.first - chain.gap : 0;
+        std::size_t to = std::min(n - 1, chain.last + chain.gap);
+        // a thread has a post between many pairs of separators (though a user card may hold
+        // the separator twice); a list of teaser cards, each with its "Share" button, has
+        // linked headlines there and text seldom
+        std::size_t stretches = 0, with_posts = 0;
+        bool post = false;
+        for (std::size_t i = from; i <= to; ++i) {
+            if (sep[i] == chain.key && i != from) {
+                ++stretches;
+                with_posts += post;
+                post = false;
+            }
+            post = post || post_text(i);
         }
-        post = post || post_text(i);
+        ++stretches;
+        with_posts += post;
+        if (double(with_posts) < min_share * double(stretches)) return;
+        for (std::size_t i = from; i <= to; ++i) {
+            if (!drop[i] || !post_text(i)) continue;
+            drop[i] = false;
+            reasons[i].clear();
+        }
+    };
+    // the chain that meets the run, and apart from it the longest chain reaching past the
+    // run's end (the replies), when the first keeps inside the run (a picture's caption
+    // repeated in the first post)
+    struct Chain {
+        std::uint64_t key = 0;
+        std::size_t first = 0, last = 0, count = 0, gap = 0;
+    } best, past;
+    // a chain that begins past the run's reach (replies below a list of related links
+    // or a course advert): taken only when no chain meets the run, and held to more
+    Chain later;
+    // ties go to the earlier chain, so the choice never depends on hash order
+    auto longer = [](const Chain& c, const Chain& than) {
+        return c.count > than.count || (c.count == than.count && c.first < than.first);
+    };
+    for (const auto& [key, at] : occurrences) {
+        bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
+            // (in a batch, a card's labels may recur on other pages too: template)
+            return (judged[i].repeated && judged[i].cls == Cls::bad) || judged[i].templated || !folded[i];
+        });
+        if (!furniture) continue;
+        for (std::size_t a = 0; a < at.size();) {
+            std::size_t b = a, gap = 0;
+            while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) {
+                gap = std::max(gap, at[b + 1] - at[b]);
+                ++b;
+            }
+            Chain c{key, at[a], at[b], b - a + 1, gap};
+            bool meets = at[b] >= run_from && at[a] <= run_to + kMaxPostSpacing;
+            if (c.count >= kMinThreadSeparators && meets && longer(c, best)) best = c;
+            if (c.count >= kMinThreadSeparators && meets && at[b] > run_to && longer(c, past)) past = c;
+            bool beyond = at[a] > run_to + kMaxPostSpacing;
+            if (c.count >= kMinLaterSeparators && beyond && longer(c, later)) later = c;
+            a = b + 1;
+        }
     }
-    ++stretches;
-    with_posts += post;
-    if (double(with_posts) < min_share * double(stretches)) return;
-    for (std::size_t i = from; i <= to; ++i) {
-        if (!drop[i] || !post_text(i)) continue;
-        drop[i] = false;
-        reasons[i].clear();
+    if (best.count == 0) {
+        if (later.count > 0) keep_posts(later, kMinLaterPostShare);
+        return;
     }
+    keep_posts(best, kMinPostShare);
+    if (past.count > 0 && (past.key != best.key || past.first != best.first)) keep_posts(past, kMinPostShare);
 }
 
 // A list article ("7 ways to ...") numbers its section headings 1, 2, 3...: where such
