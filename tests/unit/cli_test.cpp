@@ -357,6 +357,7 @@ TEST_CASE("cli: an empty file converts") {
     CHECK(r.status == 0);
     CHECK(fs::exists(dir.work / "out" / "empty.md"));
     CHECK(fs::exists(dir.work / "out" / "empty.txt"));
+    CHECK_THAT(r.err, Contains("empty.txt: warning: the input is empty"));
 }
 
 TEST_CASE("cli: a binary file fails by name, the rest of the batch converts") {

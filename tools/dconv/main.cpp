@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool clean = false, no_clean = false, list_formats = false;
+    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 100000).description(""))
         ->type_name("N")
         ->capture_default_str();
-    app.add_flag("!--no-front-matter", job.write.front_matter,
+    app.add_flag("--no-front-matter", no_front_matter,
                  "Markdown: no YAML front matter; the title is written as a '# Title' heading");
     app.add_option("--encoding", job.read.encoding,
                    "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
@@ -179,6 +179,7 @@ int main(int argc, char** argv) {
         std::cerr << "dconv: --clean and --no-clean contradict each other\n";
         return dconv::kExitUsage;
     }
+    job.write.front_matter = !no_front_matter;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {
         job.explain = dconv::Explain::json;
