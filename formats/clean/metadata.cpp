@@ -259,6 +259,11 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     // used units leave the body; drop_units reports them, so keep the metadata notes only
     Diagnostics sink;
     clean::drop_units(doc, units, used, why, scores, "metadata", sink);
+    // The headline is where the article starts, if it is the title. A top heading other
+    // than a title the page's head gave ("Fuel prices in May" under <title>Prices</title>)
+    // is the article's own first heading: it stays in the body, and the run is not made
+    // to start after it.
+    if (title >= 0 && !used[static_cast<std::size_t>(title)]) return 0;
     return title >= 0 ? units[static_cast<std::size_t>(title)].source.first : 0;
 }
 

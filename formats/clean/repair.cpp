@@ -181,15 +181,16 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
         }
 
         // a run of short title-case lines between paragraphs is one heading; a remark in
-        // parentheses or brackets is not
+        // parentheses or brackets is not, nor a row of table cells ("Fuel | Price")
         bool bracketed = !f.text.empty() && (f.text.front() == '(' || f.text.front() == '[');
-        if (!f.ends_sentence && !bracketed && !ends_clause(f.text) && title_case(f, lang) && prev_para &&
-            f.words >= 2) {
+        auto cells = [](std::string_view t) { return t.find(" | ") != std::string_view::npos; };
+        if (!f.ends_sentence && !bracketed && !cells(f.text) && !ends_clause(f.text) && title_case(f, lang) &&
+            prev_para && f.words >= 2) {
             std::size_t j = i + 1;
             double total = f.length;
             while (j < blocks.size() && is_paragraph(blocks[j]) && !has_links(blocks[j])) {
                 Features g = features(blocks[j]);
-                if (g.ends_sentence || g.length > kMaxHeadingLength || !title_case(g, lang)) break;
+                if (g.ends_sentence || g.length > kMaxHeadingLength || cells(g.text) || !title_case(g, lang)) break;
                 total += g.length;
                 ++j;
             }

@@ -574,3 +574,20 @@ TEST_CASE("html: hostile inputs finish fast and cleanly") {
     }
     CHECK(seconds_since(start) < 120.0);  // a hang guard: about 4 s of CPU on one core
 }
+
+TEST_CASE("html cleaning: an article's heading other than the page's title stays; table rows stay rows") {
+    Document doc = read(
+        "<html><head><title>Prices</title></head>\n<body>\n<article>\n<h1>Fuel prices in May</h1>\n<p>" + prose(2) +
+            "</p>\n<table><tr><th>Fuel</th><th>Price</th></tr><tr><td>Petrol Super</td><td>1.89</td></tr>"
+            "<tr><td>Diesel Plus</td><td>1.75</td></tr></table>\n<p>" + prose(2, "road") + "</p>\n</article></body></html>",
+        true);
+    CHECK(doc.meta.title == "Prices");
+    REQUIRE(!doc.blocks.empty());
+    const auto* h = std::get_if<Heading>(&doc.blocks.front().node);
+    REQUIRE(h != nullptr);
+    CHECK(plain_text(h->content) == "Fuel prices in May");
+    std::string text = all_text(doc);
+    CHECK(contains(text, "Fuel | Price\nPetrol Super | 1.89\nDiesel Plus | 1.75\n"));
+    for (const Block& b : doc.blocks)
+        if (const auto* heading = std::get_if<Heading>(&b.node)) CHECK_FALSE(contains(plain_text(heading->content), "|"));
+}
