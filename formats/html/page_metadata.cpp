@@ -388,9 +388,32 @@ PageMetadata read_page_metadata(const Page& page) {
     m.authors = !ld.authors.empty() ? ld.authors : meta_authors;
     m.site = !og_site.empty() ? og_site : !ld.publisher.empty() ? ld.publisher : !ld.site.empty() ? ld.site : app_name;
     if (is_absolute_url(m.site)) m.site = host_of(m.site);
+    std::string site_folded = text::lower_ascii(text::trim(m.site));
+    // a title that carries the site's name at one end ("Bike book review | MoreBikes"):
+    // the site is a field of its own; not when the rest says less than the site's name
+    // ("Home | Ohio Artisan Collective")
+    std::string full_title = m.title;
+    if (!site_folded.empty()) {
+        static constexpr std::string_view kSeparators[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · ", "｜", " _ "};
+        for (std::string_view sep : kSeparators) {
+            std::string_view t = m.title;
+            std::size_t at = t.rfind(sep);
+            if (at != std::string_view::npos && at > 0 &&
+                text::lower_ascii(text::trim(t.substr(at + sep.size()))) == site_folded) {
+                m.title = std::string(text::trim(t.substr(0, at)));
+                break;
+            }
+            at = t.find(sep);
+            if (at != std::string_view::npos && at + sep.size() < t.size() &&
+                text::lower_ascii(text::trim(t.substr(0, at))) == site_folded) {
+                m.title = std::string(text::trim(t.substr(at + sep.size())));
+                break;
+            }
+        }
+        if (m.title.size() < site_folded.size()) m.title = full_title;
+    }
     // a publication given as its own article's author (JSON-LD author: Organization) is
     // the site, already named: "DER SPIEGEL · 2024-05-13 · DER SPIEGEL"
-    std::string site_folded = text::lower_ascii(text::trim(m.site));
     std::erase_if(m.authors, [&](const std::string& a) {
         return !site_folded.empty() && text::lower_ascii(text::trim(a)) == site_folded;
     });

@@ -591,3 +591,16 @@ TEST_CASE("html cleaning: an article's heading other than the page's title stays
     for (const Block& b : doc.blocks)
         if (const auto* heading = std::get_if<Heading>(&b.node)) CHECK_FALSE(contains(plain_text(heading->content), "|"));
 }
+
+TEST_CASE("html metadata: the site's name at one end of the title goes, unless the rest says less") {
+    auto title_of = [](std::string og_title) {
+        return read("<html><head><meta property=\"og:title\" content=\"" + og_title +
+                    "\"><meta property=\"og:site_name\" content=\"Harbour Daily\"></head><body><p>" + prose(2) +
+                    "</p></body></html>")
+            .meta.title;
+    };
+    CHECK(title_of("The north pier reopens | Harbour Daily") == "The north pier reopens");
+    CHECK(title_of("HARBOUR DAILY - The north pier reopens") == "The north pier reopens");
+    CHECK(title_of("Home | Harbour Daily") == "Home | Harbour Daily");
+    CHECK(title_of("The pier of Harbour Daily fame") == "The pier of Harbour Daily fame");
+}
