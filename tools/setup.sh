@@ -14,7 +14,8 @@ packages=(
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
   libhpdf-dev libharfbuzz-dev libhyphen-dev libdeflate-dev fonts-liberation2 fonts-arphic-uming
   # hyphenation patterns: English and the commonest other languages the fonts cover
-  hyphen-en-us hyphen-en-gb hyphen-de hyphen-fr hyphen-es hyphen-it hyphen-pt-pt hyphen-pt-br
+  # (not hyphen-de: libhyphen takes 1.4 s to load its 1 MB of patterns, per process)
+  hyphen-en-us hyphen-en-gb hyphen-fr hyphen-es hyphen-it hyphen-pt-pt hyphen-pt-br
   hyphen-nl hyphen-pl hyphen-ru hyphen-sv
   # tests (epubcheck brings a Java runtime; the tests run it as
   # java -jar /usr/share/java/epubcheck.jar; python3-distributed is Dask for
