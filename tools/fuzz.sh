@@ -70,6 +70,8 @@ done
 # --------------------------------------------------------------- runs
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# leaks inside Debian's libraries (each one explained in the file)
+export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
 status=0
 summary=()
 for h in "${harnesses[@]}"; do

@@ -29,6 +29,8 @@ cmake --build build-asan -j"$(nproc)"
 # detect_stack_use_after_return is left off: it doubles the time of the slow tests.
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# leaks inside Debian's libraries (each one explained in the file)
+export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
 
 # Test cases with a time budget ("hostile inputs finish fast", "a megabyte paragraph sets
 # in well under two seconds", ...) run last, one at a time: under ASan they take about
