@@ -50,18 +50,24 @@ TEST_CASE("8-bit dictionaries get words in their own code page (Dutch, Swedish, 
     // hyph_ru_RU.dic KOI8-R (Debian's hyphen-* packages, installed by tools/setup.sh);
     // their words with letters beyond ASCII are given in it, and the points come back
     // in the UTF-8 word's bytes.
-    const Hyphenator* nl = Hyphenator::for_language("nl");
-    REQUIRE(nl != nullptr);
-    CHECK(marked("financiële", nl->points("financiële")) == "fi-nan-ci-ële");
-    const Hyphenator* sv = Hyphenator::for_language("sv");
-    REQUIRE(sv != nullptr);
-    CHECK(marked("översättningen", sv->points("översättningen")) == "över-sätt-ningen");
-    const Hyphenator* pl = Hyphenator::for_language("pl");
-    REQUIRE(pl != nullptr);
-    CHECK(marked("przedsiębiorstwo", pl->points("przedsiębiorstwo")) == "przed-się-bior-stwo");
+    struct Example {
+        const char* language;
+        const char* word;
+        const char* hyphenated;
+    };
+    const Example examples[] = {
+        {"nl", "financiële", "fi-nan-ci-ële"},
+        {"sv", "översättningen", "över-sätt-ningen"},
+        {"pl", "przedsiębiorstwo", "przed-się-bior-stwo"},
+        {"ru", "программирование", "программи-ро-ва-ние"},
+    };
+    for (const Example& e : examples) {
+        INFO(e.language);
+        const Hyphenator* h = Hyphenator::for_language(e.language);
+        REQUIRE(h != nullptr);
+        CHECK(marked(e.word, h->points(e.word)) == e.hyphenated);
+    }
     const Hyphenator* ru = Hyphenator::for_language("ru");
-    REQUIRE(ru != nullptr);
-    CHECK(marked("программирование", ru->points("программирование")) == "программи-ро-ва-ние");
     CHECK(ru->points("Ωμέγαλος").empty());  // a letter KOI8-R has not: not hyphenated
 }
 
