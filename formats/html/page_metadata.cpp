@@ -389,9 +389,9 @@ PageMetadata read_page_metadata(const Page& page) {
     m.site = !og_site.empty() ? og_site : !ld.publisher.empty() ? ld.publisher : !ld.site.empty() ? ld.site : app_name;
     if (is_absolute_url(m.site)) m.site = host_of(m.site);
     std::string site_folded = text::lower_ascii(text::trim(m.site));
-    // a title that carries the site's name at one end ("Bike book review | MoreBikes"):
+    // a title that carries the site's name at one end ("Pier reopens | Harbour Daily"):
     // the site is a field of its own; not when the rest says less than the site's name
-    // ("Home | Ohio Artisan Collective")
+    // ("Home | Harbour Daily")
     std::string full_title = m.title;
     if (!site_folded.empty()) {
         static constexpr std::string_view kSeparators[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · ", "｜", " _ "};
@@ -413,7 +413,7 @@ PageMetadata read_page_metadata(const Page& page) {
         if (m.title.size() < site_folded.size()) m.title = full_title;
     }
     // a publication given as its own article's author (JSON-LD author: Organization) is
-    // the site, already named: "DER SPIEGEL · 2024-05-13 · DER SPIEGEL"
+    // the site, already named: "THE DAILY · 2024-05-13 · THE DAILY"
     std::erase_if(m.authors, [&](const std::string& a) {
         return !site_folded.empty() && text::lower_ascii(text::trim(a)) == site_folded;
     });
