@@ -9,6 +9,8 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
+  # images: stb_image probes, stb_image_write encodes PNG; libwebp and giflib decode
+  libstb-dev libwebp-dev libgif-dev
   # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates, libdeflate
   # compresses; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly

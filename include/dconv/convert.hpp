@@ -16,6 +16,7 @@
 
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv {
 
@@ -42,6 +43,10 @@ struct ReadOptions {
     Cleaning clean = Cleaning::by_format;  // run the cleaning passes (see Cleaning)
     std::string source_name;  // file name or URL, for messages, Meta::source and the format
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
+    // Images, loaded into Document::resources once the document is read (resources.hpp).
+    // An empty base is the folder of source_name (or the page's URL); Markdown inputs
+    // also take absolute paths.
+    ResourceOptions resources;
 };
 
 struct WriteOptions {

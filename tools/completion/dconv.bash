@@ -6,7 +6,7 @@
 # completing, so they are those of the dconv being completed.
 
 _dconv_options="-t --to -f --from -o --output --clean --no-clean --explain --explain=json --columns --no-front-matter
---encoding -j --jobs --bundle --title --author --metadata --style --paper --cover
+--encoding -j --jobs --bundle --title --author --metadata --style --paper --cover --resource-path
 --skip-existing --timeout --jsonl -q --quiet --list-formats --version -h --help"
 
 # The names of one section of `dconv --list-formats`: "input" (readers), "output"
@@ -76,6 +76,11 @@ _dconv() {
             ;;
         --cover)
             _dconv_files "$cur" '*.@(jpg|jpeg|png|JPG|JPEG|PNG)'
+            return
+            ;;
+        --resource-path)
+            compopt -o dirnames 2>/dev/null
+            COMPREPLY=()
             return
             ;;
         -o | --output | --bundle)

@@ -145,6 +145,11 @@ int main(int argc, char** argv) {
         ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    std::vector<std::string> resource_path;
+    app.add_option("--resource-path", resource_path,
+                   "Folders where images are also looked for, after the input's own folder; "
+                   "repeat, or separate with ':'")
+        ->type_name("DIR");
     app.add_flag("--skip-existing", job.skip_existing,
                  "Skip an input whose every output exists (resume an interrupted batch)");
     app.add_flag("--jsonl", job.jsonl,
@@ -175,6 +180,12 @@ int main(int argc, char** argv) {
         return dconv::kExitSuccess;
     }
     if (!to.empty()) job.formats = to;
+    for (const std::string& dirs : resource_path)  // pandoc's form: DIR:DIR
+        for (std::size_t from = 0; from <= dirs.size();) {
+            std::size_t colon = std::min(dirs.find(':', from), dirs.size());
+            if (colon > from) job.read.resources.search_path.push_back(dirs.substr(from, colon - from));
+            from = colon + 1;
+        }
     if (clean && no_clean) {
         std::cerr << "dconv: --clean and --no-clean contradict each other\n";
         return dconv::kExitUsage;
