@@ -125,9 +125,9 @@ inline constexpr std::size_t kMaxImagePixels = std::size_t(1) << 25;
 inline constexpr double kDefaultTimeoutSeconds = 0;
 
 // error: the document took longer than its timeout. The deadline is cooperative: it is
-// checked at points along the way (the readers per line or block, the cleaner between
-// its passes, the writers per block and page), so the work stops at the first check
-// after it (one long pass finishes first), with
+// checked at points along the way (the readers per line or block, the cleaner's passes
+// per unit, line or block, the writers per block and page), so the work stops at the
+// first check after it, with
 // Error(ErrorKind::limit, file, 0, "took longer than N s"); no thread is killed and
 // nothing is left half-written.
 //
@@ -157,6 +157,12 @@ private:
 // Throws Error(ErrorKind::limit) when the calling thread's deadline has passed; does
 // nothing when it has none. Costs a clock read: call it per line or block, not per byte.
 void check_deadline();
+
+// check_deadline for loops over many small items (lines, units, words): reads the clock
+// on every kDeadlinePollStride-th call of the thread only, so that a pass can poll per
+// item at no measurable cost and still stop within a few milliseconds of its deadline.
+inline constexpr unsigned kDeadlinePollStride = 256;
+void poll_deadline();
 
 // "took longer than 2 s", "took longer than 0.5 s": the message of a deadline's error.
 std::string timeout_message(double seconds);
