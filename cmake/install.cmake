@@ -30,6 +30,7 @@ set(DCONV_PKGCONFIG_MODULES_LIBZIP libzip)
 set(DCONV_PKGCONFIG_MODULES_HARFBUZZ harfbuzz harfbuzz-subset)
 set(DCONV_PKGCONFIG_MODULES_GUMBO gumbo)
 set(DCONV_PKGCONFIG_MODULES_LIBDEFLATE libdeflate)
+set(DCONV_PKGCONFIG_MODULES_CURL libcurl)
 #   ICU::COMPONENT: icu-COMPONENT (libicudata comes with icu-uc's libraries)
 #   ZLIB::ZLIB: zlib; Threads::Threads: -pthread
 #   dconv_hpdf, dconv_hyphen (libraries without a pkg-config file on Debian 12): the
