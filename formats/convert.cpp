@@ -58,7 +58,8 @@ struct BlockCounter {
 
 Document finish(Document doc, const ReadOptions& options) {
     BlockCounter{0, options.source_name}.blocks(doc.blocks);
-    if (doc.meta.source.empty()) doc.meta.source = options.source_name;
+    if (!options.url.empty()) doc.meta.source = options.url;
+    else if (doc.meta.source.empty()) doc.meta.source = options.source_name;
     check_deadline();
     return doc;
 }
