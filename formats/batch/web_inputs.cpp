@@ -1,6 +1,6 @@
 // web_inputs.cpp: URL inputs and feeds fetched into a scratch folder, in parallel, with
 // a progress line.
-#include "web_inputs.hpp"
+#include "batch/web_inputs.hpp"
 
 #include <stdlib.h>
 #include <unicode/ucnv.h>
