@@ -51,7 +51,8 @@ PARAGRAPHS = [
     "you can walk its whole length and back before the cafes open.",
     "Halfway along, a flight of worn granite steps leads down to the water. Local children "
     "dive from the lowest step in summer, and the lifeguards keep a watchful eye from the "
-    "little white hut at the end of the pier.",
+    "little white hut at the end of the pier, as <a href=\"guides/lifeguards.html\">the "
+    "lifeguards' guide</a> explains.",
     "The lighthouse at the far end was automated in 1987, but the keeper's cottage still "
     "stands. It now holds a small museum of ship models, old charts and photographs of the "
     "storms that have battered the town over the last two centuries.",
@@ -151,6 +152,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, JPEG, "image/jpeg")
         elif route == "/img/missing.png":
             self.send(404, "no such image", "text/plain")
+        elif route == "/evil-title.html":  # a title that would climb out of the output folder
+            self.send(200, article("../../Escape/Attempt", PARAGRAPHS, images=False))
+        elif route == "/untitled/pier-reopens.html":  # no title: named after the URL
+            self.send(200, "<html><body><article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) +
+                      "</article></body></html>")
         elif route == "/broken-image.html":
             self.send(200, article("A Page With a Broken Image", PARAGRAPHS, images=False).replace(
                 "</article>", '<p><img src="img/missing.png" alt="A picture that is gone"></p></article>'))
