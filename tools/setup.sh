@@ -10,7 +10,8 @@ packages=(
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
   # URL inputs: libcurl with OpenSSL (HTTP/2, gzip, brotli), ca-certificates to verify TLS
-  libcurl4-openssl-dev ca-certificates
+  # (openssl: fetch_test makes a self-signed certificate with it)
+  libcurl4-openssl-dev ca-certificates openssl
   # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates, libdeflate
   # compresses; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly

@@ -2,7 +2,7 @@
 """fetch_server.py: the web the fetch tests read, on 127.0.0.1.
 
 Started by the tests themselves (tests/support/test_server.hpp): it binds an ephemeral
-port on 127.0.0.1, prints that port on its first line of standard output, and serves
+port on 127.0.0.1 (HTTPS with `--tls CERT KEY`), prints that port on its first line of standard output, and serves
 until it is sent SIGTERM or its standard input closes. Every route is one behaviour the
 tests assert (see the table in ROUTES' comments); /stats tells how often each path was
 asked for and with which headers, so that retries, Referer and conditional requests can
@@ -240,6 +240,11 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":  # --tls CERT KEY: HTTPS, that certificate
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
 
     def watch_stdin():  # the test closes our stdin (or dies): stop

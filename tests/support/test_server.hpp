@@ -14,9 +14,9 @@ namespace dconv::testing {
 
 class TestServer {
 public:
-    // Starts the server and waits for the port it prints. Throws when python3 or the
-    // script cannot start.
-    TestServer() {
+    // Starts the server and waits for the port it prints; with a certificate and its key
+    // (PEM files), it speaks HTTPS. Throws when python3 or the script cannot start.
+    explicit TestServer(const std::string& tls_cert = {}, const std::string& tls_key = {}) {
         int in[2], out[2];
         if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe failed");
         pid_ = ::fork();
@@ -28,7 +28,11 @@ public:
             ::close(in[1]);
             ::close(out[0]);
             ::close(out[1]);
-            ::execlp("python3", "python3", DCONV_SOURCE_DIR "/tests/support/fetch_server.py", (char*)nullptr);
+            const char* script = DCONV_SOURCE_DIR "/tests/support/fetch_server.py";
+            if (tls_cert.empty())
+                ::execlp("python3", "python3", script, (char*)nullptr);
+            else
+                ::execlp("python3", "python3", script, "--tls", tls_cert.c_str(), tls_key.c_str(), (char*)nullptr);
             ::_exit(127);
         }
         ::close(in[0]);
@@ -43,15 +47,16 @@ public:
             throw std::runtime_error("tests/support/fetch_server.py did not start (is python3 installed?)");
         }
         port_ = std::stoi(line);
+        tls_ = !tls_cert.empty();
     }
     ~TestServer() { stop(); }
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
 
     int port() const { return port_; }
-    // "http://127.0.0.1:PORT" + path
+    // "http://127.0.0.1:PORT" + path (https:// for a TLS server)
     std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + path;
     }
 
     // Stops the server (its port then refuses connections); idempotent.
@@ -68,6 +73,7 @@ private:
     pid_t pid_ = -1;
     int stdin_ = -1;
     int port_ = 0;
+    bool tls_ = false;
 };
 
 }  // namespace dconv::testing

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -231,6 +232,22 @@ TEST_CASE("the fetcher counts pages, images, bytes and failures") {
     CHECK(s.images == 1);
     CHECK(s.failures == 1);
     CHECK(s.bytes > 1000);
+}
+
+TEST_CASE("TLS certificates are verified; the error names the host and the reason") {
+    // A certificate no authority signed, made for this test (openssl, from tools/setup.sh).
+    fs::path dir = dconv::testing::fresh_dir("fetch-tls");
+    std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout '" + key +
+                       "' -out '" + cert + "' >/dev/null 2>&1";
+    REQUIRE(std::system(make.c_str()) == 0);
+    dconv::testing::TestServer tls(cert, key);
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(tls.url("/article.html"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::io);
+    CHECK(e.file() == tls.url("/article.html"));
+    CHECK(e.message() == "TLS with 127.0.0.1 failed: SSL certificate problem: self-signed certificate");
+    fs::remove_all(dir);
 }
 
 // ------------------------------------------------------------------------------ cache
