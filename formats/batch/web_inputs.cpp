@@ -148,9 +148,13 @@ struct WebInputs::State {
         page.read.url = reply.final_url;
         if (!reply.warning.empty()) page.warnings.push_back(reply.warning);
         if (page.read.format.empty()) {
+            bool markup = looks_like_html(reply.body);
             if (reply.media_type == "text/html" || reply.media_type == "application/xhtml+xml" ||
-                (reply.media_type.empty() && looks_like_html(reply.body)))
+                ((reply.media_type.empty() || is_xml_type(reply.media_type)) && markup))
                 page.read.format = "html";
+            else if (!reply.media_type.empty() && is_xml_type(reply.media_type))
+                throw Error(ErrorKind::input, name, 0,
+                            "the server sent " + reply.media_type + " that is neither an RSS or Atom feed nor a page");
             else
                 page.read.format = "webtext";
         }

@@ -211,6 +211,8 @@ class Handler(BaseHTTPRequestHandler):
             self.stream(200 << 20)
         elif route == "/doc.pdf":
             self.send(200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 4096, "application/pdf")
+        elif route == "/sitemap.xml":  # XML, but neither a feed nor a page
+            self.send(200, '<?xml version="1.0"?><urlset><url><loc>/a1.html</loc></url></urlset>', "application/xml")
         elif route == "/feed.xml":
             self.send(200, rss(self.base()), "application/rss+xml")
         elif route in ("/a1.html", "/a2.html", "/a3.html"):

@@ -165,6 +165,17 @@ TEST_CASE("url: without --allow-private a redirect to a private address is refus
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: XML that is neither a feed nor a page is refused") {
+    fs::path dir = fresh_dir("url-xml");
+    std::string url = server().url("/sitemap.xml");
+    Run r = dconv_in(dir, "--allow-private --to md " + url);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + url + ": the server sent application/xml that is neither an RSS or Atom "
+                               "feed nor a page\n"));
+    CHECK(files_in(dir / "out").empty());
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: the summary counts fetch failures apart from conversion failures") {
     fs::path dir = fresh_dir("url-summary");
     spit(dir / "binary.txt", std::string("\x00\x01\x02\x03", 4) + std::string(4000, '\0'));
