@@ -2,6 +2,7 @@
 // then the body as received after content decoding.
 #include "fetch/cache.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -51,7 +52,7 @@ std::optional<CachedReply> Cache::load(const std::string& url) const {
         reply.etag = j.value("etag", "");
         reply.last_modified = j.value("last_modified", "");
         std::size_t size = j.at("size").get<std::size_t>();
-        if (size > kMaxPageBytes && size > kMaxImageBytes) return std::nullopt;
+        if (size > std::max(kMaxPageBytes, dconv::kMaxImageBytes)) return std::nullopt;
         reply.body.resize(size);
         if (!in.read(reply.body.data(), static_cast<std::streamsize>(size))) return std::nullopt;
     } catch (const nlohmann::json::exception&) {

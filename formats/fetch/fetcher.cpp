@@ -268,7 +268,7 @@ struct Fetcher::State {
         Transfer t;
         t.reply = &reply;
         t.kind = kind;
-        t.max_bytes = kind == FetchKind::image ? fetch::kMaxImageBytes : options.max_bytes;
+        t.max_bytes = kind == FetchKind::image ? kMaxImageBytes : options.max_bytes;
         t.allow_private = options.allow_private;
         t.is_private = &options.is_private;
         char error[CURL_ERROR_SIZE] = "";
@@ -379,7 +379,7 @@ struct Fetcher::State {
                         std::string(kind == FetchKind::image ? "not an image" : "not a web page") + ": the server sent " +
                             r.refused_type + where + (kind == FetchKind::image ? "" : "; dconv converts HTML, text and feeds"));
         if (r.over_size || r.code == CURLE_FILESIZE_EXCEEDED) {
-            std::size_t cap = kind == FetchKind::image ? fetch::kMaxImageBytes : options.max_bytes;
+            std::size_t cap = kind == FetchKind::image ? kMaxImageBytes : options.max_bytes;
             throw Error(ErrorKind::limit, asked, 0,
                         "reply larger than " + std::to_string(cap >> 20 ? cap >> 20 : cap) +
                             (cap >> 20 ? " MiB" : " bytes") + where + ", not fetched");

@@ -23,7 +23,7 @@
 //     resolves to a public address when checked and a private one when used (DNS
 //     rebinding) cannot slip through;
 //   - one request has fetch::kConnectTimeoutSeconds to connect and timeout_seconds in all;
-//     a body over max_bytes (pages) or fetch::kMaxImageBytes (images), counted after
+//     a body over max_bytes (pages) or kMaxImageBytes (images), counted after
 //     content decoding, is refused, by Content-Length before it is read when the server
 //     gives one;
 //   - 429, 503 and a reset connection are retried (fetch::kMaxAttempts in all), after the
@@ -73,7 +73,7 @@ struct FetchOptions {
 
 enum class FetchKind {
     page,   // HTML, plain text or a feed; up to FetchOptions::max_bytes
-    image,  // image/*; up to fetch::kMaxImageBytes
+    image,  // image/*; up to kMaxImageBytes
 };
 
 struct FetchResult {
