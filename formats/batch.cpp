@@ -97,6 +97,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 
         Reporter reporter(err, options.progress && !json && plan.inputs.size() > 1,
                           plan.inputs.size());
+        if (plan.web) reporter.show_fetching(&plan.web->fetcher());
         Converter converter(options, plan, batch, out, reporter, tally);
         parallel_for(plan.inputs.size(), jobs, [&](std::size_t i) { converter.convert(i); });
         converter.drain();
