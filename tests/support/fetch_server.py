@@ -109,6 +109,8 @@ class State:
     lock = threading.Lock()
     counts = {}
     headers = {}
+    in_flight = 0       # requests to /concurrent being answered now
+    max_in_flight = 0   # the most at once
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -142,7 +144,8 @@ class Handler(BaseHTTPRequestHandler):
             State.headers[path] = {k: v for k, v in self.headers.items()}
         if route == "/stats":
             with State.lock:
-                self.send(200, json.dumps({"counts": State.counts, "headers": State.headers}), "text/plain")
+                self.send(200, json.dumps({"counts": State.counts, "headers": State.headers,
+                                           "max_in_flight": State.max_in_flight}), "text/plain")
             return
         if route == "/article.html":
             self.send(200, ARTICLE)
@@ -170,6 +173,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send(302, "", None, {"Location": "file:///etc/passwd"})
         elif route == "/redirect-private":  # to another loopback address: "private"
             self.send(302, "", None, {"Location": f"http://127.0.0.2:{self.server.server_address[1]}/article.html"})
+        elif route == "/concurrent":  # how many requests a client has in flight at once
+            with State.lock:
+                State.in_flight += 1
+                State.max_in_flight = max(State.max_in_flight, State.in_flight)
+            time.sleep(0.3)
+            with State.lock:
+                State.in_flight -= 1
+            self.send(200, ARTICLE)
         elif route == "/slow":
             time.sleep(5)
             self.send(200, ARTICLE)

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "dconv/diagnostics.hpp"
 #include "dconv/fetch.hpp"
@@ -220,6 +222,18 @@ TEST_CASE("the User-Agent names dconv and its version") {
     std::string headers = f.fetch(server().url("/headers"), FetchKind::page).body;
     CHECK(headers.find("User-Agent: " + dconv::user_agent() + "\n") != std::string::npos);
     CHECK(dconv::user_agent().starts_with("dconv/" DCONV_VERSION " (+libcurl/"));
+}
+
+TEST_CASE("no more than kMaxRequestsPerHost requests are in flight to one host") {
+    dconv::testing::TestServer own;  // its own count of requests in flight
+    Fetcher f(local());
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&, i] { f.fetch(own.url("/concurrent?i=" + std::to_string(i)), FetchKind::page); });
+    for (auto& t : threads) t.join();
+    auto seen = nlohmann::json::parse(f.fetch(own.url("/stats"), FetchKind::page).body);
+    CHECK(seen["max_in_flight"] == dconv::fetch::kMaxRequestsPerHost);
+    CHECK(f.stats().pages == 7);
 }
 
 TEST_CASE("the fetcher counts pages, images, bytes and failures") {
