@@ -1,5 +1,5 @@
-// fonts.cpp: SystemFonts over HarfBuzz — the font files, their coverage and advances, and
-// their subsets.
+// fonts.cpp: SystemFonts over HarfBuzz — the font files, which one draws a character,
+// shaping, and the subsets the PDF embeds.
 //
 // A font file is read once per process (memory-mapped by HarfBuzz) and shared, read-only,
 // by every SystemFonts and every thread: the loaded faces live in a process-wide table
@@ -11,6 +11,8 @@
 
 #include <hb-subset.h>
 #include <hb.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <algorithm>
 #include <array>
@@ -19,8 +21,10 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 
+#include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
 namespace dconv::pdf {
@@ -34,10 +38,18 @@ constexpr const char* kFontDirVariable = "DCONV_FONT_DIR";
 
 // Debian's folders for the packages below. fonts-liberation (version 1) has the same file
 // names and metrics as fonts-liberation2, so either will do.
-constexpr std::array<const char*, 3> kSystemFontDirs = {
+constexpr std::array<const char*, 11> kSystemFontDirs = {
     "/usr/share/fonts/truetype/liberation2",
     "/usr/share/fonts/truetype/liberation",
     "/usr/share/fonts/truetype/arphic",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/ipaexfont-mincho",
+    "/usr/share/fonts/opentype/ipaexfont-gothic",
+    "/usr/share/fonts/opentype/ipafont-mincho",
+    "/usr/share/fonts/opentype/ipafont-gothic",
+    "/usr/share/fonts/truetype/nanum",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/ttf-dejavu",
 };
 
 // The Basic Multilingual Plane, tabulated per face; the rest asks HarfBuzz.
@@ -64,14 +76,78 @@ constexpr FaceFile kLatinFaces[3][4] = {
      {"LiberationMono-Bold.ttf", 0, "fonts-liberation2"},
      {"LiberationMono-BoldItalic.ttf", 0, "fonts-liberation2"}},
 };
-// Index 0 of the collection is "AR PL UMing CN" (simplified Chinese forms first; the
-// collection's other faces differ only in which variant forms they prefer).
-constexpr FaceFile kCjkFace = {"uming.ttc", 0, "fonts-arphic-uming"};
+// The fallback fonts, one group per script (or role), each in four faces: serif and sans,
+// regular and bold. A name may list alternatives ("a.ttf|b.ttf": the first found); a
+// null serif name takes the sans face, a null bold name draws the regular face
+// synthetic bold. All are TrueType outlines (checked when loaded).
+enum class Group : int {
+    arabic, hebrew, devanagari, bengali, tamil, thai, gujarati, gurmukhi, kannada, malayalam, telugu,
+    oriya, sinhala, khmer, lao, myanmar, armenian, georgian, ethiopic,
+    chinese, japanese, korean, dejavu, symbols, symbols2, count
+};
+constexpr int kGroupCount = static_cast<int>(Group::count);
+
+struct GroupFiles {
+    const char* serif;
+    const char* serif_bold;
+    const char* sans;
+    const char* sans_bold;
+    unsigned index;  // of the face in a collection (.ttc)
+};
+
+// In Group's order. Index 0 of uming.ttc is "AR PL UMing CN" (simplified Chinese forms
+// first). IPAex has Japanese glyph forms (and half-width katakana) where UMing has
+// Chinese ones; IPA is its older sibling, used when IPAex is not installed.
+constexpr GroupFiles kGroupFiles[kGroupCount] = {
+    {"NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", 0},
+    {"NotoSerifHebrew-Regular.ttf", "NotoSerifHebrew-Bold.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", 0},
+    {"NotoSerifDevanagari-Regular.ttf", "NotoSerifDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf",
+     "NotoSansDevanagari-Bold.ttf", 0},
+    {"NotoSerifBengali-Regular.ttf", "NotoSerifBengali-Bold.ttf", "NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", 0},
+    {"NotoSerifTamil-Regular.ttf", "NotoSerifTamil-Bold.ttf", "NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf", 0},
+    {"NotoSerifThai-Regular.ttf", "NotoSerifThai-Bold.ttf", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansGujarati-Regular.ttf", "NotoSansGujarati-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansGurmukhi-Regular.ttf", "NotoSansGurmukhi-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansKannada-Regular.ttf", "NotoSansKannada-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansMalayalam-Regular.ttf", "NotoSansMalayalam-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansTelugu-Regular.ttf", "NotoSansTelugu-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansOriya-Regular.ttf", "NotoSansOriya-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansSinhala-Regular.ttf", "NotoSansSinhala-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansMyanmar-Regular.ttf", "NotoSansMyanmar-Bold.ttf", 0},
+    {"NotoSerifArmenian-Regular.ttf", "NotoSerifArmenian-Bold.ttf", "NotoSansArmenian-Regular.ttf",
+     "NotoSansArmenian-Bold.ttf", 0},
+    {"NotoSerifGeorgian-Regular.ttf", "NotoSerifGeorgian-Bold.ttf", "NotoSansGeorgian-Regular.ttf",
+     "NotoSansGeorgian-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf", 0},
+    {"uming.ttc", nullptr, "uming.ttc", nullptr, 0},
+    {"ipaexm.ttf|ipam.ttf", nullptr, "ipaexg.ttf|ipag.ttf", nullptr, 0},
+    {"NanumMyeongjo.ttf", "NanumMyeongjoBold.ttf", "NanumGothic.ttf", "NanumGothicBold.ttf", 0},
+    {"DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", 0},
+    {"NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", "NotoSansSymbols-Regular.ttf",
+     "NotoSansSymbols-Bold.ttf", 0},
+    {"NotoSansSymbols2-Regular.ttf", nullptr, "NotoSansSymbols2-Regular.ttf", nullptr, 0},
+};
+
+// Which fonts a language's Han, kana and CJK punctuation come from first.
+enum class Preference : int { none, chinese, japanese, korean, count };
+constexpr int kPreferenceCount = static_cast<int>(Preference::count);
 
 constexpr int kLatinFaceCount = 12;
-constexpr FontId kCjkRegular = kLatinFaceCount;
-constexpr FontId kCjkBold = kLatinFaceCount + 1;
-constexpr int kFontCount = kLatinFaceCount + 2;
+// FontIds: the Latin faces (0-11, no language preference), the same faces with each
+// other preference (12-47), then four per fallback group.
+constexpr int kWantedCount = kLatinFaceCount * kPreferenceCount;
+constexpr int kFontCount = kWantedCount + kGroupCount * 4;
+
+constexpr FontId group_font(Group group, bool sans, bool bold) {
+    return kWantedCount + static_cast<int>(group) * 4 + (sans ? 2 : 0) + (bold ? 1 : 0);
+}
+
+// Shaped words are cached per thread (the same words recur through a document and a
+// batch): only short texts, and the cache is emptied when it reaches this many entries.
+constexpr std::size_t kShapeCacheEntries = 1 << 15;
+constexpr std::size_t kShapeCacheMaxBytes = 48;
 
 // Tables a PDF viewer does not use for a CIDFontType2 font (it shapes nothing: the
 // content gives glyphs and positions): dropped, they save bytes and subsetting time.
@@ -114,6 +190,8 @@ public:
 
     const std::string& path() const { return path_; }
     hb_face_t* face() const { return face_; }
+    hb_font_t* font() const { return font_; }
+    float per_unit() const { return per_unit_; }
 
     bool has(char32_t c) const {
         if (c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
@@ -175,13 +253,18 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     return slot;
 }
 
-std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
+std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
     std::error_code ec;
     for (const std::string& dir : dirs) {
         if (dir.empty()) continue;
-        fs::path candidate = fs::path(dir) / file.name;
+        fs::path candidate = fs::path(dir) / std::string(name);
         if (fs::is_regular_file(candidate, ec)) return candidate.string();
     }
+    return {};
+}
+
+std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
+    if (std::string found = find_in(file.name, dirs); !found.empty()) return found;
     std::string searched;
     for (const std::string& dir : dirs) {
         if (dir.empty()) continue;
@@ -193,21 +276,150 @@ std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs
                     ": install the Debian package " + file.package + " (tools/setup.sh does)");
 }
 
+// The first of "a.ttf|b.ttf" found, or empty.
+std::string find_alternative(const char* names, const std::vector<std::string>& dirs) {
+    if (!names) return {};
+    std::string_view rest = names;
+    while (!rest.empty()) {
+        std::size_t bar = rest.find('|');
+        if (std::string found = find_in(rest.substr(0, bar), dirs); !found.empty()) return found;
+        if (bar == std::string_view::npos) break;
+        rest.remove_prefix(bar + 1);
+    }
+    return {};
+}
+
+// Where a character's script sends the search for a font, after the wanted face.
+// Han, kana, Hangul and the CJK punctuation and fullwidth forms (which ICU calls Common)
+// go to the CJK fonts in the order of the language preference.
+bool is_cjk_common(char32_t c) {
+    return (c >= 0x3000 && c <= 0x303F) || (c >= 0x3200 && c <= 0x33FF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+// Quotes, ellipsis and dashes that CJK text draws from its CJK font (full-width, centred
+// the way the script's punctuation is) rather than from the Latin face.
+bool is_cjk_punctuation_candidate(char32_t c) {
+    return c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D || c == 0x2026 || c == 0x2014 || c == 0x2015;
+}
+
+void cjk_order(Preference preference, std::vector<Group>& out) {
+    switch (preference) {
+        case Preference::japanese: out.insert(out.end(), {Group::japanese, Group::chinese, Group::korean}); break;
+        case Preference::korean: out.insert(out.end(), {Group::korean, Group::chinese, Group::japanese}); break;
+        default: out.insert(out.end(), {Group::chinese, Group::japanese, Group::korean}); break;
+    }
+}
+
+void script_groups(char32_t c, Preference preference, std::vector<Group>& out) {
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+    switch (script) {
+        case USCRIPT_ARABIC: out.push_back(Group::arabic); return;
+        case USCRIPT_HEBREW: out.push_back(Group::hebrew); return;
+        case USCRIPT_DEVANAGARI: out.push_back(Group::devanagari); return;
+        case USCRIPT_BENGALI: out.push_back(Group::bengali); return;
+        case USCRIPT_TAMIL: out.push_back(Group::tamil); return;
+        case USCRIPT_THAI: out.push_back(Group::thai); return;
+        case USCRIPT_GUJARATI: out.push_back(Group::gujarati); return;
+        case USCRIPT_GURMUKHI: out.push_back(Group::gurmukhi); return;
+        case USCRIPT_KANNADA: out.push_back(Group::kannada); return;
+        case USCRIPT_MALAYALAM: out.push_back(Group::malayalam); return;
+        case USCRIPT_TELUGU: out.push_back(Group::telugu); return;
+        case USCRIPT_ORIYA: out.push_back(Group::oriya); return;
+        case USCRIPT_SINHALA: out.push_back(Group::sinhala); return;
+        case USCRIPT_KHMER: out.push_back(Group::khmer); return;
+        case USCRIPT_LAO: out.push_back(Group::lao); return;
+        case USCRIPT_MYANMAR: out.push_back(Group::myanmar); return;
+        case USCRIPT_ARMENIAN: out.push_back(Group::armenian); return;
+        case USCRIPT_GEORGIAN: out.push_back(Group::georgian); return;
+        case USCRIPT_ETHIOPIC: out.push_back(Group::ethiopic); return;
+        case USCRIPT_HANGUL: out.push_back(Group::korean); cjk_order(preference, out); return;
+        case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_BOPOMOFO:
+            cjk_order(preference, out);
+            return;
+        default:
+            if (is_cjk_common(c)) cjk_order(preference, out);
+            return;
+    }
+}
+
+// A font file that is looked for when SystemFonts is made and read when first needed.
+class LazyFace {
+public:
+    LazyFace(std::string path, unsigned index) : path_(std::move(path)), index_(index) {}
+    const std::string& path() const { return path_; }
+    // The loaded face, or null when the file cannot be used (it is then skipped, and
+    // its characters reported missing).
+    const LoadedFace* get() const {
+        std::call_once(once_, [this] {
+            try {
+                face_ = load_face(path_, index_);
+            } catch (const Error&) {
+                face_ = nullptr;
+            }
+        });
+        return face_.get();
+    }
+
+private:
+    std::string path_;
+    unsigned index_;
+    mutable std::once_flag once_;
+    mutable std::shared_ptr<const LoadedFace> face_;
+};
+
+// Shaped text, cached per thread: a key is the face, the direction and the text.
+struct ShapeCache {
+    std::unordered_map<std::string, std::vector<PlacedGlyph>> entries;
+    std::string key;
+};
+
 }  // namespace
+
+// The default shaping of made-up fonts: a glyph per character.
+void FontTable::shape(FontId font, std::string_view text, const ShapeProperties& properties,
+                      std::vector<PlacedGlyph>& out) const {
+    std::size_t first = out.size();
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t at = i;
+        char32_t c = text::next(text, i);
+        out.push_back({static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(at), advance(font, c), 0, 0});
+    }
+    if (properties.right_to_left) std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
 
 struct SystemFonts::Impl {
     struct Font {
-        std::shared_ptr<const LoadedFace> face;
-        FontId fallback = -1;
+        int face = -1;  // index into faces, -1: not installed
         FontId glyph_source = 0;
         bool synthetic_bold = false;
+        // For the Latin faces and their language variants:
+        int latin = -1;  // the Latin face (0-11)
+        Preference preference = Preference::none;
     };
+    std::vector<std::unique_ptr<LazyFace>> faces;
     std::array<Font, kFontCount> fonts;
 
     const Font& at(FontId id) const {
         if (id < 0 || id >= kFontCount)
             throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " out of range");
         return fonts[static_cast<std::size_t>(id)];
+    }
+    const LoadedFace* face_of(FontId id) const {
+        const Font& font = at(id);
+        return font.face < 0 ? nullptr : faces[static_cast<std::size_t>(font.face)]->get();
+    }
+    const LoadedFace& loaded(FontId id) const {
+        const LoadedFace* face = face_of(id);
+        if (!face) throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " is not installed");
+        return *face;
+    }
+    int add_face(const std::string& path, unsigned index) {
+        for (std::size_t i = 0; i < faces.size(); ++i)
+            if (faces[i]->path() == path) return static_cast<int>(i);
+        faces.push_back(std::make_unique<LazyFace>(path, index));
+        return static_cast<int>(faces.size()) - 1;
     }
 };
 
@@ -221,26 +433,59 @@ std::vector<std::string> SystemFonts::default_font_dirs() {
 SystemFonts::SystemFonts() : SystemFonts(default_font_dirs()) {}
 
 SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) : impl_(std::make_unique<Impl>()) {
-    // Every file is located before any is loaded, so that a missing package is reported
-    // at once, whichever file is missing.
+    // Every Latin file is located before any is loaded, so that a missing package is
+    // reported at once, whichever file is missing.
     std::array<std::string, kLatinFaceCount> latin_paths;
     for (int family = 0; family < 3; ++family)
         for (int style = 0; style < 4; ++style)
             latin_paths[static_cast<std::size_t>(family * 4 + style)] =
                 find_file(kLatinFaces[family][style], font_dirs);
-    std::string cjk_path = find_file(kCjkFace, font_dirs);
+    for (int preference = 0; preference < kPreferenceCount; ++preference)
+        for (int i = 0; i < kLatinFaceCount; ++i) {
+            Impl::Font& font = impl_->fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
+            font.face = impl_->add_face(latin_paths[static_cast<std::size_t>(i)], 0);
+            font.glyph_source = i;
+            font.latin = i;
+            font.preference = static_cast<Preference>(preference);
+        }
+    // The Latin faces are read now (every document uses them; a broken file is an
+    // error now rather than a missing-glyph report later).
+    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0);
 
-    for (int i = 0; i < kLatinFaceCount; ++i) {
-        Impl::Font& font = impl_->fonts[static_cast<std::size_t>(i)];
-        font.face = load_face(latin_paths[static_cast<std::size_t>(i)], 0);
-        bool bold = (i % 4) >= 2;
-        font.fallback = bold ? kCjkBold : kCjkRegular;
-        font.glyph_source = i;
+    for (int g = 0; g < kGroupCount; ++g) {
+        const GroupFiles& files = kGroupFiles[g];
+        for (int sans = 0; sans < 2; ++sans) {
+            std::string regular = find_alternative(sans ? files.sans : files.serif, font_dirs);
+            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, font_dirs);
+            if (regular.empty() && !sans) {  // a serif face missing: the sans one
+                regular = find_alternative(files.sans, font_dirs);
+                bold = find_alternative(files.sans_bold, font_dirs);
+            }
+            if (regular.empty()) continue;
+            FontId regular_id = group_font(static_cast<Group>(g), sans, false);
+            FontId bold_id = group_font(static_cast<Group>(g), sans, true);
+            Impl::Font& r = impl_->fonts[static_cast<std::size_t>(regular_id)];
+            r.face = impl_->add_face(regular, files.index);
+            Impl::Font& b = impl_->fonts[static_cast<std::size_t>(bold_id)];
+            if (bold.empty()) {
+                b.face = r.face;
+                b.synthetic_bold = true;
+            } else {
+                b.face = impl_->add_face(bold, files.index);
+            }
+        }
     }
-    auto cjk_face = load_face(cjk_path, kCjkFace.index);
-    impl_->fonts[kCjkRegular] = {cjk_face, -1, kCjkRegular, false};
-    // UMing has no bold face: the renderer strokes the regular outlines.
-    impl_->fonts[kCjkBold] = {cjk_face, -1, kCjkRegular, true};
+    // One glyph source per file: the first FontId drawing with it.
+    for (FontId id = kLatinFaceCount; id < kFontCount; ++id) {
+        Impl::Font& font = impl_->fonts[static_cast<std::size_t>(id)];
+        if (id < kWantedCount) continue;  // set above
+        font.glyph_source = id;
+        for (FontId other = kWantedCount; other < id; ++other)
+            if (impl_->fonts[static_cast<std::size_t>(other)].face == font.face && font.face >= 0) {
+                font.glyph_source = impl_->fonts[static_cast<std::size_t>(other)].glyph_source;
+                break;
+            }
+    }
 }
 
 SystemFonts::~SystemFonts() = default;
@@ -249,16 +494,117 @@ FontId SystemFonts::id(Family family, bool bold, bool italic) const {
     return static_cast<int>(family) * 4 + (bold ? 2 : 0) + (italic ? 1 : 0);
 }
 
-FontId SystemFonts::cjk(bool bold) const { return bold ? kCjkBold : kCjkRegular; }
+FontId SystemFonts::cjk(bool bold) const { return group_font(Group::chinese, false, bold); }
+
+FontId SystemFonts::for_language(FontId wanted, std::string_view language) const {
+    if (wanted < 0 || wanted >= kWantedCount) return wanted;
+    Preference preference = Preference::none;
+    std::string_view primary = language.substr(0, language.find_first_of("-_"));
+    if (primary == "zh") preference = Preference::chinese;
+    else if (primary == "ja") preference = Preference::japanese;
+    else if (primary == "ko") preference = Preference::korean;
+    return static_cast<int>(preference) * kLatinFaceCount + wanted % kLatinFaceCount;
+}
 
 FontId SystemFonts::resolve(FontId wanted, char32_t c) const {
     if (wanted < 0 || wanted >= kFontCount) return -1;
-    for (FontId f = wanted; f >= 0; f = impl_->fonts[static_cast<std::size_t>(f)].fallback)
-        if (impl_->fonts[static_cast<std::size_t>(f)].face->has(c)) return f;
-    return -1;
+    const Impl::Font& want = impl_->fonts[static_cast<std::size_t>(wanted)];
+    bool sans = true, bold = false;
+    Preference preference = Preference::none;
+    thread_local std::vector<Group> groups;
+    groups.clear();
+    auto first_having = [&]() -> FontId {
+        for (Group group : groups) {
+            FontId id = group_font(group, sans, bold);
+            const LoadedFace* face = impl_->face_of(id);
+            if (face && face->has(c)) return id;
+        }
+        return -1;
+    };
+    if (want.latin >= 0) {
+        sans = want.latin >= 4;  // Liberation Sans and Mono: sans fallbacks
+        bold = (want.latin % 4) >= 2;
+        preference = want.preference;
+        if ((preference == Preference::chinese || preference == Preference::japanese) &&
+            is_cjk_punctuation_candidate(c)) {
+            cjk_order(preference, groups);
+            if (FontId id = first_having(); id >= 0) return id;
+            groups.clear();
+        }
+        if (impl_->face_of(want.latin)->has(c)) return want.latin;
+    } else {
+        if (const LoadedFace* face = impl_->face_of(wanted); face && face->has(c)) return wanted;
+        int slot = (wanted - kWantedCount) % 4;
+        sans = slot >= 2;
+        bold = slot % 2;
+    }
+    script_groups(c, preference, groups);
+    groups.insert(groups.end(), {Group::dejavu, Group::symbols, Group::symbols2});
+    cjk_order(preference, groups);
+    return first_having();
 }
 
-float SystemFonts::advance(FontId font, char32_t c) const { return impl_->at(font).face->advance(c); }
+float SystemFonts::advance(FontId font, char32_t c) const { return impl_->loaded(font).advance(c); }
+
+void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
+                        std::vector<PlacedGlyph>& out) const {
+    const LoadedFace& face = impl_->loaded(font);
+    thread_local ShapeCache cache;
+    bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
+    if (cached) {
+        cache.key.clear();
+        const LoadedFace* address = &face;
+        cache.key.append(reinterpret_cast<const char*>(&address), sizeof address);
+        cache.key += properties.right_to_left ? 'R' : 'L';
+        cache.key.append(text);
+        if (auto it = cache.entries.find(cache.key); it != cache.entries.end()) {
+            out.insert(out.end(), it->second.begin(), it->second.end());
+            return;
+        }
+    }
+    thread_local struct Buffer {
+        hb_buffer_t* buffer = hb_buffer_create();
+        ~Buffer() { hb_buffer_destroy(buffer); }
+    } holder;
+    hb_buffer_t* buffer = holder.buffer;
+    hb_buffer_clear_contents(buffer);
+    hb_buffer_add_utf8(buffer, text.data(), static_cast<int>(text.size()), 0, static_cast<int>(text.size()));
+    hb_buffer_set_direction(buffer, properties.right_to_left ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    if (!properties.language.empty())
+        hb_buffer_set_language(buffer, hb_language_from_string(properties.language.data(),
+                                                               static_cast<int>(properties.language.size())));
+    hb_buffer_guess_segment_properties(buffer);
+    hb_shape(face.font(), buffer, nullptr, 0);
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+    const hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
+    const float unit = face.per_unit();
+    std::size_t first = out.size();
+    for (unsigned i = 0; i < count; ++i)
+        out.push_back({info[i].codepoint, info[i].cluster, static_cast<float>(position[i].x_advance) * unit,
+                       static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
+    if (cached) {
+        if (cache.entries.size() >= kShapeCacheEntries) cache.entries.clear();
+        cache.entries.emplace(cache.key, std::vector<PlacedGlyph>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
+    }
+}
+
+void SystemFonts::nominal_glyphs(FontId font, std::string_view text, std::vector<PlacedGlyph>& out) const {
+    const LoadedFace& face = impl_->loaded(font);
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t at = i;
+        char32_t c = text::next(text, i);
+        hb_codepoint_t glyph = 0;
+        hb_font_get_nominal_glyph(face.font(), c, &glyph);
+        float advance = static_cast<float>(hb_font_get_glyph_h_advance(face.font(), glyph)) * face.per_unit();
+        out.push_back({glyph, static_cast<std::uint32_t>(at), advance, 0, 0});
+    }
+}
+
+float SystemFonts::glyph_advance(FontId font, std::uint32_t glyph) const {
+    const LoadedFace& face = impl_->loaded(font);
+    return static_cast<float>(hb_font_get_glyph_h_advance(face.font(), glyph)) * face.per_unit();
+}
 
 std::size_t SystemFonts::size() const { return kFontCount; }
 
@@ -266,22 +612,37 @@ bool SystemFonts::synthetic_bold(FontId font) const { return impl_->at(font).syn
 
 FontId SystemFonts::glyph_source(FontId font) const { return impl_->at(font).glyph_source; }
 
-const std::string& SystemFonts::file(FontId font) const { return impl_->at(font).face->path(); }
+const std::string& SystemFonts::file(FontId font) const {
+    const Impl::Font& f = impl_->at(font);
+    static const std::string none = "(not installed)";
+    return f.face < 0 ? none : impl_->faces[static_cast<std::size_t>(f.face)]->path();
+}
 
-std::string SystemFonts::subset(FontId font, const std::u32string& characters) const {
-    const LoadedFace& face = *impl_->at(font).face;
+std::string SystemFonts::subset(FontId font, const std::vector<std::uint32_t>& glyphs,
+                                std::vector<std::uint32_t>& new_ids) const {
+    const LoadedFace& face = impl_->loaded(font);
     hb_subset_input_t* input = hb_subset_input_create_or_fail();
     if (!input) throw Error(ErrorKind::internal, face.path(), 0, "cannot create a subset input (out of memory)");
-    hb_set_t* unicodes = hb_subset_input_unicode_set(input);
-    for (char32_t c : characters) hb_set_add(unicodes, c);
+    hb_set_t* glyph_set = hb_subset_input_glyph_set(input);
+    hb_set_add(glyph_set, 0);
+    for (std::uint32_t glyph : glyphs) hb_set_add(glyph_set, glyph);
     hb_set_t* dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (hb_tag_t tag : kDroppedTables) hb_set_add(dropped, tag);
     // No hinting: a PDF viewer rasterises at any size with its own hinter, and the
     // instructions are most of a Liberation glyph's bytes.
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
 
-    hb_face_t* subset = hb_subset_or_fail(face.face(), input);
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.face(), input);
     hb_subset_input_destroy(input);
+    if (!plan) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot plan the font's subset");
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    new_ids.clear();
+    for (std::uint32_t glyph : glyphs) {
+        hb_codepoint_t mapped = hb_map_get(old_to_new, glyph);
+        new_ids.push_back(mapped == HB_MAP_VALUE_INVALID ? 0 : mapped);
+    }
+    hb_face_t* subset = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
     if (!subset) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot subset the font");
     hb_blob_t* blob = hb_face_reference_blob(subset);
     hb_face_destroy(subset);
