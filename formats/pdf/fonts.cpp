@@ -311,35 +311,63 @@ void cjk_order(Preference preference, std::vector<Group>& out) {
     }
 }
 
+// Room for a character's script extensions: the Devanagari danda alone has about twenty
+// (UAX #24); more than this many, and the character is looked for in the symbol fonts only.
+constexpr int kMaxScriptExtensions = 64;
+
+// The fallback group of a script, or none (Latin, Greek, Cyrillic, Common: the Latin
+// faces and the symbol fonts).
+bool group_of(UScriptCode script, Group& group) {
+    switch (script) {
+        case USCRIPT_ARABIC: group = Group::arabic; return true;
+        case USCRIPT_HEBREW: group = Group::hebrew; return true;
+        case USCRIPT_DEVANAGARI: group = Group::devanagari; return true;
+        case USCRIPT_BENGALI: group = Group::bengali; return true;
+        case USCRIPT_TAMIL: group = Group::tamil; return true;
+        case USCRIPT_THAI: group = Group::thai; return true;
+        case USCRIPT_GUJARATI: group = Group::gujarati; return true;
+        case USCRIPT_GURMUKHI: group = Group::gurmukhi; return true;
+        case USCRIPT_KANNADA: group = Group::kannada; return true;
+        case USCRIPT_MALAYALAM: group = Group::malayalam; return true;
+        case USCRIPT_TELUGU: group = Group::telugu; return true;
+        case USCRIPT_ORIYA: group = Group::oriya; return true;
+        case USCRIPT_SINHALA: group = Group::sinhala; return true;
+        case USCRIPT_KHMER: group = Group::khmer; return true;
+        case USCRIPT_LAO: group = Group::lao; return true;
+        case USCRIPT_MYANMAR: group = Group::myanmar; return true;
+        case USCRIPT_ARMENIAN: group = Group::armenian; return true;
+        case USCRIPT_GEORGIAN: group = Group::georgian; return true;
+        case USCRIPT_ETHIOPIC: group = Group::ethiopic; return true;
+        default: return false;
+    }
+}
+
+// The groups to try for `c`, by its script, or for a character several scripts share
+// (the Arabic comma, the Devanagari danda: ICU's Common with script extensions) by each
+// script it is used with.
 void script_groups(char32_t c, Preference preference, std::vector<Group>& out) {
     UErrorCode error = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+    Group group;
     switch (script) {
-        case USCRIPT_ARABIC: out.push_back(Group::arabic); return;
-        case USCRIPT_HEBREW: out.push_back(Group::hebrew); return;
-        case USCRIPT_DEVANAGARI: out.push_back(Group::devanagari); return;
-        case USCRIPT_BENGALI: out.push_back(Group::bengali); return;
-        case USCRIPT_TAMIL: out.push_back(Group::tamil); return;
-        case USCRIPT_THAI: out.push_back(Group::thai); return;
-        case USCRIPT_GUJARATI: out.push_back(Group::gujarati); return;
-        case USCRIPT_GURMUKHI: out.push_back(Group::gurmukhi); return;
-        case USCRIPT_KANNADA: out.push_back(Group::kannada); return;
-        case USCRIPT_MALAYALAM: out.push_back(Group::malayalam); return;
-        case USCRIPT_TELUGU: out.push_back(Group::telugu); return;
-        case USCRIPT_ORIYA: out.push_back(Group::oriya); return;
-        case USCRIPT_SINHALA: out.push_back(Group::sinhala); return;
-        case USCRIPT_KHMER: out.push_back(Group::khmer); return;
-        case USCRIPT_LAO: out.push_back(Group::lao); return;
-        case USCRIPT_MYANMAR: out.push_back(Group::myanmar); return;
-        case USCRIPT_ARMENIAN: out.push_back(Group::armenian); return;
-        case USCRIPT_GEORGIAN: out.push_back(Group::georgian); return;
-        case USCRIPT_ETHIOPIC: out.push_back(Group::ethiopic); return;
         case USCRIPT_HANGUL: out.push_back(Group::korean); cjk_order(preference, out); return;
         case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_BOPOMOFO:
             cjk_order(preference, out);
             return;
+        case USCRIPT_COMMON: case USCRIPT_INHERITED: {
+            if (is_cjk_common(c)) {
+                cjk_order(preference, out);
+                return;
+            }
+            UScriptCode extensions[kMaxScriptExtensions];
+            error = U_ZERO_ERROR;
+            int count = uscript_getScriptExtensions(static_cast<UChar32>(c), extensions, kMaxScriptExtensions, &error);
+            for (int i = 0; U_SUCCESS(error) && i < count; ++i)
+                if (group_of(extensions[i], group)) out.push_back(group);
+            return;
+        }
         default:
-            if (is_cjk_common(c)) cjk_order(preference, out);
+            if (group_of(script, group)) out.push_back(group);
             return;
     }
 }
@@ -513,12 +541,15 @@ FontId SystemFonts::resolve(FontId wanted, char32_t c) const {
     Preference preference = Preference::none;
     thread_local std::vector<Group> groups;
     groups.clear();
+    // The wanted style's face of each group, else the group's other style (a serif face
+    // may lack what the sans one has, such as the Devanagari danda).
     auto first_having = [&]() -> FontId {
-        for (Group group : groups) {
-            FontId id = group_font(group, sans, bold);
-            const LoadedFace* face = impl_->face_of(id);
-            if (face && face->has(c)) return id;
-        }
+        for (Group group : groups)
+            for (bool style : {sans, !sans}) {
+                FontId id = group_font(group, style, bold);
+                const LoadedFace* face = impl_->face_of(id);
+                if (face && face->has(c)) return id;
+            }
         return -1;
     };
     if (want.latin >= 0) {

@@ -15,7 +15,9 @@
 // glyph to the characters of its cluster (a ligature to all of them), and a run whose
 // glyphs do not give back its text in order that way (right-to-left text, reordered or
 // split clusters in Indic scripts) is wrapped in a marked-content span whose /ActualText
-// is its text, in logical order.
+// is its text. Right-to-left runs are drawn in visual order, and extractors such as
+// poppler reorder right-to-left text into logical order themselves, as they do for every
+// PDF; an /ActualText of such a run is therefore given in visual order too.
 #include "pdf/render.hpp"
 
 #include <algorithm>
@@ -91,6 +93,16 @@ std::u16string utf16(std::string_view text) {
         }
     }
     return out;
+}
+
+// Reverses `text` by characters (a surrogate pair stays in order).
+void reverse_characters(std::u16string& text) {
+    std::reverse(text.begin(), text.end());
+    for (std::size_t i = 0; i + 1 < text.size(); ++i)
+        if (text[i] >= 0xDC00 && text[i] <= 0xDFFF && text[i + 1] >= 0xD800 && text[i + 1] <= 0xDBFF) {
+            std::swap(text[i], text[i + 1]);
+            ++i;
+        }
 }
 
 // Strings for bookmarks and document information: valid UTF-8 of the BMP (as the text
@@ -258,9 +270,14 @@ public:
         }
 
         if (actual_text) {
+            // A right-to-left run's text goes in visual order, like its glyphs: text
+            // extractors (poppler's pdftotext) treat the span as the glyphs it replaces
+            // and put right-to-left text back in logical order themselves.
             end_array();
             out_ += "/Span<</ActualText<FEFF";
-            for (char16_t unit : utf16(run.text)) hex4(unit);
+            std::u16string text = utf16(run.text);
+            if (run.right_to_left) reverse_characters(text);
+            for (char16_t unit : text) hex4(unit);
             out_ += ">>>BDC\n";
         }
         const std::int64_t y = scaled(run.y, kPositionDecimals);
@@ -494,13 +511,15 @@ private:
                 if (glyphs.empty()) continue;
                 auto& map = used[static_cast<std::size_t>(fonts_.glyph_source(run.font))];
                 cluster_texts(run, glyphs, texts);
-                bool faithful = !run.right_to_left;
+                bool faithful = true;
                 for (std::size_t i = 0; i < glyphs.size(); ++i) {
                     auto [it, inserted] = map.try_emplace(glyphs[i].id, texts[i]);
                     if (!inserted && it->second.empty() && !texts[i].empty()) it->second = texts[i];
                     if (texts[i].empty() || it->second != texts[i]) faithful = false;
-                    // clusters out of logical order
-                    if (i > 0 && glyphs[i].cluster < glyphs[i - 1].cluster) faithful = false;
+                    // clusters out of order (logical, or for right-to-left text its reverse)
+                    if (i > 0 && (run.right_to_left ? glyphs[i].cluster > glyphs[i - 1].cluster
+                                                     : glyphs[i].cluster < glyphs[i - 1].cluster))
+                        faithful = false;
                 }
                 actual_text_[p][r] = !faithful;
             }
