@@ -183,6 +183,15 @@ public:
         hb_font_make_immutable(font_);
         per_unit_ = 1.0f / static_cast<float>(upem);
         tabulate();
+        // What subset() reads: the face without its cmap. Subsetting by glyph id makes
+        // HarfBuzz map the whole cmap to find the characters of the glyphs asked for
+        // (30,000 entries for a CJK font, per document); the embedded font needs none,
+        // since the PDF names glyphs by id.
+        subset_face_ = hb_face_create_for_tables(&LoadedFace::table_without_cmap, hb_face_reference(face_),
+                                                 reinterpret_cast<hb_destroy_func_t>(&hb_face_destroy));
+        hb_face_set_upem(subset_face_, upem);
+        hb_face_set_glyph_count(subset_face_, hb_face_get_glyph_count(face_));
+        hb_face_make_immutable(subset_face_);
     }
     ~LoadedFace() { release(); }
     LoadedFace(const LoadedFace&) = delete;
@@ -190,8 +199,12 @@ public:
 
     const std::string& path() const { return path_; }
     hb_face_t* face() const { return face_; }
+    hb_face_t* subset_face() const { return subset_face_; }
     hb_font_t* font() const { return font_; }
     float per_unit() const { return per_unit_; }
+    // A number of its own among the process's faces (keys of the shape cache).
+    std::uint16_t serial() const { return serial_; }
+    void set_serial(std::uint16_t serial) { serial_ = serial; }
 
     bool has(char32_t c) const {
         if (c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
@@ -224,7 +237,13 @@ private:
         }
         hb_set_destroy(unicodes);
     }
+    static hb_blob_t* table_without_cmap(hb_face_t*, hb_tag_t tag, void* face) {
+        if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+        return hb_face_reference_table(static_cast<hb_face_t*>(face), tag);
+    }
     void release() {
+        hb_face_destroy(subset_face_);
+        subset_face_ = nullptr;
         hb_font_destroy(font_);
         hb_face_destroy(face_);
         hb_blob_destroy(blob_);
@@ -234,8 +253,10 @@ private:
     }
 
     std::string path_;
+    std::uint16_t serial_ = 0;
     hb_blob_t* blob_ = nullptr;
     hb_face_t* face_ = nullptr;
+    hb_face_t* subset_face_ = nullptr;
     hb_font_t* font_ = nullptr;
     float per_unit_ = 0;
     std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
@@ -249,18 +270,38 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     static std::map<std::pair<std::string, unsigned>, std::shared_ptr<const LoadedFace>> faces;
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = faces[{path, index}];
-    if (!slot) slot = std::make_shared<const LoadedFace>(path, index);
+    if (!slot) {
+        auto face = std::make_shared<LoadedFace>(path, index);
+        face->set_serial(static_cast<std::uint16_t>(faces.size()));
+        slot = std::move(face);
+    }
     return slot;
 }
 
+// Where `name` is in `dirs`, or empty. Answers are kept for the process (a SystemFonts
+// is made per document, and looks for a hundred files in a dozen folders).
 std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
+    static std::mutex mutex;
+    static std::map<std::string, std::string> found;
+    std::string key(name);
+    for (const std::string& dir : dirs) key += '\n' + dir;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = found.find(key); it != found.end()) return it->second;
+    }
+    std::string path;
     std::error_code ec;
     for (const std::string& dir : dirs) {
         if (dir.empty()) continue;
         fs::path candidate = fs::path(dir) / std::string(name);
-        if (fs::is_regular_file(candidate, ec)) return candidate.string();
+        if (fs::is_regular_file(candidate, ec)) {
+            path = candidate.string();
+            break;
+        }
     }
-    return {};
+    std::lock_guard<std::mutex> lock(mutex);
+    found.emplace(std::move(key), path);
+    return path;
 }
 
 std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
@@ -397,9 +438,12 @@ private:
     mutable std::shared_ptr<const LoadedFace> face_;
 };
 
-// Shaped text, cached per thread: a key is the face, the direction and the text.
+// Shaped text, cached per thread: a key is the face's serial, the direction and the text
+// (most words fit std::string's inline buffer); the glyphs of every entry are in one
+// array.
 struct ShapeCache {
-    std::unordered_map<std::string, std::vector<PlacedGlyph>> entries;
+    std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> entries;  // glyphs' begin, count
+    std::vector<PlacedGlyph> glyphs;
     std::string key;
 };
 
@@ -584,12 +628,14 @@ void SystemFonts::shape(FontId font, std::string_view text, const ShapePropertie
     bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
     if (cached) {
         cache.key.clear();
-        const LoadedFace* address = &face;
-        cache.key.append(reinterpret_cast<const char*>(&address), sizeof address);
+        std::uint16_t serial = face.serial();
+        cache.key += static_cast<char>(serial & 0xFF);
+        cache.key += static_cast<char>(serial >> 8);
         cache.key += properties.right_to_left ? 'R' : 'L';
         cache.key.append(text);
         if (auto it = cache.entries.find(cache.key); it != cache.entries.end()) {
-            out.insert(out.end(), it->second.begin(), it->second.end());
+            auto begin = cache.glyphs.begin() + it->second.first;
+            out.insert(out.end(), begin, begin + it->second.second);
             return;
         }
     }
@@ -615,8 +661,14 @@ void SystemFonts::shape(FontId font, std::string_view text, const ShapePropertie
         out.push_back({info[i].codepoint, info[i].cluster, static_cast<float>(position[i].x_advance) * unit,
                        static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
     if (cached) {
-        if (cache.entries.size() >= kShapeCacheEntries) cache.entries.clear();
-        cache.entries.emplace(cache.key, std::vector<PlacedGlyph>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
+        if (cache.entries.size() >= kShapeCacheEntries) {
+            cache.entries.clear();
+            cache.glyphs.clear();
+        }
+        cache.entries.emplace(cache.key, std::pair<std::uint32_t, std::uint32_t>(
+                                             static_cast<std::uint32_t>(cache.glyphs.size()),
+                                             static_cast<std::uint32_t>(out.size() - first)));
+        cache.glyphs.insert(cache.glyphs.end(), out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     }
 }
 
@@ -663,7 +715,7 @@ std::string SystemFonts::subset(FontId font, const std::vector<std::uint32_t>& g
     // instructions are most of a Liberation glyph's bytes.
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
 
-    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.face(), input);
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.subset_face(), input);
     hb_subset_input_destroy(input);
     if (!plan) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot plan the font's subset");
     const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);

@@ -25,7 +25,6 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
-#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -471,36 +470,39 @@ private:
         return scratch;
     }
 
-    // The text of each glyph's cluster (UTF-16) for the ToUnicode CMap: the glyph that
-    // comes first in a cluster carries all of it; the cluster's other glyphs none.
-    static void cluster_texts(const GlyphRun& run, const std::vector<PlacedGlyph>& glyphs,
-                              std::vector<std::u16string>& out) {
-        std::vector<std::uint32_t> starts;
-        starts.reserve(glyphs.size());
-        for (const PlacedGlyph& g : glyphs) starts.push_back(g.cluster);
-        std::sort(starts.begin(), starts.end());
-        starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-        out.assign(glyphs.size(), std::u16string());
-        std::vector<bool> given(starts.size(), false);
+    // The bytes of `run.text` each glyph stands for, for the ToUnicode CMap: the glyph
+    // that comes first in a cluster carries all of it; the cluster's other glyphs none
+    // (an empty range). Into ranges_.
+    void cluster_ranges(const GlyphRun& run, const std::vector<PlacedGlyph>& glyphs) {
+        starts_.clear();
+        for (const PlacedGlyph& g : glyphs) starts_.push_back(std::min<std::uint32_t>(g.cluster, std::uint32_t(run.text.size())));
+        std::sort(starts_.begin(), starts_.end());
+        starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+        given_.assign(starts_.size(), false);
+        ranges_.assign(glyphs.size(), {0, 0});
         for (std::size_t i = 0; i < glyphs.size(); ++i) {
-            auto at = std::lower_bound(starts.begin(), starts.end(), glyphs[i].cluster);
-            std::size_t k = static_cast<std::size_t>(at - starts.begin());
-            if (given[k]) continue;
-            given[k] = true;
-            std::size_t begin = std::min<std::size_t>(glyphs[i].cluster, run.text.size());
-            std::size_t end = k + 1 < starts.size() ? std::min<std::size_t>(starts[k + 1], run.text.size()) : run.text.size();
-            out[i] = utf16(std::string_view(run.text).substr(begin, end > begin ? end - begin : 0));
+            std::uint32_t begin = std::min<std::uint32_t>(glyphs[i].cluster, std::uint32_t(run.text.size()));
+            std::size_t k = static_cast<std::size_t>(std::lower_bound(starts_.begin(), starts_.end(), begin) - starts_.begin());
+            if (given_[k]) continue;
+            given_[k] = true;
+            ranges_[i] = {begin, k + 1 < starts_.size() ? starts_[k + 1] : std::uint32_t(run.text.size())};
         }
     }
+
+    // The glyphs a document draws with one glyph source, and the text each stands for
+    // (UTF-8, the first cluster it drew; empty while it has only been part of one).
+    struct UsedGlyphs {
+        std::vector<std::int32_t> slot;  // by glyph id: index into ids and texts, or -1
+        std::vector<std::uint32_t> ids;
+        std::vector<std::string> texts;
+    };
 
     // One subset per glyph source holding every glyph drawn with it, in FontId order,
     // and which runs need their text as /ActualText.
     void load_fonts() {
         std::size_t count = fonts_.size();
-        // Per glyph source: the text of each glyph used (the first cluster it drew).
-        std::vector<std::map<std::uint32_t, std::u16string>> used(count);
+        std::vector<UsedGlyphs> used(count);
         std::vector<PlacedGlyph> scratch;
-        std::vector<std::u16string> texts;
         actual_text_.resize(layout_.pages.size());
         for (std::size_t p = 0; p < layout_.pages.size(); ++p) {
             const Page& page = layout_.pages[p];
@@ -509,13 +511,22 @@ private:
                 const GlyphRun& run = page.runs[r];
                 const std::vector<PlacedGlyph>& glyphs = glyphs_of(run, scratch);
                 if (glyphs.empty()) continue;
-                auto& map = used[static_cast<std::size_t>(fonts_.glyph_source(run.font))];
-                cluster_texts(run, glyphs, texts);
+                UsedGlyphs& source = used[static_cast<std::size_t>(fonts_.glyph_source(run.font))];
+                cluster_ranges(run, glyphs);
                 bool faithful = true;
                 for (std::size_t i = 0; i < glyphs.size(); ++i) {
-                    auto [it, inserted] = map.try_emplace(glyphs[i].id, texts[i]);
-                    if (!inserted && it->second.empty() && !texts[i].empty()) it->second = texts[i];
-                    if (texts[i].empty() || it->second != texts[i]) faithful = false;
+                    std::string_view text = std::string_view(run.text).substr(ranges_[i].first, ranges_[i].second - ranges_[i].first);
+                    std::uint32_t id = glyphs[i].id;
+                    if (id >= source.slot.size()) source.slot.resize(id + 1, -1);
+                    std::int32_t& slot = source.slot[id];
+                    if (slot < 0) {
+                        slot = static_cast<std::int32_t>(source.ids.size());
+                        source.ids.push_back(id);
+                        source.texts.emplace_back(text);
+                    } else if (source.texts[static_cast<std::size_t>(slot)].empty() && !text.empty()) {
+                        source.texts[static_cast<std::size_t>(slot)] = text;
+                    }
+                    if (text.empty() || source.texts[static_cast<std::size_t>(slot)] != text) faithful = false;
                     // clusters out of order (logical, or for right-to-left text its reverse)
                     if (i > 0 && (run.right_to_left ? glyphs[i].cluster > glyphs[i - 1].cluster
                                                      : glyphs[i].cluster < glyphs[i - 1].cluster))
@@ -527,19 +538,17 @@ private:
         hpdf_fonts_.assign(count, {});
         subset_ids_.assign(count, {});
         for (std::size_t id = 0; id < count; ++id) {
-            if (used[id].empty()) continue;
-            std::vector<std::uint32_t> glyph_ids, new_ids;
-            for (const auto& [glyph, text] : used[id]) glyph_ids.push_back(glyph);
-            std::string file = fonts_.subset(static_cast<FontId>(id), glyph_ids, new_ids);
+            UsedGlyphs& source = used[id];
+            if (source.ids.empty()) continue;
+            std::vector<std::uint32_t> new_ids;
+            std::string file = fonts_.subset(static_cast<FontId>(id), source.ids, new_ids);
             std::vector<HpdfDocument::FontGlyph> glyphs;
-            glyphs.reserve(glyph_ids.size());
+            glyphs.reserve(source.ids.size());
             std::vector<std::uint32_t>& to_subset = subset_ids_[id];
-            to_subset.assign(glyph_ids.back() + 1, 0);
-            std::size_t k = 0;
-            for (const auto& [glyph, text] : used[id]) {
-                to_subset[glyph] = new_ids[k];
-                glyphs.push_back({new_ids[k], text});
-                ++k;
+            to_subset.assign(source.slot.size(), 0);
+            for (std::size_t k = 0; k < source.ids.size(); ++k) {
+                to_subset[source.ids[k]] = new_ids[k];
+                glyphs.push_back({new_ids[k], utf16(source.texts[k])});
             }
             std::sort(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
             glyphs.erase(std::unique(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
@@ -660,6 +669,10 @@ private:
     std::vector<HpdfDocument::Font> hpdf_fonts_;  // by glyph source
     std::vector<std::vector<std::uint32_t>> subset_ids_;  // by glyph source: font glyph id → subset's
     std::vector<std::vector<bool>> actual_text_;  // by page and run: drawn with /ActualText
+    // cluster_ranges()'s scratch and result
+    std::vector<std::uint32_t> starts_;
+    std::vector<bool> given_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges_;
     std::vector<bool> synthetic_bold_;   // by FontId
     std::vector<FontId> source_;         // by FontId
     std::vector<HPDF_Page> pages_;
