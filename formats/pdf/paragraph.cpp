@@ -13,6 +13,7 @@
 #include <unicode/ubidi.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "core/text.hpp"
 #include "pdf/breaking.hpp"
@@ -273,6 +274,13 @@ bool needs_dictionary(char32_t c) {
     return c >= 0x0E00 && u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT;
 }
 
+// Common or Inherited (UAX #24): punctuation, digits and marks shared by scripts.
+bool has_no_script(char32_t c) {
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+    return U_SUCCESS(error) && (script == USCRIPT_COMMON || script == USCRIPT_INHERITED);
+}
+
 // ICU's line break iterator, one per thread (opening one loads its rules).
 UBreakIterator* line_breaker() {
     struct Holder {
@@ -409,7 +417,9 @@ private:
         const std::string& text = spans_[index].text;
         for (std::size_t k = begin; k < end; ++k) {
             auto c = static_cast<unsigned char>(text[k]);
-            add_printing({c, index, std::uint32_t(k), std::uint32_t(k + 1)}, ascii_break_classes[c]);
+            WordChar wc{c, index, std::uint32_t(k), std::uint32_t(k + 1)};
+            wc.level = bidi_.at(index, k);
+            add_printing(wc, ascii_break_classes[c]);
         }
         flush_word();
     }
@@ -696,6 +706,14 @@ private:
         const Span& span = spans_[wc.span];
         char32_t drawn = wc.spaces ? U' ' : wc.c;
         if (wc.attached && k > 0 && !word_[k - 1].missing && word_[k - 1].span == wc.span &&
+            metrics_.fonts().resolve(word_[k - 1].font, drawn) == word_[k - 1].font) {
+            wc.font = word_[k - 1].font;
+            return;
+        }
+        // Punctuation that several scripts share (the danda, the Arabic comma: no script
+        // of its own) stays in the font of the letter before, when that font has it.
+        if (drawn >= 0x80 && k > 0 && !word_[k - 1].missing && word_[k - 1].span == wc.span &&
+            word_[k - 1].font != span.font && has_no_script(drawn) &&
             metrics_.fonts().resolve(word_[k - 1].font, drawn) == word_[k - 1].font) {
             wc.font = word_[k - 1].font;
             return;
