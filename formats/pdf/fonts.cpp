@@ -278,8 +278,8 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     return slot;
 }
 
-// Where `name` is in `dirs`, or empty. Answers are kept for the process (a SystemFonts
-// is made per document, and looks for a hundred files in a dozen folders).
+// Where `name` is in `dirs`, or empty. Files found are remembered for the process (a
+// SystemFonts is made per document, and looks for a hundred files in a dozen folders).
 std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
     static std::mutex mutex;
     static std::map<std::string, std::string> found;
@@ -299,8 +299,10 @@ std::string find_in(std::string_view name, const std::vector<std::string>& dirs)
             break;
         }
     }
-    std::lock_guard<std::mutex> lock(mutex);
-    found.emplace(std::move(key), path);
+    if (!path.empty()) {  // a file not found may be installed later (tests make folders)
+        std::lock_guard<std::mutex> lock(mutex);
+        found.emplace(std::move(key), path);
+    }
     return path;
 }
 
