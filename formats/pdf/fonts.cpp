@@ -506,7 +506,26 @@ std::vector<std::string> SystemFonts::default_font_dirs() {
 
 SystemFonts::SystemFonts() : SystemFonts(default_font_dirs()) {}
 
-SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) : impl_(std::make_unique<Impl>()) {
+SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) {
+    // One table per folder list and process: a document's SystemFonts costs a look-up.
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const Impl>> tables;
+    std::string key;
+    for (const std::string& dir : font_dirs) key += dir + '\n';
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = tables.find(key); it != tables.end()) {
+            impl_ = it->second;
+            return;
+        }
+    }
+    auto impl = std::make_shared<Impl>();
+    build(*impl, font_dirs);
+    std::lock_guard<std::mutex> lock(mutex);
+    impl_ = tables.emplace(key, std::move(impl)).first->second;
+}
+
+void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) {
     // Every Latin file is located before any is loaded, so that a missing package is
     // reported at once, whichever file is missing.
     std::array<std::string, kLatinFaceCount> latin_paths;
@@ -516,8 +535,8 @@ SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) : impl_(std:
                 find_file(kLatinFaces[family][style], font_dirs);
     for (int preference = 0; preference < kPreferenceCount; ++preference)
         for (int i = 0; i < kLatinFaceCount; ++i) {
-            Impl::Font& font = impl_->fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
-            font.face = impl_->add_face(latin_paths[static_cast<std::size_t>(i)], 0);
+            Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
+            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0);
             font.glyph_source = i;
             font.latin = i;
             font.preference = static_cast<Preference>(preference);
@@ -538,25 +557,25 @@ SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) : impl_(std:
             if (regular.empty()) continue;
             FontId regular_id = group_font(static_cast<Group>(g), sans, false);
             FontId bold_id = group_font(static_cast<Group>(g), sans, true);
-            Impl::Font& r = impl_->fonts[static_cast<std::size_t>(regular_id)];
-            r.face = impl_->add_face(regular, files.index);
-            Impl::Font& b = impl_->fonts[static_cast<std::size_t>(bold_id)];
+            Impl::Font& r = table.fonts[static_cast<std::size_t>(regular_id)];
+            r.face = table.add_face(regular, files.index);
+            Impl::Font& b = table.fonts[static_cast<std::size_t>(bold_id)];
             if (bold.empty()) {
                 b.face = r.face;
                 b.synthetic_bold = true;
             } else {
-                b.face = impl_->add_face(bold, files.index);
+                b.face = table.add_face(bold, files.index);
             }
         }
     }
     // One glyph source per file: the first FontId drawing with it.
     for (FontId id = kLatinFaceCount; id < kFontCount; ++id) {
-        Impl::Font& font = impl_->fonts[static_cast<std::size_t>(id)];
+        Impl::Font& font = table.fonts[static_cast<std::size_t>(id)];
         if (id < kWantedCount) continue;  // set above
         font.glyph_source = id;
         for (FontId other = kWantedCount; other < id; ++other)
-            if (impl_->fonts[static_cast<std::size_t>(other)].face == font.face && font.face >= 0) {
-                font.glyph_source = impl_->fonts[static_cast<std::size_t>(other)].glyph_source;
+            if (table.fonts[static_cast<std::size_t>(other)].face == font.face && font.face >= 0) {
+                font.glyph_source = table.fonts[static_cast<std::size_t>(other)].glyph_source;
                 break;
             }
     }
@@ -623,24 +642,11 @@ FontId SystemFonts::resolve(FontId wanted, char32_t c) const {
 
 float SystemFonts::advance(FontId font, char32_t c) const { return impl_->loaded(font).advance(c); }
 
-void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
-                        std::vector<PlacedGlyph>& out) const {
-    const LoadedFace& face = impl_->loaded(font);
-    thread_local ShapeCache cache;
-    bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
-    if (cached) {
-        cache.key.clear();
-        std::uint16_t serial = face.serial();
-        cache.key += static_cast<char>(serial & 0xFF);
-        cache.key += static_cast<char>(serial >> 8);
-        cache.key += properties.right_to_left ? 'R' : 'L';
-        cache.key.append(text);
-        if (auto it = cache.entries.find(cache.key); it != cache.entries.end()) {
-            auto begin = cache.glyphs.begin() + it->second.first;
-            out.insert(out.end(), begin, begin + it->second.second);
-            return;
-        }
-    }
+namespace {
+
+// HarfBuzz's shaping of `text` in `face`, appended to `out` (clusters are byte offsets).
+void shape_with_harfbuzz(const LoadedFace& face, std::string_view text, const ShapeProperties& properties,
+                         std::vector<PlacedGlyph>& out) {
     thread_local struct Buffer {
         hb_buffer_t* buffer = hb_buffer_create();
         ~Buffer() { hb_buffer_destroy(buffer); }
@@ -658,10 +664,145 @@ void SystemFonts::shape(FontId font, std::string_view text, const ShapePropertie
     const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
     const hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
     const float unit = face.per_unit();
-    std::size_t first = out.size();
     for (unsigned i = 0; i < count; ++i)
         out.push_back({info[i].codepoint, info[i].cluster, static_cast<float>(position[i].x_advance) * unit,
                        static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
+}
+
+// Printable ASCII, most of what is set, shaped without HarfBuzz where that gives the same
+// glyphs: in a face that draws every printable ASCII character, alone and in the pairs
+// that fonts make ligatures of, as its nominal glyph, a word's shaping is its nominal
+// glyphs moved by the kerning of each pair, and a pair's kerning is what HarfBuzz does
+// to it alone. Learnt per face and thread, a pair when first met.
+class AsciiShaper {
+public:
+    explicit AsciiShaper(const LoadedFace& face) : face_(face) {
+        hb_font_t* font = face.font();
+        for (char32_t c = kFirst; c <= kLast; ++c) {
+            hb_codepoint_t glyph = 0;
+            hb_font_get_nominal_glyph(font, c, &glyph);
+            glyph_[c - kFirst] = glyph;
+            advance_[c - kFirst] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
+        }
+        simple_ = true;
+        std::vector<PlacedGlyph> glyphs;
+        char one[2] = {0, 0};
+        for (char c = kFirst; c <= kLast && simple_; ++c) {
+            one[0] = c;
+            glyphs.clear();
+            shape_with_harfbuzz(face, std::string_view(one, 1), {}, glyphs);
+            simple_ = nominal(glyphs, std::string_view(one, 1));
+        }
+        // Sequences fonts have ligatures or contextual forms for.
+        for (std::string_view probe : {"fi", "fl", "ff", "ffi", "ffl", "ft", "fj", "fb", "fh", "fk", "Th", "st", "ct",
+                                       "sp", "--", "---", "->", "<=", ">=", "==", "!=", "...", "www", "ij", "IJ", "Qu"}) {
+            if (!simple_) break;
+            glyphs.clear();
+            shape_with_harfbuzz(face, probe, {}, glyphs);
+            simple_ = glyphs.size() == probe.size();
+            for (std::size_t i = 0; simple_ && i < probe.size(); ++i)
+                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - kFirst] && glyphs[i].cluster == i &&
+                          glyphs[i].x_offset == 0 && glyphs[i].y_offset == 0;
+        }
+        kern_.assign(kCount * kCount, kUnknown);
+    }
+
+    // Appends the glyphs of `text` (printable ASCII) and returns true, or returns false
+    // when HarfBuzz must shape it (the face is not simple, or a pair of it is not).
+    bool shape(std::string_view text, std::vector<PlacedGlyph>& out) {
+        if (!simple_) return false;
+        std::size_t first = out.size();
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
+            float advance = advance_[c];
+            if (i + 1 < text.size()) {
+                float kern = pair(c, static_cast<unsigned char>(text[i + 1]) - kFirst);
+                if (kern == kComplex) {
+                    out.resize(first);
+                    return false;
+                }
+                advance += kern;
+            }
+            out.push_back({glyph_[c], static_cast<std::uint32_t>(i), advance, 0, 0});
+        }
+        return true;
+    }
+
+    static bool printable_ascii(std::string_view text) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= kFirst && c <= kLast; });
+    }
+
+private:
+    static constexpr char kFirst = 0x20, kLast = 0x7E;
+    static constexpr unsigned kCount = kLast - kFirst + 1;
+    static constexpr float kUnknown = -1e30f, kComplex = 1e30f;
+
+    bool nominal(const std::vector<PlacedGlyph>& glyphs, std::string_view text) const {
+        if (glyphs.size() != text.size()) return false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
+            if (glyphs[i].id != glyph_[c] || glyphs[i].cluster != i || glyphs[i].x_offset != 0 ||
+                glyphs[i].y_offset != 0)
+                return false;
+        }
+        return true;
+    }
+
+    // The kerning of pair (a, b): what HarfBuzz adds to a's advance, or kComplex when it
+    // does anything else to the pair.
+    float pair(unsigned a, unsigned b) {
+        float& kern = kern_[a * kCount + b];
+        if (kern != kUnknown) return kern;
+        char text[2] = {static_cast<char>(a + kFirst), static_cast<char>(b + kFirst)};
+        scratch_.clear();
+        shape_with_harfbuzz(face_, std::string_view(text, 2), {}, scratch_);
+        bool simple = nominal(scratch_, std::string_view(text, 2)) && scratch_[1].advance == advance_[b];
+        kern = simple ? scratch_[0].advance - advance_[a] : kComplex;
+        return kern;
+    }
+
+    const LoadedFace& face_;
+    bool simple_ = false;
+    std::array<std::uint32_t, kCount> glyph_{};
+    std::array<float, kCount> advance_{};
+    std::vector<float> kern_;
+    std::vector<PlacedGlyph> scratch_;
+};
+
+// This thread's AsciiShaper of `face`, made on first use.
+AsciiShaper& ascii_shaper(const LoadedFace& face) {
+    thread_local std::vector<std::unique_ptr<AsciiShaper>> shapers;  // by the face's serial
+    if (face.serial() >= shapers.size()) shapers.resize(face.serial() + 1u);
+    auto& shaper = shapers[face.serial()];
+    if (!shaper) shaper = std::make_unique<AsciiShaper>(face);
+    return *shaper;
+}
+
+}  // namespace
+
+void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
+                        std::vector<PlacedGlyph>& out) const {
+    const LoadedFace& face = impl_->loaded(font);
+    if (!properties.right_to_left && properties.language.empty() && AsciiShaper::printable_ascii(text) &&
+        ascii_shaper(face).shape(text, out))
+        return;
+    thread_local ShapeCache cache;
+    bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
+    if (cached) {
+        cache.key.clear();
+        std::uint16_t serial = face.serial();
+        cache.key += static_cast<char>(serial & 0xFF);
+        cache.key += static_cast<char>(serial >> 8);
+        cache.key += properties.right_to_left ? 'R' : 'L';
+        cache.key.append(text);
+        if (auto it = cache.entries.find(cache.key); it != cache.entries.end()) {
+            auto begin = cache.glyphs.begin() + it->second.first;
+            out.insert(out.end(), begin, begin + it->second.second);
+            return;
+        }
+    }
+    std::size_t first = out.size();
+    shape_with_harfbuzz(face, text, properties, out);
     if (cached) {
         if (cache.entries.size() >= kShapeCacheEntries) {
             cache.entries.clear();

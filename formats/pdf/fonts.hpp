@@ -57,8 +57,8 @@ enum class Family { serif, sans, mono };
 // no bold face. Only the Liberation faces must be installed; a fallback file that is
 // missing is skipped (its characters are then reported missing). Files are found when
 // SystemFonts is made and loaded on first use, so that Latin text never reads a CJK
-// font. Safe to use from several threads at once; instances are cheap (the files and
-// their tables are loaded once per process and shared).
+// font. Safe to use from several threads at once; instances are cheap (the files found
+// and their tables are kept once per process and folder list, and shared).
 class SystemFonts final : public FontTable {
 public:
     // Finds the font files: $DCONV_FONT_DIR first, then the Debian paths. Throws
@@ -110,7 +110,8 @@ public:
 
 private:
     struct Impl;
-    std::unique_ptr<Impl> impl_;
+    static void build(Impl& table, const std::vector<std::string>& font_dirs);
+    std::shared_ptr<const Impl> impl_;  // shared by the SystemFonts of the same folders
 };
 
 }  // namespace dconv::pdf

@@ -66,7 +66,12 @@ std::string capture(const std::string& command, int* status = nullptr) {
     return out;
 }
 
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quote(const fs::path& p) {
+    std::string out(1, '\'');  // appended, not "'" + ...: GCC 12 reports a false -Wrestrict there
+    out += p.string();
+    out += '\'';
+    return out;
+}
 
 void require_tools() {
     for (const char* tool : {"qpdf", "pdffonts", "pdftotext", "pdftoppm"}) {
