@@ -4,6 +4,7 @@
 // fonts chosen per script and language.
 #include <catch2/catch.hpp>
 
+#include <hb.h>
 #include <unicode/ubrk.h>
 
 #include <algorithm>
@@ -51,6 +52,13 @@ std::vector<PlacedGlyph> nominal(FontId font, const std::string& text) {
     std::vector<PlacedGlyph> out;
     fonts().nominal_glyphs(font, text, out);
     return out;
+}
+
+// Words with the pairs fonts kern and the sequences some make ligatures of.
+std::string testing_words() {
+    return "AVAT WAVE Tokyo Yale LT P. F, y. r, office efficiency fjord The first flight (ffi) "
+           "\"quoted\" 'single' L'Aquila 1,234.56 a--b x->y <=> www.example.org/path?q=1&r=2 "
+           "Typography kerning AWAY Vowel To Ta Te Ty Wa We Yo yo. V.A. #include <vector> {x} [y] |z| ~ ^ `";
 }
 
 // The fragments of a line, left to right.
@@ -224,4 +232,49 @@ TEST_CASE("shaping: fallback fonts by script and language") {
     // In CJK text, quotes and the ellipsis come from the CJK font.
     CHECK_THAT(file_of(f.for_language(serif(), "zh-Hans"), U'“'), Catch::Contains("uming"));
     CHECK_THAT(file_of(serif(), U'“'), Catch::Contains("Liberation"));
+}
+
+TEST_CASE("shaping: ASCII words shaped without HarfBuzz get HarfBuzz's glyphs") {
+    // SystemFonts shapes printable ASCII from nominal glyphs and learnt pair kerning;
+    // HarfBuzz itself, on the same files, must agree glyph for glyph.
+    std::string seed = testing_words();
+    for (Family family : {Family::serif, Family::sans, Family::mono})
+        for (bool bold : {false, true})
+            for (bool italic : {false, true}) {
+                FontId font = fonts().id(family, bold, italic);
+                hb_blob_t* blob = hb_blob_create_from_file(fonts().file(font).c_str());
+                hb_face_t* face = hb_face_create(blob, 0);
+                hb_font_t* hb = hb_font_create(face);
+                unsigned upem = hb_face_get_upem(face);
+                hb_font_set_scale(hb, static_cast<int>(upem), static_cast<int>(upem));
+                hb_buffer_t* buffer = hb_buffer_create();
+                std::size_t at = 0;
+                while (at < seed.size()) {
+                    std::size_t end = seed.find(' ', at);
+                    if (end == std::string::npos) end = seed.size();
+                    std::string word = seed.substr(at, end - at);
+                    at = end + 1;
+                    if (word.empty()) continue;
+                    std::vector<PlacedGlyph> ours = shaped(font, word);
+                    hb_buffer_clear_contents(buffer);
+                    hb_buffer_add_utf8(buffer, word.data(), static_cast<int>(word.size()), 0, static_cast<int>(word.size()));
+                    hb_buffer_guess_segment_properties(buffer);
+                    hb_shape(hb, buffer, nullptr, 0);
+                    unsigned count = 0;
+                    hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+                    hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
+                    INFO(fonts().file(font) << ": " << word);
+                    REQUIRE(ours.size() == count);
+                    for (unsigned i = 0; i < count; ++i) {
+                        CHECK(ours[i].id == info[i].codepoint);
+                        CHECK(ours[i].cluster == info[i].cluster);
+                        CHECK(ours[i].advance == Approx(float(position[i].x_advance) / float(upem)).margin(1e-6));
+                        CHECK(ours[i].x_offset == Approx(float(position[i].x_offset) / float(upem)).margin(1e-6));
+                    }
+                }
+                hb_buffer_destroy(buffer);
+                hb_font_destroy(hb);
+                hb_face_destroy(face);
+                hb_blob_destroy(blob);
+            }
 }
