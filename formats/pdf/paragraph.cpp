@@ -121,6 +121,7 @@ enum class Role : std::uint8_t {
     word_space,    // glue: a space between words
     cjk_glue,      // glue: between CJK characters, where justification spreads them
     word_boundary, // glue: between words of a script written without spaces (Thai)
+    break_stretch, // glue: a ragged right end for a line broken inside a web address
     hyphen,        // penalty: a hyphenation point, drawing a hyphen when broken at
     break_after,   // penalty: after an explicit hyphen, inside an overlong word, at U+200B
     forbid,        // penalty: kinsoku, no break at the following glue
@@ -362,6 +363,7 @@ private:
             switch (kind.kind) {
                 case BreakClass::newline:
                     flush_word();
+                    compound_has_hyphen_ = false;
                     pending_space_ = pending_break_ = false;
                     add_forced_break(index);
                     has_previous_ = false;
@@ -369,6 +371,7 @@ private:
                     break;
                 case BreakClass::space:
                     flush_word();
+                    compound_has_hyphen_ = false;
                     if (line_has_content_ && !pending_space_) {
                         pending_space_ = true;
                         space_span_ = index;
@@ -426,6 +429,8 @@ private:
 
     bool add_plain_ascii_word(std::uint32_t index, std::size_t begin, std::size_t end) {
         if (!bidi_.trivial()) return false;  // levels per character: the general way
+        std::string_view word = std::string_view(spans_[index].text).substr(begin, end - begin);
+        if (word.find("://") != std::string_view::npos || word.starts_with("www.")) return false;  // find_url_breaks
         const Span& span = spans_[index];
         const std::string& text = span.text;
         Metrics::AsciiTable& table = ascii_table(index);
@@ -534,6 +539,7 @@ private:
                 case Join::none:
                     break;
                 case Join::after_hyphen:
+                    compound_has_hyphen_ = true;  // "inter-dependent" breaks at its hyphen only
                     flush_word();
                     add_penalty(Role::break_after, 0, style_.hyphen_penalty, true, wc.span);
                     break;
@@ -584,6 +590,18 @@ private:
         data.level = last_level_;
         items_.push(glue, Role::cjk_glue, data);
         break_seen_ = true;
+    }
+
+    // A break inside a web address. A line ending there ends ragged rather than
+    // stretch its spaces (a line of address parts has none): TeX's ragged break, stretch
+    // that only a line broken here keeps (the glue after the break, which cancels it
+    // otherwise, starts the next line and is dropped with it).
+    void add_url_break(std::uint32_t span_index) {
+        float stretch = ragged_stretch_em * spans_[span_index].size;
+        add_penalty(Role::forbid, 0, infinite_penalty, false, span_index);
+        items_.push({.kind = BreakItem::Kind::glue, .stretch = stretch}, Role::break_stretch, {span_index});
+        add_penalty(Role::break_after, 0, style_.hyphen_penalty, false, span_index);
+        items_.push({.kind = BreakItem::Kind::glue, .stretch = -stretch}, Role::break_stretch, {span_index});
     }
 
     // Between two words of a script without spaces: a break with no width that
@@ -660,12 +678,16 @@ private:
         // word starts the first line, which may be shorter.
         float room = break_seen_ ? style_.width : std::min(style_.width, first_measure_);
         points_.clear();
-        bool split = total > room && word_.size() > 1 && word_breaks_.empty();
+        // A web address breaks after its / . ? & = (no hyphen drawn: a hyphen would read
+        // as part of it), rather than stretch the line before it.
+        bool url = find_url_breaks(room);
+        bool split = !url && total > room && word_.size() > 1 && word_breaks_.empty();
         if (split) {
             for (std::size_t k = 0; k + 1 < word_.size(); ++k) points_.push_back(k);
-        } else {
+        } else if (!url) {
             find_hyphenation_points();
         }
+        const bool plain_breaks = split || url;
         // Breaks fall between clusters only: never inside a ligature, a conjunct or a
         // base and its marks.
         std::erase_if(points_, [this](std::size_t k) { return !word_[k + 1].cluster_start || word_[k + 1].attached; });
@@ -682,7 +704,9 @@ private:
             if (at_boundary) {
                 add_word_boundary(word_[k].span, word_[k].level);
             } else if (at_point) {
-                if (split)
+                if (url)
+                    add_url_break(word_[k].span);
+                else if (plain_breaks)
                     add_penalty(Role::break_after, 0, style_.hyphen_penalty, false, word_[k].span);
                 else
                     add_hyphen_penalty(word_[k].span);
@@ -861,6 +885,32 @@ private:
         ++items_.boxes;
     }
 
+    // When the word is a web address ("https://...", "www..."), lists in points_ the k
+    // after which it may break: after / . ? & = (not inside "//", and not just before
+    // the end), or between any characters where a part between those is wider than
+    // `room`. Returns whether it is one.
+    bool find_url_breaks(float room) {
+        auto at = [this](std::size_t k) { return k < word_.size() ? word_[k].c : U'\0'; };
+        bool url = word_.size() > 4 && at(0) == 'w' && at(1) == 'w' && at(2) == 'w' && at(3) == '.';
+        for (std::size_t k = 0; !url && k + 2 < word_.size(); ++k)
+            url = at(k) == ':' && at(k + 1) == '/' && at(k + 2) == '/';
+        if (!url) return false;
+        float piece = 0;
+        for (std::size_t k = 0; k + 1 < word_.size(); ++k) {
+            piece += word_[k].width;
+            char32_t c = at(k);
+            bool after = (c == '/' || c == '.' || c == '?' || c == '&' || c == '=') && at(k + 1) != '/';
+            if (after && k + 2 < word_.size()) {
+                points_.push_back(k);
+                piece = 0;
+            } else if (piece + word_[k + 1].width > room) {
+                points_.push_back(k);  // a part too long for any line: wherever it must
+                piece = 0;
+            }
+        }
+        return true;
+    }
+
     // Lists in points_ the k where a hyphen may follow word_[k]: the word's soft hyphens
     // if it has any (the author chose), else the dictionary's points.
     void find_hyphenation_points() {
@@ -870,6 +920,11 @@ private:
             return;
         }
         if (!hyphenator_) return;
+        // A compound with a hyphen of its own breaks there, never inside its parts.
+        if (compound_has_hyphen_ || std::any_of(word_.begin(), word_.end(), [](const WordChar& wc) {
+                return wc.c == '-' || wc.c == 0x2010;
+            }))
+            return;
         // The letters of the word, without the punctuation around it ("(word),").
         std::size_t first = 0, last = word_.size();
         while (first < last && !text::is_letter(word_[first].c)) ++first;
@@ -910,6 +965,7 @@ private:
     std::uint32_t table_span_ = std::uint32_t(-1);
 
     bool pending_space_ = false, pending_break_ = false;
+    bool compound_has_hyphen_ = false;  // the word since the last space has a hyphen
     std::uint32_t space_span_ = 0;
     std::uint8_t space_level_ = 0;  // the bidi level of the pending space
     std::uint8_t last_level_ = 0;   // of the last printing character
@@ -988,6 +1044,9 @@ private:
             shrink += items[k].shrink;
             mixed = mixed || (payload[k].level & 1);
         }
+        // A line broken inside a web address keeps the ragged stretch before the break.
+        for (std::size_t k = stop; k < end; ++k)
+            if (items_.role(k) == Role::break_stretch) stretch += items[k].stretch;
         float measure = first ? first_measure_ : style_.width;
         double ratio = 0;
         if (natural > measure && shrink > 0) {
