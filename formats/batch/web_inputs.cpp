@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -165,14 +166,25 @@ struct WebInputs::State {
                 page.warnings.push_back("unknown charset '" + reply.charset +
                                         "' in the reply's Content-Type: the page's own declaration, or detection, decides");
         }
+        // Its images: relative sources are joined to the final URL; remote ones come
+        // through the fetcher, with the page as Referer.
+        page.read.resources.base = reply.final_url;
+        if (!options.load_images)
+            page.read.resources.load = false;
+        else if (options.fetch_images)
+            page.read.resources.fetch_remote = remote_image_fetcher(fetcher, reply.final_url);
+        else
+            page.read.resources.fetch_remote = [](const std::string&, Diagnostics&) { return std::optional<std::string>(); };
         page.path = scratch / (std::to_string(next_file.fetch_add(1)) + ".page");
         write_file_atomic(page.path, reply.body);
         // The title its outputs are named after: the page read as it will be converted
-        // (without the batch's profile, which does not change a title).
+        // (without the batch's profile, which does not change a title, nor its images).
         std::string title;
         try {
             Diagnostics ignored(false);
-            title = read_document(std::string_view(reply.body), page.read, ignored).meta.title;
+            ReadOptions naming = page.read;
+            naming.resources.load = false;
+            title = read_document(std::string_view(reply.body), naming, ignored).meta.title;
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
         }

@@ -472,6 +472,19 @@ struct Fetcher::State {
     }
 };
 
+RemoteFetcher remote_image_fetcher(Fetcher& fetcher, std::string page_url) {
+    return [&fetcher, referer = std::move(page_url)](const std::string& url, Diagnostics& diag) -> std::optional<std::string> {
+        try {
+            FetchResult image = fetcher.fetch(url, FetchKind::image, referer);
+            if (!image.warning.empty()) diag.warn("resources", image.warning);
+            return std::move(image.body);
+        } catch (const Error& e) {
+            diag.warn("resources", "image " + url + " not fetched: " + e.message() + "; its alt text is kept");
+            return std::nullopt;
+        }
+    };
+}
+
 std::string user_agent() {
     const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
     return std::string("dconv/") + DCONV_VERSION + " (+libcurl/" + (info ? info->version : "?") + ")";

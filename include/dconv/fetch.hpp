@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "dconv/limits.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv {
 
@@ -109,6 +110,14 @@ private:
     struct State;
     std::unique_ptr<State> state_;
 };
+
+// The hook of resources.hpp (ResourceOptions::fetch_remote) for the images of a page
+// fetched from `page_url`: each image is fetched through `fetcher` (its rules, limits,
+// cache and counters) with `page_url` as the Referer. An image that cannot be fetched
+// (404, not an image, too large, a private address...) gives nullopt and a warning
+// naming it ("image URL not fetched: REASON; its alt text is kept"): it never fails the
+// page. `fetcher` must outlive the hook.
+RemoteFetcher remote_image_fetcher(Fetcher& fetcher, std::string page_url);
 
 // "http://..." or "https://..." (any case): an input the command fetches.
 bool is_web_url(std::string_view input);

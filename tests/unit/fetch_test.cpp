@@ -3,6 +3,7 @@
 // per behaviour of fetch.hpp.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/fetch.hpp"
 #include "fetch/feed.hpp"
@@ -215,6 +217,34 @@ TEST_CASE("an image must be an image, and is fetched with a Referer") {
     CHECK(stats()["headers"]["/img/one.png"]["Referer"] == server().url("/article.html"));
     Error e = error_of([&] { f.fetch(server().url("/article.html"), FetchKind::image); });
     CHECK(e.message() == "not an image: the server sent text/html");
+}
+
+TEST_CASE("a page's images come through the fetcher with the page as Referer; a failed one keeps its alt text") {
+    // The hook of resources.hpp, on a Markdown text standing for a page at /article.html.
+    Fetcher f(local());
+    const std::string page = server().url("/article.html");
+    dconv::ReadOptions read;
+    read.format = "markdown";
+    read.source_name = "notes.md";
+    read.resources.base = page;
+    read.resources.fetch_remote = dconv::remote_image_fetcher(f, page);
+    dconv::Diagnostics diag;
+    dconv::Document doc = dconv::read_document(
+        "# Images\n\n![The wall](img/one.png)\n\n![The lighthouse](/img/two.jpg?x=1)\n\n"
+        "![Gone](img/missing.png)\n\n![A page](article.html)\n",
+        read, diag);
+    REQUIRE(doc.resources.size() == 2);
+    std::vector<std::string> types;
+    for (const auto& [key, resource] : doc.resources) types.push_back(resource->media_type);
+    std::sort(types.begin(), types.end());
+    CHECK(types == std::vector<std::string>{"image/jpeg", "image/png"});
+    CHECK(stats()["headers"]["/img/two.jpg?x=1"]["Referer"] == page);
+    std::string warnings;
+    for (const auto& d : diag.items()) warnings += d.reason + "\n";
+    CHECK_THAT(warnings, Catch::Contains("image " + server().url("/img/missing.png") +
+                                        " not fetched: HTTP 404 Not Found; its alt text is kept"));
+    CHECK_THAT(warnings, Catch::Contains("image " + page + " not fetched: not an image: the server sent text/html"));
+    CHECK(f.stats().images == 2);
 }
 
 TEST_CASE("the User-Agent names dconv and its version") {
