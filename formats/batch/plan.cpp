@@ -205,7 +205,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     web.jobs = options.jobs ? options.jobs : 1;
     web.progress = options.progress && options.explain != Explain::json;
     web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(), [](const WriterEntry* w) {
-        return w->name == "epub" || w->name == "pdf" || w->name == "html";
+        return w->name == "epub" || w->name == "pdf" || w->name == "html" || w->name == "native";
     });
     web.fetch_images = options.images;
     try {

@@ -153,6 +153,8 @@ struct WebInputs::State {
             if (reply.media_type == "text/html" || reply.media_type == "application/xhtml+xml" ||
                 ((reply.media_type.empty() || is_xml_type(reply.media_type)) && markup))
                 page.read.format = "html";
+            else if (reply.media_type == "text/markdown" || reply.media_type == "text/x-markdown")
+                page.read.format = "markdown";
             else if (!reply.media_type.empty() && is_xml_type(reply.media_type))
                 throw Error(ErrorKind::input, name, 0,
                             "the server sent " + reply.media_type + " that is neither an RSS or Atom feed nor a page");

@@ -133,7 +133,7 @@ bool acceptable_type(FetchKind kind, const std::string& type) {
     if (kind == FetchKind::image)
         return type.starts_with("image/") || type == "application/octet-stream";
     static constexpr std::string_view kPageTypes[] = {
-        "text/html", "application/xhtml+xml", "text/plain", "application/rss+xml",
+        "text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown", "application/rss+xml",
         "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"};
     return std::find(std::begin(kPageTypes), std::end(kPageTypes), type) != std::end(kPageTypes);
 }
@@ -377,7 +377,7 @@ struct Fetcher::State {
         if (!r.refused_type.empty())
             throw Error(ErrorKind::input, asked, 0,
                         std::string(kind == FetchKind::image ? "not an image" : "not a web page") + ": the server sent " +
-                            r.refused_type + where + (kind == FetchKind::image ? "" : "; dconv converts HTML, text and feeds"));
+                            r.refused_type + where + (kind == FetchKind::image ? "" : "; dconv converts HTML, text, Markdown and feeds"));
         if (r.over_size || r.code == CURLE_FILESIZE_EXCEEDED) {
             std::size_t cap = kind == FetchKind::image ? kMaxImageBytes : options.max_bytes;
             throw Error(ErrorKind::limit, asked, 0,

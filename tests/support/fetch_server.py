@@ -105,6 +105,18 @@ GBK_TEXT = ("<html><head><title>港口的早晨</title></head><body><article><h1
             "人们在摊位之间挑选最新鲜的鱼和虾。</p></article></body></html>")
 
 
+NOTES = """---
+title: Harbour Notes
+---
+
+The wall at dawn, seen from the end of the pier: ![The harbour wall at dawn](img/one.png)
+
+![The lighthouse](/img/two.jpg)
+
+See [the lifeguards' guide](guides/lifeguards.html) and ![A picture that is gone](img/missing.png).
+"""
+
+
 class State:
     lock = threading.Lock()
     counts = {}
@@ -155,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, JPEG, "image/jpeg")
         elif route == "/img/missing.png":
             self.send(404, "no such image", "text/plain")
+        elif route == "/notes.md":  # Markdown, with relative images and a link
+            self.send(200, NOTES, "text/markdown; charset=utf-8")
         elif route == "/evil-title.html":  # a title that would climb out of the output folder
             self.send(200, article("../../Escape/Attempt", PARAGRAPHS, images=False))
         elif route == "/untitled/pier-reopens.html":  # no title: named after the URL

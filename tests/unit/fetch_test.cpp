@@ -206,7 +206,7 @@ TEST_CASE("a reply that is not a web page is refused") {
     Fetcher f(local());
     Error e = error_of([&] { f.fetch(server().url("/doc.pdf"), FetchKind::page); });
     CHECK(e.kind() == ErrorKind::input);
-    CHECK(e.message() == "not a web page: the server sent application/pdf; dconv converts HTML, text and feeds");
+    CHECK(e.message() == "not a web page: the server sent application/pdf; dconv converts HTML, text, Markdown and feeds");
 }
 
 TEST_CASE("an image must be an image, and is fetched with a Referer") {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,14 @@ std::string opf_of(const fs::path& epub) {
     auto entries = unzip(slurp(epub));
     const ZipEntry* opf = find_entry(entries, "OEBPS/content.opf");
     return opf ? opf->data : std::string();
+}
+
+// What the server saw (its /stats), fetched with Python's urllib (python3 runs the server).
+nlohmann::json server_stats(const fs::path& dir, const dconv::testing::TestServer& server) {
+    std::string command = "python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1])"
+                          ".read().decode())' " + server.url("/stats") + " > '" + (dir / "stats.json").string() + "'";
+    REQUIRE(run_command(command) == 0);
+    return nlohmann::json::parse(slurp(dir / "stats.json"));
 }
 
 const std::string kLocalPage =
@@ -147,7 +156,8 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
                                ": redirected to file:///etc/passwd: only http and https URLs are fetched\n"));
     CHECK_THAT(r.err, Contains("dconv: " + huge + ": reply larger than 32 MiB, not fetched\n"));
     CHECK_THAT(r.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--fetch-timeout)"));
-    CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf"));
+    CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf; dconv converts "
+                               "HTML, text, Markdown and feeds\n"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
     CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
     fs::remove_all(dir);
@@ -162,6 +172,45 @@ TEST_CASE("url: without --allow-private a redirect to a private address is refus
     CHECK_THAT(r.err, Contains("dconv: " + url + ": "));
     CHECK_THAT(r.err, Contains("has the private or local address 127.0.0.1: not fetched (--allow-private allows it)"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a missing one only warns") {
+    fs::path dir = fresh_dir("url-images");
+    dconv::testing::TestServer own;  // counts its own requests
+    std::string page = own.url("/notes.md");
+    Run r = dconv_in(dir, "--allow-private --to native " + page);
+    REQUIRE(r.status == 0);
+    auto doc = nlohmann::json::parse(slurp(dir / "out/harbour-notes.json"));
+    std::vector<std::string> types;
+    for (const auto& [key, resource] : doc["resources"].items()) types.push_back(resource["media_type"]);
+    std::sort(types.begin(), types.end());
+    CHECK(types == std::vector<std::string>{"image/jpeg", "image/png"});
+    CHECK_THAT(r.err, Contains("image " + own.url("/img/missing.png") +
+                               " not fetched: HTTP 404 Not Found; its alt text is kept"));
+    auto stats = server_stats(dir, own);
+    CHECK(stats["headers"]["/img/one.png"]["Referer"] == page);
+    CHECK(stats["headers"]["/img/two.jpg"]["Referer"] == page);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: md keeps absolute image and link URLs and fetches no image; --no-images fetches none") {
+    fs::path dir = fresh_dir("url-no-images");
+    dconv::testing::TestServer own;
+    Run md = dconv_in(dir, "--allow-private --to md " + own.url("/notes.md"));
+    REQUIRE(md.status == 0);
+    std::string text = slurp(dir / "out/harbour-notes.md");
+    CHECK_THAT(text, Contains("![The lighthouse](" + own.url("/img/two.jpg") + ")"));
+    CHECK_THAT(text, Contains("![The harbour wall at dawn](" + own.url("/img/one.png") + ")"));
+    CHECK_THAT(text, Contains("[the lifeguards' guide](" + own.url("/guides/lifeguards.html") + ")"));
+    Run native = dconv_in(dir, "--allow-private --no-images --to native " + own.url("/notes.md"));
+    REQUIRE(native.status == 0);
+    CHECK_FALSE(nlohmann::json::parse(slurp(dir / "out/harbour-notes.json")).contains("resources"));
+    CHECK(native.err.find("image") == std::string::npos);
+    auto counts = server_stats(dir, own)["counts"];
+    CHECK_FALSE(counts.contains("/img/one.png"));
+    CHECK_FALSE(counts.contains("/img/two.jpg"));
+    CHECK(counts["/notes.md"] == 2);
     fs::remove_all(dir);
 }
 
