@@ -114,6 +114,20 @@ TEST_CASE("url: a feed of three articles bundles into a book of three chapters, 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a local Atom file stands for its articles") {
+    fs::path dir = fresh_dir("url-feed-file");
+    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
+                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
+                            "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    Run r = dconv_in(dir, "--allow-private --to txt week.atom");
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") ==
+          std::vector<std::string>{"monday-the-pier-reopens.txt", "tuesday-the-market-returns.txt"});
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
