@@ -443,7 +443,11 @@ struct Fetcher::State {
             if (cache) {
                 fetch::CachedReply entry{asked, result.final_url, result.media_type, result.charset,
                                          r.etag, r.last_modified, result.body};
-                cache->store(entry);
+                try {
+                    cache->store(entry);
+                } catch (const Error& e) {  // the page is here: a cache that cannot keep it only warns
+                    result.warning = "not kept in the cache: " + e.file() + ": " + e.message();
+                }
             }
             return result;
         }

@@ -86,7 +86,8 @@ struct FetchResult {
     std::string charset;     // the Content-Type's charset parameter, or empty
     std::string body;        // decoded from gzip, deflate or brotli
     bool from_cache = false;     // the cache's copy (304, or the server unreachable)
-    std::string warning;         // why the cache's copy was used when the server failed
+    std::string warning;         // why the cache's copy was used when the server failed,
+                                 // or why the reply could not be kept in the cache
 };
 
 // Counters for the progress line and the summary, across all threads.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -323,6 +324,18 @@ TEST_CASE("the cache revalidates with the ETag, and stands in for a server that 
     CHECK(page.from_cache);
     CHECK(page.body == first);
     CHECK(page.warning.find("server unreachable") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a cache that cannot be written only warns") {
+    fs::path dir = dconv::testing::fresh_dir("fetch-cache-file");
+    std::ofstream(dir / "not-a-folder") << "x";
+    FetchOptions o = local();
+    o.cache_dir = (dir / "not-a-folder").string();
+    Fetcher f(o);
+    auto page = f.fetch(server().url("/article.html"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(page.warning.starts_with("not kept in the cache: "));
     fs::remove_all(dir);
 }
 
