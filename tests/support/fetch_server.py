@@ -205,6 +205,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(503, "busy", "text/plain", {"Retry-After": "1"})
             else:
                 self.send(200, ARTICLE)
+        elif route == "/too-many":  # 429 once, without Retry-After: the client's own backoff
+            if count == 1:
+                self.send(429, "slow down", "text/plain")
+            else:
+                self.send(200, ARTICLE)
         elif route == "/busy-long":
             self.send(503, "busy", "text/plain", {"Retry-After": "3600"})
         elif route == "/reset":  # the connection dropped once, then the article

@@ -154,6 +154,15 @@ TEST_CASE("a 503 is retried after its Retry-After") {
     CHECK(stats()["counts"]["/flaky?case=503"] == 2);
 }
 
+TEST_CASE("a 429 without Retry-After is retried after the backoff") {
+    Fetcher f(local());
+    auto start = std::chrono::steady_clock::now();
+    auto page = f.fetch(server().url("/too-many?case=429"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(seconds_since(start) >= dconv::fetch::kRetryBackoffSeconds * 0.9);
+    CHECK(stats()["counts"]["/too-many?case=429"] == 2);
+}
+
 TEST_CASE("a Retry-After beyond kMaxRetryAfterSeconds is not waited for") {
     Fetcher f(local());
     auto start = std::chrono::steady_clock::now();
