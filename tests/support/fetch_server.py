@@ -253,6 +253,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(304, "", None, {"ETag": tag})
             else:
                 self.send(200, ARTICLE, headers={"ETag": tag, "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})
+        elif route == "/lastmod.html":  # Last-Modified only, no ETag
+            stamp = "Tue, 02 Jan 2024 00:00:00 GMT"
+            if self.headers.get("If-Modified-Since") == stamp:
+                self.send(304, "", None)
+            else:
+                self.send(200, ARTICLE, headers={"Last-Modified": stamp})
         elif route == "/headers":
             self.send(200, "".join(f"{k}: {v}\n" for k, v in self.headers.items()), "text/plain; charset=utf-8")
         else:

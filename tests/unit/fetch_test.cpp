@@ -336,6 +336,18 @@ TEST_CASE("the cache revalidates with the ETag, and stands in for a server that 
     fs::remove_all(dir);
 }
 
+TEST_CASE("the cache revalidates with Last-Modified when there is no ETag") {
+    fs::path dir = dconv::testing::fresh_dir("fetch-cache-lastmod");
+    FetchOptions o = local();
+    o.cache_dir = (dir / "cache").string();
+    std::string url = server().url("/lastmod.html?case=1");
+    CHECK_FALSE(Fetcher(o).fetch(url, FetchKind::page).from_cache);
+    CHECK(Fetcher(o).fetch(url, FetchKind::page).from_cache);  // 304
+    CHECK(stats()["headers"]["/lastmod.html?case=1"]["If-Modified-Since"] == "Tue, 02 Jan 2024 00:00:00 GMT");
+    CHECK(stats()["counts"]["/lastmod.html?case=1"] == 2);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("a cache that cannot be written only warns") {
     fs::path dir = dconv::testing::fresh_dir("fetch-cache-file");
     std::ofstream(dir / "not-a-folder") << "x";
