@@ -418,6 +418,10 @@ struct Fetcher::State {
                 if (!is_web_url(r.location))
                     throw Error(ErrorKind::input, asked, 0,
                                 "redirected to " + r.location + ": only http and https URLs are fetched");
+                if (r.location.size() > fetch::kMaxUrlBytes)
+                    throw Error(ErrorKind::limit, asked, 0,
+                                "redirected to a URL longer than " + std::to_string(fetch::kMaxUrlBytes) +
+                                    " bytes, not followed");
                 if (++redirects > fetch::kMaxRedirects)
                     throw Error(ErrorKind::limit, asked, 0,
                                 "more than " + std::to_string(fetch::kMaxRedirects) + " redirects, not followed");

@@ -183,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(301, "", None, {"Location": "article.html"})
         elif route == "/redirect-loop":
             self.send(302, "", None, {"Location": "/redirect-loop?n=" + str(count)})
+        elif route == "/redirect-long":
+            self.send(302, "", None, {"Location": "/article.html?" + "x" * 9000})
         elif route == "/redirect-file":
             self.send(302, "", None, {"Location": "file:///etc/passwd"})
         elif route == "/redirect-private":  # to another loopback address: "private"

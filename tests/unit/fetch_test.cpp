@@ -93,6 +93,13 @@ TEST_CASE("a redirect loop stops at kMaxRedirects") {
     CHECK(e.message() == "more than " + std::to_string(dconv::fetch::kMaxRedirects) + " redirects, not followed");
 }
 
+TEST_CASE("a redirect to a URL over kMaxUrlBytes is not followed") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/redirect-long"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.message() == "redirected to a URL longer than 8192 bytes, not followed");
+}
+
 TEST_CASE("a redirect to file: is refused, naming it") {
     Fetcher f(local());
     Error e = error_of([&] { f.fetch(server().url("/redirect-file"), FetchKind::page); });
