@@ -251,6 +251,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             }
         } catch (const Error& e) {
             results[i].failures.push_back({source.given, e});
+        } catch (const std::exception& e) {  // out of memory, say: this source fails, not the batch
+            results[i].failures.push_back({source.given, Error(ErrorKind::internal, source.given, 0, e.what())});
         }
         s.progress(true);
     });
@@ -275,6 +277,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 pages[k] = s.prepare(url, std::move(reply));
             } catch (const Error& e) {
                 errors[k] = e;
+            } catch (const std::exception& e) {
+                errors[k] = Error(ErrorKind::internal, url, 0, e.what());
             }
             s.progress(true);
         });
