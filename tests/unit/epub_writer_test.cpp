@@ -387,6 +387,23 @@ TEST_CASE("epub: a bundle embeds an image its chapters share once") {
     // each chapter numbers its notes from 1 on its own pages
     CHECK_THAT(second, Contains("id=\"fn-1\""));
     CHECK(broken_fragments(second).empty());
+
+    // flattened (HTML, Markdown): the same key for the same bytes is one resource; the
+    // same key for other bytes is renamed in the later chapter, with its images
+    Document c = rich_document();
+    auto other = std::make_shared<Resource>(*c.resources["img-1.jpg"]);
+    other->bytes = read_bytes(kRichData / "quays.png");
+    other->media_type = "image/png";
+    c.resources["img-1.jpg"] = other;
+    Document flat = flatten(make_book({a, b, c}, Meta{}));
+    CHECK(validate(flat).empty());
+    CHECK(flat.resources.size() == 5);
+    REQUIRE(flat.resources.count("c3-img-1.jpg"));
+    CHECK(flat.resources["c3-img-1.jpg"]->media_type == "image/png");
+    std::string html = write_document(flat, "html", {});
+    CHECK(count(html, "<img src=\"data:image/jpeg") == 2);
+    CHECK(count(html, "<img src=\"data:image/png") == 4);
+    CHECK(broken_fragments(html).empty());
 }
 
 TEST_CASE("epub: a long chapter's notes stay on the pages that reference them") {
