@@ -13,6 +13,7 @@
 
 #include "core/date_time.hpp"
 #include "core/text.hpp"
+#include "dconv/resources.hpp"
 #include "dconv/styles.hpp"
 #include "epub/identifier.hpp"
 #include "epub/zip_archive.hpp"
@@ -203,9 +204,19 @@ private:
     std::string add(const std::string& key, const Resource& resource) {
         std::string problem = xhtml::image_problem(resource.media_type, resource.bytes);
         // EPUB 3.2's core media types (what epubcheck and every reading system accept
-        // without a fallback) are PNG, JPEG, GIF and SVG; WebP came only with EPUB 3.3.
-        if (problem.empty() && resource.media_type == "image/webp")
-            problem = "WebP is not a core image type of EPUB 3.2";
+        // without a fallback) are PNG, JPEG, GIF and SVG; WebP came only with EPUB 3.3,
+        // so a WebP goes in as PNG.
+        std::string bytes;
+        std::string media_type = resource.media_type;
+        if (problem.empty() && resource.media_type == "image/webp") {
+            std::string why;
+            if (auto png = image_as_png(resource, &why)) {
+                bytes = std::move(*png);
+                media_type = "image/png";
+            } else {
+                problem = "a WebP image, which EPUB 3.2 does not take and which could not be made PNG: " + why;
+            }
+        }
         if (!problem.empty()) {
             if (diagnostics_)
                 diagnostics_->warn("epub", "image " + (resource.origin.empty() ? key : resource.origin) +
@@ -216,15 +227,15 @@ private:
         std::size_t hash = std::hash<std::string_view>{}(resource.bytes);
         for (auto [at, end] = by_hash_.equal_range(hash); at != end; ++at)
             if (at->second.first->bytes == resource.bytes) return at->second.second;
-        std::string extension = resource.media_type == "image/png"    ? "png"
-                                : resource.media_type == "image/jpeg" ? "jpg"
-                                : resource.media_type == "image/gif"  ? "gif"
-                                                                      : "svg";
+        std::string extension = media_type == "image/png"    ? "png"
+                                : media_type == "image/jpeg" ? "jpg"
+                                : media_type == "image/gif"  ? "gif"
+                                                             : "svg";
         std::string id = "image-" + number3(manifest_.size() + 1);
         std::string href = "images/" + id + "." + extension;
-        manifest_.push_back({id, href, resource.media_type, ""});
+        manifest_.push_back({id, href, media_type, ""});
         // PNG, JPEG and GIF are compressed already; SVG is text, and deflates well.
-        files_.push_back({"OEBPS/" + href, resource.bytes, extension == "svg"});
+        files_.push_back({"OEBPS/" + href, bytes.empty() ? resource.bytes : std::move(bytes), extension == "svg"});
         by_hash_.emplace(hash, std::make_pair(&resource, href));
         return href;
     }

@@ -453,6 +453,25 @@ TEST_CASE("epub: images that cannot be in the book keep their alt text, with a w
     CHECK_THAT(diag.items()[1].reason, Contains("WebP"));
 }
 
+TEST_CASE("epub: a WebP image goes in as PNG (EPUB 3.2 has no WebP)") {
+    Document doc;
+    doc.meta.title = "WebP";
+    auto webp = std::make_shared<Resource>();
+    webp->media_type = "image/webp";
+    webp->bytes = read_bytes(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/green-7x5.webp");
+    webp->width = 7;
+    webp->height = 5;
+    REQUIRE(!webp->bytes.empty());
+    doc.resources["img-1.webp"] = webp;
+    doc.blocks.push_back(paragraph(Inlines{Image{"green.webp", "green", "", "img-1.webp"}}));
+    auto entries = unzip(write_epub(doc, dated()));
+    CHECK_THAT(entry(entries, "OEBPS/content.opf"),
+               Contains("<item id=\"image-001\" href=\"images/image-001.png\" media-type=\"image/png\"/>"));
+    CHECK(entry(entries, "OEBPS/images/image-001.png").starts_with("\x89PNG\r\n\x1A\n"));
+    CHECK_THAT(entry(entries, "OEBPS/text/chapter-001.xhtml"),
+               Contains("<img src=\"../images/image-001.png\" alt=\"green\" width=\"7\" height=\"5\"/>"));
+}
+
 TEST_CASE("epub: golden package and page of rich content") {
     auto entries = unzip(write_epub(rich_document(), dated()));
     const char* update = std::getenv("DCONV_UPDATE_GOLDEN");

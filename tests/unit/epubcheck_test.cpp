@@ -288,8 +288,8 @@ TEST_CASE("epubcheck: rich content and hostile images are valid") {
     spit(dir / "rich.epub", write_document(rich, "epub", options));
 
     // a 10,000-column table as a reader leaves it (clipped to kMaxTableColumns), an SVG
-    // with a script, a WebP, an image whose key is missing, and the notes of a long
-    // chapter over several pages
+    // with a script, a broken WebP and a good one, an image whose key is missing, and the
+    // notes of a long chapter over several pages
     Document hostile = rich_document();
     Table wide;
     wide.columns.assign(10000, Alignment::Right);
@@ -304,9 +304,14 @@ TEST_CASE("epubcheck: rich content and hostile images are valid") {
     webp->media_type = "image/webp";
     webp->bytes = std::string("RIFF\x1A\0\0\0WEBPVP8L", 16);
     hostile.resources["photo.webp"] = webp;
+    auto real_webp = std::make_shared<Resource>();  // goes in as PNG
+    real_webp->media_type = "image/webp";
+    real_webp->bytes = read_bytes(fs::path(kSource) / "tests/data/images/green-7x5.webp");
+    hostile.resources["green.webp"] = real_webp;
     hostile.blocks.push_back(paragraph(Inlines{Image{"script.svg", "hostile", "", "bad.svg"}, Text{" "},
                                                Image{"photo.webp", "a webp", "", "photo.webp"}, Text{" "},
-                                               Image{"gone.png", "missing key", "", "gone.png"}}));
+                                               Image{"gone.png", "missing key", "", "gone.png"}, Text{" "},
+                                               Image{"green.webp", "green", "", "green.webp"}}));
     for (int i = 0; i < 1500; ++i) {
         Note note;
         note.content.push_back(paragraph("Note " + std::to_string(i) + "."));
@@ -317,7 +322,7 @@ TEST_CASE("epubcheck: rich content and hostile images are valid") {
     Diagnostics diag;
     options.diagnostics = &diag;
     std::string book = write_document(hostile, "epub", options);
-    CHECK(diag.warnings() == 2);  // the script and the WebP; the missing key is validate's
+    CHECK(diag.warnings() == 2);  // the script and the broken WebP; the missing key is validate's
     spit(dir / "hostile.epub", book);
     auto entries = unzip(book);
     CHECK(find_entry(entries, "OEBPS/text/chapter-001-2.xhtml"));  // the notes span pages
