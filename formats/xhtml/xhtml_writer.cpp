@@ -24,6 +24,10 @@ constexpr const char* kOpsNamespace = "http://www.idpf.org/2007/ops";
 constexpr std::string_view kUntitled = "Untitled";
 // HTML has six heading levels.
 constexpr int kMaxHeadingLevel = 6;
+// HTML's own limits on a cell's spans: a browser reads a larger colspan as 1,000 and a
+// larger rowspan as 65,534 (validate() allows neither: a span never leaves its table).
+constexpr int kMaxColSpan = 1000;
+constexpr int kMaxRowSpan = 65534;
 // The info string of a code block becomes class="language-X" when its first word is a
 // plausible language name of at most this many characters.
 constexpr std::size_t kMaxLanguageName = 32;
@@ -350,8 +354,8 @@ void BlockRenderer::table_section(xml::XmlWriter& out, const Table& t, const std
         std::size_t column = 0;
         for (const TableCell& cell : row.cells) {
             while (column < covered.size() && covered[column] > 0) ++column;
-            int col_span = std::max(cell.col_span, 1);
-            int row_span = std::max(cell.row_span, 1);
+            int col_span = std::clamp(cell.col_span, 1, kMaxColSpan);
+            int row_span = std::clamp(cell.row_span, 1, kMaxRowSpan);
             out.open(head ? "th" : "td");
             if (head) out.attribute("scope", col_span > 1 ? "colgroup" : "col");
             if (col_span > 1) out.attribute("colspan", std::to_string(col_span));

@@ -411,6 +411,17 @@ TEST_CASE("xhtml: a 10,000-column table is written in linear time, clipped as re
     std::string clipped_html = page(doc);
     CHECK(count(clipped_html, "<td ") == 2 * kMaxTableColumns);
     CHECK_THAT(clipped_html, Contains(">999</td></tr>"));
+
+    // spans no table has (validate() rejects them) are written within HTML's limits
+    Table odd;
+    odd.columns = {Alignment::Default};
+    odd.body = {TableRow{{cell("huge", 2000000000, 2000000000), cell("negative", -5, -5)}}};
+    Document spans;
+    spans.blocks.push_back(Block{odd});
+    CHECK_FALSE(validate(spans).empty());
+    std::string spans_html = page(spans);
+    CHECK(xml_problem(spans_html).empty());
+    CHECK_THAT(spans_html, Contains("<td colspan=\"1000\" rowspan=\"65534\">huge</td><td>negative</td>"));
 }
 
 TEST_CASE("xhtml: golden page of rich content") {
