@@ -116,4 +116,25 @@ std::string data_uri(std::string_view media_type, std::string_view bytes) {
     return out;
 }
 
+std::string DataUriImages::src(const std::string& key, const Resource& resource) {
+    auto name = [&] { return resource.origin.empty() ? key : resource.origin; };
+    auto [uri, added] = uris_.try_emplace(key);
+    if (added) {
+        std::string problem = image_problem(resource.media_type, resource.bytes);
+        if (problem.empty()) uri->second = data_uri(resource.media_type, resource.bytes);
+        else if (diagnostics_)
+            diagnostics_->warn("html", "image " + name() + " not shown (" + problem + "): its alt text stands in");
+    }
+    if (uri->second.empty()) return {};
+    if (written_ + resource.bytes.size() > max_bytes_) {
+        if (diagnostics_ && !over_reported_)
+            diagnostics_->warn("html", "images beyond " + std::to_string(max_bytes_ >> 20) + " MiB in one page (from " +
+                                           name() + " on) not shown: their alt text stands in");
+        over_reported_ = true;
+        return {};
+    }
+    written_ += resource.bytes.size();
+    return uri->second;
+}
+
 }  // namespace dconv::xhtml

@@ -2,8 +2,13 @@
 // standalone page. Shared by the HTML and EPUB writers.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
+
+#include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::xhtml {
 
@@ -22,5 +27,24 @@ std::string svg_problem(std::string_view bytes);
 
 // "data:TYPE;base64,..." for the standalone page.
 std::string data_uri(std::string_view media_type, std::string_view bytes);
+
+// The standalone page's images, as data: URIs (an ImageLinker for BlockRenderer). Each
+// resource is checked (image_problem) and encoded once, and written at each place it
+// appears, up to `max_bytes` of image bytes in all: an image named a million times must
+// not make a page of a million copies. Past that, and for an image that fails its check,
+// src() is "" (the alt text stands in) with a warning, pass "html".
+class DataUriImages {
+public:
+    explicit DataUriImages(Diagnostics* diagnostics, std::size_t max_bytes = kMaxResourceBytes)
+        : diagnostics_(diagnostics), max_bytes_(max_bytes) {}
+    std::string src(const std::string& key, const Resource& resource);
+
+private:
+    Diagnostics* diagnostics_;
+    std::size_t max_bytes_;
+    std::size_t written_ = 0;
+    bool over_reported_ = false;
+    std::map<std::string, std::string> uris_;  // key → data: URI, "" when refused
+};
 
 }  // namespace dconv::xhtml

@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include <map>
-
 #include "core/text.hpp"
 #include "dconv/book.hpp"
 #include "dconv/diagnostics.hpp"
@@ -748,20 +746,10 @@ std::string write_xhtml(const Document& doc, const WriteOptions& options) {
     xml::XmlWriter out(xml::Syntax::html);
     begin_page(out, head);
     BlockRenderer renderer(doc.meta.language, Links::keep_relative);
-    // One self-contained file: each image inline as a data: URI (checked and encoded once
-    // per resource, written at each place it appears).
-    std::map<std::string, std::string> sources;
-    renderer.set_images(&doc.resources, [&](const std::string& key, const Resource& resource) {
-        auto [at, added] = sources.try_emplace(key);
-        if (!added) return at->second;
-        std::string problem = image_problem(resource.media_type, resource.bytes);
-        if (problem.empty()) {
-            at->second = data_uri(resource.media_type, resource.bytes);
-        } else if (options.diagnostics) {
-            options.diagnostics->warn("html", "image " + (resource.origin.empty() ? key : resource.origin) +
-                                                  " not shown (" + problem + "): its alt text stands in");
-        }
-        return at->second;
+    // One self-contained file: each image inline as a data: URI.
+    DataUriImages images(options.diagnostics);
+    renderer.set_images(&doc.resources, [&images](const std::string& key, const Resource& resource) {
+        return images.src(key, resource);
     });
     if (!text::trim(doc.meta.title).empty()) {
         out.open("header");

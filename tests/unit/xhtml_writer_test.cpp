@@ -380,6 +380,20 @@ TEST_CASE("xhtml: SVG images with scripts or outside references are refused") {
     CHECK(xhtml::image_problem("image/gif", read_bytes(kRichData / "badge.gif")).empty());
 }
 
+TEST_CASE("xhtml: the page's images are bounded in bytes, however often they are named") {
+    Diagnostics diag;
+    xhtml::DataUriImages images(&diag, 3 * kTinyPng.size());
+    Resource png{"image/png", kTinyPng, 1, 1, "tiny.png"};
+    std::string uri = xhtml::data_uri("image/png", kTinyPng);
+    CHECK(images.src("a", png) == uri);
+    CHECK(images.src("a", png) == uri);
+    CHECK(images.src("b", png) == uri);
+    CHECK(images.src("a", png).empty());  // a fourth copy is over the limit
+    CHECK(images.src("b", png).empty());
+    REQUIRE(diag.warnings() == 1);
+    CHECK_THAT(diag.items()[0].reason, Contains("tiny.png"));
+}
+
 TEST_CASE("xhtml: data: URIs are base64 (RFC 4648 test vectors)") {
     CHECK(xhtml::data_uri("image/png", "") == "data:image/png;base64,");
     CHECK(xhtml::data_uri("a/b", "f") == "data:a/b;base64,Zg==");
