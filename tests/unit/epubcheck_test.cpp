@@ -321,6 +321,7 @@ TEST_CASE("epubcheck: rich content and hostile images are valid") {
     CHECK(validate(hostile).size() == 1);  // the missing key: the writer shows the alt text
     Diagnostics diag;
     options.diagnostics = &diag;
+    options.style = "sans";  // the other style's CSS, checked too
     std::string book = write_document(hostile, "epub", options);
     CHECK(diag.warnings() == 2);  // the script and the broken WebP; the missing key is validate's
     spit(dir / "hostile.epub", book);
