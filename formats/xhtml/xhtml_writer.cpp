@@ -433,6 +433,7 @@ void BlockRenderer::note_reference(xml::XmlWriter& out, const Note& n) {
     std::string label = std::to_string(number);
     if (in_link_) {  // HTML links do not nest: the number, without its link
         out.open("sup");
+        out.attribute("id", "fnref-" + label);  // the note's way back
         out.attribute("class", "noteref");
         out.text(label);
         out.close();

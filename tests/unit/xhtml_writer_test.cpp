@@ -453,3 +453,42 @@ TEST_CASE("xhtml: golden page of rich content") {
         CHECK(html == slurp(path));
     }
 }
+
+TEST_CASE("xhtml: notes in links, headings and notes; loose task lists") {
+    Note inner;
+    inner.content.push_back(paragraph("Inner."));
+    Note outer;
+    outer.content.push_back(paragraph(Inlines{Text{"Outer"}, inner, Text{"."}}));
+    Note in_link;
+    in_link.content.push_back(paragraph("In a link."));
+    Note in_heading;
+    in_heading.content.push_back(Block{CodeBlock{"", "code only"}});
+    Document doc;
+    doc.blocks.push_back(Block{Heading{2, Inlines{Text{"Heading"}, in_heading}}});
+    doc.blocks.push_back(paragraph(Inlines{Link{Inlines{Text{"link"}, in_link}, "https://example.org/", ""}, outer}));
+    List loose;
+    loose.tight = false;
+    loose.items = {{paragraph("done"), paragraph("more")}, {paragraph("open")}};
+    loose.tasks = {TaskState::Done, TaskState::Open};
+    doc.blocks.push_back(Block{loose});
+    CHECK_FALSE(validate(doc).empty());  // the note in a note
+
+    std::string html = page(doc);
+    std::string body = body_of(html);
+    INFO(body);
+    CHECK(xml_problem(html).empty());
+    CHECK(broken_fragments(html).empty());
+    CHECK_THAT(body, Contains("<h2 id=\"h-1\">Heading<a id=\"fnref-1\" href=\"#fn-1\""));
+    // links do not nest: the number without its link; the note is still written
+    CHECK_THAT(body, Contains("<a href=\"https://example.org/\">link<sup id=\"fnref-2\" class=\"noteref\">2</sup></a>"));
+    CHECK_THAT(body, Contains("<aside id=\"fn-2\""));
+    // a note in a note keeps its text in place
+    CHECK_THAT(body, Contains("<a href=\"#fnref-3\" class=\"footnote-back\" role=\"doc-backlink\">3</a> Outer (Inner.).</p>"));
+    CHECK(count(body, "<aside ") == 3);
+    // a note that does not start with a paragraph gets its number on a line of its own
+    CHECK_THAT(body, Contains("role=\"doc-backlink\">1</a> </p>\n<pre><code>code only</code></pre>\n</aside>"));
+    CHECK_THAT(body, Contains("<ul class=\"task-list\">\n<li class=\"task done\">\n<p><input type=\"checkbox\" "
+                              "disabled=\"disabled\" checked=\"checked\"/> done</p>\n<p>more</p>\n</li>\n"
+                              "<li class=\"task\">\n<p><input type=\"checkbox\" disabled=\"disabled\"/> open</p>\n"
+                              "</li>\n</ul>"));
+}
