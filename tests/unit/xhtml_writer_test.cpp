@@ -374,6 +374,15 @@ TEST_CASE("xhtml: SVG images with scripts or outside references are refused") {
         INFO(svg);
         CHECK_FALSE(xhtml::svg_problem(svg).empty());
     }
+    // the resource resolver's own test images agree: what it loads, the writers embed
+    const fs::path images = fs::path(DCONV_SOURCE_DIR) / "tests/data/images";
+    CHECK(xhtml::svg_problem(read_bytes(images / "box-192x96.svg")).empty());
+    for (const char* refused : {"external.svg", "onload.svg", "script.svg"}) {
+        INFO(refused);
+        std::string svg = read_bytes(images / refused);
+        REQUIRE(!svg.empty());
+        CHECK_FALSE(xhtml::svg_problem(svg).empty());
+    }
     CHECK(xhtml::image_problem("image/png", kTinyPng).empty());
     CHECK_FALSE(xhtml::image_problem("image/jpeg", kTinyPng).empty());
     CHECK_FALSE(xhtml::image_problem("image/tiff", "II*\0").empty());
