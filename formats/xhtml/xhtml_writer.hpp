@@ -23,8 +23,10 @@
 namespace dconv {
 
 // A standalone XHTML5 page: head with the metadata and the style's CSS inline, a title
-// block (title, subtitle, authors, date, site), then the blocks. options.style picks
-// the CSS (dconv/styles.hpp).
+// block (title, subtitle, authors, date, site), then the blocks, then the notes. One
+// self-contained file: images are data: URIs (xhtml::DataUriImages, images.hpp).
+// options.style picks the CSS (dconv/styles.hpp); warnings about images not shown go to
+// options.diagnostics.
 std::string write_xhtml(const Document& doc, const WriteOptions& options);
 
 namespace xhtml {
