@@ -46,7 +46,8 @@ bool has_visible_text(const Inlines& inlines) {
                 [](const Text& t) { return !text::trim(t.text).empty(); },
                 [](const Code& c) { return !text::trim(c.text).empty(); },
                 [](const LineBreak&) { return false; },
-                [](const Image&) { return true; },
+                // an image shows itself, or its alt text when it is not loaded
+                [](const Image& i) { return !i.resource.empty() || !text::trim(i.alt).empty(); },
                 [](const Note&) { return true; },
                 [](const auto& container) { return has_visible_text(container.children); },
             },

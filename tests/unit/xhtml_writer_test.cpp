@@ -340,6 +340,9 @@ TEST_CASE("xhtml: images that are not shown keep their alt text, with a warning"
                                        "key</span> | <span class=\"image-alt\">not a png</span> | </p>"));
     CHECK(html.find("<img") == std::string::npos);
     CHECK(html.find("tracker.example") == std::string::npos);
+    // a paragraph of an unloaded image without alt text would be an empty one
+    Document decorative = one_paragraph(Inlines{Image{"https://example.org/pixel.gif", "", "", ""}});
+    CHECK(body_of(page(decorative)).find("<p>") == std::string::npos);
     REQUIRE(diag.warnings() == 2);
     CHECK_THAT(diag.items()[0].reason, Contains("script.svg"));
     CHECK_THAT(diag.items()[0].reason, Contains("<script>"));
