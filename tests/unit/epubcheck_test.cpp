@@ -338,3 +338,38 @@ TEST_CASE("epubcheck: rich content and hostile images are valid") {
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("epub cli: a Markdown note's images reach the EPUB once and the HTML page inline") {
+    fs::path dir = fresh_dir("epub-cli-images");
+    for (const char* image : {"harbour.jpg", "quays.png", "badge.gif"})
+        fs::copy_file(kRichData / image, dir / image);
+    spit(dir / "note.md",
+         "---\ntitle: Harbour note\nlang: en\n---\n\n"
+         "![The east quay](harbour.jpg \"East quay\")\n\n"
+         "![Tonnage by quay](quays.png) and ![Award](badge.gif) and again ![Award](badge.gif).\n\n"
+         "![Not there](missing.png)\n");
+    REQUIRE(run_dconv(dir, "--to epub,html -o out note.md") == 0);
+    CHECK_THAT(slurp(dir / "stderr"), Contains("missing.png"));  // the resolver's warning
+
+    auto entries = unzip(slurp(dir / "out" / "note.epub"));
+    std::string opf = find_entry(entries, "OEBPS/content.opf")->data;
+    CHECK_THAT(opf, Contains("media-type=\"image/jpeg\""));
+    CHECK_THAT(opf, Contains("media-type=\"image/png\""));
+    CHECK_THAT(opf, Contains("media-type=\"image/gif\""));
+    std::size_t items = 0;
+    for (std::size_t at = opf.find("href=\"images/"); at != std::string::npos; at = opf.find("href=\"images/", at + 1))
+        ++items;
+    CHECK(items == 3);
+    const ZipEntry* jpeg = find_entry(entries, "OEBPS/images/image-001.jpg");
+    REQUIRE(jpeg);
+    CHECK(jpeg->data == read_bytes(kRichData / "harbour.jpg"));
+    std::string page = find_entry(entries, "OEBPS/text/chapter-001.xhtml")->data;
+    CHECK_THAT(page, Contains("<img src=\"../images/image-001.jpg\" alt=\"The east quay\" title=\"East quay\" "
+                              "width=\"320\" height=\"180\"/>"));
+    CHECK_THAT(page, Contains("<span class=\"image-alt\">Not there</span>"));
+
+    std::string html = slurp(dir / "out" / "note.html");
+    CHECK_THAT(html, Contains("<img src=\"data:image/jpeg;base64,/9j/"));
+    CHECK_THAT(html, Contains("<span class=\"image-alt\">Not there</span>"));
+    fs::remove_all(dir);
+}
