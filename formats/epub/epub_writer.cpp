@@ -185,7 +185,7 @@ std::string chapter_meta_line(const Meta& m) {
 // The book's images: each resource the pages show, embedded once however many pages,
 // chapters or keys name it, in order of first appearance (images/image-001.png, ...).
 // Pages show them with <img>, SVG too: a page gets the manifest's "svg" property only
-// when it holds inline <svg> markup (EPUB 3.2, 5.7 "svg"), which dconv never writes.
+// when it embeds SVG markup itself (inline <svg>; EPUB 3.2), which dconv never writes.
 class ImageStore {
 public:
     explicit ImageStore(Diagnostics* diagnostics) : diagnostics_(diagnostics) {}
