@@ -208,6 +208,34 @@ TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a fetched page's images are inside its EPUB, which passes epubcheck, also offline from the cache") {
+    // /notes.md: the HTML reader keeps no images yet, the Markdown reader does.
+    std::string missing = epubcheck_missing();
+    INFO(missing);
+    REQUIRE(missing.empty());
+    fs::path dir = fresh_dir("url-epub-images");
+    dconv::testing::TestServer own;
+    const std::string epoch = "SOURCE_DATE_EPOCH=1700000000";
+    Run r = dconv_in(dir, "--allow-private --cache cache --to epub -o one/ " + own.url("/notes.md"), epoch);
+    REQUIRE(r.status == 0);
+    fs::path epub = dir / "one/harbour-notes.epub";
+    std::vector<std::string> images;
+    for (const ZipEntry& e : unzip(slurp(epub)))
+        if (e.name.starts_with("OEBPS/images/")) images.push_back(e.name);
+    CHECK(images == std::vector<std::string>{"OEBPS/images/image-001.png", "OEBPS/images/image-002.jpg"});
+    CHECK_THAT(opf_of(epub), Contains("<dc:source>" + own.url("/notes.md") + "</dc:source>"));
+    EpubcheckResult check = epubcheck(epub);
+    INFO(check.output);
+    CHECK(check.errors == 0);
+    CHECK(check.warnings == 0);
+    CHECK(check.fatals == 0);
+    own.stop();
+    Run offline = dconv_in(dir, "--allow-private --cache cache --to epub -o two/ " + own.url("/notes.md"), epoch);
+    REQUIRE(offline.status == 0);
+    CHECK(slurp(dir / "two/harbour-notes.epub") == slurp(epub));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: md keeps absolute image and link URLs and fetches no image; --no-images fetches none") {
     fs::path dir = fresh_dir("url-no-images");
     dconv::testing::TestServer own;
