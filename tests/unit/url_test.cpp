@@ -208,7 +208,7 @@ TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a 
     fs::remove_all(dir);
 }
 
-TEST_CASE("url: a fetched page's images are inside its EPUB, which passes epubcheck, also offline from the cache") {
+TEST_CASE("url: a fetched page's images are inside its EPUB (epubcheck) and HTML page, also offline from the cache") {
     // /notes.md: the HTML reader keeps no images yet, the Markdown reader does.
     std::string missing = epubcheck_missing();
     INFO(missing);
@@ -229,6 +229,11 @@ TEST_CASE("url: a fetched page's images are inside its EPUB, which passes epubch
     CHECK(check.errors == 0);
     CHECK(check.warnings == 0);
     CHECK(check.fatals == 0);
+    Run html = dconv_in(dir, "--allow-private --cache cache --to html -o one/ " + own.url("/notes.md"));
+    REQUIRE(html.status == 0);
+    std::string page = slurp(dir / "one/harbour-notes.html");
+    CHECK_THAT(page, Contains("src=\"data:image/png;base64,"));
+    CHECK_THAT(page, Contains("src=\"data:image/jpeg;base64,"));
     own.stop();
     Run offline = dconv_in(dir, "--allow-private --cache cache --to epub -o two/ " + own.url("/notes.md"), epoch);
     REQUIRE(offline.status == 0);
