@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -42,6 +43,12 @@ std::string single_line(std::string s) {
 // model afterwards. Below this depth the wrappers (emphasis, links) are dropped and their
 // text kept, collected without recursion.
 constexpr int kMaxInlineNesting = 64;
+
+// cmark-gfm 0.29's table extension takes time quadratic in the cells of a row: one line
+// of 100,000 '|' takes over a minute, 10,000 columns 15 s. A document with a line of
+// more '|' than a table dconv keeps could have (kMaxTableColumns) is read without the
+// table extension (parse_gfm).
+constexpr std::size_t kMaxPipesPerLine = kMaxTableColumns + 1;
 
 struct Context {
     NoteSource* notes = nullptr;
@@ -275,15 +282,28 @@ Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes) {
     return out;
 }
 
-CmarkTree parse_gfm(std::string_view text) {
+bool has_table_hazard(std::string_view text) {
+    std::size_t pipes = 0;
+    for (char c : text) {
+        if (c == '\n') pipes = 0;
+        else if (c == '|' && ++pipes > kMaxPipesPerLine) return true;
+    }
+    return false;
+}
+
+CmarkTree parse_gfm(std::string_view text, bool* tables_off) {
     static std::once_flag registered;
     std::call_once(registered, cmark_gfm_core_extensions_ensure_registered);
     std::unique_ptr<cmark_parser, void (*)(cmark_parser*)> parser(
         cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES), cmark_parser_free);
     if (!parser) throw std::bad_alloc();
-    for (const char* name : {"table", "strikethrough", "tasklist", "autolink"})
+    bool no_tables = has_table_hazard(text);
+    if (tables_off) *tables_off = no_tables;
+    for (const char* name : {"table", "strikethrough", "tasklist", "autolink"}) {
+        if (no_tables && std::strcmp(name, "table") == 0) continue;
         if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
             cmark_parser_attach_syntax_extension(parser.get(), extension);
+    }
     cmark_parser_feed(parser.get(), text.data(), text.size());
     CmarkTree root(cmark_parser_finish(parser.get()), cmark_node_free);
     if (!root) throw std::bad_alloc();

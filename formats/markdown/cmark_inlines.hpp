@@ -16,7 +16,9 @@ using CmarkTree = std::unique_ptr<cmark_node, void (*)(cmark_node*)>;
 
 // Parses a Markdown document with GitHub's extensions (tables, strikethrough, task lists,
 // autolinks) and footnotes, as GitHub does. Never null (throws on allocation failure).
-CmarkTree parse_gfm(std::string_view text);
+// A document with a line of more than kMaxTableColumns + 1 '|' is parsed without the
+// table extension (it is quadratic in a row's cells); `tables_off` then says so.
+CmarkTree parse_gfm(std::string_view text, bool* tables_off = nullptr);
 
 // What a footnote reference becomes: the note (its content converted), or nullopt when
 // the reference cannot be a note (inside another note, say); then it stays as text.

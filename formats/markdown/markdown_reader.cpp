@@ -772,7 +772,11 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
         FrontMatterParser(doc.meta, diag).parse(front.content);
         body = text.substr(front.body);
     }
-    CmarkTree root = parse_gfm(body);
+    bool tables_off = false;
+    CmarkTree root = parse_gfm(body, &tables_off);
+    if (tables_off)
+        diag.warn(std::string(kPass), "a line with more than " + std::to_string(kMaxTableColumns + 1) +
+                                          " '|': tables not read in this document (kMaxTableColumns)");
 
     // The title heading the writer puts right after the front matter.
     cmark_node* title = cmark_node_first_child(root.get());
