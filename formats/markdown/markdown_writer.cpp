@@ -809,34 +809,69 @@ private:
         }
     }
 
+    // A pipe table, its columns padded to a common width (East Asian characters counted
+    // as two) so that the source reads as a table too; padding is white space GFM trims.
     void pipe_table(const Table& t) {
-        auto row = [&](const TableRow& r) {
+        std::size_t count = t.columns.size();
+        std::vector<std::vector<std::string>> cells;  // written Markdown of each cell
+        std::vector<std::size_t> widths(count, 3);    // a delimiter needs three dashes
+        for (const auto* section : {&t.head, &t.body})
+            for (const TableRow& r : *section) {
+                if (section == &t.head && &r != &t.head.front()) continue;
+                cells.emplace_back();
+                for (std::size_t c = 0; c < count; ++c) {
+                    cells.back().push_back(cell_markdown(r.cells[c]));
+                    widths[c] = std::max(widths[c], text::display_width(cells.back().back()));
+                }
+            }
+        auto padded = [&](const std::string& s, std::size_t c) {
+            std::size_t have = text::display_width(s);
+            std::string out = s;
+            if (t.columns[c] == Alignment::Right) out.insert(0, widths[c] - have, ' ');
+            else out.append(widths[c] - have, ' ');
+            return out;
+        };
+        auto row = [&](const std::vector<std::string>& r) {
             begin_line();
             out_ += '|';
-            for (const TableCell& cell : r.cells) {
+            for (std::size_t c = 0; c < count; ++c) {
                 out_ += ' ';
-                if (!cell.content.empty()) {
-                    in_table_cell_ = true;
-                    std::size_t start = out_.size();
-                    line_text(std::get<Paragraph>(cell.content.front().node).content, TextStart::heading, true);
-                    keep_trailing_space(start);
-                    in_table_cell_ = false;
-                }
+                out_ += padded(r[c], c);
                 out_ += " |";
             }
+            while (!out_.empty() && out_.back() == ' ') out_.pop_back();
             end_line();
         };
-        row(t.head.front());
+        row(cells.front());
         begin_line();
         out_ += '|';
-        for (Alignment a : t.columns) {
-            out_ += a == Alignment::Left     ? " :--- |"
-                    : a == Alignment::Center ? " :---: |"
-                    : a == Alignment::Right  ? " ---: |"
-                                             : " --- |";
+        for (std::size_t c = 0; c < count; ++c) {
+            Alignment a = t.columns[c];
+            std::size_t dashes = widths[c] - (a == Alignment::Center ? 2 : a == Alignment::Default ? 0 : 1);
+            out_ += ' ';
+            if (a == Alignment::Left || a == Alignment::Center) out_ += ':';
+            out_.append(dashes, '-');
+            if (a == Alignment::Right || a == Alignment::Center) out_ += ':';
+            out_ += " |";
         }
         end_line();
-        for (const TableRow& r : t.body) row(r);
+        for (std::size_t r = 1; r < cells.size(); ++r) row(cells[r]);
+    }
+
+    // A cell's inlines as Markdown, written apart from the output (a cell starts after
+    // "| ", white space for the flanking rules, as an empty output is).
+    std::string cell_markdown(const TableCell& cell) {
+        if (cell.content.empty()) return {};
+        std::string saved;
+        saved.swap(out_);
+        in_table_cell_ = true;
+        line_text(std::get<Paragraph>(cell.content.front().node).content, TextStart::heading, true);
+        keep_trailing_space(0);
+        in_table_cell_ = false;
+        std::string written;
+        written.swap(out_);
+        out_.swap(saved);
+        return written;
     }
 
     // A table GFM cannot express (spans, several header rows or none, blocks in cells):
