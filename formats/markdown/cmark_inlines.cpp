@@ -291,16 +291,50 @@ bool has_table_hazard(std::string_view text) {
     return false;
 }
 
-CmarkTree parse_gfm(std::string_view text, bool* tables_off) {
+// The autolink extension is quadratic in the URLs of a paragraph: 50,000 "<http://a.b/"
+// take a minute. Past this many "://" and "www." in a document it is left off.
+constexpr std::size_t kMaxAutolinkCandidates = 4000;
+// cmark 0.29 scans from every "<?" to the end of the input for a "?>" that is not there
+// (cmark 0.30 remembers): 250 KB of "a <? " take 12 s. Past this many such openers, each
+// is written "\<?" before parsing (it could open nothing) and put back in the literals
+// that keep backslashes (code, raw HTML) afterwards.
+constexpr std::size_t kMaxUnclosedInstructions = 1000;
+
+std::size_t count_of(std::string_view text, std::string_view what, std::size_t limit) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string_view::npos && n <= limit; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+CmarkTree parse_gfm(std::string_view text, GfmHazards* hazards) {
     static std::once_flag registered;
     std::call_once(registered, cmark_gfm_core_extensions_ensure_registered);
     std::unique_ptr<cmark_parser, void (*)(cmark_parser*)> parser(
         cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES), cmark_parser_free);
     if (!parser) throw std::bad_alloc();
-    bool no_tables = has_table_hazard(text);
-    if (tables_off) *tables_off = no_tables;
+    GfmHazards found;
+    found.tables_off = has_table_hazard(text);
+    found.autolinks_off = count_of(text, "://", kMaxAutolinkCandidates) + count_of(text, "www.", kMaxAutolinkCandidates) >
+                          kMaxAutolinkCandidates;
+    std::string escaped;
+    std::size_t last_close = text.rfind("?>");
+    std::size_t from = last_close == std::string_view::npos ? 0 : last_close + 2;
+    if (count_of(text.substr(from), "<?", kMaxUnclosedInstructions) > kMaxUnclosedInstructions &&
+        text.substr(from).find("\\<?") == std::string_view::npos) {
+        escaped.reserve(text.size() + text.size() / 8);
+        escaped.append(text.substr(0, from));
+        for (std::size_t i = from; i < text.size(); ++i) {
+            if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '?') escaped += '\\';
+            escaped += text[i];
+        }
+        text = escaped;
+        found.instructions_escaped = true;
+    }
+    if (hazards) *hazards = found;
     for (const char* name : {"table", "strikethrough", "tasklist", "autolink"}) {
-        if (no_tables && std::strcmp(name, "table") == 0) continue;
+        if (found.tables_off && std::strcmp(name, "table") == 0) continue;
+        if (found.autolinks_off && std::strcmp(name, "autolink") == 0) continue;
         if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
             cmark_parser_attach_syntax_extension(parser.get(), extension);
     }

@@ -14,11 +14,20 @@ namespace dconv {
 
 using CmarkTree = std::unique_ptr<cmark_node, void (*)(cmark_node*)>;
 
+// What parse_gfm changed to keep cmark-gfm 0.29 linear on hostile input.
+struct GfmHazards {
+    bool tables_off = false;     // a line of more than kMaxTableColumns + 1 '|': no tables
+    bool autolinks_off = false;  // thousands of "://" and "www.": no bare-URL links
+    // Thousands of "<?" that no "?>" follows were written "\<?"; in code and raw HTML,
+    // which keep backslashes, "\<?" is to be read as "<?" (restore_instructions).
+    bool instructions_escaped = false;
+};
+
 // Parses a Markdown document with GitHub's extensions (tables, strikethrough, task lists,
 // autolinks) and footnotes, as GitHub does. Never null (throws on allocation failure).
-// A document with a line of more than kMaxTableColumns + 1 '|' is parsed without the
-// table extension (it is quadratic in a row's cells); `tables_off` then says so.
-CmarkTree parse_gfm(std::string_view text, bool* tables_off = nullptr);
+// On input that would make cmark-gfm 0.29 quadratic it leaves an extension off or
+// escapes what cannot be markup anyway, and says so in `hazards`.
+CmarkTree parse_gfm(std::string_view text, GfmHazards* hazards = nullptr);
 
 // What a footnote reference becomes: the note (its content converted), or nullopt when
 // the reference cannot be a note (inside another note, say); then it stays as text.

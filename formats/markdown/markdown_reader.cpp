@@ -762,6 +762,42 @@ private:
     int depth_ = 0;  // of the block being converted
 };
 
+// After parse_gfm escaped "<?" as "\\<?": the literals that keep backslashes (code, code
+// blocks, raw HTML kept as text or as an "html" code block) get "<?" back.
+void restore_instructions(std::string& s) {
+    for (std::size_t at = s.find("\\<?"); at != std::string::npos; at = s.find("\\<?", at + 1)) s.erase(at, 1);
+}
+
+void restore_instructions(Blocks& blocks);
+
+void restore_instructions(Inlines& inlines) {
+    for (Inline& in : inlines) {
+        if (auto* t = std::get_if<Text>(&in)) restore_instructions(t->text);
+        else if (auto* c = std::get_if<Code>(&in)) restore_instructions(c->text);
+        else if (auto* n = std::get_if<Note>(&in)) restore_instructions(n->content);
+        else if (Inlines* children = inline_children(in)) restore_instructions(*children);
+    }
+}
+
+void restore_instructions(Blocks& blocks) {
+    for (Block& b : blocks) {
+        if (Inlines* content = inline_content(b)) restore_instructions(*content);
+        else if (auto* c = std::get_if<CodeBlock>(&b.node)) restore_instructions(c->text);
+        else if (auto* q = std::get_if<BlockQuote>(&b.node)) restore_instructions(q->children);
+        else if (auto* l = std::get_if<List>(&b.node))
+            for (Blocks& item : l->items) restore_instructions(item);
+        else if (auto* f = std::get_if<Figure>(&b.node)) {
+            restore_instructions(f->content);
+            restore_instructions(f->caption);
+        } else if (auto* t = std::get_if<Table>(&b.node)) {
+            restore_instructions(t->caption);
+            for (auto* section : {&t->head, &t->body})
+                for (TableRow& row : *section)
+                    for (TableCell& cell : row.cells) restore_instructions(cell.content);
+        }
+    }
+}
+
 }  // namespace
 
 Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
@@ -772,11 +808,13 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
         FrontMatterParser(doc.meta, diag).parse(front.content);
         body = text.substr(front.body);
     }
-    bool tables_off = false;
-    CmarkTree root = parse_gfm(body, &tables_off);
-    if (tables_off)
+    GfmHazards hazards;
+    CmarkTree root = parse_gfm(body, &hazards);
+    if (hazards.tables_off)
         diag.warn(std::string(kPass), "a line with more than " + std::to_string(kMaxTableColumns + 1) +
                                           " '|': tables not read in this document (kMaxTableColumns)");
+    if (hazards.autolinks_off)
+        diag.warn(std::string(kPass), "thousands of URLs: bare URLs not made links in this document");
 
     // The title heading the writer puts right after the front matter.
     cmark_node* title = cmark_node_first_child(root.get());
@@ -786,6 +824,7 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
 
     TreeConverter(body, front.lines, root.get(), diag).blocks(root.get(), 0, doc.blocks, title);
     root.reset();
+    if (hazards.instructions_escaped) restore_instructions(doc.blocks);
     // Authored Markdown is content as its author chose it: cleaned only when asked
     // (--clean), and then by the same passes as a page, on the model read here. What the
     // front matter set, the metadata pass leaves alone: it fills empty fields only.

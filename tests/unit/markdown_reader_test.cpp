@@ -328,3 +328,25 @@ TEST_CASE("reader: 50,000 unclosed <sub> tags and a 1,000-column table stay line
     REQUIRE(doc.blocks.size() == 2);
     CHECK(std::get<Table>(doc.blocks[1].node).columns.size() == 1000);
 }
+
+TEST_CASE("reader: cmark-gfm 0.29's quadratic cases, unclosed '<?' and autolinks, stay linear") {
+    std::string pi;
+    for (int i = 0; i < 50000; ++i) pi += "a <? ";
+    pi += "`<? in code`\n\n```\n<? in a block\n```\n";
+    Diagnostics diag;
+    Document doc;
+    CHECK(seconds_to_read(pi, diag, doc) < 2.0);  // 12 s before
+    REQUIRE(doc.blocks.size() == 2);
+    const auto& content = std::get<Paragraph>(doc.blocks[0].node).content;
+    CHECK(std::get<Text>(content.front()).text.rfind("a <? a <? ", 0) == 0);
+    CHECK(std::get<Code>(content.back()).text == "<? in code");  // the escape taken back
+    CHECK(std::get<CodeBlock>(doc.blocks[1].node).text == "<? in a block");
+
+    std::string links;
+    for (int i = 0; i < 50000; ++i) links += "<http://a.b/";
+    Diagnostics link_diag;
+    Document link_doc;
+    CHECK(seconds_to_read(links, link_diag, link_doc) < 2.0);  // over a minute before
+    CHECK(link_diag.warnings() == 1);
+    CHECK(plain_text(link_doc.blocks.at(0)) == links);
+}
