@@ -160,11 +160,22 @@ std::size_t escape_block_start(std::string_view s, std::string& out) {
 
 // Appends `s` escaped so that cmark reads it back as the same text. `before_link`: a
 // Link follows, so a final '!' would turn it into an image.
-// `in_table_cell`: every '|' is escaped, or GFM would end the cell there. Elsewhere a
-// '|' matters only in a line that GFM could take for a table's delimiter row ("| --- |",
-// after a hard line break): there it is escaped too.
+// What else the text around `s` decides about escaping it.
+struct EscapeContext {
+    // Every '|' is escaped, or GFM would end the cell there. Elsewhere a '|' matters only
+    // in a line that GFM could take for a table's delimiter row ("| --- |", after a hard
+    // line break): there it is escaped too.
+    bool in_table_cell = false;
+    // Inside a link's text GFM makes no autolinks: "www.", "://" and '@' stay as they are.
+    bool in_link = false;
+    // A '~' can only strike through with another: a paragraph (heading, cell) with one
+    // tilde at most keeps it unescaped ("~5 km").
+    bool tildes_pair = true;
+};
+
 void escape_text(std::string_view s, TextStart start, bool before_link, std::string& out,
-                 bool in_table_cell = false) {
+                 EscapeContext context = {}) {
+    bool in_table_cell = context.in_table_cell;
     if (s.empty()) return;
     bool escape_pipes = in_table_cell ||
                         (start == TextStart::line && s.find('|') != std::string_view::npos &&
@@ -203,9 +214,13 @@ void escape_text(std::string_view s, TextStart start, bool before_link, std::str
             case '|':
                 escape = escape_pipes;
                 break;
+            case '~':
+                escape = context.tildes_pair;
+                break;
             case 'w':
             case ':':
             case '@': {
+                if (context.in_link) continue;
                 // GFM's autolink extension would make a link of "www.x", "http://x" or
                 // "a@b.c" in text: one character of the trigger written as a numeric
                 // reference breaks it (the extension sees the source, and a reference is
@@ -1146,9 +1161,26 @@ private:
     void line_text(const Inlines& content, TextStart start, bool break_as_space) {
         next_start_ = start;
         break_as_space_ = break_as_space;
+        tildes_pair_ = tildes(content) > 1;
         inlines(content, 0, CharClass::space);
+        tildes_pair_ = true;
         next_start_ = TextStart::mid_line;
     }
+
+    // The tildes a run of inlines may write: in its text, and two per Strikeout.
+    static std::size_t tildes(const Inlines& content) {
+        std::size_t n = 0;
+        for (const Inline& in : content) {
+            if (const auto* t = std::get_if<Text>(&in)) n += static_cast<std::size_t>(std::count(t->text.begin(), t->text.end(), '~'));
+            else if (const auto* i = std::get_if<Image>(&in)) n += static_cast<std::size_t>(std::count(i->alt.begin(), i->alt.end(), '~'));
+            if (std::holds_alternative<Strikeout>(in)) n += 2;
+            if (const Inlines* children = inline_children(in)) n += tildes(*children);
+            if (n > 1) return n;
+        }
+        return n;
+    }
+
+    EscapeContext escape_context() const { return EscapeContext{in_table_cell_, in_link_, tildes_pair_}; }
 
     // Writes a run of inlines. `parent_delimiter`: the emphasis character of the
     // enclosing Emphasis or Strong (0 if none), which a first or last child must not
@@ -1175,7 +1207,7 @@ private:
                 Overload{
                     [&](const Text& t) {
                         bool before_link = next < end && std::holds_alternative<Link>(list[next]);
-                        escape_text(t.text, next_start_, before_link, out_, in_table_cell_);
+                        escape_text(t.text, next_start_, before_link, out_, escape_context());
                         next_start_ = TextStart::mid_line;
                     },
                     [&](const Code& c) {
@@ -1335,7 +1367,7 @@ private:
 
     void image(const Image& i) {
         out_ += "![";
-        escape_text(i.alt, TextStart::mid_line, false, out_, in_table_cell_);
+        escape_text(i.alt, TextStart::mid_line, false, out_, escape_context());
         out_ += "](";
         link_destination(i.src, !i.title.empty());
         if (!i.title.empty()) {
@@ -1405,6 +1437,7 @@ private:
     bool break_as_space_ = false;
     bool in_link_ = false;
     bool in_table_cell_ = false;
+    bool tildes_pair_ = true;  // the paragraph being written has two tildes or more
     std::string open_delimiters_;  // of the emphasis being written, outermost first
     // Referenced so far, in order; defined at the end. Copies: a paragraph may be written
     // from a modified copy of its inlines (paragraph()), which does not outlive it.
