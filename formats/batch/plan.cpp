@@ -192,11 +192,54 @@ std::string list_extensions() {
     return join(exts, " ");
 }
 
+// The writer a file name asks for by its ending ("x.pdf": pdf, "notes.markdown": md),
+// or nullptr: no ending, or one no writer claims.
+const WriterEntry* writer_for_name(const std::string& name) {
+    std::string ext = fs::path(name).extension().string();
+    if (ext.size() < 2) return nullptr;
+    ext = text::lower_ascii(std::string_view(ext).substr(1));
+    for (const auto& w : writers())
+        if (w.extension == ext) return &w;
+    return find_writer(ext);
+}
+
+// The output file named by -o or --bundle, when it is one file (not a directory, not
+// standard output); empty otherwise.
+std::string named_output_file(const BatchOptions& options) {
+    const std::string& name = options.bundle.empty() ? options.output : options.bundle;
+    if (name.empty() || name == "-" || name.ends_with('/')) return {};
+    std::error_code ec;
+    if (fs::is_directory(name, ec)) return {};
+    return name;
+}
+
+// --to, or the format the output file's name asks for, or md. A --to naming one format
+// whose ending contradicts the file's is refused (the file would lie about its format),
+// unless --force-extension.
+std::vector<const WriterEntry*> choose_writers(const BatchOptions& options) {
+    std::string file = named_output_file(options);
+    const WriterEntry* by_name = file.empty() ? nullptr : writer_for_name(file);
+    if (options.formats.empty()) {
+        if (by_name) return {by_name};
+        return resolve_writers({"md"});
+    }
+    std::vector<const WriterEntry*> chosen = resolve_writers(options.formats);
+    if (by_name && chosen.size() == 1 && chosen.front() != by_name &&
+        chosen.front()->extension != by_name->extension && !options.force_extension) {
+        std::string option = options.bundle.empty() ? "-o " : "--bundle ";
+        throw UsageError{option + file + " names a ." + fs::path(file).extension().string().substr(1) +
+                         " file, but --to " + chosen.front()->name + " writes ." + chosen.front()->extension +
+                         ": drop --to (the ending chooses the format), change the name, or add "
+                         "--force-extension"};
+    }
+    return chosen;
+}
+
 }  // namespace
 
 Plan make_plan(const BatchOptions& options) {
     Plan plan;
-    plan.writers = resolve_writers(options.formats);
+    plan.writers = choose_writers(options);
     check_read_options(options.read);
     check_write_options(options.write, plan.writers);
     if (options.inputs.empty())

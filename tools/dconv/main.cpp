@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
     app.set_version_flag("--version", "dconv " DCONV_VERSION);
-    app.add_option("-t,--to", to, "Output formats, comma-separated, or 'all' (default: md)")
+    app.add_option("-t,--to", to,
+                   "Output formats, comma-separated, or 'all' (default: the -o or --bundle file's "
+                   "ending, else md)")
         ->delimiter(',')
         ->allow_extra_args(false)  // "--to md page.txt": page.txt is an input
         ->type_name(writer_choices())
@@ -145,6 +147,8 @@ int main(int argc, char** argv) {
         ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    app.add_flag("--force-extension", job.force_extension,
+                 "Write the --to format even when the -o or --bundle file's ending names another");
     app.add_flag("--skip-existing", job.skip_existing,
                  "Skip an input whose every output exists (resume an interrupted batch)");
     app.add_flag("--jsonl", job.jsonl,
