@@ -184,6 +184,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     html::BuildOptions build;
     build.base_url = meta.base;
+    // A page fetched from the web lives at its final URL, whatever its canonical link says.
+    if (!options.url.empty())
+        build.base_url = meta.base_href.empty() ? options.url : html::resolve_url(options.url, meta.base_href);
     Document doc;
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
     std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost

@@ -425,6 +425,7 @@ PageMetadata read_page_metadata(const Page& page) {
     if (m.language.empty()) m.language = bcp47(og_locale);
     for (const std::string* u : {&canonical, &og_url})
         if (m.url.empty() && is_absolute_url(*u)) m.url = *u;
+    m.base_href = m.base;
     m.base = is_absolute_url(m.base) ? m.base : resolve_url(m.url, m.base);
     if (!is_absolute_url(m.base)) m.base = m.url;
     return m;

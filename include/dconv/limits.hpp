@@ -86,6 +86,91 @@ inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
 // full-page cover is a few hundred KB.
 inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;  // 32 MiB
 
+// ------------------------------------------------------------------------------- the web
+
+// Fetching URL inputs (fetch.hpp, `dconv URL`). Each bound keeps one hostile or broken
+// server from holding a batch or the machine: a fetch that exceeds one fails with
+// Error(limit) or Error(io) naming the URL, nothing is written for that input, and the
+// other inputs are still converted.
+namespace fetch {
+
+// error: redirects followed for one URL. Browsers stop at 20; a real article needs one
+// or two (http to https, a trailing slash); more is a loop.
+inline constexpr int kMaxRedirects = 10;
+
+// error: seconds to open the connection (DNS, TCP and TLS). A reachable host answers in
+// well under a second; 15 s rides out a slow resolver without letting a black hole stall
+// a batch.
+inline constexpr double kConnectTimeoutSeconds = 15;
+
+// error: seconds one request may take in all, headers and body (`--fetch-timeout`). A
+// page of a few hundred kilobytes arrives in a second or two even on a poor line; 60 s
+// stops a server that trickles (the "slow loris").
+inline constexpr double kDefaultTimeoutSeconds = 60;
+
+// error: bytes of a page (HTML, text or feed) after content decoding. The cap counts the
+// decoded bytes, so a small gzip "bomb" is stopped at the cap too; a Content-Length over
+// it is refused before the body is read. The largest real articles are a few MB of markup.
+inline constexpr std::size_t kMaxPageBytes = std::size_t(32) << 20;  // 32 MiB
+
+// Attempts at one request when the server answers 429 (too many requests) or 503
+// (unavailable), or the connection is reset: the first and two retries.
+inline constexpr int kMaxAttempts = 3;
+
+// Seconds before the first retry when the server does not say (Retry-After), doubling
+// for each further one.
+inline constexpr double kRetryBackoffSeconds = 1;
+
+// error: a Retry-After longer than this is not waited for (the fetch fails saying how
+// long the server asked for): a batch should not sleep for an hour on one URL.
+inline constexpr double kMaxRetryAfterSeconds = 30;
+
+// Requests in flight to one host at a time, whatever --jobs says: politeness towards
+// the sites a batch reads (browsers open six; a batch reads pages one after another).
+inline constexpr int kMaxRequestsPerHost = 2;
+
+// error: a URL longer than this is not fetched (browsers and servers stop near 8 KB).
+inline constexpr std::size_t kMaxUrlBytes = 8192;
+
+// truncation: entries of one RSS or Atom feed taken as articles (after --max-articles);
+// the rest are left out with a warning. Feeds list 10 to 100 items.
+inline constexpr std::size_t kMaxFeedArticles = 1000;
+
+// error: lines of an --input-file (URLs and paths, one per line) and URL inputs in all.
+inline constexpr std::size_t kMaxInputFileLines = 100000;
+
+}  // namespace fetch
+
+// ------------------------------------------------------------------------------- tables
+
+// truncation: table columns beyond this many are dropped by the readers, with a warning
+// (normalize_table() in model.hpp). HTML itself caps colspan at 1,000; every writer lays
+// a table out column by column, and a 10,000-column table would be a megabyte-wide page.
+// Real data tables have a few dozen.
+inline constexpr std::size_t kMaxTableColumns = 1000;
+
+// ------------------------------------------------------------------------------- images
+
+// truncation: images beyond this many in one document are not loaded: they keep their
+// alt text, with one warning. Each image is held in memory once and embedded in every
+// output; a long illustrated article has a few dozen, a picture book a few hundred.
+inline constexpr std::size_t kMaxImages = 1000;
+
+// truncation: an image file (or data: URI, once decoded) larger than this is not loaded:
+// it keeps its alt text, with a warning naming it. A full-page photograph is a few MB.
+inline constexpr std::size_t kMaxImageBytes = std::size_t(32) << 20;  // 32 MiB
+
+// truncation: the images of one document together larger than this: the ones after are
+// not loaded (alt text, a warning). Keeps a document's resources and its EPUB a bounded
+// size whatever its image count.
+inline constexpr std::size_t kMaxResourceBytes = std::size_t(256) << 20;  // 256 MiB
+
+// truncation: an image whose header claims more pixels than this is not loaded (alt text,
+// a warning), before anything is decoded: a 1 KB PNG may claim 50,000 x 50,000 pixels,
+// 10 GB once decoded for a PDF. 2^25 is 33.5 million pixels (134 MB as RGBA), above a
+// 24-megapixel camera's photograph.
+inline constexpr std::size_t kMaxImagePixels = std::size_t(1) << 25;
+
 // ------------------------------------------------------------------------------- time
 
 // The time one document may take (reading, cleaning and writing every format), in
