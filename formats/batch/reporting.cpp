@@ -107,7 +107,7 @@ std::string explain_line(const std::string& name, const Diagnostic& d) {
 // file:line: warning: message
 std::string warning_line(const std::string& name, const Diagnostic& d) {
     std::string message = d.reason.empty() ? d.action : d.reason;
-    return location(name, d.first_line, d.first_line) + ": warning: " + message + "\n";
+    return "dconv: " + location(name, d.first_line, d.first_line) + ": warning: " + message + "\n";
 }
 
 std::string error_line(const std::string& fallback_name, const Error& e) {

@@ -25,7 +25,8 @@ std::string printable_name(std::string_view name);
 // (warnings: file:LINE: warning: PASS: REASON ...)
 std::string explain_line(const std::string& name, const Diagnostic& d);
 
-// file:line: warning: message
+// dconv: file:line: warning: message (the prefix of errors too: a script's log shows
+// whose line it is)
 std::string warning_line(const std::string& name, const Diagnostic& d);
 
 // dconv: file:line: message

@@ -342,3 +342,33 @@ TEST_CASE("checks: unreadable folders and files are reported as Permission denie
     CHECK(file.status == 1);
     CHECK_THAT(file.err, Contains("secret.txt: Permission denied"));
 }
+
+// --------------------------------------------------------------------------- messages
+
+TEST_CASE("checks: warnings carry the dconv: prefix errors have") {
+    TempDir dir;
+    dir.write("empty.txt", "");
+    dir.write("bad.bin.txt", std::string("\x00\x01\x02\x03\x04\x05", 6) + std::string(64, '\0'));
+    Run r = run_dconv(dir, "-o out/ empty.txt bad.bin.txt");
+    CHECK_THAT(r.err, Contains("dconv: empty.txt: warning: "));
+    CHECK_THAT(r.err, Contains("dconv: bad.bin.txt: binary data"));
+    std::istringstream lines(r.err);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("warning:") != std::string::npos) CHECK(starts_with(line, "dconv: "));
+}
+
+TEST_CASE("checks: --no-clean takes nothing out of the text, metadata included") {
+    TempDir dir;
+    const std::string page =
+        "Harbour reopens after two years\n\nBy Mary Byrne\n\nThe north pier reopened on Monday, after two "
+        "years of repairs that cost the town more than it had planned.\n";
+    dir.write("page.txt", page);
+    Run r = run_dconv(dir, "--no-clean --no-front-matter -o - page.txt");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("By Mary Byrne"));
+    CHECK_THAT(r.out, Contains("Harbour reopens after two years"));
+    Run cleaned = run_dconv(dir, "--to native -o - page.txt");
+    Run kept = run_dconv(dir, "--no-clean --to native -o - page.txt");
+    CHECK_THAT(cleaned.out, Contains("\"authors\""));  // the byline became an author
+    CHECK_THAT(kept.out, !Contains("\"authors\""));
+}

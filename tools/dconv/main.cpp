@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
     app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
-    app.add_flag("--no-clean", no_clean, "Keep everything: no boilerplate removal, no metadata extraction");
+    app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
+                 "(HTML's <title> and <meta> are still read)");
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
     app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
