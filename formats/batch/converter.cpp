@@ -197,7 +197,8 @@ void Converter::skip(const Input& in, std::size_t index) {
         line.pop_back();
         reporter_.message(line + ",\"skipped\":true}\n");
     } else if (options_.explain == Explain::text) {
-        reporter_.message(in.name + ": skipped: every output exists (" + join(existing, ", ") + ")\n");
+        reporter_.message(printable_name(in.name) + ": skipped: every output exists (" +
+                          printable_name(join(existing, ", ")) + ")\n");
     }
     reporter_.one_done();
 }

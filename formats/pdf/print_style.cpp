@@ -1,6 +1,8 @@
 // print_style.cpp: parsing print styles, a small subset of CSS (print_style.hpp).
 #include "pdf/print_style.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -11,6 +13,7 @@
 #include <span>
 
 #include "core/embedded_style.hpp"
+#include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
@@ -383,26 +386,15 @@ PrintStyle load_print_style(std::string_view name_or_file) {
             return style;
         }
     std::string file(wanted);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        int error = errno;
-        bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
-        if (!looks_like_a_path && error == ENOENT) {
-            std::string names;
-            for (const EmbeddedStyle& s : embedded()) names += (names.empty() ? "" : ", ") + std::string(s.name);
-            throw Error(ErrorKind::usage, "", 0,
-                        "unknown print style '" + file + "' (built in: " + names + "; or give a CSS file)");
-        }
-        throw Error(ErrorKind::io, file, 0, std::string("cannot read style: ") + std::strerror(error));
+    struct stat st {};
+    bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
+    if (!looks_like_a_path && ::stat(file.c_str(), &st) != 0 && errno == ENOENT) {
+        std::string names;
+        for (const EmbeddedStyle& s : embedded()) names += (names.empty() ? "" : ", ") + std::string(s.name);
+        throw Error(ErrorKind::usage, "", 0,
+                    "unknown print style '" + file + "' (built in: " + names + "; or give a CSS file)");
     }
-    std::string css;
-    char buffer[1 << 14];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        css.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (css.size() > kMaxStyleBytes)
-            throw Error(ErrorKind::usage, file, 0, "style larger than " + std::to_string(kMaxStyleBytes >> 20) + " MiB");
-    }
-    if (in.bad()) throw Error(ErrorKind::io, file, 0, "cannot read style");
+    std::string css = read_regular_file(file, kMaxStyleBytes, "style");
     if (css.starts_with("\xEF\xBB\xBF")) css.erase(0, 3);
     return parse_print_style(css, file);
 }

@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
     app.set_version_flag("--version", "dconv " DCONV_VERSION);
-    app.add_option("-t,--to", to, "Output formats, comma-separated, or 'all' (default: md)")
+    app.add_option("-t,--to", to,
+                   "Output formats, comma-separated, or 'all' (default: the -o or --bundle file's "
+                   "ending, else md)")
         ->delimiter(',')
         ->allow_extra_args(false)  // "--to md page.txt": page.txt is an input
         ->type_name(writer_choices())
@@ -111,7 +113,8 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
     app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
-    app.add_flag("--no-clean", no_clean, "Keep everything: no boilerplate removal, no metadata extraction");
+    app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
+                 "(HTML's <title> and <meta> are still read)");
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
     app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
@@ -151,6 +154,8 @@ int main(int argc, char** argv) {
         ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    app.add_flag("--force-extension", job.force_extension,
+                 "Write the --to format even when the -o or --bundle file's ending names another");
     std::vector<std::string> resource_path;
     app.add_option("--resource-path", resource_path,
                    "Folders where images are also looked for, after the input's own folder; "
