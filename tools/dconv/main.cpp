@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false;
+    bool clean = false, no_clean = false, no_front_matter = false, no_smart = false, list_formats = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
@@ -114,6 +114,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--no-front-matter", no_front_matter,
                  "Markdown: no YAML front matter; the title is written as a '# Title' heading");
+    app.add_flag("--no-smart", no_smart,
+                 "HTML, EPUB, PDF: keep straight quotes (default: typographic, in the document's language)");
     app.add_option("--encoding", job.read.encoding,
                    "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
         ->type_name("NAME");
@@ -180,6 +182,7 @@ int main(int argc, char** argv) {
         return dconv::kExitUsage;
     }
     job.write.front_matter = !no_front_matter;
+    job.write.smart = !no_smart;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {
         job.explain = dconv::Explain::json;
