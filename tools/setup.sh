@@ -9,6 +9,11 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
+  # images: stb_image probes, stb_image_write encodes PNG; libwebp and giflib decode
+  libstb-dev libwebp-dev libgif-dev
+  # URL inputs: libcurl with OpenSSL (HTTP/2, gzip, brotli), ca-certificates to verify TLS
+  # (openssl: fetch_test makes a self-signed certificate with it)
+  libcurl4-openssl-dev ca-certificates openssl
   # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates, libdeflate
   # compresses; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
