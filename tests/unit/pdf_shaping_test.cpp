@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/paragraph.hpp"
+#include "pdf/print_style.hpp"
 
 using namespace dconv;
 using namespace dconv::pdf;
@@ -277,4 +278,36 @@ TEST_CASE("shaping: ASCII words shaped without HarfBuzz get HarfBuzz's glyphs") 
                 hb_face_destroy(face);
                 hb_blob_destroy(blob);
             }
+}
+
+TEST_CASE("shaping: the default print style's measure holds about 66 characters of English") {
+    // Bringhurst's ideal: 45 to 75 characters a line, 66 best. Set with the style's own
+    // face, size and measure, and the real font's shaped widths.
+    const std::string text =
+        "The vision to build a new type of international relations featuring win-win cooperation embodies the "
+        "fine diplomatic tradition of New China, conforms to the purposes and principles of the Charter about "
+        "sovereign equality, peaceful settlement of international disputes and international cooperation, and "
+        "suits the trend of the times. It is an innovation that goes beyond traditional theories of international "
+        "relations and charts a new course for the relations among countries in the new era.";
+    for (const char* name : {"default", "sans"}) {
+        PrintStyle style = load_print_style(name);
+        const TextStyle& body = style[Element::body];
+        Span span;
+        span.text = text;
+        span.font = fonts().id(body.family, false, false);
+        span.size = body.size;
+        ParagraphStyle paragraph;
+        paragraph.width = style.measure();
+        std::vector<Line> lines = set_paragraph({span}, paragraph, fonts());
+        REQUIRE(lines.size() > 3);
+        std::size_t characters = 0;
+        for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
+            for (const Fragment& f : lines[k].fragments) characters += text::to_u32(f.text).size();
+            characters += lines[k].fragments.size() - 1;  // the spaces between them
+        }
+        double per_line = double(characters) / double(lines.size() - 1);
+        INFO(name << ": " << per_line << " characters a line");
+        CHECK(per_line >= 60);
+        CHECK(per_line <= 72);
+    }
 }
