@@ -250,6 +250,65 @@ TEST_CASE("typeset: a book has a title page, contents with links, and chapters f
     CHECK(toc_text.find(std::to_string(chapter_pages[2] + 1)) != std::string::npos);
 }
 
+TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {
+    Setup setup;
+    Book book;
+    book.meta.title = "Collected";
+    for (int c = 0; c < 3; ++c) {
+        Document d;
+        d.meta.title = "Chapter " + std::to_string(c);
+        for (int n = 0; n < 4; ++n) d.blocks.push_back(numbered_paragraph(c * 100 + n, 80));
+        book.chapters.push_back(d);
+    }
+    Layout layout = typeset(book, setup.options());
+    REQUIRE(layout.pages.size() >= 3);
+    const Page& toc = layout.pages[1];
+    const float number_column = setup.style.margin_left + setup.style.measure() -
+                                3.0f * setup.style[Element::toc].size;
+    int leaders = 0;
+    std::set<float> ends;
+    for (const GlyphRun& run : toc.runs) {
+        if (run.text.empty() || run.text.find_first_not_of('.') != std::string::npos) continue;
+        ++leaders;
+        CHECK(run.text.size() >= 3);
+        // the dots end before the number column, all at the same place (columns of dots)
+        float end = run.x + float(run.text.size()) * (0.5f * run.size + run.char_spacing) - run.char_spacing;
+        CHECK(end < number_column);
+        ends.insert(std::round(end * 100) / 100);
+        // and start after the entry's text on that line
+        for (const GlyphRun& other : toc.runs)
+            if (&other != &run && other.y == run.y && other.x < run.x && other.text.find("Chapter") == 0)
+                CHECK(other.x + float(text::to_u32(other.text).size()) * 0.5f * other.size < run.x);
+    }
+    CHECK(leaders == 3);
+    CHECK(ends.size() == 1);
+}
+
+TEST_CASE("typeset: a heading over several lines is balanced, without a lone last word") {
+    Setup setup;
+    const std::vector<std::string> words = {"Building", "a", "New", "Type", "of", "International", "Relations",
+                                            "Featuring", "Win-Win", "Cooperation", "Has", "Become", "Guiding",
+                                            "Philosophy", "for", "Diplomacy"};
+    int balanced = 0;
+    for (std::size_t n = 4; n <= words.size(); ++n) {
+        std::string title;
+        for (std::size_t k = 0; k < n; ++k) title += (k ? " " : "") + words[k];
+        Document doc;
+        doc.blocks.push_back(make_heading(1, title));
+        Layout layout = typeset(doc, setup.options());
+        std::map<float, std::vector<const GlyphRun*>> lines;  // by baseline, top first
+        for (const GlyphRun& run : layout.pages[0].runs)
+            if (run.size == setup.style[Element::h1].size) lines[-run.y].push_back(&run);
+        if (lines.size() < 2) continue;
+        ++balanced;
+        INFO(title);
+        CHECK(lines.rbegin()->second.size() >= 2);  // the last line has two words or more
+        for (const auto& [y, runs] : lines)
+            for (const GlyphRun* run : runs) CHECK((run->text.back() != '-' || run->text.find("Win-") == 0));
+    }
+    CHECK(balanced > 3);  // the case was met
+}
+
 TEST_CASE("typeset: characters beyond U+FFFF are drawn, and those no font has are named") {
     Setup setup;
     Document doc;
