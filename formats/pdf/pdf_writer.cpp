@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
+#include <set>
 
 #include "core/date_time.hpp"
 #include "core/text.hpp"
@@ -48,9 +50,20 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }
 
+// Whether `message` is said for the first time in this process: a style's ignored
+// declarations are reported once per run, not once per document of a batch.
+bool first_time(const std::string& message) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    std::lock_guard<std::mutex> lock(mutex);
+    return said.insert(message).second;
+}
+
 template <class Source>
 std::string write(const Source& source, const WriteOptions& options, std::optional<std::int64_t> date) {
     pdf::PrintStyle style = pdf::print_style_for(options.style, options.paper);
+    if (!style.ignored.empty() && options.diagnostics && first_time(style.ignored))
+        options.diagnostics->warn("pdf", style.ignored);
     pdf::SystemFonts fonts;
     pdf::TypesetOptions typeset_options;
     typeset_options.style = &style;
