@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     app.add_option("--paper", job.write.paper,
                    "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
         ->type_name("SIZE");
-    app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
+    app.add_option("--cover", job.write.cover_image, "EPUB and PDF cover: a JPEG or PNG file")
         ->type_name("IMAGE");
     std::vector<std::string> resource_path;
     app.add_option("--resource-path", resource_path,
