@@ -669,29 +669,32 @@ void shape_with_harfbuzz(const LoadedFace& face, std::string_view text, const Sh
                        static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
 }
 
-// Printable ASCII, most of what is set, shaped without HarfBuzz where that gives the same
-// glyphs: in a face that draws every printable ASCII character, alone and in the pairs
-// that fonts make ligatures of, as its nominal glyph, a word's shaping is its nominal
-// glyphs moved by the kerning of each pair, and a pair's kerning is what HarfBuzz does
-// to it alone. Learnt per face and thread, a pair when first met.
+// Printable ASCII and the typographic quotes, most of what is set, shaped without
+// HarfBuzz where that gives the same glyphs: in a face that draws each of these
+// characters, alone and in the pairs that fonts make ligatures of, as its nominal glyph,
+// a word's shaping is its nominal glyphs moved by the kerning of each pair, and a pair's
+// kerning is what HarfBuzz does to it alone. Learnt per face and thread, a pair when
+// first met.
 class AsciiShaper {
 public:
     explicit AsciiShaper(const LoadedFace& face) : face_(face) {
         hb_font_t* font = face.font();
-        for (char32_t c = kFirst; c <= kLast; ++c) {
+        for (unsigned k = 0; k < kCount; ++k) {
             hb_codepoint_t glyph = 0;
-            hb_font_get_nominal_glyph(font, c, &glyph);
-            glyph_[c - kFirst] = glyph;
-            advance_[c - kFirst] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
+            has_[k] = hb_font_get_nominal_glyph(font, character(k), &glyph);
+            glyph_[k] = glyph;
+            advance_[k] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
         }
         simple_ = true;
         std::vector<PlacedGlyph> glyphs;
-        char one[2] = {0, 0};
-        for (char c = kFirst; c <= kLast && simple_; ++c) {
-            one[0] = c;
+        for (unsigned k = 0; k < kCount && simple_; ++k) {
+            if (!has_[k]) continue;
+            std::string one;
+            text::append(one, character(k));
             glyphs.clear();
-            shape_with_harfbuzz(face, std::string_view(one, 1), {}, glyphs);
-            simple_ = nominal(glyphs, std::string_view(one, 1));
+            shape_with_harfbuzz(face, one, {}, glyphs);
+            simple_ = glyphs.size() == 1 && glyphs[0].id == glyph_[k] && glyphs[0].x_offset == 0 &&
+                      glyphs[0].y_offset == 0 && glyphs[0].advance == advance_[k];
         }
         // Sequences fonts have ligatures or contextual forms for.
         for (std::string_view probe : {"fi", "fl", "ff", "ffi", "ffl", "ft", "fj", "fb", "fh", "fk", "Th", "st", "ct",
@@ -701,51 +704,68 @@ public:
             shape_with_harfbuzz(face, probe, {}, glyphs);
             simple_ = glyphs.size() == probe.size();
             for (std::size_t i = 0; simple_ && i < probe.size(); ++i)
-                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - kFirst] && glyphs[i].cluster == i &&
+                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - 0x20] && glyphs[i].cluster == i &&
                           glyphs[i].x_offset == 0 && glyphs[i].y_offset == 0;
         }
         kern_.assign(kCount * kCount, kUnknown);
     }
 
-    // Appends the glyphs of `text` (printable ASCII) and returns true, or returns false
-    // when HarfBuzz must shape it (the face is not simple, or a pair of it is not).
+    // Appends the glyphs of `text` and returns true, or returns false when HarfBuzz must
+    // shape it (a character not in the set or not in the face, a face or pair that is
+    // not simple).
     bool shape(std::string_view text, std::vector<PlacedGlyph>& out) {
         if (!simple_) return false;
         std::size_t first = out.size();
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
-            float advance = advance_[c];
-            if (i + 1 < text.size()) {
-                float kern = pair(c, static_cast<unsigned char>(text[i + 1]) - kFirst);
+        unsigned previous = kCount;
+        for (std::size_t i = 0; i < text.size();) {
+            std::size_t at = i;
+            unsigned k = index(text, i);
+            if (k >= kCount || !has_[k]) {
+                out.resize(first);
+                return false;
+            }
+            if (previous < kCount) {
+                float kern = pair(previous, k);
                 if (kern == kComplex) {
                     out.resize(first);
                     return false;
                 }
-                advance += kern;
+                out.back().advance += kern;
             }
-            out.push_back({glyph_[c], static_cast<std::uint32_t>(i), advance, 0, 0});
+            out.push_back({glyph_[k], static_cast<std::uint32_t>(at), advance_[k], 0, 0});
+            previous = k;
         }
         return true;
-    }
-
-    static bool printable_ascii(std::string_view text) {
-        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= kFirst && c <= kLast; });
     }
 
 private:
-    static constexpr char kFirst = 0x20, kLast = 0x7E;
-    static constexpr unsigned kCount = kLast - kFirst + 1;
+    // The set: U+0020-U+007E, then the four typographic quotes.
+    static constexpr unsigned kAscii = 0x7F - 0x20;
+    static constexpr unsigned kCount = kAscii + 4;
     static constexpr float kUnknown = -1e30f, kComplex = 1e30f;
 
-    bool nominal(const std::vector<PlacedGlyph>& glyphs, std::string_view text) const {
-        if (glyphs.size() != text.size()) return false;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
-            if (glyphs[i].id != glyph_[c] || glyphs[i].cluster != i || glyphs[i].x_offset != 0 ||
-                glyphs[i].y_offset != 0)
-                return false;
+    static char32_t character(unsigned k) {
+        static constexpr char32_t kQuotes[4] = {0x2018, 0x2019, 0x201C, 0x201D};
+        return k < kAscii ? static_cast<char32_t>(k + 0x20) : kQuotes[k - kAscii];
+    }
+    // The index of the character at text[i] (moving i past it), or kCount.
+    static unsigned index(std::string_view text, std::size_t& i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x7F) {
+            ++i;
+            return byte - 0x20;
         }
-        return true;
+        if (byte == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80) {
+            switch (static_cast<unsigned char>(text[i + 2])) {
+                case 0x98: i += 3; return kAscii;
+                case 0x99: i += 3; return kAscii + 1;
+                case 0x9C: i += 3; return kAscii + 2;
+                case 0x9D: i += 3; return kAscii + 3;
+                default: break;
+            }
+        }
+        i = text.size();
+        return kCount;
     }
 
     // The kerning of pair (a, b): what HarfBuzz adds to a's advance, or kComplex when it
@@ -753,16 +773,23 @@ private:
     float pair(unsigned a, unsigned b) {
         float& kern = kern_[a * kCount + b];
         if (kern != kUnknown) return kern;
-        char text[2] = {static_cast<char>(a + kFirst), static_cast<char>(b + kFirst)};
+        std::string text;
+        text::append(text, character(a));
+        std::size_t second = text.size();
+        text::append(text, character(b));
         scratch_.clear();
-        shape_with_harfbuzz(face_, std::string_view(text, 2), {}, scratch_);
-        bool simple = nominal(scratch_, std::string_view(text, 2)) && scratch_[1].advance == advance_[b];
+        shape_with_harfbuzz(face_, text, {}, scratch_);
+        bool simple = scratch_.size() == 2 && scratch_[0].id == glyph_[a] && scratch_[1].id == glyph_[b] &&
+                      scratch_[0].cluster == 0 && scratch_[1].cluster == second && scratch_[0].x_offset == 0 &&
+                      scratch_[1].x_offset == 0 && scratch_[0].y_offset == 0 && scratch_[1].y_offset == 0 &&
+                      scratch_[1].advance == advance_[b];
         kern = simple ? scratch_[0].advance - advance_[a] : kComplex;
         return kern;
     }
 
     const LoadedFace& face_;
     bool simple_ = false;
+    std::array<bool, kCount> has_{};
     std::array<std::uint32_t, kCount> glyph_{};
     std::array<float, kCount> advance_{};
     std::vector<float> kern_;
@@ -783,7 +810,7 @@ AsciiShaper& ascii_shaper(const LoadedFace& face) {
 void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
                         std::vector<PlacedGlyph>& out) const {
     const LoadedFace& face = impl_->loaded(font);
-    if (!properties.right_to_left && properties.language.empty() && AsciiShaper::printable_ascii(text) &&
+    if (!properties.right_to_left && properties.language.empty() && !text.empty() &&
         ascii_shaper(face).shape(text, out))
         return;
     thread_local ShapeCache cache;

@@ -59,7 +59,8 @@ std::vector<PlacedGlyph> nominal(FontId font, const std::string& text) {
 std::string testing_words() {
     return "AVAT WAVE Tokyo Yale LT P. F, y. r, office efficiency fjord The first flight (ffi) "
            "\"quoted\" 'single' L'Aquila 1,234.56 a--b x->y <=> www.example.org/path?q=1&r=2 "
-           "Typography kerning AWAY Vowel To Ta Te Ty Wa We Yo yo. V.A. #include <vector> {x} [y] |z| ~ ^ `";
+           "Typography kerning AWAY Vowel To Ta Te Ty Wa We Yo yo. V.A. #include <vector> {x} [y] |z| ~ ^ ` "
+           "\u201CQuoted\u201D it\u2019s \u2018Yes\u2019 \u201CAVA\u201D L\u2019Tour T\u2019";
 }
 
 // The fragments of a line, left to right.
@@ -235,7 +236,7 @@ TEST_CASE("shaping: fallback fonts by script and language") {
     CHECK_THAT(file_of(serif(), U'“'), Catch::Contains("Liberation"));
 }
 
-TEST_CASE("shaping: ASCII words shaped without HarfBuzz get HarfBuzz's glyphs") {
+TEST_CASE("shaping: ASCII words (and typographic quotes) shaped without HarfBuzz get HarfBuzz's glyphs") {
     // SystemFonts shapes printable ASCII from nominal glyphs and learnt pair kerning;
     // HarfBuzz itself, on the same files, must agree glyph for glyph.
     std::string seed = testing_words();
