@@ -163,7 +163,10 @@ constexpr std::array<hb_tag_t, 15> kDroppedTables = {
 // One face of one file, loaded and tabulated: immutable once built.
 class LoadedFace {
 public:
-    LoadedFace(const std::string& path, unsigned index) : path_(path) {
+    // `tabulated`: the Basic Multilingual Plane's coverage and advances in arrays (the
+    // Latin faces, asked about every character); else HarfBuzz answers (the fallbacks,
+    // whose answers each paragraph caches, and whose tables would cost more to fill).
+    LoadedFace(const std::string& path, unsigned index, bool tabulated) : path_(path), tabulated_(tabulated) {
         blob_ = hb_blob_create_from_file_or_fail(path.c_str());
         if (!blob_) throw Error(ErrorKind::io, path, 0, "cannot read the font file");
         face_ = hb_face_create(blob_, index);
@@ -182,7 +185,7 @@ public:
         hb_font_set_scale(font_, static_cast<int>(upem), static_cast<int>(upem));  // font units
         hb_font_make_immutable(font_);
         per_unit_ = 1.0f / static_cast<float>(upem);
-        tabulate();
+        if (tabulated_) tabulate();
         // What subset() reads: the face without its cmap. Subsetting by glyph id makes
         // HarfBuzz map the whole cmap to find the characters of the glyphs asked for
         // (30,000 entries for a CJK font, per document); the embedded font needs none,
@@ -207,14 +210,14 @@ public:
     void set_serial(std::uint16_t serial) { serial_ = serial; }
 
     bool has(char32_t c) const {
-        if (c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
+        if (tabulated_ && c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
         hb_codepoint_t glyph;
         return hb_font_get_nominal_glyph(font_, c, &glyph);
     }
     // In em. A character the face lacks has the advance of .notdef, which is what a
     // viewer would draw.
     float advance(char32_t c) const {
-        if (c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
+        if (tabulated_ && c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
         hb_codepoint_t glyph = 0;
         hb_font_get_nominal_glyph(font_, c, &glyph);
         return static_cast<float>(hb_font_get_glyph_h_advance(font_, glyph)) * per_unit_;
@@ -259,19 +262,20 @@ private:
     hb_face_t* subset_face_ = nullptr;
     hb_font_t* font_ = nullptr;
     float per_unit_ = 0;
+    bool tabulated_ = false;
     std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
     std::array<std::uint16_t, kTabulatedLimit> advances_;
 };
 
 // The process's loaded faces, by path and index. Entries are never removed: a file is read
 // once however many documents (and SystemFonts) use it.
-std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned index) {
+std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned index, bool tabulated) {
     static std::mutex mutex;
     static std::map<std::pair<std::string, unsigned>, std::shared_ptr<const LoadedFace>> faces;
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = faces[{path, index}];
     if (!slot) {
-        auto face = std::make_shared<LoadedFace>(path, index);
+        auto face = std::make_shared<LoadedFace>(path, index, tabulated);
         face->set_serial(static_cast<std::uint16_t>(faces.size()));
         slot = std::move(face);
     }
@@ -418,14 +422,15 @@ void script_groups(char32_t c, Preference preference, std::vector<Group>& out) {
 // A font file that is looked for when SystemFonts is made and read when first needed.
 class LazyFace {
 public:
-    LazyFace(std::string path, unsigned index) : path_(std::move(path)), index_(index) {}
+    LazyFace(std::string path, unsigned index, bool tabulated)
+        : path_(std::move(path)), index_(index), tabulated_(tabulated) {}
     const std::string& path() const { return path_; }
     // The loaded face, or null when the file cannot be used (it is then skipped, and
     // its characters reported missing).
     const LoadedFace* get() const {
         std::call_once(once_, [this] {
             try {
-                face_ = load_face(path_, index_);
+                face_ = load_face(path_, index_, tabulated_);
             } catch (const Error&) {
                 face_ = nullptr;
             }
@@ -436,6 +441,7 @@ public:
 private:
     std::string path_;
     unsigned index_;
+    bool tabulated_;
     mutable std::once_flag once_;
     mutable std::shared_ptr<const LoadedFace> face_;
 };
@@ -489,10 +495,10 @@ struct SystemFonts::Impl {
         if (!face) throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " is not installed");
         return *face;
     }
-    int add_face(const std::string& path, unsigned index) {
+    int add_face(const std::string& path, unsigned index, bool tabulated) {
         for (std::size_t i = 0; i < faces.size(); ++i)
             if (faces[i]->path() == path) return static_cast<int>(i);
-        faces.push_back(std::make_unique<LazyFace>(path, index));
+        faces.push_back(std::make_unique<LazyFace>(path, index, tabulated));
         return static_cast<int>(faces.size()) - 1;
     }
 };
@@ -536,14 +542,14 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
     for (int preference = 0; preference < kPreferenceCount; ++preference)
         for (int i = 0; i < kLatinFaceCount; ++i) {
             Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
-            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0);
+            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0, true);
             font.glyph_source = i;
             font.latin = i;
             font.preference = static_cast<Preference>(preference);
         }
     // The Latin faces are read now (every document uses them; a broken file is an
     // error now rather than a missing-glyph report later).
-    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0);
+    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0, true);
 
     for (int g = 0; g < kGroupCount; ++g) {
         const GroupFiles& files = kGroupFiles[g];
@@ -558,13 +564,13 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
             FontId regular_id = group_font(static_cast<Group>(g), sans, false);
             FontId bold_id = group_font(static_cast<Group>(g), sans, true);
             Impl::Font& r = table.fonts[static_cast<std::size_t>(regular_id)];
-            r.face = table.add_face(regular, files.index);
+            r.face = table.add_face(regular, files.index, false);
             Impl::Font& b = table.fonts[static_cast<std::size_t>(bold_id)];
             if (bold.empty()) {
                 b.face = r.face;
                 b.synthetic_bold = true;
             } else {
-                b.face = table.add_face(bold, files.index);
+                b.face = table.add_face(bold, files.index, false);
             }
         }
     }
@@ -796,6 +802,13 @@ private:
     std::vector<PlacedGlyph> scratch_;
 };
 
+// Han (with its compatibility ideographs), kana and Hangul syllables: characters the CJK
+// fonts draw one glyph each, whatever surrounds them.
+bool is_cjk_unit(char32_t c) {
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
 // This thread's AsciiShaper of `face`, made on first use.
 AsciiShaper& ascii_shaper(const LoadedFace& face) {
     thread_local std::vector<std::unique_ptr<AsciiShaper>> shapers;  // by the face's serial
@@ -813,6 +826,18 @@ void SystemFonts::shape(FontId font, std::string_view text, const ShapePropertie
     if (!properties.right_to_left && properties.language.empty() && !text.empty() &&
         ascii_shaper(face).shape(text, out))
         return;
+    // A Han, kana or Hangul character alone (CJK text is set a character at a time) is its
+    // nominal glyph: the CJK fonts substitute nothing for one character horizontally.
+    if (std::size_t i = 0; !text.empty() && static_cast<unsigned char>(text[0]) >= 0xE3) {
+        char32_t c = text::next(text, i);
+        if (i == text.size() && is_cjk_unit(c)) {
+            hb_codepoint_t glyph = 0;
+            if (hb_font_get_nominal_glyph(face.font(), c, &glyph)) {
+                out.push_back({glyph, 0, face.advance(c), 0, 0});
+                return;
+            }
+        }
+    }
     thread_local ShapeCache cache;
     bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
     if (cached) {

@@ -312,3 +312,39 @@ TEST_CASE("shaping: the default print style's measure holds about 66 characters 
         CHECK(per_line <= 72);
     }
 }
+
+TEST_CASE("shaping: a CJK character alone is shaped as HarfBuzz shapes it") {
+    // SystemFonts draws a lone Han, kana or Hangul character by its nominal glyph.
+    const std::string text = "中文汉语書面語日本語楽変増ひらがなカタカナ한국어대한민국";
+    for (const char* language : {"zh", "ja", "ko"}) {
+        FontId wanted = fonts().for_language(serif(), language);
+        for (std::size_t i = 0; i < text.size();) {
+            std::size_t at = i;
+            char32_t c = text::next(text, i);
+            std::string one = text.substr(at, i - at);
+            FontId font = fonts().resolve(wanted, c);
+            REQUIRE(font >= 0);
+            std::vector<PlacedGlyph> ours = shaped(font, one);
+            hb_blob_t* blob = hb_blob_create_from_file(fonts().file(font).c_str());
+            hb_face_t* face = hb_face_create(blob, 0);
+            hb_font_t* hb = hb_font_create(face);
+            unsigned upem = hb_face_get_upem(face);
+            hb_font_set_scale(hb, static_cast<int>(upem), static_cast<int>(upem));
+            hb_buffer_t* buffer = hb_buffer_create();
+            hb_buffer_add_utf8(buffer, one.data(), static_cast<int>(one.size()), 0, static_cast<int>(one.size()));
+            hb_buffer_guess_segment_properties(buffer);
+            hb_shape(hb, buffer, nullptr, 0);
+            unsigned count = 0;
+            hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+            hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
+            INFO(fonts().file(font) << ": " << one);
+            REQUIRE(ours.size() == count);
+            CHECK(ours[0].id == info[0].codepoint);
+            CHECK(ours[0].advance == Approx(float(position[0].x_advance) / float(upem)).margin(1e-6));
+            hb_buffer_destroy(buffer);
+            hb_font_destroy(hb);
+            hb_face_destroy(face);
+            hb_blob_destroy(blob);
+        }
+    }
+}
