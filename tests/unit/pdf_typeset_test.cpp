@@ -209,6 +209,31 @@ TEST_CASE("typeset: lists hang their markers in the indent, code keeps its lines
     CHECK(code_return_x > code_main_x);  // the indent of "    return 0;" is kept
 }
 
+TEST_CASE("typeset: a right-to-left page is mirrored: text from the right margin, markers on the right") {
+    Setup setup;
+    Document doc;
+    doc.blocks.push_back(make_paragraph("\u05E9\u05DC\u05D5\u05DD \u05E2\u05D5\u05DC\u05DD"));  // "shalom olam"
+    List list;
+    list.items.push_back({make_paragraph("\u05D0\u05D7\u05EA")});  // "one"
+    doc.blocks.push_back(Block{list, {}});
+    Layout layout = typeset(doc, setup.options());
+    const float right = setup.style.margin_left + setup.style.measure();
+    float paragraph_end = -1, item_x = -1, item_end = -1, marker_x = -1;
+    for (const GlyphRun& run : layout.pages[0].runs) {
+        float end = run.x + float(text::to_u32(run.text).size()) * 0.5f * run.size;
+        if (run.text == "\u05E9\u05DC\u05D5\u05DD") paragraph_end = end;  // the first word, at the right
+        if (run.text == "\u05D0\u05D7\u05EA") item_x = run.x, item_end = end;
+        if (run.text == "\u2022") marker_x = run.x;
+        CHECK((run.text.empty() || run.right_to_left || run.text == "\u2022" || run.text == "1"));
+    }
+    REQUIRE(paragraph_end > 0);
+    CHECK(paragraph_end == Approx(right).margin(0.5));
+    REQUIRE(item_x > 0);
+    REQUIRE(marker_x > 0);
+    CHECK(marker_x > item_end);  // the marker hangs at the right of the item
+    CHECK(item_end <= right - setup.style[Element::li].margin_left + 0.5f);  // the list indent is on the right
+}
+
 TEST_CASE("typeset: a book has a title page, contents with links, and chapters from new pages") {
     Setup setup;
     Book book;
