@@ -95,6 +95,9 @@ struct Layout {
     std::vector<OutlineEntry> outline;
     Info info;
     std::string language;  // BCP 47 of the document (the catalog's /Lang), may be empty
+    // A JPEG or PNG file drawn on a page of its own before the first (--cover), fitted to
+    // the page; empty: none. Page indices (links, outline) count the layout's pages only.
+    std::string cover_image;
 };
 
 }  // namespace dconv::pdf

@@ -2,9 +2,16 @@
 #include "pdf/pdf_writer.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <set>
 
 #include "core/date_time.hpp"
+#include "dconv/limits.hpp"
+#include "dconv/diagnostics.hpp"
 #include "core/text.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/print_style.hpp"
@@ -48,9 +55,37 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }
 
+// The cover image's bytes: a JPEG or PNG file, at most kMaxCoverBytes.
+std::string read_cover(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::io, path, 0, std::string("cannot read the cover image: ") + std::strerror(errno));
+    std::string bytes;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > kMaxCoverBytes)
+            throw Error(ErrorKind::usage, path, 0, "cover image larger than " + std::to_string(kMaxCoverBytes >> 20) + " MiB");
+    }
+    if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
+    if (!bytes.starts_with("\x89PNG\r\n\x1A\n") && !bytes.starts_with("\xFF\xD8\xFF"))
+        throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+    return bytes;
+}
+
+// Whether `message` is said for the first time in this process: a style's ignored
+// declarations are reported once per run, not once per document of a batch.
+bool first_time(const std::string& message) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    std::lock_guard<std::mutex> lock(mutex);
+    return said.insert(message).second;
+}
+
 template <class Source>
 std::string write(const Source& source, const WriteOptions& options, std::optional<std::int64_t> date) {
     pdf::PrintStyle style = pdf::print_style_for(options.style, options.paper);
+    if (!style.ignored.empty() && options.diagnostics && first_time(style.ignored))
+        options.diagnostics->warn("pdf", style.ignored);
     pdf::SystemFonts fonts;
     pdf::TypesetOptions typeset_options;
     typeset_options.style = &style;
@@ -59,6 +94,7 @@ std::string write(const Source& source, const WriteOptions& options, std::option
     typeset_options.creator = "dconv " DCONV_VERSION;
     pdf::TypesetReport typeset_report;
     pdf::Layout layout = pdf::typeset(source, typeset_options, &typeset_report);
+    if (!options.cover_image.empty()) layout.cover_image = read_cover(options.cover_image);
     layout.info.created = layout.info.modified = date;
     report(typeset_report, options);
     return pdf::render_pdf(layout, fonts);

@@ -433,7 +433,7 @@ public:
     std::string render() {
         check_layout();
         load_fonts();
-        add_pages();
+        add_pages();  // the cover first, when there is one
         for (std::size_t i = 0; i < layout_.pages.size(); ++i) draw_page(i);
         add_outline();
         add_info();
@@ -564,7 +564,28 @@ private:
     }
 
     // All pages first: links and bookmarks may point forward.
+    // The cover: a page of its own, the image as large as it fits, centred.
+    void add_cover() {
+        if (layout_.cover_image.empty()) return;
+        const auto* bytes = reinterpret_cast<const HPDF_BYTE*>(layout_.cover_image.data());
+        const auto size = static_cast<HPDF_UINT>(layout_.cover_image.size());
+        bool png = layout_.cover_image.starts_with("\x89PNG");
+        HPDF_Image image = png ? doc_.check(HPDF_LoadPngImageFromMem(doc_.get(), bytes, size), "HPDF_LoadPngImageFromMem")
+                               : doc_.check(HPDF_LoadJpegImageFromMem(doc_.get(), bytes, size), "HPDF_LoadJpegImageFromMem");
+        HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
+        doc_.check(HPDF_Page_SetWidth(page, layout_.page_width), "HPDF_Page_SetWidth");
+        doc_.check(HPDF_Page_SetHeight(page, layout_.page_height), "HPDF_Page_SetHeight");
+        float width = static_cast<float>(HPDF_Image_GetWidth(image));
+        float height = static_cast<float>(HPDF_Image_GetHeight(image));
+        if (width <= 0 || height <= 0) return;
+        float scale = std::min(layout_.page_width / width, layout_.page_height / height);
+        float w = width * scale, h = height * scale;
+        doc_.check(HPDF_Page_DrawImage(page, image, (layout_.page_width - w) / 2, (layout_.page_height - h) / 2, w, h),
+                   "HPDF_Page_DrawImage");
+    }
+
     void add_pages() {
+        add_cover();
         std::size_t count = std::max<std::size_t>(layout_.pages.size(), 1);
         if (count > kPagesPerNode)
             doc_.check(HPDF_SetPagesConfiguration(doc_.get(), kPagesPerNode), "HPDF_SetPagesConfiguration");

@@ -50,6 +50,13 @@ constexpr float kHeaderShare = 0.45f;
 constexpr float kFooterShare = 0.5f;
 // The table of contents leaves this many ems on the right for page numbers.
 constexpr float kTocNumberEm = 3.0f;
+// Its dot leaders: a dot every half em, half an em clear of the text and the number
+// column, and none shorter than three dots.
+constexpr float kLeaderPitchEm = 0.5f;
+constexpr float kLeaderGapEm = 0.5f;
+constexpr int kMinLeaderDots = 3;
+// A heading is balanced by halving the measure's range this many times (1/256 of it).
+constexpr int kBalanceSteps = 8;
 // The book's title page starts its title this share of the way down the text block.
 constexpr float kTitlePageDrop = 0.28f;
 // ...in a size this much larger than a chapter's title, centred.
@@ -327,8 +334,33 @@ private:
 
     // ------------------------------------------------------------------- flow items
 
+    // A heading of several lines set as evenly as they go, without a lone last word:
+    // the narrowest measure (down to half) that keeps its number of lines. Never
+    // hyphenated. `used` is the measure chosen.
+    std::vector<Line> set_balanced(const std::vector<Span>& spans_in, const TextStyle& s, float width, float& used) {
+        std::vector<Line> best = set(spans_in, s, width, 0, s.align, false);
+        used = width;
+        if (best.size() < 2 || s.align == Align::justify) return best;
+        float low = width / 2, high = width;
+        for (int step = 0; step < kBalanceSteps; ++step) {
+            float middle = (low + high) / 2;
+            std::vector<Line> trial = set(spans_in, s, middle, 0, s.align, false, false);
+            bool overfull = std::any_of(trial.begin(), trial.end(), [](const Line& l) { return l.overfull; });
+            if (trial.size() == best.size() && !overfull) {
+                high = middle;
+                best = std::move(trial);
+            } else {
+                low = middle;
+            }
+        }
+        used = high;
+        return best;
+    }
+
+    // `count`: add what setting met (missing glyphs, hyphens) to the report; a trial
+    // setting does not.
     std::vector<Line> set(const std::vector<Span>& spans_in, const TextStyle& s, float width, float indent,
-                          Align align, bool hyphenate) {
+                          Align align, bool hyphenate, bool count = true) {
         ParagraphStyle ps;
         ps.width = std::max(width, s.size * 2);
         ps.first_indent = indent;
@@ -347,6 +379,7 @@ private:
         } else {
             lines = set_paragraph(spans_in, ps, fonts_, &stats);
         }
+        if (!count) return lines;
         report.missing_glyphs += stats.missing_glyphs;
         for (char32_t c : stats.missing_characters) report.missing_characters.insert(c);
         report.hyphens += stats.hyphens;
@@ -526,8 +559,11 @@ private:
                     const TextStyle& h = st(static_cast<Element>(static_cast<int>(Element::h1) + level - 1));
                     int entry = add_outline(plain_text(n.content), level + outline_shift_);
                     space(h.margin_top);
-                    std::vector<Line> set_lines = set(spans_of(n.content, h), h, width, 0, h.align, false);
+                    float used = width;
+                    std::vector<Line> set_lines = set_balanced(spans_of(n.content, h), h, width, used);
+                    // a right-to-left heading set narrower keeps to the right margin
                     float x = start_of(set_lines, ctx);
+                    if (!set_lines.empty() && set_lines[0].right_to_left) x += width - used;
                     lines(std::move(set_lines), h, x, true, true, entry);
                     space(h.margin_bottom);
                     previous_was_paragraph_ = false;
@@ -632,9 +668,13 @@ private:
                 }
                 break;
             }
-            if (!n.tight) space(body.leading * 0.5f);
-            else space(li.margin_bottom);
+            // Items are spaced as the text's paragraphs are (at least the style's item
+            // spacing; a loose list half a line more).
+            float between = std::max(li.margin_bottom, body.margin_bottom);
+            space(n.tight ? between : std::max(between, body.leading * 0.5f));
         }
+        // and the list is set off from what follows, as from what precedes it
+        space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
         previous_was_paragraph_ = false;
     }
 
@@ -822,16 +862,41 @@ private:
         std::string number = std::to_string(target.page + 1);
         std::vector<Line> set_number = set(spans_of(number, s), s, kTocNumberEm * s.size, 0, Align::right, false);
         float right = style_.margin_left + style_.measure();
+        float number_left = right;
         if (!set_number.empty())
             for (Fragment& f : set_number[0].fragments) {
                 float x = right - kTocNumberEm * s.size + f.x;
+                number_left = std::min(number_left, x);
                 page.runs.push_back(glyph_run(std::move(f), x, baseline));
             }
+        dot_leader(page, left + item.line.width, number_left, baseline, s);
         LinkArea link;
         link.rect = {left, line_top - item.height, right, line_top};
         link.dest_page = target.page;
         link.dest_top = target.top;
         page.links.push_back(std::move(link));
+    }
+
+    // Dots from `from` to `to` on a contents line, a dot every kLeaderPitchEm, on a grid
+    // counted from the number column so that the dots of all lines stand in columns.
+    void dot_leader(Page& page, float from, float to, float baseline, const TextStyle& s) {
+        const float pitch = kLeaderPitchEm * s.size;
+        const float gap = kLeaderGapEm * s.size;
+        const float column = style_.margin_left + style_.measure() - kTocNumberEm * s.size;
+        FontId font = this->font(s, false, false);
+        float dot = fonts_.advance(font, '.') * s.size;
+        // the last dot ends a gap before the number column; the first starts after the text
+        int count = static_cast<int>(std::floor((column - gap - dot - (from + gap)) / pitch)) + 1;
+        if (count < kMinLeaderDots || to < column - gap) return;
+        GlyphRun run;
+        run.font = font;
+        run.size = s.size;
+        run.x = column - gap - dot - static_cast<float>(count - 1) * pitch;
+        run.y = baseline;
+        run.text.assign(static_cast<std::size_t>(count), '.');
+        run.char_spacing = pitch - dot;
+        run.color = s.color;
+        page.runs.push_back(std::move(run));
     }
 
     // Running headers (the title, or the chapter's) and page numbers. The first page of

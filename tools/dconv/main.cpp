@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false, no_images = false;
+    bool clean = false, no_clean = false, no_front_matter = false, no_smart = false, list_formats = false,
+         no_images = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
@@ -123,6 +124,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--no-front-matter", no_front_matter,
                  "Markdown: no YAML front matter; the title is written as a '# Title' heading");
+    app.add_flag("--no-smart", no_smart,
+                 "HTML, EPUB, PDF: keep straight quotes (default: typographic, in the document's language)");
     app.add_option("--encoding", job.read.encoding,
                    "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
         ->type_name("NAME");
@@ -152,7 +155,7 @@ int main(int argc, char** argv) {
     app.add_option("--paper", job.write.paper,
                    "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
         ->type_name("SIZE");
-    app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
+    app.add_option("--cover", job.write.cover_image, "EPUB and PDF cover: a JPEG or PNG file")
         ->type_name("IMAGE");
     app.add_flag("--force-extension", job.force_extension,
                  "Write the --to format even when the -o or --bundle file's ending names another");
@@ -222,6 +225,7 @@ int main(int argc, char** argv) {
         return dconv::kExitUsage;
     }
     job.write.front_matter = !no_front_matter;
+    job.write.smart = !no_smart;
     job.images = !no_images;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {
