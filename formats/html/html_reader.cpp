@@ -180,7 +180,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::BuildOptions build;
     build.base_url = meta.base;
     Document doc;
-    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
+    html::BuildOptions content_build = build;
+    content_build.explain = &diag;  // decorative images, reported once: not for the whole body
+    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
     std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
     if (cleaning) {
         guard.emplace(whole_body(page, build));
