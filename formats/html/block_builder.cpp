@@ -573,7 +573,7 @@ private:
 
     void add_image(std::uint32_t i) {
         const Element& e = page_[i];
-        ImageSource image = image_source(page_, i, figure_depth_ > 0);
+        ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (!image.decorative.empty()) {
             if (options_.explain && options_.explain->keeps_notes()) {
                 Diagnostic d;

@@ -40,6 +40,7 @@ inline constexpr std::size_t kMaxInlineNesting = 16;
 struct BuildOptions {
     bool image_alt = false;  // an image's alt text as text ("[alt]"); otherwise images are left out
     std::string base_url;    // absolute: relative links are resolved against it
+    std::string page_url;    // where the page lives (absolute), when known: images linking elsewhere are ads
     Diagnostics* explain = nullptr;  // where decorative images left out are reported
 };
 

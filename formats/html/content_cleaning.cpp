@@ -44,7 +44,36 @@ struct Unit {
     int item;  // -1: the whole block
     SourceRange source;
     bool prose = false;
+    bool media = false;  // a figure, a table, or a paragraph of images only (is_media)
 };
+
+// Images, alone or linked, and nothing else but white space.
+bool shows_images_only(const Inlines& inlines) {
+    bool image = false;
+    for (const Inline& in : inlines) {
+        if (std::holds_alternative<Image>(in)) {
+            image = true;
+        } else if (const auto* link = std::get_if<Link>(&in)) {
+            if (!shows_images_only(link->children)) return false;
+            image = true;
+        } else if (const auto* t = std::get_if<Text>(&in)) {
+            if (!text::trim(t->text).empty()) return false;
+        } else if (!std::holds_alternative<LineBreak>(in)) {
+            return false;
+        }
+    }
+    return image;
+}
+
+// What the page shows rather than says: a figure, a data table (the reader made tables
+// of data tables only), or a paragraph of images. Their words (alt text, numbers, cell
+// links) say nothing about whether they are furniture, so the filters and the
+// classifier do not read them: they go with their neighbours (kept_by_neighbours).
+bool is_media(const Block& b) {
+    if (std::holds_alternative<Figure>(b.node) || std::holds_alternative<Table>(b.node)) return true;
+    const auto* p = std::get_if<Paragraph>(&b.node);
+    return p && shows_images_only(p->content);
+}
 
 // Gathers the text of paragraphs (in quotes too); false at a heading, list, code or rule,
 // which are never running prose.
@@ -93,7 +122,8 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
             continue;
         }
         Unit u{b, -1, block.source};
-        u.prose = is_running_prose(std::span<const Block>(&block, 1), lang, seen);
+        u.media = is_media(block);
+        u.prose = !u.media && is_running_prose(std::span<const Block>(&block, 1), lang, seen);
         units.push_back(u);
     }
     return units;
@@ -115,7 +145,40 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
         if (u.item == 0) block.source.first = line;
         block.source.last = line;
     }
+    // media is not the classifier's to judge (is_media)
+    Blocks text;
+    text.reserve(copy.blocks.size());
+    for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
+        while (k < units.size() && units[k].block < b) ++k;
+        if (k < units.size() && units[k].block == b && units[k].media) continue;
+        text.push_back(std::move(copy.blocks[b]));
+    }
+    copy.blocks = std::move(text);
     return copy;
+}
+
+// A figure, table or image goes only when the text on both sides of it went (or there
+// is no text on that side): it stands in a run of furniture (a teaser's picture, a
+// banner), not in the article.
+void kept_by_neighbours(const std::vector<Unit>& units, std::vector<bool>& gone, std::vector<std::string>& why) {
+    const std::size_t n = units.size();
+    std::vector<int> before(n, -1);  // gone-ness of the nearest text unit before: -1 none
+    for (std::size_t k = 0, last = SIZE_MAX; k < n; ++k) {
+        if (last != SIZE_MAX) before[k] = gone[last] ? 1 : 0;
+        if (!units[k].media) last = k;
+    }
+    bool any_text = false;
+    for (const Unit& u : units) any_text = any_text || !u.media;
+    int after = -1;
+    for (std::size_t k = n; k-- > 0;) {
+        if (!units[k].media) {
+            after = gone[k] ? 1 : 0;
+            continue;
+        }
+        bool goes = any_text && before[k] != 0 && after != 0;
+        gone[k] = goes;
+        if (goes) why[k] = "a figure, table or image among page furniture (the text on both sides of it went)";
+    }
 }
 
 // The unit numbers the classifier kept.
@@ -181,13 +244,23 @@ struct UnitText {
     int heading_level = 0;
 };
 
+// The words of inlines without their images' alt text, which the page does not show.
+void words_without_alt(const Inlines& inlines, std::string& out) {
+    for (const Inline& in : inlines) {
+        if (const auto* t = std::get_if<Text>(&in)) out += t->text;
+        else if (const auto* c = std::get_if<Code>(&in)) out += c->text;
+        else if (const Inlines* children = inline_children(in)) words_without_alt(*children, out);
+        else if (std::holds_alternative<LineBreak>(in)) out += ' ';
+    }
+}
+
 UnitText unit_text(const Document& doc, const Unit& u) {
     UnitText t;
     auto add_block = [&](const Block& b) {
         if (const Inlines* in = inline_content(b)) {
             measure(*in, false, t.m);
             if (!t.text.empty()) t.text += ' ';
-            t.text += plain_text(*in);
+            words_without_alt(*in, t.text);
             if (const auto* h = std::get_if<Heading>(&b.node)) {
                 t.heading = true;
                 t.heading_level = h->level;
@@ -267,7 +340,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     std::vector<std::string> why(n);
     for (std::size_t k = 0; k < n; ++k) {
         const UnitText& t = texts[k];
-        if (units[k].prose || t.code || t.rule) continue;
+        if (units[k].prose || units[k].media || t.code || t.rule) continue;
         double chars = t.m.chars, ld = chars > 0 ? t.m.link_chars / chars : 0;
         bool sentence = ends_sentence(t.text) && chars >= kShortLine;
         if (t.letters < 2) why[k] = "no words";
@@ -284,7 +357,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     std::unordered_set<std::string> seen;
     for (std::size_t k = 0; k < n; ++k) {
         const UnitText& t = texts[k];
-        if (t.m.chars < kMinRepeatedParagraph || t.code) continue;
+        if (t.m.chars < kMinRepeatedParagraph || t.code || units[k].media) continue;
         if (!seen.insert(folded_key(t.text)).second && why[k].empty()) why[k] = "the same paragraph again";
     }
     // a furniture section ("Related articles", "Comments") runs to the next heading of
@@ -293,6 +366,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     int section_level = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const UnitText& t = texts[k];
+        if (units[k].media) continue;  // judged by its neighbours
         if ((t.heading || t.m.chars < kMaxSectionOpener) && !units[k].prose &&
             clean::opens_furniture_section(t.text)) {
             why[k] = "opens a section of page furniture";
@@ -310,7 +384,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     // short lines between furniture are furniture; a heading needs content after it
     auto dropped = [&](std::size_t j) { return !why[j].empty(); };
     for (std::size_t k = 0; k < n; ++k) {
-        if (!why[k].empty() || units[k].prose) continue;
+        if (!why[k].empty() || units[k].prose || units[k].media) continue;
         const UnitText& t = texts[k];
         bool before = k == 0 || dropped(k - 1);
         bool after = k + 1 == n || dropped(k + 1);
@@ -321,6 +395,77 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         }
     }
     return why;
+}
+
+// A file's name given as alt text ("image.png", "IMG_2041.JPG") describes nothing.
+bool is_file_name(std::string_view alt) {
+    alt = text::trim(alt);
+    if (alt.find(' ') != std::string_view::npos) return false;
+    std::string lower = text::lower_ascii(alt);
+    for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"})
+        if (lower.find(ext) != std::string::npos) return true;
+    return false;
+}
+
+void empty_alt_found_in(Inlines& inlines, const std::string& context, const std::string& article,
+                        std::size_t& emptied) {
+    for (Inline& in : inlines) {
+        if (auto* image = std::get_if<Image>(&in)) {
+            std::string key = folded_key(image->alt);
+            if (key.empty()) continue;
+            if (!is_file_name(image->alt) && context.find(key) == std::string::npos &&
+                article.find(key) == std::string::npos)
+                continue;
+            if (image->title == image->alt) image->title.clear();
+            image->alt.clear();
+            ++emptied;
+        } else if (Inlines* children = inline_children(in)) {
+            empty_alt_found_in(*children, context, article, emptied);
+        }
+    }
+}
+
+// Alt text that repeats the text beside its image (the caption, the blocks around it),
+// or the title or any text of an article of at most kMaxAltSearchedText, says nothing a
+// reader does not already see (WCAG calls it redundant) and would print the words twice
+// where the image cannot be shown; a file's name says nothing at all. Both are emptied.
+constexpr std::size_t kMaxAltSearchedText = 64 * 1024;
+constexpr std::size_t kAltContextBlocks = 2;
+
+void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
+    std::size_t emptied = 0;
+    std::string article = doc.meta.title + ' ';
+    for (const Block& b : doc.blocks) {
+        if (article.size() > kMaxAltSearchedText) break;
+        if (const Inlines* in = inline_content(b)) words_without_alt(*in, article);
+        article += ' ';
+    }
+    article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
+    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        Inlines* images = nullptr;
+        std::string context;
+        Block& block = doc.blocks[b];
+        if (auto* f = std::get_if<Figure>(&block.node)) {
+            words_without_alt(f->caption, context);
+            for (Block& inner : f->content)
+                if (auto* p = std::get_if<Paragraph>(&inner.node)) images = &p->content;
+        } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
+            images = &p->content;
+            words_without_alt(p->content, context);
+        }
+        if (!images) continue;
+        for (std::size_t n = b >= kAltContextBlocks ? b - kAltContextBlocks : 0;
+             n <= b + kAltContextBlocks && n < doc.blocks.size(); ++n)
+            if (const Inlines* in = inline_content(doc.blocks[n]); in && n != b) words_without_alt(*in, context);
+        empty_alt_found_in(*images, folded_key(context), article, emptied);
+    }
+    if (emptied > 0 && diag.keeps_notes()) {
+        Diagnostic d;
+        d.pass = "html-images";
+        d.action = "changed";
+        d.reason = std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image";
+        diag.note(std::move(d));
+    }
 }
 
 }  // namespace
@@ -359,8 +504,10 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                 last = k;
             }
         for (std::size_t k = 0; k < n; ++k)
-            if (!kept[k] && !units[k].prose && (k < first || k > last) && !gone[k]) gone[k] = classified[k] = true;
+            if (!kept[k] && !units[k].prose && !units[k].media && (k < first || k > last) && !gone[k])
+                gone[k] = classified[k] = true;
     }
+    kept_by_neighbours(units, gone, own);
 
     if (diag.keeps_notes()) {
         for (std::size_t k = 0; k < n; ++k) {
@@ -391,6 +538,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         }
     }
     drop(doc, units, gone);
+    empty_redundant_alt_text(doc, diag);
     repair_structure(doc, diag);
     if (had_text && doc.blocks.empty())
         diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");

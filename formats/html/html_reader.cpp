@@ -179,6 +179,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     html::BuildOptions build;
     build.base_url = meta.base;
+    build.page_url = meta.url;
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body

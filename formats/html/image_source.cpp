@@ -86,7 +86,31 @@ std::vector<Candidate> parse_srcset(std::string_view s) {
     return out;
 }
 
+// The link names an image file (a larger copy of the picture): no advertisement.
+bool links_to_image_file(std::string_view href) {
+    std::string path = text::lower_ascii(href.substr(0, href.find_first_of("?#")));
+    for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"})
+        if (path.size() > ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0) return true;
+    return false;
+}
+
+// The host of the link around the image when it is another site's and the link is not
+// to an image file; empty otherwise (or when the page's own address is unknown).
+std::string other_site_link(const Page& page, std::uint32_t img, std::string_view page_url);
+
 }  // namespace
+
+std::string url_host(std::string_view url) {
+    url = text::trim(url);
+    std::size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    std::string_view name = url.substr(0, scheme);
+    if (!text::starts_with_ci(name, "http")) return {};
+    std::string_view rest = url.substr(scheme + 3);
+    std::string host = text::lower_ascii(rest.substr(0, rest.find_first_of("/?#:")));
+    if (host.rfind("www.", 0) == 0) host.erase(0, 4);
+    return host;
+}
 
 std::string best_of_srcset(std::string_view srcset) {
     std::vector<Candidate> candidates = parse_srcset(srcset);
@@ -110,7 +134,30 @@ std::string best_of_srcset(std::string_view srcset) {
     return {};
 }
 
-ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure) {
+namespace {
+
+std::string other_site_link(const Page& page, std::uint32_t img, std::string_view page_url) {
+    std::string own = url_host(page_url);
+    if (own.empty()) return {};
+    for (std::uint32_t a = page[img].parent; a != kNoElement && !page[a].block; a = page[a].parent) {
+        if (page[a].tag != GUMBO_TAG_A) continue;
+        std::string_view href = text::trim(attribute(page[a].node, "href"));
+        std::string host = url_host(href);
+        if (host.empty() || links_to_image_file(href)) return {};
+        // a subdomain of either is the same site (img.example.org for example.org)
+        auto within = [](const std::string& sub, const std::string& site) {
+            return sub == site || (sub.size() > site.size() && sub.compare(sub.size() - site.size(), site.size(), site) == 0 &&
+                                   sub[sub.size() - site.size() - 1] == '.');
+        };
+        if (within(host, own) || within(own, host)) return {};
+        return host;
+    }
+    return {};
+}
+
+}  // namespace
+
+ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
     const GumboNode* node = page[img].node;
     ImageSource out;
     out.alt = text::squeeze_spaces(text::trim(attribute(node, "alt")));
@@ -163,6 +210,8 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure) {
         out.decorative = "a tracking pixel (declared " + std::to_string(width) + "x" + std::to_string(height) + ")";
     } else if (!in_figure && width > 0 && height > 0 && width <= kMaxIconSide && height <= kMaxIconSide) {
         out.decorative = "an icon or avatar (declared " + std::to_string(width) + "x" + std::to_string(height) + ")";
+    } else if (std::string off_site = other_site_link(page, img, page_url); !off_site.empty()) {
+        out.decorative = "a link to another site (" + off_site + "): an advertisement or promotion";
     } else if (out.alt.empty()) {
         bool in_link = false;
         std::uint32_t block = kNoElement;

@@ -11,8 +11,10 @@
 //
 // Decorative images are left out, each with its reason: tracking pixels (a declared side
 // of at most kMaxPixelSide), icons and avatars (both declared sides at most
-// kMaxIconSide), and images without alt text inside a link bar (a block whose text is
-// mostly links: the logos and thumbnails of navigation). Images a batch repeats on
+// kMaxIconSide), images without alt text inside a link bar (a block whose text is
+// mostly links: the logos and thumbnails of navigation), and images that link to
+// another site than the page's, not to an image file (advertisements, affiliate
+// products, promotions). Images a batch repeats on
 // several pages are the site's (its logo): the cleaner removes those.
 //
 // Private to formats/html.
@@ -44,7 +46,11 @@ struct ImageSource {
 
 // The source, alt text and title of the <img> at `img`, and whether it is decorative.
 // `in_figure`: it stands in a <figure> (never an icon then, whatever its size).
-ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure);
+// `page_url`: the page's absolute address, when known (for the other-site rule).
+ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
+
+// The host of an absolute http(s) URL, lower-cased, without "www."; empty otherwise.
+std::string url_host(std::string_view url);
 
 // The best URL of a srcset ("a.jpg 480w, b.jpg 1200w" or "a.jpg 1x, b.jpg 2x"); empty if none.
 std::string best_of_srcset(std::string_view srcset);
