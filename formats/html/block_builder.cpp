@@ -114,18 +114,19 @@ int declared_span(const GumboNode* cell, const char* name, int cap) {
 
 // A paragraph inside a figure, parted into what it shows (images, alone or linked) and
 // what it says (a caption or a photo credit).
+bool shows(const Inline& in) {
+    if (std::holds_alternative<Image>(in)) return true;
+    const auto* link = std::get_if<Link>(&in);
+    if (!link) return false;
+    bool image = false;
+    for (const Inline& child : link->children) {
+        if (std::holds_alternative<Image>(child)) image = true;
+        else if (const auto* t = std::get_if<Text>(&child); !t || !text::trim(t->text).empty()) return false;
+    }
+    return image;
+}
+
 void part_figure_paragraph(Inlines& content, Inlines& shown, Inlines& said) {
-    auto shows = [](const Inline& in) {
-        if (std::holds_alternative<Image>(in)) return true;
-        const auto* link = std::get_if<Link>(&in);
-        if (!link) return false;
-        bool image = false;
-        for (const Inline& child : link->children) {
-            if (std::holds_alternative<Image>(child)) image = true;
-            else if (const auto* t = std::get_if<Text>(&child); !t || !text::trim(t->text).empty()) return false;
-        }
-        return image;
-    };
     for (Inline& in : content) {
         if (shows(in)) shown.push_back(std::move(in));
         else if (!std::holds_alternative<LineBreak>(in)) said.push_back(std::move(in));
@@ -529,19 +530,34 @@ private:
     // other line of text beside the image (a photo credit), in the order they stand.
     // Lists, quotes and code in a figure follow it; a figure that shows nothing is read
     // as the blocks it holds.
+    static bool holds_image(const Inlines& inlines) {
+        return std::any_of(inlines.begin(), inlines.end(), [](const Inline& in) { return shows(in); });
+    }
+
     void pop_figure(Container c) {
+        bool shows = false;
+        for (const Block& b : c.blocks) {
+            const auto* p = std::get_if<Paragraph>(&b.node);
+            shows = shows || std::holds_alternative<Table>(b.node) || std::holds_alternative<Figure>(b.node) ||
+                    (p && holds_image(p->content));
+        }
+        if (!shows) {  // no image: the figure was a box of text (a quote and its source)
+            for (std::size_t k = 0; k <= c.blocks.size(); ++k) {
+                if (k == c.caption_at && !c.caption.empty())
+                    add_block(Block{Paragraph{std::move(c.caption)}, c.source});
+                if (k < c.blocks.size()) add_block(std::move(c.blocks[k]));
+            }
+            return;
+        }
         Blocks shown, after;
         Inlines images, caption;
-        bool any_shown = false;
         for (std::size_t k = 0; k <= c.blocks.size(); ++k) {
             if (k == c.caption_at) append_caption(caption, std::move(c.caption));
             if (k == c.blocks.size()) break;
             Block& b = c.blocks[k];
             if (auto* p = std::get_if<Paragraph>(&b.node)) {
                 Inlines said;
-                std::size_t before = images.size();
                 part_figure_paragraph(p->content, images, said);
-                any_shown = any_shown || images.size() > before;
                 append_caption(caption, std::move(said));
             } else if (auto* h = std::get_if<Heading>(&b.node)) {
                 append_caption(caption, std::move(h->content));  // a credit set as a heading
@@ -549,22 +565,14 @@ private:
                 if (!images.empty()) shown.push_back(Block{Paragraph{std::move(images)}, c.source});
                 images.clear();
                 shown.push_back(std::move(b));
-                any_shown = true;
             } else if (auto* inner = std::get_if<Figure>(&b.node)) {
                 for (Block& sb : inner->content) shown.push_back(std::move(sb));
                 append_caption(caption, std::move(inner->caption));
-                any_shown = true;
             } else {
                 after.push_back(std::move(b));
             }
         }
         if (!images.empty()) shown.push_back(Block{Paragraph{std::move(images)}, c.source});
-        if (!any_shown || shown.empty()) {  // no image: the figure was a box of text
-            if (!caption.empty()) c.blocks.push_back(Block{Paragraph{std::move(caption)}, c.source});
-            for (Block& b : c.blocks)
-                if (inline_content(b) == nullptr || !inline_content(b)->empty()) add_block(std::move(b));
-            return;
-        }
         add_block(Block{Figure{std::move(shown), std::move(caption)}, c.source});
         for (Block& b : after) add_block(std::move(b));
     }

@@ -1,5 +1,6 @@
 #include "html/content_cleaning.hpp"
 
+#include <algorithm>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +76,56 @@ bool is_media(const Block& b) {
     return p && shows_images_only(p->content);
 }
 
+// Removes images, and the containers (links, paragraphs, list items, lists, quotes)
+// they leave empty: the text as the page reads without its pictures.
+void strip_images(Inlines& inlines) {
+    std::erase_if(inlines, [](Inline& in) {
+        if (std::holds_alternative<Image>(in)) return true;
+        Inlines* children = inline_children(in);
+        if (!children) return false;
+        bool had = !children->empty();
+        strip_images(*children);
+        return had && children->empty();
+    });
+}
+
+void strip_images(Blocks& blocks) {
+    std::erase_if(blocks, [](Block& b) {
+        if (Inlines* in = inline_content(b)) {
+            bool had = !in->empty();
+            strip_images(*in);
+            return had && in->empty();
+        }
+        if (auto* list = std::get_if<List>(&b.node)) {
+            std::vector<bool> empty(list->items.size(), false);
+            for (std::size_t k = 0; k < list->items.size(); ++k) {
+                bool had = !list->items[k].empty();
+                strip_images(list->items[k]);
+                empty[k] = had && list->items[k].empty();
+            }
+            remove_list_items(*list, empty);
+            return list->items.empty();
+        }
+        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            strip_images(quote->children);
+            return quote->children.empty();
+        }
+        return false;
+    });
+}
+
+// A block that shows and says nothing: images, lists or quotes of images.
+bool shows_only(const Block& b) {
+    if (is_media(b)) return !std::holds_alternative<Table>(b.node);
+    auto all = [](const Blocks& blocks) {
+        return !blocks.empty() && std::all_of(blocks.begin(), blocks.end(), shows_only);
+    };
+    if (const auto* list = std::get_if<List>(&b.node))
+        return std::all_of(list->items.begin(), list->items.end(), all);
+    if (const auto* quote = std::get_if<BlockQuote>(&b.node)) return all(quote->children);
+    return false;
+}
+
 // Gathers the text of paragraphs (in quotes too); false at a heading, list, code or rule,
 // which are never running prose.
 bool gather_paragraphs(std::span<const Block> blocks, ProseMeasure& m, std::string& text) {
@@ -85,6 +136,8 @@ bool gather_paragraphs(std::span<const Block> blocks, ProseMeasure& m, std::stri
             text += ' ';
         } else if (const auto* q = std::get_if<BlockQuote>(&b.node)) {
             if (!gather_paragraphs(q->children, m, text)) return false;
+        } else if (shows_only(b)) {
+            continue;  // pictures beside the prose change nothing about it
         } else {
             return false;
         }
@@ -129,7 +182,9 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
     return units;
 }
 
-// The document with each unit's source range replaced by its number (1-based).
+
+// The document with each unit's source range replaced by its number (1-based), as the
+// classifier reads it: without images, whose alt text the page does not show.
 Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     Document copy = doc;
     for (std::size_t k = 0; k < units.size(); ++k) {
@@ -145,22 +200,44 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
         if (u.item == 0) block.source.first = line;
         block.source.last = line;
     }
-    // media is not the classifier's to judge (is_media)
+    // media is not the classifier's to judge (is_media), but a table's rows are read as
+    // the lines of text they look like, which tell it where the content runs
     Blocks text;
     text.reserve(copy.blocks.size());
     for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
         while (k < units.size() && units[k].block < b) ++k;
-        if (k < units.size() && units[k].block == b && units[k].media) continue;
+        if (k < units.size() && units[k].block == b && units[k].media) {
+            if (const auto* table = std::get_if<Table>(&copy.blocks[b].node)) {
+                SourceRange line = copy.blocks[b].source;
+                for (const auto* rows : {&table->head, &table->body})
+                    for (const TableRow& row : *rows) {
+                        std::string cells;
+                        for (const TableCell& cell : row.cells) {
+                            std::string t;
+                            for (const Block& cb : cell.content) t += text::squeeze_spaces(plain_text(cb)) + ' ';
+                            t = std::string(text::trim(t));
+                            if (t.empty()) continue;
+                            if (!cells.empty()) cells += " | ";
+                            cells += t;
+                        }
+                        if (!cells.empty()) text.push_back(make_paragraph(std::move(cells), line));
+                    }
+            }
+            continue;
+        }
         text.push_back(std::move(copy.blocks[b]));
     }
     copy.blocks = std::move(text);
+    strip_images(copy.blocks);
     return copy;
 }
 
-// A figure, table or image goes only when the text on both sides of it went (or there
-// is no text on that side): it stands in a run of furniture (a teaser's picture, a
-// banner), not in the article.
-void kept_by_neighbours(const std::vector<Unit>& units, std::vector<bool>& gone, std::vector<std::string>& why) {
+// A figure or image goes only when the text on both sides of it went (or there is no
+// text on that side, and the other side went): it stands in a run of furniture (a
+// teaser's picture, a banner), not in the article. A data table stays: the page's
+// structure put it in the content, and numbers or links make it no less so.
+void kept_by_neighbours(const Document& doc, const std::vector<Unit>& units, std::vector<bool>& gone,
+                        std::vector<std::string>& why) {
     const std::size_t n = units.size();
     std::vector<int> before(n, -1);  // gone-ness of the nearest text unit before: -1 none
     for (std::size_t k = 0, last = SIZE_MAX; k < n; ++k) {
@@ -175,9 +252,10 @@ void kept_by_neighbours(const std::vector<Unit>& units, std::vector<bool>& gone,
             after = gone[k] ? 1 : 0;
             continue;
         }
-        bool goes = any_text && before[k] != 0 && after != 0;
+        bool goes = any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
+                    !std::holds_alternative<Table>(doc.blocks[units[k].block].node);
         gone[k] = goes;
-        if (goes) why[k] = "a figure, table or image among page furniture (the text on both sides of it went)";
+        if (goes) why[k] = "a figure or image among page furniture (the text on both sides of it went)";
     }
 }
 
@@ -271,6 +349,16 @@ UnitText unit_text(const Document& doc, const Unit& u) {
             t.text += c->text;
         } else if (std::holds_alternative<ThematicBreak>(b.node)) {
             t.rule = true;
+        } else if (std::holds_alternative<List>(b.node) || std::holds_alternative<BlockQuote>(b.node)) {
+            Blocks words{b};  // its text without the alt text of its images
+            strip_images(words);
+            std::string all = words.empty() ? std::string() : plain_text(words.front());
+            measure(all, false, t.m);
+            t.text += all;
+        } else if (const auto* figure = std::get_if<Figure>(&b.node)) {
+            measure(figure->caption, false, t.m);
+            if (!t.text.empty()) t.text += ' ';
+            words_without_alt(figure->caption, t.text);
         } else {
             std::string all = plain_text(b);
             measure(all, false, t.m);
@@ -432,19 +520,25 @@ void empty_alt_found_in(Inlines& inlines, const std::string& context, const std:
 constexpr std::size_t kMaxAltSearchedText = 64 * 1024;
 constexpr std::size_t kAltContextBlocks = 2;
 
-void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
-    std::size_t emptied = 0;
-    std::string article = doc.meta.title + ' ';
-    for (const Block& b : doc.blocks) {
-        if (article.size() > kMaxAltSearchedText) break;
-        if (const Inlines* in = inline_content(b)) words_without_alt(*in, article);
-        article += ' ';
+// The words of blocks without alt text, lists and quotes too, up to `limit` bytes.
+void words_of(std::span<const Block> blocks, std::string& out, std::size_t limit) {
+    for (const Block& b : blocks) {
+        if (out.size() > limit) return;
+        if (const Inlines* in = inline_content(b)) words_without_alt(*in, out);
+        else if (const auto* list = std::get_if<List>(&b.node))
+            for (const Blocks& item : list->items) words_of(item, out, limit);
+        else if (const auto* quote = std::get_if<BlockQuote>(&b.node)) words_of(quote->children, out, limit);
+        out += ' ';
     }
-    article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
-    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+}
+
+// Empties the redundant alt text of the images in `blocks`, and in the lists and
+// quotes inside them, each judged against the blocks around it in its own container.
+void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::size_t& emptied) {
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
         Inlines* images = nullptr;
         std::string context;
-        Block& block = doc.blocks[b];
+        Block& block = blocks[b];
         if (auto* f = std::get_if<Figure>(&block.node)) {
             words_without_alt(f->caption, context);
             for (Block& inner : f->content)
@@ -452,13 +546,26 @@ void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
             images = &p->content;
             words_without_alt(p->content, context);
+        } else if (auto* list = std::get_if<List>(&block.node)) {
+            for (Blocks& item : list->items) empty_redundant_alt_text(item, article, emptied);
+        } else if (auto* quote = std::get_if<BlockQuote>(&block.node)) {
+            empty_redundant_alt_text(quote->children, article, emptied);
         }
         if (!images) continue;
-        for (std::size_t n = b >= kAltContextBlocks ? b - kAltContextBlocks : 0;
-             n <= b + kAltContextBlocks && n < doc.blocks.size(); ++n)
-            if (const Inlines* in = inline_content(doc.blocks[n]); in && n != b) words_without_alt(*in, context);
+        std::size_t from = b >= kAltContextBlocks ? b - kAltContextBlocks : 0;
+        std::size_t to = std::min(blocks.size(), b + kAltContextBlocks + 1);
+        for (std::size_t n = from; n < to; ++n)
+            if (n != b) words_of(std::span<const Block>(&blocks[n], 1), context, kMaxAltSearchedText);
         empty_alt_found_in(*images, folded_key(context), article, emptied);
     }
+}
+
+void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
+    std::size_t emptied = 0;
+    std::string article = doc.meta.title + ' ';
+    words_of(doc.blocks, article, kMaxAltSearchedText);
+    article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
+    empty_redundant_alt_text(doc.blocks, article, emptied);
     if (emptied > 0 && diag.keeps_notes()) {
         Diagnostic d;
         d.pass = "html-images";
@@ -507,7 +614,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
             if (!kept[k] && !units[k].prose && !units[k].media && (k < first || k > last) && !gone[k])
                 gone[k] = classified[k] = true;
     }
-    kept_by_neighbours(units, gone, own);
+    kept_by_neighbours(doc, units, gone, own);
 
     if (diag.keeps_notes()) {
         for (std::size_t k = 0; k < n; ++k) {
