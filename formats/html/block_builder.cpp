@@ -598,7 +598,8 @@ private:
         line_ = e.line;
         if (!frames_.empty() && frames_.back().kind == Frame::Kind::code) return;
         std::string src = image.src;
-        if (src.size() > 2 && src[0] == '/' && src[1] == '/') src = "https:" + src;  // scheme-relative
+        if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:")) src = resolve_url(options_.base_url, src);
+        else if (src.size() > 2 && src[0] == '/' && src[1] == '/') src = "https:" + src;  // scheme-relative
         put_inline(Image{std::move(src), std::move(image.alt), std::move(image.title), {}});
     }
 

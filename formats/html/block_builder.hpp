@@ -4,8 +4,8 @@
 // pre code blocks, hr thematic breaks; em/i, strong/b, s/del/strike, sup, sub, code and
 // a become inlines, br a line break (two in a row part paragraphs, as they do on the
 // page). img is an Image (its source chosen by image_source.hpp, decorative ones left
-// out; the source is kept as written, relative or not, for the resolver to find next to
-// the page), figure a Figure (figcaption and any credit beside the image its caption),
+// out; the source is kept as written, for the resolver to find beside a saved page, or
+// resolved against the page's address when it was fetched: BuildOptions), figure a Figure (figcaption and any credit beside the image its caption),
 // a data table (table_kind.hpp) a Table (thead and leading rows of th its head, spans,
 // alignments, caption), footnote references a Note holding their note (footnotes.hpp).
 // Layout tables are read through: a row whose cells hold only inline content becomes
@@ -41,6 +41,10 @@ struct BuildOptions {
     bool image_alt = false;  // an image's alt text as text ("[alt]"); otherwise images are left out
     std::string base_url;    // absolute: relative links are resolved against it
     std::string page_url;    // where the page lives (absolute), when known: images linking elsewhere are ads
+    // Image sources resolved against base_url: for a page fetched from the web, whose
+    // relative images are on the web too. A saved page's are kept as written, relative
+    // to the file (page_files/...), for the resolver to find beside it.
+    bool resolve_image_urls = false;
     Diagnostics* explain = nullptr;  // where decorative images left out are reported
 };
 

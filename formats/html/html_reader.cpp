@@ -189,6 +189,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     if (!options.url.empty()) {
         build.base_url = meta.base_href.empty() ? options.url : html::resolve_url(options.url, meta.base_href);
         build.page_url = options.url;
+        build.resolve_image_urls = true;
     }
     Document doc;
     html::BuildOptions content_build = build;
