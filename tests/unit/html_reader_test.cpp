@@ -582,6 +582,84 @@ TEST_CASE("html: hostile inputs finish fast and cleanly") {
     CHECK(seconds_since(start) < 120.0);  // a hang guard: about 4 s of CPU on one core
 }
 
+TEST_CASE("html: hostile tables, images and footnotes finish fast, linear, and lose no text") {
+    auto timed = [](const std::string& html, bool clean) {
+        auto start = Clock::now();
+        Diagnostics diag;
+        Document doc = read(html, clean, diag);
+        CHECK(validate(doc).empty());
+        return std::make_pair(std::move(doc), seconds_since(start));
+    };
+    auto table_rows = [](int rows) {
+        std::string html = "<table><tr><th>n</th><th>square</th></tr>";
+        for (int i = 0; i < rows; ++i)
+            html += "<tr><td>" + std::to_string(i) + "</td><td>" + std::to_string(i * i) + "</td></tr>";
+        return html + "</table>";
+    };
+    {  // 10,000 columns: wider than kMaxTableColumns, read through as text, every cell kept
+        std::string html = "<table><tr>";
+        for (int i = 0; i < 10000; ++i) html += "<th>h" + std::to_string(i) + "</th>";
+        html += "</tr><tr>";
+        for (int i = 0; i < 10000; ++i) html += "<td>c" + std::to_string(i) + "</td>";
+        html += "</tr></table>";
+        auto [doc, seconds] = timed(html, false);
+        for (const Block& b : doc.blocks) CHECK_FALSE(std::holds_alternative<Table>(b.node));
+        std::string text = all_text(doc);
+        CHECK(contains(text, "h9999"));
+        CHECK(contains(text, "c9999"));
+        CHECK(seconds < 10);
+    }
+    {  // colspan claims beyond the cap and beyond reason
+        auto [doc, seconds] = timed("<table><tr><td colspan=99999999>a</td><td rowspan=99999999>b</td></tr>"
+                                    "<tr><td>c</td><td>d</td></tr></table>", false);
+        CHECK(contains(all_text(doc), "a"));
+        CHECK(contains(all_text(doc), "d"));
+        CHECK(seconds < 10);
+    }
+    {  // tables nested 400 deep (the prescan keeps 512 elements of depth)
+        std::string html;
+        for (int i = 0; i < 400; ++i) html += "<table><tr><td>level " + std::to_string(i);
+        html += "<table><tr><td>x</td><td>y</td></tr><tr><td>z</td><td>w</td></tr></table>";
+        auto [doc, seconds] = timed(html, false);
+        std::string text = all_text(doc);
+        CHECK(contains(text, "level 0"));
+        CHECK(contains(text, "level 399"));
+        CHECK(seconds < 10);
+    }
+    {  // 100,000 rows in linear time: ten times the rows, not a hundred times the time
+        auto small = timed(table_rows(10000), false);
+        auto large = timed(table_rows(100000), false);
+        REQUIRE(large.first.blocks.size() == 1);
+        const auto* table = std::get_if<Table>(&large.first.blocks.front().node);
+        REQUIRE(table != nullptr);
+        CHECK(table->head.size() == 1);
+        CHECK(table->body.size() == 100000);
+        CHECK(large.second < 30 * std::max(small.second, 0.01));
+        auto cleaned = timed("<article><p>" + prose(2) + "</p>" + table_rows(100000) + "</article>", true);
+        CHECK(cleaned.second < 60);
+    }
+    {  // 50,000 references to one note, and 20,000 notes: each note read once
+        std::string html = "<p>text";
+        for (int i = 0; i < 50000; ++i) html += "<sup><a href=\"#n\">1</a></sup>";
+        html += "</p><ol><li id=n>the note</li></ol>";
+        for (int i = 0; i < 20000; ++i) html += "<p>r<sup><a href=\"#m" + std::to_string(i) + "\">" + std::to_string(i) + "</a></sup></p>";
+        html += "<ol>";
+        for (int i = 0; i < 20000; ++i) html += "<li id=m" + std::to_string(i) + ">note " + std::to_string(i) + "</li>";
+        html += "</ol>";
+        auto [doc, seconds] = timed(html, false);
+        CHECK(seconds < 20);
+    }
+    {  // 100,000 images, srcsets of 10,000 candidates
+        std::string html = "<p>";
+        for (int i = 0; i < 100000; ++i) html += "<img src=\"i" + std::to_string(i) + ".png\" alt=\"\">";
+        html += "</p><p><img srcset=\"";
+        for (int i = 0; i < 10000; ++i) html += "s" + std::to_string(i) + ".png " + std::to_string(i) + "w, ";
+        html += "\" alt=big></p>";
+        auto [doc, seconds] = timed(html, false);
+        CHECK(seconds < 20);
+    }
+}
+
 TEST_CASE("html cleaning: an article's heading other than the page's title stays; a data table stays a table") {
     Document doc = read(
         "<html><head><title>Prices</title></head>\n<body>\n<article>\n<h1>Fuel prices in May</h1>\n<p>" + prose(2) +
