@@ -10,6 +10,7 @@
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/html_tree.hpp"
+#include "html/image_source.hpp"
 
 namespace dconv::html {
 
@@ -588,6 +589,73 @@ void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
     }
 }
 
+// An image on this many pages of a batch (a batch of at least as many) is the site's:
+// its logo, an author's portrait, a banner.
+constexpr std::size_t kMinTemplateImagePages = 3;
+
+// Removes the images of `inlines` the batch shows on many pages; counts them.
+void drop_site_images(Inlines& inlines, const BatchProfile& batch, std::vector<std::string>& dropped) {
+    std::erase_if(inlines, [&](Inline& in) {
+        if (const auto* image = std::get_if<Image>(&in)) {
+            if (batch.pages_with(template_image_line(image->src)) < kMinTemplateImagePages) return false;
+            dropped.push_back(image->src);
+            return true;
+        }
+        if (Inlines* children = inline_children(in)) {
+            bool had = !children->empty();
+            drop_site_images(*children, batch, dropped);
+            return had && children->empty();
+        }
+        return false;
+    });
+}
+
+void drop_site_images(Blocks& blocks, const BatchProfile& batch, std::vector<std::string>& dropped) {
+    std::erase_if(blocks, [&](Block& b) {
+        if (Inlines* in = inline_content(b)) {
+            bool had = !in->empty();
+            drop_site_images(*in, batch, dropped);
+            return had && in->empty();
+        }
+        if (auto* list = std::get_if<List>(&b.node)) {
+            std::vector<bool> empty(list->items.size(), false);
+            for (std::size_t k = 0; k < list->items.size(); ++k) {
+                bool had = !list->items[k].empty();
+                drop_site_images(list->items[k], batch, dropped);
+                empty[k] = had && list->items[k].empty();
+            }
+            remove_list_items(*list, empty);
+            return list->items.empty();
+        }
+        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            drop_site_images(quote->children, batch, dropped);
+            return quote->children.empty();
+        }
+        if (auto* figure = std::get_if<Figure>(&b.node)) {
+            drop_site_images(figure->content, batch, dropped);
+            return figure->content.empty();  // the site's picture: its caption goes with it
+        }
+        return false;
+    });
+}
+
+// Images the batch shows on many of its pages go (kMinTemplateImagePages).
+void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    if (!options.batch || options.batch->pages() < kMinTemplateImagePages) return;
+    std::vector<std::string> dropped;
+    drop_site_images(doc.blocks, *options.batch, dropped);
+    if (dropped.empty() || !diag.keeps_notes()) return;
+    for (const std::string& src : dropped) {
+        Diagnostic d;
+        d.pass = "html-images";
+        d.action = "removed";
+        d.reason = "image on " + std::to_string(options.batch->pages_with(template_image_line(src))) +
+                   " pages of the batch: the site's, not the article's";
+        d.excerpt = excerpt(src);
+        diag.note(std::move(d));
+    }
+}
+
 }  // namespace
 
 void clean_content(Document& doc, const CleanOptions& options, bool records, Diagnostics& diag) {
@@ -660,6 +728,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         }
     }
     drop(doc, units, gone);
+    drop_site_images(doc, options, diag);
     empty_redundant_alt_text(doc, diag);
     repair_structure(doc, diag);
     if (had_text && doc.blocks.empty())

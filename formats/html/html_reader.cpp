@@ -12,6 +12,7 @@
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
 #include "html/html_tree.hpp"
+#include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
 #include "html/page_metadata.hpp"
 
@@ -155,6 +156,11 @@ std::string html_template_text(std::string text, const ReadOptions&) {
         }
         line(plain_text(b));
     }
+    // the images it shows, by source: a picture on many pages of a site is the site's
+    for (std::uint32_t i = page.body(); i < page[page.body()].end; ++i)
+        if (page[i].tag == GUMBO_TAG_IMG && !page[i].skipped)
+            if (std::string src = html::image_source(page, i, false).src; !src.empty())
+                line(html::template_image_line(src));
     return out;
 }
 

@@ -100,6 +100,10 @@ std::string other_site_link(const Page& page, std::uint32_t img, std::string_vie
 
 }  // namespace
 
+std::string template_image_line(std::string_view src) {
+    return "\x1f" "image " + std::string(text::trim(src));
+}
+
 std::string url_host(std::string_view url) {
     url = text::trim(url);
     std::size_t scheme = url.find("://");

@@ -52,6 +52,10 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
 // The host of an absolute http(s) URL, lower-cased, without "www."; empty otherwise.
 std::string url_host(std::string_view url);
 
+// The line a page's image gives the batch profile (html_template_text): what the
+// cleaner asks the profile about an image's source. No page's text holds it.
+std::string template_image_line(std::string_view src);
+
 // The best URL of a srcset ("a.jpg 480w, b.jpg 1200w" or "a.jpg 1x, b.jpg 2x"); empty if none.
 std::string best_of_srcset(std::string_view srcset);
 

@@ -145,3 +145,32 @@ TEST_CASE("rich article: images, figures, a data table, footnotes and inline mar
         CHECK(c.text.find(furniture) == std::string::npos);
     }
 }
+
+TEST_CASE("rich article: in a batch, an image on three pages or more is the site's and goes; each page's own stays") {
+    fs::path dir = fs::temp_directory_path() / ("dconv-rich-batch-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "in");
+    const char* topics[] = {"river", "harbour", "forest"};
+    for (int k = 0; k < 3; ++k) {
+        std::string t = topics[k];
+        std::ofstream(dir / "in" / (t + ".html"))
+            << "<html><head><title>On the " << t << "</title></head><body><article><h1>On the " << t << "</h1>"
+            << "<p><img src=\"shared/portrait.jpg\" alt=\"Our columnist\"> A column by the editor.</p>"
+            << "<p>The " << t << " keeps its course through the valley, and the people who live beside it "
+            << "have learned, over many years, when it will rise and when it will fall again.</p>"
+            << "<figure><img src=\"img/" << t << ".jpg\" alt=\"A view of the " << t << "\">"
+            << "<figcaption>The " << t << " in spring.</figcaption></figure>"
+            << "<p>Every spring the water comes up to the third step of the " << t
+            << " stairs, and the boats are moved, and nobody minds much.</p></article></body></html>";
+    }
+    std::string command = "'" + kBinary + "' -q --to md -o '" + (dir / "out").string() + "' '" + (dir / "in").string() + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    for (const char* topic : topics) {
+        std::string md = read_file(dir / "out" / (std::string(topic) + ".md"));
+        INFO(topic << ":\n" << md);
+        CHECK(md.find("shared/portrait.jpg") == std::string::npos);
+        CHECK(md.find("](img/" + std::string(topic) + ".jpg)") != std::string::npos);
+        CHECK(md.find("A column by the editor.") != std::string::npos);
+    }
+    fs::remove_all(dir);
+}
