@@ -660,7 +660,7 @@ TEST_CASE("html: hostile tables, images and footnotes finish fast, linear, and l
     }
 }
 
-TEST_CASE("html cleaning: an article's heading other than the page's title stays; a data table stays a table") {
+TEST_CASE("html cleaning: an article's heading other than the page's title stays, a data table stays a table") {
     Document doc = read(
         "<html><head><title>Prices</title></head>\n<body>\n<article>\n<h1>Fuel prices in May</h1>\n<p>" + prose(2) +
             "</p>\n<table><tr><th>Fuel</th><th>Price</th></tr><tr><td>Petrol Super</td><td>1.89</td></tr>"

@@ -146,7 +146,7 @@ TEST_CASE("rich article: images, figures, a data table, footnotes and inline mar
     }
 }
 
-TEST_CASE("rich article: in a batch, an image on three pages or more is the site's and goes; each page's own stays") {
+TEST_CASE("rich article: in a batch, an image on three pages or more is the site's and goes, each page's own stays") {
     fs::path dir = fs::temp_directory_path() / ("dconv-rich-batch-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "in");

@@ -72,7 +72,7 @@ TEST_CASE("webtext: images are images") {
           "Para [Image \"The quay at dawn\" \"img/quay.jpg\" \"Quay\" resource=\"\"]\n");
 }
 
-TEST_CASE("webtext cleaning: a table inside the article stays whole; one among furniture goes") {
+TEST_CASE("webtext cleaning: a table inside the article stays whole, one among furniture goes") {
     std::string table = "| Quay | 2024 | 2025 |\n|---|--:|--:|\n| East quay | 120,400 | 141,900 |\n"
                         "| West quay | 98,300 | 97,100 |\n| Ferry berth | 15,200 | 16,800 |\n\n";
     Document doc = cleaned("* [Home](/)\n* [News](/news)\n\n" + kProse + table + kMoreProse + "© 2026 Harbour News\n");
