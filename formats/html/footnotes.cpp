@@ -60,23 +60,29 @@ std::uint32_t note_block(const Page& page, std::uint32_t t) {
 NoteIndex find_notes(const Page& page) {
     NoteIndex index;
     const std::uint32_t n = page.size();
+    // links marked as references first: most pages have none, and need no id table
+    std::vector<std::uint32_t> references;
+    for (std::uint32_t a = 0; a < n; ++a) {
+        if (page[a].tag != GUMBO_TAG_A || page[a].skipped) continue;
+        std::string_view href = text::trim(attribute(page[a].node, "href"));
+        if (href.size() >= 2 && href[0] == '#' && is_reference(page, a)) references.push_back(a);
+    }
+    if (references.empty()) return index;
     std::unordered_map<std::string_view, std::uint32_t> ids;
     for (std::uint32_t i = 0; i < n; ++i) {
         std::string_view id = attribute(page[i].node, "id");
         if (!id.empty()) ids.emplace(id, i);
     }
-    // references, each note taken by its first
+    // each note taken by its first reference
     std::vector<bool> taken(n, false);
     std::vector<std::uint32_t> notes;
-    for (std::uint32_t a = 0; a < n; ++a) {
-        if (page[a].tag != GUMBO_TAG_A || page[a].skipped) continue;
+    for (std::uint32_t a : references) {
         std::string_view href = text::trim(attribute(page[a].node, "href"));
-        if (href.size() < 2 || href[0] != '#') continue;
         auto it = ids.find(href.substr(1));
         if (it == ids.end() || it->second <= a) continue;
         std::uint32_t note = note_block(page, it->second);
         if (note == kNoElement || note <= a || page.contains(note, a) || taken[note]) continue;
-        if (page[note].all.chars == 0 || !is_reference(page, a)) continue;
+        if (page[note].all.chars == 0) continue;
         taken[note] = true;
         notes.push_back(note);
         // the <sup> around the link, when it holds nothing else, goes with it
