@@ -133,8 +133,17 @@ void part_figure_paragraph(Inlines& content, Inlines& shown, Inlines& said) {
     }
 }
 
+// A caption is one run of text (validate()): its line breaks become spaces.
+void breaks_to_spaces(Inlines& inlines) {
+    for (Inline& in : inlines) {
+        if (std::holds_alternative<LineBreak>(in)) in = Text{" "};
+        else if (Inlines* children = inline_children(in)) breaks_to_spaces(*children);
+    }
+}
+
 // Appends inlines to a caption, a space between the parts.
 void append_caption(Inlines& caption, Inlines part) {
+    breaks_to_spaces(part);
     normalize(part);
     trim_end(part);
     if (part.empty()) return;
