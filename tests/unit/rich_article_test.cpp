@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -92,6 +93,12 @@ TEST_CASE("rich article: images, figures, a data table, footnotes and inline mar
     CHECK(c.captions[0] == "The east quay at dawn, a week after it opened to container ships. Photo: Jonas Berg");
     CHECK(c.captions[1] == "One of the two cranes delivered in January. Photo: Harbour Trust");
     CHECK(c.notes == 2);
+    // the three files of article_files/ found beside the page and loaded
+    REQUIRE(native.contains("resources"));
+    std::vector<std::string> types;
+    for (const auto& [key, resource] : native["resources"].items()) types.push_back(resource.value("media_type", ""));
+    std::sort(types.begin(), types.end());
+    CHECK(types == std::vector<std::string>{"image/gif", "image/jpeg", "image/png"});
     CHECK(c.strikeouts == 1);
     CHECK(c.subscripts == 1);
 
