@@ -15,12 +15,16 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+#include "dconv/resources.hpp"
 #include "pdf/hpdf_document.hpp"
 
 namespace dconv::pdf {
@@ -217,6 +221,21 @@ public:
         out_ += "l S\n";
     }
 
+    // An image XObject named `name` scaled into `rect` (the graphics state is saved
+    // around it, so the tracked colours and line width stay true).
+    void image(const std::string& name, const Rect& rect) {
+        end_text();
+        out_ += "q ";
+        number(scaled(rect.right - rect.left, kPositionDecimals), kPositionDecimals);
+        out_ += "0 0 ";
+        number(scaled(rect.top - rect.bottom, kPositionDecimals), kPositionDecimals);
+        number(scaled(rect.left, kPositionDecimals), kPositionDecimals);
+        number(scaled(rect.bottom, kPositionDecimals), kPositionDecimals);
+        out_ += "cm /";
+        out_ += name;
+        out_ += " Do Q\n";
+    }
+
     void run(const GlyphRun& run, const PageFont& font, bool synthetic_bold) {
         if (!in_text_) {
             out_ += "BT\n";
@@ -377,6 +396,7 @@ public:
     std::string render() {
         check_layout();
         load_fonts();
+        load_images();
         add_pages();
         for (std::size_t i = 0; i < layout_.pages.size(); ++i) draw_page(i);
         add_outline();
@@ -435,6 +455,26 @@ private:
         }
     }
 
+    // Each resource once, however many times it is drawn: JPEG as it is, PNG through
+    // libharu, GIF and WebP as PNG. One that libharu cannot read is left out (the
+    // typesetter has reserved its place; images_left_out() counts it).
+    void load_images() {
+        for (const Page& page : layout_.pages)
+            for (const PlacedImage& placed : page.images) {
+                const Resource* resource = placed.resource.get();
+                if (!resource || images_.contains(resource)) continue;
+                HPDF_Image image = nullptr;
+                if (resource->media_type == "image/jpeg") {
+                    image = doc_.load_image(resource->bytes, true);
+                } else if (resource->media_type == "image/png") {
+                    image = doc_.load_image(resource->bytes, false);
+                } else if (std::optional<std::string> png = image_as_png(*resource)) {
+                    image = doc_.load_image(*png, false);
+                }
+                images_[resource] = image;
+            }
+    }
+
     // All pages first: links and bookmarks may point forward.
     void add_pages() {
         std::size_t count = std::max<std::size_t>(layout_.pages.size(), 1);
@@ -454,6 +494,11 @@ private:
         HPDF_Page hpdf_page = pages_[index];
         std::vector<std::string> resource(fonts_.size());  // per glyph source, on this page
         PageContent content(content_);
+        for (const PlacedImage& placed : page.images) {
+            auto found = images_.find(placed.resource.get());
+            if (found == images_.end() || !found->second) continue;
+            content.image(doc_.image_resource(hpdf_page, found->second), placed.rect);
+        }
         for (const Rule& rule : page.rules) content.rule(rule);
         for (const GlyphRun& run : page.runs) {
             if (run.text.empty()) continue;
@@ -539,6 +584,7 @@ private:
     std::vector<bool> synthetic_bold_;   // by FontId
     std::vector<FontId> source_;         // by FontId
     std::vector<HPDF_Page> pages_;
+    std::map<const Resource*, HPDF_Image> images_;  // nullptr: could not be read
     std::string content_;  // the page being drawn; its capacity is reused
 };
 

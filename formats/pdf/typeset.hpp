@@ -10,6 +10,8 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "dconv/book.hpp"
 #include "dconv/document.hpp"
@@ -35,6 +37,11 @@ struct TypesetReport {
     std::size_t overfull_lines = 0;  // a part wider than the measure
     std::size_t hyphens = 0;
     std::size_t pages = 0;
+    // Images shown as their alt text: SVG (not rasterized) or a format PDF cannot take,
+    // by their source as written (the first kMaxNamedImages of them).
+    std::size_t images_as_text = 0;
+    std::vector<std::string> images_as_text_names;
+    std::size_t tables_shrunk = 0;  // tables set in smaller type to fit the measure
 };
 
 struct TypesetOptions {
