@@ -354,6 +354,13 @@ HPDF_Image HpdfDocument::load_image(std::string_view bytes, bool jpeg) {
         error_ = {};
         return nullptr;
     }
+    // libharu writes a PNG's alpha (its soft mask) uncompressed.
+    if (auto* mask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(image, "SMask", HPDF_OCLASS_DICT))) {
+        mask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    } else {
+        HPDF_ResetError(doc_);  // a missing key is an "error" to libharu
+        error_ = {};
+    }
     return image;
 }
 

@@ -41,6 +41,10 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
     }
     if (r.tables_shrunk)
         warn(std::to_string(r.tables_shrunk) + " tables too wide for the page set in smaller type");
+    if (r.tables_as_text)
+        warn(std::to_string(r.tables_as_text) +
+             " tables too wide or too tall for a page (hundreds of columns, a cell longer than a page) set as text, "
+             "a paragraph per row");
     if (r.overfull_lines)
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }

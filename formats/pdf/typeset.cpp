@@ -905,13 +905,10 @@ private:
         const TextStyle& cap = st(Element::caption);
         const float available = style_.measure() - ctx.left - ctx.right;
 
-        space(body_style.margin_top);
+        // The caption's text first: notes are numbered in reading order.
         const Inlines& caption = !t.caption.empty() || !figure_caption ? t.caption : *figure_caption;
-        if (!caption.empty()) {
-            space(cap.margin_top);
-            lines(set(spans_of(caption, cap), cap, available, 0, cap.align, false), cap, ctx.left, true, true);
-            space(cap.margin_bottom);
-        }
+        std::vector<Span> caption_spans;
+        if (!caption.empty()) caption_spans = spans_of(caption, cap);
 
         // The cells' text, made once (notes in cells are numbered once).
         struct Cell {
@@ -954,12 +951,40 @@ private:
             ++report.tables_shrunk;
         }
         const ColumnWidths widths = distribute_columns(extents, columns, available, gap);
+        // Columns cut narrower than an em (hundreds of them) would stack their cells'
+        // letters one per line: such a table is set as text, a paragraph per row.
+        if (!widths.fits && std::any_of(widths.widths.begin(), widths.widths.end(), [&](float w) {
+                return w < body_style.size * scale;
+            })) {
+            space(body_style.margin_top);
+            if (!caption_spans.empty()) {
+                space(cap.margin_top);
+                lines(set(caption_spans, cap, available, 0, cap.align, false), cap, ctx.left, true, true);
+                space(cap.margin_bottom);
+            }
+            ++report.tables_as_text;
+            table_rows_as_text(cells_spans(cells), ctx);
+            space(body_style.margin_bottom);
+            previous_was_paragraph_ = false;
+            return;
+        }
         std::vector<float> column_x(columns + 1);
         float table_width = gap * static_cast<float>(columns - 1);
         for (float w : widths.widths) table_width += w;
         column_x[0] = ctx.left + std::max(available - table_width, 0.0f) / 2;
         for (std::size_t c = 0; c < columns; ++c) column_x[c + 1] = column_x[c] + widths.widths[c] + gap;
         const float table_left = column_x[0], table_right = column_x[columns] - gap;
+
+        // The caption above, over the table's width (the measure's, for a narrow table).
+        space(body_style.margin_top);
+        if (!caption_spans.empty()) {
+            // From the table's left edge to the right margin: aligned with the table,
+            // and not squeezed over a narrow one.
+            float caption_left = table_left, caption_width = ctx.left + available - table_left;
+            space(cap.margin_top);
+            lines(set(caption_spans, cap, caption_width, 0, cap.align, false), cap, caption_left, true, true);
+            space(cap.margin_bottom);
+        }
 
         // Each cell set at its width, in its column's alignment.
         const float leading = body_style.leading * scale;
@@ -980,8 +1005,7 @@ private:
 
         // Rows into boxes: the head as one (repeated), the body by groups of rows that
         // row spans join.
-        int header = -1;
-        bool first_body_box = true;
+        std::vector<std::pair<std::shared_ptr<Box>, bool>> boxes;  // and whether the head
         std::size_t at = 0;  // the first cell of the section
         for (bool head : {true, false}) {
             const std::size_t row_count = (head ? t.head : t.body).size();
@@ -1033,6 +1057,26 @@ private:
                 if (table_top) box->rules.push_back({table_left, table_right, 0, kHeavyRule, ink});
                 if (head && last_row) box->rules.push_back({table_left, table_right, box->height, kLightRule, ink});
                 if (!head && last_row) box->rules.push_back({table_left, table_right, box->height, kHeavyRule, ink});
+                boxes.emplace_back(std::move(box), head);
+                group_start = r + 1;
+                group_reach = 0;
+            }
+            at = section_end;
+        }
+
+        // A row that cannot fit on a page with the header (thousands of columns, a cell
+        // holding a chapter) would be drawn off it: such a table is set as text instead,
+        // a paragraph per row, its cells separated by vertical bars.
+        float header_height = 0, tallest_row = 0;
+        for (const auto& [box, head] : boxes) (head ? header_height : tallest_row) = std::max(
+                                                 head ? header_height : tallest_row, box->height);
+        if (header_height + tallest_row > text_height()) {
+            ++report.tables_as_text;
+            table_rows_as_text(cells_spans(cells), ctx);
+        } else {
+            int header = -1;
+            bool first_body_box = true;
+            for (auto& [box, head] : boxes) {
                 if (head) {
                     headers_.push_back(box);
                     add_box(std::move(box));
@@ -1042,13 +1086,40 @@ private:
                     first_body_box = false;
                     add_box(std::move(box), header);
                 }
-                group_start = r + 1;
-                group_reach = 0;
             }
-            at = section_end;
         }
         space(body_style.margin_bottom);
         previous_was_paragraph_ = false;
+    }
+
+    // The spans of each row's cells, in reading order (the cells' spans moved out).
+    template <class Cells>
+    static std::vector<std::vector<std::vector<Span>>> cells_spans(Cells& cells) {
+        std::vector<std::vector<std::vector<Span>>> rows;
+        bool head = true;
+        std::size_t row = 0;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (rows.empty() || cells[i].head != head || cells[i].place.row != row) rows.emplace_back();
+            head = cells[i].head;
+            row = cells[i].place.row;
+            rows.back().push_back(std::move(cells[i].spans));
+        }
+        return rows;
+    }
+
+    void table_rows_as_text(std::vector<std::vector<std::vector<Span>>> rows, const Context& ctx) {
+        const TextStyle& s = st(Element::table);
+        const float width = style_.measure() - ctx.left - ctx.right;
+        std::vector<Span> separator = spans_of(" | ", s);
+        for (auto& row : rows) {
+            std::vector<Span> line;
+            for (std::size_t c = 0; c < row.size(); ++c) {
+                if (c > 0) line.insert(line.end(), separator.begin(), separator.end());
+                line.insert(line.end(), row[c].begin(), row[c].end());
+            }
+            space(s.leading * 0.25f);
+            lines(set(line, s, width, 0, Align::left, true), s, ctx.left, false, false);
+        }
     }
 
     void paragraph(const Inlines& content, const Context& ctx) {

@@ -42,6 +42,7 @@ struct TypesetReport {
     std::size_t images_as_text = 0;
     std::vector<std::string> images_as_text_names;
     std::size_t tables_shrunk = 0;  // tables set in smaller type to fit the measure
+    std::size_t tables_as_text = 0; // tables set as text: columns under an em, rows over a page
 };
 
 struct TypesetOptions {

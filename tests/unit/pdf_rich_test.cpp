@@ -26,6 +26,7 @@
 
 #include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/print_style.hpp"
@@ -121,7 +122,12 @@ Document article() {
     doc.blocks.push_back(block(Figure{{make_paragraph(Inlines{image(doc, "harbour.jpg", "image/jpeg", 800, 500,
                                                                      "The east quay at dusk")})},
                                       {Text{"The east quay at dusk, looking north. Photo: harbour archive."}}}));
-    doc.blocks.push_back(make_paragraph(filler(60)));
+    doc.blocks.push_back(make_paragraph(
+        "Three quays carried more than the year before. The east quay, rebuilt in 2024 with two new cranes, "
+        "took the bulk of the growth; the west quay held its own on timber and grain; only the north mole, "
+        "the oldest of them, lost ground. The harbour master puts the difference down to the depth of the "
+        "east basin, dredged last spring, which now takes ships that used to anchor in the roads and wait "
+        "for the tide."));
     doc.blocks.push_back(block(quay_table()));
     doc.blocks.push_back(make_paragraph(
         Inlines{Text{"The north mole lost freight to the new terminal."},
@@ -429,4 +435,40 @@ TEST_CASE("pdf rich: the article's edition passes qpdf, embeds its images, shows
     CHECK(text.find("[Image: A box diagram of the basins]") != std::string::npos);
     CHECK(text.find("~~") == std::string::npos);  // no more text markers for strikeout
     CHECK(text.find("^(") == std::string::npos);
+}
+
+TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cell") {
+    Typesetting typeset;
+    Document doc;
+    Table t;
+    const int columns = static_cast<int>(kMaxTableColumns);
+    t.columns.assign(static_cast<std::size_t>(columns), Alignment::Default);
+    std::vector<std::string> cells;
+    for (int c = 0; c < columns; ++c) cells.push_back(std::string(1, 'c').append(std::to_string(c)));
+    t.head = {row(cells)};
+    t.body = {row(cells), row(cells)};
+    doc.blocks.push_back(block(t));
+    REQUIRE(validate(doc).empty());
+    auto start = std::chrono::steady_clock::now();
+    pdf::Layout layout = typeset(doc);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(seconds < 5);
+    CHECK(typeset.report.tables_as_text == 1);
+    std::string all;
+    for (const pdf::Page& page : layout.pages)
+        for (const pdf::GlyphRun& run : page.runs) {
+            CHECK(run.y >= typeset.text_bottom() * 0.5f);
+            CHECK(run.x < typeset.right_margin());
+            all += run.text;
+            all += ' ';
+        }
+    for (int c : {0, 1, 500, columns - 1}) {
+        std::string cell = "c" + std::to_string(c);
+        cell += ' ';
+        std::string inside = " ";
+        inside += cell;
+        std::size_t n = all.starts_with(cell) ? 1 : 0;
+        for (std::size_t at = all.find(inside); at != std::string::npos; at = all.find(inside, at + 1)) ++n;
+        CHECK(n == 3);
+    }
 }
