@@ -1154,8 +1154,11 @@ private:
         inner.list_depth += 1;
         space(li.margin_top);
         int number = n.start;
-        for (const Blocks& item : n.items) {
+        for (std::size_t k = 0; k < n.items.size(); ++k) {
+            const Blocks& item = n.items[k];
             std::string marker = n.ordered ? std::to_string(number++) + "." : (ctx.list_depth % 2 ? "\u2013" : "\u2022");
+            // A task's box, in place of the bullet (the text fonts have no ballot box).
+            if (n.task(k) != TaskState::None) marker = n.task(k) == TaskState::Done ? "[x]" : "[ ]";
             std::size_t first = flow_.size();
             previous_was_paragraph_ = false;
             if (item.empty()) {

@@ -138,6 +138,10 @@ Document article() {
                                       {Text{"Tonnes per quarter, 2026."}}}));
     doc.blocks.push_back(make_paragraph(
         Inlines{image(doc, "diagram.svg", "image/svg+xml", 200, 100, "A box diagram of the basins")}));
+    List tasks;
+    tasks.items = {paragraph_blocks("dredge the east basin"), paragraph_blocks("repaint the north mole light")};
+    tasks.tasks = {TaskState::Done, TaskState::Open};
+    doc.blocks.push_back(block(tasks));
     REQUIRE(validate(doc).empty());
     return doc;
 }
@@ -326,15 +330,20 @@ TEST_CASE("pdf rich: a 500-row table repeats its header on every page, in linear
     CHECK(ships == 500);
 
     // Linear: four times the rows, about four times the time (generously bounded).
+    // The best of three runs: the machine's other work only ever adds time.
     auto time = [&](int rows) {
         Document d = long_table(rows);
-        auto start = std::chrono::steady_clock::now();
-        typeset(d);
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double best = 1e9;
+        for (int run = 0; run < 3; ++run) {
+            auto start = std::chrono::steady_clock::now();
+            typeset(d);
+            best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        return best;
     };
     time(200);  // warm the caches
-    double small = time(1000), large = time(4000);
-    INFO("1,000 rows " << small << " s, 4,000 rows " << large << " s");
+    double small = time(2000), large = time(8000);
+    INFO("2,000 rows " << small << " s, 8,000 rows " << large << " s");
     CHECK(large < small * 8);
 }
 
@@ -433,6 +442,8 @@ TEST_CASE("pdf rich: the article's edition passes qpdf, embeds its images, shows
     CHECK(text.find("Counted at the end of October by the harbour master.") != std::string::npos);
     CHECK(text.find("The terminal opened in March 2026") != std::string::npos);
     CHECK(text.find("[Image: A box diagram of the basins]") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex(R"(\[x\] +dredge the east basin)")));
+    CHECK(std::regex_search(text, std::regex(R"(\[ \] +repaint the north mole light)")));
     CHECK(text.find("~~") == std::string::npos);  // no more text markers for strikeout
     CHECK(text.find("^(") == std::string::npos);
 }
