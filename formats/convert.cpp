@@ -73,7 +73,8 @@ std::string resource_base(const std::string& source_name) {
 
 Document finish(Document doc, const ReaderEntry& reader, const ReadOptions& options, Diagnostics& diag) {
     BlockCounter{0, options.source_name}.blocks(doc.blocks);
-    if (doc.meta.source.empty()) doc.meta.source = options.source_name;
+    if (!options.url.empty()) doc.meta.source = options.url;
+    else if (doc.meta.source.empty()) doc.meta.source = options.source_name;
     check_deadline();
     if (options.resources.load) {
         ResourceOptions resources = options.resources;

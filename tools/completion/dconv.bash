@@ -7,7 +7,8 @@
 
 _dconv_options="-t --to -f --from -o --output --clean --no-clean --explain --explain=json --columns --no-front-matter
 --encoding -j --jobs --bundle --title --author --metadata --style --paper --cover --resource-path
---skip-existing --timeout --jsonl -q --quiet --list-formats --version -h --help"
+--skip-existing --timeout -i --input-file --cache --allow-private --fetch-timeout --max-articles --no-images
+--jsonl -q --quiet --list-formats --version -h --help"
 
 # The names of one section of `dconv --list-formats`: "input" (readers), "output"
 # (writers) or "style" (built-in styles of html, epub and pdf). The first word of each
@@ -83,7 +84,7 @@ _dconv() {
             COMPREPLY=()
             return
             ;;
-        -o | --output | --bundle)
+        -o | --output | --bundle | -i | --input-file | --cache)
             _dconv_files "$cur"
             return
             ;;
@@ -91,7 +92,7 @@ _dconv() {
             mapfile -t COMPREPLY < <(compgen -W "json" -- "$cur")
             return
             ;;
-        -j | --jobs | --columns | --timeout | --title | --author)
+        -j | --jobs | --columns | --timeout | --fetch-timeout | --max-articles | --title | --author)
             return  # a number or free text
             ;;
     esac
