@@ -92,7 +92,9 @@ constexpr float kMinTableScale = 0.7f;
 constexpr float kUnboundedWidth = 1e6f;
 
 // Footnotes: the space above the separator rule, the rule's length as a share of the
-// measure, and the space under it.
+// measure, and the space under it; the share of a page that the lines of a note carried
+// over from earlier pages may take before the text (TeX's \dimen of an insert).
+constexpr float kMaxCarriedFootShare = 0.5f;
 constexpr float kFootnoteSkip = 10.0f;
 constexpr float kFootnoteRuleShare = 0.3f;
 constexpr float kFootnoteRuleGap = 4.0f;
@@ -1302,7 +1304,8 @@ private:
             return to > from ? foot_top_[to] - foot_top_[from] + kFootnoteSkip + kFootnoteRuleGap : 0.0f;
         };
         std::size_t start = 0;
-        std::size_t foot = 0;  // the first foot line not yet placed
+        std::size_t foot = 0;     // the first foot line not yet placed
+        std::size_t carried = 0;  // the end of the foot lines earlier pages wanted
         while (start < flow.size() || foot < foot_count) {
             // Spaces and page breaks at a page's top are dropped.
             while (start < flow.size() && ((flow[start].kind == FlowItem::Kind::space && !flow[start].keep_at_top) ||
@@ -1312,8 +1315,19 @@ private:
             float y = 0;
             if (start < flow.size() && flow[start].repeat >= 0)
                 y = headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
-            std::size_t need = foot;          // foot lines this page should hold
-            std::size_t need_at_break = foot; // ...when it ends at last_break
+            // Foot lines this page should hold: those carried over, those its items reference.
+            std::size_t need = start < flow.size() ? std::max(foot, carried) : foot_count;
+            std::size_t need_at_break = need; // ...when it ends at last_break
+            // The room the text leaves for the notes: all they want, except that lines
+            // carried from earlier pages claim at most kMaxCarriedFootShare of the page
+            // (the rest continue further on), so that text still advances beside a long note.
+            const std::size_t carried_end = need;
+            const float carried_height = std::min(foot_height(foot, carried_end), capacity * kMaxCarriedFootShare);
+            auto foot_room = [&](std::size_t wanted) {
+                if (wanted <= carried_end) return std::min(foot_height(foot, wanted), carried_height);
+                return (carried_end > foot ? carried_height : kFootnoteSkip + kFootnoteRuleGap) +
+                       foot_top_[wanted] - foot_top_[std::max(carried_end, foot)];
+            };
             std::size_t last_break = start;   // the last allowed break after start, or start
             std::size_t i = start;
             std::size_t end = flow.size();
@@ -1329,7 +1343,7 @@ private:
                 }
                 std::size_t need_here = need;
                 if (with_notes && item.note_end > 0) need_here = std::max(need, foot_lines_before(item.note_end));
-                if (y + item.height + foot_height(foot, need_here) > capacity + 0.01f && i > start) {
+                if (y + item.height + foot_room(need_here) > capacity + 0.01f && i > start) {
                     // Back to the last allowed break; none on this page: break here.
                     if (last_break > start) {
                         end = last_break;
@@ -1355,12 +1369,10 @@ private:
                 ++foot_end;
             // A page of notes alone takes at least one line, so that the notes end.
             if (start >= end && foot_end == foot && foot < foot_count) foot_end = foot + 1;
-            // Carried lines continue on the next page whether or not it references more.
-            if (start >= flow.size()) need = foot_count;
             pages.push_back({start, end, foot, foot_end});
             start = end;
             foot = foot_end;
-            if (start >= flow.size() && foot < foot_count) continue;
+            carried = need;  // what did not fit continues on the next page
         }
         return pages;
     }

@@ -379,6 +379,9 @@ TEST_CASE("pdf rich: footnotes at the foot of their page, long ones continued") 
         if (static_cast<int>(p) > aside_page) harbour_pages += !layout.pages[p].runs.empty();
     }
     CHECK(harbour_pages >= 1);
+    // The continued note fills the pages after the aside's (2,200 words: about four pages
+    // of small type), not a line a page.
+    CHECK(layout.pages.size() <= static_cast<std::size_t>(aside_page) + 7);
     std::size_t words = 0;
     for (const pdf::Page& page : layout.pages)
         for (const pdf::GlyphRun& run : page.runs)
