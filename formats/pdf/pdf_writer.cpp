@@ -51,6 +51,18 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         warn(std::to_string(r.missing_glyphs) + " characters no installed PDF font has (" +
              std::to_string(r.missing_characters.size()) + " distinct: " + which + "), drawn as '?'");
     }
+    if (r.images_as_text) {
+        std::string names;
+        for (const std::string& name : r.images_as_text_names) names += (names.empty() ? "" : ", ") + name;
+        if (r.images_as_text > r.images_as_text_names.size()) names += ", ...";
+        warn(std::to_string(r.images_as_text) + " images shown as their alt text (SVG is not drawn in PDF): " + names);
+    }
+    if (r.tables_shrunk)
+        warn(std::to_string(r.tables_shrunk) + " tables too wide for the page set in smaller type");
+    if (r.tables_as_text)
+        warn(std::to_string(r.tables_as_text) +
+             " tables too wide or too tall for a page (hundreds of columns, a cell longer than a page) set as text, "
+             "a paragraph per row");
     if (r.overfull_lines)
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }

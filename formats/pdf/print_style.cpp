@@ -32,7 +32,7 @@ constexpr float kPointsPerMm = 72.0f / 25.4f;
 constexpr std::array<std::string_view, kElementCount> kElementNames = {
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
     "running-header", "page-number", "pre", "code", "blockquote", "li", "a", "hr", "toc",
-    "toc-chapter",
+    "toc-chapter", "figcaption", "caption", "table", "footnote",
 };
 
 struct Declaration {

@@ -22,8 +22,12 @@ namespace dconv::pdf {
 enum class Element {
     body, h1, h2, h3, h4, h5, h6, title, subtitle, byline, source, running_header,
     page_number, pre, code, blockquote, li, a, hr, toc, toc_chapter,
+    figcaption,  // under an image
+    caption,     // above a table
+    table,       // the text of table cells (its margins: the table's space above and below)
+    footnote,    // notes at the foot of the page
 };
-inline constexpr std::size_t kElementCount = static_cast<std::size_t>(Element::toc_chapter) + 1;
+inline constexpr std::size_t kElementCount = static_cast<std::size_t>(Element::footnote) + 1;
 
 // The selector that names an element ("running-header"), and back.
 std::string_view element_name(Element e);
