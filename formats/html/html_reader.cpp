@@ -1,6 +1,8 @@
 #include "html/html_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "clean/recall_guard.hpp"
@@ -12,6 +14,8 @@
 #include "html/content_selection.hpp"
 #include "html/html_tree.hpp"
 #include "html/markup_prescan.hpp"
+#include "html/page_model.hpp"
+#include "html/page_signals.hpp"
 #include "html/page_metadata.hpp"
 
 namespace dconv {
@@ -117,6 +121,32 @@ Document whole_body(const html::Page& page, const html::BuildOptions& build) {
     return whole;
 }
 
+// DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
+// tools/train/train_page_model.py (not a user interface).
+void dump_signals(const std::string& source, const std::vector<float>& signals) {
+    std::string line = "dconv-page-signals\t" + source;
+    char buf[32];
+    for (float v : signals) {
+        std::snprintf(buf, sizeof buf, "\t%.9g", static_cast<double>(v));
+        line += buf;
+    }
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+}
+
+void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor, bool inclusive) {
+    std::string reason = "page type " + std::string(v.type) + " (p " + std::to_string(v.type_probability).substr(0, 4) +
+                         "); " + (inclusive ? "inclusive mode" : "one content block");
+    if (favor == Favor::balanced) {
+        reason += " (model: inclusive gain " + std::to_string(v.inclusive_gain).substr(0, 6) + "; signals";
+        for (std::string_view s : v.top_signals) reason += " " + std::string(s);
+        reason += ")";
+    } else {
+        reason += favor == Favor::recall ? " (--favor-recall)" : " (--favor-precision)";
+    }
+    note(diag, "page-model", "meta", SourceRange{}, std::move(reason));
+}
+
 }  // namespace
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
@@ -168,11 +198,26 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
     html::Page page(text);  // gumbo's tree points into `text`: it lives as long
+    std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
     html::Selection selection;
+    bool inclusive = false;
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
+        // The page model: the page's type, and whether the inclusive mode serves it
+        // better than the one content block (see page_model.hpp, Favor).
+        std::vector<float> signals = html::page_signals(page, meta, selection, text);
+        if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
+        html::PageVerdict verdict = html::judge_page(signals);
+        inclusive = options.favor == Favor::recall || (options.favor == Favor::balanced && verdict.inclusive);
+        page_type = std::string(verdict.type);
+        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, inclusive);
+        if (inclusive) {
+            Diagnostics quiet;  // the first selection's notes stand for what it would have kept
+            selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
+                                             diag.keeps_notes() ? diag : quiet, true);
+        }
     } else {
         selection.removed.assign(page.size(), false);
         if (page.body() != html::kNoElement) selection.roots.push_back(page.body());
@@ -208,11 +253,14 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         doc.meta.language = primary_subtag(language);
         CleanOptions clean;
         clean.batch = options.batch;
-        html::clean_content(doc, clean, selection.thread, diag);
+        // the inclusive mode keeps what the landmarks leave: the unit rules are made for
+        // one article's block and would take a listing's cards for navigation again
+        if (!inclusive) html::clean_content(doc, clean, selection.thread, diag);
         guard->checkpoint(doc, "the cleaning passes");
         guard->report(doc, diag);
     }
     doc.meta.language = language;
+    if (!page_type.empty()) doc.meta.extra["type"] = page_type;
     return doc;
 }
 

@@ -36,12 +36,20 @@ constexpr bool cleaning_wanted(Cleaning clean, bool format_default) {
     return clean == Cleaning::on || (clean == Cleaning::by_format && format_default);
 }
 
+// What the cleaner leans to when it is unsure of a page (--favor-recall/--favor-precision):
+// `balanced` lets the page model choose, per page, between the structural selection of
+// one content block and the inclusive mode (the whole page but its furniture landmarks:
+// listings, collections, service pages); `recall` always takes the inclusive mode,
+// `precision` never does.
+enum class Favor { balanced, recall, precision };
+
 struct ReadOptions {
     std::string format;       // reader name ("webtext", "markdown"); empty: from source_name
     std::string encoding;     // input encoding; empty: detect (BOM, UTF-8, ICU detector)
     Cleaning clean = Cleaning::by_format;  // run the cleaning passes (see Cleaning)
     std::string source_name;  // file name or URL, for messages, Meta::source and the format
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
+    Favor favor = Favor::balanced;        // HTML: which extraction mode (see Favor)
 };
 
 struct WriteOptions {
