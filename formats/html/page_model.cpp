@@ -77,7 +77,10 @@ PageVerdict judge_page(const std::vector<float>& signals) {
     float sum = kModeBase;
     for (std::uint32_t root : kModeRoots) sum += walk(kModeNodes, root, signals, &weight);
     v.inclusive_gain = sum;
-    v.inclusive = sum > kModeThreshold;
+    // the inclusive mode, unless the page may well be one article or one thread
+    float prose_types = 0;
+    for (std::size_t k : kProseTypes) prose_types += std::exp(margin[k] - top) / total;
+    v.inclusive = sum > kModeThreshold && prose_types < kMaxProseTypes;
     std::vector<std::size_t> order(signals.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });

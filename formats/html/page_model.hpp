@@ -17,7 +17,9 @@ struct PageVerdict {
     std::string_view type;        // the most likely page type
     float type_probability = 0;   // its probability
     float inclusive_gain = 0;     // the F1 the inclusive mode is expected to add (may be < 0)
-    bool inclusive = false;       // inclusive_gain above the model's threshold
+    // inclusive_gain above the model's threshold, and the page unlikely to be one article
+    // or one thread (their probabilities summed under the model's kMaxProseTypes)
+    bool inclusive = false;
     // the signals that weighed most in the mode decision, strongest first
     std::vector<std::string_view> top_signals;
 };
