@@ -52,6 +52,12 @@ struct BlockCounter {
                 for (const Blocks& item : list->items) blocks(item);
             else if (const auto* quote = std::get_if<BlockQuote>(&block.node))
                 blocks(quote->children);
+            else if (const auto* figure = std::get_if<Figure>(&block.node))
+                blocks(figure->content);
+            else if (const auto* table = std::get_if<Table>(&block.node))
+                for (const auto* section : {&table->head, &table->body})
+                    for (const TableRow& row : *section)
+                        for (const TableCell& cell : row.cells) blocks(cell.content);
         }
     }
 };

@@ -6,6 +6,7 @@
 
 #include "clean/language.hpp"
 #include "core/text.hpp"
+#include "dconv/model.hpp"
 
 namespace dconv::clean {
 
@@ -58,13 +59,13 @@ void collect(const Inlines& inlines, bool in_link, Features& f, std::string& tex
             if (in_link) f.link_length += static_cast<double>(text.size() - before);
         } else if (std::holds_alternative<LineBreak>(in)) {
             text += ' ';
-        } else if (auto* e = std::get_if<Emphasis>(&in)) {
-            collect(e->children, in_link, f, text);
-        } else if (auto* s = std::get_if<Strong>(&in)) {
-            collect(s->children, in_link, f, text);
         } else if (auto* l = std::get_if<Link>(&in)) {
             ++f.links;
             collect(l->children, true, f, text);
+        } else if (const Inlines* children = inline_children(in)) {
+            collect(*children, in_link, f, text);
+        } else if (auto* image = std::get_if<Image>(&in)) {
+            text += image->alt;
         }
     }
 }

@@ -86,9 +86,7 @@ std::size_t text_bytes(const Inlines& inlines) {
     for (const Inline& in : inlines) {
         if (auto* t = std::get_if<Text>(&in)) n += t->text.size();
         else if (auto* c = std::get_if<Code>(&in)) n += c->text.size();
-        else if (auto* e = std::get_if<Emphasis>(&in)) n += text_bytes(e->children);
-        else if (auto* s = std::get_if<Strong>(&in)) n += text_bytes(s->children);
-        else if (auto* l = std::get_if<Link>(&in)) n += text_bytes(l->children);
+        else if (const Inlines* children = inline_children(in)) n += text_bytes(*children);
     }
     return n;
 }
@@ -101,9 +99,7 @@ char32_t edge_char(const Inlines& inlines, bool last) {
         if (auto* t = std::get_if<Text>(&in)) s = t->text;
         else if (auto* c = std::get_if<Code>(&in)) s = c->text;
         char32_t c = 0;
-        if (auto* e = std::get_if<Emphasis>(&in)) c = edge_char(e->children, last);
-        else if (auto* st = std::get_if<Strong>(&in)) c = edge_char(st->children, last);
-        else if (auto* l = std::get_if<Link>(&in)) c = edge_char(l->children, last);
+        if (const Inlines* children = inline_children(in)) c = edge_char(*children, last);
         else if (!s.empty()) c = last ? last_char(s) : first_char(s);
         if (c) return c;
     }

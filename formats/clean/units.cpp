@@ -129,14 +129,8 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
         Block& block = doc.blocks[b];
         if (!drop_item[b].empty()) {
             auto& list = std::get<List>(block.node);
-            std::size_t kept_items = 0;
-            for (std::size_t i = 0; i < list.items.size(); ++i)
-                if (!drop_item[b][i]) {
-                    if (kept_items != i) list.items[kept_items] = std::move(list.items[i]);
-                    ++kept_items;
-                }
-            list.items.resize(kept_items);
-            if (kept_items == 0) continue;
+            remove_list_items(list, drop_item[b]);
+            if (list.items.empty()) continue;
         }
         if (out != b) doc.blocks[out] = std::move(block);
         ++out;

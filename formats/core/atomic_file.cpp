@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -111,7 +113,7 @@ StagedFile::StagedFile(const std::filesystem::path& given, std::string_view data
     if (stem.empty()) throw Error(ErrorKind::io, path.string(), 0, "not a file name");
     if (stem.size() > kMaxTempStemBytes) stem.resize(kMaxTempStemBytes);
     std::filesystem::path pattern = (dir.empty() ? std::filesystem::path(".") : dir) /
-                                    ("." + stem + ".XXXXXX");
+                                    ("." + stem + "." + std::to_string(::getpid()) + ".XXXXXX");
 
     TempFile temp(pattern.string());
     temp.fd() = ::mkstemp(temp.name());
@@ -164,6 +166,31 @@ void StagedFile::commit() {
     if (::close(fd) != 0) fail_errno(target_, "cannot write (close)");
     if (::rename(temp_.c_str(), target_.c_str()) != 0) fail_errno(target_, "cannot replace");
     temp_.clear();
+}
+
+std::optional<TemporaryName> parse_temporary_name(std::string_view name) {
+    constexpr std::size_t kSuffixBytes = 7;  // ".XXXXXX", mkstemp's six characters
+    if (name.size() < 1 + 1 + kSuffixBytes || name[0] != '.') return std::nullopt;
+    std::size_t dot = name.size() - kSuffixBytes;
+    if (name[dot] != '.') return std::nullopt;
+    for (std::size_t i = dot + 1; i < name.size(); ++i)
+        if (!std::isalnum(static_cast<unsigned char>(name[i]))) return std::nullopt;
+    TemporaryName out;
+    std::string_view rest = name.substr(1, dot - 1);
+    // ".PID" before the suffix, when there is one (a NAME of dconv's always has an ending,
+    // so its last part is never all digits).
+    std::size_t pid_dot = rest.rfind('.');
+    if (pid_dot != std::string_view::npos && pid_dot > 0 && rest.size() - pid_dot - 1 <= 10 &&
+        rest.size() - pid_dot > 1) {
+        std::string_view digits = rest.substr(pid_dot + 1);
+        if (std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            out.pid = std::stol(std::string(digits));
+            rest = rest.substr(0, pid_dot);
+        }
+    }
+    if (rest.empty()) return std::nullopt;
+    out.stem = std::string(rest);
+    return out;
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {

@@ -4,14 +4,16 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace dconv {
 
 // Writes `data` to `path`, replacing any file of that name:
-// 1. creates a temporary `.NAME.XXXXXX` (mkstemp) in the same directory, so that the
-//    final rename stays within one file system and is atomic;
+// 1. creates a temporary `.NAME.PID.XXXXXX` (mkstemp; PID is the writing process's) in
+//    the same directory, so that the final rename stays within one file system and is
+//    atomic;
 // 2. writes everything, fsyncs and closes it;
 // 3. gives it the mode of the file it replaces (or 0666 less the umask for a new file);
 // 4. renames it over `path`.
@@ -55,8 +57,20 @@ private:
     int fd_ = -1;
 };
 
-// The temporary is ".NAME.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so only
-// this much of it is kept (the temporary's name matters only to a person cleaning up).
+// The temporary is ".NAME.PID.XXXXXX"; a NAME near NAME_MAX (255) would overflow it, so
+// only this much of it is kept (the temporary's name matters only to a person cleaning up).
 inline constexpr std::size_t kMaxTempStemBytes = 200;
+
+// What a temporary's name says: the output it was for (NAME, perhaps cut to
+// kMaxTempStemBytes) and the pid of the process writing it. Names of dconv before the pid
+// was added (".NAME.XXXXXX") give pid 0.
+struct TemporaryName {
+    std::string stem;
+    long pid = 0;
+};
+
+// The parts of `file_name` if it has the shape of a temporary made by StagedFile,
+// nothing otherwise.
+std::optional<TemporaryName> parse_temporary_name(std::string_view file_name);
 
 }  // namespace dconv

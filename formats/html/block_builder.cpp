@@ -70,11 +70,8 @@ void trim_end(Inlines& inlines) {
             }
             return;
         }
-        Inlines* children = nullptr;
-        if (auto* e = std::get_if<Emphasis>(&last)) children = &e->children;
-        else if (auto* s = std::get_if<Strong>(&last)) children = &s->children;
-        else if (auto* l = std::get_if<Link>(&last)) children = &l->children;
-        if (!children) return;  // code
+        Inlines* children = inline_children(last);
+        if (!children) return;  // code, an image, a note
         trim_end(*children);
         if (children->empty()) {
             inlines.pop_back();

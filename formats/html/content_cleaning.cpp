@@ -33,9 +33,8 @@ void measure(const Inlines& inlines, bool link, ProseMeasure& m) {
     for (const Inline& in : inlines) {
         if (const auto* t = std::get_if<Text>(&in)) measure(t->text, link, m);
         else if (const auto* c = std::get_if<Code>(&in)) measure(c->text, link, m);
-        else if (const auto* e = std::get_if<Emphasis>(&in)) measure(e->children, link, m);
-        else if (const auto* s = std::get_if<Strong>(&in)) measure(s->children, link, m);
         else if (const auto* l = std::get_if<Link>(&in)) measure(l->children, true, m);
+        else if (const Inlines* children = inline_children(in)) measure(*children, link, m);
     }
 }
 
@@ -164,11 +163,8 @@ void drop(Document& doc, const std::vector<Unit>& units, const std::vector<bool>
         Block& block = doc.blocks[b];
         if (!drop_item[b].empty()) {
             auto& list = std::get<List>(block.node);
-            std::vector<Blocks> items;
-            for (std::size_t i = 0; i < list.items.size(); ++i)
-                if (!drop_item[b][i]) items.push_back(std::move(list.items[i]));
-            if (items.empty()) continue;
-            list.items = std::move(items);
+            remove_list_items(list, drop_item[b]);
+            if (list.items.empty()) continue;
         }
         kept.push_back(std::move(block));
     }

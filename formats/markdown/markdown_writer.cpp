@@ -274,8 +274,9 @@ bool visible(const Inline& in) {
                           [](const Code& c) { return !c.text.empty(); },
                           [](const Link&) { return true; },
                           [](const LineBreak&) { return false; },
-                          [](const Emphasis& e) { return any_visible(e.children); },
-                          [](const Strong& s) { return any_visible(s.children); },
+                          [](const Image&) { return true; },
+                          [](const Note&) { return true; },
+                          [](const auto& container) { return any_visible(container.children); },
                       },
                       in.base());
 }
@@ -302,9 +303,8 @@ bool has_written_break(const Inlines& inlines) {
     for (std::size_t i = 0; i < end; ++i) {
         const Inline& in = inlines[i];
         if (std::holds_alternative<LineBreak>(in)) return true;
-        if (const auto* e = std::get_if<Emphasis>(&in); e && has_written_break(e->children)) return true;
-        if (const auto* s = std::get_if<Strong>(&in); s && has_written_break(s->children)) return true;
-        if (const auto* l = std::get_if<Link>(&in); l && has_written_break(l->children)) return true;
+        if (const Inlines* children = inline_children(in); children && has_written_break(*children))
+            return true;
     }
     return false;
 }
@@ -341,6 +341,8 @@ bool can_follow_directly(const Block& a, const Block& b) {
                           [&](const List& l) { return a_closed || can_interrupt_paragraph(l); },
                           [](const CodeBlock&) { return true; },
                           [](const ThematicBreak&) { return true; },
+                          [&](const Figure&) { return a_closed; },
+                          [&](const Table&) { return a_closed; },
                       },
                       b.node);
 }
@@ -525,6 +527,7 @@ public:
             separate = true;
         }
         blocks(doc.blocks, false, separate);
+        notes();
     }
 
 private:
@@ -661,8 +664,66 @@ private:
                        },
                        [&](const CodeBlock& c) { code_block(c); },
                        [&](const ThematicBreak&) { thematic_break(); },
+                       [&](const Figure& f) { figure(f); },
+                       [&](const Table& t) { table(t); },
                    },
                    b.node);
+    }
+
+    // TODO(issue 12, milestone 3): a form that reads back as a Figure.
+    void figure(const Figure& f) {
+        blocks(f.content, false, false);
+        if (any_visible(f.caption)) {
+            blank_line();
+            paragraph(f.caption);
+        }
+    }
+
+    // One paragraph per row, cells joined by " | ", so that no text is lost.
+    // TODO(issue 12, milestone 3): GFM pipe tables, HTML for what they cannot express.
+    void table(const Table& t) {
+        bool first = true;
+        auto separate = [&] {
+            if (!first) blank_line();
+            first = false;
+        };
+        if (any_visible(t.caption)) {
+            separate();
+            paragraph(t.caption);
+        }
+        for (const auto* section : {&t.head, &t.body})
+            for (const TableRow& row : *section) {
+                Inlines line;
+                for (std::size_t c = 0; c < row.cells.size(); ++c) {
+                    if (c > 0) line.push_back(Text{" | "});
+                    bool any = false;
+                    for (const Block& b : row.cells[c].content) {
+                        if (any) line.push_back(Text{" "});
+                        if (const Inlines* content = inline_content(b))
+                            line.insert(line.end(), content->begin(), content->end());
+                        else
+                            line.push_back(Text{plain_text(b)});
+                        any = true;
+                    }
+                }
+                for (Inline& in : line)  // plain_text of a block may hold newlines
+                    if (auto* text = std::get_if<Text>(&in))
+                        std::replace(text->text.begin(), text->text.end(), '\n', ' ');
+                normalize(line);
+                separate();
+                paragraph(line);
+            }
+    }
+
+    // The definitions of the notes referenced so far, "[^n]: " and the note's blocks
+    // indented under it, after the document's last block.
+    void notes() {
+        for (std::size_t i = 0; i < notes_.size(); ++i) {
+            blank_line();
+            std::size_t saved = open_container("[^" + std::to_string(i + 1) + "]: ", "    ");
+            blocks(notes_[i]->content, false, false);
+            close_container(saved);
+        }
     }
 
     void heading(const Heading& h) {
@@ -859,6 +920,16 @@ private:
                     [&](const Emphasis& e) { delimiter = emphasis(e.children, 1, left, right, after); },
                     [&](const Strong& s) { delimiter = emphasis(s.children, 2, left, right, after); },
                     [&](const Link& l) { link(l, after); },
+                    // TODO(issue 12, milestone 3): delimiters that read back the same.
+                    [&](const Strikeout& s) { wrapped_inlines("~~", s.children, "~~"); },
+                    [&](const Superscript& s) { wrapped_inlines("<sup>", s.children, "</sup>"); },
+                    [&](const Subscript& s) { wrapped_inlines("<sub>", s.children, "</sub>"); },
+                    [&](const Image& image) { this->image(image); },
+                    [&](const Note& n) {
+                        notes_.push_back(&n);
+                        out_ += "[^" + std::to_string(notes_.size()) + "]";
+                        next_start_ = TextStart::mid_line;
+                    },
                 },
                 in.base());
             previous_delimiter = delimiter;
@@ -938,6 +1009,28 @@ private:
         out_ += fence;
     }
 
+    void wrapped_inlines(std::string_view open, const Inlines& children, std::string_view close) {
+        out_ += open;
+        next_start_ = TextStart::mid_line;
+        inlines(children, 0, CharClass::punctuation);
+        out_ += close;
+        next_start_ = TextStart::mid_line;
+    }
+
+    void image(const Image& i) {
+        out_ += "![";
+        escape_text(i.alt, TextStart::mid_line, false, out_);
+        out_ += "](";
+        link_destination(i.src, !i.title.empty());
+        if (!i.title.empty()) {
+            out_ += " \"";
+            escape_attribute(i.title, "\"");
+            out_ += '"';
+        }
+        out_ += ')';
+        next_start_ = TextStart::mid_line;
+    }
+
     void link(const Link& l, CharClass after) {
         if (in_link_) {  // links do not nest: keep the inner link's text
             inlines(l.children, 0, after);
@@ -994,6 +1087,7 @@ private:
     bool break_as_space_ = false;
     bool in_link_ = false;
     std::string open_delimiters_;  // of the emphasis being written, outermost first
+    std::vector<const Note*> notes_;  // referenced so far, in order; defined at the end
 };
 
 }  // namespace

@@ -8,16 +8,28 @@
 //                "lines": [9, 12], "items": [[blocks], ...]},
 //               {"type": "quote", "lines": [...], "blocks": [...]},
 //               {"type": "code", "info": "cpp", "lines": [...], "text": "..."},
-//               {"type": "rule", "lines": [...]}]}
+//               {"type": "rule", "lines": [...]},
+//               {"type": "figure", "lines": [...], "blocks": [...], "caption": [...]},
+//               {"type": "table", "columns": ["default", "left", "center", "right"],
+//                "lines": [...], "caption": [...], "head": [rows], "body": [rows]}],
+//    "resources": {"key": {"media_type": "image/png", "width": 40, "height": 30,
+//                  "bytes": 1234, "fnv1a": "...", "origin": "page_files/a.png"}}}
+// A table row is an array of cells, a cell {"blocks": [...]} with "rowspan" and
+// "colspan" when not 1. A list with task states has "tasks": ["open", "done", "none"]
+// after "tight". "resources" is left out when there are none; bytes are shown by count
+// and an FNV-1a hash, not content.
 // Keys in each block: the type, its attributes, the source lines, then the content, so a
 // dump reads top-down. "lines" is left out when the range is unknown.
 // Inlines: text is a bare JSON string (most of any dump, and easiest to read);
 // {"emph": [...]}, {"strong": [...]}, {"code": "..."},
-// {"link": [...], "url": "...", "title": "..."}, {"break": true}.
+// {"link": [...], "url": "...", "title": "..."}, {"break": true},
+// {"image": "src", "alt": "...", "title": "...", "resource": "..."},
+// {"strike": [...]}, {"sup": [...]}, {"sub": [...]}, {"note": [blocks]}.
 #include "native/native_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <variant>
 
 namespace dconv {
@@ -34,6 +46,8 @@ template <class... F>
 Overload(F...) -> Overload<F...>;
 
 constexpr int kIndent = 2;
+
+Json blocks_json(const Blocks& blocks);
 
 Json inlines_json(const Inlines& inlines) {
     Json out = Json::array();
@@ -52,13 +66,58 @@ Json inlines_json(const Inlines& inlines) {
                     return link;
                 },
                 [](const LineBreak&) { return Json{{"break", true}}; },
+                [](const Image& i) {
+                    Json image;
+                    image["image"] = i.src;
+                    image["alt"] = i.alt;
+                    image["title"] = i.title;
+                    image["resource"] = i.resource;
+                    return image;
+                },
+                [](const Strikeout& s) { return Json{{"strike", inlines_json(s.children)}}; },
+                [](const Superscript& s) { return Json{{"sup", inlines_json(s.children)}}; },
+                [](const Subscript& s) { return Json{{"sub", inlines_json(s.children)}}; },
+                [](const Note& n) { return Json{{"note", blocks_json(n.content)}}; },
             },
             in.base()));
     }
     return out;
 }
 
-Json blocks_json(const Blocks& blocks);
+const char* alignment_name(Alignment a) {
+    switch (a) {
+        case Alignment::Left: return "left";
+        case Alignment::Center: return "center";
+        case Alignment::Right: return "right";
+        case Alignment::Default: break;
+    }
+    return "default";
+}
+
+const char* task_name(TaskState t) {
+    switch (t) {
+        case TaskState::Open: return "open";
+        case TaskState::Done: return "done";
+        case TaskState::None: break;
+    }
+    return "none";
+}
+
+Json rows_json(const std::vector<TableRow>& rows) {
+    Json out = Json::array();
+    for (const TableRow& row : rows) {
+        Json cells = Json::array();
+        for (const TableCell& cell : row.cells) {
+            Json c;
+            if (cell.row_span != 1) c["rowspan"] = cell.row_span;
+            if (cell.col_span != 1) c["colspan"] = cell.col_span;
+            c["blocks"] = blocks_json(cell.content);
+            cells.push_back(std::move(c));
+        }
+        out.push_back(std::move(cells));
+    }
+    return out;
+}
 
 Json block_json(const Block& block) {
     Json out;
@@ -82,6 +141,11 @@ Json block_json(const Block& block) {
                        out["ordered"] = l.ordered;
                        out["start"] = l.start;
                        out["tight"] = l.tight;
+                       if (!l.tasks.empty()) {
+                           Json tasks = Json::array();
+                           for (TaskState t : l.tasks) tasks.push_back(task_name(t));
+                           out["tasks"] = std::move(tasks);
+                       }
                        lines();
                        Json items = Json::array();
                        for (const Blocks& item : l.items) items.push_back(blocks_json(item));
@@ -102,6 +166,22 @@ Json block_json(const Block& block) {
                        out["type"] = "rule";
                        lines();
                    },
+                   [&](const Figure& f) {
+                       out["type"] = "figure";
+                       lines();
+                       out["blocks"] = blocks_json(f.content);
+                       out["caption"] = inlines_json(f.caption);
+                   },
+                   [&](const Table& t) {
+                       out["type"] = "table";
+                       Json columns = Json::array();
+                       for (Alignment a : t.columns) columns.push_back(alignment_name(a));
+                       out["columns"] = std::move(columns);
+                       lines();
+                       out["caption"] = inlines_json(t.caption);
+                       out["head"] = rows_json(t.head);
+                       out["body"] = rows_json(t.body);
+                   },
                },
                block.node);
     return out;
@@ -114,12 +194,43 @@ Json blocks_json(const Blocks& blocks) {
 }
 
 
+// FNV-1a, 64 bits, in hex: tells two resources' bytes apart in a dump (not security).
+std::string fnv1a_hex(const std::string& bytes) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char b : bytes) {
+        hash ^= b;
+        hash *= 0x100000001b3ULL;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, hash >>= 4) out[static_cast<std::size_t>(i)] = kHex[hash & 15];
+    return out;
+}
+
+Json resources_json(const Resources& resources) {
+    Json out = Json::object();
+    for (const auto& [key, resource] : resources) {  // std::map: sorted
+        Json r;
+        if (resource) {
+            r["media_type"] = resource->media_type;
+            r["width"] = resource->width;
+            r["height"] = resource->height;
+            r["bytes"] = resource->bytes.size();
+            r["fnv1a"] = fnv1a_hex(resource->bytes);
+            r["origin"] = resource->origin;
+        }
+        out[key] = std::move(r);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string write_native(const Document& doc, const WriteOptions& /*options*/) {
     Json root;
     root["meta"] = native_meta(doc.meta);
     root["blocks"] = blocks_json(doc.blocks);
+    if (!doc.resources.empty()) root["resources"] = resources_json(doc.resources);
     // UTF-8 written as is (ensure_ascii off). The model promises valid UTF-8, but a
     // debugging dump must not throw on a broken document: invalid bytes become U+FFFD.
     return root.dump(kIndent, ' ', false, Json::error_handler_t::replace) + "\n";

@@ -254,6 +254,28 @@ private:
                         spans(n.children, s, out);
                     } else if constexpr (std::is_same_v<T, LineBreak>) {
                         add_text("\n", state, out);
+                    } else if constexpr (std::is_same_v<T, Strikeout> || std::is_same_v<T, Superscript> ||
+                                         std::is_same_v<T, Subscript>) {
+                        // TODO(issue 12, PDF writer): strike, raise and lower. Until then
+                        // the text, marked so that its meaning does not change.
+                        const char* open = std::is_same_v<T, Strikeout> ? "~~" : std::is_same_v<T, Superscript> ? "^(" : "_(";
+                        const char* close = std::is_same_v<T, Strikeout> ? "~~" : ")";
+                        add_text(open, state, out);
+                        spans(n.children, state, out);
+                        add_text(close, state, out);
+                    } else if constexpr (std::is_same_v<T, Image>) {
+                        // TODO(issue 12, PDF writer): the image itself.
+                        add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
+                    } else if constexpr (std::is_same_v<T, Note>) {
+                        // TODO(issue 12, PDF writer): footnotes. Until then the note's
+                        // text in brackets where it is referenced.
+                        std::string note;
+                        for (const Block& b : n.content) {
+                            if (!note.empty()) note += ' ';
+                            note += plain_text(b);
+                        }
+                        std::replace(note.begin(), note.end(), '\n', ' ');
+                        add_text(" [" + note + "]", state, out);
                     }
                 },
                 node.base());
@@ -505,6 +527,24 @@ private:
                     rule(ctx.left + (width - w) / 2, w, hr.color);
                     space(hr.margin_bottom);
                     previous_was_paragraph_ = false;
+                } else if constexpr (std::is_same_v<T, Figure>) {
+                    // TODO(issue 12, PDF writer): images, kept with their captions.
+                    blocks(n.content, ctx);
+                    if (!n.caption.empty()) paragraph(n.caption, ctx);
+                } else if constexpr (std::is_same_v<T, Table>) {
+                    // TODO(issue 12, PDF writer): ruled tables with measured columns.
+                    // Until then a paragraph per row, cells separated by " | ".
+                    if (!n.caption.empty()) paragraph(n.caption, ctx);
+                    for (const auto* section : {&n.head, &n.body})
+                        for (const TableRow& row : *section) {
+                            std::string text;
+                            for (std::size_t c = 0; c < row.cells.size(); ++c) {
+                                if (c > 0) text += " | ";
+                                for (const Block& b : row.cells[c].content) text += plain_text(b);
+                            }
+                            std::replace(text.begin(), text.end(), '\n', ' ');
+                            paragraph(Inlines{Text{text}}, ctx);
+                        }
                 }
             },
             block.node);

@@ -11,6 +11,12 @@
 //   block quote   "> " before each line, wrapped that much narrower
 //   code block    indented 4 spaces, never wrapped
 //   rule          "* * *" centred
+//   figure        its content, then its caption as a paragraph
+//   table         the caption, then one line per row, cells separated by " | "
+// Inlines: an image as "[Image: alt]", strikeout as ~~text~~, superscript and subscript
+// in Unicode super- and subscript characters when all have one, else ^(x) and _(x); a
+// note as "[n]", numbered in order of appearance, its text at the end of the document
+// after a rule ("[1] The note."); a task-list item's box as "[ ] " or "[x] ".
 // No line ends in a space; the text ends with one newline.
 #include "plain/plain_writer.hpp"
 
@@ -51,9 +57,42 @@ struct Overload : F... {
 template <class... F>
 Overload(F...) -> Overload<F...>;
 
+// Unicode's superscript and subscript forms of the characters that have both (digits,
+// + - = ( ) and a few letters), as pandoc's plain writer uses them.
+struct ScriptForm {
+    char32_t c;
+    std::string_view super;
+    std::string_view sub;
+};
+constexpr ScriptForm kScriptForms[] = {
+    {'0', "\u2070", "\u2080"}, {'1', "\u00B9", "\u2081"}, {'2', "\u00B2", "\u2082"},
+    {'3', "\u00B3", "\u2083"}, {'4', "\u2074", "\u2084"}, {'5', "\u2075", "\u2085"},
+    {'6', "\u2076", "\u2086"}, {'7', "\u2077", "\u2087"}, {'8', "\u2078", "\u2088"},
+    {'9', "\u2079", "\u2089"}, {'+', "\u207A", "\u208A"}, {'-', "\u207B", "\u208B"},
+    {'=', "\u207C", "\u208C"}, {'(', "\u207D", "\u208D"}, {')', "\u207E", "\u208E"},
+    {'n', "\u207F", ""},       {'i', "\u2071", ""},       {'a', "", "\u2090"},
+    {'e', "", "\u2091"},       {'o', "", "\u2092"},       {'x', "", "\u2093"},
+};
+
+// `text` in superscript (or subscript) characters, or ^(text) / _(text) when one of its
+// characters has no such form.
+std::string script(const std::string& text, bool super) {
+    std::string out;
+    for (char ch : text) {
+        const ScriptForm* form = nullptr;
+        for (const ScriptForm& f : kScriptForms)
+            if (f.c == static_cast<unsigned char>(ch)) form = &f;
+        std::string_view mapped = form ? (super ? form->super : form->sub) : std::string_view{};
+        if (mapped.empty()) return std::string(super ? "^(" : "_(") + text + ")";
+        out += mapped;
+    }
+    return out;
+}
+
 // The visible text of inlines for wrapping: markup dropped, a line break as '\n',
-// tabs as spaces (a tab inside a wrapped paragraph has no meaningful width).
-void flatten(const Inlines& inlines, std::string& out) {
+// tabs as spaces (a tab inside a wrapped paragraph has no meaningful width). Notes are
+// written as "[n]" and added to `notes` (numbered from notes.size() + 1).
+void flatten(const Inlines& inlines, std::string& out, std::vector<const Note*>& notes) {
     auto append = [&](const std::string& s) {
         std::size_t from = out.size();
         out += s;
@@ -65,9 +104,31 @@ void flatten(const Inlines& inlines, std::string& out) {
                        [&](const Text& t) { append(t.text); },
                        [&](const Code& c) { append(c.text); },
                        [&](const LineBreak&) { out += '\n'; },
-                       [&](const Emphasis& e) { flatten(e.children, out); },
-                       [&](const Strong& s) { flatten(s.children, out); },
-                       [&](const Link& l) { flatten(l.children, out); },
+                       [&](const Emphasis& e) { flatten(e.children, out, notes); },
+                       [&](const Strong& s) { flatten(s.children, out, notes); },
+                       [&](const Link& l) { flatten(l.children, out, notes); },
+                       [&](const Image& i) { append(i.alt.empty() ? "[Image]" : "[Image: " + i.alt + "]"); },
+                       [&](const Strikeout& s) {
+                           out += "~~";
+                           flatten(s.children, out, notes);
+                           out += "~~";
+                       },
+                       [&](const Superscript& s) {
+                           std::string inner;
+                           flatten(s.children, inner, notes);
+                           append(script(inner, true));
+                       },
+                       [&](const Subscript& s) {
+                           std::string inner;
+                           flatten(s.children, inner, notes);
+                           append(script(inner, false));
+                       },
+                       [&](const Note& n) {
+                           notes.push_back(&n);
+                           out += '[';
+                           out += std::to_string(notes.size());
+                           out += ']';
+                       },
                    },
                    in.base());
     }
@@ -84,9 +145,9 @@ bool blank_inlines(const Inlines& inlines) {
                               [](const Text& t) { return blank_text(t.text); },
                               [](const Code& c) { return blank_text(c.text); },
                               [](const LineBreak&) { return true; },
-                              [](const Emphasis& e) { return blank_inlines(e.children); },
-                              [](const Strong& s) { return blank_inlines(s.children); },
-                              [](const Link& l) { return blank_inlines(l.children); },
+                              [](const Image&) { return false; },
+                              [](const Note&) { return false; },
+                              [](const auto& container) { return blank_inlines(container.children); },
                           },
                           in.base());
     });
@@ -105,6 +166,11 @@ bool renders_nothing(const Block& block) {
                           },
                           [](const CodeBlock& c) { return c.text.empty(); },
                           [](const ThematicBreak&) { return false; },
+                          [](const Figure& f) {
+                              return blank_inlines(f.caption) &&
+                                     std::all_of(f.content.begin(), f.content.end(), renders_nothing);
+                          },
+                          [](const Table&) { return false; },
                       },
                       block.node);
 }
@@ -126,6 +192,7 @@ public:
                 blank_line();
         }
         write_blocks(blocks, first, false);
+        write_notes();
         return std::move(out_);
     }
 
@@ -255,14 +322,74 @@ private:
                        [&](const BlockQuote& q) { write_quote(q); },
                        [&](const CodeBlock& c) { write_code(c); },
                        [&](const ThematicBreak&) { write_rule(); },
+                       [&](const Figure& f) { write_figure(f); },
+                       [&](const Table& t) { write_table(t); },
                    },
                    block.node);
     }
 
     std::size_t write_inlines(const Inlines& inlines, bool measure = false) {
         scratch_.clear();
-        flatten(inlines, scratch_);
+        flatten(inlines, scratch_, notes_);
         return wrapped(scratch_, measure);
+    }
+
+    void write_figure(const Figure& figure) {
+        write_blocks(figure.content, 0, false);
+        if (blank_inlines(figure.caption)) return;
+        if (std::any_of(figure.content.begin(), figure.content.end(),
+                        [](const Block& b) { return !renders_nothing(b); }))
+            blank_line();
+        write_inlines(figure.caption);
+    }
+
+    // One line per row, the cells' text joined by " | ".
+    // TODO(issue 12, milestone 3): aligned columns.
+    void write_table(const Table& table) {
+        if (!blank_inlines(table.caption)) write_inlines(table.caption);
+        for (const auto* section : {&table.head, &table.body})
+            for (const TableRow& row : *section) {
+                std::string text;
+                for (std::size_t c = 0; c < row.cells.size(); ++c) {
+                    if (c > 0) text += " | ";
+                    std::string cell;
+                    for (const Block& b : row.cells[c].content)
+                        if (const Inlines* content = inline_content(b)) {
+                            if (!cell.empty()) cell += ' ';
+                            flatten(*content, cell, notes_);
+                        } else {
+                            if (!cell.empty()) cell += ' ';
+                            cell += plain_text(b);
+                        }
+                    std::replace(cell.begin(), cell.end(), '\n', ' ');
+                    text += cell;
+                }
+                wrapped(text);
+            }
+    }
+
+    // The notes' text, numbered as their references, after a rule. Notes referenced from
+    // inside notes are not allowed (validate()), so one pass suffices.
+    void write_notes() {
+        if (notes_.empty()) return;
+        std::vector<const Note*> notes = std::move(notes_);
+        notes_.clear();
+        blank_line();
+        write_rule();
+        for (std::size_t i = 0; i < notes.size(); ++i) {
+            blank_line();
+            Frame frame;
+            frame.first = '[';
+            frame.first += std::to_string(i + 1);
+            frame.first += "] ";
+            frame.rest = std::string(frame.first.size(), ' ');
+            frames_.push_back(std::move(frame));
+            if (std::all_of(notes[i]->content.begin(), notes[i]->content.end(), renders_nothing))
+                line({});
+            else
+                write_blocks(notes[i]->content, 0, false);
+            frames_.pop_back();
+        }
     }
 
     void write_heading(const Heading& h) {
@@ -280,7 +407,8 @@ private:
         }
         long long number = list.start;
         bool any = false;
-        for (const Blocks& item : list.items) {
+        for (std::size_t i = 0; i < list.items.size(); ++i) {
+            const Blocks& item = list.items[i];
             if (any && !list.tight) blank_line();
             any = true;
             Frame frame;
@@ -292,6 +420,10 @@ private:
                 frame.first = std::string(kBullet);
             }
             frame.rest = std::string(frame.first.size(), ' ');
+            if (list.task(i) != TaskState::None) {
+                frame.first += list.task(i) == TaskState::Done ? "[x] " : "[ ] ";
+                frame.rest += "    ";
+            }
             frames_.push_back(std::move(frame));
             if (std::all_of(item.begin(), item.end(), renders_nothing))
                 line({});  // an empty item still shows its marker
@@ -326,6 +458,7 @@ private:
     std::size_t columns_;
     LineBreaker breaker_;
     std::vector<Frame> frames_;
+    std::vector<const Note*> notes_;  // referenced so far, in order
     std::string out_;
     std::string scratch_;                 // a paragraph's flattened text, reused
     std::vector<std::string_view> lines_;  // its wrapped lines, reused

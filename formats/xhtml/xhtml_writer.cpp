@@ -40,9 +40,9 @@ bool has_visible_text(const Inlines& inlines) {
                 [](const Text& t) { return !text::trim(t.text).empty(); },
                 [](const Code& c) { return !text::trim(c.text).empty(); },
                 [](const LineBreak&) { return false; },
-                [](const Emphasis& e) { return has_visible_text(e.children); },
-                [](const Strong& s) { return has_visible_text(s.children); },
-                [](const Link& l) { return has_visible_text(l.children); },
+                [](const Image&) { return true; },
+                [](const Note&) { return true; },
+                [](const auto& container) { return has_visible_text(container.children); },
             },
             in.base());
         if (visible) return true;
@@ -58,9 +58,9 @@ Direction inline_direction(const Inlines& inlines) {
                 [](const Text& t) { return first_strong_direction(t.text); },
                 [](const Code& c) { return first_strong_direction(c.text); },
                 [](const LineBreak&) { return Direction::neutral; },
-                [](const Emphasis& e) { return inline_direction(e.children); },
-                [](const Strong& s) { return inline_direction(s.children); },
-                [](const Link& l) { return inline_direction(l.children); },
+                [](const Image& i) { return first_strong_direction(i.alt); },
+                [](const Note&) { return Direction::neutral; },
+                [](const auto& container) { return inline_direction(container.children); },
             },
             in.base());
         if (d != Direction::neutral) return d;
@@ -223,6 +223,75 @@ void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<Toc
                 out.close();
                 out.newline();
             },
+            [&](const Figure& f) {
+                out.open("figure");
+                out.newline();
+                blocks(out, f.content);
+                if (has_visible_text(f.caption)) {
+                    out.open("figcaption");
+                    inlines(out, f.caption);
+                    out.close();
+                    out.newline();
+                }
+                out.close();
+                out.newline();
+            },
+            [&](const Table& t) {
+                out.open("table");
+                out.newline();
+                if (has_visible_text(t.caption)) {
+                    out.open("caption");
+                    inlines(out, t.caption);
+                    out.close();
+                    out.newline();
+                }
+                auto section = [&](const std::vector<TableRow>& rows, const char* tag, const char* cell_tag) {
+                    if (rows.empty()) return;
+                    out.open(tag);
+                    out.newline();
+                    std::vector<std::size_t> covered(t.columns.size(), 0);
+                    for (const TableRow& row : rows) {
+                        out.open("tr");
+                        std::size_t col = 0;
+                        for (const TableCell& cell : row.cells) {
+                            while (col < covered.size() && covered[col] > 0) ++col;
+                            out.open(cell_tag);
+                            if (cell.col_span > 1) out.attribute("colspan", std::to_string(cell.col_span));
+                            if (cell.row_span > 1) out.attribute("rowspan", std::to_string(cell.row_span));
+                            Alignment a = col < t.columns.size() ? t.columns[col] : Alignment::Default;
+                            if (a != Alignment::Default)
+                                out.attribute("style", a == Alignment::Left     ? "text-align: left"
+                                                       : a == Alignment::Center ? "text-align: center"
+                                                                                : "text-align: right");
+                            for (std::size_t k = col; k < col + static_cast<std::size_t>(std::max(cell.col_span, 1)) &&
+                                                      k < covered.size();
+                                 ++k)
+                                covered[k] = static_cast<std::size_t>(std::max(cell.row_span, 1));
+                            col += static_cast<std::size_t>(std::max(cell.col_span, 1));
+                            const Paragraph* only = cell.content.size() == 1
+                                                        ? std::get_if<Paragraph>(&cell.content.front().node)
+                                                        : nullptr;
+                            if (only) {
+                                inlines(out, only->content);
+                            } else if (!cell.content.empty()) {
+                                out.newline();
+                                blocks(out, cell.content);
+                            }
+                            out.close();
+                        }
+                        for (std::size_t& n : covered)
+                            if (n > 0) --n;
+                        out.close();
+                        out.newline();
+                    }
+                    out.close();
+                    out.newline();
+                };
+                section(t.head, "thead", "th");
+                section(t.body, "tbody", "td");
+                out.close();
+                out.newline();
+            },
         },
         b.node);
 }
@@ -248,6 +317,39 @@ void BlockRenderer::inlines(xml::XmlWriter& out, const Inlines& list) {
                        [&](const Strong& s) {
                            out.open("strong");
                            inlines(out, s.children);
+                           out.close();
+                       },
+                       [&](const Strikeout& s) {
+                           out.open("del");
+                           inlines(out, s.children);
+                           out.close();
+                       },
+                       [&](const Superscript& s) {
+                           out.open("sup");
+                           inlines(out, s.children);
+                           out.close();
+                       },
+                       [&](const Subscript& s) {
+                           out.open("sub");
+                           inlines(out, s.children);
+                           out.close();
+                       },
+                       // TODO(issue 12, XHTML/EPUB writers): the image itself, and notes
+                       // as EPUB 3 footnotes. Until then nothing is lost: the alt text,
+                       // and the note's text in brackets where it is referenced.
+                       [&](const Image& i) {
+                           if (!i.alt.empty()) text(out, "[" + i.alt + "]");
+                       },
+                       [&](const Note& n) {
+                           std::string note;
+                           for (const Block& b : n.content) {
+                               if (!note.empty()) note += ' ';
+                               note += plain_text(b);
+                           }
+                           std::replace(note.begin(), note.end(), '\n', ' ');
+                           out.open("span");
+                           out.attribute("class", "note");
+                           text(out, " [" + note + "]");
                            out.close();
                        },
                        [&](const Link& l) {

@@ -33,10 +33,13 @@
 // Crash safety and resuming
 //   A run killed at any moment (SIGKILL, a power cut aside) leaves every output either
 //   absent, as it was, or complete: never a truncated file under an output's name. What
-//   it can leave is the hidden temporary of a file being written, ".NAME.XXXXXX" beside
-//   NAME; the next run that writes NAME to that directory removes those leftovers first
-//   (so two runs must not write the same outputs at the same time, which would race
-//   anyway). With skip_existing (--skip-existing) an input whose every output already
+//   it can leave is the hidden temporary of a file being written, ".NAME.PID.XXXXXX"
+//   beside NAME (PID: the writing process); the next run that writes NAME to that
+//   directory removes the stale ones first: those whose process is gone, or older than a
+//   day (kStaleTemporaryAge; the pid may have been reused). Another live run's
+//   temporaries are never touched, so two runs may write the same outputs at the same
+//   time: both succeed, and each output is the whole file of the run that renamed it
+//   last. With skip_existing (--skip-existing) an input whose every output already
 //   exists is not converted again but counted as skipped: rerunning the command of a
 //   killed batch finishes it, and since the batch profile is still learned from all
 //   inputs, the files it adds are the ones an uninterrupted run would have written.
@@ -91,7 +94,7 @@ inline constexpr std::size_t kMaxProfiledBytes = std::size_t(4) << 20;  // 4 MiB
 enum class Explain {
     none,
     text,  // every Diagnostic, one line each: file:LINE[-LAST]: PASS: ACTION (score S): REASON — "excerpt"
-    json,  // JSON Lines: one object per input (see batch.cpp: explain_json)
+    json,  // JSON Lines: one object per input (see formats/batch/reporting.hpp: explain_json)
 };
 
 struct BatchOptions {

@@ -4,10 +4,14 @@
 // Blocks and inlines are std::variants of small structs; each block remembers the source
 // lines it came from, so cleaning passes can explain themselves and tests can point at
 // the input. Tree rules (what may contain what) live in validate(), in model.hpp.
+//
+// Images are inlines that name a resource: the bytes, media type and pixel size of each
+// image are loaded once per document (Document::resources) and shared by every writer.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +20,8 @@ namespace dconv {
 
 // ---------------------------------------------------------------------------- inlines
 
+struct Block;
+using Blocks = std::vector<Block>;
 struct Inline;
 using Inlines = std::vector<Inline>;
 
@@ -34,6 +40,21 @@ struct Strong {
     bool operator==(const Strong&) const;
 };
 
+struct Strikeout {  // <s>, <del>, ~~text~~: text struck through, which changes its meaning
+    Inlines children;
+    bool operator==(const Strikeout&) const;
+};
+
+struct Superscript {
+    Inlines children;
+    bool operator==(const Superscript&) const;
+};
+
+struct Subscript {
+    Inlines children;
+    bool operator==(const Subscript&) const;
+};
+
 struct Code {
     std::string text;
     bool operator==(const Code&) const = default;
@@ -50,7 +71,27 @@ struct LineBreak {
     bool operator==(const LineBreak&) const = default;
 };
 
-struct Inline : std::variant<Text, Emphasis, Strong, Code, Link, LineBreak> {
+// An image, as written in the source. `resource` is the key of its loaded bytes in
+// Document::resources, or empty when it was not resolved (remote, unreadable, over a
+// limit): writers then show the alt text.
+struct Image {
+    std::string src;       // the URL or path as written (for a data: URI, a short label)
+    std::string alt;       // alternative text, one line
+    std::string title;
+    std::string resource;  // key into Document::resources; empty when unresolved
+    bool operator==(const Image&) const = default;
+};
+
+// A footnote, its content placed at its reference, as pandoc's Note. Writers number
+// notes in order of appearance and put the content where their format wants it (the
+// page foot, the end of the document, an EPUB pop-up). A note never holds a note.
+struct Note {
+    Blocks content;
+    bool operator==(const Note&) const;
+};
+
+struct Inline : std::variant<Text, Emphasis, Strong, Code, Link, LineBreak, Image, Strikeout,
+                             Superscript, Subscript, Note> {
     using variant::variant;
     const variant& base() const { return *this; }
     variant& base() { return *this; }
@@ -58,6 +99,9 @@ struct Inline : std::variant<Text, Emphasis, Strong, Code, Link, LineBreak> {
 
 inline bool Emphasis::operator==(const Emphasis& o) const { return children == o.children; }
 inline bool Strong::operator==(const Strong& o) const { return children == o.children; }
+inline bool Strikeout::operator==(const Strikeout& o) const { return children == o.children; }
+inline bool Superscript::operator==(const Superscript& o) const { return children == o.children; }
+inline bool Subscript::operator==(const Subscript& o) const { return children == o.children; }
 inline bool Link::operator==(const Link& o) const {
     return children == o.children && url == o.url && title == o.title;
 }
@@ -73,9 +117,6 @@ struct SourceRange {
     bool operator==(const SourceRange&) const = default;
 };
 
-struct Block;
-using Blocks = std::vector<Block>;
-
 struct Heading {
     int level = 1;  // 1..6
     Inlines content;
@@ -87,11 +128,20 @@ struct Paragraph {
     bool operator==(const Paragraph&) const = default;
 };
 
+// The check box of a task-list item ("- [ ] todo", "- [x] done").
+enum class TaskState { None, Open, Done };
+
 struct List {
     bool ordered = false;
     int start = 1;  // first number of an ordered list
     bool tight = true;
     std::vector<Blocks> items;
+    // Empty for an ordinary list; otherwise one state per item (a task list may mix
+    // items with and without boxes). Code that removes items removes their states too.
+    std::vector<TaskState> tasks;
+    TaskState task(std::size_t item) const {
+        return item < tasks.size() ? tasks[item] : TaskState::None;
+    }
     bool operator==(const List&) const;
 };
 
@@ -110,7 +160,44 @@ struct ThematicBreak {
     bool operator==(const ThematicBreak&) const = default;
 };
 
-using BlockNode = std::variant<Heading, Paragraph, List, BlockQuote, CodeBlock, ThematicBreak>;
+// A figure: images (usually one Paragraph of them) or a table, with a caption.
+// The caption is inlines (a photo credit is part of it); it may be empty.
+struct Figure {
+    Blocks content;  // never empty
+    Inlines caption;
+    bool operator==(const Figure&) const;
+};
+
+enum class Alignment { Default, Left, Center, Right };
+
+// A cell holds blocks; a cell of inlines is one Paragraph. A span covers cells to the
+// right (col_span) and below (row_span, within the cell's own head or body section).
+struct TableCell {
+    Blocks content;
+    int row_span = 1;
+    int col_span = 1;
+    bool operator==(const TableCell&) const;
+};
+
+struct TableRow {
+    std::vector<TableCell> cells;
+    bool operator==(const TableRow&) const = default;
+};
+
+// A table, after pandoc's but smaller: a caption, one alignment per column, header rows
+// and body rows. Every row covers exactly columns.size() columns, counting spans and the
+// cells of rows above that reach into it (validate() checks; normalize_table() in
+// model.hpp pads and clips a reader's ragged rows to that shape).
+struct Table {
+    Inlines caption;
+    std::vector<Alignment> columns;
+    std::vector<TableRow> head;
+    std::vector<TableRow> body;
+    bool operator==(const Table&) const = default;
+};
+
+using BlockNode = std::variant<Heading, Paragraph, List, BlockQuote, CodeBlock, ThematicBreak,
+                               Figure, Table>;
 
 struct Block {
     BlockNode node;
@@ -122,9 +209,19 @@ struct Block {
 };
 
 inline bool List::operator==(const List& o) const {
-    return ordered == o.ordered && (!ordered || start == o.start) && items == o.items;
+    if (ordered != o.ordered || (ordered && start != o.start) || items != o.items) return false;
+    for (std::size_t i = 0; i < items.size(); ++i)  // no states == all TaskState::None
+        if (task(i) != o.task(i)) return false;
+    return true;
 }
 inline bool BlockQuote::operator==(const BlockQuote& o) const { return children == o.children; }
+inline bool Note::operator==(const Note& o) const { return content == o.content; }
+inline bool Figure::operator==(const Figure& o) const {
+    return content == o.content && caption == o.caption;
+}
+inline bool TableCell::operator==(const TableCell& o) const {
+    return content == o.content && row_span == o.row_span && col_span == o.col_span;
+}
 
 // --------------------------------------------------------------------------- metadata
 
@@ -145,10 +242,36 @@ struct Meta {
     bool operator==(const Meta&) const = default;
 };
 
+// ------------------------------------------------------------------------- resources
+
+// An image's bytes, loaded once (formats/resources) and shared by every writer.
+struct Resource {
+    std::string media_type;  // "image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"
+    std::string bytes;       // the file as read, not re-encoded
+    int width = 0;           // pixels (for SVG, its user units); 0 when unknown
+    int height = 0;
+    std::string origin;      // where it was read from: a path, "data:", or a URL
+    bool operator==(const Resource&) const = default;
+};
+
+// Resources by key (Image::resource). Held through shared_ptr<const>: a document is
+// copied cheaply and every writer (and every copy) sees the same bytes.
+using Resources = std::map<std::string, std::shared_ptr<const Resource>>;
+
 struct Document {
     Meta meta;
     Blocks blocks;
-    bool operator==(const Document&) const = default;
+    Resources resources;
+    // Equal documents have equal metadata, blocks and resource contents (not pointers).
+    bool operator==(const Document& o) const {
+        if (!(meta == o.meta && blocks == o.blocks) || resources.size() != o.resources.size())
+            return false;
+        for (auto a = resources.begin(), b = o.resources.begin(); a != resources.end(); ++a, ++b) {
+            if (a->first != b->first || !a->second != !b->second) return false;
+            if (a->second && !(*a->second == *b->second)) return false;
+        }
+        return true;
+    }
 };
 
 }  // namespace dconv

@@ -86,6 +86,36 @@ inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
 // full-page cover is a few hundred KB.
 inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;  // 32 MiB
 
+// ------------------------------------------------------------------------------- tables
+
+// truncation: table columns beyond this many are dropped by the readers, with a warning
+// (normalize_table() in model.hpp). HTML itself caps colspan at 1,000; every writer lays
+// a table out column by column, and a 10,000-column table would be a megabyte-wide page.
+// Real data tables have a few dozen.
+inline constexpr std::size_t kMaxTableColumns = 1000;
+
+// ------------------------------------------------------------------------------- images
+
+// truncation: images beyond this many in one document are not loaded: they keep their
+// alt text, with one warning. Each image is held in memory once and embedded in every
+// output; a long illustrated article has a few dozen, a picture book a few hundred.
+inline constexpr std::size_t kMaxImages = 1000;
+
+// truncation: an image file (or data: URI, once decoded) larger than this is not loaded:
+// it keeps its alt text, with a warning naming it. A full-page photograph is a few MB.
+inline constexpr std::size_t kMaxImageBytes = std::size_t(32) << 20;  // 32 MiB
+
+// truncation: the images of one document together larger than this: the ones after are
+// not loaded (alt text, a warning). Keeps a document's resources and its EPUB a bounded
+// size whatever its image count.
+inline constexpr std::size_t kMaxResourceBytes = std::size_t(256) << 20;  // 256 MiB
+
+// truncation: an image whose header claims more pixels than this is not loaded (alt text,
+// a warning), before anything is decoded: a 1 KB PNG may claim 50,000 x 50,000 pixels,
+// 10 GB once decoded for a PDF. 2^25 is 33.5 million pixels (134 MB as RGBA), above a
+// 24-megapixel camera's photograph.
+inline constexpr std::size_t kMaxImagePixels = std::size_t(1) << 25;
+
 // ------------------------------------------------------------------------------- time
 
 // The time one document may take (reading, cleaning and writing every format), in

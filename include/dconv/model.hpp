@@ -11,11 +11,32 @@
 namespace dconv {
 
 // The visible text of inlines, as a reader would see it: link text without its URL,
-// code verbatim, a line break as a space.
+// code verbatim, a line break as a space, an image as its alt text. A note's content is
+// left out (it is not part of the running text; pandoc's stringify does the same).
 std::string plain_text(const Inlines& inlines);
 
-// The visible text of a block and everything inside it, blocks separated by '\n'.
+// The visible text of a block and everything inside it, blocks separated by '\n': table
+// cells (one line per row, cells separated by a tab), figure and table captions, and
+// notes' content after the block that references them.
 std::string plain_text(const Block& block);
+
+// The inline children of a container inline (Emphasis, Strong, Link, Strikeout,
+// Superscript, Subscript); nullptr for the others (Text, Code, LineBreak, Image, and
+// Note, whose content is blocks). Walks that only care about text use it so that a new
+// container inline needs no change to them.
+Inlines* inline_children(Inline& in);
+const Inlines* inline_children(const Inline& in);
+
+// Removes the items of a list whose entry in `drop` is true, with their task states
+// (items past the end of `drop` are kept).
+void remove_list_items(List& list, const std::vector<bool>& drop);
+
+// Gives a reader's table the shape validate() wants: spans at least 1, row spans clipped
+// to their section, overlapping column spans clipped, short rows padded with empty cells,
+// `columns` as wide as the widest row (new columns Alignment::Default), at most
+// kMaxTableColumns wide. Returns how many cells were dropped beyond that limit (their
+// text is lost: the caller warns).
+std::size_t normalize_table(Table& table);
 
 // Merges adjacent Text nodes and drops empty ones, recursively. Readers and passes call
 // it so that equal documents have equal trees.
@@ -31,8 +52,13 @@ Block make_paragraph(std::string text, SourceRange source = {});
 Block make_paragraph(Inlines content, SourceRange source = {});
 
 // The tree rules, in one place (cmark's S_can_contain): heading levels 1-6, no empty list,
-// no newline inside Text, no block nested deeper than kMaxNesting. Returns one message
-// per violation; an empty vector means the document is valid. kMaxNesting: dconv/limits.hpp.
+// a list's task states empty or one per item, no newline inside Text, no block nested
+// deeper than kMaxNesting; no note inside a note; no figure without content; tables of
+// 1 to kMaxTableColumns columns, at least one row, spans at least 1, every row exactly as
+// wide as the columns (counting spans), row spans inside their section; an image's
+// resource, when named, present in Document::resources; at most kMaxImages resources,
+// none over kMaxImageBytes or null. Returns one message per violation; an empty vector
+// means the document is valid. Limits: dconv/limits.hpp.
 std::vector<std::string> validate(const Document& doc);
 
 }  // namespace dconv

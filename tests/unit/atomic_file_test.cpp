@@ -218,3 +218,29 @@ TEST_CASE("StagedFile abandoned without commit removes its temporary") {
     CHECK(!fs::exists(out));
     CHECK(names_in(dir.path).empty());
 }
+
+TEST_CASE("a StagedFile's temporary names its output and its writer's pid") {
+    TempDir dir;
+    fs::path out = dir.path / "page.md";
+    dconv::StagedFile staged(out, "content");
+    std::optional<dconv::TemporaryName> found;
+    for (const auto& e : fs::directory_iterator(dir.path))
+        if (auto parsed = dconv::parse_temporary_name(e.path().filename().string())) found = parsed;
+    REQUIRE(found);
+    CHECK(found->stem == "page.md");
+    CHECK(found->pid == ::getpid());
+}
+
+TEST_CASE("parse_temporary_name reads .NAME.PID.XXXXXX and the older .NAME.XXXXXX") {
+    auto with_pid = dconv::parse_temporary_name(".a.md.4242.Xy12Z9");
+    REQUIRE(with_pid);
+    CHECK(with_pid->stem == "a.md");
+    CHECK(with_pid->pid == 4242);
+    auto without = dconv::parse_temporary_name(".a.md.Xy12Z9");
+    REQUIRE(without);
+    CHECK(without->stem == "a.md");
+    CHECK(without->pid == 0);
+    CHECK_FALSE(dconv::parse_temporary_name("a.md.4242.Xy12Z9"));   // not hidden
+    CHECK_FALSE(dconv::parse_temporary_name(".a.md.notours"));       // not mkstemp's suffix
+    CHECK_FALSE(dconv::parse_temporary_name(".a.md.Q"));             // too short
+}

@@ -22,6 +22,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dconv/registry.hpp"
@@ -81,12 +82,25 @@ std::map<std::string, std::string> files_below(const fs::path& dir) {
     return out;
 }
 
-// ".NAME.XXXXXX": atomic_file's temporary of NAME.
+// ".NAME.PID.XXXXXX": atomic_file's temporary of NAME.
 bool temporary_of(const std::string& file, const std::set<std::string>& names) {
     if (file.size() < 9 || file[0] != '.' || file[file.size() - 7] != '.') return false;
     for (std::size_t i = file.size() - 6; i < file.size(); ++i)
         if (!std::isalnum(static_cast<unsigned char>(file[i]))) return false;
-    return names.contains(file.substr(1, file.size() - 8));
+    std::string name = file.substr(1, file.size() - 8);
+    std::size_t dot = name.rfind('.');
+    if (dot == std::string::npos || dot + 1 == name.size() ||
+        name.find_first_not_of("0123456789", dot + 1) != std::string::npos)
+        return false;
+    return names.contains(name.substr(0, dot));
+}
+
+// A pid no process has (Linux's pid_max is at most 2^22).
+const std::string kDeadPid = "99999999";
+
+// Sets a file's modification time `hours` back.
+void age_file(const fs::path& file, int hours) {
+    fs::last_write_time(file, fs::last_write_time(file) - std::chrono::hours(hours));
 }
 
 bool markdown_parses(const std::string& md) {
@@ -168,18 +182,74 @@ TEST_CASE("crash safety: --skip-existing needs output files") {
 TEST_CASE("crash safety: a run removes the temporaries a killed run left of its outputs") {
     Scratch s("temporaries");
     write_file(s.dir / "a.txt", kArticle);
-    write_file(s.dir / "out" / ".a.md.Xy12Z9", "half of a.md");       // ours: removed
-    write_file(s.dir / "out" / ".zzz.md.Ab12Cd", "another run's");    // not an output here
+    const std::string live = std::to_string(::getpid());  // this test: a live writer
+    write_file(s.dir / "out" / (".a.md." + kDeadPid + ".Xy12Z9"), "half of a.md");  // writer gone: removed
+    write_file(s.dir / "out" / (".a.md." + live + ".Ab34Cd"), "being written");   // writer alive: kept
+    write_file(s.dir / "out" / (".a.md." + live + ".Old123"), "a reused pid");    // alive, but a day old: removed
+    age_file(s.dir / "out" / (".a.md." + live + ".Old123"), 25);
+    write_file(s.dir / "out" / ".a.md.Ef56Gh", "no pid, fresh");                  // writer unknown: kept
+    write_file(s.dir / "out" / ".a.md.Ij78Kl", "no pid, old");                    // writer unknown, old: removed
+    age_file(s.dir / "out" / ".a.md.Ij78Kl", 25);
+    write_file(s.dir / "out" / (".zzz.md." + kDeadPid + ".Ab12Cd"), "another run's");  // not an output here
     write_file(s.dir / "out" / ".a.md.notours", "not mkstemp's");     // not the pattern
     write_file(s.dir / "out" / ".a.md.Q", "too short");
     ProcessResult r = run_dconv(s.dir, {"-o", "out/", "a.txt"});
     CHECK(r.status == 0);
-    CHECK_THAT(r.err, Contains("removed 1 temporary file left by an interrupted run"));
-    CHECK_FALSE(fs::exists(s.dir / "out" / ".a.md.Xy12Z9"));
-    CHECK(fs::exists(s.dir / "out" / ".zzz.md.Ab12Cd"));
+    CHECK_THAT(r.err, Contains("removed 3 temporary files left by an interrupted run"));
+    CHECK_FALSE(fs::exists(s.dir / "out" / (".a.md." + kDeadPid + ".Xy12Z9")));
+    CHECK(fs::exists(s.dir / "out" / (".a.md." + live + ".Ab34Cd")));
+    CHECK_FALSE(fs::exists(s.dir / "out" / (".a.md." + live + ".Old123")));
+    CHECK(fs::exists(s.dir / "out" / ".a.md.Ef56Gh"));
+    CHECK_FALSE(fs::exists(s.dir / "out" / ".a.md.Ij78Kl"));
+    CHECK(fs::exists(s.dir / "out" / (".zzz.md." + kDeadPid + ".Ab12Cd")));
     CHECK(fs::exists(s.dir / "out" / ".a.md.notours"));
     CHECK(fs::exists(s.dir / "out" / ".a.md.Q"));
     CHECK(fs::exists(s.dir / "out" / "a.md"));
+}
+
+// Two runs writing the same outputs at the same time (a user re-running a command while
+// the first still runs, or two schedulers): neither removes the other's temporaries,
+// both exit 0, and every output is a whole file, the same either run would write.
+TEST_CASE("crash safety: two concurrent batches on the same outputs both succeed") {
+    Scratch s("concurrent");
+    constexpr std::size_t kPages = 120;
+    fs::create_directories(s.dir / "pages");
+    for (std::size_t i = 0; i < kPages; ++i) {
+        std::string page = "Page " + std::to_string(i) + " of the garden notes\n\n";
+        for (int p = 0; p < 6; ++p) {
+            page += kArticle;
+            page += '\n';
+        }
+        write_file(s.dir / "pages" / std::string("p").append(std::to_string(i)).append(".txt"), page);
+    }
+    ProcessResult reference = run_dconv(s.dir, {"-q", "-j2", "--to", "md,txt", "-o", "ref/", "pages/"});
+    REQUIRE(reference.status == 0);
+    std::map<std::string, std::string> expected = files_below(s.dir / "ref");
+    REQUIRE(expected.size() == 2 * kPages);
+
+    // In the first round the second run starts once the first is writing (its first
+    // files are in out/), so that the second's clean-up meets the first's temporaries in
+    // flight; in the second both start at once, over the outputs the first round left.
+    std::vector<std::string> args = {kBinary, "-q", "-j2", "--to", "md,txt", "-o", "out/", "pages/"};
+    for (int round = 0; round < 2; ++round) {
+        Child first(args, s.dir, -1, -1, s.dir / ".stderr1", {kEpoch});
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        auto writing = [&] {
+            std::error_code ec;
+            return fs::exists(s.dir / "out", ec) && !fs::is_empty(s.dir / "out", ec);
+        };
+        while (round == 0 && !writing() && !first.ended() && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        Child second(args, s.dir, -1, -1, s.dir / ".stderr2", {kEpoch});
+        ProcessResult a = first.wait(), b = second.wait();
+        INFO("round " << round << ": first: " << a.err << "\nsecond: " << b.err);
+        CHECK(a.status == 0);
+        CHECK(b.status == 0);
+        CHECK(a.err.empty());
+        CHECK(b.err.empty());
+        std::map<std::string, std::string> got = files_below(s.dir / "out");
+        CHECK(got == expected);  // every file whole, and no temporary left behind
+    }
 }
 
 // ------------------------------------------------------------------------------ SIGKILL

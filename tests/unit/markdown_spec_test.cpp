@@ -107,11 +107,40 @@ void dump(const Blocks& blocks, int indent, std::string& out) {
                            out += l.ordered ? "OrderedList " + std::to_string(l.start) : std::string("BulletList");
                            out += l.tight ? " tight" : " loose";
                            out += lines + '\n';
-                           for (const Blocks& item : l.items) {
+                           for (std::size_t i = 0; i < l.items.size(); ++i) {
                                out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
-                               out += "item\n";
-                               dump(item, indent + 2, out);
+                               TaskState t = l.task(i);
+                               out += t == TaskState::Done ? "item [x]\n" : t == TaskState::Open ? "item [ ]\n" : "item\n";
+                               dump(l.items[i], indent + 2, out);
                            }
+                       },
+                       [&](const Figure& f) {
+                           out += "Figure" + lines + ' ';
+                           test::describe(f.caption, out);
+                           out += '\n';
+                           dump(f.content, indent + 1, out);
+                       },
+                       [&](const Table& t) {
+                           out += "Table" + lines + " [";
+                           for (Alignment a : t.columns)
+                               out += a == Alignment::Left ? 'L' : a == Alignment::Center ? 'C' : a == Alignment::Right ? 'R' : 'D';
+                           out += "] ";
+                           test::describe(t.caption, out);
+                           out += '\n';
+                           for (const auto* section : {&t.head, &t.body})
+                               for (const TableRow& row : *section) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += section == &t.head ? "head" : "row";
+                                   out += '\n';
+                                   for (const TableCell& cell : row.cells) {
+                                       out.append(static_cast<std::size_t>(indent + 2) * 2, ' ');
+                                       out += "cell";
+                                       if (cell.row_span != 1 || cell.col_span != 1)
+                                           out += ' ' + std::to_string(cell.row_span) + 'x' + std::to_string(cell.col_span);
+                                       out += '\n';
+                                       dump(cell.content, indent + 3, out);
+                                   }
+                               }
                        },
                    },
                    b.node);

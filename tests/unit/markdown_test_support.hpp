@@ -34,6 +34,8 @@ inline void quote(std::string_view s, std::string& out) {
     out += '"';
 }
 
+inline void describe(const Blocks& blocks, std::string& out, int indent, bool tightness);
+
 inline void describe(const Inlines& inlines, std::string& out) {
     out += '[';
     bool first = true;
@@ -53,6 +55,27 @@ inline void describe(const Inlines& inlines, std::string& out) {
                            quote(l.url, out);
                            out += ' ';
                            quote(l.title, out);
+                       },
+                       [&](const Strikeout& s) { out += "Strikeout "; describe(s.children, out); },
+                       [&](const Superscript& s) { out += "Superscript "; describe(s.children, out); },
+                       [&](const Subscript& s) { out += "Subscript "; describe(s.children, out); },
+                       [&](const Image& i) {
+                           out += "Image ";
+                           quote(i.alt, out);
+                           out += ' ';
+                           quote(i.src, out);
+                           out += ' ';
+                           quote(i.title, out);
+                           out += " resource=";
+                           quote(i.resource, out);
+                       },
+                       [&](const Note& n) {
+                           std::string inner;
+                           describe(n.content, inner, 0, false);
+                           while (!inner.empty() && inner.back() == '\n') inner.pop_back();
+                           for (char& c : inner)
+                               if (c == '\n') c = ';';
+                           out += "Note {" + inner + "}";
                        },
                    },
                    in.base());
@@ -90,10 +113,37 @@ inline void describe(const Blocks& blocks, std::string& out, int indent, bool ti
                            out += l.ordered ? "OrderedList " + std::to_string(l.start) : "BulletList";
                            if (tightness) out += l.tight ? " tight" : " loose";
                            out += '\n';
-                           for (const Blocks& item : l.items) {
+                           for (std::size_t i = 0; i < l.items.size(); ++i) {
                                out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
-                               out += "item\n";
-                               describe(item, out, indent + 2, tightness);
+                               TaskState t = l.task(i);
+                               out += t == TaskState::Done ? "item [x]\n" : t == TaskState::Open ? "item [ ]\n" : "item\n";
+                               describe(l.items[i], out, indent + 2, tightness);
+                           }
+                       },
+                       [&](const Figure& f) {
+                           out += "Figure ";
+                           describe(f.caption, out);
+                           out += '\n';
+                           describe(f.content, out, indent + 1, tightness);
+                       },
+                       [&](const Table& t) {
+                           out += "Table ";
+                           describe(t.caption, out);
+                           out += " [";
+                           for (Alignment a : t.columns)
+                               out += a == Alignment::Left ? 'L' : a == Alignment::Center ? 'C' : a == Alignment::Right ? 'R' : 'D';
+                           out += "]\n";
+                           for (const auto* section : {&t.head, &t.body}) {
+                               for (const TableRow& row : *section) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += section == &t.head ? "head row\n" : "row\n";
+                                   for (const TableCell& cell : row.cells) {
+                                       out.append(static_cast<std::size_t>(indent + 2) * 2, ' ');
+                                       out += "cell " + std::to_string(cell.row_span) + "x" +
+                                              std::to_string(cell.col_span) + "\n";
+                                       describe(cell.content, out, indent + 3, tightness);
+                                   }
+                               }
                            }
                        },
                    },

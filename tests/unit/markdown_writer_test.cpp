@@ -397,3 +397,18 @@ TEST_CASE("writer: golden file") {
     // The golden document itself survives the trip.
     CHECK(describe(read(md)) == describe(doc));
 }
+
+TEST_CASE("writer: images, strikeout, scripts and notes") {
+    CHECK(write({para(Inlines{Image{"a b.png", "A [quay]", "At \"dawn\"", ""}, Text{" "},
+                              Strikeout{{Text{"forty"}}}, Text{" H"}, Subscript{{Text{"2"}}},
+                              Text{"O x"}, Superscript{{Text{"2"}}},
+                              Note{{para("One."), para("Two.")}}, Text{" and"},
+                              Note{{para("Three.")}}})}) ==
+          "![A \\[quay\\]](<a b.png> \"At \\\"dawn\\\"\") ~~forty~~ H<sub>2</sub>O x<sup>2</sup>[^1] and[^2]\n"
+          "\n"
+          "[^1]: One.\n"
+          "\n"
+          "    Two.\n"
+          "\n"
+          "[^2]: Three.\n");
+}

@@ -364,3 +364,42 @@ TEST_CASE("plain: golden file of a document with every block") {
     check_golden("sample-40.txt", write(sample_document(), 40));
     check_golden("sample-72.txt", write(sample_document(), 72));
 }
+
+TEST_CASE("plain: images, struck and raised text, task boxes, notes at the end") {
+    Document doc;
+    doc.blocks.push_back(make_paragraph(Inlines{
+        Strikeout{{Text{"forty"}}}, Text{" sixty H"}, Subscript{{Text{"2"}}}, Text{"O x"},
+        Superscript{{Text{"2"}}}, Text{" e"}, Superscript{{Text{"iπ"}}},
+        Note{{make_paragraph("First note.")}}, Text{" "}, Image{"a.png", "A quay", "", ""},
+        Text{" "}, Image{"b.png", "", "", ""}, Note{{make_paragraph("Second note.")}}}));
+    List tasks;
+    tasks.items = {{make_paragraph("open")}, {make_paragraph("done")}, {make_paragraph("plain")}};
+    tasks.tasks = {TaskState::Open, TaskState::Done, TaskState::None};
+    doc.blocks.push_back(Block{tasks});
+    CHECK(write(doc, 72) ==
+          "~~forty~~ sixty H\u2082O x\u00B2 e^(i\u03C0)[1] [Image: A quay] [Image][2]\n"
+          "\n"
+          "  * [ ] open\n"
+          "  * [x] done\n"
+          "  * plain\n"
+          "\n"
+          "                                 * * *\n"
+          "\n"
+          "[1] First note.\n"
+          "\n"
+          "[2] Second note.\n");
+}
+
+TEST_CASE("plain: figures and tables keep all their text (until aligned columns)") {
+    Document doc;
+    doc.blocks.push_back(Block{Figure{{make_paragraph(Inlines{Image{"a.png", "A quay", "", ""}})},
+                                      {Text{"The east quay."}}}});
+    Table t;
+    t.caption = {Text{"Tonnage"}};
+    t.columns = {Alignment::Default, Alignment::Right};
+    t.head.push_back(TableRow{{TableCell{{make_paragraph("Quay")}}, TableCell{{make_paragraph("2024")}}}});
+    t.body.push_back(TableRow{{TableCell{{make_paragraph("East")}}, TableCell{{make_paragraph("141,900")}}}});
+    doc.blocks.push_back(Block{t});
+    std::string out = write(doc, 72);
+    CHECK(out == "[Image: A quay]\n\nThe east quay.\n\nTonnage\nQuay | 2024\nEast | 141,900\n");
+}

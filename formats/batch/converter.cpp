@@ -1,0 +1,280 @@
+// converter.cpp: one input read, written in every format and committed (converter.hpp).
+#include "batch/converter.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <new>
+
+#include "batch/committing.hpp"
+#include "batch/input_reading.hpp"
+#include "batch/thread_pool.hpp"
+#include "dconv/book.hpp"
+
+namespace dconv::batch {
+
+namespace {
+
+// Runs `work`, turning whatever it throws into an Error for `name`.
+template <class Work>
+void guarded(const std::string& name, std::vector<Error>& errors, Work work) {
+    try {
+        work();
+    } catch (const Error& e) {
+        errors.push_back(e);
+    } catch (const std::bad_alloc&) {
+        errors.emplace_back(ErrorKind::limit, name, 0, "out of memory");
+    } catch (const std::exception& e) {
+        errors.emplace_back(ErrorKind::internal, name, 0, std::string("internal error: ") + e.what());
+    } catch (...) {
+        errors.emplace_back(ErrorKind::internal, name, 0, "internal error");
+    }
+}
+
+}  // namespace
+
+Converter::Converter(const BatchOptions& options, const Plan& plan, const BatchProfile* profile,
+          std::ostream& out, Reporter& reporter, Tally& tally)
+    : options_(options), plan_(plan), profile_(profile), out_(out), reporter_(reporter),
+      tally_(tally) {
+    if (bundle()) {
+        chapters_.resize(plan_.inputs.size());
+        pending_.resize(plan_.inputs.size());
+    }
+}
+
+void Converter::convert(std::size_t index) {
+    const Input& in = plan_.inputs[index];
+    Outcome outcome(options_.explain != Explain::none);  // notes only when shown
+    std::vector<StagedFile> staged;  // this input's outputs, written, not yet in place
+    bool skipped = false;
+    guarded(in.name, outcome.errors, [&] {
+        refuse_overwriting_inputs(index);  // before skipping: an input is no output
+        if (options_.skip_existing && outputs_exist(plan_.outputs[index])) {
+            skipped = true;
+            return;
+        }
+        DeadlineScope deadline(options_.timeout_seconds, in.name);
+        Document doc = read(in, outcome.diag);
+        if (bundle()) {
+            chapters_[index] = std::move(doc);
+            return;
+        }
+        apply_meta(doc.meta, options_.metadata);
+        WriteOptions write = options_.write;
+        write.diagnostics = &outcome.diag;
+        // Every format is made before any is written: an input that fails (a limit,
+        // its deadline) leaves no output at all, not some of its formats.
+        std::vector<std::string> documents;
+        for (const WriterEntry* writer : plan_.writers)
+            documents.push_back(write_document(doc, writer->name, write));
+        doc = Document();  // freed before the files are written
+        for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+            std::string document = std::move(documents[w]);
+            try {
+                if (plan_.mode == OutputMode::standard_output) {
+                    write_output(fs::path(), document);
+                    outcome.written.push_back("-");
+                } else {
+                    staged.push_back(stage_output(plan_.outputs[index][w], document));
+                }
+            } catch (const Error& e) {  // one format's output failed: try the others
+                outcome.errors.push_back(e);
+                outcome.output_failed = true;
+            }
+        }
+    });
+    if (bundle()) {  // reported once the book is written (or not)
+        pending_[index] = std::move(outcome);
+        reporter_.one_done();
+        return;
+    }
+    if (skipped) {
+        skip(in, index);
+        return;
+    }
+    if (staged.empty()) {
+        finish(in, outcome, outcome.errors.empty());
+        return;
+    }
+    // The outputs are written but not in place: the committer fsyncs and renames them
+    // (in order) while this thread goes on with the next input, then reports this one.
+    auto job = std::make_shared<Committal>(Committal{&in, std::move(outcome), std::move(staged)});
+    committer_.post([this, job] {
+        for (StagedFile& file : job->files) {
+            try {
+                file.commit();
+                job->outcome.written.push_back(file.path().string());
+            } catch (const Error& e) {
+                job->outcome.errors.push_back(e);
+                job->outcome.output_failed = true;
+            }
+        }
+        job->files.clear();
+        finish(*job->in, job->outcome, job->outcome.errors.empty());
+    });
+}
+
+// With a bundle, after every input was read: binds the chapters read into one book,
+// writes it in each format, and reports every input.
+void Converter::write_bundle() {
+    std::vector<Document> chapters;
+    for (auto& chapter : chapters_)
+        if (chapter) chapters.push_back(std::move(*chapter));
+    chapters_.clear();
+    std::vector<Error> book_errors;
+    std::vector<std::string> written;
+    bool output_failed = false;
+    std::string book_name = plan_.output_display;
+    if (!chapters.empty()) {
+        guarded(book_name, book_errors, [&] {
+            batch::refuse_overwriting_inputs(plan_, plan_.bundle_outputs);
+            DeadlineScope deadline(options_.timeout_seconds, book_name);
+            Book book = make_book(std::move(chapters), options_.metadata);
+            WriteOptions write = options_.write;
+            // The book's warnings are reported with its first input.
+            for (Outcome& outcome : pending_)
+                if (outcome.errors.empty()) {
+                    write.diagnostics = &outcome.diag;
+                    break;
+                }
+            std::vector<std::string> documents;  // all made before any is written
+            for (const WriterEntry* writer : plan_.writers)
+                documents.push_back(write_book(book, writer->name, write));
+            for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+                std::string document = std::move(documents[w]);
+                try {
+                    write_output(plan_.bundle_outputs[w], document);
+                    written.push_back(plan_.mode == OutputMode::standard_output
+                                          ? "-" : plan_.bundle_outputs[w].string());
+                } catch (const Error& e) {
+                    book_errors.push_back(e);
+                    output_failed = true;
+                }
+            }
+        });
+    }
+    bool book_ok = book_errors.empty() && !written.empty();
+    for (std::size_t i = 0; i < plan_.inputs.size(); ++i) {
+        Outcome& outcome = pending_[i];
+        bool ok = outcome.errors.empty() && book_ok;
+        if (outcome.errors.empty()) outcome.written = written;
+        finish(plan_.inputs[i], outcome, ok, /*count_done=*/false);
+    }
+    std::string text;
+    for (const Error& e : book_errors) {
+        text += error_line(book_name, e);
+        if (e.kind() == ErrorKind::usage) tally_.usage_failed = true;
+        else if (output_failed || e.kind() == ErrorKind::io) tally_.output_failed = true;
+        else tally_.input_failed = true;
+    }
+    reporter_.message(text);
+}
+
+Document Converter::read(const Input& in, Diagnostics& diag) const {
+    ReadOptions read = options_.read;
+    read.source_name = in.name;
+    read.batch = profile_;
+    if (in.from_stdin) {
+        if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
+        return read_document(std::string_view(plan_.stdin_bytes), read, diag);
+    }
+    return read_document(read_input(in), read, diag);  // the bytes go once decoded
+}
+
+// Counts and reports an input skipped for its existing outputs: a line with --explain,
+// an object with "skipped": true with --explain=json, otherwise only the summary.
+void Converter::skip(const Input& in, std::size_t index) {
+    ++tally_.skipped;
+    std::vector<std::string> existing;
+    for (const fs::path& path : plan_.outputs[index]) existing.push_back(path.string());
+    if (options_.explain == Explain::json) {
+        std::string line = explain_json(in.name, true, existing, {}, Diagnostics{});
+        line.pop_back();  // the '}' and '\n' closing the object
+        line.pop_back();
+        reporter_.message(line + ",\"skipped\":true}\n");
+    } else if (options_.explain == Explain::text) {
+        reporter_.message(in.name + ": skipped: every output exists (" + join(existing, ", ") + ")\n");
+    }
+    reporter_.one_done();
+}
+
+// Counts and reports one input.
+void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool count_done) {
+    tally_.warnings += outcome.diag.warnings();
+    if (ok) {
+        ++tally_.converted;
+    } else if (outcome.output_failed) {
+        tally_.output_failed = true;
+    }
+    for (const Error& e : outcome.errors) {
+        if (e.kind() == ErrorKind::usage) tally_.usage_failed = true;
+        else if (!outcome.output_failed) tally_.input_failed = true;
+    }
+    reporter_.message(report(in, ok, outcome.written, outcome.errors, outcome.diag));
+    if (count_done) reporter_.one_done();
+}
+
+// Refused before anything is read or written: an output that is the same file as an
+// input (this one or another in the batch) would destroy it.
+void Converter::refuse_overwriting_inputs(std::size_t index) const {
+    if (plan_.mode == OutputMode::standard_output || bundle()) return;
+    batch::refuse_overwriting_inputs(plan_, plan_.outputs[index], plan_.inputs[index].name);
+}
+
+// Writes to `path`, or to standard output when the plan says so.
+void Converter::write_output(const fs::path& path, const std::string& document) {
+    if (plan_.mode == OutputMode::standard_output) {
+        std::lock_guard lock(stdout_mutex_);
+        out_.write(document.data(), static_cast<std::streamsize>(document.size()));
+        out_.flush();
+        if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
+        return;
+    }
+    write_output_file(path, document);
+}
+
+std::string Converter::report(const Input& in, bool ok, const std::vector<std::string>& written,
+                               const std::vector<Error>& errors, const Diagnostics& diag) const {
+    if (options_.explain == Explain::json) return explain_json(in.name, ok, written, errors, diag);
+    std::string text;
+    for (const Diagnostic& d : diag.items()) {
+        if (options_.explain == Explain::text)
+            text += explain_line(in.name, d);
+        else if (d.severity == Severity::warning && !options_.quiet)
+            text += warning_line(in.name, d);
+    }
+    for (const Error& e : errors) text += error_line(in.name, e);
+    return text;
+}
+
+// The lines that recur across the batch's pages: their site's template. Pages are decoded
+// on the pool, one at a time per thread, so memory stays bounded whatever the batch size;
+// an input that fails here is reported when it is converted.
+void build_profile(const Plan& plan, const BatchOptions& options, unsigned jobs,
+                   BatchProfile& profile) {
+    std::mutex mutex;
+    std::size_t count = std::min(plan.inputs.size(), kMaxProfiledInputs);
+    parallel_for(count, jobs, [&](std::size_t i) {
+        const Input& in = plan.inputs[i];
+        try {
+            std::string file_bytes;
+            std::string_view bytes;
+            if (in.from_stdin) {
+                bytes = plan.stdin_bytes;
+            } else {
+                file_bytes = read_input(in);
+                bytes = file_bytes;
+            }
+            if (bytes.size() > kMaxProfiledBytes) return;
+            Diagnostics ignored;
+            ReadOptions read = options.read;
+            read.source_name = in.name;
+            std::string text = template_text(bytes, read, ignored);
+            std::lock_guard lock(mutex);
+            profile.add_page(text);
+        } catch (...) {
+        }
+    });
+}
+
+}  // namespace dconv::batch

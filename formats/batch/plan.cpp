@@ -1,0 +1,317 @@
+// plan.cpp: inputs listed, writers resolved, options checked and output paths chosen
+// before anything is converted (plan.hpp).
+#include "batch/plan.hpp"
+
+#include <sys/stat.h>
+#include <unicode/ucnv.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include "core/text.hpp"
+#include "dconv/styles.hpp"
+#include "epub/epub_writer.hpp"
+#include "pdf/print_style.hpp"
+
+namespace dconv::batch {
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<std::string> writer_names() {
+    std::vector<std::string> names;
+    for (const auto& w : writers()) names.push_back(w.name);
+    return names;
+}
+
+std::vector<std::string> reader_names() {
+    std::vector<std::string> names;
+    for (const auto& r : readers()) names.push_back(r.name);
+    return names;
+}
+
+std::vector<const WriterEntry*> resolve_writers(const std::vector<std::string>& formats) {
+    std::vector<const WriterEntry*> out;
+    auto add = [&](const WriterEntry* w) {
+        if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    };
+    for (const auto& item : formats) {
+        std::stringstream list(item);  // "md,txt" in one item too
+        std::string name;
+        while (std::getline(list, name, ',')) {
+            name = std::string(text::trim(name));
+            if (name.empty()) continue;
+            if (name == "all") {
+                for (const auto& w : writers()) add(&w);
+            } else if (const WriterEntry* w = find_writer(name)) {
+                add(w);
+            } else {
+                throw UsageError{"unknown output format '" + name + "' (available: " +
+                                 join(writer_names(), ", ") + ", all; see --list-formats)"};
+            }
+        }
+    }
+    if (out.empty()) throw UsageError{"no output format given (--to)"};
+    return out;
+}
+
+// The style, paper and cover are read once here, so that a bad one is a usage error
+// before anything is converted rather than the same failure for every input. --style
+// names a CSS theme for html and epub, a print style for pdf: each is checked only when
+// its formats are written.
+void check_write_options(const WriteOptions& write, const std::vector<const WriterEntry*>& formats) {
+    auto writes = [&](std::string_view name) {
+        return std::any_of(formats.begin(), formats.end(), [&](const WriterEntry* w) { return w->name == name; });
+    };
+    try {
+        if (writes("html") || writes("epub")) load_style(write.style);
+        if (writes("pdf")) pdf::print_style_for(write.style, write.paper);
+        if (!write.cover_image.empty()) epub::read_cover(write.cover_image);
+    } catch (const Error& e) {
+        throw UsageError{(e.file().empty() ? "" : e.file() + ": ") + e.message()};
+    }
+}
+
+// A bundle's files: the bundle's name for one format, its stem with each format's ending
+// for several.
+void plan_bundle(Plan& plan, const BatchOptions& options) {
+    if (!options.output.empty())
+        throw UsageError{"--bundle FILE names the book's file: give it without -o"};
+    if (options.bundle == "-") {
+        if (plan.writers.size() > 1)
+            throw UsageError{"--bundle - writes one book to standard output: give one format"};
+        plan.mode = OutputMode::standard_output;
+        plan.output_display = "standard output";
+        plan.bundle_outputs.resize(1);
+        return;
+    }
+    fs::path book = options.bundle;
+    std::error_code ec;
+    if (fs::is_directory(book, ec) || options.bundle.ends_with('/'))
+        throw UsageError{"--bundle " + options.bundle + " is a directory; name the book's file"};
+    plan.mode = OutputMode::bundle;
+    plan.output_display = options.bundle;
+    for (const WriterEntry* w : plan.writers) {
+        fs::path path = book;
+        if (plan.writers.size() > 1) path.replace_extension(w->extension);
+        for (const fs::path& taken : plan.bundle_outputs)
+            if (taken == path)
+                throw UsageError{"two formats would both write " + path.string()};
+        plan.bundle_outputs.push_back(path);
+    }
+    if (plan.writers.size() > 1) {
+        plan.output_display.clear();
+        for (const fs::path& p : plan.bundle_outputs)
+            plan.output_display += (plan.output_display.empty() ? "" : ", ") + p.string();
+    }
+}
+
+void check_read_options(const ReadOptions& read) {
+    if (!read.format.empty() && !find_reader(read.format))
+        throw UsageError{"unknown input format '" + read.format + "' (available: " +
+                         join(reader_names(), ", ") + "; see --list-formats)"};
+    if (!read.encoding.empty()) {
+        UErrorCode status = U_ZERO_ERROR;
+        UConverter* converter = ucnv_open(read.encoding.c_str(), &status);
+        if (converter) ucnv_close(converter);
+        if (U_FAILURE(status))
+            throw UsageError{"unknown encoding '" + read.encoding +
+                             "' (try UTF-8, GB18030, Big5, Shift_JIS, windows-1252)"};
+    }
+}
+
+bool claimed_by_a_reader(const fs::path& file) {
+    std::string ext = file.extension().string();
+    if (ext.size() < 2) return false;
+    ext = text::lower_ascii(std::string_view(ext).substr(1));
+    for (const auto& r : readers())
+        if (std::find(r.extensions.begin(), r.extensions.end(), ext) != r.extensions.end())
+            return true;
+    return false;
+}
+
+void remember_identity(Plan& plan, const fs::path& path, const std::string& name) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) plan.input_ids.emplace(std::pair{st.st_dev, st.st_ino}, name);
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+}
+
+// Walks a directory for files some reader claims, sorted for a stable order. Hidden
+// entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
+// directory, so that a second run does not convert the first run's output).
+void walk_directory(Plan& plan, const fs::path& root, const std::string& given,
+                    const fs::path& skip) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
+        std::error_code entry_ec;
+        bool is_dir = entry.is_directory(entry_ec);
+        if (entry.path().filename().string().starts_with('.')) {
+            if (is_dir) it.disable_recursion_pending();
+            continue;
+        }
+        if (is_dir) {
+            if (!skip.empty() && same_file(entry.path(), skip)) it.disable_recursion_pending();
+            continue;
+        }
+        if (entry.is_regular_file(entry_ec) && claimed_by_a_reader(entry.path()))
+            files.push_back(entry.path());
+    }
+    if (ec) plan.missing.emplace_back(given, ec.message());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        Input in;
+        in.path = file;
+        in.name = file.string();
+        in.relative_dir = file.lexically_relative(root).parent_path();
+        remember_identity(plan, file, in.name);
+        plan.inputs.push_back(std::move(in));
+    }
+}
+
+std::string list_extensions() {
+    std::vector<std::string> exts;
+    for (const auto& r : readers())
+        for (const auto& e : r.extensions) exts.push_back("." + e);
+    return join(exts, " ");
+}
+
+}  // namespace
+
+Plan make_plan(const BatchOptions& options) {
+    Plan plan;
+    plan.writers = resolve_writers(options.formats);
+    check_read_options(options.read);
+    check_write_options(options.write, plan.writers);
+    if (options.inputs.empty())
+        throw UsageError{"no inputs (give files, directories, or - for standard input; see --help)"};
+
+    // Where a directory output would go, to keep it out of directory walks.
+    fs::path skip;
+    if (options.output != "-") {
+        std::error_code ec;
+        skip = fs::weakly_canonical(options.output.empty() ? fs::path(kDefaultOutputDirectory)
+                                                           : fs::path(options.output), ec);
+        if (ec) skip.clear();
+    }
+
+    bool stdin_seen = false, directory_input = false;
+    std::size_t empty_directories = 0;
+    std::string an_empty_directory;
+    for (const auto& given : options.inputs) {
+        if (given == "-") {
+            if (stdin_seen) throw UsageError{"standard input (-) given more than once"};
+            stdin_seen = true;
+            Input in;
+            in.name = kStdinName;
+            in.from_stdin = true;
+            plan.inputs.push_back(std::move(in));
+            continue;
+        }
+        if (given.empty()) throw UsageError{"an empty input name"};
+        std::error_code ec;
+        fs::file_status status = fs::status(given, ec);
+        if (ec || !fs::exists(status)) {
+            plan.missing.emplace_back(given, ec ? ec.message() : std::string(std::strerror(ENOENT)));
+        } else if (fs::is_directory(status)) {
+            directory_input = true;
+            std::size_t before = plan.inputs.size();
+            walk_directory(plan, given, given, skip);
+            if (plan.inputs.size() == before) {
+                ++empty_directories;
+                an_empty_directory = given;
+            }
+        } else {
+            Input in;
+            in.path = given;
+            in.name = given;
+            remember_identity(plan, in.path, in.name);
+            plan.inputs.push_back(std::move(in));
+        }
+    }
+    if (plan.inputs.empty() && plan.missing.empty())
+        throw UsageError{"no input files found in " + an_empty_directory + " (looking for " +
+                         list_extensions() + ")"};
+
+    if (!options.bundle.empty()) {
+        if (options.skip_existing)
+            throw UsageError{"--skip-existing resumes a batch of one output per input and format: "
+                             "not with --bundle"};
+        plan_bundle(plan, options);
+        plan.outputs.resize(plan.inputs.size());
+        return plan;
+    }
+
+    // Where the outputs go.
+    std::size_t given_inputs = plan.inputs.size() + plan.missing.size();
+    std::size_t outputs = given_inputs * plan.writers.size();
+    if (options.output == "-" || (options.output.empty() && stdin_seen && given_inputs == 1)) {
+        if (outputs > 1)
+            throw UsageError{"-o - writes one document to standard output: give one input and one "
+                             "format, or -o DIR"};
+        if (options.skip_existing)
+            throw UsageError{"--skip-existing skips inputs whose output files exist: not with -o -"};
+        plan.mode = OutputMode::standard_output;
+        plan.output_display = "standard output";
+    } else {
+        std::string out = options.output.empty() ? kDefaultOutputDirectory : options.output;
+        std::error_code ec;
+        bool exists = fs::exists(out, ec);
+        bool is_dir = fs::is_directory(out, ec);
+        if (is_dir || out.ends_with('/') || outputs > 1 || directory_input) {
+            if (exists && !is_dir)
+                throw UsageError{"-o " + out + " is not a directory, but " + std::to_string(outputs) +
+                                 " outputs need one"};
+            plan.mode = OutputMode::directory;
+            plan.output_display = out.ends_with('/') ? out : out + "/";
+        } else {
+            plan.mode = OutputMode::file;
+            plan.output_display = out;
+        }
+        plan.output = out;
+    }
+
+    // Output paths; two inputs writing one path is an error before anything is converted.
+    std::map<std::string, std::size_t> taken;
+    plan.outputs.resize(plan.inputs.size());
+    for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+        const Input& in = plan.inputs[i];
+        for (const WriterEntry* w : plan.writers) {
+            fs::path path;
+            if (plan.mode == OutputMode::file) {
+                path = plan.output;
+            } else if (plan.mode == OutputMode::directory) {
+                std::string stem = in.from_stdin ? kStdinStem : in.path.stem().string();
+                path = plan.output / in.relative_dir / (stem + "." + w->extension);
+            }
+            if (plan.mode != OutputMode::standard_output) {
+                std::string key = path.lexically_normal().string();
+                auto [where, fresh] = taken.emplace(key, i);
+                if (!fresh)
+                    throw UsageError{plan.inputs[where->second].name + " and " + in.name +
+                                     " would both be written to " + path.string() +
+                                     "; rename one, or convert them separately"};
+            }
+            plan.outputs[i].push_back(std::move(path));
+        }
+    }
+    return plan;
+}
+
+}  // namespace dconv::batch

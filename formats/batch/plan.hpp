@@ -1,0 +1,62 @@
+// plan.hpp: the first step of a batch (batch.cpp's run_batch): which inputs, which
+// writers, where each output goes. Everything that can be wrong with the command itself
+// is found here, before anything is read or written.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dconv/batch.hpp"
+#include "dconv/registry.hpp"
+
+namespace dconv::batch {
+
+namespace fs = std::filesystem;
+
+inline const char* const kDefaultOutputDirectory = "out/";
+inline const char* const kStdinName = "<stdin>";
+inline const char* const kStdinStem = "stdin";
+
+// A problem with the command itself: reported as "dconv: MESSAGE", exit status 2.
+struct UsageError {
+    std::string message;
+};
+
+struct Input {
+    std::string name;       // for messages: as given, the walked path, or "<stdin>"
+    fs::path path;          // empty for standard input
+    fs::path relative_dir;  // for files found in a directory: their folder below it
+    bool from_stdin = false;
+};
+
+enum class OutputMode { standard_output, directory, file, bundle };
+
+struct Plan {
+    std::vector<const WriterEntry*> writers;
+    std::vector<Input> inputs;
+    // Inputs that could not even be listed (name, why); each counts as a failed input.
+    std::vector<std::pair<std::string, std::string>> missing;
+    OutputMode mode = OutputMode::directory;
+    fs::path output;             // the directory or the file
+    std::string output_display;  // as the summary names it
+    std::vector<std::vector<fs::path>> outputs;  // [input][writer]; empty for a bundle
+    std::vector<fs::path> bundle_outputs;        // [writer]: the book's files
+    // Every input file by identity, so that no output is ever written over one.
+    std::map<std::pair<dev_t, ino_t>, std::string> input_ids;
+    std::string stdin_bytes;
+    bool stdin_failed = false;
+    std::string stdin_error;
+};
+
+// The plan for `options`; throws UsageError.
+Plan make_plan(const BatchOptions& options);
+
+// "a, b, c" from {"a", "b", "c"} and ", ".
+std::string join(const std::vector<std::string>& items, const char* separator);
+
+}  // namespace dconv::batch
