@@ -188,6 +188,7 @@ public:
 
             ReadOptions read;
             read.clean = options_.read.clean;
+            read.favor = options_.read.favor;
             std::string content = take_content(record, read.format);
             input_bytes = content.size();
             input_lines = count_lines(content);

@@ -134,11 +134,15 @@ void dump_signals(const std::string& source, const std::vector<float>& signals) 
     std::fputs(line.c_str(), stderr);
 }
 
-void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor, bool inclusive) {
-    std::string reason = "page type " + std::string(v.type) + " (p " + std::to_string(v.type_probability).substr(0, 4) +
-                         "); " + (inclusive ? "inclusive mode" : "one content block");
+void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor, html::PageMode mode) {
+    char probability[16], gains[96];
+    std::snprintf(probability, sizeof probability, "%.2f", static_cast<double>(v.type_probability));
+    std::snprintf(gains, sizeof gains, "predicted F1 gain: wide %+.3f, inclusive %+.3f",
+                  static_cast<double>(v.wide_gain), static_cast<double>(v.inclusive_gain));
+    std::string reason = "page type " + std::string(v.type) + " (p " + probability + "); " +
+                         std::string(html::page_mode_name(mode)) + " mode";
     if (favor == Favor::balanced) {
-        reason += " (model: inclusive gain " + std::to_string(v.inclusive_gain).substr(0, 6) + "; signals";
+        reason += std::string(" (") + gains + "; signals";
         for (std::string_view s : v.top_signals) reason += " " + std::string(s);
         reason += ")";
     } else {
@@ -203,6 +207,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 
     html::Selection selection;
     bool inclusive = false;
+    html::PageMode mode = html::PageMode::block;
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
         // The page model: the page's type, and whether the inclusive mode serves it
@@ -210,9 +215,13 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         std::vector<float> signals = html::page_signals(page, meta, selection, text);
         if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
         html::PageVerdict verdict = html::judge_page(signals);
-        inclusive = options.favor == Favor::recall || (options.favor == Favor::balanced && verdict.inclusive);
+        mode = options.favor == Favor::recall      ? html::PageMode::inclusive
+               : options.favor == Favor::precision ? html::PageMode::block
+                                                   : verdict.mode;
+        if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
+        inclusive = mode != html::PageMode::block;
         page_type = std::string(verdict.type);
-        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, inclusive);
+        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
         if (inclusive) {
             Diagnostics quiet;  // the first selection's notes stand for what it would have kept
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
@@ -254,8 +263,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         CleanOptions clean;
         clean.batch = options.batch;
         // the inclusive mode keeps what the landmarks leave: the unit rules are made for
-        // one article's block and would take a listing's cards for navigation again
-        if (!inclusive) html::clean_content(doc, clean, selection.thread, diag);
+        // one article's block and would take a listing's cards for navigation again; the
+        // wide mode hears them as for records (each unit on its own words, no content run)
+        if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
+        else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         guard->checkpoint(doc, "the cleaning passes");
         guard->report(doc, diag);
     }

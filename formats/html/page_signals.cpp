@@ -91,6 +91,17 @@ std::size_t price_marks(std::string_view s) {
     return n;
 }
 
+// The share of a text's letters in Han, kana and Hangul, each counted as three Latin
+// letters (kCjkWeight's measure): their UTF-8 lead bytes are 0xE3-0xED (U+3000-U+DFFF).
+double cjk_share(std::string_view s) {
+    double cjk = 0, latin = 0;
+    for (unsigned char c : s) {
+        if (c >= 0xE3 && c <= 0xED) cjk += 3;
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') latin += 1;
+    }
+    return cjk + latin > 0 ? cjk / (cjk + latin) : 0;
+}
+
 }  // namespace
 
 std::vector<float> page_signals(const Page& page, const PageMetadata& meta, const Selection& selection,
@@ -108,7 +119,7 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
     std::vector<unsigned> inside(page.size(), 0);
     std::vector<bool> root(page.size(), false);
     for (std::uint32_t r : selection.roots) root[r] = true;
-    double chars = 0, link_chars = 0, selected_chars = 0, selected_links = 0, prose = 0;
+    double chars = 0, link_chars = 0, selected_chars = 0, selected_links = 0, prose = 0, selected_prose = 0;
     double by_inside[9] = {};
     std::size_t paragraphs = 0, items = 0, links = 0, headings = 0, h1 = 0, articles = 0, tables = 0, pres = 0,
                 forms = 0, images = 0, times = 0, buttons = 0, inputs = 0, prose_blocks = 0;
@@ -162,6 +173,7 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
         if (e.block && own.chars >= kProseChars && own.link_density() <= kProseLinkDensity &&
             own.commas + own.sentence_ends >= 1) {
             prose += own.chars;
+            if (selected[i]) selected_prose += own.chars;
             ++prose_blocks;
         }
     }
@@ -256,7 +268,12 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
     set("url_depth", depth);
     set("url_digits", digits ? 1 : 0);
     set("url_slash_end", !url.empty() && url.back() == '/' ? 1 : 0);
-    set("price_marks_log", log1(price_marks(page.text_of(body, kPriceSample))));
+    set("selected_chars_log", log1(selected_chars));
+    set("selected_prose_log", log1(selected_prose));
+    set("selected_prose_share", selected_chars > 0 ? selected_prose / selected_chars : 0);
+    const std::string sample = page.text_of(body, kPriceSample);
+    set("price_marks_log", log1(price_marks(sample)));
+    set("cjk_share", cjk_share(sample));
     return out;
 }
 

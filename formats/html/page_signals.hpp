@@ -21,7 +21,7 @@
 
 namespace dconv::html {
 
-inline constexpr std::array<std::string_view, 44> kPageSignalNames = {
+inline constexpr std::array<std::string_view, 48> kPageSignalNames = {
     "body_chars_log", "body_link_density", "landmark_share", "selected_share", "selected_link_density",
     "thread", "p_share", "li_share", "a_share", "pre_share",
     "table_share", "heading_share", "blockquote_share", "dd_share", "paragraphs_log",
@@ -30,7 +30,8 @@ inline constexpr std::array<std::string_view, 44> kPageSignalNames = {
     "buttons_log", "inputs_log", "repeated_boxes_log", "repeated_share", "repeated_link_density",
     "prose_share", "prose_blocks_log", "og_article", "og_product", "ld_article",
     "ld_product", "ld_discussion", "ld_list", "ld_faq", "ld_howto",
-    "url_depth", "url_digits", "url_slash_end", "price_marks_log",
+    "url_depth", "url_digits", "url_slash_end", "price_marks_log", "selected_chars_log",
+    "selected_prose_log", "selected_prose_share", "cjk_share",
 };
 
 // The signals of `page` in kPageSignalNames order. `selection` is the structural

@@ -19,7 +19,7 @@ namespace {
 
 struct Case {
     std::vector<float> signals;
-    float gain = 0;
+    float wide = 0, inclusive = 0;
     std::vector<float> margins;
 };
 
@@ -36,7 +36,9 @@ std::vector<Case> read_cases() {
         std::istringstream numbers(signals);
         for (float x; numbers >> x;) c.signals.push_back(x);
         std::getline(fields, value, '\t');
-        c.gain = std::stof(value);
+        c.wide = std::stof(value);
+        std::getline(fields, value, '\t');
+        c.inclusive = std::stof(value);
         while (std::getline(fields, value, '\t')) c.margins.push_back(std::stof(value));
         cases.push_back(std::move(c));
     }
@@ -57,14 +59,17 @@ TEST_CASE("the trees give the scores xgboost gave the same pages") {
     std::vector<std::string_view> seen;
     for (const Case& c : cases) {
         REQUIRE(c.signals.size() == kPageSignalNames.size());
-        CHECK(inclusive_gain(c.signals) == Approx(c.gain).margin(1e-4));
+        CHECK(wide_gain(c.signals) == Approx(c.wide).margin(1e-4));
+        CHECK(inclusive_gain(c.signals) == Approx(c.inclusive).margin(1e-4));
         std::vector<float> margins = page_type_margins(c.signals);
         REQUIRE(margins.size() == c.margins.size());
         // xgboost adds its base score (0.5) to every class's margin: the differences match
         for (std::size_t k = 1; k < margins.size(); ++k)
             CHECK(margins[k] - margins[0] == Approx(c.margins[k] - c.margins[0]).margin(1e-4));
         PageVerdict v = judge_page(c.signals);
-        if (c.gain <= 0) CHECK_FALSE(v.inclusive);
+        if (c.wide <= 0 && c.inclusive <= 0) CHECK(v.mode == PageMode::block);
+        if (v.mode == PageMode::wide) CHECK(c.wide > 0);
+        if (v.mode == PageMode::inclusive) CHECK(c.inclusive > c.wide);
         // the type is the class xgboost gave the highest margin
         std::size_t best = static_cast<std::size_t>(std::max_element(c.margins.begin(), c.margins.end()) - c.margins.begin());
         CHECK(v.type == page_types()[best]);
@@ -80,5 +85,5 @@ TEST_CASE("the trees give the scores xgboost gave the same pages") {
 TEST_CASE("a page without signals gets no verdict rather than a crash") {
     PageVerdict v = judge_page({});
     CHECK(v.type.empty());
-    CHECK_FALSE(v.inclusive);
+    CHECK(v.mode == PageMode::block);
 }
