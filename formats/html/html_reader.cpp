@@ -223,7 +223,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         page_type = std::string(verdict.type);
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
         if (inclusive) {
-            Diagnostics quiet;  // the first selection's notes stand for what it would have kept
+            Diagnostics quiet(false);  // explained, the notes of both selections are shown
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
                                              diag.keeps_notes() ? diag : quiet, true);
         }
