@@ -35,7 +35,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
     BatchResult result;
     Plan plan;
     try {
-        plan = make_plan(options);
+        plan = make_plan(options, err);
     } catch (const UsageError& e) {
         err << "dconv: " << e.message << "\n";
         result.exit_code = kExitUsage;
@@ -44,11 +44,17 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 
     unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     bool json = options.explain == Explain::json;
-    result.inputs = plan.inputs.size() + plan.missing.size();
+    result.inputs = plan.inputs.size() + plan.missing.size() + plan.fetch_failures.size();
+    result.fetch_failed = plan.fetch_failures.size();
     Tally tally;
     for (const auto& [name, why] : plan.missing) {
         Error e(ErrorKind::io, name, 0, why);
         err << (json ? explain_json(name, false, {}, {e}, Diagnostics{}) : error_line(name, e));
+        tally.input_failed = true;
+    }
+    for (const FailedFetch& failure : plan.fetch_failures) {
+        err << (json ? explain_json(failure.name, false, {}, {failure.error}, Diagnostics{})
+                     : error_line(failure.name, failure.error));
         tally.input_failed = true;
     }
 
@@ -91,6 +97,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 
         Reporter reporter(err, options.progress && !json && plan.inputs.size() > 1,
                           plan.inputs.size());
+        if (plan.web) reporter.show_fetching(&plan.web->fetcher());
         Converter converter(options, plan, batch, out, reporter, tally);
         parallel_for(plan.inputs.size(), jobs, [&](std::size_t i) { converter.convert(i); });
         converter.drain();
@@ -117,7 +124,14 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
             << (result.inputs == 1 ? " input" : " inputs") << " into " << plan.output_display;
         if (result.failed || result.skipped) {
             err << " (";
-            if (result.failed) err << result.failed << " failed" << (result.skipped ? ", " : "");
+            if (result.failed) {
+                err << result.failed << " failed";
+                // fetching and converting fail for different reasons: say which
+                if (result.fetch_failed)
+                    err << ": " << result.fetch_failed << " to fetch, " << result.failed - result.fetch_failed
+                        << " to convert";
+                err << (result.skipped ? ", " : "");
+            }
             if (result.skipped) err << result.skipped << " skipped: their outputs exist";
             err << ")";
         }

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 
 #include "decode/decode.hpp"
 #include "dconv/book.hpp"
@@ -62,10 +63,25 @@ struct BlockCounter {
     }
 };
 
-Document finish(Document doc, const ReadOptions& options) {
+// Where an input's relative image sources are found: its folder, or its URL.
+std::string resource_base(const std::string& source_name) {
+    if (source_name.empty()) return {};
+    if (source_name.starts_with("http://") || source_name.starts_with("https://")) return source_name;
+    std::filesystem::path folder = std::filesystem::path(source_name).parent_path();
+    return folder.empty() ? std::string(".") : folder.string();
+}
+
+Document finish(Document doc, const ReaderEntry& reader, const ReadOptions& options, Diagnostics& diag) {
     BlockCounter{0, options.source_name}.blocks(doc.blocks);
-    if (doc.meta.source.empty()) doc.meta.source = options.source_name;
+    if (!options.url.empty()) doc.meta.source = options.url;
+    else if (doc.meta.source.empty()) doc.meta.source = options.source_name;
     check_deadline();
+    if (options.resources.load) {
+        ResourceOptions resources = options.resources;
+        if (resources.base.empty()) resources.base = resource_base(options.source_name);
+        resources.absolute_paths = resources.absolute_paths || reader.name == "markdown";
+        resolve_resources(doc, resources, diag);
+    }
     return doc;
 }
 
@@ -76,7 +92,7 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
     if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
         diag.warn("read", text.empty() ? "the input is empty: its outputs are empty documents"
                                        : "the input holds only white space: its outputs are empty documents");
-    return finish(reader.read(std::move(text), options, diag), options);
+    return finish(reader.read(std::move(text), options, diag), reader, options, diag);
 }
 
 }  // namespace

@@ -9,10 +9,20 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
+  # images: stb_image probes, stb_image_write encodes PNG; libwebp and giflib decode
+  libstb-dev libwebp-dev libgif-dev
+  # URL inputs: libcurl with OpenSSL (HTTP/2, gzip, brotli), ca-certificates to verify TLS
+  # (openssl: fetch_test makes a self-signed certificate with it)
+  libcurl4-openssl-dev ca-certificates openssl
   # PDF: libharu draws, HarfBuzz subsets fonts, libhyphen hyphenates, libdeflate
   # compresses; the
   # fonts are TrueType outlines that libharu 2.3 embeds correctly
   libhpdf-dev libharfbuzz-dev libhyphen-dev libdeflate-dev fonts-liberation2 fonts-arphic-uming
+  # fallback fonts per script (all TrueType outlines): Noto for Arabic, Hebrew, Indic,
+  # Thai and others and Noto Sans Symbols; IPAex and IPA for Japanese forms; Nanum for
+  # Korean; DejaVu for symbols
+  fonts-noto-core fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipafont-mincho fonts-ipafont-gothic
+  fonts-nanum fonts-dejavu-core
   # hyphenation patterns: English and the commonest other languages the fonts cover
   # (not hyphen-de: libhyphen takes 1.4 s to load its 1 MB of patterns, per process)
   hyphen-en-us hyphen-en-gb hyphen-fr hyphen-es hyphen-it hyphen-pt-pt hyphen-pt-br

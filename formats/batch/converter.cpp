@@ -171,9 +171,10 @@ void Converter::write_bundle() {
 }
 
 Document Converter::read(const Input& in, Diagnostics& diag) const {
-    ReadOptions read = options_.read;
+    ReadOptions read = in.fetched_read ? *in.fetched_read : options_.read;
     read.source_name = in.name;
     read.batch = profile_;
+    for (const std::string& warning : in.fetch_warnings) diag.warn("fetch", warning);
     if (in.from_stdin) {
         if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
         return read_document(std::string_view(plan_.stdin_bytes), read, diag);
@@ -267,7 +268,7 @@ void build_profile(const Plan& plan, const BatchOptions& options, unsigned jobs,
             }
             if (bytes.size() > kMaxProfiledBytes) return;
             Diagnostics ignored;
-            ReadOptions read = options.read;
+            ReadOptions read = in.fetched_read ? *in.fetched_read : options.read;
             read.source_name = in.name;
             std::string text = template_text(bytes, read, ignored);
             std::lock_guard lock(mutex);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/text.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/styles.hpp"
 #include "epub/epub_writer.hpp"
 #include "pdf/print_style.hpp"
@@ -192,15 +193,83 @@ std::string list_extensions() {
     return join(exts, " ");
 }
 
+// Fetches the URL inputs and feeds that `plan.inputs` holds as placeholders (`sources[k]`
+// at the input whose fetched_read is unset and whose name is "\0k"), putting in each
+// one's place the pages it gave; failures go to plan.fetch_failures.
+void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const std::vector<std::size_t>& at,
+                      const BatchOptions& options, std::ostream& err) {
+    WebInputOptions web;
+    web.fetch = options.fetch;
+    web.read = options.read;
+    web.max_articles = options.max_articles;
+    web.jobs = options.jobs ? options.jobs : 1;
+    web.progress = options.progress && options.explain != Explain::json;
+    try {
+        plan.web = std::make_unique<WebInputs>(web, err);
+    } catch (const Error& e) {
+        throw UsageError{e.file() + ": " + e.message()};
+    }
+    std::vector<FetchedSource> fetched = plan.web->fetch_all(sources);
+    std::vector<Input> inputs;
+    std::size_t next_source = 0;
+    for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+        if (next_source >= at.size() || at[next_source] != i) {
+            inputs.push_back(std::move(plan.inputs[i]));
+            continue;
+        }
+        FetchedSource& source = fetched[next_source++];
+        for (FetchedPage& page : source.pages) {
+            Input in;
+            in.name = page.name;
+            in.path = page.path;
+            in.fetched_read = std::move(page.read);
+            in.stem = std::move(page.stem);
+            in.fetch_warnings = std::move(page.warnings);
+            inputs.push_back(std::move(in));
+        }
+        for (FailedFetch& failure : source.failures) plan.fetch_failures.push_back(std::move(failure));
+    }
+    plan.inputs = std::move(inputs);
+}
+
+// The entries of every --input-file, in order.
+std::vector<std::string> listed_inputs(const BatchOptions& options) {
+    std::vector<std::string> given = options.inputs;
+    for (const std::string& file : options.input_files) {
+        try {
+            std::vector<std::string> listed = read_input_list(file);
+            if (listed.empty()) throw UsageError{"--input-file " + file + " lists no inputs"};
+            given.insert(given.end(), listed.begin(), listed.end());
+        } catch (const Error& e) {
+            throw UsageError{(e.line() ? e.file() + ":" + std::to_string(e.line()) : e.file()) + ": " + e.message()};
+        }
+    }
+    if (given.size() > fetch::kMaxInputFileLines)
+        throw UsageError{"more than " + std::to_string(fetch::kMaxInputFileLines) + " inputs"};
+    return given;
+}
+
+// The first of "stem", "stem-2", "stem-3"... whose outputs (one per writer) are all free.
+std::string unique_stem(const Plan& plan, const std::string& stem, const std::map<std::string, std::size_t>& taken) {
+    for (std::size_t n = 1;; ++n) {
+        std::string candidate = n == 1 ? stem : stem + "-" + std::to_string(n);
+        bool free = true;
+        for (const WriterEntry* w : plan.writers)
+            free &= !taken.contains((plan.output / (candidate + "." + w->extension)).lexically_normal().string());
+        if (free) return candidate;
+    }
+}
+
 }  // namespace
 
-Plan make_plan(const BatchOptions& options) {
+Plan make_plan(const BatchOptions& options, std::ostream& err) {
     Plan plan;
     plan.writers = resolve_writers(options.formats);
     check_read_options(options.read);
     check_write_options(options.write, plan.writers);
-    if (options.inputs.empty())
-        throw UsageError{"no inputs (give files, directories, or - for standard input; see --help)"};
+    if (options.inputs.empty() && options.input_files.empty())
+        throw UsageError{"no inputs (give files, directories, URLs, or - for standard input; see --help)"};
+    const std::vector<std::string> given_inputs = listed_inputs(options);
 
     // Where a directory output would go, to keep it out of directory walks.
     fs::path skip;
@@ -214,7 +283,15 @@ Plan make_plan(const BatchOptions& options) {
     bool stdin_seen = false, directory_input = false;
     std::size_t empty_directories = 0;
     std::string an_empty_directory;
-    for (const auto& given : options.inputs) {
+    std::vector<WebSource> web_sources;  // URLs and feed files, fetched once all are listed
+    std::vector<std::size_t> web_at;     // where each one's placeholder is in plan.inputs
+    for (const auto& given : given_inputs) {
+        if (is_web_url(given)) {
+            web_sources.push_back({given, {}});
+            web_at.push_back(plan.inputs.size());
+            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}});
+            continue;
+        }
         if (given == "-") {
             if (stdin_seen) throw UsageError{"standard input (-) given more than once"};
             stdin_seen = true;
@@ -237,6 +314,10 @@ Plan make_plan(const BatchOptions& options) {
                 ++empty_directories;
                 an_empty_directory = given;
             }
+        } else if (is_feed_file(given)) {
+            web_sources.push_back({given, given});
+            web_at.push_back(plan.inputs.size());
+            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}});
         } else {
             Input in;
             in.path = given;
@@ -245,7 +326,8 @@ Plan make_plan(const BatchOptions& options) {
             plan.inputs.push_back(std::move(in));
         }
     }
-    if (plan.inputs.empty() && plan.missing.empty())
+    if (!web_sources.empty()) fetch_web_inputs(plan, web_sources, web_at, options, err);
+    if (plan.inputs.empty() && plan.missing.empty() && plan.fetch_failures.empty())
         throw UsageError{"no input files found in " + an_empty_directory + " (looking for " +
                          list_extensions() + ")"};
 
@@ -259,9 +341,9 @@ Plan make_plan(const BatchOptions& options) {
     }
 
     // Where the outputs go.
-    std::size_t given_inputs = plan.inputs.size() + plan.missing.size();
-    std::size_t outputs = given_inputs * plan.writers.size();
-    if (options.output == "-" || (options.output.empty() && stdin_seen && given_inputs == 1)) {
+    std::size_t given_count = plan.inputs.size() + plan.missing.size() + plan.fetch_failures.size();
+    std::size_t outputs = given_count * plan.writers.size();
+    if (options.output == "-" || (options.output.empty() && stdin_seen && given_count == 1)) {
         if (outputs > 1)
             throw UsageError{"-o - writes one document to standard output: give one input and one "
                              "format, or -o DIR"};
@@ -288,16 +370,23 @@ Plan make_plan(const BatchOptions& options) {
     }
 
     // Output paths; two inputs writing one path is an error before anything is converted.
+    // Fetched pages come second: named after their titles, they take "-2", "-3"... to
+    // stay clear of the files' outputs and of each other, in input order.
     std::map<std::string, std::size_t> taken;
     plan.outputs.resize(plan.inputs.size());
-    for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+    std::vector<std::size_t> order;
+    for (int fetched = 0; fetched < 2; ++fetched)
+        for (std::size_t i = 0; i < plan.inputs.size(); ++i)
+            if (plan.inputs[i].fetched_read.has_value() == (fetched == 1)) order.push_back(i);
+    for (std::size_t i : order) {
         const Input& in = plan.inputs[i];
+        std::string stem = in.from_stdin ? kStdinStem : in.path.stem().string();
+        if (in.fetched_read && plan.mode == OutputMode::directory) stem = unique_stem(plan, in.stem, taken);
         for (const WriterEntry* w : plan.writers) {
             fs::path path;
             if (plan.mode == OutputMode::file) {
                 path = plan.output;
             } else if (plan.mode == OutputMode::directory) {
-                std::string stem = in.from_stdin ? kStdinStem : in.path.stem().string();
                 path = plan.output / in.relative_dir / (stem + "." + w->extension);
             }
             if (plan.mode != OutputMode::standard_output) {

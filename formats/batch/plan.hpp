@@ -6,11 +6,15 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <iosfwd>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "batch/web_inputs.hpp"
 #include "dconv/batch.hpp"
 #include "dconv/registry.hpp"
 
@@ -32,6 +36,12 @@ struct Input {
     fs::path path;          // empty for standard input
     fs::path relative_dir;  // for files found in a directory: their folder below it
     bool from_stdin = false;
+    // A page fetched from the web (web_inputs.hpp): `path` is its body in the scratch
+    // folder; it is read with these options (reader, charset, URL) and its outputs are
+    // named `stem`; the warnings of its fetching are reported with it.
+    std::optional<ReadOptions> fetched_read;
+    std::string stem;
+    std::vector<std::string> fetch_warnings;
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };
@@ -51,10 +61,17 @@ struct Plan {
     std::string stdin_bytes;
     bool stdin_failed = false;
     std::string stdin_error;
+    // URL inputs and feeds: what fetched them (kept for the pages' images, and for the
+    // scratch folder their bodies wait in), and those that could not be fetched, each a
+    // failed input.
+    std::unique_ptr<WebInputs> web;
+    std::vector<FailedFetch> fetch_failures;
 };
 
-// The plan for `options`; throws UsageError.
-Plan make_plan(const BatchOptions& options);
+// The plan for `options`; throws UsageError. URL inputs and feeds are fetched here (a
+// progress line on `err` when options.progress), since a feed's articles are inputs
+// and a page's title names its outputs.
+Plan make_plan(const BatchOptions& options, std::ostream& err);
 
 // "a, b, c" from {"a", "b", "c"} and ", ".
 std::string join(const std::vector<std::string>& items, const char* separator);

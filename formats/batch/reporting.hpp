@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <mutex>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "dconv/diagnostics.hpp"
+#include "dconv/fetch.hpp"
 
 namespace dconv::batch {
 
@@ -69,6 +71,9 @@ public:
         err_.flush();
     }
 
+    // With URL inputs, the bar also shows what is fetched while converting (images).
+    void show_fetching(const Fetcher* fetcher) { fetcher_ = fetcher; }
+
 private:
     void erase_bar() {
         if (bar_shown_) err_ << "\r\033[K";
@@ -81,6 +86,13 @@ private:
         for (int i = 0; i < kProgressBarWidth; ++i)
             bar += i < filled ? '=' : (i == filled ? '>' : ' ');
         err_ << bar << "] " << done_ << '/' << total_ << " files";
+        if (fetcher_) {
+            FetchStats s = fetcher_->stats();
+            char megabytes[32];
+            std::snprintf(megabytes, sizeof megabytes, "%.1f", static_cast<double>(s.bytes) / 1e6);
+            err_ << ", fetched " << s.pages << " pages and " << s.images << " images, " << megabytes << " MB";
+            if (s.failures) err_ << ", " << s.failures << " failed";
+        }
         bar_shown_ = true;
         last_draw_ = std::chrono::steady_clock::now();
     }
@@ -92,6 +104,7 @@ private:
     std::size_t done_ = 0;
     bool bar_shown_ = false;
     std::chrono::steady_clock::time_point last_draw_{};
+    const Fetcher* fetcher_ = nullptr;
 };
 
 }  // namespace dconv::batch

@@ -16,6 +16,7 @@
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::clean {
 
@@ -248,6 +249,7 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
     std::unordered_map<std::string, std::size_t> longest;  // head -> unit
     std::vector<std::pair<std::size_t, std::string>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
+        poll_deadline();
         const Features& f = units[i].f;
         if (drop[i] || f.length < kMinTeaserLength || units[i].code) continue;
         std::string_view sample = std::string_view(f.text).substr(0, 3 * kTruncatedHead);
@@ -259,6 +261,7 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
         heads.emplace_back(i, std::move(head));
     }
     for (const auto& [i, head] : heads) {
+        poll_deadline();
         std::size_t keep = longest[head];
         if (keep == i || own(i) >= own(keep)) continue;
         drop[i] = true;
@@ -286,6 +289,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     std::vector<std::uint64_t> sep(folded);
     std::unordered_map<std::uint64_t, std::size_t> symbol_rows;
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         const Features& f = units[i].f;
         if (folded[i] || f.letters > 0 || f.digits > 0 || f.text.size() > kMaxSymbolRow ||
             f.text.find(' ') == std::string::npos || judged[i].cls != Cls::bad)
@@ -298,6 +302,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
     }
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> occurrences;
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         if (!sep[i]) continue;
         bool symbols = !folded[i];
         auto c = symbols ? symbol_rows.find(sep[i]) : counts.find(sep[i]);
@@ -325,6 +330,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         std::size_t stretches = 0, with_posts = 0;
         bool post = false;
         for (std::size_t i = from; i <= to; ++i) {
+            poll_deadline();
             if (sep[i] == chain.key && i != from) {
                 ++stretches;
                 with_posts += post;
@@ -336,6 +342,7 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         with_posts += post;
         if (double(with_posts) < min_share * double(stretches)) return;
         for (std::size_t i = from; i <= to; ++i) {
+            poll_deadline();
             if (!drop[i] || !post_text(i)) continue;
             drop[i] = false;
             reasons[i].clear();
@@ -356,12 +363,14 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         return c.count > than.count || (c.count == than.count && c.first < than.first);
     };
     for (const auto& [key, at] : occurrences) {
+        poll_deadline();
         bool furniture = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
             // (in a batch, a card's labels may recur on other pages too: template)
             return (judged[i].repeated && judged[i].cls == Cls::bad) || judged[i].templated || !folded[i];
         });
         if (!furniture) continue;
         for (std::size_t a = 0; a < at.size();) {
+            poll_deadline();
             std::size_t b = a, gap = 0;
             while (b + 1 < at.size() && at[b + 1] - at[b] <= kMaxPostSpacing) {
                 gap = std::max(gap, at[b + 1] - at[b]);
@@ -404,6 +413,7 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
         if (chain.size() < kMinNumberedHeadings) return;
         if (chain.front() < run_from || chain.front() > run_to + kMaxPostSpacing) return;
         for (std::size_t i : chain) {
+            poll_deadline();
             if (!drop[i]) continue;
             drop[i] = false;
             reasons[i].clear();
@@ -412,6 +422,7 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
     std::vector<std::size_t> chain;
     int expected = 0;
     for (std::size_t i = 0; i < units.size(); ++i) {
+        poll_deadline();
         int v = number(i);
         if (v == 0) continue;
         if (!chain.empty() && v == expected) {
@@ -447,6 +458,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::unordered_map<std::uint64_t, std::size_t> counts;
     std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         folded[i] = units[i].f.fold;
         shaped[i] = counter_key(units[i].f);
         if (shaped[i]) ++counts[shaped[i]];
@@ -454,6 +466,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
         std::size_t repeats = shaped[i] ? counts[shaped[i]] : 0;
@@ -464,12 +477,14 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // card of related news shows its title twice): the article's text is not linked. Only
     // a copy a few units away counts: a table of contents links the page's own titles.
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         const Features& f = units[i].f;
         if (units[i].heading || f.links > 0 || f.length < kMinHeadlineLength || f.length >= kGoodLength ||
             judged[i].cls == Cls::bad || !folded[i])
             continue;
         std::size_t from = i > kMaxCardSpan ? i - kMaxCardSpan : 0, to = std::min(n - 1, i + kMaxCardSpan);
         for (std::size_t k = from; k <= to; ++k) {
+            poll_deadline();
             if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkedCopyDensity) continue;
             judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length};
             break;
@@ -481,6 +496,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     bool in_furniture = false, items_only = false;
     int furniture_level = 0;
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         const Unit& u = units[i];
         // the same words again and again are a button under each post ("Reply",
         // "评论"), not the heading of a section
@@ -512,6 +528,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Text dumps split one post or paragraph over many short lines: a run of near-good
     // units that together make a paragraph's worth of prose is good.
     for (std::size_t i = 0; i < n;) {
+        poll_deadline();
         if (cls[i] != Cls::neargood) {
             ++i;
             continue;
@@ -547,6 +564,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     {
         std::unordered_map<std::uint64_t, std::size_t> last;
         for (std::size_t i = 0; i < n; ++i) {
+            poll_deadline();
             if (!shaped[i]) continue;
             auto [it, fresh] = last.try_emplace(shaped[i], i);
             if (!fresh) {
@@ -557,6 +575,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     for (std::size_t i = 0; i < n;) {
+        poll_deadline();
         auto plain_short = [&](std::size_t k) {
             const Features& g = units[k].f;
             bool symbols = g.letters == 0 && g.links == 0 && !g.text.empty();  // "☺️", "***"
@@ -617,14 +636,17 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<Cls> side_before(n, Cls::bad), side_after(n, Cls::bad);
     auto is_side = [&](std::size_t u) { return !judged[u].templated && cls[u] != Cls::short_; };
     for (std::size_t i = 0, last = n; i < n; ++i) {
+        poll_deadline();
         if (last < n) side_before[i] = cls[last];
         if (is_side(i)) last = i;
     }
     for (std::size_t i = n, last = n; i-- > 0;) {
+        poll_deadline();
         if (last < n) side_after[i] = cls[last];
         if (is_side(i)) last = i;
     }
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         if (!judged[i].templated) continue;
         if (side_before[i] != Cls::good || side_after[i] != Cls::good) {
             cls[i] = Cls::bad;
@@ -660,10 +682,12 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         left.assign(n, Cls::bad);
         right.assign(n, Cls::bad);
         for (std::size_t i = 0, last = n; i < n; ++i) {
+            poll_deadline();
             if (last < n) left[i] = cls[last];
             if (is_neighbour(i)) last = i;
         }
         for (std::size_t i = n, last = n; i-- > 0;) {
+            poll_deadline();
             if (last < n) right[i] = cls[last];
             if (is_neighbour(i)) last = i;
         }
@@ -673,6 +697,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     };
     std::vector<Cls> revised = cls;
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         if (cls[i] != Cls::short_) continue;
         Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
         std::string why;
@@ -697,6 +722,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (!why.empty()) judged[i].reason = why + "; " + judged[i].reason;
     }
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         if (cls[i] != Cls::neargood) continue;
         Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
         if (prev == Cls::bad && next == Cls::bad) {
@@ -719,6 +745,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // or two under the heading ("Edit", "Listen") stand between. Read backwards, so that
     // a heading over a subheading follows it.
     for (std::size_t i = n, next = n, labels = 0; i-- > 0;) {
+        poll_deadline();
         if (units[i].heading && cls[i] == Cls::short_ && revised[i] == Cls::bad && next < n &&
             revised[next] == Cls::good) {
             revised[i] = Cls::good;
@@ -739,6 +766,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // (a maximum-sum run). Content outside it is page furniture: teasers, comments.
     std::vector<double> weight(n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         double len = std::max(units[i].f.length, 10.0);
         weight[i] = revised[i] == Cls::good ? len : bridged[i] ? -10.0 : -std::min(len, kMaxBadPenalty);
     }
@@ -760,6 +788,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     auto scan = [&](std::size_t start, Scan kind, bool stop_at_barrier) {
         Run best, cur;
         for (std::size_t i = start; i < n; ++i) {
+            poll_deadline();
             if (barrier[i]) {
                 if (stop_at_barrier && (cur.found || kind == Scan::kBest)) break;
                 cur = Run{};
@@ -819,6 +848,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::unordered_map<std::string_view, int> uses;
         std::vector<std::string_view> words;
         for (std::size_t i = main_run.from; i <= main_run.to; ++i) {
+            poll_deadline();
             const Features& f = units[i].f;
             bool good = revised[i] == Cls::good;
             if (good) after -= f.length;
@@ -854,6 +884,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<std::string> reasons(n);
     std::vector<double> scores(n);
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         scores[i] = judged[i].score;
         if (revised[i] == Cls::bad) {
             drop[i] = true;
@@ -878,6 +909,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
     for (std::size_t i = 0; i < n; ++i) {
+        poll_deadline();
         if (drop[i] || !folded[i] || units[i].f.length < 100 || units[i].code) continue;
         if (seen[folded[i]]++ > 0) {
             drop[i] = true;

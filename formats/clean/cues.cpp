@@ -8,6 +8,7 @@
 
 #include "clean/features.hpp"
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::clean {
 

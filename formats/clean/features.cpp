@@ -7,6 +7,7 @@
 #include "clean/language.hpp"
 #include "core/text.hpp"
 #include "dconv/model.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::clean {
 
@@ -48,6 +49,7 @@ void count_broken_links(std::string_view s, Features& f) {
 
 void collect(const Inlines& inlines, bool in_link, Features& f, std::string& text) {
     for (const Inline& in : inlines) {
+        poll_deadline();
         if (auto* t = std::get_if<Text>(&in)) {
             std::size_t before = text.size();
             text += t->text;

@@ -10,6 +10,7 @@
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -65,6 +66,7 @@ std::string find_stamp(std::vector<Block>& blocks) {
     std::vector<std::uint64_t> endings;
     std::vector<std::string_view> texts;
     for (Block& b : blocks) {
+        poll_deadline();
         if (texts.size() >= kMaxStampSample) break;
         Inlines* in = inline_content(b);
         Text* t = in ? last_text(*in) : nullptr;
@@ -80,6 +82,7 @@ std::string find_stamp(std::vector<Block>& blocks) {
     // the longest ending shared by enough lines, glued to them
     std::string best;
     for (std::string_view s : texts) {
+        poll_deadline();
         for_each_ending(s, [&](std::size_t start, std::uint64_t h) {
             std::string_view suffix = s.substr(start);
             if (suffix.size() <= best.size()) return;
@@ -122,6 +125,7 @@ bool cut_stamp(std::string& s, const std::string& stamp) {
 
 void strip_stamp(Blocks& blocks, const std::string& stamp, Diagnostics& diag) {
     for (Block& b : blocks) {
+        poll_deadline();
         if (auto* list = std::get_if<List>(&b.node)) {
             for (Blocks& item : list->items) strip_stamp(item, stamp, diag);
             continue;
@@ -130,6 +134,7 @@ void strip_stamp(Blocks& blocks, const std::string& stamp, Diagnostics& diag) {
         if (!in) continue;
         bool changed = false;
         for (Inline& node : *in) {
+            poll_deadline();
             auto* t = std::get_if<Text>(&node);
             if (!t) continue;
             while (void* hit = ::memmem(t->text.data(), t->text.size(), stamp.data(), stamp.size())) {
@@ -156,6 +161,7 @@ void strip_stamp(Blocks& blocks, const std::string& stamp, Diagnostics& diag) {
 // otherwise in another script.
 void strip_glued_labels(Blocks& blocks, Diagnostics& diag) {
     for (Block& b : blocks) {
+        poll_deadline();
         Inlines* in = inline_content(b);
         if (!in || in->empty()) continue;
         auto* t = std::get_if<Text>(&in->front());

@@ -11,6 +11,7 @@
 #include "clean/stopwords_lists.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::clean {
 
@@ -400,6 +401,7 @@ void count_letter(ScriptCounts& counts, char32_t c) {
 ScriptCounts count_scripts(std::string_view sample) {
     ScriptCounts counts;
     for (std::size_t i = 0; i < sample.size();) {
+        poll_deadline();
         unsigned char byte = static_cast<unsigned char>(sample[i]);
         if (byte < 0x80) {
             if (may_start_url(char(byte))) {
@@ -473,6 +475,7 @@ std::string guess_latin(std::string_view sample, const ScriptCounts& counts) {
         if (languages == 0) return;
         double share = 1.0 / double(std::popcount(languages));
         for (std::size_t l = 0; l < lists.size(); ++l) {
+            poll_deadline();
             if ((languages & lists[l].bit) == 0) continue;
             score[l] += share;
             ++hits[l];
@@ -501,6 +504,7 @@ std::string guess(std::string_view text) {
     std::size_t other = 0;
     UScriptCode other_script = USCRIPT_INVALID_CODE;
     for (std::size_t s = 0; s < counts.letters.size(); ++s) {
+        poll_deadline();
         auto script = static_cast<UScriptCode>(s);
         if (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA ||
             script == USCRIPT_KATAKANA || script == USCRIPT_HANGUL)

@@ -9,6 +9,7 @@
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -136,6 +137,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     // Site: a welcome banner, or a masthead line (possibly wrapped) at the very top.
     long site_unit = -1;
     for (std::size_t i = 0; i < head_end && doc.meta.site.empty(); ++i) {
+        poll_deadline();
         std::string_view welcome = clean::strip_welcome(units[i].f.text);
         if (!welcome.empty() && units[i].f.length < 120 && units[i].f.link_density() < 0.5) {
             doc.meta.site = std::string(welcome);
@@ -150,6 +152,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     // column headings come first).
     long title = -1;
     for (std::size_t i = 0; i < head_end; ++i) {
+        poll_deadline();
         const Unit& u = units[i];
         if (!u.heading || u.heading_level > 2 || !title_like(u) ||
             clean::opens_furniture_section(u.f.text))
@@ -163,6 +166,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     if (title < 0) {
         std::size_t anchor = head_end;
         for (std::size_t i = 0; i < head_end; ++i) {
+            poll_deadline();
             std::string date;
             if (date_line(units[i], date) || starts_with_dash(units[i].f.text) ||
                 !clean::find_byline(units[i].f.text, true).empty()) {
@@ -171,6 +175,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
             }
         }
         for (std::size_t i = anchor; i-- > 0;) {
+            poll_deadline();
             if (static_cast<long>(i) == site_unit) continue;
             if (title_like(units[i])) {
                 title = static_cast<long>(i);
@@ -198,6 +203,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
 
     // Subtitle, byline, date, in the head around the title.
     for (std::size_t i = 0; i < head_end; ++i) {
+        poll_deadline();
         if (used[i]) continue;
         const Unit& u = units[i];
         std::string line = text::squeeze_spaces(u.f.text);
@@ -247,6 +253,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     if (doc.meta.date.empty()) {
         // a dateline in the foot ("published 2020-12-11 02:31")
         for (std::size_t i = n; i-- > 0 && i + kFootUnits >= n;) {
+            poll_deadline();
             std::string date = find_date(units[i].f.text);
             if (!date.empty()) {
                 doc.meta.date = date;

@@ -11,6 +11,7 @@
 #include "clean/features.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv::clean {
@@ -54,6 +55,7 @@ std::string_view tail_of(std::string_view s, std::size_t bytes) {
 std::string document_text(const Document& doc) {
     std::string out = doc.meta.title + '\n' + doc.meta.subtitle + '\n';
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         out += text::squeeze_spaces(plain_text(b));
         out += '\n';
     }
@@ -92,6 +94,7 @@ RecallGuard::RecallGuard(const Document& page) {
         return (only ? only->text.size() : plain_text(content).size()) < kProseLength;
     };
     for (const Block& block : page.blocks) {
+        poll_deadline();
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (const Blocks& item : list->items) {
                 Inlines all;
@@ -117,10 +120,50 @@ RecallGuard::RecallGuard(const Document& page) {
 
 namespace {
 
+// Sets each count of `probes` to the number of times its probe occurs in `text`, not
+// overlapping itself (as repeated std::string::find after each match would count). One
+// pass over `text` per distinct probe length, with a rolling hash (Rabin-Karp): the
+// work is the text's length times the number of lengths, whatever the number of probes.
+void count_occurrences(std::string_view text, std::unordered_map<std::string_view, int>& probes) {
+    constexpr std::uint64_t kBase = 1099511628211ull;  // odd, so its powers never vanish mod 2^64
+    std::unordered_map<std::size_t, std::vector<std::pair<std::string_view, int*>>> by_length;
+    for (auto& [probe, count] : probes)
+        if (!probe.empty() && probe.size() <= text.size()) by_length[probe.size()].emplace_back(probe, &count);
+    auto hash_of = [&](std::string_view s) {
+        std::uint64_t h = 0;
+        for (unsigned char c : s) h = h * kBase + c;
+        return h;
+    };
+    for (auto& [length, group] : by_length) {
+        poll_deadline();
+        std::unordered_map<std::uint64_t, std::vector<std::size_t>> wanted;  // hash -> indices in group
+        for (std::size_t g = 0; g < group.size(); ++g) wanted[hash_of(group[g].first)].push_back(g);
+        std::vector<std::size_t> next_allowed(group.size(), 0);  // no overlap with its last match
+        std::uint64_t top = 1;  // kBase^(length-1): the weight of the byte leaving the window
+        for (std::size_t k = 1; k < length; ++k) top *= kBase;
+        std::uint64_t h = hash_of(text.substr(0, length));
+        for (std::size_t at = 0;; ++at) {
+            poll_deadline();
+            if (auto hit = wanted.find(h); hit != wanted.end()) {
+                std::string_view window = text.substr(at, length);
+                for (std::size_t g : hit->second)
+                    if (at >= next_allowed[g] && group[g].first == window) {
+                        ++*group[g].second;
+                        next_allowed[g] = at + length;
+                    }
+            }
+            if (at + length >= text.size()) break;
+            if ((at & 0x3FFF) == 0) check_deadline();
+            h = (h - static_cast<unsigned char>(text[at]) * top) * kBase +
+                static_cast<unsigned char>(text[at + length]);
+        }
+    }
+}
+
 // Which of `prose` are still in `doc`. Most prose is still a block (or list item) of its
 // own after a pass, or trimmed at one end: found in tables of the blocks' heads and
 // tails at no cost. The rest (joined to other lines, moved) is searched for in the
-// document's text, a search as long as the text for each. Each occurrence of a probe vouches for one unit only: eight
+// document's text, all at once (count_occurrences). Each occurrence of a probe vouches for one unit only: eight
 // entries of a log ending alike ("... noted in the log.") are not all kept by one.
 template <class Prose>
 std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
@@ -137,6 +180,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     add_piece(doc.meta.title);
     add_piece(doc.meta.subtitle);
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         const auto* list = std::get_if<List>(&b.node);
         if (!list) {
             // most blocks of a page are a line of plain text: no copy to measure it
@@ -176,6 +220,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
         found[i] = true;
     }
     for (std::size_t i = 0; i < prose.size(); ++i) {
+        poll_deadline();
         if (found[i]) continue;
         const Prose& p = *prose[i];
         if (take_from(heads, p.head) || take_from(tails, p.tail)) {
@@ -188,20 +233,27 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     }
     if (pending.empty()) return found;
 
+    // Each distinct probe's occurrences in the text, counted in one pass over the text
+    // per probe length (kProbeBytes less a cut character at most: a handful of passes),
+    // so that the search stays linear however many units are pending.
     const std::string text = document_text(doc);
     std::unordered_map<std::string_view, int> left;
+    for (std::size_t i : pending) {
+        poll_deadline();
+        left.try_emplace(prose[i]->head, 0);
+        left.try_emplace(prose[i]->tail, 0);
+    }
+    count_occurrences(text, left);
+    for (auto& [probe, count] : left)
+        if (auto c = claimed.find(probe); c != claimed.end()) count -= c->second;
     auto take = [&](std::string_view probe) {
-        auto [it, fresh] = left.try_emplace(probe, 0);
-        if (fresh) {
-            for (std::size_t at = text.find(probe); at != std::string::npos; at = text.find(probe, at + probe.size()))
-                ++it->second;
-            if (auto c = claimed.find(probe); c != claimed.end()) it->second -= c->second;
-        }
-        if (it->second <= 0) return false;
+        auto it = left.find(probe);
+        if (it == left.end() || it->second <= 0) return false;
         --it->second;
         return true;
     };
     for (std::size_t i : pending) {
+        poll_deadline();
         const Prose& p = *prose[i];
         if (take(p.head)) {
             take(p.tail);  // the same block holds its tail: not another unit's
@@ -230,6 +282,7 @@ void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
         if (r.known()) covered.emplace_back(r.first, std::max(r.first, r.last));
     };
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         const auto* list = std::get_if<List>(&b.node);
         if (!list) {
             cover(b.source);
@@ -260,6 +313,7 @@ void RecallGuard::settle(const Document& result) {
     for (Prose& p : prose_) all.push_back(&p);
     std::vector<bool> found = find_prose(result, all);
     for (std::size_t i = 0; i < all.size(); ++i) {
+        poll_deadline();
         Prose& p = *all[i];
         p.removed_by.clear();
         if (found[i]) continue;
@@ -283,6 +337,7 @@ bool RecallGuard::report(const Document& result, Diagnostics& diag) {
 
     std::size_t leads = 0, leads_removed = 0;
     for (const Prose& p : prose_) {
+        poll_deadline();
         if (!p.long_paragraph) continue;
         leads_removed += !p.removed_by.empty();
         if (++leads == kLeadParagraphs) break;

@@ -11,6 +11,7 @@
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -32,6 +33,19 @@ void report(Diagnostics& diag, const Block& b, const char* action, const std::st
     d.last_line = b.source.last;
     d.reason = reason;
     d.excerpt = clean::excerpt(text);
+    diag.note(std::move(d));
+}
+
+// report() with the excerpt made already.
+void report_excerpt(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
+                    const std::string& excerpt) {
+    Diagnostic d;
+    d.pass = "repair";
+    d.action = action;
+    d.first_line = b.source.first;
+    d.last_line = b.source.last;
+    d.reason = reason;
+    d.excerpt = excerpt;
     diag.note(std::move(d));
 }
 
@@ -84,6 +98,7 @@ bool title_case(const Features& f, std::string_view lang) {
 std::size_t text_bytes(const Inlines& inlines) {
     std::size_t n = 0;
     for (const Inline& in : inlines) {
+        poll_deadline();
         if (auto* t = std::get_if<Text>(&in)) n += t->text.size();
         else if (auto* c = std::get_if<Code>(&in)) n += c->text.size();
         else if (const Inlines* children = inline_children(in)) n += text_bytes(*children);
@@ -94,6 +109,7 @@ std::size_t text_bytes(const Inlines& inlines) {
 // The first or last visible character of inline content, without flattening it.
 char32_t edge_char(const Inlines& inlines, bool last) {
     for (std::size_t k = 0; k < inlines.size(); ++k) {
+        poll_deadline();
         const Inline& in = inlines[last ? inlines.size() - 1 - k : k];
         std::string_view s;
         if (auto* t = std::get_if<Text>(&in)) s = t->text;
@@ -126,6 +142,7 @@ void drop_repeated_title(Document& doc, Diagnostics& diag) {
     if (title.empty()) return;
     Blocks kept;
     for (Block& b : doc.blocks) {
+        poll_deadline();
         const Inlines* in = inline_content(b);
         if (in && clean::fold(plain_text(*in)) == title) {
             report(diag, b, "removed", "the title repeated", plain_text(*in));
@@ -140,6 +157,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
     Blocks& blocks = doc.blocks;
     auto features = [&](const Block& b) { return clean::measure(*inline_content(b), lang); };
     for (std::size_t i = 0; i < blocks.size(); ++i) {
+        poll_deadline();
         if (!is_paragraph(blocks[i]) || has_links(blocks[i])) continue;
         // every character weighs at most as many Latin-equivalents as it has bytes, and
         // at least a quarter: longer text cannot be a heading, measuring it is waste
@@ -213,29 +231,45 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
     Blocks& blocks = doc.blocks;
     Blocks out;
     out.reserve(blocks.size());
+    // A paragraph that grows by many joins is measured and quoted once, not at each join
+    // (that would be quadratic in its length): its length only grows, and its excerpt,
+    // the start of its text, stays once it is as long as an excerpt.
+    std::size_t grown = SIZE_MAX;   // the index in `out` of the paragraph being joined to
+    bool grown_is_long = false;     // it reached kMinWrappedCjkLength
+    std::string grown_excerpt;
     for (Block& b : blocks) {
+        poll_deadline();
         if (!out.empty() && is_paragraph(out.back()) && is_paragraph(b) && b.source.known() &&
             out.back().source.known() && b.source.first > out.back().source.last &&
             b.source.first - out.back().source.last <= kMaxJoinGap) {
             auto& prev = std::get<Paragraph>(out.back().node).content;
             auto& next = std::get<Paragraph>(b.node).content;
+            if (grown != out.size() - 1) {
+                grown = out.size() - 1;
+                grown_is_long = false;
+                grown_excerpt.clear();
+            }
             char32_t end = edge_char(prev, true), start = edge_char(next, false);
             bool join = false, space = true;
             if (!closes_clause(end)) {
                 if (text::is_lower(start) && !text::is_cjk(end)) {
                     join = true;
-                } else if (text::is_cjk(start) &&
-                           (end == 0xFF0C || end == 0x3001 ||
-                            (text::is_cjk(end) && clean::measure(prev, lang).length >= kMinWrappedCjkLength))) {
-                    join = true;
+                } else if (text::is_cjk(start) && (end == 0xFF0C || end == 0x3001 || text::is_cjk(end))) {
+                    if (text::is_cjk(end) && end != 0xFF0C && end != 0x3001 && !grown_is_long)
+                        grown_is_long = clean::measure(prev, lang).length >= kMinWrappedCjkLength;
+                    join = end == 0xFF0C || end == 0x3001 || grown_is_long;
                     space = false;
                 }
             }
             if (join) {
                 append_inlines(prev, std::move(next), space);
                 out.back().source.last = b.source.last;
-                if (diag.keeps_notes())
-                    report(diag, out.back(), "joined", "paragraph broken mid-sentence", plain_text(prev));
+                if (diag.keeps_notes()) {
+                    if (grown_excerpt.empty() || !grown_excerpt.ends_with("…"))
+                        grown_excerpt = clean::excerpt(plain_text(prev));
+                    report_excerpt(diag, out.back(), "joined", "paragraph broken mid-sentence", grown_excerpt);
+                }
+                poll_deadline();
                 continue;
             }
         }

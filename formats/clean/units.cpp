@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv::clean {
@@ -14,6 +15,7 @@ namespace {
 std::size_t count_units(const Document& doc) {
     std::size_t n = 0;
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         auto* list = std::get_if<List>(&b.node);
         n += list ? list->items.size() : 1;
     }
@@ -24,6 +26,7 @@ std::size_t count_units(const Document& doc) {
 // ("About us") over a nested list of links, and the item is judged by all it holds.
 void gather_item(const Blocks& item, Inlines* all, SourceRange& source) {
     for (const Block& child : item) {
+        poll_deadline();
         if (auto* nested = std::get_if<List>(&child.node)) {
             for (const Blocks& sub : nested->items) gather_item(sub, all, source);
             continue;
@@ -50,6 +53,7 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
         return k < head || k + tail >= total;
     };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        poll_deadline();
         const Block& block = doc.blocks[b];
         if (auto* list = std::get_if<List>(&block.node)) {
             for (std::size_t i = 0; i < list->items.size(); ++i) {
@@ -102,6 +106,7 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
     std::vector<bool> drop_block(doc.blocks.size(), false);
     std::vector<std::vector<bool>> drop_item(doc.blocks.size());
     for (std::size_t k = 0; k < units.size(); ++k) {
+        poll_deadline();
         if (!drop[k]) continue;
         const Unit& u = units[k];
         Diagnostic d;
@@ -125,6 +130,7 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
     // compact in place: a second vector of blocks would double the peak memory
     std::size_t out = 0;
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        poll_deadline();
         if (drop_block[b]) continue;
         Block& block = doc.blocks[b];
         if (!drop_item[b].empty()) {
@@ -142,6 +148,7 @@ std::string document_language(const Document& doc) {
     if (!doc.meta.language.empty()) return doc.meta.language;
     std::string sample;
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         sample += plain_text(b);
         sample += '\n';
         if (sample.size() > 200000) break;

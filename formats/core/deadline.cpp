@@ -12,6 +12,7 @@ namespace dconv {
 namespace {
 
 thread_local const DeadlineScope* current_scope = nullptr;
+thread_local unsigned polls_since_check = 0;
 
 }  // namespace
 
@@ -31,6 +32,12 @@ void check_deadline() {
     const DeadlineScope* scope = current_scope;
     if (!scope || std::chrono::steady_clock::now() < scope->end_) return;
     throw Error(ErrorKind::limit, scope->file_, 0, timeout_message(scope->seconds_));
+}
+
+void poll_deadline() {
+    if (!current_scope || ++polls_since_check < kDeadlinePollStride) return;
+    polls_since_check = 0;
+    check_deadline();
 }
 
 std::string timeout_message(double seconds) {

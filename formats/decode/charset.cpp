@@ -27,6 +27,13 @@ constexpr int kTrustedCjkConfidence = 50;
 // NUL on the other side per this many, before a decode is tried.
 constexpr std::size_t kMinUtf16Nuls = 2;
 constexpr std::size_t kUtf16NulParityRatio = 20;
+// CJK text in UTF-16 has NULs only where it has ASCII (line ends, digits), while some of
+// its ideographs have a NUL low byte (U+4E00 "一"): the parity is then not clear cut.
+// Such a sample is UTF-16 when, decoded in one byte order, this share of its characters
+// are CJK, kana, hangul, their punctuation or ASCII text (random or binary data decodes
+// into every block of the BMP, about half of it into those; the other byte order of CJK
+// text likewise).
+constexpr double kMinCjkUtf16TextShare = 0.95;
 // UTF-32 without BOM: the top byte of every code unit is NUL, and for BMP text the next
 // one in at least 9 of 10 units.
 constexpr double kUtf32BmpShare = 0.9;
@@ -96,6 +103,23 @@ bool mostly_text(const std::u16string& decoded) {
         junk += is_junk(c);
     }
     return count > 0 && static_cast<double>(junk) <= kMaxJunkShare * static_cast<double>(count);
+}
+
+// The share of `decoded`'s characters that are East Asian text or ASCII text.
+double cjk_or_ascii_share(const std::u16string& decoded) {
+    std::size_t count = 0, text = 0;
+    for (std::size_t i = 0; i < decoded.size();) {
+        UChar32 c;
+        U16_NEXT(decoded.data(), i, decoded.size(), c);
+        ++count;
+        bool ascii_text = (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t';
+        bool east_asian = (c >= 0x3000 && c <= 0x30FF) ||  // CJK punctuation, kana
+                          (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+                          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF00 && c <= 0xFFEF) ||
+                          (c >= 0x2000 && c <= 0x206F);  // general punctuation: quotes, dashes
+        text += ascii_text || east_asian;
+    }
+    return count ? static_cast<double>(text) / static_cast<double>(count) : 0.0;
 }
 
 // What a strict decode of the sample as one CJK charset produced.
@@ -292,6 +316,26 @@ ByteOrderMark sniff_bom(std::string_view bytes) {
     return {};
 }
 
+// UTF-16 whose NULs do not fall clearly on one side: CJK text, whose NULs are its
+// ASCII's high bytes and the low bytes of ideographs such as U+4E00. Each byte order with
+// NULs on its high side is tried, the likelier first, and taken when the decode is
+// nearly all East Asian or ASCII text.
+const char* east_asian_utf16(std::string_view sample, std::size_t odd_nuls, std::size_t even_nuls) {
+    const char* orders[2] = {"UTF-16LE", "UTF-16BE"};
+    if (even_nuls > odd_nuls) std::swap(orders[0], orders[1]);
+    std::size_t size = sample.size() & ~std::size_t(1);
+    for (const char* order : orders) {
+        std::size_t high_side = std::string_view(order) == "UTF-16LE" ? odd_nuls : even_nuls;
+        if (high_side < kMinUtf16Nuls) continue;
+        std::u16string decoded;
+        if (!decode_strict(sample.substr(0, size), order, decoded) &&
+            (size < 4 || !decode_strict(sample.substr(0, size - 2), order, decoded)))
+            continue;
+        if (cjk_or_ascii_share(decoded) >= kMinCjkUtf16TextShare) return order;
+    }
+    return nullptr;
+}
+
 const char* sniff_utf16_or_32(std::string_view sample) {
     std::array<std::size_t, 4> nuls{};  // by byte position within 4
     std::size_t size = sample.size() & ~std::size_t(1);
@@ -310,7 +354,7 @@ const char* sniff_utf16_or_32(std::string_view sample) {
         if (odd >= kMinUtf16Nuls && even * kUtf16NulParityRatio <= odd) candidate = "UTF-16LE";
         if (even >= kMinUtf16Nuls && odd * kUtf16NulParityRatio <= even) candidate = "UTF-16BE";
     }
-    if (!candidate) return nullptr;
+    if (!candidate) return east_asian_utf16(sample, nuls[1] + nuls[3], nuls[0] + nuls[2]);
     std::u16string decoded;
     // A cut sample may end inside a code unit or a surrogate pair: decode whole units,
     // and if that fails, try once more without the last one.

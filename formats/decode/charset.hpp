@@ -39,8 +39,10 @@ ByteOrderMark sniff_bom(std::string_view bytes);
 
 // "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" when `sample` is such text without a
 // BOM, recognised by NUL bytes that fall on one byte position of each code unit and a
-// clean decode; nullptr otherwise. Only text with some ASCII or Latin-1 in it has those
-// NULs: CJK-only UTF-16 without a BOM is not recognised (it looks like a legacy DBCS).
+// clean decode; nullptr otherwise. CJK text has NULs only in its ASCII (line ends,
+// digits) and some in ideographs whose low byte is 0 (U+4E00): when its NULs lean to one
+// side less clearly, it is taken as UTF-16 only if nearly all of it decodes to East
+// Asian or ASCII text in that byte order. Text without a single NUL is not recognised.
 const char* sniff_utf16_or_32(std::string_view sample);
 
 // Offset of the first NUL byte when `sample` looks like binary data rather than text:

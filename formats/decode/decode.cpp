@@ -18,10 +18,14 @@
 #include "decode/decode.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 #include "decode/charset.hpp"
 #include "decode/utf8_clean.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv {
 
@@ -136,6 +140,173 @@ std::string decode_forced(std::string_view bytes, UConverter* converter, Diagnos
     return convert(bytes, converter, diag, file);
 }
 
+// ---------------------------------------------------------------- mixed encodings
+//
+// A page assembled from several sources (a UTF-8 template around text pasted from a GBK
+// page, a file whose second half was appended in another encoding) fits no single
+// encoding: decoded as UTF-8 its legacy lines become U+FFFD, decoded as the legacy
+// charset its UTF-8 lines become mojibake. Such a file is decoded line by line: each
+// line's bytes say which encoding it is in.
+
+// A line whose bytes form at least this many well-formed multibyte UTF-8 sequences and
+// no invalid byte is UTF-8 beyond doubt: a legacy DBCS line is valid UTF-8 by accident
+// about one double-byte character in twelve, so three in a row almost never.
+constexpr std::size_t kMinUtf8LineSequences = 3;
+// Lines named one by one in the warning (as ranges); the rest are counted.
+constexpr std::size_t kReportedLineRanges = 8;
+
+enum class LineKind : unsigned char {
+    ascii,      // no byte above 0x7F: the same in UTF-8 and every ASCII-based charset
+    utf8,       // UTF-8 beyond doubt, or with a few stray bytes among good sequences
+    ambiguous,  // valid UTF-8 with too few sequences to tell: its neighbours decide
+    legacy,     // more invalid bytes than good sequences: another charset
+};
+
+LineKind classify_line(std::string_view line) {
+    const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+    const std::size_t n = line.size();
+    std::size_t invalid = 0, sequences = 0;
+    bool high = false;
+    for (std::size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        high = true;
+        std::size_t length = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        bool ok = length > 0 && i + length <= n;
+        for (std::size_t k = 1; ok && k < length; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+        if (ok && length >= 3) {  // no overlong forms, surrogates or code points past U+10FFFF
+            unsigned char second = p[i + 1];
+            ok = !(c == 0xE0 && second < 0xA0) && !(c == 0xED && second > 0x9F) &&
+                 !(c == 0xF0 && second < 0x90) && !(c == 0xF4 && second > 0x8F);
+        }
+        if (!ok) {
+            ++invalid;
+            ++i;
+            continue;
+        }
+        ++sequences;
+        i += length;
+    }
+    if (!high) return LineKind::ascii;
+    if (invalid == 0) return sequences >= kMinUtf8LineSequences ? LineKind::utf8 : LineKind::ambiguous;
+    return sequences > invalid ? LineKind::utf8 : LineKind::legacy;
+}
+
+// "3, 7-9, 15": the 1-based line ranges of `lines` (sorted), the first few.
+std::string describe_lines(const std::vector<std::uint32_t>& lines) {
+    std::string out;
+    std::size_t ranges = 0, left = 0;
+    for (std::size_t i = 0; i < lines.size();) {
+        std::size_t j = i;
+        while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
+        if (ranges < kReportedLineRanges) {
+            out += (out.empty() ? "" : ", ") + std::to_string(lines[i]);
+            if (j > i) out += "-" + std::to_string(lines[j]);
+        } else {
+            ++left;
+        }
+        ++ranges;
+        i = j + 1;
+    }
+    if (left) out += " and " + std::to_string(left) + " more range" + (left == 1 ? "" : "s");
+    return out;
+}
+
+// Appends the cleaned form of `piece` to `out`, growing `out` geometrically (clean_utf8
+// reserves exactly what one call needs, which over many pieces would be quadratic).
+bool append_cleaned(std::string_view piece, std::size_t base_offset, std::string& out, CleanReport& report) {
+    if (out.capacity() < out.size() + piece.size())
+        out.reserve(std::max(out.capacity() * 2, out.size() + piece.size()));
+    return clean_utf8(piece, base_offset, out, report);
+}
+
+// Decodes `bytes` line by line when some lines are UTF-8 beyond doubt and others are in
+// a legacy charset; nothing when the file is in one encoding (or too unclear to split).
+std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+    std::vector<LineKind> kinds;
+    std::vector<std::size_t> starts;
+    std::size_t utf8_lines = 0, legacy_lines = 0;
+    for (std::size_t at = 0; at < bytes.size();) {
+        std::size_t end = bytes.find('\n', at);
+        end = end == std::string_view::npos ? bytes.size() : end + 1;
+        LineKind kind = classify_line(bytes.substr(at, end - at));
+        utf8_lines += kind == LineKind::utf8;
+        legacy_lines += kind == LineKind::legacy;
+        kinds.push_back(kind);
+        starts.push_back(at);
+        at = end;
+        poll_deadline();
+    }
+    if (utf8_lines == 0 || legacy_lines == 0) return std::nullopt;
+    starts.push_back(bytes.size());
+
+    // An ambiguous line goes with the nearest decided line before it (after it, at the
+    // start): a short line in a run of GBK is GBK.
+    LineKind last = LineKind::utf8;
+    bool seen = false;
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        if (kinds[i] == LineKind::utf8 || kinds[i] == LineKind::legacy) {
+            if (!seen)
+                for (std::size_t k = 0; k < i; ++k)
+                    if (kinds[k] == LineKind::ambiguous) kinds[k] = kinds[i];
+            seen = true;
+            last = kinds[i];
+        } else if (kinds[i] == LineKind::ambiguous) {
+            kinds[i] = last;
+        }
+
+    std::string sample;
+    std::vector<std::uint32_t> legacy_numbers;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+        if (kinds[i] != LineKind::legacy) continue;
+        legacy_numbers.push_back(static_cast<std::uint32_t>(i + 1));
+        if (sample.size() < kSniffBytes)
+            sample.append(bytes.substr(starts[i], std::min(starts[i + 1] - starts[i], kSniffBytes - sample.size())));
+    }
+    CharsetGuess guess = detect_legacy_charset(sample, false);
+    ConverterPtr converter = open_converter(guess.encoding);
+    if (!converter) return std::nullopt;
+
+    // Runs of lines in one encoding; ASCII lines join the run they are in.
+    std::string text;
+    CleanReport utf8_report, legacy_report;
+    bool needs_nfc = false;
+    std::size_t substitutions = 0;
+    for (std::size_t i = 0; i < kinds.size();) {
+        bool legacy = kinds[i] == LineKind::legacy;
+        std::size_t j = i + 1;
+        while (j < kinds.size() && (kinds[j] == LineKind::ascii || (kinds[j] == LineKind::legacy) == legacy)) ++j;
+        std::string_view run = bytes.substr(starts[i], starts[j] - starts[i]);
+        if (legacy) {
+            std::string converted = convert_to_utf8(run, converter.get(), substitutions, file);
+            needs_nfc |= append_cleaned(converted, 0, text, legacy_report);
+        } else {
+            needs_nfc |= append_cleaned(run, starts[i], text, utf8_report);
+        }
+        i = j;
+    }
+    if (needs_nfc) to_nfc(text);
+
+    Diagnostic d;
+    d.pass = kPass;
+    d.severity = Severity::warning;
+    d.first_line = legacy_numbers.front();
+    d.reason = "mixed encodings: line" + std::string(legacy_numbers.size() == 1 ? " " : "s ") +
+               describe_lines(legacy_numbers) + " read as " + guess.encoding + ", the rest as UTF-8";
+    diag.warn(std::move(d));
+    if (substitutions)
+        warn(diag, std::to_string(substitutions) + " byte sequence" + (substitutions == 1 ? "" : "s") +
+                       " not valid in " + guess.encoding + " replaced with U+FFFD");
+    report_invalid_bytes(utf8_report, bytes, 0, diag);
+    utf8_report.dropped_controls += legacy_report.dropped_controls;
+    utf8_report.nul_bytes += legacy_report.nul_bytes;
+    report_dropped_controls(utf8_report, diag);
+    return text;
+}
+
 std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file) {
     std::string_view sample = bytes.substr(0, kSniffBytes);
     if (const char* wide = sniff_utf16_or_32(sample)) {
@@ -147,6 +318,9 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
     std::string text;
     CleanReport report;
     bool needs_nfc = clean_utf8(bytes, 0, text, report);
+    if (report.invalid_bytes > 0) {
+        if (std::optional<std::string> mixed = decode_mixed(bytes, diag, file)) return std::move(*mixed);
+    }
     bool utf8 = report.invalid_bytes == 0 ? !(report.saw_escape && looks_like_iso2022(sample))
                                           : report.multibyte_chars > report.invalid_bytes;
     if (utf8) {

@@ -17,11 +17,13 @@ namespace dconv {
 // - `encoding` (an ICU converter name such as "GB18030", "Big5", "Shift_JIS",
 //   "windows-1252") forces a charset; an unknown name throws Error(usage), even for
 //   empty input;
-// - otherwise: UTF-16/32 without BOM is recognised by its NUL bytes (text with some
-//   ASCII in it; CJK-only UTF-16 without BOM is not); valid UTF-8 is kept; UTF-8 with a
-//   few stray bytes (fewer invalid bytes than well-formed multibyte characters) stays
-//   UTF-8, each invalid byte becoming U+FFFD with a warning giving its byte offset in
-//   `bytes` (the first 5, then one count); anything else is detected with ICU's charset
+// - otherwise: UTF-16/32 without BOM is recognised by its NUL bytes (CJK UTF-16 by a
+//   weaker NUL pattern and a decode into East Asian text); valid UTF-8 is kept; a file
+//   where some lines are UTF-8 beyond doubt and others in a legacy charset is decoded
+//   line by line, each line in its own encoding, with one warning naming the legacy
+//   lines; UTF-8 with a few stray bytes (fewer invalid bytes than well-formed multibyte
+//   characters) stays UTF-8, each invalid byte becoming U+FFFD with a warning giving its
+//   byte offset in `bytes` (the first 5, then one count); anything else is detected with ICU's charset
 //   detector plus a structural check for short CJK text (which ucsdet misreads) and
 //   converted, with a note naming the guess and how it was made;
 // - CRLF, CR, VT, FF, NEL, U+2028 and U+2029 become LF; NBSP, U+1680, U+2000-U+200A,

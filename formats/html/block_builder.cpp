@@ -293,6 +293,7 @@ private:
     // A row whose cells hold no blocks reads as one line.
     bool simple_row(std::uint32_t row) const {
         for (std::uint32_t k = row + 1; k < page_[row].end; ++k) {
+            poll_deadline();
             const Element& e = page_[k];
             if (e.skipped) continue;
             if (e.block && e.tag != GUMBO_TAG_TD && e.tag != GUMBO_TAG_TH) return false;
@@ -541,6 +542,7 @@ private:
         }
         // close the open frames into the paragraph; they stay open, empty, for what follows
         for (std::size_t k = frames_.size(); k-- > 0;) {
+            poll_deadline();
             Inline in;
             if (frame_inline(frames_[k], in)) target(k).push_back(std::move(in));
         }

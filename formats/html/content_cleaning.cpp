@@ -6,6 +6,7 @@
 
 #include "clean/cues.hpp"
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/html_tree.hpp"
 
@@ -31,6 +32,7 @@ void measure(std::string_view s, bool link, ProseMeasure& m) {
 
 void measure(const Inlines& inlines, bool link, ProseMeasure& m) {
     for (const Inline& in : inlines) {
+        poll_deadline();
         if (const auto* t = std::get_if<Text>(&in)) measure(t->text, link, m);
         else if (const auto* c = std::get_if<Code>(&in)) measure(c->text, link, m);
         else if (const auto* l = std::get_if<Link>(&in)) measure(l->children, true, m);
@@ -50,6 +52,7 @@ struct Unit {
 // which are never running prose.
 bool gather_paragraphs(std::span<const Block> blocks, ProseMeasure& m, std::string& text) {
     for (const Block& b : blocks) {
+        poll_deadline();
         if (const auto* p = std::get_if<Paragraph>(&b.node)) {
             measure(p->content, false, m);
             text += plain_text(p->content);
@@ -78,6 +81,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
     std::vector<Unit> units;
     std::unordered_set<std::string> seen;
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        poll_deadline();
         const Block& block = doc.blocks[b];
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (std::size_t i = 0; i < list->items.size(); ++i) {
@@ -103,6 +107,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
 Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     Document copy = doc;
     for (std::size_t k = 0; k < units.size(); ++k) {
+        poll_deadline();
         auto line = static_cast<std::uint32_t>(k + 1);
         const Unit& u = units[k];
         Block& block = copy.blocks[u.block];
@@ -125,6 +130,7 @@ std::vector<bool> surviving(const Document& copy, std::size_t units) {
         if (s.first >= 1 && s.first <= units) kept[s.first - 1] = true;
     };
     for (const Block& b : copy.blocks) {
+        poll_deadline();
         if (const auto* list = std::get_if<List>(&b.node)) {
             for (const Blocks& item : list->items) {
                 SourceRange s = b.source;
@@ -146,6 +152,7 @@ void drop(Document& doc, const std::vector<Unit>& units, const std::vector<bool>
     std::vector<bool> drop_block(doc.blocks.size(), false);
     std::vector<std::vector<bool>> drop_item(doc.blocks.size());
     for (std::size_t k = 0; k < units.size(); ++k) {
+        poll_deadline();
         if (!gone[k]) continue;
         const Unit& u = units[k];
         if (u.item < 0) {
@@ -159,6 +166,7 @@ void drop(Document& doc, const std::vector<Unit>& units, const std::vector<bool>
     Blocks kept;
     kept.reserve(doc.blocks.size());
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        poll_deadline();
         if (drop_block[b]) continue;
         Block& block = doc.blocks[b];
         if (!drop_item[b].empty()) {
@@ -260,12 +268,14 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     // labels compare by their letters only: "Posts: 22" and "Posts: 24" are one label
     std::unordered_map<std::string, int> repeats;
     for (const Unit& u : units) {
+        poll_deadline();
         texts.push_back(unit_text(doc, u));
         std::string key = folded_key(texts.back().text);
         if (!key.empty()) ++repeats[key];
     }
     std::vector<std::string> why(n);
     for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
         const UnitText& t = texts[k];
         if (units[k].prose || t.code || t.rule) continue;
         double chars = t.m.chars, ld = chars > 0 ? t.m.link_chars / chars : 0;
@@ -283,6 +293,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     // a paragraph shown twice (an author's box above and below the article) is kept once
     std::unordered_set<std::string> seen;
     for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
         const UnitText& t = texts[k];
         if (t.m.chars < kMinRepeatedParagraph || t.code) continue;
         if (!seen.insert(folded_key(t.text)).second && why[k].empty()) why[k] = "the same paragraph again";
@@ -292,6 +303,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     bool in_section = false;
     int section_level = 0;
     for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
         const UnitText& t = texts[k];
         if ((t.heading || t.m.chars < kMaxSectionOpener) && !units[k].prose &&
             clean::opens_furniture_section(t.text)) {
@@ -310,6 +322,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     // short lines between furniture are furniture; a heading needs content after it
     auto dropped = [&](std::size_t j) { return !why[j].empty(); };
     for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
         if (!why[k].empty() || units[k].prose) continue;
         const UnitText& t = texts[k];
         bool before = k == 0 || dropped(k - 1);
@@ -364,6 +377,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
 
     if (diag.keeps_notes()) {
         for (std::size_t k = 0; k < n; ++k) {
+            poll_deadline();
             if (own[k].empty()) continue;
             Diagnostic d;
             d.pass = "html-clean";
@@ -376,6 +390,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         }
         // the classifier's notes, back on the page's lines; those it was not followed in say so
         for (Diagnostic d : verdicts.items()) {
+            poll_deadline();
             if (d.first_line >= 1 && d.first_line <= n) {
                 std::size_t k = d.first_line - 1;
                 if (d.action == "removed" && !classified[k]) {

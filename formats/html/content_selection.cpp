@@ -9,6 +9,7 @@
 
 #include "clean/cues.hpp"
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "html/page_metadata.hpp"
 
 namespace dconv::html {
@@ -228,6 +229,7 @@ public:
             return out;
         }
         for (std::uint32_t i = 0; i < n_; ++i) {
+            poll_deadline();
             if (page_[i].skipped) continue;
             Hint cls = hint_of(attribute(page_[i].node, "class")), id = hint_of(attribute(page_[i].node, "id"));
             hint_[i] = cls.score + id.score;
@@ -266,14 +268,17 @@ private:
     void measure_live() {
         std::vector<bool> dead(n_, false);
         for (std::uint32_t i = 0; i < n_; ++i) {
+            poll_deadline();
             const Element& e = page_[i];
             dead[i] = removed_[i] || e.skipped || (e.parent != kNoElement && dead[e.parent]);
         }
         for (std::uint32_t i = 0; i < n_; ++i) {
+            poll_deadline();
             live_[i] = dead[i] ? TextMeasure{} : page_[i].direct;
             prose_[i] = !dead[i] && is_prose(page_[i]) ? page_[i].own.chars : 0;
         }
         for (std::uint32_t i = n_; i-- > 0;) {
+            poll_deadline();
             std::uint32_t p = page_[i].parent;
             if (p == kNoElement || dead[i]) continue;
             live_[p].add(live_[i]);
@@ -313,6 +318,7 @@ private:
     void remove_landmarks(std::uint32_t body) {
         float page_prose = prose_[body];
         for (std::uint32_t i = body + 1; i < page_[body].end; ++i) {
+            poll_deadline();
             if (dead_[i] || removed_[i]) continue;
             const char* why = furniture_reason(i);
             if (!why) continue;
@@ -389,6 +395,7 @@ private:
 
     void score_paragraphs() {
         for (std::uint32_t i = 0; i < n_; ++i) {
+            poll_deadline();
             const Element& e = page_[i];
             if (dead_[i] || !e.block || e.own.chars < kMinParagraphChars) continue;
             if (e.tag == GUMBO_TAG_H1) continue;
@@ -420,6 +427,7 @@ private:
         // a cookie or privacy notice is long, punctuated prose, and no article
         std::vector<std::uint32_t> notices;
         for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates; ++k) {
+            poll_deadline();
             std::uint32_t c = ranked[k];
             if (!clean::is_privacy_notice(page_.text_of(c, kNoticeSample), language_)) continue;
             final_[c] *= kPrivacyNoticeFactor;
@@ -464,6 +472,7 @@ private:
         // climb while the parent scores as well (the article split over several boxes)
         float last = final_[top], threshold = last * kClimbShare;
         for (std::uint32_t p = page_[top].parent; p != kNoElement && p != body; p = page_[p].parent) {
+            poll_deadline();
             if (!scored_[p]) continue;
             if (final_[p] < threshold) break;
             if (final_[p] > last) {
@@ -526,6 +535,7 @@ private:
         std::string wanted = sample == kNoElement ? std::string() : record_kind(sample);
         if (sample != kNoElement && wanted.empty()) return 0;
         for (std::uint32_t c = parent + 1; c < page_[parent].end; c = page_[c].end) {
+            poll_deadline();
             if (dead_[c] || live_[c].chars == 0 || !page_[c].block_children) continue;
             std::string kind = record_kind(c);
             if (kind.empty() || (!wanted.empty() && kind != wanted)) continue;
@@ -535,6 +545,7 @@ private:
         }
         std::size_t best = 0;
         for (const auto& [kind, entry] : kinds) {
+            poll_deadline();
             const auto& [count, text] = entry;
             if (count >= kMinPosts && text.chars >= kRecordsShare * live_[parent].chars &&
                 text.link_density() <= kMaxRecordLinkDensity)
@@ -549,6 +560,7 @@ private:
     std::uint32_t thread_of(std::uint32_t top, std::uint32_t body) {
         std::uint32_t a = top;
         for (int up = 0; a != body && up < kMaxRecordClimb; ++up, a = page_[a].parent) {
+            poll_deadline();
             std::uint32_t p = page_[a].parent;
             if (p == kNoElement) break;
             std::size_t records = records_in(p, a);
@@ -561,6 +573,7 @@ private:
         }
         // the candidate's own children, or those of the child that holds most of its text
         for (std::uint32_t c = top; c != kNoElement;) {
+            poll_deadline();
             if (std::size_t records = records_in(c)) {
                 thread_ = true;
                 if (explain_)
@@ -582,6 +595,7 @@ private:
         float threshold = std::max(kMinSiblingScore, final_[top] * kSiblingShare);
         std::string_view top_class = attribute(page_[top].node, "class");
         for (std::uint32_t s = parent + 1; s < page_[parent].end; s = page_[s].end) {
+            poll_deadline();
             if (s == top) {
                 roots.push_back(s);
                 continue;
@@ -625,6 +639,7 @@ private:
         float content_chars = 0;
         for (std::uint32_t r : roots) content_chars += live_[r].chars;
         for (std::uint32_t r : roots) {
+            poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i]) continue;
                 const Element& e = page_[i];
@@ -693,6 +708,7 @@ private:
     void remove_account_calls(const std::vector<std::uint32_t>& roots) {
         bool any = false;
         for (std::uint32_t r : roots) {
+            poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A) continue;
                 if (!is_account_link(attribute(page_[i].node, "href"))) continue;
@@ -721,6 +737,7 @@ private:
         float content_chars = 0;
         for (std::uint32_t r : roots) content_chars += live_[r].chars;
         for (std::uint32_t r : roots) {
+            poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i]) continue;
                 if (page_[i].tag != GUMBO_TAG_ARTICLE || live_[i].chars == 0) continue;
@@ -740,6 +757,7 @@ private:
     void remove_author_boxes(const std::vector<std::uint32_t>& roots) {
         std::vector<std::string> names;
         for (const std::string& a : authors_) {
+            poll_deadline();
             std::string folded = fold_title(a);
             if (folded.size() >= kMinAuthorName) names.push_back(std::move(folded));
         }
@@ -747,6 +765,7 @@ private:
         float content_chars = 0;
         for (std::uint32_t r : roots) content_chars += live_[r].chars;
         for (std::uint32_t r : roots) {
+            poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i] || removed_[i]) continue;
                 const Element& e = page_[i];
@@ -827,6 +846,7 @@ private:
                 if (!dead_[i] && page_[i].block_children && prose_[i] > 0)
                     if (std::string kind = record_kind(i); !kind.empty()) posts.insert(std::move(kind));
         for (std::uint32_t r : roots) {
+            poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
                 if (dead_[i]) {
                     i = page_[i].end - 1;
@@ -847,6 +867,7 @@ private:
             }
         }
         for (auto& [kind, boxes] : kinds) {
+            poll_deadline();
             if (boxes.size() < kMinPosts || posts.count(kind)) continue;
             for (std::uint32_t b : boxes) {
                 // the post: the nearest ancestor with prose of its own, close above
@@ -870,6 +891,7 @@ private:
             for (std::uint32_t a = r; a != kNoElement; a = page_[a].parent) holds[a] = true;
         if (std::find(roots.begin(), roots.end(), body) != roots.end()) return;
         for (std::uint32_t i = body + 1; i < page_[body].end; ++i) {
+            poll_deadline();
             bool is_root = std::find(roots.begin(), roots.end(), i) != roots.end();
             if (holds[i] && !is_root) continue;  // an ancestor of the content: look inside
             if (!is_root && !dead_[i] && live_[i].chars > 0)

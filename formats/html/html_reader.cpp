@@ -8,6 +8,7 @@
 #include "clean/recall_guard.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/block_builder.hpp"
 #include "html/content_cleaning.hpp"
@@ -56,6 +57,7 @@ void take_title(Document& doc, const html::PageMetadata& meta, Diagnostics& diag
     std::string stated = html::page_title(meta);
     std::string folded_stated = html::fold_title(stated);
     for (std::size_t i = 0; i < doc.blocks.size() && i < kTitleSearchBlocks; ++i) {
+        poll_deadline();
         const auto* h = std::get_if<Heading>(&doc.blocks[i].node);
         if (!h || h->level > 3) continue;
         std::string heading = text::squeeze_spaces(plain_text(h->content));
@@ -81,6 +83,7 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
     kept.reserve(doc.blocks.size());
     std::size_t compared = 0;
     for (Block& b : doc.blocks) {
+        poll_deadline();
         const auto* q = std::get_if<BlockQuote>(&b.node);
         if (q && compared++ < kMaxComparedQuotes) {
             std::size_t total = 0, found = 0;
@@ -105,6 +108,7 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
 std::string sample_text(const Document& doc) {
     std::string sample;
     for (const Block& b : doc.blocks) {
+        poll_deadline();
         sample += plain_text(b);
         sample += '\n';
         if (sample.size() > kLanguageSample) break;
@@ -170,6 +174,7 @@ std::string html_template_text(std::string text, const ReadOptions&) {
         out += '\n';
     };
     for (const Block& b : blocks) {
+        poll_deadline();
         if (const auto* list = std::get_if<List>(&b.node)) {
             for (const Blocks& item : list->items) {
                 std::string s;
@@ -233,6 +238,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     html::BuildOptions build;
     build.base_url = meta.base;
+    // A page fetched from the web lives at its final URL, whatever its canonical link says.
+    if (!options.url.empty())
+        build.base_url = meta.base_href.empty() ? options.url : html::resolve_url(options.url, meta.base_href);
     Document doc;
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
     std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost

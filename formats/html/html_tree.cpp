@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html {
 
@@ -107,6 +108,7 @@ bool is_hidden(const GumboNode* node) {
     if (node->type != GUMBO_NODE_ELEMENT) return false;
     const GumboVector& attrs = node->v.element.attributes;
     for (unsigned i = 0; i < attrs.length; ++i) {
+        poll_deadline();
         const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
         std::string_view name = a->name;
         if (name == "hidden") return true;
@@ -231,6 +233,7 @@ void Page::index() {
     // subtree totals, children before parents
     for (Element& e : elements_) e.all.add(e.direct);
     for (std::size_t i = elements_.size(); i-- > 0;) {
+        poll_deadline();
         const Element& e = elements_[i];
         if (e.parent == kNoElement) continue;
         Element& p = elements_[e.parent];

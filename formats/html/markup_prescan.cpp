@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html {
 
@@ -155,6 +156,7 @@ std::string charset_from_content(std::string_view content) {
     std::string lower(content);
     for (char& c : lower) c = ascii_lower(c);
     for (std::size_t at = lower.find("charset"); at != std::string::npos; at = lower.find("charset", at + 7)) {
+        poll_deadline();
         std::size_t i = at + 7;
         while (i < lower.size() && is_tag_space(lower[i])) ++i;
         if (i >= lower.size() || lower[i] != '=') continue;
@@ -189,6 +191,7 @@ std::string declared_label(std::string_view head) {
         }
     }
     for (std::size_t i = 0; i < head.size();) {
+        poll_deadline();
         if (head[i] != '<') {
             ++i;
             continue;
@@ -280,6 +283,7 @@ bool has_bom(std::string_view bytes) {
 bool valid_utf8_with_multibyte(std::string_view bytes) {
     bool multibyte = false;
     for (std::size_t i = 0; i < bytes.size();) {
+        poll_deadline();
         auto b = static_cast<unsigned char>(bytes[i]);
         if (b < 0x80) {
             ++i;
@@ -439,6 +443,7 @@ public:
 private:
     void close_same(std::initializer_list<GumboTag> same, std::initializer_list<GumboTag> barriers) {
         for (std::size_t k = 0; k < stack_.size() && k < kImpliedEndScan; ++k) {
+            poll_deadline();
             GumboTag t = stack_[stack_.size() - 1 - k];
             if (std::find(same.begin(), same.end(), t) != same.end()) {
                 pop_to(t);

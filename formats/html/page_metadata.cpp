@@ -8,6 +8,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html {
 
@@ -308,6 +309,7 @@ PageMetadata read_page_metadata(const Page& page) {
     std::string canonical, og_url, generator;
     JsonLd ld;
     for (std::uint32_t i = 0; i < page.size(); ++i) {
+        poll_deadline();
         const Element& e = page[i];
         switch (e.tag) {
             case GUMBO_TAG_HTML:
@@ -377,6 +379,7 @@ PageMetadata read_page_metadata(const Page& page) {
     }
     m.title = !og_title.empty() ? og_title : !ld.headline.empty() ? ld.headline : twitter_title;
     for (const std::string* d : {&ld.date, &published_time, &item_date, &meta_date}) {
+        poll_deadline();
         if (!m.date.empty()) break;
         m.date = iso_date(*d);
     }
@@ -422,6 +425,7 @@ PageMetadata read_page_metadata(const Page& page) {
     if (m.language.empty()) m.language = bcp47(og_locale);
     for (const std::string* u : {&canonical, &og_url})
         if (m.url.empty() && is_absolute_url(*u)) m.url = *u;
+    m.base_href = m.base;
     m.base = is_absolute_url(m.base) ? m.base : resolve_url(m.url, m.base);
     if (!is_absolute_url(m.base)) m.base = m.url;
     return m;
@@ -430,7 +434,9 @@ PageMetadata read_page_metadata(const Page& page) {
 std::string content_time(const Page& page, const std::vector<std::uint32_t>& roots) {
     std::string first;
     for (std::uint32_t r : roots) {
+        poll_deadline();
         for (std::uint32_t i = r; i < page[r].end; ++i) {
+            poll_deadline();
             const Element& e = page[i];
             if (e.tag != GUMBO_TAG_TIME) continue;
             std::string date = iso_date(attribute(e.node, "datetime"));

@@ -29,6 +29,7 @@ struct PageMetadata {
     std::vector<std::string> headings;  // the page's first <h1>s, shown ones, in order
     std::string url;             // where the page lives: <link rel=canonical>, og:url (absolute)
     std::string base;            // what relative links resolve against: <base href>, else url
+    std::string base_href;       // <base href> as written (a fetched page resolves it against its URL)
 };
 
 PageMetadata read_page_metadata(const Page& page);

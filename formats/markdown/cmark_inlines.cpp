@@ -87,7 +87,20 @@ void convert(cmark_node* node, Inlines& out, int depth) {
             out.push_back(std::move(l));
             break;
         }
-        case CMARK_NODE_IMAGE:  // the model has no images yet: keep the alt text
+        case CMARK_NODE_IMAGE: {
+            // The description's text is the alt text (as cmark's HTML renderer does):
+            // its markup, and images inside it, keep only their text.
+            Image image;
+            const char* url = cmark_node_get_url(node);
+            const char* title = cmark_node_get_title(node);
+            image.src = url ? url : "";
+            image.title = title ? single_line(title) : "";
+            Inlines description;
+            flatten(node, description);
+            image.alt = single_line(plain_text(description));
+            out.push_back(std::move(image));
+            break;
+        }
         default:
             convert_children(node, out, depth + 1);
             break;

@@ -14,8 +14,8 @@
 // that is only an HTML comment is dropped with a note, as a renderer would hide it.
 // Inline HTML ("<kbd>", "<br>") stays in its paragraph as literal text (cmark_inlines).
 //
-// Images: the model has no image node yet; an image is its alt text, inline where it
-// stood (inside a link, the link's text), so that no words of the text are lost.
+// Images: an Image inline, its alt text the description's text (markup dropped, as
+// cmark's HTML renderer does); the bytes are loaded later, by resolve_resources().
 // Link reference definitions are resolved by cmark and leave no block.
 #include "markdown/markdown_reader.hpp"
 
@@ -513,7 +513,7 @@ private:
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_PARAGRAPH: {
                 Inlines content = inlines_from_cmark(node);
-                // an image with empty alt text, say: nothing left to show
+                // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
             }

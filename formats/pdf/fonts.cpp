@@ -1,5 +1,5 @@
-// fonts.cpp: SystemFonts over HarfBuzz — the font files, their coverage and advances, and
-// their subsets.
+// fonts.cpp: SystemFonts over HarfBuzz — the font files, which one draws a character,
+// shaping, and the subsets the PDF embeds.
 //
 // A font file is read once per process (memory-mapped by HarfBuzz) and shared, read-only,
 // by every SystemFonts and every thread: the loaded faces live in a process-wide table
@@ -11,6 +11,8 @@
 
 #include <hb-subset.h>
 #include <hb.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <algorithm>
 #include <array>
@@ -19,8 +21,10 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 
+#include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
 namespace dconv::pdf {
@@ -34,10 +38,18 @@ constexpr const char* kFontDirVariable = "DCONV_FONT_DIR";
 
 // Debian's folders for the packages below. fonts-liberation (version 1) has the same file
 // names and metrics as fonts-liberation2, so either will do.
-constexpr std::array<const char*, 3> kSystemFontDirs = {
+constexpr std::array<const char*, 11> kSystemFontDirs = {
     "/usr/share/fonts/truetype/liberation2",
     "/usr/share/fonts/truetype/liberation",
     "/usr/share/fonts/truetype/arphic",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/ipaexfont-mincho",
+    "/usr/share/fonts/opentype/ipaexfont-gothic",
+    "/usr/share/fonts/opentype/ipafont-mincho",
+    "/usr/share/fonts/opentype/ipafont-gothic",
+    "/usr/share/fonts/truetype/nanum",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/ttf-dejavu",
 };
 
 // The Basic Multilingual Plane, tabulated per face; the rest asks HarfBuzz.
@@ -64,14 +76,78 @@ constexpr FaceFile kLatinFaces[3][4] = {
      {"LiberationMono-Bold.ttf", 0, "fonts-liberation2"},
      {"LiberationMono-BoldItalic.ttf", 0, "fonts-liberation2"}},
 };
-// Index 0 of the collection is "AR PL UMing CN" (simplified Chinese forms first; the
-// collection's other faces differ only in which variant forms they prefer).
-constexpr FaceFile kCjkFace = {"uming.ttc", 0, "fonts-arphic-uming"};
+// The fallback fonts, one group per script (or role), each in four faces: serif and sans,
+// regular and bold. A name may list alternatives ("a.ttf|b.ttf": the first found); a
+// null serif name takes the sans face, a null bold name draws the regular face
+// synthetic bold. All are TrueType outlines (checked when loaded).
+enum class Group : int {
+    arabic, hebrew, devanagari, bengali, tamil, thai, gujarati, gurmukhi, kannada, malayalam, telugu,
+    oriya, sinhala, khmer, lao, myanmar, armenian, georgian, ethiopic,
+    chinese, japanese, korean, dejavu, symbols, symbols2, count
+};
+constexpr int kGroupCount = static_cast<int>(Group::count);
+
+struct GroupFiles {
+    const char* serif;
+    const char* serif_bold;
+    const char* sans;
+    const char* sans_bold;
+    unsigned index;  // of the face in a collection (.ttc)
+};
+
+// In Group's order. Index 0 of uming.ttc is "AR PL UMing CN" (simplified Chinese forms
+// first). IPAex has Japanese glyph forms (and half-width katakana) where UMing has
+// Chinese ones; IPA is its older sibling, used when IPAex is not installed.
+constexpr GroupFiles kGroupFiles[kGroupCount] = {
+    {"NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", 0},
+    {"NotoSerifHebrew-Regular.ttf", "NotoSerifHebrew-Bold.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", 0},
+    {"NotoSerifDevanagari-Regular.ttf", "NotoSerifDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf",
+     "NotoSansDevanagari-Bold.ttf", 0},
+    {"NotoSerifBengali-Regular.ttf", "NotoSerifBengali-Bold.ttf", "NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", 0},
+    {"NotoSerifTamil-Regular.ttf", "NotoSerifTamil-Bold.ttf", "NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf", 0},
+    {"NotoSerifThai-Regular.ttf", "NotoSerifThai-Bold.ttf", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansGujarati-Regular.ttf", "NotoSansGujarati-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansGurmukhi-Regular.ttf", "NotoSansGurmukhi-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansKannada-Regular.ttf", "NotoSansKannada-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansMalayalam-Regular.ttf", "NotoSansMalayalam-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansTelugu-Regular.ttf", "NotoSansTelugu-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansOriya-Regular.ttf", "NotoSansOriya-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansSinhala-Regular.ttf", "NotoSansSinhala-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansMyanmar-Regular.ttf", "NotoSansMyanmar-Bold.ttf", 0},
+    {"NotoSerifArmenian-Regular.ttf", "NotoSerifArmenian-Bold.ttf", "NotoSansArmenian-Regular.ttf",
+     "NotoSansArmenian-Bold.ttf", 0},
+    {"NotoSerifGeorgian-Regular.ttf", "NotoSerifGeorgian-Bold.ttf", "NotoSansGeorgian-Regular.ttf",
+     "NotoSansGeorgian-Bold.ttf", 0},
+    {nullptr, nullptr, "NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf", 0},
+    {"uming.ttc", nullptr, "uming.ttc", nullptr, 0},
+    {"ipaexm.ttf|ipam.ttf", nullptr, "ipaexg.ttf|ipag.ttf", nullptr, 0},
+    {"NanumMyeongjo.ttf", "NanumMyeongjoBold.ttf", "NanumGothic.ttf", "NanumGothicBold.ttf", 0},
+    {"DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", 0},
+    {"NotoSansSymbols-Regular.ttf", "NotoSansSymbols-Bold.ttf", "NotoSansSymbols-Regular.ttf",
+     "NotoSansSymbols-Bold.ttf", 0},
+    {"NotoSansSymbols2-Regular.ttf", nullptr, "NotoSansSymbols2-Regular.ttf", nullptr, 0},
+};
+
+// Which fonts a language's Han, kana and CJK punctuation come from first.
+enum class Preference : int { none, chinese, japanese, korean, count };
+constexpr int kPreferenceCount = static_cast<int>(Preference::count);
 
 constexpr int kLatinFaceCount = 12;
-constexpr FontId kCjkRegular = kLatinFaceCount;
-constexpr FontId kCjkBold = kLatinFaceCount + 1;
-constexpr int kFontCount = kLatinFaceCount + 2;
+// FontIds: the Latin faces (0-11, no language preference), the same faces with each
+// other preference (12-47), then four per fallback group.
+constexpr int kWantedCount = kLatinFaceCount * kPreferenceCount;
+constexpr int kFontCount = kWantedCount + kGroupCount * 4;
+
+constexpr FontId group_font(Group group, bool sans, bool bold) {
+    return kWantedCount + static_cast<int>(group) * 4 + (sans ? 2 : 0) + (bold ? 1 : 0);
+}
+
+// Shaped words are cached per thread (the same words recur through a document and a
+// batch): only short texts, and the cache is emptied when it reaches this many entries.
+constexpr std::size_t kShapeCacheEntries = 1 << 15;
+constexpr std::size_t kShapeCacheMaxBytes = 48;
 
 // Tables a PDF viewer does not use for a CIDFontType2 font (it shapes nothing: the
 // content gives glyphs and positions): dropped, they save bytes and subsetting time.
@@ -107,6 +183,15 @@ public:
         hb_font_make_immutable(font_);
         per_unit_ = 1.0f / static_cast<float>(upem);
         tabulate();
+        // What subset() reads: the face without its cmap. Subsetting by glyph id makes
+        // HarfBuzz map the whole cmap to find the characters of the glyphs asked for
+        // (30,000 entries for a CJK font, per document); the embedded font needs none,
+        // since the PDF names glyphs by id.
+        subset_face_ = hb_face_create_for_tables(&LoadedFace::table_without_cmap, hb_face_reference(face_),
+                                                 reinterpret_cast<hb_destroy_func_t>(&hb_face_destroy));
+        hb_face_set_upem(subset_face_, upem);
+        hb_face_set_glyph_count(subset_face_, hb_face_get_glyph_count(face_));
+        hb_face_make_immutable(subset_face_);
     }
     ~LoadedFace() { release(); }
     LoadedFace(const LoadedFace&) = delete;
@@ -114,6 +199,12 @@ public:
 
     const std::string& path() const { return path_; }
     hb_face_t* face() const { return face_; }
+    hb_face_t* subset_face() const { return subset_face_; }
+    hb_font_t* font() const { return font_; }
+    float per_unit() const { return per_unit_; }
+    // A number of its own among the process's faces (keys of the shape cache).
+    std::uint16_t serial() const { return serial_; }
+    void set_serial(std::uint16_t serial) { serial_ = serial; }
 
     bool has(char32_t c) const {
         if (c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
@@ -146,7 +237,13 @@ private:
         }
         hb_set_destroy(unicodes);
     }
+    static hb_blob_t* table_without_cmap(hb_face_t*, hb_tag_t tag, void* face) {
+        if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+        return hb_face_reference_table(static_cast<hb_face_t*>(face), tag);
+    }
     void release() {
+        hb_face_destroy(subset_face_);
+        subset_face_ = nullptr;
         hb_font_destroy(font_);
         hb_face_destroy(face_);
         hb_blob_destroy(blob_);
@@ -156,8 +253,10 @@ private:
     }
 
     std::string path_;
+    std::uint16_t serial_ = 0;
     hb_blob_t* blob_ = nullptr;
     hb_face_t* face_ = nullptr;
+    hb_face_t* subset_face_ = nullptr;
     hb_font_t* font_ = nullptr;
     float per_unit_ = 0;
     std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
@@ -171,17 +270,44 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     static std::map<std::pair<std::string, unsigned>, std::shared_ptr<const LoadedFace>> faces;
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = faces[{path, index}];
-    if (!slot) slot = std::make_shared<const LoadedFace>(path, index);
+    if (!slot) {
+        auto face = std::make_shared<LoadedFace>(path, index);
+        face->set_serial(static_cast<std::uint16_t>(faces.size()));
+        slot = std::move(face);
+    }
     return slot;
 }
 
-std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
+// Where `name` is in `dirs`, or empty. Files found are remembered for the process (a
+// SystemFonts is made per document, and looks for a hundred files in a dozen folders).
+std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
+    static std::mutex mutex;
+    static std::map<std::string, std::string> found;
+    std::string key(name);
+    for (const std::string& dir : dirs) key += '\n' + dir;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = found.find(key); it != found.end()) return it->second;
+    }
+    std::string path;
     std::error_code ec;
     for (const std::string& dir : dirs) {
         if (dir.empty()) continue;
-        fs::path candidate = fs::path(dir) / file.name;
-        if (fs::is_regular_file(candidate, ec)) return candidate.string();
+        fs::path candidate = fs::path(dir) / std::string(name);
+        if (fs::is_regular_file(candidate, ec)) {
+            path = candidate.string();
+            break;
+        }
     }
+    if (!path.empty()) {  // a file not found may be installed later (tests make folders)
+        std::lock_guard<std::mutex> lock(mutex);
+        found.emplace(std::move(key), path);
+    }
+    return path;
+}
+
+std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
+    if (std::string found = find_in(file.name, dirs); !found.empty()) return found;
     std::string searched;
     for (const std::string& dir : dirs) {
         if (dir.empty()) continue;
@@ -193,21 +319,181 @@ std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs
                     ": install the Debian package " + file.package + " (tools/setup.sh does)");
 }
 
+// The first of "a.ttf|b.ttf" found, or empty.
+std::string find_alternative(const char* names, const std::vector<std::string>& dirs) {
+    if (!names) return {};
+    std::string_view rest = names;
+    while (!rest.empty()) {
+        std::size_t bar = rest.find('|');
+        if (std::string found = find_in(rest.substr(0, bar), dirs); !found.empty()) return found;
+        if (bar == std::string_view::npos) break;
+        rest.remove_prefix(bar + 1);
+    }
+    return {};
+}
+
+// Where a character's script sends the search for a font, after the wanted face.
+// Han, kana, Hangul and the CJK punctuation and fullwidth forms (which ICU calls Common)
+// go to the CJK fonts in the order of the language preference.
+bool is_cjk_common(char32_t c) {
+    return (c >= 0x3000 && c <= 0x303F) || (c >= 0x3200 && c <= 0x33FF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+// Quotes, ellipsis and dashes that CJK text draws from its CJK font (full-width, centred
+// the way the script's punctuation is) rather than from the Latin face.
+bool is_cjk_punctuation_candidate(char32_t c) {
+    return c == 0x2018 || c == 0x2019 || c == 0x201C || c == 0x201D || c == 0x2026 || c == 0x2014 || c == 0x2015;
+}
+
+void cjk_order(Preference preference, std::vector<Group>& out) {
+    switch (preference) {
+        case Preference::japanese: out.insert(out.end(), {Group::japanese, Group::chinese, Group::korean}); break;
+        case Preference::korean: out.insert(out.end(), {Group::korean, Group::chinese, Group::japanese}); break;
+        default: out.insert(out.end(), {Group::chinese, Group::japanese, Group::korean}); break;
+    }
+}
+
+// Room for a character's script extensions: the Devanagari danda alone has about twenty
+// (UAX #24); more than this many, and the character is looked for in the symbol fonts only.
+constexpr int kMaxScriptExtensions = 64;
+
+// The fallback group of a script, or none (Latin, Greek, Cyrillic, Common: the Latin
+// faces and the symbol fonts).
+bool group_of(UScriptCode script, Group& group) {
+    switch (script) {
+        case USCRIPT_ARABIC: group = Group::arabic; return true;
+        case USCRIPT_HEBREW: group = Group::hebrew; return true;
+        case USCRIPT_DEVANAGARI: group = Group::devanagari; return true;
+        case USCRIPT_BENGALI: group = Group::bengali; return true;
+        case USCRIPT_TAMIL: group = Group::tamil; return true;
+        case USCRIPT_THAI: group = Group::thai; return true;
+        case USCRIPT_GUJARATI: group = Group::gujarati; return true;
+        case USCRIPT_GURMUKHI: group = Group::gurmukhi; return true;
+        case USCRIPT_KANNADA: group = Group::kannada; return true;
+        case USCRIPT_MALAYALAM: group = Group::malayalam; return true;
+        case USCRIPT_TELUGU: group = Group::telugu; return true;
+        case USCRIPT_ORIYA: group = Group::oriya; return true;
+        case USCRIPT_SINHALA: group = Group::sinhala; return true;
+        case USCRIPT_KHMER: group = Group::khmer; return true;
+        case USCRIPT_LAO: group = Group::lao; return true;
+        case USCRIPT_MYANMAR: group = Group::myanmar; return true;
+        case USCRIPT_ARMENIAN: group = Group::armenian; return true;
+        case USCRIPT_GEORGIAN: group = Group::georgian; return true;
+        case USCRIPT_ETHIOPIC: group = Group::ethiopic; return true;
+        default: return false;
+    }
+}
+
+// The groups to try for `c`, by its script, or for a character several scripts share
+// (the Arabic comma, the Devanagari danda: ICU's Common with script extensions) by each
+// script it is used with.
+void script_groups(char32_t c, Preference preference, std::vector<Group>& out) {
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+    Group group;
+    switch (script) {
+        case USCRIPT_HANGUL: out.push_back(Group::korean); cjk_order(preference, out); return;
+        case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_BOPOMOFO:
+            cjk_order(preference, out);
+            return;
+        case USCRIPT_COMMON: case USCRIPT_INHERITED: {
+            if (is_cjk_common(c)) {
+                cjk_order(preference, out);
+                return;
+            }
+            UScriptCode extensions[kMaxScriptExtensions];
+            error = U_ZERO_ERROR;
+            int count = uscript_getScriptExtensions(static_cast<UChar32>(c), extensions, kMaxScriptExtensions, &error);
+            for (int i = 0; U_SUCCESS(error) && i < count; ++i)
+                if (group_of(extensions[i], group)) out.push_back(group);
+            return;
+        }
+        default:
+            if (group_of(script, group)) out.push_back(group);
+            return;
+    }
+}
+
+// A font file that is looked for when SystemFonts is made and read when first needed.
+class LazyFace {
+public:
+    LazyFace(std::string path, unsigned index) : path_(std::move(path)), index_(index) {}
+    const std::string& path() const { return path_; }
+    // The loaded face, or null when the file cannot be used (it is then skipped, and
+    // its characters reported missing).
+    const LoadedFace* get() const {
+        std::call_once(once_, [this] {
+            try {
+                face_ = load_face(path_, index_);
+            } catch (const Error&) {
+                face_ = nullptr;
+            }
+        });
+        return face_.get();
+    }
+
+private:
+    std::string path_;
+    unsigned index_;
+    mutable std::once_flag once_;
+    mutable std::shared_ptr<const LoadedFace> face_;
+};
+
+// Shaped text, cached per thread: a key is the face's serial, the direction and the text
+// (most words fit std::string's inline buffer); the glyphs of every entry are in one
+// array.
+struct ShapeCache {
+    std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> entries;  // glyphs' begin, count
+    std::vector<PlacedGlyph> glyphs;
+    std::string key;
+};
+
 }  // namespace
+
+// The default shaping of made-up fonts: a glyph per character.
+void FontTable::shape(FontId font, std::string_view text, const ShapeProperties& properties,
+                      std::vector<PlacedGlyph>& out) const {
+    std::size_t first = out.size();
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t at = i;
+        char32_t c = text::next(text, i);
+        out.push_back({static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(at), advance(font, c), 0, 0});
+    }
+    if (properties.right_to_left) std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
 
 struct SystemFonts::Impl {
     struct Font {
-        std::shared_ptr<const LoadedFace> face;
-        FontId fallback = -1;
+        int face = -1;  // index into faces, -1: not installed
         FontId glyph_source = 0;
         bool synthetic_bold = false;
+        // For the Latin faces and their language variants:
+        int latin = -1;  // the Latin face (0-11)
+        Preference preference = Preference::none;
     };
+    std::vector<std::unique_ptr<LazyFace>> faces;
     std::array<Font, kFontCount> fonts;
 
     const Font& at(FontId id) const {
         if (id < 0 || id >= kFontCount)
             throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " out of range");
         return fonts[static_cast<std::size_t>(id)];
+    }
+    const LoadedFace* face_of(FontId id) const {
+        const Font& font = at(id);
+        return font.face < 0 ? nullptr : faces[static_cast<std::size_t>(font.face)]->get();
+    }
+    const LoadedFace& loaded(FontId id) const {
+        const LoadedFace* face = face_of(id);
+        if (!face) throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " is not installed");
+        return *face;
+    }
+    int add_face(const std::string& path, unsigned index) {
+        for (std::size_t i = 0; i < faces.size(); ++i)
+            if (faces[i]->path() == path) return static_cast<int>(i);
+        faces.push_back(std::make_unique<LazyFace>(path, index));
+        return static_cast<int>(faces.size()) - 1;
     }
 };
 
@@ -220,27 +506,79 @@ std::vector<std::string> SystemFonts::default_font_dirs() {
 
 SystemFonts::SystemFonts() : SystemFonts(default_font_dirs()) {}
 
-SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) : impl_(std::make_unique<Impl>()) {
-    // Every file is located before any is loaded, so that a missing package is reported
-    // at once, whichever file is missing.
+SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) {
+    // One table per folder list and process: a document's SystemFonts costs a look-up.
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const Impl>> tables;
+    std::string key;
+    for (const std::string& dir : font_dirs) key += dir + '\n';
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = tables.find(key); it != tables.end()) {
+            impl_ = it->second;
+            return;
+        }
+    }
+    auto impl = std::make_shared<Impl>();
+    build(*impl, font_dirs);
+    std::lock_guard<std::mutex> lock(mutex);
+    impl_ = tables.emplace(key, std::move(impl)).first->second;
+}
+
+void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) {
+    // Every Latin file is located before any is loaded, so that a missing package is
+    // reported at once, whichever file is missing.
     std::array<std::string, kLatinFaceCount> latin_paths;
     for (int family = 0; family < 3; ++family)
         for (int style = 0; style < 4; ++style)
             latin_paths[static_cast<std::size_t>(family * 4 + style)] =
                 find_file(kLatinFaces[family][style], font_dirs);
-    std::string cjk_path = find_file(kCjkFace, font_dirs);
+    for (int preference = 0; preference < kPreferenceCount; ++preference)
+        for (int i = 0; i < kLatinFaceCount; ++i) {
+            Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
+            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0);
+            font.glyph_source = i;
+            font.latin = i;
+            font.preference = static_cast<Preference>(preference);
+        }
+    // The Latin faces are read now (every document uses them; a broken file is an
+    // error now rather than a missing-glyph report later).
+    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0);
 
-    for (int i = 0; i < kLatinFaceCount; ++i) {
-        Impl::Font& font = impl_->fonts[static_cast<std::size_t>(i)];
-        font.face = load_face(latin_paths[static_cast<std::size_t>(i)], 0);
-        bool bold = (i % 4) >= 2;
-        font.fallback = bold ? kCjkBold : kCjkRegular;
-        font.glyph_source = i;
+    for (int g = 0; g < kGroupCount; ++g) {
+        const GroupFiles& files = kGroupFiles[g];
+        for (int sans = 0; sans < 2; ++sans) {
+            std::string regular = find_alternative(sans ? files.sans : files.serif, font_dirs);
+            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, font_dirs);
+            if (regular.empty() && !sans) {  // a serif face missing: the sans one
+                regular = find_alternative(files.sans, font_dirs);
+                bold = find_alternative(files.sans_bold, font_dirs);
+            }
+            if (regular.empty()) continue;
+            FontId regular_id = group_font(static_cast<Group>(g), sans, false);
+            FontId bold_id = group_font(static_cast<Group>(g), sans, true);
+            Impl::Font& r = table.fonts[static_cast<std::size_t>(regular_id)];
+            r.face = table.add_face(regular, files.index);
+            Impl::Font& b = table.fonts[static_cast<std::size_t>(bold_id)];
+            if (bold.empty()) {
+                b.face = r.face;
+                b.synthetic_bold = true;
+            } else {
+                b.face = table.add_face(bold, files.index);
+            }
+        }
     }
-    auto cjk_face = load_face(cjk_path, kCjkFace.index);
-    impl_->fonts[kCjkRegular] = {cjk_face, -1, kCjkRegular, false};
-    // UMing has no bold face: the renderer strokes the regular outlines.
-    impl_->fonts[kCjkBold] = {cjk_face, -1, kCjkRegular, true};
+    // One glyph source per file: the first FontId drawing with it.
+    for (FontId id = kLatinFaceCount; id < kFontCount; ++id) {
+        Impl::Font& font = table.fonts[static_cast<std::size_t>(id)];
+        if (id < kWantedCount) continue;  // set above
+        font.glyph_source = id;
+        for (FontId other = kWantedCount; other < id; ++other)
+            if (table.fonts[static_cast<std::size_t>(other)].face == font.face && font.face >= 0) {
+                font.glyph_source = table.fonts[static_cast<std::size_t>(other)].glyph_source;
+                break;
+            }
+    }
 }
 
 SystemFonts::~SystemFonts() = default;
@@ -249,16 +587,250 @@ FontId SystemFonts::id(Family family, bool bold, bool italic) const {
     return static_cast<int>(family) * 4 + (bold ? 2 : 0) + (italic ? 1 : 0);
 }
 
-FontId SystemFonts::cjk(bool bold) const { return bold ? kCjkBold : kCjkRegular; }
+FontId SystemFonts::cjk(bool bold) const { return group_font(Group::chinese, false, bold); }
+
+FontId SystemFonts::for_language(FontId wanted, std::string_view language) const {
+    if (wanted < 0 || wanted >= kWantedCount) return wanted;
+    Preference preference = Preference::none;
+    std::string_view primary = language.substr(0, language.find_first_of("-_"));
+    if (primary == "zh") preference = Preference::chinese;
+    else if (primary == "ja") preference = Preference::japanese;
+    else if (primary == "ko") preference = Preference::korean;
+    return static_cast<int>(preference) * kLatinFaceCount + wanted % kLatinFaceCount;
+}
 
 FontId SystemFonts::resolve(FontId wanted, char32_t c) const {
     if (wanted < 0 || wanted >= kFontCount) return -1;
-    for (FontId f = wanted; f >= 0; f = impl_->fonts[static_cast<std::size_t>(f)].fallback)
-        if (impl_->fonts[static_cast<std::size_t>(f)].face->has(c)) return f;
-    return -1;
+    const Impl::Font& want = impl_->fonts[static_cast<std::size_t>(wanted)];
+    bool sans = true, bold = false;
+    Preference preference = Preference::none;
+    thread_local std::vector<Group> groups;
+    groups.clear();
+    // The wanted style's face of each group, else the group's other style (a serif face
+    // may lack what the sans one has, such as the Devanagari danda).
+    auto first_having = [&]() -> FontId {
+        for (Group group : groups)
+            for (bool style : {sans, !sans}) {
+                FontId id = group_font(group, style, bold);
+                const LoadedFace* face = impl_->face_of(id);
+                if (face && face->has(c)) return id;
+            }
+        return -1;
+    };
+    if (want.latin >= 0) {
+        sans = want.latin >= 4;  // Liberation Sans and Mono: sans fallbacks
+        bold = (want.latin % 4) >= 2;
+        preference = want.preference;
+        if ((preference == Preference::chinese || preference == Preference::japanese) &&
+            is_cjk_punctuation_candidate(c)) {
+            cjk_order(preference, groups);
+            if (FontId id = first_having(); id >= 0) return id;
+            groups.clear();
+        }
+        if (impl_->face_of(want.latin)->has(c)) return want.latin;
+    } else {
+        if (const LoadedFace* face = impl_->face_of(wanted); face && face->has(c)) return wanted;
+        int slot = (wanted - kWantedCount) % 4;
+        sans = slot >= 2;
+        bold = slot % 2;
+    }
+    script_groups(c, preference, groups);
+    groups.insert(groups.end(), {Group::dejavu, Group::symbols, Group::symbols2});
+    cjk_order(preference, groups);
+    return first_having();
 }
 
-float SystemFonts::advance(FontId font, char32_t c) const { return impl_->at(font).face->advance(c); }
+float SystemFonts::advance(FontId font, char32_t c) const { return impl_->loaded(font).advance(c); }
+
+namespace {
+
+// HarfBuzz's shaping of `text` in `face`, appended to `out` (clusters are byte offsets).
+void shape_with_harfbuzz(const LoadedFace& face, std::string_view text, const ShapeProperties& properties,
+                         std::vector<PlacedGlyph>& out) {
+    thread_local struct Buffer {
+        hb_buffer_t* buffer = hb_buffer_create();
+        ~Buffer() { hb_buffer_destroy(buffer); }
+    } holder;
+    hb_buffer_t* buffer = holder.buffer;
+    hb_buffer_clear_contents(buffer);
+    hb_buffer_add_utf8(buffer, text.data(), static_cast<int>(text.size()), 0, static_cast<int>(text.size()));
+    hb_buffer_set_direction(buffer, properties.right_to_left ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    if (!properties.language.empty())
+        hb_buffer_set_language(buffer, hb_language_from_string(properties.language.data(),
+                                                               static_cast<int>(properties.language.size())));
+    hb_buffer_guess_segment_properties(buffer);
+    hb_shape(face.font(), buffer, nullptr, 0);
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+    const hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
+    const float unit = face.per_unit();
+    for (unsigned i = 0; i < count; ++i)
+        out.push_back({info[i].codepoint, info[i].cluster, static_cast<float>(position[i].x_advance) * unit,
+                       static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
+}
+
+// Printable ASCII, most of what is set, shaped without HarfBuzz where that gives the same
+// glyphs: in a face that draws every printable ASCII character, alone and in the pairs
+// that fonts make ligatures of, as its nominal glyph, a word's shaping is its nominal
+// glyphs moved by the kerning of each pair, and a pair's kerning is what HarfBuzz does
+// to it alone. Learnt per face and thread, a pair when first met.
+class AsciiShaper {
+public:
+    explicit AsciiShaper(const LoadedFace& face) : face_(face) {
+        hb_font_t* font = face.font();
+        for (char32_t c = kFirst; c <= kLast; ++c) {
+            hb_codepoint_t glyph = 0;
+            hb_font_get_nominal_glyph(font, c, &glyph);
+            glyph_[c - kFirst] = glyph;
+            advance_[c - kFirst] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
+        }
+        simple_ = true;
+        std::vector<PlacedGlyph> glyphs;
+        char one[2] = {0, 0};
+        for (char c = kFirst; c <= kLast && simple_; ++c) {
+            one[0] = c;
+            glyphs.clear();
+            shape_with_harfbuzz(face, std::string_view(one, 1), {}, glyphs);
+            simple_ = nominal(glyphs, std::string_view(one, 1));
+        }
+        // Sequences fonts have ligatures or contextual forms for.
+        for (std::string_view probe : {"fi", "fl", "ff", "ffi", "ffl", "ft", "fj", "fb", "fh", "fk", "Th", "st", "ct",
+                                       "sp", "--", "---", "->", "<=", ">=", "==", "!=", "...", "www", "ij", "IJ", "Qu"}) {
+            if (!simple_) break;
+            glyphs.clear();
+            shape_with_harfbuzz(face, probe, {}, glyphs);
+            simple_ = glyphs.size() == probe.size();
+            for (std::size_t i = 0; simple_ && i < probe.size(); ++i)
+                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - kFirst] && glyphs[i].cluster == i &&
+                          glyphs[i].x_offset == 0 && glyphs[i].y_offset == 0;
+        }
+        kern_.assign(kCount * kCount, kUnknown);
+    }
+
+    // Appends the glyphs of `text` (printable ASCII) and returns true, or returns false
+    // when HarfBuzz must shape it (the face is not simple, or a pair of it is not).
+    bool shape(std::string_view text, std::vector<PlacedGlyph>& out) {
+        if (!simple_) return false;
+        std::size_t first = out.size();
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
+            float advance = advance_[c];
+            if (i + 1 < text.size()) {
+                float kern = pair(c, static_cast<unsigned char>(text[i + 1]) - kFirst);
+                if (kern == kComplex) {
+                    out.resize(first);
+                    return false;
+                }
+                advance += kern;
+            }
+            out.push_back({glyph_[c], static_cast<std::uint32_t>(i), advance, 0, 0});
+        }
+        return true;
+    }
+
+    static bool printable_ascii(std::string_view text) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= kFirst && c <= kLast; });
+    }
+
+private:
+    static constexpr char kFirst = 0x20, kLast = 0x7E;
+    static constexpr unsigned kCount = kLast - kFirst + 1;
+    static constexpr float kUnknown = -1e30f, kComplex = 1e30f;
+
+    bool nominal(const std::vector<PlacedGlyph>& glyphs, std::string_view text) const {
+        if (glyphs.size() != text.size()) return false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
+            if (glyphs[i].id != glyph_[c] || glyphs[i].cluster != i || glyphs[i].x_offset != 0 ||
+                glyphs[i].y_offset != 0)
+                return false;
+        }
+        return true;
+    }
+
+    // The kerning of pair (a, b): what HarfBuzz adds to a's advance, or kComplex when it
+    // does anything else to the pair.
+    float pair(unsigned a, unsigned b) {
+        float& kern = kern_[a * kCount + b];
+        if (kern != kUnknown) return kern;
+        char text[2] = {static_cast<char>(a + kFirst), static_cast<char>(b + kFirst)};
+        scratch_.clear();
+        shape_with_harfbuzz(face_, std::string_view(text, 2), {}, scratch_);
+        bool simple = nominal(scratch_, std::string_view(text, 2)) && scratch_[1].advance == advance_[b];
+        kern = simple ? scratch_[0].advance - advance_[a] : kComplex;
+        return kern;
+    }
+
+    const LoadedFace& face_;
+    bool simple_ = false;
+    std::array<std::uint32_t, kCount> glyph_{};
+    std::array<float, kCount> advance_{};
+    std::vector<float> kern_;
+    std::vector<PlacedGlyph> scratch_;
+};
+
+// This thread's AsciiShaper of `face`, made on first use.
+AsciiShaper& ascii_shaper(const LoadedFace& face) {
+    thread_local std::vector<std::unique_ptr<AsciiShaper>> shapers;  // by the face's serial
+    if (face.serial() >= shapers.size()) shapers.resize(face.serial() + 1u);
+    auto& shaper = shapers[face.serial()];
+    if (!shaper) shaper = std::make_unique<AsciiShaper>(face);
+    return *shaper;
+}
+
+}  // namespace
+
+void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
+                        std::vector<PlacedGlyph>& out) const {
+    const LoadedFace& face = impl_->loaded(font);
+    if (!properties.right_to_left && properties.language.empty() && AsciiShaper::printable_ascii(text) &&
+        ascii_shaper(face).shape(text, out))
+        return;
+    thread_local ShapeCache cache;
+    bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
+    if (cached) {
+        cache.key.clear();
+        std::uint16_t serial = face.serial();
+        cache.key += static_cast<char>(serial & 0xFF);
+        cache.key += static_cast<char>(serial >> 8);
+        cache.key += properties.right_to_left ? 'R' : 'L';
+        cache.key.append(text);
+        if (auto it = cache.entries.find(cache.key); it != cache.entries.end()) {
+            auto begin = cache.glyphs.begin() + it->second.first;
+            out.insert(out.end(), begin, begin + it->second.second);
+            return;
+        }
+    }
+    std::size_t first = out.size();
+    shape_with_harfbuzz(face, text, properties, out);
+    if (cached) {
+        if (cache.entries.size() >= kShapeCacheEntries) {
+            cache.entries.clear();
+            cache.glyphs.clear();
+        }
+        cache.entries.emplace(cache.key, std::pair<std::uint32_t, std::uint32_t>(
+                                             static_cast<std::uint32_t>(cache.glyphs.size()),
+                                             static_cast<std::uint32_t>(out.size() - first)));
+        cache.glyphs.insert(cache.glyphs.end(), out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+    }
+}
+
+void SystemFonts::nominal_glyphs(FontId font, std::string_view text, std::vector<PlacedGlyph>& out) const {
+    const LoadedFace& face = impl_->loaded(font);
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t at = i;
+        char32_t c = text::next(text, i);
+        hb_codepoint_t glyph = 0;
+        hb_font_get_nominal_glyph(face.font(), c, &glyph);
+        float advance = static_cast<float>(hb_font_get_glyph_h_advance(face.font(), glyph)) * face.per_unit();
+        out.push_back({glyph, static_cast<std::uint32_t>(at), advance, 0, 0});
+    }
+}
+
+float SystemFonts::glyph_advance(FontId font, std::uint32_t glyph) const {
+    const LoadedFace& face = impl_->loaded(font);
+    return static_cast<float>(hb_font_get_glyph_h_advance(face.font(), glyph)) * face.per_unit();
+}
 
 std::size_t SystemFonts::size() const { return kFontCount; }
 
@@ -266,22 +838,37 @@ bool SystemFonts::synthetic_bold(FontId font) const { return impl_->at(font).syn
 
 FontId SystemFonts::glyph_source(FontId font) const { return impl_->at(font).glyph_source; }
 
-const std::string& SystemFonts::file(FontId font) const { return impl_->at(font).face->path(); }
+const std::string& SystemFonts::file(FontId font) const {
+    const Impl::Font& f = impl_->at(font);
+    static const std::string none = "(not installed)";
+    return f.face < 0 ? none : impl_->faces[static_cast<std::size_t>(f.face)]->path();
+}
 
-std::string SystemFonts::subset(FontId font, const std::u32string& characters) const {
-    const LoadedFace& face = *impl_->at(font).face;
+std::string SystemFonts::subset(FontId font, const std::vector<std::uint32_t>& glyphs,
+                                std::vector<std::uint32_t>& new_ids) const {
+    const LoadedFace& face = impl_->loaded(font);
     hb_subset_input_t* input = hb_subset_input_create_or_fail();
     if (!input) throw Error(ErrorKind::internal, face.path(), 0, "cannot create a subset input (out of memory)");
-    hb_set_t* unicodes = hb_subset_input_unicode_set(input);
-    for (char32_t c : characters) hb_set_add(unicodes, c);
+    hb_set_t* glyph_set = hb_subset_input_glyph_set(input);
+    hb_set_add(glyph_set, 0);
+    for (std::uint32_t glyph : glyphs) hb_set_add(glyph_set, glyph);
     hb_set_t* dropped = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (hb_tag_t tag : kDroppedTables) hb_set_add(dropped, tag);
     // No hinting: a PDF viewer rasterises at any size with its own hinter, and the
     // instructions are most of a Liberation glyph's bytes.
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
 
-    hb_face_t* subset = hb_subset_or_fail(face.face(), input);
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.subset_face(), input);
     hb_subset_input_destroy(input);
+    if (!plan) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot plan the font's subset");
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    new_ids.clear();
+    for (std::uint32_t glyph : glyphs) {
+        hb_codepoint_t mapped = hb_map_get(old_to_new, glyph);
+        new_ids.push_back(mapped == HB_MAP_VALUE_INVALID ? 0 : mapped);
+    }
+    hb_face_t* subset = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
     if (!subset) throw Error(ErrorKind::internal, face.path(), 0, "HarfBuzz cannot subset the font");
     hb_blob_t* blob = hb_face_reference_blob(subset);
     hb_face_destroy(subset);

@@ -86,60 +86,41 @@ const char* describe(HPDF_STATUS code) {
     }
 }
 
-void append_hex4(std::string& out, unsigned value) {
+void append_hex_digits(std::string& out, unsigned value) {
     static const char digits[] = "0123456789ABCDEF";
-    out += '<';
     for (int shift = 12; shift >= 0; shift -= 4) out += digits[(value >> shift) & 15];
+}
+
+void append_hex4(std::string& out, unsigned value) {
+    out += '<';
+    append_hex_digits(out, value);
     out += '>';
 }
 
-// A ToUnicode CMap for UTF-8 fonts: the code is the character (UTF-16), so each drawn
-// character maps to itself. Consecutive characters sharing a high byte form a bfrange
-// (a range may only vary in its last byte); the rest are bfchars.
-std::string to_unicode_cmap(const std::vector<char16_t>& characters) {
-    std::vector<std::pair<unsigned, unsigned>> ranges, singles;
-    for (std::size_t i = 0; i < characters.size();) {
-        std::size_t j = i + 1;
-        while (j < characters.size() && characters[j] == characters[j - 1] + 1 &&
-               (characters[j] >> 8) == (characters[i] >> 8))
-            ++j;
-        if (j - i > 1) ranges.emplace_back(characters[i], characters[j - 1]);
-        else singles.emplace_back(characters[i], characters[i]);
-        i = j;
-    }
+// A ToUnicode CMap from glyph ids (the codes, two bytes) to their text, as bfchars.
+std::string to_unicode_cmap(const std::vector<HpdfDocument::FontGlyph>& glyphs) {
+    std::vector<const HpdfDocument::FontGlyph*> mapped;
+    for (const auto& glyph : glyphs)
+        if (!glyph.text.empty()) mapped.push_back(&glyph);
     std::string out =
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-    for (std::size_t i = 0; i < ranges.size(); i += kCMapBlockLimit) {
-        std::size_t end = std::min(ranges.size(), i + kCMapBlockLimit);
-        out += std::to_string(end - i) + " beginbfrange\n";
-        for (std::size_t k = i; k < end; ++k) {
-            append_hex4(out, ranges[k].first);
-            out += ' ';
-            append_hex4(out, ranges[k].second);
-            out += ' ';
-            append_hex4(out, ranges[k].first);
-            out += '\n';
-        }
-        out += "endbfrange\n";
-    }
-    for (std::size_t i = 0; i < singles.size(); i += kCMapBlockLimit) {
-        std::size_t end = std::min(singles.size(), i + kCMapBlockLimit);
+    for (std::size_t i = 0; i < mapped.size(); i += kCMapBlockLimit) {
+        std::size_t end = std::min(mapped.size(), i + kCMapBlockLimit);
         out += std::to_string(end - i) + " beginbfchar\n";
         for (std::size_t k = i; k < end; ++k) {
-            append_hex4(out, singles[k].first);
-            out += ' ';
-            append_hex4(out, singles[k].first);
-            out += '\n';
+            append_hex4(out, mapped[k]->id);
+            out += " <";
+            for (char16_t unit : mapped[k]->text) append_hex_digits(out, unit);
+            out += ">\n";
         }
         out += "endbfchar\n";
     }
     out += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     return out;
 }
-
 
 HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream stream) {
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
@@ -188,13 +169,16 @@ std::string_view table_of(hb_face_t* face, hb_tag_t tag, hb_blob_t*& blob) {
     return {data ? data : "", data ? length : 0};
 }
 
-// A subset tag: six capitals from a hash of the name and characters, so that two subsets
+// A subset tag: six capitals from a hash of the name and glyphs, so that two subsets
 // of one font in two files differ and the same subset is always named alike.
-std::string subset_tag(std::string_view name, const std::vector<char16_t>& characters) {
+std::string subset_tag(std::string_view name, const std::vector<HpdfDocument::FontGlyph>& glyphs) {
     std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
     auto mix = [&hash](unsigned byte) { hash = (hash ^ byte) * 1099511628211ull; };
     for (char c : name) mix(static_cast<unsigned char>(c));
-    for (char16_t c : characters) mix(c & 0xFF), mix(c >> 8);
+    for (const auto& glyph : glyphs) {
+        mix(glyph.id & 0xFF), mix((glyph.id >> 8) & 0xFF);
+        for (char16_t c : glyph.text) mix(c & 0xFF), mix(c >> 8);
+    }
     std::string tag;
     for (int i = 0; i < 6; ++i, hash /= 26) tag += static_cast<char>('A' + hash % 26);
     return tag;
@@ -205,9 +189,9 @@ std::string subset_tag(std::string_view name, const std::vector<char16_t>& chara
 // The font's dictionaries made here from the HarfBuzz subset rather than by libharu's
 // HPDF_LoadTTFontFromFile and HPDF_GetFont, which set every font up over all 65,536
 // UTF-16 codes (about 8 million instructions a font: most of a small page's time):
-//   Type0 /Identity-H → CIDFontType2 (CID = the UTF-16 unit, /W, /CIDToGIDMap) →
+//   Type0 /Identity-H → CIDFontType2 (CID = glyph id, /W, /CIDToGIDMap /Identity) →
 //   FontDescriptor → FontFile2 (the subset, deflated), and a /ToUnicode CMap.
-HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const std::vector<char16_t>& characters) {
+HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs) {
     hb_blob_t* file_blob = hb_blob_create(font_file.data(), static_cast<unsigned>(font_file.size()),
                                           HB_MEMORY_MODE_READONLY, nullptr, nullptr);
     hb_face_t* face = hb_face_create(file_blob, 0);
@@ -225,7 +209,7 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
         if (name_buffer[i] > ' ' && name_buffer[i] < 0x7F && !std::strchr("()<>[]{}/%#", name_buffer[i]))
             name += name_buffer[i];
     if (name.empty()) name = "Font";
-    const std::string base_font = subset_tag(name, characters) + "+" + name;
+    const std::string base_font = subset_tag(name, glyphs) + "+" + name;
 
     hb_blob_t* head_blob = nullptr;
     hb_blob_t* post_blob = nullptr;
@@ -240,28 +224,23 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     const bool fixed_pitch = read16(post, 12, false) || read16(post, 14, false);
     const int flags = 32 /* nonsymbolic */ | (fixed_pitch ? 1 : 0) | (italic_angle != 0 ? 64 : 0);
 
-    // Glyphs and widths of the characters drawn: widths truncated to 1/1000 em, as the
-    // /W array says them (the page content places runs with the same numbers).
-    Font loaded{nullptr, std::vector<std::int16_t>(0x10000, 0)};
-    std::vector<HPDF_BYTE> map(characters.empty() ? 2 : 2 * (std::size_t(characters.back()) + 1), 0);
+    // Widths of the glyphs drawn, truncated to 1/1000 em, as the /W array says them (the
+    // page content places glyphs with the same numbers).
+    Font loaded{nullptr, std::vector<std::int16_t>(glyphs.empty() ? 1 : glyphs.back().id + 1, 0)};
     HPDF_Array widths = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
     HPDF_STATUS status = HPDF_OK;
     HPDF_Array run = nullptr;
-    int previous = -2;
-    for (char16_t c : characters) {
-        hb_codepoint_t glyph = 0;
-        hb_font_get_nominal_glyph(hb, c, &glyph);
-        int width = per_mille(hb_font_get_glyph_h_advance(hb, glyph));
-        loaded.widths[c] = static_cast<std::int16_t>(width);
-        map[2 * std::size_t(c)] = static_cast<HPDF_BYTE>(glyph >> 8);
-        map[2 * std::size_t(c) + 1] = static_cast<HPDF_BYTE>(glyph & 0xFF);
-        if (c != previous + 1 || !run) {  // a new run of consecutive CIDs: c [w w ...]
-            status += HPDF_Array_AddNumber(widths, c);
+    long previous = -2;
+    for (const FontGlyph& glyph : glyphs) {
+        int width = per_mille(hb_font_get_glyph_h_advance(hb, glyph.id));
+        loaded.widths[glyph.id] = static_cast<std::int16_t>(width);
+        if (static_cast<long>(glyph.id) != previous + 1 || !run) {  // a new run of consecutive CIDs: c [w w ...]
+            status += HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(glyph.id));
             run = HPDF_Array_New(doc_->mmgr);
             status += HPDF_Array_Add(widths, run);
         }
         status += HPDF_Array_AddNumber(run, width);
-        previous = c;
+        previous = glyph.id;
     }
 
     HPDF_Xref xref = doc_->xref;
@@ -273,7 +252,6 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
     status += HPDF_Xref_Add(xref, descriptor);
     HPDF_Dict file = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
-    HPDF_Dict gid_map = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
     HPDF_Dict to_unicode = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
 
     status += HPDF_Dict_AddName(type0, "Type", "Font");
@@ -296,7 +274,7 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     status += HPDF_Dict_Add(cid_font, "FontDescriptor", descriptor);
     status += HPDF_Dict_AddNumber(cid_font, "DW", 1000);
     status += HPDF_Dict_Add(cid_font, "W", widths);
-    status += HPDF_Dict_Add(cid_font, "CIDToGIDMap", gid_map);
+    status += HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
 
     status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
     status += HPDF_Dict_AddName(descriptor, "FontName", base_font.c_str());
@@ -315,9 +293,7 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     check(status, "making a font's dictionaries");
 
     write_deflated(file, font_file, kFontDeflateLevel, "a font file");
-    write_deflated(gid_map, std::string_view(reinterpret_cast<const char*>(map.data()), map.size()),
-                   kContentDeflateLevel, "a CIDToGIDMap");
-    write_deflated(to_unicode, to_unicode_cmap(characters), kContentDeflateLevel, "a ToUnicode CMap");
+    write_deflated(to_unicode, to_unicode_cmap(glyphs), kContentDeflateLevel, "a ToUnicode CMap");
 
     hb_blob_destroy(head_blob);
     hb_blob_destroy(post_blob);

@@ -13,10 +13,9 @@
 //     cost ~0.7 µs a run (byte-by-byte memset and float formatting inside) and
 //     the renderer draws millions of runs; and it is deflated here, at a faster level
 //     than libharu's fixed one (see kContentDeflateLevel);
-//   - every glyph of a loaded font is marked used, since only the glyphs libharu's text
-//     calls saw would be embedded otherwise;
-//   - the ToUnicode CMap libharu 2.3 writes for UTF-8 fonts is a CID map, invalid there
-//     (poppler: "Invalid 'begincidrange' operator in ToUnicode CMap"); it is replaced;
+//   - fonts are made here as Type0/CIDFontType2 dictionaries drawing glyph ids (libharu
+//     2.3 draws characters only, through its encoders), with a ToUnicode CMap from glyphs
+//     to text;
 //   - the catalog's /Lang has no setter, and destinations cannot keep the zoom.
 #pragma once
 
@@ -50,20 +49,26 @@ public:
         return handle;
     }
 
-    // Adds a TrueType font (the bytes of a subset, as fonts.cpp makes them) for drawing
-    // `characters` (sorted, unique, all below U+10000) and returns it: a Type0 font with
-    // Identity-H encoding, whose codes (CIDs) are the characters' UTF-16 units, its
-    // glyphs found through a CIDToGIDMap, its widths in /W, a ToUnicode CMap of the
-    // characters, and the file embedded, deflated, under a subset tag made from the
-    // characters (the same subset is always named alike).
+    // A glyph a document draws with a font: its index in the subset file, and the text
+    // it stands for in the ToUnicode CMap (UTF-16; several characters for a ligature;
+    // empty for a glyph that is only part of a cluster, which the CMap leaves out).
+    struct FontGlyph {
+        std::uint32_t id = 0;
+        std::u16string text;
+    };
+    // Adds a TrueType font (the bytes of a subset, as fonts.cpp makes them) drawing
+    // `glyphs` (sorted by id, unique) and returns it: a Type0 font with Identity-H
+    // encoding whose codes (CIDs) are the subset's glyph ids (/CIDToGIDMap /Identity),
+    // its widths in /W, a ToUnicode CMap from each glyph to its text, and the file
+    // embedded, deflated, under a subset tag made from the glyphs (the same subset is
+    // always named alike).
     struct Font {
         HPDF_Font font = nullptr;
-        // For every UTF-16 unit, the width in the font's /W array, in thousandths of an
-        // em (truncated from font units): what a viewer advances by.
-        // Meaningful for `characters` only.
+        // For every glyph id of the subset, the width in the font's /W array, in
+        // thousandths of an em (truncated from font units): what a viewer advances by.
         std::vector<std::int16_t> widths;
     };
-    Font load_font(const std::string& font_file, const std::vector<char16_t>& characters);
+    Font load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs);
 
     // The page resource name (e.g. "F1") under which `font` is used on `page`, adding it
     // to the page's resources the first time.

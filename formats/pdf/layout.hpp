@@ -21,17 +21,31 @@ struct Color {
     bool operator==(const Color&) const = default;
 };
 
+// One glyph of a shaped run, as HarfBuzz places it. Sizes are in em (times the run's
+// size gives points).
+struct PlacedGlyph {
+    std::uint32_t id = 0;       // the glyph's index in the font file
+    std::uint32_t cluster = 0;  // the byte in the run's text where its cluster starts
+    float advance = 0;          // how far the pen moves after it
+    float x_offset = 0, y_offset = 0;  // where it sits relative to the pen
+};
+
 // Text drawn with one font at one size, starting at (x, y): y is the baseline, in points
-// from the page's bottom edge. `char_spacing` is added after every character (PDF's Tc),
-// which is how a justified line of CJK text spreads. `text` is UTF-8 and holds only
-// characters the font has (the typesetter substitutes the others).
+// from the page's bottom edge. `glyphs` are what is drawn, left to right (a
+// right-to-left run's glyphs come in visual order); `text` is the UTF-8 source they were
+// shaped from, in logical order, which the PDF carries for copying and searching.
+// `char_spacing` is added after every glyph (PDF's Tc), which is how a justified line of
+// CJK text spreads. A run without glyphs is drawn by its characters' nominal glyphs (the
+// font's cmap, no shaping), which is how tests and plain labels draw.
 struct GlyphRun {
     FontId font = 0;
     float size = 10;
     float x = 0, y = 0;
     std::string text;
+    std::vector<PlacedGlyph> glyphs;
     float char_spacing = 0;
     Color color;
+    bool right_to_left = false;
 };
 
 // A straight line (rules, underlines of links in print are not drawn).

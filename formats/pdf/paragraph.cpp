@@ -10,6 +10,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <unicode/ubidi.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
 #include "core/text.hpp"
 #include "pdf/breaking.hpp"
 #include "pdf/hyphenate.hpp"
@@ -70,6 +75,7 @@ public:
     using AsciiTable = std::array<Glyph, 128>;
 
     explicit Metrics(const FontTable& fonts) : fonts_(fonts) {}
+    const FontTable& fonts() const { return fonts_; }
 
     Glyph look_up(FontId wanted, char32_t c) const {
         FontId font = fonts_.resolve(wanted, c);
@@ -114,6 +120,8 @@ enum class Role : std::uint8_t {
     space,         // box: a space that does not break (U+00A0, spaces in code)
     word_space,    // glue: a space between words
     cjk_glue,      // glue: between CJK characters, where justification spreads them
+    word_boundary, // glue: between words of a script written without spaces (Thai)
+    break_stretch, // glue: a ragged right end for a line broken inside a web address
     hyphen,        // penalty: a hyphenation point, drawing a hyphen when broken at
     break_after,   // penalty: after an explicit hyphen, inside an overlong word, at U+200B
     forbid,        // penalty: kinsoku, no break at the following glue
@@ -126,22 +134,29 @@ enum class Role : std::uint8_t {
 struct Payload {
     std::uint32_t span = 0;        // where it comes from (style, size)
     FontId font = 0;               // box: the font drawing it; hyphen: the hyphen's font
-    std::uint32_t text_begin = 0;  // box: what it draws, in Items::text
+    std::uint32_t text_begin = 0;  // box: its source text, in Items::text
     std::uint32_t text_end = 0;
+    std::uint32_t glyph_begin = 0;  // box: its glyphs, in Items::glyphs (clusters into its text)
+    std::uint32_t glyph_end = 0;
+    std::uint8_t level = 0;         // box and glue: the bidi embedding level (odd: right to left)
 };
 
 struct Items {
     std::vector<BreakItem> breaking;  // what find_breaks sees
     std::vector<Payload> payload;     // the same items, for setting the lines
     std::string text;                 // all boxes' text, back to back
+    std::vector<PlacedGlyph> glyphs;  // all boxes' glyphs, back to back
     std::size_t boxes = 0;
     std::size_t missing_glyphs = 0;
+    std::vector<char32_t> missing_characters;
 
     void clear() {
         breaking.clear();
         payload.clear();
         text.clear();
+        glyphs.clear();
         boxes = missing_glyphs = 0;
+        missing_characters.clear();
     }
     void reserve(std::size_t count) {
         breaking.reserve(count);
@@ -166,11 +181,123 @@ struct WordChar {
     std::uint8_t spaces = 0;           // drawn as this many spaces (0: itself)
     bool attached = false;             // a combining mark: never broken from the one before
     bool soft_hyphen_after = false;
+    std::uint8_t level = 0;            // bidi embedding level
     // Filled when the word is flushed:
     FontId font = 0;
-    float width = 0;
+    float width = 0;            // of its cluster's glyphs, on the cluster's first character
     bool missing = false;
+    bool cluster_start = true;  // shaping began a cluster here: a break may come before it
+    std::uint32_t glyph_begin = 0, glyph_end = 0;  // its cluster's glyphs, in the word's
 };
+
+// The bidi embedding levels of a paragraph's text (UAX #9, from ICU's ubidi), per span
+// and byte. Text with no right-to-left character in a left-to-right paragraph is all
+// level 0, and costs no ICU call.
+class BidiLevels {
+public:
+    BidiLevels(const std::vector<Span>& spans, Direction direction) {
+        bool any = direction == Direction::right_to_left;
+        for (std::size_t s = 0; s < spans.size() && !any; ++s) any = has_right_to_left(spans[s].text);
+        if (!any) return;
+        std::u16string text;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> origin;  // per UTF-16 unit: span, byte
+        for (std::uint32_t s = 0; s < spans.size(); ++s) {
+            std::string_view t = spans[s].text;
+            for (std::size_t i = 0; i < t.size();) {
+                std::size_t at = i;
+                char32_t c = text::next(t, i);
+                if (c >= 0x10000) {
+                    text += char16_t(0xD800 + ((c - 0x10000) >> 10));
+                    text += char16_t(0xDC00 + ((c - 0x10000) & 0x3FF));
+                    origin.emplace_back(s, at);
+                    origin.emplace_back(s, at);
+                } else {
+                    text += char16_t(c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c);
+                    origin.emplace_back(s, at);
+                }
+            }
+        }
+        UErrorCode error = U_ZERO_ERROR;
+        UBiDi* bidi = ubidi_openSized(static_cast<int32_t>(text.size()), 0, &error);
+        UBiDiLevel base = direction == Direction::right_to_left   ? 1
+                          : direction == Direction::left_to_right ? 0
+                                                                  : UBIDI_DEFAULT_LTR;
+        ubidi_setPara(bidi, text.data(), static_cast<int32_t>(text.size()), base, nullptr, &error);
+        const UBiDiLevel* levels = U_SUCCESS(error) ? ubidi_getLevels(bidi, &error) : nullptr;
+        if (U_SUCCESS(error) && levels) {
+            paragraph_level_ = ubidi_getParaLevel(bidi);
+            per_span_.resize(spans.size());
+            for (std::size_t s = 0; s < spans.size(); ++s) per_span_[s].assign(spans[s].text.size(), paragraph_level_);
+            for (std::size_t u = 0; u < origin.size(); ++u) {
+                auto [s, at] = origin[u];
+                auto& span_levels = per_span_[s];
+                std::size_t end = at + 1;
+                while (end < span_levels.size() && (static_cast<unsigned char>(spans[s].text[end]) & 0xC0) == 0x80) ++end;
+                for (std::size_t b = at; b < end; ++b) span_levels[b] = levels[u];
+            }
+        }
+        ubidi_close(bidi);
+    }
+    bool trivial() const { return per_span_.empty(); }
+    std::uint8_t paragraph_level() const { return paragraph_level_; }
+    std::uint8_t at(std::uint32_t span, std::size_t byte) const {
+        if (per_span_.empty()) return paragraph_level_;
+        const auto& levels = per_span_[span];
+        return byte < levels.size() ? levels[byte] : paragraph_level_;
+    }
+
+private:
+    // Characters of the right-to-left scripts and the bidi controls that make text
+    // right to left: Hebrew to NKo, Samaritan to Arabic Extended-A, the presentation
+    // forms, RLM/RLE/RLO/RLI, and the historic right-to-left scripts above U+10800.
+    static bool has_right_to_left(std::string_view text) {
+        for (std::size_t i = 0; i < text.size();) {
+            if (static_cast<unsigned char>(text[i]) < 0x80) {
+                ++i;
+                continue;
+            }
+            char32_t c = text::next(text, i);
+            if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF) ||
+                c == 0x200F || c == 0x202B || c == 0x202E || c == 0x2067 || (c >= 0x10800 && c <= 0x10FFF) ||
+                (c >= 0x1E800 && c <= 0x1EFFF))
+                return true;
+        }
+        return false;
+    }
+
+    std::uint8_t paragraph_level_ = 0;
+    std::vector<std::vector<std::uint8_t>> per_span_;
+};
+
+// Whether ICU's dictionary finds the word breaks of `c`'s script (UAX #14 class SA:
+// Thai, Lao, Khmer, Myanmar, written without spaces between words).
+bool needs_dictionary(char32_t c) {
+    return c >= 0x0E00 && u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT;
+}
+
+// Common or Inherited (UAX #24): punctuation, digits and marks shared by scripts.
+bool has_no_script(char32_t c) {
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+    return U_SUCCESS(error) && (script == USCRIPT_COMMON || script == USCRIPT_INHERITED);
+}
+
+// ICU's line break iterator, one per thread (opening one loads its rules).
+UBreakIterator* line_breaker() {
+    struct Holder {
+        UBreakIterator* iterator = nullptr;
+        ~Holder() {
+            if (iterator) ubrk_close(iterator);
+        }
+    };
+    thread_local Holder holder;
+    if (!holder.iterator) {
+        UErrorCode error = U_ZERO_ERROR;
+        holder.iterator = ubrk_open(UBRK_LINE, "", nullptr, 0, &error);
+        if (U_FAILURE(error)) holder.iterator = nullptr;
+    }
+    return holder.iterator;
+}
 
 // Turns spans into items. Latin text becomes one box per word (per font run of it, and
 // per syllable when hyphenating), spaces glue; CJK text one box per character with glue
@@ -178,8 +305,8 @@ struct WordChar {
 class ItemBuilder {
 public:
     ItemBuilder(const std::vector<Span>& spans, const ParagraphStyle& style, Metrics& metrics,
-                const Hyphenator* hyphenator, float first_measure, Items& items)
-        : spans_(spans), style_(style), metrics_(metrics), hyphenator_(hyphenator),
+                const BidiLevels& bidi, const Hyphenator* hyphenator, float first_measure, Items& items)
+        : spans_(spans), style_(style), metrics_(metrics), bidi_(bidi), hyphenator_(hyphenator),
           first_measure_(first_measure), justify_(style.align == Align::justify), items_(items) {}
 
     // Fills the items (emptied first; their memory is reused: the pass that hyphenates
@@ -194,6 +321,7 @@ public:
         // hyphenation points whenever a later pass may hyphenate.
         items_.reserve((style_.hyphenator ? bytes * 3 / 5 : bytes * 2 / 5) + 4);
         items_.text.reserve(bytes);
+        items_.glyphs.reserve(bytes);
         for (std::uint32_t index = 0; index < spans_.size(); ++index) add_span(index);
         flush_word();
         while (items_.payload.size() >= 2 && items_.ends_with_forced_break() &&
@@ -231,9 +359,11 @@ private:
                 spaces = 1;
             }
             WordChar wc{c, index, std::uint32_t(begin), std::uint32_t(i), spaces};
+            wc.level = bidi_.at(index, begin);
             switch (kind.kind) {
                 case BreakClass::newline:
                     flush_word();
+                    compound_has_hyphen_ = false;
                     pending_space_ = pending_break_ = false;
                     add_forced_break(index);
                     has_previous_ = false;
@@ -241,9 +371,11 @@ private:
                     break;
                 case BreakClass::space:
                     flush_word();
+                    compound_has_hyphen_ = false;
                     if (line_has_content_ && !pending_space_) {
                         pending_space_ = true;
                         space_span_ = index;
+                        space_level_ = bidi_.at(index, begin);
                     }
                     has_previous_ = false;
                     break;
@@ -288,38 +420,50 @@ private:
         const std::string& text = spans_[index].text;
         for (std::size_t k = begin; k < end; ++k) {
             auto c = static_cast<unsigned char>(text[k]);
-            add_printing({c, index, std::uint32_t(k), std::uint32_t(k + 1)}, ascii_break_classes[c]);
+            WordChar wc{c, index, std::uint32_t(k), std::uint32_t(k + 1)};
+            wc.level = bidi_.at(index, k);
+            add_printing(wc, ascii_break_classes[c]);
         }
         flush_word();
     }
 
     bool add_plain_ascii_word(std::uint32_t index, std::size_t begin, std::size_t end) {
+        if (!bidi_.trivial()) return false;  // levels per character: the general way
+        std::string_view word = std::string_view(spans_[index].text).substr(begin, end - begin);
+        if (word.find("://") != std::string_view::npos || word.starts_with("www.")) return false;  // find_url_breaks
         const Span& span = spans_[index];
         const std::string& text = span.text;
         Metrics::AsciiTable& table = ascii_table(index);
         FontId font = Metrics::unknown;
-        float total = 0;
         for (std::size_t k = begin; k < end; ++k) {
             auto c = static_cast<unsigned char>(text[k]);
             Glyph& glyph = table[c];
             if (glyph.font == Metrics::unknown) glyph = metrics_.look_up(span.font, c);
             if (glyph.font < 0 || (font != Metrics::unknown && glyph.font != font)) return false;
             font = glyph.font;
-            total += glyph.advance * span.size;
         }
+        shaped_.clear();
+        metrics_.fonts().shape(font, std::string_view(text).substr(begin, end - begin), {}, shaped_);
+        float total = 0;
+        for (const PlacedGlyph& g : shaped_) total += g.advance * span.size;
         bool broken_before = break_seen_ || pending_space_ || pending_break_;
         if (total > (broken_before ? style_.width : std::min(style_.width, first_measure_))) return false;
 
         add_pending(index);
         points_.clear();
         if (hyphenator_) find_ascii_hyphenation_points(text, begin, end);
-        std::size_t piece = begin;
+        std::size_t piece = begin, glyph = 0;
         for (std::size_t after : points_) {
-            add_ascii_box(index, font, piece, after + 1, table);
+            // A point inside a ligature's cluster ("f|i") is no break.
+            std::size_t cut = glyph;
+            while (cut < shaped_.size() && shaped_[cut].cluster < after + 1 - begin) ++cut;
+            if (cut == shaped_.size() || shaped_[cut].cluster != after + 1 - begin) continue;
+            add_ascii_box(index, font, piece, after + 1, begin, glyph, cut);
             add_hyphen_penalty(index);
             piece = after + 1;
+            glyph = cut;
         }
-        add_ascii_box(index, font, piece, end, table);
+        add_ascii_box(index, font, piece, end, begin, glyph, shaped_.size());
 
         // as add_printing() leaves things after the word's last character
         auto last = static_cast<unsigned char>(text[end - 1]);
@@ -332,13 +476,21 @@ private:
         return true;
     }
 
-    void add_ascii_box(std::uint32_t index, FontId font, std::size_t from, std::size_t to,
-                       const Metrics::AsciiTable& table) {
+    // A box of bytes [from, to) of span `index`, drawn by shaped_[glyph_from, glyph_to)
+    // (shaped from the word starting at byte `word`).
+    void add_ascii_box(std::uint32_t index, FontId font, std::size_t from, std::size_t to, std::size_t word,
+                       std::size_t glyph_from, std::size_t glyph_to) {
         const Span& span = spans_[index];
-        float width = 0;  // summed as flush_word() does, character by character
-        for (std::size_t k = from; k < to; ++k)
-            width += table[static_cast<unsigned char>(span.text[k])].advance * span.size;
+        float width = 0;
         Payload data{index, font, std::uint32_t(items_.text.size())};
+        data.glyph_begin = std::uint32_t(items_.glyphs.size());
+        for (std::size_t g = glyph_from; g < glyph_to; ++g) {
+            PlacedGlyph glyph = shaped_[g];
+            width += glyph.advance * span.size;
+            glyph.cluster -= std::uint32_t(from - word);
+            items_.glyphs.push_back(glyph);
+        }
+        data.glyph_end = std::uint32_t(items_.glyphs.size());
         items_.text.append(span.text, from, to - from);
         data.text_end = std::uint32_t(items_.text.size());
         items_.push({.kind = BreakItem::Kind::box, .width = width}, Role::text, data);
@@ -387,6 +539,7 @@ private:
                 case Join::none:
                     break;
                 case Join::after_hyphen:
+                    compound_has_hyphen_ = true;  // "inter-dependent" breaks at its hyphen only
                     flush_word();
                     add_penalty(Role::break_after, 0, style_.hyphen_penalty, true, wc.span);
                     break;
@@ -402,6 +555,7 @@ private:
             }
         }
         word_.push_back(wc);
+        last_level_ = wc.level;
         marks_in_a_row_ = 0;
         alnum_before_previous_ = has_previous_ && previous_alnum_;
         previous_alnum_ = text::is_alnum(wc.c);
@@ -422,7 +576,9 @@ private:
             glue.stretch = width * space_stretch;
             glue.shrink = width * space_shrink;
         }
-        items_.push(glue, Role::word_space, {span_index});
+        Payload data{span_index};
+        data.level = space_level_;
+        items_.push(glue, Role::word_space, data);
         break_seen_ = true;
     }
 
@@ -430,7 +586,32 @@ private:
         float size = std::max(spans_[before_span].size, spans_[after_span].size);
         BreakItem glue{.kind = BreakItem::Kind::glue};
         if (justify_) glue.stretch = cjk_stretch_em * size;
-        items_.push(glue, Role::cjk_glue, {after_span});
+        Payload data{after_span};
+        data.level = last_level_;
+        items_.push(glue, Role::cjk_glue, data);
+        break_seen_ = true;
+    }
+
+    // A break inside a web address. A line ending there ends ragged rather than
+    // stretch its spaces (a line of address parts has none): TeX's ragged break, stretch
+    // that only a line broken here keeps (the glue after the break, which cancels it
+    // otherwise, starts the next line and is dropped with it).
+    void add_url_break(std::uint32_t span_index) {
+        float stretch = ragged_stretch_em * spans_[span_index].size;
+        add_penalty(Role::forbid, 0, infinite_penalty, false, span_index);
+        items_.push({.kind = BreakItem::Kind::glue, .stretch = stretch}, Role::break_stretch, {span_index});
+        add_penalty(Role::break_after, 0, style_.hyphen_penalty, false, span_index);
+        items_.push({.kind = BreakItem::Kind::glue, .stretch = -stretch}, Role::break_stretch, {span_index});
+    }
+
+    // Between two words of a script without spaces: a break with no width that
+    // justification may spread like CJK glue.
+    void add_word_boundary(std::uint32_t span_index, std::uint8_t level) {
+        BreakItem glue{.kind = BreakItem::Kind::glue};
+        if (justify_) glue.stretch = cjk_stretch_em * spans_[span_index].size;
+        Payload data{span_index};
+        data.level = level;
+        items_.push(glue, Role::word_boundary, data);
         break_seen_ = true;
     }
 
@@ -484,48 +665,83 @@ private:
 
     // ---- words
 
-    // Measures the word collected so far and adds its boxes, with the penalties inside it.
+    // Shapes the word collected so far and adds its boxes, with the penalties inside it.
     void flush_word() {
         if (word_.empty()) return;
+        for (std::size_t k = 0; k < word_.size(); ++k) measure(k);
+        shape_word();
         float total = 0;
-        for (auto& wc : word_) {
-            measure(wc);
-            total += wc.width;
-        }
+        for (const auto& wc : word_) total += wc.width;
+        find_dictionary_breaks();
         // A word wider than the line (a URL, a long identifier) may break anywhere, with
         // no hyphen drawn, rather than stick out of the measure. Before any break the
         // word starts the first line, which may be shorter.
         float room = break_seen_ ? style_.width : std::min(style_.width, first_measure_);
         points_.clear();
-        bool split = total > room && word_.size() > 1;
+        // A web address breaks after its / . ? & = (no hyphen drawn: a hyphen would read
+        // as part of it), rather than stretch the line before it.
+        bool url = find_url_breaks(room);
+        bool split = !url && total > room && word_.size() > 1 && word_breaks_.empty();
         if (split) {
-            for (std::size_t k = 0; k + 1 < word_.size(); ++k)
-                if (!word_[k + 1].attached) points_.push_back(k);
-        } else {
+            for (std::size_t k = 0; k + 1 < word_.size(); ++k) points_.push_back(k);
+        } else if (!url) {
             find_hyphenation_points();
         }
-        std::size_t piece = 0, next_point = 0;
+        const bool plain_breaks = split || url;
+        // Breaks fall between clusters only: never inside a ligature, a conjunct or a
+        // base and its marks.
+        std::erase_if(points_, [this](std::size_t k) { return !word_[k + 1].cluster_start || word_[k + 1].attached; });
+        std::size_t piece = 0, next_point = 0, next_boundary = 0;
         for (std::size_t k = 0; k < word_.size(); ++k) {
             bool at_point = next_point < points_.size() && points_[next_point] == k;
             next_point += at_point;
+            bool at_boundary = next_boundary < word_breaks_.size() && word_breaks_[next_boundary] == k;
+            next_boundary += at_boundary;
             bool last = k + 1 == word_.size();
-            if (!last && !at_point && word_[k + 1].font == word_[k].font && word_[k + 1].span == word_[k].span)
-                continue;
+            if (!last && !at_point && !at_boundary && same_segment(word_[k], word_[k + 1])) continue;
             add_box(piece, k + 1);
             piece = k + 1;
-            if (!at_point) continue;
-            if (split)
-                add_penalty(Role::break_after, 0, style_.hyphen_penalty, false, word_[k].span);
-            else
-                add_hyphen_penalty(word_[k].span);
+            if (at_boundary) {
+                add_word_boundary(word_[k].span, word_[k].level);
+            } else if (at_point) {
+                if (url)
+                    add_url_break(word_[k].span);
+                else if (plain_breaks)
+                    add_penalty(Role::break_after, 0, style_.hyphen_penalty, false, word_[k].span);
+                else
+                    add_hyphen_penalty(word_[k].span);
+            }
         }
         word_.clear();
+        word_breaks_.clear();
         word_has_soft_hyphen_ = false;
     }
 
-    void measure(WordChar& wc) {
+    // Characters shaped together: one font, one span (style), one direction.
+    static bool same_segment(const WordChar& a, const WordChar& b) {
+        return a.font == b.font && a.span == b.span && a.level == b.level;
+    }
+
+    // The font of word_[k]: the first of the span's fallbacks that has it. A mark stays
+    // in its base's font when that font has it (a mark drawn apart from its base cannot
+    // be placed on it).
+    void measure(std::size_t k) {
+        WordChar& wc = word_[k];
         const Span& span = spans_[wc.span];
         char32_t drawn = wc.spaces ? U' ' : wc.c;
+        if (wc.attached && k > 0 && !word_[k - 1].missing && word_[k - 1].span == wc.span &&
+            metrics_.fonts().resolve(word_[k - 1].font, drawn) == word_[k - 1].font) {
+            wc.font = word_[k - 1].font;
+            return;
+        }
+        // Punctuation that several scripts share (the danda, the Arabic comma: no script
+        // of its own) stays in the font of the letter before, when that font has it.
+        if (drawn >= 0x80 && k > 0 && !word_[k - 1].missing && word_[k - 1].span == wc.span &&
+            word_[k - 1].font != span.font && has_no_script(drawn) &&
+            metrics_.fonts().resolve(word_[k - 1].font, drawn) == word_[k - 1].font) {
+            wc.font = word_[k - 1].font;
+            return;
+        }
         Glyph glyph;
         if (drawn < 0x80) {  // the common case, without a look-up of the table
             Glyph& entry = ascii_table(wc.span)[drawn];
@@ -536,50 +752,163 @@ private:
         }
         if (glyph.font >= 0) {
             wc.font = glyph.font;
-            wc.width = glyph.advance * span.size * std::max<int>(1, wc.spaces);
             return;
         }
-        if (wc.spaces) {  // a font without a space: leave the room anyway
+        if (wc.spaces) {  // a font without a space: the span's font draws its .notdef
             wc.font = span.font;
-            wc.width = fallback_space_em * span.size * wc.spaces;
             return;
         }
         wc.missing = true;
         ++items_.missing_glyphs;
+        auto at = std::lower_bound(items_.missing_characters.begin(), items_.missing_characters.end(), wc.c);
+        if (at == items_.missing_characters.end() || *at != wc.c) items_.missing_characters.insert(at, wc.c);
         Glyph replacement = metrics_.glyph(span.font, '?');
         wc.font = replacement.font < 0 ? span.font : replacement.font;
-        wc.width = (replacement.font < 0 ? fallback_replacement_em : replacement.advance) * span.size;
+    }
+
+    // The bytes word_[k] is drawn from: '?' for a missing character, spaces for a
+    // space that is not glue, else its own.
+    void append_drawn(std::string& out, const WordChar& wc) const {
+        if (wc.missing) out += '?';
+        else if (wc.spaces) out.append(wc.spaces, ' ');
+        else out.append(spans_[wc.span].text, wc.begin, wc.end - wc.begin);
+    }
+
+    // Shapes each segment of the word (same_segment) into word_glyphs_, whose clusters
+    // become indices into word_; gives each character its cluster's width (on the
+    // cluster's first character), glyphs and whether it starts a cluster.
+    void shape_word() {
+        word_glyphs_.clear();
+        for (std::size_t s = 0; s < word_.size();) {
+            std::size_t e = s + 1;
+            while (e < word_.size() && same_segment(word_[s], word_[e])) ++e;
+            segment_text_.clear();
+            segment_offsets_.clear();
+            for (std::size_t k = s; k < e; ++k) {
+                segment_offsets_.push_back(std::uint32_t(segment_text_.size()));
+                append_drawn(segment_text_, word_[k]);
+            }
+            std::size_t first = word_glyphs_.size();
+            ShapeProperties properties;
+            properties.right_to_left = word_[s].level & 1;
+            metrics_.fonts().shape(word_[s].font, segment_text_, properties, word_glyphs_);
+            for (std::size_t k = s; k < e; ++k) {
+                word_[k].width = 0;
+                word_[k].cluster_start = false;
+                word_[k].glyph_begin = std::uint32_t(-1);
+                word_[k].glyph_end = 0;
+            }
+            const float size = spans_[word_[s].span].size;
+            for (std::size_t g = first; g < word_glyphs_.size(); ++g) {
+                PlacedGlyph& glyph = word_glyphs_[g];
+                auto at = std::upper_bound(segment_offsets_.begin(), segment_offsets_.end(), glyph.cluster);
+                std::size_t k = s + std::size_t(at - segment_offsets_.begin()) - (at == segment_offsets_.begin() ? 0 : 1);
+                glyph.cluster = std::uint32_t(k);
+                WordChar& wc = word_[k];
+                wc.width += glyph.advance * size;
+                wc.cluster_start = true;
+                wc.glyph_begin = std::min(wc.glyph_begin, std::uint32_t(g));
+                wc.glyph_end = std::max(wc.glyph_end, std::uint32_t(g + 1));
+            }
+            word_[s].cluster_start = true;  // a segment starts a cluster, whatever shaping said
+            s = e;
+        }
+    }
+
+    // Word breaks inside a run of Thai (Lao, Khmer, Myanmar), from ICU's dictionary, as
+    // indices k after which a word ends (word_breaks_, ascending).
+    void find_dictionary_breaks() {
+        word_breaks_.clear();
+        if (std::none_of(word_.begin(), word_.end(), [](const WordChar& wc) { return needs_dictionary(wc.c); }))
+            return;
+        UBreakIterator* breaker = line_breaker();
+        if (!breaker) return;
+        utf16_.clear();
+        unit_char_.clear();
+        for (std::size_t k = 0; k < word_.size(); ++k) {
+            char32_t c = word_[k].c;
+            if (c >= 0x10000) {
+                utf16_ += char16_t(0xD800 + ((c - 0x10000) >> 10));
+                utf16_ += char16_t(0xDC00 + ((c - 0x10000) & 0x3FF));
+                unit_char_.push_back(k);
+                unit_char_.push_back(k);
+            } else {
+                utf16_ += char16_t(c);
+                unit_char_.push_back(k);
+            }
+        }
+        UErrorCode error = U_ZERO_ERROR;
+        ubrk_setText(breaker, utf16_.data(), static_cast<int32_t>(utf16_.size()), &error);
+        if (U_FAILURE(error)) return;
+        for (int32_t at = ubrk_first(breaker); at != UBRK_DONE; at = ubrk_next(breaker)) {
+            if (at <= 0 || static_cast<std::size_t>(at) >= utf16_.size()) continue;
+            std::size_t k = unit_char_[static_cast<std::size_t>(at)];
+            if (k == 0 || !word_[k].cluster_start || word_[k].attached) continue;
+            // Only inside the dictionary script's text: the rest breaks as before.
+            if (!needs_dictionary(word_[k - 1].c) && !needs_dictionary(word_[k].c)) continue;
+            if (word_breaks_.empty() || word_breaks_.back() != k - 1) word_breaks_.push_back(k - 1);
+        }
+        ubrk_setText(breaker, nullptr, 0, &error);
     }
 
     void add_box(std::size_t from, std::size_t to) {
         const Span& span = spans_[word_[from].span];
         Payload data{word_[from].span, word_[from].font, std::uint32_t(items_.text.size())};
+        data.level = word_[from].level;
         float width = 0;
-        bool plain = true;        // its bytes are one piece of the span's text
         bool spaces_only = true;
+        std::uint32_t glyph_begin = std::uint32_t(-1), glyph_end = 0;
+        box_offsets_.clear();
+        const std::size_t text_start = items_.text.size();
         for (std::size_t k = from; k < to; ++k) {
             const WordChar& wc = word_[k];
             width += wc.width;
-            plain = plain && !wc.missing && !wc.spaces && (k == from || wc.begin == word_[k - 1].end);
             spaces_only = spaces_only && wc.spaces;
-        }
-        if (plain) {
-            items_.text.append(span.text, word_[from].begin, word_[to - 1].end - word_[from].begin);
-        } else {
-            for (std::size_t k = from; k < to; ++k) {
-                const WordChar& wc = word_[k];
-                if (wc.missing) {
-                    items_.text += '?';
-                } else if (wc.spaces) {
-                    items_.text.append(wc.spaces, ' ');
-                } else {
-                    items_.text.append(span.text, wc.begin, wc.end - wc.begin);
-                }
+            box_offsets_.push_back(std::uint32_t(items_.text.size() - text_start));
+            append_drawn(items_.text, wc);
+            if (wc.glyph_begin < wc.glyph_end) {
+                glyph_begin = std::min(glyph_begin, wc.glyph_begin);
+                glyph_end = std::max(glyph_end, wc.glyph_end);
             }
         }
         data.text_end = std::uint32_t(items_.text.size());
+        data.glyph_begin = std::uint32_t(items_.glyphs.size());
+        for (std::uint32_t g = glyph_begin; g < glyph_end; ++g) {
+            PlacedGlyph glyph = word_glyphs_[g];
+            std::size_t k = glyph.cluster;
+            glyph.cluster = k >= from && k < to ? box_offsets_[k - from] : 0;
+            items_.glyphs.push_back(glyph);
+        }
+        data.glyph_end = std::uint32_t(items_.glyphs.size());
+        (void)span;
         items_.push({.kind = BreakItem::Kind::box, .width = width}, spaces_only ? Role::space : Role::text, data);
         ++items_.boxes;
+    }
+
+    // When the word is a web address ("https://...", "www..."), lists in points_ the k
+    // after which it may break: after / . ? & = (not inside "//", and not just before
+    // the end), or between any characters where a part between those is wider than
+    // `room`. Returns whether it is one.
+    bool find_url_breaks(float room) {
+        auto at = [this](std::size_t k) { return k < word_.size() ? word_[k].c : U'\0'; };
+        bool url = word_.size() > 4 && at(0) == 'w' && at(1) == 'w' && at(2) == 'w' && at(3) == '.';
+        for (std::size_t k = 0; !url && k + 2 < word_.size(); ++k)
+            url = at(k) == ':' && at(k + 1) == '/' && at(k + 2) == '/';
+        if (!url) return false;
+        float piece = 0;
+        for (std::size_t k = 0; k + 1 < word_.size(); ++k) {
+            piece += word_[k].width;
+            char32_t c = at(k);
+            bool after = (c == '/' || c == '.' || c == '?' || c == '&' || c == '=') && at(k + 1) != '/';
+            if (after && k + 2 < word_.size()) {
+                points_.push_back(k);
+                piece = 0;
+            } else if (piece + word_[k + 1].width > room) {
+                points_.push_back(k);  // a part too long for any line: wherever it must
+                piece = 0;
+            }
+        }
+        return true;
     }
 
     // Lists in points_ the k where a hyphen may follow word_[k]: the word's soft hyphens
@@ -591,6 +920,11 @@ private:
             return;
         }
         if (!hyphenator_) return;
+        // A compound with a hyphen of its own breaks there, never inside its parts.
+        if (compound_has_hyphen_ || std::any_of(word_.begin(), word_.end(), [](const WordChar& wc) {
+                return wc.c == '-' || wc.c == 0x2010;
+            }))
+            return;
         // The letters of the word, without the punctuation around it ("(word),").
         std::size_t first = 0, last = word_.size();
         while (first < last && !text::is_letter(word_[first].c)) ++first;
@@ -617,6 +951,7 @@ private:
     const std::vector<Span>& spans_;
     const ParagraphStyle& style_;
     Metrics& metrics_;
+    const BidiLevels& bidi_;
     const Hyphenator* hyphenator_;
     float first_measure_;
     bool justify_;
@@ -630,7 +965,10 @@ private:
     std::uint32_t table_span_ = std::uint32_t(-1);
 
     bool pending_space_ = false, pending_break_ = false;
+    bool compound_has_hyphen_ = false;  // the word since the last space has a hyphen
     std::uint32_t space_span_ = 0;
+    std::uint8_t space_level_ = 0;  // the bidi level of the pending space
+    std::uint8_t last_level_ = 0;   // of the last printing character
     bool has_previous_ = false;  // a printing character before, with nothing between
     CharClass previous_;
     std::uint32_t previous_span_ = 0;
@@ -638,6 +976,15 @@ private:
     int marks_in_a_row_ = 0;         // combining marks attached to the last character
     bool line_has_content_ = false;  // since the start or the last forced break
     bool break_seen_ = false;        // a break opportunity since the paragraph's start
+
+    // shaping scratch
+    std::vector<PlacedGlyph> shaped_;       // an ASCII word's glyphs
+    std::vector<PlacedGlyph> word_glyphs_;  // the word's, clusters as indices into word_
+    std::string segment_text_;
+    std::vector<std::uint32_t> segment_offsets_, box_offsets_;
+    std::vector<std::size_t> word_breaks_;  // ascending: a dictionary word ends after word_[k]
+    std::u16string utf16_;
+    std::vector<std::size_t> unit_char_;
 
     // hyphenation scratch
     std::string letters_;
@@ -654,9 +1001,10 @@ bool same_style(const Fragment& fragment, FontId font, const Span& span) {
 // Sets the lines that `breaks` cut `items` into.
 class LineSetter {
 public:
-    LineSetter(const std::vector<Span>& spans, const ParagraphStyle& style, const Items& items,
-               float first_measure, SetStats& stats)
-        : spans_(spans), style_(style), items_(items), first_measure_(first_measure), stats_(stats) {}
+    LineSetter(const std::vector<Span>& spans, const ParagraphStyle& style, const Items& items, const FontTable& fonts,
+               std::uint8_t paragraph_level, float first_measure, SetStats& stats)
+        : spans_(spans), style_(style), items_(items), fonts_(fonts), paragraph_level_(paragraph_level),
+          first_measure_(first_measure), stats_(stats) {}
 
     std::vector<Line> set(const std::vector<std::size_t>& breaks) {
         std::vector<Line> lines;
@@ -688,12 +1036,17 @@ private:
         bool forced = items_.role(end) == Role::forced_break;
         bool hyphen = items_.role(end) == Role::hyphen;
         double natural = hyphen ? at.width : 0, stretch = 0, shrink = 0;
+        bool mixed = paragraph_level_ & 1;  // any right-to-left piece: laid out by bidi
         for (std::size_t k = start; k < stop; ++k) {
             if (items[k].kind == BreakItem::Kind::penalty) continue;
             natural += items[k].width;
             stretch += items[k].stretch;
             shrink += items[k].shrink;
+            mixed = mixed || (payload[k].level & 1);
         }
+        // A line broken inside a web address keeps the ragged stretch before the break.
+        for (std::size_t k = stop; k < end; ++k)
+            if (items_.role(k) == Role::break_stretch) stretch += items[k].stretch;
         float measure = first ? first_measure_ : style_.width;
         double ratio = 0;
         if (natural > measure && shrink > 0) {
@@ -703,59 +1056,27 @@ private:
         }
         double width = natural + ratio * (ratio > 0 ? stretch : shrink);
         double offset = 0;
-        if (style_.align == Align::right) offset = std::max(0.0, measure - width);
-        if (style_.align == Align::center) offset = std::max(0.0, (measure - width) / 2);
-        float left = float((first ? style_.first_indent : 0) + offset);
+        float left = 0;
+        if (paragraph_level_ & 1) {
+            // Right to left: the line starts at the right margin, where the indent is
+            // (inside `measure`); Align::right is its end, the left margin.
+            if (style_.align == Align::center) offset = std::max(0.0, (measure - width) / 2);
+            else if (style_.align != Align::right) offset = std::max(0.0, measure - width);
+            left = float(offset);
+        } else {
+            if (style_.align == Align::right) offset = std::max(0.0, measure - width);
+            if (style_.align == Align::center) offset = std::max(0.0, (measure - width) / 2);
+            left = float((first ? style_.first_indent : 0) + offset);
+        }
 
         Line line;
+        line.right_to_left = paragraph_level_ & 1;
         std::size_t boxes = 0;
         for (std::size_t k = start; k < stop; ++k) boxes += items[k].kind == BreakItem::Kind::box;
         line.fragments.reserve(boxes + hyphen);
-        float x = left;
-        Run run;
-        float gap = 0;  // the glue since the last box
-        int glues = 0;
-        bool cjk_gaps = true;
-        for (std::size_t k = start; k < stop; ++k) {
-            const BreakItem& item = items[k];
-            const Payload& data = payload[k];
-            if (item.kind == BreakItem::Kind::penalty) continue;
-            if (item.kind == BreakItem::Kind::glue) {
-                float set = float(item.width + ratio * (ratio > 0 ? item.stretch : item.shrink));
-                x += set;
-                gap += set;
-                ++glues;
-                cjk_gaps = cjk_gaps && items_.role(k) == Role::cjk_glue;
-                continue;
-            }
-            const Span& span = spans_[data.span];
-            std::string_view text(items_.text.data() + data.text_begin, data.text_end - data.text_begin);
-            bool merged = false;
-            if (!line.fragments.empty() && same_style(line.fragments.back(), data.font, span)) {
-                if (glues == 0 || (glues == 1 && cjk_gaps && gap < spacing_epsilon))
-                    merged = run.join(line.fragments.back(), text, item.width, gap, 0);
-                else if (glues == 1 && cjk_gaps)
-                    merged = run.join(line.fragments.back(), text, item.width, gap, gap);
-            }
-            if (!merged) {
-                add_fragment(line, x, item.width, data.font, span, text);
-                run.start(text);
-            }
-            x += item.width;
-            gap = 0;
-            glues = 0;
-            cjk_gaps = true;
-            line.size = std::max(line.size, span.size);
-        }
+        float x = mixed ? set_visually(line, start, stop, end, ratio, left, hyphen)
+                        : set_left_to_right(line, start, stop, end, ratio, left, hyphen);
         if (hyphen) {
-            const Span& span = spans_[payload[end].span];
-            FontId font = payload[end].font;
-            if (line.fragments.empty() || !same_style(line.fragments.back(), font, span) ||
-                !run.join(line.fragments.back(), "-", at.width, 0, 0)) {
-                add_fragment(line, x, at.width, font, span, "-");
-                run.start("-");
-            }
-            x += at.width;
             line.hyphenated = true;
             ++stats_.hyphens;
         }
@@ -769,29 +1090,167 @@ private:
         return line;
     }
 
-    static void add_fragment(Line& line, float x, float width, FontId font, const Span& span, std::string_view text) {
+    // The set width of glue item k at `ratio`.
+    float glue_width(std::size_t k, double ratio) const {
+        const BreakItem& item = items_.breaking[k];
+        return float(item.width + ratio * (ratio > 0 ? item.stretch : item.shrink));
+    }
+
+    // A left-to-right line: pieces in logical order, merged into as few fragments as
+    // their style and spacing allow. Returns the line's right end.
+    float set_left_to_right(Line& line, std::size_t start, std::size_t stop, std::size_t end, double ratio, float left,
+                            bool hyphen) {
+        const auto& items = items_.breaking;
+        const auto& payload = items_.payload;
+        float x = left;
+        Run run;
+        float gap = 0;  // the glue since the last box
+        int glues = 0;
+        bool cjk_gaps = true;
+        for (std::size_t k = start; k < stop; ++k) {
+            const BreakItem& item = items[k];
+            const Payload& data = payload[k];
+            if (item.kind == BreakItem::Kind::penalty) continue;
+            if (item.kind == BreakItem::Kind::glue) {
+                float set = glue_width(k, ratio);
+                x += set;
+                gap += set;
+                ++glues;
+                cjk_gaps = cjk_gaps && items_.role(k) == Role::cjk_glue;
+                continue;
+            }
+            const Span& span = spans_[data.span];
+            Piece piece = piece_of(k);
+            bool merged = false;
+            if (!line.fragments.empty() && same_style(line.fragments.back(), data.font, span)) {
+                if (glues == 0 || (glues == 1 && cjk_gaps && gap < spacing_epsilon))
+                    merged = run.join(line.fragments.back(), piece, item.width, gap, 0);
+                else if (glues == 1 && cjk_gaps)
+                    merged = run.join(line.fragments.back(), piece, item.width, gap, gap);
+            }
+            if (!merged) {
+                add_fragment(line, x, item.width, data.font, span, piece, false);
+                run.start(piece);
+            }
+            x += item.width;
+            gap = 0;
+            glues = 0;
+            cjk_gaps = true;
+            line.size = std::max(line.size, span.size);
+        }
+        if (hyphen) {
+            const Span& span = spans_[payload[end].span];
+            FontId font = payload[end].font;
+            Piece piece = hyphen_piece(font);
+            if (line.fragments.empty() || !same_style(line.fragments.back(), font, span) ||
+                !run.join(line.fragments.back(), piece, items[end].width, 0, 0)) {
+                add_fragment(line, x, items[end].width, font, span, piece, false);
+                run.start(piece);
+            }
+            x += items[end].width;
+        }
+        return x;
+    }
+
+    // A line with right-to-left pieces: its boxes and glue in logical order, reordered
+    // by the bidi algorithm's rule L2 (from the highest level down to the lowest odd
+    // one, every run at that level or higher is reversed), then laid out left to right.
+    // Each box is a fragment of its own. Returns the line's right end.
+    float set_visually(Line& line, std::size_t start, std::size_t stop, std::size_t end, double ratio, float left,
+                       bool hyphen) {
+        const auto& items = items_.breaking;
+        const auto& payload = items_.payload;
+        struct Entry {
+            std::size_t item;
+            std::uint8_t level;
+            float width;
+            bool is_hyphen;
+        };
+        std::vector<Entry> order;
+        order.reserve(stop - start + 1);
+        std::uint8_t last_level = paragraph_level_;
+        for (std::size_t k = start; k < stop; ++k) {
+            if (items[k].kind == BreakItem::Kind::penalty) continue;
+            bool glue = items[k].kind == BreakItem::Kind::glue;
+            order.push_back({k, payload[k].level, glue ? glue_width(k, ratio) : items[k].width, false});
+            if (!glue) last_level = payload[k].level;
+        }
+        if (hyphen) order.push_back({end, last_level, items[end].width, true});
+        std::uint8_t highest = 0, lowest_odd = 255;
+        for (const Entry& e : order) {
+            highest = std::max(highest, e.level);
+            if (e.level & 1) lowest_odd = std::min(lowest_odd, e.level);
+        }
+        for (int level = highest; level >= lowest_odd && level > 0; --level) {
+            for (std::size_t i = 0; i < order.size();) {
+                if (order[i].level < level) {
+                    ++i;
+                    continue;
+                }
+                std::size_t j = i;
+                while (j < order.size() && order[j].level >= level) ++j;
+                std::reverse(order.begin() + std::ptrdiff_t(i), order.begin() + std::ptrdiff_t(j));
+                i = j;
+            }
+        }
+        float x = left;
+        for (const Entry& e : order) {
+            if (e.is_hyphen) {
+                const Span& span = spans_[payload[end].span];
+                add_fragment(line, x, e.width, payload[end].font, span, hyphen_piece(payload[end].font), e.level & 1);
+            } else if (items[e.item].kind == BreakItem::Kind::box) {
+                const Span& span = spans_[payload[e.item].span];
+                add_fragment(line, x, e.width, payload[e.item].font, span, piece_of(e.item), e.level & 1);
+                line.size = std::max(line.size, span.size);
+            }
+            x += e.width;
+        }
+        return x;
+    }
+
+    // A box's text and glyphs.
+    struct Piece {
+        std::string_view text;
+        const PlacedGlyph* glyphs = nullptr;
+        std::size_t glyph_count = 0;
+    };
+    Piece piece_of(std::size_t k) const {
+        const Payload& data = items_.payload[k];
+        return {std::string_view(items_.text.data() + data.text_begin, data.text_end - data.text_begin),
+                items_.glyphs.data() + data.glyph_begin, data.glyph_end - data.glyph_begin};
+    }
+    // The hyphen drawn at a hyphenated line's end, shaped once per font.
+    Piece hyphen_piece(FontId font) {
+        auto& glyphs = hyphens_[font];
+        if (glyphs.empty()) fonts_.shape(font, "-", {}, glyphs);
+        return {"-", glyphs.data(), glyphs.size()};
+    }
+
+    static void add_fragment(Line& line, float x, float width, FontId font, const Span& span, const Piece& piece,
+                             bool right_to_left) {
         Fragment& fragment = line.fragments.emplace_back();
         fragment.x = x;
         fragment.width = width;
         fragment.font = font;
         fragment.size = span.size;
-        fragment.text.append(text);  // not assign(): GCC 12 reports a false -Wrestrict there
+        fragment.text.append(piece.text);  // not assign(): GCC 12 reports a false -Wrestrict there
+        fragment.glyphs.assign(piece.glyphs, piece.glyphs + piece.glyph_count);
         fragment.color = span.color;
         fragment.link = span.link;
+        fragment.right_to_left = right_to_left;
     }
 
     // What is known of the spacing of the line's last fragment: PDF's Tc adds the same
-    // spacing after every character, so a fragment takes in a neighbour only when the
-    // gap between them is that spacing, and a gap of its own only between single
-    // characters.
+    // spacing after every glyph, so a fragment takes in a neighbour only when the gap
+    // between them is that spacing, and a gap of its own only between single glyphs.
     struct Run {
-        std::size_t characters = 0;
+        std::size_t glyphs = 0;
 
-        void start(std::string_view text) { characters = code_points(text); }
+        void start(const Piece& piece) { glyphs = piece.glyph_count; }
 
-        bool join(Fragment& fragment, std::string_view text, float width, float gap, float spacing) {
-            std::size_t count = code_points(text);
-            bool spacing_known = characters > 1;
+        bool join(Fragment& fragment, const Piece& piece, float width, float gap, float spacing) {
+            std::size_t count = piece.glyph_count;
+            bool spacing_known = glyphs > 1;
             if (spacing > 0) {
                 if (count != 1) return false;
                 if (spacing_known && std::abs(fragment.char_spacing - spacing) > spacing_epsilon) return false;
@@ -799,24 +1258,27 @@ private:
                 return false;
             }
             fragment.char_spacing = spacing;
-            fragment.text += text;
+            auto shift = std::uint32_t(fragment.text.size());
+            fragment.text += piece.text;
+            for (std::size_t g = 0; g < piece.glyph_count; ++g) {
+                PlacedGlyph glyph = piece.glyphs[g];
+                glyph.cluster += shift;
+                fragment.glyphs.push_back(glyph);
+            }
             fragment.width += gap + width;
-            characters += count;
+            glyphs += count;
             return true;
-        }
-
-        static std::size_t code_points(std::string_view text) {
-            std::size_t count = 0;
-            for (char byte : text) count += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
-            return count;
         }
     };
 
     const std::vector<Span>& spans_;
     const ParagraphStyle& style_;
     const Items& items_;
+    const FontTable& fonts_;
+    std::uint8_t paragraph_level_;
     float first_measure_;
     SetStats& stats_;
+    std::unordered_map<FontId, std::vector<PlacedGlyph>> hyphens_;
 };
 
 // The size that em-based amounts (ragged and emergency stretch) are measured in.
@@ -837,8 +1299,9 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
     float first_measure = style.width - style.first_indent;
     float size = paragraph_size(spans);
 
+    BidiLevels bidi(spans, style.direction);
     Items items;
-    ItemBuilder(spans, style, metrics, nullptr, first_measure, items).build();
+    ItemBuilder(spans, style, metrics, bidi, nullptr, first_measure, items).build();
     if (items.boxes == 0) return {};
 
     BreakParameters parameters;
@@ -861,7 +1324,7 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
     }
     if (breaks.empty()) {
         if (style.hyphenator)
-            ItemBuilder(spans, style, metrics, style.hyphenator, first_measure, items).build();
+            ItemBuilder(spans, style, metrics, bidi, style.hyphenator, first_measure, items).build();
         parameters.tolerance = style.tolerance;
         breaks = find_breaks(items.breaking, parameters);
         out.passes = 2;
@@ -873,7 +1336,22 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
         out.passes = 3;
     }
     out.missing_glyphs = items.missing_glyphs;
-    return LineSetter(spans, style, items, first_measure, out).set(breaks);
+    out.missing_characters = items.missing_characters;
+    return LineSetter(spans, style, items, fonts, bidi.paragraph_level(), first_measure, out).set(breaks);
+}
+
+GlyphRun glyph_run(Fragment fragment, float x, float y) {
+    GlyphRun run;
+    run.font = fragment.font;
+    run.size = fragment.size;
+    run.x = x;
+    run.y = y;
+    run.text = std::move(fragment.text);
+    run.glyphs = std::move(fragment.glyphs);
+    run.char_spacing = fragment.char_spacing;
+    run.color = fragment.color;
+    run.right_to_left = fragment.right_to_left;
+    return run;
 }
 
 }  // namespace dconv::pdf

@@ -1,5 +1,10 @@
 // paragraph.hpp: setting one paragraph — breaking styled text into justified lines.
 //
+// Text is shaped with the fonts (FontTable::shape: kerning, ligatures, Arabic joining,
+// Indic conjuncts) word by word, and lines break only between the clusters shaping made.
+// Right-to-left and mixed text is ordered by the Unicode bidi algorithm (ICU's ubidi):
+// lines are broken in logical order and each line's pieces then laid out visually.
+//
 // Latin text is broken by total fit (Knuth and Plass, "Breaking paragraphs into lines",
 // 1981) over boxes, glue and penalties, with hyphenation from libhyphen's patterns. CJK
 // text may break between any two characters except where kinsoku forbids it (no line
@@ -30,10 +35,17 @@ struct Span {
 
 enum class Align { justify, left, center, right };
 
+// A paragraph's base direction (UAX #9): automatic takes that of its first strong
+// character (Arabic or Hebrew: right to left), as HTML's dir="auto" does. In a
+// right-to-left paragraph, Align::left and Align::right mean start and end: the text
+// starts at the right margin, where the first line's indent is.
+enum class Direction { automatic, left_to_right, right_to_left };
+
 struct ParagraphStyle {
     float width = 400;         // the measure, in points
     float first_indent = 0;    // extra indent of the first line
     Align align = Align::justify;
+    Direction direction = Direction::automatic;
     const Hyphenator* hyphenator = nullptr;  // none: no hyphenation
     // Knuth-Plass parameters, as TeX names them. hyphen_penalty also serves as TeX's
     // \exhyphenpenalty (a break after an explicit hyphen or dash) and for breaks between
@@ -44,20 +56,25 @@ struct ParagraphStyle {
     float final_hyphen_demerits = 5000;  // a hyphen ending the next to last line
 };
 
-// A piece of a set line: text at x (from the line's left edge, in points).
+// A piece of a set line: shaped text at x (from the line's left edge, in points).
 struct Fragment {
     float x = 0;
-    // To the end of the last character's advance, with char_spacing between characters
-    // (PDF adds it after the last one too; that is not counted: what follows on the
-    // line has its own x).
+    // To the end of the last glyph's advance, with char_spacing between glyphs (PDF adds
+    // it after the last one too; that is not counted: what follows on the line has its
+    // own x).
     float width = 0;
     FontId font = 0;
     float size = 10;
-    std::string text;
+    std::string text;                 // the source, in logical order
+    std::vector<PlacedGlyph> glyphs;  // visual order, clusters into `text`
     float char_spacing = 0;
     Color color;
     int link = -1;
+    bool right_to_left = false;
 };
+
+// A fragment as a run drawn with its left edge at x and its baseline at y.
+GlyphRun glyph_run(Fragment fragment, float x, float y);
 
 struct Line {
     std::vector<Fragment> fragments;
@@ -66,10 +83,12 @@ struct Line {
     float size = 0;         // the largest size on the line
     bool hyphenated = false;
     bool overfull = false;  // nothing fit: a part wider than the measure
+    bool right_to_left = false;  // the paragraph's direction: markers go on the right
 };
 
 struct SetStats {
     std::size_t missing_glyphs = 0;  // characters no font has, drawn as '?'
+    std::vector<char32_t> missing_characters;  // which ones (sorted, unique)
     std::size_t hyphens = 0;
     std::size_t overfull_lines = 0;
     int passes = 0;  // 1: no hyphenation needed, 2: hyphenated, 3: emergency stretch

@@ -2,6 +2,7 @@
 #include "pdf/pdf_writer.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/date_time.hpp"
 #include "core/text.hpp"
@@ -26,13 +27,23 @@ std::optional<std::int64_t> edition_time(const WriteOptions& options, const std:
 void report(const pdf::TypesetReport& r, const WriteOptions& options) {
     if (!options.diagnostics) return;
     auto warn = [&](std::string message) { options.diagnostics->warn("pdf", std::move(message)); };
-    if (r.outside_bmp)
-        warn(std::to_string(r.outside_bmp) +
-             " characters beyond U+FFFF (emoji, rare CJK) drawn as \u25A1: PDF fonts here cannot draw them");
-    if (r.missing_glyphs)
-        warn(std::to_string(r.missing_glyphs) +
-             " characters dconv's PDF fonts (Liberation, AR PL UMing) do not have, drawn as '?' "
-             "(Hangul, Arabic and Indic scripts are not supported in PDF yet; EPUB renders them)");
+    if (r.missing_glyphs) {
+        // Once per document, naming the characters (the first few of many).
+        constexpr std::size_t kListed = 12;
+        std::string which;
+        std::size_t listed = 0;
+        for (char32_t c : r.missing_characters) {
+            if (listed++ == kListed) {
+                which += ", ...";
+                break;
+            }
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+            which += (which.empty() ? "" : ", ") + std::string(code);
+        }
+        warn(std::to_string(r.missing_glyphs) + " characters no installed PDF font has (" +
+             std::to_string(r.missing_characters.size()) + " distinct: " + which + "), drawn as '?'");
+    }
     if (r.overfull_lines)
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
 }

@@ -4,10 +4,20 @@
 // with their widths and CIDToGIDMap), annotations, outline, information and compression.
 // The page content itself is written here as operators, deflated and handed to libharu
 // in one piece per page: libharu's own text calls cost about 0.7 µs a run, too slow for
-// the 1.7 million runs of a 10 MB document, and the content is most of the file. With a
-// UTF-8 font libharu uses the character's UTF-16 unit as code and CID, so a run's string
-// is its text in UTF-16BE, written as a literal string (half the bytes of the hex string
-// libharu writes); the runs of a line go into one TJ array (PageContent).
+// the 1.7 million runs of a 10 MB document, and the content is most of the file.
+//
+// Text is drawn by glyph id, as shaping placed it: each font is a Type0 font with
+// Identity-H encoding whose codes are the glyph ids of its subset, so a run's string is
+// its glyph ids, two bytes each, written as a literal string (half the bytes of a hex
+// string); the runs of a line go into one TJ array, with adjustments wherever a glyph's
+// shaped advance or offset differs from its width (kerning, marks) (PageContent).
+// Copying and searching get the text back two ways: the font's ToUnicode CMap maps each
+// glyph to the characters of its cluster (a ligature to all of them), and a run whose
+// glyphs do not give back its text in order that way (right-to-left text, reordered or
+// split clusters in Indic scripts) is wrapped in a marked-content span whose /ActualText
+// is its text. Right-to-left runs are drawn in visual order, and extractors such as
+// poppler reorder right-to-left text into logical order themselves, as they do for every
+// PDF; an /ActualText of such a run is therefore given in visual order too.
 #include "pdf/render.hpp"
 
 #include <algorithm>
@@ -67,31 +77,32 @@ constexpr int kValueDecimals = 3;
     throw Error(ErrorKind::internal, "", 0, "PDF layout: " + message);
 }
 
-// The UTF-16 unit drawn for each character of UTF-8 `text`.
-template <class Visit>
-void for_each_code(std::string_view text, Visit&& visit) {
+// `text` (UTF-8) as UTF-16, invalid bytes as U+FFFD.
+std::u16string utf16(std::string_view text) {
+    std::u16string out;
     for (std::size_t i = 0; i < text.size();) {
         char32_t c = text::next(text, i);
-        if (c >= 0xFFFE || (c >= 0xD800 && c <= 0xDFFF)) c = kReplacement;
-        visit(static_cast<char16_t>(c));
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            out += static_cast<char16_t>(0xD800 + (c >> 10));
+            out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
+        } else {
+            if (c >= 0xD800 && c <= 0xDFFF) c = kReplacement;
+            out += static_cast<char16_t>(c);
+        }
     }
+    return out;
 }
 
-// A set of UTF-16 units.
-class CodeSet {
-public:
-    void add(char16_t c) { bits_[c >> 6] |= std::uint64_t{1} << (c & 63); }
-    std::vector<char16_t> sorted() const {
-        std::vector<char16_t> out;
-        for (std::size_t w = 0; w < bits_.size(); ++w)
-            for (std::uint64_t bits = bits_[w]; bits; bits &= bits - 1)
-                out.push_back(static_cast<char16_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits))));
-        return out;
-    }
-
-private:
-    std::array<std::uint64_t, 0x10000 / 64> bits_{};
-};
+// Reverses `text` by characters (a surrogate pair stays in order).
+void reverse_characters(std::u16string& text) {
+    std::reverse(text.begin(), text.end());
+    for (std::size_t i = 0; i + 1 < text.size(); ++i)
+        if (text[i] >= 0xDC00 && text[i] <= 0xDFFF && text[i + 1] >= 0xD800 && text[i + 1] <= 0xDBFF) {
+            std::swap(text[i], text[i + 1]);
+            ++i;
+        }
+}
 
 // Strings for bookmarks and document information: valid UTF-8 of the BMP (as the text
 // drawn), no control characters, at most `limit` bytes.
@@ -189,7 +200,8 @@ std::int64_t scaled(double value, int decimals) {
 struct PageFont {
     int index = -1;                          // the glyph source
     const std::string* resource = nullptr;   // its name on this page ("F1")
-    const std::vector<std::int16_t>* widths = nullptr;  // by UTF-16 unit, in 1/1000 em
+    const std::vector<std::int16_t>* widths = nullptr;  // by subset glyph id, in 1/1000 em
+    const std::vector<std::uint32_t>* subset_ids = nullptr;  // by the font's glyph id
 };
 
 // One page's content stream, with the graphics and text state it has set so far, so that
@@ -217,7 +229,10 @@ public:
         out_ += "l S\n";
     }
 
-    void run(const GlyphRun& run, const PageFont& font, bool synthetic_bold) {
+    // Draws `glyphs` (the run's, or its nominal ones) in `font`; `actual_text` wraps
+    // them in a span giving the run's text.
+    void run(const GlyphRun& run, const std::vector<PlacedGlyph>& glyphs, const PageFont& font, bool synthetic_bold,
+             bool actual_text) {
         if (!in_text_) {
             out_ += "BT\n";
             in_text_ = true;
@@ -253,39 +268,68 @@ public:
             render_mode_ = mode;
         }
 
-        std::int64_t x = scaled(run.x, kPositionDecimals), y = scaled(run.y, kPositionDecimals);
-        double written_size = static_cast<double>(size_) / power_of_ten(kValueDecimals);
-        if (in_array_ && y == line_y_ && written_size > 0) {
-            // TJ's number moves back by number/1000 of the font size.
-            double move = static_cast<double>(x) / power_of_ten(kPositionDecimals) - array_x_;
-            std::int64_t adjustment = scaled(-move * 1000.0 / written_size, kAdjustmentDecimals);
-            if (adjustment != 0) append_scaled(out_, adjustment, kAdjustmentDecimals);
-            array_x_ -= static_cast<double>(adjustment) / power_of_ten(kAdjustmentDecimals) / 1000.0 * written_size;
-        } else {
+        if (actual_text) {
+            // A right-to-left run's text goes in visual order, like its glyphs: text
+            // extractors (poppler's pdftotext) treat the span as the glyphs it replaces
+            // and put right-to-left text back in logical order themselves.
             end_array();
-            // Td moves from the start of the current line: positions are kept on the
-            // written grid, so that moves add up exactly.
-            number(x - line_x_, kPositionDecimals);
-            number(y - line_y_, kPositionDecimals);
-            out_ += "Td\n[";
-            line_x_ = x;
-            line_y_ = y;
-            in_array_ = true;
-            array_x_ = static_cast<double>(x) / power_of_ten(kPositionDecimals);
+            out_ += "/Span<</ActualText<FEFF";
+            std::u16string text = utf16(run.text);
+            if (run.right_to_left) reverse_characters(text);
+            for (char16_t unit : text) hex4(unit);
+            out_ += ">>>BDC\n";
         }
-        out_ += '(';
-        std::int64_t width = 0;  // thousandths of an em
-        std::size_t count = 0;
+        const std::int64_t y = scaled(run.y, kPositionDecimals);
+        const double written_size = static_cast<double>(size_) / power_of_ten(kValueDecimals);
+        const double spacing_points = static_cast<double>(char_spacing_) / power_of_ten(kValueDecimals);
         const std::vector<std::int16_t>& widths = *font.widths;
-        for_each_code(run.text, [&](char16_t c) {
-            byte(static_cast<unsigned char>(c >> 8));
-            byte(static_cast<unsigned char>(c & 0xFF));
-            width += widths[c];
-            ++count;
-        });
-        out_ += ')';
-        array_x_ += static_cast<double>(width) / 1000.0 * written_size +
-                    static_cast<double>(count) * static_cast<double>(char_spacing_) / power_of_ten(kValueDecimals);
+        const std::vector<std::uint32_t>& subset_ids = *font.subset_ids;
+        double pen = run.x;  // where the shaped run puts the next glyph's origin
+        for (const PlacedGlyph& glyph : glyphs) {
+            std::int64_t rise = scaled(glyph.y_offset * run.size, kPositionDecimals);
+            if (rise != rise_) {
+                end_array();
+                number(rise, kPositionDecimals);
+                out_ += "Ts\n";
+                rise_ = rise;
+            }
+            double target = pen + glyph.x_offset * run.size;
+            std::int64_t x = scaled(target, kPositionDecimals);
+            if (in_array_ && y == line_y_ && written_size > 0) {
+                // TJ's number moves back by number/1000 of the font size.
+                double move = target - array_x_;
+                std::int64_t adjustment = scaled(-move * 1000.0 / written_size, kAdjustmentDecimals);
+                if (adjustment != 0) {
+                    end_string();
+                    append_scaled(out_, adjustment, kAdjustmentDecimals);
+                }
+                array_x_ -= static_cast<double>(adjustment) / power_of_ten(kAdjustmentDecimals) / 1000.0 * written_size;
+            } else {
+                end_array();
+                // Td moves from the start of the current line: positions are kept on the
+                // written grid, so that moves add up exactly.
+                number(x - line_x_, kPositionDecimals);
+                number(y - line_y_, kPositionDecimals);
+                out_ += "Td\n[";
+                line_x_ = x;
+                line_y_ = y;
+                in_array_ = true;
+                array_x_ = static_cast<double>(x) / power_of_ten(kPositionDecimals);
+            }
+            std::uint32_t id = glyph.id < subset_ids.size() ? subset_ids[glyph.id] : 0;
+            if (!in_string_) {
+                out_ += '(';
+                in_string_ = true;
+            }
+            byte(static_cast<unsigned char>(id >> 8));
+            byte(static_cast<unsigned char>(id & 0xFF));
+            array_x_ += static_cast<double>(id < widths.size() ? widths[id] : 0) / 1000.0 * written_size + spacing_points;
+            pen += glyph.advance * run.size + spacing_points;
+        }
+        if (actual_text) {
+            end_array();
+            out_ += "EMC\n";
+        }
     }
 
     void finish() { end_text(); }
@@ -294,10 +338,20 @@ private:
     // TJ displacements to 1/10 of a thousandth of an em: 0.001 pt at 10 pt.
     static constexpr int kAdjustmentDecimals = 1;
 
+    void end_string() {
+        if (!in_string_) return;
+        out_ += ')';
+        in_string_ = false;
+    }
     void end_array() {
         if (!in_array_) return;
+        end_string();
         out_ += "]TJ\n";
         in_array_ = false;
+    }
+    void hex4(unsigned value) {
+        static const char digits[] = "0123456789ABCDEF";
+        for (int shift = 12; shift >= 0; shift -= 4) out_ += digits[(value >> shift) & 15];
     }
     void end_text() {
         if (!in_text_) return;
@@ -364,7 +418,9 @@ private:
     std::int64_t char_spacing_ = 0;
     int render_mode_ = 0;
     std::int64_t line_x_ = 0, line_y_ = 0;  // the text line's start, on the grid
+    std::int64_t rise_ = 0;                 // Ts, on the position grid
     bool in_array_ = false;
+    bool in_string_ = false;  // a literal string of the TJ array is open
     double array_x_ = 0;  // where the viewer's pen is after the array so far, in points
 };
 
@@ -405,27 +461,99 @@ private:
         return index >= 0 && static_cast<std::size_t>(index) < pages;
     }
 
-    // One subset per glyph source holding every character drawn with it, in FontId order
-    // (libharu names embedded fonts HPDFAA+, HPDFAB+, ... in load order).
+    // The glyphs `run` draws: its shaped ones, or for a run without, its characters'
+    // nominal glyphs (into `scratch`).
+    const std::vector<PlacedGlyph>& glyphs_of(const GlyphRun& run, std::vector<PlacedGlyph>& scratch) const {
+        if (!run.glyphs.empty() || run.text.empty()) return run.glyphs;
+        scratch.clear();
+        fonts_.nominal_glyphs(run.font, run.text, scratch);
+        return scratch;
+    }
+
+    // The bytes of `run.text` each glyph stands for, for the ToUnicode CMap: the glyph
+    // that comes first in a cluster carries all of it; the cluster's other glyphs none
+    // (an empty range). Into ranges_.
+    void cluster_ranges(const GlyphRun& run, const std::vector<PlacedGlyph>& glyphs) {
+        starts_.clear();
+        for (const PlacedGlyph& g : glyphs) starts_.push_back(std::min<std::uint32_t>(g.cluster, std::uint32_t(run.text.size())));
+        std::sort(starts_.begin(), starts_.end());
+        starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+        given_.assign(starts_.size(), false);
+        ranges_.assign(glyphs.size(), {0, 0});
+        for (std::size_t i = 0; i < glyphs.size(); ++i) {
+            std::uint32_t begin = std::min<std::uint32_t>(glyphs[i].cluster, std::uint32_t(run.text.size()));
+            std::size_t k = static_cast<std::size_t>(std::lower_bound(starts_.begin(), starts_.end(), begin) - starts_.begin());
+            if (given_[k]) continue;
+            given_[k] = true;
+            ranges_[i] = {begin, k + 1 < starts_.size() ? starts_[k + 1] : std::uint32_t(run.text.size())};
+        }
+    }
+
+    // The glyphs a document draws with one glyph source, and the text each stands for
+    // (UTF-8, the first cluster it drew; empty while it has only been part of one).
+    struct UsedGlyphs {
+        std::vector<std::int32_t> slot;  // by glyph id: index into ids and texts, or -1
+        std::vector<std::uint32_t> ids;
+        std::vector<std::string> texts;
+    };
+
+    // One subset per glyph source holding every glyph drawn with it, in FontId order,
+    // and which runs need their text as /ActualText.
     void load_fonts() {
         std::size_t count = fonts_.size();
-        std::vector<CodeSet> used(count);
-        std::vector<bool> any(count, false);
-        for (const Page& page : layout_.pages)
-            for (const GlyphRun& run : page.runs) {
-                if (run.text.empty()) continue;
-                std::size_t source = static_cast<std::size_t>(fonts_.glyph_source(run.font));
-                CodeSet& set = used[source];
-                for_each_code(run.text, [&set](char16_t c) { set.add(c); });
-                any[source] = true;
+        std::vector<UsedGlyphs> used(count);
+        std::vector<PlacedGlyph> scratch;
+        actual_text_.resize(layout_.pages.size());
+        for (std::size_t p = 0; p < layout_.pages.size(); ++p) {
+            const Page& page = layout_.pages[p];
+            actual_text_[p].assign(page.runs.size(), false);
+            for (std::size_t r = 0; r < page.runs.size(); ++r) {
+                const GlyphRun& run = page.runs[r];
+                const std::vector<PlacedGlyph>& glyphs = glyphs_of(run, scratch);
+                if (glyphs.empty()) continue;
+                UsedGlyphs& source = used[static_cast<std::size_t>(fonts_.glyph_source(run.font))];
+                cluster_ranges(run, glyphs);
+                bool faithful = true;
+                for (std::size_t i = 0; i < glyphs.size(); ++i) {
+                    std::string_view text = std::string_view(run.text).substr(ranges_[i].first, ranges_[i].second - ranges_[i].first);
+                    std::uint32_t id = glyphs[i].id;
+                    if (id >= source.slot.size()) source.slot.resize(id + 1, -1);
+                    std::int32_t& slot = source.slot[id];
+                    if (slot < 0) {
+                        slot = static_cast<std::int32_t>(source.ids.size());
+                        source.ids.push_back(id);
+                        source.texts.emplace_back(text);
+                    } else if (source.texts[static_cast<std::size_t>(slot)].empty() && !text.empty()) {
+                        source.texts[static_cast<std::size_t>(slot)] = text;
+                    }
+                    if (text.empty() || source.texts[static_cast<std::size_t>(slot)] != text) faithful = false;
+                    // clusters out of order (logical, or for right-to-left text its reverse)
+                    if (i > 0 && (run.right_to_left ? glyphs[i].cluster > glyphs[i - 1].cluster
+                                                     : glyphs[i].cluster < glyphs[i - 1].cluster))
+                        faithful = false;
+                }
+                actual_text_[p][r] = !faithful;
             }
+        }
         hpdf_fonts_.assign(count, {});
+        subset_ids_.assign(count, {});
         for (std::size_t id = 0; id < count; ++id) {
-            if (!any[id]) continue;
-            std::vector<char16_t> characters = used[id].sorted();
-            std::u32string wanted(characters.begin(), characters.end());
-            std::string file = fonts_.subset(static_cast<FontId>(id), wanted);
-            hpdf_fonts_[id] = doc_.load_font(file, characters);
+            UsedGlyphs& source = used[id];
+            if (source.ids.empty()) continue;
+            std::vector<std::uint32_t> new_ids;
+            std::string file = fonts_.subset(static_cast<FontId>(id), source.ids, new_ids);
+            std::vector<HpdfDocument::FontGlyph> glyphs;
+            glyphs.reserve(source.ids.size());
+            std::vector<std::uint32_t>& to_subset = subset_ids_[id];
+            to_subset.assign(source.slot.size(), 0);
+            for (std::size_t k = 0; k < source.ids.size(); ++k) {
+                to_subset[source.ids[k]] = new_ids[k];
+                glyphs.push_back({new_ids[k], utf16(source.texts[k])});
+            }
+            std::sort(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+            glyphs.erase(std::unique(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
+                         glyphs.end());
+            hpdf_fonts_[id] = doc_.load_font(file, glyphs);
         }
         synthetic_bold_.resize(count);
         source_.resize(count);
@@ -455,14 +583,17 @@ private:
         std::vector<std::string> resource(fonts_.size());  // per glyph source, on this page
         PageContent content(content_);
         for (const Rule& rule : page.rules) content.rule(rule);
-        for (const GlyphRun& run : page.runs) {
-            if (run.text.empty()) continue;
+        std::vector<PlacedGlyph> scratch;
+        for (std::size_t r = 0; r < page.runs.size(); ++r) {
+            const GlyphRun& run = page.runs[r];
+            const std::vector<PlacedGlyph>& glyphs = glyphs_of(run, scratch);
+            if (glyphs.empty()) continue;
             std::size_t source = static_cast<std::size_t>(source_[static_cast<std::size_t>(run.font)]);
             const HpdfDocument::Font& font = hpdf_fonts_[source];
             std::string& name = resource[source];
             if (name.empty()) name = doc_.font_resource(hpdf_page, font.font);
-            content.run(run, {static_cast<int>(source), &name, &font.widths},
-                        synthetic_bold_[static_cast<std::size_t>(run.font)]);
+            content.run(run, glyphs, {static_cast<int>(source), &name, &font.widths, &subset_ids_[source]},
+                        synthetic_bold_[static_cast<std::size_t>(run.font)], actual_text_[index][r]);
         }
         content.finish();
         if (!content_.empty()) doc_.set_content(hpdf_page, content_);
@@ -536,6 +667,12 @@ private:
     const SystemFonts& fonts_;
     HpdfDocument doc_;
     std::vector<HpdfDocument::Font> hpdf_fonts_;  // by glyph source
+    std::vector<std::vector<std::uint32_t>> subset_ids_;  // by glyph source: font glyph id → subset's
+    std::vector<std::vector<bool>> actual_text_;  // by page and run: drawn with /ActualText
+    // cluster_ranges()'s scratch and result
+    std::vector<std::uint32_t> starts_;
+    std::vector<bool> given_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges_;
     std::vector<bool> synthetic_bold_;   // by FontId
     std::vector<FontId> source_;         // by FontId
     std::vector<HPDF_Page> pages_;

@@ -50,7 +50,12 @@ bool special_class(char32_t c, CharClass& out) {
         case 0x2028: case 0x0085:
             out = {newline, false};
             return true;
-        case 0x200C: case 0x200D: case 0x200E: case 0x200F: case 0x2060: case 0x2061:
+        // The joiners steer shaping (a Persian ZWNJ, an Indic half form) and, as UAX #14's
+        // CM and ZWJ, stay with the character before.
+        case 0x200C: case 0x200D:
+            out = {combining, false};
+            return true;
+        case 0x200E: case 0x200F: case 0x2060: case 0x2061:
         case 0x2062: case 0x2063: case 0x2064: case 0xFEFF: case 0x061C:
             out = {ignorable, false};
             return true;

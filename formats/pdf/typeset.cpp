@@ -59,10 +59,6 @@ constexpr float kTitlePageScale = 1.3f;
 // line-height of 1.5-1.8 is usual for CJK pages).
 constexpr float kCjkLeading = 1.6f;
 
-// A replacement for characters libharu cannot draw (above U+FFFF: emoji, CJK extension
-// B): WHITE SQUARE, which Liberation has.
-constexpr char32_t kOutsideBmpSubstitute = 0x25A1;
-
 // ------------------------------------------------------------------------------ flow
 
 struct FlowItem {
@@ -86,7 +82,7 @@ struct PageRange {
     std::size_t begin = 0, end = 0;
 };
 
-std::string substitute_text(std::string_view in, TypesetReport& report) {
+std::string substitute_text(std::string_view in) {
     bool simple = std::all_of(in.begin(), in.end(), [](char c) {
         auto u = static_cast<unsigned char>(c);
         return u >= 0x20 && u < 0xF0 && u != 0x7F && u != 0xC2 && u != 0xE2;
@@ -100,13 +96,23 @@ std::string substitute_text(std::string_view in, TypesetReport& report) {
         if (c < 0x20 || (c >= 0x7F && c < 0xA0)) continue;       // controls
         if (c == 0x00AD || c == 0x200B || c == 0xFEFF) continue; // soft hyphen, zero widths
         if (c == 0x2028 || c == 0x2029) c = ' ';
-        if (c > 0xFFFF) {
-            c = kOutsideBmpSubstitute;
-            ++report.outside_bmp;
-        }
         text::append(out, c);
     }
     return out;
+}
+
+// Hiragana, katakana (and its phonetic extensions and half-width forms): text that has
+// them is Japanese.
+bool has_kana(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0xE3) {
+            ++i;
+            continue;
+        }
+        char32_t c = text::next(text, i);
+        if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xFF66 && c <= 0xFF9F)) return true;
+    }
+    return false;
 }
 
 bool is_cjk_language(std::string_view language) {
@@ -206,8 +212,9 @@ private:
     const TextStyle& st(Element e) const { return style_[e]; }
     float text_height() const { return style_.paper.height - style_.margin_top - style_.margin_bottom; }
 
+    // The face of a style, in the language of the text (its CJK forms, fonts.hpp).
     FontId font(const TextStyle& s, bool bold, bool italic) const {
-        return options_.faces.get(s.family, bold, italic);
+        return fonts_.for_language(options_.faces.get(s.family, bold, italic), language_);
     }
 
     void start_chapter(const Meta& meta, int chapter) {
@@ -283,12 +290,12 @@ private:
     }
 
     void add_text(std::string_view raw, const SpanState& s, std::vector<Span>& out) {
-        std::string t = raw == "\n" ? std::string("\n") : substitute_text(raw, report);
+        std::string t = raw == "\n" ? std::string("\n") : substitute_text(raw);
         if (t.empty()) return;
         Span span;
         const TextStyle& code = st(Element::code);
         if (s.code) {
-            span.font = options_.faces.get(code.family, s.bold, false);
+            span.font = fonts_.for_language(options_.faces.get(code.family, s.bold, false), language_);
             // Inline code keeps its size's proportion to body text in headings too.
             span.size = s.base->size * code.size / st(Element::body).size;
         } else {
@@ -328,11 +335,29 @@ private:
         ps.align = align;
         ps.hyphenator = hyphenate && s.hyphenate ? hyphenator_ : nullptr;
         SetStats stats;
-        std::vector<Line> lines = set_paragraph(spans_in, ps, fonts_, &stats);
+        std::vector<Line> lines;
+        if (!language_.starts_with("ja") && std::any_of(spans_in.begin(), spans_in.end(), [](const Span& span) {
+                return has_kana(span.text);
+            })) {
+            // Han beside kana is Japanese, whatever the document's language says (a
+            // Chinese page quoting Japanese, a page without a language): Japanese forms.
+            std::vector<Span> japanese = spans_in;
+            for (Span& span : japanese) span.font = fonts_.for_language(span.font, "ja");
+            lines = set_paragraph(japanese, ps, fonts_, &stats);
+        } else {
+            lines = set_paragraph(spans_in, ps, fonts_, &stats);
+        }
         report.missing_glyphs += stats.missing_glyphs;
+        for (char32_t c : stats.missing_characters) report.missing_characters.insert(c);
         report.hyphens += stats.hyphens;
         report.overfull_lines += stats.overfull_lines;
         return lines;
+    }
+
+    // Where a block's lines start: its left indent, or for a right-to-left paragraph its
+    // right one (the block is mirrored: set_paragraph puts its text at the right).
+    static float start_of(const std::vector<Line>& set_lines, const Context& ctx) {
+        return !set_lines.empty() && set_lines.front().right_to_left ? ctx.right : ctx.left;
     }
 
     // Adds a vertical space; adjacent spaces collapse to the larger, as CSS margins do.
@@ -501,8 +526,9 @@ private:
                     const TextStyle& h = st(static_cast<Element>(static_cast<int>(Element::h1) + level - 1));
                     int entry = add_outline(plain_text(n.content), level + outline_shift_);
                     space(h.margin_top);
-                    lines(set(spans_of(n.content, h), h, width, 0, h.align, false), h, ctx.left, true, true,
-                          entry);
+                    std::vector<Line> set_lines = set(spans_of(n.content, h), h, width, 0, h.align, false);
+                    float x = start_of(set_lines, ctx);
+                    lines(std::move(set_lines), h, x, true, true, entry);
                     space(h.margin_bottom);
                     previous_was_paragraph_ = false;
                 } else if constexpr (std::is_same_v<T, List>) {
@@ -556,15 +582,18 @@ private:
         // characters fill the whole em, with no ascenders or descenders to space them.
         if (is_cjk_language(language_)) s.leading = std::max(s.leading, kCjkLeading * s.size);
         const float width = style_.measure() - ctx.left - ctx.right;
-        // Books indent paragraphs that follow a paragraph; CJK text indents every one, by
-        // two characters, as Chinese and Japanese typesetting does.
+        // Books indent paragraphs that follow a paragraph; CJK text indents every one, as
+        // Chinese (two characters) and Japanese (one, JIS X 4051) typesetting do.
         float indent = 0;
         if (s.indent > 0 && ctx.list_depth == 0) {
-            if (is_cjk_language(language_)) indent = 2 * s.size;
+            if (language_.starts_with("ja")) indent = s.size;
+            else if (is_cjk_language(language_)) indent = 2 * s.size;
             else if (previous_was_paragraph_) indent = s.indent;
         }
         space(s.margin_top);
-        lines(set(spans_of(content, s), s, width, indent, s.align, true), s, ctx.left, false, false);
+        std::vector<Line> set_lines = set(spans_of(content, s), s, width, indent, s.align, true);
+        float x = start_of(set_lines, ctx);
+        lines(std::move(set_lines), s, x, false, false);
         space(s.margin_bottom);
         previous_was_paragraph_ = true;
     }
@@ -593,7 +622,10 @@ private:
                 if (m.empty() || m[0].fragments.empty()) break;
                 Line& line = flow_[i].line;
                 float marker_width = m[0].width;
-                float shift = -marker_width - kMarkerGapEm * body.size;
+                // In the indent: at the left, or right of a right-to-left item's text.
+                float shift = line.right_to_left
+                                  ? style_.measure() - inner.left - inner.right + kMarkerGapEm * body.size
+                                  : -marker_width - kMarkerGapEm * body.size;
                 for (Fragment& f : m[0].fragments) {
                     f.x += shift;
                     line.fragments.insert(line.fragments.begin(), std::move(f));
@@ -764,15 +796,8 @@ private:
                             page.links.push_back(std::move(link));
                         }
                     }
-                    GlyphRun run;
-                    run.font = f.font;
-                    run.size = f.size;
-                    run.x = left + f.x;
-                    run.y = baseline;
-                    run.text = std::move(f.text);
-                    run.char_spacing = f.char_spacing;
-                    run.color = f.color;
-                    page.runs.push_back(std::move(run));
+                    float x = left + f.x;
+                    page.runs.push_back(glyph_run(std::move(f), x, baseline));
                 }
                 // A contents entry's number goes on its last line.
                 if (item.toc_target >= 0 && (i + 1 >= flow.size() || flow[i + 1].toc_target != item.toc_target))
@@ -799,14 +824,8 @@ private:
         float right = style_.margin_left + style_.measure();
         if (!set_number.empty())
             for (Fragment& f : set_number[0].fragments) {
-                GlyphRun run;
-                run.font = f.font;
-                run.size = f.size;
-                run.x = right - kTocNumberEm * s.size + f.x;
-                run.y = baseline;
-                run.text = std::move(f.text);
-                run.color = f.color;
-                page.runs.push_back(std::move(run));
+                float x = right - kTocNumberEm * s.size + f.x;
+                page.runs.push_back(glyph_run(std::move(f), x, baseline));
             }
         LinkArea link;
         link.rect = {left, line_top - item.height, right, line_top};
@@ -852,21 +871,18 @@ private:
     // running header never wraps; a long title is cut with an ellipsis).
     void place(const std::vector<Line>& set_lines, Page& page, float y) {
         if (set_lines.empty()) return;
+        float end = style_.margin_left;
         for (const Fragment& f : set_lines[0].fragments) {
-            GlyphRun run;
-            run.font = f.font;
-            run.size = f.size;
-            run.x = style_.margin_left + f.x;
-            run.y = y;
-            run.text = f.text;
-            run.char_spacing = f.char_spacing;
-            run.color = f.color;
-            page.runs.push_back(std::move(run));
+            page.runs.push_back(glyph_run(f, style_.margin_left + f.x, y));
+            end = std::max(end, style_.margin_left + f.x + f.width);
         }
         if (set_lines.size() > 1 && !page.runs.empty()) {
-            std::string& last = page.runs.back().text;
-            while (!last.empty() && (last.back() == '-' || last.back() == ' ')) last.pop_back();
-            last += "\u2026";
+            // The rest is cut: an ellipsis after the first line (which may end in a hyphen,
+            // drawn as part of the cut).
+            const TextStyle& head = st(Element::running_header);
+            std::vector<Line> ellipsis = set(spans_of("\u2026", head), head, style_.measure(), 0, Align::left, false);
+            if (!ellipsis.empty())
+                for (const Fragment& f : ellipsis[0].fragments) page.runs.push_back(glyph_run(f, end + f.x, y));
         }
     }
 

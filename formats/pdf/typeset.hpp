@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <set>
 
 #include "dconv/book.hpp"
 #include "dconv/document.hpp"
@@ -31,7 +32,7 @@ struct FontFaces {
 // What the typesetter had to give up on, for warnings.
 struct TypesetReport {
     std::size_t missing_glyphs = 0;  // no font has them: drawn as '?'
-    std::size_t outside_bmp = 0;     // emoji and rare CJK beyond U+FFFF: drawn as U+25A1
+    std::set<char32_t> missing_characters;  // which ones
     std::size_t overfull_lines = 0;  // a part wider than the measure
     std::size_t hyphens = 0;
     std::size_t pages = 0;

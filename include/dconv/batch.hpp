@@ -58,6 +58,21 @@
 //   Then a pool of `jobs` threads converts the inputs; each result is written as soon as
 //   it is ready, and one input's failure never stops the others.
 //
+// Web inputs
+//   An input that is an http:// or https:// URL is fetched first (fetch.hpp: redirects,
+//   retries, the address rule, the cache), every URL input in parallel (at most
+//   fetch::kMaxRequestsPerHost at a time to one host), before any input is converted.
+//   An HTML reply is read by the HTML reader, a text/plain one by the web-text reader,
+//   with the reply's charset unless --encoding forces one; relative links are made
+//   absolute against the final URL, which is the document's Meta::source. A feed (RSS or
+//   Atom, fetched or a local .rss/.atom/.xml file) stands for its articles, newest first,
+//   max_articles of them: each is an input of its own, in that order (with a bundle, a
+//   chapter each). A URL input's outputs are named after its title's slug, else its
+//   URL's last path segment (naming.hpp), made unique with "-2", "-3"... in input order
+//   after the file inputs have theirs. A URL that cannot be fetched is reported as a
+//   failed input (BatchResult::fetch_failed), nothing is written for it, and the other
+//   inputs are still converted.
+//
 // A stream of records (BatchOptions::jsonl, --jsonl): see run_jsonl below.
 #pragma once
 
@@ -68,6 +83,7 @@
 
 #include "dconv/convert.hpp"
 #include "dconv/document.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 
 namespace dconv {
@@ -98,7 +114,14 @@ enum class Explain {
 };
 
 struct BatchOptions {
-    std::vector<std::string> inputs;             // files, directories, "-"
+    std::vector<std::string> inputs;             // files, directories, "-", http(s) URLs
+    // -i/--input-file FILE: more inputs, URLs or paths, one per line ('#' starts a comment
+    // line), after `inputs`.
+    std::vector<std::string> input_files;
+    // URL inputs (see "Web inputs" above): --cache DIR, --allow-private, --fetch-timeout.
+    FetchOptions fetch;
+    std::size_t max_articles = 0;  // --max-articles N: the newest N articles of a feed; 0: all
+    bool images = true;            // --no-images: no image is fetched
     std::vector<std::string> formats = {"md"};  // writer names or aliases; "all": every writer
     std::string output;                          // see above; empty: the default
     ReadOptions read;    // format (--from), encoding, clean; source_name and batch are set per input
@@ -131,6 +154,7 @@ struct BatchResult {
     std::size_t inputs = 0;     // after directories were walked
     std::size_t converted = 0;  // inputs with every output written
     std::size_t failed = 0;
+    std::size_t fetch_failed = 0;  // of `failed`: URL inputs that could not be fetched
     std::size_t skipped = 0;    // inputs whose outputs existed (skip_existing)
     std::size_t warnings = 0;
     double seconds = 0.0;

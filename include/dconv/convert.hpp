@@ -16,6 +16,7 @@
 
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv {
 
@@ -48,7 +49,15 @@ struct ReadOptions {
     std::string encoding;     // input encoding; empty: detect (BOM, UTF-8, ICU detector)
     Cleaning clean = Cleaning::by_format;  // run the cleaning passes (see Cleaning)
     std::string source_name;  // file name or URL, for messages, Meta::source and the format
+    // The URL the input was fetched from, after redirects (fetch.hpp): relative links are
+    // made absolute against it (or the page's <base href> resolved against it), and it is
+    // Meta::source whatever the page says of itself. Empty for a file.
+    std::string url;
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
+    // Images, loaded into Document::resources once the document is read (resources.hpp).
+    // An empty base is the folder of source_name (or the page's URL); Markdown inputs
+    // also take absolute paths.
+    ResourceOptions resources;
     Favor favor = Favor::balanced;        // HTML: which extraction mode (see Favor)
 };
 

@@ -86,6 +86,61 @@ inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
 // full-page cover is a few hundred KB.
 inline constexpr std::size_t kMaxCoverBytes = std::size_t(32) << 20;  // 32 MiB
 
+// ------------------------------------------------------------------------------- the web
+
+// Fetching URL inputs (fetch.hpp, `dconv URL`). Each bound keeps one hostile or broken
+// server from holding a batch or the machine: a fetch that exceeds one fails with
+// Error(limit) or Error(io) naming the URL, nothing is written for that input, and the
+// other inputs are still converted.
+namespace fetch {
+
+// error: redirects followed for one URL. Browsers stop at 20; a real article needs one
+// or two (http to https, a trailing slash); more is a loop.
+inline constexpr int kMaxRedirects = 10;
+
+// error: seconds to open the connection (DNS, TCP and TLS). A reachable host answers in
+// well under a second; 15 s rides out a slow resolver without letting a black hole stall
+// a batch.
+inline constexpr double kConnectTimeoutSeconds = 15;
+
+// error: seconds one request may take in all, headers and body (`--fetch-timeout`). A
+// page of a few hundred kilobytes arrives in a second or two even on a poor line; 60 s
+// stops a server that trickles (the "slow loris").
+inline constexpr double kDefaultTimeoutSeconds = 60;
+
+// error: bytes of a page (HTML, text or feed) after content decoding. The cap counts the
+// decoded bytes, so a small gzip "bomb" is stopped at the cap too; a Content-Length over
+// it is refused before the body is read. The largest real articles are a few MB of markup.
+inline constexpr std::size_t kMaxPageBytes = std::size_t(32) << 20;  // 32 MiB
+
+// Attempts at one request when the server answers 429 (too many requests) or 503
+// (unavailable), or the connection is reset: the first and two retries.
+inline constexpr int kMaxAttempts = 3;
+
+// Seconds before the first retry when the server does not say (Retry-After), doubling
+// for each further one.
+inline constexpr double kRetryBackoffSeconds = 1;
+
+// error: a Retry-After longer than this is not waited for (the fetch fails saying how
+// long the server asked for): a batch should not sleep for an hour on one URL.
+inline constexpr double kMaxRetryAfterSeconds = 30;
+
+// Requests in flight to one host at a time, whatever --jobs says: politeness towards
+// the sites a batch reads (browsers open six; a batch reads pages one after another).
+inline constexpr int kMaxRequestsPerHost = 2;
+
+// error: a URL longer than this is not fetched (browsers and servers stop near 8 KB).
+inline constexpr std::size_t kMaxUrlBytes = 8192;
+
+// truncation: entries of one RSS or Atom feed taken as articles (after --max-articles);
+// the rest are left out with a warning. Feeds list 10 to 100 items.
+inline constexpr std::size_t kMaxFeedArticles = 1000;
+
+// error: lines of an --input-file (URLs and paths, one per line) and URL inputs in all.
+inline constexpr std::size_t kMaxInputFileLines = 100000;
+
+}  // namespace fetch
+
 // ------------------------------------------------------------------------------- tables
 
 // truncation: table columns beyond this many are dropped by the readers, with a warning
@@ -125,9 +180,9 @@ inline constexpr std::size_t kMaxImagePixels = std::size_t(1) << 25;
 inline constexpr double kDefaultTimeoutSeconds = 0;
 
 // error: the document took longer than its timeout. The deadline is cooperative: it is
-// checked at points along the way (the readers per line or block, the cleaner between
-// its passes, the writers per block and page), so the work stops at the first check
-// after it (one long pass finishes first), with
+// checked at points along the way (the readers per line or block, the cleaner's passes
+// per unit, line or block, the writers per block and page), so the work stops at the
+// first check after it, with
 // Error(ErrorKind::limit, file, 0, "took longer than N s"); no thread is killed and
 // nothing is left half-written.
 //
@@ -157,6 +212,12 @@ private:
 // Throws Error(ErrorKind::limit) when the calling thread's deadline has passed; does
 // nothing when it has none. Costs a clock read: call it per line or block, not per byte.
 void check_deadline();
+
+// check_deadline for loops over many small items (lines, units, words): reads the clock
+// on every kDeadlinePollStride-th call of the thread only, so that a pass can poll per
+// item at no measurable cost and still stop within a few milliseconds of its deadline.
+inline constexpr unsigned kDeadlinePollStride = 256;
+void poll_deadline();
 
 // "took longer than 2 s", "took longer than 0.5 s": the message of a deadline's error.
 std::string timeout_message(double seconds);

@@ -386,3 +386,101 @@ TEST_CASE("decode: a 50 MB single line decodes") {
     CHECK(out.find('\n') == std::string::npos);
     CHECK(diag.items().empty());
 }
+
+// ------------------------------------------------------------------- mixed encodings
+
+namespace {
+
+const std::string kChineseLines[] = {
+    "北京市政府今天宣布，新的地铁线路将于明年春天正式开通运营。",
+    "这条线路全长三十二公里，共设二十四座车站，连接城市东西两端。",
+    "市民普遍认为，新线路将大大缓解早晚高峰时段的交通拥堵问题。",
+    "工程师表示，施工期间克服了地下水位高、地质条件复杂等困难。",
+};
+
+bool has_mojibake_or_replacement(const std::string& text) {
+    // U+FFFD, or Latin-1/Latin Extended letters and box drawing that GBK read as UTF-8
+    // (or UTF-8 read as GBK: "鍖椾含") would leave; the texts here have none of their own.
+    if (text.find("\xEF\xBF\xBD") != std::string::npos) return true;
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0xC2 && c <= 0xDF) return true;  // a code point U+0080-U+07FF
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("decode: a UTF-8 page with a few GBK lines decodes each line in its encoding") {
+    std::string utf8_page, expected;
+    for (int i = 0; i < 12; ++i) {
+        const std::string& line = kChineseLines[i % 4];
+        bool gbk = i == 3 || i == 7 || i == 8;
+        utf8_page += gbk ? encode(line, "GB18030") : line;
+        utf8_page += "\n";
+        expected += line + "\n";
+    }
+    Diagnostics diag;
+    std::string text = decode(utf8_page, diag);
+    CHECK(text == expected);
+    CHECK_FALSE(has_mojibake_or_replacement(text));
+    CHECK(has_diagnostic(diag, "mixed encodings: lines 4, 8-9 read as GB18030, the rest as UTF-8"));
+    CHECK(diag.warnings() == 1);
+}
+
+TEST_CASE("decode: first half UTF-8 and second half GBK decodes both halves") {
+    std::string bytes, expected;
+    for (int i = 0; i < 200; ++i) {
+        const std::string& line = kChineseLines[i % 4];
+        bytes += (i < 100 ? line : encode(line, "GB18030")) + "\n";
+        expected += line + "\n";
+        if (i % 10 == 9) {  // short and ASCII lines too, which either encoding could own
+            bytes += "2024\n北京\n";
+            expected += "2024\n北京\n";
+            if (i >= 100) bytes.replace(bytes.size() - 7, 6, encode("北京", "GB18030"));
+        }
+    }
+    Diagnostics diag;
+    std::string text = decode(bytes, diag);
+    CHECK(text == expected);
+    CHECK_FALSE(has_mojibake_or_replacement(text));
+    CHECK(has_diagnostic(diag, "read as GB18030, the rest as UTF-8"));
+}
+
+TEST_CASE("decode: a UTF-8 page with one stray byte still replaces it, not a mixed decode") {
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) bytes += kChineseLines[i % 4] + "\n";
+    bytes.insert(bytes.find('\n') + 10, "\xFF");
+    Diagnostics diag;
+    std::string text = decode(bytes, diag);
+    CHECK(text.find("\xEF\xBF\xBD") != std::string::npos);
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+}
+
+TEST_CASE("decode: a GBK page stays wholly GBK") {
+    std::string utf8;
+    for (int i = 0; i < 40; ++i) utf8 += kChineseLines[i % 4] + "\n短\n";
+    Diagnostics diag;
+    CHECK(decode(encode(utf8, "GB18030"), diag) == utf8);
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+}
+
+TEST_CASE("decode: BOM-less UTF-16 Chinese, little and big endian") {
+    std::string utf8;
+    for (int i = 0; i < 30; ++i) utf8 += kChineseLines[i % 4] + "一二三\n";  // U+4E00: a NUL low byte
+    for (const char* charset : {"UTF-16LE", "UTF-16BE"}) {
+        INFO(charset);
+        Diagnostics diag;
+        std::string text = decode(encode(utf8, charset), diag);
+        CHECK(text == utf8);
+        CHECK(has_diagnostic(diag, charset));
+    }
+    // Binary data with NULs on one side is still refused.
+    std::string binary;
+    for (int i = 0; i < 4000; ++i) {
+        binary += static_cast<char>((i * 7919) & 0xFF);
+        binary += i % 5 ? static_cast<char>((i * 104729) >> 3) : '\0';
+    }
+    Diagnostics diag;
+    CHECK_THROWS(decode(binary, diag));
+}

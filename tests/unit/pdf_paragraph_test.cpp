@@ -276,6 +276,70 @@ TEST_CASE("narrow measures hyphenate long words, and the pieces join back into t
     CHECK(words_of(joined) == words_of(text));
 }
 
+TEST_CASE("a word that has a hyphen breaks only there (no inter-de-pendent)") {
+    const Hyphenator* en = Hyphenator::for_language("en");
+    REQUIRE(en != nullptr);
+    // Without their hyphens, the dictionary breaks these words (inter-de-pen-dent).
+    std::string text = "inter-dependent well-established counter-revolutionary multi-disciplinary";
+    for (float width = 40; width <= 260; width += 5) {
+        ParagraphStyle s = style(width);
+        s.hyphenator = en;
+        s.pretolerance = -1;  // the hyphenating pass
+        SetStats stats;
+        auto lines = set(text, s, &stats);
+        INFO("width " << width);
+        CHECK(stats.hyphens == 0);
+        std::string joined;
+        for (const auto& line : lines) {
+            CHECK_FALSE(line.hyphenated);
+            joined += glyphs_of(line);
+        }
+        std::string expected = text;
+        std::erase(expected, ' ');
+        CHECK(joined == expected);  // every break at a space or after a hyphen
+    }
+    // Words without hyphens of their own do hyphenate there: the test can fail.
+    ParagraphStyle s = style(100);
+    s.hyphenator = en;
+    s.pretolerance = -1;
+    SetStats stats;
+    set("the counterrevolutionary interdependent extraordinarily comprehensive", s, &stats);
+    CHECK(stats.hyphens > 0);
+}
+
+TEST_CASE("a web address breaks after / . ? & = without a hyphen, not by stretching the line before") {
+    const std::string url = "https://example.org/articles/2024/typesetting.html?lang=en&page=2";
+    std::string text = "Read the full article at " + url + " today.";
+    for (float width = 120; width <= 300; width += 15) {
+        SetStats stats;
+        auto lines = set(text, style(width), &stats);
+        INFO("width " << width);
+        CHECK(stats.overfull_lines == 0);
+        CHECK(stats.hyphens == 0);
+        const std::size_t url_begin = std::string("Readthefullarticleat").size(), url_end = url_begin + url.size();
+        std::string joined;
+        for (std::size_t k = 0; k < lines.size(); ++k) {
+            std::string t = glyphs_of(lines[k]);
+            std::size_t line_begin = joined.size();
+            joined += t;
+            bool holds_url = line_begin < url_end && joined.size() > url_begin;
+            if (!holds_url || k + 1 == lines.size()) continue;
+            // a line that ends inside the address ends after one of its break characters
+            if (joined.size() > url_begin && joined.size() < url_end)
+                CHECK(std::string("/.?&=").find(t.back()) != std::string::npos);
+            // and a line with a part of it is not stretched: its spaces at most twice
+            // their width (5 pt at this size)
+            for (std::size_t f = 1; f < lines[k].fragments.size(); ++f) {
+                const Fragment& before = lines[k].fragments[f - 1];
+                CHECK(lines[k].fragments[f].x - (before.x + before.width) <= 2 * latin_width + 0.01f);
+            }
+        }
+        std::string expected = text;
+        std::erase(expected, ' ');
+        CHECK(joined == expected);
+    }
+}
+
 TEST_CASE("without a hyphenator no word is hyphenated") {
     SetStats stats;
     auto lines = set("Internationalization requires extraordinarily comprehensive considerations", style(100),

@@ -21,6 +21,7 @@ namespace {
 class FakeFonts final : public FontTable {
 public:
     FontId resolve(FontId wanted, char32_t c) const override {
+        if (c >= 0xF0000) return -1;  // private use, planes 15 and 16: in no font
         if (text::is_cjk(c) || text::is_cjk_punct(c)) return 12;
         return wanted;
     }
@@ -249,15 +250,18 @@ TEST_CASE("typeset: a book has a title page, contents with links, and chapters f
     CHECK(toc_text.find(std::to_string(chapter_pages[2] + 1)) != std::string::npos);
 }
 
-TEST_CASE("typeset: characters beyond U+FFFF are substituted and counted") {
+TEST_CASE("typeset: characters beyond U+FFFF are drawn, and those no font has are named") {
     Setup setup;
     Document doc;
-    doc.blocks.push_back(make_paragraph("smile \xF0\x9F\x98\x80 and \xF0\xA0\x80\x80 end"));
+    // CJK Extension B (U+20000) and a private-use character of plane 16.
+    doc.blocks.push_back(make_paragraph("rare \xF0\xA0\x80\x80 and \xF4\x8F\xBF\xBD end"));
     TypesetReport report;
     Layout layout = typeset(doc, setup.options(), &report);
-    CHECK(report.outside_bmp == 2);
-    for (const GlyphRun& run : layout.pages[0].runs)
-        for (char32_t c : text::to_u32(run.text)) CHECK(c <= 0xFFFF);
+    CHECK(report.missing_characters.count(0x10FFFD) == 1);
+    CHECK(report.missing_characters.count(0x20000) == 0);
+    std::string text;
+    for (const GlyphRun& run : layout.pages[0].runs) text += run.text;
+    CHECK(text.find("\xF0\xA0\x80\x80") != std::string::npos);
 }
 
 TEST_CASE("typeset: an empty document is one numbered page") {

@@ -387,7 +387,7 @@ TEST_CASE("pdf: hostile documents give valid files") {
         doc.blocks.push_back(dconv::make_heading(1, "Ελληνικά и кириллица"));
         doc.blocks.push_back(make_paragraph("Smile \xF0\x9F\x98\x80 please. Café naïve façade — “quotes” ‘here’ …"));
         doc.blocks.push_back(make_paragraph("中文段落，包含标点。「引号」（括号）English words mixed 在中文里面。日本語のテキスト、カタカナ。"));
-        doc.blocks.push_back(make_paragraph("Devanagari नमस्ते and Thai สวัสดี have no font here."));
+        doc.blocks.push_back(make_paragraph("Devanagari नमस्ते and Thai สวัสดี have fonts; \xEE\x80\x80 private use has none."));
         dconv::Diagnostics diag;
         fs::path pdf = write_library_pdf(doc, out, "mixed", &diag);
         check_structure(pdf);
@@ -400,15 +400,17 @@ TEST_CASE("pdf: hostile documents give valid files") {
         for (const std::string& w : words(text)) flat += w;
         CHECK(flat.find("中文段落") != std::string::npos);
         CHECK(flat.find("カタカナ") != std::string::npos);
+        CHECK(text.find("नमस्ते") != std::string::npos);
+        CHECK(text.find("สวัสดี") != std::string::npos);
         CHECK(bookmarks(pdf) == 1);
         std::string info = capture("pdfinfo '" + pdf.string() + "'");
         CHECK(info.find("混合文字") != std::string::npos);
         CHECK(info.find("Ångström") != std::string::npos);
-        // the emoji and the scripts no font has are warned about, not lost silently
+        // a character no font has is warned about once, with its code point, not lost silently
         std::string warnings;
         for (const auto& d : diag.items()) warnings += d.reason + "\n";
-        CHECK(warnings.find("U+FFFF") != std::string::npos);
-        CHECK(warnings.find("PDF fonts (Liberation, AR PL UMing) do not have") != std::string::npos);
+        CHECK(warnings.find("U+E000") != std::string::npos);
+        CHECK(warnings.find("no installed PDF font has") != std::string::npos);
     }
     fs::remove_all(out);
 }

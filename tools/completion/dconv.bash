@@ -6,8 +6,9 @@
 # completing, so they are those of the dconv being completed.
 
 _dconv_options="-t --to -f --from -o --output --clean --no-clean --favor-recall --favor-precision --explain --explain=json --columns --no-front-matter
---encoding -j --jobs --bundle --title --author --metadata --style --paper --cover
---skip-existing --timeout --jsonl -q --quiet --list-formats --version -h --help"
+--encoding -j --jobs --bundle --title --author --metadata --style --paper --cover --resource-path
+--skip-existing --timeout -i --input-file --cache --allow-private --fetch-timeout --max-articles --no-images
+--jsonl -q --quiet --list-formats --version -h --help"
 
 # The names of one section of `dconv --list-formats`: "input" (readers), "output"
 # (writers) or "style" (built-in styles of html, epub and pdf). The first word of each
@@ -78,7 +79,12 @@ _dconv() {
             _dconv_files "$cur" '*.@(jpg|jpeg|png|JPG|JPEG|PNG)'
             return
             ;;
-        -o | --output | --bundle)
+        --resource-path)
+            compopt -o dirnames 2>/dev/null
+            COMPREPLY=()
+            return
+            ;;
+        -o | --output | --bundle | -i | --input-file | --cache)
             _dconv_files "$cur"
             return
             ;;
@@ -86,7 +92,7 @@ _dconv() {
             mapfile -t COMPREPLY < <(compgen -W "json" -- "$cur")
             return
             ;;
-        -j | --jobs | --columns | --timeout | --title | --author)
+        -j | --jobs | --columns | --timeout | --fetch-timeout | --max-articles | --title | --author)
             return  # a number or free text
             ;;
     esac

@@ -18,6 +18,12 @@
 namespace {
 
 const char* const kExamples = R"(Examples:
+  dconv --to epub https://example.org/news/pier-reopens.html
+                                          fetch a page and its images: out/<title>.epub
+  dconv --to pdf --bundle week.pdf --max-articles 10 https://example.org/feed.xml
+                                          a feed's newest 10 articles as one book
+  dconv --to epub --cache cache/ -i urls.txt      URLs (and paths) listed in a file;
+                                          a re-run converts from the cache, offline too
   dconv page.txt                          clean one page into out/page.md
   dconv --to md,txt,native pages/         every page below pages/, three formats, into out/
   dconv --to all -o book/ seeds/*.txt     every format, into book/
@@ -77,7 +83,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false;
+    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false, no_images = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
@@ -150,6 +156,11 @@ int main(int argc, char** argv) {
         ->type_name("SIZE");
     app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    std::vector<std::string> resource_path;
+    app.add_option("--resource-path", resource_path,
+                   "Folders where images are also looked for, after the input's own folder; "
+                   "repeat, or separate with ':'")
+        ->type_name("DIR");
     app.add_flag("--skip-existing", job.skip_existing,
                  "Skip an input whose every output exists (resume an interrupted batch)");
     app.add_flag("--jsonl", job.jsonl,
@@ -161,9 +172,29 @@ int main(int argc, char** argv) {
                    "nothing written for it (default: 0, no limit)")
         ->check(CLI::Range(0.0, 1e9).description(""))
         ->type_name("SECONDS");
+    app.add_option("-i,--input-file", job.input_files,
+                   "More inputs, URLs or paths, one per line ('#' starts a comment line); repeatable")
+        ->type_name("FILE")
+        ->allow_extra_args(false);
+    app.add_option("--cache", job.fetch.cache_dir,
+                   "Keep fetched replies in DIR, revalidated by ETag/Last-Modified; used offline "
+                   "when the server cannot be reached")
+        ->type_name("DIR");
+    app.add_flag("--allow-private", job.fetch.allow_private,
+                 "Let URLs, redirects and images reach private and loopback addresses (refused by default)");
+    app.add_option("--fetch-timeout", job.fetch.timeout_seconds,
+                   "Seconds one HTTP request may take in all (default: " +
+                       std::to_string(static_cast<int>(dconv::fetch::kDefaultTimeoutSeconds)) + ")")
+        ->check(CLI::Range(0.001, 86400.0).description(""))
+        ->type_name("SECONDS");
+    app.add_option("--max-articles", job.max_articles, "A feed's newest N articles (default: all)")
+        ->check(CLI::Range(std::size_t(1), dconv::fetch::kMaxFeedArticles).description(""))
+        ->type_name("N");
+    app.add_flag("--no-images", no_images, "Fetch no image: pages keep their images' alt text");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
     app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
-    app.add_option("inputs", job.inputs, "Files, directories (searched recursively), - for stdin")
+    app.add_option("inputs", job.inputs,
+                   "Files, directories (searched recursively), - for stdin, http(s) URLs, feeds")
         ->type_name("INPUT");
 
     try {
@@ -180,6 +211,12 @@ int main(int argc, char** argv) {
         return dconv::kExitSuccess;
     }
     if (!to.empty()) job.formats = to;
+    for (const std::string& dirs : resource_path)  // pandoc's form: DIR:DIR
+        for (std::size_t from = 0; from <= dirs.size();) {
+            std::size_t colon = std::min(dirs.find(':', from), dirs.size());
+            if (colon > from) job.read.resources.search_path.push_back(dirs.substr(from, colon - from));
+            from = colon + 1;
+        }
     if (clean && no_clean) {
         std::cerr << "dconv: --clean and --no-clean contradict each other\n";
         return dconv::kExitUsage;
@@ -190,6 +227,7 @@ int main(int argc, char** argv) {
         return dconv::kExitUsage;
     }
     job.read.favor = favor_recall ? dconv::Favor::recall : favor_precision ? dconv::Favor::precision : dconv::Favor::balanced;
+    job.images = !no_images;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {
         job.explain = dconv::Explain::json;

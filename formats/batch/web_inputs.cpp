@@ -1,0 +1,282 @@
+// web_inputs.cpp: URL inputs and feeds fetched into a scratch folder, in parallel, with
+// a progress line.
+#include "batch/web_inputs.hpp"
+
+#include <stdlib.h>
+#include <unicode/ucnv.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "core/atomic_file.hpp"
+#include "core/text.hpp"
+#include "dconv/registry.hpp"
+#include "fetch/feed.hpp"
+#include "fetch/naming.hpp"
+
+namespace dconv {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+
+bool known_charset(const std::string& name) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter* converter = ucnv_open(name.c_str(), &status);
+    if (converter) ucnv_close(converter);
+    return U_SUCCESS(status);
+}
+
+bool is_feed_type(const std::string& type) {
+    return type == "application/rss+xml" || type == "application/atom+xml" || type == "application/rdf+xml";
+}
+
+bool is_xml_type(const std::string& type) {
+    return is_feed_type(type) || type == "application/xml" || type == "text/xml" || type.empty();
+}
+
+std::string megabytes(std::size_t bytes) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return buffer;
+}
+
+}  // namespace
+
+std::vector<std::string> read_input_list(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::usage, path, 0, "cannot read the --input-file");
+    std::vector<std::string> entries;
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(in, line)) {
+        if (++number > fetch::kMaxInputFileLines)
+            throw Error(ErrorKind::usage, path, static_cast<std::uint32_t>(number),
+                        "more than " + std::to_string(fetch::kMaxInputFileLines) + " lines in the --input-file");
+        std::string_view entry = text::trim(line);
+        if (number == 1 && entry.starts_with("\xEF\xBB\xBF")) entry = text::trim(entry.substr(3));
+        if (entry.empty() || entry.front() == '#') continue;
+        entries.emplace_back(entry);
+    }
+    if (in.bad()) throw Error(ErrorKind::usage, path, 0, "cannot read the --input-file");
+    return entries;
+}
+
+bool is_feed_file(const fs::path& path) {
+    std::string ext = text::lower_ascii(path.extension().string());
+    if (ext != ".rss" && ext != ".atom" && ext != ".xml") return false;
+    std::ifstream in(path, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return fetch::looks_like_feed(head);
+}
+
+// ------------------------------------------------------------------------------ state
+
+struct WebInputs::State {
+    WebInputOptions options;
+    std::ostream& err;
+    Fetcher fetcher;
+    fs::path scratch;
+    std::atomic<std::size_t> next_file{0};
+
+    std::mutex progress_mutex;
+    std::size_t done = 0, total = 0;
+    bool bar_shown = false;
+    std::chrono::steady_clock::time_point last_draw{};
+
+    State(WebInputOptions o, std::ostream& e) : options(std::move(o)), err(e), fetcher(options.fetch) {}
+
+    void progress(bool finished_one) {
+        if (!options.progress) return;
+        std::lock_guard lock(progress_mutex);
+        if (finished_one) ++done;
+        auto now = std::chrono::steady_clock::now();
+        if (done != total && now - last_draw < kProgressInterval) return;
+        FetchStats s = fetcher.stats();
+        err << "\r\033[Kfetching " << done << '/' << total << ": " << s.pages << " page"
+            << (s.pages == 1 ? "" : "s") << ", " << megabytes(s.bytes);
+        if (s.failures) err << ", " << s.failures << " failed";
+        err.flush();
+        bar_shown = true;
+        last_draw = now;
+    }
+
+    void end_progress() {
+        std::lock_guard lock(progress_mutex);
+        if (bar_shown) err << "\r\033[K";
+        err.flush();
+        bar_shown = false;
+    }
+
+    // Runs body(0..count-1) on the fetching threads.
+    template <class Body>
+    void parallel(std::size_t count, Body body) {
+        std::atomic<std::size_t> next{0};
+        auto worker = [&] {
+            for (std::size_t i; (i = next.fetch_add(1)) < count;) body(i);
+        };
+        unsigned threads = std::max(options.jobs, kMinFetchThreads);
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 1; t < std::min<std::size_t>(threads, count); ++t) {
+            try {
+                pool.emplace_back(worker);
+            } catch (const std::system_error&) {
+                break;
+            }
+        }
+        worker();
+    }
+
+    // A fetched page made ready to read: its body saved, its reader and charset chosen
+    // from the reply, its outputs' name from its title.
+    FetchedPage prepare(const std::string& name, FetchResult reply) {
+        FetchedPage page;
+        page.name = name;
+        page.read = options.read;
+        page.read.source_name = name;
+        page.read.url = reply.final_url;
+        if (!reply.warning.empty()) page.warnings.push_back(reply.warning);
+        if (page.read.format.empty()) {
+            bool markup = looks_like_html(reply.body);
+            if (reply.media_type == "text/html" || reply.media_type == "application/xhtml+xml" ||
+                ((reply.media_type.empty() || is_xml_type(reply.media_type)) && markup))
+                page.read.format = "html";
+            else if (!reply.media_type.empty() && is_xml_type(reply.media_type))
+                throw Error(ErrorKind::input, name, 0,
+                            "the server sent " + reply.media_type + " that is neither an RSS or Atom feed nor a page");
+            else
+                page.read.format = "webtext";
+        }
+        if (page.read.encoding.empty() && !reply.charset.empty()) {
+            if (known_charset(reply.charset))
+                page.read.encoding = reply.charset;
+            else
+                page.warnings.push_back("unknown charset '" + reply.charset +
+                                        "' in the reply's Content-Type: the page's own declaration, or detection, decides");
+        }
+        page.path = scratch / (std::to_string(next_file.fetch_add(1)) + ".page");
+        write_file_atomic(page.path, reply.body);
+        // The title its outputs are named after: the page read as it will be converted
+        // (without the batch's profile, which does not change a title).
+        std::string title;
+        try {
+            Diagnostics ignored(false);
+            title = read_document(std::string_view(reply.body), page.read, ignored).meta.title;
+        } catch (const Error&) {
+            // it fails again, and is reported, when it is converted
+        }
+        page.stem = fetch::output_stem(title, reply.final_url);
+        return page;
+    }
+
+    // A feed's articles as sources of their own.
+    std::vector<std::string> feed_articles(std::string_view bytes, const std::string& feed_url,
+                                           const std::string& name, std::vector<std::string>& warnings) {
+        Diagnostics diag;
+        std::vector<fetch::FeedEntry> entries = fetch::read_feed(bytes, feed_url, name, options.max_articles, diag);
+        for (const Diagnostic& d : diag.items()) warnings.push_back(d.reason);
+        std::vector<std::string> urls;
+        for (auto& e : entries) urls.push_back(std::move(e.url));
+        return urls;
+    }
+};
+
+WebInputs::WebInputs(WebInputOptions options, std::ostream& err)
+    : state_(std::make_unique<State>(std::move(options), err)) {
+    std::string pattern = (fs::temp_directory_path() / "dconv-fetch-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        throw Error(ErrorKind::io, pattern, 0, "cannot create a scratch folder for fetched pages");
+    state_->scratch = pattern;
+}
+
+WebInputs::~WebInputs() {
+    std::error_code ec;
+    fs::remove_all(state_->scratch, ec);
+}
+
+Fetcher& WebInputs::fetcher() { return state_->fetcher; }
+
+std::size_t WebInputs::page_failures() const { return state_->fetcher.stats().failures; }
+
+std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& sources) {
+    State& s = *state_;
+    std::vector<FetchedSource> results(sources.size());
+    // Round one: every source. A feed leaves its articles' URLs for round two.
+    std::vector<std::vector<std::string>> articles(sources.size());
+    std::vector<std::vector<std::string>> feed_warnings(sources.size());
+    s.total = sources.size();
+    s.progress(false);
+    s.parallel(sources.size(), [&](std::size_t i) {
+        const WebSource& source = sources[i];
+        try {
+            if (!source.feed_file.empty()) {
+                std::ifstream in(source.feed_file, std::ios::binary);
+                std::stringstream bytes;
+                bytes << in.rdbuf();
+                if (!in) throw Error(ErrorKind::io, source.given, 0, "cannot read the feed");
+                articles[i] = s.feed_articles(bytes.str(), "", source.given, feed_warnings[i]);
+            } else {
+                FetchResult reply = s.fetcher.fetch(source.given, FetchKind::page);
+                if (is_xml_type(reply.media_type) && fetch::looks_like_feed(reply.body)) {
+                    articles[i] = s.feed_articles(reply.body, reply.final_url, source.given, feed_warnings[i]);
+                    if (!reply.warning.empty()) feed_warnings[i].push_back(reply.warning);
+                } else {
+                    results[i].pages.push_back(s.prepare(source.given, std::move(reply)));
+                }
+            }
+        } catch (const Error& e) {
+            results[i].failures.push_back({source.given, e});
+        }
+        s.progress(true);
+    });
+
+    // Round two: the feeds' articles, all at once.
+    std::vector<std::pair<std::size_t, std::string>> flat;  // (source, URL)
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        for (const std::string& url : articles[i]) flat.emplace_back(i, url);
+    if (!flat.empty()) {
+        std::vector<std::optional<FetchedPage>> pages(flat.size());
+        std::vector<std::optional<Error>> errors(flat.size());
+        {
+            std::lock_guard lock(s.progress_mutex);
+            s.total += flat.size();
+        }
+        s.parallel(flat.size(), [&](std::size_t k) {
+            const std::string& url = flat[k].second;
+            try {
+                FetchResult reply = s.fetcher.fetch(url, FetchKind::page);
+                if (fetch::looks_like_feed(reply.body))
+                    throw Error(ErrorKind::input, url, 0, "a feed listed in a feed: not followed");
+                pages[k] = s.prepare(url, std::move(reply));
+            } catch (const Error& e) {
+                errors[k] = e;
+            }
+            s.progress(true);
+        });
+        for (std::size_t k = 0; k < flat.size(); ++k) {
+            FetchedSource& r = results[flat[k].first];
+            if (pages[k]) r.pages.push_back(std::move(*pages[k]));
+            else r.failures.push_back({flat[k].second, *errors[k]});
+        }
+    }
+    // A feed's own warnings go with its first article.
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        if (!feed_warnings[i].empty() && !results[i].pages.empty())
+            for (std::string& w : feed_warnings[i])
+                results[i].pages.front().warnings.push_back(sources[i].given + ": " + w);
+    s.end_progress();
+    return results;
+}
+
+}  // namespace dconv

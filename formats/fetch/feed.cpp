@@ -1,0 +1,220 @@
+// feed.cpp: RSS and Atom feeds into article URLs. Only what names an article is read:
+// the link, the title (for messages) and the date (to take the newest).
+#include "fetch/feed.hpp"
+
+#include <curl/curl.h>
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "core/text.hpp"
+#include "dconv/fetch.hpp"
+#include "dconv/limits.hpp"
+
+namespace dconv::fetch {
+
+namespace {
+
+// "atom:link", "rdf:RDF": the local part, whatever prefix a feed binds.
+std::string_view local_name(const char* name) {
+    std::string_view n = name ? name : "";
+    std::size_t colon = n.find(':');
+    return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+const tinyxml2::XMLElement* child(const tinyxml2::XMLElement* e, std::string_view name) {
+    for (auto* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
+        if (local_name(c->Name()) == name) return c;
+    return nullptr;
+}
+
+std::string text_of(const tinyxml2::XMLElement* e) {
+    if (!e) return {};
+    std::string out;
+    for (auto* n = e->FirstChild(); n; n = n->NextSibling())
+        if (auto* t = n->ToText()) out += t->Value();
+    return std::string(text::trim(out));
+}
+
+// Atom: the entry's <link rel="alternate"> (a link without rel is one), else the first link.
+std::string atom_link(const tinyxml2::XMLElement* entry) {
+    std::string first;
+    for (auto* c = entry->FirstChildElement(); c; c = c->NextSiblingElement()) {
+        if (local_name(c->Name()) != "link") continue;
+        const char* href = c->Attribute("href");
+        if (!href) continue;
+        const char* rel = c->Attribute("rel");
+        if (!rel || std::strcmp(rel, "alternate") == 0) return href;
+        if (first.empty()) first = href;
+    }
+    return first;
+}
+
+std::string xml_base(const tinyxml2::XMLElement* e, std::string base) {
+    if (const char* b = e->Attribute("xml:base")) base = absolute_url(base, b);
+    return base;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (no time zone involved).
+long long days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+std::optional<std::time_t> parse_iso(std::string_view v) {
+    auto digits = [&](std::size_t at, std::size_t n, int& out) {
+        if (at + n > v.size()) return false;
+        out = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (v[i] < '0' || v[i] > '9') return false;
+            out = out * 10 + (v[i] - '0');
+        }
+        return true;
+    };
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (!digits(0, 4, y) || v.size() < 10 || v[4] != '-' || !digits(5, 2, mo) || v[7] != '-' || !digits(8, 2, d))
+        return std::nullopt;
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && leap(y))) return std::nullopt;
+    std::size_t i = 10;
+    long offset = 0;
+    if (i < v.size() && (v[i] == 'T' || v[i] == 't' || v[i] == ' ')) {
+        if (!digits(i + 1, 2, h) || i + 3 >= v.size() || v[i + 3] != ':' || !digits(i + 4, 2, mi)) return std::nullopt;
+        i += 6;
+        if (i < v.size() && v[i] == ':') {
+            if (!digits(i + 1, 2, s)) return std::nullopt;
+            i += 3;
+            while (i < v.size() && (v[i] == '.' || (v[i] >= '0' && v[i] <= '9'))) ++i;  // fractions
+        }
+        if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+        if (i < v.size() && (v[i] == '+' || v[i] == '-')) {
+            int oh, om;
+            if (!digits(i + 1, 2, oh) || !digits(i + (v.size() > i + 3 && v[i + 3] == ':' ? 4 : 3), 2, om))
+                return std::nullopt;
+            offset = (v[i] == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
+        }
+    }
+    return static_cast<std::time_t>(days_from_civil(y, mo, d) * 86400 + h * 3600L + mi * 60L + s - offset);
+}
+
+}  // namespace
+
+std::optional<std::time_t> parse_feed_date(std::string_view value) {
+    value = text::trim(value);
+    if (value.empty()) return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(value[0]))) {
+        if (auto iso = parse_iso(value)) return iso;
+    }
+    std::time_t t = curl_getdate(std::string(value).c_str(), nullptr);  // RFC 822 and kin
+    if (t == -1) return std::nullopt;
+    return t;
+}
+
+bool looks_like_feed(std::string_view bytes) {
+    std::size_t i = 0;
+    if (bytes.starts_with("\xEF\xBB\xBF")) i = 3;
+    for (;;) {
+        while (i < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[i]))) ++i;
+        if (i >= bytes.size() || bytes[i] != '<') return false;
+        std::string_view rest = bytes.substr(i);
+        std::string_view end;
+        if (rest.starts_with("<?")) end = "?>";
+        else if (rest.starts_with("<!--")) end = "-->";
+        else if (rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype")) end = ">";
+        if (end.empty()) {
+            std::size_t name_end = rest.find_first_of(" \t\r\n/>");
+            std::string_view name = rest.substr(1, name_end == std::string_view::npos ? rest.size() : name_end - 1);
+            std::size_t colon = name.find(':');
+            std::string_view local = colon == std::string_view::npos ? name : name.substr(colon + 1);
+            return local == "rss" || local == "feed" || local == "RDF";
+        }
+        std::size_t close = rest.find(end);
+        if (close == std::string_view::npos) return false;
+        i += close + end.size();
+    }
+}
+
+std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
+                                 const std::string& name, std::size_t max_articles,
+                                 Diagnostics& diag) {
+    tinyxml2::XMLDocument xml(true, tinyxml2::COLLAPSE_WHITESPACE);
+    if (xml.Parse(bytes.data(), bytes.size()) != tinyxml2::XML_SUCCESS)
+        throw Error(ErrorKind::input, name, static_cast<std::uint32_t>(std::max(0, xml.ErrorLineNum())),
+                    std::string("not a readable feed: ") + xml.ErrorStr());
+    const tinyxml2::XMLElement* root = xml.RootElement();
+    std::string_view kind = root ? local_name(root->Name()) : "";
+    if (kind != "rss" && kind != "feed" && kind != "RDF")
+        throw Error(ErrorKind::input, name, 0, "XML, but not an RSS or Atom feed");
+
+    std::vector<FeedEntry> entries;
+    std::size_t without_link = 0;
+    auto add = [&](std::string link, std::string title, std::optional<std::time_t> date, const std::string& base) {
+        link = absolute_url(base, link);
+        if (!is_web_url(link)) {
+            ++without_link;
+            return;
+        }
+        entries.push_back({std::move(link), std::move(title), date});
+    };
+    std::string base = xml_base(root, feed_url);
+    if (kind == "feed") {
+        for (auto* e = root->FirstChildElement(); e; e = e->NextSiblingElement()) {
+            if (local_name(e->Name()) != "entry") continue;
+            auto date = parse_feed_date(text_of(child(e, "published")));
+            if (!date) date = parse_feed_date(text_of(child(e, "updated")));
+            add(atom_link(e), text_of(child(e, "title")), date, xml_base(e, base));
+        }
+    } else {
+        // RSS 2.0 keeps its items in <channel>; RSS 1.0 (RDF) beside it.
+        std::vector<const tinyxml2::XMLElement*> parents = {root};
+        if (auto* channel = child(root, "channel")) parents.push_back(channel);
+        for (const auto* parent : parents)
+            for (auto* e = parent->FirstChildElement(); e; e = e->NextSiblingElement()) {
+                if (local_name(e->Name()) != "item") continue;
+                std::string link = text_of(child(e, "link"));
+                if (link.empty()) {  // a permalink guid is the article's URL
+                    const auto* guid = child(e, "guid");
+                    const char* permalink = guid ? guid->Attribute("isPermaLink") : nullptr;
+                    if (guid && (!permalink || std::strcmp(permalink, "false") != 0)) link = text_of(guid);
+                }
+                if (link.empty()) {
+                    if (const char* about = e->Attribute("rdf:about")) link = about;
+                }
+                auto date = parse_feed_date(text_of(child(e, "pubDate")));
+                if (!date) date = parse_feed_date(text_of(child(e, "date")));  // dc:date
+                add(link, text_of(child(e, "title")), date, base);
+            }
+    }
+    if (without_link)
+        diag.warn("feed", std::to_string(without_link) + " entr" + (without_link == 1 ? "y" : "ies") +
+                              " without an http or https link left out");
+    if (entries.empty()) throw Error(ErrorKind::input, name, 0, "a feed without articles to fetch");
+
+    bool all_dated = std::all_of(entries.begin(), entries.end(), [](const FeedEntry& e) { return e.date.has_value(); });
+    if (all_dated)
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const FeedEntry& a, const FeedEntry& b) { return *a.date > *b.date; });
+    // the same article listed twice (a feed updated in place) is fetched once
+    std::vector<FeedEntry> unique;
+    for (FeedEntry& e : entries)
+        if (std::none_of(unique.begin(), unique.end(), [&](const FeedEntry& u) { return u.url == e.url; }))
+            unique.push_back(std::move(e));
+    std::size_t cap = max_articles ? std::min(max_articles, kMaxFeedArticles) : kMaxFeedArticles;
+    if (unique.size() > cap) {
+        if (!max_articles || max_articles > kMaxFeedArticles)
+            diag.warn("feed", "more than " + std::to_string(kMaxFeedArticles) + " articles: the newest " +
+                                  std::to_string(kMaxFeedArticles) + " are taken");
+        unique.resize(cap);
+    }
+    return unique;
+}
+
+}  // namespace dconv::fetch

@@ -1,0 +1,40 @@
+// feed.hpp: an RSS (0.9x, 1.0, 2.0) or Atom feed read as the list of its articles' URLs
+// (`dconv FEED-URL`, `dconv feed.xml`), parsed with tinyxml2.
+#pragma once
+
+#include <cstddef>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dconv/diagnostics.hpp"
+
+namespace dconv::fetch {
+
+struct FeedEntry {
+    std::string url;    // absolute (resolved against the feed's URL and xml:base)
+    std::string title;  // for messages
+    std::optional<std::time_t> date;  // published, else updated
+};
+
+// Whether `bytes` is a feed: after an XML declaration, comments and processing
+// instructions, the first element is <rss>, <feed> (Atom) or <rdf:RDF>.
+bool looks_like_feed(std::string_view bytes);
+
+// The feed's articles, newest first (by their dates when every entry has one, else in
+// the feed's order, which is newest first by custom), at most `max_articles` of them (0:
+// all, up to kMaxFeedArticles, with a warning for the rest). Entries without an http or
+// https link are left out with a warning. `feed_url` is where the feed came from (empty
+// for a local file: links must then be absolute). Throws Error(input, name) for XML that
+// is not a feed, or a feed without articles.
+std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
+                                 const std::string& name, std::size_t max_articles,
+                                 Diagnostics& diag);
+
+// "2024-05-13T10:00:00Z", "2024-05-13T12:00:00+02:00", "2024-05-13" (Atom, Dublin Core)
+// or "Mon, 13 May 2024 10:00:00 GMT" (RSS): seconds since 1970, UTC.
+std::optional<std::time_t> parse_feed_date(std::string_view value);
+
+}  // namespace dconv::fetch

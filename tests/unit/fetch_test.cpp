@@ -1,0 +1,415 @@
+// fetch_test.cpp: dconv::Fetcher against the local test server (support/fetch_server.py,
+// started and stopped here), feeds, and the address, URL and naming helpers: one case
+// per behaviour of fetch.hpp.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dconv/diagnostics.hpp"
+#include "dconv/fetch.hpp"
+#include "fetch/feed.hpp"
+#include "fetch/naming.hpp"
+#include "support/test_files.hpp"
+#include "support/test_server.hpp"
+
+namespace fs = std::filesystem;
+using dconv::Error;
+using dconv::ErrorKind;
+using dconv::FetchKind;
+using dconv::FetchOptions;
+using dconv::Fetcher;
+
+namespace {
+
+dconv::testing::TestServer& server() {
+    static dconv::testing::TestServer s;
+    return s;
+}
+
+// The tests' server is on the loopback: allowed, as `--allow-private` does.
+FetchOptions local() {
+    FetchOptions o;
+    o.allow_private = true;
+    return o;
+}
+
+// What the server saw: {"counts": {path: n}, "headers": {path: {name: value}}}.
+nlohmann::json stats() {
+    Fetcher f(local());
+    return nlohmann::json::parse(f.fetch(server().url("/stats"), FetchKind::page).body);
+}
+
+// The message of the dconv::Error that `fetch` throws (fails the test if none).
+template <class F>
+Error error_of(F fetch) {
+    try {
+        fetch();
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("no error thrown");
+    throw;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------ pages
+
+TEST_CASE("a page is fetched with its type, charset and final URL") {
+    Fetcher f(local());
+    auto page = f.fetch(server().url("/article.html"), FetchKind::page);
+    CHECK(page.body.find("<title>A Walk Along the Harbour Wall</title>") != std::string::npos);
+    CHECK(page.media_type == "text/html");
+    CHECK(page.charset == "utf-8");
+    CHECK(page.final_url == server().url("/article.html"));
+    CHECK_FALSE(page.from_cache);
+}
+
+TEST_CASE("redirects are followed, relative ones too, and the final URL is kept") {
+    Fetcher f(local());
+    auto page = f.fetch(server().url("/redirect"), FetchKind::page);
+    CHECK(page.url == server().url("/redirect"));
+    CHECK(page.final_url == server().url("/article.html"));
+}
+
+TEST_CASE("a redirect loop stops at kMaxRedirects") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/redirect-loop"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.file() == server().url("/redirect-loop"));
+    CHECK(e.message() == "more than " + std::to_string(dconv::fetch::kMaxRedirects) + " redirects, not followed");
+}
+
+TEST_CASE("a redirect to file: is refused, naming it") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/redirect-file"), FetchKind::page); });
+    CHECK(e.file() == server().url("/redirect-file"));
+    CHECK(e.message() == "redirected to file:///etc/passwd: only http and https URLs are fetched");
+}
+
+TEST_CASE("a URL other than http or https is refused before any request") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch("file:///etc/passwd", FetchKind::page); });
+    CHECK(e.message() == "only http and https URLs are fetched");
+}
+
+TEST_CASE("a redirect from a public address to a private one is refused at connection time") {
+    // 127.0.0.1 plays a public server; every other address is private.
+    FetchOptions o;
+    o.is_private = [](const std::string& address) { return address != "127.0.0.1"; };
+    Fetcher f(o);
+    CHECK(f.fetch(server().url("/article.html"), FetchKind::page).body.size() > 0);
+    Error e = error_of([&] { f.fetch(server().url("/redirect-private"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::input);
+    CHECK(e.message() == "redirected to http://127.0.0.2:" + std::to_string(server().port()) +
+                             "/article.html, whose host 127.0.0.2 has the private or local address "
+                             "127.0.0.2: not fetched (--allow-private allows it)");
+}
+
+TEST_CASE("without allow_private the loopback is not reached") {
+    Fetcher f(FetchOptions{});
+    Error e = error_of([&] { f.fetch(server().url("/article.html"), FetchKind::page); });
+    CHECK(e.message() == "127.0.0.1 has the private or local address 127.0.0.1: not fetched "
+                         "(--allow-private allows it)");
+}
+
+TEST_CASE("a slow reply fails after the timeout, naming the URL") {
+    FetchOptions o = local();
+    o.timeout_seconds = 0.5;
+    Fetcher f(o);
+    auto start = std::chrono::steady_clock::now();
+    Error e = error_of([&] { f.fetch(server().url("/slow"), FetchKind::page); });
+    CHECK(seconds_since(start) < 3);
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.file() == server().url("/slow"));
+    CHECK(e.message().starts_with("no complete reply within 0.5 s (--fetch-timeout)"));
+}
+
+TEST_CASE("a 404 is an error with its status") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/missing"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::io);
+    CHECK(e.message() == "HTTP 404 Not Found");
+}
+
+TEST_CASE("a 503 is retried after its Retry-After") {
+    Fetcher f(local());
+    auto start = std::chrono::steady_clock::now();
+    auto page = f.fetch(server().url("/flaky?case=503"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(seconds_since(start) >= 0.9);  // Retry-After: 1 was honoured
+    CHECK(stats()["counts"]["/flaky?case=503"] == 2);
+}
+
+TEST_CASE("a Retry-After beyond kMaxRetryAfterSeconds is not waited for") {
+    Fetcher f(local());
+    auto start = std::chrono::steady_clock::now();
+    Error e = error_of([&] { f.fetch(server().url("/busy-long"), FetchKind::page); });
+    CHECK(seconds_since(start) < 2);
+    CHECK(e.message() == "HTTP 503 Service Unavailable, retry after 3600 s: longer than the 30 s dconv waits");
+}
+
+TEST_CASE("a reset connection is retried") {
+    Fetcher f(local());
+    auto page = f.fetch(server().url("/reset?case=1"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(stats()["counts"]["/reset?case=1"] == 2);
+}
+
+TEST_CASE("gzip and deflate replies are decoded") {
+    Fetcher f(local());
+    CHECK(f.fetch(server().url("/gzip.html"), FetchKind::page).body.find("<title>A Compressed Page</title>") !=
+          std::string::npos);
+    CHECK(f.fetch(server().url("/deflate.html"), FetchKind::page).body.find("<title>A Deflated Page</title>") !=
+          std::string::npos);
+    CHECK(stats()["headers"]["/gzip.html"]["Accept-Encoding"].get<std::string>().find("gzip") != std::string::npos);
+}
+
+TEST_CASE("the charset of the Content-Type is reported, the bytes left as sent") {
+    Fetcher f(local());
+    auto page = f.fetch(server().url("/gbk.html"), FetchKind::page);
+    CHECK(page.charset == "GBK");
+    CHECK(page.body.find("\xB8\xDB\xBF\xDA") != std::string::npos);  // 港口 in GBK
+}
+
+TEST_CASE("a reply announced larger than the cap is refused before its body") {
+    Fetcher f(local());
+    auto start = std::chrono::steady_clock::now();
+    Error e = error_of([&] { f.fetch(server().url("/huge"), FetchKind::page); });
+    CHECK(seconds_since(start) < 2);
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.message() == "reply larger than 32 MiB, not fetched");
+}
+
+TEST_CASE("a reply without a length is stopped at the cap") {
+    FetchOptions o = local();
+    o.max_bytes = 1 << 20;
+    Fetcher f(o);
+    Error e = error_of([&] { f.fetch(server().url("/huge-chunked"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.message() == "reply larger than 1 MiB, not fetched");
+}
+
+TEST_CASE("a reply that is not a web page is refused") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/doc.pdf"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::input);
+    CHECK(e.message() == "not a web page: the server sent application/pdf; dconv converts HTML, text and feeds");
+}
+
+TEST_CASE("an image must be an image, and is fetched with a Referer") {
+    Fetcher f(local());
+    auto png = f.fetch(server().url("/img/one.png"), FetchKind::image, server().url("/article.html"));
+    CHECK(png.media_type == "image/png");
+    CHECK(png.body.starts_with("\x89PNG"));
+    CHECK(stats()["headers"]["/img/one.png"]["Referer"] == server().url("/article.html"));
+    Error e = error_of([&] { f.fetch(server().url("/article.html"), FetchKind::image); });
+    CHECK(e.message() == "not an image: the server sent text/html");
+}
+
+TEST_CASE("the User-Agent names dconv and its version") {
+    Fetcher f(local());
+    std::string headers = f.fetch(server().url("/headers"), FetchKind::page).body;
+    CHECK(headers.find("User-Agent: " + dconv::user_agent() + "\n") != std::string::npos);
+    CHECK(dconv::user_agent().starts_with("dconv/" DCONV_VERSION " (+libcurl/"));
+}
+
+TEST_CASE("no more than kMaxRequestsPerHost requests are in flight to one host") {
+    dconv::testing::TestServer own;  // its own count of requests in flight
+    Fetcher f(local());
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&, i] { f.fetch(own.url("/concurrent?i=" + std::to_string(i)), FetchKind::page); });
+    for (auto& t : threads) t.join();
+    auto seen = nlohmann::json::parse(f.fetch(own.url("/stats"), FetchKind::page).body);
+    CHECK(seen["max_in_flight"] == dconv::fetch::kMaxRequestsPerHost);
+    CHECK(f.stats().pages == 7);
+}
+
+TEST_CASE("the fetcher counts pages, images, bytes and failures") {
+    Fetcher f(local());
+    f.fetch(server().url("/article.html"), FetchKind::page);
+    f.fetch(server().url("/img/two.jpg"), FetchKind::image);
+    CHECK_THROWS(f.fetch(server().url("/missing"), FetchKind::page));
+    dconv::FetchStats s = f.stats();
+    CHECK(s.pages == 1);
+    CHECK(s.images == 1);
+    CHECK(s.failures == 1);
+    CHECK(s.bytes > 1000);
+}
+
+TEST_CASE("TLS certificates are verified; the error names the host and the reason") {
+    // A certificate no authority signed, made for this test (openssl, from tools/setup.sh).
+    fs::path dir = dconv::testing::fresh_dir("fetch-tls");
+    std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout '" + key +
+                       "' -out '" + cert + "' >/dev/null 2>&1";
+    REQUIRE(std::system(make.c_str()) == 0);
+    dconv::testing::TestServer tls(cert, key);
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(tls.url("/article.html"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::io);
+    CHECK(e.file() == tls.url("/article.html"));
+    CHECK(e.message() == "TLS with 127.0.0.1 failed: SSL certificate problem: self-signed certificate");
+    fs::remove_all(dir);
+}
+
+// ------------------------------------------------------------------------------ cache
+
+TEST_CASE("the cache revalidates with the ETag, and stands in for a server that is gone") {
+    fs::path dir = dconv::testing::fresh_dir("fetch-cache");
+    dconv::testing::TestServer own;  // stopped below
+    FetchOptions o = local();
+    o.cache_dir = (dir / "cache").string();
+    std::string url = own.url("/etag.html");
+    std::string first;
+    {
+        Fetcher f(o);
+        auto page = f.fetch(url, FetchKind::page);
+        CHECK_FALSE(page.from_cache);
+        first = page.body;
+    }
+    {
+        Fetcher f(o);
+        auto page = f.fetch(url, FetchKind::page);  // If-None-Match: "v1" → 304
+        CHECK(page.from_cache);
+        CHECK(page.warning.empty());
+        CHECK(page.body == first);
+        CHECK(page.final_url == url);
+    }
+    own.stop();
+    Fetcher f(o);
+    auto page = f.fetch(url, FetchKind::page);
+    CHECK(page.from_cache);
+    CHECK(page.body == first);
+    CHECK(page.warning.find("server unreachable") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("without a cache, a stopped server is an error") {
+    dconv::testing::TestServer own;
+    std::string url = own.url("/article.html");
+    own.stop();
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(url, FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::io);
+    CHECK(e.file() == url);
+}
+
+// ------------------------------------------------------------------------------ helpers
+
+TEST_CASE("private and local addresses") {
+    for (const char* a : {"127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.0.1", "172.31.255.255",
+                          "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
+                          "255.255.255.255", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+                          "::ffff:10.1.2.3", "64:ff9b::a00:1", "ff02::1", "localhost", ""})
+        CHECK(dconv::is_private_address(a));
+    for (const char* a : {"8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700::1111",
+                          "::ffff:8.8.8.8", "64:ff9b::808:808"})
+        CHECK_FALSE(dconv::is_private_address(a));
+}
+
+TEST_CASE("relative links made absolute") {
+    const std::string base = "https://example.org/news/2024/pier.html?x=1";
+    CHECK(dconv::absolute_url(base, "img/a.png") == "https://example.org/news/2024/img/a.png");
+    CHECK(dconv::absolute_url(base, "/about") == "https://example.org/about");
+    CHECK(dconv::absolute_url(base, "../older.html") == "https://example.org/news/older.html");
+    CHECK(dconv::absolute_url(base, "//cdn.example.net/x.jpg") == "https://cdn.example.net/x.jpg");
+    CHECK(dconv::absolute_url(base, "?page=2") == "https://example.org/news/2024/pier.html?page=2");
+    CHECK(dconv::absolute_url(base, "#notes") == "#notes");
+    CHECK(dconv::absolute_url(base, "mailto:ed@example.org") == "mailto:ed@example.org");
+    CHECK(dconv::absolute_url(base, "http://other.example/") == "http://other.example/");
+    CHECK(dconv::absolute_url("page.html", "img/a.png") == "img/a.png");  // no web base
+}
+
+TEST_CASE("web URLs") {
+    CHECK(dconv::is_web_url("https://example.org/"));
+    CHECK(dconv::is_web_url("HTTP://example.org/"));
+    CHECK_FALSE(dconv::is_web_url("ftp://example.org/"));
+    CHECK_FALSE(dconv::is_web_url("http.txt"));
+}
+
+TEST_CASE("slugs and output names") {
+    using dconv::fetch::output_stem;
+    using dconv::fetch::slug;
+    CHECK(slug("A Walk Along the Harbour Wall") == "a-walk-along-the-harbour-wall");
+    CHECK(slug("  ../../etc/passwd  ") == "etc-passwd");
+    CHECK(slug("Tab\there\x01" "and\nthere") == "tab-here-and-there");
+    CHECK(slug("港口的早晨: 上海") == "港口的早晨-上海");
+    CHECK(slug("Ça va? Écoutez!") == "ça-va-écoutez");
+    CHECK(slug("...") == "");
+    CHECK(slug(std::string(200, 'a')).size() == dconv::fetch::kMaxSlugBytes);
+    CHECK(output_stem("", "https://example.org/news/2024/pier-reopens.html?ref=rss") == "pier-reopens");
+    CHECK(output_stem("", "https://example.org/news/caf%C3%A9-opens/") == "café-opens");
+    CHECK(output_stem("", "https://example.org/") == "example-org");
+    CHECK(output_stem("", "https://example.org/..") == "example-org");
+    CHECK(output_stem("The Title", "https://example.org/x.html") == "the-title");
+}
+
+TEST_CASE("an RSS feed gives its articles' URLs, newest first, the newest N with a cap") {
+    std::string rss = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>T</title>
+<item><title>Old</title><link>https://example.org/old.html</link><pubDate>Sat, 06 Jan 2024 10:00:00 GMT</pubDate></item>
+<item><title>New</title><link>/new.html</link><pubDate>Mon, 08 Jan 2024 10:00:00 +0000</pubDate></item>
+<item><title>Mid</title><guid>https://example.org/mid.html</guid><pubDate>Sun, 07 Jan 2024 10:00:00 GMT</pubDate></item>
+<item><title>No link</title><pubDate>Sun, 07 Jan 2024 11:00:00 GMT</pubDate></item>
+</channel></rss>)";
+    CHECK(dconv::fetch::looks_like_feed(rss));
+    dconv::Diagnostics diag;
+    auto all = dconv::fetch::read_feed(rss, "https://example.org/feed.xml", "feed", 0, diag);
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].url == "https://example.org/new.html");
+    CHECK(all[1].url == "https://example.org/mid.html");
+    CHECK(all[2].url == "https://example.org/old.html");
+    CHECK(diag.warnings() == 1);  // the entry without a link
+    auto two = dconv::fetch::read_feed(rss, "https://example.org/feed.xml", "feed", 2, diag);
+    CHECK(two.size() == 2);
+    CHECK(two[1].title == "Mid");
+}
+
+TEST_CASE("an Atom feed gives its entries' alternate links") {
+    std::string atom = R"(<?xml version="1.0" encoding="utf-8"?>
+<!-- a comment first -->
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
+<title>Blog</title>
+<entry><title>One</title><link rel="edit" href="https://example.org/edit/1"/><link href="one.html"/><updated>2024-05-01T10:00:00Z</updated></entry>
+<entry><title>Two</title><link rel="alternate" href="two.html"/><published>2024-05-02T12:00:00+02:00</published></entry>
+</feed>)";
+    CHECK(dconv::fetch::looks_like_feed(atom));
+    dconv::Diagnostics diag;
+    auto entries = dconv::fetch::read_feed(atom, "", "feed.atom", 0, diag);
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].url == "https://example.org/blog/two.html");
+    CHECK(entries[1].url == "https://example.org/blog/one.html");
+}
+
+TEST_CASE("what is not a feed") {
+    CHECK_FALSE(dconv::fetch::looks_like_feed("<!DOCTYPE html><html><body>x</body></html>"));
+    CHECK_FALSE(dconv::fetch::looks_like_feed("plain text"));
+    dconv::Diagnostics diag;
+    Error e = error_of([&] { dconv::fetch::read_feed("<rss><channel></channel></rss>", "", "f.xml", 0, diag); });
+    CHECK(e.message() == "a feed without articles to fetch");
+    Error broken = error_of([&] { dconv::fetch::read_feed("<rss><channel>", "", "f.xml", 0, diag); });
+    CHECK(broken.message().starts_with("not a readable feed"));
+}
+
+TEST_CASE("feed dates") {
+    using dconv::fetch::parse_feed_date;
+    CHECK(parse_feed_date("1970-01-02") == 86400);
+    CHECK(parse_feed_date("2024-05-13T10:00:00Z") == 1715594400);
+    CHECK(parse_feed_date("2024-05-13T12:00:00+02:00") == 1715594400);
+    CHECK(parse_feed_date("2024-05-13T10:00:00.123Z") == 1715594400);
+    CHECK(parse_feed_date("Mon, 13 May 2024 10:00:00 GMT") == 1715594400);
+    CHECK_FALSE(parse_feed_date("2024-02-30").has_value());
+    CHECK_FALSE(parse_feed_date("soon").has_value());
+}

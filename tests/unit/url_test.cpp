@@ -1,0 +1,219 @@
+// url_test.cpp: `dconv URL...` as the web-inputs issue's "done when" states it, against the
+// local test server (support/fetch_server.py, started and stopped here on 127.0.0.1):
+// EPUB and PDF editions of a fetched page, feeds as books, the cache used offline, and
+// every way a fetch fails naming its URL while the other inputs still convert.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "support/test_server.hpp"
+#include "unit/epub_test_support.hpp"
+
+using namespace dconv::test;
+using Catch::Contains;
+
+namespace {
+
+const std::string kBinary = DCONV_BINARY_DIR "/dconv";
+
+dconv::testing::TestServer& server() {
+    static dconv::testing::TestServer s;
+    return s;
+}
+
+struct Run {
+    int status = -1;
+    std::string err;
+};
+
+// Runs `dconv ARGS` in `dir` (stdout and stderr to files there).
+Run dconv_in(const fs::path& dir, const std::string& args, const std::string& environment = {}) {
+    std::string command = "cd '" + dir.string() + "' && " + environment + " timeout 60 '" + kBinary + "' " + args +
+                          " >'" + (dir / "stdout").string() + "' 2>'" + (dir / "stderr").string() + "'";
+    int raw = run_command(command);
+    Run r{raw, slurp(dir / "stderr")};
+    UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << "\nstderr:\n" << r.err);
+    return r;
+}
+
+std::vector<std::string> files_in(const fs::path& dir) {
+    std::vector<std::string> out;
+    if (fs::exists(dir))
+        for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string opf_of(const fs::path& epub) {
+    auto entries = unzip(slurp(epub));
+    const ZipEntry* opf = find_entry(entries, "OEBPS/content.opf");
+    return opf ? opf->data : std::string();
+}
+
+const std::string kLocalPage =
+    "The Quiet Zebracorn Garden\n\n"
+    "The zebracorn garden opened in the spring of 2019, after years of planning by the "
+    "neighbours who live around the old railway yard. Volunteers planted more than four "
+    "hundred trees, and the city agreed to maintain the paths and the benches.\n";
+
+}  // namespace
+
+TEST_CASE("url: an EPUB of a web page passes epubcheck, is named after its title, its source the URL") {
+    std::string missing = epubcheck_missing();
+    INFO(missing);
+    REQUIRE(missing.empty());
+    fs::path dir = fresh_dir("url-epub");
+    std::string url = server().url("/article.html");
+    Run r = dconv_in(dir, "--allow-private --to epub " + url);
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"a-walk-along-the-harbour-wall.epub"});
+    fs::path epub = dir / "out/a-walk-along-the-harbour-wall.epub";
+    CHECK_THAT(opf_of(epub), Contains("<dc:source>" + url + "</dc:source>"));
+    CHECK_THAT(opf_of(epub), Contains("<dc:title id=\"title\">A Walk Along the Harbour Wall</dc:title>"));
+    EpubcheckResult check = epubcheck(epub);
+    INFO(check.output);
+    CHECK(check.errors == 0);
+    CHECK(check.warnings == 0);
+    CHECK(check.fatals == 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: after redirects the final URL is the source, and relative links are absolute against it") {
+    fs::path dir = fresh_dir("url-links");
+    Run r = dconv_in(dir, "--allow-private --to md " + server().url("/redirect"));
+    REQUIRE(r.status == 0);
+    std::string md = slurp(dir / "out/a-walk-along-the-harbour-wall.md");
+    CHECK_THAT(md, Contains("source: \"" + server().url("/article.html") + "\""));
+    CHECK_THAT(md, Contains("[the lifeguards' guide](" + server().url("/guides/lifeguards.html") + ")"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a feed of three articles bundles into a book of three chapters, newest first") {
+    fs::path dir = fresh_dir("url-feed");
+    Run r = dconv_in(dir, "--allow-private --to epub --bundle week.epub " + server().url("/feed.xml"));
+    REQUIRE(r.status == 0);
+    auto entries = unzip(slurp(dir / "week.epub"));
+    const ZipEntry* nav = find_entry(entries, "OEBPS/nav.xhtml");
+    REQUIRE(nav);
+    std::vector<std::string> chapters;
+    for (const NavEntry& e : epub_toc(nav->data)) chapters.push_back(e.text);
+    CHECK(chapters == std::vector<std::string>{"Wednesday: The Regatta Is Planned", "Tuesday: The Market Returns",
+                                               "Monday: The Pier Reopens"});
+    CHECK_THAT(r.err, Contains("converted 3 of 3 inputs into week.epub"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: --max-articles takes a feed's newest N") {
+    fs::path dir = fresh_dir("url-max-articles");
+    Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") ==
+          std::vector<std::string>{"tuesday-the-market-returns.md", "wednesday-the-regatta-is-planned.md"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: with --cache, a second run with the server stopped gives the same bytes") {
+    fs::path dir = fresh_dir("url-cache");
+    dconv::testing::TestServer own;
+    std::string urls = own.url("/article.html") + " " + own.url("/etag.html");
+    const std::string epoch = "SOURCE_DATE_EPOCH=1700000000";
+    Run first = dconv_in(dir, "--allow-private --cache cache --to epub,pdf -o one/ " + urls, epoch);
+    REQUIRE(first.status == 0);
+    own.stop();
+    Run second = dconv_in(dir, "--allow-private --cache cache --to epub,pdf -o two/ " + urls, epoch);
+    REQUIRE(second.status == 0);
+    CHECK_THAT(second.err, Contains("server unreachable"));
+    std::vector<std::string> files = files_in(dir / "one");
+    CHECK(files.size() == 4);
+    CHECK(files_in(dir / "two") == files);
+    for (const std::string& f : files) {
+        INFO(f);
+        CHECK(slurp(dir / "one" / f) == slurp(dir / "two" / f));
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail naming the URL; the rest converts") {
+    fs::path dir = fresh_dir("url-failures");
+    spit(dir / "garden.txt", kLocalPage);
+    std::string file_redirect = server().url("/redirect-file"), huge = server().url("/huge"),
+                slow = server().url("/slow"), pdf = server().url("/doc.pdf");
+    Run r = dconv_in(dir, "--allow-private --fetch-timeout 1 --to md " + file_redirect + " " + huge + " " + slow +
+                              " " + pdf + " garden.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + file_redirect +
+                               ": redirected to file:///etc/passwd: only http and https URLs are fetched\n"));
+    CHECK_THAT(r.err, Contains("dconv: " + huge + ": reply larger than 32 MiB, not fetched\n"));
+    CHECK_THAT(r.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--fetch-timeout)"));
+    CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf"));
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
+    CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: without --allow-private a redirect to a private address is refused; the rest converts") {
+    fs::path dir = fresh_dir("url-private");
+    spit(dir / "garden.txt", kLocalPage);
+    std::string url = server().url("/redirect-private");
+    Run r = dconv_in(dir, "--to md " + url + " garden.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + url + ": "));
+    CHECK_THAT(r.err, Contains("has the private or local address 127.0.0.1: not fetched (--allow-private allows it)"));
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: XML that is neither a feed nor a page is refused") {
+    fs::path dir = fresh_dir("url-xml");
+    std::string url = server().url("/sitemap.xml");
+    Run r = dconv_in(dir, "--allow-private --to md " + url);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + url + ": the server sent application/xml that is neither an RSS or Atom "
+                               "feed nor a page\n"));
+    CHECK(files_in(dir / "out").empty());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: the summary counts fetch failures apart from conversion failures") {
+    fs::path dir = fresh_dir("url-summary");
+    spit(dir / "binary.txt", std::string("\x00\x01\x02\x03", 4) + std::string(4000, '\0'));
+    std::string missing = server().url("/missing");
+    Run r = dconv_in(dir, "--allow-private --to md " + missing + " binary.txt " + server().url("/article.html"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + missing + ": HTTP 404 Not Found\n"));
+    CHECK_THAT(r.err, Contains("converted 1 of 3 inputs into out/ (2 failed: 1 to fetch, 1 to convert)"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: --input-file lists URLs and paths, with comments") {
+    fs::path dir = fresh_dir("url-input-file");
+    spit(dir / "garden.txt", kLocalPage);
+    spit(dir / "list.txt", "# this week\n\n" + server().url("/gzip.html") + "\n  garden.txt  \n# done\n");
+    Run r = dconv_in(dir, "--allow-private --to md -i list.txt");
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"a-compressed-page.md", "garden.md"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: outputs are named after the title or the URL, made unique, never outside the folder") {
+    fs::path dir = fresh_dir("url-names");
+    Run r = dconv_in(dir, "--allow-private --to md " + server().url("/article.html") + " " +
+                              server().url("/article.html?again") + " " + server().url("/evil-title.html") + " " +
+                              server().url("/untitled/pier-reopens.html"));
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"a-walk-along-the-harbour-wall-2.md",
+                                                            "a-walk-along-the-harbour-wall.md",
+                                                            "escape-attempt.md", "pier-reopens.md"});
+    CHECK(files_in(dir) == std::vector<std::string>{"out", "stderr", "stdout"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: the GBK page is read in the charset its Content-Type names") {
+    fs::path dir = fresh_dir("url-gbk");
+    Run r = dconv_in(dir, "--allow-private --to txt " + server().url("/gbk.html"));
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "out/港口的早晨.txt"), Contains("清晨的港口总是很安静"));
+    fs::remove_all(dir);
+}
