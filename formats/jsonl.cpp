@@ -188,6 +188,7 @@ public:
 
             ReadOptions read;
             read.clean = options_.read.clean;
+            read.favor = options_.read.favor;
             read.resources.load = false;  // records are written as text: no image is needed
             std::string content = take_content(record, read.format);
             input_bytes = content.size();

@@ -33,6 +33,9 @@ packages=(
   catch2 python3 epubcheck qpdf poppler-utils python3-distributed clang libclang-rt-14-dev
   # the manual page is checked with groff (tests/install_test.sh)
   groff-base
+  # retraining the page model (tools/train/train_page_model.py, Debian's /usr/bin/python3;
+  # dconv itself evaluates the compiled-in trees and needs neither)
+  python3-xgboost python3-numpy
 )
 
 missing=()

@@ -114,6 +114,11 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
     app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
+    bool favor_recall = false, favor_precision = false;
+    app.add_flag("--favor-recall", favor_recall,
+                 "HTML: keep the whole page but its furniture landmarks (nav, header, footer, aside, forms)");
+    app.add_flag("--favor-precision", favor_precision,
+                 "HTML: always take the one content block the page's structure points to");
     app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
                  "(HTML's <title> and <meta> are still read)");
     app.add_flag("--explain", explain,
@@ -225,6 +230,11 @@ int main(int argc, char** argv) {
         return dconv::kExitUsage;
     }
     job.write.front_matter = !no_front_matter;
+    if (favor_recall && favor_precision) {
+        std::cerr << "dconv: --favor-recall and --favor-precision contradict each other\n";
+        return dconv::kExitUsage;
+    }
+    job.read.favor = favor_recall ? dconv::Favor::recall : favor_precision ? dconv::Favor::precision : dconv::Favor::balanced;
     job.write.smart = !no_smart;
     job.images = !no_images;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
