@@ -10,7 +10,8 @@
 // Then real files, read back with the tools people check PDFs with: qpdf --check,
 // pdfimages -list (the images embedded: JPEG as DCT, PNG, GIF converted), pdftotext
 // -layout (a table's rows as aligned columns, captions, footnote texts), pdftotext
-// -bbox (no word beyond the page's right margin). The tools come from tools/setup.sh.
+// -bbox (no word beyond the page's right margin); and issue 12's saved article
+// (tests/data/rich/article.html) through the command. The tools come from tools/setup.sh.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -215,12 +216,20 @@ TEST_CASE("pdf rich: a small image is not enlarged beyond twice its pixel size")
     Typesetting typeset;
     Document doc;
     doc.blocks.push_back(make_paragraph(Inlines{image(doc, "print-badge.gif", "image/gif", 240, 160, "A badge")}));
+    // A 4 × 3 pixel PNG (the resources tests' own).
+    doc.resources["blue"] = std::make_shared<Resource>(
+        Resource{"image/png", testing::slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"), 4, 3, ""});
+    doc.blocks.push_back(make_paragraph(Inlines{Image{"blue-4x3.png", "Blue", "", "blue"}}));
     pdf::Layout layout = typeset(doc);
-    REQUIRE(layout.pages[0].images.size() == 1);
-    const pdf::Rect& r = layout.pages[0].images[0].rect;
-    CHECK(r.right - r.left == Approx(240 * 0.75 * 2));
+    REQUIRE(layout.pages[0].images.size() == 2);
+    const float measure = typeset.right_margin() - typeset.style.margin_left;
+    const pdf::Rect& badge = layout.pages[0].images[0].rect;
+    CHECK(badge.right - badge.left == Approx(std::min(measure, 240 * 0.75f * 2)));
+    const pdf::Rect& blue = layout.pages[0].images[1].rect;
+    CHECK(blue.right - blue.left == Approx(4 * 0.75 * 2));
+    CHECK(blue.top - blue.bottom == Approx(3 * 0.75 * 2));
     // Centred in the measure.
-    CHECK(r.left - typeset.style.margin_left == Approx(typeset.right_margin() - r.right).margin(0.1));
+    CHECK(blue.left - typeset.style.margin_left == Approx(typeset.right_margin() - blue.right).margin(0.1));
 }
 
 TEST_CASE("pdf rich: a figure reaching the page's foot moves whole to the next page") {
@@ -486,4 +495,34 @@ TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cel
         for (std::size_t at = all.find(inside); at != std::string::npos; at = all.find(inside, at + 1)) ++n;
         CHECK(n == 3);
     }
+}
+
+TEST_CASE("pdf rich: issue 12's saved article through the command: images, table rows, captions, notes") {
+    require_tools();
+    const fs::path article = fs::path(DCONV_SOURCE_DIR) / "tests/data/rich/article.html";
+    REQUIRE(fs::exists(article));
+    fs::path dir = testing::fresh_dir("pdf_rich_command");
+    int status = 0;
+    std::string log = capture("'" DCONV_BINARY_DIR "/dconv' --to pdf -o '" + dir.string() + "' '" + article.string() +
+                                  "' 2>&1",
+                              &status);
+    INFO(log);
+    REQUIRE(status == 0);
+    fs::path pdf = dir / "article.pdf";
+    check_structure(pdf);
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    int images = 0;
+    std::istringstream lines(list);
+    for (std::string line; std::getline(lines, line);)
+        images += std::regex_search(line, std::regex(R"(^\s*\d+\s+\d+\s+image\s)"));
+    CHECK(images == 3);
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(std::regex_search(text, std::regex(R"(East quay {2,}120,400 {2,}141,900 {2,}\+17\.9%)")));
+    CHECK(text.find("Cargo handled, in tonnes") != std::string::npos);
+    CHECK(text.find("The east quay at dawn, a week after it opened to container ships.") != std::string::npos);
+    CHECK(text.find("One of the two cranes delivered in January.") != std::string::npos);
+    CHECK(text.find("The ten-year target was set in the trust") != std::string::npos);
+    CHECK(text.find("Shore power lets a ship in berth switch off its engines") != std::string::npos);
 }
