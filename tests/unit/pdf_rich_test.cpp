@@ -526,3 +526,33 @@ TEST_CASE("pdf rich: issue 12's saved article through the command: images, table
     CHECK(text.find("The ten-year target was set in the trust") != std::string::npos);
     CHECK(text.find("Shore power lets a ship in berth switch off its engines") != std::string::npos);
 }
+
+TEST_CASE("pdf rich: issue 12's Markdown note through the command: image, table, note, tasks, strikeout") {
+    require_tools();
+    const fs::path note = fs::path(DCONV_SOURCE_DIR) / "tests/data/rich/note.md";
+    REQUIRE(fs::exists(note));
+    fs::path dir = testing::fresh_dir("pdf_rich_note");
+    int status = 0;
+    std::string log = capture("'" DCONV_BINARY_DIR "/dconv' --to pdf -o '" + dir.string() + "' '" + note.string() +
+                                  "' 2>&1",
+                              &status);
+    INFO(log);
+    REQUIRE(status == 0);
+    fs::path pdf = dir / "note.pdf";
+    check_structure(pdf);
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    int images = 0;
+    std::istringstream lines(list);
+    for (std::string line; std::getline(lines, line);)
+        images += std::regex_search(line, std::regex(R"(^\s*\d+\s+\d+\s+image\s)"));
+    CHECK(images == 1);
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(std::regex_search(text, std::regex(R"(East quay {2,}120,400 {2,}141,900 {2,}\+17\.9%)")));
+    CHECK(text.find("Tonnage by quay (tonnes)") != std::string::npos);
+    CHECK(text.find("The east quay at dawn.") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex(R"(\[x\] +collect the quay figures)")));
+    CHECK(std::regex_search(text, std::regex(R"(\[ \] +ask about the ferry terminal)")));
+    CHECK(text.find("corrected figure came a week later") != std::string::npos);
+    CHECK(text.find("~~") == std::string::npos);
+}
