@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   # libraries
-  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
   # images: stb_image probes, stb_image_write encodes PNG; libwebp and giflib decode
   libstb-dev libwebp-dev libgif-dev
   # URL inputs: libcurl with OpenSSL (HTTP/2, gzip, brotli), ca-certificates to verify TLS

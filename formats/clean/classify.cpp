@@ -15,6 +15,7 @@
 #include "clean/language.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
+#include "dconv/model.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/limits.hpp"
 
@@ -923,7 +924,89 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 }  // namespace dconv::clean
 
 namespace dconv {
+
+namespace {
+
+// The classifier reads lines of text, and a table's cells are no line of it: a table is
+// read as its rows, each a line of cells parted by " | " (as a text dump shows it), and
+// put back whole where its first row is kept. A data table goes only when every row of
+// it went: however many numbers or links a row holds, the table is the article's when
+// the article around it is.
+class TablesAsRows {
+public:
+    explicit TablesAsRows(Document& doc) {
+        Blocks read;
+        for (Block& b : doc.blocks) {
+            auto* table = std::get_if<Table>(&b.node);
+            if (!table) {
+                read.push_back(std::move(b));
+                continue;
+            }
+            std::size_t t = tables_.size();
+            for (const auto* section : {&table->head, &table->body})
+                for (const TableRow& row : *section) {
+                    Inlines line;
+                    SourceRange source = b.source;
+                    for (const TableCell& cell : row.cells)
+                        for (const Block& cb : cell.content) {
+                            const Inlines* in = inline_content(cb);
+                            if (!in || in->empty()) continue;
+                            if (!line.empty()) line.push_back(Text{" | "});
+                            line.insert(line.end(), in->begin(), in->end());
+                            if (cb.source.known()) source = cb.source;
+                        }
+                    normalize(line);
+                    if (line.empty()) continue;
+                    rows_.push_back(Row{t, source, line});
+                    read.push_back(Block{Paragraph{std::move(line)}, source});
+                }
+            tables_.push_back(std::move(b));
+        }
+        doc.blocks = std::move(read);
+    }
+
+    void restore(Document& doc) {
+        if (tables_.empty()) return;
+        std::vector<bool> placed(tables_.size(), false);
+        Blocks out;
+        std::size_t next_row = 0;  // rows keep their order: search on from the last found
+        for (Block& b : doc.blocks) {
+            const auto* p = std::get_if<Paragraph>(&b.node);
+            std::size_t found = rows_.size();
+            if (p)
+                for (std::size_t r = next_row; r < rows_.size(); ++r)
+                    if (rows_[r].source == b.source && rows_[r].line == p->content) {
+                        found = r;
+                        break;
+                    }
+            if (found == rows_.size()) {
+                out.push_back(std::move(b));
+                continue;
+            }
+            next_row = found + 1;
+            std::size_t t = rows_[found].table;
+            if (!placed[t]) out.push_back(std::move(tables_[t]));
+            placed[t] = true;
+        }
+        doc.blocks = std::move(out);
+    }
+
+private:
+    struct Row {
+        std::size_t table;
+        SourceRange source;
+        Inlines line;
+    };
+    Blocks tables_;
+    std::vector<Row> rows_;
+};
+
+}  // namespace
+
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    TablesAsRows rows(doc);
     clean::classify_boilerplate(doc, options, diag);
+    rows.restore(doc);
 }
+
 }  // namespace dconv

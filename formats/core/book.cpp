@@ -26,6 +26,47 @@ std::string shared(const std::vector<Document>& chapters, Field field) {
     return first;
 }
 
+// Points every image of `blocks` whose resource key is in `renamed` at its new key.
+void rename_images(Inlines& inlines, const std::map<std::string, std::string>& renamed);
+
+void rename_images(Block& b, const std::map<std::string, std::string>& renamed);
+
+void rename_images(Blocks& blocks, const std::map<std::string, std::string>& renamed) {
+    for (Block& b : blocks) rename_images(b, renamed);
+}
+
+void rename_images(Block& b, const std::map<std::string, std::string>& renamed) {
+    {
+        if (Inlines* content = inline_content(b)) {
+            rename_images(*content, renamed);
+        } else if (auto* list = std::get_if<List>(&b.node)) {
+            for (Blocks& item : list->items) rename_images(item, renamed);
+        } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            rename_images(quote->children, renamed);
+        } else if (auto* figure = std::get_if<Figure>(&b.node)) {
+            rename_images(figure->content, renamed);
+            rename_images(figure->caption, renamed);
+        } else if (auto* table = std::get_if<Table>(&b.node)) {
+            rename_images(table->caption, renamed);
+            for (auto* rows : {&table->head, &table->body})
+                for (TableRow& row : *rows)
+                    for (TableCell& cell : row.cells) rename_images(cell.content, renamed);
+        }
+    }
+}
+
+void rename_images(Inlines& inlines, const std::map<std::string, std::string>& renamed) {
+    for (Inline& in : inlines) {
+        if (auto* image = std::get_if<Image>(&in.base())) {
+            if (auto to = renamed.find(image->resource); to != renamed.end()) image->resource = to->second;
+        } else if (auto* note = std::get_if<Note>(&in.base())) {
+            rename_images(note->content, renamed);
+        } else if (Inlines* children = inline_children(in)) {
+            rename_images(*children, renamed);
+        }
+    }
+}
+
 }  // namespace
 
 Book make_book(std::vector<Document> chapters, const Meta& given) {
@@ -69,11 +110,34 @@ Document flatten(const Book& book) {
     for (std::size_t i = 0; i < book.chapters.size(); ++i) {
         const Document& chapter = book.chapters[i];
         out.blocks.push_back(make_heading(1, chapter_title(chapter, "Chapter " + std::to_string(i + 1))));
+        // Each chapter keyed its images on its own: a key another chapter already uses
+        // for other bytes is renamed ("c2-img-1.png"), and this chapter's images with it.
+        std::map<std::string, std::string> renamed;
+        for (const auto& [key, resource] : chapter.resources) {
+            auto [at, added] = out.resources.try_emplace(key, resource);
+            if (added || at->second == resource || (at->second && resource && *at->second == *resource)) continue;
+            std::string prefix = "c";
+            prefix += std::to_string(i + 1);
+            prefix += '-';
+            std::string fresh = prefix;
+            fresh += key;
+            for (int n = 2; out.resources.count(fresh); ++n) {
+                fresh = prefix;
+                fresh += std::to_string(n);
+                fresh += '-';
+                fresh += key;
+            }
+            out.resources.emplace(fresh, resource);
+            renamed.emplace(key, fresh);
+        }
+        std::size_t first = out.blocks.size();
         for (const Block& b : chapter.blocks) {
             out.blocks.push_back(b);
             if (auto* h = std::get_if<Heading>(&out.blocks.back().node))
                 h->level = std::min(h->level + 1, kMaxHeadingLevel);
         }
+        if (!renamed.empty())
+            for (std::size_t k = first; k < out.blocks.size(); ++k) rename_images(out.blocks[k], renamed);
     }
     return out;
 }
@@ -101,7 +165,10 @@ void set_meta_field(Meta& meta, std::string_view key, std::string_view value) {
     else if (name == "site" || name == "publisher") meta.site = v;
     else if (name == "language" || name == "lang") meta.language = v;
     else if (name == "source") meta.source = v;
-    else meta.extra[name] = v;
+    else {
+        meta.extra[name] = v;
+        meta.lists.erase(name);
+    }
 }
 
 void apply_meta(Meta& meta, const Meta& given) {
@@ -115,7 +182,14 @@ void apply_meta(Meta& meta, const Meta& given) {
     lay(meta.language, given.language);
     lay(meta.source, given.source);
     if (!given.authors.empty()) meta.authors = given.authors;
-    for (const auto& [key, value] : given.extra) meta.extra[key] = value;
+    for (const auto& [key, value] : given.extra) {
+        meta.extra[key] = value;
+        meta.lists.erase(key);
+    }
+    for (const auto& [key, items] : given.lists) {
+        meta.lists[key] = items;
+        meta.extra.erase(key);
+    }
 }
 
 }  // namespace dconv

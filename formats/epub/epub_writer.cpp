@@ -8,12 +8,19 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
+#include <map>
+
+#include <stb_image.h>
 
 #include "core/date_time.hpp"
+#include "core/regular_file.hpp"
 #include "core/text.hpp"
+#include "dconv/resources.hpp"
 #include "dconv/styles.hpp"
 #include "epub/identifier.hpp"
 #include "epub/zip_archive.hpp"
+#include "xhtml/images.hpp"
 #include "xhtml/xhtml_writer.hpp"
 #include "xhtml/xml_writer.hpp"
 
@@ -112,6 +119,10 @@ struct NavNode {
     std::vector<NavNode> children;
 };
 
+struct ManifestItem {
+    std::string id, href, media_type, properties;
+};
+
 struct Page {
     std::string id;    // manifest id
     std::string href;  // relative to OEBPS/
@@ -172,13 +183,86 @@ std::string chapter_meta_line(const Meta& m) {
     return line;
 }
 
-Chapter render_chapter(const Document& doc, std::size_t number, const Edition& edition) {
+// ------------------------------------------------------------------------- images
+
+// The book's images: each resource the pages show, embedded once however many pages,
+// chapters or keys name it, in order of first appearance (images/image-001.png, ...).
+// Pages show them with <img>, SVG too: a page gets the manifest's "svg" property only
+// when it embeds SVG markup itself (inline <svg>; EPUB 3.2), which dconv never writes.
+class ImageStore {
+public:
+    explicit ImageStore(Diagnostics* diagnostics) : diagnostics_(diagnostics) {}
+
+    // The src, relative to a page in text/, of `resource`; "" when it cannot be in the
+    // book (its alt text then stands in, with a warning naming it).
+    std::string page_src(const std::string& key, const Resource& resource) {
+        if (auto known = by_resource_.find(&resource); known != by_resource_.end()) return known->second;
+        std::string href = add(key, resource);
+        by_resource_.emplace(&resource, href.empty() ? std::string() : "../" + href);
+        return by_resource_[&resource];
+    }
+
+    std::vector<ManifestItem>& manifest() { return manifest_; }
+    std::vector<EpubFile>& files() { return files_; }
+
+private:
+    std::string add(const std::string& key, const Resource& resource) {
+        std::string problem = xhtml::image_problem(resource.media_type, resource.bytes);
+        // EPUB 3.2's core media types (what epubcheck and every reading system accept
+        // without a fallback) are PNG, JPEG, GIF and SVG; WebP came only with EPUB 3.3,
+        // so a WebP goes in as PNG.
+        std::string bytes;
+        std::string media_type = resource.media_type;
+        if (problem.empty() && resource.media_type == "image/webp") {
+            std::string why;
+            if (auto png = image_as_png(resource, &why)) {
+                bytes = std::move(*png);
+                media_type = "image/png";
+            } else {
+                problem = "a WebP image, which EPUB 3.2 does not take and which could not be made PNG: " + why;
+            }
+        }
+        if (!problem.empty()) {
+            if (diagnostics_)
+                diagnostics_->warn("epub", "image " + (resource.origin.empty() ? key : resource.origin) +
+                                               " not embedded (" + problem + "): its alt text stands in");
+            return {};
+        }
+        // The same bytes under two keys (two chapters of a bundle) are one file.
+        std::size_t hash = std::hash<std::string_view>{}(resource.bytes);
+        for (auto [at, end] = by_hash_.equal_range(hash); at != end; ++at)
+            if (at->second.first->bytes == resource.bytes) return at->second.second;
+        std::string extension = media_type == "image/png"    ? "png"
+                                : media_type == "image/jpeg" ? "jpg"
+                                : media_type == "image/gif"  ? "gif"
+                                                             : "svg";
+        std::string id = "image-" + number3(manifest_.size() + 1);
+        std::string href = "images/" + id + "." + extension;
+        manifest_.push_back({id, href, media_type, ""});
+        // PNG, JPEG and GIF are compressed already; SVG is text, and deflates well.
+        files_.push_back({"OEBPS/" + href, bytes.empty() ? resource.bytes : std::move(bytes), extension == "svg"});
+        by_hash_.emplace(hash, std::make_pair(&resource, href));
+        return href;
+    }
+
+    Diagnostics* diagnostics_;
+    std::map<const Resource*, std::string> by_resource_;  // → page src, or "" when refused
+    // hash of the bytes → a resource with them and its href
+    std::multimap<std::size_t, std::pair<const Resource*, std::string>> by_hash_;
+    std::vector<ManifestItem> manifest_;
+    std::vector<EpubFile> files_;
+};
+
+Chapter render_chapter(const Document& doc, std::size_t number, const Edition& edition, ImageStore& images) {
     Chapter chapter;
     std::string base = "chapter-" + number3(number);
     chapter.title = edition.is_bundle ? chapter_title(doc, "Chapter " + std::to_string(number))
                                       : xhtml::page_title(doc);
     std::string language = page_language(doc, edition);
-    xhtml::BlockRenderer renderer(language, xhtml::Links::absolute_only);
+    xhtml::BlockRenderer renderer(language, xhtml::Links::absolute_only, xhtml::Markup::epub);
+    renderer.set_images(&doc.resources, [&images](const std::string& key, const Resource& resource) {
+        return images.page_src(key, resource);
+    });
     XmlWriter out(xml::Syntax::html);
     std::string href;
 
@@ -194,6 +278,7 @@ Chapter render_chapter(const Document& doc, std::size_t number, const Edition& e
         out.newline();
     };
     auto end_part = [&] {
+        renderer.notes(out);  // a page's notes stay on it: the pop-ups need them there
         out.close();  // section
         out.newline();
         xhtml::end_page(out);
@@ -456,10 +541,6 @@ std::string container_xml() {
     return out.take();
 }
 
-struct ManifestItem {
-    std::string id, href, media_type, properties;
-};
-
 std::string package_document(const Edition& edition, const std::vector<ManifestItem>& manifest,
                              const std::vector<std::string>& spine, bool has_cover) {
     const Meta& m = edition.meta;
@@ -592,23 +673,30 @@ std::string_view cover_media_type(std::string_view bytes) {
     return {};
 }
 
+// The cover decoded in full (its pixels then dropped): a file with a JPEG or PNG header
+// but broken data would otherwise go into the book, where a reader shows nothing. Its
+// size is checked from the header first, against kMaxImagePixels.
+static void check_cover_decodes(const std::string& bytes, const std::string& path) {
+    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+    const int size = static_cast<int>(bytes.size());
+    int width = 0, height = 0, channels = 0;
+    if (!stbi_info_from_memory(data, size, &width, &height, &channels))
+        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+    if (static_cast<std::size_t>(width) * static_cast<std::size_t>(height) > kMaxImagePixels)
+        throw Error(ErrorKind::usage, path, 0,
+                    "the cover image is " + std::to_string(width) + "x" + std::to_string(height) +
+                        " pixels, more than " + std::to_string(kMaxImagePixels) + " in all");
+    stbi_uc* pixels = stbi_load_from_memory(data, size, &width, &height, &channels, 0);
+    if (!pixels)
+        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+    stbi_image_free(pixels);
+}
+
 std::string read_cover(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        int error = errno;
-        throw Error(ErrorKind::io, path, 0, std::string("cannot read the cover image: ") + std::strerror(error));
-    }
-    std::string bytes;
-    char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (bytes.size() > kMaxCoverBytes)
-            throw Error(ErrorKind::usage, path, 0,
-                        "cover image larger than " + std::to_string(kMaxCoverBytes >> 20) + " MiB");
-    }
-    if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
+    std::string bytes = read_regular_file(path, kMaxCoverBytes, "cover image");
     if (cover_media_type(bytes).empty())
         throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+    check_cover_decodes(bytes, path);
     return bytes;
 }
 
@@ -646,10 +734,12 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
 
     std::vector<Chapter> rendered;
     rendered.reserve(chapters.size());
-    for (std::size_t i = 0; i < chapters.size(); ++i) rendered.push_back(render_chapter(*chapters[i], i + 1, edition));
+    ImageStore images(options.diagnostics);
+    for (std::size_t i = 0; i < chapters.size(); ++i)
+        rendered.push_back(render_chapter(*chapters[i], i + 1, edition, images));
     if (rendered.empty()) {  // a book needs a page in its spine: an empty chapter
         Document empty;
-        rendered.push_back(render_chapter(empty, 1, edition));
+        rendered.push_back(render_chapter(empty, 1, edition, images));
     }
     std::vector<NavNode> toc = table_of_contents(rendered);
 
@@ -664,6 +754,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
         manifest.push_back({"cover", "text/cover.xhtml", kXhtmlType, ""});
         spine.push_back("cover");
     }
+    for (ManifestItem& item : images.manifest()) manifest.push_back(std::move(item));
     manifest.push_back({"titlepage", "text/title.xhtml", kXhtmlType, ""});
     spine.push_back("titlepage");
     // A book of several chapters gets a contents page, as a printed one would.
@@ -686,6 +777,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
         files.push_back({"OEBPS/" + cover_href, std::move(cover), false});  // already compressed
         files.push_back({"OEBPS/text/cover.xhtml", cover_page(edition, cover_href), true});
     }
+    for (EpubFile& f : images.files()) files.push_back(std::move(f));
     files.push_back({"OEBPS/text/title.xhtml", title_page(edition), true});
     for (Chapter& c : rendered)
         for (Page& p : c.pages) files.push_back({"OEBPS/" + p.href, std::move(p.xhtml), true});

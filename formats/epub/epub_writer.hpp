@@ -11,11 +11,16 @@
 //   OEBPS/styles/style.css        the style (WriteOptions::style)
 //   OEBPS/images/cover.jpg|png    with WriteOptions::cover_image, and
 //   OEBPS/text/cover.xhtml        its page
+//   OEBPS/images/image-001.jpg    each image the pages show, once (PNG, JPEG, GIF, SVG;
+//                                 a WebP as PNG), in order of first appearance
 //   OEBPS/text/title.xhtml        title, subtitle, authors, date, site
 //   OEBPS/text/chapter-001.xhtml  one per chapter; a long chapter continues in
 //                                 chapter-001-2.xhtml, ... (see kPartTargetBytes)
 // Pages are XHTML from the XHTML writer; links are kept only to the web (http, https,
-// ftp, mailto). Every timestamp (dcterms:modified, zip entries) is
+// ftp, mailto). Notes are EPUB 3 footnotes: a noteref to an <aside epub:type="footnote">
+// at the end of the page (file) that references it. An image that cannot be in the book
+// (xhtml::image_problem, a WebP that does not convert) shows its alt text, with a
+// warning in WriteOptions::diagnostics. Every timestamp (dcterms:modified, zip entries) is
 // WriteOptions::source_date_epoch or its documented default, and the identifier is a
 // UUID of the content, so the same input and options give the same bytes.
 #pragma once

@@ -4,9 +4,12 @@
 #include <string>
 
 #include "core/text.hpp"
-#include "dconv/model.hpp"
-#include "html/page_metadata.hpp"
 #include "dconv/limits.hpp"
+#include "dconv/model.hpp"
+#include "html/footnotes.hpp"
+#include "html/image_source.hpp"
+#include "html/page_metadata.hpp"
+#include "html/table_kind.hpp"
 
 namespace dconv::html {
 
@@ -81,10 +84,81 @@ void trim_end(Inlines& inlines) {
     }
 }
 
+// The column alignment a cell declares (align="right", style="text-align: right").
+Alignment declared_alignment(const GumboNode* cell) {
+    std::string value = text::lower_ascii(text::trim(attribute(cell, "align")));
+    if (value.empty()) {
+        std::string style = text::lower_ascii(attribute(cell, "style"));
+        std::size_t at = style.find("text-align");
+        if (at != std::string::npos) {
+            std::size_t colon = style.find(':', at);
+            if (colon != std::string::npos) {
+                std::size_t end = style.find(';', colon);
+                value = std::string(text::trim(std::string_view(style).substr(
+                    colon + 1, end == std::string::npos ? std::string::npos : end - colon - 1)));
+            }
+        }
+    }
+    if (value == "left" || value == "start") return Alignment::Left;
+    if (value == "center" || value == "middle") return Alignment::Center;
+    if (value == "right" || value == "end") return Alignment::Right;
+    return Alignment::Default;
+}
+
+int declared_span(const GumboNode* cell, const char* name, int cap) {
+    std::string_view v = text::trim(attribute(cell, name));
+    int n = 0;
+    for (std::size_t k = 0; k < v.size() && k < 7 && v[k] >= '0' && v[k] <= '9'; ++k) n = n * 10 + (v[k] - '0');
+    return std::clamp(n, 1, cap);
+}
+
+// A paragraph inside a figure, parted into what it shows (images, alone or linked) and
+// what it says (a caption or a photo credit).
+bool shows(const Inline& in) {
+    if (std::holds_alternative<Image>(in)) return true;
+    const auto* link = std::get_if<Link>(&in);
+    if (!link) return false;
+    bool image = false;
+    for (const Inline& child : link->children) {
+        if (std::holds_alternative<Image>(child)) image = true;
+        else if (const auto* t = std::get_if<Text>(&child); !t || !text::trim(t->text).empty()) return false;
+    }
+    return image;
+}
+
+void part_figure_paragraph(Inlines& content, Inlines& shown, Inlines& said) {
+    for (Inline& in : content) {
+        if (shows(in)) shown.push_back(std::move(in));
+        else if (!std::holds_alternative<LineBreak>(in)) said.push_back(std::move(in));
+    }
+}
+
+// A caption is one run of text (validate()): its line breaks become spaces.
+void breaks_to_spaces(Inlines& inlines) {
+    for (Inline& in : inlines) {
+        if (std::holds_alternative<LineBreak>(in)) in = Text{" "};
+        else if (Inlines* children = inline_children(in)) breaks_to_spaces(*children);
+    }
+}
+
+// Appends inlines to a caption, a space between the parts.
+void append_caption(Inlines& caption, Inlines part) {
+    breaks_to_spaces(part);
+    normalize(part);
+    trim_end(part);
+    if (part.empty()) return;
+    if (!caption.empty()) caption.push_back(Text{" "});
+    for (Inline& in : part) caption.push_back(std::move(in));
+    normalize(caption);
+}
+
 class Builder {
 public:
-    Builder(const Page& page, const std::vector<bool>& removed, const BuildOptions& options)
-        : page_(page), removed_(removed), options_(options) {
+    // `note_root`: this builder reads one note (that element, hidden from the text);
+    // kNoElement for the text itself.
+    Builder(const Page& page, const std::vector<bool>& removed, const BuildOptions& options, const NoteIndex& notes,
+            std::uint32_t note_root = kNoElement)
+        : page_(page), removed_(removed), options_(options), notes_(notes), note_root_(note_root) {
         containers_.push_back(Container{Container::Kind::root, {}, {}, {}});
     }
 
@@ -137,21 +211,49 @@ private:
     static constexpr unsigned kRow = 16;
     static constexpr unsigned kFrame = 32;     // pushed an inline frame
     static constexpr unsigned kOpaque = 64;    // children not visited (br, img, hr)
+    static constexpr unsigned kFigure = 128;   // counted a figure (images in it are no icons)
+    static constexpr unsigned kTable = 256;    // opened a data table
+    static constexpr unsigned kTableRow = 512;
 
     struct Container {
-        enum class Kind { root, quote, list, item } kind;
+        enum class Kind { root, quote, list, item, figure, caption, table, cell } kind;
         Blocks blocks;
         List list;
         SourceRange source;
+        Inlines caption;                 // a figure's or table's, from its caption container
+        std::size_t caption_at = SIZE_MAX;  // a figure's: where among its blocks the caption stood
+        TableCell cell;                  // a cell's spans
     };
     struct Frame {
-        enum class Kind { emphasis, strong, link, code } kind;
+        enum class Kind { emphasis, strong, link, code, strikeout, superscript, subscript } kind;
         std::string url;
         Inlines children;
         std::string code;
     };
+    // A data table being read: its rows so far, the current row, and which columns the
+    // cells of rows above still cover (their row spans).
+    struct TableBuild {
+        std::uint32_t element;
+        Table table;
+        bool in_head = false;        // inside <thead>
+        bool row_open = false;
+        bool row_all_th = true;
+        bool row_in_head = false;
+        TableRow row;
+        std::size_t column = 0;      // where the next cell of the row starts
+        std::vector<int> covered;    // per column: rows the spans above still cover
+        std::vector<Alignment> head_alignment, body_alignment;
+        std::size_t clipped = 0;     // cells beyond kMaxTableColumns
+    };
 
-    bool visible(std::uint32_t i) const { return !page_[i].skipped && !removed_[i]; }
+    bool visible(std::uint32_t i) const {
+        if (page_[i].skipped) return false;
+        if (!notes_.empty()) {
+            if (notes_.backlink[i]) return false;
+            if (notes_.hidden[i] && i != note_root_) return false;
+        }
+        return note_root_ != kNoElement || !removed_[i];  // a note is read whatever selection did
+    }
 
     // ------------------------------------------------------------ structure
 
@@ -163,8 +265,19 @@ private:
             return kOpaque;
         }
         if (tag == GUMBO_TAG_WBR) return kOpaque;
+        if (note_root_ == kNoElement && !notes_.empty()) {
+            auto note = notes_.target_at.find(i);
+            if (note != notes_.target_at.end()) {
+                add_note(i, note->second);
+                return kOpaque;
+            }
+        }
+        if (tag == GUMBO_TAG_IMG && !options_.image_alt) {
+            if (pre_depth_ == 0 && heading_level_ == 0) add_image(i);
+            return kOpaque;
+        }
         if (tag == GUMBO_TAG_IMG) {
-            if (options_.image_alt) {
+            {
                 std::string_view alt = text::trim(attribute(e.node, "alt"));
                 if (!alt.empty()) {
                     line_ = e.line;
@@ -215,6 +328,27 @@ private:
             else if (e.block) space();
             return frame_for(i);
         }
+        if (!tables_.empty() && tables_.back().element != kNoElement) {
+            if (unsigned entered = enter_table_part(i)) return entered;
+        }
+        if (tag == GUMBO_TAG_TABLE && containers_.size() <= kMaxContainerNesting &&
+            is_data_table(page_, i)) {
+            finish_paragraph();
+            tables_.push_back(TableBuild{i, {}, false, false, true, false, {}, 0, {}, {}, {}, 0});
+            containers_.push_back(Container{Container::Kind::table, {}, {}, {e.line, e.line}});
+            return kTable;
+        }
+        if (tag == GUMBO_TAG_FIGURE && containers_.size() <= kMaxContainerNesting) {
+            finish_paragraph();
+            ++figure_depth_;
+            containers_.push_back(Container{Container::Kind::figure, {}, {}, {e.line, e.line}});
+            return kContainer | kFigure;
+        }
+        if (tag == GUMBO_TAG_FIGCAPTION && containers_.back().kind == Container::Kind::figure) {
+            finish_paragraph();
+            containers_.push_back(Container{Container::Kind::caption, {}, {}, {e.line, e.line}});
+            return kContainer;
+        }
         if (tag == GUMBO_TAG_TR && simple_row(i)) {
             finish_paragraph();
             in_row_ = true;
@@ -257,6 +391,15 @@ private:
 
     void exit(std::uint32_t i, unsigned entered) {
         if (entered & kFrame) close_frame();
+        if (entered & kFigure) --figure_depth_;
+        if (entered & kTableRow) {
+            finish_paragraph();
+            close_row();
+        }
+        if (entered & kTable) {
+            finish_paragraph();
+            close_table();
+        }
         if (entered & kPre) {
             --pre_depth_;
             std::string code = std::move(pre_);
@@ -312,6 +455,10 @@ private:
             case Container::Kind::root:
             case Container::Kind::quote:
             case Container::Kind::item:
+            case Container::Kind::figure:
+            case Container::Kind::caption:
+            case Container::Kind::table:
+            case Container::Kind::cell:
                 c.blocks.push_back(std::move(block));
                 break;
             case Container::Kind::list: {  // content straight inside a list: an item of its own
@@ -347,9 +494,246 @@ private:
             case Container::Kind::quote:
                 if (!c.blocks.empty()) add_block(Block{BlockQuote{std::move(c.blocks)}, c.source});
                 break;
+            case Container::Kind::figure:
+                pop_figure(std::move(c));
+                break;
+            case Container::Kind::caption: {
+                Container& owner = containers_.back();
+                Inlines caption;
+                for (Block& b : c.blocks) {
+                    Inlines part;
+                    if (Inlines* in = inline_content(b)) part = std::move(*in);
+                    else if (std::string t = plain_text(b); !t.empty()) part.push_back(Text{text::squeeze_spaces(t)});
+                    append_caption(caption, std::move(part));
+                }
+                if (owner.kind == Container::Kind::figure) {
+                    owner.caption_at = owner.blocks.size();
+                    owner.caption = std::move(caption);
+                } else if (owner.kind == Container::Kind::table && !tables_.empty()) {
+                    append_caption(tables_.back().table.caption, std::move(caption));
+                }
+                extend_source(owner, c.source);
+                break;
+            }
+            case Container::Kind::cell: {
+                c.cell.content = std::move(c.blocks);
+                if (!tables_.empty()) tables_.back().row.cells.push_back(std::move(c.cell));
+                extend_source(containers_.back(), c.source);
+                break;
+            }
+            case Container::Kind::table:
+                break;  // close_table() takes its blocks
             case Container::Kind::root:
                 break;
         }
+    }
+
+    static void extend_source(Container& c, SourceRange s) {
+        if (!s.known()) return;
+        if (!c.source.known()) c.source = s;
+        c.source.last = std::max(c.source.last, s.last);
+    }
+
+    // ------------------------------------------------------------ figures
+
+    // A figure shows images (or a table) and says its caption: the figcaption, and any
+    // other line of text beside the image (a photo credit), in the order they stand.
+    // Lists, quotes and code in a figure follow it; a figure that shows nothing is read
+    // as the blocks it holds.
+    static bool holds_image(const Inlines& inlines) {
+        return std::any_of(inlines.begin(), inlines.end(), [](const Inline& in) { return shows(in); });
+    }
+
+    void pop_figure(Container c) {
+        bool shows = false;
+        for (const Block& b : c.blocks) {
+            const auto* p = std::get_if<Paragraph>(&b.node);
+            shows = shows || std::holds_alternative<Table>(b.node) || std::holds_alternative<Figure>(b.node) ||
+                    (p && holds_image(p->content));
+        }
+        if (!shows) {  // no image: the figure was a box of text (a quote and its source)
+            for (std::size_t k = 0; k <= c.blocks.size(); ++k) {
+                if (k == c.caption_at && !c.caption.empty())
+                    add_block(Block{Paragraph{std::move(c.caption)}, c.source});
+                if (k < c.blocks.size()) add_block(std::move(c.blocks[k]));
+            }
+            return;
+        }
+        Blocks shown, after;
+        Inlines images, caption;
+        for (std::size_t k = 0; k <= c.blocks.size(); ++k) {
+            if (k == c.caption_at) append_caption(caption, std::move(c.caption));
+            if (k == c.blocks.size()) break;
+            Block& b = c.blocks[k];
+            if (auto* p = std::get_if<Paragraph>(&b.node)) {
+                Inlines said;
+                part_figure_paragraph(p->content, images, said);
+                append_caption(caption, std::move(said));
+            } else if (auto* h = std::get_if<Heading>(&b.node)) {
+                append_caption(caption, std::move(h->content));  // a credit set as a heading
+            } else if (std::holds_alternative<Table>(b.node)) {
+                if (!images.empty()) shown.push_back(Block{Paragraph{std::move(images)}, c.source});
+                images.clear();
+                shown.push_back(std::move(b));
+            } else if (auto* inner = std::get_if<Figure>(&b.node)) {
+                for (Block& sb : inner->content) shown.push_back(std::move(sb));
+                append_caption(caption, std::move(inner->caption));
+            } else {
+                after.push_back(std::move(b));
+            }
+        }
+        if (!images.empty()) shown.push_back(Block{Paragraph{std::move(images)}, c.source});
+        add_block(Block{Figure{std::move(shown), std::move(caption)}, c.source});
+        for (Block& b : after) add_block(std::move(b));
+    }
+
+    // ------------------------------------------------------------ images and notes
+
+    void add_image(std::uint32_t i) {
+        const Element& e = page_[i];
+        ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
+        if (!image.decorative.empty()) {
+            if (options_.explain && options_.explain->keeps_notes()) {
+                Diagnostic d;
+                d.pass = "html-images";
+                d.action = "removed";
+                d.first_line = d.last_line = e.line;
+                d.reason = "image: " + image.decorative;
+                d.excerpt = excerpt(image.src.empty() ? image.alt : image.src);
+                options_.explain->note(std::move(d));
+            }
+            return;
+        }
+        line_ = e.line;
+        if (!frames_.empty() && frames_.back().kind == Frame::Kind::code) return;
+        std::string src = image.src;
+        if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:")) src = resolve_url(options_.base_url, src);
+        else if (src.size() > 2 && src[0] == '/' && src[1] == '/') src = "https:" + src;  // scheme-relative
+        put_inline(Image{std::move(src), std::move(image.alt), std::move(image.title), {}});
+    }
+
+    void add_note(std::uint32_t at, std::uint32_t target) {
+        Builder note(page_, removed_, options_, notes_, target);
+        note.build(target);
+        Blocks content = note.take();
+        if (content.empty()) return;
+        line_ = page_[at].line;
+        put_inline(Note{std::move(content)});
+    }
+
+    // An inline that is no text (an image, a note) joins the paragraph like a word.
+    void put_inline(Inline in) {
+        if (!has_content_) start_paragraph();
+        flush_space();
+        if (cell_separator_) {
+            cell_separator_ = false;
+            append_to(target(frames_.size()), " | ");
+        }
+        target(frames_.size()).push_back(std::move(in));
+        last_char_ = 'x';  // a word: a space after it is kept
+        breaks_ = 0;
+        if (in_row_) row_has_content_ = true;
+    }
+
+    // ------------------------------------------------------------ data tables
+
+    // Parts of the data table being read: sections, rows, cells, the caption. Returns
+    // what enter() did, or 0 when `i` is none of them.
+    unsigned enter_table_part(std::uint32_t i) {
+        TableBuild& t = tables_.back();
+        const Element& e = page_[i];
+        switch (e.tag) {
+            case GUMBO_TAG_THEAD:
+                t.in_head = true;
+                return kBlock;
+            case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT:
+                t.in_head = false;
+                return kBlock;
+            case GUMBO_TAG_CAPTION:
+                finish_paragraph();
+                containers_.push_back(Container{Container::Kind::caption, {}, {}, {e.line, e.line}});
+                return kContainer;
+            case GUMBO_TAG_TR:
+                finish_paragraph();
+                close_row();
+                check_deadline();  // --timeout (dconv/limits.hpp): a table may have 100,000 rows
+                t.row_open = true;
+                t.row_all_th = true;
+                t.row_in_head = t.in_head;
+                t.column = 0;
+                return kTableRow;
+            case GUMBO_TAG_TD: case GUMBO_TAG_TH: {
+                if (!t.row_open) {  // a cell outside a row: gumbo makes rows, but be sure
+                    t.row_open = true;
+                    t.row_in_head = t.in_head;
+                    t.column = 0;
+                }
+                finish_paragraph();
+                if (e.tag == GUMBO_TAG_TD) t.row_all_th = false;
+                Container c{Container::Kind::cell, {}, {}, {e.line, e.line}};
+                c.cell.col_span = declared_span(e.node, "colspan", static_cast<int>(kMaxTableColumns));
+                c.cell.row_span = declared_span(e.node, "rowspan", 65534);  // HTML's own cap
+                place_cell(t, c.cell, declared_alignment(e.node));
+                containers_.push_back(std::move(c));
+                return kContainer;
+            }
+            default:
+                return 0;
+        }
+    }
+
+    // Finds the cell's column past the spans of rows above; notes its alignment.
+    static void place_cell(TableBuild& t, const TableCell& cell, Alignment alignment) {
+        while (t.column < t.covered.size() && t.covered[t.column] > 0) ++t.column;
+        std::size_t end = std::min(t.column + static_cast<std::size_t>(cell.col_span), kMaxTableColumns);
+        if (end > t.covered.size()) t.covered.resize(end, 0);
+        for (std::size_t k = t.column; k < end; ++k) t.covered[k] = std::max(t.covered[k], cell.row_span);
+        auto& alignments = t.row_in_head ? t.head_alignment : t.body_alignment;
+        if (t.column < end && alignment != Alignment::Default) {
+            if (alignments.size() < end) alignments.resize(end, Alignment::Default);
+            for (std::size_t k = t.column; k < end; ++k)
+                if (alignments[k] == Alignment::Default) alignments[k] = alignment;
+        }
+        t.column = end;
+    }
+
+    void close_row() {
+        if (tables_.empty()) return;
+        TableBuild& t = tables_.back();
+        if (!t.row_open) return;
+        t.row_open = false;
+        for (int& c : t.covered)
+            if (c > 0) --c;
+        if (t.row.cells.empty()) return;
+        // leading rows of header cells are the head, <thead> or not
+        bool head = t.row_in_head || (t.row_all_th && t.table.body.empty());
+        (head ? t.table.head : t.table.body).push_back(std::move(t.row));
+        t.row = TableRow{};
+    }
+
+    void close_table() {
+        close_row();
+        TableBuild t = std::move(tables_.back());
+        tables_.pop_back();
+        Container c = std::move(containers_.back());  // the table's own (stray blocks)
+        containers_.pop_back();
+        Table& table = t.table;
+        if (!table.head.empty() && table.body.empty()) std::swap(table.head, table.body);  // all th: all body
+        if (table.head.empty() && table.body.empty()) {
+            for (Block& b : c.blocks) add_block(std::move(b));
+            return;
+        }
+        std::size_t dropped = normalize_table(table);
+        for (std::size_t k = 0; k < table.columns.size(); ++k) {
+            Alignment a = k < t.body_alignment.size() ? t.body_alignment[k] : Alignment::Default;
+            if (a == Alignment::Default && k < t.head_alignment.size()) a = t.head_alignment[k];
+            table.columns[k] = a;
+        }
+        (void)dropped;  // tables wider than kMaxTableColumns are read as layout (table_kind.hpp)
+        SourceRange source = c.source;
+        source.last = std::max(source.last, page_[t.element].last_line);
+        add_block(Block{std::move(table), source});
+        for (Block& b : c.blocks) add_block(std::move(b));
     }
 
     // ------------------------------------------------------------ inlines
@@ -367,6 +751,15 @@ private:
                 break;
             case GUMBO_TAG_CODE: case GUMBO_TAG_KBD: case GUMBO_TAG_SAMP: case GUMBO_TAG_TT:
                 f.kind = Frame::Kind::code;
+                break;
+            case GUMBO_TAG_S: case GUMBO_TAG_DEL: case GUMBO_TAG_STRIKE:
+                f.kind = Frame::Kind::strikeout;
+                break;
+            case GUMBO_TAG_SUP:
+                f.kind = Frame::Kind::superscript;
+                break;
+            case GUMBO_TAG_SUB:
+                f.kind = Frame::Kind::subscript;
                 break;
             case GUMBO_TAG_A: {
                 std::string_view href = attribute(e.node, "href");
@@ -393,6 +786,9 @@ private:
             case Frame::Kind::emphasis: out = Emphasis{std::move(f.children)}; break;
             case Frame::Kind::strong: out = Strong{std::move(f.children)}; break;
             case Frame::Kind::link: out = Link{std::move(f.children), f.url, ""}; break;
+            case Frame::Kind::strikeout: out = Strikeout{std::move(f.children)}; break;
+            case Frame::Kind::superscript: out = Superscript{std::move(f.children)}; break;
+            case Frame::Kind::subscript: out = Subscript{std::move(f.children)}; break;
             case Frame::Kind::code: {
                 std::string code = std::move(f.code);
                 while (!code.empty() && code.back() == ' ') code.pop_back();
@@ -566,7 +962,11 @@ private:
     const Page& page_;
     const std::vector<bool>& removed_;
     BuildOptions options_;
+    const NoteIndex& notes_;
+    std::uint32_t note_root_;
     std::vector<Container> containers_;
+    std::vector<TableBuild> tables_;
+    int figure_depth_ = 0;
 
     std::vector<Frame> frames_;
     Inlines top_;
@@ -589,7 +989,8 @@ private:
 
 Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
                          const std::vector<bool>& removed, const BuildOptions& options) {
-    Builder builder(page, removed, options);
+    NoteIndex notes = find_notes(page);
+    Builder builder(page, removed, options, notes);
     for (std::uint32_t root : roots) builder.build(root);
     return builder.take();
 }

@@ -1,10 +1,16 @@
 // block_builder.hpp: the shown content of a page's elements as model blocks.
 //
 // h1-h6 become headings, p/div/section... paragraphs, ul/ol/li lists, blockquote quotes,
-// pre code blocks, hr thematic breaks; em/i, strong/b, code and a become inlines, br a
-// line break (two in a row part paragraphs, as they do on the page). A table row whose
-// cells hold only inline content becomes one paragraph, cells parted by " | "; rows of
-// layout tables (cells holding blocks) give their cells' blocks. White space collapses
+// pre code blocks, hr thematic breaks; em/i, strong/b, s/del/strike, sup, sub, code and
+// a become inlines, br a line break (two in a row part paragraphs, as they do on the
+// page). img is an Image (its source chosen by image_source.hpp, decorative ones left
+// out; the source is kept as written, for the resolver to find beside a saved page, or
+// resolved against the page's address when it was fetched: BuildOptions), figure a Figure (figcaption and any credit beside the image its caption),
+// a data table (table_kind.hpp) a Table (thead and leading rows of th its head, spans,
+// alignments, caption), footnote references a Note holding their note (footnotes.hpp).
+// Layout tables are read through: a row whose cells hold only inline content becomes
+// one paragraph, cells parted by " | "; rows whose cells hold blocks give their cells'
+// blocks. White space collapses
 // as in CSS: runs to one space, none at the ends of a block, and a line break between
 // two CJK characters to nothing. Every block carries the source lines of its text.
 //
@@ -15,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
 #include "html/html_tree.hpp"
 
@@ -33,6 +40,12 @@ inline constexpr std::size_t kMaxInlineNesting = 16;
 struct BuildOptions {
     bool image_alt = false;  // an image's alt text as text ("[alt]"); otherwise images are left out
     std::string base_url;    // absolute: relative links are resolved against it
+    std::string page_url;    // where the page lives (absolute), when known: images linking elsewhere are ads
+    // Image sources resolved against base_url: for a page fetched from the web, whose
+    // relative images are on the web too. A saved page's are kept as written, relative
+    // to the file (page_files/...), for the resolver to find beside it.
+    bool resolve_image_urls = false;
+    Diagnostics* explain = nullptr;  // where decorative images left out are reported
 };
 
 // Builds the blocks of the subtrees of `roots`, in the order given (document order),

@@ -1,5 +1,6 @@
 #include "html/content_cleaning.hpp"
 
+#include <algorithm>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/html_tree.hpp"
+#include "html/image_source.hpp"
 
 namespace dconv::html {
 
@@ -46,7 +48,86 @@ struct Unit {
     int item;  // -1: the whole block
     SourceRange source;
     bool prose = false;
+    bool media = false;  // a figure, a table, or a paragraph of images only (is_media)
 };
+
+// Images, alone or linked, and nothing else but white space.
+bool shows_images_only(const Inlines& inlines) {
+    bool image = false;
+    for (const Inline& in : inlines) {
+        if (std::holds_alternative<Image>(in)) {
+            image = true;
+        } else if (const auto* link = std::get_if<Link>(&in)) {
+            if (!shows_images_only(link->children)) return false;
+            image = true;
+        } else if (const auto* t = std::get_if<Text>(&in)) {
+            if (!text::trim(t->text).empty()) return false;
+        } else if (!std::holds_alternative<LineBreak>(in)) {
+            return false;
+        }
+    }
+    return image;
+}
+
+// What the page shows rather than says: a figure, a data table (the reader made tables
+// of data tables only), or a paragraph of images. Their words (alt text, numbers, cell
+// links) say nothing about whether they are furniture, so the filters and the
+// classifier do not read them: they go with their neighbours (kept_by_neighbours).
+bool is_media(const Block& b) {
+    if (std::holds_alternative<Figure>(b.node) || std::holds_alternative<Table>(b.node)) return true;
+    const auto* p = std::get_if<Paragraph>(&b.node);
+    return p && shows_images_only(p->content);
+}
+
+// Removes images, and the containers (links, paragraphs, list items, lists, quotes)
+// they leave empty: the text as the page reads without its pictures.
+void strip_images(Inlines& inlines) {
+    std::erase_if(inlines, [](Inline& in) {
+        if (std::holds_alternative<Image>(in)) return true;
+        Inlines* children = inline_children(in);
+        if (!children) return false;
+        bool had = !children->empty();
+        strip_images(*children);
+        return had && children->empty();
+    });
+}
+
+void strip_images(Blocks& blocks) {
+    std::erase_if(blocks, [](Block& b) {
+        if (Inlines* in = inline_content(b)) {
+            bool had = !in->empty();
+            strip_images(*in);
+            return had && in->empty();
+        }
+        if (auto* list = std::get_if<List>(&b.node)) {
+            std::vector<bool> empty(list->items.size(), false);
+            for (std::size_t k = 0; k < list->items.size(); ++k) {
+                bool had = !list->items[k].empty();
+                strip_images(list->items[k]);
+                empty[k] = had && list->items[k].empty();
+            }
+            remove_list_items(*list, empty);
+            return list->items.empty();
+        }
+        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            strip_images(quote->children);
+            return quote->children.empty();
+        }
+        return false;
+    });
+}
+
+// A block that shows and says nothing: images, lists or quotes of images.
+bool shows_only(const Block& b) {
+    if (is_media(b)) return !std::holds_alternative<Table>(b.node);
+    auto all = [](const Blocks& blocks) {
+        return !blocks.empty() && std::all_of(blocks.begin(), blocks.end(), shows_only);
+    };
+    if (const auto* list = std::get_if<List>(&b.node))
+        return std::all_of(list->items.begin(), list->items.end(), all);
+    if (const auto* quote = std::get_if<BlockQuote>(&b.node)) return all(quote->children);
+    return false;
+}
 
 // Gathers the text of paragraphs (in quotes too); false at a heading, list, code or rule,
 // which are never running prose.
@@ -59,6 +140,8 @@ bool gather_paragraphs(std::span<const Block> blocks, ProseMeasure& m, std::stri
             text += ' ';
         } else if (const auto* q = std::get_if<BlockQuote>(&b.node)) {
             if (!gather_paragraphs(q->children, m, text)) return false;
+        } else if (shows_only(b)) {
+            continue;  // pictures beside the prose change nothing about it
         } else {
             return false;
         }
@@ -97,13 +180,16 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
             continue;
         }
         Unit u{b, -1, block.source};
-        u.prose = is_running_prose(std::span<const Block>(&block, 1), lang, seen);
+        u.media = is_media(block);
+        u.prose = !u.media && is_running_prose(std::span<const Block>(&block, 1), lang, seen);
         units.push_back(u);
     }
     return units;
 }
 
-// The document with each unit's source range replaced by its number (1-based).
+
+// The document with each unit's source range replaced by its number (1-based), as the
+// classifier reads it: without images, whose alt text the page does not show.
 Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     Document copy = doc;
     for (std::size_t k = 0; k < units.size(); ++k) {
@@ -120,7 +206,63 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
         if (u.item == 0) block.source.first = line;
         block.source.last = line;
     }
+    // media is not the classifier's to judge (is_media), but a table's rows are read as
+    // the lines of text they look like, which tell it where the content runs
+    Blocks text;
+    text.reserve(copy.blocks.size());
+    for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
+        while (k < units.size() && units[k].block < b) ++k;
+        if (k < units.size() && units[k].block == b && units[k].media) {
+            if (const auto* table = std::get_if<Table>(&copy.blocks[b].node)) {
+                SourceRange line = copy.blocks[b].source;
+                for (const auto* rows : {&table->head, &table->body})
+                    for (const TableRow& row : *rows) {
+                        std::string cells;
+                        for (const TableCell& cell : row.cells) {
+                            std::string t;
+                            for (const Block& cb : cell.content) t += text::squeeze_spaces(plain_text(cb)) + ' ';
+                            t = std::string(text::trim(t));
+                            if (t.empty()) continue;
+                            if (!cells.empty()) cells += " | ";
+                            cells += t;
+                        }
+                        if (!cells.empty()) text.push_back(make_paragraph(std::move(cells), line));
+                    }
+            }
+            continue;
+        }
+        text.push_back(std::move(copy.blocks[b]));
+    }
+    copy.blocks = std::move(text);
+    strip_images(copy.blocks);
     return copy;
+}
+
+// A figure or image goes only when the text on both sides of it went (or there is no
+// text on that side, and the other side went): it stands in a run of furniture (a
+// teaser's picture, a banner), not in the article. A data table stays: the page's
+// structure put it in the content, and numbers or links make it no less so.
+void kept_by_neighbours(const Document& doc, const std::vector<Unit>& units, std::vector<bool>& gone,
+                        std::vector<std::string>& why) {
+    const std::size_t n = units.size();
+    std::vector<int> before(n, -1);  // gone-ness of the nearest text unit before: -1 none
+    for (std::size_t k = 0, last = SIZE_MAX; k < n; ++k) {
+        if (last != SIZE_MAX) before[k] = gone[last] ? 1 : 0;
+        if (!units[k].media) last = k;
+    }
+    bool any_text = false;
+    for (const Unit& u : units) any_text = any_text || !u.media;
+    int after = -1;
+    for (std::size_t k = n; k-- > 0;) {
+        if (!units[k].media) {
+            after = gone[k] ? 1 : 0;
+            continue;
+        }
+        bool goes = any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
+                    !std::holds_alternative<Table>(doc.blocks[units[k].block].node);
+        gone[k] = goes;
+        if (goes) why[k] = "a figure or image among page furniture (the text on both sides of it went)";
+    }
 }
 
 // The unit numbers the classifier kept.
@@ -189,13 +331,23 @@ struct UnitText {
     int heading_level = 0;
 };
 
+// The words of inlines without their images' alt text, which the page does not show.
+void words_without_alt(const Inlines& inlines, std::string& out) {
+    for (const Inline& in : inlines) {
+        if (const auto* t = std::get_if<Text>(&in)) out += t->text;
+        else if (const auto* c = std::get_if<Code>(&in)) out += c->text;
+        else if (const Inlines* children = inline_children(in)) words_without_alt(*children, out);
+        else if (std::holds_alternative<LineBreak>(in)) out += ' ';
+    }
+}
+
 UnitText unit_text(const Document& doc, const Unit& u) {
     UnitText t;
     auto add_block = [&](const Block& b) {
         if (const Inlines* in = inline_content(b)) {
             measure(*in, false, t.m);
             if (!t.text.empty()) t.text += ' ';
-            t.text += plain_text(*in);
+            words_without_alt(*in, t.text);
             if (const auto* h = std::get_if<Heading>(&b.node)) {
                 t.heading = true;
                 t.heading_level = h->level;
@@ -206,6 +358,16 @@ UnitText unit_text(const Document& doc, const Unit& u) {
             t.text += c->text;
         } else if (std::holds_alternative<ThematicBreak>(b.node)) {
             t.rule = true;
+        } else if (std::holds_alternative<List>(b.node) || std::holds_alternative<BlockQuote>(b.node)) {
+            Blocks words{b};  // its text without the alt text of its images
+            strip_images(words);
+            std::string all = words.empty() ? std::string() : plain_text(words.front());
+            measure(all, false, t.m);
+            t.text += all;
+        } else if (const auto* figure = std::get_if<Figure>(&b.node)) {
+            measure(figure->caption, false, t.m);
+            if (!t.text.empty()) t.text += ' ';
+            words_without_alt(figure->caption, t.text);
         } else {
             std::string all = plain_text(b);
             measure(all, false, t.m);
@@ -277,7 +439,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
         const UnitText& t = texts[k];
-        if (units[k].prose || t.code || t.rule) continue;
+        if (units[k].prose || units[k].media || t.code || t.rule) continue;
         double chars = t.m.chars, ld = chars > 0 ? t.m.link_chars / chars : 0;
         bool sentence = ends_sentence(t.text) && chars >= kShortLine;
         if (t.letters < 2) why[k] = "no words";
@@ -295,7 +457,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
         const UnitText& t = texts[k];
-        if (t.m.chars < kMinRepeatedParagraph || t.code) continue;
+        if (t.m.chars < kMinRepeatedParagraph || t.code || units[k].media) continue;
         if (!seen.insert(folded_key(t.text)).second && why[k].empty()) why[k] = "the same paragraph again";
     }
     // a furniture section ("Related articles", "Comments") runs to the next heading of
@@ -305,6 +467,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
         const UnitText& t = texts[k];
+        if (units[k].media) continue;  // judged by its neighbours
         if ((t.heading || t.m.chars < kMaxSectionOpener) && !units[k].prose &&
             clean::opens_furniture_section(t.text)) {
             why[k] = "opens a section of page furniture";
@@ -323,7 +486,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     auto dropped = [&](std::size_t j) { return !why[j].empty(); };
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
-        if (!why[k].empty() || units[k].prose) continue;
+        if (!why[k].empty() || units[k].prose || units[k].media) continue;
         const UnitText& t = texts[k];
         bool before = k == 0 || dropped(k - 1);
         bool after = k + 1 == n || dropped(k + 1);
@@ -334,6 +497,163 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         }
     }
     return why;
+}
+
+// A file's name given as alt text ("image.png", "IMG_2041.JPG") describes nothing.
+bool is_file_name(std::string_view alt) {
+    alt = text::trim(alt);
+    if (alt.find(' ') != std::string_view::npos) return false;
+    std::string lower = text::lower_ascii(alt);
+    for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"})
+        if (lower.find(ext) != std::string::npos) return true;
+    return false;
+}
+
+void empty_alt_found_in(Inlines& inlines, const std::string& context, const std::string& article,
+                        std::size_t& emptied) {
+    for (Inline& in : inlines) {
+        if (auto* image = std::get_if<Image>(&in)) {
+            std::string key = folded_key(image->alt);
+            if (key.empty()) continue;
+            if (!is_file_name(image->alt) && context.find(key) == std::string::npos &&
+                article.find(key) == std::string::npos)
+                continue;
+            if (image->title == image->alt) image->title.clear();
+            image->alt.clear();
+            ++emptied;
+        } else if (Inlines* children = inline_children(in)) {
+            empty_alt_found_in(*children, context, article, emptied);
+        }
+    }
+}
+
+// Alt text that repeats the text beside its image (the caption, the blocks around it),
+// or the title or any text of an article of at most kMaxAltSearchedText, says nothing a
+// reader does not already see (WCAG calls it redundant) and would print the words twice
+// where the image cannot be shown; a file's name says nothing at all. Both are emptied.
+constexpr std::size_t kMaxAltSearchedText = 64 * 1024;
+constexpr std::size_t kAltContextBlocks = 2;
+
+// The words of blocks without alt text, lists and quotes too, up to `limit` bytes.
+void words_of(std::span<const Block> blocks, std::string& out, std::size_t limit) {
+    for (const Block& b : blocks) {
+        if (out.size() > limit) return;
+        if (const Inlines* in = inline_content(b)) words_without_alt(*in, out);
+        else if (const auto* list = std::get_if<List>(&b.node))
+            for (const Blocks& item : list->items) words_of(item, out, limit);
+        else if (const auto* quote = std::get_if<BlockQuote>(&b.node)) words_of(quote->children, out, limit);
+        out += ' ';
+    }
+}
+
+// Empties the redundant alt text of the images in `blocks`, and in the lists and
+// quotes inside them, each judged against the blocks around it in its own container.
+void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::size_t& emptied) {
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+        Inlines* images = nullptr;
+        std::string context;
+        Block& block = blocks[b];
+        if (auto* f = std::get_if<Figure>(&block.node)) {
+            words_without_alt(f->caption, context);
+            for (Block& inner : f->content)
+                if (auto* p = std::get_if<Paragraph>(&inner.node)) images = &p->content;
+        } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
+            images = &p->content;
+            words_without_alt(p->content, context);
+        } else if (auto* list = std::get_if<List>(&block.node)) {
+            for (Blocks& item : list->items) empty_redundant_alt_text(item, article, emptied);
+        } else if (auto* quote = std::get_if<BlockQuote>(&block.node)) {
+            empty_redundant_alt_text(quote->children, article, emptied);
+        }
+        if (!images) continue;
+        std::size_t from = b >= kAltContextBlocks ? b - kAltContextBlocks : 0;
+        std::size_t to = std::min(blocks.size(), b + kAltContextBlocks + 1);
+        for (std::size_t n = from; n < to; ++n)
+            if (n != b) words_of(std::span<const Block>(&blocks[n], 1), context, kMaxAltSearchedText);
+        empty_alt_found_in(*images, folded_key(context), article, emptied);
+    }
+}
+
+void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
+    std::size_t emptied = 0;
+    std::string article = doc.meta.title + ' ';
+    words_of(doc.blocks, article, kMaxAltSearchedText);
+    article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
+    empty_redundant_alt_text(doc.blocks, article, emptied);
+    if (emptied > 0 && diag.keeps_notes()) {
+        Diagnostic d;
+        d.pass = "html-images";
+        d.action = "changed";
+        d.reason = std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image";
+        diag.note(std::move(d));
+    }
+}
+
+// An image on this many pages of a batch (a batch of at least as many) is the site's:
+// its logo, an author's portrait, a banner.
+constexpr std::size_t kMinTemplateImagePages = 3;
+
+// Removes the images of `inlines` the batch shows on many pages; counts them.
+void drop_site_images(Inlines& inlines, const BatchProfile& batch, std::vector<std::string>& dropped) {
+    std::erase_if(inlines, [&](Inline& in) {
+        if (const auto* image = std::get_if<Image>(&in)) {
+            if (batch.pages_with(template_image_line(image->src)) < kMinTemplateImagePages) return false;
+            dropped.push_back(image->src);
+            return true;
+        }
+        if (Inlines* children = inline_children(in)) {
+            bool had = !children->empty();
+            drop_site_images(*children, batch, dropped);
+            return had && children->empty();
+        }
+        return false;
+    });
+}
+
+void drop_site_images(Blocks& blocks, const BatchProfile& batch, std::vector<std::string>& dropped) {
+    std::erase_if(blocks, [&](Block& b) {
+        if (Inlines* in = inline_content(b)) {
+            bool had = !in->empty();
+            drop_site_images(*in, batch, dropped);
+            return had && in->empty();
+        }
+        if (auto* list = std::get_if<List>(&b.node)) {
+            std::vector<bool> empty(list->items.size(), false);
+            for (std::size_t k = 0; k < list->items.size(); ++k) {
+                bool had = !list->items[k].empty();
+                drop_site_images(list->items[k], batch, dropped);
+                empty[k] = had && list->items[k].empty();
+            }
+            remove_list_items(*list, empty);
+            return list->items.empty();
+        }
+        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            drop_site_images(quote->children, batch, dropped);
+            return quote->children.empty();
+        }
+        if (auto* figure = std::get_if<Figure>(&b.node)) {
+            drop_site_images(figure->content, batch, dropped);
+            return figure->content.empty();  // the site's picture: its caption goes with it
+        }
+        return false;
+    });
+}
+
+// Images the batch shows on many of its pages go (kMinTemplateImagePages).
+void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    if (!options.batch || options.batch->pages() < kMinTemplateImagePages) return;
+    std::vector<std::string> dropped;
+    drop_site_images(doc.blocks, *options.batch, dropped);
+    if (dropped.empty() || !diag.keeps_notes()) return;
+    for (const std::string& src : dropped) {
+        Diagnostic d;
+        d.pass = "html-images";
+        d.action = "removed";
+        d.reason = "image on " + std::to_string(options.batch->pages_with(template_image_line(src))) +
+                   " pages of the batch: the site's, not the article's";
+        d.excerpt = excerpt(src);
+        diag.note(std::move(d));
+    }
 }
 
 }  // namespace
@@ -372,8 +692,10 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                 last = k;
             }
         for (std::size_t k = 0; k < n; ++k)
-            if (!kept[k] && !units[k].prose && (k < first || k > last) && !gone[k]) gone[k] = classified[k] = true;
+            if (!kept[k] && !units[k].prose && !units[k].media && (k < first || k > last) && !gone[k])
+                gone[k] = classified[k] = true;
     }
+    kept_by_neighbours(doc, units, gone, own);
 
     if (diag.keeps_notes()) {
         for (std::size_t k = 0; k < n; ++k) {
@@ -406,6 +728,8 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         }
     }
     drop(doc, units, gone);
+    drop_site_images(doc, options, diag);
+    empty_redundant_alt_text(doc, diag);
     repair_structure(doc, diag);
     if (had_text && doc.blocks.empty())
         diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");

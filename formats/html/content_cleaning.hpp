@@ -15,9 +15,14 @@
 //    "main content run" is made for one article of a text dump; a page's content can be
 //    several (a thread's replies, a product's short spec lines), which the structure has
 //    already found. For threads and lists (`records`) it is not asked at all.
+// Figures, data tables and paragraphs of images (media) are not judged by their words
+// (alt text, numbers, cell links): a table stays, and a figure or image goes only when
+// the text on both sides of it went. Images a batch shows on three pages or more go (the
+// site's), and alt text repeating the text around its image is emptied.
 // The classifier sees a copy of the document whose units are numbered in order, so that
-// its verdicts map back to units even on pages written on one line; its notes are
-// reported on the page's lines, and those it was not followed in say so.
+// its verdicts map back to units even on pages written on one line, read as before
+// images were kept (no images; a table as lines of cells); its notes are reported on the
+// page's lines, and those it was not followed in say so.
 //
 // Private to formats/html.
 #pragma once

@@ -10,7 +10,9 @@
 #include "clean/cues.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
+#include "html/image_source.hpp"
 #include "html/page_metadata.hpp"
+#include "html/table_kind.hpp"
 
 namespace dconv::html {
 
@@ -644,6 +646,12 @@ private:
                 if (dead_[i] || removed_[i]) continue;
                 const Element& e = page_[i];
                 if (!e.block || live_[i].chars == 0) continue;
+                if (e.tag == GUMBO_TAG_TABLE && is_data_table(page_, i)) {
+                    // a data table is content, however many numbers or links it holds
+                    if (explain_) note(i, "kept", "a data table (table_kind.hpp)", live_[i].link_density());
+                    i = e.end - 1;
+                    continue;
+                }
                 float ld = live_[i].link_density();
                 float prose_share = prose_[i] / live_[i].chars;
                 std::string why;
@@ -807,16 +815,26 @@ private:
         return collapse && !open;
     }
 
-    // A figure's caption, a line or a paragraph, describes and credits an image; the
-    // blocks leave images out, and the caption would stand for nothing. Several
-    // paragraphs in a caption are text set in a figure (a quote, a poem): they stay.
+    // A figure's caption, a line or a paragraph, describes and credits an image: it stays
+    // with the image, but one whose figure shows none (a video, an embed) would stand for
+    // nothing. Several paragraphs in a caption are text set in a figure (a quote, a
+    // poem): they stay.
     bool is_bare_caption(std::uint32_t i) const {
         const Element& e = page_[i];
         if (e.tag != GUMBO_TAG_FIGCAPTION) return false;
+        if (e.parent != kNoElement && page_[e.parent].tag == GUMBO_TAG_FIGURE && shows_image(e.parent)) return false;
         int paragraphs = 0;
         for (std::uint32_t d = i + 1; d < e.end; ++d)
             if (!dead_[d] && page_[d].block && page_[d].own.chars > 0) ++paragraphs;
         return paragraphs < kMinCaptionTextParagraphs;
+    }
+
+    // The figure holds an image the text keeps (image_source.hpp: not decorative).
+    bool shows_image(std::uint32_t figure) const {
+        for (std::uint32_t d = figure + 1; d < page_[figure].end; ++d)
+            if (page_[d].tag == GUMBO_TAG_IMG && !dead_[d] && image_source(page_, d, true).decorative.empty())
+                return true;
+        return false;
     }
 
     // Mostly digits: "3798 useful · alice · 2024-04-14 14:59" heads a post; "Details" heads

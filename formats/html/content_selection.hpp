@@ -18,7 +18,8 @@
 //     side (posts: boxes of blocks with one class, most of their container's text, few
 //     links), or holds such records, the content is all of them, and the cleaner is told
 //     (Selection::thread);
-//  4. inside the content: boxes that are navigation in all but name (link-dense, little
+//  4. inside the content (a data table, table_kind.hpp, is kept whole): boxes that are
+//     navigation in all but name (link-dense, little
 //     prose), boxes whose class says furniture and whose text agrees (no prose), and the
 //     furniture box every post repeats (user card, date and counters, reply buttons: the
 //     same kind of box without prose, once in each of three posts or more, and of no kind
@@ -27,7 +28,7 @@
 //     name of an author the page's metadata gives (a bio below the article, a byline
 //     card above it), never on a thread, whose posts open with their authors' names;
 //     the cards of other stories (a small <article> inside the content, not on threads);
-//     figure captions of a paragraph at most (the text leaves images out); and boxes
+//     the captions of figures that show no image (a video's, an embed's); and boxes
 //     folded shut (class "collapse" without "show") that are a small part of the content.
 // A recall guard ends it: when the content holds less than a share of the page's prose,
 // the nearest ancestor that holds enough is taken instead.

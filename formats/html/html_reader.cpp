@@ -14,6 +14,7 @@
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
 #include "html/html_tree.hpp"
+#include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
 #include "html/page_model.hpp"
 #include "html/page_signals.hpp"
@@ -189,6 +190,11 @@ std::string html_template_text(std::string text, const ReadOptions&) {
         }
         line(plain_text(b));
     }
+    // the images it shows, by source: a picture on many pages of a site is the site's
+    for (std::uint32_t i = page.body(); i < page[page.body()].end; ++i)
+        if (page[i].tag == GUMBO_TAG_IMG && !page[i].skipped)
+            if (std::string src = html::image_source(page, i, false).src; !src.empty())
+                line(html::template_image_line(src));
     return out;
 }
 
@@ -238,11 +244,17 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     html::BuildOptions build;
     build.base_url = meta.base;
+    build.page_url = meta.url;
     // A page fetched from the web lives at its final URL, whatever its canonical link says.
-    if (!options.url.empty())
+    if (!options.url.empty()) {
         build.base_url = meta.base_href.empty() ? options.url : html::resolve_url(options.url, meta.base_href);
+        build.page_url = options.url;
+        build.resolve_image_urls = true;
+    }
     Document doc;
-    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, build);
+    html::BuildOptions content_build = build;
+    content_build.explain = &diag;  // decorative images, reported once: not for the whole body
+    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
     std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
     if (cleaning) {
         guard.emplace(whole_body(page, build));

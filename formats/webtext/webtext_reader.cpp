@@ -160,6 +160,49 @@ bool opens_block_link(std::string_view line) {
     return open != std::string_view::npos && line.find(']', open) == std::string_view::npos;
 }
 
+// ------------------------------------------------------------ pipe tables (GFM)
+
+// The cells of a table row: the line split at '|' not escaped by a backslash nor inside
+// a code span, less one leading and one trailing pipe; each cell trimmed.
+std::vector<std::string_view> row_cells(std::string_view line) {
+    line = text::trim(line);
+    if (!line.empty() && line.front() == '|') line.remove_prefix(1);
+    if (!line.empty() && line.back() == '|' && (line.size() < 2 || line[line.size() - 2] != '\\'))
+        line.remove_suffix(1);
+    std::vector<std::string_view> cells;
+    std::size_t start = 0;
+    bool code = false;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+        if (line[k] == '\\') {
+            ++k;
+            continue;
+        }
+        if (line[k] == '`') code = !code;
+        if (line[k] == '|' && !code) {
+            cells.push_back(text::trim(line.substr(start, k - start)));
+            start = k + 1;
+        }
+    }
+    cells.push_back(text::trim(line.substr(start)));
+    return cells;
+}
+
+// A delimiter row ("|:---|---:|", "--- | ---"): its alignments, or none when it is not one.
+std::vector<Alignment> delimiter_row(std::string_view line) {
+    if (line.find('-') == std::string_view::npos) return {};
+    std::vector<Alignment> out;
+    for (std::string_view cell : row_cells(line)) {
+        if (cell.empty()) return {};
+        bool left = cell.front() == ':', right = cell.back() == ':';
+        std::string_view dashes = cell.substr(left ? 1 : 0);
+        if (right && !dashes.empty()) dashes.remove_suffix(1);
+        if (dashes.empty() || dashes.find_first_not_of('-') != std::string_view::npos) return {};
+        out.push_back(left && right ? Alignment::Center : right ? Alignment::Right : left ? Alignment::Left
+                                                                                      : Alignment::Default);
+    }
+    return out;
+}
+
 class Segmenter {
 public:
     explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) { find_block_links(); }
@@ -202,6 +245,8 @@ public:
                 prev.node = Heading{level, std::move(para.content)};
                 prev.source.last = no;
                 ++i;
+            } else if (starts_table(i)) {
+                i = table(i, doc);
             } else if (body[0] == '>') {
                 i = block_quote(i, doc);
             } else if (parse_list_marker(line, marker)) {
@@ -317,6 +362,44 @@ private:
         doc.blocks.push_back(Block{std::move(code), {static_cast<std::uint32_t>(i + 1),
                                                      static_cast<std::uint32_t>(last + 1)}});
         return last + 1;
+    }
+
+    // A GFM table starts at a row with a pipe over a delimiter row of as many cells,
+    // at most kMaxTableColumns (wider stays text: no cell is lost to the cap).
+    bool starts_table(std::size_t i) const {
+        if (i + 1 >= lines_.size() || lines_[i].find('|') == std::string_view::npos) return false;
+        std::vector<Alignment> alignments = delimiter_row(lines_[i + 1]);
+        if (alignments.empty() || alignments.size() > kMaxTableColumns) return false;
+        if (alignments.size() == 1 && lines_[i + 1].find('|') == std::string_view::npos) return false;  // a setext underline
+        return row_cells(lines_[i]).size() == alignments.size();
+    }
+
+    // The table's rows run to a blank line or a line without a pipe.
+    std::size_t table(std::size_t i, Document& doc) {
+        Table table;
+        table.columns = delimiter_row(lines_[i + 1]);
+        auto row = [&](std::size_t j) {
+            TableRow r;
+            auto no = static_cast<std::uint32_t>(j + 1);
+            for (std::string_view cell : row_cells(lines_[j])) {
+                TableCell c;
+                if (Inlines content = parse_inline_markdown(cell); !content.empty())
+                    c.content.push_back(Block{Paragraph{std::move(content)}, {no, no}});
+                r.cells.push_back(std::move(c));
+                if (r.cells.size() == table.columns.size()) break;  // GFM: the excess is ignored
+            }
+            return r;
+        };
+        table.head.push_back(row(i));
+        std::size_t j = i + 2;
+        for (; j < lines_.size(); ++j) {
+            check_deadline();
+            if (text::trim(lines_[j]).empty() || lines_[j].find('|') == std::string_view::npos) break;
+            table.body.push_back(row(j));
+        }
+        normalize_table(table);  // short rows padded
+        doc.blocks.push_back(Block{std::move(table), {static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(j)}});
+        return j;
     }
 
     std::size_t block_quote(std::size_t i, Document& doc) {

@@ -6,6 +6,8 @@
 
 #include "core/text.hpp"
 #include "dconv/book.hpp"
+#include "dconv/diagnostics.hpp"
+#include "xhtml/images.hpp"
 #include "dconv/model.hpp"
 #include "dconv/styles.hpp"
 #include "dconv/limits.hpp"
@@ -20,6 +22,10 @@ constexpr const char* kOpsNamespace = "http://www.idpf.org/2007/ops";
 constexpr std::string_view kUntitled = "Untitled";
 // HTML has six heading levels.
 constexpr int kMaxHeadingLevel = 6;
+// HTML's own limits on a cell's spans: a browser reads a larger colspan as 1,000 and a
+// larger rowspan as 65,534 (validate() allows neither: a span never leaves its table).
+constexpr int kMaxColSpan = 1000;
+constexpr int kMaxRowSpan = 65534;
 // The info string of a code block becomes class="language-X" when its first word is a
 // plausible language name of at most this many characters.
 constexpr std::size_t kMaxLanguageName = 32;
@@ -40,7 +46,8 @@ bool has_visible_text(const Inlines& inlines) {
                 [](const Text& t) { return !text::trim(t.text).empty(); },
                 [](const Code& c) { return !text::trim(c.text).empty(); },
                 [](const LineBreak&) { return false; },
-                [](const Image&) { return true; },
+                // an image shows itself, or its alt text when it is not loaded
+                [](const Image& i) { return !i.resource.empty() || !text::trim(i.alt).empty(); },
                 [](const Note&) { return true; },
                 [](const auto& container) { return has_visible_text(container.children); },
             },
@@ -124,10 +131,16 @@ bool is_datetime(std::string_view d) {
 
 // ------------------------------------------------------------------------- renderer
 
-BlockRenderer::BlockRenderer(std::string_view page_language, Links links)
+BlockRenderer::BlockRenderer(std::string_view page_language, Links links, Markup markup)
     : language_(well_formed_language(page_language)),
       direction_(is_rtl_language(language_) ? Direction::rtl : Direction::ltr),
-      links_(links) {}
+      links_(links),
+      markup_(markup) {}
+
+void BlockRenderer::set_images(const Resources* resources, ImageLinker linker) {
+    resources_ = resources;
+    image_linker_ = std::move(linker);
+}
 
 const char* BlockRenderer::dir_for(const Inlines& content) const {
     Direction d = inline_direction(content);
@@ -171,30 +184,7 @@ void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<Toc
                 out.close();
                 out.newline();
             },
-            [&](const List& l) {
-                out.open(l.ordered ? "ol" : "ul");
-                if (l.ordered && l.start != 1) out.attribute("start", std::to_string(l.start));
-                out.newline();
-                for (const Blocks& item : l.items) {
-                    out.open("li");
-                    std::size_t first = 0;
-                    // A tight item's first paragraph is its text, without <p> (as cmark does).
-                    if (l.tight && !item.empty()) {
-                        if (const auto* p = std::get_if<Paragraph>(&item.front().node)) {
-                            inlines(out, p->content);
-                            first = 1;
-                        }
-                    }
-                    if (first < item.size()) {
-                        out.newline();
-                        for (std::size_t i = first; i < item.size(); ++i) block(out, item[i], nullptr);
-                    }
-                    out.close();
-                    out.newline();
-                }
-                out.close();
-                out.newline();
-            },
+            [&](const List& l) { list(out, l); },
             [&](const BlockQuote& q) {
                 out.open("blockquote");
                 out.newline();
@@ -223,77 +213,300 @@ void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<Toc
                 out.close();
                 out.newline();
             },
-            [&](const Figure& f) {
-                out.open("figure");
-                out.newline();
-                blocks(out, f.content);
-                if (has_visible_text(f.caption)) {
-                    out.open("figcaption");
-                    inlines(out, f.caption);
-                    out.close();
-                    out.newline();
-                }
-                out.close();
-                out.newline();
-            },
-            [&](const Table& t) {
-                out.open("table");
-                out.newline();
-                if (has_visible_text(t.caption)) {
-                    out.open("caption");
-                    inlines(out, t.caption);
-                    out.close();
-                    out.newline();
-                }
-                auto section = [&](const std::vector<TableRow>& rows, const char* tag, const char* cell_tag) {
-                    if (rows.empty()) return;
-                    out.open(tag);
-                    out.newline();
-                    std::vector<std::size_t> covered(t.columns.size(), 0);
-                    for (const TableRow& row : rows) {
-                        out.open("tr");
-                        std::size_t col = 0;
-                        for (const TableCell& cell : row.cells) {
-                            while (col < covered.size() && covered[col] > 0) ++col;
-                            out.open(cell_tag);
-                            if (cell.col_span > 1) out.attribute("colspan", std::to_string(cell.col_span));
-                            if (cell.row_span > 1) out.attribute("rowspan", std::to_string(cell.row_span));
-                            Alignment a = col < t.columns.size() ? t.columns[col] : Alignment::Default;
-                            if (a != Alignment::Default)
-                                out.attribute("style", a == Alignment::Left     ? "text-align: left"
-                                                       : a == Alignment::Center ? "text-align: center"
-                                                                                : "text-align: right");
-                            for (std::size_t k = col; k < col + static_cast<std::size_t>(std::max(cell.col_span, 1)) &&
-                                                      k < covered.size();
-                                 ++k)
-                                covered[k] = static_cast<std::size_t>(std::max(cell.row_span, 1));
-                            col += static_cast<std::size_t>(std::max(cell.col_span, 1));
-                            const Paragraph* only = cell.content.size() == 1
-                                                        ? std::get_if<Paragraph>(&cell.content.front().node)
-                                                        : nullptr;
-                            if (only) {
-                                inlines(out, only->content);
-                            } else if (!cell.content.empty()) {
-                                out.newline();
-                                blocks(out, cell.content);
-                            }
-                            out.close();
-                        }
-                        for (std::size_t& n : covered)
-                            if (n > 0) --n;
-                        out.close();
-                        out.newline();
-                    }
-                    out.close();
-                    out.newline();
-                };
-                section(t.head, "thead", "th");
-                section(t.body, "tbody", "td");
-                out.close();
-                out.newline();
-            },
+            [&](const Figure& f) { figure(out, f); },
+            [&](const Table& t) { table(out, t); },
         },
         b.node);
+}
+
+void BlockRenderer::list(xml::XmlWriter& out, const List& l) {
+    bool tasks = std::any_of(l.tasks.begin(), l.tasks.end(), [](TaskState t) { return t != TaskState::None; });
+    out.open(l.ordered ? "ol" : "ul");
+    if (l.ordered && l.start != 1) out.attribute("start", std::to_string(l.start));
+    if (tasks) out.attribute("class", "task-list");
+    out.newline();
+    for (std::size_t n = 0; n < l.items.size(); ++n) {
+        const Blocks& item = l.items[n];
+        TaskState state = l.task(n);
+        out.open("li");
+        // A check box the reader sees but cannot change: the state is the author's.
+        auto check_box = [&] {
+            if (state == TaskState::None) return;
+            out.open("input");
+            out.attribute("type", "checkbox");
+            out.attribute("disabled", "disabled");
+            if (state == TaskState::Done) out.attribute("checked", "checked");
+            out.close();
+            text(out, " ");
+        };
+        if (state != TaskState::None) out.attribute("class", state == TaskState::Done ? "task done" : "task");
+        const auto* first_paragraph = item.empty() ? nullptr : std::get_if<Paragraph>(&item.front().node);
+        std::size_t first = 0;
+        // A tight item's first paragraph is its text, without <p> (as cmark does); a
+        // loose task item's box goes inside its first paragraph.
+        if (first_paragraph && (l.tight || state != TaskState::None)) {
+            if (!l.tight) {
+                out.newline();
+                out.open("p");
+            }
+            check_box();
+            inlines(out, first_paragraph->content);
+            if (!l.tight) out.close();
+            first = 1;
+        } else {
+            check_box();
+        }
+        if (first < item.size()) {
+            out.newline();
+            for (std::size_t i = first; i < item.size(); ++i) block(out, item[i], nullptr);
+        } else if (first == 1 && !l.tight) {
+            out.newline();
+        }
+        out.close();
+        out.newline();
+    }
+    out.close();
+    out.newline();
+}
+
+namespace {
+
+// A paragraph of images (and the spaces or breaks between them) only: in a figure it is
+// written without <p>, as HTML writes a figure's picture.
+bool images_only(const Inlines& content) {
+    bool image = false;
+    for (const Inline& in : content) {
+        if (std::holds_alternative<Image>(in.base())) image = true;
+        else if (const auto* t = std::get_if<Text>(&in.base()); t && text::trim(t->text).empty()) continue;
+        else if (!std::holds_alternative<LineBreak>(in.base())) return false;
+    }
+    return image;
+}
+
+}  // namespace
+
+void BlockRenderer::figure(xml::XmlWriter& out, const Figure& f) {
+    out.open("figure");
+    out.newline();
+    for (const Block& b : f.content) {
+        const auto* p = std::get_if<Paragraph>(&b.node);
+        if (p && images_only(p->content)) {
+            inlines(out, p->content);
+            out.newline();
+        } else {
+            block(out, b, nullptr);
+        }
+    }
+    if (has_visible_text(f.caption)) {
+        out.open("figcaption");
+        if (const char* dir = dir_for(f.caption)) out.attribute("dir", dir);
+        inlines(out, f.caption);
+        out.close();
+        out.newline();
+    }
+    out.close();
+    out.newline();
+}
+
+void BlockRenderer::table(xml::XmlWriter& out, const Table& t) {
+    // The wrapper scrolls a table wider than the page (styles/*.css) instead of letting
+    // it spill over the margin; a <table> itself cannot scroll without losing its layout.
+    out.open("div");
+    out.attribute("class", "table");
+    out.newline();
+    out.open("table");
+    out.newline();
+    if (has_visible_text(t.caption)) {
+        out.open("caption");
+        inlines(out, t.caption);
+        out.close();
+        out.newline();
+    }
+    if (!t.head.empty()) {
+        out.open("thead");
+        out.newline();
+        table_section(out, t, t.head, true);
+        out.close();
+        out.newline();
+    }
+    if (!t.body.empty()) {
+        out.open("tbody");
+        out.newline();
+        table_section(out, t, t.body, false);
+        out.close();
+        out.newline();
+    }
+    out.close();  // table
+    out.newline();
+    out.close();  // div
+    out.newline();
+}
+
+void BlockRenderer::table_section(xml::XmlWriter& out, const Table& t, const std::vector<TableRow>& rows,
+                                  bool head) {
+    // The column each cell starts in: cells of rows above with a row span take their
+    // columns in the rows they reach into (covered[c] counts the rows still taken).
+    std::vector<int> covered(t.columns.size(), 0);
+    for (const TableRow& row : rows) {
+        check_deadline();
+        out.open("tr");
+        std::size_t column = 0;
+        for (const TableCell& cell : row.cells) {
+            while (column < covered.size() && covered[column] > 0) ++column;
+            int col_span = std::clamp(cell.col_span, 1, kMaxColSpan);
+            int row_span = std::clamp(cell.row_span, 1, kMaxRowSpan);
+            out.open(head ? "th" : "td");
+            if (head) out.attribute("scope", col_span > 1 ? "colgroup" : "col");
+            if (col_span > 1) out.attribute("colspan", std::to_string(col_span));
+            if (row_span > 1) out.attribute("rowspan", std::to_string(row_span));
+            Alignment a = column < t.columns.size() ? t.columns[column] : Alignment::Default;
+            if (a != Alignment::Default)
+                out.attribute("style", a == Alignment::Left     ? "text-align: left"
+                                       : a == Alignment::Center ? "text-align: center"
+                                                                : "text-align: right");
+            for (std::size_t k = column; k < column + static_cast<std::size_t>(col_span) && k < covered.size(); ++k)
+                covered[k] = row_span;
+            column += static_cast<std::size_t>(col_span);
+            const Paragraph* only =
+                cell.content.size() == 1 ? std::get_if<Paragraph>(&cell.content.front().node) : nullptr;
+            if (only) {
+                inlines(out, only->content);
+            } else if (!cell.content.empty()) {
+                out.newline();
+                blocks(out, cell.content);
+            }
+            out.close();
+        }
+        for (int& n : covered)
+            if (n > 0) --n;
+        out.close();
+        out.newline();
+    }
+}
+
+void BlockRenderer::image(xml::XmlWriter& out, const Image& i) {
+    std::string alt = text::squeeze_spaces(i.alt);
+    std::string src;
+    const Resource* resource = nullptr;
+    if (resources_ && image_linker_ && !i.resource.empty()) {
+        auto found = resources_->find(i.resource);
+        if (found != resources_->end() && found->second) {
+            resource = found->second.get();
+            src = image_linker_(i.resource, *resource);
+        }
+    }
+    if (src.empty()) {
+        // Not shown: its alt text stands in, so that nothing the author said is lost.
+        if (alt.empty()) return;
+        out.open("span");
+        out.attribute("class", "image-alt");
+        text(out, alt);
+        out.close();
+        return;
+    }
+    out.open("img");
+    out.attribute("src", src);
+    out.attribute("alt", alt);
+    if (!text::trim(i.title).empty()) out.attribute("title", text::squeeze_spaces(i.title));
+    // The size lets a reader lay the page out before the image is decoded; the style
+    // sheet scales it down to the page (max-width: 100%, height: auto).
+    if (resource->width > 0 && resource->height > 0) {
+        out.attribute("width", std::to_string(resource->width));
+        out.attribute("height", std::to_string(resource->height));
+    }
+    out.close();
+}
+
+void BlockRenderer::note_reference(xml::XmlWriter& out, const Note& n) {
+    if (in_note_) {
+        // validate() allows no note in a note; should one come, its text stays in place.
+        std::string note;
+        for (const Block& b : n.content) {
+            if (!note.empty()) note += ' ';
+            note += plain_text(b);
+        }
+        std::replace(note.begin(), note.end(), '\n', ' ');
+        text(out, " (" + text::squeeze_spaces(note) + ")");
+        return;
+    }
+    int number = next_note_++;
+    pending_notes_.emplace_back(number, &n);
+    std::string label = std::to_string(number);
+    if (in_link_) {  // HTML links do not nest: the number, without its link
+        out.open("sup");
+        out.attribute("id", "fnref-" + label);  // the note's way back
+        out.attribute("class", "noteref");
+        out.text(label);
+        out.close();
+        return;
+    }
+    out.open("a");
+    out.attribute("id", "fnref-" + label);
+    out.attribute("href", "#fn-" + label);
+    out.attribute("class", "noteref");
+    if (markup_ == Markup::epub) out.attribute("epub:type", "noteref");
+    out.attribute("role", "doc-noteref");
+    out.open("sup");
+    out.text(label);
+    out.close();
+    out.close();
+}
+
+void BlockRenderer::notes(xml::XmlWriter& out) {
+    if (pending_notes_.empty()) return;
+    // Notes may reference notes only through a bug (validate() forbids it); in_note_
+    // keeps their text in place rather than adding to the list being written.
+    std::vector<std::pair<int, const Note*>> notes;
+    notes.swap(pending_notes_);
+    in_note_ = true;
+    out.open("section");
+    out.attribute("class", "footnotes");
+    if (markup_ == Markup::epub) out.attribute("epub:type", "footnotes");
+    out.newline();
+    for (const auto& [number, note] : notes) {
+        std::string label = std::to_string(number);
+        out.open("aside");
+        out.attribute("id", "fn-" + label);
+        out.attribute("class", "footnote");
+        if (markup_ == Markup::epub) out.attribute("epub:type", "footnote");
+        out.attribute("role", "doc-footnote");
+        out.newline();
+        // The note's number leads its first paragraph, as a link back to the reference.
+        auto back_link = [&] {
+            out.open("a");
+            out.attribute("href", "#fnref-" + label);
+            out.attribute("class", "footnote-back");
+            out.attribute("role", "doc-backlink");
+            out.text(label);
+            out.close();
+            out.text(" ");
+        };
+        const Blocks& content = note->content;
+        std::size_t first = 0;
+        if (!content.empty()) {
+            if (const auto* p = std::get_if<Paragraph>(&content.front().node)) {
+                out.open("p");
+                if (const char* dir = dir_for(p->content)) out.attribute("dir", dir);
+                back_link();
+                inlines(out, p->content);
+                out.close();
+                out.newline();
+                first = 1;
+            }
+        }
+        if (first == 0) {
+            out.open("p");
+            back_link();
+            out.close();
+            out.newline();
+        }
+        for (std::size_t i = first; i < content.size(); ++i) block(out, content[i], nullptr);
+        out.close();  // aside
+        out.newline();
+    }
+    out.close();  // section
+    out.newline();
+    in_note_ = false;
 }
 
 void BlockRenderer::inlines(xml::XmlWriter& out, const Inlines& list) {
@@ -334,24 +547,8 @@ void BlockRenderer::inlines(xml::XmlWriter& out, const Inlines& list) {
                            inlines(out, s.children);
                            out.close();
                        },
-                       // TODO(issue 12, XHTML/EPUB writers): the image itself, and notes
-                       // as EPUB 3 footnotes. Until then nothing is lost: the alt text,
-                       // and the note's text in brackets where it is referenced.
-                       [&](const Image& i) {
-                           if (!i.alt.empty()) text(out, "[" + i.alt + "]");
-                       },
-                       [&](const Note& n) {
-                           std::string note;
-                           for (const Block& b : n.content) {
-                               if (!note.empty()) note += ' ';
-                               note += plain_text(b);
-                           }
-                           std::replace(note.begin(), note.end(), '\n', ' ');
-                           out.open("span");
-                           out.attribute("class", "note");
-                           text(out, " [" + note + "]");
-                           out.close();
-                       },
+                       [&](const Image& i) { image(out, i); },
+                       [&](const Note& n) { note_reference(out, n); },
                        [&](const Link& l) {
                            // HTML links do not nest; a link that may not be kept is its text
                            std::string href = in_link_ ? std::string() : safe_href(l.url, links_);
@@ -551,6 +748,11 @@ std::string write_xhtml(const Document& doc, const WriteOptions& options) {
     xml::XmlWriter out(xml::Syntax::html);
     begin_page(out, head);
     BlockRenderer renderer(doc.meta.language, Links::keep_relative);
+    // One self-contained file: each image inline as a data: URI.
+    DataUriImages images(options.diagnostics);
+    renderer.set_images(&doc.resources, [&images](const std::string& key, const Resource& resource) {
+        return images.src(key, resource);
+    });
     if (!text::trim(doc.meta.title).empty()) {
         out.open("header");
         out.attribute("class", "title-block");
@@ -560,6 +762,7 @@ std::string write_xhtml(const Document& doc, const WriteOptions& options) {
         out.newline();
     }
     for (const Block& b : doc.blocks) renderer.top_block(out, b);
+    renderer.notes(out);  // endnotes: a standalone page is one page
     end_page(out);
     return out.take();
 }

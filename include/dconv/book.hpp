@@ -36,7 +36,9 @@ Book make_book(std::vector<Document> chapters, const Meta& given);
 
 // The book as one document: its metadata, then for each chapter a level-1 heading (the
 // chapter's title) followed by the chapter's blocks, their headings one level lower
-// (clamped to 6). What writers without a book form write for --bundle.
+// (clamped to 6), and the chapters' resources (a key two chapters use for different
+// images is renamed in the later one). What writers without a book form write for
+// --bundle.
 Document flatten(const Book& book);
 
 // The title a chapter is shown under: its title, else its first heading's text, else

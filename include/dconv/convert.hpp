@@ -64,6 +64,10 @@ struct ReadOptions {
 struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap
     bool front_matter = true;  // Markdown: write a YAML front matter block
+    // HTML, EPUB and PDF: straight quotes made typographic in the quotation marks of the
+    // document's language (“ ” ‘ ’, „ “, « », 「 」), as pandoc's smart extension does;
+    // false (--no-smart) keeps them straight. Markdown and plain text keep them always.
+    bool smart = true;
     // HTML and EPUB: the theme, a built-in style's name ("default", "sans"; see styles.hpp)
     // or the path of a CSS file. PDF: the page style, a built-in print style's name
     // (styles/print/) or the path of a print style file. Empty: "default".

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <future>
 #include <sstream>
 #include <string>
@@ -150,6 +151,113 @@ inline const std::string kTinyPng(
     "\x08\x02\x00\x00\x00\x90\x77\x53\xDE\x00\x00\x00\x0C\x49\x44\x41\x54\x78\x9C\x63\x38\xD3\xE1\x02"
     "\x00\x03\xBC\x01\x99\x3A\x7A\x60\x43\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82",
     69);
+
+// ----------------------------------------------------------------- rich content
+
+inline const fs::path kRichData = fs::path(DCONV_SOURCE_DIR) / "tests/data/rich";
+
+inline std::string read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// A resource read from tests/data/rich, as the resource resolver would load it.
+inline std::shared_ptr<const Resource> rich_resource(const std::string& file, std::string media_type, int width,
+                                                     int height) {
+    auto r = std::make_shared<Resource>();
+    r->media_type = std::move(media_type);
+    r->bytes = read_bytes(kRichData / file);
+    r->width = width;
+    r->height = height;
+    r->origin = "tests/data/rich/" + file;
+    return r;
+}
+
+inline Block rich_figure(Inlines content, Inlines caption) {
+    Figure f;
+    f.content.push_back(make_paragraph(std::move(content)));
+    f.caption = std::move(caption);
+    return Block{f};
+}
+
+inline TableCell cell(std::string s, int row_span = 1, int col_span = 1) {
+    TableCell c;
+    c.content.push_back(make_paragraph(std::move(s)));
+    c.row_span = row_span;
+    c.col_span = col_span;
+    return c;
+}
+
+inline TableRow row(std::vector<std::string> cells) {
+    TableRow r;
+    for (auto& c : cells) r.cells.push_back(cell(std::move(c)));
+    return r;
+}
+
+// An illustrated article with everything the model holds beyond text: three images (a
+// JPEG and a PNG in figures with captions, a bare GIF), an SVG, an image that was not
+// resolved, a table with a caption, alignments and four rows, a table with spans,
+// strikeout, sub- and superscript, two notes (one of two paragraphs, one in a table
+// cell), and a task list.
+inline Document rich_document() {
+    Document doc;
+    doc.meta.title = "Harbour traffic in 2024";
+    doc.meta.authors = {"A. Lee"};
+    doc.meta.date = "2024-03-01";
+    doc.meta.language = "en";
+    doc.resources["img-1.jpg"] = rich_resource("harbour.jpg", "image/jpeg", 320, 180);
+    doc.resources["img-2.png"] = rich_resource("quays.png", "image/png", 240, 120);
+    doc.resources["img-3.gif"] = rich_resource("badge.gif", "image/gif", 48, 48);
+    doc.resources["img-4.svg"] = rich_resource("compass.svg", "image/svg+xml", 64, 64);
+
+    Note first;
+    first.content.push_back(paragraph("Port authority figures, revised in January."));
+    Note second;
+    second.content.push_back(paragraph("Measured at the outer buoy."));
+    second.content.push_back(paragraph(Inlines{Text{"Salinity rose to 3.5% NaCl ("}, Text{"H"},
+                                               Subscript{text("2")}, Text{"O at 12 "}, Superscript{text("o")},
+                                               Text{"C)."}}));
+    doc.blocks.push_back(paragraph(Inlines{Text{"Traffic rose by "}, Strikeout{text("forty")}, Text{" sixty ships"},
+                                           first, Text{" while the water, mostly H"}, Subscript{text("2")},
+                                           Text{"O, stayed at 10"}, Superscript{text("-3")}, Text{" grams of salt"},
+                                           second, Text{"."}}));
+    doc.blocks.push_back(rich_figure(Inlines{Image{"harbour.jpg", "The east quay at dawn", "", "img-1.jpg"}},
+                                     Inlines{Text{"The east quay at dawn. "}, Emphasis{text("Photo: A. Lee")}}));
+    doc.blocks.push_back(paragraph(Inlines{Image{"badge.gif", "Award badge", "2024 award", "img-3.gif"},
+                                           Text{" The harbour won this year's award; "},
+                                           Image{"compass.svg", "compass", "", "img-4.svg"},
+                                           Text{" marks the pilot station. A remote map: "},
+                                           Image{"https://example.org/map.png", "Map of the quays", "", ""},
+                                           Text{"."}}));
+    Table table;
+    table.caption = text("Tonnage by quay");
+    table.columns = {Alignment::Left, Alignment::Right, Alignment::Right, Alignment::Right};
+    table.head = {row({"Quay", "2023", "2024", "Change"})};
+    table.body = {row({"East quay", "120,400", "141,900", "+17.9%"}), row({"West quay", "98,200", "97,050", "-1.2%"}),
+                  row({"North quay", "45,000", "51,300", "+14.0%"})};
+    Note in_cell;
+    in_cell.content.push_back(paragraph("Reopened in May after dredging."));
+    table.body[2].cells[0].content[0] = paragraph(Inlines{Text{"North quay"}, in_cell});
+    doc.blocks.push_back(Block{table});
+    doc.blocks.push_back(rich_figure(Inlines{Image{"quays.png", "Bar chart of tonnage by quay", "", "img-2.png"}},
+                                     text("Tonnage by quay, 2024 (thousand tonnes).")));
+    Table spans;
+    spans.columns = {Alignment::Default, Alignment::Center, Alignment::Center};
+    TableRow head;
+    head.cells = {cell("Berth", 2), cell("Shift", 1, 2)};
+    spans.head = {head, row({"Day", "Night"})};
+    TableRow body;
+    body.cells = {cell("A1"), cell("Open all day", 1, 2)};
+    spans.body = {body, row({"A2", "Yes", "No"})};
+    doc.blocks.push_back(Block{spans});
+    List tasks;
+    tasks.items = {{paragraph("Dredge the north quay")}, {paragraph("Repaint the buoys")}, {paragraph("Plain item")}};
+    tasks.tasks = {TaskState::Done, TaskState::Open, TaskState::None};
+    doc.blocks.push_back(Block{tasks});
+    return doc;
+}
 
 // --------------------------------------------------------------------------- files
 
@@ -302,6 +410,35 @@ inline std::vector<NavEntry> epub_toc(const std::string& nav_xhtml) {
     doc.Parse(nav_xhtml.c_str(), nav_xhtml.size());
     const auto* nav = find_element(doc.RootElement(), "nav", "epub:type", "toc");
     return nav ? nav_entries(nav->FirstChildElement("ol")) : std::vector<NavEntry>{};
+}
+
+// The elements of a page with this name (and attribute value, when given), in order.
+inline void find_all(const tinyxml2::XMLElement* root, std::string_view name,
+                     std::vector<const tinyxml2::XMLElement*>& out) {
+    if (!root) return;
+    if (root->Name() == name) out.push_back(root);
+    for (auto* child = root->FirstChildElement(); child; child = child->NextSiblingElement())
+        find_all(child, name, out);
+}
+
+inline void collect_links(const tinyxml2::XMLElement* e, std::vector<std::string>& ids,
+                          std::vector<std::string>& fragments) {
+    if (const char* id = e->Attribute("id")) ids.push_back(id);
+    if (const char* href = e->Attribute("href"); href && href[0] == '#') fragments.push_back(href + 1);
+    for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement())
+        collect_links(child, ids, fragments);
+}
+
+// The in-page links ("#x") of a page that point at no id on it; "unparsable" when the
+// page is not well-formed.
+inline std::vector<std::string> broken_fragments(const std::string& page) {
+    tinyxml2::XMLDocument doc;
+    if (doc.Parse(page.c_str(), page.size()) != tinyxml2::XML_SUCCESS) return {"unparsable"};
+    std::vector<std::string> ids, fragments, broken;
+    collect_links(doc.RootElement(), ids, fragments);
+    for (const std::string& f : fragments)
+        if (std::find(ids.begin(), ids.end(), f) == ids.end()) broken.push_back(f);
+    return broken;
 }
 
 // ------------------------------------------------------------------------ epubcheck

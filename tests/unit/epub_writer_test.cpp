@@ -301,3 +301,193 @@ TEST_CASE("epub: golden package, contents and pages") {
         CHECK(actual == slurp(path));
     }
 }
+
+// ---------------------------------------------------------------- rich content
+
+namespace {
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+    std::size_t n = 0;
+    for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+    return n;
+}
+
+// A long chapter whose paragraphs each reference a note: it spans several pages.
+Document long_document_with_notes() {
+    Document doc = long_document(3000);
+    int n = 0;
+    for (Block& b : doc.blocks)
+        if (auto* p = std::get_if<Paragraph>(&b.node); p && ++n % 7 == 0) {
+            Note note;
+            note.content.push_back(paragraph("Note on paragraph " + std::to_string(n) + "."));
+            p->content.push_back(note);
+        }
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("epub: images are embedded once, with manifest entries; notes are EPUB 3 footnotes") {
+    Document doc = rich_document();
+    Diagnostics diag;
+    WriteOptions options = dated();
+    options.diagnostics = &diag;
+    auto entries = unzip(write_epub(doc, options));
+    CHECK(diag.warnings() == 0);
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK_THAT(opf, Contains("<item id=\"image-001\" href=\"images/image-001.jpg\" media-type=\"image/jpeg\"/>"));
+    CHECK_THAT(opf, Contains("<item id=\"image-002\" href=\"images/image-002.gif\" media-type=\"image/gif\"/>"));
+    CHECK_THAT(opf, Contains("<item id=\"image-003\" href=\"images/image-003.svg\" media-type=\"image/svg+xml\"/>"));
+    CHECK_THAT(opf, Contains("<item id=\"image-004\" href=\"images/image-004.png\" media-type=\"image/png\"/>"));
+    CHECK(count(opf, "href=\"images/") == 4);
+    // an image shown through <img> is no inline <svg>: its page needs no svg property
+    CHECK(opf.find("properties=\"svg\"") == std::string::npos);
+    const ZipEntry* jpeg = find_entry(entries, "OEBPS/images/image-001.jpg");
+    REQUIRE(jpeg);
+    CHECK(jpeg->data == doc.resources["img-1.jpg"]->bytes);
+    CHECK(jpeg->stored);
+    REQUIRE(find_entry(entries, "OEBPS/images/image-003.svg"));
+    CHECK_FALSE(find_entry(entries, "OEBPS/images/image-003.svg")->stored);
+
+    std::string page = entry(entries, "OEBPS/text/chapter-001.xhtml");
+    INFO(page);
+    REQUIRE(xml_problem(page).empty());
+    CHECK_THAT(page, Contains("<figure>\n<img src=\"../images/image-001.jpg\" alt=\"The east quay at dawn\" "
+                              "width=\"320\" height=\"180\"/>\n<figcaption>"));
+    CHECK(count(page, "<figcaption>") == 2);
+    CHECK(count(page, "<img ") == 4);
+    CHECK_THAT(page, Contains("<span class=\"image-alt\">Map of the quays</span>"));
+    CHECK_THAT(page, Contains("<del>forty</del>"));
+    CHECK_THAT(page, Contains("H<sub>2</sub>O"));
+    CHECK_THAT(page, Contains("<caption>Tonnage by quay</caption>"));
+    tinyxml2::XMLDocument parsed;
+    REQUIRE(parsed.Parse(page.c_str(), page.size()) == tinyxml2::XML_SUCCESS);
+    std::vector<const tinyxml2::XMLElement*> tables, rows;
+    find_all(parsed.RootElement(), "table", tables);
+    REQUIRE(tables.size() == 2);
+    find_all(tables[0], "tr", rows);
+    CHECK(rows.size() == 4);
+    CHECK_THAT(page, Contains("<a id=\"fnref-1\" href=\"#fn-1\" class=\"noteref\" epub:type=\"noteref\" "
+                              "role=\"doc-noteref\"><sup>1</sup></a>"));
+    CHECK_THAT(page, Contains("<section class=\"footnotes\" epub:type=\"footnotes\">\n<aside id=\"fn-1\" "
+                              "class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">"));
+    CHECK(count(page, "epub:type=\"footnote\"") == 3);
+    CHECK(broken_fragments(page).empty());
+}
+
+TEST_CASE("epub: a bundle embeds an image its chapters share once") {
+    Document a = rich_document();
+    Document b = rich_document();  // other Resource objects, the same bytes
+    b.meta.title = "Again";
+    auto entries = unzip(write_book(make_book({a, b}, Meta{}), "epub", dated()));
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK(count(opf, "href=\"images/") == 4);
+    std::string second = entry(entries, "OEBPS/text/chapter-002.xhtml");
+    CHECK_THAT(second, Contains("<img src=\"../images/image-001.jpg\""));
+    // each chapter numbers its notes from 1 on its own pages
+    CHECK_THAT(second, Contains("id=\"fn-1\""));
+    CHECK(broken_fragments(second).empty());
+
+    // flattened (HTML, Markdown): the same key for the same bytes is one resource; the
+    // same key for other bytes is renamed in the later chapter, with its images
+    Document c = rich_document();
+    auto other = std::make_shared<Resource>(*c.resources["img-1.jpg"]);
+    other->bytes = read_bytes(kRichData / "quays.png");
+    other->media_type = "image/png";
+    c.resources["img-1.jpg"] = other;
+    Document flat = flatten(make_book({a, b, c}, Meta{}));
+    CHECK(validate(flat).empty());
+    CHECK(flat.resources.size() == 5);
+    REQUIRE(flat.resources.count("c3-img-1.jpg"));
+    CHECK(flat.resources["c3-img-1.jpg"]->media_type == "image/png");
+    std::string html = write_document(flat, "html", {});
+    CHECK(count(html, "<img src=\"data:image/jpeg") == 2);
+    CHECK(count(html, "<img src=\"data:image/png") == 4);
+    CHECK(broken_fragments(html).empty());
+}
+
+TEST_CASE("epub: a long chapter's notes stay on the pages that reference them") {
+    auto entries = unzip(write_epub(long_document_with_notes(), dated()));
+    std::size_t pages = 0, notes = 0;
+    for (const ZipEntry& e : entries) {
+        if (!e.name.starts_with("OEBPS/text/chapter-")) continue;
+        ++pages;
+        INFO(e.name);
+        CHECK(broken_fragments(e.data).empty());
+        CHECK(count(e.data, "epub:type=\"noteref\"") == count(e.data, "epub:type=\"footnote\""));
+        notes += count(e.data, "epub:type=\"footnote\"");
+    }
+    CHECK(pages >= 2);
+    CHECK(notes == 3000 / 7);
+}
+
+TEST_CASE("epub: images that cannot be in the book keep their alt text, with a warning") {
+    Document doc;
+    doc.meta.title = "Hostile images";
+    doc.blocks.push_back(paragraph(Inlines{Image{"script.svg", "hostile", "", "bad.svg"}, Text{" "},
+                                           Image{"photo.webp", "a webp", "", "photo.webp"}, Text{" "},
+                                           Image{"gone.png", "missing key", "", "gone.png"}, Text{" "},
+                                           Image{"badge.gif", "fine", "", "ok.gif"}}));
+    doc.resources["bad.svg"] = rich_resource("script.svg", "image/svg+xml", 10, 10);
+    auto webp = std::make_shared<Resource>();
+    webp->media_type = "image/webp";
+    webp->bytes = std::string("RIFF\x1A\0\0\0WEBPVP8L", 16);
+    webp->origin = "photo.webp";
+    doc.resources["photo.webp"] = webp;
+    doc.resources["ok.gif"] = rich_resource("badge.gif", "image/gif", 48, 48);
+    CHECK(validate(doc).size() == 1);  // the missing key
+    Diagnostics diag;
+    WriteOptions options = dated();
+    options.diagnostics = &diag;
+    auto entries = unzip(write_epub(doc, options));
+    std::string opf = entry(entries, "OEBPS/content.opf");
+    CHECK(count(opf, "href=\"images/") == 1);
+    CHECK(opf.find("svg") == std::string::npos);
+    CHECK(opf.find("webp") == std::string::npos);
+    std::string page = entry(entries, "OEBPS/text/chapter-001.xhtml");
+    CHECK_THAT(page, Contains("<p><span class=\"image-alt\">hostile</span> <span class=\"image-alt\">a webp</span> "
+                              "<span class=\"image-alt\">missing key</span> <img src=\"../images/image-001.gif\""));
+    for (const ZipEntry& e : entries) CHECK(e.data.find("tracker.example") == std::string::npos);
+    REQUIRE(diag.warnings() == 2);
+    CHECK_THAT(diag.items()[0].reason, Contains("script.svg"));
+    CHECK_THAT(diag.items()[1].reason, Contains("WebP"));
+}
+
+TEST_CASE("epub: a WebP image goes in as PNG (EPUB 3.2 has no WebP)") {
+    Document doc;
+    doc.meta.title = "WebP";
+    auto webp = std::make_shared<Resource>();
+    webp->media_type = "image/webp";
+    webp->bytes = read_bytes(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/green-7x5.webp");
+    webp->width = 7;
+    webp->height = 5;
+    REQUIRE(!webp->bytes.empty());
+    doc.resources["img-1.webp"] = webp;
+    doc.blocks.push_back(paragraph(Inlines{Image{"green.webp", "green", "", "img-1.webp"}}));
+    auto entries = unzip(write_epub(doc, dated()));
+    CHECK_THAT(entry(entries, "OEBPS/content.opf"),
+               Contains("<item id=\"image-001\" href=\"images/image-001.png\" media-type=\"image/png\"/>"));
+    CHECK(entry(entries, "OEBPS/images/image-001.png").starts_with("\x89PNG\r\n\x1A\n"));
+    CHECK_THAT(entry(entries, "OEBPS/text/chapter-001.xhtml"),
+               Contains("<img src=\"../images/image-001.png\" alt=\"green\" width=\"7\" height=\"5\"/>"));
+}
+
+TEST_CASE("epub: golden package and page of rich content") {
+    auto entries = unzip(write_epub(rich_document(), dated()));
+    const char* update = std::getenv("DCONV_UPDATE_GOLDEN");
+    bool regenerate = update && std::string_view(update) == "1";
+    for (const char* name : {"OEBPS/content.opf", "OEBPS/text/chapter-001.xhtml"}) {
+        std::string base = std::string(name).substr(std::string(name).find_last_of('/') + 1);
+        fs::path path = fs::path(DCONV_SOURCE_DIR "/tests/golden/epub/rich") / base;
+        std::string actual = entry(entries, name);
+        if (regenerate) {
+            spit(path, actual);
+            WARN("golden file regenerated: " << path.string());
+            continue;
+        }
+        INFO("missing or different: " << path.string()
+                                      << "; run with DCONV_UPDATE_GOLDEN=1 to regenerate, then review the diff");
+        REQUIRE(fs::exists(path));
+        CHECK(actual == slurp(path));
+    }
+}

@@ -275,3 +275,101 @@ TEST_CASE("epub cli: bundles, metadata, styles and covers") {
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("epubcheck: rich content and hostile images are valid") {
+    require_epubcheck();
+    fs::path dir = fresh_dir("epubcheck-rich");
+    WriteOptions options;
+    options.source_date_epoch = 1700000000;
+    // three images (JPEG, PNG, GIF) and an SVG, two figures with captions, a table of
+    // four rows and one with spans, notes, strikeout, sub- and superscript, a task list
+    Document rich = rich_document();
+    REQUIRE(validate(rich).empty());
+    spit(dir / "rich.epub", write_document(rich, "epub", options));
+
+    // a 10,000-column table as a reader leaves it (clipped to kMaxTableColumns), an SVG
+    // with a script, a broken WebP and a good one, an image whose key is missing, and the
+    // notes of a long chapter over several pages
+    Document hostile = rich_document();
+    Table wide;
+    wide.columns.assign(10000, Alignment::Right);
+    TableRow row;
+    for (int i = 0; i < 10000; ++i) row.cells.push_back(cell(std::to_string(i)));
+    wide.head = {row};
+    wide.body = {row};
+    CHECK(normalize_table(wide) > 0);
+    hostile.blocks.push_back(Block{wide});
+    hostile.resources["bad.svg"] = rich_resource("script.svg", "image/svg+xml", 10, 10);
+    auto webp = std::make_shared<Resource>();
+    webp->media_type = "image/webp";
+    webp->bytes = std::string("RIFF\x1A\0\0\0WEBPVP8L", 16);
+    hostile.resources["photo.webp"] = webp;
+    auto real_webp = std::make_shared<Resource>();  // goes in as PNG
+    real_webp->media_type = "image/webp";
+    real_webp->bytes = read_bytes(fs::path(kSource) / "tests/data/images/green-7x5.webp");
+    hostile.resources["green.webp"] = real_webp;
+    hostile.blocks.push_back(paragraph(Inlines{Image{"script.svg", "hostile", "", "bad.svg"}, Text{" "},
+                                               Image{"photo.webp", "a webp", "", "photo.webp"}, Text{" "},
+                                               Image{"gone.png", "missing key", "", "gone.png"}, Text{" "},
+                                               Image{"green.webp", "green", "", "green.webp"}}));
+    for (int i = 0; i < 1500; ++i) {
+        Note note;
+        note.content.push_back(paragraph("Note " + std::to_string(i) + "."));
+        hostile.blocks.push_back(paragraph(Inlines{
+            Text{"Paragraph " + std::to_string(i) + " of a long chapter, which goes on and on for a while."}, note}));
+    }
+    CHECK(validate(hostile).size() == 1);  // the missing key: the writer shows the alt text
+    Diagnostics diag;
+    options.diagnostics = &diag;
+    options.style = "sans";  // the other style's CSS, checked too
+    std::string book = write_document(hostile, "epub", options);
+    CHECK(diag.warnings() == 2);  // the script and the broken WebP; the missing key is validate's
+    spit(dir / "hostile.epub", book);
+    auto entries = unzip(book);
+    CHECK(find_entry(entries, "OEBPS/text/chapter-001-2.xhtml"));  // the notes span pages
+
+    check_clean(epubcheck_all({dir / "rich.epub", dir / "hostile.epub"}));
+    // DCONV_KEEP_RICH_EPUB=DIR keeps the books, to look at (docs/rich-epub.png is the
+    // rich book's chapter, rendered by headless Chromium)
+    if (const char* keep = std::getenv("DCONV_KEEP_RICH_EPUB"); keep && *keep) {
+        fs::create_directories(keep);
+        for (const char* name : {"rich.epub", "hostile.epub"})
+            fs::copy_file(dir / name, fs::path(keep) / name, fs::copy_options::overwrite_existing);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("epub cli: a Markdown note's images reach the EPUB once and the HTML page inline") {
+    fs::path dir = fresh_dir("epub-cli-images");
+    for (const char* image : {"harbour.jpg", "quays.png", "badge.gif"})
+        fs::copy_file(kRichData / image, dir / image);
+    spit(dir / "note.md",
+         "---\ntitle: Harbour note\nlang: en\n---\n\n"
+         "![The east quay](harbour.jpg \"East quay\")\n\n"
+         "![Tonnage by quay](quays.png) and ![Award](badge.gif) and again ![Award](badge.gif).\n\n"
+         "![Not there](missing.png)\n");
+    REQUIRE(run_dconv(dir, "--to epub,html -o out note.md") == 0);
+    CHECK_THAT(slurp(dir / "stderr"), Contains("missing.png"));  // the resolver's warning
+
+    auto entries = unzip(slurp(dir / "out" / "note.epub"));
+    std::string opf = find_entry(entries, "OEBPS/content.opf")->data;
+    CHECK_THAT(opf, Contains("media-type=\"image/jpeg\""));
+    CHECK_THAT(opf, Contains("media-type=\"image/png\""));
+    CHECK_THAT(opf, Contains("media-type=\"image/gif\""));
+    std::size_t items = 0;
+    for (std::size_t at = opf.find("href=\"images/"); at != std::string::npos; at = opf.find("href=\"images/", at + 1))
+        ++items;
+    CHECK(items == 3);
+    const ZipEntry* jpeg = find_entry(entries, "OEBPS/images/image-001.jpg");
+    REQUIRE(jpeg);
+    CHECK(jpeg->data == read_bytes(kRichData / "harbour.jpg"));
+    std::string page = find_entry(entries, "OEBPS/text/chapter-001.xhtml")->data;
+    CHECK_THAT(page, Contains("<img src=\"../images/image-001.jpg\" alt=\"The east quay\" title=\"East quay\" "
+                              "width=\"320\" height=\"180\"/>"));
+    CHECK_THAT(page, Contains("<span class=\"image-alt\">Not there</span>"));
+
+    std::string html = slurp(dir / "out" / "note.html");
+    CHECK_THAT(html, Contains("<img src=\"data:image/jpeg;base64,/9j/"));
+    CHECK_THAT(html, Contains("<span class=\"image-alt\">Not there</span>"));
+    fs::remove_all(dir);
+}

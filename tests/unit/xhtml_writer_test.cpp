@@ -6,8 +6,10 @@
 #include <cstdlib>
 
 #include "dconv/diagnostics.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/styles.hpp"
 #include "unit/epub_test_support.hpp"
+#include "xhtml/images.hpp"
 #include "xhtml/scripts.hpp"
 #include "xhtml/xhtml_writer.hpp"
 
@@ -238,4 +240,267 @@ TEST_CASE("xhtml: golden page") {
         REQUIRE(fs::exists(path));
         CHECK(html == slurp(path));
     }
+}
+
+// ---------------------------------------------------------------- rich content
+
+namespace {
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+    std::size_t n = 0;
+    for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("xhtml: images, figures, tables, notes, task lists and the inline vocabulary") {
+    Document doc = rich_document();
+    REQUIRE(validate(doc).empty());
+    Diagnostics diag;
+    WriteOptions options;
+    options.diagnostics = &diag;
+    std::string html = page(doc, options);
+    INFO(body_of(html));
+    REQUIRE(xml_problem(html).empty());
+    std::string body = body_of(html);
+
+    // images: inline as data: URIs, with their alt text and pixel size; the unresolved
+    // one is its alt text
+    CHECK_THAT(body, Contains("<figure>\n<img src=\"" + xhtml::data_uri("image/jpeg", doc.resources["img-1.jpg"]->bytes) +
+                              "\" alt=\"The east quay at dawn\" width=\"320\" height=\"180\"/>\n<figcaption>The east quay "
+                              "at dawn. <em>Photo: A. Lee</em></figcaption>\n</figure>"));
+    CHECK_THAT(body, Contains("<p><img src=\"data:image/gif;base64,R0lGOD"));
+    CHECK_THAT(body, Contains("alt=\"Award badge\" title=\"2024 award\" width=\"48\" height=\"48\"/> The harbour"));
+    CHECK_THAT(body, Contains("<img src=\"data:image/svg+xml;base64,"));
+    CHECK_THAT(body, Contains("A remote map: <span class=\"image-alt\">Map of the quays</span>."));
+    CHECK(count(body, "<img ") == 4);
+    CHECK(count(body, "<figcaption>") == 2);
+    CHECK(diag.warnings() == 0);
+
+    // the inline vocabulary
+    CHECK_THAT(body, Contains("Traffic rose by <del>forty</del> sixty ships"));
+    CHECK_THAT(body, Contains("mostly H<sub>2</sub>O, stayed at 10<sup>-3</sup> grams"));
+
+    // the table: caption, header cells, alignment per column, four rows
+    CHECK_THAT(body, Contains("<div class=\"table\">\n<table>\n<caption>Tonnage by quay</caption>\n<thead>\n"
+                              "<tr><th scope=\"col\" style=\"text-align: left\">Quay</th><th scope=\"col\" "
+                              "style=\"text-align: right\">2023</th>"));
+    CHECK_THAT(body, Contains("<tr><td style=\"text-align: left\">East quay</td><td style=\"text-align: right\">120,400"
+                              "</td><td style=\"text-align: right\">141,900</td><td style=\"text-align: right\">+17.9%"
+                              "</td></tr>"));
+    // spans: the second header row starts under the spanned "Shift"; the cell under a
+    // row span takes the alignment of its own column
+    CHECK_THAT(body, Contains("<tr><th scope=\"col\" rowspan=\"2\">Berth</th><th scope=\"colgroup\" colspan=\"2\" "
+                              "style=\"text-align: center\">Shift</th></tr>\n<tr><th scope=\"col\" "
+                              "style=\"text-align: center\">Day</th>"));
+    CHECK_THAT(body, Contains("<td colspan=\"2\" style=\"text-align: center\">Open all day</td>"));
+
+    // task list: disabled check boxes, checked when done; a plain item has none
+    CHECK_THAT(body, Contains("<ul class=\"task-list\">\n<li class=\"task done\"><input type=\"checkbox\" "
+                              "disabled=\"disabled\" checked=\"checked\"/> Dredge the north quay</li>\n"
+                              "<li class=\"task\"><input type=\"checkbox\" disabled=\"disabled\"/> Repaint the buoys"
+                              "</li>\n<li>Plain item</li>"));
+
+    // notes: numbered references, the notes at the end, each linked both ways
+    CHECK_THAT(body, Contains("sixty ships<a id=\"fnref-1\" href=\"#fn-1\" class=\"noteref\" role=\"doc-noteref\">"
+                              "<sup>1</sup></a> while"));
+    CHECK_THAT(body, Contains("North quay<a id=\"fnref-3\" href=\"#fn-3\""));
+    CHECK_THAT(body, Contains("<section class=\"footnotes\">\n<aside id=\"fn-1\" class=\"footnote\" "
+                              "role=\"doc-footnote\">\n<p><a href=\"#fnref-1\" class=\"footnote-back\" "
+                              "role=\"doc-backlink\">1</a> Port authority figures"));
+    CHECK_THAT(body, Contains("Measured at the outer buoy.</p>\n<p>Salinity"));  // both paragraphs of note 2
+    CHECK(count(body, "<aside ") == 3);
+    CHECK(body.find("epub:type") == std::string::npos);  // no epub: namespace in a web page
+    CHECK(broken_fragments(html).empty());
+}
+
+TEST_CASE("xhtml: images that are not shown keep their alt text, with a warning") {
+    Document doc = one_paragraph(Inlines{Image{"script.svg", "hostile", "", "bad.svg"}, Text{" | "},
+                                         Image{"gone.png", "missing key", "", "gone.png"}, Text{" | "},
+                                         Image{"fake.png", "not a png", "", "fake.png"}, Text{" | "},
+                                         Image{"decorative.png", "", "", ""}});
+    doc.resources["bad.svg"] = rich_resource("script.svg", "image/svg+xml", 10, 10);
+    auto fake = std::make_shared<Resource>();
+    fake->media_type = "image/png";
+    fake->bytes = "GIF89a not a png";
+    fake->origin = "fake.png";
+    doc.resources["fake.png"] = fake;
+    // the missing key is what validate() catches; the writer still writes the alt text
+    auto problems = validate(doc);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems.front(), Contains("gone.png"));
+
+    Diagnostics diag;
+    WriteOptions options;
+    options.diagnostics = &diag;
+    std::string html = page(doc, options);
+    CHECK(xml_problem(html).empty());
+    CHECK_THAT(body_of(html), Contains("<p><span class=\"image-alt\">hostile</span> | <span class=\"image-alt\">missing "
+                                       "key</span> | <span class=\"image-alt\">not a png</span> | </p>"));
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("tracker.example") == std::string::npos);
+    // a paragraph of an unloaded image without alt text would be an empty one
+    Document decorative = one_paragraph(Inlines{Image{"https://example.org/pixel.gif", "", "", ""}});
+    CHECK(body_of(page(decorative)).find("<p>") == std::string::npos);
+    REQUIRE(diag.warnings() == 2);
+    CHECK_THAT(diag.items()[0].reason, Contains("script.svg"));
+    CHECK_THAT(diag.items()[0].reason, Contains("<script>"));
+    CHECK_THAT(diag.items()[1].reason, Contains("fake.png"));
+}
+
+TEST_CASE("xhtml: SVG images with scripts or outside references are refused") {
+    CHECK(xhtml::svg_problem(read_bytes(kRichData / "compass.svg")).empty());
+    CHECK(xhtml::svg_problem("<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"#x\"><use xlink:href=\"#y\"/></a>"
+                             "<rect style=\"fill: url(#g)\"/></svg>")
+              .empty());
+    const char* hostile[] = {
+        "<svg><script>alert(1)</script></svg>",
+        "<svg><SCRIPT/></svg>",
+        "<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"><svg:script/></svg:svg>",
+        "<svg><rect onload=\"alert(1)\"/></svg>",
+        "<svg OnClick=\"x\"/>",
+        "<svg><foreignObject><div xmlns=\"http://www.w3.org/1999/xhtml\">x</div></foreignObject></svg>",
+        "<svg><image href=\"https://tracker.example/p.png\"/></svg>",
+        "<svg><image xlink:href=\"local.png\"/></svg>",
+        "<svg><rect fill=\"url(https://x.example/#a)\"/></svg>",
+        "<svg><style>@import url(x.css);</style></svg>",
+        "<svg><style>rect { fill: url( 'http://x/' ) }</style></svg>",
+        "<?xml-stylesheet href=\"x.css\"?><svg/>",
+        "<!DOCTYPE svg [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><svg>&b;</svg>",
+        "<html><svg/></html>",
+        "<svg><rect>",
+        "not xml at all",
+        "",
+    };
+    for (const char* svg : hostile) {
+        INFO(svg);
+        CHECK_FALSE(xhtml::svg_problem(svg).empty());
+    }
+    // the resource resolver's own test images agree: what it loads, the writers embed
+    const fs::path images = fs::path(DCONV_SOURCE_DIR) / "tests/data/images";
+    CHECK(xhtml::svg_problem(read_bytes(images / "box-192x96.svg")).empty());
+    for (const char* refused : {"external.svg", "onload.svg", "script.svg"}) {
+        INFO(refused);
+        std::string svg = read_bytes(images / refused);
+        REQUIRE(!svg.empty());
+        CHECK_FALSE(xhtml::svg_problem(svg).empty());
+    }
+    CHECK(xhtml::image_problem("image/png", kTinyPng).empty());
+    CHECK_FALSE(xhtml::image_problem("image/jpeg", kTinyPng).empty());
+    CHECK_FALSE(xhtml::image_problem("image/tiff", "II*\0").empty());
+    CHECK(xhtml::image_problem("image/gif", read_bytes(kRichData / "badge.gif")).empty());
+}
+
+TEST_CASE("xhtml: the page's images are bounded in bytes, however often they are named") {
+    Diagnostics diag;
+    xhtml::DataUriImages images(&diag, 3 * kTinyPng.size());
+    Resource png{"image/png", kTinyPng, 1, 1, "tiny.png"};
+    std::string uri = xhtml::data_uri("image/png", kTinyPng);
+    CHECK(images.src("a", png) == uri);
+    CHECK(images.src("a", png) == uri);
+    CHECK(images.src("b", png) == uri);
+    CHECK(images.src("a", png).empty());  // a fourth copy is over the limit
+    CHECK(images.src("b", png).empty());
+    REQUIRE(diag.warnings() == 1);
+    CHECK_THAT(diag.items()[0].reason, Contains("tiny.png"));
+}
+
+TEST_CASE("xhtml: data: URIs are base64 (RFC 4648 test vectors)") {
+    CHECK(xhtml::data_uri("image/png", "") == "data:image/png;base64,");
+    CHECK(xhtml::data_uri("a/b", "f") == "data:a/b;base64,Zg==");
+    CHECK(xhtml::data_uri("a/b", "fo") == "data:a/b;base64,Zm8=");
+    CHECK(xhtml::data_uri("a/b", "foo") == "data:a/b;base64,Zm9v");
+    CHECK(xhtml::data_uri("a/b", "foobar") == "data:a/b;base64,Zm9vYmFy");
+    CHECK(xhtml::data_uri("a/b", std::string("\xFF\xFE\x00", 3)) == "data:a/b;base64,//4A");
+}
+
+TEST_CASE("xhtml: a 10,000-column table is written in linear time, clipped as readers clip it") {
+    Table wide;
+    wide.columns.assign(10000, Alignment::Right);
+    TableRow r;
+    for (int i = 0; i < 10000; ++i) r.cells.push_back(cell(std::to_string(i)));
+    wide.head = {r};
+    wide.body = {r, r};
+    Document raw;
+    raw.blocks.push_back(Block{wide});
+    CHECK_FALSE(validate(raw).empty());  // over kMaxTableColumns
+    std::string html = page(raw);        // written as it is, whatever validate says
+    CHECK(xml_problem(html).empty());
+    CHECK(count(html, "<th ") == 10000);
+
+    Table clipped = wide;
+    CHECK(normalize_table(clipped) == 3 * (10000 - kMaxTableColumns));
+    Document doc;
+    doc.blocks.push_back(Block{clipped});
+    CHECK(validate(doc).empty());
+    std::string clipped_html = page(doc);
+    CHECK(count(clipped_html, "<td ") == 2 * kMaxTableColumns);
+    CHECK_THAT(clipped_html, Contains(">999</td></tr>"));
+
+    // spans no table has (validate() rejects them) are written within HTML's limits
+    Table odd;
+    odd.columns = {Alignment::Default};
+    odd.body = {TableRow{{cell("huge", 2000000000, 2000000000), cell("negative", -5, -5)}}};
+    Document spans;
+    spans.blocks.push_back(Block{odd});
+    CHECK_FALSE(validate(spans).empty());
+    std::string spans_html = page(spans);
+    CHECK(xml_problem(spans_html).empty());
+    CHECK_THAT(spans_html, Contains("<td colspan=\"1000\" rowspan=\"65534\">huge</td><td>negative</td>"));
+}
+
+TEST_CASE("xhtml: golden page of rich content") {
+    const std::string path = DCONV_SOURCE_DIR "/tests/golden/xhtml/rich.html";
+    WriteOptions options;
+    options.style = "sans";
+    std::string html = page(rich_document(), options);
+    const char* update = std::getenv("DCONV_UPDATE_GOLDEN");
+    if (update && std::string_view(update) == "1") {
+        spit(path, html);
+        WARN("golden file regenerated: " << path);
+    } else {
+        INFO("missing or different: " << path << "; run with DCONV_UPDATE_GOLDEN=1 to regenerate, then review the diff");
+        REQUIRE(fs::exists(path));
+        CHECK(html == slurp(path));
+    }
+}
+
+TEST_CASE("xhtml: notes in links, headings and notes; loose task lists") {
+    Note inner;
+    inner.content.push_back(paragraph("Inner."));
+    Note outer;
+    outer.content.push_back(paragraph(Inlines{Text{"Outer"}, inner, Text{"."}}));
+    Note in_link;
+    in_link.content.push_back(paragraph("In a link."));
+    Note in_heading;
+    in_heading.content.push_back(Block{CodeBlock{"", "code only"}});
+    Document doc;
+    doc.blocks.push_back(Block{Heading{2, Inlines{Text{"Heading"}, in_heading}}});
+    doc.blocks.push_back(paragraph(Inlines{Link{Inlines{Text{"link"}, in_link}, "https://example.org/", ""}, outer}));
+    List loose;
+    loose.tight = false;
+    loose.items = {{paragraph("done"), paragraph("more")}, {paragraph("open")}};
+    loose.tasks = {TaskState::Done, TaskState::Open};
+    doc.blocks.push_back(Block{loose});
+    CHECK_FALSE(validate(doc).empty());  // the note in a note
+
+    std::string html = page(doc);
+    std::string body = body_of(html);
+    INFO(body);
+    CHECK(xml_problem(html).empty());
+    CHECK(broken_fragments(html).empty());
+    CHECK_THAT(body, Contains("<h2 id=\"h-1\">Heading<a id=\"fnref-1\" href=\"#fn-1\""));
+    // links do not nest: the number without its link; the note is still written
+    CHECK_THAT(body, Contains("<a href=\"https://example.org/\">link<sup id=\"fnref-2\" class=\"noteref\">2</sup></a>"));
+    CHECK_THAT(body, Contains("<aside id=\"fn-2\""));
+    // a note in a note keeps its text in place
+    CHECK_THAT(body, Contains("<a href=\"#fnref-3\" class=\"footnote-back\" role=\"doc-backlink\">3</a> Outer (Inner.).</p>"));
+    CHECK(count(body, "<aside ") == 3);
+    // a note that does not start with a paragraph gets its number on a line of its own
+    CHECK_THAT(body, Contains("role=\"doc-backlink\">1</a> </p>\n<pre><code>code only</code></pre>\n</aside>"));
+    CHECK_THAT(body, Contains("<ul class=\"task-list\">\n<li class=\"task done\">\n<p><input type=\"checkbox\" "
+                              "disabled=\"disabled\" checked=\"checked\"/> done</p>\n<p>more</p>\n</li>\n"
+                              "<li class=\"task\">\n<p><input type=\"checkbox\" disabled=\"disabled\"/> open</p>\n"
+                              "</li>\n</ul>"));
 }

@@ -1,0 +1,134 @@
+#include "html/footnotes.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "core/text.hpp"
+
+namespace dconv::html {
+
+namespace {
+
+bool contains_word(std::string_view value, std::string_view word) {
+    return text::lower_ascii(value).find(word) != std::string::npos;
+}
+
+bool is_reference(const Page& page, std::uint32_t a) {
+    const GumboNode* node = page[a].node;
+    if (contains_word(attribute(node, "role"), "doc-noteref") || contains_word(attribute(node, "epub:type"), "noteref"))
+        return true;
+    std::string_view cls = attribute(node, "class");
+    if (contains_word(cls, "footnote") || contains_word(cls, "fnref") || contains_word(cls, "noteref")) return true;
+    std::uint32_t parent = page[a].parent;
+    if (parent != kNoElement && page[parent].tag == GUMBO_TAG_SUP) return true;
+    for (std::uint32_t k = a + 1; k < page[a].end; k = page[k].end)
+        if (page[k].tag == GUMBO_TAG_SUP) return true;
+    return false;
+}
+
+bool says_note(const GumboNode* node) {
+    std::string_view role = attribute(node, "role");
+    std::string_view type = attribute(node, "epub:type");
+    return contains_word(role, "doc-footnote") || contains_word(role, "doc-endnote") ||
+           contains_word(type, "footnote") || contains_word(type, "endnote") || contains_word(type, "rearnote");
+}
+
+bool says_notes_box(const GumboNode* node) {
+    if (says_note(node) || contains_word(attribute(node, "role"), "doc-endnotes")) return true;
+    for (const char* name : {"class", "id"}) {
+        std::string_view v = attribute(node, name);
+        if (contains_word(v, "footnote") || contains_word(v, "endnote") || contains_word(v, "notes") ||
+            contains_word(v, "references"))
+            return true;
+    }
+    return false;
+}
+
+// The block a note target stands for: itself, or its nearest block ancestor when it is
+// an inline anchor; kNoElement when it is no note.
+std::uint32_t note_block(const Page& page, std::uint32_t t) {
+    std::uint32_t block = t;
+    while (block != kNoElement && !page[block].block) block = page[block].parent;
+    if (block == kNoElement) return kNoElement;
+    const Element& e = page[block];
+    if (e.tag == GUMBO_TAG_LI || e.tag == GUMBO_TAG_ASIDE || says_note(e.node)) return block;
+    return kNoElement;
+}
+
+}  // namespace
+
+NoteIndex find_notes(const Page& page) {
+    NoteIndex index;
+    const std::uint32_t n = page.size();
+    // links marked as references first: most pages have none, and need no id table
+    std::vector<std::uint32_t> references;
+    for (std::uint32_t a = 0; a < n; ++a) {
+        if (page[a].tag != GUMBO_TAG_A || page[a].skipped) continue;
+        std::string_view href = text::trim(attribute(page[a].node, "href"));
+        if (href.size() >= 2 && href[0] == '#' && is_reference(page, a)) references.push_back(a);
+    }
+    if (references.empty()) return index;
+    std::unordered_map<std::string_view, std::uint32_t> ids;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        std::string_view id = attribute(page[i].node, "id");
+        if (!id.empty()) ids.emplace(id, i);
+    }
+    // each note taken by its first reference
+    std::vector<bool> taken(n, false);
+    std::vector<std::uint32_t> notes;
+    for (std::uint32_t a : references) {
+        std::string_view href = text::trim(attribute(page[a].node, "href"));
+        auto it = ids.find(href.substr(1));
+        if (it == ids.end() || it->second <= a) continue;
+        std::uint32_t note = note_block(page, it->second);
+        if (note == kNoElement || note <= a || page.contains(note, a) || taken[note]) continue;
+        if (page[note].all.chars == 0) continue;
+        taken[note] = true;
+        notes.push_back(note);
+        // the <sup> around the link, when it holds nothing else, goes with it
+        std::uint32_t at = a;
+        std::uint32_t parent = page[a].parent;
+        if (parent != kNoElement && page[parent].tag == GUMBO_TAG_SUP && page[parent].all.chars == page[a].all.chars)
+            at = parent;
+        index.target_at.emplace(at, note);
+    }
+    if (notes.empty()) return index;
+    index.hidden.assign(n, false);
+    index.backlink.assign(n, false);
+    for (std::uint32_t note : notes) {
+        index.hidden[note] = true;
+        // links back: to "#id" of an element before the note, short as a mark
+        for (std::uint32_t k = note + 1; k < page[note].end; ++k) {
+            if (page[k].tag != GUMBO_TAG_A) continue;
+            std::string_view href = text::trim(attribute(page[k].node, "href"));
+            bool back = contains_word(attribute(page[k].node, "role"), "doc-backlink");
+            if (!back && href.size() >= 2 && href[0] == '#' && page[k].all.chars <= kMaxBackLinkChars) {
+                auto it = ids.find(href.substr(1));
+                back = it != ids.end() && it->second < note;
+            }
+            if (back) index.backlink[k] = true;
+        }
+    }
+    // a list of notes only, and the box that says it holds them, leave the text
+    for (std::uint32_t note : notes) {
+        std::uint32_t list = page[note].parent;
+        if (list == kNoElement || (page[list].tag != GUMBO_TAG_OL && page[list].tag != GUMBO_TAG_UL)) continue;
+        if (index.hidden[list]) continue;
+        bool all = true;
+        for (std::uint32_t k = list + 1; k < page[list].end && all; k = page[k].end)
+            if (page[k].tag == GUMBO_TAG_LI && !page[k].skipped && page[k].all.chars > 0) all = index.hidden[k];
+        if (!all) continue;
+        index.hidden[list] = true;
+        std::uint32_t box = list;
+        for (int up = 0; up < 2; ++up) {  // the list, a wrapper, the box
+            std::uint32_t parent = page[box].parent;
+            if (parent == kNoElement || page[parent].tag == GUMBO_TAG_BODY) break;
+            if (page[parent].all.chars - page[list].all.chars > kMaxNoteBoxExtraChars) break;
+            box = parent;
+            if (says_notes_box(page[box].node) || says_notes_box(page[list].node)) index.hidden[box] = true;
+        }
+    }
+    return index;
+}
+
+}  // namespace dconv::html

@@ -1,0 +1,42 @@
+// footnotes.hpp: footnote references and the notes they point at.
+//
+// A reference is a link to "#id" marked as one: role="doc-noteref", epub:type="noteref",
+// a <sup> around it or inside it, or a class naming a footnote ("footnote-ref",
+// "fnref"). Its target is a note when it stands after the reference and is an item of
+// a list, an <aside>, or marked role="doc-footnote"/"doc-endnote" or epub:type
+// "footnote"/"endnote"/"rearnote" (an element inside one, such as <a id="fn1">, stands
+// for its block). The note's content goes to the reference (a Note inline) and leaves
+// the text: the item, its list when every item is a note, and the box around the list
+// (section.footnotes, role="doc-endnotes") when it says it holds notes and holds little
+// else (a "Notes" heading, a rule). Links back to the reference (↩, ^, role=
+// "doc-backlink") are dropped. Each note is taken by its first reference; a second
+// reference to it stays a link.
+//
+// Private to formats/html.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "html/html_tree.hpp"
+
+namespace dconv::html {
+
+// Text a box around a note list may hold besides it (a heading, "Notes") and still go.
+inline constexpr float kMaxNoteBoxExtraChars = 100;
+// A link back to the reference reads as a mark: "↩", "^", "a", "[1]".
+inline constexpr float kMaxBackLinkChars = 4;
+
+struct NoteIndex {
+    // The element at which a note is read (the <sup> around a reference, or the link):
+    // its target's element.
+    std::unordered_map<std::uint32_t, std::uint32_t> target_at;
+    std::vector<bool> hidden;    // per element: a note, or the list and box that held notes
+    std::vector<bool> backlink;  // per element: a link from a note back to its reference
+    bool empty() const { return target_at.empty(); }
+};
+
+NoteIndex find_notes(const Page& page);
+
+}  // namespace dconv::html

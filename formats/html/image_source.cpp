@@ -1,0 +1,237 @@
+#include "html/image_source.hpp"
+
+#include <vector>
+
+#include "core/text.hpp"
+
+namespace dconv::html {
+
+namespace {
+
+// A data: URI this short is a lazy loader's placeholder (a 1×1 GIF is about 70 bytes),
+// not a picture of its own.
+constexpr std::size_t kMaxPlaceholderUri = 200;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool is_placeholder(std::string_view src) {
+    src = text::trim(src);
+    return src.empty() || src == "#" || text::starts_with_ci(src, "about:") ||
+           text::starts_with_ci(src, "javascript:") ||
+           (text::starts_with_ci(src, "data:") && src.size() <= kMaxPlaceholderUri);
+}
+
+// The leading digits of a declared size ("640", "640px"); 0 when there are none.
+int declared_pixels(std::string_view value) {
+    value = text::trim(value);
+    int n = 0;
+    std::size_t k = 0;
+    for (; k < value.size() && k < 6 && value[k] >= '0' && value[k] <= '9'; ++k) n = n * 10 + (value[k] - '0');
+    if (k == 0 || (k < value.size() && value[k] == '%')) return 0;  // a share of the box says nothing
+    return n;
+}
+
+struct Candidate {
+    std::string url;
+    double width = 0;    // from "480w"
+    double density = 0;  // from "2x"
+};
+
+std::vector<Candidate> parse_srcset(std::string_view s) {
+    std::vector<Candidate> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (is_space(s[i]) || s[i] == ',')) ++i;
+        std::size_t start = i;
+        while (i < s.size() && !is_space(s[i])) ++i;
+        std::string_view url = s.substr(start, i - start);
+        bool ended = false;
+        while (!url.empty() && url.back() == ',') {
+            url.remove_suffix(1);
+            ended = true;
+        }
+        std::string_view descriptor;
+        if (!ended) {
+            std::size_t d = i;
+            while (i < s.size() && s[i] != ',') ++i;
+            descriptor = text::trim(s.substr(d, i - d));
+        }
+        if (url.empty()) continue;
+        Candidate c{std::string(url)};
+        if (!descriptor.empty()) {
+            double value = 0, scale = 0;
+            for (char ch : descriptor) {
+                if (ch >= '0' && ch <= '9') {
+                    if (scale > 0) {
+                        value += (ch - '0') * scale;
+                        scale /= 10;
+                    } else {
+                        value = value * 10 + (ch - '0');
+                    }
+                } else if (ch == '.' && scale == 0) {
+                    scale = 0.1;
+                } else if (ch == 'w' || ch == 'W') {
+                    c.width = value;
+                    break;
+                } else if (ch == 'x' || ch == 'X') {
+                    c.density = value;
+                    break;
+                } else {
+                    break;  // "h" or garbage: no size known
+                }
+            }
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+// The link names an image file (a larger copy of the picture): no advertisement.
+bool links_to_image_file(std::string_view href) {
+    std::string path = text::lower_ascii(href.substr(0, href.find_first_of("?#")));
+    for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"})
+        if (path.size() > ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0) return true;
+    return false;
+}
+
+// The host of the link around the image when it is another site's and the link is not
+// to an image file; empty otherwise (or when the page's own address is unknown).
+std::string other_site_link(const Page& page, std::uint32_t img, std::string_view page_url);
+
+}  // namespace
+
+std::string template_image_line(std::string_view src) {
+    return "\x1f" "image " + std::string(text::trim(src));
+}
+
+std::string url_host(std::string_view url) {
+    url = text::trim(url);
+    std::size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    std::string_view name = url.substr(0, scheme);
+    if (!text::starts_with_ci(name, "http")) return {};
+    std::string_view rest = url.substr(scheme + 3);
+    std::string host = text::lower_ascii(rest.substr(0, rest.find_first_of("/?#:")));
+    if (host.rfind("www.", 0) == 0) host.erase(0, 4);
+    return host;
+}
+
+std::string best_of_srcset(std::string_view srcset) {
+    std::vector<Candidate> candidates = parse_srcset(srcset);
+    const Candidate* best = nullptr;
+    // widths: the largest at most kPreferredImageWidth, else the largest
+    for (const Candidate& c : candidates)
+        if (c.width > 0 && c.width <= kPreferredImageWidth && !is_placeholder(c.url) &&
+            (!best || c.width > best->width))
+            best = &c;
+    if (best) return best->url;
+    for (const Candidate& c : candidates)
+        if (c.width > 0 && !is_placeholder(c.url) && (!best || c.width > best->width)) best = &c;
+    if (best) return best->url;
+    // densities (none given: 1x): the largest up to 2x, a print resolution
+    auto density = [](const Candidate& c) { return c.density > 0 ? c.density : 1.0; };
+    for (const Candidate& c : candidates)
+        if (density(c) <= 2 && !is_placeholder(c.url) && (!best || density(c) > density(*best))) best = &c;
+    if (best) return best->url;
+    for (const Candidate& c : candidates)
+        if (!is_placeholder(c.url)) return c.url;
+    return {};
+}
+
+namespace {
+
+std::string other_site_link(const Page& page, std::uint32_t img, std::string_view page_url) {
+    std::string own = url_host(page_url);
+    if (own.empty()) return {};
+    for (std::uint32_t a = page[img].parent; a != kNoElement && !page[a].block; a = page[a].parent) {
+        if (page[a].tag != GUMBO_TAG_A) continue;
+        std::string_view href = text::trim(attribute(page[a].node, "href"));
+        std::string host = url_host(href);
+        if (host.empty() || links_to_image_file(href)) return {};
+        // a subdomain of either is the same site (img.example.org for example.org)
+        auto within = [](const std::string& sub, const std::string& site) {
+            return sub == site || (sub.size() > site.size() && sub.compare(sub.size() - site.size(), site.size(), site) == 0 &&
+                                   sub[sub.size() - site.size() - 1] == '.');
+        };
+        if (within(host, own) || within(own, host)) return {};
+        return host;
+    }
+    return {};
+}
+
+}  // namespace
+
+ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
+    const GumboNode* node = page[img].node;
+    ImageSource out;
+    out.alt = text::squeeze_spaces(text::trim(attribute(node, "alt")));
+    out.title = text::squeeze_spaces(text::trim(attribute(node, "title")));
+
+    // in order of trust: what a lazy loader will put in, the srcset, a <picture>'s
+    // sources, then src
+    std::vector<std::string> sources;
+    for (const char* name : {"data-srcset", "data-lazy-srcset"})
+        sources.push_back(best_of_srcset(attribute(node, name)));
+    for (const char* name : {"data-src", "data-lazy-src", "data-original", "data-lazyload", "data-url"})
+        sources.emplace_back(text::trim(attribute(node, name)));
+    sources.push_back(best_of_srcset(attribute(node, "srcset")));
+    std::uint32_t parent = page[img].parent;
+    std::string with_media;
+    if (parent != kNoElement && page[parent].tag == GUMBO_TAG_UNKNOWN &&
+        text::lower_ascii(unknown_tag_name(page[parent].node)) == "picture") {
+        for (std::uint32_t k = parent + 1; k < page[parent].end; k = page[k].end) {
+            if (page[k].tag != GUMBO_TAG_SOURCE) continue;
+            std::string best = best_of_srcset(attribute(page[k].node, "srcset"));
+            if (best.empty()) best = best_of_srcset(attribute(page[k].node, "data-srcset"));
+            if (best.empty()) continue;
+            if (!has_attribute(page[k].node, "media")) {
+                sources.push_back(std::move(best));
+                break;
+            }
+            if (with_media.empty()) with_media = std::move(best);
+        }
+    }
+    std::string_view src = text::trim(attribute(node, "src"));
+    sources.emplace_back(src);
+    // a source for some screens only, when the image itself names nothing
+    if (!with_media.empty()) sources.push_back(std::move(with_media));
+    for (const std::string& s : sources)
+        if (!is_placeholder(s)) {
+            out.src = s;
+            break;
+        }
+    // an inline image of its own, however small, when nothing else names one
+    if (out.src.empty() && text::starts_with_ci(src, "data:image/") && src.size() > 40) {
+        out.src = std::string(src);
+        if (src.size() <= kMaxPlaceholderUri) out.decorative = "a placeholder (a tiny data: image) and no real source";
+    }
+
+    int width = declared_pixels(attribute(node, "width"));
+    int height = declared_pixels(attribute(node, "height"));
+    if (out.src.empty()) {
+        if (out.decorative.empty()) out.decorative = "no usable source";
+    } else if ((width > 0 && width <= kMaxPixelSide) || (height > 0 && height <= kMaxPixelSide)) {
+        out.decorative = "a tracking pixel (declared " + std::to_string(width) + "x" + std::to_string(height) + ")";
+    } else if (!in_figure && width > 0 && height > 0 && width <= kMaxIconSide && height <= kMaxIconSide) {
+        out.decorative = "an icon or avatar (declared " + std::to_string(width) + "x" + std::to_string(height) + ")";
+    } else if (std::string off_site = other_site_link(page, img, page_url); !off_site.empty()) {
+        out.decorative = "a link to another site (" + off_site + "): an advertisement or promotion";
+    } else if (out.alt.empty()) {
+        bool in_link = false;
+        std::uint32_t block = kNoElement;
+        for (std::uint32_t a = parent; a != kNoElement; a = page[a].parent) {
+            if (page[a].tag == GUMBO_TAG_A) in_link = true;
+            if (page[a].block) {
+                block = a;
+                break;
+            }
+        }
+        if (in_link && block != kNoElement && page[block].all.chars > 0 &&
+            page[block].all.link_density() > kLinkBarDensity)
+            out.decorative = "no alt text, inside a link bar (link density " +
+                             std::to_string(static_cast<int>(page[block].all.link_density() * 100)) + "%)";
+    }
+    return out;
+}
+
+}  // namespace dconv::html

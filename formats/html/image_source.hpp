@@ -1,0 +1,62 @@
+// image_source.hpp: which file an <img> shows, and whether it is part of the article.
+//
+// A page names an image in several places: `src`, a `srcset` of widths or densities,
+// the `<source srcset>` of a `<picture>` around it, and the attributes lazy loaders keep
+// the real source in until the image scrolls into view (`data-src`, `data-original`,
+// `data-lazy-src`, `data-srcset`), while `src` holds a 1×1 placeholder. They are taken
+// in that order: lazy attributes, srcset, a <picture>'s <source> for every screen, src,
+// a <source> for some screens (`media`). From a srcset, the widest candidate at most
+// kPreferredImageWidth wide, else the widest; of densities, the highest up to 2x. A
+// placeholder `data:` GIF counts only when there is nothing else.
+//
+// Decorative images are left out, each with its reason: tracking pixels (a declared side
+// of at most kMaxPixelSide), icons and avatars (both declared sides at most
+// kMaxIconSide), images without alt text inside a link bar (a block whose text is
+// mostly links: the logos and thumbnails of navigation), and images that link to
+// another site than the page's, not to an image file (advertisements, affiliate
+// products, promotions). Images a batch repeats on
+// several pages are the site's (its logo): the cleaner removes those.
+//
+// Private to formats/html.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "html/html_tree.hpp"
+
+namespace dconv::html {
+
+// A srcset candidate this wide or narrower is preferred: a print page or an e-reader
+// screen gains nothing from more, and the file is smaller.
+inline constexpr int kPreferredImageWidth = 1600;
+// A declared width or height at most this many pixels: a tracking pixel or a spacer.
+inline constexpr int kMaxPixelSide = 2;
+// Both declared sides at most this: an icon, an emoji, an avatar beside a name.
+inline constexpr int kMaxIconSide = 48;
+// A block this much link text (of all its text) is a link bar.
+inline constexpr float kLinkBarDensity = 0.5f;
+
+struct ImageSource {
+    std::string src;    // as written (relative or absolute); empty: no usable source
+    std::string alt;    // one line, white space collapsed
+    std::string title;
+    std::string decorative;  // why it is left out; empty when it is content
+};
+
+// The source, alt text and title of the <img> at `img`, and whether it is decorative.
+// `in_figure`: it stands in a <figure> (never an icon then, whatever its size).
+// `page_url`: the page's absolute address, when known (for the other-site rule).
+ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
+
+// The host of an absolute http(s) URL, lower-cased, without "www."; empty otherwise.
+std::string url_host(std::string_view url);
+
+// The line a page's image gives the batch profile (html_template_text): what the
+// cleaner asks the profile about an image's source. No page's text holds it.
+std::string template_image_line(std::string_view src);
+
+// The best URL of a srcset ("a.jpg 480w, b.jpg 1200w" or "a.jpg 1x, b.jpg 2x"); empty if none.
+std::string best_of_srcset(std::string_view srcset);
+
+}  // namespace dconv::html
