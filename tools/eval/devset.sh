@@ -12,14 +12,14 @@ devset=${DEVSET:-$here/../shared/devset}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for page in page.txt page.html; do
-    ext=${page#page}
-    mkdir -p "$work/in$ext"
+    ext=${page#page.}
+    mkdir -p "$work/in-$ext"
     for c in "$devset"/cases/*/; do
         id=$(basename "$c")
-        [ -f "$c$page" ] && ln -s "$c$page" "$work/in$ext/$id$ext"
+        [ -f "$c$page" ] && ln -s "$c$page" "$work/in-$ext/$id.$ext"
     done
-    "$dconv" -q --to md -o "$work/out$ext" "$@" "$work/in$ext" || true
+    "$dconv" -q --to md -o "$work/out-$ext/" "$@" "$work/in-$ext" || true
     printf '%s: ' "$page"
-    python3 "$devset/score.py" "$devset/cases" "$work/out$ext" | grep -i -m3 -E 'all|F1' | tr '\n' ' '
+    python3 "$devset/score.py" "$devset/cases" "$work/out-$ext" | grep -i -m3 -E 'all|F1' | tr '\n' ' '
     echo
 done
