@@ -211,10 +211,15 @@ TEST_CASE("checks: a broken --style CSS file is refused with its file and line")
     dir.write("fine.css", "/* a theme */\n@media screen { p { color: #333; } }\np { margin: 0 0 1em; }\n");
     CHECK(run_dconv(dir, "--to epub --style fine.css page.txt").status == 0);
     // The print style of PDF is parsed by its own parser, which names the line too.
-    dir.write("print.css", "@page {\n  size: A4;\n  margin: nonsense;\n}\n");
+    dir.write("print.css", "@page {\n  size: A4;\n  margin nonsense;\n}\n");
     Run pdf = run_dconv(dir, "--to pdf --style print.css page.txt");
     CHECK(pdf.status == 2);
     CHECK_THAT(pdf.err, Contains("print.css:3"));
+    // A value print cannot use is ignored as CSS ignores it, with a warning naming the line.
+    dir.write("value.css", "@page {\n  size: A4;\n  margin: nonsense;\n}\n");
+    Run value = run_dconv(dir, "--to pdf --style value.css page.txt");
+    CHECK(value.status == 0);
+    CHECK_THAT(value.err, Contains("value.css:3"));
 }
 
 TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
