@@ -939,6 +939,7 @@ public:
         for (Block& b : doc.blocks) {
             auto* table = std::get_if<Table>(&b.node);
             if (!table) {
+                read_.push_back(Read{b.source, b.node.index(), kNoRow});
                 read.push_back(std::move(b));
                 continue;
             }
@@ -957,6 +958,7 @@ public:
                         }
                     normalize(line);
                     if (line.empty()) continue;
+                    read_.push_back(Read{source, BlockNode(Paragraph{}).index(), rows_.size()});
                     rows_.push_back(Row{t, source, line});
                     read.push_back(Block{Paragraph{std::move(line)}, source});
                 }
@@ -965,40 +967,47 @@ public:
         doc.blocks = std::move(read);
     }
 
+    // The classifier only removes units: what it kept is a subsequence of what it read,
+    // matched in one walk (a kept list may have lost items: matched by place and kind).
     void restore(Document& doc) {
         if (tables_.empty()) return;
         std::vector<bool> placed(tables_.size(), false);
         Blocks out;
-        std::size_t next_row = 0;  // rows keep their order: search on from the last found
-        for (Block& b : doc.blocks) {
-            const auto* p = std::get_if<Paragraph>(&b.node);
-            std::size_t found = rows_.size();
-            if (p)
-                for (std::size_t r = next_row; r < rows_.size(); ++r)
-                    if (rows_[r].source == b.source && rows_[r].line == p->content) {
-                        found = r;
-                        break;
-                    }
-            if (found == rows_.size()) {
+        std::size_t j = 0;
+        for (const Read& r : read_) {
+            if (j >= doc.blocks.size()) break;
+            Block& b = doc.blocks[j];
+            if (b.source != r.source || b.node.index() != r.kind) continue;
+            if (r.row != kNoRow) {
+                const auto* p = std::get_if<Paragraph>(&b.node);
+                if (!p || p->content != rows_[r.row].line) continue;
+                std::size_t t = rows_[r.row].table;
+                if (!placed[t]) out.push_back(std::move(tables_[t]));
+                placed[t] = true;
+            } else {
                 out.push_back(std::move(b));
-                continue;
             }
-            next_row = found + 1;
-            std::size_t t = rows_[found].table;
-            if (!placed[t]) out.push_back(std::move(tables_[t]));
-            placed[t] = true;
+            ++j;
         }
+        for (; j < doc.blocks.size(); ++j) out.push_back(std::move(doc.blocks[j]));
         doc.blocks = std::move(out);
     }
 
 private:
+    static constexpr std::size_t kNoRow = SIZE_MAX;
     struct Row {
         std::size_t table;
         SourceRange source;
         Inlines line;
     };
+    struct Read {  // a block as the classifier was given it
+        SourceRange source;
+        std::size_t kind;  // BlockNode's index
+        std::size_t row;   // into rows_, or kNoRow
+    };
     Blocks tables_;
     std::vector<Row> rows_;
+    std::vector<Read> read_;
 };
 
 }  // namespace
