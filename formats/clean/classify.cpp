@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "clean/cues.hpp"
@@ -967,30 +968,63 @@ public:
         doc.blocks = std::move(read);
     }
 
+    bool any() const { return !tables_.empty(); }
+
+    // A row of a table put back (after restore) starts on this line.
+    bool kept_row_at(std::uint32_t line) const {
+        auto it = kept_lines_.find(line);
+        return it != kept_lines_.end();
+    }
+
     // The classifier only removes units: what it kept is a subsequence of what it read,
     // matched in one walk (a kept list may have lost items: matched by place and kind).
+    // A table is kept when a row of it is, or when the text on both sides of it is.
     void restore(Document& doc) {
         if (tables_.empty()) return;
-        std::vector<bool> placed(tables_.size(), false);
-        Blocks out;
+        const std::size_t none = SIZE_MAX;
+        std::vector<std::size_t> match(read_.size(), none);  // read → the kept block
         std::size_t j = 0;
-        for (const Read& r : read_) {
-            if (j >= doc.blocks.size()) break;
-            Block& b = doc.blocks[j];
+        for (std::size_t k = 0; k < read_.size() && j < doc.blocks.size(); ++k) {
+            const Read& r = read_[k];
+            const Block& b = doc.blocks[j];
             if (b.source != r.source || b.node.index() != r.kind) continue;
             if (r.row != kNoRow) {
                 const auto* p = std::get_if<Paragraph>(&b.node);
                 if (!p || p->content != rows_[r.row].line) continue;
-                std::size_t t = rows_[r.row].table;
-                if (!placed[t]) out.push_back(std::move(tables_[t]));
-                placed[t] = true;
-            } else {
-                out.push_back(std::move(b));
             }
-            ++j;
+            match[k] = j++;
+        }
+        std::vector<bool> placed(tables_.size(), false);
+        for (std::size_t k = 0; k < read_.size(); ++k)
+            if (read_[k].row != kNoRow && match[k] != none) placed[rows_[read_[k].row].table] = true;
+        // sandwiched: the nearest blocks of text before and after the table were kept
+        for (std::size_t k = 0; k < read_.size();) {
+            if (read_[k].row == kNoRow) {
+                ++k;
+                continue;
+            }
+            std::size_t t = rows_[read_[k].row].table, end = k;
+            while (end < read_.size() && read_[end].row != kNoRow && rows_[read_[end].row].table == t) ++end;
+            bool before = k > 0 && read_[k - 1].row == kNoRow && match[k - 1] != none;
+            bool after = end < read_.size() && read_[end].row == kNoRow && match[end] != none;
+            if (before && after) placed[t] = true;
+            k = end;
+        }
+        Blocks out;
+        std::vector<bool> emitted(tables_.size(), false);
+        for (std::size_t k = 0; k < read_.size(); ++k) {
+            if (read_[k].row == kNoRow) {
+                if (match[k] != none) out.push_back(std::move(doc.blocks[match[k]]));
+                continue;
+            }
+            std::size_t t = rows_[read_[k].row].table;
+            if (placed[t] && !emitted[t]) out.push_back(std::move(tables_[t]));
+            emitted[t] = emitted[t] || placed[t];
         }
         for (; j < doc.blocks.size(); ++j) out.push_back(std::move(doc.blocks[j]));
         doc.blocks = std::move(out);
+        for (const Row& row : rows_)
+            if (placed[row.table] && row.source.known()) kept_lines_.insert(row.source.first);
     }
 
 private:
@@ -1008,14 +1042,29 @@ private:
     Blocks tables_;
     std::vector<Row> rows_;
     std::vector<Read> read_;
+    std::unordered_set<std::uint32_t> kept_lines_;
 };
 
 }  // namespace
 
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     TablesAsRows rows(doc);
-    clean::classify_boilerplate(doc, options, diag);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag);
+        return;
+    }
+    Diagnostics verdicts(diag.keeps_notes());
+    clean::classify_boilerplate(doc, options, verdicts);
     rows.restore(doc);
+    // a row removed from a table kept whole was not removed: say so
+    for (Diagnostic d : verdicts.items()) {
+        if (d.action == "removed" && rows.kept_row_at(d.first_line)) {
+            d.action = "kept";
+            d.reason = "a row of a data table kept whole, overruling: " + d.reason;
+        }
+        if (d.severity == Severity::warning) diag.warn(std::move(d));
+        else diag.note(std::move(d));
+    }
 }
 
 }  // namespace dconv

@@ -91,6 +91,12 @@ TEST_CASE("webtext cleaning: a table inside the article stays whole, one among f
     CHECK(paragraphs == 2);
 
     std::string links = "| [Home](/) | [News](/news) |\n|---|---|\n| [Sport](/sport) | [Weather](/weather) |\n\n";
+    // however many links and numbers: between the article's paragraphs it stays
+    Document inside = cleaned(kProse + "| [Rovers](/r) | [Athletic](/a) |\n|---|---|\n| 31 | 28 |\n\n" + kMoreProse);
+    int kept = 0;
+    for (const Block& b : inside.blocks) kept += std::holds_alternative<Table>(b.node);
+    CHECK(kept == 1);
+
     CHECK(segmented(links).rfind("Table", 0) == 0);  // a table before cleaning
     Document furniture = cleaned(links + kProse + kMoreProse + "© 2026 Harbour News\n");
     for (const Block& b : furniture.blocks) CHECK_FALSE(std::holds_alternative<Table>(b.node));
