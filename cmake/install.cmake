@@ -24,7 +24,7 @@ set(DCONV_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/dconv)
 # in dconv.pc for it. A module that links something not listed here gets a warning at
 # configure time (and the installed package would not link): add it here.
 #   PkgConfig::PREFIX: the pkg-config modules that the build's pkg_check_modules() asked for
-set(DCONV_PKGCONFIG_MODULES_CMARK libcmark)
+set(DCONV_PKGCONFIG_MODULES_CMARK libcmark-gfm)
 set(DCONV_PKGCONFIG_MODULES_TINYXML2 tinyxml2)
 set(DCONV_PKGCONFIG_MODULES_LIBZIP libzip)
 set(DCONV_PKGCONFIG_MODULES_HARFBUZZ harfbuzz harfbuzz-subset)

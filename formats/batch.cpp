@@ -37,7 +37,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
     try {
         plan = make_plan(options, err);
     } catch (const UsageError& e) {
-        err << "dconv: " << e.message << "\n";
+        err << "dconv: " << printable_name(e.message) << "\n";
         result.exit_code = kExitUsage;
         return result;
     }
@@ -47,6 +47,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
     result.inputs = plan.inputs.size() + plan.missing.size() + plan.fetch_failures.size();
     result.fetch_failed = plan.fetch_failures.size();
     Tally tally;
+    if (!options.quiet && !json)
+        for (const std::string& warning : plan.warnings) err << "dconv: " << warning << "\n";
     for (const auto& [name, why] : plan.missing) {
         Error e(ErrorKind::io, name, 0, why);
         err << (json ? explain_json(name, false, {}, {e}, Diagnostics{}) : error_line(name, e));
@@ -121,7 +123,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.1f", result.seconds);
         err << "converted " << result.converted << " of " << result.inputs
-            << (result.inputs == 1 ? " input" : " inputs") << " into " << plan.output_display;
+            << (result.inputs == 1 ? " input" : " inputs") << " into " << printable_name(plan.output_display);
         if (result.failed || result.skipped) {
             err << " (";
             if (result.failed) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/smart_quotes.hpp"
 #include "decode/decode.hpp"
 #include "dconv/book.hpp"
 #include "dconv/limits.hpp"
@@ -128,10 +129,21 @@ const WriterEntry& choose_writer(std::string_view format) {
 
 }  // namespace
 
+// The model passes a writer's format asks for before it writes: typographic quotes for
+// the typeset formats (smart_quotes.hpp). On a copy: the same document goes to several
+// writers.
 std::string write_document(const Document& doc, std::string_view format,
                            const WriteOptions& options) {
     check_deadline();
-    std::string out = choose_writer(format).write(doc, options);
+    const WriterEntry& writer = choose_writer(format);
+    std::string out;
+    if (options.smart && writer.typographic) {
+        Document typeset = doc;
+        make_quotes_typographic(typeset);
+        out = writer.write(typeset, options);
+    } else {
+        out = writer.write(doc, options);
+    }
     check_deadline();
     return out;
 }
@@ -139,6 +151,12 @@ std::string write_document(const Document& doc, std::string_view format,
 std::string write_book(const Book& book, std::string_view format, const WriteOptions& options) {
     const WriterEntry& writer = choose_writer(format);
     check_deadline();
+    if (options.smart && writer.typographic) {
+        Book typeset = book;
+        make_quotes_typographic(typeset);
+        if (writer.write_book) return writer.write_book(typeset, options);
+        return writer.write(flatten(typeset), options);
+    }
     if (writer.write_book) return writer.write_book(book, options);
     return writer.write(flatten(book), options);
 }

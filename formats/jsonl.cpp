@@ -188,6 +188,7 @@ public:
 
             ReadOptions read;
             read.clean = options_.read.clean;
+            read.favor = options_.read.favor;
             read.resources.load = false;  // records are written as text: no image is needed
             std::string content = take_content(record, read.format);
             input_bytes = content.size();
@@ -535,7 +536,7 @@ std::string check_options(const BatchOptions& options) {
         return "--jsonl reads records from standard input: give no INPUT";
     if (!options.output.empty() && options.output != "-")
         return "--jsonl writes records to standard output: no -o";
-    if (options.formats != std::vector<std::string>{"md"})
+    if (!options.formats.empty() && options.formats != std::vector<std::string>{"md"})
         return "--jsonl writes markdown and text in each record: no --to";
     if (!options.read.format.empty())
         return "--jsonl: each record names its format (\"text\", \"html\", \"markdown\"): no --from";

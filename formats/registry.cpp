@@ -22,7 +22,7 @@ const std::vector<ReaderEntry>& readers() {
          read_webtext},
         {"html", {"html", "htm", "xhtml"}, "HTML page, parsed with gumbo, its content chosen and cleaned",
          read_html, html_declared_encoding, html_template_text},
-        {"markdown", {"md", "markdown", "mkd"}, "CommonMark with optional YAML front matter, not cleaned unless --clean",
+        {"markdown", {"md", "markdown", "mkd"}, "GitHub Flavored Markdown (cmark-gfm) with optional YAML front matter, not cleaned unless --clean",
          [](std::string text, const ReadOptions& options, Diagnostics& diag) {
              return read_markdown(text, options, diag);
          }},
@@ -32,16 +32,17 @@ const std::vector<ReaderEntry>& readers() {
 
 const std::vector<WriterEntry>& writers() {
     static const std::vector<WriterEntry> table = {
-        {"md", {"markdown", "commonmark"}, "md", "CommonMark with YAML front matter",
+        {"md", {"markdown", "commonmark"}, "md", "GitHub Flavored Markdown (tables, footnotes, task lists) with YAML front matter",
          write_markdown},
         {"txt", {"plain", "text"}, "txt", "plain text wrapped at --columns", write_plain},
         {"native", {"json"}, "json", "the document model as JSON, for debugging",
          write_native},
-        {"html", {"xhtml", "html5"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml},
+        {"html", {"xhtml", "html5"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml,
+         nullptr, true},
         {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
-         write_epub, write_epub_book},
+         write_epub, write_epub_book, true},
         {"pdf", {}, "pdf", "PDF for print: justified, hyphenated, bookmarks, --style, --paper",
-         write_pdf, write_pdf_book},
+         write_pdf, write_pdf_book, true},
     };
     return table;
 }

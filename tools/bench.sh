@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks dconv and prints a Markdown table for the README.
 #
-#   bash tools/bench.sh [--with-peers] [PAGES]      (default 1000)
+#   bash tools/bench.sh [--startup] [--with-peers] [PAGES]      (default 1000)
 #
-# --with-peers installs pandoc and wkhtmltopdf from Debian's packages first (as root), so
+# --with-peers installs pandoc, wkhtmltopdf and cmark from Debian's packages first (as root), so
 # that they run side by side; without it, they are measured only when already installed.
 #
 # Corpus, built in a temporary directory: PAGES web-text pages made by cycling seeds/*.txt
@@ -24,6 +24,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --startup: only the start-up rows (see startup_rows below), then exit.
+if [ "${1:-}" = "--startup" ]; then
+  startup_only=1
+  shift
+else
+  startup_only=0
+fi
 with_peers=0
 if [ "${1:-}" = "--with-peers" ]; then
   with_peers=1
@@ -32,14 +39,63 @@ fi
 pages=${1:-1000}
 case $pages in '' | *[!0-9]*) echo "usage: bash tools/bench.sh [--with-peers] [PAGES]" >&2; exit 2 ;; esac
 
-bash tools/build.sh >&2
-if [ "$with_peers" -eq 1 ] && ! { command -v pandoc && command -v wkhtmltopdf; } >/dev/null; then
-  echo "bench: installing pandoc and wkhtmltopdf" >&2
+if [ "$startup_only" -eq 1 ]; then bash tools/build.sh dconv_cli >&2; else bash tools/build.sh >&2; fi
+
+if [ "$with_peers" -eq 1 ] && ! { command -v pandoc && command -v wkhtmltopdf && command -v cmark; } >/dev/null; then
+  echo "bench: installing pandoc, wkhtmltopdf and cmark" >&2
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    pandoc wkhtmltopdf >&2
+    pandoc wkhtmltopdf cmark >&2
 fi
+# Start-up: most users run dconv once per file from a script, so the cost of one small
+# conversion matters as much as throughput. Each command runs RUNS times (default 50)
+# after one warm-up run; the table gives the median wall time and the median CPU time
+# (user + system, from getrusage of the child), side by side with cmark (the CommonMark
+# reference implementation, C) and pandoc, when installed, on the same file. The CPU
+# column is the one to read on a shared machine: wall time there includes waiting for a
+# core. Targets (issue 16): --version <= 3 ms, one page to Markdown within 3x cmark,
+# one page to PDF <= 25 ms.
+startup_rows() {
+  local page=seeds/000_a63e61e3e170d77f.txt out
+  out=$(mktemp -d "${TMPDIR:-/tmp}/dconv-startup.XXXXXX")
+  local commands=("dconv --version|$PWD/build/dconv --version")
+  command -v cmark >/dev/null && commands+=("cmark --version|cmark --version")
+  commands+=("dconv one page to Markdown|$PWD/build/dconv -q -o $out/page.md $page")
+  command -v cmark >/dev/null && commands+=("cmark the same page (to HTML)|cmark $page")
+  commands+=("dconv one page to PDF|$PWD/build/dconv -q -o $out/page.pdf $page")
+  if command -v pandoc >/dev/null; then
+    commands+=("pandoc --version|pandoc --version"
+               "pandoc the same page to Markdown|pandoc -f markdown -t commonmark $page")
+  fi
+  RUNS=${RUNS:-50} python3 - "${commands[@]}" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs = int(os.environ["RUNS"])
+print("| command | wall ms (median) | CPU ms (median) |")
+print("| --- | ---: | ---: |")
+for entry in sys.argv[1:]:
+    name, command = entry.split("|", 1)
+    argv = command.split()
+    walls, cpus = [], []
+    for i in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if i == 0:
+            continue  # warm-up: caches filled
+        walls.append(wall * 1000)
+        cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+    print(f"| {name} | {statistics.median(walls):.1f} | {statistics.median(cpus):.1f} |")
+PY
+  rm -rf "$out"
+}
+echo "Start-up, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg):"
+startup_rows
+echo
+[ "$startup_only" -eq 0 ] || exit 0
+
 peer_pages=${PEER_PAGES:-60}
 [ "$peer_pages" -le "$pages" ] || peer_pages=$pages
 dconv=$PWD/build/dconv

@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   # libraries
-  libcmark-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev libicu-dev nlohmann-json3-dev libtinyxml2-dev libzip-dev libgumbo-dev
   # images: stb_image probes, stb_image_write encodes PNG; libwebp and giflib decode
   libstb-dev libwebp-dev libgif-dev
   # URL inputs: libcurl with OpenSSL (HTTP/2, gzip, brotli), ca-certificates to verify TLS
@@ -33,6 +33,9 @@ packages=(
   catch2 python3 epubcheck qpdf poppler-utils python3-distributed clang libclang-rt-14-dev
   # the manual page is checked with groff (tests/install_test.sh)
   groff-base
+  # retraining the page model (tools/train/train_page_model.py, Debian's /usr/bin/python3;
+  # dconv itself evaluates the compiled-in trees and needs neither)
+  python3-xgboost python3-numpy
 )
 
 missing=()

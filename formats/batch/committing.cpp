@@ -67,7 +67,9 @@ void refuse_overwriting_inputs(const Plan& plan, const std::vector<fs::path>& ou
 bool outputs_exist(const std::vector<fs::path>& outputs) {
     for (const fs::path& path : outputs) {
         struct stat st {};
-        if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+        // An empty file is no output dconv wrote (every format writes something): a file
+        // made by hand, or by a tool that failed.
+        if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return false;
     }
     return true;
 }

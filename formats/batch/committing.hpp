@@ -35,7 +35,8 @@ void create_parent(const fs::path& path);
 void refuse_overwriting_inputs(const Plan& plan, const std::vector<fs::path>& outputs,
                                const std::string& name = {});
 
-// --skip-existing: every one of `outputs` is a file already (a link to one counts).
+// --skip-existing: every one of `outputs` is a non-empty file already (a link to one
+// counts).
 bool outputs_exist(const std::vector<fs::path>& outputs);
 
 // Whether `entry` (a file name in an output's folder) is a temporary of one of `outputs`

@@ -9,6 +9,7 @@
 #include "batch/input_reading.hpp"
 #include "batch/thread_pool.hpp"
 #include "dconv/book.hpp"
+#include "dconv/fetch.hpp"
 
 namespace dconv::batch {
 
@@ -179,7 +180,9 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
         if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
         return read_document(std::string_view(plan_.stdin_bytes), read, diag);
     }
-    return read_document(read_input(in), read, diag);  // the bytes go once decoded
+    Document doc = read_document(read_input(in), read, diag);  // the bytes go once decoded
+    if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
+    return doc;
 }
 
 // Counts and reports an input skipped for its existing outputs: a line with --explain,
@@ -194,7 +197,8 @@ void Converter::skip(const Input& in, std::size_t index) {
         line.pop_back();
         reporter_.message(line + ",\"skipped\":true}\n");
     } else if (options_.explain == Explain::text) {
-        reporter_.message(in.name + ": skipped: every output exists (" + join(existing, ", ") + ")\n");
+        reporter_.message(printable_name(in.name) + ": skipped: every output exists (" +
+                          printable_name(join(existing, ", ")) + ")\n");
     }
     reporter_.one_done();
 }

@@ -70,12 +70,20 @@ std::string read_all(int fd, const std::string& name) {
 }
 
 std::string read_input(const Input& in) {
-    int fd = ::open(in.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK, so that a FIFO given as an input does not block the open; it is refused
+    // below, like a device (/dev/zero would never end): only standard input may be a pipe.
+    int fd = ::open(in.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int error = errno;
         throw Error(ErrorKind::io, in.name, 0, std::strerror(error));
     }
     FileDescriptor guard(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        throw Error(ErrorKind::input, in.name, 0,
+                    std::string("not a regular file (") + (S_ISFIFO(st.st_mode) ? "a pipe" : S_ISSOCK(st.st_mode) ? "a socket" : "a device") +
+                        "): give it on standard input (-) to read it as a stream");
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     return read_all(fd, in.name);
 }
 

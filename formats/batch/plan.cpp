@@ -2,6 +2,8 @@
 // before anything is converted (plan.hpp).
 #include "batch/plan.hpp"
 
+#include "batch/reporting.hpp"
+
 #include <sys/stat.h>
 #include <unicode/ucnv.h>
 
@@ -79,7 +81,8 @@ void check_write_options(const WriteOptions& write, const std::vector<const Writ
         if (writes("pdf")) pdf::print_style_for(write.style, write.paper);
         if (!write.cover_image.empty()) epub::read_cover(write.cover_image);
     } catch (const Error& e) {
-        throw UsageError{(e.file().empty() ? "" : e.file() + ": ") + e.message()};
+        std::string where = e.file().empty() ? "" : e.file() + (e.line() ? ":" + std::to_string(e.line()) : "") + ": ";
+        throw UsageError{where + e.message()};
     }
 }
 
@@ -141,9 +144,17 @@ bool claimed_by_a_reader(const fs::path& file) {
     return false;
 }
 
-void remember_identity(Plan& plan, const fs::path& path, const std::string& name) {
+// Records an input file's identity; false (and a warning) when the same file was given
+// already, under another name or through a link: it is converted once, so that a page
+// given twice is not learned as its own site's template.
+bool remember_identity(Plan& plan, const fs::path& path, const std::string& name) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) plan.input_ids.emplace(std::pair{st.st_dev, st.st_ino}, name);
+    if (::stat(path.c_str(), &st) != 0) return true;
+    auto [where, fresh] = plan.input_ids.emplace(std::pair{st.st_dev, st.st_ino}, name);
+    if (!fresh)
+        plan.warnings.push_back(printable_name(name) + ": warning: the same file as " +
+                                printable_name(where->second) + "; converted once");
+    return fresh;
 }
 
 bool same_file(const fs::path& a, const fs::path& b) {
@@ -154,35 +165,44 @@ bool same_file(const fs::path& a, const fs::path& b) {
 // Walks a directory for files some reader claims, sorted for a stable order. Hidden
 // entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
 // directory, so that a second run does not convert the first run's output).
+// Walks a directory for files some reader claims, sorted for a stable order. Hidden
+// entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
+// directory, so that a second run does not convert the first run's output). A folder
+// that cannot be read is reported by name ("Permission denied") and counts as a failed
+// input; the rest of the walk goes on.
 void walk_directory(Plan& plan, const fs::path& root, const std::string& given,
                     const fs::path& skip) {
     std::vector<fs::path> files;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const fs::directory_entry& entry = *it;
-        std::error_code entry_ec;
-        bool is_dir = entry.is_directory(entry_ec);
-        if (entry.path().filename().string().starts_with('.')) {
-            if (is_dir) it.disable_recursion_pending();
+    std::vector<fs::path> folders = {root};
+    while (!folders.empty()) {
+        fs::path folder = std::move(folders.back());
+        folders.pop_back();
+        std::error_code ec;
+        fs::directory_iterator it(folder, ec);
+        if (ec) {
+            plan.missing.emplace_back(folder == root ? given : folder.string(), ec.message());
             continue;
         }
-        if (is_dir) {
-            if (!skip.empty() && same_file(entry.path(), skip)) it.disable_recursion_pending();
-            continue;
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            const fs::directory_entry& entry = *it;
+            if (entry.path().filename().string().starts_with('.')) continue;
+            std::error_code entry_ec;
+            if (entry.is_directory(entry_ec)) {
+                if (skip.empty() || !same_file(entry.path(), skip)) folders.push_back(entry.path());
+                continue;
+            }
+            if (entry.is_regular_file(entry_ec) && claimed_by_a_reader(entry.path()))
+                files.push_back(entry.path());
         }
-        if (entry.is_regular_file(entry_ec) && claimed_by_a_reader(entry.path()))
-            files.push_back(entry.path());
+        if (ec) plan.missing.emplace_back(folder.string(), ec.message());
     }
-    if (ec) plan.missing.emplace_back(given, ec.message());
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
         Input in;
         in.path = file;
         in.name = file.string();
         in.relative_dir = file.lexically_relative(root).parent_path();
-        remember_identity(plan, file, in.name);
-        plan.inputs.push_back(std::move(in));
+        if (remember_identity(plan, file, in.name)) plan.inputs.push_back(std::move(in));
     }
 }
 
@@ -191,6 +211,49 @@ std::string list_extensions() {
     for (const auto& r : readers())
         for (const auto& e : r.extensions) exts.push_back("." + e);
     return join(exts, " ");
+}
+
+// The writer a file name asks for by its ending ("x.pdf": pdf, "notes.markdown": md),
+// or nullptr: no ending, or one no writer claims.
+const WriterEntry* writer_for_name(const std::string& name) {
+    std::string ext = fs::path(name).extension().string();
+    if (ext.size() < 2) return nullptr;
+    ext = text::lower_ascii(std::string_view(ext).substr(1));
+    for (const auto& w : writers())
+        if (w.extension == ext) return &w;
+    return find_writer(ext);
+}
+
+// The output file named by -o or --bundle, when it is one file (not a directory, not
+// standard output); empty otherwise.
+std::string named_output_file(const BatchOptions& options) {
+    const std::string& name = options.bundle.empty() ? options.output : options.bundle;
+    if (name.empty() || name == "-" || name.ends_with('/')) return {};
+    std::error_code ec;
+    if (fs::is_directory(name, ec)) return {};
+    return name;
+}
+
+// --to, or the format the output file's name asks for, or md. A --to naming one format
+// whose ending contradicts the file's is refused (the file would lie about its format),
+// unless --force-extension.
+std::vector<const WriterEntry*> choose_writers(const BatchOptions& options) {
+    std::string file = named_output_file(options);
+    const WriterEntry* by_name = file.empty() ? nullptr : writer_for_name(file);
+    if (options.formats.empty()) {
+        if (by_name) return {by_name};
+        return resolve_writers({"md"});
+    }
+    std::vector<const WriterEntry*> chosen = resolve_writers(options.formats);
+    if (by_name && chosen.size() == 1 && chosen.front() != by_name &&
+        chosen.front()->extension != by_name->extension && !options.force_extension) {
+        std::string option = options.bundle.empty() ? "-o " : "--bundle ";
+        throw UsageError{option + file + " names a ." + fs::path(file).extension().string().substr(1) +
+                         " file, but --to " + chosen.front()->name + " writes ." + chosen.front()->extension +
+                         ": drop --to (the ending chooses the format), change the name, or add "
+                         "--force-extension"};
+    }
+    return chosen;
 }
 
 // Fetches the URL inputs and feeds that `plan.inputs` holds as placeholders (`sources[k]`
@@ -204,6 +267,10 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     web.max_articles = options.max_articles;
     web.jobs = options.jobs ? options.jobs : 1;
     web.progress = options.progress && options.explain != Explain::json;
+    web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(), [](const WriterEntry* w) {
+        return w->name == "epub" || w->name == "pdf" || w->name == "html" || w->name == "native";
+    });
+    web.fetch_images = options.images;
     try {
         plan.web = std::make_unique<WebInputs>(web, err);
     } catch (const Error& e) {
@@ -264,7 +331,7 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
 
 Plan make_plan(const BatchOptions& options, std::ostream& err) {
     Plan plan;
-    plan.writers = resolve_writers(options.formats);
+    plan.writers = choose_writers(options);
     check_read_options(options.read);
     check_write_options(options.write, plan.writers);
     if (options.inputs.empty() && options.input_files.empty())
@@ -322,8 +389,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
             Input in;
             in.path = given;
             in.name = given;
-            remember_identity(plan, in.path, in.name);
-            plan.inputs.push_back(std::move(in));
+            if (remember_identity(plan, in.path, in.name)) plan.inputs.push_back(std::move(in));
         }
     }
     if (!web_sources.empty()) fetch_web_inputs(plan, web_sources, web_at, options, err);

@@ -51,6 +51,8 @@ struct Plan {
     std::vector<Input> inputs;
     // Inputs that could not even be listed (name, why); each counts as a failed input.
     std::vector<std::pair<std::string, std::string>> missing;
+    // Said before converting, unless --quiet: "b.txt: warning: the same file as a.txt...".
+    std::vector<std::string> warnings;
     OutputMode mode = OutputMode::directory;
     fs::path output;             // the directory or the file
     std::string output_display;  // as the summary names it

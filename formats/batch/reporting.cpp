@@ -41,7 +41,7 @@ std::string short_excerpt(std::string_view excerpt) {
 }
 
 std::string location(const std::string& name, std::uint32_t first, std::uint32_t last) {
-    std::string out = name;
+    std::string out = printable_name(name);
     if (first) {
         out += ':' + std::to_string(first);
         if (last > first) out += '-' + std::to_string(last);
@@ -50,6 +50,43 @@ std::string location(const std::string& name, std::uint32_t first, std::uint32_t
 }
 
 }  // namespace
+
+std::string printable_name(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (std::size_t i = 0; i < name.size();) {
+        auto c = static_cast<unsigned char>(name[i]);
+        std::size_t at = i;
+        if (c >= 0x80) {
+            char32_t cp = text::next(name, i);
+            bool invalid = cp == 0xFFFD && name.substr(at, 3) != "\xEF\xBF\xBD";
+            bool c1 = cp >= 0x80 && cp < 0xA0;  // C1 controls (CSI is one)
+            if (!invalid && !c1) {
+                out.append(name.substr(at, i - at));
+                continue;
+            }
+            for (std::size_t k = at; k < i; ++k) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(name[k]));
+                out += hex;
+            }
+            continue;
+        }
+        ++i;
+        if (c == '\\') out += "\\\\";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\r') out += "\\r";
+        else if (c < 0x20 || c == 0x7F) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02X", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
 
 // file:LINE[-LAST]: PASS: ACTION (score S): REASON — "excerpt"
 // (warnings: file:LINE: warning: PASS: REASON ...)
@@ -70,7 +107,7 @@ std::string explain_line(const std::string& name, const Diagnostic& d) {
 // file:line: warning: message
 std::string warning_line(const std::string& name, const Diagnostic& d) {
     std::string message = d.reason.empty() ? d.action : d.reason;
-    return location(name, d.first_line, d.first_line) + ": warning: " + message + "\n";
+    return "dconv: " + location(name, d.first_line, d.first_line) + ": warning: " + message + "\n";
 }
 
 std::string error_line(const std::string& fallback_name, const Error& e) {

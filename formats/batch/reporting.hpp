@@ -15,11 +15,18 @@
 
 namespace dconv::batch {
 
+// `name` as it may be shown on a terminal: control characters (newlines, ESC, ...) and
+// bytes that are not UTF-8 are written as \n, \t, \xHH escapes, and a backslash as
+// "\\", so that a file's name can neither forge a line of output nor send the terminal
+// a command.
+std::string printable_name(std::string_view name);
+
 // file:LINE[-LAST]: PASS: ACTION (score S): REASON — "excerpt"
 // (warnings: file:LINE: warning: PASS: REASON ...)
 std::string explain_line(const std::string& name, const Diagnostic& d);
 
-// file:line: warning: message
+// dconv: file:line: warning: message (the prefix of errors too: a script's log shows
+// whose line it is)
 std::string warning_line(const std::string& name, const Diagnostic& d);
 
 // dconv: file:line: message

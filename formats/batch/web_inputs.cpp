@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -152,6 +153,8 @@ struct WebInputs::State {
             if (reply.media_type == "text/html" || reply.media_type == "application/xhtml+xml" ||
                 ((reply.media_type.empty() || is_xml_type(reply.media_type)) && markup))
                 page.read.format = "html";
+            else if (reply.media_type == "text/markdown" || reply.media_type == "text/x-markdown")
+                page.read.format = "markdown";
             else if (!reply.media_type.empty() && is_xml_type(reply.media_type))
                 throw Error(ErrorKind::input, name, 0,
                             "the server sent " + reply.media_type + " that is neither an RSS or Atom feed nor a page");
@@ -165,14 +168,25 @@ struct WebInputs::State {
                 page.warnings.push_back("unknown charset '" + reply.charset +
                                         "' in the reply's Content-Type: the page's own declaration, or detection, decides");
         }
+        // Its images: relative sources are joined to the final URL; remote ones come
+        // through the fetcher, with the page as Referer.
+        page.read.resources.base = reply.final_url;
+        if (!options.load_images)
+            page.read.resources.load = false;
+        else if (options.fetch_images)
+            page.read.resources.fetch_remote = remote_image_fetcher(fetcher, reply.final_url);
+        else
+            page.read.resources.fetch_remote = [](const std::string&, Diagnostics&) { return std::optional<std::string>(); };
         page.path = scratch / (std::to_string(next_file.fetch_add(1)) + ".page");
         write_file_atomic(page.path, reply.body);
         // The title its outputs are named after: the page read as it will be converted
-        // (without the batch's profile, which does not change a title).
+        // (without the batch's profile, which does not change a title, nor its images).
         std::string title;
         try {
             Diagnostics ignored(false);
-            title = read_document(std::string_view(reply.body), page.read, ignored).meta.title;
+            ReadOptions naming = page.read;
+            naming.resources.load = false;
+            title = read_document(std::string_view(reply.body), naming, ignored).meta.title;
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
         }
@@ -237,6 +251,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             }
         } catch (const Error& e) {
             results[i].failures.push_back({source.given, e});
+        } catch (const std::exception& e) {  // out of memory, say: this source fails, not the batch
+            results[i].failures.push_back({source.given, Error(ErrorKind::internal, source.given, 0, e.what())});
         }
         s.progress(true);
     });
@@ -261,6 +277,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 pages[k] = s.prepare(url, std::move(reply));
             } catch (const Error& e) {
                 errors[k] = e;
+            } catch (const std::exception& e) {
+                errors[k] = Error(ErrorKind::internal, url, 0, e.what());
             }
             s.progress(true);
         });

@@ -49,6 +49,12 @@ struct WebInputOptions {
     ReadOptions read;               // the batch's: --from and --encoding win over the reply's
     std::size_t max_articles = 0;   // --max-articles: the newest N of each feed; 0: all
     unsigned jobs = 1;              // fetching threads (at least kMinFetchThreads)
+    // Images: `load_images` when some output shows them (epub, pdf, html; native lists
+    // them); else sources
+    // are kept as written and nothing is fetched (md, txt keep the absolute URLs).
+    // `fetch_images` off (--no-images): remote images keep their alt text, silently.
+    bool load_images = true;
+    bool fetch_images = true;
     bool progress = false;          // a progress line on `err` while fetching
 };
 

@@ -165,7 +165,10 @@ void set_meta_field(Meta& meta, std::string_view key, std::string_view value) {
     else if (name == "site" || name == "publisher") meta.site = v;
     else if (name == "language" || name == "lang") meta.language = v;
     else if (name == "source") meta.source = v;
-    else meta.extra[name] = v;
+    else {
+        meta.extra[name] = v;
+        meta.lists.erase(name);
+    }
 }
 
 void apply_meta(Meta& meta, const Meta& given) {
@@ -179,7 +182,14 @@ void apply_meta(Meta& meta, const Meta& given) {
     lay(meta.language, given.language);
     lay(meta.source, given.source);
     if (!given.authors.empty()) meta.authors = given.authors;
-    for (const auto& [key, value] : given.extra) meta.extra[key] = value;
+    for (const auto& [key, value] : given.extra) {
+        meta.extra[key] = value;
+        meta.lists.erase(key);
+    }
+    for (const auto& [key, items] : given.lists) {
+        meta.lists[key] = items;
+        meta.extra.erase(key);
+    }
 }
 
 }  // namespace dconv

@@ -11,7 +11,10 @@
 #include <functional>
 #include <map>
 
+#include <stb_image.h>
+
 #include "core/date_time.hpp"
+#include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/resources.hpp"
 #include "dconv/styles.hpp"
@@ -670,23 +673,30 @@ std::string_view cover_media_type(std::string_view bytes) {
     return {};
 }
 
+// The cover decoded in full (its pixels then dropped): a file with a JPEG or PNG header
+// but broken data would otherwise go into the book, where a reader shows nothing. Its
+// size is checked from the header first, against kMaxImagePixels.
+static void check_cover_decodes(const std::string& bytes, const std::string& path) {
+    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+    const int size = static_cast<int>(bytes.size());
+    int width = 0, height = 0, channels = 0;
+    if (!stbi_info_from_memory(data, size, &width, &height, &channels))
+        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+    if (static_cast<std::size_t>(width) * static_cast<std::size_t>(height) > kMaxImagePixels)
+        throw Error(ErrorKind::usage, path, 0,
+                    "the cover image is " + std::to_string(width) + "x" + std::to_string(height) +
+                        " pixels, more than " + std::to_string(kMaxImagePixels) + " in all");
+    stbi_uc* pixels = stbi_load_from_memory(data, size, &width, &height, &channels, 0);
+    if (!pixels)
+        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+    stbi_image_free(pixels);
+}
+
 std::string read_cover(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        int error = errno;
-        throw Error(ErrorKind::io, path, 0, std::string("cannot read the cover image: ") + std::strerror(error));
-    }
-    std::string bytes;
-    char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (bytes.size() > kMaxCoverBytes)
-            throw Error(ErrorKind::usage, path, 0,
-                        "cover image larger than " + std::to_string(kMaxCoverBytes >> 20) + " MiB");
-    }
-    if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
+    std::string bytes = read_regular_file(path, kMaxCoverBytes, "cover image");
     if (cover_media_type(bytes).empty())
         throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+    check_cover_decodes(bytes, path);
     return bytes;
 }
 

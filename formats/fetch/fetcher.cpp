@@ -133,7 +133,7 @@ bool acceptable_type(FetchKind kind, const std::string& type) {
     if (kind == FetchKind::image)
         return type.starts_with("image/") || type == "application/octet-stream";
     static constexpr std::string_view kPageTypes[] = {
-        "text/html", "application/xhtml+xml", "text/plain", "application/rss+xml",
+        "text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown", "application/rss+xml",
         "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"};
     return std::find(std::begin(kPageTypes), std::end(kPageTypes), type) != std::end(kPageTypes);
 }
@@ -377,7 +377,7 @@ struct Fetcher::State {
         if (!r.refused_type.empty())
             throw Error(ErrorKind::input, asked, 0,
                         std::string(kind == FetchKind::image ? "not an image" : "not a web page") + ": the server sent " +
-                            r.refused_type + where + (kind == FetchKind::image ? "" : "; dconv converts HTML, text and feeds"));
+                            r.refused_type + where + (kind == FetchKind::image ? "" : "; dconv converts HTML, text, Markdown and feeds"));
         if (r.over_size || r.code == CURLE_FILESIZE_EXCEEDED) {
             std::size_t cap = kind == FetchKind::image ? kMaxImageBytes : options.max_bytes;
             throw Error(ErrorKind::limit, asked, 0,
@@ -418,6 +418,10 @@ struct Fetcher::State {
                 if (!is_web_url(r.location))
                     throw Error(ErrorKind::input, asked, 0,
                                 "redirected to " + r.location + ": only http and https URLs are fetched");
+                if (r.location.size() > fetch::kMaxUrlBytes)
+                    throw Error(ErrorKind::limit, asked, 0,
+                                "redirected to a URL longer than " + std::to_string(fetch::kMaxUrlBytes) +
+                                    " bytes, not followed");
                 if (++redirects > fetch::kMaxRedirects)
                     throw Error(ErrorKind::limit, asked, 0,
                                 "more than " + std::to_string(fetch::kMaxRedirects) + " redirects, not followed");
@@ -443,7 +447,11 @@ struct Fetcher::State {
             if (cache) {
                 fetch::CachedReply entry{asked, result.final_url, result.media_type, result.charset,
                                          r.etag, r.last_modified, result.body};
-                cache->store(entry);
+                try {
+                    cache->store(entry);
+                } catch (const Error& e) {  // the page is here: a cache that cannot keep it only warns
+                    result.warning = "not kept in the cache: " + e.file() + ": " + e.message();
+                }
             }
             return result;
         }
@@ -471,6 +479,19 @@ struct Fetcher::State {
         stats.bytes += bytes;
     }
 };
+
+RemoteFetcher remote_image_fetcher(Fetcher& fetcher, std::string page_url) {
+    return [&fetcher, referer = std::move(page_url)](const std::string& url, Diagnostics& diag) -> std::optional<std::string> {
+        try {
+            FetchResult image = fetcher.fetch(url, FetchKind::image, referer);
+            if (!image.warning.empty()) diag.warn("resources", image.warning);
+            return std::move(image.body);
+        } catch (const Error& e) {
+            diag.warn("resources", "image " + url + " not fetched: " + e.message() + "; its alt text is kept");
+            return std::nullopt;
+        }
+    };
+}
 
 std::string user_agent() {
     const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);

@@ -216,8 +216,9 @@ std::string format(const char* fmt, double a, double b = 0) {
 
 class Selector {
 public:
-    Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag)
-        : page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
+    Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag,
+             bool landmarks_only)
+        : landmarks_only_(landmarks_only), page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
           removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
           live_(n_), prose_(n_, 0) {}
 
@@ -239,6 +240,12 @@ public:
         measure_live();
         remove_landmarks(body);
         measure_live();
+        if (landmarks_only_) {  // the inclusive mode: the whole body but its furniture
+            if (explain_) note(body, "kept", "the whole page but its landmarks (inclusive mode)", 0);
+            out.roots = {body};
+            out.removed = std::move(removed_);
+            return out;
+        }
         score_paragraphs();
         std::uint32_t top = choose_top(body);
         top = thread_of(top, body);
@@ -911,6 +918,7 @@ private:
         }
     }
 
+    const bool landmarks_only_;
     const Page& page_;
     std::string_view language_;
     const std::vector<std::string>& authors_;
@@ -932,8 +940,8 @@ private:
 }  // namespace
 
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
-                         Diagnostics& diag) {
-    return Selector(page, language, authors, diag).run();
+                         Diagnostics& diag, bool landmarks_only) {
+    return Selector(page, language, authors, diag, landmarks_only).run();
 }
 
 }  // namespace dconv::html

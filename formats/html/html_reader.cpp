@@ -1,6 +1,8 @@
 #include "html/html_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "clean/recall_guard.hpp"
@@ -14,6 +16,8 @@
 #include "html/html_tree.hpp"
 #include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
+#include "html/page_model.hpp"
+#include "html/page_signals.hpp"
 #include "html/page_metadata.hpp"
 
 namespace dconv {
@@ -122,6 +126,36 @@ Document whole_body(const html::Page& page, const html::BuildOptions& build) {
     return whole;
 }
 
+// DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
+// tools/train/train_page_model.py (not a user interface).
+void dump_signals(const std::string& source, const std::vector<float>& signals) {
+    std::string line = "dconv-page-signals\t" + source;
+    char buf[32];
+    for (float v : signals) {
+        std::snprintf(buf, sizeof buf, "\t%.9g", static_cast<double>(v));
+        line += buf;
+    }
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+}
+
+void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor, html::PageMode mode) {
+    char probability[16], gains[96];
+    std::snprintf(probability, sizeof probability, "%.2f", static_cast<double>(v.type_probability));
+    std::snprintf(gains, sizeof gains, "predicted F1 gain: wide %+.3f, inclusive %+.3f",
+                  static_cast<double>(v.wide_gain), static_cast<double>(v.inclusive_gain));
+    std::string reason = "page type " + std::string(v.type) + " (p " + probability + "); " +
+                         std::string(html::page_mode_name(mode)) + " mode";
+    if (favor == Favor::balanced) {
+        reason += std::string(" (") + gains + "; signals";
+        for (std::string_view s : v.top_signals) reason += " " + std::string(s);
+        reason += ")";
+    } else {
+        reason += favor == Favor::recall ? " (--favor-recall)" : " (--favor-precision)";
+    }
+    note(diag, "page-model", "meta", SourceRange{}, std::move(reason));
+}
+
 }  // namespace
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
@@ -179,11 +213,31 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
     html::Page page(text);  // gumbo's tree points into `text`: it lives as long
+    std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
     html::Selection selection;
+    bool inclusive = false;
+    html::PageMode mode = html::PageMode::block;
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
+        // The page model: the page's type, and whether the inclusive mode serves it
+        // better than the one content block (see page_model.hpp, Favor).
+        std::vector<float> signals = html::page_signals(page, meta, selection, text);
+        if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
+        html::PageVerdict verdict = html::judge_page(signals);
+        mode = options.favor == Favor::recall      ? html::PageMode::inclusive
+               : options.favor == Favor::precision ? html::PageMode::block
+                                                   : verdict.mode;
+        if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
+        inclusive = mode != html::PageMode::block;
+        page_type = std::string(verdict.type);
+        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
+        if (inclusive) {
+            Diagnostics quiet(false);  // explained, the notes of both selections are shown
+            selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
+                                             diag.keeps_notes() ? diag : quiet, true);
+        }
     } else {
         selection.removed.assign(page.size(), false);
         if (page.body() != html::kNoElement) selection.roots.push_back(page.body());
@@ -228,11 +282,16 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         doc.meta.language = primary_subtag(language);
         CleanOptions clean;
         clean.batch = options.batch;
-        html::clean_content(doc, clean, selection.thread, diag);
+        // the inclusive mode keeps what the landmarks leave: the unit rules are made for
+        // one article's block and would take a listing's cards for navigation again; the
+        // wide mode hears them as for records (each unit on its own words, no content run)
+        if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
+        else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         guard->checkpoint(doc, "the cleaning passes");
         guard->report(doc, diag);
     }
     doc.meta.language = language;
+    if (!page_type.empty()) doc.meta.extra["type"] = page_type;
     return doc;
 }
 

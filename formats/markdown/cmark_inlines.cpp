@@ -1,14 +1,21 @@
 #include "markdown/cmark_inlines.hpp"
 
-#include <cmark.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <string>
+#include <vector>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
 namespace dconv {
@@ -37,17 +44,35 @@ std::string single_line(std::string s) {
 // text kept, collected without recursion.
 constexpr int kMaxInlineNesting = 64;
 
-void convert_children(cmark_node* parent, Inlines& out, int depth);
-void flatten(cmark_node* node, Inlines& out);
+// cmark-gfm 0.29's table extension takes time quadratic in the cells of a row: one line
+// of 100,000 '|' takes over a minute, 10,000 columns 15 s. A document with a line of
+// more '|' than a table dconv keeps could have (kMaxTableColumns) is read without the
+// table extension (parse_gfm).
+constexpr std::size_t kMaxPipesPerLine = kMaxTableColumns + 1;
 
-void convert(cmark_node* node, Inlines& out, int depth) {
+struct Context {
+    NoteSource* notes = nullptr;
+};
+
+void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context);
+void flatten(cmark_node* node, Inlines& out, Context& context);
+
+bool type_is(cmark_node* node, const char* name) {
+    const char* type = cmark_node_get_type_string(node);
+    return type && std::strcmp(type, name) == 0;
+}
+
+void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
     switch (cmark_node_get_type(node)) {
         case CMARK_NODE_TEXT:
             out.push_back(Text{literal(node)});
             return;
-        case CMARK_NODE_HTML_INLINE:  // may span lines; Text may not: a line end is a space
-            out.push_back(Text{single_line(literal(node))});
+        case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
+            std::string html = literal(node);
+            if (html == "<!---->") return;  // the Markdown writer's separator: nothing
+            out.push_back(Text{single_line(std::move(html))});
             return;
+        }
         case CMARK_NODE_SOFTBREAK:
             out.push_back(Text{" "});
             return;
@@ -57,23 +82,37 @@ void convert(cmark_node* node, Inlines& out, int depth) {
         case CMARK_NODE_CODE:
             out.push_back(Code{literal(node)});
             return;
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            if (context.notes)
+                if (std::optional<Inline> note = context.notes->note(node)) {
+                    out.push_back(std::move(*note));
+                    return;
+                }
+            out.push_back(Text{"[^" + literal(node) + "]"});  // as written
+            return;
         default:
             break;
     }
     if (depth >= kMaxInlineNesting) {
-        flatten(node, out);
+        flatten(node, out, context);
+        return;
+    }
+    if (type_is(node, "strikethrough")) {
+        Strikeout s;
+        convert_children(node, s.children, depth + 1, context);
+        out.push_back(std::move(s));
         return;
     }
     switch (cmark_node_get_type(node)) {
         case CMARK_NODE_EMPH: {
             Emphasis e;
-            convert_children(node, e.children, depth + 1);
+            convert_children(node, e.children, depth + 1, context);
             out.push_back(std::move(e));
             break;
         }
         case CMARK_NODE_STRONG: {
             Strong s;
-            convert_children(node, s.children, depth + 1);
+            convert_children(node, s.children, depth + 1, context);
             out.push_back(std::move(s));
             break;
         }
@@ -83,7 +122,7 @@ void convert(cmark_node* node, Inlines& out, int depth) {
             const char* title = cmark_node_get_title(node);
             l.url = url ? url : "";
             l.title = title ? title : "";
-            convert_children(node, l.children, depth + 1);
+            convert_children(node, l.children, depth + 1, context);
             out.push_back(std::move(l));
             break;
         }
@@ -96,28 +135,96 @@ void convert(cmark_node* node, Inlines& out, int depth) {
             image.src = url ? url : "";
             image.title = title ? single_line(title) : "";
             Inlines description;
-            flatten(node, description);
+            Context no_notes;
+            flatten(node, description, no_notes);
             image.alt = single_line(plain_text(description));
             out.push_back(std::move(image));
             break;
         }
         default:
-            convert_children(node, out, depth + 1);
+            convert_children(node, out, depth + 1, context);
             break;
     }
 }
 
-void convert_children(cmark_node* parent, Inlines& out, int depth) {
-    for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) convert(c, out, depth);
+// The raw HTML tags that stand for model inlines: what the Markdown writer writes for
+// Subscript and Superscript (GFM has no syntax for them; GitHub renders these tags),
+// and for a Strikeout that "~~" cannot delimit where it stands.
+enum class ScriptTag { none, sub_open, sub_close, sup_open, sup_close, del_open, del_close };
+
+ScriptTag script_tag(cmark_node* node) {
+    if (cmark_node_get_type(node) != CMARK_NODE_HTML_INLINE) return ScriptTag::none;
+    const char* s = cmark_node_get_literal(node);
+    if (!s) return ScriptTag::none;
+    std::string tag = text::lower_ascii(s);
+    if (tag == "<sub>") return ScriptTag::sub_open;
+    if (tag == "</sub>") return ScriptTag::sub_close;
+    if (tag == "<sup>") return ScriptTag::sup_open;
+    if (tag == "</sup>") return ScriptTag::sup_close;
+    if (tag == "<del>") return ScriptTag::del_open;  // where "~~" cannot open or close
+    if (tag == "</del>") return ScriptTag::del_close;
+    return ScriptTag::none;
+}
+
+// Converts the children of `parent`. A "<sub>" or "<sup>" with its closing tag among the
+// same siblings wraps what lies between; the pairs are matched first, in one pass with a
+// stack per tag, so that a thousand unclosed tags cost no more than a thousand words.
+void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context) {
+    std::vector<cmark_node*> children;
+    std::vector<ScriptTag> tags;
+    bool any_tag = false;
+    for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+        children.push_back(c);
+        tags.push_back(script_tag(c));
+        any_tag = any_tag || tags.back() != ScriptTag::none;
+    }
+    std::vector<std::size_t> closer(children.size(), 0);  // opener index -> closer index
+    if (any_tag) {
+        std::vector<std::size_t> open_sub, open_sup, open_del;
+        for (std::size_t i = 0; i < children.size(); ++i) {
+            switch (tags[i]) {
+                case ScriptTag::sub_open: open_sub.push_back(i); break;
+                case ScriptTag::sup_open: open_sup.push_back(i); break;
+                case ScriptTag::del_open: open_del.push_back(i); break;
+                case ScriptTag::del_close:
+                    if (!open_del.empty()) closer[open_del.back()] = i, open_del.pop_back();
+                    break;
+                case ScriptTag::sub_close:
+                    if (!open_sub.empty()) closer[open_sub.back()] = i, open_sub.pop_back();
+                    break;
+                case ScriptTag::sup_close:
+                    if (!open_sup.empty()) closer[open_sup.back()] = i, open_sup.pop_back();
+                    break;
+                case ScriptTag::none: break;
+            }
+        }
+    }
+    // Converts children [from, to) into `into`, wrapping matched pairs.
+    auto run = [&](auto& self, std::size_t from, std::size_t to, Inlines& into, int level) -> void {
+        for (std::size_t i = from; i < to; ++i) {
+            std::size_t end = closer[i];
+            if (end > i && end < to && level < kMaxInlineNesting) {
+                Inlines inner;
+                self(self, i + 1, end, inner, level + 1);
+                if (tags[i] == ScriptTag::sub_open) into.push_back(Subscript{std::move(inner)});
+                else if (tags[i] == ScriptTag::sup_open) into.push_back(Superscript{std::move(inner)});
+                else into.push_back(Strikeout{std::move(inner)});
+                i = end;
+                continue;
+            }
+            convert(children[i], into, level, context);
+        }
+    };
+    run(run, 0, children.size(), out, depth);
 }
 
 // The leaves (text, code, breaks) under `node`, in order, without recursion.
-void flatten(cmark_node* node, Inlines& out) {
+void flatten(cmark_node* node, Inlines& out, Context& context) {
     std::unique_ptr<cmark_iter, void (*)(cmark_iter*)> iter(cmark_iter_new(node), cmark_iter_free);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
         cmark_node* n = cmark_iter_get_node(iter.get());
-        if (ev == CMARK_EVENT_ENTER && !cmark_node_first_child(n) && n != node) convert(n, out, 0);
+        if (ev == CMARK_EVENT_ENTER && !cmark_node_first_child(n) && n != node) convert(n, out, 0, context);
     }
 }
 
@@ -167,11 +274,74 @@ bool starts_block(std::string_view s) {
 
 }  // namespace
 
-Inlines inlines_from_cmark(cmark_node* parent) {
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes) {
     Inlines out;
-    convert_children(parent, out, 0);
+    Context context{notes};
+    convert_children(parent, out, 0, context);
     normalize(out);
     return out;
+}
+
+bool has_table_hazard(std::string_view text) {
+    std::size_t pipes = 0;
+    for (char c : text) {
+        if (c == '\n') pipes = 0;
+        else if (c == '|' && ++pipes > kMaxPipesPerLine) return true;
+    }
+    return false;
+}
+
+// The autolink extension is quadratic in the URLs of a paragraph: 50,000 "<http://a.b/"
+// take a minute. Past this many "://" and "www." in a document it is left off.
+constexpr std::size_t kMaxAutolinkCandidates = 4000;
+// cmark 0.29 scans from every "<?" to the end of the input for a "?>" that is not there
+// (cmark 0.30 remembers): 250 KB of "a <? " take 12 s. Past this many such openers, each
+// is written "\<?" before parsing (it could open nothing) and put back in the literals
+// that keep backslashes (code, raw HTML) afterwards.
+constexpr std::size_t kMaxUnclosedInstructions = 1000;
+
+std::size_t count_of(std::string_view text, std::string_view what, std::size_t limit) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string_view::npos && n <= limit; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+CmarkTree parse_gfm(std::string_view text, GfmHazards* hazards) {
+    static std::once_flag registered;
+    std::call_once(registered, cmark_gfm_core_extensions_ensure_registered);
+    std::unique_ptr<cmark_parser, void (*)(cmark_parser*)> parser(
+        cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES), cmark_parser_free);
+    if (!parser) throw std::bad_alloc();
+    GfmHazards found;
+    found.tables_off = has_table_hazard(text);
+    found.autolinks_off = count_of(text, "://", kMaxAutolinkCandidates) + count_of(text, "www.", kMaxAutolinkCandidates) >
+                          kMaxAutolinkCandidates;
+    std::string escaped;
+    std::size_t last_close = text.rfind("?>");
+    std::size_t from = last_close == std::string_view::npos ? 0 : last_close + 2;
+    if (count_of(text.substr(from), "<?", kMaxUnclosedInstructions) > kMaxUnclosedInstructions &&
+        text.substr(from).find("\\<?") == std::string_view::npos) {
+        escaped.reserve(text.size() + text.size() / 8);
+        escaped.append(text.substr(0, from));
+        for (std::size_t i = from; i < text.size(); ++i) {
+            if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '?') escaped += '\\';
+            escaped += text[i];
+        }
+        text = escaped;
+        found.instructions_escaped = true;
+    }
+    if (hazards) *hazards = found;
+    for (const char* name : {"table", "strikethrough", "tasklist", "autolink"}) {
+        if (found.tables_off && std::strcmp(name, "table") == 0) continue;
+        if (found.autolinks_off && std::strcmp(name, "autolink") == 0) continue;
+        if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
+            cmark_parser_attach_syntax_extension(parser.get(), extension);
+    }
+    cmark_parser_feed(parser.get(), text.data(), text.size());
+    CmarkTree root(cmark_parser_finish(parser.get()), cmark_node_free);
+    if (!root) throw std::bad_alloc();
+    return root;
 }
 
 Inlines parse_inline_markdown(std::string_view raw) {

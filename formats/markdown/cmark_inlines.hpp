@@ -1,6 +1,9 @@
-// cmark_inlines.hpp: Markdown inline syntax (links, emphasis, code) to model inlines.
+// cmark_inlines.hpp: Markdown inline syntax (links, emphasis, code, GFM strikethrough and
+// footnote references) to model inlines, and the cmark-gfm parser dconv uses.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string_view>
 
 #include "dconv/document.hpp"
@@ -9,13 +12,41 @@ struct cmark_node;
 
 namespace dconv {
 
-// Converts the inline children of a cmark node (a paragraph or heading) to model inlines.
-// Soft breaks become spaces, hard breaks LineBreak, images their alt text, raw HTML
-// text as written.
-Inlines inlines_from_cmark(cmark_node* parent);
+using CmarkTree = std::unique_ptr<cmark_node, void (*)(cmark_node*)>;
+
+// What parse_gfm changed to keep cmark-gfm 0.29 linear on hostile input.
+struct GfmHazards {
+    bool tables_off = false;     // a line of more than kMaxTableColumns + 1 '|': no tables
+    bool autolinks_off = false;  // thousands of "://" and "www.": no bare-URL links
+    // Thousands of "<?" that no "?>" follows were written "\<?"; in code and raw HTML,
+    // which keep backslashes, "\<?" is to be read as "<?" (restore_instructions).
+    bool instructions_escaped = false;
+};
+
+// Parses a Markdown document with GitHub's extensions (tables, strikethrough, task lists,
+// autolinks) and footnotes, as GitHub does. Never null (throws on allocation failure).
+// On input that would make cmark-gfm 0.29 quadratic it leaves an extension off or
+// escapes what cannot be markup anyway, and says so in `hazards`.
+CmarkTree parse_gfm(std::string_view text, GfmHazards* hazards = nullptr);
+
+// What a footnote reference becomes: the note (its content converted), or nullopt when
+// the reference cannot be a note (inside another note, say); then it stays as text.
+class NoteSource {
+public:
+    virtual ~NoteSource() = default;
+    virtual std::optional<Inline> note(cmark_node* reference) = 0;
+};
+
+// Converts the inline children of a cmark node (a paragraph, heading or table cell) to
+// model inlines. Soft breaks become spaces, hard breaks LineBreak, images Image (their
+// description's text the alt text), strikethrough Strikeout, "<sub>"..."</sub>" and
+// "<sup>"..."</sup>" Subscript and Superscript (what the Markdown writer writes), other
+// raw HTML text as written. Footnote references go to `notes`; without it they are text.
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr);
 
 // Parses one line (or a run of text with no block structure) as Markdown inlines only:
 // characters that would start a block ("4. ", "# ", "- ", "> ") are taken literally.
+// CommonMark only, no extensions: web-text dumps are not GitHub Markdown.
 Inlines parse_inline_markdown(std::string_view text);
 
 }  // namespace dconv

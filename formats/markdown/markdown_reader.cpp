@@ -19,9 +19,12 @@
 // Link reference definitions are resolved by cmark and leave no block.
 #include "markdown/markdown_reader.hpp"
 
-#include <cmark.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -364,7 +367,10 @@ private:
         else if (key == "site" || key == "publisher") meta_.site = std::move(value);
         else if (key == "lang" || key == "language") meta_.language = std::move(value);
         else if (key == "source") meta_.source = std::move(value);
-        else meta_.extra[key] = std::move(value);
+        else {
+            meta_.lists.erase(key);
+            meta_.extra[key] = std::move(value);
+        }
     }
 
     static bool is_author_key(std::string_view key) {
@@ -388,17 +394,28 @@ private:
                 if (!a.empty()) meta_.authors.push_back(std::move(a));
             return;
         }
-        // Meta::extra holds strings: a list (tags, keywords) is kept as its items joined
-        // by ", " rather than lost. A list is valid front matter, so this is a note, not
-        // a warning: the value only changed shape.
+        // A list stays a list (Meta::lists: tags, keywords), except for the fields that
+        // are one string in the model (title, date, ...): those take the items joined
+        // by ", ", with a note, since the value changed shape.
+        std::string lower = text::lower_ascii(key);
+        std::vector<std::string> kept;
+        for (std::string& item : items)
+            if (!item.empty()) kept.push_back(std::move(item));
+        if (kept.empty()) return;
+        static constexpr std::string_view kScalarFields[] = {"title", "subtitle", "date", "site", "publisher",
+                                                             "lang", "language", "source"};
+        if (std::find(std::begin(kScalarFields), std::end(kScalarFields), lower) == std::end(kScalarFields)) {
+            meta_.extra.erase(lower);
+            meta_.lists[lower] = std::move(kept);
+            return;
+        }
         std::string joined;
-        for (std::string& item : items) {
-            if (item.empty()) continue;
+        for (const std::string& item : kept) {
             if (!joined.empty()) joined += ", ";
             joined += item;
         }
         assign(key, std::move(joined));
-        if (items.size() > 1) {
+        if (kept.size() > 1) {
             Diagnostic d;
             d.pass = std::string(kPass);
             d.first_line = d.last_line = line;
@@ -418,7 +435,6 @@ private:
 
 // --------------------------------------------------------------------- the body
 
-using CmarkTree = std::unique_ptr<cmark_node, void (*)(cmark_node*)>;
 using CmarkIterator = std::unique_ptr<cmark_iter, void (*)(cmark_iter*)>;
 
 std::string literal(cmark_node* node) {
@@ -446,18 +462,65 @@ bool is_blank_line(std::string_view line) {
     return line.find_first_not_of(" \t\r>") == std::string_view::npos;
 }
 
-class TreeConverter {
+bool type_is(cmark_node* node, const char* name) {
+    const char* type = cmark_node_get_type_string(node);
+    return type && std::strcmp(type, name) == 0;
+}
+
+// Hostile input: one long footnote referenced a hundred thousand times would be copied
+// into every reference. Past this many bytes of repeated notes, a repeated reference
+// keeps only its number (superscript), with a warning.
+constexpr std::size_t kMaxRepeatedNoteBytes = std::size_t(4) << 20;
+
+class TreeConverter : public NoteSource {
 public:
     // `body`: the text cmark parsed; its line 1 is the file's line `line_offset` + 1.
-    TreeConverter(std::string_view body, std::uint32_t line_offset, Diagnostics& diag)
+    // `root`: the document, whose footnote definitions cmark-gfm put at its end, in the
+    // order of their first reference (a reference's literal is that number).
+    TreeConverter(std::string_view body, std::uint32_t line_offset, cmark_node* root, Diagnostics& diag)
         : line_offset_(line_offset), diag_(diag) {
         for (std::size_t pos = 0; pos < body.size();) lines_.push_back(next_line(body, pos));
+        for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
+            if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) definitions_.push_back(n);
+        note_bytes_.assign(definitions_.size(), 0);
+        note_uses_.assign(definitions_.size(), 0);
     }
 
     // Converts the children of `parent`, whose own blocks sit `depth` containers deep.
     void blocks(cmark_node* parent, int depth, Blocks& out, cmark_node* skip = nullptr) {
         for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
-            if (n != skip) block(n, depth, out);
+            if (n != skip && cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) block(n, depth, out);
+    }
+
+    // A footnote reference: the note, its definition's blocks converted here (notes do
+    // not nest: a reference inside a note stays as text).
+    std::optional<Inline> note(cmark_node* reference) override {
+        if (in_note_) return std::nullopt;
+        const char* label = cmark_node_get_literal(reference);
+        char* end = nullptr;
+        long number = label ? std::strtol(label, &end, 10) : 0;
+        if (!label || *end != '\0' || number < 1 || static_cast<std::size_t>(number) > definitions_.size())
+            return std::nullopt;
+        std::size_t index = static_cast<std::size_t>(number) - 1;
+        if (note_uses_[index]++ > 0) {
+            repeated_bytes_ += note_bytes_[index];
+            if (repeated_bytes_ > kMaxRepeatedNoteBytes) {
+                if (!repeat_warned_)
+                    diag_.warn(std::string(kPass), "footnotes referenced again and again: past " +
+                                                       std::to_string(kMaxRepeatedNoteBytes >> 20) +
+                                                       " MB of repeated notes, a repeated reference keeps only its number",
+                               range(reference).first);
+                repeat_warned_ = true;
+                return Inline{Superscript{{Text{std::to_string(number)}}}};
+            }
+        }
+        Note note;
+        in_note_ = true;
+        blocks(definitions_[index], std::min(depth_ + 1, kMaxNesting), note.content);
+        in_note_ = false;
+        if (note_bytes_[index] == 0)
+            for (const Block& b : note.content) note_bytes_[index] += plain_text(b).size() + 1;
+        return Inline{std::move(note)};
     }
 
 private:
@@ -475,6 +538,7 @@ private:
 
     void block(cmark_node* node, int depth, Blocks& out) {
         check_deadline();
+        depth_ = depth;
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_BLOCK_QUOTE:
             case CMARK_NODE_LIST:
@@ -501,10 +565,17 @@ private:
         list.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
         list.start = list.ordered ? cmark_node_get_list_start(node) : 1;
         list.tight = cmark_node_get_list_tight(node) != 0;
+        bool any_task = false;
         for (cmark_node* item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
             list.items.emplace_back();
             blocks(item, depth + 1, list.items.back());
+            bool task = type_is(item, "tasklist");
+            any_task = any_task || task;
+            list.tasks.push_back(!task                                                ? TaskState::None
+                                 : cmark_gfm_extensions_get_tasklist_item_checked(item) ? TaskState::Done
+                                                                                      : TaskState::Open);
         }
+        if (!any_task) list.tasks.clear();
         out.push_back(Block{std::move(list), range(node)});
     }
 
@@ -512,13 +583,14 @@ private:
     bool leaf(cmark_node* node, Blocks& out) {
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_PARAGRAPH: {
-                Inlines content = inlines_from_cmark(node);
+                Inlines content = inlines_from_cmark(node, this);
+                if (caption(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
             }
             case CMARK_NODE_HEADING:
-                out.push_back(Block{Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node)},
+                out.push_back(Block{Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this)},
                                     range(node)});
                 return true;
             case CMARK_NODE_CODE_BLOCK: {
@@ -551,9 +623,106 @@ private:
             case CMARK_NODE_LIST:
             case CMARK_NODE_ITEM:
                 return false;
-            default:  // custom blocks: cmark's parser makes none
+            default:  // extensions' blocks: tables; footnote definitions are notes
+                if (type_is(node, "table")) out.push_back(Block{table(node), range(node)});
                 return true;
         }
+    }
+
+    // Captions, as the Markdown writer writes them (after pandoc): a paragraph whose
+    // source starts "Table: " right after a table is its caption; one that starts
+    // "Figure:" after a table or after paragraphs of only images makes them a Figure with
+    // that caption. Written "Table\: ", such a paragraph is text.
+    bool caption(cmark_node* node, Inlines& content, Blocks& out) {
+        int line = cmark_node_get_start_line(node);
+        int column = cmark_node_get_start_column(node);
+        if (out.empty() || line <= 0 || column <= 0 || static_cast<std::size_t>(line) > lines_.size()) return false;
+        std::string_view source = lines_[static_cast<std::size_t>(line) - 1];
+        if (static_cast<std::size_t>(column) > source.size()) return false;
+        source.remove_prefix(static_cast<std::size_t>(column) - 1);
+        bool table_caption = source.starts_with("Table: ");
+        bool figure_caption = source.starts_with("Figure:");
+        if (!table_caption && !figure_caption) return false;
+        auto* text = content.empty() ? nullptr : std::get_if<Text>(&content.front());
+        std::string_view word = table_caption ? "Table:" : "Figure:";
+        if (!text || !std::string_view(text->text).starts_with(word)) return false;
+        auto strip = [&] {
+            std::string& t = std::get<Text>(content.front()).text;
+            t.erase(0, word.size());
+            if (!t.empty() && t.front() == ' ') t.erase(0, 1);
+            normalize(content);
+        };
+        if (table_caption) {
+            auto* table = std::get_if<Table>(&out.back().node);
+            if (!table || !table->caption.empty()) return false;
+            strip();
+            table->caption = std::move(content);
+            return true;
+        }
+        // The one block before: the writer writes a figure's content, one paragraph of
+        // images or a table, right before its caption.
+        std::size_t first = out.size() - 1;
+        if (!std::holds_alternative<Table>(out.back().node) && !images_only(out.back())) return false;
+        strip();
+        Figure figure;
+        SourceRange where{out[first].source.first, range(node).last};
+        for (std::size_t i = first; i < out.size(); ++i) figure.content.push_back(std::move(out[i]));
+        out.resize(first);
+        figure.caption = std::move(content);
+        out.push_back(Block{std::move(figure), where});
+        return true;
+    }
+
+    // A paragraph of images (linked or not) and spaces, at least one image.
+    static bool images_only(const Block& b) {
+        const auto* p = std::get_if<Paragraph>(&b.node);
+        return p && images_only(p->content) == 1;
+    }
+
+    // 1: images and spaces only, with an image; 0: nothing but spaces; -1: other content.
+    static int images_only(const Inlines& inlines) {
+        int found = 0;
+        for (const Inline& in : inlines) {
+            if (std::holds_alternative<Image>(in)) {
+                found = 1;
+            } else if (const auto* link = std::get_if<Link>(&in)) {
+                int inner = images_only(link->children);
+                if (inner != 1) return -1;
+                found = 1;
+            } else if (const auto* t = std::get_if<Text>(&in); !t || t->text.find_first_not_of(' ') != std::string::npos) {
+                return -1;
+            }
+        }
+        return found;
+    }
+
+    // A GFM table: its first row is the header, alignments from the delimiter row, a
+    // cell's inlines one paragraph (an empty cell, no block).
+    Table table(cmark_node* node) {
+        Table t;
+        std::uint16_t columns = cmark_gfm_extensions_get_table_columns(node);
+        const std::uint8_t* align = cmark_gfm_extensions_get_table_alignments(node);
+        for (std::uint16_t c = 0; c < columns; ++c) {
+            char a = align ? static_cast<char>(align[c]) : 0;
+            t.columns.push_back(a == 'l' ? Alignment::Left : a == 'c' ? Alignment::Center
+                                : a == 'r' ? Alignment::Right : Alignment::Default);
+        }
+        for (cmark_node* row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
+            check_deadline();
+            TableRow r;
+            for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+                TableCell c;
+                Inlines content = inlines_from_cmark(cell, this);
+                if (!content.empty()) c.content.push_back(Block{Paragraph{std::move(content)}, range(row)});
+                r.cells.push_back(std::move(c));
+            }
+            (type_is(row, "table_header") ? t.head : t.body).push_back(std::move(r));
+        }
+        if (std::size_t dropped = normalize_table(t))
+            diag_.warn(std::string(kPass), "a table wider than " + std::to_string(kMaxTableColumns) +
+                                               " columns: " + std::to_string(dropped) + " cells dropped",
+                       range(node).first);
+        return t;
     }
 
     // Containers nested deeper than the model allows: keep their leaf blocks, in order,
@@ -584,7 +753,50 @@ private:
     std::uint32_t line_offset_;
     Diagnostics& diag_;
     std::vector<std::string_view> lines_;  // of the body, for range()
+    std::vector<cmark_node*> definitions_;  // footnotes, in cmark-gfm's numbering
+    std::vector<std::size_t> note_bytes_;   // each one's text size, once converted
+    std::vector<std::size_t> note_uses_;
+    std::size_t repeated_bytes_ = 0;
+    bool repeat_warned_ = false;
+    bool in_note_ = false;
+    int depth_ = 0;  // of the block being converted
 };
+
+// After parse_gfm escaped "<?" as "\\<?": the literals that keep backslashes (code, code
+// blocks, raw HTML kept as text or as an "html" code block) get "<?" back.
+void restore_instructions(std::string& s) {
+    for (std::size_t at = s.find("\\<?"); at != std::string::npos; at = s.find("\\<?", at + 1)) s.erase(at, 1);
+}
+
+void restore_instructions(Blocks& blocks);
+
+void restore_instructions(Inlines& inlines) {
+    for (Inline& in : inlines) {
+        if (auto* t = std::get_if<Text>(&in)) restore_instructions(t->text);
+        else if (auto* c = std::get_if<Code>(&in)) restore_instructions(c->text);
+        else if (auto* n = std::get_if<Note>(&in)) restore_instructions(n->content);
+        else if (Inlines* children = inline_children(in)) restore_instructions(*children);
+    }
+}
+
+void restore_instructions(Blocks& blocks) {
+    for (Block& b : blocks) {
+        if (Inlines* content = inline_content(b)) restore_instructions(*content);
+        else if (auto* c = std::get_if<CodeBlock>(&b.node)) restore_instructions(c->text);
+        else if (auto* q = std::get_if<BlockQuote>(&b.node)) restore_instructions(q->children);
+        else if (auto* l = std::get_if<List>(&b.node))
+            for (Blocks& item : l->items) restore_instructions(item);
+        else if (auto* f = std::get_if<Figure>(&b.node)) {
+            restore_instructions(f->content);
+            restore_instructions(f->caption);
+        } else if (auto* t = std::get_if<Table>(&b.node)) {
+            restore_instructions(t->caption);
+            for (auto* section : {&t->head, &t->body})
+                for (TableRow& row : *section)
+                    for (TableCell& cell : row.cells) restore_instructions(cell.content);
+        }
+    }
+}
 
 }  // namespace
 
@@ -596,8 +808,13 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
         FrontMatterParser(doc.meta, diag).parse(front.content);
         body = text.substr(front.body);
     }
-    CmarkTree root(cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT), cmark_node_free);
-    if (!root) throw Error(ErrorKind::internal, "", 0, "cmark could not parse the document");
+    GfmHazards hazards;
+    CmarkTree root = parse_gfm(body, &hazards);
+    if (hazards.tables_off)
+        diag.warn(std::string(kPass), "a line with more than " + std::to_string(kMaxTableColumns + 1) +
+                                          " '|': tables not read in this document (kMaxTableColumns)");
+    if (hazards.autolinks_off)
+        diag.warn(std::string(kPass), "thousands of URLs: bare URLs not made links in this document");
 
     // The title heading the writer puts right after the front matter.
     cmark_node* title = cmark_node_first_child(root.get());
@@ -605,8 +822,9 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
         cmark_node_get_heading_level(title) != 1 || plain_text(inlines_from_cmark(title)) != doc.meta.title)
         title = nullptr;
 
-    TreeConverter(body, front.lines, diag).blocks(root.get(), 0, doc.blocks, title);
+    TreeConverter(body, front.lines, root.get(), diag).blocks(root.get(), 0, doc.blocks, title);
     root.reset();
+    if (hazards.instructions_escaped) restore_instructions(doc.blocks);
     // Authored Markdown is content as its author chose it: cleaned only when asked
     // (--clean), and then by the same passes as a page, on the model read here. What the
     // front matter set, the metadata pass leaves alone: it fills empty fields only.

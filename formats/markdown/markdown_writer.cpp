@@ -87,11 +87,15 @@ bool forms_entity(std::string_view s, std::size_t amp) {
     return n > 0 && i < s.size() && s[i] == ';';
 }
 
+// Written between two characters of text that Markdown must not read together (an
+// e-mail address, which GFM's autolink extension finds in parsed text); the reader drops it.
+constexpr std::string_view kTextSeparator = "<!---->";
+
 // Characters of Text that may need attention inside a line.
 constexpr std::array<bool, 256> kInlineSpecial = [] {
     std::array<bool, 256> t{};
     for (unsigned c = 0; c < 0x20; ++c) t[c] = c != '\t';
-    for (unsigned char c : std::string_view("\\`*_[]<&!")) t[c] = true;
+    for (unsigned char c : std::string_view("\\`*_[]<&!~|w:@")) t[c] = true;
     return t;
 }();
 
@@ -156,8 +160,26 @@ std::size_t escape_block_start(std::string_view s, std::string& out) {
 
 // Appends `s` escaped so that cmark reads it back as the same text. `before_link`: a
 // Link follows, so a final '!' would turn it into an image.
-void escape_text(std::string_view s, TextStart start, bool before_link, std::string& out) {
+// What else the text around `s` decides about escaping it.
+struct EscapeContext {
+    // Every '|' is escaped, or GFM would end the cell there. Elsewhere a '|' matters only
+    // in a line that GFM could take for a table's delimiter row ("| --- |", after a hard
+    // line break): there it is escaped too.
+    bool in_table_cell = false;
+    // Inside a link's text GFM makes no autolinks: "www.", "://" and '@' stay as they are.
+    bool in_link = false;
+    // A '~' can only strike through with another: a paragraph (heading, cell) with one
+    // tilde at most keeps it unescaped ("~5 km").
+    bool tildes_pair = true;
+};
+
+void escape_text(std::string_view s, TextStart start, bool before_link, std::string& out,
+                 EscapeContext context = {}) {
+    bool in_table_cell = context.in_table_cell;
     if (s.empty()) return;
+    bool escape_pipes = in_table_cell ||
+                        (start == TextStart::line && s.find('|') != std::string_view::npos &&
+                         s.find_first_not_of("|:- \t") == std::string_view::npos);
     std::size_t i = 0;
     if (start != TextStart::mid_line && is_space_or_tab(s[0])) {
         append_char_reference(out, static_cast<unsigned char>(s[0]));
@@ -189,6 +211,46 @@ void escape_text(std::string_view s, TextStart start, bool before_link, std::str
             case '!':
                 escape = before_link && i + 1 == s.size();
                 break;
+            case '|':
+                escape = escape_pipes;
+                break;
+            case '~':
+                escape = context.tildes_pair;
+                break;
+            case 'w':
+            case ':':
+            case '@': {
+                if (context.in_link) continue;
+                // GFM's autolink extension would make a link of "www.x", "http://x" or
+                // "a@b.c" in text: one character of the trigger written as a numeric
+                // reference breaks it (the extension sees the source, and a reference is
+                // its own text node).
+                bool trigger = false;
+                if (c == 'w') {
+                    char before = i > 0 ? s[i - 1] : ' ';
+                    trigger = s.substr(i, 4) == "www." &&
+                              (is_space_or_tab(before) || std::string_view("*_~(").find(before) != std::string_view::npos);
+                } else if (c == ':') {
+                    trigger = i > 0 && std::isalpha(static_cast<unsigned char>(s[i - 1])) && s.substr(i + 1, 2) == "//";
+                } else {
+                    trigger = i > 0 && i + 1 < s.size() &&
+                              (is_ascii_alnum(s[i - 1]) || std::string_view(".+-_").find(s[i - 1]) != std::string_view::npos) &&
+                              is_ascii_alnum(s[i + 1]);
+                }
+                if (!trigger) continue;
+                flush(i);
+                if (c == '@') {
+                    // An e-mail address is found in the text once parsed, whatever wrote
+                    // its characters: an empty HTML comment splits the text there (the
+                    // reader drops it; HTML renderers show nothing).
+                    out += kTextSeparator;
+                    out += '@';
+                } else {
+                    append_char_reference(out, c);
+                }
+                run = i + 1;
+                continue;
+            }
             default:
                 if (is_control(c)) {
                     flush(i);
@@ -347,8 +409,22 @@ bool can_follow_directly(const Block& a, const Block& b) {
                       b.node);
 }
 
+// Does a figure or table (whose caption is a paragraph of its own, after a blank line)
+// sit anywhere in these blocks?
+bool holds_captioned(const Blocks& blocks) {
+    for (const Block& b : blocks) {
+        if (std::holds_alternative<Figure>(b.node) || std::holds_alternative<Table>(b.node)) return true;
+        if (const auto* q = std::get_if<BlockQuote>(&b.node); q && holds_captioned(q->children)) return true;
+        if (const auto* l = std::get_if<List>(&b.node))
+            for (const Blocks& item : l->items)
+                if (holds_captioned(item)) return true;
+    }
+    return false;
+}
+
 bool can_be_tight(const List& l) {
     for (const Blocks& item : l.items) {
+        if (holds_captioned(item)) return false;
         const Block* previous = nullptr;
         for (const Block& b : item) {
             if (!written(b)) continue;
@@ -616,6 +692,20 @@ private:
         field("source", meta.source);
         for (const auto& [key, value] : meta.extra)  // std::map: sorted
             if (is_yaml_key(key) && !is_reserved_key(key)) field(key, value);
+        for (const auto& [key, items] : meta.lists) {  // as block sequences
+            if (!is_yaml_key(key) || is_reserved_key(key) || meta.extra.count(key)) continue;
+            std::size_t before = out_.size();
+            out_.append(key);
+            out_ += ":\n";
+            std::size_t header = out_.size();
+            for (const std::string& item : items) {
+                if (item.empty()) continue;
+                out_ += "  - ";
+                append_yaml_string(item, out_);
+                out_ += '\n';
+            }
+            if (out_.size() == header) out_.resize(before);  // no item: no key
+        }
         if (out_.size() == fields) {  // nothing worth a block
             out_.resize(start);
             return false;
@@ -645,6 +735,22 @@ private:
                                       marker_line_.compare(marker_line_.size() - 2, 2, "- ") == 0;
                 delimiter = follows_same || nested_on_dash ? other : usual;
             }
+            // cmark-gfm finds no task box in an item that starts on its parent item's line
+            // ("1. - [x] a"), and no table that starts on a list marker's line: such a
+            // block starts on the next line ("1.", then "   - [x] a").
+            const auto* l = std::get_if<List>(&b.node);
+            bool boxes = l && std::any_of(l->tasks.begin(), l->tasks.end(),
+                                          [](TaskState t) { return t != TaskState::None; });
+            bool table = std::holds_alternative<Table>(b.node) ||
+                         (std::holds_alternative<Figure>(b.node) && !std::get<Figure>(b.node).content.empty() &&
+                          std::holds_alternative<Table>(std::get<Figure>(b.node).content.front().node));
+            if ((boxes || table) && marker_pending_ && !previous) {
+                std::string_view m = marker_line_;
+                while (!m.empty() && m.back() == ' ') m.remove_suffix(1);
+                out_.append(m);
+                marker_pending_ = false;
+                end_line();
+            }
             block(b, delimiter);
             previous = &b;
             previous_delimiter = delimiter;
@@ -670,49 +776,220 @@ private:
                    b.node);
     }
 
-    // TODO(issue 12, milestone 3): a form that reads back as a Figure.
+    // A figure: its content, then its caption as a paragraph that starts "Figure: "
+    // (the reader takes such a paragraph, right after image paragraphs or a table, for
+    // their caption; a paragraph of text that starts so is written "Figure\: ").
     void figure(const Figure& f) {
         blocks(f.content, false, false);
+        blank_line();
+        begin_line();
+        out_ += "Figure:";
         if (any_visible(f.caption)) {
+            out_ += ' ';
+            std::size_t start = out_.size();
+            line_text(f.caption, TextStart::heading, true);
+            keep_trailing_space(start);
+        }
+        end_line();
+    }
+
+    // Can a GFM pipe table hold this one? One header row, no spans, and every cell empty
+    // or one paragraph without line breaks.
+    static bool pipe_table_fits(const Table& t) {
+        if (t.head.size() != 1 || t.columns.empty()) return false;
+        for (const auto* section : {&t.head, &t.body})
+            for (const TableRow& row : *section) {
+                if (row.cells.size() != t.columns.size()) return false;
+                for (const TableCell& cell : row.cells) {
+                    if (cell.row_span != 1 || cell.col_span != 1 || cell.content.size() > 1) return false;
+                    if (cell.content.empty()) continue;
+                    const auto* p = std::get_if<Paragraph>(&cell.content.front().node);
+                    if (!p || has_written_break(p->content)) return false;
+                }
+            }
+        return true;
+    }
+
+    void table(const Table& t) {
+        if (pipe_table_fits(t)) pipe_table(t);
+        else html_table(t);
+        if (any_visible(t.caption)) {  // pandoc's form: "Table: caption" after the table
             blank_line();
-            paragraph(f.caption);
+            begin_line();
+            out_ += "Table: ";
+            std::size_t start = out_.size();
+            line_text(t.caption, TextStart::heading, true);
+            keep_trailing_space(start);
+            end_line();
         }
     }
 
-    // One paragraph per row, cells joined by " | ", so that no text is lost.
-    // TODO(issue 12, milestone 3): GFM pipe tables, HTML for what they cannot express.
-    void table(const Table& t) {
-        bool first = true;
-        auto separate = [&] {
-            if (!first) blank_line();
-            first = false;
-        };
-        if (any_visible(t.caption)) {
-            separate();
-            paragraph(t.caption);
-        }
+    // A pipe table, its columns padded to a common width (East Asian characters counted
+    // as two) so that the source reads as a table too; padding is white space GFM trims.
+    void pipe_table(const Table& t) {
+        std::size_t count = t.columns.size();
+        std::vector<std::vector<std::string>> cells;  // written Markdown of each cell
+        std::vector<std::size_t> widths(count, 3);    // a delimiter needs three dashes
         for (const auto* section : {&t.head, &t.body})
-            for (const TableRow& row : *section) {
-                Inlines line;
-                for (std::size_t c = 0; c < row.cells.size(); ++c) {
-                    if (c > 0) line.push_back(Text{" | "});
-                    bool any = false;
-                    for (const Block& b : row.cells[c].content) {
-                        if (any) line.push_back(Text{" "});
-                        if (const Inlines* content = inline_content(b))
-                            line.insert(line.end(), content->begin(), content->end());
-                        else
-                            line.push_back(Text{plain_text(b)});
-                        any = true;
-                    }
+            for (const TableRow& r : *section) {
+                if (section == &t.head && &r != &t.head.front()) continue;
+                cells.emplace_back();
+                for (std::size_t c = 0; c < count; ++c) {
+                    cells.back().push_back(cell_markdown(r.cells[c]));
+                    widths[c] = std::max(widths[c], text::display_width(cells.back().back()));
                 }
-                for (Inline& in : line)  // plain_text of a block may hold newlines
-                    if (auto* text = std::get_if<Text>(&in))
-                        std::replace(text->text.begin(), text->text.end(), '\n', ' ');
-                normalize(line);
-                separate();
-                paragraph(line);
             }
+        auto padded = [&](const std::string& s, std::size_t c) {
+            std::size_t have = text::display_width(s);
+            std::string out = s;
+            if (t.columns[c] == Alignment::Right) out.insert(0, widths[c] - have, ' ');
+            else out.append(widths[c] - have, ' ');
+            return out;
+        };
+        auto row = [&](const std::vector<std::string>& r) {
+            begin_line();
+            out_ += '|';
+            for (std::size_t c = 0; c < count; ++c) {
+                out_ += ' ';
+                out_ += padded(r[c], c);
+                out_ += " |";
+            }
+            while (!out_.empty() && out_.back() == ' ') out_.pop_back();
+            end_line();
+        };
+        row(cells.front());
+        begin_line();
+        out_ += '|';
+        for (std::size_t c = 0; c < count; ++c) {
+            Alignment a = t.columns[c];
+            std::size_t dashes = widths[c] - (a == Alignment::Center ? 2 : a == Alignment::Default ? 0 : 1);
+            out_ += ' ';
+            if (a == Alignment::Left || a == Alignment::Center) out_ += ':';
+            out_.append(dashes, '-');
+            if (a == Alignment::Right || a == Alignment::Center) out_ += ':';
+            out_ += " |";
+        }
+        end_line();
+        for (std::size_t r = 1; r < cells.size(); ++r) row(cells[r]);
+    }
+
+    // A cell's inlines as Markdown, written apart from the output (a cell starts after
+    // "| ", white space for the flanking rules, as an empty output is).
+    std::string cell_markdown(const TableCell& cell) {
+        if (cell.content.empty()) return {};
+        std::string saved;
+        saved.swap(out_);
+        in_table_cell_ = true;
+        line_text(std::get<Paragraph>(cell.content.front().node).content, TextStart::heading, true);
+        keep_trailing_space(0);
+        in_table_cell_ = false;
+        std::string written;
+        written.swap(out_);
+        out_.swap(saved);
+        return written;
+    }
+
+    // A table GFM cannot express (spans, several header rows or none, blocks in cells):
+    // an HTML block, which GitHub and pandoc render. The Markdown reader keeps an HTML
+    // block as a code block, so such a table does not read back as a table.
+    void html_table(const Table& t) {
+        std::string html = "<table>\n";
+        auto rows = [&](const std::vector<TableRow>& section, const char* tag, const char* cell_tag) {
+            if (section.empty()) return;
+            html += std::string("<") + tag + ">\n";
+            for (const TableRow& r : section) {
+                html += "<tr>";
+                for (const TableCell& cell : r.cells) {
+                    html += std::string("<") + cell_tag;
+                    if (cell.row_span > 1) html += " rowspan=\"" + std::to_string(cell.row_span) + "\"";
+                    if (cell.col_span > 1) html += " colspan=\"" + std::to_string(cell.col_span) + "\"";
+                    html += '>';
+                    html_blocks(cell.content, html);
+                    html += std::string("</") + cell_tag + ">";
+                }
+                html += "</tr>\n";
+            }
+            html += std::string("</") + tag + ">\n";
+        };
+        rows(t.head, "thead", "th");
+        rows(t.body, "tbody", "td");
+        html += "</table>";
+        // An HTML block ends at a blank line: the table is written without any.
+        for (std::string_view line : text::split_lines(html)) {
+            begin_line();
+            out_.append(line);
+            end_line();
+        }
+    }
+
+    void html_blocks(const Blocks& list, std::string& html) {
+        bool first = true;
+        for (const Block& b : list) {
+            if (const auto* p = std::get_if<Paragraph>(&b.node)) {
+                if (!first) html += "<br/>";
+                html_inlines(p->content, html);
+            } else {
+                if (!first) html += "<br/>";
+                html_text(plain_text(b), html);
+            }
+            first = false;
+        }
+    }
+
+    static void html_text(std::string_view s, std::string& html) {
+        for (char c : s) {
+            switch (c) {
+                case '&': html += "&amp;"; break;
+                case '<': html += "&lt;"; break;
+                case '>': html += "&gt;"; break;
+                case '"': html += "&quot;"; break;
+                case '\n': html += ' '; break;
+                default: html += c;
+            }
+        }
+    }
+
+    void html_inlines(const Inlines& list, std::string& html) {
+        auto wrap = [&](const char* tag, const Inlines& children) {
+            html += std::string("<") + tag + ">";
+            html_inlines(children, html);
+            html += std::string("</") + tag + ">";
+        };
+        for (const Inline& in : list) {
+            std::visit(Overload{
+                           [&](const Text& t) { html_text(t.text, html); },
+                           [&](const Code& c) {
+                               html += "<code>";
+                               html_text(c.text, html);
+                               html += "</code>";
+                           },
+                           [&](const LineBreak&) { html += "<br/>"; },
+                           [&](const Emphasis& e) { wrap("em", e.children); },
+                           [&](const Strong& s) { wrap("strong", s.children); },
+                           [&](const Strikeout& s) { wrap("del", s.children); },
+                           [&](const Superscript& s) { wrap("sup", s.children); },
+                           [&](const Subscript& s) { wrap("sub", s.children); },
+                           [&](const Link& l) {
+                               html += "<a href=\"";
+                               html_text(l.url, html);
+                               html += "\">";
+                               html_inlines(l.children, html);
+                               html += "</a>";
+                           },
+                           [&](const Image& i) {
+                               html += "<img src=\"";
+                               html_text(i.src, html);
+                               html += "\" alt=\"";
+                               html_text(i.alt, html);
+                               html += "\"/>";
+                           },
+                           [&](const Note& n) {
+                               notes_.push_back(n);  // defined at the end, as the others
+                               html += "<sup>" + std::to_string(notes_.size()) + "</sup>";
+                           },
+                       },
+                       in.base());
+        }
     }
 
     // The definitions of the notes referenced so far, "[^n]: " and the note's blocks
@@ -721,7 +998,8 @@ private:
         for (std::size_t i = 0; i < notes_.size(); ++i) {
             blank_line();
             std::size_t saved = open_container("[^" + std::to_string(i + 1) + "]: ", "    ");
-            blocks(notes_[i]->content, false, false);
+            Blocks content = notes_[i].content;  // notes_ may grow meanwhile
+            blocks(content, false, false);
             close_container(saved);
         }
     }
@@ -759,6 +1037,21 @@ private:
     void paragraph(const Inlines& content) {
         begin_line();
         std::size_t start = out_.size();
+        // "Figure: " and "Table: " open the captions the reader attaches to the blocks
+        // before them: a paragraph that starts so is written with the colon escaped.
+        const auto* first = content.empty() ? nullptr : std::get_if<Text>(&content.front());
+        for (std::string_view word : {"Figure:", "Table:"}) {
+            if (!first || !std::string_view(first->text).starts_with(word)) continue;
+            Inlines rest = content;
+            std::get<Text>(rest.front()).text.erase(0, word.size());
+            if (std::get<Text>(rest.front()).text.empty()) rest.erase(rest.begin());
+            out_.append(word.substr(0, word.size() - 1));
+            out_ += "\\:";
+            line_text(rest, TextStart::mid_line, false);
+            keep_trailing_space(start);
+            end_line();
+            return;
+        }
         line_text(content, TextStart::line, false);
         keep_trailing_space(start);
         end_line();
@@ -851,6 +1144,11 @@ private:
             marker += delimiter;
             marker += ' ';
             indent.assign(marker.size(), ' ');
+            // A task's box goes before its first paragraph ("- [x] done"); an item that
+            // does not open with a paragraph cannot show one, and loses its state.
+            if (l.task(i) != TaskState::None && !l.items[i].empty() &&
+                std::holds_alternative<Paragraph>(l.items[i].front().node) && written(l.items[i].front()))
+                marker += l.task(i) == TaskState::Done ? "[x] " : "[ ] ";
             std::size_t saved = open_container(marker, indent);
             blocks(l.items[i], tight, false);
             close_container(saved);
@@ -863,9 +1161,26 @@ private:
     void line_text(const Inlines& content, TextStart start, bool break_as_space) {
         next_start_ = start;
         break_as_space_ = break_as_space;
+        tildes_pair_ = tildes(content) > 1;
         inlines(content, 0, CharClass::space);
+        tildes_pair_ = true;
         next_start_ = TextStart::mid_line;
     }
+
+    // The tildes a run of inlines may write: in its text, and two per Strikeout.
+    static std::size_t tildes(const Inlines& content) {
+        std::size_t n = 0;
+        for (const Inline& in : content) {
+            if (const auto* t = std::get_if<Text>(&in)) n += static_cast<std::size_t>(std::count(t->text.begin(), t->text.end(), '~'));
+            else if (const auto* i = std::get_if<Image>(&in)) n += static_cast<std::size_t>(std::count(i->alt.begin(), i->alt.end(), '~'));
+            if (std::holds_alternative<Strikeout>(in)) n += 2;
+            if (const Inlines* children = inline_children(in)) n += tildes(*children);
+            if (n > 1) return n;
+        }
+        return n;
+    }
+
+    EscapeContext escape_context() const { return EscapeContext{in_table_cell_, in_link_, tildes_pair_}; }
 
     // Writes a run of inlines. `parent_delimiter`: the emphasis character of the
     // enclosing Emphasis or Strong (0 if none), which a first or last child must not
@@ -892,7 +1207,7 @@ private:
                 Overload{
                     [&](const Text& t) {
                         bool before_link = next < end && std::holds_alternative<Link>(list[next]);
-                        escape_text(t.text, next_start_, before_link, out_);
+                        escape_text(t.text, next_start_, before_link, out_, escape_context());
                         next_start_ = TextStart::mid_line;
                     },
                     [&](const Code& c) {
@@ -921,12 +1236,12 @@ private:
                     [&](const Strong& s) { delimiter = emphasis(s.children, 2, left, right, after); },
                     [&](const Link& l) { link(l, after); },
                     // TODO(issue 12, milestone 3): delimiters that read back the same.
-                    [&](const Strikeout& s) { wrapped_inlines("~~", s.children, "~~"); },
+                    [&](const Strikeout& s) { strikeout(s.children, left, right, after); },
                     [&](const Superscript& s) { wrapped_inlines("<sup>", s.children, "</sup>"); },
                     [&](const Subscript& s) { wrapped_inlines("<sub>", s.children, "</sub>"); },
                     [&](const Image& image) { this->image(image); },
                     [&](const Note& n) {
-                        notes_.push_back(&n);
+                        notes_.push_back(n);
                         out_ += "[^" + std::to_string(notes_.size()) + "]";
                         next_start_ = TextStart::mid_line;
                     },
@@ -996,6 +1311,20 @@ private:
     }
 
     void code_span(std::string_view s) {
+        if (in_table_cell_ && s.find('|') != std::string_view::npos) {
+            // GFM splits a row at every unescaped '|', code spans included, and turns
+            // "\|" into "|" before reading the cell.
+            std::string escaped;
+            for (char c : s) {
+                if (c == '|') escaped += '\\';
+                escaped += c;
+            }
+            bool saved = in_table_cell_;
+            in_table_cell_ = false;
+            code_span(escaped);
+            in_table_cell_ = saved;
+            return;
+        }
         std::string fence(longest_run(s, '`') + 1, '`');
         // cmark strips one space from each end when both are there (and the content is
         // not all spaces): pad so that content starting or ending with '`' or ' ' survives.
@@ -1009,6 +1338,25 @@ private:
         out_ += fence;
     }
 
+    // "~~" flanks as '*' does (cmark-gfm scans it with the same rules); where it cannot
+    // open and close, <del>...</del>, which the reader reads back as Strikeout too.
+    void strikeout(const Inlines& children, char left, char right, CharClass after) {
+        CharClass before = class_before();
+        CharClass first = content_first_class(children);
+        CharClass last = content_last_class(children);
+        if (left != '~' && right != '~' && usable('*', before, first, last, after)) {
+            out_ += "~~";
+            next_start_ = TextStart::heading;  // a leading space becomes &#32;
+            std::size_t start = out_.size();
+            inlines(children, '~', CharClass::punctuation);
+            next_start_ = TextStart::mid_line;
+            keep_trailing_space(start);
+            out_ += "~~";
+            return;
+        }
+        wrapped_inlines("<del>", children, "</del>");
+    }
+
     void wrapped_inlines(std::string_view open, const Inlines& children, std::string_view close) {
         out_ += open;
         next_start_ = TextStart::mid_line;
@@ -1019,12 +1367,12 @@ private:
 
     void image(const Image& i) {
         out_ += "![";
-        escape_text(i.alt, TextStart::mid_line, false, out_);
+        escape_text(i.alt, TextStart::mid_line, false, out_, escape_context());
         out_ += "](";
         link_destination(i.src, !i.title.empty());
         if (!i.title.empty()) {
             out_ += " \"";
-            escape_attribute(i.title, "\"");
+            escape_attribute(i.title, in_table_cell_ ? "\"|" : "\"");
             out_ += '"';
         }
         out_ += ')';
@@ -1044,7 +1392,7 @@ private:
         link_destination(l.url, !l.title.empty());
         if (!l.title.empty()) {
             out_ += " \"";
-            escape_attribute(l.title, "\"");
+            escape_attribute(l.title, in_table_cell_ ? "\"|" : "\"");
             out_ += '"';
         }
         out_ += ')';
@@ -1072,7 +1420,9 @@ private:
         while (lead < inner.size() && is_space_or_tab(inner[lead])) ++lead;
         while (trail < inner.size() - lead && is_space_or_tab(inner[inner.size() - 1 - trail])) ++trail;
         for (std::size_t k = 0; k < lead; ++k) append_char_reference(out_, static_cast<unsigned char>(inner[k]));
-        escape_attribute(inner.substr(lead, inner.size() - lead - trail), bare ? "" : "<>");
+        // In a table cell every '|' is escaped, or GFM would end the cell there.
+        escape_attribute(inner.substr(lead, inner.size() - lead - trail),
+                         bare ? (in_table_cell_ ? "|" : "") : (in_table_cell_ ? "<>|" : "<>"));
         for (std::size_t k = inner.size() - trail; k < inner.size(); ++k)
             append_char_reference(out_, static_cast<unsigned char>(inner[k]));
         if (!bare) out_ += '>';
@@ -1086,8 +1436,12 @@ private:
     TextStart next_start_ = TextStart::mid_line;
     bool break_as_space_ = false;
     bool in_link_ = false;
+    bool in_table_cell_ = false;
+    bool tildes_pair_ = true;  // the paragraph being written has two tildes or more
     std::string open_delimiters_;  // of the emphasis being written, outermost first
-    std::vector<const Note*> notes_;  // referenced so far, in order; defined at the end
+    // Referenced so far, in order; defined at the end. Copies: a paragraph may be written
+    // from a modified copy of its inlines (paragraph()), which does not outlive it.
+    std::vector<Note> notes_;
 };
 
 }  // namespace

@@ -253,6 +253,11 @@ nlohmann::ordered_json native_meta(const Meta& meta) {
         for (const auto& [key, value] : meta.extra) extra[key] = value;  // std::map: sorted
         out["extra"] = std::move(extra);
     }
+    if (!meta.lists.empty()) {
+        Json lists = Json::object();
+        for (const auto& [key, items] : meta.lists) lists[key] = items;
+        out["lists"] = std::move(lists);
+    }
     return out;
 }
 

@@ -163,7 +163,10 @@ constexpr std::array<hb_tag_t, 15> kDroppedTables = {
 // One face of one file, loaded and tabulated: immutable once built.
 class LoadedFace {
 public:
-    LoadedFace(const std::string& path, unsigned index) : path_(path) {
+    // `tabulated`: the Basic Multilingual Plane's coverage and advances in arrays (the
+    // Latin faces, asked about every character); else HarfBuzz answers (the fallbacks,
+    // whose answers each paragraph caches, and whose tables would cost more to fill).
+    LoadedFace(const std::string& path, unsigned index, bool tabulated) : path_(path), tabulated_(tabulated) {
         blob_ = hb_blob_create_from_file_or_fail(path.c_str());
         if (!blob_) throw Error(ErrorKind::io, path, 0, "cannot read the font file");
         face_ = hb_face_create(blob_, index);
@@ -182,7 +185,7 @@ public:
         hb_font_set_scale(font_, static_cast<int>(upem), static_cast<int>(upem));  // font units
         hb_font_make_immutable(font_);
         per_unit_ = 1.0f / static_cast<float>(upem);
-        tabulate();
+        if (tabulated_) tabulate();
         // What subset() reads: the face without its cmap. Subsetting by glyph id makes
         // HarfBuzz map the whole cmap to find the characters of the glyphs asked for
         // (30,000 entries for a CJK font, per document); the embedded font needs none,
@@ -207,14 +210,14 @@ public:
     void set_serial(std::uint16_t serial) { serial_ = serial; }
 
     bool has(char32_t c) const {
-        if (c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
+        if (tabulated_ && c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
         hb_codepoint_t glyph;
         return hb_font_get_nominal_glyph(font_, c, &glyph);
     }
     // In em. A character the face lacks has the advance of .notdef, which is what a
     // viewer would draw.
     float advance(char32_t c) const {
-        if (c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
+        if (tabulated_ && c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
         hb_codepoint_t glyph = 0;
         hb_font_get_nominal_glyph(font_, c, &glyph);
         return static_cast<float>(hb_font_get_glyph_h_advance(font_, glyph)) * per_unit_;
@@ -259,19 +262,20 @@ private:
     hb_face_t* subset_face_ = nullptr;
     hb_font_t* font_ = nullptr;
     float per_unit_ = 0;
+    bool tabulated_ = false;
     std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
     std::array<std::uint16_t, kTabulatedLimit> advances_;
 };
 
 // The process's loaded faces, by path and index. Entries are never removed: a file is read
 // once however many documents (and SystemFonts) use it.
-std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned index) {
+std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned index, bool tabulated) {
     static std::mutex mutex;
     static std::map<std::pair<std::string, unsigned>, std::shared_ptr<const LoadedFace>> faces;
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = faces[{path, index}];
     if (!slot) {
-        auto face = std::make_shared<LoadedFace>(path, index);
+        auto face = std::make_shared<LoadedFace>(path, index, tabulated);
         face->set_serial(static_cast<std::uint16_t>(faces.size()));
         slot = std::move(face);
     }
@@ -418,14 +422,15 @@ void script_groups(char32_t c, Preference preference, std::vector<Group>& out) {
 // A font file that is looked for when SystemFonts is made and read when first needed.
 class LazyFace {
 public:
-    LazyFace(std::string path, unsigned index) : path_(std::move(path)), index_(index) {}
+    LazyFace(std::string path, unsigned index, bool tabulated)
+        : path_(std::move(path)), index_(index), tabulated_(tabulated) {}
     const std::string& path() const { return path_; }
     // The loaded face, or null when the file cannot be used (it is then skipped, and
     // its characters reported missing).
     const LoadedFace* get() const {
         std::call_once(once_, [this] {
             try {
-                face_ = load_face(path_, index_);
+                face_ = load_face(path_, index_, tabulated_);
             } catch (const Error&) {
                 face_ = nullptr;
             }
@@ -436,6 +441,7 @@ public:
 private:
     std::string path_;
     unsigned index_;
+    bool tabulated_;
     mutable std::once_flag once_;
     mutable std::shared_ptr<const LoadedFace> face_;
 };
@@ -489,10 +495,10 @@ struct SystemFonts::Impl {
         if (!face) throw Error(ErrorKind::internal, "", 0, "font id " + std::to_string(id) + " is not installed");
         return *face;
     }
-    int add_face(const std::string& path, unsigned index) {
+    int add_face(const std::string& path, unsigned index, bool tabulated) {
         for (std::size_t i = 0; i < faces.size(); ++i)
             if (faces[i]->path() == path) return static_cast<int>(i);
-        faces.push_back(std::make_unique<LazyFace>(path, index));
+        faces.push_back(std::make_unique<LazyFace>(path, index, tabulated));
         return static_cast<int>(faces.size()) - 1;
     }
 };
@@ -536,14 +542,14 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
     for (int preference = 0; preference < kPreferenceCount; ++preference)
         for (int i = 0; i < kLatinFaceCount; ++i) {
             Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
-            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0);
+            font.face = table.add_face(latin_paths[static_cast<std::size_t>(i)], 0, true);
             font.glyph_source = i;
             font.latin = i;
             font.preference = static_cast<Preference>(preference);
         }
     // The Latin faces are read now (every document uses them; a broken file is an
     // error now rather than a missing-glyph report later).
-    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0);
+    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0, true);
 
     for (int g = 0; g < kGroupCount; ++g) {
         const GroupFiles& files = kGroupFiles[g];
@@ -558,13 +564,13 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
             FontId regular_id = group_font(static_cast<Group>(g), sans, false);
             FontId bold_id = group_font(static_cast<Group>(g), sans, true);
             Impl::Font& r = table.fonts[static_cast<std::size_t>(regular_id)];
-            r.face = table.add_face(regular, files.index);
+            r.face = table.add_face(regular, files.index, false);
             Impl::Font& b = table.fonts[static_cast<std::size_t>(bold_id)];
             if (bold.empty()) {
                 b.face = r.face;
                 b.synthetic_bold = true;
             } else {
-                b.face = table.add_face(bold, files.index);
+                b.face = table.add_face(bold, files.index, false);
             }
         }
     }
@@ -669,29 +675,32 @@ void shape_with_harfbuzz(const LoadedFace& face, std::string_view text, const Sh
                        static_cast<float>(position[i].x_offset) * unit, static_cast<float>(position[i].y_offset) * unit});
 }
 
-// Printable ASCII, most of what is set, shaped without HarfBuzz where that gives the same
-// glyphs: in a face that draws every printable ASCII character, alone and in the pairs
-// that fonts make ligatures of, as its nominal glyph, a word's shaping is its nominal
-// glyphs moved by the kerning of each pair, and a pair's kerning is what HarfBuzz does
-// to it alone. Learnt per face and thread, a pair when first met.
+// Printable ASCII and the typographic quotes, most of what is set, shaped without
+// HarfBuzz where that gives the same glyphs: in a face that draws each of these
+// characters, alone and in the pairs that fonts make ligatures of, as its nominal glyph,
+// a word's shaping is its nominal glyphs moved by the kerning of each pair, and a pair's
+// kerning is what HarfBuzz does to it alone. Learnt per face and thread, a pair when
+// first met.
 class AsciiShaper {
 public:
     explicit AsciiShaper(const LoadedFace& face) : face_(face) {
         hb_font_t* font = face.font();
-        for (char32_t c = kFirst; c <= kLast; ++c) {
+        for (unsigned k = 0; k < kCount; ++k) {
             hb_codepoint_t glyph = 0;
-            hb_font_get_nominal_glyph(font, c, &glyph);
-            glyph_[c - kFirst] = glyph;
-            advance_[c - kFirst] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
+            has_[k] = hb_font_get_nominal_glyph(font, character(k), &glyph);
+            glyph_[k] = glyph;
+            advance_[k] = static_cast<float>(hb_font_get_glyph_h_advance(font, glyph)) * face.per_unit();
         }
         simple_ = true;
         std::vector<PlacedGlyph> glyphs;
-        char one[2] = {0, 0};
-        for (char c = kFirst; c <= kLast && simple_; ++c) {
-            one[0] = c;
+        for (unsigned k = 0; k < kCount && simple_; ++k) {
+            if (!has_[k]) continue;
+            std::string one;
+            text::append(one, character(k));
             glyphs.clear();
-            shape_with_harfbuzz(face, std::string_view(one, 1), {}, glyphs);
-            simple_ = nominal(glyphs, std::string_view(one, 1));
+            shape_with_harfbuzz(face, one, {}, glyphs);
+            simple_ = glyphs.size() == 1 && glyphs[0].id == glyph_[k] && glyphs[0].x_offset == 0 &&
+                      glyphs[0].y_offset == 0 && glyphs[0].advance == advance_[k];
         }
         // Sequences fonts have ligatures or contextual forms for.
         for (std::string_view probe : {"fi", "fl", "ff", "ffi", "ffl", "ft", "fj", "fb", "fh", "fk", "Th", "st", "ct",
@@ -701,51 +710,68 @@ public:
             shape_with_harfbuzz(face, probe, {}, glyphs);
             simple_ = glyphs.size() == probe.size();
             for (std::size_t i = 0; simple_ && i < probe.size(); ++i)
-                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - kFirst] && glyphs[i].cluster == i &&
+                simple_ = glyphs[i].id == glyph_[static_cast<unsigned char>(probe[i]) - 0x20] && glyphs[i].cluster == i &&
                           glyphs[i].x_offset == 0 && glyphs[i].y_offset == 0;
         }
         kern_.assign(kCount * kCount, kUnknown);
     }
 
-    // Appends the glyphs of `text` (printable ASCII) and returns true, or returns false
-    // when HarfBuzz must shape it (the face is not simple, or a pair of it is not).
+    // Appends the glyphs of `text` and returns true, or returns false when HarfBuzz must
+    // shape it (a character not in the set or not in the face, a face or pair that is
+    // not simple).
     bool shape(std::string_view text, std::vector<PlacedGlyph>& out) {
         if (!simple_) return false;
         std::size_t first = out.size();
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
-            float advance = advance_[c];
-            if (i + 1 < text.size()) {
-                float kern = pair(c, static_cast<unsigned char>(text[i + 1]) - kFirst);
+        unsigned previous = kCount;
+        for (std::size_t i = 0; i < text.size();) {
+            std::size_t at = i;
+            unsigned k = index(text, i);
+            if (k >= kCount || !has_[k]) {
+                out.resize(first);
+                return false;
+            }
+            if (previous < kCount) {
+                float kern = pair(previous, k);
                 if (kern == kComplex) {
                     out.resize(first);
                     return false;
                 }
-                advance += kern;
+                out.back().advance += kern;
             }
-            out.push_back({glyph_[c], static_cast<std::uint32_t>(i), advance, 0, 0});
+            out.push_back({glyph_[k], static_cast<std::uint32_t>(at), advance_[k], 0, 0});
+            previous = k;
         }
         return true;
-    }
-
-    static bool printable_ascii(std::string_view text) {
-        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= kFirst && c <= kLast; });
     }
 
 private:
-    static constexpr char kFirst = 0x20, kLast = 0x7E;
-    static constexpr unsigned kCount = kLast - kFirst + 1;
+    // The set: U+0020-U+007E, then the four typographic quotes.
+    static constexpr unsigned kAscii = 0x7F - 0x20;
+    static constexpr unsigned kCount = kAscii + 4;
     static constexpr float kUnknown = -1e30f, kComplex = 1e30f;
 
-    bool nominal(const std::vector<PlacedGlyph>& glyphs, std::string_view text) const {
-        if (glyphs.size() != text.size()) return false;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            unsigned c = static_cast<unsigned char>(text[i]) - kFirst;
-            if (glyphs[i].id != glyph_[c] || glyphs[i].cluster != i || glyphs[i].x_offset != 0 ||
-                glyphs[i].y_offset != 0)
-                return false;
+    static char32_t character(unsigned k) {
+        static constexpr char32_t kQuotes[4] = {0x2018, 0x2019, 0x201C, 0x201D};
+        return k < kAscii ? static_cast<char32_t>(k + 0x20) : kQuotes[k - kAscii];
+    }
+    // The index of the character at text[i] (moving i past it), or kCount.
+    static unsigned index(std::string_view text, std::size_t& i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x7F) {
+            ++i;
+            return byte - 0x20;
         }
-        return true;
+        if (byte == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80) {
+            switch (static_cast<unsigned char>(text[i + 2])) {
+                case 0x98: i += 3; return kAscii;
+                case 0x99: i += 3; return kAscii + 1;
+                case 0x9C: i += 3; return kAscii + 2;
+                case 0x9D: i += 3; return kAscii + 3;
+                default: break;
+            }
+        }
+        i = text.size();
+        return kCount;
     }
 
     // The kerning of pair (a, b): what HarfBuzz adds to a's advance, or kComplex when it
@@ -753,21 +779,35 @@ private:
     float pair(unsigned a, unsigned b) {
         float& kern = kern_[a * kCount + b];
         if (kern != kUnknown) return kern;
-        char text[2] = {static_cast<char>(a + kFirst), static_cast<char>(b + kFirst)};
+        std::string text;
+        text::append(text, character(a));
+        std::size_t second = text.size();
+        text::append(text, character(b));
         scratch_.clear();
-        shape_with_harfbuzz(face_, std::string_view(text, 2), {}, scratch_);
-        bool simple = nominal(scratch_, std::string_view(text, 2)) && scratch_[1].advance == advance_[b];
+        shape_with_harfbuzz(face_, text, {}, scratch_);
+        bool simple = scratch_.size() == 2 && scratch_[0].id == glyph_[a] && scratch_[1].id == glyph_[b] &&
+                      scratch_[0].cluster == 0 && scratch_[1].cluster == second && scratch_[0].x_offset == 0 &&
+                      scratch_[1].x_offset == 0 && scratch_[0].y_offset == 0 && scratch_[1].y_offset == 0 &&
+                      scratch_[1].advance == advance_[b];
         kern = simple ? scratch_[0].advance - advance_[a] : kComplex;
         return kern;
     }
 
     const LoadedFace& face_;
     bool simple_ = false;
+    std::array<bool, kCount> has_{};
     std::array<std::uint32_t, kCount> glyph_{};
     std::array<float, kCount> advance_{};
     std::vector<float> kern_;
     std::vector<PlacedGlyph> scratch_;
 };
+
+// Han (with its compatibility ideographs), kana and Hangul syllables: characters the CJK
+// fonts draw one glyph each, whatever surrounds them.
+bool is_cjk_unit(char32_t c) {
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF);
+}
 
 // This thread's AsciiShaper of `face`, made on first use.
 AsciiShaper& ascii_shaper(const LoadedFace& face) {
@@ -783,9 +823,21 @@ AsciiShaper& ascii_shaper(const LoadedFace& face) {
 void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
                         std::vector<PlacedGlyph>& out) const {
     const LoadedFace& face = impl_->loaded(font);
-    if (!properties.right_to_left && properties.language.empty() && AsciiShaper::printable_ascii(text) &&
+    if (!properties.right_to_left && properties.language.empty() && !text.empty() &&
         ascii_shaper(face).shape(text, out))
         return;
+    // A Han, kana or Hangul character alone (CJK text is set a character at a time) is its
+    // nominal glyph: the CJK fonts substitute nothing for one character horizontally.
+    if (std::size_t i = 0; !text.empty() && static_cast<unsigned char>(text[0]) >= 0xE3) {
+        char32_t c = text::next(text, i);
+        if (i == text.size() && is_cjk_unit(c)) {
+            hb_codepoint_t glyph = 0;
+            if (hb_font_get_nominal_glyph(face.font(), c, &glyph)) {
+                out.push_back({glyph, 0, face.advance(c), 0, 0});
+                return;
+            }
+        }
+    }
     thread_local ShapeCache cache;
     bool cached = text.size() <= kShapeCacheMaxBytes && properties.language.empty();
     if (cached) {

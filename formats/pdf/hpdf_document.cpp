@@ -318,6 +318,32 @@ std::string HpdfDocument::font_resource(HPDF_Page page, HPDF_Font font) {
     return check(HPDF_Page_GetLocalFontName(page, font), "HPDF_Page_GetLocalFontName");
 }
 
+HPDF_Image HpdfDocument::load_image(std::string_view bytes, bool jpeg) {
+    if (error_.code != HPDF_OK) fail("loading an image", HPDF_OK);
+    const auto* data = reinterpret_cast<const HPDF_BYTE*>(bytes.data());
+    auto size = static_cast<HPDF_UINT>(bytes.size());
+    HPDF_Image image = jpeg ? HPDF_LoadJpegImageFromMem(doc_, data, size) : HPDF_LoadPngImageFromMem(doc_, data, size);
+    if (!image || error_.code != HPDF_OK) {
+        // A broken image is the input's fault, not dconv's: forget the error (it sticks
+        // to the document otherwise) and let the caller leave the image out.
+        HPDF_ResetError(doc_);
+        error_ = {};
+        return nullptr;
+    }
+    // libharu writes a PNG's alpha (its soft mask) uncompressed.
+    if (auto* mask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(image, "SMask", HPDF_OCLASS_DICT))) {
+        mask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    } else {
+        HPDF_ResetError(doc_);  // a missing key is an "error" to libharu
+        error_ = {};
+    }
+    return image;
+}
+
+std::string HpdfDocument::image_resource(HPDF_Page page, HPDF_Image image) {
+    return check(HPDF_Page_GetXObjectName(page, image), "HPDF_Page_GetXObjectName");
+}
+
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     auto* attr = static_cast<HPDF_PageAttr>(page->attr);
     HPDF_Dict contents = attr->contents;

@@ -74,6 +74,14 @@ public:
     // to the page's resources the first time.
     std::string font_resource(HPDF_Page page, HPDF_Font font);
 
+    // An image XObject from a JPEG (embedded as is, DCTDecode) or PNG file's bytes
+    // (decoded by libharu, its alpha as a soft mask), or nullptr when libharu cannot read
+    // it: the error is cleared, the document stays usable, and the caller draws nothing.
+    HPDF_Image load_image(std::string_view bytes, bool jpeg);
+
+    // The page resource name (e.g. "X1") under which `image` is drawn on `page`.
+    std::string image_resource(HPDF_Page page, HPDF_Image image);
+
     // Sets `page`'s content stream (compressed here, once per page).
     void set_content(HPDF_Page page, const std::string& operators);
 

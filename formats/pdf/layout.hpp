@@ -7,9 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace dconv {
+struct Resource;  // dconv/document.hpp: an image's bytes, media type and pixel size
+}
 
 namespace dconv::pdf {
 
@@ -68,10 +73,19 @@ struct LinkArea {
     float dest_top = 0;
 };
 
+// An image drawn into `rect` (its pixels stretched to it: the typesetter keeps the
+// aspect). The renderer embeds each resource once however often it is drawn: a JPEG as
+// it is (DCTDecode), a PNG through libharu, a GIF or WebP converted to PNG first.
+struct PlacedImage {
+    Rect rect;
+    std::shared_ptr<const Resource> resource;
+};
+
 struct Page {
     std::vector<GlyphRun> runs;
     std::vector<Rule> rules;
     std::vector<LinkArea> links;
+    std::vector<PlacedImage> images;  // drawn first, under rules and text
 };
 
 // One bookmark. Entries are in document order; `level` (1 = top) gives the nesting: an
@@ -95,6 +109,9 @@ struct Layout {
     std::vector<OutlineEntry> outline;
     Info info;
     std::string language;  // BCP 47 of the document (the catalog's /Lang), may be empty
+    // A JPEG or PNG file drawn on a page of its own before the first (--cover), fitted to
+    // the page; empty: none. Page indices (links, outline) count the layout's pages only.
+    std::string cover_image;
 };
 
 }  // namespace dconv::pdf

@@ -339,9 +339,13 @@ private:
         std::string_view text = span.text;
         if (!text.empty()) last_span_ = index;
         for (std::size_t i = 0; i < text.size();) {
-            if (span.breakable && !has_previous_ && ascii_word_byte(text[i])) {
-                std::size_t end = i + 1;
-                while (end < text.size() && ascii_word_byte(text[end])) ++end;
+            if (span.breakable && !has_previous_ && word_unit(text, i)) {
+                std::size_t end = i + word_unit(text, i);
+                while (end < text.size()) {
+                    std::size_t unit = word_unit(text, end);
+                    if (!unit) break;
+                    end += unit;
+                }
                 if (end < text.size() && (text[end] == ' ' || text[end] == '\n')) {
                     add_ascii_word(index, i, end);
                     i = end;
@@ -409,6 +413,17 @@ private:
     // Printable ASCII but space and hyphen: characters that neither break nor join
     // specially between themselves (script.hpp: narrow, alphabetic or punctuation).
     static bool ascii_word_byte(char byte) { return byte > ' ' && byte < 0x7F && byte != '-'; }
+    // The bytes of the character at text[i] if it is one the fast way takes (such a byte,
+    // or a typographic quote: narrow, no join with its neighbours), else 0.
+    static std::size_t word_unit(std::string_view text, std::size_t i) {
+        if (ascii_word_byte(text[i])) return 1;
+        if (static_cast<unsigned char>(text[i]) == 0xE2 && i + 2 < text.size() &&
+            static_cast<unsigned char>(text[i + 1]) == 0x80) {
+            auto last = static_cast<unsigned char>(text[i + 2]);
+            if (last == 0x98 || last == 0x99 || last == 0x9C || last == 0x9D) return 3;
+        }
+        return 0;
+    }
 
     // The fast way for most of Latin text: a word of ASCII at a word's start, ending at
     // a space or newline of the same span. It makes the items that adding its characters
@@ -418,11 +433,12 @@ private:
     void add_ascii_word(std::uint32_t index, std::size_t begin, std::size_t end) {
         if (add_plain_ascii_word(index, begin, end)) return;
         const std::string& text = spans_[index].text;
-        for (std::size_t k = begin; k < end; ++k) {
-            auto c = static_cast<unsigned char>(text[k]);
-            WordChar wc{c, index, std::uint32_t(k), std::uint32_t(k + 1)};
-            wc.level = bidi_.at(index, k);
-            add_printing(wc, ascii_break_classes[c]);
+        for (std::size_t k = begin; k < end;) {
+            std::size_t at = k;
+            char32_t c = text::next(text, k);
+            WordChar wc{c, index, std::uint32_t(at), std::uint32_t(k)};
+            wc.level = bidi_.at(index, at);
+            add_printing(wc, classify(c));
         }
         flush_word();
     }
@@ -435,12 +451,21 @@ private:
         const std::string& text = span.text;
         Metrics::AsciiTable& table = ascii_table(index);
         FontId font = Metrics::unknown;
-        for (std::size_t k = begin; k < end; ++k) {
-            auto c = static_cast<unsigned char>(text[k]);
-            Glyph& glyph = table[c];
-            if (glyph.font == Metrics::unknown) glyph = metrics_.look_up(span.font, c);
+        char32_t last = 0, before_last = 0;
+        for (std::size_t k = begin; k < end;) {
+            char32_t c = text::next(text, k);
+            Glyph glyph;
+            if (c < 0x80) {
+                Glyph& entry = table[c];
+                if (entry.font == Metrics::unknown) entry = metrics_.look_up(span.font, c);
+                glyph = entry;
+            } else {
+                glyph = metrics_.glyph(span.font, c);
+            }
             if (glyph.font < 0 || (font != Metrics::unknown && glyph.font != font)) return false;
             font = glyph.font;
+            before_last = last;
+            last = c;
         }
         shaped_.clear();
         metrics_.fonts().shape(font, std::string_view(text).substr(begin, end - begin), {}, shaped_);
@@ -466,10 +491,9 @@ private:
         add_ascii_box(index, font, piece, end, begin, glyph, shaped_.size());
 
         // as add_printing() leaves things after the word's last character
-        auto last = static_cast<unsigned char>(text[end - 1]);
-        alnum_before_previous_ = end - begin > 1 && text::is_alnum(static_cast<unsigned char>(text[end - 2]));
+        alnum_before_previous_ = before_last != 0 && text::is_alnum(before_last);
         previous_alnum_ = text::is_alnum(last);
-        previous_ = ascii_break_classes[last];
+        previous_ = classify(last);
         previous_span_ = index;
         has_previous_ = line_has_content_ = true;
         marks_in_a_row_ = 0;
@@ -499,7 +523,11 @@ private:
 
     // Lists in points_ the byte k of `text` after which a hyphen may go.
     void find_ascii_hyphenation_points(const std::string& text, std::size_t begin, std::size_t end) {
-        auto letter = [&](std::size_t k) { return text::is_letter(static_cast<unsigned char>(text[k])); };
+        // (the word's bytes beyond ASCII are quotes' and no letters)
+        auto letter = [&](std::size_t k) {
+            auto byte = static_cast<unsigned char>(text[k]);
+            return byte < 0x80 && text::is_letter(byte);
+        };
         while (begin < end && !letter(begin)) ++begin;
         while (end > begin && !letter(end - 1)) --end;
         if (end - begin < std::size_t(hyphenator_->left_min() + hyphenator_->right_min())) return;

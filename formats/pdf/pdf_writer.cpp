@@ -2,9 +2,16 @@
 #include "pdf/pdf_writer.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <set>
 
 #include "core/date_time.hpp"
+#include "dconv/limits.hpp"
+#include "dconv/diagnostics.hpp"
 #include "core/text.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/print_style.hpp"
@@ -44,13 +51,53 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         warn(std::to_string(r.missing_glyphs) + " characters no installed PDF font has (" +
              std::to_string(r.missing_characters.size()) + " distinct: " + which + "), drawn as '?'");
     }
+    if (r.images_as_text) {
+        std::string names;
+        for (const std::string& name : r.images_as_text_names) names += (names.empty() ? "" : ", ") + name;
+        if (r.images_as_text > r.images_as_text_names.size()) names += ", ...";
+        warn(std::to_string(r.images_as_text) + " images shown as their alt text (SVG is not drawn in PDF): " + names);
+    }
+    if (r.tables_shrunk)
+        warn(std::to_string(r.tables_shrunk) + " tables too wide for the page set in smaller type");
+    if (r.tables_as_text)
+        warn(std::to_string(r.tables_as_text) +
+             " tables too wide or too tall for a page (hundreds of columns, a cell longer than a page) set as text, "
+             "a paragraph per row");
     if (r.overfull_lines)
         warn(std::to_string(r.overfull_lines) + " lines hold a part wider than the page's measure");
+}
+
+// The cover image's bytes: a JPEG or PNG file, at most kMaxCoverBytes.
+std::string read_cover(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::io, path, 0, std::string("cannot read the cover image: ") + std::strerror(errno));
+    std::string bytes;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > kMaxCoverBytes)
+            throw Error(ErrorKind::usage, path, 0, "cover image larger than " + std::to_string(kMaxCoverBytes >> 20) + " MiB");
+    }
+    if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
+    if (!bytes.starts_with("\x89PNG\r\n\x1A\n") && !bytes.starts_with("\xFF\xD8\xFF"))
+        throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+    return bytes;
+}
+
+// Whether `message` is said for the first time in this process: a style's ignored
+// declarations are reported once per run, not once per document of a batch.
+bool first_time(const std::string& message) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    std::lock_guard<std::mutex> lock(mutex);
+    return said.insert(message).second;
 }
 
 template <class Source>
 std::string write(const Source& source, const WriteOptions& options, std::optional<std::int64_t> date) {
     pdf::PrintStyle style = pdf::print_style_for(options.style, options.paper);
+    if (!style.ignored.empty() && options.diagnostics && first_time(style.ignored))
+        options.diagnostics->warn("pdf", style.ignored);
     pdf::SystemFonts fonts;
     pdf::TypesetOptions typeset_options;
     typeset_options.style = &style;
@@ -59,6 +106,7 @@ std::string write(const Source& source, const WriteOptions& options, std::option
     typeset_options.creator = "dconv " DCONV_VERSION;
     pdf::TypesetReport typeset_report;
     pdf::Layout layout = pdf::typeset(source, typeset_options, &typeset_report);
+    if (!options.cover_image.empty()) layout.cover_image = read_cover(options.cover_image);
     layout.info.created = layout.info.modified = date;
     report(typeset_report, options);
     return pdf::render_pdf(layout, fonts);

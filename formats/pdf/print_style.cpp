@@ -1,6 +1,8 @@
 // print_style.cpp: parsing print styles, a small subset of CSS (print_style.hpp).
 #include "pdf/print_style.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -11,6 +13,7 @@
 #include <span>
 
 #include "core/embedded_style.hpp"
+#include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
@@ -29,7 +32,7 @@ constexpr float kPointsPerMm = 72.0f / 25.4f;
 constexpr std::array<std::string_view, kElementCount> kElementNames = {
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
     "running-header", "page-number", "pre", "code", "blockquote", "li", "a", "hr", "toc",
-    "toc-chapter",
+    "toc-chapter", "figcaption", "caption", "table", "footnote",
 };
 
 struct Declaration {
@@ -46,6 +49,34 @@ struct Sheet {
 [[noreturn]] void fail(std::string_view file, std::uint32_t line, const std::string& message) {
     throw Error(ErrorKind::usage, std::string(file), line, "style: " + message);
 }
+
+// What a style says that print cannot honour (a screen style's selectors such as
+// "nav a:hover", properties such as display, values such as font-size: larger): ignored,
+// the first one remembered with its line for the one warning, the rest counted.
+class Ignored {
+public:
+    explicit Ignored(std::string_view file) : file_(file) {}
+    void add(std::uint32_t line, std::string what) {
+        if (count_++ == 0) {
+            line_ = line;
+            first_ = std::move(what);
+        }
+    }
+    std::string message() const {
+        if (count_ == 0) return {};
+        std::string out = file_ + ":" + std::to_string(line_) + ": " + first_;
+        if (count_ > 1) out += " and " + std::to_string(count_ - 1) + " more";
+        return out + " ignored: a print style honours element selectors, font-family, font-size, "
+                     "font-weight, font-style, line-height, text-align, text-indent, hyphens, color and "
+                     "margins";
+    }
+
+private:
+    std::string file_;
+    std::size_t count_ = 0;
+    std::uint32_t line_ = 0;
+    std::string first_;
+};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -71,7 +102,14 @@ std::string strip_comments(std::string_view css, std::string_view file) {
     return out;
 }
 
-Sheet parse_sheet(std::string_view css_in, std::string_view file) {
+// Screen selectors that name what a print style element styles.
+std::string_view print_element(std::string_view selector) {
+    if (selector == "p" || selector == "html" || selector == "article" || selector == "main") return "body";
+    if (selector == "ul" || selector == "ol") return "li";
+    return selector;
+}
+
+Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignored) {
     std::string css = strip_comments(css_in, file);
     Sheet sheet;
     std::uint32_t line = 1;
@@ -86,10 +124,35 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file) {
         skip_space();
         if (i >= css.size()) break;
         std::uint32_t selector_line = line;
+        if (css[i] == '@') {  // a statement at-rule (@import, @charset): to its ';'
+            std::size_t semicolon = css.find(';', i), brace = css.find('{', i);
+            if (semicolon != std::string::npos && (brace == std::string::npos || semicolon < brace)) {
+                ignored.add(selector_line, "'" + std::string(css, i, semicolon + 1 - i) + "'");
+                line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<std::ptrdiff_t>(i),
+                                                              css.begin() + static_cast<std::ptrdiff_t>(semicolon), '\n'));
+                i = semicolon + 1;
+                continue;
+            }
+        }
         std::size_t open = css.find('{', i);
         if (open == std::string::npos) fail(file, selector_line, "expected '{' after a selector");
         std::string_view selectors(css.data() + i, open - i);
         line += static_cast<std::uint32_t>(std::count(selectors.begin(), selectors.end(), '\n'));
+        std::string_view trimmed = text::trim(selectors);
+        if (trimmed.starts_with("@") && lower(trimmed) != "@page") {
+            // @media, @font-face, @supports...: skipped whole, nested blocks and all
+            int depth = 0;
+            std::size_t k = open;
+            for (; k < css.size(); ++k) {
+                if (css[k] == '\n') ++line;
+                if (css[k] == '{') ++depth;
+                if (css[k] == '}' && --depth == 0) break;
+            }
+            if (k >= css.size()) fail(file, selector_line, "block not closed with '}'");
+            ignored.add(selector_line, "'" + std::string(trimmed) + "'");
+            i = k + 1;
+            continue;
+        }
         std::size_t close = css.find('}', open);
         if (close == std::string::npos) fail(file, selector_line, "block not closed with '}'");
         std::string_view body(css.data() + open + 1, close - open - 1);
@@ -129,11 +192,10 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file) {
                 sheet.page.insert(sheet.page.end(), declarations.begin(), declarations.end());
                 continue;
             }
-            auto found = std::find(kElementNames.begin(), kElementNames.end(), name);
+            auto found = std::find(kElementNames.begin(), kElementNames.end(), print_element(name));
             if (found == kElementNames.end()) {
-                std::string known;
-                for (std::string_view n : kElementNames) known += (known.empty() ? "" : ", ") + std::string(n);
-                fail(file, selector_line, "unknown selector '" + name + "' (known: @page, " + known + ")");
+                ignored.add(selector_line, "selector '" + name + "'");
+                continue;
             }
             auto& list = sheet.elements[static_cast<std::size_t>(found - kElementNames.begin())];
             list.insert(list.end(), declarations.begin(), declarations.end());
@@ -179,7 +241,41 @@ std::optional<Color> color(std::string_view v) {
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         return -1;
     };
-    if (v == "black") return Color{};
+    // CSS's named colours, the common ones.
+    static constexpr std::pair<std::string_view, std::uint32_t> kNamed[] = {
+        {"black", 0x000000}, {"white", 0xFFFFFF}, {"gray", 0x808080}, {"grey", 0x808080}, {"silver", 0xC0C0C0},
+        {"dimgray", 0x696969}, {"dimgrey", 0x696969}, {"darkgray", 0xA9A9A9}, {"darkgrey", 0xA9A9A9},
+        {"lightgray", 0xD3D3D3}, {"slategray", 0x708090}, {"red", 0xFF0000}, {"darkred", 0x8B0000},
+        {"maroon", 0x800000}, {"firebrick", 0xB22222}, {"crimson", 0xDC143C}, {"brown", 0xA52A2A},
+        {"orange", 0xFFA500}, {"darkorange", 0xFF8C00}, {"gold", 0xFFD700}, {"yellow", 0xFFFF00},
+        {"olive", 0x808000}, {"green", 0x008000}, {"darkgreen", 0x006400}, {"forestgreen", 0x228B22},
+        {"lime", 0x00FF00}, {"teal", 0x008080}, {"darkcyan", 0x008B8B}, {"cyan", 0x00FFFF}, {"aqua", 0x00FFFF},
+        {"blue", 0x0000FF}, {"navy", 0x000080}, {"darkblue", 0x00008B}, {"midnightblue", 0x191970},
+        {"royalblue", 0x4169E1}, {"steelblue", 0x4682B4}, {"dodgerblue", 0x1E90FF}, {"purple", 0x800080},
+        {"indigo", 0x4B0082}, {"darkviolet", 0x9400D3}, {"magenta", 0xFF00FF}, {"fuchsia", 0xFF00FF},
+        {"darkslategray", 0x2F4F4F}, {"darkslategrey", 0x2F4F4F}, {"saddlebrown", 0x8B4513}, {"sienna", 0xA0522D},
+    };
+    for (const auto& [name, rgb] : kNamed)
+        if (v == name)
+            return Color{float((rgb >> 16) & 255) / 255.0f, float((rgb >> 8) & 255) / 255.0f, float(rgb & 255) / 255.0f};
+    if (v.starts_with("rgb(") || v.starts_with("rgba(")) {  // rgb(139, 0, 0) or rgb(139 0 0 / 50%)
+        std::string inner(v.substr(v.find('(') + 1));
+        if (inner.empty() || inner.back() != ')') return std::nullopt;
+        inner.pop_back();
+        for (char& c : inner)
+            if (c == ',' || c == '/') c = ' ';
+        auto parts = words(inner);
+        if (parts.size() < 3) return std::nullopt;
+        float rgb[3];
+        for (int k = 0; k < 3; ++k) {
+            float number = 0;
+            auto [end, error] = std::from_chars(parts[k].data(), parts[k].data() + parts[k].size(), number);
+            if (error != std::errc() || !(number >= 0)) return std::nullopt;
+            bool percent = end != parts[k].data() + parts[k].size() && *end == '%';
+            rgb[k] = std::min(1.0f, percent ? number / 100 : number / 255);
+        }
+        return Color{rgb[0], rgb[1], rgb[2]};
+    }
     if (v.size() != 4 && v.size() != 7) return std::nullopt;
     if (v[0] != '#') return std::nullopt;
     float parts[3];
@@ -193,21 +289,51 @@ std::optional<Color> color(std::string_view v) {
     return Color{parts[0], parts[1], parts[2]};
 }
 
-[[noreturn]] void bad_value(std::string_view file, const Declaration& d, std::string_view expected) {
-    fail(file, d.line, "bad value '" + d.value + "' for " + d.property + " (expected " +
-                           std::string(expected) + ")");
+// A value print cannot use: ignored, with the declaration's line.
+void bad_value(Ignored& ignored, const Declaration& d, std::string_view expected) {
+    ignored.add(d.line, "'" + d.property + ": " + d.value + "' (expected " + std::string(expected) + ")");
+}
+
+// A font-family list ("Georgia, 'Times New Roman', serif"): the first family named or
+// generic that maps to one of the faces (Liberation is metric-compatible with Times,
+// Arial and Courier), or nullopt.
+std::optional<Family> family_of(std::string_view list) {
+    std::string_view rest = list;
+    while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string name(text::trim(rest.substr(0, comma)));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'')) name = name.substr(1, name.size() - 2);
+        if (name == "serif" || name.find("times") != std::string::npos || name.find("georgia") != std::string::npos ||
+            name.find("liberation serif") != std::string::npos || name.find("garamond") != std::string::npos ||
+            name.find("palatino") != std::string::npos || name.find("noto serif") != std::string::npos)
+            return Family::serif;
+        if (name == "sans" || name == "sans-serif" || name == "system-ui" || name.find("arial") != std::string::npos ||
+            name.find("helvetica") != std::string::npos || name.find("liberation sans") != std::string::npos ||
+            name.find("verdana") != std::string::npos || name.find("noto sans") != std::string::npos ||
+            name.find("dejavu sans") != std::string::npos || name == "-apple-system")
+            return name.find("mono") != std::string::npos ? Family::mono : Family::sans;
+        if (name == "mono" || name == "monospace" || name.find("courier") != std::string::npos ||
+            name.find("mono") != std::string::npos || name.find("consolas") != std::string::npos ||
+            name.find("menlo") != std::string::npos)
+            return Family::mono;
+    }
+    return std::nullopt;
 }
 
 // Applies one element's declarations to `s`, which starts as what it inherits.
 // `parent_size` is the size em means for font-size.
 void apply(TextStyle& s, const std::vector<Declaration>& declarations, float parent_size,
-           float parent_ratio, std::string_view file) {
+           float parent_ratio, Ignored& file) {
     // font-size first: em and unitless line-height depend on it.
     bool leading_set = false;
     for (const Declaration& d : declarations) {
         if (d.property == "font-size") {
             auto v = length(d.value, parent_size);
-            if (!v || *v < 1 || *v > 500) bad_value(file, d, "a size from 1pt to 500pt");
+            if (!v || *v < 1 || *v > 500) {
+                bad_value(file, d, "a size from 1pt to 500pt");
+                continue;
+            }
             s.size = *v;
         }
     }
@@ -216,13 +342,13 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
         std::string_view v = d.value;
         if (p == "font-size") continue;
         if (p == "font-family") {
-            if (v == "serif") s.family = Family::serif;
-            else if (v == "sans" || v == "sans-serif") s.family = Family::sans;
-            else if (v == "mono" || v == "monospace") s.family = Family::mono;
-            else bad_value(file, d, "serif, sans or mono");
+            if (auto family = family_of(v)) s.family = *family;
+            else bad_value(file, d, "a list with serif, sans-serif or monospace");
         } else if (p == "font-weight") {
-            if (v == "bold" || v == "700" || v == "800" || v == "900") s.bold = true;
-            else if (v == "normal" || v == "400") s.bold = false;
+            if (v == "bold" || v == "bolder" || v == "600" || v == "700" || v == "800" || v == "900") s.bold = true;
+            else if (v == "normal" || v == "lighter" || v == "100" || v == "200" || v == "300" || v == "400" ||
+                     v == "500")
+                s.bold = false;
             else bad_value(file, d, "bold or normal");
         } else if (p == "font-style") {
             if (v == "italic" || v == "oblique") s.italic = true;
@@ -230,7 +356,11 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
             else bad_value(file, d, "italic or normal");
         } else if (p == "line-height") {
             auto x = length(v, s.size, s.size);
-            if (!x || *x < s.size * 0.5f || *x > 1000) bad_value(file, d, "a length, or a number times the font size, not under half the size");
+            if (v == "normal") x = s.size * 1.2f;
+            if (!x || *x < s.size * 0.5f || *x > 1000) {
+                bad_value(file, d, "a length, or a number times the font size, not under half the size");
+                continue;
+            }
             s.leading = *x;
             leading_set = true;
         } else if (p == "text-align") {
@@ -245,21 +375,38 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
             else bad_value(file, d, "auto or none");
         } else if (p == "color") {
             auto c = color(v);
-            if (!c) bad_value(file, d, "#rgb, #rrggbb or black");
+            if (!c) {
+                bad_value(file, d, "#rgb, #rrggbb, rgb() or a colour's name");
+                continue;
+            }
             s.color = *c;
         } else if (p == "text-indent" || p == "margin-top" || p == "margin-bottom" ||
                    p == "margin-left" || p == "margin-right") {
             auto x = length(v, s.size);
-            if (!x) bad_value(file, d, "a length (pt, mm, cm, in, px, em)");
+            if (!x) {
+                bad_value(file, d, "a length (pt, mm, cm, in, px, em)");
+                continue;
+            }
             if (p == "text-indent") s.indent = *x;
             else if (p == "margin-top") s.margin_top = *x;
             else if (p == "margin-bottom") s.margin_bottom = *x;
             else if (p == "margin-left") s.margin_left = *x;
             else s.margin_right = *x;
+        } else if (p == "margin") {
+            std::vector<float> sides;
+            for (std::string_view part : words(v))
+                if (auto x = length(part, s.size)) sides.push_back(*x);
+                else sides.clear(), sides.resize(5);  // a bad part: the whole value is bad
+            if (sides.empty() || sides.size() > 4) {
+                bad_value(file, d, "one to four lengths");
+                continue;
+            }
+            if (sides.size() == 1) sides = {sides[0], sides[0], sides[0], sides[0]};
+            else if (sides.size() == 2) sides = {sides[0], sides[1], sides[0], sides[1]};
+            else if (sides.size() == 3) sides = {sides[0], sides[1], sides[2], sides[1]};
+            s.margin_top = sides[0], s.margin_right = sides[1], s.margin_bottom = sides[2], s.margin_left = sides[3];
         } else {
-            fail(file, d.line, "unknown property '" + p + "' (known: font-family, font-size, font-weight, "
-                               "font-style, line-height, text-align, text-indent, hyphens, color, "
-                               "margin-top, margin-bottom, margin-left, margin-right)");
+            file.add(d.line, "'" + p + ": " + d.value + "'");
         }
     }
     // A new size without a new line height keeps the inherited proportion.
@@ -312,7 +459,8 @@ PaperSize parse_paper(std::string_view text_in) {
 }
 
 PrintStyle parse_print_style(std::string_view css, std::string_view file) {
-    Sheet sheet = parse_sheet(css, file);
+    Ignored ignored(file);
+    Sheet sheet = parse_sheet(css, file, ignored);
     PrintStyle style;
     style.name = std::string(file);
 
@@ -322,7 +470,7 @@ PrintStyle parse_print_style(std::string_view css, std::string_view file) {
     base.leading = 14.5f;
     TextStyle& body = style[Element::body];
     body = base;
-    apply(body, sheet.elements[0], base.size, base.leading / base.size, file);
+    apply(body, sheet.elements[0], base.size, base.leading / base.size, ignored);
     const float ratio = body.leading / body.size;
 
     for (std::size_t e = 1; e < kElementCount; ++e) {
@@ -330,7 +478,7 @@ PrintStyle parse_print_style(std::string_view css, std::string_view file) {
         s.margin_top = s.margin_bottom = s.margin_left = s.margin_right = 0;
         auto element = static_cast<Element>(e);
         if (element == Element::code || element == Element::pre) s.family = Family::mono;
-        apply(s, sheet.elements[e], body.size, ratio, file);
+        apply(s, sheet.elements[e], body.size, ratio, ignored);
         style.elements[e] = s;
     }
 
@@ -339,26 +487,30 @@ PrintStyle parse_print_style(std::string_view css, std::string_view file) {
             try {
                 style.paper = parse_paper(d.value);
             } catch (const Error&) {
-                bad_value(file, d, "a4, letter, a5, legal, a3, or a width and a height");
+                bad_value(ignored, d, "a4, letter, a5, legal, a3, or a width and a height");
             }
         } else if (d.property == "margin") {
             auto parts = words(d.value);
             std::vector<float> v;
             for (std::string_view part : parts) {
                 auto x = length(part, body.size);
-                if (!x) bad_value(file, d, "one to four lengths");
+                if (!x) break;
                 v.push_back(*x);
             }
-            if (v.empty() || v.size() > 4) bad_value(file, d, "one to four lengths");
+            if (v.size() != parts.size() || v.empty() || v.size() > 4) {
+                bad_value(ignored, d, "one to four lengths");
+                continue;
+            }
             if (v.size() == 1) v = {v[0], v[0], v[0], v[0]};
             else if (v.size() == 2) v = {v[0], v[1], v[0], v[1]};
             else if (v.size() == 3) v = {v[0], v[1], v[2], v[1]};
             style.margin_top = v[0], style.margin_right = v[1], style.margin_bottom = v[2], style.margin_left = v[3];
         } else {
-            fail(file, d.line, "unknown @page property '" + d.property + "' (known: size, margin)");
+            ignored.add(d.line, "'@page { " + d.property + ": " + d.value + " }'");
         }
     }
     if (!leaves_room(style)) fail(file, 0, "the margins leave less than 1in by 2in of the page for text");
+    style.ignored = ignored.message();
     return style;
 }
 
@@ -383,26 +535,15 @@ PrintStyle load_print_style(std::string_view name_or_file) {
             return style;
         }
     std::string file(wanted);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        int error = errno;
-        bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
-        if (!looks_like_a_path && error == ENOENT) {
-            std::string names;
-            for (const EmbeddedStyle& s : embedded()) names += (names.empty() ? "" : ", ") + std::string(s.name);
-            throw Error(ErrorKind::usage, "", 0,
-                        "unknown print style '" + file + "' (built in: " + names + "; or give a CSS file)");
-        }
-        throw Error(ErrorKind::io, file, 0, std::string("cannot read style: ") + std::strerror(error));
+    struct stat st {};
+    bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
+    if (!looks_like_a_path && ::stat(file.c_str(), &st) != 0 && errno == ENOENT) {
+        std::string names;
+        for (const EmbeddedStyle& s : embedded()) names += (names.empty() ? "" : ", ") + std::string(s.name);
+        throw Error(ErrorKind::usage, "", 0,
+                    "unknown print style '" + file + "' (built in: " + names + "; or give a CSS file)");
     }
-    std::string css;
-    char buffer[1 << 14];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        css.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (css.size() > kMaxStyleBytes)
-            throw Error(ErrorKind::usage, file, 0, "style larger than " + std::to_string(kMaxStyleBytes >> 20) + " MiB");
-    }
-    if (in.bad()) throw Error(ErrorKind::io, file, 0, "cannot read style");
+    std::string css = read_regular_file(file, kMaxStyleBytes, "style");
     if (css.starts_with("\xEF\xBB\xBF")) css.erase(0, 3);
     return parse_print_style(css, file);
 }

@@ -22,8 +22,12 @@ namespace dconv::pdf {
 enum class Element {
     body, h1, h2, h3, h4, h5, h6, title, subtitle, byline, source, running_header,
     page_number, pre, code, blockquote, li, a, hr, toc, toc_chapter,
+    figcaption,  // under an image
+    caption,     // above a table
+    table,       // the text of table cells (its margins: the table's space above and below)
+    footnote,    // notes at the foot of the page
 };
-inline constexpr std::size_t kElementCount = static_cast<std::size_t>(Element::toc_chapter) + 1;
+inline constexpr std::size_t kElementCount = static_cast<std::size_t>(Element::footnote) + 1;
 
 // The selector that names an element ("running-header"), and back.
 std::string_view element_name(Element e);
@@ -49,14 +53,24 @@ struct PrintStyle {
     PaperSize paper;
     float margin_top = 68, margin_right = 85, margin_bottom = 74, margin_left = 85;
     std::array<TextStyle, kElementCount> elements;
+    // What the style says that print cannot honour, ignored: empty, or one message
+    // naming the file and line of the first such thing and counting the rest.
+    std::string ignored;
 
     const TextStyle& operator[](Element e) const { return elements[static_cast<std::size_t>(e)]; }
     TextStyle& operator[](Element e) { return elements[static_cast<std::size_t>(e)]; }
     float measure() const { return paper.width - margin_left - margin_right; }
 };
 
-// Parses a style. `file` names it in errors. Throws dconv::Error(usage) naming the file
-// and line of a syntax error, an unknown selector or property, or a bad value.
+// Parses a style: a print style, or a screen style shared with HTML and EPUB. Element
+// selectors are honoured (p, html and article style body; ul and ol li), with
+// font-family lists (the first family that maps to a face: Times and serif to Liberation
+// Serif, Arial and sans-serif to Sans, Courier and monospace to Mono), sizes, weights,
+// styles, line heights, alignment, indents, hyphens, colours (#rgb, #rrggbb, rgb(), common
+// names), margins and @page size and margin. Anything else (other selectors, @media and
+// other at-rules, other properties, values print cannot use) is ignored and described in
+// PrintStyle::ignored. Throws dconv::Error(usage) naming the file and line of a syntax
+// error (a comment or block not closed, a declaration without a colon).
 PrintStyle parse_print_style(std::string_view css, std::string_view file);
 
 // A built-in style by name, else a CSS file (kMaxStyleBytes at most). Empty: "default".

@@ -25,12 +25,16 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+#include "dconv/resources.hpp"
 #include "pdf/hpdf_document.hpp"
 
 namespace dconv::pdf {
@@ -227,6 +231,21 @@ public:
         number(scaled(r.x2, kPositionDecimals), kPositionDecimals);
         number(scaled(r.y2, kPositionDecimals), kPositionDecimals);
         out_ += "l S\n";
+    }
+
+    // An image XObject named `name` scaled into `rect` (the graphics state is saved
+    // around it, so the tracked colours and line width stay true).
+    void image(const std::string& name, const Rect& rect) {
+        end_text();
+        out_ += "q ";
+        number(scaled(rect.right - rect.left, kPositionDecimals), kPositionDecimals);
+        out_ += "0 0 ";
+        number(scaled(rect.top - rect.bottom, kPositionDecimals), kPositionDecimals);
+        number(scaled(rect.left, kPositionDecimals), kPositionDecimals);
+        number(scaled(rect.bottom, kPositionDecimals), kPositionDecimals);
+        out_ += "cm /";
+        out_ += name;
+        out_ += " Do Q\n";
     }
 
     // Draws `glyphs` (the run's, or its nominal ones) in `font`; `actual_text` wraps
@@ -433,7 +452,8 @@ public:
     std::string render() {
         check_layout();
         load_fonts();
-        add_pages();
+        load_images();
+        add_pages();  // the cover first, when there is one
         for (std::size_t i = 0; i < layout_.pages.size(); ++i) draw_page(i);
         add_outline();
         add_info();
@@ -563,8 +583,49 @@ private:
         }
     }
 
+    // Each resource once, however many times it is drawn: JPEG as it is, PNG through
+    // libharu, GIF and WebP as PNG. One that libharu cannot read is left out (the
+    // typesetter has reserved its place; images_left_out() counts it).
+    void load_images() {
+        for (const Page& page : layout_.pages)
+            for (const PlacedImage& placed : page.images) {
+                const Resource* resource = placed.resource.get();
+                if (!resource || images_.contains(resource)) continue;
+                HPDF_Image image = nullptr;
+                if (resource->media_type == "image/jpeg") {
+                    image = doc_.load_image(resource->bytes, true);
+                } else if (resource->media_type == "image/png") {
+                    image = doc_.load_image(resource->bytes, false);
+                } else if (std::optional<std::string> png = image_as_png(*resource)) {
+                    image = doc_.load_image(*png, false);
+                }
+                images_[resource] = image;
+            }
+    }
+
     // All pages first: links and bookmarks may point forward.
+    // The cover: a page of its own, the image as large as it fits, centred.
+    void add_cover() {
+        if (layout_.cover_image.empty()) return;
+        const auto* bytes = reinterpret_cast<const HPDF_BYTE*>(layout_.cover_image.data());
+        const auto size = static_cast<HPDF_UINT>(layout_.cover_image.size());
+        bool png = layout_.cover_image.starts_with("\x89PNG");
+        HPDF_Image image = png ? doc_.check(HPDF_LoadPngImageFromMem(doc_.get(), bytes, size), "HPDF_LoadPngImageFromMem")
+                               : doc_.check(HPDF_LoadJpegImageFromMem(doc_.get(), bytes, size), "HPDF_LoadJpegImageFromMem");
+        HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
+        doc_.check(HPDF_Page_SetWidth(page, layout_.page_width), "HPDF_Page_SetWidth");
+        doc_.check(HPDF_Page_SetHeight(page, layout_.page_height), "HPDF_Page_SetHeight");
+        float width = static_cast<float>(HPDF_Image_GetWidth(image));
+        float height = static_cast<float>(HPDF_Image_GetHeight(image));
+        if (width <= 0 || height <= 0) return;
+        float scale = std::min(layout_.page_width / width, layout_.page_height / height);
+        float w = width * scale, h = height * scale;
+        doc_.check(HPDF_Page_DrawImage(page, image, (layout_.page_width - w) / 2, (layout_.page_height - h) / 2, w, h),
+                   "HPDF_Page_DrawImage");
+    }
+
     void add_pages() {
+        add_cover();
         std::size_t count = std::max<std::size_t>(layout_.pages.size(), 1);
         if (count > kPagesPerNode)
             doc_.check(HPDF_SetPagesConfiguration(doc_.get(), kPagesPerNode), "HPDF_SetPagesConfiguration");
@@ -582,6 +643,11 @@ private:
         HPDF_Page hpdf_page = pages_[index];
         std::vector<std::string> resource(fonts_.size());  // per glyph source, on this page
         PageContent content(content_);
+        for (const PlacedImage& placed : page.images) {
+            auto found = images_.find(placed.resource.get());
+            if (found == images_.end() || !found->second) continue;
+            content.image(doc_.image_resource(hpdf_page, found->second), placed.rect);
+        }
         for (const Rule& rule : page.rules) content.rule(rule);
         std::vector<PlacedGlyph> scratch;
         for (std::size_t r = 0; r < page.runs.size(); ++r) {
@@ -676,6 +742,7 @@ private:
     std::vector<bool> synthetic_bold_;   // by FontId
     std::vector<FontId> source_;         // by FontId
     std::vector<HPDF_Page> pages_;
+    std::map<const Resource*, HPDF_Image> images_;  // nullptr: could not be read
     std::string content_;  // the page being drawn; its capacity is reused
 };
 

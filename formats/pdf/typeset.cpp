@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "dconv/model.hpp"
 #include "pdf/hyphenate.hpp"
 #include "pdf/paragraph.hpp"
+#include "pdf/table_layout.hpp"
 #include "dconv/limits.hpp"
 
 namespace dconv::pdf {
@@ -50,6 +52,13 @@ constexpr float kHeaderShare = 0.45f;
 constexpr float kFooterShare = 0.5f;
 // The table of contents leaves this many ems on the right for page numbers.
 constexpr float kTocNumberEm = 3.0f;
+// Its dot leaders: a dot every half em, half an em clear of the text and the number
+// column, and none shorter than three dots.
+constexpr float kLeaderPitchEm = 0.5f;
+constexpr float kLeaderGapEm = 0.5f;
+constexpr int kMinLeaderDots = 3;
+// A heading is balanced by halving the measure's range this many times (1/256 of it).
+constexpr int kBalanceSteps = 8;
 // The book's title page starts its title this share of the way down the text block.
 constexpr float kTitlePageDrop = 0.28f;
 // ...in a size this much larger than a chapter's title, centred.
@@ -59,10 +68,88 @@ constexpr float kTitlePageScale = 1.3f;
 // line-height of 1.5-1.8 is usual for CJK pages).
 constexpr float kCjkLeading = 1.6f;
 
+// Superscript and subscript: type this share of the surrounding size, its baseline
+// raised (lowered) by this share of the surrounding size.
+constexpr float kScriptScale = 0.7f;
+constexpr float kSuperscriptRise = 0.33f;
+constexpr float kSubscriptDrop = 0.15f;
+// A strikeout's line: this share of the size above the baseline (about half the x-height
+// of the Liberation faces), this share of the size thick.
+constexpr float kStrikeHeight = 0.27f;
+constexpr float kStrikeWidth = 0.055f;
+
+// Images: a CSS pixel is 0.75 pt; an image is never drawn larger than this many times
+// its pixel size (a small picture enlarged to the measure would only show its pixels).
+constexpr float kPointsPerPixel = 0.75f;
+constexpr float kMaxImageUpscale = 2.0f;
+// Images shown as alt text are named in the warning up to this many.
+constexpr std::size_t kMaxNamedImages = 5;
+
+// Tables: the gap between columns and the padding above and below a row's text, in ems
+// of the cells' type; booktabs' rule widths (top and bottom heavier than the one under
+// the header).
+constexpr float kColumnGapEm = 1.0f;
+constexpr float kRowPaddingEm = 0.25f;
+constexpr float kHeavyRule = 0.8f;
+constexpr float kLightRule = 0.45f;
+// A table wider than the measure is set in smaller type, down to this share of the
+// cells' size; below that its columns are cut and long words break inside.
+constexpr float kMinTableScale = 0.7f;
+// Measuring a cell's widest line: a width nothing reaches.
+constexpr float kUnboundedWidth = 1e6f;
+
+// Footnotes: the space above the separator rule, the rule's length as a share of the
+// measure, and the space under it; the share of a page that the lines of a note carried
+// over from earlier pages may take before the text (TeX's \dimen of an insert).
+constexpr float kMaxCarriedFootShare = 0.5f;
+constexpr float kFootnoteSkip = 10.0f;
+constexpr float kFootnoteRuleShare = 0.3f;
+constexpr float kFootnoteRuleGap = 4.0f;
+
 // ------------------------------------------------------------------------------ flow
 
+// A piece laid out whole and drawn as one unit of the flow: an image, a table's row (or
+// rows joined by row spans), a table's header. Positions are from the left margin and
+// down from the box's top.
+struct Box {
+    struct PlacedLine {
+        Line line;
+        float x = 0;
+        float baseline = 0;
+    };
+    struct BoxRule {
+        float x1 = 0, x2 = 0, y = 0, width = 0.5f;
+        Color color;
+    };
+    struct BoxImage {
+        float x = 0, y = 0, width = 0, height = 0;
+        std::shared_ptr<const Resource> resource;
+    };
+    std::vector<PlacedLine> lines;
+    std::vector<BoxRule> rules;
+    std::vector<BoxImage> images;
+    float height = 0;
+};
+
+// What a span's `link` index names in the typesetter: a link's URL, and the drawing of
+// struck, raised and lowered text (the paragraph breaker carries the index through to
+// the fragments, so inline decorations need nothing of it).
+struct SpanMark {
+    std::string url;      // empty: not a link
+    bool strike = false;
+    float rise = 0;       // baseline shift, in ems of the fragment's own size
+    int note = -1;        // a footnote's marker: the note's index
+};
+
+// A line of the footnotes.
+struct FootLine {
+    Line line;
+    float height = 0;    // with the space above a note's first line
+    float baseline = 0;  // down from the line's top
+};
+
 struct FlowItem {
-    enum class Kind { line, space, rule, page_break };
+    enum class Kind { line, space, rule, page_break, box };
     Kind kind = Kind::line;
     Line line;           // Kind::line
     float x = 0;         // left edge from the left margin (indents, quotes, lists)
@@ -75,11 +162,16 @@ struct FlowItem {
     int chapter = -1;    // which chapter's text this is (running headers)
     bool chapter_start = false;  // the first item of a chapter: no running header here
     bool keep_at_top = false;    // a space that stays at a page's top (the title page's drop)
+    std::shared_ptr<const Box> box;  // Kind::box
+    int repeat = -1;  // a table's body row: the header drawn again above it atop a page
+    // The footnotes referenced here, [note_begin, note_end) of the typesetter's notes.
+    int note_begin = 0, note_end = 0;
 };
 
-// A page's items, [begin, end) of a flow.
+// A page's items, [begin, end) of a flow, and its footnote lines [foot_begin, foot_end).
 struct PageRange {
     std::size_t begin = 0, end = 0;
+    std::size_t foot_begin = 0, foot_end = 0;
 };
 
 std::string substitute_text(std::string_view in) {
@@ -131,9 +223,10 @@ public:
 
     Layout document(const Document& doc) {
         start_chapter(doc.meta, -1);
+        resources_ = &doc.resources;
         title_block(doc.meta, doc.meta.title);
         blocks(doc.blocks, Context{});
-        std::vector<PageRange> pages = paginate(flow_);
+        std::vector<PageRange> pages = paginate(flow_, true);
         Layout layout = begin_layout(doc.meta, doc.meta.title);
         layout.pages.resize(std::max<std::size_t>(pages.size(), 1));
         for (std::size_t p = 0; p < pages.size(); ++p) emit(flow_, pages[p], layout, p);
@@ -157,6 +250,7 @@ public:
         // Body: the chapters, each from a new page, its title a first-level bookmark.
         for (std::size_t c = 0; c < book.chapters.size(); ++c) {
             const Document& chapter = book.chapters[c];
+            resources_ = &chapter.resources;
             if (c > 0) page_break();
             start_chapter(chapter.meta, static_cast<int>(c));
             chapter_titles_.push_back(chapter_title(chapter, "Chapter " + std::to_string(c + 1)));
@@ -182,8 +276,8 @@ public:
         std::vector<FlowItem> toc;
         std::swap(flow_, toc);
 
-        std::vector<PageRange> front_pages = paginate(front), toc_pages = paginate(toc),
-                               body_pages = paginate(body);
+        std::vector<PageRange> front_pages = paginate(front, false),
+                               toc_pages = paginate(toc, false), body_pages = paginate(body, true);
         Layout layout = begin_layout(book.meta, book.meta.title);
         std::size_t body_at = front_pages.size() + toc_pages.size();
         layout.pages.resize(std::max<std::size_t>(body_at + body_pages.size(), 1));
@@ -223,6 +317,7 @@ private:
         hyphenator_ = Hyphenator::for_language(meta.language.empty() ? std::string_view("en")
                                                                      : std::string_view(meta.language));
         previous_was_paragraph_ = false;
+        note_number_ = 0;  // notes are numbered by chapter
     }
 
     // -------------------------------------------------------------- inlines to spans
@@ -230,8 +325,27 @@ private:
     struct SpanState {
         const TextStyle* base;
         bool bold, italic, code;
-        int link;
+        int link;          // index into marks_, or -1
+        float scale = 1;   // of the base size (superscripts, a shrunk table)
     };
+
+    // A new mark: the current one (if any) changed by `change`.
+    template <class Change>
+    int derive_mark(int current, Change&& change) {
+        SpanMark mark = current >= 0 ? marks_[static_cast<std::size_t>(current)] : SpanMark{};
+        mark.note = -1;
+        change(mark);
+        marks_.push_back(std::move(mark));
+        return static_cast<int>(marks_.size()) - 1;
+    }
+
+    // Raised or lowered, smaller text.
+    SpanState script(const SpanState& state, float shift) {
+        SpanState s = state;
+        s.scale = state.scale * kScriptScale;
+        s.link = derive_mark(state.link, [&](SpanMark& m) { m.rise = (m.rise + shift) / kScriptScale; });
+        return s;
+    }
 
     void spans(const Inlines& inlines, SpanState state, std::vector<Span>& out) {
         for (const Inline& node : inlines) {
@@ -254,35 +368,27 @@ private:
                         add_text(n.text, s, out);
                     } else if constexpr (std::is_same_v<T, Link>) {
                         SpanState s = state;
-                        if (linkable(n.url)) {
-                            s.link = static_cast<int>(urls_.size());
-                            urls_.push_back(n.url);
-                        }
+                        if (linkable(n.url)) s.link = derive_mark(state.link, [&](SpanMark& m) { m.url = n.url; });
                         spans(n.children, s, out);
                     } else if constexpr (std::is_same_v<T, LineBreak>) {
                         add_text("\n", state, out);
-                    } else if constexpr (std::is_same_v<T, Strikeout> || std::is_same_v<T, Superscript> ||
-                                         std::is_same_v<T, Subscript>) {
-                        // TODO(issue 12, PDF writer): strike, raise and lower. Until then
-                        // the text, marked so that its meaning does not change.
-                        const char* open = std::is_same_v<T, Strikeout> ? "~~" : std::is_same_v<T, Superscript> ? "^(" : "_(";
-                        const char* close = std::is_same_v<T, Strikeout> ? "~~" : ")";
-                        add_text(open, state, out);
-                        spans(n.children, state, out);
-                        add_text(close, state, out);
+                    } else if constexpr (std::is_same_v<T, Strikeout>) {
+                        SpanState s = state;
+                        s.link = derive_mark(state.link, [](SpanMark& m) { m.strike = true; });
+                        spans(n.children, s, out);
+                    } else if constexpr (std::is_same_v<T, Superscript>) {
+                        spans(n.children, script(state, kSuperscriptRise), out);
+                    } else if constexpr (std::is_same_v<T, Subscript>) {
+                        spans(n.children, script(state, -kSubscriptDrop), out);
                     } else if constexpr (std::is_same_v<T, Image>) {
-                        // TODO(issue 12, PDF writer): the image itself.
+                        // An image inside running text: its alt text (images standing
+                        // alone in their paragraph are drawn, see paragraph()).
                         add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
                     } else if constexpr (std::is_same_v<T, Note>) {
-                        // TODO(issue 12, PDF writer): footnotes. Until then the note's
-                        // text in brackets where it is referenced.
-                        std::string note;
-                        for (const Block& b : n.content) {
-                            if (!note.empty()) note += ' ';
-                            note += plain_text(b);
-                        }
-                        std::replace(note.begin(), note.end(), '\n', ' ');
-                        add_text(" [" + note + "]", state, out);
+                        int index = add_note(n);
+                        SpanState s = script(state, kSuperscriptRise);
+                        marks_[static_cast<std::size_t>(s.link)].note = index;
+                        add_text(std::to_string(note_number_), s, out);
                     }
                 },
                 node.base());
@@ -297,12 +403,13 @@ private:
         if (s.code) {
             span.font = fonts_.for_language(options_.faces.get(code.family, s.bold, false), language_);
             // Inline code keeps its size's proportion to body text in headings too.
-            span.size = s.base->size * code.size / st(Element::body).size;
+            span.size = s.base->size * code.size / st(Element::body).size * s.scale;
         } else {
             span.font = font(*s.base, s.bold, s.italic);
-            span.size = s.base->size;
+            span.size = s.base->size * s.scale;
         }
-        span.color = s.link >= 0 ? st(Element::a).color : s.base->color;
+        span.color = s.link >= 0 && !marks_[static_cast<std::size_t>(s.link)].url.empty() ? st(Element::a).color
+                                                                                        : s.base->color;
         span.link = s.link;
         if (!out.empty() && out.back().font == span.font && out.back().size == span.size &&
             out.back().link == span.link && out.back().color == span.color) {
@@ -327,8 +434,33 @@ private:
 
     // ------------------------------------------------------------------- flow items
 
+    // A heading of several lines set as evenly as they go, without a lone last word:
+    // the narrowest measure (down to half) that keeps its number of lines. Never
+    // hyphenated. `used` is the measure chosen.
+    std::vector<Line> set_balanced(const std::vector<Span>& spans_in, const TextStyle& s, float width, float& used) {
+        std::vector<Line> best = set(spans_in, s, width, 0, s.align, false);
+        used = width;
+        if (best.size() < 2 || s.align == Align::justify) return best;
+        float low = width / 2, high = width;
+        for (int step = 0; step < kBalanceSteps; ++step) {
+            float middle = (low + high) / 2;
+            std::vector<Line> trial = set(spans_in, s, middle, 0, s.align, false, false);
+            bool overfull = std::any_of(trial.begin(), trial.end(), [](const Line& l) { return l.overfull; });
+            if (trial.size() == best.size() && !overfull) {
+                high = middle;
+                best = std::move(trial);
+            } else {
+                low = middle;
+            }
+        }
+        used = high;
+        return best;
+    }
+
+    // `count`: add what setting met (missing glyphs, hyphens) to the report; a trial
+    // setting does not.
     std::vector<Line> set(const std::vector<Span>& spans_in, const TextStyle& s, float width, float indent,
-                          Align align, bool hyphenate) {
+                          Align align, bool hyphenate, bool count = true) {
         ParagraphStyle ps;
         ps.width = std::max(width, s.size * 2);
         ps.first_indent = indent;
@@ -347,6 +479,7 @@ private:
         } else {
             lines = set_paragraph(spans_in, ps, fonts_, &stats);
         }
+        if (!count) return lines;
         report.missing_glyphs += stats.missing_glyphs;
         for (char32_t c : stats.missing_characters) report.missing_characters.insert(c);
         report.hyphens += stats.hyphens;
@@ -405,6 +538,76 @@ private:
             flow_.push_back(std::move(item));
         }
         if (n > 0) keep_next_ = keep_with_next;
+        attach_notes(flow_.size() - static_cast<std::size_t>(n));
+    }
+
+    // Gives the notes made since the last call to the items from `first` on: each to the
+    // line that shows its marker, those not found (in a box) to the last item.
+    void attach_notes(std::size_t first) {
+        const int count = static_cast<int>(note_lines_.size());
+        if (attached_notes_ == count || flow_.empty()) return;
+        for (std::size_t i = first; i < flow_.size(); ++i) {
+            FlowItem& item = flow_[i];
+            int last = -1;
+            for (const Fragment& f : item.line.fragments)
+                if (f.link >= 0 && marks_[static_cast<std::size_t>(f.link)].note >= 0)
+                    last = std::max(last, marks_[static_cast<std::size_t>(f.link)].note);
+            if (last < attached_notes_) continue;
+            item.note_begin = attached_notes_;
+            item.note_end = attached_notes_ = last + 1;
+        }
+        if (attached_notes_ < count) {
+            FlowItem& item = flow_.back();
+            if (item.note_end == 0) item.note_begin = attached_notes_;
+            item.note_end = attached_notes_ = count;
+        }
+    }
+
+    // A footnote: its text set at the page's foot in the footnote style, after its
+    // number; returns its index. A note inside a note (validate() forbids it) is left out.
+    int add_note(const Note& n) {
+        ++note_number_;
+        const TextStyle& fs = st(Element::footnote);
+        std::vector<Span> note_spans;
+        SpanState base{&fs, fs.bold, fs.italic, false, -1};
+        add_text(std::to_string(note_number_), script(base, kSuperscriptRise), note_spans);
+        add_text("\u2002", base, note_spans);  // an en space after the number
+        if (!in_note_) {
+            in_note_ = true;
+            bool first = true;
+            for (const Block& b : n.content) {
+                if (!first) add_text("\n", base, note_spans);
+                first = false;
+                if (const Inlines* in = inline_content(b)) {
+                    spans(*in, base, note_spans);
+                } else {
+                    std::string text = plain_text(b);
+                    std::replace(text.begin(), text.end(), '\n', ' ');
+                    add_text(text, base, note_spans);
+                }
+            }
+            in_note_ = false;
+        }
+        std::vector<Line> set_lines = set(note_spans, fs, style_.measure(), 0, fs.align, true);
+        const int index = static_cast<int>(note_lines_.size());
+        note_lines_.push_back(foot_lines_.size());
+        for (std::size_t k = 0; k < set_lines.size(); ++k) {
+            float leading = std::max(fs.leading, set_lines[k].size * 1.15f);
+            float above = k == 0 ? fs.margin_top : 0;
+            float size = set_lines[k].size > 0 ? set_lines[k].size : fs.size;
+            float baseline = above + (leading - size) / 2 + kAscentShare * size;
+            foot_lines_.push_back({std::move(set_lines[k]), leading + above, baseline});
+        }
+        foot_top_.resize(foot_lines_.size() + 1);
+        for (std::size_t k = note_lines_.back(); k < foot_lines_.size(); ++k)
+            foot_top_[k + 1] = foot_top_[k] + foot_lines_[k].height;
+        return index;
+    }
+
+    // The first foot line after the notes before `note` (all of them when it is the last).
+    std::size_t foot_lines_before(int note) const {
+        return static_cast<std::size_t>(note) < note_lines_.size() ? note_lines_[static_cast<std::size_t>(note)]
+                                                                  : foot_lines_.size();
     }
 
     void rule(float x, float width, Color color) {
@@ -493,8 +696,7 @@ private:
         // The source when it is a web address (a local file's path means nothing in print).
         if (linkable(meta.source)) {
             const TextStyle& s = st(Element::source);
-            int link = static_cast<int>(urls_.size());
-            urls_.push_back(meta.source);
+            int link = derive_mark(-1, [&](SpanMark& m) { m.url = meta.source; });
             space(s.margin_top);
             lines(set(spans_of(meta.source, s, link), s, width, 0, Align::left, false), s, 0, true, false);
             space(s.margin_bottom);
@@ -526,8 +728,11 @@ private:
                     const TextStyle& h = st(static_cast<Element>(static_cast<int>(Element::h1) + level - 1));
                     int entry = add_outline(plain_text(n.content), level + outline_shift_);
                     space(h.margin_top);
-                    std::vector<Line> set_lines = set(spans_of(n.content, h), h, width, 0, h.align, false);
+                    float used = width;
+                    std::vector<Line> set_lines = set_balanced(spans_of(n.content, h), h, width, used);
+                    // a right-to-left heading set narrower keeps to the right margin
                     float x = start_of(set_lines, ctx);
+                    if (!set_lines.empty() && set_lines[0].right_to_left) x += width - used;
                     lines(std::move(set_lines), h, x, true, true, entry);
                     space(h.margin_bottom);
                     previous_was_paragraph_ = false;
@@ -554,29 +759,439 @@ private:
                     space(hr.margin_bottom);
                     previous_was_paragraph_ = false;
                 } else if constexpr (std::is_same_v<T, Figure>) {
-                    // TODO(issue 12, PDF writer): images, kept with their captions.
-                    blocks(n.content, ctx);
-                    if (!n.caption.empty()) paragraph(n.caption, ctx);
+                    figure(n, ctx);
                 } else if constexpr (std::is_same_v<T, Table>) {
-                    // TODO(issue 12, PDF writer): ruled tables with measured columns.
-                    // Until then a paragraph per row, cells separated by " | ".
-                    if (!n.caption.empty()) paragraph(n.caption, ctx);
-                    for (const auto* section : {&n.head, &n.body})
-                        for (const TableRow& row : *section) {
-                            std::string text;
-                            for (std::size_t c = 0; c < row.cells.size(); ++c) {
-                                if (c > 0) text += " | ";
-                                for (const Block& b : row.cells[c].content) text += plain_text(b);
-                            }
-                            std::replace(text.begin(), text.end(), '\n', ' ');
-                            paragraph(Inlines{Text{text}}, ctx);
-                        }
+                    table(n, ctx, nullptr);
                 }
             },
             block.node);
     }
 
+    // ---------------------------------------------------------------- images, figures
+
+    // The resource of an image PDF can draw (JPEG, PNG, GIF, WebP of a known size), or
+    // null: an unresolved image (the resources pass has warned), or one counted here for
+    // the writer's warning (SVG is not rasterized).
+    std::shared_ptr<const Resource> drawable(const Image& image) {
+        if (image.resource.empty() || !resources_) return nullptr;
+        auto found = resources_->find(image.resource);
+        if (found == resources_->end() || !found->second) return nullptr;
+        const Resource& r = *found->second;
+        bool format = r.media_type == "image/jpeg" || r.media_type == "image/png" || r.media_type == "image/gif" ||
+                      r.media_type == "image/webp";
+        if (!format || r.width <= 0 || r.height <= 0) {
+            ++report.images_as_text;
+            if (report.images_as_text_names.size() < kMaxNamedImages) report.images_as_text_names.push_back(image.src);
+            return nullptr;
+        }
+        return found->second;
+    }
+
+    // The images of a paragraph that holds nothing else (blank text and line breaks
+    // aside; an image inside a link counts). False when it holds anything else.
+    static bool collect_images(const Inlines& content, std::vector<const Image*>& out) {
+        for (const Inline& node : content) {
+            if (const auto* image = std::get_if<Image>(&node.base())) {
+                out.push_back(image);
+            } else if (const auto* t = std::get_if<Text>(&node.base())) {
+                if (!std::all_of(t->text.begin(), t->text.end(), [](char c) { return c == ' '; })) return false;
+            } else if (const auto* link = std::get_if<Link>(&node.base())) {
+                if (!collect_images(link->children, out)) return false;
+            } else if (!std::holds_alternative<LineBreak>(node.base())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Images alone in their paragraph, each drawn on its own, centred, one under the
+    // other (one PDF cannot draw: its alt text). False, adding nothing, for any other
+    // paragraph.
+    bool image_paragraph(const Inlines& content, const Context& ctx, float max_height) {
+        if (content.empty()) return false;
+        std::vector<const Image*> images;
+        if (!collect_images(content, images) || images.empty()) return false;
+        const float gap = st(Element::body).leading * 0.5f;
+        for (const Image* im : images) {
+            std::shared_ptr<const Resource> resource = drawable(*im);
+            space(gap);
+            if (resource) image(std::move(resource), ctx, max_height);
+            else text_paragraph(Inlines{*im}, ctx);
+            space(gap);
+        }
+        previous_was_paragraph_ = false;
+        return true;
+    }
+
+    // An image as a box of the flow, centred in the measure: as wide as the measure at
+    // most, and as its pixels allow (kMaxImageUpscale), no taller than `max_height`, its
+    // aspect kept.
+    void image(std::shared_ptr<const Resource> resource, const Context& ctx, float max_height) {
+        const float width = style_.measure() - ctx.left - ctx.right;
+        const auto pixels_wide = static_cast<float>(resource->width);
+        const auto pixels_high = static_cast<float>(resource->height);
+        float w = std::min(width, pixels_wide * kPointsPerPixel * kMaxImageUpscale);
+        float h = w * pixels_high / pixels_wide;
+        if (h > max_height) {
+            w *= max_height / h;
+            h = max_height;
+        }
+        auto box = std::make_shared<Box>();
+        box->images.push_back({ctx.left + (width - w) / 2, 0, w, h, std::move(resource)});
+        box->height = h;
+        add_box(std::move(box));
+    }
+
+    void add_box(std::shared_ptr<const Box> box, int repeat = -1) {
+        FlowItem item;
+        item.kind = FlowItem::Kind::box;
+        item.height = box->height;
+        item.box = std::move(box);
+        item.break_before = !keep_next_;
+        item.chapter = chapter_;
+        item.repeat = repeat;
+        flow_.push_back(std::move(item));
+        keep_next_ = false;
+        attach_notes(flow_.size() - 1);
+    }
+
+    // A figure: its images with the caption under them, kept on one page when they fit
+    // on one (the images are scaled to leave room for the caption). A figure of a table
+    // is the table, the figure's caption above it unless the table has its own.
+    void figure(const Figure& n, const Context& ctx) {
+        bool has_table = std::any_of(n.content.begin(), n.content.end(),
+                                     [](const Block& b) { return std::holds_alternative<Table>(b.node); });
+        if (has_table) {
+            for (const Block& b : n.content) {
+                if (const auto* t = std::get_if<Table>(&b.node)) table(*t, ctx, n.caption.empty() ? nullptr : &n.caption);
+                else block(b, ctx);
+            }
+            return;
+        }
+        const TextStyle& cap = st(Element::figcaption);
+        const float width = style_.measure() - ctx.left - ctx.right;
+        std::vector<Line> caption_lines;
+        float caption_height = 0;
+        if (!n.caption.empty()) {
+            caption_lines = set(spans_of(n.caption, cap), cap, width, 0, cap.align, false);
+            for (const Line& line : caption_lines) caption_height += std::max(cap.leading, line.size * 1.15f);
+            caption_height += cap.margin_top;
+        }
+        const float gap = st(Element::body).leading * 0.5f;
+        const float max_height = std::max(text_height() - caption_height - 2 * gap - 1, text_height() * 0.3f);
+        space(gap);
+        const std::size_t first = flow_.size();
+        for (const Block& b : n.content) {
+            const auto* p = std::get_if<Paragraph>(&b.node);
+            if (p && image_paragraph(p->content, ctx, max_height)) continue;
+            block(b, ctx);
+        }
+        if (!caption_lines.empty()) {
+            space(cap.margin_top);
+            lines(std::move(caption_lines), cap, ctx.left, true, false);
+        }
+        // One page when it fits on one: no break inside (spaces at its ends aside).
+        std::size_t begin = first, end = flow_.size();
+        while (begin < end && flow_[begin].kind == FlowItem::Kind::space) ++begin;
+        while (end > begin && flow_[end - 1].kind == FlowItem::Kind::space) --end;
+        float total = 0;
+        for (std::size_t i = begin; i < end; ++i) total += flow_[i].height;
+        if (total <= text_height())
+            for (std::size_t i = begin + 1; i < end; ++i) flow_[i].break_before = false;
+        space(std::max(cap.margin_bottom, gap));
+        previous_was_paragraph_ = false;
+    }
+
+    // ------------------------------------------------------------------------ tables
+
+    // A cell's blocks as inlines: paragraphs and headings as they are, other blocks as
+    // their text, one after the other on new lines.
+    static Inlines cell_inlines(const TableCell& cell) {
+        Inlines out;
+        for (const Block& b : cell.content) {
+            if (!out.empty()) out.emplace_back(LineBreak{});
+            if (const Inlines* in = inline_content(b)) {
+                out.insert(out.end(), in->begin(), in->end());
+                continue;
+            }
+            std::string text = plain_text(b);
+            std::size_t at = 0;
+            while (true) {
+                std::size_t nl = text.find('\n', at);
+                out.emplace_back(Text{text.substr(at, nl == std::string::npos ? nl : nl - at)});
+                if (nl == std::string::npos) break;
+                out.emplace_back(LineBreak{});
+                at = nl + 1;
+            }
+        }
+        return out;
+    }
+
+    // A cell's lines at `width`, breaking words inside when they must.
+    std::vector<Line> set_cell(const std::vector<Span>& cell_spans, float width, Align align) {
+        ParagraphStyle ps;
+        ps.width = std::max(width, 1.0f);
+        ps.align = align;
+        ps.hyphenator = st(Element::table).hyphenate ? hyphenator_ : nullptr;
+        SetStats stats;
+        std::vector<Line> set_lines = set_paragraph(cell_spans, ps, fonts_, &stats);
+        report.missing_glyphs += stats.missing_glyphs;
+        report.hyphens += stats.hyphens;
+        return set_lines;
+    }
+
+    // The widest line of a cell set without limit, and its widest word (every breakable
+    // space made a forced break: each line is then one word).
+    CellExtent measure_cell(const std::vector<Span>& cell_spans) {
+        CellExtent extent;
+        ParagraphStyle ps;
+        ps.width = kUnboundedWidth;
+        ps.align = Align::left;
+        for (const Line& line : set_paragraph(cell_spans, ps, fonts_)) extent.max = std::max(extent.max, line.width);
+        std::vector<Span> words = cell_spans;
+        for (Span& span : words)
+            if (span.breakable) std::replace(span.text.begin(), span.text.end(), ' ', '\n');
+        for (const Line& line : set_paragraph(words, ps, fonts_)) extent.min = std::max(extent.min, line.width);
+        return extent;
+    }
+
+    // A table: its caption above, columns measured and distributed as a browser's
+    // automatic layout does, cells wrapped and aligned, booktabs rules (heavy above and
+    // below, light under the header), the header rows repeated atop every page the table
+    // continues on. Rows joined by row spans stay on one page. A table too wide for the
+    // measure is set in smaller type (kMinTableScale at least), then its columns are cut.
+    void table(const Table& t, const Context& ctx, const Inlines* figure_caption) {
+        const std::size_t columns = t.columns.size();
+        if (columns == 0 || (t.head.empty() && t.body.empty())) return;
+        const TextStyle& body_style = st(Element::table);
+        TextStyle head_style = body_style;
+        head_style.bold = true;
+        const TextStyle& cap = st(Element::caption);
+        const float available = style_.measure() - ctx.left - ctx.right;
+
+        // The caption's text first: notes are numbered in reading order.
+        const Inlines& caption = !t.caption.empty() || !figure_caption ? t.caption : *figure_caption;
+        std::vector<Span> caption_spans;
+        if (!caption.empty()) caption_spans = spans_of(caption, cap);
+
+        // The cells' text, made once (notes in cells are numbered once).
+        struct Cell {
+            CellPlace place;
+            bool head = false;
+            std::vector<Span> spans;
+            std::vector<Line> lines;
+            float height = 0;
+        };
+        std::vector<Cell> cells;
+        for (bool head : {true, false})
+            for (const CellPlace& place : place_cells(head ? t.head : t.body, columns)) {
+                Cell cell;
+                cell.place = place;
+                cell.head = head;
+                cell.spans = spans_of(cell_inlines(*place.cell), head ? head_style : body_style);
+                cells.push_back(std::move(cell));
+            }
+
+        // Column widths, in smaller type when the words do not fit.
+        float gap = kColumnGapEm * body_style.size;
+        std::vector<CellExtent> extents;
+        auto measure = [&] {
+            extents.clear();
+            for (const Cell& cell : cells) {
+                CellExtent e = measure_cell(cell.spans);
+                e.column = cell.place.column;
+                e.columns = cell.place.columns;
+                extents.push_back(e);
+            }
+        };
+        measure();
+        float scale = 1;
+        if (float needed = minimum_table_width(extents, columns, gap); needed > available) {
+            scale = std::max(kMinTableScale, available / needed);
+            for (Cell& cell : cells)
+                for (Span& span : cell.spans) span.size *= scale;
+            gap *= scale;
+            measure();
+            ++report.tables_shrunk;
+        }
+        const ColumnWidths widths = distribute_columns(extents, columns, available, gap);
+        // Columns cut narrower than an em (hundreds of them) would stack their cells'
+        // letters one per line: such a table is set as text, a paragraph per row.
+        if (!widths.fits && std::any_of(widths.widths.begin(), widths.widths.end(), [&](float w) {
+                return w < body_style.size * scale;
+            })) {
+            space(body_style.margin_top);
+            if (!caption_spans.empty()) {
+                space(cap.margin_top);
+                lines(set(caption_spans, cap, available, 0, cap.align, false), cap, ctx.left, true, true);
+                space(cap.margin_bottom);
+            }
+            ++report.tables_as_text;
+            table_rows_as_text(cells_spans(cells), ctx);
+            space(body_style.margin_bottom);
+            previous_was_paragraph_ = false;
+            return;
+        }
+        std::vector<float> column_x(columns + 1);
+        float table_width = gap * static_cast<float>(columns - 1);
+        for (float w : widths.widths) table_width += w;
+        column_x[0] = ctx.left + std::max(available - table_width, 0.0f) / 2;
+        for (std::size_t c = 0; c < columns; ++c) column_x[c + 1] = column_x[c] + widths.widths[c] + gap;
+        const float table_left = column_x[0], table_right = column_x[columns] - gap;
+
+        // The caption above, over the table's width (the measure's, for a narrow table).
+        space(body_style.margin_top);
+        if (!caption_spans.empty()) {
+            // From the table's left edge to the right margin: aligned with the table,
+            // and not squeezed over a narrow one.
+            float caption_left = table_left, caption_width = ctx.left + available - table_left;
+            space(cap.margin_top);
+            lines(set(caption_spans, cap, caption_width, 0, cap.align, false), cap, caption_left, true, true);
+            space(cap.margin_bottom);
+        }
+
+        // Each cell set at its width, in its column's alignment.
+        const float leading = body_style.leading * scale;
+        const float padding = kRowPaddingEm * body_style.size * scale;
+        auto line_height = [&](const Line& line) { return std::max(leading, line.size * 1.15f); };
+        for (Cell& cell : cells) {
+            std::size_t c = cell.place.column, end = std::min(columns, c + cell.place.columns);
+            Align align = Align::left;
+            switch (t.columns[c]) {
+                case Alignment::Right: align = Align::right; break;
+                case Alignment::Center: align = Align::center; break;
+                default: break;
+            }
+            cell.lines = set_cell(cell.spans, column_x[end] - gap - column_x[c], align);
+            for (const Line& line : cell.lines) cell.height += line_height(line);
+            cell.height += 2 * padding;
+        }
+
+        // Rows into boxes: the head as one (repeated), the body by groups of rows that
+        // row spans join.
+        std::vector<std::pair<std::shared_ptr<Box>, bool>> boxes;  // and whether the head
+        std::size_t at = 0;  // the first cell of the section
+        for (bool head : {true, false}) {
+            const std::size_t row_count = (head ? t.head : t.body).size();
+            std::size_t section_end = at;
+            while (section_end < cells.size() && cells[section_end].head == head) ++section_end;
+            std::vector<float> row_height(row_count, leading + 2 * padding);
+            std::vector<std::size_t> reach(row_count, 0);  // the last row a cell starting here covers
+            for (std::size_t i = at; i < section_end; ++i) {
+                const CellPlace& p = cells[i].place;
+                reach[p.row] = std::max(reach[p.row], p.row + p.rows - 1);
+                if (p.rows == 1) row_height[p.row] = std::max(row_height[p.row], cells[i].height);
+            }
+            for (std::size_t i = at; i < section_end; ++i) {
+                const CellPlace& p = cells[i].place;
+                if (p.rows == 1) continue;
+                float have = 0;
+                for (std::size_t r = p.row; r < p.row + p.rows; ++r) have += row_height[r];
+                if (cells[i].height > have) row_height[p.row + p.rows - 1] += cells[i].height - have;
+            }
+            std::size_t next_cell = at;
+            std::size_t group_start = 0;
+            std::size_t group_reach = 0;
+            for (std::size_t r = 0; r < row_count; ++r) {
+                group_reach = std::max(group_reach, reach[r]);
+                bool last_row = r + 1 == row_count;
+                if (!last_row && (head || group_reach > r)) continue;  // the group goes on
+                // Rows [group_start, r] as one box.
+                auto box = std::make_shared<Box>();
+                std::vector<float> row_top(r + 2 - group_start, 0);
+                for (std::size_t k = group_start; k <= r; ++k)
+                    row_top[k - group_start + 1] = row_top[k - group_start] + row_height[k];
+                box->height = row_top.back();
+                for (; next_cell < section_end && cells[next_cell].place.row <= r; ++next_cell) {
+                    Cell& cell = cells[next_cell];
+                    float y = row_top[cell.place.row - group_start] + padding;
+                    for (Line& line : cell.lines) {
+                        float h = line_height(line);
+                        float size = line.size > 0 ? line.size : h / 1.2f;
+                        Box::PlacedLine placed;
+                        placed.x = column_x[cell.place.column];
+                        placed.baseline = y + (h - size) / 2 + kAscentShare * size;
+                        placed.line = std::move(line);
+                        box->lines.push_back(std::move(placed));
+                        y += h;
+                    }
+                }
+                const Color ink = body_style.color;
+                bool table_top = head || (t.head.empty() && group_start == 0);
+                if (table_top) box->rules.push_back({table_left, table_right, 0, kHeavyRule, ink});
+                if (head && last_row) box->rules.push_back({table_left, table_right, box->height, kLightRule, ink});
+                if (!head && last_row) box->rules.push_back({table_left, table_right, box->height, kHeavyRule, ink});
+                boxes.emplace_back(std::move(box), head);
+                group_start = r + 1;
+                group_reach = 0;
+            }
+            at = section_end;
+        }
+
+        // A row that cannot fit on a page with the header (thousands of columns, a cell
+        // holding a chapter) would be drawn off it: such a table is set as text instead,
+        // a paragraph per row, its cells separated by vertical bars.
+        float header_height = 0, tallest_row = 0;
+        for (const auto& [box, head] : boxes) (head ? header_height : tallest_row) = std::max(
+                                                 head ? header_height : tallest_row, box->height);
+        if (header_height + tallest_row > text_height()) {
+            ++report.tables_as_text;
+            table_rows_as_text(cells_spans(cells), ctx);
+        } else {
+            int header = -1;
+            bool first_body_box = true;
+            for (auto& [box, head] : boxes) {
+                if (head) {
+                    headers_.push_back(box);
+                    add_box(std::move(box));
+                    header = static_cast<int>(headers_.size()) - 1;
+                } else {
+                    if (first_body_box && header >= 0) keep_next_ = true;  // not the header alone
+                    first_body_box = false;
+                    add_box(std::move(box), header);
+                }
+            }
+        }
+        space(body_style.margin_bottom);
+        previous_was_paragraph_ = false;
+    }
+
+    // The spans of each row's cells, in reading order (the cells' spans moved out).
+    template <class Cells>
+    static std::vector<std::vector<std::vector<Span>>> cells_spans(Cells& cells) {
+        std::vector<std::vector<std::vector<Span>>> rows;
+        bool head = true;
+        std::size_t row = 0;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (rows.empty() || cells[i].head != head || cells[i].place.row != row) rows.emplace_back();
+            head = cells[i].head;
+            row = cells[i].place.row;
+            rows.back().push_back(std::move(cells[i].spans));
+        }
+        return rows;
+    }
+
+    void table_rows_as_text(std::vector<std::vector<std::vector<Span>>> rows, const Context& ctx) {
+        const TextStyle& s = st(Element::table);
+        const float width = style_.measure() - ctx.left - ctx.right;
+        std::vector<Span> separator = spans_of(" | ", s);
+        for (auto& row : rows) {
+            std::vector<Span> line;
+            for (std::size_t c = 0; c < row.size(); ++c) {
+                if (c > 0) line.insert(line.end(), separator.begin(), separator.end());
+                line.insert(line.end(), row[c].begin(), row[c].end());
+            }
+            space(s.leading * 0.25f);
+            lines(set(line, s, width, 0, Align::left, true), s, ctx.left, false, false);
+        }
+    }
+
     void paragraph(const Inlines& content, const Context& ctx) {
+        if (image_paragraph(content, ctx, text_height())) return;
+        text_paragraph(content, ctx);
+    }
+
+    void text_paragraph(const Inlines& content, const Context& ctx) {
         TextStyle s = st(ctx.text);
         // Chinese and Japanese text wants more room between lines than Latin text: its
         // characters fill the whole em, with no ascenders or descenders to space them.
@@ -606,8 +1221,11 @@ private:
         inner.list_depth += 1;
         space(li.margin_top);
         int number = n.start;
-        for (const Blocks& item : n.items) {
+        for (std::size_t k = 0; k < n.items.size(); ++k) {
+            const Blocks& item = n.items[k];
             std::string marker = n.ordered ? std::to_string(number++) + "." : (ctx.list_depth % 2 ? "\u2013" : "\u2022");
+            // A task's box, in place of the bullet (the text fonts have no ballot box).
+            if (n.task(k) != TaskState::None) marker = n.task(k) == TaskState::Done ? "[x]" : "[ ]";
             std::size_t first = flow_.size();
             previous_was_paragraph_ = false;
             if (item.empty()) {
@@ -632,9 +1250,13 @@ private:
                 }
                 break;
             }
-            if (!n.tight) space(body.leading * 0.5f);
-            else space(li.margin_bottom);
+            // Items are spaced as the text's paragraphs are (at least the style's item
+            // spacing; a loose list half a line more).
+            float between = std::max(li.margin_bottom, body.margin_bottom);
+            space(n.tight ? between : std::max(between, body.leading * 0.5f));
         }
+        // and the list is set off from what follows, as from what precedes it
+        space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
         previous_was_paragraph_ = false;
     }
 
@@ -708,18 +1330,45 @@ private:
 
     // -------------------------------------------------------------------- pagination
 
-    std::vector<PageRange> paginate(const std::vector<FlowItem>& flow) const {
+    // Fills pages greedily, going back to the last allowed break when an item does not
+    // fit. Footnotes (`with_notes`: the flow whose items reference them) go on the page
+    // of their reference, their height counted with it; the lines of notes that do not
+    // fit there (a note referenced low on a page full of text) continue at the foot of
+    // the next page, and pages of notes alone follow the flow's end if need be. A page
+    // starting inside a table reserves room for its repeated header. Linear in the flow.
+    std::vector<PageRange> paginate(const std::vector<FlowItem>& flow, bool with_notes) const {
         std::vector<PageRange> pages;
         const float capacity = text_height();
+        const std::size_t foot_count = with_notes ? foot_lines_.size() : 0;
+        auto foot_height = [&](std::size_t from, std::size_t to) {
+            return to > from ? foot_top_[to] - foot_top_[from] + kFootnoteSkip + kFootnoteRuleGap : 0.0f;
+        };
         std::size_t start = 0;
-        while (start < flow.size()) {
+        std::size_t foot = 0;     // the first foot line not yet placed
+        std::size_t carried = 0;  // the end of the foot lines earlier pages wanted
+        while (start < flow.size() || foot < foot_count) {
             // Spaces and page breaks at a page's top are dropped.
             while (start < flow.size() && ((flow[start].kind == FlowItem::Kind::space && !flow[start].keep_at_top) ||
                                            flow[start].kind == FlowItem::Kind::page_break))
                 ++start;
-            if (start >= flow.size()) break;
+            if (start >= flow.size() && foot >= foot_count) break;
             float y = 0;
-            std::size_t last_break = start;  // the last allowed break after start, or start
+            if (start < flow.size() && flow[start].repeat >= 0)
+                y = headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
+            // Foot lines this page should hold: those carried over, those its items reference.
+            std::size_t need = start < flow.size() ? std::max(foot, carried) : foot_count;
+            std::size_t need_at_break = need; // ...when it ends at last_break
+            // The room the text leaves for the notes: all they want, except that lines
+            // carried from earlier pages claim at most kMaxCarriedFootShare of the page
+            // (the rest continue further on), so that text still advances beside a long note.
+            const std::size_t carried_end = need;
+            const float carried_height = std::min(foot_height(foot, carried_end), capacity * kMaxCarriedFootShare);
+            auto foot_room = [&](std::size_t wanted) {
+                if (wanted <= carried_end) return std::min(foot_height(foot, wanted), carried_height);
+                return (carried_end > foot ? carried_height : kFootnoteSkip + kFootnoteRuleGap) +
+                       foot_top_[wanted] - foot_top_[std::max(carried_end, foot)];
+            };
+            std::size_t last_break = start;   // the last allowed break after start, or start
             std::size_t i = start;
             std::size_t end = flow.size();
             for (; i < flow.size(); ++i) {
@@ -728,17 +1377,42 @@ private:
                     end = i;
                     break;
                 }
-                if (i > start && item.break_before) last_break = i;
-                if (y + item.height > capacity + 0.01f && i > start) {
+                if (i > start && item.break_before) {
+                    last_break = i;
+                    need_at_break = need;
+                }
+                std::size_t need_here = need;
+                if (with_notes && item.note_end > 0) need_here = std::max(need, foot_lines_before(item.note_end));
+                if (y + item.height + foot_room(need_here) > capacity + 0.01f && i > start) {
                     // Back to the last allowed break; none on this page: break here.
-                    end = last_break > start ? last_break : i;
+                    if (last_break > start) {
+                        end = last_break;
+                        need = need_at_break;
+                    } else {
+                        end = i;
+                    }
                     break;
                 }
                 y += item.height;
+                need = need_here;
             }
             if (i == flow.size()) end = flow.size();
-            pages.push_back({start, end});
+            if (end < start) end = start;
+            // The text's height on the page, then as many of the notes as fit under it.
+            float used = 0;
+            for (std::size_t k = start; k < end; ++k) used += flow[k].height;
+            if (start < flow.size() && flow[start].repeat >= 0)
+                used += headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
+            std::size_t foot_end = foot;
+            while (foot_end < need && foot_end < foot_count &&
+                   used + foot_height(foot, foot_end + 1) <= capacity + 0.01f)
+                ++foot_end;
+            // A page of notes alone takes at least one line, so that the notes end.
+            if (start >= end && foot_end == foot && foot < foot_count) foot_end = foot + 1;
+            pages.push_back({start, end, foot, foot_end});
             start = end;
+            foot = foot_end;
+            carried = need;  // what did not fit continues on the next page
         }
         return pages;
     }
@@ -766,6 +1440,11 @@ private:
             page_chapter_.resize(layout.pages.size(), -1);
             page_chapter_starts_.resize(layout.pages.size(), false);
         }
+        if (range.begin < flow.size() && flow[range.begin].repeat >= 0) {
+            const Box& header = *headers_[static_cast<std::size_t>(flow[range.begin].repeat)];
+            emit_box(header, top, page);
+            y += header.height;
+        }
         for (std::size_t i = range.begin; i < range.end; ++i) {
             FlowItem& item = flow[i];
             if (i == range.begin) page_chapter_[page_index] = item.chapter;
@@ -779,26 +1458,7 @@ private:
                     entry.page = static_cast<int>(page_index);
                     entry.top = top - y + 2;
                 }
-                for (Fragment& f : item.line.fragments) {
-                    if (f.link >= 0 && static_cast<std::size_t>(f.link) < urls_.size()) {
-                        Rect rect{left + f.x, baseline - kDescentShare * f.size, left + f.x + f.width,
-                                  baseline + kAscentShare * f.size};
-                        const std::string& uri = urls_[static_cast<std::size_t>(f.link)];
-                        // The words of one link on one line make one area, not one each.
-                        if (!page.links.empty() && page.links.back().uri == uri &&
-                            page.links.back().rect.bottom == rect.bottom && page.links.back().rect.right <= rect.left) {
-                            page.links.back().rect.right = rect.right;
-                            page.links.back().rect.top = std::max(page.links.back().rect.top, rect.top);
-                        } else {
-                            LinkArea link;
-                            link.rect = rect;
-                            link.uri = uri;
-                            page.links.push_back(std::move(link));
-                        }
-                    }
-                    float x = left + f.x;
-                    page.runs.push_back(glyph_run(std::move(f), x, baseline));
-                }
+                for (Fragment& f : item.line.fragments) emit_fragment(f, left, baseline, page, true);
                 // A contents entry's number goes on its last line.
                 if (item.toc_target >= 0 && (i + 1 >= flow.size() || flow[i + 1].toc_target != item.toc_target))
                     toc_number(item, page, left, baseline, top - y);
@@ -810,9 +1470,92 @@ private:
                 r.width = 0.4f;
                 r.color = item.color;
                 page.rules.push_back(r);
+            } else if (item.kind == FlowItem::Kind::box) {
+                emit_box(*item.box, top - y, page);
             }
             y += item.height;
         }
+        emit_foot(range, page);
+    }
+
+    // The footnote lines of a page, at the foot of the text block under a short rule.
+    void emit_foot(PageRange range, Page& page) {
+        if (range.foot_end <= range.foot_begin) return;
+        float height = foot_top_[range.foot_end] - foot_top_[range.foot_begin];
+        float y = style_.margin_bottom + height;  // the notes' top
+        Rule r;
+        r.x1 = style_.margin_left;
+        r.x2 = r.x1 + kFootnoteRuleShare * style_.measure();
+        r.y1 = r.y2 = y + kFootnoteRuleGap;
+        r.width = 0.4f;
+        r.color = st(Element::footnote).color;
+        page.rules.push_back(r);
+        for (std::size_t k = range.foot_begin; k < range.foot_end; ++k) {
+            FootLine& foot = foot_lines_[k];
+            float baseline = y - foot.baseline;
+            for (Fragment& f : foot.line.fragments) emit_fragment(f, style_.margin_left, baseline, page, true);
+            y -= foot.height;
+        }
+    }
+
+    // A box with its top at `box_top` (from the page's bottom edge).
+    void emit_box(const Box& box, float box_top, Page& page) {
+        for (const Box::BoxImage& im : box.images) {
+            PlacedImage placed;
+            placed.rect = {style_.margin_left + im.x, box_top - im.y - im.height, style_.margin_left + im.x + im.width,
+                           box_top - im.y};
+            placed.resource = im.resource;
+            page.images.push_back(std::move(placed));
+        }
+        for (const Box::BoxRule& rule : box.rules) {
+            Rule r;
+            r.x1 = style_.margin_left + rule.x1;
+            r.x2 = style_.margin_left + rule.x2;
+            r.y1 = r.y2 = box_top - rule.y;
+            r.width = rule.width;
+            r.color = rule.color;
+            page.rules.push_back(r);
+        }
+        for (const Box::PlacedLine& placed : box.lines)
+            for (const Fragment& f : placed.line.fragments) {
+                Fragment copy = f;  // a header is drawn on every page of its table
+                emit_fragment(copy, style_.margin_left + placed.x, box_top - placed.baseline, page, true);
+            }
+    }
+
+    // A fragment as a run at `left` + its x on `baseline`, raised or lowered and struck
+    // as its mark says, with its link's area. `take`: its text is moved into the run.
+    void emit_fragment(Fragment& f, float left, float baseline, Page& page, bool take) {
+        float y = baseline;
+        if (f.link >= 0 && static_cast<std::size_t>(f.link) < marks_.size()) {
+            const SpanMark& mark = marks_[static_cast<std::size_t>(f.link)];
+            y += mark.rise * f.size;
+            if (!mark.url.empty()) {
+                Rect rect{left + f.x, y - kDescentShare * f.size, left + f.x + f.width, y + kAscentShare * f.size};
+                // The words of one link on one line make one area, not one each.
+                if (!page.links.empty() && page.links.back().uri == mark.url &&
+                    page.links.back().rect.bottom == rect.bottom && page.links.back().rect.right <= rect.left) {
+                    page.links.back().rect.right = rect.right;
+                    page.links.back().rect.top = std::max(page.links.back().rect.top, rect.top);
+                } else {
+                    LinkArea link;
+                    link.rect = rect;
+                    link.uri = mark.url;
+                    page.links.push_back(std::move(link));
+                }
+            }
+            if (mark.strike) {
+                Rule r;
+                r.x1 = left + f.x;
+                r.x2 = left + f.x + f.width;
+                r.y1 = r.y2 = y + kStrikeHeight * f.size;
+                r.width = kStrikeWidth * f.size;
+                r.color = f.color;
+                page.rules.push_back(r);
+            }
+        }
+        const float x = left + f.x;
+        page.runs.push_back(take ? glyph_run(std::move(f), x, y) : glyph_run(f, x, y));
     }
 
     // The page number of a contents line, at the right edge, and a link over the line.
@@ -822,16 +1565,41 @@ private:
         std::string number = std::to_string(target.page + 1);
         std::vector<Line> set_number = set(spans_of(number, s), s, kTocNumberEm * s.size, 0, Align::right, false);
         float right = style_.margin_left + style_.measure();
+        float number_left = right;
         if (!set_number.empty())
             for (Fragment& f : set_number[0].fragments) {
                 float x = right - kTocNumberEm * s.size + f.x;
+                number_left = std::min(number_left, x);
                 page.runs.push_back(glyph_run(std::move(f), x, baseline));
             }
+        dot_leader(page, left + item.line.width, number_left, baseline, s);
         LinkArea link;
         link.rect = {left, line_top - item.height, right, line_top};
         link.dest_page = target.page;
         link.dest_top = target.top;
         page.links.push_back(std::move(link));
+    }
+
+    // Dots from `from` to `to` on a contents line, a dot every kLeaderPitchEm, on a grid
+    // counted from the number column so that the dots of all lines stand in columns.
+    void dot_leader(Page& page, float from, float to, float baseline, const TextStyle& s) {
+        const float pitch = kLeaderPitchEm * s.size;
+        const float gap = kLeaderGapEm * s.size;
+        const float column = style_.margin_left + style_.measure() - kTocNumberEm * s.size;
+        FontId font = this->font(s, false, false);
+        float dot = fonts_.advance(font, '.') * s.size;
+        // the last dot ends a gap before the number column; the first starts after the text
+        int count = static_cast<int>(std::floor((column - gap - dot - (from + gap)) / pitch)) + 1;
+        if (count < kMinLeaderDots || to < column - gap) return;
+        GlyphRun run;
+        run.font = font;
+        run.size = s.size;
+        run.x = column - gap - dot - static_cast<float>(count - 1) * pitch;
+        run.y = baseline;
+        run.text.assign(static_cast<std::size_t>(count), '.');
+        run.char_spacing = pitch - dot;
+        run.color = s.color;
+        page.runs.push_back(std::move(run));
     }
 
     // Running headers (the title, or the chapter's) and page numbers. The first page of
@@ -898,7 +1666,17 @@ private:
     std::string language_;
     std::vector<FlowItem> flow_;
     std::vector<OutlineEntry> outline_;
-    std::vector<std::string> urls_;
+    std::vector<SpanMark> marks_;       // by a span's `link` index
+    const Resources* resources_ = nullptr;  // the document's (the chapter's) images
+    std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
+    // Footnotes: their lines in order, where each note's start, the top of each line
+    // counted from the first (one more entry: the end).
+    std::vector<FootLine> foot_lines_;
+    std::vector<std::size_t> note_lines_;
+    std::vector<float> foot_top_{0.0f};
+    int attached_notes_ = 0;  // notes given to a flow item so far
+    int note_number_ = 0;     // the last note's number in this chapter
+    bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;
     std::vector<int> page_chapter_;

@@ -11,6 +11,8 @@
 #include <array>
 #include <cstddef>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "dconv/book.hpp"
 #include "dconv/document.hpp"
@@ -36,6 +38,12 @@ struct TypesetReport {
     std::size_t overfull_lines = 0;  // a part wider than the measure
     std::size_t hyphens = 0;
     std::size_t pages = 0;
+    // Images shown as their alt text: SVG (not rasterized) or a format PDF cannot take,
+    // by their source as written (the first kMaxNamedImages of them).
+    std::size_t images_as_text = 0;
+    std::vector<std::string> images_as_text_names;
+    std::size_t tables_shrunk = 0;  // tables set in smaller type to fit the measure
+    std::size_t tables_as_text = 0; // tables set as text: columns under an em, rows over a page
 };
 
 struct TypesetOptions {

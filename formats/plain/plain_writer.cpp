@@ -12,7 +12,9 @@
 //   code block    indented 4 spaces, never wrapped
 //   rule          "* * *" centred
 //   figure        its content, then its caption as a paragraph
-//   table         the caption, then one line per row, cells separated by " | "
+//   table         the caption, then the rows as aligned columns two spaces apart (East
+//                 Asian wide characters counted as two), a rule under the header, cells
+//                 wrapped in their column when the table is wider than the text
 // Inlines: an image as "[Image: alt]", strikeout as ~~text~~, superscript and subscript
 // in Unicode super- and subscript characters when all have one, else ^(x) and _(x); a
 // note as "[n]", numbered in order of appearance, its text at the end of the document
@@ -21,6 +23,7 @@
 #include "plain/plain_writer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 #include <string_view>
 #include <variant>
@@ -49,6 +52,11 @@ constexpr std::string_view kBullet = "  * ";
 constexpr std::string_view kOrderedMarkerIndent = "  ";
 constexpr std::string_view kQuotePrefix = "> ";
 constexpr std::string_view kMetaSeparator = " \u00B7 ";  // " · "
+// Between the columns of a table.
+constexpr std::string_view kTableGap = "  ";
+// A table column is not narrowed below this many columns to fit the width (or below its
+// widest cell, if narrower): past that, the table overflows rather than wrap a word a line.
+constexpr std::size_t kMinTableColumn = 8;
 
 template <class... F>
 struct Overload : F... {
@@ -174,6 +182,13 @@ bool renders_nothing(const Block& block) {
                       },
                       block.node);
 }
+
+// A table cell placed on the grid of columns, its text flattened to one line.
+struct PlacedCell {
+    std::size_t column = 0;
+    std::size_t span = 1;
+    std::string text;
+};
 
 class PlainWriter {
 public:
@@ -343,29 +358,138 @@ private:
         write_inlines(figure.caption);
     }
 
-    // One line per row, the cells' text joined by " | ".
-    // TODO(issue 12, milestone 3): aligned columns.
+    // ------------------------------------------------------------------------ tables
+
+    // A cell's text on one line: its blocks' text joined by spaces, tabs as spaces.
+    std::string cell_text(const TableCell& cell) {
+        std::string text;
+        for (const Block& b : cell.content) {
+            if (!text.empty()) text += ' ';
+            if (const Inlines* content = inline_content(b)) flatten(*content, text, notes_);
+            else text += plain_text(b);
+        }
+        std::replace(text.begin(), text.end(), '\n', ' ');
+        std::replace(text.begin(), text.end(), '\t', ' ');
+        return text::squeeze_spaces(text);
+    }
+
+    // Column widths: each column as wide as its widest cell (a spanning cell counts only
+    // where it is wider than the columns it spans); when they do not fit the text width,
+    // the widest are narrowed to a common cap, never below kMinTableColumn (or their
+    // natural width), and their cells wrapped.
+    std::vector<std::size_t> column_widths(const std::vector<std::vector<PlacedCell>>& rows, std::size_t count) {
+        std::vector<std::size_t> natural(count, 0);
+        for (const auto& row : rows)
+            for (const PlacedCell& c : row)
+                if (c.span == 1) natural[c.column] = std::max(natural[c.column], text::display_width(c.text));
+        for (const auto& row : rows)
+            for (const PlacedCell& c : row) {
+                if (c.span == 1) continue;
+                std::size_t have = kTableGap.size() * (c.span - 1);
+                for (std::size_t k = c.column; k < c.column + c.span; ++k) have += natural[k];
+                std::size_t want = text::display_width(c.text);
+                if (want > have) natural[c.column + c.span - 1] += want - have;
+            }
+        std::size_t limit = text_columns();
+        std::size_t gaps = kTableGap.size() * (count - 1);
+        auto total = [&](std::size_t cap) {
+            std::size_t sum = gaps;
+            for (std::size_t w : natural) sum += std::min(w, std::max(cap, kMinTableColumn));
+            return sum;
+        };
+        if (limit == 0 || total(SIZE_MAX) <= limit) return natural;
+        std::size_t low = 0, high = *std::max_element(natural.begin(), natural.end());
+        while (low < high) {  // the largest cap that fits
+            std::size_t mid = (low + high + 1) / 2;
+            if (total(mid) <= limit) low = mid;
+            else high = mid - 1;
+        }
+        std::vector<std::size_t> widths(count);
+        for (std::size_t k = 0; k < count; ++k) widths[k] = std::min(natural[k], std::max(low, kMinTableColumn));
+        return widths;
+    }
+
+    static std::string aligned(std::string_view text, std::size_t width, Alignment a) {
+        std::size_t have = text::display_width(text);
+        std::size_t pad = width > have ? width - have : 0;
+        std::size_t left = a == Alignment::Right ? pad : a == Alignment::Center ? pad / 2 : 0;
+        return std::string(left, ' ') + std::string(text) + std::string(pad - left, ' ');
+    }
+
+    // A table as aligned columns: the caption above, cells separated by two spaces,
+    // aligned as the columns say, a rule of '-' under the header rows, long cells
+    // wrapped within their column; a cell spanning rows is written in its first row.
     void write_table(const Table& table) {
         if (!blank_inlines(table.caption)) write_inlines(table.caption);
-        for (const auto* section : {&table.head, &table.body})
+        std::size_t count = table.columns.size();
+        if (count == 0) return;
+        std::vector<std::vector<PlacedCell>> rows;
+        std::size_t head_rows = table.head.size();
+        for (const auto* section : {&table.head, &table.body}) {
+            std::vector<std::size_t> covered(count, 0);
             for (const TableRow& row : *section) {
-                std::string text;
-                for (std::size_t c = 0; c < row.cells.size(); ++c) {
-                    if (c > 0) text += " | ";
-                    std::string cell;
-                    for (const Block& b : row.cells[c].content)
-                        if (const Inlines* content = inline_content(b)) {
-                            if (!cell.empty()) cell += ' ';
-                            flatten(*content, cell, notes_);
-                        } else {
-                            if (!cell.empty()) cell += ' ';
-                            cell += plain_text(b);
-                        }
-                    std::replace(cell.begin(), cell.end(), '\n', ' ');
-                    text += cell;
+                std::vector<PlacedCell> placed;
+                std::size_t column = 0;
+                for (const TableCell& cell : row.cells) {
+                    while (column < count && covered[column] > 0) ++column;
+                    if (column >= count) break;
+                    std::size_t span = std::min<std::size_t>(std::max(cell.col_span, 1), count - column);
+                    for (std::size_t k = column; k < column + span; ++k)
+                        covered[k] = static_cast<std::size_t>(std::max(cell.row_span, 1));
+                    placed.push_back(PlacedCell{column, span, cell_text(cell)});
+                    column += span;
                 }
-                wrapped(text);
+                for (std::size_t& n : covered)
+                    if (n > 0) --n;
+                rows.push_back(std::move(placed));
             }
+        }
+        std::vector<std::size_t> widths = column_widths(rows, count);
+        auto align_of = [&](std::size_t column, bool head) {
+            Alignment a = table.columns[column];
+            return head && a == Alignment::Default ? Alignment::Left : a;
+        };
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            bool head = r < head_rows;
+            // each cell's wrapped lines
+            std::vector<std::vector<std::string>> cell_lines(rows[r].size());
+            std::size_t height = 1;
+            for (std::size_t c = 0; c < rows[r].size(); ++c) {
+                const PlacedCell& cell = rows[r][c];
+                std::size_t width = kTableGap.size() * (cell.span - 1);
+                for (std::size_t k = cell.column; k < cell.column + cell.span; ++k) width += widths[k];
+                lines_.clear();
+                breaker_.wrap(cell.text, width, lines_);
+                for (std::string_view l : lines_) cell_lines[c].emplace_back(l);
+                height = std::max(height, cell_lines[c].size());
+            }
+            for (std::size_t l = 0; l < height; ++l) {
+                std::string text;
+                std::size_t column = 0;
+                for (std::size_t c = 0; c < rows[r].size(); ++c) {
+                    const PlacedCell& cell = rows[r][c];
+                    for (; column < cell.column; ++column) {  // columns covered from above
+                        if (column > 0) text += kTableGap;
+                        text += std::string(widths[column], ' ');
+                    }
+                    if (column > 0) text += kTableGap;
+                    std::size_t width = kTableGap.size() * (cell.span - 1);
+                    for (std::size_t k = cell.column; k < cell.column + cell.span; ++k) width += widths[k];
+                    std::string_view content = l < cell_lines[c].size() ? std::string_view(cell_lines[c][l]) : "";
+                    text += aligned(content, width, align_of(cell.column, head));
+                    column = cell.column + cell.span;
+                }
+                line(text);
+            }
+            if (head && r + 1 == head_rows) {
+                std::string rule;
+                for (std::size_t k = 0; k < count; ++k) {
+                    if (k > 0) rule += kTableGap;
+                    rule += std::string(widths[k], '-');
+                }
+                line(rule);
+            }
+        }
     }
 
     // The notes' text, numbered as their references, after a rule. Notes referenced from

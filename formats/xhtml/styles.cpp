@@ -1,12 +1,18 @@
 // styles.cpp: finding a style by name or file (dconv/styles.hpp).
 #include "xhtml/styles.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <cctype>
+#include <cstdint>
 #include <span>
+#include <vector>
 
+#include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
@@ -45,6 +51,90 @@ std::string names() {
     return out;
 }
 
+
+// A syntax check of a style sheet, so that a broken one is refused with its line rather
+// than copied into every EPUB (where epubcheck fails it) and page: comments and strings
+// closed, braces balanced, and inside a rule's block only declarations ("name: value",
+// parted by ';') or, inside an at-rule's block (@media, @supports), rules.
+void check_css(std::string_view css, const std::string& file) {
+    std::uint32_t line = 1;
+    auto fail = [&](std::uint32_t at, const std::string& message) {
+        throw Error(ErrorKind::usage, file, at, "style: " + message);
+    };
+    struct Open {
+        std::uint32_t line;
+        bool declarations;  // a rule's block (declarations), not an at-rule's (rules)
+    };
+    std::vector<Open> open;
+    std::string pending;  // the text since the last '{', '}' or ';'
+    std::uint32_t pending_line = 1;
+    bool pending_at_rule = false;
+    auto check_declaration = [&] {
+        std::string_view d = text::trim(pending);
+        if (d.empty()) return;
+        std::size_t colon = d.find(':');
+        if (colon == std::string_view::npos)
+            fail(pending_line, "'" + std::string(d.substr(0, 40)) + "' is not a declaration (name: value)");
+        std::string_view name = text::trim(d.substr(0, colon));
+        bool ident = !name.empty();
+        for (char c : name) ident &= std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        if (!ident) fail(pending_line, "'" + std::string(name.substr(0, 40)) + "' is not a property name");
+    };
+    auto reset = [&] {
+        pending.clear();
+        pending_at_rule = false;
+    };
+    for (std::size_t i = 0; i < css.size(); ++i) {
+        char c = css[i];
+        if (c == '\n') ++line;
+        if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+            std::uint32_t start = line;
+            std::size_t end = css.find("*/", i + 2);
+            if (end == std::string_view::npos) fail(start, "a comment is not closed");
+            line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<long>(i), css.begin() + static_cast<long>(end), '\n'));
+            i = end + 1;
+            continue;
+        }
+        if (text::trim(pending).empty() && !std::isspace(static_cast<unsigned char>(c))) {
+            pending_line = line;
+            pending_at_rule = c == '@';
+        }
+        if (c == '"' || c == '\'') {
+            std::size_t j = i + 1;
+            while (j < css.size() && css[j] != c && css[j] != '\n') j += css[j] == '\\' ? 2 : 1;
+            if (j >= css.size() || css[j] != c) fail(line, "a string is not closed on its line");
+            pending.append(css.substr(i, j - i + 1));
+            i = j;
+            continue;
+        }
+        if (c == '{') {
+            bool in_declarations = !open.empty() && open.back().declarations;
+            if (in_declarations) fail(line, "'{' inside a declaration block (a '}' missing before it?)");
+            if (text::trim(pending).empty()) fail(line, "a block without a selector");
+            std::string_view head = text::trim(pending);
+            // @media, @supports, @document hold rules; @font-face, @page and the rest declarations
+            bool holds_rules = pending_at_rule && (head.starts_with("@media") || head.starts_with("@supports") ||
+                                                   head.starts_with("@document") || head.starts_with("@layer"));
+            open.push_back({line, !holds_rules});
+            reset();
+        } else if (c == '}') {
+            if (open.empty()) fail(line, "'}' without a '{'");
+            if (open.back().declarations) check_declaration();
+            else if (!text::trim(pending).empty()) fail(pending_line, "'" + std::string(text::trim(pending).substr(0, 40)) + "' before '}' is not a rule");
+            open.pop_back();
+            reset();
+        } else if (c == ';') {
+            if (!open.empty() && open.back().declarations) check_declaration();
+            else if (!pending_at_rule) fail(pending_line, "'" + std::string(text::trim(pending).substr(0, 40)) + "' is not a rule (a selector and a block)");
+            reset();
+        } else {
+            pending += c;
+        }
+    }
+    if (!open.empty()) fail(open.back().line, "a block opened here is not closed ('}' missing)");
+    if (!text::trim(pending).empty()) fail(pending_line, "'" + std::string(text::trim(pending).substr(0, 40)) + "' at the end is not a rule");
+}
+
 }  // namespace
 
 std::vector<StyleInfo> builtin_styles() {
@@ -60,26 +150,15 @@ std::string load_style(std::string_view name_or_file) {
         if (s.name == wanted) return std::string(s.css);
 
     std::string file(wanted);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        int error = errno;
-        bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
-        if (!looks_like_a_path && error == ENOENT)
-            throw Error(ErrorKind::usage, "", 0,
-                        "unknown style '" + file + "' (built in: " + names() + "; or give a CSS file)");
-        throw Error(ErrorKind::io, file, 0, std::string("cannot read style: ") + std::strerror(error));
-    }
-    std::string css;
-    char buffer[1 << 14];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        css.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (css.size() > kMaxStyleBytes)
-            throw Error(ErrorKind::usage, file, 0,
-                        "style larger than " + std::to_string(kMaxStyleBytes >> 20) + " MiB");
-    }
-    if (in.bad()) throw Error(ErrorKind::io, file, 0, "cannot read style");
+    struct stat st {};
+    bool looks_like_a_path = file.find('/') != std::string::npos || file.ends_with(".css");
+    if (!looks_like_a_path && ::stat(file.c_str(), &st) != 0 && errno == ENOENT)
+        throw Error(ErrorKind::usage, "", 0,
+                    "unknown style '" + file + "' (built in: " + names() + "; or give a CSS file)");
+    std::string css = read_regular_file(file, kMaxStyleBytes, "style");
     if (!valid_utf8(css)) throw Error(ErrorKind::usage, file, 0, "style is not UTF-8 text");
     if (css.starts_with("\xEF\xBB\xBF")) css.erase(0, 3);  // a BOM would sit before @charset
+    check_css(css, file);
     return css;
 }
 

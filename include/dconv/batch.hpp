@@ -122,7 +122,12 @@ struct BatchOptions {
     FetchOptions fetch;
     std::size_t max_articles = 0;  // --max-articles N: the newest N articles of a feed; 0: all
     bool images = true;            // --no-images: no image is fetched
-    std::vector<std::string> formats = {"md"};  // writer names or aliases; "all": every writer
+    // Writer names or aliases; "all": every writer. Empty (the default): the format the
+    // output file's name asks for by its ending (-o x.pdf, --bundle b.epub), else "md".
+    std::vector<std::string> formats;
+    // Formats given that contradict the output file's ending (--to epub -o book.pdf) are
+    // a usage error unless this is set (--force-extension).
+    bool force_extension = false;
     std::string output;                          // see above; empty: the default
     ReadOptions read;    // format (--from), encoding, clean; source_name and batch are set per input
     WriteOptions write;  // columns, front matter, style, cover, source date

@@ -37,6 +37,13 @@ constexpr bool cleaning_wanted(Cleaning clean, bool format_default) {
     return clean == Cleaning::on || (clean == Cleaning::by_format && format_default);
 }
 
+// What the cleaner leans to when it is unsure of a page (--favor-recall/--favor-precision):
+// `balanced` lets the page model choose, per page, between the structural selection of
+// one content block and the inclusive mode (the whole page but its furniture landmarks:
+// listings, collections, service pages); `recall` always takes the inclusive mode,
+// `precision` never does.
+enum class Favor { balanced, recall, precision };
+
 struct ReadOptions {
     std::string format;       // reader name ("webtext", "markdown"); empty: from source_name
     std::string encoding;     // input encoding; empty: detect (BOM, UTF-8, ICU detector)
@@ -51,11 +58,16 @@ struct ReadOptions {
     // An empty base is the folder of source_name (or the page's URL); Markdown inputs
     // also take absolute paths.
     ResourceOptions resources;
+    Favor favor = Favor::balanced;        // HTML: which extraction mode (see Favor)
 };
 
 struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap
     bool front_matter = true;  // Markdown: write a YAML front matter block
+    // HTML, EPUB and PDF: straight quotes made typographic in the quotation marks of the
+    // document's language (“ ” ‘ ’, „ “, « », 「 」), as pandoc's smart extension does;
+    // false (--no-smart) keeps them straight. Markdown and plain text keep them always.
+    bool smart = true;
     // HTML and EPUB: the theme, a built-in style's name ("default", "sans"; see styles.hpp)
     // or the path of a CSS file. PDF: the page style, a built-in print style's name
     // (styles/print/) or the path of a print style file. Empty: "default".

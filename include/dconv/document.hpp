@@ -234,10 +234,13 @@ struct Meta {
     std::string language;  // BCP 47 ("en", "zh", "zh-Hans")
     std::string source;    // the input's path or URL
     std::map<std::string, std::string> extra;  // anything else, key → value
+    // List-valued fields (front matter "tags: [a, b]", keywords), key → items; a key is
+    // in `extra` or here, not both.
+    std::map<std::string, std::vector<std::string>> lists;
 
     bool empty() const {
         return title.empty() && subtitle.empty() && authors.empty() && date.empty() &&
-               site.empty() && language.empty() && source.empty() && extra.empty();
+               site.empty() && language.empty() && source.empty() && extra.empty() && lists.empty();
     }
     bool operator==(const Meta&) const = default;
 };

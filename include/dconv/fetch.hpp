@@ -32,7 +32,8 @@
 //   - at most fetch::kMaxRequestsPerHost requests to one host at a time, across threads;
 //   - a User-Agent naming dconv and its version ("dconv/0.1.0 (+libcurl/7.88.1)").
 //   - a page must be HTML (text/html, application/xhtml+xml), plain text (text/plain,
-//     read as a web page's text dump) or a feed (RSS, Atom, XML); anything else (a PDF,
+//     read as a web page's text dump), Markdown (text/markdown) or a feed (RSS, Atom,
+//     XML); anything else (a PDF,
 //     an image, an archive) is refused as soon as its headers arrive, before its body is
 //     read. An image must be image/*.
 //
@@ -57,7 +58,9 @@
 #include <string_view>
 #include <vector>
 
+#include "dconv/document.hpp"
 #include "dconv/limits.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv {
 
@@ -83,7 +86,8 @@ struct FetchResult {
     std::string charset;     // the Content-Type's charset parameter, or empty
     std::string body;        // decoded from gzip, deflate or brotli
     bool from_cache = false;     // the cache's copy (304, or the server unreachable)
-    std::string warning;         // why the cache's copy was used when the server failed
+    std::string warning;         // why the cache's copy was used when the server failed,
+                                 // or why the reply could not be kept in the cache
 };
 
 // Counters for the progress line and the summary, across all threads.
@@ -109,6 +113,19 @@ private:
     struct State;
     std::unique_ptr<State> state_;
 };
+
+// The hook of resources.hpp (ResourceOptions::fetch_remote) for the images of a page
+// fetched from `page_url`: each image is fetched through `fetcher` (its rules, limits,
+// cache and counters) with `page_url` as the Referer. An image that cannot be fetched
+// (404, not an image, too large, a private address...) gives nullopt and a warning
+// naming it ("image URL not fetched: REASON; its alt text is kept"): it never fails the
+// page. `fetcher` must outlive the hook.
+RemoteFetcher remote_image_fetcher(Fetcher& fetcher, std::string page_url);
+
+// Every link and image source of `doc` made absolute against `base` (absolute_url), in
+// notes, captions and table cells too: a fetched page's relative links lead back to its
+// site from any copy of it. Nothing changes when `base` is not an http(s) URL.
+void make_urls_absolute(Document& doc, const std::string& base);
 
 // "http://..." or "https://..." (any case): an input the command fetches.
 bool is_web_url(std::string_view input);

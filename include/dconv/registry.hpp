@@ -36,6 +36,10 @@ struct WriterEntry {
     // A book form (chapters under one table of contents), or nullptr: write_book then
     // writes flatten(book) with `write`.
     std::string (*write_book)(const Book&, const WriteOptions&) = nullptr;
+    // A format read as typeset text (HTML, EPUB, PDF): its writer gets the document with
+    // typographic quotes (WriteOptions::smart). Source formats (Markdown, plain text)
+    // keep straight ones.
+    bool typographic = false;
 };
 
 const std::vector<ReaderEntry>& readers();

@@ -105,6 +105,18 @@ GBK_TEXT = ("<html><head><title>港口的早晨</title></head><body><article><h1
             "人们在摊位之间挑选最新鲜的鱼和虾。</p></article></body></html>")
 
 
+NOTES = """---
+title: Harbour Notes
+---
+
+The wall at dawn, seen from the end of the pier: ![The harbour wall at dawn](img/one.png)
+
+![The lighthouse](/img/two.jpg)
+
+See [the lifeguards' guide](guides/lifeguards.html) and ![A picture that is gone](img/missing.png).
+"""
+
+
 class State:
     lock = threading.Lock()
     counts = {}
@@ -155,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, JPEG, "image/jpeg")
         elif route == "/img/missing.png":
             self.send(404, "no such image", "text/plain")
+        elif route == "/notes.md":  # Markdown, with relative images and a link
+            self.send(200, NOTES, "text/markdown; charset=utf-8")
         elif route == "/evil-title.html":  # a title that would climb out of the output folder
             self.send(200, article("../../Escape/Attempt", PARAGRAPHS, images=False))
         elif route == "/untitled/pier-reopens.html":  # no title: named after the URL
@@ -169,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(301, "", None, {"Location": "article.html"})
         elif route == "/redirect-loop":
             self.send(302, "", None, {"Location": "/redirect-loop?n=" + str(count)})
+        elif route == "/redirect-long":
+            self.send(302, "", None, {"Location": "/article.html?" + "x" * 9000})
         elif route == "/redirect-file":
             self.send(302, "", None, {"Location": "file:///etc/passwd"})
         elif route == "/redirect-private":  # to another loopback address: "private"
@@ -189,6 +205,11 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/flaky":  # 503 once, then the article (per query string)
             if count == 1:
                 self.send(503, "busy", "text/plain", {"Retry-After": "1"})
+            else:
+                self.send(200, ARTICLE)
+        elif route == "/too-many":  # 429 once, without Retry-After: the client's own backoff
+            if count == 1:
+                self.send(429, "slow down", "text/plain")
             else:
                 self.send(200, ARTICLE)
         elif route == "/busy-long":
@@ -234,6 +255,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(304, "", None, {"ETag": tag})
             else:
                 self.send(200, ARTICLE, headers={"ETag": tag, "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})
+        elif route == "/lastmod.html":  # Last-Modified only, no ETag
+            stamp = "Tue, 02 Jan 2024 00:00:00 GMT"
+            if self.headers.get("If-Modified-Since") == stamp:
+                self.send(304, "", None)
+            else:
+                self.send(200, ARTICLE, headers={"Last-Modified": stamp})
         elif route == "/headers":
             self.send(200, "".join(f"{k}: {v}\n" for k, v in self.headers.items()), "text/plain; charset=utf-8")
         else:
@@ -250,8 +277,17 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that gave up (a timeout, a size cap) is what some tests are about
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     if len(sys.argv) == 4 and sys.argv[1] == "--tls":  # --tls CERT KEY: HTTPS, that certificate
         import ssl

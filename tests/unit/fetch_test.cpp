@@ -3,14 +3,17 @@
 // per behaviour of fetch.hpp.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/fetch.hpp"
 #include "fetch/feed.hpp"
@@ -90,6 +93,13 @@ TEST_CASE("a redirect loop stops at kMaxRedirects") {
     CHECK(e.message() == "more than " + std::to_string(dconv::fetch::kMaxRedirects) + " redirects, not followed");
 }
 
+TEST_CASE("a redirect to a URL over kMaxUrlBytes is not followed") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/redirect-long"), FetchKind::page); });
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK(e.message() == "redirected to a URL longer than 8192 bytes, not followed");
+}
+
 TEST_CASE("a redirect to file: is refused, naming it") {
     Fetcher f(local());
     Error e = error_of([&] { f.fetch(server().url("/redirect-file"), FetchKind::page); });
@@ -151,6 +161,15 @@ TEST_CASE("a 503 is retried after its Retry-After") {
     CHECK(stats()["counts"]["/flaky?case=503"] == 2);
 }
 
+TEST_CASE("a 429 without Retry-After is retried after the backoff") {
+    Fetcher f(local());
+    auto start = std::chrono::steady_clock::now();
+    auto page = f.fetch(server().url("/too-many?case=429"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(seconds_since(start) >= dconv::fetch::kRetryBackoffSeconds * 0.9);
+    CHECK(stats()["counts"]["/too-many?case=429"] == 2);
+}
+
 TEST_CASE("a Retry-After beyond kMaxRetryAfterSeconds is not waited for") {
     Fetcher f(local());
     auto start = std::chrono::steady_clock::now();
@@ -204,7 +223,7 @@ TEST_CASE("a reply that is not a web page is refused") {
     Fetcher f(local());
     Error e = error_of([&] { f.fetch(server().url("/doc.pdf"), FetchKind::page); });
     CHECK(e.kind() == ErrorKind::input);
-    CHECK(e.message() == "not a web page: the server sent application/pdf; dconv converts HTML, text and feeds");
+    CHECK(e.message() == "not a web page: the server sent application/pdf; dconv converts HTML, text, Markdown and feeds");
 }
 
 TEST_CASE("an image must be an image, and is fetched with a Referer") {
@@ -215,6 +234,34 @@ TEST_CASE("an image must be an image, and is fetched with a Referer") {
     CHECK(stats()["headers"]["/img/one.png"]["Referer"] == server().url("/article.html"));
     Error e = error_of([&] { f.fetch(server().url("/article.html"), FetchKind::image); });
     CHECK(e.message() == "not an image: the server sent text/html");
+}
+
+TEST_CASE("a page's images come through the fetcher with the page as Referer; a failed one keeps its alt text") {
+    // The hook of resources.hpp, on a Markdown text standing for a page at /article.html.
+    Fetcher f(local());
+    const std::string page = server().url("/article.html");
+    dconv::ReadOptions read;
+    read.format = "markdown";
+    read.source_name = "notes.md";
+    read.resources.base = page;
+    read.resources.fetch_remote = dconv::remote_image_fetcher(f, page);
+    dconv::Diagnostics diag;
+    dconv::Document doc = dconv::read_document(
+        "# Images\n\n![The wall](img/one.png)\n\n![The lighthouse](/img/two.jpg?x=1)\n\n"
+        "![Gone](img/missing.png)\n\n![A page](article.html)\n",
+        read, diag);
+    REQUIRE(doc.resources.size() == 2);
+    std::vector<std::string> types;
+    for (const auto& [key, resource] : doc.resources) types.push_back(resource->media_type);
+    std::sort(types.begin(), types.end());
+    CHECK(types == std::vector<std::string>{"image/jpeg", "image/png"});
+    CHECK(stats()["headers"]["/img/two.jpg?x=1"]["Referer"] == page);
+    std::string warnings;
+    for (const auto& d : diag.items()) warnings += d.reason + "\n";
+    CHECK_THAT(warnings, Catch::Contains("image " + server().url("/img/missing.png") +
+                                        " not fetched: HTTP 404 Not Found; its alt text is kept"));
+    CHECK_THAT(warnings, Catch::Contains("image " + page + " not fetched: not an image: the server sent text/html"));
+    CHECK(f.stats().images == 2);
 }
 
 TEST_CASE("the User-Agent names dconv and its version") {
@@ -293,6 +340,30 @@ TEST_CASE("the cache revalidates with the ETag, and stands in for a server that 
     CHECK(page.from_cache);
     CHECK(page.body == first);
     CHECK(page.warning.find("server unreachable") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the cache revalidates with Last-Modified when there is no ETag") {
+    fs::path dir = dconv::testing::fresh_dir("fetch-cache-lastmod");
+    FetchOptions o = local();
+    o.cache_dir = (dir / "cache").string();
+    std::string url = server().url("/lastmod.html?case=1");
+    CHECK_FALSE(Fetcher(o).fetch(url, FetchKind::page).from_cache);
+    CHECK(Fetcher(o).fetch(url, FetchKind::page).from_cache);  // 304
+    CHECK(stats()["headers"]["/lastmod.html?case=1"]["If-Modified-Since"] == "Tue, 02 Jan 2024 00:00:00 GMT");
+    CHECK(stats()["counts"]["/lastmod.html?case=1"] == 2);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a cache that cannot be written only warns") {
+    fs::path dir = dconv::testing::fresh_dir("fetch-cache-file");
+    std::ofstream(dir / "not-a-folder") << "x";
+    FetchOptions o = local();
+    o.cache_dir = (dir / "not-a-folder").string();
+    Fetcher f(o);
+    auto page = f.fetch(server().url("/article.html"), FetchKind::page);
+    CHECK(page.body.find("Harbour Wall") != std::string::npos);
+    CHECK(page.warning.starts_with("not kept in the cache: "));
     fs::remove_all(dir);
 }
 

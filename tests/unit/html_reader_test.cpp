@@ -731,3 +731,69 @@ TEST_CASE("html: real pages read into valid documents") {
         }
     }
 }
+
+// ------------------------------------------------------------ the page model
+
+namespace {
+
+// A shop's category page: a menu, thirty cards (a title link, a short blurb, a price),
+// a footer. What a reader came for is the cards.
+std::string listing_page() {
+    std::string html = "<!doctype html><html lang=en><head><title>Garden tools</title></head><body>"
+                       "<nav><ul>";
+    for (int i = 0; i < 12; ++i) html += "<li><a href=/section" + std::to_string(i) + ">Section " + std::to_string(i) + "</a></li>";
+    html += "</ul></nav><main><h1>Garden tools</h1><ul class=grid>";
+    for (int i = 0; i < 30; ++i)
+        html += "<li class=card><h3><a href=/item" + std::to_string(i) + ">Steel rake number " + std::to_string(i) +
+                "</a></h3><p>Forged steel head, ash handle, for leaves and loose soil.</p><span class=price>$" + std::to_string(20 + i) +
+                ".00</span></li>";
+    html += "</ul></main><footer><p>Copyright 2024 Example Shop. All rights reserved.</p>"
+            "<a href=/privacy>Privacy</a> <a href=/terms>Terms</a></footer></body></html>";
+    return html;
+}
+
+std::string text_of(const Document& doc) {
+    std::string out;
+    for (const Block& b : doc.blocks) out += plain_text(b) + "\n";
+    return out;
+}
+
+Document read_favoring(const std::string& html, Favor favor, Diagnostics& diag) {
+    ReadOptions options;
+    options.clean = Cleaning::on;
+    options.favor = favor;
+    return read_html(html, options, diag);
+}
+
+}  // namespace
+
+TEST_CASE("html: the page model names the page's type in the metadata and in --explain") {
+    Diagnostics diag(true);
+    Document doc = read_favoring(listing_page(), Favor::balanced, diag);
+    REQUIRE(doc.meta.extra.count("type") == 1);
+    const std::string type = doc.meta.extra.at("type");
+    CHECK((type == "article" || type == "forum" || type == "product" || type == "collection" || type == "listing" ||
+           type == "documentation" || type == "service"));
+    bool explained = false;
+    for (const Diagnostic& d : diag.items())
+        if (d.pass == "page-model") explained = d.reason.find("page type " + type) != std::string::npos;
+    CHECK(explained);
+    // without cleaning there is no judgement, and no type
+    CHECK(read(listing_page()).meta.extra.count("type") == 0);
+}
+
+TEST_CASE("html: --favor-recall keeps every card of a listing and still drops its menu and footer") {
+    Diagnostics diag;
+    std::string kept = text_of(read_favoring(listing_page(), Favor::recall, diag));
+    for (int i : {0, 7, 15, 29}) CHECK(kept.find("Steel rake number " + std::to_string(i)) != std::string::npos);
+    CHECK(kept.find("Section 3") == std::string::npos);
+    CHECK(kept.find("All rights reserved") == std::string::npos);
+}
+
+TEST_CASE("html: --favor-precision never widens the content beyond what the structure chose") {
+    Diagnostics diag;
+    std::string precise = text_of(read_favoring(listing_page(), Favor::precision, diag));
+    std::string recall = text_of(read_favoring(listing_page(), Favor::recall, diag));
+    CHECK(precise.size() <= recall.size());
+    CHECK(precise.find("Section 3") == std::string::npos);
+}

@@ -269,3 +269,84 @@ TEST_CASE("reader: hostile inputs finish fast and cleanly") {
     }
     CHECK(seconds_since(start) < 60.0);  // a hang guard, not a benchmark
 }
+
+// ------------------------------------------------------------------ GFM, hostile
+
+namespace {
+
+double seconds_to_read(const std::string& md, Diagnostics& diag, Document& doc) {
+    auto start = std::chrono::steady_clock::now();
+    doc = read(md, diag);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("reader: a line of 100,000 '|' is read fast, without the table extension") {
+    std::string md = std::string(100000, '|') + "\n";
+    for (int i = 0; i < 50000; ++i) md += "|-";
+    md += "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+    Diagnostics diag;
+    Document doc;
+    CHECK(seconds_to_read(md, diag, doc) < 2.0);  // cmark-gfm's table parsing: over a minute
+    CHECK(std::none_of(doc.blocks.begin(), doc.blocks.end(),
+                       [](const Block& b) { return std::holds_alternative<Table>(b.node); }));
+    REQUIRE(diag.warnings() == 1);
+    CHECK(diag.items().back().reason == "a line with more than 1001 '|': tables not read in this document (kMaxTableColumns)");
+}
+
+TEST_CASE("reader: a long footnote referenced 100,000 times is copied only up to a budget") {
+    std::string md;
+    for (int i = 0; i < 100000; ++i) md += "[^a]";
+    md += "\n\n[^a]: ";
+    for (int i = 0; i < 20000; ++i) md += "word ";
+    md += "\n";
+    Diagnostics diag;
+    Document doc;
+    CHECK(seconds_to_read(md, diag, doc) < 5.0);
+    const auto& content = std::get<Paragraph>(doc.blocks.at(0).node).content;
+    std::size_t notes = std::count_if(content.begin(), content.end(), [](const Inline& in) { return std::holds_alternative<Note>(in); });
+    CHECK(notes > 1);
+    CHECK(notes < 100);  // 4 MB of 100 KB copies
+    CHECK(std::holds_alternative<Superscript>(content.back()));
+    CHECK(validate(doc).empty());
+    CHECK(diag.warnings() == 1);
+}
+
+TEST_CASE("reader: 50,000 unclosed <sub> tags and a 1,000-column table stay linear") {
+    std::string md;
+    for (int i = 0; i < 50000; ++i) md += "<sub>";
+    md += "x\n\n|";
+    for (int i = 0; i < 1000; ++i) md += " h |";
+    md += "\n|";
+    for (int i = 0; i < 1000; ++i) md += "---|";
+    md += "\n";
+    Diagnostics diag;
+    Document doc;
+    CHECK(seconds_to_read(md, diag, doc) < 3.0);
+    CHECK(validate(doc).empty());
+    REQUIRE(doc.blocks.size() == 2);
+    CHECK(std::get<Table>(doc.blocks[1].node).columns.size() == 1000);
+}
+
+TEST_CASE("reader: cmark-gfm 0.29's quadratic cases, unclosed '<?' and autolinks, stay linear") {
+    std::string pi;
+    for (int i = 0; i < 50000; ++i) pi += "a <? ";
+    pi += "`<? in code`\n\n```\n<? in a block\n```\n";
+    Diagnostics diag;
+    Document doc;
+    CHECK(seconds_to_read(pi, diag, doc) < 2.0);  // 12 s before
+    REQUIRE(doc.blocks.size() == 2);
+    const auto& content = std::get<Paragraph>(doc.blocks[0].node).content;
+    CHECK(std::get<Text>(content.front()).text.rfind("a <? a <? ", 0) == 0);
+    CHECK(std::get<Code>(content.back()).text == "<? in code");  // the escape taken back
+    CHECK(std::get<CodeBlock>(doc.blocks[1].node).text == "<? in a block");
+
+    std::string links;
+    for (int i = 0; i < 50000; ++i) links += "<http://a.b/";
+    Diagnostics link_diag;
+    Document link_doc;
+    CHECK(seconds_to_read(links, link_diag, link_doc) < 2.0);  // over a minute before
+    CHECK(link_diag.warnings() == 1);
+    CHECK(plain_text(link_doc.blocks.at(0)) == links);
+}

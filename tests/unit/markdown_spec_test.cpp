@@ -163,6 +163,14 @@ std::string dump(const Document& doc, const Diagnostics& diag) {
     field("language", doc.meta.language);
     field("source", doc.meta.source);
     for (const auto& [key, value] : doc.meta.extra) field(key.c_str(), value);
+    for (const auto& [key, items] : doc.meta.lists) {
+        out += "meta " + key + " [";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i > 0) out += ", ";
+            test::quote(items[i], out);
+        }
+        out += "]\n";
+    }
     dump(doc.blocks, 0, out);
     for (const Diagnostic& d : diag.items())
         if (d.severity == Severity::warning)

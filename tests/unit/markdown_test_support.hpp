@@ -175,6 +175,14 @@ inline std::string describe(const Document& doc, bool tightness = true) {
         out += ' ' + k + '=';
         quote(v, out);
     }
+    for (const auto& [k, items] : doc.meta.lists) {
+        out += ' ' + k + "=[";
+        for (const auto& item : items) {
+            quote(item, out);
+            out += ' ';
+        }
+        out += ']';
+    }
     out += '\n';
     describe(doc.blocks, out, 0, tightness);
     return out;

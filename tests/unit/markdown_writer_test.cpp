@@ -47,7 +47,7 @@ TEST_CASE("writer: block syntax at the start of a paragraph is escaped") {
     CHECK(paragraph_markdown("---") == "\\---\n");
     CHECK(paragraph_markdown("===") == "\\===\n");
     CHECK(paragraph_markdown("```") == "\\`\\`\\`\n");
-    CHECK(paragraph_markdown("~~~ tilde") == "\\~~~ tilde\n");
+    CHECK(paragraph_markdown("~~~ tilde") == "\\~\\~\\~ tilde\n");
     CHECK(paragraph_markdown("<div>") == "\\<div>\n");
     CHECK(paragraph_markdown("[ref]: /url") == "\\[ref\\]: /url\n");
     CHECK(paragraph_markdown("    indented") == "&#32;   indented\n");

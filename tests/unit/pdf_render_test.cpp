@@ -675,6 +675,41 @@ TEST_CASE("render: runs merged on a line stay where the layout put them", "[rend
     CHECK(arrays < placed.size());
 }
 
+TEST_CASE("render: a cover image is a page of its own before the first", "[render]") {
+    require_tool("pdftoppm");
+    require_tool("pdfimages");
+    TempDir dir;
+    // A PNG to use: a page rendered by poppler.
+    Layout picture;
+    Page drawn;
+    drawn.runs.push_back(text_run(serif(), 20, 700, "Cover", 60));
+    picture.pages.push_back(drawn);
+    fs::path source = write_pdf(dir, "picture.pdf", render_pdf(picture, fonts()));
+    REQUIRE(run("pdftoppm -singlefile -png -r 10 " + quote(source) + " " + quote(dir.path() / "cover")).status == 0);
+    std::ifstream in(dir.path() / "cover.png", std::ios::binary);
+    std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(png.starts_with("\x89PNG"));
+
+    Layout layout;
+    for (int i = 0; i < 2; ++i) {
+        Page page;
+        page.runs.push_back(text_run(serif(), 72, 700, "Page " + std::to_string(i + 1)));
+        layout.pages.push_back(page);
+    }
+    layout.outline = {{"Second", 1, 1, 700}};
+    layout.cover_image = png;
+    fs::path file = write_pdf(dir, "covered.pdf", render_pdf(layout, fonts()));
+    check_qpdf_clean(file);
+    CHECK(pdfinfo(file)["Pages"] == "3");
+    Result images = run("pdfimages -list " + quote(file));
+    CHECK(images.output.find("\n   1     0 image") != std::string::npos);  // on page 1
+    CHECK(pdftotext(file).find("Page 1") != std::string::npos);
+    // The bookmark still goes to the layout's second page, the file's third.
+    nlohmann::json outlines = qpdf_json(file, "outlines")["outlines"];
+    REQUIRE(outlines.size() == 1);
+    CHECK(outlines[0]["destpageposfrom1"] == 3);
+}
+
 TEST_CASE("render: the same layout gives the same bytes", "[render]") {
     Layout layout = mixed_page_layout();
     layout.outline = {{"标题", 1, 0, 800}};

@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/paragraph.hpp"
+#include "pdf/print_style.hpp"
 
 using namespace dconv;
 using namespace dconv::pdf;
@@ -58,7 +59,8 @@ std::vector<PlacedGlyph> nominal(FontId font, const std::string& text) {
 std::string testing_words() {
     return "AVAT WAVE Tokyo Yale LT P. F, y. r, office efficiency fjord The first flight (ffi) "
            "\"quoted\" 'single' L'Aquila 1,234.56 a--b x->y <=> www.example.org/path?q=1&r=2 "
-           "Typography kerning AWAY Vowel To Ta Te Ty Wa We Yo yo. V.A. #include <vector> {x} [y] |z| ~ ^ `";
+           "Typography kerning AWAY Vowel To Ta Te Ty Wa We Yo yo. V.A. #include <vector> {x} [y] |z| ~ ^ ` "
+           "\u201CQuoted\u201D it\u2019s \u2018Yes\u2019 \u201CAVA\u201D L\u2019Tour T\u2019";
 }
 
 // The fragments of a line, left to right.
@@ -234,7 +236,7 @@ TEST_CASE("shaping: fallback fonts by script and language") {
     CHECK_THAT(file_of(serif(), U'“'), Catch::Contains("Liberation"));
 }
 
-TEST_CASE("shaping: ASCII words shaped without HarfBuzz get HarfBuzz's glyphs") {
+TEST_CASE("shaping: ASCII words (and typographic quotes) shaped without HarfBuzz get HarfBuzz's glyphs") {
     // SystemFonts shapes printable ASCII from nominal glyphs and learnt pair kerning;
     // HarfBuzz itself, on the same files, must agree glyph for glyph.
     std::string seed = testing_words();
@@ -277,4 +279,72 @@ TEST_CASE("shaping: ASCII words shaped without HarfBuzz get HarfBuzz's glyphs") 
                 hb_face_destroy(face);
                 hb_blob_destroy(blob);
             }
+}
+
+TEST_CASE("shaping: the default print style's measure holds about 66 characters of English") {
+    // Bringhurst's ideal: 45 to 75 characters a line, 66 best. Set with the style's own
+    // face, size and measure, and the real font's shaped widths.
+    const std::string text =
+        "The vision to build a new type of international relations featuring win-win cooperation embodies the "
+        "fine diplomatic tradition of New China, conforms to the purposes and principles of the Charter about "
+        "sovereign equality, peaceful settlement of international disputes and international cooperation, and "
+        "suits the trend of the times. It is an innovation that goes beyond traditional theories of international "
+        "relations and charts a new course for the relations among countries in the new era.";
+    for (const char* name : {"default", "sans"}) {
+        PrintStyle style = load_print_style(name);
+        const TextStyle& body = style[Element::body];
+        Span span;
+        span.text = text;
+        span.font = fonts().id(body.family, false, false);
+        span.size = body.size;
+        ParagraphStyle paragraph;
+        paragraph.width = style.measure();
+        std::vector<Line> lines = set_paragraph({span}, paragraph, fonts());
+        REQUIRE(lines.size() > 3);
+        std::size_t characters = 0;
+        for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
+            for (const Fragment& f : lines[k].fragments) characters += text::to_u32(f.text).size();
+            characters += lines[k].fragments.size() - 1;  // the spaces between them
+        }
+        double per_line = double(characters) / double(lines.size() - 1);
+        INFO(name << ": " << per_line << " characters a line");
+        CHECK(per_line >= 60);
+        CHECK(per_line <= 72);
+    }
+}
+
+TEST_CASE("shaping: a CJK character alone is shaped as HarfBuzz shapes it") {
+    // SystemFonts draws a lone Han, kana or Hangul character by its nominal glyph.
+    const std::string text = "中文汉语書面語日本語楽変増ひらがなカタカナ한국어대한민국";
+    for (const char* language : {"zh", "ja", "ko"}) {
+        FontId wanted = fonts().for_language(serif(), language);
+        for (std::size_t i = 0; i < text.size();) {
+            std::size_t at = i;
+            char32_t c = text::next(text, i);
+            std::string one = text.substr(at, i - at);
+            FontId font = fonts().resolve(wanted, c);
+            REQUIRE(font >= 0);
+            std::vector<PlacedGlyph> ours = shaped(font, one);
+            hb_blob_t* blob = hb_blob_create_from_file(fonts().file(font).c_str());
+            hb_face_t* face = hb_face_create(blob, 0);
+            hb_font_t* hb = hb_font_create(face);
+            unsigned upem = hb_face_get_upem(face);
+            hb_font_set_scale(hb, static_cast<int>(upem), static_cast<int>(upem));
+            hb_buffer_t* buffer = hb_buffer_create();
+            hb_buffer_add_utf8(buffer, one.data(), static_cast<int>(one.size()), 0, static_cast<int>(one.size()));
+            hb_buffer_guess_segment_properties(buffer);
+            hb_shape(hb, buffer, nullptr, 0);
+            unsigned count = 0;
+            hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+            hb_glyph_position_t* position = hb_buffer_get_glyph_positions(buffer, &count);
+            INFO(fonts().file(font) << ": " << one);
+            REQUIRE(ours.size() == count);
+            CHECK(ours[0].id == info[0].codepoint);
+            CHECK(ours[0].advance == Approx(float(position[0].x_advance) / float(upem)).margin(1e-6));
+            hb_buffer_destroy(buffer);
+            hb_font_destroy(hb);
+            hb_face_destroy(face);
+            hb_blob_destroy(blob);
+        }
+    }
 }

@@ -153,6 +153,10 @@ std::vector<std::string> words(std::string_view text_in) {
             flush();
         } else if (c == '-' || c == 0x2010 || c == '*') {
             continue;  // hyphens, and the gold's Markdown emphasis marks
+        } else if (c == 0x201C || c == 0x201D || c == 0x201E) {
+            word += '"';  // the PDF's typographic quotes are the gold's straight ones
+        } else if (c == 0x2018 || c == 0x2019 || c == 0x201A) {
+            word += '\'';
         } else if (dconv::text::is_cjk(c) || dconv::text::is_cjk_punct(c)) {
             flush();
             out.emplace_back(joined.substr(at, i - at));

@@ -390,7 +390,7 @@ TEST_CASE("plain: images, struck and raised text, task boxes, notes at the end")
           "[2] Second note.\n");
 }
 
-TEST_CASE("plain: figures and tables keep all their text (until aligned columns)") {
+TEST_CASE("plain: figures, and tables as aligned columns") {
     Document doc;
     doc.blocks.push_back(Block{Figure{{make_paragraph(Inlines{Image{"a.png", "A quay", "", ""}})},
                                       {Text{"The east quay."}}}});
@@ -401,5 +401,58 @@ TEST_CASE("plain: figures and tables keep all their text (until aligned columns)
     t.body.push_back(TableRow{{TableCell{{make_paragraph("East")}}, TableCell{{make_paragraph("141,900")}}}});
     doc.blocks.push_back(Block{t});
     std::string out = write(doc, 72);
-    CHECK(out == "[Image: A quay]\n\nThe east quay.\n\nTonnage\nQuay | 2024\nEast | 141,900\n");
+    CHECK(out == "[Image: A quay]\n\nThe east quay.\n\nTonnage\nQuay     2024\n----  -------\nEast  141,900\n");
+}
+
+namespace {
+
+TableCell text_cell(std::string text, int row_span = 1, int col_span = 1) {
+    return TableCell{{make_paragraph(std::move(text))}, row_span, col_span};
+}
+
+}  // namespace
+
+TEST_CASE("plain: table columns count East Asian wide characters as two") {
+    Table t;
+    t.columns = {Alignment::Left, Alignment::Right, Alignment::Center};
+    t.head.push_back(TableRow{{text_cell("城市"), text_cell("人口"), text_cell("x")}});
+    t.body.push_back(TableRow{{text_cell("上海"), text_cell("24,870,895"), text_cell("abc")}});
+    t.body.push_back(TableRow{{text_cell("Ürümqi"), text_cell("4"), text_cell("")}});
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    CHECK(write(doc, 72) ==
+          "城市          人口   x\n"
+          "------  ----------  ---\n"
+          "上海    24,870,895  abc\n"
+          "Ürümqi           4\n");
+}
+
+TEST_CASE("plain: spans, and a table wider than the text wrapped within its columns") {
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default};
+    t.head.push_back(TableRow{{text_cell("A"), text_cell("B")}});
+    t.body.push_back(TableRow{{text_cell("both columns of this row", 1, 2)}});
+    t.body.push_back(TableRow{{text_cell("down", 2), text_cell("x")}});
+    t.body.push_back(TableRow{{text_cell("y")}});
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    // The spanning cell widens the last column it spans; "down" spans two rows.
+    CHECK(write(doc, 72) ==
+          "A     B\n"
+          "----  ------------------\n"
+          "both columns of this row\n"
+          "down  x\n"
+          "      y\n");
+
+    Table wide;
+    wide.columns = {Alignment::Default, Alignment::Default};
+    wide.head.push_back(TableRow{{text_cell("Term"), text_cell("Meaning")}});
+    wide.body.push_back(TableRow{{text_cell("quay"), text_cell("a stone or metal platform lying alongside or projecting into water for loading and unloading ships")}});
+    Document long_doc;
+    long_doc.blocks.push_back(Block{wide});
+    std::string out = write(long_doc, 40);
+    for (auto line : text::split_lines(out)) CHECK(text::display_width(line) <= 40);
+    CHECK(out.rfind("Term  Meaning", 0) == 0);
+    CHECK(out.find("quay  a stone or metal platform lying") != std::string::npos);
+    CHECK(out.find("\n      alongside or projecting into water") != std::string::npos);
 }

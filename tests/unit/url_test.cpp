@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,14 @@ std::string opf_of(const fs::path& epub) {
     auto entries = unzip(slurp(epub));
     const ZipEntry* opf = find_entry(entries, "OEBPS/content.opf");
     return opf ? opf->data : std::string();
+}
+
+// What the server saw (its /stats), fetched with Python's urllib (python3 runs the server).
+nlohmann::json server_stats(const fs::path& dir, const dconv::testing::TestServer& server) {
+    std::string command = "python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1])"
+                          ".read().decode())' " + server.url("/stats") + " > '" + (dir / "stats.json").string() + "'";
+    REQUIRE(run_command(command) == 0);
+    return nlohmann::json::parse(slurp(dir / "stats.json"));
 }
 
 const std::string kLocalPage =
@@ -105,6 +114,20 @@ TEST_CASE("url: a feed of three articles bundles into a book of three chapters, 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a local Atom file stands for its articles") {
+    fs::path dir = fresh_dir("url-feed-file");
+    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
+                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
+                            "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    Run r = dconv_in(dir, "--allow-private --to txt week.atom");
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") ==
+          std::vector<std::string>{"monday-the-pier-reopens.txt", "tuesday-the-market-returns.txt"});
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
@@ -147,7 +170,8 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
                                ": redirected to file:///etc/passwd: only http and https URLs are fetched\n"));
     CHECK_THAT(r.err, Contains("dconv: " + huge + ": reply larger than 32 MiB, not fetched\n"));
     CHECK_THAT(r.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--fetch-timeout)"));
-    CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf"));
+    CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf; dconv converts "
+                               "HTML, text, Markdown and feeds\n"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
     CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
     fs::remove_all(dir);
@@ -162,6 +186,78 @@ TEST_CASE("url: without --allow-private a redirect to a private address is refus
     CHECK_THAT(r.err, Contains("dconv: " + url + ": "));
     CHECK_THAT(r.err, Contains("has the private or local address 127.0.0.1: not fetched (--allow-private allows it)"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a missing one only warns") {
+    fs::path dir = fresh_dir("url-images");
+    dconv::testing::TestServer own;  // counts its own requests
+    std::string page = own.url("/notes.md");
+    Run r = dconv_in(dir, "--allow-private --to native " + page);
+    REQUIRE(r.status == 0);
+    auto doc = nlohmann::json::parse(slurp(dir / "out/harbour-notes.json"));
+    std::vector<std::string> types;
+    for (const auto& [key, resource] : doc["resources"].items()) types.push_back(resource["media_type"]);
+    std::sort(types.begin(), types.end());
+    CHECK(types == std::vector<std::string>{"image/jpeg", "image/png"});
+    CHECK_THAT(r.err, Contains("image " + own.url("/img/missing.png") +
+                               " not fetched: HTTP 404 Not Found; its alt text is kept"));
+    auto stats = server_stats(dir, own);
+    CHECK(stats["headers"]["/img/one.png"]["Referer"] == page);
+    CHECK(stats["headers"]["/img/two.jpg"]["Referer"] == page);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a fetched page's images are inside its EPUB (epubcheck) and HTML page, also offline from the cache") {
+    // /notes.md: the HTML reader keeps no images yet, the Markdown reader does.
+    std::string missing = epubcheck_missing();
+    INFO(missing);
+    REQUIRE(missing.empty());
+    fs::path dir = fresh_dir("url-epub-images");
+    dconv::testing::TestServer own;
+    const std::string epoch = "SOURCE_DATE_EPOCH=1700000000";
+    Run r = dconv_in(dir, "--allow-private --cache cache --to epub -o one/ " + own.url("/notes.md"), epoch);
+    REQUIRE(r.status == 0);
+    fs::path epub = dir / "one/harbour-notes.epub";
+    std::vector<std::string> images;
+    for (const ZipEntry& e : unzip(slurp(epub)))
+        if (e.name.starts_with("OEBPS/images/")) images.push_back(e.name);
+    CHECK(images == std::vector<std::string>{"OEBPS/images/image-001.png", "OEBPS/images/image-002.jpg"});
+    CHECK_THAT(opf_of(epub), Contains("<dc:source>" + own.url("/notes.md") + "</dc:source>"));
+    EpubcheckResult check = epubcheck(epub);
+    INFO(check.output);
+    CHECK(check.errors == 0);
+    CHECK(check.warnings == 0);
+    CHECK(check.fatals == 0);
+    Run html = dconv_in(dir, "--allow-private --cache cache --to html -o one/ " + own.url("/notes.md"));
+    REQUIRE(html.status == 0);
+    std::string page = slurp(dir / "one/harbour-notes.html");
+    CHECK_THAT(page, Contains("src=\"data:image/png;base64,"));
+    CHECK_THAT(page, Contains("src=\"data:image/jpeg;base64,"));
+    own.stop();
+    Run offline = dconv_in(dir, "--allow-private --cache cache --to epub -o two/ " + own.url("/notes.md"), epoch);
+    REQUIRE(offline.status == 0);
+    CHECK(slurp(dir / "two/harbour-notes.epub") == slurp(epub));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: md keeps absolute image and link URLs and fetches no image; --no-images fetches none") {
+    fs::path dir = fresh_dir("url-no-images");
+    dconv::testing::TestServer own;
+    Run md = dconv_in(dir, "--allow-private --to md " + own.url("/notes.md"));
+    REQUIRE(md.status == 0);
+    std::string text = slurp(dir / "out/harbour-notes.md");
+    CHECK_THAT(text, Contains("![The lighthouse](" + own.url("/img/two.jpg") + ")"));
+    CHECK_THAT(text, Contains("![The harbour wall at dawn](" + own.url("/img/one.png") + ")"));
+    CHECK_THAT(text, Contains("[the lifeguards' guide](" + own.url("/guides/lifeguards.html") + ")"));
+    Run native = dconv_in(dir, "--allow-private --no-images --to native " + own.url("/notes.md"));
+    REQUIRE(native.status == 0);
+    CHECK_FALSE(nlohmann::json::parse(slurp(dir / "out/harbour-notes.json")).contains("resources"));
+    CHECK(native.err.find("image") == std::string::npos);
+    auto counts = server_stats(dir, own)["counts"];
+    CHECK_FALSE(counts.contains("/img/one.png"));
+    CHECK_FALSE(counts.contains("/img/two.jpg"));
+    CHECK(counts["/notes.md"] == 2);
     fs::remove_all(dir);
 }
 

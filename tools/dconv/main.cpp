@@ -83,12 +83,15 @@ int main(int argc, char** argv) {
     std::vector<std::string> to;
     std::string explain, title;
     std::vector<std::string> authors, metadata;
-    bool clean = false, no_clean = false, no_front_matter = false, list_formats = false, no_images = false;
+    bool clean = false, no_clean = false, no_front_matter = false, no_smart = false, list_formats = false,
+         no_images = false;
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
     app.set_version_flag("--version", "dconv " DCONV_VERSION);
-    app.add_option("-t,--to", to, "Output formats, comma-separated, or 'all' (default: md)")
+    app.add_option("-t,--to", to,
+                   "Output formats, comma-separated, or 'all' (default: the -o or --bundle file's "
+                   "ending, else md)")
         ->delimiter(',')
         ->allow_extra_args(false)  // "--to md page.txt": page.txt is an input
         ->type_name(writer_choices())
@@ -111,7 +114,13 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
     app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
-    app.add_flag("--no-clean", no_clean, "Keep everything: no boilerplate removal, no metadata extraction");
+    bool favor_recall = false, favor_precision = false;
+    app.add_flag("--favor-recall", favor_recall,
+                 "HTML: keep the whole page but its furniture landmarks (nav, header, footer, aside, forms)");
+    app.add_flag("--favor-precision", favor_precision,
+                 "HTML: always take the one content block the page's structure points to");
+    app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
+                 "(HTML's <title> and <meta> are still read)");
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
     app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
@@ -120,6 +129,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--no-front-matter", no_front_matter,
                  "Markdown: no YAML front matter; the title is written as a '# Title' heading");
+    app.add_flag("--no-smart", no_smart,
+                 "HTML, EPUB, PDF: keep straight quotes (default: typographic, in the document's language)");
     app.add_option("--encoding", job.read.encoding,
                    "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
         ->type_name("NAME");
@@ -149,8 +160,10 @@ int main(int argc, char** argv) {
     app.add_option("--paper", job.write.paper,
                    "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
         ->type_name("SIZE");
-    app.add_option("--cover", job.write.cover_image, "EPUB cover: a JPEG or PNG file")
+    app.add_option("--cover", job.write.cover_image, "EPUB and PDF cover: a JPEG or PNG file")
         ->type_name("IMAGE");
+    app.add_flag("--force-extension", job.force_extension,
+                 "Write the --to format even when the -o or --bundle file's ending names another");
     std::vector<std::string> resource_path;
     app.add_option("--resource-path", resource_path,
                    "Folders where images are also looked for, after the input's own folder; "
@@ -217,6 +230,12 @@ int main(int argc, char** argv) {
         return dconv::kExitUsage;
     }
     job.write.front_matter = !no_front_matter;
+    if (favor_recall && favor_precision) {
+        std::cerr << "dconv: --favor-recall and --favor-precision contradict each other\n";
+        return dconv::kExitUsage;
+    }
+    job.read.favor = favor_recall ? dconv::Favor::recall : favor_precision ? dconv::Favor::precision : dconv::Favor::balanced;
+    job.write.smart = !no_smart;
     job.images = !no_images;
     job.read.clean = no_clean ? dconv::Cleaning::off : clean ? dconv::Cleaning::on : dconv::Cleaning::by_format;
     if (explain == "json") {

@@ -1,0 +1,28 @@
+// smart_quotes.hpp: straight quotes made typographic, as pandoc's `smart` extension
+// does, in the quotation marks of the document's language.
+//
+//   "quoted"  → “quoted” (English), „quoted“ (German), « quoted » (French),
+//               「quoted」 (Japanese)
+//   'single'  → ‘single’, ‚single‘, ‹ single ›, 『single』
+//   it's, '90s, rock 'n' roll → it’s, ’90s, rock ’n’ roll (the apostrophe is U+2019)
+//
+// A quote opens after white space, an opening bracket or dash, or at the start of a
+// block; otherwise it closes (or, for ', is an apostrophe between letters). Code (inline
+// and blocks) is left alone. The pass runs over the model before the writers of
+// typographic formats (HTML, EPUB, PDF); Markdown and plain text keep straight quotes,
+// as pandoc writes them with `smart` on. --no-smart turns it off.
+#pragma once
+
+#include <string_view>
+
+#include "dconv/book.hpp"
+#include "dconv/document.hpp"
+
+namespace dconv {
+
+// Makes the quotes of `doc` typographic for its language (Meta::language, BCP 47; empty
+// or unknown: English quotes).
+void make_quotes_typographic(Document& doc);
+void make_quotes_typographic(Book& book);
+
+}  // namespace dconv

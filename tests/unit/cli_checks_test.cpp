@@ -1,0 +1,374 @@
+// cli_checks_test.cpp: what the command checks before and while it converts (issue 16):
+// the format asked for by the output file's name, the files given as --style and
+// --cover, the kinds of inputs (devices, FIFOs, one file given twice), file names in
+// messages, --skip-existing and unreadable inputs.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support/test_files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBinary = DCONV_BINARY_DIR "/dconv";
+using dconv::testing::kArticle;
+using Catch::Contains;
+
+struct TempDir {
+    fs::path root, work, capture;
+    TempDir() {
+        static int counter = 0;
+        root = fs::temp_directory_path() /
+               ("dconv-checks-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+        fs::remove_all(root);
+        work = root / "work";
+        capture = root / "capture";
+        fs::create_directories(work);
+        fs::create_directories(capture);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::permissions(work, fs::perms::all, ec);
+        for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(root, ec);
+    }
+    fs::path write(const std::string& name, const std::string& bytes) const {
+        fs::path p = work / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << bytes;
+        return p;
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+struct Run {
+    int status = -1;
+    std::string out, err;
+    double seconds = 0;
+};
+
+// `dconv ARGS` in dir.work, standard input from `input`, under a timeout (a hang fails).
+Run run_dconv(const TempDir& dir, const std::string& args, const std::string& input = "/dev/null",
+              int timeout_seconds = 20) {
+    std::string command = "cd " + quote(dir.work.string()) + " && timeout " + std::to_string(timeout_seconds) +
+                          " " + quote(kBinary) + " " + args + " <" + quote(input) + " >" +
+                          quote((dir.capture / "stdout").string()) + " 2>" +
+                          quote((dir.capture / "stderr").string());
+    auto start = std::chrono::steady_clock::now();
+    int raw = std::system(command.c_str());
+    Run r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(dir.capture / "stdout");
+    r.err = slurp(dir.capture / "stderr");
+    UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << " after " << r.seconds << " s\nstderr:\n" << r.err);
+    return r;
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+// ------------------------------------------------------------ the format from the name
+
+TEST_CASE("checks: -o x.pdf without --to writes a PDF") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "-o x.pdf page.txt");
+    CHECK(r.status == 0);
+    CHECK(starts_with(slurp(dir.work / "x.pdf"), "%PDF-"));
+}
+
+TEST_CASE("checks: --bundle b.epub without --to writes an EPUB") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run r = run_dconv(dir, "--bundle b.epub a.txt b.txt");
+    CHECK(r.status == 0);
+    std::string book = slurp(dir.work / "b.epub");
+    CHECK(starts_with(book, "PK"));
+    CHECK(book.find("application/epub+zip") != std::string::npos);
+}
+
+TEST_CASE("checks: -o with an ending no writer claims still writes Markdown") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "-o notes.out page.txt");
+    CHECK(r.status == 0);
+    CHECK(starts_with(slurp(dir.work / "notes.out"), "---\n"));  // the YAML front matter
+}
+
+TEST_CASE("checks: --to contradicting the output's ending is a usage error") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "--to epub -o book.pdf page.txt");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("book.pdf"));
+    CHECK_THAT(r.err, Contains("--force-extension"));
+    CHECK_FALSE(fs::exists(dir.work / "book.pdf"));
+    Run bundle = run_dconv(dir, "--to pdf --bundle b.epub page.txt");
+    CHECK(bundle.status == 2);
+    CHECK_FALSE(fs::exists(dir.work / "b.epub"));
+}
+
+TEST_CASE("checks: --force-extension writes the --to format under any name") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "--to epub --force-extension -o book.pdf page.txt");
+    CHECK(r.status == 0);
+    CHECK(starts_with(slurp(dir.work / "book.pdf"), "PK"));
+}
+
+TEST_CASE("checks: --to agreeing with the ending, or an alias of it, is fine") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    CHECK(run_dconv(dir, "--to pdf -o a.pdf page.txt").status == 0);
+    CHECK(run_dconv(dir, "--to markdown -o a.md page.txt").status == 0);
+    CHECK(run_dconv(dir, "-o a.markdown page.txt").status == 0);
+    CHECK(starts_with(slurp(dir.work / "a.markdown"), "---\n"));
+}
+
+// ------------------------------------------------------------------ --style, --cover
+
+namespace {
+
+// A valid 8x8 red PNG, and the same with its pixel data damaged (the header still
+// says PNG: a magic-byte check passes it).
+std::string png(bool damaged) {
+    auto be32 = [](std::uint32_t v) {
+        return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                           static_cast<char>(v)};
+    };
+    // zlib stream of 8 rows "\0" + 8 x (FF 00 00), stored (no compression)
+    std::string raw;
+    for (int y = 0; y < 8; ++y) {
+        raw += '\0';
+        for (int x = 0; x < 8; ++x) raw += std::string("\xFF\x00\x00", 3);
+    }
+    std::uint32_t a = 1, b = 0;
+    for (unsigned char c : raw) {
+        a = (a + c) % 65521;
+        b = (b + a) % 65521;
+    }
+    std::string zlib = std::string("\x78\x01", 2) + '\x01' + static_cast<char>(raw.size() & 0xFF) +
+                       static_cast<char>(raw.size() >> 8) + static_cast<char>(~raw.size() & 0xFF) +
+                       static_cast<char>((~raw.size() >> 8) & 0xFF) + raw + be32((b << 16) | a);
+    if (damaged) zlib.replace(2, 5, std::string(5, '\x00'));
+    auto chunk = [&](const std::string& type, const std::string& data) {
+        std::uint32_t crc = 0xFFFFFFFF;
+        for (unsigned char c : type + data) {
+            crc ^= c;
+            for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
+        }
+        return be32(static_cast<std::uint32_t>(data.size())) + type + data + be32(~crc);
+    };
+    std::string header = be32(8) + be32(8) + std::string("\x08\x02\x00\x00\x00", 5);
+    return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", zlib) + chunk("IEND", "");
+}
+
+}  // namespace
+
+TEST_CASE("checks: a broken --style CSS file is refused with its file and line") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("broken.css", "body { margin: 0 }\n\np {\n  color: red;\n  text-indent 2em;\n}\n");
+    dir.write("open.css", "body { margin: 0 }\nh1 { color: red;\n");
+    for (const char* format : {"epub", "html"}) {
+        Run r = run_dconv(dir, std::string("--to ") + format + " --style broken.css page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("broken.css:5:"));
+        CHECK_FALSE(fs::exists(dir.work / "out"));
+    }
+    Run open = run_dconv(dir, "--to epub --style open.css page.txt");
+    CHECK(open.status == 2);
+    CHECK_THAT(open.err, Contains("open.css:2:"));
+    dir.write("fine.css", "/* a theme */\n@media screen { p { color: #333; } }\np { margin: 0 0 1em; }\n");
+    CHECK(run_dconv(dir, "--to epub --style fine.css page.txt").status == 0);
+    // The print style of PDF is parsed by its own parser, which names the line too.
+    dir.write("print.css", "@page {\n  size: A4;\n  margin: nonsense;\n}\n");
+    Run pdf = run_dconv(dir, "--to pdf --style print.css page.txt");
+    CHECK(pdf.status == 2);
+    CHECK_THAT(pdf.err, Contains("print.css:3"));
+}
+
+TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("good.png", png(false));
+    dir.write("bad.png", png(true));
+    Run good = run_dconv(dir, "--to epub --cover good.png page.txt");
+    CHECK(good.status == 0);
+    Run bad = run_dconv(dir, "--to epub --cover bad.png page.txt");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.err, Contains("bad.png: the cover image is damaged"));
+}
+
+TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    REQUIRE(::mkfifo((dir.work / "pipe").c_str(), 0600) == 0);
+    Run style = run_dconv(dir, "--to epub --style pipe page.txt");
+    CHECK(style.status == 2);
+    CHECK_THAT(style.err, Contains("pipe: the style must be a regular file"));
+    Run cover = run_dconv(dir, "--to epub --cover pipe page.txt");
+    CHECK(cover.status == 2);
+    CHECK_THAT(cover.err, Contains("pipe: the cover image must be a regular file"));
+    CHECK(style.seconds < 10);
+    CHECK(cover.seconds < 10);
+}
+
+// ------------------------------------------------------------------------------ inputs
+
+TEST_CASE("checks: /dev/zero and a FIFO as inputs are refused before reading, the rest converts") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    REQUIRE(::mkfifo((dir.work / "pipe.txt").c_str(), 0600) == 0);
+    Run r = run_dconv(dir, "-o out/ /dev/zero pipe.txt page.txt");
+    CHECK(r.status == 1);
+    CHECK(r.seconds < 10);
+    CHECK_THAT(r.err, Contains("/dev/zero: not a regular file (a device)"));
+    CHECK_THAT(r.err, Contains("pipe.txt: not a regular file (a pipe)"));
+    CHECK(fs::exists(dir.work / "out" / "page.md"));
+    // Standard input may be a pipe.
+    Run piped = run_dconv(dir, "-o - -", (dir.work / "page.txt").string());
+    CHECK(piped.status == 0);
+    CHECK_THAT(piped.out, Contains("zebracorn"));
+}
+
+TEST_CASE("checks: one file given twice (through a link) is converted once, with a warning") {
+    TempDir dir;
+    dir.write("pages/a.txt", kArticle);
+    fs::create_symlink("a.txt", dir.work / "pages" / "b.txt");
+    Run r = run_dconv(dir, "-o out/ pages/");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("pages/b.txt: warning: the same file as pages/a.txt; converted once"));
+    CHECK_THAT(r.err, Contains("converted 1 of 1 input"));
+    CHECK(fs::exists(dir.work / "out" / "a.md"));
+    CHECK_FALSE(fs::exists(dir.work / "out" / "b.md"));
+    Run given_twice = run_dconv(dir, "-o out2/ pages/a.txt pages/b.txt");
+    CHECK(given_twice.status == 0);
+    CHECK_THAT(given_twice.err, Contains("the same file as pages/a.txt"));
+}
+
+TEST_CASE("checks: control characters in file names are escaped in messages") {
+    TempDir dir;
+    std::string name = "evil\x1b[2Jname\nforged line.txt";
+    dir.write(name, std::string("\x00\x01\x02\x03\x04\x05 binary", 13) + std::string(64, '\0'));
+    Run r = run_dconv(dir, "-o out/ " + quote(name));
+    CHECK(r.status == 1);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+    CHECK_THAT(r.err, Contains("evil\\x1B[2Jname\\nforged line.txt: binary data"));
+}
+
+TEST_CASE("checks: --skip-existing converts an input whose output is an empty file") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("out/page.md", "");
+    Run r = run_dconv(dir, "--skip-existing -o out/ page.txt");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("converted 1 of 1 input"));
+    CHECK(fs::file_size(dir.work / "out" / "page.md") > 0);
+    Run again = run_dconv(dir, "--skip-existing -o out/ page.txt");
+    CHECK_THAT(again.err, Contains("1 skipped"));
+}
+
+TEST_CASE("checks: unreadable folders and files are reported as Permission denied") {
+    TempDir dir;
+    dir.write("pages/good.txt", kArticle);
+    dir.write("pages/locked/hidden.txt", kArticle);
+    dir.write("secret.txt", kArticle);
+    fs::permissions(dir.work / "pages" / "locked", fs::perms::none);
+    fs::permissions(dir.work / "secret.txt", fs::perms::none);
+    fs::create_directories(dir.work / "out");
+    fs::permissions(dir.work / "out", fs::perms::all);
+    std::string prefix;
+    if (::geteuid() == 0) {  // root reads everything: run as nobody
+        if (std::system("command -v setpriv >/dev/null 2>&1") != 0) {
+            WARN("running as root without setpriv: permission test skipped");
+            return;
+        }
+        fs::permissions(dir.root, fs::perms::all);
+        fs::permissions(dir.capture, fs::perms::all);
+        prefix = "--reuid=65534 --regid=65534 --clear-groups ";
+    }
+    auto run_as = [&](const std::string& args) {
+        if (prefix.empty()) return run_dconv(dir, args);
+        // setpriv runs dconv as nobody: the binary is given through the shell
+        std::string command = "cd " + quote(dir.work.string()) + " && setpriv " + prefix + quote(kBinary) + " " + args +
+                              " </dev/null >" + quote((dir.capture / "stdout").string()) + " 2>" +
+                              quote((dir.capture / "stderr").string());
+        int raw = std::system(command.c_str());
+        Run r;
+        r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        r.err = slurp(dir.capture / "stderr");
+        UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << "\nstderr:\n" << r.err);
+        return r;
+    };
+    Run folder = run_as("-o out/ pages/");
+    CHECK(folder.status == 1);
+    CHECK_THAT(folder.err, Contains("pages/locked: Permission denied"));
+    CHECK(fs::exists(dir.work / "out" / "good.md"));
+    Run locked_only = run_as("-o out/ pages/locked");
+    CHECK(locked_only.status == 1);
+    CHECK_THAT(locked_only.err, Contains("pages/locked: Permission denied"));
+    CHECK_THAT(locked_only.err, !Contains("no input files found"));
+    Run file = run_as("-o out/ secret.txt");
+    CHECK(file.status == 1);
+    CHECK_THAT(file.err, Contains("secret.txt: Permission denied"));
+}
+
+// --------------------------------------------------------------------------- messages
+
+TEST_CASE("checks: warnings carry the dconv: prefix errors have") {
+    TempDir dir;
+    dir.write("empty.txt", "");
+    dir.write("bad.bin.txt", std::string("\x00\x01\x02\x03\x04\x05", 6) + std::string(64, '\0'));
+    Run r = run_dconv(dir, "-o out/ empty.txt bad.bin.txt");
+    CHECK_THAT(r.err, Contains("dconv: empty.txt: warning: "));
+    CHECK_THAT(r.err, Contains("dconv: bad.bin.txt: binary data"));
+    std::istringstream lines(r.err);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("warning:") != std::string::npos) CHECK(starts_with(line, "dconv: "));
+}
+
+TEST_CASE("checks: --no-clean takes nothing out of the text, metadata included") {
+    TempDir dir;
+    const std::string page =
+        "Harbour reopens after two years\n\nBy Mary Byrne\n\nThe north pier reopened on Monday, after two "
+        "years of repairs that cost the town more than it had planned.\n";
+    dir.write("page.txt", page);
+    Run r = run_dconv(dir, "--no-clean --no-front-matter -o - page.txt");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("By Mary Byrne"));
+    CHECK_THAT(r.out, Contains("Harbour reopens after two years"));
+    Run cleaned = run_dconv(dir, "--to native -o - page.txt");
+    Run kept = run_dconv(dir, "--no-clean --to native -o - page.txt");
+    CHECK_THAT(cleaned.out, Contains("\"authors\""));  // the byline became an author
+    CHECK_THAT(kept.out, !Contains("\"authors\""));
+}

@@ -1,0 +1,489 @@
+// pdf_rich_test.cpp: images, figures, tables, footnotes and inline decorations in PDF.
+//
+// Two levels. The layout (pdf::typeset with the system fonts, no PDF made) is checked
+// for geometry: an image taller than the page fits the text block with its aspect kept;
+// a figure reaching the page's foot moves whole to the next page; a table wider than the
+// page is set smaller and stays inside the margins; a 500-row table repeats its header
+// on every page, in time linear in its rows; a footnote sits at the foot of the page of
+// its marker, and a note too long for one page continues on the next; struck text has a
+// line through it, superscripts are raised and smaller.
+// Then real files, read back with the tools people check PDFs with: qpdf --check,
+// pdfimages -list (the images embedded: JPEG as DCT, PNG, GIF converted), pdftotext
+// -layout (a table's rows as aligned columns, captions, footnote texts), pdftotext
+// -bbox (no word beyond the page's right margin). The tools come from tools/setup.sh.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <sys/wait.h>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dconv/convert.hpp"
+#include "dconv/diagnostics.hpp"
+#include "dconv/limits.hpp"
+#include "dconv/model.hpp"
+#include "pdf/fonts.hpp"
+#include "pdf/print_style.hpp"
+#include "pdf/typeset.hpp"
+#include "support/test_files.hpp"
+
+namespace fs = std::filesystem;
+using namespace dconv;
+
+namespace {
+
+const fs::path kImages = fs::path(DCONV_SOURCE_DIR) / "tests/data/rich";
+
+std::string capture(const std::string& command, int* status = nullptr) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[1 << 14];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    int s = ::pclose(pipe);
+    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+void require_tools() {
+    for (const char* tool : {"qpdf", "pdfimages", "pdftotext"}) {
+        int status = 0;
+        capture(std::string("command -v ") + tool + " >/dev/null 2>&1", &status);
+        INFO(tool << " is missing: run tools/setup.sh (packages qpdf, poppler-utils)");
+        REQUIRE(status == 0);
+    }
+}
+
+// A resource from a fixture file, as the resources pass would load it.
+std::shared_ptr<const Resource> load(const std::string& name, const std::string& media_type, int width, int height) {
+    auto r = std::make_shared<Resource>();
+    r->media_type = media_type;
+    r->bytes = testing::slurp(kImages / name);
+    REQUIRE(!r->bytes.empty());
+    r->width = width;
+    r->height = height;
+    r->origin = name;
+    return r;
+}
+
+Inline image(Document& doc, const std::string& name, const std::string& media_type, int w, int h,
+             const std::string& alt) {
+    doc.resources[name] = load(name, media_type, w, h);
+    return Image{name, alt, "", name};
+}
+
+Block block(BlockNode node) { return Block{std::move(node), {}}; }
+
+Blocks paragraph_blocks(const std::string& text) { return {make_paragraph(text)}; }
+
+TableCell cell(const std::string& text) { return TableCell{paragraph_blocks(text)}; }
+
+TableRow row(const std::vector<std::string>& texts) {
+    TableRow r;
+    for (const std::string& t : texts) r.cells.push_back(cell(t));
+    return r;
+}
+
+Table quay_table() {
+    Table t;
+    t.caption = {Text{"Freight by quay, tonnes"}};
+    t.columns = {Alignment::Left, Alignment::Right, Alignment::Right, Alignment::Right};
+    t.head = {row({"Quay", "2025", "2026", "Change"})};
+    t.body = {row({"East quay", "120,400", "141,900", "+17.9%"}), row({"West quay", "98,200", "101,300", "+3.2%"}),
+              row({"North mole", "45,000", "43,100", "-4.2%"})};
+    return t;
+}
+
+std::string filler(int words) {
+    std::string t;
+    for (int i = 0; i < words; ++i) t += i ? " harbour" : "The harbour";
+    return t + ".";
+}
+
+// The article of the issue's "done when", as a reader would give it.
+Document article() {
+    Document doc;
+    doc.meta.title = "The harbour in numbers";
+    doc.meta.language = "en";
+    doc.meta.authors = {"Port Authority Desk"};
+    Inlines first{Text{"The harbour had a good year, and the old "}, Strikeout{{Text{"forty"}}},
+                  Text{" sixty berths are all in use."},
+                  Note{{make_paragraph("Counted at the end of October by the harbour master.")}},
+                  Text{" Its water is H"}, Subscript{{Text{"2"}}}, Text{"O and its area 3 km"},
+                  Superscript{{Text{"2"}}}, Text{"."}};
+    doc.blocks.push_back(make_paragraph(first));
+    doc.blocks.push_back(block(Figure{{make_paragraph(Inlines{image(doc, "print-harbour.jpg", "image/jpeg", 800, 500,
+                                                                     "The east quay at dusk")})},
+                                      {Text{"The east quay at dusk, looking north. Photo: harbour archive."}}}));
+    doc.blocks.push_back(make_paragraph(
+        "Three quays carried more than the year before. The east quay, rebuilt in 2024 with two new cranes, "
+        "took the bulk of the growth; the west quay held its own on timber and grain; only the north mole, "
+        "the oldest of them, lost ground. The harbour master puts the difference down to the depth of the "
+        "east basin, dredged last spring, which now takes ships that used to anchor in the roads and wait "
+        "for the tide."));
+    doc.blocks.push_back(block(quay_table()));
+    doc.blocks.push_back(make_paragraph(
+        Inlines{Text{"The north mole lost freight to the new terminal."},
+                Note{{make_paragraph("The terminal opened in March 2026 and took most container traffic.")}}}));
+    doc.blocks.push_back(make_paragraph(Inlines{image(doc, "print-badge.gif", "image/gif", 240, 160, "A purple badge")}));
+    doc.blocks.push_back(block(Figure{{make_paragraph(Inlines{image(doc, "chart.png", "image/png", 600, 300,
+                                                                     "Tonnes per quarter")})},
+                                      {Text{"Tonnes per quarter, 2026."}}}));
+    doc.blocks.push_back(make_paragraph(
+        Inlines{image(doc, "diagram.svg", "image/svg+xml", 200, 100, "A box diagram of the basins")}));
+    List tasks;
+    tasks.items = {paragraph_blocks("dredge the east basin"), paragraph_blocks("repaint the north mole light")};
+    tasks.tasks = {TaskState::Done, TaskState::Open};
+    doc.blocks.push_back(block(tasks));
+    REQUIRE(validate(doc).empty());
+    return doc;
+}
+
+struct Typesetting {
+    pdf::PrintStyle style = pdf::load_print_style("default");
+    pdf::SystemFonts fonts;
+    pdf::TypesetReport report;
+
+    pdf::Layout operator()(const Document& doc) {
+        pdf::TypesetOptions options;
+        options.style = &style;
+        options.fonts = &fonts;
+        options.faces = pdf::FontFaces::of(fonts);
+        return pdf::typeset(doc, options, &report);
+    }
+    float text_top() const { return style.paper.height - style.margin_top; }
+    float text_bottom() const { return style.margin_bottom; }
+    float right_margin() const { return style.paper.width - style.margin_right; }
+};
+
+// The page and run whose text contains `needle`, or {-1, nullptr}.
+std::pair<int, const pdf::GlyphRun*> find_run(const pdf::Layout& layout, const std::string& needle) {
+    for (std::size_t p = 0; p < layout.pages.size(); ++p)
+        for (const pdf::GlyphRun& run : layout.pages[p].runs)
+            if (run.text.find(needle) != std::string::npos) return {static_cast<int>(p), &run};
+    return {-1, nullptr};
+}
+
+fs::path write(const Document& doc, const fs::path& dir, const std::string& name, Diagnostics* diag = nullptr) {
+    WriteOptions options;
+    options.diagnostics = diag;
+    options.source_date_epoch = 0;
+    fs::path out = dir / (name + ".pdf");
+    std::ofstream(out, std::ios::binary) << write_document(doc, "pdf", options);
+    return out;
+}
+
+void check_structure(const fs::path& pdf) {
+    int status = 0;
+    std::string out = capture("qpdf --check '" + pdf.string() + "' 2>&1", &status);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("No syntax or stream encoding errors") != std::string::npos);
+    CHECK(out.find("WARNING") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("pdf rich: an image taller than the page fits the text block, its aspect kept") {
+    Typesetting typeset;
+    Document doc;
+    doc.blocks.push_back(make_paragraph("Above the tall image."));
+    doc.blocks.push_back(make_paragraph(Inlines{image(doc, "tall.png", "image/png", 300, 3000, "A tall strip")}));
+    doc.blocks.push_back(make_paragraph("Below the tall image."));
+    pdf::Layout layout = typeset(doc);
+    std::vector<pdf::PlacedImage> images;
+    for (const pdf::Page& page : layout.pages) images.insert(images.end(), page.images.begin(), page.images.end());
+    REQUIRE(images.size() == 1);
+    const pdf::Rect& r = images[0].rect;
+    CHECK(r.top <= typeset.text_top() + 0.01f);
+    CHECK(r.bottom >= typeset.text_bottom() - 0.01f);
+    CHECK(r.left >= typeset.style.margin_left - 0.01f);
+    CHECK(r.right <= typeset.right_margin() + 0.01f);
+    CHECK((r.top - r.bottom) / (r.right - r.left) == Approx(10.0).epsilon(0.01));
+    // It fills the page's height (its own page: no room under the first paragraph).
+    CHECK(r.top - r.bottom == Approx(typeset.text_top() - typeset.text_bottom()).epsilon(0.02));
+}
+
+TEST_CASE("pdf rich: a small image is not enlarged beyond twice its pixel size") {
+    Typesetting typeset;
+    Document doc;
+    doc.blocks.push_back(make_paragraph(Inlines{image(doc, "print-badge.gif", "image/gif", 240, 160, "A badge")}));
+    pdf::Layout layout = typeset(doc);
+    REQUIRE(layout.pages[0].images.size() == 1);
+    const pdf::Rect& r = layout.pages[0].images[0].rect;
+    CHECK(r.right - r.left == Approx(240 * 0.75 * 2));
+    // Centred in the measure.
+    CHECK(r.left - typeset.style.margin_left == Approx(typeset.right_margin() - r.right).margin(0.1));
+}
+
+TEST_CASE("pdf rich: a figure reaching the page's foot moves whole to the next page") {
+    Typesetting typeset;
+    Document doc;
+    // Enough text to leave less room on page 1 than the figure needs, more than a line.
+    for (int i = 0; i < 9; ++i) doc.blocks.push_back(make_paragraph(filler(55)));
+    doc.blocks.push_back(block(Figure{{make_paragraph(Inlines{image(doc, "print-harbour.jpg", "image/jpeg", 800, 500,
+                                                                     "The quay")})},
+                                      {Text{"The east quay at dusk (figure caption)."}}}));
+    doc.blocks.push_back(make_paragraph("After the figure."));
+    pdf::Layout layout = typeset(doc);
+    REQUIRE(layout.pages.size() >= 2);
+    int image_page = -1;
+    float image_bottom = 0;
+    for (std::size_t p = 0; p < layout.pages.size(); ++p)
+        if (!layout.pages[p].images.empty()) {
+            image_page = static_cast<int>(p);
+            image_bottom = layout.pages[p].images[0].rect.bottom;
+        }
+    auto [caption_page, caption] = find_run(layout, "caption).");
+    REQUIRE(caption);
+    CHECK(image_page == 1);  // not on page 1, where it would not fit with its caption
+    CHECK(caption_page == image_page);
+    CHECK(caption->y < image_bottom);  // under the image
+    CHECK(caption->size < typeset.style[pdf::Element::body].size);  // smaller type
+    // Page 1 is not left empty: text flows up to the figure.
+    auto [text_page, text] = find_run(layout, "harbour");
+    CHECK(text_page == 0);
+}
+
+TEST_CASE("pdf rich: a table wider than the page is set smaller and stays inside the margins") {
+    Typesetting typeset;
+    Document doc;
+    Table t;
+    const int columns = 12;
+    t.columns.assign(columns, Alignment::Default);
+    std::vector<std::string> head, body;
+    for (int c = 0; c < columns; ++c) {
+        head.push_back("Heading" + std::to_string(c));
+        body.push_back("Extraordinarily" + std::to_string(c) + " long");
+    }
+    t.head = {row(head)};
+    for (int r = 0; r < 3; ++r) t.body.push_back(row(body));
+    doc.blocks.push_back(block(t));
+    REQUIRE(validate(doc).empty());
+    pdf::Layout layout = typeset(doc);
+    CHECK(typeset.report.tables_shrunk == 1);
+    REQUIRE(!layout.pages.empty());
+    for (const pdf::Rule& r : layout.pages[0].rules) {
+        CHECK(r.x1 >= typeset.style.margin_left - 0.01f);
+        CHECK(r.x2 <= typeset.right_margin() + 0.01f);
+    }
+    bool smaller = false;
+    for (const pdf::GlyphRun& run : layout.pages[0].runs) {
+        CHECK(run.x < typeset.right_margin());
+        smaller = smaller || run.size < typeset.style[pdf::Element::table].size;
+    }
+    CHECK(smaller);
+
+    // The drawn words, as poppler finds them, end inside the right margin.
+    require_tools();
+    fs::path dir = testing::fresh_dir("pdf_rich_wide");
+    fs::path pdf = write(doc, dir, "wide");
+    check_structure(pdf);
+    std::string boxes = capture("pdftotext -bbox '" + pdf.string() + "' -");
+    std::regex word(R"re(<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)")re");
+    int words = 0;
+    for (auto it = std::sregex_iterator(boxes.begin(), boxes.end(), word); it != std::sregex_iterator(); ++it) {
+        ++words;
+        CHECK(std::stof((*it)[2]) <= typeset.right_margin() + 1.0f);
+    }
+    CHECK(words >= columns * 4);
+}
+
+TEST_CASE("pdf rich: a 500-row table repeats its header on every page, in linear time") {
+    Typesetting typeset;
+    auto long_table = [](int rows) {
+        Document doc;
+        Table t;
+        t.caption = {Text{"Daily arrivals"}};
+        t.columns = {Alignment::Left, Alignment::Right, Alignment::Right};
+        t.head = {row({"Vessel", "Arrived", "Tonnes"})};
+        for (int r = 0; r < rows; ++r)
+            t.body.push_back(row({"Ship " + std::to_string(r), "day " + std::to_string(r % 365), std::to_string(r * 17)}));
+        doc.blocks.push_back(block(t));
+        return doc;
+    };
+    Document doc = long_table(500);
+    pdf::Layout layout = typeset(doc);
+    REQUIRE(layout.pages.size() >= 10);
+    for (std::size_t p = 0; p < layout.pages.size(); ++p) {
+        // The header's "Vessel" is the topmost text of every page (the caption's on the first).
+        const pdf::GlyphRun* top = nullptr;
+        for (const pdf::GlyphRun& run : layout.pages[p].runs)
+            if (run.y < typeset.text_top() && (!top || run.y > top->y)) top = &run;
+        REQUIRE(top);
+        INFO("page " << p + 1 << ": " << top->text);
+        CHECK((p == 0 ? top->text.find("Daily") : top->text.find("Vessel")) != std::string::npos);
+        // The rules stay in the text block.
+        for (const pdf::Rule& r : layout.pages[p].rules) CHECK(r.y1 >= typeset.text_bottom() - 1);
+    }
+    // Every row is there, once.
+    int ships = 0;
+    for (const pdf::Page& page : layout.pages)
+        for (const pdf::GlyphRun& run : page.runs) ships += run.text.starts_with("Ship");
+    CHECK(ships == 500);
+
+    // Linear: eight times the rows, about eight times the time (bounded at three times
+    // that for a loaded machine's noise; quadratic work would take 64 times).
+    // The best of three runs: the machine's other work only ever adds time.
+    auto time = [&](int rows) {
+        Document d = long_table(rows);
+        double best = 1e9;
+        for (int run = 0; run < 3; ++run) {
+            auto start = std::chrono::steady_clock::now();
+            typeset(d);
+            best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        return best;
+    };
+    time(200);  // warm the caches
+    double small = time(1000), large = time(8000);
+    INFO("1,000 rows " << small << " s, 8,000 rows " << large << " s");
+    CHECK(large < small * 24);
+}
+
+TEST_CASE("pdf rich: footnotes at the foot of their page, long ones continued") {
+    Typesetting typeset;
+    Document doc;
+    doc.blocks.push_back(make_paragraph(
+        Inlines{Text{"A claim"}, Note{{make_paragraph("The source of the claim, in the notes.")}}, Text{" and more."}}));
+    for (int i = 0; i < 12; ++i) doc.blocks.push_back(make_paragraph(filler(50)));
+    std::string long_note = filler(2200);
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"A long aside"}, Note{{make_paragraph(long_note)}}}));
+    pdf::Layout layout = typeset(doc);
+    auto [note_page, note] = find_run(layout, "source");
+    REQUIRE(note);
+    CHECK(note_page == 0);
+    CHECK(note->y < typeset.text_bottom() + 150);  // at the foot
+    CHECK(note->size < typeset.style[pdf::Element::body].size);
+    // A short rule above the notes.
+    bool rule = false;
+    for (const pdf::Rule& r : layout.pages[0].rules)
+        rule = rule || (r.y1 > note->y && r.x2 - r.x1 < typeset.right_margin() - typeset.style.margin_left);
+    CHECK(rule);
+    // The long note: every line on a page, none below the bottom margin, continued.
+    auto [aside_page, aside] = find_run(layout, "aside");
+    REQUIRE(aside);
+    int harbour_pages = 0;
+    for (std::size_t p = 0; p < layout.pages.size(); ++p) {
+        for (const pdf::GlyphRun& run : layout.pages[p].runs) {
+            bool page_number = run.y < typeset.text_bottom() * 0.6f && run.text == std::to_string(p + 1);
+            if (!page_number) CHECK(run.y >= typeset.text_bottom() - 3);  // descenders aside
+        }
+        if (static_cast<int>(p) > aside_page) harbour_pages += !layout.pages[p].runs.empty();
+    }
+    CHECK(harbour_pages >= 1);
+    // The continued note fills the pages after the aside's (2,200 words: about four pages
+    // of small type), not a line a page.
+    CHECK(layout.pages.size() <= static_cast<std::size_t>(aside_page) + 7);
+    std::size_t words = 0;
+    for (const pdf::Page& page : layout.pages)
+        for (const pdf::GlyphRun& run : page.runs)
+            for (std::size_t at = run.text.find("bour"); at != std::string::npos; at = run.text.find("bour", at + 1))
+                ++words;  // "harbour", or the end of a "har-bour" hyphenated
+    CHECK(words == 2200 + 12 * 50);  // nothing lost, nothing twice
+}
+
+TEST_CASE("pdf rich: struck text has a line through it, scripts are raised or lowered and smaller") {
+    Typesetting typeset;
+    Document doc = article();
+    pdf::Layout layout = typeset(doc);
+    auto [page, forty] = find_run(layout, "forty");
+    REQUIRE(forty);
+    bool struck = false;
+    for (const pdf::Rule& r : layout.pages[static_cast<std::size_t>(page)].rules)
+        struck = struck || (r.x1 <= forty->x + 0.01f && r.x2 > forty->x + forty->size && r.y1 > forty->y &&
+                             r.y1 < forty->y + forty->size * 0.5f);
+    CHECK(struck);
+    auto [p2, water] = find_run(layout, "water");
+    REQUIRE(water);
+    int scripts = 0;
+    for (const pdf::GlyphRun& run : layout.pages[static_cast<std::size_t>(p2)].runs) {
+        if (run.text != "2") continue;
+        ++scripts;
+        CHECK(run.size < water->size);
+        CHECK(std::abs(run.y - water->y) > 1);
+    }
+    CHECK(scripts == 4);  // H₂O, km², the second note's marker and its number at the foot
+}
+
+TEST_CASE("pdf rich: the article's edition passes qpdf, embeds its images, shows the table's rows") {
+    require_tools();
+    fs::path dir = testing::fresh_dir("pdf_rich_article");
+    Diagnostics diag;
+    fs::path pdf = write(article(), dir, "article", &diag);
+    check_structure(pdf);
+
+    // Three raster images (JPEG as DCT, PNG, GIF as PNG), the SVG as its alt text.
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    int images = 0, jpeg = 0;
+    std::istringstream lines(list);
+    for (std::string line; std::getline(lines, line);) {
+        if (!std::regex_search(line, std::regex(R"(^\s*\d+\s+\d+\s+image\s)"))) continue;  // not smask
+        ++images;
+        jpeg += line.find(" jpeg ") != std::string::npos;
+    }
+    CHECK(images == 3);
+    CHECK(jpeg == 1);
+    bool warned = false;
+    for (const auto& d : diag.items()) warned = warned || d.reason.find("diagram.svg") != std::string::npos;
+    CHECK(warned);
+
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(std::regex_search(text, std::regex(R"(East quay {2,}120,400 {2,}141,900 {2,}\+17\.9%)")));
+    CHECK(std::regex_search(text, std::regex(R"(North mole {2,}45,000 {2,}43,100 {2,}-4\.2%)")));
+    CHECK(text.find("Freight by quay, tonnes") != std::string::npos);
+    CHECK(text.find("The east quay at dusk, looking north.") != std::string::npos);
+    CHECK(text.find("Tonnes per quarter, 2026.") != std::string::npos);
+    CHECK(text.find("Counted at the end of October by the harbour master.") != std::string::npos);
+    CHECK(text.find("The terminal opened in March 2026") != std::string::npos);
+    CHECK(text.find("[Image: A box diagram of the basins]") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex(R"(\[x\] +dredge the east basin)")));
+    CHECK(std::regex_search(text, std::regex(R"(\[ \] +repaint the north mole light)")));
+    CHECK(text.find("~~") == std::string::npos);  // no more text markers for strikeout
+    CHECK(text.find("^(") == std::string::npos);
+}
+
+TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cell") {
+    Typesetting typeset;
+    Document doc;
+    Table t;
+    const int columns = static_cast<int>(kMaxTableColumns);
+    t.columns.assign(static_cast<std::size_t>(columns), Alignment::Default);
+    std::vector<std::string> cells;
+    for (int c = 0; c < columns; ++c) cells.push_back(std::string(1, 'c').append(std::to_string(c)));
+    t.head = {row(cells)};
+    t.body = {row(cells), row(cells)};
+    doc.blocks.push_back(block(t));
+    REQUIRE(validate(doc).empty());
+    auto start = std::chrono::steady_clock::now();
+    pdf::Layout layout = typeset(doc);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(seconds < 5);
+    CHECK(typeset.report.tables_as_text == 1);
+    std::string all;
+    for (const pdf::Page& page : layout.pages)
+        for (const pdf::GlyphRun& run : page.runs) {
+            CHECK(run.y >= typeset.text_bottom() * 0.5f);
+            CHECK(run.x < typeset.right_margin());
+            all += run.text;
+            all += ' ';
+        }
+    for (int c : {0, 1, 500, columns - 1}) {
+        std::string cell = "c" + std::to_string(c);
+        cell += ' ';
+        std::string inside = " ";
+        inside += cell;
+        std::size_t n = all.starts_with(cell) ? 1 : 0;
+        for (std::size_t at = all.find(inside); at != std::string::npos; at = all.find(inside, at + 1)) ++n;
+        CHECK(n == 3);
+    }
+}

@@ -1,0 +1,93 @@
+// smart_quotes_test.cpp: straight quotes made typographic (core/smart_quotes.hpp), one
+// example per behaviour, and the writers that get them (HTML, EPUB, PDF) or not
+// (Markdown, plain text; --no-smart).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "core/smart_quotes.hpp"
+#include "dconv/convert.hpp"
+#include "dconv/model.hpp"
+
+using namespace dconv;
+
+namespace {
+
+std::string smart(const std::string& text, const std::string& language = "en") {
+    Document doc;
+    doc.meta.language = language;
+    doc.blocks.push_back(make_paragraph(text));
+    make_quotes_typographic(doc);
+    const auto& paragraph = std::get<Paragraph>(doc.blocks[0].node);
+    std::string out;
+    for (const Inline& node : paragraph.content)
+        if (const auto* t = std::get_if<Text>(&node.base())) out += t->text;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("smart quotes: English quotes and apostrophes") {
+    struct Example {
+        const char* in;
+        const char* out;
+    };
+    const Example examples[] = {
+        {"\"quoted\"", "\u201Cquoted\u201D"},
+        {"He said \"yes\" and left.", "He said \u201Cyes\u201D and left."},
+        {"'single' quotes", "\u2018single\u2019 quotes"},
+        {"it's the dog's", "it\u2019s the dog\u2019s"},
+        {"the dogs' bowls", "the dogs\u2019 bowls"},
+        {"back in the '90s", "back in the \u201990s"},
+        {"rock 'n' roll", "rock \u2018n\u2019 roll"},
+        {"(\"in brackets\")", "(\u201Cin brackets\u201D)"},
+        {"\"nested 'inner' quote\"", "\u201Cnested \u2018inner\u2019 quote\u201D"},
+        {"5' 10\" tall", "5\u2019 10\u201D tall"},
+        {"no quotes at all", "no quotes at all"},
+    };
+    for (const Example& e : examples) {
+        INFO(e.in);
+        CHECK(smart(e.in) == e.out);
+    }
+}
+
+TEST_CASE("smart quotes: the marks of the document's language") {
+    CHECK(smart("\"Haus\"", "de") == "\u201EHaus\u201C");
+    CHECK(smart("\"maison\"", "fr-FR") == "\u00AB\u202Fmaison\u202F\u00BB");
+    CHECK(smart("\"\u0434\u043E\u043C\"", "ru") == "\u00AB\u0434\u043E\u043C\u00BB");
+    CHECK(smart("\"\u5BB6\"", "ja") == "\u300C\u5BB6\u300D");
+    CHECK(smart("l'avion", "fr") == "l\u2019avion");  // the apostrophe is the same everywhere
+}
+
+TEST_CASE("smart quotes: code is left alone, titles are not") {
+    Document doc;
+    doc.meta.title = "The \"Title\"";
+    Paragraph p;
+    p.content.push_back(Inline{Text{"Use "}});
+    p.content.push_back(Inline{Code{"printf(\"%d\", x)"}});
+    p.content.push_back(Inline{Text{" and 'see'."}});
+    doc.blocks.push_back(Block{std::move(p), {}});
+    doc.blocks.push_back(Block{CodeBlock{"", "s = \"raw\""}, {}});
+    make_quotes_typographic(doc);
+    CHECK(doc.meta.title == "The \u201CTitle\u201D");
+    const auto& content = std::get<Paragraph>(doc.blocks[0].node).content;
+    CHECK(std::get<Code>(content[1].base()).text == "printf(\"%d\", x)");
+    CHECK(std::get<Text>(content[2].base()).text == " and \u2018see\u2019.");
+    CHECK(std::get<CodeBlock>(doc.blocks[1].node).text == "s = \"raw\"");
+}
+
+TEST_CASE("smart quotes: HTML, EPUB and PDF writers get them, Markdown and --no-smart do not") {
+    Document doc;
+    doc.meta.language = "en";
+    doc.blocks.push_back(make_paragraph("She said \"it's fine\"."));
+    WriteOptions options;
+    std::string html = write_document(doc, "html", options);
+    CHECK(html.find("She said \u201Cit\u2019s fine\u201D.") != std::string::npos);
+    std::string md = write_document(doc, "md", options);
+    CHECK(md.find("\"it's fine\"") != std::string::npos);
+    options.smart = false;
+    html = write_document(doc, "html", options);
+    CHECK(html.find("\u201C") == std::string::npos);
+    // the document given is not changed
+    CHECK(std::get<Text>(std::get<Paragraph>(doc.blocks[0].node).content[0].base()).text == "She said \"it's fine\".");
+}
