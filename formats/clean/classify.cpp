@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "clean/cues.hpp"
@@ -939,6 +940,7 @@ public:
         for (Block& b : doc.blocks) {
             auto* table = std::get_if<Table>(&b.node);
             if (!table) {
+                read_.push_back(Read{b.source, b.node.index(), kNoRow});
                 read.push_back(std::move(b));
                 continue;
             }
@@ -957,6 +959,7 @@ public:
                         }
                     normalize(line);
                     if (line.empty()) continue;
+                    read_.push_back(Read{source, BlockNode(Paragraph{}).index(), rows_.size()});
                     rows_.push_back(Row{t, source, line});
                     read.push_back(Block{Paragraph{std::move(line)}, source});
                 }
@@ -965,48 +968,103 @@ public:
         doc.blocks = std::move(read);
     }
 
+    bool any() const { return !tables_.empty(); }
+
+    // A row of a table put back (after restore) starts on this line.
+    bool kept_row_at(std::uint32_t line) const {
+        auto it = kept_lines_.find(line);
+        return it != kept_lines_.end();
+    }
+
+    // The classifier only removes units: what it kept is a subsequence of what it read,
+    // matched in one walk (a kept list may have lost items: matched by place and kind).
+    // A table is kept when a row of it is, or when the text on both sides of it is.
     void restore(Document& doc) {
         if (tables_.empty()) return;
+        const std::size_t none = SIZE_MAX;
+        std::vector<std::size_t> match(read_.size(), none);  // read → the kept block
+        std::size_t j = 0;
+        for (std::size_t k = 0; k < read_.size() && j < doc.blocks.size(); ++k) {
+            const Read& r = read_[k];
+            const Block& b = doc.blocks[j];
+            if (b.source != r.source || b.node.index() != r.kind) continue;
+            if (r.row != kNoRow) {
+                const auto* p = std::get_if<Paragraph>(&b.node);
+                if (!p || p->content != rows_[r.row].line) continue;
+            }
+            match[k] = j++;
+        }
         std::vector<bool> placed(tables_.size(), false);
-        Blocks out;
-        std::size_t next_row = 0;  // rows keep their order: search on from the last found
-        for (Block& b : doc.blocks) {
-            const auto* p = std::get_if<Paragraph>(&b.node);
-            std::size_t found = rows_.size();
-            if (p)
-                for (std::size_t r = next_row; r < rows_.size(); ++r)
-                    if (rows_[r].source == b.source && rows_[r].line == p->content) {
-                        found = r;
-                        break;
-                    }
-            if (found == rows_.size()) {
-                out.push_back(std::move(b));
+        for (std::size_t k = 0; k < read_.size(); ++k)
+            if (read_[k].row != kNoRow && match[k] != none) placed[rows_[read_[k].row].table] = true;
+        // sandwiched: the nearest blocks of text before and after the table were kept
+        for (std::size_t k = 0; k < read_.size();) {
+            if (read_[k].row == kNoRow) {
+                ++k;
                 continue;
             }
-            next_row = found + 1;
-            std::size_t t = rows_[found].table;
-            if (!placed[t]) out.push_back(std::move(tables_[t]));
-            placed[t] = true;
+            std::size_t t = rows_[read_[k].row].table, end = k;
+            while (end < read_.size() && read_[end].row != kNoRow && rows_[read_[end].row].table == t) ++end;
+            bool before = k > 0 && read_[k - 1].row == kNoRow && match[k - 1] != none;
+            bool after = end < read_.size() && read_[end].row == kNoRow && match[end] != none;
+            if (before && after) placed[t] = true;
+            k = end;
         }
+        Blocks out;
+        std::vector<bool> emitted(tables_.size(), false);
+        for (std::size_t k = 0; k < read_.size(); ++k) {
+            if (read_[k].row == kNoRow) {
+                if (match[k] != none) out.push_back(std::move(doc.blocks[match[k]]));
+                continue;
+            }
+            std::size_t t = rows_[read_[k].row].table;
+            if (placed[t] && !emitted[t]) out.push_back(std::move(tables_[t]));
+            emitted[t] = emitted[t] || placed[t];
+        }
+        for (; j < doc.blocks.size(); ++j) out.push_back(std::move(doc.blocks[j]));
         doc.blocks = std::move(out);
+        for (const Row& row : rows_)
+            if (placed[row.table] && row.source.known()) kept_lines_.insert(row.source.first);
     }
 
 private:
+    static constexpr std::size_t kNoRow = SIZE_MAX;
     struct Row {
         std::size_t table;
         SourceRange source;
         Inlines line;
     };
+    struct Read {  // a block as the classifier was given it
+        SourceRange source;
+        std::size_t kind;  // BlockNode's index
+        std::size_t row;   // into rows_, or kNoRow
+    };
     Blocks tables_;
     std::vector<Row> rows_;
+    std::vector<Read> read_;
+    std::unordered_set<std::uint32_t> kept_lines_;
 };
 
 }  // namespace
 
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     TablesAsRows rows(doc);
-    clean::classify_boilerplate(doc, options, diag);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag);
+        return;
+    }
+    Diagnostics verdicts(diag.keeps_notes());
+    clean::classify_boilerplate(doc, options, verdicts);
     rows.restore(doc);
+    // a row removed from a table kept whole was not removed: say so
+    for (Diagnostic d : verdicts.items()) {
+        if (d.action == "removed" && rows.kept_row_at(d.first_line)) {
+            d.action = "kept";
+            d.reason = "a row of a data table kept whole, overruling: " + d.reason;
+        }
+        if (d.severity == Severity::warning) diag.warn(std::move(d));
+        else diag.note(std::move(d));
+    }
 }
 
 }  // namespace dconv

@@ -597,7 +597,7 @@ TEST_CASE("html: hostile tables, images and footnotes finish fast, linear, and l
     auto table_rows = [](int rows) {
         std::string html = "<table><tr><th>n</th><th>square</th></tr>";
         for (int i = 0; i < rows; ++i)
-            html += "<tr><td>" + std::to_string(i) + "</td><td>" + std::to_string(i * i) + "</td></tr>";
+            html += "<tr><td>" + std::to_string(i) + "</td><td>" + std::to_string(static_cast<long long>(i) * i) + "</td></tr>";
         return html + "</table>";
     };
     {  // 10,000 columns: wider than kMaxTableColumns, read through as text, every cell kept

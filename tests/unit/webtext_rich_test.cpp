@@ -4,6 +4,8 @@
 // however many numbers it holds; a table among furniture goes).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "dconv/model.hpp"
@@ -89,7 +91,32 @@ TEST_CASE("webtext cleaning: a table inside the article stays whole, one among f
     CHECK(paragraphs == 2);
 
     std::string links = "| [Home](/) | [News](/news) |\n|---|---|\n| [Sport](/sport) | [Weather](/weather) |\n\n";
+    // however many links and numbers: between the article's paragraphs it stays
+    Document inside = cleaned(kProse + "| [Rovers](/r) | [Athletic](/a) |\n|---|---|\n| 31 | 28 |\n\n" + kMoreProse);
+    int kept = 0;
+    for (const Block& b : inside.blocks) kept += std::holds_alternative<Table>(b.node);
+    CHECK(kept == 1);
+
     CHECK(segmented(links).rfind("Table", 0) == 0);  // a table before cleaning
     Document furniture = cleaned(links + kProse + kMoreProse + "© 2026 Harbour News\n");
     for (const Block& b : furniture.blocks) CHECK_FALSE(std::holds_alternative<Table>(b.node));
+}
+
+TEST_CASE("webtext: a table of 100,000 rows is read and cleaned in linear time") {
+    auto seconds = [&](int rows) {
+        std::string text = kProse + "| n | square |\n|---|---|\n";
+        for (int i = 0; i < rows; ++i) text += "| " + std::to_string(i) + " | " + std::to_string(static_cast<long long>(i) * i) + " |\n";
+        text += "\n" + kMoreProse;
+        auto start = std::chrono::steady_clock::now();
+        Document doc = cleaned(text);
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::size_t body = 0;
+        for (const Block& b : doc.blocks)
+            if (const auto* t = std::get_if<Table>(&b.node)) body = t->body.size();
+        CHECK(body == static_cast<std::size_t>(rows));
+        return s;
+    };
+    double small = seconds(10000);
+    double large = seconds(100000);
+    CHECK(large < 30 * std::max(small, 0.01));
 }
