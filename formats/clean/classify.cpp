@@ -42,7 +42,6 @@ constexpr double kBadLinkDensity = 0.5;       // ... and this much is navigation
 constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of prose
 constexpr double kProseStopDensity = 0.2;     // stop words per word of running prose (~0.4 typical)
 constexpr double kCjkProseDensity = 0.15;     // function characters per Han character (prose ~0.25)
-constexpr double kTemplateMinPages = 2;       // a line on this many pages of a batch is template
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
 constexpr std::size_t kMaxPostSpacing = 25;     // ...with at most this many units between (a post, its card)
 constexpr double kMinPostShare = 0.2;         // ...and text between at least this share of their pairs

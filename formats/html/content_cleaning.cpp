@@ -658,6 +658,41 @@ void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& d
 
 }  // namespace
 
+void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    if (!options.batch || options.batch->pages() < kTemplateMinPages) return;
+    const std::vector<Unit> units = units_of(doc, doc.meta.language);
+    const std::size_t n = units.size();
+    std::size_t first = n, last = 0;
+    for (std::size_t k = 0; k < n; ++k)
+        if (units[k].prose) {
+            first = std::min(first, k);
+            last = k;
+        }
+    if (first == n) return;
+    std::vector<bool> gone(n, false);
+    bool any = false;
+    for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
+        if ((k >= first && k <= last) || units[k].media) continue;
+        const std::string text = text::squeeze_spaces(unit_text(doc, units[k]).text);
+        if (text.empty() || text.size() >= 400 || ends_sentence(text)) continue;
+        const std::size_t pages = options.batch->pages_with(text);
+        if (pages < kTemplateMinPages) continue;
+        gone[k] = any = true;
+        if (diag.keeps_notes()) {
+            Diagnostic d;
+            d.pass = "html-template";
+            d.action = "removed";
+            d.first_line = units[k].source.first;
+            d.last_line = units[k].source.last;
+            d.reason = "site template: on " + std::to_string(pages) + " pages of the batch, at the content's edge";
+            d.excerpt = excerpt(text);
+            diag.note(std::move(d));
+        }
+    }
+    if (any) drop(doc, units, gone);
+}
+
 void clean_content(Document& doc, const CleanOptions& options, bool records, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
     strip_fragments(doc, diag);

@@ -42,4 +42,11 @@ inline constexpr double kProtectedLinkDensity = 0.25;
 // entries), content_selection.hpp's Selection::thread.
 void clean_content(Document& doc, const CleanOptions& options, bool records, Diagnostics& diag);
 
+// The site's template at the edges of the content, for the page model's wider modes,
+// which do not run clean_content's classifier: a unit before the first unit of running
+// prose or after the last, not a sentence, whose text recurs on kTemplateMinPages pages
+// of the batch (a motto under the masthead, an imprint line) goes. Without running prose
+// (a listing's cards) nothing is an edge and nothing goes.
+void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics& diag);
+
 }  // namespace dconv::html

@@ -287,6 +287,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         // wide mode hears them as for records (each unit on its own words, no content run)
         if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
         else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
+        if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
         guard->checkpoint(doc, "the cleaning passes");
         guard->report(doc, diag);
     }

@@ -29,6 +29,10 @@ private:
     std::size_t pages_ = 0;
 };
 
+// A line on this many pages of a batch (of at least as many pages) may be the site's
+// template: the web-text classifier and the HTML cleaner read it the same way.
+inline constexpr std::size_t kTemplateMinPages = 2;
+
 struct CleanOptions {
     const BatchProfile* batch = nullptr;
     // Where the headline stood (extract_metadata's result): the article follows it, so

@@ -95,10 +95,22 @@ std::vector<std::string> headings_of(const fs::path& native) {
     return out;
 }
 
+// The quotes an EPUB's text has (typographic, smart_quotes.hpp) made straight again, as
+// the native dump (the model before the typeset formats' quote pass) has them.
+std::string straight_quotes(std::string s) {
+    for (const char* curly : {"\u201C", "\u201D", "\u2018", "\u2019"}) {
+        const std::string from = curly;
+        const std::string to = from == "\u201C" || from == "\u201D" ? "\"" : "'";
+        for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+            s.replace(at, from.size(), to);
+    }
+    return s;
+}
+
 std::vector<std::string> flatten_texts(const std::vector<NavEntry>& entries) {
     std::vector<std::string> out;
     for (const auto& e : entries) {
-        out.push_back(e.text);
+        out.push_back(straight_quotes(e.text));
         for (auto& t : flatten_texts(e.children)) out.push_back(t);
     }
     return out;
@@ -151,7 +163,8 @@ TEST_CASE("epubcheck: the bundle of all five seeds is valid and lists every chap
     CHECK(with_sections >= 4);  // one seed has no headings of its own
 
     std::string opf = find_entry(entries, "OEBPS/content.opf")->data;
-    CHECK_THAT(opf, Contains("<dc:title id=\"title\">Five &lt;seeds&gt; &amp; \"more\"</dc:title>"));
+    // the book's title as given, its quotes made typographic as in the text
+    CHECK_THAT(opf, Contains("<dc:title id=\"title\">Five &lt;seeds&gt; &amp; \u201Cmore\u201D</dc:title>"));
     CHECK_THAT(opf, Contains("<dc:creator id=\"creator-2\">B &lt;b&gt;</dc:creator>"));
     CHECK_THAT(opf, Contains("<dc:rights>CC BY 4.0</dc:rights>"));
     fs::remove_all(dir);
