@@ -7,7 +7,7 @@
 
 _dconv_options="-t --to -f --from -o --output --clean --no-clean --favor-recall --favor-precision --explain --explain=json --columns --no-front-matter --no-smart
 --encoding -j --jobs --bundle --title --author --metadata --style --paper --cover --resource-path
---skip-existing --timeout -i --input-file --cache --allow-private --fetch-timeout --max-articles --no-images
+--force-extension --skip-existing --timeout -i --input-file --cache --allow-private --fetch-timeout --max-articles --no-images
 --jsonl -q --quiet --list-formats --version -h --help"
 
 # The names of one section of `dconv --list-formats`: "input" (readers), "output"
