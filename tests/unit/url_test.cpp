@@ -209,7 +209,7 @@ TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a 
 }
 
 TEST_CASE("url: a fetched page's images are inside its EPUB (epubcheck) and HTML page, also offline from the cache") {
-    // /notes.md: the HTML reader keeps no images yet, the Markdown reader does.
+    // /notes.md: a Markdown page's images (the next case has an HTML page's).
     std::string missing = epubcheck_missing();
     INFO(missing);
     REQUIRE(missing.empty());
@@ -238,6 +238,36 @@ TEST_CASE("url: a fetched page's images are inside its EPUB (epubcheck) and HTML
     Run offline = dconv_in(dir, "--allow-private --cache cache --to epub -o two/ " + own.url("/notes.md"), epoch);
     REQUIRE(offline.status == 0);
     CHECK(slurp(dir / "two/harbour-notes.epub") == slurp(epub));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: an HTML article's images, figure and bare, are inside its EPUB and drawn in its PDF") {
+    std::string missing = epubcheck_missing();
+    INFO(missing);
+    REQUIRE(missing.empty());
+    if (run_command("command -v pdfimages >/dev/null") != 0) {
+        WARN("pdfimages (poppler-utils) not installed: skipped");
+        return;
+    }
+    fs::path dir = fresh_dir("url-html-images");
+    dconv::testing::TestServer own;
+    Run r = dconv_in(dir, "--allow-private --to epub,pdf -o out/ " + own.url("/article.html"),
+                     "SOURCE_DATE_EPOCH=1700000000");
+    REQUIRE(r.status == 0);
+    fs::path epub = dir / "out/a-walk-along-the-harbour-wall.epub";
+    std::vector<std::string> images;
+    for (const ZipEntry& e : unzip(slurp(epub)))
+        if (e.name.starts_with("OEBPS/images/")) images.push_back(e.name);
+    CHECK(images == std::vector<std::string>{"OEBPS/images/image-001.png", "OEBPS/images/image-002.jpg"});
+    EpubcheckResult check = epubcheck(epub);
+    INFO(check.output);
+    CHECK(check.errors + check.warnings + check.fatals == 0);
+    // pdfimages -list: two header lines, then one line per image drawn
+    REQUIRE(run_command("cd '" + dir.string() + "' && pdfimages -list out/a-walk-along-the-harbour-wall.pdf > list.txt") == 0);
+    std::string list = slurp(dir / "list.txt");
+    std::size_t lines = std::count(list.begin(), list.end(), '\n');
+    CHECK(lines == 4);
+    CHECK_THAT(list, Contains(" jpeg "));
     fs::remove_all(dir);
 }
 
