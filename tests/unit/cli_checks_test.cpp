@@ -17,79 +17,15 @@
 #include <string>
 
 #include "support/test_files.hpp"
+#include "unit/cli_test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBinary = DCONV_BINARY_DIR "/dconv";
+using namespace dconv::testing::cli;
 using dconv::testing::kArticle;
 using Catch::Contains;
-
-struct TempDir {
-    fs::path root, work, capture;
-    TempDir() {
-        static int counter = 0;
-        root = fs::temp_directory_path() /
-               ("dconv-checks-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-        fs::remove_all(root);
-        work = root / "work";
-        capture = root / "capture";
-        fs::create_directories(work);
-        fs::create_directories(capture);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(work, fs::perms::all, ec);
-        for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(root, ec);
-    }
-    fs::path write(const std::string& name, const std::string& bytes) const {
-        fs::path p = work / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << bytes;
-        return p;
-    }
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-struct Run {
-    int status = -1;
-    std::string out, err;
-    double seconds = 0;
-};
-
-// `dconv ARGS` in dir.work, standard input from `input`, under a timeout (a hang fails).
-Run run_dconv(const TempDir& dir, const std::string& args, const std::string& input = "/dev/null",
-              int timeout_seconds = 20) {
-    std::string command = "cd " + quote(dir.work.string()) + " && timeout " + std::to_string(timeout_seconds) +
-                          " " + quote(kBinary) + " " + args + " <" + quote(input) + " >" +
-                          quote((dir.capture / "stdout").string()) + " 2>" +
-                          quote((dir.capture / "stderr").string());
-    auto start = std::chrono::steady_clock::now();
-    int raw = std::system(command.c_str());
-    Run r;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(dir.capture / "stdout");
-    r.err = slurp(dir.capture / "stderr");
-    UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << " after " << r.seconds << " s\nstderr:\n" << r.err);
-    return r;
-}
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 

@@ -20,77 +20,16 @@
 
 #include "dconv/registry.hpp"
 #include "support/test_files.hpp"
+#include "unit/cli_test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBinary = DCONV_BINARY_DIR "/dconv";
+using namespace dconv::testing::cli;
 
 using dconv::testing::kArticle;
 const char* const kMarker = "zebracorn garden opened";
-
-struct TempDir {
-    fs::path root, work, capture;
-    TempDir() {
-        static int counter = 0;
-        root = fs::temp_directory_path() /
-               ("dconv-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-        fs::remove_all(root);
-        work = root / "work";
-        capture = root / "capture";
-        fs::create_directories(work);
-        fs::create_directories(capture);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
-    fs::path write(const std::string& name, const std::string& bytes) const {
-        fs::path p = work / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << bytes;
-        return p;
-    }
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-struct Run {
-    int status = -1;  // exit status; -1: killed or not run
-    std::string out, err;
-    double seconds = 0;
-};
-
-// Runs `dconv ARGS` in dir.work with standard input from `input` (a path), under a timeout.
-Run run_dconv(const TempDir& dir, const std::string& args, const std::string& input = "/dev/null",
-          int timeout_seconds = 120) {
-    std::string command = "cd " + quote(dir.work.string()) + " && timeout " +
-                          std::to_string(timeout_seconds) + " " + quote(kBinary) + " " + args +
-                          " <" + quote(input) + " >" + quote((dir.capture / "stdout").string()) +
-                          " 2>" + quote((dir.capture / "stderr").string());
-    auto start = std::chrono::steady_clock::now();
-    int raw = std::system(command.c_str());
-    Run r;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(dir.capture / "stdout");
-    r.err = slurp(dir.capture / "stderr");
-    UNSCOPED_INFO("dconv " << args << "\nstatus " << r.status << " after " << r.seconds
-                           << " s\nstderr:\n" << r.err);
-    return r;
-}
 
 std::vector<std::string> files_below(const fs::path& dir) {
     std::vector<std::string> out;
