@@ -24,19 +24,7 @@ constexpr double kMaxHeadingLength = 160;   // a heading line longer than this i
 constexpr std::uint32_t kMaxJoinGap = 5;     // blank lines a broken paragraph may span
 constexpr double kMinWrappedCjkLength = 60;  // a CJK line this long may be hard-wrapped
 
-void report(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
-            std::string_view text) {
-    Diagnostic d;
-    d.pass = "repair";
-    d.action = action;
-    d.first_line = b.source.first;
-    d.last_line = b.source.last;
-    d.reason = reason;
-    d.excerpt = clean::excerpt(text);
-    diag.note(std::move(d));
-}
-
-// report() with the excerpt made already.
+// A note of the repair pass, with its excerpt made already.
 void report_excerpt(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
                     const std::string& excerpt) {
     Diagnostic d;
@@ -47,6 +35,11 @@ void report_excerpt(Diagnostics& diag, const Block& b, const char* action, const
     d.reason = reason;
     d.excerpt = excerpt;
     diag.note(std::move(d));
+}
+
+void report(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
+            std::string_view text) {
+    report_excerpt(diag, b, action, reason, clean::excerpt(text));
 }
 
 char32_t first_char(std::string_view s) {

@@ -98,4 +98,10 @@ bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case
 
 std::vector<std::string_view> split_lines(std::string_view s);  // on '\n'
 
+// The value of a hexadecimal digit, or -1.
+int hex_value(char c);
+// %XX escapes decoded (an incomplete one is kept as written); with `plus_is_space`, '+' is
+// a space too, as in a form-encoded query or a path segment some sites write that way.
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
+
 }  // namespace dconv::text

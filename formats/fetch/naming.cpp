@@ -11,26 +11,6 @@ namespace dconv::fetch {
 
 namespace {
 
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decoded(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string slug(const std::string& text) {
@@ -66,7 +46,7 @@ std::string output_stem(const std::string& title, const std::string& url) {
     std::string_view host = rest.substr(0, slash);
     std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    std::string segment = percent_decoded(path.substr(path.rfind('/') + 1));
+    std::string segment = text::percent_decode(path.substr(path.rfind('/') + 1), true);
     std::size_t dot = segment.rfind('.');
     if (dot != std::string::npos && dot > 0 && segment.size() - dot <= 6) segment.resize(dot);  // ".html", ".php"
     s = slug(segment);

@@ -106,13 +106,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     text::append(out, static_cast<char32_t>(cp));
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // A YAML double-quoted scalar starting at s[i] == '"'. On success, `i` is past the
 // closing quote. Fails on a missing closing quote or a malformed escape.
 bool parse_double_quoted(std::string_view s, std::size_t& i, std::string& out) {
@@ -154,7 +147,7 @@ bool parse_double_quoted(std::string_view s, std::size_t& i, std::string& out) {
         std::uint32_t cp = 0;
         for (int k = 0; k < digits; ++k) {
             if (i >= s.size()) return false;
-            int v = hex_value(s[i++]);
+            int v = text::hex_value(s[i++]);
             if (v < 0) return false;
             cp = cp * 16 + static_cast<std::uint32_t>(v);
         }

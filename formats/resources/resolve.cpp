@@ -97,27 +97,6 @@ std::string join_url(std::string_view base, std::string_view reference) {
     return std::string(path.substr(0, slash + 1)) + std::string(reference);
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 int base64_value(char c) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -185,7 +164,7 @@ Located decode_data_uri(std::string_view src) {
         }
         loaded.bytes = std::move(*bytes);
     } else {
-        loaded.bytes = percent_decode(data);
+        loaded.bytes = text::percent_decode(data);
     }
     out.loaded = std::move(loaded);
     return out;
@@ -256,7 +235,7 @@ public:
                 }
                 path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
             }
-            return local(percent_decode(path));
+            return local(text::percent_decode(path));
         }
         if (!scheme.empty()) {
             out.problem = "a " + scheme + ": source (not loadable)";
@@ -274,7 +253,7 @@ public:
             out.problem = "a path from the site's root, and the page's address is unknown";
             return out;
         }
-        std::string decoded = percent_decode(path);
+        std::string decoded = text::percent_decode(path);
         Located found = local(decoded);
         if (!found.loaded && decoded != path) {  // a file named with a literal "%20"
             Located raw = local(std::string(path));
