@@ -98,9 +98,10 @@ std::filesystem::path find_dictionary(const Tag& tag) {
     return {};
 }
 
-// Words already hyphenated, kept per thread (no lock on the way) for one dictionary at
-// a time: text repeats its words, and libhyphen takes a microsecond a word. The memo is
-// emptied when it reaches this many words, which bounds a thread's memory.
+// Words already hyphenated, kept per thread (no lock on the way) and per dictionary (a
+// batch goes back and forth between languages): text repeats its words, and libhyphen
+// takes a microsecond a word. The memo is emptied when it reaches this many words in
+// all, which bounds a thread's memory.
 constexpr std::size_t memo_capacity = 1 << 15;
 
 struct StringHash {
@@ -108,9 +109,11 @@ struct StringHash {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+using Points = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+
 struct Memo {
-    std::uint64_t dictionary = 0;  // the Hyphenator's serial number
-    std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> points;
+    std::unordered_map<std::uint64_t, Points> by_dictionary;  // by the Hyphenator's serial number
+    std::size_t words = 0;
 };
 
 thread_local Memo memo;
@@ -201,17 +204,19 @@ std::vector<std::size_t> Hyphenator::points(std::string_view word) const {
 }
 
 void Hyphenator::points(std::string_view word, std::vector<std::size_t>& out) const {
-    if (memo.dictionary != serial_) {
-        memo.points.clear();
-        memo.dictionary = serial_;
-    }
-    if (auto known = memo.points.find(word); known != memo.points.end()) {
+    Points* points = &memo.by_dictionary[serial_];
+    if (auto known = points->find(word); known != points->end()) {
         out = known->second;
         return;
     }
     compute_points(word, out);
-    if (memo.points.size() >= memo_capacity) memo.points.clear();
-    memo.points.emplace(word, out);
+    if (memo.words >= memo_capacity) {
+        memo.by_dictionary.clear();
+        memo.words = 0;
+        points = &memo.by_dictionary[serial_];
+    }
+    points->emplace(word, out);
+    ++memo.words;
 }
 
 void Hyphenator::compute_points(std::string_view word, std::vector<std::size_t>& out) const {

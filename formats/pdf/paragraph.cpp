@@ -319,7 +319,8 @@ public:
         // hyphenation points. Growing the arrays would copy them, and double them, while
         // room reserved and not used costs no memory: ask for a little more, and for
         // hyphenation points whenever a later pass may hyphenate.
-        items_.reserve((style_.hyphenator ? bytes * 3 / 5 : bytes * 2 / 5) + 4);
+        bool may_hyphenate = style_.hyphenator || !style_.hyphenation_language.empty();
+        items_.reserve((may_hyphenate ? bytes * 3 / 5 : bytes * 2 / 5) + 4);
         items_.text.reserve(bytes);
         items_.glyphs.reserve(bytes);
         for (std::uint32_t index = 0; index < spans_.size(); ++index) add_span(index);
@@ -696,6 +697,16 @@ private:
     // Shapes the word collected so far and adds its boxes, with the penalties inside it.
     void flush_word() {
         if (word_.empty()) return;
+        if (word_.size() == 1) {
+            // One character (CJK text is set a character at a time): no break inside it,
+            // so neither URL, dictionary, split nor hyphenation points to look for.
+            measure(0);
+            shape_single();
+            add_box(0, 1);
+            word_.clear();
+            word_has_soft_hyphen_ = false;
+            return;
+        }
         for (std::size_t k = 0; k < word_.size(); ++k) measure(k);
         shape_word();
         float total = 0;
@@ -840,6 +851,27 @@ private:
             }
             word_[s].cluster_start = true;  // a segment starts a cluster, whatever shaping said
             s = e;
+        }
+    }
+
+    // shape_word() for a word of one character (CJK text is set a character at a time):
+    // its glyphs all belong to it, and no segment needs splitting.
+    void shape_single() {
+        WordChar& wc = word_[0];
+        segment_text_.clear();
+        append_drawn(segment_text_, wc);
+        word_glyphs_.clear();
+        ShapeProperties properties;
+        properties.right_to_left = wc.level & 1;
+        metrics_.fonts().shape(wc.font, segment_text_, properties, word_glyphs_);
+        const float size = spans_[wc.span].size;
+        wc.width = 0;
+        wc.cluster_start = true;
+        wc.glyph_begin = word_glyphs_.empty() ? std::uint32_t(-1) : 0;
+        wc.glyph_end = std::uint32_t(word_glyphs_.size());
+        for (PlacedGlyph& glyph : word_glyphs_) {
+            glyph.cluster = 0;
+            wc.width += glyph.advance * size;
         }
     }
 
@@ -1351,8 +1383,10 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
         out.passes = 1;
     }
     if (breaks.empty()) {
-        if (style.hyphenator)
-            ItemBuilder(spans, style, metrics, bidi, style.hyphenator, first_measure, items).build();
+        const Hyphenator* hyphenator = style.hyphenator;
+        if (!hyphenator && !style.hyphenation_language.empty())
+            hyphenator = Hyphenator::for_language(style.hyphenation_language);
+        if (hyphenator) ItemBuilder(spans, style, metrics, bidi, hyphenator, first_measure, items).build();
         parameters.tolerance = style.tolerance;
         breaks = find_breaks(items.breaking, parameters);
         out.passes = 2;

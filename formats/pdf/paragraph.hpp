@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pdf/fonts.hpp"
@@ -46,7 +47,12 @@ struct ParagraphStyle {
     float first_indent = 0;    // extra indent of the first line
     Align align = Align::justify;
     Direction direction = Direction::automatic;
-    const Hyphenator* hyphenator = nullptr;  // none: no hyphenation
+    const Hyphenator* hyphenator = nullptr;  // none: no hyphenation (or by the language below)
+    // Without `hyphenator`: the language (BCP 47) whose dictionary hyphenates
+    // (Hyphenator::for_language), looked up only when a paragraph needs hyphenating.
+    // Loading a dictionary costs as much as setting a few hundred paragraphs, and many
+    // documents set every paragraph without. Empty: no hyphenation.
+    std::string_view hyphenation_language;
     // Knuth-Plass parameters, as TeX names them. hyphen_penalty also serves as TeX's
     // \exhyphenpenalty (a break after an explicit hyphen or dash) and for breaks between
     // the characters of a word too long for the line.

@@ -314,8 +314,8 @@ private:
     void start_chapter(const Meta& meta, int chapter) {
         chapter_ = chapter;
         language_ = meta.language;
-        hyphenator_ = Hyphenator::for_language(meta.language.empty() ? std::string_view("en")
-                                                                     : std::string_view(meta.language));
+        // The dictionary is loaded when a paragraph first needs it (ParagraphStyle).
+        hyphenation_language_ = meta.language.empty() ? std::string("en") : meta.language;
         previous_was_paragraph_ = false;
         note_number_ = 0;  // notes are numbered by chapter
     }
@@ -465,7 +465,7 @@ private:
         ps.width = std::max(width, s.size * 2);
         ps.first_indent = indent;
         ps.align = align;
-        ps.hyphenator = hyphenate && s.hyphenate ? hyphenator_ : nullptr;
+        if (hyphenate && s.hyphenate) ps.hyphenation_language = hyphenation_language_;
         SetStats stats;
         std::vector<Line> lines;
         if (!language_.starts_with("ja") && std::any_of(spans_in.begin(), spans_in.end(), [](const Span& span) {
@@ -932,7 +932,7 @@ private:
         ParagraphStyle ps;
         ps.width = std::max(width, 1.0f);
         ps.align = align;
-        ps.hyphenator = st(Element::table).hyphenate ? hyphenator_ : nullptr;
+        if (st(Element::table).hyphenate) ps.hyphenation_language = hyphenation_language_;
         SetStats stats;
         std::vector<Line> set_lines = set_paragraph(cell_spans, ps, fonts_, &stats);
         report.missing_glyphs += stats.missing_glyphs;
@@ -1662,7 +1662,7 @@ private:
     const TypesetOptions& options_;
     const PrintStyle& style_;
     const FontTable& fonts_;
-    const Hyphenator* hyphenator_ = nullptr;
+    std::string hyphenation_language_;  // of the chapter being set
     std::string language_;
     std::vector<FlowItem> flow_;
     std::vector<OutlineEntry> outline_;
