@@ -211,17 +211,24 @@ public:
 
     bool has(char32_t c) const {
         if (tabulated_ && c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
-        hb_codepoint_t glyph;
-        return hb_font_get_nominal_glyph(font_, c, &glyph);
+        return nominal(c).has;
     }
     // In em. A character the face lacks has the advance of .notdef, which is what a
     // viewer would draw.
     float advance(char32_t c) const {
         if (tabulated_ && c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
-        hb_codepoint_t glyph = 0;
-        hb_font_get_nominal_glyph(font_, c, &glyph);
-        return static_cast<float>(hb_font_get_glyph_h_advance(font_, glyph)) * per_unit_;
+        return nominal(c).advance;
     }
+    // What the cmap and hmtx say of `c`: its glyph (0 when the face lacks it), that
+    // glyph's advance in em, and whether the face has it. HarfBuzz's answers, kept per
+    // thread (nominal_answers()): CJK text asks about the same few thousand characters in
+    // every paragraph.
+    struct Nominal {
+        std::uint32_t glyph = 0;
+        float advance = 0;
+        bool has = false;
+    };
+    Nominal nominal(char32_t c) const;
 
 private:
     void tabulate() {
@@ -266,6 +273,24 @@ private:
     std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
     std::array<std::uint16_t, kTabulatedLimit> advances_;
 };
+
+// Nominal glyphs looked up, per thread, by face serial and character: emptied when it
+// holds this many, which bounds a thread's memory.
+constexpr std::size_t kNominalAnswers = 1 << 16;
+
+LoadedFace::Nominal LoadedFace::nominal(char32_t c) const {
+    thread_local std::unordered_map<std::uint64_t, Nominal> answers;
+    std::uint64_t key = (std::uint64_t{serial_} << 32) | c;
+    if (auto it = answers.find(key); it != answers.end()) return it->second;
+    Nominal answer;
+    hb_codepoint_t glyph = 0;
+    answer.has = hb_font_get_nominal_glyph(font_, c, &glyph);
+    answer.glyph = glyph;
+    answer.advance = static_cast<float>(hb_font_get_glyph_h_advance(font_, glyph)) * per_unit_;
+    if (answers.size() >= kNominalAnswers) answers.clear();
+    answers.emplace(key, answer);
+    return answer;
+}
 
 // The process's loaded faces, by path and index. Entries are never removed: a file is read
 // once however many documents (and SystemFonts) use it.
@@ -607,6 +632,26 @@ FontId SystemFonts::for_language(FontId wanted, std::string_view language) const
 
 FontId SystemFonts::resolve(FontId wanted, char32_t c) const {
     if (wanted < 0 || wanted >= kFontCount) return -1;
+    if (c < 0x80) return search(wanted, c);
+    // Beyond ASCII the search may go through many fallbacks: answers are kept per thread
+    // for the table they are of (tables live as long as the process).
+    thread_local struct {
+        const Impl* table = nullptr;
+        std::unordered_map<std::uint64_t, FontId> fonts;  // by (wanted, c)
+    } answers;
+    if (answers.table != impl_.get()) {
+        answers.fonts.clear();
+        answers.table = impl_.get();
+    }
+    std::uint64_t key = (std::uint64_t(std::uint32_t(wanted)) << 32) | c;
+    if (auto it = answers.fonts.find(key); it != answers.fonts.end()) return it->second;
+    FontId found = search(wanted, c);
+    if (answers.fonts.size() >= kNominalAnswers) answers.fonts.clear();
+    answers.fonts.emplace(key, found);
+    return found;
+}
+
+FontId SystemFonts::search(FontId wanted, char32_t c) const {
     const Impl::Font& want = impl_->fonts[static_cast<std::size_t>(wanted)];
     bool sans = true, bold = false;
     Preference preference = Preference::none;
@@ -716,6 +761,13 @@ public:
         kern_.assign(kCount * kCount, kUnknown);
     }
 
+    // Whether every character of `text` is in the set (else shape() returns false).
+    static bool covers(std::string_view text) {
+        for (std::size_t i = 0; i < text.size();)
+            if (index(text, i) >= kCount) return false;
+        return true;
+    }
+
     // Appends the glyphs of `text` and returns true, or returns false when HarfBuzz must
     // shape it (a character not in the set or not in the face, a face or pair that is
     // not simple).
@@ -823,7 +875,9 @@ AsciiShaper& ascii_shaper(const LoadedFace& face) {
 void SystemFonts::shape(FontId font, std::string_view text, const ShapeProperties& properties,
                         std::vector<PlacedGlyph>& out) const {
     const LoadedFace& face = impl_->loaded(font);
-    if (!properties.right_to_left && properties.language.empty() && !text.empty() &&
+    // (a face's AsciiShaper is made only for text it may shape: making one shapes a
+    // hundred strings, wasted on a face that only ever draws another script)
+    if (!properties.right_to_left && properties.language.empty() && !text.empty() && AsciiShaper::covers(text) &&
         ascii_shaper(face).shape(text, out))
         return;
     // A Han, kana or Hangul character alone (CJK text is set a character at a time) is its
@@ -831,9 +885,8 @@ void SystemFonts::shape(FontId font, std::string_view text, const ShapePropertie
     if (std::size_t i = 0; !text.empty() && static_cast<unsigned char>(text[0]) >= 0xE3) {
         char32_t c = text::next(text, i);
         if (i == text.size() && is_cjk_unit(c)) {
-            hb_codepoint_t glyph = 0;
-            if (hb_font_get_nominal_glyph(face.font(), c, &glyph)) {
-                out.push_back({glyph, 0, face.advance(c), 0, 0});
+            if (LoadedFace::Nominal nominal = face.nominal(c); nominal.has) {
+                out.push_back({nominal.glyph, 0, face.advance(c), 0, 0});
                 return;
             }
         }

@@ -110,6 +110,7 @@ public:
 
 private:
     struct Impl;
+    FontId search(FontId wanted, char32_t c) const;  // resolve(), without the per-thread answers
     static void build(Impl& table, const std::vector<std::string>& font_dirs);
     std::shared_ptr<const Impl> impl_;  // shared by the SystemFonts of the same folders
 };

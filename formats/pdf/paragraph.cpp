@@ -299,15 +299,29 @@ UBreakIterator* line_breaker() {
     return holder.iterator;
 }
 
+// The measures for which items made at one measure stay the same: each decision that
+// compared a width with the room of a line (a word too wide for it is split, a run too
+// long for it may break anywhere) holds for a room no narrower than every width that fit
+// and narrower than every width that did not. Kept apart for the first line's room and
+// the others'.
+struct RoomLimits {
+    struct Range {
+        double widest_fit = -1e300, narrowest_misfit = 1e300;
+        bool holds(double room) const { return widest_fit <= room && room < narrowest_misfit; }
+    };
+    Range first, later;
+};
+
 // Turns spans into items. Latin text becomes one box per word (per font run of it, and
 // per syllable when hyphenating), spaces glue; CJK text one box per character with glue
 // between; see script.hpp for which neighbours may break.
 class ItemBuilder {
 public:
     ItemBuilder(const std::vector<Span>& spans, const ParagraphStyle& style, Metrics& metrics,
-                const BidiLevels& bidi, const Hyphenator* hyphenator, float first_measure, Items& items)
+                const BidiLevels& bidi, const Hyphenator* hyphenator, float first_measure, Items& items,
+                RoomLimits* limits = nullptr)
         : spans_(spans), style_(style), metrics_(metrics), bidi_(bidi), hyphenator_(hyphenator),
-          first_measure_(first_measure), justify_(style.align == Align::justify), items_(items) {}
+          first_measure_(first_measure), justify_(style.align == Align::justify), items_(items), limits_(limits) {}
 
     // Fills the items (emptied first; their memory is reused: the pass that hyphenates
     // rebuilds them in the first pass's).
@@ -335,6 +349,19 @@ public:
     }
 
 private:
+    // Whether `width` is wider than a line's room: the first line's (shorter by its
+    // indent) until a break has been seen, then the others'. Noted in limits_.
+    bool exceeds(double width, bool broken_before) {
+        float room = broken_before ? style_.width : std::min(style_.width, first_measure_);
+        bool wider = width > room;
+        if (limits_) {
+            RoomLimits::Range& range = broken_before ? limits_->later : limits_->first;
+            if (wider) range.narrowest_misfit = std::min(range.narrowest_misfit, width);
+            else range.widest_fit = std::max(range.widest_fit, width);
+        }
+        return wider;
+    }
+
     void add_span(std::uint32_t index) {
         const Span& span = spans_[index];
         std::string_view text = span.text;
@@ -473,7 +500,7 @@ private:
         float total = 0;
         for (const PlacedGlyph& g : shaped_) total += g.advance * span.size;
         bool broken_before = break_seen_ || pending_space_ || pending_break_;
-        if (total > (broken_before ? style_.width : std::min(style_.width, first_measure_))) return false;
+        if (exceeds(total, broken_before)) return false;
 
         add_pending(index);
         points_.clear();
@@ -678,8 +705,7 @@ private:
                 if (item.kind != BreakItem::Kind::penalty) width += item.width;
                 continue;
             }
-            float room = broken_before ? style_.width : std::min(style_.width, first_measure_);
-            if (width > room) {
+            if (exceeds(width, broken_before)) {
                 for (std::size_t j = run; j < k; ++j) {
                     if (items_.role(j) != Role::forbid) continue;
                     items_.breaking[j].penalty = style_.hyphen_penalty;
@@ -715,12 +741,11 @@ private:
         // A word wider than the line (a URL, a long identifier) may break anywhere, with
         // no hyphen drawn, rather than stick out of the measure. Before any break the
         // word starts the first line, which may be shorter.
-        float room = break_seen_ ? style_.width : std::min(style_.width, first_measure_);
         points_.clear();
         // A web address breaks after its / . ? & = (no hyphen drawn: a hyphen would read
         // as part of it), rather than stretch the line before it.
-        bool url = find_url_breaks(room);
-        bool split = !url && total > room && word_.size() > 1 && word_breaks_.empty();
+        bool url = find_url_breaks(break_seen_);
+        bool split = !url && exceeds(total, break_seen_) && word_.size() > 1 && word_breaks_.empty();
         if (split) {
             for (std::size_t k = 0; k + 1 < word_.size(); ++k) points_.push_back(k);
         } else if (!url) {
@@ -948,8 +973,8 @@ private:
     // When the word is a web address ("https://...", "www..."), lists in points_ the k
     // after which it may break: after / . ? & = (not inside "//", and not just before
     // the end), or between any characters where a part between those is wider than
-    // `room`. Returns whether it is one.
-    bool find_url_breaks(float room) {
+    // the line's room (exceeds()). Returns whether it is one.
+    bool find_url_breaks(bool broken_before) {
         auto at = [this](std::size_t k) { return k < word_.size() ? word_[k].c : U'\0'; };
         bool url = word_.size() > 4 && at(0) == 'w' && at(1) == 'w' && at(2) == 'w' && at(3) == '.';
         for (std::size_t k = 0; !url && k + 2 < word_.size(); ++k)
@@ -963,7 +988,7 @@ private:
             if (after && k + 2 < word_.size()) {
                 points_.push_back(k);
                 piece = 0;
-            } else if (piece + word_[k + 1].width > room) {
+            } else if (exceeds(piece + word_[k + 1].width, broken_before)) {
                 points_.push_back(k);  // a part too long for any line: wherever it must
                 piece = 0;
             }
@@ -1017,6 +1042,7 @@ private:
     bool justify_;
 
     Items& items_;
+    RoomLimits* limits_;
     std::vector<WordChar> word_;
     bool word_has_soft_hyphen_ = false;
     std::vector<std::size_t> points_;  // ascending: a break may follow word_[k]
@@ -1348,10 +1374,43 @@ float paragraph_size(const std::vector<Span>& spans) {
     return spans.empty() ? 10 : spans.front().size;
 }
 
+bool same_spans(const std::vector<Span>& a, const std::vector<Span>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].font != b[i].font || a[i].size != b[i].size || !(a[i].color == b[i].color) || a[i].link != b[i].link ||
+            a[i].breakable != b[i].breakable || a[i].text != b[i].text)
+            return false;
+    return true;
+}
+
+// A memo's items above this many bytes of text are not kept: they would hold a long
+// paragraph's memory until the next one, and only short texts (headings) are set again.
+constexpr std::size_t kMemoMaxBytes = 4096;
+
 }  // namespace
 
+struct ParagraphMemo::State {
+    // What the items were made from (all that makes them but the measure)...
+    std::vector<Span> spans;
+    Align align = Align::justify;
+    Direction direction = Direction::automatic;
+    float hyphen_penalty = 0;
+    // ...the items of the first pass, and the measures they hold for.
+    Items items;
+    RoomLimits limits;
+
+    bool serves(const std::vector<Span>& other, const ParagraphStyle& style, float first_measure) const {
+        return align == style.align && direction == style.direction && hyphen_penalty == style.hyphen_penalty &&
+               limits.first.holds(std::min(style.width, first_measure)) && limits.later.holds(style.width) &&
+               same_spans(spans, other);
+    }
+};
+
+ParagraphMemo::ParagraphMemo() = default;
+ParagraphMemo::~ParagraphMemo() = default;
+
 std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphStyle& style,
-                                const FontTable& fonts, SetStats* stats) {
+                                const FontTable& fonts, SetStats* stats, ParagraphMemo* memo) {
     SetStats local;
     SetStats& out = stats ? *stats : local;
     out = {};
@@ -1360,9 +1419,30 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
     float size = paragraph_size(spans);
 
     BidiLevels bidi(spans, style.direction);
-    Items items;
-    ItemBuilder(spans, style, metrics, bidi, nullptr, first_measure, items).build();
-    if (items.boxes == 0) return {};
+    Items built;
+    Items* first_items = &built;
+    if (memo && memo->state && memo->state->serves(spans, style, first_measure)) {
+        first_items = &memo->state->items;
+    } else {
+        std::size_t bytes = 0;
+        for (const Span& span : spans) bytes += span.text.size();
+        if (memo && bytes <= kMemoMaxBytes) {
+            if (!memo->state) memo->state = std::make_unique<ParagraphMemo::State>();
+            ParagraphMemo::State& state = *memo->state;
+            state.spans = spans;
+            state.align = style.align;
+            state.direction = style.direction;
+            state.hyphen_penalty = style.hyphen_penalty;
+            state.limits = {};
+            first_items = &state.items;
+            ItemBuilder(spans, style, metrics, bidi, nullptr, first_measure, state.items, &state.limits).build();
+        } else {
+            if (memo) memo->state.reset();
+            ItemBuilder(spans, style, metrics, bidi, nullptr, first_measure, built).build();
+        }
+    }
+    const Items* current = first_items;
+    if (current->boxes == 0) return {};
 
     BreakParameters parameters;
     parameters.first_width = first_measure;
@@ -1379,27 +1459,34 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
     std::vector<std::size_t> breaks;
     if (style.pretolerance >= 0) {
         parameters.tolerance = style.pretolerance;
-        breaks = find_breaks(items.breaking, parameters);
+        breaks = find_breaks(current->breaking, parameters);
         out.passes = 1;
     }
+    Items hyphenated;
     if (breaks.empty()) {
         const Hyphenator* hyphenator = style.hyphenator;
         if (!hyphenator && !style.hyphenation_language.empty())
             hyphenator = Hyphenator::for_language(style.hyphenation_language);
-        if (hyphenator) ItemBuilder(spans, style, metrics, bidi, hyphenator, first_measure, items).build();
+        if (hyphenator) {
+            // (into their own items when the first pass's are the memo's, and else into
+            // the first pass's memory)
+            Items& target = first_items == &built ? built : hyphenated;
+            ItemBuilder(spans, style, metrics, bidi, hyphenator, first_measure, target).build();
+            current = &target;
+        }
         parameters.tolerance = style.tolerance;
-        breaks = find_breaks(items.breaking, parameters);
+        breaks = find_breaks(current->breaking, parameters);
         out.passes = 2;
     }
     if (breaks.empty()) {
         parameters.background_stretch += emergency_stretch_em * size;
         parameters.final_pass = true;
-        breaks = find_breaks(items.breaking, parameters);
+        breaks = find_breaks(current->breaking, parameters);
         out.passes = 3;
     }
-    out.missing_glyphs = items.missing_glyphs;
-    out.missing_characters = items.missing_characters;
-    return LineSetter(spans, style, items, fonts, bidi.paragraph_level(), first_measure, out).set(breaks);
+    out.missing_glyphs = current->missing_glyphs;
+    out.missing_characters = current->missing_characters;
+    return LineSetter(spans, style, *current, fonts, bidi.paragraph_level(), first_measure, out).set(breaks);
 }
 
 GlyphRun glyph_run(Fragment fragment, float x, float y) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,12 +101,29 @@ struct SetStats {
     int passes = 0;  // 1: no hyphenation needed, 2: hyphenated, 3: emergency stretch
 };
 
+// What set_paragraph keeps to set the same spans again at another measure (a heading is
+// balanced by setting it at a dozen measures): the items of its first pass, while the
+// new measure would make the same ones. One memo serves one FontTable and one thread;
+// set_paragraph compares the spans and style it is given with those it kept.
+class ParagraphMemo {
+public:
+    ParagraphMemo();
+    ~ParagraphMemo();
+    ParagraphMemo(const ParagraphMemo&) = delete;
+    ParagraphMemo& operator=(const ParagraphMemo&) = delete;
+
+    struct State;  // paragraph.cpp
+    std::unique_ptr<State> state;
+};
+
 // Breaks `spans` into lines of `style.width`, in TeX's passes: without hyphenation within
 // pretolerance, then hyphenated within tolerance, then with emergency stretch. Never
 // fails: text that cannot fit is split where it must (a word longer than the measure
 // breaks between characters) and counted in `stats`. Keeps no state between calls, so
 // threads may set paragraphs at once, sharing a FontTable whose methods are thread-safe.
+// `memo`, when given, makes setting the same spans again at another measure cheaper
+// (the lines are the same as without).
 std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphStyle& style,
-                                const FontTable& fonts, SetStats* stats = nullptr);
+                                const FontTable& fonts, SetStats* stats = nullptr, ParagraphMemo* memo = nullptr);
 
 }  // namespace dconv::pdf

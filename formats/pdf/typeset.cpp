@@ -438,6 +438,13 @@ private:
     // the narrowest measure (down to half) that keeps its number of lines. Never
     // hyphenated. `used` is the measure chosen.
     std::vector<Line> set_balanced(const std::vector<Span>& spans_in, const TextStyle& s, float width, float& used) {
+        // The trials set the same spans: their items are made once while they can be.
+        ParagraphMemo memo;
+        balancing_ = &memo;
+        struct Reset {
+            ParagraphMemo*& memo;
+            ~Reset() { memo = nullptr; }
+        } reset{balancing_};
         std::vector<Line> best = set(spans_in, s, width, 0, s.align, false);
         used = width;
         if (best.size() < 2 || s.align == Align::justify) return best;
@@ -475,9 +482,9 @@ private:
             // Chinese page quoting Japanese, a page without a language): Japanese forms.
             std::vector<Span> japanese = spans_in;
             for (Span& span : japanese) span.font = fonts_.for_language(span.font, "ja");
-            lines = set_paragraph(japanese, ps, fonts_, &stats);
+            lines = set_paragraph(japanese, ps, fonts_, &stats, balancing_);
         } else {
-            lines = set_paragraph(spans_in, ps, fonts_, &stats);
+            lines = set_paragraph(spans_in, ps, fonts_, &stats, balancing_);
         }
         if (!count) return lines;
         report.missing_glyphs += stats.missing_glyphs;
@@ -1663,6 +1670,7 @@ private:
     const PrintStyle& style_;
     const FontTable& fonts_;
     std::string hyphenation_language_;  // of the chapter being set
+    ParagraphMemo* balancing_ = nullptr;  // while set_balanced() tries measures
     std::string language_;
     std::vector<FlowItem> flow_;
     std::vector<OutlineEntry> outline_;

@@ -691,6 +691,48 @@ TEST_CASE("splitting text into spans of one style does not change the lines") {
     }
 }
 
+TEST_CASE("a memo sets the same lines at every measure, remaking its items where a measure changes them") {
+    // Headings are balanced by setting them at many measures with one memo. Narrow
+    // measures split the overlong word and the address; wide ones do not: the memo's
+    // items must be remade there, and the lines always be those set without a memo.
+    std::string text = "A heading with an overlong Internationalization and "
+                       "https://example.org/a/long/path?query=value inside it";
+    for (Align align : {Align::justify, Align::left, Align::center}) {
+        for (float indent : {0.0f, 20.0f}) {
+            ParagraphMemo memo;
+            int remade = 0;
+            for (float measure : {400.0f, 200.0f, 300.0f, 150.0f, 60.0f, 45.0f, 100.0f, 400.0f, 401.0f, 399.0f, 30.0f}) {
+                ParagraphStyle s = style(measure, align);
+                s.first_indent = indent;
+                const ParagraphMemo::State* before = memo.state.get();
+                auto plain = set_paragraph({span(text)}, s, fonts);
+                auto memoized = set_paragraph({span(text)}, s, fonts, nullptr, &memo);
+                remade += memo.state.get() != before;
+                INFO("measure " << measure << ", indent " << indent);
+                REQUIRE(plain.size() == memoized.size());
+                for (std::size_t k = 0; k < plain.size(); ++k) {
+                    REQUIRE(plain[k].fragments.size() == memoized[k].fragments.size());
+                    CHECK(plain[k].overfull == memoized[k].overfull);
+                    for (std::size_t f = 0; f < plain[k].fragments.size(); ++f) {
+                        CHECK(plain[k].fragments[f].text == memoized[k].fragments[f].text);
+                        CHECK(plain[k].fragments[f].x == memoized[k].fragments[f].x);
+                        CHECK(plain[k].fragments[f].width == memoized[k].fragments[f].width);
+                    }
+                }
+            }
+            CHECK(remade <= 1);  // (the state is made once, then refilled in place)
+        }
+    }
+    // Other spans are never served the memo's items.
+    ParagraphMemo memo;
+    auto first = set_paragraph({span("one two three")}, style(200), fonts, nullptr, &memo);
+    auto other = set_paragraph({span("four five six seven")}, style(200), fonts, nullptr, &memo);
+    CHECK(texts_of(other) == texts_of(set_paragraph({span("four five six seven")}, style(200), fonts)));
+    auto bold = set_paragraph({span("four five six seven", FakeFonts::bold)}, style(200), fonts, nullptr, &memo);
+    REQUIRE(!bold.empty());
+    CHECK(bold[0].fragments[0].font == FakeFonts::bold);
+}
+
 // ---- the breaking core ---------------------------------------------------------------
 
 TEST_CASE("find_breaks fails within the tolerance and never fails in the final pass") {
