@@ -3,6 +3,7 @@
 // running headers and page numbers, bookmarks, and a book's contents.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -426,4 +427,62 @@ TEST_CASE("print styles: built-in styles parse, and errors name the line") {
     CHECK(inherit[Element::body].leading == Approx(15));
     CHECK(inherit[Element::h1].leading == Approx(30));  // the body's proportion
     CHECK(inherit[Element::h1].margin_top == 0);        // margins are not inherited
+}
+
+TEST_CASE("print styles: table and figcaption selectors style the cells and the captions") {
+    // Issue 15's list of element selectors a print style honours includes table (the
+    // cells' text) and figcaption (under a figure): their colour and size reach the runs.
+    PrintStyle style = parse_print_style(
+        "body { font-size: 10pt; color: black }\n"
+        "table { font-size: 8pt; color: teal }\n"
+        "figcaption { font-size: 9pt; color: darkred; font-style: italic }\n",
+        "print.css");
+    CHECK(style.ignored.empty());
+    Document doc;
+    doc.blocks.push_back(make_paragraph("bodyword before the table"));
+    Table table;
+    table.columns = {Alignment::Default, Alignment::Default};
+    for (const char* row : {"cellone", "celltwo"}) {
+        TableRow r;
+        for (int c = 0; c < 2; ++c) {
+            TableCell cell;
+            cell.content.push_back(make_paragraph(std::string(row) + std::to_string(c)));
+            r.cells.push_back(std::move(cell));
+        }
+        table.body.push_back(std::move(r));
+    }
+    doc.blocks.push_back(Block{std::move(table), {}});
+    Figure figure;
+    figure.content.push_back(make_paragraph("figureword"));
+    figure.caption = {Inline{Text{"captionword under it"}}};
+    doc.blocks.push_back(Block{std::move(figure), {}});
+
+    Setup setup;
+    setup.style = style;
+    Layout layout = typeset(doc, setup.options());
+    REQUIRE(!layout.pages.empty());
+    int cells = 0, captions = 0, bodies = 0;
+    const Color teal{0, 128.0f / 255, 128.0f / 255}, darkred{139.0f / 255, 0, 0};
+    auto near = [](const Color& a, const Color& b) {
+        return std::abs(a.r - b.r) < 1e-3 && std::abs(a.g - b.g) < 1e-3 && std::abs(a.b - b.b) < 1e-3;
+    };
+    for (const GlyphRun& run : layout.pages[0].runs) {
+        if (run.text.starts_with("cell")) {
+            ++cells;
+            CHECK(run.size == Approx(8));
+            CHECK(near(run.color, teal));
+        } else if (run.text.starts_with("captionword")) {
+            ++captions;
+            CHECK(run.size == Approx(9));
+            CHECK(near(run.color, darkred));
+            CHECK(run.font % 2 == 1);  // an italic face (FontFaces: bold * 2 + italic)
+        } else if (run.text.starts_with("bodyword")) {
+            ++bodies;
+            CHECK(run.size == Approx(10));
+            CHECK(near(run.color, Color{}));
+        }
+    }
+    CHECK(cells == 4);
+    CHECK(captions == 1);
+    CHECK(bodies == 1);
 }
