@@ -212,7 +212,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
-    html::Page page(text);  // gumbo's tree points into `text`: it lives as long
+    // gumbo's tree points into `text`: it lives as long. It is released once the
+    // document is built, before the cleaning passes (issue 16's memory bound).
+    std::optional<html::Page> parsed(std::in_place, text);
+    const html::Page& page = *parsed;
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
@@ -251,13 +254,15 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         build.page_url = options.url;
         build.resolve_image_urls = true;
     }
+    // Warns if the page's prose is lost. Made from the whole body before the content is
+    // built, so that the two documents are not held at once.
+    std::optional<clean::RecallGuard> guard;
+    if (cleaning) guard.emplace(whole_body(page, build));
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
-    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
     if (cleaning) {
-        guard.emplace(whole_body(page, build));
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
@@ -266,6 +271,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     doc.meta.authors = meta.authors;
     doc.meta.date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    parsed.reset();  // the page's tree and index: not used past here
+    std::string().swap(text);  // nor the markup they pointed into
     doc.meta.site = meta.site;
     doc.meta.source = meta.url;  // where the page lives; the file's name when it does not say
     // meta.description is not copied into Meta::extra: every writer prints extra keys,

@@ -178,6 +178,24 @@ void Page::index() {
         unsigned next_child;
         bool link;
     };
+    // The elements are counted first, so that the index is allocated once at its size:
+    // grown by doubling, up to half of it would be spare (megabytes on a page of tables).
+    std::size_t count = 0;
+    std::vector<const GumboNode*> todo = {output_->document};
+    while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        const GumboVector& children = node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children
+                                                                          : node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            const auto* child = static_cast<const GumboNode*>(children.data[i]);
+            if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
+            ++count;
+            todo.push_back(child);
+        }
+    }
+    elements_.reserve(count);
+
     std::vector<Frame> stack;
     stack.push_back({output_->document, kNoElement, kNoElement, 0, false});
     while (!stack.empty()) {
