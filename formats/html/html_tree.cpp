@@ -166,6 +166,19 @@ Page::Page(std::string_view markup) {
     index();
 }
 
+// gumbo 0.10's own (exported by libgumbo, not declared in gumbo.h): frees a node and
+// everything below it with the options' allocator, as gumbo_destroy_output does the tree.
+extern "C" void gumbo_destroy_node(GumboOptions* options, GumboNode* node);
+
+void Page::release_children(std::uint32_t i) {
+    auto* node = const_cast<GumboNode*>(elements_[i].node);
+    GumboVector& children = node->v.element.children;
+    GumboOptions options = kGumboDefaultOptions;  // the allocator the tree was made with
+    for (unsigned k = 0; k < children.length; ++k)
+        gumbo_destroy_node(&options, static_cast<GumboNode*>(children.data[k]));
+    children.length = 0;  // gumbo_destroy_output then frees the element and its empty vector
+}
+
 Page::~Page() {
     if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
 }
