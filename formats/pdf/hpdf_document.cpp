@@ -111,7 +111,7 @@ std::string to_unicode_cmap(const std::vector<HpdfDocument::FontGlyph>& glyphs) 
         std::size_t end = std::min(mapped.size(), i + kCMapBlockLimit);
         out += std::to_string(end - i) + " beginbfchar\n";
         for (std::size_t k = i; k < end; ++k) {
-            append_hex4(out, mapped[k]->id);
+            append_hex4(out, mapped[k]->cid);
             out += " <";
             for (char16_t unit : mapped[k]->text) append_hex_digits(out, unit);
             out += ">\n";
@@ -176,7 +176,7 @@ std::string subset_tag(std::string_view name, const std::vector<HpdfDocument::Fo
     auto mix = [&hash](unsigned byte) { hash = (hash ^ byte) * 1099511628211ull; };
     for (char c : name) mix(static_cast<unsigned char>(c));
     for (const auto& glyph : glyphs) {
-        mix(glyph.id & 0xFF), mix((glyph.id >> 8) & 0xFF);
+        mix(glyph.cid & 0xFF), mix((glyph.cid >> 8) & 0xFF);
         for (char16_t c : glyph.text) mix(c & 0xFF), mix(c >> 8);
     }
     std::string tag;
@@ -186,12 +186,20 @@ std::string subset_tag(std::string_view name, const std::vector<HpdfDocument::Fo
 
 }  // namespace
 
+HPDF_Font HpdfDocument::new_font() {
+    HPDF_Dict type0 = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Xref_Add(doc_->xref, type0), "HPDF_Xref_Add");
+    type0->header.obj_class |= HPDF_OSUBCLASS_FONT;
+    return type0;
+}
+
 // The font's dictionaries made here from the HarfBuzz subset rather than by libharu's
 // HPDF_LoadTTFontFromFile and HPDF_GetFont, which set every font up over all 65,536
 // UTF-16 codes (about 8 million instructions a font: most of a small page's time):
-//   Type0 /Identity-H → CIDFontType2 (CID = glyph id, /W, /CIDToGIDMap /Identity) →
-//   FontDescriptor → FontFile2 (the subset, deflated), and a /ToUnicode CMap.
-HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs) {
+//   Type0 /Identity-H → CIDFontType2 (CID = the glyph's id in the whole font, /W,
+//   /CIDToGIDMap to the subset's ids) → FontDescriptor → FontFile2 (the subset,
+//   deflated), and a /ToUnicode CMap.
+void HpdfDocument::finish_font(HPDF_Font type0, const std::string& font_file, const std::vector<FontGlyph>& glyphs) {
     hb_blob_t* file_blob = hb_blob_create(font_file.data(), static_cast<unsigned>(font_file.size()),
                                           HB_MEMORY_MODE_READONLY, nullptr, nullptr);
     hb_face_t* face = hb_face_create(file_blob, 0);
@@ -224,35 +232,32 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     const bool fixed_pitch = read16(post, 12, false) || read16(post, 14, false);
     const int flags = 32 /* nonsymbolic */ | (fixed_pitch ? 1 : 0) | (italic_angle != 0 ? 64 : 0);
 
-    // Widths of the glyphs drawn, truncated to 1/1000 em, as the /W array says them (the
-    // page content places glyphs with the same numbers).
-    Font loaded{nullptr, std::vector<std::int16_t>(glyphs.empty() ? 1 : glyphs.back().id + 1, 0)};
+    // The widths the page content placed the glyphs with, by runs of consecutive CIDs:
+    // c [w w ...].
     HPDF_Array widths = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
     HPDF_STATUS status = HPDF_OK;
     HPDF_Array run = nullptr;
     long previous = -2;
+    bool identity = true;
     for (const FontGlyph& glyph : glyphs) {
-        int width = per_mille(hb_font_get_glyph_h_advance(hb, glyph.id));
-        loaded.widths[glyph.id] = static_cast<std::int16_t>(width);
-        if (static_cast<long>(glyph.id) != previous + 1 || !run) {  // a new run of consecutive CIDs: c [w w ...]
-            status += HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(glyph.id));
+        if (static_cast<long>(glyph.cid) != previous + 1 || !run) {
+            status += HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(glyph.cid));
             run = HPDF_Array_New(doc_->mmgr);
             status += HPDF_Array_Add(widths, run);
         }
-        status += HPDF_Array_AddNumber(run, width);
-        previous = glyph.id;
+        status += HPDF_Array_AddNumber(run, glyph.width);
+        previous = glyph.cid;
+        identity = identity && glyph.cid == glyph.gid;
     }
 
     HPDF_Xref xref = doc_->xref;
-    HPDF_Dict type0 = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
-    status += HPDF_Xref_Add(xref, type0);
-    type0->header.obj_class |= HPDF_OSUBCLASS_FONT;
     HPDF_Dict cid_font = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
     status += HPDF_Xref_Add(xref, cid_font);
     HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
     status += HPDF_Xref_Add(xref, descriptor);
     HPDF_Dict file = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
     HPDF_Dict to_unicode = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
+    HPDF_Dict cid_to_gid = identity ? nullptr : check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
 
     status += HPDF_Dict_AddName(type0, "Type", "Font");
     status += HPDF_Dict_AddName(type0, "Subtype", "Type0");
@@ -274,7 +279,8 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     status += HPDF_Dict_Add(cid_font, "FontDescriptor", descriptor);
     status += HPDF_Dict_AddNumber(cid_font, "DW", 1000);
     status += HPDF_Dict_Add(cid_font, "W", widths);
-    status += HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
+    if (identity) status += HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
+    else status += HPDF_Dict_Add(cid_font, "CIDToGIDMap", cid_to_gid);
 
     status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
     status += HPDF_Dict_AddName(descriptor, "FontName", base_font.c_str());
@@ -294,19 +300,27 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
 
     write_deflated(file, font_file, kFontDeflateLevel, "a font file");
     write_deflated(to_unicode, to_unicode_cmap(glyphs), kContentDeflateLevel, "a ToUnicode CMap");
+    if (cid_to_gid) {
+        // Two bytes per CID up to the last, big-endian; CIDs not drawn map to .notdef.
+        std::string map(2 * (static_cast<std::size_t>(glyphs.back().cid) + 1), '\0');
+        for (const FontGlyph& glyph : glyphs) {
+            map[2 * glyph.cid] = static_cast<char>(glyph.gid >> 8);
+            map[2 * glyph.cid + 1] = static_cast<char>(glyph.gid & 0xFF);
+        }
+        write_deflated(cid_to_gid, map, kContentDeflateLevel, "a CIDToGIDMap");
+    }
 
     hb_blob_destroy(head_blob);
     hb_blob_destroy(post_blob);
     hb_font_destroy(hb);
     hb_face_destroy(face);
-    loaded.font = type0;
-    return loaded;
 }
 
 // `data` deflated at `level` into `stream`, declared FlateDecode (libharu would deflate
 // it again at its own level otherwise).
 void HpdfDocument::write_deflated(HPDF_Dict stream, std::string_view data, int level, const char* what) {
     std::size_t length = deflate_into(compressed_, data, level, what);
+    stream_bytes_ += length;
     check(HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
                             static_cast<HPDF_UINT>(length)),
           what);
@@ -347,10 +361,18 @@ std::string HpdfDocument::image_resource(HPDF_Page page, HPDF_Image image) {
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     auto* attr = static_cast<HPDF_PageAttr>(page->attr);
     HPDF_Dict contents = attr->contents;
-    if (!contents || contents->stream != attr->stream || contents->write_fn)
+    if (!contents || contents->stream != attr->stream || contents->write_fn ||
+        HPDF_Stream_Size(contents->stream) != 0)
         throw Error(ErrorKind::internal, "", 0, "libharu: a page's content stream is not as expected");
     std::size_t length = deflate_into(compressed_, operators, kContentDeflateLevel, "a page's content");
-    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
+    stream_bytes_ += length;
+    // libharu's memory streams grow by 4 KB blocks, which would hold a page's 3 KB of
+    // deflated content in twice its size: the page gets a stream of one block its size.
+    HPDF_Stream exact = check(HPDF_MemStream_New(doc_->mmgr, static_cast<HPDF_UINT>(std::max<std::size_t>(length, 1))),
+                              "HPDF_MemStream_New");
+    HPDF_Stream_Free(contents->stream);
+    contents->stream = attr->stream = exact;
+    check(HPDF_Stream_Write(exact, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
                             static_cast<HPDF_UINT>(length)),
           "writing page content");
     // Written as is, declared FlateDecode: libharu would deflate it again at its fixed
@@ -358,6 +380,22 @@ void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     // the entry is written by the dictionary's write hook.
     contents->filter = HPDF_STREAM_FILTER_NONE;
     contents->write_fn = &write_flate_filter;
+}
+
+void HpdfDocument::group_pages(unsigned per_node) {
+    HPDF_Pages root = doc_->root_pages;
+    auto kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(root, "Kids", HPDF_OCLASS_ARRAY));
+    if (!kids || per_node == 0) throw Error(ErrorKind::internal, "", 0, "libharu: the page tree has no kids");
+    std::vector<HPDF_Dict> pages;
+    for (HPDF_UINT i = 0; i < HPDF_Array_Items(kids); ++i)
+        pages.push_back(check(static_cast<HPDF_Dict>(HPDF_Array_GetItem(kids, i, HPDF_OCLASS_DICT)), "HPDF_Array_GetItem"));
+    HPDF_Array_Clear(kids);
+    HPDF_Pages node = nullptr;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        if (i % per_node == 0) node = check(HPDF_Pages_New(doc_->mmgr, root, doc_->xref), "HPDF_Pages_New");
+        check(HPDF_Dict_RemoveElement(pages[i], "Parent"), "HPDF_Dict_RemoveElement");
+        check(HPDF_Pages_AddKids(node, pages[i]), "HPDF_Pages_AddKids");
+    }
 }
 
 HPDF_Destination HpdfDocument::view_at(HPDF_Page page, float top) {
@@ -414,20 +452,32 @@ void HpdfDocument::set_info(const char* key, std::string_view utf8) {
     check(HPDF_Dict_Add(doc_->info, key, text_string(utf8)), "setting document information");
 }
 
-std::string HpdfDocument::save() {
-    check(HPDF_SaveToStream(doc_), "HPDF_SaveToStream");
-    HPDF_UINT32 size = HPDF_GetStreamSize(doc_);
-    std::string out(size, '\0');
-    HPDF_UINT32 read = size;
-    HPDF_STATUS status = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &read);
-    // Reading to the end reports HPDF_STREAM_EOF, through the error handler too.
-    if (status == HPDF_STREAM_EOF && read == size) {
-        HPDF_ResetError(doc_);
-        error_ = {};
-        status = HPDF_OK;
-    }
-    check(status, "HPDF_ReadFromStream");
-    if (read != size) throw Error(ErrorKind::internal, "", 0, "libharu: the saved document is shorter than announced");
+namespace {
+
+HPDF_STATUS append_to_string(HPDF_Stream stream, const HPDF_BYTE* data, HPDF_UINT size) {
+    static_cast<std::string*>(stream->attr)->append(reinterpret_cast<const char*>(data), size);
+    return HPDF_OK;
+}
+
+}  // namespace
+
+// What HPDF_SaveToStream does (libharu 2.3's InternalSaveToStream: the header, the
+// trailer's /Root and /Info, then every object and the cross-reference table), written
+// through a callback into the string instead of into a memory stream of libharu's.
+std::string HpdfDocument::save(std::size_t expected_size) {
+    static constexpr const char* kHeaders[] = {"%PDF-1.2", "%PDF-1.3", "%PDF-1.4", "%PDF-1.5", "%PDF-1.6", "%PDF-1.7"};
+    const auto version = static_cast<std::size_t>(doc_->pdf_version);
+    if (version >= std::size(kHeaders)) throw Error(ErrorKind::internal, "", 0, "libharu: unknown PDF version");
+    std::string out;
+    out.reserve(expected_size);
+    HPDF_Stream stream = check(HPDF_CallbackWriter_New(doc_->mmgr, &append_to_string, &out), "HPDF_CallbackWriter_New");
+    HPDF_STATUS status = HPDF_Stream_WriteStr(stream, kHeaders[version]);
+    status += HPDF_Stream_WriteStr(stream, "\012%\267\276\255\252\012");  // binary bytes: not a text file
+    status += HPDF_Dict_Add(doc_->trailer, "Root", doc_->catalog);
+    status += HPDF_Dict_Add(doc_->trailer, "Info", doc_->info);
+    if (status == HPDF_OK) status = HPDF_Xref_WriteToStream(doc_->xref, stream, nullptr);
+    HPDF_Stream_Free(stream);
+    check(status, "saving the document");
     return out;
 }
 

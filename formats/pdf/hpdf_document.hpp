@@ -15,7 +15,9 @@
 //     than libharu's fixed one (see kContentDeflateLevel);
 //   - fonts are made here as Type0/CIDFontType2 dictionaries drawing glyph ids (libharu
 //     2.3 draws characters only, through its encoders), with a ToUnicode CMap from glyphs
-//     to text;
+//     to text, made after the pages that use them (a page is drawn as soon as it is set);
+//   - the file is saved into one string (libharu saves into a stream of its own, which
+//     would hold a second copy);
 //   - the catalog's /Lang has no setter, and destinations cannot keep the zoom.
 #pragma once
 
@@ -49,26 +51,30 @@ public:
         return handle;
     }
 
-    // A glyph a document draws with a font: its index in the subset file, and the text
-    // it stands for in the ToUnicode CMap (UTF-16; several characters for a ligature;
-    // empty for a glyph that is only part of a cluster, which the CMap leaves out).
+    // A glyph a document draws with a font. Its code in the page content (its CID) is
+    // its index in the whole font file, so that a page can be drawn before the document
+    // is finished and the subset made; `gid` is its index in the subset file (the
+    // /CIDToGIDMap maps the one to the other). `width` is its advance in thousandths of an
+    // em, as the page content placed it and the /W array says it. `text` is what it stands
+    // for in the ToUnicode CMap (UTF-16; several characters for a ligature; empty for a
+    // glyph that is only part of a cluster, which the CMap leaves out).
     struct FontGlyph {
-        std::uint32_t id = 0;
+        std::uint32_t cid = 0;
+        std::uint32_t gid = 0;
+        std::int16_t width = 0;
         std::u16string text;
     };
-    // Adds a TrueType font (the bytes of a subset, as fonts.cpp makes them) drawing
-    // `glyphs` (sorted by id, unique) and returns it: a Type0 font with Identity-H
-    // encoding whose codes (CIDs) are the subset's glyph ids (/CIDToGIDMap /Identity),
-    // its widths in /W, a ToUnicode CMap from each glyph to its text, and the file
-    // embedded, deflated, under a subset tag made from the glyphs (the same subset is
-    // always named alike).
-    struct Font {
-        HPDF_Font font = nullptr;
-        // For every glyph id of the subset, the width in the font's /W array, in
-        // thousandths of an em (truncated from font units): what a viewer advances by.
-        std::vector<std::int16_t> widths;
-    };
-    Font load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs);
+    // A font for pages to use (its resource name through font_resource()) before it is
+    // made: an empty Type0 dictionary, filled by finish_font() once every page that
+    // draws with it is drawn.
+    HPDF_Font new_font();
+    // Makes `font` a TrueType font (the bytes of a subset, as fonts.cpp makes them)
+    // drawing `glyphs` (sorted by CID, unique): a Type0 font with Identity-H encoding over
+    // a CIDFontType2 font, its widths in /W, its /CIDToGIDMap (/Identity when every CID
+    // is its GID), a ToUnicode CMap from each CID to its text, and the file embedded,
+    // deflated, under a subset tag made from the glyphs (the same subset is always named
+    // alike).
+    void finish_font(HPDF_Font font, const std::string& font_file, const std::vector<FontGlyph>& glyphs);
 
     // The page resource name (e.g. "F1") under which `font` is used on `page`, adding it
     // to the page's resources the first time.
@@ -82,8 +88,16 @@ public:
     // The page resource name (e.g. "X1") under which `image` is drawn on `page`.
     std::string image_resource(HPDF_Page page, HPDF_Image image);
 
-    // Sets `page`'s content stream (compressed here, once per page).
+    // Sets `page`'s content stream (compressed here, once per page). Only the deflated
+    // bytes stay, in a buffer of their size: a long document's pages are drawn one by
+    // one and held by libharu, compressed, until save().
     void set_content(HPDF_Page page, const std::string& operators);
+
+    // Regroups the pages (all kids of the page tree's root, in order) under nodes of
+    // `per_node` pages each: libharu keeps a node's kids in one array of at most 32,767,
+    // and HPDF_SetPagesConfiguration must be called before the first page, when a
+    // document drawn page by page does not know its length yet.
+    void group_pages(unsigned per_node);
 
     // A view of `page` with `top` at the window's top edge and the zoom left as the
     // reader has it: [page /XYZ 0 top null]. libharu's HPDF_Destination_SetXYZ refuses a
@@ -100,8 +114,13 @@ public:
     void set_outline_title(HPDF_Outline outline, std::string_view utf8);
     void set_info(const char* key, std::string_view utf8);
 
-    // The whole file.
-    std::string save();
+    // The whole file, written straight into the string returned (libharu's own
+    // HPDF_SaveToStream would hold a second copy). `expected_size` reserves it.
+    std::string save(std::size_t expected_size = 0);
+
+    // The bytes of streams written so far (page content, fonts, images as libharu
+    // holds them): what save() will mostly write.
+    std::size_t stream_bytes() const { return stream_bytes_; }
 
 private:
     struct ErrorRecord {
@@ -115,6 +134,7 @@ private:
 
     HPDF_Doc doc_ = nullptr;
     std::string compressed_;  // a page's content, deflated; the capacity is reused
+    std::size_t stream_bytes_ = 0;
     ErrorRecord error_;  // the handler's user data: this object does not move
 };
 
