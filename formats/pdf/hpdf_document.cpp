@@ -126,6 +126,13 @@ HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream stream) {
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+// Once a stream is written into the file, its data is freed: the file and libharu's
+// copy of the streams are never held whole at once (save() is called once).
+HPDF_STATUS free_written_data(HPDF_Dict dict) {
+    if (dict->stream && dict->stream->type == HPDF_STREAM_MEMORY) HPDF_MemStream_FreeData(dict->stream);
+    return HPDF_OK;
+}
+
 }  // namespace
 
 HpdfDocument::HpdfDocument() {
@@ -326,6 +333,7 @@ void HpdfDocument::write_deflated(HPDF_Dict stream, std::string_view data, int l
           what);
     stream->filter = HPDF_STREAM_FILTER_NONE;
     stream->write_fn = &write_flate_filter;
+    stream->after_write_fn = &free_written_data;
 }
 
 std::string HpdfDocument::font_resource(HPDF_Page page, HPDF_Font font) {
@@ -380,6 +388,7 @@ void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     // the entry is written by the dictionary's write hook.
     contents->filter = HPDF_STREAM_FILTER_NONE;
     contents->write_fn = &write_flate_filter;
+    contents->after_write_fn = &free_written_data;
 }
 
 void HpdfDocument::group_pages(unsigned per_node) {
