@@ -391,6 +391,20 @@ void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     contents->after_write_fn = &free_written_data;
 }
 
+HPDF_Page HpdfDocument::add_page() {
+    HPDF_Page page = check(HPDF_AddPage(doc_), "HPDF_AddPage");
+    check(HPDF_Dict_RemoveElement(page, "MediaBox"), "removing a page's /MediaBox");
+    auto* resources = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT));
+    if (!resources) fail("finding a page's resources", HPDF_OK);
+    check(HPDF_Dict_RemoveElement(resources, "ProcSet"), "removing a page's /ProcSet");
+    return page;
+}
+
+void HpdfDocument::set_page_size(float width, float height) {
+    HPDF_Box box{0, 0, width, height};
+    check(HPDF_Dict_Add(doc_->root_pages, "MediaBox", HPDF_Box_Array_New(doc_->mmgr, box)), "setting the page size");
+}
+
 void HpdfDocument::group_pages(unsigned per_node) {
     HPDF_Pages root = doc_->root_pages;
     auto kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(root, "Kids", HPDF_OCLASS_ARRAY));

@@ -93,6 +93,13 @@ public:
     // one and held by libharu, compressed, until save().
     void set_content(HPDF_Page page, const std::string& operators);
 
+    // A new page, last, of the size set_page_size() gave: libharu gives every page its
+    // own /MediaBox and an obsolete /ProcSet array (a thousand bytes of objects a page
+    // until the file is saved); the size is inherited from the page tree instead.
+    HPDF_Page add_page();
+    // The size of every page, in points, on the page tree's root.
+    void set_page_size(float width, float height);
+
     // Regroups the pages (all kids of the page tree's root, in order) under nodes of
     // `per_node` pages each: libharu keeps a node's kids in one array of at most 32,767,
     // and HPDF_SetPagesConfiguration must be called before the first page, when a

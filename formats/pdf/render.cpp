@@ -463,6 +463,7 @@ public:
             synthetic_bold_[id] = fonts_.synthetic_bold(static_cast<FontId>(id));
             source_[id] = fonts_.glyph_source(static_cast<FontId>(id));
         }
+        doc_.set_page_size(page_width, page_height);
         add_cover(cover_image);
     }
 
@@ -619,9 +620,7 @@ private:
         bool png = cover_image.starts_with("\x89PNG");
         HPDF_Image image = png ? doc_.check(HPDF_LoadPngImageFromMem(doc_.get(), bytes, size), "HPDF_LoadPngImageFromMem")
                                : doc_.check(HPDF_LoadJpegImageFromMem(doc_.get(), bytes, size), "HPDF_LoadJpegImageFromMem");
-        HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
-        doc_.check(HPDF_Page_SetWidth(page, page_width_), "HPDF_Page_SetWidth");
-        doc_.check(HPDF_Page_SetHeight(page, page_height_), "HPDF_Page_SetHeight");
+        HPDF_Page page = doc_.add_page();
         float width = static_cast<float>(HPDF_Image_GetWidth(image));
         float height = static_cast<float>(HPDF_Image_GetHeight(image));
         if (width <= 0 || height <= 0) return;
@@ -635,10 +634,7 @@ private:
     // needs: a book's contents are drawn after its body, into pages made before it.
     void ensure_pages(std::size_t count) {
         while (pages_.size() < count) {
-            HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
-            doc_.check(HPDF_Page_SetWidth(page, page_width_), "HPDF_Page_SetWidth");
-            doc_.check(HPDF_Page_SetHeight(page, page_height_), "HPDF_Page_SetHeight");
-            pages_.push_back(page);
+            pages_.push_back(doc_.add_page());
             drawn_.push_back(false);
         }
     }
