@@ -7,6 +7,7 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <libdeflate.h>
+#include <sys/mman.h>
 #include <hb-ot.h>
 #include <hb.h>
 
@@ -34,6 +35,11 @@ constexpr std::size_t kCMapBlockLimit = 100;
 // total as large. Its level for page content, most of a long document's bytes: level 1
 // makes the 60 articles' PDFs 0.5 % larger and saves 5 % of the instructions.
 constexpr int kContentDeflateLevel = 4;
+
+// Page content is kept in blocks of this size (a page's is a few KB; a bigger one gets a
+// block of its own): small enough that the blocks written are given back while the file
+// is saved, large enough to be few.
+constexpr std::size_t kContentBlockBytes = std::size_t(1) << 20;
 
 // Its level for font files (glyph outlines), most of a short article's bytes, which
 // deflate poorly at any level: level 4 makes the 60 articles' PDFs 2 % smaller than level
@@ -366,6 +372,77 @@ std::string HpdfDocument::image_resource(HPDF_Page page, HPDF_Image image) {
     return check(HPDF_Page_GetXObjectName(page, image), "HPDF_Page_GetXObjectName");
 }
 
+// ------------------------------------------------------------------------ page content
+
+HpdfDocument::ContentStore::~ContentStore() {
+    for (Block& block : blocks_)
+        if (block.data) ::munmap(block.data, block.capacity);
+}
+
+HpdfDocument::ContentStore::Slice& HpdfDocument::ContentStore::add(std::string_view bytes) {
+    if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < bytes.size()) {
+        const std::size_t page = 4096;
+        std::size_t capacity = std::max(kContentBlockBytes, (bytes.size() + page - 1) / page * page);
+        void* data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (data == MAP_FAILED) throw Error(ErrorKind::limit, "", 0, "out of memory (PDF page content)");
+        blocks_.push_back({static_cast<char*>(data), capacity, 0, 0});
+    }
+    Block& block = blocks_.back();
+    std::memcpy(block.data + block.used, bytes.data(), bytes.size());
+    slices_.push_back({this, blocks_.size() - 1, block.used, bytes.size(), 0});
+    block.used += bytes.size();
+    return slices_.back();
+}
+
+void HpdfDocument::ContentStore::written(const Slice& slice) {
+    Block& block = blocks_[slice.block];
+    block.written += slice.size;
+    // Every page in the block is in the file: no page is written twice, nor added after
+    // save() starts.
+    if (block.written == block.used && block.data) {
+        ::munmap(block.data, block.capacity);
+        block.data = nullptr;
+    }
+}
+
+namespace {
+
+using Slice = HpdfDocument::ContentStore::Slice;
+
+Slice& slice_of(HPDF_Stream stream) { return *static_cast<Slice*>(stream->attr); }
+
+HPDF_STATUS read_slice(HPDF_Stream stream, HPDF_BYTE* out, HPDF_UINT* size) {
+    Slice& slice = slice_of(stream);
+    std::size_t n = std::min<std::size_t>(*size, slice.size - slice.read);
+    std::memcpy(out, slice.store->data(slice) + slice.read, n);
+    slice.read += n;
+    *size = static_cast<HPDF_UINT>(n);
+    return slice.read == slice.size ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+HPDF_STATUS seek_slice(HPDF_Stream stream, HPDF_INT position, HPDF_WhenceMode mode) {
+    Slice& slice = slice_of(stream);
+    long to = mode == HPDF_SEEK_SET   ? position
+              : mode == HPDF_SEEK_CUR ? static_cast<long>(slice.read) + position
+                                      : static_cast<long>(slice.size) - position;
+    if (to < 0 || static_cast<std::size_t>(to) > slice.size) return HPDF_STREAM_EOF;
+    slice.read = static_cast<std::size_t>(to);
+    return HPDF_OK;
+}
+
+HPDF_INT32 tell_slice(HPDF_Stream stream) { return static_cast<HPDF_INT32>(slice_of(stream).read); }
+
+HPDF_UINT32 size_of_slice(HPDF_Stream stream) { return static_cast<HPDF_UINT32>(slice_of(stream).size); }
+
+// After a page's content is in the file, its block may be given back.
+HPDF_STATUS release_slice(HPDF_Dict contents) {
+    Slice& slice = slice_of(contents->stream);
+    slice.store->written(slice);
+    return HPDF_OK;
+}
+
+}  // namespace
+
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     auto* attr = static_cast<HPDF_PageAttr>(page->attr);
     HPDF_Dict contents = attr->contents;
@@ -374,21 +451,19 @@ void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
         throw Error(ErrorKind::internal, "", 0, "libharu: a page's content stream is not as expected");
     std::size_t length = deflate_into(compressed_, operators, kContentDeflateLevel, "a page's content");
     stream_bytes_ += length;
-    // libharu's memory streams grow by 4 KB blocks, which would hold a page's 3 KB of
-    // deflated content in twice its size: the page gets a stream of one block its size.
-    HPDF_Stream exact = check(HPDF_MemStream_New(doc_->mmgr, static_cast<HPDF_UINT>(std::max<std::size_t>(length, 1))),
-                              "HPDF_MemStream_New");
+    Slice& slice = content_.add(std::string_view(compressed_.data(), length));
+    // libharu reads the content through a callback stream over the slice.
+    HPDF_Stream stream = check(HPDF_CallbackReader_New(doc_->mmgr, &read_slice, &seek_slice, &tell_slice,
+                                                       &size_of_slice, &slice),
+                               "HPDF_CallbackReader_New");
     HPDF_Stream_Free(contents->stream);
-    contents->stream = attr->stream = exact;
-    check(HPDF_Stream_Write(exact, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
-                            static_cast<HPDF_UINT>(length)),
-          "writing page content");
+    contents->stream = attr->stream = stream;
     // Written as is, declared FlateDecode: libharu would deflate it again at its fixed
     // level otherwise, and removes a /Filter entry from a stream it does not filter, so
     // the entry is written by the dictionary's write hook.
     contents->filter = HPDF_STREAM_FILTER_NONE;
     contents->write_fn = &write_flate_filter;
-    contents->after_write_fn = &free_written_data;
+    contents->after_write_fn = &release_slice;
 }
 
 HPDF_Page HpdfDocument::add_page() {

@@ -24,6 +24,7 @@
 #include <hpdf.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,8 +90,9 @@ public:
     std::string image_resource(HPDF_Page page, HPDF_Image image);
 
     // Sets `page`'s content stream (compressed here, once per page). Only the deflated
-    // bytes stay, in a buffer of their size: a long document's pages are drawn one by
-    // one and held by libharu, compressed, until save().
+    // bytes stay, in blocks of memory of their own (ContentStore) that save() gives back
+    // as it writes them: a long document's pages are drawn one by one and held,
+    // compressed, until the file is written, and the file does not grow beside them.
     void set_content(HPDF_Page page, const std::string& operators);
 
     // A new page, last, of the size set_page_size() gave: libharu gives every page its
@@ -129,6 +131,34 @@ public:
     // holds them): what save() will mostly write.
     std::size_t stream_bytes() const { return stream_bytes_; }
 
+    // Deflated page content, kept out of libharu's heap (where a page's few KB would sit
+    // between its small objects, and could not be given back): appended to blocks mapped
+    // for it, each unmapped as soon as save() has written every page's content in it.
+    class ContentStore {
+    public:
+        ContentStore() = default;
+        ~ContentStore();
+        ContentStore(const ContentStore&) = delete;
+        ContentStore& operator=(const ContentStore&) = delete;
+        // One page's content: what libharu reads through a callback stream.
+        struct Slice {
+            ContentStore* store = nullptr;
+            std::size_t block = 0, offset = 0, size = 0, read = 0;
+        };
+        Slice& add(std::string_view bytes);  // the slice's address stays valid
+        // Called once a slice has been written into the file.
+        void written(const Slice& slice);
+        const char* data(const Slice& slice) const { return blocks_[slice.block].data + slice.offset; }
+
+    private:
+        struct Block {
+            char* data = nullptr;
+            std::size_t capacity = 0, used = 0, written = 0;
+        };
+        std::vector<Block> blocks_;
+        std::deque<Slice> slices_;
+    };
+
 private:
     struct ErrorRecord {
         HPDF_STATUS code = HPDF_OK;
@@ -142,6 +172,7 @@ private:
     HPDF_Doc doc_ = nullptr;
     std::string compressed_;  // a page's content, deflated; the capacity is reused
     std::size_t stream_bytes_ = 0;
+    ContentStore content_;  // destroyed after doc_, whose streams read it
     ErrorRecord error_;  // the handler's user data: this object does not move
 };
 
