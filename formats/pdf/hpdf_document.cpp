@@ -476,6 +476,9 @@ HPDF_Page HpdfDocument::add_page() {
 }
 
 void HpdfDocument::set_page_size(float width, float height) {
+    // What HPDF_Page_SetWidth and SetHeight accept.
+    auto valid = [](float size) { return size >= HPDF_MIN_PAGE_SIZE && size <= HPDF_MAX_PAGE_SIZE; };
+    if (!valid(width) || !valid(height)) fail("setting the page size", HPDF_PAGE_INVALID_SIZE);
     HPDF_Box box{0, 0, width, height};
     check(HPDF_Dict_Add(doc_->root_pages, "MediaBox", HPDF_Box_Array_New(doc_->mmgr, box)), "setting the page size");
 }
