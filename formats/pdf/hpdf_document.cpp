@@ -499,6 +499,57 @@ void HpdfDocument::group_pages(unsigned per_node) {
     }
 }
 
+namespace {
+
+// The object number of an indirect object, for a reference "N 0 R" (libharu keeps flags
+// in the number's top byte; every object it makes is of generation 0).
+HPDF_UINT object_number(HPDF_Dict object) { return object->header.obj_id & 0x00FFFFFF; }
+
+// A link annotation's entries, as libharu's HPDF_Page_CreateURILinkAnnot (or
+// CreateLinkAnnot) and HPDF_LinkAnnot_SetBorderStyle(0, 0, 0) would write them; an
+// internal link's destination inline.
+HPDF_STATUS write_link(HPDF_Dict annotation, HPDF_Stream stream) {
+    const auto& link = *static_cast<const HpdfDocument::LinkRecord*>(annotation->attr);
+    HPDF_STATUS status = HPDF_Stream_WriteStr(stream, "/Rect [ ");
+    for (HPDF_REAL value : {link.rect.left, link.rect.bottom, link.rect.right, link.rect.top}) {
+        status += HPDF_Stream_WriteReal(stream, value);
+        status += HPDF_Stream_WriteStr(stream, " ");
+    }
+    status += HPDF_Stream_WriteStr(stream, "]\012/Type /Annot\012/Subtype /Link\012");
+    if (!link.uri.empty()) {
+        status += HPDF_Stream_WriteStr(stream, "/A <<\012/Type /Action\012/S /URI\012/URI ");
+        status += HPDF_Stream_WriteEscapeText2(stream, link.uri.data(), static_cast<HPDF_UINT>(link.uri.size()));
+        status += HPDF_Stream_WriteStr(stream, "\012>>\012");
+    } else {
+        status += HPDF_Stream_WriteStr(stream, "/Dest [ ");
+        status += HPDF_Stream_WriteUInt(stream, object_number(link.destination));
+        status += HPDF_Stream_WriteStr(stream, " 0 R /XYZ 0 ");
+        status += HPDF_Stream_WriteReal(stream, link.top);
+        status += HPDF_Stream_WriteStr(stream, " null ]\012");
+    }
+    status += HPDF_Stream_WriteStr(stream, "/P ");
+    status += HPDF_Stream_WriteUInt(stream, object_number(link.page));
+    status += HPDF_Stream_WriteStr(stream, " 0 R\012/Border [ 0 0 0 ]\012");
+    return status;
+}
+
+}  // namespace
+
+void HpdfDocument::add_link(HPDF_Page page, const HPDF_Rect& rect, std::string uri, HPDF_Page destination, float top) {
+    if (uri.empty() && !destination) throw Error(ErrorKind::internal, "", 0, "PDF: a link goes nowhere");
+    HPDF_Dict annotation = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Xref_Add(doc_->xref, annotation), "HPDF_Xref_Add");
+    links_.push_back({rect, std::move(uri), page, destination, top});
+    annotation->attr = &links_.back();
+    annotation->write_fn = &write_link;
+    auto annots = static_cast<HPDF_Array>(HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY));
+    if (!annots) {
+        annots = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
+        check(HPDF_Dict_Add(page, "Annots", annots), "adding a page's /Annots");
+    }
+    check(HPDF_Array_Add(annots, annotation), "adding a link to a page");
+}
+
 HPDF_Destination HpdfDocument::view_at(HPDF_Page page, float top) {
     HPDF_Destination destination = check(HPDF_Page_CreateDestination(page), "HPDF_Page_CreateDestination");
     HPDF_Array_Clear(destination);  // was [page /Fit]

@@ -108,6 +108,14 @@ public:
     // document drawn page by page does not know its length yet.
     void group_pages(unsigned per_node);
 
+    // A link annotation on `page` over `rect`: to `uri` (7-bit ASCII, as a URI action),
+    // or when `uri` is empty to the view of `destination` with `top` at the window's top
+    // edge, zoom unchanged. Written by save() from a small record of its own: libharu's
+    // annotation and action dictionaries (every key a 128-byte array) cost a few KB a
+    // link, and a link-heavy document has tens of thousands of links.
+    void add_link(HPDF_Page page, const HPDF_Rect& rect, std::string uri, HPDF_Page destination = nullptr,
+                  float top = 0);
+
     // A view of `page` with `top` at the window's top edge and the zoom left as the
     // reader has it: [page /XYZ 0 top null]. libharu's HPDF_Destination_SetXYZ refuses a
     // zoom of 0 (it wants 0.08 to 32), and any number there would reset the reader's zoom.
@@ -159,6 +167,14 @@ public:
         std::deque<Slice> slices_;
     };
 
+    // What a link annotation writes (add_link).
+    struct LinkRecord {
+        HPDF_Rect rect{};
+        std::string uri;
+        HPDF_Page page = nullptr, destination = nullptr;
+        float top = 0;
+    };
+
 private:
     struct ErrorRecord {
         HPDF_STATUS code = HPDF_OK;
@@ -173,6 +189,7 @@ private:
     std::string compressed_;  // a page's content, deflated; the capacity is reused
     std::size_t stream_bytes_ = 0;
     ContentStore content_;  // destroyed after doc_, whose streams read it
+    std::deque<LinkRecord> links_;  // read by their annotations' write hooks
     ErrorRecord error_;  // the handler's user data: this object does not move
 };
 

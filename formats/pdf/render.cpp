@@ -673,12 +673,10 @@ private:
         const Rect& r = link.rect;
         HPDF_Rect rect{std::min(x(r.left), x(r.right)), std::min(y(r.bottom), y(r.top)), std::max(x(r.left), x(r.right)),
                        std::max(y(r.bottom), y(r.top))};
-        HPDF_Annotation annotation;
         if (!link.uri.empty()) {
             std::string uri = ascii_uri(link.uri);
             if (uri.size() > kMaxUriBytes) return;
-            annotation =
-                doc_.check(HPDF_Page_CreateURILinkAnnot(page, rect, uri.c_str()), "HPDF_Page_CreateURILinkAnnot");
+            doc_.add_link(page, rect, std::move(uri));
         } else {
             // A destination later in the document: its page is made now, drawn when it comes.
             if (link.dest_page < 0 || link.dest_page > kMaxPageIndex) {
@@ -687,12 +685,10 @@ private:
             }
             ensure_pages(static_cast<std::size_t>(link.dest_page) + 1);
             internal_links_.emplace_back(page_index, link.dest_page);
-            HPDF_Destination destination = destination_at(link.dest_page, link.dest_top);
-            annotation = doc_.check(HPDF_Page_CreateLinkAnnot(page, rect, destination), "HPDF_Page_CreateLinkAnnot");
+            float top = std::isfinite(link.dest_top) ? std::clamp(link.dest_top, 0.0f, page_height_) : page_height_;
+            doc_.add_link(page, rect, std::string(), pages_[static_cast<std::size_t>(link.dest_page)], top);
         }
         ++links_;
-        // No border: the text shows that it is a link.
-        doc_.check(HPDF_LinkAnnot_SetBorderStyle(annotation, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
     }
 
     // The view of page `index` with `top` at the top edge, zoom unchanged.
