@@ -283,7 +283,7 @@ TEST_CASE("scaling: the 8 MB forum page to Markdown in time and stopped by --tim
 // every line kept (--no-clean), to PDF: peak RSS grows by at most kMaxPdfBytesPerByte
 // bytes per input byte (the whole layout, kept before drawing, cost 28 to 70), and the
 // 8 MB text peaks under kMaxPdfBytesPerByte times its size plus kPdfBaseBytes (the bound
-// limits.hpp and the README state; 50 MB of text peaks at about 300 MB).
+// limits.hpp and the README state; 50 MB of text peaks at about 220 MB).
 TEST_CASE("scaling: PDF memory grows with the text, not with its layout") {
     constexpr double kMaxPdfBytesPerByte = 5.0;
     constexpr double kPdfBaseBytes = 100.0 * kMegabyte;
