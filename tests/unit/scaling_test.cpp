@@ -313,3 +313,46 @@ TEST_CASE("scaling: an HTML page of flat tables peaks within the HTML memory bou
     INFO("peak RSS " << peak << " bytes, bound " << bound);
     CHECK(peak <= bound);
 }
+
+// PDF memory (issue 16): pages are laid out, drawn and freed as the text is set (a book's
+// contents filled in last), so what grows with the input is the document model, the
+// file's deflated pages and the file itself, not the layout. Plain text of 2 and 8 MB,
+// every line kept (--no-clean), to PDF: peak RSS grows by at most kMaxPdfBytesPerByte
+// bytes per input byte (the whole layout, kept before drawing, cost 28 to 70), and the
+// 8 MB text peaks under kMaxPdfBytesPerByte times its size plus kPdfBaseBytes (the bound
+// limits.hpp and the README state; 50 MB of text peaks at about 220 MB).
+TEST_CASE("scaling: PDF memory grows with the text, not with its layout") {
+    constexpr double kMaxPdfBytesPerByte = 5.0;
+    constexpr double kPdfBaseBytes = 100.0 * kMegabyte;
+    TempDir dir;
+    auto peak = [&](std::size_t mb) {
+        fs::path input = dir.path / ("text" + std::to_string(mb) + ".txt");
+        fs::path output = dir.path / ("text" + std::to_string(mb) + ".pdf");
+        write_file(input, hostile_input(Markup::webtext, Shape::forum, mb * kMegabyte));
+        Child child({kBinary, "-q", "--no-clean", "--to", "pdf", "-o", output.string(), input.string()}, {}, -1, -1,
+                    dir.path / "stderr");
+        ProcessResult result = child.wait();
+        INFO(mb << " MB to PDF: " << result.err);
+        REQUIRE(result.status == 0);
+        std::string pdf = read_file(output);
+        CHECK(pdf.starts_with("%PDF-"));
+        CHECK(pdf.size() > mb * kMegabyte / 4);  // every line was set
+        fs::remove(input);
+        fs::remove(output);
+        return static_cast<double>(result.max_rss_kb) * 1024.0;
+    };
+    if (dconv::testing::kAddressSanitizer) {
+        // Shadow memory and the quarantine of freed blocks are most of the peak there.
+        peak(1);
+        WARN("built with AddressSanitizer: its shadow memory and quarantine are the peak, not dconv's: the PDF "
+             "memory bound is checked by the Release suite: skipped");
+        return;
+    }
+    const double two = peak(2), eight = peak(8);
+    const double per_byte = (eight - two) / (6.0 * kMegabyte);
+    std::cout << "scaling: text to PDF, peak RSS " << two / kMegabyte << " MB at 2 MB, " << eight / kMegabyte
+              << " MB at 8 MB (" << per_byte << " bytes per input byte)\n";
+    INFO("peak RSS " << two / kMegabyte << " MB at 2 MB, " << eight / kMegabyte << " MB at 8 MB");
+    CHECK(per_byte <= kMaxPdfBytesPerByte);
+    CHECK(eight <= kMaxPdfBytesPerByte * 8.0 * kMegabyte + kPdfBaseBytes);
+}
