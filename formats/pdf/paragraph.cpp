@@ -522,6 +522,7 @@ private:
         alnum_before_previous_ = before_last != 0 && text::is_alnum(before_last);
         previous_alnum_ = text::is_alnum(last);
         previous_ = classify(last);
+        previous_char_ = last;
         previous_span_ = index;
         has_previous_ = line_has_content_ = true;
         marks_in_a_row_ = 0;
@@ -601,16 +602,17 @@ private:
                     break;
                 case Join::cjk_break:
                     flush_word();
-                    add_cjk_glue(previous_span_, wc.span);
+                    add_cjk_glue(previous_span_, wc.span, autospaced(previous_char_, wc.c));
                     break;
                 case Join::cjk_nobreak:
                     flush_word();
                     add_penalty(Role::forbid, 0, infinite_penalty, false, wc.span);
-                    add_cjk_glue(previous_span_, wc.span);
+                    add_cjk_glue(previous_span_, wc.span, autospaced(previous_char_, wc.c));
                     break;
             }
         }
         word_.push_back(wc);
+        previous_char_ = wc.c;
         last_level_ = wc.level;
         marks_in_a_row_ = 0;
         alnum_before_previous_ = has_previous_ && previous_alnum_;
@@ -638,9 +640,22 @@ private:
         break_seen_ = true;
     }
 
-    void add_cjk_glue(std::uint32_t before_span, std::uint32_t after_span) {
+    // Whether a and b, written against each other, are Han or kana and a Latin letter
+    // or digit (either way round) that the style spaces apart.
+    bool autospaced(char32_t a, char32_t b) const {
+        if (style_.autospace_em <= 0) return false;
+        auto han = [](char32_t c) {
+            return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+                   (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
+        };
+        auto latin = [](char32_t c) { return c < 0x250 && text::is_alnum(c); };
+        return (han(a) && latin(b)) || (latin(a) && han(b));
+    }
+
+    void add_cjk_glue(std::uint32_t before_span, std::uint32_t after_span, bool autospace = false) {
         float size = std::max(spans_[before_span].size, spans_[after_span].size);
         BreakItem glue{.kind = BreakItem::Kind::glue};
+        if (autospace) glue.width = style_.autospace_em * size;
         if (justify_) glue.stretch = cjk_stretch_em * size;
         Payload data{after_span};
         data.level = last_level_;
@@ -1057,6 +1072,7 @@ private:
     std::uint8_t last_level_ = 0;   // of the last printing character
     bool has_previous_ = false;  // a printing character before, with nothing between
     CharClass previous_;
+    char32_t previous_char_ = 0;
     std::uint32_t previous_span_ = 0;
     bool previous_alnum_ = false, alnum_before_previous_ = false;
     int marks_in_a_row_ = 0;         // combining marks attached to the last character
@@ -1395,12 +1411,14 @@ struct ParagraphMemo::State {
     Align align = Align::justify;
     Direction direction = Direction::automatic;
     float hyphen_penalty = 0;
+    float autospace_em = 0;
     // ...the items of the first pass, and the measures they hold for.
     Items items;
     RoomLimits limits;
 
     bool serves(const std::vector<Span>& other, const ParagraphStyle& style, float first_measure) const {
         return align == style.align && direction == style.direction && hyphen_penalty == style.hyphen_penalty &&
+               autospace_em == style.autospace_em &&
                limits.first.holds(std::min(style.width, first_measure)) && limits.later.holds(style.width) &&
                same_spans(spans, other);
     }
@@ -1433,6 +1451,7 @@ std::vector<Line> set_paragraph(const std::vector<Span>& spans, const ParagraphS
             state.align = style.align;
             state.direction = style.direction;
             state.hyphen_penalty = style.hyphen_penalty;
+            state.autospace_em = style.autospace_em;
             state.limits = {};
             first_items = &state.items;
             ItemBuilder(spans, style, metrics, bidi, nullptr, first_measure, state.items, &state.limits).build();

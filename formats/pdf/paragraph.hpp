@@ -54,6 +54,10 @@ struct ParagraphStyle {
     // Loading a dictionary costs as much as setting a few hundred paragraphs, and many
     // documents set every paragraph without. Empty: no hyphenation.
     std::string_view hyphenation_language;
+    // The space (em of the larger size) put between Han or kana and a Latin letter or
+    // digit written against it ("中文English"): glue that justification may stretch as
+    // CJK glue, and a break there as before. 0: none.
+    float autospace_em = 0;
     // Knuth-Plass parameters, as TeX names them. hyphen_penalty also serves as TeX's
     // \exhyphenpenalty (a break after an explicit hyphen or dash) and for breaks between
     // the characters of a word too long for the line.

@@ -67,7 +67,7 @@ public:
         std::string out = file_ + ":" + std::to_string(line_) + ": " + first_;
         if (count_ > 1) out += " and " + std::to_string(count_ - 1) + " more";
         return out + " ignored: a print style honours element selectors, font-family, font-size, "
-                     "font-weight, font-style, line-height, text-align, text-indent, hyphens, color and "
+                     "font-weight, font-style, line-height, text-align, text-indent, hyphens, text-autospace, color and "
                      "margins";
     }
 
@@ -373,6 +373,12 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
             if (v == "auto") s.hyphenate = true;
             else if (v == "none" || v == "manual") s.hyphenate = false;
             else bad_value(file, d, "auto or none");
+        } else if (p == "text-autospace") {
+            if (v == "no-autospace") s.autospace = false;
+            else if (v == "normal" || v == "auto" || v.find("ideograph-alpha") != std::string_view::npos ||
+                     v.find("ideograph-numeric") != std::string_view::npos)
+                s.autospace = true;
+            else bad_value(file, d, "normal or no-autospace");
         } else if (p == "color") {
             auto c = color(v);
             if (!c) {

@@ -41,6 +41,11 @@ struct TextStyle {
     float indent = 0;    // of a paragraph's first line
     Align align = Align::justify;
     bool hyphenate = true;
+    // A quarter-em space between Han or kana and a Latin letter or digit written against
+    // it (CSS Text 4's text-autospace; JLREQ and the Chinese layout requirements
+    // recommend it, and xeCJK sets it by default). On unless a style says
+    // `text-autospace: no-autospace`.
+    bool autospace = true;
     Color color;
 };
 

@@ -61,6 +61,10 @@ constexpr float kLeaderGapEm = 0.5f;
 constexpr int kMinLeaderDots = 3;
 // A heading is balanced by halving the measure's range this many times (1/256 of it).
 constexpr int kBalanceSteps = 8;
+// The space between Han or kana and a Latin letter or digit against it, when the style
+// asks for it (TextStyle::autospace): a quarter em, as JLREQ and the Chinese layout
+// requirements (clreq) give it.
+constexpr float kAutospaceEm = 0.25f;
 // The book's title page starts its title this share of the way down the text block.
 constexpr float kTitlePageDrop = 0.28f;
 // ...in a size this much larger than a chapter's title, centred.
@@ -559,6 +563,7 @@ private:
         ps.first_indent = indent;
         ps.align = align;
         if (hyphenate && s.hyphenate) ps.hyphenation_language = hyphenation_language_;
+        if (s.autospace) ps.autospace_em = kAutospaceEm;
         SetStats stats;
         std::vector<Line> lines;
         if (!language_.starts_with("ja") && std::any_of(spans_in.begin(), spans_in.end(), [](const Span& span) {
@@ -1106,6 +1111,7 @@ private:
         ps.width = std::max(width, 1.0f);
         ps.align = align;
         if (st(Element::table).hyphenate) ps.hyphenation_language = hyphenation_language_;
+        if (st(Element::table).autospace) ps.autospace_em = kAutospaceEm;
         SetStats stats;
         std::vector<Line> set_lines = set_paragraph(cell_spans, ps, fonts_, &stats);
         report.missing_glyphs += stats.missing_glyphs;
@@ -1120,6 +1126,7 @@ private:
         ParagraphStyle ps;
         ps.width = kUnboundedWidth;
         ps.align = Align::left;
+        if (st(Element::table).autospace) ps.autospace_em = kAutospaceEm;  // as set_cell() sets it
         for (const Line& line : set_paragraph(cell_spans, ps, fonts_)) extent.max = std::max(extent.max, line.width);
         std::vector<Span> words = cell_spans;
         for (Span& span : words)

@@ -902,3 +902,40 @@ TEST_CASE("throughput of English text", "[.bench]") {
         }
     }
 }
+
+TEST_CASE("autospace: a quarter em between Han or kana and a Latin letter or digit against it") {
+    // "中文abc中文2" at size 10: CJK characters 10 points, Latin 5. With autospace the
+    // Latin word and the digit stand 2.5 points (a quarter em) off the Han beside them;
+    // without it they touch. A space already there is not doubled, and Latin against
+    // Latin or Han against Han gets nothing.
+    auto lefts = [](const std::vector<Line>& lines) {
+        std::vector<std::pair<std::string, float>> out;
+        for (const Fragment& f : lines.at(0).fragments) out.emplace_back(f.text, f.x);
+        return out;
+    };
+    std::vector<Span> spans = {span("中文abc中文2")};
+    ParagraphStyle plain = style(400, Align::left);
+    ParagraphStyle spaced = plain;
+    spaced.autospace_em = 0.25f;
+    auto without = lefts(set_paragraph(spans, plain, fonts));
+    auto with = lefts(set_paragraph(spans, spaced, fonts));
+    REQUIRE(without.size() == 4);
+    REQUIRE(with.size() == 4);
+    CHECK(without[1] == std::pair<std::string, float>{"abc", 2 * cjk_width});
+    CHECK(with[0] == std::pair<std::string, float>{"中文", 0});
+    CHECK(with[1] == std::pair<std::string, float>{"abc", 2 * cjk_width + 2.5f});
+    CHECK(with[2] == std::pair<std::string, float>{"中文", 2 * cjk_width + 2.5f + 3 * latin_width + 2.5f});
+    CHECK(with[3] == std::pair<std::string, float>{"2", 4 * cjk_width + 3 * latin_width + 3 * 2.5f});
+    // kana too; a written space stays one space
+    CHECK(lefts(set_paragraph({span("かなA")}, spaced, fonts)).back().second == 2 * cjk_width + 2.5f);
+    CHECK(lefts(set_paragraph({span("中文 abc")}, spaced, fonts)).back().second ==
+          lefts(set_paragraph({span("中文 abc")}, plain, fonts)).back().second);
+    // and a justified line still reaches the measure
+    ParagraphStyle justified = spaced;
+    justified.align = Align::justify;
+    std::string text;
+    for (int i = 0; i < 30; ++i) text += "中文abc";
+    auto lines = set_paragraph({span(text)}, justified, fonts);
+    REQUIRE(lines.size() > 1);
+    CHECK(lines[0].width == Approx(400).margin(0.05));
+}

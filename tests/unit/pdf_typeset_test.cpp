@@ -418,6 +418,9 @@ TEST_CASE("print styles: built-in styles parse, and errors name the line") {
     CHECK_THAT(parse_print_style("blink { color: #fff }", "x.css").ignored, Catch::Contains("blink"));
     CHECK_THAT(parse_print_style("body { font-size: huge }", "x.css").ignored, Catch::Contains("huge"));
     // Syntax errors are still errors, naming the line.
+    CHECK(parse_print_style("body { font-size: 10pt }", "x.css")[Element::body].autospace);  // on by default
+    CHECK_FALSE(parse_print_style("body { text-autospace: no-autospace }", "x.css")[Element::h2].autospace);
+    CHECK(parse_print_style("p { text-autospace: ideograph-alpha ideograph-numeric }", "x.css")[Element::body].autospace);
     CHECK_THROWS_AS(parse_print_style("body {\n  font-size 11pt;\n}", "x.css"), Error);
     CHECK_THROWS_AS(parse_print_style("body { color: #fff", "x.css"), Error);
     CHECK_THROWS_AS(load_print_style("no-such-style"), Error);
