@@ -120,11 +120,13 @@ std::string sample_text(const Document& doc) {
 
 // The blocks of the whole body, nothing left out: the page the recall guard measures
 // the content against.
-Document whole_body(const html::Page& page, const html::BuildOptions& build) {
-    Document whole;
-    if (page.body() != html::kNoElement)
-        whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
-    return whole;
+void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::BuildOptions build) {
+    if (page.body() == html::kNoElement) return;
+    // a piece at a time: the whole body is never held as one document
+    build.flush = [&guard](const Blocks& blocks) { guard.add(blocks, ""); };
+    build.data_tables = false;  // not prose: the guard passes tables over
+    Blocks rest = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+    guard.add(rest, "");
 }
 
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
@@ -213,7 +215,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
-    html::Page page(text);  // gumbo's tree points into `text`: it lives as long
+    // gumbo's tree points into `text`: it lives as long. It is released once the
+    // document is built, before the cleaning passes (issue 16's memory bound).
+    std::optional<html::Page> parsed(std::in_place, text);
+    html::Page& page = *parsed;
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
@@ -252,13 +257,21 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         build.page_url = options.url;
         build.resolve_image_urls = true;
     }
+    // Warns if the page's prose is lost. Made from the whole body, a piece at a time,
+    // before the content is built.
+    std::optional<clean::RecallGuard> guard;
+    if (cleaning) {
+        guard.emplace();
+        guard_whole_body(*guard, page, build);
+    }
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
-    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
-    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
+    // What is read from the tree after the content is built is read before: the
+    // building frees each subtree it has built.
+    std::string content_date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    doc.blocks = html::build_blocks_consuming(page, selection.roots, selection.removed, content_build);
     if (cleaning) {
-        guard.emplace(whole_body(page, build));
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
@@ -266,7 +279,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         doc.meta.title = html::page_title(meta);
     }
     doc.meta.authors = meta.authors;
-    doc.meta.date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    doc.meta.date = content_date;
+    parsed.reset();  // the page's tree and index: not used past here
+    std::string().swap(text);  // nor the markup they pointed into
     doc.meta.site = meta.site;
     doc.meta.source = meta.url;  // where the page lives; the file's name when it does not say
     // meta.description is not copied into Meta::extra: every writer prints extra keys,
