@@ -221,8 +221,8 @@ public:
     }
     // What the cmap and hmtx say of `c`: its glyph (0 when the face lacks it), that
     // glyph's advance in em, and whether the face has it. HarfBuzz's answers, kept per
-    // thread (nominal_answers()): CJK text asks about the same few thousand characters in
-    // every paragraph.
+    // thread (kNominalAnswers at most): CJK text asks about the same few thousand
+    // characters in every paragraph.
     struct Nominal {
         std::uint32_t glyph = 0;
         float advance = 0;
