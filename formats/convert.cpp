@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/smart_quotes.hpp"
+#include "dconv/clean.hpp"
 #include "decode/decode.hpp"
 #include "dconv/book.hpp"
 #include "dconv/limits.hpp"
@@ -93,7 +94,15 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
     if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
         diag.warn("read", text.empty() ? "the input is empty: its outputs are empty documents"
                                        : "the input holds only white space: its outputs are empty documents");
-    return finish(reader.read(std::move(text), options, diag), reader, options, diag);
+    // read, clean, (write): the pipeline in one place. The reader frees the text once it
+    // has built the model, before the (memory-hungry) cleaning passes run.
+    Document doc = reader.read(std::move(text), options, diag);
+    if (!reader.cleans_while_reading && cleaning_wanted(options.clean, reader.cleaned_by_default)) {
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean_document(doc, clean, diag);
+    }
+    return finish(std::move(doc), reader, options, diag);
 }
 
 }  // namespace

@@ -47,22 +47,57 @@ std::size_t BatchProfile::pages_with(std::string_view line) const {
     return it == counts_.end() ? 0 : it->second;
 }
 
+namespace {
+
+void run_strip_fragments(Document& doc, CleaningState&, Diagnostics& diag) { strip_fragments(doc, diag); }
+void run_metadata(Document& doc, CleaningState& state, Diagnostics& diag) {
+    state.options.title_line = extract_metadata(doc, diag);
+}
+void run_classify(Document& doc, CleaningState& state, Diagnostics& diag) {
+    classify_boilerplate(doc, state.options, diag);
+}
+void run_repair(Document& doc, CleaningState&, Diagnostics& diag) { repair_structure(doc, diag); }
+
+}  // namespace
+
+// The one list of passes. The HTML reader's run in the order listed, with
+// strip-fragments, metadata and repair inside html-clean (html/content_cleaning.hpp).
+const std::vector<CleaningPass>& cleaning_passes() {
+    static const std::vector<CleaningPass> table = {
+        {"html-select", "html", "chooses the content's elements: landmarks, the densest block of text", nullptr},
+        {"page-model", "html", "judges the page's type and mode (one block, wide, inclusive)", nullptr},
+        {"html-quotes", "html", "drops a thread's quotes of text found earlier on the page", nullptr},
+        {"html-meta", "html", "takes the title heading out of the text", nullptr},
+        {"strip-fragments", "both", "watermarks glued to line ends, stray URLs", run_strip_fragments},
+        {"metadata", "both", "title, author, date, site from the page's head and foot", run_metadata},
+        {"classify", "text", "judges each unit content or furniture (the hand rules, cleaning_rules())",
+         run_classify},
+        {"html-clean", "html", "judges each unit of the chosen content (the same rules, its structure first)", nullptr},
+        {"html-template", "html", "the site's template lines at the content's edges (wide modes)", nullptr},
+        {"html-images", "html", "the site's images, redundant alt text", nullptr},
+        {"repair", "both", "joins split lines, rebuilds headings and lists", run_repair},
+        {"recall", "both", "checks that the page's prose survived; falls back to keeping more if not", nullptr},
+    };
+    return table;
+}
+
+const CleaningPass* find_cleaning_pass(std::string_view id) {
+    for (const CleaningPass& pass : cleaning_passes())
+        if (pass.id == id) return &pass;
+    return nullptr;
+}
+
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
     clean::RecallGuard guard(doc);  // warns if the passes lose the page's prose
-    // The deadline (--timeout) between passes: each is about linear in the page.
-    strip_fragments(doc, diag);
-    guard.checkpoint(doc, "strip-fragments");
-    check_deadline();
-    CleanOptions classify = options;
-    classify.title_line = extract_metadata(doc, diag);
-    guard.checkpoint(doc, "metadata");
-    check_deadline();
-    classify_boilerplate(doc, classify, diag);
-    guard.checkpoint(doc, "classify");
-    check_deadline();
-    repair_structure(doc, diag);
-    guard.checkpoint(doc, "repair");
+    CleaningState state{options};
+    for (const CleaningPass& pass : cleaning_passes()) {
+        if (!pass.run || pass.reads == "html") continue;
+        // the deadline (--timeout) between passes: each is about linear in the page
+        check_deadline();
+        pass.run(doc, state, diag);
+        guard.checkpoint(doc, pass.id);
+    }
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())
         diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");

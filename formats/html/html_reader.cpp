@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "clean/recall_guard.hpp"
+#include "clean/rules.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/limits.hpp"
@@ -86,7 +87,7 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
     for (Block& b : doc.blocks) {
         poll_deadline();
         const auto* q = std::get_if<BlockQuote>(&b.node);
-        if (q && compared++ < kMaxComparedQuotes) {
+        if (q && compared++ < kMaxComparedQuotes && clean::rule_on(clean::Rule::repeated_quote)) {
             std::size_t total = 0, found = 0;
             for (const Block& child : q->children) {
                 std::string letters = letters_of(plain_text(child));
@@ -94,9 +95,11 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
                 if (!letters.empty() && earlier.find(letters) != std::string::npos) found += letters.size();
             }
             if (total >= kMinQuoteChars && found >= kRepeatedQuoteShare * double(total)) {
-                if (diag.keeps_notes())
-                    note(diag, "html-select", "removed", b.source, "a quote of text found earlier on the page",
+                if (diag.keeps_notes()) {
+                    note(diag, "html-quotes", "removed", b.source, "a quote of text found earlier on the page",
                          html::excerpt(plain_text(b)));
+                    diag.items_since(diag.items().size() - 1)[0].rule = clean::rule_id(clean::Rule::repeated_quote);
+                }
                 continue;
             }
         }
@@ -200,6 +203,7 @@ std::string html_template_text(std::string text, const ReadOptions&) {
 
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
     const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
+    const std::size_t first_item = diag.items().size();  // this page's, to stamp its type on
     html::PrescanReport prescan = html::prepare_markup(text);
     if (text.size() > kMaxMarkupBytes)
         throw Error(ErrorKind::limit, options.source_name, 0,
@@ -292,7 +296,12 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         guard->report(doc, diag);
     }
     doc.meta.language = language;
-    if (!page_type.empty()) doc.meta.extra["type"] = page_type;
+    if (!page_type.empty()) {
+        doc.meta.extra["type"] = page_type;
+        // --explain says of each removal on what kind of page it was made
+        for (Diagnostic& d : diag.items_since(first_item))
+            if (d.action == "removed") d.page_type = page_type;
+    }
     return doc;
 }
 
