@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "clean/recall_guard.hpp"
+#include "clean/rules.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 
@@ -87,9 +88,48 @@ const CleaningPass* find_cleaning_pass(std::string_view id) {
     return nullptr;
 }
 
+namespace {
+
+bool overlaps(SourceRange a, SourceRange b) {
+    return a.known() && b.known() && a.first <= b.last && b.first <= a.last;
+}
+
+// The top-level blocks of `doc` that hold a unit of `prose` (document order, both).
+Blocks prose_blocks(const Document& doc, const std::vector<SourceRange>& prose) {
+    Blocks out;
+    std::size_t k = 0;
+    for (const Block& b : doc.blocks) {
+        while (k < prose.size() && prose[k].known() && b.source.known() && prose[k].last < b.source.first) ++k;
+        if (k < prose.size() && overlaps(b.source, prose[k])) out.push_back(b);
+    }
+    return out;
+}
+
+// The fallback cascade for text: the passes kept almost nothing of a page with prose,
+// so the prose units they removed come back, in the page's order, beside what they kept.
+// Returns how many blocks came back.
+std::size_t keep_prose_units(Document& doc, Blocks prose, const std::vector<SourceRange>& lost) {
+    std::size_t back = 0;
+    for (Block& b : prose) {
+        bool was_lost = std::any_of(lost.begin(), lost.end(), [&](SourceRange r) { return overlaps(b.source, r); });
+        bool still_there = std::any_of(doc.blocks.begin(), doc.blocks.end(),
+                                       [&](const Block& kept) { return overlaps(b.source, kept.source); });
+        if (!was_lost || still_there) continue;
+        doc.blocks.push_back(std::move(b));
+        ++back;
+    }
+    std::stable_sort(doc.blocks.begin(), doc.blocks.end(),
+                     [](const Block& a, const Block& b) { return a.source.first < b.source.first; });
+    return back;
+}
+
+}  // namespace
+
 void clean_document(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     const bool had_text = !doc.blocks.empty();
     clean::RecallGuard guard(doc);  // warns if the passes lose the page's prose
+    // the fallback's material: the blocks of the page's prose, as read
+    Blocks prose = clean::rule_on(clean::Rule::recall_fallback) ? prose_blocks(doc, guard.prose_sources()) : Blocks();
     CleaningState state{options};
     for (const CleaningPass& pass : cleaning_passes()) {
         if (!pass.run || pass.reads == "html") continue;
@@ -97,6 +137,21 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
         check_deadline();
         pass.run(doc, state, diag);
         guard.checkpoint(doc, pass.id);
+    }
+    if (!prose.empty() && clean::holds_almost_nothing(doc) && guard.collapsed(doc)) {
+        const double total = guard.prose_length(), before = guard.kept_length();
+        if (std::size_t back = keep_prose_units(doc, std::move(prose), guard.lost()); back > 0) {
+            guard.collapsed(doc);
+            Diagnostic d;
+            d.pass = "recall";
+            d.action = "fallback";
+            d.rule = clean::rule_id(clean::Rule::recall_fallback);
+            d.score = total > 0 ? guard.kept_length() / total : 0;
+            d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(before)) + " of " +
+                       std::to_string(static_cast<long>(total)) + " prose characters): kept the page's " +
+                       std::to_string(back) + " paragraphs of prose instead (--no-clean keeps everything)";
+            diag.warn(std::move(d));
+        }
     }
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())

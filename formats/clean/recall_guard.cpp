@@ -329,6 +329,33 @@ double RecallGuard::kept_length() const {
     return kept;
 }
 
+bool RecallGuard::collapsed(const Document& result) {
+    settle(result);
+    return !prose_.empty() && total_ >= kMinPageProse && kept_length() < kMinKeptShare * total_;
+}
+
+std::vector<SourceRange> RecallGuard::prose_sources() const {
+    std::vector<SourceRange> out;
+    for (const Prose& p : prose_) out.push_back(p.source);
+    return out;
+}
+
+bool holds_almost_nothing(const Document& doc) {
+    std::size_t n = 0;
+    for (const Block& b : doc.blocks) {
+        n += text::squeeze_spaces(plain_text(b)).size();
+        if (n >= kFallbackMaxText) return false;
+    }
+    return true;
+}
+
+std::vector<SourceRange> RecallGuard::lost() const {
+    std::vector<SourceRange> out;
+    for (const Prose& p : prose_)
+        if (!p.removed_by.empty()) out.push_back(p.source);
+    return out;
+}
+
 bool RecallGuard::report(const Document& result, Diagnostics& diag) {
     settle(result);
     if (prose_.empty()) return false;

@@ -68,6 +68,9 @@ enum class Rule : std::uint8_t {
     site_image,
     // the recall guard's fallback (recall_guard.hpp)
     recall_fallback,
+    // the user's (--keep-selector, --drop-selector): listed so that --explain names them
+    keep_selector,
+    drop_selector,
     count
 };
 

@@ -54,6 +54,7 @@ struct Unit {
     SourceRange source;
     bool prose = false;
     bool media = false;  // a figure, a table, or a paragraph of images only (is_media)
+    bool kept = false;   // the user's (--keep-selector): content, whatever the rules say
 };
 
 // Images, alone or linked, and nothing else but white space.
@@ -166,9 +167,16 @@ bool is_running_prose(std::span<const Block> blocks, std::string_view lang, std:
     return seen.insert(text::squeeze_spaces(text)).second;
 }
 
-std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
+std::vector<Unit> units_of(const Document& doc, std::string_view lang,
+                           const std::unordered_set<std::string>* keep = nullptr) {
     std::vector<Unit> units;
     std::unordered_set<std::string> seen;
+    // a kept unit is protected as running prose is: no rule and no classifier removes it
+    auto keep_unit = [keep](Unit& u, std::span<const Block> blocks) {
+        if (!keep || !keep->contains(unit_key(blocks))) return;
+        u.kept = true;
+        u.prose = !u.media;
+    };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
         const Block& block = doc.blocks[b];
@@ -181,6 +189,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
                         break;
                     }
                 u.prose = is_running_prose(list->items[i], lang, seen);
+                keep_unit(u, list->items[i]);
                 units.push_back(u);
             }
             continue;
@@ -188,6 +197,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
         Unit u{b, -1, block.source};
         u.media = is_media(block);
         u.prose = !u.media && is_running_prose(std::span<const Block>(&block, 1), lang, seen);
+        keep_unit(u, std::span<const Block>(&block, 1));
         units.push_back(u);
     }
     return units;
@@ -264,7 +274,7 @@ void kept_by_neighbours(const Document& doc, const std::vector<Unit>& units, std
             after = gone[k] ? 1 : 0;
             continue;
         }
-        bool goes = any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
+        bool goes = !units[k].kept && any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
                     !std::holds_alternative<Table>(doc.blocks[units[k].block].node) &&
                     rule_on(Rule::media_neighbours);
         gone[k] = goes;
@@ -688,9 +698,20 @@ void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& d
 
 }  // namespace
 
+std::string unit_key(std::span<const Block> blocks) {
+    std::string key;
+    for (const Block& b : blocks) {
+        std::string text = text::squeeze_spaces(plain_text(b));
+        if (text.empty()) continue;
+        if (!key.empty()) key += ' ';
+        key += text;
+    }
+    return key;
+}
+
 void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics& diag) {
     if (!options.batch || options.batch->pages() < kTemplateMinPages || !rule_on(Rule::site_template)) return;
-    const std::vector<Unit> units = units_of(doc, doc.meta.language);
+    const std::vector<Unit> units = units_of(doc, doc.meta.language, options.keep_units);
     const std::size_t n = units.size();
     std::size_t first = n, last = 0;
     for (std::size_t k = 0; k < n; ++k)
@@ -703,7 +724,7 @@ void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics&
     bool any = false;
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
-        if ((k >= first && k <= last) || units[k].media) continue;
+        if ((k >= first && k <= last) || units[k].media || units[k].kept) continue;
         const std::string text = text::squeeze_spaces(unit_text(doc, units[k]).text);
         if (text.empty() || double(text.size()) >= kMaxTemplateLength || ends_sentence(text)) continue;
         const std::size_t pages = options.batch->pages_with(text);
@@ -729,7 +750,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
     strip_fragments(doc, diag);
     std::uint32_t title_line = extract_metadata(doc, diag);
     const std::string lang = doc.meta.language;
-    const std::vector<Unit> units = units_of(doc, lang);
+    const std::vector<Unit> units = units_of(doc, lang, options.keep_units);
     const std::size_t n = units.size();
 
     // what the page's own words say about each unit

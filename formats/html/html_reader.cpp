@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <span>
+#include <unordered_set>
 
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
@@ -15,6 +17,7 @@
 #include "html/block_builder.hpp"
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
+#include "html/css_selector.hpp"
 #include "html/html_tree.hpp"
 #include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
@@ -202,68 +205,99 @@ std::string html_template_text(std::string text, const ReadOptions&) {
     return out;
 }
 
-Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
-    const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
-    const std::size_t first_item = diag.items().size();  // this page's, to stamp its type on
-    html::PrescanReport prescan = html::prepare_markup(text);
-    if (text.size() > kMaxMarkupBytes)
-        throw Error(ErrorKind::limit, options.source_name, 0,
-                    "HTML of " + std::to_string(text.size() >> 20) + " MiB without its scripts and styles is over the " +
-                        std::to_string(kMaxMarkupBytes >> 20) + " MiB the HTML reader takes");
-    if (prescan.flattened_tags > 0)
-        diag.warn("html", std::to_string(prescan.flattened_tags) + " tags nested deeper than " +
-                              std::to_string(html::kMaxElementDepth) + " elements dropped (their text is kept)");
-    if (prescan.dropped_attributes > 0)
-        diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
-                              std::to_string(html::kMaxAttributes) + " on one tag dropped");
+namespace {
 
-    html::Page page(text);  // gumbo's tree points into `text`: it lives as long
-    std::string page_type;
-    html::PageMetadata meta = html::read_page_metadata(page);
-
-    html::Selection selection;
-    bool inclusive = false;
-    html::PageMode mode = html::PageMode::block;
-    if (cleaning) {
-        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
-        // The page model: the page's type, and whether the inclusive mode serves it
-        // better than the one content block (see page_model.hpp, Favor).
-        std::vector<float> signals = html::page_signals(page, meta, selection, text);
-        if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
-        html::PageVerdict verdict = html::judge_page(signals);
-        mode = options.favor == Favor::recall      ? html::PageMode::inclusive
-               : options.favor == Favor::precision ? html::PageMode::block
-                                                   : verdict.mode;
-        if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
-        inclusive = mode != html::PageMode::block;
-        page_type = std::string(verdict.type);
-        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
-        if (inclusive) {
-            Diagnostics quiet(false);  // explained, the notes of both selections are shown
-            selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
-                                             diag.keeps_notes() ? diag : quiet, true);
+// --keep-selector: the kept elements are content whatever the selection said. Each is
+// put back whole (its subtree no longer removed); one that no content root reaches (in
+// the page's header, say) becomes a root of its own, in document order among the
+// others. Its blocks come after those of a root that holds it.
+void keep_elements(const html::Page& page, const std::vector<std::uint32_t>& kept, html::Selection& selection,
+                   Diagnostics& diag) {
+    for (std::uint32_t k : kept) {
+        for (std::uint32_t i = k; i < page[k].end; ++i) selection.removed[i] = false;
+        bool reached = false;
+        for (std::uint32_t r : selection.roots) {
+            if (!page.contains(r, k)) continue;
+            bool open = true;
+            for (std::uint32_t a = page[k].parent; open && a != html::kNoElement && a != page[r].parent;
+                 a = page[a].parent)
+                open = !selection.removed[a];
+            reached = reached || open;
         }
-    } else {
-        selection.removed.assign(page.size(), false);
-        if (page.body() != html::kNoElement) selection.roots.push_back(page.body());
+        if (!reached) {
+            auto at = std::find_if(selection.roots.begin(), selection.roots.end(),
+                                   [k](std::uint32_t r) { return r > k; });
+            selection.roots.insert(at, k);
+        }
+        if (diag.keeps_notes()) {
+            Diagnostic d;
+            d.pass = "html-select";
+            d.action = "kept";
+            d.first_line = page[k].line;
+            d.last_line = std::max(page[k].line, page[k].last_line);
+            d.reason = "matches --keep-selector: content whatever the cleaner says";
+            d.rule = clean::rule_id(clean::Rule::keep_selector);
+            d.excerpt = html::excerpt(page.text_of(k, 240));
+            diag.note(std::move(d));
+        }
     }
-    html::BuildOptions build;
-    build.base_url = meta.base;
-    build.page_url = meta.url;
-    // A page fetched from the web lives at its final URL, whatever its canonical link says.
-    if (!options.url.empty()) {
-        build.base_url = meta.base_href.empty() ? options.url : absolute_url(options.url, meta.base_href);
-        build.page_url = options.url;
-        build.resolve_image_urls = true;
+}
+
+// The units the kept elements make, by their text (html::unit_key): the cleaner keeps
+// them (CleanOptions::keep_units).
+std::unordered_set<std::string> kept_units(const html::Page& page, const std::vector<std::uint32_t>& kept,
+                                           const html::BuildOptions& build) {
+    std::unordered_set<std::string> keys;
+    if (kept.empty()) return keys;
+    Blocks blocks = html::build_blocks(page, kept, std::vector<bool>(page.size(), false), build);
+    for (const Block& b : blocks) {
+        if (const auto* list = std::get_if<List>(&b.node)) {
+            for (const Blocks& item : list->items) keys.insert(html::unit_key(item));
+            continue;
+        }
+        keys.insert(html::unit_key(std::span<const Block>(&b, 1)));
     }
+    keys.erase(std::string());
+    return keys;
+}
+
+// --explain: the elements --drop-selector left out, which the page skipped as it was
+// indexed (html_tree.hpp, Page::Hide).
+void explain_drops(const html::Page& page, const std::vector<html::SelectorList>& drops, Diagnostics& diag) {
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const html::Element& e = page[i];
+        if (!e.skipped) continue;
+        bool dropped = false;
+        for (const html::SelectorList& list : drops) dropped = dropped || list.matches(page, e);
+        if (!dropped) continue;
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = e.line;
+        d.last_line = e.line;
+        d.reason = "matches --drop-selector";
+        d.rule = clean::rule_id(clean::Rule::drop_selector);
+        diag.note(std::move(d));
+    }
+}
+
+// What one choice of content gives: the blocks `selection` chose, their title taken
+// out, cleaned as `mode` asks (when cleaning).
+struct Extraction {
     Document doc;
+    std::string language;  // the page's, as declared or as its text says
+};
+
+Extraction extract(const html::Page& page, const html::PageMetadata& meta, const html::Selection& selection,
+                   html::PageMode mode, bool cleaning, const CleanOptions& clean, const html::BuildOptions& build,
+                   clean::RecallGuard* guard, Diagnostics& diag) {
+    Extraction out;
+    Document& doc = out.doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
-    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
     if (cleaning) {
-        guard.emplace(whole_body(page, build));
-        guard->checkpoint(doc, "html-select");
+        if (guard) guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
     } else {
@@ -279,24 +313,157 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 
     // the declared language, unless the text says otherwise (templates keep lang="en")
     std::string guessed = guess_language(sample_text(doc));
-    std::string language = meta.language;
-    if (language.empty() || (!guessed.empty() && primary_subtag(language) != guessed)) language = guessed;
+    out.language = meta.language;
+    if (out.language.empty() || (!guessed.empty() && primary_subtag(out.language) != guessed))
+        out.language = guessed;
 
     if (cleaning) {
         // the cleaner's language tables are keyed by primary subtag
-        doc.meta.language = primary_subtag(language);
-        CleanOptions clean;
-        clean.batch = options.batch;
+        doc.meta.language = primary_subtag(out.language);
         // the inclusive mode keeps what the landmarks leave: the unit rules are made for
         // one article's block and would take a listing's cards for navigation again; the
         // wide mode hears them as for records (each unit on its own words, no content run)
         if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
         else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
-        guard->checkpoint(doc, "the cleaning passes");
-        guard->report(doc, diag);
+        if (guard) guard->checkpoint(doc, "the cleaning passes");
     }
-    doc.meta.language = language;
+    doc.meta.language = out.language;
+    return out;
+}
+
+// Moves the items of `from` to `to`, notes and warnings alike.
+void forward(Diagnostics& from, Diagnostics& to) {
+    for (const Diagnostic& d : from.items()) {
+        if (d.severity == Severity::warning) to.warn(d);
+        else to.note(d);
+    }
+    from.clear();
+}
+
+std::string percent(double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; }
+
+}  // namespace
+
+Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
+    const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
+    const std::size_t first_item = diag.items().size();  // this page's, to stamp its type on
+    // the user's selectors, refused before anything is read when dconv cannot match them
+    const std::vector<html::SelectorList> keeps = html::parse_selectors(options.keep_selectors, "--keep-selector");
+    const std::vector<html::SelectorList> drops = html::parse_selectors(options.drop_selectors, "--drop-selector");
+    html::PrescanReport prescan = html::prepare_markup(text);
+    if (text.size() > kMaxMarkupBytes)
+        throw Error(ErrorKind::limit, options.source_name, 0,
+                    "HTML of " + std::to_string(text.size() >> 20) + " MiB without its scripts and styles is over the " +
+                        std::to_string(kMaxMarkupBytes >> 20) + " MiB the HTML reader takes");
+    if (prescan.flattened_tags > 0)
+        diag.warn("html", std::to_string(prescan.flattened_tags) + " tags nested deeper than " +
+                              std::to_string(html::kMaxElementDepth) + " elements dropped (their text is kept)");
+    if (prescan.dropped_attributes > 0)
+        diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
+                              std::to_string(html::kMaxAttributes) + " on one tag dropped");
+
+    // --drop-selector: the elements are left out as the page is indexed, before anything
+    // is measured or judged
+    html::Page::Hide hide;
+    if (!drops.empty())
+        hide = [&drops](const html::Page& p, const html::Element& e) {
+            for (const html::SelectorList& list : drops)
+                if (list.matches(p, e)) return true;
+            return false;
+        };
+    html::Page page(text, hide);  // gumbo's tree points into `text`: it lives as long
+    if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
+    const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
+    std::string page_type;
+    html::PageMetadata meta = html::read_page_metadata(page);
+
+    html::Selection selection;
+    html::PageMode mode = html::PageMode::block;
+    if (cleaning) {
+        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
+        // The page model: the page's type, and whether the inclusive mode serves it
+        // better than the one content block (see page_model.hpp, Favor).
+        std::vector<float> signals = html::page_signals(page, meta, selection, text);
+        if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
+        html::PageVerdict verdict = html::judge_page(signals);
+        mode = options.favor == Favor::recall      ? html::PageMode::inclusive
+               : options.favor == Favor::precision ? html::PageMode::block
+                                                   : verdict.mode;
+        if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
+        page_type = std::string(verdict.type);
+        if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
+        if (mode != html::PageMode::block) {
+            Diagnostics quiet(false);  // explained, the notes of both selections are shown
+            selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
+                                             diag.keeps_notes() ? diag : quiet, true);
+        }
+        keep_elements(page, kept, selection, diag);
+    } else {
+        selection.removed.assign(page.size(), false);
+        if (page.body() != html::kNoElement) selection.roots.push_back(page.body());
+    }
+    html::BuildOptions build;
+    build.base_url = meta.base;
+    build.page_url = meta.url;
+    // A page fetched from the web lives at its final URL, whatever its canonical link says.
+    if (!options.url.empty()) {
+        build.base_url = meta.base_href.empty() ? options.url : absolute_url(options.url, meta.base_href);
+        build.page_url = options.url;
+        build.resolve_image_urls = true;
+    }
+    const std::unordered_set<std::string> keep_units = kept_units(page, kept, build);
+    CleanOptions clean;
+    clean.batch = options.batch;
+    clean.keep_units = keep_units.empty() ? nullptr : &keep_units;
+
+    std::optional<clean::RecallGuard> guard;  // the page's prose: whether cleaning lost it
+    if (cleaning) guard.emplace(whole_body(page, build));
+    Diagnostics first(diag.keeps_notes());
+    Extraction result = extract(page, meta, selection, mode, cleaning, clean, build, guard ? &*guard : nullptr, first);
+    if (cleaning && mode != html::PageMode::inclusive && options.favor != Favor::precision &&
+        clean::rule_on(clean::Rule::recall_fallback) && guard->collapsed(result.doc) &&
+        clean::holds_almost_nothing(result.doc)) {
+        // The fallback cascade (trafilatura's): the cleaner kept almost nothing of a page
+        // with prose (under kFallbackMaxText of text, under kMinKeptShare of the prose),
+        // so the content is taken again in the inclusive mode, the whole body but its
+        // furniture landmarks, and kept if it holds more of the prose. Only then: a page
+        // whose cleaned text is short prose but long (a thread of short posts, a listing's
+        // cards) is more often right than the whole page is (WCXB: 14 such pages of 1,346,
+        // 12 of them worse for the fallback).
+        Diagnostics second(diag.keeps_notes());
+        html::Selection wide = html::select_content(page, primary_subtag(meta.language), meta.authors, second, true);
+        keep_elements(page, kept, wide, second);
+        clean::RecallGuard wide_guard(whole_body(page, build));
+        Extraction alternative = extract(page, meta, wide, html::PageMode::inclusive, cleaning, clean, build,
+                                         &wide_guard, second);
+        wide_guard.collapsed(alternative.doc);
+        const double total = guard->prose_length();
+        if (wide_guard.kept_length() > guard->kept_length()) {
+            Diagnostic d;
+            d.pass = "recall";
+            d.action = "fallback";
+            d.score = wide_guard.kept_length() / total;
+            d.rule = clean::rule_id(clean::Rule::recall_fallback);
+            d.reason = "the cleaner kept only " + percent(guard->kept_length() / total) + " of the page's prose (" +
+                       std::to_string(static_cast<long>(guard->kept_length())) + " of " +
+                       std::to_string(static_cast<long>(total)) +
+                       " characters): took the inclusive mode instead (the whole page but its landmarks), which "
+                       "keeps " + percent(wide_guard.kept_length() / total) +
+                       " (--favor-precision keeps the first choice)";
+            forward(second, diag);
+            diag.warn(std::move(d));
+            result = std::move(alternative);
+            guard.emplace(std::move(wide_guard));
+            mode = html::PageMode::inclusive;
+        } else {
+            forward(first, diag);
+        }
+    } else {
+        forward(first, diag);
+    }
+    if (cleaning) guard->report(result.doc, diag);
+    Document doc = std::move(result.doc);
     if (!page_type.empty()) {
         doc.meta.extra["type"] = page_type;
         // --explain says of each removal on what kind of page it was made

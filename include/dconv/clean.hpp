@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dconv/diagnostics.hpp"
@@ -38,6 +39,9 @@ struct CleanOptions {
     // Where the headline stood (extract_metadata's result): the article follows it, so
     // the classifier prefers the content run after it. 0: unknown.
     std::uint32_t title_line = 0;
+    // Units that are content whatever the rules say (HTML: what --keep-selector chose),
+    // by their text as html::unit_key gives it; nullptr: none. Not owned.
+    const std::unordered_set<std::string>* keep_units = nullptr;
 };
 
 // ------------------------------------------------------------------ the pass table
