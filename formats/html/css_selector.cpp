@@ -119,7 +119,7 @@ SelectorList::SelectorList(std::string_view text) : text_(text) {
                             a.value = p.ident("a value after '='");
                         }
                         p.skip_space();
-                    } else if (p.peek() != ']') {
+                    } else if (!p.done() && p.peek() != ']') {
                         p.fail("unsupported attribute test" + p.at() +
                                " (supported: [attr] and [attr=value])");
                     }
