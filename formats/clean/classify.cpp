@@ -111,10 +111,7 @@ bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
 
-bool numbers_only(const Features& f) {
-    int letters = f.letters + f.cjk;  // a CJK character weighs two letters here
-    return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
-}
+bool numbers_only(const Features& f) { return clean::numbers_only(f.letters + f.cjk, f.digits); }
 
 // The share of a text's bytes in literal HTML tags ("<li>", "</strong>", "<a href=...>"),
 // and how many: a comment form's source or an escaped copy of the post shows its markup.

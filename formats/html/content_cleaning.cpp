@@ -473,7 +473,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         double chars = t.m.chars, ld = chars > 0 ? t.m.link_chars / chars : 0;
         bool sentence = ends_sentence(t.text) && chars >= kShortLength;
         if (t.letters < 2 && rule_on(Rule::no_text)) judge(k, Rule::no_text, "no words");
-        else if (t.digits > t.letters && chars < kMaxNumbersLine && rule_on(Rule::numbers_only))
+        else if (chars < kMaxNumbersLine && clean::numbers_only(t.letters, t.digits) && rule_on(Rule::numbers_only))
             judge(k, Rule::numbers_only, "numbers and dates only");
         else if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity) && rule_on(Rule::link_density))
             judge(k, Rule::link_density, "link density");
