@@ -129,7 +129,9 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
     const bool had_text = !doc.blocks.empty();
     clean::RecallGuard guard(doc);  // warns if the passes lose the page's prose
     // the fallback's material: the blocks of the page's prose, as read
-    Blocks prose = clean::rule_on(clean::Rule::recall_fallback) ? prose_blocks(doc, guard.prose_sources()) : Blocks();
+    Blocks prose = clean::rule_on(clean::Rule::recall_fallback) && guard.prose_length() <= clean::kMaxFallbackProse
+                       ? prose_blocks(doc, guard.prose_sources())
+                       : Blocks();
     CleaningState state{options};
     for (const CleaningPass& pass : cleaning_passes()) {
         if (!pass.run || pass.reads == "html") continue;

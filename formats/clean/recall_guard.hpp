@@ -62,6 +62,10 @@ inline constexpr double kLeadLostMaxKeptShare = 0.5;
 // often a right choice (a thread of short posts, a listing's cards, an article among
 // long teasers) than the more inclusive result is.
 inline constexpr std::size_t kFallbackMaxText = 200;
+// The text fallback keeps a copy of the page's prose blocks while the passes run; over
+// this much prose (characters) it does not, so that a page of megabytes does not hold
+// its text twice for a fallback that is for pages that lost what little they had.
+inline constexpr double kMaxFallbackProse = 256 * 1024;
 // A unit where more than this share of the bytes are < > { } = is markup, not prose.
 inline constexpr double kMaxMarkupShare = 0.02;
 // Bytes of a unit's head and tail looked for in the cleaned text.
