@@ -68,13 +68,14 @@ std::string chars(double length) { return std::to_string(static_cast<long long>(
 
 }  // namespace
 
-RecallGuard::RecallGuard(const Document& page) {
+RecallGuard::RecallGuard(const Document& page) { add(page.blocks, page.meta.language); }
+
+void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     // The units make_units would give (a top-level block, or an item of a top-level
     // list), measured only when they have the bytes to be prose: a page's many short
     // lines cost nothing. No language for the measures (the guard reads lengths and
     // sentence shape, not stop words); the privacy notice terms of the page's language,
     // when it is known already.
-    const std::string& lang = page.meta.language;
     auto consider = [&](SourceRange source, const Features& f) {
         if (!is_prose(f, lang)) return;
         std::string squeezed = text::squeeze_spaces(f.text);
@@ -93,8 +94,9 @@ RecallGuard::RecallGuard(const Document& page) {
         const Text* only = content.size() == 1 ? std::get_if<Text>(&content.front()) : nullptr;
         return (only ? only->text.size() : plain_text(content).size()) < kProseLength;
     };
-    for (const Block& block : page.blocks) {
+    for (const Block& block : blocks) {
         poll_deadline();
+        const std::size_t prose_before = prose_.size();
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (const Blocks& item : list->items) {
                 Inlines all;
@@ -115,6 +117,13 @@ RecallGuard::RecallGuard(const Document& page) {
             std::string text = plain_text(block);
             if (text.size() >= kProseLength) consider(block.source, measure_text(text, ""));
         }  // headings, code and rules are not prose
+        if (!keep_blocks_ || prose_.size() == prose_before) continue;
+        if (total_ > kMaxFallbackProse) {  // too much to hold twice: no fallback material
+            keep_blocks_ = false;
+            Blocks().swap(prose_blocks_);
+            continue;
+        }
+        prose_blocks_.push_back(block);
     }
 }
 

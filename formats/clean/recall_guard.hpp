@@ -78,6 +78,11 @@ class RecallGuard {
 public:
     // Takes stock of the prose of `page`, the document as read, before any pass.
     explicit RecallGuard(const Document& page);
+    // The same a piece at a time, for a reader that never holds the whole document as
+    // read (the HTML reader, issue 16's memory bound): an empty guard, then add() with
+    // the document's top-level blocks in order, in pieces; `language` as in Meta.
+    RecallGuard() = default;
+    void add(const Blocks& blocks, const std::string& language);
 
     // After a pass: the prose units whose source lines no block of `doc` covers any
     // more were removed by `pass`. Cheap: line ranges only, no text.
@@ -101,7 +106,15 @@ public:
     double prose_length() const { return total_; }
     double kept_length() const;  // after report()
 
+    // From now on, add() keeps a copy of each top-level block that holds prose, while
+    // the page's prose stays under kMaxFallbackProse: the fallback's material, for a
+    // reader that cannot read the page again (the HTML reader frees its tree).
+    void keep_prose_blocks() { keep_blocks_ = true; }
+    Blocks take_prose_blocks() { return std::move(prose_blocks_); }
+
 private:
+    bool keep_blocks_ = false;
+    Blocks prose_blocks_;
     struct Prose {
         SourceRange source;
         double length = 0;

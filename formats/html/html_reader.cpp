@@ -126,11 +126,13 @@ std::string sample_text(const Document& doc) {
 
 // The blocks of the whole body, nothing left out: the page the recall guard measures
 // the content against.
-Document whole_body(const html::Page& page, const html::BuildOptions& build) {
-    Document whole;
-    if (page.body() != html::kNoElement)
-        whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
-    return whole;
+void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::BuildOptions build) {
+    if (page.body() == html::kNoElement) return;
+    // a piece at a time: the whole body is never held as one document
+    build.flush = [&guard](const Blocks& blocks) { guard.add(blocks, ""); };
+    build.data_tables = false;  // not prose: the guard passes tables over
+    Blocks rest = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+    guard.add(rest, "");
 }
 
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
@@ -281,67 +283,21 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
     }
 }
 
-// What one choice of content gives: the blocks `selection` chose, their title taken
-// out, cleaned as `mode` asks (when cleaning).
-struct Extraction {
-    Document doc;
-    std::string language;  // the page's, as declared or as its text says
-};
-
-Extraction extract(const html::Page& page, const html::PageMetadata& meta, const html::Selection& selection,
-                   html::PageMode mode, bool cleaning, const CleanOptions& clean, const html::BuildOptions& build,
-                   clean::RecallGuard* guard, Diagnostics& diag) {
-    Extraction out;
-    Document& doc = out.doc;
-    html::BuildOptions content_build = build;
-    content_build.explain = &diag;  // decorative images, reported once: not for the whole body
-    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
-    if (cleaning) {
-        if (guard) guard->checkpoint(doc, "html-select");
-        drop_repeated_quotes(doc, diag);
-        take_title(doc, meta, diag);
-    } else {
-        doc.meta.title = html::page_title(meta);
-    }
-    doc.meta.authors = meta.authors;
-    doc.meta.date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
-    doc.meta.site = meta.site;
-    doc.meta.source = meta.url;  // where the page lives; the file's name when it does not say
-    // meta.description is not copied into Meta::extra: every writer prints extra keys,
-    // and a page's description is its lead paragraph again (on the dev set it cost 2.5
-    // points of F1)
-
-    // the declared language, unless the text says otherwise (templates keep lang="en")
-    std::string guessed = guess_language(sample_text(doc));
-    out.language = meta.language;
-    if (out.language.empty() || (!guessed.empty() && primary_subtag(out.language) != guessed))
-        out.language = guessed;
-
-    if (cleaning) {
-        // the cleaner's language tables are keyed by primary subtag
-        doc.meta.language = primary_subtag(out.language);
-        // the inclusive mode keeps what the landmarks leave: the unit rules are made for
-        // one article's block and would take a listing's cards for navigation again; the
-        // wide mode hears them as for records (each unit on its own words, no content run)
-        if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
-        else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
-        if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
-        if (guard) guard->checkpoint(doc, "the cleaning passes");
-    }
-    doc.meta.language = out.language;
-    return out;
+// The fallback cascade (trafilatura's), when the cleaner kept almost nothing of a page
+// with prose: the prose units of the whole body as the guard read them, with what the
+// cleaner kept that is not among them first (a heading, a lead). Returns how many
+// blocks of prose came back.
+std::size_t keep_prose_units(Document& doc, Blocks prose) {
+    std::unordered_set<std::string> in_prose;
+    for (const Block& b : prose) in_prose.insert(html::unit_key(std::span<const Block>(&b, 1)));
+    Blocks out;
+    for (Block& b : doc.blocks)
+        if (!in_prose.contains(html::unit_key(std::span<const Block>(&b, 1)))) out.push_back(std::move(b));
+    std::size_t back = prose.size();
+    for (Block& b : prose) out.push_back(std::move(b));
+    doc.blocks = std::move(out);
+    return back;
 }
-
-// Moves the items of `from` to `to`, notes and warnings alike.
-void forward(Diagnostics& from, Diagnostics& to) {
-    for (const Diagnostic& d : from.items()) {
-        if (d.severity == Severity::warning) to.warn(d);
-        else to.note(d);
-    }
-    from.clear();
-}
-
-std::string percent(double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; }
 
 }  // namespace
 
@@ -363,6 +319,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
+    // gumbo's tree points into `text`: it lives as long. It is released once the
+    // document is built, before the cleaning passes (issue 16's memory bound).
     // --drop-selector: the elements are left out as the page is indexed, before anything
     // is measured or judged
     html::Page::Hide hide;
@@ -372,13 +330,15 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                 if (list.matches(p, e)) return true;
             return false;
         };
-    html::Page page(text, hide);  // gumbo's tree points into `text`: it lives as long
+    std::optional<html::Page> parsed(std::in_place, text, hide);
+    html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
     html::Selection selection;
+    bool inclusive = false;
     html::PageMode mode = html::PageMode::block;
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
@@ -391,9 +351,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                : options.favor == Favor::precision ? html::PageMode::block
                                                    : verdict.mode;
         if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
+        inclusive = mode != html::PageMode::block;
         page_type = std::string(verdict.type);
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
-        if (mode != html::PageMode::block) {
+        if (inclusive) {
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
                                              diag.keeps_notes() ? diag : quiet, true);
@@ -412,58 +373,82 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         build.page_url = options.url;
         build.resolve_image_urls = true;
     }
-    const std::unordered_set<std::string> keep_units = kept_units(page, kept, build);
-    CleanOptions clean;
-    clean.batch = options.batch;
-    clean.keep_units = keep_units.empty() ? nullptr : &keep_units;
-
-    std::optional<clean::RecallGuard> guard;  // the page's prose: whether cleaning lost it
-    if (cleaning) guard.emplace(whole_body(page, build));
-    Diagnostics first(diag.keeps_notes());
-    Extraction result = extract(page, meta, selection, mode, cleaning, clean, build, guard ? &*guard : nullptr, first);
-    if (cleaning && mode != html::PageMode::inclusive && options.favor != Favor::precision &&
-        clean::rule_on(clean::Rule::recall_fallback) && guard->collapsed(result.doc) &&
-        clean::holds_almost_nothing(result.doc)) {
-        // The fallback cascade (trafilatura's): the cleaner kept almost nothing of a page
-        // with prose (under kFallbackMaxText of text, under kMinKeptShare of the prose),
-        // so the content is taken again in the inclusive mode, the whole body but its
-        // furniture landmarks, and kept if it holds more of the prose. Only then: a page
-        // whose cleaned text is short prose but long (a thread of short posts, a listing's
-        // cards) is more often right than the whole page is (WCXB: 14 such pages of 1,346,
-        // 12 of them worse for the fallback).
-        Diagnostics second(diag.keeps_notes());
-        html::Selection wide = html::select_content(page, primary_subtag(meta.language), meta.authors, second, true);
-        keep_elements(page, kept, wide, second);
-        clean::RecallGuard wide_guard(whole_body(page, build));
-        Extraction alternative = extract(page, meta, wide, html::PageMode::inclusive, cleaning, clean, build,
-                                         &wide_guard, second);
-        wide_guard.collapsed(alternative.doc);
-        const double total = guard->prose_length();
-        if (wide_guard.kept_length() > guard->kept_length()) {
-            Diagnostic d;
-            d.pass = "recall";
-            d.action = "fallback";
-            d.score = wide_guard.kept_length() / total;
-            d.rule = clean::rule_id(clean::Rule::recall_fallback);
-            d.reason = "the cleaner kept only " + percent(guard->kept_length() / total) + " of the page's prose (" +
-                       std::to_string(static_cast<long>(guard->kept_length())) + " of " +
-                       std::to_string(static_cast<long>(total)) +
-                       " characters): took the inclusive mode instead (the whole page but its landmarks), which "
-                       "keeps " + percent(wide_guard.kept_length() / total) +
-                       " (--favor-precision keeps the first choice)";
-            forward(second, diag);
-            diag.warn(std::move(d));
-            result = std::move(alternative);
-            guard.emplace(std::move(wide_guard));
-            mode = html::PageMode::inclusive;
-        } else {
-            forward(first, diag);
-        }
-    } else {
-        forward(first, diag);
+    // Warns if the page's prose is lost. Made from the whole body, a piece at a time,
+    // before the content is built.
+    std::optional<clean::RecallGuard> guard;
+    const bool fallback = cleaning && mode != html::PageMode::inclusive && options.favor != Favor::precision &&
+                          clean::rule_on(clean::Rule::recall_fallback);
+    if (cleaning) {
+        guard.emplace();
+        if (fallback) guard->keep_prose_blocks();  // the tree is gone by the time it is needed
+        guard_whole_body(*guard, page, build);
     }
-    if (cleaning) guard->report(result.doc, diag);
-    Document doc = std::move(result.doc);
+    // the units the kept elements make, read before the tree is consumed
+    const std::unordered_set<std::string> keep_units = kept_units(page, kept, build);
+    Document doc;
+    html::BuildOptions content_build = build;
+    content_build.explain = &diag;  // decorative images, reported once: not for the whole body
+    // What is read from the tree after the content is built is read before: the
+    // building frees each subtree it has built.
+    std::string content_date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    doc.blocks = html::build_blocks_consuming(page, selection.roots, selection.removed, content_build);
+    if (cleaning) {
+        guard->checkpoint(doc, "html-select");
+        drop_repeated_quotes(doc, diag);
+        take_title(doc, meta, diag);
+    } else {
+        doc.meta.title = html::page_title(meta);
+    }
+    doc.meta.authors = meta.authors;
+    doc.meta.date = content_date;
+    parsed.reset();  // the page's tree and index: not used past here
+    std::string().swap(text);  // nor the markup they pointed into
+    doc.meta.site = meta.site;
+    doc.meta.source = meta.url;  // where the page lives; the file's name when it does not say
+    // meta.description is not copied into Meta::extra: every writer prints extra keys,
+    // and a page's description is its lead paragraph again (on the dev set it cost 2.5
+    // points of F1)
+
+    // the declared language, unless the text says otherwise (templates keep lang="en")
+    std::string guessed = guess_language(sample_text(doc));
+    std::string language = meta.language;
+    if (language.empty() || (!guessed.empty() && primary_subtag(language) != guessed)) language = guessed;
+
+    if (cleaning) {
+        // the cleaner's language tables are keyed by primary subtag
+        doc.meta.language = primary_subtag(language);
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean.keep_units = keep_units.empty() ? nullptr : &keep_units;
+        // the inclusive mode keeps what the landmarks leave: the unit rules are made for
+        // one article's block and would take a listing's cards for navigation again; the
+        // wide mode hears them as for records (each unit on its own words, no content run)
+        if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
+        else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
+        if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
+        guard->checkpoint(doc, "the cleaning passes");
+        // The fallback cascade: the cleaner kept under kMinKeptShare of the page's prose
+        // and under kFallbackMaxText of text in all, so the page's prose units come back
+        // (on WCXB's pages a wider trigger lost more than it gained: recall_guard.hpp).
+        if (fallback && clean::holds_almost_nothing(doc) && guard->collapsed(doc)) {
+            const double total = guard->prose_length(), before = guard->kept_length();
+            if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0) {
+                guard->collapsed(doc);
+                Diagnostic d;
+                d.pass = "recall";
+                d.action = "fallback";
+                d.rule = clean::rule_id(clean::Rule::recall_fallback);
+                d.score = total > 0 ? guard->kept_length() / total : 0;
+                d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(before)) +
+                           " of " + std::to_string(static_cast<long>(total)) +
+                           " prose characters): kept the page's " + std::to_string(back) +
+                           " paragraphs of prose instead (--favor-precision keeps the first choice)";
+                diag.warn(std::move(d));
+            }
+        }
+        guard->report(doc, diag);
+    }
+    doc.meta.language = language;
     if (!page_type.empty()) {
         doc.meta.extra["type"] = page_type;
         // --explain says of each removal on what kind of page it was made

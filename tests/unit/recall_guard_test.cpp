@@ -248,7 +248,7 @@ TEST_CASE("recall guard: an HTML page that loses most of its entries falls back,
     CHECK(contains(d->reason, "by the cleaning passes"));
     CHECK(d->first_line == 1);
 
-    // by default the guard acts: almost nothing was kept, so the inclusive mode is taken
+    // by default the guard acts: almost nothing was kept, so the prose units come back
     options.favor = Favor::balanced;
     Diagnostics diag;
     text = text_of(read_document(html, options, diag));
@@ -257,7 +257,7 @@ TEST_CASE("recall guard: an HTML page that loses most of its entries falls back,
     REQUIRE(d);
     CHECK(d->action == "fallback");
     CHECK(d->rule == "recall-fallback");
-    CHECK(contains(d->reason, "took the inclusive mode instead"));
+    CHECK(contains(d->reason, "paragraphs of prose instead"));
     for (const Diagnostic& other : diag.items()) CHECK(other.action != "low recall");  // no longer lost
 }
 
