@@ -14,7 +14,7 @@
 // and says why: the figures, and the first long paragraph removed, its line and the pass
 // that removed it. The guard itself never changes the document: its callers fall back
 // to a more inclusive result when collapsed() says the page's prose was lost (the HTML
-// reader to its inclusive mode, clean_document to the prose units; trafilatura's
+// reader and clean_document both to the page's prose units; trafilatura's
 // fallback cascade), and say so. Prose that the
 // cleaner's vocabulary calls furniture (cookie and privacy notices, copyright lines) and
 // markup left in a dump are not counted: losing them is the cleaner's job.

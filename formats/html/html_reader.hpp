@@ -7,8 +7,9 @@
 // cleaner's passes finish the job on that content, as for a text dump: fragments,
 // metadata lines, boilerplate lines, structure repair (the passes of cleaning_passes()
 // in dconv/clean.hpp marked "html" or "both"). They run here, not in read_document,
-// because they need the page's element tree: the selection, the page model, and the
-// recall guard's fallback to the inclusive mode when almost nothing was kept.
+// because they need the page's element tree (the selection, the page model), which is
+// consumed as the content is built; the recall guard keeps the whole body's prose units
+// aside for its fallback when almost nothing was kept.
 // The user's selectors (ReadOptions::keep_selectors, drop_selectors; css_selector.hpp)
 // act on that tree: dropped elements are skipped as it is indexed, kept ones are put
 // back into the content and protected from every rule.
