@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "core/smart_quotes.hpp"
+#include "dconv/clean.hpp"
 #include "decode/decode.hpp"
+#include "html/css_selector.hpp"
 #include "dconv/book.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/registry.hpp"
@@ -93,7 +95,18 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
     if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
         diag.warn("read", text.empty() ? "the input is empty: its outputs are empty documents"
                                        : "the input holds only white space: its outputs are empty documents");
-    return finish(reader.read(std::move(text), options, diag), reader, options, diag);
+    // read, clean, (write): the pipeline in one place. The reader frees the text once it
+    // has built the model, before the (memory-hungry) cleaning passes run.
+    if (reader.name != "html" && (!options.keep_selectors.empty() || !options.drop_selectors.empty()))
+        diag.warn("read", "--keep-selector and --drop-selector apply to HTML inputs: not to this " + reader.name +
+                              " input");
+    Document doc = reader.read(std::move(text), options, diag);
+    if (!reader.cleans_while_reading && cleaning_wanted(options.clean, reader.cleaned_by_default)) {
+        CleanOptions clean;
+        clean.batch = options.batch;
+        clean_document(doc, clean, diag);
+    }
+    return finish(std::move(doc), reader, options, diag);
 }
 
 }  // namespace
@@ -109,6 +122,11 @@ Document read_document(std::string_view bytes, const ReadOptions& options, Diagn
     const ReaderEntry& reader = choose_reader(options, bytes);
     std::string text = decode_text(bytes, input_encoding(bytes, reader, options), diag, options.source_name);
     return read_decoded(std::move(text), reader, options, diag);
+}
+
+void check_selectors(const ReadOptions& options) {
+    html::parse_selectors(options.keep_selectors, "--keep-selector");
+    html::parse_selectors(options.drop_selectors, "--drop-selector");
 }
 
 std::string template_text(std::string_view bytes, const ReadOptions& options, Diagnostics& diag) {

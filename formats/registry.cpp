@@ -19,9 +19,9 @@ namespace dconv {
 const std::vector<ReaderEntry>& readers() {
     static const std::vector<ReaderEntry> table = {
         {"webtext", {"txt", "text"}, "text dump of a web page, cleaned of boilerplate (default)",
-         read_webtext},
+         read_webtext, nullptr, nullptr, true},
         {"html", {"html", "htm", "xhtml"}, "HTML page, parsed with gumbo, its content chosen and cleaned",
-         read_html, html_declared_encoding, html_template_text},
+         read_html, html_declared_encoding, html_template_text, true, true},
         {"markdown", {"md", "markdown", "mkd"}, "GitHub Flavored Markdown (cmark-gfm) with optional YAML front matter, not cleaned unless --clean",
          [](std::string text, const ReadOptions& options, Diagnostics& diag) {
              return read_markdown(text, options, diag);

@@ -132,6 +132,11 @@ void check_read_options(const ReadOptions& read) {
             throw UsageError{"unknown encoding '" + read.encoding +
                              "' (try UTF-8, GB18030, Big5, Shift_JIS, windows-1252)"};
     }
+    try {
+        check_selectors(read);
+    } catch (const Error& e) {
+        throw UsageError{e.message()};
+    }
 }
 
 bool claimed_by_a_reader(const fs::path& file) {

@@ -96,7 +96,19 @@ std::string explain_line(const std::string& name, const Diagnostic& d) {
     if (!d.pass.empty()) out += d.pass + ": ";
     if (!d.action.empty()) {
         out += d.action;
-        if (d.score != 0) out += " (score " + format_score(d.score) + ")";  // metadata and repair have none
+        // what decided: the rule's id, the score (metadata and repair have none), the
+        // page's type, and a learned classifier's weightiest features
+        std::string why;
+        auto add = [&why](const std::string& part) { why += (why.empty() ? "" : "; ") + part; };
+        if (!d.rule.empty()) add("rule " + d.rule);
+        if (d.score != 0) add("score " + format_score(d.score));
+        if (!d.page_type.empty()) add("page " + d.page_type);
+        if (!d.features.empty()) {
+            std::string features;
+            for (const std::string& f : d.features) features += (features.empty() ? "" : ", ") + f;
+            add("features " + features);
+        }
+        if (!why.empty()) out += " (" + why + ")";
         out += ": ";
     }
     out += d.reason;
@@ -133,7 +145,10 @@ const char* kind_name(ErrorKind kind) {
 // One JSON object per input, on one line (JSON Lines):
 // {"input": "a.txt", "ok": true, "outputs": ["out/a.md"], "error": null,
 //  "diagnostics": [{"severity": "note", "pass": "classify", "first_line": 3, "last_line": 5,
-//                   "action": "removed", "score": 0.9, "reason": "...", "excerpt": "..."}]}
+//                   "action": "removed", "score": 0.9, "reason": "...", "excerpt": "...",
+//                   "rule": "link-density", "page_type": "article", "features": []}]}
+// "rule" is the deciding rule's id ("" when none), "page_type" the page's type (HTML,
+// on the cleaner's removals), "features" a learned classifier's weightiest features.
 // "error", when not null: {"kind": "input", "file": "a.txt", "line": 0, "message": "..."}.
 std::string explain_json(const std::string& name, bool ok, const std::vector<std::string>& written,
                          const std::vector<Error>& errors, const Diagnostics& diag) {
@@ -159,7 +174,10 @@ std::string explain_json(const std::string& name, bool ok, const std::vector<std
                                     {"action", d.action},
                                     {"score", d.score},
                                     {"reason", d.reason},
-                                    {"excerpt", d.excerpt}});
+                                    {"excerpt", d.excerpt},
+                                    {"rule", d.rule},
+                                    {"page_type", d.page_type},
+                                    {"features", d.features}});
     // File names need not be UTF-8; replace rather than throw.
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }

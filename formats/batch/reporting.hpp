@@ -21,7 +21,8 @@ namespace dconv::batch {
 // a command.
 std::string printable_name(std::string_view name);
 
-// file:LINE[-LAST]: PASS: ACTION (score S): REASON — "excerpt"
+// file:LINE[-LAST]: PASS: ACTION (rule ID; score S; page TYPE; features F=V, ...): REASON — "excerpt"
+// (each part of the parenthesis only when known)
 // (warnings: file:LINE: warning: PASS: REASON ...)
 std::string explain_line(const std::string& name, const Diagnostic& d);
 
@@ -35,7 +36,8 @@ std::string error_line(const std::string& fallback_name, const Error& e);
 // One JSON object per input, on one line (JSON Lines):
 // {"input": "a.txt", "ok": true, "outputs": ["out/a.md"], "error": null,
 //  "diagnostics": [{"severity": "note", "pass": "classify", "first_line": 3, "last_line": 5,
-//                   "action": "removed", "score": 0.9, "reason": "...", "excerpt": "..."}]}
+//                   "action": "removed", "score": 0.9, "reason": "...", "excerpt": "...",
+//                   "rule": "link-density", "page_type": "article", "features": []}]}
 // "error", when not null: {"kind": "input", "file": "a.txt", "line": 0, "message": "..."}.
 std::string explain_json(const std::string& name, bool ok, const std::vector<std::string>& written,
                          const std::vector<Error>& errors, const Diagnostics& diag);

@@ -14,6 +14,8 @@
 
 #include "clean/cues.hpp"
 #include "clean/language.hpp"
+#include "clean/rules.hpp"
+#include "clean/thresholds.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/model.hpp"
@@ -24,7 +26,8 @@ namespace dconv::clean {
 
 namespace {
 
-// Thresholds; lengths are in Latin-equivalent characters (features.hpp).
+// Thresholds; lengths are in Latin-equivalent characters (features.hpp). Those the HTML
+// cleaner shares (link density, widget words, legal lines...) are in thresholds.hpp.
 constexpr double kGoodLength = 150;           // a paragraph this long can stand alone as content
 constexpr double kGroupGoodLength = 100;      // a run of prose lines this long is content
 constexpr std::size_t kShortRunLines = 6;     // a run of this many short lines...
@@ -32,14 +35,8 @@ constexpr double kShortRunLength = 300;       // ...this long in all is text set
 constexpr double kShortRunMeanLength = 15;    // ...if its lines are this long on average
 constexpr std::size_t kMaxRunGap = 2;         // pictures, emoji or lone links a run may step over
 constexpr double kGoodCodeLength = 80;        // a code listing this long is content
-constexpr double kMaxWidgetLength = 120;      // longer text is not a widget's label
-constexpr double kMinNoticeLength = 80;       // a cookie notice is prose; shorter text is a label
 constexpr double kMaxLabelLength = 20;        // a button's label under a heading ("Edit") is this short
-constexpr double kShortLength = 45;           // below this a line is judged by its neighbours
 constexpr double kLongUnshapedLength = 300;   // text this long without a link is no furniture, prose or not (results, a table)
-constexpr double kMaxLinkDensity = 0.3;       // more of the text in links than this: navigation
-constexpr double kBadLinkDensity = 0.5;       // ... and this much is navigation whatever the rest
-constexpr double kSentenceLinkDensity = 0.65; // tolerated in a full sentence of prose
 constexpr double kProseStopDensity = 0.2;     // stop words per word of running prose (~0.4 typical)
 constexpr double kCjkProseDensity = 0.15;     // function characters per Han character (prose ~0.25)
 constexpr std::size_t kMinThreadSeparators = 3; // a line parting posts recurs this often
@@ -83,6 +80,7 @@ struct Judged {
     Cls cls = Cls::short_;
     std::string reason;
     double score = 0;
+    Rule rule = Rule::count;  // the rule that set cls, when one did (Rule::count: none)
     bool unshaped = false;  // bad only for want of sentence shape: fine inside verse-like runs
     bool repeated = false;  // bad for recurring on the page
     bool templated = false; // recurs on other pages of the batch: kept only inside content
@@ -113,10 +111,7 @@ bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
 
-bool numbers_only(const Features& f) {
-    int letters = f.letters + f.cjk;  // a CJK character weighs two letters here
-    return letters < 3 || (f.digits > 0 && letters <= f.digits / 2);
-}
+bool numbers_only(const Features& f) { return clean::numbers_only(f.letters + f.cjk, f.digits); }
 
 // The share of a text's bytes in literal HTML tags ("<li>", "</strong>", "<a href=...>"),
 // and how many: a comment form's source or an escaped copy of the post shows its markup.
@@ -156,7 +151,8 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     double ld = f.link_density();
     if (u.rule) return {Cls::short_, "thematic break", 0};
     if (u.code) return {f.length >= kGoodCodeLength ? Cls::good : Cls::neargood, "code block", f.length};
-    if (f.text.empty()) return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0};
+    if (f.text.empty() && rule_on(Rule::no_text))
+        return {Cls::bad, f.links ? "link without text (image or icon)" : "no text", 0, Rule::no_text};
     // running prose carries inline links (names, sources); a nav bar is links with no
     // sentence around them
     // a lead-in to a list or code ends in a colon, and is a sentence all the same
@@ -164,38 +160,45 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     bool sentence = (f.ends_sentence || lead_in) && f.length >= kShortLength &&
                     (stop_threshold > 0 ? f.stop_density >= stop_threshold : f.sentence_ends >= 1);
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
-    if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity))
-        return {Cls::bad, say("link density %.2f", ld), ld};
-    if (is_legal_line(f.text) && f.length < 400) return {Cls::bad, "copyright or legal line", 0};
-    if (f.length >= kMinNoticeLength && is_privacy_notice(f.text, lang))
-        return {Cls::bad, "cookie or privacy notice", 0};
+    if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity) && rule_on(Rule::link_density))
+        return {Cls::bad, say("link density %.2f", ld), ld, Rule::link_density};
+    if (f.length < kMaxLegalLength && rule_on(Rule::legal_line) && is_legal_line(f.text))
+        return {Cls::bad, "copyright or legal line", 0, Rule::legal_line};
+    if (f.length >= kMinNoticeLength && rule_on(Rule::privacy_notice) && is_privacy_notice(f.text, lang))
+        return {Cls::bad, "cookie or privacy notice", 0, Rule::privacy_notice};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
-        f.length < 400) {
+        rule_on(Rule::site_template) &&
+        f.length < kMaxTemplateLength) {
         // recurring on other pages marks a line as the site's furniture only where
         // furniture stands, at the edges of the content: inside it (a heading two
         // articles share) the neighbours decide
         Judged j{Cls::short_, "site template: on " + std::to_string(pages_with) + " pages of the batch",
-                 double(pages_with)};
+                 double(pages_with), Rule::site_template};
         j.templated = true;
         return j;
     }
-    if (f.length < kMaxWidgetLength) {
+    if (f.length < kMaxWidgetLength && rule_on(Rule::widget_words)) {
         double widgets = widget_share(f.text);
-        if (widgets >= 0.5) return {Cls::bad, say("widget words %.0f%%", widgets * 100), widgets};
+        if (widgets >= kWidgetShare)
+            return {Cls::bad, say("widget words %.0f%%", widgets * 100), widgets, Rule::widget_words};
     }
-    if (numbers_only(f)) return {Cls::bad, "numbers, dates or symbols only", 0};
-    if (repeats_in_page >= 2 && f.length < 100 && !u.heading) {
+    if (numbers_only(f) && rule_on(Rule::numbers_only))
+        return {Cls::bad, "numbers, dates or symbols only", 0, Rule::numbers_only};
+    if (repeats_in_page >= 2 && f.length < 100 && !u.heading && rule_on(Rule::repeated_line)) {
         // a repeated line is a menu item, unless it is punctuated like a sentence or a
         // salutation ("Dear friends,", "Thank you!"): then its neighbours decide
         bool spoken = f.ends_sentence || f.text.back() == ',' || ends_with(f.text, "，");
         Judged j{spoken ? Cls::short_ : Cls::bad,
-                 "repeated " + std::to_string(repeats_in_page) + " times on the page", double(repeats_in_page)};
+                 "repeated " + std::to_string(repeats_in_page) + " times on the page", double(repeats_in_page),
+                 Rule::repeated_line};
         j.repeated = true;
         return j;
     }
-    if (f.url_share >= 0.5) return {Cls::bad, say("URLs %.0f%% of the text", f.url_share * 100), f.url_share};
-    if (auto [share, tags] = markup_tags(f.text); tags >= kMinMarkupTags && share >= kMinMarkupShare)
-        return {Cls::bad, say("HTML source: tags %.0f%% of the text", share * 100), share};
+    if (f.url_share >= 0.5 && rule_on(Rule::url_text))
+        return {Cls::bad, say("URLs %.0f%% of the text", f.url_share * 100), f.url_share, Rule::url_text};
+    if (auto [share, tags] = markup_tags(f.text);
+        tags >= kMinMarkupTags && share >= kMinMarkupShare && rule_on(Rule::markup_source))
+        return {Cls::bad, say("HTML source: tags %.0f%% of the text", share * 100), share, Rule::markup_source};
     if (numbered_heading_shape(f) && ld == 0)
         return {Cls::neargood, "numbered section heading", f.length};
     bool prose = prose_shaped(f, stop_threshold);
@@ -211,7 +214,8 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
             return {Cls::neargood, "short sentence", f.length};
         return {Cls::short_, say("a short line, length %.0f", f.length), f.length};
     }
-    if (ld > kMaxLinkDensity) return {Cls::bad, say("link density %.2f", ld), ld};
+    if (ld > kMaxLinkDensity && rule_on(Rule::link_density))
+        return {Cls::bad, say("link density %.2f", ld), ld, Rule::link_density};
     if (f.links == 0 && f.length >= kLongUnshapedLength)
         return {Cls::neargood, "long text without links: " + shape + say(", length %.0f", f.length), f.length};
     // a heading is a title, not a sentence, and a list item without links often a phrase
@@ -220,7 +224,8 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     // heading-sized line without sentence marks is as often a button row or a teaser.
     if ((u.heading || u.item >= 0) && stop_threshold > 0 && f.links == 0 && f.length < 2 * kShortLength)
         return {Cls::short_, "heading or list item without sentence shape: " + shape, f.length};
-    Judged j{Cls::bad, "not prose: " + shape, f.length};
+    if (!rule_on(Rule::not_prose)) return {Cls::short_, "not prose: " + shape, f.length};
+    Judged j{Cls::bad, "not prose: " + shape, f.length, Rule::not_prose};
     j.unshaped = f.links == 0 && f.length < 2 * kShortLength;
     return j;
 }
@@ -244,7 +249,7 @@ std::uint64_t counter_key(const Features& f) {
 // paragraph opens like a longer kept one, word for word over kTruncatedHead folded
 // bytes, the shorter is that paragraph's teaser (or summary) and goes.
 void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& drop,
-                           std::vector<std::string>& reasons) {
+                           std::vector<std::string>& reasons, std::vector<std::string_view>& rules) {
     // a teaser's "read more" link is no text of its own: lengths are compared without links
     auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
     std::unordered_map<std::string, std::size_t> longest;  // head -> unit
@@ -267,6 +272,7 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
         if (keep == i || own(i) >= own(keep)) continue;
         drop[i] = true;
         reasons[i] = "the head of a longer paragraph kept (a teaser)";
+        rules[i] = rule_id(Rule::teaser_copy);
     }
 }
 
@@ -481,13 +487,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         poll_deadline();
         const Features& f = units[i].f;
         if (units[i].heading || f.links > 0 || f.length < kMinHeadlineLength || f.length >= kGoodLength ||
-            judged[i].cls == Cls::bad || !folded[i])
+            judged[i].cls == Cls::bad || !folded[i] || !rule_on(Rule::teaser_card))
             continue;
         std::size_t from = i > kMaxCardSpan ? i - kMaxCardSpan : 0, to = std::min(n - 1, i + kMaxCardSpan);
         for (std::size_t k = from; k <= to; ++k) {
             poll_deadline();
             if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkedCopyDensity) continue;
-            judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length};
+            judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length, Rule::teaser_card};
             break;
         }
     }
@@ -502,12 +508,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // the same words again and again are a button under each post ("Reply",
         // "评论"), not the heading of a section
         bool button = shaped[i] && counts[shaped[i]] >= kMaxOpenerRepeats;
-        bool opener = (u.heading || u.f.length < 60) && !button && opens_furniture_section(u.f.text);
+        bool opener = (u.heading || u.f.length < kMaxSectionOpener) && !button &&
+                      rule_on(Rule::furniture_section) && opens_furniture_section(u.f.text);
         if (opener) {
             in_furniture = true;
             furniture_level = u.heading ? u.heading_level : 7;
             items_only = true;
-            judged[i] = {Cls::bad, "opens a section of page furniture", 0};
+            judged[i] = {Cls::bad, "opens a section of page furniture", 0, Rule::furniture_section};
             continue;
         }
         // the section ends at the next heading of its rank, or where prose resumes; a box
@@ -520,7 +527,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             in_furniture = false;
         if (in_furniture && u.item < 0 && !u.f.text.empty()) items_only = false;
         if (in_furniture && judged[i].cls != Cls::good && judged[i].cls != Cls::bad)
-            judged[i] = {Cls::bad, "inside a section of page furniture", 0};
+            judged[i] = {Cls::bad, "inside a section of page furniture", 0, Rule::furniture_section};
     }
 
     std::vector<Cls> cls(n);
@@ -547,9 +554,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t j = i;
         double total = 0;
         while (j < n && groups(j)) total += units[j++].f.length;
-        if (j - i >= 2 && total >= kGroupGoodLength)
+        if (j - i >= 2 && total >= kGroupGoodLength && rule_on(Rule::prose_lines_run))
             for (std::size_t k = i; k < j; ++k) {
                 cls[k] = Cls::good;
+                judged[k].rule = Rule::prose_lines_run;
                 if (explain) judged[k].reason = fmt("in a run of prose lines, length %.0f", total);
             }
         i = j;
@@ -611,13 +619,15 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             j = k;
         }
         // a menu is a run of short lines too, of a word or two each: text has longer lines
-        if (lines >= kShortRunLines && total >= kShortRunLength && total >= kShortRunMeanLength * double(lines))
+        if (lines >= kShortRunLines && total >= kShortRunLength && total >= kShortRunMeanLength * double(lines) &&
+            rule_on(Rule::short_lines_run))
             for (std::size_t k = i; k < end; ++k) {
                 if (!plain_short(k)) {
                     bridged[k] = true;
                     continue;
                 }
                 cls[k] = Cls::good;
+                judged[k].rule = Rule::short_lines_run;
                 if (explain) judged[k].reason = fmt("in a run of short lines, length %.0f", total);
             }
         i = end;
@@ -697,9 +707,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         return nearest[skip_neargood ? 1 : 0][dir > 0 ? 1 : 0][i];
     };
     std::vector<Cls> revised = cls;
+    const bool context = rule_on(Rule::context);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
-        if (cls[i] != Cls::short_) continue;
+        if (cls[i] != Cls::short_ || !context) continue;
         Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
         std::string why;
         if (prev == Cls::good && next == Cls::good) {
@@ -720,15 +731,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (next == Cls::good) revised[i] = Cls::good;
             else why = "heading not followed by content";
         }
-        if (!why.empty()) judged[i].reason = why + "; " + judged[i].reason;
+        if (!why.empty()) {
+            judged[i].reason = why + "; " + judged[i].reason;
+            judged[i].rule = Rule::context;
+        }
     }
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
-        if (cls[i] != Cls::neargood) continue;
+        if (cls[i] != Cls::neargood || !context) continue;
         Cls prev = neighbour(i, -1, true), next = neighbour(i, +1, true);
         if (prev == Cls::bad && next == Cls::bad) {
             revised[i] = Cls::bad;
             judged[i].reason = "between boilerplate; " + judged[i].reason;
+            judged[i].rule = Rule::context;
         } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
                    (!units[i].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
             // trailing the content, a line that is no sentence is the first of the furniture;
@@ -736,6 +751,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             // "[Click here] to subscribe")
             revised[i] = Cls::bad;
             judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
+            judged[i].rule = Rule::context;
         } else {
             revised[i] = Cls::good;
         }
@@ -779,7 +795,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // A copyright or legal line closes the page: no run reaches across it.
     std::vector<bool> barrier(n, false);
     for (std::size_t i = 0; i < n; ++i)
-        barrier[i] = revised[i] == Cls::bad && units[i].f.length < 400 && is_legal_line(units[i].f.text);
+        barrier[i] = revised[i] == Cls::bad && units[i].f.length < kMaxLegalLength && is_legal_line(units[i].f.text);
     // Runs are scanned from `start`. kBest: the stretch of greatest weight (a maximum-sum
     // run, restarted wherever the sum falls to nothing). kFrom: the run that starts at
     // the first good unit and ends where the weight summed from there peaks, so a gap of
@@ -840,7 +856,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // "Sign in to comment", "Click here to order") opens the page's furniture: where
     // little text follows it in the main run, the run ends before it.
     std::size_t call_at = n;
-    if (found) {
+    if (found && rule_on(Rule::call_to_reader)) {
         double before = 0, after = 0;
         for (std::size_t i = main_run.from; i <= main_run.to; ++i)
             if (revised[i] == Cls::good) after += units[i].f.length;
@@ -884,15 +900,18 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<bool> drop(n, false);
     std::vector<std::string> reasons(n);
     std::vector<double> scores(n);
+    std::vector<std::string_view> rules(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         scores[i] = judged[i].score;
         if (revised[i] == Cls::bad) {
             drop[i] = true;
             reasons[i] = judged[i].reason;
-        } else if (!found || !in_run[i]) {
+            if (judged[i].rule != Rule::count) rules[i] = rule_id(judged[i].rule);
+        } else if ((!found || !in_run[i]) && rule_on(Rule::content_run)) {
             drop[i] = true;
             bool called = i >= call_at && i <= main_run.to;
+            rules[i] = rule_id(called ? Rule::call_to_reader : Rule::content_run);
             reasons[i] = (called ? "from a call to the reader on, after the article; "
                                  : "outside the main content run; ") + judged[i].reason;
         }
@@ -904,21 +923,24 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             if (judged[i].cls != Cls::bad && units[i].f.ends_sentence && units[i].f.links == 0)
                 drop[i] = false;
     }
-    if (found) keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
-    if (found) keep_numbered_headings(units, main_run.from, main_run.to, drop, reasons);
+    if (found && rule_on(Rule::thread_posts))
+        keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
+    if (found && rule_on(Rule::numbered_headings))
+        keep_numbered_headings(units, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
-        if (drop[i] || !folded[i] || units[i].f.length < 100 || units[i].code) continue;
-        if (seen[folded[i]]++ > 0) {
+        if (drop[i] || !folded[i] || units[i].f.length < kMinRepeatedParagraph || units[i].code) continue;
+        if (seen[folded[i]]++ > 0 && rule_on(Rule::duplicate_paragraph)) {
             drop[i] = true;
             reasons[i] = "the same paragraph again";
+            rules[i] = rule_id(Rule::duplicate_paragraph);
         }
     }
-    drop_truncated_copies(units, drop, reasons);
-    drop_units(doc, units, drop, reasons, scores, "classify", diag);
+    if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
+    drop_units(doc, units, drop, reasons, scores, "classify", diag, rules);
 }
 
 }  // namespace dconv::clean

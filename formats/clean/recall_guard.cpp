@@ -96,6 +96,7 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     };
     for (const Block& block : blocks) {
         poll_deadline();
+        const std::size_t prose_before = prose_.size();
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (const Blocks& item : list->items) {
                 Inlines all;
@@ -116,6 +117,13 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
             std::string text = plain_text(block);
             if (text.size() >= kProseLength) consider(block.source, measure_text(text, ""));
         }  // headings, code and rules are not prose
+        if (!keep_blocks_ || prose_.size() == prose_before) continue;
+        if (total_ > kMaxFallbackProse) {  // too much to hold twice: no fallback material
+            keep_blocks_ = false;
+            Blocks().swap(prose_blocks_);
+            continue;
+        }
+        prose_blocks_.push_back(block);
     }
 }
 
@@ -328,6 +336,33 @@ double RecallGuard::kept_length() const {
     for (const Prose& p : prose_)
         if (p.removed_by.empty()) kept += p.length;
     return kept;
+}
+
+bool RecallGuard::collapsed(const Document& result) {
+    settle(result);
+    return !prose_.empty() && total_ >= kMinPageProse && kept_length() < kMinKeptShare * total_;
+}
+
+std::vector<SourceRange> RecallGuard::prose_sources() const {
+    std::vector<SourceRange> out;
+    for (const Prose& p : prose_) out.push_back(p.source);
+    return out;
+}
+
+bool holds_almost_nothing(const Document& doc) {
+    std::size_t n = 0;
+    for (const Block& b : doc.blocks) {
+        n += text::squeeze_spaces(plain_text(b)).size();
+        if (n >= kFallbackMaxText) return false;
+    }
+    return true;
+}
+
+std::vector<SourceRange> RecallGuard::lost() const {
+    std::vector<SourceRange> out;
+    for (const Prose& p : prose_)
+        if (!p.removed_by.empty()) out.push_back(p.source);
+    return out;
 }
 
 bool RecallGuard::report(const Document& result, Diagnostics& diag) {

@@ -12,7 +12,10 @@
 //    article starts), and under kLeadLostMaxKeptShare of the prose was kept (customer
 //    reviews or a comment thread above the text go, and most of the prose stays);
 // and says why: the figures, and the first long paragraph removed, its line and the pass
-// that removed it. The guard only warns; it never changes the document. Prose that the
+// that removed it. The guard itself never changes the document: its callers fall back
+// to a more inclusive result when collapsed() says the page's prose was lost (the HTML
+// reader and clean_document both to the page's prose units; trafilatura's
+// fallback cascade), and say so. Prose that the
 // cleaner's vocabulary calls furniture (cookie and privacy notices, copyright lines) and
 // markup left in a dump are not counted: losing them is the cleaner's job.
 //
@@ -53,10 +56,23 @@ inline constexpr double kMinPageProse = 600;
 inline constexpr std::size_t kLeadParagraphs = 3;
 inline constexpr double kLongParagraph = 200;
 inline constexpr double kLeadLostMaxKeptShare = 0.5;
+// The fallback (the callers' of collapsed()) acts only on a result holding less text
+// than this (bytes of its blocks' text, about one long paragraph): "almost nothing".
+// A collapsed share of the prose with more text kept than this is, on WCXB's pages, more
+// often a right choice (a thread of short posts, a listing's cards, an article among
+// long teasers) than the more inclusive result is.
+inline constexpr std::size_t kFallbackMaxText = 200;
+// The text fallback keeps a copy of the page's prose blocks while the passes run; over
+// this much prose (characters) it does not, so that a page of megabytes does not hold
+// its text twice for a fallback that is for pages that lost what little they had.
+inline constexpr double kMaxFallbackProse = 256 * 1024;
 // A unit where more than this share of the bytes are < > { } = is markup, not prose.
 inline constexpr double kMaxMarkupShare = 0.02;
 // Bytes of a unit's head and tail looked for in the cleaned text.
 inline constexpr std::size_t kProbeBytes = 40;
+
+// Whether `doc` holds less than kFallbackMaxText of text: almost nothing.
+bool holds_almost_nothing(const Document& doc);
 
 class RecallGuard {
 public:
@@ -77,10 +93,28 @@ public:
     // Returns whether it warned.
     bool report(const Document& result, Diagnostics& diag);
 
+    // After the last pass: whether `result` kept under kMinKeptShare of the page's prose
+    // (on a page with kMinPageProse of it), the collapse a fallback answers; settles, as
+    // report() does, without warning.
+    bool collapsed(const Document& result);
+
+    // After report() or collapsed(): the source ranges of the prose units removed.
+    std::vector<SourceRange> lost() const;
+    // The source ranges of the page's prose units, in document order.
+    std::vector<SourceRange> prose_sources() const;
+
     double prose_length() const { return total_; }
     double kept_length() const;  // after report()
 
+    // From now on, add() keeps a copy of each top-level block that holds prose, while
+    // the page's prose stays under kMaxFallbackProse: the fallback's material, for a
+    // reader that cannot read the page again (the HTML reader frees its tree).
+    void keep_prose_blocks() { keep_blocks_ = true; }
+    Blocks take_prose_blocks() { return std::move(prose_blocks_); }
+
 private:
+    bool keep_blocks_ = false;
+    Blocks prose_blocks_;
     struct Prose {
         SourceRange source;
         double length = 0;

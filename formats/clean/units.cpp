@@ -102,7 +102,7 @@ std::string excerpt(std::string_view s) {
 
 void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
                 const std::vector<std::string>& reasons, const std::vector<double>& scores,
-                const char* pass, Diagnostics& diag) {
+                const char* pass, Diagnostics& diag, const std::vector<std::string_view>& rules) {
     std::vector<bool> drop_block(doc.blocks.size(), false);
     std::vector<std::vector<bool>> drop_item(doc.blocks.size());
     for (std::size_t k = 0; k < units.size(); ++k) {
@@ -116,6 +116,7 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
         d.last_line = u.source.last;
         d.score = scores.empty() ? 0.0 : scores[k];
         d.reason = reasons[k];
+        if (k < rules.size()) d.rule = rules[k];
         d.excerpt = excerpt(u.f.text);
         diag.note(std::move(d));
         if (u.item < 0) {

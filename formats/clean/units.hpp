@@ -31,10 +31,11 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang,
                              std::size_t head = SIZE_MAX, std::size_t tail = 0);
 
 // Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
-// and reports each as `action` by `pass` with its reason.
+// and reports each as `action` by `pass` with its reason and the id of the rule that
+// decided (`rules`, when given: an empty id for none).
 void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
                 const std::vector<std::string>& reasons, const std::vector<double>& scores,
-                const char* pass, Diagnostics& diag);
+                const char* pass, Diagnostics& diag, const std::vector<std::string_view>& rules = {});
 
 std::string excerpt(std::string_view text);
 

@@ -6,6 +6,8 @@
 #include <unordered_set>
 
 #include "clean/cues.hpp"
+#include "clean/rules.hpp"
+#include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -15,6 +17,9 @@
 namespace dconv::html {
 
 namespace {
+
+using clean::Rule;
+using clean::rule_on;
 
 struct ProseMeasure {
     double chars = 0, link_chars = 0;
@@ -49,6 +54,7 @@ struct Unit {
     SourceRange source;
     bool prose = false;
     bool media = false;  // a figure, a table, or a paragraph of images only (is_media)
+    bool kept = false;   // the user's (--keep-selector): content, whatever the rules say
 };
 
 // Images, alone or linked, and nothing else but white space.
@@ -150,6 +156,7 @@ bool gather_paragraphs(std::span<const Block> blocks, ProseMeasure& m, std::stri
 }
 
 bool is_running_prose(std::span<const Block> blocks, std::string_view lang, std::unordered_set<std::string>& seen) {
+    if (!rule_on(Rule::protected_prose)) return false;
     ProseMeasure m;
     std::string text;
     if (!gather_paragraphs(blocks, m, text)) return false;
@@ -160,9 +167,16 @@ bool is_running_prose(std::span<const Block> blocks, std::string_view lang, std:
     return seen.insert(text::squeeze_spaces(text)).second;
 }
 
-std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
+std::vector<Unit> units_of(const Document& doc, std::string_view lang,
+                           const std::unordered_set<std::string>* keep = nullptr) {
     std::vector<Unit> units;
     std::unordered_set<std::string> seen;
+    // a kept unit is protected as running prose is: no rule and no classifier removes it
+    auto keep_unit = [keep](Unit& u, std::span<const Block> blocks) {
+        if (!keep || !keep->contains(unit_key(blocks))) return;
+        u.kept = true;
+        u.prose = !u.media;
+    };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
         const Block& block = doc.blocks[b];
@@ -175,6 +189,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
                         break;
                     }
                 u.prose = is_running_prose(list->items[i], lang, seen);
+                keep_unit(u, list->items[i]);
                 units.push_back(u);
             }
             continue;
@@ -182,6 +197,7 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
         Unit u{b, -1, block.source};
         u.media = is_media(block);
         u.prose = !u.media && is_running_prose(std::span<const Block>(&block, 1), lang, seen);
+        keep_unit(u, std::span<const Block>(&block, 1));
         units.push_back(u);
     }
     return units;
@@ -260,7 +276,7 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
 // teaser's picture, a banner), not in the article. A data table stays: the page's
 // structure put it in the content, and numbers or links make it no less so.
 void kept_by_neighbours(const Document& doc, const std::vector<Unit>& units, std::vector<bool>& gone,
-                        std::vector<std::string>& why) {
+                        std::vector<std::string>& why, std::vector<Rule>& rules) {
     const std::size_t n = units.size();
     std::vector<int> before(n, -1);  // gone-ness of the nearest text unit before: -1 none
     for (std::size_t k = 0, last = SIZE_MAX; k < n; ++k) {
@@ -275,10 +291,14 @@ void kept_by_neighbours(const Document& doc, const std::vector<Unit>& units, std
             after = gone[k] ? 1 : 0;
             continue;
         }
-        bool goes = any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
-                    !std::holds_alternative<Table>(doc.blocks[units[k].block].node);
+        bool goes = !units[k].kept && any_text && before[k] != 0 && after != 0 && (before[k] == 1 || after == 1) &&
+                    !std::holds_alternative<Table>(doc.blocks[units[k].block].node) &&
+                    rule_on(Rule::media_neighbours);
         gone[k] = goes;
-        if (goes) why[k] = "a figure or image among page furniture (the text on both sides of it went)";
+        if (goes) {
+            why[k] = "a figure or image among page furniture (the text on both sides of it went)";
+            rules[k] = Rule::media_neighbours;
+        }
     }
 }
 
@@ -425,22 +445,27 @@ bool ends_sentence(std::string_view s) {
     return text::is_sentence_end(c);
 }
 
-// The block filter's thresholds. Lengths as above (a CJK character counts three).
-constexpr double kShortLine = 45;          // shorter units are judged by their neighbours
+// The block filter's own thresholds. Lengths as above (a CJK character counts three).
+// Those the text classifier applies too (link density, widget words, legal lines, the
+// short line...) are defined once, in clean/thresholds.hpp.
+using clean::kBadLinkDensity;
+using clean::kMaxLegalLength;
+using clean::kMaxSectionOpener;
+using clean::kMaxTemplateLength;
+using clean::kMaxWidgetLength;
+using clean::kMinNoticeLength;
+using clean::kMinRepeatedParagraph;
+using clean::kSentenceLinkDensity;
+using clean::kShortLength;
+using clean::kWidgetShare;
 constexpr double kMaxNumbersLine = 40;     // numbers and dates only: a date line, a counter
-constexpr double kMaxLinkDensity = 0.5;    // more link text than this: navigation...
-constexpr double kSentenceLinkDensity = 0.65;  // ...or this much in a full sentence
-constexpr double kMaxWidgetLine = 120;     // longer text is not a widget's label
-constexpr double kWidgetShare = 0.5;       // share of widget words (share, login, 分享)
-constexpr double kMaxLegalLine = 400;      // a copyright line; longer text is prose about it
-constexpr double kMinNotice = 80;          // a cookie notice is prose; shorter is a label
 constexpr double kMaxLabel = 60;           // a label repeated...
 constexpr int kLabelRepeats = 3;           // ...this often on the page is furniture
-constexpr double kMaxSectionOpener = 60;   // "Related articles" as a line, not a heading
-constexpr double kMinRepeatedParagraph = 100;  // shorter text may well recur ("Thank you!")
 
 // What the page's own words say a unit is: the reason it is furniture, or empty.
-std::vector<std::string> filter_units(const Document& doc, const std::vector<Unit>& units, std::string_view lang) {
+// `rules` gets the id of the rule behind each reason.
+std::vector<std::string> filter_units(const Document& doc, const std::vector<Unit>& units, std::string_view lang,
+                                      std::vector<Rule>& rules) {
     const std::size_t n = units.size();
     std::vector<UnitText> texts;
     texts.reserve(n);
@@ -453,21 +478,32 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         if (!key.empty()) ++repeats[key];
     }
     std::vector<std::string> why(n);
+    rules.assign(n, Rule::count);
+    auto judge = [&](std::size_t k, Rule rule, const char* reason) {
+        why[k] = reason;
+        rules[k] = rule;
+    };
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
         const UnitText& t = texts[k];
         if (units[k].prose || units[k].media || t.code || t.rule) continue;
         double chars = t.m.chars, ld = chars > 0 ? t.m.link_chars / chars : 0;
-        bool sentence = ends_sentence(t.text) && chars >= kShortLine;
-        if (t.letters < 2) why[k] = "no words";
-        else if (t.digits > t.letters && chars < kMaxNumbersLine) why[k] = "numbers and dates only";
-        else if (ld > (sentence ? kSentenceLinkDensity : kMaxLinkDensity)) why[k] = "link density";
-        else if (chars < kMaxWidgetLine && clean::widget_share(t.text) >= kWidgetShare) why[k] = "widget words";
-        else if (chars < kMaxLegalLine && clean::is_legal_line(t.text)) why[k] = "copyright or legal line";
-        else if (chars >= kMinNotice && clean::is_privacy_notice(t.text, lang)) why[k] = "cookie or privacy notice";
+        bool sentence = ends_sentence(t.text) && chars >= kShortLength;
+        if (t.letters < 2 && rule_on(Rule::no_text)) judge(k, Rule::no_text, "no words");
+        else if (chars < kMaxNumbersLine && clean::numbers_only(t.letters, t.digits) && rule_on(Rule::numbers_only))
+            judge(k, Rule::numbers_only, "numbers and dates only");
+        else if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity) && rule_on(Rule::link_density))
+            judge(k, Rule::link_density, "link density");
+        else if (chars < kMaxWidgetLength && rule_on(Rule::widget_words) &&
+                 clean::widget_share(t.text) >= kWidgetShare)
+            judge(k, Rule::widget_words, "widget words");
+        else if (chars < kMaxLegalLength && rule_on(Rule::legal_line) && clean::is_legal_line(t.text))
+            judge(k, Rule::legal_line, "copyright or legal line");
+        else if (chars >= kMinNoticeLength && rule_on(Rule::privacy_notice) && clean::is_privacy_notice(t.text, lang))
+            judge(k, Rule::privacy_notice, "cookie or privacy notice");
         else if (!t.heading && chars < kMaxLabel && !ends_sentence(t.text) &&
-                 repeats[folded_key(t.text)] >= kLabelRepeats)
-            why[k] = "a label repeated on the page";
+                 repeats[folded_key(t.text)] >= kLabelRepeats && rule_on(Rule::repeated_line))
+            judge(k, Rule::repeated_line, "a label repeated on the page");
     }
     // a paragraph shown twice (an author's box above and below the article) is kept once
     std::unordered_set<std::string> seen;
@@ -475,7 +511,8 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         poll_deadline();
         const UnitText& t = texts[k];
         if (t.m.chars < kMinRepeatedParagraph || t.code || units[k].media) continue;
-        if (!seen.insert(folded_key(t.text)).second && why[k].empty()) why[k] = "the same paragraph again";
+        if (!seen.insert(folded_key(t.text)).second && why[k].empty() && rule_on(Rule::duplicate_paragraph))
+            judge(k, Rule::duplicate_paragraph, "the same paragraph again");
     }
     // a furniture section ("Related articles", "Comments") runs to the next heading of
     // its rank, or to running prose
@@ -486,8 +523,8 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         const UnitText& t = texts[k];
         if (units[k].media) continue;  // judged by its neighbours
         if ((t.heading || t.m.chars < kMaxSectionOpener) && !units[k].prose &&
-            clean::opens_furniture_section(t.text)) {
-            why[k] = "opens a section of page furniture";
+            rule_on(Rule::furniture_section) && clean::opens_furniture_section(t.text)) {
+            judge(k, Rule::furniture_section, "opens a section of page furniture");
             in_section = true;
             section_level = t.heading ? t.heading_level : 7;
             continue;
@@ -497,7 +534,7 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
             in_section = false;
             continue;
         }
-        if (why[k].empty()) why[k] = "inside a section of page furniture";
+        if (why[k].empty()) judge(k, Rule::furniture_section, "inside a section of page furniture");
     }
     // short lines between furniture are furniture; a heading needs content after it
     auto dropped = [&](std::size_t j) { return !why[j].empty(); };
@@ -508,9 +545,11 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         bool before = k == 0 || dropped(k - 1);
         bool after = k + 1 == n || dropped(k + 1);
         if (t.heading) {
-            if (after) why[k] = "heading not followed by content";
-        } else if (t.m.chars < kShortLine && before && after && !ends_sentence(t.text)) {
-            why[k] = "a short line between furniture";
+            if (after && rule_on(Rule::heading_without_content))
+                judge(k, Rule::heading_without_content, "heading not followed by content");
+        } else if (t.m.chars < kShortLength && before && after && !ends_sentence(t.text) &&
+                   rule_on(Rule::short_line_between)) {
+            judge(k, Rule::short_line_between, "a short line between furniture");
         }
     }
     return why;
@@ -658,7 +697,7 @@ void drop_site_images(Blocks& blocks, const BatchProfile& batch, std::vector<std
 
 // Images the batch shows on many of its pages go (kMinTemplateImagePages).
 void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& diag) {
-    if (!options.batch || options.batch->pages() < kMinTemplateImagePages) return;
+    if (!options.batch || options.batch->pages() < kMinTemplateImagePages || !rule_on(Rule::site_image)) return;
     std::vector<std::string> dropped;
     drop_site_images(doc.blocks, *options.batch, dropped);
     if (dropped.empty() || !diag.keeps_notes()) return;
@@ -668,6 +707,7 @@ void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& d
         d.action = "removed";
         d.reason = "image on " + std::to_string(options.batch->pages_with(template_image_line(src))) +
                    " pages of the batch: the site's, not the article's";
+        d.rule = clean::rule_id(Rule::site_image);
         d.excerpt = excerpt(src);
         diag.note(std::move(d));
     }
@@ -675,9 +715,20 @@ void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& d
 
 }  // namespace
 
+std::string unit_key(std::span<const Block> blocks) {
+    std::string key;
+    for (const Block& b : blocks) {
+        std::string text = text::squeeze_spaces(plain_text(b));
+        if (text.empty()) continue;
+        if (!key.empty()) key += ' ';
+        key += text;
+    }
+    return key;
+}
+
 void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics& diag) {
-    if (!options.batch || options.batch->pages() < kTemplateMinPages) return;
-    const std::vector<Unit> units = units_of(doc, doc.meta.language);
+    if (!options.batch || options.batch->pages() < kTemplateMinPages || !rule_on(Rule::site_template)) return;
+    const std::vector<Unit> units = units_of(doc, doc.meta.language, options.keep_units);
     const std::size_t n = units.size();
     std::size_t first = n, last = 0;
     for (std::size_t k = 0; k < n; ++k)
@@ -690,9 +741,9 @@ void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics&
     bool any = false;
     for (std::size_t k = 0; k < n; ++k) {
         poll_deadline();
-        if ((k >= first && k <= last) || units[k].media) continue;
+        if ((k >= first && k <= last) || units[k].media || units[k].kept) continue;
         const std::string text = text::squeeze_spaces(unit_text(doc, units[k]).text);
-        if (text.empty() || text.size() >= 400 || ends_sentence(text)) continue;
+        if (text.empty() || double(text.size()) >= kMaxTemplateLength || ends_sentence(text)) continue;
         const std::size_t pages = options.batch->pages_with(text);
         if (pages < kTemplateMinPages) continue;
         gone[k] = any = true;
@@ -703,6 +754,7 @@ void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics&
             d.first_line = units[k].source.first;
             d.last_line = units[k].source.last;
             d.reason = "site template: on " + std::to_string(pages) + " pages of the batch, at the content's edge";
+            d.rule = clean::rule_id(Rule::site_template);
             d.excerpt = excerpt(text);
             diag.note(std::move(d));
         }
@@ -715,11 +767,12 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
     strip_fragments(doc, diag);
     std::uint32_t title_line = extract_metadata(doc, diag);
     const std::string lang = doc.meta.language;
-    const std::vector<Unit> units = units_of(doc, lang);
+    const std::vector<Unit> units = units_of(doc, lang, options.keep_units);
     const std::size_t n = units.size();
 
     // what the page's own words say about each unit
-    std::vector<std::string> own = filter_units(doc, units, lang);
+    std::vector<Rule> rules;
+    std::vector<std::string> own = filter_units(doc, units, lang, rules);
     std::vector<bool> gone(n, false);
     for (std::size_t k = 0; k < n; ++k) gone[k] = !own[k].empty();
 
@@ -728,7 +781,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
     // controls, a lead-in of labels), never what lies between
     Diagnostics verdicts(diag.keeps_notes());
     std::vector<bool> classified(n, false);
-    if (!records) {
+    if (!records && rule_on(Rule::classifier_edge)) {
         Document copy = numbered_copy(doc, units);
         CleanOptions classify = options;
         classify.title_line = 0;  // the headline's place in unit numbers: the units up to it
@@ -747,7 +800,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
             if (!kept[k] && !units[k].prose && !units[k].media && (k < first || k > last) && !gone[k])
                 gone[k] = classified[k] = true;
     }
-    kept_by_neighbours(doc, units, gone, own);
+    kept_by_neighbours(doc, units, gone, own, rules);
 
     if (diag.keeps_notes()) {
         for (std::size_t k = 0; k < n; ++k) {
@@ -759,6 +812,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
             d.first_line = units[k].source.first;
             d.last_line = units[k].source.last;
             d.reason = own[k];
+            if (rules[k] != Rule::count) d.rule = clean::rule_id(rules[k]);
             d.excerpt = excerpt(unit_text(doc, units[k]).text);
             diag.note(std::move(d));
         }
@@ -772,6 +826,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                     d.action = "kept";
                     d.reason = (units[k].prose ? "running prose" : "inside the page's content") +
                                std::string(", overruling: ") + d.reason;
+                    d.rule = units[k].prose ? clean::rule_id(Rule::protected_prose) : std::string_view();
                 }
                 d.first_line = units[k].source.first;
                 d.last_line = units[k].source.last;

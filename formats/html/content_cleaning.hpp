@@ -27,6 +27,9 @@
 // Private to formats/html.
 #pragma once
 
+#include <span>
+#include <string>
+
 #include "dconv/clean.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
@@ -37,6 +40,10 @@ namespace dconv::html {
 // little of it link text, with two commas or sentence ends, is running prose.
 inline constexpr double kProtectedProseChars = 100;
 inline constexpr double kProtectedLinkDensity = 0.25;
+
+// A unit's text as CleanOptions::keep_units knows it: the blocks' plain text, white
+// space squeezed, blocks apart by a space.
+std::string unit_key(std::span<const Block> blocks);
 
 // `records`: the content is several records of one kind (a thread's posts, a list's
 // entries), content_selection.hpp's Selection::thread.

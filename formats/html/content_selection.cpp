@@ -8,6 +8,8 @@
 #include <unordered_set>
 
 #include "clean/cues.hpp"
+#include "clean/rules.hpp"
+#include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "html/image_source.hpp"
@@ -17,6 +19,8 @@
 namespace dconv::html {
 
 namespace {
+
+using clean::Rule;
 
 // ------------------------------------------------------------------ thresholds
 // Lengths are in Latin-equivalent characters (html_tree.hpp).
@@ -77,7 +81,8 @@ constexpr std::size_t kMaxCardsPerPost = 2;
 
 // Step 3: a box inside the content with more than kNavLinkDensity link text and less
 // than kNavProseShare prose is navigation.
-constexpr float kNavLinkDensity = 0.5f;
+// (the cleaner's link-density rule, clean/thresholds.hpp)
+constexpr float kNavLinkDensity = static_cast<float>(clean::kBadLinkDensity);
 constexpr float kNavProseShare = 0.3f;
 
 // A box of at most kMaxFurnitureLineChars with links, and a class or id of furniture, is
@@ -325,17 +330,19 @@ private:
             const char* why = furniture_reason(i);
             if (!why) continue;
             if (page_prose > 0 && prose_[i] > kMaxFurnitureProseShare * page_prose) continue;
-            remove(i, std::string(why) + format(", link density %.2f", live_[i].link_density()));
+            remove(i, std::string(why) + format(", link density %.2f", live_[i].link_density()), Rule::landmark);
             i = page_[i].end - 1;
         }
     }
 
-    void remove(std::uint32_t i, std::string why) {
+    // Removes element i by `rule`, unless an experiment switched the rule off.
+    void remove(std::uint32_t i, std::string why, Rule rule) {
+        if (!clean::rule_on(rule)) return;
         removed_[i] = true;
-        if (explain_) note(i, "removed", std::move(why), live_[i].link_density());
+        if (explain_) note(i, "removed", std::move(why), live_[i].link_density(), rule);
     }
 
-    void note(std::uint32_t i, const char* action, std::string why, double score) {
+    void note(std::uint32_t i, const char* action, std::string why, double score, Rule rule = Rule::count) {
         Diagnostic d;
         d.pass = "html-select";
         d.action = action;
@@ -343,6 +350,7 @@ private:
         d.last_line = std::max(page_[i].line, page_[i].last_line);
         d.score = score;
         d.reason = describe(i) + ": " + why;
+        if (rule != Rule::count) d.rule = clean::rule_id(rule);
         d.excerpt = excerpt(page_.text_of(i, kExcerptSource));
         diag_.note(std::move(d));
     }
@@ -445,8 +453,8 @@ private:
                 for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates && !holds_content; ++k)
                     holds_content = std::find(notices.begin(), notices.end(), ranked[k]) == notices.end() &&
                                     page_.contains(c, ranked[k]);
-                if (holds_content) continue;
-                remove(c, "reads as a cookie or privacy notice");
+                if (holds_content || !clean::rule_on(Rule::privacy_notice)) continue;
+                remove(c, "reads as a cookie or privacy notice", Rule::privacy_notice);
                 for (std::uint32_t d = c; d < page_[c].end; ++d) dead_[d] = true;
             }
             measure_live();
@@ -655,19 +663,22 @@ private:
                 float ld = live_[i].link_density();
                 float prose_share = prose_[i] / live_[i].chars;
                 std::string why;
+                Rule rule = Rule::count;
                 if (is_bare_caption(i))
-                    why = "the caption of an image, which the text leaves out";
+                    why = "the caption of an image, which the text leaves out", rule = Rule::image_caption;
                 else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
-                    why = "folded shut (class collapse), shown only on demand";
+                    why = "folded shut (class collapse), shown only on demand", rule = Rule::folded_shut;
                 else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
-                    why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                    why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share), rule = Rule::link_density;
                 else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
-                    why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share);
+                    why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share),
+                    rule = Rule::furniture_class;
                 else if (furniture_hint_[i] && hint_[i] < 0 && live_[i].chars <= kMaxFurnitureLineChars &&
                          live_[i].link_chars > 0)
-                    why = format("class or id of furniture, a line of %.0f characters with links", live_[i].chars);
-                if (why.empty()) continue;
-                remove(i, why);
+                    why = format("class or id of furniture, a line of %.0f characters with links", live_[i].chars),
+                    rule = Rule::furniture_class;
+                if (why.empty() || !clean::rule_on(rule)) continue;
+                remove(i, why, rule);
                 i = e.end - 1;
             }
         }
@@ -729,7 +740,8 @@ private:
                         box = a;
                 }
                 if (box == kNoElement || removed_[box]) continue;
-                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars));
+                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars),
+                       Rule::sign_in_call);
                 any = true;
                 i = page_[box].end - 1;
             }
@@ -751,7 +763,7 @@ private:
                 if (page_[i].tag != GUMBO_TAG_ARTICLE || live_[i].chars == 0) continue;
                 if (live_[i].chars > kMaxTeaserShare * content_chars || live_[i].link_chars == 0) continue;
                 remove(i, format("an article inside the article, %.0f%% of the content",
-                                 100.0 * live_[i].chars / content_chars));
+                                 100.0 * live_[i].chars / content_chars), Rule::nested_article);
                 i = page_[i].end - 1;
             }
         }
@@ -789,7 +801,7 @@ private:
                     named = named || (at != std::string::npos && at <= kMaxNamePrefix);
                 }
                 if (!named) continue;
-                remove(i, format("opens with the name of the page's author, %.0f characters", chars));
+                remove(i, format("opens with the name of the page's author, %.0f characters", chars), Rule::author_box);
                 i = e.end - 1;
             }
         }
@@ -896,7 +908,7 @@ private:
                 std::size_t in_post = 0;
                 for (std::uint32_t other : boxes) in_post += page_.contains(post, other);
                 if (in_post > kMaxCardsPerPost) continue;
-                remove(b, format("the same box without prose in %.0f posts", double(boxes.size())));
+                remove(b, format("the same box without prose in %.0f posts", double(boxes.size())), Rule::repeated_box);
             }
         }
         measure_live();

@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <span>
+#include <unordered_set>
 
 #include "clean/recall_guard.hpp"
+#include "clean/rules.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/fetch.hpp"
@@ -14,6 +17,7 @@
 #include "html/block_builder.hpp"
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
+#include "html/css_selector.hpp"
 #include "html/html_tree.hpp"
 #include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
@@ -87,7 +91,7 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
     for (Block& b : doc.blocks) {
         poll_deadline();
         const auto* q = std::get_if<BlockQuote>(&b.node);
-        if (q && compared++ < kMaxComparedQuotes) {
+        if (q && compared++ < kMaxComparedQuotes && clean::rule_on(clean::Rule::repeated_quote)) {
             std::size_t total = 0, found = 0;
             for (const Block& child : q->children) {
                 std::string letters = letters_of(plain_text(child));
@@ -95,9 +99,11 @@ void drop_repeated_quotes(Document& doc, Diagnostics& diag) {
                 if (!letters.empty() && earlier.find(letters) != std::string::npos) found += letters.size();
             }
             if (total >= kMinQuoteChars && found >= kRepeatedQuoteShare * double(total)) {
-                if (diag.keeps_notes())
-                    note(diag, "html-select", "removed", b.source, "a quote of text found earlier on the page",
+                if (diag.keeps_notes()) {
+                    note(diag, "html-quotes", "removed", b.source, "a quote of text found earlier on the page",
                          html::excerpt(plain_text(b)));
+                    diag.items_since(diag.items().size() - 1)[0].rule = clean::rule_id(clean::Rule::repeated_quote);
+                }
                 continue;
             }
         }
@@ -201,8 +207,106 @@ std::string html_template_text(std::string text, const ReadOptions&) {
     return out;
 }
 
+namespace {
+
+// --keep-selector: the kept elements are content whatever the selection said. Each is
+// put back whole (its subtree no longer removed); one that no content root reaches (in
+// the page's header, say) becomes a root of its own, in document order among the
+// others. Its blocks come after those of a root that holds it.
+void keep_elements(const html::Page& page, const std::vector<std::uint32_t>& kept, html::Selection& selection,
+                   Diagnostics& diag) {
+    for (std::uint32_t k : kept) {
+        for (std::uint32_t i = k; i < page[k].end; ++i) selection.removed[i] = false;
+        bool reached = false;
+        for (std::uint32_t r : selection.roots) {
+            if (!page.contains(r, k)) continue;
+            bool open = true;
+            for (std::uint32_t a = page[k].parent; open && a != html::kNoElement && a != page[r].parent;
+                 a = page[a].parent)
+                open = !selection.removed[a];
+            reached = reached || open;
+        }
+        if (!reached) {
+            auto at = std::find_if(selection.roots.begin(), selection.roots.end(),
+                                   [k](std::uint32_t r) { return r > k; });
+            selection.roots.insert(at, k);
+        }
+        if (diag.keeps_notes()) {
+            Diagnostic d;
+            d.pass = "html-select";
+            d.action = "kept";
+            d.first_line = page[k].line;
+            d.last_line = std::max(page[k].line, page[k].last_line);
+            d.reason = "matches --keep-selector: content whatever the cleaner says";
+            d.rule = clean::rule_id(clean::Rule::keep_selector);
+            d.excerpt = html::excerpt(page.text_of(k, 240));
+            diag.note(std::move(d));
+        }
+    }
+}
+
+// The units the kept elements make, by their text (html::unit_key): the cleaner keeps
+// them (CleanOptions::keep_units).
+std::unordered_set<std::string> kept_units(const html::Page& page, const std::vector<std::uint32_t>& kept,
+                                           const html::BuildOptions& build) {
+    std::unordered_set<std::string> keys;
+    if (kept.empty()) return keys;
+    Blocks blocks = html::build_blocks(page, kept, std::vector<bool>(page.size(), false), build);
+    for (const Block& b : blocks) {
+        if (const auto* list = std::get_if<List>(&b.node)) {
+            for (const Blocks& item : list->items) keys.insert(html::unit_key(item));
+            continue;
+        }
+        keys.insert(html::unit_key(std::span<const Block>(&b, 1)));
+    }
+    keys.erase(std::string());
+    return keys;
+}
+
+// --explain: the elements --drop-selector left out, which the page skipped as it was
+// indexed (html_tree.hpp, Page::Hide).
+void explain_drops(const html::Page& page, const std::vector<html::SelectorList>& drops, Diagnostics& diag) {
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const html::Element& e = page[i];
+        if (!e.skipped) continue;
+        bool dropped = false;
+        for (const html::SelectorList& list : drops) dropped = dropped || list.matches(page, e);
+        if (!dropped) continue;
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = e.line;
+        d.last_line = e.line;
+        d.reason = "matches --drop-selector";
+        d.rule = clean::rule_id(clean::Rule::drop_selector);
+        diag.note(std::move(d));
+    }
+}
+
+// The fallback cascade (trafilatura's), when the cleaner kept almost nothing of a page
+// with prose: the prose units of the whole body as the guard read them, with what the
+// cleaner kept that is not among them first (a heading, a lead). Returns how many
+// blocks of prose came back.
+std::size_t keep_prose_units(Document& doc, Blocks prose) {
+    std::unordered_set<std::string> in_prose;
+    for (const Block& b : prose) in_prose.insert(html::unit_key(std::span<const Block>(&b, 1)));
+    Blocks out;
+    for (Block& b : doc.blocks)
+        if (!in_prose.contains(html::unit_key(std::span<const Block>(&b, 1)))) out.push_back(std::move(b));
+    std::size_t back = prose.size();
+    for (Block& b : prose) out.push_back(std::move(b));
+    doc.blocks = std::move(out);
+    return back;
+}
+
+}  // namespace
+
 Document read_html(std::string text, const ReadOptions& options, Diagnostics& diag) {
     const bool cleaning = cleaning_wanted(options.clean, true);  // a page: cleaned by default
+    const std::size_t first_item = diag.items().size();  // this page's, to stamp its type on
+    // the user's selectors, refused before anything is read when dconv cannot match them
+    const std::vector<html::SelectorList> keeps = html::parse_selectors(options.keep_selectors, "--keep-selector");
+    const std::vector<html::SelectorList> drops = html::parse_selectors(options.drop_selectors, "--drop-selector");
     html::PrescanReport prescan = html::prepare_markup(text);
     if (text.size() > kMaxMarkupBytes)
         throw Error(ErrorKind::limit, options.source_name, 0,
@@ -217,8 +321,19 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 
     // gumbo's tree points into `text`: it lives as long. It is released once the
     // document is built, before the cleaning passes (issue 16's memory bound).
-    std::optional<html::Page> parsed(std::in_place, text);
+    // --drop-selector: the elements are left out as the page is indexed, before anything
+    // is measured or judged
+    html::Page::Hide hide;
+    if (!drops.empty())
+        hide = [&drops](const html::Page& p, const html::Element& e) {
+            for (const html::SelectorList& list : drops)
+                if (list.matches(p, e)) return true;
+            return false;
+        };
+    std::optional<html::Page> parsed(std::in_place, text, hide);
     html::Page& page = *parsed;
+    if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
+    const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
@@ -244,6 +359,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
                                              diag.keeps_notes() ? diag : quiet, true);
         }
+        keep_elements(page, kept, selection, diag);
     } else {
         selection.removed.assign(page.size(), false);
         if (page.body() != html::kNoElement) selection.roots.push_back(page.body());
@@ -260,10 +376,15 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // Warns if the page's prose is lost. Made from the whole body, a piece at a time,
     // before the content is built.
     std::optional<clean::RecallGuard> guard;
+    const bool fallback = cleaning && mode != html::PageMode::inclusive && options.favor != Favor::precision &&
+                          clean::rule_on(clean::Rule::recall_fallback);
     if (cleaning) {
         guard.emplace();
+        if (fallback) guard->keep_prose_blocks();  // the tree is gone by the time it is needed
         guard_whole_body(*guard, page, build);
     }
+    // the units the kept elements make, read before the tree is consumed
+    const std::unordered_set<std::string> keep_units = kept_units(page, kept, build);
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
@@ -298,6 +419,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         doc.meta.language = primary_subtag(language);
         CleanOptions clean;
         clean.batch = options.batch;
+        clean.keep_units = keep_units.empty() ? nullptr : &keep_units;
         // the inclusive mode keeps what the landmarks leave: the unit rules are made for
         // one article's block and would take a listing's cards for navigation again; the
         // wide mode hears them as for records (each unit on its own words, no content run)
@@ -305,10 +427,34 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
         guard->checkpoint(doc, "the cleaning passes");
+        // The fallback cascade: the cleaner kept under kMinKeptShare of the page's prose
+        // and under kFallbackMaxText of text in all, so the page's prose units come back
+        // (on WCXB's pages a wider trigger lost more than it gained: recall_guard.hpp).
+        if (fallback && clean::holds_almost_nothing(doc) && guard->collapsed(doc)) {
+            const double total = guard->prose_length(), before = guard->kept_length();
+            if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0) {
+                guard->collapsed(doc);
+                Diagnostic d;
+                d.pass = "recall";
+                d.action = "fallback";
+                d.rule = clean::rule_id(clean::Rule::recall_fallback);
+                d.score = total > 0 ? guard->kept_length() / total : 0;
+                d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(before)) +
+                           " of " + std::to_string(static_cast<long>(total)) +
+                           " prose characters): kept the page's " + std::to_string(back) +
+                           " paragraphs of prose instead (--favor-precision keeps the first choice)";
+                diag.warn(std::move(d));
+            }
+        }
         guard->report(doc, diag);
     }
     doc.meta.language = language;
-    if (!page_type.empty()) doc.meta.extra["type"] = page_type;
+    if (!page_type.empty()) {
+        doc.meta.extra["type"] = page_type;
+        // --explain says of each removal on what kind of page it was made
+        for (Diagnostic& d : diag.items_since(first_item))
+            if (d.action == "removed") d.page_type = page_type;
+    }
     return doc;
 }
 

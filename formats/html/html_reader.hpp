@@ -5,7 +5,14 @@
 // (page_metadata.hpp), its content chosen by structure, text density and link density
 // (content_selection.hpp) and turned into blocks (block_builder.hpp); then the web-text
 // cleaner's passes finish the job on that content, as for a text dump: fragments,
-// metadata lines, boilerplate lines, structure repair.
+// metadata lines, boilerplate lines, structure repair (the passes of cleaning_passes()
+// in dconv/clean.hpp marked "html" or "both"). They run here, not in read_document,
+// because they need the page's element tree (the selection, the page model), which is
+// consumed as the content is built; the recall guard keeps the whole body's prose units
+// aside for its fallback when almost nothing was kept.
+// The user's selectors (ReadOptions::keep_selectors, drop_selectors; css_selector.hpp)
+// act on that tree: dropped elements are skipped as it is indexed, kept ones are put
+// back into the content and protected from every rule.
 #pragma once
 
 #include <string>

@@ -159,11 +159,11 @@ std::string_view node_text(const GumboNode* node) {
     }
 }
 
-Page::Page(std::string_view markup) {
+Page::Page(std::string_view markup, const Hide& hide) {
     GumboOptions options = kGumboDefaultOptions;
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
-    index();
+    index(hide);
 }
 
 // gumbo 0.10's own (exported by libgumbo, not declared in gumbo.h): frees a node and
@@ -183,7 +183,7 @@ Page::~Page() {
     if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
 }
 
-void Page::index() {
+void Page::index(const Hide& hide) {
     struct Frame {
         const GumboNode* node;
         std::uint32_t element;  // its index, kNoElement for the document
@@ -234,6 +234,7 @@ void Page::index() {
             e.skipped = child->type == GUMBO_NODE_TEMPLATE || is_skipped_tag(e.tag) ||
                         (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
                         child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML || is_hidden(child);
+            if (!e.skipped && hide && hide(*this, e)) e.skipped = true;
             auto index = static_cast<std::uint32_t>(elements_.size());
             if (e.tag == GUMBO_TAG_BODY && body_ == kNoElement) body_ = index;
             if (e.block && f.element != kNoElement) elements_[f.element].block_children = true;

@@ -10,6 +10,7 @@
 #include <gumbo.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,10 @@ void measure_text(std::string_view text, bool link, TextMeasure& m);
 class Page {
 public:
     // Parses `markup` (UTF-8, prepared by prepare_markup) and indexes its elements.
-    explicit Page(std::string_view markup);
+    // An element for which `hide` is true (asked as it is indexed, its ancestors indexed
+    // before it) is skipped with all it holds, as a hidden one is: --drop-selector.
+    using Hide = std::function<bool(const Page&, const Element&)>;
+    explicit Page(std::string_view markup, const Hide& hide = {});
     ~Page();
     Page(const Page&) = delete;
     Page& operator=(const Page&) = delete;
@@ -97,7 +101,7 @@ public:
     std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;
 
 private:
-    void index();
+    void index(const Hide& hide);
 
     GumboOutput* output_ = nullptr;
     std::vector<Element> elements_;

@@ -793,7 +793,7 @@ void restore_instructions(Blocks& blocks) {
 
 }  // namespace
 
-Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag) {
+Document read_markdown(std::string_view text, const ReadOptions& /*options: cleaned by read_document*/, Diagnostics& diag) {
     Document doc;
     FrontMatterBlock front = find_front_matter(text);
     std::string_view body = text;
@@ -819,13 +819,8 @@ Document read_markdown(std::string_view text, const ReadOptions& options, Diagno
     root.reset();
     if (hazards.instructions_escaped) restore_instructions(doc.blocks);
     // Authored Markdown is content as its author chose it: cleaned only when asked
-    // (--clean), and then by the same passes as a page, on the model read here. What the
-    // front matter set, the metadata pass leaves alone: it fills empty fields only.
-    if (cleaning_wanted(options.clean, false)) {
-        CleanOptions clean;
-        clean.batch = options.batch;
-        clean_document(doc, clean, diag);
-    }
+    // (--clean), and then by read_document (convert.cpp), by the same passes as a page.
+    // What the front matter set, the metadata pass leaves alone: it fills empty fields.
     return doc;
 }
 

@@ -13,8 +13,8 @@ namespace dconv {
 // subtitle, author (a string or a list), date, site, lang/language, source; other scalar
 // keys go to Meta::extra. A first-level heading equal to the front matter title right
 // after it is the title, not a block. Block source ranges come from cmark's positions.
-// Not cleaned unless options.clean is Cleaning::on (--clean): then clean_document runs
-// on the model read, as on a page.
+// Not cleaned here: with options.clean Cleaning::on (--clean) read_document runs the
+// cleaning passes on the model read, as on a page.
 Document read_markdown(std::string_view text, const ReadOptions& options, Diagnostics& diag);
 
 }  // namespace dconv

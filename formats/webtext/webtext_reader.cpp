@@ -486,14 +486,10 @@ Document segment_webtext(std::string_view text, Diagnostics&) {
     return Segmenter(text).run();
 }
 
-Document read_webtext(std::string text, const ReadOptions& options, Diagnostics& diag) {
+Document read_webtext(std::string text, const ReadOptions& /*options: cleaned by read_document*/,
+                      Diagnostics& diag) {
     Document doc = segment_webtext(text, diag);
     std::string().swap(text);
-    if (cleaning_wanted(options.clean, true)) {  // a scraped page: cleaned by default
-        CleanOptions clean;
-        clean.batch = options.batch;
-        clean_document(doc, clean, diag);
-    }
     return doc;
 }
 

@@ -16,8 +16,9 @@ namespace dconv {
 // as provenance; inline Markdown (links, emphasis) is parsed.
 Document segment_webtext(std::string_view text, Diagnostics& diag);
 
-// segment_webtext, then clean_document unless options.clean is Cleaning::off. The text is freed
-// once segmented: the model holds all it needs.
+// segment_webtext, the text freed once segmented (the model holds all it needs). Not
+// cleaned here: read_document runs the cleaning passes on what it returns (convert.cpp),
+// by default for web text (ReaderEntry::cleaned_by_default).
 Document read_webtext(std::string text, const ReadOptions& options, Diagnostics& diag);
 
 }  // namespace dconv

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dconv/diagnostics.hpp"
@@ -38,7 +39,38 @@ struct CleanOptions {
     // Where the headline stood (extract_metadata's result): the article follows it, so
     // the classifier prefers the content run after it. 0: unknown.
     std::uint32_t title_line = 0;
+    // Units that are content whatever the rules say (HTML: what --keep-selector chose),
+    // by their text as html::unit_key gives it; nullptr: none. Not owned.
+    const std::unordered_set<std::string>* keep_units = nullptr;
 };
+
+// ------------------------------------------------------------------ the pass table
+// The cleaning passes, listed once: --explain names them (Diagnostic::pass), the spec
+// examples run them by id (tests/spec/clean.md), clean_document runs the text ones in
+// this order, and the HTML reader runs the HTML ones (they need the page's tree).
+struct CleaningState {
+    CleanOptions options;  // metadata sets options.title_line for classify
+};
+struct CleaningPass {
+    std::string_view id;     // stable: the `pass` of its diagnostics
+    std::string_view reads;  // "text" (web text, --clean Markdown), "html", or "both"
+    std::string_view what;   // one line
+    // Runs the pass alone on a document read from text; nullptr for the HTML passes,
+    // which the HTML reader runs on the page's tree.
+    void (*run)(Document&, CleaningState&, Diagnostics&) = nullptr;
+};
+const std::vector<CleaningPass>& cleaning_passes();
+const CleaningPass* find_cleaning_pass(std::string_view id);
+
+// The cleaner's hand rules, each with a stable id (Diagnostic::rule). DCONV_RULES_OFF
+// (a comma-separated list of ids, for experiments, not a user interface) switches
+// rules off; formats/clean/rules.hpp explains.
+struct CleaningRule {
+    std::string_view id;
+    std::string_view pass;  // the pass that applies it
+    std::string_view what;
+};
+const std::vector<CleaningRule>& cleaning_rules();
 
 // The passes, in the order clean_document runs them.
 void strip_fragments(Document& doc, Diagnostics& diag);          // watermarks, stray URLs

@@ -59,7 +59,18 @@ struct ReadOptions {
     // also take absolute paths.
     ResourceOptions resources;
     Favor favor = Favor::balanced;        // HTML: which extraction mode (see Favor)
+    // HTML: CSS selectors (type, .class, #id, [attr], [attr=value], descendant and child
+    // combinators, comma lists) of elements that are content whatever the cleaner says
+    // (--keep-selector), and of elements removed before anything is judged
+    // (--drop-selector). Other inputs ignore them. check_read_options() refuses one dconv
+    // cannot match; so does the HTML reader.
+    std::vector<std::string> keep_selectors;
+    std::vector<std::string> drop_selectors;
 };
+
+// Throws Error(usage) naming the first of options.keep_selectors and drop_selectors that
+// dconv does not support (see ReadOptions).
+void check_selectors(const ReadOptions& options);
 
 struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,6 +65,15 @@ struct Diagnostic {
     double score = 0.0;
     std::string reason;
     std::string excerpt;  // the start of the text concerned
+    // The cleaning rule that decided, by its stable id (dconv::cleaning_rules() in
+    // clean.hpp: "link-density", "furniture-section"); empty when no one rule did.
+    std::string rule;
+    // The page's type where the reader judged it ("article", "listing": the HTML page
+    // model), on the cleaner's removals; empty otherwise.
+    std::string page_type;
+    // A learned unit classifier's reasons: the features that weighed most in `score`,
+    // each "name=value", most telling first. Empty when a hand rule decided.
+    std::vector<std::string> features;
 };
 
 class Diagnostics {
@@ -87,6 +97,11 @@ public:
         warn(std::move(d));
     }
     const std::vector<Diagnostic>& items() const { return items_; }
+    // The items from `from` on, to annotate what one stage reported (the page type on
+    // a page's removals).
+    std::span<Diagnostic> items_since(std::size_t from) {
+        return from < items_.size() ? std::span<Diagnostic>(items_).subspan(from) : std::span<Diagnostic>();
+    }
     std::size_t warnings() const {
         std::size_t n = 0;
         for (const auto& d : items_) n += d.severity == Severity::warning;

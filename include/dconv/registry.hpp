@@ -25,6 +25,14 @@ struct ReaderEntry {
     // decoded text itself: one line per unit the cleaner will judge (HTML: the text of
     // each block and list item, not lines of markup). nullptr: the decoded text.
     std::string (*template_text)(std::string text, const ReadOptions&) = nullptr;
+    // Whether its documents are cleaned unless the user says otherwise
+    // (Cleaning::by_format): scraped pages are, authored Markdown is not.
+    bool cleaned_by_default = false;
+    // Whether the reader runs the cleaning passes itself, on what only it holds while
+    // reading (HTML: the page's element tree, which the content selection, the page
+    // model and the recall guard's fallback need). Otherwise read_document runs them
+    // (clean_document, the pass table in clean.hpp) on the document the reader returns.
+    bool cleans_while_reading = false;
 };
 
 struct WriterEntry {

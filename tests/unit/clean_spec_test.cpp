@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "clean/rules.hpp"
 #include "dconv/clean.hpp"
 #include "markdown/markdown_writer.hpp"
 #include "webtext/webtext_reader.hpp"
@@ -17,11 +18,29 @@ namespace {
 
 struct Example {
     std::string name;
-    std::string passes;  // "all" or a comma-separated list of pass names
+    std::string passes;  // "all", "none" or a comma-separated list of ids from cleaning_passes()
     std::string input;
     std::string expected;
     int line = 0;
 };
+
+std::vector<std::string_view> split(std::string_view list) {
+    std::vector<std::string_view> out;
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view id = list.substr(0, comma);
+        while (!id.empty() && id.back() == ' ') id.remove_suffix(1);
+        if (!id.empty()) out.push_back(id);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return out;
+}
+
+bool named(std::string_view list, std::string_view id) {
+    for (std::string_view n : split(list))
+        if (n == id) return true;
+    return false;
+}
 
 std::vector<Example> load_examples(const std::string& path) {
     std::ifstream in(path);
@@ -50,20 +69,35 @@ std::vector<Example> load_examples(const std::string& path) {
     return out;
 }
 
+// "-ID" in an example's pass list switches the rule ID off for it, as DCONV_RULES_OFF does.
+struct RulesOff {
+    explicit RulesOff(std::string_view list) {
+        std::string ids;
+        for (std::string_view id : split(list))
+            if (id.front() == '-') ids += std::string(id.substr(1)) + ",";
+        CHECK(dconv::clean::set_rules_off(ids).empty());
+    }
+    ~RulesOff() { dconv::clean::set_rules_off(""); }
+};
+
 std::string run(const Example& ex) {
     dconv::Diagnostics diag;
     dconv::Document doc = dconv::segment_webtext(ex.input, diag);
-    auto wants = [&](const char* pass) {
-        return ex.passes == "all" || ex.passes.find(pass) != std::string::npos;
-    };
+    RulesOff off(ex.passes);
     if (ex.passes == "all") {
         dconv::clean_document(doc, {}, diag);
-    } else {
-        dconv::CleanOptions options;
-        if (wants("strip-fragments")) dconv::strip_fragments(doc, diag);
-        if (wants("metadata")) options.title_line = dconv::extract_metadata(doc, diag);
-        if (wants("classify")) dconv::classify_boilerplate(doc, options, diag);
-        if (wants("repair")) dconv::repair_structure(doc, diag);
+    } else if (ex.passes != "none") {
+        // the passes named, from the one pass table, in its order
+        for (std::string_view id : split(ex.passes)) {
+            if (id.front() == '-') continue;  // a rule switched off
+            const dconv::CleaningPass* pass = dconv::find_cleaning_pass(id);
+            INFO("spec line " << ex.line << ": pass '" << id << "'");
+            REQUIRE(pass);
+            REQUIRE(pass->run);  // a text pass: the HTML ones run in the HTML reader
+        }
+        dconv::CleaningState state;
+        for (const dconv::CleaningPass& pass : dconv::cleaning_passes())
+            if (pass.run && pass.reads != "html" && named(ex.passes, pass.id)) pass.run(doc, state, diag);
     }
     doc.meta.language.clear();  // examples state metadata they test, not the guess
     dconv::WriteOptions w;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dconv/clean.hpp"
 #include "dconv/registry.hpp"
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
@@ -457,4 +458,122 @@ TEST_CASE("cli: -j1 and -j4 give identical files") {
         INFO(f);
         CHECK(slurp(dir.work / "serial" / f) == slurp(dir.work / "parallel" / f));
     }
+}
+
+// ------------------------------------------------------------- steering the cleaner
+
+namespace {
+
+// A page whose structure makes a promotion part of the article and a notice part of the
+// page header: what the cleaner decides alone, and what a user's selectors change.
+const char* const kSteeredPage = R"(<!DOCTYPE html><html><head><title>Harbour news</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<p class="notice">Subscriber note: the print edition moves to Saturdays from next month onwards, with a larger weekend section.</p></header>
+<main><article><h1>Harbour news</h1>
+<p>The harbour handled more cargo last year than in any year since the trust began keeping records, and most of the growth came through the rebuilt east quay.</p>
+<p>The trust's chair said the road would be discussed at the next board meeting, and that the money for it had already been set aside in the budget.</p>
+<div class="promo"><p>Our partners offer great deals on ferry tickets, cruises and harbour tours, with discounts for members all through the summer season.</p></div>
+<p>Work on the west quay is due to start in the spring, once the dredging contract has been signed by both parties.</p>
+</article></main>
+<footer><p>Copyright 2026 Harbour Daily</p></footer></body></html>
+)";
+
+}  // namespace
+
+TEST_CASE("cli: --drop-selector and --keep-selector steer the HTML cleaner") {
+    TempDir dir;
+    dir.write("page.html", kSteeredPage);
+    Run plain = run_dconv(dir, "-q --to txt -o - page.html");
+    REQUIRE(plain.status == 0);
+    REQUIRE_THAT(plain.out, Contains("Our partners offer"));      // the premise: kept alone
+    REQUIRE_THAT(plain.out, !Contains("Subscriber note"));        // and the header's notice gone
+
+    Run steered = run_dconv(dir, "-q --to txt --columns 0 -o - --drop-selector 'article > div.promo' "
+                                 "--keep-selector 'header > .notice' page.html");
+    CHECK(steered.status == 0);
+    CHECK_THAT(steered.out, !Contains("Our partners offer"));
+    CHECK_THAT(steered.out, Contains("Subscriber note: the print edition moves to Saturdays"));
+    CHECK_THAT(steered.out, Contains("The harbour handled more cargo"));
+    CHECK_THAT(steered.out, Contains("Work on the west quay"));
+    CHECK_THAT(steered.out, !Contains("Copyright 2026"));
+    // in the page's order: the header's notice comes first
+    CHECK(steered.out.find("Subscriber note") < steered.out.find("The harbour handled"));
+
+    // repeatable, and a comma list is one option
+    Run listed = run_dconv(dir, "-q --to txt -o - --drop-selector .promo --drop-selector 'h1, footer' page.html");
+    CHECK(listed.status == 0);
+    CHECK_THAT(listed.out, !Contains("Our partners offer"));
+
+    // --explain names what the selectors did, with their rule ids
+    Run explained = run_dconv(dir, "--explain=json --to txt -o /dev/null --drop-selector .promo "
+                                   "--keep-selector '.notice' page.html");
+    CHECK(explained.status == 0);
+    auto j = nlohmann::json::parse(explained.err.substr(0, explained.err.find('\n')));
+    bool dropped = false, kept = false;
+    for (const auto& d : j.at("diagnostics")) {
+        dropped = dropped || (d.at("rule") == "drop-selector" && d.at("action") == "removed");
+        kept = kept || (d.at("rule") == "keep-selector" && d.at("action") == "kept");
+    }
+    CHECK(dropped);
+    CHECK(kept);
+}
+
+TEST_CASE("cli: an unsupported selector is a usage error naming it") {
+    TempDir dir;
+    dir.write("page.html", kSteeredPage);
+    Run r = run_dconv(dir, "--drop-selector 'p:first-child' page.html");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("--drop-selector") && Contains("'p:first-child'") && Contains("pseudo"));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
+    r = run_dconv(dir, "--keep-selector 'h1 + p' page.html");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("--keep-selector") && Contains("'h1 + p'"));
+}
+
+TEST_CASE("cli: selectors on a text input are ignored, with a warning") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run with = run_dconv(dir, "--to md -o - --drop-selector p page.txt");
+    Run without = run_dconv(dir, "-q --to md -o - page.txt");
+    CHECK(with.status == 0);
+    CHECK_THAT(with.err, Contains("apply to HTML inputs"));
+    CHECK(with.out == without.out);
+}
+
+TEST_CASE("cli: --explain names each removal's rule and the page's type") {
+    TempDir dir;
+    dir.write("page.html", kSteeredPage);
+    dir.write("article.txt", std::string("[Home](https://example.org/) [News](https://example.org/news) "
+                                         "[Sport](https://example.org/sport) [Contact](https://example.org/contact)\n\n") +
+                                 kArticle + "\nCopyright 2026 Example News. All rights reserved.\n");
+    Run r = run_dconv(dir, "--explain=json --to md -o out/ page.html article.txt");
+    REQUIRE(r.status == 0);
+    std::istringstream lines(r.err);
+    std::string line;
+    int pages = 0;
+    while (std::getline(lines, line)) {
+        auto j = nlohmann::json::parse(line);
+        ++pages;
+        bool html = j.at("input") == "page.html";
+        int removed = 0, with_rule = 0, typed = 0;
+        for (const auto& d : j.at("diagnostics")) {
+            CHECK(d.at("features").is_array());
+            // every pass named is one of the pass table's
+            std::string pass = d.at("pass");
+            if (d.at("severity") == "note" && pass != "decode" && pass != "resources")
+                CHECK(dconv::find_cleaning_pass(pass) != nullptr);
+            if (d.at("action") != "removed") continue;
+            ++removed;
+            with_rule += !d.at("rule").get<std::string>().empty();
+            typed += !d.at("page_type").get<std::string>().empty();
+        }
+        CHECK(removed > 0);
+        CHECK(with_rule > 0);
+        CHECK(typed == (html ? removed : 0));  // a text dump has no page type
+    }
+    CHECK(pages == 2);
+    // the human form says the same in its parenthesis
+    Run text = run_dconv(dir, "--explain --to md -o out2/ page.html");
+    CHECK_THAT(text.err, Contains("removed (rule landmark") || Contains("removed (rule "));
+    CHECK_THAT(text.err, Contains("page "));
 }

@@ -793,3 +793,44 @@ TEST_CASE("html: --favor-precision never widens the content beyond what the stru
     CHECK(precise.size() <= recall.size());
     CHECK(precise.find("Section 3") == std::string::npos);
 }
+
+TEST_CASE("html reader: the library's keep and drop selectors") {
+    const std::string html =
+        "<html><head><title>Ferry</title></head><body>"
+        "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>"
+        "<aside class=\"factbox\"><p>The ferry was built in 1962, and has crossed the bay more than forty thousand "
+        "times since, in every kind of weather.</p></aside>"
+        "<article><h1>Ferry</h1>"
+        "<p>The old ferry made its last crossing on Sunday, with the mayor and two hundred passengers on board, "
+        "and a brass band waiting on the quay.</p>"
+        "<p class=\"ad\">Book your summer cruise now with our partners, and save on every crossing this year.</p>"
+        "<p>A new ferry, twice as large and powered by batteries, will take over the route in the spring.</p>"
+        "</article></body></html>";
+    ReadOptions options;
+    options.source_name = "ferry.html";
+    auto text_of = [](const Document& doc) {
+        std::string text;
+        for (const Block& b : doc.blocks) text += plain_text(b) + "\n";
+        return text;
+    };
+    Diagnostics plain_diag;
+    std::string plain = text_of(read_document(html, options, plain_diag));
+    REQUIRE_FALSE(contains(plain, "built in 1962"));  // the premise: an aside is furniture
+    REQUIRE(contains(plain, "Book your summer cruise"));
+
+    options.keep_selectors = {"aside.factbox"};
+    options.drop_selectors = {"article > p.ad", "nav"};
+    Diagnostics diag;
+    std::string steered = text_of(read_document(html, options, diag));
+    CHECK(contains(steered, "built in 1962"));
+    CHECK_FALSE(contains(steered, "Book your summer cruise"));
+    CHECK(contains(steered, "last crossing on Sunday"));
+    CHECK(contains(steered, "powered by batteries"));
+    CHECK_NOTHROW(check_selectors(options));
+
+    options.keep_selectors = {"aside:not(.x)"};
+    CHECK_THROWS_AS(check_selectors(options), Error);
+    Diagnostics bad_diag;
+    CHECK_THROWS_WITH(read_document(html, options, bad_diag), Catch::Contains("--keep-selector") &&
+                                                                   Catch::Contains("'aside:not(.x)'"));
+}

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clean/recall_guard.hpp"
+#include "clean/rules.hpp"
 #include "dconv/convert.hpp"
 #include "dconv/model.hpp"
 
@@ -218,7 +219,7 @@ std::string log_entry(int week) {
            " hours to fog, and the harbour master noted every crossing in the log.";
 }
 
-TEST_CASE("recall guard: an HTML page that loses most of its entries warns") {
+TEST_CASE("recall guard: an HTML page that loses most of its entries falls back, and says so") {
     // A real collapse, at the time of writing: the HTML cleaner takes the entries, which
     // differ only in their figures, for one paragraph repeated, and keeps the first. The
     // entries all end alike; the guard does not count one kept ending for all of them.
@@ -227,18 +228,70 @@ TEST_CASE("recall guard: an HTML page that loses most of its entries warns") {
     html += "</article></body></html>";
     ReadOptions options;
     options.source_name = "log.html";
-    Diagnostics diag;
-    Document doc = read_document(html, options, diag);
-    std::string text;
-    for (const Block& b : doc.blocks) text += plain_text(b) + "\n";
+    auto text_of = [](const Document& doc) {
+        std::string text;
+        for (const Block& b : doc.blocks) text += plain_text(b) + "\n";
+        return text;
+    };
+
+    // --favor-precision: no fallback; the guard warns, and says where the text went
+    options.favor = Favor::precision;
+    Diagnostics precise;
+    std::string text = text_of(read_document(html, options, precise));
     INFO(text);
     // the premise; should the cleaner learn to keep them, find another page it loses
     REQUIRE_FALSE(contains(text, log_entry(5)));
-    const Diagnostic* d = recall_warning(diag);
+    const Diagnostic* d = recall_warning(precise);
     REQUIRE(d);
+    CHECK(d->action == "low recall");
     CHECK(contains(d->reason, "kept only"));
     CHECK(contains(d->reason, "by the cleaning passes"));
     CHECK(d->first_line == 1);
+
+    // by default the guard acts: almost nothing was kept, so the prose units come back
+    options.favor = Favor::balanced;
+    Diagnostics diag;
+    text = text_of(read_document(html, options, diag));
+    for (int week = 1; week <= 8; ++week) CHECK(contains(text, log_entry(week)));
+    d = recall_warning(diag);
+    REQUIRE(d);
+    CHECK(d->action == "fallback");
+    CHECK(d->rule == "recall-fallback");
+    CHECK(contains(d->reason, "paragraphs of prose instead"));
+    for (const Diagnostic& other : diag.items()) CHECK(other.action != "low recall");  // no longer lost
+}
+
+TEST_CASE("recall guard: a text dump whose prose all went keeps its prose units, and says so") {
+    // paragraphs of running text with a good share of links and no closing full stop:
+    // prose to a reader (and the guard), link lines to the classifier
+    std::string dump;
+    for (const char* topic : {"ferry", "quay", "cargo", "fishing", "lighthouse", "tide"})
+        dump += std::string("The harbour office keeps [the ") + topic +
+                " timetables for every crossing of the bay](https://example.org/a), [the " + topic +
+                " notices of the week](https://example.org/b), and the remarks of the pilots, the crews and the "
+                "quay staff on the weeks ahead\n\n";
+    ReadOptions options;
+    options.source_name = "links.txt";
+    Diagnostics diag;
+    Document doc = read_document(dump, options, diag);
+    REQUIRE(doc.blocks.size() == 6);
+    CHECK(contains(plain_text(doc.blocks.front()), "ferry timetables"));
+    CHECK(contains(plain_text(doc.blocks.back()), "tide notices"));
+    const Diagnostic* d = recall_warning(diag);
+    REQUIRE(d);
+    CHECK(d->action == "fallback");
+    CHECK(d->rule == "recall-fallback");
+    CHECK(contains(d->reason, "kept the page's 6 paragraphs of prose"));
+
+    // the rule switched off (an experiment): the classifier's verdict stands
+    REQUIRE(clean::set_rules_off("recall-fallback").empty());
+    Diagnostics off;
+    Document without = read_document(dump, options, off);
+    clean::set_rules_off("");
+    CHECK(without.blocks.empty());
+    bool said_nothing_kept = false;
+    for (const Diagnostic& w : off.items()) said_nothing_kept |= contains(w.reason, "nothing was kept");
+    CHECK(said_nothing_kept);
 }
 
 TEST_CASE("recall guard: a cleaned HTML article does not warn") {

@@ -28,7 +28,8 @@ std::string segmented(std::string_view text) {
 Document cleaned(const std::string& text) {
     Diagnostics diag;
     ReadOptions options;
-    Document doc = read_webtext(text, options, diag);
+    options.format = "webtext";
+    Document doc = read_document(text, options, diag);  // read, then cleaned
     CHECK(validate(doc).empty());
     return doc;
 }

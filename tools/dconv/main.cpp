@@ -30,6 +30,8 @@ const char* const kExamples = R"(Examples:
   curl -s URL | dconv --to txt -o - -     a filter: standard input to standard output
   dconv --explain page.txt -o -           show what the cleaner removed, and why
   dconv -j1 --explain=json pages/ 2>report.jsonl   the same, as JSON Lines, per input
+  dconv --keep-selector '.recipe' --drop-selector '#comments, .promo' page.html
+                                          steer the cleaner with CSS selectors
   dconv --to epub --cover cover.jpg page.txt       an EPUB edition, out/page.epub
   dconv --to epub --bundle book.epub --title "Collected" --author "A. Writer" a.txt b.txt
                                           one book, a chapter per input, in that order
@@ -119,6 +121,15 @@ int main(int argc, char** argv) {
                  "HTML: keep the whole page but its furniture landmarks (nav, header, footer, aside, forms)");
     app.add_flag("--favor-precision", favor_precision,
                  "HTML: always take the one content block the page's structure points to");
+    app.add_option("--keep-selector", job.read.keep_selectors,
+                   "HTML: elements matching this CSS selector are content whatever the cleaner says "
+                   "(type, .class, #id, [attr], [attr=val], A B, A > B, A, B); repeatable")
+        ->type_name("SELECTOR")
+        ->allow_extra_args(false);
+    app.add_option("--drop-selector", job.read.drop_selectors,
+                   "HTML: elements matching this CSS selector are removed before cleaning; repeatable")
+        ->type_name("SELECTOR")
+        ->allow_extra_args(false);
     app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
                  "(HTML's <title> and <meta> are still read)");
     app.add_flag("--explain", explain,

@@ -1,0 +1,63 @@
+// thresholds.hpp: the limits the cleaner's unit rules share, defined once.
+//
+// The text classifier (classify.cpp) and the HTML cleaner (html/content_cleaning.cpp)
+// judge a unit by the same words and measures; where they apply the same rule (its id
+// in rules.hpp) they read its limit from here, so that the two cannot drift apart again
+// (they had: a "kMaxLinkDensity" of 0.3 in one and 0.5 in the other, which were two
+// different limits under one name: the 0.5 is kBadLinkDensity below).
+//
+// Lengths are Latin-equivalent characters, a CJK character counting three
+// (features.hpp, Features::length); densities are shares of those characters.
+//
+// Private to formats/.
+#pragma once
+
+#include <cstddef>
+
+namespace dconv::clean {
+
+// Below this a line is judged by its neighbours (a label, a byline), not alone; and a
+// sentence shorter than it does not earn the sentence's link allowance.
+inline constexpr double kShortLength = 45;
+
+// link-density: more of the text in links than kBadLinkDensity is navigation whatever
+// the rest; a full sentence of prose tolerates kSentenceLinkDensity (names, sources
+// linked in running text). The text classifier also calls a line of some length that
+// is not clearly prose furniture above kMaxLinkDensity; the HTML cleaner, which the
+// page's structure already told where the content is, does not.
+inline constexpr double kBadLinkDensity = 0.5;
+inline constexpr double kSentenceLinkDensity = 0.65;
+inline constexpr double kMaxLinkDensity = 0.3;
+
+// widget-words: a line shorter than kMaxWidgetLength whose words are at least
+// kWidgetShare widget words (share, log in, print, 分享) is a widget's label.
+inline constexpr double kMaxWidgetLength = 120;
+inline constexpr double kWidgetShare = 0.5;
+
+// legal-line: a copyright or legal line is shorter than this; longer text is prose
+// about it (a licence explained).
+inline constexpr double kMaxLegalLength = 400;
+// site-template: a line on several pages of a batch is the site's when shorter than
+// this (the HTML cleaner counts bytes here); longer text is an article two pages share.
+inline constexpr double kMaxTemplateLength = 400;
+
+// privacy-notice: a cookie notice is prose; shorter text naming cookies is a label.
+inline constexpr double kMinNoticeLength = 80;
+
+// furniture-section: a line (not a heading) shorter than this may open one ("Related
+// articles"); longer, it is a sentence that mentions it.
+inline constexpr double kMaxSectionOpener = 60;
+
+// duplicate-paragraph: shorter text may well recur ("Thank you!", "Read more").
+inline constexpr double kMinRepeatedParagraph = 100;
+
+// numbers-only: a unit of numbers, dates or symbols (a counter, a date line, a price):
+// fewer than three letters (a CJK character counts as a letter here), or more digits
+// than letters. The HTML cleaner asks it of lines under kMaxNumbersLine only. (The two
+// cleaners had two versions, "digits > letters" and "letters <= digits / 2"; the one
+// kept scores the same or better on the dev set and WCXB, from HTML and from text.)
+inline constexpr bool numbers_only(int letters, int digits) {
+    return letters < 3 || digits > letters;
+}
+
+}  // namespace dconv::clean
