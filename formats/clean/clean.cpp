@@ -2,8 +2,10 @@
 #include "dconv/clean.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "clean/recall_guard.hpp"
+#include "clean/text_units.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 
@@ -58,7 +60,12 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
     classify.title_line = extract_metadata(doc, diag);
     guard.checkpoint(doc, "metadata");
     check_deadline();
+    // the unit model (text_units.hpp) judges the units classify_boilerplate was given,
+    // its verdicts among the features
+    std::optional<Document> before;
+    if (clean::text_unit_model_wanted()) before = doc;
     classify_boilerplate(doc, classify, diag);
+    if (before) clean::decide_text_units(doc, *before, classify, diag);
     guard.checkpoint(doc, "classify");
     check_deadline();
     repair_structure(doc, diag);

@@ -46,6 +46,10 @@ struct BuildOptions {
     // to the file (page_files/...), for the resolver to find beside it.
     bool resolve_image_urls = false;
     Diagnostics* explain = nullptr;  // where decorative images left out are reported
+    // If set, receives for each top-level block returned the element it came from: a
+    // paragraph's or heading's, the element of its first text; a list's, quote's, table's
+    // or figure's, its own (kNoElement when unknown). For the unit model's features.
+    std::vector<std::uint32_t>* block_elements = nullptr;
 };
 
 // Builds the blocks of the subtrees of `roots`, in the order given (document order),

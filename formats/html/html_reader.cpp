@@ -19,6 +19,7 @@
 #include "html/page_model.hpp"
 #include "html/page_signals.hpp"
 #include "html/page_metadata.hpp"
+#include "html/unit_selection.hpp"
 
 namespace dconv {
 
@@ -119,8 +120,11 @@ std::string sample_text(const Document& doc) {
 
 // The blocks of the whole body, nothing left out: the page the recall guard measures
 // the content against.
-Document whole_body(const html::Page& page, const html::BuildOptions& build) {
+// `elements`: if set, receives each block's element (BuildOptions::block_elements).
+Document whole_body(const html::Page& page, html::BuildOptions build,
+                    std::vector<std::uint32_t>* elements = nullptr) {
     Document whole;
+    build.block_elements = elements;
     if (page.body() != html::kNoElement)
         whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
     return whole;
@@ -219,13 +223,16 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::Selection selection;
     bool inclusive = false;
     html::PageMode mode = html::PageMode::block;
+    html::PageVerdict verdict;
+    const bool units = cleaning && html::unit_model_wanted();  // the unit model judges (unit_selection.hpp)
+    std::optional<html::Selection> block_selection;  // the unit model's "selected" stage, when not the content
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
         // The page model: the page's type, and whether the inclusive mode serves it
         // better than the one content block (see page_model.hpp, Favor).
         std::vector<float> signals = html::page_signals(page, meta, selection, text);
         if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
-        html::PageVerdict verdict = html::judge_page(signals);
+        verdict = html::judge_page(signals);
         mode = options.favor == Favor::recall      ? html::PageMode::inclusive
                : options.favor == Favor::precision ? html::PageMode::block
                                                    : verdict.mode;
@@ -234,6 +241,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         page_type = std::string(verdict.type);
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
         if (inclusive) {
+            if (units) block_selection = selection;
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
                                              diag.keeps_notes() ? diag : quiet, true);
@@ -256,8 +264,23 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
     doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
     std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
+    Document whole, selected, landmark_free, cleaned;  // the unit model's stages
+    std::vector<std::uint32_t> whole_elements;
     if (cleaning) {
-        guard.emplace(whole_body(page, build));
+        whole = whole_body(page, build, units ? &whole_elements : nullptr);
+        guard.emplace(whole);
+        if (units) {
+            selected.blocks = block_selection ? html::build_blocks(page, block_selection->roots, block_selection->removed, build)
+                                              : doc.blocks;
+            if (mode != html::PageMode::block) {
+                landmark_free.blocks = doc.blocks;
+            } else {
+                Diagnostics quiet(false);
+                html::Selection landmarks =
+                    html::select_content(page, primary_subtag(meta.language), meta.authors, quiet, true);
+                landmark_free.blocks = html::build_blocks(page, landmarks.roots, landmarks.removed, build);
+            }
+        }
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
@@ -288,6 +311,23 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
         else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
+        if (units) {
+            // the unit model (unit_selection.hpp) reads the rules' block-mode verdict,
+            // whatever the mode, and overrules the rules' output where it is confident
+            const Document* rules = &doc;
+            if (mode != html::PageMode::block) {
+                Diagnostics quiet(false);
+                cleaned.blocks = selected.blocks;
+                cleaned.meta.language = doc.meta.language;
+                html::clean_content(cleaned, clean, block_selection ? block_selection->thread : selection.thread, quiet);
+                rules = &cleaned;
+            }
+            html::RuleStages stages{&whole, &whole_elements, &selected, &landmark_free, rules, &doc};
+            if (html::select_units(doc, page, stages, verdict, options.favor, clean, options.source_name, diag)) {
+                drop_repeated_quotes(doc, diag);
+                take_title(doc, meta, diag);
+            }
+        }
         guard->checkpoint(doc, "the cleaning passes");
         guard->report(doc, diag);
     }

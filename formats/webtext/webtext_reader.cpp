@@ -492,6 +492,8 @@ Document read_webtext(std::string text, const ReadOptions& options, Diagnostics&
     if (cleaning_wanted(options.clean, true)) {  // a scraped page: cleaned by default
         CleanOptions clean;
         clean.batch = options.batch;
+        clean.favor = options.favor == Favor::recall ? -1 : options.favor == Favor::precision ? 1 : 0;
+        clean.source_name = options.source_name;
         clean_document(doc, clean, diag);
     }
     return doc;

@@ -38,6 +38,10 @@ struct CleanOptions {
     // Where the headline stood (extract_metadata's result): the article follows it, so
     // the classifier prefers the content run after it. 0: unknown.
     std::uint32_t title_line = 0;
+    // -1: --favor-recall, 1: --favor-precision (the unit model's threshold moves)
+    int favor = 0;
+    // The input's name, for the unit model's training dump (DCONV_UNIT_FEATURES).
+    std::string source_name;
 };
 
 // The passes, in the order clean_document runs them.

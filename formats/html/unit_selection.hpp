@@ -1,0 +1,47 @@
+// unit_selection.hpp: the unit model's decision for an HTML page. Every unit of the
+// whole body (a top-level block or list item, clean/units.hpp) is measured
+// (clean/unit_features.hpp) against what the hand rules' stages kept of it, and the
+// unit model (clean/unit_model.hpp) keeps those it judges content: the rules' verdicts
+// are some of its features, so it corrects them where the training pages found them
+// wrong (a listing's cards the block selection left out, a comment section it kept).
+//
+// Private to formats/html.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "dconv/clean.hpp"
+#include "dconv/convert.hpp"
+#include "dconv/diagnostics.hpp"
+#include "dconv/document.hpp"
+#include "html/html_tree.hpp"
+#include "html/page_model.hpp"
+
+namespace dconv::html {
+
+// The rules' stages of one page.
+struct RuleStages {
+    const Document* whole = nullptr;          // the whole body, nothing left out
+    const std::vector<std::uint32_t>* whole_elements = nullptr;  // each of its blocks' element
+    const Document* selected = nullptr;       // the block selection (content_selection.hpp)
+    const Document* landmark_free = nullptr;  // the body less its furniture landmarks
+    const Document* cleaned = nullptr;        // the block selection after the unit rules
+    const Document* output = nullptr;         // what the rules give, in the page model's mode
+};
+
+// Whether the unit model is to be run on this process's pages: it decides
+// (clean/unit_model.hpp's unit_model_deciding) or its features are wanted
+// (DCONV_UNIT_FEATURES=1).
+bool unit_model_wanted();
+
+// Measures the whole body's units (and prints them for DCONV_UNIT_FEATURES); when the
+// model decides, replaces `doc`'s blocks with the whole body's units it keeps
+// (clean/unit_model.hpp's unit_kept: the rules' output stands where the model is not
+// confident) and returns true. Each unit removed is reported (pass "unit-model", its probability, the
+// page type and the features that weighed most).
+bool select_units(Document& doc, const Page& html, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
+                  const CleanOptions& clean, std::string_view source, Diagnostics& diag);
+
+}  // namespace dconv::html
