@@ -1,14 +1,11 @@
 // address.cpp: which numeric addresses a page fetched from the web must not make dconv
-// reach (the SSRF rule of fetch.hpp), and URL helpers over libcurl's URL parser.
+// reach (the SSRF rule of fetch.hpp). URLs are resolved in core/url.cpp.
 #include "dconv/fetch.hpp"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 
 #include <array>
-#include <cctype>
 #include <cstdint>
-#include <memory>
 
 namespace dconv {
 
@@ -72,20 +69,6 @@ bool private6(const unsigned char* b) {
     return false;
 }
 
-bool has_scheme(std::string_view s) {
-    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
-    for (std::size_t i = 1; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == ':') return true;
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
-    }
-    return false;
-}
-
-struct UrlDeleter {
-    void operator()(CURLU* h) const { curl_url_cleanup(h); }
-};
-
 }  // namespace
 
 bool is_private_address(const std::string& address) {
@@ -95,37 +78,6 @@ bool is_private_address(const std::string& address) {
                         std::uint32_t(bytes[2]) << 8 | bytes[3]);
     if (::inet_pton(AF_INET6, address.c_str(), bytes) == 1) return private6(bytes);
     return true;  // not an address: never trusted
-}
-
-bool is_web_url(std::string_view input) {
-    auto starts = [&](std::string_view prefix) {
-        if (input.size() < prefix.size()) return false;
-        for (std::size_t i = 0; i < prefix.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(input[i])) != prefix[i]) return false;
-        return true;
-    };
-    return starts("http://") || starts("https://");
-}
-
-std::string absolute_url(std::string_view base, std::string_view href) {
-    std::string h(href);
-    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.pop_back();
-    std::size_t lead = 0;
-    while (lead < h.size() && std::isspace(static_cast<unsigned char>(h[lead]))) ++lead;
-    h.erase(0, lead);
-    if (h.empty() || h[0] == '#' || has_scheme(h) || !is_web_url(base)) return h;
-    std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
-    if (!url) return h;
-    std::string b(base);
-    if (curl_url_set(url.get(), CURLUPART_URL, b.c_str(), 0) != CURLUE_OK) return h;
-    // CURLU_URLENCODE: a space or non-ASCII character in an href is percent-encoded as a
-    // browser would, rather than making the URL invalid.
-    if (curl_url_set(url.get(), CURLUPART_URL, h.c_str(), CURLU_URLENCODE) != CURLUE_OK) return h;
-    char* out = nullptr;
-    if (curl_url_get(url.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || !out) return h;
-    std::string result = out;
-    curl_free(out);
-    return result;
 }
 
 }  // namespace dconv

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/text.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/footnotes.hpp"
@@ -623,7 +624,8 @@ private:
         line_ = e.line;
         if (!frames_.empty() && frames_.back().kind == Frame::Kind::code) return;
         std::string src = image.src;
-        if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:")) src = resolve_url(options_.base_url, src);
+        if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:"))
+            src = absolute_url(options_.base_url, src);
         else if (src.size() > 2 && src[0] == '/' && src[1] == '/') src = "https:" + src;  // scheme-relative
         put_inline(Image{std::move(src), std::move(image.alt), std::move(image.title), {}});
     }
@@ -781,7 +783,7 @@ private:
                 std::string_view href = attribute(e.node, "href");
                 if (!usable_href(href)) return 0;
                 f.kind = Frame::Kind::link;
-                f.url = resolve_url(options_.base_url, href);
+                f.url = absolute_url(options_.base_url, href);
                 break;
             }
             default:

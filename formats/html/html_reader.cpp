@@ -8,6 +8,7 @@
 #include "clean/recall_guard.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 #include "html/block_builder.hpp"
@@ -255,7 +256,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     build.page_url = meta.url;
     // A page fetched from the web lives at its final URL, whatever its canonical link says.
     if (!options.url.empty()) {
-        build.base_url = meta.base_href.empty() ? options.url : html::resolve_url(options.url, meta.base_href);
+        build.base_url = meta.base_href.empty() ? options.url : absolute_url(options.url, meta.base_href);
         build.page_url = options.url;
         build.resolve_image_urls = true;
     }

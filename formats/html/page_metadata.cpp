@@ -8,6 +8,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 
 namespace dconv::html {
@@ -176,10 +177,6 @@ std::string node_children_text(const GumboNode* node) {
     return out;
 }
 
-bool is_absolute_url(std::string_view u) {
-    return text::starts_with_ci(u, "http://") || text::starts_with_ci(u, "https://");
-}
-
 // "https://www.example.com/x" → "example.com"
 std::string host_of(std::string_view url) {
     std::size_t start = url.find("://");
@@ -190,58 +187,6 @@ std::string host_of(std::string_view url) {
 }
 
 }  // namespace
-
-std::string resolve_url(std::string_view base, std::string_view href) {
-    href = text::trim(href);
-    if (!is_absolute_url(base) || href.empty() || href[0] == '#') return std::string(href);
-    // a scheme ("mailto:", "https:") makes it absolute already
-    std::size_t colon = href.find(':');
-    std::size_t first_delim = href.find_first_of("/?#");
-    if (colon != std::string_view::npos && (first_delim == std::string_view::npos || colon < first_delim))
-        return std::string(href);
-    std::size_t scheme_end = base.find("://") + 3;
-    std::size_t path_start = base.find('/', scheme_end);
-    std::string_view origin = base.substr(0, path_start);  // "https://host"
-    if (href.rfind("//", 0) == 0) return std::string(base.substr(0, scheme_end - 2)) + std::string(href);
-    if (href[0] == '?') {
-        std::string_view no_query = base.substr(0, base.find_first_of("?#"));
-        return std::string(no_query) + std::string(href);
-    }
-    std::string path;
-    if (href[0] == '/') {
-        path = std::string(href);
-    } else {
-        std::string_view base_path =
-            path_start == std::string_view::npos ? std::string_view("/") : base.substr(path_start);
-        base_path = base_path.substr(0, base_path.find_first_of("?#"));
-        path = std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(href);
-    }
-    // remove dot segments, in the path only (not the query or fragment)
-    std::size_t tail = path.find_first_of("?#");
-    std::string rest = tail == std::string::npos ? std::string() : path.substr(tail);
-    path = path.substr(0, tail);
-    std::vector<std::string> segments;
-    std::size_t i = 1;
-    while (i <= path.size()) {
-        std::size_t next = path.find('/', i);
-        if (next == std::string::npos) next = path.size();
-        std::string seg = path.substr(i, next - i);
-        bool last = next == path.size();
-        if (seg == "..") {
-            if (!segments.empty()) segments.pop_back();
-            if (last) segments.emplace_back();
-        } else if (seg == ".") {
-            if (last) segments.emplace_back();
-        } else {
-            segments.push_back(seg);
-        }
-        i = next + 1;
-    }
-    std::string out(origin);
-    for (const std::string& seg : segments) out += "/" + seg;
-    if (segments.empty()) out += "/";
-    return out + rest;
-}
 
 std::string fold_title(std::string_view s) {
     std::string out;
@@ -390,7 +335,7 @@ PageMetadata read_page_metadata(const Page& page) {
     });
     m.authors = !ld.authors.empty() ? ld.authors : meta_authors;
     m.site = !og_site.empty() ? og_site : !ld.publisher.empty() ? ld.publisher : !ld.site.empty() ? ld.site : app_name;
-    if (is_absolute_url(m.site)) m.site = host_of(m.site);
+    if (is_web_url(m.site)) m.site = host_of(m.site);
     std::string site_folded = text::lower_ascii(text::trim(m.site));
     // a title that carries the site's name at one end ("Pier reopens | Harbour Daily"):
     // the site is a field of its own; not when the rest says less than the site's name
@@ -424,10 +369,10 @@ PageMetadata read_page_metadata(const Page& page) {
     if (m.language.empty()) m.language = bcp47(content_language.substr(0, content_language.find(',')));
     if (m.language.empty()) m.language = bcp47(og_locale);
     for (const std::string* u : {&canonical, &og_url})
-        if (m.url.empty() && is_absolute_url(*u)) m.url = *u;
+        if (m.url.empty() && is_web_url(*u)) m.url = *u;
     m.base_href = m.base;
-    m.base = is_absolute_url(m.base) ? m.base : resolve_url(m.url, m.base);
-    if (!is_absolute_url(m.base)) m.base = m.url;
+    m.base = is_web_url(m.base) ? m.base : absolute_url(m.url, m.base);
+    if (!is_web_url(m.base)) m.base = m.url;
     return m;
 }
 

@@ -34,11 +34,6 @@ struct PageMetadata {
 
 PageMetadata read_page_metadata(const Page& page);
 
-// `href` resolved against the absolute URL `base` (RFC 3986's common cases: scheme-
-// relative, absolute path, relative path with ./ and ../); unchanged when it has a
-// scheme, is a fragment or a query alone, or `base` is not absolute.
-std::string resolve_url(std::string_view base, std::string_view href);
-
 // The publication date a <time datetime> in one of `roots` gives (one marked pubdate or
 // itemprop=datePublished first); empty if none.
 std::string content_time(const Page& page, const std::vector<std::uint32_t>& roots);

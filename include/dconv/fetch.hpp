@@ -130,8 +130,11 @@ void make_urls_absolute(Document& doc, const std::string& base);
 // "http://..." or "https://..." (any case): an input the command fetches.
 bool is_web_url(std::string_view input);
 
-// `href` made absolute against `base` (RFC 3986, with libcurl's URL parser); `href`
-// itself when it cannot be (no base, a malformed one). "#x" stays as it is.
+// `href` made absolute against `base` (RFC 3986 §5.2: scheme-relative, absolute and
+// relative paths with ./ and ../, a query or an empty reference); `href` itself, trimmed,
+// when it has a scheme, is a fragment ("#x") or `base` is not an http(s) URL. Spaces and
+// control characters in a resolved `href` are percent-encoded, as a browser does. The HTML reader
+// resolves its links and image sources with it too: one resolver for the whole program.
 std::string absolute_url(std::string_view base, std::string_view href);
 
 // Whether a numeric address is one an outside page must not make dconv reach: loopback,

@@ -403,6 +403,43 @@ TEST_CASE("relative links made absolute") {
     CHECK(dconv::absolute_url("page.html", "img/a.png") == "img/a.png");  // no web base
 }
 
+// RFC 3986 §5.4: the normal and abnormal examples against its base, except the two
+// references dconv leaves alone on purpose: "" (nothing to link) and "#s" (a link within
+// the page stays one).
+TEST_CASE("relative references resolved as RFC 3986 section 5.4 does") {
+    const std::string base = "http://a/b/c/d;p?q";
+    const std::pair<const char*, const char*> examples[] = {
+        {"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
+        {"/g", "http://a/g"}, {"//g", "http://g"}, {"?y", "http://a/b/c/d;p?y"},
+        {"g?y", "http://a/b/c/g?y"}, {"g#s", "http://a/b/c/g#s"}, {"g?y#s", "http://a/b/c/g?y#s"},
+        {";x", "http://a/b/c/;x"}, {"g;x", "http://a/b/c/g;x"}, {"g;x?y#s", "http://a/b/c/g;x?y#s"},
+        {".", "http://a/b/c/"}, {"./", "http://a/b/c/"}, {"..", "http://a/b/"}, {"../", "http://a/b/"},
+        {"../g", "http://a/b/g"}, {"../..", "http://a/"}, {"../../", "http://a/"}, {"../../g", "http://a/g"},
+        // §5.4.2, abnormal
+        {"../../../g", "http://a/g"}, {"../../../../g", "http://a/g"}, {"/./g", "http://a/g"},
+        {"/../g", "http://a/g"}, {"g.", "http://a/b/c/g."}, {".g", "http://a/b/c/.g"},
+        {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"},
+        {"./g/.", "http://a/b/c/g/"}, {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
+        {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"},
+        {"g?y/./x", "http://a/b/c/g?y/./x"}, {"g?y/../x", "http://a/b/c/g?y/../x"},
+        {"g#s/./x", "http://a/b/c/g#s/./x"}, {"g#s/../x", "http://a/b/c/g#s/../x"}, {"http:g", "http:g"},
+    };
+    for (const auto& [reference, expected] : examples) {
+        INFO(reference);
+        CHECK(dconv::absolute_url(base, reference) == expected);
+    }
+    CHECK(dconv::absolute_url(base, "") == "");
+    CHECK(dconv::absolute_url(base, "#s") == "#s");
+}
+
+TEST_CASE("an href's spaces are trimmed at its ends and encoded inside it") {
+    CHECK(dconv::absolute_url("https://h.org/a/b", "  my file.png\n") == "https://h.org/a/my%20file.png");
+    CHECK(dconv::absolute_url("https://h.org/a/", "图片/猫.jpg") == "https://h.org/a/图片/猫.jpg");
+    CHECK(dconv::absolute_url("https://h.org/a/b/c?q=1", "../x/./y#f") == "https://h.org/a/x/y#f");
+    CHECK(dconv::absolute_url("https://h.org", "x") == "https://h.org/x");
+    CHECK(dconv::absolute_url("", "rel/path") == "rel/path");
+}
+
 TEST_CASE("web URLs") {
     CHECK(dconv::is_web_url("https://example.org/"));
     CHECK(dconv::is_web_url("HTTP://example.org/"));

@@ -233,10 +233,6 @@ TEST_CASE("html metadata: <time datetime>, the <title> less its site, a template
     CHECK(doc.meta.date == "2024-04-05");
     CHECK(doc.meta.authors.empty());
     CHECK(html::title_parts("A | B - C_D") == std::vector<std::string>{"A", "B", "C", "D"});
-    CHECK(html::resolve_url("https://h.org/a/b/c?q=1", "../x/./y#f") == "https://h.org/a/x/y#f");
-    CHECK(html::resolve_url("https://h.org/a/b", "?p=2") == "https://h.org/a/b?p=2");
-    CHECK(html::resolve_url("https://h.org/a/b", "mailto:x@y.z") == "mailto:x@y.z");
-    CHECK(html::resolve_url("", "rel/path") == "rel/path");
 }
 
 TEST_CASE("html metadata: hostile JSON-LD is skipped, not parsed") {
