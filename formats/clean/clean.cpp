@@ -63,7 +63,7 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
     // the unit model (text_units.hpp) judges the units classify_boilerplate was given,
     // its verdicts among the features
     std::optional<Document> before;
-    if (clean::text_unit_model_wanted()) before = doc;
+    if (clean::text_unit_model_wanted(options.favor)) before = doc;
     classify_boilerplate(doc, classify, diag);
     if (before) clean::decide_text_units(doc, *before, classify, diag);
     guard.checkpoint(doc, "classify");

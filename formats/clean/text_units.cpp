@@ -9,7 +9,10 @@
 
 namespace dconv::clean {
 
-bool text_unit_model_wanted() { return unit_model_deciding() || unit_features_wanted(); }
+bool text_unit_model_wanted(int favor) {
+    return (unit_model_deciding() && (unit_model_may_restore(false, favor) || unit_model_may_drop(false, favor))) ||
+           unit_features_wanted();
+}
 
 void decide_text_units(Document& doc, const Document& before, const CleanOptions& options, Diagnostics& diag) {
     const std::string lang = document_language(before);
@@ -19,20 +22,24 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     page.batch = options.batch;
     page.lang = lang;
     std::vector<float> x = unit_features(before, units, page);
-    const std::vector<bool> rules = kept_in_order(units, doc, lang, false);
+    const std::vector<bool> rules = kept_in_order(units, make_units(doc, lang), doc, false);
     if (unit_features_wanted()) dump_unit_features(options.source_name, units, x, rules);
     if (!unit_model_deciding() || units.empty() || unit_model_cjk_guard(x, units.size())) return;
     std::vector<bool> drop(units.size(), false);
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
+    const bool restore = unit_model_may_restore(false, options.favor);
     for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
+            drop[k] = true;
+            continue;
+        }
         const float* row = &x[k * kUnitFeatures];
         float p = diag.keeps_notes() ? unit_content_probability(row, top) : unit_content_probability(row);
         scores[k] = p;
-        if (unit_kept(rules[k], p, false, options.favor)) continue;
-        drop[k] = true;
-        if (!diag.keeps_notes()) continue;
+        drop[k] = !unit_kept(rules[k], p, false, options.favor);
+        if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
                       rules[k] ? "kept" : "removed");
@@ -43,7 +50,8 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     }
     Document kept = before;
     Diagnostics quiet(false);
-    drop_units(kept, units, drop, reasons, scores, "unit-model", diag.keeps_notes() ? diag : quiet);
+    drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
+    if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, diag);
     doc.blocks = std::move(kept.blocks);
 }
 

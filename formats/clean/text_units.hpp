@@ -11,9 +11,10 @@
 
 namespace dconv::clean {
 
-// Whether the unit model runs on text pages in this process (it decides, or its
-// features are dumped for training: DCONV_UNIT_FEATURES=1).
-bool text_unit_model_wanted();
+// Whether the unit model runs on text pages in this process (it decides and its
+// thresholds let it change something for `favor`, or its features are dumped for
+// training: DCONV_UNIT_FEATURES=1).
+bool text_unit_model_wanted(int favor);
 
 // `before`: the page as classify_boilerplate received it; `doc`: as it left it. When the
 // model decides, `doc`'s blocks become `before`'s units it keeps (each removed one

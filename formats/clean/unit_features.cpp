@@ -293,11 +293,14 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
         if (batch && !f.text.empty() && f.text.size() < kMaxTemplateBytes)
             pages = double(context.batch->pages_with(f.text)) / double(context.batch->pages());
         put(batch ? pages : -1);
-        put(widget_share(f.text));
+        // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
+        // not searched, which keeps these features' cost linear in short text
+        const bool short_text = f.text.size() < kMaxTemplateBytes;
+        put(short_text ? widget_share(f.text) : 0.0);
         put(kinds[k] == kHeading && opens_furniture_section(f.text));
-        put(is_legal_line(f.text));
-        put(f.text.size() < kMaxTemplateBytes && is_privacy_notice(f.text, context.lang));
-        put(f.text.size() < kMaxTemplateBytes && !find_byline(f.text, true).empty());
+        put(short_text && is_legal_line(f.text));
+        put(short_text && is_privacy_notice(f.text, context.lang));
+        put(short_text && !find_byline(f.text, true).empty());
         put(section_furniture[section[k]]);
         double sc = section_count[section[k]];
         put(sc > 0 ? section_sum[section[k]] / sc : -1);
@@ -344,19 +347,21 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
     return x;
 }
 
-std::vector<bool> kept_in_order(const std::vector<Unit>& units, const Document& stage, std::string_view lang,
-                                bool by_words) {
-    // A stage unit is looked for this far ahead in the page (the rules removed the units
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
+                                bool by_words, std::vector<std::size_t>* matched) {
+    // A held unit is looked for this far ahead in the page (the rules removed the units
     // between); one not found is skipped (the rules changed its text).
     constexpr std::size_t kMatchLookahead = 400;
     std::vector<bool> kept(units.size(), false);
-    std::vector<Unit> held = make_units(stage, lang);
+    if (matched) matched->assign(units.size(), SIZE_MAX);
     std::size_t at = 0;
-    for (const Unit& h : held) {
+    for (std::size_t j = 0; j < held.size(); ++j) {
         poll_deadline();
+        const Unit& h = held[j];
         for (std::size_t k = at; k < units.size() && k < at + kMatchLookahead; ++k) {
             if (units[k].f.fold == h.f.fold && units[k].f.text.size() == h.f.text.size()) {
                 kept[k] = true;
+                if (matched) (*matched)[k] = j;
                 at = k + 1;
                 break;
             }
@@ -375,6 +380,22 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const Document& 
         kept[k] = grams.share(words) >= 0.5f;
     }
     return kept;
+}
+
+void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rules, const std::vector<bool>& drop,
+                    const std::vector<double>& scores, const std::vector<std::string>& reasons, Diagnostics& diag) {
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (rules[k] != drop[k]) continue;  // the rules' verdict stood
+        Diagnostic d;
+        d.pass = "unit-model";
+        d.action = drop[k] ? "removed" : "kept";
+        d.first_line = units[k].source.first;
+        d.last_line = units[k].source.last;
+        d.score = scores[k];
+        d.reason = reasons[k];
+        d.excerpt = excerpt(units[k].f.text);
+        diag.note(std::move(d));
+    }
 }
 
 bool unit_features_wanted() {

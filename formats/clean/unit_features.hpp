@@ -14,6 +14,7 @@
 
 #include "clean/units.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
 
 namespace dconv::clean {
@@ -70,15 +71,22 @@ static_assert(kUnitFeatureNames[kCleanedShareFeature] == "cleaned_share");
 // row-major.
 std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context);
 
-// Which of `units` (of a page) the `stage` document still holds at its place: the units
-// are matched in order by their folded text (Features::fold), a stage unit looked for
-// among the next kMatchLookahead units of the page. Unlike the features' shares, a
-// repeated text the rules removed at one place and kept at another counts once.
-// `by_words`: a unit not matched so (the rules joined or trimmed its text) is kept when
-// most of its three-word sequences are in the stage and its text is not repeated on the
-// page (HTML: clean_content repairs the text it keeps).
-std::vector<bool> kept_in_order(const std::vector<Unit>& units, const Document& stage, std::string_view lang,
-                                bool by_words);
+// Which of `units` (of a page) the `stage` document, whose units are `held`, still holds
+// at its place: the units are matched in order by their folded text (Features::fold),
+// a held unit looked for among the next kMatchLookahead units of the page. Unlike the
+// features' shares, a repeated text the rules removed at one place and kept at another
+// counts once. `matched`, if given, receives for each unit the index of its held unit
+// (SIZE_MAX if none). `by_words`: a unit not matched so (the rules joined or trimmed its
+// text) is kept when most of its three-word sequences are in the stage and its text is
+// not repeated on the page (HTML: clean_content repairs the text it keeps).
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
+                                bool by_words, std::vector<std::size_t>* matched = nullptr);
+
+// --explain: the units whose fate the model changed, each with its probability and
+// `reasons[k]`: "removed" where the rules kept it, "kept" where they removed it (the
+// rules' own removals are reported by the rules' passes).
+void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rules, const std::vector<bool>& drop,
+                    const std::vector<double>& scores, const std::vector<std::string>& reasons, Diagnostics& diag);
 
 // DCONV_UNIT_FEATURES=1: one line per unit on standard error for
 // tools/train/train_unit_model.py, not a user interface:

@@ -74,6 +74,16 @@ bool unit_kept(bool rules_kept, float p, bool html, int favor) {
     return p >= (html ? kUnitKeepHtml : kUnitKeepText) + shift;
 }
 
+bool unit_model_may_restore(bool html, int favor) {
+    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
+    return (html ? kUnitKeepHtml : kUnitKeepText) + shift <= 1.0f;
+}
+
+bool unit_model_may_drop(bool html, int favor) {
+    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
+    return (html ? kUnitDropHtml : kUnitDropText) + shift > 0.0f;
+}
+
 bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units) {
     double cjk = 0, total = 0;
     for (std::size_t k = 0; k < units; ++k) {

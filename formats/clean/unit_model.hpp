@@ -35,6 +35,10 @@ bool unit_model_deciding();
 // favoured bolder overrules than the dev set's pages (other sites, never trained on)
 // did: the shipped thresholds are the cautious ones.
 bool unit_kept(bool rules_kept, float p, bool html, int favor);
+// Whether unit_kept() can restore what the rules removed, or drop what they kept, for
+// this input: if neither, the model need not run (its thresholds switch it off).
+bool unit_model_may_restore(bool html, int favor);
+bool unit_model_may_drop(bool html, int favor);
 
 // The page is mostly CJK script (the units' share of CJK letters): the model, trained on
 // pages 96 % in Latin script, leaves such pages to the rules (as page-model-cjk-guard).

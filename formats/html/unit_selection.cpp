@@ -139,7 +139,9 @@ bool select_units(Document& doc, const Page& html, const RuleStages& stages, con
         page.type_probability[t] = verdict.type_probabilities[t];
     std::vector<float> x = clean::unit_features(whole, units, page);
     const Document& output = stages.output ? *stages.output : *stages.cleaned;
-    const std::vector<bool> rules = clean::kept_in_order(units, output, lang, true);
+    const std::vector<clean::Unit> held = clean::make_units(output, lang);
+    std::vector<std::size_t> matched;
+    const std::vector<bool> rules = clean::kept_in_order(units, held, output, true, &matched);
     if (stages.whole_elements) {
         ElementFacts facts(html);
         for (std::size_t k = 0; k < units.size(); ++k) {
@@ -152,17 +154,21 @@ bool select_units(Document& doc, const Page& html, const RuleStages& stages, con
     if (!clean::unit_model_deciding() || units.empty() || clean::unit_model_cjk_guard(x, units.size())) return false;
 
     const int favor_sign = favor == Favor::recall ? -1 : favor == Favor::precision ? 1 : 0;
+    const bool restore = clean::unit_model_may_restore(true, favor_sign);
     std::vector<bool> drop(units.size(), false);
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
     for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
+            drop[k] = true;
+            continue;
+        }
         const float* row = &x[k * clean::kUnitFeatures];
         float p = diag.keeps_notes() ? clean::unit_content_probability(row, top) : clean::unit_content_probability(row);
         scores[k] = p;
-        if (clean::unit_kept(rules[k], p, true, favor_sign)) continue;
-        drop[k] = true;
-        if (!diag.keeps_notes()) continue;
+        drop[k] = !clean::unit_kept(rules[k], p, true, favor_sign);
+        if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
                       rules[k] ? "kept" : "removed");
@@ -171,11 +177,24 @@ bool select_units(Document& doc, const Page& html, const RuleStages& stages, con
         for (std::string_view f : top) reason.append(" ").append(f);
         reasons[k] = std::move(reason);
     }
-    Document kept = whole;
+    if (diag.keeps_notes()) clean::note_overrules(units, rules, drop, scores, reasons, diag);
+    if (restore) {  // what the model restores joins the rules' output: rebuilt from the whole body
+        Document kept = whole;
+        Diagnostics quiet(false);
+        clean::drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
+        doc.blocks = std::move(kept.blocks);
+        return true;
+    }
+    // only removals: from the rules' output itself, which keeps what their passes did to
+    // the text they kept (alt text emptied, fragments cut)
+    std::vector<bool> drop_held(held.size(), false);
+    bool any = false;
+    for (std::size_t k = 0; k < units.size(); ++k)
+        if (drop[k] && matched[k] != SIZE_MAX) drop_held[matched[k]] = any = true;
+    if (!any) return false;
     Diagnostics quiet(false);
-    clean::drop_units(kept, units, drop, reasons, scores, "unit-model", diag.keeps_notes() ? diag : quiet);
-    doc.blocks = std::move(kept.blocks);
-    return true;
+    clean::drop_units(doc, held, drop_held, std::vector<std::string>(held.size()), {}, "unit-model", quiet);
+    return false;  // not rebuilt
 }
 
 }  // namespace dconv::html

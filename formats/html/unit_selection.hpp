@@ -37,10 +37,12 @@ struct RuleStages {
 bool unit_model_wanted();
 
 // Measures the whole body's units (and prints them for DCONV_UNIT_FEATURES); when the
-// model decides, replaces `doc`'s blocks with the whole body's units it keeps
-// (clean/unit_model.hpp's unit_kept: the rules' output stands where the model is not
-// confident) and returns true. Each unit removed is reported (pass "unit-model", its probability, the
-// page type and the features that weighed most).
+// model decides (clean/unit_model.hpp's unit_kept: the rules' output stands where the
+// model is not confident), removes from `doc`, the rules' output, the units it drops;
+// if its thresholds let it restore units the rules removed, rebuilds `doc`'s blocks
+// from the whole body's units it keeps instead and returns true (the caller then takes
+// the title and the repeated quotes out again). Each overruled unit is reported (pass
+// "unit-model", its probability, the page type and the features that weighed most).
 bool select_units(Document& doc, const Page& html, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
                   const CleanOptions& clean, std::string_view source, Diagnostics& diag);
 
