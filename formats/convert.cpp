@@ -131,13 +131,13 @@ const WriterEntry& choose_writer(std::string_view format) {
 
 // The model passes a writer's format asks for before it writes: typographic quotes for
 // the typeset formats (smart_quotes.hpp). On a copy: the same document goes to several
-// writers.
+// writers. A writer that makes them itself, block by block, gets the document as it is.
 std::string write_document(const Document& doc, std::string_view format,
                            const WriteOptions& options) {
     check_deadline();
     const WriterEntry& writer = choose_writer(format);
     std::string out;
-    if (options.smart && writer.typographic) {
+    if (options.smart && writer.typographic && !writer.typographic_by_block) {
         Document typeset = doc;
         make_quotes_typographic(typeset);
         out = writer.write(typeset, options);
@@ -151,7 +151,7 @@ std::string write_document(const Document& doc, std::string_view format,
 std::string write_book(const Book& book, std::string_view format, const WriteOptions& options) {
     const WriterEntry& writer = choose_writer(format);
     check_deadline();
-    if (options.smart && writer.typographic) {
+    if (options.smart && writer.typographic && !writer.typographic_by_block) {
         Book typeset = book;
         make_quotes_typographic(typeset);
         if (writer.write_book) return writer.write_book(typeset, options);

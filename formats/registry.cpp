@@ -42,7 +42,7 @@ const std::vector<WriterEntry>& writers() {
         {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
          write_epub, write_epub_book, true},
         {"pdf", {}, "pdf", "PDF for print: justified, hyphenated, bookmarks, --style, --paper",
-         write_pdf, write_pdf_book, true},
+         write_pdf, write_pdf_book, true, true},
     };
     return table;
 }

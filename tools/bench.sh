@@ -71,8 +71,7 @@ startup_rows() {
   RUNS=${RUNS:-50} python3 - "${commands[@]}" <<'PY'
 import os, resource, statistics, subprocess, sys, time
 runs = int(os.environ["RUNS"])
-print("| command | wall ms (median) | CPU ms (median) |")
-print("| --- | ---: | ---: |")
+rows = []
 for entry in sys.argv[1:]:
     name, command = entry.split("|", 1)
     argv = command.split()
@@ -87,7 +86,23 @@ for entry in sys.argv[1:]:
             continue  # warm-up: caches filled
         walls.append(wall * 1000)
         cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
-    print(f"| {name} | {statistics.median(walls):.1f} | {statistics.median(cpus):.1f} |")
+    rows.append((name, statistics.median(walls), statistics.median(cpus)))
+cpu = {name: c for name, _, c in rows}
+# The targets (issue 16), on the CPU column.
+cmark = cpu.get("cmark the same page (to HTML)")
+targets = {
+    "dconv --version": (3.0, "<= 3 ms"),
+    "dconv one page to Markdown": ((3 * cmark, f"<= 3x cmark = {3 * cmark:.1f} ms") if cmark else (None, "3x cmark (cmark not installed)")),
+    "dconv one page to PDF": (25.0, "<= 25 ms"),
+}
+print("| command | wall ms (median) | CPU ms (median) | target (CPU) |")
+print("| --- | ---: | ---: | --- |")
+for name, wall, c in rows:
+    target = ""
+    if name in targets:
+        bound, label = targets[name]
+        target = label if bound is None else f"{label}: {'met' if c <= bound else 'NOT met'}"
+    print(f"| {name} | {wall:.1f} | {c:.1f} | {target} |")
 PY
   rm -rf "$out"
 }

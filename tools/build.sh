@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# DCONV_PLAN=1: print each command (`plan: ...`) instead of running it (tools/run.sh
+# --plan; tests/run_plan_test.sh checks what the first run would build).
+run() {
+    if [ -n "${DCONV_PLAN:-}" ]; then printf 'plan: %s\n' "$*" >&2; else "$@"; fi
+}
+
 step_start=0
 step() { step_start=$(date +%s%N); }
 took() {
@@ -13,8 +19,8 @@ took() {
     printf '%s: %d.%d s\n' "$1" $((ms / 1000)) $((ms % 1000 / 100))
 }
 
-step; bash tools/setup.sh; took "setup (tools/setup.sh)"
-step; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null; took "configure (cmake)"
+step; run bash tools/setup.sh; took "setup (tools/setup.sh)"
+step; run cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null; took "configure (cmake)"
 targets=()
 for target in "$@"; do targets+=(--target "$target"); done
-step; cmake --build build -j"$(nproc)" "${targets[@]}"; took "build (${*:-all targets})"
+step; run cmake --build build -j"$(nproc)" "${targets[@]}"; took "build (${*:-all targets})"

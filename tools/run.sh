@@ -3,10 +3,27 @@
 # then convert every seed page (seeds/*.txt) into out/ in every output format the
 # registry knows (dconv --to all), and list what was written. Each step says how long it
 # took.
+#
+#   bash tools/run.sh           do it
+#   bash tools/run.sh --plan    print the commands it would run (`plan: ...`, on standard
+#                               error) and run none (tests/run_plan_test.sh checks that it
+#                               builds the tool only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "${1:-}" = "--plan" ]; then
+    export DCONV_PLAN=1
+elif [ $# -gt 0 ]; then
+    echo "usage: bash tools/run.sh [--plan]" >&2
+    exit 2
+fi
+
 bash tools/build.sh dconv_cli   # the target of build/dconv
+if [ -n "${DCONV_PLAN:-}" ]; then
+    echo "plan: ./build/dconv --list-formats" >&2
+    echo "plan: ./build/dconv --to all -o out/ seeds/*.txt" >&2
+    exit 0
+fi
 
 echo
 echo "Formats:"

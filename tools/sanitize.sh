@@ -18,7 +18,9 @@ bash tools/setup.sh
 flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 # RelWithDebInfo: optimized enough that the slow tests stay bearable, with line numbers
 # in the reports.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# DCONV_STATIC_DEPS=OFF: the command linked with the shared libraries, as the test programs
+# are: the sanitizers check dconv's code, and their runtime wants the C++ runtime shared.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCONV_STATIC_DEPS=OFF \
   -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"

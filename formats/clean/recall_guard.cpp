@@ -68,13 +68,14 @@ std::string chars(double length) { return std::to_string(static_cast<long long>(
 
 }  // namespace
 
-RecallGuard::RecallGuard(const Document& page) {
+RecallGuard::RecallGuard(const Document& page) { add(page.blocks, page.meta.language); }
+
+void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     // The units make_units would give (a top-level block, or an item of a top-level
     // list), measured only when they have the bytes to be prose: a page's many short
     // lines cost nothing. No language for the measures (the guard reads lengths and
     // sentence shape, not stop words); the privacy notice terms of the page's language,
     // when it is known already.
-    const std::string& lang = page.meta.language;
     auto consider = [&](SourceRange source, const Features& f) {
         if (!is_prose(f, lang)) return;
         std::string squeezed = text::squeeze_spaces(f.text);
@@ -93,7 +94,7 @@ RecallGuard::RecallGuard(const Document& page) {
         const Text* only = content.size() == 1 ? std::get_if<Text>(&content.front()) : nullptr;
         return (only ? only->text.size() : plain_text(content).size()) < kProseLength;
     };
-    for (const Block& block : page.blocks) {
+    for (const Block& block : blocks) {
         poll_deadline();
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (const Blocks& item : list->items) {

@@ -62,6 +62,11 @@ class RecallGuard {
 public:
     // Takes stock of the prose of `page`, the document as read, before any pass.
     explicit RecallGuard(const Document& page);
+    // The same a piece at a time, for a reader that never holds the whole document as
+    // read (the HTML reader, issue 16's memory bound): an empty guard, then add() with
+    // the document's top-level blocks in order, in pieces; `language` as in Meta.
+    RecallGuard() = default;
+    void add(const Blocks& blocks, const std::string& language);
 
     // After a pass: the prose units whose source lines no block of `doc` covers any
     // more were removed by `pass`. Cheap: line ranges only, no text.

@@ -192,6 +192,19 @@ void make_quotes_typographic(Document& doc) {
     smartener.blocks(doc.blocks);
 }
 
+void make_quotes_typographic(Block& block, std::string_view language) {
+    Smartener smartener(marks_for(language));
+    Blocks one;
+    one.push_back(std::move(block));
+    smartener.blocks(one);
+    block = std::move(one.front());
+}
+
+void make_quotes_typographic(Meta& meta, std::string_view language) {
+    Smartener smartener(marks_for(language));
+    smarten(meta, smartener);
+}
+
 void make_quotes_typographic(Book& book) {
     Smartener book_smartener(marks_for(book.meta.language));
     smarten(book.meta, book_smartener);

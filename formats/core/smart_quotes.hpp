@@ -25,4 +25,12 @@ namespace dconv {
 void make_quotes_typographic(Document& doc);
 void make_quotes_typographic(Book& book);
 
+// The same for one block, or a title and subtitle, of a document in `language` (as
+// above: a book's chapter without a language is in the book's). A block's quotes do not
+// depend on the blocks around it (each paragraph, heading and caption starts afresh), so
+// that a writer can make each block typographic as it reaches it, on a copy of that block
+// alone, and give the same result as make_quotes_typographic(doc).
+void make_quotes_typographic(Block& block, std::string_view language);
+void make_quotes_typographic(Meta& meta, std::string_view language);
+
 }  // namespace dconv

@@ -153,6 +153,9 @@ void append_caption(Inlines& caption, Inlines part) {
     normalize(caption);
 }
 
+// Top-level blocks handed to BuildOptions::flush at a time.
+constexpr std::size_t kFlushBlocks = 256;
+
 class Builder {
 public:
     // `note_root`: this builder reads one note (that element, hidden from the text);
@@ -180,6 +183,7 @@ public:
             const GumboVector& children = node->v.element.children;
             if ((w.entered & kOpaque) || w.next_child >= children.length) {
                 exit(w.element, w.entered);
+                if (releasing_) releasing_->release_children(w.element);  // built: not read again
                 stack.pop_back();
                 current_ = stack.empty() ? kNoElement : stack.back().element;
                 continue;
@@ -342,6 +346,7 @@ private:
         }
         if (tag == GUMBO_TAG_TABLE && containers_.size() <= kMaxContainerNesting &&
             is_data_table(page_, i)) {
+            if (!options_.data_tables) return kBlock | kOpaque;
             finish_paragraph();
             tables_.push_back(TableBuild{i, {}, false, false, true, false, {}, 0, {}, {}, {}, 0});
             containers_.push_back(Container{Container::Kind::table, {}, {}, {e.line, e.line}});
@@ -466,6 +471,15 @@ private:
         if (block.source.known()) {
             if (!c.source.known()) c.source = block.source;
             c.source.last = std::max(c.source.last, block.source.last);
+        }
+        if (c.kind == Container::Kind::root && options_.flush && containers_.size() == 1) {
+            // a top-level block is final once added: hand them over in batches
+            c.blocks.push_back(std::move(block));
+            if (c.blocks.size() >= kFlushBlocks) {
+                options_.flush(c.blocks);
+                c.blocks.clear();
+            }
+            return;
         }
         switch (c.kind) {
             case Container::Kind::root:
@@ -978,6 +992,11 @@ private:
         if (in_row_) row_has_content_ = false;
     }
 
+public:
+    // The page whose elements' subtrees are freed as they are built (build_blocks_consuming).
+    Page* releasing_ = nullptr;
+
+private:
     const Page& page_;
     const std::vector<bool>& removed_;
     BuildOptions options_;
@@ -1014,6 +1033,20 @@ Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
     Blocks blocks = builder.take();
     if (options.block_elements) options.block_elements->resize(blocks.size(), kNoElement);
     return blocks;
+}
+
+Blocks build_blocks_consuming(Page& page, const std::vector<std::uint32_t>& roots, const std::vector<bool>& removed,
+                              const BuildOptions& options) {
+    NoteIndex notes = find_notes(page);
+    Builder builder(page, removed, options, notes);
+    // A note is read where it is referenced, wherever it stands: a page with notes keeps
+    // its tree whole; so do roots that nest (one would be read after it was freed).
+    bool disjoint = true;
+    for (std::size_t k = 1; k < roots.size(); ++k)
+        disjoint = disjoint && roots[k] >= page[roots[k - 1]].end;
+    if (notes.empty() && disjoint) builder.releasing_ = &page;
+    for (std::uint32_t root : roots) builder.build(root);
+    return builder.take();
 }
 
 }  // namespace dconv::html

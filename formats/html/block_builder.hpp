@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,24 @@ struct BuildOptions {
     // paragraph's or heading's, the element of its first text; a list's, quote's, table's
     // or figure's, its own (kNoElement when unknown). For the unit model's features.
     std::vector<std::uint32_t>* block_elements = nullptr;
+    // When set, finished top-level blocks are handed to it as they accumulate (and not
+    // returned): for a reader that measures a page without holding all of it.
+    std::function<void(const Blocks&)> flush;
+    // False: data tables are passed over, not built (for a measure of the page's prose,
+    // which a table is not: the recall guard's).
+    bool data_tables = true;
 };
 
 // Builds the blocks of the subtrees of `roots`, in the order given (document order),
 // leaving out elements for which `removed` is true (and, always, skipped elements).
 Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
                          const std::vector<bool>& removed, const BuildOptions& options = {});
+// As build_blocks, and each element's subtree (its children) is freed as soon as it is
+// built, so that a large page never holds its whole tree and its whole document at once
+// (issue 16's memory bound). The caller reads no node of `page` below the roots again
+// (the index stays, its nodes of built subtrees dangling). A page with notes is built as
+// by build_blocks.
+Blocks build_blocks_consuming(Page& page, const std::vector<std::uint32_t>& roots, const std::vector<bool>& removed,
+                              const BuildOptions& options = {});
 
 }  // namespace dconv::html

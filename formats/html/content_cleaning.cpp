@@ -191,7 +191,23 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang) {
 // The document with each unit's source range replaced by its number (1-based), as the
 // classifier reads it: without images, whose alt text the page does not show.
 Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
-    Document copy = doc;
+    // A media unit's table is not copied (a stand-in keeps its place and takes its
+    // number): its rows become lines of text below, read from `doc`. A page of tables
+    // would otherwise be held twice over while the classifier runs (issue 16's memory
+    // bound).
+    auto media_table = [&](std::size_t k, std::size_t b) {
+        return k < units.size() && units[k].block == b && units[k].media &&
+               std::holds_alternative<Table>(doc.blocks[b].node);
+    };
+    Document copy;
+    copy.meta = doc.meta;
+    copy.resources = doc.resources;
+    copy.blocks.reserve(doc.blocks.size());
+    for (std::size_t k = 0, b = 0; b < doc.blocks.size(); ++b) {
+        while (k < units.size() && units[k].block < b) ++k;
+        if (media_table(k, b)) copy.blocks.push_back(Block{ThematicBreak{}, doc.blocks[b].source});
+        else copy.blocks.push_back(doc.blocks[b]);
+    }
     for (std::size_t k = 0; k < units.size(); ++k) {
         poll_deadline();
         auto line = static_cast<std::uint32_t>(k + 1);
@@ -213,7 +229,8 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
         while (k < units.size() && units[k].block < b) ++k;
         if (k < units.size() && units[k].block == b && units[k].media) {
-            if (const auto* table = std::get_if<Table>(&copy.blocks[b].node)) {
+            if (media_table(k, b)) {
+                const auto* table = std::get_if<Table>(&doc.blocks[b].node);
                 SourceRange line = copy.blocks[b].source;
                 for (const auto* rows : {&table->head, &table->body})
                     for (const TableRow& row : *rows) {

@@ -121,14 +121,13 @@ std::string sample_text(const Document& doc) {
 
 // The blocks of the whole body, nothing left out: the page the recall guard measures
 // the content against.
-// `elements`: if set, receives each block's element (BuildOptions::block_elements).
-Document whole_body(const html::Page& page, html::BuildOptions build,
-                    std::vector<std::uint32_t>* elements = nullptr) {
-    Document whole;
-    build.block_elements = elements;
-    if (page.body() != html::kNoElement)
-        whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
-    return whole;
+void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::BuildOptions build) {
+    if (page.body() == html::kNoElement) return;
+    // a piece at a time: the whole body is never held as one document
+    build.flush = [&guard](const Blocks& blocks) { guard.add(blocks, ""); };
+    build.data_tables = false;  // not prose: the guard passes tables over
+    Blocks rest = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+    guard.add(rest, "");
 }
 
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
@@ -217,7 +216,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         diag.warn("html", std::to_string(prescan.dropped_attributes) + " attributes beyond " +
                               std::to_string(html::kMaxAttributes) + " on one tag dropped");
 
-    html::Page page(text);  // gumbo's tree points into `text`: it lives as long
+    // gumbo's tree points into `text`: it lives as long. It is released once the
+    // document is built, before the cleaning passes (issue 16's memory bound).
+    std::optional<html::Page> parsed(std::in_place, text);
+    html::Page& page = *parsed;
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 
@@ -260,28 +262,46 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         build.page_url = options.url;
         build.resolve_image_urls = true;
     }
+    // Warns if the page's prose is lost. Made from the whole body, a piece at a time,
+    // before the content is built.
+    std::optional<clean::RecallGuard> guard;
+    if (cleaning) {
+        guard.emplace();
+        guard_whole_body(*guard, page, build);
+    }
+    // The unit model's stages, built before the content consumes the tree: the whole
+    // body (with each block's element features), the block selection, the body less its
+    // furniture landmarks (unit_selection.hpp).
+    Document whole, selected, landmark_free, cleaned;
+    html::BlockFeatures whole_features;
+    if (units) {
+        std::vector<std::uint32_t> elements;
+        html::BuildOptions whole_build = build;
+        whole_build.block_elements = &elements;
+        if (page.body() != html::kNoElement)
+            whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), whole_build);
+        whole_features = html::block_features(page, elements);
+        if (block_selection)
+            selected.blocks = html::build_blocks(page, block_selection->roots, block_selection->removed, build);
+        if (mode == html::PageMode::block) {
+            Diagnostics quiet(false);
+            html::Selection landmarks =
+                html::select_content(page, primary_subtag(meta.language), meta.authors, quiet, true);
+            landmark_free.blocks = html::build_blocks(page, landmarks.roots, landmarks.removed, build);
+        }
+    }
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
-    doc.blocks = html::build_blocks(page, selection.roots, selection.removed, content_build);
-    std::optional<clean::RecallGuard> guard;  // warns if the page's prose is lost
-    Document whole, selected, landmark_free, cleaned;  // the unit model's stages
-    std::vector<std::uint32_t> whole_elements;
+    // What is read from the tree after the content is built is read before: the
+    // building frees each subtree it has built.
+    std::string content_date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    doc.blocks = html::build_blocks_consuming(page, selection.roots, selection.removed, content_build);
+    if (units) {
+        if (!block_selection) selected.blocks = doc.blocks;
+        if (mode != html::PageMode::block) landmark_free.blocks = doc.blocks;
+    }
     if (cleaning) {
-        whole = whole_body(page, build, units ? &whole_elements : nullptr);
-        guard.emplace(whole);
-        if (units) {
-            selected.blocks = block_selection ? html::build_blocks(page, block_selection->roots, block_selection->removed, build)
-                                              : doc.blocks;
-            if (mode != html::PageMode::block) {
-                landmark_free.blocks = doc.blocks;
-            } else {
-                Diagnostics quiet(false);
-                html::Selection landmarks =
-                    html::select_content(page, primary_subtag(meta.language), meta.authors, quiet, true);
-                landmark_free.blocks = html::build_blocks(page, landmarks.roots, landmarks.removed, build);
-            }
-        }
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
@@ -289,7 +309,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         doc.meta.title = html::page_title(meta);
     }
     doc.meta.authors = meta.authors;
-    doc.meta.date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
+    doc.meta.date = content_date;
+    parsed.reset();  // the page's tree and index: not used past here
+    std::string().swap(text);  // nor the markup they pointed into
     doc.meta.site = meta.site;
     doc.meta.source = meta.url;  // where the page lives; the file's name when it does not say
     // meta.description is not copied into Meta::extra: every writer prints extra keys,
@@ -323,8 +345,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                 html::clean_content(cleaned, clean, block_selection ? block_selection->thread : selection.thread, quiet);
                 rules = &cleaned;
             }
-            html::RuleStages stages{&whole, &whole_elements, &selected, &landmark_free, rules, &doc};
-            if (html::select_units(doc, page, stages, verdict, options.favor, clean, options.source_name, diag)) {
+            html::RuleStages stages{&whole, &whole_features, &selected, &landmark_free, rules, &doc};
+            if (html::select_units(doc, stages, verdict, options.favor, clean, options.source_name, diag)) {
                 drop_repeated_quotes(doc, diag);
                 take_title(doc, meta, diag);
             }

@@ -166,6 +166,19 @@ Page::Page(std::string_view markup) {
     index();
 }
 
+// gumbo 0.10's own (exported by libgumbo, not declared in gumbo.h): frees a node and
+// everything below it with the options' allocator, as gumbo_destroy_output does the tree.
+extern "C" void gumbo_destroy_node(GumboOptions* options, GumboNode* node);
+
+void Page::release_children(std::uint32_t i) {
+    auto* node = const_cast<GumboNode*>(elements_[i].node);
+    GumboVector& children = node->v.element.children;
+    GumboOptions options = kGumboDefaultOptions;  // the allocator the tree was made with
+    for (unsigned k = 0; k < children.length; ++k)
+        gumbo_destroy_node(&options, static_cast<GumboNode*>(children.data[k]));
+    children.length = 0;  // gumbo_destroy_output then frees the element and its empty vector
+}
+
 Page::~Page() {
     if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
 }
@@ -178,6 +191,24 @@ void Page::index() {
         unsigned next_child;
         bool link;
     };
+    // The elements are counted first, so that the index is allocated once at its size:
+    // grown by doubling, up to half of it would be spare (megabytes on a page of tables).
+    std::size_t count = 0;
+    std::vector<const GumboNode*> todo = {output_->document};
+    while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        const GumboVector& children = node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children
+                                                                          : node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            const auto* child = static_cast<const GumboNode*>(children.data[i]);
+            if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
+            ++count;
+            todo.push_back(child);
+        }
+    }
+    elements_.reserve(count);
+
     std::vector<Frame> stack;
     stack.push_back({output_->document, kNoElement, kNoElement, 0, false});
     while (!stack.empty()) {

@@ -87,6 +87,11 @@ public:
     bool contains(std::uint32_t ancestor, std::uint32_t i) const {
         return i >= ancestor && i < elements_[ancestor].end;
     }
+    // Frees the subtrees of element i's children (the element stays, childless): for a
+    // reader that has built them and reads them no more (build_blocks_consuming). Their
+    // elements stay in the index, with dangling nodes: not to be read again.
+    void release_children(std::uint32_t i);
+
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
     // white space collapsed; at most `limit` bytes.
     std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;

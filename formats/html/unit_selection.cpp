@@ -124,7 +124,19 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
 
 bool unit_model_wanted() { return clean::unit_model_deciding() || clean::unit_features_wanted(); }
 
-bool select_units(Document& doc, const Page& html, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
+BlockFeatures block_features(const Page& page, const std::vector<std::uint32_t>& elements) {
+    ElementFacts facts(page);
+    BlockFeatures out(elements.size());
+    std::vector<float> row(clean::kUnitFeatures, -1.0f);
+    for (std::size_t b = 0; b < elements.size(); ++b) {
+        std::fill(row.begin(), row.end(), -1.0f);
+        html_features(page, facts, elements[b], row.data());
+        out[b].assign(row.begin() + clean::kFirstHtmlFeature, row.end());
+    }
+    return out;
+}
+
+bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
                   const CleanOptions& clean, std::string_view source, Diagnostics& diag) {
     if (!stages.whole) return false;
     const Document& whole = *stages.whole;
@@ -142,12 +154,12 @@ bool select_units(Document& doc, const Page& html, const RuleStages& stages, con
     const std::vector<clean::Unit> held = clean::make_units(output, lang);
     std::vector<std::size_t> matched;
     const std::vector<bool> rules = clean::kept_in_order(units, held, output, true, &matched);
-    if (stages.whole_elements) {
-        ElementFacts facts(html);
+    if (stages.whole_features) {
         for (std::size_t k = 0; k < units.size(); ++k) {
             std::size_t b = units[k].block;
-            std::uint32_t e = b < stages.whole_elements->size() ? (*stages.whole_elements)[b] : kNoElement;
-            html_features(html, facts, e, &x[k * clean::kUnitFeatures]);
+            if (b >= stages.whole_features->size()) continue;
+            const std::vector<float>& f = (*stages.whole_features)[b];
+            std::copy(f.begin(), f.end(), &x[k * clean::kUnitFeatures + clean::kFirstHtmlFeature]);
         }
     }
     if (clean::unit_features_wanted()) clean::dump_unit_features(source, units, x, rules);

@@ -21,10 +21,16 @@
 
 namespace dconv::html {
 
+// The html_ features (clean/unit_features.hpp) of each block of the whole body, read
+// from the page's tree while it is there (the HTML reader frees it before cleaning).
+using BlockFeatures = std::vector<std::vector<float>>;
+// `elements`: each block's element (BuildOptions::block_elements).
+BlockFeatures block_features(const Page& page, const std::vector<std::uint32_t>& elements);
+
 // The rules' stages of one page.
 struct RuleStages {
     const Document* whole = nullptr;          // the whole body, nothing left out
-    const std::vector<std::uint32_t>* whole_elements = nullptr;  // each of its blocks' element
+    const BlockFeatures* whole_features = nullptr;  // its blocks' html_ features
     const Document* selected = nullptr;       // the block selection (content_selection.hpp)
     const Document* landmark_free = nullptr;  // the body less its furniture landmarks
     const Document* cleaned = nullptr;        // the block selection after the unit rules
@@ -43,7 +49,7 @@ bool unit_model_wanted();
 // from the whole body's units it keeps instead and returns true (the caller then takes
 // the title and the repeated quotes out again). Each overruled unit is reported (pass
 // "unit-model", its probability, the page type and the features that weighed most).
-bool select_units(Document& doc, const Page& html, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
+bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& verdict, Favor favor,
                   const CleanOptions& clean, std::string_view source, Diagnostics& diag);
 
 }  // namespace dconv::html

@@ -884,6 +884,12 @@ float SystemFonts::glyph_advance(FontId font, std::uint32_t glyph) const {
     return static_cast<float>(hb_font_get_glyph_h_advance(face.font(), glyph)) * face.per_unit();
 }
 
+int SystemFonts::glyph_width_per_mille(FontId font, std::uint32_t glyph) const {
+    const LoadedFace& face = impl_->loaded(font);
+    const long upem = std::max(1L, static_cast<long>(hb_face_get_upem(face.face())));
+    return static_cast<int>(static_cast<long>(hb_font_get_glyph_h_advance(face.font(), glyph)) * 1000 / upem);
+}
+
 std::size_t SystemFonts::size() const { return kFontCount; }
 
 bool SystemFonts::synthetic_bold(FontId font) const { return impl_->at(font).synthetic_bold; }

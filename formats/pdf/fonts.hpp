@@ -102,6 +102,9 @@ public:
     void nominal_glyphs(FontId font, std::string_view text, std::vector<PlacedGlyph>& out) const;
     // The advance of glyph `glyph` of `font`, in em.
     float glyph_advance(FontId font, std::uint32_t glyph) const;
+    // The same in thousandths of an em, truncated from font units: the width a PDF's /W
+    // array gives the glyph, and with which the page content places it.
+    int glyph_width_per_mille(FontId font, std::uint32_t glyph) const;
 
     // A TrueType file holding `glyphs` of `font` (and .notdef) with their outlines and
     // horizontal metrics, without hinting: the file the PDF embeds, and `new_ids`, the

@@ -7,6 +7,7 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <libdeflate.h>
+#include <sys/mman.h>
 #include <hb-ot.h>
 #include <hb.h>
 
@@ -34,6 +35,11 @@ constexpr std::size_t kCMapBlockLimit = 100;
 // total as large. Its level for page content, most of a long document's bytes: level 1
 // makes the 60 articles' PDFs 0.5 % larger and saves 5 % of the instructions.
 constexpr int kContentDeflateLevel = 4;
+
+// Page content is kept in blocks of this size (a page's is a few KB; a bigger one gets a
+// block of its own): small enough that the blocks written are given back while the file
+// is saved, large enough to be few.
+constexpr std::size_t kContentBlockBytes = std::size_t(1) << 20;
 
 // Its level for font files (glyph outlines), most of a short article's bytes, which
 // deflate poorly at any level: level 4 makes the 60 articles' PDFs 2 % smaller than level
@@ -111,7 +117,7 @@ std::string to_unicode_cmap(const std::vector<HpdfDocument::FontGlyph>& glyphs) 
         std::size_t end = std::min(mapped.size(), i + kCMapBlockLimit);
         out += std::to_string(end - i) + " beginbfchar\n";
         for (std::size_t k = i; k < end; ++k) {
-            append_hex4(out, mapped[k]->id);
+            append_hex4(out, mapped[k]->cid);
             out += " <";
             for (char16_t unit : mapped[k]->text) append_hex_digits(out, unit);
             out += ">\n";
@@ -124,6 +130,13 @@ std::string to_unicode_cmap(const std::vector<HpdfDocument::FontGlyph>& glyphs) 
 
 HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream stream) {
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+// Once a stream is written into the file, its data is freed: the file and libharu's
+// copy of the streams are never held whole at once (save() is called once).
+HPDF_STATUS free_written_data(HPDF_Dict dict) {
+    if (dict->stream && dict->stream->type == HPDF_STREAM_MEMORY) HPDF_MemStream_FreeData(dict->stream);
+    return HPDF_OK;
 }
 
 }  // namespace
@@ -176,7 +189,7 @@ std::string subset_tag(std::string_view name, const std::vector<HpdfDocument::Fo
     auto mix = [&hash](unsigned byte) { hash = (hash ^ byte) * 1099511628211ull; };
     for (char c : name) mix(static_cast<unsigned char>(c));
     for (const auto& glyph : glyphs) {
-        mix(glyph.id & 0xFF), mix((glyph.id >> 8) & 0xFF);
+        mix(glyph.cid & 0xFF), mix((glyph.cid >> 8) & 0xFF);
         for (char16_t c : glyph.text) mix(c & 0xFF), mix(c >> 8);
     }
     std::string tag;
@@ -186,12 +199,20 @@ std::string subset_tag(std::string_view name, const std::vector<HpdfDocument::Fo
 
 }  // namespace
 
+HPDF_Font HpdfDocument::new_font() {
+    HPDF_Dict type0 = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Xref_Add(doc_->xref, type0), "HPDF_Xref_Add");
+    type0->header.obj_class |= HPDF_OSUBCLASS_FONT;
+    return type0;
+}
+
 // The font's dictionaries made here from the HarfBuzz subset rather than by libharu's
 // HPDF_LoadTTFontFromFile and HPDF_GetFont, which set every font up over all 65,536
 // UTF-16 codes (about 8 million instructions a font: most of a small page's time):
-//   Type0 /Identity-H → CIDFontType2 (CID = glyph id, /W, /CIDToGIDMap /Identity) →
-//   FontDescriptor → FontFile2 (the subset, deflated), and a /ToUnicode CMap.
-HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs) {
+//   Type0 /Identity-H → CIDFontType2 (CID = the glyph's id in the whole font, /W,
+//   /CIDToGIDMap to the subset's ids) → FontDescriptor → FontFile2 (the subset,
+//   deflated), and a /ToUnicode CMap.
+void HpdfDocument::finish_font(HPDF_Font type0, const std::string& font_file, const std::vector<FontGlyph>& glyphs) {
     hb_blob_t* file_blob = hb_blob_create(font_file.data(), static_cast<unsigned>(font_file.size()),
                                           HB_MEMORY_MODE_READONLY, nullptr, nullptr);
     hb_face_t* face = hb_face_create(file_blob, 0);
@@ -224,35 +245,32 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     const bool fixed_pitch = read16(post, 12, false) || read16(post, 14, false);
     const int flags = 32 /* nonsymbolic */ | (fixed_pitch ? 1 : 0) | (italic_angle != 0 ? 64 : 0);
 
-    // Widths of the glyphs drawn, truncated to 1/1000 em, as the /W array says them (the
-    // page content places glyphs with the same numbers).
-    Font loaded{nullptr, std::vector<std::int16_t>(glyphs.empty() ? 1 : glyphs.back().id + 1, 0)};
+    // The widths the page content placed the glyphs with, by runs of consecutive CIDs:
+    // c [w w ...].
     HPDF_Array widths = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
     HPDF_STATUS status = HPDF_OK;
     HPDF_Array run = nullptr;
     long previous = -2;
+    bool identity = true;
     for (const FontGlyph& glyph : glyphs) {
-        int width = per_mille(hb_font_get_glyph_h_advance(hb, glyph.id));
-        loaded.widths[glyph.id] = static_cast<std::int16_t>(width);
-        if (static_cast<long>(glyph.id) != previous + 1 || !run) {  // a new run of consecutive CIDs: c [w w ...]
-            status += HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(glyph.id));
+        if (static_cast<long>(glyph.cid) != previous + 1 || !run) {
+            status += HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(glyph.cid));
             run = HPDF_Array_New(doc_->mmgr);
             status += HPDF_Array_Add(widths, run);
         }
-        status += HPDF_Array_AddNumber(run, width);
-        previous = glyph.id;
+        status += HPDF_Array_AddNumber(run, glyph.width);
+        previous = glyph.cid;
+        identity = identity && glyph.cid == glyph.gid;
     }
 
     HPDF_Xref xref = doc_->xref;
-    HPDF_Dict type0 = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
-    status += HPDF_Xref_Add(xref, type0);
-    type0->header.obj_class |= HPDF_OSUBCLASS_FONT;
     HPDF_Dict cid_font = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
     status += HPDF_Xref_Add(xref, cid_font);
     HPDF_Dict descriptor = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
     status += HPDF_Xref_Add(xref, descriptor);
     HPDF_Dict file = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
     HPDF_Dict to_unicode = check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
+    HPDF_Dict cid_to_gid = identity ? nullptr : check(HPDF_DictStream_New(doc_->mmgr, xref), "HPDF_DictStream_New");
 
     status += HPDF_Dict_AddName(type0, "Type", "Font");
     status += HPDF_Dict_AddName(type0, "Subtype", "Type0");
@@ -274,7 +292,8 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
     status += HPDF_Dict_Add(cid_font, "FontDescriptor", descriptor);
     status += HPDF_Dict_AddNumber(cid_font, "DW", 1000);
     status += HPDF_Dict_Add(cid_font, "W", widths);
-    status += HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
+    if (identity) status += HPDF_Dict_AddName(cid_font, "CIDToGIDMap", "Identity");
+    else status += HPDF_Dict_Add(cid_font, "CIDToGIDMap", cid_to_gid);
 
     status += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
     status += HPDF_Dict_AddName(descriptor, "FontName", base_font.c_str());
@@ -294,24 +313,33 @@ HpdfDocument::Font HpdfDocument::load_font(const std::string& font_file, const s
 
     write_deflated(file, font_file, kFontDeflateLevel, "a font file");
     write_deflated(to_unicode, to_unicode_cmap(glyphs), kContentDeflateLevel, "a ToUnicode CMap");
+    if (cid_to_gid) {
+        // Two bytes per CID up to the last, big-endian; CIDs not drawn map to .notdef.
+        std::string map(2 * (static_cast<std::size_t>(glyphs.back().cid) + 1), '\0');
+        for (const FontGlyph& glyph : glyphs) {
+            map[2 * glyph.cid] = static_cast<char>(glyph.gid >> 8);
+            map[2 * glyph.cid + 1] = static_cast<char>(glyph.gid & 0xFF);
+        }
+        write_deflated(cid_to_gid, map, kContentDeflateLevel, "a CIDToGIDMap");
+    }
 
     hb_blob_destroy(head_blob);
     hb_blob_destroy(post_blob);
     hb_font_destroy(hb);
     hb_face_destroy(face);
-    loaded.font = type0;
-    return loaded;
 }
 
 // `data` deflated at `level` into `stream`, declared FlateDecode (libharu would deflate
 // it again at its own level otherwise).
 void HpdfDocument::write_deflated(HPDF_Dict stream, std::string_view data, int level, const char* what) {
     std::size_t length = deflate_into(compressed_, data, level, what);
+    stream_bytes_ += length;
     check(HPDF_Stream_Write(stream->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
                             static_cast<HPDF_UINT>(length)),
           what);
     stream->filter = HPDF_STREAM_FILTER_NONE;
     stream->write_fn = &write_flate_filter;
+    stream->after_write_fn = &free_written_data;
 }
 
 std::string HpdfDocument::font_resource(HPDF_Page page, HPDF_Font font) {
@@ -344,20 +372,182 @@ std::string HpdfDocument::image_resource(HPDF_Page page, HPDF_Image image) {
     return check(HPDF_Page_GetXObjectName(page, image), "HPDF_Page_GetXObjectName");
 }
 
+// ------------------------------------------------------------------------ page content
+
+HpdfDocument::ContentStore::~ContentStore() {
+    for (Block& block : blocks_)
+        if (block.data) ::munmap(block.data, block.capacity);
+}
+
+HpdfDocument::ContentStore::Slice& HpdfDocument::ContentStore::add(std::string_view bytes) {
+    if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < bytes.size()) {
+        const std::size_t page = 4096;
+        std::size_t capacity = std::max(kContentBlockBytes, (bytes.size() + page - 1) / page * page);
+        void* data = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (data == MAP_FAILED) throw Error(ErrorKind::limit, "", 0, "out of memory (PDF page content)");
+        blocks_.push_back({static_cast<char*>(data), capacity, 0, 0});
+    }
+    Block& block = blocks_.back();
+    std::memcpy(block.data + block.used, bytes.data(), bytes.size());
+    slices_.push_back({this, blocks_.size() - 1, block.used, bytes.size(), 0});
+    block.used += bytes.size();
+    return slices_.back();
+}
+
+void HpdfDocument::ContentStore::written(const Slice& slice) {
+    Block& block = blocks_[slice.block];
+    block.written += slice.size;
+    // Every page in the block is in the file: no page is written twice, nor added after
+    // save() starts.
+    if (block.written == block.used && block.data) {
+        ::munmap(block.data, block.capacity);
+        block.data = nullptr;
+    }
+}
+
+namespace {
+
+using Slice = HpdfDocument::ContentStore::Slice;
+
+Slice& slice_of(HPDF_Stream stream) { return *static_cast<Slice*>(stream->attr); }
+
+HPDF_STATUS read_slice(HPDF_Stream stream, HPDF_BYTE* out, HPDF_UINT* size) {
+    Slice& slice = slice_of(stream);
+    std::size_t n = std::min<std::size_t>(*size, slice.size - slice.read);
+    std::memcpy(out, slice.store->data(slice) + slice.read, n);
+    slice.read += n;
+    *size = static_cast<HPDF_UINT>(n);
+    return slice.read == slice.size ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+HPDF_STATUS seek_slice(HPDF_Stream stream, HPDF_INT position, HPDF_WhenceMode mode) {
+    Slice& slice = slice_of(stream);
+    long to = mode == HPDF_SEEK_SET   ? position
+              : mode == HPDF_SEEK_CUR ? static_cast<long>(slice.read) + position
+                                      : static_cast<long>(slice.size) - position;
+    if (to < 0 || static_cast<std::size_t>(to) > slice.size) return HPDF_STREAM_EOF;
+    slice.read = static_cast<std::size_t>(to);
+    return HPDF_OK;
+}
+
+HPDF_INT32 tell_slice(HPDF_Stream stream) { return static_cast<HPDF_INT32>(slice_of(stream).read); }
+
+HPDF_UINT32 size_of_slice(HPDF_Stream stream) { return static_cast<HPDF_UINT32>(slice_of(stream).size); }
+
+// After a page's content is in the file, its block may be given back.
+HPDF_STATUS release_slice(HPDF_Dict contents) {
+    Slice& slice = slice_of(contents->stream);
+    slice.store->written(slice);
+    return HPDF_OK;
+}
+
+}  // namespace
+
 void HpdfDocument::set_content(HPDF_Page page, const std::string& operators) {
     auto* attr = static_cast<HPDF_PageAttr>(page->attr);
     HPDF_Dict contents = attr->contents;
-    if (!contents || contents->stream != attr->stream || contents->write_fn)
+    if (!contents || contents->stream != attr->stream || contents->write_fn ||
+        HPDF_Stream_Size(contents->stream) != 0)
         throw Error(ErrorKind::internal, "", 0, "libharu: a page's content stream is not as expected");
     std::size_t length = deflate_into(compressed_, operators, kContentDeflateLevel, "a page's content");
-    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(compressed_.data()),
-                            static_cast<HPDF_UINT>(length)),
-          "writing page content");
+    stream_bytes_ += length;
+    Slice& slice = content_.add(std::string_view(compressed_.data(), length));
+    // libharu reads the content through a callback stream over the slice.
+    HPDF_Stream stream = check(HPDF_CallbackReader_New(doc_->mmgr, &read_slice, &seek_slice, &tell_slice,
+                                                       &size_of_slice, &slice),
+                               "HPDF_CallbackReader_New");
+    HPDF_Stream_Free(contents->stream);
+    contents->stream = attr->stream = stream;
     // Written as is, declared FlateDecode: libharu would deflate it again at its fixed
     // level otherwise, and removes a /Filter entry from a stream it does not filter, so
     // the entry is written by the dictionary's write hook.
     contents->filter = HPDF_STREAM_FILTER_NONE;
     contents->write_fn = &write_flate_filter;
+    contents->after_write_fn = &release_slice;
+}
+
+HPDF_Page HpdfDocument::add_page() {
+    HPDF_Page page = check(HPDF_AddPage(doc_), "HPDF_AddPage");
+    check(HPDF_Dict_RemoveElement(page, "MediaBox"), "removing a page's /MediaBox");
+    auto* resources = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT));
+    if (!resources) fail("finding a page's resources", HPDF_OK);
+    check(HPDF_Dict_RemoveElement(resources, "ProcSet"), "removing a page's /ProcSet");
+    return page;
+}
+
+void HpdfDocument::set_page_size(float width, float height) {
+    // What HPDF_Page_SetWidth and SetHeight accept.
+    auto valid = [](float size) { return size >= HPDF_MIN_PAGE_SIZE && size <= HPDF_MAX_PAGE_SIZE; };
+    if (!valid(width) || !valid(height)) fail("setting the page size", HPDF_PAGE_INVALID_SIZE);
+    HPDF_Box box{0, 0, width, height};
+    check(HPDF_Dict_Add(doc_->root_pages, "MediaBox", HPDF_Box_Array_New(doc_->mmgr, box)), "setting the page size");
+}
+
+void HpdfDocument::group_pages(unsigned per_node) {
+    HPDF_Pages root = doc_->root_pages;
+    auto kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(root, "Kids", HPDF_OCLASS_ARRAY));
+    if (!kids || per_node == 0) throw Error(ErrorKind::internal, "", 0, "libharu: the page tree has no kids");
+    std::vector<HPDF_Dict> pages;
+    for (HPDF_UINT i = 0; i < HPDF_Array_Items(kids); ++i)
+        pages.push_back(check(static_cast<HPDF_Dict>(HPDF_Array_GetItem(kids, i, HPDF_OCLASS_DICT)), "HPDF_Array_GetItem"));
+    HPDF_Array_Clear(kids);
+    HPDF_Pages node = nullptr;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        if (i % per_node == 0) node = check(HPDF_Pages_New(doc_->mmgr, root, doc_->xref), "HPDF_Pages_New");
+        check(HPDF_Dict_RemoveElement(pages[i], "Parent"), "HPDF_Dict_RemoveElement");
+        check(HPDF_Pages_AddKids(node, pages[i]), "HPDF_Pages_AddKids");
+    }
+}
+
+namespace {
+
+// The object number of an indirect object, for a reference "N 0 R" (libharu keeps flags
+// in the number's top byte; every object it makes is of generation 0).
+HPDF_UINT object_number(HPDF_Dict object) { return object->header.obj_id & 0x00FFFFFF; }
+
+// A link annotation's entries, as libharu's HPDF_Page_CreateURILinkAnnot (or
+// CreateLinkAnnot) and HPDF_LinkAnnot_SetBorderStyle(0, 0, 0) would write them; an
+// internal link's destination inline.
+HPDF_STATUS write_link(HPDF_Dict annotation, HPDF_Stream stream) {
+    const auto& link = *static_cast<const HpdfDocument::LinkRecord*>(annotation->attr);
+    HPDF_STATUS status = HPDF_Stream_WriteStr(stream, "/Rect [ ");
+    for (HPDF_REAL value : {link.rect.left, link.rect.bottom, link.rect.right, link.rect.top}) {
+        status += HPDF_Stream_WriteReal(stream, value);
+        status += HPDF_Stream_WriteStr(stream, " ");
+    }
+    status += HPDF_Stream_WriteStr(stream, "]\012/Type /Annot\012/Subtype /Link\012");
+    if (!link.uri.empty()) {
+        status += HPDF_Stream_WriteStr(stream, "/A <<\012/Type /Action\012/S /URI\012/URI ");
+        status += HPDF_Stream_WriteEscapeText2(stream, link.uri.data(), static_cast<HPDF_UINT>(link.uri.size()));
+        status += HPDF_Stream_WriteStr(stream, "\012>>\012");
+    } else {
+        status += HPDF_Stream_WriteStr(stream, "/Dest [ ");
+        status += HPDF_Stream_WriteUInt(stream, object_number(link.destination));
+        status += HPDF_Stream_WriteStr(stream, " 0 R /XYZ 0 ");
+        status += HPDF_Stream_WriteReal(stream, link.top);
+        status += HPDF_Stream_WriteStr(stream, " null ]\012");
+    }
+    status += HPDF_Stream_WriteStr(stream, "/P ");
+    status += HPDF_Stream_WriteUInt(stream, object_number(link.page));
+    status += HPDF_Stream_WriteStr(stream, " 0 R\012/Border [ 0 0 0 ]\012");
+    return status;
+}
+
+}  // namespace
+
+void HpdfDocument::add_link(HPDF_Page page, const HPDF_Rect& rect, std::string uri, HPDF_Page destination, float top) {
+    if (uri.empty() && !destination) throw Error(ErrorKind::internal, "", 0, "PDF: a link goes nowhere");
+    HPDF_Dict annotation = check(HPDF_Dict_New(doc_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Xref_Add(doc_->xref, annotation), "HPDF_Xref_Add");
+    links_.push_back({rect, std::move(uri), page, destination, top});
+    annotation->attr = &links_.back();
+    annotation->write_fn = &write_link;
+    auto annots = static_cast<HPDF_Array>(HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY));
+    if (!annots) {
+        annots = check(HPDF_Array_New(doc_->mmgr), "HPDF_Array_New");
+        check(HPDF_Dict_Add(page, "Annots", annots), "adding a page's /Annots");
+    }
+    check(HPDF_Array_Add(annots, annotation), "adding a link to a page");
 }
 
 HPDF_Destination HpdfDocument::view_at(HPDF_Page page, float top) {
@@ -414,20 +604,32 @@ void HpdfDocument::set_info(const char* key, std::string_view utf8) {
     check(HPDF_Dict_Add(doc_->info, key, text_string(utf8)), "setting document information");
 }
 
-std::string HpdfDocument::save() {
-    check(HPDF_SaveToStream(doc_), "HPDF_SaveToStream");
-    HPDF_UINT32 size = HPDF_GetStreamSize(doc_);
-    std::string out(size, '\0');
-    HPDF_UINT32 read = size;
-    HPDF_STATUS status = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &read);
-    // Reading to the end reports HPDF_STREAM_EOF, through the error handler too.
-    if (status == HPDF_STREAM_EOF && read == size) {
-        HPDF_ResetError(doc_);
-        error_ = {};
-        status = HPDF_OK;
-    }
-    check(status, "HPDF_ReadFromStream");
-    if (read != size) throw Error(ErrorKind::internal, "", 0, "libharu: the saved document is shorter than announced");
+namespace {
+
+HPDF_STATUS append_to_string(HPDF_Stream stream, const HPDF_BYTE* data, HPDF_UINT size) {
+    static_cast<std::string*>(stream->attr)->append(reinterpret_cast<const char*>(data), size);
+    return HPDF_OK;
+}
+
+}  // namespace
+
+// What HPDF_SaveToStream does (libharu 2.3's InternalSaveToStream: the header, the
+// trailer's /Root and /Info, then every object and the cross-reference table), written
+// through a callback into the string instead of into a memory stream of libharu's.
+std::string HpdfDocument::save(std::size_t expected_size) {
+    static constexpr const char* kHeaders[] = {"%PDF-1.2", "%PDF-1.3", "%PDF-1.4", "%PDF-1.5", "%PDF-1.6", "%PDF-1.7"};
+    const auto version = static_cast<std::size_t>(doc_->pdf_version);
+    if (version >= std::size(kHeaders)) throw Error(ErrorKind::internal, "", 0, "libharu: unknown PDF version");
+    std::string out;
+    out.reserve(expected_size);
+    HPDF_Stream stream = check(HPDF_CallbackWriter_New(doc_->mmgr, &append_to_string, &out), "HPDF_CallbackWriter_New");
+    HPDF_STATUS status = HPDF_Stream_WriteStr(stream, kHeaders[version]);
+    status += HPDF_Stream_WriteStr(stream, "\012%\267\276\255\252\012");  // binary bytes: not a text file
+    status += HPDF_Dict_Add(doc_->trailer, "Root", doc_->catalog);
+    status += HPDF_Dict_Add(doc_->trailer, "Info", doc_->info);
+    if (status == HPDF_OK) status = HPDF_Xref_WriteToStream(doc_->xref, stream, nullptr);
+    HPDF_Stream_Free(stream);
+    check(status, "saving the document");
     return out;
 }
 

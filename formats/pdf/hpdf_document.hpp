@@ -15,13 +15,16 @@
 //     than libharu's fixed one (see kContentDeflateLevel);
 //   - fonts are made here as Type0/CIDFontType2 dictionaries drawing glyph ids (libharu
 //     2.3 draws characters only, through its encoders), with a ToUnicode CMap from glyphs
-//     to text;
+//     to text, made after the pages that use them (a page is drawn as soon as it is set);
+//   - the file is saved into one string (libharu saves into a stream of its own, which
+//     would hold a second copy);
 //   - the catalog's /Lang has no setter, and destinations cannot keep the zoom.
 #pragma once
 
 #include <hpdf.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,26 +52,30 @@ public:
         return handle;
     }
 
-    // A glyph a document draws with a font: its index in the subset file, and the text
-    // it stands for in the ToUnicode CMap (UTF-16; several characters for a ligature;
-    // empty for a glyph that is only part of a cluster, which the CMap leaves out).
+    // A glyph a document draws with a font. Its code in the page content (its CID) is
+    // its index in the whole font file, so that a page can be drawn before the document
+    // is finished and the subset made; `gid` is its index in the subset file (the
+    // /CIDToGIDMap maps the one to the other). `width` is its advance in thousandths of an
+    // em, as the page content placed it and the /W array says it. `text` is what it stands
+    // for in the ToUnicode CMap (UTF-16; several characters for a ligature; empty for a
+    // glyph that is only part of a cluster, which the CMap leaves out).
     struct FontGlyph {
-        std::uint32_t id = 0;
+        std::uint32_t cid = 0;
+        std::uint32_t gid = 0;
+        std::int16_t width = 0;
         std::u16string text;
     };
-    // Adds a TrueType font (the bytes of a subset, as fonts.cpp makes them) drawing
-    // `glyphs` (sorted by id, unique) and returns it: a Type0 font with Identity-H
-    // encoding whose codes (CIDs) are the subset's glyph ids (/CIDToGIDMap /Identity),
-    // its widths in /W, a ToUnicode CMap from each glyph to its text, and the file
-    // embedded, deflated, under a subset tag made from the glyphs (the same subset is
-    // always named alike).
-    struct Font {
-        HPDF_Font font = nullptr;
-        // For every glyph id of the subset, the width in the font's /W array, in
-        // thousandths of an em (truncated from font units): what a viewer advances by.
-        std::vector<std::int16_t> widths;
-    };
-    Font load_font(const std::string& font_file, const std::vector<FontGlyph>& glyphs);
+    // A font for pages to use (its resource name through font_resource()) before it is
+    // made: an empty Type0 dictionary, filled by finish_font() once every page that
+    // draws with it is drawn.
+    HPDF_Font new_font();
+    // Makes `font` a TrueType font (the bytes of a subset, as fonts.cpp makes them)
+    // drawing `glyphs` (sorted by CID, unique): a Type0 font with Identity-H encoding over
+    // a CIDFontType2 font, its widths in /W, its /CIDToGIDMap (/Identity when every CID
+    // is its GID), a ToUnicode CMap from each CID to its text, and the file embedded,
+    // deflated, under a subset tag made from the glyphs (the same subset is always named
+    // alike).
+    void finish_font(HPDF_Font font, const std::string& font_file, const std::vector<FontGlyph>& glyphs);
 
     // The page resource name (e.g. "F1") under which `font` is used on `page`, adding it
     // to the page's resources the first time.
@@ -82,8 +89,32 @@ public:
     // The page resource name (e.g. "X1") under which `image` is drawn on `page`.
     std::string image_resource(HPDF_Page page, HPDF_Image image);
 
-    // Sets `page`'s content stream (compressed here, once per page).
+    // Sets `page`'s content stream (compressed here, once per page). Only the deflated
+    // bytes stay, in blocks of memory of their own (ContentStore) that save() gives back
+    // as it writes them: a long document's pages are drawn one by one and held,
+    // compressed, until the file is written, and the file does not grow beside them.
     void set_content(HPDF_Page page, const std::string& operators);
+
+    // A new page, last, of the size set_page_size() gave: libharu gives every page its
+    // own /MediaBox and an obsolete /ProcSet array (a thousand bytes of objects a page
+    // until the file is saved); the size is inherited from the page tree instead.
+    HPDF_Page add_page();
+    // The size of every page, in points, on the page tree's root.
+    void set_page_size(float width, float height);
+
+    // Regroups the pages (all kids of the page tree's root, in order) under nodes of
+    // `per_node` pages each: libharu keeps a node's kids in one array of at most 32,767,
+    // and HPDF_SetPagesConfiguration must be called before the first page, when a
+    // document drawn page by page does not know its length yet.
+    void group_pages(unsigned per_node);
+
+    // A link annotation on `page` over `rect`: to `uri` (7-bit ASCII, as a URI action),
+    // or when `uri` is empty to the view of `destination` with `top` at the window's top
+    // edge, zoom unchanged. Written by save() from a small record of its own: libharu's
+    // annotation and action dictionaries (every key a 128-byte array) cost a few KB a
+    // link, and a link-heavy document has tens of thousands of links.
+    void add_link(HPDF_Page page, const HPDF_Rect& rect, std::string uri, HPDF_Page destination = nullptr,
+                  float top = 0);
 
     // A view of `page` with `top` at the window's top edge and the zoom left as the
     // reader has it: [page /XYZ 0 top null]. libharu's HPDF_Destination_SetXYZ refuses a
@@ -100,8 +131,49 @@ public:
     void set_outline_title(HPDF_Outline outline, std::string_view utf8);
     void set_info(const char* key, std::string_view utf8);
 
-    // The whole file.
-    std::string save();
+    // The whole file, written straight into the string returned (libharu's own
+    // HPDF_SaveToStream would hold a second copy). `expected_size` reserves it.
+    std::string save(std::size_t expected_size = 0);
+
+    // The bytes of streams written so far (page content, fonts, images as libharu
+    // holds them): what save() will mostly write.
+    std::size_t stream_bytes() const { return stream_bytes_; }
+
+    // Deflated page content, kept out of libharu's heap (where a page's few KB would sit
+    // between its small objects, and could not be given back): appended to blocks mapped
+    // for it, each unmapped as soon as save() has written every page's content in it.
+    class ContentStore {
+    public:
+        ContentStore() = default;
+        ~ContentStore();
+        ContentStore(const ContentStore&) = delete;
+        ContentStore& operator=(const ContentStore&) = delete;
+        // One page's content: what libharu reads through a callback stream.
+        struct Slice {
+            ContentStore* store = nullptr;
+            std::size_t block = 0, offset = 0, size = 0, read = 0;
+        };
+        Slice& add(std::string_view bytes);  // the slice's address stays valid
+        // Called once a slice has been written into the file.
+        void written(const Slice& slice);
+        const char* data(const Slice& slice) const { return blocks_[slice.block].data + slice.offset; }
+
+    private:
+        struct Block {
+            char* data = nullptr;
+            std::size_t capacity = 0, used = 0, written = 0;
+        };
+        std::vector<Block> blocks_;
+        std::deque<Slice> slices_;
+    };
+
+    // What a link annotation writes (add_link).
+    struct LinkRecord {
+        HPDF_Rect rect{};
+        std::string uri;
+        HPDF_Page page = nullptr, destination = nullptr;
+        float top = 0;
+    };
 
 private:
     struct ErrorRecord {
@@ -115,6 +187,9 @@ private:
 
     HPDF_Doc doc_ = nullptr;
     std::string compressed_;  // a page's content, deflated; the capacity is reused
+    std::size_t stream_bytes_ = 0;
+    ContentStore content_;  // destroyed after doc_, whose streams read it
+    std::deque<LinkRecord> links_;  // read by their annotations' write hooks
     ErrorRecord error_;  // the handler's user data: this object does not move
 };
 

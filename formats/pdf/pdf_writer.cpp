@@ -104,12 +104,19 @@ std::string write(const Source& source, const WriteOptions& options, std::option
     typeset_options.fonts = &fonts;
     typeset_options.faces = pdf::FontFaces::of(fonts);
     typeset_options.creator = "dconv " DCONV_VERSION;
+    typeset_options.smart_quotes = options.smart;  // block by block (the registry's typographic_by_block)
     pdf::TypesetReport typeset_report;
-    pdf::Layout layout = pdf::typeset(source, typeset_options, &typeset_report);
-    if (!options.cover_image.empty()) layout.cover_image = read_cover(options.cover_image);
+    // Each page is drawn as soon as it is set, and freed: memory holds the file's
+    // deflated pages, not the document's layout (see limits.hpp).
+    std::string cover = options.cover_image.empty() ? std::string() : read_cover(options.cover_image);
+    pdf::PdfBuilder builder(fonts, style.paper.width, style.paper.height, cover);
+    cover = std::string();
+    pdf::Layout layout = pdf::typeset(
+        source, typeset_options, [&builder](std::size_t index, pdf::Page&& page) { builder.add_page(index, page); },
+        &typeset_report);
     layout.info.created = layout.info.modified = date;
     report(typeset_report, options);
-    return pdf::render_pdf(layout, fonts);
+    return builder.finish(layout);
 }
 
 }  // namespace

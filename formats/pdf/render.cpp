@@ -52,8 +52,12 @@ constexpr std::size_t kMaxStringBytes = 4096;
 constexpr std::size_t kMaxUriBytes = 65535;
 // libharu keeps a page tree's kids in one array of at most 32,767 entries
 // (HPDF_LIMIT_MAX_ARRAY): longer documents get a two-level tree of nodes this big, which
-// also spares viewers a flat list of thousands of pages. Shorter ones stay flat.
+// also spares viewers a flat list of thousands of pages. Shorter ones stay flat. (Pages
+// are added as they are drawn, flat, and regrouped at the end.)
 constexpr HPDF_UINT kPagesPerNode = 256;
+// A link to a page index beyond this is a layout error (reported by finish()), not a
+// reason to make millions of empty pages.
+constexpr int kMaxPageIndex = 1 << 24;
 // The same array limit holds for a page's annotations: links beyond it are left out.
 constexpr std::size_t kMaxLinksPerPage = HPDF_LIMIT_MAX_ARRAY;
 // A BCP 47 tag is at most 35 characters in practice (RFC 5646, section 4.4.1); anything
@@ -71,6 +75,10 @@ constexpr std::int64_t kLastDate = 253402300799;
 // an invalid byte, and the noncharacters U+FFFE and U+FFFF, which libharu's width table
 // leaves out) is drawn as.
 constexpr char16_t kReplacement = 0xFFFD;
+
+// A glyph's code in the content is its id in the font, two bytes (TrueType fonts have
+// at most 65,535 glyphs).
+constexpr std::uint32_t kMaxGlyphId = 0xFFFF;
 
 // Decimal places written: positions to 1/100 pt (a 7,200 dpi grid), sizes, spacing and
 // colours to 1/1000.
@@ -204,8 +212,7 @@ std::int64_t scaled(double value, int decimals) {
 struct PageFont {
     int index = -1;                          // the glyph source
     const std::string* resource = nullptr;   // its name on this page ("F1")
-    const std::vector<std::int16_t>* widths = nullptr;  // by subset glyph id, in 1/1000 em
-    const std::vector<std::uint32_t>* subset_ids = nullptr;  // by the font's glyph id
+    const std::vector<std::int16_t>* widths = nullptr;  // by glyph id (the CID), in 1/1000 em
 };
 
 // One page's content stream, with the graphics and text state it has set so far, so that
@@ -302,7 +309,6 @@ public:
         const double written_size = static_cast<double>(size_) / power_of_ten(kValueDecimals);
         const double spacing_points = static_cast<double>(char_spacing_) / power_of_ten(kValueDecimals);
         const std::vector<std::int16_t>& widths = *font.widths;
-        const std::vector<std::uint32_t>& subset_ids = *font.subset_ids;
         double pen = run.x;  // where the shaped run puts the next glyph's origin
         for (const PlacedGlyph& glyph : glyphs) {
             std::int64_t rise = scaled(glyph.y_offset * run.size, kPositionDecimals);
@@ -335,7 +341,7 @@ public:
                 in_array_ = true;
                 array_x_ = static_cast<double>(x) / power_of_ten(kPositionDecimals);
             }
-            std::uint32_t id = glyph.id < subset_ids.size() ? subset_ids[glyph.id] : 0;
+            std::uint32_t id = glyph.id <= kMaxGlyphId ? glyph.id : 0;
             if (!in_string_) {
                 out_ += '(';
                 in_string_ = true;
@@ -445,41 +451,58 @@ private:
 
 // ------------------------------------------------------------------------ document
 
+}  // namespace
+
 class Renderer {
 public:
-    Renderer(const Layout& layout, const SystemFonts& fonts) : layout_(layout), fonts_(fonts) {}
+    Renderer(const SystemFonts& fonts, float page_width, float page_height, const std::string& cover_image)
+        : fonts_(fonts), page_width_(page_width), page_height_(page_height), sources_(fonts.size()) {
+        synthetic_bold_.resize(fonts.size());
+        source_.resize(fonts.size());
+        for (std::size_t id = 0; id < fonts.size(); ++id) {
+            synthetic_bold_[id] = fonts_.synthetic_bold(static_cast<FontId>(id));
+            source_[id] = fonts_.glyph_source(static_cast<FontId>(id));
+        }
+        doc_.set_page_size(page_width, page_height);
+        add_cover(cover_image);
+    }
 
-    std::string render() {
-        check_layout();
-        load_fonts();
-        load_images();
-        add_pages();  // the cover first, when there is one
-        for (std::size_t i = 0; i < layout_.pages.size(); ++i) draw_page(i);
-        add_outline();
-        add_info();
-        doc_.set_language(is_language_tag(layout_.language) ? layout_.language : std::string());
-        return doc_.save();
+    void add_page(std::size_t index, const Page& page) {
+        for (const GlyphRun& run : page.runs)
+            if (run.font < 0 || static_cast<std::size_t>(run.font) >= fonts_.size())
+                bad_layout("a run on page " + std::to_string(index + 1) + " has font id " + std::to_string(run.font));
+        ensure_pages(index + 1);
+        if (drawn_[index]) bad_layout("page index " + std::to_string(index) + " is drawn twice");
+        drawn_[index] = true;
+        draw_page(index, page);
+    }
+
+    std::string finish(const Layout& layout) {
+        if (pages_.empty()) {  // a layout without pages: one empty page
+            ensure_pages(1);
+            drawn_[0] = true;
+        }
+        for (const auto& [page, index] : internal_links_)
+            if (!valid_page(index))
+                bad_layout("a link on page " + std::to_string(page + 1) + " goes to page index " + std::to_string(index));
+        for (std::size_t i = 0; i < drawn_.size(); ++i)
+            if (!drawn_[i]) bad_layout("page index " + std::to_string(i) + " is never drawn");
+        for (const OutlineEntry& entry : layout.outline)
+            if (!valid_page(entry.page))
+                bad_layout("outline entry \"" + entry.title + "\" goes to page index " + std::to_string(entry.page));
+        if (pages_.size() > kPagesPerNode) doc_.group_pages(kPagesPerNode);
+        finish_fonts();
+        add_outline(layout.outline);
+        add_info(layout.info);
+        doc_.set_language(is_language_tag(layout.language) ? layout.language : std::string());
+        // The file is mostly the streams written so far; the rest is a few hundred bytes
+        // a page and link.
+        std::size_t expected = doc_.stream_bytes() + 512 * pages_.size() + 160 * links_ + (64 << 10);
+        return doc_.save(expected);
     }
 
 private:
-    void check_layout() const {
-        for (std::size_t p = 0; p < layout_.pages.size(); ++p) {
-            for (const GlyphRun& run : layout_.pages[p].runs)
-                if (run.font < 0 || static_cast<std::size_t>(run.font) >= fonts_.size())
-                    bad_layout("a run on page " + std::to_string(p + 1) + " has font id " + std::to_string(run.font));
-            for (const LinkArea& link : layout_.pages[p].links)
-                if (link.uri.empty() && !valid_page(link.dest_page))
-                    bad_layout("a link on page " + std::to_string(p + 1) + " goes to page index " +
-                               std::to_string(link.dest_page));
-        }
-        for (const OutlineEntry& entry : layout_.outline)
-            if (!valid_page(entry.page))
-                bad_layout("outline entry \"" + entry.title + "\" goes to page index " + std::to_string(entry.page));
-    }
-    bool valid_page(int index) const {
-        std::size_t pages = std::max<std::size_t>(layout_.pages.size(), 1);
-        return index >= 0 && static_cast<std::size_t>(index) < pages;
-    }
+    bool valid_page(int index) const { return index >= 0 && static_cast<std::size_t>(index) < pages_.size(); }
 
     // The glyphs `run` draws: its shaped ones, or for a run without, its characters'
     // nominal glyphs (into `scratch`).
@@ -509,195 +532,176 @@ private:
         }
     }
 
-    // The glyphs a document draws with one glyph source, and the text each stands for
-    // (UTF-8, the first cluster it drew; empty while it has only been part of one).
-    struct UsedGlyphs {
+    // What a document draws with one glyph source: the glyphs, the text each stands for
+    // (UTF-8, the first cluster it drew; empty while it has only been part of one) and
+    // width, and the font the pages name (made on first use, finished by finish_fonts()).
+    struct Source {
+        HPDF_Font font = nullptr;
         std::vector<std::int32_t> slot;  // by glyph id: index into ids and texts, or -1
         std::vector<std::uint32_t> ids;
         std::vector<std::string> texts;
+        std::vector<std::int16_t> widths;  // by glyph id, in 1/1000 em (as /W says)
     };
 
-    // One subset per glyph source holding every glyph drawn with it, in FontId order,
-    // and which runs need their text as /ActualText.
-    void load_fonts() {
-        std::size_t count = fonts_.size();
-        std::vector<UsedGlyphs> used(count);
-        std::vector<PlacedGlyph> scratch;
-        actual_text_.resize(layout_.pages.size());
-        for (std::size_t p = 0; p < layout_.pages.size(); ++p) {
-            const Page& page = layout_.pages[p];
-            actual_text_[p].assign(page.runs.size(), false);
-            for (std::size_t r = 0; r < page.runs.size(); ++r) {
-                const GlyphRun& run = page.runs[r];
-                const std::vector<PlacedGlyph>& glyphs = glyphs_of(run, scratch);
-                if (glyphs.empty()) continue;
-                UsedGlyphs& source = used[static_cast<std::size_t>(fonts_.glyph_source(run.font))];
-                cluster_ranges(run, glyphs);
-                bool faithful = true;
-                for (std::size_t i = 0; i < glyphs.size(); ++i) {
-                    std::string_view text = std::string_view(run.text).substr(ranges_[i].first, ranges_[i].second - ranges_[i].first);
-                    std::uint32_t id = glyphs[i].id;
-                    if (id >= source.slot.size()) source.slot.resize(id + 1, -1);
-                    std::int32_t& slot = source.slot[id];
-                    if (slot < 0) {
-                        slot = static_cast<std::int32_t>(source.ids.size());
-                        source.ids.push_back(id);
-                        source.texts.emplace_back(text);
-                    } else if (source.texts[static_cast<std::size_t>(slot)].empty() && !text.empty()) {
-                        source.texts[static_cast<std::size_t>(slot)] = text;
-                    }
-                    if (text.empty() || source.texts[static_cast<std::size_t>(slot)] != text) faithful = false;
-                    // clusters out of order (logical, or for right-to-left text its reverse)
-                    if (i > 0 && (run.right_to_left ? glyphs[i].cluster > glyphs[i - 1].cluster
-                                                     : glyphs[i].cluster < glyphs[i - 1].cluster))
-                        faithful = false;
-                }
-                actual_text_[p][r] = !faithful;
+    // Records the glyphs of `run` as drawn with `source` (their text, for the ToUnicode
+    // CMap; their widths), and says whether the run needs its text as /ActualText: when
+    // its glyphs do not give it back, in order, through the CMap. Runs are noted in the
+    // order they are drawn, so that a glyph's text is the first cluster it drew.
+    bool note_glyphs(const GlyphRun& run, const std::vector<PlacedGlyph>& glyphs, std::size_t source_id) {
+        Source& source = sources_[source_id];
+        cluster_ranges(run, glyphs);
+        bool faithful = true;
+        for (std::size_t i = 0; i < glyphs.size(); ++i) {
+            std::string_view text = std::string_view(run.text).substr(ranges_[i].first, ranges_[i].second - ranges_[i].first);
+            std::uint32_t id = glyphs[i].id <= kMaxGlyphId ? glyphs[i].id : 0;
+            if (id >= source.slot.size()) source.slot.resize(id + 1, -1);
+            std::int32_t& slot = source.slot[id];
+            if (slot < 0) {
+                slot = static_cast<std::int32_t>(source.ids.size());
+                source.ids.push_back(id);
+                source.texts.emplace_back(text);
+                if (id >= source.widths.size()) source.widths.resize(id + 1, 0);
+                source.widths[id] = static_cast<std::int16_t>(fonts_.glyph_width_per_mille(static_cast<FontId>(source_id), id));
+            } else if (source.texts[static_cast<std::size_t>(slot)].empty() && !text.empty()) {
+                source.texts[static_cast<std::size_t>(slot)] = text;
             }
+            if (text.empty() || source.texts[static_cast<std::size_t>(slot)] != text) faithful = false;
+            // clusters out of order (logical, or for right-to-left text its reverse)
+            if (i > 0 && (run.right_to_left ? glyphs[i].cluster > glyphs[i - 1].cluster
+                                             : glyphs[i].cluster < glyphs[i - 1].cluster))
+                faithful = false;
         }
-        hpdf_fonts_.assign(count, {});
-        subset_ids_.assign(count, {});
-        for (std::size_t id = 0; id < count; ++id) {
-            UsedGlyphs& source = used[id];
-            if (source.ids.empty()) continue;
+        return !faithful;
+    }
+
+    // One subset per glyph source holding every glyph drawn with it.
+    void finish_fonts() {
+        for (std::size_t id = 0; id < sources_.size(); ++id) {
+            Source& source = sources_[id];
+            if (!source.font) continue;
             std::vector<std::uint32_t> new_ids;
             std::string file = fonts_.subset(static_cast<FontId>(id), source.ids, new_ids);
             std::vector<HpdfDocument::FontGlyph> glyphs;
             glyphs.reserve(source.ids.size());
-            std::vector<std::uint32_t>& to_subset = subset_ids_[id];
-            to_subset.assign(source.slot.size(), 0);
-            for (std::size_t k = 0; k < source.ids.size(); ++k) {
-                to_subset[source.ids[k]] = new_ids[k];
-                glyphs.push_back({new_ids[k], utf16(source.texts[k])});
-            }
-            std::sort(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-            glyphs.erase(std::unique(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
+            for (std::size_t k = 0; k < source.ids.size(); ++k)
+                glyphs.push_back({source.ids[k], new_ids[k], source.widths[source.ids[k]], utf16(source.texts[k])});
+            std::sort(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.cid < b.cid; });
+            glyphs.erase(std::unique(glyphs.begin(), glyphs.end(), [](const auto& a, const auto& b) { return a.cid == b.cid; }),
                          glyphs.end());
-            hpdf_fonts_[id] = doc_.load_font(file, glyphs);
-        }
-        synthetic_bold_.resize(count);
-        source_.resize(count);
-        for (std::size_t id = 0; id < count; ++id) {
-            synthetic_bold_[id] = fonts_.synthetic_bold(static_cast<FontId>(id));
-            source_[id] = fonts_.glyph_source(static_cast<FontId>(id));
+            doc_.finish_font(source.font, file, glyphs);
         }
     }
 
     // Each resource once, however many times it is drawn: JPEG as it is, PNG through
-    // libharu, GIF and WebP as PNG. One that libharu cannot read is left out (the
-    // typesetter has reserved its place; images_left_out() counts it).
-    void load_images() {
-        for (const Page& page : layout_.pages)
-            for (const PlacedImage& placed : page.images) {
-                const Resource* resource = placed.resource.get();
-                if (!resource || images_.contains(resource)) continue;
-                HPDF_Image image = nullptr;
-                if (resource->media_type == "image/jpeg") {
-                    image = doc_.load_image(resource->bytes, true);
-                } else if (resource->media_type == "image/png") {
-                    image = doc_.load_image(resource->bytes, false);
-                } else if (std::optional<std::string> png = image_as_png(*resource)) {
-                    image = doc_.load_image(*png, false);
-                }
-                images_[resource] = image;
-            }
+    // libharu, GIF and WebP as PNG; nullptr for one that libharu cannot read, which is
+    // left out (the typesetter has reserved its place).
+    HPDF_Image image_of(const std::shared_ptr<const Resource>& resource) {
+        if (!resource) return nullptr;
+        auto found = images_.find(resource.get());
+        if (found != images_.end()) return found->second.second;
+        HPDF_Image image = nullptr;
+        if (resource->media_type == "image/jpeg") {
+            image = doc_.load_image(resource->bytes, true);
+        } else if (resource->media_type == "image/png") {
+            image = doc_.load_image(resource->bytes, false);
+        } else if (std::optional<std::string> png = image_as_png(*resource)) {
+            image = doc_.load_image(*png, false);
+        }
+        // The resource is kept alive with its image: its address is the key.
+        images_[resource.get()] = {resource, image};
+        return image;
     }
 
-    // All pages first: links and bookmarks may point forward.
     // The cover: a page of its own, the image as large as it fits, centred.
-    void add_cover() {
-        if (layout_.cover_image.empty()) return;
-        const auto* bytes = reinterpret_cast<const HPDF_BYTE*>(layout_.cover_image.data());
-        const auto size = static_cast<HPDF_UINT>(layout_.cover_image.size());
-        bool png = layout_.cover_image.starts_with("\x89PNG");
+    void add_cover(const std::string& cover_image) {
+        if (cover_image.empty()) return;
+        const auto* bytes = reinterpret_cast<const HPDF_BYTE*>(cover_image.data());
+        const auto size = static_cast<HPDF_UINT>(cover_image.size());
+        bool png = cover_image.starts_with("\x89PNG");
         HPDF_Image image = png ? doc_.check(HPDF_LoadPngImageFromMem(doc_.get(), bytes, size), "HPDF_LoadPngImageFromMem")
                                : doc_.check(HPDF_LoadJpegImageFromMem(doc_.get(), bytes, size), "HPDF_LoadJpegImageFromMem");
-        HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
-        doc_.check(HPDF_Page_SetWidth(page, layout_.page_width), "HPDF_Page_SetWidth");
-        doc_.check(HPDF_Page_SetHeight(page, layout_.page_height), "HPDF_Page_SetHeight");
+        HPDF_Page page = doc_.add_page();
         float width = static_cast<float>(HPDF_Image_GetWidth(image));
         float height = static_cast<float>(HPDF_Image_GetHeight(image));
         if (width <= 0 || height <= 0) return;
-        float scale = std::min(layout_.page_width / width, layout_.page_height / height);
+        float scale = std::min(page_width_ / width, page_height_ / height);
         float w = width * scale, h = height * scale;
-        doc_.check(HPDF_Page_DrawImage(page, image, (layout_.page_width - w) / 2, (layout_.page_height - h) / 2, w, h),
+        doc_.check(HPDF_Page_DrawImage(page, image, (page_width_ - w) / 2, (page_height_ - h) / 2, w, h),
                    "HPDF_Page_DrawImage");
     }
 
-    void add_pages() {
-        add_cover();
-        std::size_t count = std::max<std::size_t>(layout_.pages.size(), 1);
-        if (count > kPagesPerNode)
-            doc_.check(HPDF_SetPagesConfiguration(doc_.get(), kPagesPerNode), "HPDF_SetPagesConfiguration");
-        pages_.reserve(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            HPDF_Page page = doc_.check(HPDF_AddPage(doc_.get()), "HPDF_AddPage");
-            doc_.check(HPDF_Page_SetWidth(page, layout_.page_width), "HPDF_Page_SetWidth");
-            doc_.check(HPDF_Page_SetHeight(page, layout_.page_height), "HPDF_Page_SetHeight");
-            pages_.push_back(page);
+    // Pages are made in order, empty, as far as a page drawn or a link's destination
+    // needs: a book's contents are drawn after its body, into pages made before it.
+    void ensure_pages(std::size_t count) {
+        while (pages_.size() < count) {
+            pages_.push_back(doc_.add_page());
+            drawn_.push_back(false);
         }
     }
 
-    void draw_page(std::size_t index) {
-        const Page& page = layout_.pages[index];
+    void draw_page(std::size_t index, const Page& page) {
         HPDF_Page hpdf_page = pages_[index];
         std::vector<std::string> resource(fonts_.size());  // per glyph source, on this page
         PageContent content(content_);
-        for (const PlacedImage& placed : page.images) {
-            auto found = images_.find(placed.resource.get());
-            if (found == images_.end() || !found->second) continue;
-            content.image(doc_.image_resource(hpdf_page, found->second), placed.rect);
-        }
+        for (const PlacedImage& placed : page.images)
+            if (HPDF_Image image = image_of(placed.resource))
+                content.image(doc_.image_resource(hpdf_page, image), placed.rect);
         for (const Rule& rule : page.rules) content.rule(rule);
         std::vector<PlacedGlyph> scratch;
-        for (std::size_t r = 0; r < page.runs.size(); ++r) {
-            const GlyphRun& run = page.runs[r];
+        for (const GlyphRun& run : page.runs) {
             const std::vector<PlacedGlyph>& glyphs = glyphs_of(run, scratch);
             if (glyphs.empty()) continue;
-            std::size_t source = static_cast<std::size_t>(source_[static_cast<std::size_t>(run.font)]);
-            const HpdfDocument::Font& font = hpdf_fonts_[source];
-            std::string& name = resource[source];
-            if (name.empty()) name = doc_.font_resource(hpdf_page, font.font);
-            content.run(run, glyphs, {static_cast<int>(source), &name, &font.widths, &subset_ids_[source]},
-                        synthetic_bold_[static_cast<std::size_t>(run.font)], actual_text_[index][r]);
+            std::size_t source_id = static_cast<std::size_t>(source_[static_cast<std::size_t>(run.font)]);
+            bool actual_text = note_glyphs(run, glyphs, source_id);
+            Source& source = sources_[source_id];
+            if (!source.font) source.font = doc_.new_font();
+            std::string& name = resource[source_id];
+            if (name.empty()) name = doc_.font_resource(hpdf_page, source.font);
+            content.run(run, glyphs, {static_cast<int>(source_id), &name, &source.widths},
+                        synthetic_bold_[static_cast<std::size_t>(run.font)], actual_text);
         }
         content.finish();
         if (!content_.empty()) doc_.set_content(hpdf_page, content_);
-        for (std::size_t i = 0; i < page.links.size() && i < kMaxLinksPerPage; ++i) add_link(hpdf_page, page.links[i]);
+        for (std::size_t i = 0; i < page.links.size() && i < kMaxLinksPerPage; ++i) add_link(index, page.links[i]);
     }
 
-    void add_link(HPDF_Page page, const LinkArea& link) {
+    void add_link(std::size_t page_index, const LinkArea& link) {
+        HPDF_Page page = pages_[page_index];
         // On the page (libharu also refuses numbers beyond ±32,767), corners in order.
-        auto x = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, layout_.page_width) : 0.0f; };
-        auto y = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, layout_.page_height) : 0.0f; };
+        auto x = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, page_width_) : 0.0f; };
+        auto y = [this](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, page_height_) : 0.0f; };
         const Rect& r = link.rect;
         HPDF_Rect rect{std::min(x(r.left), x(r.right)), std::min(y(r.bottom), y(r.top)), std::max(x(r.left), x(r.right)),
                        std::max(y(r.bottom), y(r.top))};
-        HPDF_Annotation annotation;
         if (!link.uri.empty()) {
             std::string uri = ascii_uri(link.uri);
             if (uri.size() > kMaxUriBytes) return;
-            annotation =
-                doc_.check(HPDF_Page_CreateURILinkAnnot(page, rect, uri.c_str()), "HPDF_Page_CreateURILinkAnnot");
+            doc_.add_link(page, rect, std::move(uri));
         } else {
-            HPDF_Destination destination = destination_at(link.dest_page, link.dest_top);
-            annotation = doc_.check(HPDF_Page_CreateLinkAnnot(page, rect, destination), "HPDF_Page_CreateLinkAnnot");
+            // A destination later in the document: its page is made now, drawn when it comes.
+            if (link.dest_page < 0 || link.dest_page > kMaxPageIndex) {
+                internal_links_.emplace_back(page_index, link.dest_page);  // reported by finish()
+                return;
+            }
+            ensure_pages(static_cast<std::size_t>(link.dest_page) + 1);
+            internal_links_.emplace_back(page_index, link.dest_page);
+            float top = std::isfinite(link.dest_top) ? std::clamp(link.dest_top, 0.0f, page_height_) : page_height_;
+            doc_.add_link(page, rect, std::string(), pages_[static_cast<std::size_t>(link.dest_page)], top);
         }
-        // No border: the text shows that it is a link.
-        doc_.check(HPDF_LinkAnnot_SetBorderStyle(annotation, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+        ++links_;
     }
 
     // The view of page `index` with `top` at the top edge, zoom unchanged.
     HPDF_Destination destination_at(int index, float top) {
-        float clamped = std::isfinite(top) ? std::clamp(top, 0.0f, layout_.page_height) : layout_.page_height;
+        float clamped = std::isfinite(top) ? std::clamp(top, 0.0f, page_height_) : page_height_;
         return doc_.view_at(pages_[static_cast<std::size_t>(index)], clamped);
     }
 
     // Each entry is a child of the nearest earlier entry with a smaller level.
-    void add_outline() {
-        if (layout_.outline.empty()) return;
+    void add_outline(const std::vector<OutlineEntry>& entries) {
+        if (entries.empty()) return;
         std::vector<std::pair<int, HPDF_Outline>> ancestors;
-        for (const OutlineEntry& entry : layout_.outline) {
+        for (const OutlineEntry& entry : entries) {
             while (!ancestors.empty() && ancestors.back().first >= entry.level) ancestors.pop_back();
             HPDF_Outline parent = ancestors.empty() ? nullptr : ancestors.back().second;
             std::string title = clean_string(entry.title, kMaxStringBytes);
@@ -713,8 +717,7 @@ private:
         doc_.check(HPDF_SetPageMode(doc_.get(), HPDF_PAGE_MODE_USE_OUTLINE), "HPDF_SetPageMode");
     }
 
-    void add_info() {
-        const Info& info = layout_.info;
+    void add_info(const Info& info) {
         const std::pair<const char*, const std::string*> fields[] = {
             {"Title", &info.title},     {"Author", &info.author},   {"Subject", &info.subject},
             {"Keywords", &info.keywords}, {"Creator", &info.creator}, {"Producer", &info.producer},
@@ -729,25 +732,37 @@ private:
                        "HPDF_SetInfoDateAttr");
     }
 
-    const Layout& layout_;
     const SystemFonts& fonts_;
+    const float page_width_, page_height_;
     HpdfDocument doc_;
-    std::vector<HpdfDocument::Font> hpdf_fonts_;  // by glyph source
-    std::vector<std::vector<std::uint32_t>> subset_ids_;  // by glyph source: font glyph id → subset's
-    std::vector<std::vector<bool>> actual_text_;  // by page and run: drawn with /ActualText
+    std::vector<Source> sources_;        // by glyph source
+    std::vector<bool> synthetic_bold_;   // by FontId
+    std::vector<FontId> source_;         // by FontId
     // cluster_ranges()'s scratch and result
     std::vector<std::uint32_t> starts_;
     std::vector<bool> given_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges_;
-    std::vector<bool> synthetic_bold_;   // by FontId
-    std::vector<FontId> source_;         // by FontId
     std::vector<HPDF_Page> pages_;
-    std::map<const Resource*, HPDF_Image> images_;  // nullptr: could not be read
+    std::vector<bool> drawn_;  // by page index
+    std::vector<std::pair<std::size_t, int>> internal_links_;  // (page, destination), checked by finish()
+    std::size_t links_ = 0;
+    std::map<const Resource*, std::pair<std::shared_ptr<const Resource>, HPDF_Image>> images_;  // nullptr: unreadable
     std::string content_;  // the page being drawn; its capacity is reused
 };
 
-}  // namespace
+PdfBuilder::PdfBuilder(const SystemFonts& fonts, float page_width, float page_height, const std::string& cover_image)
+    : renderer_(std::make_unique<Renderer>(fonts, page_width, page_height, cover_image)) {}
 
-std::string render_pdf(const Layout& layout, const SystemFonts& fonts) { return Renderer(layout, fonts).render(); }
+PdfBuilder::~PdfBuilder() = default;
+
+void PdfBuilder::add_page(std::size_t index, const Page& page) { renderer_->add_page(index, page); }
+
+std::string PdfBuilder::finish(const Layout& layout) { return renderer_->finish(layout); }
+
+std::string render_pdf(const Layout& layout, const SystemFonts& fonts) {
+    PdfBuilder builder(fonts, layout.page_width, layout.page_height, layout.cover_image);
+    for (std::size_t i = 0; i < layout.pages.size(); ++i) builder.add_page(i, layout.pages[i]);
+    return builder.finish(layout);
+}
 
 }  // namespace dconv::pdf

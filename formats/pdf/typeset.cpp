@@ -14,7 +14,9 @@
 #include <string_view>
 
 #include "core/date_time.hpp"
+#include "core/smart_quotes.hpp"
 #include "core/text.hpp"
+#include "dconv/diagnostics.hpp"
 #include "dconv/model.hpp"
 #include "pdf/hyphenate.hpp"
 #include "pdf/paragraph.hpp"
@@ -174,6 +176,45 @@ struct PageRange {
     std::size_t foot_begin = 0, foot_end = 0;
 };
 
+// Where pagination of a flow stands: the first item of the next page, the first foot
+// line not yet placed, and the end of the foot lines earlier pages wanted.
+struct Pagination {
+    std::size_t start = 0, foot = 0, carried = 0;
+};
+
+// A flow of items, indexed from its first item ever: the items of pages already drawn
+// are dropped (drop_before) while the indices of the others stay as they were, so that a
+// long document's flow holds only the items of the pages still being filled.
+class Flow {
+public:
+    std::size_t size() const { return first_ + items_.size(); }  // one past the last index
+    bool empty() const { return items_.empty(); }
+    FlowItem& operator[](std::size_t i) { return items_[i - first_]; }
+    const FlowItem& operator[](std::size_t i) const { return items_[i - first_]; }
+    FlowItem& back() { return items_.back(); }
+    void push_back(FlowItem&& item) { items_.push_back(std::move(item)); }
+
+    // Forgets the items before `index`. Their storage is reclaimed once they are at least
+    // half of it, so that each item is moved at most once on average.
+    void drop_before(std::size_t index) {
+        if (index <= first_) return;
+        std::size_t count = std::min(index, size()) - first_;
+        for (std::size_t i = dropped_; i < count; ++i) items_[i] = FlowItem();  // free its lines now
+        dropped_ = std::max(dropped_, count);
+        if (dropped_ * 2 >= items_.size() && dropped_ >= kCompactAfter) {
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(dropped_));
+            first_ += dropped_;
+            dropped_ = 0;
+        }
+    }
+
+private:
+    static constexpr std::size_t kCompactAfter = 256;
+    std::vector<FlowItem> items_;
+    std::size_t first_ = 0;    // the index of items_[0]
+    std::size_t dropped_ = 0;  // items_[0, dropped_) are dropped, not yet erased
+};
+
 std::string substitute_text(std::string_view in) {
     bool simple = std::all_of(in.begin(), in.end(), [](char c) {
         auto u = static_cast<unsigned char>(c);
@@ -221,43 +262,93 @@ public:
     explicit Typesetter(const TypesetOptions& options)
         : options_(options), style_(*options.style), fonts_(*options.fonts) {}
 
-    Layout document(const Document& doc) {
-        start_chapter(doc.meta, -1);
+    // Each page goes to `sink` as soon as it is set: see typeset.hpp.
+    Layout document(const Document& doc, const PageSink& sink) {
+        sink_ = &sink;
+        quotes_language_ = doc.meta.language;
+        const Meta meta = quoted(doc.meta);
+        start_chapter(meta, -1);
         resources_ = &doc.resources;
-        title_block(doc.meta, doc.meta.title);
-        blocks(doc.blocks, Context{});
-        std::vector<PageRange> pages = paginate(flow_, true);
-        Layout layout = begin_layout(doc.meta, doc.meta.title);
-        layout.pages.resize(std::max<std::size_t>(pages.size(), 1));
-        for (std::size_t p = 0; p < pages.size(); ++p) emit(flow_, pages[p], layout, p);
-        running_heads(layout, 0, doc.meta.title);
-        finish(layout);
+        heads_language_ = meta.language;
+        set_running_title(meta.title);
+        streaming_ = true;
+        title_block(meta, meta.title);
+        top_blocks(doc.blocks);
+        pump(true);
+        if (pages_emitted_ == 0) {  // an empty document still has a page
+            Page page;
+            running_head(page, 0, PageMark{});
+            deliver(0, std::move(page));
+            pages_emitted_ = 1;
+        }
+        Layout layout = begin_layout(meta, meta.title);
+        finish(layout, pages_emitted_);
         return layout;
     }
 
-    Layout book(const Book& book) {
+    // The title page and the contents are set first: the contents' length is known from
+    // the book's headings before the body is set (outline_entries() finds them as block()
+    // does), and their page numbers are filled in once the body is drawn, on the pages
+    // kept for them.
+    Layout book(const Book& book, const PageSink& sink) {
+        sink_ = &sink;
+        // The language the book ends in sets the contents and the running heads, as it
+        // did when they were set after the body.
+        heads_language_ = book.chapters.empty() ? book.meta.language : book.chapters.back().meta.language;
+
         // Front: the title page.
-        std::vector<FlowItem> front;
-        std::swap(flow_, front);
-        start_chapter(book.meta, -1);
+        quotes_language_ = book.meta.language;
+        const Meta book_meta = quoted(book.meta);
+        start_chapter(book_meta, -1);
         space(kTitlePageDrop * text_height());
         flow_.back().keep_at_top = true;
         title_page_ = true;
-        title_block(book.meta, book.meta.title.empty() ? "Untitled" : book.meta.title);
+        title_block(book_meta, book_meta.title.empty() ? "Untitled" : book_meta.title);
         title_page_ = false;
+        Flow front;
         std::swap(flow_, front);
+        const bool keep_next = keep_next_;
+
+        // Contents: one line per chapter and its top headings, numbers filled in at emission.
+        std::vector<Meta> chapter_metas;
+        for (std::size_t c = 0; c < book.chapters.size(); ++c) {
+            const Document& chapter = book.chapters[c];
+            quotes_language_ = chapter.meta.language.empty() ? book.meta.language : chapter.meta.language;
+            chapter_metas.push_back(quoted(chapter.meta));
+            chapter_titles_.push_back(quoted_chapter_title(chapter, chapter_metas.back(), "Chapter " + std::to_string(c + 1)));
+            toc_entries_.push_back(add_outline(chapter_titles_.back(), 1));
+            outline_entries(chapter.blocks, 1);
+        }
+        const std::string language = language_;
+        language_ = heads_language_;
+        contents();
+        language_ = language;
+        Flow toc;
+        std::swap(flow_, toc);
+        std::vector<OutlineEntry> expected_outline;
+        std::swap(outline_, expected_outline);
+        std::vector<PageRange> front_pages = paginate(front, false), toc_pages = paginate(toc, false);
+        first_numbered_ = front_pages.size();
+        for (std::size_t p = 0; p < front_pages.size(); ++p) {
+            Page page;
+            emit(front, front_pages[p], page, p);
+            deliver(p, std::move(page));  // before first_numbered_: no running head
+        }
 
         // Body: the chapters, each from a new page, its title a first-level bookmark.
+        keep_next_ = keep_next;
+        set_running_title(book_meta.title);
+        page_base_ = front_pages.size() + toc_pages.size();
+        streaming_ = true;
         for (std::size_t c = 0; c < book.chapters.size(); ++c) {
             const Document& chapter = book.chapters[c];
             resources_ = &chapter.resources;
+            quotes_language_ = chapter.meta.language.empty() ? book.meta.language : chapter.meta.language;
             if (c > 0) page_break();
-            start_chapter(chapter.meta, static_cast<int>(c));
-            chapter_titles_.push_back(chapter_title(chapter, "Chapter " + std::to_string(c + 1)));
-            int entry = add_outline(chapter_titles_.back(), 1);
-            toc_entries_.push_back(entry);
+            start_chapter(chapter_metas[c], static_cast<int>(c));
+            int entry = add_outline(chapter_titles_[c], 1);
             std::size_t first = flow_.size();
-            title_block(chapter.meta, chapter_titles_.back());
+            title_block(chapter_metas[c], chapter_titles_[c]);
             if (first < flow_.size()) flow_[first].chapter_start = true;
             for (std::size_t i = first; i < flow_.size(); ++i)
                 if (flow_[i].kind == FlowItem::Kind::line) {
@@ -265,30 +356,25 @@ public:
                     break;
                 }
             outline_shift_ = 1;
-            blocks(chapter.blocks, Context{});
+            top_blocks(chapter.blocks);
             outline_shift_ = 0;
         }
-        std::vector<FlowItem> body;
-        std::swap(flow_, body);
+        pump(true);
+        streaming_ = false;
+        check_outline(expected_outline);
 
-        // Contents: one line per chapter and its top headings, numbers filled in at emission.
-        contents();
-        std::vector<FlowItem> toc;
-        std::swap(flow_, toc);
-
-        std::vector<PageRange> front_pages = paginate(front, false),
-                               toc_pages = paginate(toc, false), body_pages = paginate(body, true);
-        Layout layout = begin_layout(book.meta, book.meta.title);
-        std::size_t body_at = front_pages.size() + toc_pages.size();
-        layout.pages.resize(std::max<std::size_t>(body_at + body_pages.size(), 1));
-        for (std::size_t p = 0; p < front_pages.size(); ++p) emit(front, front_pages[p], layout, p);
-        for (std::size_t p = 0; p < body_pages.size(); ++p) emit(body, body_pages[p], layout, body_at + p);
         // The contents go after the body is placed: their numbers are its pages.
-        for (std::size_t p = 0; p < toc_pages.size(); ++p)
-            emit(toc, toc_pages[p], layout, front_pages.size() + p);
-        running_heads(layout, front_pages.size(), book.meta.title);
-        finish(layout);
+        language_ = heads_language_;
+        for (std::size_t p = 0; p < toc_pages.size(); ++p) {
+            Page page;
+            std::size_t index = front_pages.size() + p;
+            PageMark mark = emit(toc, toc_pages[p], page, index);
+            running_head(page, index, mark);
+            deliver(index, std::move(page));
+        }
+        Layout layout = begin_layout(book_meta, book_meta.title);
         // The outline lists chapters in reading order; "Contents" is not a heading.
+        finish(layout, std::max<std::size_t>(page_base_ + pages_emitted_, 1));
         return layout;
     }
 
@@ -711,8 +797,87 @@ private:
         previous_was_paragraph_ = false;
     }
 
+    // ------------------------------------------------------------------ smart quotes
+
+    // `meta`'s title and subtitle, their quotes typographic when asked for.
+    Meta quoted(const Meta& meta) const {
+        Meta out = meta;
+        if (options_.smart_quotes) make_quotes_typographic(out, quotes_language_);
+        return out;
+    }
+
+    // A chapter's title (chapter_title()) from its quoted title or first heading.
+    std::string quoted_chapter_title(const Document& chapter, const Meta& meta, const std::string& fallback) const {
+        if (!options_.smart_quotes) return chapter_title(chapter, fallback);
+        Document headings;
+        headings.meta = meta;
+        for (const Block& block : chapter.blocks)
+            if (std::holds_alternative<Heading>(block.node)) {
+                headings.blocks.push_back(block);
+                make_quotes_typographic(headings.blocks.back(), quotes_language_);
+            }
+        return chapter_title(headings, fallback);
+    }
+
+    // A document's (a chapter's) blocks, each made typographic on a copy of its own when
+    // asked for: the copy lives while the block is set.
+    void top_blocks(const Blocks& list) {
+        for (const Block& block : list) {
+            if (options_.smart_quotes) {
+                Block copy = block;
+                make_quotes_typographic(copy, quotes_language_);
+                this->block(copy, Context{});
+            } else {
+                this->block(block, Context{});
+            }
+            pump(false);
+        }
+    }
+
+    // After each block, the pages it completed are drawn (pump()).
     void blocks(const Blocks& list, const Context& ctx) {
-        for (const Block& block : list) this->block(block, ctx);
+        for (const Block& block : list) {
+            this->block(block, ctx);
+            pump(false);
+        }
+    }
+
+    // The outline entries block() makes for the headings in `list`, in its order (every
+    // heading it reaches: in quotes, list items and figures, not in table cells), added
+    // without setting anything: a book's contents are set before its body.
+    void outline_entries(const Blocks& list, int shift) {
+        for (const Block& block : list)
+            std::visit(
+                [&](const auto& n) {
+                    using T = std::decay_t<decltype(n)>;
+                    if constexpr (std::is_same_v<T, Heading>) {
+                        if (options_.smart_quotes) {
+                            Block copy = block;
+                            make_quotes_typographic(copy, quotes_language_);
+                            add_outline(plain_text(std::get<Heading>(copy.node).content), std::clamp(n.level, 1, 6) + shift);
+                        } else {
+                            add_outline(plain_text(n.content), std::clamp(n.level, 1, 6) + shift);
+                        }
+                    } else if constexpr (std::is_same_v<T, BlockQuote>) {
+                        outline_entries(n.children, shift);
+                    } else if constexpr (std::is_same_v<T, List>) {
+                        for (const Blocks& item : n.items) outline_entries(item, shift);
+                    } else if constexpr (std::is_same_v<T, Figure>) {
+                        outline_entries(n.content, shift);
+                    }
+                },
+                block.node);
+    }
+
+    // The outline the body made must be the one the contents were set from.
+    void check_outline(const std::vector<OutlineEntry>& expected) const {
+        bool same = expected.size() == outline_.size();
+        for (std::size_t i = 0; same && i < expected.size(); ++i)
+            same = expected[i].title == outline_[i].title && expected[i].level == outline_[i].level;
+        if (!same)
+            throw Error(ErrorKind::internal, "", 0,
+                        "PDF layout: the contents were set from " + std::to_string(expected.size()) +
+                            " headings, the book has " + std::to_string(outline_.size()));
     }
 
     void block(const Block& block, const Context& ctx) {
@@ -881,6 +1046,7 @@ private:
         const float max_height = std::max(text_height() - caption_height - 2 * gap - 1, text_height() * 0.3f);
         space(gap);
         const std::size_t first = flow_.size();
+        Hold hold(*this);  // until its breaks are known
         for (const Block& b : n.content) {
             const auto* p = std::get_if<Paragraph>(&b.node);
             if (p && image_paragraph(p->content, ctx, max_height)) continue;
@@ -1227,6 +1393,7 @@ private:
             // A task's box, in place of the bullet (the text fonts have no ballot box).
             if (n.task(k) != TaskState::None) marker = n.task(k) == TaskState::Done ? "[x]" : "[ ]";
             std::size_t first = flow_.size();
+            Hold hold(*this);  // until the marker is on the item's first line
             previous_was_paragraph_ = false;
             if (item.empty()) {
                 Inlines none;
@@ -1289,6 +1456,7 @@ private:
             // the block's top.
             if (!first && before < flow_.size()) flow_[before].break_before = true;
             first = false;
+            pump(false);  // a long listing is drawn as it is set
             if (nl == std::string_view::npos) break;
             rest = rest.substr(nl + 1);
         }
@@ -1336,85 +1504,96 @@ private:
     // fit there (a note referenced low on a page full of text) continue at the foot of
     // the next page, and pages of notes alone follow the flow's end if need be. A page
     // starting inside a table reserves room for its repeated header. Linear in the flow.
-    std::vector<PageRange> paginate(const std::vector<FlowItem>& flow, bool with_notes) const {
+    std::vector<PageRange> paginate(const Flow& flow, bool with_notes) const {
         std::vector<PageRange> pages;
+        Pagination state;
+        while (std::optional<PageRange> page = next_page(flow, with_notes, state, flow.size(), true))
+            pages.push_back(*page);
+        return pages;
+    }
+
+    // The next page of `flow` from `state`, which it advances; nothing when the flow is
+    // done. Only the items before `limit` are looked at: unless the flow is `complete`,
+    // a page whose end is not decided within them is not made yet (nothing is returned)
+    // and is made by a later call with more items, the same as if the whole flow had been
+    // there: a page ends at an item that does not fit or at a page break, and what is
+    // decided from the items before it does not change when items are added after it.
+    std::optional<PageRange> next_page(const Flow& flow, bool with_notes, Pagination& state, std::size_t limit,
+                                       bool complete) const {
         const float capacity = text_height();
         const std::size_t foot_count = with_notes ? foot_lines_.size() : 0;
         auto foot_height = [&](std::size_t from, std::size_t to) {
             return to > from ? foot_top_[to] - foot_top_[from] + kFootnoteSkip + kFootnoteRuleGap : 0.0f;
         };
-        std::size_t start = 0;
-        std::size_t foot = 0;     // the first foot line not yet placed
-        std::size_t carried = 0;  // the end of the foot lines earlier pages wanted
-        while (start < flow.size() || foot < foot_count) {
-            // Spaces and page breaks at a page's top are dropped.
-            while (start < flow.size() && ((flow[start].kind == FlowItem::Kind::space && !flow[start].keep_at_top) ||
-                                           flow[start].kind == FlowItem::Kind::page_break))
-                ++start;
-            if (start >= flow.size() && foot >= foot_count) break;
-            float y = 0;
-            if (start < flow.size() && flow[start].repeat >= 0)
-                y = headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
-            // Foot lines this page should hold: those carried over, those its items reference.
-            std::size_t need = start < flow.size() ? std::max(foot, carried) : foot_count;
-            std::size_t need_at_break = need; // ...when it ends at last_break
-            // The room the text leaves for the notes: all they want, except that lines
-            // carried from earlier pages claim at most kMaxCarriedFootShare of the page
-            // (the rest continue further on), so that text still advances beside a long note.
-            const std::size_t carried_end = need;
-            const float carried_height = std::min(foot_height(foot, carried_end), capacity * kMaxCarriedFootShare);
-            auto foot_room = [&](std::size_t wanted) {
-                if (wanted <= carried_end) return std::min(foot_height(foot, wanted), carried_height);
-                return (carried_end > foot ? carried_height : kFootnoteSkip + kFootnoteRuleGap) +
-                       foot_top_[wanted] - foot_top_[std::max(carried_end, foot)];
-            };
-            std::size_t last_break = start;   // the last allowed break after start, or start
-            std::size_t i = start;
-            std::size_t end = flow.size();
-            for (; i < flow.size(); ++i) {
-                const FlowItem& item = flow[i];
-                if (item.kind == FlowItem::Kind::page_break) {
-                    end = i;
-                    break;
-                }
-                if (i > start && item.break_before) {
-                    last_break = i;
-                    need_at_break = need;
-                }
-                std::size_t need_here = need;
-                if (with_notes && item.note_end > 0) need_here = std::max(need, foot_lines_before(item.note_end));
-                if (y + item.height + foot_room(need_here) > capacity + 0.01f && i > start) {
-                    // Back to the last allowed break; none on this page: break here.
-                    if (last_break > start) {
-                        end = last_break;
-                        need = need_at_break;
-                    } else {
-                        end = i;
-                    }
-                    break;
-                }
-                y += item.height;
-                need = need_here;
+        std::size_t start = state.start;
+        const std::size_t foot = state.foot;  // the first foot line not yet placed
+        const std::size_t carried = state.carried;  // the end of the foot lines earlier pages wanted
+        // Spaces and page breaks at a page's top are dropped.
+        while (start < limit && ((flow[start].kind == FlowItem::Kind::space && !flow[start].keep_at_top) ||
+                                 flow[start].kind == FlowItem::Kind::page_break))
+            ++start;
+        if (start >= limit && (!complete || foot >= foot_count)) return std::nullopt;
+        float y = 0;
+        if (start < limit && flow[start].repeat >= 0) y = headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
+        // Foot lines this page should hold: those carried over, those its items reference.
+        std::size_t need = start < limit ? std::max(foot, carried) : foot_count;
+        std::size_t need_at_break = need; // ...when it ends at last_break
+        // The room the text leaves for the notes: all they want, except that lines
+        // carried from earlier pages claim at most kMaxCarriedFootShare of the page
+        // (the rest continue further on), so that text still advances beside a long note.
+        const std::size_t carried_end = need;
+        const float carried_height = std::min(foot_height(foot, carried_end), capacity * kMaxCarriedFootShare);
+        auto foot_room = [&](std::size_t wanted) {
+            if (wanted <= carried_end) return std::min(foot_height(foot, wanted), carried_height);
+            return (carried_end > foot ? carried_height : kFootnoteSkip + kFootnoteRuleGap) +
+                   foot_top_[wanted] - foot_top_[std::max(carried_end, foot)];
+        };
+        std::size_t last_break = start;   // the last allowed break after start, or start
+        std::size_t i = start;
+        std::size_t end = limit;
+        for (; i < limit; ++i) {
+            const FlowItem& item = flow[i];
+            if (item.kind == FlowItem::Kind::page_break) {
+                end = i;
+                break;
             }
-            if (i == flow.size()) end = flow.size();
-            if (end < start) end = start;
-            // The text's height on the page, then as many of the notes as fit under it.
-            float used = 0;
-            for (std::size_t k = start; k < end; ++k) used += flow[k].height;
-            if (start < flow.size() && flow[start].repeat >= 0)
-                used += headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
-            std::size_t foot_end = foot;
-            while (foot_end < need && foot_end < foot_count &&
-                   used + foot_height(foot, foot_end + 1) <= capacity + 0.01f)
-                ++foot_end;
-            // A page of notes alone takes at least one line, so that the notes end.
-            if (start >= end && foot_end == foot && foot < foot_count) foot_end = foot + 1;
-            pages.push_back({start, end, foot, foot_end});
-            start = end;
-            foot = foot_end;
-            carried = need;  // what did not fit continues on the next page
+            if (i > start && item.break_before) {
+                last_break = i;
+                need_at_break = need;
+            }
+            std::size_t need_here = need;
+            if (with_notes && item.note_end > 0) need_here = std::max(need, foot_lines_before(item.note_end));
+            if (y + item.height + foot_room(need_here) > capacity + 0.01f && i > start) {
+                // Back to the last allowed break; none on this page: break here.
+                if (last_break > start) {
+                    end = last_break;
+                    need = need_at_break;
+                } else {
+                    end = i;
+                }
+                break;
+            }
+            y += item.height;
+            need = need_here;
         }
-        return pages;
+        if (i == limit) {
+            if (!complete) return std::nullopt;  // the page may go on past the items seen
+            end = limit;
+        }
+        if (end < start) end = start;
+        // The text's height on the page, then as many of the notes as fit under it.
+        float used = 0;
+        for (std::size_t k = start; k < end; ++k) used += flow[k].height;
+        if (start < limit && flow[start].repeat >= 0)
+            used += headers_[static_cast<std::size_t>(flow[start].repeat)]->height;
+        std::size_t foot_end = foot;
+        while (foot_end < need && foot_end < foot_count &&
+               used + foot_height(foot, foot_end + 1) <= capacity + 0.01f)
+            ++foot_end;
+        // A page of notes alone takes at least one line, so that the notes end.
+        if (start >= end && foot_end == foot && foot < foot_count) foot_end = foot + 1;
+        state = {end, foot_end, need};  // what did not fit continues on the next page
+        return PageRange{start, end, foot, foot_end};
     }
 
     // ----------------------------------------------------------------------- emission
@@ -1431,15 +1610,52 @@ private:
         return layout;
     }
 
-    void emit(std::vector<FlowItem>& flow, PageRange range, Layout& layout, std::size_t page_index) {
+    // What the running head of a page needs to know of its text: the chapter of its first
+    // item, and whether a chapter starts on it.
+    struct PageMark {
+        int chapter = -1;
+        bool chapter_start = false;
+    };
+
+    // The pages of the flow being set that are decided (all of them when `complete`),
+    // each emitted, given its running head and handed to the sink; the items before the
+    // next page are then dropped. Items from the first held index on (hold()) are not
+    // looked at: something is still to change in them.
+    void pump(bool complete) {
+        if (!streaming_) return;
+        const std::size_t limit = complete || holds_.empty() ? flow_.size() : holds_.front();
+        while (std::optional<PageRange> range = next_page(flow_, true, body_, limit, complete)) {
+            std::size_t index = page_base_ + pages_emitted_++;
+            Page page;
+            PageMark mark = emit(flow_, *range, page, index);
+            running_head(page, index, mark);
+            deliver(index, std::move(page));
+        }
+        // The last item stays: space() and attach_notes() may still change it (neither
+        // changes what the pages before it hold).
+        if (!flow_.empty()) flow_.drop_before(std::min(body_.start, flow_.size() - 1));
+    }
+
+    // Keeps the pump off the items from the current end of the flow on, while a block
+    // that may still change them (a list item's marker, a figure's breaks) is set.
+    class Hold {
+    public:
+        explicit Hold(Typesetter& t) : t_(t) { t_.holds_.push_back(t_.flow_.size()); }
+        ~Hold() { t_.holds_.pop_back(); }
+        Hold(const Hold&) = delete;
+        Hold& operator=(const Hold&) = delete;
+
+    private:
+        Typesetter& t_;
+    };
+
+    void deliver(std::size_t index, Page&& page) { (*sink_)(index, std::move(page)); }
+
+    PageMark emit(Flow& flow, PageRange range, Page& page, std::size_t page_index) {
         check_deadline();  // --timeout (dconv/limits.hpp)
-        Page& page = layout.pages[page_index];
+        PageMark mark;
         const float top = style_.paper.height - style_.margin_top;
         float y = 0;
-        if (page_chapter_.size() < layout.pages.size()) {
-            page_chapter_.resize(layout.pages.size(), -1);
-            page_chapter_starts_.resize(layout.pages.size(), false);
-        }
         if (range.begin < flow.size() && flow[range.begin].repeat >= 0) {
             const Box& header = *headers_[static_cast<std::size_t>(flow[range.begin].repeat)];
             emit_box(header, top, page);
@@ -1447,8 +1663,8 @@ private:
         }
         for (std::size_t i = range.begin; i < range.end; ++i) {
             FlowItem& item = flow[i];
-            if (i == range.begin) page_chapter_[page_index] = item.chapter;
-            if (item.chapter_start) page_chapter_starts_[page_index] = true;
+            if (i == range.begin) mark.chapter = item.chapter;
+            if (item.chapter_start) mark.chapter_start = true;
             if (item.kind == FlowItem::Kind::line) {
                 float size = item.line.size > 0 ? item.line.size : item.height / 1.2f;
                 float baseline = top - y - (item.height - size) / 2 - kAscentShare * size;
@@ -1476,6 +1692,7 @@ private:
             y += item.height;
         }
         emit_foot(range, page);
+        return mark;
     }
 
     // The footnote lines of a page, at the foot of the text block under a short rule.
@@ -1602,30 +1819,36 @@ private:
         page.runs.push_back(std::move(run));
     }
 
-    // Running headers (the title, or the chapter's) and page numbers. The first page of
-    // a document or chapter has no header; pages before `first_numbered` (a book's title
-    // page) have neither.
-    void running_heads(Layout& layout, std::size_t first_numbered, std::string_view title) {
+    // The running title's line, set once (in heads_language_) before the first page.
+    void set_running_title(std::string_view title) {
+        if (title.empty()) return;
+        const std::string language = language_;
+        language_ = heads_language_;
+        const TextStyle& head = st(Element::running_header);
+        title_line_ = set(spans_of(title, head), head, style_.measure(), 0, head.align, false);
+        language_ = language;
+    }
+
+    // The running header (the title, or the chapter's) and the page number of page
+    // `p`. The first page of a document or chapter has no header; pages before
+    // first_numbered_ (a book's title page) have neither. Set in heads_language_.
+    void running_head(Page& page, std::size_t p, PageMark mark) {
+        if (p < first_numbered_) return;
+        const std::string language = language_;
+        language_ = heads_language_;
         const TextStyle& head = st(Element::running_header);
         const TextStyle& number = st(Element::page_number);
         const float width = style_.measure();
-        page_chapter_.resize(layout.pages.size(), -1);
-        page_chapter_starts_.resize(layout.pages.size(), false);
-        std::vector<Line> title_line;
-        if (!title.empty()) title_line = set(spans_of(title, head), head, width, 0, head.align, false);
-        std::vector<std::vector<Line>> chapter_lines(chapter_titles_.size());
-        for (std::size_t p = 0; p < layout.pages.size(); ++p) {
-            Page& page = layout.pages[p];
-            if (p < first_numbered) continue;
-            std::vector<Line> numbers = set(spans_of(std::to_string(p + 1), number), number, width, 0, number.align, false);
-            float y = style_.margin_bottom * (1 - kFooterShare);
-            place(numbers, page, y);
-            bool first_of_document = p == 0 || (!chapter_titles_.empty() && p == first_numbered);
-            if (first_of_document || page_chapter_starts_[p]) continue;
-            const std::vector<Line>* header = &title_line;
-            int c = page_chapter_[p];
+        std::vector<Line> numbers = set(spans_of(std::to_string(p + 1), number), number, width, 0, number.align, false);
+        float y = style_.margin_bottom * (1 - kFooterShare);
+        place(numbers, page, y);
+        bool first_of_document = p == 0 || (!chapter_titles_.empty() && p == first_numbered_);
+        if (!first_of_document && !mark.chapter_start) {
+            const std::vector<Line>* header = &title_line_;
+            int c = mark.chapter;
             if (c >= 0 && static_cast<std::size_t>(c) < chapter_titles_.size()) {
-                auto& lines_c = chapter_lines[static_cast<std::size_t>(c)];
+                chapter_lines_.resize(chapter_titles_.size());
+                auto& lines_c = chapter_lines_[static_cast<std::size_t>(c)];
                 if (lines_c.empty())
                     lines_c = set(spans_of(chapter_titles_[static_cast<std::size_t>(c)], head), head, width, 0,
                                   head.align, false);
@@ -1633,6 +1856,7 @@ private:
             }
             place(*header, page, style_.paper.height - style_.margin_top * kHeaderShare);
         }
+        language_ = language;
     }
 
     // Draws the first line of `set_lines` with its baseline at y (one line only: a
@@ -1654,8 +1878,8 @@ private:
         }
     }
 
-    void finish(Layout& layout) {
-        report.pages = layout.pages.size();
+    void finish(Layout& layout, std::size_t pages) {
+        report.pages = pages;
         layout.outline = std::move(outline_);
     }
 
@@ -1664,7 +1888,7 @@ private:
     const FontTable& fonts_;
     const Hyphenator* hyphenator_ = nullptr;
     std::string language_;
-    std::vector<FlowItem> flow_;
+    Flow flow_;
     std::vector<OutlineEntry> outline_;
     std::vector<SpanMark> marks_;       // by a span's `link` index
     const Resources* resources_ = nullptr;  // the document's (the chapter's) images
@@ -1679,8 +1903,21 @@ private:
     bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;
-    std::vector<int> page_chapter_;
-    std::vector<bool> page_chapter_starts_;
+    // Setting page by page (pump()): where the sink is, the pagination of flow_, the
+    // index of its first page, how many it has given, and the indices held (Hold).
+    const PageSink* sink_ = nullptr;
+    bool streaming_ = false;
+    Pagination body_;
+    std::size_t page_base_ = 0;
+    std::size_t pages_emitted_ = 0;
+    std::vector<std::size_t> holds_;
+    // Running heads: the first page numbered, the title and the language they are set in,
+    // and their lines, set on first use.
+    std::size_t first_numbered_ = 0;
+    std::string heads_language_;
+    std::vector<Line> title_line_;
+    std::vector<std::vector<Line>> chapter_lines_;
+    std::string quotes_language_;  // whose quotation marks (smart_quotes)
     int chapter_ = -1;
     int outline_shift_ = 0;
     bool keep_next_ = false;
@@ -1690,17 +1927,43 @@ private:
 
 }  // namespace
 
-Layout typeset(const Document& doc, const TypesetOptions& options, TypesetReport* report) {
+Layout typeset(const Document& doc, const TypesetOptions& options, const PageSink& sink, TypesetReport* report) {
     Typesetter t(options);
-    Layout layout = t.document(doc);
+    Layout layout = t.document(doc, sink);
     if (report) *report = t.report;
     return layout;
 }
 
-Layout typeset(const Book& book, const TypesetOptions& options, TypesetReport* report) {
+Layout typeset(const Book& book, const TypesetOptions& options, const PageSink& sink, TypesetReport* report) {
     Typesetter t(options);
-    Layout layout = t.book(book);
+    Layout layout = t.book(book, sink);
     if (report) *report = t.report;
+    return layout;
+}
+
+namespace {
+
+// The pages a sink receives, in their places.
+PageSink collect_into(Layout& layout) {
+    return [&layout](std::size_t index, Page&& page) {
+        if (layout.pages.size() <= index) layout.pages.resize(index + 1);
+        layout.pages[index] = std::move(page);
+    };
+}
+
+}  // namespace
+
+Layout typeset(const Document& doc, const TypesetOptions& options, TypesetReport* report) {
+    Layout pages;
+    Layout layout = typeset(doc, options, collect_into(pages), report);
+    layout.pages = std::move(pages.pages);
+    return layout;
+}
+
+Layout typeset(const Book& book, const TypesetOptions& options, TypesetReport* report) {
+    Layout pages;
+    Layout layout = typeset(book, options, collect_into(pages), report);
+    layout.pages = std::move(pages.pages);
     return layout;
 }
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,10 +52,30 @@ struct TypesetOptions {
     const FontTable* fonts = nullptr;
     FontFaces faces;
     std::string creator = "dconv";
+    // Straight quotes made typographic (smart_quotes.hpp), block by block as the blocks
+    // are set, so that the document is not copied whole for it.
+    bool smart_quotes = false;
 };
 
+// Receives each page as soon as it is set, with its index (0-based). Pages come in
+// order, except a book's contents, which come after its body (their numbers are its
+// pages); the pages they take are known before the body is set.
+using PageSink = std::function<void(std::size_t index, Page&& page)>;
+
+// Sets `doc` page by page into `sink`, and returns the rest of the layout: its page size,
+// outline, information and language, without pages. What is held meanwhile is the
+// document's pages not yet complete (the lines of the block being set and of the pages
+// it fills), never the whole document's layout: a page is drawn and freed as soon as
+// the blocks after it decide where it ends.
+Layout typeset(const Document& doc, const TypesetOptions& options, const PageSink& sink,
+               TypesetReport* report = nullptr);
+// A title page, a table of contents, then each chapter from a new page. The contents
+// are set from the book's headings before the body, and their pages handed over last.
+Layout typeset(const Book& book, const TypesetOptions& options, const PageSink& sink,
+               TypesetReport* report = nullptr);
+
+// The same, the pages collected in the layout (tests, and small documents).
 Layout typeset(const Document& doc, const TypesetOptions& options, TypesetReport* report = nullptr);
-// A title page, a table of contents, then each chapter from a new page.
 Layout typeset(const Book& book, const TypesetOptions& options, TypesetReport* report = nullptr);
 
 }  // namespace dconv::pdf

@@ -1,47 +1,113 @@
-// xml_writer.cpp: XmlWriter over tinyxml2::XMLPrinter.
+// xml_writer.cpp: XmlWriter, XML written into a string as it goes.
 //
-// The printer runs in compact mode: it adds no white space of its own, which in mixed
-// content (a paragraph's text and inline elements) and in <pre> would change the text.
-// Line breaks between blocks come from newline() instead.
+// The output is what tinyxml2's XMLPrinter wrote in compact mode, which this replaced
+// (the golden files did not change): no white space of its own, which in mixed content
+// (a paragraph's text and inline elements) and in <pre> would change the text; line
+// breaks between blocks come from newline() instead. It is dconv's own because
+// XMLPrinter, subclassed to stream into a string, tied the command to tinyxml2's
+// vtables, and so to loading tinyxml2 and libstdc++.so at every start (issue 16): the
+// rest of tinyxml2's use, parsing feeds and SVG, is by function calls that can load it
+// on first use.
 #include "xhtml/xml_writer.hpp"
 
-#include <tinyxml2.h>
-
 #include <algorithm>
-#include <cstdarg>
-#include <cstdio>
+#include <array>
 
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 
 namespace dconv::xml {
 
-// Streams into a std::string instead of the printer's own buffer (an int-sized array that
-// would then be copied once more).
-class XmlWriter::Printer : public tinyxml2::XMLPrinter {
+// The printer: the start tag is left open ("<p class=\"x\"") until content or the
+// element's end seals it, so that an empty element can be written "<x/>".
+class XmlWriter::Printer {
 public:
-    Printer() : XMLPrinter(nullptr, /*compact=*/true) {}
     std::string out;
 
-protected:
-    using XMLPrinter::Write;
-    void Write(const char* data, size_t size) override { out.append(data, size); }
-    void Putc(char ch) override { out += ch; }
-    void Print(const char* format, ...) override {
-        va_list args;
-        va_start(args, format);
-        va_list again;
-        va_copy(again, args);
-        int n = std::vsnprintf(nullptr, 0, format, args);
-        va_end(args);
-        if (n > 0) {
-            std::size_t at = out.size();
-            out.resize(at + static_cast<std::size_t>(n) + 1);
-            std::vsnprintf(out.data() + at, static_cast<std::size_t>(n) + 1, format, again);
-            out.resize(at + static_cast<std::size_t>(n));
-        }
-        va_end(again);
+    void open_element(const char* name) {
+        seal();
+        names_.push_back(name);
+        out += '<';
+        out += name;
+        just_opened_ = true;
     }
+    void attribute(const char* name, const char* value) {
+        out += ' ';
+        out += name;
+        out += "=\"";
+        escape(value, false);
+        out += '"';
+    }
+    void close_element() {
+        const char* name = names_.empty() ? "" : names_.back();
+        if (!names_.empty()) names_.pop_back();
+        if (just_opened_) {
+            out += "/>";
+        } else {
+            out += "</";
+            out += name;
+            out += '>';
+        }
+        just_opened_ = false;
+    }
+    void text(const char* s) {
+        seal();
+        escape(s, true);
+    }
+    void cdata(const char* s) {
+        seal();
+        out += "<![CDATA[";
+        out += s;
+        out += "]]>";
+    }
+    // <?value?> and <!value>
+    void declaration(const char* value) {
+        seal();
+        out += "<?";
+        out += value;
+        out += "?>";
+    }
+    void unknown(const char* value) {
+        seal();
+        out += "<!";
+        out += value;
+        out += '>';
+    }
+
+private:
+    void seal() {
+        if (!just_opened_) return;
+        just_opened_ = false;
+        out += '>';
+    }
+    // & < > always; " and ' too in attribute values. One table look-up per byte: the
+    // text of a whole book passes through here.
+    void escape(const char* s, bool text) {
+        static constexpr const char* kEntities[] = {nullptr, "&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+        static constexpr auto kEntity = [] {
+            std::array<unsigned char, 256> table{};
+            table['&'] = 1;
+            table['<'] = 2;
+            table['>'] = 3;
+            table['"'] = 4;
+            table['\''] = 5;
+            return table;
+        }();
+        const unsigned char last = text ? 3 : 5;  // text leaves quotes alone
+        const char* run = s;
+        const char* q = s;
+        for (; *q; ++q) {
+            unsigned char entity = kEntity[static_cast<unsigned char>(*q)];
+            if (entity == 0 || entity > last) continue;
+            out.append(run, static_cast<std::size_t>(q - run));
+            out += kEntities[entity];
+            run = q + 1;
+        }
+        out.append(run, static_cast<std::size_t>(q - run));
+    }
+
+    std::vector<const char*> names_;
+    bool just_opened_ = false;
 };
 
 namespace {
@@ -88,29 +154,29 @@ const char* XmlWriter::clean(std::string_view s) {
 }
 
 void XmlWriter::declaration() {
-    printer_->PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\"");
+    printer_->declaration("xml version=\"1.0\" encoding=\"UTF-8\"");
     newline();
 }
 
 void XmlWriter::doctype(std::string_view name) {
-    printer_->PushUnknown(clean("DOCTYPE " + std::string(name)));
+    printer_->unknown(clean("DOCTYPE " + std::string(name)));
     newline();
 }
 
 void XmlWriter::open(const char* name) {
-    printer_->OpenElement(name, true);
+    printer_->open_element(name);
     open_.push_back(name);
     empty_ = true;
 }
 
 void XmlWriter::attribute(const char* name, std::string_view value) {
-    printer_->PushAttribute(name, clean(value));
+    printer_->attribute(name, clean(value));
 }
 
 void XmlWriter::close() {
     if (empty_ && syntax_ == Syntax::html && !open_.empty() && !is_void_element(open_.back()))
-        printer_->PushText("");  // ends the start tag: <x></x>
-    printer_->CloseElement(true);
+        printer_->text("");  // ends the start tag: <x></x>
+    printer_->close_element();
     if (!open_.empty()) open_.pop_back();
     empty_ = false;
 }
@@ -123,12 +189,12 @@ void XmlWriter::element(const char* name, std::string_view text_content) {
 
 void XmlWriter::text(std::string_view s) {
     if (s.empty()) return;
-    printer_->PushText(clean(s));
+    printer_->text(clean(s));
     empty_ = false;
 }
 
 void XmlWriter::newline() {
-    printer_->PushText("\n");
+    printer_->text("\n");
     empty_ = false;
 }
 
@@ -137,12 +203,12 @@ void XmlWriter::style_text(std::string_view css) {
     if (lower.find("</style") != std::string::npos || css.find("]]>") != std::string_view::npos)
         throw Error(ErrorKind::usage, "", 0,
                     "the style contains \"</style\" or \"]]>\" and cannot be embedded in a page");
-    printer_->PushText("/*");
+    printer_->text("/*");
     std::string section = "*/\n";
     section += clean(css);
     section += "\n/*";
-    printer_->PushText(section.c_str(), /*cdata=*/true);
-    printer_->PushText("*/");
+    printer_->cdata(section.c_str());
+    printer_->text("*/");
     empty_ = false;
 }
 

@@ -1,5 +1,4 @@
-// xml_writer.hpp: XML written as it goes, through tinyxml2's XMLPrinter, into a string.
-// The one place dconv touches tinyxml2: callers see neither its types nor its quirks.
+// xml_writer.hpp: XML written as it goes, into a string.
 //
 //     XmlWriter out;
 //     out.declaration();

@@ -18,6 +18,15 @@
 //   HTML blocks      kMaxContainerNesting = 24, kMaxInlineNesting = 16 (block_builder.hpp)
 //   JSON-LD          kMaxJsonLdBytes = 1 MiB, kMaxJsonLdDepth = 32 (page_metadata.hpp)
 //   --jsonl          kJsonlMaxRecordBytes = 64 MiB per record line (batch.hpp)
+//
+// Memory is bounded by how the writers work, not by a limit, and checked by
+// tests/unit/scaling_test.cpp through peak RSS (not under AddressSanitizer):
+//   PDF   laid out, drawn and freed a page at a time (a book's contents set from its
+//         headings first and filled in last); the pages' deflated content is held outside
+//         libharu's heap and given back as the file is written. Plain text to PDF peaks
+//         under 5 times the input plus 100 MB: from 2 to 8 MB of text, peak RSS grows by
+//         at most 5 bytes per input byte (measured 4.5); 50 MB of text peaks at about
+//         220 MB. A single block (a giant table or paragraph) is laid out whole.
 #pragma once
 
 #include <chrono>

@@ -40,6 +40,10 @@ struct WriterEntry {
     // typographic quotes (WriteOptions::smart). Source formats (Markdown, plain text)
     // keep straight ones.
     bool typographic = false;
+    // A typographic writer that makes the quotes typographic itself, block by block as
+    // it writes (the PDF writer): it is given the document as it is, and spared the copy
+    // of the whole document the others are given.
+    bool typographic_by_block = false;
 };
 
 const std::vector<ReaderEntry>& readers();

@@ -427,3 +427,89 @@ TEST_CASE("print styles: built-in styles parse, and errors name the line") {
     CHECK(inherit[Element::h1].leading == Approx(30));  // the body's proportion
     CHECK(inherit[Element::h1].margin_top == 0);        // margins are not inherited
 }
+
+namespace {
+
+// Fake metrics that count the characters measured: how far the typesetter has got.
+class CountingFonts final : public FontTable {
+public:
+    FontId resolve(FontId wanted, char32_t c) const override { return fake_.resolve(wanted, c); }
+    float advance(FontId font, char32_t c) const override {
+        ++measured;
+        return fake_.advance(font, c);
+    }
+    mutable std::size_t measured = 0;
+
+private:
+    FakeFonts fake_;
+};
+
+}  // namespace
+
+TEST_CASE("typeset: pages reach the sink as they are set, a book's contents last, on the pages kept for them") {
+    // Sixty chapters, each with its sections inside a quote and a list item (the contents
+    // list them: they are the chapter's highest headings), long enough for the contents
+    // to take several pages.
+    Book book;
+    book.meta.title = "Long";
+    for (int c = 0; c < 60; ++c) {
+        Document d;
+        d.meta.title = "Chapter " + std::to_string(c);
+        BlockQuote quote;
+        quote.children.push_back(make_heading(2, "Quoted section " + std::to_string(c)));
+        quote.children.push_back(numbered_paragraph(c * 100, 60));
+        d.blocks.push_back(Block{quote});
+        List list;
+        list.items.push_back({make_heading(2, "Listed section " + std::to_string(c)), numbered_paragraph(c * 100 + 1, 200)});
+        d.blocks.push_back(Block{list});
+        for (int n = 2; n < 8; ++n) d.blocks.push_back(numbered_paragraph(c * 100 + n, 150));
+        book.chapters.push_back(d);
+    }
+    Setup setup;
+    CountingFonts fonts;
+    TypesetOptions options = setup.options();
+    options.fonts = &fonts;
+    std::vector<std::size_t> order;
+    std::vector<std::size_t> measured_at;  // characters measured when each page came
+    std::map<std::size_t, Page> pages;
+    TypesetReport report;
+    Layout layout = typeset(book, options, [&](std::size_t index, Page&& page) {
+        order.push_back(index);
+        measured_at.push_back(fonts.measured);
+        CHECK(pages.emplace(index, std::move(page)).second);  // each page once
+    }, &report);
+    CHECK(layout.pages.empty());
+    REQUIRE(pages.size() == report.pages);
+    REQUIRE(pages.rbegin()->first + 1 == pages.size());  // indices 0..n-1
+
+    // The title page, then the body in order, then the contents on the pages after the
+    // title page.
+    std::size_t chapter_one = static_cast<std::size_t>(layout.outline.at(0).page);
+    const std::size_t contents_pages = chapter_one - 1;
+    CHECK(contents_pages >= 2);
+    REQUIRE(order.size() == pages.size());
+    CHECK(order.front() == 0);
+    for (std::size_t k = 1; k + contents_pages < order.size(); ++k) CHECK(order[k] == chapter_one + k - 1);
+    for (std::size_t k = 0; k < contents_pages; ++k) CHECK(order[order.size() - contents_pages + k] == 1 + k);
+    // Drawn while the rest was still to be set: the first page of the body came before a
+    // tenth of the book's characters had been measured.
+    CHECK(measured_at[1] * 10 < fonts.measured);
+
+    // The contents list every chapter and its sections, linked to their pages, whose
+    // numbers they print.
+    std::set<int> listed, linked;
+    for (const OutlineEntry& entry : layout.outline) listed.insert(entry.page);
+    std::string contents;
+    for (std::size_t p = 1; p <= contents_pages; ++p) {
+        contents += page_text(pages[p]);
+        for (const LinkArea& link : pages[p].links)
+            if (link.uri.empty()) linked.insert(link.dest_page);
+    }
+    CHECK(layout.outline.size() == 180);
+    CHECK(linked == listed);
+    for (const OutlineEntry& entry : layout.outline) {
+        CHECK(contents.find(entry.title) != std::string::npos);
+        CHECK(page_text(pages[static_cast<std::size_t>(entry.page)]).find(entry.title) != std::string::npos);
+    }
+    CHECK(contents.find(std::to_string(layout.outline.back().page + 1)) != std::string::npos);
+}
