@@ -19,8 +19,10 @@ usage: /usr/bin/python3 tools/train/train_unit_model.py [--dconv build/dconv] [-
    each held-out page's kept units are joined and scored with the benchmark's own scorer
    (../shared/wcxb/score.py). The page model's type probabilities, which are features,
    come for the held-out pages from a page-type model trained on the same four folds
-   (train_page_model.py's settings), so no held-out page is judged by anything that saw
-   it. The tables printed (all and per page type, from HTML and from text, P/R/F1 and the
+   (train_page_model.py's settings), so the model alone judges no held-out page with
+   anything that saw it; the DROP/KEEP tables read the rules' output in the mode the
+   shipped page model chose, which did see every page (as the rules' own row does). The
+   tables printed (all and per page type, from HTML and from text, P/R/F1 and the
    snippet rates, next to the hand rules' figures) are the only ones reported.
 4. The shipped model is trained on all five folds with the same settings and written as
    a C++ table (compiled in: nothing loaded at run time), with
@@ -252,7 +254,6 @@ def main():
 
     # 3. cross-validation
     prob = np.zeros(len(y), dtype=np.float32)
-    predicted_type = {}  # HTML page id -> the page type index the held-out page model gave
     for k in range(5):
         Xk = X.copy()
         if sig_ids:
@@ -265,9 +266,6 @@ def main():
             for (kind, pid), (s, e) in page_rows.items():
                 if kind == 'html' and pid in oof:
                     Xk[s:e, type_cols] = oof[pid]
-        for (kind, pid), (s, e) in page_rows.items():
-            if fold_of[pid] == k and kind == 'html' and e > s and Xk[s, type_cols[0]] >= 0:
-                predicted_type[pid] = int(np.argmax(Xk[s, type_cols]))
         d = xgb.DMatrix(X[unit_fold != k], label=y[unit_fold != k], weight=w[unit_fold != k], feature_names=names)
         model = xgb.train(PARAMS, d, ROUNDS)
         prob[unit_fold == k] = model.predict(xgb.DMatrix(Xk[unit_fold == k], feature_names=names))
