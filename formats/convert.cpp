@@ -104,6 +104,8 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
     if (!reader.cleans_while_reading && cleaning_wanted(options.clean, reader.cleaned_by_default)) {
         CleanOptions clean;
         clean.batch = options.batch;
+        clean.favor = options.favor == Favor::recall ? -1 : options.favor == Favor::precision ? 1 : 0;
+        clean.source_name = options.source_name;
         clean_document(doc, clean, diag);
     }
     return finish(std::move(doc), reader, options, diag);

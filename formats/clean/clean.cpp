@@ -2,9 +2,11 @@
 #include "dconv/clean.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
+#include "clean/text_units.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 
@@ -55,7 +57,12 @@ void run_metadata(Document& doc, CleaningState& state, Diagnostics& diag) {
     state.options.title_line = extract_metadata(doc, diag);
 }
 void run_classify(Document& doc, CleaningState& state, Diagnostics& diag) {
+    // the unit model (text_units.hpp) judges the units classify_boilerplate was given,
+    // its verdicts among the features
+    std::optional<Document> before;
+    if (clean::text_unit_model_wanted(state.options.favor)) before = doc;
     classify_boilerplate(doc, state.options, diag);
+    if (before) clean::decide_text_units(doc, *before, state.options, diag);
 }
 void run_repair(Document& doc, CleaningState&, Diagnostics& diag) { repair_structure(doc, diag); }
 

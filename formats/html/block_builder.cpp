@@ -175,6 +175,7 @@ public:
         };
         std::vector<Walk> stack;
         if (!visible(root)) return;
+        current_ = root;
         stack.push_back({root, 0, root + 1, enter(root)});
         while (!stack.empty()) {
             Walk& w = stack.back();
@@ -184,6 +185,7 @@ public:
                 exit(w.element, w.entered);
                 if (releasing_) releasing_->release_children(w.element);  // built: not read again
                 stack.pop_back();
+                current_ = stack.empty() ? kNoElement : stack.back().element;
                 continue;
             }
             const auto* child = static_cast<const GumboNode*>(children.data[w.next_child++]);
@@ -191,6 +193,7 @@ public:
                 std::uint32_t index = w.next_index;
                 w.next_index = page_[index].end;
                 if (!visible(index)) continue;
+                current_ = index;
                 unsigned entered = enter(index);
                 stack.push_back({index, 0, index + 1, entered});
                 continue;
@@ -200,6 +203,11 @@ public:
                 text(child);
         }
     }
+
+    // the innermost element being read, and the element of the open paragraph's first
+    // text (BuildOptions::block_elements)
+    std::uint32_t current_ = kNoElement;
+    std::uint32_t paragraph_element_ = kNoElement;
 
     Blocks take() {
         finish_paragraph();
@@ -453,6 +461,13 @@ private:
     void add_block(Block block) {
         check_deadline();  // --timeout (dconv/limits.hpp)
         Container& c = containers_.back();
+        const bool inline_block = std::holds_alternative<Paragraph>(block.node) ||
+                                  std::holds_alternative<Heading>(block.node) ||
+                                  std::holds_alternative<CodeBlock>(block.node);
+        if (containers_.size() == 1 && options_.block_elements)
+            options_.block_elements->push_back(inline_block && paragraph_element_ != kNoElement ? paragraph_element_
+                                                                                                : current_);
+        if (inline_block) paragraph_element_ = kNoElement;
         if (block.source.known()) {
             if (!c.source.known()) c.source = block.source;
             c.source.last = std::max(c.source.last, block.source.last);
@@ -605,6 +620,7 @@ private:
     // ------------------------------------------------------------ images and notes
 
     void add_image(std::uint32_t i) {
+        if (paragraph_element_ == kNoElement) paragraph_element_ = i;
         const Element& e = page_[i];
         ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (!image.decorative.empty()) {
@@ -885,6 +901,7 @@ private:
     void text(const GumboNode* node) {
         std::string_view s = node_text(node);
         if (s.empty()) return;
+        if (paragraph_element_ == kNoElement && node->type != GUMBO_NODE_WHITESPACE) paragraph_element_ = current_;
         line_ = node->v.text.start_pos.line;
         if (pre_depth_ > 0) {
             pre_.append(s);
@@ -1013,7 +1030,9 @@ Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
     NoteIndex notes = find_notes(page);
     Builder builder(page, removed, options, notes);
     for (std::uint32_t root : roots) builder.build(root);
-    return builder.take();
+    Blocks blocks = builder.take();
+    if (options.block_elements) options.block_elements->resize(blocks.size(), kNoElement);
+    return blocks;
 }
 
 Blocks build_blocks_consuming(Page& page, const std::vector<std::uint32_t>& roots, const std::vector<bool>& removed,

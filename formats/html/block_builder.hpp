@@ -47,6 +47,10 @@ struct BuildOptions {
     // to the file (page_files/...), for the resolver to find beside it.
     bool resolve_image_urls = false;
     Diagnostics* explain = nullptr;  // where decorative images left out are reported
+    // If set, receives for each top-level block returned the element it came from: a
+    // paragraph's or heading's, the element of its first text; a list's, quote's, table's
+    // or figure's, its own (kNoElement when unknown). For the unit model's features.
+    std::vector<std::uint32_t>* block_elements = nullptr;
     // When set, finished top-level blocks are handed to it as they accumulate (and not
     // returned): for a reader that measures a page without holding all of it.
     std::function<void(const Blocks&)> flush;

@@ -146,6 +146,8 @@ bool is_token_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= 
 struct Hint {
     int score = 0;           // +1 for content words, -1 for furniture or discussion words
     bool furniture = false;  // a furniture word (not a discussion word)
+    bool discussion = false;
+    bool content = false;
 };
 
 // A class name of kMinSlugWords words or more ("admonition-ensure-that-your-login-view-
@@ -192,7 +194,7 @@ Hint hint_of(std::string_view value) {
         for (auto w : kContentWords)
             if (token.find(w) != std::string_view::npos) content = true;
     }
-    return {(content ? 1 : 0) - (furniture || discussion ? 1 : 0), furniture};
+    return {(content ? 1 : 0) - (furniture || discussion ? 1 : 0), furniture, discussion, content};
 }
 
 const char* landmark_role(std::string_view role) {
@@ -954,6 +956,12 @@ private:
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only) {
     return Selector(page, language, authors, diag, landmarks_only).run();
+}
+
+ClassHint class_hint(const Page& page, std::uint32_t element) {
+    Hint cls = hint_of(attribute(page[element].node, "class")), id = hint_of(attribute(page[element].node, "id"));
+    return {cls.furniture || id.furniture, cls.discussion || id.discussion, cls.content || id.content,
+            landmark_role(attribute(page[element].node, "role")) != nullptr};
 }
 
 }  // namespace dconv::html

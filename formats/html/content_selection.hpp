@@ -61,4 +61,15 @@ struct Selection {
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only = false);
 
+// What an element's class and id words say of it (the vocabulary select_content weighs
+// boxes by), and whether its ARIA role is a furniture landmark: for the unit model's
+// features (unit_selection.hpp).
+struct ClassHint {
+    bool furniture = false;   // sidebar, footer, share, related, nav, ad...
+    bool discussion = false;  // comment, reply, discuss
+    bool content = false;     // article, content, entry, main, story, post...
+    bool landmark_role = false;  // role=navigation, banner, contentinfo, complementary...
+};
+ClassHint class_hint(const Page& page, std::uint32_t element);
+
 }  // namespace dconv::html

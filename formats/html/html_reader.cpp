@@ -24,6 +24,7 @@
 #include "html/page_model.hpp"
 #include "html/page_signals.hpp"
 #include "html/page_metadata.hpp"
+#include "html/unit_selection.hpp"
 
 namespace dconv {
 
@@ -340,13 +341,16 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::Selection selection;
     bool inclusive = false;
     html::PageMode mode = html::PageMode::block;
+    html::PageVerdict verdict;
+    const bool units = cleaning && html::unit_model_wanted();  // the unit model judges (unit_selection.hpp)
+    std::optional<html::Selection> block_selection;  // the unit model's "selected" stage, when not the content
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
         // The page model: the page's type, and whether the inclusive mode serves it
         // better than the one content block (see page_model.hpp, Favor).
         std::vector<float> signals = html::page_signals(page, meta, selection, text);
         if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
-        html::PageVerdict verdict = html::judge_page(signals);
+        verdict = html::judge_page(signals);
         mode = options.favor == Favor::recall      ? html::PageMode::inclusive
                : options.favor == Favor::precision ? html::PageMode::block
                                                    : verdict.mode;
@@ -355,6 +359,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         page_type = std::string(verdict.type);
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
         if (inclusive) {
+            if (units) block_selection = selection;
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
                                              diag.keeps_notes() ? diag : quiet, true);
@@ -385,6 +390,27 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     // the units the kept elements make, read before the tree is consumed
     const std::unordered_set<std::string> keep_units = kept_units(page, kept, build);
+    // The unit model's stages, built before the content consumes the tree: the whole
+    // body (with each block's element features), the block selection, the body less its
+    // furniture landmarks (unit_selection.hpp).
+    Document whole, selected, landmark_free, cleaned;
+    html::BlockFeatures whole_features;
+    if (units) {
+        std::vector<std::uint32_t> elements;
+        html::BuildOptions whole_build = build;
+        whole_build.block_elements = &elements;
+        if (page.body() != html::kNoElement)
+            whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), whole_build);
+        whole_features = html::block_features(page, elements);
+        if (block_selection)
+            selected.blocks = html::build_blocks(page, block_selection->roots, block_selection->removed, build);
+        if (mode == html::PageMode::block) {
+            Diagnostics quiet(false);
+            html::Selection landmarks =
+                html::select_content(page, primary_subtag(meta.language), meta.authors, quiet, true);
+            landmark_free.blocks = html::build_blocks(page, landmarks.roots, landmarks.removed, build);
+        }
+    }
     Document doc;
     html::BuildOptions content_build = build;
     content_build.explain = &diag;  // decorative images, reported once: not for the whole body
@@ -392,6 +418,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // building frees each subtree it has built.
     std::string content_date = meta.date.empty() ? html::content_time(page, selection.roots) : meta.date;
     doc.blocks = html::build_blocks_consuming(page, selection.roots, selection.removed, content_build);
+    if (units) {
+        if (!block_selection) selected.blocks = doc.blocks;
+        if (mode != html::PageMode::block) landmark_free.blocks = doc.blocks;
+    }
     if (cleaning) {
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
@@ -426,6 +456,23 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         if (mode == html::PageMode::block) html::clean_content(doc, clean, selection.thread, diag);
         else if (mode == html::PageMode::wide) html::clean_content(doc, clean, true, diag);
         if (mode != html::PageMode::block) html::drop_site_template(doc, clean, diag);
+        if (units) {
+            // the unit model (unit_selection.hpp) reads the rules' block-mode verdict,
+            // whatever the mode, and overrules the rules' output where it is confident
+            const Document* rules = &doc;
+            if (mode != html::PageMode::block) {
+                Diagnostics quiet(false);
+                cleaned.blocks = selected.blocks;
+                cleaned.meta.language = doc.meta.language;
+                html::clean_content(cleaned, clean, block_selection ? block_selection->thread : selection.thread, quiet);
+                rules = &cleaned;
+            }
+            html::RuleStages stages{&whole, &whole_features, &selected, &landmark_free, rules, &doc};
+            if (html::select_units(doc, stages, verdict, options.favor, clean, options.source_name, diag)) {
+                drop_repeated_quotes(doc, diag);
+                take_title(doc, meta, diag);
+            }
+        }
         guard->checkpoint(doc, "the cleaning passes");
         // The fallback cascade: the cleaner kept under kMinKeptShare of the page's prose
         // and under kFallbackMaxText of text in all, so the page's prose units come back

@@ -5,33 +5,20 @@
 #include <cstdint>
 #include <map>
 
+#include "clean/tree_ensemble.hpp"
 #include "html/page_signals.hpp"
 
 namespace dconv::html {
 
 namespace {
 
-// One node of a tree: a split (feature >= 0: go to `yes` when the signal is below
-// `value`, else to `no`) or a leaf (feature < 0: `value` is its output). `yes` and `no`
-// index the same node array; a tree starts at its root's index.
-struct TreeNode {
-    std::int16_t feature;
-    float value;
-    std::uint32_t yes;
-    std::uint32_t no;
-};
+using clean::TreeNode;
 
 #include "html/page_model_data.inc"
 
 float walk(const TreeNode* nodes, std::uint32_t at, const std::vector<float>& x,
            std::vector<float>* weight = nullptr) {
-    while (nodes[at].feature >= 0) {
-        const TreeNode& n = nodes[at];
-        std::uint32_t next = x[static_cast<std::size_t>(n.feature)] < n.value ? n.yes : n.no;
-        if (weight) (*weight)[static_cast<std::size_t>(n.feature)] += 1;
-        at = next;
-    }
-    return nodes[at].value;
+    return clean::walk_tree(nodes, at, x.data(), weight ? weight->data() : nullptr);
 }
 
 // The verdict with the three signals the mode's trees split on most often.
@@ -111,6 +98,7 @@ PageVerdict judge_page(const std::vector<float>& signals) {
     std::size_t best = static_cast<std::size_t>(std::max_element(margin.begin(), margin.end()) - margin.begin());
     v.type = kTypeNames[best];
     v.type_probability = 1.0f / total;
+    for (float m : margin) v.type_probabilities.push_back(std::exp(m - top) / total);
     std::vector<float> weight(signals.size(), 0.0f);
     for (std::uint32_t root : kWideRoots) v.wide_gain += walk(kWideNodes, root, signals, &weight);
     for (std::uint32_t root : kInclusiveRoots) v.inclusive_gain += walk(kInclusiveNodes, root, signals, &weight);

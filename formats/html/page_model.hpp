@@ -28,6 +28,7 @@ PageMode page_mode_named(std::string_view name, PageMode otherwise);
 struct PageVerdict {
     std::string_view type;        // the most likely page type
     float type_probability = 0;   // its probability
+    std::vector<float> type_probabilities;  // of every type, page_types() order
     float wide_gain = 0;          // the F1 the wide mode is expected to add (may be < 0)
     float inclusive_gain = 0;     // the F1 the inclusive mode is expected to add (may be < 0)
     // the mode with the larger expected gain over block, if any is over the model's

@@ -42,6 +42,10 @@ struct CleanOptions {
     // Units that are content whatever the rules say (HTML: what --keep-selector chose),
     // by their text as html::unit_key gives it; nullptr: none. Not owned.
     const std::unordered_set<std::string>* keep_units = nullptr;
+    // -1: --favor-recall, 1: --favor-precision (the unit model's threshold moves)
+    int favor = 0;
+    // The input's name, for the unit model's training dump (DCONV_UNIT_FEATURES).
+    std::string source_name;
 };
 
 // ------------------------------------------------------------------ the pass table

@@ -1,0 +1,425 @@
+#include "clean/unit_features.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "clean/cues.hpp"
+#include "dconv/limits.hpp"
+#include "dconv/model.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+// A unit of running prose: as long as this (Latin-equivalent characters), this little of
+// it link text, with two commas or sentence ends (html/content_cleaning.hpp's
+// kProtectedProse* say the same for the HTML rules).
+constexpr double kProseChars = 100;
+constexpr double kProseLinkDensity = 0.25;
+// The densest run of prose: a unit of prose adds its length, any other unit takes this
+// share of its length away (a heading or a caption between paragraphs costs little, a
+// menu a lot).
+constexpr double kRunPenalty = 0.5;
+// Neighbours averaged on each side.
+constexpr std::size_t kWindow = 3;
+// Texts longer than this are not looked up in the batch (the template lines are short).
+constexpr std::size_t kMaxTemplateBytes = 400;
+
+// ---- words as hashes: what "the stage kept this unit's words" compares ----
+
+constexpr std::uint64_t kFnvBasis = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+
+bool is_cjk(char32_t c) {
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF);
+}
+
+// The words of `s`, hashed: runs of letters and digits, lower case (ASCII); every CJK
+// character a word of its own.
+void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
+    std::uint64_t h = kFnvBasis;
+    bool open = false;
+    auto close = [&] {
+        if (open) out.push_back(h);
+        h = kFnvBasis;
+        open = false;
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            if ((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) {
+                h = (h ^ static_cast<unsigned char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b)) * kFnvPrime;
+                open = true;
+            } else {
+                close();
+            }
+            ++i;
+            continue;
+        }
+        std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        len = std::min(len, s.size() - i);
+        char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+        for (std::size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        bool space = c == 0xA0 || (c >= 0x2000 && c <= 0x206F) || c == 0x3000 || (c >= 0x3001 && c <= 0x3003) ||
+                     (c >= 0xFF01 && c <= 0xFF0F);
+        if (space) {
+            close();
+        } else if (is_cjk(c)) {
+            close();
+            for (std::size_t k = 0; k < len; ++k) h = (h ^ static_cast<unsigned char>(s[i + k])) * kFnvPrime;
+            open = true;
+            close();
+        } else {
+            for (std::size_t k = 0; k < len; ++k) h = (h ^ static_cast<unsigned char>(s[i + k])) * kFnvPrime;
+            open = true;
+        }
+        i += len;
+    }
+    close();
+}
+
+std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
+    std::uint64_t h = kFnvBasis ^ n;
+    for (std::size_t k = 0; k < n; ++k) h = (h ^ w[k]) * kFnvPrime + (h >> 29);
+    return h;
+}
+
+// The one-, two- and three-word sequences of a document's text.
+class WordGrams {
+public:
+    explicit WordGrams(const Document& doc) {
+        std::vector<std::uint64_t> words;
+        for (const Block& b : doc.blocks) {
+            poll_deadline();
+            words.clear();
+            word_hashes(plain_text(b), words);
+            for (std::size_t i = 0; i < words.size(); ++i)
+                for (std::size_t n = 1; n <= 3 && i + n <= words.size(); ++n) grams_.insert(gram(&words[i], n));
+        }
+    }
+    // The share of the unit's three-word sequences found (a unit of one or two words:
+    // whether it is found whole); -1 for a unit without words.
+    float share(const std::vector<std::uint64_t>& words) const {
+        if (words.empty()) return -1;
+        if (words.size() < 3) return grams_.count(gram(words.data(), words.size())) ? 1.0f : 0.0f;
+        std::size_t found = 0;
+        for (std::size_t i = 0; i + 3 <= words.size(); ++i) found += grams_.count(gram(&words[i], 3));
+        return static_cast<float>(found) / static_cast<float>(words.size() - 2);
+    }
+
+private:
+    std::unordered_set<std::uint64_t> grams_;
+};
+
+enum Kind { kParagraph, kHeading, kItem, kCode, kRule, kQuote, kTable, kFigure };
+
+Kind kind_of(const Document& doc, const Unit& u) {
+    if (u.item >= 0) return kItem;
+    if (u.heading) return kHeading;
+    if (u.code) return kCode;
+    if (u.rule) return kRule;
+    const BlockNode& node = doc.blocks[u.block].node;
+    if (std::holds_alternative<BlockQuote>(node)) return kQuote;
+    if (std::holds_alternative<Table>(node)) return kTable;
+    if (std::holds_alternative<Figure>(node)) return kFigure;
+    return kParagraph;
+}
+
+float log1(double x) { return static_cast<float>(std::log1p(std::max(0.0, x))); }
+
+bool is_prose(const Features& f) {
+    return f.length >= kProseChars && f.link_density() < kProseLinkDensity && f.commas + f.sentence_ends >= 2;
+}
+
+}  // namespace
+
+std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context) {
+    const std::size_t n = units.size(), m = kUnitFeatures;
+    std::vector<float> x(n * m, 0.0f);
+    if (n == 0) return x;
+
+    // what each stage kept of each unit
+    std::vector<std::array<float, kRuleStages>> kept(n);
+    {
+        std::vector<std::vector<std::uint64_t>> words(n);
+        for (std::size_t k = 0; k < n; ++k) word_hashes(units[k].f.text, words[k]);
+        for (std::size_t s = 0; s < kRuleStages; ++s) {
+            if (!context.stages[s]) {
+                for (auto& k : kept) k[s] = -1;
+                continue;
+            }
+            WordGrams grams(*context.stages[s]);
+            for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words[k]);
+        }
+    }
+    auto share_of = [&](std::size_t k, RuleStage s) { return kept[k][static_cast<std::size_t>(s)]; };
+
+    std::vector<Kind> kinds(n);
+    std::vector<bool> prose(n);
+    std::vector<double> before(n + 1, 0.0);  // characters before each unit
+    std::unordered_map<std::uint64_t, int> repeats;
+    double link_chars = 0;
+    std::size_t prose_units = 0, items = 0, headings = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const Features& f = units[k].f;
+        kinds[k] = kind_of(page, units[k]);
+        prose[k] = is_prose(f);
+        before[k + 1] = before[k] + f.length;
+        link_chars += f.link_length;
+        if (f.fold) ++repeats[f.fold];
+        prose_units += prose[k];
+        items += kinds[k] == kItem;
+        headings += kinds[k] == kHeading;
+    }
+    const double total = before[n];
+
+    // the densest run of prose (Kadane's maximum-sum run)
+    std::size_t run_first = 0, run_last = 0;
+    {
+        double best = -1, sum = 0;
+        std::size_t start = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            double v = prose[k] ? units[k].f.length : -kRunPenalty * units[k].f.length;
+            if (sum <= 0) {
+                sum = 0;
+                start = k;
+            }
+            sum += v;
+            if (sum > best) {
+                best = sum;
+                run_first = start;
+                run_last = k;
+            }
+        }
+        if (best <= 0) run_first = run_last = n;  // no prose: no run
+    }
+
+    // sections: from a heading to the next; the cleaned share of each
+    std::vector<std::size_t> section(n, 0);
+    std::vector<double> section_sum(1, 0.0), section_count(1, 0.0);
+    std::vector<bool> section_furniture(1, false);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (kinds[k] == kHeading) {
+            section_sum.push_back(0);
+            section_count.push_back(0);
+            section_furniture.push_back(opens_furniture_section(units[k].f.text));
+        }
+        section[k] = section_sum.size() - 1;
+        float c = share_of(k, RuleStage::cleaned);
+        if (c >= 0) {
+            section_sum.back() += c;
+            section_count.back() += 1;
+        }
+    }
+
+    // runs of units of one kind
+    std::vector<std::size_t> run_length(n, 1);
+    for (std::size_t k = 0; k < n;) {
+        std::size_t e = k + 1;
+        while (e < n && kinds[e] == kinds[k]) ++e;
+        for (std::size_t j = k; j < e; ++j) run_length[j] = e - k;
+        k = e;
+    }
+
+    std::array<double, kRuleStages> page_share{};
+    for (std::size_t s = 0; s < kRuleStages; ++s) {
+        if (!context.stages[s]) {
+            page_share[s] = -1;
+            continue;
+        }
+        double kept_chars = 0;
+        for (std::size_t k = 0; k < n; ++k) kept_chars += std::max(0.0f, kept[k][s]) * units[k].f.length;
+        page_share[s] = total > 0 ? kept_chars / total : 0;
+    }
+    double prose_chars = 0;
+    for (std::size_t k = 0; k < n; ++k)
+        if (prose[k]) prose_chars += units[k].f.length;
+
+    const bool batch = context.batch && context.batch->pages() >= kTemplateMinPages;
+    for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
+        const Unit& u = units[k];
+        const Features& f = u.f;
+        float* row = &x[k * m];
+        std::size_t i = 0;
+        auto put = [&](double v) { row[i++] = static_cast<float>(v); };
+        put(context.html ? 1 : 0);
+        put(log1(f.length));
+        put(f.link_density());
+        put(f.stop_density);
+        put(log1(f.words));
+        put(log1(f.sentence_ends));
+        put(log1(f.commas));
+        put(f.ends_sentence ? 1 : 0);
+        put(f.url_share);
+        put(f.letters ? double(f.cjk) / f.letters : 0);
+        put(f.letters + f.digits ? double(f.digits) / (f.letters + f.digits) : 0);
+        put(log1(f.links));
+        put(log1(f.links ? double(f.words) / f.links : f.words));
+        put(kinds[k] == kHeading);
+        put(u.heading_level);
+        put(kinds[k] == kCode);
+        put(kinds[k] == kItem);
+        put(kinds[k] == kRule);
+        put(kinds[k] == kQuote);
+        put(kinds[k] == kTable);
+        put(kinds[k] == kFigure);
+        put(f.text.empty());
+        put(n > 1 ? double(k) / double(n - 1) : 0);
+        put(total > 0 ? before[k] / total : 0);
+        put(share_of(k, RuleStage::selected));
+        put(share_of(k, RuleStage::landmark_free));
+        put(share_of(k, RuleStage::cleaned));
+        // where the unit stands from the densest run of prose: 0 inside, negative
+        // before, positive after (log-scaled units; characters as a share of the page)
+        bool has_run = run_first < n;
+        bool inside = has_run && k >= run_first && k <= run_last;
+        put(inside);
+        double d = !has_run || inside ? 0 : k < run_first ? -log1(double(run_first - k)) : log1(double(k - run_last));
+        put(has_run ? d : -9);
+        double dc = !has_run || inside ? 0
+                    : k < run_first   ? -(before[run_first] - before[k + 1]) / std::max(1.0, total)
+                                      : (before[k] - before[run_last + 1]) / std::max(1.0, total);
+        put(has_run ? dc : -9);
+        put(prose[k]);
+        put(log1(f.fold ? repeats[f.fold] - 1 : 0));
+        double pages = 0;
+        if (batch && !f.text.empty() && f.text.size() < kMaxTemplateBytes)
+            pages = double(context.batch->pages_with(f.text)) / double(context.batch->pages());
+        put(batch ? pages : -1);
+        // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
+        // not searched, which keeps these features' cost linear in short text
+        const bool short_text = f.text.size() < kMaxTemplateBytes;
+        put(short_text ? widget_share(f.text) : 0.0);
+        put(kinds[k] == kHeading && opens_furniture_section(f.text));
+        put(short_text && is_legal_line(f.text));
+        put(short_text && is_privacy_notice(f.text, context.lang));
+        put(short_text && !find_byline(f.text, true).empty());
+        put(section_furniture[section[k]]);
+        double sc = section_count[section[k]];
+        put(sc > 0 ? section_sum[section[k]] / sc : -1);
+        for (int side : {-1, 1}) {
+            bool there = side < 0 ? k > 0 : k + 1 < n;
+            std::size_t j = side < 0 ? k - 1 : k + 1;
+            put(there ? log1(units[j].f.length) : -1);
+            put(there ? units[j].f.link_density() : -1);
+            put(there ? share_of(j, RuleStage::cleaned) : -2);
+            put(there ? double(prose[j]) : -1);
+        }
+        double wl = 0, wc = 0, ws = 0, wp = 0, count = 0;
+        for (std::size_t j = k >= kWindow ? k - kWindow : 0; j <= k + kWindow && j < n; ++j) {
+            if (j == k) continue;
+            wl += units[j].f.link_density();
+            wc += share_of(j, RuleStage::cleaned);
+            ws += share_of(j, RuleStage::selected);
+            wp += prose[j];
+            ++count;
+        }
+        count = std::max(count, 1.0);
+        put(wl / count);
+        put(wc / count);
+        put(ws / count);
+        put(wp / count);
+        put(log1(run_length[k]));
+        put(log1(n));
+        put(log1(total));
+        for (double s : page_share) put(s);
+        put(total > 0 ? prose_chars / total : 0);
+        put(total > 0 ? link_chars / total : 0);
+        for (float p : context.type_probability) put(p);
+        put(double(items) / n);
+        put(log1(headings));
+        double item_place = -1;
+        if (u.item >= 0)
+            if (const auto* list = std::get_if<List>(&page.blocks[u.block].node))
+                item_place = list->items.size() > 1 ? double(u.item) / double(list->items.size() - 1) : 0;
+        put(item_place);
+        if (i != kFirstHtmlFeature) std::abort();  // kUnitFeatureNames and this list disagree: a programming error
+        while (i < m) put(-1);
+    }
+    (void)prose_units;
+    return x;
+}
+
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
+                                bool by_words, std::vector<std::size_t>* matched) {
+    // A held unit is looked for this far ahead in the page (the rules removed the units
+    // between); one not found is skipped (the rules changed its text).
+    constexpr std::size_t kMatchLookahead = 400;
+    std::vector<bool> kept(units.size(), false);
+    if (matched) matched->assign(units.size(), SIZE_MAX);
+    std::size_t at = 0;
+    for (std::size_t j = 0; j < held.size(); ++j) {
+        poll_deadline();
+        const Unit& h = held[j];
+        for (std::size_t k = at; k < units.size() && k < at + kMatchLookahead; ++k) {
+            if (units[k].f.fold == h.f.fold && units[k].f.text.size() == h.f.text.size()) {
+                kept[k] = true;
+                if (matched) (*matched)[k] = j;
+                at = k + 1;
+                break;
+            }
+        }
+    }
+    if (!by_words) return kept;
+    WordGrams grams(stage);
+    std::unordered_map<std::uint64_t, int> repeats;
+    for (const Unit& u : units)
+        if (u.f.fold) ++repeats[u.f.fold];
+    std::vector<std::uint64_t> words;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (kept[k] || (units[k].f.fold && repeats[units[k].f.fold] > 1)) continue;
+        words.clear();
+        word_hashes(units[k].f.text, words);
+        kept[k] = grams.share(words) >= 0.5f;
+    }
+    return kept;
+}
+
+void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rules, const std::vector<bool>& drop,
+                    const std::vector<double>& scores, const std::vector<std::string>& reasons, Diagnostics& diag) {
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (rules[k] != drop[k]) continue;  // the rules' verdict stood
+        Diagnostic d;
+        d.pass = "unit-model";
+        d.action = drop[k] ? "removed" : "kept";
+        d.first_line = units[k].source.first;
+        d.last_line = units[k].source.last;
+        d.score = scores[k];
+        d.reason = reasons[k];
+        d.excerpt = excerpt(units[k].f.text);
+        diag.note(std::move(d));
+    }
+}
+
+bool unit_features_wanted() {
+    static const bool wanted = std::getenv("DCONV_UNIT_FEATURES") != nullptr;
+    return wanted;
+}
+
+void dump_unit_features(std::string_view source, const std::vector<Unit>& units, const std::vector<float>& features,
+                        const std::vector<bool>& rules) {
+    std::string out;
+    char buf[32];
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        out += "dconv-unit\t";
+        out += source;
+        out += '\t' + std::to_string(k);
+        for (std::size_t i = 0; i < kUnitFeatures; ++i) {
+            std::snprintf(buf, sizeof buf, "\t%.6g", static_cast<double>(features[k * kUnitFeatures + i]));
+            out += buf;
+        }
+        out += rules[k] ? "\t1\t" : "\t0\t";
+        for (char c : units[k].f.text) out += c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
+        out += '\n';
+    }
+    std::fputs(out.c_str(), stderr);
+}
+
+}  // namespace dconv::clean

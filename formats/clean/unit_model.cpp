@@ -1,0 +1,98 @@
+#include "clean/unit_model.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+#include "clean/tree_ensemble.hpp"
+#include "clean/unit_features.hpp"
+
+namespace dconv::clean {
+
+namespace {
+
+#include "clean/unit_model_data.inc"
+
+// unit_model_cjk_guard(): pages whose letters are this much CJK are left to the rules.
+constexpr float kMaxCjkShare = 0.3f;
+
+constexpr std::size_t feature_index(std::string_view name) {
+    for (std::size_t i = 0; i < kUnitFeatureNames.size(); ++i)
+        if (kUnitFeatureNames[i] == name) return i;
+    return kUnitFeatureNames.size();
+}
+constexpr std::size_t kCleanedShare = feature_index("cleaned_share");
+constexpr std::size_t kCjkShare = feature_index("cjk_share");
+constexpr std::size_t kLength = feature_index("length_log");
+static_assert(kCleanedShare < kUnitFeatures && kCjkShare < kUnitFeatures && kLength < kUnitFeatures);
+
+float probability(float margin) { return 1.0f / (1.0f + std::exp(-margin)); }
+
+}  // namespace
+
+bool unit_model_trained() { return kUnitModelTrained && unit_model_matches_features(); }
+int unit_model_version() { return kUnitModelVersion; }
+
+bool unit_model_matches_features() {
+    if (std::size(kUnitModelFeatures) != kUnitFeatures) return false;
+    for (std::size_t i = 0; i < kUnitFeatures; ++i)
+        if (kUnitModelFeatures[i] != kUnitFeatureNames[i]) return false;
+    return true;
+}
+
+float unit_content_probability(const float* x) {
+    float margin = kUnitBaseMargin;
+    for (std::uint32_t root : kUnitRoots) margin += walk_tree(kUnitNodes, root, x);
+    return probability(margin);
+}
+
+float unit_content_probability(const float* x, std::vector<std::string_view>& top) {
+    std::array<float, kUnitFeatures> weight{};
+    float margin = kUnitBaseMargin;
+    for (std::uint32_t root : kUnitRoots) margin += walk_tree(kUnitNodes, root, x, weight.data());
+    std::array<std::size_t, kUnitFeatures> order{};
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });
+    top.clear();
+    for (std::size_t i = 0; i < 3 && weight[order[i]] > 0; ++i) top.push_back(kUnitFeatureNames[order[i]]);
+    return probability(margin);
+}
+
+bool unit_model_deciding() {
+    static const bool deciding = [] {
+        const char* off = std::getenv("DCONV_UNIT_MODEL");
+        return unit_model_trained() && !(off && std::string_view(off) == "off");
+    }();
+    return deciding;
+}
+
+bool unit_kept(bool rules_kept, float p, bool html, int favor) {
+    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
+    if (rules_kept) return p >= (html ? kUnitDropHtml : kUnitDropText) + shift;
+    return p >= (html ? kUnitKeepHtml : kUnitKeepText) + shift;
+}
+
+bool unit_model_may_restore(bool html, int favor) {
+    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
+    return (html ? kUnitKeepHtml : kUnitKeepText) + shift <= 1.0f;
+}
+
+bool unit_model_may_drop(bool html, int favor) {
+    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
+    return (html ? kUnitDropHtml : kUnitDropText) + shift > 0.0f;
+}
+
+bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units) {
+    double cjk = 0, total = 0;
+    for (std::size_t k = 0; k < units; ++k) {
+        const float* x = &features[k * kUnitFeatures];
+        double length = std::expm1(static_cast<double>(x[kLength]));  // length_log is log1p
+        cjk += length * static_cast<double>(x[kCjkShare]);
+        total += length;
+    }
+    return total > 0 && cjk / total >= kMaxCjkShare;
+}
+
+}  // namespace dconv::clean

@@ -1,0 +1,47 @@
+// unit_model.hpp: the unit model: from a unit's features (unit_features.hpp), the
+// probability that it is the page's content. Gradient-boosted trees trained by
+// tools/train/train_unit_model.py on the WCXB and magic-html pages, each unit labelled by
+// aligning it with the page's gold text (cross-validated by site; tools/train/README.md),
+// compiled in from the generated table unit_model_data.inc: nothing to load at start-up.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace dconv::clean {
+
+// Whether a trained model is compiled in (the table may be the untrained placeholder).
+bool unit_model_trained();
+int unit_model_version();
+// The model's feature names are unit_features.hpp's kUnitFeatureNames.
+bool unit_model_matches_features();
+
+// The probability that the unit whose kUnitFeatures features start at `x` is content.
+float unit_content_probability(const float* x);
+// The same, and in `top` the (at most) three features its trees split on most often.
+float unit_content_probability(const float* x, std::vector<std::string_view>& top);
+
+// Whether the model decides in this process: trained, and not switched off with
+// DCONV_UNIT_MODEL=off (for the training script, which needs the hand rules' verdicts,
+// and for experiments).
+bool unit_model_deciding();
+
+// Whether a unit stays, given the hand rules' verdict (kept_in_order(): their output
+// holds it) and the model's probability `p`. The rules' verdict stands unless the model
+// is confident otherwise: a unit the rules kept goes under the model's drop threshold,
+// one they removed comes back at its keep threshold or over, each chosen for pages read
+// from HTML and from text dumps (tools/train/train_unit_model.py's DROP and KEEP) and
+// moved by `favor` (-1 --favor-recall, 1 --favor-precision). Cross-validation on WCXB
+// favoured bolder overrules than the dev set's pages (other sites, never trained on)
+// did: the shipped thresholds are the cautious ones.
+bool unit_kept(bool rules_kept, float p, bool html, int favor);
+// Whether unit_kept() can restore what the rules removed, or drop what they kept, for
+// this input: if neither, the model need not run (its thresholds switch it off).
+bool unit_model_may_restore(bool html, int favor);
+bool unit_model_may_drop(bool html, int favor);
+
+// The page is mostly CJK script (the units' share of CJK letters): the model, trained on
+// pages 96 % in Latin script, leaves such pages to the rules (as page-model-cjk-guard).
+bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units);
+
+}  // namespace dconv::clean

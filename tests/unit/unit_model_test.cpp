@@ -1,0 +1,125 @@
+// unit_model_test: the compiled-in unit model (formats/clean/unit_model.hpp) is the one
+// tools/train/train_unit_model.py wrote, and the C++ evaluation of its trees gives the
+// probabilities xgboost gave the same units (tests/data/unit_model_cases.tsv, written with
+// it); the features of a small page are what their definitions say.
+#include "clean/unit_model.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "clean/unit_features.hpp"
+#include "clean/units.hpp"
+
+using namespace dconv;
+using namespace dconv::clean;
+
+namespace {
+
+struct Case {
+    float probability = 0;
+    std::vector<float> features;
+};
+
+std::vector<Case> read_cases() {
+    std::ifstream in(std::string(DCONV_SOURCE_DIR) + "/tests/data/unit_model_cases.tsv");
+    std::vector<Case> cases;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        std::string value;
+        Case c;
+        std::getline(fields, value, '\t');
+        c.probability = std::stof(value);
+        while (std::getline(fields, value, '\t')) c.features.push_back(std::stof(value));
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+Block paragraph(std::string text) { return Block{Paragraph{{Text{std::move(text)}}}, {}}; }
+
+}  // namespace
+
+TEST_CASE("the compiled-in unit model was trained on the features the cleaner computes") {
+    CHECK(unit_model_trained());
+    CHECK(unit_model_version() >= 1);
+    CHECK(unit_model_matches_features());
+}
+
+TEST_CASE("the trees give the probabilities xgboost gave the same units") {
+    std::vector<Case> cases = read_cases();
+    REQUIRE(cases.size() >= 10);
+    int content = 0;
+    for (const Case& c : cases) {
+        REQUIRE(c.features.size() == kUnitFeatures);
+        CHECK(unit_content_probability(c.features.data()) == Approx(c.probability).margin(1e-4));
+        std::vector<std::string_view> top;
+        CHECK(unit_content_probability(c.features.data(), top) == Approx(c.probability).margin(1e-4));
+        CHECK(!top.empty());
+        content += c.probability >= 0.5f;
+    }
+    // the fixed units are both kinds
+    CHECK(content > 0);
+    CHECK(content < static_cast<int>(cases.size()));
+}
+
+TEST_CASE("the rules' verdict stands unless the model is confident") {
+    for (bool html : {true, false}) {
+        CHECK(unit_kept(true, 0.5f, html, 0));    // kept by the rules, the model in doubt
+        CHECK(!unit_kept(false, 0.5f, html, 0));  // removed by the rules, the model in doubt
+        if (!unit_model_may_drop(html, 0)) continue;
+        CHECK(!unit_kept(true, 0.01f, html, 0));  // the model sure it is furniture
+        // --favor-precision drops what the model doubts more readily, --favor-recall less
+        CHECK(!unit_kept(true, 0.25f, html, 1));
+        CHECK(unit_kept(true, 0.1f, html, -1));
+    }
+    // HTML: removals only; text dumps: the shipped thresholds leave the rules alone
+    // (restoring lost dev-set pages: tools/train/train_unit_model.py's DROP and KEEP)
+    CHECK(unit_model_may_drop(true, 0));
+    CHECK(!unit_model_may_restore(true, 0));
+    CHECK(!unit_kept(false, 0.99f, true, 0));
+    CHECK(!unit_model_may_drop(false, 0));
+    CHECK(!unit_model_may_restore(false, 0));
+}
+
+TEST_CASE("a page's unit features") {
+    Document page;
+    page.blocks.push_back(paragraph("Home"));
+    page.blocks.push_back(paragraph(
+        "The council approved the new budget on Tuesday, after a long debate, and spending on schools rises by "
+        "four percent next year."));
+    page.blocks.push_back(paragraph("Home"));
+    Document cleaned;
+    cleaned.blocks.push_back(page.blocks[1]);
+    std::vector<Unit> units = make_units(page, "en");
+    UnitPage context;
+    context.stages = {nullptr, nullptr, &cleaned};
+    context.lang = "en";
+    std::vector<float> x = unit_features(page, units, context);
+    REQUIRE(x.size() == 3 * kUnitFeatures);
+    auto at = [&](std::size_t unit, std::string_view name) {
+        for (std::size_t i = 0; i < kUnitFeatures; ++i)
+            if (kUnitFeatureNames[i] == name) return x[unit * kUnitFeatures + i];
+        FAIL("no feature " << name);
+        return 0.0f;
+    };
+    CHECK(at(0, "html") == 0);
+    CHECK(at(1, "cleaned_share") == 1.0f);
+    CHECK(at(0, "cleaned_share") == 0.0f);  // "Home" is not in what the rules kept
+    CHECK(at(0, "selected_share") == -1.0f);  // no such stage for a text page
+    CHECK(at(1, "prose") == 1.0f);
+    CHECK(at(1, "in_prose_run") == 1.0f);
+    CHECK(at(0, "in_prose_run") == 0.0f);
+    CHECK(at(0, "prose_run_distance") < 0);  // before the run
+    CHECK(at(2, "prose_run_distance") > 0);  // after it
+    CHECK(at(0, "repeats_in_page_log") > 0);  // "Home" twice
+    CHECK(at(1, "repeats_in_page_log") == 0);
+    CHECK(at(1, "html_depth_log") == -1.0f);  // the HTML features are the caller's
+    CHECK(at(0, "position") == 0.0f);
+    CHECK(at(2, "position") == 1.0f);
+}

@@ -1,0 +1,324 @@
+#!/usr/bin/python3
+"""Train the unit model (formats/clean/unit_model.hpp) on the WCXB and magic-html pages,
+cross-validated by site, and write it as formats/clean/unit_model_data.inc.
+
+usage: /usr/bin/python3 tools/train/train_unit_model.py [--dconv build/dconv] [--no-write]
+                                                        [--work DIR] [--reuse]
+
+1. Converts every WCXB page (../shared/wcxb, from its HTML and from its text dump) and
+   every magic-html page (../shared/magic) with build/dconv, DCONV_UNIT_MODEL=off (the
+   hand rules decide) and DCONV_UNIT_FEATURES=1, so that dconv prints every unit of every
+   page with its features (formats/clean/unit_features.hpp) and its text, and
+   DCONV_PAGE_SIGNALS=1 (the page model's inputs).
+2. Labels every unit by aligning it with the page's gold text (tools/train/align.py):
+   content when at least half its words are found there in order. A unit's weight is its
+   share of the page's words, so that every page counts alike, as in the benchmark's
+   per-page F1.
+3. Cross-validation by site: for each of the five folds (pages.tsv's for WCXB, a hash of
+   the domain for magic-html), a model trained on the other four judges the fold's units;
+   each held-out page's kept units are joined and scored with the benchmark's own scorer
+   (../shared/wcxb/score.py). The page model's type probabilities, which are features,
+   come for the held-out pages from a page-type model trained on the same four folds
+   (train_page_model.py's settings), so the model alone judges no held-out page with
+   anything that saw it; the DROP/KEEP tables read the rules' output in the mode the
+   shipped page model chose, which did see every page (as the rules' own row does). The
+   tables printed (all and per page type, from HTML and from text, P/R/F1 and the
+   snippet rates, next to the hand rules' figures) are the only ones reported.
+4. The shipped model is trained on all five folds with the same settings and written as
+   a C++ table (compiled in: nothing loaded at run time), with
+   tests/data/unit_model_cases.tsv: a few fixed units, their features and the
+   probability xgboost gives them, which tests/unit/unit_model_test.cpp checks the C++
+   evaluation against.
+
+The same inputs and settings give the same file, byte for byte (xgboost 1.7.4 of Debian 12,
+hist trees, one thread, fixed seeds). The dev set (../shared/devset) is never used here.
+"""
+import argparse, json, os, subprocess, sys, tempfile, zlib
+from collections import defaultdict
+
+import numpy as np
+import xgboost as xgb
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'eval'))
+sys.path.insert(0, HERE)
+import wcxb  # noqa: E402
+import align  # noqa: E402
+import train_page_model  # noqa: E402
+
+TYPES = wcxb.TYPES
+VERSION = 1
+PARAMS = dict(objective='binary:logistic', max_depth=6, eta=0.1, subsample=0.8, colsample_bytree=0.8,
+              min_child_weight=2.0, reg_lambda=2.0, tree_method='hist', max_bin=256, nthread=1, seed=13,
+              eval_metric='logloss')
+ROUNDS = 150
+# A unit is content when at least this share of its words is found in the gold text.
+LABEL_SHARE = 0.5
+# The model overrules the hand rules' output only when confident: a unit the rules kept
+# goes when its probability is under DROP, one they removed comes back at KEEP or over
+# (clean/unit_model.hpp's unit_kept); 0 and 2 switch either off. Chosen on the held-out
+# tables below (every pair is printed) AND on the dev set, which the model never saw:
+# restoring gains on WCXB's text dumps (0.2/0.6 adds 3 points) but lost dev-set pages up
+# to 2 points (restored teasers, related-article headings), and from HTML it gained
+# nothing over dropping alone (0.830 and 0.831) while restored units lose what the
+# rules' passes do to the text they keep. So HTML drops only, and text dumps, where
+# dropping alone changed nothing measurable, do not run the model. --favor-recall lowers
+# both by FAVOR_SHIFT, --favor-precision raises them.
+DROP = {'html': 0.2, 'txt': 0.0}
+KEEP = {'html': 2.0, 'txt': 2.0}
+PAIRS = ((0.0, 2.0), (0.1, 2.0), (0.2, 2.0), (0.2, 0.9), (0.2, 0.8), (0.2, 0.7), (0.2, 0.6), (0.1, 0.6),
+         (0.3, 0.6), (None, 0.5))  # (None, t): the model alone, threshold t
+FAVOR_SHIFT = 0.15
+
+
+def feature_names():
+    text = open(os.path.join(ROOT, 'formats', 'clean', 'unit_features.hpp'), encoding='utf-8').read()
+    block = text[text.index('kUnitFeatureNames = {') + 21:]
+    block = block[:block.index('};')]
+    return [s.strip().strip('"') for s in block.replace('\n', ' ').split(',') if s.strip()]
+
+
+def run(dconv, folder, out, dump):
+    """Converts a folder with the rules deciding, the unit and page dumps to `dump`."""
+    os.makedirs(out, exist_ok=True)
+    env = dict(os.environ, DCONV_UNIT_FEATURES='1', DCONV_PAGE_SIGNALS='1', DCONV_UNIT_MODEL='off')
+    with open(dump, 'w') as err:
+        subprocess.run([dconv, '--to', 'txt', '--columns', '0', '-q', '-j1', '-o', out, folder],
+                       env=env, stdout=subprocess.DEVNULL, stderr=err)
+
+
+def read_dump(path, nfeat):
+    """{page id: dict(x=[rows], text=[...], signals=[...])} from a dump file."""
+    pages = defaultdict(lambda: dict(x=[], rules=[], text=[], signals=None))
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            if line.startswith('dconv-unit\t'):
+                parts = line.rstrip('\n').split('\t')
+                pid = os.path.basename(parts[1]).split('.')[0]
+                pages[pid]['x'].append([float(v) for v in parts[3:3 + nfeat]])
+                pages[pid]['rules'].append(parts[3 + nfeat] == '1')
+                pages[pid]['text'].append('\t'.join(parts[4 + nfeat:]))
+            elif line.startswith('dconv-page-signals\t'):
+                parts = line.rstrip('\n').split('\t')
+                pages[os.path.basename(parts[1]).split('.')[0]]['signals'] = [float(v) for v in parts[2:]]
+    return pages
+
+
+def gold_of(page):
+    if page['source'] == 'magic':
+        return open(os.path.join(MAGIC, 'cases', page['id'], 'gold.txt'), encoding='utf-8').read(), None
+    gt = json.load(open(os.path.join(wcxb.WCXB, 'gold', page['id'] + '.json'), encoding='utf-8'))['ground_truth']
+    return gt.get('main_content') or '', gt
+
+
+def score(scorer, page, text):
+    gold, gt = gold_of(page)
+    if gt is None:  # magic-html: its scorer's unigram bags
+        from collections import Counter
+        p, r = Counter(align.words(text)), Counter(align.words(gold))
+        tp = sum((p & r).values())
+        pr = tp / max(1, sum(p.values())) if p else 0.0
+        rc = tp / max(1, sum(r.values())) if r else 1.0
+        return dict(P=pr, R=rc, F1=2 * pr * rc / (pr + rc) if pr + rc else 0.0, with_=None, without=None)
+    pr, rc, f1 = scorer.prf(scorer.words(text), scorer.words(gold))
+    return dict(P=pr, R=rc, F1=f1, with_=scorer.snippets(text, gt.get('with') or []),
+                without=scorer.snippets(text, gt.get('without') or []))
+
+
+def mean(xs):
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else float('nan')
+
+
+def table(rows, title, groups):
+    print(f'### {title}\n')
+    print('| group | n | P | R | F1 | with | without | F1 fold 0..4 |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    out = {}
+    for g in groups:
+        sel = [r for r in rows if g in ('all', r['type'])]
+        if not sel:
+            continue
+        folds = [mean(r['F1'] for r in sel if r['fold'] == k) for k in range(5)]
+        s = {k: mean(r[k] for r in sel) for k in ('P', 'R', 'F1', 'with_', 'without')}
+        out[g] = s
+        print(f"| {g} | {len(sel)} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['with_']:.3f} | "
+              f"{s['without']:.3f} | {' '.join(f'{x:.3f}' for x in folds)} |")
+    print()
+    return out
+
+
+def export_inc(path, names, booster):
+    nodes, roots = train_page_model.export_trees(booster, 'Unit')
+    f32 = train_page_model.f32
+    out = ['// Generated by tools/train/train_unit_model.py from the WCXB and magic-html pages: do not edit.',
+           '// Retrain with: python3 tools/train/train_unit_model.py (see tools/train/README.md).',
+           f'constexpr int kUnitModelVersion = {VERSION};',
+           'constexpr bool kUnitModelTrained = true;',
+           f'constexpr float kUnitBaseMargin = {f32(0.0)};',
+           '// unit_kept(): the model overrules the rules under kUnitDrop and at kUnitKeep or over',
+           f"constexpr float kUnitDropHtml = {f32(DROP['html'])}, kUnitKeepHtml = {f32(KEEP['html'])};",
+           f"constexpr float kUnitDropText = {f32(DROP['txt'])}, kUnitKeepText = {f32(KEEP['txt'])};",
+           f'constexpr float kUnitFavorShift = {f32(FAVOR_SHIFT)};',
+           'constexpr std::string_view kUnitModelFeatures[] = {' + ', '.join(f'"{n}"' for n in names) + '};',
+           'constexpr TreeNode kUnitNodes[] = {']
+    for f, v, y, n in nodes:
+        out.append(f'    {{{f}, {f32(v)}, {y}, {n}}},')
+    out.append('};')
+    out.append('constexpr std::uint32_t kUnitRoots[] = {' + ', '.join(map(str, roots)) + '};')
+    with open(path + '.tmp', 'w') as f:
+        f.write('\n'.join(out) + '\n')
+    os.replace(path + '.tmp', path)
+
+
+MAGIC = os.path.join(os.path.dirname(wcxb.WCXB), 'magic')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--dconv', default=os.path.join(ROOT, 'build', 'dconv'))
+    ap.add_argument('--work', default=os.path.join(tempfile.gettempdir(), 'dconv-train-units'))
+    ap.add_argument('--inputs', default='html,txt')
+    ap.add_argument('--reuse', action='store_true', help='reuse the dumps of an earlier run in --work')
+    ap.add_argument('--no-write', action='store_true', help='report the cross-validation only')
+    a = ap.parse_args()
+    names = feature_names()
+    scorer = wcxb.load_scorer(wcxb.WCXB)
+    plist = wcxb.pages(wcxb.WCXB)
+    for p in plist:
+        p['source'] = 'wcxb'
+    extra = train_page_model.magic_pages(MAGIC) if os.path.isdir(MAGIC) else []
+    for p in extra:
+        p['source'] = 'magic'
+    kinds = a.inputs.split(',')
+
+    # 1. the dumps
+    data = {}
+    for kind in kinds:
+        folder = wcxb.unpack(wcxb.WCXB, kind, [p['id'] for p in plist], a.work)
+        dump = os.path.join(a.work, f'dump-wcxb-{kind}.tsv')
+        if not (a.reuse and os.path.exists(dump)):
+            run(a.dconv, folder, os.path.join(a.work, 'out-' + kind), dump)
+        pages = read_dump(dump, len(names))
+        if extra:
+            magic_in = os.path.join(a.work, 'in-magic-' + kind)
+            os.makedirs(magic_in, exist_ok=True)
+            for p in extra:
+                link = os.path.join(magic_in, p['id'] + ('.html' if kind == 'html' else '.txt'))
+                if not os.path.lexists(link):
+                    os.symlink(os.path.join(MAGIC, 'cases', p['id'], 'page.html' if kind == 'html' else 'page.txt'), link)
+            dump = os.path.join(a.work, f'dump-magic-{kind}.tsv')
+            if not (a.reuse and os.path.exists(dump)):
+                run(a.dconv, magic_in, os.path.join(a.work, 'out-magic-' + kind), dump)
+            pages.update(read_dump(dump, len(names)))
+        data[kind] = pages
+
+    # 2. the labels, and one matrix over both inputs
+    every = plist + extra
+    rows_x, rows_y, rows_w, rows_page, rows_kind = [], [], [], [], []
+    page_rows = {}  # (kind, id) -> (first, last)
+    for kind in kinds:
+        for p in every:
+            u = data[kind].get(p['id'])
+            if not u or not u['x']:
+                continue
+            gold, _ = gold_of(p)
+            shares = align.label_units(u['text'], gold)
+            counts = [len(align.words(t)) for t in u['text']]
+            total = max(1, sum(counts))
+            first = len(rows_x)
+            for x, s, c in zip(u['x'], shares, counts):
+                rows_x.append(x)
+                rows_y.append(1.0 if s is not None and s >= LABEL_SHARE else 0.0)
+                rows_w.append((c + 1) / total)
+            page_rows[(kind, p['id'])] = (first, len(rows_x))
+    X = np.array(rows_x, dtype=np.float32)
+    y = np.array(rows_y, dtype=np.float32)
+    w = np.array(rows_w, dtype=np.float32)
+    assert X.shape[1] == len(names), 'dconv and unit_features.hpp disagree on the features'
+    print(f'{len(page_rows)} pages, {len(y)} units, {int(y.sum())} labelled content\n')
+    fold_of = {p['id']: p['fold'] for p in every}
+    unit_fold = np.zeros(len(y), dtype=np.int64)
+    for (kind, pid), (s, e) in page_rows.items():
+        unit_fold[s:e] = fold_of[pid]
+    type_cols = [names.index('p_' + t) for t in TYPES]
+
+    # the page model's type probabilities, for held-out pages from a fold-trained model
+    sig_ids = [p['id'] for p in every if data.get('html', {}).get(p['id'], {}).get('signals')]
+    kind_of = {p['id']: p for p in every}
+
+    def fit(mask):
+        d = xgb.DMatrix(X[mask], label=y[mask], weight=w[mask], feature_names=names)
+        return xgb.train(PARAMS, d, ROUNDS)
+
+    # 3. cross-validation
+    prob = np.zeros(len(y), dtype=np.float32)
+    for k in range(5):
+        Xk = X.copy()
+        if sig_ids:
+            S = np.array([data['html'][i]['signals'] for i in sig_ids], dtype=np.float32)
+            yt = np.array([TYPES.index(kind_of[i]['type']) for i in sig_ids])
+            tr = np.array([kind_of[i]['fold'] != k for i in sig_ids])
+            tm = xgb.train(train_page_model.TYPE_PARAMS, xgb.DMatrix(S[tr], label=yt[tr]), train_page_model.TYPE_ROUNDS)
+            held = tm.predict(xgb.DMatrix(S[~tr]))
+            oof = {i: held[j] for j, i in enumerate(np.array(sig_ids)[~tr])}
+            for (kind, pid), (s, e) in page_rows.items():
+                if kind == 'html' and pid in oof:
+                    Xk[s:e, type_cols] = oof[pid]
+        d = xgb.DMatrix(X[unit_fold != k], label=y[unit_fold != k], weight=w[unit_fold != k], feature_names=names)
+        model = xgb.train(PARAMS, d, ROUNDS)
+        prob[unit_fold == k] = model.predict(xgb.DMatrix(Xk[unit_fold == k], feature_names=names))
+        print(f'fold {k} done', file=sys.stderr)
+
+    np.savez(os.path.join(a.work, 'cv.npz'), X=X, y=y, w=w, prob=prob, fold=unit_fold)
+    json.dump({f'{k} {i}': v for (k, i), v in page_rows.items()}, open(os.path.join(a.work, 'page_rows.json'), 'w'))
+    groups = ['all'] + TYPES
+    report = {}
+    rules_kept = np.zeros(len(y), dtype=bool)
+    for (kind, pid), (s, e) in page_rows.items():
+        rules_kept[s:e] = data[kind][pid]['rules']
+    for kind in kinds:
+        for drop, keep in PAIRS:
+            keepers = prob >= keep if drop is None else np.where(rules_kept, prob >= drop, prob >= keep)
+            rows = []
+            for p in every:
+                kept = ''  # a page without units (an empty dump) keeps nothing
+                if (kind, p['id']) in page_rows:
+                    s, e = page_rows[(kind, p['id'])]
+                    texts = data[kind][p['id']]['text']
+                    kept = '\n'.join(texts[j - s] for j in range(s, e) if keepers[j])
+                rows.append(dict(p, **score(scorer, p, kept)))
+            what = f'the model alone, threshold {keep}' if drop is None else f'drop under {drop}, restore at {keep}'
+            report[f'{kind} {drop} {keep}'] = table([r for r in rows if r['source'] == 'wcxb'],
+                                                    f'from {kind}: {what}, held-out folds', groups)
+            mg = [dict(r, type='magic-html') for r in rows if r['source'] == 'magic']
+            if mg:
+                report[f'{kind} {drop} {keep} magic'] = table(mg, f'magic-html from {kind}, as above', ['magic-html'])
+        # the hand rules, as dconv wrote them in the same run (DCONV_UNIT_MODEL=off)
+        rows = []
+        for p in plist:
+            path = os.path.join(a.work, 'out-' + kind, p['id'] + '.txt')
+            text = scorer.strip(open(path, encoding='utf-8', errors='replace').read()) if os.path.exists(path) else ''
+            rows.append(dict(p, **score(scorer, p, text)))
+        report[f'{kind} rules'] = table(rows, f'from {kind}: the hand rules (DCONV_UNIT_MODEL=off)', groups)
+    json.dump(report, open(os.path.join(a.work, 'report.json'), 'w'), indent=1)
+
+    if a.no_write:
+        return
+    # 4. the shipped model
+    model = fit(np.ones(len(y), dtype=bool))
+    export_inc(os.path.join(ROOT, 'formats', 'clean', 'unit_model_data.inc'), names, model)
+    cases = os.path.join(ROOT, 'tests', 'data', 'unit_model_cases.tsv')
+    pick = np.linspace(0, len(y) - 1, 12).astype(np.int64)
+    p = model.predict(xgb.DMatrix(X[pick], feature_names=names))
+    with open(cases + '.tmp', 'w') as f:
+        f.write('# probability<TAB>features (kUnitFeatureNames order): written by tools/train/train_unit_model.py\n')
+        for j, i in enumerate(pick):
+            f.write(f'{p[j]:.6f}\t' + '\t'.join(repr(float(v)) for v in X[i]) + '\n')
+    os.replace(cases + '.tmp', cases)
+    print('wrote formats/clean/unit_model_data.inc and tests/data/unit_model_cases.tsv')
+
+
+if __name__ == '__main__':
+    main()
