@@ -81,6 +81,10 @@ const std::vector<CleaningPass>& cleaning_passes() {
         {"classify", "text", "judges each unit content or furniture (the hand rules, cleaning_rules())",
          run_classify},
         {"html-clean", "html", "judges each unit of the chosen content (the same rules, its structure first)", nullptr},
+        {"unit-model", "both",
+         "the trained unit classifier (clean/unit_model.hpp) removes, from what the rules kept, the units it "
+         "judges furniture with confidence (run within classify and html-clean)",
+         nullptr},
         {"html-template", "html", "the site's template lines at the content's edges (wide modes)", nullptr},
         {"html-images", "html", "the site's images, redundant alt text", nullptr},
         {"repair", "both", "joins split lines, rebuilds headings and lists", run_repair},

@@ -29,6 +29,7 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
+    std::vector<std::vector<std::string>> weighed(units.size());
     const bool restore = unit_model_may_restore(false, options.favor);
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
@@ -43,15 +44,13 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
                       rules[k] ? "kept" : "removed");
-        std::string reason = buf;
-        reason.append("; features");
-        for (std::string_view f : top) reason.append(" ").append(f);
-        reasons[k] = std::move(reason);
+        reasons[k] = buf;
+        weighed[k] = feature_values(top, row);
     }
     Document kept = before;
     Diagnostics quiet(false);
     drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
-    if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, diag);
+    if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, weighed, {}, diag);
     doc.blocks = std::move(kept.blocks);
 }
 

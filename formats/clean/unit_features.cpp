@@ -382,8 +382,23 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
     return kept;
 }
 
+std::vector<std::string> feature_values(const std::vector<std::string_view>& names, const float* row) {
+    std::vector<std::string> out;
+    for (std::string_view name : names) {
+        for (std::size_t i = 0; i < kUnitFeatures; ++i) {
+            if (kUnitFeatureNames[i] != name) continue;
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "=%.3g", static_cast<double>(row[i]));
+            out.push_back(std::string(name) + buf);
+            break;
+        }
+    }
+    return out;
+}
+
 void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rules, const std::vector<bool>& drop,
-                    const std::vector<double>& scores, const std::vector<std::string>& reasons, Diagnostics& diag) {
+                    const std::vector<double>& scores, const std::vector<std::string>& reasons,
+                    const std::vector<std::vector<std::string>>& top, std::string_view page_type, Diagnostics& diag) {
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (rules[k] != drop[k]) continue;  // the rules' verdict stood
         Diagnostic d;
@@ -393,6 +408,8 @@ void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rul
         d.last_line = units[k].source.last;
         d.score = scores[k];
         d.reason = reasons[k];
+        if (k < top.size()) d.features = top[k];
+        d.page_type = std::string(page_type);
         d.excerpt = excerpt(units[k].f.text);
         diag.note(std::move(d));
     }

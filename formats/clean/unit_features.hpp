@@ -82,11 +82,16 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
 std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
                                 bool by_words, std::vector<std::size_t>* matched = nullptr);
 
-// --explain: the units whose fate the model changed, each with its probability and
-// `reasons[k]`: "removed" where the rules kept it, "kept" where they removed it (the
-// rules' own removals are reported by the rules' passes).
+// --explain: the units whose fate the model changed, each with its probability,
+// `reasons[k]`, the features that weighed most (`top[k]`, Diagnostic::features, as
+// "name=value") and the page's type (empty for text): "removed" where the rules kept it,
+// "kept" where they removed it (the rules' own removals are reported by their passes).
 void note_overrules(const std::vector<Unit>& units, const std::vector<bool>& rules, const std::vector<bool>& drop,
-                    const std::vector<double>& scores, const std::vector<std::string>& reasons, Diagnostics& diag);
+                    const std::vector<double>& scores, const std::vector<std::string>& reasons,
+                    const std::vector<std::vector<std::string>>& top, std::string_view page_type, Diagnostics& diag);
+
+// "name=value" for each of `names`, the value read from the unit's feature row.
+std::vector<std::string> feature_values(const std::vector<std::string_view>& names, const float* row);
 
 // DCONV_UNIT_FEATURES=1: one line per unit on standard error for
 // tools/train/train_unit_model.py, not a user interface:

@@ -172,6 +172,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
+    std::vector<std::vector<std::string>> weighed(units.size());
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
             drop[k] = true;
@@ -185,12 +186,10 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
                       rules[k] ? "kept" : "removed");
-        std::string reason = buf;
-        reason.append("; page type ").append(verdict.type).append("; features");
-        for (std::string_view f : top) reason.append(" ").append(f);
-        reasons[k] = std::move(reason);
+        reasons[k] = buf;
+        weighed[k] = clean::feature_values(top, row);
     }
-    if (diag.keeps_notes()) clean::note_overrules(units, rules, drop, scores, reasons, diag);
+    if (diag.keeps_notes()) clean::note_overrules(units, rules, drop, scores, reasons, weighed, verdict.type, diag);
     if (restore) {  // what the model restores joins the rules' output: rebuilt from the whole body
         Document kept = whole;
         Diagnostics quiet(false);
