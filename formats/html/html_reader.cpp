@@ -313,6 +313,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         throw Error(ErrorKind::limit, options.source_name, 0,
                     "HTML of " + std::to_string(text.size() >> 20) + " MiB without its scripts and styles is over the " +
                         std::to_string(kMaxMarkupBytes >> 20) + " MiB the HTML reader takes");
+    const std::size_t markup_bytes = text.size();
     if (prescan.flattened_tags > 0)
         diag.warn("html", std::to_string(prescan.flattened_tags) + " tags nested deeper than " +
                               std::to_string(html::kMaxElementDepth) + " elements dropped (their text is kept)");
@@ -342,7 +343,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     bool inclusive = false;
     html::PageMode mode = html::PageMode::block;
     html::PageVerdict verdict;
-    const bool units = cleaning && html::unit_model_wanted();  // the unit model judges (unit_selection.hpp)
+    // the unit model judges (unit_selection.hpp), on pages of a size its stages can afford
+    const bool units = cleaning && html::unit_model_wanted() && markup_bytes <= kMaxUnitModelMarkup;
     std::optional<html::Selection> block_selection;  // the unit model's "selected" stage, when not the content
     if (cleaning) {
         selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
