@@ -103,5 +103,8 @@ int hex_value(char c);
 // %XX escapes decoded (an incomplete one is kept as written); with `plus_is_space`, '+' is
 // a space too, as in a form-encoded query or a path segment some sites write that way.
 std::string percent_decode(std::string_view s, bool plus_is_space = false);
+// `s` with each byte `escape` picks written as %XX (upper-case hex digits), the others
+// as they are: the one encoder behind URL resolution and PDF link URIs.
+std::string percent_encode(std::string_view s, bool (*escape)(unsigned char));
 
 }  // namespace dconv::text

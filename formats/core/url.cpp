@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "dconv/fetch.hpp"
 
 namespace dconv {
@@ -28,20 +29,9 @@ bool is_url_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // XHTML and PDF link annotations) percent-encoded, as a browser does; UTF-8 letters and
 // existing %XX escapes stay as they are.
 std::string encode_unsafe(std::string_view href) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(href.size());
-    for (char ch : href) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '`') {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        } else {
-            out += ch;
-        }
-    }
-    return out;
+    return text::percent_encode(href, [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '`';
+    });
 }
 
 // RFC 3986 §3: scheme ":" ["//" authority] path ["?" query] ["#" fragment].

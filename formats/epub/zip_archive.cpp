@@ -17,6 +17,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/shared_library.hpp"
 #include "dconv/diagnostics.hpp"
 
 namespace dconv::epub {
@@ -59,11 +60,7 @@ struct Libzip {
     bool loaded = false;
 };
 
-template <class F>
-void bind(void* library, F& function, const char* name, bool& ok) {
-    function = reinterpret_cast<F>(::dlsym(library, name));
-    ok = ok && function != nullptr;
-}
+using shared_library::bind;
 
 // libzip, loaded on the first call (thread-safe); throws when it cannot be loaded.
 const Libzip& libzip() {

@@ -16,6 +16,8 @@
 #include <cstdarg>
 #include <mutex>
 
+#include "core/shared_library.hpp"
+
 namespace {
 
 // libcurl 7.x and 8.x share this soname (ABI 4).
@@ -42,11 +44,7 @@ struct Libcurl {
     bool loaded = false;
 };
 
-template <class F>
-void bind(void* library, F& function, const char* name, bool& ok) {
-    function = reinterpret_cast<F>(::dlsym(library, name));
-    ok = ok && function != nullptr;
-}
+using dconv::shared_library::bind;
 
 const Libcurl& libcurl() {
     static Libcurl curl;

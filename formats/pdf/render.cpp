@@ -135,20 +135,7 @@ std::string clean_string(std::string_view s, std::size_t limit) {
 // A URI action's URI is 7-bit ASCII (PDF 32000-1, 12.6.4.7): an IRI's other bytes, and
 // spaces and controls, are percent-encoded, as RFC 3987 maps an IRI to a URI.
 std::string ascii_uri(std::string_view iri) {
-    static const char digits[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(iri.size());
-    for (char ch : iri) {
-        auto b = static_cast<unsigned char>(ch);
-        if (b <= 0x20 || b >= 0x7F) {
-            out += '%';
-            out += digits[b >> 4];
-            out += digits[b & 15];
-        } else {
-            out += ch;
-        }
-    }
-    return out;
+    return text::percent_encode(iri, [](unsigned char b) { return b <= 0x20 || b >= 0x7F; });
 }
 
 bool is_language_tag(const std::string& s) {
