@@ -64,8 +64,8 @@ bool type_is(cmark_node* node, const char* name) {
 
 void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
     switch (cmark_node_get_type(node)) {
-        case CMARK_NODE_TEXT:
-            out.push_back(Text{literal(node)});
+        case CMARK_NODE_TEXT:  // one line, but for an unmatched "[^label]" cmark-gfm reads over a line end
+            out.push_back(Text{single_line(literal(node))});
             return;
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
@@ -88,7 +88,8 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
                     out.push_back(std::move(*note));
                     return;
                 }
-            out.push_back(Text{"[^" + literal(node) + "]"});  // as written
+            // as written; a label cmark read over a line ending keeps one line (a soft break)
+            out.push_back(Text{single_line("[^" + literal(node) + "]")});
             return;
         default:
             break;
