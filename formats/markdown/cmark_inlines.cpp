@@ -64,9 +64,12 @@ bool type_is(cmark_node* node, const char* name) {
 
 void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
     switch (cmark_node_get_type(node)) {
-        case CMARK_NODE_TEXT:  // one line, but for an unmatched "[^label]" cmark-gfm reads over a line end
-            out.push_back(Text{single_line(literal(node))});
+        case CMARK_NODE_TEXT: {  // one line, but for an unmatched "[^label]" cmark-gfm reads over a line end
+            std::string text = literal(node);
+            std::replace(text.begin(), text.end(), '\n', ' ');  // a CR from "&#13;" stays: the model allows it
+            out.push_back(Text{std::move(text)});
             return;
+        }
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
             if (html == "<!---->") return;  // the Markdown writer's separator: nothing
