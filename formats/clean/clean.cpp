@@ -152,19 +152,9 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
         guard.checkpoint(doc, pass.id);
     }
     if (!prose.empty() && clean::holds_almost_nothing(doc) && guard.collapsed(doc)) {
-        const double total = guard.prose_length(), before = guard.kept_length();
-        if (std::size_t back = keep_prose_units(doc, std::move(prose), guard.lost()); back > 0) {
-            guard.collapsed(doc);
-            Diagnostic d;
-            d.pass = "recall";
-            d.action = "fallback";
-            d.rule = clean::rule_id(clean::Rule::recall_fallback);
-            d.score = total > 0 ? guard.kept_length() / total : 0;
-            d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(before)) + " of " +
-                       std::to_string(static_cast<long>(total)) + " prose characters): kept the page's " +
-                       std::to_string(back) + " paragraphs of prose instead (--no-clean keeps everything)";
-            diag.warn(std::move(d));
-        }
+        const double before = guard.kept_length();
+        if (std::size_t back = keep_prose_units(doc, std::move(prose), guard.lost()); back > 0)
+            guard.report_fallback(doc, before, back, "--no-clean keeps everything", diag);
     }
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())

@@ -9,6 +9,7 @@
 
 #include "clean/cues.hpp"
 #include "clean/features.hpp"
+#include "clean/rules.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
@@ -347,6 +348,20 @@ std::vector<SourceRange> RecallGuard::prose_sources() const {
     std::vector<SourceRange> out;
     for (const Prose& p : prose_) out.push_back(p.source);
     return out;
+}
+
+void RecallGuard::report_fallback(const Document& result, double kept_before, std::size_t back,
+                                  std::string_view alternative, Diagnostics& diag) {
+    collapsed(result);
+    Diagnostic d;
+    d.pass = "recall";
+    d.action = "fallback";
+    d.rule = rule_id(Rule::recall_fallback);
+    d.score = total_ > 0 ? kept_length() / total_ : 0;
+    d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(kept_before)) + " of " +
+               std::to_string(static_cast<long>(total_)) + " prose characters): kept the page's " +
+               std::to_string(back) + " paragraphs of prose instead (" + std::string(alternative) + ")";
+    diag.warn(std::move(d));
 }
 
 bool holds_almost_nothing(const Document& doc) {

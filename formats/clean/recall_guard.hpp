@@ -106,6 +106,12 @@ public:
     double prose_length() const { return total_; }
     double kept_length() const;  // after report()
 
+    // The fallback's warning (rule recall-fallback): `result` now holds `back` prose
+    // paragraphs more than the `kept_before` characters of prose the passes had kept;
+    // `alternative` names the option that keeps the first choice. Settles again.
+    void report_fallback(const Document& result, double kept_before, std::size_t back,
+                         std::string_view alternative, Diagnostics& diag);
+
     // From now on, add() keeps a copy of each top-level block that holds prose, while
     // the page's prose stays under kMaxFallbackProse: the fallback's material, for a
     // reader that cannot read the page again (the HTML reader frees its tree).

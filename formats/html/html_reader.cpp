@@ -480,20 +480,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         // and under kFallbackMaxText of text in all, so the page's prose units come back
         // (on WCXB's pages a wider trigger lost more than it gained: recall_guard.hpp).
         if (fallback && clean::holds_almost_nothing(doc) && guard->collapsed(doc)) {
-            const double total = guard->prose_length(), before = guard->kept_length();
-            if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0) {
-                guard->collapsed(doc);
-                Diagnostic d;
-                d.pass = "recall";
-                d.action = "fallback";
-                d.rule = clean::rule_id(clean::Rule::recall_fallback);
-                d.score = total > 0 ? guard->kept_length() / total : 0;
-                d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(before)) +
-                           " of " + std::to_string(static_cast<long>(total)) +
-                           " prose characters): kept the page's " + std::to_string(back) +
-                           " paragraphs of prose instead (--favor-precision keeps the first choice)";
-                diag.warn(std::move(d));
-            }
+            const double before = guard->kept_length();
+            if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0)
+                guard->report_fallback(doc, before, back, "--favor-precision keeps the first choice", diag);
         }
         guard->report(doc, diag);
     }
