@@ -61,43 +61,69 @@ bool is_cjk_text(std::string_view s) {
 }  // namespace
 
 double widget_share(std::string_view s, std::vector<std::string_view>* found) {
+    // Runs on most units of every page: words are lower-cased into a fixed buffer (one
+    // longer than every widget word can match none, and is only counted), and the CJK
+    // phrases are looked for only when the text has CJK characters.
+    constexpr std::size_t kMaxWordBytes = 16;
+    static_assert(std::all_of(kWidgetWords.begin(), kWidgetWords.end(),
+                              [](std::string_view w) { return w.size() <= kMaxWordBytes; }));
     int words = 0, hits = 0;
     double cjk_total = 0, cjk_hit = 0;
-    std::string word;
+    std::array<char, kMaxWordBytes> word{};
+    std::size_t word_bytes = 0;  // may pass kMaxWordBytes: then the word is too long to match
     auto flush = [&] {
-        if (word.empty()) return;
+        if (word_bytes == 0) return;
         ++words;
-        auto at = std::lower_bound(kWidgetWords.begin(), kWidgetWords.end(), std::string_view(word));
-        if (at != kWidgetWords.end() && *at == word) {
-            ++hits;
-            if (found) found->push_back(*at);
+        if (word_bytes <= kMaxWordBytes) {
+            std::string_view w(word.data(), word_bytes);
+            auto at = std::lower_bound(kWidgetWords.begin(), kWidgetWords.end(), w);
+            if (at != kWidgetWords.end() && *at == w) {
+                ++hits;
+                if (found) found->push_back(*at);
+            }
         }
-        word.clear();
+        word_bytes = 0;
+    };
+    auto push = [&](char c) {
+        if (word_bytes < kMaxWordBytes) word[word_bytes] = c;
+        ++word_bytes;
     };
     std::string cjk;
     for (std::size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
+                push(static_cast<char>(b));
+            } else if (b >= 'A' && b <= 'Z') {
+                push(static_cast<char>(b - 'A' + 'a'));
+            } else {
+                flush();
+            }
+            continue;
+        }
         std::size_t start = i;
         char32_t c = text::next(s, i);
         if (text::is_cjk(c)) {
             flush();
             cjk.append(s.substr(start, i - start));
             cjk_total += 1;
-        } else if (c < 0x80 && std::isalnum(static_cast<int>(c))) {
-            word += static_cast<char>(std::tolower(static_cast<int>(c)));
         } else if (text::is_letter(c)) {
-            word.append(s.substr(start, i - start));
+            for (std::size_t k = start; k < i; ++k) push(s[k]);
         } else {
             flush();
         }
     }
     flush();
-    for (std::string_view p : kWidgetPhrasesCjk) {
-        if (!is_cjk_text(p)) continue;
-        std::size_t pos = 0;
-        while ((pos = cjk.find(p, pos)) != std::string::npos) {
-            cjk_hit += static_cast<double>(text::to_u32(p).size());
-            if (found) found->push_back(p);
-            pos += p.size();
+    if (!cjk.empty()) {
+        for (std::string_view p : kWidgetPhrasesCjk) {
+            if (!is_cjk_text(p)) continue;
+            std::size_t pos = 0;
+            while ((pos = cjk.find(p, pos)) != std::string::npos) {
+                cjk_hit += static_cast<double>(text::to_u32(p).size());
+                if (found) found->push_back(p);
+                pos += p.size();
+            }
         }
     }
     double total = words + cjk_total;

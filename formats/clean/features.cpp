@@ -126,6 +126,26 @@ void shape(Features& f, std::string_view lang) {
         if (b < 0x80) {  // ASCII: one table look-up decides
             ++i;
             std::uint8_t k = kAscii[b];
+            if (k == kLower && in_word) {
+                // Inside a word, a run of lower-case letters (most of any Latin text):
+                // counted at once, each letter as the steps below would count it (no URL
+                // starts inside a word, and letters are no commas or sentence ends).
+                std::size_t end = i;
+                while (end < s.size() && kAscii[static_cast<unsigned char>(s[end])] == kLower) ++end;
+                const std::size_t run = end - (i - 1);
+                std::size_t at = i - 1;
+                for (; at < end && folded + 1 < kMaxFoldBytes; ++at) {
+                    ++folded;
+                    fold = (fold ^ static_cast<unsigned char>(s[at])) * 1099511628211ull;
+                }
+                folded += end - at;  // past the fold's head: counted, not hashed
+                visible += run;
+                letters += run;
+                before_last = run >= 2 ? static_cast<unsigned char>(s[end - 2]) : last_visible;
+                last_visible = static_cast<unsigned char>(s[end - 1]);
+                i = end;
+                continue;
+            }
             if (k & kSpace) {
                 in_word = false;
                 continue;
