@@ -53,6 +53,29 @@ constexpr std::array kFurnitureOpeners = std::to_array<std::string_view>({
     "privacynotice", "延伸阅读", "网友评论", "热点推荐", "热门文章", "最新文章", "最新发布", "精彩推荐", "评论",
 });
 
+// Where the widget words of each first letter start in kWidgetWords (sorted): a word is
+// looked up among the few of its letter, not by a binary search of them all.
+constexpr auto kWidgetWordsByLetter = [] {
+    std::array<std::size_t, 27> start{};
+    std::size_t k = 0;
+    for (int letter = 0; letter < 26; ++letter) {
+        start[letter] = k;
+        while (k < kWidgetWords.size() && kWidgetWords[k][0] == 'a' + letter) ++k;
+    }
+    start[26] = k;
+    return start;
+}();
+static_assert(kWidgetWordsByLetter[26] == kWidgetWords.size(), "widget words: sorted, lower-case a-z first");
+
+// The entry of kWidgetWords equal to `w`, or nullptr.
+const std::string_view* find_widget_word(std::string_view w) {
+    if (w.empty() || w[0] < 'a' || w[0] > 'z') return nullptr;
+    const int letter = w[0] - 'a';
+    for (std::size_t k = kWidgetWordsByLetter[letter]; k < kWidgetWordsByLetter[letter + 1]; ++k)
+        if (kWidgetWords[k] == w) return &kWidgetWords[k];
+    return nullptr;
+}
+
 bool is_cjk_text(std::string_view s) {
     std::size_t i = 0;
     return !s.empty() && text::is_cjk(text::next(s, i));
@@ -75,9 +98,7 @@ double widget_share(std::string_view s, std::vector<std::string_view>* found) {
         if (word_bytes == 0) return;
         ++words;
         if (word_bytes <= kMaxWordBytes) {
-            std::string_view w(word.data(), word_bytes);
-            auto at = std::lower_bound(kWidgetWords.begin(), kWidgetWords.end(), w);
-            if (at != kWidgetWords.end() && *at == w) {
+            if (const std::string_view* at = find_widget_word(std::string_view(word.data(), word_bytes))) {
                 ++hits;
                 if (found) found->push_back(*at);
             }
