@@ -199,8 +199,13 @@ bool is_legal_line(std::string_view s) {
         "direitos reservados", "diritti riservati", "права защищены", "prawa zastrzeżone",
         "her hakkı saklıdır", "hak cipta dilindungi",
     };
-    for (auto k : kLegal)
+    // a needle with bytes beyond ASCII cannot be in pure ASCII text
+    const bool ascii = std::none_of(low.begin(), low.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    for (auto k : kLegal) {
+        if (ascii && std::any_of(k.begin(), k.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+            continue;
         if (low.find(k) != std::string::npos) return true;
+    }
     return false;
 }
 

@@ -256,6 +256,29 @@ Features measure(const Inlines& content, std::string_view lang) {
     return f;
 }
 
+bool length_exceeds(const Inlines& content, double bound) {
+    const Text* only = content.size() == 1 ? std::get_if<Text>(&content.front()) : nullptr;
+    if (only == nullptr) return measure(content, "").length > bound;  // the language weighs nothing in it
+    // shape()'s length of the same text: every character but white space, CJK ones
+    // weighing kCjkWeight, summed in the same order
+    const std::string_view s = only->text;
+    double length = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            if (kAscii[b] & kSpace) continue;
+            length += 1;
+        } else {
+            char32_t c = text::next(s, i);
+            if (text::is_space(c)) continue;
+            length += text::is_cjk(c) ? kCjkWeight : 1;
+        }
+        if (length > bound) return true;
+    }
+    return false;
+}
+
 Features measure_text(std::string_view s, std::string_view lang) {
     Features f;
     f.text = text::squeeze_spaces(s);

@@ -38,6 +38,9 @@ struct Features {
 };
 
 Features measure(const Inlines& content, std::string_view lang);
+// Whether measure(content, ...).length > bound, read only as far as it takes: a long
+// paragraph is known longer than a heading after a heading's length of it.
+bool length_exceeds(const Inlines& content, double bound);
 Features measure_text(std::string_view text, std::string_view lang);
 
 // A numbered section heading: "4.Developing global partnerships", "2. Methods", "一、总体要求".

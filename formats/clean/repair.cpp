@@ -155,6 +155,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
         // every character weighs at most as many Latin-equivalents as it has bytes, and
         // at least a quarter: longer text cannot be a heading, measuring it is waste
         if (text_bytes(*inline_content(blocks[i])) > 4 * kMaxHeadingLength) continue;
+        if (clean::length_exceeds(*inline_content(blocks[i]), kMaxHeadingLength)) continue;
         Features f = features(blocks[i]);
         if (f.length > kMaxHeadingLength) continue;
         bool prev_para = i == 0 || is_paragraph(blocks[i - 1]) || std::holds_alternative<Heading>(blocks[i - 1].node);
@@ -166,6 +167,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
             Heading h{2, std::move(content)};
             SourceRange src = blocks[i].source;
             while (i + 1 < blocks.size() && is_paragraph(blocks[i + 1]) && !has_links(blocks[i + 1])) {
+                if (clean::length_exceeds(*inline_content(blocks[i + 1]), 100)) break;  // as g.length > 100 below
                 Features g = features(blocks[i + 1]);
                 char32_t c = first_char(g.text);
                 if (g.length > 100 || g.ends_sentence || !text::is_lower(c)) break;
@@ -181,7 +183,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
 
         // ordinal lead line standing alone: "First, we have carried out robust ..."
         if (clean::starts_with_ordinal(f.text) && f.sentence_ends <= 1 && prev_para && next_para &&
-            features(blocks[i + 1]).length > f.length) {
+            clean::length_exceeds(*inline_content(blocks[i + 1]), f.length)) {
             blocks[i].node = Heading{2, std::move(std::get<Paragraph>(blocks[i].node).content)};
             report(diag, blocks[i], "heading", "ordinal lead line standing alone", f.text);
             continue;
@@ -196,13 +198,14 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
             std::size_t j = i + 1;
             double total = f.length;
             while (j < blocks.size() && is_paragraph(blocks[j]) && !has_links(blocks[j])) {
+                if (clean::length_exceeds(*inline_content(blocks[j]), kMaxHeadingLength)) break;  // as below
                 Features g = features(blocks[j]);
                 if (g.ends_sentence || g.length > kMaxHeadingLength || cells(g.text) || !title_case(g, lang)) break;
                 total += g.length;
                 ++j;
             }
             bool followed = j < blocks.size() && is_paragraph(blocks[j]) &&
-                            features(blocks[j]).length > total;
+                            clean::length_exceeds(*inline_content(blocks[j]), total);
             if (!followed || total > 2 * kMaxHeadingLength) continue;
             Heading h{2, std::move(std::get<Paragraph>(blocks[i].node).content)};
             SourceRange src = blocks[i].source;

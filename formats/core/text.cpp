@@ -148,6 +148,10 @@ bool needs_squeeze(std::string_view s) {
     bool prev_space = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         auto b = static_cast<unsigned char>(s[i]);
+        if (b > 0x20 && b < 0x7F) {  // printable ASCII, most bytes: nothing to squeeze
+            prev_space = false;
+            continue;
+        }
         if (b == ' ') {
             if (prev_space) return true;
             prev_space = true;
@@ -169,6 +173,8 @@ bool needs_squeeze(std::string_view s) {
 }
 
 }  // namespace
+
+bool is_squeezed(std::string_view s) { return !needs_squeeze(s); }
 
 std::string squeeze_spaces(std::string_view s) {
     if (!needs_squeeze(s)) return std::string(s);

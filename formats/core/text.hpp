@@ -93,6 +93,8 @@ std::size_t display_width(std::string_view s);
 std::string_view trim(std::string_view s);
 // Collapses runs of white space to one ASCII space and trims the ends.
 std::string squeeze_spaces(std::string_view s);
+// Whether squeeze_spaces(s) == s, without the copy.
+bool is_squeezed(std::string_view s);
 std::string lower_ascii(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case-insensitive
 
