@@ -7,6 +7,7 @@
 #include <array>
 
 #include "clean/features.hpp"
+#include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 
@@ -186,8 +187,7 @@ bool is_legal_line(std::string_view s) {
         s.find("(C)") != std::string_view::npos)
         return true;
     // longer text that mentions copyright is prose about it, not a footer
-    constexpr std::size_t kMaxLegalLineBytes = 250;
-    if (s.size() > kMaxLegalLineBytes) return false;
+    if (s.size() > kMaxLegalTermsBytes) return false;
     std::string low = text::lower_ascii(s);
     static constexpr std::string_view kLegal[] = {
         "all rights reserved", "copyright", "版权所有", "版权声明", "icp备", "icp证", "备案号",
@@ -211,7 +211,6 @@ bool is_legal_line(std::string_view s) {
 
 bool is_privacy_notice(std::string_view s, std::string_view lang) {
     // a notice says what it is about early on: its first kilobyte decides
-    constexpr std::size_t kNoticeSampleBytes = 1024;
     if (s.size() > kNoticeSampleBytes) {
         std::size_t cut = kNoticeSampleBytes;
         while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;

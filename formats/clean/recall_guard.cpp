@@ -29,7 +29,8 @@ bool looks_like_markup(std::string_view text) {
 }
 
 bool is_prose(const Features& f, std::string_view lang) {
-    if (f.length < kProseLength || f.link_density() > kMaxProseLinkDensity || (f.sentence_ends < 1 && f.commas < 2))
+    if (f.length < kGuardProseLength || f.link_density() > kGuardProseLinkDensity ||
+        (f.sentence_ends < 1 && f.commas < 2))
         return false;
     // A cookie policy or a copyright notice is written in sentences, but it is the
     // page's furniture by the cleaner's own vocabulary: removing it loses nothing.
@@ -92,11 +93,11 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
         total_ += p.length;
         prose_.push_back(std::move(p));
     };
-    // A unit under this many bytes is under kProseLength: no character weighs more
+    // A unit under this many bytes is under kGuardProseLength: no character weighs more
     // than the bytes it takes (CJK: three of each).
     auto too_short = [](const Inlines& content) {
         const Text* only = content.size() == 1 ? std::get_if<Text>(&content.front()) : nullptr;
-        return (only ? only->text.size() : plain_text(content).size()) < kProseLength;
+        return (only ? only->text.size() : plain_text(content).size()) < kGuardProseLength;
     };
     for (const Block& block : blocks) {
         poll_deadline();
@@ -119,7 +120,7 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
             if (!too_short(paragraph->content)) consider(block.source, measure(paragraph->content, ""));
         } else if (std::holds_alternative<BlockQuote>(block.node)) {
             std::string text = plain_text(block);
-            if (text.size() >= kProseLength) consider(block.source, measure_text(text, ""));
+            if (text.size() >= kGuardProseLength) consider(block.source, measure_text(text, ""));
         }  // headings, code and rules are not prose
         if (!keep_blocks_ || prose_.size() == prose_before) continue;
         if (total_ > kMaxFallbackProse) {  // too much to hold twice: no fallback material
@@ -199,7 +200,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     std::unordered_map<std::string, int> whole;
     std::unordered_map<std::string, int> heads, tails;
     auto add_piece = [&](std::string_view text) {
-        if (text.size() < kProseLength) return;  // too short to be a prose unit
+        if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
         // most texts are squeezed already: their ends are read in place, not copied
         std::string copy;
         std::string_view squeezed = text;

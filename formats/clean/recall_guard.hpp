@@ -41,11 +41,12 @@
 namespace dconv::clean {
 
 // A unit this long (Latin-equivalent characters, features.hpp), at most this much of it
-// link text, with a sentence end or two commas, is prose. The same shape the HTML
-// cleaner protects as running prose (content_cleaning.hpp), a little shorter: the guard
-// counts what a reader would call text, and news paragraphs of two lines are text.
-inline constexpr double kProseLength = 80;
-inline constexpr double kMaxProseLinkDensity = 0.5;
+// link text, with a sentence end or two commas, is prose. The shape of running prose
+// (thresholds.hpp's kProseLength, kProseLinkDensity, which the HTML cleaner protects),
+// shorter and with more links on purpose: the guard counts what a reader would call
+// text, and news paragraphs of two lines are text.
+inline constexpr double kGuardProseLength = 80;
+inline constexpr double kGuardProseLinkDensity = 0.5;
 // Under this share of the page's prose characters kept, the page has collapsed. Good
 // extractions keep most of the prose: a page's furniture is short lines, not prose.
 inline constexpr double kMinKeptShare = 0.20;

@@ -20,6 +20,14 @@ namespace dconv::clean {
 // sentence shorter than it does not earn the sentence's link allowance.
 inline constexpr double kShortLength = 45;
 
+// protected-prose: running prose is a unit this long, at most this much of it link
+// text, with two commas or sentence ends. The HTML cleaner protects such a unit from its
+// unit rules (html/content_cleaning.cpp), and the unit model reads the same shape as its
+// "prose" feature and its densest run of prose (unit_features.cpp). (The recall guard's
+// prose, recall_guard.hpp, is shorter on purpose: it counts what a reader calls text.)
+inline constexpr double kProseLength = 100;
+inline constexpr double kProseLinkDensity = 0.25;
+
 // link-density: more of the text in links than kBadLinkDensity is navigation whatever
 // the rest; a full sentence of prose tolerates kSentenceLinkDensity (names, sources
 // linked in running text). The text classifier also calls a line of some length that
@@ -34,15 +42,23 @@ inline constexpr double kMaxLinkDensity = 0.3;
 inline constexpr double kMaxWidgetLength = 120;
 inline constexpr double kWidgetShare = 0.5;
 
-// legal-line: a copyright or legal line is shorter than this; longer text is prose
-// about it (a licence explained).
+// legal-line: a copyright or legal line is shorter than kMaxLegalLength; longer text is
+// prose about it (a licence explained). Without a copyright sign, a line naming legal
+// terms ("all rights reserved", 版权所有) is one only under kMaxLegalTermsBytes (bytes,
+// cues.cpp's is_legal_line): such words occur in prose more often than the sign does,
+// so the line must be shorter.
 inline constexpr double kMaxLegalLength = 400;
+inline constexpr std::size_t kMaxLegalTermsBytes = 250;
 // site-template: a line on several pages of a batch is the site's when shorter than
 // this (the HTML cleaner counts bytes here); longer text is an article two pages share.
+// The unit model's cue features (unit_features.cpp) look only at text this short (bytes).
 inline constexpr double kMaxTemplateLength = 400;
 
-// privacy-notice: a cookie notice is prose; shorter text naming cookies is a label.
+// privacy-notice: a cookie notice is prose; shorter text naming cookies is a label. A
+// notice says what it is about early on: its first kNoticeSampleBytes decide (cues.cpp's
+// is_privacy_notice, and the bytes html/content_selection.cpp reads of a candidate).
 inline constexpr double kMinNoticeLength = 80;
+inline constexpr std::size_t kNoticeSampleBytes = 1024;
 
 // furniture-section: a line (not a heading) shorter than this may open one ("Related
 // articles"); longer, it is a sentence that mentions it.

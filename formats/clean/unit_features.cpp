@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "clean/cues.hpp"
+#include "clean/thresholds.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
@@ -17,19 +18,12 @@ namespace dconv::clean {
 
 namespace {
 
-// A unit of running prose: as long as this (Latin-equivalent characters), this little of
-// it link text, with two commas or sentence ends (html/content_cleaning.hpp's
-// kProtectedProse* say the same for the HTML rules).
-constexpr double kProseChars = 100;
-constexpr double kProseLinkDensity = 0.25;
 // The densest run of prose: a unit of prose adds its length, any other unit takes this
 // share of its length away (a heading or a caption between paragraphs costs little, a
 // menu a lot).
 constexpr double kRunPenalty = 0.5;
 // Neighbours averaged on each side.
 constexpr std::size_t kWindow = 3;
-// Texts longer than this are not looked up in the batch (the template lines are short).
-constexpr std::size_t kMaxTemplateBytes = 400;
 
 // ---- words as hashes: what "the stage kept this unit's words" compares ----
 
@@ -134,7 +128,7 @@ Kind kind_of(const Document& doc, const Unit& u) {
 float log1(double x) { return static_cast<float>(std::log1p(std::max(0.0, x))); }
 
 bool is_prose(const Features& f) {
-    return f.length >= kProseChars && f.link_density() < kProseLinkDensity && f.commas + f.sentence_ends >= 2;
+    return f.length >= kProseLength && f.link_density() < kProseLinkDensity && f.commas + f.sentence_ends >= 2;
 }
 
 }  // namespace
@@ -290,12 +284,14 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
         put(prose[k]);
         put(log1(f.fold ? repeats[f.fold] - 1 : 0));
         double pages = 0;
-        if (batch && !f.text.empty() && f.text.size() < kMaxTemplateBytes)
+        // texts longer than kMaxTemplateLength are not looked up in the batch (the
+        // template lines are short)
+        if (batch && !f.text.empty() && double(f.text.size()) < kMaxTemplateLength)
             pages = double(context.batch->pages_with(f.text)) / double(context.batch->pages());
         put(batch ? pages : -1);
         // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
         // not searched, which keeps these features' cost linear in short text
-        const bool short_text = f.text.size() < kMaxTemplateBytes;
+        const bool short_text = double(f.text.size()) < kMaxTemplateLength;
         put(short_text ? widget_share(f.text) : 0.0);
         put(kinds[k] == kHeading && opens_furniture_section(f.text));
         put(short_text && is_legal_line(f.text));

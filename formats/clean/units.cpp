@@ -103,8 +103,7 @@ std::string excerpt(std::string_view s) {
 void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
                 const std::vector<std::string>& reasons, const std::vector<double>& scores,
                 const char* pass, Diagnostics& diag, const std::vector<std::string_view>& rules) {
-    std::vector<bool> drop_block(doc.blocks.size(), false);
-    std::vector<std::vector<bool>> drop_item(doc.blocks.size());
+    DroppedUnits dropped(doc);
     for (std::size_t k = 0; k < units.size(); ++k) {
         poll_deadline();
         if (!drop[k]) continue;
@@ -119,24 +118,31 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
         if (k < rules.size()) d.rule = rules[k];
         d.excerpt = excerpt(u.f.text);
         diag.note(std::move(d));
-        if (u.item < 0) {
-            drop_block[u.block] = true;
-        } else {
-            auto& items = drop_item[u.block];
-            if (items.empty())
-                items.assign(std::get<List>(doc.blocks[u.block].node).items.size(), false);
-            items[static_cast<std::size_t>(u.item)] = true;
-        }
+        dropped.mark(doc, u.block, u.item);
     }
+    remove_dropped(doc, dropped);
+}
+
+void DroppedUnits::mark(const Document& doc, std::size_t block, int item) {
+    if (item < 0) {
+        blocks[block] = true;
+        return;
+    }
+    auto& marks = items[block];
+    if (marks.empty()) marks.assign(std::get<List>(doc.blocks[block].node).items.size(), false);
+    marks[static_cast<std::size_t>(item)] = true;
+}
+
+void remove_dropped(Document& doc, const DroppedUnits& dropped) {
     // compact in place: a second vector of blocks would double the peak memory
     std::size_t out = 0;
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
-        if (drop_block[b]) continue;
+        if (dropped.blocks[b]) continue;
         Block& block = doc.blocks[b];
-        if (!drop_item[b].empty()) {
+        if (!dropped.items[b].empty()) {
             auto& list = std::get<List>(block.node);
-            remove_list_items(list, drop_item[b]);
+            remove_list_items(list, dropped.items[b]);
             if (list.items.empty()) continue;
         }
         if (out != b) doc.blocks[out] = std::move(block);

@@ -30,6 +30,17 @@ struct Unit {
 std::vector<Unit> make_units(const Document& doc, std::string_view lang,
                              std::size_t head = SIZE_MAX, std::size_t tail = 0);
 
+// What goes of a document: whole blocks, and items of its top-level lists.
+struct DroppedUnits {
+    explicit DroppedUnits(const Document& doc) : blocks(doc.blocks.size(), false), items(doc.blocks.size()) {}
+    // `item` -1: the whole block `block`; else that item of the list `block` is.
+    void mark(const Document& doc, std::size_t block, int item);
+    std::vector<bool> blocks;
+    std::vector<std::vector<bool>> items;
+};
+// Removes what `dropped` marks (a list that loses every item goes too), in place.
+void remove_dropped(Document& doc, const DroppedUnits& dropped);
+
 // Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
 // and reports each as `action` by `pass` with its reason and the id of the rule that
 // decided (`rules`, when given: an empty id for none).

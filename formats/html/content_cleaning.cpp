@@ -8,6 +8,7 @@
 #include "clean/cues.hpp"
 #include "clean/rules.hpp"
 #include "clean/thresholds.hpp"
+#include "clean/units.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -160,7 +161,7 @@ bool is_running_prose(std::span<const Block> blocks, std::string_view lang, std:
     ProseMeasure m;
     std::string text;
     if (!gather_paragraphs(blocks, m, text)) return false;
-    if (m.chars < kProtectedProseChars || m.link_chars > kProtectedLinkDensity * m.chars || m.marks < 2)
+    if (m.chars < clean::kProseLength || m.link_chars > clean::kProseLinkDensity * m.chars || m.marks < 2)
         return false;
     if (clean::is_legal_line(text) || clean::is_privacy_notice(text, lang)) return false;
     // the same paragraph twice is a widget shown twice: the classifier decides
@@ -328,34 +329,12 @@ std::vector<bool> surviving(const Document& copy, std::size_t units) {
 }
 
 void drop(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& gone) {
-    std::vector<bool> drop_block(doc.blocks.size(), false);
-    std::vector<std::vector<bool>> drop_item(doc.blocks.size());
+    clean::DroppedUnits dropped(doc);
     for (std::size_t k = 0; k < units.size(); ++k) {
         poll_deadline();
-        if (!gone[k]) continue;
-        const Unit& u = units[k];
-        if (u.item < 0) {
-            drop_block[u.block] = true;
-            continue;
-        }
-        auto& items = drop_item[u.block];
-        if (items.empty()) items.assign(std::get<List>(doc.blocks[u.block].node).items.size(), false);
-        items[static_cast<std::size_t>(u.item)] = true;
+        if (gone[k]) dropped.mark(doc, units[k].block, units[k].item);
     }
-    Blocks kept;
-    kept.reserve(doc.blocks.size());
-    for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
-        poll_deadline();
-        if (drop_block[b]) continue;
-        Block& block = doc.blocks[b];
-        if (!drop_item[b].empty()) {
-            auto& list = std::get<List>(block.node);
-            remove_list_items(list, drop_item[b]);
-            if (list.items.empty()) continue;
-        }
-        kept.push_back(std::move(block));
-    }
-    doc.blocks = std::move(kept);
+    clean::remove_dropped(doc, dropped);
 }
 
 // ------------------------------------------------------------------ the block filter

@@ -36,11 +36,6 @@
 
 namespace dconv::html {
 
-// A unit this long (Latin-equivalent characters, a CJK character counting three), this
-// little of it link text, with two commas or sentence ends, is running prose.
-inline constexpr double kProtectedProseChars = 100;
-inline constexpr double kProtectedLinkDensity = 0.25;
-
 // A unit's text as CleanOptions::keep_units knows it: the blocks' plain text, white
 // space squeezed, blocks apart by a space.
 std::string unit_key(std::span<const Block> blocks);

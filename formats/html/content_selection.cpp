@@ -44,7 +44,6 @@ constexpr float kHintWeight = 10;
 // The best candidates are read for cookie notices (the first kilobyte says what a
 // notice is), and a notice's score is cut to a tenth.
 constexpr std::size_t kCheckedCandidates = 8;
-constexpr std::size_t kNoticeSample = 1024;
 constexpr float kPrivacyNoticeFactor = 0.1f;
 // At least kMinNearTop candidates within kNearTopShare of the best: their common
 // ancestor is the content.
@@ -284,7 +283,7 @@ private:
         for (std::uint32_t i = 0; i < n_; ++i) {
             poll_deadline();
             live_[i] = dead[i] ? TextMeasure{} : page_[i].direct;
-            prose_[i] = !dead[i] && is_prose(page_[i]) ? page_[i].own.chars : 0;
+            prose_[i] = !dead[i] && is_prose_block(page_[i]) ? page_[i].own.chars : 0;
         }
         for (std::uint32_t i = n_; i-- > 0;) {
             poll_deadline();
@@ -294,12 +293,6 @@ private:
             prose_[p] += prose_[i];
         }
         dead_ = std::move(dead);
-    }
-
-    static bool is_prose(const Element& e) {
-        const TextMeasure& m = e.own;
-        return e.block && m.chars >= kMinProseChars && m.link_density() <= kMaxProseLinkDensity &&
-               m.commas + m.sentence_ends >= 1;
     }
 
     // ------------------------------------------------------------ step 1: landmarks
@@ -441,7 +434,7 @@ private:
         for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates; ++k) {
             poll_deadline();
             std::uint32_t c = ranked[k];
-            if (!clean::is_privacy_notice(page_.text_of(c, kNoticeSample), language_)) continue;
+            if (!clean::is_privacy_notice(page_.text_of(c, clean::kNoticeSampleBytes), language_)) continue;
             final_[c] *= kPrivacyNoticeFactor;
             notices.push_back(c);
         }
@@ -956,6 +949,12 @@ private:
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only) {
     return Selector(page, language, authors, diag, landmarks_only).run();
+}
+
+bool is_prose_block(const Element& e) {
+    const TextMeasure& m = e.own;
+    return e.block && m.chars >= kMinProseChars && m.link_density() <= kMaxProseLinkDensity &&
+           m.commas + m.sentence_ends >= 1;
 }
 
 ClassHint class_hint(const Page& page, std::uint32_t element) {

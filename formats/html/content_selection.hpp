@@ -61,6 +61,11 @@ struct Selection {
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only = false);
 
+// Whether an element is a block of prose as select_content weighs the page: its own
+// text at least kMinProseChars long, at most kMaxProseLinkDensity of it links, with a
+// sentence end or a comma (the page model's prose signals count the same blocks).
+bool is_prose_block(const Element& e);
+
 // What an element's class and id words say of it (the vocabulary select_content weighs
 // boxes by), and whether its ARIA role is a furniture landmark: for the unit model's
 // features (unit_selection.hpp).

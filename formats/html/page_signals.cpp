@@ -7,14 +7,12 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "html/content_selection.hpp"
 
 namespace dconv::html {
 
 namespace {
 
-// Running prose, as content selection measures it (its is_prose).
-constexpr float kProseChars = 30;
-constexpr float kProseLinkDensity = 0.4f;
 // Boxes of one kind side by side: at least this many siblings with one tag and class,
 // each holding this much text.
 constexpr std::size_t kMinRepeated = 3;
@@ -170,8 +168,7 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
         for (int k = 0; k < 9; ++k)
             if (inside[i] & (1u << k)) by_inside[k] += d.chars;
         const TextMeasure& own = e.own;
-        if (e.block && own.chars >= kProseChars && own.link_density() <= kProseLinkDensity &&
-            own.commas + own.sentence_ends >= 1) {
+        if (is_prose_block(e)) {  // as content selection weighs the page
             prose += own.chars;
             if (selected[i]) selected_prose += own.chars;
             ++prose_blocks;
