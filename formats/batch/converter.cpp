@@ -100,7 +100,7 @@ void Converter::convert(std::size_t index) {
     // The outputs are written but not in place: the committer fsyncs and renames them
     // (in order) while this thread goes on with the next input, then reports this one.
     auto job = std::make_shared<Committal>(Committal{&in, std::move(outcome), std::move(staged)});
-    committer_.post([this, job] {
+    auto commit = [this, job] {
         for (StagedFile& file : job->files) {
             try {
                 file.commit();
@@ -112,7 +112,9 @@ void Converter::convert(std::size_t index) {
         }
         job->files.clear();
         finish(*job->in, job->outcome, job->outcome.errors.empty());
-    });
+    };
+    if (plan_.inputs.size() == 1) commit();
+    else committer_.post(std::move(commit));
 }
 
 // With a bundle, after every input was read: binds the chapters read into one book,

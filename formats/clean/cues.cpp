@@ -168,7 +168,7 @@ bool is_call_word(std::string_view w) {
 }
 
 bool opens_furniture_section(std::string_view s) {
-    std::string f = fold(s);
+    std::string f = fold(s, 40);  // longer is no opener: the rest is not read
     if (f.empty() || f.size() > 40) return false;
     for (std::string_view o : kFurnitureOpeners)
         if (f == o) return true;

@@ -303,16 +303,29 @@ bool numbered_heading_shape(const Features& f) {
     return false;
 }
 
-std::string fold(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
+std::string fold(std::string_view s) { return fold(s, s.size()); }
+
+std::string fold(std::string_view s, std::size_t max_bytes) {
+    // written into a buffer of the text's size (a fold is never longer), not appended
+    // to byte by byte
+    std::string out(std::min(s.size(), max_bytes + 4), '\0');
+    char* to = out.data();
+    char* const end = to + std::min(s.size(), max_bytes + 1);
+    for (std::size_t i = 0; i < s.size() && to < end;) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            std::uint8_t k = kAscii[b];
+            if (k & kUpper) *to++ = static_cast<char>(b - 'A' + 'a');
+            else if (k & (kLower | kDigit)) *to++ = static_cast<char>(b);
+            continue;
+        }
         std::size_t start = i;
         char32_t c = text::next(s, i);
         if (!text::is_alnum(c) && !text::is_cjk(c)) continue;
-        if (c < 0x80) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        else out.append(s.substr(start, i - start));
+        for (std::size_t k = start; k < i; ++k) *to++ = s[k];
     }
+    out.resize(static_cast<std::size_t>(to - out.data()));
     return out;
 }
 

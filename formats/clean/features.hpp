@@ -48,5 +48,8 @@ bool numbered_heading_shape(const Features& f);
 
 // A text's fold for comparisons: lower case, white space and punctuation removed.
 std::string fold(std::string_view text);
+// fold(text) when it is at most `max_bytes` long; else a fold of text's head longer than
+// `max_bytes` (enough to tell that the whole is longer), without reading the rest.
+std::string fold(std::string_view text, std::size_t max_bytes);
 
 }  // namespace dconv::clean

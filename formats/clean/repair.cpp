@@ -137,7 +137,7 @@ void drop_repeated_title(Document& doc, Diagnostics& diag) {
     for (Block& b : doc.blocks) {
         poll_deadline();
         const Inlines* in = inline_content(b);
-        if (in && clean::fold(plain_text(*in)) == title) {
+        if (in && clean::fold(plain_text(*in), title.size()) == title) {  // a longer fold is not read whole
             report(diag, b, "removed", "the title repeated", plain_text(*in));
             continue;
         }
