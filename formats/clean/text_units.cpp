@@ -1,6 +1,8 @@
 #include "clean/text_units.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "clean/unit_features.hpp"
@@ -8,6 +10,51 @@
 #include "clean/units.hpp"
 
 namespace dconv::clean {
+
+namespace {
+
+std::size_t unit_feature_index(std::string_view name) {
+    for (std::size_t i = 0; i < kUnitFeatures; ++i)
+        if (kUnitFeatureNames[i] == name) return i;
+    std::abort();  // kTextPageFeatureNames names no unit feature: a programming error
+}
+
+}  // namespace
+
+std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
+                                                        const std::vector<float>& probability) {
+    static const std::size_t length_log = unit_feature_index("length_log");
+    std::array<float, kTextPageFeatures> out{};
+    const std::size_t n = probability.size();
+    if (n == 0) return out;
+    double weight_sum = 0;
+    for (std::size_t k = 0; k < n; ++k) weight_sum += std::expm1(double(x[k * kUnitFeatures + length_log])) + 1;
+    for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
+        std::string_view name = kTextPageFeatureNames[i];
+        const bool weighted = name.starts_with("w_"), plain = name.starts_with("m_");
+        std::string_view base = weighted || plain ? name.substr(2) : name;
+        double sum = 0;
+        if (base == "probability") {
+            for (std::size_t k = 0; k < n; ++k) {
+                double w = weighted ? std::expm1(double(x[k * kUnitFeatures + length_log])) + 1 : 1;
+                sum += w * probability[k];
+            }
+        } else if (base == "content_units_share") {
+            for (float p : probability) sum += p >= 0.5f;
+        } else if (!weighted && !plain) {
+            out[i] = x[unit_feature_index(base)];  // a page feature: the same in every row
+            continue;
+        } else {
+            const std::size_t f = unit_feature_index(base);
+            for (std::size_t k = 0; k < n; ++k) {
+                double w = weighted ? std::expm1(double(x[k * kUnitFeatures + length_log])) + 1 : 1;
+                sum += w * x[k * kUnitFeatures + f];
+            }
+        }
+        out[i] = static_cast<float>(sum / (weighted ? weight_sum : double(n)));
+    }
+    return out;
+}
 
 bool text_unit_model_wanted(int favor) {
     return (unit_model_deciding() && (unit_model_may_restore(false, favor) || unit_model_may_drop(false, favor))) ||
@@ -22,7 +69,9 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     page.batch = options.batch;
     page.lang = lang;
     std::vector<float> x = unit_features(before, units, page);
-    const std::vector<bool> rules = kept_in_order(units, make_units(doc, lang), doc, false);
+    const std::vector<Unit> held = make_units(doc, lang);
+    std::vector<std::size_t> matched;  // each unit's place in the rules' output
+    const std::vector<bool> rules = kept_in_order(units, held, doc, false, &matched);
     if (unit_features_wanted()) dump_unit_features(options.source_name, units, x, rules);
     if (!unit_model_deciding() || units.empty() || unit_model_cjk_guard(x, units.size())) return;
     std::vector<bool> drop(units.size(), false);
@@ -30,14 +79,20 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
     std::vector<std::vector<std::string>> weighed(units.size());
-    const bool restore = unit_model_may_restore(false, options.favor);
+    std::vector<float> probability(units.size());
+    for (std::size_t k = 0; k < units.size(); ++k) probability[k] = unit_content_probability(&x[k * kUnitFeatures]);
+    // restoring is for pages that do not read as one article or thread (text_units.hpp)
+    const bool restore = unit_model_may_restore(false, options.favor) &&
+                         text_page_article_probability(text_page_features(x, probability).data()) <
+                             text_page_gate(options.favor);
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
             drop[k] = true;
             continue;
         }
         const float* row = &x[k * kUnitFeatures];
-        float p = diag.keeps_notes() ? unit_content_probability(row, top) : unit_content_probability(row);
+        float p = probability[k];
+        if (diag.keeps_notes()) unit_content_probability(row, top);
         scores[k] = p;
         drop[k] = !unit_kept(rules[k], p, false, options.favor);
         if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
@@ -47,10 +102,21 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
         reasons[k] = buf;
         weighed[k] = feature_values(top, row);
     }
-    Document kept = before;
     Diagnostics quiet(false);
-    drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
     if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, weighed, {}, diag);
+    bool restores = false;
+    for (std::size_t k = 0; k < units.size(); ++k) restores = restores || (!rules[k] && !drop[k]);
+    if (!restores) {
+        // removals only: the rules' output less the units the model drops, so that what
+        // the rules' passes did to the text they kept stands
+        std::vector<bool> gone(held.size(), false);
+        for (std::size_t k = 0; k < units.size(); ++k)
+            if (rules[k] && drop[k] && matched[k] < held.size()) gone[matched[k]] = true;
+        drop_units(doc, held, gone, std::vector<std::string>(held.size()), {}, "unit-model", quiet);
+        return;
+    }
+    Document kept = before;
+    drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
     doc.blocks = std::move(kept.blocks);
 }
 
