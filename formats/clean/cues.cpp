@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <array>
+#include <span>
 
 #include "clean/features.hpp"
 #include "clean/thresholds.hpp"
@@ -77,6 +78,14 @@ double widget_share(std::string_view s, std::vector<std::string_view>* found) {
     };
     std::string cjk;
     for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {  // ASCII, most text: a letter or digit goes on the word, the rest ends it
+            ++i;
+            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) word += static_cast<char>(b);
+            else if (b >= 'A' && b <= 'Z') word += static_cast<char>(b - 'A' + 'a');
+            else flush();
+            continue;
+        }
         std::size_t start = i;
         char32_t c = text::next(s, i);
         if (text::is_cjk(c)) {
@@ -92,7 +101,7 @@ double widget_share(std::string_view s, std::vector<std::string_view>* found) {
         }
     }
     flush();
-    for (std::string_view p : kWidgetPhrasesCjk) {
+    for (std::string_view p : cjk.empty() ? std::span<const std::string_view>() : std::span(kWidgetPhrasesCjk)) {
         if (!is_cjk_text(p)) continue;
         std::size_t pos = 0;
         while ((pos = cjk.find(p, pos)) != std::string::npos) {

@@ -23,35 +23,50 @@ std::size_t unit_feature_index(std::string_view name) {
 
 std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
                                                         const std::vector<float>& probability) {
+    // each input: which unit feature (or the probabilities: kProbability), how averaged
+    enum How { kPage, kWeighted, kPlain };
+    constexpr std::size_t kProbability = SIZE_MAX, kContentUnits = SIZE_MAX - 1;
+    struct Input {
+        std::size_t feature;
+        How how;
+    };
+    static const std::array<Input, kTextPageFeatures> inputs = [] {
+        std::array<Input, kTextPageFeatures> out{};
+        for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
+            std::string_view name = kTextPageFeatureNames[i];
+            How how = name.starts_with("w_") ? kWeighted : name.starts_with("m_") ? kPlain : kPage;
+            std::string_view base = how == kPage ? name : name.substr(2);
+            out[i] = {base == "probability"           ? kProbability
+                      : base == "content_units_share" ? kContentUnits
+                                                      : unit_feature_index(base),
+                      base == "content_units_share" ? kPlain : how};
+        }
+        return out;
+    }();
     static const std::size_t length_log = unit_feature_index("length_log");
     std::array<float, kTextPageFeatures> out{};
     const std::size_t n = probability.size();
     if (n == 0) return out;
+    std::vector<double> weight(n);
     double weight_sum = 0;
-    for (std::size_t k = 0; k < n; ++k) weight_sum += std::expm1(double(x[k * kUnitFeatures + length_log])) + 1;
+    for (std::size_t k = 0; k < n; ++k) {
+        weight[k] = std::expm1(double(x[k * kUnitFeatures + length_log])) + 1;
+        weight_sum += weight[k];
+    }
     for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
-        std::string_view name = kTextPageFeatureNames[i];
-        const bool weighted = name.starts_with("w_"), plain = name.starts_with("m_");
-        std::string_view base = weighted || plain ? name.substr(2) : name;
-        double sum = 0;
-        if (base == "probability") {
-            for (std::size_t k = 0; k < n; ++k) {
-                double w = weighted ? std::expm1(double(x[k * kUnitFeatures + length_log])) + 1 : 1;
-                sum += w * probability[k];
-            }
-        } else if (base == "content_units_share") {
-            for (float p : probability) sum += p >= 0.5f;
-        } else if (!weighted && !plain) {
-            out[i] = x[unit_feature_index(base)];  // a page feature: the same in every row
+        const Input in = inputs[i];
+        if (in.how == kPage) {
+            out[i] = x[in.feature];  // a page feature: the same in every row
             continue;
-        } else {
-            const std::size_t f = unit_feature_index(base);
-            for (std::size_t k = 0; k < n; ++k) {
-                double w = weighted ? std::expm1(double(x[k * kUnitFeatures + length_log])) + 1 : 1;
-                sum += w * x[k * kUnitFeatures + f];
-            }
         }
-        out[i] = static_cast<float>(sum / (weighted ? weight_sum : double(n)));
+        double sum = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            double v = in.feature == kProbability    ? double(probability[k])
+                       : in.feature == kContentUnits ? double(probability[k] >= 0.5f)
+                                                     : double(x[k * kUnitFeatures + in.feature]);
+            sum += (in.how == kWeighted ? weight[k] : 1.0) * v;
+        }
+        out[i] = static_cast<float>(sum / (in.how == kWeighted ? weight_sum : double(n)));
     }
     return out;
 }
@@ -69,7 +84,8 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     page.batch = options.batch;
     page.lang = lang;
     std::vector<float> x = unit_features(before, units, page);
-    const std::vector<Unit> held = make_units(doc, lang);
+    // the rules' output is matched by text and fold only: no stop words counted (no language)
+    const std::vector<Unit> held = make_units(doc, "");
     std::vector<std::size_t> matched;  // each unit's place in the rules' output
     const std::vector<bool> rules = kept_in_order(units, held, doc, false, &matched);
     if (unit_features_wanted()) dump_unit_features(options.source_name, units, x, rules);
