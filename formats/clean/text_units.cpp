@@ -95,6 +95,7 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
     std::vector<std::vector<std::string>> weighed(units.size());
+    static const std::size_t repeats_feature = unit_feature_index("repeats_in_page_log");
     std::vector<float> probability(units.size());
     for (std::size_t k = 0; k < units.size(); ++k) probability[k] = unit_content_probability(&x[k * kUnitFeatures]);
     // restoring is for pages that do not read as one article or thread (text_units.hpp)
@@ -110,6 +111,12 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
         float p = probability[k];
         if (diag.keeps_notes()) unit_content_probability(row, top);
         scores[k] = p;
+        // a text the page repeats that the rules removed (a refrain, a template line) stays
+        // removed: which copy is the content is the rules' call
+        if (!rules[k] && x[k * kUnitFeatures + repeats_feature] > 0) {
+            drop[k] = true;
+            continue;
+        }
         drop[k] = !unit_kept(rules[k], p, false, options.favor);
         if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
         char buf[64];
@@ -118,6 +125,14 @@ void decide_text_units(Document& doc, const Document& before, const CleanOptions
         reasons[k] = buf;
         weighed[k] = feature_values(top, row);
     }
+    // the model does not empty a page the rules kept something of (one unit has little
+    // context to judge by): then the rules' output stands
+    bool any_kept = false, rules_any = false;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        any_kept = any_kept || !drop[k];
+        rules_any = rules_any || rules[k];
+    }
+    if (!any_kept && rules_any) return;
     Diagnostics quiet(false);
     if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, weighed, {}, diag);
     bool restores = false;

@@ -10,7 +10,9 @@
 // what the rules removed only on a page that does not read as an article or a thread:
 // a second small ensemble (the text page gate, same training script) judges that from
 // the page's units as a whole (kTextPageFeatureNames), and its probability must be under
-// unit_model.hpp's text_page_gate().
+// unit_model.hpp's text_page_gate(). A text the page repeats is not restored (which copy
+// is the content is the rules' call), and the model does not empty a page the rules
+// kept something of.
 #pragma once
 
 #include <array>

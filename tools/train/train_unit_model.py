@@ -396,13 +396,15 @@ def main():
             goof[gfold == k] = gm.predict(xgb.DMatrix(G[gfold == k], feature_names=gate_names))
         print(f'text page gate, held-out: {((goof >= 0.5) == (gy >= 0.5)).mean():.3f} of pages right '
               f'(article or thread, or not)\n')
+        rep_col = names.index('repeats_in_page_log')
         unit_gate = np.ones(len(y), dtype=np.float32)
         for p, g in zip(gpages, goof):
             unit_gate[slice(*page_rows[('txt', p['id'])])] = g
         scored = {}  # triple -> {page id: score dict}
         for t in TEXT_GRID:
             d, kp, g = t
-            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g))
+            # text_units.cpp: a unit whose text recurs on the page is not restored
+            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
             scored[t] = {}
             for p in every:
                 kept = ''
