@@ -91,10 +91,7 @@ TEXT_GRID = [(d, k, g) for d in (0.0, 0.2) for k in (0.6, 0.7, 0.8) for g in (0.
 
 
 def text_page_feature_names():
-    text = open(os.path.join(ROOT, 'formats', 'clean', 'text_units.hpp'), encoding='utf-8').read()
-    block = text[text.index('kTextPageFeatureNames = {') + 25:]
-    block = block[:block.index('};')]
-    return [s.strip().strip('"') for s in block.replace('\n', ' ').split(',') if s.strip()]
+    return cpp_names('text_units.hpp', 'kTextPageFeatureNames')
 
 
 def text_page_features(x, prob, names, gate_names):
@@ -139,11 +136,17 @@ def choose_text_decision(f1, every, folds):
     return max(ok, key=lambda t: (round(mean_of(t, 'wcxb'), 6), -t[1], -t[2]))
 
 
-def feature_names():
-    text = open(os.path.join(ROOT, 'formats', 'clean', 'unit_features.hpp'), encoding='utf-8').read()
-    block = text[text.index('kUnitFeatureNames = {') + 21:]
+def cpp_names(header, array):
+    """The strings of the C++ array `array` = {...} in formats/clean/`header`."""
+    text = open(os.path.join(ROOT, 'formats', 'clean', header), encoding='utf-8').read()
+    marker = array + ' = {'
+    block = text[text.index(marker) + len(marker):]
     block = block[:block.index('};')]
     return [s.strip().strip('"') for s in block.replace('\n', ' ').split(',') if s.strip()]
+
+
+def feature_names():
+    return cpp_names('unit_features.hpp', 'kUnitFeatureNames')
 
 
 def run(dconv, folder, out, dump):
