@@ -62,11 +62,12 @@ LABEL_SHARE = 0.5
 # restoring gains on WCXB's text dumps (0.2/0.6 adds 3 points) but lost dev-set pages up
 # to 2 points (restored teasers, related-article headings), and from HTML it gained
 # nothing over dropping alone (0.830 and 0.831) while restored units lose what the
-# rules' passes do to the text they keep. So HTML drops only, and text dumps, where
-# dropping alone changed nothing measurable, do not run the model. --favor-recall lowers
-# both by FAVOR_SHIFT, --favor-precision raises them.
+# rules' passes do to the text they keep. So HTML drops only. Text dumps restore only on
+# pages the text page gate lets through: their DROP and KEEP are chosen with the gate's
+# threshold by nested cross-validation (TEXT_GRID below; the values here are replaced).
+# --favor-recall lowers both by FAVOR_SHIFT, --favor-precision raises them.
 DROP = {'html': 0.2, 'txt': 0.0}
-KEEP = {'html': 2.0, 'txt': 2.0}  # txt: chosen with the text page gate below
+KEEP = {'html': 2.0, 'txt': 2.0}
 PAIRS = ((0.0, 2.0), (0.1, 2.0), (0.2, 2.0), (0.2, 0.9), (0.2, 0.8), (0.2, 0.7), (0.2, 0.6), (0.1, 0.6),
          (0.3, 0.6), (None, 0.5))  # (None, t): the model alone, threshold t
 FAVOR_SHIFT = 0.15
