@@ -54,8 +54,8 @@ constexpr double kMaxCounterLength = 60;      // a line this short with numbers 
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
-constexpr double kLinkedCopyDensity = 0.9;    // a unit this much in links is a link to elsewhere
-constexpr std::size_t kMaxCardSpan = 3;       // ...within this many units of its plain copy
+constexpr double kLinkOnlyDensity = 0.9;      // a unit this much in links is a link and nothing else
+constexpr std::size_t kMaxCardSpan = 3;       // such a link within this many units of its plain copy is a card
 constexpr double kMinHeadlineLength = 30;     // shorter text may be a label also used as a link ("Contact")
 constexpr double kMaxCallLength = 120;        // a call to the reader ("Subscribe to ...") is a line
 constexpr double kMinCallWords = 2;           // ...with this many widget words
@@ -136,7 +136,7 @@ std::pair<double, int> markup_tags(std::string_view s) {
 // underscore, or letters and digits together ("IMG_2041", "chart-2", "photo3.jpg").
 bool picture_name(const Unit& u) {
     const Features& f = u.f;
-    if (f.links != 1 || f.link_density() < 0.9 || u.item >= 0 || u.heading || f.cjk > 0 || f.text.empty() ||
+    if (f.links != 1 || f.link_density() < kLinkOnlyDensity || u.item >= 0 || u.heading || f.cjk > 0 || f.text.empty() ||
         f.text.size() > 60 || f.text.find(' ') != std::string::npos)
         return false;
     bool underscore = f.text.find('_') != std::string::npos;
@@ -492,7 +492,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t from = i > kMaxCardSpan ? i - kMaxCardSpan : 0, to = std::min(n - 1, i + kMaxCardSpan);
         for (std::size_t k = from; k <= to; ++k) {
             poll_deadline();
-            if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkedCopyDensity) continue;
+            if (k == i || folded[k] != folded[i] || units[k].f.link_density() < kLinkOnlyDensity) continue;
             judged[i] = {Cls::bad, "a headline linked beside it (a teaser card)", f.length, Rule::teaser_card};
             break;
         }
@@ -595,7 +595,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         // pictures and emoji between the lines do not break the run
         auto light = [&](std::size_t k) {
             const Features& g = units[k].f;
-            return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > 0.9 && units[k].item < 0) ||
+            return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > kLinkOnlyDensity && units[k].item < 0) ||
                    (judged[k].repeated && g.links == 0 && g.length < 20) ||  // "image.png"
                    (judged[k].repeated && g.links == 0 && !units[k].heading && counts[shaped[k]] == 2 &&
                     apart[k] > kMaxPostSpacing);

@@ -83,7 +83,8 @@ const std::vector<CleaningPass>& cleaning_passes() {
         {"html-clean", "html", "judges each unit of the chosen content (the same rules, its structure first)", nullptr},
         {"unit-model", "both",
          "the trained unit classifier (clean/unit_model.hpp) removes, from what the rules kept, the units it "
-         "judges furniture with confidence (run within classify and html-clean)",
+         "judges furniture with confidence, and on a text page its page gate judges no article or thread, "
+         "restores those it judges content (run within classify and html-clean)",
          nullptr},
         {"html-template", "html", "the site's template lines at the content's edges (wide modes)", nullptr},
         {"html-images", "html", "the site's images, redundant alt text", nullptr},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <array>
+#include <span>
 
 #include "clean/features.hpp"
 #include "clean/thresholds.hpp"

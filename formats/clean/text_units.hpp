@@ -3,13 +3,48 @@
 // measured (unit_features.hpp; the HTML-only features -1) against what the hand rules
 // kept of them, and the unit model (unit_model.hpp) keeps those it judges content, as
 // html/unit_selection.hpp does for a page read from HTML.
+//
+// The unit model learnt WCXB's pages, where a listing's cards, a collection's entries
+// and a product's details are content; the rules, and the magic-html pages (and the dev
+// set) like them, keep one article and drop the teasers around it. So the model restores
+// what the rules removed only on a page that does not read as an article or a thread:
+// a second small ensemble (the text page gate, same training script) judges that from
+// the page's units as a whole (kTextPageFeatureNames), and its probability must be under
+// unit_model.hpp's text_page_gate(). A text the page repeats is not restored (which copy
+// is the content is the rules' call), and the model does not empty a page the rules
+// kept something of.
 #pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <vector>
 
 #include "dconv/clean.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
 
 namespace dconv::clean {
+
+// The text page gate's inputs: the page's own measures (the units' page_* features,
+// read from its first unit), the means of some unit features over the page's units
+// weighted by their length ("w_" + the unit feature's name; the weight is the unit's
+// length plus one), their plain means ("m_"), and the unit model's probabilities:
+// weighted and plain means, and the share of units at 0.5 or over.
+// tools/train/train_unit_model.py reads this list and computes the same.
+inline constexpr std::array<std::string_view, 30> kTextPageFeatureNames = {
+    "units_log", "page_chars_log", "page_cleaned_share", "page_prose_share", "page_link_density",
+    "page_items_share", "page_headings_log", "w_link_density", "w_stop_density", "w_ends_sentence",
+    "w_list_item", "w_heading", "w_prose", "w_repeats_in_page_log", "w_batch_pages_share", "w_widget_share",
+    "w_cleaned_share", "w_words_log", "w_url_share", "w_digit_share", "w_table", "w_code", "m_length_log",
+    "m_link_density", "m_prose", "m_list_item", "m_cleaned_share", "w_probability", "m_probability",
+    "content_units_share"};
+inline constexpr std::size_t kTextPageFeatures = kTextPageFeatureNames.size();
+
+// The gate's inputs for a page of `probability.size()` units whose unit features are
+// `x` (unit_features(), row-major) and whose unit model probabilities are `probability`.
+std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
+                                                        const std::vector<float>& probability);
 
 // Whether the unit model runs on text pages in this process (it decides and its
 // thresholds let it change something for `favor`, or its features are dumped for

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "clean/text_units.hpp"
 #include "clean/tree_ensemble.hpp"
 #include "clean/unit_features.hpp"
 
@@ -39,6 +40,9 @@ bool unit_model_matches_features() {
     if (std::size(kUnitModelFeatures) != kUnitFeatures) return false;
     for (std::size_t i = 0; i < kUnitFeatures; ++i)
         if (kUnitModelFeatures[i] != kUnitFeatureNames[i]) return false;
+    if (std::size(kTextPageModelFeatures) != kTextPageFeatures) return false;
+    for (std::size_t i = 0; i < kTextPageFeatures; ++i)
+        if (kTextPageModelFeatures[i] != kTextPageFeatureNames[i]) return false;
     return true;
 }
 
@@ -58,6 +62,16 @@ float unit_content_probability(const float* x, std::vector<std::string_view>& to
     top.clear();
     for (std::size_t i = 0; i < 3 && weight[order[i]] > 0; ++i) top.push_back(kUnitFeatureNames[order[i]]);
     return probability(margin);
+}
+
+float text_page_article_probability(const float* f) {
+    float margin = 0;
+    for (std::uint32_t root : kTextPageRoots) margin += walk_tree(kTextPageNodes, root, f);
+    return probability(margin);
+}
+
+float text_page_gate(int favor) {
+    return kTextArticleGate + (favor < 0 ? kUnitFavorShift : favor > 0 ? -kUnitFavorShift : 0.0f);
 }
 
 bool unit_model_deciding() {

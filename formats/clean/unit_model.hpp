@@ -40,6 +40,13 @@ bool unit_kept(bool rules_kept, float p, bool html, int favor);
 bool unit_model_may_restore(bool html, int favor);
 bool unit_model_may_drop(bool html, int favor);
 
+// The text page gate (text_units.hpp): the probability that a text page whose
+// kTextPageFeatures gate inputs start at `f` is an article or a thread; the model may
+// restore the rules' removals on the page only under text_page_gate(favor)
+// (--favor-recall raises it by the favor shift, --favor-precision lowers it).
+float text_page_article_probability(const float* f);
+float text_page_gate(int favor);
+
 // The page is mostly CJK script (the units' share of CJK letters): the model, trained on
 // pages 96 % in Latin script, leaves such pages to the rules (as page-model-cjk-guard).
 bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units);

@@ -56,14 +56,14 @@ constexpr float kClimbShare = 1.0f / 3;
 // more of the same article.
 constexpr float kTrifleShare = 0.1f;
 constexpr float kAddedProseShare = 0.6f;
-constexpr float kAddedLinkDensity = 0.25f;
+constexpr float kAddedLinkDensity = static_cast<float>(clean::kProseLinkDensity);  // running prose's
 // Siblings join when they score kSiblingShare of the best (at least kMinSiblingScore),
 // or read as prose: longer than kProseSiblingChars with little link text, or a shorter
 // sentence without links.
 constexpr float kSiblingShare = 0.2f;
 constexpr float kMinSiblingScore = 10;
 constexpr float kProseSiblingChars = 80;
-constexpr float kProseSiblingLinkDensity = 0.25f;
+constexpr float kProseSiblingLinkDensity = static_cast<float>(clean::kProseLinkDensity);  // running prose's
 
 // Threads: kMinPosts records of one kind, within kMaxRecordClimb levels above the best
 // candidate, holding kRecordsShare of their container's text with at most

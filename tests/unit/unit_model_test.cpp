@@ -6,11 +6,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "clean/text_units.hpp"
 #include "clean/unit_features.hpp"
 #include "clean/units.hpp"
 
@@ -78,13 +81,65 @@ TEST_CASE("the rules' verdict stands unless the model is confident") {
         CHECK(!unit_kept(true, 0.25f, html, 1));
         CHECK(unit_kept(true, 0.1f, html, -1));
     }
-    // HTML: removals only; text dumps: the shipped thresholds leave the rules alone
-    // (restoring lost dev-set pages: tools/train/train_unit_model.py's DROP and KEEP)
+    // HTML: removals only
     CHECK(unit_model_may_drop(true, 0));
     CHECK(!unit_model_may_restore(true, 0));
     CHECK(!unit_kept(false, 0.99f, true, 0));
-    CHECK(!unit_model_may_drop(false, 0));
-    CHECK(!unit_model_may_restore(false, 0));
+    // text dumps: restorations, on the pages the text page gate lets through
+    CHECK(unit_model_may_restore(false, 0));
+    CHECK(unit_kept(false, 0.99f, false, 0));
+    CHECK(text_page_gate(0) > 0.0f);
+    CHECK(text_page_gate(0) < 1.0f);
+    CHECK(text_page_gate(-1) > text_page_gate(0));  // --favor-recall restores on more pages
+    CHECK(text_page_gate(1) < text_page_gate(0));
+}
+
+TEST_CASE("the text page gate's trees give the probabilities xgboost gave the same pages") {
+    std::ifstream in(std::string(DCONV_SOURCE_DIR) + "/tests/data/text_page_cases.tsv");
+    std::string line;
+    int cases = 0, articles = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        std::string value;
+        std::getline(fields, value, '\t');
+        const float expected = std::stof(value);
+        std::vector<float> f;
+        while (std::getline(fields, value, '\t')) f.push_back(std::stof(value));
+        REQUIRE(f.size() == kTextPageFeatures);
+        CHECK(text_page_article_probability(f.data()) == Approx(expected).margin(1e-4));
+        ++cases;
+        articles += expected >= 0.5f;
+    }
+    REQUIRE(cases >= 5);
+    CHECK(articles > 0);  // the fixed pages are both kinds
+    CHECK(articles < cases);
+}
+
+TEST_CASE("the text page gate's inputs: page features, length-weighted and plain means") {
+    const std::size_t length_log = 1, link_density = 2;
+    REQUIRE(kUnitFeatureNames[length_log] == "length_log");
+    REQUIRE(kUnitFeatureNames[link_density] == "link_density");
+    std::vector<float> x(2 * kUnitFeatures, 0.0f);
+    x[length_log] = static_cast<float>(std::log1p(99.0));  // a unit of 99 characters, weight 100
+    x[link_density] = 1.0f;
+    x[kUnitFeatures + length_log] = static_cast<float>(std::log1p(299.0));  // 299 characters, weight 300
+    for (std::size_t k = 0; k < 2; ++k)
+        for (std::size_t i = 0; i < kUnitFeatures; ++i)
+            if (kUnitFeatureNames[i] == "units_log") x[k * kUnitFeatures + i] = 0.7f;
+    std::array<float, kTextPageFeatures> f = text_page_features(x, {0.2f, 0.6f});
+    auto at = [&](std::string_view name) {
+        for (std::size_t i = 0; i < kTextPageFeatures; ++i)
+            if (kTextPageFeatureNames[i] == name) return f[i];
+        FAIL("no input " << name);
+        return 0.0f;
+    };
+    CHECK(at("units_log") == 0.7f);
+    CHECK(at("w_link_density") == Approx(0.25).margin(1e-4));
+    CHECK(at("m_link_density") == Approx(0.5));
+    CHECK(at("w_probability") == Approx(0.5).margin(1e-4));
+    CHECK(at("m_probability") == Approx(0.4));
+    CHECK(at("content_units_share") == Approx(0.5));
 }
 
 TEST_CASE("a page's unit features") {

@@ -62,21 +62,92 @@ LABEL_SHARE = 0.5
 # restoring gains on WCXB's text dumps (0.2/0.6 adds 3 points) but lost dev-set pages up
 # to 2 points (restored teasers, related-article headings), and from HTML it gained
 # nothing over dropping alone (0.830 and 0.831) while restored units lose what the
-# rules' passes do to the text they keep. So HTML drops only, and text dumps, where
-# dropping alone changed nothing measurable, do not run the model. --favor-recall lowers
-# both by FAVOR_SHIFT, --favor-precision raises them.
+# rules' passes do to the text they keep. So HTML drops only. Text dumps restore only on
+# pages the text page gate lets through: their DROP and KEEP are chosen with the gate's
+# threshold by nested cross-validation (TEXT_GRID below; the values here are replaced).
+# --favor-recall lowers both by FAVOR_SHIFT, --favor-precision raises them.
 DROP = {'html': 0.2, 'txt': 0.0}
 KEEP = {'html': 2.0, 'txt': 2.0}
 PAIRS = ((0.0, 2.0), (0.1, 2.0), (0.2, 2.0), (0.2, 0.9), (0.2, 0.8), (0.2, 0.7), (0.2, 0.6), (0.1, 0.6),
          (0.3, 0.6), (None, 0.5))  # (None, t): the model alone, threshold t
 FAVOR_SHIFT = 0.15
+GATE = 0.0  # set by the text decision below (0: the gate never opens)
+
+# ---- text dumps: the page gate (formats/clean/text_units.hpp) ----
+# The unit model restores the rules' removals on a text page only when a second small
+# ensemble, the gate, judges the page unlike an article or a thread (WCXB's listings,
+# collections, products and service pages want their cards kept; articles, and the
+# magic-html pages and the dev set, which are articles and threads, do not). The gate is
+# trained on the page types of WCXB and magic-html (article and forum: 1), from
+# text_page_features(), with the unit model's out-of-fold probabilities.
+GATE_PARAMS = dict(objective='binary:logistic', max_depth=4, eta=0.1, subsample=0.8, colsample_bytree=0.8,
+                   min_child_weight=1.0, tree_method='exact', nthread=1, seed=13, eval_metric='logloss')
+GATE_ROUNDS = 100
+GATE_TYPES = ('article', 'forum')
+# The text decision (DROP, KEEP, gate) is chosen from this grid by nested cross-validation:
+# for each fold, the triple with the best mean F1 on the other four folds' WCXB pages
+# among those that keep the magic-html pages of those folds at the rules' own F1 (or
+# above) scores the fold; the shipped triple is chosen the same way on all five.
+TEXT_GRID = [(d, k, g) for d in (0.0, 0.2) for k in (0.6, 0.7, 0.8) for g in (0.3, 0.5, 0.7)] + [(0.0, 2.0, 0.0)]
+
+
+def text_page_feature_names():
+    return cpp_names('text_units.hpp', 'kTextPageFeatureNames')
+
+
+def text_page_features(x, prob, names, gate_names):
+    """text_units.cpp's text_page_features(): one page's units `x`, their probabilities."""
+    x = x.astype(np.float64)
+    prob = prob.astype(np.float64)
+    w = np.expm1(x[:, names.index('length_log')]) + 1
+    out = []
+    for name in gate_names:
+        weighted, plain = name.startswith('w_'), name.startswith('m_')
+        base = name[2:] if weighted or plain else name
+        if base == 'probability':
+            v = prob
+        elif base == 'content_units_share':
+            v = (prob.astype(np.float32) >= 0.5).astype(np.float64)
+        elif not weighted and not plain:
+            out.append(x[0, names.index(base)])
+            continue
+        else:
+            v = x[:, names.index(base)]
+        out.append((w * v).sum() / w.sum() if weighted else v.mean())
+    return np.array(out, dtype=np.float32)
+
+
+def page_f1s(scorer, pages, texts_of, keep):
+    """{page id: F1} of the pages when `keep` (per unit) is kept."""
+    out = {}
+    for p, (s, e), texts in pages:
+        kept = '\n'.join(texts[j - s] for j in range(s, e) if keep[j])
+        out[p['id']] = score(scorer, p, kept)['F1']
+    return out
+
+
+def choose_text_decision(f1, every, folds):
+    """The TEXT_GRID triple with the best WCXB F1 on `folds` that keeps magic-html at the
+    rules' F1 (the triple that restores nothing) or above."""
+    def mean_of(t, source):
+        xs = [f1[t][p['id']] for p in every if p['fold'] in folds and p['source'] == source and p['id'] in f1[t]]
+        return sum(xs) / max(1, len(xs))
+    floor = mean_of((0.0, 2.0, 0.0), 'magic') - 1e-9
+    ok = [t for t in TEXT_GRID if mean_of(t, 'magic') >= floor]
+    return max(ok, key=lambda t: (round(mean_of(t, 'wcxb'), 6), -t[1], -t[2]))
+
+
+def cpp_names(header, array):
+    """The strings of the C++ array `array` = {...} in formats/clean/`header`."""
+    text = open(os.path.join(ROOT, 'formats', 'clean', header), encoding='utf-8').read()
+    marker = array + ' = {'
+    block = text[text.index(marker) + len(marker):]
+    block = block[:block.index('};')]
+    return [s.strip().strip('"') for s in block.replace('\n', ' ').split(',') if s.strip()]
 
 
 def feature_names():
-    text = open(os.path.join(ROOT, 'formats', 'clean', 'unit_features.hpp'), encoding='utf-8').read()
-    block = text[text.index('kUnitFeatureNames = {') + 21:]
-    block = block[:block.index('};')]
-    return [s.strip().strip('"') for s in block.replace('\n', ' ').split(',') if s.strip()]
+    return cpp_names('unit_features.hpp', 'kUnitFeatureNames')
 
 
 def run(dconv, folder, out, dump):
@@ -149,8 +220,9 @@ def table(rows, title, groups):
     return out
 
 
-def export_inc(path, names, booster):
+def export_inc(path, names, booster, gate_names, gate):
     nodes, roots = train_page_model.export_trees(booster, 'Unit')
+    gnodes, groots = train_page_model.export_trees(gate, 'TextPage')
     f32 = train_page_model.f32
     out = ['// Generated by tools/train/train_unit_model.py from the WCXB and magic-html pages: do not edit.',
            '// Retrain with: python3 tools/train/train_unit_model.py (see tools/train/README.md).',
@@ -161,12 +233,20 @@ def export_inc(path, names, booster):
            f"constexpr float kUnitDropHtml = {f32(DROP['html'])}, kUnitKeepHtml = {f32(KEEP['html'])};",
            f"constexpr float kUnitDropText = {f32(DROP['txt'])}, kUnitKeepText = {f32(KEEP['txt'])};",
            f'constexpr float kUnitFavorShift = {f32(FAVOR_SHIFT)};',
+           '// text_page_gate(): the model restores on a text page whose gate probability is under this',
+           f'constexpr float kTextArticleGate = {f32(GATE)};',
            'constexpr std::string_view kUnitModelFeatures[] = {' + ', '.join(f'"{n}"' for n in names) + '};',
            'constexpr TreeNode kUnitNodes[] = {']
     for f, v, y, n in nodes:
         out.append(f'    {{{f}, {f32(v)}, {y}, {n}}},')
     out.append('};')
     out.append('constexpr std::uint32_t kUnitRoots[] = {' + ', '.join(map(str, roots)) + '};')
+    out.append('constexpr std::string_view kTextPageModelFeatures[] = {' + ', '.join(f'"{n}"' for n in gate_names) + '};')
+    out.append('constexpr TreeNode kTextPageNodes[] = {')
+    for f, v, y, n in gnodes:
+        out.append(f'    {{{f}, {f32(v)}, {y}, {n}}},')
+    out.append('};')
+    out.append('constexpr std::uint32_t kTextPageRoots[] = {' + ', '.join(map(str, groots)) + '};')
     with open(path + '.tmp', 'w') as f:
         f.write('\n'.join(out) + '\n')
     os.replace(path + '.tmp', path)
@@ -302,13 +382,63 @@ def main():
             text = scorer.strip(open(path, encoding='utf-8', errors='replace').read()) if os.path.exists(path) else ''
             rows.append(dict(p, **score(scorer, p, text)))
         report[f'{kind} rules'] = table(rows, f'from {kind}: the hand rules (DCONV_UNIT_MODEL=off)', groups)
+
+    # 3b. text dumps: the page gate and the text decision, nested cross-validation
+    global GATE
+    gate_names = text_page_feature_names()
+    gate = None
+    if 'txt' in kinds:
+        gpages = [p for p in every if ('txt', p['id']) in page_rows]
+        G = np.array([text_page_features(X[slice(*page_rows[('txt', p['id'])])], prob[slice(*page_rows[('txt', p['id'])])],
+                                         names, gate_names) for p in gpages], dtype=np.float32)
+        gy = np.array([1.0 if p['type'] in GATE_TYPES else 0.0 for p in gpages], dtype=np.float32)
+        gfold = np.array([p['fold'] for p in gpages])
+        goof = np.zeros(len(gpages), dtype=np.float32)
+        for k in range(5):
+            gm = xgb.train(GATE_PARAMS, xgb.DMatrix(G[gfold != k], label=gy[gfold != k], feature_names=gate_names),
+                           GATE_ROUNDS)
+            goof[gfold == k] = gm.predict(xgb.DMatrix(G[gfold == k], feature_names=gate_names))
+        print(f'text page gate, held-out: {((goof >= 0.5) == (gy >= 0.5)).mean():.3f} of pages right '
+              f'(article or thread, or not)\n')
+        rep_col = names.index('repeats_in_page_log')
+        unit_gate = np.ones(len(y), dtype=np.float32)
+        for p, g in zip(gpages, goof):
+            unit_gate[slice(*page_rows[('txt', p['id'])])] = g
+        scored = {}  # triple -> {page id: score dict}
+        for t in TEXT_GRID:
+            d, kp, g = t
+            # text_units.cpp: a unit whose text recurs on the page is not restored
+            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
+            scored[t] = {}
+            for p in every:
+                kept = ''
+                if ('txt', p['id']) in page_rows:
+                    s0, e0 = page_rows[('txt', p['id'])]
+                    texts = data['txt'][p['id']]['text']
+                    kept = '\n'.join(texts[j - s0] for j in range(s0, e0) if keepers[j])
+                scored[t][p['id']] = score(scorer, p, kept)
+        f1 = {t: {i: v['F1'] for i, v in scored[t].items()} for t in TEXT_GRID}
+        rows = []
+        for k in range(5):
+            t = choose_text_decision(f1, every, [j for j in range(5) if j != k])
+            print(f'fold {k}: drop under {t[0]}, restore at {t[1]} on pages gated under {t[2]} (chosen on the other folds)')
+            rows += [dict(p, **scored[t][p['id']]) for p in every if p['fold'] == k]
+        print()
+        report['txt nested'] = table([r for r in rows if r['source'] == 'wcxb'],
+                                     'from txt: the text decision chosen by nested cross-validation, held-out folds', groups)
+        table([dict(r, type='magic-html') for r in rows if r['source'] == 'magic'], 'magic-html from txt, as above',
+              ['magic-html'])
+        DROP['txt'], KEEP['txt'], GATE = choose_text_decision(f1, every, range(5))
+        print(f'shipped: drop under {DROP["txt"]}, restore at {KEEP["txt"]} on pages gated under {GATE}\n')
+        gate = xgb.train(GATE_PARAMS, xgb.DMatrix(G, label=gy, feature_names=gate_names), GATE_ROUNDS)
     json.dump(report, open(os.path.join(a.work, 'report.json'), 'w'), indent=1)
 
     if a.no_write:
         return
+    assert gate is not None, 'the model file needs both inputs (--inputs html,txt)'
     # 4. the shipped model
     model = fit(np.ones(len(y), dtype=bool))
-    export_inc(os.path.join(ROOT, 'formats', 'clean', 'unit_model_data.inc'), names, model)
+    export_inc(os.path.join(ROOT, 'formats', 'clean', 'unit_model_data.inc'), names, model, gate_names, gate)
     cases = os.path.join(ROOT, 'tests', 'data', 'unit_model_cases.tsv')
     pick = np.linspace(0, len(y) - 1, 12).astype(np.int64)
     p = model.predict(xgb.DMatrix(X[pick], feature_names=names))
@@ -317,7 +447,16 @@ def main():
         for j, i in enumerate(pick):
             f.write(f'{p[j]:.6f}\t' + '\t'.join(repr(float(v)) for v in X[i]) + '\n')
     os.replace(cases + '.tmp', cases)
-    print('wrote formats/clean/unit_model_data.inc and tests/data/unit_model_cases.tsv')
+    cases = os.path.join(ROOT, 'tests', 'data', 'text_page_cases.tsv')
+    pick = np.linspace(0, len(gy) - 1, 8).astype(np.int64)
+    p = gate.predict(xgb.DMatrix(G[pick], feature_names=gate_names))
+    with open(cases + '.tmp', 'w') as f:
+        f.write('# probability<TAB>text page gate inputs (kTextPageFeatureNames order): written by '
+                'tools/train/train_unit_model.py\n')
+        for j, i in enumerate(pick):
+            f.write(f'{p[j]:.6f}\t' + '\t'.join(repr(float(v)) for v in G[i]) + '\n')
+    os.replace(cases + '.tmp', cases)
+    print('wrote formats/clean/unit_model_data.inc, tests/data/unit_model_cases.tsv and tests/data/text_page_cases.tsv')
 
 
 if __name__ == '__main__':
