@@ -11,11 +11,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace dconv::html {
+
+class GumboArena;
 
 inline constexpr std::uint32_t kNoElement = UINT32_MAX;
 
@@ -95,6 +98,11 @@ public:
     // reader that has built them and reads them no more (build_blocks_consuming). Their
     // elements stay in the index, with dangling nodes: not to be read again.
     void release_children(std::uint32_t i);
+    // Frees child k of element i's node, with all it holds (a child it has already
+    // released included), and puts an empty comment in its place: a reader frees each
+    // node as soon as it has read it, so the arena's slabs empty as it goes. Only the
+    // children of an element being read may have been released.
+    void release_child(std::uint32_t i, unsigned k);
 
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
     // white space collapsed; at most `limit` bytes.
@@ -103,6 +111,7 @@ public:
 private:
     void index(const Hide& hide);
 
+    std::unique_ptr<GumboArena> arena_;  // holds the whole tree: freed with it
     GumboOutput* output_ = nullptr;
     std::vector<Element> elements_;
     std::uint32_t body_ = kNoElement;
