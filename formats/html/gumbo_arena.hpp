@@ -41,6 +41,9 @@ public:
 
     void* allocate(std::size_t bytes);
     void deallocate(void* block);
+    // Slabs held now (each kSlabBytes), and blocks from malloc not yet freed.
+    std::size_t slab_count() const { return slabs_.size(); }
+    std::size_t large_count() const { return large_.size(); }
 
     // Slabs: 256 KiB, aligned to 256 KiB (its header at its start); blocks of at most
     // kMaxSmallBytes, in size classes of 8 bytes (gumbo needs pointer alignment).
