@@ -24,9 +24,9 @@
 //   HTML  gumbo's tree in slabs without malloc's headers (html/gumbo_arena.hpp), freed
 //         node by node as the content is built; the tree, the element index and the
 //         selection's measures held at once are the peak. An 8 MB page of one table of
-//         short cells peaks at 24 times the markup plus 30 MB at most (measured: 197 MB,
-//         20.9 times above 30 MB); data tables 20.2 times, cells of 4 to 10 characters
-//         23.7, a 60 MB table page 1,392 MB (22.7 times). Pages under
+//         short cells peaks at 24 times the markup plus 30 MB at most (measured: 198 MB,
+//         20.9 times above 30 MB); data tables 19.9 times, cells of 4 to 10 characters
+//         23.4, a 60 MB table page 1,370 MB (22.3 times). Pages under
 //         kMaxUnitModelMarkup peak higher per byte (the unit model's stages).
 //   PDF   laid out, drawn and freed a page at a time (a book's contents set from its
 //         headings first and filled in last); the pages' deflated content is held outside
@@ -91,7 +91,7 @@ inline constexpr std::size_t kMaxAttributes = 64;
 }  // namespace html
 
 // error: HTML markup larger than this once script and style bodies are cut is not
-// parsed. The reader peaks at 7 to 24 times the markup's size (short table cells the
+// parsed. The reader peaks at 7 to 23 times the markup's size (short table cells the
 // most: gumbo spends 128 bytes on every element and every text), so this keeps a page
 // under about 1.6 GB; real pages are a few hundred kilobytes of markup.
 inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
