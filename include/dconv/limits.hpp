@@ -24,9 +24,9 @@
 //   HTML  gumbo's tree in slabs without malloc's headers (html/gumbo_arena.hpp), freed
 //         node by node as the content is built; the tree, the element index and the
 //         selection's measures held at once are the peak. An 8 MB page of one table of
-//         short cells peaks at 24 times the markup plus 30 MB at most (measured: 198 MB,
-//         20.9 times above 30 MB); data tables 19.9 times, cells of 4 to 10 characters
-//         23.4, a 60 MB table page 1,370 MB (22.3 times). Pages under
+//         short cells peaks at 24 times the markup plus 30 MB at most (measured: 189 MB,
+//         19.8 times above 30 MB); data tables 19.8 times, cells of 4 to 10 characters
+//         23.4, a 60 MB table page 1,369 MB (22.3 times). Pages under
 //         kMaxUnitModelMarkup peak higher per byte (the unit model's stages).
 //   PDF   laid out, drawn and freed a page at a time (a book's contents set from its
 //         headings first and filled in last); the pages' deflated content is held outside

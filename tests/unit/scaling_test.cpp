@@ -69,10 +69,11 @@ const std::string kBinary = DCONV_BINARY_DIR "/dconv";
 // blocks for a cell of a few characters), held in slabs without malloc's headers
 // (gumbo_arena.hpp); the element index 4.6 times. The reader holds both while it
 // selects the content, then builds the content freeing each node as it is read, and
-// frees the rest before the cleaning passes. This page peaks at about 21 times its
-// markup above the baseline (198 MB, as the Markdown writer pads the table; it was 58
-// times, then 28). The bound holds the other shapes measured too: data tables 19.9
-// times, cells of 4 to 10 characters 23.4 times, a 60 MB table page 22.3 times (README).
+// frees the rest before the cleaning passes, whose freed memory goes back to the system
+// before the writers run. This page peaks at about 20 times its markup above the
+// baseline (189 MB; it was 58 times, then 28). The bound holds the other shapes
+// measured too: data tables 19.8 times, cells of 4 to 10 characters 23.4 times, a 60 MB
+// table page 22.3 times (README).
 constexpr double kMaxHtmlMemoryRatio = 24.0;
 // What the command occupies before reading anything (code, ICU's data, the heap's start).
 constexpr double kBaselineBytes = 30.0 * 1024 * 1024;
