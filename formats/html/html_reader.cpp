@@ -1,13 +1,15 @@
 #include "html/html_reader.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <span>
 #include <unordered_set>
+
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
+#endif
 
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
@@ -502,7 +504,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // index) goes back to the system before the writers run: glibc keeps it in its heap,
     // fragmented, and a writer's output string, which doubles as it grows, then came on
     // top of it (the 8 MB table page's peak, 14 MB over the reader's).
+#if defined(__GLIBC__)
     if (markup_bytes >= kTrimAfterMarkup) ::malloc_trim(0);
+#endif
     return doc;
 }
 
