@@ -183,16 +183,28 @@ public:
             const GumboVector& children = node->v.element.children;
             if ((w.entered & kOpaque) || w.next_child >= children.length) {
                 exit(w.element, w.entered);
-                if (releasing_) releasing_->release_children(w.element);  // built: not read again
+                std::uint32_t built = w.element;
                 stack.pop_back();
+                // Built: not read again. In a block, the element goes at once (the slabs
+                // its nodes stand in then empty as the reading goes on); in an inline
+                // element (a <picture>, whose <source>s an <img> reads) or as a root, it
+                // stays, childless, until its parent goes.
+                if (releasing_ && !stack.empty() && page_[stack.back().element].block)
+                    releasing_->release_child(stack.back().element, stack.back().next_child - 1);
+                else if (releasing_)
+                    releasing_->release_children(built);
                 current_ = stack.empty() ? kNoElement : stack.back().element;
                 continue;
             }
+            const bool release_passed = releasing_ && page_[w.element].block;  // see above
             const auto* child = static_cast<const GumboNode*>(children.data[w.next_child++]);
             if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
                 std::uint32_t index = w.next_index;
                 w.next_index = page_[index].end;
-                if (!visible(index)) continue;
+                if (!visible(index)) {
+                    if (release_passed) releasing_->release_child(w.element, w.next_child - 1);
+                    continue;
+                }
                 current_ = index;
                 unsigned entered = enter(index);
                 stack.push_back({index, 0, index + 1, entered});
@@ -201,6 +213,7 @@ public:
             if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA ||
                 child->type == GUMBO_NODE_WHITESPACE)
                 text(child);
+            if (release_passed) releasing_->release_child(w.element, w.next_child - 1);
         }
     }
 

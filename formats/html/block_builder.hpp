@@ -63,11 +63,13 @@ struct BuildOptions {
 // leaving out elements for which `removed` is true (and, always, skipped elements).
 Blocks build_blocks(const Page& page, const std::vector<std::uint32_t>& roots,
                          const std::vector<bool>& removed, const BuildOptions& options = {});
-// As build_blocks, and each element's subtree (its children) is freed as soon as it is
-// built, so that a large page never holds its whole tree and its whole document at once
-// (issue 16's memory bound). The caller reads no node of `page` below the roots again
-// (the index stays, its nodes of built subtrees dangling). A page with notes is built as
-// by build_blocks.
+// As build_blocks, and each node is freed as soon as it is built: in a block element,
+// every child once read (a row as soon as it is built, the white space between rows);
+// in an inline one (a <picture>, whose <source>s its <img> reads), the children when it
+// ends. A large page thus never holds its whole tree and its whole document at once, and
+// the tree's slabs (gumbo_arena.hpp) empty as the reading goes on (issue 16's memory
+// bound). The caller reads no node of `page` below the roots again (the index stays, its
+// nodes of built subtrees dangling). A page with notes is built as by build_blocks.
 Blocks build_blocks_consuming(Page& page, const std::vector<std::uint32_t>& roots, const std::vector<bool>& removed,
                               const BuildOptions& options = {});
 

@@ -240,7 +240,7 @@ public:
             poll_deadline();
             if (page_[i].skipped) continue;
             Hint cls = hint_of(attribute(page_[i].node, "class")), id = hint_of(attribute(page_[i].node, "id"));
-            hint_[i] = cls.score + id.score;
+            hint_[i] = static_cast<std::int8_t>(cls.score + id.score);
             furniture_hint_[i] = cls.furniture || id.furniture;
         }
         measure_live();
@@ -415,9 +415,11 @@ private:
                 container = page_[container].parent;
             }
         }
-        final_.assign(n_, 0);
+        // in the scores' place: on a page of table cells an array of a float per element
+        // is a quarter of the markup's size, held at the reader's peak (issue 16)
+        final_ = std::move(score_);
         for (std::uint32_t i = 0; i < n_; ++i)
-            if (scored_[i]) final_[i] = score_[i] * (1 - live_[i].link_density());
+            final_[i] = scored_[i] ? final_[i] * (1 - live_[i].link_density()) : 0;
     }
 
     std::uint32_t choose_top(std::uint32_t body) {
@@ -933,7 +935,7 @@ private:
     const bool explain_;
     const std::uint32_t n_;
     std::vector<bool> removed_;
-    std::vector<int> hint_;
+    std::vector<std::int8_t> hint_;  // -2 to 2: hint_of's scores of the class and the id
     std::vector<bool> furniture_hint_;
     std::vector<float> score_;
     std::vector<bool> scored_;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/text.hpp"
+#include "html/gumbo_arena.hpp"
 #include "dconv/limits.hpp"
 
 namespace dconv::html {
@@ -159,10 +160,11 @@ std::string_view node_text(const GumboNode* node) {
     }
 }
 
-Page::Page(std::string_view markup, const Hide& hide) {
-    GumboOptions options = kGumboDefaultOptions;
+Page::Page(std::string_view markup, const Hide& hide) : arena_(std::make_unique<GumboArena>()) {
+    GumboOptions options = arena_->options();
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
+    arena_->finish_parse();
     index(hide);
 }
 
@@ -170,18 +172,50 @@ Page::Page(std::string_view markup, const Hide& hide) {
 // everything below it with the options' allocator, as gumbo_destroy_output does the tree.
 extern "C" void gumbo_destroy_node(GumboOptions* options, GumboNode* node);
 
+namespace {
+
+// What a released child's place holds: an empty comment, which every reader passes over.
+GumboNode* released_node() {
+    static GumboNode node = [] {
+        GumboNode n {};
+        n.type = GUMBO_NODE_COMMENT;
+        n.v.text.text = "";
+        return n;
+    }();
+    return &node;
+}
+
+}  // namespace
+
 void Page::release_children(std::uint32_t i) {
     auto* node = const_cast<GumboNode*>(elements_[i].node);
     GumboVector& children = node->v.element.children;
-    GumboOptions options = kGumboDefaultOptions;  // the allocator the tree was made with
+    GumboOptions options = arena_->options();  // the allocator the tree was made with
     for (unsigned k = 0; k < children.length; ++k)
-        gumbo_destroy_node(&options, static_cast<GumboNode*>(children.data[k]));
-    children.length = 0;  // gumbo_destroy_output then frees the element and its empty vector
+        if (children.data[k] != released_node())  // gumbo would walk it as its own
+            gumbo_destroy_node(&options, static_cast<GumboNode*>(children.data[k]));
+    children.length = 0;  // the element and its empty vector go with the arena
 }
 
-Page::~Page() {
-    if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
+void Page::release_child(std::uint32_t i, unsigned k) {
+    GumboVector& children = const_cast<GumboNode*>(elements_[i].node)->v.element.children;
+    auto* child = static_cast<GumboNode*>(children.data[k]);
+    if (child == released_node()) return;
+    if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
+        // its own released children first: gumbo's walk follows each child's parent link
+        GumboVector& below = child->v.element.children;
+        GumboOptions options = arena_->options();
+        for (unsigned c = 0; c < below.length; ++c)
+            if (below.data[c] != released_node()) gumbo_destroy_node(&options, static_cast<GumboNode*>(below.data[c]));
+        below.length = 0;
+    }
+    GumboOptions options = arena_->options();
+    gumbo_destroy_node(&options, child);
+    children.data[k] = released_node();
 }
+
+// The tree is freed with its arena, all at once: gumbo_destroy_output would walk it.
+Page::~Page() = default;
 
 void Page::index(const Hide& hide) {
     struct Frame {

@@ -11,11 +11,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace dconv::html {
+
+class GumboArena;
 
 inline constexpr std::uint32_t kNoElement = UINT32_MAX;
 
@@ -35,21 +38,25 @@ struct TextMeasure {
     }
 };
 
+// One per element of the page, some 80 bytes (packed: a page of table cells has one for
+// every 17 bytes of markup, so the index is a fifth of the reader's peak memory).
 struct Element {
     const GumboNode* node = nullptr;  // an element (or template) node
-    GumboTag tag = GUMBO_TAG_UNKNOWN;
     std::uint32_t parent = kNoElement;
     std::uint32_t end = 0;        // one past the index of its last descendant
     std::uint32_t line = 0;       // of its start tag, 1-based (0: made up by the parser)
     std::uint32_t last_line = 0;  // of the last text inside it
-    std::uint32_t depth = 0;
-    bool block = false;            // block-level: its content starts a block of its own
-    bool skipped = false;          // never shown: scripts, styles, form controls, hidden
-    bool block_children = false;   // holds block-level elements (else its text is a paragraph)
+    GumboTag tag : 8 = GUMBO_TAG_UNKNOWN;  // gumbo's tags are fewer than 256
+    unsigned depth : 16 = 0;      // markup_prescan.hpp keeps it under kMaxElementDepth
+    bool block : 1 = false;           // block-level: its content starts a block of its own
+    bool skipped : 1 = false;         // never shown: scripts, styles, form controls, hidden
+    bool block_children : 1 = false;  // holds block-level elements (else its text is a paragraph)
     TextMeasure direct;  // text nodes that are its children
     TextMeasure own;     // text whose nearest block-level ancestor this is (block elements only)
     TextMeasure all;     // all text below it
 };
+static_assert(GUMBO_TAG_LAST < 256, "Element::tag holds gumbo's tags in 8 bits");
+static_assert(sizeof(Element) <= 80, "Element packed");
 
 // Tags that start a block of their own (HTML's flow content that is not phrasing).
 bool is_block_tag(GumboTag tag);
@@ -95,6 +102,11 @@ public:
     // reader that has built them and reads them no more (build_blocks_consuming). Their
     // elements stay in the index, with dangling nodes: not to be read again.
     void release_children(std::uint32_t i);
+    // Frees child k of element i's node, with all it holds (a child it has already
+    // released included), and puts an empty comment in its place: a reader frees each
+    // node as soon as it has read it, so the arena's slabs empty as it goes. Only the
+    // children of an element being read may have been released.
+    void release_child(std::uint32_t i, unsigned k);
 
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
     // white space collapsed; at most `limit` bytes.
@@ -103,6 +115,7 @@ public:
 private:
     void index(const Hide& hide);
 
+    std::unique_ptr<GumboArena> arena_;  // holds the whole tree: freed with it
     GumboOutput* output_ = nullptr;
     std::vector<Element> elements_;
     std::uint32_t body_ = kNoElement;

@@ -19,8 +19,15 @@
 //   JSON-LD          kMaxJsonLdBytes = 1 MiB, kMaxJsonLdDepth = 32 (page_metadata.hpp)
 //   --jsonl          kJsonlMaxRecordBytes = 64 MiB per record line (batch.hpp)
 //
-// Memory is bounded by how the writers work, not by a limit, and checked by
+// Memory is bounded by how the readers and writers work, not by a limit, and checked by
 // tests/unit/scaling_test.cpp through peak RSS (not under AddressSanitizer):
+//   HTML  gumbo's tree in slabs without malloc's headers (html/gumbo_arena.hpp), freed
+//         node by node as the content is built; the tree, the element index and the
+//         selection's measures held at once are the peak. An 8 MB page of one table of
+//         short cells peaks at 24 times the markup plus 30 MB at most (measured: 189 MB,
+//         19.8 times above 30 MB); data tables 19.8 times, cells of 4 to 10 characters
+//         23.4, a 60 MB table page 1,369 MB (22.3 times). Pages under
+//         kMaxUnitModelMarkup peak higher per byte (the unit model's stages).
 //   PDF   laid out, drawn and freed a page at a time (a book's contents set from its
 //         headings first and filled in last); the pages' deflated content is held outside
 //         libharu's heap and given back as the file is written. Plain text to PDF peaks
@@ -84,8 +91,9 @@ inline constexpr std::size_t kMaxAttributes = 64;
 }  // namespace html
 
 // error: HTML markup larger than this once script and style bodies are cut is not
-// parsed. Gumbo's tree takes 10 to 30 times the markup's size (tag soup the most), so
-// this keeps a page under about 2 GB; real pages are a few hundred kilobytes of markup.
+// parsed. The reader peaks at 7 to 23 times the markup's size (short table cells the
+// most: gumbo spends 128 bytes on every element and every text), so this keeps a page
+// under about 1.6 GB; real pages are a few hundred kilobytes of markup.
 inline constexpr std::size_t kMaxMarkupBytes = std::size_t(64) << 20;  // 64 MiB
 
 // quiet: the unit model (html/unit_selection.hpp) judges pages of at most this much

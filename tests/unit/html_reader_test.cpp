@@ -13,6 +13,8 @@
 #include "dconv/convert.hpp"
 #include "dconv/model.hpp"
 #include "dconv/registry.hpp"
+#include "html/block_builder.hpp"
+#include "html/gumbo_arena.hpp"
 #include "html/html_reader.hpp"
 #include "html/html_tree.hpp"
 #include "html/markup_prescan.hpp"
@@ -519,6 +521,83 @@ TEST_CASE("html prescan: nesting beyond the limit is flattened, real pages are n
 }
 
 // ------------------------------------------------------------------ hostile input
+
+// ------------------------------------------------------------------ the tree's memory
+
+TEST_CASE("html memory: the content built while its tree is freed node by node is the content of the whole tree") {
+    // Each shape the builder frees differently: rows of a table and the white space
+    // between them (freed as read, in a block), a <picture> whose <img> reads the
+    // <source>s before it (kept till the inline element ends), a block inside an inline
+    // element, skipped and hidden elements, comments, a template, nested lists, pre.
+    const std::string page =
+        "<!DOCTYPE html><html><head><title>t</title></head><body>\n"
+        "<h1>The harbour</h1>\n<p>Some <em>emphasis, <a href='/x'>a <b>link</b></a></em> and text.<!-- a comment --></p>\n"
+        "<table>\n<thead><tr><th>quay</th><th>boats</th></tr></thead>\n<tbody>\n"
+        "<tr><td>north</td><td>12</td></tr>\n<tr><td>south <i>pier</i></td><td>7</td></tr>\n"
+        "<tr><td><p>a block</p><p>in a cell</p></td><td>3</td></tr>\n</tbody></table>\n"
+        "<p><picture><source srcset='/big.webp 2x, /small.webp 1x' type='image/webp'>"
+        "<img src='/photo.jpg' alt='the quay at dawn'></picture> A picture.</p>\n"
+        "<figure><img src='/f.png' alt='figure'><figcaption>The caption</figcaption></figure>\n"
+        "<span>inline <div>a block in an inline</div> after</span>\n"
+        "<ul><li>one<ul><li>nested <script>var x;</script>two</li></ul></li><li>three</li></ul>\n"
+        "<div hidden><p>hidden text</p></div><template><p>template</p></template>\n"
+        "<pre>  code\n  kept  </pre>\n<blockquote><p>quoted</p></blockquote>\n"
+        "</body></html>\n";
+    html::BuildOptions options;
+    options.base_url = "https://example.org/page";
+    html::Page whole(page);
+    std::vector<bool> removed(whole.size(), false);
+    Blocks expected = html::build_blocks(whole, {whole.body()}, removed, options);
+    html::Page consumed(page);
+    Blocks got = html::build_blocks_consuming(consumed, {consumed.body()}, removed, options);
+    std::string want, have;
+    describe(expected, want, 0, false);
+    describe(got, have, 0, false);
+    CHECK(have == want);
+    CHECK(contains(want, "big.webp"));  // the <source> was still there for the <img>
+    CHECK(contains(want, "a block in an inline"));
+    CHECK(contains(want, "south"));
+}
+
+TEST_CASE("html memory: the arena hands out aligned blocks of every size and gives emptied slabs back") {
+    html::GumboArena arena;
+    std::mt19937 random(16);
+    struct Held {
+        char* data;
+        std::size_t bytes;
+        char fill;
+    };
+    std::vector<Held> blocks;
+    for (int i = 0; i < 20000; ++i) {  // during the parse: blocks come and go
+        std::size_t bytes = random() % 3 == 0 ? random() % 2000 : random() % 200;
+        auto* block = static_cast<char*>(arena.allocate(bytes));
+        REQUIRE(block != nullptr);
+        CHECK(reinterpret_cast<std::uintptr_t>(block) % alignof(void*) == 0);
+        auto fill = static_cast<char>(i);
+        std::fill(block, block + bytes, fill);
+        blocks.push_back({block, bytes, fill});
+        if (random() % 4 == 0) {
+            std::size_t k = random() % blocks.size();
+            arena.deallocate(blocks[k].data);
+            blocks.erase(blocks.begin() + static_cast<long>(k));
+        }
+    }
+    CHECK(arena.slab_count() > 0);
+    CHECK(arena.large_count() > 0);
+    arena.finish_parse();
+    const std::size_t held = arena.slab_count();
+    // no block overlaps another: each still holds what was written into it
+    for (const Held& h : blocks)
+        CHECK(std::all_of(h.data, h.data + h.bytes, [&h](char c) { return c == h.fill; }));
+    std::shuffle(blocks.begin(), blocks.end(), random);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+        arena.deallocate(blocks[k].data);
+        if (k == blocks.size() / 2) CHECK(arena.slab_count() <= held);
+    }
+    CHECK(arena.slab_count() == 0);  // every slab given back as it emptied
+    CHECK(arena.large_count() == 0);
+    arena.deallocate(nullptr);  // as free(NULL)
+}
 
 TEST_CASE("html: hostile inputs finish fast and cleanly") {
     auto start = Clock::now();
