@@ -174,6 +174,7 @@ Page::Page(std::string_view markup, const Hide& hide) {
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
     std::vector<const GumboNode*> reveal = index(hide, {});
     if (!reveal.empty()) {
+        std::sort(reveal.begin(), reveal.end());  // looked up once per hidden element
         elements_.clear();
         body_ = kNoElement;
         index(hide, reveal);
@@ -199,9 +200,9 @@ Page::~Page() {
 
 namespace {
 
-// The text a hidden element holds, in characters as measure_text counts them roughly
-// (bytes of text, white space runs as one), skipping what is never shown whatever
-// the styles say (scripts, templates, form controls...).
+// The text a hidden element holds, in measure_text's characters (one more for each text
+// node, where the index would count a gap), skipping what is never shown whatever the
+// styles say (scripts, templates, form controls...).
 float hidden_text_chars(const GumboNode* root) {
     float chars = 0;
     std::vector<const GumboNode*> todo = {root};
@@ -278,7 +279,7 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
                         (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
                         child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML;
             if (!e.skipped && is_hidden(child)) {
-                if (std::find(reveal.begin(), reveal.end(), child) == reveal.end()) {
+                if (!std::binary_search(reveal.begin(), reveal.end(), child)) {
                     e.skipped = true;
                     // only a hidden box inside the body can be the content
                     if (reveal.empty() && body_ != kNoElement) hidden.emplace_back(child, hidden_text_chars(child));
