@@ -24,16 +24,23 @@ std::size_t count_units(const Document& doc) {
 
 // An item's text and lines, nested lists included: a menu is often one short item
 // ("About us") over a nested list of links, and the item is judged by all it holds.
-void gather_item(const Blocks& item, Inlines* all, SourceRange& source) {
+// `whole`: the text of its other blocks too (make_units' whole_items).
+void gather_item(const Blocks& item, Inlines* all, SourceRange& source, bool whole) {
     for (const Block& child : item) {
         poll_deadline();
         if (auto* nested = std::get_if<List>(&child.node)) {
-            for (const Blocks& sub : nested->items) gather_item(sub, all, source);
+            for (const Blocks& sub : nested->items) gather_item(sub, all, source, whole);
             continue;
         }
         if (const Inlines* in = all ? inline_content(child) : nullptr) {
             if (!all->empty()) all->push_back(Text{" "});
             all->insert(all->end(), in->begin(), in->end());
+        } else if (all && whole) {
+            if (std::string text = plain_text(child); !text.empty()) {
+                std::replace(text.begin(), text.end(), '\n', ' ');  // a Text holds no line break
+                if (!all->empty()) all->push_back(Text{" "});
+                all->push_back(Text{std::move(text)});
+            }
         }
         if (!child.source.known()) continue;
         if (!source.known()) source = child.source;
@@ -44,7 +51,7 @@ void gather_item(const Blocks& item, Inlines* all, SourceRange& source) {
 }  // namespace
 
 std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
-                             std::size_t tail) {
+                             std::size_t tail, bool whole_items) {
     std::vector<Unit> units;
     const std::size_t total = count_units(doc);
     units.reserve(total);
@@ -62,7 +69,7 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                 u.item = static_cast<int>(i);
                 u.measured = wanted();
                 Inlines all;
-                gather_item(list->items[i], u.measured ? &all : nullptr, u.source);
+                gather_item(list->items[i], u.measured ? &all : nullptr, u.source, whole_items);
                 if (!u.source.known()) u.source = block.source;
                 if (u.measured) u.f = measure(all, lang);
                 units.push_back(std::move(u));

@@ -26,9 +26,12 @@ struct Unit {
 
 // Measures every unit; or, with `head`/`tail`, only the first `head` and last `tail`
 // units (the others keep empty Features and `measured` false): the metadata pass reads
-// only the page's head and foot.
+// only the page's head and foot. A list item is measured on the text of its paragraphs
+// and nested lists; with `whole_items`, on all its text (quotes, tables, code and boxes
+// inside it too: an HTML page's forum post is a list item whose words sit in a quote or
+// a box, which the unit model must see to judge it).
 std::vector<Unit> make_units(const Document& doc, std::string_view lang,
-                             std::size_t head = SIZE_MAX, std::size_t tail = 0);
+                             std::size_t head = SIZE_MAX, std::size_t tail = 0, bool whole_items = false);
 
 // What goes of a document: whole blocks, and items of its top-level lists.
 struct DroppedUnits {

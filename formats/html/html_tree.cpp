@@ -1,5 +1,6 @@
 #include "html/html_tree.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/text.hpp"
@@ -69,6 +70,14 @@ bool has_attribute(const GumboNode* node, const char* name) {
 }
 
 namespace {
+
+// Page(): a hidden element is shown when it holds this many times the text the page
+// shows, and at least kMinRevealedChars (a page of a few words and a hidden cookie
+// notice stays as it is). On WCXB's pages, hidden boxes of one to four times the shown
+// text were tab panels, duplicated menus and product variants; the boxes a script was
+// to reveal held 10 to 1,000 times the menus around them.
+constexpr float kRevealedShare = 5;
+constexpr float kMinRevealedChars = 500;
 
 bool contains_folded(std::string_view haystack, std::string_view needle) {
     // haystack compared lower-cased with spaces removed: "Display : None" is display:none
@@ -165,7 +174,13 @@ Page::Page(std::string_view markup, const Hide& hide) : arena_(std::make_unique<
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
     arena_->finish_parse();
-    index(hide);
+    std::vector<const GumboNode*> reveal = index(hide, {});
+    if (!reveal.empty()) {
+        std::sort(reveal.begin(), reveal.end());  // looked up once per hidden element
+        elements_.clear();
+        body_ = kNoElement;
+        index(hide, reveal);
+    }
 }
 
 // gumbo 0.10's own (exported by libgumbo, not declared in gumbo.h): frees a node and
@@ -217,7 +232,36 @@ void Page::release_child(std::uint32_t i, unsigned k) {
 // The tree is freed with its arena, all at once: gumbo_destroy_output would walk it.
 Page::~Page() = default;
 
-void Page::index(const Hide& hide) {
+namespace {
+
+// The text a hidden element holds, in measure_text's characters (one more for each text
+// node, where the index would count a gap), skipping what is never shown whatever the
+// styles say (scripts, templates, form controls...).
+float hidden_text_chars(const GumboNode* root) {
+    float chars = 0;
+    std::vector<const GumboNode*> todo = {root};
+    while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            const auto* child = static_cast<const GumboNode*>(children.data[i]);
+            if (child->type == GUMBO_NODE_ELEMENT) {
+                if (!is_skipped_tag(child->v.element.tag)) todo.push_back(child);
+            } else if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
+                TextMeasure m;
+                measure_text(child->v.text.text, false, m);
+                chars += m.chars + (m.chars > 0 ? 1 : 0);
+            }
+        }
+    }
+    return chars;
+}
+
+}  // namespace
+
+std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<const GumboNode*>& reveal) {
+    std::vector<std::pair<const GumboNode*, float>> hidden;  // hidden elements, their text
     struct Frame {
         const GumboNode* node;
         std::uint32_t element;  // its index, kNoElement for the document
@@ -267,7 +311,14 @@ void Page::index(const Hide& hide) {
             // <dialog> (unknown to gumbo 0.10): modal boxes, shown only when opened
             e.skipped = child->type == GUMBO_NODE_TEMPLATE || is_skipped_tag(e.tag) ||
                         (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
-                        child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML || is_hidden(child);
+                        child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML;
+            if (!e.skipped && is_hidden(child)) {
+                if (!std::binary_search(reveal.begin(), reveal.end(), child)) {
+                    e.skipped = true;
+                    // only a hidden box inside the body can be the content
+                    if (reveal.empty() && body_ != kNoElement) hidden.emplace_back(child, hidden_text_chars(child));
+                }
+            }
             if (!e.skipped && hide && hide(*this, e)) e.skipped = true;
             auto index = static_cast<std::uint32_t>(elements_.size());
             if (e.tag == GUMBO_TAG_BODY && body_ == kNoElement) body_ = index;
@@ -306,6 +357,11 @@ void Page::index(const Hide& hide) {
         p.all.add(e.all);
         p.last_line = std::max(p.last_line, e.last_line);
     }
+    std::vector<const GumboNode*> shown;
+    const float visible = body_ != kNoElement ? elements_[body_].all.chars : 0;
+    for (const auto& [node, chars] : hidden)
+        if (chars >= kMinRevealedChars && chars >= kRevealedShare * visible) shown.push_back(node);
+    return shown;
 }
 
 std::string Page::text_of(std::uint32_t i, std::size_t limit) const {

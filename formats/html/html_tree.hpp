@@ -82,6 +82,11 @@ public:
     // Parses `markup` (UTF-8, prepared by prepare_markup) and indexes its elements.
     // An element for which `hide` is true (asked as it is indexed, its ancestors indexed
     // before it) is skipped with all it holds, as a hidden one is: --drop-selector.
+    // A hidden element (is_hidden) holding several times the text shown on the page
+    // (html_tree.cpp's kRevealedShare) is shown after all: a page saved before its
+    // scripts ran often keeps its whole content in a box they were to reveal (a
+    // product's details in <div hidden>, a listing under display:none), and a reader
+    // that skipped it would be left with the menus.
     using Hide = std::function<bool(const Page&, const Element&)>;
     explicit Page(std::string_view markup, const Hide& hide = {});
     ~Page();
@@ -113,7 +118,9 @@ public:
     std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;
 
 private:
-    void index(const Hide& hide);
+    // `reveal`: hidden elements shown nonetheless (see the constructor). Returns the
+    // hidden elements' nodes that held several times the text the page shows.
+    std::vector<const GumboNode*> index(const Hide& hide, const std::vector<const GumboNode*>& reveal);
 
     std::unique_ptr<GumboArena> arena_;  // holds the whole tree: freed with it
     GumboOutput* output_ = nullptr;

@@ -142,7 +142,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     if (!stages.whole) return false;
     const Document& whole = *stages.whole;
     const std::string lang = doc.meta.language;
-    std::vector<clean::Unit> units = clean::make_units(whole, lang);
+    std::vector<clean::Unit> units = clean::make_units(whole, lang, SIZE_MAX, 0, true);
     clean::UnitPage page;
     page.html = true;
     page.stages = {stages.selected, stages.landmark_free, stages.cleaned};
@@ -152,7 +152,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
         page.type_probability[t] = verdict.type_probabilities[t];
     std::vector<float> x = clean::unit_features(whole, units, page);
     const Document& output = stages.output ? *stages.output : *stages.cleaned;
-    const std::vector<clean::Unit> held = clean::make_units(output, lang);
+    const std::vector<clean::Unit> held = clean::make_units(output, lang, SIZE_MAX, 0, true);
     std::vector<std::size_t> matched;
     const std::vector<bool> rules = clean::kept_in_order(units, held, output, true, &matched);
     if (stages.whole_features) {

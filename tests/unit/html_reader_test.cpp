@@ -156,6 +156,27 @@ TEST_CASE("html spec: a class that hides a box hides it, unless another class sh
                    "Para [Str \"not a hiding class\"]\nPara [Str \"also shown\"]\n");
 }
 
+TEST_CASE("html spec: a hidden box holding several times the text the page shows is shown after all") {
+    // a page saved before its scripts revealed its content: the box holds it, the page
+    // around it shows a menu
+    std::string prose;
+    for (int i = 0; i < 12; ++i) prose += "<p>The content of the page, a sentence of running prose that goes on.</p>";
+    std::string model = blocks("<body><p>Menu</p><div hidden><h2>Details</h2>" + prose +
+                               "<div style=\"display:none\">still hidden inside</div></div></body>");
+    CHECK(model.find("Menu") != std::string::npos);
+    CHECK(model.find("Details") != std::string::npos);
+    CHECK(model.find("running prose") != std::string::npos);
+    CHECK(model.find("still hidden inside") == std::string::npos);  // only the box itself is shown
+    // the same box beside a page that shows as much text stays hidden (a tab, a menu)
+    std::string shown;
+    for (int i = 0; i < 4; ++i) shown += "<p>What the page shows, a sentence of running text that goes on.</p>";
+    model = blocks("<body>" + shown + "<div hidden><h2>Details</h2>" + prose + "</div></body>");
+    CHECK(model.find("Details") == std::string::npos);
+    // a short hidden box is never shown (a cookie notice beside an empty page)
+    model = blocks("<body><p>Menu</p><div hidden><p>We use cookies.</p></div></body>");
+    CHECK(model == "Para [Str \"Menu\"]\n");
+}
+
 TEST_CASE("html: source ranges are the lines of the page") {
     Document doc = read("<html>\n<body>\n<h1>Title</h1>\n<p>one\ntwo</p>\n\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
                         "<script>\nx\ny\n</script>\n<p>after</p>\n</body></html>\n");
