@@ -45,9 +45,13 @@ int heading_level(GumboTag tag) {
     }
 }
 
+// A link worth keeping: not empty, not the page itself, and not script (javascript:,
+// vbscript:) or an inline document (data:, which can carry a page of script): those
+// links go in every output format alike, their text stays.
 bool usable_href(std::string_view href) {
     href = text::trim(href);
-    return !href.empty() && href != "#" && !text::starts_with_ci(href, "javascript:");
+    return !href.empty() && href != "#" && !text::starts_with_ci(href, "javascript:") &&
+           !text::starts_with_ci(href, "vbscript:") && !text::starts_with_ci(href, "data:");
 }
 
 std::uint32_t text_last_line(const GumboNode* node) {

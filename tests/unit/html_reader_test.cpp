@@ -115,6 +115,9 @@ TEST_CASE("html spec: inlines, entities and white space") {
         {"<p>see <a href=\"https://x.org/a\" title=t>the <b>docs</b></a>.</p>",
          "Para [Str \"see \", Link [Str \"the \", Strong [Str \"docs\"]] \"https://x.org/a\" \"\", Str \".\"]\n"},
         {"<p><a href=\"javascript:void(0)\">not a link</a></p>", "Para [Str \"not a link\"]\n"},
+        {"<p><a href=\" VBScript:msgbox(1)\">nor this</a> <a href=\"data:text/html,<script>alert(1)</script>\">nor "
+         "this</a></p>",
+         "Para [Str \"nor this nor this\"]\n"},
         {"<p>line one<br>line two</p>", "Para [Str \"line one\", LineBreak, Str \"line two\"]\n"},
         {"<p>para one<br><br>para two</p>", "Para [Str \"para one\"]\nPara [Str \"para two\"]\n"},
         {"<p>&lt;tag&gt; &amp; &quot;q&quot; &eacute; &#x4E2D;&#25991; a&nbsp;b</p>",
