@@ -37,7 +37,7 @@ const std::vector<WriterEntry>& writers() {
         {"txt", {"plain", "text"}, "txt", "plain text wrapped at --columns", write_plain},
         {"native", {"json"}, "json", "the document model as JSON, for debugging",
          write_native},
-        {"html", {"xhtml", "html5"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml,
+        {"html", {"xhtml", "html5", "htm"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml,
          nullptr, true},
         {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
          write_epub, write_epub_book, true},

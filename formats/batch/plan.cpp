@@ -242,11 +242,15 @@ std::string named_output_file(const BatchOptions& options) {
 // --to, or the format the output file's name asks for, or md. A --to naming one format
 // whose ending contradicts the file's is refused (the file would lie about its format),
 // unless --force-extension.
-std::vector<const WriterEntry*> choose_writers(const BatchOptions& options) {
+std::vector<const WriterEntry*> choose_writers(const BatchOptions& options, std::vector<std::string>& warnings) {
     std::string file = named_output_file(options);
     const WriterEntry* by_name = file.empty() ? nullptr : writer_for_name(file);
     if (options.formats.empty()) {
         if (by_name) return {by_name};
+        // an ending no writer claims ("x.docx"): Markdown, as without one, but said
+        if (std::string ext = fs::path(file).extension().string(); ext.size() >= 2)
+            warnings.push_back(printable_name(file) + ": warning: no format writes ." + ext.substr(1) +
+                               " files: writing Markdown (--to chooses the format; --list-formats lists them)");
         return resolve_writers({"md"});
     }
     std::vector<const WriterEntry*> chosen = resolve_writers(options.formats);
@@ -336,7 +340,7 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
 
 Plan make_plan(const BatchOptions& options, std::ostream& err) {
     Plan plan;
-    plan.writers = choose_writers(options);
+    plan.writers = choose_writers(options, plan.warnings);
     check_read_options(options.read);
     check_write_options(options.write, plan.writers);
     if (options.inputs.empty() && options.input_files.empty())

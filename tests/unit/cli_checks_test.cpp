@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
@@ -52,12 +53,26 @@ TEST_CASE("checks: --bundle b.epub without --to writes an EPUB") {
     CHECK(book.find("application/epub+zip") != std::string::npos);
 }
 
-TEST_CASE("checks: -o with an ending no writer claims still writes Markdown") {
+TEST_CASE("checks: -o with an ending no writer claims still writes Markdown, and says so") {
     TempDir dir;
     dir.write("page.txt", kArticle);
-    Run r = run_dconv(dir, "-o notes.out page.txt");
+    Run r = run_dconv(dir, "-o notes.docx page.txt");
     CHECK(r.status == 0);
-    CHECK(starts_with(slurp(dir.work / "notes.out"), "---\n"));  // the YAML front matter
+    CHECK(starts_with(slurp(dir.work / "notes.docx"), "---\n"));  // the YAML front matter
+    CHECK_THAT(r.err, Contains("notes.docx: warning: no format writes .docx files: writing Markdown"));
+    Run named = run_dconv(dir, "--to md -o notes.out page.txt");  // --to chose: nothing to say
+    CHECK(named.status == 0);
+    CHECK(named.err.find("no format writes") == std::string::npos);
+}
+
+TEST_CASE("checks: -o x.htm writes HTML, as -o x.html does") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "-o x.htm page.txt");
+    CHECK(r.status == 0);
+    std::string page = slurp(dir.work / "x.htm");
+    CHECK(page.find("<html") != std::string::npos);
+    CHECK(r.err.find("no format writes") == std::string::npos);
 }
 
 TEST_CASE("checks: --to contradicting the output's ending is a usage error") {
@@ -312,4 +327,48 @@ TEST_CASE("checks: --no-clean takes nothing out of the text, metadata included")
     Run kept = run_dconv(dir, "--no-clean --to native -o - page.txt");
     CHECK_THAT(cleaned.out, Contains("\"authors\""));  // the byline became an author
     CHECK_THAT(kept.out, !Contains("\"authors\""));
+}
+
+// ------------------------------------------------------------- alone or in a batch
+
+namespace {
+
+// The unit model's feature rows dconv prints for `page` (DCONV_UNIT_FEATURES), in order,
+// without the file name.
+std::vector<std::string> unit_rows(const std::string& err, const std::string& page) {
+    std::vector<std::string> rows;
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string prefix = "dconv-unit\t";
+        if (!starts_with(line, prefix)) continue;
+        std::size_t tab = line.find('\t', prefix.size());
+        if (tab == std::string::npos || line.substr(prefix.size(), tab - prefix.size()).find(page) == std::string::npos)
+            continue;
+        rows.push_back(line.substr(tab));
+    }
+    return rows;
+}
+
+}  // namespace
+
+TEST_CASE("checks: a page converts the same alone and next to another site's file") {
+    // The batch's template knowledge (lines several pages share) may change a page: an
+    // unrelated file must not. The unit model once read a page's lines as 1/N of the
+    // batch, and -1 alone, so the same page came out differently with a note beside it.
+    TempDir dir;
+    const std::string page = dconv::testing::slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/rich/article.html");
+    REQUIRE_FALSE(page.empty());
+    dir.write("article.html", page);
+    dir.write("note.txt", "Bread at home\n\nMix the flour, the water and the salt, and leave the dough overnight "
+                          "before you shape it and bake it in a hot oven.\n");
+    ::setenv("DCONV_UNIT_FEATURES", "1", 1);
+    Run alone = run_dconv(dir, "-q -o alone/ article.html");
+    Run both = run_dconv(dir, "-q -o both/ article.html note.txt");
+    ::unsetenv("DCONV_UNIT_FEATURES");
+    REQUIRE(alone.status == 0);
+    REQUIRE(both.status == 0);
+    std::vector<std::string> rows = unit_rows(alone.err, "article.html");
+    REQUIRE(rows.size() > 5);  // the model measured the page
+    CHECK(rows == unit_rows(both.err, "article.html"));
+    CHECK(slurp(dir.work / "alone" / "article.md") == slurp(dir.work / "both" / "article.md"));
 }
