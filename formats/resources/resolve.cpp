@@ -331,7 +331,7 @@ public:
         each_image(doc_.blocks, visit);
         if (remote_count_ > 0)
             warn(0, std::to_string(remote_count_) + (remote_count_ == 1 ? " remote image" : " remote images") +
-                        " not fetched (dconv does not fetch from the web yet); " +
+                        " not fetched (only a URL input's images are fetched); " +
                         (remote_count_ == 1 ? "it keeps its" : "they keep their") + " alt text: " + first_remote_,
                  true);
         if (suppressed_ > 0)

@@ -294,7 +294,7 @@ TEST_CASE("resolve: remote images keep their alt text with one warning, or go to
     resolve_resources(doc, ResourceOptions{}, diag);
     CHECK(doc.resources.empty());
     CHECK(warnings(diag) == std::vector<std::string>{
-                                "3 remote images not fetched (dconv does not fetch from the web yet); they keep their "
+                                "3 remote images not fetched (only a URL input's images are fetched); they keep their "
                                 "alt text: https://example.com/a.png"});
 
     // A page read from its URL: relative sources are joined to it, and a fetcher plugged
