@@ -358,18 +358,33 @@ private:
                                             std::min<std::size_t>(e.node->v.element.original_tag.length, 20))
                               : gumbo_normalized_tagname(e.tag);
         if (e.tag == GUMBO_TAG_UNKNOWN && !out.empty() && out[0] == '<') out.erase(0, 1);
+        // Whole names, as a selector would give them (--keep-selector takes the label
+        // back); a name or a class list too long to show ends in "…", never cut silently.
         std::string_view id = text::trim(attribute(e.node, "id"));
         if (!id.empty()) {
             out += '#';
-            out.append(id.substr(0, 30));
+            out.append(id.substr(0, 40));
+            if (id.size() > 40) out += "…";
         }
-        std::string_view cls = text::trim(attribute(e.node, "class"));
-        if (!cls.empty()) {
-            std::string c(cls.substr(0, 40));
-            for (char& ch : c)
-                if (ch == ' ' || ch == '\t' || ch == '\n') ch = '.';
+        std::string_view cls = attribute(e.node, "class");
+        std::size_t shown = 0;
+        for (std::size_t at = 0; at < cls.size();) {
+            std::size_t start = cls.find_first_not_of(" \t\n\r\f", at);
+            if (start == std::string_view::npos) break;
+            std::size_t end = std::min(cls.size(), cls.find_first_of(" \t\n\r\f", start));
+            std::string_view name = cls.substr(start, end - start);
+            if (shown > 0 && shown + name.size() > 60) {
+                out += "…";
+                break;
+            }
             out += '.';
-            out += c;
+            out.append(name.substr(0, 60));
+            if (name.size() > 60) {
+                out += "…";
+                break;
+            }
+            shown += name.size() + 1;
+            at = end;
         }
         return out;
     }
