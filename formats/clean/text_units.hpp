@@ -35,7 +35,7 @@ namespace dconv::clean {
 inline constexpr std::array<std::string_view, 30> kTextPageFeatureNames = {
     "units_log", "page_chars_log", "page_cleaned_share", "page_prose_share", "page_link_density",
     "page_items_share", "page_headings_log", "w_link_density", "w_stop_density", "w_ends_sentence",
-    "w_list_item", "w_heading", "w_prose", "w_repeats_in_page_log", "w_batch_pages_share", "w_widget_share",
+    "w_list_item", "w_heading", "w_prose", "w_repeats_in_page_log", "w_batch_other_pages_log", "w_widget_share",
     "w_cleaned_share", "w_words_log", "w_url_share", "w_digit_share", "w_table", "w_code", "m_length_log",
     "m_link_density", "m_prose", "m_list_item", "m_cleaned_share", "w_probability", "m_probability",
     "content_units_share"};

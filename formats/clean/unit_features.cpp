@@ -286,12 +286,16 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
         put(has_run ? dc : -9);
         put(prose[k]);
         put(log1(f.fold ? repeats[f.fold] - 1 : 0));
-        double pages = 0;
-        // texts longer than kMaxTemplateLength are not looked up in the batch (the
-        // template lines are short)
+        // On how many other pages of the batch the text occurs: a count, not a share of
+        // the batch, and 0 for a page converted alone, so that a page's units measure the
+        // same alone and in a batch of other sites' pages (a share was 1/N for every line
+        // of the page, and -1 alone: the same page came out differently next to an
+        // unrelated file). Texts longer than kMaxTemplateLength are not looked up (the
+        // template lines are short).
+        double others = 0;
         if (batch && !f.text.empty() && double(f.text.size()) < kMaxTemplateLength)
-            pages = double(context.batch->pages_with(f.text)) / double(context.batch->pages());
-        put(batch ? pages : -1);
+            others = double(context.batch->pages_with(f.text)) - 1;
+        put(log1(others));
         // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
         // not searched, which keeps these features' cost linear in short text
         const bool short_text = double(f.text.size()) < kMaxTemplateLength;

@@ -46,7 +46,7 @@ inline constexpr std::array<std::string_view, 96> kUnitFeatureNames = {
     "heading", "heading_level", "code", "list_item", "thematic_break", "quote", "table", "figure", "empty",
     "position", "chars_before_share", "selected_share", "landmark_free_share", "cleaned_share",
     "in_prose_run", "prose_run_distance", "prose_run_chars_distance", "prose", "repeats_in_page_log",
-    "batch_pages_share", "widget_share", "furniture_heading", "legal_line", "privacy_notice", "byline",
+    "batch_other_pages_log", "widget_share", "furniture_heading", "legal_line", "privacy_notice", "byline",
     "under_furniture_heading", "section_cleaned_share",
     "prev_length_log", "prev_link_density", "prev_cleaned_share", "prev_prose",
     "next_length_log", "next_link_density", "next_cleaned_share", "next_prose",

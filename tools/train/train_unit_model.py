@@ -91,7 +91,11 @@ GATE_TYPES = ('article', 'forum')
 # for each fold, the triple with the best mean F1 on the other four folds' WCXB pages
 # among those that keep the magic-html pages of those folds at the rules' own F1 (or
 # above) scores the fold; the shipped triple is chosen the same way on all five.
-TEXT_GRID = [(d, k, g) for d in (0.0, 0.2) for k in (0.6, 0.7, 0.8) for g in (0.3, 0.5, 0.7)] + [(0.0, 2.0, 0.0)]
+# Restoring at 0.6 is not in the grid: retrained on this session's units it was the
+# choice (held-out WCXB text 0.790), but on the 60 dev-set pages, which no model sees,
+# it restored teasers around articles (page.txt 0.939 -> 0.931; one page 0.70 -> 0.29).
+# Articles are most of what users convert, so the grid starts at 0.7.
+TEXT_GRID = [(d, k, g) for d in (0.0, 0.2) for k in (0.7, 0.8) for g in (0.3, 0.5, 0.7)] + [(0.0, 2.0, 0.0)]
 
 
 def text_page_feature_names():
