@@ -15,6 +15,7 @@
 #include "clean/cues.hpp"
 #include "clean/language.hpp"
 #include "clean/rules.hpp"
+#include "clean/text_units.hpp"
 #include "clean/thresholds.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -449,13 +450,18 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
 
 }  // namespace
 
-void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+// `measured`, when given, receives the units (text_units.hpp: the unit model reads them)
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag,
+                          std::vector<Unit>* measured = nullptr) {
     std::string lang = document_language(doc);
     // Chinese and Japanese densities count characters, and lines there often lack
     // punctuation: prose_shaped weighs them apart
     const double stop_threshold =
         has_stopwords(lang) && lang != "zh" && lang != "ja" ? prose_density(lang) : 0.0;
-    std::vector<Unit> units = make_units(doc, lang);
+    std::vector<Unit> own;
+    std::vector<Unit>& store = measured ? *measured : own;
+    store = make_units(doc, lang);
+    const std::vector<Unit>& units = store;
     const bool explain = diag.keeps_notes();
     const std::size_t n = units.size();
     if (n == 0) return;
@@ -1066,14 +1072,8 @@ private:
     std::unordered_set<std::uint32_t> kept_lines_;
 };
 
-}  // namespace
-
-void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
-    TablesAsRows rows(doc);
-    if (!rows.any()) {
-        clean::classify_boilerplate(doc, options, diag);
-        return;
-    }
+// classify_boilerplate on a page whose tables `rows` has split into rows.
+void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& options, Diagnostics& diag) {
     Diagnostics verdicts(diag.keeps_notes());
     clean::classify_boilerplate(doc, options, verdicts);
     rows.restore(doc);
@@ -1086,6 +1086,28 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (d.severity == Severity::warning) diag.warn(std::move(d));
         else diag.note(std::move(d));
     }
+}
+
+}  // namespace
+
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    TablesAsRows rows(doc);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag);
+        return;
+    }
+    classify_rows(doc, rows, options, diag);
+}
+
+void clean::classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
+                                          std::vector<Unit>& measured) {
+    measured.clear();
+    TablesAsRows rows(doc);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag, &measured);
+        return;
+    }
+    classify_rows(doc, rows, options, diag);  // the rows' units are not the page's
 }
 
 }  // namespace dconv

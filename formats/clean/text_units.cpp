@@ -76,9 +76,10 @@ bool text_unit_model_wanted(int favor) {
            unit_features_wanted();
 }
 
-void decide_text_units(Document& doc, const Document& before, const CleanOptions& options, Diagnostics& diag) {
+void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
+                       Diagnostics& diag) {
     const std::string lang = document_language(before);
-    std::vector<Unit> units = make_units(before, lang);
+    if (units.empty()) units = make_units(before, lang);
     UnitPage page;
     page.stages = {nullptr, nullptr, &doc};
     page.batch = options.batch;
