@@ -963,7 +963,13 @@ namespace {
 class TablesAsRows {
 public:
     explicit TablesAsRows(Document& doc) {
+        // no table (most pages): nothing to read apart, and no second vector of blocks
+        if (std::none_of(doc.blocks.begin(), doc.blocks.end(),
+                         [](const Block& b) { return std::holds_alternative<Table>(b.node); }))
+            return;
         Blocks read;
+        read.reserve(doc.blocks.size());
+        read_.reserve(doc.blocks.size());
         for (Block& b : doc.blocks) {
             auto* table = std::get_if<Table>(&b.node);
             if (!table) {

@@ -90,7 +90,9 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
 // triple its size and its sort for the few units that ask for them.
 class WordGrams {
 public:
-    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts) {
+    // `expected`: about how many words the document holds (the vector is reserved so)
+    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts, std::size_t expected) {
+        grams_.reserve(expected);
         std::vector<std::uint64_t> words;
         for (const Block& b : doc.blocks) {
             poll_deadline();
@@ -131,6 +133,11 @@ private:
 struct UnitWords {
     std::vector<std::uint64_t> words;
     std::vector<std::size_t> first{0};
+    // `units`, `words`: about how many units and words will be added
+    void reserve(std::size_t units, std::size_t count) {
+        first.reserve(units + 1);
+        words.reserve(count);
+    }
     void add(std::string_view text) {
         word_hashes(text, words);
         first.push_back(words.size());
@@ -180,6 +187,9 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
     std::vector<std::array<float, kRuleStages>> kept(n);
     {
         UnitWords words;
+        double count = 0;
+        for (const Unit& u : units) count += u.f.words;
+        words.reserve(n, static_cast<std::size_t>(count) + n);
         for (std::size_t k = 0; k < n; ++k) words.add(units[k].f.text);
         const std::vector<std::uint64_t> wanted = short_texts(words, n);
         for (std::size_t s = 0; s < kRuleStages; ++s) {
@@ -187,7 +197,7 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
                 for (auto& k : kept) k[s] = -1;
                 continue;
             }
-            WordGrams grams(*context.stages[s], wanted);
+            WordGrams grams(*context.stages[s], wanted, words.words.size());
             for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words.of(k), words.count(k));
         }
     }
@@ -414,7 +424,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         open.push_back(k);
         words.add(units[k].f.text);
     }
-    const WordGrams grams(stage, short_texts(words, open.size()));
+    const WordGrams grams(stage, short_texts(words, open.size()), words.words.size());
     for (std::size_t i = 0; i < open.size(); ++i) kept[open[i]] = grams.share(words.of(i), words.count(i)) >= 0.5f;
     return kept;
 }
