@@ -6,7 +6,9 @@
 // outweighs bad, bounds the article: what lies outside it goes.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -253,19 +255,22 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
                            std::vector<std::string>& reasons, std::vector<std::string_view>& rules) {
     // a teaser's "read more" link is no text of its own: lengths are compared without links
     auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
-    std::unordered_map<std::string, std::size_t> longest;  // head -> unit
-    std::vector<std::pair<std::size_t, std::string>> heads;
+    // heads compared by a 64-bit hash, as repetition is (a node and a string per unit
+    // were most of this pass's memory on a long page)
+    std::unordered_map<std::uint64_t, std::size_t> longest;  // head -> unit
+    std::vector<std::pair<std::size_t, std::uint64_t>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
         poll_deadline();
         const Features& f = units[i].f;
         if (drop[i] || f.length < kMinTeaserLength || units[i].code) continue;
         std::string_view sample = std::string_view(f.text).substr(0, 3 * kTruncatedHead);
-        std::string head = fold(sample);
-        if (head.size() < kTruncatedHead) continue;
-        head.resize(kTruncatedHead);
+        // the fold's first kTruncatedHead bytes, without folding the rest of the sample
+        const std::string folded = fold(sample, kTruncatedHead);
+        if (folded.size() < kTruncatedHead) continue;
+        const std::uint64_t head = std::hash<std::string_view>{}(std::string_view(folded).substr(0, kTruncatedHead));
         auto [it, fresh] = longest.emplace(head, i);
         if (!fresh && own(it->second) < own(i)) it->second = i;
-        heads.emplace_back(i, std::move(head));
+        heads.emplace_back(i, head);
     }
     for (const auto& [i, head] : heads) {
         poll_deadline();
