@@ -199,6 +199,10 @@ template <class Prose>
 std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
     std::unordered_map<std::string, int> whole;
     std::unordered_map<std::string, int> heads, tails;
+    // about a piece per block: sized once, not rehashed at each doubling on a long page
+    whole.reserve(doc.blocks.size() + 2);
+    heads.reserve(doc.blocks.size() + 2);
+    tails.reserve(doc.blocks.size() + 2);
     auto add_piece = [&](std::string_view text) {
         if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
         // most texts are squeezed already: their ends are read in place, not copied

@@ -109,6 +109,7 @@ public:
         }
         std::sort(grams_.begin(), grams_.end());
         grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
+        for (std::size_t k = 0; k < grams_.size(); k += kStride) index_.push_back(grams_[k]);
     }
     // The one- or two-word sequence a unit of `count` words (1 or 2) is looked for as.
     static std::uint64_t whole(const std::uint64_t* words, std::size_t count) { return gram(words, count); }
@@ -124,8 +125,20 @@ public:
     }
 
 private:
-    bool has(std::uint64_t g) const { return std::binary_search(grams_.begin(), grams_.end(), g); }
+    // A search goes through index_ (every kStride-th gram: small enough to stay in the
+    // cache), then through the kStride grams it points to, not through the whole vector,
+    // whose every step on a long page was a cache miss.
+    static constexpr std::size_t kStride = 64;
+    bool has(std::uint64_t g) const {
+        auto up = std::upper_bound(index_.begin(), index_.end(), g);
+        if (up == index_.begin()) return false;
+        std::size_t first = static_cast<std::size_t>(up - index_.begin() - 1) * kStride;
+        auto from = grams_.begin() + static_cast<std::ptrdiff_t>(first);
+        auto to = grams_.begin() + static_cast<std::ptrdiff_t>(std::min(first + kStride, grams_.size()));
+        return std::binary_search(from, to, g);
+    }
     std::vector<std::uint64_t> grams_;
+    std::vector<std::uint64_t> index_;
 };
 
 // The words of each unit's text, hashed (word_hashes), in one vector: unit k's are
