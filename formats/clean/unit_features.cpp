@@ -193,10 +193,10 @@ bool is_prose(const Features& f) {
 
 std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context) {
     const std::size_t n = units.size(), m = kUnitFeatures;
-    std::vector<float> x(n * m, 0.0f);
-    if (n == 0) return x;
+    if (n == 0) return {};
 
-    // what each stage kept of each unit
+    // what each stage kept of each unit (before the feature matrix is allocated: the
+    // words and sequences are gone by then, and a long page's peak is the lower)
     std::vector<std::array<float, kRuleStages>> kept(n);
     {
         UnitWords words;
@@ -214,6 +214,7 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
             for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words.of(k), words.count(k));
         }
     }
+    std::vector<float> x(n * m, 0.0f);
     auto share_of = [&](std::size_t k, RuleStage s) { return kept[k][static_cast<std::size_t>(s)]; };
 
     std::vector<Kind> kinds(n);
