@@ -6,7 +6,9 @@
 // outweighs bad, bounds the article: what lies outside it goes.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -15,6 +17,7 @@
 #include "clean/cues.hpp"
 #include "clean/language.hpp"
 #include "clean/rules.hpp"
+#include "clean/text_units.hpp"
 #include "clean/thresholds.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -252,19 +255,22 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
                            std::vector<std::string>& reasons, std::vector<std::string_view>& rules) {
     // a teaser's "read more" link is no text of its own: lengths are compared without links
     auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
-    std::unordered_map<std::string, std::size_t> longest;  // head -> unit
-    std::vector<std::pair<std::size_t, std::string>> heads;
+    // heads compared by a 64-bit hash, as repetition is (a node and a string per unit
+    // were most of this pass's memory on a long page)
+    std::unordered_map<std::uint64_t, std::size_t> longest;  // head -> unit
+    std::vector<std::pair<std::size_t, std::uint64_t>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
         poll_deadline();
         const Features& f = units[i].f;
         if (drop[i] || f.length < kMinTeaserLength || units[i].code) continue;
         std::string_view sample = std::string_view(f.text).substr(0, 3 * kTruncatedHead);
-        std::string head = fold(sample);
-        if (head.size() < kTruncatedHead) continue;
-        head.resize(kTruncatedHead);
+        // the fold's first kTruncatedHead bytes, without folding the rest of the sample
+        const std::string folded = fold(sample, kTruncatedHead);
+        if (folded.size() < kTruncatedHead) continue;
+        const std::uint64_t head = std::hash<std::string_view>{}(std::string_view(folded).substr(0, kTruncatedHead));
         auto [it, fresh] = longest.emplace(head, i);
         if (!fresh && own(it->second) < own(i)) it->second = i;
-        heads.emplace_back(i, std::move(head));
+        heads.emplace_back(i, head);
     }
     for (const auto& [i, head] : heads) {
         poll_deadline();
@@ -449,13 +455,18 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
 
 }  // namespace
 
-void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+// `measured`, when given, receives the units (text_units.hpp: the unit model reads them)
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag,
+                          std::vector<Unit>* measured = nullptr) {
     std::string lang = document_language(doc);
     // Chinese and Japanese densities count characters, and lines there often lack
     // punctuation: prose_shaped weighs them apart
     const double stop_threshold =
         has_stopwords(lang) && lang != "zh" && lang != "ja" ? prose_density(lang) : 0.0;
-    std::vector<Unit> units = make_units(doc, lang);
+    std::vector<Unit> own;
+    std::vector<Unit>& store = measured ? *measured : own;
+    store = make_units(doc, lang);
+    const std::vector<Unit>& units = store;
     const bool explain = diag.keeps_notes();
     const std::size_t n = units.size();
     if (n == 0) return;
@@ -463,6 +474,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
     std::unordered_map<std::uint64_t, std::size_t> counts;
+    counts.reserve(n);  // sized once: a long page's table is not rehashed at each doubling
     std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
@@ -572,6 +584,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<std::size_t> apart(n, n);
     {
         std::unordered_map<std::uint64_t, std::size_t> last;
+        last.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
             poll_deadline();
             if (!shaped[i]) continue;
@@ -930,6 +943,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     std::unordered_map<std::uint64_t, std::size_t> seen;
+    seen.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         if (drop[i] || !folded[i] || units[i].f.length < kMinRepeatedParagraph || units[i].code) continue;
@@ -957,7 +971,13 @@ namespace {
 class TablesAsRows {
 public:
     explicit TablesAsRows(Document& doc) {
+        // no table (most pages): nothing to read apart, and no second vector of blocks
+        if (std::none_of(doc.blocks.begin(), doc.blocks.end(),
+                         [](const Block& b) { return std::holds_alternative<Table>(b.node); }))
+            return;
         Blocks read;
+        read.reserve(doc.blocks.size());
+        read_.reserve(doc.blocks.size());
         for (Block& b : doc.blocks) {
             auto* table = std::get_if<Table>(&b.node);
             if (!table) {
@@ -1066,14 +1086,8 @@ private:
     std::unordered_set<std::uint32_t> kept_lines_;
 };
 
-}  // namespace
-
-void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
-    TablesAsRows rows(doc);
-    if (!rows.any()) {
-        clean::classify_boilerplate(doc, options, diag);
-        return;
-    }
+// classify_boilerplate on a page whose tables `rows` has split into rows.
+void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& options, Diagnostics& diag) {
     Diagnostics verdicts(diag.keeps_notes());
     clean::classify_boilerplate(doc, options, verdicts);
     rows.restore(doc);
@@ -1086,6 +1100,28 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         if (d.severity == Severity::warning) diag.warn(std::move(d));
         else diag.note(std::move(d));
     }
+}
+
+}  // namespace
+
+void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag) {
+    TablesAsRows rows(doc);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag);
+        return;
+    }
+    classify_rows(doc, rows, options, diag);
+}
+
+void clean::classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
+                                          std::vector<Unit>& measured) {
+    measured.clear();
+    TablesAsRows rows(doc);
+    if (!rows.any()) {
+        clean::classify_boilerplate(doc, options, diag, &measured);
+        return;
+    }
+    classify_rows(doc, rows, options, diag);  // the rows' units are not the page's
 }
 
 }  // namespace dconv

@@ -59,10 +59,14 @@ void run_metadata(Document& doc, CleaningState& state, Diagnostics& diag) {
 void run_classify(Document& doc, CleaningState& state, Diagnostics& diag) {
     // the unit model (text_units.hpp) judges the units classify_boilerplate was given,
     // its verdicts among the features
-    std::optional<Document> before;
-    if (clean::text_unit_model_wanted(state.options.favor)) before = doc;
-    classify_boilerplate(doc, state.options, diag);
-    if (before) clean::decide_text_units(doc, *before, state.options, diag);
+    if (!clean::text_unit_model_wanted(state.options.favor)) {
+        classify_boilerplate(doc, state.options, diag);
+        return;
+    }
+    const Document before = doc;
+    std::vector<clean::Unit> units;  // measured once, for both
+    clean::classify_boilerplate_measured(doc, state.options, diag, units);
+    clean::decide_text_units(doc, before, std::move(units), state.options, diag);
 }
 void run_repair(Document& doc, CleaningState&, Diagnostics& diag) { repair_structure(doc, diag); }
 

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <utility>
 #include <unordered_map>
@@ -195,20 +196,32 @@ void count_occurrences(std::string_view text, std::unordered_map<std::string_vie
 // tails at no cost. The rest (joined to other lines, moved) is searched for in the
 // document's text, all at once (count_occurrences). Each occurrence of a probe vouches for one unit only: eight
 // entries of a log ending alike ("... noted in the log.") are not all kept by one.
+std::uint64_t probe_key(std::string_view probe) { return std::hash<std::string_view>{}(probe); }
+// a head and a tail together (the text between them aside)
+std::uint64_t probe_pair_key(std::string_view head, std::string_view tail) {
+    return probe_key(head) * 0x9E3779B97F4A7C15ull + probe_key(tail);
+}
+
 template <class Prose>
 std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
-    std::unordered_map<std::string, int> whole;
-    std::unordered_map<std::string, int> heads, tails;
+    // The probes are keyed by a 64-bit hash, as the classifier's repetitions are: a node
+    // holding a copy of each probe (and of each head and tail joined) per block was most
+    // of this pass's memory and time on a long page. Sized once, for about a piece per
+    // block, not rehashed at each doubling.
+    std::unordered_map<std::uint64_t, int> whole, heads, tails;
+    whole.reserve(doc.blocks.size() + 2);
+    heads.reserve(doc.blocks.size() + 2);
+    tails.reserve(doc.blocks.size() + 2);
     auto add_piece = [&](std::string_view text) {
         if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
         // most texts are squeezed already: their ends are read in place, not copied
         std::string copy;
         std::string_view squeezed = text;
         if (!text::is_squeezed(text)) squeezed = copy = text::squeeze_spaces(text);
-        std::string head(head_of(squeezed, kProbeBytes)), tail(tail_of(squeezed, kProbeBytes));
-        ++whole[head + '\x1F' + tail];
-        ++heads[head];
-        ++tails[tail];
+        std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
+        ++whole[probe_pair_key(head, tail)];
+        ++heads[probe_key(head)];
+        ++tails[probe_key(tail)];
     };
     add_piece(doc.meta.title);
     add_piece(doc.meta.subtitle);
@@ -234,7 +247,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
             add_piece(text);
         }
     }
-    auto take_from = [](std::unordered_map<std::string, int>& table, const std::string& key) {
+    auto take_from = [](std::unordered_map<std::uint64_t, int>& table, std::uint64_t key) {
         auto it = table.find(key);
         if (it == table.end() || it->second <= 0) return false;
         --it->second;
@@ -245,9 +258,9 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
         const Prose& p = *prose[i];
-        if (!take_from(whole, p.head + '\x1F' + p.tail)) continue;
-        take_from(heads, p.head);
-        take_from(tails, p.tail);
+        if (!take_from(whole, probe_pair_key(p.head, p.tail))) continue;
+        take_from(heads, probe_key(p.head));
+        take_from(tails, probe_key(p.tail));
         ++claimed[p.head];
         ++claimed[p.tail];
         found[i] = true;
@@ -256,7 +269,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
         poll_deadline();
         if (found[i]) continue;
         const Prose& p = *prose[i];
-        if (take_from(heads, p.head) || take_from(tails, p.tail)) {
+        if (take_from(heads, probe_key(p.head)) || take_from(tails, probe_key(p.tail))) {
             ++claimed[p.head];
             ++claimed[p.tail];
             found[i] = true;

@@ -53,20 +53,24 @@ std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>
         weight[k] = std::expm1(double(x[k * kUnitFeatures + length_log])) + 1;
         weight_sum += weight[k];
     }
-    for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
-        const Input in = inputs[i];
-        if (in.how == kPage) {
-            out[i] = x[in.feature];  // a page feature: the same in every row
-            continue;
-        }
-        double sum = 0;
-        for (std::size_t k = 0; k < n; ++k) {
+    // row by row (each input's sum in the same order as column by column): a long
+    // page's rows are read once, not once per input
+    std::array<double, kTextPageFeatures> sum{};
+    for (std::size_t k = 0; k < n; ++k) {
+        const float* row = &x[k * kUnitFeatures];
+        for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
+            const Input in = inputs[i];
+            if (in.how == kPage) continue;
             double v = in.feature == kProbability    ? double(probability[k])
                        : in.feature == kContentUnits ? double(probability[k] >= 0.5f)
-                                                     : double(x[k * kUnitFeatures + in.feature]);
-            sum += (in.how == kWeighted ? weight[k] : 1.0) * v;
+                                                     : double(row[in.feature]);
+            sum[i] += (in.how == kWeighted ? weight[k] : 1.0) * v;
         }
-        out[i] = static_cast<float>(sum / (in.how == kWeighted ? weight_sum : double(n)));
+    }
+    for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
+        const Input in = inputs[i];
+        if (in.how == kPage) out[i] = x[in.feature];  // a page feature: the same in every row
+        else out[i] = static_cast<float>(sum[i] / (in.how == kWeighted ? weight_sum : double(n)));
     }
     return out;
 }
@@ -76,9 +80,10 @@ bool text_unit_model_wanted(int favor) {
            unit_features_wanted();
 }
 
-void decide_text_units(Document& doc, const Document& before, const CleanOptions& options, Diagnostics& diag) {
+void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
+                       Diagnostics& diag) {
     const std::string lang = document_language(before);
-    std::vector<Unit> units = make_units(before, lang);
+    if (units.empty()) units = make_units(before, lang);
     UnitPage page;
     page.stages = {nullptr, nullptr, &doc};
     page.batch = options.batch;

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clean/units.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/document.hpp"
@@ -51,9 +52,18 @@ std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>
 // training: DCONV_UNIT_FEATURES=1).
 bool text_unit_model_wanted(int favor);
 
-// `before`: the page as classify_boilerplate received it; `doc`: as it left it. When the
-// model decides, `doc`'s blocks become `before`'s units it keeps (each removed one
-// reported as pass "unit-model" with its probability and weightiest features).
-void decide_text_units(Document& doc, const Document& before, const CleanOptions& options, Diagnostics& diag);
+// classify_boilerplate (dconv/clean.hpp), handing over in `measured` the units of `doc`
+// as it received it, measured: make_units(doc, document_language(doc)), which the unit
+// model reads too (measuring them once saves a second pass over the page's text). Left
+// empty for a page with tables, whose rows classify_boilerplate reads as units.
+void classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
+                                   std::vector<Unit>& measured);
+
+// `before`: the page as classify_boilerplate received it; `doc`: as it left it; `units`:
+// `before`'s units as classify_boilerplate_measured gives them (empty: measured here).
+// When the model decides, `doc`'s blocks become `before`'s units it keeps (each removed
+// one reported as pass "unit-model" with its probability and weightiest features).
+void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
+                       Diagnostics& diag);
 
 }  // namespace dconv::clean

@@ -83,36 +83,91 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
-// The one-, two- and three-word sequences of a document's text (a sorted vector: built
-// and searched without a node per sequence, which a hash set spent most of its time on).
+// The three-word sequences of a document's text, and the one- and two-word ones among
+// `short_texts` (the units of one or two words, which are looked for whole): a sorted
+// vector, built and searched without a node per sequence (a hash set spent most of its
+// time on those), and without the page's every one- and two-word sequence, which would
+// triple its size and its sort for the few units that ask for them.
 class WordGrams {
 public:
-    explicit WordGrams(const Document& doc) {
+    // `expected`: about how many words the document holds (the vector is reserved so)
+    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts, std::size_t expected) {
+        grams_.reserve(expected);
         std::vector<std::uint64_t> words;
         for (const Block& b : doc.blocks) {
             poll_deadline();
             words.clear();
             word_hashes(plain_text(b), words);
-            for (std::size_t i = 0; i < words.size(); ++i)
-                for (std::size_t n = 1; n <= 3 && i + n <= words.size(); ++n) grams_.push_back(gram(&words[i], n));
+            for (std::size_t i = 0; i < words.size(); ++i) {
+                if (i + 3 <= words.size()) grams_.push_back(gram(&words[i], 3));
+                if (short_texts.empty()) continue;
+                for (std::size_t n = 1; n <= 2 && i + n <= words.size(); ++n) {
+                    std::uint64_t g = gram(&words[i], n);
+                    if (std::binary_search(short_texts.begin(), short_texts.end(), g)) grams_.push_back(g);
+                }
+            }
         }
         std::sort(grams_.begin(), grams_.end());
         grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
+        for (std::size_t k = 0; k < grams_.size(); k += kStride) index_.push_back(grams_[k]);
     }
+    // The one- or two-word sequence a unit of `count` words (1 or 2) is looked for as.
+    static std::uint64_t whole(const std::uint64_t* words, std::size_t count) { return gram(words, count); }
     // The share of the unit's three-word sequences found (a unit of one or two words:
-    // whether it is found whole); -1 for a unit without words.
-    float share(const std::vector<std::uint64_t>& words) const {
-        if (words.empty()) return -1;
-        if (words.size() < 3) return has(gram(words.data(), words.size())) ? 1.0f : 0.0f;
+    // whether it is found whole, which `short_texts` must have listed); -1 for a unit
+    // without words.
+    float share(const std::uint64_t* words, std::size_t count) const {
+        if (count == 0) return -1;
+        if (count < 3) return has(gram(words, count)) ? 1.0f : 0.0f;
         std::size_t found = 0;
-        for (std::size_t i = 0; i + 3 <= words.size(); ++i) found += has(gram(&words[i], 3));
-        return static_cast<float>(found) / static_cast<float>(words.size() - 2);
+        for (std::size_t i = 0; i + 3 <= count; ++i) found += has(gram(&words[i], 3));
+        return static_cast<float>(found) / static_cast<float>(count - 2);
     }
 
 private:
-    bool has(std::uint64_t g) const { return std::binary_search(grams_.begin(), grams_.end(), g); }
+    // A search goes through index_ (every kStride-th gram: small enough to stay in the
+    // cache), then through the kStride grams it points to, not through the whole vector,
+    // whose every step on a long page was a cache miss.
+    static constexpr std::size_t kStride = 64;
+    bool has(std::uint64_t g) const {
+        auto up = std::upper_bound(index_.begin(), index_.end(), g);
+        if (up == index_.begin()) return false;
+        std::size_t first = static_cast<std::size_t>(up - index_.begin() - 1) * kStride;
+        auto from = grams_.begin() + static_cast<std::ptrdiff_t>(first);
+        auto to = grams_.begin() + static_cast<std::ptrdiff_t>(std::min(first + kStride, grams_.size()));
+        return std::binary_search(from, to, g);
+    }
     std::vector<std::uint64_t> grams_;
+    std::vector<std::uint64_t> index_;
 };
+
+// The words of each unit's text, hashed (word_hashes), in one vector: unit k's are
+// words[first[k], first[k + 1]).
+struct UnitWords {
+    std::vector<std::uint64_t> words;
+    std::vector<std::size_t> first{0};
+    // `units`, `words`: about how many units and words will be added
+    void reserve(std::size_t units, std::size_t count) {
+        first.reserve(units + 1);
+        words.reserve(count);
+    }
+    void add(std::string_view text) {
+        word_hashes(text, words);
+        first.push_back(words.size());
+    }
+    const std::uint64_t* of(std::size_t k) const { return words.data() + first[k]; }
+    std::size_t count(std::size_t k) const { return first[k + 1] - first[k]; }
+};
+
+// The sorted one- and two-word sequences the units of one or two words are looked for as.
+std::vector<std::uint64_t> short_texts(const UnitWords& words, std::size_t units) {
+    std::vector<std::uint64_t> out;
+    for (std::size_t k = 0; k < units; ++k)
+        if (std::size_t c = words.count(k); c > 0 && c < 3) out.push_back(WordGrams::whole(words.of(k), c));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
 
 enum Kind { kParagraph, kHeading, kItem, kCode, kRule, kQuote, kTable, kFigure };
 
@@ -138,29 +193,35 @@ bool is_prose(const Features& f) {
 
 std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context) {
     const std::size_t n = units.size(), m = kUnitFeatures;
-    std::vector<float> x(n * m, 0.0f);
-    if (n == 0) return x;
+    if (n == 0) return {};
 
-    // what each stage kept of each unit
+    // what each stage kept of each unit (before the feature matrix is allocated: the
+    // words and sequences are gone by then, and a long page's peak is the lower)
     std::vector<std::array<float, kRuleStages>> kept(n);
     {
-        std::vector<std::vector<std::uint64_t>> words(n);
-        for (std::size_t k = 0; k < n; ++k) word_hashes(units[k].f.text, words[k]);
+        UnitWords words;
+        double count = 0;
+        for (const Unit& u : units) count += u.f.words;
+        words.reserve(n, static_cast<std::size_t>(count) + n);
+        for (std::size_t k = 0; k < n; ++k) words.add(units[k].f.text);
+        const std::vector<std::uint64_t> wanted = short_texts(words, n);
         for (std::size_t s = 0; s < kRuleStages; ++s) {
             if (!context.stages[s]) {
                 for (auto& k : kept) k[s] = -1;
                 continue;
             }
-            WordGrams grams(*context.stages[s]);
-            for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words[k]);
+            WordGrams grams(*context.stages[s], wanted, words.words.size());
+            for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words.of(k), words.count(k));
         }
     }
+    std::vector<float> x(n * m, 0.0f);
     auto share_of = [&](std::size_t k, RuleStage s) { return kept[k][static_cast<std::size_t>(s)]; };
 
     std::vector<Kind> kinds(n);
     std::vector<bool> prose(n);
     std::vector<double> before(n + 1, 0.0);  // characters before each unit
     std::unordered_map<std::uint64_t, int> repeats;
+    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
     double link_chars = 0;
     std::size_t prose_units = 0, items = 0, headings = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -371,17 +432,20 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         }
     }
     if (!by_words) return kept;
-    WordGrams grams(stage);
     std::unordered_map<std::uint64_t, int> repeats;
+    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
     for (const Unit& u : units)
         if (u.f.fold) ++repeats[u.f.fold];
-    std::vector<std::uint64_t> words;
+    // the units still to judge, and their words
+    std::vector<std::size_t> open;
+    UnitWords words;
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (kept[k] || (units[k].f.fold && repeats[units[k].f.fold] > 1)) continue;
-        words.clear();
-        word_hashes(units[k].f.text, words);
-        kept[k] = grams.share(words) >= 0.5f;
+        open.push_back(k);
+        words.add(units[k].f.text);
     }
+    const WordGrams grams(stage, short_texts(words, open.size()), words.words.size());
+    for (std::size_t i = 0; i < open.size(); ++i) kept[open[i]] = grams.share(words.of(i), words.count(i)) >= 0.5f;
     return kept;
 }
 

@@ -1,5 +1,6 @@
 #include "webtext/webtext_reader.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "core/text.hpp"
@@ -209,6 +210,12 @@ public:
 
     Document run() {
         Document doc;
+        // about one block per run of non-blank lines: reserved, so that a long page's
+        // blocks are not moved (and their memory touched) at each doubling
+        std::size_t runs = 0;
+        for (std::size_t k = 0; k < lines_.size(); ++k)
+            runs += !text::trim(lines_[k]).empty() && (k == 0 || text::trim(lines_[k - 1]).empty());
+        doc.blocks.reserve(std::min(runs, kMaxBlocks + 1));
         std::size_t i = 0;
         while (i < lines_.size()) {
             std::string_view line = lines_[i];
