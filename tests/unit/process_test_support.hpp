@@ -43,7 +43,8 @@ struct ProcessResult {
     int signal = 0;          // the signal that killed it, if one did
     std::string out, err;    // what it wrote (out only when captured)
     long max_rss_kb = 0;     // peak resident memory of the child
-    double seconds = 0;
+    double seconds = 0;      // wall-clock time, start to end
+    double cpu_seconds = 0;  // the child's CPU time, user and system: what it did, not what else ran
 };
 
 // A started child: `argv` run in `workdir` (empty: here), standard error to a file.
@@ -116,6 +117,8 @@ private:
         result_.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         result_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         result_.max_rss_kb = usage.ru_maxrss;
+        auto seconds_of = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+        result_.cpu_seconds = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
         if (!stderr_path_.empty()) result_.err = read_file(stderr_path_);
     }
 
