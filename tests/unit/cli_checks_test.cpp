@@ -65,6 +65,17 @@ TEST_CASE("checks: -o with an ending no writer claims still writes Markdown, and
     CHECK(named.err.find("no format writes") == std::string::npos);
 }
 
+TEST_CASE("checks: format names are matched without regard to case, as endings are") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run r = run_dconv(dir, "--to PDF -o x.pdf page.txt");
+    CHECK(r.status == 0);
+    CHECK(starts_with(slurp(dir.work / "x.pdf"), "%PDF-"));
+    Run from = run_dconv(dir, "--from MarkDown --to TXT -o y.txt page.txt");
+    CHECK(from.status == 0);
+    CHECK(fs::exists(dir.work / "y.txt"));
+}
+
 TEST_CASE("checks: -o x.htm writes HTML, as -o x.html does") {
     TempDir dir;
     dir.write("page.txt", kArticle);

@@ -60,6 +60,12 @@ Exit status:
   3  some output could not be written (directory, permissions, disk full)
 )";
 
+// Format names are matched without regard to case, as file endings are.
+std::string ascii_lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
+    return s;
+}
+
 std::string writer_choices() {
     std::string out;
     for (const auto& w : dconv::writers()) out += w.name + ",";
@@ -99,6 +105,7 @@ int main(int argc, char** argv) {
         ->type_name(writer_choices())
         ->check(CLI::Validator(
             [](std::string& name) {
+                name = ascii_lower(name);  // --to PDF, as -o X.PDF
                 if (name == "all" || dconv::find_writer(name)) return std::string();
                 return "unknown output format '" + name + "' (available: " +
                        writer_choices() + "; see --list-formats)";
@@ -108,6 +115,7 @@ int main(int argc, char** argv) {
         ->type_name(reader_choices())
         ->check(CLI::Validator(
             [](std::string& name) {
+                name = ascii_lower(name);
                 if (dconv::find_reader(name)) return std::string();
                 return "unknown input format '" + name + "' (available: " + reader_choices() +
                        "; see --list-formats)";
