@@ -131,7 +131,11 @@ void shape(Features& f, std::string_view lang) {
                 // counted at once, each letter as the steps below would count it (no URL
                 // starts inside a word, and letters are no commas or sentence ends).
                 std::size_t end = i;
-                while (end < s.size() && kAscii[static_cast<unsigned char>(s[end])] == kLower) ++end;
+                while (end < s.size()) {  // kAscii has ASCII only: a UTF-8 byte ends the run
+                    auto c = static_cast<unsigned char>(s[end]);
+                    if (c >= 0x80 || kAscii[c] != kLower) break;
+                    ++end;
+                }
                 const std::size_t run = end - (i - 1);
                 std::size_t at = i - 1;
                 for (; at < end && folded + 1 < kMaxFoldBytes; ++at) {
