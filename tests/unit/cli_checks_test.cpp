@@ -65,7 +65,7 @@ TEST_CASE("checks: -o with an ending no writer claims still writes Markdown, and
     CHECK(named.err.find("no format writes") == std::string::npos);
 }
 
-TEST_CASE("checks: format names are matched without regard to case, as endings are") {
+TEST_CASE("checks: format names are matched without regard to case as endings are") {
     TempDir dir;
     dir.write("page.txt", kArticle);
     Run r = run_dconv(dir, "--to PDF -o x.pdf page.txt");
