@@ -47,7 +47,9 @@ const std::vector<WriterEntry>& writers() {
     return table;
 }
 
-const ReaderEntry* find_reader(std::string_view name) {
+// Names are matched without regard to case ("--to PDF"), as file endings are.
+const ReaderEntry* find_reader(std::string_view given) {
+    const std::string name = text::lower_ascii(given);
     for (const auto& r : readers())
         if (r.name == name) return &r;
     for (const auto& r : readers())
@@ -56,7 +58,8 @@ const ReaderEntry* find_reader(std::string_view name) {
     return nullptr;
 }
 
-const WriterEntry* find_writer(std::string_view name) {
+const WriterEntry* find_writer(std::string_view given) {
+    const std::string name = text::lower_ascii(given);
     for (const auto& w : writers())
         if (w.name == name || std::find(w.aliases.begin(), w.aliases.end(), name) != w.aliases.end())
             return &w;

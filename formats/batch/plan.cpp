@@ -54,7 +54,7 @@ std::vector<const WriterEntry*> resolve_writers(const std::vector<std::string>& 
         while (std::getline(list, name, ',')) {
             name = std::string(text::trim(name));
             if (name.empty()) continue;
-            if (name == "all") {
+            if (text::lower_ascii(name) == "all") {
                 for (const auto& w : writers()) add(&w);
             } else if (const WriterEntry* w = find_writer(name)) {
                 add(w);

@@ -60,7 +60,7 @@ Exit status:
   3  some output could not be written (directory, permissions, disk full)
 )";
 
-// Format names are matched without regard to case, as file endings are.
+// "all" in any case, as format names (dconv::find_writer) and file endings are.
 std::string ascii_lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
     return s;
@@ -105,8 +105,7 @@ int main(int argc, char** argv) {
         ->type_name(writer_choices())
         ->check(CLI::Validator(
             [](std::string& name) {
-                name = ascii_lower(name);  // --to PDF, as -o X.PDF
-                if (name == "all" || dconv::find_writer(name)) return std::string();
+                if (ascii_lower(name) == "all" || dconv::find_writer(name)) return std::string();
                 return "unknown output format '" + name + "' (available: " +
                        writer_choices() + "; see --list-formats)";
             },
@@ -115,7 +114,6 @@ int main(int argc, char** argv) {
         ->type_name(reader_choices())
         ->check(CLI::Validator(
             [](std::string& name) {
-                name = ascii_lower(name);
                 if (dconv::find_reader(name)) return std::string();
                 return "unknown input format '" + name + "' (available: " + reader_choices() +
                        "; see --list-formats)";
