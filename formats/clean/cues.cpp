@@ -200,12 +200,18 @@ bool is_legal_line(std::string_view s) {
         "direitos reservados", "diritti riservati", "права защищены", "prawa zastrzeżone",
         "her hakkı saklıdır", "hak cipta dilindungi",
     };
-    // a needle with bytes beyond ASCII cannot be in pure ASCII text
+    // a needle with bytes beyond ASCII cannot be in pure ASCII text: which needles those
+    // are is known when compiling, not worked out at every call
+    static constexpr auto kBeyondAscii = [] {
+        std::array<bool, std::size(kLegal)> beyond{};
+        for (std::size_t k = 0; k < std::size(kLegal); ++k)
+            for (char c : kLegal[k]) beyond[k] = beyond[k] || static_cast<unsigned char>(c) >= 0x80;
+        return beyond;
+    }();
     const bool ascii = std::none_of(low.begin(), low.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-    for (auto k : kLegal) {
-        if (ascii && std::any_of(k.begin(), k.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-            continue;
-        if (low.find(k) != std::string::npos) return true;
+    for (std::size_t k = 0; k < std::size(kLegal); ++k) {
+        if (ascii && kBeyondAscii[k]) continue;
+        if (low.find(kLegal[k]) != std::string::npos) return true;
     }
     return false;
 }

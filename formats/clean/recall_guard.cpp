@@ -21,6 +21,14 @@ namespace dconv::clean {
 
 namespace {
 
+// `text` with its white space squeezed (text::squeeze_spaces): most texts are squeezed
+// already and are read in place; the others are squeezed into `storage`.
+std::string_view squeezed_view(std::string_view text, std::string& storage) {
+    if (text::is_squeezed(text)) return text;
+    storage = text::squeeze_spaces(text);
+    return storage;
+}
+
 // Markup left in a dump ("<div class=...>", a style sheet) has commas and length but is
 // no one's text: its brackets, braces and equals signs give it away.
 bool looks_like_markup(std::string_view text) {
@@ -83,8 +91,7 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     auto consider = [&](SourceRange source, const Features& f) {
         if (!is_prose(f, lang)) return;
         std::string copy;
-        std::string_view squeezed = f.text;
-        if (!text::is_squeezed(f.text)) squeezed = copy = text::squeeze_spaces(f.text);
+        const std::string_view squeezed = squeezed_view(f.text, copy);
         Prose p;
         p.source = source;
         p.length = f.length;
@@ -214,10 +221,8 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     tails.reserve(doc.blocks.size() + 2);
     auto add_piece = [&](std::string_view text) {
         if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
-        // most texts are squeezed already: their ends are read in place, not copied
         std::string copy;
-        std::string_view squeezed = text;
-        if (!text::is_squeezed(text)) squeezed = copy = text::squeeze_spaces(text);
+        const std::string_view squeezed = squeezed_view(text, copy);
         std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
         ++whole[probe_pair_key(head, tail)];
         ++heads[probe_key(head)];
