@@ -229,6 +229,21 @@ const WriterEntry* writer_for_name(const std::string& name) {
     return find_writer(ext);
 }
 
+// The usage error for -o naming one file (its ending is a format's: "two.pdf") when the
+// inputs and formats make several outputs. Taking it as a folder, as a name without such
+// an ending is, would leave a folder "two.pdf/" the user never meant.
+std::string one_file_for_many(const std::string& out, std::size_t inputs, std::size_t formats,
+                              bool directory_input) {
+    std::string head = "-o " + out + " names one file, but ";
+    if (inputs > 1 || directory_input) {
+        head += directory_input ? std::string("a folder of inputs was given") : std::to_string(inputs) + " inputs were given";
+        return head + ": use --bundle " + out + " to bind them into one book (a chapter each), or -o DIR/ "
+               "(a folder, ending in '/') for one output each";
+    }
+    return head + std::to_string(formats) + " formats were asked for (--to): give one format, or -o DIR/ "
+           "(a folder, ending in '/') for one file each";
+}
+
 // The output file named by -o or --bundle, when it is one file (not a directory, not
 // standard output); empty otherwise.
 std::string named_output_file(const BatchOptions& options) {
@@ -431,6 +446,8 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         bool exists = fs::exists(out, ec);
         bool is_dir = fs::is_directory(out, ec);
+        if (!is_dir && !out.ends_with('/') && (outputs > 1 || directory_input) && writer_for_name(out))
+            throw UsageError{one_file_for_many(out, given_count, plan.writers.size(), directory_input)};
         if (is_dir || out.ends_with('/') || outputs > 1 || directory_input) {
             if (exists && !is_dir)
                 throw UsageError{"-o " + out + " is not a directory, but " + std::to_string(outputs) +

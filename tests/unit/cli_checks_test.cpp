@@ -116,6 +116,43 @@ TEST_CASE("checks: --to agreeing with the ending, or an alias of it, is fine") {
     CHECK(starts_with(slurp(dir.work / "a.markdown"), "---\n"));
 }
 
+TEST_CASE("checks: -o naming one file for several inputs is a usage error that teaches --bundle") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run r = run_dconv(dir, "-o two.pdf a.txt b.txt");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("dconv: -o two.pdf names one file, but 2 inputs were given: use --bundle two.pdf"));
+    CHECK_THAT(r.err, Contains("or -o DIR/"));
+    CHECK_FALSE(fs::exists(dir.work / "two.pdf"));  // no folder made, nothing converted
+    Run formats = run_dconv(dir, "--to md,txt -o one.md a.txt");
+    CHECK(formats.status == 2);
+    CHECK_THAT(formats.err, Contains("-o one.md names one file, but 2 formats were asked for"));
+    CHECK_FALSE(fs::exists(dir.work / "one.md"));
+    fs::create_directories(dir.work / "pages");
+    dir.write("pages/c.txt", kArticle);
+    Run folder = run_dconv(dir, "-o c.md pages");
+    CHECK(folder.status == 2);
+    CHECK_THAT(folder.err, Contains("a folder of inputs was given"));
+}
+
+TEST_CASE("checks: -o ending in a slash or naming a folder stays a folder for several inputs") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run slash = run_dconv(dir, "-o two.pdf/ a.txt b.txt");
+    CHECK(slash.status == 0);
+    CHECK(fs::exists(dir.work / "two.pdf" / "a.md"));
+    CHECK(fs::exists(dir.work / "two.pdf" / "b.md"));
+    fs::create_directories(dir.work / "old.epub");
+    Run existing = run_dconv(dir, "-o old.epub a.txt b.txt");
+    CHECK(existing.status == 0);
+    CHECK(fs::exists(dir.work / "old.epub" / "b.md"));
+    Run plain = run_dconv(dir, "-o editions a.txt b.txt");  // no format's ending: a folder, as before
+    CHECK(plain.status == 0);
+    CHECK(fs::exists(dir.work / "editions" / "a.md"));
+}
+
 // ------------------------------------------------------------------ --style, --cover
 
 namespace {

@@ -44,7 +44,8 @@ const char* const kExamples = R"(Examples:
 
 Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
 DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
--o FILE one input in one format; -o - standard output. Default: out/ (a lone - input:
+-o FILE one input in one format (-o x.pdf for several: an error; --bundle x.pdf binds
+them into one book); -o - standard output. Default: out/ (a lone - input:
 standard output). Two inputs writing the same file, or an output that is an input,
 are refused. Outputs are replaced atomically: a run killed at any moment leaves whole
 files only (and hidden .NAME.XXXXXX temporaries, removed by the next run).
