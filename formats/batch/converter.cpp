@@ -8,6 +8,7 @@
 #include "batch/committing.hpp"
 #include "batch/input_reading.hpp"
 #include "batch/thread_pool.hpp"
+#include "core/unmatched_selector.hpp"
 #include "dconv/book.hpp"
 #include "dconv/fetch.hpp"
 
@@ -244,13 +245,38 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
                                const std::vector<Error>& errors, const Diagnostics& diag) const {
     if (options_.explain == Explain::json) return explain_json(in.name, ok, written, errors, diag);
     std::string text;
+    // In a batch, a selector that matched nothing is said once at the end, not per page.
+    const bool sum_up_selectors = options_.explain == Explain::none && !options_.quiet && plan_.inputs.size() > 1;
     for (const Diagnostic& d : diag.items()) {
+        if (sum_up_selectors && d.severity == Severity::warning && d.pass == kSelectorPass &&
+            d.action == kUnmatchedSelectorAction) {
+            std::lock_guard lock(tally_.unmatched_mutex);
+            tally_.unmatched_selectors[d.reason].push_back(static_cast<std::size_t>(&in - plan_.inputs.data()));
+            continue;
+        }
         if (options_.explain == Explain::text)
             text += explain_line(in.name, d);
         else if (d.severity == Severity::warning && !options_.quiet)
             text += warning_line(in.name, d);
     }
     for (const Error& e : errors) text += error_line(in.name, e);
+    return text;
+}
+
+std::string unmatched_selector_summary(Tally& tally, const Plan& plan) {
+    // the inputs named, in the order given: enough to find the pages, not a flood
+    constexpr std::size_t kNamedInputs = 3;
+    std::lock_guard lock(tally.unmatched_mutex);
+    std::string text;
+    for (auto& [warning, inputs] : tally.unmatched_selectors) {
+        std::sort(inputs.begin(), inputs.end());
+        text += "dconv: warning: " + warning + " in " + std::to_string(inputs.size()) + " of " +
+                std::to_string(plan.inputs.size()) + " inputs: ";
+        for (std::size_t k = 0; k < std::min(inputs.size(), kNamedInputs); ++k)
+            text += (k ? ", " : "") + printable_name(plan.inputs[inputs[k]].name);
+        if (inputs.size() > kNamedInputs) text += " and " + std::to_string(inputs.size() - kNamedInputs) + " more";
+        text += "\n";
+    }
     return text;
 }
 
