@@ -153,6 +153,31 @@ TEST_CASE("checks: -o ending in a slash or naming a folder stays a folder for se
     CHECK(fs::exists(dir.work / "editions" / "a.md"));
 }
 
+TEST_CASE("checks: a number option given a word says what number is expected") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run columns = run_dconv(dir, "--columns abc page.txt");
+    CHECK(columns.status == 2);
+    CHECK_THAT(columns.err, Contains("dconv: --columns: expected a whole number from 0 to 100000 (the plain "
+                                     "text width in characters; 0: no wrapping), not 'abc'"));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
+    CHECK(run_dconv(dir, "--columns 1.5 page.txt").status == 2);
+    CHECK(run_dconv(dir, "--columns -3 page.txt").status == 2);
+    Run timeout = run_dconv(dir, "--timeout soon page.txt");
+    CHECK(timeout.status == 2);
+    CHECK_THAT(timeout.err, Contains("dconv: --timeout: expected a number from 0 to 1000000000 (seconds"));
+    CHECK_THAT(timeout.err, Contains("not 'soon'"));
+    Run jobs = run_dconv(dir, "-j many page.txt");
+    CHECK_THAT(jobs.err, Contains("dconv: --jobs: expected a whole number from 0 to 4096"));
+    // good values still pass
+    Run good = run_dconv(dir, "-q --to txt --columns 30 --timeout 2.5 -j 1 -o - page.txt");
+    CHECK(good.status == 0);
+    std::istringstream lines(good.out);
+    std::size_t widest = 0;
+    for (std::string line; std::getline(lines, line);) widest = std::max(widest, line.size());
+    CHECK(widest <= 30);
+}
+
 // ------------------------------------------------------------------ --style, --cover
 
 namespace {
