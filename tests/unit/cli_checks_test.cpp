@@ -255,7 +255,30 @@ TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
     CHECK(good.status == 0);
     Run bad = run_dconv(dir, "--to epub --cover bad.png page.txt");
     CHECK(bad.status == 2);
-    CHECK_THAT(bad.err, Contains("bad.png: the cover image is damaged"));
+    CHECK_THAT(bad.err, Contains("dconv: bad.png: the cover image, a PNG file, is damaged: its compressed pixel "
+                                 "data is corrupt (stb_image: \""));
+}
+
+TEST_CASE("checks: a refused --cover says why in words") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    std::string whole = png(false);
+    dir.write("cut.png", whole.substr(0, whole.size() - 20));  // truncated in its pixel data
+    dir.write("cut-header.png", whole.substr(0, 40));         // truncated in its header
+    dir.write("header.jpg", std::string("\xFF\xD8\xFF\xE0", 4) + std::string(40, '\0') + "\xFF\xD9");
+    Run cut = run_dconv(dir, "--to pdf --cover cut.png page.txt");
+    CHECK(cut.status == 2);
+    CHECK_THAT(cut.err, Contains("dconv: cut.png: the cover image, a PNG file, is damaged: the file ends in the "
+                                 "middle of the image (truncated)"));
+    Run header = run_dconv(dir, "--to epub --cover cut-header.png page.txt");
+    CHECK(header.status == 2);
+    CHECK_THAT(header.err, Contains("cut-header.png: the cover image, a PNG file, is damaged: the file ends in "
+                                    "the middle of the image (truncated)"));
+    Run jpeg = run_dconv(dir, "--to epub --cover header.jpg page.txt");
+    CHECK(jpeg.status == 2);
+    CHECK_THAT(jpeg.err, Contains("header.jpg: the cover image, a JPEG file, is damaged: its header is not a valid "
+                                  "JPEG header"));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
 }
 
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
