@@ -183,7 +183,15 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
         if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
         return read_document(std::string_view(plan_.stdin_bytes), read, diag);
     }
-    Document doc = read_document(read_input(in), read, diag);  // the bytes go once decoded
+    std::string bytes;
+    try {
+        bytes = read_input(in);
+    } catch (const Error& e) {  // not found, not openable, not a regular file: say where it was listed
+        std::string at = listed_at(plan_, in.name);
+        if (at.empty()) throw;
+        throw Error(e.kind(), e.file(), e.line(), e.message() + at);
+    }
+    Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
     return doc;
 }

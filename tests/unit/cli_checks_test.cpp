@@ -328,6 +328,36 @@ TEST_CASE("checks: one file given twice (through a link) is converted once, with
     CHECK_THAT(given_twice.err, Contains("the same file as pages/a.txt"));
 }
 
+TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("list.txt", "# pages to convert\na.txt\n\n  gone.txt  \n/dev/zero\n");
+    Run r = run_dconv(dir, "-o editions/ -i list.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: gone.txt: No such file or directory (listed at list.txt:4)\n"));
+    CHECK_THAT(r.err, Contains("dconv: /dev/zero: not a regular file (a device)"));
+    CHECK_THAT(r.err, Contains("(listed at list.txt:5)\n"));
+    CHECK(fs::exists(dir.work / "editions" / "a.md"));  // the rest converted
+    // on the command line, no list to name
+    Run direct = run_dconv(dir, "-o editions/ gone.txt");
+    CHECK_THAT(direct.err, Contains("dconv: gone.txt: No such file or directory\n"));
+    // standard input twice: the second place named
+    dir.write("twice.txt", "-\na.txt\n-\n");
+    Run twice = run_dconv(dir, "-o editions/ -i twice.txt");
+    CHECK(twice.status == 2);
+    CHECK_THAT(twice.err, Contains("dconv: standard input (-) given more than once (again at twice.txt:3)"));
+    // a list that cannot be read says why
+    Run unreadable = run_dconv(dir, "-i nowhere.txt");
+    CHECK(unreadable.status == 2);
+    CHECK_THAT(unreadable.err, Contains("dconv: nowhere.txt: cannot read the --input-file: No such file or directory"));
+    // a list's name is escaped as a file name is
+    std::string list = "l\x1B[2Jist.txt";
+    dir.write(list, "gone.txt\n");
+    Run escaped = run_dconv(dir, "-o editions/ -i " + quote(list));
+    CHECK(escaped.err.find('\x1B') == std::string::npos);
+    CHECK_THAT(escaped.err, Contains("(listed at l\\x1B[2Jist.txt:1)"));
+}
+
 TEST_CASE("checks: control characters in file names are escaped in messages") {
     TempDir dir;
     std::string name = "evil\x1b[2Jname\nforged line.txt";
