@@ -11,6 +11,7 @@
 #include "core/unmatched_selector.hpp"
 #include "dconv/book.hpp"
 #include "dconv/fetch.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv::batch {
 
@@ -67,8 +68,21 @@ void Converter::convert(std::size_t index) {
         // Every format is made before any is written: an input that fails (a limit,
         // its deadline) leaves no output at all, not some of its formats.
         std::vector<std::string> documents;
-        for (const WriterEntry* writer : plan_.writers)
-            documents.push_back(write_document(doc, writer->name, write));
+        for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+            const std::string& format = plan_.writers[w]->name;
+            // Markdown links its images: from another folder than the input's, their
+            // relative paths are rewritten to reach the same files (the other formats
+            // embed them)
+            Document rebased;
+            if (format == "md" && plan_.mode != OutputMode::standard_output && !doc.resources.empty()) {
+                rebased = doc;
+                if (rebase_image_sources(rebased, plan_.outputs[index][w].parent_path())) {
+                    documents.push_back(write_document(rebased, format, write));
+                    continue;
+                }
+            }
+            documents.push_back(write_document(doc, format, write));
+        }
         doc = Document();  // freed before the files are written
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
             std::string document = std::move(documents[w]);
@@ -142,8 +156,20 @@ void Converter::write_bundle() {
                     break;
                 }
             std::vector<std::string> documents;  // all made before any is written
-            for (const WriterEntry* writer : plan_.writers)
-                documents.push_back(write_book(book, writer->name, write));
+            for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+                const std::string& format = plan_.writers[w]->name;
+                if (format == "md" && plan_.mode != OutputMode::standard_output) {  // as for one input
+                    Book rebased = book;
+                    bool changed = false;
+                    for (Document& chapter : rebased.chapters)
+                        changed = rebase_image_sources(chapter, plan_.bundle_outputs[w].parent_path()) || changed;
+                    if (changed) {
+                        documents.push_back(write_book(rebased, format, write));
+                        continue;
+                    }
+                }
+                documents.push_back(write_book(book, format, write));
+            }
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
                 std::string document = std::move(documents[w]);
                 try {

@@ -281,6 +281,33 @@ TEST_CASE("checks: a refused --cover says why in words") {
     CHECK_FALSE(fs::exists(dir.work / "out"));
 }
 
+TEST_CASE("checks: Markdown's relative images reach the same files from another output folder") {
+    TempDir dir;
+    dir.write("notes/img/red.png", png(false));
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red square](img/red.png)\n\n![gone](img/gone.png)\n\n"
+                            "![remote](https://example.org/a.png)\n");
+    Run r = run_dconv(dir, "-q --to md,html,epub -o other/dir/ notes/n.md");
+    CHECK(r.status == 0);
+    std::string md = slurp(dir.work / "other/dir/n.md");
+    CHECK_THAT(md, Contains("![red square](../../notes/img/red.png)"));
+    CHECK(slurp(dir.work / "other/dir" / "../../notes/img/red.png") == png(false));  // it resolves
+    CHECK_THAT(md, Contains("![gone](img/gone.png)"));                     // not found: as written
+    CHECK_THAT(md, Contains("![remote](https://example.org/a.png)"));      // a URL: as written
+    CHECK_THAT(slurp(dir.work / "other/dir/n.html"), Contains("src=\"data:image/png;base64,"));  // embedded
+    CHECK_THAT(slurp(dir.work / "other/dir/n.epub"), Contains("OEBPS/images/image-001.png"));
+    // the default out/ folder, and the input's own folder (nothing to rewrite)
+    CHECK(run_dconv(dir, "-q --to md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "out/n.md"), Contains("![red square](../notes/img/red.png)"));
+    CHECK(run_dconv(dir, "-q --to md -o notes/copy.md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "notes/copy.md"), Contains("![red square](img/red.png)"));
+    // standard output has no folder: as written
+    Run piped = run_dconv(dir, "-q --to md -o - notes/n.md");
+    CHECK_THAT(piped.out, Contains("![red square](img/red.png)"));
+    // a Markdown book: the same, from the book's folder
+    CHECK(run_dconv(dir, "-q --to md --bundle books/all.md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "books/all.md"), Contains("![red square](../notes/img/red.png)"));
+}
+
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
     TempDir dir;
     dir.write("page.txt", kArticle);
