@@ -46,7 +46,8 @@ constexpr std::size_t kMaxQuotedBytes = 60;
 
 // One input line, numbered from 1.
 struct Line {
-    std::uint64_t number = 0;
+    std::uint64_t number = 0;    // in the input, from 1: for messages
+    std::uint64_t sequence = 0;  // among the records (blank lines skipped), from 0: the output's order
     std::string bytes;
     std::size_t length = 0;  // the line's length as read (bytes is empty when too long)
     bool too_long = false;
@@ -145,8 +146,10 @@ std::string quoted_start(std::string_view bytes) {
 }
 
 // How a record is named in messages: "record 12 (id "a17")".
+// "line 12 (id \"a\")": by its line in the input, which blank lines make differ from its
+// place among the records.
 std::string record_name(std::uint64_t number, const Json& id) {
-    std::string name = "record " + std::to_string(number);
+    std::string name = "line " + std::to_string(number);
     if (!id.is_null()) name += " (id " + dump(id) + ")";
     return name;
 }
@@ -169,8 +172,6 @@ public:
                 throw Error(ErrorKind::limit, "", 0,
                             "line of " + std::to_string(line.length) + " bytes, over the " +
                                 std::to_string(kJsonlMaxRecordBytes >> 20) + " MiB record limit");
-            if (text::trim(line.bytes).empty())
-                throw Error(ErrorKind::input, "", 0, "an empty line, not a record");
             Json record;
             try {
                 record = Json::parse(line.bytes);
@@ -418,6 +419,9 @@ private:
         try {
             Line line;
             while (lines.next(line)) {
+                // A blank line (JSON's white space only) is no record: skipped, as JSON
+                // Lines readers do (jq, pandas), rather than answered with an error record.
+                if (!line.too_long && line.bytes.find_first_not_of(" \t\r\n") == std::string::npos) continue;
                 std::size_t bytes = line.bytes.size();
                 std::unique_lock lock(mutex_);
                 room_.wait(lock, [&] {
@@ -426,7 +430,7 @@ private:
                            (in_flight < window_ && bytes_in_flight_ + bytes <= kJsonlWindowBytes);
                 });
                 if (stop_) break;
-                ++read_;
+                line.sequence = read_++;
                 bytes_in_flight_ += bytes;
                 sizes_.push_back(bytes);
                 queue_.push_back(std::move(line));
@@ -457,7 +461,7 @@ private:
                 line = std::move(queue_.front());
                 queue_.pop_front();
             }
-            std::uint64_t index = line.number - 1;
+            std::uint64_t index = line.sequence;
             Converted converted = converter_.convert(std::move(line));
             {
                 std::lock_guard lock(mutex_);
