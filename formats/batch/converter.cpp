@@ -8,7 +8,7 @@
 #include "batch/committing.hpp"
 #include "batch/input_reading.hpp"
 #include "batch/thread_pool.hpp"
-#include "core/unmatched_selector.hpp"
+#include "core/selector_warnings.hpp"
 #include "dconv/book.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/resources.hpp"
@@ -282,8 +282,7 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
     // In a batch, a selector that matched nothing is said once at the end, not per page.
     const bool sum_up_selectors = options_.explain == Explain::none && !options_.quiet && plan_.inputs.size() > 1;
     for (const Diagnostic& d : diag.items()) {
-        if (sum_up_selectors && d.severity == Severity::warning && d.pass == kSelectorPass &&
-            d.action == kUnmatchedSelectorAction) {
+        if (sum_up_selectors && d.severity == Severity::warning && d.pass == kSelectorWarningPass) {
             std::lock_guard lock(tally_.unmatched_mutex);
             tally_.unmatched_selectors[d.reason].push_back(static_cast<std::size_t>(&in - plan_.inputs.data()));
             continue;

@@ -14,7 +14,7 @@
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
 #include "core/text.hpp"
-#include "core/unmatched_selector.hpp"
+#include "core/selector_warnings.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
@@ -296,7 +296,7 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
 // --keep-selector that keeps nothing, or a --drop-selector that drops nothing, is most
 // often a typo or a selector for another site's pages. Kept elements are those shown;
 // dropped ones are those the page skipped as it was indexed. A batch sums these up, one
-// line per selector (batch/converter.cpp), by `pass` and `action`.
+// line per selector (core/selector_warnings.hpp).
 void warn_unmatched(const html::Page& page, const std::vector<html::SelectorList>& lists,
                     std::string_view option, bool dropped, Diagnostics& diag) {
     for (const html::SelectorList& list : lists) {
@@ -305,8 +305,7 @@ void warn_unmatched(const html::Page& page, const std::vector<html::SelectorList
             found = page[i].skipped == dropped && list.matches(page, page[i]);
         if (found) continue;
         Diagnostic d;
-        d.pass = kSelectorPass;
-        d.action = kUnmatchedSelectorAction;
+        d.pass = kSelectorWarningPass;
         d.reason = std::string(option) + " '" + list.text() + "' matched nothing";
         diag.warn(std::move(d));
     }

@@ -558,6 +558,14 @@ TEST_CASE("cli: a selector that matches nothing warns per page alone and once pe
     Run quiet = run_dconv(dir, "-q --to txt -o editions/ --keep-selector '.recipe'" + names);
     CHECK(quiet.status == 0);
     CHECK(quiet.err.empty());
+    // text inputs in a batch: the selectors' not applying is said once too
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run text = run_dconv(dir, "--to md -o editions/ --drop-selector .promo a.txt b.txt");
+    CHECK(text.status == 0);
+    CHECK_THAT(text.err, Contains("dconv: warning: --keep-selector and --drop-selector apply to HTML inputs, and "
+                                  "were ignored in 2 of 2 inputs: a.txt, b.txt\n"));
+    CHECK(text.err.find("a.txt: warning: --keep-selector") == std::string::npos);
 }
 
 TEST_CASE("cli: selectors on a text input are ignored, with a warning") {

@@ -238,6 +238,35 @@ TEST_CASE("jsonl: blank lines are skipped and errors keep their line numbers") {
     CHECK(blank.out.empty());
 }
 
+TEST_CASE("jsonl: selectors steer html records and one that matches nothing is said once") {
+    Scratch scratch("selectors");
+    const std::string page = "<html><body><article><h1>Pier news</h1><p>The north pier reopened on Monday after "
+                             "two years of repairs, and hundreds walked its length.</p><div class=\"promo\"><p>Buy "
+                             "ferry tickets now at half price for the whole summer season.</p></div></article>"
+                             "</body></html>";
+    std::string input;
+    for (int k = 0; k < 4; ++k) input += record(k, "html", page);
+    ProcessResult r = run_with_input(dconv_args({"--jsonl", "--drop-selector", ".promo", "--keep-selector", ".recipe"}),
+                                     scratch.dir, input);
+    auto out = records_of(r);
+    REQUIRE(out.size() == 4);
+    CHECK(r.status == 0);
+    for (const Json& j : out) {
+        CHECK_THAT(j["text"].get<std::string>(), Contains("north pier reopened"));
+        CHECK_THAT(j["text"].get<std::string>(), !Contains("ferry tickets"));  // the selector applied
+    }
+    CHECK_THAT(r.err, Contains("dconv: warning: --keep-selector '.recipe' matched nothing in 4 of 4 records: "
+                               "lines 1, 2, 3 and 1 more\n"));
+    std::size_t said = 0;
+    for (std::size_t at = 0; (at = r.err.find("matched nothing", at)) != std::string::npos; ++at) ++said;
+    CHECK(said == 1);
+    // a selector dconv cannot match is refused once, before any record
+    ProcessResult bad = run_with_input(dconv_args({"--jsonl", "--drop-selector", "p:first-child"}), scratch.dir, input);
+    CHECK(bad.status == 2);
+    CHECK(bad.out.empty());
+    CHECK_THAT(bad.err, Contains("--drop-selector") && Contains("'p:first-child'"));
+}
+
 TEST_CASE("jsonl: every record succeeding exits 0, with nothing on stderr") {
     Scratch scratch("ok");
     std::string input;
