@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "clean/cues.hpp"
+#include "clean/hash_table.hpp"
 #include "clean/thresholds.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -220,7 +221,7 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
     std::vector<Kind> kinds(n);
     std::vector<bool> prose(n);
     std::vector<double> before(n + 1, 0.0);  // characters before each unit
-    std::unordered_map<std::uint64_t, int> repeats;
+    HashTable<int> repeats;
     repeats.reserve(units.size());  // sized once, not rehashed at each doubling
     double link_chars = 0;
     std::size_t prose_units = 0, items = 0, headings = 0;
@@ -360,10 +361,10 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
         // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
         // not searched, which keeps these features' cost linear in short text
         const bool short_text = double(f.text.size()) < kMaxTemplateLength;
-        put(short_text ? widget_share(f.text) : 0.0);
+        put(short_text ? widget_share(f) : 0.0);
         put(kinds[k] == kHeading && opens_furniture_section(f.text));
-        put(short_text && is_legal_line(f.text));
-        put(short_text && is_privacy_notice(f.text, context.lang));
+        put(short_text && is_legal_line(f));
+        put(short_text && is_privacy_notice(f, context.lang));
         put(short_text && !find_byline(f.text, true).empty());
         put(section_furniture[section[k]]);
         double sc = section_count[section[k]];
@@ -432,7 +433,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         }
     }
     if (!by_words) return kept;
-    std::unordered_map<std::uint64_t, int> repeats;
+    HashTable<int> repeats;
     repeats.reserve(units.size());  // sized once, not rehashed at each doubling
     for (const Unit& u : units)
         if (u.f.fold) ++repeats[u.f.fold];
