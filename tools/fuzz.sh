@@ -2,9 +2,13 @@
 # Builds the libFuzzer harnesses (tests/fuzz/) with clang, ASan and UBSan into build-fuzz/,
 # seeds their corpora, and runs each harness for SECONDS (default 60).
 #
-#   bash tools/fuzz.sh            # the short run CI does: 60 s per harness
+#   bash tools/fuzz.sh            # 60 s per harness, random seed: exploring
 #   bash tools/fuzz.sh 1800       # the long run: 30 minutes per harness
 #   bash tools/fuzz.sh 60 html    # only the named harnesses
+#   bash tools/fuzz.sh --ci       # what CI runs: a fixed number of inputs per harness
+#                                 # (about a minute each here) from a fixed seed and a
+#                                 # fresh corpus, so that a CI failure is reproduced by
+#                                 # running the same command on the same commit
 #
 # Exits nonzero when any harness finds something (a crash, a sanitizer report, a broken
 # property, a timeout, an out-of-memory). Each finding is minimized (crashes) and copied
@@ -14,9 +18,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${1:-60}"
-shift || true
+ci=0
+seconds=60
+if [ "${1:-}" = "--ci" ]; then
+  ci=1
+  shift
+elif [ $# -gt 0 ]; then
+  seconds="$1"
+  shift
+fi
 harnesses=("$@")
+# --ci: how many inputs each harness runs (the seed corpus included), about a minute each
+# on one core here; and the cap in seconds that keeps a slower machine's run bounded.
+declare -A ci_runs=([webtext]=2000 [markdown]=12000 [html]=1300 [roundtrip]=500)
+ci_cap=300
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(webtext markdown html roundtrip)
 
 # The harnesses skip larger inputs (kFuzzMaxInput in tests/fuzz/fuzz_targets.hpp).
@@ -76,15 +91,25 @@ status=0
 summary=()
 for h in "${harnesses[@]}"; do
   log="$build/fuzz_$h.log"
-  echo "fuzz: $h for $seconds s (log: $log)"
   rm -f "$build/artifacts/$h"/*
   rc=0
-  "$bin/fuzz_$h" "$build/corpus/$h" "$build/seeds/$h" \
-    -max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout" \
+  if [ "$ci" -eq 1 ]; then
+    echo "fuzz: $h for ${ci_runs[$h]} inputs from seed 1 (log: $log)"
+    corpus_dir="$build/ci-corpus/$h"  # fresh each time, as on a fresh clone
+    rm -rf "$corpus_dir"
+    mkdir -p "$corpus_dir"
+    budget=(-seed=1 -runs="${ci_runs[$h]}" -max_total_time="$ci_cap")
+  else
+    echo "fuzz: $h for $seconds s (log: $log)"
+    corpus_dir="$build/corpus/$h"
+    budget=(-max_total_time="$seconds")
+  fi
+  "$bin/fuzz_$h" "$corpus_dir" "$build/seeds/$h" \
+    "${budget[@]}" -max_len="$max_len" -timeout="$timeout" \
     -rss_limit_mb="$rss_limit_mb" -report_slow_units="$timeout" -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$h/" >"$log" 2>&1 || rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
-  corpus=$(find "$build/corpus/$h" -type f | wc -l)
+  corpus=$(find "$corpus_dir" -type f | wc -l)
   found=0
   for artifact in "$build/artifacts/$h"/*; do
     [ -f "$artifact" ] || continue
@@ -109,6 +134,6 @@ for h in "${harnesses[@]}"; do
   summary+=("$(printf '%-10s %12s execs  %6s corpus files  %s finding(s)  exit %s' "$h" "${execs:-?}" "$corpus" "$found" "$rc")")
 done
 
-echo "fuzz: $seconds s per harness"
+if [ "$ci" -eq 1 ]; then echo "fuzz: fixed runs from seed 1 (--ci)"; else echo "fuzz: $seconds s per harness"; fi
 printf '  %s\n' "${summary[@]}"
 exit "$status"

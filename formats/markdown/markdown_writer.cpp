@@ -233,9 +233,15 @@ void escape_text(std::string_view s, TextStart start, bool before_link, std::str
                 } else if (c == ':') {
                     trigger = i > 0 && std::isalpha(static_cast<unsigned char>(s[i - 1])) && s.substr(i + 1, 2) == "//";
                 } else {
+                    // The extension takes the letters, digits and ".+-_" before the '@',
+                    // and after it letters, digits, '-', '_' and a '.' before a letter or
+                    // digit ("a@.b.c" is a link too): the same characters trigger here.
+                    auto address_char = [](char ch) {
+                        return is_ascii_alnum(ch) || std::string_view(".-_").find(ch) != std::string_view::npos;
+                    };
                     trigger = i > 0 && i + 1 < s.size() &&
                               (is_ascii_alnum(s[i - 1]) || std::string_view(".+-_").find(s[i - 1]) != std::string_view::npos) &&
-                              is_ascii_alnum(s[i + 1]);
+                              address_char(s[i + 1]);
                 }
                 if (!trigger) continue;
                 flush(i);
