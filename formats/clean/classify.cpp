@@ -462,7 +462,7 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
 
 // `measured`, when given, receives the units (text_units.hpp: the unit model reads them)
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag,
-                          std::vector<Unit>* measured = nullptr) {
+                          std::vector<Unit>* measured = nullptr, RemovedUnits* removed = nullptr) {
     std::string lang = document_language(doc);
     // Chinese and Japanese densities count characters, and lines there often lack
     // punctuation: prose_shaped weighs them apart
@@ -959,7 +959,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
-    drop_units(doc, units, drop, reasons, scores, "classify", diag, rules);
+    drop_units(doc, units, drop, reasons, scores, "classify", diag, rules, removed);
 }
 
 }  // namespace dconv::clean
@@ -1119,8 +1119,12 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 }
 
 void clean::classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
-                                          std::vector<Unit>& measured) {
+                                          std::vector<Unit>& measured, RemovedUnits* removed) {
     measured.clear();
+    if (removed) {  // a page without tables: what the rules remove is kept aside
+        clean::classify_boilerplate(doc, options, diag, &measured, removed);
+        return;
+    }
     TablesAsRows rows(doc);
     if (!rows.any()) {
         clean::classify_boilerplate(doc, options, diag, &measured);
