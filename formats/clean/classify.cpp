@@ -478,8 +478,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
-    HashTable<std::size_t> counts;
-    counts.reserve(n);  // sized once: a long page's table is not rehashed at each doubling
+    HashTable<std::size_t> counts;  // grows with the distinct texts (hash_table.hpp)
     std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
@@ -589,7 +588,6 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<std::size_t> apart(n, n);
     {
         HashTable<std::size_t> last;
-        last.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
             poll_deadline();
             if (!shaped[i]) continue;
@@ -948,7 +946,6 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
     HashTable<std::size_t> seen;
-    seen.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         if (drop[i] || !folded[i] || units[i].f.length < kMinRepeatedParagraph || units[i].code) continue;

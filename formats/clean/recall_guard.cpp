@@ -214,12 +214,9 @@ template <class Prose>
 std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
     // The probes are keyed by a 64-bit hash, as the classifier's repetitions are: a node
     // holding a copy of each probe (and of each head and tail joined) per block was most
-    // of this pass's memory and time on a long page. Sized once, for about a piece per
-    // block, not rehashed at each doubling.
+    // of this pass's memory and time on a long page. Flat tables, grown with the distinct
+    // probes (hash_table.hpp).
     HashTable<int> whole, heads, tails;
-    whole.reserve(doc.blocks.size() + 2);
-    heads.reserve(doc.blocks.size() + 2);
-    tails.reserve(doc.blocks.size() + 2);
     auto add_piece = [&](std::string_view text) {
         if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
         std::string copy;
@@ -261,7 +258,6 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     };
     std::vector<bool> found(prose.size(), false);
     HashTable<int> claimed;  // probes vouching for a unit found, by probe_key
-    claimed.reserve(2 * prose.size());
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
         const Prose& p = *prose[i];

@@ -250,8 +250,7 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
     std::vector<Kind> kinds(n);
     std::vector<bool> prose(n);
     std::vector<double> before(n + 1, 0.0);  // characters before each unit
-    HashTable<int> repeats;
-    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
+    HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     double link_chars = 0;
     std::size_t prose_units = 0, items = 0, headings = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -462,8 +461,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         }
     }
     if (!by_words) return kept;
-    HashTable<int> repeats;
-    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
+    HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     for (const Unit& u : units)
         if (u.f.fold) ++repeats[u.f.fold];
     // the units still to judge, and their words
