@@ -104,6 +104,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         parallel_for(plan.inputs.size(), jobs, [&](std::size_t i) { converter.convert(i); });
         converter.drain();
         if (!plan.bundle_outputs.empty()) converter.write_bundle();
+        reporter.message(unmatched_selector_summary(tally, plan));
         reporter.finish();
     }
 

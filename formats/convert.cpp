@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/selector_warnings.hpp"
 #include "core/smart_quotes.hpp"
 #include "dconv/clean.hpp"
 #include "decode/decode.hpp"
@@ -98,8 +99,8 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
     // read, clean, (write): the pipeline in one place. The reader frees the text once it
     // has built the model, before the (memory-hungry) cleaning passes run.
     if (reader.name != "html" && (!options.keep_selectors.empty() || !options.drop_selectors.empty()))
-        diag.warn("read", "--keep-selector and --drop-selector apply to HTML inputs: not to this " + reader.name +
-                              " input");
+        // (summed up over a batch: the same reason for every input, selector_warnings.hpp)
+        diag.warn(kSelectorWarningPass, "--keep-selector and --drop-selector apply to HTML inputs, and were ignored");
     Document doc = reader.read(std::move(text), options, diag);
     if (!reader.cleans_while_reading && cleaning_wanted(options.clean, reader.cleaned_by_default)) {
         CleanOptions clean;

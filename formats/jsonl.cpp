@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "core/selector_warnings.hpp"
 #include "dconv/book.hpp"
 #include "dconv/model.hpp"
 #include "dconv/registry.hpp"
@@ -46,7 +47,8 @@ constexpr std::size_t kMaxQuotedBytes = 60;
 
 // One input line, numbered from 1.
 struct Line {
-    std::uint64_t number = 0;
+    std::uint64_t number = 0;    // in the input, from 1: for messages
+    std::uint64_t sequence = 0;  // among the records (blank lines skipped), from 0: the output's order
     std::string bytes;
     std::size_t length = 0;  // the line's length as read (bytes is empty when too long)
     bool too_long = false;
@@ -145,8 +147,10 @@ std::string quoted_start(std::string_view bytes) {
 }
 
 // How a record is named in messages: "record 12 (id "a17")".
+// "line 12 (id \"a\")": by its line in the input, which blank lines make differ from its
+// place among the records.
 std::string record_name(std::uint64_t number, const Json& id) {
-    std::string name = "record " + std::to_string(number);
+    std::string name = "line " + std::to_string(number);
     if (!id.is_null()) name += " (id " + dump(id) + ")";
     return name;
 }
@@ -169,8 +173,6 @@ public:
                 throw Error(ErrorKind::limit, "", 0,
                             "line of " + std::to_string(line.length) + " bytes, over the " +
                                 std::to_string(kJsonlMaxRecordBytes >> 20) + " MiB record limit");
-            if (text::trim(line.bytes).empty())
-                throw Error(ErrorKind::input, "", 0, "an empty line, not a record");
             Json record;
             try {
                 record = Json::parse(line.bytes);
@@ -190,6 +192,8 @@ public:
             read.clean = options_.read.clean;
             read.favor = options_.read.favor;
             read.resources.load = false;  // records are written as text: no image is needed
+            read.keep_selectors = options_.read.keep_selectors;
+            read.drop_selectors = options_.read.drop_selectors;
             std::string content = take_content(record, read.format);
             input_bytes = content.size();
             input_lines = count_lines(content);
@@ -272,10 +276,36 @@ private:
         return result;
     }
 
-    static std::string warnings(std::uint64_t number, const Json& id, const Diagnostics& diag) {
+public:
+    // "dconv: warning: --keep-selector '.recipe' matched nothing in 12 of 1000 records:
+    // lines 3, 5, 9 and 9 more", one line per selector; empty when every one matched.
+    std::string unmatched_selector_summary(std::size_t records) const {
+        constexpr std::size_t kNamedLines = 3;
+        std::lock_guard lock(unmatched_mutex_);
+        std::string out;
+        for (auto& [warning, lines] : unmatched_) {
+            std::sort(lines.begin(), lines.end());
+            out += "dconv: warning: " + warning + " in " + std::to_string(lines.size()) + " of " +
+                   std::to_string(records) + " records: " + (lines.size() == 1 ? "line " : "lines ");
+            for (std::size_t k = 0; k < std::min(lines.size(), kNamedLines); ++k)
+                out += (k ? ", " : "") + std::to_string(lines[k]);
+            if (lines.size() > kNamedLines) out += " and " + std::to_string(lines.size() - kNamedLines) + " more";
+            out += "\n";
+        }
+        return out;
+    }
+
+private:
+    std::string warnings(std::uint64_t number, const Json& id, const Diagnostics& diag) const {
         std::string out;
         for (const Diagnostic& d : diag.items()) {
             if (d.severity != Severity::warning) continue;
+            // a selector that matched nothing: summed up at the end, not said per record
+            if (d.pass == kSelectorWarningPass) {
+                std::lock_guard lock(unmatched_mutex_);
+                unmatched_[d.reason].push_back(number);
+                continue;
+            }
             out += "dconv: " + record_name(number, id);
             if (d.first_line) out += ":" + std::to_string(d.first_line);
             out += ": warning: " + (d.reason.empty() ? d.action : d.reason) + "\n";
@@ -285,6 +315,9 @@ private:
 
     const BatchOptions& options_;
     WriteOptions markdown_options_, text_options_;
+    // the selectors that matched nothing, by warning, with the lines of their records
+    mutable std::mutex unmatched_mutex_;
+    mutable std::map<std::string, std::vector<std::uint64_t>> unmatched_;
 };
 
 // ---------------------------------------------------------------------------- pipeline
@@ -402,6 +435,7 @@ public:
         work_.notify_all();
         reader.join();
         for (auto& worker : workers) worker.join();
+        err_ << converter_.unmatched_selector_summary(result.inputs);
         if (!read_error_.empty()) {
             err_ << "dconv: " << read_error_ << "\n";
             input_failed_ = true;
@@ -418,6 +452,9 @@ private:
         try {
             Line line;
             while (lines.next(line)) {
+                // A blank line (JSON's white space only) is no record: skipped, as JSON
+                // Lines readers do (jq, pandas), rather than answered with an error record.
+                if (!line.too_long && line.bytes.find_first_not_of(" \t\r\n") == std::string::npos) continue;
                 std::size_t bytes = line.bytes.size();
                 std::unique_lock lock(mutex_);
                 room_.wait(lock, [&] {
@@ -426,7 +463,7 @@ private:
                            (in_flight < window_ && bytes_in_flight_ + bytes <= kJsonlWindowBytes);
                 });
                 if (stop_) break;
-                ++read_;
+                line.sequence = read_++;
                 bytes_in_flight_ += bytes;
                 sizes_.push_back(bytes);
                 queue_.push_back(std::move(line));
@@ -457,7 +494,7 @@ private:
                 line = std::move(queue_.front());
                 queue_.pop_front();
             }
-            std::uint64_t index = line.number - 1;
+            std::uint64_t index = line.sequence;
             Converted converted = converter_.convert(std::move(line));
             {
                 std::lock_guard lock(mutex_);
@@ -545,6 +582,11 @@ std::string check_options(const BatchOptions& options) {
     if (!options.bundle.empty()) return "--jsonl writes one record per record: no --bundle";
     if (options.explain != Explain::none) return "--jsonl: no --explain";
     if (options.skip_existing) return "--jsonl writes no files: no --skip-existing";
+    try {  // refused once, not by every record
+        check_selectors(options.read);
+    } catch (const Error& e) {
+        return e.message();
+    }
     return {};
 }
 

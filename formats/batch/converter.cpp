@@ -8,8 +8,10 @@
 #include "batch/committing.hpp"
 #include "batch/input_reading.hpp"
 #include "batch/thread_pool.hpp"
+#include "core/selector_warnings.hpp"
 #include "dconv/book.hpp"
 #include "dconv/fetch.hpp"
+#include "dconv/resources.hpp"
 
 namespace dconv::batch {
 
@@ -66,8 +68,21 @@ void Converter::convert(std::size_t index) {
         // Every format is made before any is written: an input that fails (a limit,
         // its deadline) leaves no output at all, not some of its formats.
         std::vector<std::string> documents;
-        for (const WriterEntry* writer : plan_.writers)
-            documents.push_back(write_document(doc, writer->name, write));
+        for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+            const std::string& format = plan_.writers[w]->name;
+            // Markdown links its images: from another folder than the input's, their
+            // relative paths are rewritten to reach the same files (the other formats
+            // embed them)
+            Document rebased;
+            if (format == "md" && plan_.mode != OutputMode::standard_output && !doc.resources.empty()) {
+                rebased = doc;
+                if (rebase_image_sources(rebased, plan_.outputs[index][w].parent_path())) {
+                    documents.push_back(write_document(rebased, format, write));
+                    continue;
+                }
+            }
+            documents.push_back(write_document(doc, format, write));
+        }
         doc = Document();  // freed before the files are written
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
             std::string document = std::move(documents[w]);
@@ -141,8 +156,20 @@ void Converter::write_bundle() {
                     break;
                 }
             std::vector<std::string> documents;  // all made before any is written
-            for (const WriterEntry* writer : plan_.writers)
-                documents.push_back(write_book(book, writer->name, write));
+            for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
+                const std::string& format = plan_.writers[w]->name;
+                if (format == "md" && plan_.mode != OutputMode::standard_output) {  // as for one input
+                    Book rebased = book;
+                    bool changed = false;
+                    for (Document& chapter : rebased.chapters)
+                        changed = rebase_image_sources(chapter, plan_.bundle_outputs[w].parent_path()) || changed;
+                    if (changed) {
+                        documents.push_back(write_book(rebased, format, write));
+                        continue;
+                    }
+                }
+                documents.push_back(write_book(book, format, write));
+            }
             for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
                 std::string document = std::move(documents[w]);
                 try {
@@ -182,7 +209,15 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
         if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
         return read_document(std::string_view(plan_.stdin_bytes), read, diag);
     }
-    Document doc = read_document(read_input(in), read, diag);  // the bytes go once decoded
+    std::string bytes;
+    try {
+        bytes = read_input(in);
+    } catch (const Error& e) {  // not found, not openable, not a regular file: say where it was listed
+        std::string at = listed_at(plan_, in.name);
+        if (at.empty()) throw;
+        throw Error(e.kind(), e.file(), e.line(), e.message() + at);
+    }
+    Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
     return doc;
 }
@@ -244,13 +279,37 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
                                const std::vector<Error>& errors, const Diagnostics& diag) const {
     if (options_.explain == Explain::json) return explain_json(in.name, ok, written, errors, diag);
     std::string text;
+    // In a batch, a selector that matched nothing is said once at the end, not per page.
+    const bool sum_up_selectors = options_.explain == Explain::none && !options_.quiet && plan_.inputs.size() > 1;
     for (const Diagnostic& d : diag.items()) {
+        if (sum_up_selectors && d.severity == Severity::warning && d.pass == kSelectorWarningPass) {
+            std::lock_guard lock(tally_.unmatched_mutex);
+            tally_.unmatched_selectors[d.reason].push_back(static_cast<std::size_t>(&in - plan_.inputs.data()));
+            continue;
+        }
         if (options_.explain == Explain::text)
             text += explain_line(in.name, d);
         else if (d.severity == Severity::warning && !options_.quiet)
             text += warning_line(in.name, d);
     }
     for (const Error& e : errors) text += error_line(in.name, e);
+    return text;
+}
+
+std::string unmatched_selector_summary(Tally& tally, const Plan& plan) {
+    // the inputs named, in the order given: enough to find the pages, not a flood
+    constexpr std::size_t kNamedInputs = 3;
+    std::lock_guard lock(tally.unmatched_mutex);
+    std::string text;
+    for (auto& [warning, inputs] : tally.unmatched_selectors) {
+        std::sort(inputs.begin(), inputs.end());
+        text += "dconv: warning: " + warning + " in " + std::to_string(inputs.size()) + " of " +
+                std::to_string(plan.inputs.size()) + " inputs: ";
+        for (std::size_t k = 0; k < std::min(inputs.size(), kNamedInputs); ++k)
+            text += (k ? ", " : "") + printable_name(plan.inputs[inputs[k]].name);
+        if (inputs.size() > kNamedInputs) text += " and " + std::to_string(inputs.size() - kNamedInputs) + " more";
+        text += "\n";
+    }
     return text;
 }
 

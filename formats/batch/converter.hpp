@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -30,7 +31,17 @@ struct Tally {
     std::atomic<bool> input_failed{false};
     std::atomic<bool> output_failed{false};
     std::atomic<bool> usage_failed{false};
+    // The selectors' warnings (kSelectorWarningPass: one matched nothing, or an input is
+    // not HTML), by text, with the inputs (by index) each was given for; reported as one
+    // line each at the end.
+    std::mutex unmatched_mutex;
+    std::map<std::string, std::vector<std::size_t>> unmatched_selectors;
 };
+
+// The lines that sum up Tally::unmatched_selectors, one per warning:
+// "dconv: warning: --keep-selector '.recipe' matched nothing in 12 of 1000 inputs: a.html,
+// b.html, c.html and 9 more". Empty when every selector matched on every page.
+std::string unmatched_selector_summary(Tally& tally, const Plan& plan);
 
 class Converter {
 public:

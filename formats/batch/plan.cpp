@@ -185,7 +185,8 @@ void walk_directory(Plan& plan, const fs::path& root, const std::string& given,
         std::error_code ec;
         fs::directory_iterator it(folder, ec);
         if (ec) {
-            plan.missing.emplace_back(folder == root ? given : folder.string(), ec.message());
+            if (folder == root) plan.missing.emplace_back(given, ec.message() + listed_at(plan, given));
+            else plan.missing.emplace_back(folder.string(), ec.message());
             continue;
         }
         for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -227,6 +228,21 @@ const WriterEntry* writer_for_name(const std::string& name) {
     for (const auto& w : writers())
         if (w.extension == ext) return &w;
     return find_writer(ext);
+}
+
+// The usage error for -o naming one file (its ending is a format's: "two.pdf") when the
+// inputs and formats make several outputs. Taking it as a folder, as a name without such
+// an ending is, would leave a folder "two.pdf/" the user never meant.
+std::string one_file_for_many(const std::string& out, std::size_t inputs, std::size_t formats,
+                              bool directory_input) {
+    std::string head = "-o " + out + " names one file, but ";
+    if (inputs > 1 || directory_input) {
+        head += directory_input ? std::string("a folder of inputs was given") : std::to_string(inputs) + " inputs were given";
+        return head + ": use --bundle " + out + " to bind them into one book (a chapter each), or -o DIR/ "
+               "(a folder, ending in '/') for one output each";
+    }
+    return head + std::to_string(formats) + " formats were asked for (--to): give one format, or -o DIR/ "
+           "(a folder, ending in '/') for one file each";
 }
 
 // The output file named by -o or --bundle, when it is one file (not a directory, not
@@ -303,19 +319,37 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.fetch_warnings = std::move(page.warnings);
             inputs.push_back(std::move(in));
         }
-        for (FailedFetch& failure : source.failures) plan.fetch_failures.push_back(std::move(failure));
+        for (FailedFetch& failure : source.failures) {
+            if (std::string listed = listed_at(plan, failure.name); !listed.empty())
+                failure.error = Error(failure.error.kind(), failure.error.file(), failure.error.line(),
+                                      failure.error.message() + listed);
+            plan.fetch_failures.push_back(std::move(failure));
+        }
     }
     plan.inputs = std::move(inputs);
 }
 
 // The entries of every --input-file, in order.
-std::vector<std::string> listed_inputs(const BatchOptions& options) {
-    std::vector<std::string> given = options.inputs;
+// An input as given, with where it was listed ("pages.txt:4"; empty: on the command line).
+struct GivenInput {
+    std::string text;
+    std::string listed_at;
+};
+
+// The inputs on the command line, then those of each --input-file, whose lines are also
+// kept in plan.listed_from (the first line naming an input).
+std::vector<GivenInput> listed_inputs(const BatchOptions& options, Plan& plan) {
+    std::vector<GivenInput> given;
+    for (const std::string& input : options.inputs) given.push_back({input, {}});
     for (const std::string& file : options.input_files) {
         try {
-            std::vector<std::string> listed = read_input_list(file);
+            std::vector<ListedInput> listed = read_input_list(file);
             if (listed.empty()) throw UsageError{"--input-file " + file + " lists no inputs"};
-            given.insert(given.end(), listed.begin(), listed.end());
+            for (ListedInput& item : listed) {
+                std::string where = file + ":" + std::to_string(item.line);
+                plan.listed_from.emplace(item.entry, where);
+                given.push_back({std::move(item.entry), std::move(where)});
+            }
         } catch (const Error& e) {
             throw UsageError{(e.line() ? e.file() + ":" + std::to_string(e.line()) : e.file()) + ": " + e.message()};
         }
@@ -338,6 +372,11 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
 
 }  // namespace
 
+std::string listed_at(const Plan& plan, const std::string& name) {
+    auto where = plan.listed_from.find(name);
+    return where == plan.listed_from.end() ? std::string() : " (listed at " + printable_name(where->second) + ")";
+}
+
 Plan make_plan(const BatchOptions& options, std::ostream& err) {
     Plan plan;
     plan.writers = choose_writers(options, plan.warnings);
@@ -345,7 +384,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     check_write_options(options.write, plan.writers);
     if (options.inputs.empty() && options.input_files.empty())
         throw UsageError{"no inputs (give files, directories, URLs, or - for standard input; see --help)"};
-    const std::vector<std::string> given_inputs = listed_inputs(options);
+    const std::vector<GivenInput> given_inputs = listed_inputs(options, plan);
 
     // Where a directory output would go, to keep it out of directory walks.
     fs::path skip;
@@ -361,7 +400,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     std::string an_empty_directory;
     std::vector<WebSource> web_sources;  // URLs and feed files, fetched once all are listed
     std::vector<std::size_t> web_at;     // where each one's placeholder is in plan.inputs
-    for (const auto& given : given_inputs) {
+    for (const auto& [given, given_listed_at] : given_inputs) {
         if (is_web_url(given)) {
             web_sources.push_back({given, {}});
             web_at.push_back(plan.inputs.size());
@@ -369,7 +408,9 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
             continue;
         }
         if (given == "-") {
-            if (stdin_seen) throw UsageError{"standard input (-) given more than once"};
+            if (stdin_seen)
+                throw UsageError{"standard input (-) given more than once" +
+                                 (given_listed_at.empty() ? "" : " (again at " + given_listed_at + ")")};
             stdin_seen = true;
             Input in;
             in.name = kStdinName;
@@ -381,7 +422,8 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         fs::file_status status = fs::status(given, ec);
         if (ec || !fs::exists(status)) {
-            plan.missing.emplace_back(given, ec ? ec.message() : std::string(std::strerror(ENOENT)));
+            plan.missing.emplace_back(given, (ec ? ec.message() : std::string(std::strerror(ENOENT))) +
+                                                 listed_at(plan, given));
         } else if (fs::is_directory(status)) {
             directory_input = true;
             std::size_t before = plan.inputs.size();
@@ -431,6 +473,8 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         bool exists = fs::exists(out, ec);
         bool is_dir = fs::is_directory(out, ec);
+        if (!is_dir && !out.ends_with('/') && (outputs > 1 || directory_input) && writer_for_name(out))
+            throw UsageError{one_file_for_many(out, given_count, plan.writers.size(), directory_input)};
         if (is_dir || out.ends_with('/') || outputs > 1 || directory_input) {
             if (exists && !is_dir)
                 throw UsageError{"-o " + out + " is not a directory, but " + std::to_string(outputs) +

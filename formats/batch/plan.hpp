@@ -68,7 +68,15 @@ struct Plan {
     // failed input.
     std::unique_ptr<WebInputs> web;
     std::vector<FailedFetch> fetch_failures;
+    // Inputs given in an --input-file, by name as given: where ("pages.txt:4"), for the
+    // messages that an entry cannot be found, opened or fetched (listed_at()).
+    std::map<std::string, std::string> listed_from;
 };
+
+// " (listed at pages.txt:4)" for an input named in an --input-file, else "": appended to
+// the message that the input cannot be found, opened or fetched, so that the user can
+// find the line to fix.
+std::string listed_at(const Plan& plan, const std::string& name);
 
 // The plan for `options`; throws UsageError. URL inputs and feeds are fetched here (a
 // progress line on `err` when options.progress), since a feed's articles are inputs

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -53,10 +55,10 @@ std::string megabytes(std::size_t bytes) {
 
 }  // namespace
 
-std::vector<std::string> read_input_list(const std::string& path) {
+std::vector<ListedInput> read_input_list(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::usage, path, 0, "cannot read the --input-file");
-    std::vector<std::string> entries;
+    if (!in) throw Error(ErrorKind::usage, path, 0, std::string("cannot read the --input-file: ") + std::strerror(errno));
+    std::vector<ListedInput> entries;
     std::string line;
     std::size_t number = 0;
     while (std::getline(in, line)) {
@@ -66,7 +68,7 @@ std::vector<std::string> read_input_list(const std::string& path) {
         std::string_view entry = text::trim(line);
         if (number == 1 && entry.starts_with("\xEF\xBB\xBF")) entry = text::trim(entry.substr(3));
         if (entry.empty() || entry.front() == '#') continue;
-        entries.emplace_back(entry);
+        entries.push_back({std::string(entry), static_cast<std::uint32_t>(number)});
     }
     if (in.bad()) throw Error(ErrorKind::usage, path, 0, "cannot read the --input-file");
     return entries;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
@@ -63,9 +64,14 @@ struct WebInputOptions {
 inline constexpr unsigned kMinFetchThreads = 4;
 
 // "pages.txt": lines of URLs and paths; blank lines and lines starting with '#' are
-// skipped, spaces around an entry trimmed. Throws Error(usage, path, line) for an
+// skipped, spaces around an entry trimmed. Each entry with its line number, for the
+// messages about it ("listed at pages.txt:4"). Throws Error(usage, path, line) for an
 // unreadable file or more than fetch::kMaxInputFileLines lines.
-std::vector<std::string> read_input_list(const std::string& path);
+struct ListedInput {
+    std::string entry;
+    std::uint32_t line = 0;
+};
+std::vector<ListedInput> read_input_list(const std::string& path);
 
 // Whether a local file is a feed to expand rather than a document to read: its ending is
 // .rss, .atom or .xml and its content looks like one (feed.hpp).

@@ -24,6 +24,9 @@ constexpr double kMaxMastheadLength = 60;  // a site's name, not a sentence
 constexpr std::size_t kMaxTitleToken = 40;  // characters of one word in a title, at most
 constexpr double kMaxMetaLineLength = 120;  // a date or byline line carries little else
 constexpr std::size_t kMaxHeadUnits = 400;
+// A top-level heading after a site's blurb is still the article's headline when at most
+// this many prose units stand before it (more, and it heads a section of the article).
+constexpr std::size_t kMaxProseBeforeLateTitle = 2;
 
 bool starts_with_dash(std::string_view s) {
     return s.rfind("--", 0) == 0 || s.rfind("–", 0) == 0 || s.rfind("—", 0) == 0;
@@ -93,6 +96,10 @@ bool title_like(const Unit& u) {
     if (!clean::strip_welcome(f.text).empty()) return false;
     return true;
 }
+
+// A heading of level 3 or below: a section's label or a site's widget ("#### Local
+// news") more often than a page's title.
+bool small_heading(const Unit& u) { return u.heading && u.heading_level >= 3; }
 
 bool ends_with_function_word(std::string_view s) {
     static constexpr std::string_view kDangling[] = {" of", " the", " and", " for", " to", " in",
@@ -180,6 +187,28 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
             if (title_like(units[i])) {
                 title = static_cast<long>(i);
                 break;
+            }
+        }
+        // A small heading is a section's label: the longer title-like line right above
+        // it is the title ("Pier reopens after two years" over "#### Local news").
+        if (title > 0 && small_heading(units[static_cast<std::size_t>(title)])) {
+            const Unit& above = units[static_cast<std::size_t>(title) - 1];
+            if (title - 1 != site_unit && !small_heading(above) && title_like(above) &&
+                above.f.words > units[static_cast<std::size_t>(title)].f.words)
+                title -= 1;
+        }
+        // Nothing but a small heading (or nothing) before the prose: the first top-level
+        // heading soon after it is the headline, the prose before it a site's blurb.
+        if (title < 0 || small_heading(units[static_cast<std::size_t>(title)])) {
+            std::size_t prose = 0;
+            for (std::size_t i = head_end; i < n && i < kMaxHeadUnits && prose <= kMaxProseBeforeLateTitle; ++i) {
+                poll_deadline();
+                const Unit& u = units[i];
+                if (u.heading && u.heading_level == 1 && title_like(u) && !clean::opens_furniture_section(u.f.text)) {
+                    title = static_cast<long>(i);
+                    break;
+                }
+                prose += is_content(u, kContentLength / 2);
             }
         }
     }

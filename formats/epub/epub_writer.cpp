@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <map>
 
 #include <stb_image.h>
@@ -673,6 +674,49 @@ std::string_view cover_media_type(std::string_view bytes) {
     return {};
 }
 
+// Why stb_image refused a cover, in words: its reasons are terse codes ("outofdata",
+// "no IDAT", "bad huffman code"), sometimes empty. The code is kept in the message, in
+// quotes, for a bug report.
+static std::string cover_failure(std::string_view bytes, const char* stb_reason) {
+    // stb names an unknown chunk by its type, four bytes of the file: printable ASCII only
+    std::string code = stb_reason ? stb_reason : "";
+    for (char& c : code)
+        if (c < 0x20 || c > 0x7E) c = '?';
+    const bool png = cover_media_type(bytes) == "image/png";
+    const std::string kind = png ? "PNG" : "JPEG";
+    // a whole file ends with its last chunk (PNG) or its end-of-image marker (JPEG)
+    const bool ends_whole = png ? bytes.ends_with(std::string_view("IEND\xAE\x42\x60\x82", 8))
+                                : bytes.ends_with("\xFF\xD9");
+    auto is = [&code](std::initializer_list<std::string_view> codes) {
+        return std::find(codes.begin(), codes.end(), code) != codes.end();
+    };
+    std::string why;
+    // a file cut short fails wherever the cut falls, with whatever code: said first
+    if (is({"outofdata", "read past buffer", "unexpected end"}) || !ends_whole)
+        why = "the file ends in the middle of the image (truncated)";
+    else if (is({"no IDAT"}))
+        why = "the file holds no pixel data (no IDAT chunk)";
+    else if (is({"zlib corrupt", "bad zlib header", "bad compression", "bad codelengths", "bad sizes", "bad dist",
+                 "no preset dict", "output buffer limit", "not enough pixels", "invalid filter"}) ||
+             (kind == "PNG" && code == "bad huffman code"))
+        why = "its compressed pixel data is corrupt";
+    else if (code.ends_with("PNG chunk not known"))
+        why = "it holds a chunk of an unknown type that a reader may not skip";
+    else if (is({"unknown image type"}))
+        why = "its header is not a valid " + kind + " header";
+    else if (is({"outofmem"}))
+        why = "it is too large to decode in memory";
+    else if (is({"1/2/4/8/16-bit only", "only 8-bit", "no header height", "progressive jpeg"}))
+        why = "it is a kind of " + kind + " that cannot be read";
+    else if (!code.empty())
+        why = "its " + kind + " data is corrupt";
+    else
+        why = "it cannot be decoded";
+    std::string message = "the cover image, a " + kind + " file, is damaged: " + why;
+    if (!code.empty()) message += " (stb_image: \"" + code + "\")";
+    return message;
+}
+
 // The cover decoded in full (its pixels then dropped): a file with a JPEG or PNG header
 // but broken data would otherwise go into the book, where a reader shows nothing. Its
 // size is checked from the header first, against kMaxImagePixels.
@@ -681,14 +725,14 @@ static void check_cover_decodes(const std::string& bytes, const std::string& pat
     const int size = static_cast<int>(bytes.size());
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_memory(data, size, &width, &height, &channels))
-        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+        throw Error(ErrorKind::usage, path, 0, cover_failure(bytes, stbi_failure_reason()));
     if (static_cast<std::size_t>(width) * static_cast<std::size_t>(height) > kMaxImagePixels)
         throw Error(ErrorKind::usage, path, 0,
                     "the cover image is " + std::to_string(width) + "x" + std::to_string(height) +
                         " pixels, more than " + std::to_string(kMaxImagePixels) + " in all");
     stbi_uc* pixels = stbi_load_from_memory(data, size, &width, &height, &channels, 0);
     if (!pixels)
-        throw Error(ErrorKind::usage, path, 0, std::string("the cover image is damaged: ") + stbi_failure_reason());
+        throw Error(ErrorKind::usage, path, 0, cover_failure(bytes, stbi_failure_reason()));
     stbi_image_free(pixels);
 }
 

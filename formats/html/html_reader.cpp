@@ -14,6 +14,7 @@
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
 #include "core/text.hpp"
+#include "core/selector_warnings.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
@@ -291,6 +292,25 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
     }
 }
 
+// A warning for each of the user's selectors that matched nothing on this page: a
+// --keep-selector that keeps nothing, or a --drop-selector that drops nothing, is most
+// often a typo or a selector for another site's pages. Kept elements are those shown;
+// dropped ones are those the page skipped as it was indexed. A batch sums these up, one
+// line per selector (core/selector_warnings.hpp).
+void warn_unmatched(const html::Page& page, const std::vector<html::SelectorList>& lists,
+                    std::string_view option, bool dropped, Diagnostics& diag) {
+    for (const html::SelectorList& list : lists) {
+        bool found = false;
+        for (std::uint32_t i = 0; i < page.size() && !found; ++i)
+            found = page[i].skipped == dropped && list.matches(page, page[i]);
+        if (found) continue;
+        Diagnostic d;
+        d.pass = kSelectorWarningPass;
+        d.reason = std::string(option) + " '" + list.text() + "' matched nothing";
+        diag.warn(std::move(d));
+    }
+}
+
 // The fallback cascade (trafilatura's), when the cleaner kept almost nothing of a page
 // with prose: the prose units of the whole body as the guard read them, with what the
 // cleaner kept that is not among them first (a heading, a lead). Returns how many
@@ -343,6 +363,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
+    warn_unmatched(page, keeps, "--keep-selector", false, diag);
+    warn_unmatched(page, drops, "--drop-selector", true, diag);
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 

@@ -430,4 +430,35 @@ void resolve_resources(Document& doc, const ResourceOptions& options, Diagnostic
     Resolver(doc, options, diag).run();
 }
 
+bool rebase_image_sources(Document& doc, const std::filesystem::path& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path from = fs::absolute(folder.empty() ? fs::path(".") : folder, ec).lexically_normal();
+    if (ec) return false;
+    bool changed = false;
+    auto visit = [&](Image& image, std::uint32_t) {
+        std::string_view src = text::trim(image.src);
+        // only a relative path: a URL, a data: URI, an absolute path or a fragment means
+        // the same from anywhere
+        if (src.empty() || !scheme_of(src).empty() || src.starts_with('/') || src.starts_with('#')) return;
+        auto found = doc.resources.find(image.resource);
+        if (image.resource.empty() || found == doc.resources.end()) return;  // not found: as written
+        const std::string& origin = found->second->origin;
+        if (origin.empty() || origin == "data:" || !scheme_of(origin).empty()) return;
+        std::error_code absolute_error;
+        fs::path file = fs::absolute(origin, absolute_error).lexically_normal();
+        if (absolute_error) return;
+        std::string rebased = file.lexically_relative(from).generic_string();
+        if (rebased.empty()) return;
+        // the same file from the output's folder as from the input's: leave it as written
+        fs::path as_written = (from / fs::path(text::percent_decode(src.substr(0, src.find_first_of("?#")))))
+                                  .lexically_normal();
+        if (as_written == file) return;
+        image.src = rebased;
+        changed = true;
+    };
+    each_image(doc.blocks, visit);
+    return changed;
+}
+
 }  // namespace dconv

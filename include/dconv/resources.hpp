@@ -18,6 +18,7 @@
 // it reads, so writers find the bytes in Document::resources and never touch files.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,6 +57,15 @@ struct ResourceOptions {
 // (N from 1 in order of first appearance, EXT from the media type: png, jpg, gif, webp,
 // svg), usable as file names. Warnings go to `diag`, pass "resources".
 void resolve_resources(Document& doc, const ResourceOptions& options, Diagnostics& diag);
+
+// For a document written to `folder` (its Markdown output's folder), rewrites the source
+// of each local image that resolve_resources() found through a relative path, so that it
+// names the same file from there: "img/a.png" of notes/n.md becomes
+// "../notes/img/a.png" in out/n.md. URLs, data: URIs, absolute paths, images not found,
+// and sources that already name the file from `folder` stay as written. Returns whether
+// any source changed. (pandoc finds images through --resource-path, the input's folder by
+// default, but leaves a Markdown output's links as written, broken in another folder.)
+bool rebase_image_sources(Document& doc, const std::filesystem::path& folder);
 
 // What an image file is, from its bytes.
 struct ImageInfo {

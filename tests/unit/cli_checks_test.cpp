@@ -116,6 +116,68 @@ TEST_CASE("checks: --to agreeing with the ending, or an alias of it, is fine") {
     CHECK(starts_with(slurp(dir.work / "a.markdown"), "---\n"));
 }
 
+TEST_CASE("checks: -o naming one file for several inputs is a usage error that teaches --bundle") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run r = run_dconv(dir, "-o two.pdf a.txt b.txt");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("dconv: -o two.pdf names one file, but 2 inputs were given: use --bundle two.pdf"));
+    CHECK_THAT(r.err, Contains("or -o DIR/"));
+    CHECK_FALSE(fs::exists(dir.work / "two.pdf"));  // no folder made, nothing converted
+    Run formats = run_dconv(dir, "--to md,txt -o one.md a.txt");
+    CHECK(formats.status == 2);
+    CHECK_THAT(formats.err, Contains("-o one.md names one file, but 2 formats were asked for"));
+    CHECK_FALSE(fs::exists(dir.work / "one.md"));
+    fs::create_directories(dir.work / "pages");
+    dir.write("pages/c.txt", kArticle);
+    Run folder = run_dconv(dir, "-o c.md pages");
+    CHECK(folder.status == 2);
+    CHECK_THAT(folder.err, Contains("a folder of inputs was given"));
+}
+
+TEST_CASE("checks: -o ending in a slash or naming a folder stays a folder for several inputs") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run slash = run_dconv(dir, "-o two.pdf/ a.txt b.txt");
+    CHECK(slash.status == 0);
+    CHECK(fs::exists(dir.work / "two.pdf" / "a.md"));
+    CHECK(fs::exists(dir.work / "two.pdf" / "b.md"));
+    fs::create_directories(dir.work / "old.epub");
+    Run existing = run_dconv(dir, "-o old.epub a.txt b.txt");
+    CHECK(existing.status == 0);
+    CHECK(fs::exists(dir.work / "old.epub" / "b.md"));
+    Run plain = run_dconv(dir, "-o editions a.txt b.txt");  // no format's ending: a folder, as before
+    CHECK(plain.status == 0);
+    CHECK(fs::exists(dir.work / "editions" / "a.md"));
+}
+
+TEST_CASE("checks: a number option given a word says what number is expected") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    Run columns = run_dconv(dir, "--columns abc page.txt");
+    CHECK(columns.status == 2);
+    CHECK_THAT(columns.err, Contains("dconv: --columns: expected a whole number from 0 to 100000 (the plain "
+                                     "text width in characters; 0: no wrapping), not 'abc'"));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
+    CHECK(run_dconv(dir, "--columns 1.5 page.txt").status == 2);
+    CHECK(run_dconv(dir, "--columns -3 page.txt").status == 2);
+    Run timeout = run_dconv(dir, "--timeout soon page.txt");
+    CHECK(timeout.status == 2);
+    CHECK_THAT(timeout.err, Contains("dconv: --timeout: expected a number from 0 to 1000000000 (seconds"));
+    CHECK_THAT(timeout.err, Contains("not 'soon'"));
+    Run jobs = run_dconv(dir, "-j many page.txt");
+    CHECK_THAT(jobs.err, Contains("dconv: --jobs: expected a whole number from 0 to 4096"));
+    // good values still pass
+    Run good = run_dconv(dir, "-q --to txt --columns 30 --timeout 2.5 -j 1 -o - page.txt");
+    CHECK(good.status == 0);
+    std::istringstream lines(good.out);
+    std::size_t widest = 0;
+    for (std::string line; std::getline(lines, line);) widest = std::max(widest, line.size());
+    CHECK(widest <= 30);
+}
+
 // ------------------------------------------------------------------ --style, --cover
 
 namespace {
@@ -193,7 +255,57 @@ TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
     CHECK(good.status == 0);
     Run bad = run_dconv(dir, "--to epub --cover bad.png page.txt");
     CHECK(bad.status == 2);
-    CHECK_THAT(bad.err, Contains("bad.png: the cover image is damaged"));
+    CHECK_THAT(bad.err, Contains("dconv: bad.png: the cover image, a PNG file, is damaged: its compressed pixel "
+                                 "data is corrupt (stb_image: \""));
+}
+
+TEST_CASE("checks: a refused --cover says why in words") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    std::string whole = png(false);
+    dir.write("cut.png", whole.substr(0, whole.size() - 20));  // truncated in its pixel data
+    dir.write("cut-header.png", whole.substr(0, 40));         // truncated in its header
+    dir.write("header.jpg", std::string("\xFF\xD8\xFF\xE0", 4) + std::string(40, '\0') + "\xFF\xD9");
+    Run cut = run_dconv(dir, "--to pdf --cover cut.png page.txt");
+    CHECK(cut.status == 2);
+    CHECK_THAT(cut.err, Contains("dconv: cut.png: the cover image, a PNG file, is damaged: the file ends in the "
+                                 "middle of the image (truncated)"));
+    Run header = run_dconv(dir, "--to epub --cover cut-header.png page.txt");
+    CHECK(header.status == 2);
+    CHECK_THAT(header.err, Contains("cut-header.png: the cover image, a PNG file, is damaged: the file ends in "
+                                    "the middle of the image (truncated)"));
+    Run jpeg = run_dconv(dir, "--to epub --cover header.jpg page.txt");
+    CHECK(jpeg.status == 2);
+    CHECK_THAT(jpeg.err, Contains("header.jpg: the cover image, a JPEG file, is damaged: its header is not a valid "
+                                  "JPEG header"));
+    CHECK_FALSE(fs::exists(dir.work / "out"));
+}
+
+TEST_CASE("checks: Markdown's relative images reach the same files from another output folder") {
+    TempDir dir;
+    dir.write("notes/img/red.png", png(false));
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red square](img/red.png)\n\n![gone](img/gone.png)\n\n"
+                            "![remote](https://example.org/a.png)\n");
+    Run r = run_dconv(dir, "-q --to md,html,epub -o other/dir/ notes/n.md");
+    CHECK(r.status == 0);
+    std::string md = slurp(dir.work / "other/dir/n.md");
+    CHECK_THAT(md, Contains("![red square](../../notes/img/red.png)"));
+    CHECK(slurp(dir.work / "other/dir" / "../../notes/img/red.png") == png(false));  // it resolves
+    CHECK_THAT(md, Contains("![gone](img/gone.png)"));                     // not found: as written
+    CHECK_THAT(md, Contains("![remote](https://example.org/a.png)"));      // a URL: as written
+    CHECK_THAT(slurp(dir.work / "other/dir/n.html"), Contains("src=\"data:image/png;base64,"));  // embedded
+    CHECK_THAT(slurp(dir.work / "other/dir/n.epub"), Contains("OEBPS/images/image-001.png"));
+    // the default out/ folder, and the input's own folder (nothing to rewrite)
+    CHECK(run_dconv(dir, "-q --to md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "out/n.md"), Contains("![red square](../notes/img/red.png)"));
+    CHECK(run_dconv(dir, "-q --to md -o notes/copy.md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "notes/copy.md"), Contains("![red square](img/red.png)"));
+    // standard output has no folder: as written
+    Run piped = run_dconv(dir, "-q --to md -o - notes/n.md");
+    CHECK_THAT(piped.out, Contains("![red square](img/red.png)"));
+    // a Markdown book: the same, from the book's folder
+    CHECK(run_dconv(dir, "-q --to md --bundle books/all.md notes/n.md").status == 0);
+    CHECK_THAT(slurp(dir.work / "books/all.md"), Contains("![red square](../notes/img/red.png)"));
 }
 
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
@@ -241,6 +353,36 @@ TEST_CASE("checks: one file given twice (through a link) is converted once, with
     Run given_twice = run_dconv(dir, "-o out2/ pages/a.txt pages/b.txt");
     CHECK(given_twice.status == 0);
     CHECK_THAT(given_twice.err, Contains("the same file as pages/a.txt"));
+}
+
+TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("list.txt", "# pages to convert\na.txt\n\n  gone.txt  \n/dev/zero\n");
+    Run r = run_dconv(dir, "-o editions/ -i list.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: gone.txt: No such file or directory (listed at list.txt:4)\n"));
+    CHECK_THAT(r.err, Contains("dconv: /dev/zero: not a regular file (a device)"));
+    CHECK_THAT(r.err, Contains("(listed at list.txt:5)\n"));
+    CHECK(fs::exists(dir.work / "editions" / "a.md"));  // the rest converted
+    // on the command line, no list to name
+    Run direct = run_dconv(dir, "-o editions/ gone.txt");
+    CHECK_THAT(direct.err, Contains("dconv: gone.txt: No such file or directory\n"));
+    // standard input twice: the second place named
+    dir.write("twice.txt", "-\na.txt\n-\n");
+    Run twice = run_dconv(dir, "-o editions/ -i twice.txt");
+    CHECK(twice.status == 2);
+    CHECK_THAT(twice.err, Contains("dconv: standard input (-) given more than once (again at twice.txt:3)"));
+    // a list that cannot be read says why
+    Run unreadable = run_dconv(dir, "-i nowhere.txt");
+    CHECK(unreadable.status == 2);
+    CHECK_THAT(unreadable.err, Contains("dconv: nowhere.txt: cannot read the --input-file: No such file or directory"));
+    // a list's name is escaped as a file name is
+    std::string list = "l\x1B[2Jist.txt";
+    dir.write(list, "gone.txt\n");
+    Run escaped = run_dconv(dir, "-o editions/ -i " + quote(list));
+    CHECK(escaped.err.find('\x1B') == std::string::npos);
+    CHECK_THAT(escaped.err, Contains("(listed at l\\x1B[2Jist.txt:1)"));
 }
 
 TEST_CASE("checks: control characters in file names are escaped in messages") {

@@ -530,6 +530,44 @@ TEST_CASE("cli: an unsupported selector is a usage error naming it") {
     CHECK_THAT(r.err, Contains("--keep-selector") && Contains("'h1 + p'"));
 }
 
+TEST_CASE("cli: a selector that matches nothing warns per page alone and once per batch") {
+    TempDir dir;
+    dir.write("page.html", kSteeredPage);
+    Run one = run_dconv(dir, "--to txt -o - --keep-selector '.recipe' --drop-selector .promo page.html");
+    CHECK(one.status == 0);
+    CHECK_THAT(one.err, Contains("dconv: page.html: warning: --keep-selector '.recipe' matched nothing"));
+    CHECK_THAT(one.err, !Contains("--drop-selector '.promo'"));  // it matched: nothing to say
+
+    // a batch: one line per selector at the end, naming how many pages and the first few
+    std::string names;
+    for (int k = 0; k < 5; ++k) {
+        std::string page = kSteeredPage;
+        if (k == 4) page.replace(page.find("<footer>"), 0, "<div class=\"banner\">Sale</div>");
+        dir.write("p" + std::to_string(k) + ".html", page);
+        names += " p" + std::to_string(k) + ".html";
+    }
+    Run batch = run_dconv(dir, "--to txt -o editions/ --keep-selector '.recipe' --drop-selector .banner" + names);
+    CHECK(batch.status == 0);
+    CHECK_THAT(batch.err, Contains("dconv: warning: --keep-selector '.recipe' matched nothing in 5 of 5 inputs: "
+                                   "p0.html, p1.html, p2.html and 2 more\n"));
+    CHECK_THAT(batch.err, Contains("dconv: warning: --drop-selector '.banner' matched nothing in 4 of 5 inputs: "
+                                   "p0.html, p1.html, p2.html and 1 more\n"));
+    std::size_t lines = 0;
+    for (std::size_t at = 0; (at = batch.err.find("matched nothing", at)) != std::string::npos; ++at) ++lines;
+    CHECK(lines == 2);
+    Run quiet = run_dconv(dir, "-q --to txt -o editions/ --keep-selector '.recipe'" + names);
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
+    // text inputs in a batch: the selectors' not applying is said once too
+    dir.write("a.txt", kArticle);
+    dir.write("b.txt", kArticle);
+    Run text = run_dconv(dir, "--to md -o editions/ --drop-selector .promo a.txt b.txt");
+    CHECK(text.status == 0);
+    CHECK_THAT(text.err, Contains("dconv: warning: --keep-selector and --drop-selector apply to HTML inputs, and "
+                                  "were ignored in 2 of 2 inputs: a.txt, b.txt\n"));
+    CHECK(text.err.find("a.txt: warning: --keep-selector") == std::string::npos);
+}
+
 TEST_CASE("cli: selectors on a text input are ignored, with a warning") {
     TempDir dir;
     dir.write("page.txt", kArticle);

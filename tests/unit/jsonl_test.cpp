@@ -132,7 +132,7 @@ std::string convert_directly(const Scratch& scratch, const std::string& text, co
 
 // ----------------------------------------------------------------------------- contract
 
-TEST_CASE("jsonl: one record out per line in, in order, failures as records") {
+TEST_CASE("jsonl: one record out per record in, in order, failures as records") {
     Scratch scratch("contract");
     bool html = dconv::find_reader("html") != nullptr;
     std::string crlf = record("crlf", "text", kArticle);
@@ -140,7 +140,7 @@ TEST_CASE("jsonl: one record out per line in, in order, failures as records") {
     crlf += '\n';
     std::string input = record("a", "text", kArticle) +                          // 1
                         "this is not json\n" +                                    // 2
-                        "\n" +                                                    // 3: empty
+                        "\n" +                                                    // 3: blank, skipped
                         record(42, "markdown", "# Heading\n\nSome *text*.\n",     // 4
                                {{"authors", {"Ann", "Bob"}}, {"rights", "CC BY"}}) +
                         "[1, 2]\n" +                                              // 5
@@ -154,7 +154,7 @@ TEST_CASE("jsonl: one record out per line in, in order, failures as records") {
     ProcessResult r = run_with_input(dconv_args({"--jsonl"}), scratch.dir, input);
     INFO(r.err);
     auto out = records_of(r);
-    REQUIRE(out.size() == 12);
+    REQUIRE(out.size() == 11);  // the blank line gives none
     CHECK(r.status == 1);  // some records failed
 
     for (const Json& j : out) {
@@ -182,40 +182,89 @@ TEST_CASE("jsonl: one record out per line in, in order, failures as records") {
     CHECK(out[1]["id"].is_null());
     CHECK_THAT(out[1]["error"].get<std::string>(), Contains("not a JSON record"));
     CHECK(out[1]["markdown"] == "");
-    CHECK(out[2]["id"].is_null());
-    CHECK_THAT(out[2]["error"].get<std::string>(), Contains("empty line"));
+    CHECK(out[2]["id"] == 42);
+    CHECK(out[2]["markdown"] == "# Heading\n\nSome *text*.\n");
+    CHECK(out[2]["meta"]["authors"] == Json({"Ann", "Bob"}));
+    CHECK(out[2]["meta"]["extra"]["rights"] == "CC BY");
 
-    CHECK(out[3]["id"] == 42);
-    CHECK(out[3]["markdown"] == "# Heading\n\nSome *text*.\n");
-    CHECK(out[3]["meta"]["authors"] == Json({"Ann", "Bob"}));
-    CHECK(out[3]["meta"]["extra"]["rights"] == "CC BY");
+    CHECK_THAT(out[3]["error"].get<std::string>(), Contains("JSON object"));
+    CHECK(out[4]["id"] == "no content");
+    CHECK_THAT(out[4]["error"].get<std::string>(), Contains("no content"));
+    CHECK_THAT(out[5]["error"].get<std::string>(), Contains("give one"));
+    CHECK(out[6]["id"].is_null());
+    CHECK_THAT(out[6]["error"].get<std::string>(), Contains("must be a string"));
 
-    CHECK_THAT(out[4]["error"].get<std::string>(), Contains("JSON object"));
-    CHECK(out[5]["id"] == "no content");
-    CHECK_THAT(out[5]["error"].get<std::string>(), Contains("no content"));
-    CHECK_THAT(out[6]["error"].get<std::string>(), Contains("give one"));
-    CHECK(out[7]["id"].is_null());
-    CHECK_THAT(out[7]["error"].get<std::string>(), Contains("must be a string"));
-
-    CHECK(out[8]["id"] == Json({{"nested", true}}));  // any JSON id comes back as it was
+    CHECK(out[7]["id"] == Json({{"nested", true}}));  // any JSON id comes back as it was
     if (html) {
         INFO("the registry has an html reader");
-        CHECK_FALSE(out[8].contains("error"));
-        CHECK_THAT(out[8]["markdown"].get<std::string>(), Contains("Body text."));
+        CHECK_FALSE(out[7].contains("error"));
+        CHECK_THAT(out[7]["markdown"].get<std::string>(), Contains("Body text."));
     } else {
-        CHECK_THAT(out[8]["error"].get<std::string>(), Contains("no html reader"));
+        CHECK_THAT(out[7]["error"].get<std::string>(), Contains("no html reader"));
     }
-    CHECK(out[9]["id"] == "bin");
-    CHECK_THAT(out[9]["error"].get<std::string>(), Contains("binary"));
-    CHECK(out[10]["id"] == "crlf");
-    CHECK(out[10]["markdown"] == out[0]["markdown"]);
-    CHECK(out[11]["id"] == "last, no newline");
-    CHECK(out[11]["markdown"] == "end\n");
+    CHECK(out[8]["id"] == "bin");
+    CHECK_THAT(out[8]["error"].get<std::string>(), Contains("binary"));
+    CHECK(out[9]["id"] == "crlf");
+    CHECK(out[9]["markdown"] == out[0]["markdown"]);
+    CHECK(out[10]["id"] == "last, no newline");
+    CHECK(out[10]["markdown"] == "end\n");
 
-    // failures are also reported on stderr, by record number and id
-    CHECK_THAT(r.err, Contains("record 2: not a JSON record"));
-    CHECK_THAT(r.err, Contains("record 10 (id \"bin\")"));
-    CHECK_THAT(r.err, Contains(html ? "7 of 12 records failed" : "8 of 12 records failed"));
+    // failures are also reported on stderr, by line number (blank lines counted) and id
+    CHECK_THAT(r.err, Contains("line 2: not a JSON record"));
+    CHECK_THAT(r.err, Contains("line 10 (id \"bin\")"));
+    CHECK_THAT(r.err, Contains(html ? "6 of 11 records failed" : "7 of 11 records failed"));
+}
+
+TEST_CASE("jsonl: blank lines are skipped and errors keep their line numbers") {
+    Scratch scratch("blank");
+    std::string input = "\n" + record("a", "text", kArticle) + "   \t \r\n" + "\n" + "not json\n" +
+                        record("b", "markdown", "# B\n\nText.\n") + "  \n";
+    ProcessResult r = run_with_input(dconv_args({"--jsonl"}), scratch.dir, input);
+    auto out = records_of(r);
+    REQUIRE(out.size() == 3);  // a, the bad line, b: nothing for the blank ones
+    CHECK(out[0]["id"] == "a");
+    CHECK_FALSE(out[0].contains("error"));
+    CHECK(out[1]["id"].is_null());
+    CHECK_THAT(out[1]["error"].get<std::string>(), Contains("not a JSON record"));
+    CHECK(out[2]["id"] == "b");
+    CHECK(out[2]["markdown"] == "# B\n\nText.\n");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: line 5: not a JSON record"));  // its line in the input
+    CHECK(r.err.find("empty line") == std::string::npos);
+    CHECK_THAT(r.err, Contains("1 of 3 records failed"));
+    // a stream of blank lines only: no record, and no failure
+    ProcessResult blank = run_with_input(dconv_args({"--jsonl"}), scratch.dir, "\n \n\t\n");
+    CHECK(blank.status == 0);
+    CHECK(blank.out.empty());
+}
+
+TEST_CASE("jsonl: selectors steer html records and one that matches nothing is said once") {
+    Scratch scratch("selectors");
+    const std::string page = "<html><body><article><h1>Pier news</h1><p>The north pier reopened on Monday after "
+                             "two years of repairs, and hundreds walked its length.</p><div class=\"promo\"><p>Buy "
+                             "ferry tickets now at half price for the whole summer season.</p></div></article>"
+                             "</body></html>";
+    std::string input;
+    for (int k = 0; k < 4; ++k) input += record(k, "html", page);
+    ProcessResult r = run_with_input(dconv_args({"--jsonl", "--drop-selector", ".promo", "--keep-selector", ".recipe"}),
+                                     scratch.dir, input);
+    auto out = records_of(r);
+    REQUIRE(out.size() == 4);
+    CHECK(r.status == 0);
+    for (const Json& j : out) {
+        CHECK_THAT(j["text"].get<std::string>(), Contains("north pier reopened"));
+        CHECK_THAT(j["text"].get<std::string>(), !Contains("ferry tickets"));  // the selector applied
+    }
+    CHECK_THAT(r.err, Contains("dconv: warning: --keep-selector '.recipe' matched nothing in 4 of 4 records: "
+                               "lines 1, 2, 3 and 1 more\n"));
+    std::size_t said = 0;
+    for (std::size_t at = 0; (at = r.err.find("matched nothing", at)) != std::string::npos; ++at) ++said;
+    CHECK(said == 1);
+    // a selector dconv cannot match is refused once, before any record
+    ProcessResult bad = run_with_input(dconv_args({"--jsonl", "--drop-selector", "p:first-child"}), scratch.dir, input);
+    CHECK(bad.status == 2);
+    CHECK(bad.out.empty());
+    CHECK_THAT(bad.err, Contains("--drop-selector") && Contains("'p:first-child'"));
 }
 
 TEST_CASE("jsonl: every record succeeding exits 0, with nothing on stderr") {

@@ -4,7 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -44,7 +47,8 @@ const char* const kExamples = R"(Examples:
 
 Outputs: -o DIR (existing, ending in '/', or for several inputs or formats) receives
 DIR/<stem>.<ext> per input and format, keeping the folders below a directory input;
--o FILE one input in one format; -o - standard output. Default: out/ (a lone - input:
+-o FILE one input in one format (-o x.pdf for several: an error; --bundle x.pdf binds
+them into one book); -o - standard output. Default: out/ (a lone - input:
 standard output). Two inputs writing the same file, or an output that is an input,
 are refused. Outputs are replaced atomically: a run killed at any moment leaves whole
 files only (and hidden .NAME.XXXXXX temporaries, removed by the next run).
@@ -82,6 +86,31 @@ std::string reader_choices() {
     std::string out;
     for (const auto& r : dconv::readers()) out += (out.empty() ? "" : ",") + r.name;
     return "{" + out + "}";
+}
+
+// A number option's check. CLI11's Range answers "--columns abc" with "Value abc not in
+// range 0 to 100000" (and prints bounds of seconds with six decimals); this says what is
+// expected, in the option's own terms: "--columns: expected a whole number from 0 to
+// 100000 (0: no wrapping), not 'abc'".
+CLI::Validator number_check(double min, double max, bool whole, std::string meaning) {
+    return CLI::Validator(
+        [=](std::string& value) {
+            const char* begin = value.c_str();
+            char* end = nullptr;
+            errno = 0;
+            double n = whole ? static_cast<double>(std::strtoll(begin, &end, 10)) : std::strtod(begin, &end);
+            bool ok = !value.empty() && end == begin + value.size() && errno == 0 && n >= min && n <= max &&
+                      !std::isspace(static_cast<unsigned char>(value.front()));
+            if (ok) return std::string();
+            auto show = [](double x) {  // 1000000000, 0.001: no exponent, no trailing zeros
+                char text[32];
+                std::snprintf(text, sizeof text, "%.15g", x);
+                return std::string(text);
+            };
+            return std::string("expected ") + (whole ? "a whole number" : "a number") + " from " + show(min) +
+                   " to " + show(max) + " (" + meaning + "), not '" + value + "'";
+        },
+        "", "");
 }
 
 }  // namespace
@@ -141,7 +170,7 @@ int main(int argc, char** argv) {
     app.add_flag("--explain", explain,
                  "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
     app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
-        ->check(CLI::Range(0, 100000).description(""))
+        ->check(number_check(0, 100000, true, "the plain text width in characters; 0: no wrapping"))
         ->type_name("N")
         ->capture_default_str();
     app.add_flag("--no-front-matter", no_front_matter,
@@ -154,7 +183,7 @@ int main(int argc, char** argv) {
     app.add_option("-j,--jobs", job.jobs,
                    "Worker threads; 0: one per core (default: 0, here " +
                        std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ")")
-        ->check(CLI::Range(0u, 4096u).description(""))
+        ->check(number_check(0, 4096, true, "worker threads; 0: one per core"))
         ->type_name("N");
     app.add_option("--bundle", job.bundle,
                    "Bind all inputs into one book written to FILE (- for stdout), one chapter "
@@ -195,7 +224,7 @@ int main(int argc, char** argv) {
     app.add_option("--timeout", job.timeout_seconds,
                    "Seconds one input (or --jsonl record) may take; a slower one fails, "
                    "nothing written for it (default: 0, no limit)")
-        ->check(CLI::Range(0.0, 1e9).description(""))
+        ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
         ->type_name("SECONDS");
     app.add_option("-i,--input-file", job.input_files,
                    "More inputs, URLs or paths, one per line ('#' starts a comment line); repeatable")
@@ -210,10 +239,10 @@ int main(int argc, char** argv) {
     app.add_option("--fetch-timeout", job.fetch.timeout_seconds,
                    "Seconds one HTTP request may take in all (default: " +
                        std::to_string(static_cast<int>(dconv::fetch::kDefaultTimeoutSeconds)) + ")")
-        ->check(CLI::Range(0.001, 86400.0).description(""))
+        ->check(number_check(0.001, 86400, false, "seconds one HTTP request may take"))
         ->type_name("SECONDS");
     app.add_option("--max-articles", job.max_articles, "A feed's newest N articles (default: all)")
-        ->check(CLI::Range(std::size_t(1), dconv::fetch::kMaxFeedArticles).description(""))
+        ->check(number_check(1, static_cast<double>(dconv::fetch::kMaxFeedArticles), true, "a feed's newest articles"))
         ->type_name("N");
     app.add_flag("--no-images", no_images, "Fetch no image: pages keep their images' alt text");
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
