@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "clean/cues.hpp"
+#include "clean/hash_table.hpp"
 #include "clean/language.hpp"
 #include "clean/rules.hpp"
 #include "clean/text_units.hpp"
@@ -165,9 +166,9 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity) && rule_on(Rule::link_density))
         return {Cls::bad, say("link density %.2f", ld), ld, Rule::link_density};
-    if (f.length < kMaxLegalLength && rule_on(Rule::legal_line) && is_legal_line(f.text))
+    if (f.length < kMaxLegalLength && rule_on(Rule::legal_line) && is_legal_line(f))
         return {Cls::bad, "copyright or legal line", 0, Rule::legal_line};
-    if (f.length >= kMinNoticeLength && rule_on(Rule::privacy_notice) && is_privacy_notice(f.text, lang))
+    if (f.length >= kMinNoticeLength && rule_on(Rule::privacy_notice) && is_privacy_notice(f, lang))
         return {Cls::bad, "cookie or privacy notice", 0, Rule::privacy_notice};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
         rule_on(Rule::site_template) &&
@@ -181,7 +182,7 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
         return j;
     }
     if (f.length < kMaxWidgetLength && rule_on(Rule::widget_words)) {
-        double widgets = widget_share(f.text);
+        double widgets = widget_share(f);
         if (widgets >= kWidgetShare)
             return {Cls::bad, say("widget words %.0f%%", widgets * 100), widgets, Rule::widget_words};
     }
@@ -290,7 +291,7 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
 // its first and last occurrence.
 void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>& judged,
                        const std::vector<std::uint64_t>& folded,
-                       const std::unordered_map<std::uint64_t, std::size_t>& counts, double stop_threshold,
+                       const HashTable<std::size_t>& counts, double stop_threshold,
                        std::size_t run_from, std::size_t run_to, std::vector<bool>& drop,
                        std::vector<std::string>& reasons) {
     const std::size_t n = units.size();
@@ -318,9 +319,13 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         poll_deadline();
         if (!sep[i]) continue;
         bool symbols = !folded[i];
-        auto c = symbols ? symbol_rows.find(sep[i]) : counts.find(sep[i]);
-        if (c != (symbols ? symbol_rows.end() : counts.end()) && c->second >= kMinThreadSeparators)
-            occurrences[sep[i]].push_back(i);
+        const std::size_t* c = nullptr;
+        if (!symbols) {
+            c = counts.find(sep[i]);
+        } else if (auto row = symbol_rows.find(sep[i]); row != symbol_rows.end()) {
+            c = &row->second;
+        }
+        if (c && *c >= kMinThreadSeparators) occurrences[sep[i]].push_back(i);
     }
     auto post_text = [&](std::size_t i) {
         const Unit& u = units[i];
@@ -457,7 +462,7 @@ void keep_numbered_headings(const std::vector<Unit>& units, std::size_t run_from
 
 // `measured`, when given, receives the units (text_units.hpp: the unit model reads them)
 void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostics& diag,
-                          std::vector<Unit>* measured = nullptr) {
+                          std::vector<Unit>* measured = nullptr, RemovedUnits* removed = nullptr) {
     std::string lang = document_language(doc);
     // Chinese and Japanese densities count characters, and lines there often lack
     // punctuation: prose_shaped weighs them apart
@@ -473,8 +478,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
-    std::unordered_map<std::uint64_t, std::size_t> counts;
-    counts.reserve(n);  // sized once: a long page's table is not rehashed at each doubling
+    HashTable<std::size_t> counts;  // grows with the distinct texts (hash_table.hpp)
     std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
@@ -583,16 +587,15 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // card, a writer's refrain (a sign-off, a catchphrase) far from it
     std::vector<std::size_t> apart(n, n);
     {
-        std::unordered_map<std::uint64_t, std::size_t> last;
-        last.reserve(n);
+        HashTable<std::size_t> last;
         for (std::size_t i = 0; i < n; ++i) {
             poll_deadline();
             if (!shaped[i]) continue;
-            auto [it, fresh] = last.try_emplace(shaped[i], i);
+            auto [at, fresh] = last.try_emplace(shaped[i], i);
             if (!fresh) {
-                apart[i] = std::min(apart[i], i - it->second);
-                apart[it->second] = std::min(apart[it->second], i - it->second);
-                it->second = i;
+                apart[i] = std::min(apart[i], i - at);
+                apart[at] = std::min(apart[at], i - at);
+                at = i;
             }
         }
     }
@@ -808,7 +811,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // A copyright or legal line closes the page: no run reaches across it.
     std::vector<bool> barrier(n, false);
     for (std::size_t i = 0; i < n; ++i)
-        barrier[i] = revised[i] == Cls::bad && units[i].f.length < kMaxLegalLength && is_legal_line(units[i].f.text);
+        barrier[i] = revised[i] == Cls::bad && units[i].f.length < kMaxLegalLength && is_legal_line(units[i].f);
     // Runs are scanned from `start`. kBest: the stretch of greatest weight (a maximum-sum
     // run, restarted wherever the sum falls to nothing). kFrom: the run that starts at
     // the first good unit and ends where the weight summed from there peaks, so a gap of
@@ -942,8 +945,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         keep_numbered_headings(units, main_run.from, main_run.to, drop, reasons);
 
     // a long paragraph kept twice is a widget shown twice: keep the first only
-    std::unordered_map<std::uint64_t, std::size_t> seen;
-    seen.reserve(n);
+    HashTable<std::size_t> seen;
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         if (drop[i] || !folded[i] || units[i].f.length < kMinRepeatedParagraph || units[i].code) continue;
@@ -954,7 +956,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
-    drop_units(doc, units, drop, reasons, scores, "classify", diag, rules);
+    drop_units(doc, units, drop, reasons, scores, "classify", diag, rules, removed);
 }
 
 }  // namespace dconv::clean
@@ -1114,8 +1116,12 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 }
 
 void clean::classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
-                                          std::vector<Unit>& measured) {
+                                          std::vector<Unit>& measured, RemovedUnits* removed) {
     measured.clear();
+    if (removed) {  // a page without tables: what the rules remove is kept aside
+        clean::classify_boilerplate(doc, options, diag, &measured, removed);
+        return;
+    }
     TablesAsRows rows(doc);
     if (!rows.any()) {
         clean::classify_boilerplate(doc, options, diag, &measured);

@@ -63,10 +63,25 @@ void run_classify(Document& doc, CleaningState& state, Diagnostics& diag) {
         classify_boilerplate(doc, state.options, diag);
         return;
     }
-    const Document before = doc;
     std::vector<clean::Unit> units;  // measured once, for both
-    clean::classify_boilerplate_measured(doc, state.options, diag, units);
-    clean::decide_text_units(doc, before, std::move(units), state.options, diag);
+    if (std::any_of(doc.blocks.begin(), doc.blocks.end(),
+                    [](const Block& b) { return std::holds_alternative<Table>(b.node); })) {
+        // the rules read a table's rows as units: the model reads the page as it was
+        const Document before = doc;
+        clean::classify_boilerplate_measured(doc, state.options, diag, units);
+        clean::decide_text_units(doc, before, std::move(units), state.options, diag);
+        return;
+    }
+    // No copy of the page: the model's features read its shape, and what the rules
+    // remove is kept aside for the units the model brings back.
+    const Document shape = clean::page_shape(doc, clean::document_language(doc));
+    clean::RemovedUnits removed;
+    clean::classify_boilerplate_measured(doc, state.options, diag, units, &removed);
+    if (units.empty()) {  // nothing to judge, so nothing was removed: `doc` is the page
+        clean::decide_text_units(doc, doc, std::move(units), state.options, diag);
+        return;
+    }
+    clean::decide_text_units(doc, shape, std::move(units), state.options, diag, &removed);
 }
 void run_repair(Document& doc, CleaningState&, Diagnostics& diag) { repair_structure(doc, diag); }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <array>
 #include <span>
@@ -359,6 +360,25 @@ bool starts_with_ordinal(std::string_view s) {
     for (auto o : kOrdinals)
         if (text::starts_with_ci(s, o)) return true;
     return false;
+}
+
+double widget_share(const Features& f) {
+    if (f.widget_share_memo < 0) f.widget_share_memo = widget_share(std::string_view(f.text));
+    return f.widget_share_memo;
+}
+
+bool is_legal_line(const Features& f) {
+    if (f.legal_line_memo < 0) f.legal_line_memo = is_legal_line(std::string_view(f.text));
+    return f.legal_line_memo > 0;
+}
+
+bool is_privacy_notice(const Features& f, std::string_view lang) {
+    const auto key = static_cast<std::uint32_t>(std::hash<std::string_view>{}(lang) | 1);  // never 0
+    if (f.privacy_notice_memo < 0 || f.privacy_notice_lang != key) {
+        f.privacy_notice_memo = is_privacy_notice(std::string_view(f.text), lang);
+        f.privacy_notice_lang = key;
+    }
+    return f.privacy_notice_memo > 0;
 }
 
 }  // namespace dconv::clean

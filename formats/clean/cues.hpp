@@ -29,6 +29,12 @@ bool is_legal_line(std::string_view text);
 // `lang` (the page's) picks which languages' terms are looked for besides English.
 bool is_privacy_notice(std::string_view text, std::string_view lang);
 
+// The same of a measured text (features.hpp), computed once per Features and kept there.
+struct Features;
+double widget_share(const Features& f);
+bool is_legal_line(const Features& f);
+bool is_privacy_notice(const Features& f, std::string_view lang);
+
 // The text after a welcome phrase of a banner ("Welcome to X" → "X"), or empty.
 std::string_view strip_welcome(std::string_view text);
 

@@ -191,57 +191,93 @@ bool is_mark(char32_t c) {
     return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
 }
 
-std::vector<Token> tokenize(std::string_view s) {
-    std::vector<Token> tokens;
-    bool space = false;
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t start = i;
-        char32_t c = fold_fullwidth(text::next(s, i));
-        if (text::is_space(c) || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000) {
-            space = true;
-            continue;
+// The tokens of a line, read as the scanner asks for them and forgotten behind it: a
+// date's patterns look back two tokens at most, so a window of tokens is held, not the
+// line's every token (40 bytes each: a 20 MB paragraph of one line made 300 MB of them).
+class TokenStream {
+public:
+    explicit TokenStream(std::string_view s) : s_(s) {}
+
+    // Token i, or null past the line's end. `i` is never more than kKeep tokens before
+    // the furthest one asked for since forget_before() was last told.
+    const Token* at(std::size_t i) {
+        while (first_ + window_.size() <= i) {
+            Token t{};
+            if (!read(t)) return nullptr;
+            window_.push_back(t);
         }
-        Token t{Kind::punct, start, i, space, 0, 0, c};
-        space = false;
-        if (digit_value(c) >= 0) {
-            t.kind = Kind::number;
-            t.value = digit_value(c);
-            t.digits = 1;
-            while (i < s.size()) {
-                std::size_t k = i;
-                int d = digit_value(fold_fullwidth(text::next(s, k)));
-                if (d < 0) break;
-                i = k;
-                if (++t.digits <= kMaxValueDigits) t.value = t.value * 10 + d;
-            }
-        } else if (text::is_cjk(c)) {
-            t.kind = Kind::cjk;
-        } else if (text::is_letter(c)) {
-            t.kind = Kind::word;
-            while (i < s.size()) {
-                std::size_t k = i;
-                char32_t n = text::next(s, k);
-                if (!(text::is_letter(n) || is_mark(n)) || text::is_cjk(n)) break;
-                i = k;
-            }
-        }
-        t.end = i;
-        tokens.push_back(t);
+        return &window_[i - first_];
     }
-    return tokens;
-}
+    // The scanner is at token i: the tokens more than kKeep before it may go.
+    void forget_before(std::size_t i) {
+        if (i < first_ + kKeep + kForgetEvery) return;
+        const std::size_t drop = i - kKeep - first_;
+        window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(drop));
+        first_ += drop;
+    }
+
+private:
+    static constexpr std::size_t kKeep = 8;             // tokens kept behind the scanner
+    static constexpr std::size_t kForgetEvery = 4096;  // tokens dropped at once
+
+    bool read(Token& out) {
+        while (pos_ < s_.size()) {
+            std::size_t start = pos_;
+            char32_t c = fold_fullwidth(text::next(s_, pos_));
+            if (text::is_space(c) || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000) {
+                space_ = true;
+                continue;
+            }
+            Token t{Kind::punct, start, pos_, space_, 0, 0, c};
+            space_ = false;
+            if (digit_value(c) >= 0) {
+                t.kind = Kind::number;
+                t.value = digit_value(c);
+                t.digits = 1;
+                while (pos_ < s_.size()) {
+                    std::size_t k = pos_;
+                    int d = digit_value(fold_fullwidth(text::next(s_, k)));
+                    if (d < 0) break;
+                    pos_ = k;
+                    if (++t.digits <= kMaxValueDigits) t.value = t.value * 10 + d;
+                }
+            } else if (text::is_cjk(c)) {
+                t.kind = Kind::cjk;
+            } else if (text::is_letter(c)) {
+                t.kind = Kind::word;
+                while (pos_ < s_.size()) {
+                    std::size_t k = pos_;
+                    char32_t n = text::next(s_, k);
+                    if (!(text::is_letter(n) || is_mark(n)) || text::is_cjk(n)) break;
+                    pos_ = k;
+                }
+            }
+            t.end = pos_;
+            out = t;
+            return true;
+        }
+        return false;
+    }
+
+    std::string_view s_;
+    std::size_t pos_ = 0;
+    bool space_ = false;
+    std::vector<Token> window_;
+    std::size_t first_ = 0;  // the index of window_[0]
+};
 
 // ---------------------------------------------------------------------------------------
 // The scanner
 
 class Scanner {
 public:
-    explicit Scanner(std::string_view line) : line_(line), tokens_(tokenize(line)) {}
+    explicit Scanner(std::string_view line) : line_(line), tokens_(line) {}
 
     std::string first_date() {
-        for (std::size_t i = 0; i < tokens_.size(); ++i) {
+        for (std::size_t i = 0; at(i); ++i) {
             Date d;
             if (year_first(i, d) || day_first(i, d) || month_first(i, d)) return format(d);
+            tokens_.forget_before(i);
         }
         return "";
     }
@@ -252,9 +288,9 @@ private:
     };
 
     std::string_view line_;
-    std::vector<Token> tokens_;
+    mutable TokenStream tokens_;  // read on demand by the const look-ups below
 
-    const Token* at(std::size_t i) const { return i < tokens_.size() ? &tokens_[i] : nullptr; }
+    const Token* at(std::size_t i) const { return tokens_.at(i); }
 
     bool is_number(std::size_t i, int min_digits, int max_digits) const {
         const Token* t = at(i);
@@ -270,9 +306,10 @@ private:
         return t && t->kind == Kind::cjk && (t->ch == a || t->ch == b || (c && t->ch == c));
     }
     bool glued(std::size_t i) const { return at(i) && !at(i)->space_before; }
-    int value(std::size_t i) const { return tokens_[i].value; }
+    int value(std::size_t i) const { return at(i)->value; }
     std::string_view token_text(std::size_t i) const {
-        return line_.substr(tokens_[i].begin, tokens_[i].end - tokens_[i].begin);
+        const Token& t = *at(i);
+        return line_.substr(t.begin, t.end - t.begin);
     }
 
     // The word at i, lower-cased, equals `word`.
@@ -317,7 +354,7 @@ private:
     // address, a version, a phone number): "10.1.1.2019", "1-2019-11-29".
     bool starts_run(std::size_t i, char32_t sep) const {
         return !(i >= 2 && glued(i) && is_punct(i - 1, sep) && glued(i - 1) &&
-                 tokens_[i - 2].kind == Kind::number);
+                 at(i - 2)->kind == Kind::number);
     }
     // The number at i is not followed by `sep` and another number, all glued.
     bool ends_run(std::size_t i, char32_t sep) const {
@@ -346,8 +383,8 @@ private:
 
     bool day_first(std::size_t i, Date& d) const {
         if (!is_number(i, 1, 2)) return false;
-        if (i > 0 && glued(i) && tokens_[i - 1].kind == Kind::word &&
-            static_cast<unsigned char>(line_[tokens_[i - 1].end - 1]) < 0x80)
+        if (i > 0 && glued(i) && at(i - 1)->kind == Kind::word &&
+            static_cast<unsigned char>(line_[at(i - 1)->end - 1]) < 0x80)
             return false;  // glued to a Latin word: "v1.2.2019", "No3/12/2019"
         return numeric_day_first(i, d) || named_month_day_first(i, d);
     }

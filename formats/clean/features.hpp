@@ -26,13 +26,21 @@ struct Features {
     int digits = 0;
     int sentence_ends = 0;     // . ! ? 。！？ followed by space, quote or end
     int commas = 0;            // , ， 、 ; ；
+    mutable std::uint32_t privacy_notice_lang = 0;  // the language privacy_notice_memo is of (a hash)
     double stop_density = 0;   // stop words per word (language aware)
     bool ends_sentence = false;  // last visible character closes a sentence
     bool has_url_text = false;   // visible text contains http:// or www.
+    mutable signed char legal_line_memo = -1;      // see widget_share_memo below
+    mutable signed char privacy_notice_memo = -1;
     double url_share = 0;        // share of the visible bytes in URLs (http://…, www.…)
     std::uint64_t fold = 0;      // a hash of fold(text)'s head and length: equal for texts
                                  // equal but for case, spacing and punctuation; 0 for
                                  // text without letters
+    // The cue checks' verdicts on `text` (cues.hpp's overloads taking Features), kept on
+    // first use: the rules and the unit model's features ask them of the same units, and
+    // asking cost some 8 percent of a long page's cleaning. -1: not asked yet. (The small
+    // ones sit in the padding above.)
+    mutable double widget_share_memo = -1;
 
     double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }
 };

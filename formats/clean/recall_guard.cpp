@@ -11,6 +11,7 @@
 
 #include "clean/cues.hpp"
 #include "clean/features.hpp"
+#include "clean/hash_table.hpp"
 #include "clean/rules.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -213,12 +214,9 @@ template <class Prose>
 std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& prose) {
     // The probes are keyed by a 64-bit hash, as the classifier's repetitions are: a node
     // holding a copy of each probe (and of each head and tail joined) per block was most
-    // of this pass's memory and time on a long page. Sized once, for about a piece per
-    // block, not rehashed at each doubling.
-    std::unordered_map<std::uint64_t, int> whole, heads, tails;
-    whole.reserve(doc.blocks.size() + 2);
-    heads.reserve(doc.blocks.size() + 2);
-    tails.reserve(doc.blocks.size() + 2);
+    // of this pass's memory and time on a long page. Flat tables, grown with the distinct
+    // probes (hash_table.hpp).
+    HashTable<int> whole, heads, tails;
     auto add_piece = [&](std::string_view text) {
         if (text.size() < kGuardProseLength) return;  // too short to be a prose unit
         std::string copy;
@@ -252,22 +250,22 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
             add_piece(text);
         }
     }
-    auto take_from = [](std::unordered_map<std::uint64_t, int>& table, std::uint64_t key) {
-        auto it = table.find(key);
-        if (it == table.end() || it->second <= 0) return false;
-        --it->second;
+    auto take_from = [](HashTable<int>& table, std::uint64_t key) {
+        int* count = table.find(key);
+        if (!count || *count <= 0) return false;
+        --*count;
         return true;
     };
     std::vector<bool> found(prose.size(), false);
-    std::unordered_map<std::string_view, int> claimed;  // probes vouching for a unit found
+    HashTable<int> claimed;  // probes vouching for a unit found, by probe_key
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
         const Prose& p = *prose[i];
         if (!take_from(whole, probe_pair_key(p.head, p.tail))) continue;
         take_from(heads, probe_key(p.head));
         take_from(tails, probe_key(p.tail));
-        ++claimed[p.head];
-        ++claimed[p.tail];
+        ++claimed[probe_key(p.head)];
+        ++claimed[probe_key(p.tail)];
         found[i] = true;
     }
     for (std::size_t i = 0; i < prose.size(); ++i) {
@@ -275,8 +273,8 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
         if (found[i]) continue;
         const Prose& p = *prose[i];
         if (take_from(heads, probe_key(p.head)) || take_from(tails, probe_key(p.tail))) {
-            ++claimed[p.head];
-            ++claimed[p.tail];
+            ++claimed[probe_key(p.head)];
+            ++claimed[probe_key(p.tail)];
             found[i] = true;
         } else {
             pending.push_back(i);
@@ -296,7 +294,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     }
     count_occurrences(text, left);
     for (auto& [probe, count] : left)
-        if (auto c = claimed.find(probe); c != claimed.end()) count -= c->second;
+        if (const int* c = claimed.find(probe_key(probe))) count -= *c;
     auto take = [&](std::string_view probe) {
         auto it = left.find(probe);
         if (it == left.end() || it->second <= 0) return false;

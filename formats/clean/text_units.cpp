@@ -81,8 +81,9 @@ bool text_unit_model_wanted(int favor) {
 }
 
 void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
-                       Diagnostics& diag) {
-    const std::string lang = document_language(before);
+                       Diagnostics& diag, RemovedUnits* removed) {
+    // a page's shape carries the page's language, as the page gave it or guessed
+    const std::string lang = removed ? before.meta.language : document_language(before);
     if (units.empty()) units = make_units(before, lang);
     UnitPage page;
     page.stages = {nullptr, nullptr, &doc};
@@ -149,6 +150,11 @@ void decide_text_units(Document& doc, const Document& before, std::vector<Unit> 
         for (std::size_t k = 0; k < units.size(); ++k)
             if (rules[k] && drop[k] && matched[k] < held.size()) gone[matched[k]] = true;
         drop_units(doc, held, gone, std::vector<std::string>(held.size()), {}, "unit-model", quiet);
+        return;
+    }
+    if (removed) {  // the page as the rules received it, less what the model drops
+        restore_removed(doc, std::move(*removed));
+        drop_units(doc, units, drop, reasons, scores, "unit-model", quiet);
         return;
     }
     Document kept = before;

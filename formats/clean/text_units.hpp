@@ -55,15 +55,19 @@ bool text_unit_model_wanted(int favor);
 // classify_boilerplate (dconv/clean.hpp), handing over in `measured` the units of `doc`
 // as it received it, measured: make_units(doc, document_language(doc)), which the unit
 // model reads too (measuring them once saves a second pass over the page's text). Left
-// empty for a page with tables, whose rows classify_boilerplate reads as units.
+// empty for a page with tables, whose rows classify_boilerplate reads as units. With
+// `removed` (for a page without tables only), what the rules remove is kept there.
 void classify_boilerplate_measured(Document& doc, const CleanOptions& options, Diagnostics& diag,
-                                   std::vector<Unit>& measured);
+                                   std::vector<Unit>& measured, RemovedUnits* removed = nullptr);
 
 // `before`: the page as classify_boilerplate received it; `doc`: as it left it; `units`:
 // `before`'s units as classify_boilerplate_measured gives them (empty: measured here).
 // When the model decides, `doc`'s blocks become `before`'s units it keeps (each removed
 // one reported as pass "unit-model" with its probability and weightiest features).
+// With `removed` (what the rules removed from `before`, classify_boilerplate_measured's),
+// `before` may be its page_shape (units.hpp) and `units` must be given: the page is put
+// back together from `doc` and `removed` where the model brings units back.
 void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
-                       Diagnostics& diag);
+                       Diagnostics& diag, RemovedUnits* removed = nullptr);
 
 }  // namespace dconv::clean

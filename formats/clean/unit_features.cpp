@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "clean/cues.hpp"
+#include "clean/hash_table.hpp"
 #include "clean/thresholds.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -83,6 +84,35 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
+// Sorts 64-bit hashes as std::sort does. Many are first dealt into buckets by their top
+// kBucketBits bits, in place (American flag sort), and each bucket, a few hundred hashes
+// that fit the cache, is then sorted alone: std::sort over a long page's million hashes
+// (8 MB) made every step of its first levels a cache miss, and cost 11 percent of the
+// page's cleaning, more per hash the longer the page.
+void sort_hashes(std::vector<std::uint64_t>& v) {
+    constexpr int kBucketBits = 11;
+    constexpr std::size_t kBuckets = std::size_t(1) << kBucketBits;
+    constexpr std::size_t kMinBucketed = 16 * kBuckets;  // fewer: std::sort alone
+    if (v.size() < kMinBucketed) {
+        std::sort(v.begin(), v.end());
+        return;
+    }
+    auto bucket = [](std::uint64_t h) { return static_cast<std::size_t>(h >> (64 - kBucketBits)); };
+    std::vector<std::size_t> start(kBuckets + 1, 0);
+    for (std::uint64_t h : v) ++start[bucket(h) + 1];
+    for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+        while (next[b] < start[b + 1]) {
+            std::uint64_t h = v[next[b]];
+            for (std::size_t to = bucket(h); to != b; to = bucket(h)) std::swap(h, v[next[to]++]);
+            v[next[b]++] = h;
+        }
+    }
+    for (std::size_t b = 0; b < kBuckets; ++b)
+        std::sort(v.begin() + static_cast<std::ptrdiff_t>(start[b]), v.begin() + static_cast<std::ptrdiff_t>(start[b + 1]));
+}
+
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
 // vector, built and searched without a node per sequence (a hash set spent most of its
@@ -107,7 +137,7 @@ public:
                 }
             }
         }
-        std::sort(grams_.begin(), grams_.end());
+        sort_hashes(grams_);
         grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
         for (std::size_t k = 0; k < grams_.size(); k += kStride) index_.push_back(grams_[k]);
     }
@@ -220,8 +250,7 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
     std::vector<Kind> kinds(n);
     std::vector<bool> prose(n);
     std::vector<double> before(n + 1, 0.0);  // characters before each unit
-    std::unordered_map<std::uint64_t, int> repeats;
-    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
+    HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     double link_chars = 0;
     std::size_t prose_units = 0, items = 0, headings = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -360,10 +389,10 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
         // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
         // not searched, which keeps these features' cost linear in short text
         const bool short_text = double(f.text.size()) < kMaxTemplateLength;
-        put(short_text ? widget_share(f.text) : 0.0);
+        put(short_text ? widget_share(f) : 0.0);
         put(kinds[k] == kHeading && opens_furniture_section(f.text));
-        put(short_text && is_legal_line(f.text));
-        put(short_text && is_privacy_notice(f.text, context.lang));
+        put(short_text && is_legal_line(f));
+        put(short_text && is_privacy_notice(f, context.lang));
         put(short_text && !find_byline(f.text, true).empty());
         put(section_furniture[section[k]]);
         double sc = section_count[section[k]];
@@ -432,8 +461,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         }
     }
     if (!by_words) return kept;
-    std::unordered_map<std::uint64_t, int> repeats;
-    repeats.reserve(units.size());  // sized once, not rehashed at each doubling
+    HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     for (const Unit& u : units)
         if (u.f.fold) ++repeats[u.f.fold];
     // the units still to judge, and their words

@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
+#include "dconv/diagnostics.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
 
@@ -109,7 +110,8 @@ std::string excerpt(std::string_view s) {
 
 void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector<bool>& drop,
                 const std::vector<std::string>& reasons, const std::vector<double>& scores,
-                const char* pass, Diagnostics& diag, const std::vector<std::string_view>& rules) {
+                const char* pass, Diagnostics& diag, const std::vector<std::string_view>& rules,
+                RemovedUnits* removed) {
     DroppedUnits dropped(doc);
     for (std::size_t k = 0; k < units.size(); ++k) {
         poll_deadline();
@@ -127,7 +129,7 @@ void drop_units(Document& doc, const std::vector<Unit>& units, const std::vector
         diag.note(std::move(d));
         dropped.mark(doc, u.block, u.item);
     }
-    remove_dropped(doc, dropped);
+    remove_dropped(doc, dropped, removed);
 }
 
 void DroppedUnits::mark(const Document& doc, std::size_t block, int item) {
@@ -140,22 +142,75 @@ void DroppedUnits::mark(const Document& doc, std::size_t block, int item) {
     marks[static_cast<std::size_t>(item)] = true;
 }
 
-void remove_dropped(Document& doc, const DroppedUnits& dropped) {
+void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* removed) {
+    using State = RemovedUnits::State;
+    if (removed) {
+        removed->states.assign(doc.blocks.size(), State::kept);
+        removed->blocks.clear();
+    }
     // compact in place: a second vector of blocks would double the peak memory
     std::size_t out = 0;
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
-        if (dropped.blocks[b]) continue;
         Block& block = doc.blocks[b];
+        if (dropped.blocks[b]) {
+            if (removed) {
+                removed->states[b] = State::removed;
+                removed->blocks.push_back(std::move(block));
+            }
+            continue;
+        }
         if (!dropped.items[b].empty()) {
+            if (removed) {
+                removed->states[b] = State::list_changed;
+                removed->blocks.push_back(block);
+            }
             auto& list = std::get<List>(block.node);
             remove_list_items(list, dropped.items[b]);
-            if (list.items.empty()) continue;
+            if (list.items.empty()) {
+                if (removed) removed->states[b] = State::list_removed;
+                continue;
+            }
         }
         if (out != b) doc.blocks[out] = std::move(block);
         ++out;
     }
     doc.blocks.resize(out);
+}
+
+void restore_removed(Document& doc, RemovedUnits&& removed) {
+    using State = RemovedUnits::State;
+    Blocks out;
+    out.reserve(removed.states.size());
+    std::size_t kept = 0, taken = 0;
+    for (State state : removed.states) {
+        poll_deadline();
+        if (state == State::kept) {
+            out.push_back(std::move(doc.blocks.at(kept++)));
+            continue;
+        }
+        if (state == State::list_changed) ++kept;  // the list less its items: as it was instead
+        out.push_back(std::move(removed.blocks.at(taken++)));
+    }
+    if (kept != doc.blocks.size() || taken != removed.blocks.size())
+        throw Error(ErrorKind::internal, "", 0, "cleaning: the document changed after its units were removed");
+    doc.blocks = std::move(out);
+    removed.states.clear();
+    removed.blocks.clear();
+}
+
+Document page_shape(const Document& doc, std::string language) {
+    Document shape;
+    shape.meta.language = std::move(language);
+    shape.blocks.reserve(doc.blocks.size());
+    for (const Block& b : doc.blocks) {
+        Block s;
+        s.source = b.source;
+        s.node = std::visit([](const auto& n) -> BlockNode { return std::decay_t<decltype(n)>{}; }, b.node);
+        if (const auto* list = std::get_if<List>(&b.node)) std::get<List>(s.node).items.resize(list->items.size());
+        shape.blocks.push_back(std::move(s));
+    }
+    return shape;
 }
 
 std::string document_language(const Document& doc) {

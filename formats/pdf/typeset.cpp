@@ -44,6 +44,13 @@ constexpr float kAscentShare = 0.8f;
 constexpr float kDescentShare = 0.22f;
 // Lines at either side of a page break inside a paragraph: no widows, no orphans.
 constexpr int kMinLinesAtBreak = 2;
+// A paragraph of more text than this is set a piece at a time, each piece's lines drawn
+// as the pages fill: the line breaker's items and the set lines cost some 90 bytes per
+// byte of text, so a page-long paragraph of one 20 MB line peaked at 1.5 GB set whole.
+// A piece ends at a sentence's end where one is near (its last line is then as short as
+// a paragraph's), else at a space, else between characters (CJK text, one huge word).
+// 32 KiB is some 80 lines: real paragraphs are set whole, as before.
+constexpr std::size_t kMaxParagraphPieceBytes = 32 * 1024;
 // The list marker's gap from the item's text.
 constexpr float kMarkerGapEm = 0.5f;
 // A thematic break's rule is this share of the measure, centred.
@@ -240,6 +247,83 @@ std::string substitute_text(std::string_view in) {
 
 // Hiragana, katakana (and its phonetic extensions and half-width forms): text that has
 // them is Japanese.
+// Hands out a paragraph's spans a piece of about `budget` bytes at a time (see
+// kMaxParagraphPieceBytes), in order, every byte once: the pieces joined are the spans.
+class SpanPieces {
+public:
+    explicit SpanPieces(const std::vector<Span>& spans) : spans_(spans) {}
+    bool done() const { return span_ == spans_.size(); }
+
+    std::vector<Span> next(std::size_t budget) {
+        std::vector<Span> out;
+        std::size_t taken = 0;
+        while (span_ < spans_.size()) {
+            const Span& s = spans_[span_];
+            const std::size_t left = s.text.size() - at_;
+            if (taken + left <= budget) {
+                out.push_back(part(s, at_, s.text.size()));
+                taken += left;
+                ++span_;
+                at_ = 0;
+                continue;
+            }
+            const std::size_t cut = cut_in(s, at_ + (budget - taken), out.empty());
+            if (cut == std::string::npos) break;  // the piece ends where this span starts
+            out.push_back(part(s, at_, cut));
+            at_ = cut;
+            if (at_ == s.text.size()) {
+                ++span_;
+                at_ = 0;
+            }
+            break;
+        }
+        return out;
+    }
+
+private:
+    static Span part(const Span& s, std::size_t from, std::size_t to) {
+        Span out;
+        out.text.assign(s.text, from, to - from);
+        out.font = s.font;
+        out.size = s.size;
+        out.color = s.color;
+        out.link = s.link;
+        out.breakable = s.breakable;
+        return out;
+    }
+    static bool is_break(const Span& s, char c) { return c == '\n' || (c == ' ' && s.breakable); }
+
+    // Where to end a piece inside `s` (an offset past at_, after a space or a line break)
+    // for a piece that would end at `limit`: after a sentence in the budget's last half,
+    // else after the last space in it. Else, when nothing precedes in the piece (`must`),
+    // at the first space after `limit` within another budget, else between characters;
+    // when something does, npos: the piece ends before `s`.
+    std::size_t cut_in(const Span& s, std::size_t limit, bool must) const {
+        const std::string& t = s.text;
+        const std::size_t half = at_ + (limit - at_) / 2;
+        std::size_t space = std::string::npos;
+        for (std::size_t i = limit; i > at_; --i) {
+            const char c = t[i - 1];
+            if (!is_break(s, c)) continue;
+            if (space == std::string::npos) space = i;
+            if (i - 1 < half) break;
+            if (i >= 2 && (t[i - 2] == '.' || t[i - 2] == '!' || t[i - 2] == '?')) return i;
+        }
+        if (space != std::string::npos) return space;
+        if (!must) return std::string::npos;
+        const std::size_t far = std::min(t.size(), limit + (limit - at_));
+        for (std::size_t i = limit; i < far; ++i)
+            if (is_break(s, t[i])) return i + 1;
+        std::size_t i = std::min(limit, t.size());
+        while (i > at_ + 1 && i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) --i;
+        while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i;
+        return std::max(i, at_ + 1);
+    }
+
+    const std::vector<Span>& spans_;
+    std::size_t span_ = 0, at_ = 0;
+};
+
 bool has_kana(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         if (static_cast<unsigned char>(text[i]) < 0xE3) {
@@ -1386,9 +1470,24 @@ private:
             else if (previous_was_paragraph_) indent = s.indent;
         }
         space(s.margin_top);
-        std::vector<Line> set_lines = set(spans_of(content, s), s, width, indent, s.align, true);
-        float x = start_of(set_lines, ctx);
-        lines(std::move(set_lines), s, x, false, false);
+        const std::vector<Span> spans = spans_of(content, s);
+        std::size_t bytes = 0;
+        for (const Span& span : spans) bytes += span.text.size();
+        if (bytes <= kMaxParagraphPieceBytes) {
+            std::vector<Line> set_lines = set(spans, s, width, indent, s.align, true);
+            float x = start_of(set_lines, ctx);
+            lines(std::move(set_lines), s, x, false, false);
+        } else {
+            // a piece at a time, its finished pages drawn before the next is set
+            SpanPieces pieces(spans);
+            for (bool first = true; !pieces.done(); first = false) {
+                std::vector<Line> set_lines = set(pieces.next(kMaxParagraphPieceBytes), s, width, first ? indent : 0,
+                                                  s.align, true);
+                float x = start_of(set_lines, ctx);
+                lines(std::move(set_lines), s, x, false, false);
+                pump(false);
+            }
+        }
         space(s.margin_bottom);
         previous_was_paragraph_ = true;
     }

@@ -182,3 +182,60 @@ TEST_CASE("a page's unit features") {
     CHECK(at(0, "position") == 0.0f);
     CHECK(at(2, "position") == 1.0f);
 }
+
+// The unit model reads a text page's shape, not a copy of it, and what the rules removed
+// is put back where it brings units back (clean.cpp's run_classify): the features of the
+// shape are the page's, and the page put back together is the page, block for block.
+TEST_CASE("a page's shape gives its unit features and the removed units go back in place") {
+    auto list = [](std::vector<std::string> items, std::vector<TaskState> tasks) {
+        List l;
+        for (std::string& text : items) l.items.push_back(Blocks{paragraph(std::move(text))});
+        l.tasks = std::move(tasks);
+        return Block{std::move(l), {}};
+    };
+    Document page;
+    page.blocks.push_back(Block{Heading{1, {Text{"Harbour news"}}}, {}});
+    page.blocks.push_back(paragraph("Home"));
+    page.blocks.push_back(paragraph(
+        "The council approved the new budget on Tuesday, after a long debate, and spending on schools rises by "
+        "four percent next year."));
+    page.blocks.push_back(list({"Share", "The pier reopens in May, the mayor said.", "Print"},
+                               {TaskState::None, TaskState::Done, TaskState::Open}));
+    page.blocks.push_back(list({"Login", "Register"}, {}));
+    page.blocks.push_back(paragraph("Home"));
+    for (std::size_t b = 0; b < page.blocks.size(); ++b)
+        page.blocks[b].source = SourceRange{static_cast<std::uint32_t>(2 * b + 1), static_cast<std::uint32_t>(2 * b + 1)};
+    const Document original = page;
+    std::vector<Unit> units = make_units(page, "en");
+
+    // the rules remove "Home" twice, the list's first and last items, the whole second list
+    DroppedUnits dropped(page);
+    for (const Unit& u : units) {
+        const std::string& t = u.f.text;
+        if (t == "Home" || t == "Share" || t == "Print" || t == "Login" || t == "Register")
+            dropped.mark(page, u.block, u.item);
+    }
+    Document plain = page;
+    remove_dropped(plain, dropped);
+    RemovedUnits removed;
+    remove_dropped(page, dropped, &removed);
+    CHECK(page == plain);  // the same removal, its parts kept aside
+    REQUIRE(page.blocks.size() == 3);
+    CHECK(std::get<List>(page.blocks[2].node).items.size() == 1);
+    CHECK(std::get<List>(page.blocks[2].node).tasks == std::vector<TaskState>{TaskState::Done});
+
+    const Document shape = page_shape(original, "en");
+    UnitPage context;
+    context.stages = {nullptr, nullptr, &page};
+    context.lang = "en";
+    CHECK(unit_features(shape, units, context) == unit_features(original, units, context));
+
+    restore_removed(page, std::move(removed));
+    CHECK(page == original);
+    REQUIRE(page.blocks.size() == original.blocks.size());
+    for (std::size_t b = 0; b < page.blocks.size(); ++b) {
+        CHECK(page.blocks[b].source.first == original.blocks[b].source.first);
+        if (const auto* l = std::get_if<List>(&page.blocks[b].node))
+            CHECK(l->tasks == std::get<List>(original.blocks[b].node).tasks);
+    }
+}
