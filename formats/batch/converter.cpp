@@ -33,6 +33,24 @@ void guarded(const std::string& name, std::vector<Error>& errors, Work work) {
     }
 }
 
+// Markdown links its images: written to another folder than the input's, a copy of `doc`
+// whose relative image paths reach the same files from `output`'s folder (the other
+// formats embed them); nullopt when no path changes. `in`'s images were looked up in its
+// folder, then under --resource-path.
+std::optional<Document> rebased_for(const Document& doc, const Input& in, const ReadOptions& read,
+                                    const fs::path& output) {
+    if (doc.resources.empty()) return std::nullopt;
+    std::vector<std::string> found_in;
+    if (!in.from_stdin && !in.fetched_read) {
+        std::string folder = fs::path(in.name).parent_path().string();
+        found_in.push_back(!read.resources.base.empty() ? read.resources.base : folder.empty() ? "." : folder);
+        found_in.insert(found_in.end(), read.resources.search_path.begin(), read.resources.search_path.end());
+    }
+    Document rebased = doc;
+    if (!rebase_image_sources(rebased, output.parent_path(), found_in)) return std::nullopt;
+    return rebased;
+}
+
 }  // namespace
 
 Converter::Converter(const BatchOptions& options, const Plan& plan, const BatchProfile* profile,
@@ -70,18 +88,10 @@ void Converter::convert(std::size_t index) {
         std::vector<std::string> documents;
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
             const std::string& format = plan_.writers[w]->name;
-            // Markdown links its images: from another folder than the input's, their
-            // relative paths are rewritten to reach the same files (the other formats
-            // embed them)
-            Document rebased;
-            if (format == "md" && plan_.mode != OutputMode::standard_output && !doc.resources.empty()) {
-                rebased = doc;
-                if (rebase_image_sources(rebased, plan_.outputs[index][w].parent_path())) {
-                    documents.push_back(write_document(rebased, format, write));
-                    continue;
-                }
-            }
-            documents.push_back(write_document(doc, format, write));
+            std::optional<Document> rebased;
+            if (format == "md" && plan_.mode != OutputMode::standard_output)
+                rebased = rebased_for(doc, in, options_.read, plan_.outputs[index][w]);
+            documents.push_back(write_document(rebased ? *rebased : doc, format, write));
         }
         doc = Document();  // freed before the files are written
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
@@ -136,8 +146,12 @@ void Converter::convert(std::size_t index) {
 // writes it in each format, and reports every input.
 void Converter::write_bundle() {
     std::vector<Document> chapters;
-    for (auto& chapter : chapters_)
-        if (chapter) chapters.push_back(std::move(*chapter));
+    std::vector<const Input*> chapter_inputs;  // each chapter's input
+    for (std::size_t i = 0; i < chapters_.size(); ++i)
+        if (chapters_[i]) {
+            chapters.push_back(std::move(*chapters_[i]));
+            chapter_inputs.push_back(&plan_.inputs[i]);
+        }
     chapters_.clear();
     std::vector<Error> book_errors;
     std::vector<std::string> written;
@@ -161,8 +175,12 @@ void Converter::write_bundle() {
                 if (format == "md" && plan_.mode != OutputMode::standard_output) {  // as for one input
                     Book rebased = book;
                     bool changed = false;
-                    for (Document& chapter : rebased.chapters)
-                        changed = rebase_image_sources(chapter, plan_.bundle_outputs[w].parent_path()) || changed;
+                    for (std::size_t c = 0; c < rebased.chapters.size() && c < chapter_inputs.size(); ++c)
+                        if (auto chapter = rebased_for(rebased.chapters[c], *chapter_inputs[c], options_.read,
+                                                       plan_.bundle_outputs[w])) {
+                            rebased.chapters[c] = std::move(*chapter);
+                            changed = true;
+                        }
                     if (changed) {
                         documents.push_back(write_book(rebased, format, write));
                         continue;
