@@ -308,6 +308,39 @@ TEST_CASE("checks: Markdown's relative images reach the same files from another 
     CHECK_THAT(slurp(dir.work / "books/all.md"), Contains("![red square](../notes/img/red.png)"));
 }
 
+TEST_CASE("checks: --resource-path DIR takes one folder and leaves the input to be an input") {
+    TempDir dir;
+    dir.write("pics/red.png", png(false));
+    dir.write("more/blue.png", slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"));
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red](red.png)\n\n![blue](blue.png)\n");
+    Run r = run_dconv(dir, "-q --to md --resource-path pics --resource-path more notes/n.md");
+    INFO(r.err);
+    CHECK(r.status == 0);  // it was "no inputs", exit 2: the input was taken as a second folder
+    std::string md = slurp(dir.work / "out/n.md");
+    CHECK_THAT(md, Contains("![red](../pics/red.png)"));  // found under --resource-path, linked there
+    CHECK_THAT(md, Contains("![blue](../more/blue.png)"));
+    // pandoc's form: folders separated by ':'
+    Run joined = run_dconv(dir, "-q --to md -o joined/ --resource-path pics:more notes/n.md");
+    CHECK(joined.status == 0);
+    CHECK_THAT(slurp(dir.work / "joined/n.md"), Contains("![blue](../more/blue.png)"));
+}
+
+TEST_CASE("checks: a rebased image links its own file even when another holds the same bytes") {
+    TempDir dir;
+    dir.write("notes/img/red.png", png(false));
+    dir.write("notes/sub/rel.png", png(false));  // a byte-identical copy: stored once
+    dir.write("notes/img/a%20b.png", slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"));  // a URL reads "a b.png"
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red](img/red.png)\n\n![ref][r]\n\n"
+                            "![pct](img/a%2520b.png)\n\n[r]: sub/rel.png \"title\"\n");
+    Run r = run_dconv(dir, "-q --to md,epub notes/n.md");
+    CHECK(r.status == 0);
+    std::string md = slurp(dir.work / "out/n.md");
+    CHECK_THAT(md, Contains("![red](../notes/img/red.png)"));
+    CHECK_THAT(md, Contains("![ref](../notes/sub/rel.png \"title\")"));  // not ../notes/img/red.png
+    CHECK_THAT(md, Contains("![pct](../notes/img/a%2520b.png)"));         // not a%20b.png ("a b.png")
+    CHECK(fs::is_regular_file(dir.work / "out/n.epub"));
+}
+
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
     TempDir dir;
     dir.write("page.txt", kArticle);

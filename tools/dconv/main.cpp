@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
     app.add_option("--resource-path", resource_path,
                    "Folders where images are also looked for, after the input's own folder; "
                    "repeat, or separate with ':'")
-        ->type_name("DIR");
+        ->type_name("DIR")
+        ->allow_extra_args(false);  // one folder each time: `--resource-path DIR input.md`
     app.add_flag("--skip-existing", job.skip_existing,
                  "Skip an input whose every output exists (resume an interrupted batch)");
     app.add_flag("--jsonl", job.jsonl,
