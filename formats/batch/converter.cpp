@@ -231,9 +231,8 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     try {
         bytes = read_input(in);
     } catch (const Error& e) {  // not found, not openable, not a regular file: say where it was listed
-        std::string at = listed_at(plan_, in.name);
-        if (at.empty()) throw;
-        throw Error(e.kind(), e.file(), e.line(), e.message() + at);
+        if (in.listed_at.empty()) throw;
+        throw Error(e.kind(), e.file(), e.line(), e.message() + in.listed_at);
     }
     Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);

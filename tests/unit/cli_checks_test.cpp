@@ -416,6 +416,16 @@ TEST_CASE("checks: an input that fails from an --input-file names the list and i
     Run escaped = run_dconv(dir, "-o editions/ -i " + quote(list));
     CHECK(escaped.err.find('\x1B') == std::string::npos);
     CHECK_THAT(escaped.err, Contains("(listed at l\\x1B[2Jist.txt:1)"));
+    // the same name given several times: each entry names its own list and line, and the
+    // one on the command line none (the first list's line was named for all of them)
+    dir.write("l2.txt", "gone.txt\n");
+    Run mixed = run_dconv(dir, "-o editions/ gone.txt -i l2.txt");
+    CHECK_THAT(mixed.err, Contains("dconv: gone.txt: No such file or directory\n"));
+    CHECK_THAT(mixed.err, Contains("dconv: gone.txt: No such file or directory (listed at l2.txt:1)\n"));
+    Run lists = run_dconv(dir, "-o editions/ -i l2.txt -i list.txt gone.txt");
+    CHECK_THAT(lists.err, Contains("(listed at l2.txt:1)\n"));
+    CHECK_THAT(lists.err, Contains("dconv: gone.txt: No such file or directory (listed at list.txt:4)\n"));
+    CHECK_THAT(lists.err, Contains("dconv: gone.txt: No such file or directory\n"));
 }
 
 TEST_CASE("checks: control characters in file names are escaped in messages") {
