@@ -146,9 +146,8 @@ std::string quoted_start(std::string_view bytes) {
     return "\"" + out + (i < bytes.size() ? "…\"" : "\"");
 }
 
-// How a record is named in messages: "record 12 (id "a17")".
-// "line 12 (id \"a\")": by its line in the input, which blank lines make differ from its
-// place among the records.
+// How a record is named in messages: "line 12 (id "a17")", by its line in the input,
+// which blank lines make differ from its place among the records.
 std::string record_name(std::uint64_t number, const Json& id) {
     std::string name = "line " + std::to_string(number);
     if (!id.is_null()) name += " (id " + dump(id) + ")";
@@ -180,8 +179,13 @@ public:
                 std::string_view why = e.what();  // "[json.exception.parse_error.101] parse error at ..."
                 if (auto bracket = why.find("] "); why.starts_with("[") && bracket != why.npos)
                     why.remove_prefix(bracket + 2);
+                // A record is one line, named by its line in the input: nlohmann's own
+                // "line 1" beside it would contradict it.
+                std::string reason(why);
+                if (auto at = reason.find("at line 1, column "); at != std::string::npos)
+                    reason.replace(at, std::string_view("at line 1, column ").size(), "at column ");
                 throw Error(ErrorKind::input, "", 0,
-                            "not a JSON record: " + std::string(why) + " in " + quoted_start(line.bytes));
+                            "not a JSON record: " + reason + " in " + quoted_start(line.bytes));
             }
             std::string().swap(line.bytes);
             if (!record.is_object())
@@ -452,6 +456,8 @@ private:
         try {
             Line line;
             while (lines.next(line)) {
+                // A UTF-8 byte order mark (an editor's) starts the stream, not a record.
+                if (line.number == 1 && line.bytes.starts_with("\xEF\xBB\xBF")) line.bytes.erase(0, 3);
                 // A blank line (JSON's white space only) is no record: skipped, as JSON
                 // Lines readers do (jq, pandas), rather than answered with an error record.
                 if (!line.too_long && line.bytes.find_first_not_of(" \t\r\n") == std::string::npos) continue;
