@@ -329,6 +329,9 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     plan.inputs = std::move(inputs);
 }
 
+const char* const kOneToStandardOutput =
+    "-o - writes one document to standard output: give one input and one format, or -o DIR";
+
 // The entries of every --input-file, in order.
 // An input as given, with where it was listed ("pages.txt:4"; empty: on the command line).
 struct GivenInput {
@@ -442,6 +445,17 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
             if (remember_identity(plan, in.path, in.name)) plan.inputs.push_back(std::move(in));
         }
     }
+    // One -o file, or standard output, for several entries: refused before any URL is
+    // fetched (each entry gives one input or more; a feed, many)
+    if (!web_sources.empty() && options.bundle.empty()) {
+        std::size_t entries = plan.inputs.size() + plan.missing.size();
+        bool many = entries * plan.writers.size() > 1 || directory_input;
+        std::error_code ec;
+        if (options.output == "-" && many) throw UsageError{kOneToStandardOutput};
+        if (!options.output.empty() && options.output != "-" && !options.output.ends_with('/') && many &&
+            writer_for_name(options.output) && !fs::is_directory(options.output, ec))
+            throw UsageError{one_file_for_many(options.output, entries, plan.writers.size(), directory_input)};
+    }
     if (!web_sources.empty()) fetch_web_inputs(plan, web_sources, web_at, options, err);
     if (plan.inputs.empty() && plan.missing.empty() && plan.fetch_failures.empty())
         throw UsageError{"no input files found in " + an_empty_directory + " (looking for " +
@@ -461,8 +475,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     std::size_t outputs = given_count * plan.writers.size();
     if (options.output == "-" || (options.output.empty() && stdin_seen && given_count == 1)) {
         if (outputs > 1)
-            throw UsageError{"-o - writes one document to standard output: give one input and one "
-                             "format, or -o DIR"};
+            throw UsageError{kOneToStandardOutput};
         if (options.skip_existing)
             throw UsageError{"--skip-existing skips inputs whose output files exist: not with -o -"};
         plan.mode = OutputMode::standard_output;

@@ -4,6 +4,10 @@
 // messages, --skip-existing and unreadable inputs.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,6 +118,32 @@ TEST_CASE("checks: --to agreeing with the ending, or an alias of it, is fine") {
     CHECK(run_dconv(dir, "--to markdown -o a.md page.txt").status == 0);
     CHECK(run_dconv(dir, "-o a.markdown page.txt").status == 0);
     CHECK(starts_with(slurp(dir.work / "a.markdown"), "---\n"));
+}
+
+TEST_CASE("checks: -o naming one file for several URL inputs is refused before any is fetched") {
+    // a listening socket that nobody accepts on: a fetch would leave a connection queued
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 8) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    std::string base = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    TempDir dir;
+    Run r = run_dconv(dir, "--timeout 5 -o x.pdf " + base + "/a " + base + "/b");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("dconv: -o x.pdf names one file, but 2 inputs were given"));
+    Run piped = run_dconv(dir, "--timeout 5 -o - " + base + "/a " + base + "/b");
+    CHECK(piped.status == 2);
+    CHECK_THAT(piped.err, Contains("-o - writes one document to standard output"));
+    ::fcntl(listener, F_SETFL, O_NONBLOCK);
+    int connection = ::accept(listener, nullptr, nullptr);
+    CHECK(connection < 0);  // nothing was fetched
+    if (connection >= 0) ::close(connection);
+    ::close(listener);
 }
 
 TEST_CASE("checks: -o naming one file for several inputs is a usage error that teaches --bundle") {
