@@ -440,6 +440,10 @@ TEST_CASE("checks: an input that fails from an --input-file names the list and i
     Run unreadable = run_dconv(dir, "-i nowhere.txt");
     CHECK(unreadable.status == 2);
     CHECK_THAT(unreadable.err, Contains("dconv: nowhere.txt: cannot read the --input-file: No such file or directory"));
+    fs::create_directories(dir.work / "folder");
+    Run folder = run_dconv(dir, "-i folder");
+    CHECK(folder.status == 2);
+    CHECK_THAT(folder.err, Contains("dconv: folder: cannot read the --input-file: it is a folder"));
     // a list's name is escaped as a file name is
     std::string list = "l\x1B[2Jist.txt";
     dir.write(list, "gone.txt\n");
