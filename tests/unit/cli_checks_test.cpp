@@ -287,6 +287,13 @@ TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
     CHECK(bad.status == 2);
     CHECK_THAT(bad.err, Contains("dconv: bad.png: the cover image, a PNG file, is damaged: its compressed pixel "
                                  "data is corrupt (stb_image: \""));
+    // bytes after its end (a download's padding) do not make it "truncated": stb's reason
+    dir.write("bad-trail.png", png(true) + "trailing bytes");
+    Run trail = run_dconv(dir, "--to epub --cover bad-trail.png page.txt");
+    CHECK(trail.status == 2);
+    CHECK_THAT(trail.err, Contains("dconv: bad-trail.png: the cover image, a PNG file, is damaged: its compressed "
+                                   "pixel data is corrupt (stb_image: \""));
+    CHECK_THAT(trail.err, !Contains("truncated"));
 }
 
 TEST_CASE("checks: a refused --cover says why in words") {
