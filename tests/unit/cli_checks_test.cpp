@@ -197,6 +197,14 @@ TEST_CASE("checks: a number option given a word says what number is expected") {
     CHECK(timeout.status == 2);
     CHECK_THAT(timeout.err, Contains("dconv: --timeout: expected a number from 0 to 1000000000 (seconds"));
     CHECK_THAT(timeout.err, Contains("not 'soon'"));
+    // a value is shown escaped, as a file name is: no raw escape reaches the terminal
+    Run escaped = run_dconv(dir, "--columns " + quote("\x1B[31mX") + " page.txt");
+    CHECK(escaped.status == 2);
+    CHECK(escaped.err.find('\x1B') == std::string::npos);
+    CHECK_THAT(escaped.err, Contains("not '\\x1B[31mX'"));
+    Run explained = run_dconv(dir, "--explain=" + quote("\x1B[2J") + " page.txt");
+    CHECK(explained.status == 2);
+    CHECK(explained.err.find('\x1B') == std::string::npos);
     Run jobs = run_dconv(dir, "-j many page.txt");
     CHECK_THAT(jobs.err, Contains("dconv: --jobs: expected a whole number from 0 to 4096"));
     // good values still pass
