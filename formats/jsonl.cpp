@@ -284,17 +284,15 @@ public:
     // "dconv: warning: --keep-selector '.recipe' matched nothing in 12 of 1000 records:
     // lines 3, 5, 9 and 9 more", one line per selector; empty when every one matched.
     std::string unmatched_selector_summary(std::size_t records) const {
-        constexpr std::size_t kNamedLines = 3;
         std::lock_guard lock(unmatched_mutex_);
         std::string out;
         for (auto& [warning, lines] : unmatched_) {
             std::sort(lines.begin(), lines.end());
-            out += "dconv: warning: " + warning + " in " + std::to_string(lines.size()) + " of " +
-                   std::to_string(records) + " records: " + (lines.size() == 1 ? "line " : "lines ");
-            for (std::size_t k = 0; k < std::min(lines.size(), kNamedLines); ++k)
-                out += (k ? ", " : "") + std::to_string(lines[k]);
-            if (lines.size() > kNamedLines) out += " and " + std::to_string(lines.size() - kNamedLines) + " more";
-            out += "\n";
+            std::vector<std::string> names;
+            for (std::size_t k = 0; k < lines.size() && k < kSelectorWarningNamed; ++k)
+                names.push_back(std::to_string(lines[k]));
+            names.resize(lines.size());  // the rest are counted, not named
+            out += selector_summary_line(warning, names, records, "records", lines.size() == 1 ? "line " : "lines ");
         }
         return out;
     }

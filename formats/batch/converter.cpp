@@ -314,18 +314,15 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
 }
 
 std::string unmatched_selector_summary(Tally& tally, const Plan& plan) {
-    // the inputs named, in the order given: enough to find the pages, not a flood
-    constexpr std::size_t kNamedInputs = 3;
     std::lock_guard lock(tally.unmatched_mutex);
     std::string text;
     for (auto& [warning, inputs] : tally.unmatched_selectors) {
-        std::sort(inputs.begin(), inputs.end());
-        text += "dconv: warning: " + warning + " in " + std::to_string(inputs.size()) + " of " +
-                std::to_string(plan.inputs.size()) + " inputs: ";
-        for (std::size_t k = 0; k < std::min(inputs.size(), kNamedInputs); ++k)
-            text += (k ? ", " : "") + printable_name(plan.inputs[inputs[k]].name);
-        if (inputs.size() > kNamedInputs) text += " and " + std::to_string(inputs.size() - kNamedInputs) + " more";
-        text += "\n";
+        std::sort(inputs.begin(), inputs.end());  // in the order given
+        std::vector<std::string> names;
+        for (std::size_t k = 0; k < inputs.size() && k < kSelectorWarningNamed; ++k)
+            names.push_back(printable_name(plan.inputs[inputs[k]].name));
+        names.resize(inputs.size());  // the rest are counted, not named
+        text += selector_summary_line(warning, names, plan.inputs.size(), "inputs", "");
     }
     return text;
 }
