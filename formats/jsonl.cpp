@@ -146,9 +146,8 @@ std::string quoted_start(std::string_view bytes) {
     return "\"" + out + (i < bytes.size() ? "…\"" : "\"");
 }
 
-// How a record is named in messages: "record 12 (id "a17")".
-// "line 12 (id \"a\")": by its line in the input, which blank lines make differ from its
-// place among the records.
+// How a record is named in messages: "line 12 (id "a17")", by its line in the input,
+// which blank lines make differ from its place among the records.
 std::string record_name(std::uint64_t number, const Json& id) {
     std::string name = "line " + std::to_string(number);
     if (!id.is_null()) name += " (id " + dump(id) + ")";
@@ -180,8 +179,13 @@ public:
                 std::string_view why = e.what();  // "[json.exception.parse_error.101] parse error at ..."
                 if (auto bracket = why.find("] "); why.starts_with("[") && bracket != why.npos)
                     why.remove_prefix(bracket + 2);
+                // A record is one line, named by its line in the input: nlohmann's own
+                // "line 1" beside it would contradict it.
+                std::string reason(why);
+                if (auto at = reason.find("at line 1, column "); at != std::string::npos)
+                    reason.replace(at, std::string_view("at line 1, column ").size(), "at column ");
                 throw Error(ErrorKind::input, "", 0,
-                            "not a JSON record: " + std::string(why) + " in " + quoted_start(line.bytes));
+                            "not a JSON record: " + reason + " in " + quoted_start(line.bytes));
             }
             std::string().swap(line.bytes);
             if (!record.is_object())
@@ -280,17 +284,15 @@ public:
     // "dconv: warning: --keep-selector '.recipe' matched nothing in 12 of 1000 records:
     // lines 3, 5, 9 and 9 more", one line per selector; empty when every one matched.
     std::string unmatched_selector_summary(std::size_t records) const {
-        constexpr std::size_t kNamedLines = 3;
         std::lock_guard lock(unmatched_mutex_);
         std::string out;
         for (auto& [warning, lines] : unmatched_) {
             std::sort(lines.begin(), lines.end());
-            out += "dconv: warning: " + warning + " in " + std::to_string(lines.size()) + " of " +
-                   std::to_string(records) + " records: " + (lines.size() == 1 ? "line " : "lines ");
-            for (std::size_t k = 0; k < std::min(lines.size(), kNamedLines); ++k)
-                out += (k ? ", " : "") + std::to_string(lines[k]);
-            if (lines.size() > kNamedLines) out += " and " + std::to_string(lines.size() - kNamedLines) + " more";
-            out += "\n";
+            std::vector<std::string> names;
+            for (std::size_t k = 0; k < lines.size() && k < kSelectorWarningNamed; ++k)
+                names.push_back(std::to_string(lines[k]));
+            names.resize(lines.size());  // the rest are counted, not named
+            out += selector_summary_line(warning, names, records, "records", lines.size() == 1 ? "line " : "lines ");
         }
         return out;
     }
@@ -452,6 +454,8 @@ private:
         try {
             Line line;
             while (lines.next(line)) {
+                // A UTF-8 byte order mark (an editor's) starts the stream, not a record.
+                if (line.number == 1 && line.bytes.starts_with("\xEF\xBB\xBF")) line.bytes.erase(0, 3);
                 // A blank line (JSON's white space only) is no record: skipped, as JSON
                 // Lines readers do (jq, pandas), rather than answered with an error record.
                 if (!line.too_long && line.bytes.find_first_not_of(" \t\r\n") == std::string::npos) continue;

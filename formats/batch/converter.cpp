@@ -33,6 +33,24 @@ void guarded(const std::string& name, std::vector<Error>& errors, Work work) {
     }
 }
 
+// Markdown links its images: written to another folder than the input's, a copy of `doc`
+// whose relative image paths reach the same files from `output`'s folder (the other
+// formats embed them); nullopt when no path changes. `in`'s images were looked up in its
+// folder, then under --resource-path.
+std::optional<Document> rebased_for(const Document& doc, const Input& in, const ReadOptions& read,
+                                    const fs::path& output) {
+    if (doc.resources.empty()) return std::nullopt;
+    std::vector<std::string> found_in;
+    if (!in.from_stdin && !in.fetched_read) {
+        std::string folder = fs::path(in.name).parent_path().string();
+        found_in.push_back(!read.resources.base.empty() ? read.resources.base : folder.empty() ? "." : folder);
+        found_in.insert(found_in.end(), read.resources.search_path.begin(), read.resources.search_path.end());
+    }
+    Document rebased = doc;
+    if (!rebase_image_sources(rebased, output.parent_path(), found_in)) return std::nullopt;
+    return rebased;
+}
+
 }  // namespace
 
 Converter::Converter(const BatchOptions& options, const Plan& plan, const BatchProfile* profile,
@@ -70,18 +88,10 @@ void Converter::convert(std::size_t index) {
         std::vector<std::string> documents;
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
             const std::string& format = plan_.writers[w]->name;
-            // Markdown links its images: from another folder than the input's, their
-            // relative paths are rewritten to reach the same files (the other formats
-            // embed them)
-            Document rebased;
-            if (format == "md" && plan_.mode != OutputMode::standard_output && !doc.resources.empty()) {
-                rebased = doc;
-                if (rebase_image_sources(rebased, plan_.outputs[index][w].parent_path())) {
-                    documents.push_back(write_document(rebased, format, write));
-                    continue;
-                }
-            }
-            documents.push_back(write_document(doc, format, write));
+            std::optional<Document> rebased;
+            if (format == "md" && plan_.mode != OutputMode::standard_output)
+                rebased = rebased_for(doc, in, options_.read, plan_.outputs[index][w]);
+            documents.push_back(write_document(rebased ? *rebased : doc, format, write));
         }
         doc = Document();  // freed before the files are written
         for (std::size_t w = 0; w < plan_.writers.size(); ++w) {
@@ -136,8 +146,12 @@ void Converter::convert(std::size_t index) {
 // writes it in each format, and reports every input.
 void Converter::write_bundle() {
     std::vector<Document> chapters;
-    for (auto& chapter : chapters_)
-        if (chapter) chapters.push_back(std::move(*chapter));
+    std::vector<const Input*> chapter_inputs;  // each chapter's input
+    for (std::size_t i = 0; i < chapters_.size(); ++i)
+        if (chapters_[i]) {
+            chapters.push_back(std::move(*chapters_[i]));
+            chapter_inputs.push_back(&plan_.inputs[i]);
+        }
     chapters_.clear();
     std::vector<Error> book_errors;
     std::vector<std::string> written;
@@ -161,8 +175,12 @@ void Converter::write_bundle() {
                 if (format == "md" && plan_.mode != OutputMode::standard_output) {  // as for one input
                     Book rebased = book;
                     bool changed = false;
-                    for (Document& chapter : rebased.chapters)
-                        changed = rebase_image_sources(chapter, plan_.bundle_outputs[w].parent_path()) || changed;
+                    for (std::size_t c = 0; c < rebased.chapters.size() && c < chapter_inputs.size(); ++c)
+                        if (auto chapter = rebased_for(rebased.chapters[c], *chapter_inputs[c], options_.read,
+                                                       plan_.bundle_outputs[w])) {
+                            rebased.chapters[c] = std::move(*chapter);
+                            changed = true;
+                        }
                     if (changed) {
                         documents.push_back(write_book(rebased, format, write));
                         continue;
@@ -213,9 +231,8 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     try {
         bytes = read_input(in);
     } catch (const Error& e) {  // not found, not openable, not a regular file: say where it was listed
-        std::string at = listed_at(plan_, in.name);
-        if (at.empty()) throw;
-        throw Error(e.kind(), e.file(), e.line(), e.message() + at);
+        if (in.listed_at.empty()) throw;
+        throw Error(e.kind(), e.file(), e.line(), e.message() + in.listed_at);
     }
     Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
@@ -297,18 +314,15 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
 }
 
 std::string unmatched_selector_summary(Tally& tally, const Plan& plan) {
-    // the inputs named, in the order given: enough to find the pages, not a flood
-    constexpr std::size_t kNamedInputs = 3;
     std::lock_guard lock(tally.unmatched_mutex);
     std::string text;
     for (auto& [warning, inputs] : tally.unmatched_selectors) {
-        std::sort(inputs.begin(), inputs.end());
-        text += "dconv: warning: " + warning + " in " + std::to_string(inputs.size()) + " of " +
-                std::to_string(plan.inputs.size()) + " inputs: ";
-        for (std::size_t k = 0; k < std::min(inputs.size(), kNamedInputs); ++k)
-            text += (k ? ", " : "") + printable_name(plan.inputs[inputs[k]].name);
-        if (inputs.size() > kNamedInputs) text += " and " + std::to_string(inputs.size() - kNamedInputs) + " more";
-        text += "\n";
+        std::sort(inputs.begin(), inputs.end());  // in the order given
+        std::vector<std::string> names;
+        for (std::size_t k = 0; k < inputs.size() && k < kSelectorWarningNamed; ++k)
+            names.push_back(printable_name(plan.inputs[inputs[k]].name));
+        names.resize(inputs.size());  // the rest are counted, not named
+        text += selector_summary_line(warning, names, plan.inputs.size(), "inputs", "");
     }
     return text;
 }

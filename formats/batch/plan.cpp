@@ -175,7 +175,7 @@ bool same_file(const fs::path& a, const fs::path& b) {
 // directory, so that a second run does not convert the first run's output). A folder
 // that cannot be read is reported by name ("Permission denied") and counts as a failed
 // input; the rest of the walk goes on.
-void walk_directory(Plan& plan, const fs::path& root, const std::string& given,
+void walk_directory(Plan& plan, const fs::path& root, const std::string& given, const std::string& listed,
                     const fs::path& skip) {
     std::vector<fs::path> files;
     std::vector<fs::path> folders = {root};
@@ -185,7 +185,7 @@ void walk_directory(Plan& plan, const fs::path& root, const std::string& given,
         std::error_code ec;
         fs::directory_iterator it(folder, ec);
         if (ec) {
-            if (folder == root) plan.missing.emplace_back(given, ec.message() + listed_at(plan, given));
+            if (folder == root) plan.missing.emplace_back(given, ec.message() + listed);
             else plan.missing.emplace_back(folder.string(), ec.message());
             continue;
         }
@@ -320,7 +320,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             inputs.push_back(std::move(in));
         }
         for (FailedFetch& failure : source.failures) {
-            if (std::string listed = listed_at(plan, failure.name); !listed.empty())
+            if (const std::string& listed = plan.inputs[i].listed_at; !listed.empty())
                 failure.error = Error(failure.error.kind(), failure.error.file(), failure.error.line(),
                                       failure.error.message() + listed);
             plan.fetch_failures.push_back(std::move(failure));
@@ -328,6 +328,9 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     }
     plan.inputs = std::move(inputs);
 }
+
+const char* const kOneToStandardOutput =
+    "-o - writes one document to standard output: give one input and one format, or -o DIR";
 
 // The entries of every --input-file, in order.
 // An input as given, with where it was listed ("pages.txt:4"; empty: on the command line).
@@ -337,8 +340,8 @@ struct GivenInput {
 };
 
 // The inputs on the command line, then those of each --input-file, whose lines are also
-// kept in plan.listed_from (the first line naming an input).
-std::vector<GivenInput> listed_inputs(const BatchOptions& options, Plan& plan) {
+// kept with each entry.
+std::vector<GivenInput> listed_inputs(const BatchOptions& options) {
     std::vector<GivenInput> given;
     for (const std::string& input : options.inputs) given.push_back({input, {}});
     for (const std::string& file : options.input_files) {
@@ -347,7 +350,6 @@ std::vector<GivenInput> listed_inputs(const BatchOptions& options, Plan& plan) {
             if (listed.empty()) throw UsageError{"--input-file " + file + " lists no inputs"};
             for (ListedInput& item : listed) {
                 std::string where = file + ":" + std::to_string(item.line);
-                plan.listed_from.emplace(item.entry, where);
                 given.push_back({std::move(item.entry), std::move(where)});
             }
         } catch (const Error& e) {
@@ -372,9 +374,8 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
 
 }  // namespace
 
-std::string listed_at(const Plan& plan, const std::string& name) {
-    auto where = plan.listed_from.find(name);
-    return where == plan.listed_from.end() ? std::string() : " (listed at " + printable_name(where->second) + ")";
+std::string listed_at(const std::string& where) {
+    return where.empty() ? std::string() : " (listed at " + printable_name(where) + ")";
 }
 
 Plan make_plan(const BatchOptions& options, std::ostream& err) {
@@ -384,7 +385,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     check_write_options(options.write, plan.writers);
     if (options.inputs.empty() && options.input_files.empty())
         throw UsageError{"no inputs (give files, directories, URLs, or - for standard input; see --help)"};
-    const std::vector<GivenInput> given_inputs = listed_inputs(options, plan);
+    const std::vector<GivenInput> given_inputs = listed_inputs(options);
 
     // Where a directory output would go, to keep it out of directory walks.
     fs::path skip;
@@ -401,10 +402,11 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     std::vector<WebSource> web_sources;  // URLs and feed files, fetched once all are listed
     std::vector<std::size_t> web_at;     // where each one's placeholder is in plan.inputs
     for (const auto& [given, given_listed_at] : given_inputs) {
+        const std::string listed = listed_at(given_listed_at);
         if (is_web_url(given)) {
             web_sources.push_back({given, {}});
             web_at.push_back(plan.inputs.size());
-            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}});
+            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}, listed});
             continue;
         }
         if (given == "-") {
@@ -422,12 +424,11 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         fs::file_status status = fs::status(given, ec);
         if (ec || !fs::exists(status)) {
-            plan.missing.emplace_back(given, (ec ? ec.message() : std::string(std::strerror(ENOENT))) +
-                                                 listed_at(plan, given));
+            plan.missing.emplace_back(given, (ec ? ec.message() : std::string(std::strerror(ENOENT))) + listed);
         } else if (fs::is_directory(status)) {
             directory_input = true;
             std::size_t before = plan.inputs.size();
-            walk_directory(plan, given, given, skip);
+            walk_directory(plan, given, given, listed, skip);
             if (plan.inputs.size() == before) {
                 ++empty_directories;
                 an_empty_directory = given;
@@ -435,13 +436,25 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         } else if (is_feed_file(given)) {
             web_sources.push_back({given, given});
             web_at.push_back(plan.inputs.size());
-            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}});
+            plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}, listed});
         } else {
             Input in;
             in.path = given;
             in.name = given;
+            in.listed_at = listed;
             if (remember_identity(plan, in.path, in.name)) plan.inputs.push_back(std::move(in));
         }
+    }
+    // One -o file, or standard output, for several entries: refused before any URL is
+    // fetched (each entry gives one input or more; a feed, many)
+    if (!web_sources.empty() && options.bundle.empty()) {
+        std::size_t entries = plan.inputs.size() + plan.missing.size();
+        bool many = entries * plan.writers.size() > 1 || directory_input;
+        std::error_code ec;
+        if (options.output == "-" && many) throw UsageError{kOneToStandardOutput};
+        if (!options.output.empty() && options.output != "-" && !options.output.ends_with('/') && many &&
+            writer_for_name(options.output) && !fs::is_directory(options.output, ec))
+            throw UsageError{one_file_for_many(options.output, entries, plan.writers.size(), directory_input)};
     }
     if (!web_sources.empty()) fetch_web_inputs(plan, web_sources, web_at, options, err);
     if (plan.inputs.empty() && plan.missing.empty() && plan.fetch_failures.empty())
@@ -462,8 +475,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     std::size_t outputs = given_count * plan.writers.size();
     if (options.output == "-" || (options.output.empty() && stdin_seen && given_count == 1)) {
         if (outputs > 1)
-            throw UsageError{"-o - writes one document to standard output: give one input and one "
-                             "format, or -o DIR"};
+            throw UsageError{kOneToStandardOutput};
         if (options.skip_existing)
             throw UsageError{"--skip-existing skips inputs whose output files exist: not with -o -"};
         plan.mode = OutputMode::standard_output;

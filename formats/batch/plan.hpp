@@ -42,6 +42,9 @@ struct Input {
     std::optional<ReadOptions> fetched_read;
     std::string stem;
     std::vector<std::string> fetch_warnings;
+    // Where this entry was listed: " (listed at pages.txt:4)" for an --input-file line,
+    // "" on the command line or found in a folder (listed_at()).
+    std::string listed_at;
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };
@@ -68,15 +71,13 @@ struct Plan {
     // failed input.
     std::unique_ptr<WebInputs> web;
     std::vector<FailedFetch> fetch_failures;
-    // Inputs given in an --input-file, by name as given: where ("pages.txt:4"), for the
-    // messages that an entry cannot be found, opened or fetched (listed_at()).
-    std::map<std::string, std::string> listed_from;
 };
 
-// " (listed at pages.txt:4)" for an input named in an --input-file, else "": appended to
-// the message that the input cannot be found, opened or fetched, so that the user can
-// find the line to fix.
-std::string listed_at(const Plan& plan, const std::string& name);
+// " (listed at pages.txt:4)" for an entry of an --input-file (`where`, "pages.txt:4"), ""
+// for one on the command line (`where` empty): appended to the message that the input
+// cannot be found, opened or fetched, so that the user can find the line to fix. Each
+// entry its own: a name given twice is two entries.
+std::string listed_at(const std::string& where);
 
 // The plan for `options`; throws UsageError. URL inputs and feeds are fetched here (a
 // progress line on `err` when options.progress), since a feed's articles are inputs

@@ -56,6 +56,11 @@ std::string megabytes(std::size_t bytes) {
 }  // namespace
 
 std::vector<ListedInput> read_input_list(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))  // it opens, then its first read fails
+        throw Error(ErrorKind::usage, path, 0,
+                    "cannot read the --input-file: it is a folder (give a folder as an input, without -i)");
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::usage, path, 0, std::string("cannot read the --input-file: ") + std::strerror(errno));
     std::vector<ListedInput> entries;
@@ -70,7 +75,9 @@ std::vector<ListedInput> read_input_list(const std::string& path) {
         if (entry.empty() || entry.front() == '#') continue;
         entries.push_back({std::string(entry), static_cast<std::uint32_t>(number)});
     }
-    if (in.bad()) throw Error(ErrorKind::usage, path, 0, "cannot read the --input-file");
+    if (in.bad())
+        throw Error(ErrorKind::usage, path, 0,
+                    std::string("cannot read the --input-file: ") + (errno ? std::strerror(errno) : "a read failed"));
     return entries;
 }
 

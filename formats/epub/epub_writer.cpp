@@ -684,15 +684,17 @@ static std::string cover_failure(std::string_view bytes, const char* stb_reason)
         if (c < 0x20 || c > 0x7E) c = '?';
     const bool png = cover_media_type(bytes) == "image/png";
     const std::string kind = png ? "PNG" : "JPEG";
-    // a whole file ends with its last chunk (PNG) or its end-of-image marker (JPEG)
-    const bool ends_whole = png ? bytes.ends_with(std::string_view("IEND\xAE\x42\x60\x82", 8))
-                                : bytes.ends_with("\xFF\xD9");
+    // a whole file holds its last chunk (PNG) or its end-of-image marker (JPEG), maybe
+    // with bytes after it: one without is cut short; one with them is damaged otherwise,
+    // and stb's code says how
+    const bool holds_end = png ? bytes.find(std::string_view("IEND\xAE\x42\x60\x82", 8)) != bytes.npos
+                               : bytes.find("\xFF\xD9") != bytes.npos;
     auto is = [&code](std::initializer_list<std::string_view> codes) {
         return std::find(codes.begin(), codes.end(), code) != codes.end();
     };
     std::string why;
     // a file cut short fails wherever the cut falls, with whatever code: said first
-    if (is({"outofdata", "read past buffer", "unexpected end"}) || !ends_whole)
+    if (is({"outofdata", "read past buffer", "unexpected end"}) || !holds_end)
         why = "the file ends in the middle of the image (truncated)";
     else if (is({"no IDAT"}))
         why = "the file holds no pixel data (no IDAT chunk)";

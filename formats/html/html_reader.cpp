@@ -294,16 +294,26 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
 
 // A warning for each of the user's selectors that matched nothing on this page: a
 // --keep-selector that keeps nothing, or a --drop-selector that drops nothing, is most
-// often a typo or a selector for another site's pages. Kept elements are those shown;
-// dropped ones are those the page skipped as it was indexed. A batch sums these up, one
-// line per selector (core/selector_warnings.hpp).
-void warn_unmatched(const html::Page& page, const std::vector<html::SelectorList>& lists,
-                    std::string_view option, bool dropped, Diagnostics& diag) {
+// often a typo or a selector for another site's pages. A batch sums these up, one line
+// per selector (core/selector_warnings.hpp).
+// A selector matches when it matches any element of the page as parsed: one inside a
+// dropped element, a <title> or a <script> has matched too, though nothing of it is shown.
+// The page's index leaves out what --drop-selector dropped: `markup` is parsed again
+// without dropping anything (only for a selector about to be called unmatched).
+void warn_unmatched(const html::Page& page, std::string_view markup, bool dropping,
+                    const std::vector<html::SelectorList>& lists, std::string_view option, Diagnostics& diag) {
+    std::optional<html::Page> whole;  // the page with nothing dropped, when needed
+    auto matches_in = [](const html::Page& p, const html::SelectorList& list) {
+        for (std::uint32_t i = 0; i < p.size(); ++i)
+            if (list.matches(p, p[i])) return true;
+        return false;
+    };
     for (const html::SelectorList& list : lists) {
-        bool found = false;
-        for (std::uint32_t i = 0; i < page.size() && !found; ++i)
-            found = page[i].skipped == dropped && list.matches(page, page[i]);
-        if (found) continue;
+        if (matches_in(page, list)) continue;
+        if (dropping) {
+            if (!whole) whole.emplace(markup);
+            if (matches_in(*whole, list)) continue;
+        }
         Diagnostic d;
         d.pass = kSelectorWarningPass;
         d.reason = std::string(option) + " '" + list.text() + "' matched nothing";
@@ -363,8 +373,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
-    warn_unmatched(page, keeps, "--keep-selector", false, diag);
-    warn_unmatched(page, drops, "--drop-selector", true, diag);
+    warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
+    warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);
     std::string page_type;
     html::PageMetadata meta = html::read_page_metadata(page);
 

@@ -430,7 +430,41 @@ void resolve_resources(Document& doc, const ResourceOptions& options, Diagnostic
     Resolver(doc, options, diag).run();
 }
 
-bool rebase_image_sources(Document& doc, const std::filesystem::path& folder) {
+namespace {
+
+// A relative file path as a URL path: the bytes a URL reference gives another meaning
+// ('%' an escape, '?' a query, '#' a fragment, ':' a scheme in a first segment) or may
+// not hold as written (spaces, controls, quotes, brackets...) as %XX, so that browsers,
+// pandoc and GitHub find the file; '/' separates, and UTF-8 letters stay readable.
+std::string url_path(std::string_view path) {
+    return text::percent_encode(path, [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '%' || c == '?' || c == '#' || c == ':' || c == '"' || c == '<' ||
+               c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '[' ||
+               c == ']';
+    });
+}
+
+// The first regular file a relative source names under `folders`, in the Locator's order
+// (percent-decoded, as written, without its query or fragment); empty if none.
+std::filesystem::path own_file(std::string_view src, const std::vector<std::string>& folders) {
+    std::string_view bare = src.substr(0, src.find_first_of("?#"));
+    for (std::string_view path : {src, bare}) {
+        for (const std::string& name : {text::percent_decode(path), std::string(path)})
+            for (const std::string& dir : folders) {
+                if (dir.empty()) continue;
+                std::error_code ec;
+                std::filesystem::path candidate = std::filesystem::path(dir) / name;
+                if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+            }
+        if (bare.size() == src.size()) break;
+    }
+    return {};
+}
+
+}  // namespace
+
+bool rebase_image_sources(Document& doc, const std::filesystem::path& folder,
+                          const std::vector<std::string>& found_in) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::path from = fs::absolute(folder.empty() ? fs::path(".") : folder, ec).lexically_normal();
@@ -443,18 +477,24 @@ bool rebase_image_sources(Document& doc, const std::filesystem::path& folder) {
         if (src.empty() || !scheme_of(src).empty() || src.starts_with('/') || src.starts_with('#')) return;
         auto found = doc.resources.find(image.resource);
         if (image.resource.empty() || found == doc.resources.end()) return;  // not found: as written
-        const std::string& origin = found->second->origin;
-        if (origin.empty() || origin == "data:" || !scheme_of(origin).empty()) return;
+        // The file this source names, looked up as resolve_resources() did; the resource's
+        // origin only when unknown: it is the first file with these bytes, maybe another.
+        fs::path file = own_file(src, found_in);
+        if (file.empty()) {
+            const std::string& origin = found->second->origin;
+            if (origin.empty() || origin == "data:" || !scheme_of(origin).empty()) return;
+            file = origin;
+        }
         std::error_code absolute_error;
-        fs::path file = fs::absolute(origin, absolute_error).lexically_normal();
+        file = fs::absolute(file, absolute_error).lexically_normal();
         if (absolute_error) return;
-        std::string rebased = file.lexically_relative(from).generic_string();
-        if (rebased.empty()) return;
+        std::string path = file.lexically_relative(from).generic_string();
+        if (path.empty()) return;
         // the same file from the output's folder as from the input's: leave it as written
         fs::path as_written = (from / fs::path(text::percent_decode(src.substr(0, src.find_first_of("?#")))))
                                   .lexically_normal();
         if (as_written == file) return;
-        image.src = rebased;
+        image.src = url_path(path);
         changed = true;
     };
     each_image(doc.blocks, visit);

@@ -65,7 +65,12 @@ void resolve_resources(Document& doc, const ResourceOptions& options, Diagnostic
 // and sources that already name the file from `folder` stay as written. Returns whether
 // any source changed. (pandoc finds images through --resource-path, the input's folder by
 // default, but leaves a Markdown output's links as written, broken in another folder.)
-bool rebase_image_sources(Document& doc, const std::filesystem::path& folder);
+// `found_in`: the folders the sources were looked up in, in order (the input's folder,
+// then --resource-path), so that each source leads to its own file; images with the same
+// bytes share one resource, whose origin is only the first file's. A rebased source is
+// a URL path: '%', '?', '#', spaces and the like percent-encoded.
+bool rebase_image_sources(Document& doc, const std::filesystem::path& folder,
+                          const std::vector<std::string>& found_in = {});
 
 // What an image file is, from its bytes.
 struct ImageInfo {

@@ -4,6 +4,10 @@
 // messages, --skip-existing and unreadable inputs.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +120,32 @@ TEST_CASE("checks: --to agreeing with the ending, or an alias of it, is fine") {
     CHECK(starts_with(slurp(dir.work / "a.markdown"), "---\n"));
 }
 
+TEST_CASE("checks: -o naming one file for several URL inputs is refused before any is fetched") {
+    // a listening socket that nobody accepts on: a fetch would leave a connection queued
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 8) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    std::string base = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    TempDir dir;
+    Run r = run_dconv(dir, "--timeout 5 -o x.pdf " + base + "/a " + base + "/b");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("dconv: -o x.pdf names one file, but 2 inputs were given"));
+    Run piped = run_dconv(dir, "--timeout 5 -o - " + base + "/a " + base + "/b");
+    CHECK(piped.status == 2);
+    CHECK_THAT(piped.err, Contains("-o - writes one document to standard output"));
+    ::fcntl(listener, F_SETFL, O_NONBLOCK);
+    int connection = ::accept(listener, nullptr, nullptr);
+    CHECK(connection < 0);  // nothing was fetched
+    if (connection >= 0) ::close(connection);
+    ::close(listener);
+}
+
 TEST_CASE("checks: -o naming one file for several inputs is a usage error that teaches --bundle") {
     TempDir dir;
     dir.write("a.txt", kArticle);
@@ -167,6 +197,14 @@ TEST_CASE("checks: a number option given a word says what number is expected") {
     CHECK(timeout.status == 2);
     CHECK_THAT(timeout.err, Contains("dconv: --timeout: expected a number from 0 to 1000000000 (seconds"));
     CHECK_THAT(timeout.err, Contains("not 'soon'"));
+    // a value is shown escaped, as a file name is: no raw escape reaches the terminal
+    Run escaped = run_dconv(dir, "--columns " + quote("\x1B[31mX") + " page.txt");
+    CHECK(escaped.status == 2);
+    CHECK(escaped.err.find('\x1B') == std::string::npos);
+    CHECK_THAT(escaped.err, Contains("not '\\x1B[31mX'"));
+    Run explained = run_dconv(dir, "--explain=" + quote("\x1B[2J") + " page.txt");
+    CHECK(explained.status == 2);
+    CHECK(explained.err.find('\x1B') == std::string::npos);
     Run jobs = run_dconv(dir, "-j many page.txt");
     CHECK_THAT(jobs.err, Contains("dconv: --jobs: expected a whole number from 0 to 4096"));
     // good values still pass
@@ -257,6 +295,13 @@ TEST_CASE("checks: a damaged --cover image is refused, a sound one used") {
     CHECK(bad.status == 2);
     CHECK_THAT(bad.err, Contains("dconv: bad.png: the cover image, a PNG file, is damaged: its compressed pixel "
                                  "data is corrupt (stb_image: \""));
+    // bytes after its end (a download's padding) do not make it "truncated": stb's reason
+    dir.write("bad-trail.png", png(true) + "trailing bytes");
+    Run trail = run_dconv(dir, "--to epub --cover bad-trail.png page.txt");
+    CHECK(trail.status == 2);
+    CHECK_THAT(trail.err, Contains("dconv: bad-trail.png: the cover image, a PNG file, is damaged: its compressed "
+                                   "pixel data is corrupt (stb_image: \""));
+    CHECK_THAT(trail.err, !Contains("truncated"));
 }
 
 TEST_CASE("checks: a refused --cover says why in words") {
@@ -306,6 +351,39 @@ TEST_CASE("checks: Markdown's relative images reach the same files from another 
     // a Markdown book: the same, from the book's folder
     CHECK(run_dconv(dir, "-q --to md --bundle books/all.md notes/n.md").status == 0);
     CHECK_THAT(slurp(dir.work / "books/all.md"), Contains("![red square](../notes/img/red.png)"));
+}
+
+TEST_CASE("checks: --resource-path DIR takes one folder and leaves the input to be an input") {
+    TempDir dir;
+    dir.write("pics/red.png", png(false));
+    dir.write("more/blue.png", slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"));
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red](red.png)\n\n![blue](blue.png)\n");
+    Run r = run_dconv(dir, "-q --to md --resource-path pics --resource-path more notes/n.md");
+    INFO(r.err);
+    CHECK(r.status == 0);  // it was "no inputs", exit 2: the input was taken as a second folder
+    std::string md = slurp(dir.work / "out/n.md");
+    CHECK_THAT(md, Contains("![red](../pics/red.png)"));  // found under --resource-path, linked there
+    CHECK_THAT(md, Contains("![blue](../more/blue.png)"));
+    // pandoc's form: folders separated by ':'
+    Run joined = run_dconv(dir, "-q --to md -o joined/ --resource-path pics:more notes/n.md");
+    CHECK(joined.status == 0);
+    CHECK_THAT(slurp(dir.work / "joined/n.md"), Contains("![blue](../more/blue.png)"));
+}
+
+TEST_CASE("checks: a rebased image links its own file even when another holds the same bytes") {
+    TempDir dir;
+    dir.write("notes/img/red.png", png(false));
+    dir.write("notes/sub/rel.png", png(false));  // a byte-identical copy: stored once
+    dir.write("notes/img/a%20b.png", slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"));  // a URL reads "a b.png"
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red](img/red.png)\n\n![ref][r]\n\n"
+                            "![pct](img/a%2520b.png)\n\n[r]: sub/rel.png \"title\"\n");
+    Run r = run_dconv(dir, "-q --to md,epub notes/n.md");
+    CHECK(r.status == 0);
+    std::string md = slurp(dir.work / "out/n.md");
+    CHECK_THAT(md, Contains("![red](../notes/img/red.png)"));
+    CHECK_THAT(md, Contains("![ref](../notes/sub/rel.png \"title\")"));  // not ../notes/img/red.png
+    CHECK_THAT(md, Contains("![pct](../notes/img/a%2520b.png)"));         // not a%20b.png ("a b.png")
+    CHECK(fs::is_regular_file(dir.work / "out/n.epub"));
 }
 
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {
@@ -377,12 +455,26 @@ TEST_CASE("checks: an input that fails from an --input-file names the list and i
     Run unreadable = run_dconv(dir, "-i nowhere.txt");
     CHECK(unreadable.status == 2);
     CHECK_THAT(unreadable.err, Contains("dconv: nowhere.txt: cannot read the --input-file: No such file or directory"));
+    fs::create_directories(dir.work / "folder");
+    Run folder = run_dconv(dir, "-i folder");
+    CHECK(folder.status == 2);
+    CHECK_THAT(folder.err, Contains("dconv: folder: cannot read the --input-file: it is a folder"));
     // a list's name is escaped as a file name is
     std::string list = "l\x1B[2Jist.txt";
     dir.write(list, "gone.txt\n");
     Run escaped = run_dconv(dir, "-o editions/ -i " + quote(list));
     CHECK(escaped.err.find('\x1B') == std::string::npos);
     CHECK_THAT(escaped.err, Contains("(listed at l\\x1B[2Jist.txt:1)"));
+    // the same name given several times: each entry names its own list and line, and the
+    // one on the command line none (the first list's line was named for all of them)
+    dir.write("l2.txt", "gone.txt\n");
+    Run mixed = run_dconv(dir, "-o editions/ gone.txt -i l2.txt");
+    CHECK_THAT(mixed.err, Contains("dconv: gone.txt: No such file or directory\n"));
+    CHECK_THAT(mixed.err, Contains("dconv: gone.txt: No such file or directory (listed at l2.txt:1)\n"));
+    Run lists = run_dconv(dir, "-o editions/ -i l2.txt -i list.txt gone.txt");
+    CHECK_THAT(lists.err, Contains("(listed at l2.txt:1)\n"));
+    CHECK_THAT(lists.err, Contains("dconv: gone.txt: No such file or directory (listed at list.txt:4)\n"));
+    CHECK_THAT(lists.err, Contains("dconv: gone.txt: No such file or directory\n"));
 }
 
 TEST_CASE("checks: control characters in file names are escaped in messages") {

@@ -537,6 +537,12 @@ TEST_CASE("cli: a selector that matches nothing warns per page alone and once pe
     CHECK(one.status == 0);
     CHECK_THAT(one.err, Contains("dconv: page.html: warning: --keep-selector '.recipe' matched nothing"));
     CHECK_THAT(one.err, !Contains("--drop-selector '.promo'"));  // it matched: nothing to say
+    // a selector that matches elements of the page has matched, though nothing it matches
+    // is shown: inside a dropped element, the <title>, the <head>
+    Run inside = run_dconv(dir, "--to txt -o - --drop-selector .promo --keep-selector '.promo p' "
+                                "--keep-selector title --keep-selector head page.html");
+    CHECK(inside.status == 0);
+    CHECK_THAT(inside.err, !Contains("matched nothing"));
 
     // a batch: one line per selector at the end, naming how many pages and the first few
     std::string names;

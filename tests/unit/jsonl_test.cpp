@@ -230,12 +230,28 @@ TEST_CASE("jsonl: blank lines are skipped and errors keep their line numbers") {
     CHECK(out[2]["markdown"] == "# B\n\nText.\n");
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Contains("dconv: line 5: not a JSON record"));  // its line in the input
+    // one line number only: nlohmann's "line 1" (the record's own) is left out
+    CHECK_THAT(r.err, Contains("dconv: line 5: not a JSON record: parse error at column 2: "));
+    CHECK(r.err.find("at line 1,") == std::string::npos);
     CHECK(r.err.find("empty line") == std::string::npos);
     CHECK_THAT(r.err, Contains("1 of 3 records failed"));
     // a stream of blank lines only: no record, and no failure
     ProcessResult blank = run_with_input(dconv_args({"--jsonl"}), scratch.dir, "\n \n\t\n");
     CHECK(blank.status == 0);
     CHECK(blank.out.empty());
+    // a first line holding only a UTF-8 byte order mark is blank too; one before a record
+    // is not part of it
+    ProcessResult bom = run_with_input(dconv_args({"--jsonl"}), scratch.dir,
+                                       "\xEF\xBB\xBF\n" + record("c", "markdown", "# C\n\nText.\n"));
+    CHECK(bom.status == 0);
+    auto bom_out = records_of(bom);
+    REQUIRE(bom_out.size() == 1);
+    CHECK(bom_out[0]["id"] == "c");
+    ProcessResult bom_record = run_with_input(dconv_args({"--jsonl"}), scratch.dir,
+                                              "\xEF\xBB\xBF" + record("d", "markdown", "# D\n\nText.\n"));
+    CHECK(bom_record.status == 0);
+    REQUIRE(records_of(bom_record).size() == 1);
+    CHECK(records_of(bom_record)[0]["id"] == "d");
 }
 
 TEST_CASE("jsonl: selectors steer html records and one that matches nothing is said once") {

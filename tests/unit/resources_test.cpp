@@ -445,3 +445,49 @@ TEST_CASE("read_document resolves a Markdown note's images beside it") {
     CHECK(doc.resources.at("img-1.png")->media_type == "image/png");
     std::filesystem::remove_all(root);
 }
+
+// A URL path's %XX escapes decoded.
+std::string url_decoded(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (s[i] == '%' && i + 2 < s.size()) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    return out;
+}
+
+TEST_CASE("rebase_image_sources: URL paths percent-encoded and each source's own file") {
+    namespace fs = std::filesystem;
+    fs::path root = fs::path(DCONV_BINARY_DIR) / "resources_rebase";
+    fs::remove_all(root);
+    fs::create_directories(root / "in" / "img");
+    fs::create_directories(root / "in" / "sub");
+    fs::create_directories(root / "out");
+    // names a URL reads otherwise: "%20" (an escape), '#' (a fragment), '?' (a query), a space
+    for (const char* name : {"a%20b.png", "c#1.png", "d?e.png", "s p.png"})
+        fs::copy_file(kImages + "/blue-4x3.png", root / "in" / "img" / name);
+    fs::copy_file(kImages + "/blue-4x3.png", root / "in" / "sub" / "copy.png");  // the same bytes again
+    Document doc = with_images({"img/a%2520b.png", "img/c%231.png", "img/d%3Fe.png", "img/s%20p.png", "sub/copy.png"});
+    ResourceOptions options;
+    options.base = (root / "in").string();
+    options.absolute_paths = true;  // as for Markdown
+    Diagnostics diag;
+    resolve_resources(doc, options, diag);
+    REQUIRE(diag.warnings() == 0);
+    REQUIRE(doc.resources.size() == 1);  // one file's bytes, five sources
+    REQUIRE(rebase_image_sources(doc, root / "out", {(root / "in").string()}));
+    auto images = images_of(doc);
+    REQUIRE(images.size() == 5);
+    CHECK(images[0]->src == "../in/img/a%2520b.png");
+    CHECK(images[1]->src == "../in/img/c%231.png");
+    CHECK(images[2]->src == "../in/img/d%3Fe.png");
+    CHECK(images[3]->src == "../in/img/s%20p.png");
+    CHECK(images[4]->src == "../in/sub/copy.png");  // its own file, not the first with its bytes
+    // each rebased source leads back to its file, percent-decoded as a browser does
+    for (const Image* image : images)
+        CHECK(fs::is_regular_file(root / "out" / url_decoded(image->src)));
+    fs::remove_all(root);
+}

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch/reporting.hpp"  // printable_name
 #include "dconv/batch.hpp"
 #include "dconv/book.hpp"
 #include "dconv/registry.hpp"
@@ -108,7 +109,7 @@ CLI::Validator number_check(double min, double max, bool whole, std::string mean
                 return std::string(text);
             };
             return std::string("expected ") + (whole ? "a whole number" : "a number") + " from " + show(min) +
-                   " to " + show(max) + " (" + meaning + "), not '" + value + "'";
+                   " to " + show(max) + " (" + meaning + "), not '" + dconv::batch::printable_name(value) + "'";  // escaped as a file name is
         },
         "", "");
 }
@@ -214,7 +215,8 @@ int main(int argc, char** argv) {
     app.add_option("--resource-path", resource_path,
                    "Folders where images are also looked for, after the input's own folder; "
                    "repeat, or separate with ':'")
-        ->type_name("DIR");
+        ->type_name("DIR")
+        ->allow_extra_args(false);  // one folder each time: `--resource-path DIR input.md`
     app.add_flag("--skip-existing", job.skip_existing,
                  "Skip an input whose every output exists (resume an interrupted batch)");
     app.add_flag("--jsonl", job.jsonl,
@@ -289,7 +291,7 @@ int main(int argc, char** argv) {
     } else if (explain == "true" || explain == "text") {  // "true": a bare --explain
         job.explain = dconv::Explain::text;
     } else if (!explain.empty()) {
-        std::cerr << "dconv: --explain=" << explain << ": expected --explain or --explain=json\n";
+        std::cerr << "dconv: --explain=" << dconv::batch::printable_name(explain) << ": expected --explain or --explain=json\n";
         return dconv::kExitUsage;
     }
     try {
@@ -297,7 +299,7 @@ int main(int argc, char** argv) {
             auto equals = field.find('=');
             if (equals == std::string::npos)
                 throw dconv::Error(dconv::ErrorKind::usage, "", 0,
-                                   "--metadata " + field + ": expected KEY=VALUE");
+                                   "--metadata " + dconv::batch::printable_name(field) + ": expected KEY=VALUE");
             dconv::set_meta_field(job.metadata, field.substr(0, equals), field.substr(equals + 1));
         }
         if (!title.empty()) dconv::set_meta_field(job.metadata, "title", title);
@@ -310,7 +312,7 @@ int main(int argc, char** argv) {
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
         job.write.source_date_epoch = dconv::parse_source_date_epoch(epoch);
         if (!job.write.source_date_epoch) {
-            std::cerr << "dconv: SOURCE_DATE_EPOCH=" << epoch
+            std::cerr << "dconv: SOURCE_DATE_EPOCH=" << dconv::batch::printable_name(epoch)
                       << ": expected seconds since 1970 (a non-negative integer)\n";
             return dconv::kExitUsage;
         }
