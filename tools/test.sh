@@ -9,7 +9,7 @@
 #      build-fuzz/): a fixed number of inputs from a fixed seed, so that a failure here
 #      is reproduced by the same command on the same commit; it fails on any finding.
 #
-#   bash tools/test.sh           # all three (about 30 minutes on 2 cores, most of it building)
+#   bash tools/test.sh           # all three (about 55 minutes on 2 cores from a fresh clone)
 #   bash tools/test.sh --quick   # the first only (about 8 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
