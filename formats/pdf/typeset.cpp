@@ -245,8 +245,6 @@ std::string substitute_text(std::string_view in) {
     return out;
 }
 
-// Hiragana, katakana (and its phonetic extensions and half-width forms): text that has
-// them is Japanese.
 // Hands out a paragraph's spans a piece of about `budget` bytes at a time (see
 // kMaxParagraphPieceBytes), in order, every byte once: the pieces joined are the spans.
 class SpanPieces {
@@ -324,6 +322,8 @@ private:
     std::size_t span_ = 0, at_ = 0;
 };
 
+// Hiragana, katakana (and its phonetic extensions and half-width forms): text that has
+// them is Japanese.
 bool has_kana(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         if (static_cast<unsigned char>(text[i]) < 0xE3) {
