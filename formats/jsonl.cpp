@@ -291,8 +291,8 @@ public:
             std::vector<std::string> names;
             for (std::size_t k = 0; k < lines.size() && k < kSelectorWarningNamed; ++k)
                 names.push_back(std::to_string(lines[k]));
-            names.resize(lines.size());  // the rest are counted, not named
-            out += selector_summary_line(warning, names, records, "records", lines.size() == 1 ? "line " : "lines ");
+            out += selector_summary_line(warning, names, lines.size(), records, "records",
+                                         lines.size() == 1 ? "line " : "lines ");
         }
         return out;
     }

@@ -321,8 +321,7 @@ std::string unmatched_selector_summary(Tally& tally, const Plan& plan) {
         std::vector<std::string> names;
         for (std::size_t k = 0; k < inputs.size() && k < kSelectorWarningNamed; ++k)
             names.push_back(printable_name(plan.inputs[inputs[k]].name));
-        names.resize(inputs.size());  // the rest are counted, not named
-        text += selector_summary_line(warning, names, plan.inputs.size(), "inputs", "");
+        text += selector_summary_line(warning, names, inputs.size(), plan.inputs.size(), "inputs", "");
     }
     return text;
 }

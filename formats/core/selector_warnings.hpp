@@ -20,16 +20,17 @@ inline constexpr const char* kSelectorWarningPass = "selectors";
 inline constexpr std::size_t kSelectorWarningNamed = 3;
 
 // One summing-up line, the same for a batch and a --jsonl stream: "dconv: warning: " +
-// `warning` + " in 12 of 1000 inputs: a.html, b.html, c.html and 9 more\n". `names`: each
-// input's (record's) name, in order, already printable; `unit`: "inputs" or "records";
-// `prefix`: put before the names ("lines " for records, "" for inputs).
-inline std::string selector_summary_line(const std::string& warning, const std::vector<std::string>& names,
-                                         std::size_t total, std::string_view unit, std::string_view prefix) {
-    std::string out = "dconv: warning: " + warning + " in " + std::to_string(names.size()) + " of " +
+// `warning` + " in 12 of 1000 inputs: a.html, b.html, c.html and 9 more\n". `count`: the
+// inputs (records) it concerns; `named`: the first kSelectorWarningNamed of their names,
+// in order, already printable; `unit`: "inputs" or "records"; `prefix`: put before the
+// names ("lines " for records, "" for inputs).
+inline std::string selector_summary_line(const std::string& warning, const std::vector<std::string>& named,
+                                         std::size_t count, std::size_t total, std::string_view unit,
+                                         std::string_view prefix) {
+    std::string out = "dconv: warning: " + warning + " in " + std::to_string(count) + " of " +
                       std::to_string(total) + " " + std::string(unit) + ": " + std::string(prefix);
-    for (std::size_t k = 0; k < names.size() && k < kSelectorWarningNamed; ++k) out += (k ? ", " : "") + names[k];
-    if (names.size() > kSelectorWarningNamed)
-        out += " and " + std::to_string(names.size() - kSelectorWarningNamed) + " more";
+    for (std::size_t k = 0; k < named.size(); ++k) out += (k ? ", " : "") + named[k];
+    if (count > named.size()) out += " and " + std::to_string(count - named.size()) + " more";
     return out + "\n";
 }
 
