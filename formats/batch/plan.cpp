@@ -329,6 +329,13 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     plan.inputs = std::move(inputs);
 }
 
+// Whether -o `out` names one file: not a folder (existing, or ending in '/'), and ending
+// as a format's file does ("two.pdf"; a name without such an ending is a folder to make).
+bool names_one_file(const std::string& out) {
+    std::error_code ec;
+    return !out.ends_with('/') && writer_for_name(out) && !fs::is_directory(out, ec);
+}
+
 const char* const kOneToStandardOutput =
     "-o - writes one document to standard output: give one input and one format, or -o DIR";
 
@@ -450,10 +457,8 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     if (!web_sources.empty() && options.bundle.empty()) {
         std::size_t entries = plan.inputs.size() + plan.missing.size();
         bool many = entries * plan.writers.size() > 1 || directory_input;
-        std::error_code ec;
         if (options.output == "-" && many) throw UsageError{kOneToStandardOutput};
-        if (!options.output.empty() && options.output != "-" && !options.output.ends_with('/') && many &&
-            writer_for_name(options.output) && !fs::is_directory(options.output, ec))
+        if (!options.output.empty() && options.output != "-" && many && names_one_file(options.output))
             throw UsageError{one_file_for_many(options.output, entries, plan.writers.size(), directory_input)};
     }
     if (!web_sources.empty()) fetch_web_inputs(plan, web_sources, web_at, options, err);
@@ -485,7 +490,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         bool exists = fs::exists(out, ec);
         bool is_dir = fs::is_directory(out, ec);
-        if (!is_dir && !out.ends_with('/') && (outputs > 1 || directory_input) && writer_for_name(out))
+        if ((outputs > 1 || directory_input) && names_one_file(out))
             throw UsageError{one_file_for_many(out, given_count, plan.writers.size(), directory_input)};
         if (is_dir || out.ends_with('/') || outputs > 1 || directory_input) {
             if (exists && !is_dir)
