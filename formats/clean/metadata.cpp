@@ -110,6 +110,20 @@ bool holds_image(const Document& doc, const Unit& u) {
     return content && contains_image(*content);
 }
 
+// A paragraph of the article: a sentence or more of running text, not a link, a widget
+// or a legal notice. A title stands above the article's prose, so a line below one is
+// no title (on a page of short paragraphs, "A View Of The Harbour" below the first of
+// them would name the page, and the paragraph above it would go as the page's head).
+bool sentence_prose(const Unit& u, std::string_view lang) {
+    const auto& f = u.f;
+    if (u.heading || u.item >= 0 || u.code || u.rule) return false;
+    if (f.words < 8 || f.sentence_ends < 1 || !f.ends_sentence || f.link_density() >= 0.3) return false;
+    // a statement: a headline may ask or exclaim ("Can You Catch A Bullet?"), not end on a full stop
+    std::string_view t = text::trim(f.text);
+    if (!t.ends_with('.') && !t.ends_with("。")) return false;
+    return clean::widget_share(f) < 0.4 && !clean::is_legal_line(f) && !clean::is_privacy_notice(f, lang);
+}
+
 bool ends_with_function_word(std::string_view s) {
     static constexpr std::string_view kDangling[] = {" of", " the", " and", " for", " to", " in",
                                                      " on", " de", " du", " der", " des", " &"};
@@ -165,7 +179,14 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     // Title: the top heading of the head; else the title-like line right before the
     // first date, byline or dashed subtitle; else the last one before the prose.
     // The first H1 of the head; without one, the H2 nearest the prose (navigation
-    // column headings come first).
+    // column headings come first). Save an H1 (a cookie notice or a newsletter call
+    // may stand above it), no line below a paragraph of prose is the title: it
+    // heads a section of the article, and taking it would drop the text above.
+    std::size_t title_end = head_end;
+    for (std::size_t i = 0; i < title_end; ++i) {
+        poll_deadline();
+        if (sentence_prose(units[i], lang)) title_end = i;
+    }
     long title = -1;
     for (std::size_t i = 0; i < head_end; ++i) {
         poll_deadline();
@@ -177,11 +198,11 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
             title = static_cast<long>(i);
             break;
         }
-        title = static_cast<long>(i);
+        if (i < title_end) title = static_cast<long>(i);
     }
     if (title < 0) {
-        std::size_t anchor = head_end;
-        for (std::size_t i = 0; i < head_end; ++i) {
+        std::size_t anchor = title_end;
+        for (std::size_t i = 0; i < title_end; ++i) {
             poll_deadline();
             std::string date;
             if (date_line(units[i], date) || starts_with_dash(units[i].f.text) ||
