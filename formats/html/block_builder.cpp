@@ -654,11 +654,16 @@ private:
         }
         line_ = e.line;
         if (!frames_.empty() && frames_.back().kind == Frame::Kind::code) return;
-        std::string src = image.src;
-        if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:"))
-            src = absolute_url(options_.base_url, src);
-        else if (src.size() > 2 && src[0] == '/' && src[1] == '/') src = "https:" + src;  // scheme-relative
-        put_inline(Image{std::move(src), std::move(image.alt), std::move(image.title), {}});
+        auto resolved = [this](std::string src) {
+            if (options_.resolve_image_urls && !text::starts_with_ci(src, "data:"))
+                return absolute_url(options_.base_url, src);
+            if (src.size() > 2 && src[0] == '/' && src[1] == '/') return "https:" + src;  // scheme-relative
+            return src;
+        };
+        std::vector<std::string> fallbacks;
+        for (std::string& other : image.fallbacks) fallbacks.push_back(resolved(std::move(other)));
+        put_inline(Image{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {},
+                         std::move(fallbacks)});
     }
 
     void add_note(std::uint32_t at, std::uint32_t target) {

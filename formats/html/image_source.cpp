@@ -1,5 +1,7 @@
 #include "html/image_source.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "core/text.hpp"
@@ -195,11 +197,28 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
     sources.emplace_back(src);
     // a source for some screens only, when the image itself names nothing
     if (!with_media.empty()) sources.push_back(std::move(with_media));
-    for (const std::string& s : sources)
-        if (!is_placeholder(s)) {
-            out.src = s;
-            break;
-        }
+    // every candidate of the srcsets, for the fallbacks
+    std::vector<std::string> more;
+    auto add_all = [&more](std::string_view srcset) {
+        for (Candidate& c : parse_srcset(srcset)) more.push_back(std::move(c.url));
+    };
+    for (const char* name : {"data-srcset", "data-lazy-srcset", "srcset"}) add_all(attribute(node, name));
+    if (parent != kNoElement && page[parent].tag == GUMBO_TAG_UNKNOWN &&
+        text::lower_ascii(unknown_tag_name(page[parent].node)) == "picture")
+        for (std::uint32_t k = parent + 1; k < page[parent].end; k = page[k].end)
+            if (page[k].tag == GUMBO_TAG_SOURCE) {
+                add_all(attribute(page[k].node, "srcset"));
+                add_all(attribute(page[k].node, "data-srcset"));
+            }
+    sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    for (const std::string& s : sources) {
+        std::string_view source = text::trim(s);
+        if (is_placeholder(source)) continue;
+        if (out.src.empty()) out.src = std::string(source);
+        else if (source != out.src && !text::starts_with_ci(source, "data:") &&
+                 std::find(out.fallbacks.begin(), out.fallbacks.end(), source) == out.fallbacks.end())
+            out.fallbacks.emplace_back(source);
+    }
     // an inline image of its own, however small, when nothing else names one
     if (out.src.empty() && text::starts_with_ci(src, "data:image/") && src.size() > 40) {
         out.src = std::string(src);

@@ -7,7 +7,8 @@
 // in that order: lazy attributes, srcset, a <picture>'s <source> for every screen, src,
 // a <source> for some screens (`media`). From a srcset, the widest candidate at most
 // kPreferredImageWidth wide, else the widest; of densities, the highest up to 2x. A
-// placeholder `data:` GIF counts only when there is nothing else.
+// placeholder `data:` GIF counts only when there is nothing else. The sources not taken
+// are kept as fallbacks, for a saved page that has only some of them.
 //
 // Decorative images are left out, each with its reason: tracking pixels (a declared side
 // of at most kMaxPixelSide), icons and avatars (both declared sides at most
@@ -22,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "html/html_tree.hpp"
 
@@ -39,6 +41,9 @@ inline constexpr float kLinkBarDensity = 0.5f;
 
 struct ImageSource {
     std::string src;    // as written (relative or absolute); empty: no usable source
+    // the other usable sources, best first: the ones after src in the order above, then
+    // every other candidate of its srcsets (Image::fallbacks)
+    std::vector<std::string> fallbacks;
     std::string alt;    // one line, white space collapsed
     std::string title;
     std::string decorative;  // why it is left out; empty when it is content

@@ -379,17 +379,34 @@ public:
     }
 
 private:
-    std::string key_for(const Image& image, std::uint32_t line) {
+    // The image's resource key; its src becomes the fallback that was loaded, if any.
+    std::string key_for(Image& image, std::uint32_t line) {
         if (!image.resource.empty() && doc_.resources.count(image.resource)) return image.resource;  // already loaded
-        if (auto it = by_source_.find(image.src); it != by_source_.end()) return it->second;
+        if (auto it = by_source_.find(image.src); it != by_source_.end()) {
+            if (!it->second.src.empty()) image.src = it->second.src;
+            return it->second.key;
+        }
+        std::string written = image.src;
         std::string key = load(image, line);
-        by_source_.emplace(image.src, key);
+        by_source_.emplace(std::move(written), Known{key, image.src});
         return key;
     }
 
-    std::string load(const Image& image, std::uint32_t line) {
+    std::string load(Image& image, std::uint32_t line) {
         check_deadline();  // --timeout (dconv/limits.hpp)
         Located located = locator_.locate(image.src);
+        if (!located.loaded && located.remote_url.empty() && !located.problem.empty()) {
+            // a local file that is not there: the first other source of the picture that
+            // is (a saved page keeps one of a srcset's sizes, maybe not the one chosen)
+            for (const std::string& other : image.fallbacks) {
+                check_deadline();
+                Located there = locator_.locate(other);
+                if (!there.loaded) continue;
+                located = std::move(there);
+                image.src = other;
+                break;
+            }
+        }
         if (!located.remote_url.empty()) {
             if (!options_.fetch_remote) {
                 if (remote_count_++ == 0) first_remote_ = shown(located.remote_url);
@@ -453,7 +470,11 @@ private:
     const ResourceOptions& options_;
     Diagnostics& diag_;
     Locator locator_;
-    std::unordered_map<std::string, std::string> by_source_;  // src -> key ("" : not loaded)
+    struct Known {
+        std::string key;  // "": not loaded
+        std::string src;  // the source it was loaded from (a fallback, maybe)
+    };
+    std::unordered_map<std::string, Known> by_source_;  // src as written -> what it gave
     std::unordered_multimap<std::uint64_t, std::string> by_hash_;
     std::size_t total_bytes_ = 0;
     std::size_t remote_count_ = 0;

@@ -79,6 +79,10 @@ struct Image {
     std::string alt;       // alternative text, one line
     std::string title;
     std::string resource;  // key into Document::resources; empty when unresolved
+    // Other sources of the same picture, in order (a web page's src and the rest of its
+    // srcset): when src is a local file that is not there (a saved page keeps one size),
+    // resolve_resources loads the first of these that is, and makes it the src.
+    std::vector<std::string> fallbacks;
     bool operator==(const Image&) const = default;
 };
 

@@ -544,3 +544,64 @@ TEST_CASE("resolve: a local source's ?query or #fragment is dropped when no file
     CHECK(images_of(doc)[1]->src == "../img/b.png%3Fv=2");
     fs::remove_all(root);
 }
+
+// Every image of the paragraphs and figures of `blocks`, in order.
+void collect_images(const Blocks& blocks, std::vector<const Image*>& out) {
+    for (const Block& b : blocks) {
+        if (const auto* figure = std::get_if<Figure>(&b.node)) collect_images(figure->content, out);
+        else if (const Inlines* content = inline_content(b))
+            for (const Inline& in : *content)
+                if (const auto* image = std::get_if<Image>(&in)) out.push_back(image);
+    }
+}
+
+std::vector<const Image*> all_images(const Document& doc) {
+    std::vector<const Image*> out;
+    collect_images(doc.blocks, out);
+    return out;
+}
+
+TEST_CASE("read_document: a saved page's image falls back to the srcset size or src that was saved") {
+    namespace fs = std::filesystem;
+    fs::path root = fs::path(DCONV_BINARY_DIR) / "resources_srcset";
+    fs::remove_all(root);
+    fs::create_directories(root / "page_files");
+    // the browser saved src and the 480w size; the 2x and the 1200w sizes were never saved
+    fs::copy_file(kImages + "/blue-4x3.png", root / "page_files" / "harbour.png");
+    fs::copy_file(kImages + "/red-5x2.gif", root / "page_files" / "boats-480.gif");
+    const std::string page =
+        "<html><head><title>Harbour</title></head><body><article>"
+        "<p>The ferry was late again today, and the queue reached the car park by nine.</p>"
+        "<p><img src=\"page_files/harbour.png\" srcset=\"page_files/harbour.png 1x, page_files/harbour@2x.png 2x\" "
+        "alt=\"The harbour\"></p>"
+        "<p>By noon the wind had dropped and the boats went out once more, one after another.</p>"
+        "<p><img src=\"page_files/boats-1200.gif\" srcset=\"page_files/boats-480.gif 480w, "
+        "page_files/boats-1200.gif 1200w\" alt=\"The boats\"></p>"
+        "<p>They came back at dusk with the day's catch, and the quay was full of people again.</p>"
+        "</article></body></html>";
+    ReadOptions in;
+    in.source_name = (root / "page.html").string();
+    Diagnostics diag;
+    Document doc = read_document(page, in, diag);
+    CHECK(diag.warnings() == 0);
+    auto images = all_images(doc);
+    REQUIRE(images.size() == 2);
+    // the source that loaded is the one written, so the output links to a file that is there
+    CHECK(images[0]->src == "page_files/harbour.png");
+    REQUIRE(doc.resources.count(images[0]->resource));
+    CHECK(doc.resources.at(images[0]->resource)->media_type == "image/png");
+    CHECK(images[1]->src == "page_files/boats-480.gif");
+    REQUIRE(doc.resources.count(images[1]->resource));
+    CHECK(doc.resources.at(images[1]->resource)->media_type == "image/gif");
+    // none of its sources saved: the warning names the one chosen, as before
+    Diagnostics none_diag;
+    Document none = read_document(
+        "<p>The ferry was late again today, and the queue reached the car park by nine.</p>"
+        "<p><img src=\"page_files/gone.png\" srcset=\"page_files/gone@2x.png 2x\" alt=\"Gone\"></p>",
+        in, none_diag);
+    REQUIRE(all_images(none).size() == 1);
+    CHECK(all_images(none)[0]->resource.empty());
+    CHECK(all_images(none)[0]->src == "page_files/gone@2x.png");
+    CHECK(none_diag.warnings() == 1);
+    fs::remove_all(root);
+}
