@@ -161,7 +161,10 @@ void Converter::write_bundle() {
         guarded(book_name, book_errors, [&] {
             batch::refuse_overwriting_inputs(plan_, plan_.bundle_outputs);
             DeadlineScope deadline(options_.timeout_seconds, book_name);
-            Book book = make_book(std::move(chapters), options_.metadata);
+            // a feed's articles: the book is the feed, unless the user named it
+            Meta given = options_.metadata;
+            if (given.title.empty()) given.title = plan_.feed_title;
+            Book book = make_book(std::move(chapters), given);
             WriteOptions write = options_.write;
             // The book's warnings are reported with its first input.
             for (Outcome& outcome : pending_)

@@ -302,6 +302,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
         throw UsageError{e.file() + ": " + e.message()};
     }
     std::vector<FetchedSource> fetched = plan.web->fetch_all(sources);
+    if (plan.inputs.size() == 1 && fetched.size() == 1) plan.feed_title = fetched.front().feed_title;
     std::vector<Input> inputs;
     std::size_t next_source = 0;
     for (std::size_t i = 0; i < plan.inputs.size(); ++i) {

@@ -71,6 +71,8 @@ struct Plan {
     // failed input.
     std::unique_ptr<WebInputs> web;
     std::vector<FailedFetch> fetch_failures;
+    // The input is one feed: its own title, the book's when the user gives none.
+    std::string feed_title;
 };
 
 // " (listed at pages.txt:4)" for an entry of an --input-file (`where`, "pages.txt:4"), ""

@@ -205,9 +205,11 @@ struct WebInputs::State {
 
     // A feed's articles as sources of their own.
     std::vector<std::string> feed_articles(std::string_view bytes, const std::string& feed_url,
-                                           const std::string& name, std::vector<std::string>& warnings) {
+                                           const std::string& name, std::vector<std::string>& warnings,
+                                           std::string& title) {
         Diagnostics diag;
-        std::vector<fetch::FeedEntry> entries = fetch::read_feed(bytes, feed_url, name, options.max_articles, diag);
+        std::vector<fetch::FeedEntry> entries =
+            fetch::read_feed(bytes, feed_url, name, options.max_articles, diag, &title);
         for (const Diagnostic& d : diag.items()) warnings.push_back(d.reason);
         std::vector<std::string> urls;
         for (auto& e : entries) urls.push_back(std::move(e.url));
@@ -248,11 +250,12 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 std::stringstream bytes;
                 bytes << in.rdbuf();
                 if (!in) throw Error(ErrorKind::io, source.given, 0, "cannot read the feed");
-                articles[i] = s.feed_articles(bytes.str(), "", source.given, feed_warnings[i]);
+                articles[i] = s.feed_articles(bytes.str(), "", source.given, feed_warnings[i], results[i].feed_title);
             } else {
                 FetchResult reply = s.fetcher.fetch(source.given, FetchKind::page);
                 if (is_xml_type(reply.media_type) && fetch::looks_like_feed(reply.body)) {
-                    articles[i] = s.feed_articles(reply.body, reply.final_url, source.given, feed_warnings[i]);
+                    articles[i] = s.feed_articles(reply.body, reply.final_url, source.given, feed_warnings[i],
+                                                  results[i].feed_title);
                     if (!reply.warning.empty()) feed_warnings[i].push_back(reply.warning);
                 } else {
                     results[i].pages.push_back(s.prepare(source.given, std::move(reply)));

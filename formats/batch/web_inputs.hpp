@@ -42,6 +42,7 @@ struct FailedFetch {
 // and the failures of its feed's articles.
 struct FetchedSource {
     std::vector<FetchedPage> pages;
+    std::string feed_title;  // a feed's own title (empty for a page, or a feed without one)
     std::vector<FailedFetch> failures;
 };
 

@@ -144,7 +144,7 @@ bool looks_like_feed(std::string_view bytes) {
 
 std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
                                  const std::string& name, std::size_t max_articles,
-                                 Diagnostics& diag) {
+                                 Diagnostics& diag, std::string* feed_title) {
     tinyxml2::XMLDocument xml(true, tinyxml2::COLLAPSE_WHITESPACE);
     if (xml.Parse(bytes.data(), bytes.size()) != tinyxml2::XML_SUCCESS)
         throw Error(ErrorKind::input, name, static_cast<std::uint32_t>(std::max(0, xml.ErrorLineNum())),
@@ -154,6 +154,11 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
     if (kind != "rss" && kind != "feed" && kind != "RDF")
         throw Error(ErrorKind::input, name, 0, "XML, but not an RSS or Atom feed");
 
+    if (feed_title) {
+        // RSS 2.0 and 1.0 name the feed in <channel>, Atom in <feed> itself
+        const tinyxml2::XMLElement* named = kind == "feed" ? root : child(root, "channel");
+        *feed_title = named ? text::squeeze_spaces(text_of(child(named, "title"))) : std::string();
+    }
     std::vector<FeedEntry> entries;
     std::size_t without_link = 0;
     auto add = [&](std::string link, std::string title, std::optional<std::time_t> date, const std::string& base) {

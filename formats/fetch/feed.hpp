@@ -27,11 +27,12 @@ bool looks_like_feed(std::string_view bytes);
 // the feed's order, which is newest first by custom), at most `max_articles` of them (0:
 // all, up to kMaxFeedArticles, with a warning for the rest). Entries without an http or
 // https link are left out with a warning. `feed_url` is where the feed came from (empty
-// for a local file: links must then be absolute). Throws Error(input, name) for XML that
-// is not a feed, or a feed without articles.
+// for a local file: links must then be absolute). `feed_title`, when given, receives the
+// feed's own title (RSS <channel><title>, Atom <feed><title>; empty when it has none).
+// Throws Error(input, name) for XML that is not a feed, or a feed without articles.
 std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
                                  const std::string& name, std::size_t max_articles,
-                                 Diagnostics& diag);
+                                 Diagnostics& diag, std::string* feed_title = nullptr);
 
 // "2024-05-13T10:00:00Z", "2024-05-13T12:00:00+02:00", "2024-05-13" (Atom, Dublin Core)
 // or "Mon, 13 May 2024 10:00:00 GMT" (RSS): seconds since 1970, UTC.

@@ -480,23 +480,28 @@ TEST_CASE("an RSS feed gives its articles' URLs, newest first, the newest N with
     CHECK(all[1].url == "https://example.org/mid.html");
     CHECK(all[2].url == "https://example.org/old.html");
     CHECK(diag.warnings() == 1);  // the entry without a link
-    auto two = dconv::fetch::read_feed(rss, "https://example.org/feed.xml", "feed", 2, diag);
+    std::string title;
+    auto two = dconv::fetch::read_feed(rss, "https://example.org/feed.xml", "feed", 2, diag, &title);
     CHECK(two.size() == 2);
     CHECK(two[1].title == "Mid");
+    CHECK(title == "T");  // the channel's, not an item's
 }
 
 TEST_CASE("an Atom feed gives its entries' alternate links") {
     std::string atom = R"(<?xml version="1.0" encoding="utf-8"?>
 <!-- a comment first -->
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
-<title>Blog</title>
+<title>  The
+  Blog  </title>
 <entry><title>One</title><link rel="edit" href="https://example.org/edit/1"/><link href="one.html"/><updated>2024-05-01T10:00:00Z</updated></entry>
 <entry><title>Two</title><link rel="alternate" href="two.html"/><published>2024-05-02T12:00:00+02:00</published></entry>
 </feed>)";
     CHECK(dconv::fetch::looks_like_feed(atom));
     dconv::Diagnostics diag;
-    auto entries = dconv::fetch::read_feed(atom, "", "feed.atom", 0, diag);
+    std::string title = "stale";
+    auto entries = dconv::fetch::read_feed(atom, "", "feed.atom", 0, diag, &title);
     REQUIRE(entries.size() == 2);
+    CHECK(title == "The Blog");
     CHECK(entries[0].url == "https://example.org/blog/two.html");
     CHECK(entries[1].url == "https://example.org/blog/one.html");
 }

@@ -14,6 +14,7 @@
 
 using namespace dconv::test;
 using Catch::Contains;
+using Catch::StartsWith;
 
 namespace {
 
@@ -125,6 +126,25 @@ TEST_CASE("url: a local Atom file stands for its articles") {
     REQUIRE(r.status == 0);
     CHECK(files_in(dir / "out") ==
           std::vector<std::string>{"monday-the-pier-reopens.txt", "tuesday-the-market-returns.txt"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a feed's book takes the feed's title, unless --title names it") {
+    fs::path dir = fresh_dir("url-feed-title");
+    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+                            "<title>The Week on the Quay</title>"
+                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
+                            "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    Run r = dconv_in(dir, "--allow-private --to md --bundle week.md week.atom");
+    REQUIRE(r.status == 0);
+    std::string md = slurp(dir / "week.md");
+    CHECK_THAT(md, StartsWith("---\ntitle: \"The Week on the Quay\"\n"));
+    CHECK_THAT(md, !Contains("Collected articles"));
+    Run named = dconv_in(dir, "--allow-private --to md --title \"Harbour Days\" --bundle named.md week.atom");
+    REQUIRE(named.status == 0);
+    CHECK_THAT(slurp(dir / "named.md"), StartsWith("---\ntitle: \"Harbour Days\"\n"));
     fs::remove_all(dir);
 }
 
