@@ -215,7 +215,8 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
         std::string_view source = text::trim(s);
         if (is_placeholder(source)) continue;
         if (out.src.empty()) out.src = std::string(source);
-        else if (source != out.src && !text::starts_with_ci(source, "data:") &&
+        else if (out.fallbacks.size() < kMaxImageFallbacks && source != out.src &&
+                 !text::starts_with_ci(source, "data:") &&
                  std::find(out.fallbacks.begin(), out.fallbacks.end(), source) == out.fallbacks.end())
             out.fallbacks.emplace_back(source);
     }

@@ -21,6 +21,7 @@
 // Private to formats/html.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,13 +37,16 @@ inline constexpr int kPreferredImageWidth = 1600;
 inline constexpr int kMaxPixelSide = 2;
 // Both declared sides at most this: an icon, an emoji, an avatar beside a name.
 inline constexpr int kMaxIconSide = 48;
+// Other sources of an image kept to fall back on, at most (a srcset of thousands of
+// candidates keeps the first few: a saved page has one or two of them).
+inline constexpr std::size_t kMaxImageFallbacks = 8;
 // A block this much link text (of all its text) is a link bar.
 inline constexpr float kLinkBarDensity = 0.5f;
 
 struct ImageSource {
     std::string src;    // as written (relative or absolute); empty: no usable source
     // the other usable sources, best first: the ones after src in the order above, then
-    // every other candidate of its srcsets (Image::fallbacks)
+    // the other candidates of its srcsets (Image::fallbacks), at most kMaxImageFallbacks
     std::vector<std::string> fallbacks;
     std::string alt;    // one line, white space collapsed
     std::string title;
