@@ -844,8 +844,25 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         std::size_t after = 0;
         while (after < n && units[after].source.first <= options.title_line) ++after;
         Run candidate = scan(after, Scan::kFrom, true);
-        if (candidate.found && candidate.score >= kAfterTitleShare * main_run.score)
+        if (candidate.found && candidate.score >= kAfterTitleShare * main_run.score) {
+            // prose right above the headline, good paragraphs of statements up to it with
+            // no furniture between, is the article's too (an introduction): kept
+            auto statement = [&](std::size_t i) {
+                const Features& f = units[i].f;
+                std::string_view t = text::trim(f.text);
+                return revised[i] == Cls::good && !barrier[i] && !units[i].heading && units[i].item < 0 &&
+                       f.words >= 8 && f.link_density() < 0.3 && (t.ends_with('.') || t.ends_with("。")) &&
+                       widget_share(f) < 0.4 && !is_privacy_notice(f, lang);
+            };
+            std::size_t from = std::min(after, candidate.from);
+            if (from == after)
+                while (from > 0 && statement(from - 1)) --from;
+            if (from < after) {
+                for (std::size_t i = from; i < candidate.from; ++i) candidate.score += weight[i];
+                candidate.from = from;
+            }
             main_run = candidate;
+        }
     }
     const bool found = main_run.found;
     // Threads and Q&A pages: the replies after the first post are runs of their own,
