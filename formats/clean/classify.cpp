@@ -257,8 +257,9 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
     // a teaser's "read more" link is no text of its own: lengths are compared without links
     auto own = [&](std::size_t i) { return units[i].f.length - units[i].f.link_length; };
     // heads compared by a 64-bit hash, as repetition is (a node and a string per unit
-    // were most of this pass's memory on a long page)
-    std::unordered_map<std::uint64_t, std::size_t> longest;  // head -> unit
+    // were most of this pass's memory on a long page), in a flat table (hash_table.hpp:
+    // a node per head cost a cache miss more per look-up on a long page)
+    HashTable<std::size_t> longest;  // head -> unit
     std::vector<std::pair<std::size_t, std::uint64_t>> heads;
     for (std::size_t i = 0; i < units.size(); ++i) {
         poll_deadline();
@@ -269,13 +270,13 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
         const std::string folded = fold(sample, kTruncatedHead);
         if (folded.size() < kTruncatedHead) continue;
         const std::uint64_t head = std::hash<std::string_view>{}(std::string_view(folded).substr(0, kTruncatedHead));
-        auto [it, fresh] = longest.emplace(head, i);
-        if (!fresh && own(it->second) < own(i)) it->second = i;
+        auto [longest_unit, fresh] = longest.try_emplace(head, i);
+        if (!fresh && own(longest_unit) < own(i)) longest_unit = i;
         heads.emplace_back(i, head);
     }
     for (const auto& [i, head] : heads) {
         poll_deadline();
-        std::size_t keep = longest[head];
+        const std::size_t keep = *longest.find(head);  // every head was entered above
         if (keep == i || own(i) >= own(keep)) continue;
         drop[i] = true;
         reasons[i] = "the head of a longer paragraph kept (a teaser)";

@@ -159,37 +159,58 @@ void count_occurrences(std::string_view text, std::unordered_map<std::string_vie
     };
     for (auto& [length, group] : by_length) {
         poll_deadline();
-        std::unordered_map<std::uint64_t, std::vector<std::size_t>> wanted;  // hash -> indices in group
-        for (std::size_t g = 0; g < group.size(); ++g) wanted[hash_of(group[g].first)].push_back(g);
-        // A bit per (mixed) hash wanted, about 16 bits per probe: most windows of the text
-        // are told apart by one bit test, not a look-up in `wanted` (a cache miss each,
-        // and a sixth of a long page's cleaning time).
+        // The group's probes by hash: (hash, index) pairs sorted, and a flat table from a
+        // hash to its first pair (a node per hash, and a division per look-up, made the
+        // look-ups most of this pass's time on a long page).
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> by_hash;
+        by_hash.reserve(group.size());
+        for (std::size_t g = 0; g < group.size(); ++g)
+            by_hash.emplace_back(hash_of(group[g].first), static_cast<std::uint32_t>(g));
+        std::sort(by_hash.begin(), by_hash.end());
+        HashTable<std::uint32_t> first_with;
+        for (std::size_t i = 0; i < by_hash.size(); ++i)
+            if (i == 0 || by_hash[i].first != by_hash[i - 1].first)
+                first_with.try_emplace(by_hash[i].first, static_cast<std::uint32_t>(i));
+        // Two bits per hash wanted, in one 64-bit word of the filter (a blocked Bloom
+        // filter), about 16 bits per probe: most windows of the text are told apart by
+        // one word read, not a look-up (a cache miss each); with one bit a window in 16
+        // of a long page was looked up for nothing, with two about one in 70.
         std::size_t filter_bits = std::size_t(1) << 12;
         while (filter_bits < 16 * group.size() && filter_bits < (std::size_t(1) << 26)) filter_bits <<= 1;
-        const int filter_shift = 64 - std::countr_zero(filter_bits);
-        auto filter_index = [filter_shift](std::uint64_t hash) {
-            return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ull) >> filter_shift);
+        const int word_bits = std::countr_zero(filter_bits / 64);
+        struct FilterPlace {
+            std::size_t word;
+            std::uint64_t bits;
+        };
+        auto filter_place = [word_bits](std::uint64_t hash) {
+            const std::uint64_t mixed = hash * 0x9E3779B97F4A7C15ull;
+            const std::size_t word = word_bits ? static_cast<std::size_t>(mixed >> (64 - word_bits)) : 0;
+            const std::uint64_t bits = (std::uint64_t(1) << ((mixed >> (58 - word_bits)) & 63)) |
+                                       (std::uint64_t(1) << ((mixed >> (52 - word_bits)) & 63));
+            return FilterPlace{word, bits};
         };
         std::vector<std::uint64_t> filter(filter_bits / 64, 0);
-        for (const auto& entry : wanted) {
-            std::size_t bit = filter_index(entry.first);
-            filter[bit / 64] |= std::uint64_t(1) << (bit % 64);
+        for (const auto& entry : by_hash) {
+            const FilterPlace place = filter_place(entry.first);
+            filter[place.word] |= place.bits;
         }
         std::vector<std::size_t> next_allowed(group.size(), 0);  // no overlap with its last match
         std::uint64_t top = 1;  // kBase^(length-1): the weight of the byte leaving the window
         for (std::size_t k = 1; k < length; ++k) top *= kBase;
         std::uint64_t h = hash_of(text.substr(0, length));
         for (std::size_t at = 0;; ++at) {  // the deadline: every 16 K windows, below
-            const std::size_t bit = filter_index(h);
-            if ((filter[bit / 64] >> (bit % 64) & 1) == 0) {
+            const FilterPlace place = filter_place(h);
+            if ((filter[place.word] & place.bits) != place.bits) {
                 // no probe has this hash
-            } else if (auto hit = wanted.find(h); hit != wanted.end()) {
+            } else if (const std::uint32_t* first = first_with.find(h)) {
                 std::string_view window = text.substr(at, length);
-                for (std::size_t g : hit->second)
+                for (std::size_t i = *first; i < by_hash.size() && by_hash[i].first == h; ++i) {
+                    const std::size_t g = by_hash[i].second;
                     if (at >= next_allowed[g] && group[g].first == window) {
                         ++*group[g].second;
                         next_allowed[g] = at + length;
                     }
+                }
             }
             if (at + length >= text.size()) break;
             if ((at & 0x3FFF) == 0) check_deadline();

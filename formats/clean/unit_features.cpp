@@ -1,6 +1,7 @@
 #include "clean/unit_features.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -84,34 +85,49 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
-// Sorts 64-bit hashes as std::sort does. Many are first dealt into buckets by their top
-// kBucketBits bits, in place (American flag sort), and each bucket, a few hundred hashes
-// that fit the cache, is then sorted alone: std::sort over a long page's million hashes
-// (8 MB) made every step of its first levels a cache miss, and cost 11 percent of the
-// page's cleaning, more per hash the longer the page.
-void sort_hashes(std::vector<std::uint64_t>& v) {
-    constexpr int kBucketBits = 11;
-    constexpr std::size_t kBuckets = std::size_t(1) << kBucketBits;
-    constexpr std::size_t kMinBucketed = 16 * kBuckets;  // fewer: std::sort alone
-    if (v.size() < kMinBucketed) {
-        std::sort(v.begin(), v.end());
+// Sorts 64-bit hashes as std::sort does, by their bytes from the top (in-place most-
+// significant-digit radix sort, American flag sort): a range is dealt into 256 buckets by
+// one byte, then each bucket by the next byte, until a bucket is small enough for
+// std::sort, in the cache. Each dealing writes to 256 places at a time, which the first-
+// level cache and its page table entries hold; with 2,048 buckets (11 bits) a long
+// page's million hashes (8 MB) were written to 2,048 pages at once, and every write
+// missed (the swaps took 9 times as long as on a page of 2 MB), and std::sort over the
+// whole vector missed the cache at every step of its first levels. The depth is the
+// bytes it takes to tell a bucket's hashes apart: two levels for a million, eight at
+// most for equal ones.
+void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
+    constexpr std::size_t kBuckets = 256;
+    constexpr std::size_t kMinDealt = 256;  // fewer: std::sort alone (a deal costs as much)
+    constexpr std::size_t kPrefetchAhead = 16;  // hashes: two cache lines
+    const std::size_t n = static_cast<std::size_t>(last - first);
+    if (n < kMinDealt || shift < 0) {
+        std::sort(first, last);
         return;
     }
-    auto bucket = [](std::uint64_t h) { return static_cast<std::size_t>(h >> (64 - kBucketBits)); };
-    std::vector<std::size_t> start(kBuckets + 1, 0);
-    for (std::uint64_t h : v) ++start[bucket(h) + 1];
+    auto bucket = [shift](std::uint64_t h) { return static_cast<std::size_t>((h >> shift) & (kBuckets - 1)); };
+    std::array<std::size_t, kBuckets + 1> start{};
+    for (const std::uint64_t* p = first; p != last; ++p) ++start[bucket(*p) + 1];
     for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    std::array<std::size_t, kBuckets> next;
+    std::copy(start.begin(), start.end() - 1, next.begin());
     for (std::size_t b = 0; b < kBuckets; ++b) {
         while (next[b] < start[b + 1]) {
-            std::uint64_t h = v[next[b]];
-            for (std::size_t to = bucket(h); to != b; to = bucket(h)) std::swap(h, v[next[to]++]);
-            v[next[b]++] = h;
+            std::uint64_t h = first[next[b]];
+            for (std::size_t to = bucket(h); to != b; to = bucket(h)) {
+                // the bucket's next cache line, for its later swaps: a hash's place
+                // depends on the hash swapped out before it, so a miss would stall
+                // each swap in turn (the 8 MB page's million hashes are not in the cache)
+                __builtin_prefetch(first + next[to] + kPrefetchAhead, 1);
+                std::swap(h, first[next[to]++]);
+            }
+            first[next[b]++] = h;
         }
     }
     for (std::size_t b = 0; b < kBuckets; ++b)
-        std::sort(v.begin() + static_cast<std::ptrdiff_t>(start[b]), v.begin() + static_cast<std::ptrdiff_t>(start[b + 1]));
+        if (start[b + 1] - start[b] > 1) sort_hashes_from(first + start[b], first + start[b + 1], shift - 8);
 }
+
+void sort_hashes(std::vector<std::uint64_t>& v) { sort_hashes_from(v.data(), v.data() + v.size(), 56); }
 
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
