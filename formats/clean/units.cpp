@@ -68,6 +68,8 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                 Unit u;
                 u.block = b;
                 u.item = static_cast<int>(i);
+                u.list_items = static_cast<int>(list->items.size());
+                u.kind = UnitKind::item;
                 u.measured = wanted();
                 Inlines all;
                 gather_item(list->items[i], u.measured ? &all : nullptr, u.source, whole_items);
@@ -83,17 +85,24 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
         u.measured = wanted();
         if (auto* h = std::get_if<Heading>(&block.node)) {
             u.heading = true;
+            u.kind = UnitKind::heading;
             u.heading_level = h->level;
             if (u.measured) u.f = measure(h->content, lang);
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
             if (u.measured) u.f = measure(p->content, lang);
         } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
             u.code = true;
+            u.kind = UnitKind::code;
             if (u.measured) u.f = measure_text(c->text, lang);
         } else if (std::holds_alternative<ThematicBreak>(block.node)) {
             u.rule = true;
-        } else if (u.measured) {
-            u.f = measure_text(plain_text(block), lang);
+            u.kind = UnitKind::rule;
+        } else {
+            u.kind = std::holds_alternative<BlockQuote>(block.node) ? UnitKind::quote
+                     : std::holds_alternative<Table>(block.node)    ? UnitKind::table
+                     : std::holds_alternative<Figure>(block.node)   ? UnitKind::figure
+                                                                    : UnitKind::paragraph;
+            if (u.measured) u.f = measure_text(plain_text(block), lang);
         }
         units.push_back(std::move(u));
     }
@@ -147,6 +156,10 @@ void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* re
     if (removed) {
         removed->states.assign(doc.blocks.size(), State::kept);
         removed->blocks.clear();
+        // as many as go aside, no more: a vector grown by doubling held up to twice that
+        std::size_t aside = 0;
+        for (std::size_t b = 0; b < doc.blocks.size(); ++b) aside += dropped.blocks[b] || !dropped.items[b].empty();
+        removed->blocks.reserve(aside);
     }
     // compact in place: a second vector of blocks would double the peak memory
     std::size_t out = 0;
@@ -180,37 +193,31 @@ void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* re
 
 void restore_removed(Document& doc, RemovedUnits&& removed) {
     using State = RemovedUnits::State;
-    Blocks out;
-    out.reserve(removed.states.size());
-    std::size_t kept = 0, taken = 0;
+    std::size_t kept = 0, taken = 0;  // how many blocks of `doc` and of `removed` go back
     for (State state : removed.states) {
-        poll_deadline();
-        if (state == State::kept) {
-            out.push_back(std::move(doc.blocks.at(kept++)));
-            continue;
-        }
-        if (state == State::list_changed) ++kept;  // the list less its items: as it was instead
-        out.push_back(std::move(removed.blocks.at(taken++)));
+        kept += state == State::kept || state == State::list_changed;
+        taken += state != State::kept;
     }
     if (kept != doc.blocks.size() || taken != removed.blocks.size())
         throw Error(ErrorKind::internal, "", 0, "cleaning: the document changed after its units were removed");
-    doc.blocks = std::move(out);
-    removed.states.clear();
-    removed.blocks.clear();
-}
-
-Document page_shape(const Document& doc, std::string language) {
-    Document shape;
-    shape.meta.language = std::move(language);
-    shape.blocks.reserve(doc.blocks.size());
-    for (const Block& b : doc.blocks) {
-        Block s;
-        s.source = b.source;
-        s.node = std::visit([](const auto& n) -> BlockNode { return std::decay_t<decltype(n)>{}; }, b.node);
-        if (const auto* list = std::get_if<List>(&b.node)) std::get<List>(s.node).items.resize(list->items.size());
-        shape.blocks.push_back(std::move(s));
+    // From the back, in place: `doc`'s blocks grow back to the page's count (within the
+    // storage they had, which the removal kept), and each block goes to its place from
+    // the end of what is left; a block not yet moved is never below where it goes, so
+    // none is overwritten before it is moved. A second vector of the page's blocks was
+    // a twentieth of a long page's cleaning memory.
+    doc.blocks.resize(removed.states.size());
+    for (std::size_t b = removed.states.size(); b-- > 0;) {
+        poll_deadline();
+        const State state = removed.states[b];
+        if (state == State::kept) {
+            if (--kept != b) doc.blocks[b] = std::move(doc.blocks[kept]);
+            continue;
+        }
+        if (state == State::list_changed) --kept;  // the list less its items: as it was instead
+        doc.blocks[b] = std::move(removed.blocks[--taken]);
     }
-    return shape;
+    std::vector<State>().swap(removed.states);
+    Blocks().swap(removed.blocks);
 }
 
 std::string document_language(const Document& doc) {

@@ -12,15 +12,21 @@
 
 namespace dconv::clean {
 
+// What a unit is, as the unit model's features read it: an item of a top-level list, or
+// else its block's kind.
+enum class UnitKind : unsigned char { paragraph, heading, item, code, rule, quote, table, figure };
+
 struct Unit {
     std::size_t block = 0;  // index into Document::blocks
     int item = -1;          // index of the list item, or -1 for the whole block
+    int list_items = 0;     // an item's: how many items its list has; else 0
     bool heading = false;
-    int heading_level = 0;
     bool code = false;
     bool rule = false;
-    SourceRange source;
     bool measured = true;
+    UnitKind kind = UnitKind::paragraph;
+    int heading_level = 0;
+    SourceRange source;
     Features f;
 };
 
@@ -56,12 +62,9 @@ struct RemovedUnits {
 // what it removes in `removed`, when given.
 void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* removed = nullptr);
 // Puts back what remove_dropped removed from `doc` (which nothing changed since): `doc`
-// is then as it was before, block for block.
+// is then as it was before, block for block. In place, in the storage `doc`'s blocks
+// had before the removal, and `removed` is emptied as it goes back.
 void restore_removed(Document& doc, RemovedUnits&& removed);
-// The page's shape without its text: each block's kind (an empty node of the same
-// alternative, its source), each list's number of items (empty), and `language` as the
-// Meta's: what unit_features reads of the page, for a fraction of a copy's memory.
-Document page_shape(const Document& doc, std::string language);
 
 // Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
 // and reports each as `action` by `pass` with its reason and the id of the rule that
