@@ -105,10 +105,11 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     page.batch = options.batch;
     page.lang = lang;
     std::optional<UnitFeatureRows> rows(std::in_place, units, page);
-    // the rules' output is matched by text and fold only: no stop words counted (no language)
-    const std::vector<Unit> held = make_units(doc, "");
+    // the rules' output is matched by text and fold only (their keys: not a second copy
+    // of the text the rules kept)
+    const std::vector<UnitKey> held = unit_keys(doc);
     std::vector<std::size_t> matched;  // each unit's place in the rules' output
-    const std::vector<bool> rules = kept_in_order(units, held, doc, false, &matched);
+    const std::vector<bool> rules = kept_in_order(units, held, &matched);
     if (unit_features_wanted()) dump_unit_features(options.source_name, units, unit_features(units, page), rules);
     if (!unit_model_deciding() || units.empty()) return;
     // The rows one at a time (not the page's matrix: text_units.hpp): what the decisions
@@ -177,10 +178,11 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     if (!restores) {
         // removals only: the rules' output less the units the model drops, so that what
         // the rules' passes did to the text they kept stands
-        std::vector<bool> gone(held.size(), false);
+        // (what drop_units does, with its notes, which `quiet` would not keep)
+        DroppedUnits gone(doc);
         for (std::size_t k = 0; k < units.size(); ++k)
-            if (rules[k] && drop[k] && matched[k] < held.size()) gone[matched[k]] = true;
-        drop_units(doc, held, gone, std::vector<std::string>(held.size()), {}, "unit-model", quiet);
+            if (rules[k] && drop[k] && matched[k] < held.size()) gone.mark(doc, held[matched[k]].block, held[matched[k]].item);
+        remove_dropped(doc, gone);
         return;
     }
     if (removed) {  // the page as the rules received it, less what the model drops

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -35,8 +36,11 @@ bool is_cjk(char32_t c) {
 }
 
 // The words of `s`, hashed: runs of letters and digits, lower case (ASCII); every CJK
-// character a word of its own.
-void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
+// character a word of its own. `Limited`: only its first `limit` words (fewer if it has
+// fewer), and no more of `s` read than they take.
+template <bool Limited = false>
+void word_hashes(std::string_view s, std::vector<std::uint64_t>& out, std::size_t limit = SIZE_MAX) {
+    const std::size_t start = out.size();
     std::uint64_t h = kFnvBasis;
     bool open = false;
     auto close = [&] {
@@ -52,6 +56,8 @@ void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
                 open = true;
             } else {
                 close();
+                if constexpr (Limited)
+                    if (out.size() - start >= limit) return;
             }
             ++i;
             continue;
@@ -74,6 +80,8 @@ void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
             open = true;
         }
         i += len;
+        if constexpr (Limited)
+            if (out.size() - start >= limit) return;
     }
     close();
 }
@@ -120,22 +128,41 @@ void sort_hashes(std::vector<std::uint64_t>& v) {
 // triple its size and its sort for the few units that ask for them.
 class WordGrams {
 public:
-    // `expected`: about how many words the document holds (the vector is reserved so)
-    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts, std::size_t expected) {
-        grams_.reserve(expected);
+    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts) {
+        // Gathered in chunks of a fixed size, then into one vector of the exact size: the
+        // count is not known before, and a vector grown by doubling can hold three times
+        // the grams while it moves (it was reserved for all the page's words instead,
+        // most of them wasted where the rules kept a small part of a long page).
+        constexpr std::size_t kChunk = std::size_t(1) << 16;
+        std::vector<std::vector<std::uint64_t>> chunks(1);
+        chunks.back().reserve(kChunk);
+        auto add = [&](std::uint64_t g) {
+            if (chunks.back().size() == kChunk) {
+                chunks.emplace_back();
+                chunks.back().reserve(kChunk);
+            }
+            chunks.back().push_back(g);
+        };
         std::vector<std::uint64_t> words;
         for (const Block& b : doc.blocks) {
             poll_deadline();
             words.clear();
             word_hashes(plain_text(b), words);
             for (std::size_t i = 0; i < words.size(); ++i) {
-                if (i + 3 <= words.size()) grams_.push_back(gram(&words[i], 3));
+                if (i + 3 <= words.size()) add(gram(&words[i], 3));
                 if (short_texts.empty()) continue;
                 for (std::size_t n = 1; n <= 2 && i + n <= words.size(); ++n) {
                     std::uint64_t g = gram(&words[i], n);
-                    if (std::binary_search(short_texts.begin(), short_texts.end(), g)) grams_.push_back(g);
+                    if (std::binary_search(short_texts.begin(), short_texts.end(), g)) add(g);
                 }
             }
+        }
+        std::size_t count = 0;
+        for (const auto& chunk : chunks) count += chunk.size();
+        grams_.reserve(count);
+        for (auto& chunk : chunks) {
+            grams_.insert(grams_.end(), chunk.begin(), chunk.end());
+            std::vector<std::uint64_t>().swap(chunk);
         }
         sort_hashes(grams_);
         grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
@@ -176,11 +203,6 @@ private:
 struct UnitWords {
     std::vector<std::uint64_t> words;
     std::vector<std::size_t> first{0};
-    // `units`, `words`: about how many units and words will be added
-    void reserve(std::size_t units, std::size_t count) {
-        first.reserve(units + 1);
-        words.reserve(count);
-    }
     void add(std::string_view text) {
         word_hashes(text, words);
         first.push_back(words.size());
@@ -212,22 +234,29 @@ UnitFeatureRows::UnitFeatureRows(const std::vector<Unit>& units, const UnitPage&
     const std::size_t n = units.size();
     if (n == 0) return;
 
-    // what each stage kept of each unit (the words and sequences are gone by the end)
+    // What each stage kept of each unit (the sequences are gone by the end). A unit's
+    // words are hashed when its shares are taken, not kept for all units at once (8
+    // bytes a word: as much as the sequences of a long page the rules kept whole); only
+    // the first three words of each are hashed before, to find the units of one or two.
     kept_.resize(n);
     {
-        UnitWords words;
-        double count = 0;
-        for (const Unit& u : units) count += u.f.words;
-        words.reserve(n, static_cast<std::size_t>(count) + n);
-        for (std::size_t k = 0; k < n; ++k) words.add(units[k].f.text);
-        const std::vector<std::uint64_t> wanted = short_texts(words, n);
-        for (std::size_t s = 0; s < kRuleStages; ++s) {
-            if (!context.stages[s]) {
-                for (auto& k : kept_) k[s] = -1;
-                continue;
-            }
-            WordGrams grams(*context.stages[s], wanted, words.words.size());
-            for (std::size_t k = 0; k < n; ++k) kept_[k][s] = grams.share(words.of(k), words.count(k));
+        std::vector<std::uint64_t> words;
+        std::vector<std::uint64_t> wanted;  // the one- and two-word units, as short_texts() gives them
+        for (const Unit& u : units) {
+            words.clear();
+            word_hashes<true>(u.f.text, words, 3);
+            if (!words.empty() && words.size() < 3) wanted.push_back(WordGrams::whole(words.data(), words.size()));
+        }
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        std::array<std::optional<WordGrams>, kRuleStages> grams;
+        for (std::size_t s = 0; s < kRuleStages; ++s)
+            if (context.stages[s]) grams[s].emplace(*context.stages[s], wanted);
+        for (std::size_t k = 0; k < n; ++k) {
+            words.clear();
+            word_hashes(units[k].f.text, words);
+            for (std::size_t s = 0; s < kRuleStages; ++s)
+                kept_[k][s] = grams[s] ? grams[s]->share(words.data(), words.size()) : -1;
         }
     }
     context_.stages = {};  // read above only: the stages need not outlive the constructor
@@ -422,8 +451,8 @@ std::vector<float> unit_features(const std::vector<Unit>& units, const UnitPage&
     return x;
 }
 
-std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
-                                bool by_words, std::vector<std::size_t>* matched) {
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<UnitKey>& held,
+                                std::vector<std::size_t>* matched) {
     // A held unit is looked for this far ahead in the page (the rules removed the units
     // between); one not found is skipped (the rules changed its text).
     constexpr std::size_t kMatchLookahead = 400;
@@ -432,9 +461,9 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
     std::size_t at = 0;
     for (std::size_t j = 0; j < held.size(); ++j) {
         poll_deadline();
-        const Unit& h = held[j];
+        const UnitKey& h = held[j];
         for (std::size_t k = at; k < units.size() && k < at + kMatchLookahead; ++k) {
-            if (units[k].f.fold == h.f.fold && units[k].f.text.size() == h.f.text.size()) {
+            if (units[k].f.fold == h.fold && units[k].f.text.size() == h.text_bytes) {
                 kept[k] = true;
                 if (matched) (*matched)[k] = j;
                 at = k + 1;
@@ -442,6 +471,15 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
             }
         }
     }
+    return kept;
+}
+
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
+                                bool by_words, std::vector<std::size_t>* matched) {
+    std::vector<UnitKey> keys;
+    keys.reserve(held.size());
+    for (const Unit& h : held) keys.push_back({h.f.fold, h.f.text.size(), h.block, h.item});
+    std::vector<bool> kept = kept_in_order(units, keys, matched);
     if (!by_words) return kept;
     HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     for (const Unit& u : units)
@@ -454,7 +492,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         open.push_back(k);
         words.add(units[k].f.text);
     }
-    const WordGrams grams(stage, short_texts(words, open.size()), words.words.size());
+    const WordGrams grams(stage, short_texts(words, open.size()));
     for (std::size_t i = 0; i < open.size(); ++i) kept[open[i]] = grams.share(words.of(i), words.count(i)) >= 0.5f;
     return kept;
 }

@@ -115,6 +115,9 @@ std::vector<float> unit_features(const std::vector<Unit>& units, const UnitPage&
 // not repeated on the page (HTML: clean_content repairs the text it keeps).
 std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
                                 bool by_words, std::vector<std::size_t>* matched = nullptr);
+// The same matched by text only (by_words false), the held units given by their keys.
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<UnitKey>& held,
+                                std::vector<std::size_t>* matched = nullptr);
 
 // --explain: the units whose fate the model changed, each with its probability,
 // `reasons[k]`, the features that weighed most (`top[k]`, Diagnostic::features, as

@@ -51,15 +51,15 @@ void gather_item(const Blocks& item, Inlines* all, SourceRange& source, bool who
 
 }  // namespace
 
-std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
-                             std::size_t tail, bool whole_items) {
-    std::vector<Unit> units;
-    const std::size_t total = count_units(doc);
-    units.reserve(total);
-    auto wanted = [&] {
-        std::size_t k = units.size();
-        return k < head || k + tail >= total;
-    };
+namespace {
+
+// Each unit of `doc`, in order, to `emit` (make_units' arguments: the units it returns).
+// `total`: count_units(doc).
+template <class Emit>
+void visit_units(const Document& doc, std::size_t total, std::string_view lang, std::size_t head, std::size_t tail,
+                 bool whole_items, Emit&& emit) {
+    std::size_t k = 0;  // the units emitted so far
+    auto wanted = [&] { return k < head || k + tail >= total; };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
         const Block& block = doc.blocks[b];
@@ -75,7 +75,8 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                 gather_item(list->items[i], u.measured ? &all : nullptr, u.source, whole_items);
                 if (!u.source.known()) u.source = block.source;
                 if (u.measured) u.f = measure(all, lang);
-                units.push_back(std::move(u));
+                emit(std::move(u));
+                ++k;
             }
             continue;
         }
@@ -104,9 +105,30 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                                                                     : UnitKind::paragraph;
             if (u.measured) u.f = measure_text(plain_text(block), lang);
         }
-        units.push_back(std::move(u));
+        emit(std::move(u));
+        ++k;
     }
+}
+
+}  // namespace
+
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
+                             std::size_t tail, bool whole_items) {
+    std::vector<Unit> units;
+    const std::size_t total = count_units(doc);
+    units.reserve(total);
+    visit_units(doc, total, lang, head, tail, whole_items, [&](Unit&& u) { units.push_back(std::move(u)); });
     return units;
+}
+
+std::vector<UnitKey> unit_keys(const Document& doc) {
+    std::vector<UnitKey> keys;
+    const std::size_t total = count_units(doc);
+    keys.reserve(total);
+    visit_units(doc, total, "", SIZE_MAX, 0, false, [&](Unit&& u) {
+        keys.push_back({u.f.fold, u.f.text.size(), u.block, u.item});
+    });
+    return keys;
 }
 
 std::string excerpt(std::string_view s) {

@@ -39,6 +39,17 @@ struct Unit {
 std::vector<Unit> make_units(const Document& doc, std::string_view lang,
                              std::size_t head = SIZE_MAX, std::size_t tail = 0, bool whole_items = false);
 
+// What identifies a unit of a document, for matching: its text's fold and length, and
+// where it is. Far smaller than a Unit, whose text is a copy of the page's.
+struct UnitKey {
+    std::uint64_t fold = 0;      // Features::fold
+    std::size_t text_bytes = 0;  // Features::text's size
+    std::size_t block = 0;
+    int item = -1;
+};
+// The keys of make_units(doc, "")'s units, measured one at a time.
+std::vector<UnitKey> unit_keys(const Document& doc);
+
 // What goes of a document: whole blocks, and items of its top-level lists.
 struct DroppedUnits {
     explicit DroppedUnits(const Document& doc) : blocks(doc.blocks.size(), false), items(doc.blocks.size()) {}
