@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -97,8 +98,11 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
         p.source = source;
         p.length = f.length;
         p.long_paragraph = f.length >= kLongParagraph;
-        p.head = std::string(head_of(squeezed, kProbeBytes));
-        p.tail = std::string(tail_of(squeezed, kProbeBytes));
+        const std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
+        std::memcpy(p.head_text, head.data(), head.size());
+        p.head_bytes = static_cast<unsigned char>(head.size());
+        std::memcpy(p.tail_text, tail.data(), tail.size());
+        p.tail_bytes = static_cast<unsigned char>(tail.size());
         total_ += p.length;
         prose_.push_back(std::move(p));
     };
@@ -261,20 +265,20 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
         const Prose& p = *prose[i];
-        if (!take_from(whole, probe_pair_key(p.head, p.tail))) continue;
-        take_from(heads, probe_key(p.head));
-        take_from(tails, probe_key(p.tail));
-        ++claimed[probe_key(p.head)];
-        ++claimed[probe_key(p.tail)];
+        if (!take_from(whole, probe_pair_key(p.head(), p.tail()))) continue;
+        take_from(heads, probe_key(p.head()));
+        take_from(tails, probe_key(p.tail()));
+        ++claimed[probe_key(p.head())];
+        ++claimed[probe_key(p.tail())];
         found[i] = true;
     }
     for (std::size_t i = 0; i < prose.size(); ++i) {
         poll_deadline();
         if (found[i]) continue;
         const Prose& p = *prose[i];
-        if (take_from(heads, probe_key(p.head)) || take_from(tails, probe_key(p.tail))) {
-            ++claimed[probe_key(p.head)];
-            ++claimed[probe_key(p.tail)];
+        if (take_from(heads, probe_key(p.head())) || take_from(tails, probe_key(p.tail()))) {
+            ++claimed[probe_key(p.head())];
+            ++claimed[probe_key(p.tail())];
             found[i] = true;
         } else {
             pending.push_back(i);
@@ -289,8 +293,8 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     std::unordered_map<std::string_view, int> left;
     for (std::size_t i : pending) {
         poll_deadline();
-        left.try_emplace(prose[i]->head, 0);
-        left.try_emplace(prose[i]->tail, 0);
+        left.try_emplace(prose[i]->head(), 0);
+        left.try_emplace(prose[i]->tail(), 0);
     }
     count_occurrences(text, left);
     for (auto& [probe, count] : left)
@@ -304,11 +308,11 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     for (std::size_t i : pending) {
         poll_deadline();
         const Prose& p = *prose[i];
-        if (take(p.head)) {
-            take(p.tail);  // the same block holds its tail: not another unit's
+        if (take(p.head())) {
+            take(p.tail());  // the same block holds its tail: not another unit's
             found[i] = true;
         } else {
-            found[i] = take(p.tail);
+            found[i] = take(p.tail());
         }
     }
     return found;
@@ -317,7 +321,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
 }  // namespace
 
 void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
-    last_pass_ = std::string(pass);
+    last_pass_ = pass;
     // A page with less prose than this cannot collapse (nor hold three long paragraphs):
     // nothing to follow.
     if (total_ < kMinPageProse) return;
@@ -354,7 +358,7 @@ void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
     };
     for (Prose& p : prose_)
         if (p.missing_since.empty() && p.source.known() && !is_covered(p.source))
-            p.missing_since = std::string(pass);
+            p.missing_since = pass;
 }
 
 void RecallGuard::settle(const Document& result) {
@@ -364,7 +368,7 @@ void RecallGuard::settle(const Document& result) {
     for (std::size_t i = 0; i < all.size(); ++i) {
         poll_deadline();
         Prose& p = *all[i];
-        p.removed_by.clear();
+        p.removed_by = {};
         if (found[i]) continue;
         // the pass that first changed or removed it; or, found after every pass, the last
         p.removed_by = p.missing_since.empty() ? last_pass_ : p.missing_since;
@@ -464,8 +468,8 @@ bool RecallGuard::report(const Document& result, Diagnostics& diag) {
         d.last_line = first->source.last;
         why += std::string("; the first ") + (first->long_paragraph ? "long" : "prose") + " paragraph removed" +
                (first->source.known() ? " is at line " + std::to_string(first->source.first) + "," : "") + " by " +
-               first->removed_by;
-        d.excerpt = excerpt(first->head);
+               std::string(first->removed_by);
+        d.excerpt = excerpt(first->head());
     }
     d.reason = "cleaning may have lost the page's text: " + why + " (--explain lists every removal, "
                "--no-clean keeps everything)";

@@ -7,7 +7,12 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <new>
 #include <unordered_map>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "clean/cues.hpp"
 #include "clean/hash_table.hpp"
@@ -97,17 +102,18 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
 // that fit the cache, is then sorted alone: std::sort over a long page's million hashes
 // (8 MB) made every step of its first levels a cache miss, and cost 11 percent of the
 // page's cleaning, more per hash the longer the page.
-void sort_hashes(std::vector<std::uint64_t>& v) {
+void sort_hashes(std::uint64_t* first, std::uint64_t* last) {
     constexpr int kBucketBits = 11;
     constexpr std::size_t kBuckets = std::size_t(1) << kBucketBits;
     constexpr std::size_t kMinBucketed = 16 * kBuckets;  // fewer: std::sort alone
-    if (v.size() < kMinBucketed) {
-        std::sort(v.begin(), v.end());
+    if (static_cast<std::size_t>(last - first) < kMinBucketed) {
+        std::sort(first, last);
         return;
     }
+    std::uint64_t* v = first;
     auto bucket = [](std::uint64_t h) { return static_cast<std::size_t>(h >> (64 - kBucketBits)); };
     std::vector<std::size_t> start(kBuckets + 1, 0);
-    for (std::uint64_t h : v) ++start[bucket(h) + 1];
+    for (const std::uint64_t* h = first; h != last; ++h) ++start[bucket(*h) + 1];
     for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
     for (std::size_t b = 0; b < kBuckets; ++b) {
@@ -117,55 +123,82 @@ void sort_hashes(std::vector<std::uint64_t>& v) {
             v[next[b]++] = h;
         }
     }
-    for (std::size_t b = 0; b < kBuckets; ++b)
-        std::sort(v.begin() + static_cast<std::ptrdiff_t>(start[b]), v.begin() + static_cast<std::ptrdiff_t>(start[b + 1]));
+    for (std::size_t b = 0; b < kBuckets; ++b) std::sort(v + start[b], v + start[b + 1]);
 }
+
+// A growing array of hashes in memory mapped from the system, grown in place (mremap):
+// growing copies no bytes and never holds the old array beside the new one, where a
+// std::vector's doubling holds three times the hashes while it moves them, and only the
+// pages written take memory. The sequences of a long page's text are tens of megabytes.
+class HashArray {
+public:
+    HashArray() = default;
+    HashArray(const HashArray&) = delete;
+    HashArray& operator=(const HashArray&) = delete;
+    ~HashArray() {
+        if (!data_) return;
+#if defined(__linux__)
+        ::munmap(data_, capacity_ * sizeof(std::uint64_t));
+#else
+        std::free(data_);
+#endif
+    }
+    void push_back(std::uint64_t h) {
+        if (size_ == capacity_) grow();
+        data_[size_++] = h;
+    }
+    std::uint64_t* begin() { return data_; }
+    std::uint64_t* end() { return data_ + size_; }
+    const std::uint64_t* begin() const { return data_; }
+    const std::uint64_t* end() const { return data_ + size_; }
+    std::size_t size() const { return size_; }
+    std::uint64_t operator[](std::size_t k) const { return data_[k]; }
+    void shrink_to(std::size_t size) { size_ = std::min(size, size_); }  // the pages stay mapped
+
+private:
+    static constexpr std::size_t kFirstBytes = 64 * 1024;
+    void grow() {
+        const std::size_t bytes = capacity_ * sizeof(std::uint64_t);
+        const std::size_t more = std::max(2 * bytes, kFirstBytes);
+#if defined(__linux__)
+        void* p = data_ ? ::mremap(data_, bytes, more, MREMAP_MAYMOVE)
+                        : ::mmap(nullptr, more, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+#else
+        void* p = std::realloc(data_, more);
+        if (!p) throw std::bad_alloc();
+#endif
+        data_ = static_cast<std::uint64_t*>(p);
+        capacity_ = more / sizeof(std::uint64_t);
+    }
+    std::uint64_t* data_ = nullptr;
+    std::size_t size_ = 0, capacity_ = 0;
+};
 
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
-// vector, built and searched without a node per sequence (a hash set spent most of its
+// array, built and searched without a node per sequence (a hash set spent most of its
 // time on those), and without the page's every one- and two-word sequence, which would
 // triple its size and its sort for the few units that ask for them.
 class WordGrams {
 public:
     WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts) {
-        // Gathered in chunks of a fixed size, then into one vector of the exact size: the
-        // count is not known before, and a vector grown by doubling can hold three times
-        // the grams while it moves (it was reserved for all the page's words instead,
-        // most of them wasted where the rules kept a small part of a long page).
-        constexpr std::size_t kChunk = std::size_t(1) << 16;
-        std::vector<std::vector<std::uint64_t>> chunks(1);
-        chunks.back().reserve(kChunk);
-        auto add = [&](std::uint64_t g) {
-            if (chunks.back().size() == kChunk) {
-                chunks.emplace_back();
-                chunks.back().reserve(kChunk);
-            }
-            chunks.back().push_back(g);
-        };
         std::vector<std::uint64_t> words;
         for (const Block& b : doc.blocks) {
             poll_deadline();
             words.clear();
             word_hashes(plain_text(b), words);
             for (std::size_t i = 0; i < words.size(); ++i) {
-                if (i + 3 <= words.size()) add(gram(&words[i], 3));
+                if (i + 3 <= words.size()) grams_.push_back(gram(&words[i], 3));
                 if (short_texts.empty()) continue;
                 for (std::size_t n = 1; n <= 2 && i + n <= words.size(); ++n) {
                     std::uint64_t g = gram(&words[i], n);
-                    if (std::binary_search(short_texts.begin(), short_texts.end(), g)) add(g);
+                    if (std::binary_search(short_texts.begin(), short_texts.end(), g)) grams_.push_back(g);
                 }
             }
         }
-        std::size_t count = 0;
-        for (const auto& chunk : chunks) count += chunk.size();
-        grams_.reserve(count);
-        for (auto& chunk : chunks) {
-            grams_.insert(grams_.end(), chunk.begin(), chunk.end());
-            std::vector<std::uint64_t>().swap(chunk);
-        }
-        sort_hashes(grams_);
-        grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
+        sort_hashes(grams_.begin(), grams_.end());
+        grams_.shrink_to(static_cast<std::size_t>(std::unique(grams_.begin(), grams_.end()) - grams_.begin()));
         for (std::size_t k = 0; k < grams_.size(); k += kStride) index_.push_back(grams_[k]);
     }
     // The one- or two-word sequence a unit of `count` words (1 or 2) is looked for as.
@@ -190,11 +223,9 @@ private:
         auto up = std::upper_bound(index_.begin(), index_.end(), g);
         if (up == index_.begin()) return false;
         std::size_t first = static_cast<std::size_t>(up - index_.begin() - 1) * kStride;
-        auto from = grams_.begin() + static_cast<std::ptrdiff_t>(first);
-        auto to = grams_.begin() + static_cast<std::ptrdiff_t>(std::min(first + kStride, grams_.size()));
-        return std::binary_search(from, to, g);
+        return std::binary_search(grams_.begin() + first, grams_.begin() + std::min(first + kStride, grams_.size()), g);
     }
-    std::vector<std::uint64_t> grams_;
+    HashArray grams_;
     std::vector<std::uint64_t> index_;
 };
 
