@@ -99,7 +99,7 @@ namespace {
 // decide_text_units() for both: `before` the page as it was, or nullptr with `removed`.
 void decide(Document& doc, const Document* before, const std::string& lang, std::vector<Unit> units,
             const CleanOptions& options, Diagnostics& diag, RemovedUnits* removed) {
-    if (units.empty() && before) units = make_units(*before, lang);
+    if (units.empty() && before) units = make_units(*before, lang, SIZE_MAX, 0, false, true);
     UnitPage page;
     page.stages = {nullptr, nullptr, &doc};
     page.batch = options.batch;

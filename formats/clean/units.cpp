@@ -57,7 +57,7 @@ namespace {
 // `total`: count_units(doc).
 template <class Emit>
 void visit_units(const Document& doc, std::size_t total, std::string_view lang, std::size_t head, std::size_t tail,
-                 bool whole_items, Emit&& emit) {
+                 bool whole_items, bool borrow_text, Emit&& emit) {
     std::size_t k = 0;  // the units emitted so far
     auto wanted = [&] { return k < head || k + tail >= total; };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
@@ -88,9 +88,9 @@ void visit_units(const Document& doc, std::size_t total, std::string_view lang, 
             u.heading = true;
             u.kind = UnitKind::heading;
             u.heading_level = h->level;
-            if (u.measured) u.f = measure(h->content, lang);
+            if (u.measured) u.f = measure(h->content, lang, borrow_text);
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
-            if (u.measured) u.f = measure(p->content, lang);
+            if (u.measured) u.f = measure(p->content, lang, borrow_text);
         } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
             u.code = true;
             u.kind = UnitKind::code;
@@ -112,12 +112,12 @@ void visit_units(const Document& doc, std::size_t total, std::string_view lang, 
 
 }  // namespace
 
-std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
-                             std::size_t tail, bool whole_items) {
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head, std::size_t tail,
+                             bool whole_items, bool borrow_text) {
     std::vector<Unit> units;
     const std::size_t total = count_units(doc);
     units.reserve(total);
-    visit_units(doc, total, lang, head, tail, whole_items, [&](Unit&& u) { units.push_back(std::move(u)); });
+    visit_units(doc, total, lang, head, tail, whole_items, borrow_text, [&](Unit&& u) { units.push_back(std::move(u)); });
     return units;
 }
 
@@ -125,7 +125,7 @@ std::vector<UnitKey> unit_keys(const Document& doc) {
     std::vector<UnitKey> keys;
     const std::size_t total = count_units(doc);
     keys.reserve(total);
-    visit_units(doc, total, "", SIZE_MAX, 0, false, [&](Unit&& u) {
+    visit_units(doc, total, "", SIZE_MAX, 0, false, true, [&](Unit&& u) {
         keys.push_back({u.f.fold, u.f.text.size(), u.block, u.item});
     });
     return keys;

@@ -36,8 +36,12 @@ struct Unit {
 // and nested lists; with `whole_items`, on all its text (quotes, tables, code and boxes
 // inside it too: an HTML page's forum post is a list item whose words sit in a quote or
 // a box, which the unit model must see to judge it).
-std::vector<Unit> make_units(const Document& doc, std::string_view lang,
-                             std::size_t head = SIZE_MAX, std::size_t tail = 0, bool whole_items = false);
+// With `borrow_text`, a unit of one plain text (a paragraph or heading of one Text) views
+// it (UnitText) instead of copying it: `doc`'s blocks must then outlive the units and
+// stay in place (blocks moved, as remove_dropped and restore_removed move them, keep
+// their text where it is), or the units be read no more once a block is gone.
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head = SIZE_MAX,
+                             std::size_t tail = 0, bool whole_items = false, bool borrow_text = false);
 
 // What identifies a unit of a document, for matching: its text's fold and length, and
 // where it is. Far smaller than a Unit, whose text is a copy of the page's.

@@ -214,7 +214,7 @@ TEST_CASE("a page's units give its unit features and the removed units go back i
     // the rules remove "Home" twice, the list's first and last items, the whole second list
     DroppedUnits dropped(page);
     for (const Unit& u : units) {
-        const std::string& t = u.f.text;
+        const std::string_view t = u.f.text;
         if (t == "Home" || t == "Share" || t == "Print" || t == "Login" || t == "Register")
             dropped.mark(page, u.block, u.item);
     }
