@@ -13,6 +13,7 @@
 #include "clean/cues.hpp"
 #include "clean/features.hpp"
 #include "clean/hash_table.hpp"
+#include "clean/mapped_array.hpp"
 #include "clean/rules.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -65,15 +66,19 @@ std::string_view tail_of(std::string_view s, std::size_t bytes) {
 
 // The document's visible text, white space squeezed as the units' texts are, blocks
 // apart so that no probe matches across two of them. The title and subtitle count: the
-// metadata pass moves them there, it does not lose them.
-std::string document_text(const Document& doc) {
-    std::string out = doc.meta.title + '\n' + doc.meta.subtitle + '\n';
+// metadata pass moves them there, it does not lose them. As long as the page's text, and
+// its length unknown before: grown in place (mapped_array.hpp), not by doubling a string.
+void document_text(const Document& doc, MappedArray<char>& out) {
+    auto add = [&out](std::string_view s) {
+        out.append(s.data(), s.size());
+        out.push_back('\n');
+    };
+    add(doc.meta.title);
+    add(doc.meta.subtitle);
     for (const Block& b : doc.blocks) {
         poll_deadline();
-        out += text::squeeze_spaces(plain_text(b));
-        out += '\n';
+        add(text::squeeze_spaces(plain_text(b)));
     }
-    return out;
 }
 
 std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
@@ -289,14 +294,15 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     // Each distinct probe's occurrences in the text, counted in one pass over the text
     // per probe length (kProbeBytes less a cut character at most: a handful of passes),
     // so that the search stays linear however many units are pending.
-    const std::string text = document_text(doc);
+    MappedArray<char> text;
+    document_text(doc, text);
     std::unordered_map<std::string_view, int> left;
     for (std::size_t i : pending) {
         poll_deadline();
         left.try_emplace(prose[i]->head(), 0);
         left.try_emplace(prose[i]->tail(), 0);
     }
-    count_occurrences(text, left);
+    count_occurrences(view_of(text), left);
     for (auto& [probe, count] : left)
         if (const int* c = claimed.find(probe_key(probe))) count -= *c;
     auto take = [&](std::string_view probe) {

@@ -7,15 +7,11 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <new>
 #include <unordered_map>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "clean/cues.hpp"
 #include "clean/hash_table.hpp"
+#include "clean/mapped_array.hpp"
 #include "clean/thresholds.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -126,55 +122,6 @@ void sort_hashes(std::uint64_t* first, std::uint64_t* last) {
     for (std::size_t b = 0; b < kBuckets; ++b) std::sort(v + start[b], v + start[b + 1]);
 }
 
-// A growing array of hashes in memory mapped from the system, grown in place (mremap):
-// growing copies no bytes and never holds the old array beside the new one, where a
-// std::vector's doubling holds three times the hashes while it moves them, and only the
-// pages written take memory. The sequences of a long page's text are tens of megabytes.
-class HashArray {
-public:
-    HashArray() = default;
-    HashArray(const HashArray&) = delete;
-    HashArray& operator=(const HashArray&) = delete;
-    ~HashArray() {
-        if (!data_) return;
-#if defined(__linux__)
-        ::munmap(data_, capacity_ * sizeof(std::uint64_t));
-#else
-        std::free(data_);
-#endif
-    }
-    void push_back(std::uint64_t h) {
-        if (size_ == capacity_) grow();
-        data_[size_++] = h;
-    }
-    std::uint64_t* begin() { return data_; }
-    std::uint64_t* end() { return data_ + size_; }
-    const std::uint64_t* begin() const { return data_; }
-    const std::uint64_t* end() const { return data_ + size_; }
-    std::size_t size() const { return size_; }
-    std::uint64_t operator[](std::size_t k) const { return data_[k]; }
-    void shrink_to(std::size_t size) { size_ = std::min(size, size_); }  // the pages stay mapped
-
-private:
-    static constexpr std::size_t kFirstBytes = 64 * 1024;
-    void grow() {
-        const std::size_t bytes = capacity_ * sizeof(std::uint64_t);
-        const std::size_t more = std::max(2 * bytes, kFirstBytes);
-#if defined(__linux__)
-        void* p = data_ ? ::mremap(data_, bytes, more, MREMAP_MAYMOVE)
-                        : ::mmap(nullptr, more, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) throw std::bad_alloc();
-#else
-        void* p = std::realloc(data_, more);
-        if (!p) throw std::bad_alloc();
-#endif
-        data_ = static_cast<std::uint64_t*>(p);
-        capacity_ = more / sizeof(std::uint64_t);
-    }
-    std::uint64_t* data_ = nullptr;
-    std::size_t size_ = 0, capacity_ = 0;
-};
-
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
 // array, built and searched without a node per sequence (a hash set spent most of its
@@ -225,7 +172,7 @@ private:
         std::size_t first = static_cast<std::size_t>(up - index_.begin() - 1) * kStride;
         return std::binary_search(grams_.begin() + first, grams_.begin() + std::min(first + kStride, grams_.size()), g);
     }
-    HashArray grams_;
+    MappedArray<std::uint64_t> grams_;  // grown in place (mapped_array.hpp)
     std::vector<std::uint64_t> index_;
 };
 
