@@ -112,22 +112,24 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     const std::vector<bool> rules = kept_in_order(units, held, &matched);
     if (unit_features_wanted()) dump_unit_features(options.source_name, units, unit_features(units, page), rules);
     if (!unit_model_deciding() || units.empty()) return;
+    {
+        CjkGuard cjk;  // from the two features it reads, before any row is computed
+        for (const Unit& u : units) cjk.add(UnitFeatureRows::length_log(u.f), UnitFeatureRows::cjk_share(u.f));
+        if (cjk.holds()) return;
+    }
     // The rows one at a time (not the page's matrix: text_units.hpp): what the decisions
-    // below read of them, and the page's sums for the CJK guard and the page gate.
+    // below read of them, and the page's sums for the page gate.
     static const std::size_t repeats_feature = unit_feature_index("repeats_in_page_log");
     std::array<float, kUnitFeatures> row{};
     std::vector<float> probability(units.size());
     std::vector<bool> repeated(units.size());
-    CjkGuard cjk;
     TextPageFeatures page_features;
     for (std::size_t k = 0; k < units.size(); ++k) {
         rows->row(k, row.data());
-        cjk.add(row.data());
         probability[k] = unit_content_probability(row.data());
         repeated[k] = row[repeats_feature] > 0;
         page_features.add(row.data(), probability[k]);
     }
-    if (cjk.holds()) return;
     std::vector<bool> drop(units.size(), false);
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);

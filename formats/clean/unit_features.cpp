@@ -207,6 +207,12 @@ bool is_prose(const Features& f) {
 
 }  // namespace
 
+float UnitFeatureRows::length_log(const Features& f) { return log1(f.length); }
+
+float UnitFeatureRows::cjk_share(const Features& f) {
+    return static_cast<float>(f.letters ? double(f.cjk) / f.letters : 0);
+}
+
 UnitFeatureRows::UnitFeatureRows(const std::vector<Unit>& units, const UnitPage& context)
     : units_(units), context_(context) {
     const std::size_t n = units.size();
@@ -326,7 +332,7 @@ void UnitFeatureRows::row(std::size_t k, float* row) const {
     std::size_t i = 0;
     auto put = [&](double v) { row[i++] = static_cast<float>(v); };
     put(context.html ? 1 : 0);
-    put(log1(f.length));
+    put(length_log(f));
     put(f.link_density());
     put(f.stop_density);
     put(log1(f.words));
@@ -334,7 +340,7 @@ void UnitFeatureRows::row(std::size_t k, float* row) const {
     put(log1(f.commas));
     put(f.ends_sentence ? 1 : 0);
     put(f.url_share);
-    put(f.letters ? double(f.cjk) / f.letters : 0);
+    put(cjk_share(f));
     put(f.letters + f.digits ? double(f.digits) / (f.letters + f.digits) : 0);
     put(log1(f.links));
     put(log1(f.links ? double(f.words) / f.links : f.words));

@@ -81,6 +81,10 @@ public:
     UnitFeatureRows(const std::vector<Unit>& units, const UnitPage& context);
     std::size_t size() const { return units_.size(); }
     void row(std::size_t k, float* out) const;
+    // Two of a row's features, as row() writes them, from the unit's measures alone:
+    // what the CJK guard (unit_model.hpp) reads, before any row is computed.
+    static float length_log(const Features& f);
+    static float cjk_share(const Features& f);
 
 private:
     float share_of(std::size_t k, RuleStage s) const { return kept_[k][static_cast<std::size_t>(s)]; }

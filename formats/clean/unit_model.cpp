@@ -98,9 +98,11 @@ bool unit_model_may_drop(bool html, int favor) {
     return (html ? kUnitDropHtml : kUnitDropText) + shift > 0.0f;
 }
 
-void CjkGuard::add(const float* x) {
-    double length = std::expm1(static_cast<double>(x[kLength]));  // length_log is log1p
-    cjk_ += length * static_cast<double>(x[kCjkShare]);
+void CjkGuard::add(const float* x) { add(x[kLength], x[kCjkShare]); }
+
+void CjkGuard::add(float length_log, float cjk_share) {
+    double length = std::expm1(static_cast<double>(length_log));  // length_log is log1p
+    cjk_ += length * static_cast<double>(cjk_share);
     total_ += length;
 }
 

@@ -56,6 +56,8 @@ bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units)
 class CjkGuard {
 public:
     void add(const float* x);
+    // the same from the unit's length_log and cjk_share features
+    void add(float length_log, float cjk_share);
     bool holds() const;
 
 private:
