@@ -94,6 +94,22 @@ bool title_like(const Unit& u) {
     return true;
 }
 
+bool contains_image(const Inlines& inlines) {
+    for (const Inline& in : inlines) {
+        if (std::holds_alternative<Image>(in)) return true;
+        if (const Inlines* children = inline_children(in); children && contains_image(*children)) return true;
+    }
+    return false;
+}
+
+// A line holding an image is a picture, not the page's title: its text is alt text
+// ("![A Photo Of The Sea](sea.jpg)" under the first paragraph of a short page would
+// name it, and the paragraph above it would go as the page's head)
+bool holds_image(const Document& doc, const Unit& u) {
+    const Inlines* content = u.item < 0 ? inline_content(doc.blocks[u.block]) : nullptr;
+    return content && contains_image(*content);
+}
+
 bool ends_with_function_word(std::string_view s) {
     static constexpr std::string_view kDangling[] = {" of", " the", " and", " for", " to", " in",
                                                      " on", " de", " du", " der", " des", " &"};
@@ -154,7 +170,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     for (std::size_t i = 0; i < head_end; ++i) {
         poll_deadline();
         const Unit& u = units[i];
-        if (!u.heading || u.heading_level > 2 || !title_like(u) ||
+        if (!u.heading || u.heading_level > 2 || !title_like(u) || holds_image(doc, u) ||
             clean::opens_furniture_section(u.f.text))
             continue;
         if (u.heading_level == 1) {
@@ -177,7 +193,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         for (std::size_t i = anchor; i-- > 0;) {
             poll_deadline();
             if (static_cast<long>(i) == site_unit) continue;
-            if (title_like(units[i])) {
+            if (title_like(units[i]) && !holds_image(doc, units[i])) {
                 title = static_cast<long>(i);
                 break;
             }
@@ -240,7 +256,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
         // the title again in another script, next to it ("百年变局…" above "Serving the…")
         if (title >= 0 && (i + 2 == static_cast<std::size_t>(title) || i == static_cast<std::size_t>(title) + 1 ||
                            i + 1 == static_cast<std::size_t>(title)) &&
-            title_like(u) && doc.meta.extra.count("alt-title") == 0 && !u.heading) {
+            title_like(u) && !holds_image(doc, u) && doc.meta.extra.count("alt-title") == 0 && !u.heading) {
             bool title_cjk = units[static_cast<std::size_t>(title)].f.cjk * 2 >
                              units[static_cast<std::size_t>(title)].f.letters;
             bool this_cjk = u.f.cjk * 2 > u.f.letters;

@@ -115,11 +115,13 @@ char32_t edge_char(const Inlines& inlines, bool last) {
     return 0;
 }
 
-bool has_links(const Block& b) {
+// A paragraph holding a link or an image is no heading: its text is a link's, or an
+// image's alt text ("![The Old Keeper](keeper.jpg)" alone between paragraphs is a picture)
+bool has_link_or_image(const Block& b) {
     const Inlines* in = inline_content(b);
     if (!in) return false;
     for (const Inline& i : *in)
-        if (std::holds_alternative<Link>(i)) return true;
+        if (std::holds_alternative<Link>(i) || std::holds_alternative<Image>(i)) return true;
     return false;
 }
 
@@ -151,7 +153,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
     auto features = [&](const Block& b) { return clean::measure(*inline_content(b), lang); };
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         poll_deadline();
-        if (!is_paragraph(blocks[i]) || has_links(blocks[i])) continue;
+        if (!is_paragraph(blocks[i]) || has_link_or_image(blocks[i])) continue;
         // every character weighs at most as many Latin-equivalents as it has bytes, and
         // at least a quarter: longer text cannot be a heading, measuring it is waste
         if (text_bytes(*inline_content(blocks[i])) > 4 * kMaxHeadingLength) continue;
@@ -166,7 +168,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
             auto& content = std::get<Paragraph>(blocks[i].node).content;
             Heading h{2, std::move(content)};
             SourceRange src = blocks[i].source;
-            while (i + 1 < blocks.size() && is_paragraph(blocks[i + 1]) && !has_links(blocks[i + 1])) {
+            while (i + 1 < blocks.size() && is_paragraph(blocks[i + 1]) && !has_link_or_image(blocks[i + 1])) {
                 if (clean::length_exceeds(*inline_content(blocks[i + 1]), 100)) break;  // as g.length > 100 below
                 Features g = features(blocks[i + 1]);
                 char32_t c = first_char(g.text);
@@ -197,7 +199,7 @@ void assemble_headings(Document& doc, std::string_view lang, Diagnostics& diag) 
             prev_para && f.words >= 2) {
             std::size_t j = i + 1;
             double total = f.length;
-            while (j < blocks.size() && is_paragraph(blocks[j]) && !has_links(blocks[j])) {
+            while (j < blocks.size() && is_paragraph(blocks[j]) && !has_link_or_image(blocks[j])) {
                 if (clean::length_exceeds(*inline_content(blocks[j]), kMaxHeadingLength)) break;  // as below
                 Features g = features(blocks[j]);
                 if (g.ends_sentence || g.length > kMaxHeadingLength || cells(g.text) || !title_case(g, lang)) break;

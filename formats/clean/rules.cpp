@@ -79,7 +79,10 @@ std::string parse(std::string_view ids, Switches& switches) {
                 switches.off[static_cast<std::size_t>(info.rule)] = true;
                 found = true;
             }
-        if (!found) unknown += (unknown.empty() ? "" : ",") + std::string(id);
+        if (!found) {  // appended piece by piece: `"," + std::string(id)` trips GCC 12's -Wrestrict
+            if (!unknown.empty()) unknown += ',';
+            unknown += id;
+        }
     }
     return unknown;
 }

@@ -203,8 +203,14 @@ std::string describe_lines(const std::vector<std::uint32_t>& lines) {
         std::size_t j = i;
         while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
         if (ranges < kReportedLineRanges) {
-            out += (out.empty() ? "" : ", ") + std::to_string(lines[i]);
-            if (j > i) out += "-" + std::to_string(lines[j]);
+            // appended piece by piece: `"-" + std::to_string(n)` makes GCC 12 warn of a
+            // memcpy overlap that cannot happen (a -Wrestrict false positive)
+            if (!out.empty()) out += ", ";
+            out += std::to_string(lines[i]);
+            if (j > i) {
+                out += '-';
+                out += std::to_string(lines[j]);
+            }
         } else {
             ++left;
         }

@@ -369,7 +369,9 @@ public:
             deliver(0, std::move(page));
             pages_emitted_ = 1;
         }
-        Layout layout = begin_layout(meta, meta.title);
+        // Without a title, the first heading names the file in a viewer's title bar, as
+        // it names the EPUB (dc:title) and the HTML page (<title>)
+        Layout layout = begin_layout(meta, meta.title.empty() ? quoted_chapter_title(doc, meta, "") : meta.title);
         finish(layout, pages_emitted_);
         return layout;
     }

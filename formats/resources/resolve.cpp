@@ -198,6 +198,13 @@ std::optional<std::string> read_image_file(const std::filesystem::path& path, st
     return bytes;
 }
 
+// Where a local path led: the regular file it names, or why none.
+struct LocalFile {
+    std::filesystem::path path;  // empty: none
+    std::string problem;         // when none
+    bool refused = false;        // a file is there but is not a regular file
+};
+
 class Locator {
 public:
     explicit Locator(const ResourceOptions& options) : options_(options) {}
@@ -235,7 +242,7 @@ public:
                 }
                 path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
             }
-            return local(text::percent_decode(path));
+            return load(find_named(text::percent_decode(path)));
         }
         if (!scheme.empty()) {
             out.problem = "a " + scheme + ": source (not loadable)";
@@ -245,27 +252,44 @@ public:
             out.remote_url = join_url(options_.base, src);
             return out;
         }
-        // A local path, as a web page writes it: without its query or fragment, and
-        // percent-decoded ("page%20files/a.png?v=2" is the file "page files/a.png").
-        std::string_view path = src;
-        if (!options_.absolute_paths) path = path.substr(0, path.find_first_of("?#"));
-        if (path.starts_with("/") && !options_.absolute_paths) {
+        if (src.starts_with("/") && !options_.absolute_paths) {
             out.problem = "a path from the site's root, and the page's address is unknown";
             return out;
         }
-        std::string decoded = text::percent_decode(path);
-        Located found = local(decoded);
-        if (!found.loaded && decoded != path) {  // a file named with a literal "%20"
-            Located raw = local(std::string(path));
-            if (raw.loaded) return raw;
+        return load(find_file(src));
+    }
+
+    // The file a local path names, in the one order that loading and rebasing
+    // (rebase_image_sources) share: the path as written, then without its ?query or
+    // #fragment ("img/a.png?v=2" is the file "img/a.png", unless a file has that very
+    // name); each percent-decoded, then as written ("page%20files/a.png" is the file
+    // "page files/a.png", else one named with a literal "%20"); each in the input's folder,
+    // then under each --resource-path folder. The first regular file wins.
+    LocalFile find_file(std::string_view written) const {
+        std::string_view bare = written.substr(0, written.find_first_of("?#"));
+        LocalFile missing, refused;
+        for (std::string_view path : {written, bare}) {
+            if (path.empty()) continue;  // "#top": no file
+            std::string decoded = text::percent_decode(path);
+            for (const std::string& name : {decoded, std::string(path)}) {
+                LocalFile found = find_named(name);
+                if (!found.path.empty()) return found;
+                LocalFile& first = found.refused ? refused : missing;
+                if (first.problem.empty()) first = std::move(found);
+                if (decoded == path) break;  // nothing decoded: one name
+            }
+            if (bare.size() == written.size()) break;  // no query or fragment
         }
-        return found;
+        return refused.refused ? refused : missing;  // a file that is there says more
     }
 
 private:
-    Located local(const std::string& path) const {
-        Located out;
-        std::filesystem::path p(path);
+    // The first place where the file `name` (exactly) is: itself when absolute, else the
+    // input's folder, then each --resource-path folder. The first place that has it
+    // decides, even when it is not a regular file there.
+    LocalFile find_named(const std::string& name) const {
+        LocalFile out;
+        std::filesystem::path p(name);
         std::vector<std::filesystem::path> candidates;
         if (p.is_absolute()) {
             candidates.push_back(p);
@@ -275,20 +299,36 @@ private:
                 if (!dir.empty()) candidates.push_back(std::filesystem::path(dir) / p);
         }
         for (const auto& candidate : candidates) {
-            std::string problem;
-            std::optional<std::string> bytes = read_image_file(candidate, problem);
-            if (bytes) {
-                out.loaded = Loaded{std::move(*bytes), candidate.lexically_normal().string(), {}};
-                return out;
+            std::error_code error;
+            auto status = std::filesystem::status(candidate, error);
+            if (error || !std::filesystem::exists(status)) continue;
+            if (std::filesystem::is_regular_file(status)) {
+                out.path = candidate;
+            } else {
+                out.problem = candidate.string() + ": not a regular file";
+                out.refused = true;
             }
-            if (!problem.empty()) {
-                out.problem = candidate.string() + ": " + problem;
-                return out;
-            }
+            return out;
         }
         out.problem = candidates.empty() ? "no such file (relative, and the input's folder is unknown)"
                                          : "no such file (looked in " + std::to_string(candidates.size()) +
                                                (candidates.size() == 1 ? " place)" : " places)");
+        return out;
+    }
+
+    static Located load(const LocalFile& file) {
+        Located out;
+        if (file.path.empty()) {
+            out.problem = file.problem;
+            return out;
+        }
+        std::string problem;
+        std::optional<std::string> bytes = read_image_file(file.path, problem);
+        if (!bytes) {
+            out.problem = file.path.string() + ": " + (problem.empty() ? "no longer there" : problem);
+            return out;
+        }
+        out.loaded = Loaded{std::move(*bytes), file.path.lexically_normal().string(), {}};
         return out;
     }
 
@@ -444,23 +484,6 @@ std::string url_path(std::string_view path) {
     });
 }
 
-// The first regular file a relative source names under `folders`, in the Locator's order
-// (percent-decoded, as written, without its query or fragment); empty if none.
-std::filesystem::path own_file(std::string_view src, const std::vector<std::string>& folders) {
-    std::string_view bare = src.substr(0, src.find_first_of("?#"));
-    for (std::string_view path : {src, bare}) {
-        for (const std::string& name : {text::percent_decode(path), std::string(path)})
-            for (const std::string& dir : folders) {
-                if (dir.empty()) continue;
-                std::error_code ec;
-                std::filesystem::path candidate = std::filesystem::path(dir) / name;
-                if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
-            }
-        if (bare.size() == src.size()) break;
-    }
-    return {};
-}
-
 }  // namespace
 
 bool rebase_image_sources(Document& doc, const std::filesystem::path& folder,
@@ -469,6 +492,13 @@ bool rebase_image_sources(Document& doc, const std::filesystem::path& folder,
     std::error_code ec;
     const fs::path from = fs::absolute(folder.empty() ? fs::path(".") : folder, ec).lexically_normal();
     if (ec) return false;
+    // the folders the sources were looked up in, as resolve_resources() had them
+    ResourceOptions looked_up;
+    if (!found_in.empty()) {
+        looked_up.base = found_in.front();
+        looked_up.search_path.assign(found_in.begin() + 1, found_in.end());
+    }
+    const Locator locator(looked_up);
     bool changed = false;
     auto visit = [&](Image& image, std::uint32_t) {
         std::string_view src = text::trim(image.src);
@@ -479,7 +509,7 @@ bool rebase_image_sources(Document& doc, const std::filesystem::path& folder,
         if (image.resource.empty() || found == doc.resources.end()) return;  // not found: as written
         // The file this source names, looked up as resolve_resources() did; the resource's
         // origin only when unknown: it is the first file with these bytes, maybe another.
-        fs::path file = own_file(src, found_in);
+        fs::path file = locator.find_file(src).path;
         if (file.empty()) {
             const std::string& origin = found->second->origin;
             if (origin.empty() || origin == "data:" || !scheme_of(origin).empty()) return;

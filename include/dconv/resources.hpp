@@ -5,7 +5,9 @@
 // names (Image::resource), in this order:
 //   1. a data: URI, decoded (base64 or percent-encoded);
 //   2. a path relative to the input's folder (a saved page's "page_files/x.jpg", a
-//      Markdown note's "img/x.png"), and for Markdown an absolute path too;
+//      Markdown note's "img/x.png"), and for Markdown an absolute path too: as written,
+//      then without its ?query or #fragment ("img/x.png?v=2" is "img/x.png" unless a
+//      file has that very name), each percent-decoded first, then as written;
 //   3. the same relative path under each --resource-path folder, in order (as pandoc);
 //   4. a remote http(s) image (or a relative one in a page read from a URL), through
 //      ResourceOptions::fetch_remote when set. Unset (today: the command fetches

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -23,6 +24,7 @@
 
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
+#include "unit/epub_test_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -384,6 +386,35 @@ TEST_CASE("checks: a rebased image links its own file even when another holds th
     CHECK_THAT(md, Contains("![ref](../notes/sub/rel.png \"title\")"));  // not ../notes/img/red.png
     CHECK_THAT(md, Contains("![pct](../notes/img/a%2520b.png)"));         // not a%20b.png ("a b.png")
     CHECK(fs::is_regular_file(dir.work / "out/n.epub"));
+}
+
+TEST_CASE("checks: a Markdown image with a ?query or #fragment is its file, inside the EPUB and the PDF") {
+    TempDir dir;
+    dir.write("notes/img/red.png", png(false));
+    dir.write("notes/img/blue.png", slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/blue-4x3.png"));
+    dir.write("notes/n.md", "# Note\n\nSome text.\n\n![red](img/red.png?v=2)\n\n![blue](img/blue.png#frag)\n");
+    Run r = run_dconv(dir, "--to md,epub,pdf notes/n.md");
+    CHECK(r.status == 0);
+    CHECK(r.err.find("not loaded") == std::string::npos);
+    // the EPUB's manifest lists both images
+    auto entries = dconv::test::unzip(slurp(dir.work / "out/n.epub"));
+    const dconv::test::ZipEntry* opf = dconv::test::find_entry(entries, "OEBPS/content.opf");
+    REQUIRE(opf);
+    CHECK_THAT(opf->data, Contains("href=\"images/image-001.png\""));
+    CHECK_THAT(opf->data, Contains("href=\"images/image-002.png\""));
+    // the PDF draws both: pdfimages -list has two header lines, then a line per image
+    if (std::system("command -v pdfimages >/dev/null") != 0) {
+        WARN("pdfimages (poppler-utils) not installed: the PDF is not checked");
+    } else {
+        std::string list = dir.work.string() + "/list.txt";
+        REQUIRE(std::system(("pdfimages -list " + quote((dir.work / "out/n.pdf").string()) + " >" + quote(list)).c_str()) == 0);
+        std::string lines = slurp(list);
+        CHECK(std::count(lines.begin(), lines.end(), '\n') == 4);
+    }
+    // Markdown links the file itself from out/
+    std::string md = slurp(dir.work / "out/n.md");
+    CHECK_THAT(md, Contains("![red](../notes/img/red.png)"));
+    CHECK_THAT(md, Contains("![blue](../notes/img/blue.png)"));
 }
 
 TEST_CASE("checks: a FIFO as --style or --cover is refused at once, not waited on") {

@@ -167,6 +167,24 @@ TEST_CASE("typeset: every page is numbered, and pages after the first have a run
     CHECK(layout.info.author == "A. Writer");
 }
 
+TEST_CASE("typeset: without a title, the document information's title is the first heading") {
+    Setup setup;
+    Document doc;
+    doc.blocks.push_back(numbered_paragraph(0, 10));
+    doc.blocks.push_back(make_heading(1, "My   \"Trip\""));
+    doc.blocks.push_back(numbered_paragraph(1, 10));
+    doc.blocks.push_back(make_heading(2, "Day 1"));
+    CHECK(typeset(doc, setup.options()).info.title == "My \"Trip\"");
+    TypesetOptions smart = setup.options();
+    smart.smart_quotes = true;
+    CHECK(typeset(doc, smart).info.title == "My \u201CTrip\u201D");  // as the heading is set
+    doc.meta.title = "Given";
+    CHECK(typeset(doc, setup.options()).info.title == "Given");
+    Document untitled;
+    untitled.blocks.push_back(numbered_paragraph(0, 10));
+    CHECK(typeset(untitled, setup.options()).info.title.empty());  // no heading either: none
+}
+
 TEST_CASE("typeset: no text runs past the right margin, and justified lines reach it") {
     Setup setup;
     Document doc;

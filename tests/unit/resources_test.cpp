@@ -491,3 +491,56 @@ TEST_CASE("rebase_image_sources: URL paths percent-encoded and each source's own
         CHECK(fs::is_regular_file(root / "out" / url_decoded(image->src)));
     fs::remove_all(root);
 }
+
+TEST_CASE("resolve: a local source's ?query or #fragment is dropped when no file has the name as written") {
+    namespace fs = std::filesystem;
+    fs::path root = fs::path(DCONV_BINARY_DIR) / "resources_query";
+    fs::remove_all(root);
+    fs::create_directories(root / "img");
+    fs::copy_file(kImages + "/blue-4x3.png", root / "img" / "a.png");
+    fs::copy_file(kImages + "/red-5x2.gif", root / "img" / "a c.png");
+    fs::copy_file(kImages + "/blue-4x3.png", root / "img" / "b.png");
+    fs::copy_file(kImages + "/green-7x5.webp", root / "img" / "b.png?v=2");  // a file with that very name wins
+    const std::string a = (root / "img" / "a.png").lexically_normal().string();
+    const std::string spaced = (root / "img" / "a c.png").lexically_normal().string();
+    const std::string literal = (root / "img" / "b.png?v=2").lexically_normal().string();
+    for (bool markdown : {true, false}) {  // Markdown, and a saved web page
+        INFO((markdown ? "Markdown" : "web page"));
+        Document doc = with_images({"img/a.png?v=2", "img/a.png#frag", "img/a%20c.png?v=2#x", "img/b.png?v=2",
+                                    "img/gone.png?v=2", "#frag"});
+        ResourceOptions options;
+        options.base = root.string();
+        options.absolute_paths = markdown;
+        Diagnostics diag;
+        resolve_resources(doc, options, diag);
+        auto images = images_of(doc);
+        REQUIRE(images.size() == 6);
+        for (int i : {0, 1}) {
+            REQUIRE(doc.resources.count(images[i]->resource));
+            CHECK(doc.resources.at(images[i]->resource)->origin == a);
+        }
+        REQUIRE(doc.resources.count(images[2]->resource));  // decoded, without its query and fragment
+        CHECK(doc.resources.at(images[2]->resource)->origin == spaced);
+        REQUIRE(doc.resources.count(images[3]->resource));
+        CHECK(doc.resources.at(images[3]->resource)->origin == literal);
+        CHECK(doc.resources.at(images[3]->resource)->media_type == "image/webp");
+        CHECK(images[4]->resource.empty());
+        CHECK(images[5]->resource.empty());
+        CHECK(warnings(diag) == std::vector<std::string>{
+                                    "image img/gone.png?v=2 not loaded: no such file (looked in 1 place); kept as its alt text",
+                                    "image #frag not loaded: no such file (looked in 1 place); kept as its alt text"});
+    }
+    // Rebasing finds the same files as loading did: the one without the query, or the one
+    // with that very name
+    Document doc = with_images({"img/a.png?v=2", "img/b.png?v=2"});
+    ResourceOptions options;
+    options.base = root.string();
+    options.absolute_paths = true;
+    Diagnostics diag;
+    resolve_resources(doc, options, diag);
+    fs::create_directories(root / "out");
+    REQUIRE(rebase_image_sources(doc, root / "out", {root.string()}));
+    CHECK(images_of(doc)[0]->src == "../img/a.png");
+    CHECK(images_of(doc)[1]->src == "../img/b.png%3Fv=2");
+    fs::remove_all(root);
+}
