@@ -471,7 +471,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         has_stopwords(lang) && lang != "zh" && lang != "ja" ? prose_density(lang) : 0.0;
     std::vector<Unit> own;
     std::vector<Unit>& store = measured ? *measured : own;
-    store = make_units(doc, lang);
+    // the units view the page's text (make_units' borrow_text) when they end here, or
+    // when what the rules remove is kept aside (`removed`) for the units handed over
+    store = make_units(doc, lang, SIZE_MAX, 0, false, !measured || removed);
     const std::vector<Unit>& units = store;
     const bool explain = diag.keeps_notes();
     const std::size_t n = units.size();

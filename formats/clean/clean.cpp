@@ -72,16 +72,16 @@ void run_classify(Document& doc, CleaningState& state, Diagnostics& diag) {
         clean::decide_text_units(doc, before, std::move(units), state.options, diag);
         return;
     }
-    // No copy of the page: the model's features read its shape, and what the rules
+    // No copy of the page: the model's features read its units, and what the rules
     // remove is kept aside for the units the model brings back.
-    const Document shape = clean::page_shape(doc, clean::document_language(doc));
+    const std::string language = clean::document_language(doc);
     clean::RemovedUnits removed;
     clean::classify_boilerplate_measured(doc, state.options, diag, units, &removed);
     if (units.empty()) {  // nothing to judge, so nothing was removed: `doc` is the page
         clean::decide_text_units(doc, doc, std::move(units), state.options, diag);
         return;
     }
-    clean::decide_text_units(doc, shape, std::move(units), state.options, diag, &removed);
+    clean::decide_text_units(doc, language, std::move(units), state.options, diag, removed);
 }
 void run_repair(Document& doc, CleaningState&, Diagnostics& diag) { repair_structure(doc, diag); }
 

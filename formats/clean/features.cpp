@@ -235,7 +235,7 @@ void shape(Features& f, std::string_view lang) {
 
 }  // namespace
 
-Features measure(const Inlines& content, std::string_view lang) {
+Features measure(const Inlines& content, std::string_view lang, bool borrow) {
     Features f;
     if (content.size() == 1) {
         if (auto* t = std::get_if<Text>(&content.front())) {  // most lines: one plain text
@@ -243,7 +243,8 @@ Features measure(const Inlines& content, std::string_view lang) {
             double link_bytes = f.link_length;
             // the segmenter trimmed the line; runs of spaces inside it count as one in
             // every measure, so the copy is taken as it is
-            f.text = t->text;
+            if (borrow) f.text.borrow(t->text);
+            else f.text = t->text;
             shape(f, lang);
             f.link_length = t->text.empty() ? 0 : f.length * std::min(1.0, link_bytes / double(t->text.size()));
             return f;

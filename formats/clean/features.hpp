@@ -15,8 +15,45 @@ namespace dconv::clean {
 // lengths are compared in these "Latin-equivalent" units so one threshold serves both.
 inline constexpr double kCjkWeight = 3.0;
 
+// A unit's visible text: held here, or, for a unit of one plain text measured with
+// `borrow` (measure()), a view of the document's own Text, which must then outlive it
+// and stay where it is (moving its block or the vector of its inlines keeps it). The
+// units of a long page held a copy of all its text beside the document.
+class UnitText {
+public:
+    UnitText() = default;
+    UnitText(std::string text) : owned_(std::move(text)) {}
+    UnitText& operator=(std::string text) {
+        owned_ = std::move(text);
+        borrowed_ = {};
+        return *this;
+    }
+    void borrow(const std::string& text) {
+        owned_.clear();
+        borrowed_ = std::string_view(text);
+        if (borrowed_.data() == nullptr) borrowed_ = std::string_view("", 0);
+    }
+    std::string_view view() const { return borrowed_.data() ? borrowed_ : std::string_view(owned_); }
+    operator std::string_view() const { return view(); }
+    std::size_t size() const { return view().size(); }
+    bool empty() const { return view().empty(); }
+    const char* data() const { return view().data(); }
+    auto begin() const { return view().begin(); }
+    auto end() const { return view().end(); }
+    char front() const { return view().front(); }
+    char back() const { return view().back(); }
+    char operator[](std::size_t k) const { return view()[k]; }
+    std::size_t find(std::string_view s, std::size_t from = 0) const { return view().find(s, from); }
+    std::size_t find(char c, std::size_t from = 0) const { return view().find(c, from); }
+    friend bool operator==(const UnitText& a, std::string_view b) { return a.view() == b; }
+
+private:
+    std::string owned_;
+    std::string_view borrowed_;  // data() nullptr: owned
+};
+
 struct Features {
-    std::string text;          // visible text, white space squeezed
+    UnitText text;             // visible text, white space squeezed
     double length = 0;         // Latin-equivalent letters, digits and punctuation
     double link_length = 0;    // the part of `length` inside links
     int links = 0;             // number of links (an empty [](url) link counts)
@@ -45,7 +82,9 @@ struct Features {
     double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }
 };
 
-Features measure(const Inlines& content, std::string_view lang);
+// `borrow`: a content of one Text is viewed, not copied (UnitText): the caller keeps
+// the content alive and in place while the Features are read.
+Features measure(const Inlines& content, std::string_view lang, bool borrow = false);
 // Whether measure(content, ...).length > bound, read only as far as it takes: a long
 // paragraph is known longer than a heading after a heading's length of it.
 bool length_exceeds(const Inlines& content, double bound);

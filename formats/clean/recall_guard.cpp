@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -12,6 +13,7 @@
 #include "clean/cues.hpp"
 #include "clean/features.hpp"
 #include "clean/hash_table.hpp"
+#include "clean/mapped_array.hpp"
 #include "clean/rules.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -64,15 +66,19 @@ std::string_view tail_of(std::string_view s, std::size_t bytes) {
 
 // The document's visible text, white space squeezed as the units' texts are, blocks
 // apart so that no probe matches across two of them. The title and subtitle count: the
-// metadata pass moves them there, it does not lose them.
-std::string document_text(const Document& doc) {
-    std::string out = doc.meta.title + '\n' + doc.meta.subtitle + '\n';
+// metadata pass moves them there, it does not lose them. As long as the page's text, and
+// its length unknown before: grown in place (mapped_array.hpp), not by doubling a string.
+void document_text(const Document& doc, MappedArray<char>& out) {
+    auto add = [&out](std::string_view s) {
+        out.append(s.data(), s.size());
+        out.push_back('\n');
+    };
+    add(doc.meta.title);
+    add(doc.meta.subtitle);
     for (const Block& b : doc.blocks) {
         poll_deadline();
-        out += text::squeeze_spaces(plain_text(b));
-        out += '\n';
+        add(text::squeeze_spaces(plain_text(b)));
     }
-    return out;
 }
 
 std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
@@ -97,8 +103,11 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
         p.source = source;
         p.length = f.length;
         p.long_paragraph = f.length >= kLongParagraph;
-        p.head = std::string(head_of(squeezed, kProbeBytes));
-        p.tail = std::string(tail_of(squeezed, kProbeBytes));
+        const std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
+        std::memcpy(p.head_text, head.data(), head.size());
+        p.head_bytes = static_cast<unsigned char>(head.size());
+        std::memcpy(p.tail_text, tail.data(), tail.size());
+        p.tail_bytes = static_cast<unsigned char>(tail.size());
         total_ += p.length;
         prose_.push_back(std::move(p));
     };
@@ -282,20 +291,20 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < prose.size(); ++i) {  // whole blocks first, then trimmed ones
         const Prose& p = *prose[i];
-        if (!take_from(whole, probe_pair_key(p.head, p.tail))) continue;
-        take_from(heads, probe_key(p.head));
-        take_from(tails, probe_key(p.tail));
-        ++claimed[probe_key(p.head)];
-        ++claimed[probe_key(p.tail)];
+        if (!take_from(whole, probe_pair_key(p.head(), p.tail()))) continue;
+        take_from(heads, probe_key(p.head()));
+        take_from(tails, probe_key(p.tail()));
+        ++claimed[probe_key(p.head())];
+        ++claimed[probe_key(p.tail())];
         found[i] = true;
     }
     for (std::size_t i = 0; i < prose.size(); ++i) {
         poll_deadline();
         if (found[i]) continue;
         const Prose& p = *prose[i];
-        if (take_from(heads, probe_key(p.head)) || take_from(tails, probe_key(p.tail))) {
-            ++claimed[probe_key(p.head)];
-            ++claimed[probe_key(p.tail)];
+        if (take_from(heads, probe_key(p.head())) || take_from(tails, probe_key(p.tail()))) {
+            ++claimed[probe_key(p.head())];
+            ++claimed[probe_key(p.tail())];
             found[i] = true;
         } else {
             pending.push_back(i);
@@ -306,14 +315,15 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     // Each distinct probe's occurrences in the text, counted in one pass over the text
     // per probe length (kProbeBytes less a cut character at most: a handful of passes),
     // so that the search stays linear however many units are pending.
-    const std::string text = document_text(doc);
+    MappedArray<char> text;
+    document_text(doc, text);
     std::unordered_map<std::string_view, int> left;
     for (std::size_t i : pending) {
         poll_deadline();
-        left.try_emplace(prose[i]->head, 0);
-        left.try_emplace(prose[i]->tail, 0);
+        left.try_emplace(prose[i]->head(), 0);
+        left.try_emplace(prose[i]->tail(), 0);
     }
-    count_occurrences(text, left);
+    count_occurrences(view_of(text), left);
     for (auto& [probe, count] : left)
         if (const int* c = claimed.find(probe_key(probe))) count -= *c;
     auto take = [&](std::string_view probe) {
@@ -325,11 +335,11 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
     for (std::size_t i : pending) {
         poll_deadline();
         const Prose& p = *prose[i];
-        if (take(p.head)) {
-            take(p.tail);  // the same block holds its tail: not another unit's
+        if (take(p.head())) {
+            take(p.tail());  // the same block holds its tail: not another unit's
             found[i] = true;
         } else {
-            found[i] = take(p.tail);
+            found[i] = take(p.tail());
         }
     }
     return found;
@@ -338,7 +348,7 @@ std::vector<bool> find_prose(const Document& doc, const std::vector<Prose*>& pro
 }  // namespace
 
 void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
-    last_pass_ = std::string(pass);
+    last_pass_ = pass;
     // A page with less prose than this cannot collapse (nor hold three long paragraphs):
     // nothing to follow.
     if (total_ < kMinPageProse) return;
@@ -375,7 +385,7 @@ void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
     };
     for (Prose& p : prose_)
         if (p.missing_since.empty() && p.source.known() && !is_covered(p.source))
-            p.missing_since = std::string(pass);
+            p.missing_since = pass;
 }
 
 void RecallGuard::settle(const Document& result) {
@@ -385,7 +395,7 @@ void RecallGuard::settle(const Document& result) {
     for (std::size_t i = 0; i < all.size(); ++i) {
         poll_deadline();
         Prose& p = *all[i];
-        p.removed_by.clear();
+        p.removed_by = {};
         if (found[i]) continue;
         // the pass that first changed or removed it; or, found after every pass, the last
         p.removed_by = p.missing_since.empty() ? last_pass_ : p.missing_since;
@@ -485,8 +495,8 @@ bool RecallGuard::report(const Document& result, Diagnostics& diag) {
         d.last_line = first->source.last;
         why += std::string("; the first ") + (first->long_paragraph ? "long" : "prose") + " paragraph removed" +
                (first->source.known() ? " is at line " + std::to_string(first->source.first) + "," : "") + " by " +
-               first->removed_by;
-        d.excerpt = excerpt(first->head);
+               std::string(first->removed_by);
+        d.excerpt = excerpt(first->head());
     }
     d.reason = "cleaning may have lost the page's text: " + why + " (--explain lists every removal, "
                "--no-clean keeps everything)";

@@ -86,7 +86,8 @@ public:
     void add(const Blocks& blocks, const std::string& language);
 
     // After a pass: the prose units whose source lines no block of `doc` covers any
-    // more were removed by `pass`. Cheap: line ranges only, no text.
+    // more were removed by `pass`. Cheap: line ranges only, no text. `pass` is kept as a
+    // view: a name that outlives the guard (a literal, a cleaning_passes() id).
     void checkpoint(const Document& doc, std::string_view pass);
 
     // After the last pass: settles which prose `result` still holds (searching its text
@@ -122,19 +123,26 @@ public:
 private:
     bool keep_blocks_ = false;
     Blocks prose_blocks_;
+    // One a prose unit: on a long page of prose, as many as its paragraphs, kept from
+    // the first pass to the last. Its probes are held in place, not as two strings of
+    // their own on the heap (a third of a forum page's cleaning memory was the guard's).
     struct Prose {
         SourceRange source;
         double length = 0;
+        std::string_view missing_since;  // the first checkpoint it was not found at
+        std::string_view removed_by;     // settled: the pass it went in; empty if kept
         bool long_paragraph = false;
-        std::string head, tail;     // kProbeBytes of the start and end of its text
-        std::string missing_since;  // the first checkpoint it was not found at
-        std::string removed_by;     // settled: the pass it went in; empty if kept
+        unsigned char head_bytes = 0, tail_bytes = 0;
+        char head_text[kProbeBytes], tail_text[kProbeBytes];
+        // kProbeBytes of the start and end of its text
+        std::string_view head() const { return {head_text, head_bytes}; }
+        std::string_view tail() const { return {tail_text, tail_bytes}; }
     };
     void settle(const Document& result);
 
     std::vector<Prose> prose_;
     double total_ = 0;
-    std::string last_pass_;
+    std::string_view last_pass_;
 };
 
 }  // namespace dconv::clean

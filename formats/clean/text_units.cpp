@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "clean/unit_features.hpp"
 #include "clean/unit_model.hpp"
@@ -21,15 +23,17 @@ std::size_t unit_feature_index(std::string_view name) {
 
 }  // namespace
 
-std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
-                                                        const std::vector<float>& probability) {
-    // each input: which unit feature (or the probabilities: kProbability), how averaged
-    enum How { kPage, kWeighted, kPlain };
-    constexpr std::size_t kProbability = SIZE_MAX, kContentUnits = SIZE_MAX - 1;
-    struct Input {
-        std::size_t feature;
-        How how;
-    };
+namespace {
+
+// each gate input: which unit feature (or the probabilities: kProbability), how averaged
+enum How { kPage, kWeighted, kPlain };
+constexpr std::size_t kProbability = SIZE_MAX, kContentUnits = SIZE_MAX - 1;
+struct Input {
+    std::size_t feature;
+    How how;
+};
+
+const std::array<Input, kTextPageFeatures>& gate_inputs() {
     static const std::array<Input, kTextPageFeatures> inputs = [] {
         std::array<Input, kTextPageFeatures> out{};
         for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
@@ -43,36 +47,46 @@ std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>
         }
         return out;
     }();
+    return inputs;
+}
+
+}  // namespace
+
+void TextPageFeatures::add(const float* row, float probability) {
     static const std::size_t length_log = unit_feature_index("length_log");
-    std::array<float, kTextPageFeatures> out{};
-    const std::size_t n = probability.size();
-    if (n == 0) return out;
-    std::vector<double> weight(n);
-    double weight_sum = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-        weight[k] = std::expm1(double(x[k * kUnitFeatures + length_log])) + 1;
-        weight_sum += weight[k];
-    }
-    // row by row (each input's sum in the same order as column by column): a long
-    // page's rows are read once, not once per input
-    std::array<double, kTextPageFeatures> sum{};
-    for (std::size_t k = 0; k < n; ++k) {
-        const float* row = &x[k * kUnitFeatures];
-        for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
-            const Input in = inputs[i];
-            if (in.how == kPage) continue;
-            double v = in.feature == kProbability    ? double(probability[k])
-                       : in.feature == kContentUnits ? double(probability[k] >= 0.5f)
-                                                     : double(row[in.feature]);
-            sum[i] += (in.how == kWeighted ? weight[k] : 1.0) * v;
-        }
-    }
+    const std::array<Input, kTextPageFeatures>& inputs = gate_inputs();
+    if (units_++ == 0)  // a page feature: the same in every row
+        for (std::size_t i = 0; i < kTextPageFeatures; ++i)
+            if (inputs[i].how == kPage) page_[i] = row[inputs[i].feature];
+    const double weight = std::expm1(double(row[length_log])) + 1;
+    weight_sum_ += weight;
     for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
         const Input in = inputs[i];
-        if (in.how == kPage) out[i] = x[in.feature];  // a page feature: the same in every row
-        else out[i] = static_cast<float>(sum[i] / (in.how == kWeighted ? weight_sum : double(n)));
+        if (in.how == kPage) continue;
+        double v = in.feature == kProbability    ? double(probability)
+                   : in.feature == kContentUnits ? double(probability >= 0.5f)
+                                                 : double(row[in.feature]);
+        sum_[i] += (in.how == kWeighted ? weight : 1.0) * v;
+    }
+}
+
+std::array<float, kTextPageFeatures> TextPageFeatures::result() const {
+    std::array<float, kTextPageFeatures> out{};
+    if (units_ == 0) return out;
+    const std::array<Input, kTextPageFeatures>& inputs = gate_inputs();
+    for (std::size_t i = 0; i < kTextPageFeatures; ++i) {
+        const Input in = inputs[i];
+        if (in.how == kPage) out[i] = page_[i];
+        else out[i] = static_cast<float>(sum_[i] / (in.how == kWeighted ? weight_sum_ : double(units_)));
     }
     return out;
+}
+
+std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
+                                                        const std::vector<float>& probability) {
+    TextPageFeatures page;
+    for (std::size_t k = 0; k < probability.size(); ++k) page.add(&x[k * kUnitFeatures], probability[k]);
+    return page.result();
 }
 
 bool text_unit_model_wanted(int favor) {
@@ -80,46 +94,64 @@ bool text_unit_model_wanted(int favor) {
            unit_features_wanted();
 }
 
-void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
-                       Diagnostics& diag, RemovedUnits* removed) {
-    // a page's shape carries the page's language, as the page gave it or guessed
-    const std::string lang = removed ? before.meta.language : document_language(before);
-    if (units.empty()) units = make_units(before, lang);
+namespace {
+
+// decide_text_units() for both: `before` the page as it was, or nullptr with `removed`.
+void decide(Document& doc, const Document* before, const std::string& lang, std::vector<Unit> units,
+            const CleanOptions& options, Diagnostics& diag, RemovedUnits* removed) {
+    if (units.empty() && before) units = make_units(*before, lang, SIZE_MAX, 0, false, true);
     UnitPage page;
     page.stages = {nullptr, nullptr, &doc};
     page.batch = options.batch;
     page.lang = lang;
-    std::vector<float> x = unit_features(before, units, page);
-    // the rules' output is matched by text and fold only: no stop words counted (no language)
-    const std::vector<Unit> held = make_units(doc, "");
+    std::optional<UnitFeatureRows> rows(std::in_place, units, page);
+    // the rules' output is matched by text and fold only (their keys: not a second copy
+    // of the text the rules kept)
+    const std::vector<UnitKey> held = unit_keys(doc);
     std::vector<std::size_t> matched;  // each unit's place in the rules' output
-    const std::vector<bool> rules = kept_in_order(units, held, doc, false, &matched);
-    if (unit_features_wanted()) dump_unit_features(options.source_name, units, x, rules);
-    if (!unit_model_deciding() || units.empty() || unit_model_cjk_guard(x, units.size())) return;
+    const std::vector<bool> rules = kept_in_order(units, held, &matched);
+    if (unit_features_wanted()) dump_unit_features(options.source_name, units, unit_features(units, page), rules);
+    if (!unit_model_deciding() || units.empty()) return;
+    {
+        CjkGuard cjk;  // from the two features it reads, before any row is computed
+        for (const Unit& u : units) cjk.add(UnitFeatureRows::length_log(u.f), UnitFeatureRows::cjk_share(u.f));
+        if (cjk.holds()) return;
+    }
+    // The rows one at a time (not the page's matrix: text_units.hpp): what the decisions
+    // below read of them, and the page's sums for the page gate.
+    static const std::size_t repeats_feature = unit_feature_index("repeats_in_page_log");
+    std::array<float, kUnitFeatures> row{};
+    std::vector<float> probability(units.size());
+    std::vector<bool> repeated(units.size());
+    TextPageFeatures page_features;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        rows->row(k, row.data());
+        probability[k] = unit_content_probability(row.data());
+        repeated[k] = row[repeats_feature] > 0;
+        page_features.add(row.data(), probability[k]);
+    }
     std::vector<bool> drop(units.size(), false);
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
     std::vector<std::vector<std::string>> weighed(units.size());
-    static const std::size_t repeats_feature = unit_feature_index("repeats_in_page_log");
-    std::vector<float> probability(units.size());
-    for (std::size_t k = 0; k < units.size(); ++k) probability[k] = unit_content_probability(&x[k * kUnitFeatures]);
     // restoring is for pages that do not read as one article or thread (text_units.hpp)
     const bool restore = unit_model_may_restore(false, options.favor) &&
-                         text_page_article_probability(text_page_features(x, probability).data()) <
-                             text_page_gate(options.favor);
+                         text_page_article_probability(page_features.result().data()) < text_page_gate(options.favor);
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
             drop[k] = true;
             continue;
         }
-        const float* row = &x[k * kUnitFeatures];
         float p = probability[k];
-        if (diag.keeps_notes()) unit_content_probability(row, top);
+        if (diag.keeps_notes()) {  // the row again, for the features that weighed most
+            rows->row(k, row.data());
+            unit_content_probability(row.data(), top);
+        }
         scores[k] = p;
         // a text the page repeats that the rules removed (a refrain, a template line) stays
         // removed: which copy is the content is the rules' call
-        if (!rules[k] && x[k * kUnitFeatures + repeats_feature] > 0) {
+        if (!rules[k] && repeated[k]) {
             drop[k] = true;
             continue;
         }
@@ -129,8 +161,10 @@ void decide_text_units(Document& doc, const Document& before, std::vector<Unit> 
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
                       rules[k] ? "kept" : "removed");
         reasons[k] = buf;
-        weighed[k] = feature_values(top, row);
+        weighed[k] = feature_values(top, row.data());
     }
+    rows.reset();
+    std::vector<float>().swap(probability);
     // the model does not empty a page the rules kept something of (one unit has little
     // context to judge by): then the rules' output stands
     bool any_kept = false, rules_any = false;
@@ -146,10 +180,11 @@ void decide_text_units(Document& doc, const Document& before, std::vector<Unit> 
     if (!restores) {
         // removals only: the rules' output less the units the model drops, so that what
         // the rules' passes did to the text they kept stands
-        std::vector<bool> gone(held.size(), false);
+        // (what drop_units does, with its notes, which `quiet` would not keep)
+        DroppedUnits gone(doc);
         for (std::size_t k = 0; k < units.size(); ++k)
-            if (rules[k] && drop[k] && matched[k] < held.size()) gone[matched[k]] = true;
-        drop_units(doc, held, gone, std::vector<std::string>(held.size()), {}, "unit-model", quiet);
+            if (rules[k] && drop[k] && matched[k] < held.size()) gone.mark(doc, held[matched[k]].block, held[matched[k]].item);
+        remove_dropped(doc, gone);
         return;
     }
     if (removed) {  // the page as the rules received it, less what the model drops
@@ -157,9 +192,21 @@ void decide_text_units(Document& doc, const Document& before, std::vector<Unit> 
         drop_units(doc, units, drop, reasons, scores, "unit-model", quiet);
         return;
     }
-    Document kept = before;
+    Document kept = *before;
     drop_units(kept, units, drop, reasons, scores, "unit-model", quiet);
     doc.blocks = std::move(kept.blocks);
+}
+
+}  // namespace
+
+void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
+                       Diagnostics& diag) {
+    decide(doc, &before, document_language(before), std::move(units), options, diag, nullptr);
+}
+
+void decide_text_units(Document& doc, std::string_view language, std::vector<Unit> units,
+                       const CleanOptions& options, Diagnostics& diag, RemovedUnits& removed) {
+    decide(doc, nullptr, std::string(language), std::move(units), options, diag, &removed);
 }
 
 }  // namespace dconv::clean

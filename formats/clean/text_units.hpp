@@ -46,6 +46,19 @@ inline constexpr std::size_t kTextPageFeatures = kTextPageFeatureNames.size();
 // `x` (unit_features(), row-major) and whose unit model probabilities are `probability`.
 std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>& x,
                                                         const std::vector<float>& probability);
+// The same a unit at a time: add() each unit's feature row and probability, in order;
+// result() is then text_page_features() of them all.
+class TextPageFeatures {
+public:
+    void add(const float* row, float probability);
+    std::array<float, kTextPageFeatures> result() const;
+
+private:
+    std::size_t units_ = 0;
+    double weight_sum_ = 0;
+    std::array<double, kTextPageFeatures> sum_{};
+    std::array<float, kTextPageFeatures> page_{};  // the page features, from the first row
+};
 
 // Whether the unit model runs on text pages in this process (it decides and its
 // thresholds let it change something for `favor`, or its features are dumped for
@@ -64,10 +77,14 @@ void classify_boilerplate_measured(Document& doc, const CleanOptions& options, D
 // `before`'s units as classify_boilerplate_measured gives them (empty: measured here).
 // When the model decides, `doc`'s blocks become `before`'s units it keeps (each removed
 // one reported as pass "unit-model" with its probability and weightiest features).
-// With `removed` (what the rules removed from `before`, classify_boilerplate_measured's),
-// `before` may be its page_shape (units.hpp) and `units` must be given: the page is put
-// back together from `doc` and `removed` where the model brings units back.
 void decide_text_units(Document& doc, const Document& before, std::vector<Unit> units, const CleanOptions& options,
-                       Diagnostics& diag, RemovedUnits* removed = nullptr);
+                       Diagnostics& diag);
+// The same without a copy of the page as it was: `removed` is what the rules removed
+// from it (classify_boilerplate_measured's), `units` its units (the features need no
+// more of the page: units.hpp), `language` its language (document_language() of it).
+// Where the model brings units back, the page is put back together from `doc` and
+// `removed`.
+void decide_text_units(Document& doc, std::string_view language, std::vector<Unit> units,
+                       const CleanOptions& options, Diagnostics& diag, RemovedUnits& removed);
 
 }  // namespace dconv::clean

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "clean/cues.hpp"
 #include "clean/hash_table.hpp"
+#include "clean/mapped_array.hpp"
 #include "clean/thresholds.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -36,8 +38,11 @@ bool is_cjk(char32_t c) {
 }
 
 // The words of `s`, hashed: runs of letters and digits, lower case (ASCII); every CJK
-// character a word of its own.
-void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
+// character a word of its own. `Limited`: only its first `limit` words (fewer if it has
+// fewer), and no more of `s` read than they take.
+template <bool Limited = false>
+void word_hashes(std::string_view s, std::vector<std::uint64_t>& out, std::size_t limit = SIZE_MAX) {
+    const std::size_t start = out.size();
     std::uint64_t h = kFnvBasis;
     bool open = false;
     auto close = [&] {
@@ -53,6 +58,8 @@ void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
                 open = true;
             } else {
                 close();
+                if constexpr (Limited)
+                    if (out.size() - start >= limit) return;
             }
             ++i;
             continue;
@@ -75,6 +82,8 @@ void word_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
             open = true;
         }
         i += len;
+        if constexpr (Limited)
+            if (out.size() - start >= limit) return;
     }
     close();
 }
@@ -127,18 +136,16 @@ void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
         if (start[b + 1] - start[b] > 1) sort_hashes_from(first + start[b], first + start[b + 1], shift - 8);
 }
 
-void sort_hashes(std::vector<std::uint64_t>& v) { sort_hashes_from(v.data(), v.data() + v.size(), 56); }
+void sort_hashes(std::uint64_t* first, std::uint64_t* last) { sort_hashes_from(first, last, 56); }
 
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
-// vector, built and searched without a node per sequence (a hash set spent most of its
+// array, built and searched without a node per sequence (a hash set spent most of its
 // time on those), and without the page's every one- and two-word sequence, which would
 // triple its size and its sort for the few units that ask for them.
 class WordGrams {
 public:
-    // `expected`: about how many words the document holds (the vector is reserved so)
-    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts, std::size_t expected) {
-        grams_.reserve(expected);
+    WordGrams(const Document& doc, const std::vector<std::uint64_t>& short_texts) {
         std::vector<std::uint64_t> words;
         for (const Block& b : doc.blocks) {
             poll_deadline();
@@ -153,8 +160,8 @@ public:
                 }
             }
         }
-        sort_hashes(grams_);
-        grams_.erase(std::unique(grams_.begin(), grams_.end()), grams_.end());
+        sort_hashes(grams_.begin(), grams_.end());
+        grams_.shrink_to(static_cast<std::size_t>(std::unique(grams_.begin(), grams_.end()) - grams_.begin()));
         for (std::size_t k = 0; k < grams_.size(); k += kStride) index_.push_back(grams_[k]);
     }
     // The one- or two-word sequence a unit of `count` words (1 or 2) is looked for as.
@@ -179,11 +186,9 @@ private:
         auto up = std::upper_bound(index_.begin(), index_.end(), g);
         if (up == index_.begin()) return false;
         std::size_t first = static_cast<std::size_t>(up - index_.begin() - 1) * kStride;
-        auto from = grams_.begin() + static_cast<std::ptrdiff_t>(first);
-        auto to = grams_.begin() + static_cast<std::ptrdiff_t>(std::min(first + kStride, grams_.size()));
-        return std::binary_search(from, to, g);
+        return std::binary_search(grams_.begin() + first, grams_.begin() + std::min(first + kStride, grams_.size()), g);
     }
-    std::vector<std::uint64_t> grams_;
+    MappedArray<std::uint64_t> grams_;  // grown in place (mapped_array.hpp)
     std::vector<std::uint64_t> index_;
 };
 
@@ -192,11 +197,6 @@ private:
 struct UnitWords {
     std::vector<std::uint64_t> words;
     std::vector<std::size_t> first{0};
-    // `units`, `words`: about how many units and words will be added
-    void reserve(std::size_t units, std::size_t count) {
-        first.reserve(units + 1);
-        words.reserve(count);
-    }
     void add(std::string_view text) {
         word_hashes(text, words);
         first.push_back(words.size());
@@ -215,20 +215,6 @@ std::vector<std::uint64_t> short_texts(const UnitWords& words, std::size_t units
     return out;
 }
 
-enum Kind { kParagraph, kHeading, kItem, kCode, kRule, kQuote, kTable, kFigure };
-
-Kind kind_of(const Document& doc, const Unit& u) {
-    if (u.item >= 0) return kItem;
-    if (u.heading) return kHeading;
-    if (u.code) return kCode;
-    if (u.rule) return kRule;
-    const BlockNode& node = doc.blocks[u.block].node;
-    if (std::holds_alternative<BlockQuote>(node)) return kQuote;
-    if (std::holds_alternative<Table>(node)) return kTable;
-    if (std::holds_alternative<Figure>(node)) return kFigure;
-    return kParagraph;
-}
-
 float log1(double x) { return static_cast<float>(std::log1p(std::max(0.0, x))); }
 
 bool is_prose(const Features& f) {
@@ -237,58 +223,63 @@ bool is_prose(const Features& f) {
 
 }  // namespace
 
-std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context) {
-    const std::size_t n = units.size(), m = kUnitFeatures;
-    if (n == 0) return {};
+float UnitFeatureRows::length_log(const Features& f) { return log1(f.length); }
 
-    // what each stage kept of each unit (before the feature matrix is allocated: the
-    // words and sequences are gone by then, and a long page's peak is the lower)
-    std::vector<std::array<float, kRuleStages>> kept(n);
+float UnitFeatureRows::cjk_share(const Features& f) {
+    return static_cast<float>(f.letters ? double(f.cjk) / f.letters : 0);
+}
+
+UnitFeatureRows::UnitFeatureRows(const std::vector<Unit>& units, const UnitPage& context)
+    : units_(units), context_(context) {
+    const std::size_t n = units.size();
+    if (n == 0) return;
+
+    // What each stage kept of each unit (the sequences are gone by the end). A unit's
+    // words are hashed when its shares are taken, not kept for all units at once (8
+    // bytes a word: as much as the sequences of a long page the rules kept whole); only
+    // the first three words of each are hashed before, to find the units of one or two.
+    kept_.resize(n);
     {
-        UnitWords words;
-        double count = 0;
-        for (const Unit& u : units) count += u.f.words;
-        words.reserve(n, static_cast<std::size_t>(count) + n);
-        for (std::size_t k = 0; k < n; ++k) words.add(units[k].f.text);
-        const std::vector<std::uint64_t> wanted = short_texts(words, n);
-        for (std::size_t s = 0; s < kRuleStages; ++s) {
-            if (!context.stages[s]) {
-                for (auto& k : kept) k[s] = -1;
-                continue;
-            }
-            WordGrams grams(*context.stages[s], wanted, words.words.size());
-            for (std::size_t k = 0; k < n; ++k) kept[k][s] = grams.share(words.of(k), words.count(k));
+        std::vector<std::uint64_t> words;
+        std::vector<std::uint64_t> wanted;  // the one- and two-word units, as short_texts() gives them
+        for (const Unit& u : units) {
+            words.clear();
+            word_hashes<true>(u.f.text, words, 3);
+            if (!words.empty() && words.size() < 3) wanted.push_back(WordGrams::whole(words.data(), words.size()));
+        }
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        std::array<std::optional<WordGrams>, kRuleStages> grams;
+        for (std::size_t s = 0; s < kRuleStages; ++s)
+            if (context.stages[s]) grams[s].emplace(*context.stages[s], wanted);
+        for (std::size_t k = 0; k < n; ++k) {
+            words.clear();
+            word_hashes(units[k].f.text, words);
+            for (std::size_t s = 0; s < kRuleStages; ++s)
+                kept_[k][s] = grams[s] ? grams[s]->share(words.data(), words.size()) : -1;
         }
     }
-    std::vector<float> x(n * m, 0.0f);
-    auto share_of = [&](std::size_t k, RuleStage s) { return kept[k][static_cast<std::size_t>(s)]; };
+    context_.stages = {};  // read above only: the stages need not outlive the constructor
 
-    std::vector<Kind> kinds(n);
-    std::vector<bool> prose(n);
-    std::vector<double> before(n + 1, 0.0);  // characters before each unit
-    HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
-    double link_chars = 0;
-    std::size_t prose_units = 0, items = 0, headings = 0;
+    prose_.resize(n);
+    before_.assign(n + 1, 0.0);
     for (std::size_t k = 0; k < n; ++k) {
         const Features& f = units[k].f;
-        kinds[k] = kind_of(page, units[k]);
-        prose[k] = is_prose(f);
-        before[k + 1] = before[k] + f.length;
-        link_chars += f.link_length;
-        if (f.fold) ++repeats[f.fold];
-        prose_units += prose[k];
-        items += kinds[k] == kItem;
-        headings += kinds[k] == kHeading;
+        prose_[k] = is_prose(f);
+        before_[k + 1] = before_[k] + f.length;
+        link_chars_ += f.link_length;
+        if (f.fold) ++repeats_[f.fold];
+        items_ += units[k].kind == UnitKind::item;
+        headings_ += units[k].kind == UnitKind::heading;
     }
-    const double total = before[n];
+    total_ = before_[n];
 
     // the densest run of prose (Kadane's maximum-sum run)
-    std::size_t run_first = 0, run_last = 0;
     {
         double best = -1, sum = 0;
         std::size_t start = 0;
         for (std::size_t k = 0; k < n; ++k) {
-            double v = prose[k] ? units[k].f.length : -kRunPenalty * units[k].f.length;
+            double v = prose_[k] ? units[k].f.length : -kRunPenalty * units[k].f.length;
             if (sum <= 0) {
                 sum = 0;
                 start = k;
@@ -296,168 +287,172 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
             sum += v;
             if (sum > best) {
                 best = sum;
-                run_first = start;
-                run_last = k;
+                run_first_ = start;
+                run_last_ = k;
             }
         }
-        if (best <= 0) run_first = run_last = n;  // no prose: no run
+        if (best <= 0) run_first_ = run_last_ = n;  // no prose: no run
     }
 
     // sections: from a heading to the next; the cleaned share of each
-    std::vector<std::size_t> section(n, 0);
-    std::vector<double> section_sum(1, 0.0), section_count(1, 0.0);
-    std::vector<bool> section_furniture(1, false);
+    section_.assign(n, 0);
+    section_sum_.assign(1, 0.0);
+    section_count_.assign(1, 0.0);
+    section_furniture_.assign(1, false);
     for (std::size_t k = 0; k < n; ++k) {
-        if (kinds[k] == kHeading) {
-            section_sum.push_back(0);
-            section_count.push_back(0);
-            section_furniture.push_back(opens_furniture_section(units[k].f.text));
+        if (units[k].kind == UnitKind::heading) {
+            section_sum_.push_back(0);
+            section_count_.push_back(0);
+            section_furniture_.push_back(opens_furniture_section(units[k].f.text));
         }
-        section[k] = section_sum.size() - 1;
+        section_[k] = static_cast<std::uint32_t>(section_sum_.size() - 1);
         float c = share_of(k, RuleStage::cleaned);
         if (c >= 0) {
-            section_sum.back() += c;
-            section_count.back() += 1;
+            section_sum_.back() += c;
+            section_count_.back() += 1;
         }
     }
 
     // runs of units of one kind
-    std::vector<std::size_t> run_length(n, 1);
+    run_length_.assign(n, 1);
     for (std::size_t k = 0; k < n;) {
         std::size_t e = k + 1;
-        while (e < n && kinds[e] == kinds[k]) ++e;
-        for (std::size_t j = k; j < e; ++j) run_length[j] = e - k;
+        while (e < n && units[e].kind == units[k].kind) ++e;
+        for (std::size_t j = k; j < e; ++j) run_length_[j] = static_cast<std::uint32_t>(e - k);
         k = e;
     }
 
-    std::array<double, kRuleStages> page_share{};
     for (std::size_t s = 0; s < kRuleStages; ++s) {
         if (!context.stages[s]) {
-            page_share[s] = -1;
+            page_share_[s] = -1;
             continue;
         }
         double kept_chars = 0;
-        for (std::size_t k = 0; k < n; ++k) kept_chars += std::max(0.0f, kept[k][s]) * units[k].f.length;
-        page_share[s] = total > 0 ? kept_chars / total : 0;
+        for (std::size_t k = 0; k < n; ++k) kept_chars += std::max(0.0f, kept_[k][s]) * units[k].f.length;
+        page_share_[s] = total_ > 0 ? kept_chars / total_ : 0;
     }
-    double prose_chars = 0;
     for (std::size_t k = 0; k < n; ++k)
-        if (prose[k]) prose_chars += units[k].f.length;
+        if (prose_[k]) prose_chars_ += units[k].f.length;
+    batch_ = context.batch && context.batch->pages() >= kTemplateMinPages;
+}
 
-    const bool batch = context.batch && context.batch->pages() >= kTemplateMinPages;
-    for (std::size_t k = 0; k < n; ++k) {
-        poll_deadline();
-        const Unit& u = units[k];
-        const Features& f = u.f;
-        float* row = &x[k * m];
-        std::size_t i = 0;
-        auto put = [&](double v) { row[i++] = static_cast<float>(v); };
-        put(context.html ? 1 : 0);
-        put(log1(f.length));
-        put(f.link_density());
-        put(f.stop_density);
-        put(log1(f.words));
-        put(log1(f.sentence_ends));
-        put(log1(f.commas));
-        put(f.ends_sentence ? 1 : 0);
-        put(f.url_share);
-        put(f.letters ? double(f.cjk) / f.letters : 0);
-        put(f.letters + f.digits ? double(f.digits) / (f.letters + f.digits) : 0);
-        put(log1(f.links));
-        put(log1(f.links ? double(f.words) / f.links : f.words));
-        put(kinds[k] == kHeading);
-        put(u.heading_level);
-        put(kinds[k] == kCode);
-        put(kinds[k] == kItem);
-        put(kinds[k] == kRule);
-        put(kinds[k] == kQuote);
-        put(kinds[k] == kTable);
-        put(kinds[k] == kFigure);
-        put(f.text.empty());
-        put(n > 1 ? double(k) / double(n - 1) : 0);
-        put(total > 0 ? before[k] / total : 0);
-        put(share_of(k, RuleStage::selected));
-        put(share_of(k, RuleStage::landmark_free));
-        put(share_of(k, RuleStage::cleaned));
-        // where the unit stands from the densest run of prose: 0 inside, negative
-        // before, positive after (log-scaled units; characters as a share of the page)
-        bool has_run = run_first < n;
-        bool inside = has_run && k >= run_first && k <= run_last;
-        put(inside);
-        double d = !has_run || inside ? 0 : k < run_first ? -log1(double(run_first - k)) : log1(double(k - run_last));
-        put(has_run ? d : -9);
-        double dc = !has_run || inside ? 0
-                    : k < run_first   ? -(before[run_first] - before[k + 1]) / std::max(1.0, total)
-                                      : (before[k] - before[run_last + 1]) / std::max(1.0, total);
-        put(has_run ? dc : -9);
-        put(prose[k]);
-        put(log1(f.fold ? repeats[f.fold] - 1 : 0));
-        // On how many other pages of the batch the text occurs: a count, not a share of
-        // the batch, and 0 for a page converted alone, so that a page's units measure the
-        // same alone and in a batch of other sites' pages (a share was 1/N for every line
-        // of the page, and -1 alone: the same page came out differently next to an
-        // unrelated file). Texts longer than kMaxTemplateLength are not looked up (the
-        // template lines are short).
-        double others = 0;
-        if (batch && !f.text.empty() && double(f.text.size()) < kMaxTemplateLength)
-            others = double(context.batch->pages_with(f.text)) - 1;
-        put(log1(others));
-        // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
-        // not searched, which keeps these features' cost linear in short text
-        const bool short_text = double(f.text.size()) < kMaxTemplateLength;
-        put(short_text ? widget_share(f) : 0.0);
-        put(kinds[k] == kHeading && opens_furniture_section(f.text));
-        put(short_text && is_legal_line(f));
-        put(short_text && is_privacy_notice(f, context.lang));
-        put(short_text && !find_byline(f.text, true).empty());
-        put(section_furniture[section[k]]);
-        double sc = section_count[section[k]];
-        put(sc > 0 ? section_sum[section[k]] / sc : -1);
-        for (int side : {-1, 1}) {
-            bool there = side < 0 ? k > 0 : k + 1 < n;
-            std::size_t j = side < 0 ? k - 1 : k + 1;
-            put(there ? log1(units[j].f.length) : -1);
-            put(there ? units[j].f.link_density() : -1);
-            put(there ? share_of(j, RuleStage::cleaned) : -2);
-            put(there ? double(prose[j]) : -1);
-        }
-        double wl = 0, wc = 0, ws = 0, wp = 0, count = 0;
-        for (std::size_t j = k >= kWindow ? k - kWindow : 0; j <= k + kWindow && j < n; ++j) {
-            if (j == k) continue;
-            wl += units[j].f.link_density();
-            wc += share_of(j, RuleStage::cleaned);
-            ws += share_of(j, RuleStage::selected);
-            wp += prose[j];
-            ++count;
-        }
-        count = std::max(count, 1.0);
-        put(wl / count);
-        put(wc / count);
-        put(ws / count);
-        put(wp / count);
-        put(log1(run_length[k]));
-        put(log1(n));
-        put(log1(total));
-        for (double s : page_share) put(s);
-        put(total > 0 ? prose_chars / total : 0);
-        put(total > 0 ? link_chars / total : 0);
-        for (float p : context.type_probability) put(p);
-        put(double(items) / n);
-        put(log1(headings));
-        double item_place = -1;
-        if (u.item >= 0)
-            if (const auto* list = std::get_if<List>(&page.blocks[u.block].node))
-                item_place = list->items.size() > 1 ? double(u.item) / double(list->items.size() - 1) : 0;
-        put(item_place);
-        if (i != kFirstHtmlFeature) std::abort();  // kUnitFeatureNames and this list disagree: a programming error
-        while (i < m) put(-1);
+void UnitFeatureRows::row(std::size_t k, float* row) const {
+    poll_deadline();
+    const std::vector<Unit>& units = units_;
+    const std::size_t n = units.size(), m = kUnitFeatures;
+    const UnitPage& context = context_;
+    const Unit& u = units[k];
+    const Features& f = u.f;
+    const UnitKind kind = u.kind;
+    const double total = total_;
+    std::size_t i = 0;
+    auto put = [&](double v) { row[i++] = static_cast<float>(v); };
+    put(context.html ? 1 : 0);
+    put(length_log(f));
+    put(f.link_density());
+    put(f.stop_density);
+    put(log1(f.words));
+    put(log1(f.sentence_ends));
+    put(log1(f.commas));
+    put(f.ends_sentence ? 1 : 0);
+    put(f.url_share);
+    put(cjk_share(f));
+    put(f.letters + f.digits ? double(f.digits) / (f.letters + f.digits) : 0);
+    put(log1(f.links));
+    put(log1(f.links ? double(f.words) / f.links : f.words));
+    put(kind == UnitKind::heading);
+    put(u.heading_level);
+    put(kind == UnitKind::code);
+    put(kind == UnitKind::item);
+    put(kind == UnitKind::rule);
+    put(kind == UnitKind::quote);
+    put(kind == UnitKind::table);
+    put(kind == UnitKind::figure);
+    put(f.text.empty());
+    put(n > 1 ? double(k) / double(n - 1) : 0);
+    put(total > 0 ? before_[k] / total : 0);
+    put(share_of(k, RuleStage::selected));
+    put(share_of(k, RuleStage::landmark_free));
+    put(share_of(k, RuleStage::cleaned));
+    // where the unit stands from the densest run of prose: 0 inside, negative
+    // before, positive after (log-scaled units; characters as a share of the page)
+    bool has_run = run_first_ < n;
+    bool inside = has_run && k >= run_first_ && k <= run_last_;
+    put(inside);
+    double d = !has_run || inside ? 0 : k < run_first_ ? -log1(double(run_first_ - k)) : log1(double(k - run_last_));
+    put(has_run ? d : -9);
+    double dc = !has_run || inside ? 0
+                : k < run_first_  ? -(before_[run_first_] - before_[k + 1]) / std::max(1.0, total)
+                                  : (before_[k] - before_[run_last_ + 1]) / std::max(1.0, total);
+    put(has_run ? dc : -9);
+    put(prose_[k]);
+    put(log1(f.fold ? *repeats_.find(f.fold) - 1 : 0));
+    // On how many other pages of the batch the text occurs: a count, not a share of
+    // the batch, and 0 for a page converted alone, so that a page's units measure the
+    // same alone and in a batch of other sites' pages (a share was 1/N for every line
+    // of the page, and -1 alone: the same page came out differently next to an
+    // unrelated file). Texts longer than kMaxTemplateLength are not looked up (the
+    // template lines are short).
+    double others = 0;
+    if (batch_ && !f.text.empty() && double(f.text.size()) < kMaxTemplateLength)
+        others = double(context.batch->pages_with(f.text)) - 1;
+    put(log1(others));
+    // the cue vocabulary is of short lines (a widget's, a footer's): longer text is
+    // not searched, which keeps these features' cost linear in short text
+    const bool short_text = double(f.text.size()) < kMaxTemplateLength;
+    put(short_text ? widget_share(f) : 0.0);
+    put(kind == UnitKind::heading && opens_furniture_section(f.text));
+    put(short_text && is_legal_line(f));
+    put(short_text && is_privacy_notice(f, context.lang));
+    put(short_text && !find_byline(f.text, true).empty());
+    put(section_furniture_[section_[k]]);
+    double sc = section_count_[section_[k]];
+    put(sc > 0 ? section_sum_[section_[k]] / sc : -1);
+    for (int side : {-1, 1}) {
+        bool there = side < 0 ? k > 0 : k + 1 < n;
+        std::size_t j = side < 0 ? k - 1 : k + 1;
+        put(there ? log1(units[j].f.length) : -1);
+        put(there ? units[j].f.link_density() : -1);
+        put(there ? share_of(j, RuleStage::cleaned) : -2);
+        put(there ? double(prose_[j]) : -1);
     }
-    (void)prose_units;
+    double wl = 0, wc = 0, ws = 0, wp = 0, count = 0;
+    for (std::size_t j = k >= kWindow ? k - kWindow : 0; j <= k + kWindow && j < n; ++j) {
+        if (j == k) continue;
+        wl += units[j].f.link_density();
+        wc += share_of(j, RuleStage::cleaned);
+        ws += share_of(j, RuleStage::selected);
+        wp += prose_[j];
+        ++count;
+    }
+    count = std::max(count, 1.0);
+    put(wl / count);
+    put(wc / count);
+    put(ws / count);
+    put(wp / count);
+    put(log1(run_length_[k]));
+    put(log1(n));
+    put(log1(total));
+    for (double s : page_share_) put(s);
+    put(total > 0 ? prose_chars_ / total : 0);
+    put(total > 0 ? link_chars_ / total : 0);
+    for (float p : context.type_probability) put(p);
+    put(double(items_) / n);
+    put(log1(headings_));
+    put(u.item >= 0 ? (u.list_items > 1 ? double(u.item) / double(u.list_items - 1) : 0) : -1);
+    if (i != kFirstHtmlFeature) std::abort();  // kUnitFeatureNames and this list disagree: a programming error
+    while (i < m) put(-1);
+}
+
+std::vector<float> unit_features(const std::vector<Unit>& units, const UnitPage& context) {
+    const UnitFeatureRows rows(units, context);
+    std::vector<float> x(units.size() * kUnitFeatures, 0.0f);
+    for (std::size_t k = 0; k < units.size(); ++k) rows.row(k, &x[k * kUnitFeatures]);
     return x;
 }
 
-std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
-                                bool by_words, std::vector<std::size_t>* matched) {
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<UnitKey>& held,
+                                std::vector<std::size_t>* matched) {
     // A held unit is looked for this far ahead in the page (the rules removed the units
     // between); one not found is skipped (the rules changed its text).
     constexpr std::size_t kMatchLookahead = 400;
@@ -466,9 +461,9 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
     std::size_t at = 0;
     for (std::size_t j = 0; j < held.size(); ++j) {
         poll_deadline();
-        const Unit& h = held[j];
+        const UnitKey& h = held[j];
         for (std::size_t k = at; k < units.size() && k < at + kMatchLookahead; ++k) {
-            if (units[k].f.fold == h.f.fold && units[k].f.text.size() == h.f.text.size()) {
+            if (units[k].f.fold == h.fold && units[k].f.text.size() == h.text_bytes) {
                 kept[k] = true;
                 if (matched) (*matched)[k] = j;
                 at = k + 1;
@@ -476,6 +471,15 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
             }
         }
     }
+    return kept;
+}
+
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
+                                bool by_words, std::vector<std::size_t>* matched) {
+    std::vector<UnitKey> keys;
+    keys.reserve(held.size());
+    for (const Unit& h : held) keys.push_back({h.f.fold, h.f.text.size(), h.block, h.item});
+    std::vector<bool> kept = kept_in_order(units, keys, matched);
     if (!by_words) return kept;
     HashTable<int> repeats;  // grows with the distinct texts (hash_table.hpp)
     for (const Unit& u : units)
@@ -488,7 +492,7 @@ std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vecto
         open.push_back(k);
         words.add(units[k].f.text);
     }
-    const WordGrams grams(stage, short_texts(words, open.size()), words.words.size());
+    const WordGrams grams(stage, short_texts(words, open.size()));
     for (std::size_t i = 0; i < open.size(); ++i) kept[open[i]] = grams.share(words.of(i), words.count(i)) >= 0.5f;
     return kept;
 }

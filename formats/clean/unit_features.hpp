@@ -9,9 +9,11 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "clean/hash_table.hpp"
 #include "clean/units.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/diagnostics.hpp"
@@ -67,9 +69,45 @@ inline constexpr std::size_t kUnitFeatures = kUnitFeatureNames.size();
 inline constexpr std::size_t kCleanedShareFeature = 26;
 static_assert(kUnitFeatureNames[kCleanedShareFeature] == "cleaned_share");
 
-// One row of kUnitFeatures per unit of `page` (units as make_units gives them),
-// row-major.
-std::vector<float> unit_features(const Document& page, const std::vector<Unit>& units, const UnitPage& context);
+// The unit features of a page's units (as make_units gives them: each carries what the
+// features read of its block, so the page itself is not needed), a row at a time: what
+// the rows share (how much each stage kept of each unit, the page's sums, the densest
+// run of prose, the sections) is computed once, by the constructor, and row() writes one
+// unit's kUnitFeatures. A long text page's whole matrix, 384 bytes a unit, was the
+// largest part of its cleaning's peak memory: the text unit model reads a row at a time
+// (text_units.cpp). `units` must outlive this; the stages only the constructor.
+class UnitFeatureRows {
+public:
+    UnitFeatureRows(const std::vector<Unit>& units, const UnitPage& context);
+    std::size_t size() const { return units_.size(); }
+    void row(std::size_t k, float* out) const;
+    // Two of a row's features, as row() writes them, from the unit's measures alone:
+    // what the CJK guard (unit_model.hpp) reads, before any row is computed.
+    static float length_log(const Features& f);
+    static float cjk_share(const Features& f);
+
+private:
+    float share_of(std::size_t k, RuleStage s) const { return kept_[k][static_cast<std::size_t>(s)]; }
+
+    const std::vector<Unit>& units_;
+    UnitPage context_;
+    std::vector<std::array<float, kRuleStages>> kept_;  // of each unit, each stage's share
+    std::vector<bool> prose_;
+    std::vector<double> before_;  // characters before each unit
+    HashTable<int> repeats_;      // of each folded text (Features::fold)
+    double link_chars_ = 0, total_ = 0, prose_chars_ = 0;
+    std::size_t items_ = 0, headings_ = 0;
+    std::size_t run_first_ = 0, run_last_ = 0;  // the densest run of prose
+    std::vector<std::uint32_t> section_;        // each unit's, from a heading to the next
+    std::vector<double> section_sum_, section_count_;
+    std::vector<bool> section_furniture_;
+    std::vector<std::uint32_t> run_length_;     // of the run of units of its kind
+    std::array<double, kRuleStages> page_share_{};
+    bool batch_ = false;
+};
+
+// One row of kUnitFeatures per unit (units as make_units gives them), row-major.
+std::vector<float> unit_features(const std::vector<Unit>& units, const UnitPage& context);
 
 // Which of `units` (of a page) the `stage` document, whose units are `held`, still holds
 // at its place: the units are matched in order by their folded text (Features::fold),
@@ -81,6 +119,9 @@ std::vector<float> unit_features(const Document& page, const std::vector<Unit>& 
 // not repeated on the page (HTML: clean_content repairs the text it keeps).
 std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<Unit>& held, const Document& stage,
                                 bool by_words, std::vector<std::size_t>* matched = nullptr);
+// The same matched by text only (by_words false), the held units given by their keys.
+std::vector<bool> kept_in_order(const std::vector<Unit>& units, const std::vector<UnitKey>& held,
+                                std::vector<std::size_t>* matched = nullptr);
 
 // --explain: the units whose fate the model changed, each with its probability,
 // `reasons[k]`, the features that weighed most (`top[k]`, Diagnostic::features, as

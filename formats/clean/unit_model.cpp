@@ -98,15 +98,20 @@ bool unit_model_may_drop(bool html, int favor) {
     return (html ? kUnitDropHtml : kUnitDropText) + shift > 0.0f;
 }
 
+void CjkGuard::add(const float* x) { add(x[kLength], x[kCjkShare]); }
+
+void CjkGuard::add(float length_log, float cjk_share) {
+    double length = std::expm1(static_cast<double>(length_log));  // length_log is log1p
+    cjk_ += length * static_cast<double>(cjk_share);
+    total_ += length;
+}
+
+bool CjkGuard::holds() const { return total_ > 0 && cjk_ / total_ >= kMaxCjkShare; }
+
 bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units) {
-    double cjk = 0, total = 0;
-    for (std::size_t k = 0; k < units; ++k) {
-        const float* x = &features[k * kUnitFeatures];
-        double length = std::expm1(static_cast<double>(x[kLength]));  // length_log is log1p
-        cjk += length * static_cast<double>(x[kCjkShare]);
-        total += length;
-    }
-    return total > 0 && cjk / total >= kMaxCjkShare;
+    CjkGuard guard;
+    for (std::size_t k = 0; k < units; ++k) guard.add(&features[k * kUnitFeatures]);
+    return guard.holds();
 }
 
 }  // namespace dconv::clean

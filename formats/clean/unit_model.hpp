@@ -5,6 +5,7 @@
 // compiled in from the generated table unit_model_data.inc: nothing to load at start-up.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -50,5 +51,17 @@ float text_page_gate(int favor);
 // The page is mostly CJK script (the units' share of CJK letters): the model, trained on
 // pages 96 % in Latin script, leaves such pages to the rules (as page-model-cjk-guard).
 bool unit_model_cjk_guard(const std::vector<float>& features, std::size_t units);
+// The same a unit at a time: add() each unit's feature row, in order; holds() is then
+// unit_model_cjk_guard() of them all.
+class CjkGuard {
+public:
+    void add(const float* x);
+    // the same from the unit's length_log and cjk_share features
+    void add(float length_log, float cjk_share);
+    bool holds() const;
+
+private:
+    double cjk_ = 0, total_ = 0;
+};
 
 }  // namespace dconv::clean

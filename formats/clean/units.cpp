@@ -51,15 +51,15 @@ void gather_item(const Blocks& item, Inlines* all, SourceRange& source, bool who
 
 }  // namespace
 
-std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head,
-                             std::size_t tail, bool whole_items) {
-    std::vector<Unit> units;
-    const std::size_t total = count_units(doc);
-    units.reserve(total);
-    auto wanted = [&] {
-        std::size_t k = units.size();
-        return k < head || k + tail >= total;
-    };
+namespace {
+
+// Each unit of `doc`, in order, to `emit` (make_units' arguments: the units it returns).
+// `total`: count_units(doc).
+template <class Emit>
+void visit_units(const Document& doc, std::size_t total, std::string_view lang, std::size_t head, std::size_t tail,
+                 bool whole_items, bool borrow_text, Emit&& emit) {
+    std::size_t k = 0;  // the units emitted so far
+    auto wanted = [&] { return k < head || k + tail >= total; };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
         poll_deadline();
         const Block& block = doc.blocks[b];
@@ -68,12 +68,15 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
                 Unit u;
                 u.block = b;
                 u.item = static_cast<int>(i);
+                u.list_items = static_cast<int>(list->items.size());
+                u.kind = UnitKind::item;
                 u.measured = wanted();
                 Inlines all;
                 gather_item(list->items[i], u.measured ? &all : nullptr, u.source, whole_items);
                 if (!u.source.known()) u.source = block.source;
                 if (u.measured) u.f = measure(all, lang);
-                units.push_back(std::move(u));
+                emit(std::move(u));
+                ++k;
             }
             continue;
         }
@@ -83,21 +86,49 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
         u.measured = wanted();
         if (auto* h = std::get_if<Heading>(&block.node)) {
             u.heading = true;
+            u.kind = UnitKind::heading;
             u.heading_level = h->level;
-            if (u.measured) u.f = measure(h->content, lang);
+            if (u.measured) u.f = measure(h->content, lang, borrow_text);
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
-            if (u.measured) u.f = measure(p->content, lang);
+            if (u.measured) u.f = measure(p->content, lang, borrow_text);
         } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
             u.code = true;
+            u.kind = UnitKind::code;
             if (u.measured) u.f = measure_text(c->text, lang);
         } else if (std::holds_alternative<ThematicBreak>(block.node)) {
             u.rule = true;
-        } else if (u.measured) {
-            u.f = measure_text(plain_text(block), lang);
+            u.kind = UnitKind::rule;
+        } else {
+            u.kind = std::holds_alternative<BlockQuote>(block.node) ? UnitKind::quote
+                     : std::holds_alternative<Table>(block.node)    ? UnitKind::table
+                     : std::holds_alternative<Figure>(block.node)   ? UnitKind::figure
+                                                                    : UnitKind::paragraph;
+            if (u.measured) u.f = measure_text(plain_text(block), lang);
         }
-        units.push_back(std::move(u));
+        emit(std::move(u));
+        ++k;
     }
+}
+
+}  // namespace
+
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head, std::size_t tail,
+                             bool whole_items, bool borrow_text) {
+    std::vector<Unit> units;
+    const std::size_t total = count_units(doc);
+    units.reserve(total);
+    visit_units(doc, total, lang, head, tail, whole_items, borrow_text, [&](Unit&& u) { units.push_back(std::move(u)); });
     return units;
+}
+
+std::vector<UnitKey> unit_keys(const Document& doc) {
+    std::vector<UnitKey> keys;
+    const std::size_t total = count_units(doc);
+    keys.reserve(total);
+    visit_units(doc, total, "", SIZE_MAX, 0, false, true, [&](Unit&& u) {
+        keys.push_back({u.f.fold, u.f.text.size(), u.block, u.item});
+    });
+    return keys;
 }
 
 std::string excerpt(std::string_view s) {
@@ -147,6 +178,10 @@ void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* re
     if (removed) {
         removed->states.assign(doc.blocks.size(), State::kept);
         removed->blocks.clear();
+        // as many as go aside, no more: a vector grown by doubling held up to twice that
+        std::size_t aside = 0;
+        for (std::size_t b = 0; b < doc.blocks.size(); ++b) aside += dropped.blocks[b] || !dropped.items[b].empty();
+        removed->blocks.reserve(aside);
     }
     // compact in place: a second vector of blocks would double the peak memory
     std::size_t out = 0;
@@ -180,37 +215,31 @@ void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* re
 
 void restore_removed(Document& doc, RemovedUnits&& removed) {
     using State = RemovedUnits::State;
-    Blocks out;
-    out.reserve(removed.states.size());
-    std::size_t kept = 0, taken = 0;
+    std::size_t kept = 0, taken = 0;  // how many blocks of `doc` and of `removed` go back
     for (State state : removed.states) {
-        poll_deadline();
-        if (state == State::kept) {
-            out.push_back(std::move(doc.blocks.at(kept++)));
-            continue;
-        }
-        if (state == State::list_changed) ++kept;  // the list less its items: as it was instead
-        out.push_back(std::move(removed.blocks.at(taken++)));
+        kept += state == State::kept || state == State::list_changed;
+        taken += state != State::kept;
     }
     if (kept != doc.blocks.size() || taken != removed.blocks.size())
         throw Error(ErrorKind::internal, "", 0, "cleaning: the document changed after its units were removed");
-    doc.blocks = std::move(out);
-    removed.states.clear();
-    removed.blocks.clear();
-}
-
-Document page_shape(const Document& doc, std::string language) {
-    Document shape;
-    shape.meta.language = std::move(language);
-    shape.blocks.reserve(doc.blocks.size());
-    for (const Block& b : doc.blocks) {
-        Block s;
-        s.source = b.source;
-        s.node = std::visit([](const auto& n) -> BlockNode { return std::decay_t<decltype(n)>{}; }, b.node);
-        if (const auto* list = std::get_if<List>(&b.node)) std::get<List>(s.node).items.resize(list->items.size());
-        shape.blocks.push_back(std::move(s));
+    // From the back, in place: `doc`'s blocks grow back to the page's count (within the
+    // storage they had, which the removal kept), and each block goes to its place from
+    // the end of what is left; a block not yet moved is never below where it goes, so
+    // none is overwritten before it is moved. A second vector of the page's blocks was
+    // a twentieth of a long page's cleaning memory.
+    doc.blocks.resize(removed.states.size());
+    for (std::size_t b = removed.states.size(); b-- > 0;) {
+        poll_deadline();
+        const State state = removed.states[b];
+        if (state == State::kept) {
+            if (--kept != b) doc.blocks[b] = std::move(doc.blocks[kept]);
+            continue;
+        }
+        if (state == State::list_changed) --kept;  // the list less its items: as it was instead
+        doc.blocks[b] = std::move(removed.blocks[--taken]);
     }
-    return shape;
+    std::vector<State>().swap(removed.states);
+    Blocks().swap(removed.blocks);
 }
 
 std::string document_language(const Document& doc) {

@@ -12,15 +12,21 @@
 
 namespace dconv::clean {
 
+// What a unit is, as the unit model's features read it: an item of a top-level list, or
+// else its block's kind.
+enum class UnitKind : unsigned char { paragraph, heading, item, code, rule, quote, table, figure };
+
 struct Unit {
     std::size_t block = 0;  // index into Document::blocks
     int item = -1;          // index of the list item, or -1 for the whole block
+    int list_items = 0;     // an item's: how many items its list has; else 0
     bool heading = false;
-    int heading_level = 0;
     bool code = false;
     bool rule = false;
-    SourceRange source;
     bool measured = true;
+    UnitKind kind = UnitKind::paragraph;
+    int heading_level = 0;
+    SourceRange source;
     Features f;
 };
 
@@ -30,8 +36,23 @@ struct Unit {
 // and nested lists; with `whole_items`, on all its text (quotes, tables, code and boxes
 // inside it too: an HTML page's forum post is a list item whose words sit in a quote or
 // a box, which the unit model must see to judge it).
-std::vector<Unit> make_units(const Document& doc, std::string_view lang,
-                             std::size_t head = SIZE_MAX, std::size_t tail = 0, bool whole_items = false);
+// With `borrow_text`, a unit of one plain text (a paragraph or heading of one Text) views
+// it (UnitText) instead of copying it: `doc`'s blocks must then outlive the units and
+// stay in place (blocks moved, as remove_dropped and restore_removed move them, keep
+// their text where it is), or the units be read no more once a block is gone.
+std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head = SIZE_MAX,
+                             std::size_t tail = 0, bool whole_items = false, bool borrow_text = false);
+
+// What identifies a unit of a document, for matching: its text's fold and length, and
+// where it is. Far smaller than a Unit, whose text is a copy of the page's.
+struct UnitKey {
+    std::uint64_t fold = 0;      // Features::fold
+    std::size_t text_bytes = 0;  // Features::text's size
+    std::size_t block = 0;
+    int item = -1;
+};
+// The keys of make_units(doc, "")'s units, measured one at a time.
+std::vector<UnitKey> unit_keys(const Document& doc);
 
 // What goes of a document: whole blocks, and items of its top-level lists.
 struct DroppedUnits {
@@ -56,12 +77,9 @@ struct RemovedUnits {
 // what it removes in `removed`, when given.
 void remove_dropped(Document& doc, const DroppedUnits& dropped, RemovedUnits* removed = nullptr);
 // Puts back what remove_dropped removed from `doc` (which nothing changed since): `doc`
-// is then as it was before, block for block.
+// is then as it was before, block for block. In place, in the storage `doc`'s blocks
+// had before the removal, and `removed` is emptied as it goes back.
 void restore_removed(Document& doc, RemovedUnits&& removed);
-// The page's shape without its text: each block's kind (an empty node of the same
-// alternative, its source), each list's number of items (empty), and `language` as the
-// Meta's: what unit_features reads of the page, for a fraction of a copy's memory.
-Document page_shape(const Document& doc, std::string language);
 
 // Removes the units whose `drop` flag is set (lists lose the items, emptied lists go)
 // and reports each as `action` by `pass` with its reason and the id of the rule that

@@ -150,7 +150,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     page.lang = lang;
     for (std::size_t t = 0; t < verdict.type_probabilities.size() && t < page.type_probability.size(); ++t)
         page.type_probability[t] = verdict.type_probabilities[t];
-    std::vector<float> x = clean::unit_features(whole, units, page);
+    std::vector<float> x = clean::unit_features(units, page);
     const Document& output = stages.output ? *stages.output : *stages.cleaned;
     const std::vector<clean::Unit> held = clean::make_units(output, lang, SIZE_MAX, 0, true);
     std::vector<std::size_t> matched;

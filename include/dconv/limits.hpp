@@ -37,6 +37,12 @@
 //         drawn as they fill (a 20 MB paragraph of one line peaked at 1.5 GB, now 132 MB,
 //         175 MB cleaned);
 //         a single table is still laid out whole.
+//   Clean the cleaner's working set (the units and their measures, the rules' tables,
+//         the unit model's features read a row at a time, the recall guard's probes)
+//         is the peak of a cleaned text: from 2 to 8 MB of forum-shaped text to PDF,
+//         peak RSS grows by at most 5.5 bytes per input byte (measured 4.7), and 8 MB
+//         peaks under 5.5 times the input plus 20 MB (measured 54 MB); 50 MB of web text
+//         peaks at 256 MB, of forum-shaped text at 295 MB.
 #pragma once
 
 #include <chrono>
