@@ -81,7 +81,10 @@ private:
     }
     std::string sentences(int n) {
         std::string s;
-        for (int i = 0; i < n; ++i) s += (i ? " " : "") + sentence();
+        for (int i = 0; i < n; ++i) {
+            if (i) s += ' ';
+            s += sentence();
+        }
         return s;
     }
     std::string url() { return "https://example.org/" + std::string(word()) + "/" + number(); }

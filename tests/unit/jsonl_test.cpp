@@ -217,8 +217,9 @@ TEST_CASE("jsonl: one record out per record in, in order, failures as records") 
 
 TEST_CASE("jsonl: blank lines are skipped and errors keep their line numbers") {
     Scratch scratch("blank");
-    std::string input = "\n" + record("a", "text", kArticle) + "   \t \r\n" + "\n" + "not json\n" +
-                        record("b", "markdown", "# B\n\nText.\n") + "  \n";
+    std::string input = "\n";
+    input += record("a", "text", kArticle) + "   \t \r\n" + "\n" + "not json\n";
+    input += record("b", "markdown", "# B\n\nText.\n") + "  \n";
     ProcessResult r = run_with_input(dconv_args({"--jsonl"}), scratch.dir, input);
     auto out = records_of(r);
     REQUIRE(out.size() == 3);  // a, the bad line, b: nothing for the blank ones
