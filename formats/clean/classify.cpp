@@ -841,6 +841,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         return best;
     };
     Run main_run = scan(0, Scan::kBest, false);
+    Run intro;  // an introduction above the headline kept apart from the main run
     if (options.title_line && main_run.found) {
         // the article follows its headline: prefer the first run after it unless it is
         // only a scrap beside the page's best (a cookie notice may outweigh an article)
@@ -857,12 +858,16 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
                        f.words >= 8 && f.link_density() < 0.3 && (t.ends_with('.') || t.ends_with("。")) &&
                        widget_share(f) < 0.4 && !is_privacy_notice(f, lang);
             };
-            std::size_t from = std::min(after, candidate.from);
-            if (from == after)
-                while (from > 0 && statement(from - 1)) --from;
-            if (from < after) {
-                for (std::size_t i = from; i < candidate.from; ++i) candidate.score += weight[i];
+            std::size_t from = after;
+            while (from > 0 && statement(from - 1)) --from;
+            for (std::size_t i = from; i < after; ++i) candidate.score += weight[i];
+            if (candidate.from == after) {
                 candidate.from = from;
+            } else if (from < after) {
+                // the run starts past furniture under the headline ("Updated 5 min ago",
+                // "Listen to this article"), which the scan skipped: the introduction is
+                // kept on its own and that furniture stays out
+                intro = Run{0, from, after - 1, true};
             }
             main_run = candidate;
         }
@@ -874,6 +879,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<bool> in_run(n, false);
     if (found) {
         for (std::size_t i = main_run.from; i <= main_run.to; ++i) in_run[i] = true;
+        if (intro.found)
+            for (std::size_t i = intro.from; i <= intro.to; ++i) in_run[i] = true;
         std::size_t start = main_run.to + 1;
         while (start < n) {
             if (barrier[start]) break;
