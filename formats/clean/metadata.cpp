@@ -94,14 +94,6 @@ bool title_like(const Unit& u) {
     return true;
 }
 
-bool contains_image(const Inlines& inlines) {
-    for (const Inline& in : inlines) {
-        if (std::holds_alternative<Image>(in)) return true;
-        if (const Inlines* children = inline_children(in); children && contains_image(*children)) return true;
-    }
-    return false;
-}
-
 // A line holding an image is a picture, not the page's title: its text is alt text
 // ("![A Photo Of The Sea](sea.jpg)" under the first paragraph of a short page would
 // name it, and the paragraph above it would go as the page's head)

@@ -116,13 +116,11 @@ char32_t edge_char(const Inlines& inlines, bool last) {
 }
 
 // A paragraph holding a link or an image is no heading: its text is a link's, or an
-// image's alt text ("![The Old Keeper](keeper.jpg)" alone between paragraphs is a picture)
+// image's alt text ("![The Old Keeper](keeper.jpg)" alone between paragraphs is a picture,
+// emphasised or not)
 bool has_link_or_image(const Block& b) {
     const Inlines* in = inline_content(b);
-    if (!in) return false;
-    for (const Inline& i : *in)
-        if (std::holds_alternative<Link>(i) || std::holds_alternative<Image>(i)) return true;
-    return false;
+    return in && contains_image(*in, /*or_link=*/true);
 }
 
 void append_inlines(Inlines& into, Inlines&& more, bool space) {

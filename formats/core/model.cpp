@@ -383,6 +383,14 @@ Inlines* inline_children(Inline& in) {
 
 const Inlines* inline_children(const Inline& in) { return inline_children(const_cast<Inline&>(in)); }
 
+bool contains_image(const Inlines& inlines, bool or_link) {
+    for (const Inline& in : inlines) {
+        if (std::holds_alternative<Image>(in) || (or_link && std::holds_alternative<Link>(in))) return true;
+        if (const Inlines* children = inline_children(in); children && contains_image(*children, or_link)) return true;
+    }
+    return false;
+}
+
 void remove_list_items(List& list, const std::vector<bool>& drop) {
     bool tasks = list.tasks.size() == list.items.size();
     std::size_t kept = 0;

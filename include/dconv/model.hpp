@@ -27,6 +27,10 @@ std::string plain_text(const Block& block);
 Inlines* inline_children(Inline& in);
 const Inlines* inline_children(const Inline& in);
 
+// Whether the inlines hold an image at any depth ("*![The Keeper](keeper.jpg)*" does), or,
+// with `or_link`, a link or an image.
+bool contains_image(const Inlines& inlines, bool or_link = false);
+
 // Removes the items of a list whose entry in `drop` is true, with their task states
 // (items past the end of `drop` are kept).
 void remove_list_items(List& list, const std::vector<bool>& drop);
