@@ -852,11 +852,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             // prose right above the headline, good paragraphs of statements up to it with
             // no furniture between, is the article's too (an introduction): kept
             auto statement = [&](std::size_t i) {
-                const Features& f = units[i].f;
-                std::string_view t = text::trim(f.text);
                 return revised[i] == Cls::good && !barrier[i] && !units[i].heading && units[i].item < 0 &&
-                       f.words >= 8 && f.link_density() < 0.3 && (t.ends_with('.') || t.ends_with("。")) &&
-                       widget_share(f) < 0.4 && !is_privacy_notice(f, lang);
+                       is_statement_paragraph(units[i].f, lang);
             };
             std::size_t from = after;
             while (from > 0 && statement(from - 1)) --from;

@@ -372,6 +372,13 @@ bool is_legal_line(const Features& f) {
     return f.legal_line_memo > 0;
 }
 
+bool is_statement_paragraph(const Features& f, std::string_view lang) {
+    if (f.words < kStatementWords || f.link_density() >= kStatementLinkDensity) return false;
+    std::string_view t = text::trim(f.text);
+    if (!t.ends_with('.') && !t.ends_with("。")) return false;
+    return widget_share(f) < kStatementWidgetShare && !is_legal_line(f) && !is_privacy_notice(f, lang);
+}
+
 bool is_privacy_notice(const Features& f, std::string_view lang) {
     const auto key = static_cast<std::uint32_t>(std::hash<std::string_view>{}(lang) | 1);  // never 0
     if (f.privacy_notice_memo < 0 || f.privacy_notice_lang != key) {

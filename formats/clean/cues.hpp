@@ -35,6 +35,12 @@ double widget_share(const Features& f);
 bool is_legal_line(const Features& f);
 bool is_privacy_notice(const Features& f, std::string_view lang);
 
+// A paragraph of prose that states: enough words (thresholds.hpp, kStatementWords), few
+// links and widget words, ending on a full stop ('.' or '。': a headline may ask or
+// exclaim, "Can You Catch A Bullet?", not end on one), neither a legal line nor a
+// privacy notice. Callers check the unit's kind (no heading, list item, code).
+bool is_statement_paragraph(const Features& f, std::string_view lang);
+
 // The text after a welcome phrase of a banner ("Welcome to X" → "X"), or empty.
 std::string_view strip_welcome(std::string_view text);
 

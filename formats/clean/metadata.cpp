@@ -109,11 +109,7 @@ bool holds_image(const Document& doc, const Unit& u) {
 bool sentence_prose(const Unit& u, std::string_view lang) {
     const auto& f = u.f;
     if (u.heading || u.item >= 0 || u.code || u.rule) return false;
-    if (f.words < 8 || f.sentence_ends < 1 || !f.ends_sentence || f.link_density() >= 0.3) return false;
-    // a statement: a headline may ask or exclaim ("Can You Catch A Bullet?"), not end on a full stop
-    std::string_view t = text::trim(f.text);
-    if (!t.ends_with('.') && !t.ends_with("。")) return false;
-    return clean::widget_share(f) < 0.4 && !clean::is_legal_line(f) && !clean::is_privacy_notice(f, lang);
+    return f.sentence_ends >= 1 && f.ends_sentence && clean::is_statement_paragraph(f, lang);
 }
 
 bool ends_with_function_word(std::string_view s) {

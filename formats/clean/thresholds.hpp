@@ -64,6 +64,15 @@ inline constexpr std::size_t kNoticeSampleBytes = 1024;
 // articles"); longer, it is a sentence that mentions it.
 inline constexpr double kMaxSectionOpener = 60;
 
+// statement paragraph: a paragraph of prose that states (is_statement_paragraph in
+// cues.hpp) has at least kStatementWords words, link density under
+// kStatementLinkDensity and widget words under kStatementWidgetShare of its words. The
+// metadata pass ends the page's head at one (no title below it) and the text classifier
+// keeps such paragraphs right above the headline as the article's introduction.
+inline constexpr int kStatementWords = 8;
+inline constexpr double kStatementLinkDensity = 0.3;
+inline constexpr double kStatementWidgetShare = 0.4;
+
 // duplicate-paragraph: shorter text may well recur ("Thank you!", "Read more").
 inline constexpr double kMinRepeatedParagraph = 100;
 
