@@ -104,7 +104,6 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     page.stages = {nullptr, nullptr, &doc};
     page.batch = options.batch;
     page.lang = lang;
-    std::optional<UnitFeatureRows> rows(std::in_place, units, page);
     // the rules' output is matched by text and fold only (their keys: not a second copy
     // of the text the rules kept)
     const std::vector<UnitKey> held = unit_keys(doc);
@@ -117,6 +116,9 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
         for (const Unit& u : units) cjk.add(UnitFeatureRows::length_log(u.f), UnitFeatureRows::cjk_share(u.f));
         if (cjk.holds()) return;
     }
+    // built only now, past the cheap checks: it builds and sorts the page's word grams and
+    // hashes every unit's words
+    std::optional<UnitFeatureRows> rows(std::in_place, units, page);
     // The rows one at a time (not the page's matrix: text_units.hpp): what the decisions
     // below read of them, and the page's sums for the page gate.
     static const std::size_t repeats_feature = unit_feature_index("repeats_in_page_log");
