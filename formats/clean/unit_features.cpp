@@ -114,6 +114,7 @@ void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
         return;
     }
     auto bucket = [shift](std::uint64_t h) { return static_cast<std::size_t>((h >> shift) & (kBuckets - 1)); };
+    const auto count = static_cast<std::size_t>(last - first);
     std::array<std::size_t, kBuckets + 1> start{};
     for (const std::uint64_t* p = first; p != last; ++p) ++start[bucket(*p) + 1];
     for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
@@ -126,7 +127,8 @@ void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
                 // the bucket's next cache line, for its later swaps: a hash's place
                 // depends on the hash swapped out before it, so a miss would stall
                 // each swap in turn (the 8 MB page's million hashes are not in the cache)
-                __builtin_prefetch(first + next[to] + kPrefetchAhead, 1);
+                // (indexes compared first: no pointer is formed past the array's end)
+                if (next[to] + kPrefetchAhead < count) __builtin_prefetch(first + next[to] + kPrefetchAhead, 1);
                 std::swap(h, first[next[to]++]);
             }
             first[next[b]++] = h;
