@@ -37,7 +37,7 @@ public:
     ~MappedArray() {
         if (!data_) return;
 #if defined(__linux__)
-        ::munmap(data_, capacity_ * sizeof(T));
+        ::munmap(data_, bytes_);
 #else
         std::free(data_);
 #endif
@@ -68,11 +68,18 @@ public:
 private:
     static constexpr std::size_t kFirstBytes = 64 * 1024;
     void grow(std::size_t wanted) {
-        const std::size_t bytes = capacity_ * sizeof(T);
-        std::size_t more = std::max(2 * bytes, kFirstBytes);
-        while (more < wanted * sizeof(T)) more *= 2;
+        // a length past what a size_t of bytes can hold, or a doubling that would wrap,
+        // is memory no system gives
+        constexpr std::size_t kMax = static_cast<std::size_t>(-1);
+        if (wanted < size_ || wanted > kMax / sizeof(T) || bytes_ > kMax / 2) throw std::bad_alloc();
+        const std::size_t need = wanted * sizeof(T);
+        std::size_t more = std::max(2 * bytes_, kFirstBytes);
+        while (more < need) {
+            if (more > kMax / 2) throw std::bad_alloc();
+            more *= 2;
+        }
 #if defined(__linux__)
-        void* p = data_ ? ::mremap(data_, bytes, more, MREMAP_MAYMOVE)
+        void* p = data_ ? ::mremap(data_, bytes_, more, MREMAP_MAYMOVE)
                         : ::mmap(nullptr, more, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) throw std::bad_alloc();
 #else
@@ -80,11 +87,13 @@ private:
         if (!p) throw std::bad_alloc();
 #endif
         data_ = static_cast<T*>(p);
+        bytes_ = more;
         capacity_ = more / sizeof(T);
     }
 
     T* data_ = nullptr;
     std::size_t size_ = 0, capacity_ = 0;
+    std::size_t bytes_ = 0;  // the mapping's length (capacity_ * sizeof(T) may be less)
 };
 
 // The text held in `chars`, as a view.

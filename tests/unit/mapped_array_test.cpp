@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,4 +67,17 @@ TEST_CASE("a unit's text views the document's or holds its own, and copies alike
     nothing.borrow(empty);
     CHECK(nothing.empty());
     CHECK(nothing == "");
+}
+
+TEST_CASE("a length past what memory can hold is bad_alloc, not a wrapped small mapping") {
+    MappedArray<std::uint64_t> hashes;
+    hashes.push_back(1);
+    std::uint64_t one = 2;
+    // size_ + count wraps to 0; count * 8 bytes overflows a size_t
+    CHECK_THROWS_AS(hashes.append(&one, static_cast<std::size_t>(-1)), std::bad_alloc);
+    CHECK_THROWS_AS(hashes.append(&one, static_cast<std::size_t>(-1) / 4), std::bad_alloc);
+    CHECK(hashes.size() == 1);  // unchanged, still usable
+    hashes.push_back(3);
+    CHECK(hashes.size() == 2);
+    CHECK(hashes[1] == 3);
 }
