@@ -367,7 +367,11 @@ public:
         : doc_(doc), options_(options), diag_(diag), locator_(options) {}
 
     void run() {
-        auto visit = [this](Image& image, std::uint32_t line) { image.resource = key_for(image, line); };
+        auto visit = [this](Image& image, std::uint32_t line) {
+            image.resource = key_for(image, line);
+            // resolved: its src is the source that loaded, the others are of no more use
+            if (!image.resource.empty()) image.fallbacks = {};
+        };
         each_image(doc_.blocks, visit);
         if (remote_count_ > 0)
             warn(0, std::to_string(remote_count_) + (remote_count_ == 1 ? " remote image" : " remote images") +

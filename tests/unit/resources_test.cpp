@@ -593,6 +593,9 @@ TEST_CASE("read_document: a saved page's image falls back to the srcset size or 
     CHECK(images[1]->src == "page_files/boats-480.gif");
     REQUIRE(doc.resources.count(images[1]->resource));
     CHECK(doc.resources.at(images[1]->resource)->media_type == "image/gif");
+    // resolved images keep no other sources
+    CHECK(images[0]->fallbacks.empty());
+    CHECK(images[1]->fallbacks.empty());
     // none of its sources saved: the warning names the one chosen, as before
     Diagnostics none_diag;
     Document none = read_document(
