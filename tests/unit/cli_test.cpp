@@ -549,8 +549,10 @@ TEST_CASE("cli: a selector that matches nothing warns per page alone and once pe
     for (int k = 0; k < 5; ++k) {
         std::string page = kSteeredPage;
         if (k == 4) page.replace(page.find("<footer>"), 0, "<div class=\"banner\">Sale</div>");
-        dir.write("p" + std::to_string(k) + ".html", page);
-        names += " p" + std::to_string(k) + ".html";
+        std::string name = "p";
+        name += std::to_string(k) + ".html";
+        dir.write(name, page);
+        names += " " + name;
     }
     Run batch = run_dconv(dir, "--to txt -o editions/ --keep-selector '.recipe' --drop-selector .banner" + names);
     CHECK(batch.status == 0);
