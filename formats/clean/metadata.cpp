@@ -170,11 +170,10 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     // column headings come first). Save an H1 (a cookie notice or a newsletter call
     // may stand above it), no line below a paragraph of prose is the title: it
     // heads a section of the article, and taking it would drop the text above.
-    std::size_t title_end = head_end;
-    for (std::size_t i = 0; i < title_end; ++i) {
-        poll_deadline();
-        if (sentence_prose(units[i], lang)) title_end = i;
-    }
+    const std::size_t title_end = static_cast<std::size_t>(
+        std::find_if(units.begin(), units.begin() + static_cast<std::ptrdiff_t>(head_end),
+                     [&](const Unit& u) { poll_deadline(); return sentence_prose(u, lang); }) -
+        units.begin());
     long title = -1;
     for (std::size_t i = 0; i < head_end; ++i) {
         poll_deadline();
