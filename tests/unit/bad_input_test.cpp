@@ -12,7 +12,7 @@
 //     (when qpdf is installed; else their header and trailer are checked).
 // Also: --timeout fails a slow input (or --jsonl record) only, and the limits of
 // dconv/limits.hpp give their errors.
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <unicode/ucnv.h>
 #include <zip.h>
 

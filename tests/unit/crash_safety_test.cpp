@@ -11,7 +11,7 @@
 // seed).
 #include <catch2/catch.hpp>
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include <algorithm>
 #include <cctype>
