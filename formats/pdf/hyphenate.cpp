@@ -2,6 +2,7 @@
 #include "pdf/hyphenate.hpp"
 
 #include <hyphen.h>
+#include <sys/mman.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/uscript.h>
@@ -10,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,7 +19,9 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory_resource>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -149,11 +153,14 @@ constexpr std::size_t libhyphen_name = MAX_NAME;
 // state (Aho-Corasick's failure link), and a state that is a pattern's word has that
 // pattern's digits, less leading zeros, as its match.
 struct DirectAutomaton {
+    explicit DirectAutomaton(std::pmr::memory_resource* resource)
+        : states(resource), transitions(resource), matches(resource), memory(resource) {}
     HyphenDict dict{};
-    std::vector<HyphenState> states;
-    std::vector<HyphenTrans> transitions;
-    std::vector<char> matches;  // the matches, each ended by a NUL
-    std::string no_hyphen;      // the default level's NOHYPHEN list
+    std::pmr::vector<HyphenState> states;
+    std::pmr::vector<HyphenTrans> transitions;
+    std::pmr::vector<char> matches;  // the matches, each ended by a NUL
+    std::string no_hyphen;           // the default level's NOHYPHEN list
+    std::pmr::memory_resource* memory;  // also for the trie while it is built
 
     // Reads `text`, a whole dictionary file after its first line; false when it has
     // something only libhyphen reads (the caller then asks libhyphen).
@@ -163,9 +170,9 @@ struct DirectAutomaton {
 bool DirectAutomaton::read(std::string_view text) {
     // The trie while it is built: each state's children in a list (a state has a few;
     // the start state's, the alphabet, also by byte).
-    std::vector<int> first_child(1, -1), next_sibling(1, -1);
-    std::vector<char> byte(1, 0);
-    std::vector<std::pair<int, std::uint32_t>> found;  // (state, offset of its match)
+    std::pmr::vector<int> first_child(1, -1, memory), next_sibling(1, -1, memory);
+    std::pmr::vector<char> byte(1, 0, memory);
+    std::pmr::vector<std::pair<int, std::uint32_t>> found(memory);  // (state, offset of its match)
     matches.reserve(text.size());
     // (the start state's children, every letter, by byte)
     std::array<int, 256> from_start;
@@ -267,7 +274,7 @@ bool DirectAutomaton::read(std::string_view text) {
 }
 
 // Reads a whole file; false when it cannot.
-bool read_file(const std::string& path, std::string& out) {
+bool read_file(const std::string& path, std::pmr::string& out) {
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (!file) return false;
     char buffer[1 << 16];
@@ -277,6 +284,43 @@ bool read_file(const std::string& path, std::string& out) {
     return ok;
 }
 
+// Memory for a directly read dictionary (its file, the trie, the automaton, some 1 MB
+// for English) in one transparent huge page where the system gives one: touched 4 KB
+// at a time it would cost some 250 page faults, and a fault costs a virtual machine
+// about 11 µs (2.8 ms for 1 MB, against 0.2 ms for one huge page, measured on the
+// project's Firecracker machine). Where there are none (transparent_hugepage "never",
+// no free 2 MB block) the pages are ordinary ones; past 2 MB, ordinary heap memory.
+class DictionaryMemory {
+public:
+    static constexpr std::size_t huge_page = std::size_t(2) << 20;
+
+    DictionaryMemory() : resource_(std::pmr::new_delete_resource()) {
+        // Twice the size, then the unaligned ends given back: a huge page must be aligned.
+        void* mapped = mmap(nullptr, 2 * huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapped == MAP_FAILED) return;
+        auto start = reinterpret_cast<std::uintptr_t>(mapped);
+        std::uintptr_t aligned = (start + huge_page - 1) & ~(huge_page - 1);
+        if (aligned > start) munmap(mapped, aligned - start);
+        if (std::uintptr_t end = start + 2 * huge_page; end > aligned + huge_page)
+            munmap(reinterpret_cast<void*>(aligned + huge_page), end - aligned - huge_page);
+        region_ = reinterpret_cast<void*>(aligned);
+        madvise(region_, huge_page, MADV_HUGEPAGE);  // (a hint: ignored where unsupported)
+        resource_.emplace(region_, huge_page, std::pmr::new_delete_resource());
+    }
+    ~DictionaryMemory() {
+        resource_.reset();
+        if (region_) munmap(region_, huge_page);
+    }
+    DictionaryMemory(const DictionaryMemory&) = delete;
+    DictionaryMemory& operator=(const DictionaryMemory&) = delete;
+
+    std::pmr::memory_resource* resource() { return &*resource_; }
+
+private:
+    void* region_ = nullptr;
+    std::optional<std::pmr::monotonic_buffer_resource> resource_;
+};
+
 }  // namespace
 
 struct Hyphenator::Dictionary {
@@ -284,6 +328,7 @@ struct Hyphenator::Dictionary {
     // has the file's patterns.
     HyphenDict* dict = nullptr;
     // Read directly: the two levels (dict is the first's), freed here, not by libhyphen.
+    std::unique_ptr<DictionaryMemory> memory;  // (declared first: destroyed last)
     std::unique_ptr<DirectAutomaton> defaults, patterns;
     // An 8-bit dictionary (hyph_de_DE.dic is ISO8859-1, hyph_ru_RU.dic KOI8-R): the byte
     // of each character above ASCII its code page has. Empty for UTF-8 dictionaries.
@@ -294,19 +339,20 @@ struct Hyphenator::Dictionary {
 
     // Reads `path` directly; false when it cannot, or should be left to libhyphen.
     bool read_direct(const std::string& path) {
-        std::string text;
+        auto arena = std::make_unique<DictionaryMemory>();
+        std::pmr::string text(arena->resource());
         if (!read_file(path, text)) return false;
         // The code page, on the first line.
         std::size_t newline = text.find('\n');
         if (newline == std::string::npos || newline + 1 >= libhyphen_name) return false;
         std::string_view cset = std::string_view(text).substr(0, newline);
         if (!cset.empty() && cset.back() == '\r') cset.remove_suffix(1);
-        auto file = std::make_unique<DirectAutomaton>();
+        auto file = std::make_unique<DirectAutomaton>(arena->resource());
         if (!file->read(std::string_view(text).substr(newline + 1))) return false;
         // The first level libhyphen gives a file without NEXTLEVEL (hyphen.c,
         // hnj_hyphen_load_file): no hyphen next to a hyphen or an apostrophe (and, in
         // UTF-8, an en dash or a right single quote), the file's minimums.
-        auto first = std::make_unique<DirectAutomaton>();
+        auto first = std::make_unique<DirectAutomaton>(std::pmr::new_delete_resource());
         bool utf8 = cset == "UTF-8";
         if (!first->read(utf8 ? "1-1\n1'1\n1\xe2\x80\x93" "1\n1\xe2\x80\x99" "1\n" : "1-1\n1'1\n")) return false;
         // NOHYPHEN's list, its commas made NULs, their count (one less than the items).
@@ -324,6 +370,7 @@ struct Hyphenator::Dictionary {
         first->dict.crhmin = own.crhmin ? own.crhmin : (own.rhmin ? own.rhmin : 3);
         first->dict.nextlevel = &file->dict;
         dict = &first->dict;
+        memory = std::move(arena);
         defaults = std::move(first);
         patterns = std::move(file);
         return true;
