@@ -2,7 +2,6 @@
 #include "pdf/hyphenate.hpp"
 
 #include <hyphen.h>
-#include <sys/mman.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/uscript.h>
@@ -27,6 +26,7 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "pdf/huge_page.hpp"
 
 namespace dconv::pdf {
 
@@ -284,32 +284,18 @@ bool read_file(const std::string& path, std::pmr::string& out) {
     return ok;
 }
 
-// Memory for a directly read dictionary (its file, the trie, the automaton, some 1 MB
-// for English) in one transparent huge page where the system gives one: touched 4 KB
-// at a time it would cost some 250 page faults, and a fault costs a virtual machine
-// about 11 µs (2.8 ms for 1 MB, against 0.2 ms for one huge page, measured on the
-// project's Firecracker machine). Where there are none (transparent_hugepage "never",
-// no free 2 MB block) the pages are ordinary ones; past 2 MB, ordinary heap memory.
+// Memory for a directly read dictionary (its file, the trie, the automaton: about
+// 1.4 MB for English) in one huge page where the system gives one (pdf/huge_page.hpp):
+// touched 4 KB at a time it costs some 250 page faults. Past 2 MB, ordinary heap memory.
 class DictionaryMemory {
 public:
-    static constexpr std::size_t huge_page = std::size_t(2) << 20;
-
-    DictionaryMemory() : resource_(std::pmr::new_delete_resource()) {
-        // Twice the size, then the unaligned ends given back: a huge page must be aligned.
-        void* mapped = mmap(nullptr, 2 * huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mapped == MAP_FAILED) return;
-        auto start = reinterpret_cast<std::uintptr_t>(mapped);
-        std::uintptr_t aligned = (start + huge_page - 1) & ~(huge_page - 1);
-        if (aligned > start) munmap(mapped, aligned - start);
-        if (std::uintptr_t end = start + 2 * huge_page; end > aligned + huge_page)
-            munmap(reinterpret_cast<void*>(aligned + huge_page), end - aligned - huge_page);
-        region_ = reinterpret_cast<void*>(aligned);
-        madvise(region_, huge_page, MADV_HUGEPAGE);  // (a hint: ignored where unsupported)
-        resource_.emplace(region_, huge_page, std::pmr::new_delete_resource());
+    DictionaryMemory() : region_(map_huge_page()) {
+        if (region_) resource_.emplace(region_, huge_page_bytes, std::pmr::new_delete_resource());
+        else resource_.emplace(std::pmr::new_delete_resource());
     }
     ~DictionaryMemory() {
         resource_.reset();
-        if (region_) munmap(region_, huge_page);
+        if (region_) munmap(region_, huge_page_bytes);
     }
     DictionaryMemory(const DictionaryMemory&) = delete;
     DictionaryMemory& operator=(const DictionaryMemory&) = delete;
