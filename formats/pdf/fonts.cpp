@@ -23,7 +23,9 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/text.hpp"
@@ -332,38 +334,49 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     return slot;
 }
 
-// Where `name` is in `dirs`, or empty. Files found are remembered for the process (a
-// SystemFonts is made per document, and looks for a hundred files in a dozen folders).
-std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
-    static std::mutex mutex;
-    static std::map<std::string, std::string> found;
-    std::string key(name);
-    for (const std::string& dir : dirs) key += '\n' + dir;
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (auto it = found.find(key); it != found.end()) return it->second;
-    }
-    std::string path;
-    std::error_code ec;
-    for (const std::string& dir : dirs) {
-        if (dir.empty()) continue;
-        fs::path candidate = fs::path(dir) / std::string(name);
-        if (fs::is_regular_file(candidate, ec)) {
-            path = candidate.string();
-            break;
-        }
-    }
-    if (!path.empty()) {  // a file not found may be installed later (tests make folders)
-        std::lock_guard<std::mutex> lock(mutex);
-        found.emplace(std::move(key), path);
-    }
-    return path;
-}
+// The font folders of one table's build, each listed once, when first searched: a
+// table looks for a hundred file names in a dozen folders, and a stat per name and
+// folder (448 for the default folders, most of them failing) cost more than a
+// millisecond of a one-page PDF.
+class FontFolders {
+public:
+    explicit FontFolders(const std::vector<std::string>& dirs) : dirs_(dirs), names_(dirs.size()) {}
+    const std::vector<std::string>& dirs() const { return dirs_; }
 
-std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
-    if (std::string found = find_in(file.name, dirs); !found.empty()) return found;
+    // Where `name` is: in the first folder that has it as a regular file (or a link to
+    // one); empty when none has.
+    std::string find(std::string_view name) {
+        for (std::size_t i = 0; i < dirs_.size(); ++i) {
+            if (dirs_[i].empty()) continue;
+            if (listing(i).contains(std::string(name))) return (fs::path(dirs_[i]) / std::string(name)).string();
+        }
+        return {};
+    }
+
+private:
+    // The names of a folder's regular files and links to them. (The listing gives each
+    // entry's type: only a link, or a file system that gives none, costs a stat.)
+    const std::unordered_set<std::string>& listing(std::size_t i) {
+        auto& names = names_[i];
+        if (!names) {
+            names.emplace();
+            std::error_code ec;
+            fs::directory_iterator entry(dirs_[i], ec), end;
+            for (; !ec && entry != end; entry.increment(ec)) {
+                std::error_code type_error;
+                if (entry->is_regular_file(type_error)) names->insert(entry->path().filename().string());
+            }
+        }
+        return *names;
+    }
+    const std::vector<std::string>& dirs_;
+    std::vector<std::optional<std::unordered_set<std::string>>> names_;
+};
+
+std::string find_file(const FaceFile& file, FontFolders& folders) {
+    if (std::string found = folders.find(file.name); !found.empty()) return found;
     std::string searched;
-    for (const std::string& dir : dirs) {
+    for (const std::string& dir : folders.dirs()) {
         if (dir.empty()) continue;
         if (!searched.empty()) searched += ", ";
         searched += dir;
@@ -374,12 +387,12 @@ std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs
 }
 
 // The first of "a.ttf|b.ttf" found, or empty.
-std::string find_alternative(const char* names, const std::vector<std::string>& dirs) {
+std::string find_alternative(const char* names, FontFolders& folders) {
     if (!names) return {};
     std::string_view rest = names;
     while (!rest.empty()) {
         std::size_t bar = rest.find('|');
-        if (std::string found = find_in(rest.substr(0, bar), dirs); !found.empty()) return found;
+        if (std::string found = folders.find(rest.substr(0, bar)); !found.empty()) return found;
         if (bar == std::string_view::npos) break;
         rest.remove_prefix(bar + 1);
     }
@@ -584,13 +597,14 @@ SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) {
 }
 
 void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) {
+    FontFolders folders(font_dirs);
     // Every Latin file is located before any is loaded, so that a missing package is
     // reported at once, whichever file is missing.
     std::array<std::string, kLatinFaceCount> latin_paths;
     for (int family = 0; family < 3; ++family)
         for (int style = 0; style < 4; ++style)
             latin_paths[static_cast<std::size_t>(family * 4 + style)] =
-                find_file(kLatinFaces[family][style], font_dirs);
+                find_file(kLatinFaces[family][style], folders);
     for (int preference = 0; preference < kPreferenceCount; ++preference)
         for (int i = 0; i < kLatinFaceCount; ++i) {
             Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
@@ -605,11 +619,11 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
     for (int g = 0; g < kGroupCount; ++g) {
         const GroupFiles& files = kGroupFiles[g];
         for (int sans = 0; sans < 2; ++sans) {
-            std::string regular = find_alternative(sans ? files.sans : files.serif, font_dirs);
-            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, font_dirs);
+            std::string regular = find_alternative(sans ? files.sans : files.serif, folders);
+            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, folders);
             if (regular.empty() && !sans) {  // a serif face missing: the sans one
-                regular = find_alternative(files.sans, font_dirs);
-                bold = find_alternative(files.sans_bold, font_dirs);
+                regular = find_alternative(files.sans, folders);
+                bold = find_alternative(files.sans_bold, folders);
             }
             if (regular.empty()) continue;
             FontId regular_id = group_font(static_cast<Group>(g), sans, false);
