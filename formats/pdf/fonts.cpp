@@ -3,10 +3,11 @@
 //
 // A font file is read once per process (memory-mapped by HarfBuzz) and shared, read-only,
 // by every SystemFonts and every thread: the loaded faces live in a process-wide table
-// guarded by a mutex, never freed before exit. Loading also tabulates the face's Basic
-// Multilingual Plane once: a coverage bit and an advance per code point, so that
-// resolve() and advance(), called for every character of every document, are two array
-// reads. Characters above U+FFFF ask HarfBuzz (an immutable hb_font_t is safe to share).
+// guarded by a mutex, never freed before exit. A Latin face tabulates its Basic
+// Multilingual Plane as it is asked about it, a block of 256 code points at a time: a
+// coverage bit and an advance per code point, so that resolve() and advance(), called
+// for every character of every document, are array reads. Characters above U+FFFF ask
+// HarfBuzz (an immutable hb_font_t is safe to share).
 #include "pdf/fonts.hpp"
 
 #include <hb-subset.h>
@@ -16,12 +17,15 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/text.hpp"
@@ -54,6 +58,11 @@ constexpr std::array<const char*, 11> kSystemFontDirs = {
 
 // The Basic Multilingual Plane, tabulated per face; the rest asks HarfBuzz.
 constexpr char32_t kTabulatedLimit = 0x10000;
+// Tabulated in blocks of this many code points, each when first asked about: a page of
+// text touches a handful (ASCII, Latin-1, punctuation), where the whole plane would cost
+// 136 KB and 65,536 look-ups per face, and a page fault per 4 KB of it.
+constexpr char32_t kBlockBits = 8;
+constexpr char32_t kBlockSize = char32_t{1} << kBlockBits;
 
 struct FaceFile {
     const char* name;
@@ -160,12 +169,13 @@ constexpr std::array<hb_tag_t, 15> kDroppedTables = {
     HB_TAG('E', 'B', 'L', 'C'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
 };
 
-// One face of one file, loaded and tabulated: immutable once built.
+// One face of one file, loaded: immutable once built, but for the blocks of its table
+// filled as they are first asked about.
 class LoadedFace {
 public:
     // `tabulated`: the Basic Multilingual Plane's coverage and advances in arrays (the
     // Latin faces, asked about every character); else HarfBuzz answers (the fallbacks,
-    // whose answers each paragraph caches, and whose tables would cost more to fill).
+    // whose answers each paragraph caches).
     LoadedFace(const std::string& path, unsigned index, bool tabulated) : path_(path), tabulated_(tabulated) {
         blob_ = hb_blob_create_from_file_or_fail(path.c_str());
         if (!blob_) throw Error(ErrorKind::io, path, 0, "cannot read the font file");
@@ -185,7 +195,6 @@ public:
         hb_font_set_scale(font_, static_cast<int>(upem), static_cast<int>(upem));  // font units
         hb_font_make_immutable(font_);
         per_unit_ = 1.0f / static_cast<float>(upem);
-        if (tabulated_) tabulate();
         // What subset() reads: the face without its cmap. Subsetting by glyph id makes
         // HarfBuzz map the whole cmap to find the characters of the glyphs asked for
         // (30,000 entries for a CJK font, per document); the embedded font needs none,
@@ -196,7 +205,10 @@ public:
         hb_face_set_glyph_count(subset_face_, hb_face_get_glyph_count(face_));
         hb_face_make_immutable(subset_face_);
     }
-    ~LoadedFace() { release(); }
+    ~LoadedFace() {
+        release();
+        for (auto& block : blocks_) delete block.load(std::memory_order_relaxed);
+    }
     LoadedFace(const LoadedFace&) = delete;
     LoadedFace& operator=(const LoadedFace&) = delete;
 
@@ -210,13 +222,17 @@ public:
     void set_serial(std::uint16_t serial) { serial_ = serial; }
 
     bool has(char32_t c) const {
-        if (tabulated_ && c < kTabulatedLimit) return (covered_[c >> 6] >> (c & 63)) & 1;
+        if (tabulated_ && c < kTabulatedLimit) {
+            char32_t k = c & (kBlockSize - 1);
+            return (block(c).covered[k >> 6] >> (k & 63)) & 1;
+        }
         return nominal(c).has;
     }
     // In em. A character the face lacks has the advance of .notdef, which is what a
     // viewer would draw.
     float advance(char32_t c) const {
-        if (tabulated_ && c < kTabulatedLimit) return static_cast<float>(advances_[c]) * per_unit_;
+        if (tabulated_ && c < kTabulatedLimit)
+            return static_cast<float>(block(c).advances[c & (kBlockSize - 1)]) * per_unit_;
         return nominal(c).advance;
     }
     // What the cmap and hmtx say of `c`: its glyph (0 when the face lacks it), that
@@ -231,21 +247,33 @@ public:
     Nominal nominal(char32_t c) const;
 
 private:
-    void tabulate() {
-        covered_.fill(0);
-        std::uint16_t notdef = static_cast<std::uint16_t>(hb_font_get_glyph_h_advance(font_, 0));
-        advances_.fill(notdef);
-        hb_set_t* unicodes = hb_set_create();
-        hb_face_collect_unicodes(face_, unicodes);
-        hb_codepoint_t c = HB_SET_VALUE_INVALID;
-        while (hb_set_next(unicodes, &c) && c < kTabulatedLimit) {
+    // The coverage and advances (in font units) of a block of the plane.
+    struct Block {
+        std::array<std::uint64_t, kBlockSize / 64> covered{};
+        std::array<std::uint16_t, kBlockSize> advances{};
+    };
+    // The block of `c`, tabulated on first use. Threads share the face: the first block
+    // published wins, a thread that lost the race drops its own (the same answers).
+    const Block& block(char32_t c) const {
+        std::atomic<const Block*>& slot = blocks_[c >> kBlockBits];
+        if (const Block* known = slot.load(std::memory_order_acquire)) return *known;
+        auto made = std::make_unique<Block>();
+        char32_t first = c & ~(kBlockSize - 1);
+        // hmtx advances are 16-bit font units; a character the face lacks has .notdef's.
+        auto notdef = static_cast<std::uint16_t>(hb_font_get_glyph_h_advance(font_, 0));
+        for (char32_t k = 0; k < kBlockSize; ++k) {
             hb_codepoint_t glyph;
-            if (!hb_font_get_nominal_glyph(font_, c, &glyph)) continue;
-            covered_[c >> 6] |= std::uint64_t{1} << (c & 63);
-            // hmtx advances are 16-bit font units.
-            advances_[c] = static_cast<std::uint16_t>(hb_font_get_glyph_h_advance(font_, glyph));
+            if (!hb_font_get_nominal_glyph(font_, first + k, &glyph)) {
+                made->advances[k] = notdef;
+                continue;
+            }
+            made->covered[k >> 6] |= std::uint64_t{1} << (k & 63);
+            made->advances[k] = static_cast<std::uint16_t>(hb_font_get_glyph_h_advance(font_, glyph));
         }
-        hb_set_destroy(unicodes);
+        const Block* expected = nullptr;
+        if (slot.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel))
+            return *made.release();
+        return *expected;
     }
     static hb_blob_t* table_without_cmap(hb_face_t*, hb_tag_t tag, void* face) {
         if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
@@ -270,8 +298,7 @@ private:
     hb_font_t* font_ = nullptr;
     float per_unit_ = 0;
     bool tabulated_ = false;
-    std::array<std::uint64_t, kTabulatedLimit / 64> covered_;
-    std::array<std::uint16_t, kTabulatedLimit> advances_;
+    mutable std::array<std::atomic<const Block*>, kTabulatedLimit / kBlockSize> blocks_{};
 };
 
 // Nominal glyphs looked up, per thread, by face serial and character: emptied when it
@@ -307,38 +334,49 @@ std::shared_ptr<const LoadedFace> load_face(const std::string& path, unsigned in
     return slot;
 }
 
-// Where `name` is in `dirs`, or empty. Files found are remembered for the process (a
-// SystemFonts is made per document, and looks for a hundred files in a dozen folders).
-std::string find_in(std::string_view name, const std::vector<std::string>& dirs) {
-    static std::mutex mutex;
-    static std::map<std::string, std::string> found;
-    std::string key(name);
-    for (const std::string& dir : dirs) key += '\n' + dir;
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (auto it = found.find(key); it != found.end()) return it->second;
-    }
-    std::string path;
-    std::error_code ec;
-    for (const std::string& dir : dirs) {
-        if (dir.empty()) continue;
-        fs::path candidate = fs::path(dir) / std::string(name);
-        if (fs::is_regular_file(candidate, ec)) {
-            path = candidate.string();
-            break;
-        }
-    }
-    if (!path.empty()) {  // a file not found may be installed later (tests make folders)
-        std::lock_guard<std::mutex> lock(mutex);
-        found.emplace(std::move(key), path);
-    }
-    return path;
-}
+// The font folders of one table's build, each listed once, when first searched: a
+// table looks for a hundred file names in a dozen folders, and a stat per name and
+// folder (448 for the default folders, most of them failing) cost more than a
+// millisecond of a one-page PDF.
+class FontFolders {
+public:
+    explicit FontFolders(const std::vector<std::string>& dirs) : dirs_(dirs), names_(dirs.size()) {}
+    const std::vector<std::string>& dirs() const { return dirs_; }
 
-std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs) {
-    if (std::string found = find_in(file.name, dirs); !found.empty()) return found;
+    // Where `name` is: in the first folder that has it as a regular file (or a link to
+    // one); empty when none has.
+    std::string find(std::string_view name) {
+        for (std::size_t i = 0; i < dirs_.size(); ++i) {
+            if (dirs_[i].empty()) continue;
+            if (listing(i).contains(std::string(name))) return (fs::path(dirs_[i]) / std::string(name)).string();
+        }
+        return {};
+    }
+
+private:
+    // The names of a folder's regular files and links to them. (The listing gives each
+    // entry's type: only a link, or a file system that gives none, costs a stat.)
+    const std::unordered_set<std::string>& listing(std::size_t i) {
+        auto& names = names_[i];
+        if (!names) {
+            names.emplace();
+            std::error_code ec;
+            fs::directory_iterator entry(dirs_[i], ec), end;
+            for (; !ec && entry != end; entry.increment(ec)) {
+                std::error_code type_error;
+                if (entry->is_regular_file(type_error)) names->insert(entry->path().filename().string());
+            }
+        }
+        return *names;
+    }
+    const std::vector<std::string>& dirs_;
+    std::vector<std::optional<std::unordered_set<std::string>>> names_;
+};
+
+std::string find_file(const FaceFile& file, FontFolders& folders) {
+    if (std::string found = folders.find(file.name); !found.empty()) return found;
     std::string searched;
-    for (const std::string& dir : dirs) {
+    for (const std::string& dir : folders.dirs()) {
         if (dir.empty()) continue;
         if (!searched.empty()) searched += ", ";
         searched += dir;
@@ -349,12 +387,12 @@ std::string find_file(const FaceFile& file, const std::vector<std::string>& dirs
 }
 
 // The first of "a.ttf|b.ttf" found, or empty.
-std::string find_alternative(const char* names, const std::vector<std::string>& dirs) {
+std::string find_alternative(const char* names, FontFolders& folders) {
     if (!names) return {};
     std::string_view rest = names;
     while (!rest.empty()) {
         std::size_t bar = rest.find('|');
-        if (std::string found = find_in(rest.substr(0, bar), dirs); !found.empty()) return found;
+        if (std::string found = folders.find(rest.substr(0, bar)); !found.empty()) return found;
         if (bar == std::string_view::npos) break;
         rest.remove_prefix(bar + 1);
     }
@@ -450,13 +488,15 @@ public:
     LazyFace(std::string path, unsigned index, bool tabulated)
         : path_(std::move(path)), index_(index), tabulated_(tabulated) {}
     const std::string& path() const { return path_; }
-    // The loaded face, or null when the file cannot be used (it is then skipped, and
-    // its characters reported missing).
+    // The loaded face, or null when a fallback file cannot be used (it is then
+    // skipped, and its characters reported missing). A Latin (tabulated) face has no
+    // stand-in: its file's error is thrown, at every call (call_once then tries again).
     const LoadedFace* get() const {
         std::call_once(once_, [this] {
             try {
                 face_ = load_face(path_, index_, tabulated_);
             } catch (const Error&) {
+                if (tabulated_) throw;
                 face_ = nullptr;
             }
         });
@@ -557,13 +597,14 @@ SystemFonts::SystemFonts(const std::vector<std::string>& font_dirs) {
 }
 
 void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) {
+    FontFolders folders(font_dirs);
     // Every Latin file is located before any is loaded, so that a missing package is
     // reported at once, whichever file is missing.
     std::array<std::string, kLatinFaceCount> latin_paths;
     for (int family = 0; family < 3; ++family)
         for (int style = 0; style < 4; ++style)
             latin_paths[static_cast<std::size_t>(family * 4 + style)] =
-                find_file(kLatinFaces[family][style], font_dirs);
+                find_file(kLatinFaces[family][style], folders);
     for (int preference = 0; preference < kPreferenceCount; ++preference)
         for (int i = 0; i < kLatinFaceCount; ++i) {
             Impl::Font& font = table.fonts[static_cast<std::size_t>(preference * kLatinFaceCount + i)];
@@ -572,18 +613,17 @@ void SystemFonts::build(Impl& table, const std::vector<std::string>& font_dirs) 
             font.latin = i;
             font.preference = static_cast<Preference>(preference);
         }
-    // The Latin faces are read now (every document uses them; a broken file is an
-    // error now rather than a missing-glyph report later).
-    for (int i = 0; i < kLatinFaceCount; ++i) load_face(latin_paths[static_cast<std::size_t>(i)], 0, true);
+    // The Latin faces are read when first used, like the others (a page in one face
+    // does not read the other eleven); a broken Latin file is an error then.
 
     for (int g = 0; g < kGroupCount; ++g) {
         const GroupFiles& files = kGroupFiles[g];
         for (int sans = 0; sans < 2; ++sans) {
-            std::string regular = find_alternative(sans ? files.sans : files.serif, font_dirs);
-            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, font_dirs);
+            std::string regular = find_alternative(sans ? files.sans : files.serif, folders);
+            std::string bold = find_alternative(sans ? files.sans_bold : files.serif_bold, folders);
             if (regular.empty() && !sans) {  // a serif face missing: the sans one
-                regular = find_alternative(files.sans, font_dirs);
-                bold = find_alternative(files.sans_bold, font_dirs);
+                regular = find_alternative(files.sans, folders);
+                bold = find_alternative(files.sans_bold, folders);
             }
             if (regular.empty()) continue;
             FontId regular_id = group_font(static_cast<Group>(g), sans, false);

@@ -17,9 +17,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
+#include "pdf/huge_page.hpp"
 
 namespace dconv::pdf {
 
@@ -46,9 +48,52 @@ constexpr std::size_t kContentBlockBytes = std::size_t(1) << 20;
 // 1 does, for 5 % more instructions.
 constexpr int kFontDeflateLevel = 1;
 
+// libdeflate's memory: a compressor's hash tables (some 90 pages for the two levels
+// below, all written when it is set up) come from one huge page shared by the process
+// (pdf/huge_page.hpp), handed out from its front and never reused; once it is used up
+// (threads keep their compressors until they exit, a process that makes threads again
+// and again makes more), from malloc as before, so memory stays bounded.
+class DeflateMemory {
+public:
+    static void* allocate(std::size_t bytes) {
+        DeflateMemory& memory = instance();
+        constexpr std::size_t alignment = 64;
+        std::size_t rounded = (bytes + alignment - 1) & ~(alignment - 1);
+        if (memory.region_ && rounded >= bytes) {
+            std::lock_guard lock(memory.mutex_);
+            if (rounded <= huge_page_bytes - memory.used_) {
+                void* block = memory.region_ + memory.used_;
+                memory.used_ += rounded;
+                return block;
+            }
+        }
+        return std::malloc(bytes);
+    }
+    static void release(void* block) {
+        const char* region = instance().region_;
+        auto* at = static_cast<const char*>(block);
+        if (region && at >= region && at < region + huge_page_bytes) return;
+        std::free(block);
+    }
+
+private:
+    static DeflateMemory& instance() {
+        static DeflateMemory memory;  // (the region lives as long as the process)
+        return memory;
+    }
+    DeflateMemory() : region_(static_cast<char*>(map_huge_page())) {}
+    char* region_;
+    std::size_t used_ = 0;
+    std::mutex mutex_;
+};
+
 // libdeflate's compressors, one per level and thread, made on first use: a compressor's
 // tables are too large to set up for every stream.
 libdeflate_compressor* compressor(int level) {
+    // (set before the first compressor exists, as libdeflate requires)
+    static const bool memory_set =
+        (libdeflate_set_memory_allocator(&DeflateMemory::allocate, &DeflateMemory::release), true);
+    (void)memory_set;
     struct Compressors {
         std::array<libdeflate_compressor*, 13> by_level{};
         ~Compressors() {

@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
+#include <unicode/unistr.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -164,4 +167,72 @@ TEST_CASE("one dictionary serves many threads") {
     }
     for (auto& thread : threads) thread.join();
     CHECK(failures == std::vector<int>(4, 0));
+}
+
+namespace {
+
+// The words of a dictionary's patterns ("1ba" → "ba"), in UTF-8, each alone and joined
+// to the next (so that matching runs through the automaton's fallbacks): every state is
+// visited.
+std::vector<std::string> pattern_words(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::string cset, line;
+    std::getline(file, cset);
+    if (!cset.empty() && cset.back() == '\r') cset.pop_back();
+    std::vector<std::string> words;
+    while (std::getline(file, line)) {
+        if (line.empty() || line[0] == '%' || std::isupper(static_cast<unsigned char>(line[0]))) continue;
+        std::string word;
+        for (char c : line) {
+            if (static_cast<unsigned char>(c) <= ' ') break;
+            if ((c < '0' || c > '9') && c != '.') word += c;
+        }
+        if (word.empty()) continue;
+        std::string utf8;
+        icu::UnicodeString(word.data(), int32_t(word.size()), cset.c_str()).toUTF8String(utf8);
+        words.push_back(utf8);
+    }
+    std::size_t single = words.size();
+    for (std::size_t i = 0; i + 1 < single; ++i) words.push_back(words[i] + words[i + 1]);
+    return words;
+}
+
+}  // namespace
+
+TEST_CASE("the direct reader gives the points libhyphen's own reader gives, for every installed dictionary") {
+    std::set<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/share/hyphen"))
+        if (entry.path().extension() == ".dic") files.insert(std::filesystem::canonical(entry.path()));
+    REQUIRE(files.size() >= 1);
+    int read_directly = 0;
+    for (const auto& path : files) {
+        INFO(path.string());
+        auto direct = Hyphenator::load(path.string());
+        auto reference = Hyphenator::load(path.string(), Hyphenator::Reader::libhyphen);
+        REQUIRE(direct != nullptr);
+        REQUIRE(reference != nullptr);
+        CHECK(reference->reader() == Hyphenator::Reader::libhyphen);
+        if (direct->reader() == Hyphenator::Reader::direct) ++read_directly;
+        CHECK(direct->left_min() == reference->left_min());
+        CHECK(direct->right_min() == reference->right_min());
+        std::vector<std::string> words = pattern_words(path.string());
+        CHECK(words.size() > 100);
+        int differing = 0;
+        for (const std::string& word : words)
+            if (direct->points(word) != reference->points(word)) {
+                if (++differing <= 3) UNSCOPED_INFO("differs: " << word);
+            }
+        CHECK(differing == 0);
+    }
+    CHECK(read_directly >= 1);
+}
+
+TEST_CASE("English is read directly and French (NEXTLEVEL) by libhyphen") {
+    REQUIRE(english().reader() == Hyphenator::Reader::direct);
+    if (std::filesystem::exists("/usr/share/hyphen/hyph_fr.dic")) {
+        auto french = Hyphenator::load("/usr/share/hyphen/hyph_fr.dic");
+        REQUIRE(french != nullptr);
+        CHECK(french->reader() == Hyphenator::Reader::libhyphen);
+        CHECK(!french->points("anticonstitutionnellement").empty());
+    }
 }

@@ -8,6 +8,7 @@
 #include <unicode/ubrk.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -346,5 +347,37 @@ TEST_CASE("shaping: a CJK character alone is shaped as HarfBuzz shapes it") {
             hb_face_destroy(face);
             hb_blob_destroy(blob);
         }
+    }
+}
+
+TEST_CASE("shaping: a Latin face's coverage and advances, tabulated block by block, are HarfBuzz's") {
+    // Every character of the Basic Multilingual Plane the face's cmap has draws with it
+    // at its hmtx advance; the blocks are filled as they are first asked about.
+    for (FontId font : {serif(), fonts().id(Family::sans, true, false), fonts().id(Family::mono, false, true)}) {
+        INFO(fonts().file(font));
+        hb_blob_t* blob = hb_blob_create_from_file_or_fail(fonts().file(font).c_str());
+        REQUIRE(blob != nullptr);
+        hb_face_t* face = hb_face_create(blob, 0);
+        hb_font_t* font_hb = hb_font_create(face);
+        unsigned upem = hb_face_get_upem(face);
+        hb_font_set_scale(font_hb, int(upem), int(upem));
+        float per_unit = 1.0f / float(upem);
+        int covered = 0, wrong = 0;
+        for (char32_t c = 0; c < 0x10000; ++c) {
+            hb_codepoint_t glyph = 0;
+            if (!hb_font_get_nominal_glyph(font_hb, c, &glyph)) continue;
+            ++covered;
+            float advance = float(std::uint16_t(hb_font_get_glyph_h_advance(font_hb, glyph))) * per_unit;
+            if (fonts().resolve(font, c) != font || fonts().advance(font, c) != advance) {
+                if (++wrong <= 3) UNSCOPED_INFO("U+" << std::hex << std::uint32_t(c));
+            }
+        }
+        CHECK(covered > 2000);  // Latin, Greek, Cyrillic and more
+        CHECK(wrong == 0);
+        // A character it lacks goes to a fallback.
+        CHECK(fonts().resolve(font, U'\u4E2D') != font);
+        hb_font_destroy(font_hb);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
     }
 }
