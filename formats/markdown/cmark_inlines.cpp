@@ -60,6 +60,7 @@ constexpr std::size_t kMaxRawImageSources = 8;
 
 struct Context {
     NoteSource* notes = nullptr;
+    RawImages raw_images = RawImages::text;
 };
 
 void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context);
@@ -81,10 +82,11 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
             if (html == "<!---->") return;  // the Markdown writer's separator: nothing
-            if (std::optional<Image> image = image_of_html_tag(html)) {
-                out.push_back(std::move(*image));
-                return;
-            }
+            if (context.raw_images == RawImages::images)
+                if (std::optional<Image> image = image_of_html_tag(html)) {
+                    out.push_back(std::move(*image));
+                    return;
+                }
             out.push_back(Text{single_line(std::move(html))});
             return;
         }
@@ -319,9 +321,9 @@ bool starts_block(std::string_view s) {
 
 }  // namespace
 
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes) {
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes, RawImages raw_images) {
     Inlines out;
-    Context context{notes};
+    Context context{notes, raw_images};
     convert_children(parent, out, 0, context);
     normalize(out);
     return out;

@@ -42,7 +42,11 @@ public:
 // description's text the alt text), strikethrough Strikeout, "<sub>"..."</sub>" and
 // "<sup>"..."</sup>" Subscript and Superscript (what the Markdown writer writes), other
 // raw HTML text as written. Footnote references go to `notes`; without it they are text.
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr);
+// With RawImages::images a raw <img> tag is the Image it shows (image_of_html_tag), as
+// authored Markdown means it; a web-text dump keeps it as text (a page about HTML quotes
+// its tags).
+enum class RawImages { text, images };
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr, RawImages raw_images = RawImages::text);
 
 // A raw HTML <img> tag ("<img src=\"a.png\" alt=\"A\">", as Markdown authors write for a
 // width or a figure) as the image it shows: its source the `src` (else a lazy loader's

@@ -581,15 +581,16 @@ private:
     bool leaf(cmark_node* node, Blocks& out) {
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_PARAGRAPH: {
-                Inlines content = inlines_from_cmark(node, this);
+                Inlines content = inlines_from_cmark(node, this, RawImages::images);
                 if (caption(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
             }
             case CMARK_NODE_HEADING:
-                out.push_back(Block{Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this)},
-                                    range(node)});
+                out.push_back(Block{
+                    Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this, RawImages::images)},
+                    range(node)});
                 return true;
             case CMARK_NODE_CODE_BLOCK: {
                 const char* info = cmark_node_get_fence_info(node);
@@ -716,7 +717,7 @@ private:
             TableRow r;
             for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
                 TableCell c;
-                Inlines content = inlines_from_cmark(cell, this);
+                Inlines content = inlines_from_cmark(cell, this, RawImages::images);
                 if (!content.empty()) c.content.push_back(Block{Paragraph{std::move(content)}, range(row)});
                 r.cells.push_back(std::move(c));
             }
