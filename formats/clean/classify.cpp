@@ -778,7 +778,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // A heading belongs to what follows it: where the text right after it was kept (near-
     // good text settled by its own neighbours), so is the heading. Pictures and a button
-    // or two under the heading ("Edit", "Listen") stand between. Read backwards, so that
+    // or two under the heading ("Edit", "Listen"), or a bar of them ("Share on X | Share
+    // on Y | Email": widget words, no sentence), stand between. Read backwards, so that
     // a heading over a subheading follows it.
     for (std::size_t i = n, next = n, labels = 0; i-- > 0;) {
         poll_deadline();
@@ -789,7 +790,8 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
         if (silent(i)) continue;
         const Features& g = units[i].f;
-        bool label = !units[i].heading && revised[i] == Cls::bad && g.length < kMaxLabelLength && !g.ends_sentence;
+        bool label = !units[i].heading && revised[i] == Cls::bad && !g.ends_sentence &&
+                     (g.length < kMaxLabelLength || (g.length < kMaxWidgetLength && widget_share(g) >= kWidgetShare));
         if (label && labels < kMaxRunGap) {
             ++labels;
             continue;
@@ -850,13 +852,23 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         Run candidate = scan(after, Scan::kFrom, true);
         if (candidate.found && candidate.score >= kAfterTitleShare * main_run.score) {
             // prose right above the headline, good paragraphs of statements up to it with
-            // no furniture between, is the article's too (an introduction): kept
+            // no furniture between, is the article's too (an introduction): kept. One only
+            // its neighbours condemned (rule context) counts too: at the top of the page, over
+            // a headline with a share bar under it, it has furniture on both sides
+            // (the page's edge, the bar) though it is a statement.
             auto statement = [&](std::size_t i) {
-                return revised[i] == Cls::good && !barrier[i] && !units[i].heading && units[i].item < 0 &&
+                bool kept = revised[i] == Cls::good || judged[i].rule == Rule::context;
+                return kept && !barrier[i] && !units[i].heading && units[i].item < 0 &&
                        is_statement_paragraph(units[i].f, lang);
             };
             std::size_t from = after;
             while (from > 0 && statement(from - 1)) --from;
+            for (std::size_t i = from; i < after; ++i) {
+                if (revised[i] == Cls::good) continue;
+                revised[i] = Cls::good;
+                weight[i] = std::max(units[i].f.length, 10.0);
+                if (explain) judged[i].reason = "introduction above the headline; " + judged[i].reason;
+            }
             for (std::size_t i = from; i < after; ++i) candidate.score += weight[i];
             if (candidate.from == after) {
                 candidate.from = from;

@@ -684,6 +684,10 @@ static std::string cover_failure(std::string_view bytes, const char* stb_reason)
         if (c < 0x20 || c > 0x7E) c = '?';
     const bool png = cover_media_type(bytes) == "image/png";
     const std::string kind = png ? "PNG" : "JPEG";
+    // stb tests a file for PNG before JPEG and keeps the test's reason ("bad png sig")
+    // when the JPEG decoder then fails without one of its own: a code naming PNG is
+    // stale for a JPEG, and would send the reader looking for the wrong fault
+    if (!png && text::lower_ascii(code).find("png") != std::string::npos) code.clear();
     // a whole file holds its last chunk (PNG) or its end-of-image marker (JPEG), maybe
     // with bytes after it: one without is cut short; one with them is damaged otherwise,
     // and stb's code says how

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
@@ -36,6 +37,29 @@ std::string text_of(const tinyxml2::XMLElement* e) {
     for (auto* n = e->FirstChild(); n; n = n->NextSibling())
         if (auto* t = n->ToText()) out += t->Value();
     return std::string(text::trim(out));
+}
+
+void append_text(const tinyxml2::XMLNode* node, std::string& out) {
+    for (auto* n = node->FirstChild(); n; n = n->NextSibling()) {
+        if (auto* t = n->ToText()) out += t->Value();
+        else if (n->ToElement()) append_text(n, out);
+    }
+}
+
+// An Atom text construct (title, subtitle): its `type` says whether it is text, escaped
+// HTML (type="html": "&lt;em&gt;Notes&lt;/em&gt; &amp;amp; News") or XHTML markup
+// (type="xhtml": a <div> of elements). Its text either way, one line.
+std::string atom_text(const tinyxml2::XMLElement* e) {
+    if (!e) return {};
+    const char* type = e->Attribute("type");
+    std::string_view kind = type ? type : "text";
+    if (kind == "html" || kind == "text/html") return text::squeeze_spaces(html_text::fragment_text(text_of(e)));
+    if (kind == "xhtml" || kind == "application/xhtml+xml") {
+        std::string out;
+        append_text(e, out);
+        return text::squeeze_spaces(out);
+    }
+    return text::squeeze_spaces(text_of(e));
 }
 
 // Atom: the entry's <link rel="alternate"> (a link without rel is one), else the first link.
@@ -145,7 +169,9 @@ bool looks_like_feed(std::string_view bytes) {
 std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
                                  const std::string& name, std::size_t max_articles,
                                  Diagnostics& diag, std::string* feed_title) {
-    tinyxml2::XMLDocument xml(true, tinyxml2::COLLAPSE_WHITESPACE);
+    // White space as written: an XHTML title's "A <b>second</b> entry" keeps its spaces
+    // (collapsing would trim each text node); every value read is trimmed or squeezed.
+    tinyxml2::XMLDocument xml(true, tinyxml2::PRESERVE_WHITESPACE);
     if (xml.Parse(bytes.data(), bytes.size()) != tinyxml2::XML_SUCCESS)
         throw Error(ErrorKind::input, name, static_cast<std::uint32_t>(std::max(0, xml.ErrorLineNum())),
                     std::string("not a readable feed: ") + xml.ErrorStr());
@@ -157,7 +183,9 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
     if (feed_title) {
         // RSS 2.0 and 1.0 name the feed in <channel>, Atom in <feed> itself
         const tinyxml2::XMLElement* named = kind == "feed" ? root : child(root, "channel");
-        *feed_title = named ? text::squeeze_spaces(text_of(child(named, "title"))) : std::string();
+        if (!named) *feed_title = std::string();
+        else if (kind == "feed") *feed_title = atom_text(child(named, "title"));
+        else *feed_title = text::squeeze_spaces(text_of(child(named, "title")));
     }
     std::vector<FeedEntry> entries;
     std::size_t without_link = 0;
@@ -175,7 +203,7 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
             if (local_name(e->Name()) != "entry") continue;
             auto date = parse_feed_date(text_of(child(e, "published")));
             if (!date) date = parse_feed_date(text_of(child(e, "updated")));
-            add(atom_link(e), text_of(child(e, "title")), date, xml_base(e, base));
+            add(atom_link(e), atom_text(child(e, "title")), date, xml_base(e, base));
         }
     } else {
         // RSS 2.0 keeps its items in <channel>; RSS 1.0 (RDF) beside it.
@@ -195,7 +223,7 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
                 }
                 auto date = parse_feed_date(text_of(child(e, "pubDate")));
                 if (!date) date = parse_feed_date(text_of(child(e, "date")));  // dc:date
-                add(link, text_of(child(e, "title")), date, base);
+                add(link, text::squeeze_spaces(text_of(child(e, "title"))), date, base);
             }
     }
     if (without_link)

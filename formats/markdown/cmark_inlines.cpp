@@ -11,9 +11,11 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
@@ -50,8 +52,15 @@ constexpr int kMaxInlineNesting = 64;
 // table extension (parse_gfm).
 constexpr std::size_t kMaxPipesPerLine = kMaxTableColumns + 1;
 
+// A raw <img> tag longer than this is left as text (no image tag needs it; a megabyte
+// of attributes would be parsed for nothing), and of its srcset at most this many
+// candidates are kept to fall back on.
+constexpr std::size_t kMaxRawImageTag = 64 * 1024;
+constexpr std::size_t kMaxRawImageSources = 8;
+
 struct Context {
     NoteSource* notes = nullptr;
+    RawImages raw_images = RawImages::text;
 };
 
 void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context);
@@ -73,6 +82,11 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
             if (html == "<!---->") return;  // the Markdown writer's separator: nothing
+            if (context.raw_images == RawImages::images)
+                if (std::optional<Image> image = image_of_html_tag(html)) {
+                    out.push_back(std::move(*image));
+                    return;
+                }
             out.push_back(Text{single_line(std::move(html))});
             return;
         }
@@ -149,6 +163,35 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
             convert_children(node, out, depth + 1, context);
             break;
     }
+}
+
+std::optional<Image> image_from_tag(const html_text::Tag& tag) {
+    if (tag.name != "img" || tag.closing) return std::nullopt;
+    std::vector<std::string> sources;
+    auto add = [&](std::string url) {
+        url = std::string(text::trim(url));
+        if (!url.empty() && std::find(sources.begin(), sources.end(), url) == sources.end())
+            sources.push_back(std::move(url));
+    };
+    if (auto src = tag.attribute("src")) add(*src);
+    if (auto lazy = tag.attribute("data-src")) add(*lazy);
+    if (auto srcset = tag.attribute("srcset")) {  // "a.png 1x, b.png 2x": the URLs
+        std::string_view rest = *srcset;
+        while (!rest.empty() && sources.size() < kMaxRawImageSources) {
+            std::size_t comma = rest.find(',');
+            std::string_view candidate = text::trim(rest.substr(0, comma));
+            add(std::string(candidate.substr(0, candidate.find_first_of(" \t"))));
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+    }
+    if (sources.empty()) return std::nullopt;
+    Image image;
+    image.src = std::move(sources.front());
+    sources.erase(sources.begin());
+    image.fallbacks = std::move(sources);
+    image.alt = single_line(text::squeeze_spaces(tag.attribute("alt").value_or("")));
+    image.title = single_line(tag.attribute("title").value_or(""));
+    return image;
 }
 
 // The raw HTML tags that stand for model inlines: what the Markdown writer writes for
@@ -278,9 +321,9 @@ bool starts_block(std::string_view s) {
 
 }  // namespace
 
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes) {
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes, RawImages raw_images) {
     Inlines out;
-    Context context{notes};
+    Context context{notes, raw_images};
     convert_children(parent, out, 0, context);
     normalize(out);
     return out;
@@ -385,6 +428,67 @@ Inlines parse_inline_markdown(std::string_view raw) {
     }
     normalize(out);
     return out;
+}
+
+std::optional<Image> image_of_html_tag(std::string_view markup) {
+    if (markup.size() > kMaxRawImageTag) return std::nullopt;
+    std::optional<html_text::Tag> tag = html_text::parse_tag(markup);
+    return tag ? image_from_tag(*tag) : std::nullopt;
+}
+
+std::optional<BlockNode> images_of_html_block(std::string_view html) {
+    static constexpr std::string_view kWrappers[] = {"p", "div", "center", "a", "picture", "source", "figure", "br"};
+    Inlines images;
+    std::optional<std::string> link;  // the href of an open <a>
+    std::string caption_html;
+    int in_caption = 0;
+    for (std::size_t i = 0; i < html.size();) {
+        if (html[i] != '<') {
+            std::size_t next = std::min(html.find('<', i), html.size());
+            std::string_view text_between = html.substr(i, next - i);
+            if (in_caption) caption_html += text_between;
+            else if (!text::trim(text_between).empty()) return std::nullopt;  // text: not images only
+            i = next;
+            continue;
+        }
+        std::size_t close = html.find('>', i);
+        if (close == std::string_view::npos) return std::nullopt;
+        std::string_view markup = html.substr(i, close + 1 - i);
+        i = close + 1;
+        std::optional<html_text::Tag> tag = html_text::parse_tag(markup);
+        if (!tag) return std::nullopt;  // a comment, a stray '<': leave the block as it is
+        if (tag->name == "figcaption") {
+            in_caption += tag->closing ? -1 : 1;
+            if (in_caption < 0) return std::nullopt;
+            continue;
+        }
+        if (in_caption) {
+            caption_html += markup;
+            continue;
+        }
+        if (tag->name == "img") {
+            std::optional<Image> image = image_from_tag(*tag);
+            if (!image) return std::nullopt;
+            if (!images.empty()) images.push_back(Text{" "});
+            if (link) images.push_back(Link{Inlines{std::move(*image)}, *link, ""});
+            else images.push_back(std::move(*image));
+            continue;
+        }
+        if (std::find(std::begin(kWrappers), std::end(kWrappers), tag->name) == std::end(kWrappers))
+            return std::nullopt;
+        if (tag->name == "a") {
+            if (tag->closing) link.reset();
+            else if (auto href = tag->attribute("href"); href && !href->empty()) link = *href;
+        }
+    }
+    if (images.empty() || in_caption) return std::nullopt;
+    std::string caption = text::squeeze_spaces(html_text::fragment_text(caption_html));
+    // a <figure> without a caption is its images: a Figure is what has a caption
+    if (caption.empty()) return BlockNode{Paragraph{std::move(images)}};
+    Figure out;
+    out.content.push_back(Block{Paragraph{std::move(images)}});
+    if (!caption.empty()) out.caption.push_back(Text{single_line(std::move(caption))});
+    return BlockNode{std::move(out)};
 }
 
 }  // namespace dconv

@@ -42,7 +42,25 @@ public:
 // description's text the alt text), strikethrough Strikeout, "<sub>"..."</sub>" and
 // "<sup>"..."</sup>" Subscript and Superscript (what the Markdown writer writes), other
 // raw HTML text as written. Footnote references go to `notes`; without it they are text.
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr);
+// With RawImages::images a raw <img> tag is the Image it shows (image_of_html_tag), as
+// authored Markdown means it; a web-text dump keeps it as text (a page about HTML quotes
+// its tags).
+enum class RawImages { text, images };
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr, RawImages raw_images = RawImages::text);
+
+// A raw HTML <img> tag ("<img src=\"a.png\" alt=\"A\">", as Markdown authors write for a
+// width or a figure) as the image it shows: its source the `src` (else a lazy loader's
+// `data-src`, else the first of its `srcset`), the others its fallbacks; alt and title
+// with their character references decoded. nullopt for any other markup, and for an
+// <img> without a source.
+std::optional<Image> image_of_html_tag(std::string_view markup);
+
+// An HTML block that only shows images: <img> tags, maybe inside <p>, <div>, <center>,
+// <a href> (a Link around the image), <picture> (its <source>s ignored: the <img> is
+// the fallback every reader shows) or a <figure> whose <figcaption> is its caption. The
+// images' paragraph, or a Figure of it when a caption is there; nullopt
+// for any other block (text outside the caption, other elements), which stays markup.
+std::optional<BlockNode> images_of_html_block(std::string_view html);
 
 // Parses one line (or a run of text with no block structure) as Markdown inlines only:
 // characters that would start a block ("4. ", "# ", "- ", "> ") are taken literally.

@@ -13,6 +13,10 @@
 // rendered as markup, and written back as Markdown it is a fenced "html" block. A block
 // that is only an HTML comment is dropped with a note, as a renderer would hide it.
 // Inline HTML ("<kbd>", "<br>") stays in its paragraph as literal text (cmark_inlines).
+// Images are the exception: Markdown has no syntax for an image's width or a figure, so
+// authors write `<img src=... width=...>` and `<figure>`; an <img> tag is an Image, and
+// an HTML block of images only (in <p>, <a>, <picture>, <figure> with <figcaption>) is
+// their paragraph or Figure (images_of_html_block), as a renderer shows them.
 //
 // Images: an Image inline, its alt text the description's text (markup dropped, as
 // cmark's HTML renderer does); the bytes are loaded later, by resolve_resources().
@@ -26,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -576,15 +581,16 @@ private:
     bool leaf(cmark_node* node, Blocks& out) {
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_PARAGRAPH: {
-                Inlines content = inlines_from_cmark(node, this);
+                Inlines content = inlines_from_cmark(node, this, RawImages::images);
                 if (caption(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
             }
             case CMARK_NODE_HEADING:
-                out.push_back(Block{Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this)},
-                                    range(node)});
+                out.push_back(Block{
+                    Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this, RawImages::images)},
+                    range(node)});
                 return true;
             case CMARK_NODE_CODE_BLOCK: {
                 const char* info = cmark_node_get_fence_info(node);
@@ -604,6 +610,12 @@ private:
                     d.reason = "HTML comment";
                     d.excerpt = html.substr(0, kMaxExcerpt);
                     diag_.note(std::move(d));
+                    return true;
+                }
+                if (std::optional<BlockNode> images = images_of_html_block(html)) {
+                    if (auto* figure = std::get_if<Figure>(&*images))
+                        for (Block& b : figure->content) b.source = range(node);
+                    out.push_back(Block{std::move(*images), range(node)});
                     return true;
                 }
                 out.push_back(Block{CodeBlock{"html", without_final_newline(std::move(html))}, range(node)});
@@ -705,7 +717,7 @@ private:
             TableRow r;
             for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
                 TableCell c;
-                Inlines content = inlines_from_cmark(cell, this);
+                Inlines content = inlines_from_cmark(cell, this, RawImages::images);
                 if (!content.empty()) c.content.push_back(Block{Paragraph{std::move(content)}, range(row)});
                 r.cells.push_back(std::move(c));
             }

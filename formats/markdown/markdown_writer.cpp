@@ -895,6 +895,18 @@ private:
         return written;
     }
 
+    // The align attribute of a cell in a column so aligned (cmark-gfm writes its own
+    // tables' alignment so); nothing for the default.
+    static std::string html_alignment(Alignment a) {
+        switch (a) {
+            case Alignment::Left: return " align=\"left\"";
+            case Alignment::Center: return " align=\"center\"";
+            case Alignment::Right: return " align=\"right\"";
+            case Alignment::Default: break;
+        }
+        return {};
+    }
+
     // A table GFM cannot express (spans, several header rows or none, blocks in cells):
     // an HTML block, which GitHub and pandoc render. The Markdown reader keeps an HTML
     // block as a code block, so such a table does not read back as a table.
@@ -903,17 +915,27 @@ private:
         auto rows = [&](const std::vector<TableRow>& section, const char* tag, const char* cell_tag) {
             if (section.empty()) return;
             html += std::string("<") + tag + ">\n";
+            // A cell's column, for its alignment: the first one that no row span from a
+            // row above covers (rows_covered: how many more rows each column is taken for).
+            std::vector<int> rows_covered(t.columns.size(), 0);
             for (const TableRow& r : section) {
                 html += "<tr>";
+                std::size_t column = 0;
                 for (const TableCell& cell : r.cells) {
+                    while (column < rows_covered.size() && rows_covered[column] > 0) ++column;
                     html += std::string("<") + cell_tag;
                     if (cell.row_span > 1) html += " rowspan=\"" + std::to_string(cell.row_span) + "\"";
                     if (cell.col_span > 1) html += " colspan=\"" + std::to_string(cell.col_span) + "\"";
+                    // a spanning cell takes its first column's alignment, as the HTML writer does
+                    if (column < t.columns.size()) html += html_alignment(t.columns[column]);
+                    for (int k = 0; k < std::max(cell.col_span, 1) && column < rows_covered.size(); ++k)
+                        rows_covered[column++] = std::max(cell.row_span, 1);
                     html += '>';
                     html_blocks(cell.content, html);
                     html += std::string("</") + cell_tag + ">";
                 }
                 html += "</tr>\n";
+                for (int& covered : rows_covered) covered = std::max(covered - 1, 0);
             }
             html += std::string("</") + tag + ">\n";
         };

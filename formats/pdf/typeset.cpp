@@ -11,6 +11,8 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "core/date_time.hpp"
@@ -559,6 +561,7 @@ private:
                     } else if constexpr (std::is_same_v<T, Image>) {
                         // An image inside running text: its alt text (images standing
                         // alone in their paragraph are drawn, see paragraph()).
+                        count_inline_image(n);
                         add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
                     } else if constexpr (std::is_same_v<T, Note>) {
                         int index = add_note(n);
@@ -1050,6 +1053,19 @@ private:
         return found->second;
     }
 
+    // A loaded image set as its alt text inside running text or a table cell, for the
+    // writer's warning (an unloaded one has had its warning from the resources pass).
+    // A paragraph may be set more than once (measured, then set): each source counts once.
+    void count_inline_image(const Image& image) {
+        if (!counting_inline_images_ || image.resource.empty() || !resources_) return;
+        auto found = resources_->find(image.resource);
+        if (found == resources_->end() || !found->second) return;
+        if (!inline_images_seen_.insert(image.resource).second) return;
+        ++report.inline_images_as_text;
+        if (report.inline_images_as_text_names.size() < kMaxNamedImages)
+            report.inline_images_as_text_names.push_back(image.src);
+    }
+
     // The images of a paragraph that holds nothing else (blank text and line breaks
     // aside; an image inside a link counts). False when it holds anything else.
     static bool collect_images(const Inlines& content, std::vector<const Image*>& out) {
@@ -1078,8 +1094,13 @@ private:
         for (const Image* im : images) {
             std::shared_ptr<const Resource> resource = drawable(*im);
             space(gap);
-            if (resource) image(std::move(resource), ctx, max_height);
-            else text_paragraph(Inlines{*im}, ctx);
+            if (resource) {
+                image(std::move(resource), ctx, max_height);
+            } else {
+                counting_inline_images_ = false;  // drawable() has counted it
+                text_paragraph(Inlines{*im}, ctx);
+                counting_inline_images_ = true;
+            }
             space(gap);
         }
         previous_was_paragraph_ = false;
@@ -2008,6 +2029,8 @@ private:
     std::vector<OutlineEntry> outline_;
     std::vector<SpanMark> marks_;       // by a span's `link` index
     const Resources* resources_ = nullptr;  // the document's (the chapter's) images
+    bool counting_inline_images_ = true;    // off while an undrawable image is set as text
+    std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
     // Footnotes: their lines in order, where each note's start, the top of each line
     // counted from the first (one more entry: the end).

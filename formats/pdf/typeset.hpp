@@ -43,6 +43,11 @@ struct TypesetReport {
     // by their source as written (the first kMaxNamedImages of them).
     std::size_t images_as_text = 0;
     std::vector<std::string> images_as_text_names;
+    // Loaded images set as their alt text because they stand inside running text or a
+    // table cell (only an image alone in its paragraph or figure is drawn), counted once
+    // per source, the first kMaxNamedImages named.
+    std::size_t inline_images_as_text = 0;
+    std::vector<std::string> inline_images_as_text_names;
     std::size_t tables_shrunk = 0;  // tables set in smaller type to fit the measure
     std::size_t tables_as_text = 0; // tables set as text: columns under an em, rows over a page
 };

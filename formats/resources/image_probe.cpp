@@ -5,7 +5,8 @@
 // places, JPEG's frame header through stb_image (stbi_info_from_memory, which decodes
 // nothing), WebP's through libwebp (WebPGetInfo); SVG is parsed with tinyxml2, which
 // expands no DTD entities and refuses elements nested deeper than
-// TINYXML2_MAX_ELEMENT_DEPTH. A PNG's chunk structure is checked too.
+// TINYXML2_MAX_ELEMENT_DEPTH. A PNG's chunk structure and a JPEG's segments are
+// checked too.
 #include "dconv/resources.hpp"
 
 #include <stb_image.h>
@@ -150,6 +151,46 @@ bool png_chunks_whole(std::string_view bytes) {
     return false;
 }
 
+// A JPEG's segments, walked without decoding anything: each marker segment fits in the
+// file, a scan is there, and the entropy-coded data after each scan runs to a marker
+// that ends in the end-of-image marker. Catches a file cut short (a download or a copy
+// that stopped), which the frame header alone does not show: its bytes go into a PDF
+// as they are (DCT), where viewers report it broken.
+bool jpeg_segments_whole(std::string_view bytes) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    std::size_t at = 2;  // past SOI
+    bool scan = false;
+    while (at + 2 <= bytes.size()) {
+        if (byte(at) != 0xFF) return false;
+        unsigned char marker = byte(at + 1);
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xD9) return scan;  // EOI; what follows it (padding, a trailer) is ignored
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // TEM, RSTn: no length
+            at += 2;
+            continue;
+        }
+        if (at + 4 > bytes.size()) return false;
+        std::size_t length = static_cast<std::size_t>(byte(at + 2)) << 8 | byte(at + 3);
+        if (length < 2 || length > bytes.size() - at - 2) return false;
+        at += 2 + length;
+        if (marker != 0xDA) continue;
+        scan = true;  // SOS: entropy-coded data up to the next marker (not a stuffed 0 or a restart)
+        while (at + 1 < bytes.size()) {
+            const void* found = std::memchr(bytes.data() + at, 0xFF, bytes.size() - at - 1);
+            if (!found) return false;
+            at = static_cast<std::size_t>(static_cast<const char*>(found) - bytes.data());
+            unsigned char next = byte(at + 1);
+            if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) at += 2;
+            else if (next == 0xFF) ++at;
+            else break;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why) {
@@ -203,6 +244,8 @@ std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why) {
         return fail("claims " + std::to_string(width) + " x " + std::to_string(height) + " pixels, more than " +
                     std::to_string(kMaxImagePixels) + " (kMaxImagePixels)");
     if (info.media_type == "image/png" && !png_chunks_whole(bytes)) return fail("a truncated or broken PNG file");
+    if (info.media_type == "image/jpeg" && !jpeg_segments_whole(bytes))
+        return fail("a truncated or broken JPEG file (its data does not reach the end-of-image marker)");
     info.width = static_cast<int>(width);
     info.height = static_cast<int>(height);
     return info;

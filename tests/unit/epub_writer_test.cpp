@@ -279,6 +279,23 @@ TEST_CASE("epub: a cover image") {
     fs::remove_all(dir);
 }
 
+TEST_CASE("epub: a JPEG cover cut short is refused as truncated, without PNG's reason") {
+    fs::path dir = fresh_dir("epub-cut-cover");
+    std::string jpeg = read_bytes(fs::path(DCONV_SOURCE_DIR) / "tests/data/rich/harbour.jpg");
+    REQUIRE(jpeg.size() > 300);
+    spit(dir / "cut.jpg", jpeg.substr(0, 300));
+    try {
+        epub::read_cover((dir / "cut.jpg").string());
+        FAIL("a cut JPEG cover was accepted");
+    } catch (const Error& e) {
+        INFO(e.message());
+        CHECK(e.message().starts_with("the cover image, a JPEG file, is damaged: the file ends in the middle of the "
+                                      "image (truncated)"));
+        CHECK(e.message().find("png") == std::string::npos);
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("epub: golden package, contents and pages") {
     Document doc = markup_document();
     doc.blocks.push_back(make_paragraph("A Chinese title in an English text: 百年变局与世纪疫情下的中国外交."));

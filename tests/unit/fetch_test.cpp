@@ -506,6 +506,24 @@ TEST_CASE("an Atom feed gives its entries' alternate links") {
     CHECK(entries[1].url == "https://example.org/blog/one.html");
 }
 
+TEST_CASE("Atom titles of type html and xhtml give their text not their markup") {
+    std::string atom = R"(<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title type="html">Estuary &lt;em&gt;Notes&lt;/em&gt; &amp;amp; News&lt;br&gt;Weekly &amp;#8212; &amp;#x263A; &amp;bogus;</title>
+<entry><title type="html">The &lt;em&gt;t&lt;/em&gt;ide mills</title><link href="https://example.org/1"/></entry>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>second</b> entry</div></title><link href="https://example.org/2"/></entry>
+<entry><title>Plain &lt;kept&gt; as text</title><link href="https://example.org/3"/></entry>
+</feed>)";
+    dconv::Diagnostics diag;
+    std::string title;
+    auto entries = dconv::fetch::read_feed(atom, "", "feed.atom", 0, diag, &title);
+    CHECK(title == "Estuary Notes & News Weekly \u2014 \u263A &bogus;");
+    REQUIRE(entries.size() == 3);
+    CHECK(entries[0].title == "The tide mills");
+    CHECK(entries[1].title == "A second entry");
+    CHECK(entries[2].title == "Plain <kept> as text");  // type="text": characters, not markup
+}
+
 TEST_CASE("what is not a feed") {
     CHECK_FALSE(dconv::fetch::looks_like_feed("<!DOCTYPE html><html><body>x</body></html>"));
     CHECK_FALSE(dconv::fetch::looks_like_feed("plain text"));

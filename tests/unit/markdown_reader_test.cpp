@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "dconv/model.hpp"
+#include "markdown/cmark_inlines.hpp"
 #include "markdown/markdown_reader.hpp"
 #include "unit/markdown_test_support.hpp"
 
@@ -349,4 +350,13 @@ TEST_CASE("reader: cmark-gfm 0.29's quadratic cases, unclosed '<?' and autolinks
     CHECK(seconds_to_read(links, link_diag, link_doc) < 2.0);  // over a minute before
     CHECK(link_diag.warnings() == 1);
     CHECK(plain_text(link_doc.blocks.at(0)) == links);
+}
+
+TEST_CASE("reader: a raw <img> is an image in authored Markdown and text in a web-text line") {
+    Document doc = read("See <img src=\"a.png\" alt=\"A\"> here.\n");
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph(Inlines{Text{"See "}, Image{"a.png", "A", "", ""}, Text{" here."}}));
+    // a page about HTML quotes its tags: a dump's line keeps them as written
+    CHECK(parse_inline_markdown("Write <img src=\"a.png\" alt=\"A\"> for a picture.") ==
+          Inlines{Text{"Write <img src=\"a.png\" alt=\"A\"> for a picture."}});
 }

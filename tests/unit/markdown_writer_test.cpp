@@ -412,3 +412,29 @@ TEST_CASE("writer: images, strikeout, scripts and notes") {
           "\n"
           "[^2]: Three.\n");
 }
+
+TEST_CASE("writer: a table written as HTML keeps each column's alignment past row and column spans") {
+    auto cell = [](const char* text, int rows = 1, int cols = 1) {
+        TableCell c{{para(text)}};
+        c.row_span = rows;
+        c.col_span = cols;
+        return c;
+    };
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Center, Alignment::Default, Alignment::Right};
+    t.head = {TableRow{{cell("Mill", 2), cell("Dates", 1, 2), cell("Area", 2)}}, TableRow{{cell("Built"), cell("Closed")}}};
+    t.body = {TableRow{{cell("Eling", 2), cell("1740"), cell("open"), cell("7.5")}},
+              TableRow{{cell("rebuilt 1793", 1, 2), cell("3.1")}}};
+    CHECK(write({Block{t, {}}}) ==
+          "<table>\n"
+          "<thead>\n"
+          "<tr><th rowspan=\"2\">Mill</th><th colspan=\"2\" align=\"center\">Dates</th>"
+          "<th rowspan=\"2\" align=\"right\">Area</th></tr>\n"
+          "<tr><th align=\"center\">Built</th><th>Closed</th></tr>\n"
+          "</thead>\n"
+          "<tbody>\n"
+          "<tr><td rowspan=\"2\">Eling</td><td align=\"center\">1740</td><td>open</td><td align=\"right\">7.5</td></tr>\n"
+          "<tr><td colspan=\"2\" align=\"center\">rebuilt 1793</td><td align=\"right\">3.1</td></tr>\n"
+          "</tbody>\n"
+          "</table>\n");
+}

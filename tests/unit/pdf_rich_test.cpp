@@ -458,6 +458,37 @@ TEST_CASE("pdf rich: the article's edition passes qpdf, embeds its images, shows
     CHECK(text.find("^(") == std::string::npos);
 }
 
+TEST_CASE("pdf rich: images inside running text or table cells set as alt text are reported once each") {
+    Document doc;
+    doc.meta.title = "Inline images";
+    Inline badge = image(doc, "print-badge.gif", "image/gif", 240, 160, "A purple badge");
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"The badge "}, badge, Text{" hangs by the door."}}));
+    Table t = quay_table();
+    t.body[0].cells[0] = TableCell{{make_paragraph(Inlines{image(doc, "chart.png", "image/png", 600, 300, "Chart")})}};
+    t.body[1].cells[0] = TableCell{{make_paragraph(Inlines{Text{"West "}, badge})}};  // the same image again
+    doc.blocks.push_back(block(t));
+    // an image alone in its paragraph is drawn, and a missing one was reported when it was read
+    doc.blocks.push_back(make_paragraph(Inlines{image(doc, "print-harbour.jpg", "image/jpeg", 800, 500, "Quay")}));
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"Gone: "}, Image{"gone.png", "Gone", "", ""}}));
+    REQUIRE(validate(doc).empty());
+
+    Typesetting set;
+    pdf::Layout layout = set(doc);
+    CHECK(set.report.inline_images_as_text == 2);
+    CHECK(set.report.inline_images_as_text_names == std::vector<std::string>{"print-badge.gif", "chart.png"});
+    CHECK(find_run(layout, "badge]").second != nullptr);  // set as its alt text, "[Image: A purple badge]"
+
+    fs::path dir = testing::fresh_dir("pdf-inline-images");
+    Diagnostics diag;
+    check_structure(write(doc, dir, "inline", &diag));
+    std::vector<std::string> warnings;
+    for (const auto& d : diag.items())
+        if (d.reason.find("inside running text or table cells") != std::string::npos) warnings.push_back(d.reason);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].starts_with("2 images inside running text or table cells shown as their alt text"));
+    CHECK(warnings[0].find("print-badge.gif, chart.png") != std::string::npos);
+}
+
 TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cell") {
     Typesetting typeset;
     Document doc;

@@ -171,6 +171,25 @@ TEST_CASE("probe_image refuses what is not a usable image, saying why") {
     }
 }
 
+TEST_CASE("probe_image: a JPEG cut short anywhere is refused, a whole one with bytes after its end is not") {
+    const std::string rich = std::string(DCONV_SOURCE_DIR) + "/tests/data/rich/";
+    for (const std::string& file : {rich + "harbour.jpg", rich + "print-harbour.jpg", rich + "article_files/crane.jpg"}) {
+        INFO(file);
+        std::ifstream in(file, std::ios::binary);
+        REQUIRE(in.good());
+        std::string jpeg(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
+        REQUIRE(jpeg.size() > 300);
+        CHECK(probe_image(jpeg));
+        CHECK(probe_image(jpeg + std::string(64, '\0')));  // padding after the end-of-image marker
+        for (std::size_t cut : {jpeg.size() - 2, jpeg.size() - 1, jpeg.size() / 2, std::size_t{300}}) {
+            INFO("cut at " << cut);
+            std::string why;
+            CHECK_FALSE(probe_image(jpeg.substr(0, cut), &why));
+            CHECK(why == "a truncated or broken JPEG file (its data does not reach the end-of-image marker)");
+        }
+    }
+}
+
 TEST_CASE("probe_image: a 50,000 x 50,000 claim in a 57-byte PNG is refused before decoding") {
     std::string png = png_claiming(50000, 50000);
     std::string why;
