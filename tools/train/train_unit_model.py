@@ -85,8 +85,8 @@ FAVOR_SHIFT = 0.15
 # cross-validation chose restoring at 0.8 (dropping under 0.3) on pages under 0.3, four
 # folds of five (0.7 on the fifth): held-out WCXB from HTML 0.837 as before (listing
 # 0.677 against 0.681, collection 0.614 against 0.612, product 0.593 against 0.592),
-# magic-html 0.845 as before, and the dev set from page.html fell 0.942 -> 0.941 (five
-# pages lower, none higher: restored teasers). The decision is printed, and the table
+# magic-html 0.845 as before, and the dev set from page.html (that model) fell 0.942 ->
+# 0.941 (five pages lower, none higher: restored teasers). The decision is printed, and the table
 # ships the html thresholds for every page (kUnitProseTypesHtml 0: no page is a record).
 RECORDS_SHIP = False
 PROSE_TYPES = ('article', 'forum', 'documentation')
