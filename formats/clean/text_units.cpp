@@ -90,7 +90,7 @@ std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>
 }
 
 bool text_unit_model_wanted(int favor) {
-    return (unit_model_deciding() && (unit_model_may_restore(false, favor) || unit_model_may_drop(false, favor))) ||
+    return (unit_model_deciding() && (unit_model_may_restore(UnitDecision::text, favor) || unit_model_may_drop(UnitDecision::text, favor))) ||
            unit_features_wanted();
 }
 
@@ -138,7 +138,7 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     std::vector<std::string_view> top;
     std::vector<std::vector<std::string>> weighed(units.size());
     // restoring is for pages that do not read as one article or thread (text_units.hpp)
-    const bool restore = unit_model_may_restore(false, options.favor) &&
+    const bool restore = unit_model_may_restore(UnitDecision::text, options.favor) &&
                          text_page_article_probability(page_features.result().data()) < text_page_gate(options.favor);
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
@@ -157,7 +157,7 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
             drop[k] = true;
             continue;
         }
-        drop[k] = !unit_kept(rules[k], p, false, options.favor);
+        drop[k] = !unit_kept(rules[k], p, UnitDecision::text, options.favor);
         if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),

@@ -82,20 +82,51 @@ bool unit_model_deciding() {
     return deciding;
 }
 
-bool unit_kept(bool rules_kept, float p, bool html, int favor) {
-    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
-    if (rules_kept) return p >= (html ? kUnitDropHtml : kUnitDropText) + shift;
-    return p >= (html ? kUnitKeepHtml : kUnitKeepText) + shift;
+namespace {
+
+float favor_shift(int favor) { return favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f; }
+
+float drop_threshold(UnitDecision decision) {
+    switch (decision) {
+    case UnitDecision::text: return kUnitDropText;
+    case UnitDecision::html: return kUnitDropHtml;
+    case UnitDecision::html_records: return kUnitDropHtmlRecords;
+    }
+    return 0.0f;
 }
 
-bool unit_model_may_restore(bool html, int favor) {
-    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
-    return (html ? kUnitKeepHtml : kUnitKeepText) + shift <= 1.0f;
+float keep_threshold(UnitDecision decision) {
+    switch (decision) {
+    case UnitDecision::text: return kUnitKeepText;
+    case UnitDecision::html: return kUnitKeepHtml;
+    case UnitDecision::html_records: return kUnitKeepHtmlRecords;
+    }
+    return 2.0f;
 }
 
-bool unit_model_may_drop(bool html, int favor) {
-    const float shift = favor < 0 ? -kUnitFavorShift : favor > 0 ? kUnitFavorShift : 0.0f;
-    return (html ? kUnitDropHtml : kUnitDropText) + shift > 0.0f;
+// html::page_types() order: article, collection, documentation, forum, listing, product, service
+constexpr std::size_t kArticle = 0, kDocumentation = 2, kForum = 3;
+
+}  // namespace
+
+UnitDecision html_unit_decision(std::span<const float> type_probability) {
+    if (type_probability.size() <= kForum) return UnitDecision::html;
+    const float prose = type_probability[kArticle] + type_probability[kDocumentation] + type_probability[kForum];
+    if (type_probability[kArticle] < 0 || prose >= kUnitProseTypesHtml) return UnitDecision::html;
+    return UnitDecision::html_records;
+}
+
+bool unit_kept(bool rules_kept, float p, UnitDecision decision, int favor) {
+    if (rules_kept) return p >= drop_threshold(decision) + favor_shift(favor);
+    return p >= keep_threshold(decision) + favor_shift(favor);
+}
+
+bool unit_model_may_restore(UnitDecision decision, int favor) {
+    return keep_threshold(decision) + favor_shift(favor) <= 1.0f;
+}
+
+bool unit_model_may_drop(UnitDecision decision, int favor) {
+    return drop_threshold(decision) + favor_shift(favor) > 0.0f;
 }
 
 void CjkGuard::add(const float* x) { add(x[kLength], x[kCjkShare]); }

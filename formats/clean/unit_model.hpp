@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -27,19 +28,31 @@ float unit_content_probability(const float* x, std::vector<std::string_view>& to
 // and for experiments).
 bool unit_model_deciding();
 
+// The thresholds a page's units are judged by: a text dump's (restorations only on the
+// pages the text page gate lets through); an HTML page's; or, bolder, an HTML page the
+// page model judges unlike an article, a thread or documentation (a listing, a
+// collection, a product or a service page, whose cards, details and sections the rules
+// remove and whose boilerplate they keep), each chosen by nested cross-validation in
+// tools/train/train_unit_model.py.
+enum class UnitDecision { text, html, html_records };
+// html_records when the page model's probabilities of article, forum and documentation
+// (`type_probability`, html::page_types() order) sum under the trained gate; html when
+// they do not, or are unknown (-1).
+UnitDecision html_unit_decision(std::span<const float> type_probability);
+
 // Whether a unit stays, given the hand rules' verdict (kept_in_order(): their output
 // holds it) and the model's probability `p`. The rules' verdict stands unless the model
 // is confident otherwise: a unit the rules kept goes under the model's drop threshold,
-// one they removed comes back at its keep threshold or over, each chosen for pages read
-// from HTML and from text dumps (tools/train/train_unit_model.py's DROP and KEEP) and
-// moved by `favor` (-1 --favor-recall, 1 --favor-precision). Cross-validation on WCXB
-// favoured bolder overrules than the dev set's pages (other sites, never trained on)
-// did: the shipped thresholds are the cautious ones.
-bool unit_kept(bool rules_kept, float p, bool html, int favor);
+// one they removed comes back at its keep threshold or over, each chosen for `decision`
+// (tools/train/train_unit_model.py's DROP and KEEP) and moved by `favor` (-1
+// --favor-recall, 1 --favor-precision). Cross-validation on WCXB favoured bolder
+// overrules than the dev set's pages (articles and threads of other sites, never trained
+// on) did: the thresholds for articles and threads are the cautious ones.
+bool unit_kept(bool rules_kept, float p, UnitDecision decision, int favor);
 // Whether unit_kept() can restore what the rules removed, or drop what they kept, for
-// this input: if neither, the model need not run (its thresholds switch it off).
-bool unit_model_may_restore(bool html, int favor);
-bool unit_model_may_drop(bool html, int favor);
+// this decision: if neither, the model need not run (its thresholds switch it off).
+bool unit_model_may_restore(UnitDecision decision, int favor);
+bool unit_model_may_drop(UnitDecision decision, int favor);
 
 // The text page gate (text_units.hpp): the probability that a text page whose
 // kTextPageFeatures gate inputs start at `f` is an article or a thread; the model may

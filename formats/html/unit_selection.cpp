@@ -167,7 +167,9 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     if (!clean::unit_model_deciding() || units.empty() || clean::unit_model_cjk_guard(x, units.size())) return false;
 
     const int favor_sign = favor == Favor::recall ? -1 : favor == Favor::precision ? 1 : 0;
-    const bool restore = clean::unit_model_may_restore(true, favor_sign);
+    // the page model's type: listings, products and the like are judged more boldly
+    const clean::UnitDecision decision = clean::html_unit_decision(page.type_probability);
+    const bool restore = clean::unit_model_may_restore(decision, favor_sign);
     std::vector<bool> drop(units.size(), false);
     std::vector<std::string> reasons(units.size());
     std::vector<double> scores(units.size(), 0.0);
@@ -181,7 +183,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
         const float* row = &x[k * clean::kUnitFeatures];
         float p = diag.keeps_notes() ? clean::unit_content_probability(row, top) : clean::unit_content_probability(row);
         scores[k] = p;
-        drop[k] = !clean::unit_kept(rules[k], p, true, favor_sign);
+        drop[k] = !clean::unit_kept(rules[k], p, decision, favor_sign);
         if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
         char buf[64];
         std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),

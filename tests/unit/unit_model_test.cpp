@@ -73,30 +73,45 @@ TEST_CASE("the trees give the probabilities xgboost gave the same units") {
 }
 
 TEST_CASE("the rules' verdict stands unless the model is confident") {
-    for (bool html : {true, false}) {
-        CHECK(unit_kept(true, 0.5f, html, 0));    // kept by the rules, the model in doubt
-        CHECK(!unit_kept(false, 0.5f, html, 0));  // removed by the rules, the model in doubt
-        if (!unit_model_may_drop(html, 0)) continue;
-        CHECK(!unit_kept(true, 0.01f, html, 0));  // the model sure it is furniture
+    using D = UnitDecision;
+    for (D d : {D::html, D::text, D::html_records}) {
+        CHECK(unit_kept(true, 0.5f, d, 0));    // kept by the rules, the model in doubt
+        CHECK(!unit_kept(false, 0.5f, d, 0));  // removed by the rules, the model in doubt
+        if (!unit_model_may_drop(d, 0)) continue;
+        CHECK(!unit_kept(true, 0.01f, d, 0));  // the model sure it is furniture
         // --favor-precision drops what the model doubts more readily, --favor-recall less
-        // (the shipped thresholds: HTML 0.3, text dumps 0.2; moved by 0.15 either way)
-        const float drop = html ? 0.3f : 0.2f;
-        CHECK(unit_kept(true, drop + 0.01f, html, 0));
-        CHECK(!unit_kept(true, drop - 0.01f, html, 0));
-        CHECK(!unit_kept(true, drop + 0.1f, html, 1));
-        CHECK(unit_kept(true, drop - 0.1f, html, -1));
+        // (moved by 0.15 either way)
+        float drop = 0.01f;
+        while (drop < 1.0f && !unit_kept(true, drop, d, 0)) drop += 0.01f;
+        CHECK(drop > 0.05f);
+        CHECK(drop < 0.6f);
+        CHECK(unit_kept(true, drop + 0.01f, d, 0));
+        CHECK(!unit_kept(true, drop - 0.02f, d, 0));
+        CHECK(!unit_kept(true, drop + 0.1f, d, 1));
+        CHECK(unit_kept(true, drop - 0.1f, d, -1));
     }
-    // HTML: removals only
-    CHECK(unit_model_may_drop(true, 0));
-    CHECK(!unit_model_may_restore(true, 0));
-    CHECK(!unit_kept(false, 0.99f, true, 0));
+    // HTML pages read as articles, threads or documentation: removals only
+    CHECK(unit_model_may_drop(D::html, 0));
+    CHECK(!unit_model_may_restore(D::html, 0));
+    CHECK(!unit_kept(false, 0.99f, D::html, 0));
     // text dumps: restorations, on the pages the text page gate lets through
-    CHECK(unit_model_may_restore(false, 0));
-    CHECK(unit_kept(false, 0.99f, false, 0));
+    CHECK(unit_model_may_restore(D::text, 0));
+    CHECK(unit_kept(false, 0.99f, D::text, 0));
     CHECK(text_page_gate(0) > 0.0f);
     CHECK(text_page_gate(0) < 1.0f);
     CHECK(text_page_gate(-1) > text_page_gate(0));  // --favor-recall restores on more pages
     CHECK(text_page_gate(1) < text_page_gate(0));
+}
+
+TEST_CASE("the page model's type chooses an HTML page's decision") {
+    // page_types() order: article, collection, documentation, forum, listing, product, service
+    const std::vector<float> article{0.9f, 0.02f, 0.02f, 0.02f, 0.02f, 0.01f, 0.01f};
+    const std::vector<float> forum{0.05f, 0.02f, 0.03f, 0.85f, 0.02f, 0.02f, 0.01f};
+    const std::vector<float> unknown(7, -1.0f);
+    CHECK(html_unit_decision(article) == UnitDecision::html);
+    CHECK(html_unit_decision(forum) == UnitDecision::html);
+    CHECK(html_unit_decision(unknown) == UnitDecision::html);
+    CHECK(html_unit_decision(std::vector<float>{}) == UnitDecision::html);
 }
 
 TEST_CASE("the text page gate's trees give the probabilities xgboost gave the same pages") {
