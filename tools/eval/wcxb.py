@@ -12,7 +12,7 @@ pages.tsv, which is what a cross-validated figure reports: a model trained on fo
 must score the fifth (see tools/train/README.md); this script only runs the binary it is
 given.
 """
-import argparse, gzip, json, os, shutil, subprocess, sys, time
+import argparse, gzip, json, os, shutil, subprocess, sys, time, urllib.parse
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,6 +21,32 @@ WCXB = os.path.join(os.path.dirname(ROOT), 'shared', 'wcxb')
 if not os.path.isdir(WCXB):
     WCXB = os.path.join(ROOT, '..', 'shared', 'wcxb')
 TYPES = ['article', 'collection', 'documentation', 'forum', 'listing', 'product', 'service']
+
+
+DEVSET = os.path.join(os.path.dirname(WCXB), 'devset')
+
+
+def devset_sites(devset=DEVSET):
+    """The host names of the dev set's pages (../shared/devset/cases.tsv's urls). The
+    shipped models are trained without the pages of these sites (see in_devset), so that
+    the dev set is scored by models that never saw it: 12 of its 60 pages are WCXB pages."""
+    path = os.path.join(devset, 'cases.tsv')
+    if not os.path.exists(path):
+        return set()
+    hosts = set()
+    for line in open(path, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        host = urllib.parse.urlparse(line.rstrip('\n').split('\t')[-1]).hostname or ''
+        hosts.add(host.lower())
+    return hosts
+
+
+def in_devset(site, hosts):
+    """Whether a training page's site (a registrable domain, as pages.tsv and the magic
+    pages' meta.json give it) is the site of a dev-set page."""
+    site = site.lower()
+    return any(h == site or h.endswith('.' + site) for h in hosts)
 
 
 def load_scorer(wcxb):

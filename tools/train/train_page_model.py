@@ -273,7 +273,11 @@ def main():
         print(f'| {t} | ' + ' | '.join(str(confusion[(t, u)]) for u in TYPES) + ' |')
     if a.no_write:
         return
-    t, m, w = fit(np.ones(len(ids), dtype=bool))
+    # the shipped model: every page but those of the dev set's sites (never seen by it)
+    hosts = wcxb.devset_sites()
+    shipped = np.array([not wcxb.in_devset(kind[i]['site'], hosts) for i in ids])
+    print(f'\nshipped model: {int(shipped.sum())} pages ({int((~shipped).sum())} of the dev set\'s sites left out)')
+    t, m, w = fit(shipped)
     write_inc(os.path.join(ROOT, 'formats', 'html', 'page_model_data.inc'), names, t, m, w)
     # fixed cases for the test: the first page of each type, its signals and xgboost's scores
     cases = [next(r for r, i in enumerate(ids) if kind[i]['type'] == ty and kind[i]['source'] == 'wcxb')

@@ -378,6 +378,15 @@ def main():
     assert X.shape[1] == len(names), 'dconv and unit_features.hpp disagree on the features'
     print(f'{len(page_rows)} pages, {len(y)} units, {int(y.sum())} labelled content\n')
     fold_of = {p['id']: p['fold'] for p in every}
+    # the shipped model and decisions leave out the pages of the dev set's sites, so that
+    # the dev set is scored by a model that never saw it (cross-validation uses them all)
+    hosts = wcxb.devset_sites()
+    shipped_pages = [p for p in every if not wcxb.in_devset(p['site'], hosts)]
+    shipped_ids = {p['id'] for p in shipped_pages}
+    shipped_rows = np.zeros(len(y), dtype=bool)
+    for (kind, pid), (s, e) in page_rows.items():
+        shipped_rows[s:e] = pid in shipped_ids
+    print(f'shipped model: {len(shipped_ids)} pages ({len(every) - len(shipped_ids)} of the dev set\'s sites left out)\n')
     unit_fold = np.zeros(len(y), dtype=np.int64)
     for (kind, pid), (s, e) in page_rows.items():
         unit_fold[s:e] = fold_of[pid]
@@ -481,7 +490,7 @@ def main():
                                       'held-out folds', groups)
         table([dict(r, type='magic-html') for r in rows if r['source'] == 'magic'], 'magic-html from html, as above',
               ['magic-html'])
-        chosen = choose_decision(f1, every, range(5), RECORDS_GRID, rules_t, CAUTIOUS)
+        chosen = choose_decision(f1, shipped_pages, range(5), RECORDS_GRID, rules_t, CAUTIOUS)
         print(f'chosen on all folds: HTML pages under {chosen[0]} article+forum+documentation drop under {chosen[1]}, '
               f'restore at {chosen[2]}' + ('' if RECORDS_SHIP else ' (not shipped: RECORDS_SHIP)') + '\n')
         if RECORDS_SHIP:
@@ -534,16 +543,17 @@ def main():
                                      'from txt: the text decision chosen by nested cross-validation, held-out folds', groups)
         table([dict(r, type='magic-html') for r in rows if r['source'] == 'magic'], 'magic-html from txt, as above',
               ['magic-html'])
-        DROP['txt'], KEEP['txt'], GATE = choose_text_decision(f1, every, range(5))
+        DROP['txt'], KEEP['txt'], GATE = choose_text_decision(f1, shipped_pages, range(5))
         print(f'shipped: drop under {DROP["txt"]}, restore at {KEEP["txt"]} on pages gated under {GATE}\n')
-        gate = xgb.train(GATE_PARAMS, xgb.DMatrix(G, label=gy, feature_names=gate_names), GATE_ROUNDS)
+        gkeep = np.array([p['id'] in shipped_ids for p in gpages])
+        gate = xgb.train(GATE_PARAMS, xgb.DMatrix(G[gkeep], label=gy[gkeep], feature_names=gate_names), GATE_ROUNDS)
     json.dump(report, open(os.path.join(a.work, 'report.json'), 'w'), indent=1)
 
     if a.no_write:
         return
     assert gate is not None, 'the model file needs both inputs (--inputs html,txt)'
     # 4. the shipped model
-    model = fit(np.ones(len(y), dtype=bool))
+    model = fit(shipped_rows)
     export_inc(os.path.join(ROOT, 'formats', 'clean', 'unit_model_data.inc'), names, model, gate_names, gate)
     cases = os.path.join(ROOT, 'tests', 'data', 'unit_model_cases.tsv')
     pick = np.linspace(0, len(y) - 1, 12).astype(np.int64)
