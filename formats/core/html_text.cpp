@@ -20,8 +20,10 @@ void append_reference(std::string_view s, std::size_t& i, std::string& out) {
     static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
         {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\u00A0"}};
     constexpr std::size_t kLongestReference = 10;  // "&#x10FFFF;" has 8 after '&'
-    std::size_t semicolon = s.find(';', i);
-    if (semicolon != std::string_view::npos && semicolon - i <= kLongestReference) {
+    // (the ';' looked for within a reference's length only: a text of many '&' and no ';'
+    // stays linear)
+    std::size_t semicolon = s.substr(0, std::min(s.size(), i + kLongestReference + 1)).find(';', i);
+    if (semicolon != std::string_view::npos) {
         std::string_view name = s.substr(i + 1, semicolon - i - 1);
         if (name.size() > 1 && name[0] == '#') {
             bool hex = name[1] == 'x' || name[1] == 'X';
