@@ -273,7 +273,7 @@ constexpr std::span<const std::string_view> kWordsByList[] = {
     kSwedishList, kRussianList,    kArabicList,  kPersianList, kHindiList,
 };
 
-const WordList kLists[] = {
+constexpr WordList kLists[] = {
     {"en", true, 1u << 0},   {"de", true, 1u << 1},   {"fr", true, 1u << 2},
     {"es", true, 1u << 3},   {"pt", true, 1u << 4},   {"it", true, 1u << 5},
     {"nl", true, 1u << 6},   {"pl", true, 1u << 7},   {"tr", true, 1u << 8},
