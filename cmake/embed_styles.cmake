@@ -30,7 +30,8 @@ namespace dconv {
 
 extern const EmbeddedStyle ${SYMBOL}[];
 extern const std::size_t ${SYMBOL}Count;
-const EmbeddedStyle ${SYMBOL}[] = {
+// constinit: filled in by the compiler, not by code run at every start.
+constinit const EmbeddedStyle ${SYMBOL}[] = {
 ${body}};
 const std::size_t ${SYMBOL}Count = ${count};
 

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/text.hpp"
@@ -124,6 +125,47 @@ constexpr bool unique_month_names() {
     return true;
 }
 static_assert(unique_month_names(), "a month name is listed twice");
+
+// The sorted names as looked up: an entry names its spelling by offset and length in one
+// char array rather than by a string_view, so the table holds no pointer. A table of
+// pointers in a position-independent executable is written by the loader's relocations at
+// every start (a copied page each, even for --version); offsets leave it read-only data,
+// read from the file only when a date is looked for.
+struct PackedMonthName {
+    std::uint16_t offset;  // into MonthTable::text
+    std::uint8_t length;
+    std::uint8_t month;
+};
+
+constexpr std::size_t month_name_bytes() {
+    std::size_t n = 0;
+    for (const MonthName& m : kMonthNames) n += m.name.size();
+    return n;
+}
+static_assert(month_name_bytes() <= UINT16_MAX, "PackedMonthName::offset is 16 bits");
+static_assert(std::all_of(std::begin(kMonthNames), std::end(kMonthNames),
+                          [](const MonthName& m) { return m.name.size() <= UINT8_MAX && m.month <= 12; }),
+              "PackedMonthName::length and month are 8 bits");
+
+struct MonthTable {
+    std::array<char, month_name_bytes()> text{};
+    std::array<PackedMonthName, std::size(kMonthNames)> names{};
+
+    constexpr std::string_view name(const PackedMonthName& m) const { return {text.data() + m.offset, m.length}; }
+};
+
+constexpr MonthTable kMonthTable = [] {
+    MonthTable table{};
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < kSortedMonthNames.size(); ++i) {
+        const MonthName& m = kSortedMonthNames[i];
+        std::copy(m.name.begin(), m.name.end(), table.text.begin() + used);
+        table.names[i] = {static_cast<std::uint16_t>(used), static_cast<std::uint8_t>(m.name.size()),
+                          static_cast<std::uint8_t>(m.month)};
+        used += m.name.size();
+    }
+    return table;
+}();
 
 // Longest month name, in bytes ("сентября" is 16): longer words are not looked up.
 constexpr std::size_t kMaxMonthNameBytes = 32;
@@ -336,10 +378,11 @@ private:
             for (std::size_t b = 0; b < len; ++b) buffer[n++] = utf8[b];
         }
         std::string_view folded(buffer.data(), n);
-        auto it = std::lower_bound(
-            kSortedMonthNames.begin(), kSortedMonthNames.end(), folded,
-            [](const MonthName& m, std::string_view key) { return m.name < key; });
-        return it != kSortedMonthNames.end() && it->name == folded ? it->month : 0;
+        const auto& names = kMonthTable.names;
+        auto it = std::lower_bound(names.begin(), names.end(), folded, [](const PackedMonthName& m, std::string_view key) {
+            return kMonthTable.name(m) < key;
+        });
+        return it != names.end() && kMonthTable.name(*it) == folded ? it->month : 0;
     }
 
     // Skips an ordinal suffix glued to the day number at i - 1 ("20th", "1er").

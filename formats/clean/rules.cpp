@@ -11,7 +11,8 @@
 namespace dconv::clean {
 
 // clang-format off
-const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
+// constinit: filled in by the compiler, not by code run at every start (even --version's).
+constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::no_text,             "no-text",             "classify",   "no words: an icon, a picture's link, a line of symbols"},
     {Rule::numbers_only,        "numbers-only",        "classify",   "numbers, dates or symbols only: a counter, a date line"},
     {Rule::link_density,        "link-density",        "classify",   "most of the text is links: navigation (kBadLinkDensity, kMaxLinkDensity)"},

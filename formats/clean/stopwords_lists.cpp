@@ -273,7 +273,7 @@ constexpr std::span<const std::string_view> kWordsByList[] = {
     kSwedishList, kRussianList,    kArabicList,  kPersianList, kHindiList,
 };
 
-const WordList kLists[] = {
+constexpr WordList kLists[] = {
     {"en", true, 1u << 0},   {"de", true, 1u << 1},   {"fr", true, 1u << 2},
     {"es", true, 1u << 3},   {"pt", true, 1u << 4},   {"it", true, 1u << 5},
     {"nl", true, 1u << 6},   {"pl", true, 1u << 7},   {"tr", true, 1u << 8},
@@ -283,8 +283,14 @@ const WordList kLists[] = {
 static_assert(std::size(kWordsByList) == std::size(kLists));
 static_assert(std::size(kLists) <= 32, "a language set is a 32-bit mask");
 
+// A slot names its word by offset and length in the table's own text rather than by a
+// string_view: a table of pointers in a position-independent executable is written by
+// the loader's relocations at every start (its 48 pages copied, one page fault each,
+// even for --version), where offsets leave it read-only data, shared with the file and
+// read only when a word is looked up.
 struct Entry {
-    std::string_view word;  // empty: a free slot
+    std::uint16_t offset = 0;  // into Table::text
+    std::uint8_t length = 0;   // 0: a free slot
     std::uint32_t languages = 0;
 };
 
@@ -298,6 +304,15 @@ constexpr std::size_t total_words() {
 }
 static_assert(total_words() * 2 <= kTableSize, "grow kTableSize");
 
+// Every list's bytes, a word in several lists counted each time: room for the text.
+constexpr std::size_t total_bytes() {
+    std::size_t n = 0;
+    for (auto list : kWordsByList)
+        for (std::string_view word : list) n += word.size();
+    return n;
+}
+static_assert(total_bytes() <= UINT16_MAX, "Entry::offset is 16 bits");
+
 constexpr bool words_fit() {
     for (auto list : kWordsByList)
         for (std::string_view word : list)
@@ -305,6 +320,7 @@ constexpr bool words_fit() {
     return true;
 }
 static_assert(words_fit(), "a listed word is longer than kMaxWordBytes");
+static_assert(kMaxWordBytes <= UINT8_MAX, "Entry::length is 8 bits");
 
 constexpr std::uint32_t fnv1a(std::string_view s) {
     std::uint32_t h = 2166136261u;
@@ -315,21 +331,35 @@ constexpr std::uint32_t fnv1a(std::string_view s) {
     return h;
 }
 
-constexpr std::array<Entry, kTableSize> build_table() {
-    std::array<Entry, kTableSize> table{};
+struct Table {
+    std::array<char, total_bytes()> text{};  // each word once, in the order first listed
+    std::array<Entry, kTableSize> slots{};
+
+    constexpr std::string_view word(const Entry& entry) const { return {text.data() + entry.offset, entry.length}; }
+};
+
+constexpr Table build_table() {
+    Table table{};
+    std::size_t used = 0;
     for (std::size_t l = 0; l < std::size(kWordsByList); ++l) {
         for (std::string_view word : kWordsByList[l]) {
             std::size_t slot = fnv1a(word) & (kTableSize - 1);
-            while (!table[slot].word.empty() && table[slot].word != word)
+            while (table.slots[slot].length != 0 && table.word(table.slots[slot]) != word)
                 slot = (slot + 1) & (kTableSize - 1);
-            table[slot].word = word;
-            table[slot].languages |= 1u << l;
+            Entry& entry = table.slots[slot];
+            if (entry.length == 0) {
+                std::copy(word.begin(), word.end(), table.text.begin() + used);
+                entry.offset = static_cast<std::uint16_t>(used);
+                entry.length = static_cast<std::uint8_t>(word.size());
+                used += word.size();
+            }
+            entry.languages |= 1u << l;
         }
     }
     return table;
 }
 
-constexpr auto kTable = build_table();
+constexpr Table kTable = build_table();
 
 // ---------------------------------------------------------------------------------------
 // Single-character sets for the scripts written without spaces.
@@ -391,8 +421,9 @@ bool WordList::contains(std::string_view word) const { return (languages_of(word
 std::uint32_t languages_of(std::string_view word) {
     if (word.empty()) return 0;
     std::size_t slot = fnv1a(word) & (kTableSize - 1);
-    while (!kTable[slot].word.empty()) {
-        if (kTable[slot].word == word) return kTable[slot].languages;
+    while (kTable.slots[slot].length != 0) {
+        const Entry& entry = kTable.slots[slot];
+        if (kTable.word(entry) == word) return entry.languages;
         slot = (slot + 1) & (kTableSize - 1);
     }
     return 0;

@@ -36,7 +36,9 @@ float probability(float margin) { return 1.0f / (1.0f + std::exp(-margin)); }
 bool unit_model_trained() { return kUnitModelTrained && unit_model_matches_features(); }
 int unit_model_version() { return kUnitModelVersion; }
 
-bool unit_model_matches_features() {
+// Decided at compile time: the model's lists of feature names are then never read at run
+// time, so they are not in the program (nor relocated at its start).
+constexpr bool kModelMatchesFeatures = [] {
     if (std::size(kUnitModelFeatures) != kUnitFeatures) return false;
     for (std::size_t i = 0; i < kUnitFeatures; ++i)
         if (kUnitModelFeatures[i] != kUnitFeatureNames[i]) return false;
@@ -44,7 +46,9 @@ bool unit_model_matches_features() {
     for (std::size_t i = 0; i < kTextPageFeatures; ++i)
         if (kTextPageModelFeatures[i] != kTextPageFeatureNames[i]) return false;
     return true;
-}
+}();
+
+bool unit_model_matches_features() { return kModelMatchesFeatures; }
 
 float unit_content_probability(const float* x) {
     float margin = kUnitBaseMargin;

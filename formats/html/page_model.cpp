@@ -48,12 +48,16 @@ const std::vector<std::string_view>& page_types() {
 
 int page_model_version() { return kPageModelVersion; }
 
-bool page_model_matches_signals() {
+// Decided at compile time: the model's list of signal names is then never read at run
+// time, so it is not in the program (nor relocated at its start).
+constexpr bool kModelMatchesSignals = [] {
     if (std::size(kModelFeatures) != kPageSignalNames.size()) return false;
     for (std::size_t i = 0; i < kPageSignalNames.size(); ++i)
         if (kModelFeatures[i] != kPageSignalNames[i]) return false;
     return true;
-}
+}();
+
+bool page_model_matches_signals() { return kModelMatchesSignals; }
 
 std::vector<float> page_type_margins(const std::vector<float>& signals) {
     const std::size_t classes = std::size(kTypeNames);

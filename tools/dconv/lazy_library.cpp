@@ -27,9 +27,10 @@ extern "C" void* dconv_lazy_bind(DconvLazyLibrary* library, std::size_t index) n
             __atomic_store_n(&library->handle, handle, __ATOMIC_RELEASE);
         }
     }
-    void* function = ::dlsym(handle, library->names[index]);
+    const char* name = library->names + library->name_offsets[index];
+    void* function = ::dlsym(handle, name);
     if (!function) {
-        std::fprintf(stderr, "dconv: %s has no %s: %s\n", library->soname, library->names[index], ::dlerror());
+        std::fprintf(stderr, "dconv: %s has no %s: %s\n", library->soname, name, ::dlerror());
         std::_Exit(1);
     }
     __atomic_store_n(&library->slots[index], function, __ATOMIC_RELEASE);

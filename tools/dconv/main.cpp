@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,8 @@
 #include "dconv/styles.hpp"
 
 namespace {
+
+const char* const kVersion = "dconv " DCONV_VERSION;
 
 const char* const kExamples = R"(Examples:
   dconv --to epub https://example.org/news/pier-reopens.html
@@ -117,6 +120,13 @@ CLI::Validator number_check(double min, double max, bool whole, std::string mean
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A bare --version answers before CLI11 builds its table of forty options (most of
+    // the instructions of such a start); with anything else, CLI11 parses as usual and
+    // answers --version the same way.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << kVersion << '\n';
+        return dconv::kExitSuccess;
+    }
     dconv::BatchOptions job;
     std::vector<std::string> to;
     std::string explain, title;
@@ -126,7 +136,7 @@ int main(int argc, char** argv) {
 
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
-    app.set_version_flag("--version", "dconv " DCONV_VERSION);
+    app.set_version_flag("--version", kVersion);
     app.add_option("-t,--to", to,
                    "Output formats, comma-separated, or 'all' (default: the -o or --bundle file's "
                    "ending, else md)")
