@@ -56,6 +56,13 @@ float unit_content_probability(const float* x) {
     return probability(margin);
 }
 
+void unit_content_probabilities(const float* rows, std::size_t count, float* out) {
+    std::fill(out, out + count, kUnitBaseMargin);
+    for (std::uint32_t root : kUnitRoots)
+        for (std::size_t k = 0; k < count; ++k) out[k] += walk_tree(kUnitNodes, root, rows + k * kUnitFeatures);
+    for (std::size_t k = 0; k < count; ++k) out[k] = probability(out[k]);
+}
+
 float unit_content_probability(const float* x, std::vector<std::string_view>& top) {
     std::array<float, kUnitFeatures> weight{};
     float margin = kUnitBaseMargin;

@@ -22,6 +22,12 @@ bool unit_model_matches_features();
 float unit_content_probability(const float* x);
 // The same, and in `top` the (at most) three features its trees split on most often.
 float unit_content_probability(const float* x, std::vector<std::string_view>& top);
+// The probabilities of `count` units whose rows of kUnitFeatures features follow each other
+// from `rows`, into `out`: the same as unit_content_probability() row by row (each row's
+// trees are summed in the same order), walked tree by tree over the rows, so that a tree's
+// nodes are read from the first-level cache for every row but the first (row by row, each
+// row read all of the model's 110 KB once).
+void unit_content_probabilities(const float* rows, std::size_t count, float* out);
 
 // Whether the model decides in this process: trained, and not switched off with
 // DCONV_UNIT_MODEL=off (for the training script, which needs the hand rules' verdicts,
