@@ -1,8 +1,8 @@
 #!/bin/sh
 # tools/eval/devset.sh [DCONV] [OPTIONS...]: the 60 dev-set pages (../shared/devset), from
 # page.txt and from page.html, each folder as one batch to Markdown (as devset_test does),
-# scored with the dev set's scorer. The page model never saw these pages (it is trained on
-# ../shared/wcxb only).
+# scored with the dev set's scorer. The page and unit models never saw these pages nor their
+# sites (trained on ../shared/wcxb and ../shared/magic less the dev set's sites).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 dconv=${1:-$here/build/dconv}
