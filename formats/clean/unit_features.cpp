@@ -200,11 +200,13 @@ private:
     static constexpr unsigned kMaxBucketBits = 28;    // 1 GiB of text has fewer words
     static_assert(kMaxInputBytes < (std::uint64_t(1) << 32), "bucket starts are 32-bit");
     std::size_t bucket(std::uint64_t g) const { return bits_ ? static_cast<std::size_t>(g >> (64 - bits_)) : 0; }
+    // (a binary search within the bucket: the hashes are not keyed, so a crafted page can
+    // crowd its grams into one bucket; it then costs a logarithm, not the bucket's length)
     bool has(std::uint64_t g) const {
         const std::size_t b = bucket(g);
-        for (const std::uint64_t *p = grams_.begin() + start_[b], *end = grams_.begin() + start_[b + 1]; p != end; ++p)
-            if (*p >= g) return *p == g;
-        return false;
+        const std::uint64_t* end = grams_.begin() + start_[b + 1];
+        const std::uint64_t* p = std::lower_bound(grams_.begin() + start_[b], end, g);
+        return p != end && *p == g;
     }
     MappedArray<std::uint64_t> grams_;  // grown in place (mapped_array.hpp)
     unsigned bits_ = 0;                 // 2^bits_ buckets

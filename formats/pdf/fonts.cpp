@@ -490,16 +490,19 @@ public:
     const std::string& path() const { return path_; }
     // The loaded face, or null when a fallback file cannot be used (it is then
     // skipped, and its characters reported missing). A Latin (tabulated) face has no
-    // stand-in: its file's error is thrown, at every call (call_once then tries again).
+    // stand-in: its file's error is thrown, at every call. The error is kept and thrown
+    // after call_once returns: an exception out of call_once's callable may leave the
+    // flag stuck with libstdc++'s pthread_once (GCC PR 66146), hanging the next caller.
     const LoadedFace* get() const {
         std::call_once(once_, [this] {
             try {
                 face_ = load_face(path_, index_, tabulated_);
-            } catch (const Error&) {
-                if (tabulated_) throw;
+            } catch (const Error& e) {
                 face_ = nullptr;
+                if (tabulated_) error_ = e;
             }
         });
+        if (!face_ && error_) throw *error_;
         return face_.get();
     }
 
@@ -509,6 +512,7 @@ private:
     bool tabulated_;
     mutable std::once_flag once_;
     mutable std::shared_ptr<const LoadedFace> face_;
+    mutable std::optional<Error> error_;  // a tabulated face's load error, thrown at every call
 };
 
 // Shaped text, cached per thread: a key is the face's serial, the direction and the text

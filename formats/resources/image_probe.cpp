@@ -161,7 +161,15 @@ bool jpeg_segments_whole(std::string_view bytes) {
     std::size_t at = 2;  // past SOI
     bool scan = false;
     while (at + 2 <= bytes.size()) {
-        if (byte(at) != 0xFF) return false;
+        if (byte(at) != 0xFF) {
+            // stray bytes between segments (some encoders pad after an APPn segment):
+            // skipped to the next marker, as libjpeg does with a warning; only running out
+            // of file says the file is cut short
+            const void* found = std::memchr(bytes.data() + at, 0xFF, bytes.size() - at);
+            if (!found) return false;
+            at = static_cast<std::size_t>(static_cast<const char*>(found) - bytes.data());
+            continue;
+        }
         unsigned char marker = byte(at + 1);
         if (marker == 0xFF) {  // fill byte
             ++at;

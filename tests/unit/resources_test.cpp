@@ -181,6 +181,12 @@ TEST_CASE("probe_image: a JPEG cut short anywhere is refused, a whole one with b
         REQUIRE(jpeg.size() > 300);
         CHECK(probe_image(jpeg));
         CHECK(probe_image(jpeg + std::string(64, '\0')));  // padding after the end-of-image marker
+        // stray bytes after the first segment (some encoders pad APPn segments), which
+        // libjpeg skips with a warning: still a whole file
+        REQUIRE((static_cast<unsigned char>(jpeg[2]) == 0xFF && static_cast<unsigned char>(jpeg[3]) >= 0xE0));
+        std::size_t first_end = 4 + (static_cast<std::size_t>(static_cast<unsigned char>(jpeg[4])) << 8 |
+                                     static_cast<unsigned char>(jpeg[5]));
+        CHECK(probe_image(jpeg.substr(0, first_end) + std::string(3, '\0') + jpeg.substr(first_end)));
         for (std::size_t cut : {jpeg.size() - 2, jpeg.size() - 1, jpeg.size() / 2, std::size_t{300}}) {
             INFO("cut at " << cut);
             std::string why;
@@ -408,7 +414,10 @@ TEST_CASE("resolve: a 50 MB data: URI is refused without being decoded") {
     auto start = std::chrono::steady_clock::now();
     resolve_resources(doc, ResourceOptions{}, diag);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    CHECK(seconds < 1.0);
+    // a hang guard, not a benchmark: decoding would also pass, the size check's message
+    // below is what says it was refused before (0.9 s alone on a machine whose page faults
+    // cost 11 µs, where the 50 MB string's own copies are most of it; over 3 s under load)
+    CHECK(seconds < 30.0);
     CHECK(doc.resources.empty());
     REQUIRE(warnings(diag).size() == 1);
     CHECK(warnings(diag)[0].find("a data: URI larger than 32 MB (kMaxImageBytes)") != std::string::npos);
