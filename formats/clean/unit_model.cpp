@@ -51,9 +51,9 @@ constexpr bool kModelMatchesFeatures = [] {
 bool unit_model_matches_features() { return kModelMatchesFeatures; }
 
 float unit_content_probability(const float* x) {
-    float margin = kUnitBaseMargin;
-    for (std::uint32_t root : kUnitRoots) margin += walk_tree(kUnitNodes, root, x);
-    return probability(margin);
+    float p;
+    unit_content_probabilities(x, 1, &p);
+    return p;
 }
 
 void unit_content_probabilities(const float* rows, std::size_t count, float* out) {

@@ -133,6 +133,30 @@ std::string decode_references(std::string_view s) {
     return out;
 }
 
+std::vector<SrcsetCandidate> srcset_candidates(std::string_view s) {
+    std::vector<SrcsetCandidate> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (is_blank(s[i]) || s[i] == ',')) ++i;
+        std::size_t start = i;
+        while (i < s.size() && !is_blank(s[i])) ++i;
+        std::string_view url = s.substr(start, i - start);
+        bool ended = false;
+        while (!url.empty() && url.back() == ',') {
+            url.remove_suffix(1);
+            ended = true;
+        }
+        std::string_view descriptor;
+        if (!ended) {
+            std::size_t d = i;
+            while (i < s.size() && s[i] != ',') ++i;
+            descriptor = text::trim(s.substr(d, i - d));
+        }
+        if (!url.empty()) out.push_back({url, descriptor});
+    }
+    return out;
+}
+
 std::string fragment_text(std::string_view html) {
     std::string out;
     for (std::size_t i = 0; i < html.size();) {

@@ -31,6 +31,19 @@ std::optional<Tag> parse_tag(std::string_view markup);
 // written.
 std::string decode_references(std::string_view s);
 
+// One candidate of a srcset ("a.jpg 480w, b.jpg 1200w"): its URL and its descriptor
+// ("480w", "2x", or empty), views of the srcset.
+struct SrcsetCandidate {
+    std::string_view url;
+    std::string_view descriptor;
+};
+
+// The candidates of a srcset, split as HTML splits them: white space and commas before
+// each, its URL up to white space (a URL may hold commas, "data:image/png;base64,...";
+// trailing ones end it, with no descriptor), then its descriptor up to the next comma.
+// Candidates with an empty URL are left out.
+std::vector<SrcsetCandidate> srcset_candidates(std::string_view srcset);
+
 // The text of an HTML fragment: tags dropped (a phrase's, "<em>t</em>ide", without a
 // trace; any other, "<br>", "<p>", as a space), character references decoded. Not
 // squeezed: the caller decides about white space.

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <vector>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 
 namespace dconv::html {
@@ -14,7 +15,6 @@ namespace {
 // not a picture of its own.
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 bool is_placeholder(std::string_view src) {
     src = text::trim(src);
@@ -41,24 +41,7 @@ struct Candidate {
 
 std::vector<Candidate> parse_srcset(std::string_view s) {
     std::vector<Candidate> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (is_space(s[i]) || s[i] == ',')) ++i;
-        std::size_t start = i;
-        while (i < s.size() && !is_space(s[i])) ++i;
-        std::string_view url = s.substr(start, i - start);
-        bool ended = false;
-        while (!url.empty() && url.back() == ',') {
-            url.remove_suffix(1);
-            ended = true;
-        }
-        std::string_view descriptor;
-        if (!ended) {
-            std::size_t d = i;
-            while (i < s.size() && s[i] != ',') ++i;
-            descriptor = text::trim(s.substr(d, i - d));
-        }
-        if (url.empty()) continue;
+    for (auto [url, descriptor] : html_text::srcset_candidates(s)) {
         Candidate c{std::string(url)};
         if (!descriptor.empty()) {
             double value = 0, scale = 0;

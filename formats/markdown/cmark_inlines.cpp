@@ -175,30 +175,11 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     };
     if (auto src = tag.attribute("src")) add(*src);
     if (auto lazy = tag.attribute("data-src")) add(*lazy);
-    if (auto srcset = tag.attribute("srcset")) {  // "a.png 1x, b.png 2x": the URLs
-        // as HTML parses a candidate: white space and commas before it, its URL up to white
-        // space (a URL may hold commas: "data:image/png;base64,..."; trailing ones end it),
-        // then its descriptor up to the next comma
-        constexpr std::string_view kBlank = " \t\n\r\f";
-        std::string_view rest = *srcset;
-        while (sources.size() < kMaxRawImageSources) {
-            std::size_t start = rest.find_first_not_of(" \t\n\r\f,");
-            if (start == std::string_view::npos) break;
-            rest.remove_prefix(start);
-            std::string_view url = rest.substr(0, rest.find_first_of(kBlank));
-            rest.remove_prefix(url.size());
-            bool ended = false;
-            while (!url.empty() && url.back() == ',') {
-                url.remove_suffix(1);
-                ended = true;
-            }
-            add(std::string(url));
-            if (!ended) {
-                std::size_t comma = rest.find(',');
-                rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-            }
+    if (auto srcset = tag.attribute("srcset"))  // "a.png 1x, b.png 2x": the URLs
+        for (const auto& candidate : html_text::srcset_candidates(*srcset)) {
+            if (sources.size() >= kMaxRawImageSources) break;
+            add(std::string(candidate.url));
         }
-    }
     if (sources.empty()) return std::nullopt;
     Image image;
     image.src = std::move(sources.front());
