@@ -134,6 +134,34 @@ TEST_CASE("cli: usage errors exit 2 and say why") {
 
 // ----------------------------------------------------------------------------- outputs
 
+// A command line of only -t/--to, -f/--from, -o/--output, -j/--jobs and -q/--quiet is
+// parsed with only those options declared (main.cpp: only_common_options); one more
+// option, which changes nothing here, makes it parse with the whole table. Both must
+// read the command line alike: the same output, the same usage errors word for word.
+TEST_CASE("cli: the common options parse as with the whole option table") {
+    // --no-smart only changes quotes in HTML, EPUB and PDF; --no-images only fetching
+    const std::string kOther[] = {"--no-smart", "--no-images"};
+    const std::string kCommandLines[] = {
+        "-q -o - page.txt", "--quiet --to txt --output - page.txt", "-q -t md,txt -o two/ page.txt",
+        "-f webtext -j 1 -o - page.txt", "--to nope page.txt", "--from nope page.txt", "-j x page.txt",
+        "-j 99999 page.txt", "page.txt -o", "-t", "-o - -o - page.txt", "-q",
+    };
+    for (const std::string& other : kOther) {
+        for (const std::string& line : kCommandLines) {
+            TempDir common_dir, whole_dir;
+            common_dir.write("page.txt", kArticle);
+            whole_dir.write("page.txt", kArticle);
+            Run common = run_dconv(common_dir, line);
+            Run whole = run_dconv(whole_dir, other + " " + line);
+            INFO(line << " | with " << other);
+            CHECK(common.status == whole.status);
+            CHECK(common.out == whole.out);
+            CHECK(common.err == whole.err);
+            CHECK(files_below(common_dir.work) == files_below(whole_dir.work));
+        }
+    }
+}
+
 TEST_CASE("cli: standard input to standard output") {
     TempDir dir;
     fs::path input = dir.write("stdin.data", kArticle);

@@ -117,6 +117,28 @@ CLI::Validator number_check(double min, double max, bool whole, std::string mean
         "", "");
 }
 
+// The options a script converting a file at a time gives: -t/--to, -f/--from,
+// -o/--output, -j/--jobs, -q/--quiet. CLI11 2.1 checks each option it is given against
+// every one before it, copying their names (CLI::detail::find_member takes a vector by
+// value): declaring all forty costs some 0.6 million instructions, more than reading and
+// writing a page. A command line whose every option is one of these is parsed with only
+// these (and the inputs) declared, by the same declarations, so with the same values,
+// checks and messages; any other option, "--", a cluster ("-qj1") or an attached value
+// ("--to=md", "-j1") gets the whole table, as do --help and --version.
+bool is_common_option(std::string_view arg) {
+    return arg == "-t" || arg == "--to" || arg == "-f" || arg == "--from" || arg == "-o" || arg == "--output" ||
+           arg == "-j" || arg == "--jobs" || arg == "-q" || arg == "--quiet";
+}
+
+bool only_common_options(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        // an input, an option's value or "-" (standard input or output) is no option
+        if (arg.size() >= 2 && arg[0] == '-' && !is_common_option(arg)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,9 +156,14 @@ int main(int argc, char** argv) {
     bool clean = false, no_clean = false, no_front_matter = false, no_smart = false, list_formats = false,
          no_images = false;
 
+    std::vector<std::string> resource_path;
+    bool favor_recall = false, favor_precision = false;
+    // Every option, or the common ones only (see only_common_options).
+    const bool every_option = !only_common_options(argc, argv);
+
     CLI::App app{"dconv: turns scraped web pages into clean publications.", "dconv"};
     app.footer(kExamples);
-    app.set_version_flag("--version", kVersion);
+    if (every_option) app.set_version_flag("--version", kVersion);
     app.add_option("-t,--to", to,
                    "Output formats, comma-separated, or 'all' (default: the -o or --bundle file's "
                    "ending, else md)")
@@ -161,104 +188,106 @@ int main(int argc, char** argv) {
             "", "input format"));
     app.add_option("-o,--output", job.output, "Output directory, file, or - (default: out/)")
         ->type_name("PATH");
-    app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
-    bool favor_recall = false, favor_precision = false;
-    app.add_flag("--favor-recall", favor_recall,
-                 "HTML: keep the whole page but its furniture landmarks (nav, header, footer, aside, forms)");
-    app.add_flag("--favor-precision", favor_precision,
-                 "HTML: always take the one content block the page's structure points to");
-    app.add_option("--keep-selector", job.read.keep_selectors,
-                   "HTML: elements matching this CSS selector are content whatever the cleaner says "
-                   "(type, .class, #id, [attr], [attr=val], A B, A > B, A, B); repeatable")
-        ->type_name("SELECTOR")
-        ->allow_extra_args(false);
-    app.add_option("--drop-selector", job.read.drop_selectors,
-                   "HTML: elements matching this CSS selector are removed before cleaning; repeatable")
-        ->type_name("SELECTOR")
-        ->allow_extra_args(false);
-    app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
-                 "(HTML's <title> and <meta> are still read)");
-    app.add_flag("--explain", explain,
-                 "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
-    app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
-        ->check(number_check(0, 100000, true, "the plain text width in characters; 0: no wrapping"))
-        ->type_name("N")
-        ->capture_default_str();
-    app.add_flag("--no-front-matter", no_front_matter,
-                 "Markdown: no YAML front matter; the title is written as a '# Title' heading");
-    app.add_flag("--no-smart", no_smart,
-                 "HTML, EPUB, PDF: keep straight quotes (default: typographic, in the document's language)");
-    app.add_option("--encoding", job.read.encoding,
-                   "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
-        ->type_name("NAME");
+    if (every_option) {
+        app.add_flag("--clean", clean, "Clean every input, Markdown too (default: web text and HTML only)");
+        app.add_flag("--favor-recall", favor_recall,
+                     "HTML: keep the whole page but its furniture landmarks (nav, header, footer, aside, forms)");
+        app.add_flag("--favor-precision", favor_precision,
+                     "HTML: always take the one content block the page's structure points to");
+        app.add_option("--keep-selector", job.read.keep_selectors,
+                       "HTML: elements matching this CSS selector are content whatever the cleaner says "
+                       "(type, .class, #id, [attr], [attr=val], A B, A > B, A, B); repeatable")
+            ->type_name("SELECTOR")
+            ->allow_extra_args(false);
+        app.add_option("--drop-selector", job.read.drop_selectors,
+                       "HTML: elements matching this CSS selector are removed before cleaning; repeatable")
+            ->type_name("SELECTOR")
+            ->allow_extra_args(false);
+        app.add_flag("--no-clean", no_clean, "Keep everything: nothing removed, no title or byline taken out of the text "
+                     "(HTML's <title> and <meta> are still read)");
+        app.add_flag("--explain", explain,
+                     "Report every cleaning decision on stderr; --explain=json: JSON Lines, one per input");
+        app.add_option("--columns", job.write.columns, "Plain text width; 0: do not wrap")
+            ->check(number_check(0, 100000, true, "the plain text width in characters; 0: no wrapping"))
+            ->type_name("N")
+            ->capture_default_str();
+        app.add_flag("--no-front-matter", no_front_matter,
+                     "Markdown: no YAML front matter; the title is written as a '# Title' heading");
+        app.add_flag("--no-smart", no_smart,
+                     "HTML, EPUB, PDF: keep straight quotes (default: typographic, in the document's language)");
+        app.add_option("--encoding", job.read.encoding,
+                       "Input encoding, e.g. GB18030, Big5, windows-1252 (default: detect)")
+            ->type_name("NAME");
+    }
     app.add_option("-j,--jobs", job.jobs,
                    "Worker threads; 0: one per core (default: 0, here " +
                        std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ")")
         ->check(number_check(0, 4096, true, "worker threads; 0: one per core"))
         ->type_name("N");
-    app.add_option("--bundle", job.bundle,
-                   "Bind all inputs into one book written to FILE (- for stdout), one chapter "
-                   "per input in the order given; not with -o")
-        ->type_name("FILE");
-    app.add_option("--title", title, "Title of the book (--bundle) or of each document")
-        ->type_name("TEXT");
-    app.add_option("--author", authors, "Author of the book or document; repeat for several")
-        ->type_name("NAME")
-        ->allow_extra_args(false);
-    app.add_option("--metadata", metadata,
-                   "Metadata field: subtitle, date, site, language, source, description, "
-                   "rights, subject, ...; repeatable")
-        ->type_name("KEY=VALUE")
-        ->allow_extra_args(false);
-    app.add_option("--style", job.write.style,
-                   "Theme of html and epub, or page style of pdf: a built-in style (" + style_names() +
-                       ") or a CSS file (print styles: styles/print/)")
-        ->type_name("NAME|FILE");
-    app.add_option("--paper", job.write.paper,
-                   "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
-        ->type_name("SIZE");
-    app.add_option("--cover", job.write.cover_image, "EPUB and PDF cover: a JPEG or PNG file")
-        ->type_name("IMAGE");
-    app.add_flag("--force-extension", job.force_extension,
-                 "Write the --to format even when the -o or --bundle file's ending names another");
-    std::vector<std::string> resource_path;
-    app.add_option("--resource-path", resource_path,
-                   "Folders where images are also looked for, after the input's own folder; "
-                   "repeat, or separate with ':'")
-        ->type_name("DIR")
-        ->allow_extra_args(false);  // one folder each time: `--resource-path DIR input.md`
-    app.add_flag("--skip-existing", job.skip_existing,
-                 "Skip an input whose every output exists (resume an interrupted batch)");
-    app.add_flag("--jsonl", job.jsonl,
-                 "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
-                 "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
-                 "in order");
-    app.add_option("--timeout", job.timeout_seconds,
-                   "Seconds one input (or --jsonl record) may take; a slower one fails, "
-                   "nothing written for it (default: 0, no limit)")
-        ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
-        ->type_name("SECONDS");
-    app.add_option("-i,--input-file", job.input_files,
-                   "More inputs, URLs or paths, one per line ('#' starts a comment line); repeatable")
-        ->type_name("FILE")
-        ->allow_extra_args(false);
-    app.add_option("--cache", job.fetch.cache_dir,
-                   "Keep fetched replies in DIR, revalidated by ETag/Last-Modified; used offline "
-                   "when the server cannot be reached")
-        ->type_name("DIR");
-    app.add_flag("--allow-private", job.fetch.allow_private,
-                 "Let URLs, redirects and images reach private and loopback addresses (refused by default)");
-    app.add_option("--fetch-timeout", job.fetch.timeout_seconds,
-                   "Seconds one HTTP request may take in all (default: " +
-                       std::to_string(static_cast<int>(dconv::fetch::kDefaultTimeoutSeconds)) + ")")
-        ->check(number_check(0.001, 86400, false, "seconds one HTTP request may take"))
-        ->type_name("SECONDS");
-    app.add_option("--max-articles", job.max_articles, "A feed's newest N articles (default: all)")
-        ->check(number_check(1, static_cast<double>(dconv::fetch::kMaxFeedArticles), true, "a feed's newest articles"))
-        ->type_name("N");
-    app.add_flag("--no-images", no_images, "Fetch no image: pages keep their images' alt text");
+    if (every_option) {
+        app.add_option("--bundle", job.bundle,
+                       "Bind all inputs into one book written to FILE (- for stdout), one chapter "
+                       "per input in the order given; not with -o")
+            ->type_name("FILE");
+        app.add_option("--title", title, "Title of the book (--bundle) or of each document")
+            ->type_name("TEXT");
+        app.add_option("--author", authors, "Author of the book or document; repeat for several")
+            ->type_name("NAME")
+            ->allow_extra_args(false);
+        app.add_option("--metadata", metadata,
+                       "Metadata field: subtitle, date, site, language, source, description, "
+                       "rights, subject, ...; repeatable")
+            ->type_name("KEY=VALUE")
+            ->allow_extra_args(false);
+        app.add_option("--style", job.write.style,
+                       "Theme of html and epub, or page style of pdf: a built-in style (" + style_names() +
+                           ") or a CSS file (print styles: styles/print/)")
+            ->type_name("NAME|FILE");
+        app.add_option("--paper", job.write.paper,
+                       "PDF paper: a4 (default), letter, a5, legal, a3, or WIDTH HEIGHT such as '150mm 220mm'")
+            ->type_name("SIZE");
+        app.add_option("--cover", job.write.cover_image, "EPUB and PDF cover: a JPEG or PNG file")
+            ->type_name("IMAGE");
+        app.add_flag("--force-extension", job.force_extension,
+                     "Write the --to format even when the -o or --bundle file's ending names another");
+        app.add_option("--resource-path", resource_path,
+                       "Folders where images are also looked for, after the input's own folder; "
+                       "repeat, or separate with ':'")
+            ->type_name("DIR")
+            ->allow_extra_args(false);  // one folder each time: `--resource-path DIR input.md`
+        app.add_flag("--skip-existing", job.skip_existing,
+                     "Skip an input whose every output exists (resume an interrupted batch)");
+        app.add_flag("--jsonl", job.jsonl,
+                     "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
+                     "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
+                     "in order");
+        app.add_option("--timeout", job.timeout_seconds,
+                       "Seconds one input (or --jsonl record) may take; a slower one fails, "
+                       "nothing written for it (default: 0, no limit)")
+            ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
+            ->type_name("SECONDS");
+        app.add_option("-i,--input-file", job.input_files,
+                       "More inputs, URLs or paths, one per line ('#' starts a comment line); repeatable")
+            ->type_name("FILE")
+            ->allow_extra_args(false);
+        app.add_option("--cache", job.fetch.cache_dir,
+                       "Keep fetched replies in DIR, revalidated by ETag/Last-Modified; used offline "
+                       "when the server cannot be reached")
+            ->type_name("DIR");
+        app.add_flag("--allow-private", job.fetch.allow_private,
+                     "Let URLs, redirects and images reach private and loopback addresses (refused by default)");
+        app.add_option("--fetch-timeout", job.fetch.timeout_seconds,
+                       "Seconds one HTTP request may take in all (default: " +
+                           std::to_string(static_cast<int>(dconv::fetch::kDefaultTimeoutSeconds)) + ")")
+            ->check(number_check(0.001, 86400, false, "seconds one HTTP request may take"))
+            ->type_name("SECONDS");
+        app.add_option("--max-articles", job.max_articles, "A feed's newest N articles (default: all)")
+            ->check(number_check(1, static_cast<double>(dconv::fetch::kMaxFeedArticles), true, "a feed's newest articles"))
+            ->type_name("N");
+        app.add_flag("--no-images", no_images, "Fetch no image: pages keep their images' alt text");
+    }
     app.add_flag("-q,--quiet", job.quiet, "No warnings, progress or summary; errors only");
-    app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
+    if (every_option) app.add_flag("--list-formats", list_formats, "List input and output formats and exit");
     app.add_option("inputs", job.inputs,
                    "Files, directories (searched recursively), - for stdin, http(s) URLs, feeds")
         ->type_name("INPUT");
