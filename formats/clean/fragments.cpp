@@ -75,18 +75,24 @@ std::string find_stamp(std::vector<Block>& blocks) {
         for_each_ending(t->text, [&](std::size_t, std::uint64_t h) { endings.push_back(h); });
     }
     std::sort(endings.begin(), endings.end());
-    auto lines_ending_with = [&](std::uint64_t h) {
-        auto [from, to] = std::equal_range(endings.begin(), endings.end(), h);
-        return static_cast<std::size_t>(to - from);
-    };
+    // the hashes of the endings enough lines share, once each: few or none on most pages,
+    // where looking every ending up among all of them was most of this pass
+    std::vector<std::uint64_t> shared;
+    for (std::size_t i = 0; i < endings.size();) {
+        std::size_t next = i + 1;
+        while (next < endings.size() && endings[next] == endings[i]) ++next;
+        if (next - i >= kMinStampLines) shared.push_back(endings[i]);
+        i = next;
+    }
     // the longest ending shared by enough lines, glued to them
     std::string best;
     for (std::string_view s : texts) {
+        if (shared.empty()) break;
         poll_deadline();
         for_each_ending(s, [&](std::size_t start, std::uint64_t h) {
             std::string_view suffix = s.substr(start);
             if (suffix.size() <= best.size()) return;
-            if (lines_ending_with(h) < kMinStampLines) return;
+            if (!std::binary_search(shared.begin(), shared.end(), h)) return;
             if (!looks_like_stamp(suffix, s.substr(0, start))) return;
             if (text::trim(suffix).size() < kMinStampChars) return;
             best = std::string(suffix);

@@ -457,8 +457,14 @@ constexpr std::size_t kMaxVoteWords = 5000;
 std::string guess_latin(std::string_view sample, const ScriptCounts& counts) {
     auto lists = stopwords::word_lists();
     std::uint32_t latin = 0;
-    for (const auto& list : lists)
-        if (list.latin) latin |= list.bit;
+    // A word's languages are a bit set: its votes go to the lists of its set bits alone,
+    // not to a test of every list per word (each list's score adds up the same shares
+    // in the same order). A list's bit is one of 32 (`& 31`: a zero bit would be 32).
+    std::array<std::uint8_t, 32> list_of_bit{};
+    for (std::size_t l = 0; l < lists.size(); ++l) {
+        if (lists[l].latin) latin |= lists[l].bit;
+        list_of_bit[std::countr_zero(lists[l].bit) & 31] = static_cast<std::uint8_t>(l);
+    }
     std::array<double, 32> score{};
     std::array<std::size_t, 32> hits{};
     std::size_t words = 0;
@@ -480,8 +486,8 @@ std::string guess_latin(std::string_view sample, const ScriptCounts& counts) {
         if (languages == 0) return;
         double share = 1.0 / double(std::popcount(languages));
         poll_deadline();
-        for (std::size_t l = 0; l < lists.size(); ++l) {
-            if ((languages & lists[l].bit) == 0) continue;
+        for (std::uint32_t rest = languages; rest != 0; rest &= rest - 1) {
+            const std::size_t l = list_of_bit[std::countr_zero(rest)];
             score[l] += share;
             ++hits[l];
         }

@@ -104,15 +104,15 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
 // whole vector missed the cache at every step of its first levels. The depth is the
 // bytes it takes to tell a bucket's hashes apart: two levels for a million, eight at
 // most for equal ones.
-void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
+void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift);
+
+// One dealing of sort_hashes_from, a function of its own so that its bucket tables (4 KB)
+// are on the stack only while a range is dealt: GCC inlined the recursion into one frame
+// of 16 KB, which every page's first sort touched, four page faults of a fresh stack for
+// a page of a few hundred hashes.
+[[gnu::noinline]] void deal_hashes(std::uint64_t* first, std::uint64_t* last, int shift) {
     constexpr std::size_t kBuckets = 256;
-    constexpr std::size_t kMinDealt = 256;  // fewer: std::sort alone (a deal costs as much)
     constexpr std::size_t kPrefetchAhead = 16;  // hashes: two cache lines
-    const std::size_t n = static_cast<std::size_t>(last - first);
-    if (n < kMinDealt || shift < 0) {
-        std::sort(first, last);
-        return;
-    }
     auto bucket = [shift](std::uint64_t h) { return static_cast<std::size_t>((h >> shift) & (kBuckets - 1)); };
     const auto count = static_cast<std::size_t>(last - first);
     std::array<std::size_t, kBuckets + 1> start{};
@@ -136,6 +136,12 @@ void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
     }
     for (std::size_t b = 0; b < kBuckets; ++b)
         if (start[b + 1] - start[b] > 1) sort_hashes_from(first + start[b], first + start[b + 1], shift - 8);
+}
+
+void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
+    constexpr std::size_t kMinDealt = 256;  // fewer: std::sort alone (a deal costs as much)
+    if (static_cast<std::size_t>(last - first) < kMinDealt || shift < 0) std::sort(first, last);
+    else deal_hashes(first, last, shift);
 }
 
 void sort_hashes(std::uint64_t* first, std::uint64_t* last) { sort_hashes_from(first, last, 56); }
