@@ -233,7 +233,73 @@ void shape(Features& f, std::string_view lang) {
     f.stop_density = stopword_density(sample, lang);
 }
 
+// shape()'s fold of `s` and nothing else: the same characters (ASCII letters and digits
+// in lower case, the bytes of other letters, digits and CJK characters), the same head
+// of kMaxFoldBytes characters and the same count. measure_fold's tests hold it to
+// shape()'s on every kind of text.
+std::uint64_t fold_of(std::string_view s) {
+    constexpr std::uint8_t kFolded = kLower | kUpper | kDigit;
+    auto folds = [](char32_t c) { return !text::is_space(c) && (text::is_cjk(c) || text::is_alnum(c)); };
+    std::uint64_t fold = 1469598103934665603ull;
+    std::size_t folded = 0;
+    std::size_t i = 0;
+    // the head: each character that counts is hashed
+    while (i < s.size() && folded + 1 < kMaxFoldBytes) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            const std::uint8_t k = kAscii[b];
+            if (k & kFolded) {
+                ++folded;
+                fold = (fold ^ static_cast<unsigned char>(k & kUpper ? b - 'A' + 'a' : b)) * 1099511628211ull;
+            }
+            continue;
+        }
+        const std::size_t start = i;
+        if (!folds(text::next(s, i))) continue;
+        ++folded;
+        for (std::size_t k = start; k < i; ++k) fold = (fold ^ static_cast<unsigned char>(s[k])) * 1099511628211ull;
+    }
+    // the rest is only counted
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            folded += (kAscii[b] & kFolded) != 0;
+            continue;
+        }
+        folded += folds(text::next(s, i));
+    }
+    fold = (fold ^ folded) * 1099511628211ull;
+    return folded ? (fold ? fold : 1) : 0;
+}
+
 }  // namespace
+
+Features measure_fold(const Inlines& content, bool borrow) {
+    Features f;
+    if (content.size() == 1) {
+        if (auto* t = std::get_if<Text>(&content.front())) {  // as measure() takes it
+            if (borrow) f.text.borrow(t->text);
+            else f.text = t->text;
+            f.fold = fold_of(f.text);
+            return f;
+        }
+    }
+    std::string raw;
+    Features counted;  // collect() counts links too: not wanted here
+    collect(content, false, counted, raw);
+    f.text = text::squeeze_spaces(raw);
+    f.fold = fold_of(f.text);
+    return f;
+}
+
+Features measure_text_fold(std::string_view s) {
+    Features f;
+    f.text = text::squeeze_spaces(s);
+    f.fold = fold_of(f.text);
+    return f;
+}
 
 Features measure(const Inlines& content, std::string_view lang, bool borrow) {
     Features f;

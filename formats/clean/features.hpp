@@ -89,6 +89,10 @@ Features measure(const Inlines& content, std::string_view lang, bool borrow = fa
 // paragraph is known longer than a heading after a heading's length of it.
 bool length_exceeds(const Inlines& content, double bound);
 Features measure_text(std::string_view text, std::string_view lang);
+// measure(content, ...) and measure_text(text, ...) with only `text` and `fold` set, as
+// those set them, for matching units by their keys (unit_keys): a third of the work.
+Features measure_fold(const Inlines& content, bool borrow = false);
+Features measure_text_fold(std::string_view text);
 
 // A numbered section heading: "4.Developing global partnerships", "2. Methods", "一、总体要求".
 bool numbered_heading_shape(const Features& f);

@@ -54,10 +54,17 @@ void gather_item(const Blocks& item, Inlines* all, SourceRange& source, bool who
 namespace {
 
 // Each unit of `doc`, in order, to `emit` (make_units' arguments: the units it returns).
-// `total`: count_units(doc).
+// `total`: count_units(doc). `fold_only`: the units' features hold their text and fold
+// only (measure_fold), for unit_keys.
 template <class Emit>
 void visit_units(const Document& doc, std::size_t total, std::string_view lang, std::size_t head, std::size_t tail,
-                 bool whole_items, bool borrow_text, Emit&& emit) {
+                 bool whole_items, bool borrow_text, Emit&& emit, bool fold_only = false) {
+    auto measured = [&](const Inlines& content, bool borrow) {
+        return fold_only ? measure_fold(content, borrow) : measure(content, lang, borrow);
+    };
+    auto measured_text = [&](std::string_view text) {
+        return fold_only ? measure_text_fold(text) : measure_text(text, lang);
+    };
     std::size_t k = 0;  // the units emitted so far
     auto wanted = [&] { return k < head || k + tail >= total; };
     for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
@@ -74,7 +81,7 @@ void visit_units(const Document& doc, std::size_t total, std::string_view lang, 
                 Inlines all;
                 gather_item(list->items[i], u.measured ? &all : nullptr, u.source, whole_items);
                 if (!u.source.known()) u.source = block.source;
-                if (u.measured) u.f = measure(all, lang);
+                if (u.measured) u.f = measured(all, false);
                 emit(std::move(u));
                 ++k;
             }
@@ -88,13 +95,13 @@ void visit_units(const Document& doc, std::size_t total, std::string_view lang, 
             u.heading = true;
             u.kind = UnitKind::heading;
             u.heading_level = h->level;
-            if (u.measured) u.f = measure(h->content, lang, borrow_text);
+            if (u.measured) u.f = measured(h->content, borrow_text);
         } else if (auto* p = std::get_if<Paragraph>(&block.node)) {
-            if (u.measured) u.f = measure(p->content, lang, borrow_text);
+            if (u.measured) u.f = measured(p->content, borrow_text);
         } else if (auto* c = std::get_if<CodeBlock>(&block.node)) {
             u.code = true;
             u.kind = UnitKind::code;
-            if (u.measured) u.f = measure_text(c->text, lang);
+            if (u.measured) u.f = measured_text(c->text);
         } else if (std::holds_alternative<ThematicBreak>(block.node)) {
             u.rule = true;
             u.kind = UnitKind::rule;
@@ -103,7 +110,7 @@ void visit_units(const Document& doc, std::size_t total, std::string_view lang, 
                      : std::holds_alternative<Table>(block.node)    ? UnitKind::table
                      : std::holds_alternative<Figure>(block.node)   ? UnitKind::figure
                                                                     : UnitKind::paragraph;
-            if (u.measured) u.f = measure_text(plain_text(block), lang);
+            if (u.measured) u.f = measured_text(plain_text(block));
         }
         emit(std::move(u));
         ++k;
@@ -125,9 +132,9 @@ std::vector<UnitKey> unit_keys(const Document& doc) {
     std::vector<UnitKey> keys;
     const std::size_t total = count_units(doc);
     keys.reserve(total);
-    visit_units(doc, total, "", SIZE_MAX, 0, false, true, [&](Unit&& u) {
-        keys.push_back({u.f.fold, u.f.text.size(), u.block, u.item});
-    });
+    visit_units(
+        doc, total, "", SIZE_MAX, 0, false, true,
+        [&](Unit&& u) { keys.push_back({u.f.fold, u.f.text.size(), u.block, u.item}); }, true);
     return keys;
 }
 

@@ -49,6 +49,53 @@ Block paragraph(std::string text) { return Block{Paragraph{{Text{std::move(text)
 
 }  // namespace
 
+// unit_keys measures only a unit's text and fold (measure_fold, measure_text_fold), with a
+// copy of shape()'s fold: its keys must be those of make_units(doc, "") on every kind of
+// text, or the model would match the rules' output to the wrong units.
+TEST_CASE("unit keys are the texts and folds make_units gives") {
+    std::string long_ascii, long_cjk, long_mixed;
+    for (int i = 0; i < 40; ++i) long_ascii += "Harbour Pier " + std::to_string(i) + " reopens, don't-miss it! ";
+    for (int i = 0; i < 120; ++i) long_cjk += "码头重新开放，";
+    for (int i = 0; i < 60; ++i) long_mixed += "Ünïcödé ΑΒΓ абв ١٢٣ 🐃 x";
+    const std::string texts[] = {
+        "Harbour news", "  Leading and trailing  ", "Tabs\tand\u00a0spaces  inside", "Digits 2019-11-29 16:31:41",
+        "ALL CAPS SHOUTING", "don't well-known mid-word's", "...,;!?", "", "\xff\xfe broken \xc3 bytes \xe2\x82",
+        "Zero\u200bwidth and \u3000ideographic\u2003space", "日本語のテキスト、カタカナ。", "한국어 문장입니다.",
+        long_ascii, long_cjk, long_mixed, long_ascii + long_cjk,
+    };
+    Document doc;
+    for (const std::string& t : texts) {
+        doc.blocks.push_back(paragraph(t));
+        doc.blocks.push_back(Block{Heading{2, {Text{t}}}, {}});
+        doc.blocks.push_back(Block{CodeBlock{"", t}, {}});
+        doc.blocks.push_back(Block{BlockQuote{{paragraph(t), paragraph(t)}}, {}});
+        // several inlines: collected and squeezed
+        doc.blocks.push_back(Block{Paragraph{{Text{t + " "}, Emphasis{{Text{" " + t}}}, LineBreak{},
+                                              Link{{Text{t}}, "https://example.org/" + t, ""}, Code{t}}},
+                                   {}});
+        List list;
+        list.items.push_back({paragraph(t)});
+        list.items.push_back({paragraph("Item"), Block{List{false, 1, true, {{paragraph(t)}}, {}}, {}}});
+        doc.blocks.push_back(Block{std::move(list), {}});
+    }
+    doc.blocks.push_back(Block{ThematicBreak{}, {}});
+
+    const std::vector<Unit> units = make_units(doc, "");
+    const std::vector<UnitKey> keys = unit_keys(doc);
+    REQUIRE(keys.size() == units.size());
+    REQUIRE(units.size() > 90);
+    std::size_t long_folds = 0;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        INFO("unit " << k << ": " << std::string_view(units[k].f.text).substr(0, 60));
+        CHECK(keys[k].fold == units[k].f.fold);
+        CHECK(keys[k].text_bytes == units[k].f.text.size());
+        CHECK(keys[k].block == units[k].block);
+        CHECK(keys[k].item == units[k].item);
+        long_folds += units[k].f.text.size() > 1000;
+    }
+    CHECK(long_folds > 10);  // past the fold's head of 256 characters, more than once
+}
+
 TEST_CASE("the compiled-in unit model was trained on the features the cleaner computes") {
     CHECK(unit_model_trained());
     CHECK(unit_model_version() >= 1);
