@@ -2,7 +2,11 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 
 namespace dconv::text {
 
@@ -140,33 +144,61 @@ std::string_view trim(std::string_view s) {
 
 namespace {
 
+// Whether eight bytes (`word`, loaded little-endian) may need needs_squeeze's byte
+// look: a byte under 0x21 or over 0x7E, two spaces in a row, or a space first after a
+// space (`prev_space`). It may say yes of a word that needs nothing (a borrow or carry
+// between bytes), never no of one that does; most words of text are printable ASCII
+// with single spaces, and are passed whole.
+bool word_may_need_squeeze(std::uint64_t word, bool prev_space) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    const std::uint64_t controls = (word - kOnes * 0x21) & ~word & kHighs;   // bytes < 0x21: space too
+    const std::uint64_t high = (word | (word + kOnes)) & kHighs;              // bytes >= 0x7F
+    const std::uint64_t other = word ^ (kOnes * 0x20);
+    const std::uint64_t spaces = (other - kOnes) & ~other & kHighs;           // bytes == 0x20
+    if (high != 0 || (controls & ~spaces) != 0) return true;
+    return (spaces & (spaces << 8)) != 0 || (prev_space && (word & 0xFF) == 0x20);
+}
+
 // Whether squeeze_spaces would change s: white space at an end, two in a row, or any
 // but the ASCII space. Most text needs nothing, and a copy is all it costs then.
 bool needs_squeeze(std::string_view s) {
     if (s.empty()) return false;
     if (s.front() == ' ' || s.back() == ' ') return true;
     bool prev_space = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto b = static_cast<unsigned char>(s[i]);
-        if (b > 0x20 && b < 0x7F) {  // printable ASCII, most bytes: nothing to squeeze
+    for (std::size_t i = 0; i < s.size();) {
+        if (i + 8 <= s.size()) {  // eight plain bytes at once
+            std::uint64_t word;
+            std::memcpy(&word, s.data() + i, 8);
+            if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+            if (!word_may_need_squeeze(word, prev_space)) {
+                prev_space = (word >> 56) == 0x20;
+                i += 8;
+                continue;
+            }
+        }
+        // else those bytes one by one
+        for (const std::size_t end = std::min(i + 8, s.size()); i < end; ++i) {
+            auto b = static_cast<unsigned char>(s[i]);
+            if (b > 0x20 && b < 0x7F) {  // printable ASCII, most bytes: nothing to squeeze
+                prev_space = false;
+                continue;
+            }
+            if (b == ' ') {
+                if (prev_space) return true;
+                prev_space = true;
+                continue;
+            }
             prev_space = false;
-            continue;
-        }
-        if (b == ' ') {
-            if (prev_space) return true;
-            prev_space = true;
-            continue;
-        }
-        prev_space = false;
-        if (b < 0x20 || b == 0x7F) return true;  // tabs, newlines, controls
-        // the white space of Unicode beyond ASCII starts with one of these bytes:
-        // C2 85/A0, E1 9A 80, E2 80 80-8A/A8/A9/AF, E2 81 9F, E3 80 80
-        if (b == 0xC2 && i + 1 < s.size()) {
-            auto c = static_cast<unsigned char>(s[i + 1]);
-            if (c == 0x85 || c == 0xA0) return true;
-        } else if (b >= 0xE1 && b <= 0xE3 && i + 2 < s.size()) {
-            std::size_t k = i;
-            if (is_space(next(s, k))) return true;
+            if (b < 0x20 || b == 0x7F) return true;  // tabs, newlines, controls
+            // the white space of Unicode beyond ASCII starts with one of these bytes:
+            // C2 85/A0, E1 9A 80, E2 80 80-8A/A8/A9/AF, E2 81 9F, E3 80 80
+            if (b == 0xC2 && i + 1 < s.size()) {
+                auto c = static_cast<unsigned char>(s[i + 1]);
+                if (c == 0x85 || c == 0xA0) return true;
+            } else if (b >= 0xE1 && b <= 0xE3 && i + 2 < s.size()) {
+                std::size_t k = i;
+                if (is_space(next(s, k))) return true;
+            }
         }
     }
     return false;

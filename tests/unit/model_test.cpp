@@ -3,7 +3,9 @@
 #include "core/text.hpp"
 #include "dconv/model.hpp"
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 using namespace dconv;
@@ -56,6 +58,68 @@ TEST_CASE("display width counts East Asian wide characters as two columns") {
     CHECK(text::display_width("中文") == 4);
     CHECK(text::display_width("e\xCC\x81") == 1);  // e + combining acute
     CHECK(text::squeeze_spaces("  a \t b  ") == "a b");
+}
+
+namespace {
+
+// is_squeezed as it read every byte before it passed plain stretches eight bytes at a
+// time: the fast path must give the same answer on every string.
+bool squeezed_byte_by_byte(std::string_view s) {
+    if (s.empty()) return true;
+    if (s.front() == ' ' || s.back() == ' ') return false;
+    bool prev_space = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b > 0x20 && b < 0x7F) {
+            prev_space = false;
+            continue;
+        }
+        if (b == ' ') {
+            if (prev_space) return false;
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if (b < 0x20 || b == 0x7F) return false;
+        if (b == 0xC2 && i + 1 < s.size()) {
+            auto c = static_cast<unsigned char>(s[i + 1]);
+            if (c == 0x85 || c == 0xA0) return false;
+        } else if (b >= 0xE1 && b <= 0xE3 && i + 2 < s.size()) {
+            std::size_t k = i;
+            if (text::is_space(text::next(s, k))) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("is_squeezed reads eight plain bytes at a time and answers as byte by byte") {
+    // plain stretches (letters, single spaces) with every kind of byte that needs a look
+    const std::string_view pieces[] = {
+        "word", "Z", "0", "!", "~", " ", " ", " ", "  ", "\t", "\n", "\x01", "\x7f", "\xc2\xa0", "\xc2\x85",
+        "\xc2\xa9", "\xe3\x80\x80", "\xe2\x80\x83", "\xe2\x80\x99", "\xe1\x9a\x80", "\xe2\x81\x9f", "é", "中",
+        "\xff", "\xe2\x80", "!!", " !", "abcdefgh", "abcdefgh ",
+    };
+    std::uint64_t state = 42;
+    auto random = [&](std::uint64_t n) {  // xorshift: the same strings on every run
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state % n;
+    };
+    std::size_t squeezed = 0;
+    for (int n = 0; n < 100000; ++n) {
+        std::string s;
+        const std::uint64_t length = random(40);
+        const std::uint64_t variety = 1 + random(std::size(pieces));  // some strings only plain pieces
+        for (std::uint64_t k = 0; k < length; ++k) s += pieces[random(variety)];
+        INFO(s);
+        REQUIRE(text::is_squeezed(s) == squeezed_byte_by_byte(s));
+        squeezed += squeezed_byte_by_byte(s);
+    }
+    CHECK(squeezed > 10000);  // both answers, many times
+    CHECK(squeezed < 90000);
 }
 
 // ------------------------------------------------------------------ the rich nodes
