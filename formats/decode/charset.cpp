@@ -6,6 +6,7 @@
 #include <unicode/utf16.h>
 
 #include <array>
+#include <cstring>
 #include <vector>
 
 #include "core/text.hpp"
@@ -337,8 +338,11 @@ const char* east_asian_utf16(std::string_view sample, std::size_t odd_nuls, std:
 }
 
 const char* sniff_utf16_or_32(std::string_view sample) {
-    std::array<std::size_t, 4> nuls{};  // by byte position within 4
     std::size_t size = sample.size() & ~std::size_t(1);
+    // most inputs hold no NUL at all: found so by memchr, not by counting every byte
+    static_assert(kMinUtf16Nuls > 0);
+    if (size == 0 || std::memchr(sample.data(), 0, size) == nullptr) return nullptr;
+    std::array<std::size_t, 4> nuls{};  // by byte position within 4
     for (std::size_t i = 0; i < size; ++i) nuls[i % 4] += sample[i] == '\0';
     if (nuls[0] + nuls[1] + nuls[2] + nuls[3] < kMinUtf16Nuls) return nullptr;
 
