@@ -650,7 +650,7 @@ private:
         const float scale = std::min({1.0f, kInlineImageEm * span.size / natural_height, room / natural_width});
         span.object_width = std::max(natural_width * scale, kMinObjectPoints);
         span.object_height = std::max(natural_height * scale, kMinObjectPoints);
-        inline_objects_.push_back({found->second, natural_width, natural_height});
+        inline_objects_.push_back({found->second, natural_width, natural_height, span.object_height});
         out.push_back(std::move(span));
         return true;
     }
@@ -1368,9 +1368,10 @@ private:
             return std::min(o.width, max_cell_image_height * o.width / o.height);
         };
         auto fit_object = [&](Span& span, float width) {
-            const InlineObject& o = inline_objects_[static_cast<std::size_t>(span.object)];
+            InlineObject& o = inline_objects_[static_cast<std::size_t>(span.object)];
             span.object_width = std::max(width, kMinObjectPoints);
             span.object_height = std::max(width * o.height / o.width, kMinObjectPoints);
+            o.drawn_height = span.object_height;
         };
         for (Cell& cell : cells)
             for (Span& span : cell.spans)
@@ -2054,7 +2055,7 @@ private:
         if (f.object >= 0) {
             // an inline image, centred on the text's middle (ascender to descender)
             const InlineObject& o = inline_objects_[static_cast<std::size_t>(f.object)];
-            const float height = std::max(f.width * o.height / o.width, kMinObjectPoints);
+            const float height = o.drawn_height;
             const float middle = y + (kAscentShare - kDescentShare) / 2 * f.size;
             PlacedImage placed;
             placed.rect = {x, middle - height / 2, x + f.width, middle + height / 2};
@@ -2188,6 +2189,7 @@ private:
     struct InlineObject {
         std::shared_ptr<const Resource> resource;
         float width = 0, height = 0;
+        float drawn_height = 0;  // as its span was last sized (the width is its fragment's)
     };
     std::vector<InlineObject> inline_objects_;
     float object_room_ = 0;  // the widest an inline image may be drawn where text is being set (0: the measure)

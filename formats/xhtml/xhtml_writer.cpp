@@ -232,6 +232,11 @@ void BlockRenderer::definition_list(xml::XmlWriter& out, const DefinitionList& d
             out.close();
             out.newline();
         }
+        if (item.definitions.empty()) {  // HTML wants a <dd> after every group of <dt>s
+            out.open("dd");
+            out.close();
+            out.newline();
+        }
         for (const Blocks& definition : item.definitions) {
             out.open("dd");
             const auto* only = definition.size() == 1 ? std::get_if<Paragraph>(&definition.front().node) : nullptr;

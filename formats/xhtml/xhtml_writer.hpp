@@ -71,7 +71,8 @@ struct TocEntry {
 // - an ordered list keeps its first number (start), its numbering style (type="a",
 //   "A", "i", "I") and its counting down (reversed, with start always written);
 // - a definition list is <dl> of <dt> terms and <dd> definitions (one paragraph written
-//   as its text, without <p>);
+//   as its text, without <p>; a term without a definition gets an empty <dd>, which
+//   HTML's content model of <dl> requires);
 // - a note is a numbered reference, <a role="doc-noteref"> (with epub:type="noteref" for
 //   EPUB), to an <aside role="doc-footnote"> that notes() writes, at the end of the
 //   page where it is referenced. Notes are numbered from 1 in order of appearance.
