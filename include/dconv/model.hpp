@@ -66,7 +66,8 @@ Block make_paragraph(std::string text, SourceRange source = {});
 Block make_paragraph(Inlines content, SourceRange source = {});
 
 // The tree rules, in one place (cmark's S_can_contain): heading levels 1-6, no empty list,
-// a list's task states empty or one per item, no newline inside Text, no block nested
+// a list's task states empty or one per item, no empty definition list and no definition
+// item without a term, no newline inside Text, no block nested
 // deeper than kMaxNesting; no note inside a note; no figure without content; tables of
 // 1 to kMaxTableColumns columns, at least one row, spans at least 1, every row exactly as
 // wide as the columns (counting spans), row spans inside their section; an image's
