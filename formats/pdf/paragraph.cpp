@@ -364,7 +364,7 @@ private:
 
     void add_span(std::uint32_t index) {
         const Span& span = spans_[index];
-        if (span.object >= 0) {
+        if (span.object >= 0) [[unlikely]] {
             add_object(index);
             return;
         }
@@ -535,11 +535,17 @@ private:
 
     // An inline object: one box of its width, joined to the text on either side unless
     // a space parts them (as a word is).
-    void add_object(std::uint32_t index) {
+    // (Out of line and without add_pending(), which the text's hot path wants inlined.)
+    [[gnu::noinline, gnu::cold]] void add_object(std::uint32_t index) {
         const Span& span = spans_[index];
         flush_word();
         compound_has_hyphen_ = false;
-        if (pending_space_ || pending_break_) add_pending(index);
+        if (pending_space_) {
+            add_space_glue(space_span_);
+        } else if (pending_break_) {
+            add_penalty(Role::break_after, 0, 0, false, index);
+        }
+        pending_space_ = pending_break_ = false;
         Payload data{index, span.font, std::uint32_t(items_.text.size())};
         data.text_end = data.text_begin;
         data.glyph_begin = data.glyph_end = std::uint32_t(items_.glyphs.size());
