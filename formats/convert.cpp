@@ -55,6 +55,9 @@ struct BlockCounter {
                             "more than " + std::to_string(kMaxBlocks) + " blocks, not converted");
             if (const auto* list = std::get_if<List>(&block.node))
                 for (const Blocks& item : list->items) blocks(item);
+            else if (const auto* definitions = std::get_if<DefinitionList>(&block.node))
+                for (const DefinitionItem& item : definitions->items)
+                    for (const Blocks& definition : item.definitions) blocks(definition);
             else if (const auto* quote = std::get_if<BlockQuote>(&block.node))
                 blocks(quote->children);
             else if (const auto* figure = std::get_if<Figure>(&block.node))

@@ -136,7 +136,8 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
             }
         } else if (const auto* paragraph = std::get_if<Paragraph>(&block.node)) {
             if (!too_short(paragraph->content)) consider(block.source, measure(paragraph->content, ""));
-        } else if (std::holds_alternative<BlockQuote>(block.node)) {
+        } else if (std::holds_alternative<BlockQuote>(block.node) ||
+                   std::holds_alternative<DefinitionList>(block.node)) {
             std::string text = plain_text(block);
             if (text.size() >= kGuardProseLength) consider(block.source, measure_text(text, ""));
         }  // headings, code and rules are not prose

@@ -41,6 +41,11 @@ void rename_images(Block& b, const std::map<std::string, std::string>& renamed) 
             rename_images(*content, renamed);
         } else if (auto* list = std::get_if<List>(&b.node)) {
             for (Blocks& item : list->items) rename_images(item, renamed);
+        } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+            for (DefinitionItem& item : definitions->items) {
+                for (Inlines& term : item.terms) rename_images(term, renamed);
+                for (Blocks& definition : item.definitions) rename_images(definition, renamed);
+            }
         } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
             rename_images(quote->children, renamed);
         } else if (auto* figure = std::get_if<Figure>(&b.node)) {

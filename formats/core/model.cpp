@@ -84,6 +84,13 @@ void append_plain(const Block& block, std::string& out) {
                        rows(t.head);
                        rows(t.body);
                    },
+                   [&](const DefinitionList& d) {
+                       for (const DefinitionItem& item : d.items) {
+                           for (const Inlines& term : item.terms) { sep(); append_plain_with_notes(term, out); }
+                           for (const Blocks& definition : item.definitions)
+                               for (const Block& b : definition) append_plain(b, out);
+                       }
+                   },
                },
                block.node);
 }
@@ -227,6 +234,16 @@ struct Validator {
                                caption(f.caption, here + "/caption", depth, in_note);
                            },
                            [&](const Table& t) { table(t, here, depth, in_note); },
+                           [&](const DefinitionList& d) {
+                               if (d.items.empty()) problems.push_back(here + ": empty definition list");
+                               for (const DefinitionItem& item : d.items) {
+                                   if (item.terms.empty())
+                                       problems.push_back(here + ": definition without a term");
+                                   for (const Inlines& term : item.terms) inlines(term, here, depth, in_note);
+                                   for (const Blocks& definition : item.definitions)
+                                       blocks(definition, depth + 1, here, in_note);
+                               }
+                           },
                        },
                        b.node);
         }
@@ -301,6 +318,12 @@ void normalize_blocks(Blocks& blocks) {
                            for (auto* section : {&t.head, &t.body})
                                for (TableRow& row : *section)
                                    for (TableCell& cell : row.cells) normalize_blocks(cell.content);
+                       },
+                       [](DefinitionList& d) {
+                           for (DefinitionItem& item : d.items) {
+                               for (Inlines& term : item.terms) normalize(term);
+                               for (Blocks& definition : item.definitions) normalize_blocks(definition);
+                           }
                        },
                    },
                    b.node);
@@ -415,6 +438,40 @@ std::size_t normalize_table(Table& table) {
     pad_section(table.head, width);
     pad_section(table.body, width);
     return dropped;
+}
+
+std::string list_number(long long number, NumberStyle style) {
+    switch (style) {
+        case NumberStyle::Decimal: break;
+        case NumberStyle::LowerAlpha:
+        case NumberStyle::UpperAlpha: {
+            if (number <= 0) break;
+            const char a = style == NumberStyle::LowerAlpha ? 'a' : 'A';
+            std::string out;
+            for (long long n = number; n > 0; n = (n - 1) / 26) out.insert(out.begin(), static_cast<char>(a + (n - 1) % 26));
+            return out;
+        }
+        case NumberStyle::LowerRoman:
+        case NumberStyle::UpperRoman: {
+            if (number <= 0 || number > 3999) break;
+            static constexpr struct { int value; const char* digits; } kRoman[] = {
+                {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+                {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
+            std::string out;
+            long long n = number;
+            for (const auto& r : kRoman)
+                for (; n >= r.value; n -= r.value) out += r.digits;
+            if (style == NumberStyle::UpperRoman)
+                for (char& c : out) c = static_cast<char>(c - 'a' + 'A');
+            return out;
+        }
+    }
+    return std::to_string(number);
+}
+
+long long item_number(const List& list, std::size_t index) {
+    const long long i = static_cast<long long>(index);
+    return list.reversed ? static_cast<long long>(list.start) - i : static_cast<long long>(list.start) + i;
 }
 
 Inlines* inline_content(Block& block) {

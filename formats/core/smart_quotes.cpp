@@ -74,6 +74,14 @@ private:
                     inlines(node.content);
                 } else if constexpr (std::is_same_v<T, List>) {
                     for (Blocks& item : node.items) blocks(item);
+                } else if constexpr (std::is_same_v<T, DefinitionList>) {
+                    for (DefinitionItem& item : node.items) {
+                        for (Inlines& term : item.terms) {
+                            start_block();
+                            inlines(term);
+                        }
+                        for (Blocks& definition : item.definitions) blocks(definition);
+                    }
                 } else if constexpr (std::is_same_v<T, BlockQuote>) {
                     blocks(node.children);
                 } else if constexpr (std::is_same_v<T, Figure>) {

@@ -25,6 +25,11 @@ struct Absolutizer {
             if (Inlines* content = inline_content(block)) inlines(*content);
             if (auto* l = std::get_if<List>(&block.node))
                 for (Blocks& item : l->items) blocks(item);
+            if (auto* d = std::get_if<DefinitionList>(&block.node))
+                for (DefinitionItem& item : d->items) {
+                    for (Inlines& term : item.terms) inlines(term);
+                    for (Blocks& definition : item.definitions) blocks(definition);
+                }
             if (auto* quote = std::get_if<BlockQuote>(&block.node)) blocks(quote->children);
             if (auto* figure = std::get_if<Figure>(&block.node)) {
                 blocks(figure->content);

@@ -1,6 +1,7 @@
 #include "html/block_builder.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <string>
 
 #include "core/text.hpp"
@@ -246,13 +247,15 @@ private:
     static constexpr unsigned kTableRow = 512;
 
     struct Container {
-        enum class Kind { root, quote, list, item, figure, caption, table, cell } kind;
+        enum class Kind { root, quote, list, item, figure, caption, table, cell, definitions, term, definition } kind;
         Blocks blocks;
         List list;
         SourceRange source;
         Inlines caption;                 // a figure's or table's, from its caption container
         std::size_t caption_at = SIZE_MAX;  // a figure's: where among its blocks the caption stood
         TableCell cell;                  // a cell's spans
+        DefinitionList definitions;      // a <dl>'s items since its last loose block
+        bool count_down_from_items = false;  // an <ol reversed> without start: start = items
     };
     struct Frame {
         enum class Kind { emphasis, strong, link, code, strikeout, superscript, subscript } kind;
@@ -409,7 +412,27 @@ private:
                         c.list.start = n;
                     }
                 }
+                if (c.list.ordered) {
+                    c.list.style = number_style(attribute(e.node, "type"));
+                    c.list.reversed = has_attribute(e.node, "reversed");
+                    // <ol reversed> without start counts down to 1 from its items' number
+                    c.count_down_from_items = c.list.reversed && start.empty();
+                }
             }
+            containers_.push_back(std::move(c));
+            return kContainer;
+        }
+        // A <dl> with a term is a definition list; one without (a box of name/value
+        // <dd>s some sites use for layout) reads as its blocks, as before.
+        if (tag == GUMBO_TAG_DL && containers_.size() <= kMaxContainerNesting && has_term(i)) {
+            finish_paragraph();
+            containers_.push_back(Container{Container::Kind::definitions, {}, {}, {e.line, e.line}});
+            return kContainer;
+        }
+        if ((tag == GUMBO_TAG_DT || tag == GUMBO_TAG_DD) && containers_.back().kind == Container::Kind::definitions) {
+            finish_paragraph();
+            Container c{tag == GUMBO_TAG_DT ? Container::Kind::term : Container::Kind::definition, {}, {},
+                        {e.line, e.line}};
             containers_.push_back(std::move(c));
             return kContainer;
         }
@@ -464,6 +487,28 @@ private:
 
     bool inline_only() const { return heading_level_ > 0 || in_row_; }
 
+    // Whether a <dl> has a <dt> of its own (not one of a <dl> inside it).
+    bool has_term(std::uint32_t dl) const {
+        for (std::uint32_t k = dl + 1; k < page_[dl].end; ++k) {
+            poll_deadline();
+            const Element& e = page_[k];
+            if (e.tag == GUMBO_TAG_DL) k = e.end - 1;
+            else if (e.tag == GUMBO_TAG_DT && !e.skipped) return true;
+        }
+        return false;
+    }
+
+    // <ol type>: 1, a, A, i, I (case matters, unlike most attributes); anything else is
+    // decimal, as browsers read it.
+    static NumberStyle number_style(std::string_view type) {
+        type = text::trim(type);
+        if (type == "a") return NumberStyle::LowerAlpha;
+        if (type == "A") return NumberStyle::UpperAlpha;
+        if (type == "i") return NumberStyle::LowerRoman;
+        if (type == "I") return NumberStyle::UpperRoman;
+        return NumberStyle::Decimal;
+    }
+
     // A row whose cells hold no blocks reads as one line.
     bool simple_row(std::uint32_t row) const {
         for (std::uint32_t k = row + 1; k < page_[row].end; ++k) {
@@ -514,6 +559,14 @@ private:
                 c.list.items.push_back(std::move(item));
                 break;
             }
+            case Container::Kind::term:
+            case Container::Kind::definition:
+                c.blocks.push_back(std::move(block));
+                break;
+            case Container::Kind::definitions:  // content straight inside a <dl>: a block between its items
+                flush_definitions(c);
+                c.blocks.push_back(std::move(block));
+                break;
         }
     }
 
@@ -536,7 +589,39 @@ private:
                 break;
             }
             case Container::Kind::list:
+                if (c.count_down_from_items)
+                    c.list.start = static_cast<int>(std::min<std::size_t>(c.list.items.size(), INT_MAX));
                 if (!c.list.items.empty()) add_block(Block{std::move(c.list), c.source});
+                break;
+            case Container::Kind::term: {  // a term is inlines: its blocks joined
+                Container& owner = containers_.back();
+                Inlines term;
+                for (Block& b : c.blocks) {
+                    Inlines part;
+                    if (Inlines* in = inline_content(b)) part = std::move(*in);
+                    else if (std::string t = plain_text(b); !t.empty()) part.push_back(Text{text::squeeze_spaces(t)});
+                    append_caption(term, std::move(part));
+                }
+                if (term.empty()) break;
+                auto& items = owner.definitions.items;
+                if (items.empty() || !items.back().definitions.empty() || items.back().terms.empty())
+                    items.push_back(DefinitionItem{});
+                items.back().terms.push_back(std::move(term));
+                extend_source(owner, c.source);
+                break;
+            }
+            case Container::Kind::definition: {
+                Container& owner = containers_.back();
+                if (c.blocks.empty()) break;
+                auto& items = owner.definitions.items;
+                if (items.empty()) items.push_back(DefinitionItem{});  // a <dd> before any <dt>
+                items.back().definitions.push_back(std::move(c.blocks));
+                extend_source(owner, c.source);
+                break;
+            }
+            case Container::Kind::definitions:
+                flush_definitions(c);
+                for (Block& b : c.blocks) add_block(std::move(b));
                 break;
             case Container::Kind::quote:
                 if (!c.blocks.empty()) add_block(Block{BlockQuote{std::move(c.blocks)}, c.source});
@@ -573,6 +658,28 @@ private:
             case Container::Kind::root:
                 break;
         }
+    }
+
+    // Moves a <dl>'s items so far into its blocks as one definition list. An item
+    // without a term (<dd>s before the first <dt>) is not a definition: its blocks stand
+    // on their own, as they did before definition lists were read.
+    void flush_definitions(Container& c) {
+        DefinitionList run;
+        auto close_run = [&] {
+            if (!run.items.empty()) c.blocks.push_back(Block{std::move(run), c.source});
+            run = DefinitionList{};
+        };
+        for (DefinitionItem& item : c.definitions.items) {
+            if (!item.terms.empty()) {
+                run.items.push_back(std::move(item));
+                continue;
+            }
+            close_run();
+            for (Blocks& definition : item.definitions)
+                for (Block& b : definition) c.blocks.push_back(std::move(b));
+        }
+        close_run();
+        c.definitions.items.clear();
     }
 
     static void extend_source(Container& c, SourceRange s) {

@@ -120,6 +120,13 @@ void strip_images(Blocks& blocks) {
             strip_images(quote->children);
             return quote->children.empty();
         }
+        if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+            for (DefinitionItem& item : definitions->items) {
+                for (Inlines& term : item.terms) strip_images(term);
+                for (Blocks& definition : item.definitions) strip_images(definition);
+            }
+            return false;  // its terms stay
+        }
         return false;
     });
 }
@@ -374,7 +381,8 @@ UnitText unit_text(const Document& doc, const Unit& u) {
             t.text += c->text;
         } else if (std::holds_alternative<ThematicBreak>(b.node)) {
             t.rule = true;
-        } else if (std::holds_alternative<List>(b.node) || std::holds_alternative<BlockQuote>(b.node)) {
+        } else if (std::holds_alternative<List>(b.node) || std::holds_alternative<BlockQuote>(b.node) ||
+                   std::holds_alternative<DefinitionList>(b.node)) {
             Blocks words{b};  // its text without the alt text of its images
             strip_images(words);
             std::string all = words.empty() ? std::string() : plain_text(words.front());
@@ -577,6 +585,11 @@ void words_of(std::span<const Block> blocks, std::string& out, std::size_t limit
         else if (const auto* list = std::get_if<List>(&b.node))
             for (const Blocks& item : list->items) words_of(item, out, limit);
         else if (const auto* quote = std::get_if<BlockQuote>(&b.node)) words_of(quote->children, out, limit);
+        else if (const auto* definitions = std::get_if<DefinitionList>(&b.node))
+            for (const DefinitionItem& item : definitions->items) {
+                for (const Inlines& term : item.terms) words_without_alt(term, out);
+                for (const Blocks& definition : item.definitions) words_of(definition, out, limit);
+            }
         out += ' ';
     }
 }
@@ -599,6 +612,9 @@ void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::s
             for (Blocks& item : list->items) empty_redundant_alt_text(item, article, emptied);
         } else if (auto* quote = std::get_if<BlockQuote>(&block.node)) {
             empty_redundant_alt_text(quote->children, article, emptied);
+        } else if (auto* definitions = std::get_if<DefinitionList>(&block.node)) {
+            for (DefinitionItem& item : definitions->items)
+                for (Blocks& definition : item.definitions) empty_redundant_alt_text(definition, article, emptied);
         }
         if (!images) continue;
         std::size_t from = b >= kAltContextBlocks ? b - kAltContextBlocks : 0;
@@ -665,6 +681,11 @@ void drop_site_images(Blocks& blocks, const BatchProfile& batch, std::vector<std
         if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
             drop_site_images(quote->children, batch, dropped);
             return quote->children.empty();
+        }
+        if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+            for (DefinitionItem& item : definitions->items)
+                for (Blocks& definition : item.definitions) drop_site_images(definition, batch, dropped);
+            return false;  // its terms stay
         }
         if (auto* figure = std::get_if<Figure>(&b.node)) {
             drop_site_images(figure->content, batch, dropped);

@@ -17,7 +17,16 @@
 //   - Emphasis or Strong that no delimiter can open and close where it stands
 //     ("a*(b)*c", or hemmed in by other emphasis): its content is written without it;
 //   - white space at the ends of a code block's info string: dropped (cmark trims it);
-//   - ordered list numbers are clamped to 0..999999999 (at most nine digits);
+//   - ordered list numbers are clamped to 0..999999999 (at most nine digits); a list's
+//     numbering style (a. b., i. ii.) is written in decimal (CommonMark has no other
+//     markers; its start number, 3 for c., is kept), and a reversed list's items are
+//     numbered down (the source reads as the page did; a renderer counts up from the
+//     first number, as CommonMark has no reversed list);
+//   - a definition list (GFM has none): as pandoc writes one for gfm, each entry's
+//     terms, each ending in a line break, with its first definition's paragraph on the
+//     next line, the rest of its definitions after it, entries apart; the terms are
+//     strong (pandoc leaves them plain), so that they stand out from the definition
+//     they are joined to;
 //   - front matter: empty values, empty authors, and extra keys that are not
 //     [A-Za-z_][A-Za-z0-9_-]* or that name a known field (title, author, lang, ...) are
 //     left out;
@@ -411,6 +420,7 @@ bool can_follow_directly(const Block& a, const Block& b) {
                           [](const ThematicBreak&) { return true; },
                           [&](const Figure&) { return a_closed; },
                           [&](const Table&) { return a_closed; },
+                          [&](const DefinitionList&) { return a_closed; },  // opens with a paragraph
                       },
                       b.node);
 }
@@ -419,7 +429,9 @@ bool can_follow_directly(const Block& a, const Block& b) {
 // sit anywhere in these blocks?
 bool holds_captioned(const Blocks& blocks) {
     for (const Block& b : blocks) {
-        if (std::holds_alternative<Figure>(b.node) || std::holds_alternative<Table>(b.node)) return true;
+        if (std::holds_alternative<Figure>(b.node) || std::holds_alternative<Table>(b.node) ||
+            std::holds_alternative<DefinitionList>(b.node))  // its entries stand apart
+            return true;
         if (const auto* q = std::get_if<BlockQuote>(&b.node); q && holds_captioned(q->children)) return true;
         if (const auto* l = std::get_if<List>(&b.node))
             for (const Blocks& item : l->items)
@@ -778,8 +790,35 @@ private:
                        [&](const ThematicBreak&) { thematic_break(); },
                        [&](const Figure& f) { figure(f); },
                        [&](const Table& t) { table(t); },
+                       [&](const DefinitionList& d) { definition_list(d); },
                    },
                    b.node);
+    }
+
+    // A definition list as blocks CommonMark has (see the top of the file): per entry,
+    // a paragraph of its terms in strong, each followed by a line break, and its first
+    // definition's first paragraph; then the rest of its definitions.
+    void definition_list(const DefinitionList& d) {
+        Blocks entries;
+        for (const DefinitionItem& item : d.items) {
+            Inlines lead;
+            for (const Inlines& term : item.terms) {
+                if (!lead.empty()) lead.push_back(LineBreak{});
+                lead.push_back(Strong{term});
+            }
+            std::size_t definition = 0, block = 0;
+            if (!item.definitions.empty() && !item.definitions.front().empty())
+                if (const auto* p = std::get_if<Paragraph>(&item.definitions.front().front().node)) {
+                    lead.push_back(LineBreak{});
+                    lead.insert(lead.end(), p->content.begin(), p->content.end());
+                    block = 1;
+                }
+            entries.push_back(Block{Paragraph{std::move(lead)}, {}});
+            for (; definition < item.definitions.size(); ++definition, block = 0)
+                for (; block < item.definitions[definition].size(); ++block)
+                    entries.push_back(item.definitions[definition][block]);
+        }
+        blocks(entries, false, false);
     }
 
     // A figure: its content, then its caption as a paragraph that starts "Figure: "
@@ -1165,8 +1204,7 @@ private:
             if (i > 0 && !tight) blank_line();
             marker.clear();
             if (l.ordered) {
-                long long n = std::clamp(static_cast<long long>(l.start) + static_cast<long long>(i),
-                                         0LL, kMaxListNumber);
+                long long n = std::clamp(item_number(l, i), 0LL, kMaxListNumber);
                 marker = std::to_string(n);
             }
             marker += delimiter;

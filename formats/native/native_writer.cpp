@@ -11,12 +11,16 @@
 //               {"type": "rule", "lines": [...]},
 //               {"type": "figure", "lines": [...], "blocks": [...], "caption": [...]},
 //               {"type": "table", "columns": ["default", "left", "center", "right"],
-//                "lines": [...], "caption": [...], "head": [rows], "body": [rows]}],
+//                "lines": [...], "caption": [...], "head": [rows], "body": [rows]},
+//               {"type": "definitions", "lines": [...],
+//                "items": [{"terms": [[inlines], ...], "definitions": [[blocks], ...]}]}],
 //    "resources": {"key": {"media_type": "image/png", "width": 40, "height": 30,
 //                  "bytes": 1234, "fnv1a": "...", "origin": "page_files/a.png"}}}
 // A table row is an array of cells, a cell {"blocks": [...]} with "rowspan" and
 // "colspan" when not 1. A list with task states has "tasks": ["open", "done", "none"]
-// after "tight". "resources" is left out when there are none; bytes are shown by count
+// after "tight". An ordered list numbered otherwise than 1. 2. has "style" after "tight"
+// ("lower-alpha", "upper-alpha", "lower-roman", "upper-roman", as CSS names them), and
+// one that counts down "reversed": true; "start" is its first item's number either way. "resources" is left out when there are none; bytes are shown by count
 // and an FNV-1a hash, not content.
 // Keys in each block: the type, its attributes, the source lines, then the content, so a
 // dump reads top-down. "lines" is left out when the range is unknown.
@@ -103,6 +107,17 @@ const char* task_name(TaskState t) {
     return "none";
 }
 
+const char* style_name(NumberStyle style) {
+    switch (style) {
+        case NumberStyle::LowerAlpha: return "lower-alpha";
+        case NumberStyle::UpperAlpha: return "upper-alpha";
+        case NumberStyle::LowerRoman: return "lower-roman";
+        case NumberStyle::UpperRoman: return "upper-roman";
+        case NumberStyle::Decimal: break;
+    }
+    return "decimal";
+}
+
 Json rows_json(const std::vector<TableRow>& rows) {
     Json out = Json::array();
     for (const TableRow& row : rows) {
@@ -141,6 +156,8 @@ Json block_json(const Block& block) {
                        out["ordered"] = l.ordered;
                        out["start"] = l.start;
                        out["tight"] = l.tight;
+                       if (l.ordered && l.style != NumberStyle::Decimal) out["style"] = style_name(l.style);
+                       if (l.ordered && l.reversed) out["reversed"] = true;
                        if (!l.tasks.empty()) {
                            Json tasks = Json::array();
                            for (TaskState t : l.tasks) tasks.push_back(task_name(t));
@@ -181,6 +198,22 @@ Json block_json(const Block& block) {
                        out["caption"] = inlines_json(t.caption);
                        out["head"] = rows_json(t.head);
                        out["body"] = rows_json(t.body);
+                   },
+                   [&](const DefinitionList& d) {
+                       out["type"] = "definitions";
+                       lines();
+                       Json items = Json::array();
+                       for (const DefinitionItem& item : d.items) {
+                           Json terms = Json::array();
+                           for (const Inlines& term : item.terms) terms.push_back(inlines_json(term));
+                           Json definitions = Json::array();
+                           for (const Blocks& definition : item.definitions) definitions.push_back(blocks_json(definition));
+                           Json entry;
+                           entry["terms"] = std::move(terms);
+                           entry["definitions"] = std::move(definitions);
+                           items.push_back(std::move(entry));
+                       }
+                       out["items"] = std::move(items);
                    },
                },
                block.node);

@@ -364,6 +364,10 @@ private:
 
     void add_span(std::uint32_t index) {
         const Span& span = spans_[index];
+        if (span.object >= 0) [[unlikely]] {
+            add_object(index);
+            return;
+        }
         std::string_view text = span.text;
         if (!text.empty()) last_span_ = index;
         for (std::size_t i = 0; i < text.size();) {
@@ -527,6 +531,30 @@ private:
         has_previous_ = line_has_content_ = true;
         marks_in_a_row_ = 0;
         return true;
+    }
+
+    // An inline object: one box of its width, joined to the text on either side unless
+    // a space parts them (as a word is).
+    // (Out of line and without add_pending(), which the text's hot path wants inlined.)
+    [[gnu::noinline, gnu::cold]] void add_object(std::uint32_t index) {
+        const Span& span = spans_[index];
+        flush_word();
+        compound_has_hyphen_ = false;
+        if (pending_space_) {
+            add_space_glue(space_span_);
+        } else if (pending_break_) {
+            add_penalty(Role::break_after, 0, 0, false, index);
+        }
+        pending_space_ = pending_break_ = false;
+        Payload data{index, span.font, std::uint32_t(items_.text.size())};
+        data.text_end = data.text_begin;
+        data.glyph_begin = data.glyph_end = std::uint32_t(items_.glyphs.size());
+        data.level = bidi_.at(index, 0);
+        items_.push({.kind = BreakItem::Kind::box, .width = span.object_width}, Role::text, data);
+        ++items_.boxes;
+        last_span_ = index;
+        has_previous_ = false;  // no join rule between an object and what follows
+        line_has_content_ = true;
     }
 
     // A box of bytes [from, to) of span `index`, drawn by shaped_[glyph_from, glyph_to)
@@ -1096,7 +1124,7 @@ private:
 // ---- Lines -----------------------------------------------------------------------------
 
 bool same_style(const Fragment& fragment, FontId font, const Span& span) {
-    return fragment.font == font && fragment.size == span.size && fragment.color == span.color &&
+    return fragment.object < 0 && span.object < 0 && fragment.font == font && fragment.size == span.size && fragment.color == span.color &&
            fragment.link == span.link;
 }
 
@@ -1340,6 +1368,8 @@ private:
         fragment.color = span.color;
         fragment.link = span.link;
         fragment.right_to_left = right_to_left;
+        fragment.object = span.object;
+        if (span.object >= 0) line.object_height = std::max(line.object_height, span.object_height);
     }
 
     // What is known of the spacing of the line's last fragment: PDF's Tc adds the same
@@ -1394,7 +1424,8 @@ bool same_spans(const std::vector<Span>& a, const std::vector<Span>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (a[i].font != b[i].font || a[i].size != b[i].size || !(a[i].color == b[i].color) || a[i].link != b[i].link ||
-            a[i].breakable != b[i].breakable || a[i].text != b[i].text)
+            a[i].breakable != b[i].breakable || a[i].text != b[i].text || a[i].object != b[i].object ||
+            a[i].object_width != b[i].object_width || a[i].object_height != b[i].object_height)
             return false;
     return true;
 }

@@ -33,6 +33,13 @@ struct Span {
     Color color;
     int link = -1;          // index into the caller's table of links, or -1
     bool breakable = true;  // false: spaces in it do not stretch and do not break (code)
+    // An inline object the caller draws (an image in running text or a table cell): one
+    // box `object_width` wide and `object_height` tall, never broken, without glyphs.
+    // Its text is U+FFFC (the object replacement character), for the bidi algorithm.
+    // -1: a span of text.
+    int object = -1;
+    float object_width = 0;
+    float object_height = 0;
 };
 
 enum class Align { justify, left, center, right };
@@ -82,6 +89,7 @@ struct Fragment {
     Color color;
     int link = -1;
     bool right_to_left = false;
+    int object = -1;  // the span's inline object (no glyphs: the caller draws it), or -1
 };
 
 // A fragment as a run drawn with its left edge at x and its baseline at y.
@@ -92,6 +100,7 @@ struct Line {
     float width = 0;        // of the set text (from the first fragment's x, so without indent)
     float ascent = 0;       // the tallest span on the line: size * 0.8 (cap height-ish)
     float size = 0;         // the largest size on the line
+    float object_height = 0;  // the tallest inline object on the line (0: none)
     bool hyphenated = false;
     bool overfull = false;  // nothing fit: a part wider than the measure
     bool right_to_left = false;  // the paragraph's direction: markers go on the right

@@ -97,6 +97,22 @@ constexpr float kStrikeWidth = 0.055f;
 // its pixel size (a small picture enlarged to the measure would only show its pixels).
 constexpr float kPointsPerPixel = 0.75f;
 constexpr float kMaxImageUpscale = 2.0f;
+// An image inside running text is scaled to the line: at most this many ems of its
+// text's size tall (the text's own height, ascender to descender), so that it leaves the
+// leading as it is; never wider than the measure.
+constexpr float kInlineImageEm = 1.0f;
+// An image in a table cell is scaled to its column's width (never enlarged), and is at
+// most this share of the page's text block tall (a row must fit on a page, header too).
+constexpr float kMaxCellImageShare = 0.25f;
+// The narrowest a column is made for the images in it (they scale down to it), unless
+// the image is narrower: about an inch, a thumbnail still recognisable.
+constexpr float kMinCellImageWidth = 72.0f;
+// An inline object is never narrower or flatter than this, whatever its shape (a
+// 10,000 by 1 pixel image is drawn as a hairline, not as nothing).
+constexpr float kMinObjectPoints = 0.5f;
+// Above and below an inline image that makes its line taller: this share of the text's
+// size in all (the image does not touch the lines around it).
+constexpr float kObjectPadEm = 0.3f;
 // Images shown as alt text are named in the warning up to this many.
 constexpr std::size_t kMaxNamedImages = 5;
 
@@ -260,6 +276,14 @@ public:
         while (span_ < spans_.size()) {
             const Span& s = spans_[span_];
             const std::size_t left = s.text.size() - at_;
+            if (s.object >= 0 && taken + left > budget) {  // an inline object is not cut
+                if (out.empty()) {
+                    out.push_back(s);
+                    ++span_;
+                    at_ = 0;
+                }
+                break;
+            }
             if (taken + left <= budget) {
                 out.push_back(part(s, at_, s.text.size()));
                 taken += left;
@@ -289,6 +313,9 @@ private:
         out.color = s.color;
         out.link = s.link;
         out.breakable = s.breakable;
+        out.object = s.object;
+        out.object_width = s.object_width;
+        out.object_height = s.object_height;
         return out;
     }
     static bool is_break(const Span& s, char c) { return c == '\n' || (c == ' ' && s.breakable); }
@@ -559,10 +586,13 @@ private:
                     } else if constexpr (std::is_same_v<T, Subscript>) {
                         spans(n.children, script(state, -kSubscriptDrop), out);
                     } else if constexpr (std::is_same_v<T, Image>) {
-                        // An image inside running text: its alt text (images standing
-                        // alone in their paragraph are drawn, see paragraph()).
-                        count_inline_image(n);
-                        add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
+                        // An image inside running text is drawn in the line (images
+                        // standing alone in their paragraph are drawn as blocks, see
+                        // paragraph()); one PDF cannot draw is its alt text.
+                        if (!add_inline_image(n, state, out)) {
+                            count_inline_image(n);
+                            add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
+                        }
                     } else if constexpr (std::is_same_v<T, Note>) {
                         int index = add_note(n);
                         SpanState s = script(state, kSuperscriptRise);
@@ -590,13 +620,55 @@ private:
         span.color = s.link >= 0 && !marks_[static_cast<std::size_t>(s.link)].url.empty() ? st(Element::a).color
                                                                                         : s.base->color;
         span.link = s.link;
-        if (!out.empty() && out.back().font == span.font && out.back().size == span.size &&
+        if (!out.empty() && out.back().object < 0 && out.back().font == span.font && out.back().size == span.size &&
             out.back().link == span.link && out.back().color == span.color) {
             out.back().text += t;
             return;
         }
         span.text = std::move(t);
         out.push_back(std::move(span));
+    }
+
+    // An image in running text as an inline object: scaled to the line (kInlineImageEm)
+    // and to object_room_, its aspect kept. False, adding nothing, for an image PDF
+    // cannot draw (unresolved, SVG, of unknown size).
+    bool add_inline_image(const Image& image, const SpanState& s, std::vector<Span>& out) {
+        if (image.resource.empty() || !resources_) return false;
+        auto found = resources_->find(image.resource);
+        if (found == resources_->end() || !found->second || !can_draw(*found->second)) return false;
+        const Resource& r = *found->second;
+        const float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
+        const float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
+        Span span;
+        span.text = "\uFFFC";
+        span.font = font(*s.base, s.bold, s.italic);
+        span.size = s.base->size * s.scale;
+        span.color = s.base->color;
+        span.link = s.link;
+        span.object = static_cast<int>(inline_objects_.size());
+        const float room = object_room_ > 0 ? object_room_ : style_.measure();
+        const float scale = std::min({1.0f, kInlineImageEm * span.size / natural_height, room / natural_width});
+        span.object_width = std::max(natural_width * scale, kMinObjectPoints);
+        span.object_height = std::max(natural_height * scale, kMinObjectPoints);
+        inline_objects_.push_back({found->second, natural_width, natural_height, span.object_height});
+        out.push_back(std::move(span));
+        return true;
+    }
+
+    // Whether PDF draws a resource: JPEG, PNG, GIF or WebP of a known size (not SVG).
+    static bool can_draw(const Resource& r) {
+        bool format = r.media_type == "image/jpeg" || r.media_type == "image/png" || r.media_type == "image/gif" ||
+                      r.media_type == "image/webp";
+        return format && r.width > 0 && r.height > 0;
+    }
+
+    // spans_of for text set `room` wide: its inline images no wider.
+    std::vector<Span> spans_in(const Inlines& inlines, const TextStyle& s, float room) {
+        const float saved = object_room_;
+        object_room_ = room;
+        std::vector<Span> out = spans_of(inlines, s);
+        object_room_ = saved;
+        return out;
     }
 
     std::vector<Span> spans_of(const Inlines& inlines, const TextStyle& s) {
@@ -713,7 +785,10 @@ private:
             FlowItem item;
             item.kind = FlowItem::Kind::line;
             item.x = x;
-            item.height = std::max(s.leading, set_lines[static_cast<std::size_t>(k)].size * 1.15f);
+            const Line& set_line = set_lines[static_cast<std::size_t>(k)];
+            item.height = std::max(s.leading, set_line.size * 1.15f);
+            if (set_line.object_height > 0)  // an inline image taller than the text (none is, but in cells)
+                item.height = std::max(item.height, set_line.object_height + kObjectPadEm * set_line.size);
             item.line = std::move(set_lines[static_cast<std::size_t>(k)]);
             item.chapter = chapter_;
             if (k == 0) {
@@ -963,6 +1038,9 @@ private:
                         outline_entries(n.children, shift);
                     } else if constexpr (std::is_same_v<T, List>) {
                         for (const Blocks& item : n.items) outline_entries(item, shift);
+                    } else if constexpr (std::is_same_v<T, DefinitionList>) {
+                        for (const DefinitionItem& item : n.items)
+                            for (const Blocks& definition : item.definitions) outline_entries(definition, shift);
                     } else if constexpr (std::is_same_v<T, Figure>) {
                         outline_entries(n.content, shift);
                     }
@@ -995,7 +1073,7 @@ private:
                     int entry = add_outline(plain_text(n.content), level + outline_shift_);
                     space(h.margin_top);
                     float used = width;
-                    std::vector<Line> set_lines = set_balanced(spans_of(n.content, h), h, width, used);
+                    std::vector<Line> set_lines = set_balanced(spans_in(n.content, h, width), h, width, used);
                     // a right-to-left heading set narrower keeps to the right margin
                     float x = start_of(set_lines, ctx);
                     if (!set_lines.empty() && set_lines[0].right_to_left) x += width - used;
@@ -1028,6 +1106,8 @@ private:
                     figure(n, ctx);
                 } else if constexpr (std::is_same_v<T, Table>) {
                     table(n, ctx, nullptr);
+                } else if constexpr (std::is_same_v<T, DefinitionList>) {
+                    definition_list(n, ctx);
                 }
             },
             block.node);
@@ -1279,6 +1359,24 @@ private:
                 cells.push_back(std::move(cell));
             }
 
+        // Images in cells scale to their column: at most their own width, or the width
+        // that keeps them kMaxCellImageShare of the page tall; measured at
+        // kMinCellImageWidth (a column narrows them that far), set at the cell's width.
+        const float max_cell_image_height = kMaxCellImageShare * text_height();
+        auto cell_image_width = [&](int object) {
+            const InlineObject& o = inline_objects_[static_cast<std::size_t>(object)];
+            return std::min(o.width, max_cell_image_height * o.width / o.height);
+        };
+        auto fit_object = [&](Span& span, float width) {
+            InlineObject& o = inline_objects_[static_cast<std::size_t>(span.object)];
+            span.object_width = std::max(width, kMinObjectPoints);
+            span.object_height = std::max(width * o.height / o.width, kMinObjectPoints);
+            o.drawn_height = span.object_height;
+        };
+        for (Cell& cell : cells)
+            for (Span& span : cell.spans)
+                if (span.object >= 0) fit_object(span, std::min(cell_image_width(span.object), kMinCellImageWidth));
+
         // Column widths, in smaller type when the words do not fit.
         float gap = kColumnGapEm * body_style.size;
         std::vector<CellExtent> extents;
@@ -1286,6 +1384,8 @@ private:
             extents.clear();
             for (const Cell& cell : cells) {
                 CellExtent e = measure_cell(cell.spans);
+                for (const Span& span : cell.spans)  // an image's line may be as wide as the image
+                    if (span.object >= 0) e.max += std::max(0.0f, cell_image_width(span.object) - span.object_width);
                 e.column = cell.place.column;
                 e.columns = cell.place.columns;
                 extents.push_back(e);
@@ -1340,7 +1440,10 @@ private:
         // Each cell set at its width, in its column's alignment.
         const float leading = body_style.leading * scale;
         const float padding = kRowPaddingEm * body_style.size * scale;
-        auto line_height = [&](const Line& line) { return std::max(leading, line.size * 1.15f); };
+        auto line_height = [&](const Line& line) {
+            float h = std::max(leading, line.size * 1.15f);
+            return line.object_height > 0 ? std::max(h, line.object_height + kObjectPadEm * line.size) : h;
+        };
         for (Cell& cell : cells) {
             std::size_t c = cell.place.column, end = std::min(columns, c + cell.place.columns);
             Align align = Align::left;
@@ -1349,7 +1452,10 @@ private:
                 case Alignment::Center: align = Align::center; break;
                 default: break;
             }
-            cell.lines = set_cell(cell.spans, column_x[end] - gap - column_x[c], align);
+            const float cell_width = column_x[end] - gap - column_x[c];
+            for (Span& span : cell.spans)
+                if (span.object >= 0) fit_object(span, std::min(cell_image_width(span.object), cell_width));
+            cell.lines = set_cell(cell.spans, cell_width, align);
             for (const Line& line : cell.lines) cell.height += line_height(line);
             cell.height += 2 * padding;
         }
@@ -1493,7 +1599,7 @@ private:
             else if (previous_was_paragraph_) indent = s.indent;
         }
         space(s.margin_top);
-        const std::vector<Span> spans = spans_of(content, s);
+        const std::vector<Span> spans = spans_in(content, s, width);
         std::size_t bytes = 0;
         for (const Span& span : spans) bytes += span.text.size();
         if (bytes <= kMaxParagraphPieceBytes) {
@@ -1522,10 +1628,10 @@ private:
         inner.left += li.margin_left;
         inner.list_depth += 1;
         space(li.margin_top);
-        int number = n.start;
         for (std::size_t k = 0; k < n.items.size(); ++k) {
             const Blocks& item = n.items[k];
-            std::string marker = n.ordered ? std::to_string(number++) + "." : (ctx.list_depth % 2 ? "\u2013" : "\u2022");
+            std::string marker = n.ordered ? list_number(item_number(n, k), n.style) + "."
+                                           : (ctx.list_depth % 2 ? "\u2013" : "\u2022");
             // A task's box, in place of the bullet (the text fonts have no ballot box).
             if (n.task(k) != TaskState::None) marker = n.task(k) == TaskState::Done ? "[x]" : "[ ]";
             std::size_t first = flow_.size();
@@ -1559,6 +1665,44 @@ private:
             space(n.tight ? between : std::max(between, body.leading * 0.5f));
         }
         // and the list is set off from what follows, as from what precedes it
+        space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
+        previous_was_paragraph_ = false;
+    }
+
+    // A definition list: each term in bold on a line of its own, kept with what follows
+    // it (as a heading is), its definitions under it, indented as a list's items are.
+    void definition_list(const DefinitionList& n, const Context& ctx) {
+        const TextStyle& li = st(Element::li);
+        TextStyle body = st(ctx.text);
+        if (is_cjk_language(language_)) body.leading = std::max(body.leading, kCjkLeading * body.size);
+        const float width = style_.measure() - ctx.left - ctx.right;
+        Context inner = ctx;
+        inner.left += li.margin_left;
+        inner.list_depth += 1;  // no first-line indents
+        space(std::max(li.margin_top, body.margin_top));
+        for (const DefinitionItem& item : n.items) {
+            for (const Inlines& term : item.terms) {
+                Inlines bold{Strong{term}};
+                std::vector<Span> spans = spans_in(bold, body, width);
+                std::size_t bytes = 0;
+                for (const Span& span : spans) bytes += span.text.size();
+                if (bytes > kMaxParagraphPieceBytes) {  // a term of a megabyte: set as a paragraph is
+                    previous_was_paragraph_ = false;
+                    text_paragraph(bold, inner);
+                    continue;
+                }
+                std::vector<Line> set_lines = set(spans, body, width, 0, body.align, true);
+                float x = start_of(set_lines, ctx);
+                lines(std::move(set_lines), body, x, true, true);
+            }
+            previous_was_paragraph_ = false;
+            for (const Blocks& definition : item.definitions) {
+                blocks(definition, inner);
+                previous_was_paragraph_ = false;
+            }
+            keep_next_ = false;  // a term without a definition holds nothing to its follower
+            space(std::max(li.margin_bottom, body.margin_bottom));
+        }
         space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
         previous_was_paragraph_ = false;
     }
@@ -1908,6 +2052,17 @@ private:
             }
         }
         const float x = left + f.x;
+        if (f.object >= 0) {
+            // an inline image, centred on the text's middle (ascender to descender)
+            const InlineObject& o = inline_objects_[static_cast<std::size_t>(f.object)];
+            const float height = o.drawn_height;
+            const float middle = y + (kAscentShare - kDescentShare) / 2 * f.size;
+            PlacedImage placed;
+            placed.rect = {x, middle - height / 2, x + f.width, middle + height / 2};
+            placed.resource = o.resource;
+            page.images.push_back(std::move(placed));
+            return;
+        }
         page.runs.push_back(take ? glyph_run(std::move(f), x, y) : glyph_run(f, x, y));
     }
 
@@ -2029,6 +2184,15 @@ private:
     std::vector<OutlineEntry> outline_;
     std::vector<SpanMark> marks_;       // by a span's `link` index
     const Resources* resources_ = nullptr;  // the document's (the chapter's) images
+    // The images drawn inside lines (Span::object, Fragment::object index it), with
+    // their size in points at 0.75 pt a pixel (their aspect).
+    struct InlineObject {
+        std::shared_ptr<const Resource> resource;
+        float width = 0, height = 0;
+        float drawn_height = 0;  // as its span was last sized (the width is its fragment's)
+    };
+    std::vector<InlineObject> inline_objects_;
+    float object_room_ = 0;  // the widest an inline image may be drawn where text is being set (0: the measure)
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat

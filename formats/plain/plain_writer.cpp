@@ -51,6 +51,8 @@ constexpr std::string_view kCodeIndent = "    ";
 constexpr std::string_view kBullet = "  * ";
 constexpr std::string_view kOrderedMarkerIndent = "  ";
 constexpr std::string_view kQuotePrefix = "> ";
+// A definition under its term (as pandoc's plain writer indents it).
+constexpr std::string_view kDefinitionIndent = "    ";
 constexpr std::string_view kMetaSeparator = " \u00B7 ";  // " · "
 // Between the columns of a table.
 constexpr std::string_view kTableGap = "  ";
@@ -179,6 +181,7 @@ bool renders_nothing(const Block& block) {
                                      std::all_of(f.content.begin(), f.content.end(), renders_nothing);
                           },
                           [](const Table&) { return false; },
+                          [](const DefinitionList& d) { return d.items.empty(); },
                       },
                       block.node);
 }
@@ -339,8 +342,25 @@ private:
                        [&](const ThematicBreak&) { write_rule(); },
                        [&](const Figure& f) { write_figure(f); },
                        [&](const Table& t) { write_table(t); },
+                       [&](const DefinitionList& d) { write_definitions(d); },
                    },
                    block.node);
+    }
+
+    // Each term on a line of its own, its definitions under it, indented; entries apart.
+    void write_definitions(const DefinitionList& list) {
+        bool any = false;
+        for (const DefinitionItem& item : list.items) {
+            if (any) blank_line();
+            any = true;
+            for (const Inlines& term : item.terms) write_inlines(term);
+            frames_.push_back({std::string(kDefinitionIndent), std::string(kDefinitionIndent)});
+            for (std::size_t d = 0; d < item.definitions.size(); ++d) {
+                if (d > 0) blank_line();
+                write_blocks(item.definitions[d], 0, false);
+            }
+            frames_.pop_back();
+        }
     }
 
     std::size_t write_inlines(const Inlines& inlines, bool measure = false) {
@@ -523,13 +543,16 @@ private:
     }
 
     void write_list(const List& list) {
+        // an ordered list's markers, right-aligned to the widest (a. b., i. ii., 10. 9.)
+        std::vector<std::string> numbers;
         std::size_t marker_width = 0;
         if (list.ordered) {
-            long long last = static_cast<long long>(list.start) +
-                             static_cast<long long>(list.items.size()) - 1;
-            marker_width = std::max(std::to_string(list.start).size(), std::to_string(last).size());
+            numbers.reserve(list.items.size());
+            for (std::size_t i = 0; i < list.items.size(); ++i) {
+                numbers.push_back(list_number(item_number(list, i), list.style));
+                marker_width = std::max(marker_width, numbers.back().size());
+            }
         }
-        long long number = list.start;
         bool any = false;
         for (std::size_t i = 0; i < list.items.size(); ++i) {
             const Blocks& item = list.items[i];
@@ -537,7 +560,7 @@ private:
             any = true;
             Frame frame;
             if (list.ordered) {
-                std::string digits = std::to_string(number++);
+                const std::string& digits = numbers[i];
                 frame.first = std::string(kOrderedMarkerIndent) +
                               std::string(marker_width - digits.size(), ' ') + digits + ". ";
             } else {

@@ -39,6 +39,11 @@ void each_image(Blocks& blocks, F& f) {
             each_image(*content, line, f);
         } else if (auto* list = std::get_if<List>(&b.node)) {
             for (Blocks& item : list->items) each_image(item, f);
+        } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+            for (DefinitionItem& item : definitions->items) {
+                for (Inlines& term : item.terms) each_image(term, line, f);
+                for (Blocks& definition : item.definitions) each_image(definition, f);
+            }
         } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
             each_image(quote->children, f);
         } else if (auto* figure = std::get_if<Figure>(&b.node)) {

@@ -215,14 +215,67 @@ void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<Toc
             },
             [&](const Figure& f) { figure(out, f); },
             [&](const Table& t) { table(out, t); },
+            [&](const DefinitionList& d) { definition_list(out, d); },
         },
         b.node);
 }
 
+// <dl>: each term a <dt>, each definition a <dd>; a definition of one paragraph is its
+// text, without <p> (as a tight list item's).
+void BlockRenderer::definition_list(xml::XmlWriter& out, const DefinitionList& d) {
+    out.open("dl");
+    out.newline();
+    for (const DefinitionItem& item : d.items) {
+        for (const Inlines& term : item.terms) {
+            out.open("dt");
+            inlines(out, term);
+            out.close();
+            out.newline();
+        }
+        if (item.definitions.empty()) {  // HTML wants a <dd> after every group of <dt>s
+            out.open("dd");
+            out.close();
+            out.newline();
+        }
+        for (const Blocks& definition : item.definitions) {
+            out.open("dd");
+            const auto* only = definition.size() == 1 ? std::get_if<Paragraph>(&definition.front().node) : nullptr;
+            if (only) {
+                inlines(out, only->content);
+            } else {
+                out.newline();
+                blocks(out, definition);
+            }
+            out.close();
+            out.newline();
+        }
+    }
+    out.close();
+    out.newline();
+}
+
+namespace {
+
+// <ol type>'s value for a numbering style.
+const char* html_type(NumberStyle style) {
+    switch (style) {
+        case NumberStyle::LowerAlpha: return "a";
+        case NumberStyle::UpperAlpha: return "A";
+        case NumberStyle::LowerRoman: return "i";
+        case NumberStyle::UpperRoman: return "I";
+        case NumberStyle::Decimal: break;
+    }
+    return "1";
+}
+
+}  // namespace
+
 void BlockRenderer::list(xml::XmlWriter& out, const List& l) {
     bool tasks = std::any_of(l.tasks.begin(), l.tasks.end(), [](TaskState t) { return t != TaskState::None; });
     out.open(l.ordered ? "ol" : "ul");
-    if (l.ordered && l.start != 1) out.attribute("start", std::to_string(l.start));
+    if (l.ordered && (l.start != 1 || l.reversed)) out.attribute("start", std::to_string(l.start));
+    if (l.ordered && l.reversed) out.attribute("reversed", "reversed");
+    if (l.ordered && l.style != NumberStyle::Decimal) out.attribute("type", html_type(l.style));
     if (tasks) out.attribute("class", "task-list");
     out.newline();
     for (std::size_t n = 0; n < l.items.size(); ++n) {

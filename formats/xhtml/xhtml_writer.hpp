@@ -68,6 +68,11 @@ struct TocEntry {
 //   colspan, rowspan, and a column's alignment as style="text-align: ...";
 // - a task-list item starts with a disabled check box (<input type="checkbox">,
 //   checked when done), in <ul class="task-list">;
+// - an ordered list keeps its first number (start), its numbering style (type="a",
+//   "A", "i", "I") and its counting down (reversed, with start always written);
+// - a definition list is <dl> of <dt> terms and <dd> definitions (one paragraph written
+//   as its text, without <p>; a term without a definition gets an empty <dd>, which
+//   HTML's content model of <dl> requires);
 // - a note is a numbered reference, <a role="doc-noteref"> (with epub:type="noteref" for
 //   EPUB), to an <aside role="doc-footnote"> that notes() writes, at the end of the
 //   page where it is referenced. Notes are numbered from 1 in order of appearance.
@@ -94,6 +99,7 @@ private:
     void block(xml::XmlWriter& out, const Block& block, std::optional<TocEntry>* entry);
     void blocks(xml::XmlWriter& out, const Blocks& blocks);
     void list(xml::XmlWriter& out, const List& list);
+    void definition_list(xml::XmlWriter& out, const DefinitionList& list);
     void figure(xml::XmlWriter& out, const Figure& figure);
     void table(xml::XmlWriter& out, const Table& table);
     void table_section(xml::XmlWriter& out, const Table& table, const std::vector<TableRow>& rows, bool head);

@@ -135,10 +135,16 @@ struct Paragraph {
 // The check box of a task-list item ("- [ ] todo", "- [x] done").
 enum class TaskState { None, Open, Done };
 
+// How an ordered list's items are numbered (HTML's <ol type>): 1. 2., a. b., A. B.,
+// i. ii., I. II. Writers that cannot express a style write decimal numbers.
+enum class NumberStyle { Decimal, LowerAlpha, UpperAlpha, LowerRoman, UpperRoman };
+
 struct List {
     bool ordered = false;
-    int start = 1;  // first number of an ordered list
+    int start = 1;  // number of an ordered list's first item (in any style: 3 is c.)
     bool tight = true;
+    NumberStyle style = NumberStyle::Decimal;  // ordered lists only
+    bool reversed = false;  // ordered lists only: items count down from start (<ol reversed>)
     std::vector<Blocks> items;
     // Empty for an ordinary list; otherwise one state per item (a task list may mix
     // items with and without boxes). Code that removes items removes their states too.
@@ -152,6 +158,21 @@ struct List {
 struct BlockQuote {
     Blocks children;
     bool operator==(const BlockQuote&) const;
+};
+
+// One entry of a definition list: its terms (one or more <dt>, each inlines) and their
+// definitions (zero or more <dd>, each blocks), after pandoc's DefinitionList, which
+// allows one term; HTML allows several terms to share definitions.
+struct DefinitionItem {
+    std::vector<Inlines> terms;      // never empty
+    std::vector<Blocks> definitions;  // may be empty (a term without a definition)
+    bool operator==(const DefinitionItem&) const;
+};
+
+// A definition list (<dl>): a glossary, a list of names and values, a FAQ.
+struct DefinitionList {
+    std::vector<DefinitionItem> items;  // never empty
+    bool operator==(const DefinitionList&) const;
 };
 
 struct CodeBlock {
@@ -201,7 +222,7 @@ struct Table {
 };
 
 using BlockNode = std::variant<Heading, Paragraph, List, BlockQuote, CodeBlock, ThematicBreak,
-                               Figure, Table>;
+                               Figure, Table, DefinitionList>;
 
 struct Block {
     BlockNode node;
@@ -213,12 +234,17 @@ struct Block {
 };
 
 inline bool List::operator==(const List& o) const {
-    if (ordered != o.ordered || (ordered && start != o.start) || items != o.items) return false;
+    if (ordered != o.ordered || items != o.items) return false;
+    if (ordered && (start != o.start || style != o.style || reversed != o.reversed)) return false;
     for (std::size_t i = 0; i < items.size(); ++i)  // no states == all TaskState::None
         if (task(i) != o.task(i)) return false;
     return true;
 }
 inline bool BlockQuote::operator==(const BlockQuote& o) const { return children == o.children; }
+inline bool DefinitionItem::operator==(const DefinitionItem& o) const {
+    return terms == o.terms && definitions == o.definitions;
+}
+inline bool DefinitionList::operator==(const DefinitionList& o) const { return items == o.items; }
 inline bool Note::operator==(const Note& o) const { return content == o.content; }
 inline bool Figure::operator==(const Figure& o) const {
     return content == o.content && caption == o.caption;

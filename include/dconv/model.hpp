@@ -35,6 +35,16 @@ bool contains_image(const Inlines& inlines, bool or_link = false);
 // (items past the end of `drop` are kept).
 void remove_list_items(List& list, const std::vector<bool>& drop);
 
+// The number of an ordered list's item in the list's style, as a browser counts: 3 is
+// "3", "c", "C", "iii" or "III"; letters go on a, ..., z, aa, ab (bijective base 26).
+// Numbers a style cannot write (zero or below for letters and Roman numerals, above 3999
+// in Roman numerals) are written in decimal, as CSS's counter styles fall back.
+std::string list_number(long long number, NumberStyle style);
+
+// The number of item `index` (from 0) of an ordered list: start + index, or start - index
+// for a reversed list.
+long long item_number(const List& list, std::size_t index);
+
 // Gives a reader's table the shape validate() wants: spans at least 1, row spans clipped
 // to their section, overlapping column spans clipped, short rows padded with empty cells,
 // `columns` as wide as the widest row (new columns Alignment::Default), at most
@@ -56,7 +66,8 @@ Block make_paragraph(std::string text, SourceRange source = {});
 Block make_paragraph(Inlines content, SourceRange source = {});
 
 // The tree rules, in one place (cmark's S_can_contain): heading levels 1-6, no empty list,
-// a list's task states empty or one per item, no newline inside Text, no block nested
+// a list's task states empty or one per item, no empty definition list and no definition
+// item without a term, no newline inside Text, no block nested
 // deeper than kMaxNesting; no note inside a note; no figure without content; tables of
 // 1 to kMaxTableColumns columns, at least one row, spans at least 1, every row exactly as
 // wide as the columns (counting spans), row spans inside their section; an image's

@@ -120,6 +120,7 @@ void dump(const Blocks& blocks, int indent, std::string& out) {
                            out += '\n';
                            dump(f.content, indent + 1, out);
                        },
+                       [&](const DefinitionList&) { out += "DefinitionList" + lines + '\n'; },  // no Markdown reads one
                        [&](const Table& t) {
                            out += "Table" + lines + " [";
                            for (Alignment a : t.columns)

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "dconv/document.hpp"
+#include "dconv/model.hpp"
 
 namespace dconv::test {
 
@@ -111,6 +112,8 @@ inline void describe(const Blocks& blocks, std::string& out, int indent, bool ti
                        },
                        [&](const List& l) {
                            out += l.ordered ? "OrderedList " + std::to_string(l.start) : "BulletList";
+                           if (l.ordered && l.style != NumberStyle::Decimal) out += " style " + list_number(1, l.style);
+                           if (l.ordered && l.reversed) out += " reversed";
                            if (tightness) out += l.tight ? " tight" : " loose";
                            out += '\n';
                            for (std::size_t i = 0; i < l.items.size(); ++i) {
@@ -125,6 +128,22 @@ inline void describe(const Blocks& blocks, std::string& out, int indent, bool ti
                            describe(f.caption, out);
                            out += '\n';
                            describe(f.content, out, indent + 1, tightness);
+                       },
+                       [&](const DefinitionList& d) {
+                           out += "DefinitionList\n";
+                           for (const DefinitionItem& item : d.items) {
+                               for (const Inlines& term : item.terms) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += "term ";
+                                   describe(term, out);
+                                   out += '\n';
+                               }
+                               for (const Blocks& definition : item.definitions) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += "definition\n";
+                                   describe(definition, out, indent + 2, tightness);
+                               }
+                           }
                        },
                        [&](const Table& t) {
                            out += "Table ";

@@ -458,7 +458,16 @@ TEST_CASE("pdf rich: the article's edition passes qpdf, embeds its images, shows
     CHECK(text.find("^(") == std::string::npos);
 }
 
-TEST_CASE("pdf rich: images inside running text or table cells set as alt text are reported once each") {
+// The images drawn on a page, in drawing order.
+std::vector<pdf::PlacedImage> placed_images(const pdf::Layout& layout) {
+    std::vector<pdf::PlacedImage> out;
+    for (const pdf::Page& page : layout.pages) out.insert(out.end(), page.images.begin(), page.images.end());
+    return out;
+}
+
+float aspect(const pdf::Rect& r) { return (r.right - r.left) / (r.top - r.bottom); }
+
+TEST_CASE("pdf rich: images inside running text are drawn in the line, in table cells to the cell's width") {
     Document doc;
     doc.meta.title = "Inline images";
     Inline badge = image(doc, "print-badge.gif", "image/gif", 240, 160, "A purple badge");
@@ -467,26 +476,108 @@ TEST_CASE("pdf rich: images inside running text or table cells set as alt text a
     t.body[0].cells[0] = TableCell{{make_paragraph(Inlines{image(doc, "chart.png", "image/png", 600, 300, "Chart")})}};
     t.body[1].cells[0] = TableCell{{make_paragraph(Inlines{Text{"West "}, badge})}};  // the same image again
     doc.blocks.push_back(block(t));
-    // an image alone in its paragraph is drawn, and a missing one was reported when it was read
+    // an image alone in its paragraph is drawn as a block, a missing one was reported when
+    // it was read, an SVG inside text is its alt text
     doc.blocks.push_back(make_paragraph(Inlines{image(doc, "print-harbour.jpg", "image/jpeg", 800, 500, "Quay")}));
     doc.blocks.push_back(make_paragraph(Inlines{Text{"Gone: "}, Image{"gone.png", "Gone", "", ""}}));
+    doc.blocks.push_back(make_paragraph(
+        Inlines{Text{"Basins: "}, image(doc, "diagram.svg", "image/svg+xml", 200, 100, "A box diagram")}));
     REQUIRE(validate(doc).empty());
 
     Typesetting set;
     pdf::Layout layout = set(doc);
-    CHECK(set.report.inline_images_as_text == 2);
-    CHECK(set.report.inline_images_as_text_names == std::vector<std::string>{"print-badge.gif", "chart.png"});
-    CHECK(find_run(layout, "badge]").second != nullptr);  // set as its alt text, "[Image: A purple badge]"
+    CHECK(set.report.inline_images_as_text == 1);
+    CHECK(set.report.inline_images_as_text_names == std::vector<std::string>{"diagram.svg"});
+    CHECK(find_run(layout, "badge]").second == nullptr);  // no more "[Image: A purple badge]"
+    CHECK(find_run(layout, "diagram]").second != nullptr);
+    std::vector<pdf::PlacedImage> images = placed_images(layout);
+    REQUIRE(images.size() == 4);  // badge in the text, chart and badge in cells, the harbour
+    auto [page, words] = find_run(layout, "hangs");
+    REQUIRE(words);
+    // the badge in the line: as tall as the text at most, its aspect kept, on the line of its words
+    const pdf::Rect& inline_badge = images[0].rect;
+    CHECK(inline_badge.top - inline_badge.bottom <= words->size * 1.001f);
+    CHECK(inline_badge.top - inline_badge.bottom > words->size * 0.5f);
+    CHECK(aspect(inline_badge) == Approx(1.5f).epsilon(0.01));
+    CHECK(inline_badge.bottom < words->y);
+    CHECK(inline_badge.top > words->y);
+    CHECK(inline_badge.right < words->x);  // before "hangs"
+    // the chart in its cell: wider than a line's image, its aspect kept, inside the margins
+    const pdf::Rect& chart = images[1].rect;
+    CHECK(chart.right - chart.left > 72);
+    CHECK(chart.right - chart.left <= 600 * 0.75f + 0.01f);
+    CHECK(aspect(chart) == Approx(2.0f).epsilon(0.01));
+    CHECK(chart.left >= set.style.margin_left - 0.01f);
+    CHECK(chart.right <= set.right_margin() + 0.01f);
+    // the row that holds it is as tall as the chart: the next row's text is under it
+    auto [west_page, west] = find_run(layout, "West");
+    REQUIRE(west);
+    CHECK(west->y < chart.bottom);
 
     fs::path dir = testing::fresh_dir("pdf-inline-images");
     Diagnostics diag;
-    check_structure(write(doc, dir, "inline", &diag));
+    fs::path pdf = write(doc, dir, "inline", &diag);
+    check_structure(pdf);
     std::vector<std::string> warnings;
     for (const auto& d : diag.items())
         if (d.reason.find("inside running text or table cells") != std::string::npos) warnings.push_back(d.reason);
     REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].starts_with("2 images inside running text or table cells shown as their alt text"));
-    CHECK(warnings[0].find("print-badge.gif, chart.png") != std::string::npos);
+    CHECK(warnings[0].starts_with("1 images inside running text or table cells shown as their alt text"));
+    CHECK(warnings[0].find("diagram.svg") != std::string::npos);
+    // pdfimages lists each image drawn: the badge twice, the chart, the harbour
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    std::regex image_row(R"(^ *[0-9]+ +[0-9]+ +image )", std::regex::multiline);
+    CHECK(std::distance(std::sregex_iterator(list.begin(), list.end(), image_row), std::sregex_iterator()) == 4);
+    CHECK(std::regex_search(list, std::regex(R"( 240 +160 )")));
+    CHECK(std::regex_search(list, std::regex(R"( 600 +300 )")));
+    // and the text reads as before, but for the images' alt text
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(std::regex_search(text, std::regex(R"(The badge +hangs by the door\.)")));
+    CHECK(std::regex_search(text, std::regex(R"(North mole +45,000 +43,100 +-4\.2%)")));
+    CHECK(std::regex_search(text, std::regex(R"(98,200 +101,300 +\+3\.2%)")));  // "West" sits by its badge
+    CHECK(std::regex_search(text, std::regex(R"(\nWest *\n)")));
+    CHECK(text.find("[Image: A box diagram]") != std::string::npos);
+}
+
+TEST_CASE("pdf rich: images of absurd sizes inside text and cells stay on the page, quickly") {
+    Document doc;
+    doc.meta.title = "Absurd images";
+    auto absurd = [&](const std::string& key, int w, int h) {
+        auto r = load("print-badge.gif", "image/gif", w, h);
+        doc.resources[key] = r;
+        return Inline{Image{key, key, "", key}};
+    };
+    Inline wide = absurd("wide", 100'000, 1), tall = absurd("tall", 1, 100'000), huge = absurd("huge", 60'000, 60'000);
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"A "}, wide, Text{" and "}, tall, Text{" and "}, huge, Text{"."}}));
+    Table t = quay_table();
+    for (TableRow& r : t.body) {
+        r.cells[1] = TableCell{{make_paragraph(Inlines{wide})}};
+        r.cells[2] = TableCell{{make_paragraph(Inlines{tall, Text{" x "}, huge})}};
+    }
+    doc.blocks.push_back(block(t));
+    List items;
+    for (const Inline& im : {wide, tall, huge}) items.items.push_back({make_paragraph(Inlines{Text{"item "}, im})});
+    doc.blocks.push_back(block(items));
+    REQUIRE(validate(doc).empty());
+
+    Typesetting set;
+    auto start = std::chrono::steady_clock::now();
+    pdf::Layout layout = set(doc);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10);
+    std::vector<pdf::PlacedImage> images = placed_images(layout);
+    CHECK(images.size() == 3 + 3 * 3 + 3);
+    for (const pdf::PlacedImage& im : images) {
+        CHECK(im.rect.left >= set.style.margin_left - 0.01f);
+        CHECK(im.rect.right <= set.right_margin() + 0.01f);
+        CHECK(im.rect.bottom >= set.text_bottom() - 20);
+        CHECK(im.rect.top <= set.text_top() + 20);
+        CHECK(im.rect.right > im.rect.left);
+        CHECK(im.rect.top > im.rect.bottom);
+    }
+    fs::path dir = testing::fresh_dir("pdf-absurd-images");
+    check_structure(write(doc, dir, "absurd"));
 }
 
 TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cell") {
