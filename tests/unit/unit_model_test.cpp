@@ -75,7 +75,7 @@ TEST_CASE("unit keys are the texts and folds make_units gives") {
                                    {}});
         List list;
         list.items.push_back({paragraph(t)});
-        list.items.push_back({paragraph("Item"), Block{List{false, 1, true, {{paragraph(t)}}, {}}, {}}});
+        list.items.push_back({paragraph("Item"), Block{List{.items = {{paragraph(t)}}}, {}}});
         doc.blocks.push_back(Block{std::move(list), {}});
     }
     doc.blocks.push_back(Block{ThematicBreak{}, {}});
