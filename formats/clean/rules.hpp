@@ -68,6 +68,8 @@ enum class Rule : std::uint8_t {
     site_image,
     // the recall guard's fallback (recall_guard.hpp)
     recall_fallback,
+    // the unit model deciding alone where the rules kept almost nothing (text_units.hpp)
+    unit_fallback,
     // the user's (--keep-selector, --drop-selector): listed so that --explain names them
     keep_selector,
     drop_selector,

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "clean/rules.hpp"
 #include "clean/unit_features.hpp"
 #include "clean/unit_model.hpp"
 #include "clean/units.hpp"
@@ -91,8 +92,19 @@ std::array<float, kTextPageFeatures> text_page_features(const std::vector<float>
 }
 
 bool text_unit_model_wanted(int favor) {
-    return (unit_model_deciding() && (unit_model_may_restore(UnitDecision::text, favor) || unit_model_may_drop(UnitDecision::text, favor))) ||
-           unit_features_wanted();
+    const bool acts = unit_model_may_restore(UnitDecision::text, favor) ||
+                      unit_model_may_drop(UnitDecision::text, favor) ||
+                      unit_model_may_restore(UnitDecision::text_fallback, favor);
+    return (unit_model_deciding() && acts) || unit_features_wanted();
+}
+
+bool text_unit_fallback(const std::vector<Unit>& units, const std::vector<bool>& rules) {
+    double kept = 0, all = 0;
+    for (std::size_t k = 0; k < units.size() && k < rules.size(); ++k) {
+        all += units[k].f.length;
+        if (rules[k]) kept += units[k].f.length;
+    }
+    return all >= kFallbackMinPageText && kept < kRulesKeptAlmostNothing;
 }
 
 namespace {
@@ -146,9 +158,17 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     std::vector<double> scores(units.size(), 0.0);
     std::vector<std::string_view> top;
     std::vector<std::vector<std::string>> weighed(units.size());
-    // restoring is for pages that do not read as one article or thread (text_units.hpp)
-    const bool restore = unit_model_may_restore(UnitDecision::text, options.favor) &&
-                         text_page_article_probability(page_features.result().data()) < text_page_gate(options.favor);
+    // restoring is for pages that do not read as one article or thread (text_units.hpp),
+    // and for pages the rules kept almost nothing of, at the fallback's threshold
+    // (text_unit_fallback(); its threshold over 1 switches it off: then such a page is
+    // judged as any other)
+    const bool fallback = rule_on(Rule::unit_fallback) &&
+                          unit_model_may_restore(UnitDecision::text_fallback, options.favor) &&
+                          text_unit_fallback(units, rules);
+    const UnitDecision decision = fallback ? UnitDecision::text_fallback : UnitDecision::text;
+    const bool restore =
+        unit_model_may_restore(decision, options.favor) &&
+        (fallback || text_page_article_probability(page_features.result().data()) < text_page_gate(options.favor));
     for (std::size_t k = 0; k < units.size(); ++k) {
         if (!rules[k] && !restore) {  // the rules' removal stands whatever the model says
             drop[k] = true;
@@ -166,11 +186,12 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
             drop[k] = true;
             continue;
         }
-        drop[k] = !unit_kept(rules[k], p, UnitDecision::text, options.favor);
+        drop[k] = !unit_kept(rules[k], p, decision, options.favor);
         if (!diag.keeps_notes() || drop[k] != rules[k]) continue;
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it)", static_cast<double>(p),
-                      rules[k] ? "kept" : "removed");
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "content probability %.2f (the rules %s it%s)", static_cast<double>(p),
+                      rules[k] ? "kept" : "removed",
+                      fallback ? "; they kept almost nothing of the page: rule unit-fallback" : "");
         reasons[k] = buf;
         weighed[k] = feature_values(top, row.data());
     }

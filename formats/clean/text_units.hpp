@@ -60,6 +60,18 @@ private:
     std::array<float, kTextPageFeatures> page_{};  // the page features, from the first row
 };
 
+// The fallback cascade's second step (issue 13; trafilatura's fallbacks): on a page the
+// rules kept almost nothing of (their kept units under kRulesKeptAlmostNothing
+// characters in all) on a page of kFallbackMinPageText characters or more (a page of a
+// few lines is too short to have lost anything), the rules' verdict is no first choice
+// to defer to, and the model decides alone: it restores what it judges content at
+// unit_model.hpp's text_fallback threshold, gate or not (a page left almost empty is
+// wrong whatever its type). Then the recall guard (recall_guard.hpp) is the last step.
+// `rules`: whether the rules' output holds each of `units`.
+inline constexpr double kRulesKeptAlmostNothing = 200;
+inline constexpr double kFallbackMinPageText = 600;
+bool text_unit_fallback(const std::vector<Unit>& units, const std::vector<bool>& rules);
+
 // Whether the unit model runs on text pages in this process (it decides and its
 // thresholds let it change something for `favor`, or its features are dumped for
 // training: DCONV_UNIT_FEATURES=1).

@@ -99,7 +99,8 @@ float favor_shift(int favor) { return favor < 0 ? -kUnitFavorShift : favor > 0 ?
 
 float drop_threshold(UnitDecision decision) {
     switch (decision) {
-    case UnitDecision::text: return kUnitDropText;
+    case UnitDecision::text:
+    case UnitDecision::text_fallback: return kUnitDropText;
     case UnitDecision::html: return kUnitDropHtml;
     case UnitDecision::html_records: return kUnitDropHtmlRecords;
     }
@@ -109,6 +110,7 @@ float drop_threshold(UnitDecision decision) {
 float keep_threshold(UnitDecision decision) {
     switch (decision) {
     case UnitDecision::text: return kUnitKeepText;
+    case UnitDecision::text_fallback: return kUnitKeepTextFallback;
     case UnitDecision::html: return kUnitKeepHtml;
     case UnitDecision::html_records: return kUnitKeepHtmlRecords;
     }

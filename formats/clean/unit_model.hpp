@@ -40,7 +40,9 @@ bool unit_model_deciding();
 // collection, a product or a service page, whose cards, details and sections the rules
 // remove and whose boilerplate they keep), each chosen by nested cross-validation in
 // tools/train/train_unit_model.py.
-enum class UnitDecision { text, html, html_records };
+// text_fallback: a text page the rules kept almost nothing of (text_units.hpp's
+// text_unit_fallback()), where the model restores at its own threshold.
+enum class UnitDecision { text, text_fallback, html, html_records };
 // html_records when the page model's probabilities of article, forum and documentation
 // (`type_probability`, html::page_types() order) sum under the trained gate; html when
 // they do not, or are unknown (-1).

@@ -70,7 +70,7 @@ LABEL_SHARE = 0.5
 # values here are replaced). --favor-recall lowers both by FAVOR_SHIFT,
 # --favor-precision raises them.
 DROP = {'html': 0.3, 'txt': 0.0, 'records': 0.3}
-KEEP = {'html': 2.0, 'txt': 2.0, 'records': 2.0}
+KEEP = {'html': 2.0, 'txt': 2.0, 'records': 2.0, 'txt_fallback': 2.0}
 PAIRS = ((0.0, 2.0), (0.1, 2.0), (0.2, 2.0), (0.3, 2.0), (0.4, 2.0), (0.2, 0.9), (0.2, 0.8), (0.2, 0.7), (0.2, 0.6), (0.1, 0.6),
          (0.3, 0.6), (None, 0.5))  # (None, t): the model alone, threshold t
 FAVOR_SHIFT = 0.15
@@ -126,7 +126,15 @@ GATE_TYPES = ('article', 'forum')
 # but product 0.468 against 0.494, magic-html 0.793 against 0.797), and the dev set
 # from page.txt fell to 0.930 from 0.938 (an Indonesian article the gate took for a
 # listing, 0.70 -> 0.18, its menus restored).
-TEXT_GRID = [(d, k, g) for d in (0.0, 0.2) for k in (0.7, 0.8) for g in (0.3, 0.5, 0.7)] + [(0.0, 2.0, 0.0)]
+# The fourth value is the fallback's restore threshold (text_units.hpp's
+# text_unit_fallback(): on a page of FALLBACK_MIN_PAGE_TEXT characters or more whose units
+# the rules kept under RULES_KEPT_ALMOST_NOTHING characters of, the model restores at it,
+# gate or not; 2 switches it off).
+TEXT_TRIPLES = [(d, k, g) for d in (0.0, 0.2) for k in (0.7, 0.8) for g in (0.3, 0.5, 0.7)] + [(0.0, 2.0, 0.0)]
+TEXT_FALLBACK = (0.4, 0.5, 0.6, 0.7, 2.0)
+TEXT_GRID = [t + (f,) for t in TEXT_TRIPLES for f in TEXT_FALLBACK]
+RULES_KEPT_ALMOST_NOTHING = 200  # text_units.hpp's kRulesKeptAlmostNothing
+FALLBACK_MIN_PAGE_TEXT = 600  # and kFallbackMinPageText
 
 
 def text_page_feature_names():
@@ -179,7 +187,7 @@ def choose_decision(f1, every, folds, grid, floor_t, prefer=lambda t: (-t[1], -t
 def choose_text_decision(f1, every, folds):
     """The TEXT_GRID triple with the best WCXB F1 on `folds` that keeps magic-html at the
     rules' F1 (the triple that restores nothing) or above."""
-    return choose_decision(f1, every, folds, TEXT_GRID, (0.0, 2.0, 0.0))
+    return choose_decision(f1, every, folds, TEXT_GRID, (0.0, 2.0, 0.0, 2.0), lambda t: (-t[1], -t[2], t[3]))
 
 
 def cpp_names(header, array):
@@ -277,6 +285,8 @@ def export_inc(path, names, booster, gate_names, gate):
            '// unit_kept(): the model overrules the rules under kUnitDrop and at kUnitKeep or over',
            f"constexpr float kUnitDropHtml = {f32(DROP['html'])}, kUnitKeepHtml = {f32(KEEP['html'])};",
            f"constexpr float kUnitDropText = {f32(DROP['txt'])}, kUnitKeepText = {f32(KEEP['txt'])};",
+           '// text_unit_fallback(): on a text page the rules kept almost nothing of, restore at this',
+           f"constexpr float kUnitKeepTextFallback = {f32(KEEP['txt_fallback'])};",
            '// html_unit_decision(): HTML pages whose article, forum and documentation probabilities',
            '// sum under kUnitProseTypesHtml are judged by the records thresholds',
            f'constexpr float kUnitProseTypesHtml = {f32(RECORDS_GATE)};',
@@ -519,32 +529,57 @@ def main():
         unit_gate = np.ones(len(y), dtype=np.float32)
         for p, g in zip(gpages, goof):
             unit_gate[slice(*page_rows[('txt', p['id'])])] = g
-        scored = {}  # triple -> {page id: score dict}
-        for t in TEXT_GRID:
-            d, kp, g = t
-            # text_units.cpp: a unit whose text recurs on the page is not restored
-            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
-            scored[t] = {}
-            for p in every:
+        # the pages the rules kept almost nothing of (text_unit_fallback())
+        length = np.expm1(X[:, names.index('length_log')])
+        fallback_page = set()
+        for p in gpages:
+            s0, e0 = page_rows[('txt', p['id'])]
+            if (length[s0:e0].sum() >= FALLBACK_MIN_PAGE_TEXT and
+                    length[s0:e0][rules_kept[s0:e0]].sum() < RULES_KEPT_ALMOST_NOTHING):
+                fallback_page.add(p['id'])
+        print(f'text pages the rules kept almost nothing of: {len(fallback_page)}\n')
+
+        def text_scores(keepers, pages):
+            out = {}
+            for p in pages:
                 kept = ''
                 if ('txt', p['id']) in page_rows:
                     s0, e0 = page_rows[('txt', p['id'])]
                     texts = data['txt'][p['id']]['text']
                     kept = '\n'.join(texts[j - s0] for j in range(s0, e0) if keepers[j])
-                scored[t][p['id']] = score(scorer, p, kept)
+                out[p['id']] = score(scorer, p, kept)
+            return out
+        scored3 = {}  # triple -> {page id: score dict}, the pages not in fallback_page
+        for d, kp, g in TEXT_TRIPLES:
+            # text_units.cpp: a unit whose text recurs on the page is not restored
+            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
+            scored3[(d, kp, g)] = text_scores(keepers, [p for p in every if p['id'] not in fallback_page])
+        scored_fb = {}  # (drop, fallback) -> {page id: score dict}, the pages in fallback_page
+        for d in sorted({t[0] for t in TEXT_TRIPLES}):
+            for fb in TEXT_FALLBACK:
+                keepers = np.where(rules_kept, prob >= d, (prob >= fb) & (X[:, rep_col] == 0))
+                scored_fb[(d, fb)] = text_scores(keepers, [p for p in every if p['id'] in fallback_page])
+        # a fallback of 2 restores nothing there: the page is judged as any other
+        for d, kp, g in TEXT_TRIPLES:
+            keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
+            scored_fb[(d, kp, g)] = text_scores(keepers, [p for p in every if p['id'] in fallback_page])
+        scored = {t: dict(scored3[t[:3]], **(scored_fb[t[:3]] if t[3] > 1 else scored_fb[(t[0], t[3])]))
+                  for t in TEXT_GRID}
         f1 = {t: {i: v['F1'] for i, v in scored[t].items()} for t in TEXT_GRID}
         rows = []
         for k in range(5):
             t = choose_text_decision(f1, every, [j for j in range(5) if j != k])
-            print(f'fold {k}: drop under {t[0]}, restore at {t[1]} on pages gated under {t[2]} (chosen on the other folds)')
+            print(f'fold {k}: drop under {t[0]}, restore at {t[1]} on pages gated under {t[2]}, at {t[3]} on pages '
+                  f'the rules kept almost nothing of (chosen on the other folds)')
             rows += [dict(p, **scored[t][p['id']]) for p in every if p['fold'] == k]
         print()
         report['txt nested'] = table([r for r in rows if r['source'] == 'wcxb'],
                                      'from txt: the text decision chosen by nested cross-validation, held-out folds', groups)
         table([dict(r, type='magic-html') for r in rows if r['source'] == 'magic'], 'magic-html from txt, as above',
               ['magic-html'])
-        DROP['txt'], KEEP['txt'], GATE = choose_text_decision(f1, shipped_pages, range(5))
-        print(f'shipped: drop under {DROP["txt"]}, restore at {KEEP["txt"]} on pages gated under {GATE}\n')
+        DROP['txt'], KEEP['txt'], GATE, KEEP['txt_fallback'] = choose_text_decision(f1, shipped_pages, range(5))
+        print(f'shipped: drop under {DROP["txt"]}, restore at {KEEP["txt"]} on pages gated under {GATE}, '
+              f'at {KEEP["txt_fallback"]} on pages the rules kept almost nothing of\n')
         gkeep = np.array([p['id'] in shipped_ids for p in gpages])
         gate = xgb.train(GATE_PARAMS, xgb.DMatrix(G[gkeep], label=gy[gkeep], feature_names=gate_names), GATE_ROUNDS)
     json.dump(report, open(os.path.join(a.work, 'report.json'), 'w'), indent=1)
