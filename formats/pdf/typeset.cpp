@@ -101,6 +101,12 @@ constexpr float kMaxImageUpscale = 2.0f;
 // text's size tall (the text's own height, ascender to descender), so that it leaves the
 // leading as it is; never wider than the measure.
 constexpr float kInlineImageEm = 1.0f;
+// Only an image about icon-sized is drawn in the line: at most this many ems of its
+// text's size tall at its natural size (kPointsPerPixel; a 32-pixel icon is 24 pt, 2.1
+// ems of 11.5 pt text). A larger one (a photograph in a paragraph with its credit)
+// would be shrunk to a thumbnail: it is its alt text, as an image PDF cannot draw is.
+// Images in table cells are scaled to their column instead.
+constexpr float kMaxInlineImageEm = 2.5f;
 // An image in a table cell is scaled to its column's width (never enlarged), and is at
 // most this share of the page's text block tall (a row must fit on a page, header too).
 constexpr float kMaxCellImageShare = 0.25f;
@@ -631,7 +637,8 @@ private:
 
     // An image in running text as an inline object: scaled to the line (kInlineImageEm)
     // and to object_room_, its aspect kept. False, adding nothing, for an image PDF
-    // cannot draw (unresolved, SVG, of unknown size).
+    // cannot draw (unresolved, SVG, of unknown size) and, outside table cells, for one
+    // larger than an icon (kMaxInlineImageEm).
     bool add_inline_image(const Image& image, const SpanState& s, std::vector<Span>& out) {
         if (image.resource.empty() || !resources_) return false;
         auto found = resources_->find(image.resource);
@@ -639,6 +646,7 @@ private:
         const Resource& r = *found->second;
         const float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
         const float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
+        if (!in_cell_ && natural_height > kMaxInlineImageEm * s.base->size * s.scale) return false;
         Span span;
         span.text = "\uFFFC";
         span.font = font(*s.base, s.bold, s.italic);
@@ -1147,7 +1155,8 @@ private:
     }
 
     // The images of a paragraph that holds nothing else (blank text and line breaks
-    // aside; an image inside a link counts). False when it holds anything else.
+    // aside; an image inside a link, strong or emphasis counts). False when it holds
+    // anything else.
     static bool collect_images(const Inlines& content, std::vector<const Image*>& out) {
         for (const Inline& node : content) {
             if (const auto* image = std::get_if<Image>(&node.base())) {
@@ -1156,6 +1165,10 @@ private:
                 if (!std::all_of(t->text.begin(), t->text.end(), [](char c) { return c == ' '; })) return false;
             } else if (const auto* link = std::get_if<Link>(&node.base())) {
                 if (!collect_images(link->children, out)) return false;
+            } else if (const auto* strong = std::get_if<Strong>(&node.base())) {
+                if (!collect_images(strong->children, out)) return false;
+            } else if (const auto* emphasis = std::get_if<Emphasis>(&node.base())) {
+                if (!collect_images(emphasis->children, out)) return false;
             } else if (!std::holds_alternative<LineBreak>(node.base())) {
                 return false;
             }
@@ -1355,7 +1368,9 @@ private:
                 Cell cell;
                 cell.place = place;
                 cell.head = head;
+                in_cell_ = true;
                 cell.spans = spans_of(cell_inlines(*place.cell), head ? head_style : body_style);
+                in_cell_ = false;
                 cells.push_back(std::move(cell));
             }
 
@@ -2193,6 +2208,7 @@ private:
     };
     std::vector<InlineObject> inline_objects_;
     float object_room_ = 0;  // the widest an inline image may be drawn where text is being set (0: the measure)
+    bool in_cell_ = false;   // a table cell's text is being made (its images scale to the column)
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
