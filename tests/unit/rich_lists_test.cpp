@@ -227,6 +227,27 @@ TEST_CASE("lists: a <dl> without terms, and definitions before the first term, s
     CHECK(validate(early).empty());
 }
 
+TEST_CASE("lists: an empty <dd> keeps its term's entry apart from the next term's") {
+    Document doc = read("<body><dl><dt>A</dt><dd></dd><dt>B</dt><dd>ok</dd></dl></body>");
+    REQUIRE(doc.blocks.size() == 1);
+    const auto* d = std::get_if<DefinitionList>(&doc.blocks[0].node);
+    REQUIRE(d);
+    REQUIRE(d->items.size() == 2);
+    CHECK(d->items[0].terms == std::vector<Inlines>{{Text{"A"}}});
+    CHECK(d->items[0].definitions.empty());
+    CHECK(d->items[1].terms == std::vector<Inlines>{{Text{"B"}}});
+    CHECK(d->items[1].definitions == std::vector<Blocks>{{make_paragraph("ok")}});
+    CHECK(validate(doc).empty());
+    // an empty <dd> after a definition adds nothing; two terms before one still share it
+    Document more = read("<body><dl><dt>A</dt><dd>x</dd><dd></dd><dt>B</dt><dt>C</dt><dd>y</dd></dl></body>");
+    REQUIRE(more.blocks.size() == 1);
+    d = std::get_if<DefinitionList>(&more.blocks[0].node);
+    REQUIRE(d);
+    REQUIRE(d->items.size() == 2);
+    CHECK(d->items[0].definitions.size() == 1);
+    CHECK(d->items[1].terms.size() == 2);
+}
+
 // ------------------------------------------------------------------------ the writers
 
 TEST_CASE("lists: golden files of Markdown, plain text, the HTML page and the native dump") {
