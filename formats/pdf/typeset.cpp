@@ -55,6 +55,9 @@ constexpr int kMinLinesAtBreak = 2;
 constexpr std::size_t kMaxParagraphPieceBytes = 32 * 1024;
 // The list marker's gap from the item's text.
 constexpr float kMarkerGapEm = 0.5f;
+// A list's marker hangs left of its item's text up to this many of the list's indents
+// wide (into the page's margin at the top level); a longer one widens the indent.
+constexpr float kMarkerRoomIndents = 4.0f;
 // A thematic break's rule is this share of the measure, centred.
 constexpr float kRuleShare = 0.25f;
 // The running header and the page number sit this share of the top and bottom margins
@@ -1640,7 +1643,7 @@ private:
         const TextStyle& li = st(Element::li);
         const TextStyle& body = st(ctx.text);
         Context inner = ctx;
-        inner.left += li.margin_left;
+        inner.left += li.margin_left + long_marker_indent(n, body);
         inner.list_depth += 1;
         space(li.margin_top);
         for (std::size_t k = 0; k < n.items.size(); ++k) {
@@ -1660,7 +1663,10 @@ private:
             // The marker hangs in the indent, on the item's first line.
             for (std::size_t i = first; i < flow_.size(); ++i) {
                 if (flow_[i].kind != FlowItem::Kind::line) continue;
-                std::vector<Line> m = set(spans_of(marker, body), body, li.margin_left * 4, 0, Align::left, false);
+                // set as wide as the measure: a marker is one line, never cut
+                std::vector<Line> m = set(spans_of(marker, body), body, std::max(kMarkerRoomIndents * li.margin_left,
+                                                                                 style_.measure()),
+                                          0, Align::left, false);
                 if (m.empty() || m[0].fragments.empty()) break;
                 Line& line = flow_[i].line;
                 float marker_width = m[0].width;
@@ -1682,6 +1688,24 @@ private:
         // and the list is set off from what follows, as from what precedes it
         space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
         previous_was_paragraph_ = false;
+    }
+
+    // How much wider than the style's a list's indent is made for its longest marker
+    // (an ordered list's, "MMMDCCCLXXXVIII."): a marker hangs left of the indent up to
+    // kMarkerRoomIndents indents wide, into the page's margin; a longer one widens the
+    // indent so that it reaches no further left. Measured by the font's advances.
+    float long_marker_indent(const List& n, const TextStyle& body) {
+        if (!n.ordered) return 0;  // a bullet or a task's box
+        const TextStyle& li = st(Element::li);
+        const FontId face = font(body, body.bold, body.italic);
+        float widest = 0;
+        for (std::size_t k = 0; k < n.items.size(); ++k) {
+            float width = 0;
+            for (char c : list_number(item_number(n, k), n.style) + ".")
+                width += fonts_.advance(face, static_cast<unsigned char>(c)) * body.size;
+            widest = std::max(widest, width);
+        }
+        return std::max(0.0f, widest - kMarkerRoomIndents * li.margin_left);
     }
 
     // A definition list: each term in bold on a line of its own, kept with what follows
