@@ -255,6 +255,7 @@ private:
         std::size_t caption_at = SIZE_MAX;  // a figure's: where among its blocks the caption stood
         TableCell cell;                  // a cell's spans
         DefinitionList definitions;      // a <dl>'s items since its last loose block
+        bool terms_answered = false;     // an empty <dd> closed the last item's terms
         bool count_down_from_items = false;  // an <ol reversed> without start: start = items
     };
     struct Frame {
@@ -604,16 +605,21 @@ private:
                 }
                 if (term.empty()) break;
                 auto& items = owner.definitions.items;
-                if (items.empty() || !items.back().definitions.empty() || items.back().terms.empty())
+                if (items.empty() || !items.back().definitions.empty() || items.back().terms.empty() ||
+                    owner.terms_answered)
                     items.push_back(DefinitionItem{});
+                owner.terms_answered = false;
                 items.back().terms.push_back(std::move(term));
                 extend_source(owner, c.source);
                 break;
             }
             case Container::Kind::definition: {
                 Container& owner = containers_.back();
-                if (c.blocks.empty()) break;
                 auto& items = owner.definitions.items;
+                if (c.blocks.empty()) {  // the terms before it have an empty definition: none
+                    if (!items.empty() && !items.back().terms.empty()) owner.terms_answered = true;
+                    break;
+                }
                 if (items.empty()) items.push_back(DefinitionItem{});  // a <dd> before any <dt>
                 items.back().definitions.push_back(std::move(c.blocks));
                 extend_source(owner, c.source);

@@ -733,9 +733,20 @@ private:
         return true;
     }
 
-    void blocks(const Blocks& list, bool tight, bool separate_first) {
+    // What the last block written at a container's level ended with, for the next list:
+    // a list, or a definition list whose entries end with one (they are written at the
+    // same level, so a list after the <dl> would merge with it).
+    struct TrailingList {
+        bool ordered = false;
+        char delimiter = 0;  // 0: no list
+    };
+
+    void blocks(const Blocks& list, bool tight, bool separate_first) { blocks(list, tight, separate_first, {}); }
+
+    // `before`: what the blocks written just before these at the same level ended with.
+    TrailingList blocks(const Blocks& list, bool tight, bool separate_first, TrailingList before) {
         const Block* previous = nullptr;
-        char previous_delimiter = 0;
+        TrailingList trailing = before;
         for (const Block& b : list) {
             if (!written(b)) continue;
             if (previous ? !tight : separate_first) blank_line();
@@ -746,8 +757,7 @@ private:
                 // changes bullet too: "- - -" (empty innermost item) is a thematic break.
                 char usual = l->ordered ? '.' : '-';
                 char other = l->ordered ? ')' : '*';
-                const auto* pl = previous ? std::get_if<List>(&previous->node) : nullptr;
-                bool follows_same = pl && pl->ordered == l->ordered && previous_delimiter == usual;
+                bool follows_same = trailing.delimiter == usual && trailing.ordered == l->ordered;
                 bool nested_on_dash = !previous && marker_pending_ && !l->ordered &&
                                       marker_line_.size() >= 2 &&
                                       marker_line_.compare(marker_line_.size() - 2, 2, "- ") == 0;
@@ -769,10 +779,14 @@ private:
                 marker_pending_ = false;
                 end_line();
             }
+            trailing_ = trailing;
             block(b, delimiter);
             previous = &b;
-            previous_delimiter = delimiter;
+            if (l) trailing = {l->ordered, delimiter};
+            else if (std::holds_alternative<DefinitionList>(b.node)) trailing = trailing_;
+            else trailing = {};
         }
+        return trailing;
     }
 
     void block(const Block& b, char list_delimiter) {
@@ -799,6 +813,7 @@ private:
     // a paragraph of its terms in strong, each followed by a line break, and its first
     // definition's first paragraph; then the rest of its definitions.
     void definition_list(const DefinitionList& d) {
+        const TrailingList before = trailing_;
         Blocks entries;
         for (const DefinitionItem& item : d.items) {
             Inlines lead;
@@ -818,7 +833,7 @@ private:
                 for (; block < item.definitions[definition].size(); ++block)
                     entries.push_back(item.definitions[definition][block]);
         }
-        blocks(entries, false, false);
+        trailing_ = blocks(entries, false, false, before);
     }
 
     // A figure: its content, then its caption as a paragraph that starts "Figure: "
@@ -1498,6 +1513,7 @@ private:
     std::string prefix_;        // what every line in the current container starts with
     std::string marker_line_;   // the first line's start, markers included, while pending
     bool marker_pending_ = false;
+    TrailingList trailing_;  // blocks() to and from definition_list(): see TrailingList
     bool last_line_blank_ = true;
     TextStart next_start_ = TextStart::mid_line;
     bool break_as_space_ = false;

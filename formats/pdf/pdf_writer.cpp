@@ -62,8 +62,8 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         for (const std::string& name : r.inline_images_as_text_names) names += (names.empty() ? "" : ", ") + name;
         if (r.inline_images_as_text > r.inline_images_as_text_names.size()) names += ", ...";
         warn(std::to_string(r.inline_images_as_text) +
-             " images inside running text or table cells shown as their alt text (SVG is not drawn in PDF): " +
-             names);
+             " images inside running text or table cells shown as their alt text (PDF draws one in a line only "
+             "when it is about icon-sized, and draws no SVG): " + names);
     }
     if (r.tables_shrunk)
         warn(std::to_string(r.tables_shrunk) + " tables too wide for the page set in smaller type");

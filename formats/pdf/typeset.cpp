@@ -55,6 +55,9 @@ constexpr int kMinLinesAtBreak = 2;
 constexpr std::size_t kMaxParagraphPieceBytes = 32 * 1024;
 // The list marker's gap from the item's text.
 constexpr float kMarkerGapEm = 0.5f;
+// A list's marker hangs left of its item's text up to this many of the list's indents
+// wide (into the page's margin at the top level); a longer one widens the indent.
+constexpr float kMarkerRoomIndents = 4.0f;
 // A thematic break's rule is this share of the measure, centred.
 constexpr float kRuleShare = 0.25f;
 // The running header and the page number sit this share of the top and bottom margins
@@ -101,6 +104,12 @@ constexpr float kMaxImageUpscale = 2.0f;
 // text's size tall (the text's own height, ascender to descender), so that it leaves the
 // leading as it is; never wider than the measure.
 constexpr float kInlineImageEm = 1.0f;
+// Only an image about icon-sized is drawn in the line: at most this many ems of its
+// text's size tall at its natural size (kPointsPerPixel; a 32-pixel icon is 24 pt, 2.1
+// ems of 11.5 pt text). A larger one (a photograph in a paragraph with its credit)
+// would be shrunk to a thumbnail: it is its alt text, as an image PDF cannot draw is.
+// Images in table cells are scaled to their column instead.
+constexpr float kMaxInlineImageEm = 2.5f;
 // An image in a table cell is scaled to its column's width (never enlarged), and is at
 // most this share of the page's text block tall (a row must fit on a page, header too).
 constexpr float kMaxCellImageShare = 0.25f;
@@ -631,7 +640,8 @@ private:
 
     // An image in running text as an inline object: scaled to the line (kInlineImageEm)
     // and to object_room_, its aspect kept. False, adding nothing, for an image PDF
-    // cannot draw (unresolved, SVG, of unknown size).
+    // cannot draw (unresolved, SVG, of unknown size) and, outside table cells, for one
+    // larger than an icon (kMaxInlineImageEm).
     bool add_inline_image(const Image& image, const SpanState& s, std::vector<Span>& out) {
         if (image.resource.empty() || !resources_) return false;
         auto found = resources_->find(image.resource);
@@ -639,6 +649,7 @@ private:
         const Resource& r = *found->second;
         const float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
         const float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
+        if (!in_cell_ && natural_height > kMaxInlineImageEm * s.base->size * s.scale) return false;
         Span span;
         span.text = "\uFFFC";
         span.font = font(*s.base, s.bold, s.italic);
@@ -1147,7 +1158,8 @@ private:
     }
 
     // The images of a paragraph that holds nothing else (blank text and line breaks
-    // aside; an image inside a link counts). False when it holds anything else.
+    // aside; an image inside a link, strong or emphasis counts). False when it holds
+    // anything else.
     static bool collect_images(const Inlines& content, std::vector<const Image*>& out) {
         for (const Inline& node : content) {
             if (const auto* image = std::get_if<Image>(&node.base())) {
@@ -1156,6 +1168,10 @@ private:
                 if (!std::all_of(t->text.begin(), t->text.end(), [](char c) { return c == ' '; })) return false;
             } else if (const auto* link = std::get_if<Link>(&node.base())) {
                 if (!collect_images(link->children, out)) return false;
+            } else if (const auto* strong = std::get_if<Strong>(&node.base())) {
+                if (!collect_images(strong->children, out)) return false;
+            } else if (const auto* emphasis = std::get_if<Emphasis>(&node.base())) {
+                if (!collect_images(emphasis->children, out)) return false;
             } else if (!std::holds_alternative<LineBreak>(node.base())) {
                 return false;
             }
@@ -1355,7 +1371,9 @@ private:
                 Cell cell;
                 cell.place = place;
                 cell.head = head;
+                in_cell_ = true;
                 cell.spans = spans_of(cell_inlines(*place.cell), head ? head_style : body_style);
+                in_cell_ = false;
                 cells.push_back(std::move(cell));
             }
 
@@ -1625,7 +1643,7 @@ private:
         const TextStyle& li = st(Element::li);
         const TextStyle& body = st(ctx.text);
         Context inner = ctx;
-        inner.left += li.margin_left;
+        inner.left += li.margin_left + long_marker_indent(n, body);
         inner.list_depth += 1;
         space(li.margin_top);
         for (std::size_t k = 0; k < n.items.size(); ++k) {
@@ -1645,7 +1663,10 @@ private:
             // The marker hangs in the indent, on the item's first line.
             for (std::size_t i = first; i < flow_.size(); ++i) {
                 if (flow_[i].kind != FlowItem::Kind::line) continue;
-                std::vector<Line> m = set(spans_of(marker, body), body, li.margin_left * 4, 0, Align::left, false);
+                // set as wide as the measure: a marker is one line, never cut
+                std::vector<Line> m = set(spans_of(marker, body), body, std::max(kMarkerRoomIndents * li.margin_left,
+                                                                                 style_.measure()),
+                                          0, Align::left, false);
                 if (m.empty() || m[0].fragments.empty()) break;
                 Line& line = flow_[i].line;
                 float marker_width = m[0].width;
@@ -1667,6 +1688,24 @@ private:
         // and the list is set off from what follows, as from what precedes it
         space(std::max({li.margin_top, body.margin_bottom, body.leading * 0.5f}));
         previous_was_paragraph_ = false;
+    }
+
+    // How much wider than the style's a list's indent is made for its longest marker
+    // (an ordered list's, "MMMDCCCLXXXVIII."): a marker hangs left of the indent up to
+    // kMarkerRoomIndents indents wide, into the page's margin; a longer one widens the
+    // indent so that it reaches no further left. Measured by the font's advances.
+    float long_marker_indent(const List& n, const TextStyle& body) {
+        if (!n.ordered) return 0;  // a bullet or a task's box
+        const TextStyle& li = st(Element::li);
+        const FontId face = font(body, body.bold, body.italic);
+        float widest = 0;
+        for (std::size_t k = 0; k < n.items.size(); ++k) {
+            float width = 0;
+            for (char c : list_number(item_number(n, k), n.style) + ".")
+                width += fonts_.advance(face, static_cast<unsigned char>(c)) * body.size;
+            widest = std::max(widest, width);
+        }
+        return std::max(0.0f, widest - kMarkerRoomIndents * li.margin_left);
     }
 
     // A definition list: each term in bold on a line of its own, kept with what follows
@@ -2193,6 +2232,7 @@ private:
     };
     std::vector<InlineObject> inline_objects_;
     float object_room_ = 0;  // the widest an inline image may be drawn where text is being set (0: the measure)
+    bool in_cell_ = false;   // a table cell's text is being made (its images scale to the column)
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat

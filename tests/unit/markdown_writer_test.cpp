@@ -298,6 +298,26 @@ TEST_CASE("writer: consecutive lists of one kind alternate their markers") {
     CHECK(read(write(doc)).blocks.size() == 2);
 }
 
+TEST_CASE("writer: a list ending a definition list does not merge with a list after it") {
+    // The definition list's entries are written at the level of what follows it: a list
+    // closing its last definition and a list after it are two lists in a row.
+    for (bool ordered : {false, true}) {
+        INFO("ordered: " << ordered);
+        DefinitionList d;
+        d.items.push_back({{{Text{"Term"}}}, {{para("x")}, {list(ordered, {{para("a")}, {para("b")}})}}});
+        Document doc = body({Block{std::move(d), {}}, list(ordered, {{para("c")}, {para("d")}})});
+        std::string md = write(doc);
+        INFO("markdown: " << md);
+        Document back = read(md);
+        REQUIRE(back.blocks.size() == 3);  // the term and x, then the two lists
+        for (std::size_t k : {1, 2}) {
+            const auto* l = std::get_if<List>(&back.blocks[k].node);
+            REQUIRE(l);
+            CHECK(l->items.size() == 2);
+        }
+    }
+}
+
 TEST_CASE("writer: code blocks are fenced longer than any fence inside") {
     CHECK(write({code_block("cpp", "int x;\n\n  y();")}) == "```cpp\nint x;\n\n  y();\n```\n");
     CHECK(write({code_block("", "```\nnested\n```")}) == "````\n```\nnested\n```\n````\n");

@@ -470,8 +470,10 @@ float aspect(const pdf::Rect& r) { return (r.right - r.left) / (r.top - r.bottom
 TEST_CASE("pdf rich: images inside running text are drawn in the line, in table cells to the cell's width") {
     Document doc;
     doc.meta.title = "Inline images";
+    // an icon (24 by 16 pixels) in the text; the badge, too large for a line, in a cell
+    Inline icon = image(doc, "icon.png", "image/png", 24, 16, "A purple badge");
     Inline badge = image(doc, "print-badge.gif", "image/gif", 240, 160, "A purple badge");
-    doc.blocks.push_back(make_paragraph(Inlines{Text{"The badge "}, badge, Text{" hangs by the door."}}));
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"The badge "}, icon, Text{" hangs by the door."}}));
     Table t = quay_table();
     t.body[0].cells[0] = TableCell{{make_paragraph(Inlines{image(doc, "chart.png", "image/png", 600, 300, "Chart")})}};
     t.body[1].cells[0] = TableCell{{make_paragraph(Inlines{Text{"West "}, badge})}};  // the same image again
@@ -491,7 +493,7 @@ TEST_CASE("pdf rich: images inside running text are drawn in the line, in table 
     CHECK(find_run(layout, "badge]").second == nullptr);  // no more "[Image: A purple badge]"
     CHECK(find_run(layout, "diagram]").second != nullptr);
     std::vector<pdf::PlacedImage> images = placed_images(layout);
-    REQUIRE(images.size() == 4);  // badge in the text, chart and badge in cells, the harbour
+    REQUIRE(images.size() == 4);  // the icon in the text, chart and badge in cells, the harbour
     auto [page, words] = find_run(layout, "hangs");
     REQUIRE(words);
     // the badge in the line: as tall as the text at most, its aspect kept, on the line of its words
@@ -524,11 +526,12 @@ TEST_CASE("pdf rich: images inside running text are drawn in the line, in table 
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0].starts_with("1 images inside running text or table cells shown as their alt text"));
     CHECK(warnings[0].find("diagram.svg") != std::string::npos);
-    // pdfimages lists each image drawn: the badge twice, the chart, the harbour
+    // pdfimages lists each image drawn: the icon, the chart, the badge, the harbour
     std::string list = capture("pdfimages -list '" + pdf.string() + "'");
     INFO(list);
     std::regex image_row(R"(^ *[0-9]+ +[0-9]+ +image )", std::regex::multiline);
     CHECK(std::distance(std::sregex_iterator(list.begin(), list.end(), image_row), std::sregex_iterator()) == 4);
+    CHECK(std::regex_search(list, std::regex(R"( 24 +16 )")));
     CHECK(std::regex_search(list, std::regex(R"( 240 +160 )")));
     CHECK(std::regex_search(list, std::regex(R"( 600 +300 )")));
     // and the text reads as before, but for the images' alt text
@@ -567,7 +570,9 @@ TEST_CASE("pdf rich: images of absurd sizes inside text and cells stay on the pa
     pdf::Layout layout = set(doc);
     CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10);
     std::vector<pdf::PlacedImage> images = placed_images(layout);
-    CHECK(images.size() == 3 + 3 * 3 + 3);
+    // in the text only the hairline is drawn (the others are larger than an icon), in
+    // the cells all of them
+    CHECK(images.size() == 1 + 3 * 3 + 1);
     for (const pdf::PlacedImage& im : images) {
         CHECK(im.rect.left >= set.style.margin_left - 0.01f);
         CHECK(im.rect.right <= set.right_margin() + 0.01f);
@@ -578,6 +583,56 @@ TEST_CASE("pdf rich: images of absurd sizes inside text and cells stay on the pa
     }
     fs::path dir = testing::fresh_dir("pdf-absurd-images");
     check_structure(write(doc, dir, "absurd"));
+}
+
+TEST_CASE("pdf rich: a photograph sharing its paragraph with text is its alt text, not a thumbnail") {
+    Document doc;
+    doc.meta.title = "A photograph and its credit";
+    Inline photo = image(doc, "print-harbour.jpg", "image/jpeg", 800, 500, "A harbour at dusk");
+    doc.blocks.push_back(make_paragraph(Inlines{photo, Text{" Photo: harbour archive."}}));
+    REQUIRE(validate(doc).empty());
+
+    Typesetting set;
+    pdf::Layout layout = set(doc);
+    CHECK(placed_images(layout).empty());
+    CHECK(find_run(layout, "dusk]").second != nullptr);
+    CHECK(set.report.inline_images_as_text == 1);
+    CHECK(set.report.inline_images_as_text_names == std::vector<std::string>{"print-harbour.jpg"});
+
+    fs::path dir = testing::fresh_dir("pdf-photo-in-text");
+    Diagnostics diag;
+    fs::path pdf = write(doc, dir, "photo", &diag);
+    check_structure(pdf);
+    bool warned = false;
+    for (const auto& d : diag.items())
+        warned |= d.reason.starts_with("1 images inside running text or table cells shown as their alt text") &&
+                  d.reason.find("print-harbour.jpg") != std::string::npos;
+    CHECK(warned);
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    CHECK(!std::regex_search(list, std::regex(R"(^ *[0-9]+ +[0-9]+ +image )", std::regex::multiline)));
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(std::regex_search(text, std::regex(R"(\[Image: A harbour at dusk\] +Photo: harbour archive\.)")));
+}
+
+TEST_CASE("pdf rich: an image alone in its paragraph inside strong or emphasis is drawn as a block") {
+    Document doc;
+    doc.meta.title = "Emphasised images";
+    doc.blocks.push_back(make_paragraph(Inlines{Strong{{image(doc, "print-harbour.jpg", "image/jpeg", 800, 500, "Quay")}}}));
+    Inline chart = image(doc, "chart.png", "image/png", 600, 300, "Chart");
+    doc.blocks.push_back(make_paragraph(Inlines{Emphasis{{Link{{chart}, "https://example.org/", ""}}}}));
+    REQUIRE(validate(doc).empty());
+
+    Typesetting set;
+    pdf::Layout layout = set(doc);
+    std::vector<pdf::PlacedImage> images = placed_images(layout);
+    REQUIRE(images.size() == 2);
+    for (const pdf::PlacedImage& im : images) CHECK(im.rect.right - im.rect.left > 200);  // not a one-em thumbnail
+    CHECK(aspect(images[0].rect) == Approx(1.6f).epsilon(0.01));
+    CHECK(aspect(images[1].rect) == Approx(2.0f).epsilon(0.01));
+    CHECK(set.report.inline_images_as_text == 0);
+    CHECK(find_run(layout, "[Image").second == nullptr);
 }
 
 TEST_CASE("pdf rich: a table of 1,000 columns stays on the page and loses no cell") {

@@ -227,6 +227,27 @@ TEST_CASE("lists: a <dl> without terms, and definitions before the first term, s
     CHECK(validate(early).empty());
 }
 
+TEST_CASE("lists: an empty <dd> keeps its term's entry apart from the next term's") {
+    Document doc = read("<body><dl><dt>A</dt><dd></dd><dt>B</dt><dd>ok</dd></dl></body>");
+    REQUIRE(doc.blocks.size() == 1);
+    const auto* d = std::get_if<DefinitionList>(&doc.blocks[0].node);
+    REQUIRE(d);
+    REQUIRE(d->items.size() == 2);
+    CHECK(d->items[0].terms == std::vector<Inlines>{{Text{"A"}}});
+    CHECK(d->items[0].definitions.empty());
+    CHECK(d->items[1].terms == std::vector<Inlines>{{Text{"B"}}});
+    CHECK(d->items[1].definitions == std::vector<Blocks>{{make_paragraph("ok")}});
+    CHECK(validate(doc).empty());
+    // an empty <dd> after a definition adds nothing; two terms before one still share it
+    Document more = read("<body><dl><dt>A</dt><dd>x</dd><dd></dd><dt>B</dt><dt>C</dt><dd>y</dd></dl></body>");
+    REQUIRE(more.blocks.size() == 1);
+    d = std::get_if<DefinitionList>(&more.blocks[0].node);
+    REQUIRE(d);
+    REQUIRE(d->items.size() == 2);
+    CHECK(d->items[0].definitions.size() == 1);
+    CHECK(d->items[1].terms.size() == 2);
+}
+
 // ------------------------------------------------------------------------ the writers
 
 TEST_CASE("lists: golden files of Markdown, plain text, the HTML page and the native dump") {
@@ -273,6 +294,34 @@ TEST_CASE("lists: the PDF shows the markers in their style, the terms in bold, t
     CHECK(std::regex_search(text, std::regex("Harbour *\n +A sheltered body of water")));
     std::string fonts = capture("pdffonts '" + pdf.string() + "'");
     CHECK(fonts.find("Bold") != std::string::npos);  // the terms
+}
+
+TEST_CASE("lists: the PDF sets a marker longer than its indent whole, on the page") {
+    Document doc = read(R"(<body><ol type="I" start="3888"><li>Long</li><li>Next</li></ol>
+<ol start="123456789"><li>Big</li></ol></body>)");
+    fs::path dir = testing::fresh_dir("lists-pdf-long-markers");
+    fs::path pdf = dir / "markers.pdf";
+    std::ofstream(pdf, std::ios::binary) << write(doc, "pdf");
+    int status = 0;
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -", &status);
+    INFO(text);
+    REQUIRE(status == 0);
+    CHECK(std::regex_search(text, std::regex(R"(MMMDCCCLXXXVIII\. +Long)")));
+    CHECK(std::regex_search(text, std::regex(R"(MMMDCCCLXXXIX\. +Next)")));
+    CHECK(std::regex_search(text, std::regex(R"(123456789\. +Big)")));
+    // every word on the page
+    std::string boxes = capture("pdftotext -bbox '" + pdf.string() + "' -", &status);
+    REQUIRE(status == 0);
+    std::smatch page;
+    REQUIRE(std::regex_search(boxes, page, std::regex(R"re(<page width="([0-9.]+)")re")));
+    const double width = std::stod(page[1]);
+    std::regex word(R"re(<word xMin="([0-9.-]+)" yMin="[0-9.-]+" xMax="([0-9.-]+)")re");
+    int words = 0;
+    for (auto it = std::sregex_iterator(boxes.begin(), boxes.end(), word); it != std::sregex_iterator(); ++it, ++words) {
+        CHECK(std::stod((*it)[1]) >= 0);
+        CHECK(std::stod((*it)[2]) <= width);
+    }
+    CHECK(words >= 6);
 }
 
 TEST_CASE("lists: the EPUB with definition lists and styled lists passes epubcheck") {
