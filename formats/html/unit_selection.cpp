@@ -39,20 +39,31 @@ public:
         return hints_[e] & 15u;
     }
 
-    // How many siblings (itself included) share the element's tag and class.
+    // How many siblings (itself included) share the element's tag and class, among the
+    // first kMaxSiblings children of its parent; 1 for a child after them. Counted once a
+    // parent, for all its children at the first asking: sorted by tag and class (k log k),
+    // where counting each child against the others took k^2 class look-ups, again for every
+    // child past the first k (a list of 100,000 items: minutes).
     unsigned same_shaped(std::uint32_t e) {
         if (same_[e]) return same_[e];
-        std::uint32_t parent = page_[e].parent;
+        const std::uint32_t parent = page_[e].parent;
         if (parent == kNoElement) return same_[e] = 1;
-        std::vector<std::uint32_t> children;
-        for (std::uint32_t c = parent + 1; c < page_[parent].end && children.size() < kMaxSiblings; c = page_[c].end)
-            children.push_back(c);
-        for (std::uint32_t c : children) {
-            unsigned count = 0;
-            std::string_view cls = attribute(page_[c].node, "class");
-            for (std::uint32_t d : children)
-                count += page_[d].tag == page_[c].tag && attribute(page_[d].node, "class") == cls;
-            same_[c] = static_cast<std::uint16_t>(std::min(count, 65535u));
+        struct Child {
+            GumboTag tag;
+            std::string_view cls;
+            std::uint32_t element;
+        };
+        std::vector<Child> children;
+        std::uint32_t c = parent + 1;
+        for (; c < page_[parent].end && children.size() < kMaxSiblings; c = page_[c].end)
+            children.push_back({page_[c].tag, attribute(page_[c].node, "class"), c});
+        for (; c < page_[parent].end; c = page_[c].end) same_[c] = 1;
+        const auto shape = [](const Child& a) { return std::pair(static_cast<int>(a.tag), a.cls); };
+        std::sort(children.begin(), children.end(),
+                  [&](const Child& a, const Child& b) { return shape(a) < shape(b); });
+        for (std::size_t i = 0, j = 0; i < children.size(); i = j) {
+            while (j < children.size() && shape(children[j]) == shape(children[i])) ++j;
+            for (std::size_t k = i; k < j; ++k) same_[children[k].element] = static_cast<std::uint16_t>(j - i);
         }
         return same_[e] ? same_[e] : (same_[e] = 1);
     }
