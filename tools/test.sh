@@ -10,15 +10,17 @@
 #      so that a failure here is reproduced by the same command on the same commit; it
 #      fails on any finding.
 #
-#   bash tools/test.sh           # all three (about 58 minutes on 2 cores from a fresh clone)
+#   bash tools/test.sh           # all three (about 45 minutes on 2 cores from a fresh clone)
 #   bash tools/test.sh --quick   # the first only (about 10 minutes)
 #
 # Where the time goes (CPU seconds, 2026-12-07; a 2-core run takes about half of each
 # parallel stage's): the Release build 650 and its suite 530 (the longest tests, started
 # first: scaling_test, bad_input_test, jsonl_test's Dask run); the sanitizer build 1,450
 # (-g1 and the tests' own code -O1; with -g and -O2 throughout about 2,350, estimated
-# from two translation units compiled both ways), then its suite, the largest stage left;
-# the fuzz build about 600 and four fixed runs of about a minute each.
+# from two translation units compiled both ways; 754 s of wall time here), then its suite
+# (911 s of wall time until bad_input_test's corpus took 790 s of it, for a quadratic count
+# in the HTML unit features; its corpus now takes 302 s under the sanitizers, the suite
+# about 7 minutes); the fuzz build about 600 and four fixed runs of about a minute each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
