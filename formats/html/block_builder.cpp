@@ -158,6 +158,18 @@ void append_caption(Inlines& caption, Inlines part) {
     normalize(caption);
 }
 
+// A caption's or a term's blocks joined into one line of inlines (append_caption's way).
+Inlines joined_inlines(Blocks& blocks) {
+    Inlines joined;
+    for (Block& b : blocks) {
+        Inlines part;
+        if (Inlines* in = inline_content(b)) part = std::move(*in);
+        else if (std::string t = plain_text(b); !t.empty()) part.push_back(Text{text::squeeze_spaces(t)});
+        append_caption(joined, std::move(part));
+    }
+    return joined;
+}
+
 // Top-level blocks handed to BuildOptions::flush at a time.
 constexpr std::size_t kFlushBlocks = 256;
 
@@ -596,13 +608,7 @@ private:
                 break;
             case Container::Kind::term: {  // a term is inlines: its blocks joined
                 Container& owner = containers_.back();
-                Inlines term;
-                for (Block& b : c.blocks) {
-                    Inlines part;
-                    if (Inlines* in = inline_content(b)) part = std::move(*in);
-                    else if (std::string t = plain_text(b); !t.empty()) part.push_back(Text{text::squeeze_spaces(t)});
-                    append_caption(term, std::move(part));
-                }
+                Inlines term = joined_inlines(c.blocks);
                 if (term.empty()) break;
                 auto& items = owner.definitions.items;
                 if (items.empty() || !items.back().definitions.empty() || items.back().terms.empty() ||
@@ -637,13 +643,7 @@ private:
                 break;
             case Container::Kind::caption: {
                 Container& owner = containers_.back();
-                Inlines caption;
-                for (Block& b : c.blocks) {
-                    Inlines part;
-                    if (Inlines* in = inline_content(b)) part = std::move(*in);
-                    else if (std::string t = plain_text(b); !t.empty()) part.push_back(Text{text::squeeze_spaces(t)});
-                    append_caption(caption, std::move(part));
-                }
+                Inlines caption = joined_inlines(c.blocks);
                 if (owner.kind == Container::Kind::figure) {
                     owner.caption_at = owner.blocks.size();
                     owner.caption = std::move(caption);

@@ -14,6 +14,8 @@
 // (tests/data/rich/article.html) through the command. The tools come from tools/setup.sh.
 #include <catch2/catch.hpp>
 
+#include "support/capture.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <sys/wait.h>
@@ -42,17 +44,7 @@ namespace {
 
 const fs::path kImages = fs::path(DCONV_SOURCE_DIR) / "tests/data/rich";
 
-std::string capture(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[1 << 14];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-    int s = ::pclose(pipe);
-    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
+using dconv::testing::capture;
 
 void require_tools() {
     for (const char* tool : {"qpdf", "pdfimages", "pdftotext"}) {

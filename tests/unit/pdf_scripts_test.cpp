@@ -13,6 +13,8 @@
 //   DCONV_UPDATE_REFERENCE=1 build/tests/pdf_scripts_test
 #include <catch2/catch.hpp>
 
+#include "support/capture.hpp"
+
 #include <sys/wait.h>
 
 #include <cmath>
@@ -54,17 +56,7 @@ constexpr int kCropHeight = 260;  // pixels from the top: the paragraphs
 // checks that too, so that it can fail).
 constexpr double kTolerance = 1.5;
 
-std::string capture(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[1 << 14];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-    int s = ::pclose(pipe);
-    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
+using dconv::testing::capture;
 
 std::string quote(const fs::path& p) {
     std::string out(1, '\'');  // appended, not "'" + ...: GCC 12 reports a false -Wrestrict there

@@ -11,6 +11,8 @@
 // and say so.
 #include <catch2/catch.hpp>
 
+#include "support/capture.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,17 +47,7 @@ void spit(const fs::path& p, const std::string& data) {
 }
 
 // Runs a command; its standard output, and its exit status in `status`.
-std::string capture(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[1 << 14];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-    int s = ::pclose(pipe);
-    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
+using dconv::testing::capture;
 
 void require_tools() {
     for (const char* tool : {"qpdf", "pdffonts", "pdftotext", "pdfinfo"}) {

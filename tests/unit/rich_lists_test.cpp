@@ -10,6 +10,8 @@
 // thousand entries: no crash, in bounded time and output.
 #include <catch2/catch.hpp>
 
+#include "support/capture.hpp"
+
 #include <sys/wait.h>
 
 #include <chrono>
@@ -112,17 +114,7 @@ std::string body_of(const std::string& page) {
     return page.substr(from, to + 7 - from) + "\n";
 }
 
-std::string capture(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[1 << 14];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-    int s = ::pclose(pipe);
-    if (status) *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
+using dconv::testing::capture;
 
 std::string repeat(std::string_view s, std::size_t n) {
     std::string out;
