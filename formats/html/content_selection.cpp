@@ -297,6 +297,23 @@ private:
 
     // ------------------------------------------------------------ step 1: landmarks
 
+    // Whether a form holds a control a reader could use: a field that is not hidden, a
+    // text area, a drop-down list or a button.
+    bool has_visible_control(std::uint32_t form) const {
+        for (std::uint32_t d = form + 1; d < page_[form].end; ++d) {
+            switch (page_[d].tag) {
+                case GUMBO_TAG_TEXTAREA:
+                case GUMBO_TAG_SELECT:
+                case GUMBO_TAG_BUTTON: return true;
+                case GUMBO_TAG_INPUT:
+                    if (text::lower_ascii(attribute(page_[d].node, "type")) != "hidden") return true;
+                    break;
+                default: break;
+            }
+        }
+        return false;
+    }
+
     const char* furniture_reason(std::uint32_t i) const {
         const Element& e = page_[i];
         switch (e.tag) {
@@ -304,7 +321,12 @@ private:
             case GUMBO_TAG_ASIDE: return "aside element";
             case GUMBO_TAG_FOOTER: return "footer element";
             case GUMBO_TAG_MENU: return "menu element";
-            case GUMBO_TAG_FORM: return "form";
+            // a form is furniture for its controls (a search box, a sign-up, a reply box);
+            // one without a control a reader could use, holding text rather than links,
+            // wraps text that can be edited in place (a thread's posts, each in its own
+            // form) and is judged as any box (a form of product cards, links, is not)
+            case GUMBO_TAG_FORM:
+                return has_visible_control(i) || live_[i].link_density() > kMaxProseLinkDensity ? "form" : nullptr;
             case GUMBO_TAG_HEADER:
                 // an article's header (inside it, or holding the headline) is the article's
                 for (std::uint32_t a = e.parent; a != kNoElement; a = page_[a].parent)
