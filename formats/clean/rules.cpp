@@ -35,7 +35,7 @@ constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::short_lines_run,     "short-lines-run",     "classify",   "keeps: a long run of short lines without links (verse, chat)"},
     {Rule::thread_posts,        "thread-posts",        "classify",   "keeps: the posts between a thread's recurring separators"},
     {Rule::numbered_headings,   "numbered-headings",   "classify",   "keeps: section headings numbered 1, 2, 3 in the content"},
-    {Rule::landmark,            "landmark",            "html-select", "a nav, aside, footer, menu, form or page header (or its ARIA role) with little prose"},
+    {Rule::landmark,            "landmark",            "html-select", "a nav, aside, footer, menu, form (with a control a reader can use, or mostly links) or page header (or its ARIA role) with little prose"},
     {Rule::image_caption,       "image-caption",       "html-select", "the caption of an image the text leaves out"},
     {Rule::folded_shut,         "folded-shut",         "html-select", "a box folded shut (class collapse), shown only on demand"},
     {Rule::furniture_class,     "furniture-class",     "html-select", "a box whose class or id names furniture, with little prose or a line of links"},
