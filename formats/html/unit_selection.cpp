@@ -27,38 +27,7 @@ constexpr std::size_t kMaxSiblings = 512;
 // What the features need of each element, worked out once per page.
 class ElementFacts {
 public:
-    explicit ElementFacts(const Page& page)
-        : page_(page), hints_(page.size(), 0), same_(page.size(), 0), group_(page.size(), kNoGroup),
-          headline_(find_headline(page)) {}
-
-    // The page's headline: its first shown h1 with text outside the furniture landmarks
-    // (a site's logo is often an h1 in its header), else its first shown h1 with text;
-    // kNoElement when it has none.
-    static std::uint32_t find_headline(const Page& page) {
-        const std::uint32_t body = page.body();
-        if (body == kNoElement) return kNoElement;
-        std::uint32_t first = kNoElement;
-        for (std::uint32_t e = body; e < page[body].end; ++e) {
-            const Element& el = page[e];
-            if (el.tag != GUMBO_TAG_H1 || el.skipped || el.all.chars <= 0) continue;
-            if (first == kNoElement) first = e;
-            bool furniture = false;
-            for (std::uint32_t a = el.parent; a != kNoElement && a != body; a = page[a].parent) {
-                const GumboTag t = page[a].tag;
-                furniture |= t == GUMBO_TAG_HEADER || t == GUMBO_TAG_NAV || t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE;
-            }
-            if (!furniture) return e;
-        }
-        return first;
-    }
-    std::uint32_t headline() const { return headline_; }
-
-    // The text of the group of same-shaped siblings (same_shaped()) element `e` is one
-    // of, all its members together; nullptr when it is alone of its shape.
-    const TextMeasure* group(std::uint32_t e) {
-        same_shaped(e);
-        return group_[e] == kNoGroup ? nullptr : &groups_[group_[e]];
-    }
+    explicit ElementFacts(const Page& page) : page_(page), hints_(page.size(), 0), same_(page.size(), 0) {}
 
     // class_hint() as bits, memoised: 1 furniture, 2 discussion, 4 content, 8 landmark role
     unsigned hint(std::uint32_t e) {
@@ -95,13 +64,6 @@ public:
         for (std::size_t i = 0, j = 0; i < children.size(); i = j) {
             while (j < children.size() && shape(children[j]) == shape(children[i])) ++j;
             for (std::size_t k = i; k < j; ++k) same_[children[k].element] = static_cast<std::uint16_t>(j - i);
-            if (j - i < 2) continue;
-            TextMeasure sum;
-            for (std::size_t k = i; k < j; ++k) {
-                sum.add(page_[children[k].element].all);
-                group_[children[k].element] = static_cast<std::uint32_t>(groups_.size());
-            }
-            groups_.push_back(sum);
         }
         return same_[e] ? same_[e] : (same_[e] = 1);
     }
@@ -110,10 +72,6 @@ private:
     const Page& page_;
     std::vector<std::uint8_t> hints_;
     std::vector<std::uint16_t> same_;
-    static constexpr std::uint32_t kNoGroup = UINT32_MAX;
-    std::vector<std::uint32_t> group_;  // of each element, its index in groups_
-    std::vector<TextMeasure> groups_;
-    std::uint32_t headline_;
 };
 
 // The html_ features of the unit whose element is `e`, into row[kFirstHtmlFeature...].
@@ -127,7 +85,6 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
     int furniture_hints = 0;
     std::size_t level = 0;
     float repeated = 1;
-    const TextMeasure* group = nullptr;  // of the level with the most same-shaped siblings
     for (std::uint32_t a = e; a != kNoElement && level < kMaxAncestors; a = page[a].parent, ++level) {
         GumboTag tag = page[a].tag;
         nav |= tag == GUMBO_TAG_NAV;
@@ -147,11 +104,7 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
         if ((h & 4) && content == 0) content = near;
         furniture_hints += (h & 1) != 0;
         role |= (h & 8) != 0;
-        if (level < kRepeatLevels) {
-            const auto same = static_cast<float>(facts.same_shaped(a));
-            if (same > repeated) group = facts.group(a);
-            repeated = std::max(repeated, same);
-        }
+        if (level < kRepeatLevels) repeated = std::max(repeated, static_cast<float>(facts.same_shaped(a)));
         if (a == body) break;
     }
     const Element& el = page[e];
@@ -177,22 +130,6 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
     x[i++] = parent && body_chars > 0 ? parent->all.chars / body_chars : 0;
     x[i++] = el.tag == GUMBO_TAG_H1;
     x[i++] = 1;
-    // where it stands against the headline: before it 0, around or in it 0.5, after it 1;
-    // how far apart in the tree, and how much of the page their nearest common ancestor
-    // holds (small: the headline's own record; large: only the page's wrapper)
-    const std::uint32_t h1 = facts.headline();
-    if (h1 != kNoElement) {
-        x[i++] = page.contains(e, h1) || page.contains(h1, e) ? 0.5f : e < h1 ? 0.0f : 1.0f;
-        std::uint32_t common = e;
-        while (common != kNoElement && !page.contains(common, h1)) common = page[common].parent;
-        const float common_depth = common != kNoElement ? static_cast<float>(page[common].depth) : 0.0f;
-        x[i++] = std::log1p(static_cast<float>(el.depth) + static_cast<float>(page[h1].depth) - 2 * common_depth);
-        x[i++] = common != kNoElement && body_chars > 0 ? std::min(1.0f, page[common].all.chars / body_chars) : 1.0f;
-    } else {
-        i += 3;  // left at -1
-    }
-    x[i++] = group && body_chars > 0 ? std::min(1.0f, group->chars / body_chars) : 0.0f;
-    x[i++] = group ? std::min(1.0f, group->link_density()) : -1.0f;
 }
 
 }  // namespace

@@ -19,8 +19,6 @@
 #include "html/html_tree.hpp"
 #include "html/markup_prescan.hpp"
 #include "html/page_metadata.hpp"
-#include "html/unit_selection.hpp"
-#include "clean/unit_features.hpp"
 #include "unit/cpu_clock.hpp"
 #include "unit/markdown_test_support.hpp"
 
@@ -958,47 +956,4 @@ TEST_CASE("html reader: the library's keep and drop selectors") {
     Diagnostics bad_diag;
     CHECK_THROWS_WITH(read_document(html, options, bad_diag), Catch::Contains("--keep-selector") &&
                                                                    Catch::Contains("'aside:not(.x)'"));
-}
-
-// The unit model's html_h1_ and html_group_ features (html/unit_selection.cpp): the
-// headline is the h1 outside the header (a logo's h1 there is not it), a unit is placed
-// against it (before, in, after; how far in the tree; how much of the page their common
-// ancestor holds), and a box among same-shaped siblings is measured with its group.
-TEST_CASE("html: unit features place a unit against the headline and measure its group of same-shaped boxes") {
-    const std::string markup =
-        "<html><body><header><h1>Harbour Shop</h1></header><main><div class=record><h1>Oak desk</h1>"
-        "<p>A desk of solid oak, oiled by hand, with two drawers and a cable tray.</p></div>"
-        "<div class=related><div class=card><a href=/a>Pine desk</a></div><div class=card><a href=/b>Ash desk</a>"
-        "</div><div class=card><a href=/c>Elm desk</a></div></div></main></body></html>";
-    html::Page page(markup);
-    auto find = [&](GumboTag tag, std::size_t nth) {
-        for (std::uint32_t e = 0; e < page.size(); ++e)
-            if (page[e].tag == tag && nth-- == 0) return e;
-        FAIL("no such element");
-        return html::kNoElement;
-    };
-    const std::uint32_t logo = find(GUMBO_TAG_H1, 0), headline = find(GUMBO_TAG_H1, 1), prose = find(GUMBO_TAG_P, 0);
-    const std::uint32_t card = find(GUMBO_TAG_A, 0);
-    const html::BlockFeatures f = html::block_features(page, {logo, headline, prose, card});
-    REQUIRE(f.size() == 4);
-    auto at = [&](std::size_t unit, std::string_view name) {
-        for (std::size_t i = clean::kFirstHtmlFeature; i < clean::kUnitFeatures; ++i)
-            if (clean::kUnitFeatureNames[i] == name) return f[unit][i - clean::kFirstHtmlFeature];
-        FAIL("no feature " << name);
-        return 0.0f;
-    };
-    CHECK(at(0, "html_h1_side") == 0.0f);  // the logo comes before the headline
-    CHECK(at(1, "html_h1_side") == 0.5f);  // the headline itself
-    CHECK(at(1, "html_h1_tree_distance_log") == 0.0f);
-    CHECK(at(2, "html_h1_side") == 1.0f);
-    CHECK(at(2, "html_h1_tree_distance_log") == Approx(std::log1p(2.0)));  // p, div, h1
-    CHECK(at(3, "html_h1_side") == 1.0f);
-    CHECK(at(3, "html_h1_tree_distance_log") > at(2, "html_h1_tree_distance_log"));
-    // the description shares the record with the headline, the card only <main>
-    CHECK(at(2, "html_h1_common_text_share") < at(3, "html_h1_common_text_share"));
-    CHECK(at(2, "html_group_text_share") == 0.0f);  // alone of its shape
-    CHECK(at(2, "html_group_link_density") == -1.0f);
-    CHECK(at(3, "html_group_link_density") == 1.0f);  // three cards, all links
-    CHECK(at(3, "html_group_text_share") > 0.2f);
-    CHECK(at(3, "html_group_text_share") < 0.5f);
 }
