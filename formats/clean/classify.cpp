@@ -292,7 +292,7 @@ void drop_truncated_copies(const std::vector<Unit>& units, std::vector<bool>& dr
 // its first and last occurrence.
 void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>& judged,
                        const std::vector<std::uint64_t>& folded,
-                       const HashTable<std::size_t>& counts, double stop_threshold,
+                       const std::vector<std::uint32_t>& repeats, double stop_threshold,
                        std::size_t run_from, std::size_t run_to, std::vector<bool>& drop,
                        std::vector<std::string>& reasons) {
     const std::size_t n = units.size();
@@ -320,13 +320,13 @@ void keep_thread_posts(const std::vector<Unit>& units, const std::vector<Judged>
         poll_deadline();
         if (!sep[i]) continue;
         bool symbols = !folded[i];
-        const std::size_t* c = nullptr;
+        std::size_t c = 0;
         if (!symbols) {
-            c = counts.find(sep[i]);
+            c = repeats[i];  // sep[i] is the unit's shape (counter_key)
         } else if (auto row = symbol_rows.find(sep[i]); row != symbol_rows.end()) {
-            c = &row->second;
+            c = row->second;
         }
-        if (c && *c >= kMinThreadSeparators) occurrences[sep[i]].push_back(i);
+        if (c >= kMinThreadSeparators) occurrences[sep[i]].push_back(i);
     }
     auto post_text = [&](std::size_t i) {
         const Unit& u = units[i];
@@ -481,13 +481,42 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     // repetition is judged on the folded text (case, spaces and punctuation aside),
     // compared by hash: 0 stands for "no letters"
-    HashTable<std::size_t> counts;  // grows with the distinct texts (hash_table.hpp)
     std::vector<std::uint64_t> folded(n), shaped(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         folded[i] = units[i].f.fold;
         shaped[i] = counter_key(units[i].f);
-        if (shaped[i]) ++counts[shaped[i]];
+    }
+    // How often each unit's shape recurs on the page (0 for none), and how far its
+    // nearest repetition stands (units; n for none: a card's labels recur within the
+    // card, a writer's refrain, a sign-off or a catchphrase, far from it). One look-up
+    // per unit in one table, whose entry names the shape's first unit, which counts for
+    // all: the passes below read the counts in order, where a long page's table (a
+    // megabyte at 8 MB of text, past the second-level cache) was probed four times a
+    // unit, a cache miss each, by the counts and the nearest repetitions.
+    std::vector<std::uint32_t> repeats(n, 0);
+    std::vector<std::size_t> apart(n, n);
+    {
+        struct Seen {
+            std::uint32_t first = 0, last = 0;  // the shape's first and latest unit
+        };
+        HashTable<Seen> seen;  // grows with the distinct texts (hash_table.hpp)
+        std::vector<std::uint32_t> first(n, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            poll_deadline();
+            if (!shaped[i]) continue;
+            const auto at = static_cast<std::uint32_t>(i);
+            auto [entry, fresh] = seen.try_emplace(shaped[i], Seen{at, at});
+            if (!fresh) {
+                apart[i] = std::min(apart[i], i - entry.last);
+                apart[entry.last] = std::min(apart[entry.last], i - entry.last);
+                entry.last = at;
+            }
+            first[i] = entry.first;
+            ++repeats[entry.first];
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (shaped[i]) repeats[i] = repeats[first[i]];
     }
 
     std::vector<Judged> judged(n);
@@ -495,8 +524,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         poll_deadline();
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
-        std::size_t repeats = shaped[i] ? counts[shaped[i]] : 0;
-        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats, pages, batch_pages, explain);
+        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats[i], pages, batch_pages, explain);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
     // A headline set as plain text and again as a link beside it is a teaser card's (a
@@ -526,7 +554,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         const Unit& u = units[i];
         // the same words again and again are a button under each post ("Reply",
         // "评论"), not the heading of a section
-        bool button = shaped[i] && counts[shaped[i]] >= kMaxOpenerRepeats;
+        bool button = repeats[i] >= kMaxOpenerRepeats;
         bool opener = (u.heading || u.f.length < kMaxSectionOpener) && !button &&
                       rule_on(Rule::furniture_section) && opens_furniture_section(u.f.text);
         if (opener) {
@@ -586,22 +614,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<bool> bridged(n, false);
     // Verse, chat and some blogs set one phrase per line: a long run of short lines
     // without links is text, not furniture (furniture lines are links or few).
-    // how far a line's nearest repetition stands (units): a card's labels recur within the
-    // card, a writer's refrain (a sign-off, a catchphrase) far from it
-    std::vector<std::size_t> apart(n, n);
-    {
-        HashTable<std::size_t> last;
-        for (std::size_t i = 0; i < n; ++i) {
-            poll_deadline();
-            if (!shaped[i]) continue;
-            auto [at, fresh] = last.try_emplace(shaped[i], i);
-            if (!fresh) {
-                apart[i] = std::min(apart[i], i - at);
-                apart[at] = std::min(apart[at], i - at);
-                at = i;
-            }
-        }
-    }
+    // (how far a line's nearest repetition stands: apart, above)
     for (std::size_t i = 0; i < n;) {
         poll_deadline();
         auto plain_short = [&](std::size_t k) {
@@ -616,7 +629,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             const Features& g = units[k].f;
             return g.letters + g.cjk == 0 || (g.links == 1 && g.link_density() > kLinkOnlyDensity && units[k].item < 0) ||
                    (judged[k].repeated && g.links == 0 && g.length < 20) ||  // "image.png"
-                   (judged[k].repeated && g.links == 0 && !units[k].heading && counts[shaped[k]] == 2 &&
+                   (judged[k].repeated && g.links == 0 && !units[k].heading && repeats[k] == 2 &&
                     apart[k] > kMaxPostSpacing);
         };
         if (!plain_short(i)) {
@@ -976,7 +989,7 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
                 drop[i] = false;
     }
     if (found && rule_on(Rule::thread_posts))
-        keep_thread_posts(units, judged, shaped, counts, stop_threshold, main_run.from, main_run.to, drop, reasons);
+        keep_thread_posts(units, judged, shaped, repeats, stop_threshold, main_run.from, main_run.to, drop, reasons);
     if (found && rule_on(Rule::numbered_headings))
         keep_numbered_headings(units, main_run.from, main_run.to, drop, reasons);
 

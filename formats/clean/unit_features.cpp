@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -94,33 +95,42 @@ std::uint64_t gram(const std::uint64_t* w, std::size_t n) {
     return h;
 }
 
-// Sorts 64-bit hashes as std::sort does, by their bytes from the top (in-place most-
-// significant-digit radix sort, American flag sort): a range is dealt into 256 buckets by
-// one byte, then each bucket by the next byte, until a bucket is small enough for
-// std::sort, in the cache. Each dealing writes to 256 places at a time, which the first-
-// level cache and its page table entries hold; with 2,048 buckets (11 bits) a long
-// page's million hashes (8 MB) were written to 2,048 pages at once, and every write
-// missed (the swaps took 9 times as long as on a page of 2 MB), and std::sort over the
-// whole vector missed the cache at every step of its first levels. The depth is the
-// bytes it takes to tell a bucket's hashes apart: two levels for a million, eight at
-// most for equal ones.
-void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift);
+// Sorts 64-bit hashes as std::sort does, by their bits from the top (in-place most-
+// significant-digit radix sort, American flag sort): a range is dealt into buckets by
+// its next digit (8 bits, 256 buckets), then each bucket by the digit after, until a
+// bucket is small enough for std::sort, in the cache. Each dealing of a range larger
+// than the caches writes to 256 places at a time, which the first-level cache and its
+// page table entries hold; with 2,048 buckets (11 bits) a long page's million hashes
+// (8 MB) were written to 2,048 pages at once, and every write missed (the swaps took 9
+// times as long as on a page of 2 MB), and std::sort over the whole vector missed the
+// cache at every step of its first levels. A range that the caches hold (kMaxWideDealt
+// hashes, 64 KB) is dealt by a digit as wide as leaves about kDealtPerBucket hashes a
+// bucket (up to 11 bits): the buckets std::sort finishes then hold a handful of hashes
+// however long the page (with 8-bit digits a long page's second dealing left 16 a
+// bucket where a page of 2 MB left 4, and std::sort's partitions on them took 20 times
+// as long for 4 times the hashes). The depth is the bits it takes to tell a bucket's
+// hashes apart: two dealings for a million, eight at most for equal ones.
+void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int top);
 
-// One dealing of sort_hashes_from, a function of its own so that its bucket tables (4 KB)
-// are on the stack only while a range is dealt: GCC inlined the recursion into one frame
-// of 16 KB, which every page's first sort touched, four page faults of a fresh stack for
-// a page of a few hundred hashes.
-[[gnu::noinline]] void deal_hashes(std::uint64_t* first, std::uint64_t* last, int shift) {
-    constexpr std::size_t kBuckets = 256;
+// One dealing of sort_hashes_from by the `bits` below the `top` bits already dealt by, a
+// function of its own so that its bucket tables (2^Max_bits + 1 entries twice) are on
+// the stack only while a range is dealt: GCC inlined the recursion into one frame of 16
+// KB, which every page's first sort touched, four page faults of a fresh stack for a
+// page of a few hundred hashes (the wide tables, 16 KB, only a long page's dealings use).
+template <int MaxBits>
+[[gnu::noinline]] void deal_hashes(std::uint64_t* first, std::uint64_t* last, int top, int bits) {
+    constexpr std::size_t kMaxBuckets = std::size_t(1) << MaxBits;
     constexpr std::size_t kPrefetchAhead = 16;  // hashes: two cache lines
-    auto bucket = [shift](std::uint64_t h) { return static_cast<std::size_t>((h >> shift) & (kBuckets - 1)); };
+    const std::size_t buckets = std::size_t(1) << bits;
+    auto bucket = [top, bits](std::uint64_t h) { return static_cast<std::size_t>((h << top) >> (64 - bits)); };
     const auto count = static_cast<std::size_t>(last - first);
-    std::array<std::size_t, kBuckets + 1> start{};
+    std::array<std::uint32_t, kMaxBuckets + 1> start;  // counts below 2^32: kMaxInputBytes
+    std::fill(start.begin(), start.begin() + buckets + 1, 0);
     for (const std::uint64_t* p = first; p != last; ++p) ++start[bucket(*p) + 1];
-    for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-    std::array<std::size_t, kBuckets> next;
-    std::copy(start.begin(), start.end() - 1, next.begin());
-    for (std::size_t b = 0; b < kBuckets; ++b) {
+    for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+    std::array<std::uint32_t, kMaxBuckets> next;
+    std::copy(start.begin(), start.begin() + buckets, next.begin());
+    for (std::size_t b = 0; b < buckets; ++b) {
         while (next[b] < start[b + 1]) {
             std::uint64_t h = first[next[b]];
             for (std::size_t to = bucket(h); to != b; to = bucket(h)) {
@@ -134,17 +144,32 @@ void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift);
             first[next[b]++] = h;
         }
     }
-    for (std::size_t b = 0; b < kBuckets; ++b)
-        if (start[b + 1] - start[b] > 1) sort_hashes_from(first + start[b], first + start[b + 1], shift - 8);
+    for (std::size_t b = 0; b < buckets; ++b)
+        if (start[b + 1] - start[b] > 1) sort_hashes_from(first + start[b], first + start[b + 1], top + bits);
 }
 
-void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int shift) {
-    constexpr std::size_t kMinDealt = 256;  // fewer: std::sort alone (a deal costs as much)
-    if (static_cast<std::size_t>(last - first) < kMinDealt || shift < 0) std::sort(first, last);
-    else deal_hashes(first, last, shift);
+void sort_hashes_from(std::uint64_t* first, std::uint64_t* last, int top) {
+    constexpr std::size_t kMinDealt = 256;        // fewer: std::sort alone (a deal costs as much)
+    constexpr std::size_t kMaxWideDealt = 8192;   // more: 8-bit digits (see above)
+    constexpr std::size_t kDealtPerBucket = 4;
+    constexpr int kDigit = 8, kMaxWideDigit = 11;
+    const auto count = static_cast<std::size_t>(last - first);
+    if (count < kMinDealt || top >= 64) {
+        std::sort(first, last);
+        return;
+    }
+    const int bits = std::min(64 - top, count > kMaxWideDealt ? kDigit
+                                        : std::clamp(static_cast<int>(std::bit_width((count - 1) / kDealtPerBucket)),
+                                                     kDigit, kMaxWideDigit));
+    if (bits > kDigit) deal_hashes<kMaxWideDigit>(first, last, top, bits);
+    else deal_hashes<kDigit>(first, last, top, bits);
 }
 
-void sort_hashes(std::uint64_t* first, std::uint64_t* last) { sort_hashes_from(first, last, 56); }
+}  // namespace
+
+void sort_hashes(std::uint64_t* first, std::uint64_t* last) { sort_hashes_from(first, last, 0); }
+
+namespace {
 
 // The three-word sequences of a document's text, and the one- and two-word ones among
 // `short_texts` (the units of one or two words, which are looked for whole): a sorted
@@ -189,9 +214,26 @@ public:
     float share(const std::uint64_t* words, std::size_t count) const {
         if (count == 0) return -1;
         if (count < 3) return has(gram(words, count)) ? 1.0f : 0.0f;
+        // The look-ups of a long unit's sequences, prefetched ahead in two steps: the
+        // bucket's start kFar sequences ahead, the bucket's grams kNear ahead (its start
+        // read by then). On a long page the grams are past the second-level cache, and a
+        // look-up waited for two misses in turn; a ring of the coming hashes keeps each
+        // computed once.
+        constexpr std::size_t kFar = 16, kNear = 8, kRing = 32;  // kRing: a power of two, over kFar
+        const std::size_t grams = count - 2;
+        std::array<std::uint64_t, kRing> ring;
+        for (std::size_t i = 0; i < std::min(grams, kFar); ++i) ring[i] = gram(&words[i], 3);
         std::size_t found = 0;
-        for (std::size_t i = 0; i + 3 <= count; ++i) found += has(gram(&words[i], 3));
-        return static_cast<float>(found) / static_cast<float>(count - 2);
+        for (std::size_t i = 0; i < grams; ++i) {
+            if (i + kFar < grams) {
+                const std::uint64_t g = gram(&words[i + kFar], 3);
+                ring[(i + kFar) & (kRing - 1)] = g;
+                __builtin_prefetch(&start_[bucket(g)]);
+            }
+            if (i + kNear < grams) __builtin_prefetch(grams_.begin() + start_[bucket(ring[(i + kNear) & (kRing - 1)])]);
+            found += has(ring[i & (kRing - 1)]);
+        }
+        return static_cast<float>(found) / static_cast<float>(grams);
     }
 
 private:
@@ -290,15 +332,30 @@ UnitFeatureRows::UnitFeatureRows(const std::vector<Unit>& units, const UnitPage&
 
     prose_.resize(n);
     before_.assign(n + 1, 0.0);
-    for (std::size_t k = 0; k < n; ++k) {
-        const Features& f = units[k].f;
-        prose_[k] = is_prose(f);
-        before_[k + 1] = before_[k] + f.length;
-        link_chars_ += f.link_length;
-        if (f.fold) ++repeats_[f.fold];
-        items_ += units[k].kind == UnitKind::item;
-        headings_ += units[k].kind == UnitKind::heading;
+    // How often each unit's text occurs on the page: one look-up per unit, in a table
+    // naming each text's first unit, which counts for all (a row looked its text up in a
+    // table of the page's texts, a cache miss a row on a long page, which no other work
+    // of the row overlapped).
+    repeats_.assign(n, 0);
+    std::vector<std::uint32_t> first(n, 0);
+    {
+        HashTable<std::uint32_t> first_of;  // of each folded text (Features::fold)
+        for (std::size_t k = 0; k < n; ++k) {
+            const Features& f = units[k].f;
+            prose_[k] = is_prose(f);
+            before_[k + 1] = before_[k] + f.length;
+            link_chars_ += f.link_length;
+            if (f.fold) {
+                first[k] = first_of.try_emplace(f.fold, static_cast<std::uint32_t>(k)).first;
+                ++repeats_[first[k]];
+            }
+            items_ += units[k].kind == UnitKind::item;
+            headings_ += units[k].kind == UnitKind::heading;
+        }
     }
+    for (std::size_t k = 0; k < n; ++k)
+        if (units[k].f.fold) repeats_[k] = repeats_[first[k]];
+    std::vector<std::uint32_t>().swap(first);
     total_ = before_[n];
 
     // the densest run of prose (Kadane's maximum-sum run)
@@ -413,7 +470,7 @@ void UnitFeatureRows::row(std::size_t k, float* row) const {
                                   : (before_[k] - before_[run_last_ + 1]) / std::max(1.0, total);
     put(has_run ? dc : -9);
     put(prose_[k]);
-    put(log1(f.fold ? *repeats_.find(f.fold) - 1 : 0));
+    put(log1(f.fold ? int(repeats_[k]) - 1 : 0));
     // On how many other pages of the batch the text occurs: a count, not a share of
     // the batch, and 0 for a page converted alone, so that a page's units measure the
     // same alone and in a batch of other sites' pages (a share was 1/N for every line

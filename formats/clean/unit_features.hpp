@@ -13,7 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include "clean/hash_table.hpp"
 #include "clean/units.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/diagnostics.hpp"
@@ -94,7 +93,7 @@ private:
     std::vector<std::array<float, kRuleStages>> kept_;  // of each unit, each stage's share
     std::vector<bool> prose_;
     std::vector<double> before_;  // characters before each unit
-    HashTable<int> repeats_;      // of each folded text (Features::fold)
+    std::vector<std::uint32_t> repeats_;  // of each unit's folded text (Features::fold) on the page
     double link_chars_ = 0, total_ = 0, prose_chars_ = 0;
     std::size_t items_ = 0, headings_ = 0;
     std::size_t run_first_ = 0, run_last_ = 0;  // the densest run of prose
@@ -141,5 +140,9 @@ std::vector<std::string> feature_values(const std::vector<std::string_view>& nam
 void dump_unit_features(std::string_view source, const std::vector<Unit>& units, const std::vector<float>& features,
                         const std::vector<bool>& rules);
 bool unit_features_wanted();
+
+// Sorts 64-bit hashes in place, as std::sort does (the page's word sequences, before
+// they are searched): a radix sort by the hashes' top bits, then std::sort in the cache.
+void sort_hashes(std::uint64_t* first, std::uint64_t* last);
 
 }  // namespace dconv::clean

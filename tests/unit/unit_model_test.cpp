@@ -330,3 +330,30 @@ TEST_CASE("a page's units give its unit features and the removed units go back i
             CHECK(l->tasks == std::get<List>(original.blocks[b].node).tasks);
     }
 }
+
+TEST_CASE("sort_hashes sorts as std::sort does, at every depth of its dealing") {
+    // sizes below a dealing, one 8-bit dealing and the wider ones of a long page, hashes
+    // spread over 64 bits, crowded into a few top bits, and repeated many times over
+    std::uint64_t state = 0x9E3779B97F4A7C15ull;
+    auto next = [&] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (std::size_t size : {0u, 1u, 255u, 256u, 1025u, 8192u, 8193u, 300000u}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            std::vector<std::uint64_t> hashes(size);
+            for (auto& h : hashes) {
+                h = next();
+                if (kind == 1) h >>= 40;                  // the top bits all zero
+                if (kind == 2) h = (h % 97) * 0x10001ull;  // few distinct values, many times
+            }
+            std::vector<std::uint64_t> expected = hashes;
+            std::sort(expected.begin(), expected.end());
+            dconv::clean::sort_hashes(hashes.data(), hashes.data() + hashes.size());
+            INFO("size " << size << ", kind " << kind);
+            CHECK(hashes == expected);
+        }
+    }
+}
