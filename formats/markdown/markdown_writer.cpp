@@ -962,8 +962,8 @@ private:
     }
 
     // A table GFM cannot express (spans, several header rows or none, blocks in cells):
-    // an HTML block, which GitHub and pandoc render. The Markdown reader keeps an HTML
-    // block as a code block, so such a table does not read back as a table.
+    // an HTML block, which GitHub and pandoc render, and which the Markdown reader reads
+    // back as the table (table_of_html_block).
     void html_table(const Table& t) {
         std::string html = "<table>\n";
         auto rows = [&](const std::vector<TableRow>& section, const char* tag, const char* cell_tag) {
