@@ -623,6 +623,7 @@ private:
             case CMARK_NODE_PARAGRAPH: {
                 Inlines content = inlines_from_cmark(node, this, RawImages::images);
                 if (caption(node, content, out)) return true;
+                if (definition_entry(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
@@ -719,6 +720,41 @@ private:
         out.resize(first);
         figure.caption = std::move(content);
         out.push_back(Block{std::move(figure), where});
+        return true;
+    }
+
+    // Definition lists, as the Markdown writer writes them (pandoc's form for GFM, the
+    // terms in strong): a paragraph whose first line is `**term**\` is an entry when
+    // it goes on with a line of text: its leading strong terms, each followed by a line
+    // break, and the rest of the paragraph its one definition. Entries in a row make one
+    // list. Markdown cannot say where a definition ends, so the blocks of a definition
+    // after its first paragraph, and further definitions, are read as blocks after the
+    // list; a term without a definition is a paragraph in strong.
+    bool definition_entry(cmark_node* node, Inlines& content, Blocks& out) {
+        int line = cmark_node_get_start_line(node);
+        int column = cmark_node_get_start_column(node);
+        if (line <= 0 || column <= 0 || static_cast<std::size_t>(line) > lines_.size()) return false;
+        std::string_view source = lines_[static_cast<std::size_t>(line) - 1];
+        if (static_cast<std::size_t>(column) > source.size()) return false;
+        source = trim_right(source.substr(static_cast<std::size_t>(column) - 1));
+        if (!source.starts_with("**") || !source.ends_with("**\\")) return false;
+        DefinitionItem item;
+        std::size_t i = 0;
+        for (; i + 1 < content.size() && std::holds_alternative<Strong>(content[i]) &&
+               std::holds_alternative<LineBreak>(content[i + 1]);
+             i += 2)
+            item.terms.push_back(std::move(std::get<Strong>(content[i]).children));
+        if (item.terms.empty() || i == content.size()) return false;
+        Inlines definition(std::make_move_iterator(content.begin() + static_cast<std::ptrdiff_t>(i)),
+                           std::make_move_iterator(content.end()));
+        SourceRange where = range(node);
+        item.definitions.push_back({Block{Paragraph{std::move(definition)}, where}});
+        if (auto* list = out.empty() ? nullptr : std::get_if<DefinitionList>(&out.back().node)) {
+            list->items.push_back(std::move(item));
+            out.back().source.last = where.last;
+            return true;
+        }
+        out.push_back(Block{DefinitionList{{std::move(item)}}, where});
         return true;
     }
 

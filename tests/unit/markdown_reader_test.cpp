@@ -78,6 +78,51 @@ TEST_CASE("reader: a table with spans, written as an HTML block, reads back as t
     CHECK(r.through_markdown == r.from_html);
 }
 
+TEST_CASE("reader: a table with spans in a figure reads back as the figure") {
+    HtmlThroughMarkdown r = html_through_markdown(
+        "<html><body><figure><table>\n"
+        "<tr><th>A</th><th>B</th></tr><tr><td colspan=\"2\">1 and 2</td></tr></table>\n"
+        "<figcaption>A spanning row</figcaption></figure></body></html>\n");
+    INFO("markdown:\n" << r.markdown);
+    REQUIRE(r.markdown.find("<table>") != std::string::npos);
+    REQUIRE(r.from_html.starts_with("Figure [Str \"A spanning row\"]\n  Table"));
+    CHECK(r.through_markdown == r.from_html);
+}
+
+TEST_CASE("reader: a definition list as the writer writes it reads back as the list") {
+    HtmlThroughMarkdown r = html_through_markdown(
+        "<html><body><p>Terms:</p>\n"
+        "<dl><dt>Pile</dt><dd>A column driven into the seabed.</dd>\n"
+        "<dt>Fender</dt><dt><em>Bumper</em></dt><dd>A cushion on the pier's <b>side</b>.</dd></dl>\n"
+        "<p>After.</p></body></html>\n");
+    INFO("markdown:\n" << r.markdown);
+    REQUIRE(r.markdown.find("**Pile**\\\n") != std::string::npos);  // the form under test
+    REQUIRE(r.from_html.find("DefinitionList") != std::string::npos);
+    CHECK(r.through_markdown == r.from_html);
+    // and written again, the same Markdown
+    Document back = read(r.markdown);
+    CHECK(write_markdown(back, WriteOptions{}) == r.markdown);
+}
+
+TEST_CASE("reader: a paragraph of strong text, a line break and text is no definition list") {
+    // a page's "<b>Note</b><br>text": the writer writes that break as two spaces
+    HtmlThroughMarkdown r = html_through_markdown(
+        "<html><body><p><b>Note</b><br>Text under it.</p>\n"
+        "<blockquote><p><b>One</b><br><b>Two</b><br>three</p></blockquote></body></html>\n");
+    INFO("markdown:\n" << r.markdown);
+    REQUIRE(r.from_html.starts_with("Para [Strong [Str \"Note\"], LineBreak"));
+    CHECK(r.through_markdown == r.from_html);
+}
+
+TEST_CASE("reader: a strong line without the writer's line break, or without text after it, is a paragraph") {
+    for (const char* md : {"**Bold** and more\\\ntext\n", "**Bold**\\\n", "**Bold**\ntext\n"}) {
+        Document doc = read(md);
+        INFO(md);
+        REQUIRE(doc.blocks.size() == 1);
+        CHECK(std::holds_alternative<Paragraph>(doc.blocks[0].node));
+    }
+}
+
 TEST_CASE("reader: a pipe table's 'Table: caption' line is its caption") {
     HtmlThroughMarkdown r = html_through_markdown(
         "<html><body><table><caption>Two: columns</caption>\n"
