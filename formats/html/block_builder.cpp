@@ -378,7 +378,7 @@ private:
             if (unsigned entered = enter_table_part(i)) return entered;
         }
         if (tag == GUMBO_TAG_TABLE && containers_.size() <= kMaxContainerNesting &&
-            is_data_table(page_, i)) {
+            (options_.tables_are_data || is_data_table(page_, i))) {
             if (!options_.data_tables) return kBlock | kOpaque;
             finish_paragraph();
             tables_.push_back(TableBuild{i, {}, false, false, true, false, {}, 0, {}, {}, {}, 0});

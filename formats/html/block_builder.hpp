@@ -57,6 +57,9 @@ struct BuildOptions {
     // False: data tables are passed over, not built (for a measure of the page's prose,
     // which a table is not: the recall guard's).
     bool data_tables = true;
+    // True: every table is a data table, none judged layout (table_kind.hpp): for markup
+    // a program wrote for a table of the model (the Markdown writer's HTML tables).
+    bool tables_are_data = false;
 };
 
 // Builds the blocks of the subtrees of `roots`, in the order given (document order),

@@ -178,6 +178,16 @@ void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor,
 
 std::string html_declared_encoding(std::string_view bytes) { return html::declared_encoding(bytes); }
 
+Blocks read_html_fragment(std::string markup) {
+    html::prepare_markup(markup);
+    if (markup.size() > kMaxMarkupBytes) return {};
+    html::Page page(markup);
+    if (page.body() == html::kNoElement) return {};
+    html::BuildOptions build;
+    build.tables_are_data = true;
+    return html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
+}
+
 std::string html_template_text(std::string text, const ReadOptions&) {
     html::prepare_markup(text);
     if (text.size() > kMaxMarkupBytes) return {};

@@ -39,6 +39,12 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
 // per block (and per list item), as the cleaner measures them.
 std::string html_template_text(std::string text, const ReadOptions& options);
 
+// A fragment of HTML written into another document (a Markdown file's HTML block) as
+// the model's blocks: the whole of it, never cleaned, every table a data table, scripts
+// and styles dropped as on a page. Source lines count from the fragment's first line.
+// Empty when the markup is over kMaxMarkupBytes.
+Blocks read_html_fragment(std::string markup);
+
 // The legacy charset an HTML page declares, for the decode stage (markup_prescan.hpp's
 // declared_encoding): empty when detection should decide.
 std::string html_declared_encoding(std::string_view bytes);

@@ -13,7 +13,10 @@
 // rendered as markup, and written back as Markdown it is a fenced "html" block. A block
 // that is only an HTML comment is dropped with a note, as a renderer would hide it.
 // Inline HTML ("<kbd>", "<br>") stays in its paragraph as literal text (cmark_inlines).
-// Images are the exception: Markdown has no syntax for an image's width or a figure, so
+// Tables are an exception: an HTML block of one <table> (the Markdown writer's form for
+// a table with spans) is read by the HTML reader's block builder into a Table
+// (table_of_html_block): its text as text, no markup passed through.
+// Images are the other: Markdown has no syntax for an image's width or a figure, so
 // authors write `<img src=... width=...>` and `<figure>`; an <img> tag is an Image, and
 // an HTML block of images only (in <p>, <a>, <picture>, <figure> with <figcaption>) is
 // their paragraph or Figure (images_of_html_block), as a renderer shows them.
@@ -38,6 +41,7 @@
 #include "dconv/clean.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
+#include "html/html_reader.hpp"
 #include "markdown/cmark_inlines.hpp"
 
 namespace dconv {
@@ -460,6 +464,42 @@ bool is_blank_line(std::string_view line) {
     return line.find_first_not_of(" \t\r>") == std::string_view::npos;
 }
 
+// Moves the source lines of blocks read from a fragment (its line 1: `first`) to the file's.
+void shift_sources(Blocks& blocks, std::uint32_t first) {
+    for (Block& b : blocks) {
+        if (b.source.known()) b.source = {b.source.first + first - 1, b.source.last + first - 1};
+        if (auto* q = std::get_if<BlockQuote>(&b.node)) shift_sources(q->children, first);
+        else if (auto* l = std::get_if<List>(&b.node))
+            for (Blocks& item : l->items) shift_sources(item, first);
+        else if (auto* f = std::get_if<Figure>(&b.node)) shift_sources(f->content, first);
+        else if (auto* d = std::get_if<DefinitionList>(&b.node)) {
+            for (DefinitionItem& item : d->items)
+                for (Blocks& definition : item.definitions) shift_sources(definition, first);
+        } else if (auto* t = std::get_if<Table>(&b.node)) {
+            for (auto* section : {&t->head, &t->body})
+                for (TableRow& row : *section)
+                    for (TableCell& cell : row.cells) shift_sources(cell.content, first);
+        }
+    }
+}
+
+// An HTML block that is one <table>, as the Markdown writer writes a table GFM cannot
+// express (spans, several header rows or none, blocks in cells) and as authors write
+// one: that Table, read by the HTML reader's block builder (head, body, spans,
+// alignments, a <caption>), not cleaned. A block holding more than the table stays
+// a code block.
+std::optional<Block> table_of_html_block(const std::string& html, SourceRange where) {
+    std::string_view start = trim_left(html);
+    if (start.size() < 7 || text::lower_ascii(start.substr(0, 6)) != "<table" ||
+        std::string_view(" \t\r\n>/").find(start[6]) == std::string_view::npos)
+        return std::nullopt;
+    Blocks blocks = read_html_fragment(html);
+    if (blocks.size() != 1 || !std::holds_alternative<Table>(blocks.front().node)) return std::nullopt;
+    if (where.known()) shift_sources(blocks, where.first);
+    blocks.front().source = where;
+    return std::move(blocks.front());
+}
+
 bool type_is(cmark_node* node, const char* name) {
     const char* type = cmark_node_get_type_string(node);
     return type && std::strcmp(type, name) == 0;
@@ -583,6 +623,7 @@ private:
             case CMARK_NODE_PARAGRAPH: {
                 Inlines content = inlines_from_cmark(node, this, RawImages::images);
                 if (caption(node, content, out)) return true;
+                if (definition_entry(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
                 if (!content.empty()) out.push_back(Block{Paragraph{std::move(content)}, range(node)});
                 return true;
@@ -610,6 +651,10 @@ private:
                     d.reason = "HTML comment";
                     d.excerpt = html.substr(0, kMaxExcerpt);
                     diag_.note(std::move(d));
+                    return true;
+                }
+                if (std::optional<Block> table = table_of_html_block(html, range(node))) {
+                    out.push_back(std::move(*table));
                     return true;
                 }
                 if (std::optional<BlockNode> images = images_of_html_block(html)) {
@@ -675,6 +720,41 @@ private:
         out.resize(first);
         figure.caption = std::move(content);
         out.push_back(Block{std::move(figure), where});
+        return true;
+    }
+
+    // Definition lists, as the Markdown writer writes them (pandoc's form for GFM, the
+    // terms in strong): a paragraph whose first line is `**term**\` is an entry when
+    // it goes on with a line of text: its leading strong terms, each followed by a line
+    // break, and the rest of the paragraph its one definition. Entries in a row make one
+    // list. Markdown cannot say where a definition ends, so the blocks of a definition
+    // after its first paragraph, and further definitions, are read as blocks after the
+    // list; a term without a definition is a paragraph in strong.
+    bool definition_entry(cmark_node* node, Inlines& content, Blocks& out) {
+        int line = cmark_node_get_start_line(node);
+        int column = cmark_node_get_start_column(node);
+        if (line <= 0 || column <= 0 || static_cast<std::size_t>(line) > lines_.size()) return false;
+        std::string_view source = lines_[static_cast<std::size_t>(line) - 1];
+        if (static_cast<std::size_t>(column) > source.size()) return false;
+        source = trim_right(source.substr(static_cast<std::size_t>(column) - 1));
+        if (!source.starts_with("**") || !source.ends_with("**\\")) return false;
+        DefinitionItem item;
+        std::size_t i = 0;
+        for (; i + 1 < content.size() && std::holds_alternative<Strong>(content[i]) &&
+               std::holds_alternative<LineBreak>(content[i + 1]);
+             i += 2)
+            item.terms.push_back(std::move(std::get<Strong>(content[i]).children));
+        if (item.terms.empty() || i == content.size()) return false;
+        Inlines definition(std::make_move_iterator(content.begin() + static_cast<std::ptrdiff_t>(i)),
+                           std::make_move_iterator(content.end()));
+        SourceRange where = range(node);
+        item.definitions.push_back({Block{Paragraph{std::move(definition)}, where}});
+        if (auto* list = out.empty() ? nullptr : std::get_if<DefinitionList>(&out.back().node)) {
+            list->items.push_back(std::move(item));
+            out.back().source.last = where.last;
+            return true;
+        }
+        out.push_back(Block{DefinitionList{{std::move(item)}}, where});
         return true;
     }
 

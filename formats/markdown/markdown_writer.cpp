@@ -26,7 +26,9 @@
 //     terms, each ending in a line break, with its first definition's paragraph on the
 //     next line, the rest of its definitions after it, entries apart; the terms are
 //     strong (pandoc leaves them plain), so that they stand out from the definition
-//     they are joined to;
+//     they are joined to, and so that the reader reads the entries back; what it cannot
+//     tell apart is a definition's blocks after its first paragraph, and a term's
+//     definitions after its first, which read back as blocks after the list;
 //   - front matter: empty values, empty authors, and extra keys that are not
 //     [A-Za-z_][A-Za-z0-9_-]* or that name a known field (title, author, lang, ...) are
 //     left out;
@@ -46,6 +48,7 @@
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/text.hpp"
@@ -793,7 +796,7 @@ private:
         check_deadline();  // --timeout (dconv/limits.hpp)
         std::visit(Overload{
                        [&](const Heading& h) { heading(h); },
-                       [&](const Paragraph& p) { paragraph(p.content); },
+                       [&](const Paragraph& p) { paragraph(p.content, definition_entries_.count(&b) > 0); },
                        [&](const List& l) { list(l, list_delimiter); },
                        [&](const BlockQuote& q) {
                            std::size_t saved = open_container("> ", "> ");
@@ -815,6 +818,7 @@ private:
     void definition_list(const DefinitionList& d) {
         const TrailingList before = trailing_;
         Blocks entries;
+        std::vector<std::size_t> leads;  // the entries the reader reads back (definition_entries_)
         for (const DefinitionItem& item : d.items) {
             Inlines lead;
             for (const Inlines& term : item.terms) {
@@ -829,11 +833,14 @@ private:
                     block = 1;
                 }
             entries.push_back(Block{Paragraph{std::move(lead)}, {}});
+            if (block == 1) leads.push_back(entries.size() - 1);
             for (; definition < item.definitions.size(); ++definition, block = 0)
                 for (; block < item.definitions[definition].size(); ++block)
                     entries.push_back(item.definitions[definition][block]);
         }
+        for (std::size_t i : leads) definition_entries_.insert(&entries[i]);
         trailing_ = blocks(entries, false, false, before);
+        for (std::size_t i : leads) definition_entries_.erase(&entries[i]);
     }
 
     // A figure: its content, then its caption as a paragraph that starts "Figure: "
@@ -962,8 +969,8 @@ private:
     }
 
     // A table GFM cannot express (spans, several header rows or none, blocks in cells):
-    // an HTML block, which GitHub and pandoc render. The Markdown reader keeps an HTML
-    // block as a code block, so such a table does not read back as a table.
+    // an HTML block, which GitHub and pandoc render, and which the Markdown reader reads
+    // back as the table (table_of_html_block).
     void html_table(const Table& t) {
         std::string html = "<table>\n";
         auto rows = [&](const std::vector<TableRow>& section, const char* tag, const char* cell_tag) {
@@ -1116,7 +1123,18 @@ private:
         end_line();
     }
 
-    void paragraph(const Inlines& content) {
+    // `entry`: a definition list's entry (definition_list()). Another paragraph of that
+    // shape, strong text then a line break then more (a page's "<b>Note</b><br>text"),
+    // has that line break written as two spaces, so that the reader, which takes a first
+    // line ending in `**\` for a term, reads it as the paragraph it is.
+    void paragraph(const Inlines& content, bool entry = false) {
+        spaced_break_ = !entry && content.size() > 2 && std::holds_alternative<Strong>(content[0]) &&
+                        std::holds_alternative<LineBreak>(content[1]);
+        paragraph_lines(content);
+        spaced_break_ = false;
+    }
+
+    void paragraph_lines(const Inlines& content) {
         begin_line();
         std::size_t start = out_.size();
         // "Figure: " and "Table: " open the captions the reader attaches to the blocks
@@ -1309,7 +1327,8 @@ private:
                             out_ += ' ';
                             return;
                         }
-                        out_ += "\\\n";
+                        out_ += spaced_break_ ? "  \n" : "\\\n";
+                        spaced_break_ = false;
                         begin_line();
                         next_start_ = TextStart::line;
                     },
@@ -1517,6 +1536,9 @@ private:
     bool last_line_blank_ = true;
     TextStart next_start_ = TextStart::mid_line;
     bool break_as_space_ = false;
+    bool spaced_break_ = false;  // the next line break as two spaces (paragraph())
+    // The paragraphs being written that are definition list entries (definition_list()).
+    std::unordered_set<const Block*> definition_entries_;
     bool in_link_ = false;
     bool in_table_cell_ = false;
     bool tildes_pair_ = true;  // the paragraph being written has two tildes or more

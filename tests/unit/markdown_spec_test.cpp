@@ -120,7 +120,22 @@ void dump(const Blocks& blocks, int indent, std::string& out) {
                            out += '\n';
                            dump(f.content, indent + 1, out);
                        },
-                       [&](const DefinitionList&) { out += "DefinitionList" + lines + '\n'; },  // no Markdown reads one
+                       [&](const DefinitionList& d) {
+                           out += "DefinitionList" + lines + '\n';
+                           for (const DefinitionItem& item : d.items) {
+                               for (const Inlines& term : item.terms) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += "term ";
+                                   test::describe(term, out);
+                                   out += '\n';
+                               }
+                               for (const Blocks& definition : item.definitions) {
+                                   out.append(static_cast<std::size_t>(indent + 1) * 2, ' ');
+                                   out += "definition\n";
+                                   dump(definition, indent + 2, out);
+                               }
+                           }
+                       },
                        [&](const Table& t) {
                            out += "Table" + lines + " [";
                            for (Alignment a : t.columns)
