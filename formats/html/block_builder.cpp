@@ -132,10 +132,37 @@ bool shows(const Inline& in) {
     return image;
 }
 
+void breaks_to_spaces(Inlines& inlines);
+
+// A link holding images and words too ("Enlarge", a title): the image's own link (to
+// its larger version, or anywhere).
+bool links_image(const Inline& in) {
+    const auto* link = std::get_if<Link>(&in);
+    return link && std::any_of(link->children.begin(), link->children.end(),
+                               [](const Inline& child) { return std::holds_alternative<Image>(child); });
+}
+
+// A link of images and words is parted too: its images, linked, are shown; its words,
+// linked, join what the figure says.
 void part_figure_paragraph(Inlines& content, Inlines& shown, Inlines& said) {
     for (Inline& in : content) {
-        if (shows(in)) shown.push_back(std::move(in));
-        else if (!std::holds_alternative<LineBreak>(in)) said.push_back(std::move(in));
+        if (shows(in)) {
+            shown.push_back(std::move(in));
+        } else if (links_image(in)) {
+            Link& link = std::get<Link>(in);
+            Link images{{}, link.url, link.title}, words{{}, link.url, link.title};
+            for (Inline& child : link.children)
+                (std::holds_alternative<Image>(child) ? images : words).children.push_back(std::move(child));
+            shown.push_back(std::move(images));
+            breaks_to_spaces(words.children);
+            bool empty = std::all_of(words.children.begin(), words.children.end(), [](const Inline& w) {
+                const auto* t = std::get_if<Text>(&w);
+                return t && text::trim(t->text).empty();
+            });
+            if (!empty) said.push_back(std::move(words));
+        } else if (!std::holds_alternative<LineBreak>(in)) {
+            said.push_back(std::move(in));
+        }
     }
 }
 
@@ -449,6 +476,15 @@ private:
             containers_.push_back(std::move(c));
             return kContainer;
         }
+        if (e.block && figure_depth_ == 0 && containers_.size() <= kMaxContainerNesting && e.all.chars > 0 &&
+            e.all.link_chars >= e.all.chars && is_photo_box(page_, i)) {
+            // a photo in its own link with the link's words ("Enlarge"): a figure, whose
+            // caption they are (pop_figure), not a line of links
+            finish_paragraph();
+            ++figure_depth_;
+            containers_.push_back(Container{Container::Kind::figure, {}, {}, {e.line, e.line}});
+            return kContainer | kFigure;
+        }
         if (e.block) {
             finish_paragraph();
             return kBlock;
@@ -701,7 +737,8 @@ private:
     // Lists, quotes and code in a figure follow it; a figure that shows nothing is read
     // as the blocks it holds.
     static bool holds_image(const Inlines& inlines) {
-        return std::any_of(inlines.begin(), inlines.end(), [](const Inline& in) { return shows(in); });
+        return std::any_of(inlines.begin(), inlines.end(),
+                           [](const Inline& in) { return shows(in) || links_image(in); });
     }
 
     void pop_figure(Container c) {

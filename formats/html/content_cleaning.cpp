@@ -76,6 +76,18 @@ bool shows_images_only(const Inlines& inlines) {
     return image;
 }
 
+// A footnote's reference, its note read into it (footnotes.hpp): the author's text.
+bool holds_note(const Inlines& inlines) {
+    for (const Inline& in : inlines) {
+        if (const auto* note = std::get_if<Note>(&in)) {
+            if (!note->content.empty()) return true;
+        } else if (const Inlines* children = inline_children(in); children && holds_note(*children)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // What the page shows rather than says: a figure, a data table (the reader made tables
 // of data tables only), or a paragraph of images. Their words (alt text, numbers, cell
 // links) say nothing about whether they are furniture, so the filters and the
@@ -205,6 +217,9 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang,
         Unit u{b, -1, block.source};
         u.media = is_media(block);
         u.prose = !u.media && is_running_prose(std::span<const Block>(&block, 1), lang, seen);
+        // a paragraph carrying a footnote is no furniture, however short ("Note¹")
+        if (const auto* p = std::get_if<Paragraph>(&block.node); p && !u.media && rule_on(Rule::protected_prose))
+            u.prose = u.prose || holds_note(p->content);
         keep_unit(u, std::span<const Block>(&block, 1));
         units.push_back(u);
     }

@@ -23,16 +23,6 @@ bool is_placeholder(std::string_view src) {
            (text::starts_with_ci(src, "data:") && src.size() <= kMaxPlaceholderUri);
 }
 
-// The leading digits of a declared size ("640", "640px"); 0 when there are none.
-int declared_pixels(std::string_view value) {
-    value = text::trim(value);
-    int n = 0;
-    std::size_t k = 0;
-    for (; k < value.size() && k < 6 && value[k] >= '0' && value[k] <= '9'; ++k) n = n * 10 + (value[k] - '0');
-    if (k == 0 || (k < value.size() && value[k] == '%')) return 0;  // a share of the box says nothing
-    return n;
-}
-
 struct Candidate {
     std::string url;
     double width = 0;    // from "480w"
@@ -84,6 +74,81 @@ bool links_to_image_file(std::string_view href) {
 std::string other_site_link(const Page& page, std::uint32_t img, std::string_view page_url);
 
 }  // namespace
+
+int declared_pixels(std::string_view value) {
+    value = text::trim(value);
+    int n = 0;
+    std::size_t k = 0;
+    for (; k < value.size() && k < 6 && value[k] >= '0' && value[k] <= '9'; ++k) n = n * 10 + (value[k] - '0');
+    if (k == 0 || (k < value.size() && value[k] == '%')) return 0;  // a share of the box says nothing
+    return n;
+}
+
+namespace {
+
+bool in_figure(const Page& page, std::uint32_t i) {
+    for (std::uint32_t a = i; a != kNoElement; a = page[a].parent)
+        if (page[a].tag == GUMBO_TAG_FIGURE) return true;
+    return false;
+}
+
+// The <a href> holding element k, below `box`; kNoElement when none.
+std::uint32_t link_of(const Page& page, std::uint32_t k, std::uint32_t box) {
+    for (std::uint32_t a = page[k].parent; a != kNoElement && a != page[box].parent; a = page[a].parent)
+        if (page[a].tag == GUMBO_TAG_A && has_attribute(page[a].node, "href")) return a;
+    return kNoElement;
+}
+
+// The images inside links below `box` (of its first kMaxPhotoBoxElements elements).
+int linked_images(const Page& page, std::uint32_t box) {
+    int n = 0;
+    std::uint32_t end = std::min(page[box].end, box + kMaxPhotoBoxElements);
+    for (std::uint32_t k = box; k < end; ++k)
+        if (page[k].tag == GUMBO_TAG_IMG && link_of(page, k, box) != kNoElement) ++n;
+    return n;
+}
+
+// The box, and each box around it of at most kMaxPhotoBoxElements elements, stand
+// beside no box with a linked image: not a card in a strip of teasers or thumbnails.
+bool stands_apart(const Page& page, std::uint32_t box) {
+    for (std::uint32_t a = box; page[a].end - a <= kMaxPhotoBoxElements;) {
+        std::uint32_t p = page[a].parent;
+        if (p == kNoElement) break;
+        std::uint32_t before = a - 1;  // the sibling before: the ancestor of a - 1 below p
+        while (before != p && page[before].parent != p) before = page[before].parent;
+        if (before != p && linked_images(page, before) != 0) return false;
+        if (page[a].end < page[p].end && linked_images(page, page[a].end) != 0) return false;
+        a = p;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_photo_box(const Page& page, std::uint32_t box) {
+    if (page[box].end - box > kMaxPhotoBoxElements) return false;
+    bool figure = in_figure(page, box);
+    bool in = figure;  // the link stands in a figure (a figure inside a link is a card's picture)
+    std::uint32_t photo_link = kNoElement;
+    for (std::uint32_t k = box + 1; k < page[box].end; ++k) {
+        if (page[k].tag == GUMBO_TAG_A && has_attribute(page[k].node, "href") &&
+            (photo_link == kNoElement || k >= page[photo_link].end)) {
+            if (photo_link != kNoElement) return false;  // a second link
+            photo_link = k;
+        }
+        if (page[k].tag != GUMBO_TAG_IMG || page[k].skipped) continue;
+        if (photo_link == kNoElement || k >= page[photo_link].end) return false;  // an image outside the link
+        if (!image_source(page, k, figure || in_figure(page, k)).decorative.empty()) return false;
+        in = figure || in_figure(page, photo_link);
+        if (!in && (declared_pixels(attribute(page[k].node, "width")) <= kMaxIconSide ||
+                    declared_pixels(attribute(page[k].node, "height")) <= kMaxIconSide))
+            return false;  // no declared size of a photo
+    }
+    if (photo_link == kNoElement || linked_images(page, photo_link) != 1) return false;
+    // outside a figure, the link is to the photo's larger copy: a card's is to a page
+    if (!in && !links_to_image_file(attribute(page[photo_link].node, "href"))) return false;
+    return stands_apart(page, box);
+}
 
 std::string template_image_line(std::string_view src) {
     return "\x1f" "image " + std::string(text::trim(src));

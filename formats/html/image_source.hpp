@@ -58,6 +58,21 @@ struct ImageSource {
 // `page_url`: the page's absolute address, when known (for the other-site rule).
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
 
+// The leading digits of a declared size ("640", "640px"); 0 when there are none or it
+// is a share of the box ("50%").
+int declared_pixels(std::string_view value);
+
+// A photo: an image in a <figure>, or one declared larger than an icon on both sides
+// (kMaxIconSide), that image_source does not call decorative.
+// A photo box: a small box (at most kMaxPhotoBoxElements elements) holding one photo in
+// its own link (in a figure: to anywhere; else: to an image file, its larger copy, as a
+// card's links to a page) and no link besides, its link's words
+// ("Enlarge", "View larger") its only link text; neither it nor the boxes it is the only
+// linked image of (up to kMaxPhotoBoxElements) stand beside a box with a linked image (a
+// strip of teaser cards or thumbnails: navigation).
+inline constexpr std::uint32_t kMaxPhotoBoxElements = 64;
+bool is_photo_box(const Page& page, std::uint32_t box);
+
 // The host of an absolute http(s) URL, lower-cased, without "www."; empty otherwise.
 std::string url_host(std::string_view url);
 
