@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -551,6 +552,7 @@ private:
         hyphenation_language_ = meta.language.empty() ? std::string("en") : meta.language;
         previous_was_paragraph_ = false;
         note_number_ = 0;  // notes are numbered by chapter
+        note_labels_.clear();
     }
 
     // -------------------------------------------------------------- inlines to spans
@@ -622,10 +624,20 @@ private:
                             add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
                         }
                     } else if constexpr (std::is_same_v<T, Note>) {
-                        int index = add_note(n);
                         SpanState s = script(state, kSuperscriptRise);
-                        marks_[static_cast<std::size_t>(s.link)].note = index;
-                        add_text(std::to_string(note_number_), s, out);
+                        // A later reference to a labelled note (Note::label) is its number
+                        // again, its text set once, at its first reference.
+                        int again = 0;
+                        if (!n.label.empty()) {
+                            auto [at, first] = note_labels_.try_emplace(n.label, note_number_ + 1);
+                            if (!first) again = at->second;
+                        }
+                        if (again == 0) {
+                            marks_[static_cast<std::size_t>(s.link)].note = add_note(n);
+                            add_text(std::to_string(note_number_), s, out);
+                        } else {
+                            add_text(std::to_string(again), s, out);
+                        }
                     }
                 },
                 node.base());
@@ -2258,6 +2270,7 @@ private:
     std::vector<float> foot_top_{0.0f};
     int attached_notes_ = 0;  // notes given to a flow item so far
     int note_number_ = 0;     // the last note's number in this chapter
+    std::map<std::string, int> note_labels_;  // a labelled note's number in this chapter
     bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;
