@@ -168,3 +168,20 @@ TEST_CASE("repeated note: two chapters' notes of the same label stay two notes i
     CHECK(count(txt, "[2]") == 3);
     CHECK(txt.find("[2] The other source.") != std::string::npos);
 }
+
+TEST_CASE("repeated note: in an EPUB chapter split over pages, a page referencing the note again carries it too") {
+    std::string md = "Start of the account[^n].\n\n";
+    for (int i = 0; i < 2000; ++i) md += "A paragraph of the long account, one of many, long enough to fill pages.\n\n";
+    md += "# Later\n\nThe same source again[^n].\n\n[^n]: The shared source.\n";
+    Document doc = read(md, "long.md");
+    std::vector<std::string> pages;
+    for (const test::ZipEntry& e : test::unzip(write_document(doc, "epub", {})))
+        if (e.name.ends_with(".xhtml") && e.data.find("noteref") != std::string::npos) pages.push_back(e.data);
+    REQUIRE(pages.size() == 2);  // the note's first page and the one after the split
+    for (const std::string& page : pages) {
+        CHECK(count(page, "href=\"#fn-1\"") == 1);
+        CHECK(count(page, "id=\"fnref-1\"") == 1);  // the note's way back, on its page
+        CHECK(count(page, "<aside") == 1);
+        CHECK(count(page, "The shared source.") == 1);
+    }
+}
