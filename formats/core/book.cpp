@@ -26,49 +26,48 @@ std::string shared(const std::vector<Document>& chapters, Field field) {
     return first;
 }
 
-// Points every image of `blocks` whose resource key is in `renamed` at its new key.
-void rename_images(Inlines& inlines, const std::map<std::string, std::string>& renamed);
+// Calls `f` on every inline of `b`, at every depth (inside notes too).
+template <class F>
+void each_inline(Block& b, F& f);
 
-void rename_images(Block& b, const std::map<std::string, std::string>& renamed);
-
-void rename_images(Blocks& blocks, const std::map<std::string, std::string>& renamed) {
-    for (Block& b : blocks) rename_images(b, renamed);
+template <class F>
+void each_inline(Blocks& blocks, F& f) {
+    for (Block& b : blocks) each_inline(b, f);
 }
 
-void rename_images(Block& b, const std::map<std::string, std::string>& renamed) {
-    {
-        if (Inlines* content = inline_content(b)) {
-            rename_images(*content, renamed);
-        } else if (auto* list = std::get_if<List>(&b.node)) {
-            for (Blocks& item : list->items) rename_images(item, renamed);
-        } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-            for (DefinitionItem& item : definitions->items) {
-                for (Inlines& term : item.terms) rename_images(term, renamed);
-                for (Blocks& definition : item.definitions) rename_images(definition, renamed);
-            }
-        } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-            rename_images(quote->children, renamed);
-        } else if (auto* figure = std::get_if<Figure>(&b.node)) {
-            rename_images(figure->content, renamed);
-            rename_images(figure->caption, renamed);
-        } else if (auto* table = std::get_if<Table>(&b.node)) {
-            rename_images(table->caption, renamed);
-            for (auto* rows : {&table->head, &table->body})
-                for (TableRow& row : *rows)
-                    for (TableCell& cell : row.cells) rename_images(cell.content, renamed);
+template <class F>
+void each_inline(Inlines& inlines, F& f) {
+    for (Inline& in : inlines) {
+        f(in);
+        if (auto* note = std::get_if<Note>(&in.base())) {
+            each_inline(note->content, f);
+        } else if (Inlines* children = inline_children(in)) {
+            each_inline(*children, f);
         }
     }
 }
 
-void rename_images(Inlines& inlines, const std::map<std::string, std::string>& renamed) {
-    for (Inline& in : inlines) {
-        if (auto* image = std::get_if<Image>(&in.base())) {
-            if (auto to = renamed.find(image->resource); to != renamed.end()) image->resource = to->second;
-        } else if (auto* note = std::get_if<Note>(&in.base())) {
-            rename_images(note->content, renamed);
-        } else if (Inlines* children = inline_children(in)) {
-            rename_images(*children, renamed);
+template <class F>
+void each_inline(Block& b, F& f) {
+    if (Inlines* content = inline_content(b)) {
+        each_inline(*content, f);
+    } else if (auto* list = std::get_if<List>(&b.node)) {
+        for (Blocks& item : list->items) each_inline(item, f);
+    } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+        for (DefinitionItem& item : definitions->items) {
+            for (Inlines& term : item.terms) each_inline(term, f);
+            for (Blocks& definition : item.definitions) each_inline(definition, f);
         }
+    } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+        each_inline(quote->children, f);
+    } else if (auto* figure = std::get_if<Figure>(&b.node)) {
+        each_inline(figure->content, f);
+        each_inline(figure->caption, f);
+    } else if (auto* table = std::get_if<Table>(&b.node)) {
+        each_inline(table->caption, f);
+        for (auto* rows : {&table->head, &table->body})
+            for (TableRow& row : *rows)
+                for (TableCell& cell : row.cells) each_inline(cell.content, f);
     }
 }
 
@@ -141,8 +140,17 @@ Document flatten(const Book& book) {
             if (auto* h = std::get_if<Heading>(&out.blocks.back().node))
                 h->level = std::min(h->level + 1, kMaxHeadingLevel);
         }
-        if (!renamed.empty())
-            for (std::size_t k = first; k < out.blocks.size(); ++k) rename_images(out.blocks[k], renamed);
+        // Each image whose key was renamed points at its new key; each note label (unique
+        // in its chapter, Note::label) gets the chapter's prefix, unique in the book.
+        const std::string chapter_prefix = "c" + std::to_string(i + 1) + "-";
+        auto rename = [&](Inline& in) {
+            if (auto* image = std::get_if<Image>(&in.base())) {
+                if (auto to = renamed.find(image->resource); to != renamed.end()) image->resource = to->second;
+            } else if (auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty()) {
+                note->label = chapter_prefix + note->label;
+            }
+        };
+        for (std::size_t k = first; k < out.blocks.size(); ++k) each_inline(out.blocks[k], rename);
     }
     return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <string>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "dconv/fetch.hpp"
@@ -816,13 +817,24 @@ private:
                          std::move(fallbacks)});
     }
 
+    // A note at its (first) reference; a later reference to a note already read is its
+    // label alone (Note::label).
     void add_note(std::uint32_t at, std::uint32_t target) {
+        auto label = notes_.label.find(target);
+        if (label != notes_.label.end() && !notes_read_.insert(target).second) {
+            line_ = page_[at].line;
+            put_inline(Note{{}, label->second});
+            return;
+        }
         Builder note(page_, removed_, options_, notes_, target);
         note.build(target);
         Blocks content = note.take();
-        if (content.empty()) return;
+        if (content.empty()) {
+            notes_read_.erase(target);
+            return;
+        }
         line_ = page_[at].line;
-        put_inline(Note{std::move(content)});
+        put_inline(Note{std::move(content), label != notes_.label.end() ? label->second : std::string()});
     }
 
     // An inline that is no text (an image, a note) joins the paragraph like a word.
@@ -1173,6 +1185,7 @@ private:
     const std::vector<bool>& removed_;
     BuildOptions options_;
     const NoteIndex& notes_;
+    std::unordered_set<std::uint32_t> notes_read_;  // labelled notes given their content
     std::uint32_t note_root_;
     std::vector<Container> containers_;
     std::vector<TableBuild> tables_;

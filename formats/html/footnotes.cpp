@@ -73,7 +73,7 @@ NoteIndex find_notes(const Page& page) {
         std::string_view id = attribute(page[i].node, "id");
         if (!id.empty()) ids.emplace(id, i);
     }
-    // each note taken by its first reference
+    // each note taken by its first reference; a later one refers to it again
     std::vector<bool> taken(n, false);
     std::vector<std::uint32_t> notes;
     for (std::uint32_t a : references) {
@@ -81,10 +81,14 @@ NoteIndex find_notes(const Page& page) {
         auto it = ids.find(href.substr(1));
         if (it == ids.end() || it->second <= a) continue;
         std::uint32_t note = note_block(page, it->second);
-        if (note == kNoElement || note <= a || page.contains(note, a) || taken[note]) continue;
+        if (note == kNoElement || note <= a || page.contains(note, a)) continue;
         if (page[note].all.chars == 0) continue;
-        taken[note] = true;
-        notes.push_back(note);
+        if (taken[note]) {
+            index.label.try_emplace(note, href.substr(1));
+        } else {
+            taken[note] = true;
+            notes.push_back(note);
+        }
         // the <sup> around the link, when it holds nothing else, goes with it
         std::uint32_t at = a;
         std::uint32_t parent = page[a].parent;
@@ -103,8 +107,10 @@ NoteIndex find_notes(const Page& page) {
             std::string_view href = text::trim(attribute(page[k].node, "href"));
             bool back = contains_word(attribute(page[k].node, "role"), "doc-backlink");
             if (!back && href.size() >= 2 && href[0] == '#' && page[k].all.chars <= kMaxBackLinkChars) {
+                // to an element before the note, or to none (a reference without an
+                // id, as Wikipedia's second use of a note: the link leads nowhere)
                 auto it = ids.find(href.substr(1));
-                back = it != ids.end() && it->second < note;
+                back = it == ids.end() || it->second < note;
             }
             if (back) index.backlink[k] = true;
         }

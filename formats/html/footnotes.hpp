@@ -9,13 +9,15 @@
 // the text: the item, its list when every item is a note, and the box around the list
 // (section.footnotes, role="doc-endnotes") when it says it holds notes and holds little
 // else (a "Notes" heading, a rule). Links back to the reference (↩, ^, role=
-// "doc-backlink") are dropped. Each note is taken by its first reference; a second
-// reference to it stays a link.
+// "doc-backlink", and a short mark linking to an id the page lacks) are dropped. Each
+// note is taken by its first reference; a later reference to it is one more reference
+// to the same note (Note::label, the fragment of its href).
 //
 // Private to formats/html.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +34,8 @@ struct NoteIndex {
     // The element at which a note is read (the <sup> around a reference, or the link):
     // its target's element.
     std::unordered_map<std::uint32_t, std::uint32_t> target_at;
+    // A note referenced more than once: its label (the fragment its references link to).
+    std::unordered_map<std::uint32_t, std::string> label;
     std::vector<bool> hidden;    // per element: a note, or the list and box that held notes
     std::vector<bool> backlink;  // per element: a link from a note back to its reference
     bool empty() const { return target_at.empty(); }

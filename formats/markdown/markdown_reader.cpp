@@ -505,11 +505,6 @@ bool type_is(cmark_node* node, const char* name) {
     return type && std::strcmp(type, name) == 0;
 }
 
-// Hostile input: one long footnote referenced a hundred thousand times would be copied
-// into every reference. Past this many bytes of repeated notes, a repeated reference
-// keeps only its number (superscript), with a warning.
-constexpr std::size_t kMaxRepeatedNoteBytes = std::size_t(4) << 20;
-
 class TreeConverter : public NoteSource {
 public:
     // `body`: the text cmark parsed; its line 1 is the file's line `line_offset` + 1.
@@ -520,8 +515,21 @@ public:
         for (std::size_t pos = 0; pos < body.size();) lines_.push_back(next_line(body, pos));
         for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
             if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) definitions_.push_back(n);
-        note_bytes_.assign(definitions_.size(), 0);
         note_uses_.assign(definitions_.size(), 0);
+        // How often each note is referenced (outside notes, where a reference stays
+        // text): a note referenced again gets a label that its later references repeat.
+        references_.assign(definitions_.size(), 0);
+        CmarkIterator iter(cmark_iter_new(root), cmark_iter_free);
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            if (ev != CMARK_EVENT_ENTER) continue;
+            if (cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_DEFINITION) {
+                cmark_iter_reset(iter.get(), node, CMARK_EVENT_EXIT);
+            } else if (cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_REFERENCE) {
+                if (auto index = definition_index(node)) ++references_[*index];
+            }
+        }
     }
 
     // Converts the children of `parent`, whose own blocks sit `depth` containers deep.
@@ -531,34 +539,29 @@ public:
     }
 
     // A footnote reference: the note, its definition's blocks converted here (notes do
-    // not nest: a reference inside a note stays as text).
+    // not nest: a reference inside a note stays as text). A note referenced again is
+    // labelled with its number; its later references are that label, without content.
     std::optional<Inline> note(cmark_node* reference) override {
         if (in_note_) return std::nullopt;
+        std::optional<std::size_t> index = definition_index(reference);
+        if (!index) return std::nullopt;
+        Note note;
+        if (references_[*index] > 1) note.label = std::to_string(*index + 1);
+        if (note_uses_[*index]++ > 0) return Inline{std::move(note)};
+        in_note_ = true;
+        blocks(definitions_[*index], std::min(depth_ + 1, kMaxNesting), note.content);
+        in_note_ = false;
+        return Inline{std::move(note)};
+    }
+
+    // The definition a reference points at: its literal is the definition's number.
+    std::optional<std::size_t> definition_index(cmark_node* reference) const {
         const char* label = cmark_node_get_literal(reference);
         char* end = nullptr;
         long number = label ? std::strtol(label, &end, 10) : 0;
         if (!label || *end != '\0' || number < 1 || static_cast<std::size_t>(number) > definitions_.size())
             return std::nullopt;
-        std::size_t index = static_cast<std::size_t>(number) - 1;
-        if (note_uses_[index]++ > 0) {
-            repeated_bytes_ += note_bytes_[index];
-            if (repeated_bytes_ > kMaxRepeatedNoteBytes) {
-                if (!repeat_warned_)
-                    diag_.warn(std::string(kPass), "footnotes referenced again and again: past " +
-                                                       std::to_string(kMaxRepeatedNoteBytes >> 20) +
-                                                       " MB of repeated notes, a repeated reference keeps only its number",
-                               range(reference).first);
-                repeat_warned_ = true;
-                return Inline{Superscript{{Text{std::to_string(number)}}}};
-            }
-        }
-        Note note;
-        in_note_ = true;
-        blocks(definitions_[index], std::min(depth_ + 1, kMaxNesting), note.content);
-        in_note_ = false;
-        if (note_bytes_[index] == 0)
-            for (const Block& b : note.content) note_bytes_[index] += plain_text(b).size() + 1;
-        return Inline{std::move(note)};
+        return static_cast<std::size_t>(number) - 1;
     }
 
 private:
@@ -839,10 +842,8 @@ private:
     Diagnostics& diag_;
     std::vector<std::string_view> lines_;  // of the body, for range()
     std::vector<cmark_node*> definitions_;  // footnotes, in cmark-gfm's numbering
-    std::vector<std::size_t> note_bytes_;   // each one's text size, once converted
-    std::vector<std::size_t> note_uses_;
-    std::size_t repeated_bytes_ = 0;
-    bool repeat_warned_ = false;
+    std::vector<std::size_t> note_uses_;    // references converted so far
+    std::vector<std::size_t> references_;   // references in the text
     bool in_note_ = false;
     int depth_ = 0;  // of the block being converted
 };

@@ -47,6 +47,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -1073,12 +1074,23 @@ private:
                                html += "\"/>";
                            },
                            [&](const Note& n) {
-                               notes_.push_back(n);  // defined at the end, as the others
-                               html += "<sup>" + std::to_string(notes_.size()) + "</sup>";
+                               // defined at the end, as the others
+                               html += "<sup>" + std::to_string(note_number(n)) + "</sup>";
                            },
                        },
                        in.base());
         }
+    }
+
+    // The number of a note's reference: a new note is added to those defined at the end;
+    // a later reference to a labelled one (Note::label) takes its number.
+    int note_number(const Note& n) {
+        if (!n.label.empty()) {
+            auto [at, added] = note_labels_.try_emplace(n.label, static_cast<int>(notes_.size()) + 1);
+            if (!added) return at->second;
+        }
+        notes_.push_back(n);
+        return static_cast<int>(notes_.size());
     }
 
     // The definitions of the notes referenced so far, "[^n]: " and the note's blocks
@@ -1341,8 +1353,7 @@ private:
                     [&](const Subscript& s) { wrapped_inlines("<sub>", s.children, "</sub>"); },
                     [&](const Image& image) { this->image(image); },
                     [&](const Note& n) {
-                        notes_.push_back(n);
-                        out_ += "[^" + std::to_string(notes_.size()) + "]";
+                        out_ += "[^" + std::to_string(note_number(n)) + "]";
                         next_start_ = TextStart::mid_line;
                     },
                 },
@@ -1546,6 +1557,7 @@ private:
     // Referenced so far, in order; defined at the end. Copies: a paragraph may be written
     // from a modified copy of its inlines (paragraph()), which does not outlive it.
     std::vector<Note> notes_;
+    std::map<std::string, int> note_labels_;  // a labelled note's number
 };
 
 }  // namespace

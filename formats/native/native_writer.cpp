@@ -28,7 +28,9 @@
 // {"emph": [...]}, {"strong": [...]}, {"code": "..."},
 // {"link": [...], "url": "...", "title": "..."}, {"break": true},
 // {"image": "src", "alt": "...", "title": "...", "resource": "..."},
-// {"strike": [...]}, {"sup": [...]}, {"sub": [...]}, {"note": [blocks]}.
+// {"strike": [...]}, {"sup": [...]}, {"sub": [...]}, {"note": [blocks]} (with "label": "..."
+// after it for a note referenced more than once: its later references are
+// {"note": [], "label": "..."}).
 #include "native/native_writer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -81,7 +83,11 @@ Json inlines_json(const Inlines& inlines) {
                 [](const Strikeout& s) { return Json{{"strike", inlines_json(s.children)}}; },
                 [](const Superscript& s) { return Json{{"sup", inlines_json(s.children)}}; },
                 [](const Subscript& s) { return Json{{"sub", inlines_json(s.children)}}; },
-                [](const Note& n) { return Json{{"note", blocks_json(n.content)}}; },
+                [](const Note& n) {
+                    Json note{{"note", blocks_json(n.content)}};
+                    if (!n.label.empty()) note["label"] = n.label;  // referenced more than once
+                    return note;
+                },
             },
             in.base()));
     }

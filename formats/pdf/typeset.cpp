@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -58,6 +59,12 @@ constexpr float kMarkerGapEm = 0.5f;
 // A list's marker hangs left of its item's text up to this many of the list's indents
 // wide (into the page's margin at the top level); a longer one widens the indent.
 constexpr float kMarkerRoomIndents = 4.0f;
+// Quotes, lists and code blocks indent their text no further once its column would fall
+// under this share of the measure: deeper levels share the last indent. Nesting is
+// allowed 64 deep (kMaxNesting, dconv/limits.hpp) while some 20 indents fill an A4
+// measure and 8 an A5 one; past that the column had no room for a word, and the line
+// breaker cut words to letters or set nothing at all.
+constexpr float kMinColumnShare = 0.6f;
 // A thematic break's rule is this share of the measure, centred.
 constexpr float kRuleShare = 0.25f;
 // The running header and the page number sit this share of the top and bottom margins
@@ -515,6 +522,19 @@ private:
         int list_depth = 0;
     };
 
+    // `ctx` indented by `left` and `right` more, as far as the text column keeps
+    // kMinColumnShare of the measure: a deeper indent is shortened in proportion, so
+    // that deeper levels share the last indent and never lose their text.
+    Context indented(const Context& ctx, float left, float right) const {
+        Context inner = ctx;
+        const float room = (1 - kMinColumnShare) * style_.measure() - ctx.left - ctx.right;
+        const float wanted = left + right;
+        const float scale = wanted > room ? std::max(room, 0.0f) / wanted : 1.0f;
+        inner.left += left * scale;
+        inner.right += right * scale;
+        return inner;
+    }
+
     // ------------------------------------------------------------------ styles, fonts
 
     const TextStyle& st(Element e) const { return style_[e]; }
@@ -532,6 +552,7 @@ private:
         hyphenation_language_ = meta.language.empty() ? std::string("en") : meta.language;
         previous_was_paragraph_ = false;
         note_number_ = 0;  // notes are numbered by chapter
+        note_labels_.clear();
     }
 
     // -------------------------------------------------------------- inlines to spans
@@ -603,10 +624,20 @@ private:
                             add_text(n.alt.empty() ? "[Image]" : "[Image: " + n.alt + "]", state, out);
                         }
                     } else if constexpr (std::is_same_v<T, Note>) {
-                        int index = add_note(n);
                         SpanState s = script(state, kSuperscriptRise);
-                        marks_[static_cast<std::size_t>(s.link)].note = index;
-                        add_text(std::to_string(note_number_), s, out);
+                        // A later reference to a labelled note (Note::label) is its number
+                        // again, its text set once, at its first reference.
+                        int again = 0;
+                        if (!n.label.empty()) {
+                            auto [at, first] = note_labels_.try_emplace(n.label, note_number_ + 1);
+                            if (!first) again = at->second;
+                        }
+                        if (again == 0) {
+                            marks_[static_cast<std::size_t>(s.link)].note = add_note(n);
+                            add_text(std::to_string(note_number_), s, out);
+                        } else {
+                            add_text(std::to_string(again), s, out);
+                        }
                     }
                 },
                 node.base());
@@ -1095,9 +1126,7 @@ private:
                     list(n, ctx);
                 } else if constexpr (std::is_same_v<T, BlockQuote>) {
                     const TextStyle& q = st(Element::blockquote);
-                    Context inner = ctx;
-                    inner.left += q.margin_left;
-                    inner.right += q.margin_right;
+                    Context inner = indented(ctx, q.margin_left, q.margin_right);
                     inner.text = Element::blockquote;
                     space(q.margin_top);
                     previous_was_paragraph_ = false;
@@ -1642,8 +1671,7 @@ private:
     void list(const List& n, const Context& ctx) {
         const TextStyle& li = st(Element::li);
         const TextStyle& body = st(ctx.text);
-        Context inner = ctx;
-        inner.left += li.margin_left + long_marker_indent(n, body);
+        Context inner = indented(ctx, li.margin_left + long_marker_indent(n, body), 0);
         inner.list_depth += 1;
         space(li.margin_top);
         for (std::size_t k = 0; k < n.items.size(); ++k) {
@@ -1715,8 +1743,7 @@ private:
         TextStyle body = st(ctx.text);
         if (is_cjk_language(language_)) body.leading = std::max(body.leading, kCjkLeading * body.size);
         const float width = style_.measure() - ctx.left - ctx.right;
-        Context inner = ctx;
-        inner.left += li.margin_left;
+        Context inner = indented(ctx, li.margin_left, 0);
         inner.list_depth += 1;  // no first-line indents
         space(std::max(li.margin_top, body.margin_top));
         for (const DefinitionItem& item : n.items) {
@@ -1748,7 +1775,7 @@ private:
 
     void code_block(const CodeBlock& n, const Context& ctx) {
         const TextStyle& pre = st(Element::pre);
-        const float left = ctx.left + pre.margin_left;
+        const float left = indented(ctx, pre.margin_left, 0).left;
         const float width = style_.measure() - left - ctx.right;
         space(pre.margin_top);
         std::string_view rest = n.text;
@@ -2243,6 +2270,7 @@ private:
     std::vector<float> foot_top_{0.0f};
     int attached_notes_ = 0;  // notes given to a flow item so far
     int note_number_ = 0;     // the last note's number in this chapter
+    std::map<std::string, int> note_labels_;  // a labelled note's number in this chapter
     bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <utility>
 #include <string_view>
 #include <variant>
@@ -99,10 +100,26 @@ std::string script(const std::string& text, bool super) {
     return out;
 }
 
+// The notes referenced so far, in order, and the numbers of the labelled ones.
+struct NoteList {
+    std::vector<const Note*> notes;
+    std::map<std::string, std::size_t> labels;
+    // A reference's number: a new note is added; a later reference to a labelled one
+    // (Note::label) takes its number.
+    std::size_t number(const Note& n) {
+        if (!n.label.empty()) {
+            auto [at, added] = labels.try_emplace(n.label, notes.size() + 1);
+            if (!added) return at->second;
+        }
+        notes.push_back(&n);
+        return notes.size();
+    }
+};
+
 // The visible text of inlines for wrapping: markup dropped, a line break as '\n',
 // tabs as spaces (a tab inside a wrapped paragraph has no meaningful width). Notes are
-// written as "[n]" and added to `notes` (numbered from notes.size() + 1).
-void flatten(const Inlines& inlines, std::string& out, std::vector<const Note*>& notes) {
+// written as "[n]" and added to `notes`.
+void flatten(const Inlines& inlines, std::string& out, NoteList& notes) {
     auto append = [&](const std::string& s) {
         std::size_t from = out.size();
         out += s;
@@ -134,9 +151,8 @@ void flatten(const Inlines& inlines, std::string& out, std::vector<const Note*>&
                            append(script(inner, false));
                        },
                        [&](const Note& n) {
-                           notes.push_back(&n);
                            out += '[';
-                           out += std::to_string(notes.size());
+                           out += std::to_string(notes.number(n));
                            out += ']';
                        },
                    },
@@ -515,9 +531,9 @@ private:
     // The notes' text, numbered as their references, after a rule. Notes referenced from
     // inside notes are not allowed (validate()), so one pass suffices.
     void write_notes() {
-        if (notes_.empty()) return;
-        std::vector<const Note*> notes = std::move(notes_);
-        notes_.clear();
+        if (notes_.notes.empty()) return;
+        std::vector<const Note*> notes = std::move(notes_.notes);
+        notes_ = {};
         blank_line();
         write_rule();
         for (std::size_t i = 0; i < notes.size(); ++i) {
@@ -605,7 +621,7 @@ private:
     std::size_t columns_;
     LineBreaker breaker_;
     std::vector<Frame> frames_;
-    std::vector<const Note*> notes_;  // referenced so far, in order
+    NoteList notes_;  // referenced so far, in order
     std::string out_;
     std::string scratch_;                 // a paragraph's flattened text, reused
     std::vector<std::string_view> lines_;  // its wrapped lines, reused

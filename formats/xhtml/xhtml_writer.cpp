@@ -482,19 +482,36 @@ void BlockRenderer::note_reference(xml::XmlWriter& out, const Note& n) {
         text(out, " (" + text::squeeze_spaces(note) + ")");
         return;
     }
-    int number = next_note_++;
-    pending_notes_.emplace_back(number, &n);
+    // A later reference to a labelled note (Note::label) links to it with its number; the
+    // note's way back is its first reference on this page. Should the note have been
+    // written on an earlier page (an EPUB chapter split), it is written again on this one.
+    const Note* note = &n;
+    int number = 0;
+    if (!n.label.empty()) {
+        if (auto at = note_labels_.find(n.label); at != note_labels_.end()) {
+            number = at->second.first;
+            note = &at->second.second;
+        }
+    }
+    bool first_here = true;
+    if (number == 0) {
+        number = next_note_++;
+        if (!n.label.empty()) note_labels_.emplace(n.label, std::pair{number, n});
+    } else {
+        for (const auto& [pending, _] : pending_notes_) first_here = first_here && pending != number;
+    }
+    if (first_here) pending_notes_.emplace_back(number, note);
     std::string label = std::to_string(number);
     if (in_link_) {  // HTML links do not nest: the number, without its link
         out.open("sup");
-        out.attribute("id", "fnref-" + label);  // the note's way back
+        if (first_here) out.attribute("id", "fnref-" + label);  // the note's way back
         out.attribute("class", "noteref");
         out.text(label);
         out.close();
         return;
     }
     out.open("a");
-    out.attribute("id", "fnref-" + label);
+    if (first_here) out.attribute("id", "fnref-" + label);
     out.attribute("href", "#fn-" + label);
     out.attribute("class", "noteref");
     if (markup_ == Markup::epub) out.attribute("epub:type", "noteref");

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,7 +76,8 @@ struct TocEntry {
 //   HTML's content model of <dl> requires);
 // - a note is a numbered reference, <a role="doc-noteref"> (with epub:type="noteref" for
 //   EPUB), to an <aside role="doc-footnote"> that notes() writes, at the end of the
-//   page where it is referenced. Notes are numbered from 1 in order of appearance.
+//   page where it is referenced. Notes are numbered from 1 in order of appearance; a
+//   later reference to a labelled note (Note::label) is a second link to the same one.
 class BlockRenderer {
 public:
     BlockRenderer(std::string_view page_language, Links links, Markup markup = Markup::html);
@@ -117,6 +119,8 @@ private:
     bool in_link_ = false;
     bool in_note_ = false;
     std::vector<std::pair<int, const Note*>> pending_notes_;  // referenced, not yet written
+    // A labelled note's number, and a copy of it for a reference on a later page.
+    std::map<std::string, std::pair<int, Note>> note_labels_;
     std::vector<ScriptRun> runs_;                             // reused by text()
 };
 

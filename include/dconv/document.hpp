@@ -89,8 +89,14 @@ struct Image {
 // A footnote, its content placed at its reference, as pandoc's Note. Writers number
 // notes in order of appearance and put the content where their format wants it (the
 // page foot, the end of the document, an EPUB pop-up). A note never holds a note.
+// A note referenced more than once has a label: its first reference holds its content,
+// and each later Note with the same label in the document is one more reference to it,
+// with no content, written with the same number (Markdown's `[^n]` again, a second link
+// to the one note). The first Note of a label is the note, whatever it holds (a repeat
+// whose first reference was cleaned away is an empty note).
 struct Note {
     Blocks content;
+    std::string label;  // empty: referenced once
     bool operator==(const Note&) const;
 };
 
@@ -245,7 +251,7 @@ inline bool DefinitionItem::operator==(const DefinitionItem& o) const {
     return terms == o.terms && definitions == o.definitions;
 }
 inline bool DefinitionList::operator==(const DefinitionList& o) const { return items == o.items; }
-inline bool Note::operator==(const Note& o) const { return content == o.content; }
+inline bool Note::operator==(const Note& o) const { return content == o.content && label == o.label; }
 inline bool Figure::operator==(const Figure& o) const {
     return content == o.content && caption == o.caption;
 }

@@ -76,7 +76,12 @@ inline void describe(const Inlines& inlines, std::string& out) {
                            while (!inner.empty() && inner.back() == '\n') inner.pop_back();
                            for (char& c : inner)
                                if (c == '\n') c = ';';
-                           out += "Note {" + inner + "}";
+                           out += "Note ";
+                           if (!n.label.empty()) {  // referenced more than once
+                               quote(n.label, out);
+                               out += ' ';
+                           }
+                           out += "{" + inner + "}";
                        },
                    },
                    in.base());

@@ -722,3 +722,50 @@ TEST_CASE("pdf rich: issue 12's Markdown note through the command: image, table,
     CHECK(text.find("corrected figure came a week later") != std::string::npos);
     CHECK(text.find("~~") == std::string::npos);
 }
+
+// Review 9: nesting below the 64-level limit lost text in the PDF (only the page number
+// left of 40 nested quotes; a 30-level list's deepest items missing or cut to "ite";
+// 16 levels on A5 broke words into fragments from level 6). Every word must come back.
+TEST_CASE("pdf rich: deeply nested quotes and lists keep every word, on A4 and A5") {
+    require_tools();
+    fs::path dir = testing::fresh_dir("pdf_rich_deep");
+    struct Input {
+        std::string name, markdown, paper;
+        std::vector<std::string> words;  // every word of the text, in order
+    };
+    std::vector<Input> inputs;
+    {
+        Input quotes{"quotes", std::string(40, '>') + " deep quote text\n", "a4", {"deep", "quote", "text"}};
+        inputs.push_back(quotes);
+    }
+    for (auto [levels, paper] : {std::pair{30, "a4"}, std::pair{16, "a5"}}) {
+        Input list{"list" + std::to_string(levels) + paper, "", paper, {}};
+        for (int level = 0; level < levels; ++level) {
+            std::string tag = "level" + std::to_string(level);
+            list.markdown += std::string(2 * level, ' ') + "- " + tag + " the quick brown fox jumps over the lazy dog\n";
+            for (const char* w : {"the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog"})
+                list.words.push_back(w);
+            list.words.insert(list.words.end() - 9, tag);
+        }
+        inputs.push_back(list);
+    }
+    for (const Input& input : inputs) {
+        INFO(input.name);
+        fs::path md = dir / (input.name + ".md");
+        std::ofstream(md) << input.markdown;
+        fs::path pdf = dir / (input.name + ".pdf");
+        int status = 0;
+        std::string log = capture("'" DCONV_BINARY_DIR "/dconv' --paper " + input.paper + " -o '" + pdf.string() +
+                                      "' '" + md.string() + "' 2>&1",
+                                  &status);
+        INFO(log);
+        REQUIRE(status == 0);
+        check_structure(pdf);
+        std::istringstream text(capture("pdftotext '" + pdf.string() + "' -"));
+        std::vector<std::string> words;
+        for (std::string word; text >> word;)
+            if (word != "\u2022" && word != "\u2013" && word.find_first_not_of("0123456789") != std::string::npos)
+                words.push_back(word);  // not a list's marker or the page number
+        CHECK(words == input.words);
+    }
+}
