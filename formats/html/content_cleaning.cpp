@@ -745,19 +745,25 @@ void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics&
     if (!options.batch || options.batch->pages() < kTemplateMinPages || !rule_on(Rule::site_template)) return;
     const std::vector<Unit> units = units_of(doc, doc.meta.language, options.keep_units);
     const std::size_t n = units.size();
+    // The content runs from its first sentence to its last: a unit of prose, or a line that
+    // ends a sentence (a short article's closing paragraph bounds it as its prose does, so
+    // a heading the site gives every article stays where a sentence follows it).
+    std::vector<std::string> texts(n);
     std::size_t first = n, last = 0;
-    for (std::size_t k = 0; k < n; ++k)
-        if (units[k].prose) {
+    for (std::size_t k = 0; k < n; ++k) {
+        poll_deadline();
+        texts[k] = text::squeeze_spaces(unit_text(doc, units[k]).text);
+        if (units[k].prose || (!units[k].media && ends_sentence(texts[k]))) {
             first = std::min(first, k);
             last = k;
         }
+    }
     if (first == n) return;
     std::vector<bool> gone(n, false);
     bool any = false;
     for (std::size_t k = 0; k < n; ++k) {
-        poll_deadline();
         if ((k >= first && k <= last) || units[k].media || units[k].kept) continue;
-        const std::string text = text::squeeze_spaces(unit_text(doc, units[k]).text);
+        const std::string& text = texts[k];
         if (text.empty() || double(text.size()) >= kMaxTemplateLength || ends_sentence(text)) continue;
         const std::size_t pages = options.batch->pages_with(text);
         if (pages < kTemplateMinPages) continue;
