@@ -703,7 +703,8 @@ private:
                 else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
                     why = "folded shut (class collapse), shown only on demand", rule = Rule::folded_shut;
                 else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10 &&
-                         is_photo_box(page_, i)) {
+                         !(furniture_hint_[i] && hint_[i] < 0) && is_photo_box(page_, i)) {
+                    // (not a box its class or id calls furniture: an advertisement's picture)
                     // a photo's own link is no navigation: the box (its caption with it) stays
                     if (explain_) note(i, "kept", "a photo in its own link, with its caption", ld);
                     i = e.end - 1;

@@ -26,6 +26,13 @@ bool is_reference(const Page& page, std::uint32_t a) {
     return false;
 }
 
+// A link's text that is a mark, not a word: no letter or digit ("^", "↑", "↩").
+bool is_mark(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();)
+        if (text::is_alnum(text::next(s, i))) return false;
+    return true;
+}
+
 bool says_note(const GumboNode* node) {
     std::string_view role = attribute(node, "role");
     std::string_view type = attribute(node, "epub:type");
@@ -107,10 +114,11 @@ NoteIndex find_notes(const Page& page) {
             std::string_view href = text::trim(attribute(page[k].node, "href"));
             bool back = contains_word(attribute(page[k].node, "role"), "doc-backlink");
             if (!back && href.size() >= 2 && href[0] == '#' && page[k].all.chars <= kMaxBackLinkChars) {
-                // to an element before the note, or to none (a reference without an
-                // id, as Wikipedia's second use of a note: the link leads nowhere)
+                // to an element before the note, or to none when the link is a mark, not
+                // a word (Wikipedia's "^" for a reference without an id: it leads
+                // nowhere); a short word linking to no id ("T2", "§4") is the note's text
                 auto it = ids.find(href.substr(1));
-                back = it == ids.end() || it->second < note;
+                back = it != ids.end() ? it->second < note : is_mark(page.text_of(k, 16));
             }
             if (back) index.backlink[k] = true;
         }

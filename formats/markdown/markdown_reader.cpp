@@ -493,6 +493,12 @@ std::optional<Block> table_of_html_block(const std::string& html, SourceRange wh
     if (start.size() < 7 || text::lower_ascii(start.substr(0, 6)) != "<table" ||
         std::string_view(" \t\r\n>/").find(start[6]) == std::string_view::npos)
         return std::nullopt;
+    // the whole table: an HTML block ends at a blank line, so one between its rows leaves
+    // the rest for another block (a code block then, as before), not half a table
+    std::string_view end = start;
+    while (!end.empty() && (end.back() == '\n' || end.back() == ' ' || end.back() == '\t' || end.back() == '\r'))
+        end.remove_suffix(1);
+    if (end.size() < 8 || text::lower_ascii(end.substr(end.size() - 8)) != "</table>") return std::nullopt;
     Blocks blocks = read_html_fragment(html);
     if (blocks.size() != 1 || !std::holds_alternative<Table>(blocks.front().node)) return std::nullopt;
     if (where.known()) shift_sources(blocks, where.first);
@@ -741,13 +747,13 @@ private:
         if (static_cast<std::size_t>(column) > source.size()) return false;
         source = trim_right(source.substr(static_cast<std::size_t>(column) - 1));
         if (!source.starts_with("**") || !source.ends_with("**\\")) return false;
+        std::size_t i = 0;  // past the leading terms, each a strong and a line break
+        while (i + 1 < content.size() && std::holds_alternative<Strong>(content[i]) &&
+               std::holds_alternative<LineBreak>(content[i + 1]))
+            i += 2;
+        if (i == 0 || i == content.size()) return false;  // before anything is moved out
         DefinitionItem item;
-        std::size_t i = 0;
-        for (; i + 1 < content.size() && std::holds_alternative<Strong>(content[i]) &&
-               std::holds_alternative<LineBreak>(content[i + 1]);
-             i += 2)
-            item.terms.push_back(std::move(std::get<Strong>(content[i]).children));
-        if (item.terms.empty() || i == content.size()) return false;
+        for (std::size_t t = 0; t < i; t += 2) item.terms.push_back(std::move(std::get<Strong>(content[t]).children));
         Inlines definition(std::make_move_iterator(content.begin() + static_cast<std::ptrdiff_t>(i)),
                            std::make_move_iterator(content.end()));
         SourceRange where = range(node);

@@ -529,7 +529,7 @@ private:
         Context inner = ctx;
         const float room = (1 - kMinColumnShare) * style_.measure() - ctx.left - ctx.right;
         const float wanted = left + right;
-        const float scale = wanted > room ? std::max(room, 0.0f) / wanted : 1.0f;
+        const float scale = wanted > 0 && wanted > room ? std::max(room, 0.0f) / wanted : 1.0f;
         inner.left += left * scale;
         inner.right += right * scale;
         return inner;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -119,6 +120,7 @@ private:
     bool in_link_ = false;
     bool in_note_ = false;
     std::vector<std::pair<int, const Note*>> pending_notes_;  // referenced, not yet written
+    std::unordered_set<int> pending_numbers_;  // their numbers, for a later reference's look-up
     // A labelled note's number, and a copy of it for a reference on a later page.
     std::map<std::string, std::pair<int, Note>> note_labels_;
     std::vector<ScriptRun> runs_;                             // reused by text()
