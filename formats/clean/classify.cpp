@@ -494,30 +494,17 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // all: the passes below read the counts in order, where a long page's table (a
     // megabyte at 8 MB of text, past the second-level cache) was probed four times a
     // unit, a cache miss each, by the counts and the nearest repetitions.
-    std::vector<std::uint32_t> repeats(n, 0);
     std::vector<std::size_t> apart(n, n);
-    {
-        struct Seen {
-            std::uint32_t first = 0, last = 0;  // the shape's first and latest unit
-        };
-        HashTable<Seen> seen;  // grows with the distinct texts (hash_table.hpp)
-        std::vector<std::uint32_t> first(n, 0);
-        for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<std::uint32_t> repeats = occurrence_counts(
+        n,
+        [&](std::size_t i) {
             poll_deadline();
-            if (!shaped[i]) continue;
-            const auto at = static_cast<std::uint32_t>(i);
-            auto [entry, fresh] = seen.try_emplace(shaped[i], Seen{at, at});
-            if (!fresh) {
-                apart[i] = std::min(apart[i], i - entry.last);
-                apart[entry.last] = std::min(apart[entry.last], i - entry.last);
-                entry.last = at;
-            }
-            first[i] = entry.first;
-            ++repeats[entry.first];
-        }
-        for (std::size_t i = 0; i < n; ++i)
-            if (shaped[i]) repeats[i] = repeats[first[i]];
-    }
+            return shaped[i];
+        },
+        [&](std::size_t i, std::size_t last) {
+            apart[i] = std::min(apart[i], i - last);
+            apart[last] = std::min(apart[last], i - last);
+        });
 
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {

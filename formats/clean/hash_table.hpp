@@ -94,4 +94,34 @@ private:
     Value zero_value_{};
 };
 
+// How often each of n keys occurs among them (`key(i)`, 0 for none: counted 0), for
+// each index: one look-up a key, in one table whose entry names the key's first index,
+// which counts for all (the counts are then read in order, not looked up again: on a
+// long page every look-up is a cache miss). `repeated(i, previous)` is called for each
+// index whose key occurred before, with that key's latest index before it.
+template <class Key, class Repeated>
+std::vector<std::uint32_t> occurrence_counts(std::size_t n, Key key, Repeated repeated) {
+    constexpr std::uint32_t kNone = UINT32_MAX;
+    struct Seen {
+        std::uint32_t first = 0, last = 0;  // the key's first and latest index
+    };
+    HashTable<Seen> seen;
+    std::vector<std::uint32_t> counts(n, 0), first(n, kNone);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t k = key(i);
+        if (!k) continue;
+        const auto at = static_cast<std::uint32_t>(i);
+        auto [entry, fresh] = seen.try_emplace(k, Seen{at, at});
+        if (!fresh) {
+            repeated(i, std::size_t(entry.last));
+            entry.last = at;
+        }
+        first[i] = entry.first;
+        ++counts[entry.first];
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (first[i] != kNone) counts[i] = counts[first[i]];
+    return counts;
+}
+
 }  // namespace dconv::clean

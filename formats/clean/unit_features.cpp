@@ -332,30 +332,18 @@ UnitFeatureRows::UnitFeatureRows(const std::vector<Unit>& units, const UnitPage&
 
     prose_.resize(n);
     before_.assign(n + 1, 0.0);
-    // How often each unit's text occurs on the page: one look-up per unit, in a table
-    // naming each text's first unit, which counts for all (a row looked its text up in a
-    // table of the page's texts, a cache miss a row on a long page, which no other work
-    // of the row overlapped).
-    repeats_.assign(n, 0);
-    std::vector<std::uint32_t> first(n, 0);
-    {
-        HashTable<std::uint32_t> first_of;  // of each folded text (Features::fold)
-        for (std::size_t k = 0; k < n; ++k) {
-            const Features& f = units[k].f;
-            prose_[k] = is_prose(f);
-            before_[k + 1] = before_[k] + f.length;
-            link_chars_ += f.link_length;
-            if (f.fold) {
-                first[k] = first_of.try_emplace(f.fold, static_cast<std::uint32_t>(k)).first;
-                ++repeats_[first[k]];
-            }
-            items_ += units[k].kind == UnitKind::item;
-            headings_ += units[k].kind == UnitKind::heading;
-        }
+    for (std::size_t k = 0; k < n; ++k) {
+        const Features& f = units[k].f;
+        prose_[k] = is_prose(f);
+        before_[k + 1] = before_[k] + f.length;
+        link_chars_ += f.link_length;
+        items_ += units[k].kind == UnitKind::item;
+        headings_ += units[k].kind == UnitKind::heading;
     }
-    for (std::size_t k = 0; k < n; ++k)
-        if (units[k].f.fold) repeats_[k] = repeats_[first[k]];
-    std::vector<std::uint32_t>().swap(first);
+    // How often each unit's text occurs on the page, counted once for all the rows (a row
+    // looked its text up in a table of the page's texts, a cache miss a row on a long
+    // page, which no other work of the row overlapped).
+    repeats_ = occurrence_counts(n, [&](std::size_t k) { return units[k].f.fold; }, [](std::size_t, std::size_t) {});
     total_ = before_[n];
 
     // the densest run of prose (Kadane's maximum-sum run)

@@ -474,6 +474,14 @@ long long item_number(const List& list, std::size_t index) {
     return list.reversed ? static_cast<long long>(list.start) - i : static_cast<long long>(list.start) + i;
 }
 
+NoteNumbers::Reference NoteNumbers::reference(const Note& note) {
+    if (!note.label.empty()) {
+        auto [at, added] = labels_.try_emplace(note.label, last_ + 1);
+        if (!added) return {at->second, false};
+    }
+    return {++last_, true};
+}
+
 Inlines* inline_content(Block& block) {
     if (auto* h = std::get_if<Heading>(&block.node)) return &h->content;
     if (auto* p = std::get_if<Paragraph>(&block.node)) return &p->content;

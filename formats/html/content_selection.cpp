@@ -702,16 +702,16 @@ private:
                     why = "the caption of an image, which the text leaves out", rule = Rule::image_caption;
                 else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
                     why = "folded shut (class collapse), shown only on demand", rule = Rule::folded_shut;
-                else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10 &&
-                         !(furniture_hint_[i] && hint_[i] < 0) && is_photo_box(page_, i)) {
-                    // (not a box its class or id calls furniture: an advertisement's picture)
-                    // a photo's own link is no navigation: the box (its caption with it) stays
-                    if (explain_) note(i, "kept", "a photo in its own link, with its caption", ld);
-                    i = e.end - 1;
-                    continue;
-                } else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10)
+                else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10) {
+                    // a photo's own link is no navigation: the box (its caption with it) stays,
+                    // unless its class or id calls it furniture (an advertisement's picture)
+                    if (!(furniture_hint_[i] && hint_[i] < 0) && is_photo_box(page_, i)) {
+                        if (explain_) note(i, "kept", "a photo in its own link, with its caption", ld);
+                        i = e.end - 1;
+                        continue;
+                    }
                     why = format("link density %.2f, prose %.0f%%", ld, 100.0 * prose_share), rule = Rule::link_density;
-                else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
+                } else if (furniture_hint_[i] && hint_[i] < 0 && prose_share < kNavProseShare)
                     why = format("class or id of furniture, link density %.2f, prose %.0f%%", ld, 100.0 * prose_share),
                     rule = Rule::furniture_class;
                 else if (furniture_hint_[i] && hint_[i] < 0 && live_[i].chars <= kMaxFurnitureLineChars &&

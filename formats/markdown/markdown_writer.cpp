@@ -47,7 +47,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <map>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -1085,12 +1084,9 @@ private:
     // The number of a note's reference: a new note is added to those defined at the end;
     // a later reference to a labelled one (Note::label) takes its number.
     int note_number(const Note& n) {
-        if (!n.label.empty()) {
-            auto [at, added] = note_labels_.try_emplace(n.label, static_cast<int>(notes_.size()) + 1);
-            if (!added) return at->second;
-        }
-        notes_.push_back(n);
-        return static_cast<int>(notes_.size());
+        NoteNumbers::Reference ref = note_numbers_.reference(n);
+        if (ref.first) notes_.push_back(n);
+        return ref.number;
     }
 
     // The definitions of the notes referenced so far, "[^n]: " and the note's blocks
@@ -1557,7 +1553,7 @@ private:
     // Referenced so far, in order; defined at the end. Copies: a paragraph may be written
     // from a modified copy of its inlines (paragraph()), which does not outlive it.
     std::vector<Note> notes_;
-    std::map<std::string, int> note_labels_;  // a labelled note's number
+    NoteNumbers note_numbers_;  // of notes_, in order, and of their later references
 };
 
 }  // namespace

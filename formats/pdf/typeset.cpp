@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -551,8 +550,7 @@ private:
         // The dictionary is loaded when a paragraph first needs it (ParagraphStyle).
         hyphenation_language_ = meta.language.empty() ? std::string("en") : meta.language;
         previous_was_paragraph_ = false;
-        note_number_ = 0;  // notes are numbered by chapter
-        note_labels_.clear();
+        note_numbers_ = {};  // notes are numbered by chapter
     }
 
     // -------------------------------------------------------------- inlines to spans
@@ -627,17 +625,9 @@ private:
                         SpanState s = script(state, kSuperscriptRise);
                         // A later reference to a labelled note (Note::label) is its number
                         // again, its text set once, at its first reference.
-                        int again = 0;
-                        if (!n.label.empty()) {
-                            auto [at, first] = note_labels_.try_emplace(n.label, note_number_ + 1);
-                            if (!first) again = at->second;
-                        }
-                        if (again == 0) {
-                            marks_[static_cast<std::size_t>(s.link)].note = add_note(n);
-                            add_text(std::to_string(note_number_), s, out);
-                        } else {
-                            add_text(std::to_string(again), s, out);
-                        }
+                        NoteNumbers::Reference ref = note_numbers_.reference(n);
+                        if (ref.first) marks_[static_cast<std::size_t>(s.link)].note = add_note(n, ref.number);
+                        add_text(std::to_string(ref.number), s, out);
                     }
                 },
                 node.base());
@@ -869,12 +859,11 @@ private:
 
     // A footnote: its text set at the page's foot in the footnote style, after its
     // number; returns its index. A note inside a note (validate() forbids it) is left out.
-    int add_note(const Note& n) {
-        ++note_number_;
+    int add_note(const Note& n, int number) {
         const TextStyle& fs = st(Element::footnote);
         std::vector<Span> note_spans;
         SpanState base{&fs, fs.bold, fs.italic, false, -1};
-        add_text(std::to_string(note_number_), script(base, kSuperscriptRise), note_spans);
+        add_text(std::to_string(number), script(base, kSuperscriptRise), note_spans);
         add_text("\u2002", base, note_spans);  // an en space after the number
         if (!in_note_) {
             in_note_ = true;
@@ -2269,8 +2258,7 @@ private:
     std::vector<std::size_t> note_lines_;
     std::vector<float> foot_top_{0.0f};
     int attached_notes_ = 0;  // notes given to a flow item so far
-    int note_number_ = 0;     // the last note's number in this chapter
-    std::map<std::string, int> note_labels_;  // a labelled note's number in this chapter
+    NoteNumbers note_numbers_;  // of this chapter's note references
     bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;

@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <utility>
 #include <string_view>
 #include <variant>
@@ -100,19 +99,15 @@ std::string script(const std::string& text, bool super) {
     return out;
 }
 
-// The notes referenced so far, in order, and the numbers of the labelled ones.
+// The notes referenced so far, in order, and their references' numbers.
 struct NoteList {
     std::vector<const Note*> notes;
-    std::map<std::string, std::size_t> labels;
-    // A reference's number: a new note is added; a later reference to a labelled one
-    // (Note::label) takes its number.
-    std::size_t number(const Note& n) {
-        if (!n.label.empty()) {
-            auto [at, added] = labels.try_emplace(n.label, notes.size() + 1);
-            if (!added) return at->second;
-        }
-        notes.push_back(&n);
-        return notes.size();
+    NoteNumbers numbers;
+    // A reference's number: a note at its first reference is added (NoteNumbers).
+    int number(const Note& n) {
+        NoteNumbers::Reference ref = numbers.reference(n);
+        if (ref.first) notes.push_back(&n);
+        return ref.number;
     }
 };
 

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 
 #include "dconv/convert.hpp"
 #include "dconv/document.hpp"
+#include "dconv/model.hpp"
 #include "xhtml/scripts.hpp"
 #include "xhtml/xml_writer.hpp"
 
@@ -116,13 +116,12 @@ private:
     const Resources* resources_ = nullptr;
     ImageLinker image_linker_;
     int next_heading_ = 1;
-    int next_note_ = 1;
     bool in_link_ = false;
     bool in_note_ = false;
     std::vector<std::pair<int, const Note*>> pending_notes_;  // referenced, not yet written
     std::unordered_set<int> pending_numbers_;  // their numbers, for a later reference's look-up
-    // A labelled note's number, and a copy of it for a reference on a later page.
-    std::map<std::string, std::pair<int, Note>> note_labels_;
+    NoteNumbers note_numbers_;             // of the note references
+    std::vector<const Note*> numbered_;    // each number's note (its first reference), from 1
     std::vector<ScriptRun> runs_;                             // reused by text()
 };
 

@@ -1,6 +1,7 @@
 // dconv/model.hpp: helpers over the document model: building, flattening, validating.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,23 @@ std::string list_number(long long number, NumberStyle style);
 // The number of item `index` (from 0) of an ordered list: start + index, or start - index
 // for a reversed list.
 long long item_number(const List& list, std::size_t index);
+
+// The numbers a writer gives a document's note references, in order (Note::label): a
+// note at its first reference takes the next number, and a later reference to a labelled
+// note takes that note's number again. Every writer numbers notes with this; one that
+// numbers by chapter or page starts a new one there.
+class NoteNumbers {
+public:
+    struct Reference {
+        int number = 0;
+        bool first = false;  // the note's first reference: the writer writes its text
+    };
+    Reference reference(const Note& note);
+
+private:
+    int last_ = 0;
+    std::map<std::string, int> labels_;
+};
 
 // Gives a reader's table the shape validate() wants: spans at least 1, row spans clipped
 // to their section, overlapping column spans clipped, short rows padded with empty cells,

@@ -26,4 +26,16 @@ double cpu_seconds_of(Work&& work) {
     return thread_cpu_seconds() - start;
 }
 
+// The fewest CPU seconds `work` takes in `runs` runs: the run least disturbed by the
+// machine's other work.
+template <typename Work>
+double best_cpu_seconds_of(int runs, Work&& work) {
+    double best = cpu_seconds_of(work);
+    for (int run = 1; run < runs; ++run) {
+        const double seconds = cpu_seconds_of(work);
+        if (seconds < best) best = seconds;
+    }
+    return best;
+}
+
 }  // namespace dconv::test

@@ -336,9 +336,7 @@ TEST_CASE("pdf rich: a 500-row table repeats its header on every page, in linear
     // The best of three runs, in this thread's CPU time (cpu_clock.hpp).
     auto time = [&](int rows) {
         Document d = long_table(rows);
-        double best = 1e9;
-        for (int run = 0; run < 3; ++run) best = std::min(best, dconv::test::cpu_seconds_of([&] { typeset(d); }));
-        return best;
+        return dconv::test::best_cpu_seconds_of(3, [&] { typeset(d); });
     };
     time(200);  // warm the caches
     double small = time(1000), large = time(8000);
