@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
@@ -24,51 +25,6 @@ std::string shared(const std::vector<Document>& chapters, Field field) {
     for (const Document& d : chapters)
         if (field(d.meta) != first) return {};
     return first;
-}
-
-// Calls `f` on every inline of `b`, at every depth (inside notes too).
-template <class F>
-void each_inline(Block& b, F& f);
-
-template <class F>
-void each_inline(Blocks& blocks, F& f) {
-    for (Block& b : blocks) each_inline(b, f);
-}
-
-template <class F>
-void each_inline(Inlines& inlines, F& f) {
-    for (Inline& in : inlines) {
-        f(in);
-        if (auto* note = std::get_if<Note>(&in.base())) {
-            each_inline(note->content, f);
-        } else if (Inlines* children = inline_children(in)) {
-            each_inline(*children, f);
-        }
-    }
-}
-
-template <class F>
-void each_inline(Block& b, F& f) {
-    if (Inlines* content = inline_content(b)) {
-        each_inline(*content, f);
-    } else if (auto* list = std::get_if<List>(&b.node)) {
-        for (Blocks& item : list->items) each_inline(item, f);
-    } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-        for (DefinitionItem& item : definitions->items) {
-            for (Inlines& term : item.terms) each_inline(term, f);
-            for (Blocks& definition : item.definitions) each_inline(definition, f);
-        }
-    } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-        each_inline(quote->children, f);
-    } else if (auto* figure = std::get_if<Figure>(&b.node)) {
-        each_inline(figure->content, f);
-        each_inline(figure->caption, f);
-    } else if (auto* table = std::get_if<Table>(&b.node)) {
-        each_inline(table->caption, f);
-        for (auto* rows : {&table->head, &table->body})
-            for (TableRow& row : *rows)
-                for (TableCell& cell : row.cells) each_inline(cell.content, f);
-    }
 }
 
 }  // namespace
@@ -143,14 +99,15 @@ Document flatten(const Book& book) {
         // Each image whose key was renamed points at its new key; each note label (unique
         // in its chapter, Note::label) gets the chapter's prefix, unique in the book.
         const std::string chapter_prefix = "c" + std::to_string(i + 1) + "-";
-        auto rename = [&](Inline& in) {
+        auto rename = [&](Inline& in, const Block&) {
             if (auto* image = std::get_if<Image>(&in.base())) {
                 if (auto to = renamed.find(image->resource); to != renamed.end()) image->resource = to->second;
             } else if (auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty()) {
                 note->label = chapter_prefix + note->label;
             }
         };
-        for (std::size_t k = first; k < out.blocks.size(); ++k) each_inline(out.blocks[k], rename);
+        std::span<Block> added = std::span(out.blocks).subspan(first);
+        each_inline(added, rename);
     }
     return out;
 }

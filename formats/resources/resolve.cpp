@@ -25,46 +25,13 @@ constexpr std::size_t kMaxSourceInMessage = 80;
 
 // ------------------------------------------------------------------ walking the tree
 
-// Calls f(image, line) for every Image, in document order: paragraphs, headings, list
-// items, quotes, figures (content, then caption), tables (caption, then cells), and
-// notes where they are referenced. `line` is the enclosing block's first source line.
-template <class F>
-void each_image(Inlines& inlines, std::uint32_t line, F& f);
-
+// Calls f(image, line) for every Image, in document order (each_inline's: notes where
+// they are referenced); `line` is the enclosing block's first source line.
 template <class F>
 void each_image(Blocks& blocks, F& f) {
-    for (Block& b : blocks) {
-        std::uint32_t line = b.source.first;
-        if (Inlines* content = inline_content(b)) {
-            each_image(*content, line, f);
-        } else if (auto* list = std::get_if<List>(&b.node)) {
-            for (Blocks& item : list->items) each_image(item, f);
-        } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-            for (DefinitionItem& item : definitions->items) {
-                for (Inlines& term : item.terms) each_image(term, line, f);
-                for (Blocks& definition : item.definitions) each_image(definition, f);
-            }
-        } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-            each_image(quote->children, f);
-        } else if (auto* figure = std::get_if<Figure>(&b.node)) {
-            each_image(figure->content, f);
-            each_image(figure->caption, line, f);
-        } else if (auto* table = std::get_if<Table>(&b.node)) {
-            each_image(table->caption, line, f);
-            for (auto* section : {&table->head, &table->body})
-                for (TableRow& row : *section)
-                    for (TableCell& cell : row.cells) each_image(cell.content, f);
-        }
-    }
-}
-
-template <class F>
-void each_image(Inlines& inlines, std::uint32_t line, F& f) {
-    for (Inline& in : inlines) {
-        if (auto* image = std::get_if<Image>(&in)) f(*image, line);
-        else if (auto* note = std::get_if<Note>(&in)) each_image(note->content, f);
-        else if (Inlines* children = inline_children(in)) each_image(*children, line, f);
-    }
+    each_inline(blocks, [&f](Inline& in, const Block& block) {
+        if (auto* image = std::get_if<Image>(&in.base())) f(*image, block.source.first);
+    });
 }
 
 // ---------------------------------------------------------------------- the sources

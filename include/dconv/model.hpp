@@ -78,6 +78,54 @@ void normalize(Inlines& inlines);
 Inlines* inline_content(Block& block);
 const Inlines* inline_content(const Block& block);
 
+// Calls f(inline, block) for every inline of `blocks`, at every depth, in document order
+// and before its children: paragraphs and headings, list items, definition terms and
+// definitions, quotes, figures (content, then caption), tables (caption, then cells),
+// and a note's content right after the note itself. `block` is the innermost block that
+// holds the inline (a figure's or table's caption, a definition term: that figure, table
+// or definition list). The model's depth is bounded (kMaxNesting), and so is the walk's.
+template <class Blocks_, class F>
+void each_inline(Blocks_& blocks, F&& f);
+
+namespace detail {
+
+template <class Inlines_, class Block_, class F>
+void each_inline_in(Inlines_& inlines, Block_& block, F& f) {
+    for (auto& in : inlines) {
+        f(in, block);
+        if (auto* note = std::get_if<Note>(&in.base())) each_inline(note->content, f);
+        else if (auto* children = inline_children(in)) each_inline_in(*children, block, f);
+    }
+}
+
+}  // namespace detail
+
+template <class Blocks_, class F>
+void each_inline(Blocks_& blocks, F&& f) {
+    for (auto& b : blocks) {
+        if (auto* content = inline_content(b)) {
+            detail::each_inline_in(*content, b, f);
+        } else if (auto* list = std::get_if<List>(&b.node)) {
+            for (auto& item : list->items) each_inline(item, f);
+        } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+            for (auto& item : definitions->items) {
+                for (auto& term : item.terms) detail::each_inline_in(term, b, f);
+                for (auto& definition : item.definitions) each_inline(definition, f);
+            }
+        } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+            each_inline(quote->children, f);
+        } else if (auto* figure = std::get_if<Figure>(&b.node)) {
+            each_inline(figure->content, f);
+            detail::each_inline_in(figure->caption, b, f);
+        } else if (auto* table = std::get_if<Table>(&b.node)) {
+            detail::each_inline_in(table->caption, b, f);
+            for (auto* rows : {&table->head, &table->body})
+                for (auto& row : *rows)
+                    for (auto& cell : row.cells) each_inline(cell.content, f);
+        }
+    }
+}
+
 // Convenience constructors, mostly for tests.
 Block make_heading(int level, std::string text, SourceRange source = {});
 Block make_paragraph(std::string text, SourceRange source = {});
