@@ -91,6 +91,71 @@ void trim_end(Inlines& inlines) {
     }
 }
 
+// A heading's section tools: a bracketed group of short links at its end, after its text
+// ("History[edit]", "History [edit | edit source]", MediaWiki's in every language), are
+// controls of the site, not words of the heading. Removed from `heading`, with the space
+// before them; a heading that is nothing but such a group stays as it is.
+void drop_section_tools(Inlines& heading) {
+    constexpr std::size_t kMaxToolChars = 24;
+    auto text_of = [](const Inline& in) -> const std::string* {
+        const auto* t = std::get_if<Text>(&in.base());
+        return t ? &t->text : nullptr;
+    };
+    if (heading.size() < 3) return;
+    std::size_t k = heading.size() - 1;
+    const std::string* close = text_of(heading[k]);
+    if (!close || text::trim(*close) != "]") return;
+    bool links = false;
+    while (k-- > 0) {
+        if (const auto* link = std::get_if<Link>(&heading[k].base())) {
+            std::string words = plain_text(link->children);
+            if (words.empty() || words.size() > kMaxToolChars) return;
+            links = true;
+            continue;
+        }
+        const std::string* t = text_of(heading[k]);
+        if (!t) return;
+        std::string_view between = text::trim(*t);
+        if (between == "|" || between == "\u00b7" || between == "," || between == "/") continue;
+        if (!links || between.empty() || between.back() != '[') return;
+        // the heading's own words: in this text or in an inline before it
+        if (k == 0 && text::trim(between.substr(0, between.size() - 1)).empty()) return;
+        break;
+    }
+    if (k >= heading.size()) return;  // ran off the front: no opening bracket
+    auto& open = std::get<Text>(heading[k].base()).text;
+    open.erase(open.rfind('['));
+    heading.erase(heading.begin() + static_cast<std::ptrdiff_t>(k) + 1, heading.end());
+    trim_end(heading);
+}
+
+// A note whose back-links are gone may still open with the mark that stood before them
+// as text (Wikipedia's "^ a b Smith, J. ...", the letters being links back): the mark,
+// and the space after it, lead nowhere now.
+void drop_leading_marks(Blocks& note) {
+    Inlines* content = note.empty() ? nullptr : inline_content(note.front());
+    if (!content || content->empty()) return;
+    auto* t = std::get_if<Text>(&content->front().base());
+    if (!t) return;
+    std::size_t i = 0, end = 0;
+    while (i < t->text.size()) {
+        std::size_t at = i;
+        char32_t c = text::next(t->text, i);
+        if (c == ' ') {
+            end = i;
+            continue;
+        }
+        if (c != '^' && c != U'\u2191' && c != U'\u21a9' && c != U'\u2303') {  // ^ ↑ ↩ ⌃
+            i = at;
+            break;
+        }
+        end = 0;  // a mark must be followed by a space to go
+    }
+    if (end == 0) return;
+    t->text.erase(0, end);
+    if (t->text.empty()) content->erase(content->begin());
+}
+
 // The column alignment a cell declares (align="right", style="text-align: right").
 Alignment declared_alignment(const GumboNode* cell) {
     std::string value = text::lower_ascii(text::trim(attribute(cell, "align")));
@@ -829,6 +894,11 @@ private:
         Builder note(page_, removed_, options_, notes_, target);
         note.build(target);
         Blocks content = note.take();
+        for (std::uint32_t k = target + 1; k < page_[target].end; ++k)
+            if (notes_.backlink[k]) {
+                drop_leading_marks(content);
+                break;
+            }
         if (content.empty()) {
             notes_read_.erase(target);
             return;
@@ -1164,6 +1234,7 @@ private:
         trim_end(content);
         normalize(content);
         if (!content.empty()) {
+            if (heading_level_ > 0) drop_section_tools(content);
             if (heading_level_ > 0)
                 add_block(Block{Heading{heading_level_, std::move(content)}, para_source_});
             else
