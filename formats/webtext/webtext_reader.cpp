@@ -206,7 +206,10 @@ std::vector<Alignment> delimiter_row(std::string_view line) {
 
 class Segmenter {
 public:
-    explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) { find_block_links(); }
+    explicit Segmenter(std::string_view text) : lines_(text::split_lines(text)) {
+        find_block_links();
+        find_block_strong();
+    }
 
     Document run() {
         Document doc;
@@ -259,7 +262,7 @@ public:
             } else if (parse_list_marker(line, marker)) {
                 i = list(i, doc);
             } else {
-                Inlines content_inlines = line_inlines(i, parse_inline_markdown(line));
+                Inlines content_inlines = line_inlines(i, strong_inlines(i, line));
                 if (!content_inlines.empty())
                     doc.blocks.push_back(Block{Paragraph{std::move(content_inlines)}, {no, no}});
                 ++i;
@@ -294,6 +297,53 @@ private:
                 break;
             }
         }
+    }
+
+    // Strong emphasis over several lines ("**Work starts in the autumn", "Budget of two
+    // million", "... while the station is built**"): a scraper kept a bold subtitle's line
+    // breaks. Each line of such a span is a strong line of its own, its markers gone. The
+    // span's first line opens with "**" (or "__") and holds no other, its last line ends
+    // with one and holds no other, the lines between hold none, and no blank line or more
+    // than kMaxBlockLinkLines lines part them. Each line is looked at once or twice.
+    void find_block_strong() {
+        auto count = [](std::string_view line, std::string_view mark) {
+            std::size_t n = 0;
+            for (std::size_t at = line.find(mark); at != std::string_view::npos; at = line.find(mark, at + 2)) ++n;
+            return n;
+        };
+        for (std::size_t i = 0; i + 1 < lines_.size(); ++i) {
+            std::string_view first = text::trim(lines_[i]);
+            std::string_view mark = first.substr(0, 2);
+            if ((mark != "**" && mark != "__") || first.size() <= 2 || count(first, mark) != 1) continue;
+            for (std::size_t j = i + 1; j < lines_.size() && j <= i + kMaxBlockLinkLines; ++j) {
+                std::string_view line = text::trim(lines_[j]);
+                if (line.empty()) break;
+                std::size_t n = count(line, mark);
+                if (n == 0) continue;
+                if (n == 1 && line.size() > 2 && line.ends_with(mark)) {
+                    if (strong_.empty()) strong_.resize(lines_.size(), 0);
+                    for (std::size_t k = i; k <= j; ++k) strong_[k] = kStrongLine;
+                    strong_[i] |= kStrongOpens;
+                    strong_[j] |= kStrongCloses;
+                    i = j;
+                }
+                break;
+            }
+        }
+    }
+
+    // Line `i`'s inlines: its Markdown, or, on a line of a strong span, its text less the
+    // span's markers, strong.
+    Inlines strong_inlines(std::size_t i, std::string_view line) const {
+        if (strong_.empty() || !strong_[i]) return parse_inline_markdown(line);
+        std::string_view inner = text::trim(line);
+        if (strong_[i] & kStrongOpens) inner.remove_prefix(2);
+        if (strong_[i] & kStrongCloses) inner.remove_suffix(2);
+        Inlines content = parse_inline_markdown(text::trim(inner));
+        if (content.empty()) return content;
+        Inlines wrapped;
+        wrapped.push_back(Strong{std::move(content)});
+        return wrapped;
     }
 
     // The inline content of line `i`'s text, as a link when the line is inside a block link.
@@ -485,6 +535,8 @@ private:
 
     std::vector<std::string_view> lines_;
     std::vector<std::string_view> link_target_;  // per line; empty unless some block link was found
+    static constexpr std::uint8_t kStrongLine = 1, kStrongOpens = 2, kStrongCloses = 4;
+    std::vector<std::uint8_t> strong_;  // per line; empty unless some strong span was found
 };
 
 }  // namespace

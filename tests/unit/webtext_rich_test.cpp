@@ -76,6 +76,18 @@ TEST_CASE("webtext: images are images") {
           "Para [Image \"The quay at dawn\" \"img/quay.jpg\" \"Quay\" resource=\"\"]\n");
 }
 
+TEST_CASE("webtext: strong emphasis over several lines is a strong line each, its markers gone") {
+    CHECK(segmented("**Work starts in autumn\nThe crew moves south**\n") ==
+          "Para [Strong [Str \"Work starts in autumn\"]]\nPara [Strong [Str \"The crew moves south\"]]\n");
+    CHECK(segmented("__One\ntwo\nthree__\n") ==
+          "Para [Strong [Str \"One\"]]\nPara [Strong [Str \"two\"]]\nPara [Strong [Str \"three\"]]\n");
+    // a line that closes its own, a blank line between, or no closing line: as written
+    CHECK(segmented("**Bold** and more\nplain**\n") ==
+          "Para [Strong [Str \"Bold\"], Str \" and more\"]\nPara [Str \"plain**\"]\n");
+    CHECK(segmented("**Open\n\nclosed**\n") == "Para [Str \"**Open\"]\nPara [Str \"closed**\"]\n");
+    CHECK(segmented("**Open\nnever closed\n") == "Para [Str \"**Open\"]\nPara [Str \"never closed\"]\n");
+}
+
 TEST_CASE("webtext cleaning: a table inside the article stays whole, one among furniture goes") {
     std::string table = "| Quay | 2024 | 2025 |\n|---|--:|--:|\n| East quay | 120,400 | 141,900 |\n"
                         "| West quay | 98,300 | 97,100 |\n| Ferry berth | 15,200 | 16,800 |\n\n";
