@@ -247,7 +247,7 @@ public:
         remove_landmarks(body);
         measure_live();
         if (landmarks_only_) {  // the inclusive mode: the whole body but its furniture
-            if (explain_) note(body, "kept", "the whole page but its landmarks (inclusive mode)", 0);
+            if (explain_) note(body, "kept", "the whole page but its landmarks (the page model's wider mode)", 0);
             out.roots = {body};
             out.removed = std::move(removed_);
             return out;

@@ -56,7 +56,7 @@ struct Selection {
 // "html-select", action "removed", its lines, the deciding signals), and so are the
 // decisions that widened the content (action "kept").
 // `authors`: the page's authors as its metadata names them (may be empty).
-// `landmarks_only`: the inclusive mode (listings, collections, service pages): the
+// `landmarks_only`: the wide and inclusive modes (listings, collections, service pages): the
 // content is the whole body less its furniture landmarks (step 1 only).
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only = false);
