@@ -246,7 +246,7 @@ public:
         measure_live();
         remove_landmarks(body);
         measure_live();
-        if (landmarks_only_) {  // the inclusive mode: the whole body but its furniture
+        if (landmarks_only_) {  // the wide and inclusive modes: the whole body but its furniture
             if (explain_) note(body, "kept", "the whole page but its landmarks (the page model's wider mode)", 0);
             out.roots = {body};
             out.removed = std::move(removed_);
