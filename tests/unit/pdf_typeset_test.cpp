@@ -97,6 +97,38 @@ TEST_CASE("typeset: no paragraph leaves a single line at either side of a page b
     CHECK(split > 3);  // the test did exercise breaks inside paragraphs
 }
 
+TEST_CASE("typeset: a short code block is never split across pages, a long one keeps two lines at each side") {
+    // Regression: a two-line code block had "def f():" on one page, "return 1" on the next.
+    Setup setup;
+    Document doc;
+    std::map<int, int> line_counts;  // block → its source lines
+    for (int n = 0; n < 200; ++n) {
+        doc.blocks.push_back(numbered_paragraph(n, 12 + (n * 37) % 150));
+        int count = 2 + (n * 5) % 13;  // 2 to 14 lines, ending at every place on a page
+        line_counts[n] = count;
+        std::string code;
+        for (int l = 0; l < count; ++l) code += (l ? "\nc" : "c") + std::to_string(n) + "_" + std::to_string(l);
+        doc.blocks.push_back(Block{CodeBlock{"", code}, {}});
+    }
+    Layout layout = typeset(doc, setup.options());
+    REQUIRE(layout.pages.size() > 5);
+    std::map<int, std::map<std::size_t, int>> lines;  // block → page → its lines there
+    for (std::size_t p = 0; p < layout.pages.size(); ++p)
+        for (const GlyphRun& run : layout.pages[p].runs)
+            if (run.text.size() > 1 && run.text[0] == 'c') ++lines[std::stoi(run.text.substr(1))][p];
+    int long_split = 0;
+    for (const auto& [n, pages] : lines) {
+        INFO("code block " << n << " of " << line_counts[n] << " lines");
+        if (line_counts[n] <= 6) {
+            CHECK(pages.size() == 1);
+        } else if (pages.size() > 1) {
+            ++long_split;
+            for (const auto& [p, count] : pages) CHECK(count >= 2);
+        }
+    }
+    CHECK(long_split > 0);  // the test did exercise breaks inside long blocks
+}
+
 TEST_CASE("typeset: a heading is never the last thing on a page") {
     Setup setup;
     Document doc;
