@@ -482,6 +482,21 @@ TEST_CASE("print styles: built-in styles parse, and errors name the line") {
     CHECK(inherit[Element::h1].margin_top == 0);        // margins are not inherited
 }
 
+TEST_CASE("print styles: braces, semicolons and comment marks inside strings are text") {
+    // Regression: p::after { content: "}" } ended the rule at the quoted brace, and the
+    // rest failed with "expected '{' after a selector" (exit 2), where --to html took it.
+    PrintStyle style = parse_print_style(
+        "p::after { content: \"}\" }\n"
+        "q::before { content: '{;' ; quotes: \"/*\" \"*/\" }\n"
+        "@media print { p::before { content: \"}\" } }\n"
+        "h1 { font-size: 20pt }\n",
+        "ok7.css");
+    CHECK(style[Element::h1].size == 20);
+    CHECK_THAT(style.ignored, Catch::Contains("p::after"));
+    CHECK_THAT(style.ignored, Catch::Contains("and 2 more"));  // q::before and the @media block
+    CHECK_THROWS_AS(parse_print_style("p { content: \"}\"", "x.css"), Error);  // still not closed
+}
+
 TEST_CASE("print styles: table and figcaption selectors style the cells and the captions") {
     // Issue 15's list of element selectors a print style honours includes table (the
     // cells' text) and figcaption (under a figure): their colour and size reach the runs.
