@@ -1807,6 +1807,19 @@ private:
         previous_was_paragraph_ = false;
     }
 
+    // A right-to-left title is set from the right of its measure (its start); in the
+    // contents, whose page numbers stand at the right, it starts at the left as the other
+    // entries do, so that its dot leader follows it rather than running under it, and a
+    // section's entry is indented under its chapter's rather than flush with it.
+    static void start_at_left(std::vector<Line>& set_lines) {
+        for (Line& line : set_lines) {
+            if (!line.right_to_left || line.fragments.empty()) continue;
+            float start = line.fragments.front().x;
+            for (const Fragment& f : line.fragments) start = std::min(start, f.x);
+            for (Fragment& f : line.fragments) f.x -= start;
+        }
+    }
+
     void contents() {
         chapter_ = -1;
         const TextStyle& toc = st(Element::toc);
@@ -1819,6 +1832,7 @@ private:
             space(s.margin_top);
             std::vector<Line> set_lines = set(spans_of(outline_[static_cast<std::size_t>(toc_entries_[c])].title, s),
                                               s, width - kTocNumberEm * s.size, 0, Align::left, false);
+            start_at_left(set_lines);
             std::size_t first = flow_.size();
             lines(std::move(set_lines), s, 0, true, false);
             for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = toc_entries_[c];
@@ -1831,6 +1845,7 @@ private:
                 if (outline_[static_cast<std::size_t>(e)].level != top) continue;
                 std::vector<Line> sub = set(spans_of(outline_[static_cast<std::size_t>(e)].title, toc), toc,
                                             width - kTocNumberEm * toc.size - 1.5f * toc.size, 0, Align::left, false);
+                start_at_left(sub);
                 space(toc.margin_top);
                 first = flow_.size();
                 lines(std::move(sub), toc, 1.5f * toc.size, true, false);

@@ -360,6 +360,42 @@ TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {
     CHECK(ends.size() == 1);
 }
 
+TEST_CASE("typeset: a right-to-left chapter's contents entry starts at the left, its leader after it") {
+    // Regression: an Arabic chapter's title was set from the right of its measure, so its
+    // dot leader ran under it, and its sections' entries were flush with it.
+    Setup setup;
+    Book book;
+    book.meta.title = "Collected";
+    Document arabic;
+    arabic.meta.title = "\u0645\u0642\u0627\u0644\u0629 \u0639\u0646 \u0627\u0644\u0645\u064A\u0646\u0627\u0621";
+    arabic.meta.language = "ar";
+    arabic.blocks.push_back(make_heading(2, "\u0627\u0644\u062A\u0643\u0627\u0644\u064A\u0641"));
+    for (int n = 0; n < 4; ++n) arabic.blocks.push_back(numbered_paragraph(n, 80));
+    book.chapters.push_back(arabic);
+    Layout layout = typeset(book, setup.options());
+    REQUIRE(layout.pages.size() >= 3);
+    const Page& toc = layout.pages[1];
+    const float number_column = setup.style.margin_left + setup.style.measure() -
+                                3.0f * setup.style[Element::toc].size;
+    std::map<float, float> leader_at;  // a leader's baseline → its first dot's x
+    for (const GlyphRun& run : toc.runs)
+        if (!run.text.empty() && run.text.find_first_not_of('.') == std::string::npos) leader_at[run.y] = run.x;
+    REQUIRE(leader_at.size() == 2);  // the chapter's and its section's
+    std::map<float, float> text_left, text_right;  // each entry's text, by baseline
+    for (const GlyphRun& run : toc.runs) {
+        if (!leader_at.contains(run.y) || run.x >= number_column || run.text.find_first_not_of('.') == std::string::npos)
+            continue;
+        float right = run.x + float(text::to_u32(run.text).size()) * 0.5f * run.size;
+        text_left[run.y] = text_left.contains(run.y) ? std::min(text_left[run.y], run.x) : run.x;
+        text_right[run.y] = std::max(text_right[run.y], right);
+    }
+    REQUIRE(text_left.size() == 2);
+    for (const auto& [y, x] : leader_at) CHECK(text_right[y] < x);  // the dots follow the title
+    float chapter = text_left.rbegin()->second, section = text_left.begin()->second;  // the chapter is higher
+    CHECK(chapter == Approx(setup.style.margin_left).margin(0.5));
+    CHECK(section > chapter + setup.style[Element::toc].size);  // indented under it
+}
+
 TEST_CASE("typeset: a heading over several lines is balanced, without a lone last word") {
     Setup setup;
     const std::vector<std::string> words = {"Building", "a", "New", "Type", "of", "International", "Relations",
