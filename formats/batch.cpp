@@ -119,7 +119,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
                                              : kExitSuccess;
     // A filter (-o -) keeps stderr for what matters: failures, which are reported
     // anyway; the summary is for batches written to files.
-    bool filter = plan.mode == OutputMode::standard_output && result.failed == 0;
+    bool filter = plan.mode == OutputMode::standard_output && (result.failed == 0 || tally.stdout_closed);
     if (!options.quiet && !json && !filter) {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.1f", result.seconds);

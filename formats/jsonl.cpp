@@ -531,8 +531,10 @@ private:
             }
             result.warnings += next.warnings;
             if (!next.messages.empty()) err_ << next.messages << std::flush;
+            errno = 0;
             out_.write(next.line.data(), static_cast<std::streamsize>(next.line.size()));
             out_.flush();  // a pipe's reader gets each record as soon as it is ready
+            bool reader_gone = errno == EPIPE;  // quietly, as for -o - (batch Tally::stdout_closed)
             {
                 std::lock_guard lock(mutex_);
                 bytes_in_flight_ -= sizes_.front();
@@ -540,7 +542,7 @@ private:
                 ++written_;
                 if (!out_) {
                     output_failed_ = true;
-                    err_ << "dconv: standard output: cannot write\n";
+                    if (!reader_gone) err_ << "dconv: standard output: cannot write\n";
                     stop_ = true;
                 }
             }

@@ -2,6 +2,7 @@
 #include "batch/converter.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <memory>
 #include <new>
 
@@ -14,6 +15,19 @@
 #include "dconv/resources.hpp"
 
 namespace dconv::batch {
+
+namespace {
+
+// The error of a write to standard output after its reader went away, reported by no line
+// (Tally::stdout_closed).
+constexpr const char* kStdoutClosed = "closed by its reader (broken pipe)";
+
+bool is_stdout_closed(const Error& e) {
+    return e.kind() == ErrorKind::io && e.file() == "standard output" && e.message() == kStdoutClosed;
+}
+
+}  // namespace
+
 
 namespace {
 
@@ -213,7 +227,7 @@ void Converter::write_bundle() {
     }
     std::string text;
     for (const Error& e : book_errors) {
-        text += error_line(book_name, e);
+        if (!is_stdout_closed(e)) text += error_line(book_name, e);
         if (e.kind() == ErrorKind::usage) tally_.usage_failed = true;
         else if (output_failed || e.kind() == ErrorKind::io) tally_.output_failed = true;
         else tally_.input_failed = true;
@@ -287,8 +301,14 @@ void Converter::refuse_overwriting_inputs(std::size_t index) const {
 void Converter::write_output(const fs::path& path, const std::string& document) {
     if (plan_.mode == OutputMode::standard_output) {
         std::lock_guard lock(stdout_mutex_);
+        if (tally_.stdout_closed) throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
+        errno = 0;
         out_.write(document.data(), static_cast<std::streamsize>(document.size()));
         out_.flush();
+        if (!out_ && errno == EPIPE) {  // the CLI ignores SIGPIPE to see this
+            tally_.stdout_closed = true;
+            throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
+        }
         if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
         return;
     }
@@ -312,7 +332,8 @@ std::string Converter::report(const Input& in, bool ok, const std::vector<std::s
         else if (d.severity == Severity::warning && !options_.quiet)
             text += warning_line(in.name, d);
     }
-    for (const Error& e : errors) text += error_line(in.name, e);
+    for (const Error& e : errors)
+        if (!is_stdout_closed(e)) text += error_line(in.name, e);
     return text;
 }
 

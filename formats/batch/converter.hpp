@@ -31,6 +31,10 @@ struct Tally {
     std::atomic<bool> input_failed{false};
     std::atomic<bool> output_failed{false};
     std::atomic<bool> usage_failed{false};
+    // Standard output's reader went away (EPIPE: `dconv -o - big.md | head`): exit 3 as
+    // for any output that could not be written, but quietly, as cat and grep, which
+    // SIGPIPE ends silently; no error line and no summary.
+    std::atomic<bool> stdout_closed{false};
     // The selectors' warnings (kSelectorWarningPass: one matched nothing, or an input is
     // not HTML), by text, with the inputs (by index) each was given for; reported as one
     // line each at the end.

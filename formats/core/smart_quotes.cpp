@@ -1,6 +1,7 @@
 // smart_quotes.cpp: make_quotes_typographic (smart_quotes.hpp).
 #include "core/smart_quotes.hpp"
 
+#include <string>
 #include <type_traits>
 
 #include "core/text.hpp"
@@ -24,7 +25,21 @@ constexpr QuoteMarks kFrench = {"\u00AB\u202F", "\u202F\u00BB", "\u2039\u202F", 
 constexpr QuoteMarks kGuillemets = {"\u00AB", "\u00BB", "\u201E", "\u201C"};  // Russian, Ukrainian
 constexpr QuoteMarks kPolish = {"\u201E", "\u201D", "\u00AB", "\u00BB"};
 constexpr QuoteMarks kSwedish = {"\u201D", "\u201D", "\u2019", "\u2019"};
-constexpr QuoteMarks kJapanese = {"\u300C", "\u300D", "\u300E", "\u300F"};
+// Japanese, and Chinese in traditional characters (Taiwan, Hong Kong, Macau); Chinese in
+// simplified characters takes the English marks, as its standard (GB/T 15834) sets them.
+constexpr QuoteMarks kCornerBrackets = {"\u300C", "\u300D", "\u300E", "\u300F"};
+
+bool is_traditional_chinese(std::string_view language) {
+    std::string lower;
+    for (char c : language) lower += c >= 'A' && c <= 'Z' ? char(c + 32) : (c == '_' ? '-' : c);
+    if (lower.rfind("zh-", 0) != 0 || lower.find("-hans") != std::string::npos) return false;
+    for (std::string_view subtag : {"-hant", "-tw", "-hk", "-mo"}) {
+        std::size_t at = lower.find(subtag);
+        if (at != std::string::npos && (at + subtag.size() == lower.size() || lower[at + subtag.size()] == '-'))
+            return true;
+    }
+    return false;
+}
 
 const QuoteMarks& marks_for(std::string_view language) {
     std::string_view primary = language.substr(0, language.find_first_of("-_"));
@@ -39,7 +54,7 @@ const QuoteMarks& marks_for(std::string_view language) {
         primary == "bg")
         return kPolish;
     if (primary == "sv" || primary == "fi") return kSwedish;
-    if (primary == "ja") return kJapanese;
+    if (primary == "ja" || is_traditional_chinese(language)) return kCornerBrackets;
     return kEnglish;
 }
 
@@ -49,6 +64,14 @@ bool opens_after(char32_t c) {
            c == '/' || c == '-' || c == 0x2013 || c == 0x2014 || c == 0x201C || c == 0x2018 || c == 0x00AB ||
            c == 0x201E || c == 0x201A || c == 0x300C || c == 0x300E || c == 0x3000 || c == '"' || c == '\'';
 }
+
+// East Asian text sets no space between a word and its quotes (他说"你好"，彼は"こんにちは"と),
+// so which side of a quote the word stands on says nothing: after a CJK character, or
+// before one where the rule above would close, a quote is decided by pairing within the
+// block instead, opening when none of its kind is open (and text follows it) and closing
+// the one that is. pandoc's and docutils' heuristics, which need the space, close both
+// (jgm/pandoc#8839, docutils bug 332).
+bool is_east_asian(char32_t c) { return text::is_cjk(c) || text::is_cjk_punct(c); }
 
 class Smartener {
 public:
@@ -103,6 +126,7 @@ private:
     void start_block() {
         previous_ = 0;
         open_single_ = 0;
+        open_double_ = 0;
     }
 
     void inlines(Inlines& list) {
@@ -143,8 +167,28 @@ private:
                 std::size_t j = i;
                 following = text::next(s, j);
             }
+            bool east_asian_side = is_east_asian(previous_) || is_east_asian(following);
             if (c == '"') {
-                out += opens_after(previous_) ? marks_.open_double : marks_.close_double;
+                bool opens = opens_after(previous_);
+                if (east_asian_side && !opens) opens = open_double_ == 0 && following != 0 && !text::is_space(following);
+                if (opens) {
+                    out += marks_.open_double;
+                    ++open_double_;
+                } else {
+                    out += marks_.close_double;
+                    if (open_double_ > 0) --open_double_;
+                }
+            } else if (c == '\'' && east_asian_side && !opens_after(previous_)) {
+                // No apostrophe between CJK characters: a quote, paired as " is.
+                if (open_single_ == 0 && following != 0 && !text::is_space(following)) {
+                    out += marks_.open_single;
+                    ++open_single_;
+                } else if (open_single_ > 0) {
+                    out += marks_.close_single;
+                    --open_single_;
+                } else {
+                    out += "\u2019";
+                }
             } else if (c == '\'') {
                 bool letter_before = text::is_alnum(previous_);
                 bool letter_after = text::is_alnum(following);
@@ -181,6 +225,7 @@ private:
     const QuoteMarks& marks_;
     char32_t previous_ = 0;  // the character before, 0 at a block's start
     int open_single_ = 0;  // single quotes opened and not closed in this block
+    int open_double_ = 0;  // the same for double quotes
 };
 
 }  // namespace

@@ -2,12 +2,14 @@
 // does, in the quotation marks of the document's language.
 //
 //   "quoted"  → “quoted” (English), „quoted“ (German), « quoted » (French),
-//               「quoted」 (Japanese)
+//               「quoted」 (Japanese, Chinese in traditional characters)
 //   'single'  → ‘single’, ‚single‘, ‹ single ›, 『single』
 //   it's, '90s, rock 'n' roll → it’s, ’90s, rock ’n’ roll (the apostrophe is U+2019)
 //
 // A quote opens after white space, an opening bracket or dash, or at the start of a
-// block; otherwise it closes (or, for ', is an apostrophe between letters). Code (inline
+// block; otherwise it closes (or, for ', is an apostrophe between letters). Next to a CJK
+// character, which East Asian text sets with no space before a quote, quotes are paired
+// instead: 他说"你好" → 他说“你好”, 彼は"こんにちは"と → 彼は「こんにちは」と. Code (inline
 // and blocks) is left alone. The pass runs over the model before the writers of
 // typographic formats (HTML, EPUB, PDF); Markdown and plain text keep straight quotes,
 // as pandoc writes them with `smart` on. --no-smart turns it off.

@@ -20,6 +20,7 @@
 #include "dconv/resources.hpp"
 #include "dconv/styles.hpp"
 #include "epub/identifier.hpp"
+#include "epub/style_references.hpp"
 #include "epub/zip_archive.hpp"
 #include "xhtml/images.hpp"
 #include "xhtml/xhtml_writer.hpp"
@@ -773,7 +774,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
                     edition_time(options, meta, chapters),
                     labels_for(language)};
 
-    std::string css = load_style(options.style);
+    std::string css = without_outside_references(load_style(options.style), options.style, options.diagnostics);
     std::string cover;
     std::string cover_href;
     if (!options.cover_image.empty()) {

@@ -382,6 +382,19 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     std::optional<html::Page> parsed(std::in_place, text, hide);
     html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
+    // With --drop-selector, an empty document is said so, as the cleaner says one of its
+    // own making (clean.cpp): whether the selectors took all of the page's text, or the
+    // cleaner found only furniture in what they left.
+    bool left_text = false, dropped_all_text = false;
+    if (!drops.empty()) {
+        left_text = page.body() != html::kNoElement && !page[page.body()].skipped &&
+                    !text::trim(page.text_of(page.body(), 64)).empty();
+        if (!left_text) {
+            html::Page whole_page(text);
+            dropped_all_text = whole_page.body() != html::kNoElement &&
+                               !text::trim(whole_page.text_of(whole_page.body(), 64)).empty();
+        }
+    }
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
     warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);
@@ -536,6 +549,18 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         guard->report(doc, diag);
     }
     doc.meta.language = language;
+    if ((dropped_all_text || left_text) && doc.blocks.empty()) {
+        bool said = false;  // by the cleaning passes
+        for (const Diagnostic& d : diag.items_since(first_item))
+            said = said || (d.severity == Severity::warning && d.reason.starts_with("nothing was kept"));
+        std::string selectors;
+        for (const std::string& s : options.drop_selectors) selectors += (selectors.empty() ? "'" : ", '") + s + "'";
+        if (dropped_all_text)
+            diag.warn("clean", "nothing was kept: --drop-selector " + selectors + " removed all of the page's text");
+        else if (!said)
+            diag.warn("clean", "nothing was kept: what --drop-selector " + selectors +
+                                   " left looked like page furniture (--no-clean keeps the text)");
+    }
     if (!page_type.empty()) {
         doc.meta.extra["type"] = page_type;
         // --explain says of each removal on what kind of page it was made

@@ -1011,18 +1011,42 @@ private:
         }
     }
 
+    // A cell's blocks: paragraphs as their inlines, apart by <br/>; lists as <ul> or <ol>
+    // with their items (the README's promise: a table with lists in cells keeps them, and
+    // the Markdown reader reads them back as lists); other blocks as their text.
     void html_blocks(const Blocks& list, std::string& html) {
         bool first = true;
         for (const Block& b : list) {
+            const auto* l = std::get_if<List>(&b.node);
+            if (!first && !l) html += "<br/>";
             if (const auto* p = std::get_if<Paragraph>(&b.node)) {
-                if (!first) html += "<br/>";
                 html_inlines(p->content, html);
+            } else if (l) {
+                html_list(*l, html);
             } else {
-                if (!first) html += "<br/>";
                 html_text(plain_text(b), html);
             }
             first = false;
         }
+    }
+
+    void html_list(const List& l, std::string& html) {
+        if (l.ordered) {
+            html += "<ol";
+            if (l.start != 1) html += " start=\"" + std::to_string(l.start) + "\"";
+            if (l.reversed) html += " reversed";
+            html += ">";
+        } else {
+            html += "<ul>";
+        }
+        for (std::size_t i = 0; i < l.items.size(); ++i) {
+            html += "<li>";
+            if (l.task(i) == TaskState::Done) html += "<input type=\"checkbox\" checked disabled/> ";
+            else if (l.task(i) == TaskState::Open) html += "<input type=\"checkbox\" disabled/> ";
+            html_blocks(l.items[i], html);
+            html += "</li>";
+        }
+        html += l.ordered ? "</ol>" : "</ul>";
     }
 
     static void html_text(std::string_view s, std::string& html) {

@@ -85,10 +85,37 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// Comments become spaces (newlines kept, so that line numbers stay right).
+// The end of the quoted string ("..." or '...', backslash escapes) that opens at
+// css[start]: the index of its closing quote, or of the newline that ends it unclosed, as
+// CSS ends a bad string, or css.size().
+std::size_t string_end(std::string_view css, std::size_t start) {
+    const char quote = css[start];
+    std::size_t k = start + 1;
+    for (; k < css.size() && css[k] != quote && css[k] != '\n'; ++k)
+        if (css[k] == '\\' && k + 1 < css.size()) ++k;
+    return k;
+}
+
+// The first of `chars` at or after `from` that is not inside a quoted string
+// (`content: "}"` is a value, not the end of its rule), or npos.
+std::size_t find_unquoted(std::string_view css, std::size_t from, std::string_view chars) {
+    for (std::size_t k = from; k < css.size(); ++k) {
+        if (css[k] == '"' || css[k] == '\'') k = string_end(css, k);
+        else if (chars.find(css[k]) != std::string_view::npos) return k;
+        if (k >= css.size()) break;
+    }
+    return std::string_view::npos;
+}
+
+// Comments become spaces (newlines kept, so that line numbers stay right); a "/*" in a
+// string is not one.
 std::string strip_comments(std::string_view css, std::string_view file) {
     std::string out(css);
     for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+        if (out[i] == '"' || out[i] == '\'') {
+            i = string_end(out, i);
+            continue;
+        }
         if (out[i] != '/' || out[i + 1] != '*') continue;
         std::size_t end = out.find("*/", i + 2);
         if (end == std::string::npos) {
@@ -125,7 +152,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
         if (i >= css.size()) break;
         std::uint32_t selector_line = line;
         if (css[i] == '@') {  // a statement at-rule (@import, @charset): to its ';'
-            std::size_t semicolon = css.find(';', i), brace = css.find('{', i);
+            std::size_t semicolon = find_unquoted(css, i, ";"), brace = find_unquoted(css, i, "{");
             if (semicolon != std::string::npos && (brace == std::string::npos || semicolon < brace)) {
                 ignored.add(selector_line, "'" + std::string(css, i, semicolon + 1 - i) + "'");
                 line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<std::ptrdiff_t>(i),
@@ -134,7 +161,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
                 continue;
             }
         }
-        std::size_t open = css.find('{', i);
+        std::size_t open = find_unquoted(css, i, "{");
         if (open == std::string::npos) fail(file, selector_line, "expected '{' after a selector");
         std::string_view selectors(css.data() + i, open - i);
         line += static_cast<std::uint32_t>(std::count(selectors.begin(), selectors.end(), '\n'));
@@ -144,6 +171,13 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
             int depth = 0;
             std::size_t k = open;
             for (; k < css.size(); ++k) {
+                if (css[k] == '"' || css[k] == '\'') {
+                    std::size_t end = string_end(css, k);
+                    line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<std::ptrdiff_t>(k),
+                                                                  css.begin() + static_cast<std::ptrdiff_t>(std::min(end, css.size())), '\n'));
+                    k = end;
+                    if (k >= css.size()) break;
+                }
                 if (css[k] == '\n') ++line;
                 if (css[k] == '{') ++depth;
                 if (css[k] == '}' && --depth == 0) break;
@@ -153,7 +187,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
             i = k + 1;
             continue;
         }
-        std::size_t close = css.find('}', open);
+        std::size_t close = find_unquoted(css, open, "}");
         if (close == std::string::npos) fail(file, selector_line, "block not closed with '}'");
         std::string_view body(css.data() + open + 1, close - open - 1);
 
@@ -161,7 +195,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
         std::vector<Declaration> declarations;
         std::uint32_t at = line;
         for (std::size_t start = 0; start <= body.size();) {
-            std::size_t end = body.find(';', start);
+            std::size_t end = find_unquoted(body, start, ";");
             if (end == std::string_view::npos) end = body.size();
             std::string_view raw = body.substr(start, end - start);
             std::size_t lead = 0;

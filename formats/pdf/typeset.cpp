@@ -46,6 +46,10 @@ constexpr float kAscentShare = 0.8f;
 constexpr float kDescentShare = 0.22f;
 // Lines at either side of a page break inside a paragraph: no widows, no orphans.
 constexpr int kMinLinesAtBreak = 2;
+// A code block of this many source lines or fewer is never broken across pages (a
+// two-line function split over two pages reads as two fragments); a longer one breaks
+// between source lines, leaving kMinLinesAtBreak of them at either side, as paragraphs do.
+constexpr std::size_t kMaxUnbrokenCodeLines = 6;
 // A paragraph of more text than this is set a piece at a time, each piece's lines drawn
 // as the pages fill: the line breaker's items and the set lines cost some 90 bytes per
 // byte of text, so a page-long paragraph of one 20 MB line peaked at 1.5 GB set whole.
@@ -1770,7 +1774,9 @@ private:
         std::string_view rest = n.text;
         const FontId mono = font(pre, false, false);
         const float space_width = fonts_.advance(mono, ' ') * pre.size;
-        bool first = true;
+        const std::size_t source_lines = static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
+        const bool keep_together = source_lines <= kMaxUnbrokenCodeLines;
+        std::size_t line_number = 0;  // of the source line being set, from 0
         while (true) {
             std::size_t nl = rest.find('\n');
             std::string_view source_line = rest.substr(0, nl);
@@ -1786,17 +1792,32 @@ private:
             if (!body.empty()) set_lines = set(spans_of(body, pre), pre, width, indent, Align::left, false);
             if (set_lines.empty()) set_lines.emplace_back();  // a blank line keeps its height
             std::size_t before = flow_.size();
-            lines(std::move(set_lines), pre, left, false, false);
-            // Lines of code break anywhere between source lines; the first stays with
-            // the block's top.
-            if (!first && before < flow_.size()) flow_[before].break_before = true;
-            first = false;
+            lines(std::move(set_lines), pre, left, keep_together, false);
+            // Between source lines a long listing may break, with kMinLinesAtBreak lines at
+            // either side; the first line stays with the block's top (lines() says so).
+            if (line_number > 0 && before < flow_.size())
+                flow_[before].break_before = !keep_together && line_number >= std::size_t(kMinLinesAtBreak) &&
+                                             source_lines - line_number >= std::size_t(kMinLinesAtBreak);
+            ++line_number;
             pump(false);  // a long listing is drawn as it is set
             if (nl == std::string_view::npos) break;
             rest = rest.substr(nl + 1);
         }
         space(pre.margin_bottom);
         previous_was_paragraph_ = false;
+    }
+
+    // A right-to-left title is set from the right of its measure (its start); in the
+    // contents, whose page numbers stand at the right, it starts at the left as the other
+    // entries do, so that its dot leader follows it rather than running under it, and a
+    // section's entry is indented under its chapter's rather than flush with it.
+    static void start_at_left(std::vector<Line>& set_lines) {
+        for (Line& line : set_lines) {
+            if (!line.right_to_left || line.fragments.empty()) continue;
+            float start = line.fragments.front().x;
+            for (const Fragment& f : line.fragments) start = std::min(start, f.x);
+            for (Fragment& f : line.fragments) f.x -= start;
+        }
     }
 
     void contents() {
@@ -1811,6 +1832,7 @@ private:
             space(s.margin_top);
             std::vector<Line> set_lines = set(spans_of(outline_[static_cast<std::size_t>(toc_entries_[c])].title, s),
                                               s, width - kTocNumberEm * s.size, 0, Align::left, false);
+            start_at_left(set_lines);
             std::size_t first = flow_.size();
             lines(std::move(set_lines), s, 0, true, false);
             for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = toc_entries_[c];
@@ -1823,6 +1845,7 @@ private:
                 if (outline_[static_cast<std::size_t>(e)].level != top) continue;
                 std::vector<Line> sub = set(spans_of(outline_[static_cast<std::size_t>(e)].title, toc), toc,
                                             width - kTocNumberEm * toc.size - 1.5f * toc.size, 0, Align::left, false);
+                start_at_left(sub);
                 space(toc.margin_top);
                 first = flow_.size();
                 lines(std::move(sub), toc, 1.5f * toc.size, true, false);

@@ -14,7 +14,8 @@
 //   figure        its content, then its caption as a paragraph
 //   table         the caption, then the rows as aligned columns two spaces apart (East
 //                 Asian wide characters counted as two), a rule under the header, cells
-//                 wrapped in their column when the table is wider than the text
+//                 wrapped in their column when the table is wider than the text; a
+//                 list in a cell one item a line, with its marker
 // Inlines: an image as "[Image: alt]", strikeout as ~~text~~, superscript and subscript
 // in Unicode super- and subscript characters when all have one, else ^(x) and _(x); a
 // note as "[n]", numbered in order of appearance, its text at the end of the document
@@ -197,11 +198,24 @@ bool renders_nothing(const Block& block) {
                       block.node);
 }
 
-// A table cell placed on the grid of columns, its text flattened to one line.
+// A line of a table cell before wrapping: a list item's marker ("* ", "1. ", indented
+// under its list's item when nested; empty outside lists) and its text on one line.
+struct CellLine {
+    std::string marker;
+    std::string text;
+    std::size_t width() const { return text::display_width(marker) + text::display_width(text); }
+};
+
+// A table cell placed on the grid of columns, its text flattened to lines.
 struct PlacedCell {
     std::size_t column = 0;
     std::size_t span = 1;
-    std::string text;
+    std::vector<CellLine> lines;
+    std::size_t width() const {
+        std::size_t widest = 0;
+        for (const CellLine& l : lines) widest = std::max(widest, l.width());
+        return widest;
+    }
 };
 
 class PlainWriter {
@@ -391,17 +405,54 @@ private:
 
     // ------------------------------------------------------------------------ tables
 
-    // A cell's text on one line: its blocks' text joined by spaces, tabs as spaces.
-    std::string cell_text(const TableCell& cell) {
-        std::string text;
-        for (const Block& b : cell.content) {
+    // A cell's text: its blocks' text joined by spaces on one line, tabs as spaces, except
+    // that each item of a list starts a line of its own with its marker, as the list would
+    // outside the table (07:00 and 12:00 of a <ul> are two lines, not "07:00 12:00").
+    std::vector<CellLine> cell_text(const TableCell& cell) {
+        std::vector<CellLine> lines;
+        cell_lines(cell.content, "", "", lines);
+        if (lines.empty()) lines.emplace_back();
+        for (CellLine& l : lines) {
+            std::replace(l.text.begin(), l.text.end(), '\n', ' ');
+            std::replace(l.text.begin(), l.text.end(), '\t', ' ');
+            l.text = text::squeeze_spaces(l.text);
+        }
+        return lines;
+    }
+
+    // The lines of `blocks`, the first starting with `first_marker` (a list item's), the
+    // others with `rest_marker` (as much white space, under the item's text).
+    void cell_lines(const Blocks& blocks, const std::string& first_marker, const std::string& rest_marker,
+                    std::vector<CellLine>& out) {
+        bool first = true;
+        bool open = false;  // the last line takes the next block's text, after a space
+        auto start_line = [&] {
+            out.push_back(CellLine{first ? first_marker : rest_marker, {}});
+            first = false;
+        };
+        for (const Block& b : blocks) {
+            if (const auto* list = std::get_if<List>(&b.node)) {
+                if (first && !first_marker.empty()) start_line();  // an item opening with a list
+                for (std::size_t i = 0; i < list->items.size(); ++i) {
+                    std::string marker = rest_marker;
+                    marker += list->ordered ? list_number(item_number(*list, i), list->style) + ". "
+                                            : std::string(text::trim(kBullet)) + " ";
+                    if (list->task(i) != TaskState::None) marker += list->task(i) == TaskState::Done ? "[x] " : "[ ] ";
+                    std::size_t before = out.size();
+                    cell_lines(list->items[i], marker, std::string(text::display_width(marker), ' '), out);
+                    if (out.size() == before) out.push_back(CellLine{marker, {}});  // an empty item
+                }
+                first = false;
+                open = false;
+                continue;
+            }
+            if (!open) start_line();
+            std::string& text = out.back().text;
             if (!text.empty()) text += ' ';
             if (const Inlines* content = inline_content(b)) flatten(*content, text, notes_);
             else text += plain_text(b);
+            open = true;
         }
-        std::replace(text.begin(), text.end(), '\n', ' ');
-        std::replace(text.begin(), text.end(), '\t', ' ');
-        return text::squeeze_spaces(text);
     }
 
     // Column widths: each column as wide as its widest cell (a spanning cell counts only
@@ -412,13 +463,13 @@ private:
         std::vector<std::size_t> natural(count, 0);
         for (const auto& row : rows)
             for (const PlacedCell& c : row)
-                if (c.span == 1) natural[c.column] = std::max(natural[c.column], text::display_width(c.text));
+                if (c.span == 1) natural[c.column] = std::max(natural[c.column], c.width());
         for (const auto& row : rows)
             for (const PlacedCell& c : row) {
                 if (c.span == 1) continue;
                 std::size_t have = kTableGap.size() * (c.span - 1);
                 for (std::size_t k = c.column; k < c.column + c.span; ++k) have += natural[k];
-                std::size_t want = text::display_width(c.text);
+                std::size_t want = c.width();
                 if (want > have) natural[c.column + c.span - 1] += want - have;
             }
         std::size_t limit = text_columns();
@@ -489,9 +540,19 @@ private:
                 const PlacedCell& cell = rows[r][c];
                 std::size_t width = kTableGap.size() * (cell.span - 1);
                 for (std::size_t k = cell.column; k < cell.column + cell.span; ++k) width += widths[k];
-                lines_.clear();
-                breaker_.wrap(cell.text, width, lines_);
-                for (std::string_view l : lines_) cell_lines[c].emplace_back(l);
+                for (const CellLine& cell_line : cell.lines) {
+                    // a list item's lines hang under its text, where the column leaves room
+                    std::size_t hang = text::display_width(cell_line.marker);
+                    if (hang >= width) hang = 0;
+                    std::string unhung = hang > 0 ? std::string() : cell_line.marker + cell_line.text;
+                    lines_.clear();  // views into the text wrapped
+                    breaker_.wrap(hang > 0 ? std::string_view(cell_line.text) : unhung, width - hang, lines_);
+                    if (lines_.empty()) lines_.emplace_back();
+                    for (std::size_t k = 0; k < lines_.size(); ++k) {
+                        std::string wrapped = hang == 0 ? std::string() : k == 0 ? cell_line.marker : std::string(hang, ' ');
+                        cell_lines[c].push_back(wrapped.append(lines_[k]));
+                    }
+                }
                 height = std::max(height, cell_lines[c].size());
             }
             for (std::size_t l = 0; l < height; ++l) {

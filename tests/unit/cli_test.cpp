@@ -431,6 +431,31 @@ TEST_CASE("cli: an output directory that cannot be created exits 3") {
     CHECK(slurp(dir.work / "blocker") == "a file where a folder should be");
 }
 
+TEST_CASE("cli: standard output closed by its reader exits 3, quietly") {
+    // Regression: `dconv -o - big.md | head -c 10` was killed by SIGPIPE (status 141).
+    TempDir dir;
+    std::string big;
+    for (int i = 0; i < 40000; ++i) big += "Line " + std::to_string(i) + " of a long note.\n\n";
+    dir.write("big.md", big);  // far more than a pipe holds
+    for (const char* args : {"--to md -o - big.md", "--jsonl"}) {
+        std::string input = std::string(args) == "--jsonl" ? "records.jsonl" : "";
+        if (!input.empty()) {
+            std::string records;
+            for (int i = 0; i < 2000; ++i)
+                records += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"" + std::string(2000, 'a') + "\"}\n";
+            dir.write(input, records);
+        }
+        std::string command = "cd " + quote(dir.work.string()) + " && ( timeout 120 " + quote(kBinary) + " " +
+                              args + (input.empty() ? "" : " <" + input) + " 2>" +
+                              quote((dir.capture / "stderr").string()) + "; echo $? >" +
+                              quote((dir.capture / "status").string()) + " ) | head -c 10 >/dev/null";
+        CHECK(std::system(command.c_str()) == 0);
+        INFO(args);
+        CHECK(slurp(dir.capture / "status") == "3\n");
+        CHECK(slurp(dir.capture / "stderr") == "");
+    }
+}
+
 // --------------------------------------------------------------------- explain, threads
 
 TEST_CASE("cli: --explain=json writes one JSON object per input") {

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <functional>
+#include <fstream>
 #include <set>
 
 #include "dconv/book.hpp"
@@ -13,6 +14,7 @@
 #include "dconv/diagnostics.hpp"
 #include "epub/epub_writer.hpp"
 #include "epub/identifier.hpp"
+#include "support/test_files.hpp"
 #include "unit/epub_test_support.hpp"
 
 using namespace dconv;
@@ -507,4 +509,35 @@ TEST_CASE("epub: golden package and page of rich content") {
         REQUIRE(fs::exists(path));
         CHECK(actual == slurp(path));
     }
+}
+
+TEST_CASE("epub: a user style's @import and url() to other files are left out, each with a warning") {
+    // Regression: they went into the book as written, which epubcheck rejects (RSC-007:
+    // a referenced resource missing from the container), and nothing was said.
+    std::filesystem::path dir = dconv::testing::fresh_dir("epub-style-references");
+    std::filesystem::path css = dir / "ext.css";
+    std::ofstream(css) << "@import url(\"other.css\");\n"
+                          "@font-face { font-family: X; src: url(fonts/x.woff2); }\n"
+                          "body { background: url(bg.png); font-family: X, serif }\n"
+                          "p::after { content: \"url(no.png);\" }\n"
+                          "h1 { background: url(\"data:image/png;base64,AAAA\") }\n";
+    Document doc;
+    doc.meta.title = "Styled";
+    doc.blocks.push_back(paragraph("A paragraph."));
+    Diagnostics diag;
+    WriteOptions options = dated();
+    options.diagnostics = &diag;
+    options.style = css.string();
+    std::string style = entry(unzip(write_epub(doc, options)), "OEBPS/styles/style.css");
+    CHECK(style.find("@import") == std::string::npos);
+    CHECK(style.find("x.woff2") == std::string::npos);
+    CHECK(style.find("bg.png") == std::string::npos);
+    CHECK_THAT(style, Contains("font-family: X, serif"));
+    CHECK_THAT(style, Contains("content: \"url(no.png);\""));  // a string, not a url()
+    CHECK_THAT(style, Contains("url(\"data:image/png;base64,AAAA\")"));  // inside the file
+    REQUIRE(diag.warnings() == 3);
+    CHECK_THAT(diag.items()[0].reason, Contains("ext.css:1: style: '@import url(\"other.css\")'"));
+    CHECK_THAT(diag.items()[1].reason, Contains("ext.css:2:"));
+    CHECK_THAT(diag.items()[2].reason, Contains("ext.css:3: style: 'background: url(bg.png)'"));
+    std::filesystem::remove_all(dir);
 }

@@ -957,3 +957,39 @@ TEST_CASE("html reader: the library's keep and drop selectors") {
     CHECK_THROWS_WITH(read_document(html, options, bad_diag), Catch::Contains("--keep-selector") &&
                                                                    Catch::Contains("'aside:not(.x)'"));
 }
+
+TEST_CASE("html reader: a --drop-selector that leaves nothing says so, as text inputs do") {
+    // Regression: --drop-selector article on an article page gave an empty body and no word.
+    const std::string html =
+        "<html><head><title>Pier</title></head><body>"
+        "<header><nav><a href=\"/\">News</a> <a href=\"/sport\">Sport</a> <a href=\"/weather\">Weather</a></nav></header>"
+        "<article><h1>The North Pier Reopens</h1>"
+        "<p>The north pier reopened on Saturday after two years of repairs, and some three hundred people "
+        "walked its full length in the first hour.</p>"
+        "<p>Its deck was replaced plank by plank, and the lamps along it now run on the tide.</p>"
+        "</article>"
+        "<footer><a href=\"/about\">About us</a> <a href=\"/contact\">Contact</a></footer></body></html>";
+    auto warnings = [](const Diagnostics& diag) {
+        std::string out;
+        for (const Diagnostic& d : diag.items())
+            if (d.severity == Severity::warning) out += d.reason + "\n";
+        return out;
+    };
+    ReadOptions options;
+    options.source_name = "pier.html";
+    options.drop_selectors = {"article"};
+    Diagnostics diag;
+    Document doc = read_document(html, options, diag);
+    REQUIRE(doc.blocks.empty());  // the premise: what is left is furniture
+    CHECK_THAT(warnings(diag), Catch::Contains("nothing was kept") && Catch::Contains("--drop-selector 'article'"));
+
+    options.drop_selectors = {"body"};
+    Diagnostics all_diag;
+    CHECK(read_document(html, options, all_diag).blocks.empty());
+    CHECK_THAT(warnings(all_diag), Catch::Contains("nothing was kept: --drop-selector 'body' removed all of the page's text"));
+
+    options.drop_selectors = {"footer"};  // the article stays: no such warning
+    Diagnostics kept_diag;
+    CHECK_FALSE(read_document(html, options, kept_diag).blocks.empty());
+    CHECK_THAT(warnings(kept_diag), !Catch::Contains("nothing was kept"));
+}

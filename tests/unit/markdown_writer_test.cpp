@@ -458,3 +458,23 @@ TEST_CASE("writer: a table written as HTML keeps each column's alignment past ro
           "</tbody>\n"
           "</table>\n");
 }
+
+TEST_CASE("writer: a list in a table cell is written as a list in the HTML table") {
+    // Regression: the cell's <ul> was flattened to "07:00 12:00", where the README says
+    // a table with lists in cells is an HTML <table> keeping them.
+    List times;
+    times.items = {{para("07:00")}, {para("12:00")}};
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default};
+    t.head = {TableRow{{TableCell{{para("Days")}}, TableCell{{para("Times")}}}}};
+    t.body = {TableRow{{TableCell{{para("Mon")}}, TableCell{{para("From:"), Block{times, {}}}}}}};
+    CHECK(write({Block{t, {}}}) ==
+          "<table>\n"
+          "<thead>\n"
+          "<tr><th>Days</th><th>Times</th></tr>\n"
+          "</thead>\n"
+          "<tbody>\n"
+          "<tr><td>Mon</td><td>From:<ul><li>07:00</li><li>12:00</li></ul></td></tr>\n"
+          "</tbody>\n"
+          "</table>\n");
+}

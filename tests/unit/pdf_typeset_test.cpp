@@ -97,6 +97,38 @@ TEST_CASE("typeset: no paragraph leaves a single line at either side of a page b
     CHECK(split > 3);  // the test did exercise breaks inside paragraphs
 }
 
+TEST_CASE("typeset: a short code block is never split across pages, a long one keeps two lines at each side") {
+    // Regression: a two-line code block had "def f():" on one page, "return 1" on the next.
+    Setup setup;
+    Document doc;
+    std::map<int, int> line_counts;  // block → its source lines
+    for (int n = 0; n < 200; ++n) {
+        doc.blocks.push_back(numbered_paragraph(n, 12 + (n * 37) % 150));
+        int count = 2 + (n * 5) % 13;  // 2 to 14 lines, ending at every place on a page
+        line_counts[n] = count;
+        std::string code;
+        for (int l = 0; l < count; ++l) code += (l ? "\nc" : "c") + std::to_string(n) + "_" + std::to_string(l);
+        doc.blocks.push_back(Block{CodeBlock{"", code}, {}});
+    }
+    Layout layout = typeset(doc, setup.options());
+    REQUIRE(layout.pages.size() > 5);
+    std::map<int, std::map<std::size_t, int>> lines;  // block → page → its lines there
+    for (std::size_t p = 0; p < layout.pages.size(); ++p)
+        for (const GlyphRun& run : layout.pages[p].runs)
+            if (run.text.size() > 1 && run.text[0] == 'c') ++lines[std::stoi(run.text.substr(1))][p];
+    int long_split = 0;
+    for (const auto& [n, pages] : lines) {
+        INFO("code block " << n << " of " << line_counts[n] << " lines");
+        if (line_counts[n] <= 6) {
+            CHECK(pages.size() == 1);
+        } else if (pages.size() > 1) {
+            ++long_split;
+            for (const auto& [p, count] : pages) CHECK(count >= 2);
+        }
+    }
+    CHECK(long_split > 0);  // the test did exercise breaks inside long blocks
+}
+
 TEST_CASE("typeset: a heading is never the last thing on a page") {
     Setup setup;
     Document doc;
@@ -328,6 +360,42 @@ TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {
     CHECK(ends.size() == 1);
 }
 
+TEST_CASE("typeset: a right-to-left chapter's contents entry starts at the left, its leader after it") {
+    // Regression: an Arabic chapter's title was set from the right of its measure, so its
+    // dot leader ran under it, and its sections' entries were flush with it.
+    Setup setup;
+    Book book;
+    book.meta.title = "Collected";
+    Document arabic;
+    arabic.meta.title = "\u0645\u0642\u0627\u0644\u0629 \u0639\u0646 \u0627\u0644\u0645\u064A\u0646\u0627\u0621";
+    arabic.meta.language = "ar";
+    arabic.blocks.push_back(make_heading(2, "\u0627\u0644\u062A\u0643\u0627\u0644\u064A\u0641"));
+    for (int n = 0; n < 4; ++n) arabic.blocks.push_back(numbered_paragraph(n, 80));
+    book.chapters.push_back(arabic);
+    Layout layout = typeset(book, setup.options());
+    REQUIRE(layout.pages.size() >= 3);
+    const Page& toc = layout.pages[1];
+    const float number_column = setup.style.margin_left + setup.style.measure() -
+                                3.0f * setup.style[Element::toc].size;
+    std::map<float, float> leader_at;  // a leader's baseline → its first dot's x
+    for (const GlyphRun& run : toc.runs)
+        if (!run.text.empty() && run.text.find_first_not_of('.') == std::string::npos) leader_at[run.y] = run.x;
+    REQUIRE(leader_at.size() == 2);  // the chapter's and its section's
+    std::map<float, float> text_left, text_right;  // each entry's text, by baseline
+    for (const GlyphRun& run : toc.runs) {
+        if (!leader_at.contains(run.y) || run.x >= number_column || run.text.find_first_not_of('.') == std::string::npos)
+            continue;
+        float right = run.x + float(text::to_u32(run.text).size()) * 0.5f * run.size;
+        text_left[run.y] = text_left.contains(run.y) ? std::min(text_left[run.y], run.x) : run.x;
+        text_right[run.y] = std::max(text_right[run.y], right);
+    }
+    REQUIRE(text_left.size() == 2);
+    for (const auto& [y, x] : leader_at) CHECK(text_right[y] < x);  // the dots follow the title
+    float chapter = text_left.rbegin()->second, section = text_left.begin()->second;  // the chapter is higher
+    CHECK(chapter == Approx(setup.style.margin_left).margin(0.5));
+    CHECK(section > chapter + setup.style[Element::toc].size);  // indented under it
+}
+
 TEST_CASE("typeset: a heading over several lines is balanced, without a lone last word") {
     Setup setup;
     const std::vector<std::string> words = {"Building", "a", "New", "Type", "of", "International", "Relations",
@@ -448,6 +516,21 @@ TEST_CASE("print styles: built-in styles parse, and errors name the line") {
     CHECK(inherit[Element::body].leading == Approx(15));
     CHECK(inherit[Element::h1].leading == Approx(30));  // the body's proportion
     CHECK(inherit[Element::h1].margin_top == 0);        // margins are not inherited
+}
+
+TEST_CASE("print styles: braces, semicolons and comment marks inside strings are text") {
+    // Regression: p::after { content: "}" } ended the rule at the quoted brace, and the
+    // rest failed with "expected '{' after a selector" (exit 2), where --to html took it.
+    PrintStyle style = parse_print_style(
+        "p::after { content: \"}\" }\n"
+        "q::before { content: '{;' ; quotes: \"/*\" \"*/\" }\n"
+        "@media print { p::before { content: \"}\" } }\n"
+        "h1 { font-size: 20pt }\n",
+        "ok7.css");
+    CHECK(style[Element::h1].size == 20);
+    CHECK_THAT(style.ignored, Catch::Contains("p::after"));
+    CHECK_THAT(style.ignored, Catch::Contains("and 2 more"));  // q::before and the @media block
+    CHECK_THROWS_AS(parse_print_style("p { content: \"}\"", "x.css"), Error);  // still not closed
 }
 
 TEST_CASE("print styles: table and figcaption selectors style the cells and the captions") {

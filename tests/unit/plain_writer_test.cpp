@@ -456,3 +456,30 @@ TEST_CASE("plain: spans, and a table wider than the text wrapped within its colu
     CHECK(out.find("quay  a stone or metal platform lying") != std::string::npos);
     CHECK(out.find("\n      alongside or projecting into water") != std::string::npos);
 }
+
+TEST_CASE("plain: a list in a table cell keeps its items apart, one a line") {
+    // Regression: a <ul> in a cell was flattened to "07:00 12:00".
+    List times;
+    times.items = {{make_paragraph("07:00")}, {make_paragraph("12:00")}};
+    List steps;
+    steps.ordered = true;
+    steps.items = {{make_paragraph("board the ferry at the north pier")}, {make_paragraph("sail")}};
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default};
+    t.head.push_back(TableRow{{text_cell("Days"), text_cell("Times")}});
+    t.body.push_back(TableRow{{text_cell("Mon"), TableCell{{make_paragraph("From:"), Block{times}}}}});
+    t.body.push_back(TableRow{{text_cell("Tue"), TableCell{{Block{steps}}}}});
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    CHECK(write(doc, 72) ==
+          "Days  Times\n"
+          "----  ------------------------------------\n"
+          "Mon   From:\n"
+          "      * 07:00\n"
+          "      * 12:00\n"
+          "Tue   1. board the ferry at the north pier\n"
+          "      2. sail\n");
+    // Narrowed, an item's wrapped lines hang under its text.
+    std::string narrow = write(doc, 24);
+    CHECK(narrow.find("Tue   1. board the ferry\n         at the north") != std::string::npos);
+}

@@ -59,6 +59,20 @@ TEST_CASE("smart quotes: the marks of the document's language") {
     CHECK(smart("l'avion", "fr") == "l\u2019avion");  // the apostrophe is the same everywhere
 }
 
+TEST_CASE("smart quotes: next to CJK characters, with no space, quotes are paired") {
+    // Regression: a quote right after a CJK character closed (他说”你好”, 彼は」こんにちは」と).
+    CHECK(smart("\u4ED6\u8BF4\"\u4F60\u597D\"\uFF0C\u7136\u540E", "zh") ==
+          "\u4ED6\u8BF4\u201C\u4F60\u597D\u201D\uFF0C\u7136\u540E");  // 他说“你好”，然后
+    CHECK(smart("\u5F7C\u306F\"\u3053\u3093\u306B\u3061\u306F\"\u3068", "ja") ==
+          "\u5F7C\u306F\u300C\u3053\u3093\u306B\u3061\u306F\u300D\u3068");  // 彼は「こんにちは」と
+    CHECK(smart("\u7528\"Python\"\u5199", "zh") == "\u7528\u201CPython\u201D\u5199");  // 用“Python”写
+    CHECK(smart("\u7528'\u4F60'\u5199", "zh") == "\u7528\u2018\u4F60\u2019\u5199");  // 用‘你’写
+    CHECK(smart("\u8FD9\u662F\"\u4E66\"\u3002\"\u597D\"", "zh") ==
+          "\u8FD9\u662F\u201C\u4E66\u201D\u3002\u201C\u597D\u201D");  // two pairs in a row
+    CHECK(smart("\u8BF4\"\u4F60\u597D\"", "zh-TW") == "\u8BF4\u300C\u4F60\u597D\u300D");  // traditional: 「」
+    CHECK(smart("\u8BF4\"\u4F60\"", "zh-Hans-HK") == "\u8BF4\u201C\u4F60\u201D");
+}
+
 TEST_CASE("smart quotes: code is left alone, titles are not") {
     Document doc;
     doc.meta.title = "The \"Title\"";

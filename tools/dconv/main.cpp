@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
@@ -142,6 +143,9 @@ bool only_common_options(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe is an error of the write (EPIPE), reported as exit 3, not a signal
+    // that ends the process with 141 and no word (README: Exit status).
+    std::signal(SIGPIPE, SIG_IGN);
     // A bare --version answers before CLI11 builds its table of forty options (most of
     // the instructions of such a start); with anything else, CLI11 parses as usual and
     // answers --version the same way.
