@@ -146,8 +146,9 @@ void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::B
 
 // Rule comment-section (content_selection.hpp) on pages the page model takes for an
 // article, giving them less than this probability of being a thread: a forum's posts are
-// its content, an article's comments are not (WCXB's golds and the dev set's alike);
-// a product's reviews or a listing's notes marked "comment" are left to the other rules.
+// its content, an article's comments are not (as WCXB's golds have it); a product's
+// reviews or a listing's notes in "comment" boxes are left to the other rules (their
+// golds keep them: README, "How the cleaner decides").
 constexpr float kMaxCommentsForumProbability = 0.3f;
 
 bool comments_are_furniture(const html::PageVerdict& verdict) {
