@@ -118,6 +118,10 @@ constexpr float kMaxFoldedShare = 0.25f;
 // The recall guard: the content holds at least this share of the page's prose.
 constexpr float kRecallShare = 0.3f;
 
+// Comment sections: one counts as after the article when this much of the page's
+// prose (its landmarks aside) comes before it.
+constexpr float kMinProseBeforeComments = 500;
+
 // Text read for an explanation's excerpt.
 constexpr std::size_t kExcerptSource = 240;
 
@@ -223,10 +227,13 @@ std::string format(const char* fmt, double a, double b = 0) {
 class Selector {
 public:
     Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag,
-             bool landmarks_only)
+             bool landmarks_only, const std::vector<std::uint32_t>& excluded)
         : landmarks_only_(landmarks_only), page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
           removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
-          live_(n_), prose_(n_, 0) {}
+          live_(n_), prose_(n_, 0) {
+        for (std::uint32_t e : excluded)
+            if (e < n_) removed_[e] = true;
+    }
 
     Selection run() {
         Selection out;
@@ -993,8 +1000,8 @@ private:
 }  // namespace
 
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
-                         Diagnostics& diag, bool landmarks_only) {
-    return Selector(page, language, authors, diag, landmarks_only).run();
+                         Diagnostics& diag, bool landmarks_only, const std::vector<std::uint32_t>& excluded) {
+    return Selector(page, language, authors, diag, landmarks_only, excluded).run();
 }
 
 bool is_prose_block(const Element& e) {
@@ -1007,6 +1014,127 @@ ClassHint class_hint(const Page& page, std::uint32_t element) {
     Hint cls = hint_of(attribute(page[element].node, "class")), id = hint_of(attribute(page[element].node, "id"));
     return {cls.furniture || id.furniture, cls.discussion || id.discussion, cls.content || id.content,
             landmark_role(attribute(page[element].node, "role")) != nullptr};
+}
+
+}  // namespace dconv::html
+
+// ------------------------------------------------------------------ comment sections
+
+namespace dconv::html {
+
+namespace {
+
+// The words of a comment section's class or id, as the start of a token ("comments",
+// "commentlist", "comment-respond" and "disqus_thread" are one; "commentary" and
+// "commentator", an article's kind and its writer, are not), in the languages the
+// cleaner reads. Class names are written in ASCII almost everywhere.
+constexpr std::string_view kCommentStems[] = {
+    "comment", "kommentar", "commentaire", "comentario", "commenti", "komentar", "komentarz", "kommentti",
+    "reactie", "disqus", "respond",
+};
+constexpr std::string_view kNotCommentStems[] = {"commentar", "commentat"};
+
+bool names_comments(std::string_view value) {
+    if (value.empty()) return false;
+    std::string lower = text::lower_ascii(value);
+    std::size_t i = 0;
+    while (i < lower.size()) {
+        while (i < lower.size() && !is_token_char(lower[i])) ++i;
+        std::size_t start = i;
+        while (i < lower.size() && is_token_char(lower[i])) ++i;
+        std::string_view token(lower.data() + start, i - start);
+        if (token.empty()) continue;
+        bool stem = false;
+        for (auto s : kCommentStems) stem = stem || token.starts_with(s);
+        for (auto s : kNotCommentStems) stem = stem && !token.starts_with(s);
+        if (stem || token.starts_with("commentaire")) return true;
+    }
+    return false;
+}
+
+// schema.org's comment types, as an itemtype names them, or a comment's itemprop.
+bool marked_comment(const GumboNode* node) {
+    std::string type = text::lower_ascii(attribute(node, "itemtype"));
+    if (type.find("schema.org/comment") != std::string::npos || type.find("schema.org/usercomments") != std::string::npos)
+        return true;
+    std::string prop = text::lower_ascii(attribute(node, "itemprop"));
+    return prop == "comment" || prop == "comments";
+}
+
+// The letters and digits of `s`, lower case: "Respond to review comments" and
+// "respond-to-review-comments" are both "respondtoreviewcomments".
+std::string folded_name(std::string_view s) {
+    std::string out;
+    for (char c : text::lower_ascii(s))
+        if (is_token_char(c)) out += c;
+    return out;
+}
+
+// Whether the id of `element` is made from the title of the section it holds (a
+// document's "Respond to review comments" is id="respond-to-review-comments"): its
+// first heading, of kMinTitleWords words or more, folded, is the id folded.
+constexpr int kMinTitleWords = 3;
+
+bool id_is_title(const Page& page, std::uint32_t element, std::string_view id) {
+    const std::string lower = text::lower_ascii(id);
+    int words = 0;
+    for (std::size_t c = 0; c < lower.size(); ++c)
+        words += is_token_char(lower[c]) && (c == 0 || !is_token_char(lower[c - 1]));
+    if (words < kMinTitleWords) return false;
+    for (std::uint32_t d = element; d < page[element].end; ++d)
+        if (is_heading(page[d].tag)) return folded_name(page.text_of(d, 2 * id.size() + 16)) == folded_name(id);
+    return false;
+}
+
+}  // namespace
+
+bool is_comment_section(const Page& page, std::uint32_t element) {
+    const GumboNode* node = page[element].node;
+    std::string_view id = attribute(node, "id");
+    return names_comments(attribute(node, "class")) || (names_comments(id) && !id_is_title(page, element, id)) ||
+           marked_comment(node);
+}
+
+std::vector<std::uint32_t> comment_sections(const Page& page, const Selection& selection) {
+    std::vector<std::uint32_t> found;
+    const std::uint32_t body = page.body();
+    const std::uint32_t n = page.size();
+    if (body == kNoElement || selection.removed.size() != n) return found;
+    std::vector<bool> dead(n, false);
+    for (std::uint32_t i = 0; i < n; ++i)
+        dead[i] = selection.removed[i] || page[i].skipped || (page[i].parent != kNoElement && dead[page[i].parent]);
+    float before = 0;  // the page's prose so far, in document order, its landmarks aside
+    for (std::uint32_t i = body + 1; i < page[body].end; ++i) {
+        poll_deadline();
+        if (dead[i]) {
+            i = page[i].end - 1;
+            continue;
+        }
+        // a comment section before the article's prose is left, and its prose is no
+        // article's (a page of comments alone, each box named "comment", keeps them all)
+        if (page[i].block && page[i].all.chars > 0 && is_comment_section(page, i)) {
+            if (before >= kMinProseBeforeComments) found.push_back(i);
+            i = page[i].end - 1;
+            continue;
+        }
+        if (is_prose_block(page[i])) before += page[i].own.chars;
+    }
+    return found;
+}
+
+void note_comment_sections(const Page& page, const std::vector<std::uint32_t>& sections, Diagnostics& diag) {
+    if (!diag.keeps_notes()) return;
+    for (std::uint32_t i : sections) {
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = page[i].line;
+        d.last_line = std::max(page[i].line, page[i].last_line);
+        d.reason = "a comment section (its class, id or itemtype) after the article's prose, on a page that is no thread";
+        d.rule = clean::rule_id(Rule::comment_section);
+        d.excerpt = excerpt(page.text_of(i, kExcerptSource));
+        diag.note(std::move(d));
+    }
 }
 
 }  // namespace dconv::html

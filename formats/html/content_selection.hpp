@@ -58,8 +58,10 @@ struct Selection {
 // `authors`: the page's authors as its metadata names them (may be empty).
 // `landmarks_only`: the wide and inclusive modes (listings, collections, service pages): the
 // content is the whole body less its furniture landmarks (step 1 only).
+// `excluded`: elements left out before anything is measured (comment_sections()).
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
-                         Diagnostics& diag, bool landmarks_only = false);
+                         Diagnostics& diag, bool landmarks_only = false,
+                         const std::vector<std::uint32_t>& excluded = {});
 
 // Whether an element is a block of prose as select_content weighs the page: its own
 // text at least kMinProseChars long, at most kMaxProseLinkDensity of it links, with a
@@ -76,5 +78,15 @@ struct ClassHint {
     bool landmark_role = false;  // role=navigation, banner, contentinfo, complementary...
 };
 ClassHint class_hint(const Page& page, std::uint32_t element);
+
+// Whether an element's class, id or schema.org itemtype names a comment section.
+bool is_comment_section(const Page& page, std::uint32_t element);
+// Rule comment-section: the comment sections of the page (outermost elements whose
+// class, id or itemtype names comments) that come after kMinProseBeforeComments of its
+// prose, `selection`'s removals (its landmarks) aside. The caller, knowing the page is
+// an article and not a thread (the page model), selects the content again without them
+// (select_content's `excluded`), and notes them (note_comment_sections).
+std::vector<std::uint32_t> comment_sections(const Page& page, const Selection& selection);
+void note_comment_sections(const Page& page, const std::vector<std::uint32_t>& sections, Diagnostics& diag);
 
 }  // namespace dconv::html

@@ -144,6 +144,21 @@ void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::B
     guard.add(rest, "");
 }
 
+// Rule comment-section (content_selection.hpp) on pages the page model takes for an
+// article, giving them less than this probability of being a thread: a forum's posts are
+// its content, an article's comments are not (as WCXB's golds have it); a product's
+// reviews or a listing's notes in "comment" boxes are left to the other rules (their
+// golds keep them: README, "How the cleaner decides").
+constexpr float kMaxCommentsForumProbability = 0.3f;
+
+bool comments_are_furniture(const html::PageVerdict& verdict) {
+    if (verdict.type != "article") return false;
+    const auto& types = html::page_types();
+    for (std::size_t t = 0; t < types.size() && t < verdict.type_probabilities.size(); ++t)
+        if (types[t] == "forum") return verdict.type_probabilities[t] < kMaxCommentsForumProbability;
+    return false;
+}
+
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
 // tools/train/train_page_model.py (not a user interface).
 void dump_signals(const std::string& source, const std::vector<float>& signals) {
@@ -408,8 +423,12 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // the unit model judges (unit_selection.hpp), on pages of a size its stages can afford
     const bool units = cleaning && html::unit_model_wanted() && markup_bytes <= kMaxUnitModelMarkup;
     std::optional<html::Selection> block_selection;  // the unit model's "selected" stage, when not the content
+    std::vector<std::uint32_t> comments;  // rule comment-section's, left out of the content
     if (cleaning) {
-        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag);
+        // the first selection's notes wait for the page model: a page it takes for an
+        // article is selected again without its comment sections (rule comment-section)
+        Diagnostics first(diag.keeps_notes());
+        selection = html::select_content(page, primary_subtag(meta.language), meta.authors, first);
         // The page model: the page's type, and whether the inclusive mode serves it
         // better than the one content block (see page_model.hpp, Favor).
         std::vector<float> signals = html::page_signals(page, meta, selection, text);
@@ -421,12 +440,20 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         if (const char* forced = std::getenv("DCONV_PAGE_MODE")) mode = html::page_mode_named(forced, mode);
         inclusive = mode != html::PageMode::block;
         page_type = std::string(verdict.type);
+        if (clean::rule_on(clean::Rule::comment_section) && comments_are_furniture(verdict))
+            comments = html::comment_sections(page, selection);
+        if (comments.empty()) {
+            for (const Diagnostic& d : first.items()) d.severity == Severity::warning ? diag.warn(d) : diag.note(d);
+        } else {
+            html::note_comment_sections(page, comments, diag);
+            selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag, false, comments);
+        }
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
         if (inclusive) {
             if (units) block_selection = selection;
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors,
-                                             diag.keeps_notes() ? diag : quiet, true);
+                                             diag.keeps_notes() ? diag : quiet, true, comments);
         }
         keep_elements(page, kept, selection, diag);
     } else {
