@@ -180,6 +180,29 @@ TEST_CASE("html spec: a hidden box holding several times the text the page shows
     CHECK(model == "Para [Str \"Menu\"]\n");
 }
 
+TEST_CASE("html spec: a hidden box that a control on the page opens is shown") {
+    // a tab panel, an accordion's answer named by its opener's aria-controls, a box a
+    // Bootstrap toggle targets: the reader opens them where they stand
+    std::string model = blocks(
+        "<body><p>shown</p>"
+        "<button role=tab aria-controls=specs>Specifications</button>"
+        "<div role=tabpanel hidden><p>tab panel</p></div>"
+        "<h3><a href=\"javascript:void(0)\" aria-controls=\"q1 q9\" aria-expanded=false>Question?</a></h3>"
+        "<div id=q1 aria-hidden=true><p>the answer</p><div hidden>hidden inside it</div></div>"
+        "<a data-bs-toggle=collapse data-bs-target=\"#more\">More</a><div id=more style=\"display:none\"><p>more text</p></div>"
+        "<div id=nobody-opens-me hidden><p>a hidden box no control names</p></div>"
+        "<div role=dialog aria-labelledby=t hidden><p id=t>a dialog opens over the page</p></div>"
+        "<div id=signup aria-modal=true hidden><p>a modal</p></div><a href=\"#signup\">Sign up</a>"
+        "</body>");
+    CHECK(contains(model, "tab panel"));
+    CHECK(contains(model, "the answer"));
+    CHECK(contains(model, "more text"));
+    CHECK_FALSE(contains(model, "hidden inside it"));  // a box inside stays as hidden as it is
+    CHECK_FALSE(contains(model, "no control names"));
+    CHECK_FALSE(contains(model, "over the page"));
+    CHECK_FALSE(contains(model, "a modal"));
+}
+
 TEST_CASE("html: source ranges are the lines of the page") {
     Document doc = read("<html>\n<body>\n<h1>Title</h1>\n<p>one\ntwo</p>\n\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
                         "<script>\nx\ny\n</script>\n<p>after</p>\n</body></html>\n");
