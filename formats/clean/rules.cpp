@@ -52,6 +52,8 @@ constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::repeated_quote,      "repeated-quote",      "html-quotes", "a quote of text found earlier on the page (a thread's reply)"},
     {Rule::site_image,          "site-image",          "html-clean", "an image on several pages of the batch: the site's"},
     {Rule::recall_fallback,     "recall-fallback",     "recall", "keeps more when the cleaner kept almost none of the page's prose"},
+    {Rule::declared_text,       "declared-text",       "recall", "an HTML page whose body gave almost nothing: the article text its JSON-LD declares"},
+    {Rule::description_fallback, "description-fallback", "recall", "an HTML page whose body gave almost nothing and whose JSON-LD declares none: its <meta> description"},
     {Rule::unit_fallback,       "unit-fallback",       "unit-model", "the unit model decides alone (and restores more) on a text page the rules kept almost nothing of"},
     {Rule::keep_selector,       "keep-selector",       "html-select", "the user's --keep-selector: content whatever the rules say"},
     {Rule::drop_selector,       "drop-selector",       "html-select", "the user's --drop-selector: removed before anything is judged"},

@@ -69,6 +69,10 @@ enum class Rule : std::uint8_t {
     site_image,
     // the recall guard's fallback (recall_guard.hpp)
     recall_fallback,
+    // its last steps for an HTML page whose body gave almost nothing: the text its JSON-LD
+    // declares, else its description (html_reader.cpp)
+    declared_text,
+    description_fallback,
     // the unit model deciding alone where the rules kept almost nothing (text_units.hpp)
     unit_fallback,
     // the user's (--keep-selector, --drop-selector): listed so that --explain names them

@@ -346,6 +346,49 @@ void warn_unmatched(const html::Page& page, std::string_view markup, bool droppi
     }
 }
 
+// The cascade's last steps, for a page whose body gave almost nothing (a thread saved
+// without its posts, a page its scripts were to fill): the text the page declares in its
+// JSON-LD, when it declares kMinDeclaredText or more (articleBody, a FAQ's answers: what
+// trafilatura's fallback reads too), added after what the cleaner kept unless that holds
+// it already; else, on a page left with no text at all, its <meta> description, a
+// sentence or two of the page's own summary. Either is reported as a fallback.
+constexpr std::size_t kMinDeclaredText = 400;
+
+void keep_declared_text(Document& doc, const html::PageMetadata& meta, Diagnostics& diag) {
+    std::string kept;
+    for (const Block& b : doc.blocks) kept += text::squeeze_spaces(plain_text(b)) + '\n';
+    const std::size_t kept_bytes = kept.size() - doc.blocks.size();  // less the newlines
+    auto add = [&](const std::string& paragraph) {
+        Block b{Paragraph{{Inline{Text{paragraph}}}}, SourceRange{}};
+        doc.blocks.push_back(std::move(b));
+    };
+    auto report = [&](clean::Rule rule, std::string_view what) {
+        Diagnostic d;
+        d.pass = "recall";
+        d.action = "fallback";
+        d.rule = clean::rule_id(rule);
+        d.reason = "the page's body gave almost nothing (" + std::to_string(kept_bytes) +
+                   " bytes kept): kept " + std::string(what) + " instead (--favor-precision keeps the first choice)";
+        diag.warn(std::move(d));
+    };
+    std::size_t declared = 0;
+    for (const std::string& p : meta.declared_text) declared += p.size();
+    if (declared >= kMinDeclaredText && clean::rule_on(clean::Rule::declared_text)) {
+        std::size_t added = 0;
+        for (const std::string& p : meta.declared_text)
+            if (kept.find(p) == std::string::npos) add(p), ++added;
+        if (added > 0) report(clean::Rule::declared_text, std::to_string(added) + " paragraphs of the text its JSON-LD declares");
+        return;
+    }
+    // a description beside what little was kept only dilutes it (on WCXB's pages a
+    // product's few lines 0.79 -> 0.70): it stands in for an empty page only
+    std::string description(text::squeeze_spaces(text::trim(meta.description)));
+    if (description.empty() || !clean::rule_on(clean::Rule::description_fallback)) return;
+    if (kept.find_first_not_of('\n') != std::string::npos) return;
+    add(description);
+    report(clean::Rule::description_fallback, "its <meta> description");
+}
+
 // The fallback cascade (trafilatura's), when the cleaner kept almost nothing of a page
 // with prose: the prose units of the whole body as the guard read them, with what the
 // cleaner kept that is not among them first (a heading, a lead). Returns how many
@@ -573,6 +616,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
             if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0)
                 guard->report_fallback(doc, before, back, "--favor-precision keeps the first choice", diag);
         }
+        if (options.favor != Favor::precision && clean::holds_almost_nothing(doc)) keep_declared_text(doc, meta, diag);
         guard->report(doc, diag);
     }
     doc.meta.language = language;

@@ -131,6 +131,50 @@ bool is_hidden(const GumboNode* node) {
     return false;
 }
 
+namespace {
+
+// The ids an element's attribute names as opened by it: aria-controls (ids separated by
+// spaces), data-target and data-bs-target ("#id", or several selectors), href="#id".
+void add_opened_ids(std::string_view value, bool selectors, std::vector<std::string_view>& out) {
+    std::size_t k = 0;
+    while (k < value.size()) {
+        while (k < value.size() && (value[k] == ' ' || value[k] == '\t' || value[k] == '\n' || value[k] == ','))
+            ++k;
+        std::size_t start = k;
+        while (k < value.size() && value[k] != ' ' && value[k] != '\t' && value[k] != '\n' && value[k] != ',') ++k;
+        std::string_view token = value.substr(start, k - start);
+        if (selectors) {
+            if (token.size() < 2 || token[0] != '#') continue;
+            token.remove_prefix(1);
+        }
+        if (!token.empty()) out.push_back(token);
+    }
+}
+
+void collect_opened_ids(const GumboNode* node, std::vector<std::string_view>& out) {
+    const GumboVector& attrs = node->v.element.attributes;
+    for (unsigned i = 0; i < attrs.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+        std::string_view name = a->name, value = a->value;
+        if (name == "aria-controls") add_opened_ids(value, false, out);
+        else if (name == "data-target" || name == "data-bs-target") add_opened_ids(value, true, out);
+        else if (name == "href" && value.size() > 1 && value[0] == '#' &&
+                 value.find_first_of(" \t\n") == std::string_view::npos)
+            out.push_back(value.substr(1));
+    }
+}
+
+}  // namespace
+
+bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened) {
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
+    std::string_view role = text::trim(attribute(node, "role"));
+    if (role == "dialog" || role == "alertdialog" || has_attribute(node, "aria-modal")) return false;
+    if (role == "tabpanel" || has_attribute(node, "aria-labelledby")) return true;
+    std::string_view id = text::trim(attribute(node, "id"));
+    return !id.empty() && std::binary_search(opened.begin(), opened.end(), id);
+}
+
 void measure_text(std::string_view s, bool link, TextMeasure& m) {
     float chars = 0;
     bool gap = false, any = false;
@@ -271,7 +315,9 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
     };
     // The elements are counted first, so that the index is allocated once at its size:
     // grown by doubling, up to half of it would be spare (megabytes on a page of tables).
+    // The ids that controls on the page open (is_openable) are gathered on the same walk.
     std::size_t count = 0;
+    std::vector<std::string_view> opened;
     std::vector<const GumboNode*> todo = {output_->document};
     while (!todo.empty()) {
         const GumboNode* node = todo.back();
@@ -282,10 +328,13 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
             const auto* child = static_cast<const GumboNode*>(children.data[i]);
             if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE) continue;
             ++count;
+            if (child->type == GUMBO_NODE_ELEMENT) collect_opened_ids(child, opened);
             todo.push_back(child);
         }
     }
     elements_.reserve(count);
+    std::sort(opened.begin(), opened.end());
+    opened.erase(std::unique(opened.begin(), opened.end()), opened.end());
 
     std::vector<Frame> stack;
     stack.push_back({output_->document, kNoElement, kNoElement, 0, false});
@@ -312,8 +361,11 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
             e.skipped = child->type == GUMBO_NODE_TEMPLATE || is_skipped_tag(e.tag) ||
                         (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
                         child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML;
+            e.folded = f.element != kNoElement && elements_[f.element].folded;
             if (!e.skipped && is_hidden(child)) {
-                if (!std::binary_search(reveal.begin(), reveal.end(), child)) {
+                if (is_openable(child, opened)) {
+                    e.folded = true;
+                } else if (!std::binary_search(reveal.begin(), reveal.end(), child)) {
                     e.skipped = true;
                     // only a hidden box inside the body can be the content
                     if (reveal.empty() && body_ != kNoElement) hidden.emplace_back(child, hidden_text_chars(child));

@@ -51,6 +51,7 @@ struct Element {
     bool block : 1 = false;           // block-level: its content starts a block of its own
     bool skipped : 1 = false;         // never shown: scripts, styles, form controls, hidden
     bool block_children : 1 = false;  // holds block-level elements (else its text is a paragraph)
+    bool folded : 1 = false;          // hidden until a control on the page opens it (is_openable), or inside such a box
     TextMeasure direct;  // text nodes that are its children
     TextMeasure own;     // text whose nearest block-level ancestor this is (block elements only)
     TextMeasure all;     // all text below it
@@ -73,6 +74,11 @@ std::string_view attribute(const GumboNode* node, const char* name);
 bool has_attribute(const GumboNode* node, const char* name);
 // hidden, aria-hidden="true", or an inline style with display:none / visibility:hidden.
 bool is_hidden(const GumboNode* node);
+// A hidden element a reader can open where it stands: a tab panel (role="tabpanel"), a
+// box labelled by its opener (aria-labelledby), or a box whose id a control on the page
+// names (`opened`, sorted: aria-controls, data-target, data-bs-target, href="#id"); not
+// a dialog (role="dialog", aria-modal), which opens over the page, not in it.
+bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened);
 
 // Measures `text` (collapsing white space) into `m`; `link`: it is link text.
 void measure_text(std::string_view text, bool link, TextMeasure& m);
@@ -86,7 +92,10 @@ public:
     // (html_tree.cpp's kRevealedShare) is shown after all: a page saved before its
     // scripts ran often keeps its whole content in a box they were to reveal (a
     // product's details in <div hidden>, a listing under display:none), and a reader
-    // that skipped it would be left with the menus.
+    // that skipped it would be left with the menus. A hidden element a control on the
+    // page opens (is_openable: a tab panel, an accordion's answer) is shown too, its
+    // elements marked Element::folded, so that the cleaner can tell what the reader
+    // sees only on demand.
     using Hide = std::function<bool(const Page&, const Element&)>;
     explicit Page(std::string_view markup, const Hide& hide = {});
     ~Page();

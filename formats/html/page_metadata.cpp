@@ -132,7 +132,57 @@ void json_authors(const nlohmann::json& value, std::vector<std::string>& authors
 struct JsonLd {
     std::string headline, date, publisher, site;
     std::vector<std::string> authors;
+    std::vector<std::string> text;  // declared text's paragraphs (PageMetadata::declared_text)
+    std::size_t text_bytes = 0;
 };
+
+// The paragraphs of a JSON string that may hold HTML (articleBody, an answer's text):
+// block tags and line breaks end a paragraph, other tags go, the five common entities
+// are decoded. Adds to `out` while `bytes` stays under kMaxDeclaredTextBytes.
+void add_declared_text(std::string_view s, std::vector<std::string>& out, std::size_t& bytes) {
+    std::string para;
+    auto flush = [&] {
+        std::string t(text::squeeze_spaces(text::trim(para)));
+        para.clear();
+        if (t.empty() || bytes + t.size() > kMaxDeclaredTextBytes) return;
+        bytes += t.size();
+        out.push_back(std::move(t));
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        char c = s[i];
+        if (c == '<') {
+            std::size_t close = s.find('>', i);
+            if (close == std::string_view::npos) break;
+            std::size_t n = i + 1 + (i + 1 < close && s[i + 1] == '/');
+            std::size_t end = n;
+            while (end < close && std::isalnum(static_cast<unsigned char>(s[end]))) ++end;
+            std::string name = text::lower_ascii(s.substr(n, end - n));
+            static const std::string_view kBreaks[] = {"p", "br", "li", "ul", "ol", "div", "h1", "h2", "h3",
+                                                       "h4", "h5", "h6", "tr", "blockquote", "dt", "dd"};
+            if (std::find(std::begin(kBreaks), std::end(kBreaks), name) != std::end(kBreaks)) flush();
+            i = close + 1;
+        } else if (c == '\n' || c == '\r') {
+            if (i + 1 < s.size() && (s[i + 1] == '\n' || s[i + 1] == '\r')) flush();
+            para += ' ';
+            ++i;
+        } else if (c == '&') {
+            static const std::pair<std::string_view, std::string_view> kEntities[] = {
+                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
+            bool done = false;
+            for (const auto& [name, value] : kEntities)
+                if (s.substr(i, name.size()) == name) {
+                    para += value;
+                    i += name.size();
+                    done = true;
+                    break;
+                }
+            if (!done) para += s[i++];
+        } else {
+            para += s[i++];
+        }
+    }
+    flush();
+}
 
 void read_json_ld(std::string_view source, JsonLd& out) {
     if (source.size() > kMaxJsonLdBytes || json_depth(source) > kMaxJsonLdDepth) return;
@@ -150,6 +200,22 @@ void read_json_ld(std::string_view source, JsonLd& out) {
         }
         if (!v.is_object()) continue;
         auto type = v.find("@type");
+        for (const char* key : {"articleBody", "text"}) {
+            auto it = v.find(key);
+            if (it != v.end() && it->is_string()) add_declared_text(it->get_ref<const std::string&>(), out.text, out.text_bytes);
+        }
+        if (type != v.end() && type->is_string() && type->get<std::string>() == "Question") {
+            // a FAQ page's entries: the question, then its accepted answer
+            auto name = v.find("name");
+            auto answer = v.find("acceptedAnswer");
+            if (name != v.end() && name->is_string() && answer != v.end() && answer->is_object()) {
+                auto t = answer->find("text");
+                if (t != answer->end() && t->is_string()) {
+                    add_declared_text(name->get_ref<const std::string&>(), out.text, out.text_bytes);
+                    add_declared_text(t->get_ref<const std::string&>(), out.text, out.text_bytes);
+                }
+            }
+        }
         if (type != v.end() && article_type(*type)) {
             if (out.headline.empty()) out.headline = json_string(v, "headline");
             if (out.headline.empty()) out.headline = json_string(v, "name");
@@ -366,6 +432,7 @@ PageMetadata read_page_metadata(const Page& page) {
         return !site_folded.empty() && text::lower_ascii(text::trim(a)) == site_folded;
     });
     m.description = !og_description.empty() ? og_description : description;
+    m.declared_text = std::move(ld.text);
     if (m.language.empty()) m.language = bcp47(content_language.substr(0, content_language.find(',')));
     if (m.language.empty()) m.language = bcp47(og_locale);
     for (const std::string* u : {&canonical, &og_url})

@@ -17,6 +17,10 @@ namespace dconv::html {
 // hostile one would cost memory and (nlohmann builds it recursively) stack.
 inline constexpr std::size_t kMaxJsonLdBytes = 1 << 20;
 inline constexpr int kMaxJsonLdDepth = 32;
+// The text a page declares in its JSON-LD (articleBody, text, a FAQ's questions and
+// answers) is kept up to this many bytes in all: it serves only the recall fallback of a
+// page whose body gave almost nothing (html_reader.cpp), where one article is plenty.
+inline constexpr std::size_t kMaxDeclaredTextBytes = 256 * 1024;
 
 struct PageMetadata {
     std::string title;           // og:title, JSON-LD headline, twitter:title, in that order
@@ -26,6 +30,9 @@ struct PageMetadata {
     std::string site;            // og:site_name, JSON-LD publisher, application-name
     std::string language;        // <html lang> (or Content-Language), BCP 47 spelling
     std::string description;     // og:description or description
+    // paragraphs of the text the JSON-LD declares (articleBody or text of its objects, a
+    // FAQ page's questions and accepted answers), markup taken out; kMaxDeclaredTextBytes
+    std::vector<std::string> declared_text;
     std::vector<std::string> headings;  // the page's first <h1>s, shown ones, in order
     std::string url;             // where the page lives: <link rel=canonical>, og:url (absolute)
     std::string base;            // what relative links resolve against: <base href>, else url

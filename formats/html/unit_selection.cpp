@@ -130,6 +130,7 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
     x[i++] = parent && body_chars > 0 ? parent->all.chars / body_chars : 0;
     x[i++] = el.tag == GUMBO_TAG_H1;
     x[i++] = 1;
+    x[i++] = el.folded;  // hidden in the saved page until a control opens it (html_tree.hpp)
 }
 
 }  // namespace

@@ -16,7 +16,8 @@
 //   webtext reader   kMaxListDepth = 16 (list indentation levels read; deeper is flattened)
 //   Markdown inlines kMaxInlineNesting = 64 (emphasis and links; deeper keeps the text only)
 //   HTML blocks      kMaxContainerNesting = 24, kMaxInlineNesting = 16 (block_builder.hpp)
-//   JSON-LD          kMaxJsonLdBytes = 1 MiB, kMaxJsonLdDepth = 32 (page_metadata.hpp)
+//   JSON-LD          kMaxJsonLdBytes = 1 MiB, kMaxJsonLdDepth = 32, kMaxDeclaredTextBytes = 256 KiB
+//                    of declared text kept for the recall fallback (page_metadata.hpp)
 //   --jsonl          kJsonlMaxRecordBytes = 64 MiB per record line (batch.hpp)
 //
 // Memory is bounded by how the readers and writers work, not by a limit, and checked by
