@@ -20,8 +20,6 @@ constexpr float kMinRepeatedChars = 20;
 // The body text scanned for price marks, and the markup scanned for JSON-LD types.
 constexpr std::size_t kPriceSample = 200000;
 constexpr std::size_t kMaxTypes = 200;
-// Headings per thousand words: a word is about this many characters with its space.
-constexpr double kCharsPerWord = 6;
 
 float log1(double x) { return static_cast<float>(std::log1p(std::max(0.0, x))); }
 
@@ -102,122 +100,6 @@ double cjk_share(std::string_view s) {
     return cjk + latin > 0 ? cjk / (cjk + latin) : 0;
 }
 
-
-// ------------------------------------------------------------------ records' vocabulary
-// Standard names only: ISO 4217 codes and the currencies' own abbreviations, schema.org
-// and HTML attribute values, and designers' generic words for a rating widget.
-
-// Currency codes and abbreviations written next to an amount ("EUR 12", "12 kr", "45 zł").
-constexpr std::string_view kCurrencyWords[] = {
-    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "AUD", "CAD", "CHF", "SEK", "NOK", "DKK", "PLN", "BRL",
-    "RUB", "KRW", "MXN", "ZAR", "NZD", "SGD", "HKD", "TRY", "CZK", "HUF", "AED", "SAR", "ILS", "THB", "IDR",
-    "MYR", "PHP", "VND", "UAH", "RON", "kr", "Kč", "zł", "Rs", "руб", "грн", "元", "円", "원", "лв",
-};
-// Class and itemprop words of a rating widget.
-constexpr std::string_view kRatingWords[] = {"rating", "stars", "ratingvalue", "aggregaterating"};
-
-// One a currency mark is written next to: a digit, maybe after one space (U+0020,
-// U+00A0 or U+202F).
-bool digit_after(std::string_view s, std::size_t at) {
-    if (at < s.size() && s[at] == ' ') ++at;
-    else if (s.substr(at, 2) == "\xC2\xA0") at += 2;
-    else if (s.substr(at, 3) == "\xE2\x80\xAF") at += 3;
-    return at < s.size() && s[at] >= '0' && s[at] <= '9';
-}
-bool digit_before(std::string_view s, std::size_t at) {
-    if (at > 0 && s[at - 1] == ' ') --at;
-    else if (at >= 2 && s.substr(at - 2, 2) == "\xC2\xA0") at -= 2;
-    else if (at >= 3 && s.substr(at - 3, 3) == "\xE2\x80\xAF") at -= 3;
-    return at > 0 && s[at - 1] >= '0' && s[at - 1] <= '9';
-}
-bool word_byte(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-
-// Prices in `s`: a currency sign ($, ¢, £, ¥, any of U+20A0-U+20CF: €, ₹, ₩, ₽, ₺, ₪,
-// ₫ ...) or a currency code or abbreviation as a word, next to a digit.
-std::size_t price_tokens(std::string_view s) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        if (c == '$') len = 1;
-        else if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) == 0xA2 ||
-                                                   static_cast<unsigned char>(s[i + 1]) == 0xA3 ||
-                                                   static_cast<unsigned char>(s[i + 1]) == 0xA5))
-            len = 2;
-        else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x82 &&
-                 static_cast<unsigned char>(s[i + 2]) >= 0xA0)
-            len = 3;
-        if (len == 0 && (i == 0 || !word_byte(static_cast<unsigned char>(s[i - 1]))))
-            for (std::string_view w : kCurrencyWords)
-                if (s.substr(i, w.size()) == w &&
-                    (i + w.size() >= s.size() || !word_byte(static_cast<unsigned char>(s[i + w.size()])))) {
-                    len = w.size();
-                    break;
-                }
-        if (len > 0) {
-            if (digit_after(s, i + len) || digit_before(s, i)) ++n;
-            i += len;
-        } else {
-            ++i;
-        }
-    }
-    return n;
-}
-
-bool has_word(std::string_view value, std::initializer_list<std::string_view> words) {
-    std::string lower = text::lower_ascii(value);
-    for (std::string_view w : words)
-        if (lower.find(w) != std::string::npos) return true;
-    return false;
-}
-
-bool rating_mark(const GumboNode* node) {
-    std::string lower = text::lower_ascii(attribute(node, "itemprop"));
-    lower += ' ';
-    lower += text::lower_ascii(attribute(node, "class"));
-    for (std::string_view w : kRatingWords)
-        if (lower.find(w) != std::string::npos) return true;
-    return false;
-}
-
-// The text of an element's own text nodes (not its descendants').
-std::string direct_text(const GumboNode* node) {
-    std::string out;
-    if (node->type != GUMBO_NODE_ELEMENT) return out;
-    const GumboVector& kids = node->v.element.children;
-    for (unsigned k = 0; k < kids.length; ++k) {
-        std::string_view t = node_text(static_cast<const GumboNode*>(kids.data[k]));
-        if (!t.empty()) {
-            out.append(t);
-            out += ' ';
-        }
-    }
-    return out;
-}
-
-// A link reading as a page number: one to three digits.
-bool numbered_link(const Page& page, std::uint32_t i) {
-    const Element& e = page[i];
-    if (e.all.chars < 1 || e.all.chars > 4) return false;
-    std::string t = page.text_of(i, 16);
-    std::size_t digits = 0;
-    for (char c : t) {
-        if (c >= '0' && c <= '9') ++digits;
-        else if (c != ' ') return false;
-    }
-    return digits >= 1 && digits <= 3;
-}
-
-// What a box holds below it, for the record signals.
-enum Holds : unsigned { kHoldsImage = 1, kHoldsHeading = 2, kHoldsLink = 4, kHoldsPrice = 8, kHoldsTime = 16 };
-
-// A card: a box of one kind side by side holding an image, a heading or link, and this
-// little text at most.
-constexpr float kMaxCardChars = 600;
-// A buy box: a button or a number field with a price at most this many levels up, in a
-// box of at most kMaxBuyBoxChars.
-constexpr int kBuyBoxLevels = 4;
-constexpr float kMaxBuyBoxChars = 1500;
 }  // namespace
 
 std::vector<float> page_signals(const Page& page, const PageMetadata& meta, const Selection& selection,
@@ -240,25 +122,8 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
     std::size_t paragraphs = 0, items = 0, links = 0, headings = 0, h1 = 0, articles = 0, tables = 0, pres = 0,
                 forms = 0, images = 0, times = 0, buttons = 0, inputs = 0, prose_blocks = 0;
     bool og_article = false, og_product = false;
-    // the records' signals
-    std::vector<unsigned> holds(page.size(), 0);
-    std::vector<std::uint32_t> controls;  // buttons and number fields
-    std::map<std::uint32_t, std::size_t> numbered;  // page-number links per container
-    std::vector<std::string> microdata;  // itemtype values, lower case, last path segment
-    std::size_t prices = 0, ratings = 0, quantity = 0;
-    bool rel_next = false, breadcrumb = false;
     for (std::uint32_t i = 0; i < page.size(); ++i) {
         const Element& e = page[i];
-        if (e.tag == GUMBO_TAG_LINK || e.tag == GUMBO_TAG_A) {
-            std::string rel = text::lower_ascii(attribute(e.node, "rel"));
-            rel_next = rel_next || rel.find("next") != std::string::npos || rel.find("prev") != std::string::npos;
-        }
-        if (std::string_view type = attribute(e.node, "itemtype"); !type.empty() && microdata.size() < kMaxTypes) {
-            std::string name = text::lower_ascii(type);
-            while (!name.empty() && (name.back() == '/' || name.back() == ' ')) name.pop_back();
-            if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
-            microdata.push_back(std::move(name));
-        }
         if (e.tag == GUMBO_TAG_META) {
             std::string_view property = attribute(e.node, "property");
             if (property == "og:type") {
@@ -275,38 +140,7 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
         if (e.tag == GUMBO_TAG_BUTTON) ++buttons;
         if (e.tag == GUMBO_TAG_INPUT || e.tag == GUMBO_TAG_SELECT || e.tag == GUMBO_TAG_TEXTAREA) ++inputs;
         if (e.tag == GUMBO_TAG_IMG) ++images;
-        if (!parent_dead) {
-            if (e.tag == GUMBO_TAG_IMG) holds[i] |= kHoldsImage;
-            const std::string_view input_type = attribute(e.node, "type");
-            if (e.tag == GUMBO_TAG_INPUT && input_type == "number") ++quantity;
-            if (e.tag == GUMBO_TAG_BUTTON || (e.tag == GUMBO_TAG_INPUT && input_type == "submit") ||
-                (e.tag == GUMBO_TAG_INPUT && input_type == "number"))
-                controls.push_back(i);
-        }
         if (dead[i]) continue;
-        switch (e.tag) {
-            case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-            case GUMBO_TAG_H6: holds[i] |= kHoldsHeading; break;
-            case GUMBO_TAG_TIME: holds[i] |= kHoldsTime; break;
-            case GUMBO_TAG_A:
-                if (has_attribute(e.node, "href")) holds[i] |= kHoldsLink;
-                if (numbered_link(page, i)) {
-                    std::uint32_t box = parent;  // a pager's item, or the pager itself
-                    if (box != kNoElement && page[box].tag == GUMBO_TAG_LI) box = page[box].parent;
-                    ++numbered[box];
-                }
-                break;
-            default: break;
-        }
-        if (rating_mark(e.node)) ++ratings;
-        if (!breadcrumb && (has_word(attribute(e.node, "aria-label"), {"breadcrumb"}) ||
-                            has_word(attribute(e.node, "class"), {"breadcrumb"})))
-            breadcrumb = true;
-        if (e.direct.chars > 0) {
-            const std::size_t n = price_tokens(direct_text(e.node));
-            if (n > 0) holds[i] |= kHoldsPrice;
-            prices += n;
-        }
         inside[i] = (parent != kNoElement && parent > body ? inside[parent] : 0) | inside_of(e.tag);
         selected[i] = root[i] || (parent != kNoElement && parent > body && selected[parent]);
         if (selection.removed.size() > i && selection.removed[i]) selected[i] = false;
@@ -342,59 +176,27 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
     }
 
     // Boxes of one kind side by side: children of one parent sharing tag and class.
-    for (std::uint32_t i = end; i-- > body + 1;)
-        if (page[i].parent != kNoElement && page[i].parent > body) holds[page[i].parent] |= holds[i];
-    std::size_t repeated = 0, cards = 0, priced = 0, dated = 0;
-    double repeated_chars = 0, repeated_links = 0, card_chars = 0;
+    std::size_t repeated = 0;
+    double repeated_chars = 0, repeated_links = 0;
     {
-        struct Group {
-            std::size_t boxes = 0, cards = 0, priced = 0, dated = 0;
-            TextMeasure text;
-            double card_chars = 0;
-        };
-        std::map<std::pair<std::uint32_t, std::string>, Group> groups;
+        std::map<std::pair<std::uint32_t, std::string>, std::pair<std::size_t, TextMeasure>> groups;
         for (std::uint32_t i = body + 1; i < end; ++i) {
             const Element& e = page[i];
             if (dead[i] || !e.block || e.all.chars < kMinRepeatedChars) continue;
             std::string key = std::to_string(static_cast<int>(e.tag)) + ' ' + std::string(attribute(e.node, "class"));
-            Group& g = groups[{e.parent, std::move(key)}];
-            ++g.boxes;
-            g.text.add(e.all);
-            if ((holds[i] & kHoldsImage) && (holds[i] & (kHoldsHeading | kHoldsLink)) && e.all.chars <= kMaxCardChars) {
-                ++g.cards;
-                g.card_chars += e.all.chars;
-            }
-            if (holds[i] & kHoldsPrice) ++g.priced;
-            if (holds[i] & kHoldsTime) ++g.dated;
+            auto& g = groups[{e.parent, std::move(key)}];
+            ++g.first;
+            g.second.add(e.all);
         }
         for (const auto& [key, g] : groups) {
-            if (g.boxes < kMinRepeated) continue;
-            if (g.text.chars > repeated_chars) {
-                repeated_chars = g.text.chars;
-                repeated_links = g.text.link_chars;
+            if (g.first < kMinRepeated) continue;
+            if (g.second.chars > repeated_chars) {
+                repeated_chars = g.second.chars;
+                repeated_links = g.second.link_chars;
             }
-            repeated = std::max(repeated, g.boxes);
-            if (g.cards >= kMinRepeated && g.cards > cards) {
-                cards = g.cards;
-                card_chars = g.card_chars;
-            }
-            priced = std::max(priced, g.priced);
-            dated = std::max(dated, g.dated);
+            repeated = std::max(repeated, g.first);
         }
     }
-    std::size_t buy_boxes = 0;
-    for (std::uint32_t c : controls) {
-        std::uint32_t at = page[c].parent;
-        for (int level = 0; level < kBuyBoxLevels && at != kNoElement && at > body; ++level, at = page[at].parent) {
-            if (page[at].all.chars > kMaxBuyBoxChars) break;
-            if (holds[at] & kHoldsPrice) {
-                ++buy_boxes;
-                break;
-            }
-        }
-    }
-    std::size_t pager = 0;
-    for (const auto& [box, n] : numbered) pager = std::max(pager, n);
 
     const double total = std::max(1.0, chars);
     set("body_chars_log", log1(chars));
@@ -469,38 +271,6 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
     const std::string sample = page.text_of(body, kPriceSample);
     set("price_marks_log", log1(price_marks(sample)));
     set("cjk_share", cjk_share(sample));
-
-    set("price_tokens_log", log1(prices));
-    set("buy_boxes", std::min<std::size_t>(buy_boxes, 20));
-    set("quantity_inputs", std::min<std::size_t>(quantity, 20));
-    set("rating_marks_log", log1(ratings));
-    set("rel_next", rel_next ? 1 : 0);
-    set("numbered_links", std::min<std::size_t>(pager, 30));
-    set("card_boxes_log", log1(cards));
-    set("card_share", card_chars / total);
-    set("priced_boxes_log", log1(priced));
-    set("dated_boxes_log", log1(dated));
-    set("headings_per_kword", std::min(100.0, headings * kCharsPerWord * 1000.0 / total));
-    std::string_view last = url;
-    while (!last.empty() && last.back() == '/') last.remove_suffix(1);
-    last = last.substr(last.rfind('/') == std::string_view::npos ? 0 : last.rfind('/') + 1);
-    last = last.substr(0, last.find('.'));
-    int words = 0;
-    for (std::size_t c = 0; c < last.size(); ++c)
-        words += last[c] != '-' && last[c] != '_' && (c == 0 || last[c - 1] == '-' || last[c - 1] == '_');
-    set("url_last_words", std::min(words, 20));
-    std::vector<std::string> all_types = types;
-    all_types.insert(all_types.end(), microdata.begin(), microdata.end());
-    auto count_of = [&all_types](std::initializer_list<std::string_view> wanted) {
-        std::size_t n = 0;
-        for (const std::string& h : all_types)
-            for (std::string_view w : wanted) n += h == w;
-        return n;
-    };
-    set("product_types_log", log1(count_of({"product", "offer", "aggregateoffer", "productgroup", "individualproduct"})));
-    set("list_items_types_log", log1(count_of({"listitem", "itemlist"})));
-    set("breadcrumb", breadcrumb || count_of({"breadcrumblist"}) > 0 ? 1 : 0);
-    set("review_types_log", log1(count_of({"review", "aggregaterating", "rating"})));
     return out;
 }
 

@@ -21,7 +21,7 @@
 
 namespace dconv::html {
 
-inline constexpr std::array<std::string_view, 64> kPageSignalNames = {
+inline constexpr std::array<std::string_view, 48> kPageSignalNames = {
     "body_chars_log", "body_link_density", "landmark_share", "selected_share", "selected_link_density",
     "thread", "p_share", "li_share", "a_share", "pre_share",
     "table_share", "heading_share", "blockquote_share", "dd_share", "paragraphs_log",
@@ -32,9 +32,6 @@ inline constexpr std::array<std::string_view, 64> kPageSignalNames = {
     "ld_product", "ld_discussion", "ld_list", "ld_faq", "ld_howto",
     "url_depth", "url_digits", "url_slash_end", "price_marks_log", "selected_chars_log",
     "selected_prose_log", "selected_prose_share", "cjk_share",
-    "price_tokens_log", "buy_boxes", "quantity_inputs", "rating_marks_log", "rel_next", "numbered_links",
-    "card_boxes_log", "card_share", "priced_boxes_log", "dated_boxes_log", "headings_per_kword",
-    "url_last_words", "product_types_log", "list_items_types_log", "breadcrumb", "review_types_log",
 };
 
 // The signals of `page` in kPageSignalNames order. `selection` is the structural

@@ -6,15 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "html/content_selection.hpp"
-#include "html/html_tree.hpp"
-#include "html/page_metadata.hpp"
 #include "html/page_signals.hpp"
 
 using namespace dconv::html;
@@ -26,19 +22,6 @@ struct Case {
     float wide = 0, inclusive = 0;
     std::vector<float> margins;
 };
-
-// The page signals of `markup`, by name.
-float signal_of(std::string_view markup, std::string_view name) {
-    Page page(markup);
-    PageMetadata meta = read_page_metadata(page);
-    dconv::Diagnostics quiet(false);
-    Selection selection = select_content(page, "en", meta.authors, quiet);
-    std::vector<float> signals = page_signals(page, meta, selection, markup);
-    for (std::size_t i = 0; i < kPageSignalNames.size(); ++i)
-        if (kPageSignalNames[i] == name) return signals.at(i);
-    FAIL("no signal " << name);
-    return -1;
-}
 
 std::vector<Case> read_cases() {
     std::ifstream in(std::string(DCONV_SOURCE_DIR) + "/tests/data/page_model_cases.tsv");
@@ -103,73 +86,4 @@ TEST_CASE("a page without signals gets no verdict rather than a crash") {
     PageVerdict v = judge_page({});
     CHECK(v.type.empty());
     CHECK(v.mode == PageMode::block);
-}
-
-TEST_CASE("the record signals count prices, buy boxes, ratings, pagers, cards and schema.org types") {
-    // a product in a box with its price and an add button, a rating, a pager, three cards
-    const std::string_view page = R"(<html><head><link rel="next" href="/p/2"></head><body>
-<nav aria-label="Breadcrumb"><a href="/">Home</a></nav>
-<div itemscope itemtype="https://schema.org/Product"><h1>Thing</h1>
-<div><span>EUR 12,00</span><input type="number" name="n"><button>Add</button></div>
-<div class="star-rating">4.5</div></div>
-<ul><li class="c"><a href="/a"><img src="a.jpg"><h3>Card one title</h3></a><p>$5 short text here</p><time>2024</time></li>
-<li class="c"><a href="/b"><img src="b.jpg"><h3>Card two title</h3></a><p>&pound;7 short text here</p></li>
-<li class="c"><a href="/c"><img src="c.jpg"><h3>Card three title</h3></a><p>12&nbsp;&euro; short text</p></li></ul>
-<div><a href="?p=1">1</a><a href="?p=2">2</a><a href="?p=3">3</a><a href="?p=4">Next</a></div>
-</body></html>)";
-    CHECK(signal_of(page, "price_tokens_log") == Approx(std::log1p(4.0)));  // EUR 12, $5, £7, 12 €
-    CHECK(signal_of(page, "buy_boxes") == 2);  // the number field and the button beside the price
-    CHECK(signal_of(page, "quantity_inputs") == 1);
-    CHECK(signal_of(page, "rating_marks_log") == Approx(std::log1p(1.0)));
-    CHECK(signal_of(page, "rel_next") == 1);
-    CHECK(signal_of(page, "numbered_links") == 3);
-    CHECK(signal_of(page, "card_boxes_log") == Approx(std::log1p(3.0)));
-    CHECK(signal_of(page, "card_share") > 0.5f);
-    CHECK(signal_of(page, "priced_boxes_log") == Approx(std::log1p(3.0)));
-    CHECK(signal_of(page, "dated_boxes_log") == Approx(std::log1p(1.0)));
-    CHECK(signal_of(page, "product_types_log") == Approx(std::log1p(1.0)));
-    CHECK(signal_of(page, "breadcrumb") == 1);
-
-    // none of them on a plain article: numbers without a currency, no controls, no pager
-    const std::string_view article = R"(<html><body><article><h1>A title</h1>
-<p>In 2024, 12 people walked 5 km. The 3 of them who came back said so, and more.</p>
-<p>A second paragraph of the article, with a <a href="/x">link</a> in it.</p></article></body></html>)";
-    for (std::string_view name : {"price_tokens_log", "buy_boxes", "quantity_inputs", "rating_marks_log", "rel_next",
-                                  "numbered_links", "card_boxes_log", "priced_boxes_log", "dated_boxes_log",
-                                  "product_types_log", "list_items_types_log", "breadcrumb", "review_types_log"})
-        CHECK(signal_of(article, name) == 0);
-}
-
-TEST_CASE("a price is a currency sign or code next to a number, in any script") {
-    auto prices = [](std::string_view text) {
-        std::string markup = "<html><body><p>" + std::string(text) + "</p></body></html>";
-        return std::lround(std::expm1(signal_of(markup, "price_tokens_log")));
-    };
-    CHECK(prices("$12 and 9,99 \xE2\x82\xAC and \xE2\x82\xB9 500") == 3);  // $, €, ₹
-    CHECK(prices("USD 40, 120 kr, 45 z\xC5\x82, 3000\xE5\x86\x86") == 4);     // codes, zł, 円
-    CHECK(prices("\xE2\x82\xA9 1000 and 5\xC2\xA0\xE2\x82\xBD") == 2);          // ₩, ₽ after a no-break space
-    CHECK(prices("USDA 12, a $ sign, SEKTOR 5, 2 krills") == 0);               // not words, not alone
-}
-
-TEST_CASE("the address's last segment: a slug of words, or one category word") {
-    auto words = [](std::string_view url) {
-        std::string markup = "<html><head><link rel=\"canonical\" href=\"" + std::string(url) +
-                             "\"></head><body><p>Text.</p></body></html>";
-        return signal_of(markup, "url_last_words");
-    };
-    CHECK(words("https://example.org/2024/05/how-to-build-a-boat.html") == 5);
-    CHECK(words("https://example.org/shop/shoes/") == 1);
-    CHECK(words("https://example.org/") == 0);
-}
-
-TEST_CASE("headings per thousand words") {
-    std::string markup = "<html><body>";
-    for (int k = 0; k < 4; ++k) {
-        markup += "<h2>Part</h2><p>";
-        for (int w = 0; w < 249; ++w) markup += "word ";  // five characters each, with its space
-        markup += "</p>";
-    }
-    markup += "</body></html>";
-    // 4 headings in about 5,000 characters: 4 * 6 * 1000 / 5000, a little under 5
-    CHECK(signal_of(markup, "headings_per_kword") == Approx(4.8).margin(0.1));
 }
