@@ -26,51 +26,6 @@ std::string shared(const std::vector<Document>& chapters, Field field) {
     return first;
 }
 
-// Calls `f` on every inline of `b`, at every depth (inside notes too).
-template <class F>
-void each_inline(Block& b, F& f);
-
-template <class F>
-void each_inline(Blocks& blocks, F& f) {
-    for (Block& b : blocks) each_inline(b, f);
-}
-
-template <class F>
-void each_inline(Inlines& inlines, F& f) {
-    for (Inline& in : inlines) {
-        f(in);
-        if (auto* note = std::get_if<Note>(&in.base())) {
-            each_inline(note->content, f);
-        } else if (Inlines* children = inline_children(in)) {
-            each_inline(*children, f);
-        }
-    }
-}
-
-template <class F>
-void each_inline(Block& b, F& f) {
-    if (Inlines* content = inline_content(b)) {
-        each_inline(*content, f);
-    } else if (auto* list = std::get_if<List>(&b.node)) {
-        for (Blocks& item : list->items) each_inline(item, f);
-    } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-        for (DefinitionItem& item : definitions->items) {
-            for (Inlines& term : item.terms) each_inline(term, f);
-            for (Blocks& definition : item.definitions) each_inline(definition, f);
-        }
-    } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-        each_inline(quote->children, f);
-    } else if (auto* figure = std::get_if<Figure>(&b.node)) {
-        each_inline(figure->content, f);
-        each_inline(figure->caption, f);
-    } else if (auto* table = std::get_if<Table>(&b.node)) {
-        each_inline(table->caption, f);
-        for (auto* rows : {&table->head, &table->body})
-            for (TableRow& row : *rows)
-                for (TableCell& cell : row.cells) each_inline(cell.content, f);
-    }
-}
-
 }  // namespace
 
 Book make_book(std::vector<Document> chapters, const Meta& given) {
@@ -150,7 +105,7 @@ Document flatten(const Book& book) {
                 note->label = chapter_prefix + note->label;
             }
         };
-        for (std::size_t k = first; k < out.blocks.size(); ++k) each_inline(out.blocks[k], rename);
+        for (std::size_t k = first; k < out.blocks.size(); ++k) for_each_inline(out.blocks[k], rename);
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #include "dconv/model.hpp"
 
 #include <algorithm>
+#include <set>
 #include <type_traits>
 
 namespace dconv {
@@ -472,6 +473,77 @@ std::string list_number(long long number, NumberStyle style) {
 long long item_number(const List& list, std::size_t index) {
     const long long i = static_cast<long long>(index);
     return list.reversed ? static_cast<long long>(list.start) - i : static_cast<long long>(list.start) + i;
+}
+
+namespace {
+
+void each_inline(Block& b, const std::function<void(Inline&)>& f);
+
+void each_inline(Blocks& blocks, const std::function<void(Inline&)>& f) {
+    for (Block& b : blocks) each_inline(b, f);
+}
+
+void each_inline(Inlines& inlines, const std::function<void(Inline&)>& f) {
+    for (Inline& in : inlines) {
+        f(in);
+        if (auto* note = std::get_if<Note>(&in.base())) {
+            each_inline(note->content, f);
+        } else if (Inlines* children = inline_children(in)) {
+            each_inline(*children, f);
+        }
+    }
+}
+
+void each_inline(Block& b, const std::function<void(Inline&)>& f) {
+    if (Inlines* content = inline_content(b)) {
+        each_inline(*content, f);
+    } else if (auto* list = std::get_if<List>(&b.node)) {
+        for (Blocks& item : list->items) each_inline(item, f);
+    } else if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+        for (DefinitionItem& item : definitions->items) {
+            for (Inlines& term : item.terms) each_inline(term, f);
+            for (Blocks& definition : item.definitions) each_inline(definition, f);
+        }
+    } else if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+        each_inline(quote->children, f);
+    } else if (auto* figure = std::get_if<Figure>(&b.node)) {
+        each_inline(figure->content, f);
+        each_inline(figure->caption, f);
+    } else if (auto* table = std::get_if<Table>(&b.node)) {
+        each_inline(table->caption, f);
+        for (auto* rows : {&table->head, &table->body})
+            for (TableRow& row : *rows)
+                for (TableCell& cell : row.cells) each_inline(cell.content, f);
+    }
+}
+
+}  // namespace
+
+void for_each_inline(Block& block, const std::function<void(Inline&)>& f) { each_inline(block, f); }
+void for_each_inline(Blocks& blocks, const std::function<void(Inline&)>& f) { each_inline(blocks, f); }
+
+NoteContents labelled_note_contents(const Document& doc) {
+    NoteContents contents;
+    // read only: the walk is written once, for documents that it may change
+    for_each_inline(const_cast<Blocks&>(doc.blocks), [&](Inline& in) {
+        if (auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty() && !note->content.empty())
+            contents.try_emplace(note->label, note->content);
+    });
+    return contents;
+}
+
+void restore_note_contents(Document& doc, NoteContents kept) {
+    std::set<std::string, std::less<>> seen;
+    for_each_inline(doc.blocks, [&](Inline& in) {
+        auto* note = std::get_if<Note>(&in.base());
+        if (!note || note->label.empty()) return;
+        if (!seen.insert(note->label).second) {
+            note->content.clear();  // a later reference
+            return;
+        }
+        if (!note->content.empty()) return;
+        if (auto from = kept.find(note->label); from != kept.end()) note->content = std::move(from->second);
+    });
 }
 
 NoteNumbers::Reference NoteNumbers::reference(const Note& note) {
