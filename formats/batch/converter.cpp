@@ -239,6 +239,8 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     }
     Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
+    // a feed's article whose page has no title of its own is titled as its feed lists it
+    if (doc.meta.title.empty()) doc.meta.title = in.feed_item_title;
     return doc;
 }
 
