@@ -2,6 +2,8 @@
 #include "batch/converter.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -289,9 +291,12 @@ void Converter::refuse_overwriting_inputs(std::size_t index) const {
 void Converter::write_output(const fs::path& path, const std::string& document) {
     if (plan_.mode == OutputMode::standard_output) {
         std::lock_guard lock(stdout_mutex_);
+        errno = 0;
         out_.write(document.data(), static_cast<std::streamsize>(document.size()));
         out_.flush();
-        if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
+        if (!out_)  // the system's reason, when the stream's last write left one (a full disk)
+            throw Error(ErrorKind::io, "standard output", 0,
+                        errno ? "cannot write: " + std::string(std::strerror(errno)) : std::string("cannot write"));
         return;
     }
     write_output_file(path, document);
