@@ -65,7 +65,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         std::error_code ec;
         fs::create_directories(plan.output, ec);
         if (ec) {
-            err << "dconv: " << plan.output.string() << ": cannot create directory: " << ec.message()
+            err << "dconv: " << plan.output.string() << ": " << batch::cannot_create_directory(plan.output, ec)
                 << "\n";
             tally.output_failed = true;
             nothing_to_do = true;

@@ -32,12 +32,28 @@ bool names_an_output(const std::string& stem, const std::set<std::string>& outpu
 
 }  // namespace
 
+std::string cannot_create_directory(const fs::path& folder, std::error_code ec) {
+    // the nearest part of the path that exists: a file there is why, said in words
+    std::error_code ignored;
+    fs::path at = folder.has_filename() ? folder : folder.parent_path();  // "afile/" is "afile"
+    while (!at.empty()) {
+        fs::file_status status = fs::status(at, ignored);
+        if (fs::exists(status)) {
+            if (fs::is_directory(status)) break;
+            return "cannot create the folder: " + at.string() + " is a file, not a folder";
+        }
+        if (at == at.parent_path()) break;
+        at = at.parent_path();
+    }
+    return "cannot create the folder: " + ec.message();
+}
+
 void create_parent(const fs::path& path) {
     fs::path parent = path.parent_path();
     if (parent.empty()) return;
     std::error_code ec;
     fs::create_directories(parent, ec);
-    if (ec) throw Error(ErrorKind::io, parent.string(), 0, "cannot create directory: " + ec.message());
+    if (ec) throw Error(ErrorKind::io, parent.string(), 0, cannot_create_directory(parent, ec));
 }
 
 StagedFile stage_output(const fs::path& path, const std::string& document) {

@@ -30,6 +30,11 @@ void write_output_file(const fs::path& path, const std::string& document);
 // Creates the folder `path` goes into; throws Error(io) when it cannot.
 void create_parent(const fs::path& path);
 
+// Why `folder` could not be created, for a message: "cannot create the folder: afile is a
+// file, not a folder" when a part of its path is a file (`-o afile/`), else the system's
+// reason.
+std::string cannot_create_directory(const fs::path& folder, std::error_code ec);
+
 // Refused before anything is read or written: an output that is the same file as an
 // input (this one or another in the batch) would destroy it. `name` is the input's.
 void refuse_overwriting_inputs(const Plan& plan, const std::vector<fs::path>& outputs,

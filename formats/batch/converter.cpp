@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -253,6 +254,8 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     }
     Document doc = read_document(std::move(bytes), read, diag);  // the bytes go once decoded
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
+    // a feed's article whose page has no title of its own is titled as its feed lists it
+    if (doc.meta.title.empty()) doc.meta.title = in.feed_item_title;
     return doc;
 }
 
@@ -309,7 +312,9 @@ void Converter::write_output(const fs::path& path, const std::string& document) 
             tally_.stdout_closed = true;
             throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
         }
-        if (!out_) throw Error(ErrorKind::io, "standard output", 0, "cannot write");
+        if (!out_)  // the system's reason, when the stream's last write left one (a full disk)
+            throw Error(ErrorKind::io, "standard output", 0,
+                        errno ? "cannot write: " + std::string(std::strerror(errno)) : std::string("cannot write"));
         return;
     }
     write_output_file(path, document);

@@ -8,6 +8,7 @@
 #include <unicode/ucnv.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -317,6 +318,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.path = page.path;
             in.fetched_read = std::move(page.read);
             in.stem = std::move(page.stem);
+            in.feed_item_title = std::move(page.feed_item_title);
             in.fetch_warnings = std::move(page.warnings);
             inputs.push_back(std::move(in));
         }
@@ -382,6 +384,19 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
 
 }  // namespace
 
+// "ftp" for "ftp://example.org/a.html": the scheme of what reads as a URL (RFC 3986's
+// scheme, then "://"); empty for anything else. Asked only of an input no file is named
+// after, so that its message says what dconv fetches rather than "No such file".
+std::string url_scheme(std::string_view given) {
+    std::size_t colon = given.find("://");
+    if (colon == 0 || colon == std::string_view::npos) return {};
+    std::string_view scheme = given.substr(0, colon);
+    if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return {};
+    for (char c : scheme)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return {};
+    return std::string(scheme);
+}
+
 std::string listed_at(const std::string& where) {
     return where.empty() ? std::string() : " (listed at " + printable_name(where) + ")";
 }
@@ -432,7 +447,12 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
         std::error_code ec;
         fs::file_status status = fs::status(given, ec);
         if (ec || !fs::exists(status)) {
-            plan.missing.emplace_back(given, (ec ? ec.message() : std::string(std::strerror(ENOENT))) + listed);
+            if (std::string scheme = url_scheme(given); !scheme.empty())
+                plan.missing.emplace_back(given, "unsupported URL scheme '" + scheme +
+                                                     "': dconv fetches http and https URLs (and no file has this name)" +
+                                                     listed);
+            else
+                plan.missing.emplace_back(given, (ec ? ec.message() : std::string(std::strerror(ENOENT))) + listed);
         } else if (fs::is_directory(status)) {
             directory_input = true;
             std::size_t before = plan.inputs.size();

@@ -45,6 +45,8 @@ struct Input {
     // Where this entry was listed: " (listed at pages.txt:4)" for an --input-file line,
     // "" on the command line or found in a folder (listed_at()).
     std::string listed_at;
+    // A feed's article: the title its feed gives it, the document's when the page has none
+    std::string feed_item_title;
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };

@@ -149,10 +149,12 @@ struct WebInputs::State {
     }
 
     // A fetched page made ready to read: its body saved, its reader and charset chosen
-    // from the reply, its outputs' name from its title.
-    FetchedPage prepare(const std::string& name, FetchResult reply) {
+    // from the reply, its outputs' name from its title (a feed's article without one of
+    // its own: the feed's title for it, `feed_item_title`).
+    FetchedPage prepare(const std::string& name, FetchResult reply, std::string feed_item_title = {}) {
         FetchedPage page;
         page.name = name;
+        page.feed_item_title = std::move(feed_item_title);
         page.read = options.read;
         page.read.source_name = name;
         page.read.url = reply.final_url;
@@ -199,21 +201,19 @@ struct WebInputs::State {
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
         }
-        page.stem = fetch::output_stem(title, reply.final_url);
+        page.stem = fetch::output_stem(title.empty() ? page.feed_item_title : title, reply.final_url);
         return page;
     }
 
     // A feed's articles as sources of their own.
-    std::vector<std::string> feed_articles(std::string_view bytes, const std::string& feed_url,
+    std::vector<fetch::FeedEntry> feed_articles(std::string_view bytes, const std::string& feed_url,
                                            const std::string& name, std::vector<std::string>& warnings,
                                            std::string& title) {
         Diagnostics diag;
         std::vector<fetch::FeedEntry> entries =
             fetch::read_feed(bytes, feed_url, name, options.max_articles, diag, &title);
         for (const Diagnostic& d : diag.items()) warnings.push_back(d.reason);
-        std::vector<std::string> urls;
-        for (auto& e : entries) urls.push_back(std::move(e.url));
-        return urls;
+        return entries;
     }
 };
 
@@ -238,7 +238,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
     State& s = *state_;
     std::vector<FetchedSource> results(sources.size());
     // Round one: every source. A feed leaves its articles' URLs for round two.
-    std::vector<std::vector<std::string>> articles(sources.size());
+    std::vector<std::vector<fetch::FeedEntry>> articles(sources.size());
     std::vector<std::vector<std::string>> feed_warnings(sources.size());
     s.total = sources.size();
     s.progress(false);
@@ -270,9 +270,9 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
     });
 
     // Round two: the feeds' articles, all at once.
-    std::vector<std::pair<std::size_t, std::string>> flat;  // (source, URL)
+    std::vector<std::pair<std::size_t, fetch::FeedEntry>> flat;  // (source, article)
     for (std::size_t i = 0; i < sources.size(); ++i)
-        for (const std::string& url : articles[i]) flat.emplace_back(i, url);
+        for (fetch::FeedEntry& entry : articles[i]) flat.emplace_back(i, std::move(entry));
     if (!flat.empty()) {
         std::vector<std::optional<FetchedPage>> pages(flat.size());
         std::vector<std::optional<Error>> errors(flat.size());
@@ -281,12 +281,12 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             s.total += flat.size();
         }
         s.parallel(flat.size(), [&](std::size_t k) {
-            const std::string& url = flat[k].second;
+            const std::string& url = flat[k].second.url;
             try {
                 FetchResult reply = s.fetcher.fetch(url, FetchKind::page);
                 if (fetch::looks_like_feed(reply.body))
                     throw Error(ErrorKind::input, url, 0, "a feed listed in a feed: not followed");
-                pages[k] = s.prepare(url, std::move(reply));
+                pages[k] = s.prepare(url, std::move(reply), flat[k].second.title);
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {
@@ -297,7 +297,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
         for (std::size_t k = 0; k < flat.size(); ++k) {
             FetchedSource& r = results[flat[k].first];
             if (pages[k]) r.pages.push_back(std::move(*pages[k]));
-            else r.failures.push_back({flat[k].second, *errors[k]});
+            else r.failures.push_back({flat[k].second.url, *errors[k]});
         }
     }
     // A feed's own warnings go with its first article.

@@ -30,6 +30,7 @@ struct FetchedPage {
     std::filesystem::path path;   // its body, in the scratch folder
     ReadOptions read;             // format, encoding and url from the reply
     std::string stem;             // its outputs' name: the title's slug, else the URL's (naming.hpp)
+    std::string feed_item_title;  // a feed's article: its title in the feed (RSS, Atom <title>)
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
 };
 

@@ -9,6 +9,7 @@
 #include "clean/text_units.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
+#include "dconv/model.hpp"
 
 namespace dconv {
 
@@ -163,6 +164,8 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
     Blocks prose = clean::rule_on(clean::Rule::recall_fallback) && guard.prose_length() <= clean::kMaxFallbackProse
                        ? prose_blocks(doc, guard.prose_sources())
                        : Blocks();
+    // a note whose first reference a pass removes keeps its text at the next one
+    NoteContents notes = labelled_note_contents(doc);
     CleaningState state{options};
     for (const CleaningPass& pass : cleaning_passes()) {
         if (!pass.run || pass.reads == "html") continue;
@@ -176,6 +179,7 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
         if (std::size_t back = keep_prose_units(doc, std::move(prose), guard.lost()); back > 0)
             guard.report_fallback(doc, before, back, "--no-clean keeps everything", diag);
     }
+    restore_note_contents(doc, std::move(notes));
     // An empty article is seldom what the user wants: say so, and how to keep the text.
     if (had_text && doc.blocks.empty())
         diag.warn("clean", "nothing was kept: every line looked like page furniture (--no-clean keeps the text)");

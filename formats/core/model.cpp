@@ -1,6 +1,7 @@
 #include "dconv/model.hpp"
 
 #include <algorithm>
+#include <set>
 #include <type_traits>
 
 namespace dconv {
@@ -472,6 +473,29 @@ std::string list_number(long long number, NumberStyle style) {
 long long item_number(const List& list, std::size_t index) {
     const long long i = static_cast<long long>(index);
     return list.reversed ? static_cast<long long>(list.start) - i : static_cast<long long>(list.start) + i;
+}
+
+NoteContents labelled_note_contents(const Document& doc) {
+    NoteContents contents;
+    each_inline(doc.blocks, [&](const Inline& in, const Block&) {
+        if (const auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty() && !note->content.empty())
+            contents.try_emplace(note->label, note->content);
+    });
+    return contents;
+}
+
+void restore_note_contents(Document& doc, NoteContents kept) {
+    std::set<std::string, std::less<>> seen;
+    each_inline(doc.blocks, [&](Inline& in, const Block&) {
+        auto* note = std::get_if<Note>(&in.base());
+        if (!note || note->label.empty()) return;
+        if (!seen.insert(note->label).second) {
+            note->content.clear();  // a later reference
+            return;
+        }
+        if (!note->content.empty()) return;
+        if (auto from = kept.find(note->label); from != kept.end()) note->content = std::move(from->second);
+    });
 }
 
 NoteNumbers::Reference NoteNumbers::reference(const Note& note) {

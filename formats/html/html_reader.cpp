@@ -556,7 +556,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         if (!block_selection) selected.blocks = doc.blocks;
         if (mode != html::PageMode::block) landmark_free.blocks = doc.blocks;
     }
+    // a note whose first reference the cleaning removes keeps its text at the next one
+    NoteContents notes;
     if (cleaning) {
+        notes = labelled_note_contents(doc);
         guard->checkpoint(doc, "html-select");
         drop_repeated_quotes(doc, diag);
         take_title(doc, meta, diag);
@@ -616,6 +619,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
             if (std::size_t back = keep_prose_units(doc, guard->take_prose_blocks()); back > 0)
                 guard->report_fallback(doc, before, back, "--favor-precision keeps the first choice", diag);
         }
+        restore_note_contents(doc, std::move(notes));
         if (options.favor != Favor::precision && clean::holds_almost_nothing(doc)) keep_declared_text(doc, meta, diag);
         guard->report(doc, diag);
     }

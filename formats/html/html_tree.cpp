@@ -213,11 +213,24 @@ std::string_view node_text(const GumboNode* node) {
     }
 }
 
-Page::Page(std::string_view markup, const Hide& hide) : arena_(std::make_unique<GumboArena>()) {
-    GumboOptions options = arena_->options();
+namespace {
+
+// Markup below this is parsed with gumbo's own allocator (malloc), not an arena: the
+// arena maps a 256 KiB slab per size class a tree uses and unmaps it after, about 8
+// mmap and 17 munmap calls and dozens of page faults per parse, which a small tree's
+// memory does not repay. The Markdown reader parses each <table> HTML block alone:
+// 40,000 tiny ones took 3.3 s of system time through the arena.
+constexpr std::size_t kMinArenaMarkup = std::size_t(64) << 10;
+
+}  // namespace
+
+Page::Page(std::string_view markup, const Hide& hide)
+    : arena_(markup.size() >= kMinArenaMarkup ? std::make_unique<GumboArena>() : nullptr),
+      options_(arena_ ? arena_->options() : kGumboDefaultOptions) {
+    GumboOptions options = options_;
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
-    arena_->finish_parse();
+    if (arena_) arena_->finish_parse();
     std::vector<const GumboNode*> reveal = index(hide, {});
     if (!reveal.empty()) {
         std::sort(reveal.begin(), reveal.end());  // looked up once per hidden element
@@ -247,9 +260,10 @@ GumboNode* released_node() {
 }  // namespace
 
 void Page::release_children(std::uint32_t i) {
+    if (!arena_) return;  // a small tree is freed whole, with the page
     auto* node = const_cast<GumboNode*>(elements_[i].node);
     GumboVector& children = node->v.element.children;
-    GumboOptions options = arena_->options();  // the allocator the tree was made with
+    GumboOptions options = options_;  // the allocator the tree was made with
     for (unsigned k = 0; k < children.length; ++k)
         if (children.data[k] != released_node())  // gumbo would walk it as its own
             gumbo_destroy_node(&options, static_cast<GumboNode*>(children.data[k]));
@@ -257,24 +271,27 @@ void Page::release_children(std::uint32_t i) {
 }
 
 void Page::release_child(std::uint32_t i, unsigned k) {
+    if (!arena_) return;  // a small tree is freed whole (gumbo's walk cannot free a placeholder)
     GumboVector& children = const_cast<GumboNode*>(elements_[i].node)->v.element.children;
     auto* child = static_cast<GumboNode*>(children.data[k]);
     if (child == released_node()) return;
     if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
         // its own released children first: gumbo's walk follows each child's parent link
         GumboVector& below = child->v.element.children;
-        GumboOptions options = arena_->options();
+        GumboOptions options = options_;
         for (unsigned c = 0; c < below.length; ++c)
             if (below.data[c] != released_node()) gumbo_destroy_node(&options, static_cast<GumboNode*>(below.data[c]));
         below.length = 0;
     }
-    GumboOptions options = arena_->options();
+    GumboOptions options = options_;
     gumbo_destroy_node(&options, child);
     children.data[k] = released_node();
 }
 
-// The tree is freed with its arena, all at once: gumbo_destroy_output would walk it.
-Page::~Page() = default;
+// A large tree is freed with its arena, all at once: gumbo_destroy_output would walk it.
+Page::~Page() {
+    if (!arena_ && output_) gumbo_destroy_output(&options_, output_);
+}
 
 namespace {
 

@@ -119,7 +119,8 @@ public:
     // Frees child k of element i's node, with all it holds (a child it has already
     // released included), and puts an empty comment in its place: a reader frees each
     // node as soon as it has read it, so the arena's slabs empty as it goes. Only the
-    // children of an element being read may have been released.
+    // children of an element being read may have been released. Both do nothing on a
+    // page of under kMinArenaMarkup (html_tree.cpp), parsed without an arena and freed whole.
     void release_child(std::uint32_t i, unsigned k);
 
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
@@ -131,7 +132,8 @@ private:
     // hidden elements' nodes that held several times the text the page shows.
     std::vector<const GumboNode*> index(const Hide& hide, const std::vector<const GumboNode*>& reveal);
 
-    std::unique_ptr<GumboArena> arena_;  // holds the whole tree: freed with it
+    std::unique_ptr<GumboArena> arena_;  // holds a large page's tree: freed with it
+    GumboOptions options_;               // the allocator the tree was made with (the arena's, or malloc)
     GumboOutput* output_ = nullptr;
     std::vector<Element> elements_;
     std::uint32_t body_ = kNoElement;

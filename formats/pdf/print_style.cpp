@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -28,6 +29,10 @@ namespace {
 
 constexpr std::string_view kDefaultStyle = "default";
 constexpr float kPointsPerMm = 72.0f / 25.4f;
+// --paper's sides, in points: from 2in (a text block needs room) to 200in (PDF's own
+// limit on a page, 14,400 units)
+constexpr float kMinPaperSide = 144;
+constexpr float kMaxPaperSide = 14400;
 
 constexpr std::array<std::string_view, kElementCount> kElementNames = {
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
@@ -490,7 +495,13 @@ PaperSize parse_paper(std::string_view text_in) {
     auto parts = words(spaced);
     if (parts.size() == 2) {
         auto w = length(parts[0], 0, 1.0f), h = length(parts[1], 0, 1.0f);
-        if (w && h && *w >= 144 && *h >= 144 && *w <= 14400 && *h <= 14400) return {*w, *h};
+        if (w && h && *w >= kMinPaperSide && *h >= kMinPaperSide && *w <= kMaxPaperSide && *h <= kMaxPaperSide)
+            return {*w, *h};
+        if (w && h)
+            throw Error(ErrorKind::usage, "", 0,
+                        "paper '" + std::string(text_in) + "' is too " +
+                            (std::min(*w, *h) < kMinPaperSide ? "small: each side must be at least 2in (51mm)"
+                                                              : "large: each side must be at most 200in (5080mm)"));
     }
     throw Error(ErrorKind::usage, "", 0,
                 "unknown paper '" + std::string(text_in) +
@@ -558,10 +569,16 @@ PrintStyle print_style_for(std::string_view name_or_file, std::string_view paper
     PrintStyle style = load_print_style(name_or_file);
     if (!paper.empty()) {
         style.paper = parse_paper(paper);
-        if (!leaves_room(style))
+        if (!leaves_room(style)) {
+            // the smallest paper that leaves a text block of 1in by 2in inside the margins
+            const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + 72);
+            const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + 144);
+            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / 72))); };
             throw Error(ErrorKind::usage, "", 0,
-                        "paper '" + std::string(paper) + "' is too small for the margins of style '" +
-                            style.name + "'");
+                        "paper '" + std::string(paper) + "' is too small for the margins of style '" + style.name +
+                            "': the smallest it takes is " + mm(width) + "mm by " + mm(height) +
+                            "mm (a text block of 1in by 2in)");
+        }
     }
     return style;
 }

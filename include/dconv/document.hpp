@@ -92,8 +92,9 @@ struct Image {
 // A note referenced more than once has a label: its first reference holds its content,
 // and each later Note with the same label in the document is one more reference to it,
 // with no content, written with the same number (Markdown's `[^n]` again, a second link
-// to the one note). The first Note of a label is the note, whatever it holds (a repeat
-// whose first reference was cleaned away is an empty note).
+// to the one note). The first Note of a label is the note, whatever it holds; when the
+// cleaner removes the reference that held the content, the next remaining one is given
+// it (restore_note_contents in model.hpp).
 struct Note {
     Blocks content;
     std::string label;  // empty: referenced once

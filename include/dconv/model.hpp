@@ -1,6 +1,7 @@
 // dconv/model.hpp: helpers over the document model: building, flattening, validating.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -62,6 +63,18 @@ private:
     int last_ = 0;
     std::map<std::string, int> labels_;
 };
+
+// The content of each labelled note (Note::label), from its first reference: kept aside
+// before the cleaning passes, which may remove that reference with its block (a title
+// heading taken out of the text, a line judged furniture) and leave only later ones.
+using NoteContents = std::map<std::string, Blocks, std::less<>>;
+NoteContents labelled_note_contents(const Document& doc);
+
+// After the cleaning passes: each label's first remaining reference holds the note's
+// content (from `kept` when the passes removed the reference that held it) and its later
+// references none, so every writer numbers the note by the references that remain. A
+// note none of whose references remain is gone with them, in every writer.
+void restore_note_contents(Document& doc, NoteContents kept);
 
 // Gives a reader's table the shape validate() wants: spans at least 1, row spans clipped
 // to their section, overlapping column spans clipped, short rows padded with empty cells,

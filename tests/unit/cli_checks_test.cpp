@@ -648,3 +648,56 @@ TEST_CASE("checks: a page converts the same alone and next to another site's fil
     CHECK(rows == unit_rows(both.err, "article.html"));
     CHECK(slurp(dir.work / "alone" / "article.md") == slurp(dir.work / "both" / "article.md"));
 }
+
+// ------------------------------------------------------------ fix 11: the messages
+
+TEST_CASE("checks: an ftp:// input says the scheme is unsupported, naming the input") {
+    // it said "No such file or directory"
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    Run r = run_dconv(dir, "-o out/ ftp://example.org/a.html a.txt");
+    CHECK(r.status == 1);  // an input that could not be converted; the other was
+    CHECK_THAT(r.err, Contains("dconv: ftp://example.org/a.html: unsupported URL scheme 'ftp': dconv fetches "
+                               "http and https URLs (and no file has this name)\n"));
+    CHECK(fs::exists(dir.work / "out" / "a.md"));
+}
+
+TEST_CASE("checks: -o afile/ when afile is a file says so") {
+    // it said "cannot create directory: File exists"
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    dir.write("afile", "not a folder\n");
+    Run r = run_dconv(dir, "a.txt -o afile/");
+    CHECK(r.status == 3);
+    CHECK_THAT(r.err, Contains("dconv: afile/: cannot create the folder: afile is a file, not a folder\n"));
+    Run deeper = run_dconv(dir, "a.txt -o afile/sub/a.md");
+    CHECK(deeper.status == 3);
+    CHECK_THAT(deeper.err, Contains("dconv: afile/sub: cannot create the folder: afile is a file, not a folder\n"));
+}
+
+TEST_CASE("checks: a full disk is reported, for a file and for standard output") {
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    Run file = run_dconv(dir, "a.txt -o /dev/full");
+    CHECK(file.status == 3);
+    CHECK_THAT(file.err, Contains("dconv: /dev/full: cannot write: No space left on device\n"));
+    // standard output: the reason was left out ("cannot write")
+    std::string command = "cd " + quote(dir.work.string()) + " && " + quote(kBinary) + " --to txt -o - a.txt >/dev/full 2>" +
+                          quote((dir.capture / "stderr").string());
+    int raw = std::system(command.c_str());
+    CHECK((WIFEXITED(raw) && WEXITSTATUS(raw) == 3));
+    CHECK_THAT(slurp(dir.capture / "stderr"), Contains("dconv: standard output: cannot write: No space left on device\n"));
+}
+
+TEST_CASE("checks: --paper below the minimum names the minimum") {
+    // "unknown paper '1in 1in'", and "too small for the margins" without a size
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    Run small = run_dconv(dir, "--to pdf --paper '1in 1in' a.txt -o a.pdf");
+    CHECK(small.status == 2);
+    CHECK_THAT(small.err, Contains("dconv: paper '1in 1in' is too small: each side must be at least 2in (51mm)\n"));
+    Run margins = run_dconv(dir, "--to pdf --paper '3in 3in' a.txt -o a.pdf");
+    CHECK(margins.status == 2);
+    CHECK_THAT(margins.err, Contains("is too small for the margins of style 'default': the smallest it takes is "));
+    CHECK_FALSE(fs::exists(dir.work / "a.pdf"));
+}

@@ -223,3 +223,58 @@ TEST_CASE("repeated note: in an EPUB chapter split over pages, a page referencin
         CHECK(count(page, "The shared source.") == 1);
     }
 }
+
+TEST_CASE("repeated note: a note whose first reference the cleaner removes keeps its text at the next one") {
+    // Fix 11: the title heading taken out of the text (or a line judged furniture) took
+    // the note's text with its first reference; the later ones pointed at an empty note
+    // ("[^1]:" in Markdown, a bare "1" in the PDF).
+    const std::string html =
+        "<html><head><title>Piers</title></head><body><article>"
+        "<h1>Piers<sup class=\"reference\"><a href=\"#cite_note-1\">[1]</a></sup></h1>" +
+        kHtml.substr(kHtml.find("<p>"));
+    Document page = read(html, "titled.html");
+    CHECK(page.meta.title == "Piers");
+    std::vector<const Note*> notes = notes_of(page);
+    REQUIRE(notes.size() == 2);
+    REQUIRE(notes[0]->content.size() == 1);
+    CHECK(plain_text(notes[0]->content.at(0)) == "The shared source.");
+    CHECK(notes[1]->content.empty());
+    check_writers(page, "titled");
+}
+
+TEST_CASE("repeated note: with --clean, a Markdown note whose first reference went keeps its text") {
+    // the first line, the reference in it, is taken for the title
+    Diagnostics diag;
+    ReadOptions options;
+    options.source_name = "share.md";
+    options.clean = Cleaning::on;
+    Document note = read_document("Share this article[^n]\n\n" + kMarkdown, options, diag);
+    REQUIRE(validate(note).empty());
+    CHECK(note.meta.title == "Share this article");
+    std::vector<const Note*> notes = notes_of(note);
+    REQUIRE(notes.size() == 2);
+    CHECK(!notes[0]->content.empty());
+    CHECK(notes[1]->content.empty());
+    check_writers(note, "share");
+}
+
+TEST_CASE("repeated note: a note none of whose references the cleaner keeps is left out by every writer") {
+    const std::string html =
+        "<html><head><title>Piers</title></head><body><article>"
+        "<h1>Piers<sup><a href=\"#cite_note-1\">[1]</a></sup> and jetties<sup><a href=\"#cite_note-1\">[1]</a></sup></h1>"
+        "<p>A pier stands on piles driven into the sea bed, and its deck is carried well above the"
+        " highest tides. Most were built for ships to load at, and a good many for visitors.</p>"
+        "<ol class=\"references\"><li id=\"cite_note-1\"><a href=\"#cite_ref-1\">^</a> The shared"
+        " source.</li></ol></article></body></html>";
+    Document doc = read(html, "gone.html");
+    CHECK(notes_of(doc).empty());
+    WriteOptions options;
+    options.source_date_epoch = 0;
+    for (const char* format : {"md", "txt", "html", "native"}) {
+        std::string out = write_document(doc, format, options);
+        INFO(format << ": " << out);
+        CHECK(out.find("shared source") == std::string::npos);
+        CHECK(out.find("[^") == std::string::npos);
+        CHECK(out.find("fn-1") == std::string::npos);
+    }
+}

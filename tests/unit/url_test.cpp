@@ -148,6 +148,31 @@ TEST_CASE("url: a feed's book takes the feed's title, unless --title names it") 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a feed's article whose page has no title is titled as the feed lists it") {
+    // Fix 11: its chapter in a book was "Chapter 1", its file named after the URL
+    fs::path dir = fresh_dir("url-feed-item-title");
+    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
+                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
+                            "<entry><title type=\"html\">The Pier &lt;em&gt;Reopens&lt;/em&gt;</title>"
+                            "<link href=\"" + server().url("/untitled/pier-reopens.html") + "\"/>"
+                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    Run r = dconv_in(dir, "--allow-private --to epub --bundle week.epub week.atom");
+    REQUIRE(r.status == 0);
+    auto entries = unzip(slurp(dir / "week.epub"));
+    const ZipEntry* nav = find_entry(entries, "OEBPS/nav.xhtml");
+    REQUIRE(nav);
+    std::vector<std::string> chapters;
+    for (const NavEntry& e : epub_toc(nav->data)) chapters.push_back(e.text);
+    // the page's own title wins: a1's is its <title>, not the feed's "A"
+    CHECK(chapters == std::vector<std::string>{"The Pier Reopens", "Monday: The Pier Reopens"});
+    Run files = dconv_in(dir, "--allow-private --to md week.atom");
+    REQUIRE(files.status == 0);
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"monday-the-pier-reopens.md", "the-pier-reopens.md"});
+    CHECK_THAT(slurp(dir / "out/the-pier-reopens.md"), StartsWith("---\ntitle: \"The Pier Reopens\"\n"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));

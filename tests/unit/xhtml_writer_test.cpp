@@ -3,7 +3,11 @@
 // DCONV_UPDATE_GOLDEN=1 and review the diff).
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "dconv/diagnostics.hpp"
 #include "dconv/limits.hpp"
@@ -503,4 +507,69 @@ TEST_CASE("xhtml: notes in links, headings and notes; loose task lists") {
                               "disabled=\"disabled\" checked=\"checked\"/> done</p>\n<p>more</p>\n</li>\n"
                               "<li class=\"task\">\n<p><input type=\"checkbox\" disabled=\"disabled\"/> open</p>\n"
                               "</li>\n</ul>"));
+}
+
+namespace {
+
+// The font-size factor (1 for none) a built-in style's rules give an element matched by
+// exactly `selector` (one of a rule's comma-separated selectors), the last rule winning:
+// "0.95em" and "95%" are 0.95. Enough CSS for the built-in styles' own rules.
+std::optional<double> font_size_factor(const std::string& css, const std::string& selector) {
+    std::string plain;  // without comments
+    for (std::size_t at = 0; at < css.size();) {
+        std::size_t open = css.find("/*", at);
+        plain += css.substr(at, open == std::string::npos ? std::string::npos : open - at);
+        if (open == std::string::npos) break;
+        std::size_t close = css.find("*/", open + 2);
+        at = close == std::string::npos ? css.size() : close + 2;
+    }
+    auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(" \t\n"));
+        s.erase(s.find_last_not_of(" \t\n") + 1);
+        return s;
+    };
+    std::optional<double> factor;
+    for (std::size_t at = 0; at < plain.size();) {
+        std::size_t open = plain.find('{', at), close = plain.find('}', open);
+        if (open == std::string::npos || close == std::string::npos) break;
+        std::string selectors = plain.substr(at, open - at), body = plain.substr(open + 1, close - open - 1);
+        at = close + 1;
+        bool matches = false;
+        for (std::size_t from = 0; from <= selectors.size();) {
+            std::size_t comma = selectors.find(',', from);
+            if (comma == std::string::npos) comma = selectors.size();
+            std::string one = trim(selectors.substr(from, comma - from));
+            std::string squeezed;
+            for (char c : one)
+                if (!(std::isspace(static_cast<unsigned char>(c)) && !squeezed.empty() && squeezed.back() == ' '))
+                    squeezed += std::isspace(static_cast<unsigned char>(c)) ? ' ' : c;
+            matches = matches || squeezed == selector;
+            from = comma + 1;
+        }
+        if (!matches) continue;
+        std::size_t size = body.find("font-size:");
+        if (size == std::string::npos) continue;
+        std::string value = trim(body.substr(size + 10, body.find(';', size) - size - 10));
+        double number = std::atof(value.c_str());
+        factor = value.ends_with("%") ? number / 100 : value.ends_with("em") ? number : 1.0;
+    }
+    return factor;
+}
+
+}  // namespace
+
+TEST_CASE("xhtml: quotes nested 30 deep keep a readable size in every built-in style") {
+    // Fix 11: blockquote's 0.95em compounded, 0.95^30: the 30th quote at a fifth of the text
+    std::vector<StyleInfo> styles = builtin_styles();
+    REQUIRE(!styles.empty());
+    for (const StyleInfo& style : styles) {
+        const std::string css = load_style(style.name);
+        const double outer = font_size_factor(css, "blockquote").value_or(1.0);
+        const double nested = font_size_factor(css, "blockquote blockquote").value_or(outer);
+        double size = outer;
+        for (int depth = 2; depth <= 30; ++depth) size *= nested;
+        INFO(style.name << ": the outermost quote " << outer << ", the 30th " << size);
+        CHECK(size >= 0.85);
+        CHECK(size <= 1.15);
+    }
 }
