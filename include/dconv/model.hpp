@@ -1,7 +1,6 @@
 // dconv/model.hpp: helpers over the document model: building, flattening, validating.
 #pragma once
 
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
