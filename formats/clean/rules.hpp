@@ -58,6 +58,7 @@ enum class Rule : std::uint8_t {
     nested_article,
     author_box,
     repeated_box,
+    control_button,
     // the HTML cleaner's own
     short_line_between,
     heading_without_content,

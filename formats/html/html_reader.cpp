@@ -181,7 +181,7 @@ std::string html_declared_encoding(std::string_view bytes) { return html::declar
 Blocks read_html_fragment(std::string markup) {
     html::prepare_markup(markup);
     if (markup.size() > kMaxMarkupBytes) return {};
-    html::Page page(markup);
+    html::Page page(markup, {}, true);  // never cleaned: its buttons are read
     if (page.body() == html::kNoElement) return {};
     html::BuildOptions build;
     build.tables_are_data = true;
@@ -302,6 +302,26 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
     }
 }
 
+// --explain: the buttons the page left out as controls (html_tree.hpp, Page), each with
+// words on it: a button shown but not read in a heading or running text.
+void explain_controls(const html::Page& page, Diagnostics& diag) {
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const html::Element& e = page[i];
+        if (e.tag != GUMBO_TAG_BUTTON || !e.skipped || html::is_hidden(e.node)) continue;
+        std::string words = page.text_of(i, 240);
+        if (words.empty()) continue;
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = e.line;
+        d.last_line = e.line;
+        d.reason = "a button outside headings and running text: a control";
+        d.rule = clean::rule_id(clean::Rule::control_button);
+        d.excerpt = html::excerpt(words);
+        diag.note(std::move(d));
+    }
+}
+
 // A warning for each of the user's selectors that matched nothing on this page: a
 // --keep-selector that keeps nothing, or a --drop-selector that drops nothing, is most
 // often a typo or a selector for another site's pages. A batch sums these up, one line
@@ -379,9 +399,12 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                 if (list.matches(p, e)) return true;
             return false;
         };
-    std::optional<html::Page> parsed(std::in_place, text, hide);
+    // buttons outside headings and running text are controls, left out when cleaning
+    const bool controls_out = cleaning && clean::rule_on(clean::Rule::control_button);
+    std::optional<html::Page> parsed(std::in_place, text, hide, !controls_out);
     html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
+    if (controls_out && diag.keeps_notes()) explain_controls(page, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
     warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);
