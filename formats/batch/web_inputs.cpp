@@ -39,13 +39,8 @@ bool known_charset(const std::string& name) {
     return U_SUCCESS(status);
 }
 
-bool is_feed_type(const std::string& type) {
-    return type == "application/rss+xml" || type == "application/atom+xml" || type == "application/rdf+xml";
-}
-
-bool is_xml_type(const std::string& type) {
-    return is_feed_type(type) || type == "application/xml" || type == "text/xml" || type.empty();
-}
+// A reply that may be a feed: labelled as one or as XML, or not labelled at all.
+bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
 
 std::string megabytes(std::size_t bytes) {
     char buffer[32];

@@ -148,6 +148,20 @@ TEST_CASE("url: a feed's book takes the feed's title, unless --title names it") 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a feed served as application/x-rss+xml or text/xml is read as a feed") {
+    // Python's http.server and Apache send .rss as application/x-rss+xml
+    fs::path dir = fresh_dir("url-feed-types");
+    for (const char* route : {"/x-feed.rss", "/xml-feed.xml"}) {
+        INFO(route);
+        Run r = dconv_in(dir, "--allow-private --to md --max-articles 1 -o " + std::string(route + 1) + "/ " +
+                                  server().url(route));
+        CHECK(r.status == 0);
+        CHECK_THAT(r.err, !Contains("not a web page"));
+        CHECK(files_in(dir / (route + 1)) == std::vector<std::string>{"wednesday-the-regatta-is-planned.md"});
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
