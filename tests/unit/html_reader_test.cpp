@@ -816,6 +816,27 @@ TEST_CASE("html metadata: the site's name at one end of the title goes, unless t
     CHECK(title_of("The pier of Harbour Daily fame") == "The pier of Harbour Daily fame");
 }
 
+TEST_CASE("html metadata: a <title> that names the site first gives the other part, the site known") {
+    auto title_of = [](std::string head) {
+        return read("<html><head>" + head + "</head><body><article><p>" + prose(2) + "</p></article></body></html>")
+            .meta.title;
+    };
+    const std::string site = "<meta property=\"og:site_name\" content=\"Harbour Gazette\">";
+    CHECK(title_of(site + "<title>Harbour Gazette - Pier reopens after two years</title>") ==
+          "Pier reopens after two years");
+    CHECK(title_of(site + "<title>Harbour Gazette: Pier reopens after two years</title>") ==
+          "Pier reopens after two years");
+    CHECK(title_of(site + "<title>Pier reopens after two years | Harbour Gazette</title>") ==
+          "Pier reopens after two years");
+    // the site found otherwise: the host the page lives at
+    CHECK(title_of("<link rel=\"canonical\" href=\"https://www.harbour-gazette.co.uk/pier.html\">"
+                   "<title>Harbour Gazette - Pier reopens after two years</title>") == "Pier reopens after two years");
+    // a colon elsewhere is the headline's own
+    CHECK(title_of(site + "<title>Review: the new pier</title>") == "Review: the new pier");
+    // all parts the site: the title stays whole
+    CHECK(title_of(site + "<title>Harbour Gazette</title>") == "Harbour Gazette");
+}
+
 // Every page of the dev set (../shared/devset, beside the checkout) reads, cleaned and
 // not, into a valid document: tables, figures and notes of real pages keep the tree
 // rules. DCONV_HTML_PAGES=DIR reads every .html file of DIR instead (a larger set).
