@@ -228,22 +228,39 @@ std::string html_template_text(std::string text, const ReadOptions&) {
 
 namespace {
 
+// Opens the way from content root `r` down to element `k` inside it: each removed box
+// on the way (a page header around a kept nav) is read again, less its other children,
+// which stay removed. Not when such a box holds text of its own, which would come back
+// with it: false, and nothing changed.
+bool open_path(const html::Page& page, std::uint32_t r, std::uint32_t k, std::vector<bool>& removed) {
+    std::vector<std::uint32_t> closed;
+    for (std::uint32_t a = page[k].parent; a != html::kNoElement && a != page[r].parent; a = page[a].parent) {
+        if (!removed[a]) continue;
+        if (page[a].direct.chars > 0) return false;
+        closed.push_back(a);
+    }
+    for (std::uint32_t a : closed) {
+        removed[a] = false;
+        for (std::uint32_t c = a + 1; c < page[a].end; c = page[c].end)
+            if (!page.contains(c, k)) removed[c] = true;
+    }
+    return true;
+}
+
 // --keep-selector: the kept elements are content whatever the selection said. Each is
-// put back whole (its subtree no longer removed); one that no content root reaches (in
-// the page's header, say) becomes a root of its own, in document order among the
-// others. Its blocks come after those of a root that holds it.
+// put back whole (its subtree no longer removed), where the page's structure has it: the
+// removed boxes between it and the content root that holds it are opened (open_path).
+// One that no content root reaches (outside them, or in a box holding text of its own)
+// becomes a root of its own, in document order among the others; its blocks then come
+// after those of a root that holds it.
 void keep_elements(const html::Page& page, const std::vector<std::uint32_t>& kept, html::Selection& selection,
                    Diagnostics& diag) {
     for (std::uint32_t k : kept) {
         for (std::uint32_t i = k; i < page[k].end; ++i) selection.removed[i] = false;
         bool reached = false;
         for (std::uint32_t r : selection.roots) {
-            if (!page.contains(r, k)) continue;
-            bool open = true;
-            for (std::uint32_t a = page[k].parent; open && a != html::kNoElement && a != page[r].parent;
-                 a = page[a].parent)
-                open = !selection.removed[a];
-            reached = reached || open;
+            if (!page.contains(r, k) || selection.removed[r]) continue;
+            reached = reached || open_path(page, r, k, selection.removed);
         }
         if (!reached) {
             auto at = std::find_if(selection.roots.begin(), selection.roots.end(),
