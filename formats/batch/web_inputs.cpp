@@ -295,11 +295,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             else r.failures.push_back({flat[k].second, *errors[k]});
         }
     }
-    // A feed's own warnings go with its first article.
-    for (std::size_t i = 0; i < sources.size(); ++i)
-        if (!feed_warnings[i].empty() && !results[i].pages.empty())
-            for (std::string& w : feed_warnings[i])
-                results[i].pages.front().warnings.push_back(sources[i].given + ": " + w);
+    // A feed's own warnings are told with the feed's name, not with one of its articles.
+    for (std::size_t i = 0; i < sources.size(); ++i) results[i].feed_warnings = std::move(feed_warnings[i]);
     s.end_progress();
     return results;
 }
