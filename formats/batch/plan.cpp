@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "dconv/fetch.hpp"
@@ -312,6 +313,8 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             continue;
         }
         FetchedSource& source = fetched[next_source++];
+        for (const std::string& w : source.feed_warnings)
+            plan.warnings.push_back(printable_name(plan.inputs[i].name) + ": warning: " + w);
         for (FetchedPage& page : source.pages) {
             Input in;
             in.name = page.name;
@@ -424,9 +427,14 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     std::string an_empty_directory;
     std::vector<WebSource> web_sources;  // URLs and feed files, fetched once all are listed
     std::vector<std::size_t> web_at;     // where each one's placeholder is in plan.inputs
+    std::unordered_set<std::string> urls_given;  // a URL given twice is fetched once, as a file is read once
     for (const auto& [given, given_listed_at] : given_inputs) {
         const std::string listed = listed_at(given_listed_at);
         if (is_web_url(given)) {
+            if (!urls_given.insert(given).second) {
+                plan.warnings.push_back(printable_name(given) + ": warning: given more than once; converted once");
+                continue;
+            }
             web_sources.push_back({given, {}});
             web_at.push_back(plan.inputs.size());
             plan.inputs.push_back(Input{given, {}, {}, false, {}, {}, {}, listed});

@@ -39,13 +39,8 @@ bool known_charset(const std::string& name) {
     return U_SUCCESS(status);
 }
 
-bool is_feed_type(const std::string& type) {
-    return type == "application/rss+xml" || type == "application/atom+xml" || type == "application/rdf+xml";
-}
-
-bool is_xml_type(const std::string& type) {
-    return is_feed_type(type) || type == "application/xml" || type == "text/xml" || type.empty();
-}
+// A reply that may be a feed: labelled as one or as XML, or not labelled at all.
+bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
 
 std::string megabytes(std::size_t bytes) {
     char buffer[32];
@@ -300,11 +295,8 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             else r.failures.push_back({flat[k].second.url, *errors[k]});
         }
     }
-    // A feed's own warnings go with its first article.
-    for (std::size_t i = 0; i < sources.size(); ++i)
-        if (!feed_warnings[i].empty() && !results[i].pages.empty())
-            for (std::string& w : feed_warnings[i])
-                results[i].pages.front().warnings.push_back(sources[i].given + ": " + w);
+    // A feed's own warnings are told with the feed's name, not with one of its articles.
+    for (std::size_t i = 0; i < sources.size(); ++i) results[i].feed_warnings = std::move(feed_warnings[i]);
     s.end_progress();
     return results;
 }

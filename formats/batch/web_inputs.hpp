@@ -44,6 +44,7 @@ struct FailedFetch {
 struct FetchedSource {
     std::vector<FetchedPage> pages;
     std::string feed_title;  // a feed's own title (empty for a page, or a feed without one)
+    std::vector<std::string> feed_warnings;  // a feed's own (entries left out...), told with its name
     std::vector<FailedFetch> failures;
 };
 

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "clean/features.hpp"
+#include "dconv/clean.hpp"
 #include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
@@ -278,7 +279,8 @@ bool is_role(std::string_view w) {
 }
 
 // Capitalised words from the start of `s`, stopping at a role word, a lower-case word,
-// punctuation other than '.', '-' or an apostrophe, or after five words.
+// punctuation other than '.', '-' or an apostrophe, a date after the first word ("By Sam
+// Reed June 1, 2024": a byline and its date in one line), or after five words.
 std::string name_from(std::string_view s) {
     std::string name;
     int count = 0;
@@ -294,6 +296,7 @@ std::string name_from(std::string_view s) {
         std::size_t k = 0;
         char32_t first = text::next(w, k);
         if (!text::is_upper(first) || is_role(w)) break;
+        if (!name.empty() && starts_with_date(s.substr(start))) break;
         if (!name.empty()) name += ' ';
         name.append(w);
         ++count;

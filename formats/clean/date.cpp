@@ -193,6 +193,9 @@ struct Token {
 
 // Longest digit run whose value is computed; longer runs are never part of a date.
 constexpr int kMaxValueDigits = 4;
+// starts_with_date: a date's tokens fit in these many bytes ("20 de septiembre de 2024",
+// the longest month names of the table)
+constexpr std::size_t kDateStartBytes = 64;
 
 int digit_value(char32_t c) {
     if (c >= '0' && c <= '9') return int(c - '0');
@@ -314,6 +317,12 @@ private:
 class Scanner {
 public:
     explicit Scanner(std::string_view line) : line_(line), tokens_(line) {}
+
+    // A date made of the line's first tokens.
+    bool date_at_start() {
+        Date d;
+        return at(0) && (year_first(0, d) || day_first(0, d) || month_first(0, d));
+    }
 
     std::string first_date() {
         for (std::size_t i = 0; at(i); ++i) {
@@ -511,6 +520,12 @@ private:
 std::string find_date(std::string_view text) {
     if (!may_hold_year(text)) return "";
     return Scanner(text).first_date();
+}
+
+bool starts_with_date(std::string_view text) {
+    // a date's tokens are a few: its year is within the line's first bytes
+    text = text.substr(0, kDateStartBytes);
+    return may_hold_year(text) && Scanner(text).date_at_start();
 }
 
 }  // namespace dconv

@@ -112,6 +112,27 @@ bool sentence_prose(const Unit& u, std::string_view lang) {
     return f.sentence_ends >= 1 && f.ends_sentence && clean::is_statement_paragraph(f, lang);
 }
 
+// A line that is one piece said again and again ("logo textlogo textlogo text"): the
+// alt text of a tracking image or a logo repeated, not a name.
+bool repeats_itself(std::string_view s) {
+    const std::string folded = clean::fold(s);
+    const std::size_t n = folded.size();
+    for (std::size_t period = 1; period * 2 <= n; ++period) {
+        if (n % period != 0) continue;
+        bool same = true;
+        for (std::size_t k = period; k < n && same; ++k) same = folded[k] == folded[k - period];
+        if (same) return true;
+    }
+    return false;
+}
+
+// A site's name, at the top of a text dump: title-like, and no page furniture (a "Skip to
+// main content" link, a menu's word) nor a piece repeated.
+bool masthead_like(const Unit& u) {
+    return title_like(u) && !u.heading && u.f.length <= kMaxMastheadLength && clean::widget_share(u.f.text) == 0 &&
+           !repeats_itself(u.f.text);
+}
+
 bool ends_with_function_word(std::string_view s) {
     static constexpr std::string_view kDangling[] = {" of", " the", " and", " for", " to", " in",
                                                      " on", " de", " du", " der", " des", " &"};
@@ -213,8 +234,7 @@ std::uint32_t extract_metadata(Document& doc, Diagnostics& diag) {
     }
 
     // Masthead: the first line(s) of the page, before the title, when title-like.
-    if (doc.meta.site.empty() && title > 0 && title_like(units[0]) && !units[0].heading &&
-        units[0].f.length <= kMaxMastheadLength &&
+    if (doc.meta.site.empty() && title > 0 && masthead_like(units[0]) &&
         clean::fold(units[0].f.text) != clean::fold(doc.meta.title)) {
         std::string site = text::squeeze_spaces(units[0].f.text);
         use(0, "site masthead");

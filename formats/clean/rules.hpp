@@ -59,6 +59,7 @@ enum class Rule : std::uint8_t {
     author_box,
     repeated_box,
     comment_section,
+    control_button,
     // the HTML cleaner's own
     short_line_between,
     heading_without_content,

@@ -142,6 +142,19 @@ std::optional<std::time_t> parse_feed_date(std::string_view value) {
     return t;
 }
 
+bool is_feed_media_type(std::string_view type) {
+    std::size_t slash = type.find('/');
+    if (slash == std::string_view::npos) return false;
+    std::string_view top = type.substr(0, slash), sub = type.substr(slash + 1);
+    if (top != "application" && top != "text") return false;
+    if (sub.starts_with("x-")) sub.remove_prefix(2);
+    return sub == "rss+xml" || sub == "atom+xml" || sub == "rdf+xml";
+}
+
+bool is_xml_media_type(std::string_view type) {
+    return is_feed_media_type(type) || type == "application/xml" || type == "text/xml";
+}
+
 bool looks_like_feed(std::string_view bytes) {
     std::size_t i = 0;
     if (bytes.starts_with("\xEF\xBB\xBF")) i = 3;

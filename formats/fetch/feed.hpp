@@ -19,6 +19,14 @@ struct FeedEntry {
     std::optional<std::time_t> date;  // published, else updated
 };
 
+// A feed's media type: application/rss+xml, atom+xml, rdf+xml, and the unregistered
+// x- forms servers still send (application/x-rss+xml is Python's http.server's and
+// Apache's type for .rss); `type` lower case, without parameters.
+bool is_feed_media_type(std::string_view type);
+// The types a feed comes as: a feed's own, and XML's (application/xml, text/xml), which
+// is a feed when its body is one.
+bool is_xml_media_type(std::string_view type);
+
 // Whether `bytes` is a feed: after an XML declaration, comments and processing
 // instructions, the first element is <rss>, <feed> (Atom) or <rdf:RDF>.
 bool looks_like_feed(std::string_view bytes);

@@ -25,6 +25,7 @@
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 #include "fetch/cache.hpp"
+#include "fetch/feed.hpp"
 
 #ifndef DCONV_VERSION
 #define DCONV_VERSION "unknown"
@@ -132,10 +133,10 @@ bool acceptable_type(FetchKind kind, const std::string& type) {
     if (type.empty()) return true;  // unlabelled: the reader looks at the bytes
     if (kind == FetchKind::image)
         return type.starts_with("image/") || type == "application/octet-stream";
-    static constexpr std::string_view kPageTypes[] = {
-        "text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown", "application/rss+xml",
-        "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"};
-    return std::find(std::begin(kPageTypes), std::end(kPageTypes), type) != std::end(kPageTypes);
+    static constexpr std::string_view kPageTypes[] = {"text/html", "application/xhtml+xml", "text/plain",
+                                                      "text/markdown", "text/x-markdown"};
+    return std::find(std::begin(kPageTypes), std::end(kPageTypes), type) != std::end(kPageTypes) ||
+           fetch::is_xml_media_type(type);
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {

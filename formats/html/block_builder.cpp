@@ -388,7 +388,7 @@ private:
     bool visible(std::uint32_t i) const {
         if (page_[i].skipped) return false;
         if (!notes_.empty()) {
-            if (notes_.backlink[i]) return false;
+            if (notes_.left_out[i]) return false;
             if (notes_.hidden[i] && i != note_root_) return false;
         }
         return note_root_ != kNoElement || !removed_[i];  // a note is read whatever selection did

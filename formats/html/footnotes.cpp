@@ -51,14 +51,56 @@ bool says_notes_box(const GumboNode* node) {
     return false;
 }
 
+// Whether element `r` stands for reference `a`: the link itself, an element inside it,
+// or an inline element around it (the <sup> that carries the id).
+bool stands_for_reference(const Page& page, std::uint32_t r, std::uint32_t a) {
+    if (page.contains(a, r)) return true;
+    return page.contains(r, a) && !page[r].block;
+}
+
+// Whether block `note` links back to reference `a` ("#fnref1", the reference's id).
+bool links_back(const Page& page, std::uint32_t note, std::uint32_t a,
+                const std::unordered_map<std::string_view, std::uint32_t>& ids) {
+    for (std::uint32_t k = note; k < page[note].end; ++k) {
+        if (page[k].tag != GUMBO_TAG_A || page[k].skipped) continue;
+        std::string_view href = text::trim(attribute(page[k].node, "href"));
+        if (href.size() < 2 || href[0] != '#') continue;
+        auto it = ids.find(href.substr(1));
+        if (it != ids.end() && stands_for_reference(page, it->second, a)) return true;
+    }
+    return false;
+}
+
 // The block a note target stands for: itself, or its nearest block ancestor when it is
-// an inline anchor; kNoElement when it is no note.
-std::uint32_t note_block(const Page& page, std::uint32_t t) {
+// an inline anchor; kNoElement when it is no note. A block is a note when it is a list
+// item, an <aside> or marked as a note; or, unmarked (an old blog's <p id="fn1">, a
+// <div class="footnote"> around <a id="footnote-1">), when it is short and links back to
+// reference `a`: a passage the text points to and that points back is the reference's.
+std::uint32_t note_block(const Page& page, std::uint32_t t, std::uint32_t a,
+                         const std::unordered_map<std::string_view, std::uint32_t>& ids) {
     std::uint32_t block = t;
     while (block != kNoElement && !page[block].block) block = page[block].parent;
     if (block == kNoElement) return kNoElement;
     const Element& e = page[block];
     if (e.tag == GUMBO_TAG_LI || e.tag == GUMBO_TAG_ASIDE || says_note(e.node)) return block;
+    if (e.tag == GUMBO_TAG_BODY || e.all.chars > kMaxUnmarkedNoteChars) return kNoElement;
+    if (block <= a || page.contains(block, a)) return kNoElement;
+    return links_back(page, block, a, ids) ? block : kNoElement;
+}
+
+// The note's own number before its text ("<sup>1</sup> Town records..."), the text of
+// its reference again: the writers number the note. kNoElement when it has none.
+std::uint32_t leading_number(const Page& page, std::uint32_t note, std::uint32_t a) {
+    std::string number = page.text_of(a, kMaxBackLinkChars * 4);
+    if (number.empty()) return kNoElement;
+    for (std::uint32_t k = note + 1; k < page[note].end; ++k) {
+        if (page[k].skipped || page[k].all.chars == 0) continue;
+        if (page[k].block) continue;  // the first paragraph of the note: look inside it
+        if (page.text_of(k, number.size() + 1) != number) return kNoElement;
+        // the first text of the note, not a word further on that reads as the number
+        std::string start = page.text_of(note, number.size());
+        return start == number ? k : kNoElement;
+    }
     return kNoElement;
 }
 
@@ -82,12 +124,12 @@ NoteIndex find_notes(const Page& page) {
     }
     // each note taken by its first reference; a later one refers to it again
     std::vector<bool> taken(n, false);
-    std::vector<std::uint32_t> notes;
+    std::vector<std::uint32_t> notes, first_references;
     for (std::uint32_t a : references) {
         std::string_view href = text::trim(attribute(page[a].node, "href"));
         auto it = ids.find(href.substr(1));
         if (it == ids.end() || it->second <= a) continue;
-        std::uint32_t note = note_block(page, it->second);
+        std::uint32_t note = note_block(page, it->second, a, ids);
         if (note == kNoElement || note <= a || page.contains(note, a)) continue;
         if (page[note].all.chars == 0) continue;
         if (taken[note]) {
@@ -95,6 +137,7 @@ NoteIndex find_notes(const Page& page) {
         } else {
             taken[note] = true;
             notes.push_back(note);
+            first_references.push_back(a);
         }
         // the <sup> around the link, when it holds nothing else, goes with it
         std::uint32_t at = a;
@@ -105,9 +148,12 @@ NoteIndex find_notes(const Page& page) {
     }
     if (notes.empty()) return index;
     index.hidden.assign(n, false);
-    index.backlink.assign(n, false);
-    for (std::uint32_t note : notes) {
+    index.left_out.assign(n, false);
+    for (std::size_t j = 0; j < notes.size(); ++j) {
+        std::uint32_t note = notes[j];
         index.hidden[note] = true;
+        std::uint32_t number = leading_number(page, note, first_references[j]);
+        if (number != kNoElement) index.left_out[number] = true;
         // links back: to "#id" of an element before the note, short as a mark
         for (std::uint32_t k = note + 1; k < page[note].end; ++k) {
             if (page[k].tag != GUMBO_TAG_A) continue;
@@ -120,7 +166,7 @@ NoteIndex find_notes(const Page& page) {
                 auto it = ids.find(href.substr(1));
                 back = it != ids.end() ? it->second < note : is_mark(page.text_of(k, 16));
             }
-            if (back) index.backlink[k] = true;
+            if (back) index.left_out[k] = true;
         }
     }
     // a list of notes only, and the box that says it holds them, leave the text

@@ -5,7 +5,10 @@
 // "fnref"). Its target is a note when it stands after the reference and is an item of
 // a list, an <aside>, or marked role="doc-footnote"/"doc-endnote" or epub:type
 // "footnote"/"endnote"/"rearnote" (an element inside one, such as <a id="fn1">, stands
-// for its block). The note's content goes to the reference (a Note inline) and leaves
+// for its block), or any other block of at most kMaxUnmarkedNoteChars that links back
+// to the reference (<p id="fn1"><sup>1</sup> ... <a href="#r1">↩</a></p>, Substack's
+// <div class="footnote"><a id="footnote-1" href="#footnote-anchor-1">1</a>...). A note's
+// own number before its text, the reference's text again, is left out with the links back. The note's content goes to the reference (a Note inline) and leaves
 // the text: the item, its list when every item is a note, and the box around the list
 // (section.footnotes, role="doc-endnotes") when it says it holds notes and holds little
 // else (a "Notes" heading, a rule). Links back to the reference (↩, ^, role=
@@ -29,6 +32,10 @@ namespace dconv::html {
 inline constexpr float kMaxNoteBoxExtraChars = 100;
 // A link back to the reference reads as a mark: "↩", "^", "a", "[1]".
 inline constexpr float kMaxBackLinkChars = 4;
+// An unmarked note (a <p> or <div> that the reference links to and that links back) is
+// a passage, not a section: a longer block that happens to link back to the text is
+// read where it stands.
+inline constexpr float kMaxUnmarkedNoteChars = 1500;
 
 struct NoteIndex {
     // The element at which a note is read (the <sup> around a reference, or the link):
@@ -37,7 +44,9 @@ struct NoteIndex {
     // A note referenced more than once: its label (the fragment its references link to).
     std::unordered_map<std::uint32_t, std::string> label;
     std::vector<bool> hidden;    // per element: a note, or the list and box that held notes
-    std::vector<bool> backlink;  // per element: a link from a note back to its reference
+    // per element: inside a note, left out of it: a link back to its reference, or the
+    // note's own number before its text (the writers number notes)
+    std::vector<bool> left_out;
     bool empty() const { return target_at.empty(); }
 };
 

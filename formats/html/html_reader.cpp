@@ -196,7 +196,7 @@ std::string html_declared_encoding(std::string_view bytes) { return html::declar
 Blocks read_html_fragment(std::string markup) {
     html::prepare_markup(markup);
     if (markup.size() > kMaxMarkupBytes) return {};
-    html::Page page(markup);
+    html::Page page(markup, {}, true);  // never cleaned: its buttons are read
     if (page.body() == html::kNoElement) return {};
     html::BuildOptions build;
     build.tables_are_data = true;
@@ -243,22 +243,39 @@ std::string html_template_text(std::string text, const ReadOptions&) {
 
 namespace {
 
+// Opens the way from content root `r` down to element `k` inside it: each removed box
+// on the way (a page header around a kept nav) is read again, less its other children,
+// which stay removed. Not when such a box holds text of its own, which would come back
+// with it: false, and nothing changed.
+bool open_path(const html::Page& page, std::uint32_t r, std::uint32_t k, std::vector<bool>& removed) {
+    std::vector<std::uint32_t> closed;
+    for (std::uint32_t a = page[k].parent; a != html::kNoElement && a != page[r].parent; a = page[a].parent) {
+        if (!removed[a]) continue;
+        if (page[a].direct.chars > 0) return false;
+        closed.push_back(a);
+    }
+    for (std::uint32_t a : closed) {
+        removed[a] = false;
+        for (std::uint32_t c = a + 1; c < page[a].end; c = page[c].end)
+            if (!page.contains(c, k)) removed[c] = true;
+    }
+    return true;
+}
+
 // --keep-selector: the kept elements are content whatever the selection said. Each is
-// put back whole (its subtree no longer removed); one that no content root reaches (in
-// the page's header, say) becomes a root of its own, in document order among the
-// others. Its blocks come after those of a root that holds it.
+// put back whole (its subtree no longer removed), where the page's structure has it: the
+// removed boxes between it and the content root that holds it are opened (open_path).
+// One that no content root reaches (outside them, or in a box holding text of its own)
+// becomes a root of its own, in document order among the others; its blocks then come
+// after those of a root that holds it.
 void keep_elements(const html::Page& page, const std::vector<std::uint32_t>& kept, html::Selection& selection,
                    Diagnostics& diag) {
     for (std::uint32_t k : kept) {
         for (std::uint32_t i = k; i < page[k].end; ++i) selection.removed[i] = false;
         bool reached = false;
         for (std::uint32_t r : selection.roots) {
-            if (!page.contains(r, k)) continue;
-            bool open = true;
-            for (std::uint32_t a = page[k].parent; open && a != html::kNoElement && a != page[r].parent;
-                 a = page[a].parent)
-                open = !selection.removed[a];
-            reached = reached || open;
+            if (!page.contains(r, k) || selection.removed[r]) continue;
+            reached = reached || open_path(page, r, k, selection.removed);
         }
         if (!reached) {
             auto at = std::find_if(selection.roots.begin(), selection.roots.end(),
@@ -313,6 +330,26 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
         d.last_line = e.line;
         d.reason = "matches --drop-selector";
         d.rule = clean::rule_id(clean::Rule::drop_selector);
+        diag.note(std::move(d));
+    }
+}
+
+// --explain: the buttons the page left out as controls (html_tree.hpp, Page), each with
+// words on it: a button shown but not read in a heading or running text.
+void explain_controls(const html::Page& page, Diagnostics& diag) {
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const html::Element& e = page[i];
+        if (e.tag != GUMBO_TAG_BUTTON || !e.skipped || html::is_hidden(e.node)) continue;
+        std::string words = page.text_of(i, 240);
+        if (words.empty()) continue;
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = e.line;
+        d.last_line = e.line;
+        d.reason = "a button outside headings and running text: a control";
+        d.rule = clean::rule_id(clean::Rule::control_button);
+        d.excerpt = html::excerpt(words);
         diag.note(std::move(d));
     }
 }
@@ -437,7 +474,9 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                 if (list.matches(p, e)) return true;
             return false;
         };
-    std::optional<html::Page> parsed(std::in_place, text, hide);
+    // buttons outside headings and running text are controls, left out when cleaning
+    const bool controls_out = cleaning && clean::rule_on(clean::Rule::control_button);
+    std::optional<html::Page> parsed(std::in_place, text, hide, !controls_out);
     html::Page& page = *parsed;
     if (!drops.empty() && diag.keeps_notes()) explain_drops(page, drops, diag);
     // With --drop-selector, an empty document is said so, as the cleaner says one of its
@@ -453,6 +492,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                                !text::trim(whole_page.text_of(whole_page.body(), 64)).empty();
         }
     }
+    if (controls_out && diag.keeps_notes()) explain_controls(page, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
     warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);

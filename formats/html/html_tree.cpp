@@ -224,9 +224,10 @@ constexpr std::size_t kMinArenaMarkup = std::size_t(64) << 10;
 
 }  // namespace
 
-Page::Page(std::string_view markup, const Hide& hide)
+Page::Page(std::string_view markup, const Hide& hide, bool all_buttons)
     : arena_(markup.size() >= kMinArenaMarkup ? std::make_unique<GumboArena>() : nullptr),
-      options_(arena_ ? arena_->options() : kGumboDefaultOptions) {
+      options_(arena_ ? arena_->options() : kGumboDefaultOptions),
+      all_buttons_(all_buttons) {
     GumboOptions options = options_;
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
@@ -319,7 +320,50 @@ float hidden_text_chars(const GumboNode* root) {
     return chars;
 }
 
+bool is_heading_tag(GumboTag tag) {
+    return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
+           tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+}
+
+// Whether block `block` holds a word of its own (text whose nearest block it is) outside
+// buttons, links and what is never shown: running text a button stands in.
+bool holds_running_text(const GumboNode* block) {
+    std::vector<const GumboNode*> todo = {block};
+    while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            const auto* child = static_cast<const GumboNode*>(children.data[i]);
+            if (child->type == GUMBO_NODE_ELEMENT) {
+                GumboTag tag = child->v.element.tag;
+                if (is_skipped_tag(tag) || is_block_tag(tag) || tag == GUMBO_TAG_A || is_hidden(child)) continue;
+                todo.push_back(child);
+            } else if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
+                std::string_view s = child->v.text.text;
+                for (std::size_t k = 0; k < s.size();)
+                    if (text::is_alnum(text::next(s, k))) return true;
+            }
+        }
+    }
+    return false;
+}
+
 }  // namespace
+
+bool Page::button_in_text(const GumboNode* button, std::unordered_map<const GumboNode*, bool>& running) const {
+    if (all_buttons_) return true;
+    const GumboNode* block = nullptr;
+    for (const GumboNode* a = button->parent; a && a->type == GUMBO_NODE_ELEMENT; a = a->parent) {
+        GumboTag tag = a->v.element.tag;
+        if (is_heading_tag(tag)) return true;
+        if (!block && is_block_tag(tag)) block = a;
+    }
+    if (!block) return false;
+    auto [it, fresh] = running.try_emplace(block, false);
+    if (fresh) it->second = holds_running_text(block);
+    return it->second;
+}
 
 std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<const GumboNode*>& reveal) {
     std::vector<std::pair<const GumboNode*, float>> hidden;  // hidden elements, their text
@@ -353,6 +397,7 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
     std::sort(opened.begin(), opened.end());
     opened.erase(std::unique(opened.begin(), opened.end()), opened.end());
 
+    std::unordered_map<const GumboNode*, bool> running;  // button_in_text's, per block
     std::vector<Frame> stack;
     stack.push_back({output_->document, kNoElement, kNoElement, 0, false});
     while (!stack.empty()) {
@@ -375,7 +420,9 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
             e.depth = f.element == kNoElement ? 0 : elements_[f.element].depth + 1;
             e.block = is_block_tag(e.tag);
             // <dialog> (unknown to gumbo 0.10): modal boxes, shown only when opened
-            e.skipped = child->type == GUMBO_NODE_TEMPLATE || is_skipped_tag(e.tag) ||
+            const bool control = is_skipped_tag(e.tag) &&
+                                 (e.tag != GUMBO_TAG_BUTTON || !button_in_text(child, running));
+            e.skipped = child->type == GUMBO_NODE_TEMPLATE || control ||
                         (e.tag == GUMBO_TAG_UNKNOWN && text::lower_ascii(unknown_tag_name(child)) == "dialog") ||
                         child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML;
             e.folded = f.element != kNoElement && elements_[f.element].folded;

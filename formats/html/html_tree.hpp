@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace dconv::html {
@@ -96,8 +97,13 @@ public:
     // page opens (is_openable: a tab panel, an accordion's answer) is shown too, its
     // elements marked Element::folded, so that the cleaner can tell what the reader
     // sees only on demand.
+    // A <button>'s text is text where a reader reads it as such: in a heading (an FAQ's
+    // question, a section's toggle) or in running text ("Press <button>Subscribe</button>
+    // to hear more"); a button standing alone (a row of Share, Sign in, Copy) is a
+    // control, skipped as the other form controls are, unless `all_buttons` (a page read
+    // without cleaning keeps everything it shows).
     using Hide = std::function<bool(const Page&, const Element&)>;
-    explicit Page(std::string_view markup, const Hide& hide = {});
+    explicit Page(std::string_view markup, const Hide& hide = {}, bool all_buttons = false);
     ~Page();
     Page(const Page&) = delete;
     Page& operator=(const Page&) = delete;
@@ -131,12 +137,17 @@ private:
     // `reveal`: hidden elements shown nonetheless (see the constructor). Returns the
     // hidden elements' nodes that held several times the text the page shows.
     std::vector<const GumboNode*> index(const Hide& hide, const std::vector<const GumboNode*>& reveal);
+    // Whether a button's text reads as text (see the constructor); `running` caches, per
+    // block node, whether it holds words outside buttons and links.
+    bool button_in_text(const GumboNode* button,
+                        std::unordered_map<const GumboNode*, bool>& running) const;
 
     std::unique_ptr<GumboArena> arena_;  // holds a large page's tree: freed with it
     GumboOptions options_;               // the allocator the tree was made with (the arena's, or malloc)
     GumboOutput* output_ = nullptr;
     std::vector<Element> elements_;
     std::uint32_t body_ = kNoElement;
+    bool all_buttons_ = false;
 };
 
 // The start of a text for explanations: about 60 bytes, cut at a character, "…" added

@@ -298,9 +298,57 @@ std::vector<std::string> title_parts(std::string_view title) {
     return out;
 }
 
+namespace {
+
+// The page's site, folded (fold_title): its stated name, and the name of the host it
+// lives at ("www.harbour-gazette.co.uk": "harbourgazettecouk" and its longest label,
+// "harbourgazette"). Names under kMinSiteNameChars are not compared (a part "AP").
+constexpr std::size_t kMinSiteNameChars = 3;
+
+std::vector<std::string> site_names(const PageMetadata& meta) {
+    std::vector<std::string> names;
+    auto add = [&names](std::string_view s) {
+        std::string folded = fold_title(s);
+        if (folded.size() >= kMinSiteNameChars) names.push_back(std::move(folded));
+    };
+    add(meta.site);
+    if (is_web_url(meta.url)) {
+        std::string host = host_of(meta.url);
+        add(host);
+        std::string_view longest;
+        for (std::string_view rest = host; !rest.empty();) {
+            std::size_t dot = rest.find('.');
+            std::string_view label = rest.substr(0, dot);
+            if (label.size() > longest.size()) longest = label;
+            rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+        }
+        add(longest);
+    }
+    return names;
+}
+
+bool names_site(std::string_view part, const std::vector<std::string>& sites) {
+    std::string folded = fold_title(part);
+    return std::find(sites.begin(), sites.end(), folded) != sites.end();
+}
+
+}  // namespace
+
 std::string page_title(const PageMetadata& meta) {
     if (!meta.title.empty()) return meta.title;
     std::vector<std::string> parts = title_parts(meta.document_title);
+    // the site's name is no part of the headline, whichever side it stands on
+    const std::vector<std::string> sites = site_names(meta);
+    if (!sites.empty()) {
+        std::vector<std::string> headline = parts;
+        std::erase_if(headline, [&](const std::string& p) { return names_site(p, sites); });
+        // "Site: Headline" (a colon is no separator elsewhere: "Review: the new pier")
+        if (headline.size() == 1)
+            if (std::size_t colon = headline[0].find(": "); colon != std::string::npos &&
+                                                            names_site(std::string_view(headline[0]).substr(0, colon), sites))
+                headline[0] = std::string(text::trim(std::string_view(headline[0]).substr(colon + 2)));
+        if (!headline.empty() && !headline[0].empty()) parts = std::move(headline);
+    }
     if (parts.empty()) return meta.headings.empty() ? std::string() : meta.headings.front();
     std::size_t longest = 0;
     for (std::size_t k = 1; k < parts.size(); ++k)

@@ -57,7 +57,10 @@ std::vector<std::string> title_parts(std::string_view title);
 
 // The headline a page states: og:title, the JSON-LD headline or twitter:title; else the
 // part of <title> that one of the page's <h1>s repeats; else the first part of <title>
-// (the longest when the first is less than half as long: "Site | Headline").
+// (the longest when the first is less than half as long: "Site | Headline"). Parts of
+// <title> that name the site (PageMetadata::site, or the name of the host the page lives
+// at) are never the headline: "Harbour Gazette - Pier reopens" with og:site_name
+// "Harbour Gazette" is "Pier reopens", and so is "Harbour Gazette: Pier reopens".
 std::string page_title(const PageMetadata& meta);
 
 }  // namespace dconv::html

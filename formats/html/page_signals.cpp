@@ -136,7 +136,7 @@ std::vector<float> page_signals(const Page& page, const PageMetadata& meta, cons
         const std::uint32_t parent = e.parent;
         const bool parent_dead = parent != kNoElement && parent > body && dead[parent];
         dead[i] = e.skipped || parent_dead;
-        // buttons and inputs are skipped (form controls) but still tell what the page is
+        // buttons and inputs (form controls, skipped but for buttons in text) tell what the page is
         if (e.tag == GUMBO_TAG_BUTTON) ++buttons;
         if (e.tag == GUMBO_TAG_INPUT || e.tag == GUMBO_TAG_SELECT || e.tag == GUMBO_TAG_TEXTAREA) ++inputs;
         if (e.tag == GUMBO_TAG_IMG) ++images;

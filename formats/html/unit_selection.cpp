@@ -203,6 +203,18 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
         reasons[k] = buf;
         weighed[k] = clean::feature_values(top, row);
     }
+    // what --keep-selector chose stays, whatever the model says (CleanOptions::keep_units):
+    // decided before the overrules are reported, so that --explain removes nothing it keeps
+    auto kept_by_user = [&](const Document& in, const clean::Unit& u) {
+        if (!clean.keep_units || u.block >= in.blocks.size()) return false;
+        const Block& block = in.blocks[u.block];
+        const auto* list = std::get_if<List>(&block.node);
+        if (u.item >= 0 && list && static_cast<std::size_t>(u.item) < list->items.size())
+            return clean.keep_units->contains(unit_key(list->items[static_cast<std::size_t>(u.item)]));
+        return clean.keep_units->contains(unit_key(std::span<const Block>(&block, 1)));
+    };
+    for (std::size_t k = 0; k < units.size(); ++k)
+        if (drop[k] && kept_by_user(whole, units[k])) drop[k] = false;
     if (diag.keeps_notes()) clean::note_overrules(units, rules, drop, scores, reasons, weighed, verdict.type, diag);
     if (restore) {  // what the model restores joins the rules' output: rebuilt from the whole body
         Document kept = whole;
@@ -214,18 +226,10 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     // only removals: from the rules' output itself, which keeps what their passes did to
     // the text they kept (alt text emptied, fragments cut)
     std::vector<bool> drop_held(held.size(), false);
-    // what --keep-selector chose stays, whatever the model says (CleanOptions::keep_units)
-    auto kept_by_user = [&](const clean::Unit& u) {
-        if (!clean.keep_units || u.block >= output.blocks.size()) return false;
-        const Block& block = output.blocks[u.block];
-        const auto* list = std::get_if<List>(&block.node);
-        if (u.item >= 0 && list && static_cast<std::size_t>(u.item) < list->items.size())
-            return clean.keep_units->contains(unit_key(list->items[static_cast<std::size_t>(u.item)]));
-        return clean.keep_units->contains(unit_key(std::span<const Block>(&block, 1)));
-    };
     bool any = false;
     for (std::size_t k = 0; k < units.size(); ++k)
-        if (drop[k] && matched[k] != SIZE_MAX && !kept_by_user(held[matched[k]])) drop_held[matched[k]] = any = true;
+        if (drop[k] && matched[k] != SIZE_MAX && !kept_by_user(output, held[matched[k]]))
+            drop_held[matched[k]] = any = true;
     if (!any) return false;
     Diagnostics quiet(false);
     clean::drop_units(doc, held, drop_held, std::vector<std::string>(held.size()), {}, "unit-model", quiet);

@@ -89,6 +89,8 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
 // "11 December 2020", "Dec. 11, 2020", "2020年12月11日") found in `text`; returns ISO 8601
 // (YYYY-MM-DD) or an empty string.
 std::string find_date(std::string_view text);
+// Whether `text` starts with a date of find_date's shapes ("June 1, 2024 4 min read").
+bool starts_with_date(std::string_view text);
 
 // Guesses the BCP 47 language of a text from its scripts and stop words ("en", "zh", ...).
 std::string guess_language(std::string_view text);

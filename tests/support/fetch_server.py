@@ -247,6 +247,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, '<?xml version="1.0"?><urlset><url><loc>/a1.html</loc></url></urlset>', "application/xml")
         elif route == "/feed.xml":
             self.send(200, rss(self.base()), "application/rss+xml")
+        elif route in ("/x-feed.rss", "/xml-feed.xml"):  # the unregistered type, generic XML
+            self.send(200, rss(self.base()), "application/x-rss+xml" if route == "/x-feed.rss" else "text/xml")
         elif route in ("/a1.html", "/a2.html", "/a3.html"):
             self.send(200, feed_article(route[1:3]))
         elif route == "/etag.html":

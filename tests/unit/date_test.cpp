@@ -169,3 +169,14 @@ TEST_CASE("find_date stays fast and safe on a long line") {
     CHECK(find_date(junk) == "");
     CHECK(find_date(std::string_view("\xE5\xB9\xB4\xFF 2021-03-04")) == "2021-03-04");
 }
+
+TEST_CASE("starts_with_date: a date made of the text's first tokens") {
+    using dconv::starts_with_date;
+    CHECK(starts_with_date("June 1, 2024 4 min read"));
+    CHECK(starts_with_date("Dec. 11, 2020"));
+    CHECK(starts_with_date("11 December 2020, updated"));
+    CHECK(starts_with_date("2024-06-01 10:00"));
+    CHECK_FALSE(starts_with_date("Reed June 1, 2024"));  // the date comes later
+    CHECK_FALSE(starts_with_date("June Carter"));
+    CHECK_FALSE(starts_with_date(""));
+}

@@ -145,9 +145,12 @@ TEST_CASE("html spec: what is never shown stays out") {
         "<body><p>shown</p><script>alert(1)</script><template><p>template</p></template>"
         "<div hidden>hidden attr</div><div style=\"display: none\">no display</div>"
         "<div aria-hidden=\"true\">aria</div><svg><text>svg text</text></svg>"
-        "<form><input value=v><button>Press</button><select><option>opt</option></select></form>"
+        "<form><input value=v><select><option>opt</option></select></form>"
         "<iframe>frame</iframe><!-- a comment --><p>also shown</p></body>");
     CHECK(model == "Para [Str \"shown\"]\nPara [Str \"also shown\"]\n");
+    // a button's text is shown: read without cleaning, even a form's lone button is
+    // (tests/spec/html_reader.md, buttons)
+    CHECK(blocks("<body><form><input value=v><button>Press</button></form></body>") == "Para [Str \"Press\"]\n");
 }
 
 TEST_CASE("html spec: a class that hides a box hides it, unless another class shows it again") {
@@ -905,6 +908,53 @@ TEST_CASE("html metadata: the site's name at one end of the title goes, unless t
     CHECK(title_of("HARBOUR DAILY - The north pier reopens") == "The north pier reopens");
     CHECK(title_of("Home | Harbour Daily") == "Home | Harbour Daily");
     CHECK(title_of("The pier of Harbour Daily fame") == "The pier of Harbour Daily fame");
+}
+
+TEST_CASE("html metadata: a <title> that names the site first gives the other part, the site known") {
+    auto title_of = [](std::string head) {
+        return read("<html><head>" + head + "</head><body><article><p>" + prose(2) + "</p></article></body></html>")
+            .meta.title;
+    };
+    const std::string site = "<meta property=\"og:site_name\" content=\"Harbour Gazette\">";
+    CHECK(title_of(site + "<title>Harbour Gazette - Pier reopens after two years</title>") ==
+          "Pier reopens after two years");
+    CHECK(title_of(site + "<title>Harbour Gazette: Pier reopens after two years</title>") ==
+          "Pier reopens after two years");
+    CHECK(title_of(site + "<title>Pier reopens after two years | Harbour Gazette</title>") ==
+          "Pier reopens after two years");
+    // the site found otherwise: the host the page lives at
+    CHECK(title_of("<link rel=\"canonical\" href=\"https://www.harbour-gazette.co.uk/pier.html\">"
+                   "<title>Harbour Gazette - Pier reopens after two years</title>") == "Pier reopens after two years");
+    // a colon elsewhere is the headline's own
+    CHECK(title_of(site + "<title>Review: the new pier</title>") == "Review: the new pier");
+    // all parts the site: the title stays whole
+    CHECK(title_of(site + "<title>Harbour Gazette</title>") == "Harbour Gazette");
+}
+
+TEST_CASE("html: a kept element inside a removed box is put back where the page has it") {
+    // the whole page but its landmarks (--favor-recall): the page header goes, the nav
+    // inside it is kept, and stands before the article, not after it
+    const std::string html =
+        "<html><head><title>Pier</title></head><body>"
+        "<header><a href=\"/\">Harbour Gazette home</a><nav><ul><li><a href=\"/news\">News</a></li>"
+        "<li><a href=\"/sport\">Sport</a></li></ul></nav></header>"
+        "<main><article><h1>Pier</h1><p>" + prose(3) + "</p><p>" + prose(3, "forest") + "</p></article></main>"
+        "</body></html>";
+    ReadOptions options;
+    options.source_name = "pier.html";
+    options.favor = Favor::recall;
+    options.keep_selectors = {"nav"};
+    Diagnostics diag;
+    std::string text = all_text(read_document(html, options, diag));
+    INFO(text);
+    REQUIRE(contains(text, "News"));
+    CHECK(text.find("News") < text.find(prose(3).substr(0, 20)));
+    CHECK_FALSE(contains(text, "Harbour Gazette home"));  // the header's other children stay out
+    // --explain removes nothing that the output keeps
+    for (const Diagnostic& d : diag.items()) {
+        INFO(d.pass << ": " << d.action << " " << d.excerpt);
+        CHECK_FALSE((d.action == "removed" && (d.excerpt == "News" || d.excerpt == "Sport")));
+    }
 }
 
 // Every page of the dev set (../shared/devset, beside the checkout) reads, cleaned and

@@ -173,6 +173,39 @@ TEST_CASE("url: a feed's article whose page has no title is titled as the feed l
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a feed served as application/x-rss+xml or text/xml is read as a feed") {
+    // Python's http.server and Apache send .rss as application/x-rss+xml
+    fs::path dir = fresh_dir("url-feed-types");
+    for (const char* route : {"/x-feed.rss", "/xml-feed.xml"}) {
+        INFO(route);
+        Run r = dconv_in(dir, "--allow-private --to md --max-articles 1 -o " + std::string(route + 1) + "/ " +
+                                  server().url(route));
+        CHECK(r.status == 0);
+        CHECK_THAT(r.err, !Contains("not a web page"));
+        CHECK(files_in(dir / (route + 1)) == std::vector<std::string>{"wednesday-the-regatta-is-planned.md"});
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a feed's warnings name the feed and a URL given twice is converted once") {
+    fs::path dir = fresh_dir("url-feed-warnings");
+    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
+                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
+                            "<entry><title>B</title><updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    Run r = dconv_in(dir, "--allow-private --to txt week.atom");
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.err, Contains("dconv: week.atom: warning: 1 entry without an http or https link left out"));
+    CHECK_THAT(r.err, !Contains(server().url("/a1.html") + ": warning"));
+
+    std::string page = server().url("/a2.html");
+    Run twice = dconv_in(dir, "--allow-private --to md -o twice/ " + page + " " + page);
+    REQUIRE(twice.status == 0);
+    CHECK(files_in(dir / "twice") == std::vector<std::string>{"tuesday-the-market-returns.md"});
+    CHECK_THAT(twice.err, Contains("dconv: " + page + ": warning: given more than once; converted once"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
