@@ -895,7 +895,7 @@ private:
         note.build(target);
         Blocks content = note.take();
         for (std::uint32_t k = target + 1; k < page_[target].end; ++k)
-            if (notes_.backlink[k]) {
+            if (notes_.left_out[k]) {
                 drop_leading_marks(content);
                 break;
             }

@@ -8,8 +8,9 @@
 // for its block), or any other block of at most kMaxUnmarkedNoteChars that links back
 // to the reference (<p id="fn1"><sup>1</sup> ... <a href="#r1">↩</a></p>, Substack's
 // <div class="footnote"><a id="footnote-1" href="#footnote-anchor-1">1</a>...). A note's
-// own number before its text, the reference's text again, is left out with the links back. The note's content goes to the reference (a Note inline) and leaves
-// the text: the item, its list when every item is a note, and the box around the list
+// own number before its text, the reference's text again, is left out with the links
+// back. The note's content goes to the reference (a Note inline) and leaves the text:
+// the item, its list when every item is a note, and the box around the list
 // (section.footnotes, role="doc-endnotes") when it says it holds notes and holds little
 // else (a "Notes" heading, a rule). Links back to the reference (↩, ^, role=
 // "doc-backlink", and a short mark linking to an id the page lacks) are dropped. Each
