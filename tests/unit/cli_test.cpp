@@ -176,7 +176,7 @@ TEST_CASE("cli: standard input to standard output") {
     CHECK_FALSE(fs::exists(dir.work / "out"));
 }
 
-TEST_CASE("cli: Markdown is read as written unless --clean; --no-clean turns cleaning off for all") {
+TEST_CASE("cli: Markdown is read as written unless --clean, --no-clean turns cleaning off for all") {
     TempDir dir;
     // a nav-bar line the cleaner removes from a page, in authored notes
     std::string notes = std::string("Home | News | Sport | Contact | Login\n\n") + kArticle;

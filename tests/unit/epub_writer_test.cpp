@@ -346,7 +346,7 @@ Document long_document_with_notes() {
 
 }  // namespace
 
-TEST_CASE("epub: images are embedded once, with manifest entries; notes are EPUB 3 footnotes") {
+TEST_CASE("epub: images are embedded once, with manifest entries, notes are EPUB 3 footnotes") {
     Document doc = rich_document();
     Diagnostics diag;
     WriteOptions options = dated();

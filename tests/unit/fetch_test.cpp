@@ -236,7 +236,7 @@ TEST_CASE("an image must be an image, and is fetched with a Referer") {
     CHECK(e.message() == "not an image: the server sent text/html");
 }
 
-TEST_CASE("a page's images come through the fetcher with the page as Referer; a failed one keeps its alt text") {
+TEST_CASE("a page's images come through the fetcher with the page as Referer, a failed one keeps its alt text") {
     // The hook of resources.hpp, on a Markdown text standing for a page at /article.html.
     Fetcher f(local());
     const std::string page = server().url("/article.html");
@@ -295,7 +295,7 @@ TEST_CASE("the fetcher counts pages, images, bytes and failures") {
     CHECK(s.bytes > 1000);
 }
 
-TEST_CASE("TLS certificates are verified; the error names the host and the reason") {
+TEST_CASE("TLS certificates are verified, the error names the host and the reason") {
     // A certificate no authority signed, made for this test (openssl, from tools/setup.sh).
     fs::path dir = dconv::testing::fresh_dir("fetch-tls");
     std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();

@@ -335,7 +335,7 @@ TEST_CASE("html metadata: JSON-LD article, @graph, author list, publisher") {
     CHECK(doc.meta.site == "Publisher Inc");
 }
 
-TEST_CASE("html metadata: a CMS's empty date is no date; a publication as its own author is the site") {
+TEST_CASE("html metadata: a CMS's empty date is no date, a publication as its own author is the site") {
     Document doc = read(
         "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"H\","
         "\"datePublished\":\"0001-01-01T00:00:00Z\",\"author\":{\"@type\":\"Organization\",\"name\":\"THE DAILY\"},"

@@ -136,7 +136,7 @@ TEST_CASE("reader: a pipe table's 'Table: caption' line is its caption") {
     CHECK(r.through_markdown == r.from_html);
 }
 
-TEST_CASE("reader: an HTML block of a table holds no markup; other HTML blocks stay code") {
+TEST_CASE("reader: an HTML block of a table holds no markup, other HTML blocks stay code") {
     Document doc = read("<table><tr><td><script>alert(1)</script>a <b>b</b></td><td>c</td></tr>\n"
                         "<tr><td>d</td><td>e</td></tr></table>\n"
                         "\n"

@@ -544,7 +544,7 @@ TEST_CASE("Hangul breaks at spaces like Latin") {
 
 // ---- forced breaks, long words, odd input --------------------------------------------
 
-TEST_CASE("a newline forces a break; the line before it is not stretched") {
+TEST_CASE("a newline forces a break, the line before it is not stretched") {
     auto lines = set("aaa bbb\nccc ddd\n\neee", style(300));
     CHECK(texts_of(lines) == std::vector<std::string>{"aaa bbb", "ccc ddd", "", "eee"});
     CHECK(lines[0].width == Approx(7 * latin_width));
@@ -597,7 +597,7 @@ TEST_CASE("characters no font has are drawn as '?' and counted") {
     CHECK(texts_of(lines) == std::vector<std::string>{"ab?cd ?"});
 }
 
-TEST_CASE("styles split fragments but not words; the line takes the largest size") {
+TEST_CASE("styles split fragments but not words, the line takes the largest size") {
     Span big = span("Big", FakeFonts::bold);
     big.size = 20;
     Span link = span("link text");

@@ -768,7 +768,7 @@ TEST_CASE("render: an empty layout is a valid one-page PDF", "[render]") {
     CHECK(pdffonts(file).empty());
 }
 
-TEST_CASE("render: characters the font lacks keep their text; strings that break PDF syntax do not", "[render]") {
+TEST_CASE("render: characters the font lacks keep their text, strings that break PDF syntax do not", "[render]") {
     TempDir dir;
     Layout layout;
     Page page;

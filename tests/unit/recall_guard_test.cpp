@@ -336,7 +336,7 @@ TEST_CASE("recall guard: a cleaned HTML article does not warn") {
     CHECK(recall_warning(text_diag) == nullptr);
 }
 
-TEST_CASE("recall guard: Markdown is not cleaned by default, so never guarded; --clean is") {
+TEST_CASE("recall guard: Markdown is not cleaned by default, so never guarded, --clean is") {
     std::string md = "# Notes on the harbour\n\n";
     for (const char* p : kParagraphs) md += std::string(p) + "\n\n";
     ReadOptions options;

@@ -239,7 +239,7 @@ TEST_CASE("image_as_png: a GIF's first frame, its colours and transparency") {
     CHECK(q.rgba[(3 * 6 + 5) * 4 + 2] == 0);
 }
 
-TEST_CASE("image_as_png: WebP decoded; PNG as it is; the others refused with a reason") {
+TEST_CASE("image_as_png: WebP decoded, PNG as it is, the others refused with a reason") {
     Resource webp{"image/webp", file_bytes("green-7x5.webp"), 7, 5, ""};
     Pixels p = decode_png(*image_as_png(webp));
     CHECK(p.width == 7);
@@ -261,7 +261,7 @@ TEST_CASE("image_as_png: WebP decoded; PNG as it is; the others refused with a r
 
 // ------------------------------------------------------------------------ resolving
 
-TEST_CASE("resolve: relative to the input's folder, then --resource-path; shared keys") {
+TEST_CASE("resolve: relative to the input's folder, then --resource-path, shared keys") {
     std::filesystem::path root = std::filesystem::path(DCONV_BINARY_DIR) / "resources_test";
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root / "page_files");
@@ -346,7 +346,7 @@ TEST_CASE("resolve: remote images keep their alt text with one warning, or go to
     CHECK(warnings(page_diag).empty());  // the fetcher reports its own failures
 }
 
-TEST_CASE("resolve: web pages do not reach outside by absolute paths; Markdown may") {
+TEST_CASE("resolve: web pages do not reach outside by absolute paths, Markdown may") {
     std::string absolute = kImages + "/blue-4x3.png";
     Document page = with_images({absolute, "file://" + absolute, "javascript:alert(1)"});
     Diagnostics diag;

@@ -236,7 +236,7 @@ TEST_CASE("url: with --cache, a second run with the server stopped gives the sam
     fs::remove_all(dir);
 }
 
-TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail naming the URL; the rest converts") {
+TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail naming the URL, the rest converts") {
     fs::path dir = fresh_dir("url-failures");
     spit(dir / "garden.txt", kLocalPage);
     std::string file_redirect = server().url("/redirect-file"), huge = server().url("/huge"),
@@ -255,7 +255,7 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
     fs::remove_all(dir);
 }
 
-TEST_CASE("url: without --allow-private a redirect to a private address is refused; the rest converts") {
+TEST_CASE("url: without --allow-private a redirect to a private address is refused, the rest converts") {
     fs::path dir = fresh_dir("url-private");
     spit(dir / "garden.txt", kLocalPage);
     std::string url = server().url("/redirect-private");
@@ -267,7 +267,7 @@ TEST_CASE("url: without --allow-private a redirect to a private address is refus
     fs::remove_all(dir);
 }
 
-TEST_CASE("url: a fetched page's images are fetched with the page as Referer; a missing one only warns") {
+TEST_CASE("url: a fetched page's images are fetched with the page as Referer, a missing one only warns") {
     fs::path dir = fresh_dir("url-images");
     dconv::testing::TestServer own;  // counts its own requests
     std::string page = own.url("/notes.md");
@@ -349,7 +349,7 @@ TEST_CASE("url: an HTML article's images, figure and bare, are inside its EPUB a
     fs::remove_all(dir);
 }
 
-TEST_CASE("url: md keeps absolute image and link URLs and fetches no image; --no-images fetches none") {
+TEST_CASE("url: md keeps absolute image and link URLs and fetches no image, --no-images fetches none") {
     fs::path dir = fresh_dir("url-no-images");
     dconv::testing::TestServer own;
     Run md = dconv_in(dir, "--allow-private --to md " + own.url("/notes.md"));

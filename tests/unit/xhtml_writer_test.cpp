@@ -470,7 +470,7 @@ TEST_CASE("xhtml: golden page of rich content") {
     }
 }
 
-TEST_CASE("xhtml: notes in links, headings and notes; loose task lists") {
+TEST_CASE("xhtml: notes in links, headings and notes, loose task lists") {
     Note inner;
     inner.content.push_back(paragraph("Inner."));
     Note outer;
