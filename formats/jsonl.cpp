@@ -20,6 +20,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "core/selector_warnings.hpp"
 #include "dconv/book.hpp"
@@ -531,18 +532,18 @@ private:
             }
             result.warnings += next.warnings;
             if (!next.messages.empty()) err_ << next.messages << std::flush;
-            errno = 0;
-            out_.write(next.line.data(), static_cast<std::streamsize>(next.line.size()));
-            out_.flush();  // a pipe's reader gets each record as soon as it is ready
-            bool reader_gone = errno == EPIPE;  // quietly, as for -o - (batch Tally::stdout_closed)
+            // flushed: a pipe's reader gets each record as soon as it is ready
+            std::string reason;
+            StreamWrite wrote = write_to_stream(out_, next.line, reason);
             {
                 std::lock_guard lock(mutex_);
                 bytes_in_flight_ -= sizes_.front();
                 sizes_.pop_front();
                 ++written_;
-                if (!out_) {
+                if (wrote != StreamWrite::written) {
                     output_failed_ = true;
-                    if (!reader_gone) err_ << "dconv: standard output: cannot write\n";
+                    // a closed pipe quietly, as for -o - (batch Tally::stdout_closed)
+                    if (wrote == StreamWrite::failed) err_ << "dconv: standard output: " << reason << "\n";
                     stop_ = true;
                 }
             }

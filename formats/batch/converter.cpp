@@ -2,8 +2,6 @@
 #include "batch/converter.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <memory>
 #include <new>
 
@@ -84,6 +82,9 @@ void Converter::convert(std::size_t index) {
     std::vector<StagedFile> staged;  // this input's outputs, written, not yet in place
     bool skipped = false;
     guarded(in.name, outcome.errors, [&] {
+        // standard output closed by its reader: the rest of the batch would be thrown away
+        if (plan_.mode == OutputMode::standard_output && tally_.stdout_closed)
+            throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
         refuse_overwriting_inputs(index);  // before skipping: an input is no output
         if (options_.skip_existing && outputs_exist(plan_.outputs[index])) {
             skipped = true;
@@ -305,16 +306,14 @@ void Converter::write_output(const fs::path& path, const std::string& document) 
     if (plan_.mode == OutputMode::standard_output) {
         std::lock_guard lock(stdout_mutex_);
         if (tally_.stdout_closed) throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
-        errno = 0;
-        out_.write(document.data(), static_cast<std::streamsize>(document.size()));
-        out_.flush();
-        if (!out_ && errno == EPIPE) {  // the CLI ignores SIGPIPE to see this
-            tally_.stdout_closed = true;
-            throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
+        std::string reason;
+        switch (write_to_stream(out_, document, reason)) {
+            case StreamWrite::written: break;
+            case StreamWrite::reader_gone:
+                tally_.stdout_closed = true;
+                throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
+            case StreamWrite::failed: throw Error(ErrorKind::io, "standard output", 0, reason);
         }
-        if (!out_)  // the system's reason, when the stream's last write left one (a full disk)
-            throw Error(ErrorKind::io, "standard output", 0,
-                        errno ? "cannot write: " + std::string(std::strerror(errno)) : std::string("cannot write"));
         return;
     }
     write_output_file(path, document);

@@ -385,8 +385,6 @@ std::string unique_stem(const Plan& plan, const std::string& stem, const std::ma
     }
 }
 
-}  // namespace
-
 // "ftp" for "ftp://example.org/a.html": the scheme of what reads as a URL (RFC 3986's
 // scheme, then "://"); empty for anything else. Asked only of an input no file is named
 // after, so that its message says what dconv fetches rather than "No such file".
@@ -399,6 +397,8 @@ std::string url_scheme(std::string_view given) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return {};
     return std::string(scheme);
 }
+
+}  // namespace
 
 std::string listed_at(const std::string& where) {
     return where.empty() ? std::string() : " (listed at " + printable_name(where) + ")";

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <utility>
 
@@ -195,6 +196,17 @@ std::optional<TemporaryName> parse_temporary_name(std::string_view name) {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
     StagedFile(path, data).commit();
+}
+
+StreamWrite write_to_stream(std::ostream& out, std::string_view data, std::string& reason) {
+    errno = 0;
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.flush();
+    if (out) return StreamWrite::written;
+    if (errno == EPIPE) return StreamWrite::reader_gone;
+    // the system's reason, when the stream's last write left one (a full disk)
+    reason = errno ? "cannot write: " + std::string(std::strerror(errno)) : std::string("cannot write");
+    return StreamWrite::failed;
 }
 
 }  // namespace dconv

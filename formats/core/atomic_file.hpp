@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ namespace dconv {
 // device or pipe (/dev/null, a FIFO) is written to directly, since there is no file to
 // replace and renaming over it would destroy it.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// Writes `data` to a stream that stands for standard output and flushes it, so that a
+// pipe's reader has it at once. The outcome: written; the reader closed the pipe (EPIPE:
+// the CLI ignores SIGPIPE to see it, and says nothing, as cat and grep); or another
+// failure, with the system's reason ("cannot write: No space left on device").
+enum class StreamWrite { written, reader_gone, failed };
+StreamWrite write_to_stream(std::ostream& out, std::string_view data, std::string& reason);
 
 // write_file_atomic in two halves, so that a batch can overlap the slow one (fsync waits
 // for the disk) with its next document: the constructor does steps 1 to 3 (the temporary

@@ -178,8 +178,10 @@ private:
                     out += marks_.close_double;
                     if (open_double_ > 0) --open_double_;
                 }
-            } else if (c == '\'' && east_asian_side && !opens_after(previous_)) {
-                // No apostrophe between CJK characters: a quote, paired as " is.
+            } else if (c == '\'' && east_asian_side && !opens_after(previous_) &&
+                       !(text::is_alnum(previous_) && !is_east_asian(previous_))) {
+                // No apostrophe between CJK characters: a quote, paired as " is (after a
+                // Latin letter it is one: Apple'の is Apple’の).
                 if (open_single_ == 0 && following != 0 && !text::is_space(following)) {
                     out += marks_.open_single;
                     ++open_single_;

@@ -894,11 +894,7 @@ private:
         Builder note(page_, removed_, options_, notes_, target);
         note.build(target);
         Blocks content = note.take();
-        for (std::uint32_t k = target + 1; k < page_[target].end; ++k)
-            if (notes_.left_out[k]) {
-                drop_leading_marks(content);
-                break;
-            }
+        if (notes_.with_back_links.count(target)) drop_leading_marks(content);
         if (content.empty()) {
             notes_read_.erase(target);
             return;

@@ -1047,7 +1047,7 @@ bool names_comments(std::string_view value) {
         bool stem = false;
         for (auto s : kCommentStems) stem = stem || token.starts_with(s);
         for (auto s : kNotCommentStems) stem = stem && !token.starts_with(s);
-        if (stem || token.starts_with("commentaire")) return true;
+        if (stem) return true;
     }
     return false;
 }

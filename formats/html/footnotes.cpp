@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html {
 
@@ -58,17 +59,24 @@ bool stands_for_reference(const Page& page, std::uint32_t r, std::uint32_t a) {
     return page.contains(r, a) && !page[r].block;
 }
 
-// Whether block `note` links back to reference `a` ("#fnref1", the reference's id).
-bool links_back(const Page& page, std::uint32_t note, std::uint32_t a,
-                const std::unordered_map<std::string_view, std::uint32_t>& ids) {
-    for (std::uint32_t k = note; k < page[note].end; ++k) {
+// The elements an unmarked note's in-page links lead to, its first kMaxNoteLinksBack
+// ("#fnref1": the reference's id), read once per block however many references point
+// at it: a block of 100,000 empty links is walked once, not once per reference.
+using LinksBack = std::unordered_map<std::uint32_t, std::vector<std::uint32_t>>;
+
+const std::vector<std::uint32_t>& links_back(const Page& page, std::uint32_t note,
+                                             const std::unordered_map<std::string_view, std::uint32_t>& ids,
+                                             LinksBack& cache) {
+    auto [at, added] = cache.try_emplace(note);
+    if (!added) return at->second;
+    for (std::uint32_t k = note; k < page[note].end && at->second.size() < kMaxNoteLinksBack; ++k) {
+        poll_deadline();
         if (page[k].tag != GUMBO_TAG_A || page[k].skipped) continue;
         std::string_view href = text::trim(attribute(page[k].node, "href"));
         if (href.size() < 2 || href[0] != '#') continue;
-        auto it = ids.find(href.substr(1));
-        if (it != ids.end() && stands_for_reference(page, it->second, a)) return true;
+        if (auto it = ids.find(href.substr(1)); it != ids.end()) at->second.push_back(it->second);
     }
-    return false;
+    return at->second;
 }
 
 // The block a note target stands for: itself, or its nearest block ancestor when it is
@@ -77,7 +85,8 @@ bool links_back(const Page& page, std::uint32_t note, std::uint32_t a,
 // <div class="footnote"> around <a id="footnote-1">), when it is short and links back to
 // reference `a`: a passage the text points to and that points back is the reference's.
 std::uint32_t note_block(const Page& page, std::uint32_t t, std::uint32_t a,
-                         const std::unordered_map<std::string_view, std::uint32_t>& ids) {
+                         const std::unordered_map<std::string_view, std::uint32_t>& ids,
+                         const std::vector<bool>& taken, LinksBack& cache) {
     std::uint32_t block = t;
     while (block != kNoElement && !page[block].block) block = page[block].parent;
     if (block == kNoElement) return kNoElement;
@@ -85,7 +94,10 @@ std::uint32_t note_block(const Page& page, std::uint32_t t, std::uint32_t a,
     if (e.tag == GUMBO_TAG_LI || e.tag == GUMBO_TAG_ASIDE || says_note(e.node)) return block;
     if (e.tag == GUMBO_TAG_BODY || e.all.chars > kMaxUnmarkedNoteChars) return kNoElement;
     if (block <= a || page.contains(block, a)) return kNoElement;
-    return links_back(page, block, a, ids) ? block : kNoElement;
+    if (taken[block]) return block;  // a later reference: the note links back to the first
+    for (std::uint32_t r : links_back(page, block, ids, cache))
+        if (stands_for_reference(page, r, a)) return block;
+    return kNoElement;
 }
 
 // The note's own number before its text ("<sup>1</sup> Town records..."), the text of
@@ -124,12 +136,13 @@ NoteIndex find_notes(const Page& page) {
     }
     // each note taken by its first reference; a later one refers to it again
     std::vector<bool> taken(n, false);
+    LinksBack links_cache;
     std::vector<std::uint32_t> notes, first_references;
     for (std::uint32_t a : references) {
         std::string_view href = text::trim(attribute(page[a].node, "href"));
         auto it = ids.find(href.substr(1));
         if (it == ids.end() || it->second <= a) continue;
-        std::uint32_t note = note_block(page, it->second, a, ids);
+        std::uint32_t note = note_block(page, it->second, a, ids, taken, links_cache);
         if (note == kNoElement || note <= a || page.contains(note, a)) continue;
         if (page[note].all.chars == 0) continue;
         if (taken[note]) {
@@ -166,7 +179,10 @@ NoteIndex find_notes(const Page& page) {
                 auto it = ids.find(href.substr(1));
                 back = it != ids.end() ? it->second < note : is_mark(page.text_of(k, 16));
             }
-            if (back) index.left_out[k] = true;
+            if (back) {
+                index.left_out[k] = true;
+                index.with_back_links.insert(note);
+            }
         }
     }
     // a list of notes only, and the box that says it holds them, leave the text

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "html/html_tree.hpp"
@@ -37,6 +38,9 @@ inline constexpr float kMaxBackLinkChars = 4;
 // a passage, not a section: a longer block that happens to link back to the text is
 // read where it stands.
 inline constexpr float kMaxUnmarkedNoteChars = 1500;
+// An unmarked note's links back to its reference are among its first this many in-page
+// links (a note links back once or twice; a block of more is a passage).
+inline constexpr std::size_t kMaxNoteLinksBack = 16;
 
 struct NoteIndex {
     // The element at which a note is read (the <sup> around a reference, or the link):
@@ -48,6 +52,7 @@ struct NoteIndex {
     // per element: inside a note, left out of it: a link back to its reference, or the
     // note's own number before its text (the writers number notes)
     std::vector<bool> left_out;
+    std::unordered_set<std::uint32_t> with_back_links;  // the notes a link back was left out of
     bool empty() const { return target_at.empty(); }
 };
 

@@ -243,21 +243,25 @@ std::string html_template_text(std::string text, const ReadOptions&) {
 
 namespace {
 
-// Opens the way from content root `r` down to element `k` inside it: each removed box
-// on the way (a page header around a kept nav) is read again, less its other children,
-// which stay removed. Not when such a box holds text of its own, which would come back
-// with it: false, and nothing changed.
+// Opens the way from content root `r` down to element `k` inside it: the outermost
+// removed box on the way (a page header around a kept nav) and every box between it and
+// `k` are read again, less their other children, which stay removed (the header's logo
+// and search box beside the nav's wrapper). Not when one of them holds text of its own,
+// which would come back with it: false, and nothing changed.
 bool open_path(const html::Page& page, std::uint32_t r, std::uint32_t k, std::vector<bool>& removed) {
-    std::vector<std::uint32_t> closed;
-    for (std::uint32_t a = page[k].parent; a != html::kNoElement && a != page[r].parent; a = page[a].parent) {
-        if (!removed[a]) continue;
+    std::uint32_t top = html::kNoElement;
+    for (std::uint32_t a = page[k].parent; a != html::kNoElement && a != page[r].parent; a = page[a].parent)
+        if (removed[a]) top = a;
+    if (top == html::kNoElement) return true;
+    for (std::uint32_t a = page[k].parent;; a = page[a].parent) {
         if (page[a].direct.chars > 0) return false;
-        closed.push_back(a);
+        if (a == top) break;
     }
-    for (std::uint32_t a : closed) {
+    for (std::uint32_t a = page[k].parent;; a = page[a].parent) {
         removed[a] = false;
         for (std::uint32_t c = a + 1; c < page[a].end; c = page[c].end)
             if (!page.contains(c, k)) removed[c] = true;
+        if (a == top) break;
     }
     return true;
 }

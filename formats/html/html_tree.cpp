@@ -164,13 +164,34 @@ void collect_opened_ids(const GumboNode* node, std::vector<std::string_view>& ou
     }
 }
 
+// HTML's white space, which parts a class attribute's words.
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Whether a class attribute holds one of `tokens` as a whole word.
+bool has_class_token(std::string_view cls, std::initializer_list<std::string_view> tokens) {
+    std::size_t k = 0;
+    while (k < cls.size()) {
+        while (k < cls.size() && is_html_space(cls[k])) ++k;
+        std::size_t start = k;
+        while (k < cls.size() && !is_html_space(cls[k])) ++k;
+        std::string_view token = cls.substr(start, k - start);
+        for (std::string_view t : tokens)
+            if (!token.empty() && token == t) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened) {
     if (node->type != GUMBO_NODE_ELEMENT) return false;
     std::string_view role = text::trim(attribute(node, "role"));
     if (role == "dialog" || role == "alertdialog" || has_attribute(node, "aria-modal")) return false;
-    if (role == "tabpanel" || has_attribute(node, "aria-labelledby")) return true;
+    // a framework's overlay before its script gives it a role (Bootstrap's
+    // <div class="modal fade" aria-labelledby=... tabindex="-1">): a dialog too
+    if (has_class_token(attribute(node, "class"), {"modal", "offcanvas", "popover", "dropdown-menu"})) return false;
+    if (role == "tabpanel") return true;
+    if (has_attribute(node, "aria-labelledby") && text::trim(attribute(node, "tabindex")) != "-1") return true;
     std::string_view id = text::trim(attribute(node, "id"));
     return !id.empty() && std::binary_search(opened.begin(), opened.end(), id);
 }
@@ -232,12 +253,17 @@ Page::Page(std::string_view markup, const Hide& hide, bool all_buttons)
     options.max_errors = 0;  // parse errors are not reported: do not collect them
     output_ = gumbo_parse_with_options(&options, markup.data(), markup.size());
     if (arena_) arena_->finish_parse();
-    std::vector<const GumboNode*> reveal = index(hide, {});
-    if (!reveal.empty()) {
-        std::sort(reveal.begin(), reveal.end());  // looked up once per hidden element
-        elements_.clear();
-        body_ = kNoElement;
-        index(hide, reveal);
+    try {
+        std::vector<const GumboNode*> reveal = index(hide, {});
+        if (!reveal.empty()) {
+            std::sort(reveal.begin(), reveal.end());  // looked up once per hidden element
+            elements_.clear();
+            body_ = kNoElement;
+            index(hide, reveal);
+        }
+    } catch (...) {  // a deadline, or memory: no destructor runs for a half-made Page
+        if (!arena_) gumbo_destroy_output(&options_, output_);
+        throw;
     }
 }
 

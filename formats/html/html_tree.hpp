@@ -78,7 +78,9 @@ bool is_hidden(const GumboNode* node);
 // A hidden element a reader can open where it stands: a tab panel (role="tabpanel"), a
 // box labelled by its opener (aria-labelledby), or a box whose id a control on the page
 // names (`opened`, sorted: aria-controls, data-target, data-bs-target, href="#id"); not
-// a dialog (role="dialog", aria-modal), which opens over the page, not in it.
+// a dialog (role="dialog", aria-modal, or a framework's overlay by its class: modal,
+// offcanvas, popover, dropdown-menu; a labelled box out of the tab order, tabindex="-1"),
+// which opens over the page, not in it.
 bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened);
 
 // Measures `text` (collapsing white space) into `m`; `link`: it is link text.

@@ -24,6 +24,9 @@ constexpr std::size_t kMaxCodeLineBytes = 200;
 // lines above the closing "](": a card is a few lines, and farther back the "[" is
 // more likely an unrelated bracket.
 constexpr std::size_t kMaxBlockLinkLines = 15;
+// Strong emphasis a scraper spread over several lines (Segmenter::find_block_strong)
+// closes within this many lines of its opening: a bold subtitle of a few lines.
+constexpr std::size_t kMaxStrongSpanLines = 15;
 
 struct ListMarker {
     std::size_t indent = 0;   // columns before the marker
@@ -304,7 +307,7 @@ private:
     // breaks. Each line of such a span is a strong line of its own, its markers gone. The
     // span's first line opens with "**" (or "__") and holds no other, its last line ends
     // with one and holds no other, the lines between hold none, and no blank line or more
-    // than kMaxBlockLinkLines lines part them. Each line is looked at once or twice.
+    // than kMaxStrongSpanLines lines part them. Each line is looked at once or twice.
     void find_block_strong() {
         auto count = [](std::string_view line, std::string_view mark) {
             std::size_t n = 0;
@@ -315,7 +318,7 @@ private:
             std::string_view first = text::trim(lines_[i]);
             std::string_view mark = first.substr(0, 2);
             if ((mark != "**" && mark != "__") || first.size() <= 2 || count(first, mark) != 1) continue;
-            for (std::size_t j = i + 1; j < lines_.size() && j <= i + kMaxBlockLinkLines; ++j) {
+            for (std::size_t j = i + 1; j < lines_.size() && j <= i + kMaxStrongSpanLines; ++j) {
                 std::string_view line = text::trim(lines_[j]);
                 if (line.empty()) break;
                 std::size_t n = count(line, mark);

@@ -197,6 +197,13 @@ TEST_CASE("html spec: a hidden box that a control on the page opens is shown") {
         "<div id=nobody-opens-me hidden><p>a hidden box no control names</p></div>"
         "<div role=dialog aria-labelledby=t hidden><p id=t>a dialog opens over the page</p></div>"
         "<div id=signup aria-modal=true hidden><p>a modal</p></div><a href=\"#signup\">Sign up</a>"
+        // Bootstrap 5's modal before its script gives it a role, and its offcanvas menu
+        "<button data-bs-toggle=modal data-bs-target=\"#login\">Log in</button>"
+        "<div class=\"modal fade\" id=login tabindex=-1 aria-labelledby=login-title aria-hidden=true>"
+        "<h5 id=login-title>a framework's login modal</h5></div>"
+        "<a data-bs-toggle=offcanvas href=\"#menu\">Menu</a>"
+        "<div class=\"offcanvas offcanvas-start\" id=menu aria-labelledby=menu-title hidden><p>an offcanvas menu</p></div>"
+        "<div aria-labelledby=x tabindex=-1 hidden><p>a labelled box out of the tab order</p></div>"
         "</body>");
     CHECK(contains(model, "tab panel"));
     CHECK(contains(model, "the answer"));
@@ -205,6 +212,9 @@ TEST_CASE("html spec: a hidden box that a control on the page opens is shown") {
     CHECK_FALSE(contains(model, "no control names"));
     CHECK_FALSE(contains(model, "over the page"));
     CHECK_FALSE(contains(model, "a modal"));
+    CHECK_FALSE(contains(model, "login modal"));
+    CHECK_FALSE(contains(model, "offcanvas menu"));
+    CHECK_FALSE(contains(model, "out of the tab order"));
 }
 
 TEST_CASE("html: a page whose body gives almost nothing falls back to the text it declares") {
@@ -275,6 +285,32 @@ TEST_CASE("html: hidden boxes and declared text stay bounded on hostile pages") 
     const std::string text = all_text(read(page, true));
     CHECK(contains(text, "The river keeps its course"));
     CHECK(text.size() <= 256 * 1024 + 4096);
+}
+
+TEST_CASE("html: many references to a block of many links stay linear") {
+    // each reference asked whether the block links back to it walked the whole block:
+    // references times links. A block's links are read once; a second reference to an
+    // unmarked note is one more reference to it (its label), not a link to a hidden id.
+    auto page = [](int n) {
+        std::string html = "<body><p>Text";
+        for (int i = 0; i < n; ++i) html += "<sup><a href=\"#n\">1</a></sup>";
+        html += "</p><p id=n>";
+        for (int i = 0; i < n; ++i) html += "<a href=\"#x\"></a>";
+        return html + "Not a note.</p></body>";
+    };
+    const std::string small = page(4000), big = page(16000);
+    Document doc;
+    const double t_small = test::best_cpu_seconds_of(3, [&] { doc = read(small); });
+    const double t_big = test::best_cpu_seconds_of(3, [&] { doc = read(big); });
+    CHECK(contains(all_text(doc), "Not a note."));
+    CHECK(t_big < 8 * t_small + 0.05);  // four times the input: about four times the work
+    const std::string twice = "<body><p>First<a id=r1 href=\"#fn1\"><sup>1</sup></a> and again"
+                              "<a href=\"#fn1\"><sup>1</sup></a>.</p>"
+                              "<p id=fn1>The only note. <a href=\"#r1\">back</a></p></body>";
+    std::string dump;
+    test::describe(read(twice).blocks, dump, 0, false);
+    CHECK(dump == "Para [Str \"First\", Note \"fn1\" {Para [Str \"The only note.\"]}, Str \" and again\", "
+                  "Note \"fn1\" {}, Str \".\"]\n");
 }
 
 TEST_CASE("html: source ranges are the lines of the page") {
@@ -955,6 +991,16 @@ TEST_CASE("html: a kept element inside a removed box is put back where the page 
         INFO(d.pass << ": " << d.action << " " << d.excerpt);
         CHECK_FALSE((d.action == "removed" && (d.excerpt == "News" || d.excerpt == "Sport")));
     }
+    // the nav in a wrapper inside the header: the wrapper's other children stay out too
+    std::string wrapped = html;
+    wrapped.replace(wrapped.find("<header>"), 8, "<header><div class=bar>");
+    wrapped.replace(wrapped.find("</header>"), 9, "<form><input name=q placeholder=Search></form></div></header>");
+    Diagnostics wrapped_diag;
+    text = all_text(read_document(wrapped, options, wrapped_diag));
+    INFO(text);
+    REQUIRE(contains(text, "News"));
+    CHECK(text.find("News") < text.find(prose(3).substr(0, 20)));
+    CHECK_FALSE(contains(text, "Harbour Gazette home"));
 }
 
 // Every page of the dev set (../shared/devset, beside the checkout) reads, cleaned and

@@ -71,6 +71,8 @@ TEST_CASE("smart quotes: next to CJK characters, with no space, quotes are paire
           "\u8FD9\u662F\u201C\u4E66\u201D\u3002\u201C\u597D\u201D");  // two pairs in a row
     CHECK(smart("\u8BF4\"\u4F60\u597D\"", "zh-TW") == "\u8BF4\u300C\u4F60\u597D\u300D");  // traditional: 「」
     CHECK(smart("\u8BF4\"\u4F60\"", "zh-Hans-HK") == "\u8BF4\u201C\u4F60\u201D");
+    // after a Latin letter, ' before a CJK character is an apostrophe: Apple’の
+    CHECK(smart("Apple'\u306E\u88FD\u54C1", "ja") == "Apple\u2019\u306E\u88FD\u54C1");
 }
 
 TEST_CASE("smart quotes: code is left alone, titles are not") {
