@@ -82,9 +82,6 @@ void Converter::convert(std::size_t index) {
     std::vector<StagedFile> staged;  // this input's outputs, written, not yet in place
     bool skipped = false;
     guarded(in.name, outcome.errors, [&] {
-        // standard output closed by its reader: the rest of the batch would be thrown away
-        if (plan_.mode == OutputMode::standard_output && tally_.stdout_closed)
-            throw Error(ErrorKind::io, "standard output", 0, kStdoutClosed);
         refuse_overwriting_inputs(index);  // before skipping: an input is no output
         if (options_.skip_existing && outputs_exist(plan_.outputs[index])) {
             skipped = true;
