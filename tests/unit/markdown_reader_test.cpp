@@ -12,6 +12,7 @@
 #include "html/html_reader.hpp"
 #include "markdown/markdown_reader.hpp"
 #include "markdown/markdown_writer.hpp"
+#include "support/sanitizers.hpp"
 #include "unit/markdown_test_support.hpp"
 
 using namespace dconv;
@@ -503,7 +504,9 @@ TEST_CASE("reader: 5,000 tiny <table> HTML blocks cost no system work of their o
     Document doc = read(md, diag);
     const long faults = minor_faults() - before;
     INFO(faults << " page faults reading " << kBlocks << " table blocks");
-    CHECK(faults < kBlocks);  // under one a block
+    // AddressSanitizer quarantines freed memory instead of reusing it: faults there say
+    // nothing of the build's allocator (the blocks are still read and checked below)
+    if (!dconv::testing::kAddressSanitizer) CHECK(faults < kBlocks);  // under one a block
     REQUIRE(doc.blocks.size() == 2 * kBlocks);
     CHECK(std::holds_alternative<Table>(doc.blocks.front().node));
     CHECK(std::holds_alternative<Table>(doc.blocks[2 * kBlocks - 2].node));
