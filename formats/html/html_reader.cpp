@@ -358,6 +358,26 @@ void explain_controls(const html::Page& page, Diagnostics& diag) {
     }
 }
 
+// --explain: the hidden boxes the page leaves out (hidden, aria-hidden, display:none or a
+// framework's hiding class, and nothing on the page opens them: html_tree.hpp, Page),
+// each with words in it: text a reader of the page never sees.
+void explain_hidden(const html::Page& page, Diagnostics& diag) {
+    for (std::uint32_t i = 0; i < page.size(); ++i) {
+        const html::Element& e = page[i];
+        if (!e.skipped || !html::is_hidden(e.node)) continue;
+        std::string words = page.text_of(i, 240);
+        if (words.empty()) continue;
+        Diagnostic d;
+        d.pass = "html-select";
+        d.action = "removed";
+        d.first_line = e.line;
+        d.last_line = e.line;
+        d.reason = "hidden on the page, and no control on it opens the box";
+        d.excerpt = html::excerpt(words);
+        diag.note(std::move(d));
+    }
+}
+
 // A warning for each of the user's selectors that matched nothing on this page: a
 // --keep-selector that keeps nothing, or a --drop-selector that drops nothing, is most
 // often a typo or a selector for another site's pages. A batch sums these up, one line
@@ -497,6 +517,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         }
     }
     if (controls_out && diag.keeps_notes()) explain_controls(page, diag);
+    if (diag.keeps_notes()) explain_hidden(page, diag);
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
     warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);

@@ -217,6 +217,23 @@ TEST_CASE("html spec: a hidden box that a control on the page opens is shown") {
     CHECK_FALSE(contains(model, "out of the tab order"));
 }
 
+TEST_CASE("html: --explain names each hidden box the page leaves out, not the ones it opens") {
+    const std::string page = "<html><head><title>Pier</title></head><body><article><h1>Pier</h1><p>" + prose(3) +
+                             "</p><div style=\"display:none\"><p>The answer nobody opens.</p></div>"
+                             "<h3><a aria-controls=q1>When?</a></h3><div id=q1 hidden><p>The answer a question opens.</p></div>"
+                             "</article></body></html>";
+    Diagnostics diag;
+    read(page, true, diag);
+    bool closed = false, opened = false;
+    for (const Diagnostic& d : diag.items()) {
+        if (d.action != "removed" || !contains(d.reason, "hidden on the page")) continue;
+        closed = closed || contains(d.excerpt, "nobody opens");
+        opened = opened || contains(d.excerpt, "a question opens");
+    }
+    CHECK(closed);
+    CHECK_FALSE(opened);
+}
+
 TEST_CASE("html: a page whose body gives almost nothing falls back to the text it declares") {
     // a page its scripts were to fill: the article is in its JSON-LD
     const std::string body = "<p>First paragraph of the declared article, " + prose(3) + "</p>"
