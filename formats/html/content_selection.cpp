@@ -146,6 +146,21 @@ constexpr std::string_view kContentWords[] = {"article", "content", "entry", "ma
 
 bool is_token_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+// Calls f(token) for each run of token characters in `lower` (a class or id lower-cased:
+// "comment-list_2" is "comment", "list", "2"), until a call returns true; says whether
+// one did.
+template <class F>
+bool any_token(std::string_view lower, F&& f) {
+    std::size_t i = 0;
+    while (i < lower.size()) {
+        while (i < lower.size() && !is_token_char(lower[i])) ++i;
+        std::size_t start = i;
+        while (i < lower.size() && is_token_char(lower[i])) ++i;
+        if (i > start && f(lower.substr(start, i - start))) return true;
+    }
+    return false;
+}
+
 struct Hint {
     int score = 0;           // +1 for content words, -1 for furniture or discussion words
     bool furniture = false;  // a furniture word (not a discussion word)
@@ -181,13 +196,7 @@ Hint hint_of(std::string_view value) {
     if (value.empty()) return {};
     std::string lower = text::lower_ascii(without_slugs(value));
     bool furniture = false, discussion = false, content = false;
-    std::size_t i = 0;
-    while (i < lower.size()) {
-        while (i < lower.size() && !is_token_char(lower[i])) ++i;
-        std::size_t start = i;
-        while (i < lower.size() && is_token_char(lower[i])) ++i;
-        std::string_view token(lower.data() + start, i - start);
-        if (token.empty()) continue;
+    any_token(lower, [&](std::string_view token) {
         for (auto w : kFurnitureWords)
             if (token.find(w) != std::string_view::npos) furniture = true;
         for (auto w : kFurnitureTokens)
@@ -196,7 +205,8 @@ Hint hint_of(std::string_view value) {
             if (token.find(w) != std::string_view::npos) discussion = true;
         for (auto w : kContentWords)
             if (token.find(w) != std::string_view::npos) content = true;
-    }
+        return false;
+    });
     return {(content ? 1 : 0) - (furniture || discussion ? 1 : 0), furniture, discussion, content};
 }
 
@@ -1036,20 +1046,12 @@ constexpr std::string_view kNotCommentStems[] = {"commentar", "commentat"};
 
 bool names_comments(std::string_view value) {
     if (value.empty()) return false;
-    std::string lower = text::lower_ascii(value);
-    std::size_t i = 0;
-    while (i < lower.size()) {
-        while (i < lower.size() && !is_token_char(lower[i])) ++i;
-        std::size_t start = i;
-        while (i < lower.size() && is_token_char(lower[i])) ++i;
-        std::string_view token(lower.data() + start, i - start);
-        if (token.empty()) continue;
+    return any_token(text::lower_ascii(value), [](std::string_view token) {
         bool stem = false;
         for (auto s : kCommentStems) stem = stem || token.starts_with(s);
         for (auto s : kNotCommentStems) stem = stem && !token.starts_with(s);
-        if (stem) return true;
-    }
-    return false;
+        return stem;
+    });
 }
 
 // schema.org's comment types, as an itemtype names them, or a comment's itemprop.

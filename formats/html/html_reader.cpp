@@ -338,12 +338,15 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
     }
 }
 
-// --explain: the buttons the page left out as controls (html_tree.hpp, Page), each with
-// words on it: a button shown but not read in a heading or running text.
-void explain_controls(const html::Page& page, Diagnostics& diag) {
+// --explain: a "removed" line for each element the page skipped as it was indexed
+// (html_tree.hpp, Page) that `picked` names and that has words in it: the buttons left
+// out as controls, the hidden boxes nothing on the page opens.
+template <class Picked>
+void explain_skipped(const html::Page& page, Picked picked, const char* reason, std::string_view rule,
+                     Diagnostics& diag) {
     for (std::uint32_t i = 0; i < page.size(); ++i) {
         const html::Element& e = page[i];
-        if (e.tag != GUMBO_TAG_BUTTON || !e.skipped || html::is_hidden(e.node)) continue;
+        if (!e.skipped || !picked(e)) continue;
         std::string words = page.text_of(i, 240);
         if (words.empty()) continue;
         Diagnostic d;
@@ -351,28 +354,8 @@ void explain_controls(const html::Page& page, Diagnostics& diag) {
         d.action = "removed";
         d.first_line = e.line;
         d.last_line = e.line;
-        d.reason = "a button outside headings and running text: a control";
-        d.rule = clean::rule_id(clean::Rule::control_button);
-        d.excerpt = html::excerpt(words);
-        diag.note(std::move(d));
-    }
-}
-
-// --explain: the hidden boxes the page leaves out (hidden, aria-hidden, display:none or a
-// framework's hiding class, and nothing on the page opens them: html_tree.hpp, Page),
-// each with words in it: text a reader of the page never sees.
-void explain_hidden(const html::Page& page, Diagnostics& diag) {
-    for (std::uint32_t i = 0; i < page.size(); ++i) {
-        const html::Element& e = page[i];
-        if (!e.skipped || !html::is_hidden(e.node)) continue;
-        std::string words = page.text_of(i, 240);
-        if (words.empty()) continue;
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = "removed";
-        d.first_line = e.line;
-        d.last_line = e.line;
-        d.reason = "hidden on the page, and no control on it opens the box";
+        d.reason = reason;
+        d.rule = std::string(rule);
         d.excerpt = html::excerpt(words);
         diag.note(std::move(d));
     }
@@ -516,8 +499,14 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                                !text::trim(whole_page.text_of(whole_page.body(), 64)).empty();
         }
     }
-    if (controls_out && diag.keeps_notes()) explain_controls(page, diag);
-    if (diag.keeps_notes()) explain_hidden(page, diag);
+    if (diag.keeps_notes()) {
+        auto hidden = [](const html::Element& e) { return html::is_hidden(e.node); };
+        if (controls_out)
+            explain_skipped(page, [&](const html::Element& e) { return e.tag == GUMBO_TAG_BUTTON && !hidden(e); },
+                            "a button outside headings and running text: a control",
+                            clean::rule_id(clean::Rule::control_button), diag);
+        explain_skipped(page, hidden, "hidden on the page, and no control on it opens the box", {}, diag);
+    }
     const std::vector<std::uint32_t> kept = html::outermost_matches(page, keeps);
     warn_unmatched(page, text, !drops.empty(), keeps, "--keep-selector", diag);
     warn_unmatched(page, text, !drops.empty(), drops, "--drop-selector", diag);

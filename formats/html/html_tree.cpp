@@ -90,26 +90,36 @@ bool contains_folded(std::string_view haystack, std::string_view needle) {
     return folded.find(needle) != std::string::npos;
 }
 
+// HTML's white space, which parts a class attribute's words.
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Calls f(word) for each word of a class attribute, until a call returns true; says
+// whether one did.
+template <class F>
+bool any_class_word(std::string_view cls, F&& f) {
+    std::size_t k = 0;
+    while (k < cls.size()) {
+        while (k < cls.size() && is_html_space(cls[k])) ++k;
+        std::size_t start = k;
+        while (k < cls.size() && !is_html_space(cls[k])) ++k;
+        if (k > start && f(cls.substr(start, k - start))) return true;
+    }
+    return false;
+}
+
 // A class of the CSS frameworks that hides a box ("hidden", "hide", "invisible",
 // "d-none"), with no other class that shows it again at some screen size ("hidden
 // md:block", "d-none d-lg-flex") or when opened ("collapse show" is another matter).
 bool hidden_by_class(std::string_view cls) {
     bool hides = false;
-    std::size_t k = 0;
-    while (k < cls.size()) {
-        while (k < cls.size() && (cls[k] == ' ' || cls[k] == '\t' || cls[k] == '\n' || cls[k] == '\r' || cls[k] == '\f'))
-            ++k;
-        std::size_t start = k;
-        while (k < cls.size() && cls[k] != ' ' && cls[k] != '\t' && cls[k] != '\n' && cls[k] != '\r' && cls[k] != '\f')
-            ++k;
-        std::string_view token = cls.substr(start, k - start);
-        if (token.empty()) continue;
+    bool shows = any_class_word(cls, [&hides](std::string_view token) {
         if (token == "hidden" || token == "hide" || token == "invisible" || token == "d-none") hides = true;
         else if (token.find(':') != std::string_view::npos || token.substr(0, 2) == "d-" || token == "show" ||
                  token == "visible" || token == "in" || token == "open" || token == "active")
-            return false;
-    }
-    return hides;
+            return true;
+        return false;
+    });
+    return hides && !shows;
 }
 
 }  // namespace
@@ -164,21 +174,11 @@ void collect_opened_ids(const GumboNode* node, std::vector<std::string_view>& ou
     }
 }
 
-// HTML's white space, which parts a class attribute's words.
-bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 // Whether a class attribute holds one of `tokens` as a whole word.
 bool has_class_token(std::string_view cls, std::initializer_list<std::string_view> tokens) {
-    std::size_t k = 0;
-    while (k < cls.size()) {
-        while (k < cls.size() && is_html_space(cls[k])) ++k;
-        std::size_t start = k;
-        while (k < cls.size() && !is_html_space(cls[k])) ++k;
-        std::string_view token = cls.substr(start, k - start);
-        for (std::string_view t : tokens)
-            if (!token.empty() && token == t) return true;
-    }
-    return false;
+    return any_class_word(cls, [tokens](std::string_view word) {
+        return std::find(tokens.begin(), tokens.end(), word) != tokens.end();
+    });
 }
 
 }  // namespace

@@ -68,6 +68,12 @@ const std::string kLocalPage =
     "neighbours who live around the old railway yard. Volunteers planted more than four "
     "hundred trees, and the city agreed to maintain the paths and the benches.\n";
 
+// A local Atom feed, titled "W", of `entries` (its <entry> elements).
+std::string atom_feed(const std::string& entries) {
+    return "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>" + entries +
+           "</feed>\n";
+}
+
 }  // namespace
 
 TEST_CASE("url: an EPUB of a web page passes epubcheck, is named after its title, its source the URL") {
@@ -117,11 +123,11 @@ TEST_CASE("url: a feed of three articles bundles into a book of three chapters, 
 
 TEST_CASE("url: a local Atom file stands for its articles") {
     fs::path dir = fresh_dir("url-feed-file");
-    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
-                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
-                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
-                            "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
-                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+        "<updated>2024-01-06T10:00:00Z</updated></entry>"
+        "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+        "<updated>2024-01-07T10:00:00Z</updated></entry>"));
     Run r = dconv_in(dir, "--allow-private --to txt week.atom");
     REQUIRE(r.status == 0);
     CHECK(files_in(dir / "out") ==
@@ -151,12 +157,12 @@ TEST_CASE("url: a feed's book takes the feed's title, unless --title names it") 
 TEST_CASE("url: a feed's article whose page has no title is titled as the feed lists it") {
     // Fix 11: its chapter in a book was "Chapter 1", its file named after the URL
     fs::path dir = fresh_dir("url-feed-item-title");
-    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
-                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
-                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
-                            "<entry><title type=\"html\">The Pier &lt;em&gt;Reopens&lt;/em&gt;</title>"
-                            "<link href=\"" + server().url("/untitled/pier-reopens.html") + "\"/>"
-                            "<updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+        "<updated>2024-01-06T10:00:00Z</updated></entry>"
+        "<entry><title type=\"html\">The Pier &lt;em&gt;Reopens&lt;/em&gt;</title>"
+        "<link href=\"" + server().url("/untitled/pier-reopens.html") + "\"/>"
+        "<updated>2024-01-07T10:00:00Z</updated></entry>"));
     Run r = dconv_in(dir, "--allow-private --to epub --bundle week.epub week.atom");
     REQUIRE(r.status == 0);
     auto entries = unzip(slurp(dir / "week.epub"));
@@ -189,10 +195,10 @@ TEST_CASE("url: a feed served as application/x-rss+xml or text/xml is read as a 
 
 TEST_CASE("url: a feed's warnings name the feed and a URL given twice is converted once") {
     fs::path dir = fresh_dir("url-feed-warnings");
-    spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>W</title>"
-                            "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
-                            "<updated>2024-01-06T10:00:00Z</updated></entry>"
-                            "<entry><title>B</title><updated>2024-01-07T10:00:00Z</updated></entry></feed>\n");
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+        "<updated>2024-01-06T10:00:00Z</updated></entry>"
+        "<entry><title>B</title><updated>2024-01-07T10:00:00Z</updated></entry>"));
     Run r = dconv_in(dir, "--allow-private --to txt week.atom");
     REQUIRE(r.status == 0);
     CHECK_THAT(r.err, Contains("dconv: week.atom: warning: 1 entry without an http or https link left out"));
