@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 
+#include "core/css_scan.hpp"
 #include "core/embedded_style.hpp"
 #include "core/regular_file.hpp"
 #include "core/text.hpp"
@@ -90,22 +91,11 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// The end of the quoted string ("..." or '...', backslash escapes) that opens at
-// css[start]: the index of its closing quote, or of the newline that ends it unclosed, as
-// CSS ends a bad string, or css.size().
-std::size_t string_end(std::string_view css, std::size_t start) {
-    const char quote = css[start];
-    std::size_t k = start + 1;
-    for (; k < css.size() && css[k] != quote && css[k] != '\n'; ++k)
-        if (css[k] == '\\' && k + 1 < css.size()) ++k;
-    return k;
-}
-
 // The first of `chars` at or after `from` that is not inside a quoted string
 // (`content: "}"` is a value, not the end of its rule), or npos.
 std::size_t find_unquoted(std::string_view css, std::size_t from, std::string_view chars) {
     for (std::size_t k = from; k < css.size(); ++k) {
-        if (css[k] == '"' || css[k] == '\'') k = string_end(css, k);
+        if (css[k] == '"' || css[k] == '\'') k = css::string_end(css, k);
         else if (chars.find(css[k]) != std::string_view::npos) return k;
         if (k >= css.size()) break;
     }
@@ -115,21 +105,11 @@ std::size_t find_unquoted(std::string_view css, std::size_t from, std::string_vi
 // Comments become spaces (newlines kept, so that line numbers stay right); a "/*" in a
 // string is not one.
 std::string strip_comments(std::string_view css, std::string_view file) {
-    std::string out(css);
-    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-        if (out[i] == '"' || out[i] == '\'') {
-            i = string_end(out, i);
-            continue;
-        }
-        if (out[i] != '/' || out[i + 1] != '*') continue;
-        std::size_t end = out.find("*/", i + 2);
-        if (end == std::string::npos) {
-            auto line = static_cast<std::uint32_t>(std::count(out.begin(), out.begin() + i, '\n') + 1);
-            fail(file, line, "comment not closed");
-        }
-        for (std::size_t j = i; j < end + 2; ++j)
-            if (out[j] != '\n') out[j] = ' ';
-        i = end + 1;
+    std::size_t unclosed = std::string::npos;
+    std::string out = css::blank_comments(css, &unclosed);
+    if (unclosed != std::string::npos) {
+        auto line = static_cast<std::uint32_t>(std::count(css.begin(), css.begin() + static_cast<std::ptrdiff_t>(unclosed), '\n') + 1);
+        fail(file, line, "comment not closed");
     }
     return out;
 }
@@ -177,7 +157,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
             std::size_t k = open;
             for (; k < css.size(); ++k) {
                 if (css[k] == '"' || css[k] == '\'') {
-                    std::size_t end = string_end(css, k);
+                    std::size_t end = css::string_end(css, k);
                     line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<std::ptrdiff_t>(k),
                                                                   css.begin() + static_cast<std::ptrdiff_t>(std::min(end, css.size())), '\n'));
                     k = end;

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "core/css_scan.hpp"
 #include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
@@ -87,12 +88,12 @@ void check_css(std::string_view css, const std::string& file) {
     for (std::size_t i = 0; i < css.size(); ++i) {
         char c = css[i];
         if (c == '\n') ++line;
-        if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+        if (css::comment_at(css, i)) {
             std::uint32_t start = line;
-            std::size_t end = css.find("*/", i + 2);
+            std::size_t end = css::comment_end(css, i);
             if (end == std::string_view::npos) fail(start, "a comment is not closed");
             line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<long>(i), css.begin() + static_cast<long>(end), '\n'));
-            i = end + 1;
+            i = end - 1;
             continue;
         }
         if (text::trim(pending).empty() && !std::isspace(static_cast<unsigned char>(c))) {
@@ -100,8 +101,7 @@ void check_css(std::string_view css, const std::string& file) {
             pending_at_rule = c == '@';
         }
         if (c == '"' || c == '\'') {
-            std::size_t j = i + 1;
-            while (j < css.size() && css[j] != c && css[j] != '\n') j += css[j] == '\\' ? 2 : 1;
+            std::size_t j = css::string_end(css, i);
             if (j >= css.size() || css[j] != c) fail(line, "a string is not closed on its line");
             pending.append(css.substr(i, j - i + 1));
             i = j;
