@@ -29,11 +29,30 @@ namespace dconv::pdf {
 namespace {
 
 constexpr std::string_view kDefaultStyle = "default";
-constexpr float kPointsPerMm = 72.0f / 25.4f;
+constexpr float kPointsPerInch = 72.0f;
+constexpr float kPointsPerMm = kPointsPerInch / 25.4f;
 // --paper's sides, in points: from 2in (a text block needs room) to 200in (PDF's own
 // limit on a page, 14,400 units)
-constexpr float kMinPaperSide = 144;
-constexpr float kMaxPaperSide = 14400;
+constexpr float kMinPaperSide = 2 * kPointsPerInch;
+constexpr float kMaxPaperSide = 200 * kPointsPerInch;
+// The smallest text block a page style and paper must leave inside the margins: a line
+// of a few words, and a few lines.
+constexpr float kMinTextWidth = 1 * kPointsPerInch;
+constexpr float kMinTextHeight = 2 * kPointsPerInch;
+
+// A length in points as messages say it: "2in", "1.5in".
+std::string inches(float points) {
+    std::string out = std::to_string(points / kPointsPerInch);
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.ends_with('.')) out.pop_back();
+    return out + "in";
+}
+// "2in (51mm)"
+std::string inches_and_mm(float points) {
+    return inches(points) + " (" + std::to_string(std::lround(points / kPointsPerMm)) + "mm)";
+}
+// "1in by 2in": the smallest text block
+std::string min_text_block() { return inches(kMinTextWidth) + " by " + inches(kMinTextHeight); }
 
 constexpr std::array<std::string_view, kElementCount> kElementNames = {
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
@@ -246,7 +265,7 @@ std::optional<float> length(std::string_view v, float em, std::optional<float> u
     if (unit == "pt") return number;
     if (unit == "mm") return number * kPointsPerMm;
     if (unit == "cm") return number * 10 * kPointsPerMm;
-    if (unit == "in") return number * 72;
+    if (unit == "in") return number * kPointsPerInch;
     if (unit == "px") return number * 0.75f;
     if (unit == "em") return number * em;
     if (unit.empty() && number == 0) return 0.0f;
@@ -442,9 +461,10 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
     }
 }
 
-// A text block of at least 1in by 2in.
+// A text block of at least kMinTextWidth by kMinTextHeight.
 bool leaves_room(const PrintStyle& style) {
-    return style.measure() >= 72 && style.paper.height - style.margin_top - style.margin_bottom >= 144;
+    return style.measure() >= kMinTextWidth &&
+           style.paper.height - style.margin_top - style.margin_bottom >= kMinTextHeight;
 }
 
 std::span<const EmbeddedStyle> embedded() { return {kEmbeddedPrintStyles, kEmbeddedPrintStylesCount}; }
@@ -480,13 +500,14 @@ PaperSize parse_paper(std::string_view text_in) {
         if (w && h)
             throw Error(ErrorKind::usage, "", 0,
                         "paper '" + std::string(text_in) + "' is too " +
-                            (std::min(*w, *h) < kMinPaperSide ? "small: each side must be at least 2in (51mm)"
-                                                              : "large: each side must be at most 200in (5080mm)"));
+                            (std::min(*w, *h) < kMinPaperSide
+                                 ? "small: each side must be at least " + inches_and_mm(kMinPaperSide)
+                                 : "large: each side must be at most " + inches_and_mm(kMaxPaperSide)));
     }
     throw Error(ErrorKind::usage, "", 0,
                 "unknown paper '" + std::string(text_in) +
                     "' (a4, letter, a5, legal, a3, or width and height such as '150mm 220mm', "
-                    "each from 2in to 200in)");
+                    "each from " + inches(kMinPaperSide) + " to " + inches(kMaxPaperSide) + ")");
 }
 
 PrintStyle parse_print_style(std::string_view css, std::string_view file) {
@@ -540,7 +561,7 @@ PrintStyle parse_print_style(std::string_view css, std::string_view file) {
             ignored.add(d.line, "'@page { " + d.property + ": " + d.value + " }'");
         }
     }
-    if (!leaves_room(style)) fail(file, 0, "the margins leave less than 1in by 2in of the page for text");
+    if (!leaves_room(style)) fail(file, 0, "the margins leave less than " + min_text_block() + " of the page for text");
     style.ignored = ignored.message();
     return style;
 }
@@ -550,14 +571,14 @@ PrintStyle print_style_for(std::string_view name_or_file, std::string_view paper
     if (!paper.empty()) {
         style.paper = parse_paper(paper);
         if (!leaves_room(style)) {
-            // the smallest paper that leaves a text block of 1in by 2in inside the margins
-            const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + 72);
-            const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + 144);
-            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / 72))); };
+            // the smallest paper that leaves the smallest text block inside the margins
+            const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + kMinTextWidth);
+            const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + kMinTextHeight);
+            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / kPointsPerInch))); };
             throw Error(ErrorKind::usage, "", 0,
                         "paper '" + std::string(paper) + "' is too small for the margins of style '" + style.name +
                             "': the smallest it takes is " + mm(width) + "mm by " + mm(height) +
-                            "mm (a text block of 1in by 2in)");
+                            "mm (a text block of " + min_text_block() + ")");
         }
     }
     return style;
