@@ -9,6 +9,7 @@
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
+#include "html/explanation.hpp"
 #include "html/footnotes.hpp"
 #include "html/image_source.hpp"
 #include "html/page_metadata.hpp"
@@ -858,13 +859,9 @@ private:
         ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (!image.decorative.empty()) {
             if (options_.explain && options_.explain->keeps_notes()) {
-                Diagnostic d;
-                d.pass = "html-images";
-                d.action = "removed";
-                d.first_line = d.last_line = e.line;
-                d.reason = "image: " + image.decorative;
-                d.excerpt = excerpt(image.src.empty() ? image.alt : image.src);
-                options_.explain->note(std::move(d));
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: " + image.decorative, {},
+                                                   excerpt(image.src.empty() ? image.alt : image.src)));
             }
             return;
         }

@@ -12,6 +12,7 @@
 #include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
+#include "html/explanation.hpp"
 #include "html/image_source.hpp"
 #include "html/page_metadata.hpp"
 #include "html/table_kind.hpp"
@@ -377,15 +378,11 @@ private:
     }
 
     void note(std::uint32_t i, const char* action, std::string why, double score, Rule rule = Rule::count) {
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = action;
-        d.first_line = page_[i].line;
-        d.last_line = std::max(page_[i].line, page_[i].last_line);
+        Diagnostic d = explanation("html-select", action, {page_[i].line, std::max(page_[i].line, page_[i].last_line)},
+                                   describe(i) + ": " + why,
+                                   rule != Rule::count ? clean::rule_id(rule) : std::string_view(),
+                                   excerpt(page_.text_of(i, kExcerptSource)));
         d.score = score;
-        d.reason = describe(i) + ": " + why;
-        if (rule != Rule::count) d.rule = clean::rule_id(rule);
-        d.excerpt = excerpt(page_.text_of(i, kExcerptSource));
         diag_.note(std::move(d));
     }
 
@@ -1127,15 +1124,10 @@ std::vector<std::uint32_t> comment_sections(const Page& page, const Selection& s
 void note_comment_sections(const Page& page, const std::vector<std::uint32_t>& sections, Diagnostics& diag) {
     if (!diag.keeps_notes()) return;
     for (std::uint32_t i : sections) {
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = "removed";
-        d.first_line = page[i].line;
-        d.last_line = std::max(page[i].line, page[i].last_line);
-        d.reason = "a comment section (its class, id or itemtype) after the article's prose, on a page that is no thread";
-        d.rule = clean::rule_id(Rule::comment_section);
-        d.excerpt = excerpt(page.text_of(i, kExcerptSource));
-        diag.note(std::move(d));
+        diag.note(explanation("html-select", "removed", {page[i].line, std::max(page[i].line, page[i].last_line)},
+                              "a comment section (its class, id or itemtype) after the article's prose, on a page "
+                              "that is no thread",
+                              clean::rule_id(Rule::comment_section), excerpt(page.text_of(i, kExcerptSource))));
     }
 }
 
