@@ -458,15 +458,13 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // With --drop-selector, an empty document is said so, as the cleaner says one of its
     // own making (clean.cpp): whether the selectors took all of the page's text, or the
     // cleaner found only furniture in what they left.
+    // The dropped elements stay in the parsed tree, out of the index: the body's text is
+    // the page's, what the selectors took included (no second parse of the page).
     bool left_text = false, dropped_all_text = false;
     if (!drops.empty()) {
-        left_text = page.body() != html::kNoElement && !page[page.body()].skipped &&
-                    !text::trim(page.text_of(page.body(), 64)).empty();
-        if (!left_text) {
-            html::Page whole_page(text);
-            dropped_all_text = whole_page.body() != html::kNoElement &&
-                               !text::trim(whole_page.text_of(whole_page.body(), 64)).empty();
-        }
+        const bool page_text = !text::trim(page.body_text(64)).empty();
+        left_text = page_text && page.body() != html::kNoElement && !page[page.body()].skipped;
+        dropped_all_text = page_text && !left_text;
     }
     if (diag.keeps_notes()) {
         auto hidden = [](const html::Element& e) { return html::is_hidden(e.node); };

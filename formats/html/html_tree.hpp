@@ -134,8 +134,12 @@ public:
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
     // white space collapsed; at most `limit` bytes.
     std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;
+    // The same of the document's <body>, indexed or not: the tree keeps what `hide` left
+    // out of the index, so this is the page's text before --drop-selector took any.
+    std::string body_text(std::size_t limit = SIZE_MAX) const;
 
 private:
+    static std::string subtree_text(const GumboNode* top, std::size_t limit);
     // `reveal`: hidden elements shown nonetheless (see the constructor). Returns the
     // hidden elements' nodes that held several times the text the page shows.
     std::vector<const GumboNode*> index(const Hide& hide, const std::vector<const GumboNode*>& reveal);
