@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_set>
 
 #include "core/html_text.hpp"
 #include "core/text.hpp"
@@ -250,9 +251,9 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
                          [](const FeedEntry& a, const FeedEntry& b) { return *a.date > *b.date; });
     // the same article listed twice (a feed updated in place) is fetched once
     std::vector<FeedEntry> unique;
+    std::unordered_set<std::string> listed;
     for (FeedEntry& e : entries)
-        if (std::none_of(unique.begin(), unique.end(), [&](const FeedEntry& u) { return u.url == e.url; }))
-            unique.push_back(std::move(e));
+        if (listed.insert(url_identity(e.url)).second) unique.push_back(std::move(e));
     std::size_t cap = max_articles ? std::min(max_articles, kMaxFeedArticles) : kMaxFeedArticles;
     if (unique.size() > cap) {
         if (!max_articles || max_articles > kMaxFeedArticles)

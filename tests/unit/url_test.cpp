@@ -209,6 +209,13 @@ TEST_CASE("url: a feed's warnings name the feed and a URL given twice is convert
     REQUIRE(twice.status == 0);
     CHECK(files_in(dir / "twice") == std::vector<std::string>{"tuesday-the-market-returns.md"});
     CHECK_THAT(twice.err, Contains("dconv: " + page + ": warning: given more than once; converted once"));
+
+    // the scheme and host in another case name the same page
+    std::string shouted = "HTTP" + page.substr(4);
+    Run cased = dconv_in(dir, "--allow-private --to md -o cased/ " + page + " " + shouted);
+    REQUIRE(cased.status == 0);
+    CHECK(files_in(dir / "cased") == std::vector<std::string>{"tuesday-the-market-returns.md"});
+    CHECK_THAT(cased.err, Contains("dconv: " + shouted + ": warning: given more than once; converted once"));
     fs::remove_all(dir);
 }
 
