@@ -36,18 +36,6 @@ bool wide_for_breaks(char32_t c) {
     return text::is_cjk(c) && !(c >= 0xAC00 && c <= 0xD7AF) && !(c >= 0x1100 && c <= 0x11FF);
 }
 
-int heading_level(GumboTag tag) {
-    switch (tag) {
-        case GUMBO_TAG_H1: return 1;
-        case GUMBO_TAG_H2: return 2;
-        case GUMBO_TAG_H3: return 3;
-        case GUMBO_TAG_H4: return 4;
-        case GUMBO_TAG_H5: return 5;
-        case GUMBO_TAG_H6: return 6;
-        default: return 0;
-    }
-}
-
 // A link worth keeping: not empty, not the page itself, and not script (javascript:,
 // vbscript:) or an inline document (data:, which can carry a page of script): those
 // links go in every output format alike, their text stays.

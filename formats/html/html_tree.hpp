@@ -62,6 +62,8 @@ static_assert(sizeof(Element) <= 80, "Element packed");
 
 // Tags that start a block of their own (HTML's flow content that is not phrasing).
 bool is_block_tag(GumboTag tag);
+// The level of a heading tag (1 for <h1>), 0 for another tag.
+int heading_level(GumboTag tag);
 // Tags whose content is never shown as text: scripts, styles, templates, SVG and MathML,
 // embedded objects and frames, form controls, media, ruby annotations. <noscript> is
 // not one of them: gumbo parses its content as markup, and pages written for scripts
