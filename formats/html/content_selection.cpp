@@ -778,14 +778,20 @@ private:
     // holding a link to the door, a heading or a sentence and little else. The outermost
     // box of at most kMaxCallChars with blocks of its own goes, or a line of at most
     // kMaxCallLineChars whose links are a good part of it ("Please Login or Register to
-    // reply"); a sentence of the article that links to a sign-up page stays.
+    // reply"); a sentence of the article that links to a sign-up page stays. A form of
+    // controls that step 1 removed (rule landmark: a newsletter's e-mail field and its
+    // Subscribe button) is such a door too: the box that held it and its pitch ("Get the
+    // Weekly", "The week's news, every Friday") goes with it.
     void remove_account_calls(const std::vector<std::uint32_t>& roots) {
         bool any = false;
         for (std::uint32_t r : roots) {
             poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
-                if (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A) continue;
-                if (!is_account_link(attribute(page_[i].node, "href"))) continue;
+                // (removed, the form is dead itself: the box above it must not be)
+                const bool form = page_[i].tag == GUMBO_TAG_FORM && removed_[i] && !page_[i].skipped &&
+                                  !dead_[page_[i].parent] && has_visible_control(i);
+                if (!form && (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A)) continue;
+                if (!form && !is_account_link(attribute(page_[i].node, "href"))) continue;
                 std::uint32_t box = kNoElement;
                 for (std::uint32_t a = page_[i].parent; a != r && a != kNoElement; a = page_[a].parent) {
                     if (live_[a].chars > kMaxCallChars) break;
@@ -794,8 +800,11 @@ private:
                                                     live_[a].link_density() >= kMinCallLineLinkDensity))
                         box = a;
                 }
-                if (box == kNoElement || removed_[box]) continue;
-                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars),
+                if (box == kNoElement || removed_[box] || (form && live_[box].chars == 0)) continue;
+                remove(box,
+                       format(form ? "the box of a form of controls (a sign-up, a search), %.0f characters"
+                                   : "a call to sign in or subscribe, %.0f characters",
+                              live_[box].chars),
                        Rule::sign_in_call);
                 any = true;
                 i = page_[box].end - 1;
