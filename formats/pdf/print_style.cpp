@@ -469,16 +469,6 @@ bool leaves_room(const PrintStyle& style) {
 
 std::span<const EmbeddedStyle> embedded() { return {kEmbeddedPrintStyles, kEmbeddedPrintStylesCount}; }
 
-std::string describe(std::string_view css) {
-    std::size_t open = css.find("/*");
-    if (open == std::string_view::npos) return {};
-    std::string_view line = css.substr(open + 2);
-    line = line.substr(0, line.find('\n'));
-    if (std::size_t close = line.find("*/"); close != std::string_view::npos) line = line.substr(0, close);
-    if (std::size_t colon = line.find(".css:"); colon != std::string_view::npos) line = line.substr(colon + 5);
-    return std::string(text::trim(line));
-}
-
 }  // namespace
 
 std::string_view element_name(Element e) { return kElementNames[static_cast<std::size_t>(e)]; }
@@ -608,7 +598,7 @@ PrintStyle load_print_style(std::string_view name_or_file) {
 
 std::vector<StyleInfo> builtin_print_styles() {
     std::vector<StyleInfo> out;
-    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe(s.css)});
+    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe_style(s.css)});
     std::sort(out.begin(), out.end(), [](const StyleInfo& a, const StyleInfo& b) { return a.name < b.name; });
     return out;
 }

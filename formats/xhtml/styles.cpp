@@ -25,17 +25,6 @@ constexpr std::string_view kDefaultStyle = "default";
 
 std::span<const EmbeddedStyle> embedded() { return {kEmbeddedStyles, kEmbeddedStylesCount}; }
 
-// The opening comment's first line after "NAME.css: ", up to the end of that line.
-std::string describe(std::string_view css) {
-    std::size_t open = css.find("/*");
-    if (open == std::string_view::npos) return {};
-    std::size_t end = css.find_first_of("\n", open);
-    std::string_view line = css.substr(open + 2, end == std::string_view::npos ? end : end - open - 2);
-    if (std::size_t close = line.find("*/"); close != std::string_view::npos) line = line.substr(0, close);
-    if (std::size_t colon = line.find(".css:"); colon != std::string_view::npos) line = line.substr(colon + 5);
-    return std::string(text::trim(line));
-}
-
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         std::size_t at = i;
@@ -139,7 +128,7 @@ void check_css(std::string_view css, const std::string& file) {
 
 std::vector<StyleInfo> builtin_styles() {
     std::vector<StyleInfo> out;
-    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe(s.css)});
+    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe_style(s.css)});
     std::sort(out.begin(), out.end(), [](const StyleInfo& a, const StyleInfo& b) { return a.name < b.name; });
     return out;
 }
