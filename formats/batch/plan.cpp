@@ -431,7 +431,7 @@ Plan make_plan(const BatchOptions& options, std::ostream& err) {
     for (const auto& [given, given_listed_at] : given_inputs) {
         const std::string listed = listed_at(given_listed_at);
         if (is_web_url(given)) {
-            if (!urls_given.insert(given).second) {
+            if (!urls_given.insert(url_identity(given)).second) {
                 plan.warnings.push_back(printable_name(given) + ": warning: given more than once; converted once");
                 continue;
             }

@@ -275,24 +275,39 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             std::lock_guard lock(s.progress_mutex);
             s.total += flat.size();
         }
+        // an article without a link is named by its feed and place in it: "week.atom (entry 2)"
+        auto name_of = [&](std::size_t k) {
+            const fetch::FeedEntry& entry = flat[k].second;
+            return entry.url.empty() ? sources[flat[k].first].given + " (entry " + std::to_string(entry.position) + ")"
+                                     : entry.url;
+        };
         s.parallel(flat.size(), [&](std::size_t k) {
-            const std::string& url = flat[k].second.url;
+            const fetch::FeedEntry& entry = flat[k].second;
+            const std::string name = name_of(k);
             try {
-                FetchResult reply = s.fetcher.fetch(url, FetchKind::page);
-                if (fetch::looks_like_feed(reply.body))
-                    throw Error(ErrorKind::input, url, 0, "a feed listed in a feed: not followed");
-                pages[k] = s.prepare(url, std::move(reply), flat[k].second.title);
+                FetchResult reply;
+                if (entry.url.empty()) {  // its content in the feed is the page
+                    reply.final_url = entry.base;
+                    reply.media_type = "text/html";
+                    reply.charset = "utf-8";
+                    reply.body = fetch::feed_entry_page(entry);
+                } else {
+                    reply = s.fetcher.fetch(entry.url, FetchKind::page);
+                    if (fetch::looks_like_feed(reply.body))
+                        throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
+                }
+                pages[k] = s.prepare(name, std::move(reply), entry.title);
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {
-                errors[k] = Error(ErrorKind::internal, url, 0, e.what());
+                errors[k] = Error(ErrorKind::internal, name, 0, e.what());
             }
             s.progress(true);
         });
         for (std::size_t k = 0; k < flat.size(); ++k) {
             FetchedSource& r = results[flat[k].first];
             if (pages[k]) r.pages.push_back(std::move(*pages[k]));
-            else r.failures.push_back({flat[k].second.url, *errors[k]});
+            else r.failures.push_back({name_of(k), *errors[k]});
         }
     }
     // A feed's own warnings are told with the feed's name, not with one of its articles.

@@ -9,6 +9,8 @@
 //                20 June 2016   11 Dec. 2020   20. Mai 2024   1er mai 2024   20th June, 2016
 //                20 de mayo de 2024   19 de maio de 2024   20 maggio 2024   11-Dec-2020
 //   month first  December 11, 2020   Dec. 11, 2020   Dec 11 2020   June 20th, 2016
+//   weekday      Tuesday, March 3, 2026   Di., 3. März 2026   周二 2026年3月3日: a date at
+//                the start of a line may follow its weekday (starts_with_date)
 //
 // Decisions:
 // - NN/NN/YYYY and NN-NN-YYYY: d/m/y when the first number cannot be a month (> 12),
@@ -170,6 +172,71 @@ constexpr MonthTable kMonthTable = [] {
 // Longest month name, in bytes ("сентября" is 16): longer words are not looked up.
 constexpr std::size_t kMaxMonthNameBytes = 32;
 
+// Weekday names, in full and abbreviated, in the languages of the month names, lower-case:
+// a weekday before a date ("Tuesday, March 3, 2026") is part of the dateline. Shared
+// spellings are listed once ("mar" is Tuesday in French, Spanish and Italian, and March
+// in English: a date is tried as written first).
+constexpr std::string_view kWeekdayNames[] = {
+    // English
+    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
+    "friday", "fri", "saturday", "sat", "sunday", "sun",
+    // German
+    "montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr", "samstag",
+    "sa", "sonnabend", "sonntag", "so",
+    // French
+    "lundi", "lun", "mardi", "mar", "mercredi", "mer", "jeudi", "jeu", "vendredi", "ven", "samedi",
+    "sam", "dimanche", "dim",
+    // Spanish
+    "lunes", "martes", "miércoles", "miercoles", "mié", "mie", "jueves", "jue", "viernes", "vie",
+    "sábado", "sabado", "sáb", "sab", "domingo", "dom",
+    // Portuguese ("segunda-feira": the "-feira" is skipped after the word)
+    "segunda", "seg", "terça", "terca", "ter", "quarta", "qua", "quinta", "qui", "sexta", "sex",
+    // Italian
+    "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi", "gio",
+    "venerdì", "venerdi", "sabato", "domenica",
+    // Dutch
+    "maandag", "ma", "dinsdag", "woensdag", "wo", "donderdag", "vrijdag", "vr", "zaterdag", "za",
+    "zondag", "zo",
+    // Indonesian
+    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu",
+    // Swedish
+    "måndag", "mån", "tisdag", "tis", "onsdag", "ons", "torsdag", "tors", "fredag", "fre", "lördag",
+    "lör", "söndag", "sön",
+    // Turkish, with and without its letters
+    "pazartesi", "salı", "sali", "çarşamba", "carsamba", "perşembe", "persembe", "cuma", "cumartesi",
+    "pazar",
+    // Russian
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "пн", "вт",
+    "ср", "чт", "пт", "сб", "вс",
+    // Polish
+    "poniedziałek", "pon", "wtorek", "wt", "środa", "śr", "czwartek", "czw", "piątek", "pt", "sobota",
+    "sob", "niedziela", "niedz", "nd",
+    // Arabic
+    "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "الأحد",
+    "الاحد",
+    // Hindi
+    "सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "बृहस्पतिवार", "शुक्रवार", "शनिवार", "रविवार",
+};
+
+// Chinese, Japanese and Korean weekdays, written without spaces: matched as the text
+// that starts at a token.
+constexpr std::string_view kCjkWeekdays[] = {
+    "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日", "星期天",
+    "礼拜一", "礼拜二", "礼拜三", "礼拜四", "礼拜五", "礼拜六", "礼拜日", "礼拜天",
+    "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周天",
+    "週一", "週二", "週三", "週四", "週五", "週六", "週日",
+    "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日",
+    "월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일",
+};
+
+constexpr bool unique_weekday_names() {
+    for (std::size_t i = 0; i < std::size(kWeekdayNames); ++i)
+        for (std::size_t k = i + 1; k < std::size(kWeekdayNames); ++k)
+            if (kWeekdayNames[i] == kWeekdayNames[k]) return false;
+    return true;
+}
+static_assert(unique_weekday_names(), "a weekday name is listed twice");
+
 // Ordinal suffixes glued to a day number: 1st 2nd 3rd 20th, 1er, 1º 1ª, 1o.
 constexpr std::string_view kOrdinalSuffixes[] = {"st", "nd", "rd", "th", "er",
                                                  "o",  "a",  "º",  "ª"};
@@ -318,10 +385,13 @@ class Scanner {
 public:
     explicit Scanner(std::string_view line) : line_(line), tokens_(line) {}
 
-    // A date made of the line's first tokens.
+    // A date made of the line's first tokens, or of those after its weekday.
     bool date_at_start() {
         Date d;
-        return at(0) && (year_first(0, d) || day_first(0, d) || month_first(0, d));
+        if (!at(0)) return false;
+        if (year_first(0, d) || day_first(0, d) || month_first(0, d)) return true;
+        std::size_t i = after_weekday(0);
+        return i > 0 && at(i) && (year_first(i, d) || day_first(i, d) || month_first(i, d));
     }
 
     std::string first_date() {
@@ -370,11 +440,11 @@ private:
                text::starts_with_ci(token_text(i), word);
     }
 
-    // The month the word at i names, or 0.
-    int month_name(std::size_t i) const {
+    // A word of at most kMaxMonthNameBytes, lower-cased into `buffer`.
+    using Folded = std::array<char, kMaxMonthNameBytes * 2>;  // lower-casing may grow a word
+    std::string_view folded_word(std::size_t i, Folded& buffer) const {
         const Token* t = at(i);
-        if (!t || t->kind != Kind::word || t->end - t->begin > kMaxMonthNameBytes) return 0;
-        std::array<char, kMaxMonthNameBytes * 2> buffer{};  // lower-casing may grow a word
+        if (!t || t->kind != Kind::word || t->end - t->begin > kMaxMonthNameBytes) return {};
         std::size_t n = 0;
         std::string_view word = token_text(i);
         for (std::size_t k = 0; k < word.size();) {
@@ -383,10 +453,44 @@ private:
                          : static_cast<char32_t>(u_tolower(UChar32(c)));
             char utf8[4];
             std::size_t len = text::encode(c, utf8);
-            if (n + len > buffer.size()) return 0;
+            if (n + len > buffer.size()) return {};
             for (std::size_t b = 0; b < len; ++b) buffer[n++] = utf8[b];
         }
-        std::string_view folded(buffer.data(), n);
+        return {buffer.data(), n};
+    }
+
+    // The token after a weekday that starts at token i and what follows it ("Tuesday, ",
+    // "Di., ", "segunda-feira, ", "周二 "), or i when no weekday starts there.
+    std::size_t after_weekday(std::size_t i) const {
+        const Token* t = at(i);
+        if (!t) return i;
+        std::size_t j = i;
+        const std::size_t start = t->begin;  // `t` moves as the window grows
+        std::string_view rest = line_.substr(start);
+        for (std::string_view cjk : kCjkWeekdays)
+            if (rest.starts_with(cjk)) {
+                while (at(j) && at(j)->begin < start + cjk.size()) ++j;
+                break;
+            }
+        if (j == i) {
+            Folded buffer;
+            std::string_view word = folded_word(i, buffer);
+            if (word.empty() ||
+                std::find(std::begin(kWeekdayNames), std::end(kWeekdayNames), word) == std::end(kWeekdayNames))
+                return i;
+            j = i + 1;
+            if (is_punct(j, U'-') && glued(j) && glued(j + 1) && is_word(j + 1, "feira")) j += 2;
+            if (is_punct(j, U'.') && glued(j)) ++j;
+        }
+        if (is_punct(j, U',') || is_punct(j, U'、') || is_punct(j, U'،')) ++j;
+        return j;
+    }
+
+    // The month the word at i names, or 0.
+    int month_name(std::size_t i) const {
+        Folded buffer;
+        std::string_view folded = folded_word(i, buffer);
+        if (folded.empty()) return 0;
         const auto& names = kMonthTable.names;
         auto it = std::lower_bound(names.begin(), names.end(), folded, [](const PackedMonthName& m, std::string_view key) {
             return kMonthTable.name(m) < key;

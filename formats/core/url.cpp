@@ -111,6 +111,20 @@ bool is_web_url(std::string_view input) {
     return starts("http://") || starts("https://");
 }
 
+std::string url_identity(std::string_view url) {
+    UrlParts p = split_url(url);
+    if (p.scheme.empty() || !p.has_authority) return std::string(url);
+    std::string out = text::lower_ascii(p.scheme);
+    out += "://";
+    // user information keeps its case: only the host (and port) after it is folded
+    std::size_t at = p.authority.rfind('@');
+    std::size_t host = at == std::string_view::npos ? 0 : at + 1;
+    out += p.authority.substr(0, host);
+    out += text::lower_ascii(p.authority.substr(host));
+    out += url.substr(static_cast<std::size_t>(p.authority.data() + p.authority.size() - url.data()));
+    return out;
+}
+
 std::string absolute_url(std::string_view base, std::string_view href) {
     while (!href.empty() && is_url_space(href.back())) href.remove_suffix(1);
     while (!href.empty() && is_url_space(href.front())) href.remove_prefix(1);

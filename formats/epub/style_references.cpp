@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/css_scan.hpp"
 #include "core/text.hpp"
 
 namespace dconv::epub {
@@ -78,9 +79,8 @@ std::string without_outside_references(std::string_view css, std::string_view fi
     for (std::size_t i = 0; i < css.size(); ++i) {
         char c = css[i];
         if (text::trim(pending).empty() && !std::isspace(static_cast<unsigned char>(c))) pending_line = line;
-        if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {  // a comment, kept as it is
-            std::size_t end = css.find("*/", i + 2);
-            end = end == std::string_view::npos ? css.size() : end + 2;
+        if (css::comment_at(css, i)) {  // a comment, kept as it is
+            std::size_t end = std::min(css::comment_end(css, i), css.size());
             std::string_view comment = css.substr(i, end - i);
             for (char k : comment) line += k == '\n';
             pending.append(comment);
@@ -88,9 +88,7 @@ std::string without_outside_references(std::string_view css, std::string_view fi
             continue;
         }
         if (c == '"' || c == '\'') {  // a string: its braces and semicolons are text
-            std::size_t j = i + 1;
-            while (j < css.size() && css[j] != c && css[j] != '\n') j += css[j] == '\\' ? 2 : 1;
-            j = std::min(j, css.size() - 1);
+            std::size_t j = std::min(css::string_end(css, i), css.size() - 1);
             pending.append(css.substr(i, j - i + 1));
             i = j;
             continue;

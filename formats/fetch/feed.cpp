@@ -1,5 +1,6 @@
 // feed.cpp: RSS and Atom feeds into article URLs. Only what names an article is read:
-// the link, the title (for messages) and the date (to take the newest).
+// the link, the title (for messages) and the date (to take the newest); and for an entry
+// without a link, its content.
 #include "fetch/feed.hpp"
 
 #include <curl/curl.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_set>
 
 #include "core/html_text.hpp"
 #include "core/text.hpp"
@@ -74,6 +76,72 @@ std::string atom_link(const tinyxml2::XMLElement* entry) {
         if (first.empty()) first = href;
     }
     return first;
+}
+
+// Text as HTML: its markup characters written as references.
+std::string escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '"') out += "&quot;";
+        else out += c;
+    }
+    return out;
+}
+
+// The markup below `node` written again as HTML (an Atom type="xhtml" text's): elements
+// by their local names with their attributes but namespace declarations, text escaped.
+// (tinyxml2's XMLPrinter is not used: dconv loads tinyxml2 on first use, and a class
+// with virtual functions cannot wait for it.)
+void append_markup(const tinyxml2::XMLNode* node, std::string& out) {
+    static constexpr std::string_view kVoid[] = {"area", "br", "col", "embed", "hr", "img", "input",
+                                                 "link", "meta", "param", "source", "track", "wbr"};
+    for (auto* n = node->FirstChild(); n; n = n->NextSibling()) {
+        if (auto* t = n->ToText()) {
+            out += escaped(t->Value());
+        } else if (auto* e = n->ToElement()) {
+            std::string_view name = local_name(e->Name());
+            out += '<';
+            out += name;
+            for (auto* a = e->FirstAttribute(); a; a = a->Next()) {
+                std::string_view attribute = a->Name();
+                if (attribute == "xmlns" || attribute.starts_with("xmlns:")) continue;
+                out += ' ';
+                out += attribute;
+                out += "=\"";
+                out += escaped(a->Value());
+                out += '"';
+            }
+            out += '>';
+            if (std::find(std::begin(kVoid), std::end(kVoid), name) != std::end(kVoid)) continue;
+            append_markup(e, out);
+            out += "</";
+            out += name;
+            out += '>';
+        }
+    }
+}
+
+// An Atom <content> or <summary> as HTML: type="html" holds it escaped, type="xhtml" as
+// markup (a <div>), type="text" (the default) as text. Content of another media type,
+// or out of line (src=), is no article's text: empty.
+std::string atom_content_html(const tinyxml2::XMLElement* e) {
+    if (!e || e->Attribute("src")) return {};
+    const char* type = e->Attribute("type");
+    std::string_view kind = type ? type : "text";
+    if (kind == "html" || kind == "text/html") return text_of(e);
+    if (kind == "xhtml" || kind == "application/xhtml+xml") {
+        std::string out;
+        append_markup(e, out);
+        return std::string(text::trim(out));
+    }
+    if (kind == "text" || kind == "text/plain") {
+        std::string text = text_of(e);
+        return text.empty() ? text : "<p>" + escaped(text) + "</p>";
+    }
+    return {};
 }
 
 std::string xml_base(const tinyxml2::XMLElement* e, std::string base) {
@@ -201,14 +269,19 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
         else *feed_title = text::squeeze_spaces(text_of(child(named, "title")));
     }
     std::vector<FeedEntry> entries;
-    std::size_t without_link = 0;
-    auto add = [&](std::string link, std::string title, std::optional<std::time_t> date, const std::string& base) {
+    std::size_t without_link = 0, position = 0;
+    // `content`: the entry's own HTML, read when it has no link
+    auto add = [&](std::string link, std::string title, std::optional<std::time_t> date, const std::string& base,
+                   std::string content) {
+        ++position;
         link = absolute_url(base, link);
-        if (!is_web_url(link)) {
+        if (is_web_url(link)) {
+            entries.push_back({std::move(link), std::move(title), date, {}, {}, position});
+        } else if (!text::trim(content).empty()) {
+            entries.push_back({{}, std::move(title), date, std::move(content), base, position});
+        } else {
             ++without_link;
-            return;
         }
-        entries.push_back({std::move(link), std::move(title), date});
     };
     std::string base = xml_base(root, feed_url);
     if (kind == "feed") {
@@ -216,7 +289,9 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
             if (local_name(e->Name()) != "entry") continue;
             auto date = parse_feed_date(text_of(child(e, "published")));
             if (!date) date = parse_feed_date(text_of(child(e, "updated")));
-            add(atom_link(e), atom_text(child(e, "title")), date, xml_base(e, base));
+            std::string content = atom_content_html(child(e, "content"));
+            if (text::trim(content).empty()) content = atom_content_html(child(e, "summary"));
+            add(atom_link(e), atom_text(child(e, "title")), date, xml_base(e, base), std::move(content));
         }
     } else {
         // RSS 2.0 keeps its items in <channel>; RSS 1.0 (RDF) beside it.
@@ -236,12 +311,15 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
                 }
                 auto date = parse_feed_date(text_of(child(e, "pubDate")));
                 if (!date) date = parse_feed_date(text_of(child(e, "date")));  // dc:date
-                add(link, text::squeeze_spaces(text_of(child(e, "title"))), date, base);
+                // content:encoded, else the description: HTML, escaped or in CDATA
+                std::string content = text_of(child(e, "encoded"));
+                if (content.empty()) content = text_of(child(e, "description"));
+                add(link, text::squeeze_spaces(text_of(child(e, "title"))), date, base, std::move(content));
             }
     }
     if (without_link)
         diag.warn("feed", std::to_string(without_link) + " entr" + (without_link == 1 ? "y" : "ies") +
-                              " without an http or https link left out");
+                              " without an http or https link or content left out");
     if (entries.empty()) throw Error(ErrorKind::input, name, 0, "a feed without articles to fetch");
 
     bool all_dated = std::all_of(entries.begin(), entries.end(), [](const FeedEntry& e) { return e.date.has_value(); });
@@ -250,9 +328,9 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
                          [](const FeedEntry& a, const FeedEntry& b) { return *a.date > *b.date; });
     // the same article listed twice (a feed updated in place) is fetched once
     std::vector<FeedEntry> unique;
+    std::unordered_set<std::string> listed;
     for (FeedEntry& e : entries)
-        if (std::none_of(unique.begin(), unique.end(), [&](const FeedEntry& u) { return u.url == e.url; }))
-            unique.push_back(std::move(e));
+        if (e.url.empty() || listed.insert(url_identity(e.url)).second) unique.push_back(std::move(e));
     std::size_t cap = max_articles ? std::min(max_articles, kMaxFeedArticles) : kMaxFeedArticles;
     if (unique.size() > cap) {
         if (!max_articles || max_articles > kMaxFeedArticles)
@@ -261,6 +339,11 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
         unique.resize(cap);
     }
     return unique;
+}
+
+std::string feed_entry_page(const FeedEntry& entry) {
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escaped(entry.title) +
+           "</title></head><body><article>\n" + entry.content + "\n</article></body></html>\n";
 }
 
 }  // namespace dconv::fetch

@@ -14,9 +14,16 @@
 namespace dconv::fetch {
 
 struct FeedEntry {
-    std::string url;    // absolute (resolved against the feed's URL and xml:base)
-    std::string title;  // for messages
+    std::string url;    // absolute (resolved against the feed's URL and xml:base); empty: see content
+    std::string title;  // for messages, and the title of an entry read from its content
     std::optional<std::time_t> date;  // published, else updated
+    // An entry without an http or https link: its content in the feed, as an HTML page
+    // (feed_entry_page) to convert instead of one to fetch, with the base its links are
+    // relative to (the feed's URL and xml:base; empty for a local feed). Empty for an
+    // entry with a link.
+    std::string content;
+    std::string base;
+    std::size_t position = 0;  // 1 for the feed's first entry: names one without a link
 };
 
 // A feed's media type: application/rss+xml, atom+xml, rdf+xml, and the unregistered
@@ -33,14 +40,20 @@ bool looks_like_feed(std::string_view bytes);
 
 // The feed's articles, newest first (by their dates when every entry has one, else in
 // the feed's order, which is newest first by custom), at most `max_articles` of them (0:
-// all, up to kMaxFeedArticles, with a warning for the rest). Entries without an http or
-// https link are left out with a warning. `feed_url` is where the feed came from (empty
+// all, up to kMaxFeedArticles, with a warning for the rest). An entry without an http or
+// https link is read from its own content (Atom <content>, else <summary>; RSS
+// <content:encoded>, else <description>), titled by its <title>; one without content
+// either is left out with a warning. `feed_url` is where the feed came from (empty
 // for a local file: links must then be absolute). `feed_title`, when given, receives the
 // feed's own title (RSS <channel><title>, Atom <feed><title>; empty when it has none).
 // Throws Error(input, name) for XML that is not a feed, or a feed without articles.
 std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed_url,
                                  const std::string& name, std::size_t max_articles,
                                  Diagnostics& diag, std::string* feed_title = nullptr);
+
+// An entry read from its content (FeedEntry::content) as a page of its own: a UTF-8 HTML
+// page titled by the entry's title, its content the page's article.
+std::string feed_entry_page(const FeedEntry& entry);
 
 // "2024-05-13T10:00:00Z", "2024-05-13T12:00:00+02:00", "2024-05-13" (Atom, Dublin Core)
 // or "Mon, 13 May 2024 10:00:00 GMT" (RSS): seconds since 1970, UTC.

@@ -9,6 +9,7 @@
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
+#include "html/explanation.hpp"
 #include "html/footnotes.hpp"
 #include "html/image_source.hpp"
 #include "html/page_metadata.hpp"
@@ -33,18 +34,6 @@ bool is_invisible(char32_t c) {
 // text has no spaces between words. Hangul uses spaces.
 bool wide_for_breaks(char32_t c) {
     return text::is_cjk(c) && !(c >= 0xAC00 && c <= 0xD7AF) && !(c >= 0x1100 && c <= 0x11FF);
-}
-
-int heading_level(GumboTag tag) {
-    switch (tag) {
-        case GUMBO_TAG_H1: return 1;
-        case GUMBO_TAG_H2: return 2;
-        case GUMBO_TAG_H3: return 3;
-        case GUMBO_TAG_H4: return 4;
-        case GUMBO_TAG_H5: return 5;
-        case GUMBO_TAG_H6: return 6;
-        default: return 0;
-    }
 }
 
 // A link worth keeping: not empty, not the page itself, and not script (javascript:,
@@ -858,13 +847,9 @@ private:
         ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (!image.decorative.empty()) {
             if (options_.explain && options_.explain->keeps_notes()) {
-                Diagnostic d;
-                d.pass = "html-images";
-                d.action = "removed";
-                d.first_line = d.last_line = e.line;
-                d.reason = "image: " + image.decorative;
-                d.excerpt = excerpt(image.src.empty() ? image.alt : image.src);
-                options_.explain->note(std::move(d));
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: " + image.decorative, {},
+                                                   excerpt(image.src.empty() ? image.alt : image.src)));
             }
             return;
         }

@@ -12,6 +12,7 @@
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
+#include "html/explanation.hpp"
 #include "html/html_tree.hpp"
 #include "html/image_source.hpp"
 
@@ -647,11 +648,8 @@ void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
     article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
     empty_redundant_alt_text(doc.blocks, article, emptied);
     if (emptied > 0 && diag.keeps_notes()) {
-        Diagnostic d;
-        d.pass = "html-images";
-        d.action = "changed";
-        d.reason = std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image";
-        diag.note(std::move(d));
+        diag.note(explanation("html-images", "changed", {},
+                              std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image"));
     }
 }
 
@@ -717,14 +715,10 @@ void drop_site_images(Document& doc, const CleanOptions& options, Diagnostics& d
     drop_site_images(doc.blocks, *options.batch, dropped);
     if (dropped.empty() || !diag.keeps_notes()) return;
     for (const std::string& src : dropped) {
-        Diagnostic d;
-        d.pass = "html-images";
-        d.action = "removed";
-        d.reason = "image on " + std::to_string(options.batch->pages_with(template_image_line(src))) +
-                   " pages of the batch: the site's, not the article's";
-        d.rule = clean::rule_id(Rule::site_image);
-        d.excerpt = excerpt(src);
-        diag.note(std::move(d));
+        diag.note(explanation("html-images", "removed", {},
+                              "image on " + std::to_string(options.batch->pages_with(template_image_line(src))) +
+                                  " pages of the batch: the site's, not the article's",
+                              clean::rule_id(Rule::site_image), excerpt(src)));
     }
 }
 
@@ -769,15 +763,9 @@ void drop_site_template(Document& doc, const CleanOptions& options, Diagnostics&
         if (pages < kTemplateMinPages) continue;
         gone[k] = any = true;
         if (diag.keeps_notes()) {
-            Diagnostic d;
-            d.pass = "html-template";
-            d.action = "removed";
-            d.first_line = units[k].source.first;
-            d.last_line = units[k].source.last;
-            d.reason = "site template: on " + std::to_string(pages) + " pages of the batch, at the content's edge";
-            d.rule = clean::rule_id(Rule::site_template);
-            d.excerpt = excerpt(text);
-            diag.note(std::move(d));
+            diag.note(explanation("html-template", "removed", units[k].source,
+                                  "site template: on " + std::to_string(pages) + " pages of the batch, at the content's edge",
+                                  clean::rule_id(Rule::site_template), excerpt(text)));
         }
     }
     if (any) drop(doc, units, gone);
@@ -827,15 +815,9 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         for (std::size_t k = 0; k < n; ++k) {
             poll_deadline();
             if (own[k].empty()) continue;
-            Diagnostic d;
-            d.pass = "html-clean";
-            d.action = "removed";
-            d.first_line = units[k].source.first;
-            d.last_line = units[k].source.last;
-            d.reason = own[k];
-            if (rules[k] != Rule::count) d.rule = clean::rule_id(rules[k]);
-            d.excerpt = excerpt(unit_text(doc, units[k]).text);
-            diag.note(std::move(d));
+            diag.note(explanation("html-clean", "removed", units[k].source, own[k],
+                                  rules[k] != Rule::count ? clean::rule_id(rules[k]) : std::string_view(),
+                                  excerpt(unit_text(doc, units[k]).text)));
         }
         // the classifier's notes, back on the page's lines; those it was not followed in say so
         for (Diagnostic d : verdicts.items()) {

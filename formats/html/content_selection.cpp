@@ -12,6 +12,7 @@
 #include "clean/thresholds.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
+#include "html/explanation.hpp"
 #include "html/image_source.hpp"
 #include "html/page_metadata.hpp"
 #include "html/table_kind.hpp"
@@ -377,15 +378,11 @@ private:
     }
 
     void note(std::uint32_t i, const char* action, std::string why, double score, Rule rule = Rule::count) {
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = action;
-        d.first_line = page_[i].line;
-        d.last_line = std::max(page_[i].line, page_[i].last_line);
+        Diagnostic d = explanation("html-select", action, {page_[i].line, std::max(page_[i].line, page_[i].last_line)},
+                                   describe(i) + ": " + why,
+                                   rule != Rule::count ? clean::rule_id(rule) : std::string_view(),
+                                   excerpt(page_.text_of(i, kExcerptSource)));
         d.score = score;
-        d.reason = describe(i) + ": " + why;
-        if (rule != Rule::count) d.rule = clean::rule_id(rule);
-        d.excerpt = excerpt(page_.text_of(i, kExcerptSource));
         diag_.note(std::move(d));
     }
 
@@ -781,14 +778,20 @@ private:
     // holding a link to the door, a heading or a sentence and little else. The outermost
     // box of at most kMaxCallChars with blocks of its own goes, or a line of at most
     // kMaxCallLineChars whose links are a good part of it ("Please Login or Register to
-    // reply"); a sentence of the article that links to a sign-up page stays.
+    // reply"); a sentence of the article that links to a sign-up page stays. A form of
+    // controls that step 1 removed (rule landmark: a newsletter's e-mail field and its
+    // Subscribe button) is such a door too: the box that held it and its pitch ("Get the
+    // Weekly", "The week's news, every Friday") goes with it.
     void remove_account_calls(const std::vector<std::uint32_t>& roots) {
         bool any = false;
         for (std::uint32_t r : roots) {
             poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
-                if (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A) continue;
-                if (!is_account_link(attribute(page_[i].node, "href"))) continue;
+                // (removed, the form is dead itself: the box above it must not be)
+                const bool form = page_[i].tag == GUMBO_TAG_FORM && removed_[i] && !page_[i].skipped &&
+                                  !dead_[page_[i].parent] && has_visible_control(i);
+                if (!form && (dead_[i] || removed_[i] || page_[i].tag != GUMBO_TAG_A)) continue;
+                if (!form && !is_account_link(attribute(page_[i].node, "href"))) continue;
                 std::uint32_t box = kNoElement;
                 for (std::uint32_t a = page_[i].parent; a != r && a != kNoElement; a = page_[a].parent) {
                     if (live_[a].chars > kMaxCallChars) break;
@@ -797,8 +800,11 @@ private:
                                                     live_[a].link_density() >= kMinCallLineLinkDensity))
                         box = a;
                 }
-                if (box == kNoElement || removed_[box]) continue;
-                remove(box, format("a call to sign in or subscribe, %.0f characters", live_[box].chars),
+                if (box == kNoElement || removed_[box] || (form && live_[box].chars == 0)) continue;
+                remove(box,
+                       format(form ? "the box of a form of controls (a sign-up, a search), %.0f characters"
+                                   : "a call to sign in or subscribe, %.0f characters",
+                              live_[box].chars),
                        Rule::sign_in_call);
                 any = true;
                 i = page_[box].end - 1;
@@ -1127,15 +1133,10 @@ std::vector<std::uint32_t> comment_sections(const Page& page, const Selection& s
 void note_comment_sections(const Page& page, const std::vector<std::uint32_t>& sections, Diagnostics& diag) {
     if (!diag.keeps_notes()) return;
     for (std::uint32_t i : sections) {
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = "removed";
-        d.first_line = page[i].line;
-        d.last_line = std::max(page[i].line, page[i].last_line);
-        d.reason = "a comment section (its class, id or itemtype) after the article's prose, on a page that is no thread";
-        d.rule = clean::rule_id(Rule::comment_section);
-        d.excerpt = excerpt(page.text_of(i, kExcerptSource));
-        diag.note(std::move(d));
+        diag.note(explanation("html-select", "removed", {page[i].line, std::max(page[i].line, page[i].last_line)},
+                              "a comment section (its class, id or itemtype) after the article's prose, on a page "
+                              "that is no thread",
+                              clean::rule_id(Rule::comment_section), excerpt(page.text_of(i, kExcerptSource))));
     }
 }
 

@@ -1,5 +1,6 @@
 #include "html/footnotes.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -116,6 +117,53 @@ std::uint32_t leading_number(const Page& page, std::uint32_t note, std::uint32_t
     return kNoElement;
 }
 
+// The rank of the heading element `i` is, or holds with at most kMaxHeadingToolsChars of
+// other text (<div class="mw-heading"><h2>Notes</h2><span>[edit]</span></div>); 0 for an
+// element that is no heading.
+int heading_box_rank(const Page& page, std::uint32_t i) {
+    if (int rank = heading_level(page[i].tag)) return rank;
+    if (!page[i].block_children) return 0;
+    for (std::uint32_t k = i + 1; k < page[i].end; ++k)
+        if (int rank = heading_level(page[k].tag))
+            return page[i].all.chars - page[k].all.chars <= kMaxHeadingToolsChars ? rank : 0;
+    return 0;
+}
+
+// Whether element `i` shows nothing of the text once the notes have left it.
+bool shows_nothing(const Page& page, const NoteIndex& index, std::uint32_t i) {
+    return page[i].skipped || index.hidden[i] || page[i].all.chars == 0;
+}
+
+// The heading over `box` (a list of notes, or the box that held it, now hidden) when the
+// section it heads held nothing but notes: the last sibling before the box with text is
+// a heading (or a box of one), and after the box comes no text until a heading of its
+// rank or higher, or the end of their parent. kNoElement otherwise.
+std::uint32_t emptied_heading(const Page& page, const NoteIndex& index, std::uint32_t box) {
+    // a wrapper that held nothing else (<div class="reflist">) went with the notes
+    std::uint32_t parent = page[box].parent;
+    while (parent != kNoElement && page[parent].tag != GUMBO_TAG_BODY) {
+        bool alone = true;
+        for (std::uint32_t k = parent + 1; k < page[parent].end && alone; k = page[k].end)
+            alone = k == box || shows_nothing(page, index, k);
+        if (!alone) break;
+        box = parent;
+        parent = page[box].parent;
+    }
+    if (parent == kNoElement) return kNoElement;
+    std::uint32_t before = kNoElement;
+    for (std::uint32_t k = parent + 1; k < box; k = page[k].end)
+        if (!shows_nothing(page, index, k)) before = k;
+    if (before == kNoElement) return kNoElement;
+    const int rank = heading_box_rank(page, before);
+    if (rank == 0) return kNoElement;
+    for (std::uint32_t k = page[box].end; k < page[parent].end; k = page[k].end) {
+        if (shows_nothing(page, index, k)) continue;
+        const int next = heading_box_rank(page, k);
+        return next != 0 && next <= rank ? before : kNoElement;
+    }
+    return before;
+}
+
 }  // namespace
 
 NoteIndex find_notes(const Page& page) {
@@ -186,6 +234,7 @@ NoteIndex find_notes(const Page& page) {
         }
     }
     // a list of notes only, and the box that says it holds them, leave the text
+    std::vector<std::uint32_t> boxes;  // the outermost element each list of notes left
     for (std::uint32_t note : notes) {
         std::uint32_t list = page[note].parent;
         if (list == kNoElement || (page[list].tag != GUMBO_TAG_OL && page[list].tag != GUMBO_TAG_UL)) continue;
@@ -195,15 +244,23 @@ NoteIndex find_notes(const Page& page) {
             if (page[k].tag == GUMBO_TAG_LI && !page[k].skipped && page[k].all.chars > 0) all = index.hidden[k];
         if (!all) continue;
         index.hidden[list] = true;
-        std::uint32_t box = list;
+        std::uint32_t box = list, top = list;
         for (int up = 0; up < 2; ++up) {  // the list, a wrapper, the box
             std::uint32_t parent = page[box].parent;
             if (parent == kNoElement || page[parent].tag == GUMBO_TAG_BODY) break;
             if (page[parent].all.chars - page[list].all.chars > kMaxNoteBoxExtraChars) break;
             box = parent;
-            if (says_notes_box(page[box].node) || says_notes_box(page[list].node)) index.hidden[box] = true;
+            if (says_notes_box(page[box].node) || says_notes_box(page[list].node)) index.hidden[top = box] = true;
         }
+        boxes.push_back(top);
     }
+    // ...and so does a heading whose section held only notes: it would head nothing at the
+    // end of the text. The last section first, and the headings above one that went
+    // again, so that a section whose subsections each held only notes goes too.
+    std::sort(boxes.begin(), boxes.end());
+    for (auto it = boxes.rbegin(); it != boxes.rend(); ++it)
+        for (std::uint32_t heading; (heading = emptied_heading(page, index, *it)) != kNoElement;)
+            index.hidden[heading] = true;
     return index;
 }
 

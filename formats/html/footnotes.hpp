@@ -12,7 +12,8 @@
 // back. The note's content goes to the reference (a Note inline) and leaves the text:
 // the item, its list when every item is a note, and the box around the list
 // (section.footnotes, role="doc-endnotes") when it says it holds notes and holds little
-// else (a "Notes" heading, a rule). Links back to the reference (↩, ^, role=
+// else (a "Notes" heading, a rule); a heading outside the box whose section held nothing
+// else (Wikipedia's "References" over its list) leaves with it. Links back to the reference (↩, ^, role=
 // "doc-backlink", and a short mark linking to an id the page lacks) are dropped. Each
 // note is taken by its first reference; a later reference to it is one more reference
 // to the same note (Note::label, the fragment of its href).
@@ -32,6 +33,9 @@ namespace dconv::html {
 
 // Text a box around a note list may hold besides it (a heading, "Notes") and still go.
 inline constexpr float kMaxNoteBoxExtraChars = 100;
+// A heading over a section of notes only may come in a box with the page's section tools
+// (Wikipedia's "[edit source]" beside its <h2>): at most this much text besides its own.
+inline constexpr float kMaxHeadingToolsChars = 16;
 // A link back to the reference reads as a mark: "↩", "^", "a", "[1]".
 inline constexpr float kMaxBackLinkChars = 4;
 // An unmarked note (a <p> or <div> that the reference links to and that links back) is
@@ -48,7 +52,7 @@ struct NoteIndex {
     std::unordered_map<std::uint32_t, std::uint32_t> target_at;
     // A note referenced more than once: its label (the fragment its references link to).
     std::unordered_map<std::uint32_t, std::string> label;
-    std::vector<bool> hidden;    // per element: a note, or the list and box that held notes
+    std::vector<bool> hidden;    // per element: a note, the list and box that held notes, their section's heading
     // per element: inside a note, left out of it: a link back to its reference, or the
     // note's own number before its text (the writers number notes)
     std::vector<bool> left_out;

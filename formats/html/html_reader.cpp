@@ -23,6 +23,7 @@
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
 #include "html/css_selector.hpp"
+#include "html/explanation.hpp"
 #include "html/html_tree.hpp"
 #include "html/image_source.hpp"
 #include "html/markup_prescan.hpp"
@@ -55,14 +56,7 @@ std::string primary_subtag(std::string_view tag) {
 
 void note(Diagnostics& diag, const char* pass, const char* action, SourceRange lines, std::string reason,
           std::string excerpt = {}) {
-    Diagnostic d;
-    d.pass = pass;
-    d.action = action;
-    d.first_line = lines.first;
-    d.last_line = lines.last;
-    d.reason = std::move(reason);
-    d.excerpt = std::move(excerpt);
-    diag.note(std::move(d));
+    diag.note(html::explanation(pass, action, lines, std::move(reason), {}, std::move(excerpt)));
 }
 
 // Title: the content's heading that matches what the page calls itself (og:title,
@@ -287,15 +281,9 @@ void keep_elements(const html::Page& page, const std::vector<std::uint32_t>& kep
             selection.roots.insert(at, k);
         }
         if (diag.keeps_notes()) {
-            Diagnostic d;
-            d.pass = "html-select";
-            d.action = "kept";
-            d.first_line = page[k].line;
-            d.last_line = std::max(page[k].line, page[k].last_line);
-            d.reason = "matches --keep-selector: content whatever the cleaner says";
-            d.rule = clean::rule_id(clean::Rule::keep_selector);
-            d.excerpt = html::excerpt(page.text_of(k, 240));
-            diag.note(std::move(d));
+            diag.note(html::explanation("html-select", "kept", {page[k].line, std::max(page[k].line, page[k].last_line)},
+                                        "matches --keep-selector: content whatever the cleaner says",
+                                        clean::rule_id(clean::Rule::keep_selector), html::excerpt(page.text_of(k, 240))));
         }
     }
 }
@@ -327,14 +315,8 @@ void explain_drops(const html::Page& page, const std::vector<html::SelectorList>
         bool dropped = false;
         for (const html::SelectorList& list : drops) dropped = dropped || list.matches(page, e);
         if (!dropped) continue;
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = "removed";
-        d.first_line = e.line;
-        d.last_line = e.line;
-        d.reason = "matches --drop-selector";
-        d.rule = clean::rule_id(clean::Rule::drop_selector);
-        diag.note(std::move(d));
+        diag.note(html::explanation("html-select", "removed", {e.line, e.line}, "matches --drop-selector",
+                                    clean::rule_id(clean::Rule::drop_selector)));
     }
 }
 
@@ -349,15 +331,7 @@ void explain_skipped(const html::Page& page, Picked picked, const char* reason, 
         if (!e.skipped || !picked(e)) continue;
         std::string words = page.text_of(i, 240);
         if (words.empty()) continue;
-        Diagnostic d;
-        d.pass = "html-select";
-        d.action = "removed";
-        d.first_line = e.line;
-        d.last_line = e.line;
-        d.reason = reason;
-        d.rule = std::string(rule);
-        d.excerpt = html::excerpt(words);
-        diag.note(std::move(d));
+        diag.note(html::explanation("html-select", "removed", {e.line, e.line}, reason, rule, html::excerpt(words)));
     }
 }
 
@@ -383,10 +357,7 @@ void warn_unmatched(const html::Page& page, std::string_view markup, bool droppi
             if (!whole) whole.emplace(markup);
             if (matches_in(*whole, list)) continue;
         }
-        Diagnostic d;
-        d.pass = kSelectorWarningPass;
-        d.reason = std::string(option) + " '" + list.text() + "' matched nothing";
-        diag.warn(std::move(d));
+        diag.warn(html::explanation(kSelectorWarningPass, {}, {}, std::string(option) + " '" + list.text() + "' matched nothing"));
     }
 }
 
@@ -407,13 +378,11 @@ void keep_declared_text(Document& doc, const html::PageMetadata& meta, Diagnosti
         doc.blocks.push_back(std::move(b));
     };
     auto report = [&](clean::Rule rule, std::string_view what) {
-        Diagnostic d;
-        d.pass = "recall";
-        d.action = "fallback";
-        d.rule = clean::rule_id(rule);
-        d.reason = "the page's body gave almost nothing (" + std::to_string(kept_bytes) +
-                   " bytes kept): kept " + std::string(what) + " instead (--favor-precision keeps the first choice)";
-        diag.warn(std::move(d));
+        diag.warn(html::explanation("recall", "fallback", {},
+                                    "the page's body gave almost nothing (" + std::to_string(kept_bytes) +
+                                        " bytes kept): kept " + std::string(what) +
+                                        " instead (--favor-precision keeps the first choice)",
+                                    clean::rule_id(rule)));
     };
     std::size_t declared = 0;
     for (const std::string& p : meta.declared_text) declared += p.size();
@@ -489,15 +458,13 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // With --drop-selector, an empty document is said so, as the cleaner says one of its
     // own making (clean.cpp): whether the selectors took all of the page's text, or the
     // cleaner found only furniture in what they left.
+    // The dropped elements stay in the parsed tree, out of the index: the body's text is
+    // the page's, what the selectors took included (no second parse of the page).
     bool left_text = false, dropped_all_text = false;
     if (!drops.empty()) {
-        left_text = page.body() != html::kNoElement && !page[page.body()].skipped &&
-                    !text::trim(page.text_of(page.body(), 64)).empty();
-        if (!left_text) {
-            html::Page whole_page(text);
-            dropped_all_text = whole_page.body() != html::kNoElement &&
-                               !text::trim(whole_page.text_of(whole_page.body(), 64)).empty();
-        }
+        const bool page_text = !text::trim(page.body_text(64)).empty();
+        left_text = page_text && page.body() != html::kNoElement && !page[page.body()].skipped;
+        dropped_all_text = page_text && !left_text;
     }
     if (diag.keeps_notes()) {
         auto hidden = [](const html::Element& e) { return html::is_hidden(e.node); };

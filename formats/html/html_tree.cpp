@@ -30,6 +30,18 @@ bool is_block_tag(GumboTag tag) {
     }
 }
 
+int heading_level(GumboTag tag) {
+    switch (tag) {
+        case GUMBO_TAG_H1: return 1;
+        case GUMBO_TAG_H2: return 2;
+        case GUMBO_TAG_H3: return 3;
+        case GUMBO_TAG_H4: return 4;
+        case GUMBO_TAG_H5: return 5;
+        case GUMBO_TAG_H6: return 6;
+        default: return 0;
+    }
+}
+
 bool is_skipped_tag(GumboTag tag) {
     switch (tag) {
         case GUMBO_TAG_TITLE: case GUMBO_TAG_META: case GUMBO_TAG_LINK:
@@ -506,10 +518,25 @@ std::vector<const GumboNode*> Page::index(const Hide& hide, const std::vector<co
     return shown;
 }
 
-std::string Page::text_of(std::uint32_t i, std::size_t limit) const {
+std::string Page::text_of(std::uint32_t i, std::size_t limit) const { return subtree_text(elements_[i].node, limit); }
+
+std::string Page::body_text(std::size_t limit) const {
+    if (body_ != kNoElement) return text_of(body_, limit);
+    // not indexed: inside an element the page left out (--drop-selector html)
+    const GumboNode* root = output_->root;
+    if (!root || root->type != GUMBO_NODE_ELEMENT) return {};
+    const GumboVector& children = root->v.element.children;
+    for (unsigned k = 0; k < children.length; ++k) {
+        const auto* child = static_cast<const GumboNode*>(children.data[k]);
+        if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_BODY) return subtree_text(child, limit);
+    }
+    return {};
+}
+
+std::string Page::subtree_text(const GumboNode* top, std::size_t limit) {
     std::string out;
     std::vector<std::pair<const GumboNode*, unsigned>> stack;
-    stack.push_back({elements_[i].node, 0});
+    stack.push_back({top, 0});
     bool gap = false;
     while (!stack.empty() && out.size() < limit) {
         auto& [node, next] = stack.back();

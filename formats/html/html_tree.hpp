@@ -62,6 +62,8 @@ static_assert(sizeof(Element) <= 80, "Element packed");
 
 // Tags that start a block of their own (HTML's flow content that is not phrasing).
 bool is_block_tag(GumboTag tag);
+// The level of a heading tag (1 for <h1>), 0 for another tag.
+int heading_level(GumboTag tag);
 // Tags whose content is never shown as text: scripts, styles, templates, SVG and MathML,
 // embedded objects and frames, form controls, media, ruby annotations. <noscript> is
 // not one of them: gumbo parses its content as markup, and pages written for scripts
@@ -134,8 +136,12 @@ public:
     // The concatenated text of an element's subtree (scripts and hidden parts aside),
     // white space collapsed; at most `limit` bytes.
     std::string text_of(std::uint32_t i, std::size_t limit = SIZE_MAX) const;
+    // The same of the document's <body>, indexed or not: the tree keeps what `hide` left
+    // out of the index, so this is the page's text before --drop-selector took any.
+    std::string body_text(std::size_t limit = SIZE_MAX) const;
 
 private:
+    static std::string subtree_text(const GumboNode* top, std::size_t limit);
     // `reveal`: hidden elements shown nonetheless (see the constructor). Returns the
     // hidden elements' nodes that held several times the text the page shows.
     std::vector<const GumboNode*> index(const Hide& hide, const std::vector<const GumboNode*>& reveal);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 
+#include "core/css_scan.hpp"
 #include "core/embedded_style.hpp"
 #include "core/regular_file.hpp"
 #include "core/text.hpp"
@@ -28,11 +29,30 @@ namespace dconv::pdf {
 namespace {
 
 constexpr std::string_view kDefaultStyle = "default";
-constexpr float kPointsPerMm = 72.0f / 25.4f;
+constexpr float kPointsPerInch = 72.0f;
+constexpr float kPointsPerMm = kPointsPerInch / 25.4f;
 // --paper's sides, in points: from 2in (a text block needs room) to 200in (PDF's own
 // limit on a page, 14,400 units)
-constexpr float kMinPaperSide = 144;
-constexpr float kMaxPaperSide = 14400;
+constexpr float kMinPaperSide = 2 * kPointsPerInch;
+constexpr float kMaxPaperSide = 200 * kPointsPerInch;
+// The smallest text block a page style and paper must leave inside the margins: a line
+// of a few words, and a few lines.
+constexpr float kMinTextWidth = 1 * kPointsPerInch;
+constexpr float kMinTextHeight = 2 * kPointsPerInch;
+
+// A length in points as messages say it: "2in", "1.5in".
+std::string inches(float points) {
+    std::string out = std::to_string(points / kPointsPerInch);
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.ends_with('.')) out.pop_back();
+    return out + "in";
+}
+// "2in (51mm)"
+std::string inches_and_mm(float points) {
+    return inches(points) + " (" + std::to_string(std::lround(points / kPointsPerMm)) + "mm)";
+}
+// "1in by 2in": the smallest text block
+std::string min_text_block() { return inches(kMinTextWidth) + " by " + inches(kMinTextHeight); }
 
 constexpr std::array<std::string_view, kElementCount> kElementNames = {
     "body", "h1", "h2", "h3", "h4", "h5", "h6", "title", "subtitle", "byline", "source",
@@ -90,22 +110,11 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// The end of the quoted string ("..." or '...', backslash escapes) that opens at
-// css[start]: the index of its closing quote, or of the newline that ends it unclosed, as
-// CSS ends a bad string, or css.size().
-std::size_t string_end(std::string_view css, std::size_t start) {
-    const char quote = css[start];
-    std::size_t k = start + 1;
-    for (; k < css.size() && css[k] != quote && css[k] != '\n'; ++k)
-        if (css[k] == '\\' && k + 1 < css.size()) ++k;
-    return k;
-}
-
 // The first of `chars` at or after `from` that is not inside a quoted string
 // (`content: "}"` is a value, not the end of its rule), or npos.
 std::size_t find_unquoted(std::string_view css, std::size_t from, std::string_view chars) {
     for (std::size_t k = from; k < css.size(); ++k) {
-        if (css[k] == '"' || css[k] == '\'') k = string_end(css, k);
+        if (css[k] == '"' || css[k] == '\'') k = css::string_end(css, k);
         else if (chars.find(css[k]) != std::string_view::npos) return k;
         if (k >= css.size()) break;
     }
@@ -115,21 +124,11 @@ std::size_t find_unquoted(std::string_view css, std::size_t from, std::string_vi
 // Comments become spaces (newlines kept, so that line numbers stay right); a "/*" in a
 // string is not one.
 std::string strip_comments(std::string_view css, std::string_view file) {
-    std::string out(css);
-    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-        if (out[i] == '"' || out[i] == '\'') {
-            i = string_end(out, i);
-            continue;
-        }
-        if (out[i] != '/' || out[i + 1] != '*') continue;
-        std::size_t end = out.find("*/", i + 2);
-        if (end == std::string::npos) {
-            auto line = static_cast<std::uint32_t>(std::count(out.begin(), out.begin() + i, '\n') + 1);
-            fail(file, line, "comment not closed");
-        }
-        for (std::size_t j = i; j < end + 2; ++j)
-            if (out[j] != '\n') out[j] = ' ';
-        i = end + 1;
+    std::size_t unclosed = std::string::npos;
+    std::string out = css::blank_comments(css, &unclosed);
+    if (unclosed != std::string::npos) {
+        auto line = static_cast<std::uint32_t>(std::count(css.begin(), css.begin() + static_cast<std::ptrdiff_t>(unclosed), '\n') + 1);
+        fail(file, line, "comment not closed");
     }
     return out;
 }
@@ -177,7 +176,7 @@ Sheet parse_sheet(std::string_view css_in, std::string_view file, Ignored& ignor
             std::size_t k = open;
             for (; k < css.size(); ++k) {
                 if (css[k] == '"' || css[k] == '\'') {
-                    std::size_t end = string_end(css, k);
+                    std::size_t end = css::string_end(css, k);
                     line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<std::ptrdiff_t>(k),
                                                                   css.begin() + static_cast<std::ptrdiff_t>(std::min(end, css.size())), '\n'));
                     k = end;
@@ -266,7 +265,7 @@ std::optional<float> length(std::string_view v, float em, std::optional<float> u
     if (unit == "pt") return number;
     if (unit == "mm") return number * kPointsPerMm;
     if (unit == "cm") return number * 10 * kPointsPerMm;
-    if (unit == "in") return number * 72;
+    if (unit == "in") return number * kPointsPerInch;
     if (unit == "px") return number * 0.75f;
     if (unit == "em") return number * em;
     if (unit.empty() && number == 0) return 0.0f;
@@ -462,22 +461,13 @@ void apply(TextStyle& s, const std::vector<Declaration>& declarations, float par
     }
 }
 
-// A text block of at least 1in by 2in.
+// A text block of at least kMinTextWidth by kMinTextHeight.
 bool leaves_room(const PrintStyle& style) {
-    return style.measure() >= 72 && style.paper.height - style.margin_top - style.margin_bottom >= 144;
+    return style.measure() >= kMinTextWidth &&
+           style.paper.height - style.margin_top - style.margin_bottom >= kMinTextHeight;
 }
 
 std::span<const EmbeddedStyle> embedded() { return {kEmbeddedPrintStyles, kEmbeddedPrintStylesCount}; }
-
-std::string describe(std::string_view css) {
-    std::size_t open = css.find("/*");
-    if (open == std::string_view::npos) return {};
-    std::string_view line = css.substr(open + 2);
-    line = line.substr(0, line.find('\n'));
-    if (std::size_t close = line.find("*/"); close != std::string_view::npos) line = line.substr(0, close);
-    if (std::size_t colon = line.find(".css:"); colon != std::string_view::npos) line = line.substr(colon + 5);
-    return std::string(text::trim(line));
-}
 
 }  // namespace
 
@@ -500,13 +490,14 @@ PaperSize parse_paper(std::string_view text_in) {
         if (w && h)
             throw Error(ErrorKind::usage, "", 0,
                         "paper '" + std::string(text_in) + "' is too " +
-                            (std::min(*w, *h) < kMinPaperSide ? "small: each side must be at least 2in (51mm)"
-                                                              : "large: each side must be at most 200in (5080mm)"));
+                            (std::min(*w, *h) < kMinPaperSide
+                                 ? "small: each side must be at least " + inches_and_mm(kMinPaperSide)
+                                 : "large: each side must be at most " + inches_and_mm(kMaxPaperSide)));
     }
     throw Error(ErrorKind::usage, "", 0,
                 "unknown paper '" + std::string(text_in) +
                     "' (a4, letter, a5, legal, a3, or width and height such as '150mm 220mm', "
-                    "each from 2in to 200in)");
+                    "each from " + inches(kMinPaperSide) + " to " + inches(kMaxPaperSide) + ")");
 }
 
 PrintStyle parse_print_style(std::string_view css, std::string_view file) {
@@ -560,7 +551,7 @@ PrintStyle parse_print_style(std::string_view css, std::string_view file) {
             ignored.add(d.line, "'@page { " + d.property + ": " + d.value + " }'");
         }
     }
-    if (!leaves_room(style)) fail(file, 0, "the margins leave less than 1in by 2in of the page for text");
+    if (!leaves_room(style)) fail(file, 0, "the margins leave less than " + min_text_block() + " of the page for text");
     style.ignored = ignored.message();
     return style;
 }
@@ -570,14 +561,14 @@ PrintStyle print_style_for(std::string_view name_or_file, std::string_view paper
     if (!paper.empty()) {
         style.paper = parse_paper(paper);
         if (!leaves_room(style)) {
-            // the smallest paper that leaves a text block of 1in by 2in inside the margins
-            const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + 72);
-            const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + 144);
-            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / 72))); };
+            // the smallest paper that leaves the smallest text block inside the margins
+            const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + kMinTextWidth);
+            const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + kMinTextHeight);
+            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / kPointsPerInch))); };
             throw Error(ErrorKind::usage, "", 0,
                         "paper '" + std::string(paper) + "' is too small for the margins of style '" + style.name +
                             "': the smallest it takes is " + mm(width) + "mm by " + mm(height) +
-                            "mm (a text block of 1in by 2in)");
+                            "mm (a text block of " + min_text_block() + ")");
         }
     }
     return style;
@@ -607,7 +598,7 @@ PrintStyle load_print_style(std::string_view name_or_file) {
 
 std::vector<StyleInfo> builtin_print_styles() {
     std::vector<StyleInfo> out;
-    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe(s.css)});
+    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe_style(s.css)});
     std::sort(out.begin(), out.end(), [](const StyleInfo& a, const StyleInfo& b) { return a.name < b.name; });
     return out;
 }

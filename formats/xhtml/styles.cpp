@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "core/css_scan.hpp"
 #include "core/regular_file.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
@@ -23,17 +24,6 @@ namespace {
 constexpr std::string_view kDefaultStyle = "default";
 
 std::span<const EmbeddedStyle> embedded() { return {kEmbeddedStyles, kEmbeddedStylesCount}; }
-
-// The opening comment's first line after "NAME.css: ", up to the end of that line.
-std::string describe(std::string_view css) {
-    std::size_t open = css.find("/*");
-    if (open == std::string_view::npos) return {};
-    std::size_t end = css.find_first_of("\n", open);
-    std::string_view line = css.substr(open + 2, end == std::string_view::npos ? end : end - open - 2);
-    if (std::size_t close = line.find("*/"); close != std::string_view::npos) line = line.substr(0, close);
-    if (std::size_t colon = line.find(".css:"); colon != std::string_view::npos) line = line.substr(colon + 5);
-    return std::string(text::trim(line));
-}
 
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
@@ -87,12 +77,12 @@ void check_css(std::string_view css, const std::string& file) {
     for (std::size_t i = 0; i < css.size(); ++i) {
         char c = css[i];
         if (c == '\n') ++line;
-        if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+        if (css::comment_at(css, i)) {
             std::uint32_t start = line;
-            std::size_t end = css.find("*/", i + 2);
+            std::size_t end = css::comment_end(css, i);
             if (end == std::string_view::npos) fail(start, "a comment is not closed");
             line += static_cast<std::uint32_t>(std::count(css.begin() + static_cast<long>(i), css.begin() + static_cast<long>(end), '\n'));
-            i = end + 1;
+            i = end - 1;
             continue;
         }
         if (text::trim(pending).empty() && !std::isspace(static_cast<unsigned char>(c))) {
@@ -100,8 +90,7 @@ void check_css(std::string_view css, const std::string& file) {
             pending_at_rule = c == '@';
         }
         if (c == '"' || c == '\'') {
-            std::size_t j = i + 1;
-            while (j < css.size() && css[j] != c && css[j] != '\n') j += css[j] == '\\' ? 2 : 1;
+            std::size_t j = css::string_end(css, i);
             if (j >= css.size() || css[j] != c) fail(line, "a string is not closed on its line");
             pending.append(css.substr(i, j - i + 1));
             i = j;
@@ -139,7 +128,7 @@ void check_css(std::string_view css, const std::string& file) {
 
 std::vector<StyleInfo> builtin_styles() {
     std::vector<StyleInfo> out;
-    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe(s.css)});
+    for (const EmbeddedStyle& s : embedded()) out.push_back({std::string(s.name), describe_style(s.css)});
     std::sort(out.begin(), out.end(), [](const StyleInfo& a, const StyleInfo& b) { return a.name < b.name; });
     return out;
 }

@@ -130,6 +130,12 @@ void make_urls_absolute(Document& doc, const std::string& base);
 // "http://..." or "https://..." (any case): an input the command fetches.
 bool is_web_url(std::string_view input);
 
+// `url` as compared to find one given twice: its scheme and host in lower case, as they
+// name the same place in any case (RFC 3986 §6.2.2.1); its path, query and user
+// information as written, since a server may tell them apart. Only for comparing: a URL
+// is fetched and named as given.
+std::string url_identity(std::string_view url);
+
 // `href` made absolute against `base` (RFC 3986 §5.2: scheme-relative, absolute and
 // relative paths with ./ and ../, a query or an empty reference); `href` itself, trimmed,
 // when it has a scheme, is a fragment ("#x") or `base` is not an http(s) URL. Spaces and

@@ -99,6 +99,23 @@ def rss(base):
             "</channel></rss>\n")
 
 
+def linkless_rss(base):
+    """An RSS feed whose second and third items have no link: their content is the article
+    (content:encoded in CDATA, with a link relative to the feed; a description, escaped);
+    the fourth has neither link nor content."""
+    encoded = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    described = "".join(f"&lt;p&gt;The ferry timetable changes in spring. {p}&lt;/p&gt;" for p in PARAGRAPHS[:2])
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
+            "<title>Harbour Gazette</title><link>" + base + "/</link>"
+            f"<item><title>{FEED_ARTICLES['a1'][0]}</title><link>{base}/a1.html</link></item>"
+            "<item><title>Thursday: Notes From the Wall</title><guid isPermaLink=\"false\">n-1</guid>"
+            f"<description>A short summary.</description><content:encoded><![CDATA[{encoded}]]></content:encoded></item>"
+            f"<item><title>Friday: The Ferry Timetable</title><description>{described}</description></item>"
+            "<item><title>Saturday: Nothing Here</title></item>"
+            "</channel></rss>\n")
+
+
 GBK_TEXT = ("<html><head><title>港口的早晨</title></head><body><article><h1>港口的早晨</h1>"
             "<p>清晨的港口总是很安静。渔船在天亮之前就已经出海，码头上只剩下几位老人在慢慢地散步，"
             "他们一边聊天一边看着远处的灯塔。</p><p>到了中午，渔船陆续回来，市场里一下子热闹起来，"
@@ -247,6 +264,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, '<?xml version="1.0"?><urlset><url><loc>/a1.html</loc></url></urlset>', "application/xml")
         elif route == "/feed.xml":
             self.send(200, rss(self.base()), "application/rss+xml")
+        elif route == "/linkless.xml":  # items without links, read from their content
+            self.send(200, linkless_rss(self.base()), "application/rss+xml")
         elif route in ("/x-feed.rss", "/xml-feed.xml"):  # the unregistered type, generic XML
             self.send(200, rss(self.base()), "application/x-rss+xml" if route == "/x-feed.rss" else "text/xml")
         elif route in ("/a1.html", "/a2.html", "/a3.html"):

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "clean/cues.hpp"
 #include "dconv/clean.hpp"
 
 using dconv::find_date;
@@ -170,6 +171,13 @@ TEST_CASE("find_date stays fast and safe on a long line") {
     CHECK(find_date(std::string_view("\xE5\xB9\xB4\xFF 2021-03-04")) == "2021-03-04");
 }
 
+TEST_CASE("find_byline: a byline's name stops at the dateline after it, weekday and all") {
+    using dconv::clean::find_byline;
+    CHECK(find_byline("By Sam Reed Tuesday, March 3, 2026", true) == "Sam Reed");
+    CHECK(find_byline("By Anna Schmidt Di., 3. März 2026", true) == "Anna Schmidt");
+    CHECK(find_byline("By Sam Reed June 1, 2024", true) == "Sam Reed");
+}
+
 TEST_CASE("starts_with_date: a date made of the text's first tokens") {
     using dconv::starts_with_date;
     CHECK(starts_with_date("June 1, 2024 4 min read"));
@@ -177,6 +185,19 @@ TEST_CASE("starts_with_date: a date made of the text's first tokens") {
     CHECK(starts_with_date("11 December 2020, updated"));
     CHECK(starts_with_date("2024-06-01 10:00"));
     CHECK_FALSE(starts_with_date("Reed June 1, 2024"));  // the date comes later
+    // a weekday before the date, in the languages of the month names
+    CHECK(starts_with_date("Tuesday, March 3, 2026"));
+    CHECK(starts_with_date("Tue 3 March 2026"));
+    CHECK(starts_with_date("Di., 3. März 2026"));
+    CHECK(starts_with_date("mardi 3 mars 2026"));
+    CHECK(starts_with_date("Martes, 3 de marzo de 2026"));
+    CHECK(starts_with_date("terça-feira, 3 de março de 2026"));
+    CHECK(starts_with_date("Вторник, 3 марта 2026"));
+    CHECK(starts_with_date("周二 2026年3月3日"));
+    CHECK(starts_with_date("星期二，2026年3月3日"));
+    CHECK(starts_with_date("火曜日 2026年3月3日"));
+    CHECK_FALSE(starts_with_date("Tuesday"));
+    CHECK_FALSE(starts_with_date("Tuesday Reed, March 3, 2026"));  // a word between: no dateline
     CHECK_FALSE(starts_with_date("June Carter"));
     CHECK_FALSE(starts_with_date(""));
 }

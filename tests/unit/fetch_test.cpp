@@ -390,6 +390,15 @@ TEST_CASE("private and local addresses") {
         CHECK_FALSE(dconv::is_private_address(a));
 }
 
+TEST_CASE("url_identity: scheme and host in any case, path, query and user as written") {
+    using dconv::url_identity;
+    CHECK(url_identity("HTTP://Example.COM/a") == url_identity("http://example.com/a"));
+    CHECK(url_identity("HTTPS://Example.com:8080/a?q=B#C") == "https://example.com:8080/a?q=B#C");
+    CHECK(url_identity("http://example.com/A") != url_identity("http://example.com/a"));
+    CHECK(url_identity("http://Ed@Example.com/") == "http://Ed@example.com/");
+    CHECK(url_identity("http://example.com") == "http://example.com");
+}
+
 TEST_CASE("relative links made absolute") {
     const std::string base = "https://example.org/news/2024/pier.html?x=1";
     CHECK(dconv::absolute_url(base, "img/a.png") == "https://example.org/news/2024/img/a.png");

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <string>
+#include <string_view>
 
 #include "clean/rules.hpp"
 #include "dconv/convert.hpp"
@@ -132,9 +134,16 @@ TEST_CASE("html spec: inlines, entities and white space") {
     };
     for (const Example& e : examples) {
         INFO(e.html);
-        std::string expected = e.model;
-        // the dump writes non-ASCII as is; \u00e9 above stands for é
-        for (std::size_t at; (at = expected.find("\\u00e9")) != std::string::npos;) expected.replace(at, 6, "é");
+        // the dump writes non-ASCII as is; \u00e9 above stands for é (the string is built by
+        // appending: GCC 12 warns of a false -Wstringop-overflow in replace() here)
+        std::string expected;
+        for (std::string_view rest = e.model;;) {
+            const std::size_t at = rest.find("\\u00e9");
+            expected.append(rest.substr(0, at));
+            if (at == std::string_view::npos) break;
+            expected.append("é");
+            rest.remove_prefix(at + 6);
+        }
         CHECK(blocks(e.html) == expected);
     }
 }
@@ -926,7 +935,13 @@ TEST_CASE("html: hostile tables, images and footnotes finish fast, linear, and l
         std::string html = "<p>";
         for (int i = 0; i < 100000; ++i) html += "<img src=\"i" + std::to_string(i) + ".png\" alt=\"\">";
         html += "</p><p><img srcset=\"";
-        for (int i = 0; i < 10000; ++i) html += "s" + std::to_string(i) + ".png " + std::to_string(i) + "w, ";
+        for (int i = 0; i < 10000; ++i) {  // appended piece by piece: "s" + std::to_string(i) made GCC 12 warn falsely
+            html += 's';
+            html += std::to_string(i);
+            html += ".png ";
+            html += std::to_string(i);
+            html += "w, ";
+        }
         html += "\" alt=big></p>";
         auto [doc, seconds] = timed(html, false);
         CHECK(seconds < 20);

@@ -135,6 +135,38 @@ TEST_CASE("url: a local Atom file stands for its articles") {
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a feed's entry without a link is converted from its content, titled by its title") {
+    fs::path dir = fresh_dir("url-feed-linkless");
+    const std::string feed = server().url("/linkless.xml");
+    Run r = dconv_in(dir, "--allow-private --to md " + feed);
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out") == std::vector<std::string>{"friday-the-ferry-timetable.md", "monday-the-pier-reopens.md",
+                                                             "thursday-notes-from-the-wall.md"});
+    // content:encoded, not the description; its relative link resolved against the feed
+    std::string notes = slurp(dir / "out" / "thursday-notes-from-the-wall.md");
+    CHECK_THAT(notes, Contains("title: \"Thursday: Notes From the Wall\""));
+    CHECK_THAT(notes, Contains("granite steps"));
+    CHECK_THAT(notes, !Contains("A short summary"));
+    CHECK_THAT(notes, Contains("(" + server().url("/guides/lifeguards.html") + ")"));
+    CHECK_THAT(slurp(dir / "out" / "friday-the-ferry-timetable.md"), Contains("The ferry timetable changes in spring."));
+    // only the entry with nothing to read is left out
+    CHECK_THAT(r.err, Contains("dconv: " + feed + ": warning: 1 entry without an http or https link or content left out"));
+
+    // Atom: <content type="html">, else <summary> (type="xhtml")
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>Notes</title><content type=\"html\">&lt;p&gt;" + std::string(kLocalPage.substr(28)) +
+        "&lt;/p&gt;</content></entry>"
+        "<entry><title>More Notes</title><summary type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" +
+        std::string(kLocalPage.substr(28)) + "</p></div></summary></entry>"));
+    Run atom = dconv_in(dir, "--to txt -o atom/ week.atom");
+    REQUIRE(atom.status == 0);
+    CHECK(files_in(dir / "atom") == std::vector<std::string>{"more-notes.txt", "notes.txt"});
+    CHECK_THAT(slurp(dir / "atom" / "notes.txt"), Contains("four hundred trees"));
+    CHECK_THAT(slurp(dir / "atom" / "more-notes.txt"), Contains("four hundred trees"));
+    CHECK_THAT(atom.err, !Contains("warning"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: a feed's book takes the feed's title, unless --title names it") {
     fs::path dir = fresh_dir("url-feed-title");
     spit(dir / "week.atom", "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
@@ -201,7 +233,7 @@ TEST_CASE("url: a feed's warnings name the feed and a URL given twice is convert
         "<entry><title>B</title><updated>2024-01-07T10:00:00Z</updated></entry>"));
     Run r = dconv_in(dir, "--allow-private --to txt week.atom");
     REQUIRE(r.status == 0);
-    CHECK_THAT(r.err, Contains("dconv: week.atom: warning: 1 entry without an http or https link left out"));
+    CHECK_THAT(r.err, Contains("dconv: week.atom: warning: 1 entry without an http or https link or content left out"));
     CHECK_THAT(r.err, !Contains(server().url("/a1.html") + ": warning"));
 
     std::string page = server().url("/a2.html");
@@ -209,6 +241,13 @@ TEST_CASE("url: a feed's warnings name the feed and a URL given twice is convert
     REQUIRE(twice.status == 0);
     CHECK(files_in(dir / "twice") == std::vector<std::string>{"tuesday-the-market-returns.md"});
     CHECK_THAT(twice.err, Contains("dconv: " + page + ": warning: given more than once; converted once"));
+
+    // the scheme and host in another case name the same page
+    std::string shouted = "HTTP" + page.substr(4);
+    Run cased = dconv_in(dir, "--allow-private --to md -o cased/ " + page + " " + shouted);
+    REQUIRE(cased.status == 0);
+    CHECK(files_in(dir / "cased") == std::vector<std::string>{"tuesday-the-market-returns.md"});
+    CHECK_THAT(cased.err, Contains("dconv: " + shouted + ": warning: given more than once; converted once"));
     fs::remove_all(dir);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/css_scan.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/styles.hpp"
@@ -515,14 +516,7 @@ namespace {
 // exactly `selector` (one of a rule's comma-separated selectors), the last rule winning:
 // "0.95em" and "95%" are 0.95. Enough CSS for the built-in styles' own rules.
 std::optional<double> font_size_factor(const std::string& css, const std::string& selector) {
-    std::string plain;  // without comments
-    for (std::size_t at = 0; at < css.size();) {
-        std::size_t open = css.find("/*", at);
-        plain += css.substr(at, open == std::string::npos ? std::string::npos : open - at);
-        if (open == std::string::npos) break;
-        std::size_t close = css.find("*/", open + 2);
-        at = close == std::string::npos ? css.size() : close + 2;
-    }
+    const std::string plain = dconv::css::blank_comments(css);  // comments blanked, as the styles are read
     auto trim = [](std::string s) {
         s.erase(0, s.find_first_not_of(" \t\n"));
         s.erase(s.find_last_not_of(" \t\n") + 1);
