@@ -56,6 +56,7 @@ enum class Rule : std::uint8_t {
     furniture_class,
     sign_in_call,
     nested_article,
+    teaser_run,
     author_box,
     repeated_box,
     comment_section,
