@@ -56,7 +56,6 @@ enum class Rule : std::uint8_t {
     furniture_class,
     sign_in_call,
     nested_article,
-    teaser_run,
     author_box,
     repeated_box,
     comment_section,
