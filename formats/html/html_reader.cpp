@@ -163,8 +163,11 @@ bool comments_are_furniture(const html::PageVerdict& verdict) {
 // at least this probability of being a thread: a thread's replies nested as <article>s
 // (rule nested-article) and the opening poster's later posts (rule author-box) are its
 // content, where the selection, missing the records, took them for another story's card
-// and an author's bio.
+// and an author's bio. Only where those rules removed at least kMinThreadPagePosts boxes:
+// a thread's replies are several, an article's bio box or its card or two of other
+// stories are not (and the page model is unsure of a short page that declares nothing).
 constexpr float kMinThreadPageForumProbability = 0.5f;
+constexpr std::size_t kMinThreadPagePosts = 3;
 
 float forum_probability(const html::PageVerdict& verdict) {
     const auto& types = html::page_types();
@@ -553,7 +556,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         page_type = std::string(verdict.type);
         if (clean::rule_on(clean::Rule::comment_section) && comments_are_furniture(verdict))
             comments = html::comment_sections(page, selection);
-        const bool thread_page = comments.empty() && selection.posts_removed > 0 &&
+        const bool thread_page = comments.empty() && selection.posts_removed >= kMinThreadPagePosts &&
                                  clean::rule_on(clean::Rule::thread_page) &&
                                  forum_probability(verdict) >= kMinThreadPageForumProbability;
         if (thread_page) {
