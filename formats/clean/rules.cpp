@@ -45,6 +45,7 @@ constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::repeated_box,        "repeated-box",        "html-select", "the same box without prose in several posts"},
     {Rule::comment_section,     "comment-section",     "html-select", "a comment section (class, id or itemtype) after an article's prose, on a page that is no thread"},
     {Rule::control_button,      "control-button",      "html-select", "a button outside headings and running text: a control (Share, Sign in, Copy)"},
+    {Rule::thread_page,         "thread-page",         "html-select", "keeps: on a page the page model takes for a thread, the posts nested as <article>s and the boxes opening with a poster's name"},
     {Rule::short_line_between,  "short-line-between",  "html-clean", "a short line between units of furniture"},
     {Rule::heading_without_content, "heading-without-content", "html-clean", "a heading with furniture after it"},
     {Rule::media_neighbours,    "media-neighbours",    "html-clean", "a figure or image whose text on both sides went"},

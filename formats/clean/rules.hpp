@@ -60,6 +60,7 @@ enum class Rule : std::uint8_t {
     repeated_box,
     comment_section,
     control_button,
+    thread_page,
     // the HTML cleaner's own
     short_line_between,
     heading_without_content,

@@ -113,7 +113,10 @@ constexpr float kMinCallLineLinkDensity = 0.2f;
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
 
-// A box folded shut holding more than this share of the content is part of it.
+// A box folded shut holding more than this share of the content is part of it, and so
+// are boxes folded shut of one kind (tag and first class) that hold it together: a
+// thread's posts each in a box whose class says `collapse` (a grid's gutterless row),
+// not one panel a reader may open.
 constexpr float kMaxFoldedShare = 0.25f;
 
 // The recall guard: the content holds at least this share of the page's prose.
@@ -238,8 +241,8 @@ std::string format(const char* fmt, double a, double b = 0) {
 class Selector {
 public:
     Selector(const Page& page, std::string_view language, const std::vector<std::string>& authors, Diagnostics& diag,
-             bool landmarks_only, const std::vector<std::uint32_t>& excluded)
-        : landmarks_only_(landmarks_only), page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
+             bool landmarks_only, const std::vector<std::uint32_t>& excluded, bool thread_page)
+        : landmarks_only_(landmarks_only), thread_page_(thread_page), page_(page), language_(language), authors_(authors), diag_(diag), explain_(diag.keeps_notes()), n_(page.size()),
           removed_(n_, false), hint_(n_, 0), furniture_hint_(n_, false), score_(n_, 0), scored_(n_, false),
           live_(n_), prose_(n_, 0) {
         for (std::uint32_t e : excluded)
@@ -284,6 +287,7 @@ public:
         out.roots = std::move(roots);
         out.removed = std::move(removed_);
         out.thread = thread_;
+        out.posts_removed = posts_removed_;
         return out;
     }
 
@@ -696,6 +700,12 @@ private:
     void clean_inside(const std::vector<std::uint32_t>& roots) {
         float content_chars = 0;
         for (std::uint32_t r : roots) content_chars += live_[r].chars;
+        const std::unordered_map<std::string, float> folded = folded_by_kind(roots);
+        auto folded_chars = [&](std::uint32_t i) {
+            std::string kind = record_kind(i);
+            auto it = kind.empty() ? folded.end() : folded.find(kind);
+            return it == folded.end() ? live_[i].chars : it->second;
+        };
         for (std::uint32_t r : roots) {
             poll_deadline();
             for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
@@ -714,7 +724,7 @@ private:
                 Rule rule = Rule::count;
                 if (is_bare_caption(i))
                     why = "the caption of an image, which the text leaves out", rule = Rule::image_caption;
-                else if (is_folded_shut(i) && live_[i].chars <= kMaxFoldedShare * content_chars)
+                else if (is_folded_shut(i) && folded_chars(i) <= kMaxFoldedShare * content_chars)
                     why = "folded shut (class collapse), shown only on demand", rule = Rule::folded_shut;
                 else if (ld > kNavLinkDensity && prose_share < kNavProseShare && live_[i].commas < 10) {
                     // a photo's own link is no navigation: the box (its caption with it) stays,
@@ -740,7 +750,7 @@ private:
         measure_live();
         remove_account_calls(roots);
         remove_post_furniture(roots);
-        if (!thread_) {
+        if (!thread_ && !thread_page_) {
             remove_author_boxes(roots);
             remove_teasers(roots);
         }
@@ -828,6 +838,7 @@ private:
                 if (live_[i].chars > kMaxTeaserShare * content_chars || live_[i].link_chars == 0) continue;
                 remove(i, format("an article inside the article, %.0f%% of the content",
                                  100.0 * live_[i].chars / content_chars), Rule::nested_article);
+                ++posts_removed_;
                 i = page_[i].end - 1;
             }
         }
@@ -866,10 +877,23 @@ private:
                 }
                 if (!named) continue;
                 remove(i, format("opens with the name of the page's author, %.0f characters", chars), Rule::author_box);
+                ++posts_removed_;
                 i = e.end - 1;
             }
         }
         measure_live();
+    }
+
+    // The text of the outermost boxes folded shut in the content, summed by their kind.
+    std::unordered_map<std::string, float> folded_by_kind(const std::vector<std::uint32_t>& roots) const {
+        std::unordered_map<std::string, float> chars;
+        for (std::uint32_t r : roots)
+            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
+                if (dead_[i] || removed_[i] || !page_[i].block || !is_folded_shut(i)) continue;
+                if (std::string kind = record_kind(i); !kind.empty()) chars[kind] += live_[i].chars;
+                i = page_[i].end - 1;
+            }
+        return chars;
     }
 
     // CSS frameworks (Bootstrap and its kin) fold a box shut with class "collapse" and
@@ -995,6 +1019,7 @@ private:
     }
 
     const bool landmarks_only_;
+    const bool thread_page_;  // the page model takes the page for a thread (rule thread-page)
     const Page& page_;
     std::string_view language_;
     const std::vector<std::string>& authors_;
@@ -1011,13 +1036,15 @@ private:
     std::vector<float> prose_;
     std::vector<bool> dead_;
     bool thread_ = false;
+    std::size_t posts_removed_ = 0;  // by rules nested-article and author-box
 };
 
 }  // namespace
 
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
-                         Diagnostics& diag, bool landmarks_only, const std::vector<std::uint32_t>& excluded) {
-    return Selector(page, language, authors, diag, landmarks_only, excluded).run();
+                         Diagnostics& diag, bool landmarks_only, const std::vector<std::uint32_t>& excluded,
+                         bool thread_page) {
+    return Selector(page, language, authors, diag, landmarks_only, excluded, thread_page).run();
 }
 
 bool is_prose_block(const Element& e) {

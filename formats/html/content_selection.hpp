@@ -49,6 +49,7 @@ struct Selection {
     std::vector<std::uint32_t> roots;  // the content: these subtrees, in document order
     std::vector<bool> removed;         // per element: left out, with its subtree
     bool thread = false;               // the content is records of one kind: posts, entries
+    std::size_t posts_removed = 0;     // boxes rules nested-article and author-box removed
 };
 
 // Chooses the content of `page`, whose language (primary subtag, may be empty) is
@@ -59,9 +60,12 @@ struct Selection {
 // `landmarks_only`: the wide and inclusive modes (listings, collections, service pages): the
 // content is the whole body less its furniture landmarks (step 1 only).
 // `excluded`: elements left out before anything is measured (comment_sections()).
+// `thread_page`: the page model takes the page for a thread (rule thread-page): an
+// <article> inside the content is a reply, not another story's card, and a box opening
+// with the name of the page's author is a post of theirs, not a bio; both stay.
 Selection select_content(const Page& page, std::string_view language, const std::vector<std::string>& authors,
                          Diagnostics& diag, bool landmarks_only = false,
-                         const std::vector<std::uint32_t>& excluded = {});
+                         const std::vector<std::uint32_t>& excluded = {}, bool thread_page = false);
 
 // Whether an element is a block of prose as select_content weighs the page: its own
 // text at least kMinProseChars long, at most kMaxProseLinkDensity of it links, with a

@@ -157,6 +157,23 @@ bool comments_are_furniture(const html::PageVerdict& verdict) {
     return false;
 }
 
+// Rule thread-page (content_selection.hpp's `thread_page`) on pages the page model gives
+// at least this probability of being a thread: a thread's replies nested as <article>s
+// (rule nested-article) and the opening poster's later posts (rule author-box) are its
+// content, where the selection, missing the records, took them for another story's card
+// and an author's bio. Only where those rules removed at least kMinThreadPagePosts boxes:
+// a thread's replies are several, an article's bio box or its card or two of other
+// stories are not (and the page model is unsure of a short page that declares nothing).
+constexpr float kMinThreadPageForumProbability = 0.5f;
+constexpr std::size_t kMinThreadPagePosts = 3;
+
+float forum_probability(const html::PageVerdict& verdict) {
+    const auto& types = html::page_types();
+    for (std::size_t t = 0; t < types.size() && t < verdict.type_probabilities.size(); ++t)
+        if (types[t] == "forum") return verdict.type_probabilities[t];
+    return 0;
+}
+
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
 // tools/train/train_page_model.py (not a user interface).
 void dump_signals(const std::string& source, const std::vector<float>& signals) {
@@ -510,7 +527,24 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         page_type = std::string(verdict.type);
         if (clean::rule_on(clean::Rule::comment_section) && comments_are_furniture(verdict))
             comments = html::comment_sections(page, selection);
-        if (comments.empty()) {
+        const bool thread_page = comments.empty() && selection.posts_removed >= kMinThreadPagePosts &&
+                                 clean::rule_on(clean::Rule::thread_page) &&
+                                 forum_probability(verdict) >= kMinThreadPageForumProbability;
+        if (thread_page) {
+            if (diag.keeps_notes()) {
+                Diagnostic d;
+                d.severity = Severity::note;
+                d.pass = "html-select";
+                d.action = "kept";
+                d.score = forum_probability(verdict);
+                d.reason = "a thread (the page model's forum probability " +
+                           std::to_string(static_cast<int>(100 * forum_probability(verdict) + 0.5)) +
+                           "%): its nested articles and its author's boxes are posts";
+                d.rule = clean::rule_id(clean::Rule::thread_page);
+                diag.note(d);
+            }
+            selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag, false, {}, true);
+        } else if (comments.empty()) {
             for (const Diagnostic& d : first.items()) d.severity == Severity::warning ? diag.warn(d) : diag.note(d);
         } else {
             html::note_comment_sections(page, comments, diag);
