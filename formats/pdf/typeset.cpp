@@ -76,6 +76,10 @@ constexpr float kHeaderShare = 0.45f;
 constexpr float kFooterShare = 0.5f;
 // The table of contents leaves this many ems on the right for page numbers.
 constexpr float kTocNumberEm = 3.0f;
+// Each level of sections in it is indented this many ems more than its parent. Headings
+// nest at most 6 deep (levels are clamped to h1-h6), 9 ems: the text keeps most of the
+// measure.
+constexpr float kTocIndentEm = 1.5f;
 // Its dot leaders: a dot every half em, half an em clear of the text and the number
 // column, and none shorter than three dots.
 constexpr float kLeaderPitchEm = 0.5f;
@@ -447,7 +451,7 @@ public:
         std::swap(flow_, front);
         const bool keep_next = keep_next_;
 
-        // Contents: one line per chapter and its top headings, numbers filled in at emission.
+        // Contents: one line per chapter and one per heading under it (its bookmarks), numbers filled in at emission.
         std::vector<Meta> chapter_metas;
         for (std::size_t c = 0; c < book.chapters.size(); ++c) {
             const Document& chapter = book.chapters[c];
@@ -1836,19 +1840,23 @@ private:
             std::size_t first = flow_.size();
             lines(std::move(set_lines), s, 0, true, false);
             for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = toc_entries_[c];
-            // Its sections, indented.
+            // Its sections: every bookmark under the chapter, each indented by its depth
+            // in the bookmarks' tree (a child of the nearest earlier entry of a smaller
+            // level, as render.cpp nests them), so that the page lists what the bookmarks
+            // list. Depth, not level: an h4 before the chapter's first h3 is a section too.
             int next = c + 1 < toc_entries_.size() ? toc_entries_[c + 1] : static_cast<int>(outline_.size());
-            int top = 99;  // the chapter's highest heading level: its sections
-            for (int e = toc_entries_[c] + 1; e < next; ++e)
-                top = std::min(top, outline_[static_cast<std::size_t>(e)].level);
+            std::vector<int> open_levels{outline_[static_cast<std::size_t>(toc_entries_[c])].level};
             for (int e = toc_entries_[c] + 1; e < next; ++e) {
-                if (outline_[static_cast<std::size_t>(e)].level != top) continue;
-                std::vector<Line> sub = set(spans_of(outline_[static_cast<std::size_t>(e)].title, toc), toc,
-                                            width - kTocNumberEm * toc.size - 1.5f * toc.size, 0, Align::left, false);
+                const OutlineEntry& entry = outline_[static_cast<std::size_t>(e)];
+                while (open_levels.size() > 1 && open_levels.back() >= entry.level) open_levels.pop_back();
+                const float indent = static_cast<float>(open_levels.size()) * kTocIndentEm * toc.size;
+                open_levels.push_back(entry.level);
+                std::vector<Line> sub = set(spans_of(entry.title, toc), toc, width - kTocNumberEm * toc.size - indent,
+                                            0, Align::left, false);
                 start_at_left(sub);
                 space(toc.margin_top);
                 first = flow_.size();
-                lines(std::move(sub), toc, 1.5f * toc.size, true, false);
+                lines(std::move(sub), toc, indent, true, false);
                 for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = e;
             }
         }

@@ -326,6 +326,55 @@ TEST_CASE("typeset: a book has a title page, contents with links, and chapters f
     CHECK(toc_text.find(std::to_string(chapter_pages[2] + 1)) != std::string::npos);
 }
 
+// Trial 12: a chapter whose first heading is deeper than a later one (an h4, then an h3
+// over an h4) had only the h3 on the contents page, while the bookmarks and the EPUB's
+// nav listed all three.
+TEST_CASE("typeset: the contents list every bookmark, indented by its depth under the chapter") {
+    Setup setup;
+    Book book;
+    book.meta.title = "Collected";
+    Document d;
+    d.meta.title = "Chapter one";
+    d.blocks.push_back(numbered_paragraph(1, 20));
+    d.blocks.push_back(make_heading(4, "Early small heading"));
+    d.blocks.push_back(numbered_paragraph(2, 20));
+    d.blocks.push_back(make_heading(3, "Bigger heading"));
+    d.blocks.push_back(numbered_paragraph(3, 20));
+    d.blocks.push_back(make_heading(4, "Under bigger"));
+    d.blocks.push_back(numbered_paragraph(4, 20));
+    book.chapters.push_back(d);
+    Document e;
+    e.meta.title = "Chapter two";
+    e.blocks.push_back(make_heading(2, "Second part"));
+    e.blocks.push_back(numbered_paragraph(5, 20));
+    book.chapters.push_back(e);
+    Layout layout = typeset(book, setup.options());
+    REQUIRE(layout.outline.size() == 6);
+    REQUIRE(layout.pages.size() >= 3);
+    const Page& toc = layout.pages[1];
+    int internal = 0;
+    for (const LinkArea& link : toc.links)
+        if (link.uri.empty()) ++internal;
+    CHECK(internal == 6);  // one line per bookmark
+    auto x_of = [&](std::string_view word) {
+        for (const GlyphRun& run : toc.runs)
+            if (run.text == word) return run.x;
+        return -1.0f;
+    };
+    const float chapter = x_of("Chapter"), early = x_of("Early"), bigger = x_of("Bigger"), under = x_of("Under"),
+                second = x_of("Second");
+    REQUIRE(chapter >= 0);
+    REQUIRE(early >= 0);
+    REQUIRE(bigger >= 0);
+    REQUIRE(under >= 0);
+    REQUIRE(second >= 0);
+    // the sections one step in; the h4 under the h3 a step further, as in the bookmarks
+    CHECK(early > chapter);
+    CHECK(bigger == Approx(early));
+    CHECK(second == Approx(early));
+    CHECK(under > bigger);
+}
+
 TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {
     Setup setup;
     Book book;
