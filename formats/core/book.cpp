@@ -90,11 +90,19 @@ Document flatten(const Book& book) {
             out.resources.emplace(fresh, resource);
             renamed.emplace(key, fresh);
         }
+        // The chapter's sections one level under its title: its highest headings become
+        // level 2 whatever their level in the source (an article whose h1 became its
+        // title starts its sections at h2, one in Markdown may start at ###), the others
+        // keep their distance from them, as the EPUB's nav and the PDF's bookmarks nest.
+        int top = kMaxHeadingLevel;
+        for (const Block& b : chapter.blocks)
+            if (const auto* h = std::get_if<Heading>(&b.node)) top = std::min(top, std::max(h->level, 1));
+        const int shift = 2 - top;
         std::size_t first = out.blocks.size();
         for (const Block& b : chapter.blocks) {
             out.blocks.push_back(b);
             if (auto* h = std::get_if<Heading>(&out.blocks.back().node))
-                h->level = std::min(h->level + 1, kMaxHeadingLevel);
+                h->level = std::clamp(h->level + shift, 2, kMaxHeadingLevel);
         }
         // Each image whose key was renamed points at its new key; each note label (unique
         // in its chapter, Note::label) gets the chapter's prefix, unique in the book.

@@ -845,9 +845,16 @@ private:
 
     // A figure: its content, then its caption as a paragraph that starts "Figure: "
     // (the reader takes such a paragraph, right after image paragraphs or a table, for
-    // their caption; a paragraph of text that starts so is written "Figure\: ").
+    // their caption; a paragraph of text that starts so is written "Figure\: "). A
+    // figure of tables alone without a caption of its own is its tables: a bare
+    // "Figure:" line would be an empty caption under them (a table's caption is its
+    // "Table: " line), while images keep theirs, which makes them a figure.
     void figure(const Figure& f) {
         blocks(f.content, false, false);
+        if (!any_visible(f.caption) && !f.content.empty() &&
+            std::all_of(f.content.begin(), f.content.end(),
+                        [](const Block& b) { return std::holds_alternative<Table>(b.node); }))
+            return;
         blank_line();
         begin_line();
         out_ += "Figure:";

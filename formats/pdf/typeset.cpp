@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/date_time.hpp"
+#include "core/language_tags.hpp"
 #include "core/smart_quotes.hpp"
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
@@ -76,6 +77,10 @@ constexpr float kHeaderShare = 0.45f;
 constexpr float kFooterShare = 0.5f;
 // The table of contents leaves this many ems on the right for page numbers.
 constexpr float kTocNumberEm = 3.0f;
+// Each level of sections in it is indented this many ems more than its parent. Headings
+// nest at most 6 deep (levels are clamped to h1-h6), 9 ems: the text keeps most of the
+// measure.
+constexpr float kTocIndentEm = 1.5f;
 // Its dot leaders: a dot every half em, half an em clear of the text and the number
 // column, and none shorter than three dots.
 constexpr float kLeaderPitchEm = 0.5f;
@@ -447,7 +452,7 @@ public:
         std::swap(flow_, front);
         const bool keep_next = keep_next_;
 
-        // Contents: one line per chapter and its top headings, numbers filled in at emission.
+        // Contents: one line per chapter and one per heading under it (its bookmarks), numbers filled in at emission.
         std::vector<Meta> chapter_metas;
         for (std::size_t c = 0; c < book.chapters.size(); ++c) {
             const Document& chapter = book.chapters[c];
@@ -754,11 +759,13 @@ private:
     // `count`: add what setting met (missing glyphs, hyphens) to the report; a trial
     // setting does not.
     std::vector<Line> set(const std::vector<Span>& spans_in, const TextStyle& s, float width, float indent,
-                          Align align, bool hyphenate, bool count = true) {
+                          Align align, bool hyphenate, bool count = true,
+                          Direction direction = Direction::automatic) {
         ParagraphStyle ps;
         ps.width = std::max(width, s.size * 2);
         ps.first_indent = indent;
         ps.align = align;
+        ps.direction = direction;
         if (hyphenate && s.hyphenate) ps.hyphenation_language = hyphenation_language_;
         if (s.autospace) ps.autospace_em = kAutospaceEm;
         SetStats stats;
@@ -1331,10 +1338,11 @@ private:
     }
 
     // A cell's lines at `width`, breaking words inside when they must.
-    std::vector<Line> set_cell(const std::vector<Span>& cell_spans, float width, Align align) {
+    std::vector<Line> set_cell(const std::vector<Span>& cell_spans, float width, Align align, Direction direction) {
         ParagraphStyle ps;
         ps.width = std::max(width, 1.0f);
         ps.align = align;
+        ps.direction = direction;
         if (st(Element::table).hyphenate) ps.hyphenation_language = hyphenation_language_;
         if (st(Element::table).autospace) ps.autospace_em = kAutospaceEm;
         SetStats stats;
@@ -1465,15 +1473,27 @@ private:
         column_x[0] = ctx.left + std::max(available - table_width, 0.0f) / 2;
         for (std::size_t c = 0; c < columns; ++c) column_x[c + 1] = column_x[c] + widths.widths[c] + gap;
         const float table_left = column_x[0], table_right = column_x[columns] - gap;
+        // In a right-to-left language the table runs from the right, as a browser runs
+        // the EPUB's dir="rtl" chapter: the columns are laid out as above, then mirrored
+        // (cell_left), and the cells are set right to left, so that text aligned to the
+        // start (the columns' default) stands at the right of its cell.
+        const bool right_to_left = is_rtl_language(language_);
+        auto cell_left = [&](std::size_t first, std::size_t end) {
+            return right_to_left ? table_left + table_right - (column_x[end] - gap) : column_x[first];
+        };
 
         // The caption above, over the table's width (the measure's, for a narrow table).
         space(body_style.margin_top);
         if (!caption_spans.empty()) {
             // From the table's left edge to the right margin: aligned with the table,
-            // and not squeezed over a narrow one.
-            float caption_left = table_left, caption_width = ctx.left + available - table_left;
+            // and not squeezed over a narrow one (a right-to-left table's: from the left
+            // margin to its right edge, where its caption starts, set right to left).
+            float caption_left = right_to_left ? ctx.left : table_left;
+            float caption_width = right_to_left ? table_right - ctx.left : ctx.left + available - table_left;
             space(cap.margin_top);
-            lines(set(caption_spans, cap, caption_width, 0, cap.align, false), cap, caption_left, true, true);
+            lines(set(caption_spans, cap, caption_width, 0, cap.align, false, true,
+                      right_to_left ? Direction::right_to_left : Direction::automatic),
+                  cap, caption_left, true, true);
             space(cap.margin_bottom);
         }
 
@@ -1486,16 +1506,21 @@ private:
         };
         for (Cell& cell : cells) {
             std::size_t c = cell.place.column, end = std::min(columns, c + cell.place.columns);
+            // Align::left and right are the start and end of a right-to-left cell: the
+            // default is the start, an explicit left or right is the side it names (as
+            // text-align: left is in the EPUB).
             Align align = Align::left;
             switch (t.columns[c]) {
-                case Alignment::Right: align = Align::right; break;
+                case Alignment::Left: align = right_to_left ? Align::right : Align::left; break;
+                case Alignment::Right: align = right_to_left ? Align::left : Align::right; break;
                 case Alignment::Center: align = Align::center; break;
                 default: break;
             }
             const float cell_width = column_x[end] - gap - column_x[c];
             for (Span& span : cell.spans)
                 if (span.object >= 0) fit_object(span, std::min(cell_image_width(span.object), cell_width));
-            cell.lines = set_cell(cell.spans, cell_width, align);
+            cell.lines = set_cell(cell.spans, cell_width, align,
+                                  right_to_left ? Direction::right_to_left : Direction::automatic);
             for (const Line& line : cell.lines) cell.height += line_height(line);
             cell.height += 2 * padding;
         }
@@ -1542,7 +1567,8 @@ private:
                         float h = line_height(line);
                         float size = line.size > 0 ? line.size : h / 1.2f;
                         Box::PlacedLine placed;
-                        placed.x = column_x[cell.place.column];
+                        placed.x = cell_left(cell.place.column,
+                                             std::min(columns, cell.place.column + cell.place.columns));
                         placed.baseline = y + (h - size) / 2 + kAscentShare * size;
                         placed.line = std::move(line);
                         box->lines.push_back(std::move(placed));
@@ -1836,19 +1862,23 @@ private:
             std::size_t first = flow_.size();
             lines(std::move(set_lines), s, 0, true, false);
             for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = toc_entries_[c];
-            // Its sections, indented.
+            // Its sections: every bookmark under the chapter, each indented by its depth
+            // in the bookmarks' tree (a child of the nearest earlier entry of a smaller
+            // level, as render.cpp nests them), so that the page lists what the bookmarks
+            // list. Depth, not level: an h4 before the chapter's first h3 is a section too.
             int next = c + 1 < toc_entries_.size() ? toc_entries_[c + 1] : static_cast<int>(outline_.size());
-            int top = 99;  // the chapter's highest heading level: its sections
-            for (int e = toc_entries_[c] + 1; e < next; ++e)
-                top = std::min(top, outline_[static_cast<std::size_t>(e)].level);
+            std::vector<int> open_levels{outline_[static_cast<std::size_t>(toc_entries_[c])].level};
             for (int e = toc_entries_[c] + 1; e < next; ++e) {
-                if (outline_[static_cast<std::size_t>(e)].level != top) continue;
-                std::vector<Line> sub = set(spans_of(outline_[static_cast<std::size_t>(e)].title, toc), toc,
-                                            width - kTocNumberEm * toc.size - 1.5f * toc.size, 0, Align::left, false);
+                const OutlineEntry& entry = outline_[static_cast<std::size_t>(e)];
+                while (open_levels.size() > 1 && open_levels.back() >= entry.level) open_levels.pop_back();
+                const float indent = static_cast<float>(open_levels.size()) * kTocIndentEm * toc.size;
+                open_levels.push_back(entry.level);
+                std::vector<Line> sub = set(spans_of(entry.title, toc), toc, width - kTocNumberEm * toc.size - indent,
+                                            0, Align::left, false);
                 start_at_left(sub);
                 space(toc.margin_top);
                 first = flow_.size();
-                lines(std::move(sub), toc, 1.5f * toc.size, true, false);
+                lines(std::move(sub), toc, indent, true, false);
                 for (std::size_t i = first; i < flow_.size(); ++i) flow_[i].toc_target = e;
             }
         }

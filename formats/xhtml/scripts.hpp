@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/language_tags.hpp"
+
 namespace dconv::xhtml {
 
 // A stretch of text and its language when that differs from the page's; empty otherwise.
@@ -29,9 +31,8 @@ enum class Direction { neutral, ltr, rtl };
 // Arabic, Syriac, Thaana and N'Ko, left to right for the other letters.
 Direction first_strong_direction(std::string_view text);
 
-// Is the language written right to left (ar, he, fa, ur, ...; or a tag with an Arab or
-// Hebr script subtag)?
-bool is_rtl_language(std::string_view tag);
+// Is the language written right to left? (core/language_tags.hpp: the PDF writer asks too.)
+using dconv::is_rtl_language;
 
 // `tag` when it is a well-formed language tag (letters, then subtags of letters and
 // digits, joined by '-'), else "". Only such a tag may go into lang and dc:language.

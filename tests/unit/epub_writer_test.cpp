@@ -203,11 +203,49 @@ TEST_CASE("epub: make_book fills the book's metadata from its chapters") {
     Document flat = flatten(make_book({markup_document(), heading_only_document()}, Meta{}));
     REQUIRE(std::holds_alternative<Heading>(flat.blocks.front().node));
     CHECK(std::get<Heading>(flat.blocks.front().node).level == 1);
-    CHECK(std::get<Heading>(flat.blocks[1].node).level == 3);  // was 2
+    CHECK(std::get<Heading>(flat.blocks[1].node).level == 2);  // the chapter's top level, under its 1
     // flattened for writers without a book form
     std::string md = write_book(make_book({a, b}, Meta{}), "md", {});
     CHECK_THAT(md, Contains("# A"));
     CHECK_THAT(md, Contains("# B"));
+}
+
+// Trial 12: an article whose h1 became its title starts its sections at h2, and in a
+// bundle written as one document they came out at level 3 under the chapter's level 1
+// ("#", then "###"), where the EPUB and the PDF nest them directly under the chapter.
+TEST_CASE("book: in every writer of one document, a chapter's sections are one level under its title") {
+    Document ko;
+    ko.meta.title = "Harbour article";
+    ko.blocks.push_back(make_paragraph("The north pier reopened."));
+    ko.blocks.push_back(make_heading(2, "Second part"));
+    ko.blocks.push_back(make_paragraph("More."));
+    ko.blocks.push_back(make_heading(3, "Third level"));
+    Document deep;  // Markdown that starts at ####, then goes up to ###
+    deep.meta.title = "Deep start";
+    deep.blocks.push_back(make_heading(4, "Early small heading"));
+    deep.blocks.push_back(make_heading(3, "Bigger heading"));
+    deep.blocks.push_back(make_heading(4, "Under bigger"));
+    Book book = make_book({ko, deep}, Meta{});
+
+    Document flat = flatten(book);
+    std::vector<int> levels;
+    for (const Block& b : flat.blocks)
+        if (const auto* h = std::get_if<Heading>(&b.node)) levels.push_back(h->level);
+    CHECK(levels == std::vector<int>{1, 2, 3, 1, 3, 2, 3});
+
+    std::string md = write_book(book, "md", {});
+    CHECK_THAT(md, Contains("\n# Harbour article\n"));
+    CHECK_THAT(md, Contains("\n## Second part\n"));
+    CHECK_THAT(md, Contains("\n### Third level\n"));
+    CHECK_THAT(md, Contains("\n## Bigger heading\n"));
+    CHECK_THAT(md, Contains("\n### Early small heading\n"));
+    std::string html = write_book(book, "html", {});
+    CHECK_THAT(html, Contains("\">Second part</h2>"));
+    CHECK_THAT(html, Contains("\">Bigger heading</h2>"));
+    std::string txt = write_book(book, "txt", {});
+    CHECK_THAT(txt, Contains("Second part\n-----------\n"));  // level 2's underline
+    std::string native = write_book(book, "native", {});
+    CHECK_THAT(native, !Contains("\"level\": 4") && !Contains("\"level\":4"));
 }
 
 TEST_CASE("epub: a long chapter is split over pages, and its contents point into them") {

@@ -403,7 +403,7 @@ Document rich_nodes() {
     doc.blocks.push_back(para("Table: a paragraph that starts like a caption"));
     doc.blocks.push_back(para("Figure: and like a figure's"));
     doc.blocks.push_back(Block{Figure{{para({Image{"q.png", "The quay", "t", ""}})}, {Text{"Caption."}}}, {}});
-    doc.blocks.push_back(Block{Figure{{Block{t, {}}}, {}}, {}});
+    doc.blocks.push_back(Block{Figure{{Block{t, {}}}, {Text{"A figure's own caption."}}}, {}});
     doc.blocks.push_back(para({Text{"a"}, Strikeout{{Text{" spaced "}}}, Text{"b "}, Strikeout{{Text{"x"}}},
                                Text{"y ~~ ~ www.example.com http://x.org a@b.org of x@.sfo-s c@-d.e f@_g.h i@j H"}, Subscript{{Text{"2"}}},
                                Text{"O"}, Superscript{{Emphasis{{Text{"n"}}}}}, Text{" "},

@@ -433,6 +433,33 @@ TEST_CASE("writer: images, strikeout, scripts and notes") {
           "[^2]: Three.\n");
 }
 
+// Trial 12: <figure><table><caption>...</caption>...</table></figure> was written with a
+// bare "Figure:" line under the table's own "Table: Catch by year".
+TEST_CASE("writer: a figure of a captioned table without a caption of its own writes no empty label") {
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default};
+    t.head.push_back(TableRow{{TableCell{{para("Year")}}, TableCell{{para("Tonnes")}}}});
+    t.body.push_back(TableRow{{TableCell{{para("2024")}}, TableCell{{para("340")}}}});
+    t.caption = {Text{"Catch by year"}};
+    const std::string table_md = "| Year | Tonnes |\n"
+                                 "| ---- | ------ |\n"
+                                 "| 2024 | 340    |\n"
+                                 "\n"
+                                 "Table: Catch by year\n";
+    std::string md = write({Block{Figure{{Block{t, {}}}, {}}, {}}, para("After.")});
+    CHECK(md == table_md + "\nAfter.\n");
+    // the caption stays the table's
+    Document back = read(md);
+    REQUIRE(!back.blocks.empty());
+    const auto* table = std::get_if<Table>(&back.blocks.front().node);
+    REQUIRE(table);
+    CHECK(table->caption == Inlines{Text{"Catch by year"}});
+    // a figure's own caption is still written, and images keep their bare label (it is
+    // what makes them a figure)
+    CHECK(write({Block{Figure{{Block{t, {}}}, {Text{"Landings"}}}, {}}}) == table_md + "\nFigure: Landings\n");
+    CHECK(write({Block{Figure{{para({Image{"q.png", "Quay", "", ""}})}, {}}, {}}}) == "![Quay](q.png)\n\nFigure:\n");
+}
+
 TEST_CASE("writer: a table written as HTML keeps each column's alignment past row and column spans") {
     auto cell = [](const char* text, int rows = 1, int cols = 1) {
         TableCell c{{para(text)}};

@@ -260,6 +260,56 @@ TEST_CASE("typeset: lists hang their markers in the indent, code keeps its lines
     CHECK(code_return_x > code_main_x);  // the indent of "    return 0;" is kept
 }
 
+// Trial 12: an Arabic chapter's table ran left to right in the PDF (its first column at
+// the left, "A" over the Arabic text at the left of its cell) while the EPUB set the
+// chapter dir="rtl" and a browser ran it from the right.
+TEST_CASE("typeset: in a right-to-left language a table's first column is on the right, its cells start there") {
+    Setup setup;
+    auto table_document = [](const std::string& language) {
+        Document doc;
+        doc.meta.language = language;
+        Table t;
+        t.columns = {Alignment::Default, Alignment::Default};
+        t.head.push_back(TableRow{{TableCell{{make_paragraph("A")}}, TableCell{{make_paragraph("B")}}}});
+        t.body.push_back(TableRow{{TableCell{{make_paragraph("\u0645\u0631\u062D\u0628\u0627")}},  // "marhaba"
+                                   TableCell{{make_paragraph("12,345")}}}});
+        t.caption = {Text{"Caption"}};
+        doc.blocks.push_back(Block{t, {}});
+        return doc;
+    };
+    struct Placed {
+        float x = -1, end = -1;
+    };
+    auto find = [](const Layout& layout, std::string_view text) {
+        Placed p;
+        for (const GlyphRun& run : layout.pages[0].runs)
+            if (run.text == text) {
+                p.x = run.x;
+                p.end = run.x + float(text::to_u32(run.text).size()) * 0.5f * run.size;
+            }
+        return p;
+    };
+    Layout rtl = typeset(table_document("ar"), setup.options());
+    Placed a = find(rtl, "A"), b = find(rtl, "B"), word = find(rtl, "\u0645\u0631\u062D\u0628\u0627"),
+           number = find(rtl, "12,345");
+    REQUIRE(a.x >= 0);
+    REQUIRE(b.x >= 0);
+    REQUIRE(word.x >= 0);
+    REQUIRE(number.x >= 0);
+    CHECK(a.x > b.end);           // the first column on the right
+    CHECK(word.x > number.end);
+    CHECK(a.end == Approx(word.end).margin(0.5));  // both cells of a column start at its right
+    CHECK(a.x > word.x);          // and "A", the shorter, does not start at the left
+    CHECK(find(rtl, "Caption").end == Approx(a.end).margin(0.5));  // the caption starts over the first column
+
+    Layout ltr = typeset(table_document("en"), setup.options());
+    a = find(ltr, "A");
+    b = find(ltr, "B");
+    REQUIRE(a.x >= 0);
+    CHECK(a.end < b.x);  // a left-to-right page keeps its first column at the left
+    CHECK(find(ltr, "Caption").x == Approx(a.x).margin(0.5));
+}
+
 TEST_CASE("typeset: a right-to-left page is mirrored: text from the right margin, markers on the right") {
     Setup setup;
     Document doc;
@@ -324,6 +374,55 @@ TEST_CASE("typeset: a book has a title page, contents with links, and chapters f
     CHECK(internal == 6);  // three chapters and their sections
     std::string toc_text = page_text(toc);
     CHECK(toc_text.find(std::to_string(chapter_pages[2] + 1)) != std::string::npos);
+}
+
+// Trial 12: a chapter whose first heading is deeper than a later one (an h4, then an h3
+// over an h4) had only the h3 on the contents page, while the bookmarks and the EPUB's
+// nav listed all three.
+TEST_CASE("typeset: the contents list every bookmark, indented by its depth under the chapter") {
+    Setup setup;
+    Book book;
+    book.meta.title = "Collected";
+    Document d;
+    d.meta.title = "Chapter one";
+    d.blocks.push_back(numbered_paragraph(1, 20));
+    d.blocks.push_back(make_heading(4, "Early small heading"));
+    d.blocks.push_back(numbered_paragraph(2, 20));
+    d.blocks.push_back(make_heading(3, "Bigger heading"));
+    d.blocks.push_back(numbered_paragraph(3, 20));
+    d.blocks.push_back(make_heading(4, "Under bigger"));
+    d.blocks.push_back(numbered_paragraph(4, 20));
+    book.chapters.push_back(d);
+    Document e;
+    e.meta.title = "Chapter two";
+    e.blocks.push_back(make_heading(2, "Second part"));
+    e.blocks.push_back(numbered_paragraph(5, 20));
+    book.chapters.push_back(e);
+    Layout layout = typeset(book, setup.options());
+    REQUIRE(layout.outline.size() == 6);
+    REQUIRE(layout.pages.size() >= 3);
+    const Page& toc = layout.pages[1];
+    int internal = 0;
+    for (const LinkArea& link : toc.links)
+        if (link.uri.empty()) ++internal;
+    CHECK(internal == 6);  // one line per bookmark
+    auto x_of = [&](std::string_view word) {
+        for (const GlyphRun& run : toc.runs)
+            if (run.text == word) return run.x;
+        return -1.0f;
+    };
+    const float chapter = x_of("Chapter"), early = x_of("Early"), bigger = x_of("Bigger"), under = x_of("Under"),
+                second = x_of("Second");
+    REQUIRE(chapter >= 0);
+    REQUIRE(early >= 0);
+    REQUIRE(bigger >= 0);
+    REQUIRE(under >= 0);
+    REQUIRE(second >= 0);
+    // the sections one step in; the h4 under the h3 a step further, as in the bookmarks
+    CHECK(early > chapter);
+    CHECK(bigger == Approx(early));
+    CHECK(second == Approx(early));
+    CHECK(under > bigger);
 }
 
 TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {
