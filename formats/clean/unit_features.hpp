@@ -41,7 +41,7 @@ struct UnitPage {
 // The names of the features, in the order unit_features() writes them (the training
 // script reads this list from here; the model's table must name the same). The html_
 // ones, last, are the unit's element and its ancestors (html/unit_selection.cpp).
-inline constexpr std::array<std::string_view, 105> kUnitFeatureNames = {
+inline constexpr std::array<std::string_view, 97> kUnitFeatureNames = {
     "html", "length_log", "link_density", "stop_density", "words_log", "sentence_ends_log", "commas_log",
     "ends_sentence", "url_share", "cjk_share", "digit_share", "links_log", "words_per_link_log",
     "heading", "heading_level", "code", "list_item", "thematic_break", "quote", "table", "figure", "empty",
@@ -60,9 +60,7 @@ inline constexpr std::array<std::string_view, 105> kUnitFeatureNames = {
     "html_in_main", "html_in_article", "html_in_landmark_role", "html_furniture_hint", "html_discussion_hint",
     "html_content_hint", "html_furniture_hints_log", "html_tag_p", "html_tag_li", "html_tag_cell", "html_tag_div",
     "html_in_link", "html_in_list", "html_in_table", "html_repeated_siblings_log", "html_element_position",
-    "html_parent_link_density", "html_parent_text_share", "html_h1", "html_known_element", "html_folded",
-    "html_token_own_sum", "html_token_own_min", "html_token_own_max", "html_token_own_known_log",
-    "html_token_up_sum", "html_token_up_min", "html_token_up_max", "html_token_up_known_log"};
+    "html_parent_link_density", "html_parent_text_share", "html_h1", "html_known_element", "html_folded"};
 // The first of the HTML features, which unit_features() leaves at -1 for its caller.
 inline constexpr std::size_t kFirstHtmlFeature = 70;
 inline constexpr std::size_t kUnitFeatures = kUnitFeatureNames.size();

@@ -13,7 +13,6 @@
 
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
-#include "clean/unit_features.hpp"
 #include "core/text.hpp"
 #include "core/selector_warnings.hpp"
 #include "dconv/clean.hpp"
@@ -584,7 +583,6 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     // furniture landmarks (unit_selection.hpp).
     Document whole, selected, landmark_free, cleaned;
     html::BlockFeatures whole_features;
-    std::vector<std::string> whole_tokens;
     if (units) {
         std::vector<std::uint32_t> elements;
         html::BuildOptions whole_build = build;
@@ -592,7 +590,6 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         if (page.body() != html::kNoElement)
             whole.blocks = html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), whole_build);
         whole_features = html::block_features(page, elements);
-        if (clean::unit_features_wanted()) whole_tokens = html::block_tokens(page, elements);
         if (block_selection)
             selected.blocks = html::build_blocks(page, block_selection->roots, block_selection->removed, build);
         if (mode == html::PageMode::block) {
@@ -661,7 +658,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                 html::clean_content(cleaned, clean, block_selection ? block_selection->thread : selection.thread, quiet);
                 rules = &cleaned;
             }
-            html::RuleStages stages{&whole, &whole_features, &whole_tokens, &selected, &landmark_free, rules, &doc};
+            html::RuleStages stages{&whole, &whole_features, &selected, &landmark_free, rules, &doc};
             if (html::select_units(doc, stages, verdict, options.favor, clean, options.source_name, diag)) {
                 drop_repeated_quotes(doc, diag);
                 take_title(doc, meta, diag);

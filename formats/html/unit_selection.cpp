@@ -9,7 +9,6 @@
 
 #include "clean/unit_features.hpp"
 #include "clean/unit_model.hpp"
-#include "clean/unit_tokens.hpp"
 #include "clean/units.hpp"
 #include "html/content_cleaning.hpp"
 #include "html/content_selection.hpp"
@@ -69,9 +68,6 @@ public:
         return same_[e] ? same_[e] : (same_[e] = 1);
     }
 
-    // scratch for the html_token_ features (unit_tokens.hpp): reused unit after unit
-    std::vector<std::uint64_t> own_tokens, up_tokens;
-
 private:
     const Page& page_;
     std::vector<std::uint8_t> hints_;
@@ -89,15 +85,7 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
     int furniture_hints = 0;
     std::size_t level = 0;
     float repeated = 1;
-    facts.own_tokens.clear();
-    facts.up_tokens.clear();
     for (std::uint32_t a = e; a != kNoElement && level < kMaxAncestors; a = page[a].parent, ++level) {
-        if (level <= clean::kTokenLevels) {
-            auto& into = level == 0 ? facts.own_tokens : facts.up_tokens;
-            for (const char* name : {"class", "id"})
-                clean::for_each_class_token(attribute(page[a].node, name),
-                                            [&](std::string_view word) { into.push_back(clean::token_hash(word)); });
-        }
         GumboTag tag = page[a].tag;
         nav |= tag == GUMBO_TAG_NAV;
         header |= tag == GUMBO_TAG_HEADER;
@@ -143,32 +131,9 @@ void html_features(const Page& page, ElementFacts& facts, std::uint32_t e, float
     x[i++] = el.tag == GUMBO_TAG_H1;
     x[i++] = 1;
     x[i++] = el.folded;  // hidden in the saved page until a control opens it (html_tree.hpp)
-    clean::class_token_features(facts.own_tokens, facts.up_tokens, x + i);
-    i += clean::kTokenFeatures;
-    if (clean::kFirstHtmlFeature + i != clean::kUnitFeatures) std::abort();  // kUnitFeatureNames disagrees
 }
 
 }  // namespace
-
-std::vector<std::string> block_tokens(const Page& page, const std::vector<std::uint32_t>& elements) {
-    std::vector<std::string> out(elements.size());
-    const std::uint32_t body = page.body();
-    for (std::size_t b = 0; b < elements.size(); ++b) {
-        std::size_t level = 0;
-        for (std::uint32_t a = elements[b]; a != kNoElement && a < page.size() && level < kMaxAncestors;
-             a = page[a].parent, ++level) {
-            for (const char* name : {"class", "id"})
-                clean::for_each_class_token(attribute(page[a].node, name), [&](std::string_view word) {
-                    out[b] += std::to_string(level);
-                    out[b] += ':';
-                    out[b] += word;
-                    out[b] += ' ';
-                });
-            if (a == body) break;
-        }
-    }
-    return out;
-}
 
 bool unit_model_wanted() { return clean::unit_model_deciding() || clean::unit_features_wanted(); }
 
@@ -210,21 +175,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
             std::copy(f.begin(), f.end(), &x[k * clean::kUnitFeatures + clean::kFirstHtmlFeature]);
         }
     }
-    if (clean::unit_features_wanted()) {
-        clean::dump_unit_features(source, units, x, rules);
-        if (stages.whole_tokens) {
-            std::string out;
-            for (std::size_t k = 0; k < units.size(); ++k) {
-                const std::size_t b = units[k].block;
-                out += "dconv-unit-tokens\t";
-                out += source;
-                out += '\t' + std::to_string(k) + '\t';
-                if (b < stages.whole_tokens->size()) out += (*stages.whole_tokens)[b];
-                out += '\n';
-            }
-            std::fputs(out.c_str(), stderr);
-        }
-    }
+    if (clean::unit_features_wanted()) clean::dump_unit_features(source, units, x, rules);
     if (!clean::unit_model_deciding() || units.empty() || clean::unit_model_cjk_guard(x, units.size())) return false;
 
     const int favor_sign = favor == Favor::recall ? -1 : favor == Favor::precision ? 1 : 0;

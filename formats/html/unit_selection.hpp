@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,16 +27,10 @@ using BlockFeatures = std::vector<std::vector<float>>;
 // `elements`: each block's element (BuildOptions::block_elements).
 BlockFeatures block_features(const Page& page, const std::vector<std::uint32_t>& elements);
 
-// DCONV_UNIT_FEATURES=1: the class and id words (clean/unit_tokens.hpp) of each block's
-// element and its ancestors up to the body, "LEVEL:word ..." (0 the element itself), which
-// the training script learns the token table from.
-std::vector<std::string> block_tokens(const Page& page, const std::vector<std::uint32_t>& elements);
-
 // The rules' stages of one page.
 struct RuleStages {
     const Document* whole = nullptr;          // the whole body, nothing left out
     const BlockFeatures* whole_features = nullptr;  // its blocks' html_ features
-    const std::vector<std::string>* whole_tokens = nullptr;  // block_tokens(), for the dump only
     const Document* selected = nullptr;       // the block selection (content_selection.hpp)
     const Document* landmark_free = nullptr;  // the body less its furniture landmarks
     const Document* cleaned = nullptr;        // the block selection after the unit rules

@@ -137,116 +137,6 @@ RULES_KEPT_ALMOST_NOTHING = 200  # text_units.hpp's kRulesKeptAlmostNothing
 FALLBACK_MIN_PAGE_TEXT = 600  # and kFallbackMinPageText
 
 
-# ---- learned class and id words (formats/clean/unit_tokens.hpp) ----
-# Each word of the class and id attributes of a unit's element (own) and of its
-# TOKEN_LEVELS nearest ancestors (up) gets a log-odds of content against boilerplate,
-# learned from the training units. Each site counts once: a site's share of content
-# among its units holding the word, summed over the sites that hold it, smoothed
-# towards the prior by TOKEN_SMOOTH sites; only words held by TOKEN_MIN_SITES sites or
-# more are kept, so no site's private class names carry weight. The units' features
-# are out-of-fold (a table learned without the unit's own fold, and for the
-# cross-validation's held-out fold, without it either: nested), so the model does not
-# learn to trust an over-fitted feature.
-TOKEN_LEVELS = 4  # unit_tokens.hpp's kTokenLevels
-TOKEN_MIN_SITES = 8
-TOKEN_SMOOTH = 4.0
-TOKEN_PREFIX = 'html_token_'
-
-
-# the words whose weights tests/data/unit_token_cases.tsv records (and one no page has)
-TOKEN_CASES = ('content', 'comment', 'footer', 'nav', 'sidebar', 'related', 'share', 'article', 'post', 'menu',
-               'entry', 'widget', 'zzqxv')
-
-
-def token_hash(word):
-    """unit_tokens.hpp's token_hash: 64-bit FNV-1a of the word's bytes."""
-    h = 14695981039346656037
-    for b in word.encode():
-        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-def read_tokens(path):
-    """{page id: {unit index: 'LEVEL:word ...'}} from a dump's dconv-unit-tokens lines."""
-    out = defaultdict(dict)
-    with open(path, encoding='utf-8', errors='replace') as f:
-        for line in f:
-            if line.startswith('dconv-unit-tokens\t'):
-                parts = line.rstrip('\n').split('\t')
-                out[os.path.basename(parts[1]).split('.')[0]][int(parts[2])] = parts[3] if len(parts) > 3 else ''
-    return out
-
-
-class TokenEvidence:
-    """The units' class and id words as two sparse unit x word matrices (own, up), the
-    tables learned from a mask of units, and the features a table gives."""
-
-    def __init__(self, token_lines, nrows):
-        import scipy.sparse as sp
-        self.vocab, rows_own, cols_own, rows_up, cols_up = {}, [], [], [], []
-        for r, line in token_lines:
-            own, up = set(), set()
-            for item in line.split():
-                level, _, word = item.partition(':')
-                level = int(level)
-                if level > TOKEN_LEVELS:
-                    continue
-                (own if level == 0 else up).add(self.vocab.setdefault(word, len(self.vocab)))
-            rows_own += [r] * len(own)
-            cols_own += sorted(own)
-            rows_up += [r] * len(up)
-            cols_up += sorted(up)
-        n = len(self.vocab)
-        self.own = sp.csr_matrix((np.ones(len(rows_own)), (rows_own, cols_own)), shape=(nrows, n))
-        self.up = sp.csr_matrix((np.ones(len(rows_up)), (rows_up, cols_up)), shape=(nrows, n))
-        self.words = sorted(self.vocab, key=self.vocab.get)
-
-    def learn(self, mask, y, site):
-        """(own, up) log-odds per word (float32, 0 where not learned) from the units in `mask`."""
-        import scipy.sparse as sp
-        idx = np.flatnonzero(mask)
-        sites, site_of = np.unique(site[idx], return_inverse=True)
-        S = sp.csr_matrix((np.ones(len(idx)), (np.arange(len(idx)), site_of)), shape=(len(idx), len(sites)))
-        yy = y[idx].astype(np.float64)
-        # the prior: the mean over sites of their share of content units
-        per_site = np.asarray(S.T @ yy).ravel() / np.maximum(1, np.asarray(S.sum(axis=0)).ravel())
-        prior = float(per_site.mean())
-        out = []
-        for A in (self.own, self.up):
-            Ai = A[idx]
-            content = (Ai.T @ sp.diags(yy) @ S).tocsr()  # words x sites
-            every = (Ai.T @ S).tocsr()
-            held = every.copy()
-            held.data = np.ones_like(held.data)
-            n_sites = np.asarray(held.sum(axis=1)).ravel()
-            share = content.multiply(every.power(-1))  # each site's share of content
-            p = np.asarray(share.sum(axis=1)).ravel()
-            lo = (np.log((p + TOKEN_SMOOTH * prior) / (n_sites - p + TOKEN_SMOOTH * (1 - prior))) -
-                  np.log(prior / (1 - prior)))
-            lo[n_sites < TOKEN_MIN_SITES] = 0.0
-            lo = lo.astype(np.float32)
-            lo[lo == 0] = 0.0
-            out.append(lo)
-        return out
-
-    def features(self, rows, table):
-        """The 8 html_token_ features of `rows` (unit_tokens.hpp's class_token_features)."""
-        out = np.zeros((len(rows), 8), dtype=np.float32)
-        for j, (A, lo) in enumerate(zip((self.own, self.up), table)):
-            sub = A[rows].tocsr()
-            w = np.append(lo[sub.indices], np.float32(0))  # a sentinel: reduceat's starts stay in range
-            known = w != 0
-            starts = sub.indptr[:-1]
-            has = np.diff(sub.indptr) > 0
-            counts = np.where(has, np.add.reduceat(known.astype(np.int64), starts), 0)
-            some = counts > 0
-            out[:, 4 * j] = np.where(some, np.add.reduceat(np.where(known, w, 0).astype(np.float64), starts), 0)
-            out[:, 4 * j + 1] = np.where(some, np.minimum.reduceat(np.where(known, w, np.inf), starts), 0)
-            out[:, 4 * j + 2] = np.where(some, np.maximum.reduceat(np.where(known, w, -np.inf), starts), 0)
-            out[:, 4 * j + 3] = np.log1p(counts)
-        return out
-
-
 def text_page_feature_names():
     return cpp_names('text_units.hpp', 'kTextPageFeatureNames')
 
@@ -421,32 +311,6 @@ def export_inc(path, names, booster, gate_names, gate):
     os.replace(path + '.tmp', path)
 
 
-def export_tokens(path, words, table):
-    """unit_tokens_data.inc: the learned words' hashes, sorted, with their own and up weights."""
-    f32 = train_page_model.f32
-    rows = sorted((token_hash(wd), own, up) for wd, own, up in zip(words, *table) if own != 0 or up != 0)
-    out = ['// Generated by tools/train/train_unit_model.py from the WCXB and magic-html pages: do not edit.',
-           f'// The log-odds of content of {len(rows)} class and id words (unit_tokens.hpp), each seen on',
-           f'// {TOKEN_MIN_SITES} sites or more, as an element\'s own word and as an ancestor\'s (0: not learned).',
-           'constexpr TokenWeight kClassTokenWeights[] = {']
-    out += [f'    {{{h}ull, {f32(own)}, {f32(up)}}},' for h, own, up in rows]
-    if not rows:
-        out.append('    {0ull, 0.0f, 0.0f},')
-    out.append('};')
-    with open(path + '.tmp', 'w') as f:
-        f.write('\n'.join(out) + '\n')
-    os.replace(path + '.tmp', path)
-    # a few common words' hashes and weights, which tests/unit/unit_tokens_test.cpp checks
-    cases = os.path.join(ROOT, 'tests', 'data', 'unit_token_cases.tsv')
-    weight = {wd: (own, up) for wd, own, up in zip(words, *table)}
-    with open(cases + '.tmp', 'w') as f:
-        f.write('# word<TAB>token_hash<TAB>own weight<TAB>up weight: written by tools/train/train_unit_model.py\n')
-        for wd in TOKEN_CASES:
-            own, up = weight.get(wd, (0.0, 0.0))
-            f.write(f'{wd}\t{token_hash(wd)}\t{float(own)!r}\t{float(up)!r}\n')
-    os.replace(cases + '.tmp', cases)
-
-
 MAGIC = os.path.join(os.path.dirname(wcxb.WCXB), 'magic')
 
 
@@ -467,7 +331,6 @@ def main():
     ap.add_argument('--inputs', default='html,txt')
     ap.add_argument('--reuse', action='store_true', help='reuse the dumps of an earlier run in --work')
     ap.add_argument('--no-write', action='store_true', help='report the cross-validation only')
-    ap.add_argument('--without', help='leave out the features whose names start so (a comparison)')
     a = ap.parse_args()
     names = feature_names()
     scorer = wcxb.load_scorer(wcxb.WCXB)
@@ -499,10 +362,6 @@ def main():
                 run(a.dconv, magic_in, os.path.join(a.work, 'out-magic-' + kind), dump)
             pages.update(read_dump(dump, len(names)))
         data[kind] = pages
-        if kind == 'html':
-            tokens = read_tokens(os.path.join(a.work, 'dump-wcxb-html.tsv'))
-            if extra:
-                tokens.update(read_tokens(os.path.join(a.work, 'dump-magic-html.tsv')))
 
     # 2. the labels, and one matrix over both inputs
     every = plist + extra
@@ -524,17 +383,9 @@ def main():
                 rows_w.append((c + 1) / total)
             page_rows[(kind, p['id'])] = (first, len(rows_x))
     X = np.array(rows_x, dtype=np.float32)
-    site_of = {p['id']: p['site'].lower() for p in every}
-    unit_site = np.empty(len(rows_x), dtype=object)
-    for (kind, pid), (s0, e0) in page_rows.items():
-        unit_site[s0:e0] = site_of[pid]
     y = np.array(rows_y, dtype=np.float32)
     w = np.array(rows_w, dtype=np.float32)
     assert X.shape[1] == len(names), 'dconv and unit_features.hpp disagree on the features'
-    if a.without:
-        assert a.no_write, '--without is for comparisons: the table must name every feature'
-        keep = [i for i, n in enumerate(names) if not n.startswith(a.without)]
-        X, names = np.ascontiguousarray(X[:, keep]), [names[i] for i in keep]
     print(f'{len(page_rows)} pages, {len(y)} units, {int(y.sum())} labelled content\n')
     fold_of = {p['id']: p['fold'] for p in every}
     # the shipped model and decisions leave out the pages of the dev set's sites, so that
@@ -550,36 +401,6 @@ def main():
     for (kind, pid), (s, e) in page_rows.items():
         unit_fold[s:e] = fold_of[pid]
     type_cols = [names.index('p_' + t) for t in TYPES]
-
-    # the learned class and id words: every unit's features out of fold (nested)
-    tok_cols = [i for i, n in enumerate(names) if n.startswith(TOKEN_PREFIX)]
-    evidence = None
-    if tok_cols and 'html' in kinds:
-        known_el = names.index('html_known_element')
-        lines = []
-        for (kind, pid), (s0, e0) in page_rows.items():
-            if kind == 'html':
-                t = tokens.get(pid, {})
-                lines += [(s0 + j, t.get(j, '')) for j in range(e0 - s0)]
-        evidence = TokenEvidence(lines, len(y))
-        html_row = np.zeros(len(y), dtype=bool)
-        for r, _ in lines:
-            html_row[r] = True
-        tok_rows = html_row & (X[:, known_el] == 1)  # units with an element (else the html_ features stay -1)
-        print(f'class and id words: {len(evidence.vocab)} distinct on {int(tok_rows.sum())} HTML units\n')
-
-    def token_fill(M, rows, exclude, pool):
-        """M[rows, tok_cols] from a table learned on the `pool` units not in folds `exclude`."""
-        rows = np.flatnonzero(rows & tok_rows)
-        if len(rows):
-            table = evidence.learn(pool & tok_rows & ~np.isin(unit_fold, list(exclude)), y, unit_site)
-            M[rows[:, None], np.array(tok_cols)[None, :]] = evidence.features(rows, table)
-
-    def token_oof(M, pool, outer=()):
-        """Each `pool` unit's features from a table learned without its own fold (nor `outer`)."""
-        for j in range(5):
-            if j not in outer:
-                token_fill(M, pool & (unit_fold == j), set(outer) | {j}, pool)
 
     # the page model's type probabilities, for held-out pages from a fold-trained model
     sig_ids = [p['id'] for p in every if data.get('html', {}).get(p['id'], {}).get('signals')]
@@ -605,13 +426,7 @@ def main():
             for (kind, pid), (s, e) in page_rows.items():
                 if kind == 'html' and pid in oof:
                     Xk[s:e, type_cols] = oof[pid]
-        Xt = X
-        if evidence is not None:
-            everyone = np.ones(len(y), dtype=bool)
-            token_fill(Xk, unit_fold == k, {k}, everyone)
-            Xt = X.copy()
-            token_oof(Xt, everyone, (k,))
-        d = xgb.DMatrix(Xt[unit_fold != k], label=y[unit_fold != k], weight=w[unit_fold != k], feature_names=names)
+        d = xgb.DMatrix(X[unit_fold != k], label=y[unit_fold != k], weight=w[unit_fold != k], feature_names=names)
         model = xgb.train(PARAMS, d, ROUNDS)
         prob[unit_fold == k] = model.predict(xgb.DMatrix(Xk[unit_fold == k], feature_names=names))
         print(f'fold {k} done', file=sys.stderr)
@@ -773,10 +588,6 @@ def main():
         return
     assert gate is not None, 'the model file needs both inputs (--inputs html,txt)'
     # 4. the shipped model
-    if evidence is not None:
-        token_oof(X, shipped_rows)
-        token_table = evidence.learn(shipped_rows & tok_rows, y, unit_site)
-        export_tokens(os.path.join(ROOT, "formats", "clean", "unit_tokens_data.inc"), evidence.words, token_table)
     model = fit(shipped_rows)
     export_inc(os.path.join(ROOT, 'formats', 'clean', 'unit_model_data.inc'), names, model, gate_names, gate)
     cases = os.path.join(ROOT, 'tests', 'data', 'unit_model_cases.tsv')
