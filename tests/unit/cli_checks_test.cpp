@@ -464,6 +464,35 @@ TEST_CASE("checks: one file given twice (through a link) is converted once, with
     CHECK_THAT(given_twice.err, Contains("the same file as pages/a.txt"));
 }
 
+TEST_CASE("checks: a link in a folder input back to a folder above it is not followed, with one warning") {
+    // /tmp/trial12/symloop: `up -> ..` was walked some 40 levels deep (the kernel's limit
+    // on links in a path), each level's files "the same file as" the first.
+    TempDir dir;
+    dir.write("pages/a.txt", kArticle);
+    dir.write("pages/sub/b.txt", kArticle);
+    fs::create_directory_symlink("..", dir.work / "pages" / "sub" / "up");
+    fs::create_directory_symlink(".", dir.work / "pages" / "here");
+    Run r = run_dconv(dir, "-o out/ pages/");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("pages/sub/up: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(r.err, Contains("pages/here: warning: a link back to a folder it is in (a loop); not followed"));
+    // /tmp/trial12/symloop/d/up -> ..: a link to the folder the root is in is one too
+    // (followed, it would list the root again, and whatever lies beside it)
+    dir.write("top/d/f1.txt", kArticle);
+    dir.write("top/beside/other.txt", kArticle);
+    fs::create_directory_symlink("..", dir.work / "top" / "d" / "up");
+    Run above = run_dconv(dir, "-o out2/ top/d/");
+    CHECK(above.status == 0);
+    CHECK_THAT(above.err, Contains("top/d/up: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(above.err, Contains("converted 1 of 1 input"));
+    CHECK(above.err.find("the same file as") == std::string::npos);
+    CHECK(r.err.find("the same file as") == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 3);
+    CHECK_THAT(r.err, Contains("converted 2 of 2 inputs"));
+    CHECK(fs::exists(dir.work / "out" / "a.md"));
+    CHECK(fs::exists(dir.work / "out" / "sub" / "b.md"));
+}
+
 TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {
     TempDir dir;
     dir.write("a.txt", kArticle);
