@@ -316,6 +316,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
                       const BatchOptions& options, std::ostream& err) {
     WebInputOptions web;
     web.fetch = options.fetch;
+    web.fetch.input_timeout_seconds = options.timeout_seconds;  // a fetch ends by its input's deadline too
     web.read = options.read;
     web.max_articles = options.max_articles;
     web.jobs = options.jobs ? options.jobs : 1;

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -297,6 +298,25 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
                                "HTML, text, Markdown and feeds\n"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
     CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: --timeout bounds an input's fetch too, the lesser of it and --fetch-timeout naming which") {
+    // /slow answers after 5 s: with the default --fetch-timeout (60 s), --timeout 1 was
+    // not seen until the page had arrived and converted.
+    fs::path dir = fresh_dir("url-input-timeout");
+    std::string slow = server().url("/slow");
+    auto start = std::chrono::steady_clock::now();
+    Run r = dconv_in(dir, "--allow-private --timeout 1 --to md " + slow);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--timeout, the time one input may take)"));
+    CHECK(seconds < 4);
+    CHECK(files_in(dir / "out").empty());
+    // The lesser of the two: --fetch-timeout is named when it is the shorter.
+    Run shorter = dconv_in(dir, "--allow-private --timeout 30 --fetch-timeout 1 --to md " + slow);
+    CHECK(shorter.status == 1);
+    CHECK_THAT(shorter.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--fetch-timeout)"));
     fs::remove_all(dir);
 }
 
