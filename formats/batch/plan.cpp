@@ -349,6 +349,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.fetched_read = std::move(page.read);
             in.stem = std::move(page.stem);
             in.feed_item_title = std::move(page.feed_item_title);
+            in.feed_item_date = std::move(page.feed_item_date);
             in.fetch_warnings = std::move(page.warnings);
             inputs.push_back(std::move(in));
         }

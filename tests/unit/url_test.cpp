@@ -119,6 +119,26 @@ TEST_CASE("url: a feed of three articles bundles into a book of three chapters, 
     CHECK(chapters == std::vector<std::string>{"Wednesday: The Regatta Is Planned", "Tuesday: The Market Returns",
                                                "Monday: The Pier Reopens"});
     CHECK_THAT(r.err, Contains("converted 3 of 3 inputs into week.epub"));
+    // the pages give no date: the book's is its newest article's <pubDate>
+    CHECK_THAT(opf_of(dir / "week.epub"), Contains(">2024-01-08</dc:date>"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a feed's article is dated by its entry when its page gives no date") {
+    fs::path dir = fresh_dir("url-feed-dates");
+    // Atom: <published>, else <updated>; an entry read from its content too
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+        "<published>2024-01-06T10:00:00Z</published><updated>2024-02-01T10:00:00Z</updated></entry>"
+        "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+        "<updated>2024-01-07T23:30:00-02:00</updated></entry>"
+        "<entry><title>Notes</title><content type=\"html\">&lt;p&gt;" + std::string(kLocalPage.substr(28)) +
+        "&lt;/p&gt;</content><updated>2023-12-24T08:00:00Z</updated></entry>"));
+    Run r = dconv_in(dir, "--allow-private --to md week.atom");
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "out" / "monday-the-pier-reopens.md"), Contains("date: \"2024-01-06\""));
+    CHECK_THAT(slurp(dir / "out" / "tuesday-the-market-returns.md"), Contains("date: \"2024-01-08\""));  // in UTC
+    CHECK_THAT(slurp(dir / "out" / "notes.md"), Contains("date: \"2023-12-24\""));
     fs::remove_all(dir);
 }
 
