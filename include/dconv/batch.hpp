@@ -184,7 +184,10 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //         meta      fields laid over the document's metadata, after BatchOptions::metadata
 //                   (--title, --author, --metadata); values are strings, or arrays of
 //                   strings for authors ("author" or "authors": the list replaces the
-//                   document's); the keys are set_meta_field's (book.hpp)
+//                   document's); the keys are set_meta_field's (book.hpp). A "url",
+//                   or a "source" that is an http(s) URL, is also the base of the
+//                   links the page leaves relative (one with <link rel=canonical>,
+//                   og:url or <base href> resolved them against its own)
 // Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
 //        "error": STRING}  (on one line, keys in this order, "error" only on failure)
 //         id        the record's id as given (any JSON value); null when the line was not
