@@ -282,6 +282,7 @@ void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool co
     tally_.warnings += outcome.diag.warnings();
     if (ok) {
         ++tally_.converted;
+        if (options_.counters && !outcome.written.empty()) ++options_.counters->written;
     } else if (outcome.output_failed) {
         tally_.output_failed = true;
     }

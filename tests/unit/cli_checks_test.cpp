@@ -20,11 +20,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
 #include "unit/epub_test_support.hpp"
+#include "unit/process_test_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -491,6 +493,58 @@ TEST_CASE("checks: a link in a folder input back to a folder above it is not fol
     CHECK_THAT(r.err, Contains("converted 2 of 2 inputs"));
     CHECK(fs::exists(dir.work / "out" / "a.md"));
     CHECK(fs::exists(dir.work / "out" / "sub" / "b.md"));
+}
+
+TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT ends a process") {
+    // The trial: an interrupted batch printed nothing.
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    // Waiting for standard input (the second input), after the inputs were listed.
+    int feed[2];
+    REQUIRE(::pipe(feed) == 0);
+    {
+        dconv::test::Child child({kBinary, "-o", "out/", "a.txt", "-"}, dir.work, feed[0], -1, dir.capture / "err1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the listing, even on a loaded machine
+        REQUIRE_FALSE(child.ended());
+        ::kill(child.pid(), SIGINT);
+        dconv::test::ProcessResult r = child.wait();
+        ::close(feed[1]);
+        UNSCOPED_INFO(r.err);
+        CHECK(r.signal == SIGINT);  // the shell says 130
+        CHECK(r.err == "dconv: interrupted: 0 of 2 inputs written; temporary files are removed on the next run "
+                       "(--skip-existing resumes the batch)\n");
+    }
+    // In the middle of a batch: as many as were written.
+    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", kArticle);
+    auto outputs = [&] {  // complete outputs: not the hidden temporaries
+        std::size_t n = 0;
+        std::error_code ec;
+        for (auto it = fs::directory_iterator(dir.work / "many", ec); !ec && it != fs::directory_iterator(); ++it)
+            n += !it->path().filename().string().starts_with(".");
+        return n;
+    };
+    dconv::test::Child child({kBinary, "-j1", "-o", "many/", "in/"}, dir.work, -1, -1, dir.capture / "err2");
+    bool ended = false;
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(ended = child.ended()) && std::chrono::steady_clock::now() < give_up && outputs() == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (ended) {
+        WARN("the batch ended before it could be interrupted");
+        return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(child.pid(), SIGINT);
+    dconv::test::ProcessResult r = child.wait();
+    UNSCOPED_INFO(r.err);
+    CHECK(r.signal == SIGINT);
+    std::size_t files = outputs();
+    std::size_t at = r.err.rfind("dconv: interrupted: ");
+    REQUIRE(at != std::string::npos);
+    std::size_t written = std::stoul(r.err.substr(at + 20));
+    CHECK(written >= 1);
+    CHECK(written <= files);
+    CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
+    CHECK(r.err.back() == '\n');
 }
 
 TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {
