@@ -46,6 +46,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
     bool json = options.explain == Explain::json;
     result.inputs = plan.inputs.size() + plan.missing.size() + plan.fetch_failures.size();
     result.fetch_failed = plan.fetch_failures.size();
+    if (options.counters) options.counters->inputs = result.inputs;
     Tally tally;
     if (!options.quiet && !json)
         for (const std::string& warning : plan.warnings) err << "dconv: " << warning << "\n";

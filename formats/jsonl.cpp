@@ -24,6 +24,7 @@
 #include "core/text.hpp"
 #include "core/selector_warnings.hpp"
 #include "dconv/book.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/model.hpp"
 #include "dconv/registry.hpp"
 #include "native/native_writer.hpp"
@@ -95,6 +96,15 @@ Meta record_meta(const Json& given) {
         }
     }
     return meta;
+}
+
+// The page's address a record gives: its meta "url", else a "source" that is an http or
+// https URL; empty when it gives none.
+std::string record_url(const Meta& given) {
+    if (auto it = given.extra.find("url"); it != given.extra.end() && is_web_url(text::trim(it->second)))
+        return std::string(text::trim(it->second));
+    if (is_web_url(text::trim(given.source))) return std::string(text::trim(given.source));
+    return {};
 }
 
 Json stats_json(std::size_t input_bytes, std::size_t input_lines, const Document* doc,
@@ -206,6 +216,10 @@ public:
             record = nullptr;  // the content was moved out; free the rest before converting
 
             Document doc = read_document(std::move(content), read, diag);
+            // The record's address, when it gives one, is the base of the links the page
+            // leaves relative; a page that gives its own (<link rel=canonical>, og:url,
+            // <base href>) has resolved them already, and absolute links stay as they are.
+            if (std::string base = record_url(given); !base.empty()) make_urls_absolute(doc, base);
             apply_meta(doc.meta, options_.metadata);
             apply_meta(doc.meta, given);
             WriteOptions markdown = markdown_options_, plain = text_options_;

@@ -153,7 +153,13 @@ export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
 if [[ "$(pkg-config --modversion dconv)" != "$version" ]]; then
     fail "pkg-config --modversion dconv: $(pkg-config --modversion dconv), expected $version"
 fi
-read -r -a pkg_flags <<<"$(pkg-config --cflags --libs --static dconv)"
+pkg_libs=$(pkg-config --cflags --libs --static dconv)
+# CMake's generator expressions ($<IF:...>) are for CMake: a .pc file is read as it is
+# (and pkg-config prints their '<' and '>' escaped: $\<IF:...)
+if [[ $pkg_libs == *'$<'* || $pkg_libs == *'$\<'* ]] || grep -q '\$<' "$prefix/$libdir/pkgconfig/dconv.pc"; then
+    fail "pkg-config --cflags --libs --static dconv prints a CMake generator expression: $pkg_libs"
+fi
+read -r -a pkg_flags <<<"$pkg_libs"
 if "$cxx" -std=c++20 -Wall -Wextra -Werror "${cxxflags[@]}" -o "$work/convert_string" \
     "$work/example/main.cpp" "${pkg_flags[@]}" "${ldflags[@]}"; then
     check_example_output "$work/convert_string" "pkg-config"

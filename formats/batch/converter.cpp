@@ -254,6 +254,8 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     if (in.fetched_read) make_urls_absolute(doc, in.fetched_read->url);
     // a feed's article whose page has no title of its own is titled as its feed lists it
     if (doc.meta.title.empty()) doc.meta.title = in.feed_item_title;
+    // and dated so (a bundle's date is its newest chapter's): the page's own date wins
+    if (doc.meta.date.empty()) doc.meta.date = in.feed_item_date;
     return doc;
 }
 
@@ -280,6 +282,7 @@ void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool co
     tally_.warnings += outcome.diag.warnings();
     if (ok) {
         ++tally_.converted;
+        if (options_.counters && !outcome.written.empty()) ++options_.counters->written;
     } else if (outcome.output_failed) {
         tally_.output_failed = true;
     }

@@ -171,19 +171,45 @@ bool same_file(const fs::path& a, const fs::path& b) {
 
 // Walks a directory for files some reader claims, sorted for a stable order. Hidden
 // entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
-// directory, so that a second run does not convert the first run's output).
-// Walks a directory for files some reader claims, sorted for a stable order. Hidden
-// entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
 // directory, so that a second run does not convert the first run's output). A folder
 // that cannot be read is reported by name ("Permission denied") and counts as a failed
-// input; the rest of the walk goes on.
+// input; the rest of the walk goes on. Links are followed, but not one to a folder on the
+// path from the root to it, or one the root is inside of (device and inode compared, as
+// `find -L` does: `up -> ..`): that folder is not entered again, and the link is named in
+// one warning. Followed, such a loop would list the same files again at every level until
+// the path grew too long for the system (some 40 levels).
 void walk_directory(Plan& plan, const fs::path& root, const std::string& given, const std::string& listed,
                     const fs::path& skip) {
+    using FolderId = std::pair<dev_t, ino_t>;
+    struct Pending {
+        fs::path folder;
+        std::vector<FolderId> above;  // the folders the root is in, then from the root down to the parent
+    };
+    auto id_of = [](const fs::path& path) -> std::optional<FolderId> {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+        return FolderId{st.st_dev, st.st_ino};
+    };
+    std::vector<FolderId> root_is_in;
+    std::error_code canonical_ec;
+    for (fs::path at = fs::canonical(root, canonical_ec); !canonical_ec && at.has_relative_path();) {
+        at = at.parent_path();
+        if (auto id = id_of(at)) root_is_in.push_back(*id);
+    }
     std::vector<fs::path> files;
-    std::vector<fs::path> folders = {root};
+    std::vector<Pending> folders = {{root, std::move(root_is_in)}};
     while (!folders.empty()) {
-        fs::path folder = std::move(folders.back());
+        Pending pending = std::move(folders.back());
         folders.pop_back();
+        const fs::path& folder = pending.folder;
+        if (auto id = id_of(folder)) {
+            if (std::find(pending.above.begin(), pending.above.end(), *id) != pending.above.end()) {
+                plan.warnings.push_back(printable_name(folder.string()) +
+                                        ": warning: a link back to a folder it is in (a loop); not followed");
+                continue;
+            }
+            pending.above.push_back(*id);
+        }
         std::error_code ec;
         fs::directory_iterator it(folder, ec);
         if (ec) {
@@ -196,7 +222,7 @@ void walk_directory(Plan& plan, const fs::path& root, const std::string& given, 
             if (entry.path().filename().string().starts_with('.')) continue;
             std::error_code entry_ec;
             if (entry.is_directory(entry_ec)) {
-                if (skip.empty() || !same_file(entry.path(), skip)) folders.push_back(entry.path());
+                if (skip.empty() || !same_file(entry.path(), skip)) folders.push_back({entry.path(), pending.above});
                 continue;
             }
             if (entry.is_regular_file(entry_ec) && claimed_by_a_reader(entry.path()))
@@ -290,6 +316,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
                       const BatchOptions& options, std::ostream& err) {
     WebInputOptions web;
     web.fetch = options.fetch;
+    web.fetch.input_timeout_seconds = options.timeout_seconds;  // a fetch ends by its input's deadline too
     web.read = options.read;
     web.max_articles = options.max_articles;
     web.jobs = options.jobs ? options.jobs : 1;
@@ -322,6 +349,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.fetched_read = std::move(page.read);
             in.stem = std::move(page.stem);
             in.feed_item_title = std::move(page.feed_item_title);
+            in.feed_item_date = std::move(page.feed_item_date);
             in.fetch_warnings = std::move(page.warnings);
             inputs.push_back(std::move(in));
         }

@@ -47,6 +47,8 @@ struct Input {
     std::string listed_at;
     // A feed's article: the title its feed gives it, the document's when the page has none
     std::string feed_item_title;
+    // ... and the date it gives it (YYYY-MM-DD), the document's when the page has none
+    std::string feed_item_date;
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };

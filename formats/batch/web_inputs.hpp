@@ -31,6 +31,7 @@ struct FetchedPage {
     ReadOptions read;             // format, encoding and url from the reply
     std::string stem;             // its outputs' name: the title's slug, else the URL's (naming.hpp)
     std::string feed_item_title;  // a feed's article: its title in the feed (RSS, Atom <title>)
+    std::string feed_item_date;   // and its date there (RSS <pubDate>, Atom <published>, else <updated>), YYYY-MM-DD
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
 };
 

@@ -86,6 +86,7 @@ struct Reply {
     std::string refused_address;  // a private address, not connected to
     std::string refused_type;     // a media type not fetched
     bool over_size = false;
+    bool input_deadline = false;  // the time left of the input's --timeout bounded it, not --fetch-timeout
 };
 
 // What the callbacks of one transfer see.
@@ -263,9 +264,23 @@ struct Fetcher::State {
     FetchStats stats;
     std::string user_agent;
 
+    using Clock = std::chrono::steady_clock;
+
+    // The seconds one request may take: --fetch-timeout, or less when the input's own
+    // deadline (--timeout, FetchOptions::input_timeout_seconds) comes sooner.
+    double request_seconds(const std::optional<Clock::time_point>& deadline, bool& by_deadline) const {
+        by_deadline = false;
+        if (!deadline) return options.timeout_seconds;
+        double left = std::chrono::duration<double>(*deadline - Clock::now()).count();
+        if (left >= options.timeout_seconds) return options.timeout_seconds;
+        by_deadline = true;
+        return std::max(left, 0.001);
+    }
+
     Reply perform(CURL* curl, const std::string& url, FetchKind kind, const std::string& referer,
-                  const fetch::CachedReply* revalidate) {
+                  const fetch::CachedReply* revalidate, const std::optional<Clock::time_point>& deadline) {
         Reply reply;
+        const double seconds = request_seconds(deadline, reply.input_deadline);
         Transfer t;
         t.reply = &reply;
         t.kind = kind;
@@ -302,8 +317,8 @@ struct Fetcher::State {
         if (!referer.empty()) curl_easy_setopt(curl, CURLOPT_REFERER, referer.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(std::min(fetch::kConnectTimeoutSeconds, options.timeout_seconds) * 1000));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_seconds * 1000));
+                         std::max(1L, static_cast<long>(std::min(fetch::kConnectTimeoutSeconds, seconds) * 1000)));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(seconds * 1000)));
         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.max_bytes));
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -333,10 +348,11 @@ struct Fetcher::State {
 
     // One URL, retried on 429, 503 and dropped connections.
     Reply request(CURL* curl, const std::string& asked, const std::string& url, FetchKind kind,
-                  const std::string& referer, const fetch::CachedReply* revalidate) {
+                  const std::string& referer, const fetch::CachedReply* revalidate,
+                  const std::optional<Clock::time_point>& deadline) {
         double backoff = fetch::kRetryBackoffSeconds;
         for (int attempt = 1;; ++attempt) {
-            Reply reply = perform(curl, url, kind, referer, revalidate);
+            Reply reply = perform(curl, url, kind, referer, revalidate, deadline);
             bool last = attempt >= fetch::kMaxAttempts;
             double wait = backoff;
             if (reply.code == CURLE_OK && (reply.status == 429 || reply.status == 503)) {
@@ -352,9 +368,17 @@ struct Fetcher::State {
                 return reply;
             }
             if (last) return reply;
+            if (deadline && Clock::now() + std::chrono::duration<double>(wait) >= *deadline)
+                throw Error(ErrorKind::limit, asked, 0,
+                            status_text_or_error(reply) + ", and no time left to try again within " +
+                                seconds_text(options.input_timeout_seconds) + " s (--timeout)");
             std::this_thread::sleep_for(std::chrono::duration<double>(wait));
             backoff *= 2;
         }
+    }
+
+    static std::string status_text_or_error(const Reply& r) {
+        return r.code == CURLE_OK ? status_text(r) : r.curl_error;
     }
 
     static std::string status_text(const Reply& r) {
@@ -385,6 +409,10 @@ struct Fetcher::State {
                         "reply larger than " + std::to_string(cap >> 20 ? cap >> 20 : cap) +
                             (cap >> 20 ? " MiB" : " bytes") + where + ", not fetched");
         }
+        if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline)
+            throw Error(ErrorKind::limit, asked, 0,
+                        "no complete reply within " + seconds_text(options.input_timeout_seconds) + " s" + where +
+                            " (--timeout, the time one input may take): " + r.curl_error);
         if (r.code == CURLE_OPERATION_TIMEDOUT)
             throw Error(ErrorKind::limit, asked, 0,
                         "no complete reply within " + seconds_text(options.timeout_seconds) + " s" + where +
@@ -407,12 +435,16 @@ struct Fetcher::State {
         std::optional<fetch::CachedReply> kept;
         if (cache) kept = cache->load(asked);
 
+        std::optional<Clock::time_point> deadline;
+        if (options.input_timeout_seconds > 0)
+            deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(options.input_timeout_seconds));
         std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
         if (!curl) throw Error(ErrorKind::internal, asked, 0, "libcurl could not start a transfer");
         std::string url = asked;
         for (int redirects = 0;;) {
             const fetch::CachedReply* revalidate = kept && kept->final_url == url ? &*kept : nullptr;
-            Reply r = request(curl.get(), asked, url, kind, referer, revalidate);
+            Reply r = request(curl.get(), asked, url, kind, referer, revalidate, deadline);
             if (r.code == CURLE_OK && is_redirect(r.status)) {
                 if (r.location.empty())
                     throw Error(ErrorKind::io, asked, 0, status_text(r) + " without a Location to go to");

@@ -7,6 +7,12 @@
 // scalars, `key:` followed by `- item` lines, and `[a, b]` flow lists. A line outside that
 // subset is reported and skipped; the block never becomes body text.
 //
+// TOML front matter (Hugo's), between "+++" lines, is read to the same fields: `key =
+// "basic"` or 'literal' strings, bare values (dates, numbers, booleans) as written,
+// arrays of strings (over several lines too). Tables ([params] and the keys under them),
+// dotted keys, inline tables and multi-line strings are reported with their line and
+// skipped, as a YAML line outside the subset is.
+//
 // Raw HTML: the model has no raw node, and dconv's writers must not pass markup through
 // (an EPUB must stay valid XHTML; a PDF cannot render it). So an HTML block becomes a
 // CodeBlock with info "html" holding its text verbatim: nothing is lost, nothing is
@@ -81,16 +87,40 @@ std::string_view next_line(std::string_view text, std::size_t& pos) {
 
 struct FrontMatterBlock {
     bool found = false;
+    bool toml = false;         // "+++" fences (Hugo's TOML), not "---"
     std::string_view content;  // the lines between the fences
     std::size_t body = 0;      // offset of the first byte after the closing fence line
     std::uint32_t lines = 0;   // lines taken by the block, fences included
 };
 
+// TOML front matter: after the opening "+++" line (`pos` is past it), up to a "+++" line.
+// No blank-line rule as for "---": "+++" is no Markdown construct, only a paragraph.
+FrontMatterBlock find_toml_front_matter(std::string_view text, std::size_t pos) {
+    FrontMatterBlock block;
+    std::size_t content_start = pos;
+    std::uint32_t line_no = 1;
+    while (pos < text.size()) {
+        std::size_t line_start = pos;
+        std::string_view line = trim_right(next_line(text, pos));
+        ++line_no;
+        if (line == "+++") {
+            block.found = block.toml = true;
+            block.content = text.substr(content_start, line_start - content_start);
+            block.body = pos;
+            block.lines = line_no;
+            return block;
+        }
+    }
+    return block;
+}
+
 FrontMatterBlock find_front_matter(std::string_view text) {
     FrontMatterBlock block;
     std::size_t pos = 0;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a byte order mark
-    if (trim_right(next_line(text, pos)) != "---" || pos >= text.size()) return block;
+    std::string_view fence = trim_right(next_line(text, pos));
+    if (fence == "+++") return find_toml_front_matter(text, pos);
+    if (fence != "---" || pos >= text.size()) return block;
     std::size_t content_start = pos;
     std::size_t peek = pos;
     if (trim(next_line(text, peek)).empty()) return block;  // "---" then blank: a rule
@@ -238,6 +268,115 @@ bool parse_flow_list(std::string_view s, std::vector<std::string>& items) {
     }
 }
 
+// A TOML basic ("...") or literal ('...') string starting at s[i]; `i` ends past its
+// closing quote. Basic strings take TOML's escapes (\b \t \n \f \r \" \\ \uXXXX
+// \UXXXXXXXX); a literal string takes none.
+bool parse_toml_string(std::string_view s, std::size_t& i, std::string& out) {
+    out.clear();
+    if (s[i] == '\'') {
+        std::size_t end = s.find('\'', i + 1);
+        if (end == std::string_view::npos || s.substr(i, end - i).find('\n') != std::string_view::npos) return false;
+        out = std::string(s.substr(i + 1, end - i - 1));
+        i = end + 1;
+        return true;
+    }
+    ++i;
+    while (i < s.size()) {
+        char c = s[i++];
+        if (c == '"') return true;
+        if (c == '\n') return false;  // a basic string is one line
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (i >= s.size()) return false;
+        char e = s[i++];
+        int digits = 0;
+        switch (e) {
+            case 'b': out += '\b'; break;
+            case 't': out += '\t'; break;
+            case 'n': out += '\n'; break;
+            case 'f': out += '\f'; break;
+            case 'r': out += '\r'; break;
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case 'u': digits = 4; break;
+            case 'U': digits = 8; break;
+            default: return false;
+        }
+        if (digits == 0) continue;
+        std::uint32_t cp = 0;
+        for (int k = 0; k < digits; ++k) {
+            if (i >= s.size()) return false;
+            int v = text::hex_value(s[i++]);
+            if (v < 0) return false;
+            cp = cp * 16 + static_cast<std::uint32_t>(v);
+        }
+        append_utf8(out, cp);
+    }
+    return false;
+}
+
+// What follows a TOML value on its line: nothing, or a comment.
+bool toml_line_ends(std::string_view rest) {
+    rest = trim(rest);
+    return rest.empty() || rest.front() == '#';
+}
+
+// "[ "a", 'b', ]" (its lines joined): an array of strings. Fails on anything else in it
+// (numbers, nested arrays, tables), which the caller reports.
+bool parse_toml_string_array(std::string_view s, std::vector<std::string>& items) {
+    std::size_t i = 1;  // past '['
+    for (;;) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',' || s[i] == '#')) {
+            if (s[i] == '#') {  // a comment, to the end of its line
+                std::size_t nl = s.find('\n', i);
+                i = nl == std::string_view::npos ? s.size() : nl;
+                continue;
+            }
+            ++i;
+        }
+        if (i >= s.size()) return false;
+        if (s[i] == ']') return toml_line_ends(s.substr(i + 1));
+        if (s[i] != '"' && s[i] != '\'') return false;
+        if (s.substr(i, 3) == "\"\"\"" || s.substr(i, 3) == "'''") return false;
+        std::string item;
+        if (!parse_toml_string(s, i, item)) return false;
+        items.push_back(std::move(item));
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        if (i < s.size() && s[i] != ',' && s[i] != ']' && s[i] != '\n' && s[i] != '\r' && s[i] != '#') return false;
+    }
+}
+
+// Whether the brackets of a TOML array opened in `s` are all closed (quotes and
+// comments respected): a multi-line array is read once they are.
+bool toml_array_closed(std::string_view s) {
+    int depth = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '"' || c == '\'') {
+            std::size_t j = i + 1;
+            while (j < s.size() && s[j] != c && s[j] != '\n') j += (c == '"' && s[j] == '\\') ? 2 : 1;
+            i = j;
+        } else if (c == '#') {
+            std::size_t nl = s.find('\n', i);
+            if (nl == std::string_view::npos) break;
+            i = nl;
+        } else if (c == '[') {
+            ++depth;
+        } else if (c == ']' && --depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_toml_bare_key(std::string_view key) {
+    return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
 class FrontMatterParser {
 public:
     FrontMatterParser(Meta& meta, Diagnostics& diag) : meta_(meta), diag_(diag) {}
@@ -315,6 +454,10 @@ public:
             assign(key, std::move(value));
         }
         flush_list();
+        report_skipped();
+    }
+
+    void report_skipped() {
         if (warnings_ > kMaxFrontMatterWarnings) {
             Diagnostic d;
             d.pass = std::string(kPass);
@@ -325,7 +468,100 @@ public:
         }
     }
 
+    // TOML front matter ("+++"): `key = value` lines to the same fields as YAML's.
+    void parse_toml(std::string_view content) {
+        std::size_t pos = 0;
+        std::uint32_t line_no = 1;  // the opening fence
+        bool in_table = false;      // the keys under a [table] are the table's, not the page's
+        while (pos < content.size()) {
+            std::string_view raw = next_line(content, pos);
+            ++line_no;
+            std::string_view line = trim(raw);
+            if (line.empty() || line.front() == '#') continue;
+            if (line.front() == '[') {  // [table] or [[array of tables]]
+                in_table = true;
+                warn(line_no, "TOML tables are not supported (the keys under it are skipped too)", raw);
+                continue;
+            }
+            if (in_table) continue;
+            std::size_t equals = line.find('=');
+            std::string_view key_text = equals == std::string_view::npos ? std::string_view()
+                                                                          : trim(line.substr(0, equals));
+            std::string key;
+            if (!key_text.empty() && (key_text.front() == '"' || key_text.front() == '\'')) {
+                std::size_t i = 0;
+                if (!parse_toml_string(key_text, i, key) || i != key_text.size()) key.clear();
+            } else if (is_toml_bare_key(key_text)) {
+                key = std::string(key_text);
+            } else if (key_text.find('.') != std::string_view::npos) {
+                warn(line_no, "dotted TOML keys are not supported", raw);
+                continue;
+            }
+            if (key.empty()) {
+                warn(line_no, "not a TOML `key = value` line", raw);
+                continue;
+            }
+            std::string_view value_text = trim(line.substr(equals + 1));
+            if (value_text.empty()) {
+                warn(line_no, "a TOML key without a value", raw);
+                continue;
+            }
+            if (value_text.substr(0, 3) == "\"\"\"" || value_text.substr(0, 3) == "'''") {
+                warn(line_no, "multi-line TOML strings are not supported", raw);
+                skip_toml_multiline_string(content, pos, line_no, value_text);
+                continue;
+            }
+            if (value_text.front() == '[') {
+                std::uint32_t first_line = line_no;
+                std::string array(value_text);
+                while (!toml_array_closed(array) && pos < content.size()) {  // over several lines
+                    array += '\n';
+                    array += next_line(content, pos);
+                    ++line_no;
+                }
+                std::vector<std::string> items;
+                if (!parse_toml_string_array(array, items)) {
+                    warn(first_line, "not a TOML array of strings", raw);
+                    continue;
+                }
+                assign_list(key, std::move(items), first_line);
+                continue;
+            }
+            if (value_text.front() == '{') {
+                warn(line_no, "TOML inline tables are not supported", raw);
+                continue;
+            }
+            std::string value;
+            if (value_text.front() == '"' || value_text.front() == '\'') {
+                std::size_t i = 0;
+                if (!parse_toml_string(value_text, i, value)) {
+                    warn(line_no, "unterminated or malformed TOML string", raw);
+                    continue;
+                }
+                if (!toml_line_ends(value_text.substr(i))) warn(line_no, "text after a TOML string ignored", raw);
+            } else {  // a date, number or boolean, as written, without its comment
+                std::size_t hash = value_text.find('#');
+                value = std::string(trim(value_text.substr(0, hash)));
+            }
+            assign(key, std::move(value));
+        }
+        report_skipped();
+    }
+
 private:
+    // Past a multi-line string opened on the current line (`value_text`), to the line
+    // that closes it.
+    static void skip_toml_multiline_string(std::string_view content, std::size_t& pos, std::uint32_t& line_no,
+                                           std::string_view value_text) {
+        std::string_view quotes = value_text.substr(0, 3);
+        if (value_text.find(quotes, 3) != std::string_view::npos) return;  // closed on its line
+        while (pos < content.size()) {
+            std::string_view line = next_line(content, pos);
+            ++line_no;
+            if (line.find(quotes) != std::string_view::npos) return;
+        }
+    }
+
     void warn(std::uint32_t line, std::string_view message, std::string_view raw) {
         if (++warnings_ > kMaxFrontMatterWarnings) return;
         Diagnostic d;
@@ -897,7 +1133,10 @@ Document read_markdown(std::string_view text, const ReadOptions& /*options: clea
     FrontMatterBlock front = find_front_matter(text);
     std::string_view body = text;
     if (front.found) {
-        FrontMatterParser(doc.meta, diag).parse(front.content);
+        if (front.toml)
+            FrontMatterParser(doc.meta, diag).parse_toml(front.content);
+        else
+            FrontMatterParser(doc.meta, diag).parse(front.content);
         body = text.substr(front.body);
     }
     GfmHazards hazards;

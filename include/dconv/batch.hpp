@@ -76,6 +76,7 @@
 // A stream of records (BatchOptions::jsonl, --jsonl): see run_jsonl below.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <iosfwd>
 #include <string>
@@ -98,6 +99,15 @@ enum ExitCode : int {
                             // conflicting output paths; nothing was converted
     kExitOutputFailed = 3,  // some output could not be written (directory not creatable,
                             // disk full, permission denied, standard output closed)
+    kExitInterrupted = 130,  // the command only: interrupted (Ctrl-C, SIGINT), 128 + 2 as
+                             // the shell reports a process its SIGINT ended
+};
+
+// How far a running batch has got, for a caller to read while run_batch runs, from a
+// signal handler too: lock-free atomics, updated as the batch goes (BatchOptions::counters).
+struct BatchCounters {
+    std::atomic<std::size_t> inputs{0};   // the batch's inputs, once they are listed (0 before)
+    std::atomic<std::size_t> written{0};  // inputs with every output written
 };
 
 // Profiling reads every input one more time; for a big batch, a sample of this many pages
@@ -152,6 +162,8 @@ struct BatchOptions {
     // default, kDefaultTimeoutSeconds). With a bundle it bounds each input's reading, and
     // the book's writing as a whole.
     double timeout_seconds = kDefaultTimeoutSeconds;
+    // Where run_batch counts its progress as it goes (the command's Ctrl-C line); none when null.
+    BatchCounters* counters = nullptr;
 };
 
 struct BatchResult {
@@ -184,7 +196,10 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //         meta      fields laid over the document's metadata, after BatchOptions::metadata
 //                   (--title, --author, --metadata); values are strings, or arrays of
 //                   strings for authors ("author" or "authors": the list replaces the
-//                   document's); the keys are set_meta_field's (book.hpp)
+//                   document's); the keys are set_meta_field's (book.hpp). A "url",
+//                   or a "source" that is an http(s) URL, is also the base of the
+//                   links the page leaves relative (one with <link rel=canonical>,
+//                   og:url or <base href> resolved them against its own)
 // Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
 //        "error": STRING}  (on one line, keys in this order, "error" only on failure)
 //         id        the record's id as given (any JSON value); null when the line was not

@@ -22,7 +22,9 @@
 //     to connect to (CURLOPT_OPENSOCKETFUNCTION), after resolution, so a name that
 //     resolves to a public address when checked and a private one when used (DNS
 //     rebinding) cannot slip through;
-//   - one request has fetch::kConnectTimeoutSeconds to connect and timeout_seconds in all;
+//   - one request has fetch::kConnectTimeoutSeconds to connect and timeout_seconds in all,
+//     and one fetch (redirects and retries included) ends within input_timeout_seconds
+//     when it is set (the error says which of the two ended it);
 //     a body over max_bytes (pages) or kMaxImageBytes (images), counted after
 //     content decoding, is refused, by Content-Length before it is read when the server
 //     gives one;
@@ -68,6 +70,9 @@ struct FetchOptions {
     std::string cache_dir;       // --cache DIR; empty: no cache
     bool allow_private = false;  // --allow-private: private and loopback addresses too
     double timeout_seconds = fetch::kDefaultTimeoutSeconds;  // --fetch-timeout, per request
+    // --timeout, the time one input may take: a fetch (its redirects and retries with it)
+    // ends by then too, whichever of the two comes first; 0: no such limit.
+    double input_timeout_seconds = 0;
     std::size_t max_bytes = fetch::kMaxPageBytes;            // a page's body, decoded
     // Decides which addresses are private ("127.0.0.1", "::1"); empty: the built-in ranges
     // (is_private_address). For tests that must play a public server on the loopback.

@@ -20,11 +20,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
 #include "unit/epub_test_support.hpp"
+#include "unit/process_test_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -462,6 +464,87 @@ TEST_CASE("checks: one file given twice (through a link) is converted once, with
     Run given_twice = run_dconv(dir, "-o out2/ pages/a.txt pages/b.txt");
     CHECK(given_twice.status == 0);
     CHECK_THAT(given_twice.err, Contains("the same file as pages/a.txt"));
+}
+
+TEST_CASE("checks: a link in a folder input back to a folder above it is not followed, with one warning") {
+    // /tmp/trial12/symloop: `up -> ..` was walked some 40 levels deep (the kernel's limit
+    // on links in a path), each level's files "the same file as" the first.
+    TempDir dir;
+    dir.write("pages/a.txt", kArticle);
+    dir.write("pages/sub/b.txt", kArticle);
+    fs::create_directory_symlink("..", dir.work / "pages" / "sub" / "up");
+    fs::create_directory_symlink(".", dir.work / "pages" / "here");
+    Run r = run_dconv(dir, "-o out/ pages/");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("pages/sub/up: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(r.err, Contains("pages/here: warning: a link back to a folder it is in (a loop); not followed"));
+    // /tmp/trial12/symloop/d/up -> ..: a link to the folder the root is in is one too
+    // (followed, it would list the root again, and whatever lies beside it)
+    dir.write("top/d/f1.txt", kArticle);
+    dir.write("top/beside/other.txt", kArticle);
+    fs::create_directory_symlink("..", dir.work / "top" / "d" / "up");
+    Run above = run_dconv(dir, "-o out2/ top/d/");
+    CHECK(above.status == 0);
+    CHECK_THAT(above.err, Contains("top/d/up: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(above.err, Contains("converted 1 of 1 input"));
+    CHECK(above.err.find("the same file as") == std::string::npos);
+    CHECK(r.err.find("the same file as") == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 3);
+    CHECK_THAT(r.err, Contains("converted 2 of 2 inputs"));
+    CHECK(fs::exists(dir.work / "out" / "a.md"));
+    CHECK(fs::exists(dir.work / "out" / "sub" / "b.md"));
+}
+
+TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT ends a process") {
+    // The trial: an interrupted batch printed nothing.
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    // Waiting for standard input (the second input), after the inputs were listed.
+    int feed[2];
+    REQUIRE(::pipe(feed) == 0);
+    {
+        dconv::test::Child child({kBinary, "-o", "out/", "a.txt", "-"}, dir.work, feed[0], -1, dir.capture / "err1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the listing, even on a loaded machine
+        REQUIRE_FALSE(child.ended());
+        ::kill(child.pid(), SIGINT);
+        dconv::test::ProcessResult r = child.wait();
+        ::close(feed[1]);
+        UNSCOPED_INFO(r.err);
+        CHECK(r.signal == SIGINT);  // the shell says 130
+        CHECK(r.err == "dconv: interrupted: 0 of 2 inputs written; temporary files are removed on the next run "
+                       "(--skip-existing resumes the batch)\n");
+    }
+    // In the middle of a batch: as many as were written.
+    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", kArticle);
+    auto outputs = [&] {  // complete outputs: not the hidden temporaries
+        std::size_t n = 0;
+        std::error_code ec;
+        for (auto it = fs::directory_iterator(dir.work / "many", ec); !ec && it != fs::directory_iterator(); ++it)
+            n += !it->path().filename().string().starts_with(".");
+        return n;
+    };
+    dconv::test::Child child({kBinary, "-j1", "-o", "many/", "in/"}, dir.work, -1, -1, dir.capture / "err2");
+    bool ended = false;
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(ended = child.ended()) && std::chrono::steady_clock::now() < give_up && outputs() == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (ended) {
+        WARN("the batch ended before it could be interrupted");
+        return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(child.pid(), SIGINT);
+    dconv::test::ProcessResult r = child.wait();
+    UNSCOPED_INFO(r.err);
+    CHECK(r.signal == SIGINT);
+    std::size_t files = outputs();
+    std::size_t at = r.err.rfind("dconv: interrupted: ");
+    REQUIRE(at != std::string::npos);
+    std::size_t written = std::stoul(r.err.substr(at + 20));
+    CHECK(written >= 1);
+    CHECK(written <= files);
+    CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
+    CHECK(r.err.back() == '\n');
 }
 
 TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {

@@ -300,6 +300,40 @@ TEST_CASE("jsonl: every record succeeding exits 0, with nothing on stderr") {
     CHECK(none.out.empty());
 }
 
+TEST_CASE("jsonl: a record's URL is the base of the links its page leaves relative") {
+    // The trial: `[the report](/news/x.html)` stayed relative though meta.url gave the
+    // page's address, where a URL input or a canonical link resolved it.
+    Scratch scratch("record-url");
+    auto page = [](const std::string& head) {
+        return "<!DOCTYPE html><html><head><title>Garden</title>" + head +
+               "</head><body><article><h1>The Quiet Zebracorn Garden</h1>"
+               "<p>The zebracorn garden opened in the spring of 2019, after years of planning by the neighbours "
+               "who live around the old railway yard, as <a href=\"/news/x.html\">the report</a> tells. "
+               "Volunteers planted more than four hundred trees.</p>"
+               "<p>Visitors can walk the full loop in about forty minutes. Along the way they will find a pond, "
+               "a small library in a converted shipping container, and a workshop for bicycles.</p>"
+               "</article></body></html>";
+    };
+    std::string input = record("url", "html", page(""), Json{{"url", "https://example.org/news/a.html"}}) +
+                        record("source", "html", page(""), Json{{"source", "http://example.org/b/c.html"}}) +
+                        record("canonical", "html", page("<link rel=\"canonical\" href=\"https://canon.example/a.html\">"),
+                               Json{{"url", "https://example.org/news/a.html"}}) +
+                        record("file", "html", page(""), Json{{"source", "corpus/a.html"}}) +
+                        record("md", "markdown", std::string(kArticle) + "\nSee [the report](../x.html).\n",
+                               Json{{"url", "https://example.org/news/a/b.html"}});
+    ProcessResult r = run_with_input(dconv_args({"--jsonl"}), scratch.dir, input);
+    CHECK(r.status == 0);
+    auto out = records_of(r);
+    REQUIRE(out.size() == 5);
+    CHECK_THAT(out[0]["markdown"].get<std::string>(), Contains("[the report](https://example.org/news/x.html)"));
+    CHECK_THAT(out[1]["markdown"].get<std::string>(), Contains("[the report](http://example.org/news/x.html)"));
+    // the page's own address wins
+    CHECK_THAT(out[2]["markdown"].get<std::string>(), Contains("[the report](https://canon.example/news/x.html)"));
+    // a source that is no URL is no base
+    CHECK_THAT(out[3]["markdown"].get<std::string>(), Contains("[the report](/news/x.html)"));
+    CHECK_THAT(out[4]["markdown"].get<std::string>(), Contains("[the report](https://example.org/news/x.html)"));
+}
+
 TEST_CASE("jsonl: options that do not apply to a stream are usage errors") {
     Scratch scratch("usage");
     write_file(scratch.dir / "page.txt", kArticle);

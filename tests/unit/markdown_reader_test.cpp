@@ -223,6 +223,77 @@ TEST_CASE("reader: malformed front matter lines are reported and skipped, never 
     for (const Diagnostic& d : diag.items()) CHECK(d.first_line > 1);
 }
 
+TEST_CASE("reader: TOML front matter between '+++' lines gives the same fields as YAML's") {
+    // Hugo's front matter was read as a paragraph: "+++ title = "Toml" +++".
+    Diagnostics diag;
+    Document doc = read("+++\n"
+                        "title = \"A \\\"quoted\\\" title \\u00e9\"\n"
+                        "authors = [\"Ann\", 'Bo']\n"
+                        "date = 2019-11-29T10:00:00+01:00   # a comment\n"
+                        "description = 'It\\s literal'\n"
+                        "lang = \"zh\"\n"
+                        "draft = false\n"
+                        "# a comment line\n"
+                        "tags = [\n"
+                        "  \"harbour\",  # the first\n"
+                        "  \"sea\",\n"
+                        "]\n"
+                        "keywords = [\"one\", \"two\"]\n"
+                        "+++\n"
+                        "\n"
+                        "Body.\n",
+                        diag);
+    CHECK(doc.meta.title == "A \"quoted\" title \xC3\xA9");
+    CHECK(doc.meta.authors == std::vector<std::string>{"Ann", "Bo"});
+    CHECK(doc.meta.date == "2019-11-29T10:00:00+01:00");
+    CHECK(doc.meta.language == "zh");
+    CHECK(doc.meta.extra == std::map<std::string, std::string>{{"description", "It\\s literal"}, {"draft", "false"}});
+    CHECK(doc.meta.lists == std::map<std::string, std::vector<std::string>>{{"keywords", {"one", "two"}},
+                                                                            {"tags", {"harbour", "sea"}}});
+    CHECK(diag.warnings() == 0);
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph("Body."));
+
+    Document one = read("+++\ntitle = \"Toml\"\n+++\n\nBody paragraph here.\n");  // /tmp/trial12/md/fm2.md
+    CHECK(one.meta.title == "Toml");
+    REQUIRE(one.blocks.size() == 1);
+    CHECK(one.blocks[0] == make_paragraph("Body paragraph here."));
+}
+
+TEST_CASE("reader: TOML front matter it cannot read is reported by line and skipped, never body") {
+    Diagnostics diag;
+    Document doc = read("+++\n"                           // 1
+                        "title = \"unterminated\n"         // 2
+                        "date = 2020-01-01\n"              // 3
+                        "just words\n"                     // 4
+                        "a.b = \"dotted\"\n"               // 5
+                        "summary = \"\"\"\n"               // 6
+                        "several\n"                        // 7
+                        "lines\"\"\"\n"                    // 8
+                        "point = { x = 1 }\n"              // 9
+                        "sizes = [1, 2]\n"                 // 10
+                        "[params]\n"                       // 11
+                        "site = \"a table's key\"\n"       // 12
+                        "+++\n"
+                        "Body.\n",
+                        diag);
+    CHECK(doc.meta.title.empty());
+    CHECK(doc.meta.date == "2020-01-01");
+    CHECK(doc.meta.site.empty());
+    CHECK(doc.meta.extra.empty());
+    CHECK(doc.meta.lists.empty());
+    std::vector<std::uint32_t> lines;
+    for (const Diagnostic& d : diag.items())
+        if (d.severity == Severity::warning) lines.push_back(d.first_line);
+    CHECK(lines == std::vector<std::uint32_t>{2, 4, 5, 6, 9, 10, 11});
+    REQUIRE(doc.blocks.size() == 1);
+    CHECK(doc.blocks[0] == make_paragraph("Body."));
+    // unclosed, it is no front matter: the text stays
+    Document unclosed = read("+++\ntitle = \"x\"\n\nText.\n");
+    CHECK(unclosed.meta.empty());
+    CHECK_FALSE(unclosed.blocks.empty());
+}
+
 TEST_CASE("reader: without a closing fence, or with a blank line after it, '---' is a rule") {
     Document unclosed = read("---\ntitle: x\n\nText.\n");
     CHECK(unclosed.meta.empty());

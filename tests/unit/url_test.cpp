@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -118,6 +119,26 @@ TEST_CASE("url: a feed of three articles bundles into a book of three chapters, 
     CHECK(chapters == std::vector<std::string>{"Wednesday: The Regatta Is Planned", "Tuesday: The Market Returns",
                                                "Monday: The Pier Reopens"});
     CHECK_THAT(r.err, Contains("converted 3 of 3 inputs into week.epub"));
+    // the pages give no date: the book's is its newest article's <pubDate>
+    CHECK_THAT(opf_of(dir / "week.epub"), Contains(">2024-01-08</dc:date>"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a feed's article is dated by its entry when its page gives no date") {
+    fs::path dir = fresh_dir("url-feed-dates");
+    // Atom: <published>, else <updated>; an entry read from its content too
+    spit(dir / "week.atom", atom_feed(
+        "<entry><title>A</title><link href=\"" + server().url("/a1.html") + "\"/>"
+        "<published>2024-01-06T10:00:00Z</published><updated>2024-02-01T10:00:00Z</updated></entry>"
+        "<entry><title>B</title><link href=\"" + server().url("/a2.html") + "\"/>"
+        "<updated>2024-01-07T23:30:00-02:00</updated></entry>"
+        "<entry><title>Notes</title><content type=\"html\">&lt;p&gt;" + std::string(kLocalPage.substr(28)) +
+        "&lt;/p&gt;</content><updated>2023-12-24T08:00:00Z</updated></entry>"));
+    Run r = dconv_in(dir, "--allow-private --to md week.atom");
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "out" / "monday-the-pier-reopens.md"), Contains("date: \"2024-01-06\""));
+    CHECK_THAT(slurp(dir / "out" / "tuesday-the-market-returns.md"), Contains("date: \"2024-01-08\""));  // in UTC
+    CHECK_THAT(slurp(dir / "out" / "notes.md"), Contains("date: \"2023-12-24\""));
     fs::remove_all(dir);
 }
 
@@ -297,6 +318,25 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
                                "HTML, text, Markdown and feeds\n"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
     CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: --timeout bounds an input's fetch too, the lesser of it and --fetch-timeout naming which") {
+    // /slow answers after 5 s: with the default --fetch-timeout (60 s), --timeout 1 was
+    // not seen until the page had arrived and converted.
+    fs::path dir = fresh_dir("url-input-timeout");
+    std::string slow = server().url("/slow");
+    auto start = std::chrono::steady_clock::now();
+    Run r = dconv_in(dir, "--allow-private --timeout 1 --to md " + slow);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--timeout, the time one input may take)"));
+    CHECK(seconds < 4);
+    CHECK(files_in(dir / "out").empty());
+    // The lesser of the two: --fetch-timeout is named when it is the shorter.
+    Run shorter = dconv_in(dir, "--allow-private --timeout 30 --fetch-timeout 1 --to md " + slow);
+    CHECK(shorter.status == 1);
+    CHECK_THAT(shorter.err, Contains("dconv: " + slow + ": no complete reply within 1 s (--fetch-timeout)"));
     fs::remove_all(dir);
 }
 

@@ -1,5 +1,6 @@
 // main.cpp: the dconv command. CLI11 fills dconv::BatchOptions; the library does the rest
 // (dconv/batch.hpp), after qpdf's qpdf.cc handing off to QPDFJob.
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -67,6 +68,7 @@ Exit status:
   1  some inputs could not be converted (the others were)
   2  usage error: bad option, unknown format or encoding, no inputs; nothing converted
   3  some output could not be written (directory, permissions, disk full)
+  130  interrupted (Ctrl-C): one line says how many inputs were written
 )";
 
 // "all" in any case, as format names (dconv::find_writer) and file endings are.
@@ -116,6 +118,69 @@ CLI::Validator number_check(double min, double max, bool whole, std::string mean
                    " to " + show(max) + " (" + meaning + "), not '" + dconv::batch::printable_name(value) + "'";  // escaped as a file name is
         },
         "", "");
+}
+
+// ---------------------------------------------------------------------------- Ctrl-C
+// An interrupted batch says how far it got, in one line on stderr, then ends as SIGINT
+// ends a process (the shell reports 128 + 2 = 130, and a script's loop stops with it).
+// Written with write(2) from the handler: only async-signal-safe calls, no allocation.
+// Outputs are written to hidden temporaries and renamed when complete, so whatever was
+// being written is a temporary, which the next run to the same outputs removes.
+dconv::BatchCounters interrupt_counters;
+bool interrupt_on_progress_line = false;  // a terminal's progress line: start a line of our own
+const char* interrupt_tail = "";          // after "N of M inputs written", set before the handler
+
+extern "C" void on_interrupt(int) {
+    char line[512];
+    std::size_t used = 0;
+    auto put = [&](const char* s) {
+        while (*s && used < sizeof line - 1) line[used++] = *s++;
+    };
+    auto put_number = [&](std::size_t n) {
+        char digits[24];
+        int count = 0;
+        do {
+            digits[count++] = static_cast<char>('0' + n % 10);
+            n /= 10;
+        } while (n);
+        while (count && used < sizeof line - 1) line[used++] = digits[--count];
+    };
+    std::size_t inputs = interrupt_counters.inputs.load(), written = interrupt_counters.written.load();
+    if (interrupt_on_progress_line) put("\n");
+    if (inputs == 0) {
+        put("dconv: interrupted before any input was converted; nothing was written\n");
+    } else {
+        put("dconv: interrupted: ");
+        put_number(written);
+        put(" of ");
+        put_number(inputs);
+        put(inputs == 1 ? " input written" : " inputs written");
+        put(interrupt_tail);
+        put("\n");
+    }
+    ssize_t ignored = ::write(STDERR_FILENO, line, used);
+    (void)ignored;
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+}
+
+// Installs on_interrupt for the batch `job` describes.
+void report_interrupts(dconv::BatchOptions& job) {
+    job.counters = &interrupt_counters;
+    interrupt_on_progress_line = job.progress;
+    bool to_standard_output = job.bundle.empty() ? job.output == "-" : job.bundle == "-";
+    if (to_standard_output)
+        interrupt_tail = "";
+    else if (!job.bundle.empty())
+        interrupt_tail = "; temporary files are removed on the next run";
+    else
+        interrupt_tail = "; temporary files are removed on the next run (--skip-existing resumes the batch)";
+    struct sigaction action {}, before {};
+    ::sigaction(SIGINT, nullptr, &before);
+    if (before.sa_handler == SIG_IGN) return;  // started to ignore it (`cmd &` in a script): it stays so
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, nullptr);
 }
 
 // The options a script converting a file at a time gives: -t/--to, -f/--from,
@@ -361,5 +426,6 @@ int main(int argc, char** argv) {
         }
     }
     job.progress = !job.quiet && ::isatty(STDERR_FILENO);
+    if (!job.jsonl) report_interrupts(job);  // a --jsonl filter's records say how far it got
     return dconv::run_batch(job, std::cout, std::cerr).exit_code;
 }
