@@ -454,6 +454,27 @@ TEST_CASE("html charset: the declaration stands in for detection") {
     CHECK(all_text(latin) == "café\n");
 }
 
+TEST_CASE("html charset: a page declared UTF-8 with a stray byte of another charset stays UTF-8") {
+    // one good "é" and one cp1252 byte: the whole page was read as windows-1252 ("CafÃ©")
+    std::string page = "<html><head><meta charset=\"utf-8\"></head><body>\n<p>Caf\xC3\xA9 in UTF-8</p>\n"
+                       "<p>Caf\xE9 in Latin-1</p></body></html>";
+    CHECK(html_declared_encoding(page) == "UTF-8");
+    ReadOptions options;
+    options.source_name = "page.html";
+    options.clean = Cleaning::off;
+    Diagnostics diag;
+    Document doc = read_document(page, options, diag);
+    CHECK(all_text(doc) == "Café in UTF-8\nCaf\xEF\xBF\xBD in Latin-1\n");
+    bool warned = false;
+    for (const Diagnostic& d : diag.items())
+        warned = warned || (d.severity == Severity::warning && d.first_line == 3 &&
+                            d.reason.find("0xE9") != std::string::npos);
+    CHECK(warned);
+    // all of it valid, or not UTF-8 at all: detection decides, as before
+    CHECK(html_declared_encoding("<meta charset=utf-8><p>Caf\xC3\xA9</p>") == "");
+    CHECK(html_declared_encoding("<meta charset=utf-8><p>caf\xE9 cr\xE8me br\xFBl\xE9" "e</p>") == "");
+}
+
 // ------------------------------------------------------------------ content selection
 
 TEST_CASE("html selection: the article, not the furniture around it") {
