@@ -323,6 +323,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.stem = std::move(page.stem);
             in.feed_item_title = std::move(page.feed_item_title);
             in.fetch_warnings = std::move(page.warnings);
+            in.fetch_notes = std::move(page.notes);
             inputs.push_back(std::move(in));
         }
         for (FailedFetch& failure : source.failures) {

@@ -47,6 +47,7 @@ struct Input {
     std::string listed_at;
     // A feed's article: the title its feed gives it, the document's when the page has none
     std::string feed_item_title;
+    std::vector<std::string> fetch_notes;  // the notes of its fetching, for --explain
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };

@@ -32,6 +32,7 @@ struct FetchedPage {
     std::string stem;             // its outputs' name: the title's slug, else the URL's (naming.hpp)
     std::string feed_item_title;  // a feed's article: its title in the feed (RSS, Atom <title>)
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
+    std::vector<std::string> notes;     // for --explain: a charset header overruled by the body
 };
 
 struct FailedFetch {
