@@ -239,6 +239,13 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     read.source_name = in.name;
     read.batch = profile_;
     for (const std::string& warning : in.fetch_warnings) diag.warn("fetch", warning);
+    for (const std::string& note : in.fetch_notes) {
+        Diagnostic d;
+        d.pass = "fetch";
+        d.action = "charset";
+        d.reason = note;
+        diag.note(std::move(d));
+    }
     if (in.from_stdin) {
         if (plan_.stdin_failed) throw Error(ErrorKind::io, kStdinName, 0, plan_.stdin_error);
         return read_document(std::string_view(plan_.stdin_bytes), read, diag);

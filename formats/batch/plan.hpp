@@ -49,6 +49,7 @@ struct Input {
     std::string feed_item_title;
     // ... and the date it gives it (YYYY-MM-DD), the document's when the page has none
     std::string feed_item_date;
+    std::vector<std::string> fetch_notes;  // the notes of its fetching, for --explain
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };

@@ -33,6 +33,7 @@ struct FetchedPage {
     std::string feed_item_title;  // a feed's article: its title in the feed (RSS, Atom <title>)
     std::string feed_item_date;   // and its date there (RSS <pubDate>, Atom <published>, else <updated>), YYYY-MM-DD
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
+    std::vector<std::string> notes;     // for --explain: a charset header overruled by the body
 };
 
 struct FailedFetch {

@@ -148,7 +148,7 @@ bool picture_name(const Unit& u) {
 }
 
 Judged first_judgement(const Unit& u, std::string_view lang, double stop_threshold, std::size_t repeats_in_page,
-                       std::size_t pages_with, std::size_t batch_pages, bool explain) {
+                       std::size_t pages_with, std::size_t batch_pages, bool explain, bool legal_prose) {
     // reasons are spelled out only for someone who will read them (--explain)
     auto say = [explain](const char* format, double v) { return explain ? fmt(format, v) : std::string(); };
     const Features& f = u.f;
@@ -166,9 +166,9 @@ Judged first_judgement(const Unit& u, std::string_view lang, double stop_thresho
     double max_ld = sentence ? kSentenceLinkDensity : kMaxLinkDensity;
     if (ld > (sentence ? kSentenceLinkDensity : kBadLinkDensity) && rule_on(Rule::link_density))
         return {Cls::bad, say("link density %.2f", ld), ld, Rule::link_density};
-    if (f.length < kMaxLegalLength && rule_on(Rule::legal_line) && is_legal_line(f))
+    if (f.length < kMaxLegalLength && !legal_prose && rule_on(Rule::legal_line) && is_legal_line(f))
         return {Cls::bad, "copyright or legal line", 0, Rule::legal_line};
-    if (f.length >= kMinNoticeLength && rule_on(Rule::privacy_notice) && is_privacy_notice(f, lang))
+    if (f.length >= kMinNoticeLength && !legal_prose && rule_on(Rule::privacy_notice) && is_privacy_notice(f, lang))
         return {Cls::bad, "cookie or privacy notice", 0, Rule::privacy_notice};
     if (batch_pages >= kTemplateMinPages && pages_with >= kTemplateMinPages && !f.ends_sentence &&
         rule_on(Rule::site_template) &&
@@ -506,12 +506,23 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             apart[last] = std::min(apart[last], i - last);
         });
 
+    std::vector<bool> legal_prose;  // rules legal-line and privacy-notice spare prose by its shape and place
+    {
+        std::vector<std::string_view> texts(n);
+        std::vector<bool> headings(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            texts[i] = units[i].f.text;
+            headings[i] = units[i].heading;
+        }
+        legal_prose = legal_prose_units(texts, headings, lang, true);
+    }
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         std::size_t pages = options.batch ? options.batch->pages_with(units[i].f.text) : 0;
         std::size_t batch_pages = options.batch ? options.batch->pages() : 0;
-        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats[i], pages, batch_pages, explain);
+        judged[i] = first_judgement(units[i], lang, stop_threshold, repeats[i], pages, batch_pages, explain,
+                                    legal_prose[i]);
         if (units[i].heading && judged[i].cls != Cls::bad) judged[i] = {Cls::short_, "heading", 0};
     }
     // A headline set as plain text and again as a link beside it is a teaser card's (a

@@ -248,8 +248,52 @@ bool is_privacy_notice(std::string_view s, std::string_view lang) {
     if (!anchored) return false;
     std::string low = text::lower_ascii(s);
     int hits = 0;
-    for (auto t : kPrivacyTerms) hits += low.find(t) != std::string::npos;
-    return hits >= 2;
+    std::size_t cue_bytes = 0;  // every occurrence of a term, for the share of the text
+    for (auto t : kPrivacyTerms) {
+        std::size_t at = low.find(t);
+        hits += at != std::string::npos;
+        for (; at != std::string::npos; at = low.find(t, at + t.size())) cue_bytes += t.size();
+    }
+    return hits >= 2 && static_cast<double>(cue_bytes) >= kNoticeCueShare * static_cast<double>(s.size());
+}
+
+std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, const std::vector<bool>& headings,
+                                    std::string_view notices_lang, bool notices) {
+    const std::size_t n = texts.size();
+    std::vector<bool> prose(n, false);
+    auto sentence_shaped = [](std::string_view text, int min_words) {
+        const Features f = measure_text(text, "");
+        return f.words >= min_words && f.ends_sentence && f.link_density() < kStatementLinkDensity;
+    };
+    auto long_sentence_shaped = [&](std::string_view text) {
+        return measure_text(text, "").length >= kLegalProseLength && sentence_shaped(text, kLegalProseWords);
+    };
+    auto furniture_words = [&](std::string_view text, bool with_notices) {
+        return is_legal_line(text) || (with_notices && is_privacy_notice(text, notices_lang));
+    };
+    // A notice's words in a run of such paragraphs are a policy's (a privacy policy
+    // pasted under the page): only a lone one, no other within kNoticeRunUnits units
+    // either side, is spared.
+    std::vector<bool> notice(n, false);
+    if (notices)
+        for (std::size_t i = 0; i < n; ++i) notice[i] = !headings[i] && is_privacy_notice(texts[i], notices_lang);
+    // from the end: a unit's verdict needs the next one's
+    std::size_t next = n;  // the next unit that is not a heading
+    for (std::size_t i = n; i-- > 0;) {
+        poll_deadline();
+        if (headings[i]) continue;
+        const bool legal = is_legal_line(texts[i]);
+        if (next < n && (legal || notice[i]) && long_sentence_shaped(texts[i])) {
+            bool lone = true;
+            for (std::size_t j = i > kNoticeRunUnits ? i - kNoticeRunUnits : 0; j <= i + kNoticeRunUnits && j < n; ++j)
+                lone = lone && (j == i || !notice[j]);
+            std::string_view after = texts[next];
+            prose[i] = sentence_shaped(after, kStatementWords) && (legal || lone) &&
+                       (!furniture_words(after, true) || prose[next]);
+        }
+        next = i;
+    }
+    return prose;
 }
 
 std::string_view strip_welcome(std::string_view s) {

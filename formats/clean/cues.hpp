@@ -3,6 +3,7 @@
 // Kept as data tables in cues.cpp, one place to extend; no site's name or text is here.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,15 @@ bool opens_furniture_section(std::string_view text);
 // A copyright or legal footer line (©, "All rights reserved", 版权所有, ICP备案).
 bool is_legal_line(std::string_view text);
 
+// Of units in the page's order (`headings` marks headings), those that hold a legal
+// line's words (with `notices`, a privacy notice's too, in `notices_lang`) but are prose
+// by their shape and place: sentence-shaped, followed by a paragraph of prose
+// (thresholds.hpp, kLegalProseWords). Rules legal-line and privacy-notice spare them.
+std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, const std::vector<bool>& headings,
+                                    std::string_view notices_lang = "", bool notices = false);
+
 // A cookie banner or privacy notice: two or more of its terms (cookie, consent,
-// personal data, third parties...).
+// personal data, third parties...), their occurrences kNoticeCueShare of its bytes.
 // `lang` (the page's) picks which languages' terms are looked for besides English.
 bool is_privacy_notice(std::string_view text, std::string_view lang);
 

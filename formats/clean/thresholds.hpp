@@ -49,6 +49,19 @@ inline constexpr double kWidgetShare = 0.5;
 // so the line must be shorter.
 inline constexpr double kMaxLegalLength = 400;
 inline constexpr std::size_t kMaxLegalTermsBytes = 250;
+// A legal line is a footer's: sentence-shaped prose among the article's paragraphs is
+// not one, whatever it names ("Photographs in this essay are © Ann Lee and were taken
+// ..."). A unit of at least kLegalProseWords words and kLegalProseLength (a CJK
+// character counts as three letters: 22 characters of a reprint notice are no prose
+// paragraph) ending a sentence, with under
+// kStatementLinkDensity of links, followed (headings aside) by a paragraph of prose (at
+// least kStatementWords words, ending a sentence, itself neither a legal line nor a
+// privacy notice unless it is such prose too) is prose (cues.hpp, legal_prose_units).
+inline constexpr int kLegalProseWords = 12;
+inline constexpr double kLegalProseLength = 100;
+// A privacy notice's words are spared so only in a lone paragraph: none other within
+// kNoticeRunUnits units either side (a privacy policy has them every few paragraphs).
+inline constexpr std::size_t kNoticeRunUnits = 3;
 // site-template: a line on several pages of a batch is the site's when shorter than
 // this (the HTML cleaner counts bytes here); longer text is an article two pages share.
 // The unit model's cue features (unit_features.cpp) look only at text this short (bytes).
@@ -59,6 +72,16 @@ inline constexpr double kMaxTemplateLength = 400;
 // is_privacy_notice, and the bytes html/content_selection.cpp reads of a candidate).
 inline constexpr double kMinNoticeLength = 80;
 inline constexpr std::size_t kNoticeSampleBytes = 1024;
+// A notice is about cookies and privacy throughout: its cue terms (is_privacy_notice)
+// are at least kNoticeCueShare of the bytes read ("We use cookies ... our cookie
+// policy": 10 %; an article that opens on privacy rules and goes on about a harbour:
+// 2 %).
+inline constexpr double kNoticeCueShare = 0.03;
+// A notice is a box beside the content (a banner, a consent dialog, a footer line): the
+// HTML selection never takes for one a box holding kMaxNoticePageShare or more of the
+// body's text (the page itself). Half of it was too little: a consent dialog listing its
+// kinds of cookies can outweigh a short article (dev set HTML 0.944 → 0.931 at 0.5).
+inline constexpr double kMaxNoticePageShare = 0.9;
 
 // furniture-section: a line (not a heading) shorter than this may open one ("Related
 // articles"); longer, it is a sentence that mentions it.

@@ -480,6 +480,16 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         std::string key = folded_key(texts.back().text);
         if (!key.empty()) ++repeats[key];
     }
+    std::vector<bool> legal_prose;  // rules legal-line and privacy-notice spare prose by its shape and place
+    {
+        std::vector<std::string_view> views(n);
+        std::vector<bool> headings(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            views[k] = texts[k].text;
+            headings[k] = texts[k].heading;
+        }
+        legal_prose = clean::legal_prose_units(views, headings, lang, true);
+    }
     std::vector<std::string> why(n);
     rules.assign(n, Rule::count);
     auto judge = [&](std::size_t k, Rule rule, const char* reason) {
@@ -500,9 +510,11 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
         else if (chars < kMaxWidgetLength && rule_on(Rule::widget_words) &&
                  clean::widget_share(t.text) >= kWidgetShare)
             judge(k, Rule::widget_words, "widget words");
-        else if (chars < kMaxLegalLength && rule_on(Rule::legal_line) && clean::is_legal_line(t.text))
+        else if (chars < kMaxLegalLength && !legal_prose[k] && rule_on(Rule::legal_line) &&
+                 clean::is_legal_line(t.text))
             judge(k, Rule::legal_line, "copyright or legal line");
-        else if (chars >= kMinNoticeLength && rule_on(Rule::privacy_notice) && clean::is_privacy_notice(t.text, lang))
+        else if (chars >= kMinNoticeLength && !legal_prose[k] && rule_on(Rule::privacy_notice) &&
+                 clean::is_privacy_notice(t.text, lang))
             judge(k, Rule::privacy_notice, "cookie or privacy notice");
         else if (!t.heading && chars < kMaxLabel && !ends_sentence(t.text) &&
                  repeats[folded_key(t.text)] >= kLabelRepeats && rule_on(Rule::repeated_line))

@@ -477,6 +477,14 @@ private:
             final_[i] = scored_[i] ? final_[i] * (1 - live_[i].link_density()) : 0;
     }
 
+    // A cookie or privacy notice is a box beside the page's main prose, never the main
+    // prose itself: a box of kMaxNoticePageShare of the body's text or more is not one,
+    // whatever its words are about. (Its number of paragraphs says nothing: a consent
+    // dialog lists its kinds of cookies a paragraph each.)
+    bool notice_sized(std::uint32_t c, std::uint32_t body) const {
+        return live_[c].chars < clean::kMaxNoticePageShare * live_[body].chars;
+    }
+
     std::uint32_t choose_top(std::uint32_t body) {
         std::vector<std::uint32_t> ranked;
         for (std::uint32_t i = body; i < page_[body].end; ++i)
@@ -491,7 +499,9 @@ private:
         for (std::size_t k = 0; k < ranked.size() && k < kCheckedCandidates; ++k) {
             poll_deadline();
             std::uint32_t c = ranked[k];
-            if (!clean::is_privacy_notice(page_.text_of(c, clean::kNoticeSampleBytes), language_)) continue;
+            if (!notice_sized(c, body) ||
+                !clean::is_privacy_notice(page_.text_of(c, clean::kNoticeSampleBytes), language_))
+                continue;
             final_[c] *= kPrivacyNoticeFactor;
             notices.push_back(c);
         }

@@ -303,6 +303,33 @@ bool valid_utf8_with_multibyte(std::string_view bytes) {
     return multibyte;
 }
 
+// Whether `bytes` are UTF-8 with stray bytes: at least one invalid byte, and at least as
+// many valid multibyte sequences as invalid bytes (decode.cpp's rule for UTF-8 with a
+// few bad bytes, the tie going to a page that declares UTF-8).
+bool utf8_with_stray_bytes(std::string_view bytes) {
+    std::size_t multibyte = 0, invalid = 0;
+    for (std::size_t i = 0; i < bytes.size();) {
+        poll_deadline();
+        auto b = static_cast<unsigned char>(bytes[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+        bool valid = length != 0 && b <= 0xF4 && i + length <= bytes.size();
+        for (std::size_t k = 1; valid && k < length; ++k)
+            valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
+        if (valid) {
+            ++multibyte;
+            i += length;
+        } else {
+            ++invalid;
+            ++i;
+        }
+    }
+    return invalid > 0 && multibyte >= invalid;
+}
+
 // ------------------------------------------------------------------ markup rewriting
 
 class Rewriter {
@@ -463,7 +490,16 @@ std::string declared_encoding(std::string_view bytes) {
     if (has_bom(bytes)) return {};
     std::string label = declared_label(bytes.substr(0, kCharsetPrescanBytes));
     label = std::string(text::trim(label));
-    if (label.empty() || is_utf8_label(label)) return {};
+    if (label.empty()) return {};
+    // A page declared UTF-8 is read as UTF-8, as browsers do, when it mostly is: a stray
+    // byte of another charset becomes U+FFFD, with a warning naming its line (before,
+    // one such byte beside one "é" made the whole page windows-1252). A page whose
+    // bytes are not UTF-8 at all is left to detection (the declaration is wrong).
+    if (is_utf8_label(label))
+        return label.rfind("utf-16", 0) != 0 && label.rfind("utf-32", 0) != 0 && label != "unicode" &&
+                       utf8_with_stray_bytes(bytes)
+                   ? "UTF-8"
+                   : std::string();
     std::string encoding = browser_encoding(label);
     if (!known_to_icu(encoding)) return {};
     if (valid_utf8_with_multibyte(bytes)) return {};

@@ -243,6 +243,9 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/deflate.html":
             self.send(200, zlib.compress(article("A Deflated Page", PARAGRAPHS, images=False).encode()),
                       "text/html; charset=utf-8", {"Content-Encoding": "deflate"})
+        elif route == "/utf8-as-latin1.html":  # a UTF-8 body under a Latin-1 header
+            self.send(200, article("The Caf\u00e9 on the Quay", PARAGRAPHS, images=False).encode(),
+                      "text/html; charset=ISO-8859-1")
         elif route == "/gbk.html":
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=GBK")
         elif route == "/huge":  # a length over any cap, announced

@@ -454,6 +454,27 @@ TEST_CASE("html charset: the declaration stands in for detection") {
     CHECK(all_text(latin) == "café\n");
 }
 
+TEST_CASE("html charset: a page declared UTF-8 with a stray byte of another charset stays UTF-8") {
+    // one good "é" and one cp1252 byte: the whole page was read as windows-1252 ("CafÃ©")
+    std::string page = "<html><head><meta charset=\"utf-8\"></head><body>\n<p>Caf\xC3\xA9 in UTF-8</p>\n"
+                       "<p>Caf\xE9 in Latin-1</p></body></html>";
+    CHECK(html_declared_encoding(page) == "UTF-8");
+    ReadOptions options;
+    options.source_name = "page.html";
+    options.clean = Cleaning::off;
+    Diagnostics diag;
+    Document doc = read_document(page, options, diag);
+    CHECK(all_text(doc) == "Café in UTF-8\nCaf\xEF\xBF\xBD in Latin-1\n");
+    bool warned = false;
+    for (const Diagnostic& d : diag.items())
+        warned = warned || (d.severity == Severity::warning && d.first_line == 3 &&
+                            d.reason.find("0xE9") != std::string::npos);
+    CHECK(warned);
+    // all of it valid, or not UTF-8 at all: detection decides, as before
+    CHECK(html_declared_encoding("<meta charset=utf-8><p>Caf\xC3\xA9</p>") == "");
+    CHECK(html_declared_encoding("<meta charset=utf-8><p>caf\xE9 cr\xE8me br\xFBl\xE9" "e</p>") == "");
+}
+
 // ------------------------------------------------------------------ content selection
 
 TEST_CASE("html selection: the article, not the furniture around it") {
@@ -553,6 +574,42 @@ TEST_CASE("html selection: a long cookie notice does not win over a short articl
     CHECK(contains(text, "The river keeps"));
     CHECK(contains(text, "The bridge keeps"));
     CHECK_FALSE(contains(text, "cookies"));
+}
+
+TEST_CASE("html selection: an article about privacy and cookies is no cookie notice") {
+    // one sentence on cookie rules made the whole body a notice: nothing was kept
+    std::string page = "<html><body><article><h1>Rules for the web</h1>"
+                       "<p>The new privacy rules adopted by the regional assembly require every website to ask "
+                       "before setting cookies, which small publishers say has cost them readers.</p>"
+                       "<p>The assembly said the next phase of the work, on the rules for shops, would start in the "
+                       "spring if the budget allowed it, and the hearings would reopen.</p></article></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The new privacy rules adopted"));
+    CHECK(contains(text, "The assembly said the next phase"));
+    // the lead of a longer article, about a harbour after a paragraph on privacy
+    std::string article = "<p>The new privacy policy rules adopted by the regional assembly require every website "
+                          "to ask before setting cookies, which small publishers say has cost them readers.</p>";
+    for (const char* topic : {"harbour", "quay", "pier", "ferry", "lighthouse", "market", "school", "bakery"})
+        article += "<p>" + prose(1, topic) + "</p>";
+    page = "<html><body><nav><a href=/>Home</a> <a href=/n>News</a></nav><article><h1>Privacy and the harbour</h1>" +
+           article + "</article><footer>About us</footer></body></html>";
+    text = all_text(read(page, true));
+    CHECK(contains(text, "The new privacy policy rules adopted"));
+    CHECK(contains(text, "The bakery keeps"));
+}
+
+TEST_CASE("html cleaning: a paragraph of prose naming a copyright is no legal line; the footer's line is") {
+    std::string page = "<html><body><article><h1>Photographs of the quay</h1><p>" + prose(2) + "</p>"
+                       "<p>The photographs in this essay are \u00a9 Ann Lee and were taken over two winters on the "
+                       "quay, where the light stays flat and grey for months on end.</p>"
+                       "<p>Copyright law in the country dates from 1911, and the court said the photographs were "
+                       "protected for seventy years after the death of their author.</p><p>" + prose(2, "bridge") +
+                       "</p><p>\u00a9 2026 Example Ltd. All rights reserved.</p></article></body></html>";
+    std::string text = all_text(read(page, true));
+    CHECK(contains(text, "The photographs in this essay are"));
+    CHECK(contains(text, "Copyright law in the country dates from 1911"));
+    CHECK(contains(text, "The bridge keeps"));
+    CHECK_FALSE(contains(text, "All rights reserved"));
 }
 
 TEST_CASE("html selection: an image's caption stays with the image, one without an image goes, text set in a figure stays") {

@@ -499,6 +499,17 @@ TEST_CASE("url: outputs are named after the title or the URL, made unique, never
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a valid UTF-8 body under a Latin-1 charset header is read as UTF-8, with a note") {
+    fs::path dir = fresh_dir("url-utf8-as-latin1");
+    Run r = dconv_in(dir, "--allow-private --explain --to md -o - " + server().url("/utf8-as-latin1.html"));
+    REQUIRE(r.status == 0);
+    std::string out = slurp(dir / "stdout");
+    CHECK_THAT(out, Contains("The Caf\u00e9 on the Quay"));
+    CHECK_THAT(out, !Contains("Caf\u00c3"));
+    CHECK_THAT(r.err, Contains("but the body is valid UTF-8 beyond ASCII: read as UTF-8"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: the GBK page is read in the charset its Content-Type names") {
     fs::path dir = fresh_dir("url-gbk");
     Run r = dconv_in(dir, "--allow-private --to txt " + server().url("/gbk.html"));
