@@ -598,7 +598,7 @@ TEST_CASE("html selection: an article about privacy and cookies is no cookie not
     CHECK(contains(text, "The bakery keeps"));
 }
 
-TEST_CASE("html cleaning: a paragraph of prose naming a copyright is no legal line; the footer's line is") {
+TEST_CASE("html cleaning: a paragraph of prose naming a copyright is no legal line, the footer's line is") {
     std::string page = "<html><body><article><h1>Photographs of the quay</h1><p>" + prose(2) + "</p>"
                        "<p>The photographs in this essay are \u00a9 Ann Lee and were taken over two winters on the "
                        "quay, where the light stays flat and grey for months on end.</p>"
