@@ -340,7 +340,7 @@ std::string name_from(std::string_view s) {
         std::size_t k = 0;
         char32_t first = text::next(w, k);
         if (!text::is_upper(first) || is_role(w)) break;
-        if (!name.empty() && starts_with_date(s.substr(start))) break;
+        if (!name.empty() && starts_with_date(s.substr(start), DateStart::after_word)) break;
         if (!name.empty()) name += ' ';
         name.append(w);
         ++count;

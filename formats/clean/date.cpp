@@ -172,50 +172,48 @@ constexpr MonthTable kMonthTable = [] {
 // Longest month name, in bytes ("сентября" is 16): longer words are not looked up.
 constexpr std::size_t kMaxMonthNameBytes = 32;
 
-// Weekday names, in full and abbreviated, in the languages of the month names, lower-case:
-// a weekday before a date ("Tuesday, March 3, 2026") is part of the dateline. Shared
-// spellings are listed once ("mar" is Tuesday in French, Spanish and Italian, and March
-// in English: a date is tried as written first).
+// Weekday names in the languages of the month names, lower-case: a weekday before a date
+// ("Tuesday, March 3, 2026") is part of the dateline. Full names and abbreviations are
+// listed apart, since short ones are also surnames ("Yifan Sun", "Jane Ma", "Min-ji So"):
+// an abbreviation counts only with its "." or "," (starts_with_date). Shared spellings are
+// listed once ("mar" is Tuesday in French, Spanish and Italian, and March in English: a
+// date is tried as written first).
 constexpr std::string_view kWeekdayNames[] = {
-    // English
-    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
-    "friday", "fri", "saturday", "sat", "sunday", "sun",
-    // German
-    "montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr", "samstag",
-    "sa", "sonnabend", "sonntag", "so",
-    // French
-    "lundi", "lun", "mardi", "mar", "mercredi", "mer", "jeudi", "jeu", "vendredi", "ven", "samedi",
-    "sam", "dimanche", "dim",
-    // Spanish
-    "lunes", "martes", "miércoles", "miercoles", "mié", "mie", "jueves", "jue", "viernes", "vie",
-    "sábado", "sabado", "sáb", "sab", "domingo", "dom",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",  // English
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend",
+    "sonntag",  // German
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",  // French
+    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado",
+    "domingo",  // Spanish
     // Portuguese ("segunda-feira": the "-feira" is skipped after the word)
-    "segunda", "seg", "terça", "terca", "ter", "quarta", "qua", "quinta", "qui", "sexta", "sex",
-    // Italian
-    "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi", "gio",
-    "venerdì", "venerdi", "sabato", "domenica",
-    // Dutch
-    "maandag", "ma", "dinsdag", "woensdag", "wo", "donderdag", "vrijdag", "vr", "zaterdag", "za",
-    "zondag", "zo",
-    // Indonesian
-    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu",
-    // Swedish
-    "måndag", "mån", "tisdag", "tis", "onsdag", "ons", "torsdag", "tors", "fredag", "fre", "lördag",
-    "lör", "söndag", "sön",
+    "segunda", "terça", "terca", "quarta", "quinta", "sexta",
+    "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi",
+    "venerdì", "venerdi", "sabato", "domenica",  // Italian
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",  // Dutch
+    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu",  // Indonesian
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",  // Swedish
     // Turkish, with and without its letters
-    "pazartesi", "salı", "sali", "çarşamba", "carsamba", "perşembe", "persembe", "cuma", "cumartesi",
-    "pazar",
-    // Russian
-    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "пн", "вт",
-    "ср", "чт", "пт", "сб", "вс",
-    // Polish
-    "poniedziałek", "pon", "wtorek", "wt", "środa", "śr", "czwartek", "czw", "piątek", "pt", "sobota",
-    "sob", "niedziela", "niedz", "nd",
+    "pazartesi", "salı", "sali", "çarşamba", "carsamba", "perşembe", "persembe", "cuma",
+    "cumartesi", "pazar",
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",  // Russian
+    "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela",  // Polish
     // Arabic
     "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "الأحد",
     "الاحد",
     // Hindi
     "सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "बृहस्पतिवार", "शुक्रवार", "शनिवार", "रविवार",
+};
+constexpr std::string_view kWeekdayAbbreviations[] = {
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",  // English
+    "mo", "di", "mi", "do", "fr", "sa", "so",  // German
+    "lun", "mar", "mer", "jeu", "ven", "sam", "dim",  // French
+    "mié", "mie", "jue", "vie", "sáb", "sab", "dom",  // Spanish
+    "seg", "ter", "qua", "qui", "sex",  // Portuguese
+    "gio",  // Italian
+    "ma", "wo", "vr", "za", "zo",  // Dutch
+    "mån", "tis", "ons", "tors", "fre", "lör", "sön",  // Swedish
+    "пн", "вт", "ср", "чт", "пт", "сб", "вс",  // Russian
+    "pon", "wt", "śr", "czw", "pt", "sob", "niedz", "nd",  // Polish
 };
 
 // Chinese, Japanese and Korean weekdays, written without spaces: matched as the text
@@ -230,9 +228,12 @@ constexpr std::string_view kCjkWeekdays[] = {
 };
 
 constexpr bool unique_weekday_names() {
-    for (std::size_t i = 0; i < std::size(kWeekdayNames); ++i)
-        for (std::size_t k = i + 1; k < std::size(kWeekdayNames); ++k)
-            if (kWeekdayNames[i] == kWeekdayNames[k]) return false;
+    constexpr std::size_t full = std::size(kWeekdayNames);
+    auto name = [](std::size_t i) { return i < full ? kWeekdayNames[i] : kWeekdayAbbreviations[i - full]; };
+    const std::size_t all = full + std::size(kWeekdayAbbreviations);
+    for (std::size_t i = 0; i < all; ++i)
+        for (std::size_t k = i + 1; k < all; ++k)
+            if (name(i) == name(k)) return false;
     return true;
 }
 static_assert(unique_weekday_names(), "a weekday name is listed twice");
@@ -383,7 +384,8 @@ private:
 
 class Scanner {
 public:
-    explicit Scanner(std::string_view line) : line_(line), tokens_(line) {}
+    explicit Scanner(std::string_view line, DateStart start = DateStart::line_start)
+        : line_(line), start_(start), tokens_(line) {}
 
     // A date made of the line's first tokens, or of those after its weekday.
     bool date_at_start() {
@@ -409,6 +411,7 @@ private:
     };
 
     std::string_view line_;
+    DateStart start_;
     mutable TokenStream tokens_;  // read on demand by the const look-ups below
 
     const Token* at(std::size_t i) const { return tokens_.at(i); }
@@ -475,12 +478,21 @@ private:
         if (j == i) {
             Folded buffer;
             std::string_view word = folded_word(i, buffer);
-            if (word.empty() ||
-                std::find(std::begin(kWeekdayNames), std::end(kWeekdayNames), word) == std::end(kWeekdayNames))
+            if (word.empty()) return i;
+            const bool full = std::find(std::begin(kWeekdayNames), std::end(kWeekdayNames), word) !=
+                              std::end(kWeekdayNames);
+            if (!full && std::find(std::begin(kWeekdayAbbreviations), std::end(kWeekdayAbbreviations),
+                                   word) == std::end(kWeekdayAbbreviations))
                 return i;
             j = i + 1;
             if (is_punct(j, U'-') && glued(j) && glued(j + 1) && is_word(j + 1, "feira")) j += 2;
-            if (is_punct(j, U'.') && glued(j)) ++j;
+            const bool dot = is_punct(j, U'.') && glued(j);
+            if (dot) ++j;
+            // An abbreviation is a weekday only with its "." ("Di., 3. März"), or with a
+            // comma where nothing but a line start or a separator comes before it ("Tue, 3
+            // March"): after a name's word, "Sun, March 3" is "Yifan Sun" and a date.
+            if (!full && !dot && !(start_ == DateStart::line_start && is_punct(j, U',')))
+                return i;
         }
         if (is_punct(j, U',') || is_punct(j, U'、') || is_punct(j, U'،')) ++j;
         return j;
@@ -626,10 +638,10 @@ std::string find_date(std::string_view text) {
     return Scanner(text).first_date();
 }
 
-bool starts_with_date(std::string_view text) {
+bool starts_with_date(std::string_view text, DateStart start) {
     // a date's tokens are a few: its year is within the line's first bytes
     text = text.substr(0, kDateStartBytes);
-    return may_hold_year(text) && Scanner(text).date_at_start();
+    return may_hold_year(text) && Scanner(text, start).date_at_start();
 }
 
 }  // namespace dconv

@@ -138,10 +138,6 @@ void guard_whole_body(clean::RecallGuard& guard, const html::Page& page, html::B
     guard.add(rest, "");
 }
 
-// The page's type goes into its metadata (the front matter's `type:`) when the page
-// model gives it at least this probability (see below where it is set).
-constexpr float kMinStatedTypeProbability = 0.5f;
-
 // Rule comment-section (content_selection.hpp) on pages the page model takes for an
 // article, giving them less than this probability of being a thread: a forum's posts are
 // its content, an article's comments are not (as WCXB's golds have it); a product's
@@ -149,12 +145,17 @@ constexpr float kMinStatedTypeProbability = 0.5f;
 // golds keep them: README, "How the cleaner decides").
 constexpr float kMaxCommentsForumProbability = 0.3f;
 
-bool comments_are_furniture(const html::PageVerdict& verdict) {
-    if (verdict.type != "article") return false;
+// The page model's probability that the page is a thread (0 when the model names no
+// forum type).
+float forum_probability(const html::PageVerdict& verdict) {
     const auto& types = html::page_types();
     for (std::size_t t = 0; t < types.size() && t < verdict.type_probabilities.size(); ++t)
-        if (types[t] == "forum") return verdict.type_probabilities[t] < kMaxCommentsForumProbability;
-    return false;
+        if (types[t] == "forum") return verdict.type_probabilities[t];
+    return 0;
+}
+
+bool comments_are_furniture(const html::PageVerdict& verdict) {
+    return verdict.type == "article" && forum_probability(verdict) < kMaxCommentsForumProbability;
 }
 
 // Rule thread-page (content_selection.hpp's `thread_page`) on pages the page model gives
@@ -167,12 +168,6 @@ bool comments_are_furniture(const html::PageVerdict& verdict) {
 constexpr float kMinThreadPageForumProbability = 0.5f;
 constexpr std::size_t kMinThreadPagePosts = 3;
 
-float forum_probability(const html::PageVerdict& verdict) {
-    const auto& types = html::page_types();
-    for (std::size_t t = 0; t < types.size() && t < verdict.type_probabilities.size(); ++t)
-        if (types[t] == "forum") return verdict.type_probabilities[t];
-    return 0;
-}
 
 // DCONV_PAGE_SIGNALS=1: one line per page on stderr, the page model's inputs, for
 // tools/train/train_page_model.py (not a user interface).
@@ -532,15 +527,14 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
                                  forum_probability(verdict) >= kMinThreadPageForumProbability;
         if (thread_page) {
             if (diag.keeps_notes()) {
-                Diagnostic d;
-                d.severity = Severity::note;
-                d.pass = "html-select";
-                d.action = "kept";
-                d.score = forum_probability(verdict);
-                d.reason = "a thread (the page model's forum probability " +
-                           std::to_string(static_cast<int>(100 * forum_probability(verdict) + 0.5)) +
-                           "%): its nested articles and its author's boxes are posts";
-                d.rule = clean::rule_id(clean::Rule::thread_page);
+                const float forum = forum_probability(verdict);
+                Diagnostic d = html::explanation(
+                    "html-select", "kept", SourceRange{},
+                    "a thread (the page model's forum probability " +
+                        std::to_string(static_cast<int>(100 * forum + 0.5)) +
+                        "%): its nested articles and its author's boxes are posts",
+                    clean::rule_id(clean::Rule::thread_page));
+                d.score = forum;
                 diag.note(d);
             }
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag, false, {}, true);
@@ -701,7 +695,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         // a probability of 0.5 or more, and on 39 % of the others (a short page of a few
         // paragraphs reads to it as a thread saved without its posts). --explain names
         // the type and its probability either way.
-        if (verdict.type_probability >= kMinStatedTypeProbability) doc.meta.extra["type"] = page_type;
+        if (verdict.type_probability >= html::kMinStatedTypeProbability) doc.meta.extra["type"] = page_type;
         // --explain says of each removal on what kind of page it was made
         for (Diagnostic& d : diag.items_since(first_item))
             if (d.action == "removed") d.page_type = page_type;

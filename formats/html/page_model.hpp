@@ -41,6 +41,11 @@ struct PageVerdict {
 
 PageVerdict judge_page(const std::vector<float>& signals);
 
+// The page's type goes into its metadata (the front matter's `type:`) when the page
+// model gives it at least this probability: a short page the model is unsure of is not
+// told to be a forum (the HTML reader sets it; --explain names the guess either way).
+inline constexpr float kMinStatedTypeProbability = 0.5f;
+
 // The trees' raw outputs, for the model test: the margin of each type (kPageTypes
 // order) and the inclusive mode's predicted gain.
 std::vector<float> page_type_margins(const std::vector<float>& signals);

@@ -47,9 +47,16 @@ std::string inches(float points) {
     if (out.ends_with('.')) out.pop_back();
     return out + "in";
 }
+// A length in points, in millimetres: the one conversion messages use.
+float millimetres(float points) { return points / kPointsPerMm; }
 // "2in (51mm)"
 std::string inches_and_mm(float points) {
-    return inches(points) + " (" + std::to_string(std::lround(points / kPointsPerMm)) + "mm)";
+    return inches(points) + " (" + std::to_string(std::lround(millimetres(points))) + "mm)";
+}
+// "66mm": a least size in whole millimetres, rounded up (rounded to the nearest, the
+// size named could be a little too small)
+std::string whole_mm_at_least(float points) {
+    return std::to_string(static_cast<int>(std::ceil(millimetres(points)))) + "mm";
 }
 // "1in by 2in": the smallest text block
 std::string min_text_block() { return inches(kMinTextWidth) + " by " + inches(kMinTextHeight); }
@@ -564,11 +571,10 @@ PrintStyle print_style_for(std::string_view name_or_file, std::string_view paper
             // the smallest paper that leaves the smallest text block inside the margins
             const float width = std::max(kMinPaperSide, style.margin_left + style.margin_right + kMinTextWidth);
             const float height = std::max(kMinPaperSide, style.margin_top + style.margin_bottom + kMinTextHeight);
-            auto mm = [](float points) { return std::to_string(static_cast<int>(std::ceil(points * 25.4f / kPointsPerInch))); };
             throw Error(ErrorKind::usage, "", 0,
                         "paper '" + std::string(paper) + "' is too small for the margins of style '" + style.name +
-                            "': the smallest it takes is " + mm(width) + "mm by " + mm(height) +
-                            "mm (a text block of " + min_text_block() + ")");
+                            "': the smallest it takes is " + whole_mm_at_least(width) + " by " +
+                            whole_mm_at_least(height) + " (a text block of " + min_text_block() + ")");
         }
     }
     return style;

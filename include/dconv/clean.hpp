@@ -89,8 +89,14 @@ void clean_document(Document& doc, const CleanOptions& options, Diagnostics& dia
 // "11 December 2020", "Dec. 11, 2020", "2020年12月11日") found in `text`; returns ISO 8601
 // (YYYY-MM-DD) or an empty string.
 std::string find_date(std::string_view text);
+// Where the text given to starts_with_date begins. At a line's start or after a separator
+// (", ", " | ", " - ", " • "), a date may open with a weekday in full or abbreviated with
+// "." or "," ("Tue, 3 March 2026"). Right after a word, as where a name ends ("By Sam Reed
+// Tuesday, March 3, 2026"), an abbreviation needs its "." ("Di., 3. März 2026"), since
+// short weekdays are surnames too ("By Yifan Sun, March 3, 2026").
+enum class DateStart { line_start, after_word };
 // Whether `text` starts with a date of find_date's shapes ("June 1, 2024 4 min read").
-bool starts_with_date(std::string_view text);
+bool starts_with_date(std::string_view text, DateStart start = DateStart::line_start);
 
 // Guesses the BCP 47 language of a text from its scripts and stop words ("en", "zh", ...).
 std::string guess_language(std::string_view text);

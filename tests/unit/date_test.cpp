@@ -178,6 +178,19 @@ TEST_CASE("find_byline: a byline's name stops at the dateline after it, weekday 
     CHECK(find_byline("By Sam Reed June 1, 2024", true) == "Sam Reed");
 }
 
+TEST_CASE("find_byline: a surname that is also a short weekday stays in the name") {
+    using dconv::clean::find_byline;
+    CHECK(find_byline("By Yifan Sun, March 3, 2026", true) == "Yifan Sun");
+    CHECK(find_byline("By Jane Ma, 3 maart 2026", true) == "Jane Ma");
+    CHECK(find_byline("By Min-ji So, 3. März 2026", true) == "Min-ji So");
+    CHECK(find_byline("By Anna Mo 3 March 2026", true) == "Anna Mo");
+    CHECK(find_byline("Posted by Lena Sa, 3 March 2026", true) == "Lena Sa");
+    CHECK(find_byline("Words by Yifan Sun March 3, 2026", true) == "Yifan Sun");
+    // the weekdays that do end a name: in full, or abbreviated with its "."
+    CHECK(find_byline("By Sam Reed Tuesday, March 3, 2026", true) == "Sam Reed");
+    CHECK(find_byline("By Sam Reed Tue. March 3, 2026", true) == "Sam Reed");
+}
+
 TEST_CASE("starts_with_date: a date made of the text's first tokens") {
     using dconv::starts_with_date;
     CHECK(starts_with_date("June 1, 2024 4 min read"));
@@ -187,7 +200,9 @@ TEST_CASE("starts_with_date: a date made of the text's first tokens") {
     CHECK_FALSE(starts_with_date("Reed June 1, 2024"));  // the date comes later
     // a weekday before the date, in the languages of the month names
     CHECK(starts_with_date("Tuesday, March 3, 2026"));
-    CHECK(starts_with_date("Tue 3 March 2026"));
+    CHECK(starts_with_date("Tue, 3 March 2026"));
+    CHECK(starts_with_date("Tue. 3 March 2026"));
+    CHECK_FALSE(starts_with_date("Tue 3 March 2026"));  // an abbreviation needs its "." or ","
     CHECK(starts_with_date("Di., 3. März 2026"));
     CHECK(starts_with_date("mardi 3 mars 2026"));
     CHECK(starts_with_date("Martes, 3 de marzo de 2026"));
@@ -200,4 +215,16 @@ TEST_CASE("starts_with_date: a date made of the text's first tokens") {
     CHECK_FALSE(starts_with_date("Tuesday Reed, March 3, 2026"));  // a word between: no dateline
     CHECK_FALSE(starts_with_date("June Carter"));
     CHECK_FALSE(starts_with_date(""));
+}
+
+TEST_CASE("starts_with_date after a word: an abbreviated weekday needs its \".\"") {
+    using dconv::DateStart;
+    using dconv::starts_with_date;
+    CHECK(starts_with_date("Tuesday, March 3, 2026", DateStart::after_word));
+    CHECK(starts_with_date("Di., 3. März 2026", DateStart::after_word));
+    CHECK(starts_with_date("March 3, 2026", DateStart::after_word));
+    CHECK_FALSE(starts_with_date("Sun, March 3, 2026", DateStart::after_word));  // "Yifan Sun"
+    CHECK_FALSE(starts_with_date("Ma, 3 maart 2026", DateStart::after_word));     // "Jane Ma"
+    CHECK_FALSE(starts_with_date("So, 3. März 2026", DateStart::after_word));     // "Min-ji So"
+    CHECK_FALSE(starts_with_date("Mo 3 March 2026", DateStart::after_word));      // "Anna Mo"
 }
