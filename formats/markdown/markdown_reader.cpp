@@ -7,7 +7,8 @@
 // scalars, `key:` followed by `- item` lines, and `[a, b]` flow lists. A line outside that
 // subset is reported and skipped; the block never becomes body text.
 //
-// TOML front matter (Hugo's), between "+++" lines, is read to the same fields: `key =
+// TOML front matter (Hugo's), between "+++" lines whose first non-blank line inside is
+// `key =`, a [table] or a # comment (else the lines are text), is read to the same fields: `key =
 // "basic"` or 'literal' strings, bare values (dates, numbers, booleans) as written,
 // arrays of strings (over several lines too). Tables ([params] and the keys under them),
 // dotted keys, inline tables and multi-line strings are reported with their line and
@@ -94,10 +95,40 @@ struct FrontMatterBlock {
     std::uint32_t lines = 0;   // lines taken by the block, fences included
 };
 
-// TOML front matter: after the opening "+++" line (`pos` is past it), up to a "+++" line.
-// No blank-line rule as for "---": "+++" is no Markdown construct, only a paragraph.
+// Whether `key` reads as a TOML key: bare (letters, digits, '_', '-'), dotted, or quoted.
+bool looks_like_toml_key(std::string_view key) {
+    if (key.empty()) return false;
+    if (key.front() == '"' || key.front() == '\'') return true;
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.';
+    });
+}
+
+// Whether the first non-blank line after a "+++" fence (`pos` is past it) opens TOML: a
+// `key =` line, a [table] or a # comment. Otherwise the fences are text around paragraphs
+// ("+++", prose, "+++"), as the YAML fence's blank-line rule keeps a rule a rule.
+bool toml_plausible(std::string_view text, std::size_t pos) {
+    while (pos < text.size()) {
+        std::string_view line = trim(next_line(text, pos));
+        if (line.empty()) continue;
+        if (line.front() == '#') return true;
+        if (line.front() == '[' && line.back() == ']') {
+            std::string_view name = line.substr(1, line.size() - 2);
+            if (!name.empty() && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+            return looks_like_toml_key(trim(name));
+        }
+        std::size_t equals = line.find('=');
+        return equals != std::string_view::npos && looks_like_toml_key(trim(line.substr(0, equals)));
+    }
+    return false;
+}
+
+// TOML front matter: after the opening "+++" line (`pos` is past it), up to a "+++" line,
+// when its first line reads as TOML (toml_plausible).
 FrontMatterBlock find_toml_front_matter(std::string_view text, std::size_t pos) {
     FrontMatterBlock block;
+    if (!toml_plausible(text, pos)) return block;
     std::size_t content_start = pos;
     std::uint32_t line_no = 1;
     while (pos < text.size()) {

@@ -296,6 +296,26 @@ TEST_CASE("reader: TOML front matter it cannot read is reported by line and skip
     CHECK_FALSE(unclosed.blocks.empty());
 }
 
+TEST_CASE("reader: '+++' lines around prose are text, not TOML front matter") {
+    // Any first line "+++" took everything to the next "+++" as front matter: the two
+    // paragraphs were lost and only "Last line." stayed.
+    Diagnostics diag;
+    Document doc = read("+++\n\nFirst paragraph of prose.\n\nSecond paragraph.\n+++\n\nLast line.\n", diag);
+    CHECK(doc.meta.empty());
+    std::string text;
+    for (const Block& b : doc.blocks) text += plain_text(b) + "\n";
+    CHECK(text.find("First paragraph of prose.") != std::string::npos);
+    CHECK(text.find("Second paragraph.") != std::string::npos);
+    CHECK(text.find("Last line.") != std::string::npos);
+    CHECK(diag.warnings() == 0);
+    // a blank line, a comment or a [table] first is still TOML
+    CHECK(read("+++\n\ntitle = \"T\"\n+++\nBody.\n").meta.title == "T");
+    CHECK(read("+++\n# Hugo\ntitle = \"T\"\n+++\nBody.\n").meta.title == "T");
+    Document table_first = read("+++\n[params]\nx = \"y\"\n+++\nBody.\n");
+    REQUIRE(table_first.blocks.size() == 1);
+    CHECK(table_first.blocks[0] == make_paragraph("Body."));
+}
+
 namespace {
 
 // A TOML front matter block whose one array spans `items` lines.
