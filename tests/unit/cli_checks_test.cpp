@@ -530,6 +530,38 @@ TEST_CASE("checks: links to sibling folders are walked once each, with one warni
     CHECK(sixteen >= 2 * 16);  // x and y of every level named
 }
 
+TEST_CASE("checks: the fetched pages' folder of an interrupted run is removed by the next run") {
+    // Ctrl-C ends dconv from its signal handler, which cannot walk a tree: the folder of
+    // fetched pages stayed in $TMPDIR for good, though the message said "temporary files
+    // are removed on the next run". Its name now carries its pid; the next run removes
+    // those of processes that are gone, and no other.
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    const fs::path tmp = dir.root / "tmp";
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);  // gone: its pid names an abandoned folder
+    const fs::path abandoned = tmp / ("dconv-fetch-" + std::to_string(child) + "-Ab12Cd");
+    const fs::path running = tmp / ("dconv-fetch-" + std::to_string(::getpid()) + "-Ef34Gh");
+    const fs::path unknown = tmp / "dconv-fetch-Ij56Kl";  // no pid: whose it is cannot be told
+    for (const fs::path& folder : {abandoned, running, unknown}) {
+        fs::create_directories(folder / "pages");
+        std::ofstream(folder / "pages" / "1.html") << "<p>page</p>";
+    }
+    const char* before = std::getenv("TMPDIR");
+    const std::string saved = before ? before : "";
+    ::setenv("TMPDIR", tmp.c_str(), 1);
+    Run r = run_dconv(dir, "-o out/ a.txt");
+    if (before) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    CHECK(r.status == 0);
+    CHECK_FALSE(fs::exists(abandoned));
+    CHECK(fs::exists(running / "pages" / "1.html"));
+    CHECK(fs::exists(unknown / "pages" / "1.html"));
+    CHECK_THAT(r.err, Contains("dconv: removed 1 folder of fetched pages left by an interrupted run"));
+}
+
 TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT ends a process") {
     // The trial: an interrupted batch printed nothing.
     TempDir dir;
