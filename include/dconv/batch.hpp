@@ -107,8 +107,11 @@ enum ExitCode : int {
 // signal handler too: lock-free atomics, updated as the batch goes (BatchOptions::counters).
 struct BatchCounters {
     std::atomic<std::size_t> inputs{0};   // the batch's inputs, once they are listed (0 before)
-    std::atomic<std::size_t> written{0};  // inputs with every output written
+    std::atomic<std::size_t> written{0};  // inputs with every output written, or skipped by
+                                          // --skip-existing (their outputs exist)
 };
+// A signal handler may read only lock-free atomics.
+static_assert(std::atomic<std::size_t>::is_always_lock_free);
 
 // Profiling reads every input one more time; for a big batch, a sample of this many pages
 // finds a site's template as well as all of them would, at a bounded cost.

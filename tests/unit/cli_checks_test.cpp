@@ -571,7 +571,12 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
     REQUIRE(::pipe(feed) == 0);
     {
         dconv::test::Child child({kBinary, "-o", "out/", "a.txt", "-"}, dir.work, feed[0], -1, dir.capture / "err1");
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the listing, even on a loaded machine
+        // The output folder is made once the inputs are listed, after the handler is in
+        // place, before standard input is read: the readiness sign.
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!fs::exists(dir.work / "out") && !child.ended() && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE(fs::exists(dir.work / "out"));
         REQUIRE_FALSE(child.ended());
         ::kill(child.pid(), SIGINT);
         dconv::test::ProcessResult r = child.wait();
@@ -581,8 +586,11 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
         CHECK(r.err == "dconv: interrupted: 0 of 2 inputs written; temporary files are removed on the next run "
                        "(--skip-existing resumes the batch)\n");
     }
-    // In the middle of a batch: as many as were written.
-    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", kArticle);
+    // In the middle of a batch: as many as were written. Inputs of 20 articles each, so
+    // that 3,000 take far longer than noticing the first output does.
+    std::string long_article;
+    for (int i = 0; i < 20; ++i) long_article += std::string(kArticle) + "\n";
+    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", long_article);
     auto outputs = [&] {  // complete outputs: not the hidden temporaries
         std::size_t n = 0;
         std::error_code ec;
@@ -590,28 +598,33 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
             n += !it->path().filename().string().starts_with(".");
         return n;
     };
-    dconv::test::Child child({kBinary, "-j1", "-o", "many/", "in/"}, dir.work, -1, -1, dir.capture / "err2");
-    bool ended = false;
-    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!(ended = child.ended()) && std::chrono::steady_clock::now() < give_up && outputs() == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (ended) {
-        WARN("the batch ended before it could be interrupted");
-        return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ::kill(child.pid(), SIGINT);
-    dconv::test::ProcessResult r = child.wait();
-    UNSCOPED_INFO(r.err);
-    CHECK(r.signal == SIGINT);
-    std::size_t files = outputs();
-    std::size_t at = r.err.rfind("dconv: interrupted: ");
-    REQUIRE(at != std::string::npos);
-    std::size_t written = std::stoul(r.err.substr(at + 20));
-    CHECK(written >= 1);
+    // Runs the batch until `enough` outputs exist, interrupts it, and returns what it said
+    // it had written.
+    auto interrupt_after = [&](std::vector<std::string> args, std::size_t enough, const char* capture) {
+        dconv::test::Child child(std::move(args), dir.work, -1, -1, dir.capture / capture);
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (!child.ended() && std::chrono::steady_clock::now() < give_up && outputs() < enough)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE_FALSE(child.ended());  // the batch must still be running: it cannot be judged otherwise
+        ::kill(child.pid(), SIGINT);
+        dconv::test::ProcessResult r = child.wait();
+        UNSCOPED_INFO(r.err);
+        CHECK(r.signal == SIGINT);
+        std::size_t at = r.err.rfind("dconv: interrupted: ");
+        REQUIRE(at != std::string::npos);
+        CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
+        CHECK(r.err.back() == '\n');
+        return std::stoul(r.err.substr(at + 20));
+    };
+    std::size_t written = interrupt_after({kBinary, "-j1", "-o", "many/", "in/"}, 20, "err2");
+    const std::size_t files = outputs();
+    CHECK(written + 1 >= 20);  // the 20th may be renamed in place and not yet counted
     CHECK(written <= files);
-    CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
-    CHECK(r.err.back() == '\n');
+    // Resumed with --skip-existing, the inputs skipped count as written: their outputs
+    // exist (they counted in M, not in N, and "N of M" shrank on each resume).
+    std::size_t resumed = interrupt_after({kBinary, "-j1", "--skip-existing", "-o", "many/", "in/"}, files + 1, "err3");
+    CHECK(resumed >= files + 1);
+    CHECK(resumed <= outputs());
 }
 
 TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {
