@@ -163,7 +163,8 @@ struct BatchOptions {
     // and writing every format; one that takes longer fails with "took longer than N s"
     // and nothing is written for it (see DeadlineScope, limits.hpp). 0: no limit (the
     // default, kDefaultTimeoutSeconds). With a bundle it bounds each input's reading, and
-    // the book's writing as a whole.
+    // the book's writing as a whole. A URL input's fetch (at planning) and each of its
+    // images' fetches are held to the same number of seconds, each from its own start.
     double timeout_seconds = kDefaultTimeoutSeconds;
     // Where run_batch counts its progress as it goes (the command's Ctrl-C line); none when null.
     BatchCounters* counters = nullptr;
