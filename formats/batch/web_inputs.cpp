@@ -46,15 +46,6 @@ bool known_charset(const std::string& name) {
 // A reply that may be a feed: labelled as one or as XML, or not labelled at all.
 bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
 
-// A feed entry's date as Meta::date gives a page's: its day, in UTC.
-std::string utc_day(std::time_t t) {
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-    return buffer;
-}
-
 std::string megabytes(std::size_t bytes) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / 1e6);
@@ -343,7 +334,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                         throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
                 }
                 pages[k] = s.prepare(name, std::move(reply), entry.title);
-                if (entry.date) pages[k]->feed_item_date = utc_day(*entry.date);
+                pages[k]->feed_item_date = entry.day;
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {
