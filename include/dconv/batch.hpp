@@ -203,7 +203,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //                   document's); the keys are set_meta_field's (book.hpp). A "url",
 //                   or a "source" that is an http(s) URL, is also the base of the
 //                   links the page leaves relative (one with <link rel=canonical>,
-//                   og:url or <base href> resolved them against its own)
+//                   og:url or an absolute <base href> resolved them against its own;
+//                   a relative <base href> is resolved against the record's URL first)
 // Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
 //        "error": STRING}  (on one line, keys in this order, "error" only on failure)
 //         id        the record's id as given (any JSON value); null when the line was not
