@@ -20,6 +20,7 @@
 #include "batch/plan.hpp"
 #include "batch/reporting.hpp"
 #include "batch/thread_pool.hpp"
+#include "batch/web_inputs.hpp"
 #include "dconv/styles.hpp"
 #include "pdf/print_style.hpp"
 
@@ -78,6 +79,12 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         if (removed && !options.quiet && !json)
             err << "dconv: removed " << removed << " temporary file" << (removed == 1 ? "" : "s")
                 << " left by an interrupted run\n";
+    }
+    if (!nothing_to_do) {
+        std::size_t removed = remove_abandoned_fetch_folders();
+        if (removed && !options.quiet && !json)
+            err << "dconv: removed " << removed << " folder" << (removed == 1 ? "" : "s")
+                << " of fetched pages left by an interrupted run\n";
     }
 
     if (!nothing_to_do) {

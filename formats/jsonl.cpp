@@ -215,6 +215,7 @@ public:
             Meta given = record_meta(record.contains("meta") ? record["meta"] : Json());
             record = nullptr;  // the content was moved out; free the rest before converting
 
+            read.page_address = record_url(given);  // the base of an HTML page's relative links and <base href>
             Document doc = read_document(std::move(content), read, diag);
             // The record's address, when it gives one, is the base of the links the page
             // leaves relative; a page that gives its own (<link rel=canonical>, og:url,

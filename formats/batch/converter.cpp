@@ -270,6 +270,7 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
 // an object with "skipped": true with --explain=json, otherwise only the summary.
 void Converter::skip(const Input& in, std::size_t index) {
     ++tally_.skipped;
+    if (options_.counters) ++options_.counters->written;  // "N of M written": its outputs are there
     std::vector<std::string> existing;
     for (const fs::path& path : plan_.outputs[index]) existing.push_back(path.string());
     if (options_.explain == Explain::json) {

@@ -11,6 +11,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <map>
 #include <sstream>
 #include <unordered_set>
 
@@ -173,42 +175,49 @@ bool same_file(const fs::path& a, const fs::path& b) {
 // entries are skipped (editors' and dconv's own temporaries), and so is `skip` (the output
 // directory, so that a second run does not convert the first run's output). A folder
 // that cannot be read is reported by name ("Permission denied") and counts as a failed
-// input; the rest of the walk goes on. Links are followed, but not one to a folder on the
-// path from the root to it, or one the root is inside of (device and inode compared, as
-// `find -L` does: `up -> ..`): that folder is not entered again, and the link is named in
-// one warning. Followed, such a loop would list the same files again at every level until
-// the path grew too long for the system (some 40 levels).
+// input; the rest of the walk goes on. Links are followed, but every folder is entered
+// once (device and inode kept for each, as `find -L` does): a link to a folder already
+// walked, or to one the root is inside of (`up -> ..`), is named in one warning and not
+// entered. Followed, a loop would list the same files again at every level until the
+// path grew too long for the system (some 40 levels), and links to siblings would
+// multiply the paths (levels l_i/{x,y} -> ../l_{i+1}: 2^n walks). Folders reached
+// without a link are walked before those reached through one, so that a folder's files
+// keep their own path and the link is the one reported.
 void walk_directory(Plan& plan, const fs::path& root, const std::string& given, const std::string& listed,
                     const fs::path& skip) {
     using FolderId = std::pair<dev_t, ino_t>;
-    struct Pending {
-        fs::path folder;
-        std::vector<FolderId> above;  // the folders the root is in, then from the root down to the parent
+    struct Seen {
+        fs::path path;
+        bool above_root = false;  // a folder the root is in, not walked
     };
     auto id_of = [](const fs::path& path) -> std::optional<FolderId> {
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) return std::nullopt;
         return FolderId{st.st_dev, st.st_ino};
     };
-    std::vector<FolderId> root_is_in;
+    std::map<FolderId, Seen> seen;
     std::error_code canonical_ec;
     for (fs::path at = fs::canonical(root, canonical_ec); !canonical_ec && at.has_relative_path();) {
         at = at.parent_path();
-        if (auto id = id_of(at)) root_is_in.push_back(*id);
+        if (auto id = id_of(at)) seen.emplace(*id, Seen{at, true});
     }
     std::vector<fs::path> files;
-    std::vector<Pending> folders = {{root, std::move(root_is_in)}};
-    while (!folders.empty()) {
-        Pending pending = std::move(folders.back());
-        folders.pop_back();
-        const fs::path& folder = pending.folder;
+    std::deque<fs::path> plain = {root};  // folders reached without a link, walked first
+    std::deque<fs::path> linked;          // folders reached through a link
+    while (!plain.empty() || !linked.empty()) {
+        std::deque<fs::path>& queue = plain.empty() ? linked : plain;
+        const fs::path folder = std::move(queue.front());
+        queue.pop_front();
         if (auto id = id_of(folder)) {
-            if (std::find(pending.above.begin(), pending.above.end(), *id) != pending.above.end()) {
-                plan.warnings.push_back(printable_name(folder.string()) +
-                                        ": warning: a link back to a folder it is in (a loop); not followed");
+            auto [where, fresh] = seen.emplace(*id, Seen{folder, false});
+            if (!fresh) {
+                plan.warnings.push_back(printable_name(folder.string()) + ": warning: a link to " +
+                                        printable_name(where->second.path.string()) +
+                                        (where->second.above_root ? ", a folder the input is in (a loop)"
+                                                                  : ", a folder walked already") +
+                                        "; not followed");
                 continue;
             }
-            pending.above.push_back(*id);
         }
         std::error_code ec;
         fs::directory_iterator it(folder, ec);
@@ -217,18 +226,22 @@ void walk_directory(Plan& plan, const fs::path& root, const std::string& given, 
             else plan.missing.emplace_back(folder.string(), ec.message());
             continue;
         }
+        std::vector<std::pair<fs::path, bool>> subfolders;  // path, reached through a link
         for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
             const fs::directory_entry& entry = *it;
             if (entry.path().filename().string().starts_with('.')) continue;
             std::error_code entry_ec;
             if (entry.is_directory(entry_ec)) {
-                if (skip.empty() || !same_file(entry.path(), skip)) folders.push_back({entry.path(), pending.above});
+                if (skip.empty() || !same_file(entry.path(), skip))
+                    subfolders.emplace_back(entry.path(), entry.is_symlink(entry_ec));
                 continue;
             }
             if (entry.is_regular_file(entry_ec) && claimed_by_a_reader(entry.path()))
                 files.push_back(entry.path());
         }
         if (ec) plan.missing.emplace_back(folder.string(), ec.message());
+        std::sort(subfolders.begin(), subfolders.end());
+        for (auto& [path, through_link] : subfolders) (through_link ? linked : plain).push_back(std::move(path));
     }
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {

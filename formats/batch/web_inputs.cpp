@@ -2,7 +2,10 @@
 // a progress line.
 #include "batch/web_inputs.hpp"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unicode/ucnv.h>
 
 #include <algorithm>
@@ -68,15 +71,6 @@ bool valid_utf8_beyond_ascii(std::string_view bytes) {
 
 // A reply that may be a feed: labelled as one or as XML, or not labelled at all.
 bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
-
-// A feed entry's date as Meta::date gives a page's: its day, in UTC.
-std::string utc_day(std::time_t t) {
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-    return buffer;
-}
 
 std::string megabytes(std::size_t bytes) {
     char buffer[32];
@@ -254,9 +248,42 @@ struct WebInputs::State {
     }
 };
 
+namespace {
+
+constexpr std::string_view kScratchPrefix = "dconv-fetch-";
+
+}  // namespace
+
+// The scratch folder is "dconv-fetch-PID-XXXXXX": Ctrl-C ends dconv from a signal handler,
+// which cannot walk a tree to remove it, so the next run removes the folders whose
+// process is gone.
+std::size_t remove_abandoned_fetch_folders() {
+    std::error_code ec;
+    const fs::path temp = fs::temp_directory_path(ec);
+    if (ec) return 0;
+    std::size_t removed = 0;
+    for (auto it = fs::directory_iterator(temp, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(kScratchPrefix)) continue;
+        std::string_view rest = std::string_view(name).substr(kScratchPrefix.size());
+        std::size_t dash = rest.find('-');
+        if (dash == 0 || dash == std::string_view::npos || dash > 9 ||
+            !std::all_of(rest.begin(), rest.begin() + dash, [](char c) { return c >= '0' && c <= '9'; }))
+            continue;  // not a name of ours with a pid: left alone
+        const pid_t pid = static_cast<pid_t>(std::stol(std::string(rest.substr(0, dash))));
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) continue;
+        if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // its run may still be going
+        std::error_code remove_ec;
+        if (fs::remove_all(it->path(), remove_ec) != static_cast<std::uintmax_t>(-1) && !remove_ec) ++removed;
+    }
+    return removed;
+}
+
 WebInputs::WebInputs(WebInputOptions options, std::ostream& err)
     : state_(std::make_unique<State>(std::move(options), err)) {
-    std::string pattern = (fs::temp_directory_path() / "dconv-fetch-XXXXXX").string();
+    std::string pattern =
+        (fs::temp_directory_path() / (std::string(kScratchPrefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (!::mkdtemp(pattern.data()))
         throw Error(ErrorKind::io, pattern, 0, "cannot create a scratch folder for fetched pages");
     state_->scratch = pattern;
@@ -339,7 +366,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                         throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
                 }
                 pages[k] = s.prepare(name, std::move(reply), entry.title);
-                if (entry.date) pages[k]->feed_item_date = utc_day(*entry.date);
+                pages[k]->feed_item_date = entry.day;
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {

@@ -82,6 +82,11 @@ std::vector<ListedInput> read_input_list(const std::string& path);
 // .rss, .atom or .xml and its content looks like one (feed.hpp).
 bool is_feed_file(const std::filesystem::path& path);
 
+// Removes the fetched pages' folders ($TMPDIR/dconv-fetch-PID-XXXXXX) of runs that ended
+// without removing theirs (Ctrl-C): those of this user whose process is gone. Returns
+// how many it removed.
+std::size_t remove_abandoned_fetch_folders();
+
 class WebInputs {
 public:
     // Creates the scratch folder (Error(io) when it cannot be).

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <unordered_set>
 
@@ -161,7 +162,8 @@ long long days_from_civil(int y, int m, int d) {
     return era * 146097 + doe - 719468;
 }
 
-std::optional<std::time_t> parse_iso(std::string_view v) {
+// `offset`, when given, receives the date's offset from UTC in seconds (0 for "Z" or none).
+std::optional<std::time_t> parse_iso(std::string_view v, long* offset_out = nullptr) {
     auto digits = [&](std::size_t at, std::size_t n, int& out) {
         if (at + n > v.size()) return false;
         out = 0;
@@ -194,7 +196,25 @@ std::optional<std::time_t> parse_iso(std::string_view v) {
             offset = (v[i] == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
         }
     }
+    if (offset_out) *offset_out = offset;
     return static_cast<std::time_t>(days_from_civil(y, mo, d) * 86400 + h * 3600L + mi * 60L + s - offset);
+}
+
+// An RFC 822 date's offset from UTC in seconds, from its last word: "+0100", "-0500",
+// or one of RFC 822's zone names; 0 when there is none that it reads.
+long rfc822_offset(std::string_view value) {
+    std::size_t space = value.find_last_of(" \t");
+    std::string_view zone = space == std::string_view::npos ? value : value.substr(space + 1);
+    if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-') &&
+        std::all_of(zone.begin() + 1, zone.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        long hours = (zone[1] - '0') * 10 + (zone[2] - '0'), minutes = (zone[3] - '0') * 10 + (zone[4] - '0');
+        return (zone[0] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+    }
+    static constexpr std::pair<std::string_view, int> kZones[] = {
+        {"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+    for (const auto& [name, hours] : kZones)
+        if (zone == name) return hours * 3600L;
+    return 0;
 }
 
 }  // namespace
@@ -208,6 +228,28 @@ std::optional<std::time_t> parse_feed_date(std::string_view value) {
     std::time_t t = curl_getdate(std::string(value).c_str(), nullptr);  // RFC 822 and kin
     if (t == -1) return std::nullopt;
     return t;
+}
+
+std::optional<std::string> feed_date_day(std::string_view value) {
+    value = text::trim(value);
+    std::optional<std::time_t> t = parse_feed_date(value);
+    if (!t) return std::nullopt;
+    long offset = 0;
+    if (!(std::isdigit(static_cast<unsigned char>(value[0])) && parse_iso(value, &offset))) offset = rfc822_offset(value);
+    const long long days = static_cast<long long>(*t + offset) / 86400 - ((*t + offset) % 86400 < 0);
+    // civil_from_days (Howard Hinnant's algorithm), the inverse of days_from_civil
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    long long y = yoe + era * 400 + (m <= 2);
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02d", y, m, d);
+    return std::string(buffer);
 }
 
 bool is_feed_media_type(std::string_view type) {
@@ -271,24 +313,28 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
     std::vector<FeedEntry> entries;
     std::size_t without_link = 0, position = 0;
     // `content`: the entry's own HTML, read when it has no link
-    auto add = [&](std::string link, std::string title, std::optional<std::time_t> date, const std::string& base,
+    // `date`: the first of the entry's date elements that reads as a date
+    auto add = [&](std::string link, std::string title, const std::string& date_text, const std::string& base,
                    std::string content) {
         ++position;
         link = absolute_url(base, link);
+        std::optional<std::time_t> date = parse_feed_date(date_text);
         if (is_web_url(link)) {
             entries.push_back({std::move(link), std::move(title), date, {}, {}, position});
         } else if (!text::trim(content).empty()) {
             entries.push_back({{}, std::move(title), date, std::move(content), base, position});
         } else {
             ++without_link;
+            return;
         }
+        entries.back().day = feed_date_day(date_text).value_or("");
     };
     std::string base = xml_base(root, feed_url);
     if (kind == "feed") {
         for (auto* e = root->FirstChildElement(); e; e = e->NextSiblingElement()) {
             if (local_name(e->Name()) != "entry") continue;
-            auto date = parse_feed_date(text_of(child(e, "published")));
-            if (!date) date = parse_feed_date(text_of(child(e, "updated")));
+            std::string date = text_of(child(e, "published"));
+            if (!parse_feed_date(date)) date = text_of(child(e, "updated"));
             std::string content = atom_content_html(child(e, "content"));
             if (text::trim(content).empty()) content = atom_content_html(child(e, "summary"));
             add(atom_link(e), atom_text(child(e, "title")), date, xml_base(e, base), std::move(content));
@@ -309,8 +355,8 @@ std::vector<FeedEntry> read_feed(std::string_view bytes, const std::string& feed
                 if (link.empty()) {
                     if (const char* about = e->Attribute("rdf:about")) link = about;
                 }
-                auto date = parse_feed_date(text_of(child(e, "pubDate")));
-                if (!date) date = parse_feed_date(text_of(child(e, "date")));  // dc:date
+                std::string date = text_of(child(e, "pubDate"));
+                if (!parse_feed_date(date)) date = text_of(child(e, "date"));  // dc:date
                 // content:encoded, else the description: HTML, escaped or in CDATA
                 std::string content = text_of(child(e, "encoded"));
                 if (content.empty()) content = text_of(child(e, "description"));

@@ -24,6 +24,9 @@ struct FeedEntry {
     std::string content;
     std::string base;
     std::size_t position = 0;  // 1 for the feed's first entry: names one without a link
+    // The date's calendar day in the feed's own offset ("2026-03-03" for
+    // 2026-03-03T22:00:00-05:00, which is the 4th in UTC); empty without a date.
+    std::string day;
 };
 
 // A feed's media type: application/rss+xml, atom+xml, rdf+xml, and the unregistered
@@ -58,5 +61,8 @@ std::string feed_entry_page(const FeedEntry& entry);
 // "2024-05-13T10:00:00Z", "2024-05-13T12:00:00+02:00", "2024-05-13" (Atom, Dublin Core)
 // or "Mon, 13 May 2024 10:00:00 GMT" (RSS): seconds since 1970, UTC.
 std::optional<std::time_t> parse_feed_date(std::string_view value);
+// The calendar day ("YYYY-MM-DD") of a feed date in the offset it is written in, as its
+// author dates it; nullopt when parse_feed_date cannot read it.
+std::optional<std::string> feed_date_day(std::string_view value);
 
 }  // namespace dconv::fetch

@@ -564,6 +564,8 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         build.base_url = meta.base_href.empty() ? options.url : absolute_url(options.url, meta.base_href);
         build.page_url = options.url;
         build.resolve_image_urls = true;
+    } else if (!options.page_address.empty() && meta.url.empty()) {
+        build.base_url = meta.base_href.empty() ? options.page_address : absolute_url(options.page_address, meta.base_href);
     }
     // Warns if the page's prose is lost. Made from the whole body, a piece at a time,
     // before the content is built.

@@ -7,11 +7,13 @@
 // scalars, `key:` followed by `- item` lines, and `[a, b]` flow lists. A line outside that
 // subset is reported and skipped; the block never becomes body text.
 //
-// TOML front matter (Hugo's), between "+++" lines, is read to the same fields: `key =
+// TOML front matter (Hugo's), between "+++" lines whose first non-blank line inside is
+// `key =`, a [table] or a # comment (else the lines are text), is read to the same fields: `key =
 // "basic"` or 'literal' strings, bare values (dates, numbers, booleans) as written,
 // arrays of strings (over several lines too). Tables ([params] and the keys under them),
 // dotted keys, inline tables and multi-line strings are reported with their line and
-// skipped, as a YAML line outside the subset is.
+// skipped, as a YAML line outside the subset is. A block of either syntax over
+// kMaxFrontMatterLines lines or kMaxFrontMatterBytes bytes (limits.hpp) is skipped whole.
 //
 // Raw HTML: the model has no raw node, and dconv's writers must not pass markup through
 // (an EPUB must stay valid XHTML; a PDF cannot render it). So an HTML block becomes a
@@ -93,10 +95,40 @@ struct FrontMatterBlock {
     std::uint32_t lines = 0;   // lines taken by the block, fences included
 };
 
-// TOML front matter: after the opening "+++" line (`pos` is past it), up to a "+++" line.
-// No blank-line rule as for "---": "+++" is no Markdown construct, only a paragraph.
+// Whether `key` reads as a TOML key: bare (letters, digits, '_', '-'), dotted, or quoted.
+bool looks_like_toml_key(std::string_view key) {
+    if (key.empty()) return false;
+    if (key.front() == '"' || key.front() == '\'') return true;
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.';
+    });
+}
+
+// Whether the first non-blank line after a "+++" fence (`pos` is past it) opens TOML: a
+// `key =` line, a [table] or a # comment. Otherwise the fences are text around paragraphs
+// ("+++", prose, "+++"), as the YAML fence's blank-line rule keeps a rule a rule.
+bool toml_plausible(std::string_view text, std::size_t pos) {
+    while (pos < text.size()) {
+        std::string_view line = trim(next_line(text, pos));
+        if (line.empty()) continue;
+        if (line.front() == '#') return true;
+        if (line.front() == '[' && line.back() == ']') {
+            std::string_view name = line.substr(1, line.size() - 2);
+            if (!name.empty() && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+            return looks_like_toml_key(trim(name));
+        }
+        std::size_t equals = line.find('=');
+        return equals != std::string_view::npos && looks_like_toml_key(trim(line.substr(0, equals)));
+    }
+    return false;
+}
+
+// TOML front matter: after the opening "+++" line (`pos` is past it), up to a "+++" line,
+// when its first line reads as TOML (toml_plausible).
 FrontMatterBlock find_toml_front_matter(std::string_view text, std::size_t pos) {
     FrontMatterBlock block;
+    if (!toml_plausible(text, pos)) return block;
     std::size_t content_start = pos;
     std::uint32_t line_no = 1;
     while (pos < text.size()) {
@@ -348,28 +380,34 @@ bool parse_toml_string_array(std::string_view s, std::vector<std::string>& items
     }
 }
 
-// Whether the brackets of a TOML array opened in `s` are all closed (quotes and
-// comments respected): a multi-line array is read once they are.
-bool toml_array_closed(std::string_view s) {
-    int depth = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '"' || c == '\'') {
-            std::size_t j = i + 1;
-            while (j < s.size() && s[j] != c && s[j] != '\n') j += (c == '"' && s[j] == '\\') ? 2 : 1;
-            i = j;
-        } else if (c == '#') {
-            std::size_t nl = s.find('\n', i);
-            if (nl == std::string_view::npos) break;
-            i = nl;
-        } else if (c == '[') {
-            ++depth;
-        } else if (c == ']' && --depth == 0) {
-            return true;
+// Whether the brackets of a TOML array opened on one line are all closed (quotes and
+// comments respected), fed a line at a time: a multi-line array is read once they are.
+// Quotes and comments end with their line, so the open brackets are all the state kept;
+// rescanning the growing array at each line made a 40,000-line array take 20 s.
+class TomlArrayScan {
+public:
+    // Scans `line`; true once the array's opening bracket is closed.
+    bool closes_on(std::string_view line) {
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            char c = line[i];
+            if (c == '"' || c == '\'') {
+                std::size_t j = i + 1;
+                while (j < line.size() && line[j] != c) j += (c == '"' && line[j] == '\\') ? 2 : 1;
+                i = j;
+            } else if (c == '#') {
+                break;
+            } else if (c == '[') {
+                ++depth_;
+            } else if (c == ']' && --depth_ == 0) {
+                return true;
+            }
         }
+        return false;
     }
-    return false;
-}
+
+private:
+    int depth_ = 0;
+};
 
 bool is_toml_bare_key(std::string_view key) {
     return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
@@ -514,10 +552,14 @@ public:
             if (value_text.front() == '[') {
                 std::uint32_t first_line = line_no;
                 std::string array(value_text);
-                while (!toml_array_closed(array) && pos < content.size()) {  // over several lines
+                TomlArrayScan scan;
+                bool closed = scan.closes_on(value_text);
+                while (!closed && pos < content.size()) {  // over several lines
+                    std::string_view next = next_line(content, pos);
                     array += '\n';
-                    array += next_line(content, pos);
+                    array += next;
                     ++line_no;
+                    closed = scan.closes_on(next);
                 }
                 std::vector<std::string> items;
                 if (!parse_toml_string_array(array, items)) {
@@ -1132,7 +1174,12 @@ Document read_markdown(std::string_view text, const ReadOptions& /*options: clea
     Document doc;
     FrontMatterBlock front = find_front_matter(text);
     std::string_view body = text;
-    if (front.found) {
+    if (front.found && (front.lines > kMaxFrontMatterLines || front.content.size() > kMaxFrontMatterBytes)) {
+        diag.warn(std::string(kPass), "front matter of " + std::to_string(front.lines) + " lines, " +
+                                          std::to_string(front.content.size()) +
+                                          " bytes skipped (kMaxFrontMatterLines, kMaxFrontMatterBytes)");
+        body = text.substr(front.body);
+    } else if (front.found) {
         if (front.toml)
             FrontMatterParser(doc.meta, diag).parse_toml(front.content);
         else

@@ -107,8 +107,11 @@ enum ExitCode : int {
 // signal handler too: lock-free atomics, updated as the batch goes (BatchOptions::counters).
 struct BatchCounters {
     std::atomic<std::size_t> inputs{0};   // the batch's inputs, once they are listed (0 before)
-    std::atomic<std::size_t> written{0};  // inputs with every output written
+    std::atomic<std::size_t> written{0};  // inputs with every output written, or skipped by
+                                          // --skip-existing (their outputs exist)
 };
+// A signal handler may read only lock-free atomics.
+static_assert(std::atomic<std::size_t>::is_always_lock_free);
 
 // Profiling reads every input one more time; for a big batch, a sample of this many pages
 // finds a site's template as well as all of them would, at a bounded cost.
@@ -160,7 +163,8 @@ struct BatchOptions {
     // and writing every format; one that takes longer fails with "took longer than N s"
     // and nothing is written for it (see DeadlineScope, limits.hpp). 0: no limit (the
     // default, kDefaultTimeoutSeconds). With a bundle it bounds each input's reading, and
-    // the book's writing as a whole.
+    // the book's writing as a whole. A URL input's fetch (at planning) and each of its
+    // images' fetches are held to the same number of seconds, each from its own start.
     double timeout_seconds = kDefaultTimeoutSeconds;
     // Where run_batch counts its progress as it goes (the command's Ctrl-C line); none when null.
     BatchCounters* counters = nullptr;
@@ -199,7 +203,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //                   document's); the keys are set_meta_field's (book.hpp). A "url",
 //                   or a "source" that is an http(s) URL, is also the base of the
 //                   links the page leaves relative (one with <link rel=canonical>,
-//                   og:url or <base href> resolved them against its own)
+//                   og:url or an absolute <base href> resolved them against its own;
+//                   a relative <base href> is resolved against the record's URL first)
 // Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
 //        "error": STRING}  (on one line, keys in this order, "error" only on failure)
 //         id        the record's id as given (any JSON value); null when the line was not

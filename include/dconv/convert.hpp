@@ -53,6 +53,11 @@ struct ReadOptions {
     // made absolute against it (or the page's <base href> resolved against it), and it is
     // Meta::source whatever the page says of itself. Empty for a file.
     std::string url;
+    // The address of a page read without being fetched (a --jsonl record's "url"), for a
+    // page that names none of its own (<link rel=canonical>, og:url): its relative links
+    // resolve against it, a relative <base href> against it first. Unlike `url`, it is
+    // not Meta::source. Empty: none.
+    std::string page_address;
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
     // Images, loaded into Document::resources once the document is read (resources.hpp).
     // An empty base is the folder of source_name (or the page's URL); Markdown inputs

@@ -71,7 +71,9 @@ struct FetchOptions {
     bool allow_private = false;  // --allow-private: private and loopback addresses too
     double timeout_seconds = fetch::kDefaultTimeoutSeconds;  // --fetch-timeout, per request
     // --timeout, the time one input may take: a fetch (its redirects and retries with it)
-    // ends by then too, whichever of the two comes first; 0: no such limit.
+    // also ends this long after it started, whichever of the two comes first; 0: no such
+    // limit. Counted from each fetch's own start (a page's at planning, each image's when
+    // it is fetched), not from the input's: a URL input can take several times it.
     double input_timeout_seconds = 0;
     std::size_t max_bytes = fetch::kMaxPageBytes;            // a page's body, decoded
     // Decides which addresses are private ("127.0.0.1", "::1"); empty: the built-in ranges

@@ -71,6 +71,13 @@ inline constexpr std::size_t kMaxLines = std::size_t(1) << 22;  // 4,194,304
 // a few thousand, a large book a hundred thousand.
 inline constexpr std::size_t kMaxBlocks = std::size_t(1) << 20;  // 1,048,576
 
+// truncation: a Markdown front matter block, YAML ("---") or TOML ("+++"), of more lines
+// or bytes than these is skipped whole with a warning (its fields are not read; the body
+// after it is). Front matter holds a title, dates and a few lists: tens of lines, a few
+// KB. One limit for both syntaxes, since both fill the same Meta fields.
+inline constexpr std::size_t kMaxFrontMatterLines = std::size_t(1) << 16;  // 65,536
+inline constexpr std::size_t kMaxFrontMatterBytes = std::size_t(1) << 20;  // 1 MiB
+
 // ------------------------------------------------------------------------------- nesting
 
 // truncation: blocks nested deeper than this (block quotes in lists in block quotes...)

@@ -476,8 +476,8 @@ TEST_CASE("checks: a link in a folder input back to a folder above it is not fol
     fs::create_directory_symlink(".", dir.work / "pages" / "here");
     Run r = run_dconv(dir, "-o out/ pages/");
     CHECK(r.status == 0);
-    CHECK_THAT(r.err, Contains("pages/sub/up: warning: a link back to a folder it is in (a loop); not followed"));
-    CHECK_THAT(r.err, Contains("pages/here: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(r.err, Contains("pages/sub/up: warning: a link to pages/, a folder walked already; not followed"));
+    CHECK_THAT(r.err, Contains("pages/here: warning: a link to pages/, a folder walked already; not followed"));
     // /tmp/trial12/symloop/d/up -> ..: a link to the folder the root is in is one too
     // (followed, it would list the root again, and whatever lies beside it)
     dir.write("top/d/f1.txt", kArticle);
@@ -485,7 +485,8 @@ TEST_CASE("checks: a link in a folder input back to a folder above it is not fol
     fs::create_directory_symlink("..", dir.work / "top" / "d" / "up");
     Run above = run_dconv(dir, "-o out2/ top/d/");
     CHECK(above.status == 0);
-    CHECK_THAT(above.err, Contains("top/d/up: warning: a link back to a folder it is in (a loop); not followed"));
+    CHECK_THAT(above.err, Contains("top/d/up: warning: a link to "));
+    CHECK_THAT(above.err, Contains("/top, a folder the input is in (a loop); not followed"));
     CHECK_THAT(above.err, Contains("converted 1 of 1 input"));
     CHECK(above.err.find("the same file as") == std::string::npos);
     CHECK(r.err.find("the same file as") == std::string::npos);
@@ -493,6 +494,72 @@ TEST_CASE("checks: a link in a folder input back to a folder above it is not fol
     CHECK_THAT(r.err, Contains("converted 2 of 2 inputs"));
     CHECK(fs::exists(dir.work / "out" / "a.md"));
     CHECK(fs::exists(dir.work / "out" / "sub" / "b.md"));
+}
+
+namespace {
+
+// Folders l_0 .. l_levels, each with one article and two links x, y -> ../l_{i+1}.
+// dconv's stderr lines on converting them.
+std::size_t stderr_lines_for_sibling_links(int levels) {
+    TempDir dir;
+    for (int i = 0; i <= levels; ++i) {
+        const std::string level = "links/l_" + std::to_string(i);
+        dir.write(level + "/f.txt", kArticle);
+        if (i == levels) continue;
+        for (const char* name : {"x", "y"})
+            fs::create_directory_symlink("../l_" + std::to_string(i + 1), dir.work / level / name);
+    }
+    Run r = run_dconv(dir, "--to txt -o out/ links/");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("links/l_0/x: warning: a link to links/l_1, a folder walked already; not followed"));
+    CHECK_THAT(r.err, Contains("converted " + std::to_string(levels + 1) + " of " + std::to_string(levels + 1)));
+    CHECK(r.err.find("the same file as") == std::string::npos);
+    return static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("checks: links to sibling folders are walked once each, with one warning a link") {
+    // Only links to folders above were caught: l_i/{x,y} -> ../l_{i+1} walked 2^n paths
+    // (22 levels: over 30 s), each level's files "the same file as" the first. Counted in
+    // warnings (one a folder entered twice): 8 times the levels within 9 times the lines.
+    const std::size_t two = stderr_lines_for_sibling_links(2);
+    const std::size_t sixteen = stderr_lines_for_sibling_links(16);
+    INFO("2 levels: " << two << " lines, 16 levels: " << sixteen);
+    CHECK(sixteen <= 9 * two);
+    CHECK(sixteen >= 2 * 16);  // x and y of every level named
+}
+
+TEST_CASE("checks: the fetched pages' folder of an interrupted run is removed by the next run") {
+    // Ctrl-C ends dconv from its signal handler, which cannot walk a tree: the folder of
+    // fetched pages stayed in $TMPDIR for good, though the message said "temporary files
+    // are removed on the next run". Its name now carries its pid; the next run removes
+    // those of processes that are gone, and no other.
+    TempDir dir;
+    dir.write("a.txt", kArticle);
+    const fs::path tmp = dir.root / "tmp";
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);  // gone: its pid names an abandoned folder
+    const fs::path abandoned = tmp / ("dconv-fetch-" + std::to_string(child) + "-Ab12Cd");
+    const fs::path running = tmp / ("dconv-fetch-" + std::to_string(::getpid()) + "-Ef34Gh");
+    const fs::path unknown = tmp / "dconv-fetch-Ij56Kl";  // no pid: whose it is cannot be told
+    for (const fs::path& folder : {abandoned, running, unknown}) {
+        fs::create_directories(folder / "pages");
+        std::ofstream(folder / "pages" / "1.html") << "<p>page</p>";
+    }
+    const char* before = std::getenv("TMPDIR");
+    const std::string saved = before ? before : "";
+    ::setenv("TMPDIR", tmp.c_str(), 1);
+    Run r = run_dconv(dir, "-o out/ a.txt");
+    if (before) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    CHECK(r.status == 0);
+    CHECK_FALSE(fs::exists(abandoned));
+    CHECK(fs::exists(running / "pages" / "1.html"));
+    CHECK(fs::exists(unknown / "pages" / "1.html"));
+    CHECK_THAT(r.err, Contains("dconv: removed 1 folder of fetched pages left by an interrupted run"));
 }
 
 TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT ends a process") {
@@ -504,7 +571,12 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
     REQUIRE(::pipe(feed) == 0);
     {
         dconv::test::Child child({kBinary, "-o", "out/", "a.txt", "-"}, dir.work, feed[0], -1, dir.capture / "err1");
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the listing, even on a loaded machine
+        // The output folder is made once the inputs are listed, after the handler is in
+        // place, before standard input is read: the readiness sign.
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!fs::exists(dir.work / "out") && !child.ended() && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE(fs::exists(dir.work / "out"));
         REQUIRE_FALSE(child.ended());
         ::kill(child.pid(), SIGINT);
         dconv::test::ProcessResult r = child.wait();
@@ -514,8 +586,11 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
         CHECK(r.err == "dconv: interrupted: 0 of 2 inputs written; temporary files are removed on the next run "
                        "(--skip-existing resumes the batch)\n");
     }
-    // In the middle of a batch: as many as were written.
-    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", kArticle);
+    // In the middle of a batch: as many as were written. Inputs of 20 articles each, so
+    // that 3,000 take far longer than noticing the first output does.
+    std::string long_article;
+    for (int i = 0; i < 20; ++i) long_article += std::string(kArticle) + "\n";
+    for (int i = 0; i < 3000; ++i) dir.write("in/p" + std::to_string(i) + ".txt", long_article);
     auto outputs = [&] {  // complete outputs: not the hidden temporaries
         std::size_t n = 0;
         std::error_code ec;
@@ -523,28 +598,33 @@ TEST_CASE("checks: Ctrl-C on a batch says how far it got, and ends as SIGINT end
             n += !it->path().filename().string().starts_with(".");
         return n;
     };
-    dconv::test::Child child({kBinary, "-j1", "-o", "many/", "in/"}, dir.work, -1, -1, dir.capture / "err2");
-    bool ended = false;
-    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!(ended = child.ended()) && std::chrono::steady_clock::now() < give_up && outputs() == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (ended) {
-        WARN("the batch ended before it could be interrupted");
-        return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ::kill(child.pid(), SIGINT);
-    dconv::test::ProcessResult r = child.wait();
-    UNSCOPED_INFO(r.err);
-    CHECK(r.signal == SIGINT);
-    std::size_t files = outputs();
-    std::size_t at = r.err.rfind("dconv: interrupted: ");
-    REQUIRE(at != std::string::npos);
-    std::size_t written = std::stoul(r.err.substr(at + 20));
-    CHECK(written >= 1);
+    // Runs the batch until `enough` outputs exist, interrupts it, and returns what it said
+    // it had written.
+    auto interrupt_after = [&](std::vector<std::string> args, std::size_t enough, const char* capture) {
+        dconv::test::Child child(std::move(args), dir.work, -1, -1, dir.capture / capture);
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (!child.ended() && std::chrono::steady_clock::now() < give_up && outputs() < enough)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE_FALSE(child.ended());  // the batch must still be running: it cannot be judged otherwise
+        ::kill(child.pid(), SIGINT);
+        dconv::test::ProcessResult r = child.wait();
+        UNSCOPED_INFO(r.err);
+        CHECK(r.signal == SIGINT);
+        std::size_t at = r.err.rfind("dconv: interrupted: ");
+        REQUIRE(at != std::string::npos);
+        CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
+        CHECK(r.err.back() == '\n');
+        return std::stoul(r.err.substr(at + 20));
+    };
+    std::size_t written = interrupt_after({kBinary, "-j1", "-o", "many/", "in/"}, 20, "err2");
+    const std::size_t files = outputs();
+    CHECK(written + 1 >= 20);  // the 20th may be renamed in place and not yet counted
     CHECK(written <= files);
-    CHECK_THAT(r.err.substr(at), Contains(" of 3000 inputs written; temporary files are removed on the next run"));
-    CHECK(r.err.back() == '\n');
+    // Resumed with --skip-existing, the inputs skipped count as written: their outputs
+    // exist (they counted in M, not in N, and "N of M" shrank on each resume).
+    std::size_t resumed = interrupt_after({kBinary, "-j1", "--skip-existing", "-o", "many/", "in/"}, files + 1, "err3");
+    CHECK(resumed >= files + 1);
+    CHECK(resumed <= outputs());
 }
 
 TEST_CASE("checks: an input that fails from an --input-file names the list and its line") {

@@ -552,4 +552,15 @@ TEST_CASE("feed dates") {
     CHECK(parse_feed_date("Mon, 13 May 2024 10:00:00 GMT") == 1715594400);
     CHECK_FALSE(parse_feed_date("2024-02-30").has_value());
     CHECK_FALSE(parse_feed_date("soon").has_value());
+    // The day as its author dates it, in the feed's own offset: 22:00 in New York on the
+    // 3rd is the 4th in UTC, and was dated the 4th.
+    using dconv::fetch::feed_date_day;
+    CHECK(feed_date_day("2026-03-03T22:00:00-05:00") == "2026-03-03");
+    CHECK(feed_date_day("2026-03-04T01:30:00+09:00") == "2026-03-04");
+    CHECK(feed_date_day("2026-03-03") == "2026-03-03");
+    CHECK(feed_date_day("Tue, 03 Mar 2026 22:00:00 -0500") == "2026-03-03");
+    CHECK(feed_date_day("Tue, 03 Mar 2026 22:00:00 EST") == "2026-03-03");
+    CHECK(feed_date_day("Mon, 13 May 2024 10:00:00 GMT") == "2024-05-13");
+    CHECK(feed_date_day("1969-12-31T23:00:00Z") == "1969-12-31");
+    CHECK_FALSE(feed_date_day("soon").has_value());
 }

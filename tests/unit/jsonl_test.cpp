@@ -332,6 +332,19 @@ TEST_CASE("jsonl: a record's URL is the base of the links its page leaves relati
     // a source that is no URL is no base
     CHECK_THAT(out[3]["markdown"].get<std::string>(), Contains("[the report](/news/x.html)"));
     CHECK_THAT(out[4]["markdown"].get<std::string>(), Contains("[the report](https://example.org/news/x.html)"));
+
+    // A relative <base href> is resolved against the record's URL first, then the links
+    // against it: "x.html" under <base href="/docs/"> is /docs/x.html, where it was
+    // resolved against the record's URL alone (/news/x.html).
+    std::string relative_link = page("<base href=\"/docs/\">");
+    relative_link.replace(relative_link.find("/news/x.html"), 12, "x.html");
+    ProcessResult based = run_with_input(dconv_args({"--jsonl"}), scratch.dir,
+                                         record("base", "html", relative_link,
+                                                Json{{"url", "https://example.org/news/a.html"}}));
+    CHECK(based.status == 0);
+    auto based_out = records_of(based);
+    REQUIRE(based_out.size() == 1);
+    CHECK_THAT(based_out[0]["markdown"].get<std::string>(), Contains("[the report](https://example.org/docs/x.html)"));
 }
 
 TEST_CASE("jsonl: options that do not apply to a stream are usage errors") {

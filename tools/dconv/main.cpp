@@ -125,7 +125,8 @@ CLI::Validator number_check(double min, double max, bool whole, std::string mean
 // ends a process (the shell reports 128 + 2 = 130, and a script's loop stops with it).
 // Written with write(2) from the handler: only async-signal-safe calls, no allocation.
 // Outputs are written to hidden temporaries and renamed when complete, so whatever was
-// being written is a temporary, which the next run to the same outputs removes.
+// being written is a temporary, which the next run to the same outputs removes. Inputs
+// skipped by --skip-existing count as written (the batch's next run skips them too).
 dconv::BatchCounters interrupt_counters;
 bool interrupt_on_progress_line = false;  // a terminal's progress line: start a line of our own
 const char* interrupt_tail = "";          // after "N of M inputs written", set before the handler
@@ -179,6 +180,9 @@ void report_interrupts(dconv::BatchOptions& job) {
     ::sigaction(SIGINT, nullptr, &before);
     if (before.sa_handler == SIG_IGN) return;  // started to ignore it (`cmd &` in a script): it stays so
     action.sa_handler = on_interrupt;
+    // Once only, and not blocked while it runs: a second Ctrl-C ends dconv at once, even
+    // should the report's write(2) block (stderr a full pipe).
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
 }
@@ -331,8 +335,10 @@ int main(int argc, char** argv) {
                      "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
                      "in order");
         app.add_option("--timeout", job.timeout_seconds,
-                       "Seconds one input (or --jsonl record) may take; a slower one fails, "
-                       "nothing written for it (default: 0, no limit)")
+                       "Seconds one input (or --jsonl record) may take to convert; a slower one fails, "
+                       "nothing written for it (default: 0, no limit). A URL input's fetch and each of "
+                       "its images' fetches are held to the same number of seconds apart, so a URL input "
+                       "can take several times that in all")
             ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
             ->type_name("SECONDS");
         app.add_option("-i,--input-file", job.input_files,
