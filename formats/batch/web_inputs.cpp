@@ -50,24 +50,6 @@ bool is_utf8_name(const std::string& name) {
     return low == "utf-8" || low == "utf8" || low.rfind("utf-16", 0) == 0 || low.rfind("utf-32", 0) == 0;
 }
 
-// Valid UTF-8 holding at least one character beyond ASCII.
-bool valid_utf8_beyond_ascii(std::string_view bytes) {
-    bool beyond = false;
-    for (std::size_t i = 0; i < bytes.size();) {
-        auto b = static_cast<unsigned char>(bytes[i]);
-        if (b < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
-        if (length == 0 || b > 0xF4 || i + length > bytes.size()) return false;
-        for (std::size_t k = 1; k < length; ++k)
-            if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80) return false;
-        i += length;
-        beyond = true;
-    }
-    return beyond;
-}
 
 // A reply that may be a feed: labelled as one or as XML, or not labelled at all.
 bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
@@ -201,7 +183,7 @@ struct WebInputs::State {
             // A body that is valid UTF-8 and not ASCII is UTF-8 whatever the header says
             // (as chardet-style sniffers have it): a single-byte charset's text is valid
             // UTF-8 by accident almost never. Detection reads it as UTF-8.
-            if (!is_utf8_name(reply.charset) && valid_utf8_beyond_ascii(reply.body))
+            if (!is_utf8_name(reply.charset) && text::valid_utf8_with_multibyte(reply.body))
                 page.notes.push_back("the reply's Content-Type says charset '" + reply.charset +
                                      "', but the body is valid UTF-8 beyond ASCII: read as UTF-8");
             else if (known_charset(reply.charset))

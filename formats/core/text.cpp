@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "dconv/limits.hpp"
+
 namespace dconv::text {
 
 char32_t next_multibyte(std::string_view s, std::size_t& i) {
@@ -316,6 +318,29 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
         }
     }
     return out;
+}
+
+bool valid_utf8_with_multibyte(std::string_view bytes) {
+    bool multibyte = false;
+    for (std::size_t i = 0; i < bytes.size();) {
+        poll_deadline();
+        auto b = static_cast<unsigned char>(bytes[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+        if (length == 0 || b > 0xF4 || i + length > bytes.size()) return false;
+        for (std::size_t k = 1; k < length; ++k)
+            if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80) return false;
+        // overlong forms and surrogates pass the byte check: the decoder reads them as U+FFFD
+        std::size_t at = i;
+        char32_t c = next(bytes, at);
+        if (c == 0xFFFD && bytes.compare(i, 3, "\xEF\xBF\xBD") != 0) return false;
+        i += length;
+        multibyte = true;
+    }
+    return multibyte;
 }
 
 }  // namespace dconv::text

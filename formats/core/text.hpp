@@ -37,6 +37,11 @@ inline char32_t next(std::string_view s, std::size_t& i) {
     }
     return next_multibyte(s, i);
 }
+// True when `bytes` are well-formed UTF-8 (no overlong form, no surrogate) holding at
+// least one multibyte character: such bytes were written as UTF-8 whatever they declare,
+// since text in a legacy encoding is next to never valid UTF-8 beyond ASCII. Used by the
+// HTML prescan (a page's declared charset) and the fetcher (a reply's charset header).
+bool valid_utf8_with_multibyte(std::string_view bytes);
 // Decodes the code point that ends just before s[i] and moves i back to its start.
 char32_t prev(std::string_view s, std::size_t& i);
 void append(std::string& out, char32_t c);

@@ -278,31 +278,6 @@ bool has_bom(std::string_view bytes) {
            bytes.rfind("\xFE\xFF", 0) == 0;
 }
 
-// True when `bytes` are well-formed UTF-8 with at least one multibyte character: such a
-// page was saved as UTF-8 whatever it declares (legacy text is next to never valid).
-bool valid_utf8_with_multibyte(std::string_view bytes) {
-    bool multibyte = false;
-    for (std::size_t i = 0; i < bytes.size();) {
-        poll_deadline();
-        auto b = static_cast<unsigned char>(bytes[i]);
-        if (b < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
-        if (length == 0 || b > 0xF4 || i + length > bytes.size()) return false;
-        for (std::size_t k = 1; k < length; ++k)
-            if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80) return false;
-        // overlong forms and surrogates pass the byte check: the decoder reads them as U+FFFD
-        std::size_t at = i;
-        char32_t c = text::next(bytes, at);
-        if (c == 0xFFFD && bytes.compare(i, 3, "\xEF\xBF\xBD") != 0) return false;
-        i += length;
-        multibyte = true;
-    }
-    return multibyte;
-}
-
 // Whether `bytes` are UTF-8 with stray bytes: at least one invalid byte, and at least as
 // many valid multibyte sequences as invalid bytes (decode.cpp's rule for UTF-8 with a
 // few bad bytes, the tie going to a page that declares UTF-8).
@@ -502,7 +477,7 @@ std::string declared_encoding(std::string_view bytes) {
                    : std::string();
     std::string encoding = browser_encoding(label);
     if (!known_to_icu(encoding)) return {};
-    if (valid_utf8_with_multibyte(bytes)) return {};
+    if (text::valid_utf8_with_multibyte(bytes)) return {};
     return encoding;
 }
 

@@ -177,6 +177,21 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     text::append(out, static_cast<char32_t>(cp));
 }
 
+// The code point of an escape's `digits` hex digits at s[i] (YAML's and TOML's \xXX,
+// \uXXXX, \UXXXXXXXX), appended to `out` as UTF-8; i moves past them. False when they
+// are cut short or not hex.
+bool append_hex_escape(std::string_view s, std::size_t& i, int digits, std::string& out) {
+    std::uint32_t cp = 0;
+    for (int k = 0; k < digits; ++k) {
+        if (i >= s.size()) return false;
+        int v = text::hex_value(s[i++]);
+        if (v < 0) return false;
+        cp = cp * 16 + static_cast<std::uint32_t>(v);
+    }
+    append_utf8(out, cp);
+    return true;
+}
+
 // A YAML double-quoted scalar starting at s[i] == '"'. On success, `i` is past the
 // closing quote. Fails on a missing closing quote or a malformed escape.
 bool parse_double_quoted(std::string_view s, std::size_t& i, std::string& out) {
@@ -214,15 +229,7 @@ bool parse_double_quoted(std::string_view s, std::size_t& i, std::string& out) {
             case 'U': digits = 8; break;
             default: return false;
         }
-        if (digits == 0) continue;
-        std::uint32_t cp = 0;
-        for (int k = 0; k < digits; ++k) {
-            if (i >= s.size()) return false;
-            int v = text::hex_value(s[i++]);
-            if (v < 0) return false;
-            cp = cp * 16 + static_cast<std::uint32_t>(v);
-        }
-        append_utf8(out, cp);
+        if (digits != 0 && !append_hex_escape(s, i, digits, out)) return false;
     }
     return false;
 }
@@ -336,15 +343,7 @@ bool parse_toml_string(std::string_view s, std::size_t& i, std::string& out) {
             case 'U': digits = 8; break;
             default: return false;
         }
-        if (digits == 0) continue;
-        std::uint32_t cp = 0;
-        for (int k = 0; k < digits; ++k) {
-            if (i >= s.size()) return false;
-            int v = text::hex_value(s[i++]);
-            if (v < 0) return false;
-            cp = cp * 16 + static_cast<std::uint32_t>(v);
-        }
-        append_utf8(out, cp);
+        if (digits != 0 && !append_hex_escape(s, i, digits, out)) return false;
     }
     return false;
 }
