@@ -323,12 +323,12 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 bool valid_utf8_with_multibyte(std::string_view bytes) {
     bool multibyte = false;
     for (std::size_t i = 0; i < bytes.size();) {
-        poll_deadline();
         auto b = static_cast<unsigned char>(bytes[i]);
-        if (b < 0x80) {
-            ++i;
+        if (b < 0x80) {  // ASCII, most of a page, eight bytes at a time (the scan cost 5 percent of a page's time)
+            i = skip_ascii(bytes, i);
             continue;
         }
+        poll_deadline();
         std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
         if (length == 0 || b > 0xF4 || i + length > bytes.size()) return false;
         for (std::size_t k = 1; k < length; ++k)

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,19 @@ inline char32_t next(std::string_view s, std::size_t& i) {
     }
     return next_multibyte(s, i);
 }
+// The index of the first byte at or after s[i] that is not ASCII (s.size() if none),
+// eight bytes at a time: the whole-page scans for a charset read mostly ASCII.
+inline std::size_t skip_ascii(std::string_view s, std::size_t i) {
+    while (i + 8 <= s.size()) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, 8);
+        if (word & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
+}
+
 // True when `bytes` are well-formed UTF-8 (no overlong form, no surrogate) holding at
 // least one multibyte character: such bytes were written as UTF-8 whatever they declare,
 // since text in a legacy encoding is next to never valid UTF-8 beyond ASCII. Used by the
