@@ -261,12 +261,13 @@ std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, con
                                     std::string_view notices_lang, bool notices) {
     const std::size_t n = texts.size();
     std::vector<bool> prose(n, false);
-    auto sentence_shaped = [](std::string_view text, int min_words) {
-        const Features f = measure_text(text, "");
+    auto shaped = [](const Features& f, int min_words) {
         return f.words >= min_words && f.ends_sentence && f.link_density() < kStatementLinkDensity;
     };
-    auto long_sentence_shaped = [&](std::string_view text) {
-        return measure_text(text, "").length >= kLegalProseLength && sentence_shaped(text, kLegalProseWords);
+    auto sentence_shaped = [&](std::string_view text, int min_words) { return shaped(measure_text(text, ""), min_words); };
+    auto long_sentence_shaped = [&](std::string_view text) {  // measured once
+        const Features f = measure_text(text, "");
+        return f.length >= kLegalProseLength && shaped(f, kLegalProseWords);
     };
     auto furniture_words = [&](std::string_view text, bool with_notices) {
         return is_legal_line(text) || (with_notices && is_privacy_notice(text, notices_lang));
@@ -282,7 +283,8 @@ std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, con
     for (std::size_t i = n; i-- > 0;) {
         poll_deadline();
         if (headings[i]) continue;
-        const bool legal = is_legal_line(texts[i]);
+        // (the last unit has nothing after it to be prose with: no cue scan for it)
+        const bool legal = next < n && is_legal_line(texts[i]);
         if (next < n && (legal || notice[i]) && long_sentence_shaped(texts[i])) {
             bool lone = true;
             for (std::size_t j = i > kNoticeRunUnits ? i - kNoticeRunUnits : 0; j <= i + kNoticeRunUnits && j < n; ++j)
