@@ -508,13 +508,11 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
 
     std::vector<bool> legal_prose;  // rules legal-line and privacy-notice spare prose by its shape and place
     {
-        std::vector<std::string_view> texts(n);
-        std::vector<bool> headings(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            texts[i] = units[i].f.text;
-            headings[i] = units[i].heading;
-        }
-        legal_prose = legal_prose_units(texts, headings, lang, true);
+        // the verdicts asked are kept with the units' features, where the rules read them
+        std::vector<CueUnit> cue_units(n);
+        for (std::size_t i = 0; i < n; ++i)
+            cue_units[i] = {units[i].f.text, &units[i].f.cues, units[i].heading};
+        legal_prose = legal_prose_units(cue_units, lang, true);
     }
     std::vector<Judged> judged(n);
     for (std::size_t i = 0; i < n; ++i) {

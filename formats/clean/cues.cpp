@@ -257,9 +257,8 @@ bool is_privacy_notice(std::string_view s, std::string_view lang) {
     return hits >= 2 && static_cast<double>(cue_bytes) >= kNoticeCueShare * static_cast<double>(s.size());
 }
 
-std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, const std::vector<bool>& headings,
-                                    std::string_view notices_lang, bool notices) {
-    const std::size_t n = texts.size();
+std::vector<bool> legal_prose_units(std::span<const CueUnit> units, std::string_view notices_lang, bool notices) {
+    const std::size_t n = units.size();
     std::vector<bool> prose(n, false);
     auto shaped = [](const Features& f, int min_words) {
         return f.words >= min_words && f.ends_sentence && f.link_density() < kStatementLinkDensity;
@@ -269,29 +268,31 @@ std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, con
         const Features f = measure_text(text, "");
         return f.length >= kLegalProseLength && shaped(f, kLegalProseWords);
     };
-    auto furniture_words = [&](std::string_view text, bool with_notices) {
-        return is_legal_line(text) || (with_notices && is_privacy_notice(text, notices_lang));
-    };
+    auto legal_line = [&](std::size_t i) { return is_legal_line(units[i].text, *units[i].cues); };
+    auto privacy_notice = [&](std::size_t i) { return is_privacy_notice(units[i].text, notices_lang, *units[i].cues); };
     // A notice's words in a run of such paragraphs are a policy's (a privacy policy
     // pasted under the page): only a lone one, no other within kNoticeRunUnits units
     // either side, is spared.
-    std::vector<bool> notice(n, false);
-    if (notices)
-        for (std::size_t i = 0; i < n; ++i) notice[i] = !headings[i] && is_privacy_notice(texts[i], notices_lang);
-    // from the end: a unit's verdict needs the next one's
+    auto notice = [&](std::size_t i) { return notices && !units[i].heading && privacy_notice(i); };
+    // The verdicts are asked only where they decide, each once (the memo), and the rules
+    // ask the others' when they need them: a unit's measured length is at most its bytes
+    // (no character weighs more than the bytes it takes), so a text shorter than
+    // kLegalProseLength bytes is not prose by its shape, whatever its words.
+    // From the end: a unit's verdict needs the next one's.
     std::size_t next = n;  // the next unit that is not a heading
     for (std::size_t i = n; i-- > 0;) {
         poll_deadline();
-        if (headings[i]) continue;
+        if (units[i].heading) continue;
         // (the last unit has nothing after it to be prose with: no cue scan for it)
-        const bool legal = next < n && is_legal_line(texts[i]);
-        if (next < n && (legal || notice[i]) && long_sentence_shaped(texts[i])) {
+        const bool candidate = next < n && static_cast<double>(units[i].text.size()) >= kLegalProseLength;
+        const bool legal = candidate && legal_line(i);
+        if (candidate && (legal || notice(i)) && long_sentence_shaped(units[i].text)) {
             bool lone = true;
             for (std::size_t j = i > kNoticeRunUnits ? i - kNoticeRunUnits : 0; j <= i + kNoticeRunUnits && j < n; ++j)
-                lone = lone && (j == i || !notice[j]);
-            std::string_view after = texts[next];
-            prose[i] = sentence_shaped(after, kStatementWords) && (legal || lone) &&
-                       (!furniture_words(after, true) || prose[next]);
+                lone = lone && (j == i || !notice(j));
+            // the next paragraph is prose, not a footer's or a notice's (asked whatever `notices`)
+            prose[i] = sentence_shaped(units[next].text, kStatementWords) && (legal || lone) &&
+                       (!(legal_line(next) || privacy_notice(next)) || prose[next]);
         }
         next = i;
     }
@@ -416,10 +417,21 @@ double widget_share(const Features& f) {
     return f.widget_share_memo;
 }
 
-bool is_legal_line(const Features& f) {
-    if (f.legal_line_memo < 0) f.legal_line_memo = is_legal_line(std::string_view(f.text));
-    return f.legal_line_memo > 0;
+bool is_legal_line(std::string_view text, CueMemo& memo) {
+    if (memo.legal < 0) memo.legal = is_legal_line(text);
+    return memo.legal > 0;
 }
+
+bool is_privacy_notice(std::string_view text, std::string_view lang, CueMemo& memo) {
+    const auto key = static_cast<std::uint32_t>(std::hash<std::string_view>{}(lang) | 1);  // never 0
+    if (memo.notice < 0 || memo.notice_lang != key) {
+        memo.notice = is_privacy_notice(text, lang);
+        memo.notice_lang = key;
+    }
+    return memo.notice > 0;
+}
+
+bool is_legal_line(const Features& f) { return is_legal_line(f.text, f.cues); }
 
 bool is_statement_paragraph(const Features& f, std::string_view lang) {
     if (f.words < kStatementWords || f.link_density() >= kStatementLinkDensity) return false;
@@ -428,13 +440,6 @@ bool is_statement_paragraph(const Features& f, std::string_view lang) {
     return widget_share(f) < kStatementWidgetShare && !is_legal_line(f) && !is_privacy_notice(f, lang);
 }
 
-bool is_privacy_notice(const Features& f, std::string_view lang) {
-    const auto key = static_cast<std::uint32_t>(std::hash<std::string_view>{}(lang) | 1);  // never 0
-    if (f.privacy_notice_memo < 0 || f.privacy_notice_lang != key) {
-        f.privacy_notice_memo = is_privacy_notice(std::string_view(f.text), lang);
-        f.privacy_notice_lang = key;
-    }
-    return f.privacy_notice_memo > 0;
-}
+bool is_privacy_notice(const Features& f, std::string_view lang) { return is_privacy_notice(f.text, lang, f.cues); }
 
 }  // namespace dconv::clean

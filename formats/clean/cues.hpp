@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "clean/features.hpp"
+
 namespace dconv::clean {
 
 // Share of the folded words of `text` that are widget words (login, share, print,
@@ -25,20 +27,33 @@ bool opens_furniture_section(std::string_view text);
 // A copyright or legal footer line (©, "All rights reserved", 版权所有, ICP备案).
 bool is_legal_line(std::string_view text);
 
-// Of units in the page's order (`headings` marks headings), those that hold a legal
-// line's words (with `notices`, a privacy notice's too, in `notices_lang`) but are prose
-// by their shape and place: sentence-shaped, followed by a paragraph of prose
-// (thresholds.hpp, kLegalProseWords). Rules legal-line and privacy-notice spare them.
-std::vector<bool> legal_prose_units(std::span<const std::string_view> texts, const std::vector<bool>& headings,
-                                    std::string_view notices_lang = "", bool notices = false);
+// One unit as legal_prose_units reads it: its text, and the memo of its cue verdicts,
+// which the caller's rules then read again without scanning the text twice.
+struct CueUnit {
+    std::string_view text;
+    CueMemo* cues = nullptr;
+    bool heading = false;
+};
+
+// Of units in the page's order, those that hold a legal line's words (with `notices`, a
+// privacy notice's too, in `notices_lang`) but are prose by their shape and place:
+// sentence-shaped, followed by a paragraph of prose (thresholds.hpp, kLegalProseWords).
+// Rules legal-line and privacy-notice spare them. The verdicts asked are kept in each
+// unit's `cues`.
+std::vector<bool> legal_prose_units(std::span<const CueUnit> units, std::string_view notices_lang = "",
+                                    bool notices = false);
 
 // A cookie banner or privacy notice: two or more of its terms (cookie, consent,
 // personal data, third parties...), their occurrences kNoticeCueShare of its bytes.
 // `lang` (the page's) picks which languages' terms are looked for besides English.
 bool is_privacy_notice(std::string_view text, std::string_view lang);
 
+// The same of a text whose verdicts are kept in `memo` (asked once per memo; a memo
+// serves one text, and a privacy notice verdict is asked again in another language).
+bool is_legal_line(std::string_view text, CueMemo& memo);
+bool is_privacy_notice(std::string_view text, std::string_view lang, CueMemo& memo);
+
 // The same of a measured text (features.hpp), computed once per Features and kept there.
-struct Features;
 double widget_share(const Features& f);
 bool is_legal_line(const Features& f);
 bool is_privacy_notice(const Features& f, std::string_view lang);

@@ -52,6 +52,17 @@ private:
     std::string_view borrowed_;  // data() nullptr: owned
 };
 
+// The verdicts of cues.hpp's is_legal_line and is_privacy_notice on one unit's text,
+// kept on first use (cues.hpp's overloads taking a CueMemo): the rules legal-line and
+// privacy-notice, legal_prose_units and the unit model's features ask them of the same
+// units, and each verdict reads the whole text (asking twice was 2.7 % of the
+// instructions of converting the 60 dev text dumps).
+struct CueMemo {
+    std::uint32_t notice_lang = 0;  // the language `notice` is of (a hash; never 0 once asked)
+    signed char legal = -1;         // -1: not asked yet
+    signed char notice = -1;
+};
+
 struct Features {
     UnitText text;             // visible text, white space squeezed
     double length = 0;         // Latin-equivalent letters, digits and punctuation
@@ -63,20 +74,18 @@ struct Features {
     int digits = 0;
     int sentence_ends = 0;     // . ! ? 。！？ followed by space, quote or end
     int commas = 0;            // , ， 、 ; ；
-    mutable std::uint32_t privacy_notice_lang = 0;  // the language privacy_notice_memo is of (a hash)
-    double stop_density = 0;   // stop words per word (language aware)
+    mutable CueMemo cues;      // see widget_share_memo below
     bool ends_sentence = false;  // last visible character closes a sentence
     bool has_url_text = false;   // visible text contains http:// or www.
-    mutable signed char legal_line_memo = -1;      // see widget_share_memo below
-    mutable signed char privacy_notice_memo = -1;
+    double stop_density = 0;   // stop words per word (language aware)
     double url_share = 0;        // share of the visible bytes in URLs (http://…, www.…)
     std::uint64_t fold = 0;      // a hash of fold(text)'s head and length: equal for texts
                                  // equal but for case, spacing and punctuation; 0 for
                                  // text without letters
     // The cue checks' verdicts on `text` (cues.hpp's overloads taking Features), kept on
     // first use: the rules and the unit model's features ask them of the same units, and
-    // asking cost some 8 percent of a long page's cleaning. -1: not asked yet. (The small
-    // ones sit in the padding above.)
+    // asking cost some 8 percent of a long page's cleaning. -1: not asked yet. (The
+    // legal line and privacy notice verdicts sit in the padding above, `cues`.)
     mutable double widget_share_memo = -1;
 
     double link_density() const { return length > 0 ? link_length / length : (links ? 1.0 : 0.0); }

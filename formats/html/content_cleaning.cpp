@@ -368,6 +368,7 @@ struct UnitText {
     int letters = 0, digits = 0;
     bool heading = false, code = false, rule = false;
     int heading_level = 0;
+    mutable clean::CueMemo cues;  // legal_prose_units' verdicts, which the rules read again
 };
 
 // The words of inlines without their images' alt text, which the page does not show.
@@ -482,13 +483,9 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
     }
     std::vector<bool> legal_prose;  // rules legal-line and privacy-notice spare prose by its shape and place
     {
-        std::vector<std::string_view> views(n);
-        std::vector<bool> headings(n);
-        for (std::size_t k = 0; k < n; ++k) {
-            views[k] = texts[k].text;
-            headings[k] = texts[k].heading;
-        }
-        legal_prose = clean::legal_prose_units(views, headings, lang, true);
+        std::vector<clean::CueUnit> cue_units(n);
+        for (std::size_t k = 0; k < n; ++k) cue_units[k] = {texts[k].text, &texts[k].cues, texts[k].heading};
+        legal_prose = clean::legal_prose_units(cue_units, lang, true);
     }
     std::vector<std::string> why(n);
     rules.assign(n, Rule::count);
@@ -511,10 +508,10 @@ std::vector<std::string> filter_units(const Document& doc, const std::vector<Uni
                  clean::widget_share(t.text) >= kWidgetShare)
             judge(k, Rule::widget_words, "widget words");
         else if (chars < kMaxLegalLength && !legal_prose[k] && rule_on(Rule::legal_line) &&
-                 clean::is_legal_line(t.text))
+                 clean::is_legal_line(t.text, t.cues))
             judge(k, Rule::legal_line, "copyright or legal line");
         else if (chars >= kMinNoticeLength && !legal_prose[k] && rule_on(Rule::privacy_notice) &&
-                 clean::is_privacy_notice(t.text, lang))
+                 clean::is_privacy_notice(t.text, lang, t.cues))
             judge(k, Rule::privacy_notice, "cookie or privacy notice");
         else if (!t.heading && chars < kMaxLabel && !ends_sentence(t.text) &&
                  repeats[folded_key(t.text)] >= kLabelRepeats && rule_on(Rule::repeated_line))
