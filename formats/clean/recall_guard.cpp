@@ -40,13 +40,17 @@ bool looks_like_markup(std::string_view text) {
     return static_cast<double>(marks) > kMaxMarkupShare * static_cast<double>(text.size());
 }
 
-bool is_prose(const Features& f, std::string_view lang) {
+enum class ProseKind : unsigned char { none, prose, furniture_words };
+
+ProseKind prose_kind(const Features& f, std::string_view lang) {
     if (f.length < kGuardProseLength || f.link_density() > kGuardProseLinkDensity ||
-        (f.sentence_ends < 1 && f.commas < 2))
-        return false;
+        (f.sentence_ends < 1 && f.commas < 2) || looks_like_markup(f.text))
+        return ProseKind::none;
     // A cookie policy or a copyright notice is written in sentences, but it is the
-    // page's furniture by the cleaner's own vocabulary: removing it loses nothing.
-    return !looks_like_markup(f.text) && !is_privacy_notice(f.text, lang) && !is_legal_line(f.text);
+    // page's furniture by the cleaner's own vocabulary: removing it loses nothing,
+    // unless those rules took nearly all of the page's prose (kMinFurnitureProseUnits).
+    if (!is_privacy_notice(f, lang) && !is_legal_line(f)) return ProseKind::prose;
+    return f.ends_sentence && f.sentence_ends >= 1 ? ProseKind::furniture_words : ProseKind::none;
 }
 
 // The first (or last) `bytes` of `s`, cut on a character boundary.
@@ -96,19 +100,21 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     // sentence shape, not stop words); the privacy notice terms of the page's language,
     // when it is known already.
     auto consider = [&](SourceRange source, const Features& f) {
-        if (!is_prose(f, lang)) return;
+        const ProseKind kind = prose_kind(f, lang);
+        if (kind == ProseKind::none) return;
         std::string copy;
         const std::string_view squeezed = squeezed_view(f.text, copy);
         Prose p;
         p.source = source;
         p.length = f.length;
         p.long_paragraph = f.length >= kLongParagraph;
+        p.furniture_words = kind == ProseKind::furniture_words;
         const std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
         std::memcpy(p.head_text, head.data(), head.size());
         p.head_bytes = static_cast<unsigned char>(head.size());
         std::memcpy(p.tail_text, tail.data(), tail.size());
         p.tail_bytes = static_cast<unsigned char>(tail.size());
-        total_ += p.length;
+        (p.furniture_words ? furniture_total_ : total_) += p.length;
         prose_.push_back(std::move(p));
     };
     // A unit under this many bytes is under kGuardProseLength: no character weighs more
@@ -120,6 +126,7 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
     for (const Block& block : blocks) {
         poll_deadline();
         const std::size_t prose_before = prose_.size();
+        const double total_before = total_;
         if (const auto* list = std::get_if<List>(&block.node)) {
             for (const Blocks& item : list->items) {
                 Inlines all;
@@ -142,12 +149,14 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
             if (text.size() >= kGuardProseLength) consider(block.source, measure_text(text, ""));
         }  // headings, code and rules are not prose
         if (!keep_blocks_ || prose_.size() == prose_before) continue;
-        if (total_ > kMaxFallbackProse) {  // too much to hold twice: no fallback material
+        if (total_ + furniture_total_ > kMaxFallbackProse) {  // too much to hold twice: no fallback material
             keep_blocks_ = false;
             Blocks().swap(prose_blocks_);
+            std::vector<bool>().swap(furniture_blocks_);
             continue;
         }
         prose_blocks_.push_back(block);
+        furniture_blocks_.push_back(total_ == total_before);  // furniture words' prose alone
     }
 }
 
@@ -352,7 +361,7 @@ void RecallGuard::checkpoint(const Document& doc, std::string_view pass) {
     last_pass_ = pass;
     // A page with less prose than this cannot collapse (nor hold three long paragraphs):
     // nothing to follow.
-    if (total_ < kMinPageProse) return;
+    if (total_ + furniture_total_ < kMinPageProse) return;
     // The source lines still under a block (or a list item's block). A prose unit whose
     // lines no block covers any more went in this pass; one joined to others or trimmed
     // is still covered, and the end (settle) finds it or not by its text. Line ranges
@@ -401,18 +410,41 @@ void RecallGuard::settle(const Document& result) {
         // the pass that first changed or removed it; or, found after every pass, the last
         p.removed_by = p.missing_since.empty() ? last_pass_ : p.missing_since;
     }
+    // The prose in furniture words counts when it was nearly all of the page's prose and
+    // went: an article about privacy or copyright that rules privacy-notice and
+    // legal-line took whole. A cookie banner or a copyright footer is a paragraph or two.
+    std::size_t units = 0;
+    double removed = 0;
+    for (const Prose& p : prose_)
+        if (p.furniture_words && !p.removed_by.empty()) {
+            ++units;
+            removed += p.length;
+        }
+    count_furniture_words_ = units >= kMinFurnitureProseUnits && removed >= kMinFurnitureProse &&
+                             removed >= (1 - kMinKeptShare) * (total_ + furniture_total_);
 }
+
+double RecallGuard::total() const { return total_ + (count_furniture_words_ ? furniture_total_ : 0); }
 
 double RecallGuard::kept_length() const {
     double kept = 0;
     for (const Prose& p : prose_)
-        if (p.removed_by.empty()) kept += p.length;
+        if (counted(p) && p.removed_by.empty()) kept += p.length;
     return kept;
 }
 
 bool RecallGuard::collapsed(const Document& result) {
     settle(result);
-    return !prose_.empty() && total_ >= kMinPageProse && kept_length() < kMinKeptShare * total_;
+    return !prose_.empty() && total() >= kMinPageProse && kept_length() < kMinKeptShare * total();
+}
+
+Blocks RecallGuard::take_prose_blocks() {
+    Blocks out;
+    for (std::size_t k = 0; k < prose_blocks_.size(); ++k)
+        if (count_furniture_words_ || !furniture_blocks_[k]) out.push_back(std::move(prose_blocks_[k]));
+    Blocks().swap(prose_blocks_);
+    furniture_blocks_.clear();
+    return out;
 }
 
 std::vector<SourceRange> RecallGuard::prose_sources() const {
@@ -428,9 +460,9 @@ void RecallGuard::report_fallback(const Document& result, double kept_before, st
     d.pass = "recall";
     d.action = "fallback";
     d.rule = rule_id(Rule::recall_fallback);
-    d.score = total_ > 0 ? kept_length() / total_ : 0;
+    d.score = total() > 0 ? kept_length() / total() : 0;
     d.reason = "the cleaner kept almost nothing (" + std::to_string(static_cast<long>(kept_before)) + " of " +
-               std::to_string(static_cast<long>(total_)) + " prose characters): kept the page's " +
+               std::to_string(static_cast<long>(total())) + " prose characters): kept the page's " +
                std::to_string(back) + " paragraphs of prose instead (" + std::string(alternative) + ")";
     diag.warn(std::move(d));
 }
@@ -447,37 +479,37 @@ bool holds_almost_nothing(const Document& doc) {
 std::vector<SourceRange> RecallGuard::lost() const {
     std::vector<SourceRange> out;
     for (const Prose& p : prose_)
-        if (!p.removed_by.empty()) out.push_back(p.source);
+        if (counted(p) && !p.removed_by.empty()) out.push_back(p.source);
     return out;
 }
 
 bool RecallGuard::report(const Document& result, Diagnostics& diag) {
     settle(result);
     if (prose_.empty()) return false;
-    const double kept = kept_length();
-    const bool collapsed = total_ >= kMinPageProse && kept < kMinKeptShare * total_;
+    const double kept = kept_length(), total_prose = total();
+    const bool collapsed = total_prose >= kMinPageProse && kept < kMinKeptShare * total_prose;
 
     std::size_t leads = 0, leads_removed = 0;
     for (const Prose& p : prose_) {
         poll_deadline();
-        if (!p.long_paragraph) continue;
+        if (!p.long_paragraph || !counted(p)) continue;
         leads_removed += !p.removed_by.empty();
         if (++leads == kLeadParagraphs) break;
     }
     const bool lead_lost =
-        leads == kLeadParagraphs && leads_removed == leads && kept < kLeadLostMaxKeptShare * total_;
+        leads == kLeadParagraphs && leads_removed == leads && kept < kLeadLostMaxKeptShare * total_prose;
     if (!collapsed && !lead_lost) return false;
 
     // The first long paragraph removed, else the first prose removed: where to look.
     const Prose* first = nullptr;
     for (const Prose& p : prose_)
-        if (!p.removed_by.empty() && p.long_paragraph) {
+        if (counted(p) && !p.removed_by.empty() && p.long_paragraph) {
             first = &p;
             break;
         }
     if (!first)
         for (const Prose& p : prose_)
-            if (!p.removed_by.empty()) {
+            if (counted(p) && !p.removed_by.empty()) {
                 first = &p;
                 break;
             }
@@ -485,12 +517,12 @@ bool RecallGuard::report(const Document& result, Diagnostics& diag) {
     Diagnostic d;
     d.pass = "recall";
     d.action = "low recall";
-    d.score = total_ > 0 ? kept / total_ : 0;
-    std::string why = collapsed ? "kept only " + chars(kept) + " of " + chars(total_) + " prose characters (" +
-                                      percent(kept / total_) + ")"
+    d.score = total_prose > 0 ? kept / total_prose : 0;
+    std::string why = collapsed ? "kept only " + chars(kept) + " of " + chars(total_prose) + " prose characters (" +
+                                      percent(kept / total_prose) + ")"
                                 : "the first " + std::to_string(leads) + " long paragraphs were all removed (kept " +
-                                      chars(kept) + " of " + chars(total_) + " prose characters, " +
-                                      percent(kept / total_) + ")";
+                                      chars(kept) + " of " + chars(total_prose) + " prose characters, " +
+                                      percent(kept / total_prose) + ")";
     if (first) {
         d.first_line = first->source.first;
         d.last_line = first->source.last;

@@ -16,8 +16,10 @@
 // to a more inclusive result when collapsed() says the page's prose was lost (the HTML
 // reader and clean_document both to the page's prose units; trafilatura's
 // fallback cascade), and say so. Prose that the
-// cleaner's vocabulary calls furniture (cookie and privacy notices, copyright lines) and
-// markup left in a dump are not counted: losing them is the cleaner's job.
+// cleaner's vocabulary calls furniture (cookie and privacy notices, copyright lines) is
+// not counted, losing it being the cleaner's job, unless it was nearly all of the page's
+// prose and went (kMinFurnitureProseUnits: an article about privacy that those rules
+// took whole); markup left in a dump is never counted.
 //
 // A unit counts as kept while its head or its tail (kProbeBytes of its text) is found in
 // the document's text, each occurrence vouching for one unit: joining lines, stripping a
@@ -67,6 +69,14 @@ inline constexpr std::size_t kFallbackMaxText = 200;
 // this much prose (characters) it does not, so that a page of megabytes does not hold
 // its text twice for a fallback that is for pages that lost what little they had.
 inline constexpr double kMaxFallbackProse = 256 * 1024;
+// Sentence-shaped prose in the words of a privacy notice or a legal line (cues.hpp)
+// counts only when at least this many such units, of at least kMinFurnitureProse
+// characters in all, were removed, and they were at least 1 - kMinKeptShare of all the
+// page's prose: an article about privacy or copyright that rules privacy-notice and
+// legal-line took whole. A cookie banner or a consent box (about a thousand characters
+// in three or four paragraphs, the longest ones) and a copyright footer stay uncounted.
+inline constexpr std::size_t kMinFurnitureProseUnits = 5;
+inline constexpr double kMinFurnitureProse = 1000;
 // A unit where more than this share of the bytes are < > { } = is markup, not prose.
 inline constexpr double kMaxMarkupShare = 0.02;
 // Bytes of a unit's head and tail looked for in the cleaned text.
@@ -102,9 +112,11 @@ public:
 
     // After report() or collapsed(): the source ranges of the prose units removed.
     std::vector<SourceRange> lost() const;
-    // The source ranges of the page's prose units, in document order.
+    // The source ranges of the page's prose units, in document order, those in furniture
+    // words too (lost() says which count).
     std::vector<SourceRange> prose_sources() const;
 
+    // The prose counted before any pass (furniture words' prose aside).
     double prose_length() const { return total_; }
     double kept_length() const;  // after report()
 
@@ -117,12 +129,15 @@ public:
     // From now on, add() keeps a copy of each top-level block that holds prose, while
     // the page's prose stays under kMaxFallbackProse: the fallback's material, for a
     // reader that cannot read the page again (the HTML reader frees its tree).
+    // After collapsed(): the blocks kept, less those holding only prose in furniture
+    // words when it does not count.
     void keep_prose_blocks() { keep_blocks_ = true; }
-    Blocks take_prose_blocks() { return std::move(prose_blocks_); }
+    Blocks take_prose_blocks();
 
 private:
     bool keep_blocks_ = false;
     Blocks prose_blocks_;
+    std::vector<bool> furniture_blocks_;  // of prose_blocks_: holding furniture words' prose alone
     // One a prose unit: on a long page of prose, as many as its paragraphs, kept from
     // the first pass to the last. Its probes are held in place, not as two strings of
     // their own on the heap (a third of a forum page's cleaning memory was the guard's).
@@ -132,6 +147,7 @@ private:
         std::string_view missing_since;  // the first checkpoint it was not found at
         std::string_view removed_by;     // settled: the pass it went in; empty if kept
         bool long_paragraph = false;
+        bool furniture_words = false;  // a privacy notice's or a legal line's (prose_kind)
         unsigned char head_bytes = 0, tail_bytes = 0;
         char head_text[kProbeBytes], tail_text[kProbeBytes];
         // kProbeBytes of the start and end of its text
@@ -139,9 +155,14 @@ private:
         std::string_view tail() const { return {tail_text, tail_bytes}; }
     };
     void settle(const Document& result);
+    // The prose characters counted: furniture words' too when settle() found they count.
+    double total() const;
+    bool counted(const Prose& p) const { return !p.furniture_words || count_furniture_words_; }
 
     std::vector<Prose> prose_;
-    double total_ = 0;
+    double total_ = 0;            // prose characters, furniture words' prose aside
+    double furniture_total_ = 0;  // of the prose in furniture words
+    bool count_furniture_words_ = false;  // settled
     std::string_view last_pass_;
 };
 

@@ -4,9 +4,11 @@
 // its call sites: the web-text cleaner, the HTML reader, and --clean on Markdown.
 #include <catch2/catch.hpp>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "clean/cues.hpp"
 #include "clean/recall_guard.hpp"
 #include "clean/rules.hpp"
 #include "dconv/convert.hpp"
@@ -154,6 +156,85 @@ TEST_CASE("recall guard: a cookie policy, a copyright notice and markup are not 
     });
     RecallGuard guard(page);
     CHECK(guard.prose_length() == 0);
+}
+
+// An article about privacy: each paragraph in a privacy notice's words (cues.hpp's
+// is_privacy_notice: two of its terms, over 3 % of the bytes), none a banner.
+const char* const kPrivacyArticle[] = {
+    "Regulators said on Monday that the new rules on personal data will apply to every company "
+    "that sells to customers in the union, whatever its size. The change follows a year of "
+    "complaints about consent forms that nobody reads.",
+    "Small firms had hoped to be spared. Their trade association argued that a bakery with a "
+    "loyalty card should not need the same privacy officer as a bank, nor ask every customer "
+    "for consent at the till, and that the cost would fall on the shops least able to pay.",
+    "Consumer groups welcomed the decision. They pointed to a survey in which two thirds of "
+    "shoppers did not know that their personal information was passed to third parties, "
+    "and fewer still had read a privacy statement to the end.",
+    "The rules also limit tracking across websites. A shop may still count its visitors, but "
+    "it may not follow them elsewhere without their consent, and it must say which third "
+    "parties receive the data and for how long they keep it.",
+    "Lawyers expect the first cases within months. Several firms have already rewritten their "
+    "privacy statements, and one large retailer said it would stop selling customer data "
+    "altogether rather than ask for consent at every purchase.",
+    "The commission will review the rules in three years. Until then, national regulators may "
+    "fine a company up to four percent of its turnover for using personal data without "
+    "consent, a sum that has focused the minds of boards across the continent.",
+};
+
+// A consent box and a copyright footer: the furniture those rules are for.
+const char* const kConsentBox[] = {
+    "We and our partners use cookies and similar technologies to store and access information "
+    "on your device, and process personal data such as unique identifiers for personalised ads "
+    "and content, ad and content measurement, and audience insights.",
+    "With your consent, we and our third party partners may use precise geolocation data. You "
+    "may click to consent to this processing, or to refuse consent, and change your privacy "
+    "choices at any time in the cookie settings.",
+    "Some partners do not ask for your consent to process your data but rely on their legitimate "
+    "interest. You can object to this data processing by clicking on the privacy link below.",
+    "Copyright 2024 Example Media Group. All rights reserved. No part of this site may be "
+    "reproduced without the written permission of the publisher, except as the law allows.",
+};
+
+TEST_CASE("recall guard: an article in a privacy notice's words, removed whole, counts") {
+    // regression: such paragraphs were left out of the count, so when rule privacy-notice
+    // took a whole article about privacy the guard saw no prose and said nothing
+    for (const char* paragraph : kPrivacyArticle) CHECK(clean::is_privacy_notice(paragraph, "en"));
+    Document page = page_of({std::begin(kPrivacyArticle), std::end(kPrivacyArticle)});
+    RecallGuard guard(page);
+    CHECK(guard.prose_length() == 0);  // not counted while it may be furniture
+    Document after;
+    after.blocks.push_back(make_paragraph("Privacy rules"));
+    guard.checkpoint(after, "classify");
+    CHECK(guard.collapsed(after));
+    CHECK(guard.lost().size() == std::size(kPrivacyArticle));
+    Diagnostics diag;
+    REQUIRE(guard.report(after, diag));
+    INFO(recall_warning(diag)->reason);
+    CHECK(contains(recall_warning(diag)->reason, "long paragraph removed is at line 3, by classify"));
+    CHECK(contains(recall_warning(diag)->reason, "kept only 0 of"));
+}
+
+TEST_CASE("recall guard: a consent box and a copyright footer removed are not a collapse") {
+    // alone on the page: too little of it to be an article
+    Document box = page_of({std::begin(kConsentBox), std::end(kConsentBox)});
+    RecallGuard alone(box);
+    alone.checkpoint(Document{}, "classify");
+    CHECK_FALSE(alone.collapsed(Document{}));
+    CHECK(alone.lost().empty());
+    Diagnostics alone_diag;
+    CHECK_FALSE(alone.report(Document{}, alone_diag));
+
+    // beside an article that was kept
+    std::vector<std::string> paragraphs(std::begin(kParagraphs), std::begin(kParagraphs) + 4);
+    Document article = page_of(paragraphs);
+    paragraphs.insert(paragraphs.begin(), std::begin(kConsentBox), std::end(kConsentBox));
+    paragraphs.insert(paragraphs.end(), std::begin(kPrivacyArticle), std::begin(kPrivacyArticle) + 2);
+    RecallGuard beside(page_of(paragraphs));
+    beside.checkpoint(article, "classify");
+    CHECK_FALSE(beside.collapsed(article));
+    CHECK(beside.lost().empty());
+    Diagnostics beside_diag;
+    CHECK_FALSE(beside.report(article, beside_diag));
 }
 
 TEST_CASE("recall guard: furniture removed, prose joined or trimmed is not a collapse") {
