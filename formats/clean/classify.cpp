@@ -56,6 +56,7 @@ constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs sha
 constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
 constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
+constexpr double kSteppedOverWeight = -10;    // a unit the content run steps over (a picture, a table) weighs this
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
 constexpr double kLinkOnlyDensity = 0.9;      // a unit this much in links is a link and nothing else
@@ -817,7 +818,32 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         double len = std::max(units[i].f.length, 10.0);
-        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? -10.0 : -std::min(len, kMaxBadPenalty);
+        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? kSteppedOverWeight : -std::min(len, kMaxBadPenalty);
+    }
+    // A table's rows are read as lines, but the table is one piece of the page: its short
+    // rows of numbers or labels, bad lines each, weigh against the run as one unit stepped
+    // over, not as many lines of furniture (a 12-row table in an article parted the
+    // paragraph after it from the article). Rows of good text add their weight.
+    if (options.table_rows && rule_on(Rule::content_run)) {
+        auto table_of = [&](std::size_t i) {
+            const std::size_t b = units[i].block;
+            return units[i].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b] : 0u;
+        };
+        for (std::size_t i = 0; i < n;) {
+            const std::uint32_t table = table_of(i);
+            std::size_t end = i + 1;
+            if (table == 0) {
+                i = end;
+                continue;
+            }
+            double total = weight[i];
+            for (; end < n && table_of(end) == table; ++end) total += weight[end];
+            if (total < kSteppedOverWeight) {
+                std::fill(weight.begin() + static_cast<std::ptrdiff_t>(i), weight.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
+                weight[i] = kSteppedOverWeight;
+            }
+            i = end;
+        }
     }
     struct Run {
         double score = 0;
@@ -1060,6 +1086,16 @@ public:
 
     bool any() const { return !tables_.empty(); }
 
+    // Per block of the document as the classifier reads it: the number (from 1) of the
+    // table it is a row of, or 0 (CleanOptions::table_rows).
+    std::vector<std::uint32_t> table_rows() const {
+        std::vector<std::uint32_t> out;
+        out.reserve(read_.size());
+        for (const Read& r : read_)
+            out.push_back(r.row == kNoRow ? 0 : static_cast<std::uint32_t>(rows_[r.row].table + 1));
+        return out;
+    }
+
     // A row of a table put back (after restore) starts on this line.
     bool kept_row_at(std::uint32_t line) const {
         auto it = kept_lines_.find(line);
@@ -1138,7 +1174,10 @@ private:
 // classify_boilerplate on a page whose tables `rows` has split into rows.
 void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& options, Diagnostics& diag) {
     Diagnostics verdicts(diag.keeps_notes());
-    clean::classify_boilerplate(doc, options, verdicts);
+    const std::vector<std::uint32_t> table_rows = rows.table_rows();
+    CleanOptions with_rows = options;
+    with_rows.table_rows = &table_rows;
+    clean::classify_boilerplate(doc, with_rows, verdicts);
     rows.restore(doc);
     // a row removed from a table kept whole was not removed: say so
     for (Diagnostic d : verdicts.items()) {

@@ -112,36 +112,41 @@ void strip_images(Inlines& inlines) {
     });
 }
 
+void strip_images(Blocks& blocks);
+
+// Removes the images of one block; true when it is left empty (and goes).
+bool strip_images(Block& b) {
+    if (Inlines* in = inline_content(b)) {
+        bool had = !in->empty();
+        strip_images(*in);
+        return had && in->empty();
+    }
+    if (auto* list = std::get_if<List>(&b.node)) {
+        std::vector<bool> empty(list->items.size(), false);
+        for (std::size_t k = 0; k < list->items.size(); ++k) {
+            bool had = !list->items[k].empty();
+            strip_images(list->items[k]);
+            empty[k] = had && list->items[k].empty();
+        }
+        remove_list_items(*list, empty);
+        return list->items.empty();
+    }
+    if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+        strip_images(quote->children);
+        return quote->children.empty();
+    }
+    if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+        for (DefinitionItem& item : definitions->items) {
+            for (Inlines& term : item.terms) strip_images(term);
+            for (Blocks& definition : item.definitions) strip_images(definition);
+        }
+        return false;  // its terms stay
+    }
+    return false;
+}
+
 void strip_images(Blocks& blocks) {
-    std::erase_if(blocks, [](Block& b) {
-        if (Inlines* in = inline_content(b)) {
-            bool had = !in->empty();
-            strip_images(*in);
-            return had && in->empty();
-        }
-        if (auto* list = std::get_if<List>(&b.node)) {
-            std::vector<bool> empty(list->items.size(), false);
-            for (std::size_t k = 0; k < list->items.size(); ++k) {
-                bool had = !list->items[k].empty();
-                strip_images(list->items[k]);
-                empty[k] = had && list->items[k].empty();
-            }
-            remove_list_items(*list, empty);
-            return list->items.empty();
-        }
-        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-            strip_images(quote->children);
-            return quote->children.empty();
-        }
-        if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-            for (DefinitionItem& item : definitions->items) {
-                for (Inlines& term : item.terms) strip_images(term);
-                for (Blocks& definition : item.definitions) strip_images(definition);
-            }
-            return false;  // its terms stay
-        }
-        return false;
-    });
+    std::erase_if(blocks, [](Block& b) { return strip_images(b); });
 }
 
 // A block that shows and says nothing: images, lists or quotes of images.
@@ -230,7 +235,9 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang,
 
 // The document with each unit's source range replaced by its number (1-based), as the
 // classifier reads it: without images, whose alt text the page does not show.
-Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
+// `table_rows`: per block of the copy, the number (from 1) of the table it is a row of,
+// or 0 (CleanOptions::table_rows).
+Document numbered_copy(const Document& doc, const std::vector<Unit>& units, std::vector<std::uint32_t>& table_rows) {
     // A media unit's table is not copied (a stand-in keeps its place and takes its
     // number): its rows become lines of text below, read from `doc`. A page of tables
     // would otherwise be held twice over while the classifier runs (issue 16's memory
@@ -266,12 +273,16 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     // the lines of text they look like, which tell it where the content runs
     Blocks text;
     text.reserve(copy.blocks.size());
+    table_rows.clear();
+    table_rows.reserve(copy.blocks.size());
+    std::uint32_t tables = 0;
     for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
         while (k < units.size() && units[k].block < b) ++k;
         if (k < units.size() && units[k].block == b && units[k].media) {
             if (media_table(k, b)) {
                 const auto* table = std::get_if<Table>(&doc.blocks[b].node);
                 SourceRange line = copy.blocks[b].source;
+                ++tables;
                 for (const auto* rows : {&table->head, &table->body})
                     for (const TableRow& row : *rows) {
                         std::string cells;
@@ -283,15 +294,29 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
                             if (!cells.empty()) cells += " | ";
                             cells += t;
                         }
-                        if (!cells.empty()) text.push_back(make_paragraph(std::move(cells), line));
+                        if (cells.empty()) continue;
+                        text.push_back(make_paragraph(std::move(cells), line));
+                        table_rows.push_back(tables);
                     }
             }
             continue;
         }
         text.push_back(std::move(copy.blocks[b]));
+        table_rows.push_back(0);
     }
+    // without images, a block left empty goes, and its entry in table_rows with it
+    std::size_t kept = 0;
+    for (std::size_t b = 0; b < text.size(); ++b) {
+        if (strip_images(text[b])) continue;
+        if (kept != b) {
+            text[kept] = std::move(text[b]);
+            table_rows[kept] = table_rows[b];
+        }
+        ++kept;
+    }
+    text.erase(text.begin() + static_cast<std::ptrdiff_t>(kept), text.end());
+    table_rows.resize(kept);
     copy.blocks = std::move(text);
-    strip_images(copy.blocks);
     return copy;
 }
 
@@ -803,8 +828,10 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
     Diagnostics verdicts(diag.keeps_notes());
     std::vector<bool> classified(n, false);
     if (!records && rule_on(Rule::classifier_edge)) {
-        Document copy = numbered_copy(doc, units);
+        std::vector<std::uint32_t> table_rows;
+        Document copy = numbered_copy(doc, units, table_rows);
         CleanOptions classify = options;
+        classify.table_rows = &table_rows;
         classify.title_line = 0;  // the headline's place in unit numbers: the units up to it
         if (title_line)
             for (const Unit& u : units)
