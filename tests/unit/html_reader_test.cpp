@@ -1314,6 +1314,21 @@ TEST_CASE("html reader: a --drop-selector that leaves nothing says so, as text i
     CHECK(read_document(html, options, all_diag).blocks.empty());
     CHECK_THAT(warnings(all_diag), Catch::Contains("nothing was kept: --drop-selector 'body' removed all of the page's text"));
 
+    // Regression (trial 13): where the cleaning passes had said "nothing was kept" of
+    // their own (in the wide mode, which cleans what the landmarks leave), that warning
+    // stood and named no selector
+    const std::string with_notice = std::string(html).replace(
+        html.find("<footer>"), 8, "<footer><p>\xC2\xA9 2026 Harbour Gazette. All rights reserved.</p>");
+    ::setenv("DCONV_PAGE_MODE", "wide", 1);
+    options.drop_selectors = {"article"};
+    Diagnostics wide_diag;
+    Document wide = read_document(with_notice, options, wide_diag);
+    ::unsetenv("DCONV_PAGE_MODE");
+    REQUIRE(wide.blocks.empty());
+    CHECK_THAT(warnings(wide_diag),
+               Catch::Contains("nothing was kept: what --drop-selector 'article' left looked like page furniture"));
+    CHECK_THAT(warnings(wide_diag), !Catch::Contains("every line looked like page furniture"));
+
     options.drop_selectors = {"footer"};  // the article stays: no such warning
     Diagnostics kept_diag;
     CHECK_FALSE(read_document(html, options, kept_diag).blocks.empty());
