@@ -1,6 +1,7 @@
 #include "html/content_cleaning.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -605,8 +606,14 @@ bool is_file_name(std::string_view alt) {
     return false;
 }
 
+// An image whose alt text was emptied: where it stands, and its source.
+struct EmptiedAlt {
+    SourceRange lines;
+    std::string src;
+};
+
 void empty_alt_found_in(Inlines& inlines, const std::string& context, const std::string& article,
-                        std::size_t& emptied) {
+                        SourceRange lines, std::vector<EmptiedAlt>& emptied) {
     for (Inline& in : inlines) {
         if (auto* image = std::get_if<Image>(&in)) {
             std::string key = folded_key(image->alt);
@@ -616,9 +623,9 @@ void empty_alt_found_in(Inlines& inlines, const std::string& context, const std:
                 continue;
             if (image->title == image->alt) image->title.clear();
             image->alt.clear();
-            ++emptied;
+            emptied.push_back({lines, image->src});
         } else if (Inlines* children = inline_children(in)) {
-            empty_alt_found_in(*children, context, article, emptied);
+            empty_alt_found_in(*children, context, article, lines, emptied);
         }
     }
 }
@@ -649,7 +656,7 @@ void words_of(std::span<const Block> blocks, std::string& out, std::size_t limit
 
 // Empties the redundant alt text of the images in `blocks`, and in the lists and
 // quotes inside them, each judged against the blocks around it in its own container.
-void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::size_t& emptied) {
+void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::vector<EmptiedAlt>& emptied) {
     for (std::size_t b = 0; b < blocks.size(); ++b) {
         Inlines* images = nullptr;
         std::string context;
@@ -674,20 +681,21 @@ void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::s
         std::size_t to = std::min(blocks.size(), b + kAltContextBlocks + 1);
         for (std::size_t n = from; n < to; ++n)
             if (n != b) words_of(std::span<const Block>(&blocks[n], 1), context, kMaxAltSearchedText);
-        empty_alt_found_in(*images, folded_key(context), article, emptied);
+        empty_alt_found_in(*images, folded_key(context), article, block.source, emptied);
     }
 }
 
 void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
-    std::size_t emptied = 0;
+    std::vector<EmptiedAlt> emptied;
     std::string article = doc.meta.title + ' ';
     words_of(doc.blocks, article, kMaxAltSearchedText);
     article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
     empty_redundant_alt_text(doc.blocks, article, emptied);
-    if (emptied > 0 && diag.keeps_notes()) {
-        diag.note(explanation("html-images", "changed", {},
-                              std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image"));
-    }
+    if (!diag.keeps_notes()) return;
+    for (const EmptiedAlt& image : emptied)  // each named: which image a reader will miss the words of
+        diag.note(explanation("html-images", "changed", image.lines,
+                              "alt text emptied: it repeats the text beside the image, or is a file's name",
+                              {}, excerpt(image.src)));
 }
 
 // An image on this many pages of a batch (a batch of at least as many) is the site's:
@@ -859,10 +867,25 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                                   excerpt(unit_text(doc, units[k]).text)));
         }
         // the classifier's notes, back on the page's lines; those it was not followed in say so
+        // A table's rows are the classifier's lines but one unit here: its notes on them
+        // are one note, the first row's, saying how many rows it stands for (a 1,000-row
+        // table made 1,000 lines of "overruling: repeated 1000 times on the page").
+        std::optional<Diagnostic> table_note;
+        std::size_t table_unit = n, table_rows = 0;
+        auto say_table = [&] {
+            if (!table_note) return;
+            if (table_rows > 1)
+                table_note->reason += " (the first of " + std::to_string(table_rows) +
+                                      " notes on this table's rows; the table stays whole)";
+            diag.note(std::move(*table_note));
+            table_note.reset();
+            table_rows = 0;
+        };
         for (Diagnostic d : verdicts.items()) {
             poll_deadline();
+            std::size_t k = n;
             if (d.first_line >= 1 && d.first_line <= n) {
-                std::size_t k = d.first_line - 1;
+                k = d.first_line - 1;
                 if (d.action == "removed" && !classified[k]) {
                     if (gone[k]) continue;  // reported above
                     d.action = "kept";
@@ -873,8 +896,20 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                 d.first_line = units[k].source.first;
                 d.last_line = units[k].source.last;
             }
+            if (k < n && units[k].media) {
+                if (k != table_unit) {
+                    say_table();
+                    table_unit = k;
+                    table_note = std::move(d);
+                }
+                ++table_rows;
+                continue;
+            }
+            say_table();
+            table_unit = n;
             diag.note(std::move(d));
         }
+        say_table();
     }
     drop(doc, units, gone);
     drop_site_images(doc, options, diag);

@@ -545,6 +545,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag, false, comments);
         }
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
+        if (inclusive && diag.keeps_notes())  // both selections are listed: say which one stands
+            note(diag, "html-select", "replaced", SourceRange{},
+                 "the selection above gives way to the " + std::string(html::page_mode_name(mode)) +
+                     " mode's, listed below");
         if (inclusive) {
             if (units) block_selection = selection;
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
