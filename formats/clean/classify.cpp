@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -1096,10 +1097,11 @@ public:
         return out;
     }
 
-    // A row of a table put back (after restore) starts on this line.
-    bool kept_row_at(std::uint32_t line) const {
+    // The table (from 1) of which a row put back (after restore) starts on this line; 0
+    // for none.
+    std::size_t kept_table_at(std::uint32_t line) const {
         auto it = kept_lines_.find(line);
-        return it != kept_lines_.end();
+        return it != kept_lines_.end() ? it->second + 1 : 0;
     }
 
     // The classifier only removes units: what it kept is a subsequence of what it read,
@@ -1150,7 +1152,7 @@ public:
         for (; j < doc.blocks.size(); ++j) out.push_back(std::move(doc.blocks[j]));
         doc.blocks = std::move(out);
         for (const Row& row : rows_)
-            if (placed[row.table] && row.source.known()) kept_lines_.insert(row.source.first);
+            if (placed[row.table] && row.source.known()) kept_lines_.emplace(row.source.first, row.table);
     }
 
 private:
@@ -1168,7 +1170,7 @@ private:
     Blocks tables_;
     std::vector<Row> rows_;
     std::vector<Read> read_;
-    std::unordered_set<std::uint32_t> kept_lines_;
+    std::unordered_map<std::uint32_t, std::size_t> kept_lines_;  // a kept row's first line: its table
 };
 
 // classify_boilerplate on a page whose tables `rows` has split into rows.
@@ -1179,15 +1181,40 @@ void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& option
     with_rows.table_rows = &table_rows;
     clean::classify_boilerplate(doc, with_rows, verdicts);
     rows.restore(doc);
-    // a row removed from a table kept whole was not removed: say so
+    // a row removed from a table kept whole was not removed: say so, once for the table's
+    // rows one after the other (a 1,000-row table said it 1,000 times), on the first of
+    // them, with the lines of all
+    std::optional<Diagnostic> table_note;
+    std::size_t table = 0, noted_rows = 0;
+    auto say_table = [&] {
+        if (!table_note) return;
+        if (noted_rows > 1)
+            table_note->reason += " (the first of " + std::to_string(noted_rows) + " rows of this table so judged)";
+        diag.note(std::move(*table_note));
+        table_note.reset();
+        table = noted_rows = 0;
+    };
     for (Diagnostic d : verdicts.items()) {
-        if (d.action == "removed" && rows.kept_row_at(d.first_line)) {
+        const std::size_t kept_in = d.action == "removed" ? rows.kept_table_at(d.first_line) : 0;
+        if (kept_in) {
             d.action = "kept";
             d.reason = "a row of a data table kept whole, overruling: " + d.reason;
+            if (kept_in == table && table_note) {
+                table_note->last_line = std::max(table_note->last_line, d.last_line);
+                ++noted_rows;
+                continue;
+            }
+            say_table();
+            table = kept_in;
+            noted_rows = 1;
+            table_note = std::move(d);
+            continue;
         }
+        say_table();
         if (d.severity == Severity::warning) diag.warn(std::move(d));
         else diag.note(std::move(d));
     }
+    say_table();
 }
 
 }  // namespace
