@@ -31,7 +31,7 @@ set(DCONV_PKGCONFIG_MODULES_HARFBUZZ harfbuzz harfbuzz-subset)
 set(DCONV_PKGCONFIG_MODULES_GUMBO gumbo)
 set(DCONV_PKGCONFIG_MODULES_LIBDEFLATE libdeflate)
 set(DCONV_PKGCONFIG_MODULES_STB stb)
-set(DCONV_PKGCONFIG_MODULES_WEBP libwebp)
+set(DCONV_PKGCONFIG_MODULES_WEBP libwebp libwebpdemux)
 set(DCONV_PKGCONFIG_MODULES_GIF libgif)
 set(DCONV_PKGCONFIG_MODULES_CURL libcurl)
 #   Linked as shared libraries even by a static consumer: dconv.pc names them in

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,6 +57,7 @@ constexpr std::size_t kTruncatedHead = 90;    // folded bytes two paragraphs sha
 constexpr double kMinTeaserLength = 100;      // shorter text may well open like another (a label, a formula)
 constexpr double kMaxCounterLength = 60;      // a line this short with numbers in it may be a counter
 constexpr double kMaxBadPenalty = 300;        // one bad unit weighs at most this against content
+constexpr double kSteppedOverWeight = -10;    // a unit the content run steps over (a picture, a table) weighs this
 constexpr double kAfterTitleShare = 0.1;      // the run after the headline wins at this share
 constexpr double kSecondaryRunShare = 0.5;    // a later run half as heavy, after thread furniture
 constexpr double kLinkOnlyDensity = 0.9;      // a unit this much in links is a link and nothing else
@@ -815,7 +817,32 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         double len = std::max(units[i].f.length, 10.0);
-        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? -10.0 : -std::min(len, kMaxBadPenalty);
+        weight[i] = revised[i] == Cls::good ? len : bridged[i] ? kSteppedOverWeight : -std::min(len, kMaxBadPenalty);
+    }
+    // A table's rows are read as lines, but the table is one piece of the page: its short
+    // rows of numbers or labels, bad lines each, weigh against the run as one unit stepped
+    // over, not as many lines of furniture (a 12-row table in an article parted the
+    // paragraph after it from the article). Rows of good text add their weight.
+    if (options.table_rows && rule_on(Rule::content_run)) {
+        auto table_of = [&](std::size_t i) {
+            const std::size_t b = units[i].block;
+            return units[i].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b] : 0u;
+        };
+        for (std::size_t i = 0; i < n;) {
+            const std::uint32_t table = table_of(i);
+            std::size_t end = i + 1;
+            if (table == 0) {
+                i = end;
+                continue;
+            }
+            double total = weight[i];
+            for (; end < n && table_of(end) == table; ++end) total += weight[end];
+            if (total < kSteppedOverWeight) {
+                std::fill(weight.begin() + static_cast<std::ptrdiff_t>(i), weight.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
+                weight[i] = kSteppedOverWeight;
+            }
+            i = end;
+        }
     }
     struct Run {
         double score = 0;
@@ -1058,10 +1085,21 @@ public:
 
     bool any() const { return !tables_.empty(); }
 
-    // A row of a table put back (after restore) starts on this line.
-    bool kept_row_at(std::uint32_t line) const {
+    // Per block of the document as the classifier reads it: the number (from 1) of the
+    // table it is a row of, or 0 (CleanOptions::table_rows).
+    std::vector<std::uint32_t> table_rows() const {
+        std::vector<std::uint32_t> out;
+        out.reserve(read_.size());
+        for (const Read& r : read_)
+            out.push_back(r.row == kNoRow ? 0 : static_cast<std::uint32_t>(rows_[r.row].table + 1));
+        return out;
+    }
+
+    // The table (from 1) of which a row put back (after restore) starts on this line; 0
+    // for none.
+    std::size_t kept_table_at(std::uint32_t line) const {
         auto it = kept_lines_.find(line);
-        return it != kept_lines_.end();
+        return it != kept_lines_.end() ? it->second + 1 : 0;
     }
 
     // The classifier only removes units: what it kept is a subsequence of what it read,
@@ -1112,7 +1150,7 @@ public:
         for (; j < doc.blocks.size(); ++j) out.push_back(std::move(doc.blocks[j]));
         doc.blocks = std::move(out);
         for (const Row& row : rows_)
-            if (placed[row.table] && row.source.known()) kept_lines_.insert(row.source.first);
+            if (placed[row.table] && row.source.known()) kept_lines_.emplace(row.source.first, row.table);
     }
 
 private:
@@ -1130,23 +1168,51 @@ private:
     Blocks tables_;
     std::vector<Row> rows_;
     std::vector<Read> read_;
-    std::unordered_set<std::uint32_t> kept_lines_;
+    std::unordered_map<std::uint32_t, std::size_t> kept_lines_;  // a kept row's first line: its table
 };
 
 // classify_boilerplate on a page whose tables `rows` has split into rows.
 void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& options, Diagnostics& diag) {
     Diagnostics verdicts(diag.keeps_notes());
-    clean::classify_boilerplate(doc, options, verdicts);
+    const std::vector<std::uint32_t> table_rows = rows.table_rows();
+    CleanOptions with_rows = options;
+    with_rows.table_rows = &table_rows;
+    clean::classify_boilerplate(doc, with_rows, verdicts);
     rows.restore(doc);
-    // a row removed from a table kept whole was not removed: say so
+    // a row removed from a table kept whole was not removed: say so, once for the table's
+    // rows one after the other (a 1,000-row table said it 1,000 times), on the first of
+    // them, with the lines of all
+    std::optional<Diagnostic> table_note;
+    std::size_t table = 0, noted_rows = 0;
+    auto say_table = [&] {
+        if (!table_note) return;
+        if (noted_rows > 1)
+            table_note->reason += " (the first of " + std::to_string(noted_rows) + " rows of this table so judged)";
+        diag.note(std::move(*table_note));
+        table_note.reset();
+        table = noted_rows = 0;
+    };
     for (Diagnostic d : verdicts.items()) {
-        if (d.action == "removed" && rows.kept_row_at(d.first_line)) {
+        const std::size_t kept_in = d.action == "removed" ? rows.kept_table_at(d.first_line) : 0;
+        if (kept_in) {
             d.action = "kept";
             d.reason = "a row of a data table kept whole, overruling: " + d.reason;
+            if (kept_in == table && table_note) {
+                table_note->last_line = std::max(table_note->last_line, d.last_line);
+                ++noted_rows;
+                continue;
+            }
+            say_table();
+            table = kept_in;
+            noted_rows = 1;
+            table_note = std::move(d);
+            continue;
         }
+        say_table();
         if (d.severity == Severity::warning) diag.warn(std::move(d));
         else diag.note(std::move(d));
     }
+    say_table();
 }
 
 }  // namespace

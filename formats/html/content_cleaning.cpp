@@ -1,6 +1,7 @@
 #include "html/content_cleaning.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -112,36 +113,41 @@ void strip_images(Inlines& inlines) {
     });
 }
 
+void strip_images(Blocks& blocks);
+
+// Removes the images of one block; true when it is left empty (and goes).
+bool strip_images(Block& b) {
+    if (Inlines* in = inline_content(b)) {
+        bool had = !in->empty();
+        strip_images(*in);
+        return had && in->empty();
+    }
+    if (auto* list = std::get_if<List>(&b.node)) {
+        std::vector<bool> empty(list->items.size(), false);
+        for (std::size_t k = 0; k < list->items.size(); ++k) {
+            bool had = !list->items[k].empty();
+            strip_images(list->items[k]);
+            empty[k] = had && list->items[k].empty();
+        }
+        remove_list_items(*list, empty);
+        return list->items.empty();
+    }
+    if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
+        strip_images(quote->children);
+        return quote->children.empty();
+    }
+    if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
+        for (DefinitionItem& item : definitions->items) {
+            for (Inlines& term : item.terms) strip_images(term);
+            for (Blocks& definition : item.definitions) strip_images(definition);
+        }
+        return false;  // its terms stay
+    }
+    return false;
+}
+
 void strip_images(Blocks& blocks) {
-    std::erase_if(blocks, [](Block& b) {
-        if (Inlines* in = inline_content(b)) {
-            bool had = !in->empty();
-            strip_images(*in);
-            return had && in->empty();
-        }
-        if (auto* list = std::get_if<List>(&b.node)) {
-            std::vector<bool> empty(list->items.size(), false);
-            for (std::size_t k = 0; k < list->items.size(); ++k) {
-                bool had = !list->items[k].empty();
-                strip_images(list->items[k]);
-                empty[k] = had && list->items[k].empty();
-            }
-            remove_list_items(*list, empty);
-            return list->items.empty();
-        }
-        if (auto* quote = std::get_if<BlockQuote>(&b.node)) {
-            strip_images(quote->children);
-            return quote->children.empty();
-        }
-        if (auto* definitions = std::get_if<DefinitionList>(&b.node)) {
-            for (DefinitionItem& item : definitions->items) {
-                for (Inlines& term : item.terms) strip_images(term);
-                for (Blocks& definition : item.definitions) strip_images(definition);
-            }
-            return false;  // its terms stay
-        }
-        return false;
-    });
+    std::erase_if(blocks, [](Block& b) { return strip_images(b); });
 }
 
 // A block that shows and says nothing: images, lists or quotes of images.
@@ -230,7 +236,9 @@ std::vector<Unit> units_of(const Document& doc, std::string_view lang,
 
 // The document with each unit's source range replaced by its number (1-based), as the
 // classifier reads it: without images, whose alt text the page does not show.
-Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
+// `table_rows`: per block of the copy, the number (from 1) of the table it is a row of,
+// or 0 (CleanOptions::table_rows).
+Document numbered_copy(const Document& doc, const std::vector<Unit>& units, std::vector<std::uint32_t>& table_rows) {
     // A media unit's table is not copied (a stand-in keeps its place and takes its
     // number): its rows become lines of text below, read from `doc`. A page of tables
     // would otherwise be held twice over while the classifier runs (issue 16's memory
@@ -266,12 +274,16 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
     // the lines of text they look like, which tell it where the content runs
     Blocks text;
     text.reserve(copy.blocks.size());
+    table_rows.clear();
+    table_rows.reserve(copy.blocks.size());
+    std::uint32_t tables = 0;
     for (std::size_t k = 0, b = 0; b < copy.blocks.size(); ++b) {
         while (k < units.size() && units[k].block < b) ++k;
         if (k < units.size() && units[k].block == b && units[k].media) {
             if (media_table(k, b)) {
                 const auto* table = std::get_if<Table>(&doc.blocks[b].node);
                 SourceRange line = copy.blocks[b].source;
+                ++tables;
                 for (const auto* rows : {&table->head, &table->body})
                     for (const TableRow& row : *rows) {
                         std::string cells;
@@ -283,15 +295,29 @@ Document numbered_copy(const Document& doc, const std::vector<Unit>& units) {
                             if (!cells.empty()) cells += " | ";
                             cells += t;
                         }
-                        if (!cells.empty()) text.push_back(make_paragraph(std::move(cells), line));
+                        if (cells.empty()) continue;
+                        text.push_back(make_paragraph(std::move(cells), line));
+                        table_rows.push_back(tables);
                     }
             }
             continue;
         }
         text.push_back(std::move(copy.blocks[b]));
+        table_rows.push_back(0);
     }
+    // without images, a block left empty goes, and its entry in table_rows with it
+    std::size_t kept = 0;
+    for (std::size_t b = 0; b < text.size(); ++b) {
+        if (strip_images(text[b])) continue;
+        if (kept != b) {
+            text[kept] = std::move(text[b]);
+            table_rows[kept] = table_rows[b];
+        }
+        ++kept;
+    }
+    text.erase(text.begin() + static_cast<std::ptrdiff_t>(kept), text.end());
+    table_rows.resize(kept);
     copy.blocks = std::move(text);
-    strip_images(copy.blocks);
     return copy;
 }
 
@@ -577,8 +603,14 @@ bool is_file_name(std::string_view alt) {
     return false;
 }
 
+// An image whose alt text was emptied: where it stands, and its source.
+struct EmptiedAlt {
+    SourceRange lines;
+    std::string src;
+};
+
 void empty_alt_found_in(Inlines& inlines, const std::string& context, const std::string& article,
-                        std::size_t& emptied) {
+                        SourceRange lines, std::vector<EmptiedAlt>& emptied) {
     for (Inline& in : inlines) {
         if (auto* image = std::get_if<Image>(&in)) {
             std::string key = folded_key(image->alt);
@@ -588,9 +620,9 @@ void empty_alt_found_in(Inlines& inlines, const std::string& context, const std:
                 continue;
             if (image->title == image->alt) image->title.clear();
             image->alt.clear();
-            ++emptied;
+            emptied.push_back({lines, image->src});
         } else if (Inlines* children = inline_children(in)) {
-            empty_alt_found_in(*children, context, article, emptied);
+            empty_alt_found_in(*children, context, article, lines, emptied);
         }
     }
 }
@@ -621,7 +653,7 @@ void words_of(std::span<const Block> blocks, std::string& out, std::size_t limit
 
 // Empties the redundant alt text of the images in `blocks`, and in the lists and
 // quotes inside them, each judged against the blocks around it in its own container.
-void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::size_t& emptied) {
+void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::vector<EmptiedAlt>& emptied) {
     for (std::size_t b = 0; b < blocks.size(); ++b) {
         Inlines* images = nullptr;
         std::string context;
@@ -646,20 +678,21 @@ void empty_redundant_alt_text(Blocks& blocks, const std::string& article, std::s
         std::size_t to = std::min(blocks.size(), b + kAltContextBlocks + 1);
         for (std::size_t n = from; n < to; ++n)
             if (n != b) words_of(std::span<const Block>(&blocks[n], 1), context, kMaxAltSearchedText);
-        empty_alt_found_in(*images, folded_key(context), article, emptied);
+        empty_alt_found_in(*images, folded_key(context), article, block.source, emptied);
     }
 }
 
 void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
-    std::size_t emptied = 0;
+    std::vector<EmptiedAlt> emptied;
     std::string article = doc.meta.title + ' ';
     words_of(doc.blocks, article, kMaxAltSearchedText);
     article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
     empty_redundant_alt_text(doc.blocks, article, emptied);
-    if (emptied > 0 && diag.keeps_notes()) {
-        diag.note(explanation("html-images", "changed", {},
-                              std::to_string(emptied) + " images' alt text emptied: it repeats the text beside the image"));
-    }
+    if (!diag.keeps_notes()) return;
+    for (const EmptiedAlt& image : emptied)  // each named: which image a reader will miss the words of
+        diag.note(explanation("html-images", "changed", image.lines,
+                              "alt text emptied: it repeats the text beside the image, or is a file's name",
+                              {}, excerpt(image.src)));
 }
 
 // An image on this many pages of a batch (a batch of at least as many) is the site's:
@@ -800,8 +833,10 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
     Diagnostics verdicts(diag.keeps_notes());
     std::vector<bool> classified(n, false);
     if (!records && rule_on(Rule::classifier_edge)) {
-        Document copy = numbered_copy(doc, units);
+        std::vector<std::uint32_t> table_rows;
+        Document copy = numbered_copy(doc, units, table_rows);
         CleanOptions classify = options;
+        classify.table_rows = &table_rows;
         classify.title_line = 0;  // the headline's place in unit numbers: the units up to it
         if (title_line)
             for (const Unit& u : units)
@@ -829,10 +864,25 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                                   excerpt(unit_text(doc, units[k]).text)));
         }
         // the classifier's notes, back on the page's lines; those it was not followed in say so
+        // A table's rows are the classifier's lines but one unit here: its notes on them
+        // are one note, the first row's, saying how many rows it stands for (a 1,000-row
+        // table made 1,000 lines of "overruling: repeated 1000 times on the page").
+        std::optional<Diagnostic> table_note;
+        std::size_t table_unit = n, table_rows = 0;
+        auto say_table = [&] {
+            if (!table_note) return;
+            if (table_rows > 1)
+                table_note->reason += " (the first of " + std::to_string(table_rows) +
+                                      " notes on this table's rows; the table stays whole)";
+            diag.note(std::move(*table_note));
+            table_note.reset();
+            table_rows = 0;
+        };
         for (Diagnostic d : verdicts.items()) {
             poll_deadline();
+            std::size_t k = n;
             if (d.first_line >= 1 && d.first_line <= n) {
-                std::size_t k = d.first_line - 1;
+                k = d.first_line - 1;
                 if (d.action == "removed" && !classified[k]) {
                     if (gone[k]) continue;  // reported above
                     d.action = "kept";
@@ -843,8 +893,20 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                 d.first_line = units[k].source.first;
                 d.last_line = units[k].source.last;
             }
+            if (k < n && units[k].media) {
+                if (k != table_unit) {
+                    say_table();
+                    table_unit = k;
+                    table_note = std::move(d);
+                }
+                ++table_rows;
+                continue;
+            }
+            say_table();
+            table_unit = n;
             diag.note(std::move(d));
         }
+        say_table();
     }
     drop(doc, units, gone);
     drop_site_images(doc, options, diag);

@@ -545,6 +545,10 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
             selection = html::select_content(page, primary_subtag(meta.language), meta.authors, diag, false, comments);
         }
         if (diag.keeps_notes()) explain_verdict(diag, verdict, options.favor, mode);
+        if (inclusive && diag.keeps_notes())  // both selections are listed: say which one stands
+            note(diag, "html-select", "replaced", SourceRange{},
+                 "the selection above gives way to the " + std::string(html::page_mode_name(mode)) +
+                     " mode's, listed below");
         if (inclusive) {
             if (units) block_selection = selection;
             Diagnostics quiet(false);  // explained, the notes of both selections are shown
@@ -680,16 +684,19 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
     }
     doc.meta.language = language;
     if ((dropped_all_text || left_text) && doc.blocks.empty()) {
-        bool said = false;  // by the cleaning passes
-        for (const Diagnostic& d : diag.items_since(first_item))
-            said = said || (d.severity == Severity::warning && d.reason.starts_with("nothing was kept"));
+        // the cleaning passes' own "nothing was kept" is said again naming the selectors,
+        // which a user of them will look at first
+        Diagnostic* said = nullptr;
+        for (Diagnostic& d : diag.items_since(first_item))
+            if (d.severity == Severity::warning && d.reason.starts_with("nothing was kept")) said = &d;
         std::string selectors;
         for (const std::string& s : options.drop_selectors) selectors += (selectors.empty() ? "'" : ", '") + s + "'";
-        if (dropped_all_text)
-            diag.warn("clean", "nothing was kept: --drop-selector " + selectors + " removed all of the page's text");
-        else if (!said)
-            diag.warn("clean", "nothing was kept: what --drop-selector " + selectors +
-                                   " left looked like page furniture (--no-clean keeps the text)");
+        std::string reason = dropped_all_text
+                                 ? "nothing was kept: --drop-selector " + selectors + " removed all of the page's text"
+                                 : "nothing was kept: what --drop-selector " + selectors +
+                                       " left looked like page furniture (--no-clean keeps the text)";
+        if (said) said->reason = std::move(reason);
+        else diag.warn("clean", std::move(reason));
     }
     if (!page_type.empty()) {
         // The metadata states the type only when the model is fairly sure of it: held

@@ -55,7 +55,7 @@ void report(const pdf::TypesetReport& r, const WriteOptions& options) {
         std::string names;
         for (const std::string& name : r.images_as_text_names) names += (names.empty() ? "" : ", ") + name;
         if (r.images_as_text > r.images_as_text_names.size()) names += ", ...";
-        warn(std::to_string(r.images_as_text) + " images shown as their alt text (SVG is not drawn in PDF): " + names);
+        warn(std::to_string(r.images_as_text) + " images shown as their alt text (PDF draws no SVG, nor an image that does not decode): " + names);
     }
     if (r.inline_images_as_text) {
         std::string names;

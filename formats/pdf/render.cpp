@@ -580,8 +580,9 @@ private:
     }
 
     // Each resource once, however many times it is drawn: JPEG as it is, PNG through
-    // libharu, GIF and WebP as PNG; nullptr for one that libharu cannot read, which is
-    // left out (the typesetter has reserved its place).
+    // libharu, GIF and WebP as PNG (the typesetter hands them over as PNG already: one
+    // that does not decode is its alt text there); nullptr for one that libharu cannot
+    // read, which is left out (the typesetter has reserved its place).
     HPDF_Image image_of(const std::shared_ptr<const Resource>& resource) {
         if (!resource) return nullptr;
         auto found = images_.find(resource.get());

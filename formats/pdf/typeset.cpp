@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 #include "core/text.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/model.hpp"
+#include "dconv/resources.hpp"
 #include "pdf/hyphenate.hpp"
 #include "pdf/paragraph.hpp"
 #include "pdf/table_layout.hpp"
@@ -675,8 +677,10 @@ private:
     bool add_inline_image(const Image& image, const SpanState& s, std::vector<Span>& out) {
         if (image.resource.empty() || !resources_) return false;
         auto found = resources_->find(image.resource);
-        if (found == resources_->end() || !found->second || !can_draw(*found->second)) return false;
-        const Resource& r = *found->second;
+        if (found == resources_->end() || !found->second) return false;
+        std::shared_ptr<const Resource> drawn = embeddable(found->second);
+        if (!drawn) return false;
+        const Resource& r = *drawn;
         const float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
         const float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
         if (!in_cell_ && natural_height > kMaxInlineImageEm * s.base->size * s.scale) return false;
@@ -691,16 +695,29 @@ private:
         const float scale = std::min({1.0f, kInlineImageEm * span.size / natural_height, room / natural_width});
         span.object_width = std::max(natural_width * scale, kMinObjectPoints);
         span.object_height = std::max(natural_height * scale, kMinObjectPoints);
-        inline_objects_.push_back({found->second, natural_width, natural_height, span.object_height});
+        inline_objects_.push_back({std::move(drawn), natural_width, natural_height, span.object_height});
         out.push_back(std::move(span));
         return true;
     }
 
-    // Whether PDF draws a resource: JPEG, PNG, GIF or WebP of a known size (not SVG).
-    static bool can_draw(const Resource& r) {
-        bool format = r.media_type == "image/jpeg" || r.media_type == "image/png" || r.media_type == "image/gif" ||
-                      r.media_type == "image/webp";
-        return format && r.width > 0 && r.height > 0;
+    // The resource as PDF draws it, or null for one it cannot: JPEG and PNG as they
+    // are; GIF and WebP decoded here, once each (an animated one's first frame), and
+    // handed to the writer as PNG. SVG, an image of unknown size and one that does not
+    // decode are null: set as their alt text, which the writer's warning names (the
+    // writer left out an image that did not decode, without a word, when it was decoded
+    // only as the page was drawn).
+    std::shared_ptr<const Resource> embeddable(const std::shared_ptr<const Resource>& r) {
+        auto [at, fresh] = embeddable_.try_emplace(r.get());
+        if (!fresh) return at->second;
+        if (r->width <= 0 || r->height <= 0) return nullptr;
+        if (r->media_type == "image/jpeg" || r->media_type == "image/png") {
+            at->second = r;
+        } else if (r->media_type == "image/gif" || r->media_type == "image/webp") {
+            if (std::optional<std::string> png = image_as_png(*r))
+                at->second = std::make_shared<const Resource>(
+                    Resource{"image/png", std::move(*png), r->width, r->height, r->origin});
+        }
+        return at->second;
     }
 
     // spans_of for text set `room` wide: its inline images no wider.
@@ -1155,22 +1172,19 @@ private:
 
     // ---------------------------------------------------------------- images, figures
 
-    // The resource of an image PDF can draw (JPEG, PNG, GIF, WebP of a known size), or
-    // null: an unresolved image (the resources pass has warned), or one counted here for
-    // the writer's warning (SVG is not rasterized).
+    // The resource of an image PDF can draw (embeddable), or null: an unresolved image
+    // (the resources pass has warned), or one counted here for the writer's warning
+    // (SVG is not rasterized; a GIF or WebP that does not decode).
     std::shared_ptr<const Resource> drawable(const Image& image) {
         if (image.resource.empty() || !resources_) return nullptr;
         auto found = resources_->find(image.resource);
         if (found == resources_->end() || !found->second) return nullptr;
-        const Resource& r = *found->second;
-        bool format = r.media_type == "image/jpeg" || r.media_type == "image/png" || r.media_type == "image/gif" ||
-                      r.media_type == "image/webp";
-        if (!format || r.width <= 0 || r.height <= 0) {
+        std::shared_ptr<const Resource> drawn = embeddable(found->second);
+        if (!drawn) {
             ++report.images_as_text;
             if (report.images_as_text_names.size() < kMaxNamedImages) report.images_as_text_names.push_back(image.src);
-            return nullptr;
         }
-        return found->second;
+        return drawn;
     }
 
     // A loaded image set as its alt text inside running text or a table cell, for the
@@ -2304,6 +2318,7 @@ private:
     bool in_cell_ = false;   // a table cell's text is being made (its images scale to the column)
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
+    std::map<const Resource*, std::shared_ptr<const Resource>> embeddable_;  // embeddable's answers
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
     // Footnotes: their lines in order, where each note's start, the top of each line
     // counted from the first (one more entry: the end).

@@ -1,7 +1,8 @@
 // image_convert.cpp: GIF and WebP as PNG, for writers that take only JPEG and PNG.
 //
 // GIF is decoded with giflib (the first frame, composed on the logical screen with its
-// transparent colour), WebP with libwebp; the pixels are encoded as RGBA PNG by
+// transparent colour), WebP with libwebp (an animated one's first frame, composed on its
+// canvas by libwebpdemux's animation decoder); the pixels are encoded as RGBA PNG by
 // stb_image_write. The pixel count is checked against kMaxImagePixels before anything
 // is allocated, from the headers, as probe_image does.
 #include "dconv/resources.hpp"
@@ -9,6 +10,7 @@
 #include <gif_lib.h>
 #include <stb_image_write.h>
 #include <webp/decode.h>
+#include <webp/demux.h>
 
 #include <cstdint>
 #include <cstring>
@@ -133,6 +135,38 @@ std::optional<Rgba> decode_gif(std::string_view bytes, std::string& why) {
 
 // ----------------------------------------------------------------------------- WebP
 
+// An animated WebP's first frame, as GIF's is taken: the canvas (whose size the caller
+// has checked against kMaxImagePixels) with the frame composed on it.
+std::optional<Rgba> first_webp_frame(std::string_view bytes, std::string& why) {
+    WebPData data{reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
+    WebPAnimDecoderOptions options;
+    if (!WebPAnimDecoderOptionsInit(&options)) {
+        why = "an animated WebP (libwebp's animation decoder did not start)";
+        return std::nullopt;
+    }
+    options.color_mode = MODE_RGBA;
+    options.use_threads = 0;
+    std::unique_ptr<WebPAnimDecoder, void (*)(WebPAnimDecoder*)> decoder(WebPAnimDecoderNew(&data, &options),
+                                                                           WebPAnimDecoderDelete);
+    WebPAnimInfo info;
+    if (!decoder || !WebPAnimDecoderGetInfo(decoder.get(), &info) || info.frame_count == 0 ||
+        too_many_pixels(info.canvas_width, info.canvas_height)) {
+        why = "a broken animated WebP file";
+        return std::nullopt;
+    }
+    std::uint8_t* canvas = nullptr;
+    int timestamp = 0;
+    if (!WebPAnimDecoderGetNext(decoder.get(), &canvas, &timestamp) || !canvas) {
+        why = "a broken animated WebP file (its first frame does not decode)";
+        return std::nullopt;
+    }
+    Rgba out;
+    out.width = static_cast<int>(info.canvas_width);
+    out.height = static_cast<int>(info.canvas_height);
+    out.pixels.assign(canvas, canvas + static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 4);
+    return out;  // the first frame only
+}
+
 std::optional<Rgba> decode_webp(std::string_view bytes, std::string& why) {
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     WebPBitstreamFeatures features;
@@ -140,14 +174,11 @@ std::optional<Rgba> decode_webp(std::string_view bytes, std::string& why) {
         why = "a broken WebP file";
         return std::nullopt;
     }
-    if (features.has_animation) {
-        why = "an animated WebP (not converted)";
-        return std::nullopt;
-    }
     if (too_many_pixels(features.width, features.height)) {
         why = "a WebP of more than " + std::to_string(kMaxImagePixels) + " pixels (kMaxImagePixels)";
         return std::nullopt;
     }
+    if (features.has_animation) return first_webp_frame(bytes, why);
     Rgba out;
     out.width = features.width;
     out.height = features.height;

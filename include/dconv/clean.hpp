@@ -46,6 +46,10 @@ struct CleanOptions {
     int favor = 0;
     // The input's name, for the unit model's training dump (DCONV_UNIT_FEATURES).
     std::string source_name;
+    // Tables read as their rows, a paragraph per row (the classifier reads lines of
+    // text): per block of the document classified, the number (from 1) of the table it
+    // is a row of, or 0. Set by the cleaner itself; nullptr: no rows. Not owned.
+    const std::vector<std::uint32_t>* table_rows = nullptr;
 };
 
 // ------------------------------------------------------------------ the pass table

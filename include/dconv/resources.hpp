@@ -88,9 +88,9 @@ struct ImageInfo {
 std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why = nullptr);
 
 // The image as PNG, for writers that take only JPEG and PNG (libharu): a PNG is returned
-// as it is, a GIF (its first frame) or WebP is decoded and encoded as PNG with its alpha.
-// nullopt, with the reason in `why`, for JPEG (use it as it is), SVG (not rasterized),
-// an animated WebP, or a file that does not decode.
+// as it is, a GIF or WebP (an animated one's first frame) is decoded and encoded as PNG
+// with its alpha. nullopt, with the reason in `why`, for JPEG (use it as it is), SVG (not
+// rasterized), or a file that does not decode.
 std::optional<std::string> image_as_png(const Resource& image, std::string* why = nullptr);
 
 }  // namespace dconv

@@ -516,6 +516,57 @@ TEST_CASE("html selection: the article, not the furniture around it") {
     CHECK(outside);
 }
 
+// Trial 13: --explain gave a table's rows a line each (1,000 lines of "overruling:
+// repeated" for a 1,000-row table), said "2 images' alt text emptied" without saying
+// which, and listed the first selection and the wide mode's one after the other without
+// saying that the second replaced the first.
+TEST_CASE("html: --explain gives a table's rows one note and names each emptied alt text and the replaced selection") {
+    std::string page = "<html><head><title>Ferry crossings</title></head><body>\n"
+                       "<nav><a href=/>Home</a> <a href=/news>News</a> <a href=/sport>Sport</a></nav>\n"
+                       "<article><h1>Ferry crossings</h1>\n<p>" + prose(3, "ferry") + "</p>\n<table>\n"
+                       "<tr><th>Berth</th><th>Crossings</th></tr>\n";
+    for (int i = 0; i < 40; ++i)
+        page += "<tr><td>Berth " + std::to_string(i) + "</td><td>" + std::to_string(100 + 7 * i) + "</td></tr>\n";
+    page += "</table>\n<p>" + prose(2, "quay") + "</p>\n"
+            "<figure><img src=\"img/dawn.png\" alt=\"The quay at dawn\"><figcaption>The quay at dawn</figcaption></figure>\n"
+            "</article>\n<footer><p>\xC2\xA9 2026 Harbour Gazette</p></footer>\n</body></html>";
+    auto explained = [&](const char* mode) {
+        ::setenv("DCONV_PAGE_MODE", mode, 1);
+        Diagnostics diag;
+        Document doc = read(page, true, diag);
+        ::unsetenv("DCONV_PAGE_MODE");
+        CHECK(contains(all_text(doc), "The quay keeps"));
+        return diag;
+    };
+    Diagnostics block = explained("block");
+    std::size_t row_notes = 0, replaced = 0;
+    bool alt_named = false;
+    for (const Diagnostic& d : block.items()) {
+        if (d.pass == "classify" && contains(d.excerpt, "Berth ")) {
+            ++row_notes;
+            CHECK(contains(d.reason, "(the first of 40 notes on this table's rows"));
+        }
+        if (d.pass == "html-images" && d.action == "changed") {
+            alt_named = d.excerpt == "img/dawn.png" && d.first_line == 49;
+            CHECK(contains(d.reason, "alt text emptied"));
+        }
+        replaced += d.action == "replaced";
+    }
+    CHECK(row_notes == 1);
+    CHECK(alt_named);
+    CHECK(replaced == 0);  // one selection: nothing to say
+
+    Diagnostics wide = explained("wide");
+    std::vector<std::string> select_actions;  // the selection notes in order, and the line between
+    for (const Diagnostic& d : wide.items())
+        if (d.pass == "html-select") select_actions.push_back(d.action);
+    auto at = std::find(select_actions.begin(), select_actions.end(), "replaced");
+    REQUIRE(at != select_actions.end());
+    CHECK(std::count(select_actions.begin(), select_actions.end(), "replaced") == 1);
+    CHECK(std::find(select_actions.begin(), at, "kept") != at);             // the first selection above it
+    CHECK(std::find(at, select_actions.end(), "kept") != select_actions.end());  // the wide mode's below
+}
+
 TEST_CASE("html selection: a thread keeps every post, not the user cards") {
     std::string page = "<html><body><nav><a href=/>Forum</a> <a href=/t>Topics</a></nav><div id=\"posts\">";
     const char* replies[] = {"I had the same trouble last spring, and a new cable fixed it for me.",
@@ -1313,6 +1364,21 @@ TEST_CASE("html reader: a --drop-selector that leaves nothing says so, as text i
     Diagnostics all_diag;
     CHECK(read_document(html, options, all_diag).blocks.empty());
     CHECK_THAT(warnings(all_diag), Catch::Contains("nothing was kept: --drop-selector 'body' removed all of the page's text"));
+
+    // Regression (trial 13): where the cleaning passes had said "nothing was kept" of
+    // their own (in the wide mode, which cleans what the landmarks leave), that warning
+    // stood and named no selector
+    const std::string with_notice = std::string(html).replace(
+        html.find("<footer>"), 8, "<footer><p>\xC2\xA9 2026 Harbour Gazette. All rights reserved.</p>");
+    ::setenv("DCONV_PAGE_MODE", "wide", 1);
+    options.drop_selectors = {"article"};
+    Diagnostics wide_diag;
+    Document wide = read_document(with_notice, options, wide_diag);
+    ::unsetenv("DCONV_PAGE_MODE");
+    REQUIRE(wide.blocks.empty());
+    CHECK_THAT(warnings(wide_diag),
+               Catch::Contains("nothing was kept: what --drop-selector 'article' left looked like page furniture"));
+    CHECK_THAT(warnings(wide_diag), !Catch::Contains("every line looked like page furniture"));
 
     options.drop_selectors = {"footer"};  // the article stays: no such warning
     Diagnostics kept_diag;

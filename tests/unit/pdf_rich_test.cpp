@@ -534,6 +534,45 @@ TEST_CASE("pdf rich: images inside running text are drawn in the line, in table 
     CHECK(text.find("[Image: A box diagram]") != std::string::npos);
 }
 
+// trial 13: an animated WebP left the PDF without a trace (the writer could not decode
+// it, and the typesetter had reserved its place). Its first frame is drawn now, and a
+// WebP that does not decode is its alt text, named in the writer's warning, as SVG is.
+TEST_CASE("pdf rich: an animated WebP is drawn as its first frame, one that does not decode is its alt text") {
+    require_tools();
+    const std::string webp = testing::slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/animated.webp");
+    REQUIRE(!webp.empty());
+    Document doc;
+    doc.meta.title = "Moving pictures";
+    doc.resources["anim"] = std::make_shared<const Resource>(Resource{"image/webp", webp, 2, 2, "animated.webp"});
+    doc.resources["cut"] =
+        std::make_shared<const Resource>(Resource{"image/webp", webp.substr(0, 40), 2, 2, "cut.webp"});
+    doc.blocks.push_back(make_paragraph("Above the pictures."));
+    doc.blocks.push_back(make_paragraph(Inlines{Image{"animated.webp", "A blinking light", "", "anim"}}));
+    doc.blocks.push_back(make_paragraph(Inlines{Image{"cut.webp", "A cut-off picture", "", "cut"}}));
+    REQUIRE(validate(doc).empty());
+
+    Typesetting set;
+    pdf::Layout layout = set(doc);
+    std::vector<pdf::PlacedImage> images = placed_images(layout);
+    REQUIRE(images.size() == 1);
+    CHECK(images[0].resource->media_type == "image/png");
+    CHECK(find_run(layout, "picture]").second != nullptr);  // "[Image: A cut-off picture]"
+    CHECK(set.report.images_as_text == 1);
+    CHECK(set.report.images_as_text_names == std::vector<std::string>{"cut.webp"});
+
+    fs::path dir = testing::fresh_dir("pdf-animated-webp");
+    Diagnostics diag;
+    fs::path pdf = write(doc, dir, "animated", &diag);
+    check_structure(pdf);
+    bool warned = false;
+    for (const auto& d : diag.items())
+        warned |= d.reason.starts_with("1 images shown as their alt text") && d.reason.find("cut.webp") != std::string::npos;
+    CHECK(warned);
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    CHECK(std::regex_search(list, std::regex(R"( 2 +2 +(rgb|gray|index))")));
+}
+
 TEST_CASE("pdf rich: images of absurd sizes inside text and cells stay on the page, quickly") {
     Document doc;
     doc.meta.title = "Absurd images";

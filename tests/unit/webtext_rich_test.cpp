@@ -116,6 +116,27 @@ TEST_CASE("webtext cleaning: a table inside the article stays whole, one among f
     for (const Block& b : furniture.blocks) CHECK_FALSE(std::holds_alternative<Table>(b.node));
 }
 
+// Trial 13: each row of a table kept whole had its own note ("a row of a data table kept
+// whole, overruling: repeated 12 times on the page", twelve times); the rows of one table
+// have one now, on the first row, spanning the rows' lines.
+TEST_CASE("webtext cleaning: --explain gives the rows of a table kept whole one note") {
+    std::string table = "| Berth | Crossings |\n|---|---|\n";
+    for (int i = 0; i < 12; ++i) table += "| Berth " + std::to_string(i) + " | " + std::to_string(100 + 7 * i) + " |\n";
+    Diagnostics diag;
+    ReadOptions options;
+    options.format = "webtext";
+    Document doc = read_document(kProse + table + "\n" + kMoreProse + "© 2026 Harbour News\n", options, diag);
+    int tables = 0;
+    for (const Block& b : doc.blocks) tables += std::holds_alternative<Table>(b.node);
+    CHECK(tables == 1);
+    std::vector<const Diagnostic*> rows;
+    for (const Diagnostic& d : diag.items())
+        if (d.reason.find("a row of a data table kept whole") != std::string::npos) rows.push_back(&d);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]->reason.find("(the first of 12 rows of this table so judged)") != std::string::npos);
+    CHECK(rows[0]->last_line > rows[0]->first_line);
+}
+
 TEST_CASE("webtext: a table of 100,000 rows is read and cleaned in linear time") {
     auto seconds = [&](int rows) {
         std::string text = kProse + "| n | square |\n|---|---|\n";
