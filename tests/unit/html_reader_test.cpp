@@ -671,6 +671,34 @@ TEST_CASE("html selection: cards of other stories inside the article go") {
     CHECK_FALSE(contains(text, "The hill road keeps"));
 }
 
+TEST_CASE("html selection: a run of cards of the site's other pages after the article goes, a roundup of other sites stays") {
+    // three cards side by side after the article's text: a picture, a title, an excerpt,
+    // a link to another page of the site (relative, or at the canonical address's host)
+    auto page = [](std::string_view site) {
+        std::string out = "<html><head><link rel=\"canonical\" href=\"https://river.example/notes\"></head><body>"
+                          "<div class=\"story\"><h1>River notes</h1><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
+                          "</p><p>" + prose(2, "harbour") + "</p><div class=\"more\">";
+        for (std::string_view topic : {"lake", "hill road", "old mill"}) {
+            std::string slug(topic);
+            std::replace(slug.begin(), slug.end(), ' ', '-');
+            out += "<div class=\"card\"><img src=\"" + slug + ".jpg\" alt=\"\"><h3><a href=\"" + std::string(site) +
+                   "/" + slug + "\">The " + std::string(topic) + " in winter</a></h3><p>" + prose(1, topic) + "</p></div>";
+        }
+        return out + "</div></div></body></html>";
+    };
+    for (std::string_view site : {"", "https://www.river.example"}) {
+        std::string text = all_text(read(page(site), true));
+        CHECK(contains(text, "The harbour keeps"));
+        CHECK_FALSE(contains(text, "The lake keeps"));
+        CHECK_FALSE(contains(text, "The old mill keeps"));
+    }
+    // the same cards linking to other sites: a roundup the article makes (the page's
+    // last paragraph is left to the unit model, which weighs it as closing furniture)
+    std::string roundup = all_text(read(page("https://lakes.example"), true));
+    CHECK(contains(roundup, "The lake keeps"));
+    CHECK(contains(roundup, "The hill road keeps"));
+}
+
 TEST_CASE("html selection: a box folded shut goes, an open one and a folded article stay") {
     std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
                        "</p><p>" + prose(3, "forest") + "</p><button>Read the letter</button>"
