@@ -41,8 +41,6 @@ constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::furniture_class,     "furniture-class",     "html-select", "a box whose class or id names furniture, with little prose or a line of links"},
     {Rule::sign_in_call,        "sign-in-call",        "html-select", "a call to sign in or subscribe"},
     {Rule::nested_article,      "nested-article",      "html-select", "an <article> inside the article: another story's card"},
-    {Rule::teaser_run,          "teaser-run",          "html-select", "cards of other pages side by side after the article's text (a link, a title or picture, an excerpt)"},
-    {Rule::promo_box,           "promo-box",           "html-select", "a box with a button after the article's text: a promotion or a call to act"},
     {Rule::author_box,          "author-box",          "html-select", "a box opening with the page author's name: the author's bio"},
     {Rule::repeated_box,        "repeated-box",        "html-select", "the same box without prose in several posts"},
     {Rule::comment_section,     "comment-section",     "html-select", "a comment section (class, id or itemtype) after an article's prose, on a page that is no thread"},

@@ -56,8 +56,6 @@ enum class Rule : std::uint8_t {
     furniture_class,
     sign_in_call,
     nested_article,
-    teaser_run,
-    promo_box,
     author_box,
     repeated_box,
     comment_section,

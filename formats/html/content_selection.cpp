@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -98,7 +97,7 @@ constexpr int kMinCaptionTextParagraphs = 2;
 // folded bytes, with an author's name of at least kMinAuthorName folded bytes; the
 // opening read is kAuthorOpening bytes.
 // A box holding more than kMaxAuthorBoxShare of the content is the content (a post).
-constexpr float kMaxAuthorBoxChars = 1200;
+constexpr float kMaxAuthorBoxChars = 700;
 constexpr float kMaxAuthorBoxShare = 0.15f;
 constexpr float kMaxBylineChars = 120;
 constexpr std::size_t kMaxNamePrefix = 8;
@@ -113,22 +112,6 @@ constexpr float kMinCallLineLinkDensity = 0.2f;
 
 // Teasers (step 3): an <article> inside the content holding at most this share of it.
 constexpr float kMaxTeaserShare = 0.15f;
-
-// Teaser runs (step 3): at least kMinTeaserCards sibling boxes of one shape (tag and
-// class), each at most kMaxTeaserCardChars of text holding a link and a heading or an
-// image, after kMinProseBeforeTeasers of the content's prose, which outweighs them; at
-// most kMaxProseAfterTeasers of the prose before them comes after them.
-constexpr std::size_t kMinTeaserCards = 3;
-constexpr float kMaxTeaserCardChars = 600;
-constexpr float kMinProseBeforeTeasers = 500;
-constexpr float kMaxProseAfterTeasers = 0.2f;
-
-// Promotion boxes (step 3): a box of at most kMaxPromoChars of text holding a button
-// (a link whose class or role says button), in the same place as a teaser run: after
-// kMinProseBeforeTeasers of the content's prose, at most kMaxProseAfterTeasers of it after.
-constexpr float kMaxPromoChars = 500;
-constexpr std::size_t kMaxPromoButtons = 1;
-constexpr float kMinPromoPitchChars = 40;
 
 // A box folded shut holding more than this share of the content is part of it, and so
 // are boxes folded shut of one kind (tag and first class) that hold it together: a
@@ -781,7 +764,6 @@ private:
             remove_author_boxes(roots);
             remove_teasers(roots);
         }
-        remove_teaser_runs(roots);
     }
 
     // A link to an account's or a list's door: sign in, register, subscribe. The words
@@ -871,168 +853,6 @@ private:
             }
         }
         measure_live();
-    }
-
-    // Whether a link stays on the page's own site: a relative address, or one at the
-    // host of the page's canonical address or og:url (site_host_).
-    bool is_internal_link(std::string_view href) const {
-        href = text::trim(href);
-        if (href.empty() || href.front() == '#') return false;
-        const bool absolute = href.find("://") != std::string_view::npos || href.substr(0, 2) == "//";
-        if (!absolute) return href.find(':') == std::string_view::npos;  // not mailto:, javascript:
-        std::string host = url_host(href.substr(0, 2) == "//" ? "https:" + std::string(href) : std::string(href));
-        return !host.empty() && host == site_host();
-    }
-
-    // The host of the page's canonical address (<link rel=canonical>, else og:url).
-    const std::string& site_host() const {
-        if (!site_host_) {
-            std::string canonical, og;
-            for (std::uint32_t i = 0; i < n_ && canonical.empty(); ++i) {
-                const Element& e = page_[i];
-                if (e.tag == GUMBO_TAG_LINK && text::lower_ascii(attribute(e.node, "rel")) == "canonical")
-                    canonical = url_host(text::trim(attribute(e.node, "href")));
-                else if (e.tag == GUMBO_TAG_META && og.empty() && attribute(e.node, "property") == "og:url")
-                    og = url_host(text::trim(attribute(e.node, "content")));
-            }
-            site_host_ = canonical.empty() ? og : canonical;
-        }
-        return *site_host_;
-    }
-
-    // Whether a card of a teaser run: a box of at most kMaxTeaserCardChars of text that
-    // links elsewhere on the site (is_internal_link) and shows a heading or an image.
-    bool is_teaser_card(std::uint32_t c) const {
-        if (dead_[c] || removed_[c] || !page_[c].block || live_[c].chars == 0 || live_[c].chars > kMaxTeaserCardChars)
-            return false;
-        bool link = false, title = false;
-        for (std::uint32_t d = c; d < page_[c].end; ++d) {
-            GumboTag t = page_[d].tag;
-            link = link || (t == GUMBO_TAG_A && is_internal_link(attribute(page_[d].node, "href")));
-            title = title || is_heading(t) || t == GUMBO_TAG_IMG;
-        }
-        return link && title;
-    }
-
-    // A run of teasers after the article: kMinTeaserCards or more sibling boxes of one
-    // shape (tag and class), each a card (is_teaser_card: a link, a title or a picture,
-    // an excerpt), after kMinProseBeforeTeasers of the content's prose, which outweighs
-    // the run, and with little prose after it ("More from the blog", "You may also like"
-    // whose cards are no <article>s). An article's own sections are not cards: they hold
-    // no link each, or more text, or the article's prose goes on after them.
-    void remove_teaser_runs(const std::vector<std::uint32_t>& roots) {
-        float total = 0;   // the content's prose
-        float before = 0;  // the content's prose before element i (the roots are in page order)
-        for (std::uint32_t r : roots) total += prose_[r];
-        // a thread's posts may end with a button each ("Reply"): promotions on articles only
-        const bool promos = !thread_ && !thread_page_ && clean::rule_on(Rule::promo_box);
-        for (std::uint32_t r : roots) {
-            for (std::uint32_t i = r + 1; i < page_[r].end; ++i) {
-                poll_deadline();
-                if (dead_[i] || removed_[i]) {
-                    i = page_[i].end - 1;
-                    continue;
-                }
-                const float after = total - before - prose_[i];
-                if (before >= kMinProseBeforeTeasers && page_[i].block_children &&
-                    after <= kMaxProseAfterTeasers * before) {
-                    std::vector<std::uint32_t> cards;
-                    if (clean::rule_on(Rule::teaser_run)) cards = teaser_cards(i);
-                    float chars = 0;
-                    for (std::uint32_t c : cards) chars += live_[c].chars;
-                    if (cards.size() >= kMinTeaserCards && chars < before) {
-                        for (std::uint32_t c : cards)
-                            remove(c, format("one of %.0f cards side by side after the article's text, %.0f characters",
-                                             double(cards.size()), live_[c].chars), Rule::teaser_run);
-                        i = page_[i].end - 1;
-                        continue;
-                    }
-                    if (promos && is_promo_box(i)) {
-                        remove(i, format("a box with a button after the article's text, %.0f characters", live_[i].chars),
-                               Rule::promo_box);
-                        i = page_[i].end - 1;
-                        continue;
-                    }
-                }
-                if (is_prose_block(page_[i])) before += page_[i].own.chars;
-            }
-        }
-        measure_live();
-    }
-
-    // Whether a link is drawn as a button: its class names one (a token that starts or
-    // ends with "btn" or "button", or is "cta": "btn-primary", "Buttonstyles", "wp-block-
-    // button") or its role is button.
-    bool is_button_link(std::uint32_t a) const {
-        if (text::lower_ascii(text::trim(attribute(page_[a].node, "role"))) == "button") return true;
-        return any_token(text::lower_ascii(attribute(page_[a].node, "class")), [](std::string_view t) {
-            return t.starts_with("btn") || t.ends_with("btn") || t.starts_with("button") || t.ends_with("button") ||
-                   t == "cta";
-        });
-    }
-
-    // A promotion or a call to act after the article ("Ready to start? Plans from $0.
-    // [Start now]", "Now that you're here ... [Sign up]"): a box of at most
-    // kMaxPromoChars of text with blocks of its own, holding one to kMaxPromoButtons links
-    // drawn as buttons (is_button_link) with text, and more than them: a pitch; few links, and no
-    // sibling of its shape (tag and class). The caller checks its place (after the
-    // article's prose, little after it).
-    bool is_promo_box(std::uint32_t box) const {
-        if (!page_[box].block || live_[box].chars == 0 || live_[box].chars > kMaxPromoChars) return false;
-        float button_chars = 0;
-        std::size_t buttons = 0;
-        for (std::uint32_t d = box + 1; d < page_[box].end; ++d) {
-            if (dead_[d] || removed_[d]) {
-                d = page_[d].end - 1;
-                continue;
-            }
-            if (page_[d].tag == GUMBO_TAG_A && page_[d].all.chars > 0 && is_button_link(d)) {
-                button_chars += page_[d].all.chars;
-                ++buttons;
-            }
-        }
-        // a call offers one or two ways on ("Start free", "Book a demo"); more are cards'
-        if (buttons == 0 || buttons > kMaxPromoButtons || live_[box].chars - button_chars < kMinPromoPitchChars) return false;
-        // a list of links with a "More" button is navigation; a card among cards of one
-        // shape side by side (a product's, with its "Add to cart") is a record
-        if (live_[box].link_density() > kNavLinkDensity) return false;
-        // (the box, or the wrapper it alone fills: a grid's cell around a card)
-        for (std::uint32_t b = box, parent = page_[b].parent; parent != kNoElement; b = parent, parent = page_[b].parent) {
-            int live = 0;
-            for (std::uint32_t c = parent + 1; c < page_[parent].end; c = page_[c].end) {
-                if (dead_[c] || live_[c].chars == 0) continue;
-                ++live;
-                if (c != b && page_[c].tag == page_[b].tag &&
-                    attribute(page_[c].node, "class") == attribute(page_[b].node, "class"))
-                    return false;
-            }
-            if (live > 1) break;
-        }
-        return true;
-    }
-
-    // The children of `box` in its largest group of one shape (tag and class), if every
-    // child of that group is a teaser card; else none.
-    std::vector<std::uint32_t> teaser_cards(std::uint32_t box) const {
-        std::vector<std::uint32_t> children;
-        for (std::uint32_t c = box + 1; c < page_[box].end; c = page_[c].end)
-            if (!dead_[c] && !removed_[c] && live_[c].chars > 0) children.push_back(c);
-        if (children.size() < kMinTeaserCards) return {};
-        auto same = [&](std::uint32_t a, std::uint32_t b) {
-            return page_[a].tag == page_[b].tag && attribute(page_[a].node, "class") == attribute(page_[b].node, "class");
-        };
-        std::vector<std::uint32_t> best;
-        for (std::uint32_t c : children) {
-            std::vector<std::uint32_t> group;
-            for (std::uint32_t o : children)
-                if (same(c, o)) group.push_back(o);
-            if (group.size() > best.size()) best = std::move(group);
-            if (best.size() * 2 > children.size()) break;
-        }
-        if (best.size() < kMinTeaserCards) return {};
-        for (std::uint32_t c : best)
-            if (!is_teaser_card(c)) return {};
-        return best;
     }
 
     // An author's box: a box of at most kMaxAuthorBoxChars, or a line of at most
@@ -1224,7 +1044,6 @@ private:
     std::vector<float> final_;
     std::vector<TextMeasure> live_;
     std::vector<float> prose_;
-    mutable std::optional<std::string> site_host_;  // site_host(), read once
     std::vector<bool> dead_;
     bool thread_ = false;
     std::size_t posts_removed_ = 0;  // by rules nested-article and author-box

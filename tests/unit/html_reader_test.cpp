@@ -671,63 +671,6 @@ TEST_CASE("html selection: cards of other stories inside the article go") {
     CHECK_FALSE(contains(text, "The hill road keeps"));
 }
 
-TEST_CASE("html selection: a run of cards of the site's other pages after the article goes, a roundup of other sites stays") {
-    // three cards side by side after the article's text: a picture, a title, an excerpt,
-    // a link to another page of the site (relative, or at the canonical address's host)
-    auto page = [](std::string_view site) {
-        std::string out = "<html><head><link rel=\"canonical\" href=\"https://river.example/notes\"></head><body>"
-                          "<div class=\"story\"><h1>River notes</h1><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
-                          "</p><p>" + prose(2, "harbour") + "</p><div class=\"more\">";
-        for (std::string_view topic : {"lake", "hill road", "old mill"}) {
-            std::string slug(topic);
-            std::replace(slug.begin(), slug.end(), ' ', '-');
-            out += "<div class=\"card\"><img src=\"" + slug + ".jpg\" alt=\"\"><h3><a href=\"" + std::string(site) +
-                   "/" + slug + "\">The " + std::string(topic) + " in winter</a></h3><p>" + prose(1, topic) + "</p></div>";
-        }
-        return out + "</div></div></body></html>";
-    };
-    for (std::string_view site : {"", "https://www.river.example"}) {
-        std::string text = all_text(read(page(site), true));
-        CHECK(contains(text, "The harbour keeps"));
-        CHECK_FALSE(contains(text, "The lake keeps"));
-        CHECK_FALSE(contains(text, "The old mill keeps"));
-    }
-    // the same cards linking to other sites: a roundup the article makes (the page's
-    // last paragraph is left to the unit model, which weighs it as closing furniture)
-    std::string roundup = all_text(read(page("https://lakes.example"), true));
-    CHECK(contains(roundup, "The lake keeps"));
-    CHECK(contains(roundup, "The hill road keeps"));
-}
-
-TEST_CASE("html selection: a box with one button after the article goes, one in mid-article and a grid of cards stay") {
-    // after the article's text: a heading, a pitch and one link drawn as a button
-    const std::string promo = "<div class=\"offer\"><h3>Ready to plan your own trip?</h3><p>Maps, guides and a "
-                              "planner for every river in the country, free for a week.</p>"
-                              "<a class=\"btn btn-primary\" href=\"/start\">Start planning</a></div>";
-    std::string page = "<html><body><div class=\"story\"><h1>River notes</h1><p>" + prose(3) + "</p><p>" +
-                       prose(3, "bridge") + "</p><p>" + prose(2, "harbour") + "</p>" + promo + "</div></body></html>";
-    std::string text = all_text(read(page, true));
-    CHECK(contains(text, "The harbour keeps"));
-    CHECK_FALSE(contains(text, "Maps, guides and a planner"));
-    REQUIRE(clean::set_rules_off("promo-box").empty());
-    CHECK(contains(all_text(read(page, true)), "Maps, guides and a planner"));
-    REQUIRE(clean::set_rules_off("").empty());
-    // the same box with the article's prose going on after it is the article's
-    std::string middle = "<html><body><div class=\"story\"><h1>River notes</h1><p>" + prose(3) + "</p>" + promo +
-                         "<p>" + prose(3, "bridge") + "</p><p>" + prose(2, "harbour") + "</p></div></body></html>";
-    CHECK(contains(all_text(read(middle, true)), "Maps, guides and a planner"));
-    // boxes of one shape side by side, each with its button, are records (a shop's cards)
-    std::string cards = "<html><body><div class=\"story\"><h1>River notes</h1><p>" + prose(3) + "</p><p>" +
-                        prose(3, "bridge") + "</p><p>" + prose(2, "harbour") + "</p><div class=\"grid\">";
-    for (std::string_view item : {"Paddle", "Dry bag"})
-        cards += "<div class=\"cell\"><div class=\"item\"><h3>" + std::string(item) +
-                 "</h3><p>Made to last for many seasons on the water: the " + std::string(item) +
-                 " we tested on rivers all summer long.</p>"
-                 "<a class=\"button\" href=\"/buy\">Add to cart</a></div></div>";
-    cards += "</div></div></body></html>";
-    CHECK(contains(all_text(read(cards, true)), "Made to last for many seasons"));
-}
-
 TEST_CASE("html selection: a box folded shut goes, an open one and a folded article stay") {
     std::string page = "<html><body><div class=\"story\"><p>" + prose(3) + "</p><p>" + prose(3, "bridge") +
                        "</p><p>" + prose(3, "forest") + "</p><button>Read the letter</button>"
