@@ -4,6 +4,7 @@ cross-validated by site, and write it as formats/clean/unit_model_data.inc.
 
 usage: /usr/bin/python3 tools/train/train_unit_model.py [--dconv build/dconv] [--no-write]
                                                         [--work DIR] [--reuse]
+                                                        [--stack full|context]
 
 1. Converts every WCXB page (../shared/wcxb, from its HTML and from its text dump) and
    every magic-html page (../shared/magic) with build/dconv, DCONV_UNIT_MODEL=off (the
@@ -163,6 +164,87 @@ def text_page_features(x, prob, names, gate_names):
     return np.array(out, dtype=np.float32)
 
 
+# ---- a second stage (--stack; an experiment, not shipped: see tools/train/README.md) ----
+# It judges each unit again from its features and the first stage's probabilities around
+# it and over its page. Trained on out-of-fold first-stage probabilities, nested by site:
+# within each outer training set, a unit's first-stage probability comes from a model
+# that saw neither its fold nor the held-out fold. A unit's "group" is the run of
+# consecutive units of its shape (GROUP_KEYS: depth, tag, same-shaped siblings, kind), the
+# dump's stand-in for its parent box; its section runs from a heading to the next.
+STACK_NAMES = ['s1_p', 's1_prev1', 's1_prev2', 's1_next1', 's1_next2', 's1_window_wmean',
+               's1_section_mean', 's1_section_min', 's1_section_max',
+               's1_group_mean', 's1_group_min', 's1_group_max', 's1_group_size_log',
+               's1_page_wmean', 's1_page_mean', 's1_run_wmean', 's1_text_below', 's1_text_above',
+               's1_page_text_content', 's1_minus_page', 's1_minus_group', 's1_content_before',
+               's1_content_after']
+GROUP_KEYS = ('html_depth_log', 'html_tag_p', 'html_tag_li', 'html_tag_cell', 'html_tag_div',
+              'html_repeated_siblings_log', 'list_item', 'heading', 'code', 'quote', 'table')
+
+
+def _run_ids(keys):
+    """Each row's run number: consecutive rows with equal keys share one."""
+    change = np.ones(len(keys), dtype=bool)
+    change[1:] = (keys[1:] != keys[:-1]).any(axis=1)
+    return np.cumsum(change) - 1
+
+
+def _run_stats(gid, v, w):
+    n = gid[-1] + 1
+    wm = np.bincount(gid, w * v, n) / np.bincount(gid, w, n)
+    lo = np.full(n, np.inf)
+    hi = np.full(n, -np.inf)
+    np.minimum.at(lo, gid, v)
+    np.maximum.at(hi, gid, v)
+    size = np.bincount(gid, None, n)
+    return wm[gid], lo[gid], hi[gid], size[gid]
+
+
+def stack_features(x, p, names):
+    """The second stage's context inputs of one page's units `x` from their first-stage
+    probabilities `p` (STACK_NAMES order)."""
+    x = x.astype(np.float64)
+    p = p.astype(np.float64)
+    n = len(p)
+    w = np.expm1(x[:, names.index('length_log')]) + 1
+    total = w.sum()
+    pad = np.concatenate([[-1.0, -1.0], p, [-1.0, -1.0]])
+    cw = np.concatenate([[0.0], np.cumsum(w * p)])
+    cs = np.concatenate([[0.0], np.cumsum(w)])
+    lo_i = np.maximum(np.arange(n) - 2, 0)
+    hi_i = np.minimum(np.arange(n) + 3, n)
+    window = (cw[hi_i] - cw[lo_i]) / (cs[hi_i] - cs[lo_i])
+    sec = np.cumsum(x[:, names.index('heading')] >= 0.5)
+    sec -= sec[0]
+    s_mean, s_lo, s_hi, _ = _run_stats(sec, p, w)
+    gid = _run_ids(x[:, [names.index(k) for k in GROUP_KEYS]])
+    g_mean, g_lo, g_hi, g_size = _run_stats(gid, p, w)
+    page_w = (w * p).sum() / total
+    run = x[:, names.index('in_prose_run')] >= 0.5
+    run_w = (w[run] * p[run]).sum() / w[run].sum() if run.any() else page_w
+    order = np.argsort(p, kind='stable')
+    ps = p[order]
+    cum = np.concatenate([[0.0], np.cumsum(w[order])])
+    below = cum[np.searchsorted(ps, p, 'left')] / total
+    above = 1 - cum[np.searchsorted(ps, p, 'right')] / total
+    content = w * (p >= 0.5)
+    ccum = np.cumsum(content)
+    before = (ccum - content) / total
+    after = (ccum[-1] - ccum) / total
+    cols = [p, pad[1:n + 1], pad[0:n], pad[3:n + 3], pad[4:n + 4], window, s_mean, s_lo, s_hi,
+            g_mean, g_lo, g_hi, np.log(g_size), np.full(n, page_w), np.full(n, p.mean()), np.full(n, run_w),
+            below, above, np.full(n, content.sum() / total), p - page_w, p - g_mean, before, after]
+    return np.stack(cols, axis=1).astype(np.float32)
+
+
+def stack_matrix(X, prob, page_rows, names, rows=None):
+    """STACK_NAMES inputs of every unit (of the pages whose rows `rows` marks)."""
+    C = np.zeros((len(X), len(STACK_NAMES)), dtype=np.float32)
+    for s, e in page_rows.values():
+        if rows is None or rows[s]:
+            C[s:e] = stack_features(X[s:e], prob[s:e], names)
+    return C
+
+
 def page_f1s(scorer, pages, texts_of, keep):
     """{page id: F1} of the pages when `keep` (per unit) is kept."""
     out = {}
@@ -311,6 +393,68 @@ def export_inc(path, names, booster, gate_names, gate):
     os.replace(path + '.tmp', path)
 
 
+STACK_CONTEXT_KEEP = ('html', 'length_log', 'link_density', 'cleaned_share', 'selected_share', 'landmark_free_share',
+                      'prose', 'heading', 'list_item', 'repeats_in_page_log', 'position')
+
+
+def stack_oof(a, X, y, w, prob, unit_fold, page_rows, names, type_cols, sig_ids, data, kind_of, page_type):
+    """The second stage's held-out probabilities, nested by site (see STACK_NAMES)."""
+    import time
+    t0 = time.time()
+    cache = os.path.join(a.work, 'stack_inner.npz')
+    if a.reuse and os.path.exists(cache):
+        inner = np.load(cache)['inner']
+    else:
+        inner = np.zeros((5, len(y)), dtype=np.float32)  # [k]: first stage of folds != k, k left out too
+        S = np.array([data['html'][i]['signals'] for i in sig_ids], dtype=np.float32)
+        yt = np.array([TYPES.index(kind_of[i]['type']) for i in sig_ids])
+        sfold = np.array([kind_of[i]['fold'] for i in sig_ids])
+        for k in range(5):
+            for j in range(5):
+                if j == k:
+                    continue
+                Xj = X.copy()
+                tr = (sfold != k) & (sfold != j)
+                tm = xgb.train(train_page_model.TYPE_PARAMS, xgb.DMatrix(S[tr], label=yt[tr]),
+                               train_page_model.TYPE_ROUNDS)
+                held = tm.predict(xgb.DMatrix(S[sfold == j]))
+                oof = {i: held[m] for m, i in enumerate(np.array(sig_ids)[sfold == j])}
+                for (kind, pid), (s, e) in page_rows.items():
+                    if kind == 'html' and pid in oof:
+                        Xj[s:e, type_cols] = oof[pid]
+                m = (unit_fold != k) & (unit_fold != j)
+                d = xgb.DMatrix(X[m], label=y[m], weight=w[m], feature_names=names)
+                model = xgb.train(PARAMS, d, ROUNDS)
+                inner[k, unit_fold == j] = model.predict(xgb.DMatrix(Xj[unit_fold == j], feature_names=names))
+                print(f'stack: inner fold {k}/{j} done ({time.time() - t0:.0f} s)', file=sys.stderr)
+        np.savez(cache, inner=inner)
+    if a.stack == 'full':
+        cols, fnames = list(range(len(names))), list(names)
+    else:
+        cols = [names.index(n) for n in STACK_CONTEXT_KEEP] + type_cols
+        fnames = [names[c] for c in cols]
+    fnames += STACK_NAMES
+    outer = stack_matrix(X, prob, page_rows, names)
+    Xh = X.copy()  # held-out units' inputs as the first stage read them: types from fold-trained page models
+    for (kind, pid), (s, e) in page_rows.items():
+        if kind == 'html' and pid in page_type:
+            Xh[s:e, type_cols] = page_type[pid]
+    prob2 = np.zeros(len(y), dtype=np.float32)
+    for k in range(5):
+        tr = unit_fold != k
+        ctx = stack_matrix(X, inner[k], page_rows, names, tr)
+        d = xgb.DMatrix(np.hstack([X[tr][:, cols], ctx[tr]]), label=y[tr], weight=w[tr], feature_names=fnames)
+        model = xgb.train(PARAMS, d, ROUNDS)
+        te = ~tr
+        prob2[te] = model.predict(xgb.DMatrix(np.hstack([Xh[te][:, cols], outer[te]]), feature_names=fnames))
+        if k == 0:
+            imp = model.get_score(importance_type='gain')
+            top = sorted(imp.items(), key=lambda t: -t[1])[:15]
+            print('stack: stage two, fold 0, top gains: ' + ', '.join(f'{n} {g:.0f}' for n, g in top) + '\n')
+        print(f'stack: stage two fold {k} done ({time.time() - t0:.0f} s)', file=sys.stderr)
+    return prob2
+
+
 MAGIC = os.path.join(os.path.dirname(wcxb.WCXB), 'magic')
 
 
@@ -331,7 +475,10 @@ def main():
     ap.add_argument('--inputs', default='html,txt')
     ap.add_argument('--reuse', action='store_true', help='reuse the dumps of an earlier run in --work')
     ap.add_argument('--no-write', action='store_true', help='report the cross-validation only')
+    ap.add_argument('--stack', choices=('full', 'context'), help='an experiment: judge every table by a second '
+                    'stage (its features and the first stage\'s context, or the context and a few features)')
     a = ap.parse_args()
+    a.no_write = a.no_write or bool(a.stack)  # the C++ has no second stage: report only
     names = feature_names()
     scorer = wcxb.load_scorer(wcxb.WCXB)
     plist = wcxb.pages(wcxb.WCXB)
@@ -431,6 +578,8 @@ def main():
         prob[unit_fold == k] = model.predict(xgb.DMatrix(Xk[unit_fold == k], feature_names=names))
         print(f'fold {k} done', file=sys.stderr)
 
+    if a.stack:
+        prob = stack_oof(a, X, y, w, prob, unit_fold, page_rows, names, type_cols, sig_ids, data, kind_of, page_type)
     np.savez(os.path.join(a.work, 'cv.npz'), X=X, y=y, w=w, prob=prob, fold=unit_fold)
     json.dump({f'{k} {i}': v for (k, i), v in page_rows.items()}, open(os.path.join(a.work, 'page_rows.json'), 'w'))
     json.dump({i: [float(v) for v in t] for i, t in page_type.items()}, open(os.path.join(a.work, 'page_type.json'), 'w'))
