@@ -777,7 +777,7 @@ TEST_CASE("pdf: a book's warning about images shown as their alt text names each
         Document& doc = chapters[c];
         doc.meta.title = "Chapter " + std::to_string(c + 1);
         doc.meta.source = c == 0 ? "pages/article.html" : "notes/note.md";
-        doc.blocks.push_back(make_paragraph(Inlines{image(doc, "box.svg", "image/svg+xml", 192, 96, "A box")}));
+        doc.blocks.push_back(make_paragraph(Inlines{image(doc, "diagram.svg", "image/svg+xml", 200, 100, "A box")}));
     }
     Book book = make_book(std::move(chapters), Meta{});
     Diagnostics diag;
@@ -790,5 +790,5 @@ TEST_CASE("pdf: a book's warning about images shown as their alt text names each
         if (d.reason.find("shown as their alt text") != std::string::npos) warnings.push_back(d.reason);
     REQUIRE(warnings.size() == 1);
     INFO(warnings[0]);
-    CHECK(warnings[0].find("box.svg (in pages/article.html), box.svg (in notes/note.md)") != std::string::npos);
+    CHECK(warnings[0].find("diagram.svg (in pages/article.html), diagram.svg (in notes/note.md)") != std::string::npos);
 }
