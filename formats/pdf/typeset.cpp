@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -409,6 +410,7 @@ public:
         quotes_language_ = doc.meta.language;
         const Meta meta = quoted(doc.meta);
         start_chapter(meta, -1);
+        chapter_blocks_ = &doc.blocks;
         resources_ = &doc.resources;
         heads_language_ = meta.language;
         set_running_title(meta.title);
@@ -490,6 +492,7 @@ public:
             if (c > 0) page_break();
             start_chapter(chapter_metas[c], static_cast<int>(c));
             chapter_source_ = book.chapters[c].meta.source;  // unquoted, as the input was named
+            chapter_blocks_ = &book.chapters[c].blocks;
             int entry = add_outline(chapter_titles_[c], 1);
             std::size_t first = flow_.size();
             title_block(chapter_metas[c], chapter_titles_[c]);
@@ -637,8 +640,13 @@ private:
                         // A later reference to a labelled note (Note::label) is its number
                         // again, its text set once, at its first reference.
                         NoteNumbers::Reference ref = note_numbers_.reference(n);
-                        if (ref.first && in_note_) cited_notes_.emplace_back(&n, ref.number);  // set after
-                        else if (ref.first) marks_[static_cast<std::size_t>(s.link)].note = add_note(n, ref.number);
+                        // A note cited from notes is numbered here as met, the text's and its
+                        // footnotes' in turn, while the Markdown reader put its content at
+                        // its first reference in the text-first order other writers number
+                        // in: the first reference met may be one without the content.
+                        const Note& note = ref.first ? holder(n) : n;
+                        if (ref.first && in_note_) cited_notes_.emplace_back(&note, ref.number);  // set after
+                        else if (ref.first) marks_[static_cast<std::size_t>(s.link)].note = add_note(note, ref.number);
                         add_text(std::to_string(ref.number), s, out);
                     }
                 },
@@ -869,6 +877,22 @@ private:
             if (item.note_end == 0) item.note_begin = attached_notes_;
             item.note_end = attached_notes_ = count;
         }
+    }
+
+    // The reference of a labelled note that holds its content (Note::label), found once
+    // per chapter; `n` itself when it has content or no label.
+    const Note& holder(const Note& n) {
+        if (!n.content.empty() || n.label.empty() || !chapter_blocks_) return n;
+        if (holders_for_ != chapter_blocks_) {
+            holders_.clear();
+            holders_for_ = chapter_blocks_;
+            each_inline(*chapter_blocks_, [&](const Inline& in, const Block&) {
+                if (const auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty() && !note->content.empty())
+                    holders_.try_emplace(note->label, note);
+            });
+        }
+        auto found = holders_.find(n.label);
+        return found != holders_.end() ? *found->second : n;
     }
 
     // A footnote: its text set at the page's foot in the footnote style, after its
@@ -2330,6 +2354,9 @@ private:
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::string chapter_source_;  // in a book, the input of the chapter being set (image_name)
+    const Blocks* chapter_blocks_ = nullptr;  // of the chapter being set, for holder()
+    const Blocks* holders_for_ = nullptr;     // the chapter holders_ was found for
+    std::map<std::string, const Note*> holders_;  // label -> the reference holding its content
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
     // Footnotes: their lines in order, where each note's start, the top of each line
     // counted from the first (one more entry: the end).

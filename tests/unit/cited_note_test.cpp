@@ -189,3 +189,23 @@ TEST_CASE("cited note: a note referenced in a table written as HTML keeps a work
     CHECK(again.blocks == doc.blocks);
     CHECK(write_document(again, "md", {}) == md);
 }
+
+TEST_CASE("cited note: the PDF numbers cited notes as it sets their footnotes, and finds a note's text wherever it sits") {
+    // The reader puts B's text at C's citation (the order md, txt and HTML number in:
+    // the text's notes, then note by note); the PDF meets D's citation of B first.
+    Document doc = read_md("A[^a] C[^c].\n\n[^a]: A cites[^d].\n[^c]: C cites[^b].\n[^d]: D cites[^b].\n[^b]: B text.\n");
+    std::string md = write_document(doc, "md", {});
+    INFO(md);
+    CHECK(md.find("[^4]: B text.") != std::string::npos);
+    CHECK(md.find("[^3]: D cites[^4].") != std::string::npos);
+    fs::path pdf = testing::fresh_dir("cited_note") / "order.pdf";
+    WriteOptions options;
+    options.source_date_epoch = 0;
+    std::ofstream(pdf, std::ios::binary) << write_document(doc, "pdf", options);
+    std::string text = testing::capture("pdftotext '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(count(text, "B text.") == 1);
+    CHECK(text.find("3 B text.") != std::string::npos);
+    CHECK(text.find("D cites3.") != std::string::npos);
+    CHECK(text.find("C cites3.") != std::string::npos);
+}
