@@ -15,7 +15,7 @@ namespace dconv::clean {
 constinit const RuleInfo kRuleTable[static_cast<std::size_t>(Rule::count)] = {
     {Rule::no_text,             "no-text",             "classify",   "no words: an icon, a picture's link, a line of symbols"},
     {Rule::numbers_only,        "numbers-only",        "classify",   "numbers, dates or symbols only: a counter, a date line"},
-    {Rule::link_density,        "link-density",        "classify",   "most of the text is links: navigation (kBadLinkDensity, kMaxLinkDensity)"},
+    {Rule::link_density,        "link-density",        "classify",   "most of the text is links: navigation"},
     {Rule::widget_words,        "widget-words",        "classify",   "a short line of widget words: share, log in, print"},
     {Rule::legal_line,          "legal-line",          "classify",   "a copyright or legal line"},
     {Rule::privacy_notice,      "privacy-notice",      "classify",   "a cookie or privacy notice"},

@@ -100,7 +100,7 @@ struct Validator {
     const Document& doc;
     std::vector<std::string> problems;
 
-    void inlines(const Inlines& list, const std::string& where, int depth, bool in_note) {
+    void inlines(const Inlines& list, const std::string& where, int depth, int notes_deep) {
         for (const Inline& in : list) {
             std::visit(Overload{
                            [&](const Text& t) {
@@ -120,28 +120,30 @@ struct Validator {
                                                       "\" not in the document's resources");
                            },
                            [&](const Note& n) {
-                               if (in_note) problems.push_back(where + ": note inside a note");
-                               blocks(n.content, depth + 1, where + "/note", true);
+                               // a note may cite notes, kMaxNoteNesting deep at most
+                               if (notes_deep >= kMaxNoteNesting)
+                                   problems.push_back(where + ": notes nested deeper than kMaxNoteNesting");
+                               blocks(n.content, depth + 1, where + "/note", notes_deep + 1);
                            },
                            [&](const auto& container) {
-                               inlines(container.children, where, depth, in_note);
+                               inlines(container.children, where, depth, notes_deep);
                            },
                        },
                        in.base());
         }
     }
 
-    void caption(const Inlines& list, const std::string& where, int depth, bool in_note) {
+    void caption(const Inlines& list, const std::string& where, int depth, int notes_deep) {
         for (const Inline& in : list)
             if (std::holds_alternative<LineBreak>(in))
                 problems.push_back(where + ": line break inside a caption");
-        inlines(list, where, depth, in_note);
+        inlines(list, where, depth, notes_deep);
     }
 
     // Places the cells of one section (head or body) on a grid of `width` columns, as
     // HTML does: each cell takes the leftmost column no span from above covers.
     void section(const std::vector<TableRow>& rows, std::size_t width, const std::string& where,
-                 int depth, bool in_note) {
+                 int depth, int notes_deep) {
         std::vector<std::size_t> covered(width, 0);  // rows each column is still covered for
         for (std::size_t r = 0; r < rows.size(); ++r) {
             std::string row_where = where + "/" + std::to_string(r);
@@ -150,7 +152,7 @@ struct Validator {
             for (std::size_t c = 0; c < rows[r].cells.size(); ++c) {
                 const TableCell& cell = rows[r].cells[c];
                 std::string cell_where = row_where + "/" + std::to_string(c);
-                blocks(cell.content, depth + 1, cell_where, in_note);
+                blocks(cell.content, depth + 1, cell_where, notes_deep);
                 if (cell.row_span < 1 || cell.col_span < 1) {
                     problems.push_back(cell_where + ": span below 1");
                     reported = true;
@@ -188,19 +190,21 @@ struct Validator {
         }
     }
 
-    void table(const Table& t, const std::string& here, int depth, bool in_note) {
-        caption(t.caption, here + "/caption", depth, in_note);
+    void table(const Table& t, const std::string& here, int depth, int notes_deep) {
+        caption(t.caption, here + "/caption", depth, notes_deep);
         if (t.columns.empty()) problems.push_back(here + ": table without columns");
         if (t.columns.size() > kMaxTableColumns)
             problems.push_back(here + ": table wider than " + std::to_string(kMaxTableColumns) +
                                " columns");
         if (t.head.empty() && t.body.empty()) problems.push_back(here + ": table without rows");
+        if (!t.direction.empty() && t.direction != "rtl" && t.direction != "ltr")
+            problems.push_back(here + ": table direction \"" + t.direction + "\" (not rtl or ltr)");
         if (t.columns.empty() || t.columns.size() > kMaxTableColumns) return;
-        section(t.head, t.columns.size(), here + "/head", depth, in_note);
-        section(t.body, t.columns.size(), here + "/body", depth, in_note);
+        section(t.head, t.columns.size(), here + "/head", depth, notes_deep);
+        section(t.body, t.columns.size(), here + "/body", depth, notes_deep);
     }
 
-    void blocks(const Blocks& list, int depth, const std::string& where, bool in_note) {
+    void blocks(const Blocks& list, int depth, const std::string& where, int notes_deep) {
         if (depth > kMaxNesting) {
             problems.push_back(where + ": nested deeper than " + std::to_string(kMaxNesting));
             return;
@@ -215,34 +219,34 @@ struct Validator {
                                if (h.level < 1 || h.level > 6)
                                    problems.push_back(here + ": heading level " +
                                                       std::to_string(h.level));
-                               inlines(h.content, here, depth, in_note);
+                               inlines(h.content, here, depth, notes_deep);
                            },
-                           [&](const Paragraph& p) { inlines(p.content, here, depth, in_note); },
+                           [&](const Paragraph& p) { inlines(p.content, here, depth, notes_deep); },
                            [&](const CodeBlock&) {},
                            [&](const ThematicBreak&) {},
-                           [&](const BlockQuote& q) { blocks(q.children, depth + 1, here, in_note); },
+                           [&](const BlockQuote& q) { blocks(q.children, depth + 1, here, notes_deep); },
                            [&](const List& l) {
                                if (l.items.empty()) problems.push_back(here + ": empty list");
                                if (!l.tasks.empty() && l.tasks.size() != l.items.size())
                                    problems.push_back(here + ": " + std::to_string(l.tasks.size()) +
                                                       " task states for " +
                                                       std::to_string(l.items.size()) + " items");
-                               for (const Blocks& item : l.items) blocks(item, depth + 1, here, in_note);
+                               for (const Blocks& item : l.items) blocks(item, depth + 1, here, notes_deep);
                            },
                            [&](const Figure& f) {
                                if (f.content.empty()) problems.push_back(here + ": figure without content");
-                               blocks(f.content, depth + 1, here, in_note);
-                               caption(f.caption, here + "/caption", depth, in_note);
+                               blocks(f.content, depth + 1, here, notes_deep);
+                               caption(f.caption, here + "/caption", depth, notes_deep);
                            },
-                           [&](const Table& t) { table(t, here, depth, in_note); },
+                           [&](const Table& t) { table(t, here, depth, notes_deep); },
                            [&](const DefinitionList& d) {
                                if (d.items.empty()) problems.push_back(here + ": empty definition list");
                                for (const DefinitionItem& item : d.items) {
                                    if (item.terms.empty())
                                        problems.push_back(here + ": definition without a term");
-                                   for (const Inlines& term : item.terms) inlines(term, here, depth, in_note);
+                                   for (const Inlines& term : item.terms) inlines(term, here, depth, notes_deep);
                                    for (const Blocks& definition : item.definitions)
-                                       blocks(definition, depth + 1, here, in_note);
+                                       blocks(definition, depth + 1, here, notes_deep);
                                }
                            },
                        },
@@ -530,7 +534,7 @@ Block make_paragraph(Inlines content, SourceRange source) {
 
 std::vector<std::string> validate(const Document& doc) {
     Validator v{doc, {}};
-    v.blocks(doc.blocks, 0, "blocks", false);
+    v.blocks(doc.blocks, 0, "blocks", 0);
     v.resources();
     return std::move(v.problems);
 }

@@ -118,6 +118,10 @@ bool is_squeezed(std::string_view s);
 std::string lower_ascii(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case-insensitive
 
+// Whether `name` may name a programming language (a code block's info string, an HTML
+// class "language-X"): 1 to 32 letters, digits and - _ + # . ("c++", "f#", "objective-c").
+bool is_code_language_name(std::string_view name);
+
 std::vector<std::string_view> split_lines(std::string_view s);  // on '\n'
 
 // The value of a hexadecimal digit, or -1.

@@ -166,6 +166,47 @@ Alignment declared_alignment(const GumboNode* cell) {
     return Alignment::Default;
 }
 
+// The language a code block's markup names in its class, by the conventions in wide
+// use: "language-python" (HTML's own recommendation, Prism, highlight.js), "lang-python"
+// (prettify), "highlight-source-python" (GitHub), "highlight-python notranslate" (Sphinx,
+// whose "default" and "none" name no language), "sourceCode python" (pandoc) and "brush: python"
+// (SyntaxHighlighter). Empty when the class names none, or a name no language has.
+std::string code_language(std::string_view classes) {
+    std::vector<std::string_view> words;
+    for (std::size_t at = 0; at < classes.size();) {
+        std::size_t start = classes.find_first_not_of(" \t\r\n\f", at);
+        if (start == std::string_view::npos) break;
+        std::size_t end = std::min(classes.find_first_of(" \t\r\n\f", start), classes.size());
+        words.push_back(classes.substr(start, end - start));
+        at = end;
+    }
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        std::string_view w = words[k];
+        std::string_view name;
+        for (std::string_view prefix : {"language-", "lang-", "highlight-source-", "highlight-"})
+            if (w.size() > prefix.size() && text::starts_with_ci(w, prefix)) {
+                name = w.substr(prefix.size());
+                break;
+            }
+        // Sphinx's "highlight-python" comes with "notranslate"; alone, "highlight-box" is
+        // more likely a style
+        const bool sphinx = std::find(words.begin(), words.end(), "notranslate") != words.end();
+        if (text::starts_with_ci(w, "highlight-") && !text::starts_with_ci(w, "highlight-source-") &&
+            (!sphinx || name == "default" || name == "none"))
+            name = {};
+        if (name.empty() && w == "brush:" && k + 1 < words.size()) name = words[k + 1];
+        if (name.empty() && w.starts_with("brush:")) name = w.substr(6);
+        if (!name.empty() && name.back() == ';') name.remove_suffix(1);
+        if (text::is_code_language_name(name)) return std::string(name);
+    }
+    // pandoc: class="sourceCode python", its other word the language
+    if (words.size() == 2 && (words[0] == "sourceCode" || words[1] == "sourceCode")) {
+        std::string_view name = words[0] == "sourceCode" ? words[1] : words[0];
+        if (text::is_code_language_name(name)) return std::string(name);
+    }
+    return {};
+}
+
 int declared_span(const GumboNode* cell, const char* name, int cap) {
     std::string_view v = text::trim(attribute(cell, name));
     int n = 0;
@@ -427,6 +468,7 @@ private:
         }
         if (pre_depth_ > 0) {  // structure inside <pre> is only line breaks
             if (e.block && !pre_.empty() && pre_.back() != '\n') pre_ += '\n';
+            if (tag == GUMBO_TAG_CODE && pre_language_.empty()) pre_language_ = code_language(attribute(e.node, "class"));
             return 0;
         }
         if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING || tag == GUMBO_TAG_XMP ||
@@ -439,6 +481,12 @@ private:
             ++pre_depth_;
             pre_.clear();
             pre_line_ = e.line;
+            // the language: the <pre>'s class, else its <code>'s (met inside), else that of
+            // the <div> or two a highlighter wraps it in (GitHub, Sphinx)
+            pre_language_ = code_language(attribute(e.node, "class"));
+            for (std::uint32_t up = e.parent, k = 0; pre_language_.empty() && up != kNoElement && k < 2;
+                 up = page_[up].parent, ++k)
+                if (page_[up].tag == GUMBO_TAG_DIV) pre_language_ = code_language(attribute(page_[up].node, "class"));
             return kPre;
         }
         if (int level = heading_level(tag)) {
@@ -464,6 +512,10 @@ private:
             if (!options_.data_tables) return kBlock | kOpaque;
             finish_paragraph();
             tables_.push_back(TableBuild{i, {}, false, false, true, false, {}, 0, {}, {}, {}, 0});
+            // the table's own language and direction (an Arabic table in an English page)
+            tables_.back().table.language = std::string(text::trim(attribute(e.node, "lang")));
+            std::string dir = text::lower_ascii(text::trim(attribute(e.node, "dir")));
+            if (dir == "rtl" || dir == "ltr") tables_.back().table.direction = std::move(dir);
             containers_.push_back(Container{Container::Kind::table, {}, {}, {e.line, e.line}});
             return kTable;
         }
@@ -569,6 +621,7 @@ private:
             code.erase(0, lead);
             if (!code.empty()) {
                 CodeBlock block;
+                block.info = std::move(pre_language_);
                 block.text = std::move(code);
                 std::uint32_t last = std::max(pre_line_, page_[i].last_line);
                 add_block(Block{std::move(block), {pre_line_, last}});
@@ -1258,6 +1311,7 @@ private:
     int pre_depth_ = 0;
     std::string pre_;
     std::uint32_t pre_line_ = 0;
+    std::string pre_language_;  // of the <pre> being read (code_language), may be empty
 };
 
 }  // namespace

@@ -43,6 +43,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/text.hpp"
@@ -765,17 +766,22 @@ void shift_sources(Blocks& blocks, std::uint32_t first) {
 // one: that Table, read by the HTML reader's block builder (head, body, spans,
 // alignments, a <caption>), not cleaned. A block holding more than the table stays
 // a code block.
-std::optional<Block> table_of_html_block(const std::string& html, SourceRange where) {
+bool opens_table(std::string_view html) {
     std::string_view start = trim_left(html);
-    if (start.size() < 7 || text::lower_ascii(start.substr(0, 6)) != "<table" ||
-        std::string_view(" \t\r\n>/").find(start[6]) == std::string_view::npos)
-        return std::nullopt;
+    return start.size() >= 7 && text::lower_ascii(start.substr(0, 6)) == "<table" &&
+           std::string_view(" \t\r\n>/").find(start[6]) != std::string_view::npos;
+}
+
+bool closes_table(std::string_view html) {
+    while (!html.empty() && (html.back() == '\n' || html.back() == ' ' || html.back() == '\t' || html.back() == '\r'))
+        html.remove_suffix(1);
+    return html.size() >= 8 && text::lower_ascii(html.substr(html.size() - 8)) == "</table>";
+}
+
+std::optional<Block> table_of_html_block(const std::string& html, SourceRange where) {
     // the whole table: an HTML block ends at a blank line, so one between its rows leaves
     // the rest for another block (a code block then, as before), not half a table
-    std::string_view end = start;
-    while (!end.empty() && (end.back() == '\n' || end.back() == ' ' || end.back() == '\t' || end.back() == '\r'))
-        end.remove_suffix(1);
-    if (end.size() < 8 || text::lower_ascii(end.substr(end.size() - 8)) != "</table>") return std::nullopt;
+    if (!opens_table(html) || !closes_table(html)) return std::nullopt;
     Blocks blocks = read_html_fragment(html);
     if (blocks.size() != 1 || !std::holds_alternative<Table>(blocks.front().node)) return std::nullopt;
     if (where.known()) shift_sources(blocks, where.first);
@@ -798,42 +804,132 @@ public:
         for (std::size_t pos = 0; pos < body.size();) lines_.push_back(next_line(body, pos));
         for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
             if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) definitions_.push_back(n);
-        note_uses_.assign(definitions_.size(), 0);
-        // How often each note is referenced (outside notes, where a reference stays
-        // text): a note referenced again gets a label that its later references repeat.
+        // Which reference holds each note's content, and how often each is referenced:
+        // the text's references first, then those in the notes they reach, note by note
+        // (a breadth-first walk, each definition once: linear, and a note citing itself or
+        // one that cites it back ends the walk). The note is written at its first
+        // reference in that order, the order in which writers number notes (the text's,
+        // then those its notes cite); a note referenced again gets a label that its later
+        // references repeat. A reference deeper than kMaxNoteNesting notes stays as text.
+        holders_.assign(definitions_.size(), nullptr);
+        levels_.assign(definitions_.size(), 0);
         references_.assign(definitions_.size(), 0);
-        CmarkIterator iter(cmark_iter_new(root), cmark_iter_free);
-        cmark_event_type ev;
-        while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
-            cmark_node* node = cmark_iter_get_node(iter.get());
-            if (ev != CMARK_EVENT_ENTER) continue;
-            if (cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_DEFINITION) {
-                cmark_iter_reset(iter.get(), node, CMARK_EVENT_EXIT);
-            } else if (cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_REFERENCE) {
-                if (auto index = definition_index(node)) ++references_[*index];
+        std::vector<std::size_t> reached;
+        auto walk = [&](cmark_node* from, bool skip_definitions, int level) {
+            CmarkIterator iter(cmark_iter_new(from), cmark_iter_free);
+            cmark_event_type ev;
+            while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+                cmark_node* node = cmark_iter_get_node(iter.get());
+                if (ev != CMARK_EVENT_ENTER) continue;
+                if (skip_definitions && cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_DEFINITION) {
+                    cmark_iter_reset(iter.get(), node, CMARK_EVENT_EXIT);
+                } else if (cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_REFERENCE) {
+                    std::optional<std::size_t> index = definition_index(node);
+                    if (!index) continue;
+                    live_references_.insert(node);
+                    ++references_[*index];
+                    if (holders_[*index]) continue;
+                    holders_[*index] = node;
+                    levels_[*index] = level;
+                    reached.push_back(*index);
+                }
             }
+        };
+        walk(root, true, 1);
+        for (std::size_t next = 0; next < reached.size(); ++next) {
+            const std::size_t index = reached[next];
+            if (levels_[index] < kMaxNoteNesting) walk(definitions_[index], false, levels_[index] + 1);
         }
     }
 
     // Converts the children of `parent`, whose own blocks sit `depth` containers deep.
     void blocks(cmark_node* parent, int depth, Blocks& out, cmark_node* skip = nullptr) {
-        for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
-            if (n != skip && cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) block(n, depth, out);
+        for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+            if (n == skip || cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) continue;
+            if (cmark_node* last = split_table(n, depth, out)) {
+                n = last;
+                continue;
+            }
+            block(n, depth, out);
+        }
     }
 
-    // A footnote reference: the note, its definition's blocks converted here (notes do
-    // not nest: a reference inside a note stays as text). A note referenced again is
-    // labelled with its number; its later references are that label, without content.
+    // A table the Markdown writer wrote in pieces (html_table: a cell that cites a note
+    // is Markdown between blank lines, so its reference is one): an HTML block that opens
+    // a <table> and does not close it, then Markdown blocks and HTML blocks up to the one
+    // that closes it. Read as the one table, each run of Markdown blocks converted as the
+    // cell it stands in; returns the last block taken, or nullptr when the blocks are not
+    // such a table (no closing block, a table inside, a run that is not a whole cell), and
+    // they are read one by one as before.
+    cmark_node* split_table(cmark_node* first, int depth, Blocks& out) {
+        if (cmark_node_get_type(first) != CMARK_NODE_HTML_BLOCK) return nullptr;
+        std::string html = literal(first);
+        if (!opens_table(html) || closes_table(html)) return nullptr;
+        // A run of Markdown blocks stands in the HTML as a token no text holds (private
+        // use characters around a number), found again in the cells the HTML reader builds.
+        auto token = [](std::size_t k) { return "\uE000dconv-cell-" + std::to_string(k) + "\uE000"; };
+        std::vector<std::vector<cmark_node*>> runs;
+        cmark_node* last = nullptr;
+        bool in_run = false;
+        for (cmark_node* n = cmark_node_next(first); n && !last; n = cmark_node_next(n)) {
+            if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) return nullptr;
+            if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) {
+                if (!in_run) {
+                    html += token(runs.size());
+                    runs.emplace_back();
+                }
+                in_run = true;
+                runs.back().push_back(n);
+                continue;
+            }
+            std::string piece = literal(n);
+            if (text::lower_ascii(piece).find("<table") != std::string::npos) return nullptr;
+            html += piece;
+            in_run = false;
+            if (closes_table(piece)) last = n;
+        }
+        if (!last || runs.empty()) return nullptr;
+        Blocks parsed = read_html_fragment(html);
+        if (parsed.size() != 1) return nullptr;
+        auto* table = std::get_if<Table>(&parsed.front().node);
+        if (!table) return nullptr;
+        std::vector<TableCell*> cells(runs.size(), nullptr);
+        for (auto* section : {&table->head, &table->body})
+            for (TableRow& row : *section)
+                for (TableCell& cell : row.cells) {
+                    if (cell.content.size() != 1) continue;
+                    const auto* p = std::get_if<Paragraph>(&cell.content.front().node);
+                    const auto* t = p && p->content.size() == 1 ? std::get_if<Text>(&p->content.front()) : nullptr;
+                    if (!t) continue;
+                    for (std::size_t k = 0; k < runs.size(); ++k)
+                        if (t->text == token(k) && !cells[k]) cells[k] = &cell;
+                }
+        if (std::find(cells.begin(), cells.end(), nullptr) != cells.end()) return nullptr;
+        const SourceRange where{range(first).first, range(last).last};
+        if (where.known()) shift_sources(parsed, where.first);
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+            Blocks content;
+            for (cmark_node* n : runs[k]) block(n, std::min(depth + 1, kMaxNesting), content);
+            cells[k]->content = std::move(content);
+        }
+        depth_ = depth;
+        parsed.front().source = where;
+        out.push_back(std::move(parsed.front()));
+        return last;
+    }
+
+    // A footnote reference: the note, its definition's blocks converted here when this
+    // is the reference that holds it (see the constructor), else one more reference to
+    // it, labelled with its number. A reference the walk did not reach stays as text.
     std::optional<Inline> note(cmark_node* reference) override {
-        if (in_note_) return std::nullopt;
         std::optional<std::size_t> index = definition_index(reference);
-        if (!index) return std::nullopt;
+        if (!index || !live_references_.count(reference)) return std::nullopt;
         Note note;
         if (references_[*index] > 1) note.label = std::to_string(*index + 1);
-        if (note_uses_[*index]++ > 0) return Inline{std::move(note)};
-        in_note_ = true;
+        if (holders_[*index] != reference) return Inline{std::move(note)};
+        const int saved = depth_;
         blocks(definitions_[*index], std::min(depth_ + 1, kMaxNesting), note.content);
-        in_note_ = false;
+        depth_ = saved;
         return Inline{std::move(note)};
     }
 
@@ -1125,9 +1221,10 @@ private:
     Diagnostics& diag_;
     std::vector<std::string_view> lines_;  // of the body, for range()
     std::vector<cmark_node*> definitions_;  // footnotes, in cmark-gfm's numbering
-    std::vector<std::size_t> note_uses_;    // references converted so far
-    std::vector<std::size_t> references_;   // references in the text
-    bool in_note_ = false;
+    std::vector<cmark_node*> holders_;      // per definition: the reference that holds it
+    std::vector<int> levels_;               // per definition: how many notes deep it sits
+    std::vector<std::size_t> references_;   // per definition: references reached
+    std::unordered_set<cmark_node*> live_references_;  // the references reached
     int depth_ = 0;  // of the block being converted
 };
 
@@ -1176,7 +1273,9 @@ Document read_markdown(std::string_view text, const ReadOptions& /*options: clea
     if (front.found && (front.lines > kMaxFrontMatterLines || front.content.size() > kMaxFrontMatterBytes)) {
         diag.warn(std::string(kPass), "front matter of " + std::to_string(front.lines) + " lines, " +
                                           std::to_string(front.content.size()) +
-                                          " bytes skipped (kMaxFrontMatterLines, kMaxFrontMatterBytes)");
+                                          " bytes skipped (dconv reads front matter of at most " +
+                                          std::to_string(kMaxFrontMatterLines) + " lines and " +
+                                          std::to_string(kMaxFrontMatterBytes >> 10) + " KiB)");
         body = text.substr(front.body);
     } else if (front.found) {
         if (front.toml)
@@ -1189,7 +1288,8 @@ Document read_markdown(std::string_view text, const ReadOptions& /*options: clea
     CmarkTree root = parse_gfm(body, &hazards);
     if (hazards.tables_off)
         diag.warn(std::string(kPass), "a line with more than " + std::to_string(kMaxTableColumns + 1) +
-                                          " '|': tables not read in this document (kMaxTableColumns)");
+                                          " '|': tables not read in this document (a table has at most " +
+                                          std::to_string(kMaxTableColumns) + " columns)");
     if (hazards.autolinks_off)
         diag.warn(std::string(kPass), "thousands of URLs: bare URLs not made links in this document");
 

@@ -977,9 +977,23 @@ private:
 
     // A table GFM cannot express (spans, several header rows or none, blocks in cells):
     // an HTML block, which GitHub and pandoc render, and which the Markdown reader reads
-    // back as the table (table_of_html_block).
+    // back as the table (table_of_html_block). A cell that cites a note is written as
+    // Markdown between blank lines, which ends the HTML block there and starts another
+    // at the next tag: a note reference inside HTML would be no reference (GFM renders
+    // no note only an HTML link cites, and numbers the others without it), while the
+    // cell's `[^1]` is one, numbered in order and rendered as a link by GFM; the reader
+    // joins the pieces back into the one table (table_of_html_blocks).
     void html_table(const Table& t) {
         std::string html = "<table>\n";
+        auto flush = [&] {  // an HTML block ends at a blank line: the lines are written without any
+            for (std::string_view line : text::split_lines(html)) {
+                if (line.empty()) continue;
+                begin_line();
+                out_.append(line);
+                end_line();
+            }
+            html.clear();
+        };
         auto rows = [&](const std::vector<TableRow>& section, const char* tag, const char* cell_tag) {
             if (section.empty()) return;
             html += std::string("<") + tag + ">\n";
@@ -999,7 +1013,14 @@ private:
                     for (int k = 0; k < std::max(cell.col_span, 1) && column < rows_covered.size(); ++k)
                         rows_covered[column++] = std::max(cell.row_span, 1);
                     html += '>';
-                    html_blocks(cell.content, html);
+                    if (cites_note(cell.content)) {
+                        flush();
+                        blank_line();
+                        blocks(cell.content, false, false);
+                        blank_line();
+                    } else {
+                        html_blocks(cell.content, html);
+                    }
                     html += std::string("</") + cell_tag + ">";
                 }
                 html += "</tr>\n";
@@ -1010,12 +1031,13 @@ private:
         rows(t.head, "thead", "th");
         rows(t.body, "tbody", "td");
         html += "</table>";
-        // An HTML block ends at a blank line: the table is written without any.
-        for (std::string_view line : text::split_lines(html)) {
-            begin_line();
-            out_.append(line);
-            end_line();
-        }
+        flush();
+    }
+
+    static bool cites_note(const Blocks& content) {
+        bool found = false;
+        each_inline(content, [&](const Inline& in, const Block&) { found = found || std::holds_alternative<Note>(in.base()); });
+        return found;
     }
 
     // A cell's blocks: paragraphs as their inlines, apart by <br/>; lists as <ul> or <ol>
@@ -1054,6 +1076,21 @@ private:
             html += "</li>";
         }
         html += l.ordered ? "</ol>" : "</ul>";
+    }
+
+    // An <img>: in an HTML table's cell (src, alt and a width, as before), and in text
+    // for a width Markdown cannot say (with its title).
+    static void html_image(const Image& i, std::string& html, bool with_title = false) {
+        html += "<img src=\"";
+        html_text(i.src, html);
+        html += "\" alt=\"";
+        html_text(i.alt, html);
+        if (with_title && !i.title.empty()) {
+            html += "\" title=\"";
+            html_text(i.title, html);
+        }
+        if (i.width > 0) html += "\" width=\"" + std::to_string(i.width);
+        html += "\"/>";
     }
 
     static void html_text(std::string_view s, std::string& html) {
@@ -1096,13 +1133,7 @@ private:
                                html_inlines(l.children, html);
                                html += "</a>";
                            },
-                           [&](const Image& i) {
-                               html += "<img src=\"";
-                               html_text(i.src, html);
-                               html += "\" alt=\"";
-                               html_text(i.alt, html);
-                               html += "\"/>";
-                           },
+                           [&](const Image& i) { html_image(i, html); },
                            [&](const Note& n) {
                                // defined at the end, as the others
                                html += "<sup>" + std::to_string(note_number(n)) + "</sup>";
@@ -1504,6 +1535,16 @@ private:
     }
 
     void image(const Image& i) {
+        if (i.width > 0) {  // a width Markdown cannot say: the <img> tag GFM renders, read back the same
+            std::string html;
+            html_image(i, html, true);
+            if (in_table_cell_)
+                for (std::size_t at = html.find('|'); at != std::string::npos; at = html.find('|', at))
+                    html.replace(at, 1, "&#124;");
+            out_ += html;
+            next_start_ = TextStart::mid_line;
+            return;
+        }
         out_ += "![";
         escape_text(i.alt, TextStart::mid_line, false, out_, escape_context());
         out_ += "](";

@@ -11,6 +11,7 @@
 //               {"type": "rule", "lines": [...]},
 //               {"type": "figure", "lines": [...], "blocks": [...], "caption": [...]},
 //               {"type": "table", "columns": ["default", "left", "center", "right"],
+//                "language": "ar", "direction": "rtl",                 (when set)
 //                "lines": [...], "caption": [...], "head": [rows], "body": [rows]},
 //               {"type": "definitions", "lines": [...],
 //                "items": [{"terms": [[inlines], ...], "definitions": [[blocks], ...]}]}],
@@ -27,7 +28,8 @@
 // Inlines: text is a bare JSON string (most of any dump, and easiest to read);
 // {"emph": [...]}, {"strong": [...]}, {"code": "..."},
 // {"link": [...], "url": "...", "title": "..."}, {"break": true},
-// {"image": "src", "alt": "...", "title": "...", "resource": "..."},
+// {"image": "src", "alt": "...", "title": "...", "resource": "..."} (and "width": 200
+// when the source asks for one),
 // {"strike": [...]}, {"sup": [...]}, {"sub": [...]}, {"note": [blocks]} (with "label": "..."
 // after it for a note referenced more than once: its later references are
 // {"note": [], "label": "..."}).
@@ -78,6 +80,7 @@ Json inlines_json(const Inlines& inlines) {
                     image["alt"] = i.alt;
                     image["title"] = i.title;
                     image["resource"] = i.resource;
+                    if (i.width > 0) image["width"] = i.width;  // asked for by the source
                     return image;
                 },
                 [](const Strikeout& s) { return Json{{"strike", inlines_json(s.children)}}; },
@@ -200,6 +203,8 @@ Json block_json(const Block& block) {
                        Json columns = Json::array();
                        for (Alignment a : t.columns) columns.push_back(alignment_name(a));
                        out["columns"] = std::move(columns);
+                       if (!t.language.empty()) out["language"] = t.language;
+                       if (!t.direction.empty()) out["direction"] = t.direction;
                        lines();
                        out["caption"] = inlines_json(t.caption);
                        out["head"] = rows_json(t.head);

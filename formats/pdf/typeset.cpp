@@ -411,6 +411,7 @@ public:
         quotes_language_ = doc.meta.language;
         const Meta meta = quoted(doc.meta);
         start_chapter(meta, -1);
+        chapter_blocks_ = &doc.blocks;
         resources_ = &doc.resources;
         heads_language_ = meta.language;
         set_running_title(meta.title);
@@ -491,6 +492,8 @@ public:
             quotes_language_ = chapter.meta.language.empty() ? book.meta.language : chapter.meta.language;
             if (c > 0) page_break();
             start_chapter(chapter_metas[c], static_cast<int>(c));
+            chapter_source_ = book.chapters[c].meta.source;  // unquoted, as the input was named
+            chapter_blocks_ = &book.chapters[c].blocks;
             int entry = add_outline(chapter_titles_[c], 1);
             std::size_t first = flow_.size();
             title_block(chapter_metas[c], chapter_titles_[c]);
@@ -557,6 +560,7 @@ private:
 
     void start_chapter(const Meta& meta, int chapter) {
         chapter_ = chapter;
+        chapter_source_.clear();  // a book's chapter sets it after
         language_ = meta.language;
         // The dictionary is loaded when a paragraph first needs it (ParagraphStyle).
         hyphenation_language_ = meta.language.empty() ? std::string("en") : meta.language;
@@ -637,7 +641,13 @@ private:
                         // A later reference to a labelled note (Note::label) is its number
                         // again, its text set once, at its first reference.
                         NoteNumbers::Reference ref = note_numbers_.reference(n);
-                        if (ref.first) marks_[static_cast<std::size_t>(s.link)].note = add_note(n, ref.number);
+                        // A note cited from notes is numbered here as met, the text's and its
+                        // footnotes' in turn, while the Markdown reader put its content at
+                        // its first reference in the text-first order other writers number
+                        // in: the first reference met may be one without the content.
+                        const Note& note = ref.first ? holder(n) : n;
+                        if (ref.first && in_note_) cited_notes_.emplace_back(&note, ref.number);  // set after
+                        else if (ref.first) marks_[static_cast<std::size_t>(s.link)].note = add_note(note, ref.number);
                         add_text(std::to_string(ref.number), s, out);
                     }
                 },
@@ -885,9 +895,35 @@ private:
         }
     }
 
+    // The reference of a labelled note that holds its content (Note::label), found once
+    // per chapter; `n` itself when it has content or no label.
+    const Note& holder(const Note& n) {
+        if (!n.content.empty() || n.label.empty() || !chapter_blocks_) return n;
+        if (holders_for_ != chapter_blocks_) {
+            holders_.clear();
+            holders_for_ = chapter_blocks_;
+            each_inline(*chapter_blocks_, [&](const Inline& in, const Block&) {
+                if (const auto* note = std::get_if<Note>(&in.base()); note && !note->label.empty() && !note->content.empty())
+                    holders_.try_emplace(note->label, note);
+            });
+        }
+        auto found = holders_.find(n.label);
+        return found != holders_.end() ? *found->second : n;
+    }
+
     // A footnote: its text set at the page's foot in the footnote style, after its
-    // number; returns its index. A note inside a note (validate() forbids it) is left out.
+    // number; returns its index. The notes it cites (a note in a note) are set after it,
+    // as footnotes of the same line, in the order met (a queue, not recursion: a chain of
+    // notes each citing the next is as deep as kMaxNoteNesting allows, no deeper).
     int add_note(const Note& n, int number) {
+        const int index = set_note(n, number);
+        for (std::size_t k = 0; k < cited_notes_.size(); ++k)  // may grow meanwhile
+            set_note(*cited_notes_[k].first, cited_notes_[k].second);
+        cited_notes_.clear();
+        return index;
+    }
+
+    int set_note(const Note& n, int number) {
         const TextStyle& fs = st(Element::footnote);
         std::vector<Span> note_spans;
         SpanState base{&fs, fs.bold, fs.italic, false, -1};
@@ -1182,7 +1218,8 @@ private:
         std::shared_ptr<const Resource> drawn = embeddable(found->second);
         if (!drawn) {
             ++report.images_as_text;
-            if (report.images_as_text_names.size() < kMaxNamedImages) report.images_as_text_names.push_back(image.src);
+            if (report.images_as_text_names.size() < kMaxNamedImages)
+                report.images_as_text_names.push_back(image_name(image));
         }
         return drawn;
     }
@@ -1197,7 +1234,15 @@ private:
         if (!inline_images_seen_.insert(image.resource).second) return;
         ++report.inline_images_as_text;
         if (report.inline_images_as_text_names.size() < kMaxNamedImages)
-            report.inline_images_as_text_names.push_back(image.src);
+            report.inline_images_as_text_names.push_back(image_name(image));
+    }
+
+    // An image as the writer's warnings name it: its source, and in a book the input of
+    // its chapter (the book's warnings are reported with its first input, and two
+    // chapters may well name their images alike).
+    std::string image_name(const Image& image) const {
+        if (chapter_source_.empty()) return image.src;
+        return image.src + " (in " + chapter_source_ + ")";
     }
 
     // The images of a paragraph that holds nothing else (blank text and line breaks
@@ -1234,7 +1279,7 @@ private:
             std::shared_ptr<const Resource> resource = drawable(*im);
             space(gap);
             if (resource) {
-                image(std::move(resource), ctx, max_height);
+                image(std::move(resource), ctx, max_height, im->width);
             } else {
                 counting_inline_images_ = false;  // drawable() has counted it
                 text_paragraph(Inlines{*im}, ctx);
@@ -1247,13 +1292,14 @@ private:
     }
 
     // An image as a box of the flow, centred in the measure: as wide as the measure at
-    // most, and as its pixels allow (kMaxImageUpscale), no taller than `max_height`, its
-    // aspect kept.
-    void image(std::shared_ptr<const Resource> resource, const Context& ctx, float max_height) {
+    // most, and as its pixels allow (kMaxImageUpscale) or the width the source asks for
+    // (`asked`, CSS pixels; 0: none), no taller than `max_height`, its aspect kept.
+    void image(std::shared_ptr<const Resource> resource, const Context& ctx, float max_height, int asked = 0) {
         const float width = style_.measure() - ctx.left - ctx.right;
         const auto pixels_wide = static_cast<float>(resource->width);
         const auto pixels_high = static_cast<float>(resource->height);
         float w = std::min(width, pixels_wide * kPointsPerPixel * kMaxImageUpscale);
+        if (asked > 0) w = std::min(width, static_cast<float>(asked) * kPointsPerPixel);
         float h = w * pixels_high / pixels_wide;
         if (h > max_height) {
             w *= max_height / h;
@@ -1490,8 +1536,10 @@ private:
         // In a right-to-left language the table runs from the right, as a browser runs
         // the EPUB's dir="rtl" chapter: the columns are laid out as above, then mirrored
         // (cell_left), and the cells are set right to left, so that text aligned to the
-        // start (the columns' default) stands at the right of its cell.
-        const bool right_to_left = is_rtl_language(language_);
+        // start (the columns' default) stands at the right of its cell. The table's own
+        // direction or language, when it has one, wins over the chapter's.
+        const bool right_to_left = !t.direction.empty() ? t.direction == "rtl"
+                                                        : is_rtl_language(t.language.empty() ? language_ : t.language);
         auto cell_left = [&](std::size_t first, std::size_t end) {
             return right_to_left ? table_left + table_right - (column_x[end] - gap) : column_x[first];
         };
@@ -2319,6 +2367,10 @@ private:
     bool counting_inline_images_ = true;    // off while an undrawable image is set as text
     std::set<std::string> inline_images_seen_;  // resources counted by count_inline_image
     std::map<const Resource*, std::shared_ptr<const Resource>> embeddable_;  // embeddable's answers
+    std::string chapter_source_;  // in a book, the input of the chapter being set (image_name)
+    const Blocks* chapter_blocks_ = nullptr;  // of the chapter being set, for holder()
+    const Blocks* holders_for_ = nullptr;     // the chapter holders_ was found for
+    std::map<std::string, const Note*> holders_;  // label -> the reference holding its content
     std::vector<std::shared_ptr<const Box>> headers_;  // tables' header rows, by FlowItem::repeat
     // Footnotes: their lines in order, where each note's start, the top of each line
     // counted from the first (one more entry: the end).
@@ -2327,6 +2379,7 @@ private:
     std::vector<float> foot_top_{0.0f};
     int attached_notes_ = 0;  // notes given to a flow item so far
     NoteNumbers note_numbers_;  // of this chapter's note references
+    std::vector<std::pair<const Note*, int>> cited_notes_;  // by the note being set, with their numbers
     bool in_note_ = false;
     std::vector<std::string> chapter_titles_;
     std::vector<int> toc_entries_;

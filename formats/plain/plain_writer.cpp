@@ -122,7 +122,20 @@ void flatten(const Inlines& inlines, std::string& out, NoteList& notes) {
         if (s.find('\t') != std::string::npos)
             std::replace(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), '\t', ' ');
     };
+    // Pictures side by side (a figure's two images, linked or not) are apart by a space,
+    // as a page shows them apart, not "[Image: a][Image: b]".
+    bool after_picture = false;
+    auto picture = [](const Inline& in) {
+        if (std::holds_alternative<Image>(in.base())) return true;
+        const auto* link = std::get_if<Link>(&in.base());
+        return link && !link->children.empty() && std::all_of(link->children.begin(), link->children.end(), [](const Inline& c) {
+                   return std::holds_alternative<Image>(c.base());
+               });
+    };
     for (const Inline& in : inlines) {
+        const bool is_picture = picture(in);
+        if (is_picture && after_picture && !out.empty() && out.back() == ']') out += ' ';
+        after_picture = is_picture;
         std::visit(Overload{
                        [&](const Text& t) { append(t.text); },
                        [&](const Code& c) { append(c.text); },
@@ -584,15 +597,14 @@ private:
         }
     }
 
-    // The notes' text, numbered as their references, after a rule. Notes referenced from
-    // inside notes are not allowed (validate()), so one pass suffices.
+    // The notes' text, numbered as their references, after a rule. A note that cites a
+    // note adds it to the list being written, numbered after the others.
     void write_notes() {
         if (notes_.notes.empty()) return;
-        std::vector<const Note*> notes = std::move(notes_.notes);
-        notes_ = {};
         blank_line();
         write_rule();
-        for (std::size_t i = 0; i < notes.size(); ++i) {
+        for (std::size_t i = 0; i < notes_.notes.size(); ++i) {  // notes_ may grow meanwhile
+            const Note* note = notes_.notes[i];
             blank_line();
             Frame frame;
             frame.first = '[';
@@ -600,12 +612,13 @@ private:
             frame.first += "] ";
             frame.rest = std::string(frame.first.size(), ' ');
             frames_.push_back(std::move(frame));
-            if (std::all_of(notes[i]->content.begin(), notes[i]->content.end(), renders_nothing))
+            if (std::all_of(note->content.begin(), note->content.end(), renders_nothing))
                 line({});
             else
-                write_blocks(notes[i]->content, 0, false);
+                write_blocks(note->content, 0, false);
             frames_.pop_back();
         }
+        notes_ = {};
     }
 
     void write_heading(const Heading& h) {

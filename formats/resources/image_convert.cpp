@@ -64,7 +64,7 @@ std::optional<Rgba> decode_gif(std::string_view bytes, std::string& why) {
         return std::nullopt;
     }
     if (too_many_pixels(gif->SWidth, gif->SHeight)) {
-        why = "a GIF of more than " + std::to_string(kMaxImagePixels) + " pixels (kMaxImagePixels)";
+        why = "a GIF of more than " + std::to_string(kMaxImagePixels) + " pixels, the most dconv reads";
         return std::nullopt;
     }
     Rgba out;
@@ -175,7 +175,7 @@ std::optional<Rgba> decode_webp(std::string_view bytes, std::string& why) {
         return std::nullopt;
     }
     if (too_many_pixels(features.width, features.height)) {
-        why = "a WebP of more than " + std::to_string(kMaxImagePixels) + " pixels (kMaxImagePixels)";
+        why = "a WebP of more than " + std::to_string(kMaxImagePixels) + " pixels, the most dconv reads";
         return std::nullopt;
     }
     if (features.has_animation) return first_webp_frame(bytes, why);

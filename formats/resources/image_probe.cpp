@@ -208,7 +208,7 @@ std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why) {
     };
     if (bytes.empty()) return fail("an empty file");
     if (bytes.size() > kMaxImageBytes)
-        return fail("larger than " + std::to_string(kMaxImageBytes >> 20) + " MB (kMaxImageBytes)");
+        return fail("larger than " + std::to_string(kMaxImageBytes >> 20) + " MB, the most dconv reads of an image");
 
     ImageInfo info;
     if (starts_with(bytes, "\x89PNG\r\n\x1A\n")) info.media_type = "image/png";
@@ -250,7 +250,7 @@ std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why) {
     if (width == 0 || height == 0) return fail("an image without a size");
     if (width * height > kMaxImagePixels)
         return fail("claims " + std::to_string(width) + " x " + std::to_string(height) + " pixels, more than " +
-                    std::to_string(kMaxImagePixels) + " (kMaxImagePixels)");
+                    std::to_string(kMaxImagePixels) + ", the most dconv reads");
     if (info.media_type == "image/png" && !png_chunks_whole(bytes)) return fail("a truncated or broken PNG file");
     if (info.media_type == "image/jpeg" && !jpeg_segments_whole(bytes))
         return fail("a truncated or broken JPEG file (its data does not reach the end-of-image marker)");

@@ -122,7 +122,7 @@ Located decode_data_uri(std::string_view src) {
     bool base64 = header.size() >= 7 && header.compare(header.size() - 7, 7, ";base64") == 0;
     std::size_t decoded_size = base64 ? data.size() / 4 * 3 : data.size() / 3;  // at least
     if (decoded_size > kMaxImageBytes) {
-        out.problem = "a data: URI larger than " + std::to_string(kMaxImageBytes >> 20) + " MB (kMaxImageBytes)";
+        out.problem = "a data: URI larger than " + std::to_string(kMaxImageBytes >> 20) + " MB, the most dconv reads of an image";
         return out;
     }
     Loaded loaded;
@@ -158,7 +158,7 @@ std::optional<std::string> read_image_file(const std::filesystem::path& path, st
         return std::nullopt;
     }
     if (size > kMaxImageBytes) {
-        problem = "larger than " + std::to_string(kMaxImageBytes >> 20) + " MB (kMaxImageBytes)";
+        problem = "larger than " + std::to_string(kMaxImageBytes >> 20) + " MB, the most dconv reads of an image";
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
@@ -411,13 +411,13 @@ private:
         if (doc_.resources.size() >= kMaxImages) {
             if (!count_warned_)
                 warn(line, "more than " + std::to_string(kMaxImages) +
-                               " images (kMaxImages): the rest keep their alt text, from " + shown(image.src));
+                               " images, the most dconv keeps in a document: the rest keep their alt text, from " + shown(image.src));
             count_warned_ = true;
             return {};
         }
         if (total_bytes_ + loaded.bytes.size() > kMaxResourceBytes) {
             warn(line, "image " + shown(image.src) + " not loaded: the document's images pass " +
-                           std::to_string(kMaxResourceBytes >> 20) + " MB (kMaxResourceBytes); kept as its alt text");
+                           std::to_string(kMaxResourceBytes >> 20) + " MB, the most dconv keeps in a document; kept as its alt text");
             return {};
         }
         total_bytes_ += loaded.bytes.size();

@@ -26,9 +26,6 @@ constexpr int kMaxHeadingLevel = 6;
 // larger rowspan as 65,534 (validate() allows neither: a span never leaves its table).
 constexpr int kMaxColSpan = 1000;
 constexpr int kMaxRowSpan = 65534;
-// The info string of a code block becomes class="language-X" when its first word is a
-// plausible language name of at most this many characters.
-constexpr std::size_t kMaxLanguageName = 32;
 
 const char* const kHeadingTags[] = {"h1", "h2", "h3", "h4", "h5", "h6"};
 
@@ -197,12 +194,7 @@ void BlockRenderer::block(xml::XmlWriter& out, const Block& b, std::optional<Toc
                 out.open("code");
                 std::string_view info = text::trim(c.info);
                 std::string_view name = info.substr(0, info.find_first_of(" \t"));
-                bool plausible = !name.empty() && name.size() <= kMaxLanguageName &&
-                                 std::all_of(name.begin(), name.end(), [](char ch) {
-                                     auto u = static_cast<unsigned char>(ch);
-                                     return std::isalnum(u) || ch == '-' || ch == '_' || ch == '+' || ch == '#' || ch == '.';
-                                 });
-                if (plausible) out.attribute("class", "language-" + std::string(name));
+                if (text::is_code_language_name(name)) out.attribute("class", "language-" + std::string(name));
                 out.text(c.text);
                 out.close();
                 out.close();
@@ -368,6 +360,22 @@ void BlockRenderer::table(xml::XmlWriter& out, const Table& t) {
     out.attribute("class", "table");
     out.newline();
     out.open("table");
+    // A table in another language or direction than the page's says so, and its cells
+    // are written in it (their text's language runs, their own dir).
+    const std::string page_language = language_;
+    const Direction page_direction = direction_;
+    std::string_view table_language = well_formed_language(t.language);
+    if (!table_language.empty()) {
+        out.attribute("lang", table_language);
+        out.attribute("xml:lang", table_language);
+        language_ = std::string(table_language);
+    }
+    Direction table_direction = direction_;
+    if (!t.direction.empty()) table_direction = t.direction == "rtl" ? Direction::rtl : Direction::ltr;
+    else if (!table_language.empty()) table_direction = is_rtl_language(table_language) ? Direction::rtl : Direction::ltr;
+    if (table_direction != direction_ || !t.direction.empty())
+        out.attribute("dir", table_direction == Direction::rtl ? "rtl" : "ltr");
+    direction_ = table_direction;
     out.newline();
     if (has_visible_text(t.caption)) {
         out.open("caption");
@@ -393,6 +401,8 @@ void BlockRenderer::table(xml::XmlWriter& out, const Table& t) {
     out.newline();
     out.close();  // div
     out.newline();
+    language_ = page_language;
+    direction_ = page_direction;
 }
 
 void BlockRenderer::table_section(xml::XmlWriter& out, const Table& t, const std::vector<TableRow>& rows,
@@ -463,7 +473,14 @@ void BlockRenderer::image(xml::XmlWriter& out, const Image& i) {
     if (!text::trim(i.title).empty()) out.attribute("title", text::squeeze_spaces(i.title));
     // The size lets a reader lay the page out before the image is decoded; the style
     // sheet scales it down to the page (max-width: 100%, height: auto).
-    if (resource->width > 0 && resource->height > 0) {
+    // A width the source asked for (Image::width) is kept, the height scaled to it.
+    if (i.width > 0) {
+        out.attribute("width", std::to_string(i.width));
+        if (resource->width > 0 && resource->height > 0)
+            out.attribute("height", std::to_string(std::max<long long>(
+                                        1, (static_cast<long long>(resource->height) * i.width + resource->width / 2) /
+                                               resource->width)));
+    } else if (resource->width > 0 && resource->height > 0) {
         out.attribute("width", std::to_string(resource->width));
         out.attribute("height", std::to_string(resource->height));
     }
@@ -471,17 +488,6 @@ void BlockRenderer::image(xml::XmlWriter& out, const Image& i) {
 }
 
 void BlockRenderer::note_reference(xml::XmlWriter& out, const Note& n) {
-    if (in_note_) {
-        // validate() allows no note in a note; should one come, its text stays in place.
-        std::string note;
-        for (const Block& b : n.content) {
-            if (!note.empty()) note += ' ';
-            note += plain_text(b);
-        }
-        std::replace(note.begin(), note.end(), '\n', ' ');
-        text(out, " (" + text::squeeze_spaces(note) + ")");
-        return;
-    }
     // A later reference to a labelled note (Note::label) links to it with its number; the
     // note's way back is its first reference on this page. Should the note have been
     // written on an earlier page (an EPUB chapter split), it is written again on this one.
@@ -516,17 +522,14 @@ void BlockRenderer::note_reference(xml::XmlWriter& out, const Note& n) {
 
 void BlockRenderer::notes(xml::XmlWriter& out) {
     if (pending_notes_.empty()) return;
-    // Notes may reference notes only through a bug (validate() forbids it); in_note_
-    // keeps their text in place rather than adding to the list being written.
-    std::vector<std::pair<int, const Note*>> notes;
-    notes.swap(pending_notes_);
-    pending_numbers_.clear();
-    in_note_ = true;
+    // A note that cites a note adds it to pending_notes_, written after the others in
+    // this section (its number stays pending meanwhile, so it is written once).
     out.open("section");
     out.attribute("class", "footnotes");
     if (markup_ == Markup::epub) out.attribute("epub:type", "footnotes");
     out.newline();
-    for (const auto& [number, note] : notes) {
+    for (std::size_t k = 0; k < pending_notes_.size(); ++k) {  // may grow meanwhile
+        const auto [number, note] = pending_notes_[k];
         std::string label = std::to_string(number);
         out.open("aside");
         out.attribute("id", "fn-" + label);
@@ -569,7 +572,8 @@ void BlockRenderer::notes(xml::XmlWriter& out) {
     }
     out.close();  // section
     out.newline();
-    in_note_ = false;
+    pending_notes_.clear();
+    pending_numbers_.clear();
 }
 
 void BlockRenderer::inlines(xml::XmlWriter& out, const Inlines& list) {

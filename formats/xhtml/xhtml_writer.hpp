@@ -117,7 +117,6 @@ private:
     ImageLinker image_linker_;
     int next_heading_ = 1;
     bool in_link_ = false;
-    bool in_note_ = false;
     std::vector<std::pair<int, const Note*>> pending_notes_;  // referenced, not yet written
     std::unordered_set<int> pending_numbers_;  // their numbers, for a later reference's look-up
     NoteNumbers note_numbers_;             // of the note references

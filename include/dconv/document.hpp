@@ -83,12 +83,18 @@ struct Image {
     // srcset): when src is a local file that is not there (a saved page keeps one size),
     // resolve_resources loads the first of these that is, and makes it the src.
     std::vector<std::string> fallbacks;
+    // The width the source asks the picture to be shown at, in CSS pixels (a raw
+    // <img width="200"> in Markdown); 0: its own. Writers that size images honour it.
+    int width = 0;
     bool operator==(const Image&) const = default;
 };
 
 // A footnote, its content placed at its reference, as pandoc's Note. Writers number
 // notes in order of appearance and put the content where their format wants it (the
-// page foot, the end of the document, an EPUB pop-up). A note never holds a note.
+// page foot, the end of the document, an EPUB pop-up). A note may cite another note
+// (Markdown's `[^a]: see also[^b].`): the cited note sits in the citing note's content,
+// and writers number it after the notes of the text, as they meet it in the notes they
+// write (at most kMaxNoteNesting deep; validate() checks).
 // A note referenced more than once has a label: its first reference holds its content,
 // and each later Note with the same label in the document is one more reference to it,
 // with no content, written with the same number (Markdown's `[^n]` again, a second link
@@ -220,11 +226,16 @@ struct TableRow {
 // and body rows. Every row covers exactly columns.size() columns, counting spans and the
 // cells of rows above that reach into it (validate() checks; normalize_table() in
 // model.hpp pads and clips a reader's ragged rows to that shape).
+// A table in another language or direction than the document's (an Arabic table in an
+// English page: <table dir="rtl" lang="ar">) says so; writers set it so (HTML's dir and
+// lang, the PDF's columns from the right).
 struct Table {
     Inlines caption;
     std::vector<Alignment> columns;
     std::vector<TableRow> head;
     std::vector<TableRow> body;
+    std::string language;   // BCP 47; empty: the document's
+    std::string direction;  // "rtl" or "ltr"; empty: the language's (the document's)
     bool operator==(const Table&) const = default;
 };
 

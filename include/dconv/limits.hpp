@@ -87,6 +87,13 @@ inline constexpr std::size_t kMaxFrontMatterBytes = std::size_t(1) << 20;  // 1 
 // holds every reader to it.
 inline constexpr int kMaxNesting = 64;
 
+// truncation: a note may cite another note, which then sits inside it in the model (a
+// note in a note); a note cited from deeper than this many notes keeps its citation as
+// text ("[^7]") and is left out. Every writer walks a note's notes after it, and a chain
+// of 10,000 notes each citing the next would otherwise nest 10,000 deep. Real documents
+// cite a note from a note rarely, and never from deeper than two or three.
+inline constexpr int kMaxNoteNesting = 8;
+
 namespace html {
 
 // truncation: elements nested deeper than this have their tags dropped before parsing:

@@ -145,13 +145,14 @@ Block make_paragraph(Inlines content, SourceRange source = {});
 
 // The tree rules, in one place (cmark's S_can_contain): heading levels 1-6, no empty list,
 // a list's task states empty or one per item, no empty definition list and no definition
-// item without a term, no newline inside Text, no block nested
-// deeper than kMaxNesting; no note inside a note; no figure without content; tables of
-// 1 to kMaxTableColumns columns, at least one row, spans at least 1, every row exactly as
-// wide as the columns (counting spans), row spans inside their section; an image's
-// resource, when named, present in Document::resources; at most kMaxImages resources,
-// none over kMaxImageBytes or null. Returns one message per violation; an empty vector
-// means the document is valid. Limits: dconv/limits.hpp.
+// item without a term, no newline inside Text, no block nested deeper than kMaxNesting;
+// notes inside notes (a note citing a note) at most kMaxNoteNesting deep; no figure
+// without content; tables of 1 to kMaxTableColumns columns, at least one row, a direction
+// rtl, ltr or none, spans at least 1, every row exactly as wide as the columns (counting
+// spans), row spans inside their section; an image's resource, when named, present in
+// Document::resources; at most kMaxImages resources, none over kMaxImageBytes or null.
+// Returns one message per violation; an empty vector means the document is valid.
+// Limits: dconv/limits.hpp.
 std::vector<std::string> validate(const Document& doc);
 
 }  // namespace dconv

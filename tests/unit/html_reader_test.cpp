@@ -1385,3 +1385,23 @@ TEST_CASE("html reader: a --drop-selector that leaves nothing says so, as text i
     CHECK_FALSE(read_document(html, options, kept_diag).blocks.empty());
     CHECK_THAT(warnings(kept_diag), !Catch::Contains("nothing was kept"));
 }
+
+// Trial 13: a table's own dir="rtl" lang="ar" in an English page was lost from the model
+// (and so from native JSON and every writer).
+TEST_CASE("html reader: a table keeps its own language and direction") {
+    Document doc = read("<html lang=\"en\"><body><p>Rates below.</p>"
+                        "<table dir=\"RTL\" lang=\"ar\"><tr><th>\u0627\u0644\u064A\u0648\u0645</th><th>B</th></tr>"
+                        "<tr><td>1</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></table>"
+                        "<table><tr><th>X</th><th>Y</th></tr><tr><td>1</td><td>2</td></tr></table></body></html>");
+    std::vector<const Table*> tables;
+    for (const Block& b : doc.blocks)
+        if (const auto* t = std::get_if<Table>(&b.node)) tables.push_back(t);
+    REQUIRE(tables.size() == 2);
+    CHECK(tables[0]->language == "ar");
+    CHECK(tables[0]->direction == "rtl");
+    CHECK(tables[1]->language.empty());
+    CHECK(tables[1]->direction.empty());
+    std::string native = write_document(doc, "native", {});
+    CHECK(native.find("\"direction\": \"rtl\"") != std::string::npos);
+    CHECK(native.find("\"language\": \"ar\"") != std::string::npos);
+}

@@ -360,7 +360,9 @@ TEST_CASE("reader: front matter over kMaxFrontMatterLines is skipped with a warn
         Document doc = read(md, diag);
         CHECK(doc.meta.title.empty());
         REQUIRE(diag.warnings() == 1);
-        CHECK(diag.items().back().reason.find("kMaxFrontMatterLines") != std::string::npos);
+        CHECK(diag.items().back().reason.find("dconv reads front matter of at most 65536 lines and 1024 KiB") !=
+              std::string::npos);
+        CHECK(diag.items().back().reason.find("kMax") == std::string::npos);  // words, not code (trial 13)
         REQUIRE(doc.blocks.size() == 1);
         CHECK(doc.blocks[0] == make_paragraph("Body."));
     }
@@ -555,7 +557,7 @@ TEST_CASE("reader: a line of 100,000 '|' is read fast, without the table extensi
     CHECK(std::none_of(doc.blocks.begin(), doc.blocks.end(),
                        [](const Block& b) { return std::holds_alternative<Table>(b.node); }));
     REQUIRE(diag.warnings() == 1);
-    CHECK(diag.items().back().reason == "a line with more than 1001 '|': tables not read in this document (kMaxTableColumns)");
+    CHECK(diag.items().back().reason == "a line with more than 1001 '|': tables not read in this document (a table has at most 1000 columns)");
 }
 
 TEST_CASE("reader: a long footnote referenced 100,000 times is read once, its later references its label") {
@@ -622,6 +624,23 @@ TEST_CASE("reader: a raw <img> is an image in authored Markdown and text in a we
     // a page about HTML quotes its tags: a dump's line keeps them as written
     CHECK(parse_inline_markdown("Write <img src=\"a.png\" alt=\"A\"> for a picture.") ==
           Inlines{Text{"Write <img src=\"a.png\" alt=\"A\"> for a picture."}});
+}
+
+// Trial 13: a raw <img width="200"> in Markdown lost its width.
+TEST_CASE("reader: a raw <img width> is the image's width, written back as an <img> with it") {
+    Document doc = read("See <img src=\"a.png\" alt=\"A\" width=\"200\"> here, <img src=\"b.png\" width=\"50%\"> and "
+                        "<img src=\"c.png\" width=\"120px\">.\n");
+    REQUIRE(doc.blocks.size() == 1);
+    std::vector<int> widths;
+    each_inline(doc.blocks, [&](const Inline& in, const Block&) {
+        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->width);
+    });
+    CHECK(widths == std::vector<int>{200, 0, 120});  // a percentage is no width
+    std::string md = write_markdown(doc, WriteOptions{});
+    INFO(md);
+    CHECK(md.find("<img src=\"a.png\" alt=\"A\" width=\"200\"/>") != std::string::npos);
+    CHECK(md.find("![](b.png)") != std::string::npos);
+    CHECK(read(md).blocks == doc.blocks);
 }
 
 TEST_CASE("reader: 5,000 tiny <table> HTML blocks cost no system work of their own") {

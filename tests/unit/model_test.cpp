@@ -174,13 +174,21 @@ TEST_CASE("validate accepts a document with every rich node") {
     CHECK(validate(doc).empty());
 }
 
-TEST_CASE("validate: a note inside a note") {
-    Document doc;
-    doc.blocks.push_back(make_paragraph(Inlines{Note{{make_paragraph(Inlines{
-        Text{"outer"}, Note{{make_paragraph("inner")}}})}}}));
-    auto problems = validate(doc);
+TEST_CASE("validate: a note may cite notes, kMaxNoteNesting deep") {
+    // notes `deep` levels deep, each citing the next
+    auto nested = [](int deep) {
+        Inlines content{Text{"innermost"}};
+        for (int k = 0; k < deep; ++k) content = Inlines{Text{"note"}, Note{{make_paragraph(std::move(content))}}};
+        Document doc;
+        doc.blocks.push_back(make_paragraph(std::move(content)));
+        return doc;
+    };
+    INFO(testing::join(validate(nested(kMaxNoteNesting))));
+    CHECK(validate(nested(2)).empty());
+    CHECK(validate(nested(kMaxNoteNesting)).empty());
+    auto problems = validate(nested(kMaxNoteNesting + 1));
     CHECK(problems.size() == 1);
-    CHECK(mentions(problems, "note inside a note"));
+    CHECK(mentions(problems, "notes nested deeper"));
 }
 
 TEST_CASE("validate: figures need content, captions one line") {

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "dconv/book.hpp"
 #include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/limits.hpp"
@@ -805,4 +806,28 @@ TEST_CASE("pdf rich: deeply nested quotes and lists keep every word, on A4 and A
                 words.push_back(word);  // not a list's marker or the page number
         CHECK(words == input.words);
     }
+}
+
+// Trial 13: in a bundle, the PDF's warning about images shown as alt text is reported
+// with the first input, and named a second chapter's image as if it were the first's.
+TEST_CASE("pdf: a book's warning about images shown as their alt text names each image's input") {
+    std::vector<Document> chapters(2);
+    for (std::size_t c = 0; c < chapters.size(); ++c) {
+        Document& doc = chapters[c];
+        doc.meta.title = "Chapter " + std::to_string(c + 1);
+        doc.meta.source = c == 0 ? "pages/article.html" : "notes/note.md";
+        doc.blocks.push_back(make_paragraph(Inlines{image(doc, "diagram.svg", "image/svg+xml", 200, 100, "A box")}));
+    }
+    Book book = make_book(std::move(chapters), Meta{});
+    Diagnostics diag;
+    WriteOptions options;
+    options.diagnostics = &diag;
+    options.source_date_epoch = 0;
+    CHECK(!write_book(book, "pdf", options).empty());
+    std::vector<std::string> warnings;
+    for (const auto& d : diag.items())
+        if (d.reason.find("shown as their alt text") != std::string::npos) warnings.push_back(d.reason);
+    REQUIRE(warnings.size() == 1);
+    INFO(warnings[0]);
+    CHECK(warnings[0].find("diagram.svg (in pages/article.html), diagram.svg (in notes/note.md)") != std::string::npos);
 }

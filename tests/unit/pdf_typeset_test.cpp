@@ -310,6 +310,42 @@ TEST_CASE("typeset: in a right-to-left language a table's first column is on the
     CHECK(find(ltr, "Caption").x == Approx(a.x).margin(0.5));
 }
 
+// Trial 13: a table's own dir="rtl" lang="ar" in an English page was lost; the PDF put
+// its first column at the left.
+TEST_CASE("typeset: a table's own direction or language wins over the chapter's") {
+    Setup setup;
+    auto table_document = [](const std::string& language, const std::string& table_language,
+                             const std::string& direction) {
+        Document doc;
+        doc.meta.language = language;
+        Table t;
+        t.language = table_language;
+        t.direction = direction;
+        t.columns = {Alignment::Default, Alignment::Default};
+        t.head.push_back(TableRow{{TableCell{{make_paragraph("A")}}, TableCell{{make_paragraph("B")}}}});
+        t.body.push_back(TableRow{{TableCell{{make_paragraph("\u0645\u0631\u062D\u0628\u0627")}},
+                                   TableCell{{make_paragraph("12,345")}}}});
+        doc.blocks.push_back(Block{t, {}});
+        return doc;
+    };
+    auto first_column_right = [&](const Document& doc) {
+        Layout layout = typeset(doc, setup.options());
+        float a = -1, b = -1;
+        for (const GlyphRun& run : layout.pages[0].runs) {
+            if (run.text == "A") a = run.x;
+            if (run.text == "B") b = run.x;
+        }
+        REQUIRE(a >= 0);
+        REQUIRE(b >= 0);
+        return a > b;
+    };
+    CHECK(first_column_right(table_document("en", "ar", "rtl")));
+    CHECK(first_column_right(table_document("en", "ar", "")));    // Arabic runs right to left
+    CHECK(first_column_right(table_document("en", "", "rtl")));
+    CHECK_FALSE(first_column_right(table_document("ar", "", "ltr")));  // an LTR table in an Arabic chapter
+    CHECK_FALSE(first_column_right(table_document("en", "", "")));
+}
+
 TEST_CASE("typeset: a right-to-left page is mirrored: text from the right margin, markers on the right") {
     Setup setup;
     Document doc;

@@ -483,3 +483,19 @@ TEST_CASE("plain: a list in a table cell keeps its items apart, one a line") {
     std::string narrow = write(doc, 24);
     CHECK(narrow.find("Tue   1. board the ferry\n         at the north") != std::string::npos);
 }
+
+// Trial 13: two images of one figure ran together, "[Image: first][Image: second]".
+TEST_CASE("plain: pictures side by side are apart by a space") {
+    Document doc;
+    Figure figure;
+    figure.content.push_back(make_paragraph(Inlines{Image{"a.png", "first of two", "", ""},
+                                                    Image{"b.png", "second of two", "", ""}}));
+    figure.caption = {Text{"Two photos."}};
+    doc.blocks.push_back(Block{figure, {}});
+    doc.blocks.push_back(make_paragraph(Inlines{Link{{Image{"c.png", "linked", "", ""}}, "https://example.org/", ""},
+                                                Image{"d.png", "", "", ""}, Text{"text"}, Image{"e.png", "e", "", ""}}));
+    std::string out = write(doc, 72);
+    INFO(out);
+    CHECK(out.find("[Image: first of two] [Image: second of two]") != std::string::npos);
+    CHECK(out.find("[Image: linked] [Image]text[Image: e]") != std::string::npos);  // text between: as written
+}
