@@ -441,6 +441,16 @@ private:
                 return kOpaque;
             }
         }
+        if (tag == GUMBO_TAG_IMG && noscript_copies_.erase(i)) {
+            if (options_.explain && options_.explain->keeps_notes())
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: the copy in <noscript> of the image before it", {},
+                                                   excerpt(attribute(e.node, "src"))));
+            return kOpaque;
+        }
+        // the image's twin in <noscript> (image_source.hpp), left out when met
+        std::uint32_t copy = tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i) : kNoElement;
+        if (copy != kNoElement) noscript_copies_.insert(copy);
         if (tag == GUMBO_TAG_IMG && !options_.image_alt) {
             if (pre_depth_ == 0 && heading_level_ == 0) add_image(i);
             return kOpaque;
@@ -448,6 +458,7 @@ private:
         if (tag == GUMBO_TAG_IMG) {
             {
                 std::string_view alt = text::trim(attribute(e.node, "alt"));
+                if (alt.empty() && copy != kNoElement) alt = text::trim(attribute(page_[copy].node, "alt"));
                 if (!alt.empty()) {
                     line_ = e.line;
                     append_text("[");
@@ -1290,6 +1301,7 @@ private:
     const std::vector<bool>& removed_;
     BuildOptions options_;
     const NoteIndex& notes_;
+    std::unordered_set<std::uint32_t> noscript_copies_;  // images in <noscript> whose twin was read (noscript_copy_after)
     std::unordered_set<std::uint32_t> notes_read_;  // labelled notes given their content
     std::uint32_t note_root_;
     std::vector<Container> containers_;

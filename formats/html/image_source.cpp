@@ -209,9 +209,9 @@ std::string other_site_link(const Page& page, std::uint32_t img, std::string_vie
     return {};
 }
 
-}  // namespace
-
-ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
+// The sources, alt text and decision of the <img> at `img` alone (image_source without
+// its <noscript> copy).
+ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
     const GumboNode* node = page[img].node;
     ImageSource out;
     out.alt = text::squeeze_spaces(text::trim(attribute(node, "alt")));
@@ -300,6 +300,99 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
                              std::to_string(static_cast<int>(page[block].all.link_density() * 100)) + "%)";
     }
     return out;
+}
+
+// The element just before element `i` among its parent's children, with nothing but
+// white space and comments between them; kNoElement when text or nothing stands there.
+std::uint32_t previous_sibling(const Page& page, std::uint32_t i) {
+    std::uint32_t parent = page[i].parent;
+    if (parent == kNoElement || i == 0 || i - 1 == parent) return kNoElement;
+    std::uint32_t before = i - 1;
+    while (before != kNoElement && page[before].parent != parent) before = page[before].parent;
+    if (before == kNoElement) return kNoElement;
+    const GumboNode* node = page[i].node;
+    const GumboNode* up = node->parent;
+    if (!up || (up->type != GUMBO_NODE_ELEMENT && up->type != GUMBO_NODE_TEMPLATE)) return kNoElement;
+    const GumboVector& children = up->v.element.children;
+    for (std::size_t k = node->index_within_parent; k-- > 0;) {
+        const auto* child = static_cast<const GumboNode*>(children.data[k]);
+        if (child->type == GUMBO_NODE_WHITESPACE || child->type == GUMBO_NODE_COMMENT) continue;
+        return child == page[before].node ? before : kNoElement;
+    }
+    return kNoElement;
+}
+
+// Whether `box` holds no image but `img`, <noscript> aside.
+bool only_image(const Page& page, std::uint32_t box, std::uint32_t img) {
+    for (std::uint32_t k = box; k < page[box].end;) {
+        if (page[k].tag == GUMBO_TAG_NOSCRIPT) {
+            k = page[k].end;
+            continue;
+        }
+        if (page[k].tag == GUMBO_TAG_IMG && k != img) return false;
+        ++k;
+    }
+    return true;
+}
+
+// The twin of `img` in the <noscript> that follows it or its wrapper (see the header),
+// with its own sources in `copy`; kNoElement when there is none.
+std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSource& own, ImageSource& copy,
+                            bool in_figure, std::string_view page_url) {
+    std::uint32_t box = img;
+    for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level) {
+        if (page[box].end - box > kMaxNoscriptWrapperElements || !only_image(page, box, img)) return kNoElement;
+        std::uint32_t next = page[box].end;
+        if (next < page.size() && page[next].tag == GUMBO_TAG_NOSCRIPT && page[next].parent == page[box].parent) {
+            if (previous_sibling(page, next) != box) return kNoElement;
+            std::uint32_t twin = kNoElement;
+            for (std::uint32_t k = next + 1; k < page[next].end && twin == kNoElement; ++k)
+                if (page[k].tag == GUMBO_TAG_IMG) twin = k;
+            if (twin == kNoElement) return kNoElement;
+            copy = own_image_source(page, twin, in_figure, page_url);
+            bool same = own.alt == copy.alt || (!copy.src.empty() && (own.src == copy.src ||
+                        std::find(own.fallbacks.begin(), own.fallbacks.end(), copy.src) != own.fallbacks.end()));
+            return same ? twin : kNoElement;
+        }
+        box = page[box].parent;
+    }
+    return kNoElement;
+}
+
+}  // namespace
+
+ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
+    ImageSource out = own_image_source(page, img, in_figure, page_url);
+    ImageSource copy;
+    if (noscript_copy(page, img, out, copy, in_figure, page_url) == kNoElement) return out;
+    // the copy's sources after the image's own, or before them when the image names only a
+    // placeholder (the real file is in <noscript> alone)
+    std::vector<std::string> sources;
+    bool own_first = !out.src.empty() && !text::starts_with_ci(out.src, "data:");
+    if (own_first) sources.push_back(std::move(out.src));
+    sources.push_back(std::move(copy.src));
+    if (!own_first) sources.push_back(std::move(out.src));
+    for (std::string& s : own_first ? out.fallbacks : copy.fallbacks) sources.push_back(std::move(s));
+    for (std::string& s : own_first ? copy.fallbacks : out.fallbacks) sources.push_back(std::move(s));
+    out.src.clear();
+    out.fallbacks.clear();
+    for (std::string& s : sources) {
+        if (s.empty()) continue;
+        if (out.src.empty()) out.src = std::move(s);
+        else if (out.fallbacks.size() < kMaxImageFallbacks && s != out.src && !text::starts_with_ci(s, "data:") &&
+                 std::find(out.fallbacks.begin(), out.fallbacks.end(), s) == out.fallbacks.end())
+            out.fallbacks.push_back(std::move(s));
+    }
+    if (out.alt.empty()) out.alt = std::move(copy.alt);
+    if (out.title.empty()) out.title = std::move(copy.title);
+    // content when either copy is (a placeholder's declared 1x1 is not the picture's)
+    if (copy.decorative.empty()) out.decorative.clear();
+    return out;
+}
+
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img) {
+    ImageSource copy;
+    return noscript_copy(page, img, own_image_source(page, img, false, {}), copy, false, {});
 }
 
 }  // namespace dconv::html

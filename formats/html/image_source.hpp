@@ -53,10 +53,29 @@ struct ImageSource {
     std::string decorative;  // why it is left out; empty when it is content
 };
 
+// Lazy loaders keep a copy of the image in a <noscript> right after it (or after its
+// <picture> or a small wrapper: at most kMaxNoscriptWrapperDepth levels up, each of at
+// most kMaxNoscriptWrapperElements elements and no other image), for readers without
+// scripts: `<img src="data:..." data-lazy-src="a.jpg" alt="A"><noscript><img src="a.jpg"
+// alt="A"></noscript>`. gumbo parses <noscript> as markup, so the page holds the image
+// twice. The image in the <noscript> (its first) is the twin of the one before when they
+// have the same alt text, or the first's sources name the second's src. The twins are one
+// image: image_source gives the first the best of both (its own sources, unless it names
+// only a placeholder, then the copy's; the alt and title of whichever has them), and the
+// reader leaves the copy out. Nothing but white space and comments stands between them;
+// an image in <noscript> with no twin before it is kept (it may be the only copy).
+inline constexpr int kMaxNoscriptWrapperDepth = 3;
+inline constexpr std::uint32_t kMaxNoscriptWrapperElements = 16;
+
 // The source, alt text and title of the <img> at `img`, and whether it is decorative.
 // `in_figure`: it stands in a <figure> (never an icon then, whatever its size).
 // `page_url`: the page's absolute address, when known (for the other-site rule).
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
+
+// The twin in <noscript> of the <img> at `img` (see kMaxNoscriptWrapperDepth), to be left
+// out; kNoElement when it has none. It reads the page after `img` only, so a reader that
+// frees what it has read (Page::release_child) may ask it as it meets `img`.
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img);
 
 // The leading digits of a declared size ("640", "640px"); 0 when there are none or it
 // is a share of the box ("50%").
