@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -424,6 +425,14 @@ private:
         return note_root_ != kNoElement || !removed_[i];  // a note is read whatever selection did
     }
 
+    // Whether element `i` is shown when the element `at`, being read, is: the boxes holding
+    // `i` that do not hold `at` are all visible.
+    bool shown_beside(std::uint32_t i, std::uint32_t at) const {
+        for (std::uint32_t a = i; a != kNoElement && !page_.contains(a, at); a = page_[a].parent)
+            if (!visible(a)) return false;
+        return true;
+    }
+
     // ------------------------------------------------------------ structure
 
     unsigned enter(std::uint32_t i) {
@@ -451,6 +460,18 @@ private:
         // the image's twin in <noscript> (image_source.hpp), left out when met
         std::uint32_t copy = tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i) : kNoElement;
         if (copy != kNoElement) noscript_copies_.insert(copy);
+        // a twin in a <noscript> put before its image: the image takes its sources when met
+        // (only when the image is shown: the cleaner may have removed its box, a dialog's opener)
+        if (std::uint32_t original = tag == GUMBO_TAG_IMG ? noscript_original_after(page_, i) : kNoElement;
+            original != kNoElement && shown_beside(original, i)) {
+            if (options_.explain && options_.explain->keeps_notes())
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: the copy in <noscript> of the image after it", {},
+                                                   excerpt(attribute(e.node, "src"))));
+            noscript_originals_.emplace(original, image_source(page_, i, figure_depth_ > 0, options_.page_url));
+            return kOpaque;
+        }
+        auto original_of = noscript_originals_.find(i);
         if (tag == GUMBO_TAG_IMG && !options_.image_alt) {
             if (pre_depth_ == 0 && heading_level_ == 0) add_image(i);
             return kOpaque;
@@ -459,6 +480,7 @@ private:
             {
                 std::string_view alt = text::trim(attribute(e.node, "alt"));
                 if (alt.empty() && copy != kNoElement) alt = text::trim(attribute(page_[copy].node, "alt"));
+                if (alt.empty() && original_of != noscript_originals_.end()) alt = original_of->second.alt;
                 if (!alt.empty()) {
                     line_ = e.line;
                     append_text("[");
@@ -909,6 +931,10 @@ private:
         if (paragraph_element_ == kNoElement) paragraph_element_ = i;
         const Element& e = page_[i];
         ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
+        if (auto copy = noscript_originals_.find(i); copy != noscript_originals_.end()) {
+            merge_noscript_copy(image, std::move(copy->second));
+            noscript_originals_.erase(copy);
+        }
         if (!image.decorative.empty()) {
             if (options_.explain && options_.explain->keeps_notes()) {
                 options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
@@ -1301,6 +1327,7 @@ private:
     const std::vector<bool>& removed_;
     BuildOptions options_;
     const NoteIndex& notes_;
+    std::unordered_map<std::uint32_t, ImageSource> noscript_originals_;  // image -> its twin in the <noscript> before it
     std::unordered_set<std::uint32_t> noscript_copies_;  // images in <noscript> whose twin was read (noscript_copy_after)
     std::unordered_set<std::uint32_t> notes_read_;  // labelled notes given their content
     std::uint32_t note_root_;

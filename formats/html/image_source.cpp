@@ -364,7 +364,11 @@ std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSour
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
     ImageSource out = own_image_source(page, img, in_figure, page_url);
     ImageSource copy;
-    if (noscript_copy(page, img, out, copy, in_figure, page_url) == kNoElement) return out;
+    if (noscript_copy(page, img, out, copy, in_figure, page_url) != kNoElement) merge_noscript_copy(out, std::move(copy));
+    return out;
+}
+
+void merge_noscript_copy(ImageSource& out, ImageSource copy) {
     // the copy's sources after the image's own, or before them when the image names only a
     // placeholder (the real file is in <noscript> alone)
     std::vector<std::string> sources;
@@ -387,7 +391,33 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
     if (out.title.empty()) out.title = std::move(copy.title);
     // content when either copy is (a placeholder's declared 1x1 is not the picture's)
     if (copy.decorative.empty()) out.decorative.clear();
-    return out;
+}
+
+std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
+    std::uint32_t box = page[copy].parent;
+    for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level, box = page[box].parent) {
+        if (page[box].tag != GUMBO_TAG_NOSCRIPT) continue;
+        std::uint32_t first = box + 1;
+        while (first < page[box].end && page[first].tag != GUMBO_TAG_IMG) ++first;
+        if (first != copy) return kNoElement;
+        std::uint32_t next = page[box].end;
+        if (next >= page.size() || page[next].parent != page[box].parent || previous_sibling(page, next) != box ||
+            page[next].end - next > kMaxNoscriptWrapperElements)
+            return kNoElement;
+        std::uint32_t img = kNoElement;
+        for (std::uint32_t k = next; k < page[next].end; ++k)
+            if (page[k].tag == GUMBO_TAG_IMG) {
+                if (img != kNoElement) return kNoElement;
+                img = k;
+            }
+        if (img == kNoElement) return kNoElement;
+        ImageSource own = own_image_source(page, img, false, {});
+        ImageSource twin = own_image_source(page, copy, false, {});
+        bool same = own.alt == twin.alt || (!twin.src.empty() && (own.src == twin.src ||
+                    std::find(own.fallbacks.begin(), own.fallbacks.end(), twin.src) != own.fallbacks.end()));
+        return same ? img : kNoElement;
+    }
+    return kNoElement;
 }
 
 std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img) {

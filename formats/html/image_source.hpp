@@ -64,6 +64,8 @@ struct ImageSource {
 // only a placeholder, then the copy's; the alt and title of whichever has them), and the
 // reader leaves the copy out. Nothing but white space and comments stands between them;
 // an image in <noscript> with no twin before it is kept (it may be the only copy).
+// Some loaders put the <noscript> first: its image is then the twin of the image right
+// after the <noscript> (noscript_original_after), the same way.
 inline constexpr int kMaxNoscriptWrapperDepth = 3;
 inline constexpr std::uint32_t kMaxNoscriptWrapperElements = 16;
 
@@ -76,6 +78,11 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
 // out; kNoElement when it has none. It reads the page after `img` only, so a reader that
 // frees what it has read (Page::release_child) may ask it as it meets `img`.
 std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img);
+// The image right after the <noscript> that holds `copy` (its first image) when `copy` is
+// its twin, the <noscript> put first; kNoElement otherwise. Reads the page from `copy` on.
+std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy);
+// `image` given the sources, alt and title of its twin `copy` (as image_source does).
+void merge_noscript_copy(ImageSource& image, ImageSource copy);
 
 // The leading digits of a declared size ("640", "640px"); 0 when there are none or it
 // is a share of the box ("50%").
