@@ -40,7 +40,8 @@ public:
     void flush() {
         if (!note_) return;
         if (notes_ > 1)
-            note_->reason += " (the first of " + std::to_string(notes_) + " notes on this table's rows; the table stays whole)";
+            note_->reason +=
+                " (the first of " + std::to_string(notes_) + " notes on this table's rows; the table stays whole)";
         diag_.note(std::move(*note_));
         note_.reset();
         table_ = notes_ = 0;

@@ -490,7 +490,8 @@ private:
             pre_language_ = code_language(attribute(e.node, "class"));
             for (std::uint32_t up = e.parent, k = 0; pre_language_.empty() && up != kNoElement && k < 2;
                  up = page_[up].parent, ++k)
-                if (page_[up].tag == GUMBO_TAG_DIV) pre_language_ = code_language(attribute(page_[up].node, "class"), true);
+                if (page_[up].tag == GUMBO_TAG_DIV)
+                    pre_language_ = code_language(attribute(page_[up].node, "class"), true);
             return kPre;
         }
         if (int level = heading_level(tag)) {
