@@ -19,6 +19,7 @@
 #include "clean/hash_table.hpp"
 #include "clean/language.hpp"
 #include "clean/rules.hpp"
+#include "clean/table_notes.hpp"
 #include "clean/text_units.hpp"
 #include "clean/thresholds.hpp"
 #include "clean/units.hpp"
@@ -1180,39 +1181,21 @@ void classify_rows(Document& doc, TablesAsRows& rows, const CleanOptions& option
     clean::classify_boilerplate(doc, with_rows, verdicts);
     rows.restore(doc);
     // a row removed from a table kept whole was not removed: say so, once for the table's
-    // rows one after the other (a 1,000-row table said it 1,000 times), on the first of
-    // them, with the lines of all
-    std::optional<Diagnostic> table_note;
-    std::size_t table = 0, noted_rows = 0;
-    auto say_table = [&] {
-        if (!table_note) return;
-        if (noted_rows > 1)
-            table_note->reason += " (the first of " + std::to_string(noted_rows) + " rows of this table so judged)";
-        diag.note(std::move(*table_note));
-        table_note.reset();
-        table = noted_rows = 0;
-    };
+    // rows one after the other, on the first of them, with the lines of all
+    clean::TableRowNotes table_notes(diag);
     for (Diagnostic d : verdicts.items()) {
         const std::size_t kept_in = d.action == "removed" ? rows.kept_table_at(d.first_line) : 0;
         if (kept_in) {
             d.action = "kept";
             d.reason = "a row of a data table kept whole, overruling: " + d.reason;
-            if (kept_in == table && table_note) {
-                table_note->last_line = std::max(table_note->last_line, d.last_line);
-                ++noted_rows;
-                continue;
-            }
-            say_table();
-            table = kept_in;
-            noted_rows = 1;
-            table_note = std::move(d);
+            table_notes.add(kept_in, std::move(d));
             continue;
         }
-        say_table();
+        table_notes.flush();
         if (d.severity == Severity::warning) diag.warn(std::move(d));
         else diag.note(std::move(d));
     }
-    say_table();
+    table_notes.flush();
 }
 
 }  // namespace

@@ -53,6 +53,29 @@ ProseKind prose_kind(const Features& f, std::string_view lang) {
     return f.ends_sentence && f.sentence_ends >= 1 ? ProseKind::furniture_words : ProseKind::none;
 }
 
+// Whether `text` speaks to its reader: a word "you", "your", "yours", "yourself",
+// "vous", "votre" or "vos", in any case (kMaxReaderAddressShare).
+bool addresses_reader(std::string_view text) {
+    static constexpr std::string_view kSecondPerson[] = {"you", "your", "yours", "yourself", "vous", "votre", "vos"};
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    for (std::size_t at = 0; at < text.size();) {
+        if (!letter(text[at])) {
+            ++at;
+            continue;
+        }
+        std::size_t end = at;
+        while (end < text.size() && letter(text[end])) ++end;
+        // a word of ASCII letters only: "vous" in "vous-même", not in "sérieusement"
+        const bool whole = (at == 0 || static_cast<unsigned char>(text[at - 1]) < 0x80) &&
+                           (end == text.size() || static_cast<unsigned char>(text[end]) < 0x80);
+        if (whole && end - at <= 8)
+            for (std::string_view w : kSecondPerson)
+                if (end - at == w.size() && text::starts_with_ci(text.substr(at), w)) return true;
+        at = end;
+    }
+    return false;
+}
+
 // The first (or last) `bytes` of `s`, cut on a character boundary.
 std::string_view head_of(std::string_view s, std::size_t bytes) {
     if (s.size() <= bytes) return s;
@@ -109,6 +132,7 @@ void RecallGuard::add(const Blocks& blocks, const std::string& lang) {
         p.length = f.length;
         p.long_paragraph = f.length >= kLongParagraph;
         p.furniture_words = kind == ProseKind::furniture_words;
+        p.addresses_reader = p.furniture_words && addresses_reader(f.text);
         const std::string_view head = head_of(squeezed, kProbeBytes), tail = tail_of(squeezed, kProbeBytes);
         std::memcpy(p.head_text, head.data(), head.size());
         p.head_bytes = static_cast<unsigned char>(head.size());
@@ -412,16 +436,19 @@ void RecallGuard::settle(const Document& result) {
     }
     // The prose in furniture words counts when it was nearly all of the page's prose and
     // went: an article about privacy or copyright that rules privacy-notice and
-    // legal-line took whole. A cookie banner or a copyright footer is a paragraph or two.
-    std::size_t units = 0;
+    // legal-line took whole. A cookie banner or a copyright footer is a paragraph or two;
+    // a consent wall, paragraphs enough, speaks to the reader in them.
+    std::size_t units = 0, speaking = 0;
     double removed = 0;
     for (const Prose& p : prose_)
         if (p.furniture_words && !p.removed_by.empty()) {
             ++units;
+            speaking += p.addresses_reader;
             removed += p.length;
         }
     count_furniture_words_ = units >= kMinFurnitureProseUnits && removed >= kMinFurnitureProse &&
-                             removed >= (1 - kMinKeptShare) * (total_ + furniture_total_);
+                             removed >= (1 - kMinKeptShare) * (total_ + furniture_total_) &&
+                             static_cast<double>(speaking) <= kMaxReaderAddressShare * static_cast<double>(units);
 }
 
 double RecallGuard::total() const { return total_ + (count_furniture_words_ ? furniture_total_ : 0); }

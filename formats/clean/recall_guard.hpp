@@ -18,8 +18,9 @@
 // fallback cascade), and say so. Prose that the
 // cleaner's vocabulary calls furniture (cookie and privacy notices, copyright lines) is
 // not counted, losing it being the cleaner's job, unless it was nearly all of the page's
-// prose and went (kMinFurnitureProseUnits: an article about privacy that those rules
-// took whole); markup left in a dump is never counted.
+// prose and went, and did not speak to the reader as a notice does
+// (kMinFurnitureProseUnits, kMaxReaderAddressShare: an article about privacy that those
+// rules took whole, not a consent wall); markup left in a dump is never counted.
 //
 // A unit counts as kept while its head or its tail (kProbeBytes of its text) is found in
 // the document's text, each occurrence vouching for one unit: joining lines, stripping a
@@ -77,6 +78,14 @@ inline constexpr double kMaxFallbackProse = 256 * 1024;
 // in three or four paragraphs, the longest ones) and a copyright footer stay uncounted.
 inline constexpr std::size_t kMinFurnitureProseUnits = 5;
 inline constexpr double kMinFurnitureProse = 1000;
+// ... and only when at most this share of those units speak to the reader ("you",
+// "your"; French "vous", "votre": addresses_reader in recall_guard.cpp): a notice
+// addresses the reader in each of its paragraphs ("we use cookies to ...", "you can
+// withdraw your consent"), an article about privacy reports in the third person. A
+// consent wall lists five to ten purposes, each paragraph as long as an article's, so
+// the count alone does not tell them apart. (Pages in other languages: no paragraph
+// found speaking to the reader, those units count as before.)
+inline constexpr double kMaxReaderAddressShare = 0.5;
 // A unit where more than this share of the bytes are < > { } = is markup, not prose.
 inline constexpr double kMaxMarkupShare = 0.02;
 // Bytes of a unit's head and tail looked for in the cleaned text.
@@ -148,6 +157,7 @@ private:
         std::string_view removed_by;     // settled: the pass it went in; empty if kept
         bool long_paragraph = false;
         bool furniture_words = false;  // a privacy notice's or a legal line's (prose_kind)
+        bool addresses_reader = false;  // of furniture words: says "you" (kMaxReaderAddressShare)
         unsigned char head_bytes = 0, tail_bytes = 0;
         char head_text[kProbeBytes], tail_text[kProbeBytes];
         // kProbeBytes of the start and end of its text

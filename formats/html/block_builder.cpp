@@ -172,7 +172,10 @@ Alignment declared_alignment(const GumboNode* cell) {
 // (prettify), "highlight-source-python" (GitHub), "highlight-python notranslate" (Sphinx,
 // whose "default" and "none" name no language), "sourceCode python" (pandoc) and "brush: python"
 // (SyntaxHighlighter). Empty when the class names none, or a name no language has.
-std::string code_language(std::string_view classes) {
+// `wrapper`: the class of a <div> around the <pre>, where only the highlighters' own
+// forms (GitHub's, Sphinx's) are read: there "lang-fr" or "language-fr" says the human
+// language of the text inside, not a programming language.
+std::string code_language(std::string_view classes, bool wrapper = false) {
     std::vector<std::string_view> words;
     for (std::size_t at = 0; at < classes.size();) {
         std::size_t start = classes.find_first_not_of(" \t\r\n\f", at);
@@ -185,7 +188,8 @@ std::string code_language(std::string_view classes) {
         std::string_view w = words[k];
         std::string_view name;
         for (std::string_view prefix : {"language-", "lang-", "highlight-source-", "highlight-"})
-            if (w.size() > prefix.size() && text::starts_with_ci(w, prefix)) {
+            if (w.size() > prefix.size() && text::starts_with_ci(w, prefix) &&
+                (!wrapper || prefix.starts_with("highlight-"))) {
                 name = w.substr(prefix.size());
                 break;
             }
@@ -195,13 +199,13 @@ std::string code_language(std::string_view classes) {
         if (text::starts_with_ci(w, "highlight-") && !text::starts_with_ci(w, "highlight-source-") &&
             (!sphinx || name == "default" || name == "none"))
             name = {};
-        if (name.empty() && w == "brush:" && k + 1 < words.size()) name = words[k + 1];
-        if (name.empty() && w.starts_with("brush:")) name = w.substr(6);
+        if (name.empty() && !wrapper && w == "brush:" && k + 1 < words.size()) name = words[k + 1];
+        if (name.empty() && !wrapper && w.starts_with("brush:")) name = w.substr(6);
         if (!name.empty() && name.back() == ';') name.remove_suffix(1);
         if (text::is_code_language_name(name)) return std::string(name);
     }
     // pandoc: class="sourceCode python", its other word the language
-    if (words.size() == 2 && (words[0] == "sourceCode" || words[1] == "sourceCode")) {
+    if (!wrapper && words.size() == 2 && (words[0] == "sourceCode" || words[1] == "sourceCode")) {
         std::string_view name = words[0] == "sourceCode" ? words[1] : words[0];
         if (text::is_code_language_name(name)) return std::string(name);
     }
@@ -514,12 +518,13 @@ private:
             ++pre_depth_;
             pre_.clear();
             pre_line_ = e.line;
-            // the language: the <pre>'s class, else its <code>'s (met inside), else that of
-            // the <div> or two a highlighter wraps it in (GitHub, Sphinx)
+            // the language: the <pre>'s class, else its <code>'s (met inside), else the
+            // highlighter's class of the <div> or two it wraps it in (GitHub, Sphinx)
             pre_language_ = code_language(attribute(e.node, "class"));
             for (std::uint32_t up = e.parent, k = 0; pre_language_.empty() && up != kNoElement && k < 2;
                  up = page_[up].parent, ++k)
-                if (page_[up].tag == GUMBO_TAG_DIV) pre_language_ = code_language(attribute(page_[up].node, "class"));
+                if (page_[up].tag == GUMBO_TAG_DIV)
+                    pre_language_ = code_language(attribute(page_[up].node, "class"), true);
             return kPre;
         }
         if (int level = heading_level(tag)) {

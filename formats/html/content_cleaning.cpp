@@ -8,6 +8,7 @@
 
 #include "clean/cues.hpp"
 #include "clean/rules.hpp"
+#include "clean/table_notes.hpp"
 #include "clean/thresholds.hpp"
 #include "clean/units.hpp"
 #include "core/text.hpp"
@@ -865,19 +866,8 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         }
         // the classifier's notes, back on the page's lines; those it was not followed in say so
         // A table's rows are the classifier's lines but one unit here: its notes on them
-        // are one note, the first row's, saying how many rows it stands for (a 1,000-row
-        // table made 1,000 lines of "overruling: repeated 1000 times on the page").
-        std::optional<Diagnostic> table_note;
-        std::size_t table_unit = n, table_rows = 0;
-        auto say_table = [&] {
-            if (!table_note) return;
-            if (table_rows > 1)
-                table_note->reason += " (the first of " + std::to_string(table_rows) +
-                                      " notes on this table's rows; the table stays whole)";
-            diag.note(std::move(*table_note));
-            table_note.reset();
-            table_rows = 0;
-        };
+        // are one note (clean::TableRowNotes).
+        clean::TableRowNotes table_notes(diag);
         for (Diagnostic d : verdicts.items()) {
             poll_deadline();
             std::size_t k = n;
@@ -894,19 +884,13 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
                 d.last_line = units[k].source.last;
             }
             if (k < n && units[k].media) {
-                if (k != table_unit) {
-                    say_table();
-                    table_unit = k;
-                    table_note = std::move(d);
-                }
-                ++table_rows;
+                table_notes.add(k + 1, std::move(d));
                 continue;
             }
-            say_table();
-            table_unit = n;
+            table_notes.flush();
             diag.note(std::move(d));
         }
-        say_table();
+        table_notes.flush();
     }
     drop(doc, units, gone);
     drop_site_images(doc, options, diag);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -89,6 +90,19 @@ std::string read_cover(const std::string& path) {
     if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
     if (!bytes.starts_with("\x89PNG\r\n\x1A\n") && !bytes.starts_with("\xFF\xD8\xFF"))
         throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+    if (bytes.starts_with("\x89PNG") && bytes.size() >= 24) {
+        // IHDR's width and height, big-endian at 16 and 20: libpng aborts on either past
+        // kMaxPdfImageSide (limits.hpp).
+        auto side = [&bytes](std::size_t at) {
+            std::uint64_t v = 0;
+            for (std::size_t i = at; i < at + 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[i]);
+            return v;
+        };
+        if (side(16) > kMaxPdfImageSide || side(20) > kMaxPdfImageSide)
+            throw Error(ErrorKind::usage, path, 0,
+                        "the cover image is wider or taller than " + std::to_string(kMaxPdfImageSide) +
+                            " pixels, the most a PDF's PNG may be");
+    }
     return bytes;
 }
 

@@ -712,14 +712,18 @@ private:
 
     // The resource as PDF draws it, or null for one it cannot: JPEG and PNG as they
     // are; GIF and WebP decoded here, once each (an animated one's first frame), and
-    // handed to the writer as PNG. SVG, an image of unknown size and one that does not
-    // decode are null: set as their alt text, which the writer's warning names (the
-    // writer left out an image that did not decode, without a word, when it was decoded
-    // only as the page was drawn).
+    // handed to the writer as PNG. SVG, an image of unknown size, one wider or taller
+    // than kMaxPdfImageSide (libpng aborts on it) and one that does not decode are
+    // null: set as their alt text, which the writer's warning names (the writer left
+    // out an image that did not decode, without a word, when it was decoded only as
+    // the page was drawn).
     std::shared_ptr<const Resource> embeddable(const std::shared_ptr<const Resource>& r) {
         auto [at, fresh] = embeddable_.try_emplace(r.get());
         if (!fresh) return at->second;
         if (r->width <= 0 || r->height <= 0) return nullptr;
+        if (static_cast<std::size_t>(r->width) > kMaxPdfImageSide ||
+            static_cast<std::size_t>(r->height) > kMaxPdfImageSide)
+            return nullptr;
         if (r->media_type == "image/jpeg" || r->media_type == "image/png") {
             at->second = r;
         } else if (r->media_type == "image/gif" || r->media_type == "image/webp") {

@@ -220,6 +220,15 @@ inline constexpr std::size_t kMaxResourceBytes = std::size_t(256) << 20;  // 256
 // 24-megapixel camera's photograph.
 inline constexpr std::size_t kMaxImagePixels = std::size_t(1) << 25;
 
+// truncation: an image wider or taller than this many pixels is not drawn in a PDF (its
+// alt text, named in the writer's warning as one that does not decode), whatever its
+// pixel count: libpng, which libharu reads PNG with (and dconv hands it GIF and WebP as
+// PNG), refuses such a width or height (PNG_USER_WIDTH_MAX) and, libharu setting no
+// recovery point, aborts the process, the whole batch with it. A 2-pixel-high animated
+// WebP canvas 8 million pixels wide passes kMaxImagePixels. JPEG (and GIF) store each side
+// in 16 bits, at most 65,535, which libjpeg and libharu read: below this already.
+inline constexpr std::size_t kMaxPdfImageSide = 1'000'000;
+
 // ------------------------------------------------------------------------------- time
 
 // The time one document may take (reading, cleaning and writing every format), in

@@ -17,6 +17,7 @@
 #include "support/capture.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <sys/wait.h>
 #include <filesystem>
@@ -572,6 +573,60 @@ TEST_CASE("pdf rich: an animated WebP is drawn as its first frame, one that does
     std::string list = capture("pdfimages -list '" + pdf.string() + "'");
     INFO(list);
     CHECK(std::regex_search(list, std::regex(R"( 2 +2 +(rgb|gray|index))")));
+}
+
+// review 13: libpng refuses a width or height past 1,000,000 pixels and, libharu setting
+// no recovery point, aborted the process (a whole batch): an animated WebP whose canvas
+// is 8,388,610 x 2 (under kMaxImagePixels) and a PNG 1,000,001 pixels wide. Both are their
+// alt text now, named in the writer's warning as images that do not decode.
+TEST_CASE("pdf rich: an image wider than libpng reads is its alt text, not an abort") {
+    require_tools();
+    std::string webp = testing::slurp(fs::path(DCONV_SOURCE_DIR) / "tests/data/images/animated.webp");
+    REQUIRE(webp.size() > 30);
+    REQUIRE(webp.substr(12, 4) == "VP8X");
+    webp[26] = '\x80';  // the canvas width less one, 24 bits at 24: 0x800001, 8,388,610 wide
+    std::string png("\x89PNG\r\n\x1A\n", 8);
+    auto chunk = [&png](const std::string& type, const std::string& data) {
+        auto be32 = [](std::uint32_t v) {
+            return std::string{char(v >> 24), char(v >> 16 & 0xFF), char(v >> 8 & 0xFF), char(v & 0xFF)};
+        };
+        std::uint32_t crc = 0xFFFFFFFFu;
+        for (char c : type + data) {
+            crc ^= static_cast<unsigned char>(c);
+            for (int k = 0; k < 8; ++k) crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        png += be32(static_cast<std::uint32_t>(data.size())) + type + data + be32(crc ^ 0xFFFFFFFFu);
+    };
+    // 1,000,001 x 1, 8-bit grey
+    chunk("IHDR", std::string("\x00\x0F\x42\x41\x00\x00\x00\x01\x08\x00\x00\x00\x00", 13));
+    chunk("IEND", "");
+    Document doc;
+    doc.meta.title = "Wide pictures";
+    doc.resources["canvas"] = std::make_shared<const Resource>(Resource{"image/webp", webp, 8'388'610, 2, "m29.webp"});
+    doc.resources["strip"] = std::make_shared<const Resource>(Resource{"image/png", png, 1'000'001, 1, "wide.png"});
+    doc.blocks.push_back(make_paragraph("Above the pictures."));
+    doc.blocks.push_back(make_paragraph(Inlines{Image{"m29.webp", "A wide canvas", "", "canvas"}}));
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"A strip "}, Image{"wide.png", "A long strip", "", "strip"}}));
+    REQUIRE(validate(doc).empty());
+
+    fs::path dir = testing::fresh_dir("pdf-too-wide");
+    Diagnostics diag;
+    fs::path pdf = write(doc, dir, "wide", &diag);
+    check_structure(pdf);
+    std::string warning;
+    for (const auto& d : diag.items())
+        if (d.reason.find("images shown as their alt text (PDF draws no SVG, nor an image that does not decode)") !=
+            std::string::npos)
+            warning = d.reason;
+    INFO(warning);
+    CHECK(warning.find("m29.webp") != std::string::npos);
+    bool strip_named = false;
+    for (const auto& d : diag.items()) strip_named |= d.reason.find("wide.png") != std::string::npos;
+    CHECK(strip_named);
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    INFO(text);
+    CHECK(text.find("[Image: A wide canvas]") != std::string::npos);
+    CHECK(text.find("A long strip") != std::string::npos);
 }
 
 TEST_CASE("pdf rich: images of absurd sizes inside text and cells stay on the page, quickly") {

@@ -237,6 +237,51 @@ TEST_CASE("recall guard: a consent box and a copyright footer removed are not a 
     CHECK_FALSE(beside.report(article, beside_diag));
 }
 
+// A consent wall: a title and seven purposes, each as long as an article's paragraph,
+// nearly all in a privacy notice's words (review 13: the guard warned on one of six).
+const char* const kConsentWall[] = {
+    "We and our partners store and access information on your device, such as cookies, and "
+    "process personal data such as unique identifiers for personalised advertising, measurement "
+    "and audience research.",
+    "You can accept, refuse or change your privacy choices at any time in the settings; your "
+    "consent applies to this site and is passed on to our third party partners through the "
+    "consent framework.",
+    "Store and access information on a device. Cookies, device identifiers or other data can be "
+    "stored on your device for the purposes described to you in this privacy notice.",
+    "Select basic advertising. Advertising shown to you may be based on limited data, such as "
+    "the site you are reading, your approximate location and your type of device, with cookies "
+    "to count how often an advert was shown, as our privacy notice explains.",
+    "Measure advertising performance. Data on which advertising you saw and how you reacted to "
+    "it can be used to judge whether an advert worked; we process personal data and use cookies "
+    "for this purpose.",
+    "Some of our partners process your personal data on the basis of legitimate interest; you "
+    "can object to such processing at any time in the privacy settings, and read our cookie "
+    "policy to learn more.",
+    "Create profiles for personalised content. Information about your activity here, such as "
+    "the forms you fill in and the cookies stored on your device, can build a profile about you "
+    "for personalised content, with your consent.",
+};
+
+TEST_CASE("recall guard: a consent wall of many paragraphs removed is not a collapse") {
+    // each in a notice's words, as each of the privacy article's paragraphs is
+    for (const char* paragraph : kConsentWall) CHECK(clean::is_privacy_notice(paragraph, "en"));
+    for (std::size_t n : {std::size_t(6), std::size(kConsentWall)}) {
+        INFO(n << " paragraphs");
+        std::vector<std::string> paragraphs{"We value your privacy"};
+        paragraphs.insert(paragraphs.end(), std::begin(kConsentWall), std::begin(kConsentWall) + n);
+        Document page = page_of(paragraphs);
+        RecallGuard guard(page);
+        Document after;
+        after.blocks.push_back(make_paragraph("We value your privacy"));
+        guard.checkpoint(after, "classify");
+        CHECK_FALSE(guard.collapsed(after));  // nothing for a fallback to restore
+        CHECK(guard.lost().empty());
+        Diagnostics diag;
+        CHECK_FALSE(guard.report(after, diag));
+        CHECK(recall_warning(diag) == nullptr);
+    }
+}
+
 TEST_CASE("recall guard: furniture removed, prose joined or trimmed is not a collapse") {
     Document page = page_of({"Home | News | Sport | Contact", prose(1), prose(2), prose(3), prose(4),
                              "Copyright 2024 Example. All rights reserved."});
