@@ -197,8 +197,8 @@ struct Validator {
             problems.push_back(here + ": table wider than " + std::to_string(kMaxTableColumns) +
                                " columns");
         if (t.head.empty() && t.body.empty()) problems.push_back(here + ": table without rows");
-        if (!t.direction.empty() && t.direction != "rtl" && t.direction != "ltr")
-            problems.push_back(here + ": table direction \"" + t.direction + "\" (not rtl or ltr)");
+        if (const std::string& direction = t.locale->direction; !direction.empty() && direction != "rtl" && direction != "ltr")
+            problems.push_back(here + ": table direction \"" + direction + "\" (not rtl or ltr)");
         if (t.columns.empty() || t.columns.size() > kMaxTableColumns) return;
         section(t.head, t.columns.size(), here + "/head", depth, notes_deep);
         section(t.body, t.columns.size(), here + "/body", depth, notes_deep);

@@ -201,10 +201,10 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     Image image;
     image.src = std::move(sources.front());
     sources.erase(sources.begin());
-    image.fallbacks = std::move(sources);
+    if (!sources.empty()) image.extra.edit().fallbacks = std::move(sources);
     image.alt = single_line(text::squeeze_spaces(tag.attribute("alt").value_or("")));
     image.title = single_line(tag.attribute("title").value_or(""));
-    image.width = declared_width(tag.attribute("width").value_or(""));
+    if (int width = declared_width(tag.attribute("width").value_or("")); width > 0) image.extra.edit().width = width;
     return image;
 }
 

@@ -1089,7 +1089,7 @@ private:
             html += "\" title=\"";
             html_text(i.title, html);
         }
-        if (i.width > 0) html += "\" width=\"" + std::to_string(i.width);
+        if (i.extra->width > 0) html += "\" width=\"" + std::to_string(i.extra->width);
         html += "\"/>";
     }
 
@@ -1535,7 +1535,7 @@ private:
     }
 
     void image(const Image& i) {
-        if (i.width > 0) {  // a width Markdown cannot say: the <img> tag GFM renders, read back the same
+        if (i.extra->width > 0) {  // a width Markdown cannot say: the <img> tag GFM renders, read back the same
             std::string html;
             html_image(i, html, true);
             if (in_table_cell_)

@@ -633,7 +633,7 @@ TEST_CASE("reader: a raw <img width> is the image's width, written back as an <i
     REQUIRE(doc.blocks.size() == 1);
     std::vector<int> widths;
     each_inline(doc.blocks, [&](const Inline& in, const Block&) {
-        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->width);
+        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->extra->width);
     });
     CHECK(widths == std::vector<int>{200, 0, 120});  // a percentage is no width
     std::string md = write_markdown(doc, WriteOptions{});
