@@ -493,6 +493,29 @@ TEST_CASE("reader: nesting deeper than the model allows is flattened, text kept"
     CHECK(all_text(nested).find("level 79") != std::string::npos);
 }
 
+// Trial 13 review, finding 3: notes cited from deeper than kMaxNoteNesting notes were
+// dropped, their citations kept as text, without a word.
+TEST_CASE("reader: notes cited from deeper than kMaxNoteNesting notes are dropped with one warning") {
+    std::string md = "Text[^1].\n\n";
+    const int notes = kMaxNoteNesting + 3;  // the last three are past the limit
+    for (int i = 1; i <= notes; ++i)
+        md += "[^" + std::to_string(i) + "]: level " + std::to_string(i) +
+              (i < notes ? "[^" + std::to_string(i + 1) + "]" : std::string()) + ".\n\n";
+    Diagnostics diag;
+    Document doc = read(md, diag);
+    CHECK(validate(doc).empty());
+    REQUIRE(diag.warnings() == 1);
+    const Diagnostic& d = diag.items().back();
+    INFO(d.reason);
+    CHECK(d.reason == "notes cited from notes nested " + std::to_string(kMaxNoteNesting) +
+                          " deep (the most kept): 1 citation kept as text, 3 notes dropped");
+    CHECK(d.first_line == static_cast<std::uint32_t>(3 + 2 * (kMaxNoteNesting - 1)));  // note kMaxNoteNesting's line
+
+    Diagnostics shallow;
+    read("Text[^1].\n\n[^1]: one[^2].\n\n[^2]: two.\n", shallow);
+    CHECK(shallow.warnings() == 0);
+}
+
 TEST_CASE("reader: hostile inputs finish fast and cleanly") {
     auto start = Clock::now();
     {
