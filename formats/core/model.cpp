@@ -122,7 +122,8 @@ struct Validator {
                            [&](const Note& n) {
                                // a note may cite notes, kMaxNoteNesting deep at most
                                if (notes_deep >= kMaxNoteNesting)
-                                   problems.push_back(where + ": notes nested deeper than kMaxNoteNesting");
+                                   problems.push_back(where + ": notes nested deeper than " +
+                                                      std::to_string(kMaxNoteNesting) + " notes");
                                blocks(n.content, depth + 1, where + "/note", notes_deep + 1);
                            },
                            [&](const auto& container) {
