@@ -57,9 +57,6 @@ constexpr std::size_t kMaxPipesPerLine = kMaxTableColumns + 1;
 // candidates are kept to fall back on.
 constexpr std::size_t kMaxRawImageTag = 64 * 1024;
 constexpr std::size_t kMaxRawImageSources = 8;
-// A raw <img width> wider than this many pixels is not taken as a width: no screen or
-// page shows one so wide, and it is most likely a typo.
-constexpr int kMaxImageWidth = 20000;
 
 struct Context {
     NoteSource* notes = nullptr;
