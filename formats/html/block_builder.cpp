@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
@@ -917,6 +918,9 @@ private:
         Image out{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {}, {}};
         if (!image.fallbacks.empty())
             for (std::string& other : image.fallbacks) out.extra.edit().fallbacks.push_back(resolved(std::move(other)));
+        if (options_.image_widths)
+            if (int width = html_text::declared_image_width(attribute(e.node, "width")); width > 0)
+                out.extra.edit().width = width;
         put_inline(std::move(out));
     }
 

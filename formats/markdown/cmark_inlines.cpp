@@ -165,19 +165,6 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
     }
 }
 
-// An <img width>: whole CSS pixels ("200", "200px"), up to kMaxImageWidth; a percentage
-// or anything else is no width (0), as it says nothing of the picture's own size.
-int declared_width(std::string_view value) {
-    value = text::trim(value);
-    if (value.ends_with("px")) value.remove_suffix(2);
-    if (value.empty() || value.size() > 6) return 0;
-    int width = 0;
-    for (char c : value) {
-        if (c < '0' || c > '9') return 0;
-        width = width * 10 + (c - '0');
-    }
-    return width <= kMaxImageWidth ? width : 0;
-}
 
 std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     if (tag.name != "img" || tag.closing) return std::nullopt;
@@ -201,7 +188,7 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     if (!sources.empty()) image.extra.edit().fallbacks = std::move(sources);
     image.alt = single_line(text::squeeze_spaces(tag.attribute("alt").value_or("")));
     image.title = single_line(tag.attribute("title").value_or(""));
-    if (int width = declared_width(tag.attribute("width").value_or("")); width > 0) image.extra.edit().width = width;
+    if (int width = html_text::declared_image_width(tag.attribute("width").value_or("")); width > 0) image.extra.edit().width = width;
     return image;
 }
 

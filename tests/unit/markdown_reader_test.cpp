@@ -516,6 +516,20 @@ TEST_CASE("reader: notes cited from deeper than kMaxNoteNesting notes are droppe
     CHECK(shallow.warnings() == 0);
 }
 
+// Trial 13 review, finding 5: an <img width> in a table written as an HTML block (as
+// the Markdown writer writes an image with a width in a cell) lost its width.
+TEST_CASE("reader: an <img width> in an HTML block's table is the image's width, as in text") {
+    Document doc = read("<table><tr><td colspan=\"2\"><img src=\"red.png\" alt=\"pic\" width=\"120\"></td></tr>"
+                        "<tr><td>a</td><td>b</td></tr></table>\n\nText <img src=\"red.png\" alt=\"p2\" width=\"80px\"> inline.\n");
+    std::vector<int> widths;
+    each_inline(doc.blocks, [&](const Inline& in, const Block&) {
+        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->extra->width);
+    });
+    CHECK(widths == std::vector<int>{120, 80});
+    REQUIRE(!doc.blocks.empty());
+    CHECK(std::holds_alternative<Table>(doc.blocks.front().node));
+}
+
 TEST_CASE("reader: hostile inputs finish fast and cleanly") {
     auto start = Clock::now();
     {
