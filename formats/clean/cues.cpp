@@ -218,6 +218,25 @@ bool is_legal_line(std::string_view s) {
     return false;
 }
 
+namespace {
+
+// The other languages whose terms is_privacy_notice looks for, by page language.
+constexpr std::pair<std::string_view, std::string_view> kLocalAnchors[] = {
+    {"de", "atenschutz"}, {"fr", "onnées"}, {"it", "dati "}, {"pl", "dane "},
+    {"zh", "隐私"}, {"zh", "个人信息"},
+};
+
+// What of `lang` is_privacy_notice reads, for CueMemo::notice_lang: 1 + the index of
+// its first anchor in kLocalAnchors (1 + size: none), never 0.
+std::uint8_t notice_language_key(std::string_view lang) {
+    std::size_t k = 0;
+    while (k < std::size(kLocalAnchors) && kLocalAnchors[k].first != lang) ++k;
+    return static_cast<std::uint8_t>(1 + k);
+}
+static_assert(std::size(kLocalAnchors) + 1 < 8, "CueMemo::notice_lang holds 3 bits");
+
+}  // namespace
+
 bool is_privacy_notice(std::string_view s, std::string_view lang) {
     // a notice says what it is about early on: its first kilobyte decides
     if (s.size() > kNoticeSampleBytes) {
@@ -234,10 +253,6 @@ bool is_privacy_notice(std::string_view s, std::string_view lang) {
     // A notice names one of these; most text names none and is done with at once. The
     // English words serve every language (notices copy them); others by page language.
     static constexpr std::string_view kAnchors[] = {"ookie", "rivac", "onsent"};
-    static constexpr std::pair<std::string_view, std::string_view> kLocalAnchors[] = {
-        {"de", "atenschutz"}, {"fr", "onnées"}, {"it", "dati "}, {"pl", "dane "},
-        {"zh", "隐私"}, {"zh", "个人信息"},
-    };
     // memmem scans for the whole needle at once; find() stops at every 'o' and 'e'
     auto contains = [&](std::string_view a) { return ::memmem(s.data(), s.size(), a.data(), a.size()) != nullptr; };
     // 'k' and 'v' are rare letters: a text without them names neither cookies nor privacy
@@ -418,17 +433,17 @@ double widget_share(const Features& f) {
 }
 
 bool is_legal_line(std::string_view text, CueMemo& memo) {
-    if (memo.legal < 0) memo.legal = is_legal_line(text);
-    return memo.legal > 0;
+    if (memo.legal == 0) memo.legal = is_legal_line(text) ? 2 : 1;
+    return memo.legal == 2;
 }
 
 bool is_privacy_notice(std::string_view text, std::string_view lang, CueMemo& memo) {
-    const auto key = static_cast<std::uint32_t>(std::hash<std::string_view>{}(lang) | 1);  // never 0
-    if (memo.notice < 0 || memo.notice_lang != key) {
-        memo.notice = is_privacy_notice(text, lang);
-        memo.notice_lang = key;
+    const std::uint8_t key = notice_language_key(lang);
+    if (memo.notice == 0 || memo.notice_lang != key) {
+        memo.notice = is_privacy_notice(text, lang) ? 2 : 1;
+        memo.notice_lang = key & 7;
     }
-    return memo.notice > 0;
+    return memo.notice == 2;
 }
 
 bool is_legal_line(const Features& f) { return is_legal_line(f.text, f.cues); }

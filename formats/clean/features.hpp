@@ -57,10 +57,14 @@ private:
 // privacy-notice, legal_prose_units and the unit model's features ask them of the same
 // units, and each verdict reads the whole text (asking twice was 2.7 % of the
 // instructions of converting the 60 dev text dumps).
+// One byte, in the padding after Features' counts: a Features per unit, hundreds of
+// thousands of units on a long page (scaling_test's cleaned-text memory bound).
 struct CueMemo {
-    std::uint32_t notice_lang = 0;  // the language `notice` is of (a hash; never 0 once asked)
-    signed char legal = -1;         // -1: not asked yet
-    signed char notice = -1;
+    std::uint8_t legal : 2 = 0;   // 0: not asked yet, 1: no, 2: yes
+    std::uint8_t notice : 2 = 0;  // the same
+    // Which of the languages is_privacy_notice reads terms of `notice` was asked in (1:
+    // another; the verdict depends on the language only so far); 0: not asked yet.
+    std::uint8_t notice_lang : 3 = 0;
 };
 
 struct Features {

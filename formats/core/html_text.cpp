@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/text.hpp"
+#include "dconv/limits.hpp"
 
 namespace dconv::html_text {
 
@@ -176,6 +177,18 @@ std::string fragment_text(std::string_view html) {
         }
     }
     return out;
+}
+
+int declared_image_width(std::string_view value) {
+    value = text::trim(value);
+    if (value.ends_with("px")) value.remove_suffix(2);
+    if (value.empty() || value.size() > 6) return 0;
+    int width = 0;
+    for (char c : value) {
+        if (c < '0' || c > '9') return 0;
+        width = width * 10 + (c - '0');
+    }
+    return width <= kMaxImageWidth ? width : 0;
 }
 
 }  // namespace dconv::html_text

@@ -49,4 +49,8 @@ std::vector<SrcsetCandidate> srcset_candidates(std::string_view srcset);
 // squeezed: the caller decides about white space.
 std::string fragment_text(std::string_view html);
 
+// An <img width>: whole CSS pixels ("200", "200px"), up to kMaxImageWidth; a percentage
+// or anything else is no width (0), as it says nothing of the picture's own size.
+int declared_image_width(std::string_view value);
+
 }  // namespace dconv::html_text

@@ -122,7 +122,8 @@ struct Validator {
                            [&](const Note& n) {
                                // a note may cite notes, kMaxNoteNesting deep at most
                                if (notes_deep >= kMaxNoteNesting)
-                                   problems.push_back(where + ": notes nested deeper than kMaxNoteNesting");
+                                   problems.push_back(where + ": notes nested deeper than " +
+                                                      std::to_string(kMaxNoteNesting) + " notes");
                                blocks(n.content, depth + 1, where + "/note", notes_deep + 1);
                            },
                            [&](const auto& container) {
@@ -197,8 +198,8 @@ struct Validator {
             problems.push_back(here + ": table wider than " + std::to_string(kMaxTableColumns) +
                                " columns");
         if (t.head.empty() && t.body.empty()) problems.push_back(here + ": table without rows");
-        if (!t.direction.empty() && t.direction != "rtl" && t.direction != "ltr")
-            problems.push_back(here + ": table direction \"" + t.direction + "\" (not rtl or ltr)");
+        if (const std::string& direction = t.locale->direction; !direction.empty() && direction != "rtl" && direction != "ltr")
+            problems.push_back(here + ": table direction \"" + direction + "\" (not rtl or ltr)");
         if (t.columns.empty() || t.columns.size() > kMaxTableColumns) return;
         section(t.head, t.columns.size(), here + "/head", depth, notes_deep);
         section(t.body, t.columns.size(), here + "/body", depth, notes_deep);

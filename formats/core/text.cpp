@@ -257,7 +257,6 @@ std::string lower_ascii(std::string_view s) {
 }
 
 bool is_code_language_name(std::string_view name) {
-    constexpr std::size_t kMaxCodeLanguageName = 32;  // longer is a sentence, not a name
     return !name.empty() && name.size() <= kMaxCodeLanguageName &&
            std::all_of(name.begin(), name.end(), [](char ch) {
                return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/fetch.hpp"
 #include "dconv/limits.hpp"
@@ -551,9 +552,9 @@ private:
             finish_paragraph();
             tables_.push_back(TableBuild{i, {}, false, false, true, false, {}, 0, {}, {}, {}, 0});
             // the table's own language and direction (an Arabic table in an English page)
-            tables_.back().table.language = std::string(text::trim(attribute(e.node, "lang")));
+            tables_.back().table.locale.edit().language = std::string(text::trim(attribute(e.node, "lang")));
             std::string dir = text::lower_ascii(text::trim(attribute(e.node, "dir")));
-            if (dir == "rtl" || dir == "ltr") tables_.back().table.direction = std::move(dir);
+            if (dir == "rtl" || dir == "ltr") tables_.back().table.locale.edit().direction = std::move(dir);
             containers_.push_back(Container{Container::Kind::table, {}, {}, {e.line, e.line}});
             return kTable;
         }
@@ -956,10 +957,13 @@ private:
             if (src.size() > 2 && src[0] == '/' && src[1] == '/') return "https:" + src;  // scheme-relative
             return src;
         };
-        std::vector<std::string> fallbacks;
-        for (std::string& other : image.fallbacks) fallbacks.push_back(resolved(std::move(other)));
-        put_inline(Image{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {},
-                         std::move(fallbacks)});
+        Image out{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {}, {}};
+        if (!image.fallbacks.empty())
+            for (std::string& other : image.fallbacks) out.extra.edit().fallbacks.push_back(resolved(std::move(other)));
+        if (options_.image_widths)
+            if (int width = html_text::declared_image_width(attribute(e.node, "width")); width > 0)
+                out.extra.edit().width = width;
+        put_inline(std::move(out));
     }
 
     // A note at its (first) reference; a later reference to a note already read is its

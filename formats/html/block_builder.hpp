@@ -60,6 +60,10 @@ struct BuildOptions {
     // True: every table is a data table, none judged layout (table_kind.hpp): for markup
     // a program wrote for a table of the model (the Markdown writer's HTML tables).
     bool tables_are_data = false;
+    // True: an <img width> is the image's width (Image::Extra::width), as a raw <img> in
+    // Markdown's text: for the Markdown reader's HTML blocks, where the Markdown writer
+    // writes it (a web page's widths are its layout's, not the picture's).
+    bool image_widths = false;
 };
 
 // Builds the blocks of the subtrees of `roots`, in the order given (document order),

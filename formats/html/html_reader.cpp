@@ -210,6 +210,7 @@ Blocks read_html_fragment(std::string markup) {
     if (page.body() == html::kNoElement) return {};
     html::BuildOptions build;
     build.tables_are_data = true;
+    build.image_widths = true;
     return html::build_blocks(page, {page.body()}, std::vector<bool>(page.size(), false), build);
 }
 

@@ -46,7 +46,7 @@ inline constexpr float kLinkBarDensity = 0.5f;
 struct ImageSource {
     std::string src;    // as written (relative or absolute); empty: no usable source
     // the other usable sources, best first: the ones after src in the order above, then
-    // the other candidates of its srcsets (Image::fallbacks), at most kMaxImageFallbacks
+    // the other candidates of its srcsets (Image::Extra::fallbacks), at most kMaxImageFallbacks
     std::vector<std::string> fallbacks;
     std::string alt;    // one line, white space collapsed
     std::string title;

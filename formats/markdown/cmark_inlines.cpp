@@ -57,9 +57,6 @@ constexpr std::size_t kMaxPipesPerLine = kMaxTableColumns + 1;
 // candidates are kept to fall back on.
 constexpr std::size_t kMaxRawImageTag = 64 * 1024;
 constexpr std::size_t kMaxRawImageSources = 8;
-// A raw <img width> wider than this many pixels is not taken as a width: no screen or
-// page shows one so wide, and it is most likely a typo.
-constexpr int kMaxImageWidth = 20000;
 
 struct Context {
     NoteSource* notes = nullptr;
@@ -168,19 +165,6 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
     }
 }
 
-// An <img width>: whole CSS pixels ("200", "200px"), up to kMaxImageWidth; a percentage
-// or anything else is no width (0), as it says nothing of the picture's own size.
-int declared_width(std::string_view value) {
-    value = text::trim(value);
-    if (value.ends_with("px")) value.remove_suffix(2);
-    if (value.empty() || value.size() > 6) return 0;
-    int width = 0;
-    for (char c : value) {
-        if (c < '0' || c > '9') return 0;
-        width = width * 10 + (c - '0');
-    }
-    return width <= kMaxImageWidth ? width : 0;
-}
 
 std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     if (tag.name != "img" || tag.closing) return std::nullopt;
@@ -201,10 +185,10 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     Image image;
     image.src = std::move(sources.front());
     sources.erase(sources.begin());
-    image.fallbacks = std::move(sources);
+    if (!sources.empty()) image.extra.edit().fallbacks = std::move(sources);
     image.alt = single_line(text::squeeze_spaces(tag.attribute("alt").value_or("")));
     image.title = single_line(tag.attribute("title").value_or(""));
-    image.width = declared_width(tag.attribute("width").value_or(""));
+    if (int width = html_text::declared_image_width(tag.attribute("width").value_or("")); width > 0) image.extra.edit().width = width;
     return image;
 }
 

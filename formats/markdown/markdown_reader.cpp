@@ -38,11 +38,13 @@
 #include <cmark-gfm.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -772,6 +774,18 @@ bool opens_table(std::string_view html) {
            std::string_view(" \t\r\n>/").find(start[6]) != std::string_view::npos;
 }
 
+// An HTML block that goes on with a table the Markdown writer wrote in pieces: it starts
+// with a tag of the table's own (<tr>, </td>, <tbody>, <caption>, <col>...), where an HTML
+// block of a cell's Markdown (the <img> of an image with a width, alone on its line)
+// starts with another.
+bool is_table_piece(std::string_view html) {
+    std::string start = text::lower_ascii(trim_left(html).substr(0, 10));
+    if (start.starts_with("</")) start.erase(1, 1);
+    for (std::string_view tag : {"<t", "<caption", "<col"})
+        if (start.starts_with(tag)) return true;
+    return false;
+}
+
 bool closes_table(std::string_view html) {
     while (!html.empty() && (html.back() == '\n' || html.back() == ' ' || html.back() == '\t' || html.back() == '\r'))
         html.remove_suffix(1);
@@ -836,10 +850,51 @@ public:
             }
         };
         walk(root, true, 1);
+        std::vector<std::size_t> deepest;  // reached at kMaxNoteNesting: their citations stay text
         for (std::size_t next = 0; next < reached.size(); ++next) {
             const std::size_t index = reached[next];
             if (levels_[index] < kMaxNoteNesting) walk(definitions_[index], false, levels_[index] + 1);
+            else deepest.push_back(index);
         }
+        warn_too_deep(deepest);
+    }
+
+    // One warning for the citations that notes kMaxNoteNesting deep make, kept as text,
+    // and the notes lost with them: those they cite that the walk did not reach, and the
+    // notes only those cite (as the other truncations say what they cut). Each
+    // definition is read once.
+    void warn_too_deep(const std::vector<std::size_t>& deepest) {
+        std::size_t citations = 0;
+        std::vector<bool> lost(definitions_.size(), false);
+        std::vector<std::size_t> dropped;
+        std::uint32_t first_line = 0;
+        auto cited_by = [&](std::size_t index, bool at_the_cut) {
+            CmarkIterator iter(cmark_iter_new(definitions_[index]), cmark_iter_free);
+            cmark_event_type ev;
+            while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+                cmark_node* node = cmark_iter_get_node(iter.get());
+                if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_FOOTNOTE_REFERENCE) continue;
+                std::optional<std::size_t> cited = definition_index(node);
+                if (!cited) continue;
+                if (at_the_cut) {
+                    ++citations;
+                    if (!first_line) first_line = range(node).first;
+                }
+                if (!holders_[*cited] && !lost[*cited]) {
+                    lost[*cited] = true;
+                    dropped.push_back(*cited);
+                }
+            }
+        };
+        for (std::size_t index : deepest) cited_by(index, true);
+        for (std::size_t next = 0; next < dropped.size(); ++next) cited_by(dropped[next], false);
+        if (!citations) return;
+        diag_.warn(std::string(kPass),
+                   "notes cited from notes nested " + std::to_string(kMaxNoteNesting) + " deep (the most kept): " +
+                       std::to_string(citations) + (citations == 1 ? " citation" : " citations") +
+                       " kept as text, " + std::to_string(dropped.size()) + (dropped.size() == 1 ? " note" : " notes") +
+                       " dropped",
+                   first_line);
     }
 
     // Converts the children of `parent`, whose own blocks sit `depth` containers deep.
@@ -867,13 +922,26 @@ public:
         if (!opens_table(html) || closes_table(html)) return nullptr;
         // A run of Markdown blocks stands in the HTML as a token no text holds (private
         // use characters around a number), found again in the cells the HTML reader builds.
-        auto token = [](std::size_t k) { return "\uE000dconv-cell-" + std::to_string(k) + "\uE000"; };
+        static constexpr std::string_view kTokenOpen = "\uE000dconv-cell-", kTokenClose = "\uE000";
+        auto token = [](std::size_t k) { return std::string(kTokenOpen) + std::to_string(k) + std::string(kTokenClose); };
+        // The run a cell's text stands for, read from the token itself (one pass over the
+        // cells, not every cell against every run: a table of thousands of rows citing
+        // notes is what the Markdown writer emits); nullopt: not a token.
+        auto run_of = [&token](std::string_view text) -> std::optional<std::size_t> {
+            if (!text.starts_with(kTokenOpen) || !text.ends_with(kTokenClose)) return std::nullopt;
+            std::string_view digits = text.substr(kTokenOpen.size(), text.size() - kTokenOpen.size() - kTokenClose.size());
+            std::size_t k = 0;
+            auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+            if (error != std::errc() || end != digits.data() + digits.size() || token(k) != text) return std::nullopt;
+            return k;
+        };
         std::vector<std::vector<cmark_node*>> runs;
         cmark_node* last = nullptr;
         bool in_run = false;
         for (cmark_node* n = cmark_node_next(first); n && !last; n = cmark_node_next(n)) {
+            check_deadline();
             if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) return nullptr;
-            if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) {
+            if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK || !is_table_piece(literal(n))) {
                 if (!in_run) {
                     html += token(runs.size());
                     runs.emplace_back();
@@ -895,15 +963,17 @@ public:
         if (!table) return nullptr;
         std::vector<TableCell*> cells(runs.size(), nullptr);
         for (auto* section : {&table->head, &table->body})
-            for (TableRow& row : *section)
+            for (TableRow& row : *section) {
+                check_deadline();
                 for (TableCell& cell : row.cells) {
                     if (cell.content.size() != 1) continue;
                     const auto* p = std::get_if<Paragraph>(&cell.content.front().node);
                     const auto* t = p && p->content.size() == 1 ? std::get_if<Text>(&p->content.front()) : nullptr;
                     if (!t) continue;
-                    for (std::size_t k = 0; k < runs.size(); ++k)
-                        if (t->text == token(k) && !cells[k]) cells[k] = &cell;
+                    if (std::optional<std::size_t> k = run_of(t->text); k && *k < runs.size() && !cells[*k])
+                        cells[*k] = &cell;
                 }
+            }
         if (std::find(cells.begin(), cells.end(), nullptr) != cells.end()) return nullptr;
         const SourceRange where{range(first).first, range(last).last};
         if (where.known()) shift_sources(parsed, where.first);

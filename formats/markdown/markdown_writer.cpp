@@ -867,10 +867,12 @@ private:
         end_line();
     }
 
-    // Can a GFM pipe table hold this one? One header row, no spans, and every cell empty
-    // or one paragraph without line breaks.
+    // Can a GFM pipe table hold this one? One header row, no spans, every cell empty or
+    // one paragraph without line breaks, and the document's language and direction (a
+    // pipe table has no attributes: html_table writes lang and dir).
     static bool pipe_table_fits(const Table& t) {
         if (t.head.size() != 1 || t.columns.empty()) return false;
+        if (!t.locale->language.empty() || !t.locale->direction.empty()) return false;
         for (const auto* section : {&t.head, &t.body})
             for (const TableRow& row : *section) {
                 if (row.cells.size() != t.columns.size()) return false;
@@ -984,7 +986,18 @@ private:
     // cell's `[^1]` is one, numbered in order and rendered as a link by GFM; the reader
     // joins the pieces back into the one table (table_of_html_blocks).
     void html_table(const Table& t) {
-        std::string html = "<table>\n";
+        std::string html = "<table";
+        if (!t.locale->direction.empty()) {
+            html += " dir=\"";
+            html_text(t.locale->direction, html);
+            html += '"';
+        }
+        if (!t.locale->language.empty()) {
+            html += " lang=\"";
+            html_text(t.locale->language, html);
+            html += '"';
+        }
+        html += ">\n";
         auto flush = [&] {  // an HTML block ends at a blank line: the lines are written without any
             for (std::string_view line : text::split_lines(html)) {
                 if (line.empty()) continue;
@@ -1089,7 +1102,7 @@ private:
             html += "\" title=\"";
             html_text(i.title, html);
         }
-        if (i.width > 0) html += "\" width=\"" + std::to_string(i.width);
+        if (i.extra->width > 0) html += "\" width=\"" + std::to_string(i.extra->width);
         html += "\"/>";
     }
 
@@ -1535,7 +1548,7 @@ private:
     }
 
     void image(const Image& i) {
-        if (i.width > 0) {  // a width Markdown cannot say: the <img> tag GFM renders, read back the same
+        if (i.extra->width > 0) {  // a width Markdown cannot say: the <img> tag GFM renders, read back the same
             std::string html;
             html_image(i, html, true);
             if (in_table_cell_)

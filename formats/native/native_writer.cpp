@@ -80,7 +80,7 @@ Json inlines_json(const Inlines& inlines) {
                     image["alt"] = i.alt;
                     image["title"] = i.title;
                     image["resource"] = i.resource;
-                    if (i.width > 0) image["width"] = i.width;  // asked for by the source
+                    if (i.extra->width > 0) image["width"] = i.extra->width;  // asked for by the source
                     return image;
                 },
                 [](const Strikeout& s) { return Json{{"strike", inlines_json(s.children)}}; },
@@ -203,8 +203,8 @@ Json block_json(const Block& block) {
                        Json columns = Json::array();
                        for (Alignment a : t.columns) columns.push_back(alignment_name(a));
                        out["columns"] = std::move(columns);
-                       if (!t.language.empty()) out["language"] = t.language;
-                       if (!t.direction.empty()) out["direction"] = t.direction;
+                       if (!t.locale->language.empty()) out["language"] = t.locale->language;
+                       if (!t.locale->direction.empty()) out["direction"] = t.locale->direction;
                        lines();
                        out["caption"] = inlines_json(t.caption);
                        out["head"] = rows_json(t.head);

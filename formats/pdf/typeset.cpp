@@ -1283,7 +1283,7 @@ private:
             std::shared_ptr<const Resource> resource = drawable(*im);
             space(gap);
             if (resource) {
-                image(std::move(resource), ctx, max_height, im->width);
+                image(std::move(resource), ctx, max_height, im->extra->width);
             } else {
                 counting_inline_images_ = false;  // drawable() has counted it
                 text_paragraph(Inlines{*im}, ctx);
@@ -1542,8 +1542,9 @@ private:
         // (cell_left), and the cells are set right to left, so that text aligned to the
         // start (the columns' default) stands at the right of its cell. The table's own
         // direction or language, when it has one, wins over the chapter's.
-        const bool right_to_left = !t.direction.empty() ? t.direction == "rtl"
-                                                        : is_rtl_language(t.language.empty() ? language_ : t.language);
+        const Table::Locale& locale = *t.locale;
+        const bool right_to_left = !locale.direction.empty() ? locale.direction == "rtl"
+                                                             : is_rtl_language(locale.language.empty() ? language_ : locale.language);
         auto cell_left = [&](std::size_t first, std::size_t end) {
             return right_to_left ? table_left + table_right - (column_x[end] - gap) : column_x[first];
         };

@@ -342,7 +342,7 @@ public:
         auto visit = [this](Image& image, std::uint32_t line) {
             image.resource = key_for(image, line);
             // resolved: its src is the source that loaded, the others are of no more use
-            if (!image.resource.empty()) image.fallbacks = {};
+            if (!image.resource.empty() && !image.extra->fallbacks.empty()) image.extra.edit().fallbacks = {};
         };
         each_image(doc_.blocks, visit);
         if (remote_count_ > 0)
@@ -374,7 +374,7 @@ private:
         if (!located.loaded && located.remote_url.empty() && !located.problem.empty()) {
             // a local file that is not there: the first other source of the picture that
             // is (a saved page keeps one of a srcset's sizes, maybe not the one chosen)
-            for (const std::string& other : image.fallbacks) {
+            for (const std::string& other : image.extra->fallbacks) {
                 check_deadline();
                 Located there = locator_.locate(other);
                 if (!there.loaded) continue;

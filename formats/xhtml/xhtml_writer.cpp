@@ -364,16 +364,16 @@ void BlockRenderer::table(xml::XmlWriter& out, const Table& t) {
     // are written in it (their text's language runs, their own dir).
     const std::string page_language = language_;
     const Direction page_direction = direction_;
-    std::string_view table_language = well_formed_language(t.language);
+    std::string_view table_language = well_formed_language(t.locale->language);
     if (!table_language.empty()) {
         out.attribute("lang", table_language);
         out.attribute("xml:lang", table_language);
         language_ = std::string(table_language);
     }
     Direction table_direction = direction_;
-    if (!t.direction.empty()) table_direction = t.direction == "rtl" ? Direction::rtl : Direction::ltr;
+    if (!t.locale->direction.empty()) table_direction = t.locale->direction == "rtl" ? Direction::rtl : Direction::ltr;
     else if (!table_language.empty()) table_direction = is_rtl_language(table_language) ? Direction::rtl : Direction::ltr;
-    if (table_direction != direction_ || !t.direction.empty())
+    if (table_direction != direction_ || !t.locale->direction.empty())
         out.attribute("dir", table_direction == Direction::rtl ? "rtl" : "ltr");
     direction_ = table_direction;
     out.newline();
@@ -473,12 +473,12 @@ void BlockRenderer::image(xml::XmlWriter& out, const Image& i) {
     if (!text::trim(i.title).empty()) out.attribute("title", text::squeeze_spaces(i.title));
     // The size lets a reader lay the page out before the image is decoded; the style
     // sheet scales it down to the page (max-width: 100%, height: auto).
-    // A width the source asked for (Image::width) is kept, the height scaled to it.
-    if (i.width > 0) {
-        out.attribute("width", std::to_string(i.width));
+    // A width the source asked for (Image::Extra::width) is kept, the height scaled to it.
+    if (const int width = i.extra->width; width > 0) {
+        out.attribute("width", std::to_string(width));
         if (resource->width > 0 && resource->height > 0)
             out.attribute("height", std::to_string(std::max<long long>(
-                                        1, (static_cast<long long>(resource->height) * i.width + resource->width / 2) /
+                                        1, (static_cast<long long>(resource->height) * width + resource->width / 2) /
                                                resource->width)));
     } else if (resource->width > 0 && resource->height > 0) {
         out.attribute("width", std::to_string(resource->width));

@@ -25,6 +25,39 @@ using Blocks = std::vector<Block>;
 struct Inline;
 using Inlines = std::vector<Inline>;
 
+// A rarely set part of a model struct, kept on the heap: a Block or an Inline is as large
+// as its largest alternative, and a document holds hundreds of thousands of them, so a
+// field most tables or images never set costs one pointer, not its size, in every one
+// (scaling_test's cleaned-text memory bound). A value: copies copy it, == compares it,
+// and an unset one reads (and compares) as a default T.
+template <class T>
+class Rare {
+public:
+    Rare() = default;
+    Rare(T value) : value_(std::make_unique<T>(std::move(value))) {}
+    Rare(const Rare& o) : value_(o.value_ ? std::make_unique<T>(*o.value_) : nullptr) {}
+    Rare(Rare&&) noexcept = default;
+    Rare& operator=(const Rare& o) {
+        if (this != &o) value_ = o.value_ ? std::make_unique<T>(*o.value_) : nullptr;
+        return *this;
+    }
+    Rare& operator=(Rare&&) noexcept = default;
+    const T& operator*() const { return value_ ? *value_ : unset(); }
+    const T* operator->() const { return &**this; }
+    T& edit() {  // set it, to a default T first when unset
+        if (!value_) value_ = std::make_unique<T>();
+        return *value_;
+    }
+    bool operator==(const Rare& o) const { return **this == *o; }
+
+private:
+    static const T& unset() {
+        static const T none{};
+        return none;
+    }
+    std::unique_ptr<T> value_;
+};
+
 struct Text {
     std::string text;  // UTF-8, NFC; never contains a newline
     bool operator==(const Text&) const = default;
@@ -79,13 +112,17 @@ struct Image {
     std::string alt;       // alternative text, one line
     std::string title;
     std::string resource;  // key into Document::resources; empty when unresolved
-    // Other sources of the same picture, in order (a web page's src and the rest of its
-    // srcset): when src is a local file that is not there (a saved page keeps one size),
-    // resolve_resources loads the first of these that is, and makes it the src.
-    std::vector<std::string> fallbacks;
-    // The width the source asks the picture to be shown at, in CSS pixels (a raw
-    // <img width="200"> in Markdown); 0: its own. Writers that size images honour it.
-    int width = 0;
+    struct Extra {
+        // Other sources of the same picture, in order (a web page's src and the rest of
+        // its srcset): when src is a local file that is not there (a saved page keeps one
+        // size), resolve_resources loads the first of these that is, and makes it the src.
+        std::vector<std::string> fallbacks;
+        // The width the source asks the picture to be shown at, in CSS pixels (a raw
+        // <img width="200"> in Markdown); 0: its own. Writers that size images honour it.
+        int width = 0;
+        bool operator==(const Extra&) const = default;
+    };
+    Rare<Extra> extra;  // most images have neither
     bool operator==(const Image&) const = default;
 };
 
@@ -234,8 +271,12 @@ struct Table {
     std::vector<Alignment> columns;
     std::vector<TableRow> head;
     std::vector<TableRow> body;
-    std::string language;   // BCP 47; empty: the document's
-    std::string direction;  // "rtl" or "ltr"; empty: the language's (the document's)
+    struct Locale {
+        std::string language;   // BCP 47; empty: the document's
+        std::string direction;  // "rtl" or "ltr"; empty: the language's (the document's)
+        bool operator==(const Locale&) const = default;
+    };
+    Rare<Locale> locale;  // most tables are in the document's
     bool operator==(const Table&) const = default;
 };
 

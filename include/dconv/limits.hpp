@@ -94,6 +94,15 @@ inline constexpr int kMaxNesting = 64;
 // cite a note from a note rarely, and never from deeper than two or three.
 inline constexpr int kMaxNoteNesting = 8;
 
+// ignored: a raw <img width> (Markdown's, Image::width) wider than this many pixels is
+// not taken as a width, the image shown at its own: no screen or page shows one so wide,
+// and it is most likely a typo.
+inline constexpr int kMaxImageWidth = 20000;
+
+// ignored: a code language (a fence's info word, an HTML class's language-*) longer than
+// this is not taken as a language: it is a sentence, not a name.
+inline constexpr std::size_t kMaxCodeLanguageName = 32;
+
 namespace html {
 
 // truncation: elements nested deeper than this have their tags dropped before parsing:

@@ -1397,10 +1397,10 @@ TEST_CASE("html reader: a table keeps its own language and direction") {
     for (const Block& b : doc.blocks)
         if (const auto* t = std::get_if<Table>(&b.node)) tables.push_back(t);
     REQUIRE(tables.size() == 2);
-    CHECK(tables[0]->language == "ar");
-    CHECK(tables[0]->direction == "rtl");
-    CHECK(tables[1]->language.empty());
-    CHECK(tables[1]->direction.empty());
+    CHECK(tables[0]->locale->language == "ar");
+    CHECK(tables[0]->locale->direction == "rtl");
+    CHECK(tables[1]->locale->language.empty());
+    CHECK(tables[1]->locale->direction.empty());
     std::string native = write_document(doc, "native", {});
     CHECK(native.find("\"direction\": \"rtl\"") != std::string::npos);
     CHECK(native.find("\"language\": \"ar\"") != std::string::npos);

@@ -493,6 +493,43 @@ TEST_CASE("reader: nesting deeper than the model allows is flattened, text kept"
     CHECK(all_text(nested).find("level 79") != std::string::npos);
 }
 
+// Trial 13 review, finding 3: notes cited from deeper than kMaxNoteNesting notes were
+// dropped, their citations kept as text, without a word.
+TEST_CASE("reader: notes cited from deeper than kMaxNoteNesting notes are dropped with one warning") {
+    std::string md = "Text[^1].\n\n";
+    const int notes = kMaxNoteNesting + 3;  // the last three are past the limit
+    for (int i = 1; i <= notes; ++i)
+        md += "[^" + std::to_string(i) + "]: level " + std::to_string(i) +
+              (i < notes ? "[^" + std::to_string(i + 1) + "]" : std::string()) + ".\n\n";
+    Diagnostics diag;
+    Document doc = read(md, diag);
+    CHECK(validate(doc).empty());
+    REQUIRE(diag.warnings() == 1);
+    const Diagnostic& d = diag.items().back();
+    INFO(d.reason);
+    CHECK(d.reason == "notes cited from notes nested " + std::to_string(kMaxNoteNesting) +
+                          " deep (the most kept): 1 citation kept as text, 3 notes dropped");
+    CHECK(d.first_line == static_cast<std::uint32_t>(3 + 2 * (kMaxNoteNesting - 1)));  // note kMaxNoteNesting's line
+
+    Diagnostics shallow;
+    read("Text[^1].\n\n[^1]: one[^2].\n\n[^2]: two.\n", shallow);
+    CHECK(shallow.warnings() == 0);
+}
+
+// Trial 13 review, finding 5: an <img width> in a table written as an HTML block (as
+// the Markdown writer writes an image with a width in a cell) lost its width.
+TEST_CASE("reader: an <img width> in an HTML block's table is the image's width, as in text") {
+    Document doc = read("<table><tr><td colspan=\"2\"><img src=\"red.png\" alt=\"pic\" width=\"120\"></td></tr>"
+                        "<tr><td>a</td><td>b</td></tr></table>\n\nText <img src=\"red.png\" alt=\"p2\" width=\"80px\"> inline.\n");
+    std::vector<int> widths;
+    each_inline(doc.blocks, [&](const Inline& in, const Block&) {
+        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->extra->width);
+    });
+    CHECK(widths == std::vector<int>{120, 80});
+    REQUIRE(!doc.blocks.empty());
+    CHECK(std::holds_alternative<Table>(doc.blocks.front().node));
+}
+
 TEST_CASE("reader: hostile inputs finish fast and cleanly") {
     auto start = Clock::now();
     {
@@ -633,7 +670,7 @@ TEST_CASE("reader: a raw <img width> is the image's width, written back as an <i
     REQUIRE(doc.blocks.size() == 1);
     std::vector<int> widths;
     each_inline(doc.blocks, [&](const Inline& in, const Block&) {
-        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->width);
+        if (const auto* i = std::get_if<Image>(&in.base())) widths.push_back(i->extra->width);
     });
     CHECK(widths == std::vector<int>{200, 0, 120});  // a percentage is no width
     std::string md = write_markdown(doc, WriteOptions{});

@@ -460,6 +460,28 @@ TEST_CASE("writer: a figure of a captioned table without a caption of its own wr
     CHECK(write({Block{Figure{{para({Image{"q.png", "Quay", "", ""}})}, {}}, {}}}) == "![Quay](q.png)\n\nFigure:\n");
 }
 
+// Trial 13 review, finding 4: a table of its own language and direction fit a pipe
+// table, which has no attributes: read back, it had neither.
+TEST_CASE("writer: a table of its own language or direction is written as HTML with lang and dir, read back the same") {
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default};
+    t.head.push_back(TableRow{{TableCell{{para("سنة")}}, TableCell{{para("طن")}}}});
+    t.body.push_back(TableRow{{TableCell{{para("2024")}}, TableCell{{para("340")}}}});
+    for (auto [language, direction] : {std::pair{"ar", "rtl"}, std::pair{"", "rtl"}, std::pair{"he", ""}}) {
+        Table own = t;
+        own.locale.edit() = {language, direction};
+        std::string md = write({Block{own, {}}});
+        INFO(md);
+        CHECK(md.starts_with("<table"));
+        CHECK((md.find(std::string(" dir=\"") + direction + "\"") != std::string::npos) == (*direction != 0));
+        CHECK((md.find(std::string(" lang=\"") + language + "\"") != std::string::npos) == (*language != 0));
+        Document back = read(md);
+        REQUIRE(back.blocks.size() == 1);
+        CHECK(back.blocks.front() == Block{own, {}});
+    }
+    CHECK(write({Block{t, {}}}).starts_with("| "));  // the document's: a pipe table still
+}
+
 TEST_CASE("writer: a table written as HTML keeps each column's alignment past row and column spans") {
     auto cell = [](const char* text, int rows = 1, int cols = 1) {
         TableCell c{{para(text)}};

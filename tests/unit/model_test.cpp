@@ -188,7 +188,7 @@ TEST_CASE("validate: a note may cite notes, kMaxNoteNesting deep") {
     CHECK(validate(nested(kMaxNoteNesting)).empty());
     auto problems = validate(nested(kMaxNoteNesting + 1));
     CHECK(problems.size() == 1);
-    CHECK(mentions(problems, "notes nested deeper"));
+    CHECK(mentions(problems, "notes nested deeper than " + std::to_string(kMaxNoteNesting) + " notes"));
 }
 
 TEST_CASE("validate: figures need content, captions one line") {

@@ -319,8 +319,8 @@ TEST_CASE("typeset: a table's own direction or language wins over the chapter's"
         Document doc;
         doc.meta.language = language;
         Table t;
-        t.language = table_language;
-        t.direction = direction;
+        t.locale.edit().language = table_language;
+        t.locale.edit().direction = direction;
         t.columns = {Alignment::Default, Alignment::Default};
         t.head.push_back(TableRow{{TableCell{{make_paragraph("A")}}, TableCell{{make_paragraph("B")}}}});
         t.body.push_back(TableRow{{TableCell{{make_paragraph("\u0645\u0631\u062D\u0628\u0627")}},

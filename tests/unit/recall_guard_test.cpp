@@ -482,3 +482,23 @@ TEST_CASE("recall guard: Markdown is not cleaned by default, so never guarded, -
     Diagnostics off_diag;
     CHECK(read_document(md, options, off_diag) == as_written);
 }
+
+// The memo of a unit's cue verdicts is one byte (features.hpp, CueMemo): a privacy
+// notice verdict asked again in another language is asked again, not read from the memo,
+// when the language changes which terms are looked for.
+TEST_CASE("cues: a memo's privacy notice verdict follows the language it is asked in") {
+    const std::string_view german = "Datenschutz: your data and personal data, processed as the Datenschutz says.";
+    REQUIRE(!clean::is_privacy_notice(german, "en"));
+    REQUIRE(clean::is_privacy_notice(german, "de"));
+    clean::CueMemo memo;
+    CHECK(!clean::is_privacy_notice(german, "en", memo));
+    CHECK(clean::is_privacy_notice(german, "de", memo));
+    CHECK(!clean::is_privacy_notice(german, "fr", memo));
+    CHECK(clean::is_privacy_notice(german, "de", memo));
+    CHECK(!clean::is_privacy_notice(german, "en", memo));
+    CHECK(!clean::is_legal_line(german, memo));
+    CHECK(clean::is_legal_line(german, memo) == clean::is_legal_line(german));
+    clean::CueMemo legal;
+    CHECK(clean::is_legal_line("Copyright 2026, all rights reserved.", legal));
+    CHECK(clean::is_legal_line("Copyright 2026, all rights reserved.", legal));
+}

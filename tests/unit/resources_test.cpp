@@ -644,8 +644,8 @@ TEST_CASE("read_document: a saved page's image falls back to the srcset size or 
     REQUIRE(doc.resources.count(images[1]->resource));
     CHECK(doc.resources.at(images[1]->resource)->media_type == "image/gif");
     // resolved images keep no other sources
-    CHECK(images[0]->fallbacks.empty());
-    CHECK(images[1]->fallbacks.empty());
+    CHECK(images[0]->extra->fallbacks.empty());
+    CHECK(images[1]->extra->fallbacks.empty());
     // none of its sources saved: the warning names the one chosen, as before (read
     // without cleaning: what is checked is the image's source, not whether the unit model
     // keeps a lone picture under one paragraph, which it may not)

@@ -134,15 +134,15 @@ TEST_CASE("xhtml: right-to-left pages and paragraphs") {
 TEST_CASE("xhtml: a table in another language or direction than the page's says so") {
     Document doc = one_paragraph(text("An English page."));
     Table t;
-    t.language = "ar";
-    t.direction = "rtl";
+    t.locale.edit().language = "ar";
+    t.locale.edit().direction = "rtl";
     t.columns = {Alignment::Default};
     t.body.push_back(TableRow{{TableCell{{make_paragraph("مرحبا")}}}});
     doc.blocks.push_back(Block{t, {}});
-    t.language = "";  // dir alone
+    t.locale.edit().language = "";  // dir alone
     doc.blocks.push_back(Block{t, {}});
-    t.direction = "";
-    t.language = "he";  // lang alone: its direction
+    t.locale.edit().direction = "";
+    t.locale.edit().language = "he";  // lang alone: its direction
     doc.blocks.push_back(Block{t, {}});
     std::string html = page(doc);
     CHECK(xml_problem(html).empty());
