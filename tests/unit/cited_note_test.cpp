@@ -23,6 +23,7 @@
 #include "support/capture.hpp"
 #include "support/test_files.hpp"
 #include "unit/epub_test_support.hpp"
+#include "unit/work_meter.hpp"
 
 using namespace dconv;
 namespace fs = std::filesystem;
@@ -141,35 +142,22 @@ TEST_CASE("cited note: a note citing itself, or two citing each other, are each 
     CHECK(count(html, "<aside") == 2);
 }
 
-// The CPU time of reading `make(n)`, the least of three runs.
+// The work of reading `make(n)` (work_meter.hpp: instructions, or CPU time where the
+// machine counts none), the least of three runs.
 template <class Make>
-double read_seconds(Make make, int n) {
+double read_work(const WorkMeter& meter, Make make, int n) {
     const std::string md = make(n);
-    double best = 1e9;
-    for (int run = 0; run < 3; ++run) {
-        const std::clock_t start = std::clock();
-        Document doc = read_md(md);
-        best = std::min(best, static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC);
-    }
-    return best;
+    return meter.least_of(3, [&] { Document doc = read_md(md); });
 }
 
-// Reading 8 times the input takes at most kMaxCpuTimeRatio times as long (linear: 8,
-// quadratic: 64), as scaling_test's CPU time checks: CPU time, not instructions, so the
-// bound leaves room for the caches the larger input outgrows (linear readings measured
-// 6 to 11.4 times on a loaded machine; the quadratic table join 57 times); over it, both
-// sizes are measured again and the better of the two runs counts, since a busy machine
-// can stretch one run, quadratic work is over the bound every time.
+// Reading 8 times the input takes at most meter.max_ratio() times the work (linear: 8,
+// quadratic: 64; the quadratic table join measured 57 times in CPU time).
 template <class Make>
 void check_linear_read(const char* what, Make make, int n) {
-    constexpr double kMaxCpuTimeRatio = 16.0;
-    double small = read_seconds(make, n), large = read_seconds(make, 8 * n);
-    if (large > kMaxCpuTimeRatio * small) {
-        small = std::min(small, read_seconds(make, n));
-        large = std::min(large, read_seconds(make, 8 * n));
-    }
-    INFO(what << ": " << n << " in " << small << " s of CPU, " << 8 * n << " in " << large << " s");
-    CHECK(large <= kMaxCpuTimeRatio * std::max(small, 1e-3));
+    const WorkMeter meter;
+    const double small = read_work(meter, make, n), large = read_work(meter, make, 8 * n);
+    INFO(what << ": " << n << " in " << small << " " << meter.unit() << ", " << 8 * n << " in " << large);
+    CHECK(large <= meter.max_ratio() * small);
 }
 
 std::string note_chain(int notes) {

@@ -23,10 +23,6 @@
 // measures that row alone.
 #include <catch2/catch.hpp>
 
-#include <linux/perf_event.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -40,6 +36,7 @@
 #include "unit/hostile_inputs.hpp"
 #include "support/sanitizers.hpp"
 #include "unit/process_test_support.hpp"
+#include "unit/work_meter.hpp"
 
 using namespace dconv::test;
 
@@ -79,47 +76,6 @@ constexpr double kMaxHtmlMemoryRatio = 24.0;
 // What the command occupies before reading anything (code, ICU's data, the heap's start).
 constexpr double kBaselineBytes = 30.0 * 1024 * 1024;
 constexpr std::size_t kMemoryCheckMegabytes = 8;
-
-// Instructions retired by this process in user space, or (without counters) its CPU
-// time in nanoseconds.
-class WorkMeter {
-public:
-    WorkMeter() {
-        perf_event_attr attr {};
-        attr.type = PERF_TYPE_HARDWARE;
-        attr.size = sizeof attr;
-        attr.config = PERF_COUNT_HW_INSTRUCTIONS;
-        attr.exclude_kernel = 1;
-        attr.exclude_hv = 1;
-        attr.inherit = 1;  // threads a writer may start count too
-        fd_ = static_cast<int>(::syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
-    }
-    ~WorkMeter() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool counts_instructions() const { return fd_ >= 0; }
-    const char* unit() const { return fd_ >= 0 ? "instructions" : "CPU ns"; }
-
-    double now() const {
-        if (fd_ >= 0) {
-            long long count = 0;
-            if (::read(fd_, &count, sizeof count) == sizeof count) return static_cast<double>(count);
-        }
-        timespec t {};
-        ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-        return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
-    }
-
-    template <class Work>
-    double measure(Work work) const {
-        double start = now();
-        work();
-        return now() - start;
-    }
-
-private:
-    int fd_ = -1;
-};
 
 const WorkMeter& meter() {
     static WorkMeter m;
