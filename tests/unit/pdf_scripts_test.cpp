@@ -149,9 +149,12 @@ Gray read_pgm(const fs::path& file) {
 Gray render_page(const fs::path& pdf, const fs::path& dir, const std::string& name) {
     fs::path prefix = dir / name;
     int status = 0;
-    capture("pdftoppm -singlefile -gray -r " + std::to_string(kDpi) + " -f 1 -l 1 -x 0 -y 0 -W 10000 -H " +
-                std::to_string(kCropHeight) + " " + quote(pdf) + " " + quote(prefix),
-            &status);
+    std::string command = "pdftoppm -singlefile -gray -r ";  // appended in place: GCC 12 warns falsely of
+    command += std::to_string(kDpi);                         // a temporary's "+" (-Warray-bounds)
+    command += " -f 1 -l 1 -x 0 -y 0 -W 10000 -H ";
+    command += std::to_string(kCropHeight);
+    command += " " + quote(pdf) + " " + quote(prefix);
+    capture(command, &status);
     REQUIRE(status == 0);
     return read_pgm(prefix.string() + ".pgm");
 }
