@@ -26,6 +26,7 @@
 #include "unit/work_meter.hpp"
 
 using namespace dconv;
+using dconv::test::WorkMeter;
 namespace fs = std::filesystem;
 
 namespace {
