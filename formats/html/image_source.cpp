@@ -335,6 +335,13 @@ bool only_image(const Page& page, std::uint32_t box, std::uint32_t img) {
     return true;
 }
 
+// Whether `copy` (an image in <noscript>) is the twin of `own`: the same alt text, or a
+// source `own` names.
+bool twins(const ImageSource& own, const ImageSource& copy) {
+    return own.alt == copy.alt || (!copy.src.empty() && (own.src == copy.src ||
+           std::find(own.fallbacks.begin(), own.fallbacks.end(), copy.src) != own.fallbacks.end()));
+}
+
 // The twin of `img` in the <noscript> that follows it or its wrapper (see the header),
 // with its own sources in `copy`; kNoElement when there is none.
 std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSource& own, ImageSource& copy,
@@ -350,9 +357,7 @@ std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSour
                 if (page[k].tag == GUMBO_TAG_IMG) twin = k;
             if (twin == kNoElement) return kNoElement;
             copy = own_image_source(page, twin, in_figure, page_url);
-            bool same = own.alt == copy.alt || (!copy.src.empty() && (own.src == copy.src ||
-                        std::find(own.fallbacks.begin(), own.fallbacks.end(), copy.src) != own.fallbacks.end()));
-            return same ? twin : kNoElement;
+            return twins(own, copy) ? twin : kNoElement;
         }
         box = page[box].parent;
     }
@@ -413,9 +418,7 @@ std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
         if (img == kNoElement) return kNoElement;
         ImageSource own = own_image_source(page, img, false, {});
         ImageSource twin = own_image_source(page, copy, false, {});
-        bool same = own.alt == twin.alt || (!twin.src.empty() && (own.src == twin.src ||
-                    std::find(own.fallbacks.begin(), own.fallbacks.end(), twin.src) != own.fallbacks.end()));
-        return same ? img : kNoElement;
+        return twins(own, twin) ? img : kNoElement;
     }
     return kNoElement;
 }
