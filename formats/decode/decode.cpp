@@ -234,27 +234,37 @@ bool append_cleaned(std::string_view piece, std::size_t base_offset, std::string
 std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file) {
     std::vector<LineKind> kinds;
     std::vector<std::size_t> starts;
-    std::size_t utf8_lines = 0, legacy_lines = 0;
+    std::size_t utf8_lines = 0, ambiguous_lines = 0, legacy_lines = 0;
     for (std::size_t at = 0; at < bytes.size();) {
         std::size_t end = bytes.find('\n', at);
         end = end == std::string_view::npos ? bytes.size() : end + 1;
         LineKind kind = classify_line(bytes.substr(at, end - at));
         utf8_lines += kind == LineKind::utf8;
+        ambiguous_lines += kind == LineKind::ambiguous;
         legacy_lines += kind == LineKind::legacy;
         kinds.push_back(kind);
         starts.push_back(at);
         at = end;
         poll_deadline();
     }
-    if (utf8_lines == 0 || legacy_lines == 0) return std::nullopt;
+    // Mixed when some lines are UTF-8 beyond doubt, or, whatever the file's length, when
+    // most lines beyond ASCII are valid UTF-8 though each has too few sequences to be sure
+    // alone (a short note with an "é" line, a "—" line and one GBK line, which was read
+    // whole as windows-1252): a legacy line is valid UTF-8 by accident rarely (a GBK
+    // character one time in twelve, a windows-1252 letter before ASCII never), so most of
+    // them being so is no accident. One pass over the lines: linear.
+    if (legacy_lines == 0 || (utf8_lines == 0 && ambiguous_lines <= legacy_lines)) return std::nullopt;
     starts.push_back(bytes.size());
 
     // An ambiguous line goes with the nearest decided line before it (after it, at the
-    // start): a short line in a run of GBK is GBK.
+    // start): a short line in a run of GBK is GBK. Without a line UTF-8 beyond doubt, the
+    // ambiguous lines are the majority that made the file mixed: each is UTF-8.
     LineKind last = LineKind::utf8;
     bool seen = false;
     for (std::size_t i = 0; i < kinds.size(); ++i)
-        if (kinds[i] == LineKind::utf8 || kinds[i] == LineKind::legacy) {
+        if (kinds[i] == LineKind::ambiguous && utf8_lines == 0) {
+            kinds[i] = LineKind::utf8;
+        } else if (kinds[i] == LineKind::utf8 || kinds[i] == LineKind::legacy) {
             if (!seen)
                 for (std::size_t k = 0; k < i; ++k)
                     if (kinds[k] == LineKind::ambiguous) kinds[k] = kinds[i];

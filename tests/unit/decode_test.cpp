@@ -2,13 +2,16 @@
 
 #include <unicode/ucnv.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "decode/decode.hpp"
+#include "unit/work_meter.hpp"
 
 using namespace dconv;
+using dconv::test::WorkMeter;
 
 namespace {
 
@@ -460,6 +463,74 @@ TEST_CASE("decode: a UTF-8 page with one stray byte still replaces it, not a mix
     std::string text = decode(bytes, diag);
     CHECK(text.find("\xEF\xBF\xBD") != std::string::npos);
     CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+}
+
+// The new-user trial's file: two UTF-8 lines with one non-ASCII character each (too few
+// to be UTF-8 beyond doubt alone) around a GBK line. Read whole as windows-1252 before
+// ("é" -> "Ã©", then the cleaner dropped the line for its "©"), or as GB18030 ("é" -> "茅").
+std::string short_mixed_file() {
+    return "Mixed page\n\nThis line is plain UTF-8 with an é accent and it goes on.\n" +
+           encode("这一行是用GBK编码的中文文本。", "GB18030") + "\nBack to UTF-8 — with a dash.\n";
+}
+const std::string kShortMixedExpected =
+    "Mixed page\n\nThis line is plain UTF-8 with an é accent and it goes on.\n"
+    "这一行是用GBK编码的中文文本。\nBack to UTF-8 — with a dash.\n";
+
+TEST_CASE("decode: a short file of mostly UTF-8 lines with one GBK line decodes each line in its encoding") {
+    Diagnostics diag;
+    std::string text = decode(short_mixed_file(), diag);
+    CHECK(text == kShortMixedExpected);
+    CHECK(has_diagnostic(diag, "mixed encodings: line 4 read as GB18030, the rest as UTF-8"));
+    CHECK(diag.warnings() == 1);
+}
+
+TEST_CASE("decode: the same mix repeated into a large file decodes the same, in linear time") {
+    std::string small, large, expected;
+    for (int i = 0; i < 200; ++i) small += short_mixed_file();
+    for (int i = 0; i < 8; ++i) large += small;
+    for (int i = 0; i < 1600; ++i) expected += kShortMixedExpected;
+    Diagnostics diag;
+    std::string text = decode(large, diag);
+    CHECK(text == expected);
+    CHECK(has_diagnostic(diag, "mixed encodings: lines 4, 9, 14,"));
+    const WorkMeter meter;
+    auto work = [&](const std::string& bytes) {
+        return meter.least_of(3, [&] {
+            Diagnostics ignored(false);
+            decode(bytes, ignored);
+        });
+    };
+    const double small_work = work(small), large_work = work(large);
+    INFO(small_work << " then " << large_work << " " << meter.unit());
+    CHECK(large_work <= meter.max_ratio() * small_work);
+}
+
+TEST_CASE("decode: GBK lines that are valid UTF-8 by accident, in a minority, leave a GBK file GBK") {
+    // "说" and "为" are 0xCB 0xB5 and 0xCE 0xAA in GBK: well-formed UTF-8 (U+02F5, U+03AA).
+    std::string utf8 = "说\n" + kChineseLines[0] + "\n为\n" + kChineseLines[1] + "\n" + kChineseLines[2] + "\n";
+    Diagnostics diag;
+    CHECK(decode(encode(utf8, "GB18030"), diag) == utf8);
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+}
+
+TEST_CASE("decode: a short windows-1252 file stays windows-1252, and hostile high bytes finish cleanly") {
+    Diagnostics diag;
+    CHECK(decode(encode("Caf\u00e9 cr\u00e8me\nna\u00efve\n\u00e9t\u00e9\n", "windows-1252"), diag) ==
+          "Caf\u00e9 cr\u00e8me\nna\u00efve\n\u00e9t\u00e9\n");
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+    // Lines of valid two-byte UTF-8 alternating with lines of lone high bytes: mixed by
+    // the majority rule, every byte accounted for (no throw, no lost line).
+    std::string hostile;
+    for (int i = 0; i < 3000; ++i) {
+        hostile += "\xC3\xA9\n\xC3\xA9\n";
+        hostile += static_cast<char>(0x80 + i % 128);
+        hostile += static_cast<char>(0xFF - i % 64);
+        hostile += "\n";
+    }
+    Diagnostics hostile_diag;
+    std::string text = decode(hostile, hostile_diag);
+    CHECK(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= 9000);
+    CHECK(text.starts_with("\u00e9\n\u00e9\n"));
 }
 
 TEST_CASE("decode: a GBK page stays wholly GBK") {
