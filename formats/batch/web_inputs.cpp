@@ -26,6 +26,7 @@
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "dconv/registry.hpp"
+#include "decode/decode.hpp"
 #include "fetch/feed.hpp"
 #include "fetch/naming.hpp"
 
@@ -42,6 +43,20 @@ bool known_charset(const std::string& name) {
     UConverter* converter = ucnv_open(name.c_str(), &status);
     if (converter) ucnv_close(converter);
     return U_SUCCESS(status);
+}
+
+bool is_exactly_utf8_name(const std::string& name) {
+    std::string low = text::lower_ascii(name);
+    return low == "utf-8" || low == "utf8";
+}
+
+// A charset of one byte per character (ISO-8859-1, windows-1252, KOI8-R...).
+bool single_byte_charset(const std::string& name) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter* converter = ucnv_open(name.c_str(), &status);
+    bool single = U_SUCCESS(status) && ucnv_getMaxCharSize(converter) == 1;
+    if (converter) ucnv_close(converter);
+    return single;
 }
 
 bool is_utf8_name(const std::string& name) {
@@ -179,18 +194,41 @@ struct WebInputs::State {
             else
                 page.read.format = "webtext";
         }
+        // The header's charset, unless the body shows it wrong (charset_overruled: the
+        // body's encoding is then chosen as for a local file, and a warning says so).
+        bool charset_overruled = false;
         if (page.read.encoding.empty() && !reply.charset.empty()) {
+            const std::string said = "the reply's Content-Type says charset '" + reply.charset + "', but the body ";
+            const bool beyond_ascii = text::skip_ascii(reply.body, 0) != reply.body.size();
             // A body that is valid UTF-8 and not ASCII is UTF-8 whatever the header says
             // (as chardet-style sniffers have it): a single-byte charset's text is valid
             // UTF-8 by accident almost never. Detection reads it as UTF-8.
-            if (!is_utf8_name(reply.charset) && text::valid_utf8_with_multibyte(reply.body))
-                page.notes.push_back("the reply's Content-Type says charset '" + reply.charset +
-                                     "', but the body is valid UTF-8 beyond ASCII: read as UTF-8");
-            else if (known_charset(reply.charset))
-                page.read.encoding = reply.charset;
-            else
+            if (!is_utf8_name(reply.charset) && text::valid_utf8_with_multibyte(reply.body)) {
+                page.notes.push_back(said + "is valid UTF-8 beyond ASCII: read as UTF-8");
+            } else if (is_exactly_utf8_name(reply.charset) && beyond_ascii &&
+                       !text::valid_utf8_with_multibyte(reply.body)) {
+                // A header that says UTF-8 over bytes that are not: forced, every byte
+                // beyond ASCII became U+FFFD. The body is read as a local file is (its
+                // <meta charset>, else detection: UTF-8 with a few stray bytes stays UTF-8).
+                charset_overruled = true;
+            } else if (!known_charset(reply.charset)) {
                 page.warnings.push_back("unknown charset '" + reply.charset +
                                         "' in the reply's Content-Type: the page's own declaration, or detection, decides");
+            } else if (ConfidentCharset body = beyond_ascii && single_byte_charset(reply.charset)
+                                                   ? confident_multibyte_charset(reply.body)
+                                                   : ConfidentCharset{};
+                       !body.encoding.empty()) {
+                // A single-byte charset fits any bytes, so its label cannot be checked, and
+                // ISO-8859-1 is the default many servers send unasked; a body that decodes
+                // cleanly into CJK text is in that charset beyond reasonable doubt (Latin
+                // text never does so by accident). Browsers follow the header; dconv
+                // follows the bytes, since the header's reading is certain mojibake.
+                page.warnings.push_back(said + "is " + body.encoding + " (" + body.how + "): read as " +
+                                        body.encoding);
+                page.read.encoding = body.encoding;
+            } else {
+                page.read.encoding = reply.charset;
+            }
         }
         // Its images: relative sources are joined to the final URL; remote ones come
         // through the fetcher, with the page as Referer.
@@ -206,13 +244,28 @@ struct WebInputs::State {
         // The title its outputs are named after: the page read as it will be converted
         // (without the batch's profile, which does not change a title, nor its images).
         std::string title;
+        std::string decoded_as;  // how the decode pass read an overruled body
         try {
-            Diagnostics ignored(false);
+            Diagnostics naming_diag(charset_overruled);
             ReadOptions naming = page.read;
             naming.resources.load = false;
-            title = read_document(std::string_view(reply.body), naming, ignored).meta.title;
+            title = read_document(std::string_view(reply.body), naming, naming_diag).meta.title;
+            for (const Diagnostic& d : naming_diag.items())
+                if (d.pass == "decode" && decoded_as.empty() &&
+                    (d.reason.starts_with("not UTF-8; ") || d.reason.starts_with("mixed encodings")))
+                    decoded_as = d.reason.starts_with("not UTF-8; ") ? d.reason.substr(11) : d.reason;
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
+        }
+        if (charset_overruled) {
+            std::string declared;
+            if (const ReaderEntry* reader = find_reader(page.read.format); reader && reader->declared_encoding)
+                declared = reader->declared_encoding(reply.body);
+            page.warnings.push_back("the reply's Content-Type says charset '" + reply.charset +
+                                    "', but the body is not valid UTF-8: " +
+                                    (!decoded_as.empty() ? decoded_as
+                                     : !declared.empty() ? "read as " + declared + ", as its <meta charset> says"
+                                                         : "read as UTF-8, its few invalid bytes replaced"));
         }
         page.stem = fetch::output_stem(title.empty() ? page.feed_item_title : title, reply.final_url);
         return page;

@@ -413,14 +413,14 @@ CharsetGuess detect_legacy_charset(std::string_view sample, bool sample_is_whole
     }
     const Match* best = matches.empty() ? nullptr : &matches.front();
     if (best && is_cjk_multibyte(best->name) && best->confidence >= kTrustedCjkConfidence)
-        return {converter_for_guess(best->name), best->confidence, "ICU charset detector"};
+        return {converter_for_guess(best->name), best->confidence, "ICU charset detector", true};
 
     std::string_view whole = whole_characters(sample, sample_is_whole_input);
     if (const char* cjk = whole.empty() ? nullptr : structural_cjk_guess(whole)) {
         std::string how = "clean decode into CJK text";
         if (best)
             how += "; ICU guessed " + best->name + ", confidence " + std::to_string(best->confidence);
-        return {cjk, 0, how};
+        return {cjk, 0, how, true};
     }
     if (few_latin_high_bytes(sample))
         return {"windows-1252", 0, "a few accented letters; too short for the ICU detector"};

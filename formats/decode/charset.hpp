@@ -60,6 +60,9 @@ struct CharsetGuess {
     std::string encoding;  // an ICU converter name
     int confidence = 0;    // ucsdet's 0-100; 0 when a fallback
     std::string how;       // "ICU charset detector", ...
+    // A multibyte East Asian charset found beyond reasonable doubt (ucsdet's trusted
+    // guess, or a clean decode into CJK text): Latin text does not do either by accident.
+    bool confident_multibyte = false;
 };
 
 // Guesses the charset of `sample`, which is not UTF-8. ucsdet's answer is taken when it

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "decode/charset.hpp"
+#include "core/text.hpp"
 #include "decode/utf8_clean.hpp"
 #include "dconv/limits.hpp"
 
@@ -355,6 +356,14 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
 }
 
 }  // namespace
+
+ConfidentCharset confident_multibyte_charset(std::string_view bytes) {
+    std::string_view sample = bytes.substr(0, kSniffBytes);
+    if (text::skip_ascii(sample, 0) == sample.size()) return {};  // no byte beyond ASCII: nothing to tell
+    CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
+    if (!guess.confident_multibyte) return {};
+    return {guess.encoding, guess.how};
+}
 
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
                         const std::string& file) {

@@ -35,6 +35,18 @@ namespace dconv {
 // those bytes NULs or other controls text never uses (one stray NUL in a text is only
 // dropped). Throws Error(limit) for inputs over kMaxInputBytes. `file` is used in
 // messages only.
+// The multibyte East Asian charset (GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, ISO-2022-*)
+// that `bytes`, which are not valid UTF-8, are in beyond reasonable doubt as detection
+// finds it (ICU's confident guess, or a clean decode into CJK text), with how it was
+// found ("GB18030 (clean decode into CJK text)"); empty when detection is not that sure.
+// For a label that names a single-byte charset, which any bytes fit (the fetcher's
+// check of a reply's charset).
+struct ConfidentCharset {
+    std::string encoding;  // an ICU converter name; empty: none
+    std::string how;
+};
+ConfidentCharset confident_multibyte_charset(std::string_view bytes);
+
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
                         const std::string& file);
 

@@ -246,6 +246,13 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/utf8-as-latin1.html":  # a UTF-8 body under a Latin-1 header
             self.send(200, article("The Caf\u00e9 on the Quay", PARAGRAPHS, images=False).encode(),
                       "text/html; charset=ISO-8859-1")
+        elif route == "/gbk-as-utf8.html":  # a GBK body under a UTF-8 header
+            self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=utf-8")
+        elif route == "/latin1-as-utf8.html":  # a Latin-1 body under a UTF-8 header
+            self.send(200, article("The Caf\u00e9 on the Quay", PARAGRAPHS, images=False)
+                      .replace('<meta charset="utf-8">', "").encode("latin-1"), "text/html; charset=utf-8")
+        elif route == "/gbk-as-latin1.html":  # a GBK body under a Latin-1 header
+            self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=ISO-8859-1")
         elif route == "/gbk.html":
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=GBK")
         elif route == "/huge":  # a length over any cap, announced

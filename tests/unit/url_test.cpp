@@ -511,6 +511,41 @@ TEST_CASE("url: a valid UTF-8 body under a Latin-1 charset header is read as UTF
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a GBK body under a UTF-8 charset header is detected, with a warning naming the URL") {
+    fs::path dir = fresh_dir("url-gbk-as-utf8");
+    Run r = dconv_in(dir, "--allow-private --to txt -o - " + server().url("/gbk-as-utf8.html"));
+    REQUIRE(r.status == 0);
+    std::string out = slurp(dir / "stdout");
+    CHECK_THAT(out, Contains("清晨的港口总是很安静"));
+    CHECK_THAT(out, !Contains("\uFFFD"));
+    CHECK_THAT(r.err, Contains(server().url("/gbk-as-utf8.html") +
+                               ": warning: the reply's Content-Type says charset 'utf-8', but the body is not valid "
+                               "UTF-8: read as GB18030"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a Latin-1 body under a UTF-8 charset header is detected, with a warning") {
+    fs::path dir = fresh_dir("url-latin1-as-utf8");
+    Run r = dconv_in(dir, "--allow-private --to txt -o - " + server().url("/latin1-as-utf8.html"));
+    REQUIRE(r.status == 0);
+    std::string out = slurp(dir / "stdout");
+    CHECK_THAT(out, Contains("The Caf\u00e9 on the Quay"));
+    CHECK_THAT(out, !Contains("\uFFFD"));
+    CHECK_THAT(r.err, Contains("but the body is not valid UTF-8: read as windows-1252"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: a GBK body under a Latin-1 charset header is read as GBK, with a warning") {
+    // ISO-8859-1 fits any bytes; a clean decode into CJK text does not happen by accident.
+    fs::path dir = fresh_dir("url-gbk-as-latin1");
+    Run r = dconv_in(dir, "--allow-private --to txt -o - " + server().url("/gbk-as-latin1.html"));
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "stdout"), Contains("清晨的港口总是很安静"));
+    CHECK_THAT(r.err, Contains("warning: the reply's Content-Type says charset 'ISO-8859-1', but the body is GB18030 ("));
+    CHECK_THAT(r.err, Contains("): read as GB18030"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: the GBK page is read in the charset its Content-Type names") {
     fs::path dir = fresh_dir("url-gbk");
     Run r = dconv_in(dir, "--allow-private --to txt " + server().url("/gbk.html"));
