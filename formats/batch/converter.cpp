@@ -160,8 +160,23 @@ void Converter::convert(std::size_t index) {
 void Converter::write_bundle() {
     std::vector<Document> chapters;
     std::vector<const Input*> chapter_inputs;  // each chapter's input
+    // An input with nothing left (an empty file, a page the cleaner emptied) would be a
+    // blank chapter, "Chapter 3" in the contents and a blank PDF page: it is left out,
+    // with a warning, unless every input is so (the book is then as empty as they).
+    const bool some_content = std::any_of(chapters_.begin(), chapters_.end(),
+                                          [](const std::optional<Document>& c) { return c && !c->blocks.empty(); });
     for (std::size_t i = 0; i < chapters_.size(); ++i)
         if (chapters_[i]) {
+            if (some_content && chapters_[i]->blocks.empty()) {
+                pending_[i].diag.warn("book", "nothing left to put in the book: left out of it");
+                continue;
+            }
+            // A chapter without a title of its own or a heading is named after its file
+            // (its URL's name for a page), not "Chapter N".
+            if (chapter_title(*chapters_[i], "").empty()) {
+                const Input& in = plan_.inputs[i];
+                chapters_[i]->meta.title = !in.stem.empty() ? in.stem : in.path.stem().string();
+            }
             chapters.push_back(std::move(*chapters_[i]));
             chapter_inputs.push_back(&plan_.inputs[i]);
         }

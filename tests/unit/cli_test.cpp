@@ -676,3 +676,23 @@ TEST_CASE("cli: --explain names each removal's rule and the page's type") {
     CHECK_THAT(text.err, Contains("removed (rule landmark") || Contains("removed (rule "));
     CHECK_THAT(text.err, Contains("page "));
 }
+
+TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an untitled chapter after its file") {
+    // Before: an empty.txt became a blank "Chapter 2" (a blank PDF page), and a chapter
+    // without a title "Chapter 3".
+    TempDir dir;
+    fs::create_directories(dir.work / "d");
+    dir.write("d/a-page.txt", kArticle);
+    dir.write("d/empty.txt", "");
+    dir.write("d/untitled.txt",
+              "The north pier reopened on Monday after two years of repairs, and the ferry ran again at noon for the "
+              "first time since the storm.\n\nResidents queued along the quay for the first ferry, and the cafe "
+              "stayed open late into the evening for them.\n");
+    Run r = run_dconv(dir, "--to md --bundle book.md d/");
+    CHECK(r.status == 0);
+    std::string book = slurp(dir.work / "book.md");
+    CHECK_THAT(book, !Contains("Chapter "));
+    CHECK_THAT(book, Contains("# untitled\n"));
+    CHECK_THAT(book, Contains("The north pier reopened"));
+    CHECK_THAT(r.err, Contains("d/empty.txt: warning: nothing left to put in the book: left out of it"));
+}
