@@ -253,6 +253,9 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     ReadOptions read = in.fetched_read ? *in.fetched_read : options_.read;
     read.source_name = in.name;
     read.batch = profile_;
+    read.resources.warn_remote_not_fetched =
+        std::any_of(plan_.writers.begin(), plan_.writers.end(),
+                    [](const WriterEntry* w) { return w->name == "epub" || w->name == "pdf" || w->name == "html"; });
     for (const std::string& warning : in.fetch_warnings) diag.warn("fetch", warning);
     for (const std::string& note : in.fetch_notes) {
         Diagnostic d;

@@ -345,7 +345,7 @@ public:
             if (!image.resource.empty() && !image.extra->fallbacks.empty()) image.extra.edit().fallbacks = {};
         };
         each_image(doc_.blocks, visit);
-        if (remote_count_ > 0)
+        if (remote_count_ > 0 && options_.warn_remote_not_fetched)
             warn(0, std::to_string(remote_count_) + (remote_count_ == 1 ? " remote image" : " remote images") +
                         " not fetched (only a URL input's images are fetched); " +
                         (remote_count_ == 1 ? "it keeps its" : "they keep their") + " alt text: " + first_remote_,

@@ -51,6 +51,10 @@ struct ResourceOptions {
     bool absolute_paths = false;
     // Remote images; unset: not fetched (alt text and one warning per document).
     RemoteFetcher fetch_remote;
+    // Whether an output shows the images' bytes (EPUB, PDF, HTML's data: URIs), so that
+    // one not fetched keeps only its alt text: only then the warning above. Markdown and
+    // native outputs keep the image's URL, and plain text shows the alt text anyway.
+    bool warn_remote_not_fetched = true;
 };
 
 // Finds and loads every image of `doc` (in notes, captions and table cells too), fills

@@ -696,3 +696,19 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     CHECK_THAT(book, Contains("The north pier reopened"));
     CHECK_THAT(r.err, Contains("d/empty.txt: warning: nothing left to put in the book: left out of it"));
 }
+
+TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {
+    // Markdown keeps the image's URL: before, an md batch said "they keep their alt text".
+    TempDir dir;
+    dir.write("notes.md", "# Notes\n\nA harbour note with a picture.\n\n![The pier](https://example.org/pier.png)\n");
+    Run md = run_dconv(dir, "--to md -o - notes.md");
+    CHECK(md.status == 0);
+    CHECK_THAT(md.out, Contains("https://example.org/pier.png"));
+    CHECK_THAT(md.err, !Contains("not fetched"));
+    Run native = run_dconv(dir, "--to native,txt -o out notes.md");
+    CHECK(native.status == 0);
+    CHECK_THAT(native.err, !Contains("not fetched"));
+    Run epub = run_dconv(dir, "--to epub -o notes.epub notes.md");
+    CHECK(epub.status == 0);
+    CHECK_THAT(epub.err, Contains("1 remote image not fetched (only a URL input's images are fetched); it keeps its alt text"));
+}
