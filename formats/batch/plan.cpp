@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -347,6 +348,9 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     if (plan.inputs.size() == 1 && fetched.size() == 1) plan.feed_title = fetched.front().feed_title;
     std::vector<Input> inputs;
     std::size_t next_source = 0;
+    // Pages by final URL: two inputs that end at one page (one redirects to the other, a
+    // feed lists a page also given) are converted once, as a URL given twice is.
+    std::unordered_map<std::string, std::string> page_at;
     for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
         if (next_source >= at.size() || at[next_source] != i) {
             inputs.push_back(std::move(plan.inputs[i]));
@@ -356,6 +360,18 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
         for (const std::string& w : source.feed_warnings)
             plan.warnings.push_back(printable_name(plan.inputs[i].name) + ": warning: " + w);
         for (FetchedPage& page : source.pages) {
+            // (a feed's entry read from its content has the feed's URL: only pages
+            // fetched are compared)
+            auto [first, added] = !page.from_feed_content && !page.read.url.empty()
+                                      ? page_at.emplace(url_identity(page.read.url), page.name)
+                                      : std::pair{page_at.end(), true};
+            if (!added) {
+                plan.warnings.push_back(printable_name(page.name) + ": warning: " +
+                                        (page.read.url == page.name ? std::string("the same page as ")
+                                                                    : "redirected to " + page.read.url + ", the same page as ") +
+                                        printable_name(first->second) + "; converted once");
+                continue;
+            }
             Input in;
             in.name = page.name;
             in.path = page.path;

@@ -402,6 +402,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 }
                 pages[k] = s.prepare(name, std::move(reply), entry.title);
                 pages[k]->feed_item_date = entry.day;
+                pages[k]->from_feed_content = entry.url.empty();
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {

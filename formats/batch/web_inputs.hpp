@@ -34,6 +34,7 @@ struct FetchedPage {
     std::string feed_item_date;   // and its date there (RSS <pubDate>, Atom <published>, else <updated>), YYYY-MM-DD
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
     std::vector<std::string> notes;     // for --explain: a charset header overruled by the body
+    bool from_feed_content = false;     // a feed's entry without a link: its content, not a page fetched
 };
 
 struct FailedFetch {

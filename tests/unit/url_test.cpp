@@ -273,6 +273,18 @@ TEST_CASE("url: a feed's warnings name the feed and a URL given twice is convert
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: two inputs that end at one page through a redirect are converted once") {
+    // Before: article.md and article-2.md, the same page twice.
+    fs::path dir = fresh_dir("url-redirect-twice");
+    std::string page = server().url("/article.html"), redirect = server().url("/redirect");
+    Run r = dconv_in(dir, "--allow-private --to md -o out/ " + page + " " + redirect);
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out").size() == 1);
+    CHECK_THAT(r.err, Contains("dconv: " + redirect + ": warning: redirected to " + page + ", the same page as " + page +
+                               "; converted once"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
