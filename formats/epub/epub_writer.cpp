@@ -316,24 +316,27 @@ Chapter render_chapter(const Document& doc, std::size_t number, const Edition& e
     return chapter;
 }
 
-// Headings nest under the nearest earlier heading of a higher level.
-std::vector<NavNode> nest(const std::vector<NavItem>& items, std::size_t& i, int parent_level) {
+// Headings nest under the nearest earlier heading of a higher level; those `levels_left`
+// or more below are passed over (--toc-depth).
+std::vector<NavNode> nest(const std::vector<NavItem>& items, std::size_t& i, int parent_level, int levels_left) {
     std::vector<NavNode> out;
     while (i < items.size() && items[i].level > parent_level) {
         NavNode node{items[i].text, items[i].href, {}};
         int level = items[i].level;
         ++i;
-        node.children = nest(items, i, level);
-        out.push_back(std::move(node));
+        std::vector<NavNode> children = nest(items, i, level, levels_left - 1);
+        if (levels_left > 1) node.children = std::move(children);
+        if (levels_left > 0) out.push_back(std::move(node));
     }
     return out;
 }
 
-std::vector<NavNode> table_of_contents(const std::vector<Chapter>& chapters) {
+// Each chapter with its headings, `depth` levels in all (the chapter is the first).
+std::vector<NavNode> table_of_contents(const std::vector<Chapter>& chapters, int depth) {
     std::vector<NavNode> toc;
     for (const Chapter& c : chapters) {
         std::size_t i = 0;
-        toc.push_back({c.title, c.pages.front().href, nest(c.headings, i, 0)});
+        toc.push_back({c.title, c.pages.front().href, nest(c.headings, i, 0, depth - 1)});
     }
     return toc;
 }
@@ -792,7 +795,8 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
         Document empty;
         rendered.push_back(render_chapter(empty, 1, edition, images));
     }
-    std::vector<NavNode> toc = table_of_contents(rendered);
+    std::vector<NavNode> toc = table_of_contents(
+        rendered, options.toc_depth > 0 ? options.toc_depth : is_bundle ? kDefaultBookTocDepth : kDefaultDocumentTocDepth);
 
     std::vector<ManifestItem> manifest = {
         {"nav", "nav.xhtml", kXhtmlType, "nav"},

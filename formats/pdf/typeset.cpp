@@ -1940,6 +1940,7 @@ private:
                 while (open_levels.size() > 1 && open_levels.back() >= entry.level) open_levels.pop_back();
                 const float indent = static_cast<float>(open_levels.size()) * kTocIndentEm * toc.size;
                 open_levels.push_back(entry.level);
+                if (static_cast<int>(open_levels.size()) > options_.toc_depth) continue;  // --toc-depth
                 std::vector<Line> sub = set(spans_of(entry.title, toc), toc, width - kTocNumberEm * toc.size - indent,
                                             0, Align::left, false);
                 start_at_left(sub);

@@ -60,6 +60,9 @@ struct TypesetOptions {
     // Straight quotes made typographic (smart_quotes.hpp), block by block as the blocks
     // are set, so that the document is not copied whole for it.
     bool smart_quotes = false;
+    // A book's contents page: the levels it lists, the chapter being the first
+    // (WriteOptions::toc_depth; the bookmarks list every level).
+    int toc_depth = 2;
 };
 
 // Receives each page as soon as it is set, with its index (0-based). Pages come in

@@ -77,6 +77,13 @@ struct ReadOptions {
 // dconv does not support (see ReadOptions).
 void check_selectors(const ReadOptions& options);
 
+// --toc-depth's defaults (WriteOptions::toc_depth): a book of many chapters lists each
+// with its top sections; one document its title, sections and subsections (pandoc's 3).
+inline constexpr int kDefaultBookTocDepth = 2;
+inline constexpr int kDefaultDocumentTocDepth = 3;
+// The most --toc-depth takes: the chapter and six heading levels.
+inline constexpr int kMaxTocDepth = 7;
+
 struct WriteOptions {
     int columns = 72;          // plain text wrap width; 0: do not wrap
     bool front_matter = true;  // Markdown: write a YAML front matter block
@@ -93,6 +100,11 @@ struct WriteOptions {
     std::string paper;
     // EPUB: the path of a JPEG or PNG cover image; empty: no cover.
     std::string cover_image;
+    // EPUB's contents (nav and NCX) and a PDF book's contents page: how many levels they
+    // list, a chapter (or a single document's title) being level 1, its top sections 2.
+    // 0: kDefaultBookTocDepth for a bundle (sixty web pages listed 983 entries with every
+    // level), kDefaultDocumentTocDepth for one document. The PDF's bookmarks list all.
+    int toc_depth = 0;
     // EPUB and PDF: the time the edition is dated (seconds since 1970, UTC): EPUB's
     // dcterms:modified and zip entry times, PDF's CreationDate and ModDate. The command
     // sets it from SOURCE_DATE_EPOCH. Unset, it is the document's own date (a book's

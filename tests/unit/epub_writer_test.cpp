@@ -137,7 +137,9 @@ TEST_CASE("epub: the identifier is a UUID of the content") {
 TEST_CASE("epub: a bundle's contents list its chapters, each with its headings") {
     Book book = seeds_like_book();
     book.meta.title = "Three";
-    auto entries = unzip(write_epub_book(book, dated()));
+    WriteOptions every_level = dated();
+    every_level.toc_depth = kMaxTocDepth;
+    auto entries = unzip(write_epub_book(book, every_level));
     auto toc = epub_toc(entry(entries, "OEBPS/nav.xhtml"));
     REQUIRE(toc.size() == 3);
     CHECK(toc[0].text == "Title " + kMarkup);
@@ -173,6 +175,36 @@ TEST_CASE("epub: a bundle's contents list its chapters, each with its headings")
     CHECK(xml_problem(ncx).empty());
     CHECK_THAT(ncx, Contains("<meta name=\"dtb:uid\" content=\"urn:uuid:"));
     CHECK_THAT(ncx, Contains("playOrder=\"1\""));
+}
+
+TEST_CASE("epub: --toc-depth: a bundle's contents list two levels by default, as many as asked") {
+    // Sixty web pages gave 983 entries with every level listed.
+    Book book = seeds_like_book();
+    auto listed = [&](int depth) {
+        WriteOptions options = dated();
+        options.toc_depth = depth;
+        auto entries = unzip(write_epub_book(book, options));
+        std::vector<NavEntry> toc = epub_toc(entry(entries, "OEBPS/nav.xhtml"));
+        std::string ncx = entry(entries, "OEBPS/toc.ncx");
+        CHECK(xml_problem(ncx).empty());
+        std::size_t points = 0;
+        for (std::size_t at = ncx.find("<navPoint "); at != std::string::npos; at = ncx.find("<navPoint ", at + 1))
+            ++points;
+        return std::pair{toc, points};
+    };
+    auto [by_default, ncx_default] = listed(0);
+    REQUIRE(by_default.size() == 3);
+    REQUIRE(by_default[0].children.size() == 1);
+    CHECK(by_default[0].children[0].text == "Heading " + kMarkup);
+    CHECK(by_default[0].children[0].children.empty());  // its level-3 heading is the third level
+    auto [chapters_only, ncx_chapters] = listed(1);
+    REQUIRE(chapters_only.size() == 3);
+    for (const NavEntry& chapter : chapters_only) CHECK(chapter.children.empty());
+    CHECK(ncx_chapters == 3);
+    auto [all, ncx_all] = listed(kMaxTocDepth);
+    CHECK(all[0].children[0].children.size() == 1);
+    CHECK(ncx_chapters < ncx_default);
+    CHECK(ncx_default < ncx_all);
 }
 
 TEST_CASE("epub: make_book fills the book's metadata from its chapters") {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/model.hpp"
 #include "pdf/print_style.hpp"
@@ -415,7 +416,7 @@ TEST_CASE("typeset: a book has a title page, contents with links, and chapters f
 // Trial 12: a chapter whose first heading is deeper than a later one (an h4, then an h3
 // over an h4) had only the h3 on the contents page, while the bookmarks and the EPUB's
 // nav listed all three.
-TEST_CASE("typeset: the contents list every bookmark, indented by its depth under the chapter") {
+TEST_CASE("typeset: the contents list the bookmarks --toc-depth deep, indented by their depth under the chapter") {
     Setup setup;
     Book book;
     book.meta.title = "Collected";
@@ -434,7 +435,9 @@ TEST_CASE("typeset: the contents list every bookmark, indented by its depth unde
     e.blocks.push_back(make_heading(2, "Second part"));
     e.blocks.push_back(numbered_paragraph(5, 20));
     book.chapters.push_back(e);
-    Layout layout = typeset(book, setup.options());
+    TypesetOptions every_level = setup.options();
+    every_level.toc_depth = kMaxTocDepth;
+    Layout layout = typeset(book, every_level);
     REQUIRE(layout.outline.size() == 6);
     REQUIRE(layout.pages.size() >= 3);
     const Page& toc = layout.pages[1];
@@ -459,6 +462,19 @@ TEST_CASE("typeset: the contents list every bookmark, indented by its depth unde
     CHECK(bigger == Approx(early));
     CHECK(second == Approx(early));
     CHECK(under > bigger);
+
+    // --toc-depth: the contents list fewer levels (a book's default: 2), the bookmarks all
+    for (int depth : {1, 2}) {
+        INFO("depth " << depth);
+        TypesetOptions options = setup.options();
+        options.toc_depth = depth;
+        Layout shallow = typeset(book, options);
+        CHECK(shallow.outline.size() == 6);
+        int links = 0;
+        for (const LinkArea& link : shallow.pages[1].links)
+            if (link.uri.empty()) ++links;
+        CHECK(links == (depth == 1 ? 2 : 5));  // the chapters; and their sections, not "Under bigger"
+    }
 }
 
 TEST_CASE("typeset: the contents have dot leaders up to the page numbers") {

@@ -284,6 +284,11 @@ int main(int argc, char** argv) {
             ->check(number_check(0, 100000, true, "the plain text width in characters; 0: no wrapping"))
             ->type_name("N")
             ->capture_default_str();
+        app.add_option("--toc-depth", job.write.toc_depth,
+                       "EPUB and PDF contents: the levels listed, a chapter being 1 (default: 2 in a book, "
+                       "3 for one document; the PDF's bookmarks list all)")
+            ->check(number_check(1, dconv::kMaxTocDepth, true, "the contents' levels, a chapter being 1"))
+            ->type_name("N");
         app.add_flag("--no-front-matter", no_front_matter,
                      "Markdown: no YAML front matter; the title is written as a '# Title' heading");
         app.add_flag("--no-smart", no_smart,
