@@ -137,10 +137,20 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
             err << " (";
             if (result.failed) {
                 err << result.failed << " failed";
-                // fetching and converting fail for different reasons: say which
-                if (result.fetch_failed)
-                    err << ": " << result.fetch_failed << " to fetch, " << result.failed - result.fetch_failed
-                        << " to convert";
+                // a missing file, a failed fetch and a failed conversion have different
+                // causes: say which (the missing ones were counted "to convert" before)
+                const std::size_t missing = plan.missing.size();
+                const std::size_t convert_failed = result.failed - std::min(result.failed, missing + result.fetch_failed);
+                if (missing || result.fetch_failed) {
+                    std::string parts;
+                    auto part = [&parts](std::size_t n, const char* what) {
+                        if (n) parts += (parts.empty() ? "" : ", ") + std::to_string(n) + what;
+                    };
+                    part(missing, " not found");
+                    part(result.fetch_failed, " to fetch");
+                    part(convert_failed, " to convert");
+                    err << ": " << parts;
+                }
                 err << (result.skipped ? ", " : "");
             }
             if (result.skipped) err << result.skipped << " skipped: their outputs exist";

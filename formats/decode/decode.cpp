@@ -36,10 +36,10 @@ using namespace decode_detail;
 
 const char* const kPass = "decode";
 
+// No action: the pass's name says it (--explain printed "decode: decode: not UTF-8").
 void note(Diagnostics& diag, std::string message) {
     Diagnostic d;
     d.pass = kPass;
-    d.action = "decode";
     d.reason = std::move(message);
     diag.note(std::move(d));
 }

@@ -749,7 +749,8 @@ static void check_cover_decodes(const std::string& bytes, const std::string& pat
 std::string read_cover(const std::string& path) {
     std::string bytes = read_regular_file(path, kMaxCoverBytes, "cover image");
     if (cover_media_type(bytes).empty())
-        throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+        throw Error(ErrorKind::usage, path, 0,
+                    "the cover image must be a JPEG or PNG file, and this one is " + image_kind_in_words(bytes));
     check_cover_decodes(bytes, path);
     return bytes;
 }

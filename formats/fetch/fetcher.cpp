@@ -422,6 +422,11 @@ struct Fetcher::State {
             throw Error(ErrorKind::io, asked, 0, "TLS with " + host_of(url) + " failed: " + r.curl_error);
         if (r.code == CURLE_UNSUPPORTED_PROTOCOL)
             throw Error(ErrorKind::input, asked, 0, "only http and https URLs are fetched" + where);
+        if (r.code == CURLE_BAD_CONTENT_ENCODING)  // libcurl's words alone puzzled a trial user
+            throw Error(ErrorKind::io, asked, 0,
+                        "the server sent a compressed reply" + where +
+                            " that does not decompress: damaged, or not in the Content-Encoding it names (" +
+                            r.curl_error + ")");
         if (r.code != CURLE_OK) throw Error(ErrorKind::io, asked, 0, r.curl_error + where);
         throw Error(ErrorKind::io, asked, 0, status_text(r) + where);
     }

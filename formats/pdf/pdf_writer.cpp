@@ -13,6 +13,7 @@
 #include "core/date_time.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/diagnostics.hpp"
+#include "dconv/resources.hpp"
 #include "core/text.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/print_style.hpp"
@@ -89,7 +90,8 @@ std::string read_cover(const std::string& path) {
     }
     if (in.bad()) throw Error(ErrorKind::io, path, 0, "cannot read the cover image");
     if (!bytes.starts_with("\x89PNG\r\n\x1A\n") && !bytes.starts_with("\xFF\xD8\xFF"))
-        throw Error(ErrorKind::usage, path, 0, "the cover image must be a JPEG or PNG file");
+        throw Error(ErrorKind::usage, path, 0,
+                    "the cover image must be a JPEG or PNG file, and this one is " + image_kind_in_words(bytes));
     if (bytes.starts_with("\x89PNG") && bytes.size() >= 24) {
         // IHDR's width and height, big-endian at 16 and 20: libpng aborts on either past
         // kMaxPdfImageSide (limits.hpp).

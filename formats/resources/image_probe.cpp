@@ -201,6 +201,15 @@ bool jpeg_segments_whole(std::string_view bytes) {
 
 }  // namespace
 
+std::string image_kind_in_words(std::string_view bytes) {
+    if (starts_with(bytes, "\x89PNG\r\n\x1A\n")) return "a PNG image";
+    if (starts_with(bytes, "\xFF\xD8\xFF")) return "a JPEG image";
+    if (starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a")) return "a GIF image";
+    if (bytes.size() >= 12 && starts_with(bytes, "RIFF") && bytes.compare(8, 4, "WEBP") == 0) return "a WebP image";
+    if (looks_like_svg(bytes)) return "an SVG image";
+    return "not an image";
+}
+
 std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why) {
     auto fail = [&](std::string reason) -> std::optional<ImageInfo> {
         if (why) *why = std::move(reason);

@@ -91,6 +91,11 @@ struct ImageInfo {
 // references to other files.
 std::optional<ImageInfo> probe_image(std::string_view bytes, std::string* why = nullptr);
 
+// What a file that should be a JPEG or PNG (--cover) is, in words, from its first bytes:
+// "a GIF image", "a WebP image", "an SVG image", "a PNG image", "a JPEG image", or "not
+// an image" (a file named .jpg that is something else said only "must be a JPEG or PNG").
+std::string image_kind_in_words(std::string_view bytes);
+
 // The image as PNG, for writers that take only JPEG and PNG (libharu): a PNG is returned
 // as it is, a GIF or WebP (an animated one's first frame) is decoded and encoded as PNG
 // with its alpha. nullopt, with the reason in `why`, for JPEG (use it as it is), SVG (not

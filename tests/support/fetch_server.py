@@ -240,6 +240,9 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/gzip.html":
             self.send(200, gzip.compress(article("A Compressed Page", PARAGRAPHS, images=False).encode()),
                       "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+        elif route == "/bad-gzip.html":  # a gzip header with garbage after it
+            self.send(200, b"\x1f\x8b\x08garbage-not-gzip" * 10, "text/html; charset=utf-8",
+                      {"Content-Encoding": "gzip"})
         elif route == "/deflate.html":
             self.send(200, zlib.compress(article("A Deflated Page", PARAGRAPHS, images=False).encode()),
                       "text/html; charset=utf-8", {"Content-Encoding": "deflate"})

@@ -712,3 +712,24 @@ TEST_CASE("cli: a remote image not fetched is reported only for outputs that los
     CHECK(epub.status == 0);
     CHECK_THAT(epub.err, Contains("1 remote image not fetched (only a URL input's images are fetched); it keeps its alt text"));
 }
+
+TEST_CASE("cli: --explain names the decode pass once") {
+    TempDir dir;
+    dir.write("latin.txt", "Caf\xE9 on the quay\n\nThe caf\xE9 reopened on Monday.\n");
+    Run r = run_dconv(dir, "--explain --to txt -o - latin.txt");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Contains("latin.txt: decode: not UTF-8; read as windows-1252"));
+    CHECK_THAT(r.err, !Contains("decode: decode:"));
+}
+
+TEST_CASE("cli: a --cover that is not a JPEG or PNG is named for what it is") {
+    TempDir dir;
+    dir.write("page.txt", kArticle);
+    dir.write("fake.jpg", std::string("GIF89a\x01\x00\x01\x00\x80\x00\x00", 13) + std::string(20, '\0'));
+    for (const char* format : {"epub", "pdf"}) {
+        INFO(format);
+        Run r = run_dconv(dir, std::string("--to ") + format + " --cover fake.jpg -o book." + format + " page.txt");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Contains("fake.jpg: the cover image must be a JPEG or PNG file, and this one is a GIF image"));
+    }
+}

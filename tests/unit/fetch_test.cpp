@@ -194,6 +194,14 @@ TEST_CASE("gzip and deflate replies are decoded") {
     CHECK(stats()["headers"]["/gzip.html"]["Accept-Encoding"].get<std::string>().find("gzip") != std::string::npos);
 }
 
+TEST_CASE("a compressed reply that does not decompress is refused in plain words, libcurl's kept") {
+    Fetcher f(local());
+    Error e = error_of([&] { f.fetch(server().url("/bad-gzip.html"), FetchKind::page); });
+    CHECK(e.file() == server().url("/bad-gzip.html"));
+    CHECK(e.message().starts_with("the server sent a compressed reply that does not decompress: damaged, or "
+                                  "not in the Content-Encoding it names ("));
+}
+
 TEST_CASE("the charset of the Content-Type is reported, the bytes left as sent") {
     Fetcher f(local());
     auto page = f.fetch(server().url("/gbk.html"), FetchKind::page);

@@ -330,7 +330,7 @@ TEST_CASE("url: a redirect to file:, an oversized reply and a slow one fail nami
     CHECK_THAT(r.err, Contains("dconv: " + pdf + ": not a web page: the server sent application/pdf; dconv converts "
                                "HTML, text, Markdown and feeds\n"));
     CHECK(files_in(dir / "out") == std::vector<std::string>{"garden.md"});
-    CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch, 0 to convert)"));
+    CHECK_THAT(r.err, Contains("converted 1 of 5 inputs into out/ (4 failed: 4 to fetch)"));
     fs::remove_all(dir);
 }
 
@@ -486,6 +486,16 @@ TEST_CASE("url: the summary counts fetch failures apart from conversion failures
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Contains("dconv: " + missing + ": HTTP 404 Not Found\n"));
     CHECK_THAT(r.err, Contains("converted 1 of 3 inputs into out/ (2 failed: 1 to fetch, 1 to convert)"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("url: the summary counts missing files apart, not as failures to convert") {
+    fs::path dir = fresh_dir("url-summary-missing");
+    spit(dir / "urls.txt", "# list\n" + server().url("/article.html") + "\n\ngone.txt\n" + server().url("/missing") +
+                               "\nnot a url at all\n");
+    Run r = dconv_in(dir, "--allow-private --to md -i urls.txt");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Contains("converted 1 of 4 inputs into out/ (3 failed: 2 not found, 1 to fetch)"));
     fs::remove_all(dir);
 }
 
