@@ -599,7 +599,11 @@ std::string package_document(const Edition& edition, const std::vector<ManifestI
     if (!text::trim(m.source).empty()) {
         dc("dc:source", m.source);
     } else if (edition.is_bundle) {
-        for (const Document* chapter : edition.chapters) dc("dc:source", chapter->meta.source);
+        // The chapters' web addresses; a local file's path ("d/notes.txt") names nothing a
+        // reader of the book can reach, and tells where its maker kept their files.
+        for (const Document* chapter : edition.chapters)
+            if (chapter->meta.source.starts_with("http://") || chapter->meta.source.starts_with("https://"))
+                dc("dc:source", chapter->meta.source);
     }
     for (const auto& [key, value] : m.extra) {
         std::string squeezed = text::squeeze_spaces(value);

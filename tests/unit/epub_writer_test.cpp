@@ -464,6 +464,15 @@ TEST_CASE("epub: images are embedded once, with manifest entries, notes are EPUB
     CHECK(broken_fragments(page).empty());
 }
 
+TEST_CASE("epub: a bundle's dc:source lists its chapters' URLs, not local file paths") {
+    Document a = markup_document(), b = cjk_document();
+    a.meta.source = "https://example.org/news/pier.html";
+    b.meta.source = "notes/week/b.txt";
+    std::string opf = entry(unzip(write_book(make_book({a, b}, Meta{}), "epub", dated())), "OEBPS/content.opf");
+    CHECK_THAT(opf, Contains("<dc:source>https://example.org/news/pier.html</dc:source>"));
+    CHECK_THAT(opf, !Contains("notes/week/b.txt"));
+}
+
 TEST_CASE("epub: a bundle embeds an image its chapters share once") {
     Document a = rich_document();
     Document b = rich_document();  // other Resource objects, the same bytes
