@@ -5,6 +5,7 @@ cross-validated by site, and write it as formats/clean/unit_model_data.inc.
 usage: /usr/bin/python3 tools/train/train_unit_model.py [--dconv build/dconv] [--no-write]
                                                         [--work DIR] [--reuse]
                                                         [--stack full|context]
+                                                        [--params trees=N,depth=N,eta=X,...]
 
 1. Converts every WCXB page (../shared/wcxb, from its HTML and from its text dump) and
    every magic-html page (../shared/magic) with build/dconv, DCONV_UNIT_MODEL=off (the
@@ -54,6 +55,24 @@ PARAMS = dict(objective='binary:logistic', max_depth=6, eta=0.1, subsample=0.8, 
               min_child_weight=2.0, reg_lambda=2.0, tree_method='hist', max_bin=256, nthread=1, seed=13,
               eval_metric='logloss')
 ROUNDS = 150
+# --params trees=N,depth=N,eta=X,min_child_weight=X,subsample=X,colsample=X,lambda=X
+# replaces these settings for one run (report with --no-write; the defaults are shipped)
+PARAM_KEYS = {'trees': None, 'depth': 'max_depth', 'eta': 'eta', 'min_child_weight': 'min_child_weight',
+              'subsample': 'subsample', 'colsample': 'colsample_bytree', 'lambda': 'reg_lambda'}
+
+
+def set_params(spec):
+    """Applies a --params spec to PARAMS and ROUNDS (the unit model's, not the gate's)."""
+    global ROUNDS
+    for item in filter(None, spec.split(',')):
+        key, _, value = item.partition('=')
+        if key.strip() not in PARAM_KEYS or not value:
+            raise SystemExit(f'--params: unknown setting {item!r} (known: {", ".join(PARAM_KEYS)})')
+        if key.strip() == 'trees':
+            ROUNDS = int(value)
+        else:
+            name = PARAM_KEYS[key.strip()]
+            PARAMS[name] = int(value) if name == 'max_depth' else float(value)
 # A unit is content when at least this share of its words is found in the gold text.
 LABEL_SHARE = 0.5
 # The model overrules the hand rules' output only when confident: a unit the rules kept
@@ -477,7 +496,12 @@ def main():
     ap.add_argument('--no-write', action='store_true', help='report the cross-validation only')
     ap.add_argument('--stack', choices=('full', 'context'), help='an experiment: judge every table by a second '
                     'stage (its features and the first stage\'s context, or the context and a few features)')
+    ap.add_argument('--params', default='', help='model settings for this run, e.g. trees=300,depth=8,eta=0.1,'
+                    'min_child_weight=2,subsample=0.8,colsample=0.8,lambda=2 (default: the shipped ones)')
     a = ap.parse_args()
+    set_params(a.params)
+    print(f'unit model: {ROUNDS} trees, ' + ', '.join(f'{k}={PARAMS[k]}' for k in
+          ('max_depth', 'eta', 'min_child_weight', 'subsample', 'colsample_bytree', 'reg_lambda')) + '\n')
     a.no_write = a.no_write or bool(a.stack)  # the C++ has no second stage: report only
     names = feature_names()
     scorer = wcxb.load_scorer(wcxb.WCXB)
