@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -462,8 +463,11 @@ private:
                                                    excerpt(attribute(e.node, "src"))));
             return kOpaque;
         }
-        // the image's twin in <noscript> (image_source.hpp), left out when met
-        std::uint32_t copy = tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i) : kNoElement;
+        // the image's twin in <noscript> (image_source.hpp), left out when met; `image`: its
+        // sources, when finding the twin read them
+        std::optional<ImageSource> image;
+        std::uint32_t copy =
+            tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i, figure_depth_ > 0, options_.page_url, image) : kNoElement;
         if (copy != kNoElement) noscript_copies_.insert(copy);
         // a twin in a <noscript> put before its image: the image takes its sources when met
         // (only when the image is shown: the cleaner may have removed its box, a dialog's opener)
@@ -478,7 +482,7 @@ private:
         }
         auto original_of = noscript_originals_.find(i);
         if (tag == GUMBO_TAG_IMG && !options_.image_alt) {
-            if (pre_depth_ == 0 && heading_level_ == 0) add_image(i);
+            if (pre_depth_ == 0 && heading_level_ == 0) add_image(i, std::move(image));
             return kOpaque;
         }
         if (tag == GUMBO_TAG_IMG) {
@@ -933,10 +937,11 @@ private:
 
     // ------------------------------------------------------------ images and notes
 
-    void add_image(std::uint32_t i) {
+    // `known`: its image_source, when already read.
+    void add_image(std::uint32_t i, std::optional<ImageSource> known) {
         if (paragraph_element_ == kNoElement) paragraph_element_ = i;
         const Element& e = page_[i];
-        ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
+        ImageSource image = known ? std::move(*known) : image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (auto copy = noscript_originals_.find(i); copy != noscript_originals_.end()) {
             merge_noscript_copy(image, std::move(copy->second));
             noscript_originals_.erase(copy);

@@ -342,35 +342,46 @@ bool twins(const ImageSource& own, const ImageSource& copy) {
            std::find(own.fallbacks.begin(), own.fallbacks.end(), copy.src) != own.fallbacks.end()));
 }
 
-// The twin of `img` in the <noscript> that follows it or its wrapper (see the header),
-// with its own sources in `copy`; kNoElement when there is none.
-std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSource& own, ImageSource& copy,
-                            bool in_figure, std::string_view page_url) {
+// The first image of the <noscript> that follows `img` or its wrapper (see the header):
+// the twin `img` may have, found from the page's structure alone, before any source is
+// read (most images have no <noscript> after them); kNoElement when there is none.
+std::uint32_t noscript_image_after(const Page& page, std::uint32_t img) {
     std::uint32_t box = img;
     for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level) {
         if (page[box].end - box > kMaxNoscriptWrapperElements || !only_image(page, box, img)) return kNoElement;
         std::uint32_t next = page[box].end;
         if (next < page.size() && page[next].tag == GUMBO_TAG_NOSCRIPT && page[next].parent == page[box].parent) {
             if (previous_sibling(page, next) != box) return kNoElement;
-            std::uint32_t twin = kNoElement;
-            for (std::uint32_t k = next + 1; k < page[next].end && twin == kNoElement; ++k)
-                if (page[k].tag == GUMBO_TAG_IMG) twin = k;
-            if (twin == kNoElement) return kNoElement;
-            copy = own_image_source(page, twin, in_figure, page_url);
-            return twins(own, copy) ? twin : kNoElement;
+            for (std::uint32_t k = next + 1; k < page[next].end; ++k)
+                if (page[k].tag == GUMBO_TAG_IMG) return k;
+            return kNoElement;
         }
         box = page[box].parent;
     }
     return kNoElement;
 }
 
+// `img`'s sources (own_image_source) with those of its twin in the <noscript> after it
+// merged in, and the twin in `copy` (kNoElement when it has none).
+ImageSource sources_and_copy(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                             std::uint32_t& copy) {
+    ImageSource out = own_image_source(page, img, in_figure, page_url);
+    copy = noscript_image_after(page, img);
+    if (copy == kNoElement) return out;
+    ImageSource twin = own_image_source(page, copy, in_figure, page_url);
+    if (!twins(out, twin)) {
+        copy = kNoElement;
+        return out;
+    }
+    merge_noscript_copy(out, std::move(twin));
+    return out;
+}
+
 }  // namespace
 
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
-    ImageSource out = own_image_source(page, img, in_figure, page_url);
-    ImageSource copy;
-    if (noscript_copy(page, img, out, copy, in_figure, page_url) != kNoElement) merge_noscript_copy(out, std::move(copy));
-    return out;
+    std::uint32_t copy = kNoElement;
+    return sources_and_copy(page, img, in_figure, page_url, copy);
 }
 
 void merge_noscript_copy(ImageSource& out, ImageSource copy) {
@@ -423,9 +434,12 @@ std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
     return kNoElement;
 }
 
-std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img) {
-    ImageSource copy;
-    return noscript_copy(page, img, own_image_source(page, img, false, {}), copy, false, {});
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                                  std::optional<ImageSource>& image) {
+    if (noscript_image_after(page, img) == kNoElement) return kNoElement;
+    std::uint32_t copy = kNoElement;
+    image = sources_and_copy(page, img, in_figure, page_url, copy);
+    return copy;
 }
 
 }  // namespace dconv::html

@@ -23,7 +23,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "html/html_tree.hpp"
@@ -76,8 +78,12 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
 
 // The twin in <noscript> of the <img> at `img` (see kMaxNoscriptWrapperDepth), to be left
 // out; kNoElement when it has none. It reads the page after `img` only, so a reader that
-// frees what it has read (Page::release_child) may ask it as it meets `img`.
-std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img);
+// frees what it has read (Page::release_child) may ask it as it meets `img`. It reads no
+// source unless a <noscript> follows; when it has read them, `image` is set to what
+// image_source(page, img, in_figure, page_url) gives, for the caller to use rather than
+// read them again.
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                                  std::optional<ImageSource>& image);
 // The image right after the <noscript> that holds `copy` (its first image) when `copy` is
 // its twin, the <noscript> put first; kNoElement otherwise. Reads the page from `copy` on.
 std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy);
