@@ -963,12 +963,45 @@ private:
             return src;
         };
         Image out{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {}, {}};
+        // the picture again right after itself (a responsive pair, an animation's frames):
+        // written once, with the alt text of either (image_source.hpp, same_picture)
+        if (Image* before = image_just_before(); before && same_picture(before->src, before->alt, out.src, out.alt)) {
+            if (before->alt.empty()) before->alt = std::move(out.alt);
+            if (options_.explain && options_.explain->keeps_notes())
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: the same picture as the image before it", {},
+                                                   excerpt(out.src)));
+            if (paragraph_element_ == i) paragraph_element_ = kNoElement;
+            return;
+        }
         if (!image.fallbacks.empty())
             for (std::string& other : image.fallbacks) out.extra.edit().fallbacks.push_back(resolved(std::move(other)));
         if (options_.image_widths)
             if (int width = html_text::declared_image_width(attribute(e.node, "width")); width > 0)
                 out.extra.edit().width = width;
         put_inline(std::move(out));
+    }
+
+    // The image just before the one being added, nothing but white space between them: the
+    // open paragraph's last inline, or when no paragraph is open (and no link or other
+    // frame), the last inline of the paragraph just added to this container (not one
+    // already handed over to BuildOptions::flush); nullptr when there is none.
+    Image* image_just_before() {
+        if (cell_separator_) return nullptr;
+        if (has_content_) {
+            Inlines& open = target(frames_.size());
+            for (std::size_t k = open.size(); k-- > 0;) {
+                if (const auto* t = std::get_if<Text>(&open[k]);
+                    t && t->text.find_first_not_of(" \t\n") == std::string::npos)
+                    continue;
+                return std::get_if<Image>(&open[k]);
+            }
+            return nullptr;
+        }
+        if (!frames_.empty() || containers_.back().blocks.empty()) return nullptr;
+        auto* paragraph = std::get_if<Paragraph>(&containers_.back().blocks.back().node);
+        if (!paragraph || paragraph->content.empty()) return nullptr;
+        return std::get_if<Image>(&paragraph->content.back());
     }
 
     // A note at its (first) reference; a later reference to a note already read is its

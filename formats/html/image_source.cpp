@@ -409,6 +409,60 @@ void merge_noscript_copy(ImageSource& out, ImageSource copy) {
     if (copy.decorative.empty()) out.decorative.clear();
 }
 
+namespace {
+
+// The size and screen variants a file name may end in, after '-' or '_'.
+constexpr std::string_view kScreenVariants[] = {"mobile", "mob", "desktop", "tablet", "phone", "small", "medium",
+                                                "large", "sm", "md", "lg", "xl", "scaled", "thumb", "retina"};
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `name` without one variant at its end ("@2x", "-mobile", "-1024x768", "-800w"); false
+// when it ends in none.
+bool strip_variant(std::string& name) {
+    std::size_t at = name.find_last_of("-_@");
+    if (at == std::string::npos || at == 0) return false;
+    std::string_view tail = std::string_view(name).substr(at + 1);
+    bool variant = false;
+    if (name[at] == '@') {
+        variant = tail.size() >= 2 && tail.back() == 'x' && all_digits(tail.substr(0, tail.size() - 1));
+    } else if (std::size_t x = tail.find('x'); x != std::string_view::npos) {
+        variant = all_digits(tail.substr(0, x)) && all_digits(tail.substr(x + 1));  // 1024x768
+    } else if (tail.size() >= 2 && tail.back() == 'w') {
+        variant = all_digits(tail.substr(0, tail.size() - 1));  // 800w
+    } else {
+        variant = std::find(std::begin(kScreenVariants), std::end(kScreenVariants), tail) != std::end(kScreenVariants);
+    }
+    if (variant) name.resize(at);
+    return variant;
+}
+
+}  // namespace
+
+std::string picture_name(std::string_view src) {
+    src = text::trim(src);
+    if (text::starts_with_ci(src, "data:")) return {};
+    src = src.substr(0, src.find_first_of("?#"));
+    std::size_t slash = src.rfind('/');
+    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
+    if (std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0 && name.size() - dot <= 6)
+        name.resize(dot);
+    while (strip_variant(name)) {
+    }
+    if (name.empty()) return {};
+    return std::string(slash == std::string_view::npos ? std::string_view() : src.substr(0, slash + 1)) + name;
+}
+
+bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt) {
+    if (src.empty() || other_src.empty()) return false;
+    if (src == other_src) return alt == other_alt || alt.empty() || other_alt.empty();
+    if (alt != other_alt) return false;
+    std::string name = picture_name(src);
+    return !name.empty() && name == picture_name(other_src);
+}
+
 std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
     std::uint32_t box = page[copy].parent;
     for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level, box = page[box].parent) {

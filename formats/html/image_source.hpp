@@ -90,6 +90,18 @@ std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy);
 // `image` given the sources, alt and title of its twin `copy` (as image_source does).
 void merge_noscript_copy(ImageSource& image, ImageSource copy);
 
+// A responsive pair or an animation's frames: a page may show one picture twice in a row,
+// a mobile and a desktop copy (one hidden by the site's CSS, which dconv does not read) or
+// a first and a last frame. Two images next to each other, nothing but white space
+// between them, are the same picture when they have the same source (and the same alt
+// text, or one has none), or the same alt text and the same file name once the sizes and
+// screen variants in it are taken off (picture_name). The reader writes the first.
+bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt);
+// An image file's folder and name, lower-cased, without its query, its extension and the
+// size and screen variants at its end ("a/b/hero-mobile@2x.png", "a/b/hero-1024x768.jpg":
+// "a/b/hero"); empty when the source names no file.
+std::string picture_name(std::string_view src);
+
 // The leading digits of a declared size ("640", "640px"); 0 when there are none or it
 // is a share of the box ("50%").
 int declared_pixels(std::string_view value);
