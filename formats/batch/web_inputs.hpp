@@ -34,6 +34,9 @@ struct FetchedPage {
     std::string feed_item_date;   // and its date there (RSS <pubDate>, Atom <published>, else <updated>), YYYY-MM-DD
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
     std::vector<std::string> notes;     // for --explain: a charset header overruled by the body
+    // the seconds its fetch and preparing took (under its --timeout, which its conversion
+    // gets the rest of)
+    double spent_seconds = 0;
 };
 
 struct FailedFetch {
