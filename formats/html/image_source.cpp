@@ -16,6 +16,56 @@ namespace {
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
 
+// The file names (without extension) of lazy loaders' placeholder pictures, in part
+// ("blank", "lazy-placeholder") or whole ("pixel").
+constexpr std::string_view kPlaceholderNameParts[] = {"blank", "spacer", "placeholder", "transparent"};
+constexpr std::string_view kPlaceholderNames[] = {"pixel", "1x1", "empty", "lazy", "loading", "clear", "dummy"};
+constexpr std::string_view kImageExtensions[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"};
+
+// The file name of a URL or path, lower-cased, and its extension (".gif"), without the query.
+std::pair<std::string, std::string> file_name(std::string_view src) {
+    src = src.substr(0, src.find_first_of("?#"));
+    std::size_t slash = src.rfind('/');
+    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
+    std::size_t dot = name.rfind('.');
+    if (dot == std::string::npos) return {name, {}};
+    return {name.substr(0, dot), name.substr(dot)};
+}
+
+bool image_extension(std::string_view extension) {
+    return std::find(std::begin(kImageExtensions), std::end(kImageExtensions), extension) != std::end(kImageExtensions);
+}
+
+// A lazy loader's placeholder file in `src` ("/images/blank.gif"), standing for the
+// picture a script puts in from an attribute of its own.
+bool is_placeholder_file(std::string_view src) {
+    auto [name, extension] = file_name(text::trim(src));
+    if (!image_extension(extension)) return false;
+    return std::find(std::begin(kPlaceholderNames), std::end(kPlaceholderNames), name) != std::end(kPlaceholderNames) ||
+           std::any_of(std::begin(kPlaceholderNameParts), std::end(kPlaceholderNameParts),
+                       [&name](std::string_view part) { return name.find(part) != std::string::npos; });
+}
+
+// The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
+// source ("src", "original") and whose value is an image file's URL: the real picture of
+// a loader dconv does not know (data-wpfc-original-src, data-src-pc); empty when none.
+std::string_view other_lazy_source(const GumboNode* node) {
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned k = 0; k < attributes.length; ++k) {
+        const auto* a = static_cast<const GumboAttribute*>(attributes.data[k]);
+        std::string_view name = a->name;
+        if (!name.starts_with("data-") || name.find("srcset") != std::string_view::npos ||
+            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos))
+            continue;
+        std::string_view value = text::trim(a->value);
+        if (value.empty() || value.find_first_of(" \t\n") != std::string_view::npos ||
+            text::starts_with_ci(value, "data:"))
+            continue;
+        if (image_extension(file_name(value).second)) return value;
+    }
+    return {};
+}
+
 bool is_placeholder(std::string_view src) {
     src = text::trim(src);
     return src.empty() || src == "#" || text::starts_with_ci(src, "about:") ||
@@ -242,6 +292,9 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
         }
     }
     std::string_view src = text::trim(attribute(node, "src"));
+    // a placeholder file in src: another loader's attribute, when one names a picture
+    if (is_placeholder_file(src))
+        if (std::string_view other = other_lazy_source(node); !other.empty()) sources.emplace_back(other);
     sources.emplace_back(src);
     // a source for some screens only, when the image itself names nothing
     if (!with_media.empty()) sources.push_back(std::move(with_media));
