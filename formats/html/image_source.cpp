@@ -16,6 +16,10 @@ namespace {
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
 
+// The attributes the known lazy loaders keep the real source in (read before srcset).
+constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
+                                                      "data-url"};
+
 // The file names (without extension) of lazy loaders' placeholder pictures, in part
 // ("blank", "lazy-placeholder") or whole ("pixel").
 constexpr std::string_view kPlaceholderNameParts[] = {"blank", "spacer", "placeholder", "transparent"};
@@ -55,7 +59,9 @@ std::string_view other_lazy_source(const GumboNode* node) {
         const auto* a = static_cast<const GumboAttribute*>(attributes.data[k]);
         std::string_view name = a->name;
         if (!name.starts_with("data-") || name.find("srcset") != std::string_view::npos ||
-            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos))
+            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos) ||
+            std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
+                std::end(kLazySourceAttributes))
             continue;
         std::string_view value = text::trim(a->value);
         if (value.empty() || value.find_first_of(" \t\n") != std::string_view::npos ||
@@ -272,8 +278,7 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
     std::vector<std::string> sources;
     for (const char* name : {"data-srcset", "data-lazy-srcset"})
         sources.push_back(best_of_srcset(attribute(node, name)));
-    for (const char* name : {"data-src", "data-lazy-src", "data-original", "data-lazyload", "data-url"})
-        sources.emplace_back(text::trim(attribute(node, name)));
+    for (std::string_view name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name.data())));
     sources.push_back(best_of_srcset(attribute(node, "srcset")));
     std::uint32_t parent = page[img].parent;
     std::string with_media;
@@ -292,9 +297,10 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
         }
     }
     std::string_view src = text::trim(attribute(node, "src"));
-    // a placeholder file in src: another loader's attribute, when one names a picture
-    if (is_placeholder_file(src))
-        if (std::string_view other = other_lazy_source(node); !other.empty()) sources.emplace_back(other);
+    // a placeholder file in src: another loader's attribute, when one names a picture (the
+    // attributes first: most images have none, and the name is not read then)
+    if (std::string_view other = other_lazy_source(node); !other.empty() && is_placeholder_file(src))
+        sources.emplace_back(other);
     sources.emplace_back(src);
     // a source for some screens only, when the image itself names nothing
     if (!with_media.empty()) sources.push_back(std::move(with_media));
