@@ -87,7 +87,7 @@ void Converter::convert(std::size_t index) {
             skipped = true;
             return;
         }
-        DeadlineScope deadline(options_.timeout_seconds, in.name);
+        DeadlineScope deadline(options_.timeout_seconds, in.name, in.spent_seconds);  // one per input, fetch included
         Document doc = read(in, outcome.diag);
         if (bundle()) {
             chapters_[index] = std::move(doc);

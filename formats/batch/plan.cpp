@@ -381,6 +381,7 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
             in.feed_item_date = std::move(page.feed_item_date);
             in.fetch_warnings = std::move(page.warnings);
             in.fetch_notes = std::move(page.notes);
+            in.spent_seconds = page.spent_seconds;
             inputs.push_back(std::move(in));
         }
         for (FailedFetch& failure : source.failures) {

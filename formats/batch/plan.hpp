@@ -50,6 +50,9 @@ struct Input {
     // ... and the date it gives it (YYYY-MM-DD), the document's when the page has none
     std::string feed_item_date;
     std::vector<std::string> fetch_notes;  // the notes of its fetching, for --explain
+    // The seconds of its --timeout its fetch took at planning (FetchedPage::spent_seconds):
+    // its conversion gets the rest, the wait between not counted.
+    double spent_seconds = 0;
 };
 
 enum class OutputMode { standard_output, directory, file, bundle };

@@ -38,6 +38,10 @@ namespace {
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 bool known_charset(const std::string& name) {
     UErrorCode status = U_ZERO_ERROR;
     UConverter* converter = ucnv_open(name.c_str(), &status);
@@ -351,13 +355,19 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 if (!in) throw Error(ErrorKind::io, source.given, 0, "cannot read the feed");
                 articles[i] = s.feed_articles(bytes.str(), "", source.given, feed_warnings[i], results[i].feed_title);
             } else {
+                // the page's --timeout starts with its fetch (a feed's articles' with theirs)
+                const auto started = std::chrono::steady_clock::now();
                 FetchResult reply = s.fetcher.fetch(source.given, FetchKind::page);
                 if (is_xml_type(reply.media_type) && fetch::looks_like_feed(reply.body)) {
                     articles[i] = s.feed_articles(reply.body, reply.final_url, source.given, feed_warnings[i],
                                                   results[i].feed_title);
                     if (!reply.warning.empty()) feed_warnings[i].push_back(reply.warning);
                 } else {
+                    const double waited = reply.host_wait_seconds;
+                    DeadlineScope deadline(s.options.fetch.input_timeout_seconds, source.given,
+                                           seconds_since(started) - waited);
                     results[i].pages.push_back(s.prepare(source.given, std::move(reply)));
+                    results[i].pages.back().spent_seconds = seconds_since(started) - waited;
                 }
             }
         } catch (const Error& e) {
@@ -389,6 +399,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             const fetch::FeedEntry& entry = flat[k].second;
             const std::string name = name_of(k);
             try {
+                const auto started = std::chrono::steady_clock::now();
                 FetchResult reply;
                 if (entry.url.empty()) {  // its content in the feed is the page
                     reply.final_url = entry.base;
@@ -400,9 +411,12 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                     if (fetch::looks_like_feed(reply.body))
                         throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
                 }
+                const double waited = reply.host_wait_seconds;
+                DeadlineScope deadline(s.options.fetch.input_timeout_seconds, name, seconds_since(started) - waited);
                 pages[k] = s.prepare(name, std::move(reply), entry.title);
                 pages[k]->feed_item_date = entry.day;
                 pages[k]->from_feed_content = entry.url.empty();
+                pages[k]->spent_seconds = seconds_since(started) - waited;
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {

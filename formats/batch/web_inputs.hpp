@@ -35,6 +35,9 @@ struct FetchedPage {
     std::vector<std::string> warnings;  // the cache stood in, an unknown charset
     std::vector<std::string> notes;     // for --explain: a charset header overruled by the body
     bool from_feed_content = false;     // a feed's entry without a link: its content, not a page fetched
+    // the seconds its fetch and preparing took (under its --timeout, which its conversion
+    // gets the rest of)
+    double spent_seconds = 0;
 };
 
 struct FailedFetch {

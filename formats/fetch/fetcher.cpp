@@ -37,13 +37,20 @@ namespace {
 
 // ------------------------------------------------------------------------ host slots
 
+// The seconds this thread has waited for host slots, in all (FetchResult::host_wait_seconds).
+thread_local double host_wait_seconds = 0;
+
 // At most fetch::kMaxRequestsPerHost requests to one host at a time, across the threads
 // of a batch.
 class HostSlots {
 public:
     void acquire(const std::string& host) {
         std::unique_lock lock(mutex_);
-        freed_.wait(lock, [&] { return busy_[host] < fetch::kMaxRequestsPerHost; });
+        if (busy_[host] >= fetch::kMaxRequestsPerHost) {
+            const auto start = std::chrono::steady_clock::now();
+            freed_.wait(lock, [&] { return busy_[host] < fetch::kMaxRequestsPerHost; });
+            host_wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
         ++busy_[host];
     }
     void release(const std::string& host) {
@@ -444,6 +451,9 @@ struct Fetcher::State {
         if (options.input_timeout_seconds > 0)
             deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                           std::chrono::duration<double>(options.input_timeout_seconds));
+        // the input's own deadline, when the fetch is part of its conversion (an image's)
+        const std::optional<Clock::time_point> input = thread_deadline();
+        if (input && (!deadline || *input < *deadline)) deadline = input;
         std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
         if (!curl) throw Error(ErrorKind::internal, asked, 0, "libcurl could not start a transfer");
         std::string url = asked;
@@ -473,6 +483,10 @@ struct Fetcher::State {
                                                         asked + " is used");
             if (r.code != CURLE_OK || !r.refused_type.empty() || r.over_size || !r.refused_address.empty() ||
                 r.status < 200 || r.status >= 300) {
+                // stopped by the input's deadline: its time is spent, though the timer may
+                // have woken a hair before it (the image fetcher only warns of its failure)
+                if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline && input && deadline == input)
+                    deadline_reached();
                 fail(asked, url, r, kind, redirects);
             }
             FetchResult result;
@@ -551,7 +565,10 @@ Fetcher::~Fetcher() = default;
 
 FetchResult Fetcher::fetch(const std::string& url, FetchKind kind, const std::string& referer) {
     try {
-        return state_->fetch(url, kind, referer);
+        const double waited_before = host_wait_seconds;
+        FetchResult result = state_->fetch(url, kind, referer);
+        result.host_wait_seconds = host_wait_seconds - waited_before;
+        return result;
     } catch (const Error&) {
         state_->count(kind, 0, true);
         throw;

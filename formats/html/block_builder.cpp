@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -462,8 +463,11 @@ private:
                                                    excerpt(attribute(e.node, "src"))));
             return kOpaque;
         }
-        // the image's twin in <noscript> (image_source.hpp), left out when met
-        std::uint32_t copy = tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i) : kNoElement;
+        // the image's twin in <noscript> (image_source.hpp), left out when met; `image`: its
+        // sources, when finding the twin read them
+        std::optional<ImageSource> image;
+        std::uint32_t copy =
+            tag == GUMBO_TAG_IMG ? noscript_copy_after(page_, i, figure_depth_ > 0, options_.page_url, image) : kNoElement;
         if (copy != kNoElement) noscript_copies_.insert(copy);
         // a twin in a <noscript> put before its image: the image takes its sources when met
         // (only when the image is shown: the cleaner may have removed its box, a dialog's opener)
@@ -478,7 +482,7 @@ private:
         }
         auto original_of = noscript_originals_.find(i);
         if (tag == GUMBO_TAG_IMG && !options_.image_alt) {
-            if (pre_depth_ == 0 && heading_level_ == 0) add_image(i);
+            if (pre_depth_ == 0 && heading_level_ == 0) add_image(i, std::move(image));
             return kOpaque;
         }
         if (tag == GUMBO_TAG_IMG) {
@@ -933,10 +937,11 @@ private:
 
     // ------------------------------------------------------------ images and notes
 
-    void add_image(std::uint32_t i) {
+    // `known`: its image_source, when already read.
+    void add_image(std::uint32_t i, std::optional<ImageSource> known) {
         if (paragraph_element_ == kNoElement) paragraph_element_ = i;
         const Element& e = page_[i];
-        ImageSource image = image_source(page_, i, figure_depth_ > 0, options_.page_url);
+        ImageSource image = known ? std::move(*known) : image_source(page_, i, figure_depth_ > 0, options_.page_url);
         if (auto copy = noscript_originals_.find(i); copy != noscript_originals_.end()) {
             merge_noscript_copy(image, std::move(copy->second));
             noscript_originals_.erase(copy);
@@ -958,12 +963,45 @@ private:
             return src;
         };
         Image out{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {}, {}};
+        // the picture again right after itself (a responsive pair, an animation's frames):
+        // written once, with the alt text of either (image_source.hpp, same_picture)
+        if (Image* before = image_just_before(); before && same_picture(before->src, before->alt, out.src, out.alt)) {
+            if (before->alt.empty()) before->alt = std::move(out.alt);
+            if (options_.explain && options_.explain->keeps_notes())
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: the same picture as the image before it", {},
+                                                   excerpt(out.src)));
+            if (paragraph_element_ == i) paragraph_element_ = kNoElement;
+            return;
+        }
         if (!image.fallbacks.empty())
             for (std::string& other : image.fallbacks) out.extra.edit().fallbacks.push_back(resolved(std::move(other)));
         if (options_.image_widths)
             if (int width = html_text::declared_image_width(attribute(e.node, "width")); width > 0)
                 out.extra.edit().width = width;
         put_inline(std::move(out));
+    }
+
+    // The image just before the one being added, nothing but white space between them: the
+    // open paragraph's last inline, or when no paragraph is open (and no link or other
+    // frame), the last inline of the paragraph just added to this container (not one
+    // already handed over to BuildOptions::flush); nullptr when there is none.
+    Image* image_just_before() {
+        if (cell_separator_) return nullptr;
+        if (has_content_) {
+            Inlines& open = target(frames_.size());
+            for (std::size_t k = open.size(); k-- > 0;) {
+                if (const auto* t = std::get_if<Text>(&open[k]);
+                    t && t->text.find_first_not_of(" \t\n") == std::string::npos)
+                    continue;
+                return std::get_if<Image>(&open[k]);
+            }
+            return nullptr;
+        }
+        if (!frames_.empty() || containers_.back().blocks.empty()) return nullptr;
+        auto* paragraph = std::get_if<Paragraph>(&containers_.back().blocks.back().node);
+        if (!paragraph || paragraph->content.empty()) return nullptr;
+        return std::get_if<Image>(&paragraph->content.back());
     }
 
     // A note at its (first) reference; a later reference to a note already read is its

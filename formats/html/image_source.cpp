@@ -16,6 +16,62 @@ namespace {
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
 
+// The attributes the known lazy loaders keep the real source in (read before srcset).
+constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
+                                                      "data-url"};
+
+// The file names (without extension) of lazy loaders' placeholder pictures, in part
+// ("blank", "lazy-placeholder") or whole ("pixel").
+constexpr std::string_view kPlaceholderNameParts[] = {"blank", "spacer", "placeholder", "transparent"};
+constexpr std::string_view kPlaceholderNames[] = {"pixel", "1x1", "empty", "lazy", "loading", "clear", "dummy"};
+constexpr std::string_view kImageExtensions[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"};
+
+// The file name of a URL or path, lower-cased, and its extension (".gif"), without the query.
+std::pair<std::string, std::string> file_name(std::string_view src) {
+    src = src.substr(0, src.find_first_of("?#"));
+    std::size_t slash = src.rfind('/');
+    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
+    std::size_t dot = name.rfind('.');
+    if (dot == std::string::npos) return {name, {}};
+    return {name.substr(0, dot), name.substr(dot)};
+}
+
+bool image_extension(std::string_view extension) {
+    return std::find(std::begin(kImageExtensions), std::end(kImageExtensions), extension) != std::end(kImageExtensions);
+}
+
+// A lazy loader's placeholder file in `src` ("/images/blank.gif"), standing for the
+// picture a script puts in from an attribute of its own.
+bool is_placeholder_file(std::string_view src) {
+    auto [name, extension] = file_name(text::trim(src));
+    if (!image_extension(extension)) return false;
+    return std::find(std::begin(kPlaceholderNames), std::end(kPlaceholderNames), name) != std::end(kPlaceholderNames) ||
+           std::any_of(std::begin(kPlaceholderNameParts), std::end(kPlaceholderNameParts),
+                       [&name](std::string_view part) { return name.find(part) != std::string::npos; });
+}
+
+// The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
+// source ("src", "original") and whose value is an image file's URL: the real picture of
+// a loader dconv does not know (data-wpfc-original-src, data-src-pc); empty when none.
+std::string_view other_lazy_source(const GumboNode* node) {
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned k = 0; k < attributes.length; ++k) {
+        const auto* a = static_cast<const GumboAttribute*>(attributes.data[k]);
+        std::string_view name = a->name;
+        if (!name.starts_with("data-") || name.find("srcset") != std::string_view::npos ||
+            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos) ||
+            std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
+                std::end(kLazySourceAttributes))
+            continue;
+        std::string_view value = text::trim(a->value);
+        if (value.empty() || value.find_first_of(" \t\n") != std::string_view::npos ||
+            text::starts_with_ci(value, "data:"))
+            continue;
+        if (image_extension(file_name(value).second)) return value;
+    }
+    return {};
+}
+
 bool is_placeholder(std::string_view src) {
     src = text::trim(src);
     return src.empty() || src == "#" || text::starts_with_ci(src, "about:") ||
@@ -222,8 +278,7 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
     std::vector<std::string> sources;
     for (const char* name : {"data-srcset", "data-lazy-srcset"})
         sources.push_back(best_of_srcset(attribute(node, name)));
-    for (const char* name : {"data-src", "data-lazy-src", "data-original", "data-lazyload", "data-url"})
-        sources.emplace_back(text::trim(attribute(node, name)));
+    for (std::string_view name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name.data())));
     sources.push_back(best_of_srcset(attribute(node, "srcset")));
     std::uint32_t parent = page[img].parent;
     std::string with_media;
@@ -242,6 +297,10 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
         }
     }
     std::string_view src = text::trim(attribute(node, "src"));
+    // a placeholder file in src: another loader's attribute, when one names a picture (the
+    // attributes first: most images have none, and the name is not read then)
+    if (std::string_view other = other_lazy_source(node); !other.empty() && is_placeholder_file(src))
+        sources.emplace_back(other);
     sources.emplace_back(src);
     // a source for some screens only, when the image itself names nothing
     if (!with_media.empty()) sources.push_back(std::move(with_media));
@@ -342,35 +401,46 @@ bool twins(const ImageSource& own, const ImageSource& copy) {
            std::find(own.fallbacks.begin(), own.fallbacks.end(), copy.src) != own.fallbacks.end()));
 }
 
-// The twin of `img` in the <noscript> that follows it or its wrapper (see the header),
-// with its own sources in `copy`; kNoElement when there is none.
-std::uint32_t noscript_copy(const Page& page, std::uint32_t img, const ImageSource& own, ImageSource& copy,
-                            bool in_figure, std::string_view page_url) {
+// The first image of the <noscript> that follows `img` or its wrapper (see the header):
+// the twin `img` may have, found from the page's structure alone, before any source is
+// read (most images have no <noscript> after them); kNoElement when there is none.
+std::uint32_t noscript_image_after(const Page& page, std::uint32_t img) {
     std::uint32_t box = img;
     for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level) {
         if (page[box].end - box > kMaxNoscriptWrapperElements || !only_image(page, box, img)) return kNoElement;
         std::uint32_t next = page[box].end;
         if (next < page.size() && page[next].tag == GUMBO_TAG_NOSCRIPT && page[next].parent == page[box].parent) {
             if (previous_sibling(page, next) != box) return kNoElement;
-            std::uint32_t twin = kNoElement;
-            for (std::uint32_t k = next + 1; k < page[next].end && twin == kNoElement; ++k)
-                if (page[k].tag == GUMBO_TAG_IMG) twin = k;
-            if (twin == kNoElement) return kNoElement;
-            copy = own_image_source(page, twin, in_figure, page_url);
-            return twins(own, copy) ? twin : kNoElement;
+            for (std::uint32_t k = next + 1; k < page[next].end; ++k)
+                if (page[k].tag == GUMBO_TAG_IMG) return k;
+            return kNoElement;
         }
         box = page[box].parent;
     }
     return kNoElement;
 }
 
+// `img`'s sources (own_image_source) with those of its twin in the <noscript> after it
+// merged in, and the twin in `copy` (kNoElement when it has none).
+ImageSource sources_and_copy(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                             std::uint32_t& copy) {
+    ImageSource out = own_image_source(page, img, in_figure, page_url);
+    copy = noscript_image_after(page, img);
+    if (copy == kNoElement) return out;
+    ImageSource twin = own_image_source(page, copy, in_figure, page_url);
+    if (!twins(out, twin)) {
+        copy = kNoElement;
+        return out;
+    }
+    merge_noscript_copy(out, std::move(twin));
+    return out;
+}
+
 }  // namespace
 
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
-    ImageSource out = own_image_source(page, img, in_figure, page_url);
-    ImageSource copy;
-    if (noscript_copy(page, img, out, copy, in_figure, page_url) != kNoElement) merge_noscript_copy(out, std::move(copy));
-    return out;
+    std::uint32_t copy = kNoElement;
+    return sources_and_copy(page, img, in_figure, page_url, copy);
 }
 
 void merge_noscript_copy(ImageSource& out, ImageSource copy) {
@@ -398,6 +468,60 @@ void merge_noscript_copy(ImageSource& out, ImageSource copy) {
     if (copy.decorative.empty()) out.decorative.clear();
 }
 
+namespace {
+
+// The size and screen variants a file name may end in, after '-' or '_'.
+constexpr std::string_view kScreenVariants[] = {"mobile", "mob", "desktop", "tablet", "phone", "small", "medium",
+                                                "large", "sm", "md", "lg", "xl", "scaled", "thumb", "retina"};
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `name` without one variant at its end ("@2x", "-mobile", "-1024x768", "-800w"); false
+// when it ends in none.
+bool strip_variant(std::string& name) {
+    std::size_t at = name.find_last_of("-_@");
+    if (at == std::string::npos || at == 0) return false;
+    std::string_view tail = std::string_view(name).substr(at + 1);
+    bool variant = false;
+    if (name[at] == '@') {
+        variant = tail.size() >= 2 && tail.back() == 'x' && all_digits(tail.substr(0, tail.size() - 1));
+    } else if (std::size_t x = tail.find('x'); x != std::string_view::npos) {
+        variant = all_digits(tail.substr(0, x)) && all_digits(tail.substr(x + 1));  // 1024x768
+    } else if (tail.size() >= 2 && tail.back() == 'w') {
+        variant = all_digits(tail.substr(0, tail.size() - 1));  // 800w
+    } else {
+        variant = std::find(std::begin(kScreenVariants), std::end(kScreenVariants), tail) != std::end(kScreenVariants);
+    }
+    if (variant) name.resize(at);
+    return variant;
+}
+
+}  // namespace
+
+std::string picture_name(std::string_view src) {
+    src = text::trim(src);
+    if (text::starts_with_ci(src, "data:")) return {};
+    src = src.substr(0, src.find_first_of("?#"));
+    std::size_t slash = src.rfind('/');
+    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
+    if (std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0 && name.size() - dot <= 6)
+        name.resize(dot);
+    while (strip_variant(name)) {
+    }
+    if (name.empty()) return {};
+    return std::string(slash == std::string_view::npos ? std::string_view() : src.substr(0, slash + 1)) + name;
+}
+
+bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt) {
+    if (src.empty() || other_src.empty()) return false;
+    if (src == other_src) return alt == other_alt || alt.empty() || other_alt.empty();
+    if (alt != other_alt) return false;
+    std::string name = picture_name(src);
+    return !name.empty() && name == picture_name(other_src);
+}
+
 std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
     std::uint32_t box = page[copy].parent;
     for (int level = 0; level <= kMaxNoscriptWrapperDepth && box != kNoElement; ++level, box = page[box].parent) {
@@ -423,9 +547,12 @@ std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy) {
     return kNoElement;
 }
 
-std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img) {
-    ImageSource copy;
-    return noscript_copy(page, img, own_image_source(page, img, false, {}), copy, false, {});
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                                  std::optional<ImageSource>& image) {
+    if (noscript_image_after(page, img) == kNoElement) return kNoElement;
+    std::uint32_t copy = kNoElement;
+    image = sources_and_copy(page, img, in_figure, page_url, copy);
+    return copy;
 }
 
 }  // namespace dconv::html

@@ -23,7 +23,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "html/html_tree.hpp"
@@ -76,13 +78,29 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
 
 // The twin in <noscript> of the <img> at `img` (see kMaxNoscriptWrapperDepth), to be left
 // out; kNoElement when it has none. It reads the page after `img` only, so a reader that
-// frees what it has read (Page::release_child) may ask it as it meets `img`.
-std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img);
+// frees what it has read (Page::release_child) may ask it as it meets `img`. It reads no
+// source unless a <noscript> follows; when it has read them, `image` is set to what
+// image_source(page, img, in_figure, page_url) gives, for the caller to use rather than
+// read them again.
+std::uint32_t noscript_copy_after(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url,
+                                  std::optional<ImageSource>& image);
 // The image right after the <noscript> that holds `copy` (its first image) when `copy` is
 // its twin, the <noscript> put first; kNoElement otherwise. Reads the page from `copy` on.
 std::uint32_t noscript_original_after(const Page& page, std::uint32_t copy);
 // `image` given the sources, alt and title of its twin `copy` (as image_source does).
 void merge_noscript_copy(ImageSource& image, ImageSource copy);
+
+// A responsive pair or an animation's frames: a page may show one picture twice in a row,
+// a mobile and a desktop copy (one hidden by the site's CSS, which dconv does not read) or
+// a first and a last frame. Two images next to each other, nothing but white space
+// between them, are the same picture when they have the same source (and the same alt
+// text, or one has none), or the same alt text and the same file name once the sizes and
+// screen variants in it are taken off (picture_name). The reader writes the first.
+bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt);
+// An image file's folder and name, lower-cased, without its query, its extension and the
+// size and screen variants at its end ("a/b/hero-mobile@2x.png", "a/b/hero-1024x768.jpg":
+// "a/b/hero"); empty when the source names no file.
+std::string picture_name(std::string_view src);
 
 // The leading digits of a declared size ("640", "640px"); 0 when there are none or it
 // is a share of the box ("50%").

@@ -681,9 +681,10 @@ private:
     }
 
     // An image in running text as an inline object: scaled to the line (kInlineImageEm)
-    // and to object_room_, its aspect kept. False, adding nothing, for an image PDF
-    // cannot draw (unresolved, SVG, of unknown size) and, outside table cells, for one
-    // larger than an icon (kMaxInlineImageEm).
+    // and to object_room_, its aspect kept. Its size is its pixels' (kPointsPerPixel), or
+    // the width the source asks for (Image::Extra::width), as for an image drawn as a
+    // block. False, adding nothing, for an image PDF cannot draw (unresolved, SVG, of
+    // unknown size) and, outside table cells, for one larger than an icon (kMaxInlineImageEm).
     bool add_inline_image(const Image& image, const SpanState& s, std::vector<Span>& out) {
         if (image.resource.empty() || !resources_) return false;
         auto found = resources_->find(image.resource);
@@ -691,8 +692,12 @@ private:
         std::shared_ptr<const Resource> drawn = embeddable(found->second);
         if (!drawn) return false;
         const Resource& r = *drawn;
-        const float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
-        const float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
+        float natural_width = static_cast<float>(r.width) * kPointsPerPixel;
+        float natural_height = static_cast<float>(r.height) * kPointsPerPixel;
+        if (const int asked = image.extra->width; asked > 0) {
+            natural_height *= static_cast<float>(asked) * kPointsPerPixel / natural_width;
+            natural_width = static_cast<float>(asked) * kPointsPerPixel;
+        }
         if (!in_cell_ && natural_height > kMaxInlineImageEm * s.base->size * s.scale) return false;
         Span span;
         span.text = "\uFFFC";

@@ -72,8 +72,10 @@ struct FetchOptions {
     double timeout_seconds = fetch::kDefaultTimeoutSeconds;  // --fetch-timeout, per request
     // --timeout, the time one input may take: a fetch (its redirects and retries with it)
     // also ends this long after it started, whichever of the two comes first; 0: no such
-    // limit. Counted from each fetch's own start (a page's at planning, each image's when
-    // it is fetched), not from the input's: a URL input can take several times it.
+    // limit. A fetch made under a DeadlineScope (an image's, while its page converts) ends
+    // by that deadline too, and the batch counts a page's fetch at planning against its
+    // input's --timeout (less FetchResult::host_wait_seconds): one input's fetches and
+    // conversion share one --timeout.
     double input_timeout_seconds = 0;
     std::size_t max_bytes = fetch::kMaxPageBytes;            // a page's body, decoded
     // Decides which addresses are private ("127.0.0.1", "::1"); empty: the built-in ranges
@@ -95,6 +97,9 @@ struct FetchResult {
     bool from_cache = false;     // the cache's copy (304, or the server unreachable)
     std::string warning;         // why the cache's copy was used when the server failed,
                                  // or why the reply could not be kept in the cache
+    // the seconds it waited for a free slot to its host (fetch::kMaxRequestsPerHost), a
+    // wait a batch leaves out of the input's --timeout, as it does its wait in the queue
+    double host_wait_seconds = 0;
 };
 
 // Counters for the progress line and the summary, across all threads.

@@ -48,6 +48,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace dconv {
@@ -264,17 +265,32 @@ class DeadlineScope {
 public:
     // seconds <= 0: no deadline (an enclosing one still applies).
     DeadlineScope(double seconds, std::string file);
+    // The rest of a deadline of `seconds` of which `spent` went on the document already
+    // (a URL input's fetch, before the batch converts it): it ends `seconds - spent` from
+    // now, at once when nothing is left, and its error names `seconds`.
+    DeadlineScope(double seconds, std::string file, double spent);
     ~DeadlineScope();
     DeadlineScope(const DeadlineScope&) = delete;
     DeadlineScope& operator=(const DeadlineScope&) = delete;
 
 private:
     friend void check_deadline();
+    friend std::optional<std::chrono::steady_clock::time_point> thread_deadline();
+    friend void deadline_reached();
     std::chrono::steady_clock::time_point end_;
     double seconds_ = 0;
     std::string file_;
     const DeadlineScope* previous_ = nullptr;
+    mutable bool reached_ = false;  // deadline_reached()
 };
+
+// The calling thread's deadline (its innermost DeadlineScope's end), if it has one: for
+// work that waits rather than polls (a fetch, which stops waiting then).
+std::optional<std::chrono::steady_clock::time_point> thread_deadline();
+// Marks the calling thread's deadline as come, whatever the clock says: check_deadline
+// throws from now on. For a wait that a timer ended at the deadline, which may wake a
+// hair before it.
+void deadline_reached();
 
 // Throws Error(ErrorKind::limit) when the calling thread's deadline has passed; does
 // nothing when it has none. Costs a clock read: call it per line or block, not per byte.

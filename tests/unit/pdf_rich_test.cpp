@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -534,6 +535,43 @@ TEST_CASE("pdf rich: images inside running text are drawn in the line, in table 
     CHECK(std::regex_search(text, std::regex(R"(98,200 +101,300 +\+3\.2%)")));  // "West" sits by its badge
     CHECK(std::regex_search(text, std::regex(R"(\nWest *\n)")));
     CHECK(text.find("[Image: A box diagram]") != std::string::npos);
+}
+
+// Image::width (<img width>, Markdown's raw <img width>) was honoured by images drawn as
+// blocks only: one in running text was sized by its pixels (a photo asked to be 16 pixels
+// wide was "larger than an icon", its alt text), one in a cell filled its column.
+TEST_CASE("pdf rich: images inside running text and table cells are drawn at the width the source asks for") {
+    Document doc;
+    doc.meta.title = "Asked widths";
+    Inline photo = image(doc, "quays.png", "image/png", 240, 120, "A photo");
+    std::get<Image>(photo).extra.edit().width = 16;  // 12 pt wide, 6 pt tall: a line's
+    doc.blocks.push_back(make_paragraph(Inlines{Text{"The quay "}, photo, Text{" at dawn."}}));
+    Inline chart = image(doc, "chart.png", "image/png", 600, 300, "Chart");
+    std::get<Image>(chart).extra.edit().width = 100;  // 75 pt wide, not the column's width
+    Table t = quay_table();
+    t.body[0].cells[0] = TableCell{{make_paragraph(Inlines{Text{"East "}, chart})}};
+    doc.blocks.push_back(block(t));
+    REQUIRE(validate(doc).empty());
+
+    fs::path dir = testing::fresh_dir("pdf-asked-widths");
+    fs::path pdf = write(doc, dir, "asked");
+    check_structure(pdf);
+    // pdfimages -list: the pixels and the resolution they are drawn at, so the drawn width
+    // in points is pixels / x-ppi * 72
+    std::string list = capture("pdfimages -list '" + pdf.string() + "'");
+    INFO(list);
+    std::map<int, double> drawn_width;  // by pixel width
+    std::regex row(R"(^ *[0-9]+ +[0-9]+ +image +([0-9]+) +[0-9]+ +\S+ +[0-9]+ +[0-9]+ +\S+ +\S+ +[0-9]+ +[0-9]+ +([0-9]+) +[0-9]+ )",
+                   std::regex::multiline);
+    for (auto m = std::sregex_iterator(list.begin(), list.end(), row); m != std::sregex_iterator(); ++m)
+        drawn_width[std::stoi((*m)[1])] = std::stod((*m)[1]) / std::stod((*m)[2]) * 72.0;
+    REQUIRE(drawn_width.count(600) == 1);
+    CHECK(drawn_width[600] <= 100 * 0.75 * 1.05);
+    CHECK(drawn_width[600] >= 72 * 0.95);
+    REQUIRE(drawn_width.count(240) == 1);  // drawn in the line, not its alt text
+    CHECK(drawn_width[240] == Approx(16 * 0.75).epsilon(0.05));
+    std::string text = capture("pdftotext -layout '" + pdf.string() + "' -");
+    CHECK(text.find("[Image: A photo]") == std::string::npos);
 }
 
 // trial 13: an animated WebP left the PDF without a trace (the writer could not decode
