@@ -54,13 +54,23 @@ bool is_exactly_utf8_name(const std::string& name) {
     return low == "utf-8" || low == "utf8";
 }
 
-// A charset of one byte per character (ISO-8859-1, windows-1252, KOI8-R...).
-bool single_byte_charset(const std::string& name) {
+// The charsets servers send when nobody set one (Apache's and many frameworks' default
+// ISO-8859-1, its WHATWG twin windows-1252, and US-ASCII): such a label says little about
+// the body. Any other single-byte label (tis-620, koi8-r...) was chosen for the text.
+bool is_server_default_charset(const std::string& name) {
     UErrorCode status = U_ZERO_ERROR;
     UConverter* converter = ucnv_open(name.c_str(), &status);
-    bool single = U_SUCCESS(status) && ucnv_getMaxCharSize(converter) == 1;
-    if (converter) ucnv_close(converter);
-    return single;
+    if (!converter) return false;
+    std::string canonical = ucnv_getName(converter, &status);
+    ucnv_close(converter);
+    for (const char* fallback : {"ISO-8859-1", "windows-1252", "US-ASCII"}) {
+        status = U_ZERO_ERROR;
+        UConverter* other = ucnv_open(fallback, &status);
+        bool same = other && canonical == ucnv_getName(other, &status);
+        if (other) ucnv_close(other);
+        if (same) return true;
+    }
+    return false;
 }
 
 bool is_utf8_name(const std::string& name) {
@@ -218,15 +228,17 @@ struct WebInputs::State {
             } else if (!known_charset(reply.charset)) {
                 page.warnings.push_back("unknown charset '" + reply.charset +
                                         "' in the reply's Content-Type: the page's own declaration, or detection, decides");
-            } else if (ConfidentCharset body = beyond_ascii && single_byte_charset(reply.charset)
+            } else if (ConfidentCharset body = beyond_ascii && is_server_default_charset(reply.charset)
                                                    ? confident_multibyte_charset(reply.body)
                                                    : ConfidentCharset{};
                        !body.encoding.empty()) {
                 // A single-byte charset fits any bytes, so its label cannot be checked, and
                 // ISO-8859-1 is the default many servers send unasked; a body that decodes
-                // cleanly into CJK text is in that charset beyond reasonable doubt (Latin
-                // text never does so by accident). Browsers follow the header; dconv
-                // follows the bytes, since the header's reading is certain mojibake.
+                // strictly (no byte replaced) into CJK text is in that charset beyond
+                // reasonable doubt (Latin text never does so by accident). Browsers follow
+                // the header; dconv follows the bytes, since the header's reading is
+                // certain mojibake. Only a server default is overruled: a Thai page under
+                // tis-620 is what ucsdet can take for GB18030, its label chosen on purpose.
                 page.warnings.push_back(said + "is " + body.encoding + " (" + body.how + "): read as " +
                                         body.encoding);
                 page.read.encoding = body.encoding;

@@ -362,6 +362,13 @@ ConfidentCharset confident_multibyte_charset(std::string_view bytes) {
     if (text::skip_ascii(sample, 0) == sample.size()) return {};  // no byte beyond ASCII: nothing to tell
     CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
     if (!guess.confident_multibyte) return {};
+    // ucsdet's trusted guess can be wrong (Thai in cp874 is GB18030 to it, confidence 55,
+    // with bytes GB18030 does not allow): the whole body must decode with none replaced.
+    ConverterPtr converter = open_converter(guess.encoding);
+    if (!converter) return {};
+    std::size_t substitutions = 0;
+    convert_to_utf8(bytes, converter.get(), substitutions, std::string());
+    if (substitutions) return {};
     return {guess.encoding, guess.how};
 }
 

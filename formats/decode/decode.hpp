@@ -37,7 +37,8 @@ namespace dconv {
 // messages only.
 // The multibyte East Asian charset (GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, ISO-2022-*)
 // that `bytes`, which are not valid UTF-8, are in beyond reasonable doubt as detection
-// finds it (ICU's confident guess, or a clean decode into CJK text), with how it was
+// finds it (ICU's confident guess, or a clean decode into CJK text) and into which all of
+// `bytes` decode with no sequence replaced, with how it was
 // found ("GB18030 (clean decode into CJK text)"); empty when detection is not that sure.
 // For a label that names a single-byte charset, which any bytes fit (the fetcher's
 // check of a reply's charset).

@@ -121,6 +121,16 @@ GBK_TEXT = ("<html><head><title>港口的早晨</title></head><body><article><h1
             "他们一边聊天一边看着远处的灯塔。</p><p>到了中午，渔船陆续回来，市场里一下子热闹起来，"
             "人们在摊位之间挑选最新鲜的鱼和虾。</p></article></body></html>")
 
+# Thai plain text (a harbour morning, written for these tests), served in cp874: a
+# single-byte charset whose bytes ICU's detector takes for GB18030 (confidence 55 for
+# three copies).
+THAI_TEXT = ("ท่าเรือยามเช้า\n\n"
+             "ท่าเรือในตอนเช้าเงียบสงบเสมอ เรือประมงออกทะเลก่อนฟ้าสาง "
+             "บนสะพานท่าเรือเหลือเพียงผู้สูงอายุไม่กี่คนที่เดินเล่นช้า ๆ "
+             "พวกเขาคุยกันไปพลางมองประภาคารที่อยู่ไกลออกไป\n\n"
+             "พอถึงเที่ยงวัน เรือประมงก็ทยอยกลับมา ตลาดคึกคักขึ้นทันที "
+             "ผู้คนเลือกซื้อปลาและกุ้งสดใหม่ระหว่างแผงขายของ\n")
+
 
 NOTES = """---
 title: Harbour Notes
@@ -267,6 +277,10 @@ class Handler(BaseHTTPRequestHandler):
                       .replace('<meta charset="utf-8">', "").encode("latin-1"), "text/html; charset=utf-8")
         elif route == "/gbk-as-latin1.html":  # a GBK body under a Latin-1 header
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=ISO-8859-1")
+        elif route == "/thai-tis620.txt":  # Thai under its own single-byte charset's header
+            self.send(200, (THAI_TEXT * 3).encode("cp874"), "text/plain; charset=tis-620")
+        elif route == "/thai-cp874.txt":
+            self.send(200, (THAI_TEXT * 3).encode("cp874"), "text/plain; charset=windows-874")
         elif route == "/gbk.html":
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=GBK")
         elif route == "/huge":  # a length over any cap, announced

@@ -588,6 +588,23 @@ TEST_CASE("url: a GBK body under a Latin-1 charset header is read as GBK, with a
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a Thai page under its own single-byte charset header is read in it, not overruled") {
+    // ICU's detector takes these cp874 bytes for GB18030 (they do not decode cleanly in it):
+    // only a server default (ISO-8859-1, windows-1252, US-ASCII) is overruled, and only
+    // by a strict decode.
+    for (const char* route : {"/thai-tis620.txt", "/thai-cp874.txt"}) {
+        fs::path dir = fresh_dir("url-thai");
+        Run r = dconv_in(dir, "--allow-private --no-clean --to txt -o - " + server().url(route));
+        REQUIRE(r.status == 0);
+        std::string out = slurp(dir / "stdout");
+        CHECK_THAT(out, Contains("ท่าเรือยามเช้า"));
+        CHECK_THAT(out, Contains("ประภาคาร"));
+        CHECK_THAT(out, !Contains("\uFFFD"));
+        CHECK_THAT(r.err, !Contains("but the body is"));
+        fs::remove_all(dir);
+    }
+}
+
 TEST_CASE("url: the GBK page is read in the charset its Content-Type names") {
     fs::path dir = fresh_dir("url-gbk");
     Run r = dconv_in(dir, "--allow-private --to txt " + server().url("/gbk.html"));
