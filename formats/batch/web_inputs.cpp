@@ -80,6 +80,29 @@ bool is_utf8_name(const std::string& name) {
 }
 
 
+// How a body whose UTF-8 label was overruled is read, in words for the warning: as its
+// <meta charset> says, else as detection finds. Empty when it is read as UTF-8 anyway
+// (a few stray bytes): the decode pass's warnings about each byte say all there is.
+std::string overruled_body_reading(const std::string& format, std::string_view body, const std::string& name) {
+    if (const ReaderEntry* reader = find_reader(format); reader && reader->declared_encoding)
+        if (std::string declared = reader->declared_encoding(body); !declared.empty())
+            return is_utf8_name(declared) ? std::string() : "read as " + declared + ", as its <meta charset> says";
+    DecodeInfo info;
+    try {
+        Diagnostics ignored(false);
+        decode_text(body, {}, ignored, name, &info);
+    } catch (const Error&) {
+        return {};  // it fails again, and is reported, when it is converted
+    }
+    switch (info.method) {
+        case DecodeInfo::Method::detected: return "read as " + info.encoding + " (" + info.how + ")";
+        case DecodeInfo::Method::mixed: return "read line by line, as UTF-8 and, where it is not, as " + info.encoding;
+        case DecodeInfo::Method::wide_sniffed:
+        case DecodeInfo::Method::byte_order_mark: return "read as " + info.encoding;
+        default: return {};
+    }
+}
+
 // A reply that may be a feed: labelled as one or as XML, or not labelled at all.
 bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
 
@@ -260,28 +283,18 @@ struct WebInputs::State {
         // The title its outputs are named after: the page read as it will be converted
         // (without the batch's profile, which does not change a title, nor its images).
         std::string title;
-        std::string decoded_as;  // how the decode pass read an overruled body
         try {
-            Diagnostics naming_diag(charset_overruled);
+            Diagnostics naming_diag(false);
             ReadOptions naming = page.read;
             naming.resources.load = false;
             title = read_document(std::string_view(reply.body), naming, naming_diag).meta.title;
-            for (const Diagnostic& d : naming_diag.items())
-                if (d.pass == "decode" && decoded_as.empty() &&
-                    (d.reason.starts_with("not UTF-8; ") || d.reason.starts_with("mixed encodings")))
-                    decoded_as = d.reason.starts_with("not UTF-8; ") ? d.reason.substr(11) : d.reason;
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
         }
         if (charset_overruled) {
-            std::string declared;
-            if (const ReaderEntry* reader = find_reader(page.read.format); reader && reader->declared_encoding)
-                declared = reader->declared_encoding(reply.body);
-            page.warnings.push_back("the reply's Content-Type says charset '" + reply.charset +
-                                    "', but the body is not valid UTF-8: " +
-                                    (!decoded_as.empty() ? decoded_as
-                                     : !declared.empty() ? "read as " + declared + ", as its <meta charset> says"
-                                                         : "read as UTF-8, its few invalid bytes replaced"));
+            if (std::string read_as = overruled_body_reading(page.read.format, reply.body, name); !read_as.empty())
+                page.warnings.push_back("the reply's Content-Type says charset '" + reply.charset +
+                                        "', but the body is not valid UTF-8: " + read_as);
         }
         page.stem = fetch::output_stem(title.empty() ? page.feed_item_title : title, reply.final_url);
         return page;

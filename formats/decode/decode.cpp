@@ -256,7 +256,8 @@ bool append_cleaned(std::string_view piece, std::size_t base_offset, std::string
 
 // Decodes `bytes` line by line when some lines are UTF-8 beyond doubt and others are in
 // a legacy charset; nothing when the file is in one encoding (or too unclear to split).
-std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file,
+                                        DecodeInfo& info) {
     std::vector<LineKind> kinds;
     std::vector<std::size_t> starts;
     std::size_t utf8_lines = 0, ambiguous_lines = 0, worded_ambiguous_lines = 0, legacy_lines = 0;
@@ -333,6 +334,7 @@ std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& dia
         i = j;
     }
     if (needs_nfc) to_nfc(text);
+    info = {DecodeInfo::Method::mixed, guess.encoding, guess.how};
 
     Diagnostic d;
     d.pass = kPass;
@@ -351,9 +353,10 @@ std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& dia
     return text;
 }
 
-std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file, DecodeInfo& info) {
     std::string_view sample = bytes.substr(0, kSniffBytes);
     if (const char* wide = sniff_utf16_or_32(sample)) {
+        info = {DecodeInfo::Method::wide_sniffed, wide, {}};
         note(diag, std::string("no byte order mark; NUL bytes show ") + wide + ", converted");
         return convert(bytes, wide, diag, file);
     }
@@ -363,11 +366,12 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
     CleanReport report;
     bool needs_nfc = clean_utf8(bytes, 0, text, report);
     if (report.invalid_bytes > 0) {
-        if (std::optional<std::string> mixed = decode_mixed(bytes, diag, file)) return std::move(*mixed);
+        if (std::optional<std::string> mixed = decode_mixed(bytes, diag, file, info)) return std::move(*mixed);
     }
     bool utf8 = report.invalid_bytes == 0 ? !(report.saw_escape && looks_like_iso2022(sample))
                                           : report.multibyte_chars > report.invalid_bytes;
     if (utf8) {
+        info = {DecodeInfo::Method::utf8, "UTF-8", {}};
         if (needs_nfc) to_nfc(text);
         report_invalid_bytes(report, bytes, 0, diag);
         report_dropped_controls(report, diag);
@@ -376,9 +380,9 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
     text = std::string();  // the legacy conversion below needs the memory more
 
     CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
-    std::string message = "not UTF-8; read as " + guess.encoding + " (" + guess.how;
-    if (guess.confidence) message += ", confidence " + std::to_string(guess.confidence);
-    note(diag, message + ")");
+    info = {DecodeInfo::Method::detected, guess.encoding, guess.how};
+    if (guess.confidence) info.how += ", confidence " + std::to_string(guess.confidence);
+    note(diag, "not UTF-8; read as " + guess.encoding + " (" + info.how + ")");
     return convert(bytes, guess.encoding, diag, file);
 }
 
@@ -400,7 +404,10 @@ ConfidentCharset confident_multibyte_charset(std::string_view bytes) {
 }
 
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
-                        const std::string& file) {
+                        const std::string& file, DecodeInfo* info) {
+    DecodeInfo ignored;
+    DecodeInfo& how = info ? *info : ignored;
+    how = {};
     if (bytes.size() > kMaxInputBytes)
         throw Error(ErrorKind::limit, file, 0,
                     "input of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
@@ -420,11 +427,15 @@ std::string decode_text(std::string_view bytes, std::string_view encoding, Diagn
             note(diag, std::string("byte order mark of ") + bom.encoding + " overrides encoding '" +
                            std::string(encoding) + "'");
         std::string_view body = bytes.substr(bom.length);
+        how = {DecodeInfo::Method::byte_order_mark, bom.encoding, {}};
         if (std::string_view(bom.encoding) == "UTF-8") return decode_utf8(body, bom.length, diag);
         return convert(body, bom.encoding, diag, file);
     }
-    if (forced) return decode_forced(bytes, forced.get(), diag, file);
-    return decode_detected(bytes, diag, file);
+    if (forced) {
+        how = {DecodeInfo::Method::forced, std::string(encoding), {}};
+        return decode_forced(bytes, forced.get(), diag, file);
+    }
+    return decode_detected(bytes, diag, file, how);
 }
 
 }  // namespace dconv

@@ -277,6 +277,10 @@ class Handler(BaseHTTPRequestHandler):
                       .replace('<meta charset="utf-8">', "").encode("latin-1"), "text/html; charset=utf-8")
         elif route == "/gbk-as-latin1.html":  # a GBK body under a Latin-1 header
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=ISO-8859-1")
+        elif route == "/stray-byte-as-utf8.txt":  # UTF-8 with one stray windows-1252 byte
+            self.send(200, "The boats of the Caf\u00e9 harbour\n\nJos\u00e9".encode() + b"\x92" +
+                      " boat left the quay before dawn, and the others followed it out past the "
+                      "lighthouse while the town was still asleep.\n".encode(), "text/plain; charset=utf-8")
         elif route == "/thai-tis620.txt":  # Thai under its own single-byte charset's header
             self.send(200, (THAI_TEXT * 3).encode("cp874"), "text/plain; charset=tis-620")
         elif route == "/thai-cp874.txt":

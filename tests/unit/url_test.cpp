@@ -577,6 +577,16 @@ TEST_CASE("url: a Latin-1 body under a UTF-8 charset header is detected, with a 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: UTF-8 with a stray byte under a UTF-8 header: the byte's warning, no warning about the header") {
+    fs::path dir = fresh_dir("url-stray-byte");
+    Run r = dconv_in(dir, "--allow-private --no-clean --to txt -o - " + server().url("/stray-byte-as-utf8.txt"));
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "stdout"), Contains("Jos\u00e9\uFFFD boat"));
+    CHECK_THAT(r.err, Contains("invalid UTF-8 byte 0x92"));
+    CHECK_THAT(r.err, !Contains("Content-Type"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: a GBK body under a Latin-1 charset header is read as GBK, with a warning") {
     // ISO-8859-1 fits any bytes; a clean decode into CJK text does not happen by accident.
     fs::path dir = fresh_dir("url-gbk-as-latin1");
