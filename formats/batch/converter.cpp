@@ -96,6 +96,7 @@ void Converter::convert(std::size_t index) {
         apply_meta(doc.meta, options_.metadata);
         WriteOptions write = options_.write;
         write.diagnostics = &outcome.diag;
+        write.source_given = !options_.metadata.source.empty();
         // Every format is made before any is written: an input that fails (a limit,
         // its deadline) leaves no output at all, not some of its formats.
         std::vector<std::string> documents;

@@ -112,6 +112,10 @@ struct WriteOptions {
     // carry) and for PDF no date at all: never the clock, so that the same input always
     // gives the same bytes.
     std::optional<std::int64_t> source_date_epoch;
+    // EPUB: the document's Meta::source was given by the user (--metadata source=) and is
+    // written as dc:source whatever it is; otherwise only a web address is (a local
+    // file's path names nothing a reader of the book can reach).
+    bool source_given = false;
     // Where a writer reports what it had to change (PDF: characters no font has), or
     // nullptr. Not owned.
     Diagnostics* diagnostics = nullptr;
