@@ -37,10 +37,12 @@ using namespace decode_detail;
 
 const char* const kPass = "decode";
 
-// No action: the pass's name says it (--explain printed "decode: decode: not UTF-8").
+// The action is the pass's name: --explain=json's readers find decode notes by it, and
+// --explain's text leaves it out (it printed "decode: decode: not UTF-8").
 void note(Diagnostics& diag, std::string message) {
     Diagnostic d;
     d.pass = kPass;
+    d.action = kPass;
     d.reason = std::move(message);
     diag.note(std::move(d));
 }

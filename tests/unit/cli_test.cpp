@@ -720,6 +720,15 @@ TEST_CASE("cli: --explain names the decode pass once") {
     CHECK(r.status == 0);
     CHECK_THAT(r.err, Contains("latin.txt: decode: not UTF-8; read as windows-1252"));
     CHECK_THAT(r.err, !Contains("decode: decode:"));
+    // --explain=json keeps the action: a program reading it finds the decode notes by it.
+    Run j = run_dconv(dir, "--explain=json --to txt -o /dev/null latin.txt");
+    REQUIRE(j.status == 0);
+    INFO(j.err);
+    const auto record = nlohmann::json::parse(j.err.substr(0, j.err.find('\n')));
+    bool found = false;
+    for (const auto& d : record.at("diagnostics"))
+        if (d.at("pass") == "decode" && d.at("action") == "decode") found = true;
+    CHECK(found);
 }
 
 TEST_CASE("cli: a --cover that is not a JPEG or PNG is named for what it is") {
