@@ -256,7 +256,7 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     read.batch = profile_;
     read.resources.warn_remote_not_fetched =
         std::any_of(plan_.writers.begin(), plan_.writers.end(),
-                    [](const WriterEntry* w) { return w->name == "epub" || w->name == "pdf" || w->name == "html"; });
+                    [](const WriterEntry* w) { return w->images == ImageUse::shown; });
     for (const std::string& warning : in.fetch_warnings) diag.warn("fetch", warning);
     for (const std::string& note : in.fetch_notes) {
         Diagnostic d;

@@ -335,9 +335,8 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     web.max_articles = options.max_articles;
     web.jobs = options.jobs ? options.jobs : 1;
     web.progress = options.progress && options.explain != Explain::json;
-    web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(), [](const WriterEntry* w) {
-        return w->name == "epub" || w->name == "pdf" || w->name == "html" || w->name == "native";
-    });
+    web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(),
+                                  [](const WriterEntry* w) { return w->images != ImageUse::none; });
     web.fetch_images = options.images;
     try {
         plan.web = std::make_unique<WebInputs>(web, err);
