@@ -365,7 +365,11 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
                                       ? page_at.emplace(url_identity(page.read.url), page.name)
                                       : std::pair{page_at.end(), true};
             if (!added) {
+                // a feed's article is named by its URL: the feed it came from says where
+                const bool from_feed = page.name != plan.inputs[i].name;
                 plan.warnings.push_back(printable_name(page.name) + ": warning: " +
+                                        (from_feed ? "listed in the feed " + printable_name(plan.inputs[i].name) + ", "
+                                                   : std::string()) +
                                         (page.read.url == page.name ? std::string("the same page as ")
                                                                     : "redirected to " + page.read.url + ", the same page as ") +
                                         printable_name(first->second) + "; converted once");

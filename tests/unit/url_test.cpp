@@ -285,6 +285,17 @@ TEST_CASE("url: two inputs that end at one page through a redirect are converted
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a page given and also listed in a feed is converted once, the warning naming the feed") {
+    fs::path dir = fresh_dir("url-page-and-feed");
+    std::string page = server().url("/a1.html"), feed = server().url("/feed.xml");
+    Run r = dconv_in(dir, "--allow-private --to md -o out/ " + page + " " + feed);
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out").size() == 3);
+    CHECK_THAT(r.err, Contains("dconv: " + page + ": warning: listed in the feed " + feed + ", the same page as " +
+                               page + "; converted once"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
