@@ -227,16 +227,16 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/slow":
             time.sleep(5)
             self.send(200, ARTICLE)
-        elif route == "/slow-page.html":  # 1.2 s for the page, 1.2 s more for its image
-            time.sleep(1.2)
+        elif route == "/slow-page.html":  # 1.6 s for the page, 1.6 s more for its image
+            time.sleep(1.6)
             self.send(200, article("A Slow Page", PARAGRAPHS, images=False).replace(
                 "</article>", '<p><img src="/img/slow.png" alt="A slow picture"></p></article>'))
-        elif route == "/slow-text.html":  # 1.2 s, no image
-            time.sleep(1.2)
+        elif route == "/slow-text.html":  # 1.6 s, no image
+            time.sleep(1.6)
             self.send(200, article("A Slow Text " + (self.path.partition("?")[2] or "page"), PARAGRAPHS,
                                    images=False))
         elif route == "/img/slow.png":
-            time.sleep(1.2)
+            time.sleep(1.6)
             self.send(200, PNG, "image/png")
         elif route == "/missing":
             self.send(404, "<html><body><h1>Not here</h1></body></html>")

@@ -365,20 +365,21 @@ TEST_CASE("url: --timeout bounds an input's fetch too, the lesser of it and --fe
 }
 
 TEST_CASE("url: --timeout is one deadline per input, its page's fetch, its images' and its conversion together") {
-    // /slow-page.html takes 1.2 s, its image 1.2 s more: each fetch was held to --timeout
+    // /slow-page.html takes 1.6 s, its image 1.6 s more: each fetch was held to --timeout
     // apart (and the conversion, the image's fetch in it, to another), so the input took
-    // 2.4 s under --timeout 2 and converted.
+    // 3.2 s under --timeout 3 and converted. (Margins for a loaded machine: the sleeps
+    // alone pass the deadline, and a page alone has 1.4 s to spare.)
     fs::path dir = fresh_dir("url-one-deadline");
     std::string page = server().url("/slow-page.html");
-    Run r = dconv_in(dir, "--allow-private --timeout 2 --to html " + page);
+    Run r = dconv_in(dir, "--allow-private --timeout 3 --to html " + page);
     CHECK(r.status == 1);
-    CHECK_THAT(r.err, Contains("dconv: " + page + ": took longer than 2 s (--timeout)"));
+    CHECK_THAT(r.err, Contains("dconv: " + page + ": took longer than 3 s (--timeout)"));
     CHECK(files_in(dir / "out").empty());
-    // The waits for its turn do not count: three pages of 1.2 s each from one host (two
-    // requests at a time), the third fetched after 1.2 s waiting, all convert.
+    // The waits for its turn do not count: three pages of 1.6 s each from one host (two
+    // requests at a time), the third fetched after 1.6 s waiting (3.2 s in all), all convert.
     std::string one = server().url("/slow-text.html?one"), two = server().url("/slow-text.html?two"),
                 three = server().url("/slow-text.html?three");
-    Run waits = dconv_in(dir, "--allow-private --timeout 2 --to html " + one + " " + two + " " + three);
+    Run waits = dconv_in(dir, "--allow-private --timeout 3 --to html " + one + " " + two + " " + three);
     CHECK(waits.status == 0);
     CHECK(files_in(dir / "out").size() == 3);
     fs::remove_all(dir);
