@@ -49,11 +49,6 @@ bool known_charset(const std::string& name) {
     return U_SUCCESS(status);
 }
 
-bool is_exactly_utf8_name(const std::string& name) {
-    std::string low = text::lower_ascii(name);
-    return low == "utf-8" || low == "utf8";
-}
-
 // The charsets servers send when nobody set one (Apache's and many frameworks' default
 // ISO-8859-1, its WHATWG twin windows-1252, and US-ASCII): such a label says little about
 // the body. Any other single-byte label (tis-620, koi8-r...) was chosen for the text.
@@ -74,9 +69,8 @@ bool is_server_default_charset(const std::string& name) {
 }
 
 bool is_utf8_name(const std::string& name) {
-    std::string low;
-    for (char c : name) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return low == "utf-8" || low == "utf8" || low.rfind("utf-16", 0) == 0 || low.rfind("utf-32", 0) == 0;
+    std::string low = text::lower_ascii(name);
+    return low == "utf-8" || low == "utf8";
 }
 
 
@@ -240,9 +234,10 @@ struct WebInputs::State {
             // A body that is valid UTF-8 and not ASCII is UTF-8 whatever the header says
             // (as chardet-style sniffers have it): a single-byte charset's text is valid
             // UTF-8 by accident almost never. Detection reads it as UTF-8.
-            if (!is_utf8_name(reply.charset) && text::valid_utf8_with_multibyte(reply.body)) {
+            if (!text::lower_ascii(reply.charset).starts_with("utf") &&  // not a Unicode label
+                text::valid_utf8_with_multibyte(reply.body)) {
                 page.notes.push_back(said + "is valid UTF-8 beyond ASCII: read as UTF-8");
-            } else if (is_exactly_utf8_name(reply.charset) && beyond_ascii &&
+            } else if (is_utf8_name(reply.charset) && beyond_ascii &&
                        !text::valid_utf8_with_multibyte(reply.body)) {
                 // A header that says UTF-8 over bytes that are not: forced, every byte
                 // beyond ASCII became U+FFFD. The body is read as a local file is (its

@@ -802,7 +802,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
         rendered.push_back(render_chapter(empty, 1, edition, images));
     }
     std::vector<NavNode> toc = table_of_contents(
-        rendered, options.toc_depth > 0 ? options.toc_depth : is_bundle ? kDefaultBookTocDepth : kDefaultDocumentTocDepth);
+        rendered, toc_depth_or_default(options.toc_depth, is_bundle));
 
     std::vector<ManifestItem> manifest = {
         {"nav", "nav.xhtml", kXhtmlType, "nav"},

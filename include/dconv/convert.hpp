@@ -81,6 +81,11 @@ void check_selectors(const ReadOptions& options);
 // with its top sections; one document its title, sections and subsections (pandoc's 3).
 inline constexpr int kDefaultBookTocDepth = 2;
 inline constexpr int kDefaultDocumentTocDepth = 3;
+// The contents' depth `requested` (WriteOptions::toc_depth) stands for: itself, or when 0
+// the default for a book or one document.
+constexpr int toc_depth_or_default(int requested, bool is_book) {
+    return requested > 0 ? requested : is_book ? kDefaultBookTocDepth : kDefaultDocumentTocDepth;
+}
 // The most --toc-depth takes: the chapter and six heading levels.
 inline constexpr int kMaxTocDepth = 7;
 
