@@ -161,6 +161,7 @@ void Converter::convert(std::size_t index) {
 void Converter::write_bundle() {
     std::vector<Document> chapters;
     std::vector<const Input*> chapter_inputs;  // each chapter's input
+    std::vector<bool> left_out(chapters_.size(), false);
     // An input with nothing left (an empty file, a page the cleaner emptied) would be a
     // blank chapter, "Chapter 3" in the contents and a blank PDF page: it is left out,
     // with a warning, unless every input is so (the book is then as empty as they).
@@ -170,8 +171,11 @@ void Converter::write_bundle() {
         if (chapters_[i]) {
             if (some_content && chapters_[i]->blocks.empty()) {
                 pending_[i].diag.warn("book", "nothing left to put in the book: left out of it");
+                left_out[i] = true;
                 continue;
             }
+            if (chapters_[i]->blocks.empty())  // the reader left this warning to the book
+                pending_[i].diag.warn("book", "nothing left to put in the book, nor in any other input: the book is empty");
             // A chapter without a title of its own or a heading is named after its file
             // (its URL's name for a page), not "Chapter N".
             if (chapter_title(*chapters_[i], "").empty()) {
@@ -238,7 +242,7 @@ void Converter::write_bundle() {
         Outcome& outcome = pending_[i];
         bool ok = outcome.errors.empty() && book_ok;
         if (outcome.errors.empty()) outcome.written = written;
-        finish(plan_.inputs[i], outcome, ok, /*count_done=*/false);
+        finish(plan_.inputs[i], outcome, ok, /*count_done=*/false, i < left_out.size() && left_out[i]);
     }
     std::string text;
     for (const Error& e : book_errors) {
@@ -254,6 +258,7 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     ReadOptions read = in.fetched_read ? *in.fetched_read : options_.read;
     read.source_name = in.name;
     read.batch = profile_;
+    read.book_chapter = bundle();
     read.resources.warn_remote_not_fetched =
         std::any_of(plan_.writers.begin(), plan_.writers.end(),
                     [](const WriterEntry* w) { return w->images == ImageUse::shown; });
@@ -305,9 +310,11 @@ void Converter::skip(const Input& in, std::size_t index) {
 }
 
 // Counts and reports one input.
-void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool count_done) {
+void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool count_done, bool left_out) {
     tally_.warnings += outcome.diag.warnings();
-    if (ok) {
+    if (ok && left_out) {
+        ++tally_.left_out;
+    } else if (ok) {
         ++tally_.converted;
         if (options_.counters && !outcome.written.empty()) ++options_.counters->written;
     } else if (outcome.output_failed) {

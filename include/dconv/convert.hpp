@@ -59,6 +59,9 @@ struct ReadOptions {
     // not Meta::source. Empty: none.
     std::string page_address;
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
+    // The input is a chapter of a book (--bundle): an empty one is left out of the book
+    // with the book's warning, so the reader does not warn that its outputs are empty.
+    bool book_chapter = false;
     // Images, loaded into Document::resources once the document is read (resources.hpp).
     // An empty base is the folder of source_name (or the page's URL); Markdown inputs
     // also take absolute paths.

@@ -695,6 +695,9 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     CHECK_THAT(book, Contains("# untitled\n"));
     CHECK_THAT(book, Contains("The north pier reopened"));
     CHECK_THAT(r.err, Contains("d/empty.txt: warning: nothing left to put in the book: left out of it"));
+    // not also "its outputs are empty documents", and the summary does not count it converted
+    CHECK_THAT(r.err, !Contains("empty documents"));
+    CHECK_THAT(r.err, Contains("converted 2 of 3 inputs into book.md (1 left out: nothing in it)"));
 }
 
 TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {
