@@ -162,6 +162,7 @@ void Converter::write_bundle() {
     std::vector<Document> chapters;
     std::vector<const Input*> chapter_inputs;  // each chapter's input
     std::vector<bool> left_out(chapters_.size(), false);
+    std::vector<std::string> chapter_names;  // each chapter's title when it has none
     // An input with nothing left (an empty file, a page the cleaner emptied) would be a
     // blank chapter, "Chapter 3" in the contents and a blank PDF page: it is left out,
     // with a warning, unless every input is so (the book is then as empty as they).
@@ -177,11 +178,15 @@ void Converter::write_bundle() {
             if (chapters_[i]->blocks.empty())  // the reader left this warning to the book
                 pending_[i].diag.warn("book", "nothing left to put in the book, nor in any other input: the book is empty");
             // A chapter without a title of its own or a heading is named after its file
-            // (its URL's name for a page), not "Chapter N".
+            // (its URL's name for a page), not "Chapter N": once the book is bound, so
+            // that the name is the chapter's heading, not the book's title (a one-input
+            // book is still "Collected articles", unless the user names it).
+            std::string name;
             if (chapter_title(*chapters_[i], "").empty()) {
                 const Input& in = plan_.inputs[i];
-                chapters_[i]->meta.title = !in.stem.empty() ? in.stem : in.path.stem().string();
+                name = !in.stem.empty() ? in.stem : in.path.stem().string();
             }
+            chapter_names.push_back(std::move(name));
             chapters.push_back(std::move(*chapters_[i]));
             chapter_inputs.push_back(&plan_.inputs[i]);
         }
@@ -198,6 +203,8 @@ void Converter::write_bundle() {
             Meta given = options_.metadata;
             if (given.title.empty()) given.title = plan_.feed_title;
             Book book = make_book(std::move(chapters), given);
+            for (std::size_t c = 0; c < book.chapters.size() && c < chapter_names.size(); ++c)
+                if (!chapter_names[c].empty()) book.chapters[c].meta.title = chapter_names[c];
             WriteOptions write = options_.write;
             // The book's warnings are reported with its first input.
             for (Outcome& outcome : pending_)

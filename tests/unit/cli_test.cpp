@@ -698,6 +698,12 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     // not also "its outputs are empty documents", and the summary does not count it converted
     CHECK_THAT(r.err, !Contains("empty documents"));
     CHECK_THAT(r.err, Contains("converted 2 of 3 inputs into book.md (1 left out: nothing in it)"));
+    // A one-input book: the file's name is its chapter's heading, not the book's title.
+    Run one = run_dconv(dir, "--to md --bundle one.md d/untitled.txt");
+    CHECK(one.status == 0);
+    std::string one_book = slurp(dir.work / "one.md");
+    CHECK_THAT(one_book, StartsWith("---\ntitle: \"Collected articles\"\n"));
+    CHECK_THAT(one_book, Contains("# untitled\n"));
 }
 
 TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {
