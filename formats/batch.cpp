@@ -118,7 +118,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 
     result.converted = tally.converted;
     result.skipped = tally.skipped;
-    result.failed = result.inputs - result.converted - result.skipped;
+    result.left_out = tally.left_out;
+    result.failed = result.inputs - result.converted - result.skipped - result.left_out;
     result.warnings = tally.warnings;
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.exit_code = tally.usage_failed    ? kExitUsage
@@ -133,7 +134,7 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
         std::snprintf(seconds, sizeof seconds, "%.1f", result.seconds);
         err << "converted " << result.converted << " of " << result.inputs
             << (result.inputs == 1 ? " input" : " inputs") << " into " << printable_name(plan.output_display);
-        if (result.failed || result.skipped) {
+        if (result.failed || result.skipped || result.left_out) {
             err << " (";
             if (result.failed) {
                 err << result.failed << " failed";
@@ -154,6 +155,8 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
                 err << (result.skipped ? ", " : "");
             }
             if (result.skipped) err << result.skipped << " skipped: their outputs exist";
+            if (result.left_out)
+                err << (result.failed || result.skipped ? ", " : "") << result.left_out << " left out: nothing in it";
             err << ")";
         }
         err << " in " << seconds << " s\n";

@@ -96,7 +96,7 @@ Document read_decoded(std::string text, const ReaderEntry& reader, const ReadOpt
                       Diagnostics& diag) {
     check_deadline();
     check_lines(text, options.source_name);
-    if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
+    if (!options.book_chapter && text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
         diag.warn("read", text.empty() ? "the input is empty: its outputs are empty documents"
                                        : "the input holds only white space: its outputs are empty documents");
     // read, clean, (write): the pipeline in one place. The reader frees the text once it

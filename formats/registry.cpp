@@ -36,13 +36,13 @@ const std::vector<WriterEntry>& writers() {
          write_markdown},
         {"txt", {"plain", "text"}, "txt", "plain text wrapped at --columns", write_plain},
         {"native", {"json"}, "json", "the document model as JSON, for debugging",
-         write_native},
+         write_native, nullptr, false, false, ImageUse::recorded},
         {"html", {"xhtml", "html5", "htm"}, "html", "standalone XHTML5 page, the --style CSS inline", write_xhtml,
-         nullptr, true},
+         nullptr, true, false, ImageUse::shown},
         {"epub", {"epub3"}, "epub", "EPUB 3 book: title page, nested contents, --style, --cover",
-         write_epub, write_epub_book, true},
+         write_epub, write_epub_book, true, false, ImageUse::shown},
         {"pdf", {}, "pdf", "PDF for print: justified, hyphenated, bookmarks, --style, --paper",
-         write_pdf, write_pdf_book, true, true},
+         write_pdf, write_pdf_book, true, true, ImageUse::shown},
     };
     return table;
 }

@@ -96,6 +96,7 @@ void Converter::convert(std::size_t index) {
         apply_meta(doc.meta, options_.metadata);
         WriteOptions write = options_.write;
         write.diagnostics = &outcome.diag;
+        write.source_given = !options_.metadata.source.empty();
         // Every format is made before any is written: an input that fails (a limit,
         // its deadline) leaves no output at all, not some of its formats.
         std::vector<std::string> documents;
@@ -160,6 +161,8 @@ void Converter::convert(std::size_t index) {
 void Converter::write_bundle() {
     std::vector<Document> chapters;
     std::vector<const Input*> chapter_inputs;  // each chapter's input
+    std::vector<bool> left_out(chapters_.size(), false);
+    std::vector<std::string> chapter_names;  // each chapter's title when it has none
     // An input with nothing left (an empty file, a page the cleaner emptied) would be a
     // blank chapter, "Chapter 3" in the contents and a blank PDF page: it is left out,
     // with a warning, unless every input is so (the book is then as empty as they).
@@ -169,14 +172,21 @@ void Converter::write_bundle() {
         if (chapters_[i]) {
             if (some_content && chapters_[i]->blocks.empty()) {
                 pending_[i].diag.warn("book", "nothing left to put in the book: left out of it");
+                left_out[i] = true;
                 continue;
             }
+            if (chapters_[i]->blocks.empty())  // the reader left this warning to the book
+                pending_[i].diag.warn("book", "nothing left to put in the book, nor in any other input: the book is empty");
             // A chapter without a title of its own or a heading is named after its file
-            // (its URL's name for a page), not "Chapter N".
+            // (its URL's name for a page), not "Chapter N": once the book is bound, so
+            // that the name is the chapter's heading, not the book's title (a one-input
+            // book is still "Collected articles", unless the user names it).
+            std::string name;
             if (chapter_title(*chapters_[i], "").empty()) {
                 const Input& in = plan_.inputs[i];
-                chapters_[i]->meta.title = !in.stem.empty() ? in.stem : in.path.stem().string();
+                name = !in.stem.empty() ? in.stem : in.path.stem().string();
             }
+            chapter_names.push_back(std::move(name));
             chapters.push_back(std::move(*chapters_[i]));
             chapter_inputs.push_back(&plan_.inputs[i]);
         }
@@ -193,6 +203,8 @@ void Converter::write_bundle() {
             Meta given = options_.metadata;
             if (given.title.empty()) given.title = plan_.feed_title;
             Book book = make_book(std::move(chapters), given);
+            for (std::size_t c = 0; c < book.chapters.size() && c < chapter_names.size(); ++c)
+                if (!chapter_names[c].empty()) book.chapters[c].meta.title = chapter_names[c];
             WriteOptions write = options_.write;
             // The book's warnings are reported with its first input.
             for (Outcome& outcome : pending_)
@@ -237,7 +249,7 @@ void Converter::write_bundle() {
         Outcome& outcome = pending_[i];
         bool ok = outcome.errors.empty() && book_ok;
         if (outcome.errors.empty()) outcome.written = written;
-        finish(plan_.inputs[i], outcome, ok, /*count_done=*/false);
+        finish(plan_.inputs[i], outcome, ok, /*count_done=*/false, i < left_out.size() && left_out[i]);
     }
     std::string text;
     for (const Error& e : book_errors) {
@@ -253,9 +265,10 @@ Document Converter::read(const Input& in, Diagnostics& diag) const {
     ReadOptions read = in.fetched_read ? *in.fetched_read : options_.read;
     read.source_name = in.name;
     read.batch = profile_;
+    read.book_chapter = bundle();
     read.resources.warn_remote_not_fetched =
         std::any_of(plan_.writers.begin(), plan_.writers.end(),
-                    [](const WriterEntry* w) { return w->name == "epub" || w->name == "pdf" || w->name == "html"; });
+                    [](const WriterEntry* w) { return w->images == ImageUse::shown; });
     for (const std::string& warning : in.fetch_warnings) diag.warn("fetch", warning);
     for (const std::string& note : in.fetch_notes) {
         Diagnostic d;
@@ -304,9 +317,11 @@ void Converter::skip(const Input& in, std::size_t index) {
 }
 
 // Counts and reports one input.
-void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool count_done) {
+void Converter::finish(const Input& in, const Outcome& outcome, bool ok, bool count_done, bool left_out) {
     tally_.warnings += outcome.diag.warnings();
-    if (ok) {
+    if (ok && left_out) {
+        ++tally_.left_out;
+    } else if (ok) {
         ++tally_.converted;
         if (options_.counters && !outcome.written.empty()) ++options_.counters->written;
     } else if (outcome.output_failed) {

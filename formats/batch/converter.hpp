@@ -27,6 +27,7 @@ inline constexpr std::size_t kCommitBacklogPerJob = 4;
 struct Tally {
     std::atomic<std::size_t> converted{0};
     std::atomic<std::size_t> skipped{0};
+    std::atomic<std::size_t> left_out{0};  // a bundle's inputs with nothing to put in it
     std::atomic<std::size_t> warnings{0};
     std::atomic<bool> input_failed{false};
     std::atomic<bool> output_failed{false};
@@ -82,7 +83,8 @@ private:
     bool bundle() const { return !plan_.bundle_outputs.empty(); }
     Document read(const Input& in, Diagnostics& diag) const;
     void skip(const Input& in, std::size_t index);
-    void finish(const Input& in, const Outcome& outcome, bool ok, bool count_done = true);
+    // `left_out`: a bundle's input with nothing in it, counted apart (Tally::left_out).
+    void finish(const Input& in, const Outcome& outcome, bool ok, bool count_done = true, bool left_out = false);
     void refuse_overwriting_inputs(std::size_t index) const;
     void write_output(const fs::path& path, const std::string& document);
     std::string report(const Input& in, bool ok, const std::vector<std::string>& written,

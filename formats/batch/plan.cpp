@@ -335,9 +335,8 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
     web.max_articles = options.max_articles;
     web.jobs = options.jobs ? options.jobs : 1;
     web.progress = options.progress && options.explain != Explain::json;
-    web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(), [](const WriterEntry* w) {
-        return w->name == "epub" || w->name == "pdf" || w->name == "html" || w->name == "native";
-    });
+    web.load_images = std::any_of(plan.writers.begin(), plan.writers.end(),
+                                  [](const WriterEntry* w) { return w->images != ImageUse::none; });
     web.fetch_images = options.images;
     try {
         plan.web = std::make_unique<WebInputs>(web, err);
@@ -366,7 +365,11 @@ void fetch_web_inputs(Plan& plan, const std::vector<WebSource>& sources, const s
                                       ? page_at.emplace(url_identity(page.read.url), page.name)
                                       : std::pair{page_at.end(), true};
             if (!added) {
+                // a feed's article is named by its URL: the feed it came from says where
+                const bool from_feed = page.name != plan.inputs[i].name;
                 plan.warnings.push_back(printable_name(page.name) + ": warning: " +
+                                        (from_feed ? "listed in the feed " + printable_name(plan.inputs[i].name) + ", "
+                                                   : std::string()) +
                                         (page.read.url == page.name ? std::string("the same page as ")
                                                                     : "redirected to " + page.read.url + ", the same page as ") +
                                         printable_name(first->second) + "; converted once");

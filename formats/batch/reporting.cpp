@@ -94,7 +94,7 @@ std::string explain_line(const std::string& name, const Diagnostic& d) {
     std::string out = location(name, d.first_line, d.last_line) + ": ";
     if (d.severity == Severity::warning) out += "warning: ";
     if (!d.pass.empty()) out += d.pass + ": ";
-    if (!d.action.empty()) {
+    if (!d.action.empty() && d.action != d.pass) {  // "decode: decode: ..." says it twice
         out += d.action;
         // what decided: the rule's id, the score (metadata and repair have none), the
         // page's type, and a learned classifier's weightiest features

@@ -49,26 +49,53 @@ bool known_charset(const std::string& name) {
     return U_SUCCESS(status);
 }
 
-bool is_exactly_utf8_name(const std::string& name) {
+// The charsets servers send when nobody set one (Apache's and many frameworks' default
+// ISO-8859-1, its WHATWG twin windows-1252, and US-ASCII): such a label says little about
+// the body. Any other single-byte label (tis-620, koi8-r...) was chosen for the text.
+bool is_server_default_charset(const std::string& name) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter* converter = ucnv_open(name.c_str(), &status);
+    if (!converter) return false;
+    std::string canonical = ucnv_getName(converter, &status);
+    ucnv_close(converter);
+    for (const char* fallback : {"ISO-8859-1", "windows-1252", "US-ASCII"}) {
+        status = U_ZERO_ERROR;
+        UConverter* other = ucnv_open(fallback, &status);
+        bool same = other && canonical == ucnv_getName(other, &status);
+        if (other) ucnv_close(other);
+        if (same) return true;
+    }
+    return false;
+}
+
+bool is_utf8_name(const std::string& name) {
     std::string low = text::lower_ascii(name);
     return low == "utf-8" || low == "utf8";
 }
 
-// A charset of one byte per character (ISO-8859-1, windows-1252, KOI8-R...).
-bool single_byte_charset(const std::string& name) {
-    UErrorCode status = U_ZERO_ERROR;
-    UConverter* converter = ucnv_open(name.c_str(), &status);
-    bool single = U_SUCCESS(status) && ucnv_getMaxCharSize(converter) == 1;
-    if (converter) ucnv_close(converter);
-    return single;
-}
 
-bool is_utf8_name(const std::string& name) {
-    std::string low;
-    for (char c : name) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return low == "utf-8" || low == "utf8" || low.rfind("utf-16", 0) == 0 || low.rfind("utf-32", 0) == 0;
+// How a body whose UTF-8 label was overruled is read, in words for the warning: as its
+// <meta charset> says, else as detection finds. Empty when it is read as UTF-8 anyway
+// (a few stray bytes): the decode pass's warnings about each byte say all there is.
+std::string overruled_body_reading(const std::string& format, std::string_view body, const std::string& name) {
+    if (const ReaderEntry* reader = find_reader(format); reader && reader->declared_encoding)
+        if (std::string declared = reader->declared_encoding(body); !declared.empty())
+            return is_utf8_name(declared) ? std::string() : "read as " + declared + ", as its <meta charset> says";
+    DecodeInfo info;
+    try {
+        Diagnostics ignored(false);
+        decode_text(body, {}, ignored, name, &info);
+    } catch (const Error&) {
+        return {};  // it fails again, and is reported, when it is converted
+    }
+    switch (info.method) {
+        case DecodeInfo::Method::detected: return "read as " + info.encoding + " (" + info.how + ")";
+        case DecodeInfo::Method::mixed: return "read line by line, as UTF-8 and, where it is not, as " + info.encoding;
+        case DecodeInfo::Method::wide_sniffed:
+        case DecodeInfo::Method::byte_order_mark: return "read as " + info.encoding;
+        default: return {};
+    }
 }
-
 
 // A reply that may be a feed: labelled as one or as XML, or not labelled at all.
 bool is_xml_type(const std::string& type) { return type.empty() || fetch::is_xml_media_type(type); }
@@ -207,9 +234,10 @@ struct WebInputs::State {
             // A body that is valid UTF-8 and not ASCII is UTF-8 whatever the header says
             // (as chardet-style sniffers have it): a single-byte charset's text is valid
             // UTF-8 by accident almost never. Detection reads it as UTF-8.
-            if (!is_utf8_name(reply.charset) && text::valid_utf8_with_multibyte(reply.body)) {
+            if (!text::lower_ascii(reply.charset).starts_with("utf") &&  // not a Unicode label
+                text::valid_utf8_with_multibyte(reply.body)) {
                 page.notes.push_back(said + "is valid UTF-8 beyond ASCII: read as UTF-8");
-            } else if (is_exactly_utf8_name(reply.charset) && beyond_ascii &&
+            } else if (is_utf8_name(reply.charset) && beyond_ascii &&
                        !text::valid_utf8_with_multibyte(reply.body)) {
                 // A header that says UTF-8 over bytes that are not: forced, every byte
                 // beyond ASCII became U+FFFD. The body is read as a local file is (its
@@ -218,15 +246,17 @@ struct WebInputs::State {
             } else if (!known_charset(reply.charset)) {
                 page.warnings.push_back("unknown charset '" + reply.charset +
                                         "' in the reply's Content-Type: the page's own declaration, or detection, decides");
-            } else if (ConfidentCharset body = beyond_ascii && single_byte_charset(reply.charset)
+            } else if (ConfidentCharset body = beyond_ascii && is_server_default_charset(reply.charset)
                                                    ? confident_multibyte_charset(reply.body)
                                                    : ConfidentCharset{};
                        !body.encoding.empty()) {
                 // A single-byte charset fits any bytes, so its label cannot be checked, and
                 // ISO-8859-1 is the default many servers send unasked; a body that decodes
-                // cleanly into CJK text is in that charset beyond reasonable doubt (Latin
-                // text never does so by accident). Browsers follow the header; dconv
-                // follows the bytes, since the header's reading is certain mojibake.
+                // strictly (no byte replaced) into CJK text is in that charset beyond
+                // reasonable doubt (Latin text never does so by accident). Browsers follow
+                // the header; dconv follows the bytes, since the header's reading is
+                // certain mojibake. Only a server default is overruled: a Thai page under
+                // tis-620 is what ucsdet can take for GB18030, its label chosen on purpose.
                 page.warnings.push_back(said + "is " + body.encoding + " (" + body.how + "): read as " +
                                         body.encoding);
                 page.read.encoding = body.encoding;
@@ -248,28 +278,18 @@ struct WebInputs::State {
         // The title its outputs are named after: the page read as it will be converted
         // (without the batch's profile, which does not change a title, nor its images).
         std::string title;
-        std::string decoded_as;  // how the decode pass read an overruled body
         try {
-            Diagnostics naming_diag(charset_overruled);
+            Diagnostics naming_diag(false);
             ReadOptions naming = page.read;
             naming.resources.load = false;
             title = read_document(std::string_view(reply.body), naming, naming_diag).meta.title;
-            for (const Diagnostic& d : naming_diag.items())
-                if (d.pass == "decode" && decoded_as.empty() &&
-                    (d.reason.starts_with("not UTF-8; ") || d.reason.starts_with("mixed encodings")))
-                    decoded_as = d.reason.starts_with("not UTF-8; ") ? d.reason.substr(11) : d.reason;
         } catch (const Error&) {
             // it fails again, and is reported, when it is converted
         }
         if (charset_overruled) {
-            std::string declared;
-            if (const ReaderEntry* reader = find_reader(page.read.format); reader && reader->declared_encoding)
-                declared = reader->declared_encoding(reply.body);
-            page.warnings.push_back("the reply's Content-Type says charset '" + reply.charset +
-                                    "', but the body is not valid UTF-8: " +
-                                    (!decoded_as.empty() ? decoded_as
-                                     : !declared.empty() ? "read as " + declared + ", as its <meta charset> says"
-                                                         : "read as UTF-8, its few invalid bytes replaced"));
+            if (std::string read_as = overruled_body_reading(page.read.format, reply.body, name); !read_as.empty())
+                page.warnings.push_back("the reply's Content-Type says charset '" + reply.charset +
+                                        "', but the body is not valid UTF-8: " + read_as);
         }
         page.stem = fetch::output_stem(title.empty() ? page.feed_item_title : title, reply.final_url);
         return page;

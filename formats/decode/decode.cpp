@@ -13,7 +13,8 @@
 // UTF-8 with a few stray bytes stays UTF-8 (each bad byte becomes U+FFFD with a
 // warning); text with more bad bytes than good multibyte characters is legacy: a page in
 // windows-1252 or GBK is full of bytes that are invalid UTF-8 and has next to no valid
-// multibyte sequences (a GBK pair is valid UTF-8 by accident one time in twelve), while
+// multibyte sequences (18% of GB2312's level-1 hanzi are valid UTF-8 by accident alone,
+// 15% of EUC-JP kanji, 9% of EUC-KR hangul, but rarely several in a row), while
 // a UTF-8 page damaged by a copy-paste has many good sequences for each bad byte.
 #include "decode/decode.hpp"
 
@@ -36,10 +37,12 @@ using namespace decode_detail;
 
 const char* const kPass = "decode";
 
-// No action: the pass's name says it (--explain printed "decode: decode: not UTF-8").
+// The action is the pass's name: --explain=json's readers find decode notes by it, and
+// --explain's text leaves it out (it printed "decode: decode: not UTF-8").
 void note(Diagnostics& diag, std::string message) {
     Diagnostic d;
     d.pass = kPass;
+    d.action = kPass;
     d.reason = std::move(message);
     diag.note(std::move(d));
 }
@@ -150,9 +153,21 @@ std::string decode_forced(std::string_view bytes, UConverter* converter, Diagnos
 // line's bytes say which encoding it is in.
 
 // A line whose bytes form at least this many well-formed multibyte UTF-8 sequences and
-// no invalid byte is UTF-8 beyond doubt: a legacy DBCS line is valid UTF-8 by accident
-// about one double-byte character in twelve, so three in a row almost never.
+// no invalid byte is UTF-8 beyond doubt: a legacy DBCS character is valid UTF-8 by
+// accident often (18% of GB2312's level-1 hanzi, 15% of EUC-JP kanji, 9% of EUC-KR
+// hangul), so a line of one or two is, but three in a row rarely.
 constexpr std::size_t kMinUtf8LineSequences = 3;
+// A line with good sequences and bad bytes is legacy only when the bad bytes outnumber
+// the good sequences this many times: a GBK line has well over this (most of its pairs
+// give one or two bad bytes, a few a sequence by accident), UTF-8 with a stray byte or a
+// pair of windows-1252 quotes beside one accent has fewer.
+constexpr std::size_t kLegacyInvalidPerSequence = 3;
+// Without a line UTF-8 beyond doubt, a file is mixed by the majority of its lines only
+// when at least this many are valid UTF-8 beyond ASCII, or when each of them has ASCII
+// words around its sequences (a Latin line with an accent or a dash): one or two lines
+// of a lone hanzi are valid UTF-8 by accident too often to outvote a GBK line.
+constexpr std::size_t kMinMajorityLines = 3;
+constexpr std::size_t kMinWordedLineLetters = 4;
 // Lines named one by one in the warning (as ranges); the rest are counted.
 constexpr std::size_t kReportedLineRanges = 8;
 
@@ -160,17 +175,23 @@ enum class LineKind : unsigned char {
     ascii,      // no byte above 0x7F: the same in UTF-8 and every ASCII-based charset
     utf8,       // UTF-8 beyond doubt, or with a few stray bytes among good sequences
     ambiguous,  // valid UTF-8 with too few sequences to tell: its neighbours decide
-    legacy,     // more invalid bytes than good sequences: another charset
+    legacy,     // no good sequence, or far more invalid bytes than good ones: another charset
 };
 
-LineKind classify_line(std::string_view line) {
+struct LineClass {
+    LineKind kind;
+    bool worded = false;  // kMinWordedLineLetters ASCII letters or more
+};
+
+LineClass classify_line(std::string_view line) {
     const auto* p = reinterpret_cast<const unsigned char*>(line.data());
     const std::size_t n = line.size();
-    std::size_t invalid = 0, sequences = 0;
+    std::size_t invalid = 0, sequences = 0, letters = 0;
     bool high = false;
     for (std::size_t i = 0; i < n;) {
         unsigned char c = p[i];
         if (c < 0x80) {
+            letters += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
             ++i;
             continue;
         }
@@ -191,9 +212,14 @@ LineKind classify_line(std::string_view line) {
         ++sequences;
         i += length;
     }
-    if (!high) return LineKind::ascii;
-    if (invalid == 0) return sequences >= kMinUtf8LineSequences ? LineKind::utf8 : LineKind::ambiguous;
-    return sequences > invalid ? LineKind::utf8 : LineKind::legacy;
+    const bool worded = letters >= kMinWordedLineLetters;
+    if (!high) return {LineKind::ascii, worded};
+    if (invalid == 0) return {sequences >= kMinUtf8LineSequences ? LineKind::utf8 : LineKind::ambiguous, worded};
+    // UTF-8 with a stray byte beside a good sequence ("Jos\xC3\xA9\x92s") stays UTF-8, its
+    // byte replaced; only lines with no good sequence, or bad bytes far outnumbering
+    // them, are another charset.
+    bool legacy = sequences == 0 || invalid >= kLegacyInvalidPerSequence * sequences;
+    return {legacy ? LineKind::legacy : LineKind::utf8, worded};
 }
 
 // "3, 7-9, 15": the 1-based line ranges of `lines` (sorted), the first few.
@@ -232,16 +258,18 @@ bool append_cleaned(std::string_view piece, std::size_t base_offset, std::string
 
 // Decodes `bytes` line by line when some lines are UTF-8 beyond doubt and others are in
 // a legacy charset; nothing when the file is in one encoding (or too unclear to split).
-std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& diag, const std::string& file,
+                                        DecodeInfo& info) {
     std::vector<LineKind> kinds;
     std::vector<std::size_t> starts;
-    std::size_t utf8_lines = 0, ambiguous_lines = 0, legacy_lines = 0;
+    std::size_t utf8_lines = 0, ambiguous_lines = 0, worded_ambiguous_lines = 0, legacy_lines = 0;
     for (std::size_t at = 0; at < bytes.size();) {
         std::size_t end = bytes.find('\n', at);
         end = end == std::string_view::npos ? bytes.size() : end + 1;
-        LineKind kind = classify_line(bytes.substr(at, end - at));
+        auto [kind, worded] = classify_line(bytes.substr(at, end - at));
         utf8_lines += kind == LineKind::utf8;
         ambiguous_lines += kind == LineKind::ambiguous;
+        worded_ambiguous_lines += kind == LineKind::ambiguous && worded;
         legacy_lines += kind == LineKind::legacy;
         kinds.push_back(kind);
         starts.push_back(at);
@@ -251,10 +279,12 @@ std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& dia
     // Mixed when some lines are UTF-8 beyond doubt, or, whatever the file's length, when
     // most lines beyond ASCII are valid UTF-8 though each has too few sequences to be sure
     // alone (a short note with an "é" line, a "—" line and one GBK line, which was read
-    // whole as windows-1252): a legacy line is valid UTF-8 by accident rarely (a GBK
-    // character one time in twelve, a windows-1252 letter before ASCII never), so most of
-    // them being so is no accident. One pass over the lines: linear.
-    if (legacy_lines == 0 || (utf8_lines == 0 && ambiguous_lines <= legacy_lines)) return std::nullopt;
+    // whole as windows-1252), given enough of them (kMinMajorityLines) or Latin words
+    // around each: a lone GBK character is valid UTF-8 by accident about one time in six,
+    // a windows-1252 letter before ASCII never. One pass over the lines: linear.
+    const bool majority = ambiguous_lines > legacy_lines &&
+                          (ambiguous_lines >= kMinMajorityLines || worded_ambiguous_lines == ambiguous_lines);
+    if (legacy_lines == 0 || (utf8_lines == 0 && !majority)) return std::nullopt;
     starts.push_back(bytes.size());
 
     // An ambiguous line goes with the nearest decided line before it (after it, at the
@@ -306,6 +336,7 @@ std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& dia
         i = j;
     }
     if (needs_nfc) to_nfc(text);
+    info = {DecodeInfo::Method::mixed, guess.encoding, guess.how};
 
     Diagnostic d;
     d.pass = kPass;
@@ -324,9 +355,10 @@ std::optional<std::string> decode_mixed(std::string_view bytes, Diagnostics& dia
     return text;
 }
 
-std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file) {
+std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std::string& file, DecodeInfo& info) {
     std::string_view sample = bytes.substr(0, kSniffBytes);
     if (const char* wide = sniff_utf16_or_32(sample)) {
+        info = {DecodeInfo::Method::wide_sniffed, wide, {}};
         note(diag, std::string("no byte order mark; NUL bytes show ") + wide + ", converted");
         return convert(bytes, wide, diag, file);
     }
@@ -336,11 +368,12 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
     CleanReport report;
     bool needs_nfc = clean_utf8(bytes, 0, text, report);
     if (report.invalid_bytes > 0) {
-        if (std::optional<std::string> mixed = decode_mixed(bytes, diag, file)) return std::move(*mixed);
+        if (std::optional<std::string> mixed = decode_mixed(bytes, diag, file, info)) return std::move(*mixed);
     }
     bool utf8 = report.invalid_bytes == 0 ? !(report.saw_escape && looks_like_iso2022(sample))
                                           : report.multibyte_chars > report.invalid_bytes;
     if (utf8) {
+        info = {DecodeInfo::Method::utf8, "UTF-8", {}};
         if (needs_nfc) to_nfc(text);
         report_invalid_bytes(report, bytes, 0, diag);
         report_dropped_controls(report, diag);
@@ -349,9 +382,9 @@ std::string decode_detected(std::string_view bytes, Diagnostics& diag, const std
     text = std::string();  // the legacy conversion below needs the memory more
 
     CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
-    std::string message = "not UTF-8; read as " + guess.encoding + " (" + guess.how;
-    if (guess.confidence) message += ", confidence " + std::to_string(guess.confidence);
-    note(diag, message + ")");
+    info = {DecodeInfo::Method::detected, guess.encoding, guess.how};
+    if (guess.confidence) info.how += ", confidence " + std::to_string(guess.confidence);
+    note(diag, "not UTF-8; read as " + guess.encoding + " (" + info.how + ")");
     return convert(bytes, guess.encoding, diag, file);
 }
 
@@ -362,11 +395,21 @@ ConfidentCharset confident_multibyte_charset(std::string_view bytes) {
     if (text::skip_ascii(sample, 0) == sample.size()) return {};  // no byte beyond ASCII: nothing to tell
     CharsetGuess guess = detect_legacy_charset(sample, sample.size() == bytes.size());
     if (!guess.confident_multibyte) return {};
+    // ucsdet's trusted guess can be wrong (Thai in cp874 is GB18030 to it, confidence 55,
+    // with bytes GB18030 does not allow): the whole body must decode with none replaced.
+    ConverterPtr converter = open_converter(guess.encoding);
+    if (!converter) return {};
+    std::size_t substitutions = 0;
+    convert_to_utf8(bytes, converter.get(), substitutions, std::string());
+    if (substitutions) return {};
     return {guess.encoding, guess.how};
 }
 
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
-                        const std::string& file) {
+                        const std::string& file, DecodeInfo* info) {
+    DecodeInfo ignored;
+    DecodeInfo& how = info ? *info : ignored;
+    how = {};
     if (bytes.size() > kMaxInputBytes)
         throw Error(ErrorKind::limit, file, 0,
                     "input of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
@@ -386,11 +429,15 @@ std::string decode_text(std::string_view bytes, std::string_view encoding, Diagn
             note(diag, std::string("byte order mark of ") + bom.encoding + " overrides encoding '" +
                            std::string(encoding) + "'");
         std::string_view body = bytes.substr(bom.length);
+        how = {DecodeInfo::Method::byte_order_mark, bom.encoding, {}};
         if (std::string_view(bom.encoding) == "UTF-8") return decode_utf8(body, bom.length, diag);
         return convert(body, bom.encoding, diag, file);
     }
-    if (forced) return decode_forced(bytes, forced.get(), diag, file);
-    return decode_detected(bytes, diag, file);
+    if (forced) {
+        how = {DecodeInfo::Method::forced, std::string(encoding), {}};
+        return decode_forced(bytes, forced.get(), diag, file);
+    }
+    return decode_detected(bytes, diag, file, how);
 }
 
 }  // namespace dconv

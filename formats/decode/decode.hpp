@@ -37,7 +37,8 @@ namespace dconv {
 // messages only.
 // The multibyte East Asian charset (GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, ISO-2022-*)
 // that `bytes`, which are not valid UTF-8, are in beyond reasonable doubt as detection
-// finds it (ICU's confident guess, or a clean decode into CJK text), with how it was
+// finds it (ICU's confident guess, or a clean decode into CJK text) and into which all of
+// `bytes` decode with no sequence replaced, with how it was
 // found ("GB18030 (clean decode into CJK text)"); empty when detection is not that sure.
 // For a label that names a single-byte charset, which any bytes fit (the fetcher's
 // check of a reply's charset).
@@ -47,7 +48,25 @@ struct ConfidentCharset {
 };
 ConfidentCharset confident_multibyte_charset(std::string_view bytes);
 
+// How decode_text read its input, for a caller that reports it in its own words (the
+// fetcher's warning about a reply's wrong charset).
+struct DecodeInfo {
+    enum class Method {
+        empty,            // no bytes
+        byte_order_mark,  // the BOM's encoding
+        forced,           // the `encoding` argument
+        utf8,             // valid UTF-8, or UTF-8 with a few stray bytes replaced
+        wide_sniffed,     // UTF-16/32 without BOM, recognised by its NUL bytes
+        detected,         // a legacy charset found by detection
+        mixed,            // line by line: UTF-8, and `encoding` for the legacy lines
+    };
+    Method method = Method::empty;
+    std::string encoding;  // the charset read ("UTF-8", "GB18030"...)
+    std::string how;       // for `detected`: how ("ICU charset detector, confidence 45")
+};
+
+// `info`, when given, receives how the bytes were read.
 std::string decode_text(std::string_view bytes, std::string_view encoding, Diagnostics& diag,
-                        const std::string& file);
+                        const std::string& file, DecodeInfo* info = nullptr);
 
 }  // namespace dconv

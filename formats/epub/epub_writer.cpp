@@ -17,6 +17,7 @@
 #include "core/date_time.hpp"
 #include "core/regular_file.hpp"
 #include "core/text.hpp"
+#include "dconv/fetch.hpp"
 #include "dconv/resources.hpp"
 #include "dconv/styles.hpp"
 #include "epub/identifier.hpp"
@@ -547,7 +548,7 @@ std::string container_xml() {
 }
 
 std::string package_document(const Edition& edition, const std::vector<ManifestItem>& manifest,
-                             const std::vector<std::string>& spine, bool has_cover) {
+                             const std::vector<std::string>& spine, bool has_cover, bool source_given) {
     const Meta& m = edition.meta;
     XmlWriter out;
     out.declaration();
@@ -596,14 +597,14 @@ std::string package_document(const Edition& edition, const std::vector<ManifestI
     dc("dc:language", edition.language);
     dc("dc:date", publication_date(m.date));
     dc("dc:publisher", m.site);
-    if (!text::trim(m.source).empty()) {
+    // Web addresses only, unless the user gave the source: a local file's path
+    // ("d/notes.txt") names nothing a reader of the book can reach, and tells where its
+    // maker kept their files. A bundle's own source is the user's (--metadata source=).
+    if (!text::trim(m.source).empty() && (edition.is_bundle || source_given || is_web_url(m.source))) {
         dc("dc:source", m.source);
     } else if (edition.is_bundle) {
-        // The chapters' web addresses; a local file's path ("d/notes.txt") names nothing a
-        // reader of the book can reach, and tells where its maker kept their files.
         for (const Document* chapter : edition.chapters)
-            if (chapter->meta.source.starts_with("http://") || chapter->meta.source.starts_with("https://"))
-                dc("dc:source", chapter->meta.source);
+            if (is_web_url(chapter->meta.source)) dc("dc:source", chapter->meta.source);
     }
     for (const auto& [key, value] : m.extra) {
         std::string squeezed = text::squeeze_spaces(value);
@@ -801,7 +802,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
         rendered.push_back(render_chapter(empty, 1, edition, images));
     }
     std::vector<NavNode> toc = table_of_contents(
-        rendered, options.toc_depth > 0 ? options.toc_depth : is_bundle ? kDefaultBookTocDepth : kDefaultDocumentTocDepth);
+        rendered, toc_depth_or_default(options.toc_depth, is_bundle));
 
     std::vector<ManifestItem> manifest = {
         {"nav", "nav.xhtml", kXhtmlType, "nav"},
@@ -829,7 +830,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
     std::vector<EpubFile> files;
     files.push_back({"mimetype", kMimetype, false});
     files.push_back({"META-INF/container.xml", container_xml(), true});
-    files.push_back({"OEBPS/content.opf", package_document(edition, manifest, spine, has_cover), true});
+    files.push_back({"OEBPS/content.opf", package_document(edition, manifest, spine, has_cover, options.source_given), true});
     files.push_back({"OEBPS/nav.xhtml", nav_page(edition, toc, has_cover, rendered.front().pages.front().href), true});
     files.push_back({"OEBPS/toc.ncx", ncx(edition, toc), true});
     files.push_back({"OEBPS/styles/style.css", std::move(css), true});

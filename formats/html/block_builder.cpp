@@ -368,6 +368,10 @@ public:
     // text (BuildOptions::block_elements)
     std::uint32_t current_ = kNoElement;
     std::uint32_t paragraph_element_ = kNoElement;
+    // The second of the same picture twice in a row, left out (add_image): a third copy
+    // right after puts it back, and then every further copy stays (in_row_of_same_).
+    std::optional<Image> collapsed_copy_;
+    bool in_row_of_same_ = false;
 
     Blocks take() {
         finish_paragraph();
@@ -963,45 +967,72 @@ private:
             return src;
         };
         Image out{resolved(std::move(image.src)), std::move(image.alt), std::move(image.title), {}, {}};
-        // the picture again right after itself (a responsive pair, an animation's frames):
-        // written once, with the alt text of either (image_source.hpp, same_picture)
-        if (Image* before = image_just_before(); before && same_picture(before->src, before->alt, out.src, out.alt)) {
-            if (before->alt.empty()) before->alt = std::move(out.alt);
-            if (options_.explain && options_.explain->keeps_notes())
-                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
-                                                   "image: the same picture as the image before it", {},
-                                                   excerpt(out.src)));
-            if (paragraph_element_ == i) paragraph_element_ = kNoElement;
-            return;
-        }
         if (!image.fallbacks.empty())
             for (std::string& other : image.fallbacks) out.extra.edit().fallbacks.push_back(resolved(std::move(other)));
         if (options_.image_widths)
             if (int width = html_text::declared_image_width(attribute(e.node, "width")); width > 0)
                 out.extra.edit().width = width;
+        // the picture again right after itself (a responsive pair, an animation's frames):
+        // written once, with the alt text of either (image_source.hpp, same_picture). Only a
+        // pair: a third copy brings the second back, since a row of the same picture (five
+        // rating stars) means its count.
+        ImageSpot before = image_just_before();
+        if (Image* kept = before.image(); kept && same_picture(kept->src, kept->alt, out.src, out.alt)) {
+            if (collapsed_copy_) {
+                before.list->insert(before.list->begin() + static_cast<std::ptrdiff_t>(before.index) + 1,
+                                    Inline(std::move(*collapsed_copy_)));
+                collapsed_copy_.reset();
+                in_row_of_same_ = true;
+                put_inline(std::move(out));
+                return;
+            }
+            if (in_row_of_same_) {
+                put_inline(std::move(out));
+                return;
+            }
+            if (kept->alt.empty()) kept->alt = out.alt;
+            if (options_.explain && options_.explain->keeps_notes())
+                options_.explain->note(explanation("html-images", "removed", {e.line, e.line},
+                                                   "image: the same picture as the image before it", {},
+                                                   excerpt(out.src)));
+            collapsed_copy_ = std::move(out);
+            if (paragraph_element_ == i) paragraph_element_ = kNoElement;
+            return;
+        }
+        collapsed_copy_.reset();
+        in_row_of_same_ = false;
         put_inline(std::move(out));
     }
+
+    // An image among a list of inlines (list[index]), or none.
+    struct ImageSpot {
+        Inlines* list = nullptr;
+        std::size_t index = 0;
+        Image* image() const { return list ? std::get_if<Image>(&(*list)[index]) : nullptr; }
+    };
 
     // The image just before the one being added, nothing but white space between them: the
     // open paragraph's last inline, or when no paragraph is open (and no link or other
     // frame), the last inline of the paragraph just added to this container (not one
     // already handed over to BuildOptions::flush); nullptr when there is none.
-    Image* image_just_before() {
-        if (cell_separator_) return nullptr;
+    ImageSpot image_just_before() {
+        if (cell_separator_) return {};
         if (has_content_) {
             Inlines& open = target(frames_.size());
             for (std::size_t k = open.size(); k-- > 0;) {
                 if (const auto* t = std::get_if<Text>(&open[k]);
                     t && t->text.find_first_not_of(" \t\n") == std::string::npos)
                     continue;
-                return std::get_if<Image>(&open[k]);
+                return std::holds_alternative<Image>(open[k]) ? ImageSpot{&open, k} : ImageSpot{};
             }
-            return nullptr;
+            return {};
         }
-        if (!frames_.empty() || containers_.back().blocks.empty()) return nullptr;
+        if (!frames_.empty() || containers_.back().blocks.empty()) return {};
         auto* paragraph = std::get_if<Paragraph>(&containers_.back().blocks.back().node);
-        if (!paragraph || paragraph->content.empty()) return nullptr;
-        return std::get_if<Image>(&paragraph->content.back());
+        if (!paragraph || paragraph->content.empty()) return {};
+        std::size_t last = paragraph->content.size() - 1;
+        return std::holds_alternative<Image>(paragraph->content[last]) ? ImageSpot{&paragraph->content, last}
+                                                                        : ImageSpot{};
     }
 
     // A note at its (first) reference; a later reference to a note already read is its

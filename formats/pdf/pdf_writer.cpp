@@ -129,7 +129,7 @@ std::string write(const Source& source, const WriteOptions& options, std::option
     typeset_options.faces = pdf::FontFaces::of(fonts);
     typeset_options.creator = "dconv " DCONV_VERSION;
     typeset_options.smart_quotes = options.smart;  // block by block (the registry's typographic_by_block)
-    typeset_options.toc_depth = options.toc_depth > 0 ? options.toc_depth : kDefaultBookTocDepth;  // books only have one
+    typeset_options.toc_depth = toc_depth_or_default(options.toc_depth, true);  // only books have one
     pdf::TypesetReport typeset_report;
     // Each page is drawn as soon as it is set, and freed: memory holds the file's
     // deflated pages, not the document's layout (see limits.hpp).

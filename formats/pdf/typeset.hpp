@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dconv/book.hpp"
+#include "dconv/convert.hpp"
 #include "dconv/document.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/layout.hpp"
@@ -62,7 +63,7 @@ struct TypesetOptions {
     bool smart_quotes = false;
     // A book's contents page: the levels it lists, the chapter being the first
     // (WriteOptions::toc_depth; the bookmarks list every level).
-    int toc_depth = 2;
+    int toc_depth = toc_depth_or_default(0, true);
 };
 
 // Receives each page as soon as it is set, with its index (0-based). Pages come in

@@ -177,6 +177,7 @@ struct BatchResult {
     std::size_t failed = 0;
     std::size_t fetch_failed = 0;  // of `failed`: URL inputs that could not be fetched
     std::size_t skipped = 0;    // inputs whose outputs existed (skip_existing)
+    std::size_t left_out = 0;   // a bundle's inputs with nothing to put in it
     std::size_t warnings = 0;
     double seconds = 0.0;
 };

@@ -59,6 +59,9 @@ struct ReadOptions {
     // not Meta::source. Empty: none.
     std::string page_address;
     const BatchProfile* batch = nullptr;  // lines seen across a batch, or none
+    // The input is a chapter of a book (--bundle): an empty one is left out of the book
+    // with the book's warning, so the reader does not warn that its outputs are empty.
+    bool book_chapter = false;
     // Images, loaded into Document::resources once the document is read (resources.hpp).
     // An empty base is the folder of source_name (or the page's URL); Markdown inputs
     // also take absolute paths.
@@ -81,6 +84,11 @@ void check_selectors(const ReadOptions& options);
 // with its top sections; one document its title, sections and subsections (pandoc's 3).
 inline constexpr int kDefaultBookTocDepth = 2;
 inline constexpr int kDefaultDocumentTocDepth = 3;
+// The contents' depth `requested` (WriteOptions::toc_depth) stands for: itself, or when 0
+// the default for a book or one document.
+constexpr int toc_depth_or_default(int requested, bool is_book) {
+    return requested > 0 ? requested : is_book ? kDefaultBookTocDepth : kDefaultDocumentTocDepth;
+}
 // The most --toc-depth takes: the chapter and six heading levels.
 inline constexpr int kMaxTocDepth = 7;
 
@@ -112,6 +120,10 @@ struct WriteOptions {
     // carry) and for PDF no date at all: never the clock, so that the same input always
     // gives the same bytes.
     std::optional<std::int64_t> source_date_epoch;
+    // EPUB: the document's Meta::source was given by the user (--metadata source=) and is
+    // written as dc:source whatever it is; otherwise only a web address is (a local
+    // file's path names nothing a reader of the book can reach).
+    bool source_given = false;
     // Where a writer reports what it had to change (PDF: characters no font has), or
     // nullptr. Not owned.
     Diagnostics* diagnostics = nullptr;

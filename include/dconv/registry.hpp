@@ -35,6 +35,15 @@ struct ReaderEntry {
     bool cleans_while_reading = false;
 };
 
+// What a writer does with a document's images: whether their bytes must be loaded (and a
+// URL input's fetched), and whether a remote image left unfetched is missing from its
+// output (the warning that it keeps its alt text).
+enum class ImageUse : unsigned char {
+    none,      // writes an image's link and alt text only (Markdown, plain text)
+    recorded,  // carries the bytes it is given, shows nothing (native JSON)
+    shown,     // embeds and shows them (HTML, EPUB, PDF)
+};
+
 struct WriterEntry {
     std::string name;                   // "md"
     std::vector<std::string> aliases;   // "markdown", "commonmark"
@@ -52,6 +61,7 @@ struct WriterEntry {
     // it writes (the PDF writer): it is given the document as it is, and spared the copy
     // of the whole document the others are given.
     bool typographic_by_block = false;
+    ImageUse images = ImageUse::none;
 };
 
 const std::vector<ReaderEntry>& readers();

@@ -121,6 +121,16 @@ GBK_TEXT = ("<html><head><title>港口的早晨</title></head><body><article><h1
             "他们一边聊天一边看着远处的灯塔。</p><p>到了中午，渔船陆续回来，市场里一下子热闹起来，"
             "人们在摊位之间挑选最新鲜的鱼和虾。</p></article></body></html>")
 
+# Thai plain text (a harbour morning, written for these tests), served in cp874: a
+# single-byte charset whose bytes ICU's detector takes for GB18030 (confidence 55 for
+# three copies).
+THAI_TEXT = ("ท่าเรือยามเช้า\n\n"
+             "ท่าเรือในตอนเช้าเงียบสงบเสมอ เรือประมงออกทะเลก่อนฟ้าสาง "
+             "บนสะพานท่าเรือเหลือเพียงผู้สูงอายุไม่กี่คนที่เดินเล่นช้า ๆ "
+             "พวกเขาคุยกันไปพลางมองประภาคารที่อยู่ไกลออกไป\n\n"
+             "พอถึงเที่ยงวัน เรือประมงก็ทยอยกลับมา ตลาดคึกคักขึ้นทันที "
+             "ผู้คนเลือกซื้อปลาและกุ้งสดใหม่ระหว่างแผงขายของ\n")
+
 
 NOTES = """---
 title: Harbour Notes
@@ -217,16 +227,16 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/slow":
             time.sleep(5)
             self.send(200, ARTICLE)
-        elif route == "/slow-page.html":  # 1.2 s for the page, 1.2 s more for its image
-            time.sleep(1.2)
+        elif route == "/slow-page.html":  # 1.6 s for the page, 1.6 s more for its image
+            time.sleep(1.6)
             self.send(200, article("A Slow Page", PARAGRAPHS, images=False).replace(
                 "</article>", '<p><img src="/img/slow.png" alt="A slow picture"></p></article>'))
-        elif route == "/slow-text.html":  # 1.2 s, no image
-            time.sleep(1.2)
+        elif route == "/slow-text.html":  # 1.6 s, no image
+            time.sleep(1.6)
             self.send(200, article("A Slow Text " + (self.path.partition("?")[2] or "page"), PARAGRAPHS,
                                    images=False))
         elif route == "/img/slow.png":
-            time.sleep(1.2)
+            time.sleep(1.6)
             self.send(200, PNG, "image/png")
         elif route == "/missing":
             self.send(404, "<html><body><h1>Not here</h1></body></html>")
@@ -267,6 +277,14 @@ class Handler(BaseHTTPRequestHandler):
                       .replace('<meta charset="utf-8">', "").encode("latin-1"), "text/html; charset=utf-8")
         elif route == "/gbk-as-latin1.html":  # a GBK body under a Latin-1 header
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=ISO-8859-1")
+        elif route == "/stray-byte-as-utf8.txt":  # UTF-8 with one stray windows-1252 byte
+            self.send(200, "The boats of the Caf\u00e9 harbour\n\nJos\u00e9".encode() + b"\x92" +
+                      " boat left the quay before dawn, and the others followed it out past the "
+                      "lighthouse while the town was still asleep.\n".encode(), "text/plain; charset=utf-8")
+        elif route == "/thai-tis620.txt":  # Thai under its own single-byte charset's header
+            self.send(200, (THAI_TEXT * 3).encode("cp874"), "text/plain; charset=tis-620")
+        elif route == "/thai-cp874.txt":
+            self.send(200, (THAI_TEXT * 3).encode("cp874"), "text/plain; charset=windows-874")
         elif route == "/gbk.html":
             self.send(200, GBK_TEXT.encode("gbk"), "text/html; charset=GBK")
         elif route == "/huge":  # a length over any cap, announced

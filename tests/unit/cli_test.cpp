@@ -695,6 +695,15 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     CHECK_THAT(book, Contains("# untitled\n"));
     CHECK_THAT(book, Contains("The north pier reopened"));
     CHECK_THAT(r.err, Contains("d/empty.txt: warning: nothing left to put in the book: left out of it"));
+    // not also "its outputs are empty documents", and the summary does not count it converted
+    CHECK_THAT(r.err, !Contains("empty documents"));
+    CHECK_THAT(r.err, Contains("converted 2 of 3 inputs into book.md (1 left out: nothing in it)"));
+    // A one-input book: the file's name is its chapter's heading, not the book's title.
+    Run one = run_dconv(dir, "--to md --bundle one.md d/untitled.txt");
+    CHECK(one.status == 0);
+    std::string one_book = slurp(dir.work / "one.md");
+    CHECK_THAT(one_book, StartsWith("---\ntitle: \"Collected articles\"\n"));
+    CHECK_THAT(one_book, Contains("# untitled\n"));
 }
 
 TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {
@@ -720,6 +729,15 @@ TEST_CASE("cli: --explain names the decode pass once") {
     CHECK(r.status == 0);
     CHECK_THAT(r.err, Contains("latin.txt: decode: not UTF-8; read as windows-1252"));
     CHECK_THAT(r.err, !Contains("decode: decode:"));
+    // --explain=json keeps the action: a program reading it finds the decode notes by it.
+    Run j = run_dconv(dir, "--explain=json --to txt -o /dev/null latin.txt");
+    REQUIRE(j.status == 0);
+    INFO(j.err);
+    const auto record = nlohmann::json::parse(j.err.substr(0, j.err.find('\n')));
+    bool found = false;
+    for (const auto& d : record.at("diagnostics"))
+        if (d.at("pass") == "decode" && d.at("action") == "decode") found = true;
+    CHECK(found);
 }
 
 TEST_CASE("cli: a --cover that is not a JPEG or PNG is named for what it is") {

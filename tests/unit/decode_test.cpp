@@ -529,8 +529,32 @@ TEST_CASE("decode: a short windows-1252 file stays windows-1252, and hostile hig
     }
     Diagnostics hostile_diag;
     std::string text = decode(hostile, hostile_diag);
-    CHECK(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= 9000);
+    CHECK(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) == 9000);
     CHECK(text.starts_with("\u00e9\n\u00e9\n"));
+    CHECK(has_diagnostic(hostile_diag, "mixed encodings: lines 3, 6, 9,"));
+    // The legacy lines are read in the detected charset: line 6, 0x81 0xFE, is GB18030's
+    // U+4FA2 (line 3, 0x80 0xFF, is invalid in it, two U+FFFD).
+    CHECK(has_diagnostic(hostile_diag, "read as GB18030, the rest as UTF-8"));
+    CHECK(text.starts_with("\u00e9\n\u00e9\n\uFFFD\uFFFD\n\u00e9\n\u00e9\n\u4FA2\n"));
+}
+
+TEST_CASE("decode: short-lined UTF-8 with one stray byte beside an accent stays UTF-8") {
+    // The stray line has a good sequence ("é") and a bad byte (0x92): damaged UTF-8, not
+    // a legacy line, so the short "é" lines around it are no majority against it.
+    Diagnostics diag;
+    std::string text = decode("Caf\xC3\xA9\nna\xC3\xAFve\nJos\xC3\xA9\x92s boat\n", diag);
+    CHECK(text == "Caf\u00e9\nna\u00efve\nJos\u00e9\uFFFDs boat\n");
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
+    CHECK(has_diagnostic(diag, "invalid UTF-8 byte 0x92"));
+}
+
+TEST_CASE("decode: a short pure GBK file whose one-character lines are valid UTF-8 by accident stays GBK") {
+    // 说 (CB B5) and 为 (CE AA) are two-byte UTF-8 sequences too (U+02F5, U+03AA): two
+    // such lines are no majority to trust against a GBK line.
+    const std::string utf8 = "说\n为\n这是中文文本。\n";
+    Diagnostics diag;
+    CHECK(decode(encode(utf8, "GB18030"), diag) == utf8);
+    CHECK_FALSE(has_diagnostic(diag, "mixed encodings"));
 }
 
 TEST_CASE("decode: a GBK page stays wholly GBK") {

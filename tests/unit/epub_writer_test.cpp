@@ -473,6 +473,19 @@ TEST_CASE("epub: a bundle's dc:source lists its chapters' URLs, not local file p
     CHECK_THAT(opf, !Contains("notes/week/b.txt"));
 }
 
+TEST_CASE("epub: one document's dc:source is its web address, not a local path, unless the user gave it") {
+    Document doc = markup_document();
+    doc.meta.source = "d1/notes.txt";
+    CHECK_THAT(entry(unzip(write_epub(doc, dated())), "OEBPS/content.opf"), !Contains("d1/notes.txt"));
+    WriteOptions given = dated();
+    given.source_given = true;
+    CHECK_THAT(entry(unzip(write_epub(doc, given)), "OEBPS/content.opf"),
+               Contains("<dc:source>d1/notes.txt</dc:source>"));
+    doc.meta.source = "HTTPS://example.org/pier.html";  // any case
+    CHECK_THAT(entry(unzip(write_epub(doc, dated())), "OEBPS/content.opf"),
+               Contains("<dc:source>HTTPS://example.org/pier.html</dc:source>"));
+}
+
 TEST_CASE("epub: a bundle embeds an image its chapters share once") {
     Document a = rich_document();
     Document b = rich_document();  // other Resource objects, the same bytes

@@ -285,6 +285,17 @@ TEST_CASE("url: two inputs that end at one page through a redirect are converted
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a page given and also listed in a feed is converted once, the warning naming the feed") {
+    fs::path dir = fresh_dir("url-page-and-feed");
+    std::string page = server().url("/a1.html"), feed = server().url("/feed.xml");
+    Run r = dconv_in(dir, "--allow-private --to md -o out/ " + page + " " + feed);
+    REQUIRE(r.status == 0);
+    CHECK(files_in(dir / "out").size() == 3);
+    CHECK_THAT(r.err, Contains("dconv: " + page + ": warning: listed in the feed " + feed + ", the same page as " +
+                               page + "; converted once"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: --max-articles takes a feed's newest N") {
     fs::path dir = fresh_dir("url-max-articles");
     Run r = dconv_in(dir, "--allow-private --to md --max-articles 2 " + server().url("/feed.xml"));
@@ -354,20 +365,21 @@ TEST_CASE("url: --timeout bounds an input's fetch too, the lesser of it and --fe
 }
 
 TEST_CASE("url: --timeout is one deadline per input, its page's fetch, its images' and its conversion together") {
-    // /slow-page.html takes 1.2 s, its image 1.2 s more: each fetch was held to --timeout
+    // /slow-page.html takes 1.6 s, its image 1.6 s more: each fetch was held to --timeout
     // apart (and the conversion, the image's fetch in it, to another), so the input took
-    // 2.4 s under --timeout 2 and converted.
+    // 3.2 s under --timeout 3 and converted. (Margins for a loaded machine: the sleeps
+    // alone pass the deadline, and a page alone has 1.4 s to spare.)
     fs::path dir = fresh_dir("url-one-deadline");
     std::string page = server().url("/slow-page.html");
-    Run r = dconv_in(dir, "--allow-private --timeout 2 --to html " + page);
+    Run r = dconv_in(dir, "--allow-private --timeout 3 --to html " + page);
     CHECK(r.status == 1);
-    CHECK_THAT(r.err, Contains("dconv: " + page + ": took longer than 2 s (--timeout)"));
+    CHECK_THAT(r.err, Contains("dconv: " + page + ": took longer than 3 s (--timeout)"));
     CHECK(files_in(dir / "out").empty());
-    // The waits for its turn do not count: three pages of 1.2 s each from one host (two
-    // requests at a time), the third fetched after 1.2 s waiting, all convert.
+    // The waits for its turn do not count: three pages of 1.6 s each from one host (two
+    // requests at a time), the third fetched after 1.6 s waiting (3.2 s in all), all convert.
     std::string one = server().url("/slow-text.html?one"), two = server().url("/slow-text.html?two"),
                 three = server().url("/slow-text.html?three");
-    Run waits = dconv_in(dir, "--allow-private --timeout 2 --to html " + one + " " + two + " " + three);
+    Run waits = dconv_in(dir, "--allow-private --timeout 3 --to html " + one + " " + two + " " + three);
     CHECK(waits.status == 0);
     CHECK(files_in(dir / "out").size() == 3);
     fs::remove_all(dir);
@@ -577,6 +589,16 @@ TEST_CASE("url: a Latin-1 body under a UTF-8 charset header is detected, with a 
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: UTF-8 with a stray byte under a UTF-8 header: the byte's warning, no warning about the header") {
+    fs::path dir = fresh_dir("url-stray-byte");
+    Run r = dconv_in(dir, "--allow-private --no-clean --to txt -o - " + server().url("/stray-byte-as-utf8.txt"));
+    REQUIRE(r.status == 0);
+    CHECK_THAT(slurp(dir / "stdout"), Contains("Jos\u00e9\uFFFD boat"));
+    CHECK_THAT(r.err, Contains("invalid UTF-8 byte 0x92"));
+    CHECK_THAT(r.err, !Contains("Content-Type"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: a GBK body under a Latin-1 charset header is read as GBK, with a warning") {
     // ISO-8859-1 fits any bytes; a clean decode into CJK text does not happen by accident.
     fs::path dir = fresh_dir("url-gbk-as-latin1");
@@ -586,6 +608,23 @@ TEST_CASE("url: a GBK body under a Latin-1 charset header is read as GBK, with a
     CHECK_THAT(r.err, Contains("warning: the reply's Content-Type says charset 'ISO-8859-1', but the body is GB18030 ("));
     CHECK_THAT(r.err, Contains("): read as GB18030"));
     fs::remove_all(dir);
+}
+
+TEST_CASE("url: a Thai page under its own single-byte charset header is read in it, not overruled") {
+    // ICU's detector takes these cp874 bytes for GB18030 (they do not decode cleanly in it):
+    // only a server default (ISO-8859-1, windows-1252, US-ASCII) is overruled, and only
+    // by a strict decode.
+    for (const char* route : {"/thai-tis620.txt", "/thai-cp874.txt"}) {
+        fs::path dir = fresh_dir("url-thai");
+        Run r = dconv_in(dir, "--allow-private --no-clean --to txt -o - " + server().url(route));
+        REQUIRE(r.status == 0);
+        std::string out = slurp(dir / "stdout");
+        CHECK_THAT(out, Contains("ท่าเรือยามเช้า"));
+        CHECK_THAT(out, Contains("ประภาคาร"));
+        CHECK_THAT(out, !Contains("\uFFFD"));
+        CHECK_THAT(r.err, !Contains("but the body is"));
+        fs::remove_all(dir);
+    }
 }
 
 TEST_CASE("url: the GBK page is read in the charset its Content-Type names") {
