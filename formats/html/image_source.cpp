@@ -15,6 +15,8 @@ namespace {
 // not a picture of its own.
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
+thread_local std::size_t own_source_read_count = 0;
+
 
 // The attributes the known lazy loaders keep the real source in (read before srcset).
 constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
@@ -268,6 +270,7 @@ std::string other_site_link(const Page& page, std::uint32_t img, std::string_vie
 // The sources, alt text and decision of the <img> at `img` alone (image_source without
 // its <noscript> copy).
 ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
+    ++own_source_read_count;
     const GumboNode* node = page[img].node;
     ImageSource out;
     out.alt = text::squeeze_spaces(text::trim(attribute(node, "alt")));
@@ -442,6 +445,8 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
     std::uint32_t copy = kNoElement;
     return sources_and_copy(page, img, in_figure, page_url, copy);
 }
+
+std::size_t own_source_reads() { return own_source_read_count; }
 
 void merge_noscript_copy(ImageSource& out, ImageSource copy) {
     // the copy's sources after the image's own, or before them when the image names only a

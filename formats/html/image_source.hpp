@@ -75,6 +75,9 @@ inline constexpr std::uint32_t kMaxNoscriptWrapperElements = 16;
 // `in_figure`: it stands in a <figure> (never an icon then, whatever its size).
 // `page_url`: the page's absolute address, when known (for the other-site rule).
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
+// For tests: how many times this thread has read one <img>'s own sources (an image's are
+// read once, its <noscript> twin's once more; a srcset of thousands makes each read dear).
+std::size_t own_source_reads();
 
 // The twin in <noscript> of the <img> at `img` (see kMaxNoscriptWrapperDepth), to be left
 // out; kNoElement when it has none. It reads the page after `img` only, so a reader that
