@@ -35,6 +35,10 @@ namespace dconv {
 
 namespace {
 
+// A timer (curl's, or the wake-up near the input's deadline) may fire this many seconds
+// early: a timeout this close to a limit is that limit's.
+constexpr double kTimerSlackSeconds = 0.05;
+
 // ------------------------------------------------------------------------ host slots
 
 // The seconds this thread has waited for host slots, in all (FetchResult::host_wait_seconds).
@@ -94,6 +98,9 @@ struct Reply {
     std::string refused_type;     // a media type not fetched
     bool over_size = false;
     bool input_deadline = false;  // the time left of the input's --timeout bounded it, not --fetch-timeout
+    // > 0: timed out connecting, this many seconds allowed (the connect timeout ended it,
+    // well before the request's own time: that time is not spent)
+    double connect_seconds = 0;
 };
 
 // What the callbacks of one transfer see.
@@ -323,8 +330,8 @@ struct Fetcher::State {
         curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent.c_str());
         if (!referer.empty()) curl_easy_setopt(curl, CURLOPT_REFERER, referer.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         std::max(1L, static_cast<long>(std::min(fetch::kConnectTimeoutSeconds, seconds) * 1000)));
+        const double connect_seconds = std::min(options.connect_timeout_seconds, seconds);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::max(1L, static_cast<long>(connect_seconds * 1000)));
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(seconds * 1000)));
         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.max_bytes));
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
@@ -337,7 +344,14 @@ struct Fetcher::State {
 
         {
             HostSlot slot(slots, host_of(url));
+            const Clock::time_point start = Clock::now();
             reply.code = curl_easy_perform(curl);
+            // ended before the request's own timer could have: the connect timeout did
+            if (reply.code == CURLE_OPERATION_TIMEDOUT &&
+                std::chrono::duration<double>(Clock::now() - start).count() + kTimerSlackSeconds < seconds) {
+                reply.connect_seconds = connect_seconds;
+                reply.input_deadline = false;
+            }
         }
         reply.curl_error = error[0] ? error : curl_easy_strerror(reply.code);
         long status = 0;
@@ -416,6 +430,10 @@ struct Fetcher::State {
                         "reply larger than " + std::to_string(cap >> 20 ? cap >> 20 : cap) +
                             (cap >> 20 ? " MiB" : " bytes") + where + ", not fetched");
         }
+        if (r.code == CURLE_OPERATION_TIMEDOUT && r.connect_seconds > 0)
+            throw Error(ErrorKind::limit, asked, 0,
+                        "no connection within " + seconds_text(r.connect_seconds) + " s" + where + ": " +
+                            r.curl_error);
         if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline)
             throw Error(ErrorKind::limit, asked, 0,
                         "no complete reply within " + seconds_text(options.input_timeout_seconds) + " s" + where +
@@ -484,8 +502,11 @@ struct Fetcher::State {
             if (r.code != CURLE_OK || !r.refused_type.empty() || r.over_size || !r.refused_address.empty() ||
                 r.status < 200 || r.status >= 300) {
                 // stopped by the input's deadline: its time is spent, though the timer may
-                // have woken a hair before it (the image fetcher only warns of its failure)
-                if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline && input && deadline == input)
+                // have woken a hair before it (the image fetcher only warns of its failure).
+                // Not a connect timeout that came first: the input has time left.
+                if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline && input && deadline == input &&
+                    Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(kTimerSlackSeconds)) >= *input)
                     deadline_reached();
                 fail(asked, url, r, kind, redirects);
             }
