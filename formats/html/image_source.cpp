@@ -52,22 +52,29 @@ bool is_placeholder_file(std::string_view src) {
                        [&name](std::string_view part) { return name.find(part) != std::string::npos; });
 }
 
+// Words in a data- attribute's name that say it holds another picture than the image's
+// (shown on an error, a low-resolution preview, a hover state) or no picture at all
+// (Bootstrap's data-original-title): data-error-src, data-lowsrc, data-fallback-src.
+constexpr std::string_view kOtherPictureWords[] = {"error", "fallback", "placeholder", "title", "hover", "low"};
+
 // The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
-// source ("src", "original") and whose value is an image file's URL: the real picture of
-// a loader dconv does not know (data-wpfc-original-src, data-src-pc); empty when none.
+// source ("src", "original") and no other picture (kOtherPictureWords), and whose value is
+// an image file's URL, not a placeholder file: the real picture of a loader dconv does not
+// know (data-wpfc-original-src, data-src-pc); empty when none.
 std::string_view other_lazy_source(const GumboNode* node) {
     const GumboVector& attributes = node->v.element.attributes;
     for (unsigned k = 0; k < attributes.length; ++k) {
         const auto* a = static_cast<const GumboAttribute*>(attributes.data[k]);
         std::string_view name = a->name;
-        if (!name.starts_with("data-") || name.find("srcset") != std::string_view::npos ||
-            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos) ||
+        auto names = [&name](std::string_view word) { return name.find(word) != std::string_view::npos; };
+        if (!name.starts_with("data-") || names("srcset") || (!names("src") && !names("original")) ||
+            std::any_of(std::begin(kOtherPictureWords), std::end(kOtherPictureWords), names) ||
             std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
                 std::end(kLazySourceAttributes))
             continue;
         std::string_view value = text::trim(a->value);
         if (value.empty() || value.find_first_of(" \t\n") != std::string_view::npos ||
-            text::starts_with_ci(value, "data:"))
+            text::starts_with_ci(value, "data:") || is_placeholder_file(value))
             continue;
         if (image_extension(file_name(value).second)) return value;
     }
