@@ -22,10 +22,12 @@ thread_local std::size_t own_source_read_count = 0;
 constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
                                                       "data-url"};
 
-// The file names (without extension) of lazy loaders' placeholder pictures, in part
-// ("blank", "lazy-placeholder") or whole ("pixel").
-constexpr std::string_view kPlaceholderNameParts[] = {"blank", "spacer", "placeholder", "transparent"};
-constexpr std::string_view kPlaceholderNames[] = {"pixel", "1x1", "empty", "lazy", "loading", "clear", "dummy"};
+// The words of lazy loaders' placeholder file names: a name (without extension) made of
+// these alone, and sizes ("blank.gif", "lazy_placeholder-1x1.gif", "spacer.png"), is a
+// placeholder; a name with a word of its own ("blanket-red.jpg", "transparent-vase.png")
+// is a picture.
+constexpr std::string_view kPlaceholderWords[] = {"blank", "spacer", "placeholder", "transparent", "pixel", "1x1",
+                                                  "empty", "lazy", "loading", "clear", "dummy", "img", "image"};
 constexpr std::string_view kImageExtensions[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"};
 
 // The file name of a URL or path, lower-cased, and its extension (".gif"), without the query.
@@ -38,6 +40,10 @@ std::pair<std::string, std::string> file_name(std::string_view src) {
     return {name.substr(0, dot), name.substr(dot)};
 }
 
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool image_extension(std::string_view extension) {
     return std::find(std::begin(kImageExtensions), std::end(kImageExtensions), extension) != std::end(kImageExtensions);
 }
@@ -47,9 +53,18 @@ bool image_extension(std::string_view extension) {
 bool is_placeholder_file(std::string_view src) {
     auto [name, extension] = file_name(text::trim(src));
     if (!image_extension(extension)) return false;
-    return std::find(std::begin(kPlaceholderNames), std::end(kPlaceholderNames), name) != std::end(kPlaceholderNames) ||
-           std::any_of(std::begin(kPlaceholderNameParts), std::end(kPlaceholderNameParts),
-                       [&name](std::string_view part) { return name.find(part) != std::string::npos; });
+    bool placeholder_word = false;
+    std::string_view rest = name;
+    while (!rest.empty()) {
+        std::size_t end = rest.find_first_of("-_.");
+        std::string_view word = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        if (std::find(std::begin(kPlaceholderWords), std::end(kPlaceholderWords), word) != std::end(kPlaceholderWords))
+            placeholder_word = true;
+        else if (!word.empty() && !all_digits(word))  // "blank-300": a size beside it
+            return false;
+    }
+    return placeholder_word;
 }
 
 // Words in a data- attribute's name that say it holds another picture than the image's
@@ -485,10 +500,6 @@ namespace {
 // The size and screen variants a file name may end in, after '-' or '_'.
 constexpr std::string_view kScreenVariants[] = {"mobile", "mob", "desktop", "tablet", "phone", "small", "medium",
                                                 "large", "sm", "md", "lg", "xl", "scaled", "thumb", "retina"};
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // `name` without one variant at its end ("@2x", "-mobile", "-1024x768", "-800w"); false
 // when it ends in none.
