@@ -19,8 +19,8 @@ thread_local std::size_t own_source_read_count = 0;
 
 
 // The attributes the known lazy loaders keep the real source in (read before srcset).
-constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
-                                                      "data-url"};
+constexpr const char* kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
+                                                 "data-url"};
 
 // The words of lazy loaders' placeholder file names: a name (without extension) made of
 // these alone, and sizes ("blank.gif", "lazy_placeholder-1x1.gif", "spacer.png"), is a
@@ -303,7 +303,7 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
     std::vector<std::string> sources;
     for (const char* name : {"data-srcset", "data-lazy-srcset"})
         sources.push_back(best_of_srcset(attribute(node, name)));
-    for (std::string_view name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name.data())));
+    for (const char* name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name)));
     sources.push_back(best_of_srcset(attribute(node, "srcset")));
     std::uint32_t parent = page[img].parent;
     std::string with_media;
@@ -497,6 +497,12 @@ void merge_noscript_copy(ImageSource& out, ImageSource copy) {
 
 namespace {
 
+// The query parameters of image services and CDNs that ask for a size or an encoding of
+// the same picture (?w=600&dpr=2&fm=webp): two sources differing in these alone are one
+// picture; any other parameter (?crop=left) may name another.
+constexpr std::string_view kSizeParameters[] = {"w", "h", "width", "height", "dpr", "q",
+                                                "quality", "fm", "format", "auto", "fit"};
+
 // The size and screen variants a file name may end in, after '-' or '_'.
 constexpr std::string_view kScreenVariants[] = {"mobile", "mob", "desktop", "tablet", "phone", "small", "medium",
                                                 "large", "sm", "md", "lg", "xl", "scaled", "thumb", "retina"};
@@ -526,15 +532,31 @@ bool strip_variant(std::string& name) {
 std::string picture_name(std::string_view src) {
     src = text::trim(src);
     if (text::starts_with_ci(src, "data:")) return {};
-    src = src.substr(0, src.find_first_of("?#"));
-    std::size_t slash = src.rfind('/');
-    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
-    if (std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0 && name.size() - dot <= 6)
-        name.resize(dot);
+    std::string name = file_name(src).first;
     while (strip_variant(name)) {
     }
     if (name.empty()) return {};
-    return std::string(slash == std::string_view::npos ? std::string_view() : src.substr(0, slash + 1)) + name;
+    const std::string_view path = src.substr(0, src.find_first_of("?#"));
+    const std::size_t slash = path.rfind('/');
+    std::string out = std::string(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1)) + name;
+    // a query asking for more than a size (?crop=left) names another picture of the file
+    if (std::size_t question = src.find('?'); question != std::string_view::npos) {
+        std::string_view query = src.substr(question + 1);
+        query = query.substr(0, query.find('#'));
+        std::string_view rest = query;
+        while (!rest.empty()) {
+            std::size_t amp = rest.find('&');
+            std::string_view parameter = rest.substr(0, amp);
+            rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+            std::string key = text::lower_ascii(parameter.substr(0, parameter.find('=')));
+            if (!key.empty() && std::find(std::begin(kSizeParameters), std::end(kSizeParameters), key) ==
+                                    std::end(kSizeParameters)) {
+                out += "?" + std::string(query);
+                break;
+            }
+        }
+    }
+    return out;
 }
 
 bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt) {
