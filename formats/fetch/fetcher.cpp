@@ -48,14 +48,23 @@ thread_local double host_wait_seconds = 0;
 // of a batch.
 class HostSlots {
 public:
-    void acquire(const std::string& host) {
+    // false: `until` came first, no slot taken
+    bool acquire(const std::string& host, const std::optional<std::chrono::steady_clock::time_point>& until) {
         std::unique_lock lock(mutex_);
         if (busy_[host] >= fetch::kMaxRequestsPerHost) {
             const auto start = std::chrono::steady_clock::now();
-            freed_.wait(lock, [&] { return busy_[host] < fetch::kMaxRequestsPerHost; });
+            auto free = [&] { return busy_[host] < fetch::kMaxRequestsPerHost; };
+            bool got = true;
+            if (until) got = freed_.wait_until(lock, *until, free);
+            else freed_.wait(lock, free);
             host_wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (!got) {
+                if (busy_[host] == 0) busy_.erase(host);
+                return false;
+            }
         }
         ++busy_[host];
+        return true;
     }
     void release(const std::string& host) {
         {
@@ -73,14 +82,19 @@ private:
 
 class HostSlot {
 public:
-    HostSlot(HostSlots& slots, std::string host) : slots_(slots), host_(std::move(host)) { slots_.acquire(host_); }
-    ~HostSlot() { slots_.release(host_); }
+    HostSlot(HostSlots& slots, std::string host, const std::optional<std::chrono::steady_clock::time_point>& until)
+        : slots_(slots), host_(std::move(host)), held_(slots_.acquire(host_, until)) {}
+    ~HostSlot() {
+        if (held_) slots_.release(host_);
+    }
     HostSlot(const HostSlot&) = delete;
     HostSlot& operator=(const HostSlot&) = delete;
+    bool held() const { return held_; }
 
 private:
     HostSlots& slots_;
     std::string host_;
+    bool held_;
 };
 
 // ------------------------------------------------------------------------ one request
@@ -294,7 +308,24 @@ struct Fetcher::State {
     Reply perform(CURL* curl, const std::string& url, FetchKind kind, const std::string& referer,
                   const fetch::CachedReply* revalidate, const std::optional<Clock::time_point>& deadline) {
         Reply reply;
-        const double seconds = request_seconds(deadline, reply.input_deadline);
+        // The host's slot first, then the time left. A fetch within an input's conversion
+        // (an image's) waits for the slot no longer than the input's deadline; a page's
+        // fetch at planning waits unbounded, and its wait is not its --timeout's time (the
+        // batch leaves it out, FetchResult::host_wait_seconds).
+        const std::optional<Clock::time_point> input = thread_deadline();
+        const double waited_before = host_wait_seconds;
+        HostSlot slot(slots, host_of(url), input);
+        if (!slot.held()) {
+            reply.code = CURLE_OPERATION_TIMEDOUT;
+            reply.input_deadline = true;
+            reply.curl_error = "no free connection to " + host_of(url) + " before the deadline";
+            return reply;
+        }
+        std::optional<Clock::time_point> until = deadline;
+        if (until && !input)
+            *until += std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(host_wait_seconds - waited_before));
+        const double seconds = request_seconds(until, reply.input_deadline);
         Transfer t;
         t.reply = &reply;
         t.kind = kind;
@@ -343,7 +374,6 @@ struct Fetcher::State {
         curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &t);
 
         {
-            HostSlot slot(slots, host_of(url));
             const Clock::time_point start = Clock::now();
             reply.code = curl_easy_perform(curl);
             // ended before the request's own timer could have: the connect timeout did

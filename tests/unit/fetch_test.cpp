@@ -335,6 +335,27 @@ TEST_CASE("no more than kMaxRequestsPerHost requests are in flight to one host")
     CHECK(f.stats().pages == 7);
 }
 
+TEST_CASE("an image's wait for a busy host ends at its input's deadline") {
+    // the wait for a free slot ignored the deadline: an image of a page under --timeout
+    // waited for the host's slow requests, then was given the time left before the wait
+    dconv::testing::TestServer own;
+    Fetcher f(local());
+    std::vector<std::thread> holders;
+    for (int i = 0; i < dconv::fetch::kMaxRequestsPerHost; ++i)  // 1.6 s each, both slots
+        holders.emplace_back([&, i] { f.fetch(own.url("/slow-text.html?" + std::to_string(i)), FetchKind::page); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    {
+        dconv::DeadlineScope deadline(0.4, "page.html");
+        auto start = std::chrono::steady_clock::now();
+        Error e = error_of([&] { f.fetch(own.url("/img/one.png"), FetchKind::image); });
+        CHECK(seconds_since(start) < 1.0);  // the slots free after about 1.3 s
+        CHECK(e.kind() == ErrorKind::limit);
+        CHECK_THAT(e.message(), Catch::Matchers::Contains("no free connection to 127.0.0.1 before the deadline"));
+        CHECK_THROWS(dconv::check_deadline());  // its time is spent
+    }
+    for (auto& t : holders) t.join();
+}
+
 TEST_CASE("the fetcher counts pages, images, bytes and failures") {
     Fetcher f(local());
     f.fetch(server().url("/article.html"), FetchKind::page);
