@@ -35,6 +35,10 @@ namespace dconv {
 
 namespace {
 
+// A timer (curl's, or the wake-up near the input's deadline) may fire this many seconds
+// early: a timeout this close to a limit is that limit's.
+constexpr double kTimerSlackSeconds = 0.05;
+
 // ------------------------------------------------------------------------ host slots
 
 // The seconds this thread has waited for host slots, in all (FetchResult::host_wait_seconds).
@@ -44,14 +48,23 @@ thread_local double host_wait_seconds = 0;
 // of a batch.
 class HostSlots {
 public:
-    void acquire(const std::string& host) {
+    // false: `until` came first, no slot taken
+    bool acquire(const std::string& host, const std::optional<std::chrono::steady_clock::time_point>& until) {
         std::unique_lock lock(mutex_);
         if (busy_[host] >= fetch::kMaxRequestsPerHost) {
             const auto start = std::chrono::steady_clock::now();
-            freed_.wait(lock, [&] { return busy_[host] < fetch::kMaxRequestsPerHost; });
+            auto free = [&] { return busy_[host] < fetch::kMaxRequestsPerHost; };
+            bool got = true;
+            if (until) got = freed_.wait_until(lock, *until, free);
+            else freed_.wait(lock, free);
             host_wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (!got) {
+                if (busy_[host] == 0) busy_.erase(host);
+                return false;
+            }
         }
         ++busy_[host];
+        return true;
     }
     void release(const std::string& host) {
         {
@@ -69,14 +82,19 @@ private:
 
 class HostSlot {
 public:
-    HostSlot(HostSlots& slots, std::string host) : slots_(slots), host_(std::move(host)) { slots_.acquire(host_); }
-    ~HostSlot() { slots_.release(host_); }
+    HostSlot(HostSlots& slots, std::string host, const std::optional<std::chrono::steady_clock::time_point>& until)
+        : slots_(slots), host_(std::move(host)), held_(slots_.acquire(host_, until)) {}
+    ~HostSlot() {
+        if (held_) slots_.release(host_);
+    }
     HostSlot(const HostSlot&) = delete;
     HostSlot& operator=(const HostSlot&) = delete;
+    bool held() const { return held_; }
 
 private:
     HostSlots& slots_;
     std::string host_;
+    bool held_;
 };
 
 // ------------------------------------------------------------------------ one request
@@ -94,6 +112,9 @@ struct Reply {
     std::string refused_type;     // a media type not fetched
     bool over_size = false;
     bool input_deadline = false;  // the time left of the input's --timeout bounded it, not --fetch-timeout
+    // > 0: timed out connecting, this many seconds allowed (the connect timeout ended it,
+    // well before the request's own time: that time is not spent)
+    double connect_seconds = 0;
 };
 
 // What the callbacks of one transfer see.
@@ -287,7 +308,24 @@ struct Fetcher::State {
     Reply perform(CURL* curl, const std::string& url, FetchKind kind, const std::string& referer,
                   const fetch::CachedReply* revalidate, const std::optional<Clock::time_point>& deadline) {
         Reply reply;
-        const double seconds = request_seconds(deadline, reply.input_deadline);
+        // The host's slot first, then the time left. A fetch within an input's conversion
+        // (an image's) waits for the slot no longer than the input's deadline; a page's
+        // fetch at planning waits unbounded, and its wait is not its --timeout's time (the
+        // batch leaves it out, FetchResult::host_wait_seconds).
+        const std::optional<Clock::time_point> input = thread_deadline();
+        const double waited_before = host_wait_seconds;
+        HostSlot slot(slots, host_of(url), input);
+        if (!slot.held()) {
+            reply.code = CURLE_OPERATION_TIMEDOUT;
+            reply.input_deadline = true;
+            reply.curl_error = "no free connection to " + host_of(url) + " before the deadline";
+            return reply;
+        }
+        std::optional<Clock::time_point> until = deadline;
+        if (until && !input)
+            *until += std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(host_wait_seconds - waited_before));
+        const double seconds = request_seconds(until, reply.input_deadline);
         Transfer t;
         t.reply = &reply;
         t.kind = kind;
@@ -323,8 +361,8 @@ struct Fetcher::State {
         curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent.c_str());
         if (!referer.empty()) curl_easy_setopt(curl, CURLOPT_REFERER, referer.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         std::max(1L, static_cast<long>(std::min(fetch::kConnectTimeoutSeconds, seconds) * 1000)));
+        const double connect_seconds = std::min(options.connect_timeout_seconds, seconds);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::max(1L, static_cast<long>(connect_seconds * 1000)));
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(seconds * 1000)));
         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.max_bytes));
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
@@ -336,8 +374,14 @@ struct Fetcher::State {
         curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &t);
 
         {
-            HostSlot slot(slots, host_of(url));
+            const Clock::time_point start = Clock::now();
             reply.code = curl_easy_perform(curl);
+            // ended before the request's own timer could have: the connect timeout did
+            if (reply.code == CURLE_OPERATION_TIMEDOUT &&
+                std::chrono::duration<double>(Clock::now() - start).count() + kTimerSlackSeconds < seconds) {
+                reply.connect_seconds = connect_seconds;
+                reply.input_deadline = false;
+            }
         }
         reply.curl_error = error[0] ? error : curl_easy_strerror(reply.code);
         long status = 0;
@@ -416,6 +460,10 @@ struct Fetcher::State {
                         "reply larger than " + std::to_string(cap >> 20 ? cap >> 20 : cap) +
                             (cap >> 20 ? " MiB" : " bytes") + where + ", not fetched");
         }
+        if (r.code == CURLE_OPERATION_TIMEDOUT && r.connect_seconds > 0)
+            throw Error(ErrorKind::limit, asked, 0,
+                        "no connection within " + seconds_text(r.connect_seconds) + " s" + where + ": " +
+                            r.curl_error);
         if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline)
             throw Error(ErrorKind::limit, asked, 0,
                         "no complete reply within " + seconds_text(options.input_timeout_seconds) + " s" + where +
@@ -484,8 +532,11 @@ struct Fetcher::State {
             if (r.code != CURLE_OK || !r.refused_type.empty() || r.over_size || !r.refused_address.empty() ||
                 r.status < 200 || r.status >= 300) {
                 // stopped by the input's deadline: its time is spent, though the timer may
-                // have woken a hair before it (the image fetcher only warns of its failure)
-                if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline && input && deadline == input)
+                // have woken a hair before it (the image fetcher only warns of its failure).
+                // Not a connect timeout that came first: the input has time left.
+                if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline && input && deadline == input &&
+                    Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(kTimerSlackSeconds)) >= *input)
                     deadline_reached();
                 fail(asked, url, r, kind, redirects);
             }

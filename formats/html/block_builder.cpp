@@ -975,9 +975,10 @@ private:
         // the picture again right after itself (a responsive pair, an animation's frames):
         // written once, with the alt text of either (image_source.hpp, same_picture). Only a
         // pair: a third copy brings the second back, since a row of the same picture (five
-        // rating stars) means its count.
+        // rating stars) means its count; and not in running text (ImageSpot::in_running_text).
         ImageSpot before = image_just_before();
-        if (Image* kept = before.image(); kept && same_picture(kept->src, kept->alt, out.src, out.alt)) {
+        if (Image* kept = before.image();
+            kept && !before.in_running_text() && same_picture(kept->src, kept->alt, out.src, out.alt)) {
             if (collapsed_copy_) {
                 before.list->insert(before.list->begin() + static_cast<std::ptrdiff_t>(before.index) + 1,
                                     Inline(std::move(*collapsed_copy_)));
@@ -1009,6 +1010,15 @@ private:
         Inlines* list = nullptr;
         std::size_t index = 0;
         Image* image() const { return list ? std::get_if<Image>(&(*list)[index]) : nullptr; }
+        // Its paragraph holds words (or other inlines) beside its images: running text,
+        // where the same picture twice ("Rating: " and two stars) means its count.
+        bool in_running_text() const {
+            return list && std::any_of(list->begin(), list->end(), [](const Inline& x) {
+                if (std::holds_alternative<Image>(x)) return false;
+                const auto* t = std::get_if<Text>(&x);
+                return !t || t->text.find_first_not_of(" \t\n") != std::string::npos;
+            });
+        }
     };
 
     // The image just before the one being added, nothing but white space between them: the

@@ -15,15 +15,19 @@ namespace {
 // not a picture of its own.
 constexpr std::size_t kMaxPlaceholderUri = 200;
 
+thread_local std::size_t own_source_read_count = 0;
+
 
 // The attributes the known lazy loaders keep the real source in (read before srcset).
-constexpr std::string_view kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
-                                                      "data-url"};
+constexpr const char* kLazySourceAttributes[] = {"data-src", "data-lazy-src", "data-original", "data-lazyload",
+                                                 "data-url"};
 
-// The file names (without extension) of lazy loaders' placeholder pictures, in part
-// ("blank", "lazy-placeholder") or whole ("pixel").
-constexpr std::string_view kPlaceholderNameParts[] = {"blank", "spacer", "placeholder", "transparent"};
-constexpr std::string_view kPlaceholderNames[] = {"pixel", "1x1", "empty", "lazy", "loading", "clear", "dummy"};
+// The words of lazy loaders' placeholder file names: a name (without extension) made of
+// these alone, and sizes ("blank.gif", "lazy_placeholder-1x1.gif", "spacer.png"), is a
+// placeholder; a name with a word of its own ("blanket-red.jpg", "transparent-vase.png")
+// is a picture.
+constexpr std::string_view kPlaceholderWords[] = {"blank", "spacer", "placeholder", "transparent", "pixel", "1x1",
+                                                  "empty", "lazy", "loading", "clear", "dummy", "img", "image"};
 constexpr std::string_view kImageExtensions[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"};
 
 // The file name of a URL or path, lower-cased, and its extension (".gif"), without the query.
@@ -36,6 +40,10 @@ std::pair<std::string, std::string> file_name(std::string_view src) {
     return {name.substr(0, dot), name.substr(dot)};
 }
 
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool image_extension(std::string_view extension) {
     return std::find(std::begin(kImageExtensions), std::end(kImageExtensions), extension) != std::end(kImageExtensions);
 }
@@ -45,27 +53,43 @@ bool image_extension(std::string_view extension) {
 bool is_placeholder_file(std::string_view src) {
     auto [name, extension] = file_name(text::trim(src));
     if (!image_extension(extension)) return false;
-    return std::find(std::begin(kPlaceholderNames), std::end(kPlaceholderNames), name) != std::end(kPlaceholderNames) ||
-           std::any_of(std::begin(kPlaceholderNameParts), std::end(kPlaceholderNameParts),
-                       [&name](std::string_view part) { return name.find(part) != std::string::npos; });
+    bool placeholder_word = false;
+    std::string_view rest = name;
+    while (!rest.empty()) {
+        std::size_t end = rest.find_first_of("-_.");
+        std::string_view word = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        if (std::find(std::begin(kPlaceholderWords), std::end(kPlaceholderWords), word) != std::end(kPlaceholderWords))
+            placeholder_word = true;
+        else if (!word.empty() && !all_digits(word))  // "blank-300": a size beside it
+            return false;
+    }
+    return placeholder_word;
 }
 
+// Words in a data- attribute's name that say it holds another picture than the image's
+// (shown on an error, a low-resolution preview, a hover state) or no picture at all
+// (Bootstrap's data-original-title): data-error-src, data-lowsrc, data-fallback-src.
+constexpr std::string_view kOtherPictureWords[] = {"error", "fallback", "placeholder", "title", "hover", "low"};
+
 // The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
-// source ("src", "original") and whose value is an image file's URL: the real picture of
-// a loader dconv does not know (data-wpfc-original-src, data-src-pc); empty when none.
+// source ("src", "original") and no other picture (kOtherPictureWords), and whose value is
+// an image file's URL, not a placeholder file: the real picture of a loader dconv does not
+// know (data-wpfc-original-src, data-src-pc); empty when none.
 std::string_view other_lazy_source(const GumboNode* node) {
     const GumboVector& attributes = node->v.element.attributes;
     for (unsigned k = 0; k < attributes.length; ++k) {
         const auto* a = static_cast<const GumboAttribute*>(attributes.data[k]);
         std::string_view name = a->name;
-        if (!name.starts_with("data-") || name.find("srcset") != std::string_view::npos ||
-            (name.find("src") == std::string_view::npos && name.find("original") == std::string_view::npos) ||
+        auto names = [&name](std::string_view word) { return name.find(word) != std::string_view::npos; };
+        if (!name.starts_with("data-") || names("srcset") || (!names("src") && !names("original")) ||
+            std::any_of(std::begin(kOtherPictureWords), std::end(kOtherPictureWords), names) ||
             std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
                 std::end(kLazySourceAttributes))
             continue;
         std::string_view value = text::trim(a->value);
         if (value.empty() || value.find_first_of(" \t\n") != std::string_view::npos ||
-            text::starts_with_ci(value, "data:"))
+            text::starts_with_ci(value, "data:") || is_placeholder_file(value))
             continue;
         if (image_extension(file_name(value).second)) return value;
     }
@@ -268,6 +292,7 @@ std::string other_site_link(const Page& page, std::uint32_t img, std::string_vie
 // The sources, alt text and decision of the <img> at `img` alone (image_source without
 // its <noscript> copy).
 ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url) {
+    ++own_source_read_count;
     const GumboNode* node = page[img].node;
     ImageSource out;
     out.alt = text::squeeze_spaces(text::trim(attribute(node, "alt")));
@@ -278,7 +303,7 @@ ImageSource own_image_source(const Page& page, std::uint32_t img, bool in_figure
     std::vector<std::string> sources;
     for (const char* name : {"data-srcset", "data-lazy-srcset"})
         sources.push_back(best_of_srcset(attribute(node, name)));
-    for (std::string_view name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name.data())));
+    for (const char* name : kLazySourceAttributes) sources.emplace_back(text::trim(attribute(node, name)));
     sources.push_back(best_of_srcset(attribute(node, "srcset")));
     std::uint32_t parent = page[img].parent;
     std::string with_media;
@@ -443,6 +468,8 @@ ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, st
     return sources_and_copy(page, img, in_figure, page_url, copy);
 }
 
+std::size_t own_source_reads() { return own_source_read_count; }
+
 void merge_noscript_copy(ImageSource& out, ImageSource copy) {
     // the copy's sources after the image's own, or before them when the image names only a
     // placeholder (the real file is in <noscript> alone)
@@ -470,13 +497,15 @@ void merge_noscript_copy(ImageSource& out, ImageSource copy) {
 
 namespace {
 
+// The query parameters of image services and CDNs that ask for a size or an encoding of
+// the same picture (?w=600&dpr=2&fm=webp): two sources differing in these alone are one
+// picture; any other parameter (?crop=left) may name another.
+constexpr std::string_view kSizeParameters[] = {"w", "h", "width", "height", "dpr", "q",
+                                                "quality", "fm", "format", "auto", "fit"};
+
 // The size and screen variants a file name may end in, after '-' or '_'.
 constexpr std::string_view kScreenVariants[] = {"mobile", "mob", "desktop", "tablet", "phone", "small", "medium",
                                                 "large", "sm", "md", "lg", "xl", "scaled", "thumb", "retina"};
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // `name` without one variant at its end ("@2x", "-mobile", "-1024x768", "-800w"); false
 // when it ends in none.
@@ -503,15 +532,31 @@ bool strip_variant(std::string& name) {
 std::string picture_name(std::string_view src) {
     src = text::trim(src);
     if (text::starts_with_ci(src, "data:")) return {};
-    src = src.substr(0, src.find_first_of("?#"));
-    std::size_t slash = src.rfind('/');
-    std::string name = text::lower_ascii(slash == std::string_view::npos ? src : src.substr(slash + 1));
-    if (std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0 && name.size() - dot <= 6)
-        name.resize(dot);
+    std::string name = file_name(src).first;
     while (strip_variant(name)) {
     }
     if (name.empty()) return {};
-    return std::string(slash == std::string_view::npos ? std::string_view() : src.substr(0, slash + 1)) + name;
+    const std::string_view path = src.substr(0, src.find_first_of("?#"));
+    const std::size_t slash = path.rfind('/');
+    std::string out = std::string(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1)) + name;
+    // a query asking for more than a size (?crop=left) names another picture of the file
+    if (std::size_t question = src.find('?'); question != std::string_view::npos) {
+        std::string_view query = src.substr(question + 1);
+        query = query.substr(0, query.find('#'));
+        std::string_view rest = query;
+        while (!rest.empty()) {
+            std::size_t amp = rest.find('&');
+            std::string_view parameter = rest.substr(0, amp);
+            rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+            std::string key = text::lower_ascii(parameter.substr(0, parameter.find('=')));
+            if (!key.empty() && std::find(std::begin(kSizeParameters), std::end(kSizeParameters), key) ==
+                                    std::end(kSizeParameters)) {
+                out += "?" + std::string(query);
+                break;
+            }
+        }
+    }
+    return out;
 }
 
 bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt) {

@@ -75,6 +75,9 @@ inline constexpr std::uint32_t kMaxNoscriptWrapperElements = 16;
 // `in_figure`: it stands in a <figure> (never an icon then, whatever its size).
 // `page_url`: the page's absolute address, when known (for the other-site rule).
 ImageSource image_source(const Page& page, std::uint32_t img, bool in_figure, std::string_view page_url = {});
+// For tests: how many times this thread has read one <img>'s own sources (an image's are
+// read once, its <noscript> twin's once more; a srcset of thousands makes each read dear).
+std::size_t own_source_reads();
 
 // The twin in <noscript> of the <img> at `img` (see kMaxNoscriptWrapperDepth), to be left
 // out; kNoElement when it has none. It reads the page after `img` only, so a reader that
@@ -97,9 +100,10 @@ void merge_noscript_copy(ImageSource& image, ImageSource copy);
 // text, or one has none), or the same alt text and the same file name once the sizes and
 // screen variants in it are taken off (picture_name). The reader writes the first.
 bool same_picture(std::string_view src, std::string_view alt, std::string_view other_src, std::string_view other_alt);
-// An image file's folder and name, lower-cased, without its query, its extension and the
-// size and screen variants at its end ("a/b/hero-mobile@2x.png", "a/b/hero-1024x768.jpg":
-// "a/b/hero"); empty when the source names no file.
+// An image file's folder and name, its name lower-cased, without its extension and the
+// size and screen variants at its end ("a/b/hero-mobile@2x.png", "a/b/hero-1024x768.jpg?w=600":
+// "a/b/hero"), its query kept when it asks for more than a size ("kitchen.jpg?crop=left");
+// empty when the source names no file.
 std::string picture_name(std::string_view src);
 
 // The leading digits of a declared size ("640", "640px"); 0 when there are none or it

@@ -22,7 +22,7 @@
 //     to connect to (CURLOPT_OPENSOCKETFUNCTION), after resolution, so a name that
 //     resolves to a public address when checked and a private one when used (DNS
 //     rebinding) cannot slip through;
-//   - one request has fetch::kConnectTimeoutSeconds to connect and timeout_seconds in all,
+//   - one request has connect_timeout_seconds to connect and timeout_seconds in all,
 //     and one fetch (redirects and retries included) ends within input_timeout_seconds
 //     when it is set (the error says which of the two ended it);
 //     a body over max_bytes (pages) or kMaxImageBytes (images), counted after
@@ -77,6 +77,9 @@ struct FetchOptions {
     // input's --timeout (less FetchResult::host_wait_seconds): one input's fetches and
     // conversion share one --timeout.
     double input_timeout_seconds = 0;
+    // seconds to open a connection, per request (fetch::kConnectTimeoutSeconds); tests
+    // lower it to meet a host that never answers without waiting 15 s
+    double connect_timeout_seconds = fetch::kConnectTimeoutSeconds;
     std::size_t max_bytes = fetch::kMaxPageBytes;            // a page's body, decoded
     // Decides which addresses are private ("127.0.0.1", "::1"); empty: the built-in ranges
     // (is_private_address). For tests that must play a public server on the loopback.

@@ -13,9 +13,15 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "dconv/convert.hpp"
 #include "dconv/diagnostics.hpp"
 #include "dconv/fetch.hpp"
+#include "dconv/limits.hpp"
 #include "fetch/feed.hpp"
 #include "fetch/naming.hpp"
 #include "support/test_files.hpp"
@@ -143,6 +149,44 @@ TEST_CASE("a slow reply fails after the timeout, naming the URL") {
     CHECK(e.kind() == ErrorKind::limit);
     CHECK(e.file() == server().url("/slow"));
     CHECK(e.message().starts_with("no complete reply within 0.5 s (--fetch-timeout)"));
+}
+
+TEST_CASE("a host that never accepts fails at the connect timeout, the input's deadline not spent") {
+    // a listening socket whose backlog is full: the kernel drops further connection
+    // attempts, so the connect never completes. Every timeout of a fetch made under an
+    // input's --timeout counted as that deadline passed: a page whose image host never
+    // answered failed at 15 s with "took longer than 40 s".
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 0) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    std::vector<int> fillers;
+    for (int k = 0; k < 4; ++k) {  // never accepted: they fill the backlog
+        int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ::connect(c, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        fillers.push_back(c);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/chart.png";
+    FetchOptions o = local();
+    o.connect_timeout_seconds = 0.4;
+    Fetcher f(o);
+    {
+        dconv::DeadlineScope deadline(20, "page.html");
+        auto start = std::chrono::steady_clock::now();
+        Error e = error_of([&] { f.fetch(url, FetchKind::image, "http://127.0.0.1/page.html"); });
+        CHECK(seconds_since(start) < 10);
+        CHECK(e.kind() == ErrorKind::limit);
+        CHECK(e.message().starts_with("no connection within 0.4 s: "));
+        CHECK_NOTHROW(dconv::check_deadline());  // the page has 19 s left
+    }
+    for (int c : fillers) ::close(c);
+    ::close(listener);
 }
 
 TEST_CASE("a 404 is an error with its status") {
@@ -289,6 +333,27 @@ TEST_CASE("no more than kMaxRequestsPerHost requests are in flight to one host")
     auto seen = nlohmann::json::parse(f.fetch(own.url("/stats"), FetchKind::page).body);
     CHECK(seen["max_in_flight"] == dconv::fetch::kMaxRequestsPerHost);
     CHECK(f.stats().pages == 7);
+}
+
+TEST_CASE("an image's wait for a busy host ends at its input's deadline") {
+    // the wait for a free slot ignored the deadline: an image of a page under --timeout
+    // waited for the host's slow requests, then was given the time left before the wait
+    dconv::testing::TestServer own;
+    Fetcher f(local());
+    std::vector<std::thread> holders;
+    for (int i = 0; i < dconv::fetch::kMaxRequestsPerHost; ++i)  // 1.6 s each, both slots
+        holders.emplace_back([&, i] { f.fetch(own.url("/slow-text.html?" + std::to_string(i)), FetchKind::page); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    {
+        dconv::DeadlineScope deadline(0.4, "page.html");
+        auto start = std::chrono::steady_clock::now();
+        Error e = error_of([&] { f.fetch(own.url("/img/one.png"), FetchKind::image); });
+        CHECK(seconds_since(start) < 1.0);  // the slots free after about 1.3 s
+        CHECK(e.kind() == ErrorKind::limit);
+        CHECK_THAT(e.message(), Catch::Matchers::Contains("no free connection to 127.0.0.1 before the deadline"));
+        CHECK_THROWS(dconv::check_deadline());  // its time is spent
+    }
+    for (auto& t : holders) t.join();
 }
 
 TEST_CASE("the fetcher counts pages, images, bytes and failures") {
