@@ -5,7 +5,7 @@
 # formats and style names come from the command itself, `dconv --list-formats`, when
 # completing, so they are those of the dconv being completed.
 
-_dconv_options="-t --to -f --from -o --output --clean --no-clean --favor-recall --favor-precision --keep-selector --drop-selector --explain --explain=json --columns --no-front-matter --no-smart
+_dconv_options="-t --to -f --from -o --output --clean --no-clean --favor-recall --favor-precision --keep-selector --drop-selector --explain --explain=json --columns --toc-depth --no-front-matter --no-smart
 --encoding -j --jobs --bundle --title --author --metadata --style --paper --cover --resource-path
 --force-extension --skip-existing --timeout -i --input-file --cache --allow-private --fetch-timeout --max-articles --no-images
 --jsonl -q --quiet --list-formats --version -h --help"
@@ -92,7 +92,7 @@ _dconv() {
             mapfile -t COMPREPLY < <(compgen -W "json" -- "$cur")
             return
             ;;
-        -j | --jobs | --columns | --timeout | --fetch-timeout | --max-articles | --title | --author | \
+        -j | --jobs | --columns | --toc-depth | --timeout | --fetch-timeout | --max-articles | --title | --author | \
             --keep-selector | --drop-selector)
             return  # a number, free text or a CSS selector
             ;;
