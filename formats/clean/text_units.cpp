@@ -197,14 +197,7 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     }
     rows.reset();
     std::vector<float>().swap(probability);
-    // the model does not empty a page the rules kept something of (one unit has little
-    // context to judge by): then the rules' output stands
-    bool any_kept = false, rules_any = false;
-    for (std::size_t k = 0; k < units.size(); ++k) {
-        any_kept = any_kept || !drop[k];
-        rules_any = rules_any || rules[k];
-    }
-    if (!any_kept && rules_any) return;
+    if (unit_model_empties_page(rules, drop)) return;  // the rules' output stands
     Diagnostics quiet(false);
     if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, weighed, {}, diag);
     bool restores = false;

@@ -142,6 +142,15 @@ bool unit_model_may_drop(UnitDecision decision, int favor) {
     return drop_threshold(decision) + favor_shift(favor) > 0.0f;
 }
 
+bool unit_model_empties_page(const std::vector<bool>& rules, const std::vector<bool>& drop) {
+    bool any_kept = false, rules_any = false;
+    for (std::size_t k = 0; k < rules.size() && k < drop.size(); ++k) {
+        any_kept = any_kept || !drop[k];
+        rules_any = rules_any || rules[k];
+    }
+    return !any_kept && rules_any;
+}
+
 void CjkGuard::add(const float* x) { add(x[kLength], x[kCjkShare]); }
 
 void CjkGuard::add(float length_log, float cjk_share) {

@@ -61,6 +61,11 @@ bool unit_kept(bool rules_kept, float p, UnitDecision decision, int favor);
 // this decision: if neither, the model need not run (its thresholds switch it off).
 bool unit_model_may_restore(UnitDecision decision, int favor);
 bool unit_model_may_drop(UnitDecision decision, int favor);
+// Whether the model's verdicts (`drop`, per unit) would leave nothing of a page the
+// rules (`rules`, per unit) kept something of. A page of one or two units gives the model
+// little context to judge by (a feed entry's single paragraph, repeated in the batch):
+// then the rules' output stands, from text dumps and from HTML alike.
+bool unit_model_empties_page(const std::vector<bool>& rules, const std::vector<bool>& drop);
 
 // The text page gate (text_units.hpp): the probability that a text page whose
 // kTextPageFeatures gate inputs start at `f` is an article or a thread; the model may

@@ -215,6 +215,7 @@ bool select_units(Document& doc, const RuleStages& stages, const PageVerdict& ve
     };
     for (std::size_t k = 0; k < units.size(); ++k)
         if (drop[k] && kept_by_user(whole, units[k])) drop[k] = false;
+    if (clean::unit_model_empties_page(rules, drop)) return false;  // the rules' output stands
     if (diag.keeps_notes()) clean::note_overrules(units, rules, drop, scores, reasons, weighed, verdict.type, diag);
     if (restore) {  // what the model restores joins the rules' output: rebuilt from the whole body
         Document kept = whole;

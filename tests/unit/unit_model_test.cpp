@@ -150,6 +150,16 @@ TEST_CASE("the rules' verdict stands unless the model is confident") {
     CHECK(text_page_gate(1) < text_page_gate(0));
 }
 
+TEST_CASE("the model does not empty a page the rules kept something of") {
+    // per unit: the rules kept it, the model would drop it
+    CHECK(unit_model_empties_page({true}, {true}));                // a page of one paragraph
+    CHECK(unit_model_empties_page({true, false}, {true, true}));  // the rules' one unit dropped
+    CHECK(!unit_model_empties_page({true, true}, {true, false}));  // one of the rules' kept
+    CHECK(!unit_model_empties_page({false, true}, {false, true}));  // one the rules removed restored
+    CHECK(!unit_model_empties_page({false, false}, {true, true}));  // the rules kept nothing
+    CHECK(!unit_model_empties_page({}, {}));
+}
+
 TEST_CASE("the page model's type chooses an HTML page's decision") {
     // page_types() order: article, collection, documentation, forum, listing, product, service
     const std::vector<float> article{0.9f, 0.02f, 0.02f, 0.02f, 0.02f, 0.01f, 0.01f};
