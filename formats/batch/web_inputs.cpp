@@ -204,6 +204,18 @@ struct WebInputs::State {
     // A fetched page made ready to read: its body saved, its reader and charset chosen
     // from the reply, its outputs' name from its title (a feed's article without one of
     // its own: the feed's title for it, `feed_item_title`).
+    // `reply` prepared under its input's --timeout, which started at `started` (its fetch),
+    // less the time it waited for a free connection to its host; the seconds that took are
+    // the page's spent_seconds, which its conversion's deadline counts in.
+    FetchedPage prepare_timed(const std::string& name, FetchResult reply, std::chrono::steady_clock::time_point started,
+                              std::string feed_item_title = {}) {
+        const double waited = reply.host_wait_seconds;
+        DeadlineScope deadline(options.fetch.input_timeout_seconds, name, seconds_since(started) - waited);
+        FetchedPage page = prepare(name, std::move(reply), std::move(feed_item_title));
+        page.spent_seconds = seconds_since(started) - waited;
+        return page;
+    }
+
     FetchedPage prepare(const std::string& name, FetchResult reply, std::string feed_item_title = {}) {
         FetchedPage page;
         page.name = name;
@@ -383,11 +395,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                                                   results[i].feed_title);
                     if (!reply.warning.empty()) feed_warnings[i].push_back(reply.warning);
                 } else {
-                    const double waited = reply.host_wait_seconds;
-                    DeadlineScope deadline(s.options.fetch.input_timeout_seconds, source.given,
-                                           seconds_since(started) - waited);
-                    results[i].pages.push_back(s.prepare(source.given, std::move(reply)));
-                    results[i].pages.back().spent_seconds = seconds_since(started) - waited;
+                    results[i].pages.push_back(s.prepare_timed(source.given, std::move(reply), started));
                 }
             }
         } catch (const Error& e) {
@@ -431,12 +439,9 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                     if (fetch::looks_like_feed(reply.body))
                         throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
                 }
-                const double waited = reply.host_wait_seconds;
-                DeadlineScope deadline(s.options.fetch.input_timeout_seconds, name, seconds_since(started) - waited);
-                pages[k] = s.prepare(name, std::move(reply), entry.title);
+                pages[k] = s.prepare_timed(name, std::move(reply), started, entry.title);
                 pages[k]->feed_item_date = entry.day;
                 pages[k]->from_feed_content = entry.url.empty();
-                pages[k]->spent_seconds = seconds_since(started) - waited;
             } catch (const Error& e) {
                 errors[k] = e;
             } catch (const std::exception& e) {
