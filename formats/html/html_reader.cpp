@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <unordered_set>
 
 #if defined(__GLIBC__)
@@ -180,6 +181,35 @@ void dump_signals(const std::string& source, const std::vector<float>& signals) 
     }
     line += '\n';
     std::fputs(line.c_str(), stderr);
+}
+
+// DCONV_PAGE_TYPE=TYPE gives every HTML page that type, DCONV_PAGE_TYPE=@FILE the type
+// FILE's lines give its input's name (`NAME<TAB>TYPE`, NAME the file name up to its first
+// dot): the page model's type verdict is replaced by it (html::judge_page's
+// forced_type). For experiments measuring what a right page type is worth (the oracle
+// of tools/train/train_unit_model.py --oracle-types), not a user interface.
+std::string forced_page_type(const std::string& source) {
+    const char* env = std::getenv("DCONV_PAGE_TYPE");
+    if (!env || !*env) return {};
+    if (*env != '@') return env;
+    static const std::unordered_map<std::string, std::string> types = [env] {
+        std::unordered_map<std::string, std::string> out;
+        if (std::FILE* f = std::fopen(env + 1, "r")) {
+            char line[1024];
+            while (std::fgets(line, sizeof line, f)) {
+                std::string_view l(line);
+                while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
+                const std::size_t tab = l.find('\t');
+                if (tab != std::string_view::npos) out.emplace(l.substr(0, tab), l.substr(tab + 1));
+            }
+            std::fclose(f);
+        }
+        return out;
+    }();
+    std::string name = source.substr(source.find_last_of('/') == std::string::npos ? 0 : source.find_last_of('/') + 1);
+    name = name.substr(0, name.find('.'));
+    const auto it = types.find(name);
+    return it == types.end() ? std::string() : it->second;
 }
 
 void explain_verdict(Diagnostics& diag, const html::PageVerdict& v, Favor favor, html::PageMode mode) {
@@ -514,7 +544,7 @@ Document read_html(std::string text, const ReadOptions& options, Diagnostics& di
         // better than the one content block (see page_model.hpp, Favor).
         std::vector<float> signals = html::page_signals(page, meta, selection, text);
         if (std::getenv("DCONV_PAGE_SIGNALS")) dump_signals(options.source_name, signals);
-        verdict = html::judge_page(signals);
+        verdict = html::judge_page(signals, forced_page_type(options.source_name));
         mode = options.favor == Favor::recall      ? html::PageMode::inclusive
                : options.favor == Favor::precision ? html::PageMode::block
                                                    : verdict.mode;

@@ -93,10 +93,16 @@ PageMode page_mode_named(std::string_view name, PageMode otherwise) {
     return otherwise;
 }
 
-PageVerdict judge_page(const std::vector<float>& signals) {
+PageVerdict judge_page(const std::vector<float>& signals, std::string_view forced_type) {
     PageVerdict v;
     if (signals.size() != kPageSignalNames.size()) return v;
     std::vector<float> margin = page_type_margins(signals);
+    // a forced type: its margin far above the others', so its probability is 1
+    for (std::size_t t = 0; t < margin.size(); ++t)
+        if (kTypeNames[t] == forced_type) {
+            std::fill(margin.begin(), margin.end(), -100.0f);
+            margin[t] = 100.0f;
+        }
     float top = *std::max_element(margin.begin(), margin.end()), total = 0;
     for (float m : margin) total += std::exp(m - top);
     std::size_t best = static_cast<std::size_t>(std::max_element(margin.begin(), margin.end()) - margin.begin());

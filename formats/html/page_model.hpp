@@ -39,7 +39,10 @@ struct PageVerdict {
     std::vector<std::string_view> top_signals;
 };
 
-PageVerdict judge_page(const std::vector<float>& signals);
+// `forced_type`, when it names a page type (page_types()), stands for the type model's
+// verdict: that type at probability 1, the others at 0, and the mode chosen with those
+// probabilities (an experiment's oracle, DCONV_PAGE_TYPE: not a user interface).
+PageVerdict judge_page(const std::vector<float>& signals, std::string_view forced_type = {});
 
 // The page's type goes into its metadata (the front matter's `type:`) when the page
 // model gives it at least this probability: a short page the model is unsure of is not

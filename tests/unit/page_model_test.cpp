@@ -87,3 +87,31 @@ TEST_CASE("a page without signals gets no verdict rather than a crash") {
     CHECK(v.type.empty());
     CHECK(v.mode == PageMode::block);
 }
+
+TEST_CASE("a forced type stands for the type model's verdict, and the mode follows it") {
+    // DCONV_PAGE_TYPE's oracle (html_reader.cpp): the named type at probability 1
+    for (const Case& c : read_cases()) {
+        for (std::string_view type : page_types()) {
+            PageVerdict v = judge_page(c.signals, type);
+            CHECK(v.type == type);
+            CHECK(v.type_probability == Approx(1.0f));
+            REQUIRE(v.type_probabilities.size() == page_types().size());
+            for (std::size_t k = 0; k < page_types().size(); ++k)
+                CHECK(v.type_probabilities[k] == Approx(page_types()[k] == type ? 1.0f : 0.0f));
+            // an article or a thread keeps the one content block; the gains are the model's
+            if (type == "article" || type == "forum") CHECK(v.mode == PageMode::block);
+            CHECK(v.wide_gain == Approx(c.wide).margin(1e-4));
+            CHECK(v.inclusive_gain == Approx(c.inclusive).margin(1e-4));
+        }
+        // a name that is no type changes nothing
+        PageVerdict plain = judge_page(c.signals), other = judge_page(c.signals, "recipe");
+        CHECK(other.type == plain.type);
+        CHECK(other.mode == plain.mode);
+    }
+    // some case's mode is wider once its type is a record's (else the test shows nothing)
+    bool wider = false;
+    for (const Case& c : read_cases())
+        for (std::string_view type : {"product", "listing", "collection", "service"})
+            wider = wider || judge_page(c.signals, type).mode != PageMode::block;
+    CHECK(wider);
+}

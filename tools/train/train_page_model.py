@@ -215,7 +215,7 @@ def main():
         w = xgb.train(MODE_PARAMS, xgb.DMatrix(X[rows], label=y_wide[rows], feature_names=names), MODE_ROUNDS)
         return t, m, w
 
-    chosen, predicted_type, held_out_gain, held_out = {}, {}, {}, {}
+    chosen, predicted_type, held_out_gain, held_out, true_type = {}, {}, {}, {}, {}
     for k in range(5):
         t, m, w = fit(fold != k)
         test = np.where(fold == k)[0]
@@ -230,11 +230,15 @@ def main():
                                  cjk=signals[pid][CJK],
                                  **{mode: f1[mode][pid] for mode in MODES})
             chosen[pid] = f1[choose(wg, g, p, signals[pid][CJK])][pid]
+            # the oracle: the mode chosen as if the page's true type were known (probability 1)
+            true_type[pid] = f1[choose(wg, g, np.eye(len(TYPES))[TYPES.index(kind[pid]['type'])],
+                                       signals[pid][CJK])][pid]
     zh = {p['id'] for p in extra
           if json.load(open(os.path.join(magic, 'cases', p['id'], 'meta.json')))['lang'] == 'zh'}
     print('Cross-validated by site (train on four folds, judge the fifth): F1 from HTML, per fold and mean of folds\n')
-    print('| group | n | block | wide | inclusive | model | model per fold 0..4 | model mean of folds | type accuracy |')
-    print('| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |')
+    print('| group | n | block | wide | inclusive | model | model per fold 0..4 | model mean of folds | type accuracy | '
+          'model, true types |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |')
     for group in ['all'] + TYPES + ['magic-html', 'magic-html zh']:
         if group == 'magic-html':
             sel = [i for i in ids if kind[i]['source'] == 'magic']
@@ -249,7 +253,8 @@ def main():
         print(f"| {group} | {len(sel)} | {mean(f1['block'][i] for i in sel):.3f} | "
               f"{mean(f1['wide'][i] for i in sel):.3f} | "
               f"{mean(f1['inclusive'][i] for i in sel):.3f} | {mean(chosen[i] for i in sel):.3f} | "
-              f"{' '.join(f'{x:.3f}' for x in folds)} | {mean(folds):.3f} | {acc:.3f} |")
+              f"{' '.join(f'{x:.3f}' for x in folds)} | {mean(folds):.3f} | {acc:.3f} | "
+              f"{mean(true_type[i] for i in sel):.3f} |")
     json.dump(held_out, open(os.path.join(a.work, 'held_out.json'), 'w'))
     print('\nThe decision rule, cross-validated (F1 on WCXB all; magic-html):\n')
     for thr in (0.0, 0.02, 0.05):

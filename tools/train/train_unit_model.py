@@ -496,13 +496,17 @@ def main():
     ap.add_argument('--no-write', action='store_true', help='report the cross-validation only')
     ap.add_argument('--stack', choices=('full', 'context'), help='an experiment: judge every table by a second '
                     'stage (its features and the first stage\'s context, or the context and a few features)')
+    ap.add_argument('--oracle-types', choices=('units', 'all'), help='an experiment (report only): every held-out '
+                    'page judged with its true type (pages.tsv): the unit model\'s type probabilities and the text '
+                    'page gate (units), and also the page model\'s verdict in dconv, which steers the mode and the '
+                    'rules (all: DCONV_PAGE_TYPE; give it a --work of its own)')
     ap.add_argument('--params', default='', help='model settings for this run, e.g. trees=300,depth=8,eta=0.1,'
                     'min_child_weight=2,subsample=0.8,colsample=0.8,lambda=2 (default: the shipped ones)')
     a = ap.parse_args()
     set_params(a.params)
     print(f'unit model: {ROUNDS} trees, ' + ', '.join(f'{k}={PARAMS[k]}' for k in
           ('max_depth', 'eta', 'min_child_weight', 'subsample', 'colsample_bytree', 'reg_lambda')) + '\n')
-    a.no_write = a.no_write or bool(a.stack)  # the C++ has no second stage: report only
+    a.no_write = a.no_write or bool(a.stack) or bool(a.oracle_types)  # the C++ has no second stage: report only
     names = feature_names()
     scorer = wcxb.load_scorer(wcxb.WCXB)
     plist = wcxb.pages(wcxb.WCXB)
@@ -512,6 +516,12 @@ def main():
     for p in extra:
         p['source'] = 'magic'
     kinds = a.inputs.split(',')
+    if a.oracle_types == 'all':  # dconv gives every page its true type (html_reader.cpp's forced_page_type)
+        os.makedirs(a.work, exist_ok=True)
+        types_file = os.path.join(a.work, 'oracle_types.tsv')
+        with open(types_file, 'w') as f:
+            f.write(''.join(f"{p['id']}\t{p['type']}\n" for p in plist + extra))
+        os.environ['DCONV_PAGE_TYPE'] = '@' + types_file
 
     # 1. the dumps
     data = {}
@@ -593,6 +603,8 @@ def main():
             tm = xgb.train(train_page_model.TYPE_PARAMS, xgb.DMatrix(S[tr], label=yt[tr]), train_page_model.TYPE_ROUNDS)
             held = tm.predict(xgb.DMatrix(S[~tr]))
             oof = {i: held[j] for j, i in enumerate(np.array(sig_ids)[~tr])}
+            if a.oracle_types:  # the true type, at probability 1
+                oof = {i: np.eye(len(TYPES), dtype=np.float32)[TYPES.index(kind_of[i]['type'])] for i in oof}
             page_type.update(oof)
             for (kind, pid), (s, e) in page_rows.items():
                 if kind == 'html' and pid in oof:
@@ -696,6 +708,8 @@ def main():
             gm = xgb.train(GATE_PARAMS, xgb.DMatrix(G[gfold != k], label=gy[gfold != k], feature_names=gate_names),
                            GATE_ROUNDS)
             goof[gfold == k] = gm.predict(xgb.DMatrix(G[gfold == k], feature_names=gate_names))
+        if a.oracle_types:  # the gate knows each page's true type
+            goof = gy.copy()
         print(f'text page gate, held-out: {((goof >= 0.5) == (gy >= 0.5)).mean():.3f} of pages right '
               f'(article or thread, or not)\n')
         rep_col = names.index('repeats_in_page_log')
