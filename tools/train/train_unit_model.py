@@ -4,7 +4,7 @@ cross-validated by site, and write it as formats/clean/unit_model_data.inc.
 
 usage: /usr/bin/python3 tools/train/train_unit_model.py [--dconv build/dconv] [--no-write]
                                                         [--work DIR] [--reuse]
-                                                        [--stack full|context]
+                                                        [--stack full|context [--stack-remove]]
                                                         [--params trees=N,depth=N,eta=X,...]
 
 1. Converts every WCXB page (../shared/wcxb, from its HTML and from its text dump) and
@@ -474,6 +474,60 @@ def stack_oof(a, X, y, w, prob, unit_fold, page_rows, names, type_cols, sig_ids,
     return prob2
 
 
+# --stack-remove: the second stage only removes. The decision (the first stage's: its drops,
+# restorations, gate and fallback) stands; of the units it keeps, those the second stage
+# scores under t go, either any kept unit ('kept') or only those the rules kept ('rules':
+# restorations stay the first stage's). (scope, t) is chosen by nested cross-validation as
+# the text decision is (best WCXB F1 on the other folds keeping their magic-html pages at
+# the decision's F1 or above); the last entry removes nothing. Held out at dc9aa33 it
+# moved nothing: from text dumps 0.794 either way, from HTML 0.848 (README, unit model).
+REMOVE_GRID = [(scope, t) for scope in ('kept', 'rules') for t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)] + [('none', 0.0)]
+
+
+def page_text(work, data, page_rows, kind, p, keepers):
+    """The page's kept units' text (what the rules wrote when it has no units)."""
+    if (kind, p['id']) not in page_rows:
+        return rules_output(work, kind, p)
+    s, e = page_rows[(kind, p['id'])]
+    texts = data[kind][p['id']]['text']
+    return '\n'.join(texts[j - s] for j in range(s, e) if keepers[j])
+
+
+def remove_only(report, kind, base_of, fold_t, shipped_t, rules_kept, prob2, every, shipped_pages, groups, scores_of):
+    """Prints the held-out tables of the decision alone and of the decision with the second
+    stage removing (REMOVE_GRID, chosen by nested cross-validation given each fold's
+    decision `fold_t[k]`; the keepers of each decision are `base_of[decision]`; `shipped_t`
+    is the one chosen on all folds). Returns the choices: {fold: (scope, t)} and 'shipped'."""
+    scored = {}  # (decision, (scope, t)) -> {page id: score dict}
+    for t, base in base_of.items():
+        for scope, th in REMOVE_GRID:
+            gone = (prob2 < th) & (rules_kept if scope == 'rules' else True)
+            scored[(t, (scope, th))] = scores_of(base & ~gone, every)
+    rows, base_rows, chosen = [], [], {}
+    for k in range(5):
+        t = fold_t[k]
+        f1 = {r: {i: v['F1'] for i, v in scored[(t, r)].items()} for r in REMOVE_GRID}
+        r = choose_decision(f1, every, [j for j in range(5) if j != k], REMOVE_GRID, ('none', 0.0),
+                            lambda r: (-r[1], r[0] == 'rules'))
+        chosen[k] = r
+        print(f'fold {k}: the second stage removes under {r[1]} ({r[0]}) after the decision {t} '
+              f'(chosen on the other folds)')
+        rows += [dict(p, **scored[(t, r)][p['id']]) for p in every if p['fold'] == k]
+        base_rows += [dict(p, **scored[(t, ('none', 0.0))][p['id']]) for p in every if p['fold'] == k]
+    print()
+    for name, rr in (('the first stage\'s decision alone', base_rows),
+                     ('the second stage removing (chosen by nested cross-validation)', rows)):
+        report[f'{kind} remove-only {name}'] = table([x for x in rr if x['source'] == 'wcxb'],
+                                                     f'from {kind}: {name}, held-out folds', groups)
+        table([dict(x, type='magic-html') for x in rr if x['source'] == 'magic'], f'magic-html from {kind}, as above',
+              ['magic-html'])
+    f1 = {r: {i: v['F1'] for i, v in scored[(shipped_t, r)].items()} for r in REMOVE_GRID}
+    r = choose_decision(f1, shipped_pages, range(5), REMOVE_GRID, ('none', 0.0), lambda r: (-r[1], r[0] == 'rules'))
+    print(f'chosen on all folds: the second stage removes under {r[1]} ({r[0]}) after the decision {shipped_t}\n')
+    chosen['shipped'] = r
+    return chosen
+
+
 MAGIC = os.path.join(os.path.dirname(wcxb.WCXB), 'magic')
 
 
@@ -500,6 +554,9 @@ def main():
                     'page judged with its true type (pages.tsv): the unit model\'s type probabilities and the text '
                     'page gate (units), and also the page model\'s verdict in dconv, which steers the mode and the '
                     'rules (all: DCONV_PAGE_TYPE; give it a --work of its own)')
+    ap.add_argument('--stack-remove', action='store_true', help='with --stack: the second stage only removes '
+                    '(the decisions read the first stage; of the units they keep, those the second stage scores '
+                    'under a threshold chosen by nested cross-validation go): report both, like for like')
     ap.add_argument('--params', default='', help='model settings for this run, e.g. trees=300,depth=8,eta=0.1,'
                     'min_child_weight=2,subsample=0.8,colsample=0.8,lambda=2 (default: the shipped ones)')
     a = ap.parse_args()
@@ -507,6 +564,8 @@ def main():
     print(f'unit model: {ROUNDS} trees, ' + ', '.join(f'{k}={PARAMS[k]}' for k in
           ('max_depth', 'eta', 'min_child_weight', 'subsample', 'colsample_bytree', 'reg_lambda')) + '\n')
     a.no_write = a.no_write or bool(a.stack) or bool(a.oracle_types)  # the C++ has no second stage: report only
+    if a.stack_remove and not a.stack:
+        raise SystemExit('--stack-remove needs --stack full or --stack context')
     names = feature_names()
     scorer = wcxb.load_scorer(wcxb.WCXB)
     plist = wcxb.pages(wcxb.WCXB)
@@ -614,9 +673,16 @@ def main():
         prob[unit_fold == k] = model.predict(xgb.DMatrix(Xk[unit_fold == k], feature_names=names))
         print(f'fold {k} done', file=sys.stderr)
 
+    prob2 = None  # --stack-remove: the second stage's, beside the first stage's
     if a.stack:
-        prob = stack_oof(a, X, y, w, prob, unit_fold, page_rows, names, type_cols, sig_ids, data, kind_of, page_type)
-    np.savez(os.path.join(a.work, 'cv.npz'), X=X, y=y, w=w, prob=prob, fold=unit_fold)
+        stage_two = stack_oof(a, X, y, w, prob, unit_fold, page_rows, names, type_cols, sig_ids, data, kind_of,
+                              page_type)
+        if a.stack_remove:
+            prob2 = stage_two
+        else:
+            prob = stage_two
+    np.savez(os.path.join(a.work, 'cv.npz'), X=X, y=y, w=w, prob=prob, fold=unit_fold,
+             **({} if prob2 is None else dict(prob2=prob2)))
     json.dump({f'{k} {i}': v for (k, i), v in page_rows.items()}, open(os.path.join(a.work, 'page_rows.json'), 'w'))
     json.dump({i: [float(v) for v in t] for i, t in page_type.items()}, open(os.path.join(a.work, 'page_type.json'), 'w'))
     groups = ['all'] + TYPES
@@ -692,6 +758,13 @@ def main():
             RECORDS_GATE, DROP['records'], KEEP['records'] = chosen
         else:
             RECORDS_GATE, DROP['records'], KEEP['records'] = 0.0, DROP['html'], KEEP['html']
+        if prob2 is not None:
+            base = np.where(rules_kept, prob >= DROP['html'], prob >= KEEP['html'])
+            html_t = (DROP['html'], KEEP['html'])
+            remove_only(report, 'html', {html_t: base}, {k: html_t for k in range(5)}, html_t, rules_kept, prob2,
+                        every, shipped_pages, groups,
+                        lambda keepers, pages: {p['id']: score(scorer, p, page_text(a.work, data, page_rows, 'html',
+                                                                                       p, keepers)) for p in pages})
 
     # 3b. text dumps: the page gate and the text decision, nested cross-validation
     global GATE
@@ -764,6 +837,22 @@ def main():
                                      'from txt: the text decision chosen by nested cross-validation, held-out folds', groups)
         table([dict(r, type='magic-html') for r in rows if r['source'] == 'magic'], 'magic-html from txt, as above',
               ['magic-html'])
+        if prob2 is not None:
+            fallback_unit = np.zeros(len(y), dtype=bool)
+            for i in fallback_page:
+                fallback_unit[slice(*page_rows[('txt', i)])] = True
+
+            def text_keepers(t):
+                d, kp, g, fb = t
+                keepers = np.where(rules_kept, prob >= d, (prob >= kp) & (unit_gate < g) & (X[:, rep_col] == 0))
+                if fb <= 1:
+                    keepers = np.where(fallback_unit, np.where(rules_kept, prob >= d, (prob >= fb) &
+                                                               (X[:, rep_col] == 0)), keepers)
+                return keepers
+            fold_t = {k: choose_text_decision(f1, every, [j for j in range(5) if j != k]) for k in range(5)}
+            shipped_t = choose_text_decision(f1, shipped_pages, range(5))
+            remove_only(report, 'txt', {t: text_keepers(t) for t in set(fold_t.values()) | {shipped_t}}, fold_t,
+                        shipped_t, rules_kept, prob2, every, shipped_pages, groups, text_scores)
         DROP['txt'], KEEP['txt'], GATE, KEEP['txt_fallback'] = choose_text_decision(f1, shipped_pages, range(5))
         print(f'shipped: drop under {DROP["txt"]}, restore at {KEEP["txt"]} on pages gated under {GATE}, '
               f'at {KEEP["txt_fallback"]} on pages the rules kept almost nothing of\n')
