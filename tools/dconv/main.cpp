@@ -337,7 +337,7 @@ int main(int argc, char** argv) {
                      "Skip an input whose every output exists (resume an interrupted batch)");
         app.add_flag("--jsonl", job.jsonl,
                      "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
-                     "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
+                     "to {\"dconv-jsonl\": 1, \"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
                      "in order");
         app.add_option("--timeout", job.timeout_seconds,
                        "Seconds one input (or --jsonl record) may take to convert; a slower one fails, "
