@@ -342,8 +342,8 @@ int main(int argc, char** argv) {
         app.add_option("--timeout", job.timeout_seconds,
                        "Seconds one input (or --jsonl record) may take to convert; a slower one fails, "
                        "nothing written for it (default: 0, no limit). A URL input's fetch, its images' "
-                       "fetches and its conversion share them (the waits for its turn, in the batch or "
-                       "for a connection to a busy host, not counted)")
+                       "fetches and its conversion share them, and a feed's articles with the feed's own fetch "
+                       "(the waits for its turn, in the batch or for a connection to a busy host, not counted)")
             ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
             ->type_name("SECONDS");
         app.add_option("-i,--input-file", job.input_files,
