@@ -70,7 +70,18 @@ bool is_placeholder_file(std::string_view src) {
 // Words in a data- attribute's name that say it holds another picture than the image's
 // (shown on an error, a low-resolution preview, a hover state) or no picture at all
 // (Bootstrap's data-original-title): data-error-src, data-lowsrc, data-fallback-src.
+// Each starts a segment of the name (names_word): "low" is in data-lowsrc and
+// data-src-low, not in data-follow-src or data-slow-src.
 constexpr std::string_view kOtherPictureWords[] = {"error", "fallback", "placeholder", "title", "hover", "low"};
+
+// Whether a segment of the attribute name `name` (the parts between '-', '_' and ':')
+// begins with `word`: a word of the name, or one run into the next ("lowsrc"), not the
+// end of another word ("follow").
+bool names_word(std::string_view name, std::string_view word) {
+    for (std::size_t at = name.find(word); at != std::string_view::npos; at = name.find(word, at + 1))
+        if (at == 0 || name[at - 1] == '-' || name[at - 1] == '_' || name[at - 1] == ':') return true;
+    return false;
+}
 
 // The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
 // source ("src", "original") and no other picture (kOtherPictureWords), and whose value is
@@ -83,7 +94,8 @@ std::string_view other_lazy_source(const GumboNode* node) {
         std::string_view name = a->name;
         auto names = [&name](std::string_view word) { return name.find(word) != std::string_view::npos; };
         if (!name.starts_with("data-") || names("srcset") || (!names("src") && !names("original")) ||
-            std::any_of(std::begin(kOtherPictureWords), std::end(kOtherPictureWords), names) ||
+            std::any_of(std::begin(kOtherPictureWords), std::end(kOtherPictureWords),
+                        [&name](std::string_view word) { return names_word(name, word); }) ||
             std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
                 std::end(kLazySourceAttributes))
             continue;
