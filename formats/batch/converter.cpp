@@ -204,7 +204,10 @@ void Converter::write_bundle() {
             if (given.title.empty()) given.title = plan_.feed_title;
             Book book = make_book(std::move(chapters), given);
             for (std::size_t c = 0; c < book.chapters.size() && c < chapter_names.size(); ++c)
-                if (!chapter_names[c].empty()) book.chapters[c].meta.title = chapter_names[c];
+                if (!chapter_names[c].empty()) {
+                    book.chapters[c].meta.title = chapter_names[c];
+                    book.named_chapters.push_back(c);
+                }
             WriteOptions write = options_.write;
             // The book's warnings are reported with its first input.
             for (Outcome& outcome : pending_)

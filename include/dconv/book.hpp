@@ -20,6 +20,10 @@ namespace dconv {
 struct Book {
     Meta meta;                       // the book's title, authors, language, date, site
     std::vector<Document> chapters;  // in reading order, each with its own metadata
+    // The chapters (by index) whose title is only a name given them, not their text's: a
+    // batch names an untitled chapter after its file. Shown as their title, but left out
+    // of what identifies the book (the EPUB's dc:identifier), which is its content's.
+    std::vector<std::size_t> named_chapters;
     bool operator==(const Book&) const = default;
 };
 

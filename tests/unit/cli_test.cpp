@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -704,6 +705,42 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     std::string one_book = slurp(dir.work / "one.md");
     CHECK_THAT(one_book, StartsWith("---\ntitle: \"Collected articles\"\n"));
     CHECK_THAT(one_book, Contains("# untitled\n"));
+}
+
+TEST_CASE("cli: an untitled chapter named after its file leaves the book's identifier its content's") {
+    // The EPUB's urn:uuid is made from the book's text; an untitled chapter's file name,
+    // its title since it is named after its file, changed it: the same text under another
+    // name was another book.
+    TempDir dir;
+    const std::string text =
+        "The north pier reopened on Monday after two years of repairs, and the ferry ran again at noon for the "
+        "first time since the storm.\n\nResidents queued along the quay for the first ferry, and the cafe "
+        "stayed open late into the evening for them.\n";
+    dir.write("one/harbour-notes.txt", text);
+    dir.write("two/pier.txt", text);
+    dir.write("two/titled.txt", "# The Ferry Timetable\n\n" + text);
+    auto capture = [](const std::string& command) {
+        std::string out;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        if (!pipe) return out;
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+        ::pclose(pipe);
+        return out;
+    };
+    auto identifier = [&](const std::string& book) {
+        std::string opf = capture("unzip -p '" + (dir.work / book).string() + "' OEBPS/content.opf");
+        std::size_t at = opf.find("urn:uuid:");
+        return at == std::string::npos ? std::string() : opf.substr(at, 45);
+    };
+    REQUIRE(run_dconv(dir, "--to epub --bundle a.epub one/harbour-notes.txt").status == 0);
+    REQUIRE(run_dconv(dir, "--to epub --bundle b.epub two/pier.txt").status == 0);
+    REQUIRE(run_dconv(dir, "--to epub --bundle c.epub two/titled.txt").status == 0);
+    CHECK(capture("unzip -p '" + (dir.work / "a.epub").string() + "' OEBPS/nav.xhtml").find("harbour-notes") !=
+          std::string::npos);  // still named after its file
+    REQUIRE(!identifier("a.epub").empty());
+    CHECK(identifier("a.epub") == identifier("b.epub"));
+    CHECK(identifier("a.epub") != identifier("c.epub"));  // a title of its own is its text
 }
 
 TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {
