@@ -250,6 +250,30 @@ TEST_CASE("decode: legacy charsets are detected and converted") {
     }
 }
 
+TEST_CASE("decode: Thai in cp874 (TIS-620) is Thai, not the GB18030 that ICU guesses") {
+    // ucsdet knows no Thai charset: it took this text for GB18030 (confidence 55 for the
+    // longest), which decodes it into rare ideographs. Written for this test.
+    const std::string headline = "ท่าเรือยามเช้าเงียบสงบเสมอ";
+    const std::string paragraph =
+        "ท่าเรือในตอนเช้าเงียบสงบเสมอ เรือประมงออกทะเลก่อนฟ้าสาง "
+        "บนสะพานท่าเรือเหลือเพียงผู้สูงอายุไม่กี่คนที่เดินเล่นช้า ๆ "
+        "พวกเขาคุยกันไปพลางมองประภาคารที่อยู่ไกลออกไป\n";
+    const std::string mixed = "Harbour notes (บันทึกท่าเรือ): " + paragraph + "Page 2 of 7, see the map.\n";
+    for (const std::string* text : {&headline, &paragraph, &mixed}) {
+        const std::string three = *text + "\n" + *text + "\n" + *text;
+        for (const std::string* sample : {text, &three})
+            for (const char* charset : {"windows-874", "TIS-620"}) {
+                INFO(charset << ": " << *sample);
+                Diagnostics diag;
+                std::string bytes = encode(*sample, charset);
+                CHECK(decode(bytes, diag) == *sample);
+                INFO(all_reasons(diag));
+                CHECK(has_diagnostic(diag, "read as windows-874"));
+                CHECK(diag.warnings() == 0);
+            }
+    }
+}
+
 TEST_CASE("decode: short GBK text that ICU misreads is still GBK") {
     // ucsdet rates all of these below a single-byte guess or ties them at 10.
     for (const std::string text : {"中文测试", "新闻中心", "欢迎光临本网站", "这是一个测试。",
