@@ -82,7 +82,11 @@ constexpr std::size_t kMaxLatinHighRun = 2;
 // is one letter every other byte). Measured on the seeds' and tests' CJK, Cyrillic and
 // Latin text, in windows of 6 to 200 characters encoded in GBK, Big5, Shift_JIS,
 // EUC-JP, EUC-KR, windows-1250/1251/1252 and ISO-8859-7 (10,686 samples): none is taken for Thai.
+// ฿ is not a letter, and the obsolete ฃ ฅ ฦ, which Thai text all but never writes, may be
+// at most one letter in kThaiLettersPerObsolete: short EUC-JP decodes into them (its 。
+// is กฃ, its katakana ฅ and a letter) and 8 to 10 characters of it were taken for Thai.
 constexpr std::size_t kMinThaiLetters = 16;
+constexpr std::size_t kThaiLettersPerObsolete = 200;
 constexpr std::size_t kThaiLettersPerMisplaced = 100;
 constexpr std::size_t kThaiLettersPerAlone = 10;
 constexpr double kMinCommonThaiShare = 0.75;
@@ -260,7 +264,9 @@ bool thai_text(std::string_view sample) {
     if (text::skip_ascii(sample, 0) == sample.size()) return false;
     std::u16string decoded;
     if (!decode_strict(sample, "windows-874", decoded)) return false;
-    auto letter = [](char16_t c) { return c >= 0x0E01 && c <= 0x0E4E; };  // not digits, not ๚ ๛
+    // not ฿, digits, ๚ ๛
+    auto letter = [](char16_t c) { return c >= 0x0E01 && c <= 0x0E4E && c != 0x0E3F; };
+    auto obsolete = [](char16_t c) { return c == 0x0E03 || c == 0x0E05 || c == 0x0E26; };  // ฃ ฅ ฦ
     auto consonant = [](char16_t c) { return c >= 0x0E01 && c <= 0x0E2E; };
     // vowel signs above and below, tone marks and other marks: written on a consonant
     auto mark = [](char16_t c) { return c == 0x0E31 || (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E); };
@@ -268,12 +274,13 @@ bool thai_text(std::string_view sample) {
     auto following = [](char16_t c) { return c == 0x0E30 || c == 0x0E32 || c == 0x0E33 || c == 0x0E45; };
     auto leading = [](char16_t c) { return c >= 0x0E40 && c <= 0x0E44; };  // written before one
     std::array<std::size_t, 0x4E> counts{};  // by letter, from U+0E01
-    std::size_t letters = 0, misplaced = 0, alone = 0, common = 0;
+    std::size_t letters = 0, misplaced = 0, alone = 0, common = 0, obsolete_letters = 0;
     for (std::size_t i = 0; i < decoded.size(); ++i) {
         const char16_t c = decoded[i];
         if (!letter(c)) continue;
         ++letters;
         ++counts[c - 0x0E01];
+        obsolete_letters += obsolete(c);
         common += std::find(std::begin(kCommonThaiLetters), std::end(kCommonThaiLetters), c) !=
                   std::end(kCommonThaiLetters);
         const char16_t before = i > 0 ? decoded[i - 1] : u' ';
@@ -284,7 +291,8 @@ bool thai_text(std::string_view sample) {
         alone += !letter(before) && !letter(after);
     }
     const auto share = [letters](std::size_t n) { return static_cast<double>(n) / static_cast<double>(letters); };
-    return letters >= kMinThaiLetters && misplaced * kThaiLettersPerMisplaced <= letters &&
+    return letters >= kMinThaiLetters && obsolete_letters * kThaiLettersPerObsolete <= letters &&
+           misplaced * kThaiLettersPerMisplaced <= letters &&
            alone * kThaiLettersPerAlone <= letters && share(common) >= kMinCommonThaiShare &&
            share(*std::max_element(counts.begin(), counts.end())) <= kMaxOneThaiLetterShare;
 }
