@@ -1010,8 +1010,10 @@ private:
             if (paragraph_element_ == i) paragraph_element_ = kNoElement;
             return;
         }
+        // the pair stays one picture: the white space that went with its copy goes before this one
+        if (collapsed_copy_ && collapsed_after_space_) space_pending_ = true;
         collapsed_copy_.reset();
-        pair_in_paragraph_ = false;
+        pair_in_paragraph_ = collapsed_after_space_ = false;
         in_row_of_same_ = false;
         put_inline(std::move(out));
     }
