@@ -434,9 +434,11 @@ struct Fetcher::State {
     }
 
     // "the 1.4 s left of the input's --timeout (3 s, the time one input may take)", or
-    // "... left before its deadline" for a DeadlineScope of a program's own.
+    // "... left before its deadline" for a DeadlineScope of a program's own; "less than
+    // 0.1 s left ..." for under a tenth, which the tenths would round to 0 or up.
     std::string time_left_text(double left) const {
-        std::string s = "the " + seconds_text(std::max(0.1, std::round(left * 10) / 10)) + " s left ";
+        std::string s = left < 0.1 ? std::string("less than 0.1 s left ")
+                                   : "the " + seconds_text(std::round(left * 10) / 10) + " s left ";
         if (options.input_timeout_seconds <= 0) return s + "before its deadline";
         return s + "of the input's --timeout (" + seconds_text(options.input_timeout_seconds) +
                " s, the time one input may take)";
