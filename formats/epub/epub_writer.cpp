@@ -770,7 +770,7 @@ std::int64_t edition_time(const WriteOptions& options, const Meta& meta,
 
 std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Document*>& chapters,
                                  bool is_bundle, const WriteOptions& options,
-                                 const std::vector<std::size_t>& named_chapters) {
+                                 const std::vector<bool>& named_chapters) {
     std::string language(xhtml::well_formed_language(meta.language));
     if (language.empty() && !chapters.empty())
         language = xhtml::well_formed_language(chapters.front()->meta.language);

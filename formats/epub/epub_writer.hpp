@@ -63,7 +63,7 @@ struct EpubFile {
 // Book::named_chapters, whose titles the identifier leaves out.
 std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Document*>& chapters,
                                  bool is_bundle, const WriteOptions& options,
-                                 const std::vector<std::size_t>& named_chapters = {});
+                                 const std::vector<bool>& named_chapters = {});
 
 // "image/jpeg" or "image/png" from the image's first bytes; "" for anything else.
 std::string_view cover_media_type(std::string_view bytes);

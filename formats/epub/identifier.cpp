@@ -118,13 +118,13 @@ std::string uuid_v5(const std::array<std::uint8_t, 16>& namespace_id, std::strin
 }
 
 std::string content_identifier(const Meta& book, const std::vector<const Document*>& chapters,
-                               const std::vector<std::size_t>& named_chapters) {
+                               const std::vector<bool>& named_chapters) {
     std::string canonical = "dconv book 1";  // bump if this text's layout changes
     canonical += kRecord;
     append_meta(book, canonical);
     for (std::size_t c = 0; c < chapters.size(); ++c) {
         const Document* chapter = chapters[c];
-        if (std::find(named_chapters.begin(), named_chapters.end(), c) != named_chapters.end()) {
+        if (c < named_chapters.size() && named_chapters[c]) {
             Meta as_written = chapter->meta;  // untitled, as its text is
             as_written.title.clear();
             append_meta(as_written, canonical);
