@@ -226,6 +226,7 @@ public:
             WriteOptions markdown = markdown_options_, plain = text_options_;
             markdown.diagnostics = plain.diagnostics = &diag;
             Json out = Json::object();
+            out["dconv-jsonl"] = kJsonlRecordVersion;
             out["id"] = std::move(id);
             out["markdown"] = write_document(doc, "md", markdown);
             out["text"] = write_document(doc, "txt", plain);
@@ -281,6 +282,7 @@ private:
                       std::size_t input_lines, const Diagnostics& diag,
                       const std::string& message) const {
         Json out = Json::object();
+        out["dconv-jsonl"] = kJsonlRecordVersion;
         out["id"] = id;
         out["markdown"] = "";
         out["text"] = "";

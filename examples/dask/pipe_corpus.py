@@ -7,7 +7,7 @@ INPUT is a JSON Lines file of records ({"id", "text" | "html" | "markdown", "met
 per line) or a folder of pages (*.txt, *.text as "text", *.md as "markdown", *.html,
 *.htm as "html", found recursively in sorted order, each page's id its path below the
 folder). OUTPUT receives one converted record per input record, in the input's order
-({"id", "markdown", "text", "meta", "stats", "error"?}; see `dconv --help`); "-" is
+({"dconv-jsonl", "id", "markdown", "text", "meta", "stats", "error"?}; see `dconv --help`); "-" is
 standard output. Options after "--" go to dconv (--no-clean, --columns 60, ...).
 
 The cluster is local: a scheduler on 127.0.0.1 and --workers worker processes of one

@@ -203,8 +203,12 @@ void Converter::write_bundle() {
             Meta given = options_.metadata;
             if (given.title.empty()) given.title = plan_.feed_title;
             Book book = make_book(std::move(chapters), given);
+            book.named_chapters.assign(book.chapters.size(), false);
             for (std::size_t c = 0; c < book.chapters.size() && c < chapter_names.size(); ++c)
-                if (!chapter_names[c].empty()) book.chapters[c].meta.title = chapter_names[c];
+                if (!chapter_names[c].empty()) {
+                    book.chapters[c].meta.title = chapter_names[c];
+                    book.named_chapters[c] = true;
+                }
             WriteOptions write = options_.write;
             // The book's warnings are reported with its first input.
             for (Outcome& outcome : pending_)

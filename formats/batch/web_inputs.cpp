@@ -205,14 +205,15 @@ struct WebInputs::State {
     // from the reply, its outputs' name from its title (a feed's article without one of
     // its own: the feed's title for it, `feed_item_title`).
     // `reply` prepared under its input's --timeout, which started at `started` (its fetch),
-    // less the time it waited for a free connection to its host; the seconds that took are
-    // the page's spent_seconds, which its conversion's deadline counts in.
+    // less the time it waited for a free connection to its host, with `spent_before` spent
+    // already (a feed's article: its feed's fetch); the seconds that took are the page's
+    // spent_seconds, which its conversion's deadline counts in.
     FetchedPage prepare_timed(const std::string& name, FetchResult reply, std::chrono::steady_clock::time_point started,
-                              std::string feed_item_title = {}) {
+                              std::string feed_item_title = {}, double spent_before = 0) {
         const double waited = reply.host_wait_seconds;
-        DeadlineScope deadline(options.fetch.input_timeout_seconds, name, seconds_since(started) - waited);
+        DeadlineScope deadline(options.fetch.input_timeout_seconds, name, spent_before + seconds_since(started) - waited);
         FetchedPage page = prepare(name, std::move(reply), std::move(feed_item_title));
-        page.spent_seconds = seconds_since(started) - waited;
+        page.spent_seconds = spent_before + seconds_since(started) - waited;
         return page;
     }
 
@@ -375,6 +376,9 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
     // Round one: every source. A feed leaves its articles' URLs for round two.
     std::vector<std::vector<fetch::FeedEntry>> articles(sources.size());
     std::vector<std::vector<std::string>> feed_warnings(sources.size());
+    // a fetched feed's seconds (its fetch and reading, less its wait for a connection),
+    // which count in each of its articles' --timeout: the feed is the input given
+    std::vector<double> feed_seconds(sources.size(), 0.0);
     s.total = sources.size();
     s.progress(false);
     s.parallel(sources.size(), [&](std::size_t i) {
@@ -393,6 +397,7 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                 if (is_xml_type(reply.media_type) && fetch::looks_like_feed(reply.body)) {
                     articles[i] = s.feed_articles(reply.body, reply.final_url, source.given, feed_warnings[i],
                                                   results[i].feed_title);
+                    feed_seconds[i] = seconds_since(started) - reply.host_wait_seconds;
                     if (!reply.warning.empty()) feed_warnings[i].push_back(reply.warning);
                 } else {
                     results[i].pages.push_back(s.prepare_timed(source.given, std::move(reply), started));
@@ -428,6 +433,11 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
             const std::string name = name_of(k);
             try {
                 const auto started = std::chrono::steady_clock::now();
+                const double feed_spent = feed_seconds[flat[k].first];
+                {  // nothing left of --timeout after the feed's fetch: fails as a slow page does
+                    DeadlineScope deadline(s.options.fetch.input_timeout_seconds, name, feed_spent);
+                    check_deadline();
+                }
                 FetchResult reply;
                 if (entry.url.empty()) {  // its content in the feed is the page
                     reply.final_url = entry.base;
@@ -435,11 +445,11 @@ std::vector<FetchedSource> WebInputs::fetch_all(const std::vector<WebSource>& so
                     reply.charset = "utf-8";
                     reply.body = fetch::feed_entry_page(entry);
                 } else {
-                    reply = s.fetcher.fetch(entry.url, FetchKind::page);
+                    reply = s.fetcher.fetch(entry.url, FetchKind::page, {}, feed_spent);
                     if (fetch::looks_like_feed(reply.body))
                         throw Error(ErrorKind::input, name, 0, "a feed listed in a feed: not followed");
                 }
-                pages[k] = s.prepare_timed(name, std::move(reply), started, entry.title);
+                pages[k] = s.prepare_timed(name, std::move(reply), started, entry.title, feed_spent);
                 pages[k]->feed_item_date = entry.day;
                 pages[k]->from_feed_content = entry.url.empty();
             } catch (const Error& e) {

@@ -769,7 +769,8 @@ std::int64_t edition_time(const WriteOptions& options, const Meta& meta,
 }
 
 std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Document*>& chapters,
-                                 bool is_bundle, const WriteOptions& options) {
+                                 bool is_bundle, const WriteOptions& options,
+                                 const std::vector<bool>& named_chapters) {
     std::string language(xhtml::well_formed_language(meta.language));
     if (language.empty() && !chapters.empty())
         language = xhtml::well_formed_language(chapters.front()->meta.language);
@@ -779,7 +780,7 @@ std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Docum
                     is_bundle,
                     language,
                     book_title(meta, chapters, is_bundle),
-                    content_identifier(meta, chapters),
+                    content_identifier(meta, chapters, named_chapters),
                     edition_time(options, meta, chapters),
                     labels_for(language)};
 
@@ -868,7 +869,7 @@ std::string write_epub_book(const Book& book, const WriteOptions& options) {
     std::vector<const Document*> chapters;
     for (const Document& d : book.chapters) chapters.push_back(&d);
     std::int64_t time = epub::edition_time(options, book.meta, chapters);
-    return epub::zip(epub::epub_files(book.meta, chapters, true, options), time);
+    return epub::zip(epub::epub_files(book.meta, chapters, true, options, book.named_chapters), time);
 }
 
 }  // namespace dconv

@@ -59,9 +59,11 @@ struct EpubFile {
 };
 
 // The files of the book, before they are zipped: what write_epub_book writes, for
-// tests and for anyone who wants the pages without the container.
+// tests and for anyone who wants the pages without the container. `named_chapters`:
+// Book::named_chapters, whose titles the identifier leaves out.
 std::vector<EpubFile> epub_files(const Meta& meta, const std::vector<const Document*>& chapters,
-                                 bool is_bundle, const WriteOptions& options);
+                                 bool is_bundle, const WriteOptions& options,
+                                 const std::vector<bool>& named_chapters = {});
 
 // "image/jpeg" or "image/png" from the image's first bytes; "" for anything else.
 std::string_view cover_media_type(std::string_view bytes);

@@ -1,6 +1,7 @@
 // identifier.cpp: SHA-1, version 5 UUIDs, and the canonical text of a book.
 #include "epub/identifier.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <variant>
 
@@ -116,12 +117,20 @@ std::string uuid_v5(const std::array<std::uint8_t, 16>& namespace_id, std::strin
     return out;
 }
 
-std::string content_identifier(const Meta& book, const std::vector<const Document*>& chapters) {
+std::string content_identifier(const Meta& book, const std::vector<const Document*>& chapters,
+                               const std::vector<bool>& named_chapters) {
     std::string canonical = "dconv book 1";  // bump if this text's layout changes
     canonical += kRecord;
     append_meta(book, canonical);
-    for (const Document* chapter : chapters) {
-        append_meta(chapter->meta, canonical);
+    for (std::size_t c = 0; c < chapters.size(); ++c) {
+        const Document* chapter = chapters[c];
+        if (c < named_chapters.size() && named_chapters[c]) {
+            Meta as_written = chapter->meta;  // untitled, as its text is
+            as_written.title.clear();
+            append_meta(as_written, canonical);
+        } else {
+            append_meta(chapter->meta, canonical);
+        }
         append_blocks(chapter->blocks, canonical);
     }
     return "urn:uuid:" + uuid_v5(kBookNamespace, canonical);

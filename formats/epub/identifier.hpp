@@ -22,7 +22,10 @@ std::string uuid_v5(const std::array<std::uint8_t, 16>& namespace_id, std::strin
 
 // "urn:uuid:..." for the book: a UUID of its canonical text, which is its metadata (not
 // the source paths) and each chapter's metadata and blocks (kind, level and visible
-// text). The style, cover and date of the edition do not change it.
-std::string content_identifier(const Meta& book, const std::vector<const Document*>& chapters);
+// text). The style, cover and date of the edition do not change it, nor the title of a
+// chapter flagged in `named_chapters` (Book::named_chapters: a name given it, its file's, not
+// its text's), so that the same text is the same book whatever its files are called.
+std::string content_identifier(const Meta& book, const std::vector<const Document*>& chapters,
+                               const std::vector<bool>& named_chapters = {});
 
 }  // namespace dconv::epub

@@ -112,6 +112,7 @@ struct Reply {
     std::string refused_type;     // a media type not fetched
     bool over_size = false;
     bool input_deadline = false;  // the time left of the input's --timeout bounded it, not --fetch-timeout
+    bool no_free_slot = false;    // the input's deadline came while waiting for a connection (curl_error says so)
     // > 0: timed out connecting, this many seconds allowed (the connect timeout ended it,
     // well before the request's own time: that time is not spent)
     double connect_seconds = 0;
@@ -314,11 +315,15 @@ struct Fetcher::State {
         // batch leaves it out, FetchResult::host_wait_seconds).
         const std::optional<Clock::time_point> input = thread_deadline();
         const double waited_before = host_wait_seconds;
+        const double left = input ? std::chrono::duration<double>(*input - Clock::now()).count() : 0.0;
         HostSlot slot(slots, host_of(url), input);
         if (!slot.held()) {
+            // What ran out is named: the time the input had left when the wait began.
             reply.code = CURLE_OPERATION_TIMEDOUT;
-            reply.input_deadline = true;
-            reply.curl_error = "no free connection to " + host_of(url) + " before the deadline";
+            reply.input_deadline = reply.no_free_slot = true;
+            reply.curl_error = "no free connection to " + host_of(url) + " (" +
+                               std::to_string(fetch::kMaxRequestsPerHost) + " at a time) within " +
+                               time_left_text(left);
             return reply;
         }
         std::optional<Clock::time_point> until = deadline;
@@ -428,6 +433,17 @@ struct Fetcher::State {
         }
     }
 
+    // "the 1.4 s left of the input's --timeout (3 s, the time one input may take)", or
+    // "... left before its deadline" for a DeadlineScope of a program's own; "less than
+    // 0.1 s left ..." for under a tenth, which the tenths would round to 0 or up.
+    std::string time_left_text(double left) const {
+        std::string s = left < 0.1 ? std::string("less than 0.1 s left ")
+                                   : "the " + seconds_text(std::round(left * 10) / 10) + " s left ";
+        if (options.input_timeout_seconds <= 0) return s + "before its deadline";
+        return s + "of the input's --timeout (" + seconds_text(options.input_timeout_seconds) +
+               " s, the time one input may take)";
+    }
+
     static std::string status_text_or_error(const Reply& r) {
         return r.code == CURLE_OK ? status_text(r) : r.curl_error;
     }
@@ -439,8 +455,9 @@ struct Fetcher::State {
     }
 
     // The error for a transfer that did not complete.
+    // `allowed`: the seconds the fetch had from its start to its deadline.
     [[noreturn]] void fail(const std::string& asked, const std::string& url, const Reply& r,
-                           FetchKind kind, int redirects) const {
+                           FetchKind kind, int redirects, double allowed) const {
         std::string where = url == asked ? std::string() : " (redirected to " + url + ")";
         if (!r.refused_address.empty()) {
             std::string host = host_of(url);
@@ -464,6 +481,13 @@ struct Fetcher::State {
             throw Error(ErrorKind::limit, asked, 0,
                         "no connection within " + seconds_text(r.connect_seconds) + " s" + where + ": " +
                             r.curl_error);
+        if (r.no_free_slot) throw Error(ErrorKind::limit, asked, 0, r.curl_error + where);
+        // the whole --timeout when the fetch began the input (a page given), else what
+        // its input had left of it (an image's, a feed's article's)
+        if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline &&
+            (options.input_timeout_seconds <= 0 || allowed + kTimerSlackSeconds < options.input_timeout_seconds))
+            throw Error(ErrorKind::limit, asked, 0,
+                        "no complete reply within " + time_left_text(allowed) + where + ": " + r.curl_error);
         if (r.code == CURLE_OPERATION_TIMEDOUT && r.input_deadline)
             throw Error(ErrorKind::limit, asked, 0,
                         "no complete reply within " + seconds_text(options.input_timeout_seconds) + " s" + where +
@@ -486,7 +510,7 @@ struct Fetcher::State {
         throw Error(ErrorKind::io, asked, 0, status_text(r) + where);
     }
 
-    FetchResult fetch(const std::string& asked, FetchKind kind, const std::string& referer) {
+    FetchResult fetch(const std::string& asked, FetchKind kind, const std::string& referer, double spent) {
         if (!is_web_url(asked))
             throw Error(ErrorKind::input, asked, 0, "only http and https URLs are fetched");
         if (asked.size() > fetch::kMaxUrlBytes)
@@ -495,13 +519,15 @@ struct Fetcher::State {
         std::optional<fetch::CachedReply> kept;
         if (cache) kept = cache->load(asked);
 
+        const Clock::time_point start = Clock::now();
         std::optional<Clock::time_point> deadline;
         if (options.input_timeout_seconds > 0)
-            deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(options.input_timeout_seconds));
+            deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                   std::max(0.0, options.input_timeout_seconds - spent)));
         // the input's own deadline, when the fetch is part of its conversion (an image's)
         const std::optional<Clock::time_point> input = thread_deadline();
         if (input && (!deadline || *input < *deadline)) deadline = input;
+        const double allowed = deadline ? std::chrono::duration<double>(*deadline - start).count() : 0.0;
         std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
         if (!curl) throw Error(ErrorKind::internal, asked, 0, "libcurl could not start a transfer");
         std::string url = asked;
@@ -538,7 +564,7 @@ struct Fetcher::State {
                     Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                        std::chrono::duration<double>(kTimerSlackSeconds)) >= *input)
                     deadline_reached();
-                fail(asked, url, r, kind, redirects);
+                fail(asked, url, r, kind, redirects, allowed);
             }
             FetchResult result;
             result.url = asked;
@@ -614,10 +640,10 @@ Fetcher::Fetcher(FetchOptions options) : state_(std::make_unique<State>()) {
 
 Fetcher::~Fetcher() = default;
 
-FetchResult Fetcher::fetch(const std::string& url, FetchKind kind, const std::string& referer) {
+FetchResult Fetcher::fetch(const std::string& url, FetchKind kind, const std::string& referer, double spent_seconds) {
     try {
         const double waited_before = host_wait_seconds;
-        FetchResult result = state_->fetch(url, kind, referer);
+        FetchResult result = state_->fetch(url, kind, referer, spent_seconds);
         result.host_wait_seconds = host_wait_seconds - waited_before;
         return result;
     } catch (const Error&) {

@@ -369,9 +369,15 @@ public:
     std::uint32_t current_ = kNoElement;
     std::uint32_t paragraph_element_ = kNoElement;
     // The second of the same picture twice in a row, left out (add_image): a third copy
-    // right after puts it back, and then every further copy stays (in_row_of_same_).
+    // right after puts it back, and then every further copy stays (in_row_of_same_); so
+    // do words right after the pair (restore_pair_before_words).
     std::optional<Image> collapsed_copy_;
     bool in_row_of_same_ = false;
+    bool collapsed_after_space_ = false;  // white space stood between the pair: put back with the copy
+    // Where the pair's first image is when it is in the open paragraph (target(depth)[index]),
+    // for words after the pair; pair_in_paragraph_ is false once that paragraph or frame closed.
+    bool pair_in_paragraph_ = false;
+    std::size_t pair_depth_ = 0, pair_index_ = 0;
 
     Blocks take() {
         finish_paragraph();
@@ -980,9 +986,7 @@ private:
         if (Image* kept = before.image();
             kept && same_picture(kept->src, kept->alt, out.src, out.alt) && !before.in_running_text()) {
             if (collapsed_copy_) {
-                before.list->insert(before.list->begin() + static_cast<std::ptrdiff_t>(before.index) + 1,
-                                    Inline(std::move(*collapsed_copy_)));
-                collapsed_copy_.reset();
+                put_back_copy(*before.list, before.index);
                 in_row_of_same_ = true;
                 put_inline(std::move(out));
                 return;
@@ -997,12 +1001,51 @@ private:
                                                    "image: the same picture as the image before it", {},
                                                    excerpt(out.src)));
             collapsed_copy_ = std::move(out);
+            // the space between the two goes with the copy, and comes back with it
+            collapsed_after_space_ = space_pending_;
+            space_pending_ = newline_pending_ = false;
+            pair_in_paragraph_ = has_content_ && before.list == &target(frames_.size());
+            pair_depth_ = frames_.size();
+            pair_index_ = before.index;
             if (paragraph_element_ == i) paragraph_element_ = kNoElement;
             return;
         }
+        // the pair stays one picture: the white space that went with its copy goes before this one
+        if (collapsed_copy_ && collapsed_after_space_) space_pending_ = true;
         collapsed_copy_.reset();
+        pair_in_paragraph_ = collapsed_after_space_ = false;
         in_row_of_same_ = false;
         put_inline(std::move(out));
+    }
+
+    // The copy left out (collapsed_copy_) put back after the pair's first image,
+    // list[index], with the white space that stood between them.
+    void put_back_copy(Inlines& list, std::size_t index) {
+        auto at = list.begin() + static_cast<std::ptrdiff_t>(index) + 1;
+        if (collapsed_after_space_) at = list.insert(at, Inline(Text{" "})) + 1;
+        list.insert(at, Inline(std::move(*collapsed_copy_)));
+        collapsed_copy_.reset();
+        pair_in_paragraph_ = collapsed_after_space_ = false;
+    }
+
+    // Words right after a pair written once ("★★ rated"): running text, as words before
+    // it are (ImageSpot::in_running_text), where the same picture twice is its count: the
+    // copy comes back. Only the pair's first image and the white space after it are
+    // read, once per pair: no paragraph is read again.
+    void restore_pair_before_words() {
+        if (!pair_in_paragraph_ || !collapsed_copy_ || pair_depth_ > frames_.size()) {
+            pair_in_paragraph_ = false;
+            return;
+        }
+        Inlines& list = target(pair_depth_);
+        const Image* first = pair_index_ < list.size() ? std::get_if<Image>(&list[pair_index_]) : nullptr;
+        bool only_space_after = pair_index_ + 2 >= list.size();  // at most one white space Text after it
+        if (only_space_after && pair_index_ + 1 < list.size()) {
+            const auto* t = std::get_if<Text>(&list[pair_index_ + 1]);
+            only_space_after = t && t->text.find_first_not_of(" \t\n") == std::string::npos;
+        }
+        if (first && only_space_after && first->src == collapsed_copy_->src) put_back_copy(list, pair_index_);
+        pair_in_paragraph_ = false;
     }
 
     // How many inlines before an image are searched for words (ImageSpot::in_running_text):
@@ -1259,6 +1302,7 @@ private:
     void close_frame() {
         Frame f = std::move(frames_.back());
         frames_.pop_back();
+        if (pair_depth_ > frames_.size()) pair_in_paragraph_ = false;  // the pair was in it
         Inline in;
         if (frame_inline(f, in)) target(frames_.size()).push_back(std::move(in));
     }
@@ -1351,6 +1395,10 @@ private:
                 continue;
             }
             if (is_invisible(c)) continue;
+            if (pair_in_paragraph_) {
+                flush_run();
+                restore_pair_before_words();
+            }
             if (!has_content_) start_paragraph();
             if (cell_separator_) {
                 flush_run();
@@ -1408,6 +1456,7 @@ private:
                 add_block(Block{Paragraph{std::move(content)}, para_source_});
         }
         has_content_ = false;
+        pair_in_paragraph_ = false;
         space_pending_ = newline_pending_ = false;
         last_char_ = 0;
         breaks_ = 0;

@@ -68,9 +68,23 @@ bool is_placeholder_file(std::string_view src) {
 }
 
 // Words in a data- attribute's name that say it holds another picture than the image's
-// (shown on an error, a low-resolution preview, a hover state) or no picture at all
-// (Bootstrap's data-original-title): data-error-src, data-lowsrc, data-fallback-src.
-constexpr std::string_view kOtherPictureWords[] = {"error", "fallback", "placeholder", "title", "hover", "low"};
+// (shown on an error, a hover state) or no picture at all (Bootstrap's
+// data-original-title): data-error-src, data-fallback-src, data-imgfallback-src,
+// data-srcerror. Found anywhere in the name.
+constexpr std::string_view kOtherPictureWords[] = {"error", "fallback", "placeholder", "title", "hover"};
+// A low-resolution preview's word, found only where it starts a segment of the name
+// (names_word): "low" is in data-lowsrc and data-src-low, not in data-follow-src or
+// data-slow-src.
+constexpr std::string_view kPreviewWord = "low";
+
+// Whether a segment of the attribute name `name` (the parts between '-', '_' and ':')
+// begins with `word`: a word of the name, or one run into the next ("lowsrc"), not the
+// end of another word ("follow").
+bool names_word(std::string_view name, std::string_view word) {
+    for (std::size_t at = name.find(word); at != std::string_view::npos; at = name.find(word, at + 1))
+        if (at == 0 || name[at - 1] == '-' || name[at - 1] == '_' || name[at - 1] == ':') return true;
+    return false;
+}
 
 // The first `data-` attribute of `node` but the known lazy ones whose name says it holds a
 // source ("src", "original") and no other picture (kOtherPictureWords), and whose value is
@@ -84,6 +98,7 @@ std::string_view other_lazy_source(const GumboNode* node) {
         auto names = [&name](std::string_view word) { return name.find(word) != std::string_view::npos; };
         if (!name.starts_with("data-") || names("srcset") || (!names("src") && !names("original")) ||
             std::any_of(std::begin(kOtherPictureWords), std::end(kOtherPictureWords), names) ||
+            names_word(name, kPreviewWord) ||
             std::find(std::begin(kLazySourceAttributes), std::end(kLazySourceAttributes), name) !=
                 std::end(kLazySourceAttributes))
             continue;

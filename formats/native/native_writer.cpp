@@ -1,6 +1,7 @@
 // native_writer.cpp: the document model as JSON, for tests and debugging.
 //
-//   {"meta": {"title": ..., "subtitle": ..., "authors": [...], "date": ..., "site": ...,
+//   {"dconv-native": 1,                                   (kNativeFormatVersion, the header)
+//    "meta": {"title": ..., "subtitle": ..., "authors": [...], "date": ..., "site": ...,
 //             "language": ..., "source": ..., "extra": {...}},      (empty fields left out)
 //    "blocks": [{"type": "heading", "level": 2, "lines": [3, 3], "content": [...]},
 //               {"type": "paragraph", "lines": [5, 7], "content": [...]},
@@ -272,6 +273,7 @@ Json resources_json(const Resources& resources) {
 
 std::string write_native(const Document& doc, const WriteOptions& /*options*/) {
     Json root;
+    root["dconv-native"] = kNativeFormatVersion;  // first: a consumer reads it before the rest
     root["meta"] = native_meta(doc.meta);
     root["blocks"] = blocks_json(doc.blocks);
     if (!doc.resources.empty()) root["resources"] = resources_json(doc.resources);

@@ -206,8 +206,13 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 //                   links the page leaves relative (one with <link rel=canonical>,
 //                   og:url or an absolute <base href> resolved them against its own;
 //                   a relative <base href> is resolved against the record's URL first)
-// Out:  {"id": ..., "markdown": STRING, "text": STRING, "meta": {...}, "stats": {...},
-//        "error": STRING}  (on one line, keys in this order, "error" only on failure)
+// Out:  {"dconv-jsonl": 1, "id": ..., "markdown": STRING, "text": STRING, "meta": {...},
+//        "stats": {...}, "error": STRING}  (on one line, keys in this order, "error" only
+//        on failure)
+//         dconv-jsonl  the version of this record's shape (kJsonlRecordVersion), first,
+//                   as pandoc's JSON leads with "pandoc-api-version"; raised with any
+//                   change to the keys below or their values' types (meta's keys are
+//                   the native JSON's, whose own version is "dconv-native")
 //         id        the record's id as given (any JSON value); null when the line was not
 //                   a JSON object or had no id
 //         markdown  the Markdown writer's output without front matter (the metadata is
@@ -243,7 +248,10 @@ BatchResult run_batch(const BatchOptions& options, std::ostream& out, std::ostre
 // the output could not be written (reading then stops), 2 for options that do not
 // apply to a stream (inputs, -o FILE, --to other than md, --from, --encoding, --bundle,
 // --explain, --skip-existing).
-//
+
+// The "dconv-jsonl" key of every output record: the version of the record's shape.
+inline constexpr int kJsonlRecordVersion = 1;
+
 // Records finish out of order (a long page holds its place while later short ones are
 // done): a window of a few records per worker keeps every worker busy behind a slow one,
 // and no more is needed.

@@ -20,6 +20,12 @@ namespace dconv {
 struct Book {
     Meta meta;                       // the book's title, authors, language, date, site
     std::vector<Document> chapters;  // in reading order, each with its own metadata
+    // A flag per chapter, beside `chapters`: named_chapters[c] when chapter c's title is
+    // only a name given it, not its text's (a batch names an untitled chapter after its
+    // file). Shown as its title, but left out of what identifies the book (the EPUB's
+    // dc:identifier), which is its content's. Shorter than `chapters` (or empty): the
+    // chapters past its end are not named. Reordering chapters: reorder it with them.
+    std::vector<bool> named_chapters;
     bool operator==(const Book&) const = default;
 };
 

@@ -71,8 +71,8 @@ struct FetchOptions {
     bool allow_private = false;  // --allow-private: private and loopback addresses too
     double timeout_seconds = fetch::kDefaultTimeoutSeconds;  // --fetch-timeout, per request
     // --timeout, the time one input may take: a fetch (its redirects and retries with it)
-    // also ends this long after it started, whichever of the two comes first; 0: no such
-    // limit. A fetch made under a DeadlineScope (an image's, while its page converts) ends
+    // also ends this long after it started (less Fetcher::fetch's spent_seconds),
+    // whichever of the two comes first; 0: no such limit. A fetch made under a DeadlineScope (an image's, while its page converts) ends
     // by that deadline too, and the batch counts a page's fetch at planning against its
     // input's --timeout (less FetchResult::host_wait_seconds): one input's fetches and
     // conversion share one --timeout.
@@ -119,7 +119,11 @@ public:
 
     // Fetches `url`; `referer`, when given, is sent as the Referer header (image hosts
     // refuse hot-linked images without one). Throws dconv::Error naming `url`.
-    FetchResult fetch(const std::string& url, FetchKind kind, const std::string& referer = {});
+    // `spent_seconds`: of the input's --timeout (FetchOptions::input_timeout_seconds),
+    // what went before this fetch (a feed's own fetch, for each of its articles): the
+    // fetch then ends that much sooner.
+    FetchResult fetch(const std::string& url, FetchKind kind, const std::string& referer = {},
+                      double spent_seconds = 0);
 
     FetchStats stats() const;
     const FetchOptions& options() const;

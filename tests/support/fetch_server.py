@@ -235,6 +235,12 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(1.6)
             self.send(200, article("A Slow Text " + (self.path.partition("?")[2] or "page"), PARAGRAPHS,
                                    images=False))
+        elif route == "/slow-feed.xml":  # 1.6 s for the feed, listing one page of 1.6 s more
+            time.sleep(1.6)
+            self.send(200, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
+                      "<title>Slow Gazette</title><item><title>A slow article</title>"
+                      f"<link>{self.base()}/slow-text.html?feed</link></item></channel></rss>\n",
+                      "application/rss+xml")
         elif route == "/img/slow.png":
             time.sleep(1.6)
             self.send(200, PNG, "image/png")

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "dconv/registry.hpp"
 #include "support/test_files.hpp"
 #include "unit/cli_test_support.hpp"
+#include "unit/epub_test_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -704,6 +706,41 @@ TEST_CASE("cli: a bundle leaves out an input with nothing in it, and names an un
     std::string one_book = slurp(dir.work / "one.md");
     CHECK_THAT(one_book, StartsWith("---\ntitle: \"Collected articles\"\n"));
     CHECK_THAT(one_book, Contains("# untitled\n"));
+}
+
+TEST_CASE("cli: an untitled chapter named after its file leaves the book's identifier its content's") {
+    // The EPUB's urn:uuid is made from the book's text; an untitled chapter's file name,
+    // its title since it is named after its file, changed it: the same text under another
+    // name was another book.
+    TempDir dir;
+    const std::string text =
+        "The north pier reopened on Monday after two years of repairs, and the ferry ran again at noon for the "
+        "first time since the storm.\n\nResidents queued along the quay for the first ferry, and the cafe "
+        "stayed open late into the evening for them.\n";
+    dir.write("one/harbour-notes.txt", text);
+    dir.write("two/pier.txt", text);
+    dir.write("two/titled.txt", "# The Ferry Timetable\n\n" + text);
+    dir.write("one/timetable.txt", "# The Ferry Timetable\n\n" + text);
+    auto entry = [&](const std::string& book, const std::string& name) {
+        auto entries = dconv::test::unzip(slurp(dir.work / book));
+        const dconv::test::ZipEntry* found = dconv::test::find_entry(entries, name);
+        return found ? found->data : std::string();
+    };
+    auto identifier = [&](const std::string& book) {
+        std::string opf = entry(book, "OEBPS/content.opf");
+        std::size_t at = opf.find("urn:uuid:");
+        return at == std::string::npos ? std::string() : opf.substr(at, 45);
+    };
+    REQUIRE(run_dconv(dir, "--to epub --bundle a.epub one/harbour-notes.txt").status == 0);
+    REQUIRE(run_dconv(dir, "--to epub --bundle b.epub two/pier.txt").status == 0);
+    REQUIRE(run_dconv(dir, "--to epub --bundle c.epub two/titled.txt").status == 0);
+    REQUIRE(run_dconv(dir, "--to epub --bundle d.epub one/timetable.txt").status == 0);
+    CHECK_THAT(entry("a.epub", "OEBPS/nav.xhtml"), Contains("harbour-notes"));  // still named after its file
+    REQUIRE(!identifier("a.epub").empty());
+    CHECK(identifier("a.epub") == identifier("b.epub"));
+    // a titled chapter: its file's name is not in the identifier either
+    REQUIRE(!identifier("c.epub").empty());
+    CHECK(identifier("c.epub") == identifier("d.epub"));
 }
 
 TEST_CASE("cli: a remote image not fetched is reported only for outputs that lose it (EPUB, PDF, HTML)") {

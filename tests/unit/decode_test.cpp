@@ -250,6 +250,73 @@ TEST_CASE("decode: legacy charsets are detected and converted") {
     }
 }
 
+TEST_CASE("decode: Thai in cp874 (TIS-620) is Thai, not the GB18030 that ICU guesses") {
+    // ucsdet knows no Thai charset: it took this text for GB18030 (confidence 55 for the
+    // longest), which decodes it into rare ideographs. Written for this test.
+    const std::string headline = "ท่าเรือยามเช้าเงียบสงบเสมอ";
+    const std::string paragraph =
+        "ท่าเรือในตอนเช้าเงียบสงบเสมอ เรือประมงออกทะเลก่อนฟ้าสาง "
+        "บนสะพานท่าเรือเหลือเพียงผู้สูงอายุไม่กี่คนที่เดินเล่นช้า ๆ "
+        "พวกเขาคุยกันไปพลางมองประภาคารที่อยู่ไกลออกไป\n";
+    const std::string mixed = "Harbour notes (บันทึกท่าเรือ): " + paragraph + "Page 2 of 7, see the map.\n";
+    for (const std::string* text : {&headline, &paragraph, &mixed}) {
+        const std::string three = *text + "\n" + *text + "\n" + *text;
+        for (const std::string* sample : {text, &three})
+            for (const char* charset : {"windows-874", "TIS-620"}) {
+                INFO(charset << ": " << *sample);
+                Diagnostics diag;
+                std::string bytes = encode(*sample, charset);
+                CHECK(decode(bytes, diag) == *sample);
+                INFO(all_reasons(diag));
+                CHECK(has_diagnostic(diag, "read as windows-874"));
+                CHECK(diag.warnings() == 0);
+            }
+    }
+}
+
+TEST_CASE("decode: short CJK lines are not Thai") {
+    // Regression: read as cp874 these decode cleanly into Thai letters (EUC-JP's 。 is กฃ,
+    // its katakana ฅ and ฿ before another letter), and windows of 8 to 10 characters of
+    // EUC-JP were taken for Thai. The first is the one reported ("lang th").
+    struct Case {
+        std::string text;
+        const char* charset;
+    };
+    const std::vector<Case> cases = {
+        {"に岸壁に沿って並び、\n", "EUC-JP"},
+        {"港の朝はいつも静かだ。", "EUC-JP"},
+        {"カメラとコーヒーを買った。", "EUC-JP"},
+        {"ニュースセンターへようこそ。", "EUC-JP"},
+        {"港の朝はいつも静かだ。", "Shift_JIS"},
+        {"カメラとコーヒーを買った。", "Shift_JIS"},
+        {"港口的早晨总是很安静。", "GBK"},
+        {"欢迎光临本网站，谢谢。", "GBK"},
+        {"항구의 아침은 언제나 조용하다.", "EUC-KR"},
+        {"뉴스 센터에 오신 것을 환영합니다.", "EUC-KR"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.charset << ": " << c.text);
+        Diagnostics diag;
+        const std::string out = decode(encode(c.text, c.charset), diag);
+        INFO(all_reasons(diag));
+        CHECK_FALSE(has_diagnostic(diag, "read as windows-874"));
+        CHECK(out == c.text);
+    }
+}
+
+TEST_CASE("decode: Thai with the baht sign and digits is still Thai") {
+    // ฿ is left out of the letters (EUC-JP makes it often); a price must not cost Thai text
+    // its reading. Written for this test.
+    const std::string text = "ราคา ฿1,200 บาท รวมภาษีมูลค่าเพิ่มแล้ว ส่งฟรีทั่วประเทศไทย\n";
+    for (const char* charset : {"windows-874", "TIS-620"}) {
+        INFO(charset);
+        Diagnostics diag;
+        CHECK(decode(encode(text, charset), diag) == text);
+        INFO(all_reasons(diag));
+        CHECK(has_diagnostic(diag, "read as windows-874"));
+    }
+}
+
 TEST_CASE("decode: short GBK text that ICU misreads is still GBK") {
     // ucsdet rates all of these below a single-byte guess or ties them at 10.
     for (const std::string text : {"中文测试", "新闻中心", "欢迎光临本网站", "这是一个测试。",

@@ -158,6 +158,7 @@ TEST_CASE("jsonl: one record out per record in, in order, failures as records") 
     CHECK(r.status == 1);  // some records failed
 
     for (const Json& j : out) {
+        CHECK(j.at("dconv-jsonl") == 1);  // the records' format version, failed ones too
         CHECK(j.at("markdown").is_string());
         CHECK(j.at("text").is_string());
         CHECK(j.at("meta").is_object());
@@ -166,8 +167,8 @@ TEST_CASE("jsonl: one record out per record in, in order, failures as records") 
     }
     // keys in the documented order (nlohmann::json sorts them: the raw lines show it),
     // "error" last and only on failure
-    CHECK(lines_of(r.out)[0].starts_with(R"({"id":"a","markdown":"# The Quiet Zebracorn Garden\n\nThe zebracorn)"));
-    CHECK(lines_of(r.out)[1].starts_with(R"({"id":null,"markdown":"","text":"","meta":{},"stats":{)"));
+    CHECK(lines_of(r.out)[0].starts_with(R"({"dconv-jsonl":1,"id":"a","markdown":"# The Quiet Zebracorn Garden\n\nThe zebracorn)"));
+    CHECK(lines_of(r.out)[1].starts_with(R"({"dconv-jsonl":1,"id":null,"markdown":"","text":"","meta":{},"stats":{)"));
     CHECK(lines_of(r.out)[1].find(R"(},"error":"not a JSON record)") != std::string::npos);
 
     CHECK(out[0]["id"] == "a");

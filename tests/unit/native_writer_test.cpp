@@ -128,11 +128,13 @@ TEST_CASE("native: the shape of the dump") {
     std::string out = write(sample_document());
     REQUIRE(!out.empty());
     CHECK(out.back() == '\n');
-    CHECK(out.rfind("{\n  \"meta\": {\n    \"title\": ", 0) == 0);  // two-space indentation
+    // the format's version first, as pandoc's "pandoc-api-version", then the model
+    CHECK(out.rfind("{\n  \"dconv-native\": 1,\n  \"meta\": {\n    \"title\": ", 0) == 0);  // two-space indentation
     CHECK(out.find("中文") != std::string::npos);                   // UTF-8 not escaped
 
     Json root = Json::parse(out);
-    CHECK(keys(root) == std::vector<std::string>{"meta", "blocks"});
+    CHECK(keys(root) == std::vector<std::string>{"dconv-native", "meta", "blocks"});
+    CHECK(root["dconv-native"].is_number_integer());
     CHECK(keys(root["meta"]) == std::vector<std::string>{"title", "subtitle", "authors", "date",
                                                           "site", "language", "source", "extra"});
     CHECK(root["meta"]["authors"] == Json::array({"Ann Author", "Bo Writer"}));
@@ -167,7 +169,7 @@ TEST_CASE("native: the shape of the dump") {
 }
 
 TEST_CASE("native: an empty document") {
-    CHECK(write(Document{}) == "{\n  \"meta\": {},\n  \"blocks\": []\n}\n");
+    CHECK(write(Document{}) == "{\n  \"dconv-native\": 1,\n  \"meta\": {},\n  \"blocks\": []\n}\n");
 }
 
 TEST_CASE("native: empty metadata fields are left out") {
@@ -196,7 +198,7 @@ TEST_CASE("native: the rich nodes") {
     INFO(validate(doc).size() << " problems");
     REQUIRE(validate(doc).empty());
     Json root = Json::parse(write(doc));
-    CHECK(keys(root) == std::vector<std::string>{"meta", "blocks", "resources"});
+    CHECK(keys(root) == std::vector<std::string>{"dconv-native", "meta", "blocks", "resources"});
 
     const Json& content = root["blocks"][0]["content"];
     CHECK(content[0] == Json::parse(R"J({"strike": ["forty"]})J"));

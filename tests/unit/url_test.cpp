@@ -385,6 +385,25 @@ TEST_CASE("url: --timeout is one deadline per input, its page's fetch, its image
     fs::remove_all(dir);
 }
 
+TEST_CASE("url: a feed's own fetch counts in its articles' --timeout") {
+    // /slow-feed.xml takes 1.6 s and lists a page of 1.6 s more: the feed's fetch was
+    // held to --timeout but not counted, so its article converted after 3.2 s under
+    // --timeout 3. Now the feed's fetch, the article's fetch and its conversion share it.
+    fs::path dir = fresh_dir("url-feed-deadline");
+    const std::string feed = server().url("/slow-feed.xml"), article = server().url("/slow-text.html?feed");
+    Run r = dconv_in(dir, "--allow-private --timeout 3 --to md " + feed);
+    CHECK(r.status == 1);
+    CHECK(files_in(dir / "out").empty());
+    // cut while fetching (the 1.4 s its feed left it) or after: either names --timeout
+    CHECK_THAT(r.err, Contains("dconv: " + article + ": "));
+    CHECK_THAT(r.err, Contains("--timeout"));
+    // with time for both, it converts
+    Run enough = dconv_in(dir, "--allow-private --timeout 6 --to md " + feed);
+    CHECK(enough.status == 0);
+    CHECK(files_in(dir / "out").size() == 1);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("url: without --allow-private a redirect to a private address is refused, the rest converts") {
     fs::path dir = fresh_dir("url-private");
     spit(dir / "garden.txt", kLocalPage);

@@ -337,13 +337,13 @@ int main(int argc, char** argv) {
                      "Skip an input whose every output exists (resume an interrupted batch)");
         app.add_flag("--jsonl", job.jsonl,
                      "A filter of JSON Lines: {\"id\", \"text\"|\"html\"|\"markdown\", \"meta\"} per line on stdin "
-                     "to {\"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
+                     "to {\"dconv-jsonl\": 1, \"id\", \"markdown\", \"text\", \"meta\", \"stats\", \"error\"} per line on stdout, "
                      "in order");
         app.add_option("--timeout", job.timeout_seconds,
                        "Seconds one input (or --jsonl record) may take to convert; a slower one fails, "
                        "nothing written for it (default: 0, no limit). A URL input's fetch, its images' "
-                       "fetches and its conversion share them (the waits for its turn, in the batch or "
-                       "for a connection to a busy host, not counted)")
+                       "fetches and its conversion share them, and a feed's articles with the feed's own fetch "
+                       "(the waits for its turn, in the batch or for a connection to a busy host, not counted)")
             ->check(number_check(0, 1e9, false, "seconds one input may take; 0: no limit"))
             ->type_name("SECONDS");
         app.add_option("-i,--input-file", job.input_files,
