@@ -195,45 +195,17 @@ bool has_class_token(std::string_view cls, std::initializer_list<std::string_vie
 
 }  // namespace
 
-namespace {
-
-// The one element an element holds, with no text of its own beside it (white space and
-// comments aside); nullptr when it holds text or more than one element.
-const GumboNode* sole_element_child(const GumboNode* node) {
-    const GumboNode* sole = nullptr;
-    const GumboVector& children = node->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) {
-        const auto* child = static_cast<const GumboNode*>(children.data[i]);
-        if (child->type == GUMBO_NODE_WHITESPACE || child->type == GUMBO_NODE_COMMENT) continue;
-        if (child->type != GUMBO_NODE_ELEMENT || sole) return nullptr;
-        sole = child;
-    }
-    return sole;
-}
-
-}  // namespace
-
 bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened) {
     if (node->type != GUMBO_NODE_ELEMENT) return false;
-    // A collapse animation's wrapper carries the display:none (Chakra's and MUI's
-    // Collapse, <div class="collapse" style="display:none"><div role=region
-    // aria-labelledby=...>): the box it wraps, alone, says what opens it. A few levels,
-    // each a wrapper holding only the next.
-    for (int level = 0; level <= kMaxOpenableWrappers; ++level) {
-        std::string_view role = text::trim(attribute(node, "role"));
-        if (role == "dialog" || role == "alertdialog" || has_attribute(node, "aria-modal")) return false;
-        // a framework's overlay before its script gives it a role (Bootstrap's
-        // <div class="modal fade" aria-labelledby=... tabindex="-1">): a dialog too
-        if (has_class_token(attribute(node, "class"), {"modal", "offcanvas", "popover", "dropdown-menu"}))
-            return false;
-        if (role == "tabpanel") return true;
-        if (has_attribute(node, "aria-labelledby") && text::trim(attribute(node, "tabindex")) != "-1") return true;
-        std::string_view id = text::trim(attribute(node, "id"));
-        if (!id.empty() && std::binary_search(opened.begin(), opened.end(), id)) return true;
-        node = sole_element_child(node);
-        if (!node) return false;
-    }
-    return false;
+    std::string_view role = text::trim(attribute(node, "role"));
+    if (role == "dialog" || role == "alertdialog" || has_attribute(node, "aria-modal")) return false;
+    // a framework's overlay before its script gives it a role (Bootstrap's
+    // <div class="modal fade" aria-labelledby=... tabindex="-1">): a dialog too
+    if (has_class_token(attribute(node, "class"), {"modal", "offcanvas", "popover", "dropdown-menu"})) return false;
+    if (role == "tabpanel") return true;
+    if (has_attribute(node, "aria-labelledby") && text::trim(attribute(node, "tabindex")) != "-1") return true;
+    std::string_view id = text::trim(attribute(node, "id"));
+    return !id.empty() && std::binary_search(opened.begin(), opened.end(), id);
 }
 
 void measure_text(std::string_view s, bool link, TextMeasure& m) {

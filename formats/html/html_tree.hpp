@@ -82,10 +82,7 @@ bool is_hidden(const GumboNode* node);
 // names (`opened`, sorted: aria-controls, data-target, data-bs-target, href="#id"); not
 // a dialog (role="dialog", aria-modal, or a framework's overlay by its class: modal,
 // offcanvas, popover, dropdown-menu; a labelled box out of the tab order, tabindex="-1"),
-// which opens over the page, not in it. A hidden box that only wraps such a box (a
-// collapse animation's wrapper) is openable too, through up to kMaxOpenableWrappers
-// wrappers.
-inline constexpr int kMaxOpenableWrappers = 2;
+// which opens over the page, not in it.
 bool is_openable(const GumboNode* node, const std::vector<std::string_view>& opened);
 
 // Measures `text` (collapsing white space) into `m`; `link`: it is link text.

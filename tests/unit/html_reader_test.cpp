@@ -233,30 +233,6 @@ TEST_CASE("html spec: a hidden box that a control on the page opens is shown") {
     CHECK_FALSE(contains(model, "out of the tab order"));
 }
 
-TEST_CASE("html spec: a hidden wrapper around a box a control opens is opened with it") {
-    // a collapse animation's wrapper holds the display:none; the accordion panel inside it,
-    // alone, says which button opens it (aria-labelledby)
-    std::string model = blocks(
-        "<body><p>shown</p>"
-        "<h3><button id=acc-b aria-expanded=false>Specifications</button></h3>"
-        "<div class=collapse style=\"overflow:hidden;display:none;height:0px\">"
-        "<div role=region id=acc-p aria-labelledby=acc-b><p>width and height of the product</p></div></div>"
-        // two wrappers deep, as frameworks nest them
-        "<div style=\"display:none\"><div class=inner><div role=tabpanel><p>the second panel</p></div></div></div>"
-        // a wrapper holding text of its own beside the panel is not only a wrapper
-        "<div hidden><p>a note of its own</p><div role=tabpanel><p>a panel beside it</p></div></div>"
-        // nor is a wrapper around a dialog, nor one around a box no control opens
-        "<div style=\"display:none\"><div role=dialog aria-labelledby=acc-b><p>a dialog in a wrapper</p></div></div>"
-        "<div hidden><div id=nobody><p>a box no control names</p></div></div>"
-        "</body>");
-    CHECK(contains(model, "width and height"));
-    CHECK(contains(model, "the second panel"));
-    CHECK_FALSE(contains(model, "a note of its own"));
-    CHECK_FALSE(contains(model, "a panel beside it"));
-    CHECK_FALSE(contains(model, "a dialog in a wrapper"));
-    CHECK_FALSE(contains(model, "no control names"));
-}
-
 TEST_CASE("html: --explain names each hidden box the page leaves out, not the ones it opens") {
     const std::string page = "<html><head><title>Pier</title></head><body><article><h1>Pier</h1><p>" + prose(3) +
                              "</p><div style=\"display:none\"><p>The answer nobody opens.</p></div>"
