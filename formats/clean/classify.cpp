@@ -739,6 +739,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     };
     std::vector<Cls> revised = cls;
     const bool context = rule_on(Rule::context);
+    // the lines of a hard-wrapped paragraph (units.hpp): its sentence ends on its last line
+    const std::vector<bool> continued = continued_lines(units);
+    std::vector<std::size_t> paragraph_end(n);
+    for (std::size_t i = n; i-- > 0;) paragraph_end[i] = i + 1 < n && continued[i + 1] ? paragraph_end[i + 1] : i;
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         if (cls[i] != Cls::short_ || !context) continue;
@@ -776,10 +780,11 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             judged[i].reason = "between boilerplate; " + judged[i].reason;
             judged[i].rule = Rule::context;
         } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
-                   (!units[i].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
+                   (!units[paragraph_end[i]].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
             // trailing the content, a line that is no sentence is the first of the furniture;
             // so is a short one that sends the reader elsewhere ("Follow me on [X]",
-            // "[Click here] to subscribe")
+            // "[Click here] to subscribe"). A hard-wrapped paragraph's line ends where the
+            // paragraph does, on its last line.
             revised[i] = Cls::bad;
             judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
             judged[i].rule = Rule::context;
@@ -1029,6 +1034,18 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
+    // a hard-wrapped paragraph stays whole or goes whole: a removal parting its lines cut
+    // a short page's last sentence in two ("... a cafe would" kept, "open in the summer." not)
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!drop[i]) {
+            reasons[i].clear();
+            continue;
+        }
+        if (donor[i] == n) continue;
+        reasons[i] = "a line of a paragraph removed (" + reasons[donor[i]] + ")";
+        rules[i] = rules[donor[i]];
+    }
     drop_units(doc, units, drop, reasons, scores, "classify", diag, rules, removed);
 }
 
