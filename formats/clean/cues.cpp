@@ -357,7 +357,10 @@ std::string name_from(std::string_view s) {
         if (w.empty()) break;
         std::size_t k = 0;
         char32_t first = text::next(w, k);
-        if (!text::is_upper(first) || is_role(w)) break;
+        // a role word after a name ends it ("Sam Reed Staff Reporter"), but one word
+        // alone after a given name, ending the text, is its surname ("Jo Reporter")
+        const bool surname = count == 1 && i == s.size();
+        if (!text::is_upper(first) || (is_role(w) && !surname)) break;
         if (!name.empty() && starts_with_date(s.substr(start), DateStart::after_word)) break;
         if (!name.empty()) name += ' ';
         name.append(w);
