@@ -705,11 +705,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
     // as forums number their members' posts. Nor is a line of numbers only without a link
     // (an item number, a date, a price): a spec sheet has them between its lines.
+    // Nor is a row of a data table without links, whatever its cells ("A | B", a long row
+    // of names): the table is one piece of the article, as the content run weighs it
+    // below, and its rows, read as lines, are no furniture around the text after it.
+    auto table_row = [&](std::size_t k) {
+        const std::size_t b = units[k].block;
+        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() &&
+               (*options.table_rows)[b] != 0;
+    };
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
         return (g.text.empty() && !units[k].rule) || picture_name(units[k]) ||
                (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength) ||
-               (g.links == 0 && g.digits > 0 && numbers_only(g));
+               (g.links == 0 && g.digits > 0 && numbers_only(g)) || (g.links == 0 && table_row(k));
     };
     // The nearest class each way that is neither short (nor near-good, when skipped) nor
     // silent, in tables made in one pass each way, as above: a page of short lines only
