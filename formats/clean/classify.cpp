@@ -788,11 +788,12 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             judged[i].reason = "between boilerplate; " + judged[i].reason;
             judged[i].rule = Rule::context;
         } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
+                   !units[i].code &&
                    (!units[paragraph_end[i]].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
             // trailing the content, a line that is no sentence is the first of the furniture;
             // so is a short one that sends the reader elsewhere ("Follow me on [X]",
             // "[Click here] to subscribe"). A hard-wrapped paragraph's line ends where the
-            // paragraph does, on its last line.
+            // paragraph does, on its last line. Code is no sentence: it ends as it likes.
             revised[i] = Cls::bad;
             judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
             judged[i].rule = Rule::context;
