@@ -705,11 +705,19 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Nor is a counter ("Photo 2 of 8", "Posts: 12"): slideshows number their captions
     // as forums number their members' posts. Nor is a line of numbers only without a link
     // (an item number, a date, a price): a spec sheet has them between its lines.
+    // Nor is a row of a data table without links, whatever its cells ("A | B", a long row
+    // of names): the table is one piece of the article, as the content run weighs it
+    // below, and its rows, read as lines, are no furniture around the text after it.
+    auto table_row = [&](std::size_t k) {
+        const std::size_t b = units[k].block;
+        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() &&
+               (*options.table_rows)[b] != 0;
+    };
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
         return (g.text.empty() && !units[k].rule) || picture_name(units[k]) ||
                (judged[k].repeated && g.digits > 0 && g.length < kMaxCounterLength) ||
-               (g.links == 0 && g.digits > 0 && numbers_only(g));
+               (g.links == 0 && g.digits > 0 && numbers_only(g)) || (g.links == 0 && table_row(k));
     };
     // The nearest class each way that is neither short (nor near-good, when skipped) nor
     // silent, in tables made in one pass each way, as above: a page of short lines only
@@ -739,6 +747,10 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     };
     std::vector<Cls> revised = cls;
     const bool context = rule_on(Rule::context);
+    // the lines of a hard-wrapped paragraph (units.hpp): its sentence ends on its last line
+    const std::vector<bool> continued = continued_lines(units);
+    std::vector<std::size_t> paragraph_end(n);
+    for (std::size_t i = n; i-- > 0;) paragraph_end[i] = i + 1 < n && continued[i + 1] ? paragraph_end[i + 1] : i;
     for (std::size_t i = 0; i < n; ++i) {
         poll_deadline();
         if (cls[i] != Cls::short_ || !context) continue;
@@ -776,10 +788,12 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
             judged[i].reason = "between boilerplate; " + judged[i].reason;
             judged[i].rule = Rule::context;
         } else if (prev == Cls::good && next == Cls::bad && !units[i].heading && units[i].item < 0 &&
-                   (!units[i].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
+                   !units[i].code &&
+                   (!units[paragraph_end[i]].f.ends_sentence || units[i].f.link_density() >= kTrailingLinkDensity)) {
             // trailing the content, a line that is no sentence is the first of the furniture;
             // so is a short one that sends the reader elsewhere ("Follow me on [X]",
-            // "[Click here] to subscribe")
+            // "[Click here] to subscribe"). A hard-wrapped paragraph's line ends where the
+            // paragraph does, on its last line. Code is no sentence: it ends as it likes.
             revised[i] = Cls::bad;
             judged[i].reason = "unfinished line or link after the content; " + judged[i].reason;
             judged[i].rule = Rule::context;
@@ -1029,6 +1043,18 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
         }
     }
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
+    // a hard-wrapped paragraph stays whole or goes whole: a removal parting its lines cut
+    // a short page's last sentence in two ("... a cafe would" kept, "open in the summer." not)
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!drop[i]) {
+            reasons[i].clear();
+            continue;
+        }
+        if (donor[i] == n) continue;
+        reasons[i] = "a line of a paragraph removed (" + reasons[donor[i]] + ")";
+        rules[i] = rules[donor[i]];
+    }
     drop_units(doc, units, drop, reasons, scores, "classify", diag, rules, removed);
 }
 

@@ -357,7 +357,10 @@ std::string name_from(std::string_view s) {
         if (w.empty()) break;
         std::size_t k = 0;
         char32_t first = text::next(w, k);
-        if (!text::is_upper(first) || is_role(w)) break;
+        // a role word after a name ends it ("Sam Reed Staff Reporter"), but one word
+        // alone after a given name, ending the text, is its surname ("Jo Reporter")
+        const bool surname = count == 1 && i == s.size();
+        if (!text::is_upper(first) || (is_role(w) && !surname)) break;
         if (!name.empty() && starts_with_date(s.substr(start), DateStart::after_word)) break;
         if (!name.empty()) name += ' ';
         name.append(w);
@@ -448,10 +451,25 @@ bool is_privacy_notice(std::string_view text, std::string_view lang, CueMemo& me
 
 bool is_legal_line(const Features& f) { return is_legal_line(f.text, f.cues); }
 
+bool ends_with_full_stop(const Features& f) {
+    std::string_view t = text::trim(f.text);
+    if (t.empty()) return false;
+    std::size_t i = t.size();
+    const char32_t c = text::prev(t, i);
+    switch (c) {
+        // questions, exclamations and trailing off: ? ! … ？ ！ ؟ ՞ ՜ ፧ ; ‼ ‽ ⁇ ⁈ ⁉ ⸮ ﹖ ﹗
+        case '?': case '!': case 0x2026: case 0xFF1F: case 0xFF01: case 0x061F: case 0x055E: case 0x055C:
+        case 0x1367: case 0x037E: case 0x203C: case 0x203D: case 0x2047: case 0x2048: case 0x2049:
+        case 0x2E2E: case 0xFE56: case 0xFE57:
+            return false;
+        default:
+            return text::is_sentence_end(c) || (f.ends_sentence && text::in_script_without_sentence_marks(c));
+    }
+}
+
 bool is_statement_paragraph(const Features& f, std::string_view lang) {
     if (f.words < kStatementWords || f.link_density() >= kStatementLinkDensity) return false;
-    std::string_view t = text::trim(f.text);
-    if (!t.ends_with('.') && !t.ends_with("。")) return false;
+    if (!ends_with_full_stop(f)) return false;
     return widget_share(f) < kStatementWidgetShare && !is_legal_line(f) && !is_privacy_notice(f, lang);
 }
 

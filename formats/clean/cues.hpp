@@ -59,10 +59,14 @@ bool is_legal_line(const Features& f);
 bool is_privacy_notice(const Features& f, std::string_view lang);
 
 // A paragraph of prose that states: enough words (thresholds.hpp, kStatementWords), few
-// links and widget words, ending on a full stop ('.' or '。': a headline may ask or
-// exclaim, "Can You Catch A Bullet?", not end on one), neither a legal line nor a
+// links and widget words, ending on a full stop (ends_with_full_stop: a headline may ask
+// or exclaim, "Can You Catch A Bullet?", not end on one), neither a legal line nor a
 // privacy notice. Callers check the unit's kind (no heading, list item, code).
 bool is_statement_paragraph(const Features& f, std::string_view lang);
+// Whether the text's last character is a full stop of its script (. 。 । ։ ። ။ ។ ...: a
+// sentence end that neither asks nor exclaims nor trails off), or the text is a
+// sentence of a script that writes none (Thai, Lao: Features::ends_sentence).
+bool ends_with_full_stop(const Features& f);
 
 // The text after a welcome phrase of a banner ("Welcome to X" → "X"), or empty.
 std::string_view strip_welcome(std::string_view text);

@@ -72,9 +72,13 @@ void collect(const Inlines& inlines, bool in_link, Features& f, std::string& tex
     }
 }
 
-bool is_comma(char32_t c) {
-    return c == ',' || c == 0xFF0C || c == 0x3001 || c == ';' || c == 0xFF1B;
-}
+bool is_comma(char32_t c) { return text::is_comma(c) || c == ';' || c == 0xFF1B; }
+
+// Thai and Lao write no sentence marks: a space ends a sentence or a clause, and words
+// are written together. A run of the script's characters (letters and their marks) this
+// long before a space is a sentence's, not a word's: menu labels and headings in those
+// scripts are words or compounds of up to about 12 characters, clauses 20 to 80.
+constexpr int kMinUnmarkedSentenceChars = 16;
 
 bool is_closing(char32_t c) {
     return c == '"' || c == '\'' || c == ')' || c == 0x201D || c == 0x2019 || c == 0x300D ||
@@ -109,6 +113,15 @@ void shape(Features& f, std::string_view lang) {
     std::size_t commas = 0, sentence_ends = 0, url_bytes = 0, url_end = 0;
     bool in_word = false;
     char32_t last_visible = 0, before_last = 0;
+    // scripts without sentence marks (text::in_script_without_sentence_marks): their
+    // characters, the current run of them, and the long runs a space ends before another
+    std::size_t unmarked = 0, unmarked_breaks = 0;
+    int unmarked_run = 0;
+    bool unmarked_break_pending = false;
+    auto unmarked_space = [&] {
+        unmarked_break_pending = unmarked_run >= kMinUnmarkedSentenceChars;
+        unmarked_run = 0;
+    };
     std::uint64_t fold = 1469598103934665603ull;  // the fold's hash, computed on the way
     std::size_t folded = 0;                       // characters folded
     auto sentence_end_at = [&](std::size_t i, char32_t c) {
@@ -136,6 +149,8 @@ void shape(Features& f, std::string_view lang) {
                     if (c >= 0x80 || kAscii[c] != kLower) break;
                     ++end;
                 }
+                unmarked_run = 0;
+                unmarked_break_pending = false;
                 const std::size_t run = end - (i - 1);
                 std::size_t at = i - 1;
                 for (; at < end && folded + 1 < kMaxFoldBytes; ++at) {
@@ -152,8 +167,11 @@ void shape(Features& f, std::string_view lang) {
             }
             if (k & kSpace) {
                 in_word = false;
+                if (unmarked_run) unmarked_space();
                 continue;
             }
+            unmarked_run = 0;
+            unmarked_break_pending = false;
             ++visible;
             if ((b == 'h' || b == 'w') && !in_word && i - 1 >= url_end) {
                 std::size_t n = url_at(s, i - 1);
@@ -180,8 +198,17 @@ void shape(Features& f, std::string_view lang) {
         char32_t c = text::next(s, i);
         if (text::is_space(c)) {
             in_word = false;
+            if (unmarked_run) unmarked_space();
             continue;
         }
+        if (text::in_script_without_sentence_marks(c)) {
+            ++unmarked;
+            ++unmarked_run;
+            unmarked_breaks += unmarked_break_pending;
+        } else {
+            unmarked_run = 0;
+        }
+        unmarked_break_pending = false;
         if (text::is_cjk(c)) {
             fold_bytes(start, i);
             ++cjk;
@@ -196,17 +223,23 @@ void shape(Features& f, std::string_view lang) {
                 else ++letters;
                 words += !in_word;
                 in_word = true;
-            } else if (c != 0x2019) {
-                in_word = false;
+            } else {
+                if (c != 0x2019) in_word = false;
+                // letters are no commas or sentence ends
+                if (is_comma(c)) ++commas;
+                if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++sentence_ends;
             }
-            if (is_comma(c)) ++commas;
-            if (text::is_sentence_end(c) && sentence_end_at(i, c)) ++sentence_ends;
         }
         // emoji after a sentence ("...these parts. 🐃") do not unfinish it
         if (c >= 0x1F000 || (c >= 0x2600 && c <= 0x27BF) || c == 0xFE0F || c == 0x200D) continue;
         before_last = last_visible;
         last_visible = c;
     }
+    // A line mostly in a script without sentence marks, with a space inside its running
+    // text, ends a sentence at each long run a space ends, and at its own end after one.
+    const bool unmarked_sentence = unmarked_breaks > 0 && 2 * unmarked > letters + cjk;
+    const bool unmarked_end = unmarked_sentence && unmarked_run >= kMinUnmarkedSentenceChars;
+    if (unmarked_sentence) sentence_ends += unmarked_breaks + unmarked_end;
     f.length = double(visible) + kCjkWeight * double(cjk);
     f.cjk = static_cast<int>(cjk);
     f.letters = static_cast<int>(letters);
@@ -217,7 +250,7 @@ void shape(Features& f, std::string_view lang) {
     fold = (fold ^ folded) * 1099511628211ull;  // the head of a long text, and its length
     f.fold = folded ? (fold ? fold : 1) : 0;
     f.ends_sentence = text::is_sentence_end(last_visible) ||
-                      (is_closing(last_visible) && text::is_sentence_end(before_last));
+                      (is_closing(last_visible) && text::is_sentence_end(before_last)) || unmarked_end;
     f.has_url_text = url_bytes > 0;
     f.url_share = s.empty() ? 0 : std::min(1.0, double(url_bytes) / double(s.size()));
     // the share of function words in a paragraph shows in its first sentences already

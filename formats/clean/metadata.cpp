@@ -81,7 +81,7 @@ bool title_like(const Unit& u) {
     if (f.length < 8 || f.length > kMaxTitleLength || f.letters < 3) return false;
     if (f.has_url_text || longest_token(f.text) > kMaxTitleToken) return false;  // image names, ids
     if (f.link_density() > 0.3) return false;
-    if (f.ends_sentence && f.text.back() == '.') return false;
+    if (f.ends_sentence && clean::ends_with_full_stop(f)) return false;  // a sentence
     if (f.text.find(" > ") != std::string::npos || f.text.find(" » ") != std::string::npos) return false;
     // "News | World | Sport": a bar of links, not a name (one separator is "Title | Site")
     std::size_t bars = 0;

@@ -60,11 +60,6 @@ bool ends_clause(std::string_view s) {
 
 bool is_paragraph(const Block& b) { return std::holds_alternative<Paragraph>(b.node); }
 
-bool closes_clause(char32_t c) {
-    return text::is_sentence_end(c) || c == ':' || c == ';' || c == 0xFF1A || c == 0xFF1B ||
-           c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == ')' || c == 0xFF09;
-}
-
 // Title case: most words that are not stop words start with a capital.
 bool title_case(const Features& f, std::string_view lang) {
     if (f.cjk > 0 || f.words == 0) return false;
@@ -247,7 +242,7 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
             }
             char32_t end = edge_char(prev, true), start = edge_char(next, false);
             bool join = false, space = true;
-            if (!closes_clause(end)) {
+            if (!clean::closes_clause(end)) {
                 if (text::is_lower(start) && !text::is_cjk(end)) {
                     join = true;
                 } else if (text::is_cjk(start) && (end == 0xFF0C || end == 0x3001 || text::is_cjk(end))) {

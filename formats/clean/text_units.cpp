@@ -197,6 +197,14 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     }
     rows.reset();
     std::vector<float>().swap(probability);
+    // a hard-wrapped paragraph's lines share one verdict (units.hpp): the model judged
+    // each line apart and brought back a paragraph's first line without its last
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued_lines(units), drop);
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!diag.keeps_notes() || drop[k] != rules[k] || !reasons[k].empty()) continue;
+        scores[k] = donor[k] < units.size() ? scores[donor[k]] : scores[k];
+        reasons[k] = drop[k] ? "a line of a paragraph the model removed" : "a line of a paragraph the model kept";
+    }
     if (unit_model_empties_page(rules, drop)) return;  // the rules' output stands
     Diagnostics quiet(false);
     if (diag.keeps_notes()) note_overrules(units, rules, drop, scores, reasons, weighed, {}, diag);

@@ -138,6 +138,56 @@ std::vector<UnitKey> unit_keys(const Document& doc) {
     return keys;
 }
 
+bool closes_clause(char32_t c) {
+    return text::is_sentence_end(c) || c == ':' || c == ';' || c == 0xFF1A || c == 0xFF1B ||
+           c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == ')' || c == 0xFF09;
+}
+
+std::vector<bool> continued_lines(const std::vector<Unit>& units) {
+    std::vector<bool> continued(units.size(), false);
+    auto line = [](const Unit& u) {
+        return u.kind == UnitKind::paragraph && u.item < 0 && u.measured && !u.f.text.empty() && u.source.known();
+    };
+    for (std::size_t k = 1; k < units.size(); ++k) {
+        const Unit &above = units[k - 1], &u = units[k];
+        if (!line(above) || !line(u) || u.source.first != above.source.last + 1) continue;
+        const std::string_view a = above.f.text, b = u.f.text;
+        std::size_t end = a.size(), start = 0;
+        const char32_t last = text::prev(a, end), first = text::next(b, start);
+        continued[k] = !closes_clause(last) && !text::is_cjk(last) && text::is_lower(first);
+    }
+    return continued;
+}
+
+std::vector<std::size_t> settle_wrapped_paragraphs(const std::vector<Unit>& units, const std::vector<bool>& continued,
+                                                   std::vector<bool>& drop) {
+    const std::size_t n = units.size();
+    std::vector<std::size_t> donor(n, n);
+    for (std::size_t first = 0; first < n;) {
+        std::size_t end = first + 1;
+        while (end < n && continued[end]) ++end;
+        double kept = 0, removed = 0;
+        std::size_t longest = n;
+        for (std::size_t k = first; k < end; ++k) {
+            if (!drop[k]) {
+                kept += units[k].f.length;
+                continue;
+            }
+            removed += units[k].f.length;
+            if (longest == n || units[k].f.length > units[longest].f.length) longest = k;
+        }
+        if (kept > 0 && removed > 0) {
+            const bool keep = kept >= removed;
+            for (std::size_t k = first; k < end; ++k) {
+                if (!keep && !drop[k]) donor[k] = longest;
+                drop[k] = !keep;
+            }
+        }
+        first = end;
+    }
+    return donor;
+}
+
 std::string excerpt(std::string_view s) {
     constexpr std::size_t kExcerptBytes = 60;
     if (s.size() <= kExcerptBytes) return std::string(s);

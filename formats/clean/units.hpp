@@ -43,6 +43,22 @@ struct Unit {
 std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::size_t head = SIZE_MAX,
                              std::size_t tail = 0, bool whole_items = false, bool borrow_text = false);
 
+// A character that closes a clause: a sentence end, a colon or semicolon, a closing
+// quote or bracket. A line that stops on one is no paragraph broken mid-clause.
+bool closes_clause(char32_t c);
+
+// A text dump wraps its paragraphs at a fixed width: a paragraph's next line stands
+// right under a line that stops mid-clause (closes_clause) and opens in lower case.
+// Whether each unit is such a next line of the unit before it (both paragraphs): the
+// repair pass joins them, and the rules, which judge each line, must not part them.
+std::vector<bool> continued_lines(const std::vector<Unit>& units);
+// One verdict for each hard-wrapped paragraph of `units` (the lines `continued` ties,
+// continued_lines): kept whole when its kept lines are at least as long as its removed
+// ones, else removed whole. Returns, for each unit it removes, the paragraph's longest
+// line that was removed already (whose reason it takes); units.size() for the others.
+std::vector<std::size_t> settle_wrapped_paragraphs(const std::vector<Unit>& units, const std::vector<bool>& continued,
+                                                   std::vector<bool>& drop);
+
 // What identifies a unit of a document, for matching: its text's fold and length, and
 // where it is. Far smaller than a Unit, whose text is a copy of the page's.
 struct UnitKey {

@@ -1,6 +1,7 @@
 #include "text.hpp"
 
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <algorithm>
 #include <bit>
@@ -105,6 +106,29 @@ bool is_digit_slow(char32_t c) { return u_isdigit(UChar32(c)); }
 bool is_upper_slow(char32_t c) { return u_isupper(UChar32(c)); }
 bool is_lower_slow(char32_t c) { return u_islower(UChar32(c)); }
 bool is_space_slow(char32_t c) { return u_isUWhiteSpace(UChar32(c)); }
+
+bool is_sentence_end_slow(char32_t c) {
+    switch (c) {
+        case 0x104A:  // Myanmar little section: a comma
+            return false;
+        case 0x17D4: case 0x17D5:  // Khmer khan, bariyoosan
+        case 0x0F0D: case 0x0F0E:  // Tibetan shad, nyis shad
+        case 0x037E:               // Greek question mark
+        case 0x055C: case 0x055E:  // Armenian exclamation and question marks
+        case 0x0DF4:               // Sinhala kunddaliya
+        case 0x2026:               // ellipsis
+            return true;
+        default:
+            return u_hasBinaryProperty(UChar32(c), UCHAR_S_TERM);
+    }
+}
+
+bool in_script_without_sentence_marks(char32_t c) {
+    if (c < 0x0E00) return false;  // no such script before Thai: no look-up for most text
+    UErrorCode error = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(UChar32(c), &error);
+    return U_SUCCESS(error) && (script == USCRIPT_THAI || script == USCRIPT_LAO);
+}
 
 int width(char32_t c) {
     if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return 0;

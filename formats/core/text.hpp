@@ -94,16 +94,32 @@ inline bool is_space(char32_t c) {  // Unicode White_Space
     if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     return is_space_slow(c);
 }
-// Sentence-final punctuation in any script: . ! ? … 。！？ ؟ ۔ ।
+// Sentence-final punctuation in any script: Unicode's Sentence_Terminal (. ! ? 。！？ ؟ ۔
+// । ॥ ։ ። ፧ ፨ ။ ᠃ ‼ ...), less the Myanmar little section ၊ (a comma, which the UCD lists
+// among them), plus the full stops the UCD lists only as Terminal_Punctuation (Khmer ។ ៕,
+// Tibetan ། ༎, the Greek question mark ;), the Armenian ՜ ՞, Sinhala ෴ and the ellipsis.
+// The one test of a sentence end: the text cleaner's features, the HTML cleaner and the
+// page's measures all ask it.
+bool is_sentence_end_slow(char32_t c);
 inline bool is_sentence_end(char32_t c) {
+    if (c < 0x80) return c == '.' || c == '!' || c == '?';
+    return is_sentence_end_slow(c);
+}
+// A comma of any script: , ， 、 ، (Arabic) ၊ (Myanmar) ፣ (Ethiopic) ՝ (Armenian) ᠂ ᠈
+// (Mongolian). Semicolons are the caller's choice.
+inline bool is_comma(char32_t c) {
     switch (c) {
-        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F:
-        case 0xFF0E: case 0x0964: case 0x06D4: case 0x061F: case 0xFF61:
+        case ',': case 0xFF0C: case 0x3001: case 0x060C: case 0x104A: case 0x1363: case 0x055D:
+        case 0x1802: case 0x1808: case 0xFF64:
             return true;
         default:
             return false;
     }
 }
+// Whether c is a letter or mark of a script that writes no sentence marks: Thai and Lao
+// part sentences (and clauses) with a space and write words together, so a long run of
+// the script's letters between spaces is their sentence.
+bool in_script_without_sentence_marks(char32_t c);
 
 // Terminal columns a code point takes: 0 (combining, control), 2 (East Asian wide or
 // fullwidth) or 1.

@@ -35,7 +35,7 @@ void measure(std::string_view s, bool link, ProseMeasure& m) {
     for (std::size_t i = 0; i < s.size();) {
         char32_t c = text::next(s, i);
         chars += text::is_cjk(c) ? 3 : 1;
-        if (c == ',' || c == 0xFF0C || c == 0x3001 || c == 0x060C || text::is_sentence_end(c)) ++m.marks;
+        if (text::is_comma(c) || text::is_sentence_end(c)) ++m.marks;
     }
     m.chars += chars;
     if (link) m.link_chars += chars;

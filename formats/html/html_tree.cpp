@@ -221,7 +221,7 @@ void measure_text(std::string_view s, bool link, TextMeasure& m) {
         gap = false;
         any = true;
         chars += text::is_cjk(c) ? 3 : 1;
-        if (c == ',' || c == 0xFF0C || c == 0x3001 || c == 0x060C) ++m.commas;
+        if (text::is_comma(c)) ++m.commas;
         else if (text::is_sentence_end(c)) ++m.sentence_ends;
     }
     m.chars += chars;

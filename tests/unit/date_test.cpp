@@ -228,3 +228,14 @@ TEST_CASE("starts_with_date after a word: an abbreviated weekday needs its \".\"
     CHECK_FALSE(starts_with_date("So, 3. März 2026", DateStart::after_word));     // "Min-ji So"
     CHECK_FALSE(starts_with_date("Mo 3 March 2026", DateStart::after_word));      // "Anna Mo"
 }
+
+TEST_CASE("find_byline: a role word alone after a given name, ending the byline, is its surname") {
+    using dconv::clean::find_byline;
+    CHECK(find_byline("By Ann Editor", true) == "Ann Editor");
+    CHECK(find_byline("Written by Tom Director", true) == "Tom Director");
+    // elsewhere a role word still ends the name
+    CHECK(find_byline("By Sam Reed Staff Reporter", true) == "Sam Reed");
+    CHECK(find_byline("By Sam Reed, Staff Reporter", true) == "Sam Reed");
+    CHECK(find_byline("By Ann Chief Editor", true) == "Ann");
+    CHECK(find_byline("By Staff Reporter", true).empty());
+}
