@@ -748,7 +748,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<Cls> revised = cls;
     const bool context = rule_on(Rule::context);
     // the lines of a hard-wrapped paragraph (units.hpp): its sentence ends on its last line
-    const std::vector<bool> continued = continued_lines(units);
+    // (the HTML cleaner's units are numbered one after another: none continues another)
+    const std::vector<bool> continued =
+        options.numbered_units ? std::vector<bool>(n, false) : continued_lines(units);
     std::vector<std::size_t> paragraph_end(n);
     for (std::size_t i = n; i-- > 0;) paragraph_end[i] = i + 1 < n && continued[i + 1] ? paragraph_end[i + 1] : i;
     for (std::size_t i = 0; i < n; ++i) {
