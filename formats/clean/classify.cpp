@@ -708,11 +708,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Nor is a row of a data table without links, whatever its cells ("A | B", a long row
     // of names): the table is one piece of the article, as the content run weighs it
     // below, and its rows, read as lines, are no furniture around the text after it.
-    auto table_row = [&](std::size_t k) {
+    // the number (from 1) of the data table unit k is a row of, or 0 (CleanOptions::table_rows)
+    auto table_of = [&](std::size_t k) {
         const std::size_t b = units[k].block;
-        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() &&
-               (*options.table_rows)[b] != 0;
+        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b]
+                                                                                           : 0u;
     };
+    auto table_row = [&](std::size_t k) { return table_of(k) != 0; };
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
         return (g.text.empty() && !units[k].rule) || picture_name(units[k]) ||
@@ -841,10 +843,6 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // over, not as many lines of furniture (a 12-row table in an article parted the
     // paragraph after it from the article). Rows of good text add their weight.
     if (options.table_rows && rule_on(Rule::content_run)) {
-        auto table_of = [&](std::size_t i) {
-            const std::size_t b = units[i].block;
-            return units[i].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b] : 0u;
-        };
         for (std::size_t i = 0; i < n;) {
             const std::uint32_t table = table_of(i);
             std::size_t end = i + 1;
