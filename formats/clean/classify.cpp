@@ -1045,9 +1045,28 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
     // a hard-wrapped paragraph stays whole or goes whole: a removal parting its lines cut
     // a short page's last sentence in two ("... a cafe would" kept, "open in the summer." not)
-    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop);
+    // Only a verdict of where a line stands (context, content-run) is reconciled: a line
+    // removed on its own content (furniture, a repeated line...) ends the paragraph above
+    // it and is never weighed, lest "whichever side is longer" glue it back into the prose.
+    std::vector<bool> fixed(n, false);
+    const std::string_view by_context = rule_id(Rule::context), by_run = rule_id(Rule::content_run);
+    for (std::size_t i = 0; i < n; ++i) fixed[i] = drop[i] && rules[i] != by_context && rules[i] != by_run;
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop, fixed);
     for (std::size_t i = 0; i < n; ++i) {
         if (!drop[i]) {
+            if (donor[i] != n && diag.keeps_notes()) {  // kept against the rule that removed it
+                Diagnostic d;
+                d.pass = "classify";
+                d.action = "kept";
+                d.first_line = units[i].source.first;
+                d.last_line = units[i].source.last;
+                d.score = scores[i];
+                d.rule = rules[i];
+                d.reason = "kept, overruling " + std::string(rules[i]) + ": a line of a paragraph kept whole (" +
+                           reasons[i] + ")";
+                d.excerpt = excerpt(units[i].f.text);
+                diag.note(std::move(d));
+            }
             reasons[i].clear();
             continue;
         }
