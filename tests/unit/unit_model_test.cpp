@@ -17,6 +17,8 @@
 #include "clean/text_units.hpp"
 #include "clean/unit_features.hpp"
 #include "clean/units.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
 
 using namespace dconv;
 using namespace dconv::clean;
@@ -435,4 +437,37 @@ TEST_CASE("a wrapped paragraph is settled whole, and a line removed on its own c
         settle_wrapped_paragraphs(units, continued, drop, {false, false, false});
         CHECK(drop == std::vector<bool>{false, false, false});
     }
+}
+
+TEST_CASE("--explain notes a line kept whole with its paragraph against the rule that removed it") {
+    Document page;
+    const std::vector<std::string> lines = {
+        "Library opens late", "",
+        "The town library will stay open until nine on Thursdays from next month, the trustees said on Monday.", "",
+        "Home | News | Sport | Weather", "Login | Register", "so the town",
+        "library will stay open until nine on Thursdays from next month, the trustees said at a meeting on Monday "
+        "evening after a long debate.",
+        "", "Readers had asked for later hours for years, said the head librarian, who kept a list of every request."};
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        if (lines[k].empty()) continue;
+        page.blocks.push_back(paragraph(lines[k]));
+        const auto at = static_cast<std::uint32_t>(k + 1);
+        page.blocks.back().source = SourceRange{at, at};
+    }
+    Diagnostics diag(true);
+    classify_boilerplate(page, CleanOptions{}, diag);
+    bool noted = false;
+    for (const Diagnostic& d : diag.items()) {
+        if (d.pass != "classify" || d.action != "kept") continue;
+        CHECK(d.first_line == 7);
+        CHECK(d.rule == "context");
+        CHECK(d.reason.starts_with("kept, overruling context: a line of a paragraph kept whole"));
+        noted = true;
+    }
+    CHECK(noted);
+    // the paragraph stays whole, the furniture above it goes
+    std::string text;
+    for (const Block& b : page.blocks) text += plain_text(b) + "\n";
+    CHECK(text.find("so the town") != std::string::npos);
+    CHECK(text.find("Login") == std::string::npos);
 }
