@@ -439,7 +439,7 @@ TEST_CASE("a wrapped paragraph is settled whole, and a line removed on its own c
     }
 }
 
-TEST_CASE("--explain notes a line kept whole with its paragraph against the rule that removed it") {
+TEST_CASE("explain: a note for a line kept whole with its paragraph against the rule that removed it") {
     Document page;
     const std::vector<std::string> lines = {
         "Library opens late", "",
