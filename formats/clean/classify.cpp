@@ -708,11 +708,13 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // Nor is a row of a data table without links, whatever its cells ("A | B", a long row
     // of names): the table is one piece of the article, as the content run weighs it
     // below, and its rows, read as lines, are no furniture around the text after it.
-    auto table_row = [&](std::size_t k) {
+    // the number (from 1) of the data table unit k is a row of, or 0 (CleanOptions::table_rows)
+    auto table_of = [&](std::size_t k) {
         const std::size_t b = units[k].block;
-        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() &&
-               (*options.table_rows)[b] != 0;
+        return options.table_rows && units[k].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b]
+                                                                                           : 0u;
     };
+    auto table_row = [&](std::size_t k) { return table_of(k) != 0; };
     auto silent = [&](std::size_t k) {
         const Features& g = units[k].f;
         return (g.text.empty() && !units[k].rule) || picture_name(units[k]) ||
@@ -748,7 +750,9 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     std::vector<Cls> revised = cls;
     const bool context = rule_on(Rule::context);
     // the lines of a hard-wrapped paragraph (units.hpp): its sentence ends on its last line
-    const std::vector<bool> continued = continued_lines(units);
+    // (the HTML cleaner's units are numbered one after another: none continues another)
+    const std::vector<bool> continued =
+        options.numbered_units ? std::vector<bool>(n, false) : continued_lines(units);
     std::vector<std::size_t> paragraph_end(n);
     for (std::size_t i = n; i-- > 0;) paragraph_end[i] = i + 1 < n && continued[i + 1] ? paragraph_end[i + 1] : i;
     for (std::size_t i = 0; i < n; ++i) {
@@ -839,10 +843,6 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     // over, not as many lines of furniture (a 12-row table in an article parted the
     // paragraph after it from the article). Rows of good text add their weight.
     if (options.table_rows && rule_on(Rule::content_run)) {
-        auto table_of = [&](std::size_t i) {
-            const std::size_t b = units[i].block;
-            return units[i].item < 0 && b < options.table_rows->size() ? (*options.table_rows)[b] : 0u;
-        };
         for (std::size_t i = 0; i < n;) {
             const std::uint32_t table = table_of(i);
             std::size_t end = i + 1;
@@ -1045,9 +1045,28 @@ void classify_boilerplate(Document& doc, const CleanOptions& options, Diagnostic
     if (rule_on(Rule::teaser_copy)) drop_truncated_copies(units, drop, reasons, rules);
     // a hard-wrapped paragraph stays whole or goes whole: a removal parting its lines cut
     // a short page's last sentence in two ("... a cafe would" kept, "open in the summer." not)
-    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop);
+    // Only a verdict of where a line stands (context, content-run) is reconciled: a line
+    // removed on its own content (furniture, a repeated line...) ends the paragraph above
+    // it and is never weighed, lest "whichever side is longer" glue it back into the prose.
+    std::vector<bool> fixed(n, false);
+    const std::string_view by_context = rule_id(Rule::context), by_run = rule_id(Rule::content_run);
+    for (std::size_t i = 0; i < n; ++i) fixed[i] = drop[i] && rules[i] != by_context && rules[i] != by_run;
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop, fixed);
     for (std::size_t i = 0; i < n; ++i) {
         if (!drop[i]) {
+            if (donor[i] != n && diag.keeps_notes()) {  // kept against the rule that removed it
+                Diagnostic d;
+                d.pass = "classify";
+                d.action = "kept";
+                d.first_line = units[i].source.first;
+                d.last_line = units[i].source.last;
+                d.score = scores[i];
+                d.rule = rules[i];
+                d.reason = "kept, overruling " + std::string(rules[i]) + ": a line of a paragraph kept whole (" +
+                           reasons[i] + ")";
+                d.excerpt = excerpt(units[i].f.text);
+                diag.note(std::move(d));
+            }
             reasons[i].clear();
             continue;
         }

@@ -336,8 +336,34 @@ constexpr std::array kHonorifics = std::to_array<std::string_view>({
     "H.E.", "HE", "Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Prof.", "Sir",
 });
 
+// A newsroom's desks: a byline of these and role words alone ("By Sports Editor", "By
+// Our Correspondent") names a desk, no author.
+constexpr std::array kDeskWords = std::to_array<std::string_view>({
+    "Agencies", "Affairs", "Arts", "Business", "City", "Correspondent", "Correspondents", "Crime",
+    "Culture", "Defence", "Defense", "Desk", "Diplomatic", "Economics", "Education", "Entertainment",
+    "Environment", "Finance", "Financial", "Health", "Home", "Legal", "Metro", "News", "Our",
+    "Political", "Politics", "Science", "Sport", "Sports", "Team", "Technology", "Transport",
+    "Travel", "Weather", "Writer", "Writers",
+});
+
 bool is_role(std::string_view w) {
     return std::find(kRoleWords.begin(), kRoleWords.end(), w) != kRoleWords.end();
+}
+
+bool is_desk(std::string_view w) {
+    return is_role(w) || std::find(kDeskWords.begin(), kDeskWords.end(), w) != kDeskWords.end();
+}
+
+// Whether the name ends after a word ending at `i` of `s`: at the text's end, at ", | ( ;",
+// at a date ("By Jo Reporter June 4, 2024") or at "and"/"&" (a second author's name).
+bool name_ends_at(std::string_view s, std::size_t i) {
+    if (i < s.size() && s[i] != ' ') return s[i] == ',' || s[i] == '|' || s[i] == '(' || s[i] == ';';
+    while (i < s.size() && s[i] == ' ') ++i;
+    if (i == s.size()) return true;
+    const char c = s[i];
+    if (c == ',' || c == '|' || c == '(' || c == ';' || c == '&') return true;
+    const std::string_view rest = s.substr(i);
+    return rest == "and" || rest.starts_with("and ") || starts_with_date(rest, DateStart::after_word);
 }
 
 // Capitalised words from the start of `s`, stopping at a role word, a lower-case word,
@@ -358,8 +384,9 @@ std::string name_from(std::string_view s) {
         std::size_t k = 0;
         char32_t first = text::next(w, k);
         // a role word after a name ends it ("Sam Reed Staff Reporter"), but one word
-        // alone after a given name, ending the text, is its surname ("Jo Reporter")
-        const bool surname = count == 1 && i == s.size();
+        // alone after a given name, ending the name, is its surname ("Jo Reporter, Staff
+        // Writer", "Jo Reporter | 4 June 2024", "Ann Head and Sam Reed")
+        const bool surname = count == 1 && name_ends_at(s, i);
         if (!text::is_upper(first) || (is_role(w) && !surname)) break;
         if (!name.empty() && starts_with_date(s.substr(start), DateStart::after_word)) break;
         if (!name.empty()) name += ' ';
@@ -368,6 +395,14 @@ std::string name_from(std::string_view s) {
         if (i < s.size() && s[i] != ' ') break;
     }
     while (!name.empty() && (name.back() == '.' || name.back() == ':')) name.pop_back();
+    // a desk's title is no author's name
+    bool desk = !name.empty();
+    for (std::size_t at = 0; desk && at < name.size();) {
+        const std::size_t space = std::min(name.find(' ', at), name.size());
+        desk = is_desk(std::string_view(name).substr(at, space - at));
+        at = space + 1;
+    }
+    if (desk) return {};
     return name;
 }
 

@@ -21,8 +21,6 @@ namespace {
 using clean::Features;
 
 constexpr double kMaxHeadingLength = 160;   // a heading line longer than this is a paragraph
-constexpr std::uint32_t kMaxJoinGap = 5;     // blank lines a broken paragraph may span
-constexpr double kMinWrappedCjkLength = 60;  // a CJK line this long may be hard-wrapped
 
 // A note of the repair pass, with its excerpt made already.
 void report_excerpt(Diagnostics& diag, const Block& b, const char* action, const std::string& reason,
@@ -232,7 +230,7 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
         poll_deadline();
         if (!out.empty() && is_paragraph(out.back()) && is_paragraph(b) && b.source.known() &&
             out.back().source.known() && b.source.first > out.back().source.last &&
-            b.source.first - out.back().source.last <= kMaxJoinGap) {
+            b.source.first - out.back().source.last <= clean::kMaxJoinGap) {
             auto& prev = std::get<Paragraph>(out.back().node).content;
             auto& next = std::get<Paragraph>(b.node).content;
             if (grown != out.size() - 1) {
@@ -241,17 +239,12 @@ void join_broken_paragraphs(Document& doc, std::string_view lang, Diagnostics& d
                 grown_excerpt.clear();
             }
             char32_t end = edge_char(prev, true), start = edge_char(next, false);
-            bool join = false, space = true;
-            if (!clean::closes_clause(end)) {
-                if (text::is_lower(start) && !text::is_cjk(end)) {
-                    join = true;
-                } else if (text::is_cjk(start) && (end == 0xFF0C || end == 0x3001 || text::is_cjk(end))) {
-                    if (text::is_cjk(end) && end != 0xFF0C && end != 0x3001 && !grown_is_long)
-                        grown_is_long = clean::measure(prev, lang).length >= kMinWrappedCjkLength;
-                    join = end == 0xFF0C || end == 0x3001 || grown_is_long;
-                    space = false;
-                }
-            }
+            const clean::LineWrap wrap = clean::line_wrap(end, start);
+            if (wrap == clean::LineWrap::cjk_if_long && !grown_is_long)
+                grown_is_long = clean::measure(prev, lang).length >= clean::kMinWrappedCjkLength;
+            const bool join = wrap == clean::LineWrap::spaced || wrap == clean::LineWrap::cjk ||
+                              (wrap == clean::LineWrap::cjk_if_long && grown_is_long);
+            const bool space = wrap == clean::LineWrap::spaced;
             if (join) {
                 append_inlines(prev, std::move(next), space);
                 out.back().source.last = b.source.last;

@@ -199,11 +199,32 @@ void decide(Document& doc, const Document* before, const std::string& lang, std:
     std::vector<float>().swap(probability);
     // a hard-wrapped paragraph's lines share one verdict (units.hpp): the model judged
     // each line apart and brought back a paragraph's first line without its last
-    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued_lines(units), drop);
+    // The two removals above stand: such a line is no line of the paragraph, neither
+    // weighed nor flipped. Nor is a line the rules removed beside a line of its paragraph
+    // they kept: the rules settle a paragraph whole (classify) but for a line removed on
+    // its own content (widget words, a repeated line), which stays removed.
+    const std::vector<bool> continued = continued_lines(units);
+    std::vector<bool> fixed(units.size(), false);
     for (std::size_t k = 0; k < units.size(); ++k) {
-        if (!diag.keeps_notes() || drop[k] != rules[k] || !reasons[k].empty()) continue;
-        scores[k] = donor[k] < units.size() ? scores[donor[k]] : scores[k];
-        reasons[k] = drop[k] ? "a line of a paragraph the model removed" : "a line of a paragraph the model kept";
+        const bool beside_kept =
+            (k > 0 && continued[k] && rules[k - 1]) || (k + 1 < units.size() && continued[k + 1] && rules[k + 1]);
+        fixed[k] = !rules[k] && (repeated[k] || !restore || beside_kept);
+    }
+    const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop, fixed);
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!diag.keeps_notes() || donor[k] == units.size()) continue;
+        if (drop[k] != rules[k]) {  // back to the rules' verdict: no overruling to note
+            reasons[k].clear();
+            weighed[k].clear();
+            continue;
+        }
+        // the paragraph's deciding score: its longest line on the side that won
+        scores[k] = scores[donor[k]];
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "a line of a paragraph the model %s (content probability %.2f of its longest line)",
+                      drop[k] ? "removed" : "kept", scores[donor[k]]);
+        reasons[k] = buf;
+        weighed[k].clear();
     }
     if (unit_model_empties_page(rules, drop)) return;  // the rules' output stands
     Diagnostics quiet(false);

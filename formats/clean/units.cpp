@@ -143,43 +143,65 @@ bool closes_clause(char32_t c) {
            c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == ')' || c == 0xFF09;
 }
 
+LineWrap line_wrap(char32_t end, char32_t start) {
+    if (closes_clause(end)) return LineWrap::none;
+    if (text::is_lower(start) && !text::is_cjk(end)) return LineWrap::spaced;
+    if (!text::is_cjk(start)) return LineWrap::none;
+    if (end == 0xFF0C || end == 0x3001) return LineWrap::cjk;
+    return text::is_cjk(end) ? LineWrap::cjk_if_long : LineWrap::none;
+}
+
 std::vector<bool> continued_lines(const std::vector<Unit>& units) {
     std::vector<bool> continued(units.size(), false);
     auto line = [](const Unit& u) {
         return u.kind == UnitKind::paragraph && u.item < 0 && u.measured && !u.f.text.empty() && u.source.known();
     };
-    for (std::size_t k = 1; k < units.size(); ++k) {
-        const Unit &above = units[k - 1], &u = units[k];
-        if (!line(above) || !line(u) || u.source.first != above.source.last + 1) continue;
-        const std::string_view a = above.f.text, b = u.f.text;
-        std::size_t end = a.size(), start = 0;
-        const char32_t last = text::prev(a, end), first = text::next(b, start);
-        continued[k] = !closes_clause(last) && !text::is_cjk(last) && text::is_lower(first);
+    double paragraph = 0;  // the length of the paragraph so far (its lines' lengths)
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        const Unit& u = units[k];
+        if (k == 0 || !continued[k - 1]) paragraph = 0;
+        if (k > 0) {
+            const Unit& above = units[k - 1];
+            if (line(above) && line(u) && u.source.first > above.source.last &&
+                u.source.first - above.source.last <= kMaxJoinGap) {
+                const std::string_view a = above.f.text, b = u.f.text;
+                std::size_t end = a.size(), start = 0;
+                const char32_t last = text::prev(a, end), first = text::next(b, start);
+                const LineWrap wrap = line_wrap(last, first);
+                continued[k] = wrap == LineWrap::spaced || wrap == LineWrap::cjk ||
+                               (wrap == LineWrap::cjk_if_long && paragraph + above.f.length >= kMinWrappedCjkLength);
+            }
+            if (continued[k]) paragraph += above.f.length;
+            else paragraph = 0;
+        }
     }
     return continued;
 }
 
 std::vector<std::size_t> settle_wrapped_paragraphs(const std::vector<Unit>& units, const std::vector<bool>& continued,
-                                                   std::vector<bool>& drop) {
+                                                   std::vector<bool>& drop, const std::vector<bool>& fixed) {
     const std::size_t n = units.size();
     std::vector<std::size_t> donor(n, n);
+    auto held = [&](std::size_t k) { return k < fixed.size() && fixed[k]; };
     for (std::size_t first = 0; first < n;) {
+        if (held(first)) {  // removed on its own content: no line of any paragraph
+            ++first;
+            continue;
+        }
         std::size_t end = first + 1;
-        while (end < n && continued[end]) ++end;
+        while (end < n && continued[end] && !held(end)) ++end;
         double kept = 0, removed = 0;
-        std::size_t longest = n;
+        std::size_t longest_kept = n, longest_removed = n;
         for (std::size_t k = first; k < end; ++k) {
-            if (!drop[k]) {
-                kept += units[k].f.length;
-                continue;
-            }
-            removed += units[k].f.length;
+            std::size_t& longest = drop[k] ? longest_removed : longest_kept;
+            (drop[k] ? removed : kept) += units[k].f.length;
             if (longest == n || units[k].f.length > units[longest].f.length) longest = k;
         }
         if (kept > 0 && removed > 0) {
             const bool keep = kept >= removed;
             for (std::size_t k = first; k < end; ++k) {
-                if (!keep && !drop[k]) donor[k] = longest;
+                if (drop[k] == !keep) continue;
+                donor[k] = keep ? longest_kept : longest_removed;
                 drop[k] = !keep;
             }
         }

@@ -47,17 +47,33 @@ std::vector<Unit> make_units(const Document& doc, std::string_view lang, std::si
 // quote or bracket. A line that stops on one is no paragraph broken mid-clause.
 bool closes_clause(char32_t c);
 
+// Blank lines a broken paragraph may span (the repair pass joins across them).
+inline constexpr std::uint32_t kMaxJoinGap = 5;
+// A CJK paragraph this long may be hard-wrapped at any character.
+inline constexpr double kMinWrappedCjkLength = 60;
+
+// Whether a line ending in `end` wraps onto a line starting with `start` (the one test
+// the repair pass joins by and continued_lines ties lines by): not after a character
+// that closes a clause; then onto a lower-case start (joined with a space), or, CJK onto
+// CJK (joined without one), after "，" or "、", or after any CJK character when the
+// paragraph so far is kMinWrappedCjkLength long (`if_long`: the caller measures).
+enum class LineWrap { none, spaced, cjk, cjk_if_long };
+LineWrap line_wrap(char32_t end, char32_t start);
+
 // A text dump wraps its paragraphs at a fixed width: a paragraph's next line stands
-// right under a line that stops mid-clause (closes_clause) and opens in lower case.
+// within kMaxJoinGap lines of a line it wraps from (line_wrap).
 // Whether each unit is such a next line of the unit before it (both paragraphs): the
 // repair pass joins them, and the rules, which judge each line, must not part them.
 std::vector<bool> continued_lines(const std::vector<Unit>& units);
 // One verdict for each hard-wrapped paragraph of `units` (the lines `continued` ties,
 // continued_lines): kept whole when its kept lines are at least as long as its removed
-// ones, else removed whole. Returns, for each unit it removes, the paragraph's longest
-// line that was removed already (whose reason it takes); units.size() for the others.
+// ones, else removed whole. A `fixed` unit (removed on its own content: furniture, a
+// repeated line; the rules' removal the model may not undo) is no line of a paragraph:
+// it ends the one above it, is never weighed and never flipped (repair joins across it).
+// Returns, for each unit it flips, the paragraph's longest line on the side that won
+// (whose reason and score decided it); units.size() for the others.
 std::vector<std::size_t> settle_wrapped_paragraphs(const std::vector<Unit>& units, const std::vector<bool>& continued,
-                                                   std::vector<bool>& drop);
+                                                   std::vector<bool>& drop, const std::vector<bool>& fixed);
 
 // What identifies a unit of a document, for matching: its text's fold and length, and
 // where it is. Far smaller than a Unit, whose text is a copy of the page's.

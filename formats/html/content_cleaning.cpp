@@ -838,6 +838,7 @@ void clean_content(Document& doc, const CleanOptions& options, bool records, Dia
         Document copy = numbered_copy(doc, units, table_rows);
         CleanOptions classify = options;
         classify.table_rows = &table_rows;
+        classify.numbered_units = true;
         classify.title_line = 0;  // the headline's place in unit numbers: the units up to it
         if (title_line)
             for (const Unit& u : units)

@@ -50,6 +50,10 @@ struct CleanOptions {
     // text): per block of the document classified, the number (from 1) of the table it
     // is a row of, or 0. Set by the cleaner itself; nullptr: no rows. Not owned.
     const std::vector<std::uint32_t>* table_rows = nullptr;
+    // The units' lines are their numbers, one after another (the HTML cleaner's copy of a
+    // page): a unit "right under" another is no wrapped line of it, so no unit continues
+    // the one above (units.hpp, continued_lines). Set by the cleaner itself.
+    bool numbered_units = false;
 };
 
 // ------------------------------------------------------------------ the pass table

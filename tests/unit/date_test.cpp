@@ -239,3 +239,22 @@ TEST_CASE("find_byline: a role word alone after a given name, ending the byline,
     CHECK(find_byline("By Ann Chief Editor", true) == "Ann");
     CHECK(find_byline("By Staff Reporter", true).empty());
 }
+
+TEST_CASE("find_byline: a role word after a given name is its surname wherever the name ends") {
+    using dconv::clean::find_byline;
+    CHECK(find_byline("By Jo Reporter, Staff Writer", true) == "Jo Reporter");
+    CHECK(find_byline("By Jo Reporter | 4 June 2024", true) == "Jo Reporter");
+    CHECK(find_byline("By Jo Reporter June 4, 2024", true) == "Jo Reporter");
+    CHECK(find_byline("By Jo Reporter (Reuters)", true) == "Jo Reporter");
+    CHECK(find_byline("By Ann Head and Sam Reed", true) == "Ann Head");
+    // before another word, a role word still ends the name
+    CHECK(find_byline("By Ann Chief Editor", true) == "Ann");
+}
+
+TEST_CASE("find_byline: a desk's title is no author") {
+    using dconv::clean::find_byline;
+    CHECK(find_byline("By Sports Editor", true).empty());
+    CHECK(find_byline("By Political Editor", true).empty());
+    CHECK(find_byline("By Our Correspondent", true).empty());
+    CHECK(find_byline("By Sam Reed, Political Editor", true) == "Sam Reed");
+}

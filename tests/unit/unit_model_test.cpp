@@ -17,6 +17,8 @@
 #include "clean/text_units.hpp"
 #include "clean/unit_features.hpp"
 #include "clean/units.hpp"
+#include "dconv/clean.hpp"
+#include "dconv/model.hpp"
 
 using namespace dconv;
 using namespace dconv::clean;
@@ -366,4 +368,106 @@ TEST_CASE("sort_hashes sorts as std::sort does, at every depth of its dealing") 
             CHECK(hashes == expected);
         }
     }
+}
+
+namespace {
+
+// A text dump's lines, one paragraph each, on consecutive source lines from 1 (a blank
+// line where `text` is empty), as the text reader gives them.
+std::vector<Unit> dump_units(const std::vector<std::string>& lines) {
+    Document page;
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        if (lines[k].empty()) continue;
+        page.blocks.push_back(paragraph(lines[k]));
+        const auto at = static_cast<std::uint32_t>(k + 1);
+        page.blocks.back().source = SourceRange{at, at};
+    }
+    return make_units(page, "en");
+}
+
+}  // namespace
+
+TEST_CASE("a wrapped line continues the line it wraps from, as the repair pass joins them") {
+    const std::vector<Unit> units = dump_units({
+        "The bridge was closed for a year while the crews rebuilt the northern span and",
+        "resurfaced the road.",             // wraps from a line stopping mid-clause
+        "Work starts in May and",           // after a sentence: a paragraph of its own
+        "",
+        "",
+        "the council pays for it.",         // across two blank lines, as repair joins
+        "The next line.",
+        "桥梁关闭了一年，",
+        "工人们重建了北侧桥跨。",          // CJK after "，": joined without a space
+    });
+    REQUIRE(units.size() == 7);
+    CHECK(continued_lines(units) == std::vector<bool>{false, true, false, true, false, false, true});
+    CHECK(line_wrap(U'd', U'r') == LineWrap::spaced);
+    CHECK(line_wrap(U'.', U'r') == LineWrap::none);
+    CHECK(line_wrap(U'，', U'工') == LineWrap::cjk);
+    CHECK(line_wrap(U'年', U'工') == LineWrap::cjk_if_long);
+}
+
+TEST_CASE("a wrapped paragraph is settled whole, and a line removed on its own content is no line of it") {
+    const std::vector<Unit> units = dump_units({
+        "The bridge was closed for a year while the crews rebuilt the whole of the northern span and",
+        "advertisement",
+        "resurfaced the road, which had not been touched since the bridge opened in the sixties.",
+    });
+    REQUIRE(units.size() == 3);
+    const std::vector<bool> continued = continued_lines(units);
+    REQUIRE(continued == std::vector<bool>{false, true, true});
+    SECTION("without a fixed line, the longer side wins: the furniture comes back into the prose") {
+        std::vector<bool> drop{false, true, false};
+        const std::vector<std::size_t> donor = settle_wrapped_paragraphs(units, continued, drop, {});
+        CHECK(drop == std::vector<bool>{false, false, false});
+        CHECK(donor[1] == 0);  // the paragraph's longest kept line decided
+    }
+    SECTION("a fixed line ends the paragraph, is never weighed and never flipped") {
+        std::vector<bool> drop{false, true, false};
+        settle_wrapped_paragraphs(units, continued, drop, {false, true, false});
+        CHECK(drop == std::vector<bool>{false, true, false});
+        // nor does its length remove a short paragraph's prose: a removed first line
+        // (context) and a kept line after the furniture are two paragraphs now
+        std::vector<bool> split{true, true, false};
+        settle_wrapped_paragraphs(units, continued, split, {false, true, false});
+        CHECK(split == std::vector<bool>{true, true, false});
+    }
+    SECTION("lines removed for where they stand are weighed: the paragraph is kept whole") {
+        std::vector<bool> drop{true, false, false};
+        settle_wrapped_paragraphs(units, continued, drop, {false, false, false});
+        CHECK(drop == std::vector<bool>{false, false, false});
+    }
+}
+
+TEST_CASE("explain: a note for a line kept whole with its paragraph against the rule that removed it") {
+    Document page;
+    const std::vector<std::string> lines = {
+        "Library opens late", "",
+        "The town library will stay open until nine on Thursdays from next month, the trustees said on Monday.", "",
+        "Home | News | Sport | Weather", "Login | Register", "so the town",
+        "library will stay open until nine on Thursdays from next month, the trustees said at a meeting on Monday "
+        "evening after a long debate.",
+        "", "Readers had asked for later hours for years, said the head librarian, who kept a list of every request."};
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        if (lines[k].empty()) continue;
+        page.blocks.push_back(paragraph(lines[k]));
+        const auto at = static_cast<std::uint32_t>(k + 1);
+        page.blocks.back().source = SourceRange{at, at};
+    }
+    Diagnostics diag(true);
+    classify_boilerplate(page, CleanOptions{}, diag);
+    bool noted = false;
+    for (const Diagnostic& d : diag.items()) {
+        if (d.pass != "classify" || d.action != "kept") continue;
+        CHECK(d.first_line == 7);
+        CHECK(d.rule == "context");
+        CHECK(d.reason.starts_with("kept, overruling context: a line of a paragraph kept whole"));
+        noted = true;
+    }
+    CHECK(noted);
+    // the paragraph stays whole, the furniture above it goes
+    std::string text;
+    for (const Block& b : page.blocks) text += plain_text(b) + "\n";
+    CHECK(text.find("so the town") != std::string::npos);
+    CHECK(text.find("Login") == std::string::npos);
 }
