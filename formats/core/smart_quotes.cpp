@@ -73,6 +73,10 @@ bool opens_after(char32_t c) {
 // (jgm/pandoc#8839, docutils bug 332).
 bool is_east_asian(char32_t c) { return text::is_cjk(c) || text::is_cjk_punct(c); }
 
+// Hebrew writes gershayim (an abbreviation's mark: ש"ח, צה"ל) and geresh (ג'ירפה) with the
+// straight quotes between two letters of a word: kept as written, never a quotation mark.
+bool is_hebrew_letter(char32_t c) { return c >= 0x05D0 && c <= 0x05EA; }
+
 class Smartener {
 public:
     explicit Smartener(const QuoteMarks& marks) : marks_(marks) {}
@@ -168,7 +172,9 @@ private:
                 following = text::next(s, j);
             }
             bool east_asian_side = is_east_asian(previous_) || is_east_asian(following);
-            if (c == '"') {
+            if ((c == '"' || c == '\'') && is_hebrew_letter(previous_) && is_hebrew_letter(following)) {
+                out += static_cast<char>(c);
+            } else if (c == '"') {
                 bool opens = opens_after(previous_);
                 if (east_asian_side && !opens) opens = open_double_ == 0 && following != 0 && !text::is_space(following);
                 if (opens) {
