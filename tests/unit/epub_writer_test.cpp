@@ -280,6 +280,30 @@ TEST_CASE("book: in every writer of one document, a chapter's sections are one l
     CHECK_THAT(native, !Contains("\"level\": 4") && !Contains("\"level\":4"));
 }
 
+// Trial 15: a bundle written as one document (Markdown, text, HTML) dropped each
+// chapter's author and date, which the EPUB and the PDF show under its title.
+TEST_CASE("book: a bundle written as one document keeps each chapter's byline under its title") {
+    Document one, two, three;
+    one.meta.title = "On the quay";
+    one.meta.authors = {"Writer 1"};
+    one.meta.date = "2024-02-01T09:00:00Z";
+    one.blocks.push_back(make_paragraph("Text one."));
+    two.meta.title = "On the pier";
+    two.meta.authors = {"Writer 2", "Writer 3"};
+    two.blocks.push_back(make_paragraph("Text two."));
+    three.meta.title = "Untold";  // no author, no date: no byline
+    three.blocks.push_back(make_paragraph("Text three."));
+    Book book = make_book({one, two, three}, Meta{});
+    std::string md = write_book(book, "md", {});
+    CHECK_THAT(md, Contains("# On the quay\n\n*Writer 1 \u00B7 2024-02-01*\n\nText one."));
+    CHECK_THAT(md, Contains("# On the pier\n\n*Writer 2, Writer 3*\n\nText two."));
+    CHECK_THAT(md, Contains("# Untold\n\nText three."));
+    CHECK_THAT(write_book(book, "txt", {}), Contains("Writer 1 \u00B7 2024-02-01"));
+    // A single chapter's byline is the book's, in its front matter: not repeated.
+    std::string single = write_book(make_book({one}, Meta{}), "md", {});
+    CHECK(single.find("*Writer 1") == std::string::npos);
+}
+
 TEST_CASE("epub: a long chapter is split over pages, and its contents point into them") {
     Document doc = long_document();
     auto entries = unzip(write_epub(doc, dated()));
