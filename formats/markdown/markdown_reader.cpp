@@ -857,7 +857,58 @@ public:
             else deepest.push_back(index);
         }
         warn_too_deep(deepest);
+        warn_unreferenced(root);
     }
+
+    // The label of a footnote definition's line ("[^note]: ..." after at most three
+    // spaces: "note"), empty when the line is none.
+    static std::string_view definition_label(std::string_view line) {
+        std::size_t at = 0;
+        while (at < 3 && at < line.size() && line[at] == ' ') ++at;
+        if (line.substr(at, 2) != "[^") return {};
+        std::size_t end = line.find("]:", at + 2);
+        if (end == std::string_view::npos || end == at + 2) return {};
+        std::string_view label = line.substr(at + 2, end - at - 2);
+        if (label.find_first_of(" \t[]") != std::string_view::npos) return {};
+        return label;
+    }
+
+    // cmark-gfm drops a footnote definition that no reference reaches, and a second one
+    // of the same label, without a word: each such definition's line (outside code and
+    // HTML blocks) gets a warning. Those it kept are in definitions_.
+    void warn_unreferenced(cmark_node* root) {
+        std::vector<bool> kept(lines_.size() + 1, false), verbatim(lines_.size() + 1, false);
+        std::unordered_set<std::string_view> kept_labels;
+        for (cmark_node* definition : definitions_) {
+            int line = cmark_node_get_start_line(definition);
+            if (line <= 0 || static_cast<std::size_t>(line) > lines_.size()) continue;
+            kept[static_cast<std::size_t>(line)] = true;
+            kept_labels.insert(definition_label(lines_[static_cast<std::size_t>(line) - 1]));
+        }
+        bool any = false;  // a definition's line that is not kept: rare, and only then is the tree walked
+        for (std::size_t line = 1; line <= lines_.size() && !any; ++line)
+            any = !kept[line] && !definition_label(lines_[line - 1]).empty();
+        if (!any) return;
+        CmarkIterator iter(cmark_iter_new(root), cmark_iter_free);
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            cmark_node_type type = cmark_node_get_type(node);
+            if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_CODE_BLOCK && type != CMARK_NODE_HTML_BLOCK)) continue;
+            int first = std::max(cmark_node_get_start_line(node), 1);
+            int last = std::min(cmark_node_get_end_line(node), static_cast<int>(lines_.size()));
+            for (int line = first; line <= last; ++line) verbatim[static_cast<std::size_t>(line)] = true;
+        }
+        for (std::size_t line = 1; line <= lines_.size(); ++line) {
+            std::string_view label = definition_label(lines_[line - 1]);
+            if (label.empty() || kept[line] || verbatim[line]) continue;
+            std::string why = kept_labels.count(label) ? " is defined again: the first definition is used, this one dropped"
+                                                       : " is never referenced: dropped";
+            diag_.warn(std::string(kPass), "footnote [^" + std::string(label) + "]" + why,
+                       static_cast<std::uint32_t>(line) + line_offset_);
+        }
+    }
+
 
     // One warning for the citations that notes kMaxNoteNesting deep make, kept as text,
     // and the notes lost with them: those they cite that the walk did not reach, and the

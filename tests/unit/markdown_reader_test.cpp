@@ -599,6 +599,23 @@ TEST_CASE("reader: a line of 100,000 '|' is read fast, without the table extensi
     CHECK(diag.items().back().reason == "a line with more than 1001 '|': tables not read in this document (a table has at most 1000 columns)");
 }
 
+// Trial 15: a footnote no text referenced was dropped without a word.
+TEST_CASE("reader: a footnote never referenced is dropped with a warning naming its line") {
+    Diagnostics diag;
+    Document doc = read("Text[^a].\n\n[^a]: Kept.\n\n[^unused]: Never cited.\n\n```\n[^code]: in code\n```\n", diag);
+    CHECK(all_text(doc).find("Never cited") == std::string::npos);
+    REQUIRE(diag.warnings() == 1);
+    const Diagnostic& d = diag.items().back();
+    INFO(d.reason);
+    CHECK(d.reason.find("[^unused]") != std::string::npos);
+    CHECK(d.reason.find("never referenced") != std::string::npos);
+    CHECK(d.first_line == 5);
+
+    Diagnostics all_cited;
+    read("Text[^a][^b].\n\n[^a]: A.\n[^b]: B.\n", all_cited);
+    CHECK(all_cited.warnings() == 0);
+}
+
 TEST_CASE("reader: a long footnote referenced 100,000 times is read once, its later references its label") {
     std::string md;
     for (int i = 0; i < 100000; ++i) md += "[^a]";
