@@ -599,8 +599,9 @@ TEST_CASE("html: --explain gives a table's rows one note and names each emptied 
             CHECK(contains(d.reason, "(the first of 40 notes on this table's rows"));
         }
         if (d.pass == "html-images" && d.action == "changed") {
-            alt_named = d.excerpt == "img/dawn.png" && d.first_line == 49;
-            CHECK(contains(d.reason, "alt text emptied"));
+            // Trial 15: the excerpt is the text removed, the reason names the image
+            alt_named = d.excerpt == "The quay at dawn" && contains(d.reason, "img/dawn.png") && d.first_line == 49;
+            CHECK(contains(d.reason, "alt text"));
         }
         replaced += d.action == "replaced";
     }
