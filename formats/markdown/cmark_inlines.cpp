@@ -13,6 +13,8 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/html_text.hpp"
@@ -276,19 +278,16 @@ void convert_children(cmark_node* parent, Inlines& out, int depth, Context& cont
     }
     std::vector<std::size_t> closer(children.size(), 0);  // opener index -> closer index
     if (any_tag) {
-        std::vector<std::pair<std::string_view, std::vector<std::size_t>>> open;  // by name
+        // hashed by name: a walk over the names seen made N distinct names cost N^2
+        std::unordered_map<std::string_view, std::vector<std::size_t>> open;
         for (std::size_t i = 0; i < children.size(); ++i) {
             if (tags[i].use == TagUse::none) continue;
-            auto stack = std::find_if(open.begin(), open.end(), [&](const auto& o) { return o.first == tags[i].name; });
-            if (stack == open.end()) {
-                open.emplace_back(tags[i].name, std::vector<std::size_t>{});
-                stack = open.end() - 1;
-            }
+            std::vector<std::size_t>& stack = open[tags[i].name];
             if (!tags[i].closing) {
-                stack->second.push_back(i);
-            } else if (!stack->second.empty()) {
-                closer[stack->second.back()] = i;
-                stack->second.pop_back();
+                stack.push_back(i);
+            } else if (!stack.empty()) {
+                closer[stack.back()] = i;
+                stack.pop_back();
             }
         }
     }

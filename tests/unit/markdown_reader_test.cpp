@@ -729,3 +729,32 @@ TEST_CASE("reader: 5,000 tiny <table> HTML blocks cost no system work of their o
     CHECK(std::holds_alternative<Table>(doc.blocks.front().node));
     CHECK(std::holds_alternative<Table>(doc.blocks[2 * kBlocks - 2].node));
 }
+
+TEST_CASE("reader: raw inline tags of many element names are paired in linear work") {
+    // One stack per element name was found by a walk over every name seen: 10,000
+    // names nested (<x0><x1>...</x1></x0>) took 0.24 s and 8 times as many 15.4 s.
+    // Work at 8 times the names within the meter's bound (work_meter.hpp).
+    auto nested = [](int n) {
+        std::string md;
+        for (int i = 0; i < n; ++i) md += "<x" + std::to_string(i) + ">";
+        md += "x";
+        for (int i = n - 1; i >= 0; --i) md += "</x" + std::to_string(i) + ">";
+        return md + "\n";
+    };
+    auto unclosed = [](int n) {
+        std::string md;
+        for (int i = 0; i < n; ++i) md += "<x" + std::to_string(i) + ">a ";
+        return md + "\n";
+    };
+    for (auto make : {+nested, +unclosed}) {
+        const std::string small = make(2000), large = make(16000);
+        Document doc = read(large);
+        REQUIRE(doc.blocks.size() == 1);
+        if (dconv::testing::kAddressSanitizer) continue;  // a measure, not a check, under the sanitizers
+        const WorkMeter meter;
+        const double small_work = meter.least_of(5, [&] { read(small); });
+        const double large_work = meter.least_of(3, [&] { read(large); });
+        INFO("2,000 names: " << small_work << " " << meter.unit() << ", 16,000 names: " << large_work);
+        CHECK(large_work < meter.max_ratio() * small_work);
+    }
+}
