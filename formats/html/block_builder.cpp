@@ -44,8 +44,7 @@ bool wide_for_breaks(char32_t c) {
 // links go in every output format alike, their text stays.
 bool usable_href(std::string_view href) {
     href = text::trim(href);
-    return !href.empty() && href != "#" && !text::starts_with_ci(href, "javascript:") &&
-           !text::starts_with_ci(href, "vbscript:") && !text::starts_with_ci(href, "data:");
+    return !href.empty() && href != "#" && !text::is_script_url(href);
 }
 
 std::uint32_t text_last_line(const GumboNode* node) {

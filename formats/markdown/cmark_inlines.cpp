@@ -257,8 +257,7 @@ RawTag raw_tag(cmark_node* node) {
         // as the HTML reader keeps links: not script (javascript:, vbscript:) nor an
         // inline document (data:); such a link's text stays
         std::string href(text::trim(tag->attribute("href").value_or("")));
-        if (href != "#" && !text::starts_with_ci(href, "javascript:") && !text::starts_with_ci(href, "vbscript:") &&
-            !text::starts_with_ci(href, "data:"))
+        if (href != "#" && !text::is_script_url(href))
             out.href = std::move(href);
     }
     return out;

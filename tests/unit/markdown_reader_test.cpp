@@ -758,3 +758,17 @@ TEST_CASE("reader: raw inline tags of many element names are paired in linear wo
         CHECK(large_work < meter.max_ratio() * small_work);
     }
 }
+
+TEST_CASE("reader: a raw <a> to script is no link, however a browser would read its scheme") {
+    // a browser drops ASCII tabs and newlines anywhere in a URL and C0 controls and spaces
+    // before it: each of these runs script when clicked
+    for (const char* href : {"java&#x09;script:x()", "java&#10;script:x()", "&#1;javascript:x()", "JaVa&#13;Script:x()"}) {
+        const std::string md = std::string("A <a href=\"") + href + "\">link</a>.\n";
+        INFO(md);
+        Document doc = read(md);
+        REQUIRE(doc.blocks.size() == 1);
+        CHECK(doc.blocks[0] == make_paragraph("A link."));
+        const std::string written = write_markdown(doc, WriteOptions{});
+        CHECK(written.find("script") == std::string::npos);
+    }
+}
