@@ -209,7 +209,7 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
 // reading in parentheses, unless <rp> gives them). The Markdown writer writes <sub>, <sup>
 // and a <del> that "~~" cannot delimit so. A tag without its pair, or of another element,
 // stays as written (text).
-enum class TagUse { none, emphasis, strong, strikeout, superscript, subscript, link, unwrap, ruby_text, quote };
+enum class TagUse { none, emphasis, strong, strikeout, superscript, subscript, link, code, unwrap, ruby_text, quote };
 
 struct RawTag {
     TagUse use = TagUse::none;
@@ -224,6 +224,8 @@ TagUse tag_use(std::string_view name) {
         {"dfn", TagUse::emphasis},     {"var", TagUse::emphasis},      {"strong", TagUse::strong},
         {"b", TagUse::strong},         {"del", TagUse::strikeout},     {"s", TagUse::strikeout},
         {"strike", TagUse::strikeout}, {"sup", TagUse::superscript},   {"sub", TagUse::subscript},
+        {"code", TagUse::code},        {"tt", TagUse::code},           {"samp", TagUse::code},
+        {"kbd", TagUse::code},
         {"a", TagUse::link},           {"span", TagUse::unwrap},       {"mark", TagUse::unwrap},
         {"small", TagUse::unwrap},     {"big", TagUse::unwrap},        {"u", TagUse::unwrap},
         {"ins", TagUse::unwrap},       {"abbr", TagUse::unwrap},       {"font", TagUse::unwrap},
@@ -239,7 +241,7 @@ TagUse tag_use(std::string_view name) {
         if (tag == name) return use;
     for (std::string_view tag : kNotText)
         if (tag == name) return TagUse::none;
-    return TagUse::unwrap;  // another element (<kbd>, <abbr>, a custom one): its text
+    return TagUse::unwrap;  // another element (<label>, <output>, a custom one): its text
 }
 
 RawTag raw_tag(cmark_node* node) {
@@ -304,6 +306,7 @@ void convert_children(cmark_node* parent, Inlines& out, int depth, Context& cont
                     case TagUse::strikeout: into.push_back(Strikeout{std::move(inner)}); break;
                     case TagUse::superscript: into.push_back(Superscript{std::move(inner)}); break;
                     case TagUse::subscript: into.push_back(Subscript{std::move(inner)}); break;
+                    case TagUse::code: into.push_back(Code{plain_text(inner)}); break;  // as the HTML reader
                     case TagUse::link:
                         if (!tag.href.empty()) {
                             into.push_back(Link{std::move(inner), tag.href, ""});
