@@ -292,11 +292,19 @@ void convert_children(cmark_node* parent, Inlines& out, int depth, Context& cont
             }
         }
     }
+    std::vector<bool> dropped(children.size(), false);  // closers of pairs too deep to keep
     // Converts children [from, to) into `into`, wrapping matched pairs.
     auto run = [&](auto& self, std::size_t from, std::size_t to, Inlines& into, int level) -> void {
         for (std::size_t i = from; i < to; ++i) {
+            if (dropped[i]) continue;
             std::size_t end = closer[i];
-            if (end > i && end < to && level < kMaxInlineNesting) {
+            if (end > i && end < to && level >= kMaxInlineNesting) {
+                // too deep for the model (limits.hpp): the pair's tags go, its text stays,
+                // read at this level in this loop (no recursion: 80,000 pairs may nest)
+                dropped[end] = true;
+                continue;
+            }
+            if (end > i && end < to) {
                 Inlines inner;
                 self(self, i + 1, end, inner, level + 1);
                 const RawTag& tag = tags[i];

@@ -772,3 +772,16 @@ TEST_CASE("reader: a raw <a> to script is no link, however a browser would read 
         CHECK(written.find("script") == std::string::npos);
     }
 }
+
+TEST_CASE("reader: raw inline tags nested deeper than 64 go, their text stays") {
+    // limits.hpp: past 64 levels of Markdown inlines "keeps the text only"; 70 nested
+    // <b> left the six innermost pairs as literal text
+    std::string md;
+    for (int i = 0; i < 70; ++i) md += "<b>";
+    md += "deep";
+    for (int i = 0; i < 70; ++i) md += "</b>";
+    Document doc = read(md + "\n");
+    REQUIRE(doc.blocks.size() == 1);
+    const std::string text = plain_text(doc.blocks[0]);
+    CHECK(text == "deep");
+}
