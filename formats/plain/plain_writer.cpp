@@ -468,14 +468,17 @@ private:
         }
     }
 
-    // The widest run of a cell's text that has no break opportunity (its longest word).
+    // The widest run of a cell's text that has no break opportunity (its longest word),
+    // with the marker before it in a list item.
     std::size_t longest_word(const PlacedCell& cell) {
         std::size_t widest = 0;
         for (const CellLine& l : cell.lines) {
             lines_.clear();
             breaker_.wrap(l.text, 1, lines_);
-            for (std::string_view word : lines_) widest = std::max(widest, text::display_width(word));
-            widest = std::max(widest, text::display_width(l.marker));
+            // a list item's words stand after its marker
+            const std::size_t marker = text::display_width(l.marker);
+            widest = std::max(widest, marker);
+            for (std::string_view word : lines_) widest = std::max(widest, marker + text::display_width(word));
         }
         return widest;
     }
@@ -503,6 +506,12 @@ private:
             }
         std::size_t limit = text_columns();
         std::size_t gaps = kTableGap.size() * (count - 1);
+        // A floor is capped at what leaves every other column kMinTableColumn: a wider word
+        // (a long URL) overflows its own lines instead of widening every row.
+        if (limit > gaps + (count - 1) * kMinTableColumn) {
+            const std::size_t most = std::max(kMinTableColumn, limit - gaps - (count - 1) * kMinTableColumn);
+            for (std::size_t& floor : least) floor = std::min(floor, std::max(most, kMinTableColumn));
+        }
         auto total = [&](std::size_t cap) {
             std::size_t sum = gaps;
             for (std::size_t k = 0; k < count; ++k) sum += std::min(natural[k], std::max(cap, least[k]));

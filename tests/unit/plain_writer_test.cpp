@@ -490,6 +490,26 @@ TEST_CASE("plain: a table whose words do not fit the width overflows it, aligned
     }
 }
 
+// A column's floor, its longest word, is capped so the other columns keep their share:
+// one 300-character URL made every row 313 columns wide and squeezed the rest to 8.
+TEST_CASE("plain: one very long word widens only its own lines") {
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default, Alignment::Default};
+    const std::string url = "Https" + std::string(295, 'u');  // one word: no break opportunity
+    t.head.push_back(TableRow{{text_cell("Name"), text_cell("Link"), text_cell("Notes")}});
+    t.body.push_back(TableRow{{text_cell("one"), text_cell(url), text_cell("short")}});
+    t.body.push_back(TableRow{{text_cell("two"), text_cell("a b"),
+                                text_cell("the notes of the second row, which are long enough to wrap")}});
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    const std::string out = write(doc, 72);
+    for (auto line : text::split_lines(out)) {
+        INFO(line);
+        if (line.find(url) == std::string_view::npos) CHECK(text::display_width(line) <= 72);
+    }
+    CHECK(out.find(url) != std::string::npos);  // not cut
+}
+
 TEST_CASE("plain: a list in a table cell keeps its items apart, one a line") {
     // Regression: a <ul> in a cell was flattened to "07:00 12:00".
     List times;
