@@ -83,6 +83,13 @@ TEST_CASE("smart quotes: a quote between two Hebrew letters is gershayim or gere
     CHECK(smart(giraffe, "he") == giraffe);
     // Quotation marks around Hebrew words are still made typographic.
     CHECK(smart("\"\u05E9\u05DC\u05D5\u05DD\"", "he") == "\u201C\u05E9\u05DC\u05D5\u05DD\u201D");
+    // A pointed letter (a mark after it) and a Yiddish ligature are letters before a gershayim.
+    const std::string pointed = "\u05E6\u05B8\u05D4\"\u05DC \u05F0\"\u05DC";
+    CHECK(smart(pointed, "he") == pointed);
+    // A prefix letter before a quoted word: the quote closes before the next space, so it
+    // opens a quotation (in "Haaretz"): "b" + quoted word.
+    CHECK(smart("\u05D1\"\u05D4\u05D0\u05E8\u05E5\" \u05E9\"\u05D7", "he") ==
+          "\u05D1\u201C\u05D4\u05D0\u05E8\u05E5\u201D \u05E9\"\u05D7");
 }
 
 TEST_CASE("smart quotes: code is left alone, titles are not") {
