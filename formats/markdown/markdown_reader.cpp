@@ -820,6 +820,23 @@ bool wrapper_tags_only(std::string_view html) {
     return any;
 }
 
+// Whether `html` holds an element whose content is no text (a <script>, an <iframe>, a
+// <video>): a block of those the HTML reader reads nothing from stays code, where one
+// of other tags alone (a <br>, an anchor, a hidden <div>) shows nothing and goes.
+bool holds_content_without_text(std::string_view html) {
+    static constexpr std::string_view kNotText[] = {"script", "style",  "template", "iframe",   "object", "embed",
+                                                    "video",  "audio",  "svg",      "math",     "canvas", "noscript",
+                                                    "img",    "picture", "select",  "textarea", "input",  "button",
+                                                    "form",   "frameset", "frame",  "applet"};
+    for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+        std::size_t close = html.find('>', i);
+        if (close == std::string_view::npos) return false;
+        std::optional<html_text::Tag> tag = html_text::parse_tag(html.substr(i, close + 1 - i));
+        if (tag && std::find(std::begin(kNotText), std::end(kNotText), tag->name) != std::end(kNotText)) return true;
+    }
+    return false;
+}
+
 std::optional<Block> table_of_html_block(const std::string& html, SourceRange where) {
     // the whole table: an HTML block ends at a blank line, so one between its rows leaves
     // the rest for another block (a code block then, as before), not half a table
@@ -1196,8 +1213,9 @@ private:
                 // Other markup is read as the HTML reader reads a page (<div>, <p>, lists,
                 // headings, ...). A block of wrappers' tags alone (the <div> and </div>
                 // around Markdown, which a blank line parts from them) holds no text: it
-                // goes. What the reader finds no text in (a <script>, an <iframe>, a
-                // <video>) stays as it was written, in an "html" code block.
+                // goes, as does one that shows none (a lone <br>, a hidden <div>), with a
+                // note. What holds content that is no text (a <script>, an <iframe>, a
+                // <video>, a <textarea>) stays as it was written, in an "html" code block.
                 // (A part of a table a blank line cut stays code: not half a table.)
                 const bool table_part = opens_table(html) || is_table_piece(html);
                 Blocks read = table_part ? Blocks{} : read_html_fragment(html);
@@ -1207,14 +1225,15 @@ private:
                     for (Block& b : read) out.push_back(std::move(b));
                     return true;
                 }
-                if (!table_part && wrapper_tags_only(html)) {
+                if (!table_part && (wrapper_tags_only(html) || !holds_content_without_text(html))) {
                     SourceRange r = range(node);
                     Diagnostic d;
                     d.pass = std::string(kPass);
                     d.first_line = r.first;
                     d.last_line = r.last;
                     d.action = "removed";
-                    d.reason = "HTML tags without text around Markdown";
+                    d.reason = wrapper_tags_only(html) ? "HTML tags without text around Markdown"
+                                                       : "HTML that shows no text (hidden, or tags alone)";
                     d.excerpt = html.substr(0, kMaxExcerpt);
                     diag_.note(std::move(d));
                     return true;

@@ -785,3 +785,21 @@ TEST_CASE("reader: raw inline tags nested deeper than 64 go, their text stays") 
     const std::string text = plain_text(doc.blocks[0]);
     CHECK(text == "deep");
 }
+
+TEST_CASE("reader: an HTML block that shows nothing goes with a note; hidden text stays hidden") {
+    // a lone <br>, an anchor and a hidden <div> were html code blocks: shown, hidden text too
+    for (const char* html : {"<br>", "<a name=\"x\"></a>", "<div hidden>secret</div>"}) {
+        INFO(html);
+        Diagnostics diag;
+        Document doc = read(std::string(html) + "\n\nText.\n", diag);
+        REQUIRE(doc.blocks.size() == 1);
+        CHECK(doc.blocks[0] == make_paragraph("Text."));
+        if (std::string_view(html).starts_with("<a")) continue;  // cmark reads this line as a paragraph: its tags pair, nothing to note
+        REQUIRE(!diag.items().empty());
+        CHECK(diag.items().back().action == "removed");
+    }
+    // a block whose content is no text to read stays code
+    Document script = read("<script src=\"map.js\"></script>\n");
+    REQUIRE(script.blocks.size() == 1);
+    CHECK(std::holds_alternative<CodeBlock>(script.blocks[0].node));
+}
