@@ -27,6 +27,20 @@ std::string shared(const std::vector<Document>& chapters, Field field) {
     return first;
 }
 
+// A chapter's byline, as the PDF and the EPUB set it under its title: its authors and
+// its date (the day), " · " between them; empty when it has neither, or in a book of one
+// chapter, whose metadata already gives them. Chapters of a longer book that share the
+// book's authors and date (the latest) keep theirs: each is that chapter's.
+std::string chapter_byline(const Meta& chapter, bool only_chapter) {
+    std::string date = chapter.date.substr(0, std::min<std::size_t>(chapter.date.size(), 10));
+    if (only_chapter) return {};
+    std::string authors;
+    for (const std::string& a : chapter.authors)
+        if (!a.empty()) authors += (authors.empty() ? "" : ", ") + a;
+    if (authors.empty() || date.empty()) return authors + date;
+    return authors + " \u00B7 " + date;
+}
+
 }  // namespace
 
 Book make_book(std::vector<Document> chapters, const Meta& given) {
@@ -70,6 +84,8 @@ Document flatten(const Book& book) {
     for (std::size_t i = 0; i < book.chapters.size(); ++i) {
         const Document& chapter = book.chapters[i];
         out.blocks.push_back(make_heading(1, chapter_title(chapter, "Chapter " + std::to_string(i + 1))));
+        if (std::string byline = chapter_byline(chapter.meta, book.chapters.size() == 1); !byline.empty())
+            out.blocks.push_back(make_paragraph(Inlines{Emphasis{Inlines{Text{std::move(byline)}}}}));
         // Each chapter keyed its images on its own: a key another chapter already uses
         // for other bytes is renamed ("c2-img-1.png"), and this chapter's images with it.
         std::map<std::string, std::string> renamed;

@@ -73,6 +73,28 @@ bool opens_after(char32_t c) {
 // (jgm/pandoc#8839, docutils bug 332).
 bool is_east_asian(char32_t c) { return text::is_cjk(c) || text::is_cjk_punct(c); }
 
+// Hebrew writes gershayim (an abbreviation's mark: ש"ח, צה"ל) and geresh (ג'ירפה) with the
+// straight quotes between two letters of a word: kept as written, never a quotation mark.
+// Hebrew letters and the Yiddish ligatures (U+05F0-05F2).
+bool is_hebrew_letter(char32_t c) { return (c >= 0x05D0 && c <= 0x05EA) || (c >= 0x05F0 && c <= 0x05F2); }
+
+// Hebrew points and cantillation marks, which sit on the letter before them (maqaf,
+// paseq, sof pasuq and nun hafukha, punctuation in that range, are not).
+bool is_hebrew_mark(char32_t c) {
+    return c >= 0x0591 && c <= 0x05C7 && c != 0x05BE && c != 0x05C0 && c != 0x05C3 && c != 0x05C6;
+}
+
+// Whether a '"' closes before the next space in `s` from `from`: the one at hand opens
+// a quotation (b"Haaretz"), not a gershayim.
+bool quote_before_space(std::string_view s, std::size_t from) {
+    for (std::size_t i = from; i < s.size();) {
+        char32_t c = text::next(s, i);
+        if (c == '"') return true;
+        if (text::is_space(c)) return false;
+    }
+    return false;
+}
+
 class Smartener {
 public:
     explicit Smartener(const QuoteMarks& marks) : marks_(marks) {}
@@ -168,8 +190,13 @@ private:
                 following = text::next(s, j);
             }
             bool east_asian_side = is_east_asian(previous_) || is_east_asian(following);
-            if (c == '"') {
-                bool opens = opens_after(previous_);
+            if ((c == '"' || c == '\'') && is_hebrew_letter(previous_) && is_hebrew_letter(following) &&
+                !(c == '"' && quote_before_space(s, i))) {
+                out += static_cast<char>(c);
+            } else if (c == '"') {
+                // after a Hebrew prefix letter (b"Haaretz"), a quote that closes before the
+                // next space opens
+                bool opens = opens_after(previous_) || (is_hebrew_letter(previous_) && is_hebrew_letter(following));
                 if (east_asian_side && !opens) opens = open_double_ == 0 && following != 0 && !text::is_space(following);
                 if (opens) {
                     out += marks_.open_double;
@@ -212,7 +239,8 @@ private:
             } else {
                 out.append(s, at, i - at);
             }
-            previous_ = c == '"' || c == '\'' ? (c == '"' ? U'\u201D' : U'\u2019') : c;
+            if (!is_hebrew_mark(c))  // a mark belongs to the letter before: look past it
+                previous_ = c == '"' || c == '\'' ? (c == '"' ? U'\u201D' : U'\u2019') : c;
         }
         s = std::move(out);
     }

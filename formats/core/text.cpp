@@ -288,6 +288,20 @@ bool is_code_language_name(std::string_view name) {
            });
 }
 
+bool is_script_url(std::string_view url) {
+    std::size_t start = 0;
+    while (start < url.size() && static_cast<unsigned char>(url[start]) <= 0x20) ++start;
+    // the scheme is at most "vbscript:" or "javascript:" long once tabs and newlines go
+    std::string scheme;
+    for (std::size_t i = start; i < url.size() && scheme.size() < 11; ++i) {
+        char c = url[i];
+        if (c == '\t' || c == '\n' || c == '\r') continue;
+        scheme += c;
+    }
+    return starts_with_ci(scheme, "javascript:") || starts_with_ci(scheme, "vbscript:") ||
+           starts_with_ci(scheme, "data:");
+}
+
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;
     for (std::size_t i = 0; i < prefix.size(); ++i) {

@@ -133,6 +133,11 @@ std::string squeeze_spaces(std::string_view s);
 bool is_squeezed(std::string_view s);
 std::string lower_ascii(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case-insensitive
+// Whether a link to `url` runs script or opens an inline document: a javascript:,
+// vbscript: or data: URL, read as a browser reads it (WHATWG URL): leading C0 controls
+// and spaces dropped, ASCII tabs and newlines anywhere dropped, the scheme in any case.
+// "java&#x09;script:" and "&#1;javascript:" are script to a browser.
+bool is_script_url(std::string_view url);
 
 // Whether `name` may name a programming language (a code block's info string, an HTML
 // class "language-X"): 1 to 32 letters, digits and - _ + # . ("c++", "f#", "objective-c").

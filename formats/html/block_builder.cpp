@@ -44,8 +44,7 @@ bool wide_for_breaks(char32_t c) {
 // links go in every output format alike, their text stays.
 bool usable_href(std::string_view href) {
     href = text::trim(href);
-    return !href.empty() && href != "#" && !text::starts_with_ci(href, "javascript:") &&
-           !text::starts_with_ci(href, "vbscript:") && !text::starts_with_ci(href, "data:");
+    return !href.empty() && href != "#" && !text::is_script_url(href);
 }
 
 std::uint32_t text_last_line(const GumboNode* node) {
@@ -397,6 +396,7 @@ private:
     static constexpr unsigned kFigure = 128;   // counted a figure (images in it are no icons)
     static constexpr unsigned kTable = 256;    // opened a data table
     static constexpr unsigned kTableRow = 512;
+    static constexpr unsigned kRubyText = 1024;  // opened the parentheses of a ruby reading
 
     struct Container {
         enum class Kind { root, quote, list, item, figure, caption, table, cell, definitions, term, definition } kind;
@@ -432,6 +432,17 @@ private:
         std::size_t clipped = 0;     // cells beyond kMaxTableColumns
     };
 
+    // Whether the element before element `i` among its siblings is an <rp> (the page's
+    // elements are in document order: the one before `i`, or an ancestor of it, is that
+    // sibling, unless it is the parent).
+    bool after_ruby_parenthesis(std::uint32_t i) const {
+        const std::uint32_t parent = page_[i].parent;
+        if (i == 0) return false;
+        std::uint32_t j = i - 1;
+        while (j != parent && page_[j].parent != parent) j = page_[j].parent;
+        return j != parent && page_[j].tag == GUMBO_TAG_RP;
+    }
+
     bool visible(std::uint32_t i) const {
         if (page_[i].skipped) return false;
         if (!notes_.empty()) {
@@ -459,6 +470,12 @@ private:
             return kOpaque;
         }
         if (tag == GUMBO_TAG_WBR) return kOpaque;
+        // A ruby reading (<rt>) follows its base in parentheses: those of the <rp> around
+        // it, read as text, else its own ("漢字(かんじ)", as a browser without ruby shows it).
+        if (tag == GUMBO_TAG_RT && !after_ruby_parenthesis(i)) {
+            append_text("(");
+            return kRubyText;
+        }
         if (note_root_ == kNoElement && !notes_.empty()) {
             auto note = notes_.target_at.find(i);
             if (note != notes_.target_at.end()) {
@@ -654,6 +671,7 @@ private:
 
     void exit(std::uint32_t i, unsigned entered) {
         if (entered & kFrame) close_frame();
+        if (entered & kRubyText) append_text(")");
         if (entered & kFigure) --figure_depth_;
         if (entered & kTableRow) {
             finish_paragraph();

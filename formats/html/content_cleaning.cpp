@@ -608,6 +608,7 @@ bool is_file_name(std::string_view alt) {
 struct EmptiedAlt {
     SourceRange lines;
     std::string src;
+    std::string alt;  // the text removed
 };
 
 void empty_alt_found_in(Inlines& inlines, const std::string& context, const std::string& article,
@@ -620,8 +621,8 @@ void empty_alt_found_in(Inlines& inlines, const std::string& context, const std:
                 article.find(key) == std::string::npos)
                 continue;
             if (image->title == image->alt) image->title.clear();
+            emptied.push_back({lines, image->src, std::move(image->alt)});
             image->alt.clear();
-            emptied.push_back({lines, image->src});
         } else if (Inlines* children = inline_children(in)) {
             empty_alt_found_in(*children, context, article, lines, emptied);
         }
@@ -690,10 +691,12 @@ void empty_redundant_alt_text(Document& doc, Diagnostics& diag) {
     article = article.size() > kMaxAltSearchedText ? folded_key(doc.meta.title) : folded_key(article);
     empty_redundant_alt_text(doc.blocks, article, emptied);
     if (!diag.keeps_notes()) return;
-    for (const EmptiedAlt& image : emptied)  // each named: which image a reader will miss the words of
+    // each named: the words a reader will miss (the excerpt), and which image's they were
+    for (const EmptiedAlt& image : emptied)
         diag.note(explanation("html-images", "changed", image.lines,
-                              "alt text emptied: it repeats the text beside the image, or is a file's name",
-                              {}, excerpt(image.src)));
+                              "alt text of " + excerpt(image.src) +
+                                  " emptied: it repeats the text beside the image, or is a file's name",
+                              {}, excerpt(image.alt)));
 }
 
 // An image on this many pages of a batch (a batch of at least as many) is the site's:

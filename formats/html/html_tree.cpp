@@ -52,8 +52,7 @@ bool is_skipped_tag(GumboTag tag) {
         case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_AUDIO:
         case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_AREA: case GUMBO_TAG_FRAMESET:
         case GUMBO_TAG_FRAME: case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_PARAM:
-        case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_RP:
-        case GUMBO_TAG_RT: case GUMBO_TAG_KEYGEN:
+        case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_KEYGEN:
             return true;
         default:
             return false;

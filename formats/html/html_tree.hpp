@@ -65,7 +65,8 @@ bool is_block_tag(GumboTag tag);
 // The level of a heading tag (1 for <h1>), 0 for another tag.
 int heading_level(GumboTag tag);
 // Tags whose content is never shown as text: scripts, styles, templates, SVG and MathML,
-// embedded objects and frames, form controls, media, ruby annotations. <noscript> is
+// embedded objects and frames, form controls, media. Not ruby annotations (<rt>, <rp>):
+// a reading is text, kept after its base ("漢字(かんじ)", block_builder). <noscript> is
 // not one of them: gumbo parses its content as markup, and pages written for scripts
 // keep their text there for everyone else (Discourse forums put every post in one).
 bool is_skipped_tag(GumboTag tag);

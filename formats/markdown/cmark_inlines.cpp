@@ -13,12 +13,15 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/limits.hpp"
 #include "dconv/model.hpp"
+#include "html/html_reader.hpp"
 
 namespace dconv {
 
@@ -82,6 +85,13 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
             if (html == "<!---->") return;  // the Markdown writer's separator: nothing
+            if (std::optional<html_text::Tag> tag = html_text::parse_tag(html); tag && !tag->closing) {
+                if (tag->name == "br") {  // as the HTML reader reads them
+                    out.push_back(LineBreak{});
+                    return;
+                }
+                if (tag->name == "wbr") return;
+            }
             if (context.raw_images == RawImages::images)
                 if (std::optional<Image> image = image_of_html_tag(html)) {
                     out.push_back(std::move(*image));
@@ -192,68 +202,141 @@ std::optional<Image> image_from_tag(const html_text::Tag& tag) {
     return image;
 }
 
-// The raw HTML tags that stand for model inlines: what the Markdown writer writes for
-// Subscript and Superscript (GFM has no syntax for them; GitHub renders these tags),
-// and for a Strikeout that "~~" cannot delimit where it stands.
-enum class ScriptTag { none, sub_open, sub_close, sup_open, sup_close, del_open, del_close };
+// Raw inline HTML read as the HTML reader reads it, as pandoc reads the raw HTML it
+// understands: a phrasing element's opening tag with its closing tag among the same
+// siblings wraps what lies between in the model's inline (<em>, <b>, <sup id="r1">, <a
+// href>, ...), or is left out around its text (<span>, <mark>, <ruby>, ...; an <rt>'s
+// reading in parentheses, unless <rp> gives them). The Markdown writer writes <sub>, <sup>
+// and a <del> that "~~" cannot delimit so. A tag without its pair, or of another element,
+// stays as written (text).
+enum class TagUse { none, emphasis, strong, strikeout, superscript, subscript, link, code, unwrap, ruby_text, quote };
 
-ScriptTag script_tag(cmark_node* node) {
-    if (cmark_node_get_type(node) != CMARK_NODE_HTML_INLINE) return ScriptTag::none;
-    const char* s = cmark_node_get_literal(node);
-    if (!s) return ScriptTag::none;
-    std::string tag = text::lower_ascii(s);
-    if (tag == "<sub>") return ScriptTag::sub_open;
-    if (tag == "</sub>") return ScriptTag::sub_close;
-    if (tag == "<sup>") return ScriptTag::sup_open;
-    if (tag == "</sup>") return ScriptTag::sup_close;
-    if (tag == "<del>") return ScriptTag::del_open;  // where "~~" cannot open or close
-    if (tag == "</del>") return ScriptTag::del_close;
-    return ScriptTag::none;
+struct RawTag {
+    TagUse use = TagUse::none;
+    bool closing = false;
+    std::string name;
+    std::string href;  // an <a>'s
+};
+
+TagUse tag_use(std::string_view name) {
+    static constexpr std::pair<std::string_view, TagUse> kUses[] = {
+        {"em", TagUse::emphasis},      {"i", TagUse::emphasis},        {"cite", TagUse::emphasis},
+        {"dfn", TagUse::emphasis},     {"var", TagUse::emphasis},      {"strong", TagUse::strong},
+        {"b", TagUse::strong},         {"del", TagUse::strikeout},     {"s", TagUse::strikeout},
+        {"strike", TagUse::strikeout}, {"sup", TagUse::superscript},   {"sub", TagUse::subscript},
+        {"code", TagUse::code},        {"tt", TagUse::code},           {"samp", TagUse::code},
+        {"kbd", TagUse::code},
+        {"a", TagUse::link},           {"span", TagUse::unwrap},       {"mark", TagUse::unwrap},
+        {"small", TagUse::unwrap},     {"big", TagUse::unwrap},        {"u", TagUse::unwrap},
+        {"ins", TagUse::unwrap},       {"abbr", TagUse::unwrap},       {"font", TagUse::unwrap},
+        {"time", TagUse::unwrap},      {"data", TagUse::unwrap},       {"bdi", TagUse::unwrap},
+        {"bdo", TagUse::unwrap},       {"ruby", TagUse::unwrap},       {"rb", TagUse::unwrap},
+        {"rp", TagUse::unwrap},        {"rt", TagUse::ruby_text},      {"q", TagUse::quote},
+    };
+    // elements whose content is no text to read: their tags stay as written
+    static constexpr std::string_view kNotText[] = {"script", "style",  "template", "iframe", "object", "video",
+                                                    "audio",  "svg",    "math",     "select", "textarea", "canvas",
+                                                    "noscript", "button", "img", "br", "wbr", "input"};
+    for (const auto& [tag, use] : kUses)
+        if (tag == name) return use;
+    for (std::string_view tag : kNotText)
+        if (tag == name) return TagUse::none;
+    return TagUse::unwrap;  // another element (<label>, <output>, a custom one): its text
 }
 
-// Converts the children of `parent`. A "<sub>" or "<sup>" with its closing tag among the
-// same siblings wraps what lies between; the pairs are matched first, in one pass with a
-// stack per tag, so that a thousand unclosed tags cost no more than a thousand words.
+RawTag raw_tag(cmark_node* node) {
+    if (cmark_node_get_type(node) != CMARK_NODE_HTML_INLINE) return {};
+    const char* s = cmark_node_get_literal(node);
+    if (!s || s[0] != '<' || s[1] == '!' || s[1] == '?') return {};
+    std::optional<html_text::Tag> tag = html_text::parse_tag(s);
+    if (!tag) return {};
+    RawTag out;
+    out.use = tag_use(tag->name);
+    if (out.use == TagUse::none) return {};
+    out.closing = tag->closing;
+    out.name = std::move(tag->name);
+    if (out.use == TagUse::link && !out.closing) {
+        // as the HTML reader keeps links: not script (javascript:, vbscript:) nor an
+        // inline document (data:); such a link's text stays
+        std::string href(text::trim(tag->attribute("href").value_or("")));
+        if (href != "#" && !text::is_script_url(href))
+            out.href = std::move(href);
+    }
+    return out;
+}
+
+// Converts the children of `parent`, raw tags paired as above. The pairs are matched
+// first, in one pass with a stack per element name, so that a thousand unclosed tags
+// cost no more than a thousand words.
 void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context) {
     std::vector<cmark_node*> children;
-    std::vector<ScriptTag> tags;
+    std::vector<RawTag> tags;
     bool any_tag = false;
     for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         children.push_back(c);
-        tags.push_back(script_tag(c));
-        any_tag = any_tag || tags.back() != ScriptTag::none;
+        tags.push_back(raw_tag(c));
+        any_tag = any_tag || tags.back().use != TagUse::none;
     }
     std::vector<std::size_t> closer(children.size(), 0);  // opener index -> closer index
     if (any_tag) {
-        std::vector<std::size_t> open_sub, open_sup, open_del;
+        // hashed by name: a walk over the names seen made N distinct names cost N^2
+        std::unordered_map<std::string_view, std::vector<std::size_t>> open;
         for (std::size_t i = 0; i < children.size(); ++i) {
-            switch (tags[i]) {
-                case ScriptTag::sub_open: open_sub.push_back(i); break;
-                case ScriptTag::sup_open: open_sup.push_back(i); break;
-                case ScriptTag::del_open: open_del.push_back(i); break;
-                case ScriptTag::del_close:
-                    if (!open_del.empty()) closer[open_del.back()] = i, open_del.pop_back();
-                    break;
-                case ScriptTag::sub_close:
-                    if (!open_sub.empty()) closer[open_sub.back()] = i, open_sub.pop_back();
-                    break;
-                case ScriptTag::sup_close:
-                    if (!open_sup.empty()) closer[open_sup.back()] = i, open_sup.pop_back();
-                    break;
-                case ScriptTag::none: break;
+            if (tags[i].use == TagUse::none) continue;
+            std::vector<std::size_t>& stack = open[tags[i].name];
+            if (!tags[i].closing) {
+                stack.push_back(i);
+            } else if (!stack.empty()) {
+                closer[stack.back()] = i;
+                stack.pop_back();
             }
         }
     }
+    std::vector<bool> dropped(children.size(), false);  // closers of pairs too deep to keep
     // Converts children [from, to) into `into`, wrapping matched pairs.
     auto run = [&](auto& self, std::size_t from, std::size_t to, Inlines& into, int level) -> void {
         for (std::size_t i = from; i < to; ++i) {
+            if (dropped[i]) continue;
             std::size_t end = closer[i];
-            if (end > i && end < to && level < kMaxInlineNesting) {
+            if (end > i && end < to && level >= kMaxInlineNesting) {
+                // too deep for the model (limits.hpp): the pair's tags go, its text stays,
+                // read at this level in this loop (no recursion: 80,000 pairs may nest)
+                dropped[end] = true;
+                continue;
+            }
+            if (end > i && end < to) {
                 Inlines inner;
                 self(self, i + 1, end, inner, level + 1);
-                if (tags[i] == ScriptTag::sub_open) into.push_back(Subscript{std::move(inner)});
-                else if (tags[i] == ScriptTag::sup_open) into.push_back(Superscript{std::move(inner)});
-                else into.push_back(Strikeout{std::move(inner)});
+                const RawTag& tag = tags[i];
+                switch (tag.use) {
+                    case TagUse::emphasis: into.push_back(Emphasis{std::move(inner)}); break;
+                    case TagUse::strong: into.push_back(Strong{std::move(inner)}); break;
+                    case TagUse::strikeout: into.push_back(Strikeout{std::move(inner)}); break;
+                    case TagUse::superscript: into.push_back(Superscript{std::move(inner)}); break;
+                    case TagUse::subscript: into.push_back(Subscript{std::move(inner)}); break;
+                    case TagUse::code: into.push_back(Code{plain_text(inner)}); break;  // as the HTML reader
+                    case TagUse::link:
+                        if (!tag.href.empty()) {
+                            into.push_back(Link{std::move(inner), tag.href, ""});
+                            break;
+                        }
+                        [[fallthrough]];
+                    case TagUse::unwrap:
+                    case TagUse::none:
+                        for (Inline& in : inner) into.push_back(std::move(in));
+                        break;
+                    case TagUse::ruby_text:
+                    case TagUse::quote: {
+                        // an <rt> right after an </rp> has the <rp>'s parentheses
+                        const bool after_rp = i > 0 && tags[i - 1].closing && tags[i - 1].name == "rp";
+                        const char* open = tag.use == TagUse::quote ? "\"" : after_rp ? "" : "(";
+                        const char* close = tag.use == TagUse::quote ? "\"" : after_rp ? "" : ")";
+                        if (*open) into.push_back(Text{open});
+                        for (Inline& in : inner) into.push_back(std::move(in));
+                        if (*close) into.push_back(Text{close});
+                        break;
+                    }
+                }
                 i = end;
                 continue;
             }
@@ -485,7 +568,13 @@ std::optional<BlockNode> images_of_html_block(std::string_view html) {
     if (caption.empty()) return BlockNode{Paragraph{std::move(images)}};
     Figure out;
     out.content.push_back(Block{Paragraph{std::move(images)}});
-    if (!caption.empty()) out.caption.push_back(Text{single_line(std::move(caption))});
+    // the caption's markup read as the HTML reader reads it (its emphasis, links, ...);
+    // its text alone when it is more than one paragraph
+    Blocks read = read_html_fragment("<p>" + caption_html + "</p>");
+    if (read.size() == 1 && std::holds_alternative<Paragraph>(read.front().node))
+        out.caption = std::move(std::get<Paragraph>(read.front().node).content);
+    else
+        out.caption.push_back(Text{single_line(std::move(caption))});
     return BlockNode{std::move(out)};
 }
 

@@ -16,18 +16,21 @@
 // kMaxFrontMatterLines lines or kMaxFrontMatterBytes bytes (limits.hpp) is skipped whole.
 //
 // Raw HTML: the model has no raw node, and dconv's writers must not pass markup through
-// (an EPUB must stay valid XHTML; a PDF cannot render it). So an HTML block becomes a
-// CodeBlock with info "html" holding its text verbatim: nothing is lost, nothing is
-// rendered as markup, and written back as Markdown it is a fenced "html" block. A block
-// that is only an HTML comment is dropped with a note, as a renderer would hide it.
-// Inline HTML ("<kbd>", "<br>") stays in its paragraph as literal text (cmark_inlines).
-// Tables are an exception: an HTML block of one <table> (the Markdown writer's form for
-// a table with spans) is read by the HTML reader's block builder into a Table
-// (table_of_html_block): its text as text, no markup passed through.
-// Images are the other: Markdown has no syntax for an image's width or a figure, so
-// authors write `<img src=... width=...>` and `<figure>`; an <img> tag is an Image, and
-// an HTML block of images only (in <p>, <a>, <picture>, <figure> with <figcaption>) is
-// their paragraph or Figure (images_of_html_block), as a renderer shows them.
+// (an EPUB must stay valid XHTML; a PDF cannot render it). So raw HTML is read into the
+// model, as pandoc reads the raw HTML it understands: an HTML block by the HTML reader's
+// block builder (read_html_fragment: <div>, <p>, lists, headings, a <table> as a Table,
+// the text of elements it does not know kept), inline HTML by pairing a phrasing
+// element's tags among their siblings (<b>...</b> is Strong, <sup id=...> Superscript,
+// <a href> a Link, <span> and <ruby> their text; cmark_inlines). A block that is only
+// an HTML comment, or only the tags of wrappers (<div>, </div> around Markdown), is
+// dropped with a note, as a renderer would show nothing of it; one the HTML reader finds
+// no text in (a <script>, an <iframe>) becomes a CodeBlock with info "html" holding its
+// text verbatim: nothing is lost. An inline tag without its pair, or of an element not
+// read so, stays in its paragraph as literal text.
+// Images: Markdown has no syntax for an image's width or a figure, so authors write
+// `<img src=... width=...>` and `<figure>`; an <img> tag is an Image, and an HTML block
+// of images only (in <p>, <a>, <picture>, <figure> with <figcaption>, whose markup is
+// read) is their paragraph or Figure (images_of_html_block), as a renderer shows them.
 //
 // Images: an Image inline, its alt text the description's text (markup dropped, as
 // cmark's HTML renderer does); the bytes are loaded later, by resolve_resources().
@@ -48,6 +51,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/html_text.hpp"
 #include "core/text.hpp"
 #include "dconv/clean.hpp"
 #include "dconv/limits.hpp"
@@ -792,6 +796,47 @@ bool closes_table(std::string_view html) {
     return html.size() >= 8 && text::lower_ascii(html.substr(html.size() - 8)) == "</table>";
 }
 
+// Whether `html` is only opening and closing tags of elements that wrap blocks (white
+// space between them): the <div> and </div> an author puts around Markdown.
+bool wrapper_tags_only(std::string_view html) {
+    static constexpr std::string_view kWrappers[] = {"div",    "section", "article", "aside",   "main",
+                                                     "header", "footer",  "center",  "details", "summary",
+                                                     "figure", "span",    "p",       "nav",     "blockquote"};
+    bool any = false;
+    for (std::size_t i = 0; i < html.size();) {
+        if (html[i] == ' ' || html[i] == '\t' || html[i] == '\n' || html[i] == '\r') {
+            ++i;
+            continue;
+        }
+        if (html[i] != '<') return false;
+        std::size_t close = html.find('>', i);
+        if (close == std::string_view::npos) return false;
+        std::optional<html_text::Tag> tag = html_text::parse_tag(html.substr(i, close + 1 - i));
+        if (!tag || std::find(std::begin(kWrappers), std::end(kWrappers), tag->name) == std::end(kWrappers))
+            return false;
+        any = true;
+        i = close + 1;
+    }
+    return any;
+}
+
+// Whether `html` holds an element whose content is no text (a <script>, an <iframe>, a
+// <video>): a block of those the HTML reader reads nothing from stays code, where one
+// of other tags alone (a <br>, an anchor, a hidden <div>) shows nothing and goes.
+bool holds_content_without_text(std::string_view html) {
+    static constexpr std::string_view kNotText[] = {"script", "style",  "template", "iframe",   "object", "embed",
+                                                    "video",  "audio",  "svg",      "math",     "canvas", "noscript",
+                                                    "img",    "picture", "select",  "textarea", "input",  "button",
+                                                    "form",   "frameset", "frame",  "applet"};
+    for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+        std::size_t close = html.find('>', i);
+        if (close == std::string_view::npos) return false;
+        std::optional<html_text::Tag> tag = html_text::parse_tag(html.substr(i, close + 1 - i));
+        if (tag && std::find(std::begin(kNotText), std::end(kNotText), tag->name) != std::end(kNotText)) return true;
+    }
+    return false;
+}
+
 std::optional<Block> table_of_html_block(const std::string& html, SourceRange where) {
     // the whole table: an HTML block ends at a blank line, so one between its rows leaves
     // the rest for another block (a code block then, as before), not half a table
@@ -857,6 +902,56 @@ public:
             else deepest.push_back(index);
         }
         warn_too_deep(deepest);
+        warn_unreferenced(root);
+    }
+
+    // The label of a footnote definition's line ("[^note]: ..." after at most three
+    // spaces: "note"), empty when the line is none.
+    static std::string_view definition_label(std::string_view line) {
+        std::size_t at = 0;
+        while (at < 3 && at < line.size() && line[at] == ' ') ++at;
+        if (line.substr(at, 2) != "[^") return {};
+        std::size_t end = line.find("]:", at + 2);
+        if (end == std::string_view::npos || end == at + 2) return {};
+        std::string_view label = line.substr(at + 2, end - at - 2);
+        if (label.find_first_of(" \t[]") != std::string_view::npos) return {};
+        return label;
+    }
+
+    // cmark-gfm drops a footnote definition that no reference reaches, and a second one
+    // of the same label, without a word: each such definition's line (outside code and
+    // HTML blocks) gets a warning. Those it kept are in definitions_.
+    void warn_unreferenced(cmark_node* root) {
+        std::vector<bool> kept(lines_.size() + 1, false), verbatim(lines_.size() + 1, false);
+        std::unordered_set<std::string_view> kept_labels;
+        for (cmark_node* definition : definitions_) {
+            int line = cmark_node_get_start_line(definition);
+            if (line <= 0 || static_cast<std::size_t>(line) > lines_.size()) continue;
+            kept[static_cast<std::size_t>(line)] = true;
+            kept_labels.insert(definition_label(lines_[static_cast<std::size_t>(line) - 1]));
+        }
+        bool any = false;  // a definition's line that is not kept: rare, and only then is the tree walked
+        for (std::size_t line = 1; line <= lines_.size() && !any; ++line)
+            any = !kept[line] && !definition_label(lines_[line - 1]).empty();
+        if (!any) return;
+        CmarkIterator iter(cmark_iter_new(root), cmark_iter_free);
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            cmark_node_type type = cmark_node_get_type(node);
+            if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_CODE_BLOCK && type != CMARK_NODE_HTML_BLOCK)) continue;
+            int first = std::max(cmark_node_get_start_line(node), 1);
+            int last = std::min(cmark_node_get_end_line(node), static_cast<int>(lines_.size()));
+            for (int line = first; line <= last; ++line) verbatim[static_cast<std::size_t>(line)] = true;
+        }
+        for (std::size_t line = 1; line <= lines_.size(); ++line) {
+            std::string_view label = definition_label(lines_[line - 1]);
+            if (label.empty() || kept[line] || verbatim[line]) continue;
+            std::string why = kept_labels.count(label) ? " is defined again: the first definition is used, this one dropped"
+                                                       : " is never referenced: dropped";
+            diag_.warn(std::string(kPass), "footnote [^" + std::string(label) + "]" + why,
+                       static_cast<std::uint32_t>(line) + line_offset_);
+        }
     }
 
     // One warning for the citations that notes kMaxNoteNesting deep make, kept as text,
@@ -1113,6 +1208,34 @@ private:
                     if (auto* figure = std::get_if<Figure>(&*images))
                         for (Block& b : figure->content) b.source = range(node);
                     out.push_back(Block{std::move(*images), range(node)});
+                    return true;
+                }
+                // Other markup is read as the HTML reader reads a page (<div>, <p>, lists,
+                // headings, ...). A block of wrappers' tags alone (the <div> and </div>
+                // around Markdown, which a blank line parts from them) holds no text: it
+                // goes, as does one that shows none (a lone <br>, a hidden <div>), with a
+                // note. What holds content that is no text (a <script>, an <iframe>, a
+                // <video>, a <textarea>) stays as it was written, in an "html" code block.
+                // (A part of a table a blank line cut stays code: not half a table.)
+                const bool table_part = opens_table(html) || is_table_piece(html);
+                Blocks read = table_part ? Blocks{} : read_html_fragment(html);
+                if (!read.empty()) {
+                    SourceRange where = range(node);
+                    if (where.known()) shift_sources(read, where.first);
+                    for (Block& b : read) out.push_back(std::move(b));
+                    return true;
+                }
+                if (!table_part && (wrapper_tags_only(html) || !holds_content_without_text(html))) {
+                    SourceRange r = range(node);
+                    Diagnostic d;
+                    d.pass = std::string(kPass);
+                    d.first_line = r.first;
+                    d.last_line = r.last;
+                    d.action = "removed";
+                    d.reason = wrapper_tags_only(html) ? "HTML tags without text around Markdown"
+                                                       : "HTML that shows no text (hidden, or tags alone)";
+                    d.excerpt = html.substr(0, kMaxExcerpt);
+                    diag_.note(std::move(d));
                     return true;
                 }
                 out.push_back(Block{CodeBlock{"html", without_final_newline(std::move(html))}, range(node)});

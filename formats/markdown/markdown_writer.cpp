@@ -1572,7 +1572,9 @@ private:
     }
 
     void link(const Link& l, CharClass after) {
-        if (in_link_) {  // links do not nest: keep the inner link's text
+        // links do not nest: keep the inner link's text; nor is a link to script written
+        // (a browser reads "<java\tscript:...>" as javascript:), only its text
+        if (in_link_ || text::is_script_url(l.url)) {
             inlines(l.children, 0, after);
             return;
         }

@@ -146,6 +146,11 @@ constexpr std::size_t kMaxNamedImages = 5;
 // of the cells' type; booktabs' rule widths (top and bottom heavier than the one under
 // the header).
 constexpr float kColumnGapEm = 1.0f;
+// A cell is set a hair wider than its column: a column as wide as its longest word was
+// measured by summing the word's advances in floats, and the same word, set again at that
+// width, must not come out wider in the last bits and be broken between its letters. A
+// thousandth of a point shows nowhere.
+constexpr float kCellWidthSlack = 0.001f;
 constexpr float kRowPaddingEm = 0.25f;
 constexpr float kHeavyRule = 0.8f;
 constexpr float kLightRule = 0.45f;
@@ -1409,7 +1414,7 @@ private:
     // A cell's lines at `width`, breaking words inside when they must.
     std::vector<Line> set_cell(const std::vector<Span>& cell_spans, float width, Align align, Direction direction) {
         ParagraphStyle ps;
-        ps.width = std::max(width, 1.0f);
+        ps.width = std::max(width, 1.0f) + kCellWidthSlack;
         ps.align = align;
         ps.direction = direction;
         if (st(Element::table).hyphenate) ps.hyphenation_language = hyphenation_language_;
@@ -1428,6 +1433,11 @@ private:
         ParagraphStyle ps;
         ps.width = kUnboundedWidth;
         ps.align = Align::left;
+        // Left to right, from x = 0: a right-to-left line starts at the right end of its
+        // measure, here a million points, where a float holds only sixteenths of a point,
+        // and its width came out short by up to a point (trial 15). The words' widths
+        // are the same either way.
+        ps.direction = Direction::left_to_right;
         if (st(Element::table).autospace) ps.autospace_em = kAutospaceEm;  // as set_cell() sets it
         for (const Line& line : set_paragraph(cell_spans, ps, fonts_)) extent.max = std::max(extent.max, line.width);
         std::vector<Span> words = cell_spans;

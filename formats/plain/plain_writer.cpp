@@ -468,15 +468,34 @@ private:
         }
     }
 
+    // The widest run of a cell's text that has no break opportunity (its longest word),
+    // with the marker before it in a list item.
+    std::size_t longest_word(const PlacedCell& cell) {
+        std::size_t widest = 0;
+        for (const CellLine& l : cell.lines) {
+            lines_.clear();
+            breaker_.wrap(l.text, 1, lines_);
+            // a list item's words stand after its marker
+            const std::size_t marker = text::display_width(l.marker);
+            widest = std::max(widest, marker);
+            for (std::string_view word : lines_) widest = std::max(widest, marker + text::display_width(word));
+        }
+        return widest;
+    }
+
     // Column widths: each column as wide as its widest cell (a spanning cell counts only
     // where it is wider than the columns it spans); when they do not fit the text width,
-    // the widest are narrowed to a common cap, never below kMinTableColumn (or their
-    // natural width), and their cells wrapped.
+    // the widest are narrowed to a common cap, never below kMinTableColumn nor their
+    // longest word (words are not cut: a table whose words do not fit overflows the
+    // width, its columns still aligned), and their cells wrapped.
     std::vector<std::size_t> column_widths(const std::vector<std::vector<PlacedCell>>& rows, std::size_t count) {
-        std::vector<std::size_t> natural(count, 0);
+        std::vector<std::size_t> natural(count, 0), least(count, kMinTableColumn);
         for (const auto& row : rows)
             for (const PlacedCell& c : row)
-                if (c.span == 1) natural[c.column] = std::max(natural[c.column], c.width());
+                if (c.span == 1) {
+                    natural[c.column] = std::max(natural[c.column], c.width());
+                    if (text_columns() > 0) least[c.column] = std::max(least[c.column], longest_word(c));
+                }
         for (const auto& row : rows)
             for (const PlacedCell& c : row) {
                 if (c.span == 1) continue;
@@ -487,9 +506,15 @@ private:
             }
         std::size_t limit = text_columns();
         std::size_t gaps = kTableGap.size() * (count - 1);
+        // A floor is capped at what leaves every other column kMinTableColumn: a wider word
+        // (a long URL) overflows its own lines instead of widening every row.
+        if (limit > gaps + (count - 1) * kMinTableColumn) {
+            const std::size_t most = std::max(kMinTableColumn, limit - gaps - (count - 1) * kMinTableColumn);
+            for (std::size_t& floor : least) floor = std::min(floor, std::max(most, kMinTableColumn));
+        }
         auto total = [&](std::size_t cap) {
             std::size_t sum = gaps;
-            for (std::size_t w : natural) sum += std::min(w, std::max(cap, kMinTableColumn));
+            for (std::size_t k = 0; k < count; ++k) sum += std::min(natural[k], std::max(cap, least[k]));
             return sum;
         };
         if (limit == 0 || total(SIZE_MAX) <= limit) return natural;
@@ -500,7 +525,7 @@ private:
             else high = mid - 1;
         }
         std::vector<std::size_t> widths(count);
-        for (std::size_t k = 0; k < count; ++k) widths[k] = std::min(natural[k], std::max(low, kMinTableColumn));
+        for (std::size_t k = 0; k < count; ++k) widths[k] = std::min(natural[k], std::max(low, least[k]));
         return widths;
     }
 

@@ -756,7 +756,7 @@ std::string safe_href(std::string_view url, Links links) {
     std::string_view u = text::trim(url);
     if (u.empty()) return {};
     std::string scheme = lower_scheme(u);
-    if (scheme == "javascript" || scheme == "vbscript" || scheme == "data" || scheme == "file") return {};
+    if (text::is_script_url(u) || scheme == "file") return {};
     if (links == Links::absolute_only) {
         bool web = scheme == "http" || scheme == "https" || scheme == "ftp";
         if (web && !plausible_authority(u.substr(scheme.size() + 1))) return {};

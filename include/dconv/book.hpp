@@ -41,7 +41,9 @@ struct Book {
 Book make_book(std::vector<Document> chapters, const Meta& given);
 
 // The book as one document: its metadata, then for each chapter a level-1 heading (the
-// chapter's title) followed by the chapter's blocks, their headings one level lower
+// chapter's title), its byline as an emphasized paragraph (its authors and date, as the
+// PDF and the EPUB show them; none in a book of one chapter, whose metadata says them), then the
+// chapter's blocks, their headings one level lower
 // (clamped to 6), and the chapters' resources (a key two chapters use for different
 // images is renamed in the later one). What writers without a book form write for
 // --bundle.

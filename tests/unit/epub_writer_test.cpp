@@ -235,7 +235,10 @@ TEST_CASE("epub: make_book fills the book's metadata from its chapters") {
     Document flat = flatten(make_book({markup_document(), heading_only_document()}, Meta{}));
     REQUIRE(std::holds_alternative<Heading>(flat.blocks.front().node));
     CHECK(std::get<Heading>(flat.blocks.front().node).level == 1);
-    CHECK(std::get<Heading>(flat.blocks[1].node).level == 2);  // the chapter's top level, under its 1
+    // the first chapter's byline (its authors are the book's, yet its own), then its top level under its 1
+    REQUIRE(std::holds_alternative<Paragraph>(flat.blocks[1].node));
+    REQUIRE(std::holds_alternative<Heading>(flat.blocks[2].node));
+    CHECK(std::get<Heading>(flat.blocks[2].node).level == 2);
     // flattened for writers without a book form
     std::string md = write_book(make_book({a, b}, Meta{}), "md", {});
     CHECK_THAT(md, Contains("# A"));
@@ -278,6 +281,48 @@ TEST_CASE("book: in every writer of one document, a chapter's sections are one l
     CHECK_THAT(txt, Contains("Second part\n-----------\n"));  // level 2's underline
     std::string native = write_book(book, "native", {});
     CHECK_THAT(native, !Contains("\"level\": 4") && !Contains("\"level\":4"));
+}
+
+// Trial 15: a bundle written as one document (Markdown, text, HTML) dropped each
+// chapter's author and date, which the EPUB and the PDF show under its title.
+TEST_CASE("book: a bundle written as one document keeps each chapter's byline under its title") {
+    Document one, two, three;
+    one.meta.title = "On the quay";
+    one.meta.authors = {"Writer 1"};
+    one.meta.date = "2024-02-01T09:00:00Z";
+    one.blocks.push_back(make_paragraph("Text one."));
+    two.meta.title = "On the pier";
+    two.meta.authors = {"Writer 2", "Writer 3"};
+    two.blocks.push_back(make_paragraph("Text two."));
+    three.meta.title = "Untold";  // no author, no date: no byline
+    three.blocks.push_back(make_paragraph("Text three."));
+    Book book = make_book({one, two, three}, Meta{});
+    std::string md = write_book(book, "md", {});
+    CHECK_THAT(md, Contains("# On the quay\n\n*Writer 1 \u00B7 2024-02-01*\n\nText one."));
+    CHECK_THAT(md, Contains("# On the pier\n\n*Writer 2, Writer 3*\n\nText two."));
+    CHECK_THAT(md, Contains("# Untold\n\nText three."));
+    CHECK_THAT(write_book(book, "txt", {}), Contains("Writer 1 \u00B7 2024-02-01"));
+    // A single chapter's byline is the book's, in its front matter: not repeated.
+    std::string single = write_book(make_book({one}, Meta{}), "md", {});
+    CHECK(single.find("*Writer 1") == std::string::npos);
+}
+
+// Chapters that share their author, one of them with the book's date (the latest), are
+// bylines all the same: only a book of one chapter has its byline in its metadata.
+TEST_CASE("book: chapters sharing the book's author and date keep their bylines") {
+    Document one, two;
+    one.meta.title = "Early";
+    one.meta.authors = {"Writer 1"};
+    one.meta.date = "2024-01-01";
+    one.blocks.push_back(make_paragraph("Text one."));
+    two.meta.title = "Late";
+    two.meta.authors = {"Writer 1"};
+    two.meta.date = "2024-03-01";
+    two.blocks.push_back(make_paragraph("Text two."));
+    Book book = make_book({one, two}, Meta{});
+    std::string md = write_book(book, "md", {});
+    CHECK_THAT(md, Contains("# Early\n\n*Writer 1 \u00B7 2024-01-01*\n\nText one."));
+    CHECK_THAT(md, Contains("# Late\n\n*Writer 1 \u00B7 2024-03-01*\n\nText two."));
 }
 
 TEST_CASE("epub: a long chapter is split over pages, and its contents point into them") {

@@ -457,6 +457,59 @@ TEST_CASE("plain: spans, and a table wider than the text wrapped within its colu
     CHECK(out.find("\n      alongside or projecting into water") != std::string::npos);
 }
 
+// Trial 15: twelve columns of 12-character words at 72 columns set the header and rule
+// 8 wide and the cells 12 wide, nothing aligned: a column is never narrower than its
+// longest word, which is not cut; the table then overflows the width, its columns aligned.
+TEST_CASE("plain: a table whose words do not fit the width overflows it, aligned") {
+    Table t;
+    TableRow head, body;
+    std::string head_line, rule, body_line;
+    for (int k = 0; k < 12; ++k) {
+        std::string name = "c" + std::to_string(k), word = "WIDEcell00" + std::string(k < 10 ? "0" : "") + std::to_string(k);
+        t.columns.push_back(Alignment::Default);
+        head.cells.push_back(text_cell(name));
+        body.cells.push_back(text_cell(word));
+        const char* gap = k > 0 ? "  " : "";
+        head_line += gap + name + (k < 11 ? std::string(12 - name.size(), ' ') : "");
+        rule += gap + std::string(12, '-');
+        body_line += gap + word;
+    }
+    t.head.push_back(head);
+    t.body.push_back(body);
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    CHECK(write(doc, 72) == head_line + "\n" + rule + "\n" + body_line + "\n");
+    // A column whose words are short is still wrapped within kMinTableColumn (8).
+    Table narrow = t;
+    narrow.body[0].cells[0] = text_cell("a b c d e f g h i j k l m n o p q r s t u v w x y z");
+    doc.blocks[0] = Block{narrow};
+    const std::string wrapped = write(doc, 72);
+    for (auto line : text::split_lines(wrapped)) {
+        INFO(line);
+        CHECK((line.size() <= 8 || line.substr(8, 2) == "  "));
+    }
+}
+
+// A column's floor, its longest word, is capped so the other columns keep their share:
+// one 300-character URL made every row 313 columns wide and squeezed the rest to 8.
+TEST_CASE("plain: one very long word widens only its own lines") {
+    Table t;
+    t.columns = {Alignment::Default, Alignment::Default, Alignment::Default};
+    const std::string url = "Https" + std::string(295, 'u');  // one word: no break opportunity
+    t.head.push_back(TableRow{{text_cell("Name"), text_cell("Link"), text_cell("Notes")}});
+    t.body.push_back(TableRow{{text_cell("one"), text_cell(url), text_cell("short")}});
+    t.body.push_back(TableRow{{text_cell("two"), text_cell("a b"),
+                                text_cell("the notes of the second row, which are long enough to wrap")}});
+    Document doc;
+    doc.blocks.push_back(Block{t});
+    const std::string out = write(doc, 72);
+    for (auto line : text::split_lines(out)) {
+        INFO(line);
+        if (line.find(url) == std::string_view::npos) CHECK(text::display_width(line) <= 72);
+    }
+    CHECK(out.find(url) != std::string::npos);  // not cut
+}
+
 TEST_CASE("plain: a list in a table cell keeps its items apart, one a line") {
     // Regression: a <ul> in a cell was flattened to "07:00 12:00".
     List times;

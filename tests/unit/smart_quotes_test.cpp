@@ -75,6 +75,23 @@ TEST_CASE("smart quotes: next to CJK characters, with no space, quotes are paire
     CHECK(smart("Apple'\u306E\u88FD\u54C1", "ja") == "Apple\u2019\u306E\u88FD\u54C1");
 }
 
+TEST_CASE("smart quotes: a quote between two Hebrew letters is gershayim or geresh, kept") {
+    // "paid 45 sh"ch to tsa"hal": abbreviations marked by gershayim, not quotations.
+    const std::string paid = "\u05E9\u05D9\u05DC\u05DE\u05E0\u05D5 45 \u05E9\"\u05D7 \u05DC\u05E6\u05D4\"\u05DC.";
+    CHECK(smart(paid, "he") == paid);
+    const std::string giraffe = "\u05D2'\u05D9\u05E8\u05E4\u05D4";  // a geresh, not an apostrophe
+    CHECK(smart(giraffe, "he") == giraffe);
+    // Quotation marks around Hebrew words are still made typographic.
+    CHECK(smart("\"\u05E9\u05DC\u05D5\u05DD\"", "he") == "\u201C\u05E9\u05DC\u05D5\u05DD\u201D");
+    // A pointed letter (a mark after it) and a Yiddish ligature are letters before a gershayim.
+    const std::string pointed = "\u05E6\u05B8\u05D4\"\u05DC \u05F0\"\u05DC";
+    CHECK(smart(pointed, "he") == pointed);
+    // A prefix letter before a quoted word: the quote closes before the next space, so it
+    // opens a quotation (in "Haaretz"): "b" + quoted word.
+    CHECK(smart("\u05D1\"\u05D4\u05D0\u05E8\u05E5\" \u05E9\"\u05D7", "he") ==
+          "\u05D1\u201C\u05D4\u05D0\u05E8\u05E5\u201D \u05E9\"\u05D7");
+}
+
 TEST_CASE("smart quotes: code is left alone, titles are not") {
     Document doc;
     doc.meta.title = "The \"Title\"";

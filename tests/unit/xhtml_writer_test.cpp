@@ -160,6 +160,10 @@ TEST_CASE("xhtml: links are kept only where they are safe") {
     CHECK(xhtml::safe_href("http://x/100%", Links::keep_relative) == "http://x/100%25");
     CHECK(xhtml::safe_href("http://x/%41", Links::keep_relative) == "http://x/%41");
     CHECK(xhtml::safe_href("mailto:a@b.org", Links::absolute_only) == "mailto:a@b.org");
+    // a browser drops tabs and newlines anywhere and C0 controls and spaces in front: script
+    for (const char* script : {"java\tscript:alert(1)", "java\nscript:alert(1)", "\x01javascript:alert(1)",
+                               " \x1fVBScript:msgbox(1)", "DA\rTA:text/html,x"})
+        for (Links links : {Links::absolute_only, Links::keep_relative}) CHECK(xhtml::safe_href(script, links).empty());
     CHECK(xhtml::safe_href("page.html", Links::keep_relative) == "page.html");
     CHECK(xhtml::safe_href("#top", Links::keep_relative) == "#top");
     CHECK(xhtml::safe_href("page.html", Links::absolute_only).empty());
