@@ -63,7 +63,7 @@ constexpr std::size_t kMaxRawImageSources = 8;
 
 struct Context {
     NoteSource* notes = nullptr;
-    RawImages raw_images = RawImages::text;
+    RawHtml raw_html = RawHtml::text;
 };
 
 void convert_children(cmark_node* parent, Inlines& out, int depth, Context& context);
@@ -92,7 +92,7 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
                 }
                 if (tag->name == "wbr") return;
             }
-            if (context.raw_images == RawImages::images)
+            if (context.raw_html == RawHtml::markup)
                 if (std::optional<Image> image = image_of_html_tag(html)) {
                     out.push_back(std::move(*image));
                     return;
@@ -244,10 +244,16 @@ TagUse tag_use(std::string_view name) {
     return TagUse::unwrap;  // another element (<label>, <output>, a custom one): its text
 }
 
-RawTag raw_tag(cmark_node* node) {
+RawTag raw_tag(cmark_node* node, RawHtml raw_html) {
     if (cmark_node_get_type(node) != CMARK_NODE_HTML_INLINE) return {};
     const char* s = cmark_node_get_literal(node);
     if (!s || s[0] != '<' || s[1] == '!' || s[1] == '?') return {};
+    // A web-text dump's tags are the page's source leaking into its text (rule
+    // markup-source reads them): only the bare <sub> and <sup> pairs the Markdown writer
+    // writes are markup there.
+    if (raw_html == RawHtml::text && std::strcmp(s, "<sub>") != 0 && std::strcmp(s, "</sub>") != 0 &&
+        std::strcmp(s, "<sup>") != 0 && std::strcmp(s, "</sup>") != 0)
+        return {};
     std::optional<html_text::Tag> tag = html_text::parse_tag(s);
     if (!tag) return {};
     RawTag out;
@@ -274,7 +280,7 @@ void convert_children(cmark_node* parent, Inlines& out, int depth, Context& cont
     bool any_tag = false;
     for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         children.push_back(c);
-        tags.push_back(raw_tag(c));
+        tags.push_back(raw_tag(c, context.raw_html));
         any_tag = any_tag || tags.back().use != TagUse::none;
     }
     std::vector<std::size_t> closer(children.size(), 0);  // opener index -> closer index
@@ -402,9 +408,9 @@ bool starts_block(std::string_view s) {
 
 }  // namespace
 
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes, RawImages raw_images) {
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes, RawHtml raw_html) {
     Inlines out;
-    Context context{notes, raw_images};
+    Context context{notes, raw_html};
     convert_children(parent, out, 0, context);
     normalize(out);
     return out;

@@ -40,13 +40,15 @@ public:
 // Converts the inline children of a cmark node (a paragraph, heading or table cell) to
 // model inlines. Soft breaks become spaces, hard breaks LineBreak, images Image (their
 // description's text the alt text), strikethrough Strikeout, "<sub>"..."</sub>" and
-// "<sup>"..."</sup>" Subscript and Superscript (what the Markdown writer writes), other
-// raw HTML text as written. Footnote references go to `notes`; without it they are text.
-// With RawImages::images a raw <img> tag is the Image it shows (image_of_html_tag), as
-// authored Markdown means it; a web-text dump keeps it as text (a page about HTML quotes
-// its tags).
-enum class RawImages { text, images };
-Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr, RawImages raw_images = RawImages::text);
+// "<sup>"..."</sup>" Subscript and Superscript (what the Markdown writer writes).
+// Footnote references go to `notes`; without it they are text. With RawHtml::markup
+// (authored Markdown) raw inline HTML is read as the HTML reader reads it: a raw <img>
+// tag is the Image it shows (image_of_html_tag), paired phrasing tags the model's inlines
+// (cmark_inlines.cpp, TagUse); with RawHtml::text (a web-text dump, where tags are the
+// page's source leaking into its text, or a page about HTML quoting them) every other
+// tag stays text as written.
+enum class RawHtml { text, markup };
+Inlines inlines_from_cmark(cmark_node* parent, NoteSource* notes = nullptr, RawHtml raw_html = RawHtml::text);
 
 // A raw HTML <img> tag ("<img src=\"a.png\" alt=\"A\">", as Markdown authors write for a
 // width or a figure) as the image it shows: its source the `src` (else a lazy loader's

@@ -1168,7 +1168,7 @@ private:
     bool leaf(cmark_node* node, Blocks& out) {
         switch (cmark_node_get_type(node)) {
             case CMARK_NODE_PARAGRAPH: {
-                Inlines content = inlines_from_cmark(node, this, RawImages::images);
+                Inlines content = inlines_from_cmark(node, this, RawHtml::markup);
                 if (caption(node, content, out)) return true;
                 if (definition_entry(node, content, out)) return true;
                 // a paragraph of only empty text, say: nothing left to show
@@ -1177,7 +1177,7 @@ private:
             }
             case CMARK_NODE_HEADING:
                 out.push_back(Block{
-                    Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this, RawImages::images)},
+                    Heading{cmark_node_get_heading_level(node), inlines_from_cmark(node, this, RawHtml::markup)},
                     range(node)});
                 return true;
             case CMARK_NODE_CODE_BLOCK: {
@@ -1372,7 +1372,7 @@ private:
             TableRow r;
             for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
                 TableCell c;
-                Inlines content = inlines_from_cmark(cell, this, RawImages::images);
+                Inlines content = inlines_from_cmark(cell, this, RawHtml::markup);
                 if (!content.empty()) c.content.push_back(Block{Paragraph{std::move(content)}, range(row)});
                 r.cells.push_back(std::move(c));
             }
