@@ -139,7 +139,7 @@ TEST_CASE("reader: a pipe table's 'Table: caption' line is its caption") {
     CHECK(r.through_markdown == r.from_html);
 }
 
-TEST_CASE("reader: an HTML block of a table holds no markup; one of a table and more stays code") {
+TEST_CASE("reader: an HTML block of a table holds no markup, and one of a table and more stays code") {
     Document doc = read("<table><tr><td><script>alert(1)</script>a <b>b</b></td><td>c</td></tr>\n"
                         "<tr><td>d</td><td>e</td></tr></table>\n"
                         "\n"
@@ -786,7 +786,7 @@ TEST_CASE("reader: raw inline tags nested deeper than 64 go, their text stays") 
     CHECK(text == "deep");
 }
 
-TEST_CASE("reader: an HTML block that shows nothing goes with a note; hidden text stays hidden") {
+TEST_CASE("reader: an HTML block that shows nothing goes with a note, and hidden text stays hidden") {
     // a lone <br>, an anchor and a hidden <div> were html code blocks: shown, hidden text too
     for (const char* html : {"<br>", "<a name=\"x\"></a>", "<div hidden>secret</div>"}) {
         INFO(html);
