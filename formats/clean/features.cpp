@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <type_traits>
+#include <unicode/uchar.h>
 
 #include "clean/language.hpp"
 #include "core/text.hpp"
@@ -75,10 +76,11 @@ void collect(const Inlines& inlines, bool in_link, Features& f, std::string& tex
 bool is_comma(char32_t c) { return text::is_comma(c) || c == ';' || c == 0xFF1B; }
 
 // Thai and Lao write no sentence marks: a space ends a sentence or a clause, and words
-// are written together. A run of the script's characters (letters and their marks) this
-// long before a space is a sentence's, not a word's: menu labels and headings in those
-// scripts are words or compounds of up to about 12 characters, clauses 20 to 80.
-constexpr int kMinUnmarkedSentenceChars = 16;
+// are written together. A run of the script's characters this long before a space,
+// counting letters but not the vowel signs and tone marks above and below them, is a
+// sentence's, not a word's: menu labels and headings in those scripts are words or
+// compounds of up to about 18 letters ("privacy policy" is 18), clauses 20 to 80.
+constexpr int kMinUnmarkedSentenceChars = 20;
 
 bool is_closing(char32_t c) {
     return c == '"' || c == '\'' || c == ')' || c == 0x201D || c == 0x2019 || c == 0x300D ||
@@ -203,7 +205,7 @@ void shape(Features& f, std::string_view lang) {
         }
         if (text::in_script_without_sentence_marks(c)) {
             ++unmarked;
-            ++unmarked_run;
+            if (u_charType(static_cast<UChar32>(c)) != U_NON_SPACING_MARK) ++unmarked_run;  // letters only
             unmarked_breaks += unmarked_break_pending;
         } else {
             unmarked_run = 0;

@@ -75,13 +75,23 @@ std::size_t longest_token(std::string_view s) {
     return best;
 }
 
+// A line of a script that writes no sentence marks (Thai, Lao) whose spaces part at most
+// two clauses: a headline's shape there (a paragraph parts many), though its runs are
+// long enough to count as sentences (features.cpp).
+bool unmarked_headline(const clean::Features& f) {
+    std::string_view t = text::trim(f.text);
+    if (t.empty()) return false;
+    std::size_t i = t.size();
+    return text::in_script_without_sentence_marks(text::prev(t, i)) && f.sentence_ends <= 2;
+}
+
 bool title_like(const Unit& u) {
     const auto& f = u.f;
     if (u.item >= 0 || u.code || u.rule) return false;
     if (f.length < 8 || f.length > kMaxTitleLength || f.letters < 3) return false;
     if (f.has_url_text || longest_token(f.text) > kMaxTitleToken) return false;  // image names, ids
     if (f.link_density() > 0.3) return false;
-    if (f.ends_sentence && clean::ends_with_full_stop(f)) return false;  // a sentence
+    if (f.ends_sentence && clean::ends_with_full_stop(f) && !unmarked_headline(f)) return false;  // a sentence
     if (f.text.find(" > ") != std::string::npos || f.text.find(" » ") != std::string::npos) return false;
     // "News | World | Sport": a bar of links, not a name (one separator is "Title | Site")
     std::size_t bars = 0;

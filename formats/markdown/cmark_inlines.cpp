@@ -85,7 +85,9 @@ void convert(cmark_node* node, Inlines& out, int depth, Context& context) {
         case CMARK_NODE_HTML_INLINE: {  // may span lines; Text may not: a line end is a space
             std::string html = literal(node);
             if (html == "<!---->") return;  // the Markdown writer's separator: nothing
-            if (std::optional<html_text::Tag> tag = html_text::parse_tag(html); tag && !tag->closing) {
+            // (a dump's tags stay text: RawHtml)
+            if (std::optional<html_text::Tag> tag = html_text::parse_tag(html);
+                context.raw_html == RawHtml::markup && tag && !tag->closing) {
                 if (tag->name == "br") {  // as the HTML reader reads them
                     out.push_back(LineBreak{});
                     return;
