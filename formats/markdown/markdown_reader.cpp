@@ -1188,18 +1188,19 @@ private:
             }
             case CMARK_NODE_HTML_BLOCK: {
                 std::string html = literal(node);
-                if (is_comment_only(html)) {
+                auto removed = [&](const char* reason) {  // a note for a block that goes
                     SourceRange r = range(node);
                     Diagnostic d;
                     d.pass = std::string(kPass);
                     d.first_line = r.first;
                     d.last_line = r.last;
                     d.action = "removed";
-                    d.reason = "HTML comment";
+                    d.reason = reason;
                     d.excerpt = html.substr(0, kMaxExcerpt);
                     diag_.note(std::move(d));
                     return true;
-                }
+                };
+                if (is_comment_only(html)) return removed("HTML comment");
                 if (std::optional<Block> table = table_of_html_block(html, range(node))) {
                     out.push_back(std::move(*table));
                     return true;
@@ -1225,19 +1226,9 @@ private:
                     for (Block& b : read) out.push_back(std::move(b));
                     return true;
                 }
-                if (!table_part && (wrapper_tags_only(html) || !holds_content_without_text(html))) {
-                    SourceRange r = range(node);
-                    Diagnostic d;
-                    d.pass = std::string(kPass);
-                    d.first_line = r.first;
-                    d.last_line = r.last;
-                    d.action = "removed";
-                    d.reason = wrapper_tags_only(html) ? "HTML tags without text around Markdown"
-                                                       : "HTML that shows no text (hidden, or tags alone)";
-                    d.excerpt = html.substr(0, kMaxExcerpt);
-                    diag_.note(std::move(d));
-                    return true;
-                }
+                if (!table_part && (wrapper_tags_only(html) || !holds_content_without_text(html)))
+                    return removed(wrapper_tags_only(html) ? "HTML tags without text around Markdown"
+                                                           : "HTML that shows no text (hidden, or tags alone)");
                 out.push_back(Block{CodeBlock{"html", without_final_newline(std::move(html))}, range(node)});
                 return true;
             }
