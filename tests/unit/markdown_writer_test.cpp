@@ -527,16 +527,3 @@ TEST_CASE("writer: a list in a table cell is written as a list in the HTML table
           "</tbody>\n"
           "</table>\n");
 }
-
-TEST_CASE("writer: a link to script is written as its text") {
-    // a browser drops tabs and newlines anywhere in a URL and C0 controls and spaces before
-    // it: "<java\tscript:...>" in a Markdown link runs script as "javascript:" does
-    for (const char* url : {"javascript:x()", "java\tscript:x()", "java\nscript:x()", "\x01javascript:x()",
-                            " VBScript:x()", "data:text/html,x"}) {
-        INFO(url);
-        const std::string md = write({para({Text{"A "}, link({Text{"link"}}, url), Text{"."}})});
-        CHECK(md == "A link.\n");
-    }
-    CHECK(write({para({link({Text{"ok"}}, "https://example.org/javascript:")})}) ==
-          "[ok](https://example.org/javascript:)\n");
-}
