@@ -491,15 +491,7 @@ bool ends_with_full_stop(const Features& f) {
     if (t.empty()) return false;
     std::size_t i = t.size();
     const char32_t c = text::prev(t, i);
-    switch (c) {
-        // questions, exclamations and trailing off: ? ! … ？ ！ ؟ ՞ ՜ ፧ ; ‼ ‽ ⁇ ⁈ ⁉ ⸮ ﹖ ﹗
-        case '?': case '!': case 0x2026: case 0xFF1F: case 0xFF01: case 0x061F: case 0x055E: case 0x055C:
-        case 0x1367: case 0x037E: case 0x203C: case 0x203D: case 0x2047: case 0x2048: case 0x2049:
-        case 0x2E2E: case 0xFE56: case 0xFE57:
-            return false;
-        default:
-            return text::is_sentence_end(c) || (f.ends_sentence && text::in_script_without_sentence_marks(c));
-    }
+    return text::is_full_stop(c) || (f.ends_sentence && text::in_script_without_sentence_marks(c));
 }
 
 bool is_statement_paragraph(const Features& f, std::string_view lang) {

@@ -105,6 +105,18 @@ inline bool is_sentence_end(char32_t c) {
     if (c < 0x80) return c == '.' || c == '!' || c == '?';
     return is_sentence_end_slow(c);
 }
+// A sentence end that neither asks nor exclaims nor trails off (. 。 । ։ ። ။ ។ ...): not
+// ? ! … ？ ！ ؟ ՞ ՜ ፧ ; ‼ ‽ ⁇ ⁈ ⁉ ⸮ ﹖ ﹗.
+inline bool is_full_stop(char32_t c) {
+    switch (c) {
+        case '?': case '!': case 0x2026: case 0xFF1F: case 0xFF01: case 0x061F: case 0x055E: case 0x055C:
+        case 0x1367: case 0x037E: case 0x203C: case 0x203D: case 0x2047: case 0x2048: case 0x2049:
+        case 0x2E2E: case 0xFE56: case 0xFE57:
+            return false;
+        default:
+            return is_sentence_end(c);
+    }
+}
 // A comma of any script: , ， 、 ، (Arabic) ၊ (Myanmar) ፣ (Ethiopic) ՝ (Armenian) ᠂ ᠈
 // (Mongolian). Semicolons are the caller's choice.
 inline bool is_comma(char32_t c) {
